@@ -1,0 +1,69 @@
+"""Learnset: monthly Unlocking Commissioning learning sets for clinical commissioners."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class LearnsetFlask(Flask):
+    # The NHS.UK Jinja macros read missing nested parameters, which plain Undefined refuses.
+    jinja_options = {**Flask.jinja_options, "undefined": ChainableUndefined}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, database, sign-in, CSRF, limits, pages and commands."""
+    overrides = dict(test_config or {})
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get(
+        "INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+    )
+    app = LearnsetFlask(
+        __name__,
+        instance_path=str(instance_path),
+        static_url_path="/assets",
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    from learnset import config
+
+    app.config.from_mapping(
+        config.from_environment(Path(app.instance_path), need_secret="SECRET_KEY" not in overrides)
+    )
+    app.config.from_mapping(overrides)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PackageLoader("nhsuk_frontend_jinja", "templates"),
+        ]
+    )
+    if app.config["TRUSTED_PROXIES"]:
+        count = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+    from learnset import cli, db, errors, security, templating
+    from learnset.extensions import csrf, limiter, login_manager
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    from learnset.accounts.views import bp as accounts_bp
+    from learnset.cohorts.views import bp as cohorts_bp
+    from learnset.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(cohorts_bp)
+    return app

@@ -1,0 +1,84 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from learnset.accounts.services import password_problem
+
+EMAIL_REQUIRED = "Enter your email address"
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.nhs.uk"
+
+
+class NewPassword:
+    """Length and common-password rules for a new password, with the message beside the field."""
+
+    def __init__(self, email_field: str | None = None) -> None:
+        self.email_field = email_field
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        email = form[self.email_field].data if self.email_field else ""
+        problem = password_problem(field.data or "", email or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            InputRequired(EMAIL_REQUIRED),
+            Length(max=254, message=EMAIL_FORMAT),
+            Email(EMAIL_FORMAT),
+        ],
+    )
+    password = PasswordField("Password", validators=[InputRequired("Enter your password")])
+    remember = BooleanField("Keep me signed in on this device for 30 days")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            InputRequired(EMAIL_REQUIRED),
+            Length(max=254, message=EMAIL_FORMAT),
+            Email(EMAIL_FORMAT),
+        ],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[InputRequired("Enter a new password"), NewPassword()]
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            InputRequired("Enter the new password again"),
+            EqualTo("password", "The passwords do not match"),
+        ],
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField(
+        "Current password", validators=[InputRequired("Enter your current password")]
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        validators=[
+            InputRequired("Enter your full name"),
+            Length(max=120, message="Full name must be 120 characters or fewer"),
+        ],
+    )
+    job_title = StringField(
+        "Job title",
+        description="For example, GP partner and clinical lead for urgent care",
+        validators=[Length(max=120, message="Job title must be 120 characters or fewer")],
+    )
+    organisation = StringField(
+        "Organisation",
+        description="Shown to the other members of your learning sets",
+        validators=[Length(max=160, message="Organisation must be 160 characters or fewer")],
+    )

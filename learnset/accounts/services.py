@@ -1,0 +1,122 @@
+"""Accounts: password rules, signing in, and password reset links."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from learnset.accounts.models import User, new_session_token, normalise_email
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+RESET_SALT = "learnset.password-reset"
+# Checked against when the email is unknown, so a failed sign-in takes as long either way.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt:1024:8:1")
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    text = files("learnset.accounts").joinpath("common_passwords.txt").read_text()
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a new password is not acceptable, or None: length and common passwords only."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+    lowered = password.lower()
+    if lowered in common_passwords():
+        return "This password is too common. Choose one that would be hard to guess"
+    if email and lowered == normalise_email(email):
+        return "Password must not be your email address"
+    return None
+
+
+def hash_password(password: str, method: str) -> str:
+    return generate_password_hash(password, method=method)
+
+
+def set_password(user: User, password: str, method: str) -> None:
+    """Store a new password and sign the user out of every other browser."""
+    user.password_hash = hash_password(password, method)
+    user.session_token = new_session_token()
+
+
+def find_user_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(db: Session, email: str, password: str, now: datetime) -> User | None:
+    """The active user with this email and password, or None, taking similar time either way."""
+    user = find_user_by_email(db, email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_signed_in_at = now
+    return user
+
+
+def _fingerprint(user: User) -> str:
+    # Changes whenever the password does, which makes a used reset link worthless.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    """A signed token for a password reset link; it dies when the password changes."""
+    return _serializer(secret_key).dumps({"user": user.id, "fingerprint": _fingerprint(user)})
+
+
+def user_for_reset_token(db: Session, token: str, secret_key: str, max_age: int) -> User | None:
+    """The user a reset token belongs to, if it is genuine, fresh and unused."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+        return None
+    user = db.get(User, data["user"])
+    if user is None or not user.is_active or data.get("fingerprint") != _fingerprint(user):
+        return None
+    return user
+
+
+def create_user(
+    db: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    method: str,
+    job_title: str = "",
+    organisation: str = "",
+    is_admin: bool = False,
+) -> User:
+    """A new active account."""
+    user = User(
+        email=email,
+        name=name.strip(),
+        job_title=job_title.strip(),
+        organisation=organisation.strip(),
+        password_hash=hash_password(password, method),
+        is_admin=is_admin,
+    )
+    db.add(user)
+    db.flush()
+    return user

@@ -1,0 +1,109 @@
+"""Who may see and do what: every rule in one place.
+
+Load, then check: an object the user may not see answers 404; a visible object the
+user may not change answers 403. Lists are scoped in SQL with the query helpers here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User
+from learnset.cohorts.models import Cohort, Invitation, Membership, Role
+
+T = TypeVar("T")
+Rule = Callable[[User, Any], bool]
+
+
+def cohort_roles(user: User) -> dict[int, str]:
+    """The user's role in each cohort they belong to, by cohort id."""
+    return {membership.cohort_id: membership.role for membership in user.memberships}
+
+
+def is_member(user: User, cohort_id: int) -> bool:
+    return cohort_id in cohort_roles(user)
+
+
+def is_tutor(user: User, cohort_id: int) -> bool:
+    return cohort_roles(user).get(cohort_id) == Role.TUTOR
+
+
+def is_participant(user: User, cohort_id: int) -> bool:
+    return cohort_roles(user).get(cohort_id) == Role.PARTICIPANT
+
+
+def tutors_anything(user: User) -> bool:
+    return Role.TUTOR in cohort_roles(user).values()
+
+
+def _admin(user: User, _obj: Any = None) -> bool:
+    return user.is_admin
+
+
+def _cohort_view(user: User, cohort: Cohort) -> bool:
+    return user.is_admin or is_member(user, cohort.id)
+
+
+def _cohort_manage(user: User, cohort: Cohort) -> bool:
+    return user.is_admin or is_tutor(user, cohort.id)
+
+
+def _invitation_view(user: User, invitation: Invitation) -> bool:
+    return user.is_admin or is_tutor(user, invitation.cohort_id)
+
+
+RULES: dict[str, Rule] = {
+    "admin:access": _admin,
+    "cohort:view": _cohort_view,
+    "cohort:invite": _cohort_manage,
+    "invitation:view": _invitation_view,
+    "invitation:manage": _invitation_view,
+}
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """True when the signed-in user may perform the action on the object."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return RULES[action](user, obj)
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Refuse with 403 unless the user may perform the action."""
+    if not can(user, action, obj):
+        abort(403)
+
+
+def get_or_404(
+    db: Session, model: type[T], object_id: int, user: Any, view: str, action: str | None = None
+) -> T:
+    """Load an object the user may see (else 404), then check the action (else 403)."""
+    obj = db.get(model, object_id)
+    if obj is None or not can(user, view, obj):
+        abort(404)
+    if action is not None:
+        require(user, action, obj)
+    return obj
+
+
+def visible_cohorts(user: User) -> Select[tuple[Cohort]]:
+    """The cohorts the user may see: all for an admin, else those they belong to."""
+    query = select(Cohort).order_by(Cohort.start_month.desc(), Cohort.name)
+    if user.is_admin:
+        return query
+    return query.join(Membership).where(Membership.user_id == user.id)
+
+
+def tutored_cohorts(user: User) -> Select[tuple[Cohort]]:
+    """The cohorts whose invitations and members the user manages."""
+    query = select(Cohort).order_by(Cohort.start_month.desc(), Cohort.name)
+    if user.is_admin:
+        return query
+    return query.join(Membership).where(
+        Membership.user_id == user.id, Membership.role == Role.TUTOR
+    )

@@ -1,0 +1,105 @@
+"""Command-line tasks (flask --app learnset ...): thin wrappers over the services."""
+
+from __future__ import annotations
+
+import click
+from alembic import command
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from learnset import migrate
+from learnset.accounts import services as accounts
+from learnset.db import database
+
+db_group = AppGroup("db", help="Database migrations (Alembic).")
+
+
+def _alembic() -> migrate.Config:
+    return migrate.alembic_config(current_app.config["DATABASE_URL"])
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    command.upgrade(_alembic(), revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Step the schema back to REVISION."""
+    command.downgrade(_alembic(), revision)
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Show the revision the database is at."""
+    command.current(_alembic(), verbose=True)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration, by default compared against the models."""
+    command.revision(_alembic(), message=message, autogenerate=autogenerate)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Bring the database schema up to date."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Database is up to date.")
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create a programme admin account, or make an existing account an admin."""
+    problem = accounts.password_problem(password, email)
+    session = database().sessions()
+    with session:
+        user = accounts.find_user_by_email(session, email)
+        if user is None:
+            if problem:
+                raise click.ClickException(problem)
+            user = accounts.create_user(
+                session,
+                email=email,
+                name=name,
+                password=password,
+                method=current_app.config["PASSWORD_HASH_METHOD"],
+                is_admin=True,
+            )
+            click.echo(f"Created admin {user.email}.")
+        else:
+            user.is_admin = True
+            click.echo(f"{user.email} already had an account and is now an admin.")
+        session.commit()
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo programme (idempotent) and print its accounts."""
+    from learnset import demo
+
+    session = database().sessions()
+    with session:
+        accounts_made = demo.load(session, current_app.config["PASSWORD_HASH_METHOD"])
+        session.commit()
+    click.echo(f"Demo programme ready. Every demo account's password is: {demo.PASSWORD}")
+    for role, email in accounts_made:
+        click.echo(f"  {role:<12} {email}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(init_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(demo_command)

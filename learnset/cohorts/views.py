@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
+from werkzeug.wrappers import Response
+
+from learnset import authz, mail
+from learnset.accounts import services as accounts
+from learnset.cohorts import services
+from learnset.cohorts.forms import ROLE_HINTS, AcceptInvitationForm, InviteForm
+from learnset.cohorts.models import Cohort, Invitation, Role
+from learnset.db import get_db, utcnow
+from learnset.forms import EmptyForm, render_form
+from learnset.security import public
+
+bp = Blueprint("cohorts", __name__)
+
+
+def _send_invitation(issued: services.IssuedInvitation) -> None:
+    invitation = issued.invitation
+    mail.send(
+        invitation.email,
+        f"You are invited to join {invitation.cohort.name} on Learnset",
+        "email/invitation.txt",
+        invitation=invitation,
+        link=mail.absolute_url("cohorts.accept_invitation", token=issued.token),
+    )
+
+
+@bp.route("/invitations")
+def invitations_overview() -> str:
+    db = get_db()
+    cohorts = db.scalars(authz.tutored_cohorts(current_user)).all()
+    if not cohorts and not authz.can(current_user, "admin:access"):
+        abort(403)
+    return render_template("cohorts/invitations_overview.html", cohorts=cohorts)
+
+
+@bp.route("/cohorts/<int:cohort_id>/invitations", methods=["GET", "POST"])
+def invitations(cohort_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:invite")
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            issued = services.invite(
+                db,
+                cohort=cohort,
+                email=form.email.data,
+                role=Role(form.role.data),
+                invited_by=current_user,
+                now=utcnow(),
+                days=current_app.config["INVITATION_DAYS"],
+            )
+        except services.InvitationError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.commit()
+            _send_invitation(issued)
+            flash(f"Invitation sent to {issued.invitation.email}.", "success")
+            return redirect(url_for("cohorts.invitations", cohort_id=cohort.id))
+    return render_form(
+        "cohorts/invitations.html",
+        form,
+        cohort=cohort,
+        invitations=services.invitations_for(db, cohort),
+        now=utcnow(),
+        role_hints=ROLE_HINTS,
+        button_form=EmptyForm(),
+    )
+
+
+def _managed_invitation(invitation_id: int) -> Invitation:
+    return authz.get_or_404(
+        get_db(), Invitation, invitation_id, current_user, "invitation:view", "invitation:manage"
+    )
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+def resend_invitation(invitation_id: int) -> Response:
+    db = get_db()
+    invitation = _managed_invitation(invitation_id)
+    try:
+        issued = services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
+    except services.InvitationError as error:
+        flash(str(error))
+    else:
+        db.commit()
+        _send_invitation(issued)
+        flash(f"A new invitation link has been sent to {invitation.email}.", "success")
+    return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
+def revoke_invitation(invitation_id: int) -> Response | str:
+    db = get_db()
+    invitation = _managed_invitation(invitation_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(db, invitation, utcnow())
+        except services.InvitationError as error:
+            flash(str(error))
+        else:
+            db.commit()
+            flash(f"The invitation to {invitation.email} has been withdrawn.", "success")
+        return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
+    return render_template("cohorts/revoke_invitation.html", invitation=invitation, form=form)
+
+
+GONE_MESSAGES = {
+    "accepted": "This invitation has already been used. Sign in to reach your learning set.",
+    "revoked": "This invitation has been withdrawn. Ask the tutor of the learning set if you "
+    "think this is a mistake.",
+    "expired": "Invitations expire after 14 days. Ask the tutor of the learning set to send "
+    "you a new one.",
+}
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str) -> Response | str | tuple[str, int]:
+    db = get_db()
+    now = utcnow()
+    invitation = services.find_by_token(db, token)
+    if invitation is None:
+        abort(404)
+    status = invitation.status(now)
+    if status != "pending":
+        return render_template(
+            "errors/410.html",
+            heading="This invitation link no longer works",
+            message=GONE_MESSAGES[status],
+        ), 410
+    existing = accounts.find_user_by_email(db, invitation.email)
+    if current_user.is_authenticated:
+        if current_user.email != invitation.email:
+            return render_template("cohorts/invitation_wrong_account.html", invitation=invitation)
+        form = EmptyForm()
+        if form.validate_on_submit():
+            services.accept(db, invitation, current_user, now)
+            db.commit()
+            flash(f"You have joined {invitation.cohort.name}.", "success")
+            return redirect(url_for("main.home"))
+        return render_template("cohorts/invitation_join.html", invitation=invitation, form=form)
+    if existing is not None:
+        return render_template(
+            "cohorts/invitation_sign_in.html",
+            invitation=invitation,
+            sign_in_url=url_for("accounts.sign_in", next=request.path),
+        )
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        user = accounts.create_user(
+            db,
+            email=invitation.email,
+            name=form.name.data,
+            job_title=form.job_title.data,
+            organisation=form.organisation.data,
+            password=form.password.data,
+            method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+        services.accept(db, invitation, user, now)
+        user.last_signed_in_at = now
+        db.commit()
+        login_user(user)
+        flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
+        return redirect(url_for("main.home"))
+    return render_form("cohorts/invitation_new_account.html", form, invitation=invitation)

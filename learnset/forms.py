@@ -1,0 +1,161 @@
+"""Shared form pieces, and the thin layer that renders WTForms fields through the NHS.UK macros."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import render_template
+from flask_wtf import FlaskForm
+from wtforms import Field, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+INPUT_TYPES = {
+    "StringField": "text",
+    "EmailField": "email",
+    "TelField": "tel",
+    "URLField": "url",
+    "SearchField": "search",
+    "IntegerField": "number",
+    "DecimalField": "text",
+    "DateField": "date",
+    "TimeField": "time",
+    "DateTimeLocalField": "datetime-local",
+}
+
+
+class EmptyForm(FlaskForm):
+    """For buttons that change something: the form exists so CSRF covers them."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as NHS.UK checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _text(value: Any) -> dict[str, Any] | None:
+    return {"text": str(value)} if value else None
+
+
+def _label(field: Field, options: dict[str, Any]) -> dict[str, Any]:
+    label: dict[str, Any] = {"text": options.get("label") or field.label.text}
+    if options.get("page_heading"):
+        label.update(isPageHeading=True, classes="nhsuk-label--l")
+    elif options.get("label_classes"):
+        label["classes"] = options["label_classes"]
+    return label
+
+
+def _legend(field: Field, options: dict[str, Any]) -> dict[str, Any]:
+    legend: dict[str, Any] = {"text": options.get("label") or field.label.text}
+    if options.get("page_heading"):
+        legend.update(isPageHeading=True, classes="nhsuk-fieldset__legend--l")
+    else:
+        legend["classes"] = options.get("label_classes", "nhsuk-fieldset__legend--s")
+    return {"legend": legend}
+
+
+def _common(field: Field, options: dict[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {"name": field.name}
+    hint = options.get("hint", field.description)
+    if hint:
+        params["hint"] = {"text": hint}
+    if field.errors:
+        params["errorMessage"] = {"text": field.errors[0]}
+    if options.get("attributes"):
+        params["attributes"] = options["attributes"]
+    if options.get("classes"):
+        params["classes"] = options["classes"]
+    return params
+
+
+def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[dict[str, Any]]:
+    item_hints = options.get("item_hints", {})
+    items = []
+    for choice in field.iter_choices():
+        item: dict[str, Any] = {
+            "value": choice.value,
+            "text": choice.label,
+            selected_key: choice.selected,
+        }
+        if str(choice.value) in item_hints:
+            item["hint"] = {"text": item_hints[str(choice.value)]}
+        items.append(item)
+    return items
+
+
+def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    """Choices for a select, radios or checkboxes field from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def nhs_field(field: Field, **options: Any) -> tuple[str, dict[str, Any]]:
+    """Which NHS.UK macro renders this field, and the parameters to give it."""
+    kind = field.type
+    params = _common(field, options)
+    if kind == "PasswordField":
+        params.update(id=field.id, label=_label(field, options), value="")
+        params["autocomplete"] = options.get("autocomplete", "current-password")
+        return "password", params
+    if kind == "TextAreaField":
+        params.update(id=field.id, label=_label(field, options), value=field._value())
+        params["rows"] = options.get("rows", 5)
+        return "textarea", params
+    if kind == "SelectField":
+        params.update(id=field.id, label=_label(field, options))
+        params["items"] = _choices(field, options, "selected")
+        return "select", params
+    if kind == "RadioField":
+        params.update(idPrefix=field.id, fieldset=_legend(field, options))
+        params["items"] = _choices(field, options, "checked")
+        if options.get("inline"):
+            params["classes"] = "nhsuk-radios--inline"
+        return "radios", params
+    if kind in {"MultiCheckboxField", "SelectMultipleField"}:
+        params.update(idPrefix=field.id, fieldset=_legend(field, options))
+        params["items"] = _choices(field, options, "checked")
+        return "checkboxes", params
+    if kind == "BooleanField":
+        params.update(idPrefix=field.id)
+        params["items"] = [
+            {
+                "value": "y",
+                "text": options.get("label") or field.label.text,
+                "checked": bool(field.data),
+                **({"hint": {"text": options["item_hint"]}} if options.get("item_hint") else {}),
+            }
+        ]
+        return "checkboxes", params
+    params.update(id=field.id, label=_label(field, options), value=field._value())
+    params["type"] = options.get("type", INPUT_TYPES.get(kind, "text"))
+    for key in ("autocomplete", "width", "inputmode", "spellcheck", "prefix", "suffix"):
+        if key in options:
+            params[key] = options[key]
+    return "input", params
+
+
+def error_list(form: FlaskForm) -> list[dict[str, str]]:
+    """The error summary's entries: each field's first error, linking to the field."""
+    entries = []
+    for field in form:
+        if field.errors and field.type != "CSRFTokenField":
+            entries.append({"text": field.errors[0], "href": f"#{field.id}"})
+    for message in getattr(form, "form_errors", []):
+        entries.append({"text": message, "href": "#maincontent"})
+    return entries
+
+
+def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """Render a page with a form: 422 when the form carries errors, so bad input is a 4xx."""
+    has_errors = any(field.errors for field in form) or bool(getattr(form, "form_errors", []))
+    return render_template(template, form=form, **context), 422 if has_errors else 200
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A redirect target from the query string, only if it stays on this site."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default

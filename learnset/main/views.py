@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from learnset.db import get_db
+from learnset.main import services
+from learnset.security import public
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@public
+def home() -> str:
+    if not current_user.is_authenticated:
+        return render_template("main/landing.html")
+    summaries = services.cohort_summaries(get_db(), current_user)
+    return render_template(
+        "main/home.html",
+        tutoring=[s for s in summaries if s.role == "tutor"],
+        participating=[s for s in summaries if s.role == "participant"],
+        programme=summaries if current_user.is_admin else [],
+    )
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> tuple[Response, int]:
+    try:
+        get_db().execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok"), 200
+
+
+@bp.route("/privacy")
+@public
+def privacy() -> str:
+    return render_template("main/privacy.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility() -> str:
+    return render_template("main/accessibility.html")

@@ -1,0 +1,78 @@
+"""What templates can call: the authorization check, the navigation, Markdown and UK dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from learnset import authz, forms
+from learnset.markdown import render as render_markdown
+
+UK = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    # The blueprint whose pages mark this item as the current one.
+    section: str
+
+
+def navigation_for(user: Any) -> list[NavItem]:
+    """The header navigation, which depends on the user's roles."""
+    if not user.is_authenticated:
+        return []
+    items = [NavItem("Home", "main.home", "main")]
+    if authz.can(user, "admin:access") or authz.tutors_anything(user):
+        items.append(NavItem("Invitations", "cohorts.invitations_overview", "cohorts"))
+    items.append(NavItem("Your account", "accounts.account", "accounts"))
+    return items
+
+
+def header_navigation() -> list[dict[str, Any]]:
+    section = request.blueprint
+    return [
+        {
+            "href": url_for(item.endpoint),
+            "text": item.label,
+            "current": request.endpoint == item.endpoint,
+            "active": item.section == section and request.endpoint != item.endpoint,
+        }
+        for item in navigation_for(current_user)
+    ]
+
+
+def uk_date(value: date | datetime | None) -> str:
+    """A date in NHS style: 5 March 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK)
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """A moment in UK time, NHS style: 5 March 2026 at 1:30pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    hour = local.hour % 12 or 12
+    minutes = f":{local:%M}" if local.minute else ""
+    return f"{uk_date(local)} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        can=lambda action, obj=None: authz.can(current_user, action, obj),
+        header_navigation=header_navigation,
+        nhs_field=forms.nhs_field,
+        error_list=forms.error_list,
+        service_name="Learnset",
+    )
+    app.jinja_env.filters.update(markdown=render_markdown, uk_date=uk_date, uk_datetime=uk_datetime)

@@ -1,0 +1,223 @@
+"""Signing in and out, remembered sign-in, changing password, password rules."""
+
+from learnset.accounts import services
+from learnset.accounts.models import User
+from learnset.db import utcnow
+from tests.conftest import TEST_PASSWORD, csrf_from, submit
+
+FAILED = "Enter a correct email address and password"
+
+
+def test_sign_in_and_out(client, people):
+    response = submit(
+        client, "/sign-in", {"email": people.participant.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.location == "/"
+    home = client.get("/").get_data(as_text=True)
+    assert f"Hello, {people.participant.name}" in home
+    assert "Sign out" in home
+    response = client.post("/sign-out", data={"csrf_token": _csrf(client)})
+    assert response.status_code == 302
+    assert client.get("/account").status_code == 302
+
+
+def _csrf(client):
+    return csrf_from(client, "/account")
+
+
+def test_email_is_case_insensitive(client, people):
+    response = submit(
+        client, "/sign-in", {"email": people.participant.email.upper(), "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_wrong_password_and_unknown_email_say_the_same(client, people):
+    wrong = submit(client, "/sign-in", {"email": people.participant.email, "password": "nope"})
+    unknown = submit(client, "/sign-in", {"email": "nobody@example.org", "password": "nope"})
+    assert wrong.status_code == unknown.status_code == 422
+    for response in (wrong, unknown):
+        html = response.get_data(as_text=True)
+        assert FAILED in html
+        assert "There is a problem" in html
+    assert client.get("/account").status_code == 302
+
+
+def test_deactivated_account_cannot_sign_in(client, db, people):
+    people.participant.is_active = False
+    db.commit()
+    response = submit(
+        client, "/sign-in", {"email": people.participant.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 422
+
+
+def test_deactivating_signs_out_existing_sessions(login, db, people):
+    browser = login(people.participant)
+    assert browser.get("/account").status_code == 200
+    people.participant.is_active = False
+    db.commit()
+    assert browser.get("/account").status_code == 302
+
+
+def test_empty_form_shows_messages_beside_fields(client):
+    response = submit(client, "/sign-in", {"email": "", "password": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter your email address" in html
+    assert "Enter your password" in html
+    assert 'href="#email"' in html
+
+
+def test_next_only_redirects_within_the_site(client, people):
+    data = {"email": people.participant.email, "password": TEST_PASSWORD}
+    response = submit(client, "/sign-in?next=//evil.example/x", data)
+    assert response.location == "/"
+
+
+def test_next_returns_to_the_page_asked_for(client, people):
+    assert client.get("/account").location == "/sign-in?next=%2Faccount"
+    data = {"email": people.participant.email, "password": TEST_PASSWORD}
+    response = submit(client, "/sign-in?next=%2Faccount", data)
+    assert response.location == "/account"
+
+
+def test_remember_me_sets_a_lasting_cookie(client, people):
+    data = {"email": people.participant.email, "password": TEST_PASSWORD, "remember": "y"}
+    response = submit(client, "/sign-in", data)
+    cookies = response.headers.getlist("Set-Cookie")
+    remember = next(c for c in cookies if c.startswith("remember_token="))
+    assert "Expires=" in remember
+    assert "HttpOnly" in remember
+
+
+def test_without_remember_me_there_is_no_lasting_cookie(client, people):
+    data = {"email": people.participant.email, "password": TEST_PASSWORD}
+    response = submit(client, "/sign-in", data)
+    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_rate_limit_per_address_after_failed_attempts(app, client, people):
+    app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
+    data = {"email": people.participant.email, "password": "wrong password"}
+    statuses = [submit(client, "/sign-in", data).status_code for _ in range(4)]
+    assert statuses == [422, 422, 422, 429]
+    # Even the right password is refused while the address is paused.
+    right = submit(client, "/sign-in", {**data, "password": TEST_PASSWORD})
+    assert right.status_code == 429
+    assert "Too many attempts" in right.get_data(as_text=True)
+    # Another address from the same browser is not affected.
+    other = {"email": people.fellow.email, "password": TEST_PASSWORD}
+    assert submit(client, "/sign-in", other).status_code == 302
+
+
+def test_successful_sign_ins_do_not_count_against_the_address(app, client, people):
+    app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = "2 per 15 minutes"
+    data = {"email": people.participant.email, "password": TEST_PASSWORD}
+    for _ in range(3):
+        assert submit(client, "/sign-in", data).status_code == 302
+        client.post("/sign-out", data={"csrf_token": _csrf(client)})
+
+
+def test_rate_limit_per_ip(app, client, people):
+    app.config["SIGN_IN_LIMIT_PER_IP"] = "3 per 15 minutes"
+    emails = [people.participant.email, people.fellow.email, people.tutor.email, "x@example.org"]
+    statuses = [
+        submit(client, "/sign-in", {"email": email, "password": "wrong"}).status_code
+        for email in emails
+    ]
+    assert statuses == [422, 422, 422, 429]
+
+
+def test_change_password(login, db, people):
+    browser = login(people.participant)
+    response = submit(
+        browser,
+        "/account/password",
+        {
+            "current": TEST_PASSWORD,
+            "password": "a new long passphrase",
+            "confirm": "a new long passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert browser.get("/account").status_code == 200, "still signed in here"
+    db.refresh(people.participant)
+    assert services.authenticate(db, people.participant.email, "a new long passphrase", utcnow())
+
+
+def test_change_password_signs_out_other_devices(login, app, people):
+    other_device = login(people.participant)
+    this_device = login(people.participant)
+    submit(
+        this_device,
+        "/account/password",
+        {
+            "current": TEST_PASSWORD,
+            "password": "a new long passphrase",
+            "confirm": "a new long passphrase",
+        },
+    )
+    assert other_device.get("/account").status_code == 302
+
+
+def test_change_password_needs_the_current_one(login, people):
+    browser = login(people.participant)
+    response = submit(
+        browser,
+        "/account/password",
+        {
+            "current": "wrong",
+            "password": "a new long passphrase",
+            "confirm": "a new long passphrase",
+        },
+    )
+    assert response.status_code == 422
+    assert "Your current password is not correct" in response.get_data(as_text=True)
+
+
+def test_password_rules_are_length_and_commonness_only():
+    assert services.password_problem("short") == "Password must be 10 characters or more"
+    assert "too common" in services.password_problem("Password123")
+    assert "too common" in services.password_problem("qwertyuiop")
+    assert services.password_problem("x" * 201) is not None
+    assert services.password_problem("pat@example.org", "pat@example.org") is not None
+    # No composition rules: lowercase words with spaces are fine.
+    assert services.password_problem("river otter lantern") is None
+
+
+def test_passwords_are_hashed_with_scrypt(db, app):
+    user = services.create_user(
+        db, email="new@example.org", name="New", password="river otter lantern", method="scrypt"
+    )
+    assert user.password_hash.startswith("scrypt:")
+    assert "river otter lantern" not in user.password_hash
+
+
+def test_profile_details_can_be_edited(login, db, people):
+    browser = login(people.participant)
+    response = submit(
+        browser,
+        "/account",
+        {"name": "Dr Pat Participant", "job_title": "GP", "organisation": "Riverside ICB"},
+    )
+    assert response.status_code == 302
+    user = db.get(User, people.participant.id)
+    assert (user.name, user.job_title, user.organisation) == (
+        "Dr Pat Participant",
+        "GP",
+        "Riverside ICB",
+    )
+
+
+def test_profile_validation_keeps_nothing_half_written(login, db, people):
+    browser = login(people.participant)
+    response = submit(
+        browser, "/account", {"name": "", "job_title": "x" * 500, "organisation": "New org"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Enter your full name" in html
+    assert "Job title must be 120 characters or fewer" in html
+    assert db.get(User, people.participant.id).organisation == "Example ICB"

@@ -1,0 +1,118 @@
+"""Browser tests: headless Debian Chromium (never `playwright install`) against a live server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from learnset import create_app, migrate
+from learnset.db import database
+from tests.conftest import IN_CI, TEMPLATE_CACHE, make_test_config
+
+CHROMIUM = os.environ.get("LEARNSET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machine has no general network: stop Chromium phoning home at start.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).exists() or shutil.which("chromium"):
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true but Chromium is not installed at {CHROMIUM}")
+    skip = pytest.mark.skip(reason="Chromium is not installed: apt-get install chromium to run")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test so each starts empty."""
+    path = tmp_path_factory.mktemp("template") / "learnset.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+    outbox_dir: Path
+
+    def outbox(self) -> list[Message]:
+        if not self.outbox_dir.exists():
+            return []
+        paths = sorted(self.outbox_dir.glob("*.eml"))
+        return [message_from_bytes(path.read_bytes()) for path in paths]
+
+    def session(self):  # type: ignore[no-untyped-def]
+        return database(self.app).sessions()
+
+
+@pytest.fixture
+def live_server(template_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    db_path = tmp_path / "learnset.db"
+    shutil.copy(template_database, db_path)
+    url = f"sqlite:///{db_path}"
+    config = make_test_config(url, tmp_path)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, base, Path(config["MAIL_OUTBOX"]))
+    server.shutdown()
+    server.server_close()
+    database(app).engine.dispose()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+_AXE = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no violation on the page as it stands."""
+    results = _AXE.run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,45 @@
+"""The role matrix's vocabulary: each feature lists its routes in tests/<feature>/routes.py.
+
+A Route names an endpoint, how to build its URL for the standard People (and any objects its
+`setup` makes), which roles may use it, and which are refused with 403 (may see, may not act)
+or 404 (may not even see). Every other signed-in role must get 404 unless listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ["anonymous", "participant", "fellow", "tutor", "other_tutor", "outsider", "admin"]
+SIGNED_IN = [role for role in ROLES if role != "anonymous"]
+
+
+@dataclass
+class Route:
+    endpoint: str
+    url: Callable[[Any], str]
+    allowed: set[str]
+    method: str = "GET"
+    # Roles that can see the object but may not do this: they get 403. Everyone else: 404.
+    forbidden: set[str] = field(default_factory=set)
+    public: bool = False
+    # Makes any extra objects the URL needs; gets (db, people) and returns a namespace.
+    setup: Callable[[Any, Any], Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def expected(self, role: str) -> str:
+        if role in self.allowed:
+            return "allowed"
+        if role == "anonymous":
+            return "sign-in"
+        if role in self.forbidden:
+            return "403"
+        return "404"
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}"
+
+
+EVERYONE = set(SIGNED_IN)

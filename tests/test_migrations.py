@@ -1,0 +1,35 @@
+"""The schema exists only through migrations, and the migrations match the models."""
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from learnset import migrate
+from learnset.models import Base
+
+
+def test_models_and_migrations_agree(engine):
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_migrations_have_a_single_head():
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+
+
+def test_every_table_comes_from_a_migration(engine):
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    assert tables == set(Base.metadata.tables)
+
+
+def test_downgrade_to_nothing_and_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+    config = migrate.alembic_config(url)
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+    command.upgrade(config, "head")

@@ -132,25 +132,37 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
             heading="This invitation link no longer works",
             message=GONE_MESSAGES[status],
         ), 410
-    existing = accounts.find_user_by_email(db, invitation.email)
     if current_user.is_authenticated:
-        if current_user.email != invitation.email:
-            return render_template("cohorts/invitation_wrong_account.html", invitation=invitation)
-        form = EmptyForm()
-        if form.validate_on_submit():
-            services.accept(db, invitation, current_user, now)
-            db.commit()
-            flash(f"You have joined {invitation.cohort.name}.", "success")
-            return redirect(url_for("main.home"))
-        return render_template("cohorts/invitation_join.html", invitation=invitation, form=form)
-    if existing is not None:
+        return _join_signed_in(invitation)
+    if accounts.find_user_by_email(db, invitation.email) is not None:
         return render_template(
             "cohorts/invitation_sign_in.html",
             invitation=invitation,
             sign_in_url=url_for("accounts.sign_in", next=request.path),
         )
+    return _join_with_new_account(invitation)
+
+
+def _join_signed_in(invitation: Invitation) -> Response | str:
+    """An existing account joins, provided it is the one the invitation was sent to."""
+    if current_user.email != invitation.email:
+        return render_template("cohorts/invitation_wrong_account.html", invitation=invitation)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db = get_db()
+        services.accept(db, invitation, current_user, utcnow())
+        db.commit()
+        flash(f"You have joined {invitation.cohort.name}.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("cohorts/invitation_join.html", invitation=invitation, form=form)
+
+
+def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]:
+    """The invitee names themselves and picks a password: account and membership appear together."""
     form = AcceptInvitationForm()
     if form.validate_on_submit():
+        db = get_db()
+        now = utcnow()
         user = accounts.create_user(
             db,
             email=invitation.email,

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from learnset.db import get_db
 from learnset.main import services
+from learnset.main.panels import panels_for
 from learnset.security import public
 
 bp = Blueprint("main", __name__)
@@ -18,12 +19,14 @@ bp = Blueprint("main", __name__)
 def home() -> str:
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
-    summaries = services.cohort_summaries(get_db(), current_user)
+    db = get_db()
+    summaries = services.cohort_summaries(db, current_user)
     return render_template(
         "main/home.html",
         tutoring=[s for s in summaries if s.role == "tutor"],
         participating=[s for s in summaries if s.role == "participant"],
         programme=summaries if current_user.is_admin else [],
+        panels=panels_for(db, current_user),
     )
 
 

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnset.assessment.models import Capability
+from learnset.db import Base, UTCDateTime, utcnow
+
+
+class ContentKind(enum.StrEnum):
+    THEORY = "theory"
+    EXERCISE = "exercise"
+    METHOD = "method"
+
+
+content_item_capabilities = Table(
+    "content_item_capabilities",
+    Base.metadata,
+    Column("content_item_id", ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("capability_id", ForeignKey("capabilities.id"), primary_key=True),
+)
+
+
+class ContentItem(Base):
+    """A theory module, practice exercise or method card, loaded from a file in content/."""
+
+    __tablename__ = "content_items"
+    __table_args__ = (
+        CheckConstraint("kind IN ('theory', 'exercise', 'method')", name="kind"),
+        CheckConstraint("minutes >= 0", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    body: Mapped[str] = mapped_column(Text, default="")
+    # Where it was loaded from, relative to content/, and a hash to tell whether it changed.
+    source_path: Mapped[str] = mapped_column(String(300), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when its file disappears; never deleted, since sessions and reflections point at it.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    capabilities: Mapped[list[Capability]] = relationship(
+        secondary=content_item_capabilities, order_by=Capability.position
+    )

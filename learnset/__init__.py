@@ -17,6 +17,13 @@ class LearnsetFlask(Flask):
     # The NHS.UK Jinja macros read missing nested parameters, which plain Undefined refuses.
     jinja_options = {**Flask.jinja_options, "undefined": ChainableUndefined}
 
+    def select_jinja_autoescape(self, filename: str) -> bool:
+        # Flask escapes only .html and friends; the NHS.UK macros live in .jinja files and
+        # receive people's names and words, so they must escape too. Plain-text email does not.
+        if filename and filename.endswith(".jinja"):
+            return True
+        return super().select_jinja_autoescape(filename)
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, database, sign-in, CSRF, limits, pages and commands."""

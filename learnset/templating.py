@@ -11,6 +11,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from learnset import authz, forms
+from learnset.components import memoise_components
 from learnset.markdown import render as render_markdown
 
 UK = ZoneInfo("Europe/London")
@@ -76,3 +77,4 @@ def init_app(app: Flask) -> None:
         service_name="Learnset",
     )
     app.jinja_env.filters.update(markdown=render_markdown, uk_date=uk_date, uk_datetime=uk_datetime)
+    memoise_components(app.jinja_env)

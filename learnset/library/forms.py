@@ -1,3 +1,5 @@
+"""The library's search form."""
+
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice

@@ -142,9 +142,7 @@ class Fields:
             return None
         return self.data[key]
 
-    def text(self, key: str, max_length: int, required: bool = True) -> str:
-        if not required and self.data.get(key) is None:
-            return ""
+    def text(self, key: str, max_length: int) -> str:
         value = self._present(key)
         if value is None:
             return ""

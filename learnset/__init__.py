@@ -67,10 +67,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     from learnset.accounts.views import bp as accounts_bp
+    from learnset.assessment.views import bp as assessment_bp
     from learnset.cohorts.views import bp as cohorts_bp
+    from learnset.library.views import bp as library_bp
     from learnset.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(library_bp)
+    app.register_blueprint(assessment_bp)
     return app

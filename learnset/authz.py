@@ -66,6 +66,18 @@ RULES: dict[str, Rule] = {
 }
 
 
+# --- The library and the capability framework -------------------------------------------------
+# Every signed-in person reads them. Archived library items stay readable by their address,
+# because sessions and reflections keep pointing at them.
+
+
+def _signed_in(_user: User, _obj: Any = None) -> bool:
+    return True
+
+
+RULES.update({"library:view": _signed_in, "framework:view": _signed_in})
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """True when the signed-in user may perform the action on the object."""
     if user is None or not getattr(user, "is_authenticated", False):

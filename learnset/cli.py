@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from alembic import command
 from flask import Flask, current_app
@@ -9,7 +11,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from learnset import migrate
 from learnset.accounts import services as accounts
-from learnset.db import database
+from learnset.db import database, utcnow
+from learnset.library import sync
+from learnset.library.source import ContentError
 
 db_group = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -49,9 +53,10 @@ def db_revision(message: str, autogenerate: bool) -> None:
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Bring the database schema up to date."""
+    """Bring the database schema up to date, then load the content library and framework."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo("Database is up to date.")
+    _sync_content(dry_run=False)
 
 
 @click.command("create-admin")
@@ -98,8 +103,43 @@ def demo_command() -> None:
         click.echo(f"  {role:<12} {email}")
 
 
+content_group = AppGroup("content", help="The learning library and capability framework.")
+
+
+def _sync_content(dry_run: bool) -> None:
+    root = Path(current_app.config["CONTENT_DIR"])
+    session = database().sessions()
+    with session:
+        try:
+            report = sync.sync_content(session, root, utcnow())
+        except ContentError as error:
+            session.rollback()
+            problems = "\n".join(f"  {problem}" for problem in error.problems)
+            raise click.ClickException(
+                f"The content was not synced: {error}. Nothing was changed.\n{problems}"
+            ) from None
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    heading = "Content checked (nothing was changed)" if dry_run else "Content synced"
+    click.echo(f"{heading} from {root}:")
+    for line in report.lines():
+        click.echo(f"  {line}")
+
+
+@content_group.command("sync")
+@click.option(
+    "--dry-run", is_flag=True, help="Check the files and show what would change, changing nothing."
+)
+def content_sync_command(dry_run: bool) -> None:
+    """Load content/ into the database: add, update, archive; a broken file changes nothing."""
+    _sync_content(dry_run)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
+    app.cli.add_command(content_group)
     app.cli.add_command(init_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)

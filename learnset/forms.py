@@ -107,6 +107,18 @@ def nhs_field(field: Field, **options: Any) -> tuple[str, dict[str, Any]]:
     if kind == "SelectField":
         params.update(id=field.id, label=_label(field, options))
         params["items"] = _choices(field, options, "selected")
+        if field.has_groups():
+            # The NHS.UK select has no option groups, so macros/forms.html draws this one.
+            params["groups"] = [
+                {
+                    "label": label,
+                    "items": [
+                        {"value": c.value, "text": c.label, "selected": c.selected} for c in group
+                    ],
+                }
+                for label, group in field.iter_groups()
+            ]
+            return "grouped_select", params
         return "select", params
     if kind == "RadioField":
         params.update(idPrefix=field.id, fieldset=_legend(field, options))

@@ -30,6 +30,8 @@ def navigation_for(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("Home", "main.home", "main")]
+    if authz.can(user, "library:view"):
+        items.append(NavItem("Library", "library.index", "library"))
     if authz.can(user, "admin:access") or authz.tutors_anything(user):
         items.append(NavItem("Invitations", "cohorts.invitations_overview", "cohorts"))
     items.append(NavItem("Your account", "accounts.account", "accounts"))

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from learnset.accounts.models import User
+from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
+from learnset.library.models import ContentItem
 
 PASSWORD = "correct horse battery"
 FAST_HASH = "scrypt:1024:8:1"
@@ -79,3 +81,62 @@ def make_invitation(
     db.add(invitation)
     db.flush()
     return invitation
+
+
+# --- The capability framework and the library ---------------------------------------------------
+
+
+def make_domain(db: Session, **overrides: Any) -> CapabilityDomain:
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"domain-{number}",
+        "name": f"Domain {number}",
+        "description": "A test domain of the capability framework",
+        "position": number,
+    }
+    values.update(overrides)
+    domain = CapabilityDomain(**values)
+    db.add(domain)
+    db.flush()
+    return domain
+
+
+def make_capability(
+    db: Session, domain: CapabilityDomain | None = None, **overrides: Any
+) -> Capability:
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"capability-{number}",
+        "name": f"Capability {number}",
+        "description": "A test capability",
+        "position": number,
+        "leadership_dimensions": ["Engaging the team"],
+        "levels": {str(level): f"Level {level} of capability {number}" for level in range(1, 6)},
+    }
+    values.update(overrides)
+    capability = Capability(domain=domain or make_domain(db), **values)
+    db.add(capability)
+    db.flush()
+    return capability
+
+
+def make_content_item(
+    db: Session, capabilities: list[Capability] | None = None, **overrides: Any
+) -> ContentItem:
+    """A library item; it develops a new capability unless given its capabilities."""
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"item-{number}",
+        "kind": "theory",
+        "title": f"Library item {number}",
+        "summary": f"What library item {number} is about",
+        "minutes": 20,
+        "body": f"## About item {number}\n\nSome words.",
+        "source_path": f"theory/item-{number}.md",
+    }
+    values.update(overrides)
+    item = ContentItem(**values)
+    item.capabilities = capabilities if capabilities is not None else [make_capability(db)]
+    db.add(item)
+    db.flush()
+    return item

@@ -1,0 +1,241 @@
+"""The capability framework as files: content/framework/*.yaml, read, checked and loaded.
+
+Each file is one domain and its capabilities (content/README.md gives the format). Slugs are
+the identity: a capability keeps its id, and so its ratings, however its words change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnset.assessment.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
+from learnset.library.source import Fields, Problem, SourceFile, parse_yaml, read_source
+
+FRAMEWORK_FOLDER = "framework"
+DOMAIN_FIELDS = ("slug", "name", "position", "description", "capabilities")
+CAPABILITY_FIELDS = ("slug", "name", "description", "leadership_dimensions", "levels")
+# Descriptions are Text columns; a limit still catches a runaway paste or a broken indent.
+LONG_TEXT = 5000
+
+# Called with a category ("domain", "capability") and an outcome ("added", "updated", ...).
+Note = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class CapabilitySpec:
+    slug: str
+    name: str
+    description: str
+    position: int
+    leadership_dimensions: list[str]
+    levels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    slug: str
+    name: str
+    description: str
+    position: int
+    capabilities: list[CapabilitySpec]
+    source_path: str
+
+
+def _column_length(model: type, column: str) -> int:
+    return model.__table__.c[column].type.length  # type: ignore[attr-defined,no-any-return]
+
+
+def _levels(fields: Fields) -> dict[str, str]:
+    raw = fields.data.get("levels")
+    if not isinstance(raw, dict):
+        fields.problem("'levels' must give a descriptor for each level from 1 to 5")
+        return {}
+    given = {str(key): value for key, value in raw.items()}
+    levels: dict[str, str] = {}
+    for level in (str(level) for level in LEVELS):
+        value = given.pop(level, None)
+        if not isinstance(value, str) or not value.strip():
+            fields.problem(f"'levels' has no descriptor for level {level}")
+        else:
+            levels[level] = value.strip()
+    for extra in sorted(given):
+        fields.problem(f"'levels' has a level '{extra}'; the levels are 1 to 5")
+    return levels
+
+
+def _dimensions(fields: Fields) -> list[str]:
+    dimensions = fields.text_list("leadership_dimensions", "Healthcare Leadership Model dimension")
+    for dimension in dimensions:
+        if dimension not in LEADERSHIP_DIMENSIONS:
+            fields.problem(
+                f"unknown leadership dimension '{dimension}' "
+                f"(the nine are: {', '.join(LEADERSHIP_DIMENSIONS)})"
+            )
+    return dimensions
+
+
+def _capability(raw: Any, index: int, path: str, problems: list[Problem]) -> CapabilitySpec | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(path, f"capability {index} must be a set of 'field: value' lines"))
+        return None
+    label = (
+        f"capability '{raw['slug']}'" if isinstance(raw.get("slug"), str) else f"capability {index}"
+    )
+    fields = Fields(raw, path, problems, where=label)
+    fields.only(CAPABILITY_FIELDS)
+    return CapabilitySpec(
+        slug=fields.slug("slug", _column_length(Capability, "slug")),
+        name=fields.text("name", _column_length(Capability, "name")),
+        description=fields.text("description", LONG_TEXT),
+        position=index,
+        leadership_dimensions=_dimensions(fields),
+        levels=_levels(fields),
+    )
+
+
+def _domain(source: SourceFile, file_index: int, problems: list[Problem]) -> DomainSpec | None:
+    data = parse_yaml(source.text, source.path, problems)
+    if data is None:
+        return None
+    fields = Fields(data, source.path, problems)
+    fields.only(DOMAIN_FIELDS)
+    slug = fields.slug("slug", _column_length(CapabilityDomain, "slug"))
+    name = fields.text("name", _column_length(CapabilityDomain, "name"))
+    description = fields.text("description", LONG_TEXT)
+    position = fields.whole_number("position", minimum=0, required=False)
+    raw_capabilities = data.get("capabilities")
+    capabilities: list[CapabilitySpec] = []
+    if not isinstance(raw_capabilities, list) or not raw_capabilities:
+        fields.problem("'capabilities' must list the domain's capabilities")
+    else:
+        for index, raw in enumerate(raw_capabilities, start=1):
+            capability = _capability(raw, index, source.path, problems)
+            if capability is not None:
+                capabilities.append(capability)
+    return DomainSpec(
+        slug=slug,
+        name=name,
+        description=description,
+        position=file_index if position is None else position,
+        capabilities=capabilities,
+        source_path=source.path,
+    )
+
+
+def read_framework(root: Path, problems: list[Problem]) -> list[DomainSpec]:
+    """Every domain in content/framework/, checked; problems are added to the list given."""
+    folder = root / FRAMEWORK_FOLDER
+    if not folder.is_dir():
+        problems.append(Problem(f"{FRAMEWORK_FOLDER}/", "the framework folder is missing"))
+        return []
+    paths = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not paths:
+        problems.append(Problem(f"{FRAMEWORK_FOLDER}/", "there are no framework files (*.yaml)"))
+    domains = []
+    for file_index, path in enumerate(paths, start=1):
+        source = read_source(root, path, problems)
+        domain = _domain(source, file_index, problems) if source else None
+        if domain is not None:
+            domains.append(domain)
+    _check_unique(domains, problems)
+    return domains
+
+
+def _check_unique(domains: list[DomainSpec], problems: list[Problem]) -> None:
+    domain_paths: dict[str, str] = {}
+    capability_paths: dict[str, str] = {}
+    for domain in domains:
+        if domain.slug and domain.slug in domain_paths:
+            problems.append(
+                Problem(
+                    domain.source_path,
+                    f"the domain slug '{domain.slug}' is also used by {domain_paths[domain.slug]}",
+                )
+            )
+        domain_paths.setdefault(domain.slug, domain.source_path)
+        for capability in domain.capabilities:
+            if capability.slug and capability.slug in capability_paths:
+                problems.append(
+                    Problem(
+                        domain.source_path,
+                        f"the capability slug '{capability.slug}' is used twice "
+                        f"(also in {capability_paths[capability.slug]})",
+                    )
+                )
+            capability_paths.setdefault(capability.slug, domain.source_path)
+
+
+def reconcile(record: Any, values: dict[str, Any]) -> str:
+    """Bring a loaded record in line with its file; say whether it was restored, updated or not."""
+    changed = any(getattr(record, key) != value for key, value in values.items())
+    for key, value in values.items():
+        setattr(record, key, value)
+    restored = record.archived_at is not None
+    record.archived_at = None
+    if restored:
+        return "restored"
+    return "updated" if changed else "unchanged"
+
+
+def load_framework(
+    db: Session, domains: list[DomainSpec], now: datetime, note: Note
+) -> dict[str, Capability]:
+    """Match the database to the framework files: slugs keep ids; what disappeared is archived."""
+    stored_domains = {domain.slug: domain for domain in db.scalars(select(CapabilityDomain))}
+    stored_capabilities = {cap.slug: cap for cap in db.scalars(select(Capability))}
+    current: dict[str, Capability] = {}
+    for spec in domains:
+        values = {"name": spec.name, "description": spec.description, "position": spec.position}
+        domain = stored_domains.get(spec.slug)
+        if domain is None:
+            domain = CapabilityDomain(slug=spec.slug, **values)
+            db.add(domain)
+            note("domain", "added")
+        else:
+            note("domain", reconcile(domain, values))
+        for capability_spec in spec.capabilities:
+            current[capability_spec.slug] = _load_capability(
+                db, capability_spec, domain, stored_capabilities, note
+            )
+    for slug, domain in stored_domains.items():
+        if domain.archived_at is None and slug not in {spec.slug for spec in domains}:
+            domain.archived_at = now
+            note("domain", "archived")
+    for slug, capability in stored_capabilities.items():
+        if capability.archived_at is None and slug not in current:
+            capability.archived_at = now
+            note("capability", "archived")
+    db.flush()
+    return current
+
+
+def _load_capability(
+    db: Session,
+    spec: CapabilitySpec,
+    domain: CapabilityDomain,
+    stored: dict[str, Capability],
+    note: Note,
+) -> Capability:
+    values = {
+        "name": spec.name,
+        "description": spec.description,
+        "position": spec.position,
+        "leadership_dimensions": spec.leadership_dimensions,
+        "levels": spec.levels,
+        "domain": domain,
+    }
+    capability = stored.get(spec.slug)
+    if capability is None:
+        capability = Capability(slug=spec.slug, **values)
+        db.add(capability)
+        note("capability", "added")
+    else:
+        note("capability", reconcile(capability, values))
+    return capability

@@ -1,0 +1,93 @@
+"""Browsing and searching the library, and finding an item by its slug."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.pagination import Page, paginate
+
+PER_PAGE = 20
+KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    """What someone is looking for: words, a kind and a capability, each optional."""
+
+    words: str = ""
+    kind: str = ""
+    capability: str = ""
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.words.strip() or self.kind or self.capability)
+
+
+def _matches_every_word(words: list[str]) -> list:  # type: ignore[type-arg]
+    # Each word may sit in the title, the summary or the body; icontains lowers both sides,
+    # so the search ignores case on SQLite and PostgreSQL alike, and escapes % and _.
+    return [
+        or_(
+            ContentItem.title.icontains(word, autoescape=True),
+            ContentItem.summary.icontains(word, autoescape=True),
+            ContentItem.body.icontains(word, autoescape=True),
+        )
+        for word in words
+    ]
+
+
+def search_query(query: LibraryQuery) -> Select[tuple[ContentItem]]:
+    """Items in the library (never archived ones) matching the query, best matches first."""
+    words = query.words.split()
+    statement = select(ContentItem).where(ContentItem.archived_at.is_(None))
+    if query.kind:
+        statement = statement.where(ContentItem.kind == query.kind)
+    if query.capability:
+        statement = statement.where(
+            ContentItem.id.in_(
+                select(content_item_capabilities.c.content_item_id)
+                .join(Capability, Capability.id == content_item_capabilities.c.capability_id)
+                .where(Capability.slug == query.capability)
+            )
+        )
+    statement = statement.where(*_matches_every_word(words))
+    order = []
+    if words:
+        # Items whose title holds every word come first: they are most likely what was meant.
+        title_match = and_(*(ContentItem.title.icontains(w, autoescape=True) for w in words))
+        order.append(case((title_match, 0), else_=1))
+    order += [case(KIND_ORDER, value=ContentItem.kind), ContentItem.title, ContentItem.id]
+    return statement.order_by(*order).options(selectinload(ContentItem.capabilities))
+
+
+def search(db: Session, query: LibraryQuery, page: int) -> Page[ContentItem] | None:
+    """One page of matching items, or None when the page number is out of range."""
+    return paginate(db, search_query(query), page, PER_PAGE)
+
+
+def item_by_slug(db: Session, slug: str) -> ContentItem | None:
+    """An item by slug, archived or not: sessions keep linking to archived items."""
+    return db.scalar(
+        select(ContentItem)
+        .where(ContentItem.slug == slug)
+        .options(selectinload(ContentItem.capabilities).joinedload(Capability.domain))
+    )
+
+
+def capabilities_by_domain(db: Session) -> list[tuple[CapabilityDomain, list[Capability]]]:
+    """The framework's current capabilities grouped by domain, in framework order."""
+    rows = db.execute(
+        select(Capability, CapabilityDomain)
+        .join(Capability.domain)
+        .where(Capability.archived_at.is_(None), CapabilityDomain.archived_at.is_(None))
+        .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
+    )
+    groups: dict[int, tuple[CapabilityDomain, list[Capability]]] = {}
+    for capability, domain in rows:
+        groups.setdefault(domain.id, (domain, []))[1].append(capability)
+    return list(groups.values())

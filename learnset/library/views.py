@@ -1,0 +1,39 @@
+"""The library pages: browse and search, and one item's page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from learnset import authz
+from learnset.db import get_db
+from learnset.forms import render_form
+from learnset.library import services
+from learnset.library.forms import LibrarySearchForm
+
+bp = Blueprint("library", __name__, url_prefix="/library")
+
+
+@bp.route("")
+def index() -> str | tuple[str, int]:
+    db = get_db()
+    authz.require(current_user, "library:view")
+    form = LibrarySearchForm(request.args)
+    form.offer_capabilities(services.capabilities_by_domain(db))
+    if not form.validate():
+        return render_form("library/index.html", form, results=None, query=None)
+    query = services.LibraryQuery(
+        words=form.q.data or "", kind=form.kind.data, capability=form.capability.data
+    )
+    results = services.search(db, query, request.args.get("page", 1, type=int))
+    if results is None:
+        abort(404)
+    return render_template("library/index.html", form=form, results=results, query=query)
+
+
+@bp.route("/<slug>")
+def item(slug: str) -> str:
+    content_item = services.item_by_slug(get_db(), slug)
+    if content_item is None or not authz.can(current_user, "library:view", content_item):
+        abort(404)
+    return render_template("library/item.html", item=content_item)

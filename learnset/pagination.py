@@ -1,0 +1,53 @@
+"""Long lists a page at a time: two queries (a count and the page) whatever the list's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first_shown(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_shown(self) -> int:
+        return min(self.number * self.per_page, self.total)
+
+    def numbers(self) -> list[int | None]:
+        """The page numbers to link to, with None where a run of them is left out."""
+        keep = {1, self.pages, self.number - 1, self.number, self.number + 1}
+        shown = sorted(n for n in keep if 1 <= n <= self.pages)
+        numbers: list[int | None] = []
+        for n in shown:
+            if numbers and n - (numbers[-1] or 0) > 1:
+                numbers.append(None)
+            numbers.append(n)
+        return numbers
+
+
+def paginate(db: Session, query: Select[Any], number: int, per_page: int) -> Page[Any] | None:
+    """One page of the query's rows (first column), or None if there is no such page."""
+    if number < 1:
+        return None
+    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if number > 1 and (number - 1) * per_page >= total:
+        return None
+    items = list(db.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items, number, per_page, total)

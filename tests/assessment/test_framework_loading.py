@@ -1,0 +1,276 @@
+"""The capability framework loads from content/framework/ with the content sync."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.library.source import ContentError
+from learnset.library.sync import sync_content
+from tests.library.content import (
+    capability,
+    domain,
+    levels,
+    make_content,
+    snapshot,
+    write_domain,
+    write_item,
+    write_raw,
+)
+
+FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+FILE = "framework/1-conversations.yaml"
+
+
+@pytest.fixture
+def content(tmp_path):
+    return make_content(tmp_path / "content")
+
+
+def _capability(db, slug):
+    db.expire_all()
+    return db.scalar(select(Capability).where(Capability.slug == slug))
+
+
+def _domain(db, slug):
+    db.expire_all()
+    return db.scalar(select(CapabilityDomain).where(CapabilityDomain.slug == slug))
+
+
+def _sync(db, root, now):
+    report = sync_content(db, root, now)
+    db.commit()
+    return report
+
+
+def _write_conversations(content, capabilities, **overrides):
+    write_domain(
+        content, "1-conversations.yaml", domain("conversations", capabilities, **overrides)
+    )
+
+
+def test_domains_and_capabilities_load_in_order_with_levels_and_dimensions(db, content):
+    text = (
+        "slug: systems\nname: Whole-system working\nposition: 2\ndescription: >\n"
+        "  Folded over\n  two lines.\ncapabilities:\n"
+        "  - slug: holding-complexity\n    name: Holding complexity\n    description: >\n"
+        "      Staying with it.\n"
+        "    leadership_dimensions: [Evaluating information, Sharing the vision]\n"
+        "    levels:\n" + "".join(f"      {n}: >\n        Level {n} words.\n" for n in range(1, 6))
+    )
+    write_raw(content, "framework/2-systems.yaml", text)
+    report = _sync(db, content, FIRST)
+    assert report.count("domain", "added") == 2
+    assert report.count("capability", "added") == 3
+    systems = _domain(db, "systems")
+    assert systems.name == "Whole-system working"
+    assert systems.position == 2
+    assert systems.description == "Folded over two lines."
+    holding = _capability(db, "holding-complexity")
+    assert holding.domain == systems
+    assert holding.description == "Staying with it."
+    assert holding.leadership_dimensions == ["Evaluating information", "Sharing the vision"]
+    assert holding.levels == {str(n): f"Level {n} words." for n in range(1, 6)}
+    assert holding.level_descriptor(3) == "Level 3 words."
+    conversations = _domain(db, "conversations")
+    assert [c.slug for c in conversations.capabilities] == ["listening", "using-data"]
+
+
+def test_changed_words_keep_the_capability_id(db, content):
+    _sync(db, content, FIRST)
+    original = _capability(db, "listening").id
+    _write_conversations(
+        content,
+        [
+            capability("using-data"),
+            capability("listening", name="Listening deeply", levels=levels("deep listening")),
+        ],
+    )
+    report = _sync(db, content, SECOND)
+    listening = _capability(db, "listening")
+    assert listening.id == original
+    assert listening.name == "Listening deeply"
+    assert listening.position == 2
+    assert listening.level_descriptor(1) == "Level 1 of deep listening."
+    assert report.count("capability", "updated") == 2  # both moved position
+    assert report.count("domain", "unchanged") == 1
+
+
+def test_a_capability_can_move_to_another_domain(db, content):
+    _sync(db, content, FIRST)
+    original = _capability(db, "using-data").id
+    _write_conversations(content, [capability("listening")])
+    write_domain(
+        content, "2-evidence.yaml", domain("evidence", [capability("using-data")], position=2)
+    )
+    _sync(db, content, SECOND)
+    using_data = _capability(db, "using-data")
+    assert using_data.id == original
+    assert using_data.domain.slug == "evidence"
+    assert using_data.archived_at is None
+
+
+def test_a_removed_capability_is_archived_and_restored_when_it_returns(db, content):
+    write_domain(content, "2-evidence.yaml", domain("evidence", [capability("spare")]))
+    _sync(db, content, FIRST)
+    original = _capability(db, "spare").id
+    (content / "framework" / "2-evidence.yaml").unlink()
+    report = _sync(db, content, SECOND)
+    assert _capability(db, "spare").archived_at == SECOND
+    assert _domain(db, "evidence").archived_at == SECOND
+    assert report.count("capability", "archived") == 1
+    assert report.count("domain", "archived") == 1
+    write_domain(content, "2-evidence.yaml", domain("evidence", [capability("spare")]))
+    report = _sync(db, content, THIRD)
+    assert _capability(db, "spare").id == original
+    assert _capability(db, "spare").archived_at is None
+    assert _domain(db, "evidence").archived_at is None
+    assert report.count("capability", "restored") == 1
+
+
+def test_items_are_checked_against_the_framework_loaded_in_the_same_run(db, content):
+    _sync(db, content, FIRST)
+    _write_conversations(
+        content, [capability("listening"), capability("using-data"), capability("new-skill")]
+    )
+    write_item(content, "new-module", capabilities=["new-skill"])
+    _sync(db, content, SECOND)
+    db.expire_all()
+    assert _capability(db, "new-skill") is not None
+
+
+def test_removing_a_capability_an_item_still_names_is_refused(db, content):
+    _sync(db, content, FIRST)
+    before = snapshot(db)
+    _write_conversations(content, [capability("listening")])
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, SECOND)
+    assert sorted(str(p) for p in raised.value.problems) == [
+        "methods/world-cafe.md: unknown capability 'using-data' (it is not in the framework)",
+        "theory/lenses.md: unknown capability 'using-data' (it is not in the framework)",
+    ]
+    db.rollback()
+    assert snapshot(db) == before
+
+
+def _without(data, key):
+    return {k: v for k, v in data.items() if k != key}
+
+
+# Each writes a broken framework file: (domain data, words the problem must contain).
+BROKEN = {
+    "a level missing": (
+        domain("conversations", [capability("listening", levels={1: "a", 2: "b", 3: "c", 5: "e"})]),
+        "capability 'listening': 'levels' has no descriptor for level 4",
+    ),
+    "an empty level": (
+        domain("conversations", [capability("listening", levels={**levels("x"), 2: " "})]),
+        "no descriptor for level 2",
+    ),
+    "a sixth level": (
+        domain("conversations", [capability("listening", levels={**levels("x"), 6: "more"})]),
+        "'levels' has a level '6'",
+    ),
+    "levels not a mapping": (
+        domain("conversations", [capability("listening", levels=["a", "b", "c", "d", "e"])]),
+        "'levels' must give a descriptor for each level from 1 to 5",
+    ),
+    "unknown leadership dimension": (
+        domain("conversations", [capability("listening", leadership_dimensions=["Leading"])]),
+        "unknown leadership dimension 'Leading'",
+    ),
+    "no leadership dimensions": (
+        domain("conversations", [capability("listening", leadership_dimensions=[])]),
+        "at least one Healthcare Leadership Model dimension",
+    ),
+    "capability without a name": (
+        domain("conversations", [_without(capability("listening"), "name")]),
+        "capability 'listening': the field 'name' is missing",
+    ),
+    "capability slug twice": (
+        domain("conversations", [capability("listening"), capability("listening")]),
+        "the capability slug 'listening' is used twice",
+    ),
+    "capability not a mapping": (
+        domain("conversations", ["listening"]),
+        "capability 1 must be a set of 'field: value' lines",
+    ),
+    "domain without a slug": (
+        _without(domain("conversations", [capability("listening")]), "slug"),
+        "the field 'slug' is missing",
+    ),
+    "negative position": (
+        domain("conversations", [capability("listening")], position=-1),
+        "'position' must be a whole number of 0 or more",
+    ),
+    "unknown domain field": (
+        domain("conversations", [capability("listening")], colour="blue"),
+        "unknown field 'colour'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_a_broken_framework_stops_the_sync_and_nothing_changes(case, db, content):
+    _sync(db, content, FIRST)
+    before = snapshot(db)
+    data, words = BROKEN[case]
+    # The items name both capabilities: keep them valid so the framework is the only problem.
+    data = {**data, "capabilities": [*data["capabilities"], capability("using-data")]}
+    write_domain(content, "1-conversations.yaml", data)
+    write_item(content, "new-module", capabilities=["using-data"])
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, SECOND)
+    db.rollback()
+    messages = [str(problem) for problem in raised.value.problems]
+    assert any(message.startswith(FILE) and words in message for message in messages), messages
+    assert snapshot(db) == before
+
+
+def test_a_domain_without_capabilities_is_refused(db, content):
+    write_domain(content, "2-empty.yaml", domain("empty", []))
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, FIRST)
+    assert [str(p) for p in raised.value.problems] == [
+        "framework/2-empty.yaml: 'capabilities' must list the domain's capabilities"
+    ]
+
+
+def test_a_domain_slug_used_by_two_files_is_refused(db, content):
+    write_domain(content, "2-again.yaml", domain("conversations", [capability("other")]))
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, FIRST)
+    assert [str(p) for p in raised.value.problems] == [
+        "framework/2-again.yaml: the domain slug 'conversations' is also used by " + FILE
+    ]
+
+
+def test_a_capability_slug_used_in_two_domains_is_refused(db, content):
+    write_domain(content, "2-again.yaml", domain("evidence", [capability("listening")]))
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, FIRST)
+    assert [str(p) for p in raised.value.problems] == [
+        "framework/2-again.yaml: the capability slug 'listening' is used twice (also in "
+        + FILE
+        + ")"
+    ]
+
+
+def test_invalid_framework_yaml_names_the_line(db, content):
+    write_raw(content, FILE, "slug: conversations\nname: [unclosed\ncapabilities: []\n")
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, FIRST)
+    [problem] = [p for p in raised.value.problems if p.path == FILE]
+    assert problem.message.startswith("the YAML is not valid on line 3")
+
+
+def test_a_framework_folder_without_files_is_refused(db, content):
+    (content / "framework" / "1-conversations.yaml").unlink()
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, FIRST)
+    assert "framework/: there are no framework files (*.yaml)" in [
+        str(p) for p in raised.value.problems
+    ]

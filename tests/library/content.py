@@ -1,0 +1,112 @@
+"""A small content folder written into tmp_path, for sync tests to change and break."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.library.models import ContentItem, content_item_capabilities
+
+FOLDERS = {"theory": "theory", "exercise": "exercises", "method": "methods"}
+
+
+def levels(name: str) -> dict[int, str]:
+    return {level: f"Level {level} of {name}." for level in range(1, 6)}
+
+
+def capability(slug: str, **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "slug": slug,
+        "name": slug.replace("-", " ").capitalize(),
+        "description": f"What {slug} means.",
+        "leadership_dimensions": ["Engaging the team"],
+        "levels": levels(slug),
+    }
+    values.update(overrides)
+    return values
+
+
+def domain(slug: str, capabilities: list[dict[str, Any]], **overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "slug": slug,
+        "name": slug.replace("-", " ").capitalize(),
+        "position": 1,
+        "description": f"What the {slug} domain is about.",
+        "capabilities": capabilities,
+    }
+    values.update(overrides)
+    return values
+
+
+def write_domain(root: Path, filename: str, data: dict[str, Any]) -> Path:
+    path = root / "framework" / filename
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def item_text(
+    slug: str,
+    kind: str = "theory",
+    body: str = "## A heading\n\nSome words about it.",
+    **front: Any,
+) -> str:
+    values: dict[str, Any] = {
+        "slug": slug,
+        "kind": kind,
+        "title": slug.replace("-", " ").capitalize(),
+        "summary": f"What {slug} is about.",
+        "minutes": 20,
+        "capabilities": ["listening"],
+    }
+    values.update(front)
+    values = {key: value for key, value in values.items() if value is not None}
+    return f"---\n{yaml.safe_dump(values, sort_keys=False)}---\n{body}\n"
+
+
+def write_item(root: Path, slug: str, kind: str = "theory", **options: Any) -> Path:
+    path = root / FOLDERS[kind] / f"{slug}.md"
+    path.write_text(item_text(slug, kind, **options))
+    return path
+
+
+def write_raw(root: Path, relative: str, text: str | bytes) -> Path:
+    path = root / relative
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+def make_content(root: Path) -> Path:
+    """Four folders: one domain of two capabilities, and one item of each kind."""
+    for folder in ("framework", *FOLDERS.values()):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    write_domain(
+        root,
+        "1-conversations.yaml",
+        domain("conversations", [capability("listening"), capability("using-data")]),
+    )
+    write_item(root, "lenses", "theory", capabilities=["listening", "using-data"])
+    write_item(root, "paired-listening", "exercise", minutes=30)
+    write_item(root, "world-cafe", "method", capabilities=["using-data"], minutes=35)
+    return root
+
+
+def snapshot(db: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row the sync can touch, to compare before and after."""
+    tables = {
+        "domains": CapabilityDomain.__table__,
+        "capabilities": Capability.__table__,
+        "items": ContentItem.__table__,
+        "links": content_item_capabilities,
+    }
+    return {
+        name: sorted(tuple(row) for row in db.execute(select(table)).all())
+        for name, table in tables.items()
+    }

@@ -1,0 +1,294 @@
+"""The content sync: files in, matched by slug, archived not deleted, all or nothing."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from learnset.library.models import ContentItem
+from learnset.library.source import ContentError
+from learnset.library.sync import sync_content
+from tests.library.content import (
+    item_text,
+    make_content,
+    snapshot,
+    write_item,
+    write_raw,
+)
+
+FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def content(tmp_path):
+    return make_content(tmp_path / "content")
+
+
+def _item(db, slug):
+    db.expire_all()
+    return db.scalar(select(ContentItem).where(ContentItem.slug == slug))
+
+
+def _sync(db, root, now):
+    report = sync_content(db, root, now)
+    db.commit()
+    return report
+
+
+def test_first_sync_adds_every_item_with_its_capabilities(db, content):
+    report = _sync(db, content, FIRST)
+    assert report.count("theory", "added") == 1
+    assert report.count("exercise", "added") == 1
+    assert report.count("method", "added") == 1
+    lenses = _item(db, "lenses")
+    assert lenses.kind == "theory"
+    assert lenses.title == "Lenses"
+    assert lenses.summary == "What lenses is about."
+    assert lenses.minutes == 20
+    assert lenses.body == "## A heading\n\nSome words about it."
+    assert lenses.source_path == "theory/lenses.md"
+    assert len(lenses.content_hash) == 64
+    assert [c.slug for c in lenses.capabilities] == ["listening", "using-data"]
+    assert lenses.created_at == lenses.updated_at == FIRST
+    assert lenses.archived_at is None
+    assert _item(db, "world-cafe").kind == "method"
+
+
+def test_sync_without_changes_changes_nothing(db, content):
+    _sync(db, content, FIRST)
+    before = snapshot(db)
+    report = _sync(db, content, SECOND)
+    assert snapshot(db) == before
+    assert not report.changed
+    assert report.count("theory", "unchanged") == 1
+    assert report.count("capability", "unchanged") == 2
+    assert "Theory modules: 1 unchanged." in report.lines()
+
+
+def test_changed_file_updates_the_item_and_keeps_its_id(db, content):
+    _sync(db, content, FIRST)
+    original_id = _item(db, "lenses").id
+    write_item(
+        content,
+        "lenses",
+        title="Two lenses on commissioning",
+        capabilities=["using-data"],
+        minutes=25,
+        body="## New words\n\nRewritten.",
+    )
+    report = _sync(db, content, SECOND)
+    lenses = _item(db, "lenses")
+    assert lenses.id == original_id
+    assert lenses.title == "Two lenses on commissioning"
+    assert lenses.minutes == 25
+    assert lenses.body == "## New words\n\nRewritten."
+    assert [c.slug for c in lenses.capabilities] == ["using-data"]
+    assert lenses.created_at == FIRST
+    assert lenses.updated_at == SECOND
+    assert report.count("theory", "updated") == 1
+    assert report.count("exercise", "unchanged") == 1
+
+
+def test_missing_file_archives_the_item_and_never_deletes_it(db, content):
+    _sync(db, content, FIRST)
+    original_id = _item(db, "world-cafe").id
+    (content / "methods" / "world-cafe.md").unlink()
+    report = _sync(db, content, SECOND)
+    cafe = _item(db, "world-cafe")
+    assert cafe.id == original_id
+    assert cafe.archived_at == SECOND
+    assert [c.slug for c in cafe.capabilities] == ["using-data"]
+    assert report.count("method", "archived") == 1
+    # Archived once: a later sync neither archives it again nor moves its date.
+    again = _sync(db, content, THIRD)
+    assert again.count("method", "archived") == 0
+    assert _item(db, "world-cafe").archived_at == SECOND
+
+
+def test_file_that_comes_back_is_restored_with_the_same_id(db, content):
+    _sync(db, content, FIRST)
+    path = content / "methods" / "world-cafe.md"
+    text = path.read_text()
+    original_id = _item(db, "world-cafe").id
+    path.unlink()
+    _sync(db, content, SECOND)
+    path.write_text(text)
+    report = _sync(db, content, THIRD)
+    cafe = _item(db, "world-cafe")
+    assert cafe.id == original_id
+    assert cafe.archived_at is None
+    assert report.count("method", "restored") == 1
+
+
+def test_changed_file_that_comes_back_is_restored_with_its_new_words(db, content):
+    _sync(db, content, FIRST)
+    (content / "methods" / "world-cafe.md").unlink()
+    _sync(db, content, SECOND)
+    write_item(content, "world-cafe", "method", title="World Café, revised")
+    _sync(db, content, THIRD)
+    cafe = _item(db, "world-cafe")
+    assert cafe.archived_at is None
+    assert cafe.title == "World Café, revised"
+
+
+def test_folded_yaml_strings_lose_their_trailing_newline(db, content):
+    text = (
+        "---\nslug: folded\nkind: theory\ntitle: >\n  A folded\n  title\n"
+        "summary: >\n  A summary folded\n  over two lines.\nminutes: 15\n"
+        "capabilities: [listening]\n---\n\nBody.\n\n"
+    )
+    write_raw(content, "theory/folded.md", text)
+    _sync(db, content, FIRST)
+    folded = _item(db, "folded")
+    assert folded.title == "A folded title"
+    assert folded.summary == "A summary folded over two lines."
+    assert folded.body == "Body."
+
+
+def test_windows_line_ends_and_a_byte_order_mark_are_accepted(db, content):
+    text = item_text("crlf", capabilities=["listening"]).replace("\n", "\r\n")
+    write_raw(content, "theory/crlf.md", b"\xef\xbb\xbf" + text.encode())
+    _sync(db, content, FIRST)
+    assert _item(db, "crlf").body == "## A heading\n\nSome words about it."
+
+
+def test_only_the_four_folders_are_read(db, content):
+    write_raw(content, "README.md", "# Not an item\n")
+    write_raw(content, "theory/notes.txt", "not Markdown, not read")
+    (content / "drafts").mkdir()
+    write_raw(content, "drafts/draft.md", item_text("draft"))
+    _sync(db, content, FIRST)
+    assert db.scalar(select(func.count()).select_from(ContentItem)) == 3
+    assert _item(db, "draft") is None
+
+
+def test_report_lists_capabilities_no_item_develops(db, content):
+    (content / "exercises" / "paired-listening.md").unlink()
+    write_item(content, "lenses", capabilities=["using-data"])
+    report = sync_content(db, content, FIRST)
+    assert report.undeveloped == ["listening"]
+    assert "No library item develops these capabilities yet: listening." in report.lines()
+
+
+# Each breaks one file in its own way: (file, its text, words the problem must contain).
+BROKEN = {
+    "bad YAML": ("theory/broken.md", "---\nslug: broken\n title: oops\n---\nBody\n", "line 3"),
+    "no front matter": ("theory/broken.md", "# Just a heading\n", "front matter"),
+    "unclosed front matter": ("theory/broken.md", "---\nslug: broken\nBody\n", "front matter"),
+    "front matter not fields": ("theory/broken.md", "---\n- a list\n---\nBody\n", "'field: value'"),
+    "missing field": (
+        "theory/broken.md",
+        item_text("broken", title=None),
+        "the field 'title' is missing",
+    ),
+    "empty title": ("theory/broken.md", item_text("broken", title="  "), "'title' is empty"),
+    "title not text": (
+        "theory/broken.md",
+        item_text("broken", title=["a", "b"]),
+        "'title' must be text",
+    ),
+    "title too long": (
+        "theory/broken.md",
+        item_text("broken", title="x" * 201),
+        "200 characters or fewer",
+    ),
+    "minutes as words": ("theory/broken.md", item_text("broken", minutes="twenty"), "'minutes'"),
+    "minutes zero": ("theory/broken.md", item_text("broken", minutes=0), "whole number above 0"),
+    "minutes negative": ("theory/broken.md", item_text("broken", minutes=-5), "above 0"),
+    "minutes fraction": ("theory/broken.md", item_text("broken", minutes=2.5), "whole number"),
+    "minutes yes": ("theory/broken.md", item_text("broken", minutes=True), "whole number"),
+    "unknown kind": ("theory/broken.md", item_text("broken", kind="lecture"), "'lecture'"),
+    "kind not its folder": (
+        "theory/broken.md",
+        item_text("broken", kind="method"),
+        "files in theory/",
+    ),
+    "slug not the file name": (
+        "theory/broken.md",
+        item_text("mended"),
+        "does not match the file name 'broken.md'",
+    ),
+    "slug with capitals": ("theory/Broken.md", item_text("Broken"), "lowercase"),
+    "duplicate slug": ("methods/lenses.md", item_text("lenses", "method"), "also used by"),
+    "slug of a capability": ("theory/listening.md", item_text("listening"), "capability's slug"),
+    "unknown capability": (
+        "theory/broken.md",
+        item_text("broken", capabilities=["listening", "juggling"]),
+        "unknown capability 'juggling'",
+    ),
+    "no capabilities": (
+        "theory/broken.md",
+        item_text("broken", capabilities=[]),
+        "at least one capability",
+    ),
+    "capabilities not a list": (
+        "theory/broken.md",
+        item_text("broken", capabilities="listening"),
+        "must be a list",
+    ),
+    "capability twice": (
+        "theory/broken.md",
+        item_text("broken", capabilities=["listening", "listening"]),
+        "more than once",
+    ),
+    "unknown field": ("theory/broken.md", item_text("broken", author="Me"), "unknown field"),
+    "field given twice": (
+        "theory/broken.md",
+        item_text("broken").replace("minutes: 20", "minutes: 20\nminutes: 30"),
+        "given twice",
+    ),
+    "no body": ("theory/broken.md", item_text("broken", body=""), "no text after"),
+    "not UTF-8": ("theory/broken.md", "é".encode("latin-1"), "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_a_broken_file_stops_the_sync_and_nothing_changes(case, db, content):
+    _sync(db, content, FIRST)
+    before = snapshot(db)
+    # Valid changes in the same run must not be applied either.
+    write_item(content, "new-module", capabilities=["listening"])
+    write_item(content, "lenses", title="Changed title")
+    (content / "methods" / "world-cafe.md").unlink()
+    path, text, words = BROKEN[case]
+    write_raw(content, path, text)
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, SECOND)
+    db.rollback()
+    assert [problem.path for problem in raised.value.problems] == [path]
+    assert words in raised.value.problems[0].message
+    assert snapshot(db) == before
+
+
+def test_every_problem_is_reported_at_once(db, content):
+    write_raw(content, "theory/one.md", item_text("one", minutes=0))
+    write_raw(content, "exercises/two.md", item_text("two", "exercise", capabilities=["nope"]))
+    write_raw(content, "methods/three.md", "no front matter")
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, FIRST)
+    problems = raised.value.problems
+    assert [p.path for p in problems] == ["exercises/two.md", "methods/three.md", "theory/one.md"]
+    assert str(raised.value) == "3 problems in the content"
+    assert str(problems[0]) == (
+        "exercises/two.md: unknown capability 'nope' (it is not in the framework)"
+    )
+
+
+def test_a_missing_item_folder_is_refused_rather_than_archiving_everything(db, content):
+    _sync(db, content, FIRST)
+    before = snapshot(db)
+    for path in (content / "methods").iterdir():
+        path.unlink()
+    (content / "methods").rmdir()
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, content, SECOND)
+    assert str(raised.value.problems[0]) == "methods/: the methods folder is missing"
+    assert snapshot(db) == before
+
+
+def test_a_content_folder_that_does_not_exist_is_refused(db, tmp_path):
+    with pytest.raises(ContentError) as raised:
+        sync_content(db, tmp_path / "nowhere", FIRST)
+    assert "does not exist" in raised.value.problems[0].message

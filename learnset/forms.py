@@ -55,6 +55,9 @@ def _legend(field: Field, options: dict[str, Any]) -> dict[str, Any]:
         legend.update(isPageHeading=True, classes="nhsuk-fieldset__legend--l")
     else:
         legend["classes"] = options.get("label_classes", "nhsuk-fieldset__legend--s")
+    if options.get("legend_hidden"):
+        # Words for screen readers only, when several fieldsets on a page share a question.
+        legend["visuallyHiddenText"] = options["legend_hidden"]
     return {"legend": legend}
 
 
@@ -74,6 +77,8 @@ def _common(field: Field, options: dict[str, Any]) -> dict[str, Any]:
 
 def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[dict[str, Any]]:
     item_hints = options.get("item_hints", {})
+    # Content revealed under a radio or checkbox when it is chosen (always shown without JS).
+    item_conditionals = options.get("item_conditionals", {})
     items = []
     for choice in field.iter_choices():
         item: dict[str, Any] = {
@@ -83,6 +88,8 @@ def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[d
         }
         if str(choice.value) in item_hints:
             item["hint"] = {"text": item_hints[str(choice.value)]}
+        if str(choice.value) in item_conditionals:
+            item["conditional"] = {"html": item_conditionals[str(choice.value)]}
         items.append(item)
     return items
 

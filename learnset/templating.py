@@ -32,6 +32,8 @@ def navigation_for(user: Any) -> list[NavItem]:
     items = [NavItem("Home", "main.home", "main")]
     if authz.can(user, "library:view"):
         items.append(NavItem("Library", "library.index", "library"))
+    if authz.participates_anywhere(user):
+        items.append(NavItem("Your capabilities", "assessment.mine", "assessment"))
     if authz.can(user, "admin:access") or authz.tutors_anything(user):
         items.append(NavItem("Invitations", "cohorts.invitations_overview", "cohorts"))
     items.append(NavItem("Your account", "accounts.account", "accounts"))

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.assessment.models import Capability, CapabilityDomain, Rating, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting, MeetingItem
 
 PASSWORD = "correct horse battery"
 FAST_HASH = "scrypt:1024:8:1"
@@ -140,3 +142,74 @@ def make_content_item(
     db.add(item)
     db.flush()
     return item
+
+
+# --- Self-assessment ----------------------------------------------------------------------------
+
+
+def make_assessment(
+    db: Session,
+    participant: User,
+    cohort: Cohort,
+    levels: dict[Capability, tuple[int, int]] | None = None,
+    *,
+    status: str = "submitted",
+    shared: bool = True,
+    at: datetime | None = None,
+    carried: tuple[Capability, ...] = (),
+    **overrides: Any,
+) -> SelfAssessment:
+    """An assessment rating each capability given as (current, target); the participant's
+    first in the cohort is the baseline. `carried` ratings are marked as carried forward."""
+    at = at or utcnow()
+    has_baseline = db.scalar(
+        select(SelfAssessment.id).where(
+            SelfAssessment.participant_id == participant.id,
+            SelfAssessment.cohort_id == cohort.id,
+            SelfAssessment.kind == "baseline",
+        )
+    )
+    values: dict[str, Any] = {
+        "participant_id": participant.id,
+        "cohort_id": cohort.id,
+        "kind": "check-in" if has_baseline else "baseline",
+        "status": status,
+        "shared_with_tutors": shared,
+        "started_at": at,
+        "updated_at": at,
+        "submitted_at": at if status == "submitted" else None,
+    }
+    values.update(overrides)
+    assessment = SelfAssessment(**values)
+    for capability, (current, target) in (levels or {}).items():
+        assessment.ratings.append(
+            Rating(
+                capability_id=capability.id,
+                current_level=current,
+                target_level=target,
+                carried_forward=capability in carried,
+            )
+        )
+    db.add(assessment)
+    db.flush()
+    return assessment
+
+
+def make_published_meeting(db: Session, cohort: Cohort, **overrides: Any) -> Meeting:
+    """A published two-hour session of the cohort, a week ago unless told otherwise."""
+    starts_at = overrides.pop("starts_at", utcnow() - timedelta(days=7))
+    values: dict[str, Any] = {
+        "cohort": cohort,
+        "number": next(_sequence),
+        "title": "A monthly session",
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=2),
+        "status": "published",
+    }
+    values.update(overrides)
+    items = values.pop("items", [])
+    meeting = Meeting(**values)
+    meeting.items = [MeetingItem(content_item=item, position=n) for n, item in enumerate(items)]
+    db.add(meeting)
+    db.flush()
+    return meeting

@@ -114,7 +114,7 @@ def _where(condition: str) -> dict[str, Any]:
 
 
 class SelfAssessment(Base):
-    """A participant's ratings of the framework in one cohort at one moment: a baseline or a check-in.
+    """A participant's ratings of the framework in one cohort at one moment: baseline or check-in.
 
     The first in a cohort is the baseline and rates every capability. Later check-ins rate all or
     a chosen few; on submit the rest are carried forward from the one before, so every submitted
@@ -153,9 +153,7 @@ class SelfAssessment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    cohort_id: Mapped[int] = mapped_column(
-        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
-    )
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=AssessmentStatus.DRAFT.value)
     # Shared with the cohort's tutors unless the participant opts out, for each assessment.
@@ -225,16 +223,14 @@ class Rating(Base):
 
 
 class LearningFocus(Base):
-    """The library item a participant pinned to work on this month: one per participant and cohort."""
+    """The library item a participant pinned to work on this month; one per person and cohort."""
 
     __tablename__ = "learning_focuses"
     __table_args__ = (UniqueConstraint("participant_id", "cohort_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    cohort_id: Mapped[int] = mapped_column(
-        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
-    )
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     # Library items are archived, never deleted.
     content_item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), index=True)
     # The gap it works on, when it was pinned from one.

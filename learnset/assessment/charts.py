@@ -214,10 +214,12 @@ def radar(
                 stroke_width=1,
             )
         )
-        x, y = radar_point(0, count, level)
+        # The scale sits midway between the first two spokes, where no marker can land.
+        (x0, y0), (x1, y1) = radar_point(0, count, level), radar_point(1, count, level)
         parts.append(
-            f'<text class="app-chart__text app-chart__text--scale" x="{_number(x + 5)}"'
-            f' y="{_number(y - 3)}" font-size="11" fill="#4c6272">{level}</text>'
+            f'<text class="app-chart__text app-chart__text--scale" x="{_number((x0 + x1) / 2)}"'
+            f' y="{_number((y0 + y1) / 2 + 4)}" text-anchor="middle" font-size="11"'
+            f' fill="#4c6272" stroke="#ffffff" stroke-width="3" paint-order="stroke">{level}</text>'
         )
     for index, label in enumerate(axes):
         x, y = radar_point(index, count, MAX_LEVEL)
@@ -314,7 +316,7 @@ def line_chart(
             f'<text class="app-chart__text app-chart__text--scale" x="{_number(PLOT_LEFT - 10)}"'
             f' y="{_number(y + 4)}" text-anchor="end" font-size="12" fill="#4c6272">{level}</text>'
         )
-    shown = {0, count - 1} if count > 4 else set(range(count))
+    shown = {0, count - 1} if count > 3 else set(range(count))
     for index in sorted(shown):
         x, _ = line_point(index, count, 1)
         anchor = "start" if index == 0 and count > 1 else "end" if index == count - 1 else "middle"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,9 +28,15 @@ from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form, safe_next
-from learnset.templating import uk_date
+from learnset.templating import UK
 
 bp = Blueprint("assessment", __name__)
+
+
+def _short_date(value: datetime) -> str:
+    """A chart's axis label: 5 Mar 2026 (the table beside it gives dates in full)."""
+    local = value.astimezone(UK)
+    return f"{local.day} {local:%b %Y}"
 
 
 @bp.route("/framework")
@@ -83,7 +91,6 @@ def overview(cohort_id: int) -> str:
             for entry in growth.domains
         },
         first_label=first_label,
-        focus_form=FocusForm(),
     )
 
 
@@ -101,12 +108,13 @@ def capability(cohort_id: int, slug: str) -> str:
         cohort=cohort,
         entry=entry,
         growth=growth,
-        chart=charts.capability_line(f"history-{slug}", entry, uk_date) if entry.history else None,
+        chart=charts.capability_line(f"history-{slug}", entry, _short_date)
+        if entry.history
+        else None,
         recommendations=recommendations.recommendations(
             db, current_user.id, cohort.id, [entry], utcnow(), per_gap=5
         ),
         focus=services.current_focus(db, current_user.id, cohort.id),
-        focus_form=FocusForm(),
     )
 
 
@@ -259,7 +267,6 @@ def view(assessment_id: int) -> Response | str:
         ratings={rating.capability_id: rating for rating in assessment.ratings},
         previous=services.previous_ratings(db, assessment, as_tutors_see_it=not is_own),
         is_own=is_own,
-        sharing_form=SharingForm(),
     )
 
 

@@ -155,6 +155,7 @@ class ScopeForm(FlaskForm):
         "Which capabilities do you want to rate?",
         choices=choices([("all", "All of them"), ("chosen", "Only the ones I choose")]),
         default="all",
+        validate_choice=False,
         validators=[
             InputRequired("Choose which capabilities to rate"),
             AnyOf(["all", "chosen"], message="Choose which capabilities to rate"),
@@ -199,6 +200,7 @@ class SubmitForm(FlaskForm):
     share = RadioField(
         "Do you want to share this with your tutors?",
         choices=choices([("yes", "Yes, share it with my tutors"), ("no", "No, keep it to myself")]),
+        validate_choice=False,
         validators=[
             InputRequired("Choose whether to share this with your tutors"),
             AnyOf(["yes", "no"], message="Choose whether to share this with your tutors"),

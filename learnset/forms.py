@@ -77,8 +77,6 @@ def _common(field: Field, options: dict[str, Any]) -> dict[str, Any]:
 
 def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[dict[str, Any]]:
     item_hints = options.get("item_hints", {})
-    # Content revealed under a radio or checkbox when it is chosen (always shown without JS).
-    item_conditionals = options.get("item_conditionals", {})
     items = []
     for choice in field.iter_choices():
         item: dict[str, Any] = {
@@ -88,8 +86,6 @@ def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[d
         }
         if str(choice.value) in item_hints:
             item["hint"] = {"text": item_hints[str(choice.value)]}
-        if str(choice.value) in item_conditionals:
-            item["conditional"] = {"html": item_conditionals[str(choice.value)]}
         items.append(item)
     return items
 

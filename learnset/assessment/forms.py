@@ -149,11 +149,11 @@ def rating_form(
 
 
 class ScopeForm(FlaskForm):
-    """What a check-in covers: every capability, or a few the participant chooses."""
+    """A check-in's first question: every capability, or a few the participant chooses next."""
 
     scope = RadioField(
         "Which capabilities do you want to rate?",
-        choices=choices([("all", "All of them"), ("chosen", "Only the ones I choose")]),
+        choices=choices([("all", "All of them"), ("chosen", "Only some of them")]),
         default="all",
         validate_choice=False,
         validators=[
@@ -161,26 +161,27 @@ class ScopeForm(FlaskForm):
             AnyOf(["all", "chosen"], message="Choose which capabilities to rate"),
         ],
     )
+
+
+class ChooseCapabilitiesForm(FlaskForm):
+    """The capabilities a check-in rates, a group of checkboxes per domain."""
+
     domain_fields: list[str]
 
-    def chosen(self) -> list[str] | None:
-        """The capability slugs ticked, or None for every capability."""
-        if self.scope.data != "chosen":
-            return None
+    def chosen(self) -> list[str]:
         return [slug for name in self.domain_fields for slug in (self[name].data or [])]
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if self.scope.data == "chosen" and not self.chosen():
+        if not self.chosen():
             first = self[self.domain_fields[0]]
             first.errors = ["Choose at least one capability to rate"]
             return False
         return True
 
 
-def scope_form(framework: list[DomainCapabilities]) -> ScopeForm:
-    """The check-in's first question, with a group of checkboxes per domain."""
+def choose_form(framework: list[DomainCapabilities]) -> ChooseCapabilitiesForm:
     fields = {
         f"capabilities-{entry.domain.slug}": MultiCheckboxField(
             entry.domain.name,
@@ -190,7 +191,7 @@ def scope_form(framework: list[DomainCapabilities]) -> ScopeForm:
         )
         for entry in framework
     }
-    form_class = type("CheckInScopeForm", (ScopeForm,), fields)
+    form_class = type("ChooseCapabilitiesForm", (ChooseCapabilitiesForm,), fields)
     form = form_class()
     form.domain_fields = list(fields)
     return form  # type: ignore[no-any-return]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from learnset import authz
@@ -19,10 +21,11 @@ from learnset.assessment import (
 )
 from learnset.assessment.forms import (
     FocusForm,
+    ScopeForm,
     SharingForm,
     SubmitForm,
+    choose_form,
     rating_form,
-    scope_form,
 )
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership
@@ -128,21 +131,29 @@ def start(cohort_id: int) -> Response | str | tuple[str, int]:
     framework = services.current_framework(db)
     if not framework:
         return render_template("assessment/no_framework.html", cohort=cohort)
-    is_baseline = not services.has_baseline(db, current_user.id, cohort.id)
-    form = EmptyForm() if is_baseline else scope_form(framework)
+    step = _start_step(db, cohort)
+    form: Any = EmptyForm() if step == "baseline" else ScopeForm()
+    if step == "choose":
+        form = choose_form(framework)
     if form.validate_on_submit():
+        if step == "check-in" and form.scope.data == "chosen":
+            return redirect(url_for("assessment.start", cohort_id=cohort.id, choose="some"))
+        chosen = form.chosen() if step == "choose" else None
         try:
-            draft = services.start(
-                db, current_user, cohort, utcnow(), None if is_baseline else form.chosen()
-            )
+            draft = services.start(db, current_user, cohort, utcnow(), chosen)
         except services.AssessmentError as error:
             form.form_errors.append(str(error))
         else:
             db.commit()
             return redirect(_next_step(draft, framework))
-    return render_form(
-        "assessment/start.html", form, cohort=cohort, framework=framework, is_baseline=is_baseline
-    )
+    return render_form("assessment/start.html", form, cohort=cohort, framework=framework, step=step)
+
+
+def _start_step(db: Session, cohort: Cohort) -> str:
+    """The baseline's introduction, a check-in's first question, or choosing capabilities."""
+    if not services.has_baseline(db, current_user.id, cohort.id):
+        return "baseline"
+    return "choose" if request.args.get("choose") == "some" else "check-in"
 
 
 def _draft(assessment_id: int) -> SelfAssessment:

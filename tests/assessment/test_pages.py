@@ -137,7 +137,11 @@ def test_check_in_on_a_chosen_few(db, login, people, framework):
     html = _text(browser.get(path))
     assert "<h1>Check in</h1>" in html
     assert "All 5 capabilities, in 2 parts" in html
-    response = submit(browser, path, {"scope": "chosen", "capabilities-systems": ["convening"]})
+    response = submit(browser, path, {"scope": "chosen"})
+    assert response.location == f"{path}?choose=some"
+    html = _text(browser.get(response.location))
+    assert "<h1>Which capabilities do you want to rate?</h1>" in html
+    response = submit(browser, f"{path}?choose=some", {"capabilities-systems": ["convening"]})
     draft = db.scalar(select(SelfAssessment).where(SelfAssessment.status == "draft"))
     assert response.location == f"/self-assessments/{draft.id}/domains/systems"
     html = _text(browser.get(response.location))
@@ -163,18 +167,21 @@ def test_check_in_on_a_chosen_few(db, login, people, framework):
 
 
 @pytest.mark.parametrize(
-    "data,message",
+    "query,data,message",
     [
-        ({"scope": "chosen"}, "Choose at least one capability to rate"),
-        ({"scope": "chosen", "capabilities-systems": ["juggling"]}, "Choose capabilities from"),
-        ({"scope": "some"}, "Choose which capabilities to rate"),
+        ("", {"scope": "some"}, "Choose which capabilities to rate"),
+        ("?choose=some", {}, "Choose at least one capability to rate"),
+        ("?choose=some", {"capabilities-systems": ["juggling"]}, "Choose capabilities from"),
     ],
 )
-def test_a_check_in_choice_is_checked_beside_the_field(db, login, people, framework, data, message):
+def test_a_check_in_choice_is_checked_beside_the_field(
+    db, login, people, framework, query, data, message
+):
     factories.make_assessment(db, people.participant, people.cohort, {framework.listening: (2, 3)})
     db.commit()
     browser = login(people.participant)
-    html = _text(submit(browser, f"/cohorts/{people.cohort.id}/self-assessments/new", data), 422)
+    path = f"/cohorts/{people.cohort.id}/self-assessments/new{query}"
+    html = _text(submit(browser, path, data), 422)
     assert html.count(message) == 2
     assert db.scalar(select(func.count()).where(SelfAssessment.status == "draft")) == 0
 

@@ -62,8 +62,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset.accounts.views import bp as accounts_bp
     from learnset.cohorts.views import bp as cohorts_bp
     from learnset.main.views import bp as main_bp
+    from learnset.meetings import panels as _meeting_panels  # noqa: F401 - registers home panels
+    from learnset.meetings.calendar_views import bp as calendar_bp
+    from learnset.meetings.topic_views import bp as topics_bp
+    from learnset.meetings.views import bp as meetings_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(topics_bp)
+    app.register_blueprint(calendar_bp)
     return app

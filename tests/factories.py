@@ -19,7 +19,23 @@ FAST_HASH = "scrypt:1024:8:1"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method=FAST_HASH)
 _sequence = itertools.count(1)
 
-__all__ = ["Cohort", "User", "make_cohort", "make_invitation", "make_member", "make_user"]
+__all__ = [
+    "Cohort",
+    "User",
+    "add_item_to",
+    "make_attendance",
+    "make_cohort",
+    "make_content_item",
+    "make_invitation",
+    "make_meeting",
+    "make_member",
+    "make_past_meeting",
+    "make_slot",
+    "make_topic",
+    "make_user",
+    "make_vote",
+    "uk",
+]
 
 
 def make_user(db: Session, **overrides: Any) -> User:
@@ -79,3 +95,111 @@ def make_invitation(
     db.add(invitation)
     db.flush()
     return invitation
+
+
+# --- Sessions, library items, topics and attendance (issue 3) ----------------------------
+
+from datetime import UTC, datetime  # noqa: E402
+
+from learnset.library.models import ContentItem  # noqa: E402
+from learnset.meetings.models import (  # noqa: E402
+    Attendance,
+    EmergentTopic,
+    Meeting,
+    MeetingItem,
+    PresenterSlot,
+    TopicVote,
+)
+
+
+def make_content_item(db: Session, **overrides: Any) -> ContentItem:
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"item-{number}",
+        "kind": "theory",
+        "title": f"Library item {number}",
+        "summary": f"What library item {number} is about.",
+        "minutes": 20,
+        "body": "## In practice\n\nSome words.",
+    }
+    values.update(overrides)
+    item = ContentItem(**values)
+    db.add(item)
+    db.flush()
+    return item
+
+
+def make_meeting(db: Session, cohort: Cohort, **overrides: Any) -> Meeting:
+    """A session a month from now unless told otherwise; drafts by default."""
+    starts_at = overrides.pop("starts_at", None) or utcnow().replace(
+        microsecond=0, second=0
+    ) + timedelta(days=30)
+    values: dict[str, Any] = {
+        "cohort": cohort,
+        "number": next(_sequence),
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=3),
+        "place": "Room 2, Riverside House",
+        "status": "draft",
+    }
+    values.update(overrides)
+    if values["status"] == "published" and "published_at" not in values:
+        values["published_at"] = utcnow()
+    meeting = Meeting(**values)
+    db.add(meeting)
+    db.flush()
+    return meeting
+
+
+def make_past_meeting(db: Session, cohort: Cohort, days_ago: int = 30, **overrides: Any) -> Meeting:
+    starts_at = utcnow().replace(microsecond=0) - timedelta(days=days_ago)
+    return make_meeting(db, cohort, starts_at=starts_at, **overrides)
+
+
+def add_item_to(db: Session, meeting: Meeting, item: ContentItem, position: int = 0) -> MeetingItem:
+    meeting_item = MeetingItem(meeting=meeting, content_item=item, position=position)
+    db.add(meeting_item)
+    db.flush()
+    return meeting_item
+
+
+def make_topic(db: Session, cohort: Cohort, proposed_by: User | None = None, **overrides: Any):  # type: ignore[no-untyped-def]
+    values: dict[str, Any] = {
+        "cohort": cohort,
+        "proposed_by": proposed_by,
+        "title": f"Topic {next(_sequence)}",
+        "status": "open",
+    }
+    values.update(overrides)
+    topic = EmergentTopic(**values)
+    db.add(topic)
+    db.flush()
+    return topic
+
+
+def make_vote(db: Session, topic: EmergentTopic, user: User) -> TopicVote:
+    vote = TopicVote(topic_id=topic.id, user_id=user.id)
+    db.add(vote)
+    db.flush()
+    return vote
+
+
+def make_slot(db: Session, meeting: Meeting, presenter: User, topic: str = "A live challenge"):  # type: ignore[no-untyped-def]
+    slot = PresenterSlot(meeting=meeting, user_id=presenter.id, topic=topic)
+    db.add(slot)
+    db.flush()
+    return slot
+
+
+def make_attendance(db: Session, meeting: Meeting, user: User, present: bool = True) -> Attendance:
+    record = Attendance(meeting=meeting, user_id=user.id, present=present)
+    db.add(record)
+    db.flush()
+    return record
+
+
+def uk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A UK wall-clock time as an aware UTC datetime."""
+    from learnset.meetings.schedule import UK
+
+    return datetime(year, month, day, hour, minute, tzinfo=UK).astimezone(UTC)

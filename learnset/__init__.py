@@ -17,6 +17,14 @@ class LearnsetFlask(Flask):
     # The NHS.UK Jinja macros read missing nested parameters, which plain Undefined refuses.
     jinja_options = {**Flask.jinja_options, "undefined": ChainableUndefined}
 
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        # The NHS.UK macros (.jinja) are written for autoescaping, as Nunjucks does: their "text"
+        # parameters must be escaped, and their "html" ones are marked safe. Without this, user
+        # text given to a label, error message, tag or textarea reaches the page as raw HTML.
+        if filename is not None and filename.endswith(".jinja"):
+            return True
+        return super().select_jinja_autoescape(filename)
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, database, sign-in, CSRF, limits, pages and commands."""

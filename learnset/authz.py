@@ -191,14 +191,3 @@ def calendar_meetings(user: User) -> Select[tuple[Meeting]]:
         .where((Membership.role == Role.TUTOR) | (Meeting.status == MeetingStatus.PUBLISHED))
         .order_by(Meeting.starts_at, Meeting.id)
     )
-
-
-def visible_topics(user: User) -> Select[tuple[EmergentTopic]]:
-    """Emergent topics of the cohorts the user belongs to; all of them for an admin."""
-    query = select(EmergentTopic).order_by(EmergentTopic.created_at.desc(), EmergentTopic.id)
-    if user.is_admin:
-        return query
-    return query.join(
-        Membership,
-        (Membership.cohort_id == EmergentTopic.cohort_id) & (Membership.user_id == user.id),
-    )

@@ -185,12 +185,10 @@ RUNNING_ORDER = [
      "designing-a-low-spend-experiment"),
     ("Gains, and going on", "gains-for-people-and-communities gains-audit story-harvesting"),
 ]  # fmt: skip
-AGENDA = """## Running order
-
-- **Check-in** (15 minutes): one thing on your mind this month
+AGENDA = """- **Check-in** (15 minutes): one thing on your mind this month
 - **Theory** (about 25 minutes): {theme}
 - **Practice exercise** in pairs and threes
-- **Break**
+- **Break** (15 minutes)
 - **Live challenges**: each presenter in turn, the set asks open questions rather than giving advice
 - **Reflection and close**: what you will take back to work, and a note for your reflective log
 """
@@ -256,7 +254,7 @@ def _plan(meeting: Meeting, month: int, library: dict[str, ContentItem]) -> None
     if not meeting.title:
         meeting.title = theme
     if not meeting.agenda:
-        meeting.agenda = AGENDA.format(theme=theme.lower())
+        meeting.agenda = AGENDA.format(theme=theme)
     if not meeting.items:
         for position, slug in enumerate(slugs.split(), start=1):
             item = library.get(slug)

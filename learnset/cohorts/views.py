@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
@@ -19,6 +21,7 @@ from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries
+from learnset.meetings.schedule import UK
 from learnset.pagination import page_number, paginate
 from learnset.security import public
 
@@ -193,6 +196,10 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
 # --- Learning sets: list, create, edit, members, tutors (issue 3) -------------------------
 
 
+def uk_date_today() -> date:
+    return utcnow().astimezone(UK).date()
+
+
 @bp.route("/cohorts")
 def index() -> str:
     db = get_db()
@@ -205,6 +212,7 @@ def index() -> str:
         result=result,
         counts=services.head_counts(db, ids),
         next_meetings=queries.next_meetings(db, current_user, ids, utcnow()),
+        today=uk_date_today(),
     )
 
 
@@ -238,7 +246,7 @@ def cohort(cohort_id: int) -> str:
         "cohorts/cohort.html",
         cohort=cohort,
         page=queries.cohort_page(db, current_user, cohort, utcnow()),
-        now=utcnow(),
+        today=uk_date_today(),
     )
 
 

@@ -93,7 +93,10 @@ def test_participants_see_fellow_members_without_emails(login, db, people):
     page = _text(login(people.participant).get(f"/cohorts/{people.cohort.id}"))
     assert "Fay Fellow" in page and "GP and frailty lead" in page
     assert "North Riverside ICB" in page
-    assert 'Tess Tutor <span class="nhsuk-body-s">(tutor)</span>' in page
+    assert (
+        'Tess Tutor <span class="nhsuk-u-font-size-16 nhsuk-u-secondary-text-colour">(tutor)</span>'
+        in page
+    )
     assert people.fellow.email not in page
     assert "Oona Outsider" not in page
     assert f"/cohorts/{people.cohort.id}/members" not in page

@@ -99,3 +99,12 @@ def test_tutor_home_links_to_planning_the_next_session(login, db, people):
 def test_tutor_home_without_sessions_suggests_a_schedule(login, db, people):
     page = _text(login(people.tutor).get("/"))
     assert f"/cohorts/{people.cohort.id}/schedule" in page
+
+
+def test_someone_in_two_sets_sees_each_sets_name(login, db, people):
+    factories.make_member(db, people.other_cohort, "participant", user=people.participant)
+    db.commit()
+    page = _text(login(people.participant).get("/"))
+    assert "<h2>Riverside set</h2>" in page and "<h2>Eastvale set</h2>" in page
+    single = _text(login(people.fellow).get("/"))
+    assert "<h2>Riverside set</h2>" not in single

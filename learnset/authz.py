@@ -19,6 +19,8 @@ from learnset.meetings.models import EmergentTopic, Meeting, MeetingStatus
 
 T = TypeVar("T")
 Rule = Callable[[User, Any], bool]
+# The largest id an INTEGER column holds: PostgreSQL refuses to look up a larger one.
+MAX_ID = 2**31 - 1
 
 
 def cohort_roles(user: User) -> dict[int, str]:
@@ -141,7 +143,7 @@ def get_or_404(
     db: Session, model: type[T], object_id: int, user: Any, view: str, action: str | None = None
 ) -> T:
     """Load an object the user may see (else 404), then check the action (else 403)."""
-    obj = db.get(model, object_id)
+    obj = db.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:

@@ -83,7 +83,7 @@ class DateInputField(Field):
             if not 1000 <= numbers["year"] <= 9999:
                 raise ValueError
             self.data = date(numbers["year"], numbers["month"], day)
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, OverflowError):
             self.process_errors.append(self.invalid_message)
 
     def part_value(self, part: str) -> str:

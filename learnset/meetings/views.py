@@ -321,7 +321,7 @@ def add_item(meeting_id: int) -> Response:
     if item_id is None:
         flash("Choose a library item to add")
         return _back_to_library(meeting)
-    item = db.get(ContentItem, item_id)
+    item = db.get(ContentItem, item_id) if 0 < item_id <= authz.MAX_ID else None
     if item is None:
         abort(404)
     try:
@@ -337,7 +337,7 @@ def add_item(meeting_id: int) -> Response:
 
 
 def _meeting_item(meeting: Meeting, item_id: int) -> MeetingItem:
-    meeting_item = get_db().get(MeetingItem, item_id)
+    meeting_item = get_db().get(MeetingItem, item_id) if item_id <= authz.MAX_ID else None
     if meeting_item is None or meeting_item.meeting_id != meeting.id:
         abort(404)
     return meeting_item
@@ -397,7 +397,7 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
 def remove_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
-    slot = db.get(PresenterSlot, slot_id)
+    slot = db.get(PresenterSlot, slot_id) if slot_id <= authz.MAX_ID else None
     if slot is None or slot.meeting_id != meeting.id:
         abort(404)
     if not EmptyForm().validate_on_submit():

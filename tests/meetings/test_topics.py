@@ -219,3 +219,15 @@ def test_removing_a_member_removes_their_votes_on_open_topics(db, people):
     cohort_services.remove_member(db, membership, utcnow())
     assert _votes(db, open_topic) == 0
     assert _votes(db, closed) == 1
+
+
+def test_a_draft_session_taking_up_a_topic_stays_hidden(login, db, people):
+    draft = factories.make_meeting(db, people.cohort, title="Secret restructure")
+    factories.make_topic(db, people.cohort, status="taken_up", meeting=draft, title="Frailty")
+    db.commit()
+    page = _text(login(people.participant).get(f"/cohorts/{people.cohort.id}/topics?show=decided"))
+    assert "Frailty" in page
+    assert "For a session the tutor is still planning" in page
+    assert "Secret restructure" not in page
+    tutor = _text(login(people.tutor).get(f"/cohorts/{people.cohort.id}/topics?show=decided"))
+    assert "Secret restructure" in tutor

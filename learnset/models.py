@@ -5,22 +5,38 @@ from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
-from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
+from learnset.meetings.models import (
+    Attendance,
+    CalendarFeed,
+    EmergentTopic,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    PresenterSlot,
+    TopicStatus,
+    TopicVote,
+)
 
 __all__ = [
+    "Attendance",
     "Base",
+    "CalendarFeed",
     "Capability",
     "CapabilityDomain",
     "Cohort",
     "CohortStatus",
     "ContentItem",
     "ContentKind",
+    "EmergentTopic",
     "Invitation",
     "Meeting",
     "MeetingItem",
     "MeetingStatus",
     "Membership",
+    "PresenterSlot",
     "Role",
+    "TopicStatus",
+    "TopicVote",
     "User",
     "content_item_capabilities",
 ]

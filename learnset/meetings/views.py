@@ -45,14 +45,6 @@ KIND_NAMES = {
 }
 
 
-@bp.app_template_global()
-def library_item_url(item: ContentItem) -> str | None:
-    """The library page of an item, once the library pages exist; until then, no link."""
-    if "library.item" in current_app.view_functions:
-        return url_for("library.item", slug=item.slug)
-    return None
-
-
 def _meeting(meeting_id: int, action: str | None = None) -> Meeting:
     return authz.get_or_404(get_db(), Meeting, meeting_id, current_user, "meeting:view", action)
 

@@ -17,10 +17,11 @@ class LearnsetFlask(Flask):
     # The NHS.UK Jinja macros read missing nested parameters, which plain Undefined refuses.
     jinja_options = {**Flask.jinja_options, "undefined": ChainableUndefined}
 
-    def select_jinja_autoescape(self, filename: str) -> bool:
-        # Flask escapes only .html and friends; the NHS.UK macros live in .jinja files and
-        # receive people's names and words, so they must escape too. Plain-text email does not.
-        if filename and filename.endswith(".jinja"):
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        # The NHS.UK macros (.jinja) are written for autoescaping, as Nunjucks does: their "text"
+        # parameters must be escaped, and their "html" ones are marked safe. Without this, user
+        # text given to a label, error message, tag or textarea reaches the page as raw HTML.
+        if filename is not None and filename.endswith(".jinja"):
             return True
         return super().select_jinja_autoescape(filename)
 
@@ -71,10 +72,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset.cohorts.views import bp as cohorts_bp
     from learnset.library.views import bp as library_bp
     from learnset.main.views import bp as main_bp
+    from learnset.meetings import panels as _meeting_panels  # noqa: F401 - registers home panels
+    from learnset.meetings.calendar_views import bp as calendar_bp
+    from learnset.meetings.topic_views import bp as topics_bp
+    from learnset.meetings.views import bp as meetings_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cohorts_bp)
     app.register_blueprint(library_bp)
     app.register_blueprint(assessment_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(topics_bp)
+    app.register_blueprint(calendar_bp)
     return app

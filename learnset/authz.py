@@ -16,9 +16,12 @@ from sqlalchemy.orm import Session, aliased
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership, Role
+from learnset.meetings.models import EmergentTopic, Meeting, MeetingStatus
 
 T = TypeVar("T")
 Rule = Callable[[User, Any], bool]
+# The largest id an INTEGER column holds: PostgreSQL refuses to look up a larger one.
+MAX_ID = 2**31 - 1
 
 
 def cohort_roles(user: User) -> dict[int, str]:
@@ -62,12 +65,69 @@ def _invitation_view(user: User, invitation: Invitation) -> bool:
     return user.is_admin or is_tutor(user, invitation.cohort_id)
 
 
+# --- Cohorts, sessions, emergent topics and attendance (issue 3) ---------------------------
+
+
+def _membership_view(user: User, membership: Membership) -> bool:
+    return user.is_admin or is_member(user, membership.cohort_id)
+
+
+def _membership_remove(user: User, membership: Membership) -> bool:
+    """Admins remove anyone; tutors remove participants (only admins assign tutors)."""
+    if user.is_admin:
+        return True
+    return is_tutor(user, membership.cohort_id) and membership.role == Role.PARTICIPANT
+
+
+def _topic_propose(user: User, cohort: Cohort) -> bool:
+    return is_member(user, cohort.id)
+
+
+def _meeting_view(user: User, meeting: Meeting) -> bool:
+    if user.is_admin or is_tutor(user, meeting.cohort_id):
+        return True
+    return is_participant(user, meeting.cohort_id) and meeting.status == MeetingStatus.PUBLISHED
+
+
+def _meeting_manage(user: User, meeting: Meeting) -> bool:
+    return user.is_admin or is_tutor(user, meeting.cohort_id)
+
+
+def _topic_view(user: User, topic: EmergentTopic) -> bool:
+    return user.is_admin or is_member(user, topic.cohort_id)
+
+
+def _topic_vote(user: User, topic: EmergentTopic) -> bool:
+    # Participants set the set's priorities; the tutor decides on them, so does not vote.
+    return is_participant(user, topic.cohort_id)
+
+
+def _topic_decide(user: User, topic: EmergentTopic) -> bool:
+    return user.is_admin or is_tutor(user, topic.cohort_id)
+
+
 RULES: dict[str, Rule] = {
     "admin:access": _admin,
     "cohort:view": _cohort_view,
     "cohort:invite": _cohort_manage,
     "invitation:view": _invitation_view,
     "invitation:manage": _invitation_view,
+    # Issue 3: cohorts, sessions, topics, attendance.
+    "cohort:create": _admin,
+    "cohort:edit": _cohort_manage,
+    "cohort:members": _cohort_manage,
+    "cohort:tutors": _admin,
+    "cohort:schedule": _cohort_manage,
+    "membership:view": _membership_view,
+    "membership:remove": _membership_remove,
+    "meeting:view": _meeting_view,
+    "meeting:edit": _meeting_manage,
+    "meeting:publish": _meeting_manage,
+    "attendance:record": _meeting_manage,
+    "topic:propose": _topic_propose,
+    "topic:view": _topic_view,
+    "topic:vote": _topic_vote,
+    "topic:decide": _topic_decide,
 }
 
 
@@ -154,7 +214,7 @@ def get_or_404(
     db: Session, model: type[T], object_id: int, user: Any, view: str, action: str | None = None
 ) -> T:
     """Load an object the user may see (else 404), then check the action (else 403)."""
-    obj = db.get(model, object_id)
+    obj = db.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:
@@ -177,6 +237,32 @@ def tutored_cohorts(user: User) -> Select[tuple[Cohort]]:
         return query
     return query.join(Membership).where(
         Membership.user_id == user.id, Membership.role == Role.TUTOR
+    )
+
+
+def visible_meetings(user: User) -> Select[tuple[Meeting]]:
+    """Sessions the user may see: published ones of their cohorts as a participant, every
+    session of the cohorts they tutor, and all sessions for an admin."""
+    query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
+    if user.is_admin:
+        return query
+    return query.join(
+        Membership,
+        (Membership.cohort_id == Meeting.cohort_id) & (Membership.user_id == user.id),
+    ).where((Membership.role == Role.TUTOR) | (Meeting.status == MeetingStatus.PUBLISHED))
+
+
+def calendar_meetings(user: User) -> Select[tuple[Meeting]]:
+    """Sessions for the user's calendar feed: as visible_meetings, but only of cohorts the
+    user belongs to (an admin's feed is their own sets, not the whole programme)."""
+    return (
+        select(Meeting)
+        .join(
+            Membership,
+            (Membership.cohort_id == Meeting.cohort_id) & (Membership.user_id == user.id),
+        )
+        .where((Membership.role == Role.TUTOR) | (Meeting.status == MeetingStatus.PUBLISHED))
+        .order_by(Meeting.starts_at, Meeting.id)
     )
 
 

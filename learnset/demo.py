@@ -1,8 +1,9 @@
-"""A demo programme for trying Learnset on a laptop: accounts, two learning sets, memberships."""
+"""A demo programme for trying Learnset on a laptop: accounts, two learning sets, memberships,
+the sets' monthly sessions with materials, attendance and emergent topics."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +11,19 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User
 from learnset.accounts.services import hash_password
 from learnset.cohorts.models import Cohort, CohortStatus, Membership, Role
+from learnset.db import utcnow
+from learnset.library.models import ContentItem
+from learnset.meetings import services as meeting_services
+from learnset.meetings.models import (
+    Attendance,
+    EmergentTopic,
+    Meeting,
+    MeetingItem,
+    PresenterSlot,
+    TopicStatus,
+    TopicVote,
+)
+from learnset.meetings.schedule import ScheduleRule
 
 # Public by design: printed by `flask demo` and listed in the README for trying the app.
 PASSWORD = "unlocking-demo-2026"  # noqa: S105
@@ -141,7 +155,178 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
         for email in participants:
             _member(db, users[email], cohort, Role.PARTICIPANT)
     db.flush()
+    load_sessions(db, users, utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]
     return made
+
+
+# --- Sessions, materials, attendance and topics (issue 3) --------------------------------
+
+# The suggested running order in content/README.md: a theme and library slugs per month.
+RUNNING_ORDER = [
+    ("Starting as a set", "action-learning-and-the-set reconnecting-with-purpose "
+     "questions-not-advice"),
+    ("The unlocking lens", "crisis-and-unlocking-lenses evidence-based-leadership "
+     "reframing-through-the-unlocking-lens"),
+    ("What gets trapped", "what-gets-trapped mapping-what-is-trapped"),
+    ("Threat, connection and attention", "threat-and-connection-in-the-brain "
+     "mindfulness-for-commissioners noticing-threat-and-reward"),
+    ("Challenging with empathy", "empathic-challenging-conversations "
+     "rehearsing-a-provider-conversation"),
+    ("Data and stories", "data-as-a-vehicle-for-conversation knowledge-that-cannot-be-written-down "
+     "data-pack-to-conversation-openers"),
+    ("Outcomes, not services", "outcomes-rather-than-services writing-outcomes-for-people "
+     "before-the-contract-runs-out"),
+    ("The whole system in the room", "whole-system-approaches whole-system-stakeholder-map "
+     "open-space"),
+    ("Shaping and experimenting", "commissioning-as-shaping-systems complexity-and-chaos "
+     "designing-a-low-spend-experiment"),
+    ("Gains, and going on", "gains-for-people-and-communities gains-audit story-harvesting"),
+]  # fmt: skip
+AGENDA = """- **Check-in** (15 minutes): one thing on your mind this month
+- **Theory** (about 25 minutes): {theme}
+- **Practice exercise** in pairs and threes
+- **Break** (15 minutes)
+- **Live challenges**: each presenter in turn, the set asks open questions rather than giving advice
+- **Reflection and close**: what you will take back to work, and a note for your reflective log
+"""
+SCHEDULES = {
+    COHORTS[0][0]: ScheduleRule(
+        first_month=date(2026, 3, 1),
+        weekday=1,  # the second Tuesday
+        occurrence=2,
+        starts=time(13, 30),
+        ends=time(16, 30),
+        months=10,
+        place="Committee room 2, Riverside House",
+    ),
+    COHORTS[1][0]: ScheduleRule(
+        first_month=date(2026, 9, 1),
+        weekday=3,  # the first Thursday
+        occurrence=1,
+        starts=time(10, 0),
+        ends=time(13, 0),
+        months=10,
+        place="Seminar room 1, Eastvale Health Campus",
+        online_link="https://meet.example.org/eastvale-learning-set",
+    ),
+}
+TOPICS = {
+    COHORTS[0][0]: [
+        ("Decommissioning a service people are attached to", "participant2@example.org",
+         "A day centre review starts next month and feelings are running high."),
+        ("Getting practices to come to system meetings", "participant1@example.org", ""),
+        ("Population health data without losing the story", "participant4@example.org", ""),
+    ],
+    COHORTS[1][0]: [
+        ("Care homes and hospital discharge at weekends", "participant10@example.org", ""),
+        ("Working with the voluntary sector as equals", "participant12@example.org", ""),
+    ],
+}  # fmt: skip
+
+PRESENTING = [
+    "Frailty at home: what happened after last month's questions",
+    "A community contract ending in the spring",
+]
+
+
+def _schedule(db: Session, cohort: Cohort, now: datetime) -> list[Meeting]:
+    """Ten monthly sessions from the cohort's rule, made once."""
+    existing = list(
+        db.scalars(
+            select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(Meeting.starts_at)
+        )
+    )
+    if existing:
+        return existing
+    meeting_services.apply_schedule(db, cohort, SCHEDULES[cohort.name], now)
+    return list(
+        db.scalars(
+            select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(Meeting.starts_at)
+        )
+    )
+
+
+def _plan(meeting: Meeting, month: int, library: dict[str, ContentItem]) -> None:
+    theme, slugs = RUNNING_ORDER[month % len(RUNNING_ORDER)]
+    if not meeting.title:
+        meeting.title = theme
+    if not meeting.agenda:
+        meeting.agenda = AGENDA.format(theme=theme)
+    if not meeting.items:
+        for position, slug in enumerate(slugs.split(), start=1):
+            item = library.get(slug)
+            if item is not None and item.archived_at is None:
+                meeting.items.append(MeetingItem(content_item=item, position=position))
+
+
+def _attendance(meeting: Meeting, participants: list[User]) -> None:
+    """Most people come most months; someone misses now and then."""
+    if meeting.attendances:
+        return
+    for index, user in enumerate(participants):
+        present = (index + meeting.number) % 5 != 0
+        meeting.attendances.append(Attendance(user_id=user.id, present=present))
+
+
+def _topics(
+    db: Session,
+    cohort: Cohort,
+    users: dict[str, User],
+    participants: list[User],
+    next_meeting: Meeting | None,
+) -> None:
+    for index, (title, email, details) in enumerate(TOPICS[cohort.name]):
+        topic = db.scalar(
+            select(EmergentTopic).where(
+                EmergentTopic.cohort_id == cohort.id, EmergentTopic.title == title
+            )
+        )
+        if topic is None:
+            topic = EmergentTopic(
+                cohort=cohort, proposed_by=users[email], title=title, details=details
+            )
+            db.add(topic)
+            db.flush()
+            # The most wanted topic of a set is already planned into its next session.
+            if index == 0 and next_meeting is not None:
+                topic.status = TopicStatus.TAKEN_UP.value
+                topic.meeting = next_meeting
+        # Fewer votes for each later topic: all, then all but two, and so on.
+        voters = participants[: max(1, len(participants) - 2 * index)]
+        voted = set(db.scalars(select(TopicVote.user_id).where(TopicVote.topic_id == topic.id)))
+        for user in voters:
+            if user.id not in voted:
+                db.add(TopicVote(topic_id=topic.id, user_id=user.id))
+
+
+def load_sessions(db: Session, users: dict[str, User], now: datetime) -> None:
+    """Both sets' schedules: past sessions and the next one published, with materials from the
+    library when it has been loaded, attendance for past sessions, topics and votes."""
+    library = {item.slug: item for item in db.scalars(select(ContentItem))}
+    for name, *_rest in COHORTS:
+        cohort = db.scalar(select(Cohort).where(Cohort.name == name))
+        assert cohort is not None
+        meetings = _schedule(db, cohort, now)
+        participants = sorted(
+            (m.user for m in cohort.memberships if m.role == Role.PARTICIPANT),
+            key=lambda user: user.email,
+        )
+        upcoming = [meeting for meeting in meetings if meeting.ends_at > now]
+        next_meeting = upcoming[0] if upcoming else None
+        for month, meeting in enumerate(meetings):
+            _plan(meeting, month, library)
+            due = meeting.ends_at <= now or meeting is next_meeting
+            if due and not meeting.is_published:
+                meeting_services.publish(db, meeting, now)
+            if meeting.ends_at <= now:
+                _attendance(meeting, participants)
+        if next_meeting is not None and not next_meeting.presenter_slots:
+            for position, (user, topic) in enumerate(zip(participants, PRESENTING, strict=False)):
+                next_meeting.presenter_slots.append(
+                    PresenterSlot(user_id=user.id, position=position + 1, topic=topic)
+                )
+        _topics(db, cohort, users, participants, next_meeting)
+    db.flush()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from flask import render_template
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.widgets import CheckboxInput, ListWidget
 
 INPUT_TYPES = {
@@ -34,6 +36,62 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class DateInputField(Field):
+    """A date typed into separate day, month and year boxes (the NHS.UK date input).
+
+    With parts=("month", "year") it asks for a month and gives the first day of it. The boxes
+    post as `<name>-day`, `<name>-month` and `<name>-year`.
+    """
+
+    PART_LABELS = {"day": "Day", "month": "Month", "year": "Year"}
+
+    def __init__(
+        self,
+        label: str | None = None,
+        validators: Any = None,
+        parts: tuple[str, ...] = ("day", "month", "year"),
+        invalid_message: str = "Enter a real date",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.parts = parts
+        self.invalid_message = invalid_message
+        self.raw_parts: dict[str, str] = {}
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = data
+        self.raw_parts = {}
+        if formdata is None:
+            return
+        self.raw_parts = {
+            part: formdata.get(f"{self.name}-{part}", "").strip() for part in self.parts
+        }
+        # InputRequired and Optional look at raw_data: empty when every box is empty.
+        self.raw_data = [" ".join(self.raw_parts.values())] if any(self.raw_parts.values()) else []
+        self.data = None
+        if not self.raw_data:
+            return
+        try:
+            numbers = {part: int(value) for part, value in self.raw_parts.items()}
+            day = numbers.get("day", 1)
+            if not 1000 <= numbers["year"] <= 9999:
+                raise ValueError
+            self.data = date(numbers["year"], numbers["month"], day)
+        except (KeyError, ValueError, OverflowError):
+            self.process_errors.append(self.invalid_message)
+
+    def part_value(self, part: str) -> str:
+        if part in self.raw_parts:
+            return self.raw_parts[part]
+        if isinstance(self.data, date):
+            return str(getattr(self.data, part))
+        return ""
 
 
 def _text(value: Any) -> dict[str, Any] | None:
@@ -144,6 +202,21 @@ def nhs_field(field: Field, **options: Any) -> tuple[str, dict[str, Any]]:
             }
         ]
         return "checkboxes", params
+    if kind == "DateInputField":
+        error_class = " nhsuk-input--error" if field.errors else ""
+        params.update(id=field.id, fieldset=_legend(field, options))
+        params["items"] = [
+            {
+                "id": f"{field.id}-{part}",
+                "name": f"{field.name}-{part}",
+                "label": field.PART_LABELS[part],
+                "value": field.part_value(part),
+                "width": 4 if part == "year" else 2,
+                "classes": error_class.strip(),
+            }
+            for part in field.parts
+        ]
+        return "date", params
     params.update(id=field.id, label=_label(field, options), value=field._value())
     params["type"] = options.get("type", INPUT_TYPES.get(kind, "text"))
     for key in ("autocomplete", "width", "inputmode", "spellcheck", "prefix", "suffix"):
@@ -157,7 +230,9 @@ def error_list(form: FlaskForm) -> list[dict[str, str]]:
     entries = []
     for field in form:
         if field.errors and field.type != "CSRFTokenField":
-            entries.append({"text": field.errors[0], "href": f"#{field.id}"})
+            # A date input's errors link to its first box, as the NHS.UK pattern asks.
+            target = f"{field.id}-{field.parts[0]}" if field.type == "DateInputField" else field.id
+            entries.append({"text": field.errors[0], "href": f"#{target}"})
     for message in getattr(form, "form_errors", []):
         entries.append({"text": message, "href": "#maincontent"})
     return entries

@@ -12,10 +12,22 @@ from learnset.assessment.models import (
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
-from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
+from learnset.meetings.models import (
+    Attendance,
+    CalendarFeed,
+    EmergentTopic,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    PresenterSlot,
+    TopicStatus,
+    TopicVote,
+)
 
 __all__ = [
+    "Attendance",
     "Base",
+    "CalendarFeed",
     "Capability",
     "CapabilityDomain",
     "CheckInReminder",
@@ -23,15 +35,19 @@ __all__ = [
     "CohortStatus",
     "ContentItem",
     "ContentKind",
+    "EmergentTopic",
     "Invitation",
     "LearningFocus",
     "Meeting",
     "MeetingItem",
     "MeetingStatus",
     "Membership",
+    "PresenterSlot",
     "Rating",
     "Role",
     "SelfAssessment",
+    "TopicStatus",
+    "TopicVote",
     "User",
     "content_item_capabilities",
 ]

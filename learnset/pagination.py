@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,14 @@ class Page(Generic[T]):
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
 
     @property
     def first_shown(self) -> int:
@@ -42,12 +51,24 @@ class Page(Generic[T]):
         return numbers
 
 
-def paginate(db: Session, query: Select[Any], number: int, per_page: int) -> Page[Any] | None:
-    """One page of the query's rows (first column), or None if there is no such page."""
-    if number < 1:
-        return None
+def page_number(value: Any) -> int:
+    """The page asked for in the query string; anything odd means the first page."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return max(1, min(number, 10_000))
+
+
+def paginate(
+    db: Session, query: Select[Any], number: int, per_page: int = PER_PAGE, rows: bool = False
+) -> Page[Any]:
+    """One page of the query's results (whole rows with rows=True, else the first column).
+
+    A page past the end shows the last one: after a deletion, a link to page 3 still lands."""
     total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    if number > 1 and (number - 1) * per_page >= total:
-        return None
-    items = list(db.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    limited = query.limit(per_page).offset((number - 1) * per_page)
+    items = list(db.execute(limited).all() if rows else db.scalars(limited))
     return Page(items, number, per_page, total)

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 from flask_login import current_user
 
 from learnset.accounts.models import User
@@ -66,6 +66,14 @@ def _load_user(cookie_id: str) -> User | None:
     return user
 
 
+def _refuse_nul_characters() -> None:
+    # Nobody types a NUL character, and PostgreSQL cannot store one in text: the request is
+    # malformed, so it gets a 400 rather than reaching the database as a 500.
+    for values in (request.args.listvalues(), request.form.listvalues()):
+        if any("\x00" in value for group in values for value in group):
+            abort(400)
+
+
 def _security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -88,4 +96,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(_require_sign_in)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)

@@ -23,6 +23,8 @@ class NavItem:
     endpoint: str
     # The blueprint whose pages mark this item as the current one.
     section: str
+    # Other blueprints whose pages belong under this item.
+    also: tuple[str, ...] = ()
 
 
 def navigation_for(user: Any) -> list[NavItem]:
@@ -30,12 +32,14 @@ def navigation_for(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("Home", "main.home", "main")]
+    if authz.can(user, "admin:access") or authz.cohort_roles(user):
+        items.append(NavItem("Learning sets", "cohorts.index", "cohorts", ("meetings", "topics")))
     if authz.can(user, "library:view"):
         items.append(NavItem("Library", "library.index", "library"))
     if authz.participates_anywhere(user):
         items.append(NavItem("Your capabilities", "assessment.mine", "assessment"))
     if authz.can(user, "admin:access") or authz.tutors_anything(user):
-        items.append(NavItem("Invitations", "cohorts.invitations_overview", "cohorts"))
+        items.append(NavItem("Invitations", "cohorts.invitations_overview", "invitations"))
     items.append(NavItem("Your account", "accounts.account", "accounts"))
     return items
 
@@ -47,7 +51,8 @@ def header_navigation() -> list[dict[str, Any]]:
             "href": url_for(item.endpoint),
             "text": item.label,
             "current": request.endpoint == item.endpoint,
-            "active": item.section == section and request.endpoint != item.endpoint,
+            "active": (item.section == section or section in item.also)
+            and request.endpoint != item.endpoint,
         }
         for item in navigation_for(current_user)
     ]
@@ -72,6 +77,18 @@ def uk_datetime(value: datetime | None) -> str:
     return f"{uk_date(local)} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
+def uk_time(value: datetime | None) -> str:
+    """A time of day in UK time, NHS style: 1:30pm, 10am, midday."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    if local.hour == 12 and local.minute == 0:
+        return "midday"
+    hour = local.hour % 12 or 12
+    minutes = f":{local:%M}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=lambda action, obj=None: authz.can(current_user, action, obj),
@@ -80,5 +97,7 @@ def init_app(app: Flask) -> None:
         error_list=forms.error_list,
         service_name="Learnset",
     )
-    app.jinja_env.filters.update(markdown=render_markdown, uk_date=uk_date, uk_datetime=uk_datetime)
+    app.jinja_env.filters.update(
+        markdown=render_markdown, uk_date=uk_date, uk_datetime=uk_datetime, uk_time=uk_time
+    )
     memoise_components(app.jinja_env)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +16,14 @@ from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
-from learnset.meetings.models import Meeting, MeetingItem
+from learnset.meetings.models import (
+    Attendance,
+    EmergentTopic,
+    Meeting,
+    MeetingItem,
+    PresenterSlot,
+    TopicVote,
+)
 
 PASSWORD = "correct horse battery"
 FAST_HASH = "scrypt:1024:8:1"
@@ -144,6 +151,85 @@ def make_content_item(
     return item
 
 
+# --- Sessions, topics, presenter slots and attendance ------------------------------------------
+
+
+def make_meeting(db: Session, cohort: Cohort, **overrides: Any) -> Meeting:
+    """A session a month from now unless told otherwise; drafts by default."""
+    starts_at = overrides.pop("starts_at", None) or utcnow().replace(
+        microsecond=0, second=0
+    ) + timedelta(days=30)
+    values: dict[str, Any] = {
+        "cohort": cohort,
+        "number": next(_sequence),
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(hours=3),
+        "place": "Room 2, Riverside House",
+        "status": "draft",
+    }
+    values.update(overrides)
+    if values["status"] == "published" and "published_at" not in values:
+        values["published_at"] = utcnow()
+    meeting = Meeting(**values)
+    db.add(meeting)
+    db.flush()
+    return meeting
+
+
+def make_past_meeting(db: Session, cohort: Cohort, days_ago: int = 30, **overrides: Any) -> Meeting:
+    starts_at = utcnow().replace(microsecond=0) - timedelta(days=days_ago)
+    return make_meeting(db, cohort, starts_at=starts_at, **overrides)
+
+
+def add_item_to(db: Session, meeting: Meeting, item: ContentItem, position: int = 0) -> MeetingItem:
+    meeting_item = MeetingItem(meeting=meeting, content_item=item, position=position)
+    db.add(meeting_item)
+    db.flush()
+    return meeting_item
+
+
+def make_topic(db: Session, cohort: Cohort, proposed_by: User | None = None, **overrides: Any):  # type: ignore[no-untyped-def]
+    values: dict[str, Any] = {
+        "cohort": cohort,
+        "proposed_by": proposed_by,
+        "title": f"Topic {next(_sequence)}",
+        "status": "open",
+    }
+    values.update(overrides)
+    topic = EmergentTopic(**values)
+    db.add(topic)
+    db.flush()
+    return topic
+
+
+def make_vote(db: Session, topic: EmergentTopic, user: User) -> TopicVote:
+    vote = TopicVote(topic_id=topic.id, user_id=user.id)
+    db.add(vote)
+    db.flush()
+    return vote
+
+
+def make_slot(db: Session, meeting: Meeting, presenter: User, topic: str = "A live challenge"):  # type: ignore[no-untyped-def]
+    slot = PresenterSlot(meeting=meeting, user_id=presenter.id, topic=topic)
+    db.add(slot)
+    db.flush()
+    return slot
+
+
+def make_attendance(db: Session, meeting: Meeting, user: User, present: bool = True) -> Attendance:
+    record = Attendance(meeting=meeting, user_id=user.id, present=present)
+    db.add(record)
+    db.flush()
+    return record
+
+
+def uk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A UK wall-clock time as an aware UTC datetime."""
+    from learnset.meetings.schedule import UK
+
+    return datetime(year, month, day, hour, minute, tzinfo=UK).astimezone(UTC)
+
+
 # --- Self-assessment ----------------------------------------------------------------------------
 
 
@@ -195,21 +281,16 @@ def make_assessment(
     return assessment
 
 
-def make_published_meeting(db: Session, cohort: Cohort, **overrides: Any) -> Meeting:
-    """A published two-hour session of the cohort, a week ago unless told otherwise."""
-    starts_at = overrides.pop("starts_at", utcnow() - timedelta(days=7))
-    values: dict[str, Any] = {
-        "cohort": cohort,
-        "number": next(_sequence),
-        "title": "A monthly session",
-        "starts_at": starts_at,
-        "ends_at": starts_at + timedelta(hours=2),
-        "status": "published",
-    }
-    values.update(overrides)
-    items = values.pop("items", [])
-    meeting = Meeting(**values)
-    meeting.items = [MeetingItem(content_item=item, position=n) for n, item in enumerate(items)]
-    db.add(meeting)
-    db.flush()
+def make_published_meeting(
+    db: Session,
+    cohort: Cohort,
+    items: tuple[ContentItem, ...] | list[ContentItem] = (),
+    **overrides: Any,
+) -> Meeting:
+    """A published session a week ago, using the library items given, in that order."""
+    overrides.setdefault("starts_at", utcnow().replace(microsecond=0) - timedelta(days=7))
+    overrides.setdefault("status", "published")
+    meeting = make_meeting(db, cohort, **overrides)
+    for position, item in enumerate(items):
+        add_item_to(db, meeting, item, position)
     return meeting

@@ -1,10 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms import EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from learnset.accounts.forms import EMAIL_FORMAT, NewPassword, ProfileForm
-from learnset.cohorts.models import Role
-from learnset.forms import choices
+from learnset.cohorts.models import CohortStatus, Role
+from learnset.forms import DateInputField, choices
 
 ROLE_CHOICES = choices([(Role.PARTICIPANT.value, "Participant"), (Role.TUTOR.value, "Tutor")])
 ROLE_HINTS = {
@@ -44,5 +44,61 @@ class AcceptInvitationForm(ProfileForm):
         validators=[
             InputRequired("Enter the password again"),
             EqualTo("password", "The passwords do not match"),
+        ],
+    )
+
+
+STATUS_CHOICES = choices(
+    [
+        (CohortStatus.PLANNED.value, "Planned"),
+        (CohortStatus.RUNNING.value, "Running"),
+        (CohortStatus.FINISHED.value, "Finished"),
+    ]
+)
+STATUS_HINTS = {
+    CohortStatus.PLANNED.value: "Members are being invited and the sessions planned",
+    CohortStatus.RUNNING.value: "The set is meeting",
+    CohortStatus.FINISHED.value: "The year is over. Members can still read what was shared",
+}
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Name",
+        description="For example, Riverside learning set 2026",
+        validators=[
+            InputRequired("Enter a name for the learning set"),
+            Length(max=120, message="Name must be 120 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        description="Who the set is for and what it will work on. Members see this",
+        validators=[Length(max=2000, message="Description must be 2,000 characters or fewer")],
+    )
+    start_month = DateInputField(
+        "Start month (optional)",
+        parts=("month", "year"),
+        description="For example, 3 2026",
+        invalid_message="Start month must be a real month, like 3 2026",
+        validators=[Optional()],
+    )
+    status = RadioField(
+        "Status",
+        choices=STATUS_CHOICES,
+        default=CohortStatus.PLANNED.value,
+        validators=[InputRequired("Choose a status")],
+    )
+
+
+class TutorForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        description="If they already have a Learnset account, they become a tutor straight "
+        "away. If not, we email them an invitation to join as a tutor",
+        validators=[
+            InputRequired("Enter the email address of the tutor"),
+            Length(max=254, message=EMAIL_FORMAT),
+            Email(EMAIL_FORMAT),
         ],
     )

@@ -1,17 +1,18 @@
-"""Invitations to a cohort: invite, resend, revoke, accept."""
+"""Cohorts: invitations (invite, resend, revoke, accept), tutors and members."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User, normalise_email
-from learnset.cohorts.models import Cohort, Invitation, Membership, Role
+from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, TopicStatus, TopicVote
 
 
 class InvitationError(ValueError):
@@ -129,3 +130,130 @@ def invitations_for(db: Session, cohort: Cohort) -> list[Invitation]:
             .order_by(Invitation.sent_at.desc(), Invitation.id.desc())
         )
     )
+
+
+# --- Cohorts, tutors and members (issue 3) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortDetails:
+    name: str
+    description: str
+    start_month: date | None
+    status: CohortStatus
+
+
+def create_cohort(db: Session, details: CohortDetails, now: datetime) -> Cohort:
+    """A new learning set; tutors are assigned next."""
+    cohort = Cohort(created_at=now)
+    update_cohort(db, cohort, details)
+    db.add(cohort)
+    db.flush()
+    return cohort
+
+
+def update_cohort(db: Session, cohort: Cohort, details: CohortDetails) -> None:
+    """Change a learning set's name, description, start month or status."""
+    cohort.name = details.name.strip()
+    cohort.description = details.description.strip()
+    cohort.start_month = details.start_month.replace(day=1) if details.start_month else None
+    cohort.status = details.status.value
+    db.flush()
+
+
+@dataclass(frozen=True)
+class TutorAssigned:
+    """Either an existing account became a tutor, or an invitation went out to the address."""
+
+    membership: Membership | None = None
+    issued: IssuedInvitation | None = None
+
+
+def assign_tutor(
+    db: Session, *, cohort: Cohort, email: str, assigned_by: User, now: datetime, days: int
+) -> TutorAssigned:
+    """An existing account becomes a tutor at once; an unknown address is invited as a tutor."""
+    email = normalise_email(email)
+    user = db.scalar(select(User).where(User.email == email))
+    if user is None:
+        return TutorAssigned(
+            issued=invite(
+                db,
+                cohort=cohort,
+                email=email,
+                role=Role.TUTOR,
+                invited_by=assigned_by,
+                now=now,
+                days=days,
+            )
+        )
+    existing = membership_of(db, user.id, cohort.id)
+    if existing is not None and existing.role == Role.TUTOR:
+        raise InvitationError(f"{user.name} is already a tutor of {cohort.name}")
+    if existing is not None:
+        raise InvitationError(
+            f"{user.name} is a participant of {cohort.name}. Remove them as a participant "
+            "first if they are to tutor this set"
+        )
+    if not user.is_active:
+        raise InvitationError(f"The account for {email} has been turned off")
+    membership = Membership(user=user, cohort=cohort, role=Role.TUTOR.value, joined_at=now)
+    db.add(membership)
+    db.flush()
+    return TutorAssigned(membership=membership)
+
+
+def remove_member(db: Session, membership: Membership, now: datetime) -> None:
+    """Take someone out of a learning set. What they wrote stays theirs; their presenter slots
+    in sessions still to come and their votes on open topics go, since they will not be there."""
+    upcoming = select(Meeting.id).where(
+        Meeting.cohort_id == membership.cohort_id, Meeting.starts_at > now
+    )
+    db.execute(
+        delete(PresenterSlot).where(
+            PresenterSlot.user_id == membership.user_id, PresenterSlot.meeting_id.in_(upcoming)
+        )
+    )
+    open_topics = select(EmergentTopic.id).where(
+        EmergentTopic.cohort_id == membership.cohort_id,
+        EmergentTopic.status == TopicStatus.OPEN,
+    )
+    db.execute(
+        delete(TopicVote).where(
+            TopicVote.user_id == membership.user_id, TopicVote.topic_id.in_(open_topics)
+        )
+    )
+    db.delete(membership)
+    db.flush()
+
+
+def pending_invitations(db: Session, cohort: Cohort, now: datetime) -> list[Invitation]:
+    """Invitations to the cohort still waiting for an answer."""
+    return list(
+        db.scalars(
+            select(Invitation)
+            .where(
+                Invitation.cohort_id == cohort.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .order_by(Invitation.email)
+        )
+    )
+
+
+def head_counts(db: Session, cohort_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Participants and tutors in each cohort, by cohort id."""
+    if not cohort_ids:
+        return {}
+    rows = db.execute(
+        select(
+            Membership.cohort_id,
+            func.count().filter(Membership.role == Role.PARTICIPANT),
+            func.count().filter(Membership.role == Role.TUTOR),
+        )
+        .where(Membership.cohort_id.in_(cohort_ids))
+        .group_by(Membership.cohort_id)
+    )
+    return {cohort_id: (participants, tutors) for cohort_id, participants, tutors in rows}

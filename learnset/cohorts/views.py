@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
@@ -7,10 +9,20 @@ from werkzeug.wrappers import Response
 from learnset import authz, mail
 from learnset.accounts import services as accounts
 from learnset.cohorts import services
-from learnset.cohorts.forms import ROLE_HINTS, AcceptInvitationForm, InviteForm
-from learnset.cohorts.models import Cohort, Invitation, Role
+from learnset.cohorts.forms import (
+    ROLE_HINTS,
+    STATUS_HINTS,
+    AcceptInvitationForm,
+    CohortForm,
+    InviteForm,
+    TutorForm,
+)
+from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
+from learnset.meetings import queries
+from learnset.meetings.schedule import UK
+from learnset.pagination import page_number, paginate
 from learnset.security import public
 
 bp = Blueprint("cohorts", __name__)
@@ -179,3 +191,131 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
         return redirect(url_for("main.home"))
     return render_form("cohorts/invitation_new_account.html", form, invitation=invitation)
+
+
+# --- Learning sets: list, create, edit, members, tutors (issue 3) -------------------------
+
+
+def uk_date_today() -> date:
+    return utcnow().astimezone(UK).date()
+
+
+@bp.route("/cohorts")
+def index() -> str:
+    db = get_db()
+    result = paginate(
+        db, authz.visible_cohorts(current_user), page_number(request.args.get("page"))
+    )
+    ids = [cohort.id for cohort in result.items]
+    return render_template(
+        "cohorts/index.html",
+        result=result,
+        counts=services.head_counts(db, ids),
+        next_meetings=queries.next_meetings(db, current_user, ids, utcnow()),
+        today=uk_date_today(),
+    )
+
+
+def _details(form: CohortForm) -> services.CohortDetails:
+    return services.CohortDetails(
+        name=form.name.data,
+        description=form.description.data or "",
+        start_month=form.start_month.data,
+        status=CohortStatus(form.status.data),
+    )
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+def new_cohort() -> Response | tuple[str, int]:
+    authz.require(current_user, "cohort:create")
+    form = CohortForm()
+    if form.validate_on_submit():
+        db = get_db()
+        cohort = services.create_cohort(db, _details(form), utcnow())
+        db.commit()
+        flash(f"{cohort.name} has been created. Now assign its tutors.", "success")
+        return redirect(url_for("cohorts.assign_tutor", cohort_id=cohort.id))
+    return render_form("cohorts/form.html", form, cohort=None, status_hints=STATUS_HINTS)
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+def cohort(cohort_id: int) -> str:
+    db = get_db()
+    cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view")
+    return render_template(
+        "cohorts/cohort.html",
+        cohort=cohort,
+        page=queries.cohort_page(db, current_user, cohort, utcnow()),
+        today=uk_date_today(),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:edit")
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        services.update_cohort(db, cohort, _details(form))
+        db.commit()
+        flash("The learning set's details have been saved.", "success")
+        return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+    return render_form("cohorts/form.html", form, cohort=cohort, status_hints=STATUS_HINTS)
+
+
+@bp.route("/cohorts/<int:cohort_id>/members")
+def members(cohort_id: int) -> str:
+    db = get_db()
+    cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:members")
+    return render_template(
+        "cohorts/members.html",
+        cohort=cohort,
+        memberships=queries.cohort_members(db, cohort.id),
+        pending=services.pending_invitations(db, cohort, utcnow()),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/tutors", methods=["GET", "POST"])
+def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:tutors")
+    form = TutorForm()
+    if form.validate_on_submit():
+        try:
+            assigned = services.assign_tutor(
+                db,
+                cohort=cohort,
+                email=form.email.data,
+                assigned_by=current_user,
+                now=utcnow(),
+                days=current_app.config["INVITATION_DAYS"],
+            )
+        except services.InvitationError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.commit()
+            if assigned.issued is not None:
+                _send_invitation(assigned.issued)
+                flash(f"An invitation to tutor has been sent to {form.email.data}.", "success")
+            else:
+                name = assigned.membership.user.name  # type: ignore[union-attr]
+                flash(f"{name} is now a tutor of {cohort.name}.", "success")
+            return redirect(url_for("cohorts.members", cohort_id=cohort.id))
+    tutors = [m for m in queries.cohort_members(db, cohort.id) if m.role == Role.TUTOR]
+    return render_form("cohorts/assign_tutor.html", form, cohort=cohort, tutors=tutors)
+
+
+@bp.route("/memberships/<int:membership_id>/remove", methods=["GET", "POST"])
+def remove_member(membership_id: int) -> Response | str:
+    db = get_db()
+    membership = authz.get_or_404(
+        db, Membership, membership_id, current_user, "membership:view", "membership:remove"
+    )
+    cohort, user = membership.cohort, membership.user
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.remove_member(db, membership, utcnow())
+        db.commit()
+        flash(f"{user.name} has been removed from {cohort.name}.", "success")
+        return redirect(url_for("cohorts.members", cohort_id=cohort.id))
+    return render_template("cohorts/remove_member.html", membership=membership, form=form)

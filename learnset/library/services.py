@@ -65,8 +65,8 @@ def search_query(query: LibraryQuery) -> Select[tuple[ContentItem]]:
     return statement.order_by(*order).options(selectinload(ContentItem.capabilities))
 
 
-def search(db: Session, query: LibraryQuery, page: int) -> Page[ContentItem] | None:
-    """One page of matching items, or None when the page number is out of range."""
+def search(db: Session, query: LibraryQuery, page: int) -> Page[ContentItem]:
+    """One page of matching items."""
     return paginate(db, search_query(query), page, PER_PAGE)
 
 

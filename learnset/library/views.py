@@ -10,6 +10,7 @@ from learnset.db import get_db
 from learnset.forms import render_form
 from learnset.library import services
 from learnset.library.forms import LibrarySearchForm
+from learnset.pagination import page_number
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
@@ -25,9 +26,7 @@ def index() -> str | tuple[str, int]:
     query = services.LibraryQuery(
         words=form.q.data or "", kind=form.kind.data, capability=form.capability.data
     )
-    results = services.search(db, query, request.args.get("page", 1, type=int))
-    if results is None:
-        abort(404)
+    results = services.search(db, query, page_number(request.args.get("page")))
     return render_template("library/index.html", form=form, results=results, query=query)
 
 

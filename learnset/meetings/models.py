@@ -3,9 +3,18 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.library.models import ContentItem
@@ -14,6 +23,12 @@ from learnset.library.models import ContentItem
 class MeetingStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
+
+
+class TopicStatus(enum.StrEnum):
+    OPEN = "open"
+    TAKEN_UP = "taken_up"
+    CLOSED = "closed"
 
 
 class Meeting(Base):
@@ -39,15 +54,33 @@ class Meeting(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # iCalendar SEQUENCE: raised when the time or place changes, so calendars replace their copy.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     cohort: Mapped[Cohort] = relationship()
     items: Mapped[list[MeetingItem]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingItem.position"
     )
+    topics: Mapped[list[EmergentTopic]] = relationship(
+        back_populates="meeting", order_by="EmergentTopic.id"
+    )
+    presenter_slots: Mapped[list[PresenterSlot]] = relationship(
+        back_populates="meeting",
+        cascade="all, delete-orphan",
+        order_by="PresenterSlot.position, PresenterSlot.id",
+    )
+    attendances: Mapped[list[Attendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
 
     @property
     def is_published(self) -> bool:
         return self.status == MeetingStatus.PUBLISHED
+
+    @property
+    def display_title(self) -> str:
+        """What the session is called on screen: its title, or its number in the programme."""
+        return self.title or f"Session {self.number}"
 
 
 class MeetingItem(Base):
@@ -64,3 +97,106 @@ class MeetingItem(Base):
 
     meeting: Mapped[Meeting] = relationship(back_populates="items")
     content_item: Mapped[ContentItem] = relationship()
+
+
+class PresenterSlot(Base):
+    """A participant's turn to bring a live challenge to a session; a topic names it for now."""
+
+    __tablename__ = "presenter_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="presenter_slots")
+    presenter: Mapped[User] = relationship()
+
+
+class EmergentTopic(Base):
+    """A topic a member proposes for an upcoming session; the tutor takes it up or closes it."""
+
+    __tablename__ = "emergent_topics"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'taken_up', 'closed')", name="status"),
+        CheckConstraint("status <> 'taken_up' OR meeting_id IS NOT NULL", name="taken_up_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(160))
+    details: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=TopicStatus.OPEN.value)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    closed_reason: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    cohort: Mapped[Cohort] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    meeting: Mapped[Meeting | None] = relationship(back_populates="topics")
+    votes: Mapped[list[TopicVote]] = relationship(
+        back_populates="topic", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TopicStatus.OPEN
+
+
+class TopicVote(Base):
+    """One member's vote for one topic: the unique constraint is the rule, not just the form."""
+
+    __tablename__ = "topic_votes"
+    __table_args__ = (UniqueConstraint("topic_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("emergent_topics.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    topic: Mapped[EmergentTopic] = relationship(back_populates="votes")
+
+
+class Attendance(Base):
+    """Whether a participant attended a session; no row means not recorded."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    present: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendances")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class CalendarFeed(Base):
+    """A user's personal calendar subscription.
+
+    The key is half of the secret address; the other half is an HMAC of it with SECRET_KEY,
+    so the address can be shown again whenever the user needs it, yet a copy of the database
+    alone cannot be turned into working addresses. Deleting the row revokes the address.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

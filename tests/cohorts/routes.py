@@ -69,3 +69,87 @@ ROUTES = [
         setup=_invitation,
     ),
 ]
+
+# --- Learning sets: list, create, edit, members, tutors (issue 3) ---
+
+
+def _fellow_membership(db, people):
+    from sqlalchemy import select
+
+    from learnset.cohorts.models import Membership
+
+    membership = db.scalar(
+        select(Membership).where(
+            Membership.user_id == people.fellow.id, Membership.cohort_id == people.cohort.id
+        )
+    )
+    return SimpleNamespace(membership=membership)
+
+
+MEMBERS = {"participant", "fellow", "tutor", "admin"}
+PARTICIPANTS = {"participant", "fellow"}
+NOT_ADMIN = {"participant", "fellow", "tutor", "other_tutor", "outsider"}
+COHORT_FORM = {"name": "Matrix set", "status": "planned"}
+
+ROUTES += [
+    Route("cohorts.index", lambda s: "/cohorts", set(ROLES) - {"anonymous"}),
+    Route("cohorts.new_cohort", lambda s: "/cohorts/new", {"admin"}, forbidden=NOT_ADMIN),
+    Route(
+        "cohorts.new_cohort",
+        lambda s: "/cohorts/new",
+        {"admin"},
+        method="POST",
+        forbidden=NOT_ADMIN,
+        data=COHORT_FORM,
+    ),
+    Route("cohorts.cohort", lambda s: f"/cohorts/{s.cohort.id}", MEMBERS),
+    Route(
+        "cohorts.edit_cohort",
+        lambda s: f"/cohorts/{s.cohort.id}/edit",
+        MANAGERS,
+        forbidden=PARTICIPANTS,
+    ),
+    Route(
+        "cohorts.edit_cohort",
+        lambda s: f"/cohorts/{s.cohort.id}/edit",
+        MANAGERS,
+        method="POST",
+        forbidden=PARTICIPANTS,
+        data=COHORT_FORM,
+    ),
+    Route(
+        "cohorts.members",
+        lambda s: f"/cohorts/{s.cohort.id}/members",
+        MANAGERS,
+        forbidden=PARTICIPANTS,
+    ),
+    Route(
+        "cohorts.assign_tutor",
+        lambda s: f"/cohorts/{s.cohort.id}/tutors",
+        {"admin"},
+        forbidden=PARTICIPANTS | {"tutor"},
+    ),
+    Route(
+        "cohorts.assign_tutor",
+        lambda s: f"/cohorts/{s.cohort.id}/tutors",
+        {"admin"},
+        method="POST",
+        forbidden=PARTICIPANTS | {"tutor"},
+        data={"email": "new-tutor@example.org"},
+    ),
+    Route(
+        "cohorts.remove_member",
+        lambda s: f"/memberships/{s.membership.id}/remove",
+        MANAGERS,
+        forbidden=PARTICIPANTS,
+        setup=_fellow_membership,
+    ),
+    Route(
+        "cohorts.remove_member",
+        lambda s: f"/memberships/{s.membership.id}/remove",
+        MANAGERS,
+        method="POST",
+        forbidden=PARTICIPANTS,
+        setup=_fellow_membership,
+    ),
+]

@@ -112,7 +112,8 @@ def test_results_come_a_page_at_a_time(db, library):
     assert len(first.items) == PER_PAGE
     assert [item.title for item in second.items] == [f"Module {n}" for n in range(20, 25)]
     assert (second.first_shown, second.last_shown) == (21, 25)
-    assert search(db, LibraryQuery(words="module"), 3) is None
-    assert search(db, LibraryQuery(words="module"), 0) is None
+    # Past the end comes the last page; before the start, the first.
+    assert search(db, LibraryQuery(words="module"), 3).number == 2
+    assert search(db, LibraryQuery(words="module"), 0).number == 1
     # An empty first page is a page (with nothing on it), not an error.
     assert search(db, LibraryQuery(words="nothing like this"), 1).items == []

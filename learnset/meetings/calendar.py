@@ -1,0 +1,122 @@
+"""iCalendar: a personal feed of a user's sessions behind a secret address, and single events.
+
+The secret address is `<key>.<signature>`: the key is random and stored; the signature is an
+HMAC of the key with SECRET_KEY and is never stored. The page can therefore show the address
+again whenever the user needs it, while a copy of the database alone opens no feed. Revoking
+deletes the row; making a new address replaces the key. Rotating SECRET_KEY turns off every
+feed address, which users then make again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User
+from learnset.meetings.models import CalendarFeed, Meeting
+
+PRODUCT_ID = "-//Learnset//Learning set sessions//EN"
+# Writing last_used_at on every poll would turn each calendar refresh into a write.
+USE_RECORDED_EVERY = timedelta(hours=1)
+
+
+def _signature(key: str, secret: str) -> str:
+    digest = hmac.new(secret.encode(), f"calendar-feed:{key}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def feed_token(feed: CalendarFeed, secret: str) -> str:
+    return f"{feed.key}.{_signature(feed.key, secret)}"
+
+
+def feed_for(db: Session, user: User) -> CalendarFeed | None:
+    return db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def make_feed(db: Session, user: User, now: datetime) -> CalendarFeed:
+    """Give the user a new secret address; any previous one stops working."""
+    feed = feed_for(db, user)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id)
+        db.add(feed)
+    feed.key = secrets.token_urlsafe(24)
+    feed.created_at = now
+    feed.last_used_at = None
+    db.flush()
+    return feed
+
+
+def revoke_feed(db: Session, user: User) -> bool:
+    """Turn off the user's secret address. True when there was one."""
+    feed = feed_for(db, user)
+    if feed is None:
+        return False
+    db.delete(feed)
+    db.flush()
+    return True
+
+
+def find_feed(db: Session, token: str, secret: str, now: datetime) -> CalendarFeed | None:
+    """The feed a secret address opens, or None; notes when a calendar last used it."""
+    key, _, signature = token.partition(".")
+    if not key or not hmac.compare_digest(signature.encode(), _signature(key, secret).encode()):
+        return None
+    feed = db.scalar(select(CalendarFeed).where(CalendarFeed.key == key))
+    if feed is None or not feed.user.is_active:
+        return None
+    if feed.last_used_at is None or now - feed.last_used_at > USE_RECORDED_EVERY:
+        feed.last_used_at = now
+        db.flush()
+    return feed
+
+
+def _event(meeting: Meeting, host: str, url: str, now: datetime) -> Event:
+    event = Event()
+    # The UID stays the same for the life of the session, so calendars update, not duplicate.
+    event.add("uid", f"session-{meeting.id}@{host}")
+    event.add("dtstamp", now)
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("last-modified", meeting.updated_at)
+    event.add("sequence", meeting.sequence)
+    draft = not meeting.is_published
+    summary = f"{meeting.display_title}: {meeting.cohort.name}"
+    event.add("summary", f"Draft: {summary}" if draft else summary)
+    event.add("status", "TENTATIVE" if draft else "CONFIRMED")
+    event.add("location", meeting.place or meeting.online_link or "To be confirmed")
+    event.add("url", url)
+    lines = []
+    if meeting.online_link:
+        lines.append(f"Join online: {meeting.online_link}")
+    lines.append(f"Session page: {url}")
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def build_calendar(
+    meetings: Iterable[Meeting],
+    base_url: str,
+    session_url: Callable[[Meeting], str],
+    now: datetime,
+    name: str = "Learnset sessions",
+) -> bytes:
+    """An iCalendar file (RFC 5545) with one event per session, times in UTC."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODUCT_ID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/London")
+    host = urlsplit(base_url).hostname or "learnset.invalid"
+    for meeting in meetings:
+        calendar.add_component(_event(meeting, host, session_url(meeting), now))
+    return calendar.to_ical()

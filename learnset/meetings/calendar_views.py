@@ -1,0 +1,94 @@
+"""The personal calendar feed: the page to make, show and turn off its address, and the feed."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
+
+from learnset import authz, mail
+from learnset.db import get_db, utcnow
+from learnset.forms import EmptyForm
+from learnset.meetings import calendar
+from learnset.meetings.models import Meeting
+from learnset.security import public
+
+bp = Blueprint("calendar", __name__)
+
+
+def _feed_url(feed: calendar.CalendarFeed) -> str:
+    token = calendar.feed_token(feed, current_app.config["SECRET_KEY"])
+    return mail.absolute_url("calendar.feed", token=token)
+
+
+@bp.route("/calendar")
+def calendar_page() -> str:
+    db = get_db()
+    feed = calendar.feed_for(db, current_user)
+    url = _feed_url(feed) if feed else None
+    return render_template(
+        "meetings/calendar.html",
+        feed=feed,
+        feed_url=url,
+        webcal_url=url.replace("https://", "webcal://").replace("http://", "webcal://")
+        if url
+        else None,
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/calendar/address", methods=["POST"])
+def make_feed() -> Response:
+    db = get_db()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    replaced = calendar.feed_for(db, current_user) is not None
+    calendar.make_feed(db, current_user, utcnow())
+    db.commit()
+    flash(
+        "You have a new calendar address. The old one has stopped working: update any calendar "
+        "that used it."
+        if replaced
+        else "Your calendar address is ready. Add it to your calendar app.",
+        "success",
+    )
+    return redirect(url_for("calendar.calendar_page"))
+
+
+@bp.route("/calendar/address/turn-off", methods=["GET", "POST"])
+def revoke_feed() -> Response | str:
+    db = get_db()
+    if calendar.feed_for(db, current_user) is None:
+        return redirect(url_for("calendar.calendar_page"))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        calendar.revoke_feed(db, current_user)
+        db.commit()
+        flash("Your calendar address has been turned off.", "success")
+        return redirect(url_for("calendar.calendar_page"))
+    return render_template("meetings/revoke_feed.html", form=form)
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def feed(token: str) -> Response:
+    """The feed itself: calendar apps cannot sign in, so the secret address is the key."""
+    db = get_db()
+    now = utcnow()
+    found = calendar.find_feed(db, token, current_app.config["SECRET_KEY"], now)
+    if found is None:
+        abort(404)
+    meetings = db.scalars(
+        authz.calendar_meetings(found.user).options(joinedload(Meeting.cohort))
+    ).all()
+    body = calendar.build_calendar(
+        meetings,
+        current_app.config["BASE_URL"],
+        lambda meeting: mail.absolute_url("meetings.meeting", meeting_id=meeting.id),
+        now,
+    )
+    db.commit()
+    response = current_app.response_class(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="learnset.ics"'
+    return response

@@ -1,0 +1,229 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from learnset.forms import DateInputField, MultiCheckboxField, choices
+from learnset.meetings.schedule import MAX_MONTHS, OCCURRENCES, WEEKDAY_NAMES
+
+
+class ClockField(TimeField):
+    """A time of day typed as 13:30, with an NHS-style message when it is not one."""
+
+    def __init__(self, label: str, invalid_message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid_message) from error
+
+
+class WholeNumberField(IntegerField):
+    def __init__(self, label: str, invalid_message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid_message) from error
+
+
+def web_link(_form: FlaskForm, field: Field) -> None:
+    """Only web addresses: a javascript: or data: link must never reach a session page."""
+    value = (field.data or "").strip()
+    if value and not value.lower().startswith(("https://", "http://")):
+        raise ValidationError("Enter a link that starts with https://")
+    if value and (" " in value or len(value) < 12):
+        raise ValidationError(
+            "Enter a link in the correct format, like https://meet.example.org/set"
+        )
+
+
+def _start_time() -> ClockField:
+    return ClockField(
+        "Start time",
+        description="In UK time, for example 13:30",
+        invalid_message="Enter a start time, like 13:30",
+        validators=[InputRequired("Enter a start time")],
+    )
+
+
+def _end_time() -> ClockField:
+    return ClockField(
+        "End time",
+        description="In UK time, for example 16:30",
+        invalid_message="Enter an end time, like 16:30",
+        validators=[InputRequired("Enter an end time")],
+    )
+
+
+def _place() -> StringField:
+    return StringField(
+        "Place (optional)",
+        description="The room and building, for example Room 2, Riverside House",
+        validators=[Length(max=300, message="Place must be 300 characters or fewer")],
+    )
+
+
+def _online_link() -> URLField:
+    return URLField(
+        "Online meeting link (optional)",
+        description="For people joining online. It must start with https://",
+        validators=[
+            Optional(),
+            Length(max=500, message="Link must be 500 characters or fewer"),
+            web_link,
+        ],
+    )
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(
+        "Title (optional)",
+        description="For example, The unlocking lens. Without one, the session is called by its "
+        "number",
+        validators=[Length(max=200, message="Title must be 200 characters or fewer")],
+    )
+    day = DateInputField(
+        "Date",
+        description="For example, 10 3 2026",
+        invalid_message="Date must be a real date, like 10 3 2026",
+        validators=[InputRequired("Enter the date of the session")],
+    )
+    starts = _start_time()
+    ends = _end_time()
+    place = _place()
+    online_link = _online_link()
+    agenda = TextAreaField(
+        "Agenda (optional)",
+        description="What happens when. You can use Markdown: a line starting with - makes a "
+        "list, **words** in double asterisks are bold, and ## starts a heading",
+        validators=[Length(max=20000, message="Agenda must be 20,000 characters or fewer")],
+    )
+
+
+class ScheduleForm(FlaskForm):
+    first_month = DateInputField(
+        "First month",
+        parts=("month", "year"),
+        description="For example, 3 2026",
+        invalid_message="First month must be a real month, like 3 2026",
+        validators=[InputRequired("Enter the month of the first session")],
+    )
+    occurrence = SelectField(
+        "Week of the month",
+        coerce=int,
+        choices=choices([(value, label.capitalize()) for value, label in OCCURRENCES.items()]),
+        default=2,
+        description="Not every month has a fifth weekday: months without one get no session",
+        validators=[InputRequired("Choose the week of the month")],
+    )
+    weekday = SelectField(
+        "Day of the week",
+        coerce=int,
+        choices=choices(list(enumerate(WEEKDAY_NAMES))),
+        default=1,
+        validators=[InputRequired("Choose the day of the week")],
+    )
+    starts = _start_time()
+    ends = _end_time()
+    months = WholeNumberField(
+        "Number of months",
+        description=f"How many months the schedule covers, up to {MAX_MONTHS}",
+        invalid_message="Number of months must be a whole number, like 10",
+        default=10,
+        validators=[
+            InputRequired("Enter the number of months"),
+            NumberRange(1, MAX_MONTHS, f"Number of months must be between 1 and {MAX_MONTHS}"),
+        ],
+    )
+    place = _place()
+    online_link = _online_link()
+
+
+class PublishForm(FlaskForm):
+    notify = BooleanField("Email the members of this learning set to tell them", default=True)
+
+
+class AttendanceForm(FlaskForm):
+    present = MultiCheckboxField("Who attended?", coerce=int, validate_choice=True)
+
+
+def optional_id(value: Any) -> int | None:
+    """A select's value as an id, or None for its "Choose..." option."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+class PresenterSlotForm(FlaskForm):
+    presenter = SelectField(
+        "Participant", coerce=optional_id, validators=[InputRequired("Choose a participant")]
+    )
+    topic = StringField(
+        "Topic",
+        description="What they will bring to the set, in a few words",
+        validators=[
+            InputRequired("Enter the topic they will bring"),
+            Length(max=200, message="Topic must be 200 characters or fewer"),
+        ],
+    )
+
+
+class LibraryFilterForm(FlaskForm):
+    """Filters on a GET page: no CSRF, nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField("Kind", validators=[Optional()])
+    capability = SelectField("Capability it develops", validators=[Optional()])
+
+
+class TopicForm(FlaskForm):
+    title = StringField(
+        "Topic",
+        description="In a few words, for example Decommissioning a service people love",
+        validators=[
+            InputRequired("Enter the topic you would like the set to explore"),
+            Length(max=160, message="Topic must be 160 characters or fewer"),
+        ],
+    )
+    details = TextAreaField(
+        "Why it matters now (optional)",
+        description="A sentence or two for the set. Do not include anything that could "
+        "identify a patient",
+        validators=[Length(max=1000, message="This must be 1,000 characters or fewer")],
+    )
+
+
+class CloseTopicForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason",
+        description="A sentence the set will see, for example Covered in the March session",
+        validators=[
+            InputRequired("Enter a short reason for closing the topic"),
+            Length(max=300, message="Reason must be 300 characters or fewer"),
+        ],
+    )
+
+
+class TakeUpForm(FlaskForm):
+    meeting = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])

@@ -1,0 +1,27 @@
+"""Home page panels: a participant's next and previous sessions and open topics; a tutor's
+next session to plan."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User
+from learnset.db import utcnow
+from learnset.main.panels import Panel, home_panel
+from learnset.meetings import queries
+
+
+@home_panel
+def participant_sessions(db: Session, user: User) -> Panel | None:
+    homes = queries.participant_home(db, user, utcnow())
+    if not homes:
+        return None
+    return Panel("meetings/_home_participant.html", {"homes": homes}, order=10)
+
+
+@home_panel
+def tutor_sessions(db: Session, user: User) -> Panel | None:
+    homes = queries.tutor_home(db, user, utcnow())
+    if not homes:
+        return None
+    return Panel("meetings/_home_tutor.html", {"homes": homes}, order=20)

@@ -1,0 +1,476 @@
+"""Read-only queries behind the session pages, the cohort page and the home page.
+
+Each loads what a page shows in a fixed number of statements, whatever the number of
+sessions, materials, topics or members; rates are computed in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.assessment.models import Capability
+from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.meetings.models import (
+    Attendance,
+    EmergentTopic,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    PresenterSlot,
+    TopicStatus,
+    TopicVote,
+)
+
+
+@dataclass(frozen=True)
+class Rate:
+    present: int
+    recorded: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.present / self.recorded) if self.recorded else None
+
+
+NO_RATE = Rate(0, 0)
+
+
+def _rates(query: Select) -> dict[int, Rate]:
+    return {key: Rate(int(present or 0), int(recorded)) for key, present, recorded in query}
+
+
+def attendance_by_meeting(db: Session, cohort_id: int) -> dict[int, Rate]:
+    """Attended and recorded, per session of the cohort."""
+    return _rates(
+        db.execute(
+            select(
+                Attendance.meeting_id,
+                func.count().filter(Attendance.present.is_(True)),
+                func.count(),
+            )
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Meeting.cohort_id == cohort_id)
+            .group_by(Attendance.meeting_id)
+        )
+    )
+
+
+def attendance_by_participant(db: Session, cohort_id: int) -> dict[int, Rate]:
+    """Attended and recorded, per participant across the cohort's sessions."""
+    return _rates(
+        db.execute(
+            select(
+                Attendance.user_id,
+                func.count().filter(Attendance.present.is_(True)),
+                func.count(),
+            )
+            .join(Meeting, Meeting.id == Attendance.meeting_id)
+            .where(Meeting.cohort_id == cohort_id)
+            .group_by(Attendance.user_id)
+        )
+    )
+
+
+def overall_attendance(db: Session, cohort_id: int) -> Rate:
+    """Attended out of recorded, across every session of the cohort."""
+    present, recorded = db.execute(
+        select(func.count().filter(Attendance.present.is_(True)), func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Meeting.cohort_id == cohort_id)
+    ).one()
+    return Rate(int(present or 0), int(recorded or 0))
+
+
+def own_attendance(
+    db: Session, user: User, cohort_id: int, now: datetime
+) -> list[tuple[Meeting, bool | None]]:
+    """The user's record for each published session of the cohort that has started."""
+    rows = db.execute(
+        select(Meeting, Attendance.present)
+        .outerjoin(
+            Attendance, and_(Attendance.meeting_id == Meeting.id, Attendance.user_id == user.id)
+        )
+        .where(
+            Meeting.cohort_id == cohort_id,
+            Meeting.status == MeetingStatus.PUBLISHED,
+            Meeting.starts_at <= now,
+        )
+        .order_by(Meeting.starts_at)
+    )
+    return [(meeting, present) for meeting, present in rows]
+
+
+# --- The cohort page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortPage:
+    members: list[Membership]
+    meetings: list[Meeting]
+    next_meeting: Meeting | None
+    open_topics: int
+    by_meeting: dict[int, Rate]
+    overall: Rate
+    by_participant: dict[int, Rate]
+    own: list[tuple[Meeting, bool | None]]
+
+
+def cohort_members(db: Session, cohort_id: int) -> list[Membership]:
+    """Tutors first, then participants, by name, each with their account."""
+    return list(
+        db.scalars(
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .options(joinedload(Membership.user))
+            .where(Membership.cohort_id == cohort_id)
+            .order_by(Membership.role.desc(), User.name, User.id)
+        )
+    )
+
+
+def cohort_meetings(user: User, cohort_id: int) -> Select[tuple[Meeting]]:
+    return authz.visible_meetings(user).where(Meeting.cohort_id == cohort_id)
+
+
+def cohort_page(db: Session, user: User, cohort: Cohort, now: datetime) -> CohortPage:
+    """Everything the cohort page shows; the attendance of others only for those managing it."""
+    meetings = list(db.scalars(cohort_meetings(user, cohort.id)))
+    upcoming = [meeting for meeting in meetings if meeting.ends_at > now]
+    open_topics = db.scalar(
+        select(func.count()).where(
+            EmergentTopic.cohort_id == cohort.id, EmergentTopic.status == TopicStatus.OPEN
+        )
+    )
+    manages = authz.can(user, "cohort:members", cohort)
+    return CohortPage(
+        members=cohort_members(db, cohort.id),
+        meetings=meetings,
+        next_meeting=upcoming[0] if upcoming else None,
+        open_topics=open_topics or 0,
+        by_meeting=attendance_by_meeting(db, cohort.id) if manages else {},
+        overall=overall_attendance(db, cohort.id) if manages else NO_RATE,
+        by_participant=attendance_by_participant(db, cohort.id) if manages else {},
+        own=own_attendance(db, user, cohort.id, now)
+        if authz.is_participant(user, cohort.id)
+        else [],
+    )
+
+
+def item_counts(db: Session, meeting_ids: list[int]) -> dict[int, int]:
+    """How many library items each session uses."""
+    if not meeting_ids:
+        return {}
+    rows = db.execute(
+        select(MeetingItem.meeting_id, func.count())
+        .where(MeetingItem.meeting_id.in_(meeting_ids))
+        .group_by(MeetingItem.meeting_id)
+    )
+    return dict(rows.all())
+
+
+# --- The session page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    items: list[MeetingItem]
+    topics: list[EmergentTopic]
+    slots: list[PresenterSlot]
+    attendance: Rate
+    own_attendance: bool | None
+
+
+def meeting_items(db: Session, meeting_id: int) -> list[MeetingItem]:
+    return list(
+        db.scalars(
+            select(MeetingItem)
+            .where(MeetingItem.meeting_id == meeting_id)
+            .options(joinedload(MeetingItem.content_item).selectinload(ContentItem.capabilities))
+            .order_by(MeetingItem.position, MeetingItem.id)
+        ).unique()
+    )
+
+
+def meeting_topics(db: Session, meeting_id: int) -> list[EmergentTopic]:
+    return list(
+        db.scalars(
+            select(EmergentTopic)
+            .where(EmergentTopic.meeting_id == meeting_id)
+            .options(joinedload(EmergentTopic.proposed_by))
+            .order_by(EmergentTopic.id)
+        )
+    )
+
+
+def meeting_slots(db: Session, meeting_id: int) -> list[PresenterSlot]:
+    return list(
+        db.scalars(
+            select(PresenterSlot)
+            .where(PresenterSlot.meeting_id == meeting_id)
+            .options(joinedload(PresenterSlot.presenter))
+            .order_by(PresenterSlot.position, PresenterSlot.id)
+        )
+    )
+
+
+def meeting_page(db: Session, user: User, meeting: Meeting) -> MeetingPage:
+    own = db.scalar(
+        select(Attendance.present).where(
+            Attendance.meeting_id == meeting.id, Attendance.user_id == user.id
+        )
+    )
+    rates = (
+        attendance_by_meeting_ids(db, [meeting.id])
+        if authz.can(user, "attendance:record", meeting)
+        else {}
+    )
+    return MeetingPage(
+        items=meeting_items(db, meeting.id),
+        topics=meeting_topics(db, meeting.id),
+        slots=meeting_slots(db, meeting.id),
+        attendance=rates.get(meeting.id, NO_RATE),
+        own_attendance=own,
+    )
+
+
+def attendance_by_meeting_ids(db: Session, meeting_ids: list[int]) -> dict[int, Rate]:
+    return _rates(
+        db.execute(
+            select(
+                Attendance.meeting_id,
+                func.count().filter(Attendance.present.is_(True)),
+                func.count(),
+            )
+            .where(Attendance.meeting_id.in_(meeting_ids))
+            .group_by(Attendance.meeting_id)
+        )
+    )
+
+
+# --- Topics ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    topic: EmergentTopic
+    votes: int
+    voted: bool
+
+
+def topic_rows(
+    db: Session, user: User, cohort_id: int, statuses: tuple[str, ...]
+) -> Select[tuple[EmergentTopic, int, bool]]:
+    """Topics of a cohort in the given states, with their votes and whether the user voted;
+    the most wanted first."""
+    votes = (
+        select(TopicVote.topic_id, func.count().label("votes"))
+        .group_by(TopicVote.topic_id)
+        .subquery()
+    )
+    mine = select(TopicVote.topic_id).where(TopicVote.user_id == user.id).subquery()
+    return (
+        select(
+            EmergentTopic,
+            func.coalesce(votes.c.votes, 0),
+            mine.c.topic_id.is_not(None),
+        )
+        .outerjoin(votes, votes.c.topic_id == EmergentTopic.id)
+        .outerjoin(mine, mine.c.topic_id == EmergentTopic.id)
+        .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
+        .where(EmergentTopic.cohort_id == cohort_id, EmergentTopic.status.in_(statuses))
+        .order_by(
+            func.coalesce(votes.c.votes, 0).desc(),
+            EmergentTopic.created_at.desc(),
+            EmergentTopic.id.desc(),
+        )
+    )
+
+
+def topics_of(
+    db: Session, user: User, cohort_id: int, statuses: tuple[str, ...], limit: int | None = None
+) -> list[TopicRow]:
+    query = topic_rows(db, user, cohort_id, statuses)
+    if limit is not None:
+        query = query.limit(limit)
+    return [TopicRow(topic, int(votes), bool(voted)) for topic, votes, voted in db.execute(query)]
+
+
+def upcoming_meetings(db: Session, cohort_id: int, now: datetime) -> list[Meeting]:
+    """Sessions of the cohort that have not finished, for a tutor choosing where a topic goes."""
+    return list(
+        db.scalars(
+            select(Meeting)
+            .where(Meeting.cohort_id == cohort_id, Meeting.ends_at > now)
+            .order_by(Meeting.starts_at)
+        )
+    )
+
+
+# --- The home page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantHome:
+    cohort: Cohort
+    next_meeting: Meeting | None
+    previous_meeting: Meeting | None
+    open_topics: list[TopicRow]
+    open_topic_count: int
+
+
+def _with_materials() -> list:
+    return [
+        selectinload(Meeting.items)
+        .joinedload(MeetingItem.content_item)
+        .selectinload(ContentItem.capabilities)
+    ]
+
+
+def _cohorts_where(db: Session, user: User, role: Role) -> list[Cohort]:
+    return list(
+        db.scalars(
+            select(Cohort)
+            .join(Membership, Membership.cohort_id == Cohort.id)
+            .where(Membership.user_id == user.id, Membership.role == role)
+            .order_by(Cohort.start_month.desc(), Cohort.name)
+        )
+    )
+
+
+def participant_home(db: Session, user: User, now: datetime) -> list[ParticipantHome]:
+    """For each set the user takes part in: the next and previous published sessions with
+    their materials, and the open topics to vote on."""
+    homes = []
+    for cohort in _cohorts_where(db, user, Role.PARTICIPANT):
+        published = select(Meeting).where(
+            Meeting.cohort_id == cohort.id, Meeting.status == MeetingStatus.PUBLISHED
+        )
+        next_meeting = db.scalar(
+            published.where(Meeting.ends_at > now)
+            .order_by(Meeting.starts_at)
+            .limit(1)
+            .options(*_with_materials())
+        )
+        previous_meeting = db.scalar(
+            published.where(Meeting.ends_at <= now)
+            .order_by(Meeting.starts_at.desc())
+            .limit(1)
+            .options(*_with_materials())
+        )
+        open_statuses = (TopicStatus.OPEN.value,)
+        count = db.scalar(
+            select(func.count()).where(
+                EmergentTopic.cohort_id == cohort.id, EmergentTopic.status == TopicStatus.OPEN
+            )
+        )
+        homes.append(
+            ParticipantHome(
+                cohort,
+                next_meeting,
+                previous_meeting,
+                topics_of(db, user, cohort.id, open_statuses, limit=5),
+                count or 0,
+            )
+        )
+    return homes
+
+
+@dataclass(frozen=True)
+class TutorHome:
+    cohort: Cohort
+    next_meeting: Meeting | None
+    next_draft: Meeting | None
+    open_topics: int
+
+
+def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
+    """For each set the user tutors: the next session, and the next one still in draft."""
+    homes = []
+    for cohort in _cohorts_where(db, user, Role.TUTOR):
+        upcoming = select(Meeting).where(Meeting.cohort_id == cohort.id, Meeting.ends_at > now)
+        next_meeting = db.scalar(upcoming.order_by(Meeting.starts_at).limit(1))
+        next_draft = db.scalar(
+            upcoming.where(Meeting.status == MeetingStatus.DRAFT)
+            .order_by(Meeting.starts_at)
+            .limit(1)
+        )
+        open_topics = db.scalar(
+            select(func.count()).where(
+                EmergentTopic.cohort_id == cohort.id, EmergentTopic.status == TopicStatus.OPEN
+            )
+        )
+        homes.append(TutorHome(cohort, next_meeting, next_draft, open_topics or 0))
+    return homes
+
+
+# --- Picking from the library ------------------------------------------------------------
+
+# Theory, then exercises, then method cards: the order a session usually runs in.
+KIND_ORDER = case(
+    {kind.value: position for position, kind in enumerate(ContentKind)}, value=ContentItem.kind
+)
+
+
+def library_choices(
+    kind: str | None, capability: str | None, exclude_meeting_id: int
+) -> Select[tuple[ContentItem]]:
+    """Library items a tutor may add: not archived, not already in the session, filtered."""
+    already = select(MeetingItem.content_item_id).where(
+        MeetingItem.meeting_id == exclude_meeting_id
+    )
+    query = (
+        select(ContentItem)
+        .where(ContentItem.archived_at.is_(None), ContentItem.id.not_in(already))
+        .options(selectinload(ContentItem.capabilities))
+        .order_by(KIND_ORDER, ContentItem.title, ContentItem.id)
+    )
+    if kind:
+        query = query.where(ContentItem.kind == kind)
+    if capability:
+        query = query.where(
+            ContentItem.id.in_(
+                select(content_item_capabilities.c.content_item_id)
+                .join(Capability, Capability.id == content_item_capabilities.c.capability_id)
+                .where(Capability.slug == capability)
+            )
+        )
+    return query
+
+
+def next_meetings(
+    db: Session, user: User, cohort_ids: list[int], now: datetime
+) -> dict[int, Meeting]:
+    """The next session the user can see in each of the cohorts, by cohort id."""
+    if not cohort_ids:
+        return {}
+    visible = (
+        authz.visible_meetings(user)
+        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.ends_at > now)
+        .order_by(None)
+        .subquery()
+    )
+    firsts = (
+        select(visible.c.cohort_id, func.min(visible.c.starts_at).label("starts_at"))
+        .group_by(visible.c.cohort_id)
+        .subquery()
+    )
+    meetings = db.scalars(
+        select(Meeting)
+        .join(
+            firsts,
+            and_(Meeting.cohort_id == firsts.c.cohort_id, Meeting.starts_at == firsts.c.starts_at),
+        )
+        .join(visible, visible.c.id == Meeting.id)
+        .order_by(Meeting.id)
+    )
+    found: dict[int, Meeting] = {}
+    for meeting in meetings:
+        found.setdefault(meeting.cohort_id, meeting)
+    return found

@@ -1,0 +1,390 @@
+"""Sessions: the schedule, drafting, materials, presenter slots, publishing and attendance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from learnset.accounts.models import User
+from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.library.models import ContentItem
+from learnset.meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    PresenterSlot,
+)
+from learnset.meetings.schedule import (
+    PlannedSession,
+    ScheduleRule,
+    occurrences,
+    uk_to_utc,
+    utc_to_uk,
+)
+from learnset.meetings.topics import release_topic
+
+
+class MeetingError(ValueError):
+    """A rule about sessions was broken; the message says which, for the person acting."""
+
+
+@dataclass(frozen=True)
+class MeetingDetails:
+    """What a tutor types about one session, in UK time."""
+
+    day: date
+    starts: time
+    ends: time
+    title: str = ""
+    place: str = ""
+    online_link: str = ""
+    agenda: str = ""
+
+
+def renumber(db: Session, cohort_id: int) -> None:
+    """Sessions are numbered 1, 2, 3 in date order within their cohort."""
+    db.flush()
+    meetings = db.scalars(
+        select(Meeting)
+        .where(Meeting.cohort_id == cohort_id)
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    for number, meeting in enumerate(meetings, start=1):
+        if meeting.number != number:
+            meeting.number = number
+    db.flush()
+
+
+def _times(details: MeetingDetails) -> tuple[datetime, datetime]:
+    if details.ends <= details.starts:
+        raise MeetingError("End time must be after the start time")
+    return uk_to_utc(details.day, details.starts), uk_to_utc(details.day, details.ends)
+
+
+def add_meeting(db: Session, cohort: Cohort, details: MeetingDetails, now: datetime) -> Meeting:
+    """A single draft session, outside or alongside the generated schedule."""
+    starts_at, ends_at = _times(details)
+    meeting = Meeting(
+        cohort=cohort,
+        title=details.title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=details.place.strip(),
+        online_link=details.online_link.strip(),
+        agenda=details.agenda,
+        status=MeetingStatus.DRAFT.value,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(meeting)
+    renumber(db, cohort.id)
+    return meeting
+
+
+def details_of(meeting: Meeting) -> MeetingDetails:
+    starts, ends = utc_to_uk(meeting.starts_at), utc_to_uk(meeting.ends_at)
+    return MeetingDetails(
+        day=starts.date(),
+        starts=starts.time().replace(tzinfo=None),
+        ends=ends.time().replace(tzinfo=None),
+        title=meeting.title,
+        place=meeting.place,
+        online_link=meeting.online_link,
+        agenda=meeting.agenda,
+    )
+
+
+def update_meeting(db: Session, meeting: Meeting, details: MeetingDetails, now: datetime) -> None:
+    """Change one session; calendars are told to replace it when its time or place moves."""
+    starts_at, ends_at = _times(details)
+    place, link = details.place.strip(), details.online_link.strip()
+    moved = (starts_at, ends_at, place, link) != (
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.place,
+        meeting.online_link,
+    )
+    if moved or details.title.strip() != meeting.title:
+        meeting.sequence += 1
+    meeting.title = details.title.strip()
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.place, meeting.online_link = place, link
+    meeting.agenda = details.agenda
+    meeting.updated_at = now
+    renumber(db, meeting.cohort_id)
+
+
+def has_content(meeting: Meeting) -> bool:
+    """True when a tutor has put work into the session: regenerating must not lose it."""
+    return bool(
+        meeting.title
+        or meeting.agenda.strip()
+        or meeting.items
+        or meeting.topics
+        or meeting.presenter_slots
+        or meeting.attendances
+    )
+
+
+def delete_meeting(db: Session, meeting: Meeting) -> None:
+    """Delete a draft session; topics it had taken up go back to the open list."""
+    if meeting.is_published:
+        raise MeetingError("Unpublish the session before deleting it")
+    for topic in list(meeting.topics):
+        release_topic(topic)
+    cohort_id = meeting.cohort_id
+    db.delete(meeting)
+    renumber(db, cohort_id)
+
+
+# --- The schedule ------------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleProposal:
+    """What generating a schedule would do, shown to the tutor before anything changes."""
+
+    rule: ScheduleRule
+    new: list[PlannedSession] = field(default_factory=list)
+    # Published sessions and sessions with content stay exactly as they are.
+    kept: list[Meeting] = field(default_factory=list)
+    # Empty draft sessions, which the new schedule replaces.
+    replaced: list[Meeting] = field(default_factory=list)
+    # Months the rule covers that already have a kept session: no second session is added.
+    covered_months: list[date] = field(default_factory=list)
+    # Months with no such weekday (no fifth Tuesday, say).
+    skipped_months: list[date] = field(default_factory=list)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.new or self.replaced)
+
+
+def _existing(db: Session, cohort: Cohort) -> list[Meeting]:
+    return list(
+        db.scalars(
+            select(Meeting)
+            .where(Meeting.cohort_id == cohort.id)
+            .options(
+                selectinload(Meeting.items),
+                selectinload(Meeting.topics),
+                selectinload(Meeting.presenter_slots),
+                selectinload(Meeting.attendances),
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def propose_schedule(db: Session, cohort: Cohort, rule: ScheduleRule) -> ScheduleProposal:
+    """Empty drafts are replaced; published sessions and sessions with content are kept, and
+    the new schedule adds no second session in a month that already has a kept one."""
+    planned = occurrences(rule)
+    proposal = ScheduleProposal(rule, skipped_months=planned.skipped_months)
+    for meeting in _existing(db, cohort):
+        if meeting.is_published or has_content(meeting):
+            proposal.kept.append(meeting)
+        else:
+            proposal.replaced.append(meeting)
+    kept_months = {_month(utc_to_uk(m.starts_at).date()) for m in proposal.kept}
+    for session in planned.sessions:
+        month = _month(session.uk_day)
+        if month in kept_months:
+            proposal.covered_months.append(month)
+        else:
+            proposal.new.append(session)
+    return proposal
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def apply_schedule(
+    db: Session, cohort: Cohort, rule: ScheduleRule, now: datetime
+) -> ScheduleProposal:
+    """Generate the cohort's sessions from the rule, as propose_schedule described."""
+    proposal = propose_schedule(db, cohort, rule)
+    for meeting in proposal.replaced:
+        db.delete(meeting)
+    db.flush()
+    for session in proposal.new:
+        db.add(
+            Meeting(
+                cohort=cohort,
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                place=rule.place.strip(),
+                online_link=rule.online_link.strip(),
+                status=MeetingStatus.DRAFT.value,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    renumber(db, cohort.id)
+    return proposal
+
+
+# --- Publishing --------------------------------------------------------------------------
+
+
+def publish(db: Session, meeting: Meeting, now: datetime) -> None:
+    """Make the session visible to the cohort's participants."""
+    if meeting.is_published:
+        raise MeetingError("This session is already published")
+    meeting.status = MeetingStatus.PUBLISHED.value
+    meeting.published_at = now
+    meeting.updated_at = now
+    meeting.sequence += 1
+    db.flush()
+
+
+def unpublish(db: Session, meeting: Meeting, now: datetime) -> None:
+    """Hide the session from participants again; its content and attendance stay."""
+    if not meeting.is_published:
+        raise MeetingError("This session is not published")
+    meeting.status = MeetingStatus.DRAFT.value
+    meeting.updated_at = now
+    meeting.sequence += 1
+    db.flush()
+
+
+def members_to_notify(db: Session, meeting: Meeting, actor: User) -> list[User]:
+    """Everyone in the session's cohort except the person publishing it."""
+    return list(
+        db.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.cohort_id == meeting.cohort_id,
+                User.id != actor.id,
+                User.is_active.is_(True),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+# --- Materials from the library ----------------------------------------------------------
+
+
+def add_item(db: Session, meeting: Meeting, item: ContentItem, now: datetime) -> MeetingItem:
+    """Add a library item at the end of the session's running order; archived items cannot be."""
+    if item.archived_at is not None:
+        raise MeetingError(
+            f"“{item.title}” has been archived from the library, so it cannot be added"
+        )
+    if any(existing.content_item_id == item.id for existing in meeting.items):
+        raise MeetingError(f"“{item.title}” is already in this session")
+    position = max((existing.position for existing in meeting.items), default=0) + 1
+    meeting_item = MeetingItem(content_item=item, position=position)
+    meeting.items.append(meeting_item)
+    meeting.updated_at = now
+    db.flush()
+    return meeting_item
+
+
+def _repack(meeting: Meeting) -> None:
+    for position, meeting_item in enumerate(meeting.items, start=1):
+        meeting_item.position = position
+
+
+def move_item(db: Session, meeting_item: MeetingItem, direction: str, now: datetime) -> None:
+    """Swap an item with its neighbour above or below in the running order."""
+    meeting = meeting_item.meeting
+    items = sorted(meeting.items, key=lambda existing: (existing.position, existing.id))
+    index = items.index(meeting_item)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        raise MeetingError("That item cannot move any further")
+    items[index], items[other] = items[other], items[index]
+    for position, existing in enumerate(items, start=1):
+        existing.position = position
+    meeting.updated_at = now
+    db.flush()
+    db.expire(meeting, ["items"])
+
+
+def remove_item(db: Session, meeting_item: MeetingItem, now: datetime) -> None:
+    """Take an item out of the session; it stays in the library."""
+    meeting = meeting_item.meeting
+    meeting.items.remove(meeting_item)
+    _repack(meeting)
+    meeting.updated_at = now
+    db.flush()
+
+
+# --- Presenter slots ---------------------------------------------------------------------
+
+
+def cohort_participants(db: Session, cohort_id: int) -> list[User]:
+    return list(
+        db.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.cohort_id == cohort_id, Membership.role == Role.PARTICIPANT)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def add_presenter_slot(
+    db: Session, meeting: Meeting, presenter_id: int, topic: str, now: datetime
+) -> PresenterSlot:
+    """Give a participant of the cohort a slot to bring a live challenge."""
+    is_participant = db.scalar(
+        select(func.count()).where(
+            Membership.cohort_id == meeting.cohort_id,
+            Membership.user_id == presenter_id,
+            Membership.role == Role.PARTICIPANT,
+        )
+    )
+    if not is_participant:
+        raise MeetingError("Choose a participant of this learning set")
+    position = max((slot.position for slot in meeting.presenter_slots), default=0) + 1
+    slot = PresenterSlot(user_id=presenter_id, topic=topic.strip(), position=position)
+    meeting.presenter_slots.append(slot)
+    meeting.updated_at = now
+    db.flush()
+    return slot
+
+
+def remove_presenter_slot(db: Session, slot: PresenterSlot, now: datetime) -> None:
+    """Take a presenter slot out of the session."""
+    slot.meeting.updated_at = now
+    db.delete(slot)
+    db.flush()
+
+
+# --- Attendance --------------------------------------------------------------------------
+
+
+def has_started(meeting: Meeting, now: datetime) -> bool:
+    return meeting.starts_at <= now
+
+
+def record_attendance(
+    db: Session, meeting: Meeting, present_ids: set[int], actor: User, now: datetime
+) -> None:
+    """Record who of the cohort's participants attended, once the session has started."""
+    if not has_started(meeting, now):
+        raise MeetingError("You can record attendance once the session has started")
+    participants = {user.id for user in cohort_participants(db, meeting.cohort_id)}
+    if not present_ids <= participants:
+        raise MeetingError("Choose from the participants of this learning set")
+    existing = {record.user_id: record for record in meeting.attendances}
+    for user_id in participants:
+        record = existing.get(user_id)
+        if record is None:
+            record = Attendance(user_id=user_id)
+            meeting.attendances.append(record)
+        present = user_id in present_ids
+        if record.id is None or record.present != present:
+            record.present = present
+            record.recorded_at = now
+            record.recorded_by_id = actor.id
+    db.flush()

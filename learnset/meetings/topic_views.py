@@ -1,0 +1,189 @@
+"""Emergent topics: the cohort's list, proposing, voting, and the tutor's decisions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from learnset import authz
+from learnset.cohorts.models import Cohort
+from learnset.db import get_db, utcnow
+from learnset.forms import EmptyForm, choices, render_form
+from learnset.meetings import queries, topics
+from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
+from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus
+from learnset.pagination import page_number, paginate
+from learnset.templating import uk_date
+
+bp = Blueprint("topics", __name__)
+
+OPEN = (TopicStatus.OPEN.value,)
+DECIDED = (TopicStatus.TAKEN_UP.value, TopicStatus.CLOSED.value)
+
+
+def _topic(topic_id: int, action: str | None = None) -> EmergentTopic:
+    return authz.get_or_404(get_db(), EmergentTopic, topic_id, current_user, "topic:view", action)
+
+
+def _back(topic: EmergentTopic) -> Response:
+    """Back to the page the button was on: the topics list, the home page or a session plan."""
+    target = request.form.get("return_to", "")
+    if target.startswith("plan-"):
+        meeting_id = target.removeprefix("plan-")
+        if meeting_id.isdigit():
+            return redirect(url_for("meetings.plan", meeting_id=int(meeting_id), _anchor="topics"))
+    if target == "home":
+        return redirect(url_for("main.home"))
+    return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/topics", methods=["GET", "POST"])
+def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view")
+    form = TopicForm()
+    if request.method == "POST":
+        authz.require(current_user, "topic:propose", cohort)
+        if form.validate_on_submit():
+            topic = topics.propose(
+                db, cohort, current_user, form.title.data, form.details.data or "", utcnow()
+            )
+            db.commit()
+            flash(f"Your topic “{topic.title}” has been added for the set to vote on.", "success")
+            return redirect(url_for("topics.cohort_topics", cohort_id=cohort.id))
+    show = "decided" if request.args.get("show") == "decided" else "open"
+    statuses = DECIDED if show == "decided" else OPEN
+    query = queries.topic_rows(db, current_user, cohort.id, statuses)
+    page = paginate(db, query, page_number(request.args.get("page")), rows=True)
+    result = replace(
+        page,
+        items=[
+            queries.TopicRow(topic, int(votes), bool(voted)) for topic, votes, voted in page.items
+        ],
+    )
+    return render_form(
+        "meetings/topics.html",
+        form,
+        cohort=cohort,
+        show=show,
+        result=result,
+        upcoming=queries.upcoming_meetings(db, cohort.id, utcnow())
+        if authz.can(current_user, "cohort:schedule", cohort)
+        else [],
+    )
+
+
+@bp.route("/topics/<int:topic_id>/vote", methods=["POST"])
+def vote(topic_id: int) -> Response:
+    db = get_db()
+    topic = _topic(topic_id, "topic:vote")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        added = topics.vote(db, topic, current_user, utcnow())
+    except topics.TopicError as error:
+        flash(str(error))
+    else:
+        db.commit()
+        flash(
+            f"You voted for “{topic.title}”."
+            if added
+            else f"You had already voted for “{topic.title}”.",
+            "success",
+        )
+    return _back(topic)
+
+
+@bp.route("/topics/<int:topic_id>/unvote", methods=["POST"])
+def withdraw_vote(topic_id: int) -> Response:
+    db = get_db()
+    topic = _topic(topic_id, "topic:vote")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        topics.withdraw_vote(db, topic, current_user)
+    except topics.TopicError as error:
+        flash(str(error))
+    else:
+        db.commit()
+        flash(f"Your vote for “{topic.title}” has been withdrawn.", "success")
+    return _back(topic)
+
+
+@bp.route("/topics/<int:topic_id>/take", methods=["POST"])
+def take_up(topic_id: int) -> Response:
+    db = get_db()
+    topic = _topic(topic_id, "topic:decide")
+    form = TakeUpForm()
+    upcoming = queries.upcoming_meetings(db, topic.cohort_id, utcnow())
+    form.meeting.choices = choices([(meeting.id, meeting.display_title) for meeting in upcoming])
+    if not form.validate_on_submit():
+        flash("Choose a session of this learning set that has not happened yet")
+        return _back(topic)
+    meeting = db.get(Meeting, form.meeting.data)
+    if meeting is None or meeting.cohort_id != topic.cohort_id:
+        abort(404)
+    try:
+        topics.take_up(db, topic, meeting, current_user, utcnow())
+    except topics.TopicError as error:
+        flash(str(error))
+    else:
+        db.commit()
+        flash(
+            f"“{topic.title}” has been taken into {meeting.display_title} "
+            f"({uk_date(meeting.starts_at)}).",
+            "success",
+        )
+    return _back(topic)
+
+
+@bp.route("/topics/<int:topic_id>/release", methods=["POST"])
+def release(topic_id: int) -> Response:
+    db = get_db()
+    topic = _topic(topic_id, "topic:decide")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        topics.release(db, topic)
+    except topics.TopicError as error:
+        flash(str(error))
+    else:
+        db.commit()
+        flash(f"“{topic.title}” is back on the list of open topics.", "success")
+    return _back(topic)
+
+
+@bp.route("/topics/<int:topic_id>/close", methods=["GET", "POST"])
+def close(topic_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    topic = _topic(topic_id, "topic:decide")
+    form = CloseTopicForm()
+    if form.validate_on_submit():
+        try:
+            topics.close(db, topic, current_user, form.reason.data, utcnow())
+        except topics.TopicError as error:
+            form.reason.errors.append(str(error))
+        else:
+            db.commit()
+            flash(f"“{topic.title}” has been closed.", "success")
+            return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+    return render_form("meetings/close_topic.html", form, topic=topic)
+
+
+@bp.route("/topics/<int:topic_id>/reopen", methods=["POST"])
+def reopen(topic_id: int) -> Response:
+    db = get_db()
+    topic = _topic(topic_id, "topic:decide")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        topics.reopen(db, topic)
+    except topics.TopicError as error:
+        flash(str(error))
+    else:
+        db.commit()
+        flash(f"“{topic.title}” is open again.", "success")
+    return _back(topic)

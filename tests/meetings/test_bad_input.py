@@ -1,0 +1,95 @@
+"""Malformed input to every form of the feature is a 4xx or a redirect with a message, never a
+500, and writes nothing."""
+
+import pytest
+from sqlalchemy import func, select
+
+from learnset.meetings.models import Attendance, EmergentTopic, Meeting, MeetingItem, PresenterSlot
+from tests import factories
+
+GARBAGE = ["", "abc", "-1", "99999999999999999999", "1.5", "\x00", "<script>", "Zoë 🙂" * 200]
+
+
+def _counts(db):
+    return [
+        db.scalar(select(func.count()).select_from(model))
+        for model in (Meeting, MeetingItem, PresenterSlot, EmergentTopic, Attendance)
+    ]
+
+
+@pytest.mark.parametrize("junk", GARBAGE)
+def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
+    draft = factories.make_meeting(db, people.cohort)
+    past = factories.make_past_meeting(db, people.cohort, status="published")
+    item = factories.add_item_to(db, draft, factories.make_content_item(db))
+    topic = factories.make_topic(db, people.cohort)
+    db.commit()
+    before = _counts(db)
+    tutor = login(people.tutor)
+    cohort = people.cohort.id
+    posts = [
+        (tutor, f"/cohorts/{cohort}/schedule", {
+            "first_month-month": junk, "first_month-year": junk, "weekday": junk,
+            "occurrence": junk, "starts": junk, "ends": junk, "months": junk, "action": "generate",
+        }),
+        (tutor, f"/cohorts/{cohort}/sessions/new", {
+            "day-day": junk, "day-month": "3", "day-year": "2030", "starts": junk, "ends": junk,
+            "online_link": junk,
+        }),
+        (tutor, f"/sessions/{draft.id}/items", {"content_item_id": junk}),
+        (tutor, f"/sessions/{draft.id}/items/{item.id}/move", {"direction": junk}),
+        (tutor, f"/sessions/{draft.id}/slots", {"presenter": junk, "topic": junk}),
+        (tutor, f"/sessions/{past.id}/attendance", {"present": [junk]}),
+        (tutor, f"/topics/{topic.id}/take", {"meeting": junk, "return_to": junk}),
+        (tutor, f"/topics/{topic.id}/close", {"reason": junk * 50}),
+        (tutor, f"/cohorts/{cohort}/edit", {
+            "name": junk, "status": junk, "start_month-month": junk, "start_month-year": junk,
+        }),
+        (login(people.admin), f"/cohorts/{cohort}/tutors", {"email": junk}),
+        (login(people.participant), f"/cohorts/{cohort}/topics", {"title": junk * 20}),
+        (login(people.participant), f"/topics/{topic.id}/vote", {"return_to": junk}),
+    ]  # fmt: skip
+    for browser, path, data in posts:
+        response = browser.post(path, data=data)
+        assert response.status_code < 500, (path, junk)
+        assert response.status_code in (200, 302, 400, 404, 422), (path, response.status_code)
+    for path in (
+        f"/sessions/{draft.id}/library?kind={junk}&capability={junk}&page={junk}",
+        f"/cohorts/{cohort}/sessions?page={junk}",
+        f"/cohorts/{cohort}/topics?page={junk}&show={junk}",
+        f"/cohorts?page={junk}",
+    ):
+        assert tutor.get(path).status_code == (400 if "\x00" in junk else 200), path
+    after = _counts(db)
+    # Only well-formed input may add anything: "1.5" and friends must not.
+    if junk in ("", "abc", "1.5", "\x00", "<script>", "99999999999999999999"):
+        assert after[:2] == before[:2]
+
+
+def test_ids_beyond_the_integer_range_are_not_found(login, db, people, no_csrf):
+    meeting = factories.make_meeting(db, people.cohort)
+    db.commit()
+    huge = 2**63
+    tutor = login(people.tutor)
+    for path in (
+        f"/sessions/{huge}",
+        f"/cohorts/{huge}",
+        f"/topics/{huge}/close",
+        f"/memberships/{huge}/remove",
+        f"/sessions/{meeting.id}/items/{huge}/move",
+    ):
+        method = tutor.post if path.endswith("move") else tutor.get
+        assert method(path).status_code == 404, path
+    assert (
+        tutor.post(f"/sessions/{meeting.id}/items", data={"content_item_id": huge}).status_code
+        == 404
+    )
+    assert tutor.post(f"/sessions/{meeting.id}/slots/{huge}/remove").status_code == 404
+
+
+def test_nul_characters_are_refused_everywhere(login, people, no_csrf):
+    browser = login(people.participant)
+    assert browser.post("/account", data={"name": "Pat\x00"}).status_code == 400
+    topics = f"/cohorts/{people.cohort.id}/topics"
+    assert browser.post(topics, data={"title": "A\x00B"}).status_code == 400
+    assert browser.get(f"{topics}?show=%00").status_code == 400

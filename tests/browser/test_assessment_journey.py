@@ -222,7 +222,7 @@ def test_baseline_check_in_growth_and_what_to_work_on_next(
 
     # Home page: the focus and the largest gaps.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Home").click()
-    expect(page.get_by_role("link", name=title)).to_be_visible()
+    expect(page.locator(".nhsuk-card--feature").get_by_role("link", name=title)).to_be_visible()
     assert_accessible(page)
 
 

@@ -257,3 +257,28 @@ def test_a_tutor_reads_what_a_participant_shared(live_server: LiveServer, page: 
     ).click()
     expect(page.get_by_role("heading", level=1, name=re.compile("^Baseline, "))).to_be_visible()
     assert_accessible(page)
+
+
+def test_what_changed_is_asked_once_the_level_moves(live_server: LiveServer, page: Page):
+    _programme(live_server)
+    with live_server.session() as session:
+        cohort = session.scalar(select(Cohort))
+        priya = session.scalar(select(Membership).where(Membership.role == "participant")).user
+        capabilities = session.scalars(select(Capability)).all()
+        factories.make_assessment(
+            session, priya, cohort, dict.fromkeys(capabilities, (2, 4)),
+            at=utcnow() - timedelta(days=30),
+        )  # fmt: skip
+        session.commit()
+    _sign_in(page, live_server, "priya@example.org", "Priya Natarajan")
+    page.goto(live_server.url + "/capabilities")
+    page.get_by_role("button", name="Check in").click()
+    page.get_by_role("button", name="Continue").click()
+    section = page.get_by_role("region", name="Productive conversations across boundaries")
+    what_changed = section.get_by_label("If your level has moved, what changed? (optional)")
+    expect(what_changed).to_be_hidden()
+    _rate(page, "Productive conversations across boundaries", 2, 4)
+    expect(what_changed).to_be_hidden()
+    _rate(page, "Productive conversations across boundaries", 3, 4)
+    expect(what_changed).to_be_visible()
+    assert_accessible(page)

@@ -353,9 +353,13 @@ def cohort_participants(cohort_id: int) -> str:
 @bp.route("/cohorts/<int:cohort_id>/participants/<int:user_id>/capabilities")
 def participant(cohort_id: int, user_id: int) -> str:
     db = get_db()
-    membership = db.scalar(
-        select(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
-    )
+    membership = None
+    if 0 < cohort_id <= authz.MAX_ID and 0 < user_id <= authz.MAX_ID:
+        membership = db.scalar(
+            select(Membership).where(
+                Membership.cohort_id == cohort_id, Membership.user_id == user_id
+            )
+        )
     if membership is None or not authz.can(current_user, "capabilities:review", membership):
         abort(404)
     framework = services.current_framework(db)

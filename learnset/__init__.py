@@ -62,8 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset.accounts.views import bp as accounts_bp
     from learnset.cohorts.views import bp as cohorts_bp
     from learnset.main.views import bp as main_bp
+    from learnset.reflections.views import bp as reflections_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cohorts_bp)
+    app.register_blueprint(reflections_bp)
     return app

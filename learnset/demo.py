@@ -141,6 +141,9 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
         for email in participants:
             _member(db, users[email], cohort, Role.PARTICIPANT)
     db.flush()
+    from learnset.reflections import demo as reflections_demo
+
+    reflections_demo.load(db)
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]

@@ -6,6 +6,16 @@ from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership
 from learnset.db import Base
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionDraft,
+    ReflectionPart,
+    ReflectionRescue,
+    ReflectionVersion,
+    Visibility,
+    reflection_capabilities,
+)
 
 __all__ = [
     "Base",
@@ -20,7 +30,15 @@ __all__ = [
     "MeetingItem",
     "MeetingStatus",
     "Membership",
+    "Reflection",
+    "ReflectionComment",
+    "ReflectionDraft",
+    "ReflectionPart",
+    "ReflectionRescue",
+    "ReflectionVersion",
     "Role",
     "User",
+    "Visibility",
     "content_item_capabilities",
+    "reflection_capabilities",
 ]

@@ -29,6 +29,12 @@ def navigation_for(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("Home", "main.home", "main")]
+    roles = set(authz.cohort_roles(user).values())
+    if "participant" in roles:
+        items.append(NavItem("Your log", "reflections.log", "reflections"))
+    if "tutor" in roles:
+        # Its own section, so it is not highlighted on every page of the log.
+        items.append(NavItem("Shared with you", "reflections.shared", "reflections.shared"))
     if authz.can(user, "admin:access") or authz.tutors_anything(user):
         items.append(NavItem("Invitations", "cohorts.invitations_overview", "cohorts"))
     items.append(NavItem("Your account", "accounts.account", "accounts"))

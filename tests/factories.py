@@ -3,23 +3,46 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from learnset.accounts.models import User
+from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
+from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionPart,
+    ReflectionVersion,
+)
+from learnset.reflections.structures import STRUCTURES
 
 PASSWORD = "correct horse battery"
 FAST_HASH = "scrypt:1024:8:1"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method=FAST_HASH)
 _sequence = itertools.count(1)
 
-__all__ = ["Cohort", "User", "make_cohort", "make_invitation", "make_member", "make_user"]
+__all__ = [
+    "Cohort",
+    "User",
+    "make_capability",
+    "make_cohort",
+    "make_comment",
+    "make_content_item",
+    "make_domain",
+    "make_invitation",
+    "make_meeting",
+    "make_member",
+    "make_reflection",
+    "make_user",
+]
 
 
 def make_user(db: Session, **overrides: Any) -> User:
@@ -79,3 +102,132 @@ def make_invitation(
     db.add(invitation)
     db.flush()
     return invitation
+
+
+def make_domain(db: Session, **overrides: Any) -> CapabilityDomain:
+    number = next(_sequence)
+    values: dict[str, Any] = {"slug": f"domain-{number}", "name": f"Domain {number}"}
+    values.update(overrides)
+    domain = CapabilityDomain(**values)
+    db.add(domain)
+    db.flush()
+    return domain
+
+
+def make_capability(db: Session, domain: CapabilityDomain | None = None, **overrides: Any):  # type: ignore[no-untyped-def]
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"capability-{number}",
+        "name": f"Capability {number}",
+        "domain": domain or make_domain(db),
+        "position": number,
+        "leadership_dimensions": ["Evaluating information"],
+        "levels": {},
+    }
+    values.update(overrides)
+    capability = Capability(**values)
+    db.add(capability)
+    db.flush()
+    return capability
+
+
+def make_content_item(db: Session, **overrides: Any) -> ContentItem:
+    number = next(_sequence)
+    values: dict[str, Any] = {
+        "slug": f"item-{number}",
+        "kind": "exercise",
+        "title": f"Exercise {number}",
+        "minutes": 30,
+    }
+    values.update(overrides)
+    item = ContentItem(**values)
+    db.add(item)
+    db.flush()
+    return item
+
+
+def make_meeting(db: Session, cohort: Cohort, **overrides: Any) -> Meeting:
+    number = next(_sequence)
+    starts = datetime(2026, 3, 5, 10, 0, tzinfo=UTC) + timedelta(days=number)
+    values: dict[str, Any] = {
+        "cohort": cohort,
+        "number": number,
+        "title": f"Session {number}",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=3),
+        "status": "published",
+    }
+    values.update(overrides)
+    meeting = Meeting(**values)
+    db.add(meeting)
+    db.flush()
+    return meeting
+
+
+def make_reflection(db: Session, author: User, **overrides: Any) -> Reflection:
+    """A saved reflection with its parts and a first version. Pass `parts` as key to text."""
+    number = next(_sequence)
+    structure = overrides.pop("structure", "driscoll")
+    parts = overrides.pop("parts", None) or {
+        key: f"Text of {key} in reflection {number}" for key in STRUCTURES[structure].keys
+    }
+    capabilities = overrides.pop("capabilities", [])
+    cohort = overrides.pop("cohort", None)
+    if cohort is None and "cohort_id" not in overrides:
+        cohort_ids = [m.cohort_id for m in author.memberships if m.role == "participant"]
+        overrides["cohort_id"] = cohort_ids[0] if cohort_ids else None
+    now = utcnow()
+    values: dict[str, Any] = {
+        "author": author,
+        "title": f"Reflection {number}",
+        "structure": structure,
+        "experienced_on": date(2026, 3, 1) + timedelta(days=number % 200),
+        "cpd_minutes": 30,
+        "visibility": "private",
+        "created_at": now,
+        "updated_at": now,
+    }
+    if cohort is not None:
+        values["cohort"] = cohort
+    values.update(overrides)
+    if values["visibility"] != "private" and "shared_at" not in values:
+        values["shared_at"] = now
+    reflection = Reflection(**values)
+    reflection.capabilities = list(capabilities)
+    reflection.parts = [
+        ReflectionPart(key=key, position=position, body=parts.get(key, ""))
+        for position, key in enumerate(STRUCTURES[structure].keys)
+    ]
+    db.add(reflection)
+    db.flush()
+    db.add(
+        ReflectionVersion(
+            reflection_id=reflection.id,
+            number=1,
+            title=reflection.title,
+            structure=structure,
+            parts=reflection.text_by_part,
+            experienced_on=reflection.experienced_on,
+            cpd_minutes=reflection.cpd_minutes,
+            created_at=now,
+        )
+    )
+    db.flush()
+    return reflection
+
+
+def make_comment(
+    db: Session, reflection: Reflection, author: User | None, **overrides: Any
+) -> ReflectionComment:
+    values: dict[str, Any] = {
+        "reflection_id": reflection.id,
+        "author": author,
+        "audience": reflection.visibility if reflection.visibility != "private" else "set",
+        "body": f"Comment {next(_sequence)}",
+        "created_at": utcnow(),
+    }
+    values.update(overrides)
+    comment = ReflectionComment(**values)
+    db.add(comment)
+    db.flush()
+    return comment

@@ -156,7 +156,7 @@ ROUTES = [
     *[
         Route(
             endpoint,
-            lambda s: path.format(id=s.reflection.id),
+            lambda s, path=path: path.format(id=s.reflection.id),
             {AUTHOR},
             method=method,
             setup=_reflection("set", deleted_at=utcnow()),
@@ -172,7 +172,7 @@ ROUTES = [
     *[
         Route(
             endpoint,
-            lambda s: path.format(id=s.reflection.id),
+            lambda s, path=path: path.format(id=s.reflection.id),
             set(),
             method=method,
             forbidden=READERS["set"],

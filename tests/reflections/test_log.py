@@ -145,7 +145,7 @@ def _queries_for(browser, count_queries, path):
     "path,role",
     [
         ("/reflections", "participant"),
-        ("/reflections?q=Text&capability=1", "participant"),
+        ("/reflections?q=Text&visibility=tutors&date_from=2020-01-01", "participant"),
         ("/reflections/shared", "tutor"),
         ("/", "participant"),
         ("/", "tutor"),

@@ -106,7 +106,7 @@ def _whole_minutes(form: FlaskForm, field: StringField) -> None:
     value = (field.data or "").strip()
     if not value:
         return
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValidationError("CPD time must be a whole number of minutes, like 45")
     if int(value) > MAX_CPD_MINUTES:
         raise ValidationError(

@@ -64,6 +64,8 @@ from learnset.reflections.structures import (
 from learnset.templating import UK, uk_date, uk_datetime
 
 bp = Blueprint("reflections", __name__)
+# Ids past the database's integer range would crash SQLite: such URLs simply do not match.
+ID = "int(max=2147483647)"
 
 SIGNED_OUT_KEPT = (
     "You were signed out before your reflection was saved. We have kept what you wrote: sign "
@@ -155,7 +157,7 @@ def _connect(state: Any) -> None:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @bp.route("/reflections")
@@ -248,7 +250,7 @@ def write(key: str) -> Any:
     return _editor(Target(draft_key=key))
 
 
-@bp.route("/reflections/<int:reflection_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/edit", methods=["GET", "POST"])
 def edit(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     return _editor(Target(reflection_id=reflection.id), reflection)
@@ -380,7 +382,7 @@ def autosave_new(key: str) -> Any:
     return _autosaved(kept)
 
 
-@bp.route("/reflections/<int:reflection_id>/draft", methods=["POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/draft", methods=["POST"])
 def autosave(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     db = get_db()
@@ -410,7 +412,7 @@ def discard_new(key: str) -> Any:
     )
 
 
-@bp.route("/reflections/<int:reflection_id>/discard", methods=["GET", "POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/discard", methods=["GET", "POST"])
 def discard_changes(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     db = get_db()
@@ -459,12 +461,12 @@ def _show(reflection: Reflection, comment_form: CommentForm | None = None, statu
     return render_template("reflections/show.html", **context), status
 
 
-@bp.route("/reflections/<int:reflection_id>")
+@bp.route(f"/reflections/<{ID}:reflection_id>")
 def show(reflection_id: int) -> Any:
     return _show(_reflection(reflection_id))
 
 
-@bp.route("/reflections/<int:reflection_id>/comments", methods=["POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/comments", methods=["POST"])
 def comment(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:comment")
     form = CommentForm()
@@ -477,7 +479,7 @@ def comment(reflection_id: int) -> Any:
     return _show(reflection, form, status=422)
 
 
-@bp.route("/reflections/<int:reflection_id>/sharing", methods=["GET", "POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/sharing", methods=["GET", "POST"])
 def sharing(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     form = SharingForm(data={"visibility": reflection.visibility})
@@ -516,7 +518,7 @@ def _sharing_message(reflection: Reflection) -> str:
 # --- History ---------------------------------------------------------------------------------
 
 
-@bp.route("/reflections/<int:reflection_id>/history")
+@bp.route(f"/reflections/<{ID}:reflection_id>/history")
 def history(reflection_id: int) -> str:
     reflection = _reflection(reflection_id, "reflection:edit")
     return render_template(
@@ -527,7 +529,7 @@ def history(reflection_id: int) -> str:
     )
 
 
-@bp.route("/reflections/<int:reflection_id>/history/<int:version_id>/restore", methods=["POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/history/<{ID}:version_id>/restore", methods=["POST"])
 def restore_version(reflection_id: int, version_id: int) -> WerkzeugResponse:
     reflection = _reflection(reflection_id, "reflection:edit")
     db = get_db()
@@ -546,7 +548,7 @@ def restore_version(reflection_id: int, version_id: int) -> WerkzeugResponse:
     return redirect(url_for("reflections.history", reflection_id=reflection.id))
 
 
-@bp.route("/reflections/<int:reflection_id>/history/clear", methods=["GET", "POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/history/clear", methods=["GET", "POST"])
 def clear_history(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     form = EmptyForm()
@@ -565,7 +567,7 @@ def clear_history(reflection_id: int) -> Any:
 # --- The bin ---------------------------------------------------------------------------------
 
 
-@bp.route("/reflections/<int:reflection_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/delete", methods=["GET", "POST"])
 def delete(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     form = EmptyForm()
@@ -596,7 +598,7 @@ def bin() -> str:
     )
 
 
-@bp.route("/reflections/<int:reflection_id>/restore", methods=["POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/restore", methods=["POST"])
 def restore(reflection_id: int) -> WerkzeugResponse:
     reflection = _reflection(reflection_id, "reflection:restore")
     form = EmptyForm()
@@ -608,7 +610,7 @@ def restore(reflection_id: int) -> WerkzeugResponse:
     return redirect(url_for("reflections.show", reflection_id=reflection.id))
 
 
-@bp.route("/reflections/<int:reflection_id>/delete-for-good", methods=["GET", "POST"])
+@bp.route(f"/reflections/<{ID}:reflection_id>/delete-for-good", methods=["GET", "POST"])
 def destroy(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:destroy")
     form = EmptyForm()

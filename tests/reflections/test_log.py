@@ -159,3 +159,19 @@ def test_query_count_stays_the_same_as_the_log_grows(login, db, people, count_qu
     _seed_log(db, people, 25)
     many = _queries_for(browser, count_queries, path)
     assert few == many
+
+
+@pytest.mark.parametrize(
+    "path,status",
+    [
+        ("/reflections/99999999999999999999", 404),
+        ("/reflections/99999999999999999999/edit", 404),
+        ("/reflections/shared?cohort=99999999999999999999", 200),
+        ("/reflections/shared?cohort=%C2%B2&page=%C2%B2", 200),
+        ("/reflections?cohort=%C2%B2&page=-4", 422),
+        ("/reflections?capability=abc&meeting=1e9", 422),
+        ("/reflections/portfolio?date_from=31/02/2026", 422),
+    ],
+)
+def test_odd_addresses_are_never_a_server_error(login, people, path, status):
+    assert login(people.participant).get(path).status_code == status

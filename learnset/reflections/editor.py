@@ -16,12 +16,21 @@ from learnset.reflections.forms import (
     ReflectionForm,
     has_writing,
     id_choices,
+    parts_in,
     same_fields,
     saved_fields,
+    structure_in,
+    with_structure,
 )
 from learnset.reflections.models import Reflection, ReflectionDraft
 from learnset.reflections.rescue import Target
-from learnset.reflections.structures import structure_named
+from learnset.reflections.structures import (
+    DEFAULT_STRUCTURE,
+    STRUCTURES,
+    Structure,
+    convert_parts,
+    structure_named,
+)
 from learnset.templating import uk_date
 
 
@@ -108,3 +117,11 @@ def keep_draft(
     if existing is None and not has_writing(data):
         return None
     return services.save_draft(db, user, data, now, key=target.draft_key)
+
+
+def restructured(data: dict[str, list[str]]) -> tuple[dict[str, list[str]], Structure]:
+    """The editor's fields moved to the other structure, with every word kept."""
+    source = structure_in(data) or DEFAULT_STRUCTURE
+    destination = next(name for name in STRUCTURES if name != source)
+    parts = convert_parts(parts_in(data, source), source, destination)
+    return with_structure(data, parts, destination), STRUCTURES[destination]

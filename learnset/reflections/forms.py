@@ -309,6 +309,8 @@ def structure_in(formdata: Any) -> str | None:
     if formdata is None:
         return None
     value = formdata.get("structure")
+    if isinstance(value, list):  # fields as drafts keep them: name to list of values
+        value = value[0] if value else None
     return value if value in STRUCTURES else None
 
 

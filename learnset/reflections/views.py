@@ -37,30 +37,22 @@ from learnset.reflections import (
     rescue,
     services,
 )
+from learnset.reflections.filters import log_filters, small_id
 from learnset.reflections.forms import (
     VISIBILITY_HINTS,
     VISIBILITY_LABELS,
     VISIBILITY_TAGS,
     CommentForm,
-    LogFilterForm,
     PortfolioForm,
     SharingForm,
-    id_choices,
-    parts_in,
     posted_fields,
     saved_fields,
     structure_in,
     to_multidict,
-    with_structure,
 )
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 from learnset.reflections.rescue import Target
-from learnset.reflections.structures import (
-    DEFAULT_STRUCTURE,
-    STRUCTURES,
-    convert_parts,
-    structure_named,
-)
+from learnset.reflections.structures import DEFAULT_STRUCTURE, STRUCTURES
 from learnset.templating import UK, uk_date, uk_datetime
 
 bp = Blueprint("reflections", __name__)
@@ -156,40 +148,10 @@ def _connect(state: Any) -> None:
 # --- The log ---------------------------------------------------------------------------------
 
 
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
 @bp.route("/reflections")
 def log() -> tuple[str, int]:
     db = get_db()
-    form = LogFilterForm(request.args)
-    cohorts = services.participant_cohorts(db, current_user)
-    form.cohort.choices = id_choices([(c.id, c.name) for c in cohorts], empty="All")
-    meetings = services.linkable_meetings(db, current_user)
-    form.meeting.choices = id_choices(
-        [(m.id, f"Session {m.number}: {m.title}" if m.title else f"Session {m.number}")
-         for m in meetings],
-        empty="All",
-    )  # fmt: skip
-    groups = services.capability_groups(db)
-    form.capability.choices = id_choices(
-        [(c.id, c.name) for _domain, group in groups for c in group], empty="All"
-    )
-    valid = form.validate() if request.args else True
-    filters = (
-        queries.LogFilters(
-            text=form.q.data or "",
-            cohort_id=_int_or_none(form.cohort.data),
-            meeting_id=_int_or_none(form.meeting.data),
-            capability_id=_int_or_none(form.capability.data),
-            visibility=form.visibility.data or None,
-            date_from=form.date_from.data,
-            date_to=form.date_to.data,
-        )
-        if valid
-        else queries.LogFilters()
-    )
+    form, filters = log_filters(db, current_user, request.args)
     page = queries.log_page(
         db, current_user, filters, queries.page_number(request.args.get("page"))
     )
@@ -208,7 +170,7 @@ def log() -> tuple[str, int]:
 @bp.route("/reflections/shared")
 def shared() -> str:
     db = get_db()
-    cohort_id = _int_or_none(request.args.get("cohort"))
+    cohort_id = small_id(request.args.get("cohort"))
     page = queries.shared_page(
         db, current_user, cohort_id, queries.page_number(request.args.get("page"))
     )
@@ -311,15 +273,12 @@ def _editor_post(target: Target, reflection: Reflection | None) -> Any:
     data = posted_fields(request.form)
     action = request.form.get("action", "save")
     if action == "structure":
-        source = structure_in(request.form) or DEFAULT_STRUCTURE
-        destination = next(name for name in STRUCTURES if name != source)
-        parts = convert_parts(parts_in(data, source), source, destination)
-        data = with_structure(data, parts, destination)
+        data, destination = editor.restructured(data)
         editor.keep_draft(db, current_user, target, data, now, reflection)
         db.commit()
         flash(
-            f"Your reflection now follows {structure_named(destination).title}. Your text has "
-            "moved into the new parts: check it, then save."
+            f"Your reflection now follows {destination.title}. Your text has moved into the "
+            "new parts: check it, then save."
         )
         return redirect(_editor_url(target))
     if action == "draft":
@@ -453,7 +412,6 @@ def _show(reflection: Reflection, comment_form: CommentForm | None = None, statu
         "draft": services.draft_for_reflection(db, reflection) if is_author else None,
         "purge_on": services.purge_date(reflection),
         "tags": VISIBILITY_TAGS,
-        "learned": exports.learned(reflection),
     }
     if is_author and comments and status == 200:
         services.mark_comments_seen(db, reflection, utcnow())

@@ -132,7 +132,7 @@ def test_portfolio_totals_by_month_and_capability_in_the_date_range(login, db, p
     db.commit()
     page = text(login(author).get("/reflections/portfolio?date_from=2025-04-01&date_to=2026-03-31"))
     assert "1 April 2025 to 31 March 2026" in page
-    assert "2 hours 15 minutes (2.2 credits" in page
+    assert "2 hours 15 minutes (2.25 credits" in page
     assert "April 2025" in page and "June 2025" in page
     assert "Before the year" not in page
     assert "ANALYSIS-TEXT" in page and "CONCLUSION-TEXT" in page and "PLAN-TEXT" in page

@@ -85,6 +85,7 @@ def test_gibbs_has_six_parts_with_hints(login, people):
         ({"experienced_on-year": "two"}, "experienced_on", "must be a real date"),
         ({"cpd_minutes": "an hour"}, "cpd_minutes", "whole number of minutes"),
         ({"cpd_minutes": "-5"}, "cpd_minutes", "whole number of minutes"),
+        ({"cpd_minutes": "\u00b2"}, "cpd_minutes", "whole number of minutes"),
         ({"cpd_minutes": "1441"}, "cpd_minutes", "1,440 minutes (24 hours) or fewer"),
         ({"visibility": "everyone"}, "visibility", "Not a valid choice"),
     ],

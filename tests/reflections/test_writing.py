@@ -1,5 +1,6 @@
 """Writing and editing: validation beside the field, links the writer may use, versions, history."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -395,3 +396,24 @@ def test_versions_table_holds_snapshots(db, people):
         )
         == reflection.text_by_part
     )
+
+
+def test_editor_loads_autosave_as_a_module_and_works_without_it(login, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    page = text(browser.get(path))
+    assert '<script type="module" src="/assets/app/autosave.js"></script>' in page
+    assert f'data-autosave-url="{path}/draft"' in page
+    # "Save draft" is a plain submit button: it needs no JavaScript.
+    assert re.search(r'<button[^>]*name="action"[^>]*type="submit" value="draft"', page)
+    assert "<script>" not in page
+
+
+def test_navigation_shows_the_log_to_participants_and_shared_to_tutors(login, people):
+    def links(role):
+        page = text(login(people.by_role(role)).get("/"))
+        return ("Your log</a>" in page, "Shared with you</a>" in page)
+
+    assert links("participant") == (True, False)
+    assert links("tutor") == (False, True)
+    assert links("admin") == (False, False)

@@ -16,6 +16,16 @@ from learnset.meetings.models import (
     TopicStatus,
     TopicVote,
 )
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionDraft,
+    ReflectionPart,
+    ReflectionRescue,
+    ReflectionVersion,
+    Visibility,
+    reflection_capabilities,
+)
 
 __all__ = [
     "Attendance",
@@ -34,9 +44,17 @@ __all__ = [
     "MeetingStatus",
     "Membership",
     "PresenterSlot",
+    "Reflection",
+    "ReflectionComment",
+    "ReflectionDraft",
+    "ReflectionPart",
+    "ReflectionRescue",
+    "ReflectionVersion",
     "Role",
     "TopicStatus",
     "TopicVote",
     "User",
+    "Visibility",
     "content_item_capabilities",
+    "reflection_capabilities",
 ]

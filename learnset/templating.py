@@ -36,6 +36,12 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem("Learning sets", "cohorts.index", "cohorts", ("meetings", "topics")))
     if authz.can(user, "library:view"):
         items.append(NavItem("Library", "library.index", "library"))
+    roles = set(authz.cohort_roles(user).values())
+    if "participant" in roles:
+        items.append(NavItem("Your log", "reflections.log", "reflections"))
+    if "tutor" in roles:
+        # Its own section, so it is not highlighted on every page of the log.
+        items.append(NavItem("Shared with you", "reflections.shared", "reflections.shared"))
     if authz.can(user, "admin:access") or authz.tutors_anything(user):
         items.append(NavItem("Invitations", "cohorts.invitations_overview", "invitations"))
     items.append(NavItem("Your account", "accounts.account", "accounts"))

@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset.meetings.calendar_views import bp as calendar_bp
     from learnset.meetings.topic_views import bp as topics_bp
     from learnset.meetings.views import bp as meetings_bp
+    from learnset.reflections.views import bp as reflections_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -85,4 +86,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(topics_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(reflections_bp)
     return app

@@ -137,6 +137,24 @@ def content_sync_command(dry_run: bool) -> None:
     _sync_content(dry_run)
 
 
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete for good reflections in the bin, and unclaimed kept text, older than 30 days."""
+    from learnset.db import utcnow
+    from learnset.reflections import services as reflections
+
+    session = database().sessions()
+    with session:
+        result = reflections.purge(session, utcnow())
+        session.commit()
+    click.echo(
+        f"Deleted {result.reflections} reflection{'s' if result.reflections != 1 else ''} "
+        f"from the bin and {result.rescues} piece{'s' if result.rescues != 1 else ''} of "
+        f"unclaimed kept text, all older than {reflections.BIN_DAYS} days."
+    )
+
+
 @click.command("remind-check-ins")
 @with_appcontext
 def remind_check_ins_command() -> None:
@@ -182,4 +200,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_command)
     app.cli.add_command(remind_check_ins_command)

@@ -157,6 +157,9 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
             _member(db, users[email], cohort, Role.PARTICIPANT)
     db.flush()
     load_sessions(db, users, utcnow())
+    from learnset.reflections import demo as reflections_demo
+
+    reflections_demo.load(db)
     load_assessments(db, utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]

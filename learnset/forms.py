@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import render_template
 from flask_wtf import FlaskForm
-from wtforms import Field, SelectMultipleField
+from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -42,7 +42,9 @@ class DateInputField(Field):
     """A date typed into separate day, month and year boxes (the NHS.UK date input).
 
     With parts=("month", "year") it asks for a month and gives the first day of it. The boxes
-    post as `<name>-day`, `<name>-month` and `<name>-year`.
+    post as `<name>-day`, `<name>-month` and `<name>-year`; what was typed comes back as typed,
+    even when it is not a date. Messages follow the NHS.UK pattern: "Date must include a
+    month", "Date must be a real date" (or `invalid_message`).
     """
 
     PART_LABELS = {"day": "Day", "month": "Month", "year": "Year"}
@@ -52,7 +54,7 @@ class DateInputField(Field):
         label: str | None = None,
         validators: Any = None,
         parts: tuple[str, ...] = ("day", "month", "year"),
-        invalid_message: str = "Enter a real date",
+        invalid_message: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(label, validators, **kwargs)
@@ -62,33 +64,42 @@ class DateInputField(Field):
 
     def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
         self.process_errors = []
+        self.raw_data = []
         if data is unset_value:
             data = self.default() if callable(self.default) else self.default
-        self.object_data = data
-        self.data = data
+        self.object_data = self.data = data
         self.raw_parts = {}
-        if formdata is None:
+        # A submission without any of the boxes (an autosave of other fields) keeps the data.
+        if formdata is None or not any(f"{self.name}-{part}" in formdata for part in self.parts):
             return
         self.raw_parts = {
-            part: formdata.get(f"{self.name}-{part}", "").strip() for part in self.parts
+            part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.parts
         }
         # InputRequired and Optional look at raw_data: empty when every box is empty.
         self.raw_data = [" ".join(self.raw_parts.values())] if any(self.raw_parts.values()) else []
-        self.data = None
-        if not self.raw_data:
-            return
+        self.data = self._parse()
+
+    def _parse(self) -> date | None:
         try:
             numbers = {part: int(value) for part, value in self.raw_parts.items()}
-            day = numbers.get("day", 1)
             if not 1000 <= numbers["year"] <= 9999:
-                raise ValueError
-            self.data = date(numbers["year"], numbers["month"], day)
+                return None
+            return date(numbers["year"], numbers["month"], numbers.get("day", 1))
         except (KeyError, ValueError, OverflowError):
-            self.process_errors.append(self.invalid_message)
+            return None
+
+    def pre_validate(self, form: Any) -> None:
+        if not any(self.raw_parts.values()):
+            return
+        missing = [part for part in self.parts if not self.raw_parts[part]]
+        if missing:
+            raise ValidationError(f"{self.label.text} must include a {' and a '.join(missing)}")
+        if self.data is None:
+            raise ValidationError(self.invalid_message or f"{self.label.text} must be a real date")
 
     def part_value(self, part: str) -> str:
-        if part in self.raw_parts:
-            return self.raw_parts[part]
+        if self.raw_parts:
+            return self.raw_parts.get(part, "")
         if isinstance(self.data, date):
             return str(getattr(self.data, part))
         return ""

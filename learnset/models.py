@@ -23,6 +23,16 @@ from learnset.meetings.models import (
     TopicStatus,
     TopicVote,
 )
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionDraft,
+    ReflectionPart,
+    ReflectionRescue,
+    ReflectionVersion,
+    Visibility,
+    reflection_capabilities,
+)
 
 __all__ = [
     "Attendance",
@@ -44,10 +54,18 @@ __all__ = [
     "Membership",
     "PresenterSlot",
     "Rating",
+    "Reflection",
+    "ReflectionComment",
+    "ReflectionDraft",
+    "ReflectionPart",
+    "ReflectionRescue",
+    "ReflectionVersion",
     "Role",
     "SelfAssessment",
     "TopicStatus",
     "TopicVote",
     "User",
+    "Visibility",
     "content_item_capabilities",
+    "reflection_capabilities",
 ]

@@ -70,5 +70,6 @@ def paginate(
     pages = max(1, -(-total // per_page))
     number = min(max(1, number), pages)
     limited = query.limit(per_page).offset((number - 1) * per_page)
-    items = list(db.execute(limited).all() if rows else db.scalars(limited))
+    # unique(): queries that join-load a collection repeat their entities row by row.
+    items = list(db.execute(limited).all() if rows else db.scalars(limited).unique())
     return Page(items, number, per_page, total)

@@ -36,8 +36,13 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem("Learning sets", "cohorts.index", "cohorts", ("meetings", "topics")))
     if authz.can(user, "library:view"):
         items.append(NavItem("Library", "library.index", "library"))
-    if authz.participates_anywhere(user):
+    roles = set(authz.cohort_roles(user).values())
+    if "participant" in roles:
+        items.append(NavItem("Your log", "reflections.log", "reflections"))
         items.append(NavItem("Your capabilities", "assessment.mine", "assessment"))
+    if "tutor" in roles:
+        # Its own section, so it is not highlighted on every page of the log.
+        items.append(NavItem("Shared with you", "reflections.shared", "reflections.shared"))
     if authz.can(user, "admin:access") or authz.tutors_anything(user):
         items.append(NavItem("Invitations", "cohorts.invitations_overview", "invitations"))
     items.append(NavItem("Your account", "accounts.account", "accounts"))

@@ -24,13 +24,33 @@ from learnset.meetings.models import (
     PresenterSlot,
     TopicVote,
 )
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionPart,
+    ReflectionVersion,
+)
+from learnset.reflections.structures import STRUCTURES
 
 PASSWORD = "correct horse battery"
 FAST_HASH = "scrypt:1024:8:1"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method=FAST_HASH)
 _sequence = itertools.count(1)
 
-__all__ = ["Cohort", "User", "make_cohort", "make_invitation", "make_member", "make_user"]
+__all__ = [
+    "Cohort",
+    "User",
+    "make_capability",
+    "make_cohort",
+    "make_comment",
+    "make_content_item",
+    "make_domain",
+    "make_invitation",
+    "make_meeting",
+    "make_member",
+    "make_reflection",
+    "make_user",
+]
 
 
 def make_user(db: Session, **overrides: Any) -> User:
@@ -228,6 +248,78 @@ def uk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
     from learnset.meetings.schedule import UK
 
     return datetime(year, month, day, hour, minute, tzinfo=UK).astimezone(UTC)
+
+
+# --- Reflections ---------------------------------------------------------------------------------
+
+
+def make_reflection(db: Session, author: User, **overrides: Any) -> Reflection:
+    """A saved reflection with its parts and a first version. Pass `parts` as key to text."""
+    number = next(_sequence)
+    structure = overrides.pop("structure", "driscoll")
+    parts = overrides.pop("parts", None) or {
+        key: f"Text of {key} in reflection {number}" for key in STRUCTURES[structure].keys
+    }
+    capabilities = overrides.pop("capabilities", [])
+    cohort = overrides.pop("cohort", None)
+    if cohort is None and "cohort_id" not in overrides:
+        cohort_ids = [m.cohort_id for m in author.memberships if m.role == "participant"]
+        overrides["cohort_id"] = cohort_ids[0] if cohort_ids else None
+    now = utcnow()
+    values: dict[str, Any] = {
+        "author": author,
+        "title": f"Reflection {number}",
+        "structure": structure,
+        "experienced_on": date(2026, 3, 1) + timedelta(days=number % 200),
+        "cpd_minutes": 30,
+        "visibility": "private",
+        "created_at": now,
+        "updated_at": now,
+    }
+    if cohort is not None:
+        values["cohort"] = cohort
+    values.update(overrides)
+    if values["visibility"] != "private" and "shared_at" not in values:
+        values["shared_at"] = now
+    reflection = Reflection(**values)
+    reflection.capabilities = list(capabilities)
+    reflection.parts = [
+        ReflectionPart(key=key, position=position, body=parts.get(key, ""))
+        for position, key in enumerate(STRUCTURES[structure].keys)
+    ]
+    db.add(reflection)
+    db.flush()
+    db.add(
+        ReflectionVersion(
+            reflection_id=reflection.id,
+            number=1,
+            title=reflection.title,
+            structure=structure,
+            parts=reflection.text_by_part,
+            experienced_on=reflection.experienced_on,
+            cpd_minutes=reflection.cpd_minutes,
+            created_at=now,
+        )
+    )
+    db.flush()
+    return reflection
+
+
+def make_comment(
+    db: Session, reflection: Reflection, author: User | None, **overrides: Any
+) -> ReflectionComment:
+    values: dict[str, Any] = {
+        "reflection_id": reflection.id,
+        "author": author,
+        "audience": reflection.visibility if reflection.visibility != "private" else "set",
+        "body": f"Comment {next(_sequence)}",
+        "created_at": utcnow(),
+    }
+    values.update(overrides)
+    comment = ReflectionComment(**values)
+    db.add(comment)
+    db.flush()
+    return comment
 
 
 # --- Self-assessment ----------------------------------------------------------------------------

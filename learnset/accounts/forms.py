@@ -82,3 +82,12 @@ class ProfileForm(FlaskForm):
         description="Shown to the other members of your learning sets",
         validators=[Length(max=160, message="Organisation must be 160 characters or fewer")],
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Enter your password to confirm",
+        validators=[
+            InputRequired("Enter your password to confirm you want to delete your account")
+        ],
+    )

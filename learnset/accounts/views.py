@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from learnset import mail
-from learnset.accounts import services
+from learnset.accounts import personal_data, services
 from learnset.accounts.forms import (
     ChangePasswordForm,
+    DeleteAccountForm,
     ForgotPasswordForm,
     ProfileForm,
     ResetPasswordForm,
@@ -149,3 +160,38 @@ def change_password() -> Response | tuple[str, int]:
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_form("accounts/change_password.html", form)
+
+
+@bp.route("/account/your-data.json")
+def download_data() -> Response:
+    now = utcnow()
+    document = personal_data.export_all(get_db(), current_user, now)
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="learnset-your-data-{now.date().isoformat()}.json"'
+            )
+        },
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+def delete_account() -> Response | tuple[str, int]:
+    form = DeleteAccountForm()
+    db = get_db()
+    problem = personal_data.deletion_problem(db, current_user)
+    if form.validate_on_submit() and problem is None:
+        user = current_user._get_current_object()
+        if services.authenticate(db, user.email, form.password.data, utcnow()) is None:
+            form.password.errors.append("The password is not correct")
+        else:
+            personal_data.delete_account(db, user)
+            db.commit()
+            logout_user()
+            # Nothing of the old account may linger in this browser, kept text included.
+            session.clear()
+            flash("Your account and your reflective log have been deleted.", "success")
+            return redirect(url_for("main.home"))
+    return render_form("accounts/delete_account.html", form, problem=problem)

@@ -1,7 +1,7 @@
 """Self-assessments, ratings, learning focus and check-in reminders
 
 Revision ID: 211579c18a21
-Revises: 00f9b3424544
+Revises: ba1caab6d6f3
 Create Date: 2026-11-23 12:41:34.191803
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = '211579c18a21'
-down_revision: str | None = '00f9b3424544'
+down_revision: str | None = 'ba1caab6d6f3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

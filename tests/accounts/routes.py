@@ -28,4 +28,14 @@ ROUTES = [
     Route("accounts.account", lambda s: "/account", EVERYONE, method="POST"),
     Route("accounts.change_password", lambda s: "/account/password", EVERYONE),
     Route("accounts.change_password", lambda s: "/account/password", EVERYONE, method="POST"),
+    Route("accounts.download_data", lambda s: "/account/your-data.json", EVERYONE),
+    Route("accounts.delete_account", lambda s: "/account/delete", EVERYONE),
+    # A wrong password: the form comes back with a message and nobody is deleted.
+    Route(
+        "accounts.delete_account",
+        lambda s: "/account/delete",
+        EVERYONE,
+        method="POST",
+        data={"password": "not the password"},
+    ),
 ]

@@ -98,6 +98,7 @@ def test_preview_renders_the_agenda_safely_and_saves_nothing(login, db, people):
     [
         ({"day-day": "", "day-month": "", "day-year": ""}, "Enter the date of the session"),
         ({"day-day": "31", "day-month": "2"}, "Date must be a real date, like 10 3 2026"),
+        ({"day-year": ""}, "Date must include a year"),
         ({"starts": "25:00"}, "Enter a start time, like 13:30"),
         ({"ends": "09:00"}, "End time must be after the start time"),
         ({"online_link": "javascript:alert(1)"}, "Enter a link that starts with https://"),

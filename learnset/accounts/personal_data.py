@@ -1,0 +1,133 @@
+"""Everything Learnset holds about a person: one download, and one way to delete it all.
+
+Each feature that stores personal data registers a section here: a name, an exporter
+`(db, user) -> JSON-able` and an eraser `(db, user) -> None` that deletes the user's private
+data and anonymises what others can still see. Deleting an account runs every eraser, then
+removes the memberships and the account row itself. Every foreign key to `users.id` must say
+what happens on delete (CASCADE or SET NULL), so deleting the row never fails or dangles:
+`tests/accounts/test_personal_data.py` checks that for every table, including later ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User
+from learnset.cohorts.models import Invitation, Membership
+
+Exporter = Callable[[Session, User], Any]
+Eraser = Callable[[Session, User], None]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    export: Exporter
+    erase: Eraser | None = None
+
+
+_SECTIONS: dict[str, Section] = {}
+
+
+def register(name: str, export: Exporter, erase: Eraser | None = None) -> None:
+    """Add a feature's section to the download and to account deletion (once per name)."""
+    _SECTIONS[name] = Section(name, export, erase)
+
+
+def sections() -> list[Section]:
+    return list(_SECTIONS.values())
+
+
+def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
+    """The user's personal data from every registered feature, as one JSON-able document."""
+    return {
+        "service": "Learnset",
+        "exported_at": now.isoformat(timespec="seconds"),
+        **{section.name: section.export(db, user) for section in sections()},
+    }
+
+
+class AccountDeletionError(ValueError):
+    """The account cannot be deleted yet; the message says why, for its owner."""
+
+
+def deletion_problem(db: Session, user: User) -> str | None:
+    """Why this account cannot be deleted now, or None."""
+    if user.is_admin:
+        admins = db.scalar(
+            select(func.count()).where(User.is_admin.is_(True), User.is_active.is_(True))
+        )
+        if (admins or 0) <= 1:
+            return (
+                "You are the only programme admin. Make someone else an admin before you "
+                "delete your account"
+            )
+    return None
+
+
+def delete_account(db: Session, user: User) -> None:
+    """Erase the user's data in every feature, then their memberships and account for good."""
+    problem = deletion_problem(db, user)
+    if problem:
+        raise AccountDeletionError(problem)
+    for section in sections():
+        if section.erase is not None:
+            section.erase(db, user)
+    db.execute(delete(Membership).where(Membership.user_id == user.id))
+    db.execute(delete(User).where(User.id == user.id))
+    db.expunge(user)
+    db.flush()
+
+
+# --- The account itself ----------------------------------------------------------------------
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def export_account(db: Session, user: User) -> dict[str, Any]:
+    memberships = db.scalars(select(Membership).where(Membership.user_id == user.id)).all()
+    invitations = db.scalars(
+        select(Invitation).where(Invitation.email == user.email).order_by(Invitation.sent_at)
+    ).all()
+    return {
+        "email": user.email,
+        "name": user.name,
+        "job_title": user.job_title,
+        "organisation": user.organisation,
+        "programme_admin": user.is_admin,
+        "created_at": _when(user.created_at),
+        "last_signed_in_at": _when(user.last_signed_in_at),
+        "learning_sets": [
+            {
+                "name": membership.cohort.name,
+                "role": membership.role,
+                "joined_at": _when(membership.joined_at),
+            }
+            for membership in memberships
+        ],
+        "invitations_received": [
+            {
+                "learning_set": invitation.cohort.name,
+                "role": invitation.role,
+                "sent_at": _when(invitation.sent_at),
+                "accepted_at": _when(invitation.accepted_at),
+            }
+            for invitation in invitations
+        ],
+    }
+
+
+def erase_account(db: Session, user: User) -> None:
+    """Invitations sent to the person's address name them: they go with the account."""
+    db.execute(delete(Invitation).where(Invitation.email == user.email))
+
+
+register("account", export_account, erase_account)

@@ -1,0 +1,162 @@
+"""A few demo reflections, some shared, one with a tutor's comment, for trying the log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User
+from learnset.assessment.models import Capability
+from learnset.cohorts.models import Membership, Role
+from learnset.db import utcnow
+from learnset.reflections import services
+from learnset.reflections.models import Reflection, ReflectionComment, Visibility
+
+DEMO_REFLECTIONS = [
+    {
+        "author": "participant1@example.org",
+        "title": "First session: asking questions instead of giving advice",
+        "days_ago": 40,
+        "structure": "driscoll",
+        "parts": {
+            "what": "In our first set meeting I presented the frailty pathway problem. I "
+            "expected advice and got questions instead, which felt slow at first.",
+            "so_what": "The questions made me say out loud that I had already decided what "
+            "the answer was. I had been looking for allies, not ideas.",
+            "now_what": "Before the next pathway meeting I will write down three open "
+            "questions and ask them before I say what I think.",
+        },
+        "minutes": 90,
+        "visibility": Visibility.PRIVATE,
+        "capabilities": ["productive-conversations"],
+    },
+    {
+        "author": "participant1@example.org",
+        "title": "Taking the data pack to the practice managers' meeting",
+        "days_ago": 20,
+        "structure": "driscoll",
+        "parts": {
+            "what": "I shared the emergency admissions data pack with practice managers and "
+            "asked what surprised them, rather than presenting conclusions.",
+            "so_what": "Data started the conversation instead of ending it. Two managers "
+            "explained patterns the numbers could never show.",
+            "now_what": "Use one chart and one question at the start of each locality "
+            "meeting for the next three months.",
+        },
+        "minutes": 60,
+        "visibility": Visibility.TUTORS,
+        "capabilities": ["data-for-discussion", "non-codifiable-knowledge"],
+        "tutor_comment": "A lovely example of data as a vehicle for discussion. What did the "
+        "managers say that surprised you most?",
+    },
+    {
+        "author": "participant1@example.org",
+        "title": "The community services conversation that went sideways",
+        "days_ago": 6,
+        "structure": "gibbs",
+        "parts": {
+            "description": "A provider meeting about the community services contract turned "
+            "into a defence of current activity levels.",
+            "feelings": "Frustrated, and aware I was getting defensive too.",
+            "evaluation": "We agreed to meet again; we did not talk about outcomes at all.",
+            "analysis": "Opening with the contract put everyone under threat. The theory on "
+            "threat and reward explains a lot of what happened.",
+            "conclusion": "Start from the people the service is for, not from the contract.",
+            "action_plan": "Open the next meeting with two short stories from patients and "
+            "carers, and ask what a good outcome would look like for them.",
+        },
+        "minutes": 45,
+        "visibility": Visibility.SET,
+        "capabilities": ["outcomes-not-services", "gentle-pressure"],
+    },
+    {
+        "author": "participant2@example.org",
+        "title": "Mapping what is trapped in the diabetes pathway",
+        "days_ago": 12,
+        "structure": "driscoll",
+        "parts": {
+            "what": "I worked through the mapping exercise with the diabetes team.",
+            "so_what": "Most of what is trapped is in processes: three separate referral "
+            "routes that duplicate each other.",
+            "now_what": "Test a single referral route with two practices for a month.",
+        },
+        "minutes": 75,
+        "visibility": Visibility.SET,
+        "capabilities": ["releasing-trapped-resources"],
+    },
+    {
+        "author": "participant8@example.org",
+        "title": "Preparing for my first set meeting",
+        "days_ago": 3,
+        "structure": "driscoll",
+        "parts": {
+            "what": "I read the theory module on the unlocking lens before our first meeting.",
+            "so_what": "It changed how I think about the children's services review: less "
+            "about cutting, more about what is held in the wrong place.",
+            "now_what": "Bring the review to the set as my live challenge.",
+        },
+        "minutes": 30,
+        "visibility": Visibility.TUTORS,
+        "capabilities": [],
+    },
+]
+
+
+def load(db: Session) -> int:
+    """Add the demo reflections that are missing; running it twice adds nothing more."""
+    today = utcnow().date()
+    added = 0
+    for entry in DEMO_REFLECTIONS:
+        author = db.scalar(select(User).where(User.email == entry["author"]))
+        membership = author and db.scalar(
+            select(Membership).where(
+                Membership.user_id == author.id, Membership.role == Role.PARTICIPANT
+            )
+        )
+        if author is None or membership is None:
+            continue
+        exists = db.scalar(
+            select(Reflection.id).where(
+                Reflection.author_id == author.id, Reflection.title == entry["title"]
+            )
+        )
+        if exists:
+            continue
+        capability_ids = list(
+            db.scalars(select(Capability.id).where(Capability.slug.in_(entry["capabilities"])))
+        )
+        reflection = services.create_reflection(
+            db,
+            author,
+            services.ReflectionInput(
+                title=entry["title"],
+                structure=entry["structure"],
+                parts=entry["parts"],
+                experienced_on=today - timedelta(days=entry["days_ago"]),
+                cpd_minutes=entry["minutes"],
+                cohort_id=membership.cohort_id,
+                capability_ids=capability_ids,
+                visibility=entry["visibility"],
+            ),
+            utcnow(),
+        )
+        if entry.get("tutor_comment"):
+            tutor = db.scalar(
+                select(User)
+                .join(Membership)
+                .where(Membership.cohort_id == membership.cohort_id, Membership.role == Role.TUTOR)
+            )
+            if tutor is not None:
+                db.add(
+                    ReflectionComment(
+                        reflection_id=reflection.id,
+                        author=tutor,
+                        audience=reflection.visibility,
+                        body=entry["tutor_comment"],
+                    )
+                )
+        added += 1
+    db.flush()
+    return added

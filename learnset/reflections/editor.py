@@ -1,0 +1,127 @@
+"""Building the editor form with the writer's own choices, and keeping unsaved writing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User
+from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.reflections import services
+from learnset.reflections.forms import (
+    FORM_CLASSES,
+    ReflectionForm,
+    has_writing,
+    id_choices,
+    parts_in,
+    same_fields,
+    saved_fields,
+    structure_in,
+    with_structure,
+)
+from learnset.reflections.models import Reflection, ReflectionDraft
+from learnset.reflections.rescue import Target
+from learnset.reflections.structures import (
+    DEFAULT_STRUCTURE,
+    STRUCTURES,
+    Structure,
+    convert_parts,
+    structure_named,
+)
+from learnset.templating import uk_date
+
+
+@dataclass
+class Editor:
+    form: ReflectionForm
+    capability_groups: list[tuple[CapabilityDomain, list[Capability]]]
+    cohort_names: dict[int, str]
+
+
+def build(
+    db: Session,
+    user: User,
+    structure: str | None,
+    formdata: Any,
+    today: date,
+    reflection: Reflection | None = None,
+) -> Editor:
+    """The editor for a structure, its choices limited to what this writer may link to."""
+    form_class = FORM_CLASSES[structure_named(structure).name]
+    form = form_class(formdata=formdata, today=today)
+    form.structure.data = form.structure_spec.name
+
+    cohorts = services.participant_cohorts(db, user)
+    cohort_names = {cohort.id: cohort.name for cohort in cohorts}
+    left = reflection.cohort if reflection is not None else None
+    if left is not None and left.id not in cohort_names:
+        cohort_names[left.id] = f"{left.name} (you are no longer taking part)"
+    if cohort_names:
+        form.cohort.choices = id_choices(cohort_names.items())
+        if not form.cohort.data and len(cohort_names) == 1:
+            form.cohort.data = str(next(iter(cohort_names)))
+    else:
+        del form.cohort
+
+    several = len(cohort_names) > 1
+    meetings = services.linkable_meetings(db, user, reflection.meeting_id if reflection else None)
+    form.meeting.choices = id_choices(
+        [
+            (
+                meeting.id,
+                (f"{meeting.cohort.name}: " if several else "")
+                + f"Session {meeting.number}"
+                + (f": {meeting.title}" if meeting.title else "")
+                + f" ({uk_date(meeting.starts_at)})",
+            )
+            for meeting in meetings
+        ],
+        empty="Not linked to a session",
+    )
+    items = services.linkable_items(db, reflection.content_item_id if reflection else None)
+    form.content_item.choices = id_choices(
+        [(item.id, f"{item.kind.capitalize()}: {item.title}") for item in items],
+        empty="Not linked to a library item",
+    )
+    groups = services.capability_groups(
+        db, [capability.id for capability in reflection.capabilities] if reflection else None
+    )
+    form.capabilities.choices = id_choices(
+        [(capability.id, capability.name) for _domain, group in groups for capability in group]
+    )
+    return Editor(form, groups, cohort_names)
+
+
+def keep_draft(
+    db: Session,
+    user: User,
+    target: Target,
+    data: dict[str, list[str]],
+    now: datetime,
+    reflection: Reflection | None = None,
+) -> ReflectionDraft | None:
+    """Keep unsaved writing unless there is nothing to keep; None when nothing was kept."""
+    if reflection is not None:
+        existing = services.draft_for_reflection(db, reflection)
+        if same_fields(data, saved_fields(reflection)):
+            # Back to what is saved: an "unsaved changes" banner would only confuse.
+            if existing is not None:
+                services.discard_draft(db, existing)
+            return None
+        return services.save_draft(db, user, data, now, reflection=reflection)
+    assert target.draft_key is not None
+    existing = services.draft_for_key(db, user, target.draft_key)
+    if existing is None and not has_writing(data):
+        return None
+    return services.save_draft(db, user, data, now, key=target.draft_key)
+
+
+def restructured(data: dict[str, list[str]]) -> tuple[dict[str, list[str]], Structure]:
+    """The editor's fields moved to the other structure, with every word kept."""
+    source = structure_in(data) or DEFAULT_STRUCTURE
+    destination = next(name for name in STRUCTURES if name != source)
+    parts = convert_parts(parts_in(data, source), source, destination)
+    return with_structure(data, parts, destination), STRUCTURES[destination]

@@ -1,0 +1,360 @@
+"""Taking the log away: Markdown files in a zip, the appraisal portfolio, and personal data."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+from sqlalchemy import delete, extract, func, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionDraft,
+    ReflectionRescue,
+    ReflectionVersion,
+    reflection_capabilities,
+)
+from learnset.reflections.structures import joined
+
+FORMER_MEMBER = "A former member"
+
+
+def _with_everything(query: Any) -> Any:
+    return query.options(
+        selectinload(Reflection.parts),
+        selectinload(Reflection.capabilities).joinedload(Capability.domain),
+        joinedload(Reflection.cohort),
+        joinedload(Reflection.meeting),
+        joinedload(Reflection.content_item),
+    )
+
+
+def own_log(db: Session, user: User, date_from: date | None = None, date_to: date | None = None):  # type: ignore[no-untyped-def]
+    """The user's own reflections (never anyone else's), oldest first, fully loaded."""
+    query = authz.own_reflections(user)
+    if date_from is not None:
+        query = query.where(Reflection.experienced_on >= date_from)
+    if date_to is not None:
+        query = query.where(Reflection.experienced_on <= date_to)
+    query = query.order_by(Reflection.experienced_on, Reflection.created_at, Reflection.id)
+    return list(db.scalars(_with_everything(query)).unique())
+
+
+def activity_of(reflection: Reflection) -> str:
+    """What the reflection was about, as an appraiser would want it named."""
+    pieces = []
+    if reflection.meeting is not None:
+        meeting = reflection.meeting
+        cohort = reflection.cohort.name if reflection.cohort else "Learning set"
+        pieces.append(
+            f"{cohort}, session {meeting.number}" + (f": {meeting.title}" if meeting.title else "")
+        )
+    if reflection.content_item is not None:
+        item = reflection.content_item
+        pieces.append(f"Library {item.kind}: {item.title}")
+    return "; ".join(pieces) or reflection.title
+
+
+def learned(reflection: Reflection) -> str:
+    return joined(reflection.text_by_part, reflection.structure_spec.learned)
+
+
+def will_change(reflection: Reflection) -> str:
+    return joined(reflection.text_by_part, reflection.structure_spec.change)
+
+
+# --- Markdown files in a zip -----------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "reflection"
+
+
+def reflection_markdown(reflection: Reflection) -> str:
+    """One reflection as a Markdown file with front matter."""
+    front: dict[str, Any] = {
+        "title": reflection.title,
+        "date": reflection.experienced_on.isoformat(),
+        "structure": reflection.structure_spec.title,
+        "learning_set": reflection.cohort.name if reflection.cohort else None,
+        "session": activity_of(reflection) if reflection.meeting else None,
+        "library_item": reflection.content_item.title if reflection.content_item else None,
+        "capabilities": [capability.name for capability in reflection.capabilities],
+        "cpd_minutes": reflection.cpd_minutes,
+        "shared_with": reflection.visibility,
+        "written": reflection.created_at.isoformat(timespec="minutes"),
+        "last_changed": reflection.updated_at.isoformat(timespec="minutes"),
+    }
+    front = {key: value for key, value in front.items() if value not in (None, [])}
+    lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip(), "---", ""]
+    lines += [f"# {reflection.title}", ""]
+    text = reflection.text_by_part
+    for spec in reflection.structure_spec.parts:
+        lines += [f"## {spec.label}", "", (text.get(spec.key) or "").strip() or "_Nothing written_"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+README = """# Your reflective log from Learnset
+
+Downloaded on {today}. It holds {count} reflection{plural}: one Markdown file each, named by
+the date of the experience. Each file starts with a few lines of details (title, date,
+learning set, session, capabilities, CPD minutes, who it was shared with) between `---` lines,
+then the text under a heading for each part.
+
+Only your own writing is here: comments from others and reflections in your bin are not.
+Markdown files open in any text editor. Keep them somewhere safe: they are your professional
+record, and they should never identify a patient.
+"""
+
+
+def markdown_zip(db: Session, user: User, today: date) -> bytes:
+    """The user's whole log as Markdown files in a zip, with a README."""
+    reflections = own_log(db, user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "README.md",
+            README.format(
+                today=today.isoformat(),
+                count=len(reflections),
+                plural="" if len(reflections) == 1 else "s",
+            ),
+        )
+        used: set[str] = set()
+        for reflection in reflections:
+            name = f"{reflection.experienced_on.isoformat()}-{_slug(reflection.title)}"
+            if name in used:
+                name = f"{name}-{reflection.id}"
+            used.add(name)
+            archive.writestr(f"reflections/{name}.md", reflection_markdown(reflection))
+    return buffer.getvalue()
+
+
+# --- The appraisal portfolio -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthTotal:
+    month: date
+    reflections: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class CapabilityTotal:
+    capability: Capability
+    domain: CapabilityDomain
+    reflections: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    date_from: date
+    date_to: date
+    reflections: list[Reflection]
+    total_minutes: int
+    by_month: list[MonthTotal]
+    by_capability: list[CapabilityTotal]
+
+
+def _in_range(date_from: date, date_to: date, user: User) -> Any:
+    return (
+        Reflection.author_id == user.id,
+        Reflection.deleted_at.is_(None),
+        Reflection.experienced_on >= date_from,
+        Reflection.experienced_on <= date_to,
+    )
+
+
+def portfolio(db: Session, user: User, date_from: date, date_to: date) -> Portfolio:
+    """The user's reflections in a period, with CPD minutes by month and by capability."""
+    year = extract("year", Reflection.experienced_on)
+    month = extract("month", Reflection.experienced_on)
+    month_rows = db.execute(
+        select(year, month, func.count(Reflection.id), func.sum(Reflection.cpd_minutes))
+        .where(*_in_range(date_from, date_to, user))
+        .group_by(year, month)
+        .order_by(year, month)
+    ).all()
+    per_capability = (
+        select(
+            reflection_capabilities.c.capability_id,
+            func.count(Reflection.id).label("reflections"),
+            func.sum(Reflection.cpd_minutes).label("minutes"),
+        )
+        .join(Reflection, Reflection.id == reflection_capabilities.c.reflection_id)
+        .where(*_in_range(date_from, date_to, user))
+        .group_by(reflection_capabilities.c.capability_id)
+        .subquery()
+    )
+    capability_rows = db.execute(
+        select(Capability, CapabilityDomain, per_capability.c.reflections, per_capability.c.minutes)
+        .join(per_capability, per_capability.c.capability_id == Capability.id)
+        .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
+        .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
+    ).all()
+    reflections = own_log(db, user, date_from, date_to)
+    by_month = [
+        MonthTotal(date(int(y), int(m), 1), count, int(minutes or 0))
+        for y, m, count, minutes in month_rows
+    ]
+    return Portfolio(
+        date_from=date_from,
+        date_to=date_to,
+        reflections=reflections,
+        total_minutes=sum(row.minutes for row in by_month),
+        by_month=by_month,
+        by_capability=[
+            CapabilityTotal(capability, domain, count, int(minutes or 0))
+            for capability, domain, count, minutes in capability_rows
+        ],
+    )
+
+
+def appraisal_year(today: date) -> tuple[date, date]:
+    """The twelve months up to and including today."""
+    try:
+        start = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - 1, day=28)
+    return date.fromordinal(start.toordinal() + 1), today
+
+
+# --- Personal data ---------------------------------------------------------------------------
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_personal_data(db: Session, user: User) -> dict[str, Any]:
+    """Everything the reflective log holds about the user, for their download."""
+    reflections = list(
+        db.scalars(
+            _with_everything(
+                select(Reflection)
+                .where(Reflection.author_id == user.id)
+                .order_by(Reflection.experienced_on, Reflection.id)
+            )
+        ).unique()
+    )
+    ids = [reflection.id for reflection in reflections]
+    versions: dict[int, list[ReflectionVersion]] = {}
+    for version in db.scalars(
+        select(ReflectionVersion)
+        .where(ReflectionVersion.reflection_id.in_(ids))
+        .order_by(ReflectionVersion.number)
+    ):
+        versions.setdefault(version.reflection_id, []).append(version)
+    comments: dict[int, list[ReflectionComment]] = {}
+    for comment in db.scalars(
+        select(ReflectionComment)
+        .options(joinedload(ReflectionComment.author))
+        .where(ReflectionComment.reflection_id.in_(ids))
+        .order_by(ReflectionComment.created_at, ReflectionComment.id)
+    ):
+        comments.setdefault(comment.reflection_id, []).append(comment)
+    visible_ids = set(db.scalars(authz.visible_reflections(user).with_only_columns(Reflection.id)))
+    written = db.execute(
+        select(ReflectionComment, Reflection.title, Reflection.id)
+        .join(Reflection, Reflection.id == ReflectionComment.reflection_id)
+        .where(ReflectionComment.author_id == user.id, Reflection.author_id != user.id)
+        .order_by(ReflectionComment.created_at)
+    ).all()
+    return {
+        "reflections": [
+            {
+                "id": reflection.id,
+                "title": reflection.title,
+                "date": _when(reflection.experienced_on),
+                "structure": reflection.structure,
+                "parts": {part.key: part.body for part in reflection.parts},
+                "learning_set": reflection.cohort.name if reflection.cohort else None,
+                "session": activity_of(reflection) if reflection.meeting else None,
+                "library_item": reflection.content_item.title if reflection.content_item else None,
+                "capabilities": [capability.slug for capability in reflection.capabilities],
+                "cpd_minutes": reflection.cpd_minutes,
+                "shared_with": reflection.visibility,
+                "written_at": _when(reflection.created_at),
+                "changed_at": _when(reflection.updated_at),
+                "in_bin_since": _when(reflection.deleted_at),
+                "versions": [
+                    {
+                        "number": version.number,
+                        "saved_at": _when(version.created_at),
+                        "title": version.title,
+                        "date": _when(version.experienced_on),
+                        "parts": version.parts,
+                        "cpd_minutes": version.cpd_minutes,
+                        "restored_from": version.restored_from,
+                    }
+                    for version in versions.get(reflection.id, [])
+                ],
+                "comments": [
+                    {
+                        "by": comment.author.name if comment.author else FORMER_MEMBER,
+                        "written_at": _when(comment.created_at),
+                        "body": comment.body,
+                        "written_for": comment.audience,
+                    }
+                    for comment in comments.get(reflection.id, [])
+                ],
+            }
+            for reflection in reflections
+        ],
+        "drafts": [
+            {
+                "reflection_id": draft.reflection_id,
+                "saved_at": _when(draft.updated_at),
+                "fields": draft.data,
+            }
+            for draft in db.scalars(
+                select(ReflectionDraft)
+                .where(ReflectionDraft.author_id == user.id)
+                .order_by(ReflectionDraft.updated_at)
+            )
+        ],
+        "kept_after_sign_in_expired": [
+            {"kept_at": _when(rescue.created_at), "fields": rescue.data}
+            for rescue in db.scalars(
+                select(ReflectionRescue).where(ReflectionRescue.user_id == user.id)
+            )
+        ],
+        # On other people's reflections: their titles only while they are still shared with you.
+        "comments_on_others_reflections": [
+            {
+                "written_at": _when(comment.created_at),
+                "body": comment.body,
+                "on_reflection": title if reflection_id in visible_ids else None,
+            }
+            for comment, title, reflection_id in written
+        ],
+    }
+
+
+def erase_personal_data(db: Session, user: User) -> None:
+    """Delete the user's reflections and drafts; their comments on others' become anonymous."""
+    # Versions, parts, drafts, rescues and others' comments go with each reflection (cascade).
+    db.execute(delete(Reflection).where(Reflection.author_id == user.id))
+    db.execute(delete(ReflectionDraft).where(ReflectionDraft.author_id == user.id))
+    db.execute(delete(ReflectionRescue).where(ReflectionRescue.user_id == user.id))
+    db.execute(
+        update(ReflectionComment)
+        .where(ReflectionComment.author_id == user.id)
+        .values(author_id=None)
+    )
+    db.flush()

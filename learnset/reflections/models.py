@@ -1,0 +1,234 @@
+"""The reflective log: reflections, their parts, versions, comments, drafts and rescued text."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnset.accounts.models import User
+from learnset.assessment.models import Capability
+from learnset.cohorts.models import Cohort
+from learnset.db import Base, UTCDateTime, utcnow
+from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting
+from learnset.reflections.structures import STRUCTURES, Structure
+
+MAX_CPD_MINUTES = 1440
+
+
+class Visibility(enum.StrEnum):
+    PRIVATE = "private"
+    TUTORS = "tutors"
+    SET = "set"
+
+
+def _in(column: str, values: Any) -> str:
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+
+
+reflection_capabilities = Table(
+    "reflection_capabilities",
+    Base.metadata,
+    Column("reflection_id", ForeignKey("reflections.id", ondelete="CASCADE"), primary_key=True),
+    # Capabilities are archived, never deleted, so a reflection keeps the evidence it claimed.
+    Column("capability_id", ForeignKey("capabilities.id"), primary_key=True, index=True),
+)
+
+
+class Reflection(Base):
+    """A participant's reflective note on an experience; private unless its author shares it."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (
+        CheckConstraint(_in("visibility", Visibility), name="visibility"),
+        CheckConstraint(_in("structure", STRUCTURES), name="structure"),
+        CheckConstraint(f"cpd_minutes BETWEEN 0 AND {MAX_CPD_MINUTES}", name="cpd_minutes"),
+        # A new reflection is written under a random key; saving it twice must not make two.
+        UniqueConstraint("author_id", "draft_key"),
+        Index("ix_reflections_author_id_experienced_on", "author_id", "experienced_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The learning set it belongs to; sharing reaches that set's tutors or members.
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    content_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_items.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    structure: Mapped[str] = mapped_column(String(20))
+    experienced_on: Mapped[date] = mapped_column(Date)
+    cpd_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PRIVATE.value)
+    # When it was last shared, for the "Shared with you" list; kept when withdrawn.
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The author's last look at the conversation: newer comments are news on their home page.
+    comments_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    draft_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # In the bin since then; purged for good 30 days later.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    author: Mapped[User] = relationship()
+    cohort: Mapped[Cohort | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    content_item: Mapped[ContentItem | None] = relationship()
+    parts: Mapped[list[ReflectionPart]] = relationship(
+        back_populates="reflection",
+        cascade="all, delete-orphan",
+        order_by="ReflectionPart.position",
+        passive_deletes=True,
+    )
+    capabilities: Mapped[list[Capability]] = relationship(
+        secondary=reflection_capabilities, order_by=Capability.position
+    )
+
+    @property
+    def structure_spec(self) -> Structure:
+        return STRUCTURES[self.structure]
+
+    @property
+    def text_by_part(self) -> dict[str, str]:
+        return {part.key: part.body for part in self.parts}
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility != Visibility.PRIVATE
+
+    @property
+    def in_bin(self) -> bool:
+        return self.deleted_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Reflection {self.id} {self.visibility}>"
+
+
+class ReflectionPart(Base):
+    """The text of one part of a reflection (say, "So what?"), in Markdown.
+
+    A row per part rather than a JSON column: search is a plain LIKE on both engines, and the
+    exports read parts by key whichever structure the reflection follows.
+    """
+
+    __tablename__ = "reflection_parts"
+    __table_args__ = (UniqueConstraint("reflection_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    reflection: Mapped[Reflection] = relationship(back_populates="parts")
+
+
+class ReflectionVersion(Base):
+    """A reflection's words as saved at one moment: every save adds one, so nothing is lost."""
+
+    __tablename__ = "reflection_versions"
+    __table_args__ = (UniqueConstraint("reflection_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    structure: Mapped[str] = mapped_column(String(20))
+    # Part key to text, for this version's structure; a snapshot, never searched.
+    parts: Mapped[dict[str, str]] = mapped_column(JSON)
+    experienced_on: Mapped[date] = mapped_column(Date)
+    cpd_minutes: Mapped[int] = mapped_column(Integer)
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def structure_spec(self) -> Structure:
+        return STRUCTURES[self.structure]
+
+
+class ReflectionComment(Base):
+    """A remark on a shared reflection by its author, its cohort's tutors or its set."""
+
+    __tablename__ = "reflection_comments"
+    __table_args__ = (
+        CheckConstraint(_in("audience", [Visibility.TUTORS, Visibility.SET]), name="audience"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
+    )
+    # Null once the writer deletes their account: the comment then reads "A former member".
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # Who the reflection was shared with when this was written. A comment written for the
+    # tutors never reaches the whole set, even if the author later widens the share.
+    audience: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class ReflectionDraft(Base):
+    """Unsaved writing, exactly as typed: a new reflection (by key) or changes to a saved one."""
+
+    __tablename__ = "reflection_drafts"
+    __table_args__ = (UniqueConstraint("author_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # Set for changes to a saved reflection; null for a reflection not yet saved.
+    reflection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), unique=True
+    )
+    key: Mapped[str | None] = mapped_column(String(64))
+    # The posted form fields, name to list of values, so even invalid input comes back as typed.
+    data: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReflectionRescue(Base):
+    """Text posted when the sign-in had expired or the form was stale, kept until claimed.
+
+    Only the browser that posted it can claim it: the Flask session holds a random key and this
+    table a hash of it. The text itself never goes in the cookie.
+    """
+
+    __tablename__ = "reflection_rescues"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # Who may claim it when that is known (the signed-in user, or the reflection's author).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    reflection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
+    )
+    draft_key: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, list[str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

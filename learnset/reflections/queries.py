@@ -1,0 +1,181 @@
+"""Read-only queries for the log, the "Shared with you" list and the home page, scoped in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.pagination import Page, paginate
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionDraft,
+    ReflectionPart,
+    reflection_capabilities,
+)
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    text: str = ""
+    cohort_id: int | None = None
+    meeting_id: int | None = None
+    capability_id: int | None = None
+    visibility: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(value not in (None, "") for value in vars(self).values())
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def matching_text(text: str) -> Any:
+    """Reflections whose title or any part contains the text, ignoring case."""
+    pattern = _like(text.strip())
+    return or_(
+        Reflection.title.ilike(pattern, escape="\\"),
+        exists().where(
+            ReflectionPart.reflection_id == Reflection.id,
+            ReflectionPart.body.ilike(pattern, escape="\\"),
+        ),
+    )
+
+
+def filtered(query: Select[Any], filters: LogFilters) -> Select[Any]:
+    """Narrow a scoped reflection query by the log's filters."""
+    if filters.text.strip():
+        query = query.where(matching_text(filters.text))
+    if filters.cohort_id is not None:
+        query = query.where(Reflection.cohort_id == filters.cohort_id)
+    if filters.meeting_id is not None:
+        query = query.where(Reflection.meeting_id == filters.meeting_id)
+    if filters.capability_id is not None:
+        query = query.where(
+            exists().where(
+                reflection_capabilities.c.reflection_id == Reflection.id,
+                reflection_capabilities.c.capability_id == filters.capability_id,
+            )
+        )
+    if filters.visibility:
+        query = query.where(Reflection.visibility == filters.visibility)
+    if filters.date_from is not None:
+        query = query.where(Reflection.experienced_on >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(Reflection.experienced_on <= filters.date_to)
+    return query
+
+
+NEWEST_FIRST = (
+    Reflection.experienced_on.desc(),
+    Reflection.created_at.desc(),
+    Reflection.id.desc(),
+)
+
+
+def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Reflection]:
+    """A page of the user's own log, newest experience first, in a fixed number of queries."""
+    query = (
+        filtered(authz.own_reflections(user), filters)
+        .options(
+            joinedload(Reflection.cohort),
+            joinedload(Reflection.meeting),
+            joinedload(Reflection.content_item),
+            selectinload(Reflection.capabilities),
+        )
+        .order_by(*NEWEST_FIRST)
+    )
+    return paginate(db, query, page)
+
+
+def shared_page(db: Session, user: User, cohort_id: int | None, page: int) -> Page[Reflection]:
+    """Reflections others have shared with the user, most recently shared first."""
+    query = authz.reflections_shared_with(user)
+    if cohort_id is not None:
+        query = query.where(Reflection.cohort_id == cohort_id)
+    query = query.options(joinedload(Reflection.author), joinedload(Reflection.cohort)).order_by(
+        Reflection.shared_at.desc(), Reflection.id.desc()
+    )
+    return paginate(db, query, page)
+
+
+def bin_contents(db: Session, user: User) -> list[Reflection]:
+    return list(db.scalars(authz.binned_reflections(user).order_by(Reflection.deleted_at.desc())))
+
+
+@dataclass(frozen=True)
+class NewComments:
+    reflection_id: int
+    title: str
+    count: int
+    latest: datetime
+
+
+def new_comments(db: Session, user: User) -> list[NewComments]:
+    """The user's shared reflections with comments from others they have not seen yet."""
+    rows = db.execute(
+        select(
+            Reflection.id,
+            Reflection.title,
+            func.count(ReflectionComment.id),
+            func.max(ReflectionComment.created_at),
+        )
+        .join(ReflectionComment, ReflectionComment.reflection_id == Reflection.id)
+        .where(
+            Reflection.author_id == user.id,
+            authz.shared_now_clause(),
+            or_(ReflectionComment.author_id.is_(None), ReflectionComment.author_id != user.id),
+            or_(
+                Reflection.comments_seen_at.is_(None),
+                ReflectionComment.created_at > Reflection.comments_seen_at,
+            ),
+        )
+        .group_by(Reflection.id, Reflection.title)
+        .order_by(func.max(ReflectionComment.created_at).desc())
+    ).all()
+    return [NewComments(id_, title, count, latest) for id_, title, count, latest in rows]
+
+
+def recently_shared(db: Session, user: User, limit: int = 3) -> list[Reflection]:
+    query = (
+        authz.reflections_shared_with(user)
+        .options(joinedload(Reflection.author), joinedload(Reflection.cohort))
+        .order_by(Reflection.shared_at.desc(), Reflection.id.desc())
+        .limit(limit)
+    )
+    return list(db.scalars(query))
+
+
+@dataclass(frozen=True)
+class LogSummary:
+    reflections: int
+    minutes_since: int
+    drafts: int
+
+
+def log_summary(db: Session, user: User, since: date) -> LogSummary:
+    """Counts for the home page: reflections, CPD minutes since a date, unfinished drafts."""
+    own = authz.own_reflections(user).subquery()
+    count, minutes = db.execute(
+        select(
+            func.count(own.c.id),
+            func.coalesce(func.sum(own.c.cpd_minutes).filter(own.c.experienced_on >= since), 0),
+        )
+    ).one()
+    drafts = db.scalar(
+        select(func.count()).where(
+            ReflectionDraft.author_id == user.id, ReflectionDraft.key.is_not(None)
+        )
+    )
+    return LogSummary(count, int(minutes), drafts or 0)

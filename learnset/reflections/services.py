@@ -1,0 +1,504 @@
+"""Writing, sharing, versions, the bin, comments and drafts: the rules of the reflective log."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionDraft,
+    ReflectionPart,
+    ReflectionRescue,
+    ReflectionVersion,
+    Visibility,
+)
+from learnset.reflections.structures import STRUCTURES
+
+BIN_DAYS = 30
+# Drafts and new-reflection keys come from the URL: random, URL-safe, bounded.
+DRAFT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class ReflectionError(ValueError):
+    """A rule about reflections was broken; the message says which, for the person acting."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class ReflectionInput:
+    title: str
+    structure: str
+    parts: dict[str, str]
+    experienced_on: date
+    cpd_minutes: int = 0
+    cohort_id: int | None = None
+    meeting_id: int | None = None
+    content_item_id: int | None = None
+    capability_ids: list[int] = field(default_factory=list)
+    visibility: str = Visibility.PRIVATE.value
+
+
+# --- What a writer may link to ----------------------------------------------------------------
+
+
+def participant_cohorts(db: Session, user: User) -> list[Cohort]:
+    """The cohorts the user takes part in: the only ones a reflection can belong to."""
+    return list(
+        db.scalars(
+            select(Cohort)
+            .join(Membership)
+            .where(Membership.user_id == user.id, Membership.role == Role.PARTICIPANT)
+            .order_by(Cohort.start_month.desc(), Cohort.name)
+        )
+    )
+
+
+def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[Meeting]:
+    """Published sessions of the user's cohorts, newest first, plus one already linked."""
+    cohort_ids = select(Membership.cohort_id).where(
+        Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
+    )
+    query = select(Meeting).where(
+        Meeting.cohort_id.in_(cohort_ids), Meeting.status == MeetingStatus.PUBLISHED
+    )
+    if keep is not None:
+        query = select(Meeting).where(
+            (Meeting.id == keep)
+            | (Meeting.cohort_id.in_(cohort_ids) & (Meeting.status == MeetingStatus.PUBLISHED))
+        )
+    return list(db.scalars(query.order_by(Meeting.starts_at.desc())))
+
+
+def linkable_items(db: Session, keep: int | None = None) -> list[ContentItem]:
+    """Library items in use (not archived), by kind and title, plus one already linked."""
+    condition = ContentItem.archived_at.is_(None)
+    if keep is not None:
+        condition = condition | (ContentItem.id == keep)
+    query = select(ContentItem).where(condition).order_by(ContentItem.kind, ContentItem.title)
+    return list(db.scalars(query))
+
+
+def capability_groups(
+    db: Session, keep: list[int] | None = None
+) -> list[tuple[CapabilityDomain, list[Capability]]]:
+    """The framework's current capabilities by domain, plus any already claimed."""
+    condition = Capability.archived_at.is_(None)
+    if keep:
+        condition = condition | Capability.id.in_(keep)
+    rows = db.execute(
+        select(CapabilityDomain, Capability)
+        .join(Capability.domain)
+        .where(condition)
+        .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
+    ).all()
+    groups: dict[int, tuple[CapabilityDomain, list[Capability]]] = {}
+    for domain, capability in rows:
+        groups.setdefault(domain.id, (domain, []))[1].append(capability)
+    return list(groups.values())
+
+
+def _check(db: Session, author: User, data: ReflectionInput, current: Reflection | None) -> None:
+    """Links must point at things the author may use; what was already linked may stay."""
+    if data.structure not in STRUCTURES:
+        raise ReflectionError("Choose a structure for the reflection")
+    unchanged_cohort = current is not None and current.cohort_id == data.cohort_id
+    own_cohorts = {cohort.id for cohort in participant_cohorts(db, author)}
+    if data.cohort_id is None and own_cohorts:
+        raise ReflectionError("Choose the learning set this reflection belongs to", "cohort")
+    if data.cohort_id is not None and data.cohort_id not in own_cohorts and not unchanged_cohort:
+        raise ReflectionError("Choose one of your learning sets", "cohort")
+    if data.visibility not in set(Visibility):
+        raise ReflectionError("Choose who can read this reflection", "visibility")
+    if data.visibility != Visibility.PRIVATE and data.cohort_id not in own_cohorts:
+        raise ReflectionError(
+            "You can only share a reflection with a learning set you are taking part in",
+            "visibility",
+        )
+    if data.meeting_id is not None and not (current and current.meeting_id == data.meeting_id):
+        meeting = db.get(Meeting, data.meeting_id)
+        if meeting is None or not meeting.is_published or meeting.cohort_id not in own_cohorts:
+            raise ReflectionError("Choose one of your learning set's sessions", "meeting")
+    if data.meeting_id is not None:
+        meeting = db.get(Meeting, data.meeting_id)
+        if meeting is not None and meeting.cohort_id != data.cohort_id:
+            raise ReflectionError(
+                "Choose a session of the learning set this reflection belongs to", "meeting"
+            )
+    if data.content_item_id is not None and not (
+        current and current.content_item_id == data.content_item_id
+    ):
+        item = db.get(ContentItem, data.content_item_id)
+        if item is None or item.archived_at is not None:
+            raise ReflectionError("Choose an item from the library", "content_item")
+
+
+def _capabilities(db: Session, ids: list[int], current: Reflection | None) -> list[Capability]:
+    already = {capability.id for capability in current.capabilities} if current else set()
+    wanted = sorted(set(ids))
+    found = list(db.scalars(select(Capability).where(Capability.id.in_(wanted)))) if wanted else []
+    if len(found) != len(wanted) or any(
+        capability.archived_at is not None and capability.id not in already for capability in found
+    ):
+        raise ReflectionError("Choose capabilities from the framework", "capabilities")
+    return sorted(found, key=lambda capability: (capability.domain_id, capability.position))
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+
+def _apply(reflection: Reflection, data: ReflectionInput, now: datetime) -> None:
+    reflection.title = data.title
+    reflection.structure = data.structure
+    reflection.experienced_on = data.experienced_on
+    reflection.cpd_minutes = data.cpd_minutes
+    reflection.cohort_id = data.cohort_id
+    reflection.meeting_id = data.meeting_id
+    reflection.content_item_id = data.content_item_id
+    _set_visibility(reflection, data.visibility, now)
+    _set_parts(reflection, data.structure, data.parts)
+    reflection.updated_at = now
+
+
+def _set_parts(reflection: Reflection, structure: str, parts: dict[str, str]) -> None:
+    existing = {part.key: part for part in reflection.parts}
+    kept = []
+    for position, key in enumerate(STRUCTURES[structure].keys):
+        part = existing.get(key) or ReflectionPart(key=key)
+        part.position, part.body = position, parts.get(key, "")
+        kept.append(part)
+    reflection.parts = kept
+
+
+def _set_visibility(reflection: Reflection, visibility: str, now: datetime) -> None:
+    if visibility != reflection.visibility and visibility != Visibility.PRIVATE:
+        reflection.shared_at = now
+    reflection.visibility = visibility
+
+
+def _snapshot(reflection: Reflection) -> tuple:
+    return (
+        reflection.title,
+        reflection.structure,
+        reflection.text_by_part,
+        reflection.experienced_on,
+        reflection.cpd_minutes,
+    )
+
+
+def _record_version(
+    db: Session, reflection: Reflection, now: datetime, restored_from: int | None = None
+) -> ReflectionVersion:
+    last = db.scalar(
+        select(func.max(ReflectionVersion.number)).where(
+            ReflectionVersion.reflection_id == reflection.id
+        )
+    )
+    version = ReflectionVersion(
+        reflection_id=reflection.id,
+        number=(last or 0) + 1,
+        title=reflection.title,
+        structure=reflection.structure,
+        parts=reflection.text_by_part,
+        experienced_on=reflection.experienced_on,
+        cpd_minutes=reflection.cpd_minutes,
+        restored_from=restored_from,
+        created_at=now,
+    )
+    db.add(version)
+    return version
+
+
+def create_reflection(
+    db: Session, author: User, data: ReflectionInput, now: datetime, draft_key: str | None = None
+) -> Reflection:
+    """A new reflection with its first version; its draft, if any, has done its job."""
+    _check(db, author, data, None)
+    reflection = Reflection(author=author, draft_key=draft_key, created_at=now)
+    reflection.capabilities = _capabilities(db, data.capability_ids, None)
+    _apply(reflection, data, now)
+    db.add(reflection)
+    db.flush()
+    _record_version(db, reflection, now)
+    if draft_key is not None:
+        db.execute(
+            delete(ReflectionDraft).where(
+                ReflectionDraft.author_id == author.id, ReflectionDraft.key == draft_key
+            )
+        )
+    db.flush()
+    return reflection
+
+
+def update_reflection(
+    db: Session, reflection: Reflection, data: ReflectionInput, now: datetime
+) -> bool:
+    """Save an edit; a change to the words, date or minutes adds a version. True if it did."""
+    _check(db, reflection.author, data, reflection)
+    before = _snapshot(reflection)
+    reflection.capabilities = _capabilities(db, data.capability_ids, reflection)
+    _apply(reflection, data, now)
+    changed = _snapshot(reflection) != before
+    if changed:
+        _record_version(db, reflection, now)
+    db.execute(delete(ReflectionDraft).where(ReflectionDraft.reflection_id == reflection.id))
+    db.flush()
+    return changed
+
+
+def change_visibility(db: Session, reflection: Reflection, visibility: str, now: datetime) -> None:
+    """Share or withdraw; sharing needs a cohort the author still takes part in."""
+    if visibility not in set(Visibility):
+        raise ReflectionError("Choose who can read this reflection", "visibility")
+    if visibility != Visibility.PRIVATE and not (
+        reflection.cohort_id is not None
+        and authz.is_participant(reflection.author, reflection.cohort_id)
+    ):
+        raise ReflectionError(
+            "You can only share a reflection with a learning set you are taking part in",
+            "visibility",
+        )
+    _set_visibility(reflection, visibility, now)
+    db.flush()
+
+
+# --- Versions --------------------------------------------------------------------------------
+
+
+def versions_of(db: Session, reflection: Reflection) -> list[ReflectionVersion]:
+    """A reflection's saved versions, newest first."""
+    return list(
+        db.scalars(
+            select(ReflectionVersion)
+            .where(ReflectionVersion.reflection_id == reflection.id)
+            .order_by(ReflectionVersion.number.desc())
+        )
+    )
+
+
+def version_of(db: Session, reflection: Reflection, version_id: int) -> ReflectionVersion | None:
+    return db.scalar(
+        select(ReflectionVersion).where(
+            ReflectionVersion.id == version_id, ReflectionVersion.reflection_id == reflection.id
+        )
+    )
+
+
+def restore_version(
+    db: Session, reflection: Reflection, version: ReflectionVersion, now: datetime
+) -> ReflectionVersion:
+    """Put an earlier version's words, date and minutes back, as a new version.
+
+    Sharing, links and capabilities stay as they are: restoring old words must never widen
+    who can read them.
+    """
+    reflection.title = version.title
+    reflection.structure = version.structure
+    reflection.experienced_on = version.experienced_on
+    reflection.cpd_minutes = version.cpd_minutes
+    _set_parts(reflection, version.structure, version.parts)
+    reflection.updated_at = now
+    db.flush()
+    restored = _record_version(db, reflection, now, restored_from=version.number)
+    db.execute(delete(ReflectionDraft).where(ReflectionDraft.reflection_id == reflection.id))
+    db.flush()
+    return restored
+
+
+def clear_history(db: Session, reflection: Reflection) -> int:
+    """Delete every version but the newest, for words that should not have been written."""
+    newest = db.scalar(
+        select(func.max(ReflectionVersion.number)).where(
+            ReflectionVersion.reflection_id == reflection.id
+        )
+    )
+    result = db.execute(
+        delete(ReflectionVersion).where(
+            ReflectionVersion.reflection_id == reflection.id, ReflectionVersion.number != newest
+        )
+    )
+    db.flush()
+    return result.rowcount or 0
+
+
+# --- The bin ---------------------------------------------------------------------------------
+
+
+def move_to_bin(db: Session, reflection: Reflection, now: datetime) -> None:
+    """Put a reflection in the bin: out of every list and share, restorable for 30 days."""
+    reflection.deleted_at = now
+    db.flush()
+
+
+def restore_from_bin(db: Session, reflection: Reflection) -> None:
+    """Take a reflection out of the bin, shared as before."""
+    reflection.deleted_at = None
+    db.flush()
+
+
+def purge_date(reflection: Reflection) -> datetime | None:
+    return reflection.deleted_at + timedelta(days=BIN_DAYS) if reflection.deleted_at else None
+
+
+def delete_for_good(db: Session, reflection: Reflection) -> None:
+    """Remove a binned reflection now, with its versions, comments and drafts."""
+    if reflection.deleted_at is None:
+        raise ReflectionError("Only reflections in the bin can be deleted for good")
+    db.delete(reflection)
+    db.flush()
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    reflections: int
+    rescues: int
+
+
+def purge(db: Session, now: datetime, days: int = BIN_DAYS) -> PurgeResult:
+    """Delete for good what has been in the bin, or rescued and unclaimed, for `days` days."""
+    cutoff = now - timedelta(days=days)
+    reflections = db.execute(
+        delete(Reflection).where(Reflection.deleted_at.is_not(None), Reflection.deleted_at < cutoff)
+    )
+    rescues = db.execute(delete(ReflectionRescue).where(ReflectionRescue.created_at < cutoff))
+    db.flush()
+    return PurgeResult(reflections.rowcount or 0, rescues.rowcount or 0)
+
+
+# --- Comments --------------------------------------------------------------------------------
+
+
+def add_comment(
+    db: Session, reflection: Reflection, author: User, body: str, now: datetime
+) -> ReflectionComment:
+    """A comment on a reflection shared with the writer; it belongs to that audience."""
+    if not authz.can(author, "reflection:comment", reflection):
+        raise ReflectionError("You can only comment on a reflection shared with you")
+    comment = ReflectionComment(
+        reflection_id=reflection.id,
+        author=author,
+        audience=reflection.visibility,
+        body=body.strip(),
+        created_at=now,
+    )
+    db.add(comment)
+    if author.id == reflection.author_id:
+        # Writing in the conversation means the author has read it.
+        reflection.comments_seen_at = now
+    db.flush()
+    return comment
+
+
+def hidden_comment_count(db: Session, reflection: Reflection) -> int:
+    """How many comments withdrawing the share is hiding (shown to the author)."""
+    if authz.is_shared_now(reflection):
+        return 0
+    return (
+        db.scalar(select(func.count()).where(ReflectionComment.reflection_id == reflection.id)) or 0
+    )
+
+
+def mark_comments_seen(db: Session, reflection: Reflection, now: datetime) -> None:
+    """The author has seen the conversation: its comments are no longer news."""
+    reflection.comments_seen_at = now
+    db.flush()
+
+
+# --- Drafts ----------------------------------------------------------------------------------
+
+
+def valid_draft_key(key: str) -> bool:
+    return bool(DRAFT_KEY.match(key))
+
+
+def reflection_from_key(db: Session, author: User, key: str) -> Reflection | None:
+    """The reflection already saved from this new-reflection key, if any."""
+    return db.scalar(
+        select(Reflection).where(Reflection.author_id == author.id, Reflection.draft_key == key)
+    )
+
+
+def draft_for_key(db: Session, author: User, key: str) -> ReflectionDraft | None:
+    return db.scalar(
+        select(ReflectionDraft).where(
+            ReflectionDraft.author_id == author.id, ReflectionDraft.key == key
+        )
+    )
+
+
+def draft_for_reflection(db: Session, reflection: Reflection) -> ReflectionDraft | None:
+    return db.scalar(select(ReflectionDraft).where(ReflectionDraft.reflection_id == reflection.id))
+
+
+def save_draft(
+    db: Session,
+    author: User,
+    data: dict[str, list[str]],
+    now: datetime,
+    *,
+    key: str | None = None,
+    reflection: Reflection | None = None,
+) -> ReflectionDraft:
+    """Keep unsaved writing exactly as typed, for a new reflection (by key) or a saved one."""
+    if (key is None) == (reflection is None):
+        raise ValueError("a draft is for a new reflection or a saved one")
+    if reflection is not None and reflection.author_id != author.id:
+        raise ReflectionError("You can only keep drafts of your own reflections")
+    find = (
+        (lambda: draft_for_key(db, author, key))
+        if key is not None
+        else (lambda: draft_for_reflection(db, reflection))  # type: ignore[arg-type]
+    )
+    draft = find()
+    if draft is None:
+        try:
+            # Two autosaves can race to create the same draft: the loser updates instead.
+            with db.begin_nested():
+                draft = ReflectionDraft(
+                    author_id=author.id,
+                    key=key,
+                    reflection_id=reflection.id if reflection else None,
+                    data=data,
+                    created_at=now,
+                    updated_at=now,
+                )
+                db.add(draft)
+        except IntegrityError:
+            draft = find()
+            assert draft is not None
+    draft.data = data
+    draft.updated_at = now
+    db.flush()
+    return draft
+
+
+def discard_draft(db: Session, draft: ReflectionDraft) -> None:
+    """Throw away unsaved writing (the saved reflection, if any, is untouched)."""
+    db.delete(draft)
+    db.flush()
+
+
+def unfinished_drafts(db: Session, author: User) -> list[ReflectionDraft]:
+    """Drafts of reflections not saved yet, most recently touched first."""
+    return list(
+        db.scalars(
+            select(ReflectionDraft)
+            .where(ReflectionDraft.author_id == author.id, ReflectionDraft.key.is_not(None))
+            .order_by(ReflectionDraft.updated_at.desc())
+        )
+    )

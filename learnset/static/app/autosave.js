@@ -1,0 +1,113 @@
+// Autosave for the reflection editor: an improvement only. Without it, "Save draft" does the job.
+//
+// While the writer types, the form is posted to its draft endpoint (data-autosave-url) a few
+// seconds after they pause, and at least every twenty seconds while they keep typing. When the
+// page is hidden or left, unsaved changes go with `fetch(..., {keepalive: true})`, which
+// outlives the page. The CSRF token travels in the X-CSRFToken header, and each answer brings
+// a fresh one, so a page left open for hours can still save.
+
+const PAUSE_MS = 3000;
+const LONGEST_WAIT_MS = 20000;
+// Browsers refuse keepalive requests above 64 KB; a bigger form is saved by the timer instead.
+const KEEPALIVE_LIMIT = 60000;
+
+function setUp(form) {
+  const url = form.dataset.autosaveUrl;
+  const status = document.getElementById(form.dataset.autosaveStatus);
+  const tokenField = form.querySelector('input[name="csrf_token"]');
+  let changed = false;
+  let submitting = false;
+  let pauseTimer = null;
+  let longestTimer = null;
+  let inFlight = null;
+
+  const say = (message) => {
+    if (status) status.textContent = message;
+  };
+
+  const body = () => {
+    const data = new FormData(form);
+    data.delete("action");
+    return data;
+  };
+
+  const headers = () => ({ "X-CSRFToken": tokenField ? tokenField.value : "", Accept: "application/json" });
+
+  const clearTimers = () => {
+    clearTimeout(pauseTimer);
+    clearTimeout(longestTimer);
+    pauseTimer = null;
+    longestTimer = null;
+  };
+
+  async function save() {
+    clearTimers();
+    if (!changed || submitting) return;
+    if (inFlight) {
+      await inFlight;
+      if (!changed) return;
+    }
+    changed = false;
+    say("Saving a draft…");
+    inFlight = fetch(url, { method: "POST", body: body(), headers: headers(), credentials: "same-origin" })
+      .then(async (response) => {
+        const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
+        const answer = isJson ? await response.json() : null;
+        if (response.ok && answer) {
+          if (answer.csrfToken && tokenField) tokenField.value = answer.csrfToken;
+          say(answer.message);
+        } else if (answer && answer.message) {
+          changed = true;
+          say(answer.message);
+        } else {
+          changed = true;
+          say(response.redirected
+            ? "You have been signed out. Your text is kept: sign in again to carry on."
+            : "Your draft could not be saved just now. We will try again.");
+        }
+      })
+      .catch(() => {
+        changed = true;
+        say("Your draft could not be saved just now. Check your connection: we will try again.");
+      })
+      .finally(() => {
+        inFlight = null;
+      });
+    await inFlight;
+  }
+
+  function saveAsYouLeave() {
+    if (!changed || submitting) return;
+    const data = body();
+    const size = Array.from(data.values()).reduce((total, value) => total + String(value).length, 0);
+    if (size > KEEPALIVE_LIMIT) return;
+    changed = false;
+    fetch(url, { method: "POST", body: data, headers: headers(), credentials: "same-origin", keepalive: true })
+      .catch(() => {
+        changed = true;
+      });
+  }
+
+  form.addEventListener("input", () => {
+    changed = true;
+    clearTimeout(pauseTimer);
+    pauseTimer = setTimeout(save, PAUSE_MS);
+    if (!longestTimer) longestTimer = setTimeout(save, LONGEST_WAIT_MS);
+  });
+  form.addEventListener("change", () => {
+    changed = true;
+    clearTimeout(pauseTimer);
+    pauseTimer = setTimeout(save, PAUSE_MS);
+  });
+  // The form's own buttons save for real: an autosave racing them would bring back a draft.
+  form.addEventListener("submit", () => {
+    submitting = true;
+    clearTimers();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saveAsYouLeave();
+  });
+  window.addEventListener("pagehide", saveAsYouLeave);
+}
+
+document.querySelectorAll("form[data-autosave-url]").forEach(setUp);

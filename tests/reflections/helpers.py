@@ -1,0 +1,44 @@
+"""Shared bits for the reflective log's tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import csrf_from
+
+
+def editor_fields(cohort: Any = None, **overrides: Any) -> dict[str, Any]:
+    """A complete, valid Driscoll reflection as the editor posts it."""
+    data: dict[str, Any] = {
+        "structure": "driscoll",
+        "title": "Taking the data pack to the practice meeting",
+        "experienced_on-day": "5",
+        "experienced_on-month": "3",
+        "experienced_on-year": "2026",
+        "part_what": "I shared the admissions data and asked what surprised people.",
+        "part_so_what": "Data opened the conversation instead of closing it.",
+        "part_now_what": "Start each locality meeting with one chart and one question.",
+        "cpd_minutes": "45",
+        "visibility": "private",
+        "action": "save",
+    }
+    if cohort is not None:
+        data["cohort"] = str(cohort.id)
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def new_editor(client: Any) -> str:
+    """The path of a fresh new-reflection editor."""
+    response = client.get("/reflections/new")
+    assert response.status_code == 302
+    return response.location
+
+
+def post_editor(client: Any, path: str, data: dict[str, Any]) -> Any:
+    """Post the editor form with the page's own CSRF token, as a browser would."""
+    return client.post(path, data={**data, "csrf_token": csrf_from(client, path)})
+
+
+def text(response: Any) -> str:
+    return response.get_data(as_text=True)

@@ -1,0 +1,97 @@
+"""Delete moves to a bin for 30 days; restore brings it back; purge removes old ones for good."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from learnset import create_app
+from learnset.db import database, utcnow
+from learnset.reflections import services
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionComment,
+    ReflectionRescue,
+    ReflectionVersion,
+)
+from tests import factories
+from tests.conftest import csrf_from, make_test_config, submit
+from tests.reflections.helpers import text
+
+
+def _count(db, model):
+    return db.scalar(select(func.count()).select_from(model))
+
+
+def test_delete_asks_then_moves_to_the_bin_and_restore_brings_it_back(login, db, people):
+    reflection = factories.make_reflection(
+        db, people.participant, title="Second thoughts", visibility="set"
+    )
+    db.commit()
+    browser = login(people.participant)
+    confirm = text(browser.get(f"/reflections/{reflection.id}/delete"))
+    assert "Delete &ldquo;Second thoughts&rdquo;?" in confirm
+    assert "restore it for 30 days" in confirm
+    response = submit(browser, f"/reflections/{reflection.id}/delete", {})
+    assert response.location == "/reflections"
+    assert "is in the bin. You can restore it until" in text(browser.get("/reflections"))
+    assert "Second thoughts" in text(browser.get("/reflections/bin"))
+    assert login(people.fellow).get(f"/reflections/{reflection.id}").status_code == 404
+
+    token = csrf_from(browser, "/reflections/bin")
+    response = browser.post(f"/reflections/{reflection.id}/restore", data={"csrf_token": token})
+    assert response.status_code == 302
+    db.expire_all()
+    assert reflection.deleted_at is None
+    assert login(people.fellow).get(f"/reflections/{reflection.id}").status_code == 200
+    assert "The bin is empty" in text(browser.get("/reflections/bin"))
+
+
+def test_delete_for_good_from_the_bin(login, db, people):
+    reflection = factories.make_reflection(db, people.participant, deleted_at=utcnow())
+    factories.make_comment(db, reflection, people.tutor)
+    db.commit()
+    browser = login(people.participant)
+    assert "This cannot be undone" in text(
+        browser.get(f"/reflections/{reflection.id}/delete-for-good")
+    )
+    assert submit(browser, f"/reflections/{reflection.id}/delete-for-good", {}).status_code == 302
+    assert _count(db, Reflection) == 0
+    assert _count(db, ReflectionVersion) == 0
+    assert _count(db, ReflectionComment) == 0
+
+
+def test_purge_removes_only_what_has_been_in_the_bin_for_30_days(db, people):
+    now = utcnow()
+    old = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=31))
+    recent = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=29))
+    live = factories.make_reflection(db, people.participant)
+    result = services.purge(db, now)
+    assert (result.reflections, result.rescues) == (1, 0)
+    remaining = set(db.scalars(select(Reflection.id)))
+    assert remaining == {recent.id, live.id}
+    assert old.id not in remaining
+
+
+def test_purge_command_prints_how_many(tmp_path):
+    url = f"sqlite:///{tmp_path / 'purge.db'}"
+    app = create_app({**make_test_config(url, tmp_path), "DATABASE_URL": url})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    now = utcnow()
+    with database(app).sessions() as session:
+        author = factories.make_user(session)
+        for days in (40, 35, 3):
+            factories.make_reflection(session, author, deleted_at=now - timedelta(days=days))
+        session.add(
+            ReflectionRescue(
+                key_hash="x" * 64, data={"title": ["t"]}, created_at=now - timedelta(days=31)
+            )
+        )
+        session.commit()
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 reflections from the bin and 1 piece of unclaimed kept text" in result.output
+    with database(app).sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Reflection)) == 1
+    again = runner.invoke(args=["purge"])
+    assert "Deleted 0 reflections" in again.output

@@ -8,6 +8,7 @@ from learnset.assessment.models import (
     LearningFocus,
     Rating,
     SelfAssessment,
+    rating_reflections,
 )
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
@@ -67,5 +68,6 @@ __all__ = [
     "User",
     "Visibility",
     "content_item_capabilities",
+    "rating_reflections",
     "reflection_capabilities",
 ]

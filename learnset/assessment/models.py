@@ -8,10 +8,12 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     ForeignKey,
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from learnset.accounts.models import User
     from learnset.cohorts.models import Cohort
     from learnset.library.models import ContentItem
+    from learnset.reflections.models import Reflection
 
 # The NHS Healthcare Leadership Model's nine dimensions, the language appraisers already know.
 LEADERSHIP_DIMENSIONS = (
@@ -190,6 +193,21 @@ class SelfAssessment(Base):
         return f"<SelfAssessment {self.id} {self.kind} {self.status}>"
 
 
+# A rating's evidence in the participant's own reflective log. Linking never shares a reflection:
+# who may read it is decided by the reflection's own visibility.
+rating_reflections = Table(
+    "rating_reflections",
+    Base.metadata,
+    Column("rating_id", ForeignKey("ratings.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "reflection_id",
+        ForeignKey("reflections.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
 class Rating(Base):
     """Where a participant puts themselves on one capability now, and where they want to be."""
 
@@ -216,6 +234,7 @@ class Rating(Base):
 
     assessment: Mapped[SelfAssessment] = relationship(back_populates="ratings")
     capability: Mapped[Capability] = relationship()
+    reflections: Mapped[list[Reflection]] = relationship(secondary=rating_reflections)
 
     @property
     def gap(self) -> int:

@@ -16,6 +16,8 @@ from learnset.assessment.services import (
     DomainCapabilities,
 )
 from learnset.forms import MultiCheckboxField, choices
+from learnset.reflections.models import Reflection
+from learnset.templating import uk_date
 
 LEVEL_CHOICES = choices([(str(level), f"{level}: {LEVEL_NAMES[level]}") for level in LEVELS])
 TARGET_CHOICES = choices([(str(level), str(level)) for level in LEVELS])
@@ -63,11 +65,13 @@ class RatingForm(FlaskForm):
         result = {}
         for capability in self.capabilities:
             reason = self._fields.get(field_name(capability, "reason"))
+            linked = self._fields.get(field_name(capability, "reflections"))
             result[capability.slug] = Answer(
                 current=self[field_name(capability, "current")].data,
                 target=self[field_name(capability, "target")].data,
                 evidence=self[field_name(capability, "evidence")].data or "",
                 change_reason=(reason.data or "") if reason is not None else "",
+                reflection_ids=tuple(linked.data or ()) if linked is not None else (),
             )
         return result
 
@@ -84,9 +88,11 @@ def rating_form(
     capabilities: list[Capability],
     saved: dict[int, Rating],
     previous: dict[int, Rating],
+    evidence: dict[int, list[Reflection]],
 ) -> RatingForm:
     """The form for some capabilities, filled from the draft's answers or, for targets, the
-    previous assessment; "what changed" is asked wherever there is an earlier rating."""
+    previous assessment; "what changed" is asked wherever there is an earlier rating, and the
+    participant's reflections on a capability are offered as its evidence."""
     fields: dict[str, Field] = {}
     data: dict[str, Any] = {}
     for capability in capabilities:
@@ -132,6 +138,16 @@ def rating_form(
                     )
                 ],
             )
+        if evidence.get(capability.id):
+            fields[field_name(capability, "reflections")] = MultiCheckboxField(
+                "Reflections that show this (optional)",
+                choices=choices(
+                    (str(r.id), f"{r.title} ({uk_date(r.experienced_on)})")
+                    for r in evidence[capability.id]
+                ),
+                validate_choice=False,
+                validators=[KnownChoices("Choose reflections from your own log")],
+            )
         rating = saved.get(capability.id)
         earlier = previous.get(capability.id)
         if rating is not None:
@@ -139,6 +155,7 @@ def rating_form(
             data[field_name(capability, "target")] = str(rating.target_level)
             data[field_name(capability, "evidence")] = rating.evidence
             data[field_name(capability, "reason")] = rating.change_reason
+            data[field_name(capability, "reflections")] = [str(r.id) for r in rating.reflections]
         elif earlier is not None:
             # Targets usually hold from one month to the next; where you are is asked afresh.
             data[field_name(capability, "target")] = str(earlier.target_level)

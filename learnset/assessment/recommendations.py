@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, select, true
+from sqlalchemy import ColumnElement, case, exists, select
 from sqlalchemy.orm import Session, load_only
 
 from learnset.assessment.progress import CapabilityProgress
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
+from learnset.reflections.models import Reflection
 
 KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
 ITEMS_PER_GAP = 3
@@ -30,8 +31,12 @@ class Recommendation:
 
 
 def _not_reflected_on(participant_id: int) -> ColumnElement[bool]:
-    """Items the participant has not yet written a reflection about."""
-    return true()
+    """Items the participant has not yet written a reflection about (the bin does not count)."""
+    return ~exists().where(
+        Reflection.author_id == participant_id,
+        Reflection.content_item_id == ContentItem.id,
+        Reflection.deleted_at.is_(None),
+    )
 
 
 def recommendations(

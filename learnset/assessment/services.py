@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, select
+from sqlalchemy import Select, and_, case, delete, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
@@ -22,9 +23,11 @@ from learnset.assessment.models import (
     LearningFocus,
     Rating,
     SelfAssessment,
+    rating_reflections,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.reflections.models import Reflection, reflection_capabilities
 
 KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
 
@@ -132,6 +135,8 @@ class Answer:
     target: Any
     evidence: str = ""
     change_reason: str = ""
+    # Ids of the participant's own reflections offered as evidence, as given.
+    reflection_ids: tuple[Any, ...] = ()
 
 
 MAX_EVIDENCE = 2000
@@ -272,7 +277,8 @@ def _require_draft(assessment: SelfAssessment) -> None:
 def save_answers(
     db: Session, assessment: SelfAssessment, answers: dict[str, Answer], now: datetime
 ) -> None:
-    """Store a draft's answers: each for a capability it rates, levels 1 to 5; all or nothing."""
+    """Store a draft's answers: each for a capability it rates, levels 1 to 5, evidence from the
+    participant's own log; all or nothing."""
     _require_draft(assessment)
     capabilities = {
         capability.slug: capability
@@ -282,8 +288,9 @@ def save_answers(
             )
         )
     }
+    reflections = _own_reflections(db, assessment.participant, answers.values())
     errors: dict[str, str] = {}
-    checked: dict[int, tuple[int, int, Answer]] = {}
+    checked: dict[int, tuple[int, int, Answer, list[Reflection]]] = {}
     for slug, answer in answers.items():
         capability = capabilities.get(slug)
         if capability is None or not assessment.covers(capability.id):
@@ -304,12 +311,15 @@ def save_answers(
             errors[f"{slug}-reason"] = (
                 f"What changed must be {MAX_CHANGE_REASON} characters or fewer"
             )
+        linked = [reflections.get(str(given).strip()) for given in answer.reflection_ids]
+        if None in linked:
+            errors[f"{slug}-reflections"] = "Choose reflections from your own log"
         if current is not None and target is not None:
-            checked[capability.id] = (current, target, answer)
+            checked[capability.id] = (current, target, answer, [r for r in linked if r])
     if errors:
         raise RatingErrors(errors)
     existing = {rating.capability_id: rating for rating in assessment.ratings}
-    for capability_id, (current, target, answer) in checked.items():
+    for capability_id, (current, target, answer, linked) in checked.items():
         rating = existing.get(capability_id)
         if rating is None:
             rating = Rating(capability_id=capability_id)
@@ -317,9 +327,90 @@ def save_answers(
         rating.current_level, rating.target_level = current, target
         rating.evidence = answer.evidence.strip()
         rating.change_reason = answer.change_reason.strip()
+        rating.reflections = linked
         rating.carried_forward = False
     assessment.updated_at = now
     db.flush()
+
+
+def _own_reflections(
+    db: Session, participant: User, answers: Iterable[Answer]
+) -> dict[str, Reflection]:
+    """The participant's own reflections (not in the bin) among those the answers name, by id."""
+    ids = {
+        int(given)
+        for answer in answers
+        for given in answer.reflection_ids
+        if str(given).strip().isdigit() and 0 < int(given) <= authz.MAX_ID
+    }
+    if not ids:
+        return {}
+    found = db.scalars(authz.own_reflections(participant).where(Reflection.id.in_(ids)))
+    return {str(reflection.id): reflection for reflection in found}
+
+
+def evidence_options(
+    db: Session, assessment: SelfAssessment, capabilities: list[Capability]
+) -> dict[int, list[Reflection]]:
+    """For each capability, the participant's reflections in this cohort tagged with it, and any
+    already linked to its rating, newest first (one query)."""
+    ids = [capability.id for capability in capabilities]
+    tagged = select(
+        reflection_capabilities.c.capability_id, reflection_capabilities.c.reflection_id
+    ).where(reflection_capabilities.c.capability_id.in_(ids))
+    already_linked = (
+        select(Rating.capability_id, rating_reflections.c.reflection_id)
+        .join(rating_reflections, rating_reflections.c.rating_id == Rating.id)
+        .where(Rating.assessment_id == assessment.id, Rating.capability_id.in_(ids))
+    )
+    pairs = union(tagged, already_linked).subquery()
+    own = authz.own_reflections(assessment.participant).with_only_columns(Reflection.id)
+    rows = db.execute(
+        select(pairs.c.capability_id, Reflection)
+        .join(Reflection, Reflection.id == pairs.c.reflection_id)
+        .where(
+            Reflection.id.in_(own),
+            or_(Reflection.cohort_id == assessment.cohort_id, Reflection.cohort_id.is_(None)),
+        )
+        .order_by(Reflection.experienced_on.desc(), Reflection.id.desc())
+        .options(load_only(Reflection.id, Reflection.title, Reflection.experienced_on))
+    )
+    options: dict[int, list[Reflection]] = {capability_id: [] for capability_id in ids}
+    for capability_id, reflection in rows:
+        options[capability_id].append(reflection)
+    return options
+
+
+def linked_reflections(
+    db: Session, assessment: SelfAssessment, viewer: User
+) -> dict[int, list[Reflection]]:
+    """The reflections linked to each rating (by capability id) that the viewer may read: the
+    participant sees their own; a tutor only those shared with them (one query)."""
+    rows = db.execute(
+        select(Rating.capability_id, Reflection)
+        .join(rating_reflections, rating_reflections.c.rating_id == Rating.id)
+        .join(Reflection, Reflection.id == rating_reflections.c.reflection_id)
+        .where(
+            Rating.assessment_id == assessment.id,
+            Reflection.id.in_(authz.visible_reflections(viewer).with_only_columns(Reflection.id)),
+        )
+        .order_by(Reflection.experienced_on.desc(), Reflection.id.desc())
+        .options(load_only(Reflection.id, Reflection.title, Reflection.experienced_on))
+    )
+    linked: dict[int, list[Reflection]] = {}
+    for capability_id, reflection in rows:
+        linked.setdefault(capability_id, []).append(reflection)
+    return linked
+
+
+def draft_ratings(db: Session, assessment: SelfAssessment) -> dict[int, Rating]:
+    """A draft's answers so far, by capability id, with the reflections linked to each."""
+    ratings = db.scalars(
+        select(Rating)
+        .where(Rating.assessment_id == assessment.id)
+        .options(selectinload(Rating.reflections).load_only(Reflection.id))
+    )
+    return {rating.capability_id: rating for rating in ratings}
 
 
 def unanswered(assessment: SelfAssessment, framework: list[DomainCapabilities]) -> list[Capability]:

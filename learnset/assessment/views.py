@@ -192,8 +192,9 @@ def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
     if part is None:
         abort(404)
     previous = services.previous_ratings(db, assessment)
-    saved = {rating.capability_id: rating for rating in assessment.ratings}
-    form = rating_form(part.capabilities, saved, previous)
+    saved = services.draft_ratings(db, assessment)
+    evidence = services.evidence_options(db, assessment, part.capabilities)
+    form = rating_form(part.capabilities, saved, previous, evidence)
     if form.validate_on_submit():
         try:
             services.save_answers(db, assessment, form.answers(), utcnow())
@@ -238,6 +239,7 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
         ratings={rating.capability_id: rating for rating in assessment.ratings},
         previous=previous,
         missing=services.unanswered(assessment, framework),
+        linked=services.linked_reflections(db, assessment, current_user),
         carried_forward=[
             capability
             for entry in framework
@@ -277,6 +279,7 @@ def view(assessment_id: int) -> Response | str:
         framework=services.current_framework(db),
         ratings={rating.capability_id: rating for rating in assessment.ratings},
         previous=services.previous_ratings(db, assessment, as_tutors_see_it=not is_own),
+        linked=services.linked_reflections(db, assessment, current_user),
         is_own=is_own,
     )
 

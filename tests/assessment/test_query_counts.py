@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from learnset.assessment.models import Rating
 from learnset.db import utcnow
 from tests import factories
 
@@ -57,3 +58,40 @@ def test_queries_do_not_grow_with_assessments(
     db.commit()
     many = _queries(login, user, path, count_queries)
     assert many == few, f"{path}: {few} queries with 1 assessment, {many} with 12"
+
+
+def test_evidence_costs_the_same_however_many_reflections_are_linked(
+    db, login, people, framework, count_queries
+):
+    draft = factories.make_assessment(db, people.participant, people.cohort, status="draft")
+    shared = factories.make_assessment(db, people.fellow, people.cohort)
+    db.commit()
+    pages = [
+        (people.participant, f"/self-assessments/{draft.id}/domains/conversations"),
+        (people.participant, f"/self-assessments/{draft.id}/check"),
+        (people.tutor, f"/self-assessments/{shared.id}"),
+    ]
+
+    def link(count):
+        for capability in framework.capabilities:
+            for _ in range(count):
+                for assessment, author in ((draft, people.participant), (shared, people.fellow)):
+                    reflection = factories.make_reflection(
+                        db, author, capabilities=[capability], visibility="tutors"
+                    )
+                    rating = next(
+                        (r for r in assessment.ratings if r.capability_id == capability.id), None
+                    )
+                    if rating is None:
+                        rating = Rating(
+                            capability_id=capability.id, current_level=2, target_level=4
+                        )
+                        assessment.ratings.append(rating)
+                    rating.reflections.append(reflection)
+        db.commit()
+
+    link(1)
+    few = [_queries(login, user, path, count_queries) for user, path in pages]
+    link(4)
+    many = [_queries(login, user, path, count_queries) for user, path in pages]
+    assert many == few

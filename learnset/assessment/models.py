@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from learnset.accounts.models import User
     from learnset.cohorts.models import Cohort
     from learnset.library.models import ContentItem
+    from learnset.meetings.models import Meeting
     from learnset.reflections.models import Reflection
 
 # The NHS Healthcare Leadership Model's nine dimensions, the language appraisers already know.
@@ -256,6 +257,7 @@ class LearningFocus(Base):
     capability_id: Mapped[int | None] = mapped_column(ForeignKey("capabilities.id"))
     chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    cohort: Mapped[Cohort] = relationship()
     content_item: Mapped[ContentItem] = relationship()
     capability: Mapped[Capability | None] = relationship()
 
@@ -272,3 +274,5 @@ class CheckInReminder(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()

@@ -15,6 +15,7 @@ from learnset import authz
 from learnset.assessment import (
     charts,
     panels,  # noqa: F401 - registers the home page panels
+    personal_data,  # noqa: F401 - registers self-assessment in "download your data"
     progress,
     recommendations,
     services,

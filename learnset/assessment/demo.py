@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment import progress, recommendations, services
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Role
 from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.reflections.models import Reflection
 
 EVIDENCE = [
     "Met the community trust's operational lead face to face rather than at the contract review.",
@@ -43,6 +45,14 @@ def _capabilities_of(meeting: Meeting) -> list[str]:
     return sorted({c.slug for item in meeting.items for c in item.content_item.capabilities})
 
 
+def _reflected_on(db: Session, participant: User, by: datetime) -> set[str]:
+    """The capabilities the participant's reflections written by then evidence."""
+    reflections = db.scalars(
+        authz.own_reflections(participant).where(Reflection.experienced_on <= by.date())
+    )
+    return {capability.slug for reflection in reflections for capability in reflection.capabilities}
+
+
 def _participant_history(
     db: Session,
     participant: User,
@@ -61,13 +71,19 @@ def _participant_history(
     current = {slug: answer.current for slug, answer in answers.items()}
     # Check-ins after most later sessions, on the capabilities that session worked on.
     for meeting in sessions[1:]:
-        if rng.random() < 0.25:
+        latest = meeting is sessions[-1]
+        if not latest and rng.random() < 0.25:
             continue
         when = meeting.ends_at + timedelta(days=rng.choice([1, 2, 4]))
         chosen = [slug for slug in _capabilities_of(meeting) if slug in current]
-        chosen = chosen or [rng.choice(capabilities).slug]
+        if latest:
+            # The latest check-in also rates what the participant has reflected on lately.
+            chosen += [slug for slug in _reflected_on(db, participant, when) if slug in current]
+        chosen = sorted(set(chosen)) or [rng.choice(capabilities).slug]
         draft = services.start(db, participant, cohort, when, chosen)
         previous = services.previous_ratings(db, draft)
+        chosen_capabilities = [c for c in capabilities if c.slug in chosen]
+        evidence = services.evidence_options(db, draft, chosen_capabilities)
         check_in = {}
         for capability in capabilities:
             if capability.slug not in chosen:
@@ -76,8 +92,15 @@ def _participant_history(
             target = earlier.target_level if earlier else 4
             moved = min(5, current[capability.slug] + (1 if rng.random() < 0.5 else 0))
             reason = rng.choice(WHAT_CHANGED) if moved != current[capability.slug] else ""
-            evidence = rng.choice(EVIDENCE) if rng.random() < 0.4 else ""
-            check_in[capability.slug] = services.Answer(moved, target, evidence, reason)
+            note = rng.choice(EVIDENCE) if rng.random() < 0.4 else ""
+            written_by_then = tuple(
+                reflection.id
+                for reflection in evidence[capability.id]
+                if reflection.experienced_on <= when.date()
+            )
+            check_in[capability.slug] = services.Answer(
+                moved, target, note, reason, written_by_then
+            )
             current[capability.slug] = moved
         services.save_answers(db, draft, check_in, when)
         shared = not keeps_private and rng.random() > 0.15

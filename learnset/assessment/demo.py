@@ -91,6 +91,8 @@ def _participant_history(
             earlier = previous.get(capability.id)
             target = earlier.target_level if earlier else 4
             moved = min(5, current[capability.slug] + (1 if rng.random() < 0.5 else 0))
+            # People usually raise a target they have reached.
+            target = max(target, min(5, moved + 1)) if rng.random() < 0.8 else target
             reason = rng.choice(WHAT_CHANGED) if moved != current[capability.slug] else ""
             note = rng.choice(EVIDENCE) if rng.random() < 0.4 else ""
             written_by_then = tuple(

@@ -8,4 +8,16 @@ PAGES = [
     ("home, admin", "admin", "/"),
     ("invitations, tutor", "tutor", "/cohorts/{cohort_id}/invitations"),
     ("account", "participant", "/account"),
+    ("your capabilities, participant", "participant", "/cohorts/{cohort_id}/capabilities"),
+    (
+        "one capability over time, participant",
+        "participant",
+        "/cohorts/{cohort_id}/capabilities/productive-conversations",
+    ),
+    (
+        "a participant's shared capabilities, tutor",
+        "tutor",
+        "/cohorts/{cohort_id}/participants/{participant_id}/capabilities",
+    ),
+    ("self-assessments shared, tutor", "tutor", "/cohorts/{cohort_id}/self-assessments"),
 ]

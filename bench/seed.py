@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from learnset import demo
 from learnset.accounts.models import User
+from learnset.assessment.models import Capability, Rating, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import utcnow
 
@@ -47,4 +49,52 @@ def seed(db: Session, cohorts: int) -> dict[str, object]:
                 )
             )
     db.flush()
-    return {"cohort_id": 1}
+    _self_assessments(db, now)
+    participant = db.scalar(select(User.id).where(User.email == "participant1@example.org"))
+    return {"cohort_id": 1, "participant_id": participant}
+
+
+def _self_assessments(db: Session, now: datetime) -> None:
+    """A year of monthly check-ins for every benchmark participant: a baseline and 11 more."""
+    capabilities = list(db.scalars(select(Capability.id).where(Capability.archived_at.is_(None))))
+    if not capabilities:
+        return
+    participants = db.execute(
+        select(Membership.user_id, Membership.cohort_id)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Membership.role == "participant", Cohort.name.startswith("Benchmark set"))
+    ).all()
+    assessments = []
+    for user_id, cohort_id in participants:
+        for month in range(12):
+            at = now - timedelta(days=30 * (12 - month))
+            assessments.append(
+                SelfAssessment(
+                    participant_id=user_id,
+                    cohort_id=cohort_id,
+                    kind="baseline" if month == 0 else "check-in",
+                    status="submitted",
+                    shared_with_tutors=month % 4 != 3,
+                    started_at=at,
+                    updated_at=at,
+                    submitted_at=at,
+                )
+            )
+    db.add_all(assessments)
+    db.flush()
+    rows = [
+        {
+            "assessment_id": assessment.id,
+            "capability_id": capability,
+            "current_level": 1 + (month + position) % 4 // 2 + month // 6,
+            "target_level": 4 + position % 2,
+            "evidence": "",
+            "change_reason": "",
+            # A check-in rates a few capabilities; the rest are carried forward.
+            "carried_forward": month > 0 and (position + month) % 4 != 0,
+        }
+        for index, assessment in enumerate(assessments)
+        for month in [index % 12]
+        for position, capability in enumerate(capabilities)
+    ]
+    db.execute(insert(Rating), rows)

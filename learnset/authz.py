@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, 
 from sqlalchemy.orm import Session, aliased
 
 from learnset.accounts.models import User
+from learnset.assessment.models import AssessmentStatus, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership, Role
 from learnset.meetings.models import EmergentTopic, Meeting, MeetingStatus
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
@@ -187,6 +188,60 @@ def _signed_in(_user: User, _obj: Any = None) -> bool:
 RULES.update({"library:view": _signed_in, "framework:view": _signed_in})
 
 
+# --- Self-assessment ----------------------------------------------------------------------------
+# Ratings are a participant's own view. A submitted assessment reaches their cohort's tutors only
+# while it is shared with them and its author still takes part in the cohort. Drafts are the
+# participant's alone. Admins have no right here unless they tutor the cohort, and other
+# participants never see anyone's ratings.
+
+
+def _assessment_view(user: User, assessment: SelfAssessment) -> bool:
+    if assessment.participant_id == user.id:
+        return True
+    return (
+        not assessment.is_draft
+        and assessment.shared_with_tutors
+        and is_tutor(user, assessment.cohort_id)
+        and is_participant(assessment.participant, assessment.cohort_id)
+    )
+
+
+def _assessment_edit(user: User, assessment: SelfAssessment) -> bool:
+    return assessment.participant_id == user.id and assessment.is_draft
+
+
+def _assessment_share(user: User, assessment: SelfAssessment) -> bool:
+    return assessment.participant_id == user.id and not assessment.is_draft
+
+
+def _own_capabilities(user: User, cohort: Cohort) -> bool:
+    """Rate yourself, see your gaps and pin a focus: participants of the cohort."""
+    return is_participant(user, cohort.id)
+
+
+def _review_capabilities(user: User, membership: Membership) -> bool:
+    """What a participant shared with tutors: their tutors, and the participant themselves."""
+    return membership.role == Role.PARTICIPANT and (
+        membership.user_id == user.id or is_tutor(user, membership.cohort_id)
+    )
+
+
+def _cohort_self_assessments(user: User, cohort: Cohort) -> bool:
+    return is_tutor(user, cohort.id)
+
+
+RULES.update(
+    {
+        "assessment:view": _assessment_view,
+        "assessment:edit": _assessment_edit,
+        "assessment:share": _assessment_share,
+        "capabilities:own": _own_capabilities,
+        "capabilities:review": _review_capabilities,
+        "cohort:self-assessments": _cohort_self_assessments,
+    }
+)
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """True when the signed-in user may perform the action on the object."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -336,4 +391,41 @@ def visible_comments(user: User, reflection: Reflection) -> Select[tuple[Reflect
     )
     return query.where(private_to_tutors).order_by(
         ReflectionComment.created_at, ReflectionComment.id
+    )
+
+
+# --- Self-assessment: scoped queries ------------------------------------------------------------
+
+
+def participating_cohorts(user: User) -> Select[tuple[Cohort]]:
+    """The cohorts the user takes part in as a participant (where they rate themselves)."""
+    return (
+        select(Cohort)
+        .join(Membership)
+        .where(Membership.user_id == user.id, Membership.role == Role.PARTICIPANT)
+        .order_by(Cohort.start_month.desc(), Cohort.name)
+    )
+
+
+def tutor_only_cohorts(user: User) -> Select[tuple[Cohort]]:
+    """The cohorts the user tutors (as a member: being an admin gives no view of ratings)."""
+    return (
+        select(Cohort)
+        .join(Membership)
+        .where(Membership.user_id == user.id, Membership.role == Role.TUTOR)
+        .order_by(Cohort.start_month.desc(), Cohort.name)
+    )
+
+
+def shared_with_tutors_clause() -> ColumnElement[bool]:
+    """SQL for the submitted self-assessments their cohort's tutors may read (rule above)."""
+    author = aliased(Membership)
+    return and_(
+        SelfAssessment.status == AssessmentStatus.SUBMITTED,
+        SelfAssessment.shared_with_tutors.is_(True),
+        exists().where(
+            author.user_id == SelfAssessment.participant_id,
+            author.cohort_id == SelfAssessment.cohort_id,
+            author.role == Role.PARTICIPANT,
+        ),
     )

@@ -155,6 +155,45 @@ def purge_command() -> None:
     )
 
 
+@click.command("remind-check-ins")
+@with_appcontext
+def remind_check_ins_command() -> None:
+    """Email participants who have not checked in since their last session (once a session)."""
+    from learnset import mail
+    from learnset.assessment import reminders
+
+    session = database().sessions()
+    sent = failed = 0
+    with session:
+        for due in reminders.due_reminders(session, utcnow()):
+            reminders.record_reminder(session, due, utcnow())
+            try:
+                mail.send(
+                    due.participant.email,
+                    f"Time to check in after your {due.cohort.name} session",
+                    "email/check_in_reminder.txt",
+                    participant=due.participant,
+                    cohort=due.cohort,
+                    meeting=due.meeting,
+                    has_baseline=due.has_baseline,
+                    link=mail.absolute_url("assessment.overview", cohort_id=due.cohort.id),
+                )
+            except mail.MailError:
+                # Not recorded, so the next run tries this person again.
+                session.rollback()
+                failed += 1
+                continue
+            # Committed one by one: a crash part-way never emails anyone twice.
+            session.commit()
+            sent += 1
+    click.echo(f"Sent {sent} check-in reminder{'' if sent == 1 else 's'}.")
+    if failed:
+        raise click.ClickException(
+            f"{failed} reminder{'' if failed == 1 else 's'} could not be sent; "
+            "they will be tried again on the next run."
+        )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(content_group)
@@ -162,3 +201,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(remind_check_ins_command)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.accounts.services import hash_password
+from learnset.assessment.demo import load_assessments
 from learnset.cohorts.models import Cohort, CohortStatus, Membership, Role
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
@@ -159,6 +160,7 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.reflections import demo as reflections_demo
 
     reflections_demo.load(db)
+    load_assessments(db, utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]

@@ -124,6 +124,9 @@ def _legend(field: Field, options: dict[str, Any]) -> dict[str, Any]:
         legend.update(isPageHeading=True, classes="nhsuk-fieldset__legend--l")
     else:
         legend["classes"] = options.get("label_classes", "nhsuk-fieldset__legend--s")
+    if options.get("legend_hidden"):
+        # Words for screen readers only, when several fieldsets on a page share a question.
+        legend["visuallyHiddenText"] = options["legend_hidden"]
     return {"legend": legend}
 
 

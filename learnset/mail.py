@@ -70,6 +70,10 @@ def _write_to_outbox(message: EmailMessage, body: str) -> Path:
 
 def absolute_url(endpoint: str, **values: object) -> str:
     """A link for an email, built on BASE_URL rather than on the request's Host header."""
-    from flask import url_for
+    from flask import has_request_context, url_for
 
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    if has_request_context():
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    # Commands run by cron have no request: build the path from the URL map alone.
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)

@@ -1,7 +1,15 @@
 """Every feature's models, imported once for Alembic, the shell and the tests."""
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.assessment.models import (
+    Capability,
+    CapabilityDomain,
+    CheckInReminder,
+    LearningFocus,
+    Rating,
+    SelfAssessment,
+    rating_reflections,
+)
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
@@ -33,17 +41,20 @@ __all__ = [
     "CalendarFeed",
     "Capability",
     "CapabilityDomain",
+    "CheckInReminder",
     "Cohort",
     "CohortStatus",
     "ContentItem",
     "ContentKind",
     "EmergentTopic",
     "Invitation",
+    "LearningFocus",
     "Meeting",
     "MeetingItem",
     "MeetingStatus",
     "Membership",
     "PresenterSlot",
+    "Rating",
     "Reflection",
     "ReflectionComment",
     "ReflectionDraft",
@@ -51,10 +62,12 @@ __all__ = [
     "ReflectionRescue",
     "ReflectionVersion",
     "Role",
+    "SelfAssessment",
     "TopicStatus",
     "TopicVote",
     "User",
     "Visibility",
     "content_item_capabilities",
+    "rating_reflections",
     "reflection_capabilities",
 ]

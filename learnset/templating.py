@@ -39,6 +39,7 @@ def navigation_for(user: Any) -> list[NavItem]:
     roles = set(authz.cohort_roles(user).values())
     if "participant" in roles:
         items.append(NavItem("Your log", "reflections.log", "reflections"))
+        items.append(NavItem("Your capabilities", "assessment.mine", "assessment"))
     if "tutor" in roles:
         # Its own section, so it is not highlighted on every page of the log.
         items.append(NavItem("Shared with you", "reflections.shared", "reflections.shared"))

@@ -6,11 +6,12 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.assessment.models import Capability, CapabilityDomain, Rating, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
@@ -319,3 +320,69 @@ def make_comment(
     db.add(comment)
     db.flush()
     return comment
+
+
+# --- Self-assessment ----------------------------------------------------------------------------
+
+
+def make_assessment(
+    db: Session,
+    participant: User,
+    cohort: Cohort,
+    levels: dict[Capability, tuple[int, int]] | None = None,
+    *,
+    status: str = "submitted",
+    shared: bool = True,
+    at: datetime | None = None,
+    carried: tuple[Capability, ...] = (),
+    **overrides: Any,
+) -> SelfAssessment:
+    """An assessment rating each capability given as (current, target); the participant's
+    first in the cohort is the baseline. `carried` ratings are marked as carried forward."""
+    at = at or utcnow()
+    has_baseline = db.scalar(
+        select(SelfAssessment.id).where(
+            SelfAssessment.participant_id == participant.id,
+            SelfAssessment.cohort_id == cohort.id,
+            SelfAssessment.kind == "baseline",
+        )
+    )
+    values: dict[str, Any] = {
+        "participant_id": participant.id,
+        "cohort_id": cohort.id,
+        "kind": "check-in" if has_baseline else "baseline",
+        "status": status,
+        "shared_with_tutors": shared,
+        "started_at": at,
+        "updated_at": at,
+        "submitted_at": at if status == "submitted" else None,
+    }
+    values.update(overrides)
+    assessment = SelfAssessment(**values)
+    for capability, (current, target) in (levels or {}).items():
+        assessment.ratings.append(
+            Rating(
+                capability_id=capability.id,
+                current_level=current,
+                target_level=target,
+                carried_forward=capability in carried,
+            )
+        )
+    db.add(assessment)
+    db.flush()
+    return assessment
+
+
+def make_published_meeting(
+    db: Session,
+    cohort: Cohort,
+    items: tuple[ContentItem, ...] | list[ContentItem] = (),
+    **overrides: Any,
+) -> Meeting:
+    """A published session a week ago, using the library items given, in that order."""
+    overrides.setdefault("starts_at", utcnow().replace(microsecond=0) - timedelta(days=7))
+    overrides.setdefault("status", "published")
+    meeting = make_meeting(db, cohort, **overrides)
+    for position, item in enumerate(items):
+        add_item_to(db, meeting, item, position)
+    return meeting

@@ -1,11 +1,34 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.db import Base, UTCDateTime
+from learnset.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    # The library and cohorts import this module; the names resolve through the mapper registry.
+    from learnset.accounts.models import User
+    from learnset.cohorts.models import Cohort
+    from learnset.library.models import ContentItem
+    from learnset.meetings.models import Meeting
+    from learnset.reflections.models import Reflection
 
 # The NHS Healthcare Leadership Model's nine dimensions, the language appraisers already know.
 LEADERSHIP_DIMENSIONS = (
@@ -60,3 +83,196 @@ class Capability(Base):
 
     def level_descriptor(self, level: int) -> str:
         return self.levels.get(str(level), "")
+
+
+# --- Self-assessment ----------------------------------------------------------------------------
+# A participant's own view of where they are and where they want to be: never a judgement of them.
+
+# The ladder every capability shares; each capability words its own descriptor for each step.
+LEVEL_NAMES = {
+    1: "New to this",
+    2: "Beginning to, with support",
+    3: "Does this reliably in familiar settings",
+    4: "Does this in unfamiliar or contested settings",
+    5: "Does this under pressure and helps others to",
+}
+
+
+class AssessmentKind(enum.StrEnum):
+    BASELINE = "baseline"
+    CHECK_IN = "check-in"
+
+
+class AssessmentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+def _in(column: str, enum_type: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(member.value) for member in enum_type)})"
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, for both engines."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
+class SelfAssessment(Base):
+    """A participant's ratings of the framework in one cohort at one moment: baseline or check-in.
+
+    The first in a cohort is the baseline and rates every capability. Later check-ins rate all or
+    a chosen few; on submit the rest are carried forward from the one before, so every submitted
+    assessment holds a complete picture.
+    """
+
+    __tablename__ = "self_assessments"
+    __table_args__ = (
+        CheckConstraint(_in("kind", AssessmentKind), name="kind"),
+        CheckConstraint(_in("status", AssessmentStatus), name="status"),
+        CheckConstraint(
+            "(status = 'draft') = (submitted_at IS NULL)", name="submitted_at_when_submitted"
+        ),
+        # One form in progress at a time, and one baseline, per participant and cohort.
+        Index(
+            "uq_self_assessments_one_draft",
+            "participant_id",
+            "cohort_id",
+            unique=True,
+            **_where("status = 'draft'"),
+        ),
+        Index(
+            "uq_self_assessments_one_baseline",
+            "participant_id",
+            "cohort_id",
+            unique=True,
+            **_where("kind = 'baseline'"),
+        ),
+        Index(
+            "ix_self_assessments_participant_id_cohort_id_submitted_at",
+            "participant_id",
+            "cohort_id",
+            "submitted_at",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=AssessmentStatus.DRAFT.value)
+    # Shared with the cohort's tutors unless the participant opts out, for each assessment.
+    shared_with_tutors: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The capability ids a check-in rates; None for every capability.
+    scope: Mapped[list[int] | None] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    participant: Mapped[User] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+    ratings: Mapped[list[Rating]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.kind == AssessmentKind.BASELINE
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def label(self) -> str:
+        return "Baseline" if self.is_baseline else "Check-in"
+
+    def covers(self, capability_id: int) -> bool:
+        """Whether this assessment asks for a fresh rating of the capability."""
+        return self.scope is None or capability_id in self.scope
+
+    def __repr__(self) -> str:
+        return f"<SelfAssessment {self.id} {self.kind} {self.status}>"
+
+
+# A rating's evidence in the participant's own reflective log. Linking never shares a reflection:
+# who may read it is decided by the reflection's own visibility.
+rating_reflections = Table(
+    "rating_reflections",
+    Base.metadata,
+    Column("rating_id", ForeignKey("ratings.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "reflection_id",
+        ForeignKey("reflections.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Rating(Base):
+    """Where a participant puts themselves on one capability now, and where they want to be."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "capability_id"),
+        CheckConstraint("current_level BETWEEN 1 AND 5", name="current_level"),
+        CheckConstraint("target_level BETWEEN 1 AND 5", name="target_level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("self_assessments.id", ondelete="CASCADE")
+    )
+    # Capabilities are archived, never deleted, so old ratings keep their meaning.
+    capability_id: Mapped[int] = mapped_column(ForeignKey("capabilities.id"), index=True)
+    current_level: Mapped[int] = mapped_column(Integer)
+    target_level: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    # Why the current level moved since the assessment before, in the participant's words.
+    change_reason: Mapped[str] = mapped_column(Text, default="")
+    # Not rated in this check-in: the levels were copied from the assessment before.
+    carried_forward: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    assessment: Mapped[SelfAssessment] = relationship(back_populates="ratings")
+    capability: Mapped[Capability] = relationship()
+    reflections: Mapped[list[Reflection]] = relationship(secondary=rating_reflections)
+
+    @property
+    def gap(self) -> int:
+        return self.target_level - self.current_level
+
+
+class LearningFocus(Base):
+    """The library item a participant pinned to work on this month; one per person and cohort."""
+
+    __tablename__ = "learning_focuses"
+    __table_args__ = (UniqueConstraint("participant_id", "cohort_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    # Library items are archived, never deleted.
+    content_item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), index=True)
+    # The gap it works on, when it was pinned from one.
+    capability_id: Mapped[int | None] = mapped_column(ForeignKey("capabilities.id"))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship()
+    content_item: Mapped[ContentItem] = relationship()
+    capability: Mapped[Capability | None] = relationship()
+
+
+class CheckInReminder(Base):
+    """A check-in reminder emailed after a session, so each participant gets one per session."""
+
+    __tablename__ = "check_in_reminders"
+    __table_args__ = (UniqueConstraint("participant_id", "meeting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()

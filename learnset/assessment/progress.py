@@ -1,0 +1,329 @@
+"""How a participant's capabilities have moved: gaps, history and the summaries that show them.
+
+Every page here reads a participant's ratings with one query (plus one for the framework), so
+the page costs the same after a year of check-ins as after the baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.assessment.models import (
+    AssessmentKind,
+    AssessmentStatus,
+    Capability,
+    CapabilityDomain,
+    LearningFocus,
+    Rating,
+    SelfAssessment,
+)
+from learnset.assessment.services import DomainCapabilities
+from learnset.cohorts.models import Cohort, Membership, Role
+
+
+@dataclass(frozen=True)
+class RatingPoint:
+    """One capability's rating in one submitted assessment."""
+
+    assessment_id: int
+    kind: str
+    submitted_at: datetime
+    current: int
+    target: int
+    carried_forward: bool
+    evidence: str
+    change_reason: str
+
+
+@dataclass
+class CapabilityProgress:
+    capability: Capability
+    history: list[RatingPoint] = field(default_factory=list)
+
+    @property
+    def first(self) -> RatingPoint | None:
+        return self.history[0] if self.history else None
+
+    @property
+    def latest(self) -> RatingPoint | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def current(self) -> int | None:
+        return self.latest.current if self.latest else None
+
+    @property
+    def target(self) -> int | None:
+        return self.latest.target if self.latest else None
+
+    @property
+    def gap(self) -> int | None:
+        """How far the target is from where the participant is now (negative: beyond it)."""
+        return self.latest.target - self.latest.current if self.latest else None
+
+    @property
+    def movement(self) -> int | None:
+        """How far the current level has moved since the first assessment shown."""
+        if self.first is None or self.latest is None:
+            return None
+        return self.latest.current - self.first.current
+
+    @property
+    def last_rated_at(self) -> datetime | None:
+        """When the participant last rated it afresh, not counting carried-forward copies."""
+        rated = [point.submitted_at for point in self.history if not point.carried_forward]
+        return rated[-1] if rated else None
+
+
+@dataclass
+class DomainProgress:
+    domain: CapabilityDomain
+    capabilities: list[CapabilityProgress] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: int
+    kind: str
+    submitted_at: datetime
+    shared_with_tutors: bool
+    rated: int
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.kind == AssessmentKind.BASELINE
+
+    @property
+    def label(self) -> str:
+        return "Baseline" if self.is_baseline else "Check-in"
+
+
+@dataclass
+class Progress:
+    """A participant's submitted assessments in a cohort and each capability's path through them."""
+
+    domains: list[DomainProgress]
+    # Oldest first.
+    assessments: list[AssessmentSummary]
+
+    @property
+    def capabilities(self) -> list[CapabilityProgress]:
+        return [entry for domain in self.domains for entry in domain.capabilities]
+
+    @property
+    def first(self) -> AssessmentSummary | None:
+        return self.assessments[0] if self.assessments else None
+
+    @property
+    def latest(self) -> AssessmentSummary | None:
+        return self.assessments[-1] if self.assessments else None
+
+    def by_gap(self) -> list[CapabilityProgress]:
+        """Rated capabilities, largest gap first (framework order among equals), then unrated."""
+        rated = [entry for entry in self.capabilities if entry.gap is not None]
+        unrated = [entry for entry in self.capabilities if entry.gap is None]
+        return sorted(rated, key=lambda entry: -(entry.gap or 0)) + unrated
+
+    def top_gaps(self, limit: int = 3) -> list[CapabilityProgress]:
+        """The capabilities furthest from their targets: what to work on next."""
+        return [entry for entry in self.by_gap() if (entry.gap or 0) > 0][:limit]
+
+    def capability(self, slug: str) -> CapabilityProgress | None:
+        return next((e for e in self.capabilities if e.capability.slug == slug), None)
+
+
+def progress(
+    db: Session,
+    participant_id: int,
+    cohort_id: int,
+    framework: list[DomainCapabilities],
+    as_tutors_see_it: bool = False,
+) -> Progress:
+    """A participant's progress in a cohort; as tutors see it, only what is shared with them."""
+    query = (
+        select(
+            SelfAssessment.id,
+            SelfAssessment.kind,
+            SelfAssessment.submitted_at,
+            SelfAssessment.shared_with_tutors,
+            Rating.capability_id,
+            Rating.current_level,
+            Rating.target_level,
+            Rating.carried_forward,
+            Rating.evidence,
+            Rating.change_reason,
+        )
+        .join(Rating, Rating.assessment_id == SelfAssessment.id)
+        .where(
+            SelfAssessment.participant_id == participant_id,
+            SelfAssessment.cohort_id == cohort_id,
+            SelfAssessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .order_by(SelfAssessment.submitted_at, SelfAssessment.id)
+    )
+    if as_tutors_see_it:
+        query = query.where(authz.shared_with_tutors_clause())
+    domains = [
+        DomainProgress(entry.domain, [CapabilityProgress(c) for c in entry.capabilities])
+        for entry in framework
+    ]
+    by_capability = {
+        entry.capability.id: entry for domain in domains for entry in domain.capabilities
+    }
+    assessments: dict[int, AssessmentSummary] = {}
+    rated: dict[int, int] = {}
+    for row in db.execute(query):
+        if row.id not in assessments:
+            assessments[row.id] = AssessmentSummary(
+                row.id, row.kind, row.submitted_at, row.shared_with_tutors, 0
+            )
+            rated[row.id] = 0
+        if not row.carried_forward:
+            rated[row.id] += 1
+        entry = by_capability.get(row.capability_id)
+        if entry is not None:
+            entry.history.append(
+                RatingPoint(
+                    row.id,
+                    row.kind,
+                    row.submitted_at,
+                    row.current_level,
+                    row.target_level,
+                    row.carried_forward,
+                    row.evidence,
+                    row.change_reason,
+                )
+            )
+    summaries = [
+        AssessmentSummary(s.id, s.kind, s.submitted_at, s.shared_with_tutors, rated[s.id])
+        for s in assessments.values()
+    ]
+    return Progress(domains, summaries)
+
+
+# --- The home page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapLine:
+    capability: Capability
+    current: int
+    target: int
+
+    @property
+    def gap(self) -> int:
+        return self.target - self.current
+
+
+@dataclass
+class CohortCapabilities:
+    """What the home page says about one cohort's self-assessment, for one participant."""
+
+    cohort: Cohort
+    draft: SelfAssessment | None = None
+    latest_at: datetime | None = None
+    gaps: list[GapLine] = field(default_factory=list)
+    focus: LearningFocus | None = None
+
+    def top_gaps(self, limit: int = 3) -> list[GapLine]:
+        positive = [line for line in self.gaps if line.gap > 0]
+        return sorted(positive, key=lambda line: -line.gap)[:limit]
+
+
+def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
+    """For each cohort the user takes part in: a draft, the latest gaps, the focus (4 queries)."""
+    cohorts = db.scalars(
+        select(Cohort)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == user.id, Membership.role == Role.PARTICIPANT)
+        .order_by(Cohort.start_month.desc(), Cohort.name)
+    ).all()
+    if not cohorts:
+        return []
+    summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
+    newest_first = (
+        func.row_number()
+        .over(
+            partition_by=SelfAssessment.cohort_id,
+            order_by=(SelfAssessment.submitted_at.desc(), SelfAssessment.id.desc()),
+        )
+        .label("newest_first")
+    )
+    latest = (
+        select(
+            SelfAssessment.id, SelfAssessment.cohort_id, SelfAssessment.submitted_at, newest_first
+        )
+        .where(
+            SelfAssessment.participant_id == user.id,
+            SelfAssessment.cohort_id.in_(summaries),
+            SelfAssessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .subquery()
+    )
+    rows = db.execute(
+        select(latest.c.cohort_id, latest.c.submitted_at, Capability, Rating)
+        .join(Rating, Rating.assessment_id == latest.c.id)
+        .join(
+            Capability,
+            and_(Capability.id == Rating.capability_id, Capability.archived_at.is_(None)),
+        )
+        .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
+        .where(latest.c.newest_first == 1)
+        .order_by(CapabilityDomain.position, Capability.position, Capability.id)
+    )
+    for cohort_id, submitted_at, capability, rating in rows:
+        summary = summaries[cohort_id]
+        summary.latest_at = submitted_at
+        summary.gaps.append(GapLine(capability, rating.current_level, rating.target_level))
+    for draft in db.scalars(
+        select(SelfAssessment).where(
+            SelfAssessment.participant_id == user.id,
+            SelfAssessment.cohort_id.in_(summaries),
+            SelfAssessment.status == AssessmentStatus.DRAFT,
+        )
+    ):
+        summaries[draft.cohort_id].draft = draft
+    for focus in db.scalars(
+        select(LearningFocus)
+        .where(LearningFocus.participant_id == user.id, LearningFocus.cohort_id.in_(summaries))
+        .options(joinedload(LearningFocus.content_item), joinedload(LearningFocus.capability))
+    ):
+        summaries[focus.cohort_id].focus = focus
+    return list(summaries.values())
+
+
+# --- What tutors see ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantSharing:
+    participant: User
+    shared: int
+    last_shared_at: datetime | None
+
+
+def sharing_by_participant(db: Session, cohort: Cohort) -> list[ParticipantSharing]:
+    """Each participant of a cohort with how many assessments they shared with tutors, and when.
+
+    Only shared assessments count: one a participant kept to themselves leaves no trace here.
+    """
+    shared = and_(
+        SelfAssessment.participant_id == User.id,
+        SelfAssessment.cohort_id == cohort.id,
+        authz.shared_with_tutors_clause(),
+    )
+    rows = db.execute(
+        select(User, func.count(SelfAssessment.id), func.max(SelfAssessment.submitted_at))
+        .join(Membership, Membership.user_id == User.id)
+        .outerjoin(SelfAssessment, shared)
+        .where(Membership.cohort_id == cohort.id, Membership.role == Role.PARTICIPANT)
+        .group_by(User.id)
+        .order_by(User.name, User.id)
+    )
+    return [ParticipantSharing(user, count, last) for user, count, last in rows]

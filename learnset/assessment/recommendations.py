@@ -1,0 +1,103 @@
+"""What to work on next: library items for the largest gaps, and the sessions that used them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, exists, select
+from sqlalchemy.orm import Session, load_only
+
+from learnset.assessment.progress import CapabilityProgress
+from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
+from learnset.reflections.models import Reflection
+
+KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
+ITEMS_PER_GAP = 3
+
+
+@dataclass
+class RecommendedItem:
+    item: ContentItem
+    # The cohort's past published sessions that used it, most recent first.
+    sessions: list[Meeting] = field(default_factory=list)
+
+
+@dataclass
+class Recommendation:
+    gap: CapabilityProgress
+    items: list[RecommendedItem] = field(default_factory=list)
+
+
+def _not_reflected_on(participant_id: int) -> ColumnElement[bool]:
+    """Items the participant has not yet written a reflection about (the bin does not count)."""
+    return ~exists().where(
+        Reflection.author_id == participant_id,
+        Reflection.content_item_id == ContentItem.id,
+        Reflection.deleted_at.is_(None),
+    )
+
+
+def recommendations(
+    db: Session,
+    participant_id: int,
+    cohort_id: int,
+    gaps: list[CapabilityProgress],
+    now: datetime,
+    per_gap: int = ITEMS_PER_GAP,
+) -> list[Recommendation]:
+    """For each gap, library items that develop it which the participant has not reflected on,
+    each with the cohort's past published sessions that used it (two queries).
+
+    An item that develops several of the gaps is offered once, under the largest.
+    """
+    if not gaps:
+        return []
+    capability_ids = [gap.capability.id for gap in gaps]
+    rows = db.execute(
+        select(content_item_capabilities.c.capability_id, ContentItem)
+        .join(ContentItem, ContentItem.id == content_item_capabilities.c.content_item_id)
+        .where(
+            content_item_capabilities.c.capability_id.in_(capability_ids),
+            ContentItem.archived_at.is_(None),
+            _not_reflected_on(participant_id),
+        )
+        .order_by(case(KIND_ORDER, value=ContentItem.kind), ContentItem.title, ContentItem.id)
+        .options(
+            load_only(
+                ContentItem.slug,
+                ContentItem.kind,
+                ContentItem.title,
+                ContentItem.summary,
+                ContentItem.minutes,
+            )
+        )
+    ).all()
+    found: dict[int, list[ContentItem]] = {}
+    for capability_id, item in rows:
+        found.setdefault(capability_id, []).append(item)
+    offered: dict[int, RecommendedItem] = {}
+    result = []
+    for gap in gaps:
+        recommendation = Recommendation(gap)
+        for item in found.get(gap.capability.id, []):
+            if item.id in offered or len(recommendation.items) >= per_gap:
+                continue
+            offered[item.id] = RecommendedItem(item)
+            recommendation.items.append(offered[item.id])
+        result.append(recommendation)
+    if offered:
+        for content_item_id, meeting in db.execute(
+            select(MeetingItem.content_item_id, Meeting)
+            .join(Meeting, Meeting.id == MeetingItem.meeting_id)
+            .where(
+                MeetingItem.content_item_id.in_(offered),
+                Meeting.cohort_id == cohort_id,
+                Meeting.status == MeetingStatus.PUBLISHED,
+                Meeting.starts_at < now,
+            )
+            .order_by(Meeting.starts_at.desc(), Meeting.id)
+        ):
+            offered[content_item_id].sessions.append(meeting)
+    return result

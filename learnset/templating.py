@@ -33,7 +33,12 @@ def navigation_for(user: Any) -> list[NavItem]:
         return []
     items = [NavItem("Home", "main.home", "main")]
     if authz.can(user, "admin:access") or authz.cohort_roles(user):
-        items.append(NavItem("Learning sets", "cohorts.index", "cohorts", ("meetings", "topics")))
+        # The dashboards belong to a learning set, and the programme view to the list of them.
+        items.append(
+            NavItem(
+                "Learning sets", "cohorts.index", "cohorts", ("meetings", "topics", "dashboards")
+            )
+        )
     if authz.can(user, "library:view"):
         items.append(NavItem("Library", "library.index", "library"))
     roles = set(authz.cohort_roles(user).values())

@@ -136,6 +136,7 @@ def dashboard_json(
                 "ratings": [
                     {
                         "capability": row.name,
+                        "domain": row.domain,
                         "current": row.cells[participant.id].current,
                         "target": row.cells[participant.id].target,
                         "gap": row.cells[participant.id].gap,

@@ -33,7 +33,9 @@ LOOKS = {
     "baseline": Look("#4c6272", 2, "8 5", "square"),
     "latest": Look("#005eb8", 3, None, "circle"),
     "target": Look("#007f3b", 2, "2 4", "diamond"),
-    # Trend charts with one line per framework domain (the cohort dashboards).
+}
+# Trend charts draw a line per framework domain (the cohort dashboards): blue, purple, green.
+TREND_LOOKS = {
     "series-1": Look("#005eb8", 3, None, "circle"),
     "series-2": Look("#330072", 3, "8 5", "square"),
     "series-3": Look("#007f3b", 3, "2 4", "diamond"),
@@ -452,7 +454,7 @@ def _stacked_legend(series: Sequence[TrendSeries], x: float, y: float) -> list[s
     """A key below the chart, one series a line, so long names never collide."""
     parts = ['<g class="app-chart__legend">']
     for position, entry in enumerate(series):
-        look = LOOKS[entry.key]
+        look = TREND_LOOKS[entry.key]
         top = y + position * LEGEND_LINE
         parts.append(
             _element(
@@ -516,7 +518,7 @@ def trend_chart(
         )
     parts.append("</g>")
     for entry in series:
-        look = LOOKS[entry.key]
+        look = TREND_LOOKS[entry.key]
         points = [
             trend_point(index, count, float(value)) if value is not None else None
             for index, value in enumerate(entry.values)

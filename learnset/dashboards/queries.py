@@ -289,6 +289,8 @@ class CapabilityFigures:
     distribution: Distribution
     # Participants whose latest target is above their latest level.
     with_gap: Figure
+    # The sum of those gaps: breaks ties between equally common gaps (None when suppressed).
+    gap_total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -338,6 +340,9 @@ def capability_figures(
                 for level in LEVELS
             ),
             func.count().filter(pairs.c.target > pairs.c.current).label("with_gap"),
+            func.sum(pairs.c.target - pairs.c.current)
+            .filter(pairs.c.target > pairs.c.current)
+            .label("gap_total"),
         ).group_by(pairs.c.capability_id)
     )
     by_capability = {row.capability_id: row for row in rows}
@@ -347,12 +352,13 @@ def capability_figures(
             row = by_capability.get(capability.id)
             if row is None:
                 baseline = latest = change = SUPPRESSED
-                spread, with_gap = Distribution(None, None), SUPPRESSED
+                spread, with_gap, gap_total = Distribution(None, None), SUPPRESSED, None
             else:
                 baseline, latest, change = _mean_figures(row)
                 levels = [getattr(row, f"at_{level}") for level in LEVELS]
                 spread = distribution_of(levels, row.latest_people)
                 with_gap = count_of(row.with_gap, row.latest_people)
+                gap_total = None if with_gap.suppressed else int(row.gap_total or 0)
             figures.append(
                 CapabilityFigures(
                     capability.id,
@@ -364,6 +370,7 @@ def capability_figures(
                     change,
                     spread,
                     with_gap,
+                    gap_total,
                 )
             )
     return figures
@@ -429,12 +436,14 @@ class HeatMap:
 
 
 def commonest_first(figures: Iterable[CapabilityFigures]) -> list[CapabilityFigures]:
-    """Most participants with a gap first; framework order among equals. Suppressed counts
-    sort as no gap, so nothing about fewer than 3 people can be read off the order."""
+    """Most participants with a gap first, then the largest gaps in all; framework order among
+    equals. Suppressed counts sort as no gap, so nothing about fewer than 3 people can be read
+    off the order."""
     return sorted(
         figures,
         key=lambda figure: (
-            -(int(figure.with_gap.value or 0) if not figure.with_gap.suppressed else 0)
+            -(int(figure.with_gap.value or 0) if not figure.with_gap.suppressed else 0),
+            -(figure.gap_total or 0),
         ),
     )
 

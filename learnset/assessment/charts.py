@@ -422,7 +422,7 @@ def capability_line(chart_id: str, entry: Any, format_date: Callable[[datetime],
 
 TREND_WIDTH = 680
 TREND_LEFT = 44.0
-TREND_RIGHT = 660.0
+TREND_RIGHT = 636.0
 TREND_TOP = 16.0
 TREND_BOTTOM = 236.0
 LEGEND_LINE = 24.0

@@ -258,5 +258,7 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     for row in dashboard_rows(dashboard, engagement):
-        writer.writerow([_cell(value) for value in row])
+        # Only the names (domain, capability, participant) are typed by people.
+        row[1:4] = [_cell(value) for value in row[1:4]]
+        writer.writerow(row)
     return buffer.getvalue()

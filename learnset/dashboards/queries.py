@@ -25,14 +25,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
+    CompoundSelect,
     Integer,
+    Select,
     Subquery,
     and_,
+    bindparam,
     case,
     cast,
     func,
@@ -178,18 +181,27 @@ def months_between(first: date, last: date, limit: int = MAX_MONTHS) -> list[Mon
     return months[-limit:]
 
 
-def _month_table(months: Sequence[Month]) -> Subquery:
-    """The months as rows (number, starts, ends) to join moments against, in one statement."""
+def _month_table(count: int) -> Subquery:
+    """`count` months as rows (number, starts, ends) to join moments against; their bounds are
+    parameters (see `_month_bounds`), so one statement serves every cohort."""
     rows = [
         select(
             # PostgreSQL types an untyped integer parameter by its size; say which it is.
             cast(literal(number), Integer).label("number"),
-            literal(month.starts_at, UTCDateTime).label("starts"),
-            literal(month.ends_at, UTCDateTime).label("ends"),
+            bindparam(f"starts_{number}", type_=UTCDateTime).label("starts"),
+            bindparam(f"ends_{number}", type_=UTCDateTime).label("ends"),
         )
-        for number, month in enumerate(months)
+        for number in range(count)
     ]
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("months")
+
+
+def _month_bounds(months: Sequence[Month]) -> dict[str, datetime]:
+    bounds = {}
+    for number, month in enumerate(months):
+        bounds[f"starts_{number}"] = month.starts_at
+        bounds[f"ends_{number}"] = month.ends_at
+    return bounds
 
 
 def _in_month(moment: Any, months: Subquery) -> ColumnElement[bool]:
@@ -197,13 +209,16 @@ def _in_month(moment: Any, months: Subquery) -> ColumnElement[bool]:
 
 
 # --- The shared self-assessments, first and latest per participant -------------------------------
+# The statements below are built once (they are costly to build) and bound to a cohort with the
+# parameter `cohort_id`; SQLAlchemy caches their compiled SQL too.
+
+ONE_COHORT = bindparam("cohort_id", type_=Integer)
 
 
-def _ranked_assessments(cohort_ids: Any | None) -> CTE:
-    """Shared assessments in the cohorts, numbered from each participant's first (`first_rank` = 1)
-    and from their latest (`latest_rank` = 1)."""
+def _first_and_latest(one_cohort: bool) -> Subquery:
+    """Each participant's first and latest shared assessment (`first_id`, `latest_id`)."""
     person = (SelfAssessment.participant_id, SelfAssessment.cohort_id)
-    return (
+    ranked = (
         select(
             SelfAssessment.id,
             SelfAssessment.participant_id,
@@ -220,49 +235,46 @@ def _ranked_assessments(cohort_ids: Any | None) -> CTE:
         )
         .where(
             authz.shared_with_tutors_clause(),
-            SelfAssessment.cohort_id.in_(cohort_ids) if cohort_ids is not None else true(),
+            SelfAssessment.cohort_id == ONE_COHORT if one_cohort else true(),
         )
-        .cte("ranked")
+        .subquery("ranked")
+    )
+    return (
+        select(
+            ranked.c.participant_id,
+            ranked.c.cohort_id,
+            func.max(case((ranked.c.first_rank == 1, ranked.c.id))).label("first_id"),
+            func.max(case((ranked.c.latest_rank == 1, ranked.c.id))).label("latest_id"),
+        )
+        .group_by(ranked.c.participant_id, ranked.c.cohort_id)
+        .subquery("first_and_latest")
     )
 
 
-def _baseline_and_latest(cohort_ids: Any | None) -> Subquery:
+def _baseline_and_latest(one_cohort: bool) -> Subquery:
     """One row per participant and capability their latest shared assessment rates: the
     baseline level (None if their first shared assessment did not rate it), and the latest
-    level and target."""
-    ranked = _ranked_assessments(cohort_ids)
-    latest_assessment, first_assessment = (
-        ranked.alias("latest_assessment"),
-        ranked.alias("first_assessment"),
-    )
+    level and target. For one cohort (`cohort_id`), or for every cohort."""
+    people = _first_and_latest(one_cohort)
     latest, baseline = aliased(Rating), aliased(Rating)
     return (
         select(
-            latest_assessment.c.cohort_id,
-            latest_assessment.c.participant_id,
+            people.c.cohort_id,
+            people.c.participant_id,
             latest.capability_id,
             baseline.current_level.label("baseline"),
             latest.current_level.label("current"),
             latest.target_level.label("target"),
         )
-        .select_from(latest_assessment)
-        .join(latest, latest.assessment_id == latest_assessment.c.id)
-        .join(
-            first_assessment,
-            and_(
-                first_assessment.c.participant_id == latest_assessment.c.participant_id,
-                first_assessment.c.cohort_id == latest_assessment.c.cohort_id,
-                first_assessment.c.first_rank == 1,
-            ),
-        )
+        .select_from(people)
+        .join(latest, latest.assessment_id == people.c.latest_id)
         .outerjoin(
             baseline,
             and_(
-                baseline.assessment_id == first_assessment.c.id,
+                baseline.assessment_id == people.c.first_id,
                 baseline.capability_id == latest.capability_id,
             ),
         )
-        .where(latest_assessment.c.latest_rank == 1)
         .subquery("baseline_and_latest")
     )
 
@@ -325,26 +337,26 @@ def _mean_figures(row: Any) -> tuple[Figure, Figure, Figure]:
     )
 
 
+@cache
+def _capability_statement() -> Select[Any]:
+    pairs = _baseline_and_latest(one_cohort=True)
+    return select(
+        pairs.c.capability_id,
+        *_figures_columns(pairs),
+        *(func.count().filter(pairs.c.current == level).label(f"at_{level}") for level in LEVELS),
+        func.count().filter(pairs.c.target > pairs.c.current).label("with_gap"),
+        func.sum(pairs.c.target - pairs.c.current)
+        .filter(pairs.c.target > pairs.c.current)
+        .label("gap_total"),
+    ).group_by(pairs.c.capability_id)
+
+
 def capability_figures(
     db: Session, cohort_id: int, framework: list[DomainCapabilities]
 ) -> list[CapabilityFigures]:
     """Each current capability in framework order: baseline, latest and change, the spread of
     latest levels and how many have a gap (one query)."""
-    pairs = _baseline_and_latest([cohort_id])
-    rows = db.execute(
-        select(
-            pairs.c.capability_id,
-            *_figures_columns(pairs),
-            *(
-                func.count().filter(pairs.c.current == level).label(f"at_{level}")
-                for level in LEVELS
-            ),
-            func.count().filter(pairs.c.target > pairs.c.current).label("with_gap"),
-            func.sum(pairs.c.target - pairs.c.current)
-            .filter(pairs.c.target > pairs.c.current)
-            .label("gap_total"),
-        ).group_by(pairs.c.capability_id)
-    )
+    rows = db.execute(_capability_statement(), {"cohort_id": cohort_id})
     by_capability = {row.capability_id: row for row in rows}
     figures = []
     for entry in framework:
@@ -376,18 +388,25 @@ def capability_figures(
     return figures
 
 
+@cache
+def _domain_statement(by_cohort: bool) -> Select[Any]:
+    """Figures per domain of one cohort (`cohort_id`), or per cohort and domain for all."""
+    pairs = _baseline_and_latest(one_cohort=not by_cohort)
+    keys = (pairs.c.cohort_id, Capability.domain_id) if by_cohort else (Capability.domain_id,)
+    return (
+        select(*keys, *_figures_columns(pairs))
+        .select_from(pairs)
+        .join(Capability, _current_capabilities(pairs))
+        .group_by(*keys)
+    )
+
+
 def domain_figures(
     db: Session, cohort_id: int, framework: list[DomainCapabilities]
 ) -> list[DomainFigures]:
     """Each domain: the mean baseline, latest and change over its capabilities and the
     participants (one query). Suppressed when fewer than 3 participants contribute."""
-    pairs = _baseline_and_latest([cohort_id])
-    rows = db.execute(
-        select(Capability.domain_id, *_figures_columns(pairs))
-        .select_from(pairs)
-        .join(Capability, _current_capabilities(pairs))
-        .group_by(Capability.domain_id)
-    )
+    rows = db.execute(_domain_statement(by_cohort=False), {"cohort_id": cohort_id})
     by_domain = {row.domain_id: row for row in rows}
     figures = []
     for entry in framework:
@@ -414,6 +433,11 @@ class GapCell:
     @property
     def gap(self) -> int:
         return self.target - self.current
+
+    @property
+    def shade(self) -> int:
+        """The heat map's colour step: 0 (at or beyond the target) to 4 (a gap of 4)."""
+        return max(0, min(4, self.gap))
 
 
 @dataclass
@@ -448,18 +472,10 @@ def commonest_first(figures: Iterable[CapabilityFigures]) -> list[CapabilityFigu
     )
 
 
-def heat_map(db: Session, cohort_id: int, figures: list[CapabilityFigures]) -> HeatMap:
-    """Each sharing participant's latest gap on each capability (one query). Only for the
-    cohort's tutors: it shows individuals' ratings, as their own pages do."""
-    pairs = _baseline_and_latest([cohort_id])
-    rows = {
-        figure.capability_id: GapRow(
-            figure.capability_id, figure.slug, figure.name, figure.domain, figure.with_gap
-        )
-        for figure in commonest_first(figures)
-    }
-    participants: dict[int, ParticipantName] = {}
-    for participant_id, name, capability_id, current, target in db.execute(
+@cache
+def _heat_map_statement() -> Select[Any]:
+    pairs = _baseline_and_latest(one_cohort=True)
+    return (
         select(
             pairs.c.participant_id,
             User.name,
@@ -469,6 +485,21 @@ def heat_map(db: Session, cohort_id: int, figures: list[CapabilityFigures]) -> H
         )
         .join(User, User.id == pairs.c.participant_id)
         .order_by(User.name, User.id)
+    )
+
+
+def heat_map(db: Session, cohort_id: int, figures: list[CapabilityFigures]) -> HeatMap:
+    """Each sharing participant's latest gap on each capability (one query). Only for the
+    cohort's tutors: it shows individuals' ratings, as their own pages do."""
+    rows = {
+        figure.capability_id: GapRow(
+            figure.capability_id, figure.slug, figure.name, figure.domain, figure.with_gap
+        )
+        for figure in commonest_first(figures)
+    }
+    participants: dict[int, ParticipantName] = {}
+    for participant_id, name, capability_id, current, target in db.execute(
+        _heat_map_statement(), {"cohort_id": cohort_id}
     ):
         participants.setdefault(participant_id, ParticipantName(participant_id, name))
         if capability_id in rows:
@@ -522,15 +553,9 @@ def sharing(db: Session, cohort_id: int) -> Sharing:
     return Sharing(int(people), months_between(month_of(first), month_of(last)))
 
 
-def growth(
-    db: Session, cohort_id: int, framework: list[DomainCapabilities], months: list[Month]
-) -> Growth:
-    """For each month, each domain's mean current level over each participant's latest shared
-    rating by the end of that month (one query)."""
-    domains = [(entry.domain.id, entry.domain.name) for entry in framework]
-    if not months:
-        return Growth(domains, [])
-    table = _month_table(months)
+@cache
+def _growth_statement(month_count: int) -> Select[Any]:
+    table = _month_table(month_count)
     as_of = (
         select(
             table.c.number,
@@ -545,10 +570,10 @@ def growth(
         )
         .select_from(table)
         .join(SelfAssessment, SelfAssessment.submitted_at < table.c.ends)
-        .where(SelfAssessment.cohort_id == cohort_id, authz.shared_with_tutors_clause())
+        .where(SelfAssessment.cohort_id == ONE_COHORT, authz.shared_with_tutors_clause())
         .subquery("as_of")
     )
-    rows = db.execute(
+    return (
         select(
             as_of.c.number,
             Capability.domain_id,
@@ -563,6 +588,19 @@ def growth(
         )
         .where(as_of.c.newest == 1)
         .group_by(as_of.c.number, Capability.domain_id)
+    )
+
+
+def growth(
+    db: Session, cohort_id: int, framework: list[DomainCapabilities], months: list[Month]
+) -> Growth:
+    """For each month, each domain's mean current level over each participant's latest shared
+    rating by the end of that month (one query)."""
+    domains = [(entry.domain.id, entry.domain.name) for entry in framework]
+    if not months:
+        return Growth(domains, [])
+    rows = db.execute(
+        _growth_statement(len(months)), {"cohort_id": cohort_id, **_month_bounds(months)}
     )
     found = {
         (number, domain_id): (total, count, people)
@@ -651,7 +689,7 @@ def engagement_months(cohort: Cohort, now: datetime) -> list[Month]:
     return months_between(min(start, this_month), this_month)
 
 
-def _participant_ids(cohort_id: int) -> Any:
+def _participant_ids(cohort_id: Any) -> Any:
     return select(Membership.user_id).where(
         Membership.cohort_id == cohort_id, Membership.role == Role.PARTICIPANT
     )
@@ -661,15 +699,12 @@ def _participant_ids(cohort_id: int) -> Any:
 ATTENDANCE, REFLECTIONS, ASSESSMENTS = 1, 2, 3
 
 
-def activity(
-    db: Session, cohort_id: int, months: list[Month]
-) -> dict[tuple[int, int], MonthActivity]:
-    """Attendance, reflections written and shared, and self-assessments shared, per participant
-    and month (one query: three grouped selects in a UNION ALL)."""
-    if not months:
-        return {}
-    table = _month_table(months)
-    participants = _participant_ids(cohort_id)
+@cache
+def _activity_statement(month_count: int) -> CompoundSelect:
+    table = _month_table(month_count)
+    participants = select(Membership.user_id).where(
+        Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT
+    )
     attendance = (
         select(
             Attendance.user_id.label("person"),
@@ -680,7 +715,7 @@ def activity(
         )
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .join(table, _in_month(Meeting.starts_at, table))
-        .where(Meeting.cohort_id == cohort_id, Attendance.user_id.in_(participants))
+        .where(Meeting.cohort_id == ONE_COHORT, Attendance.user_id.in_(participants))
         .group_by(Attendance.user_id, table.c.number)
     )
     reflections = (
@@ -693,7 +728,7 @@ def activity(
         )
         .join(table, _in_month(Reflection.created_at, table))
         .where(
-            Reflection.cohort_id == cohort_id,
+            Reflection.cohort_id == ONE_COHORT,
             Reflection.deleted_at.is_(None),
             Reflection.author_id.in_(participants),
         )
@@ -708,12 +743,23 @@ def activity(
             func.count(),
         )
         .join(table, _in_month(SelfAssessment.submitted_at, table))
-        .where(SelfAssessment.cohort_id == cohort_id, authz.shared_with_tutors_clause())
+        .where(SelfAssessment.cohort_id == ONE_COHORT, authz.shared_with_tutors_clause())
         .group_by(SelfAssessment.participant_id, table.c.number)
     )
+    return union_all(attendance, reflections, assessments)
+
+
+def activity(
+    db: Session, cohort_id: int, months: list[Month]
+) -> dict[tuple[int, int], MonthActivity]:
+    """Attendance, reflections written and shared, and self-assessments shared, per participant
+    and month (one query: three grouped selects in a UNION ALL). Reflections are counted,
+    never read: the query selects no title and no text."""
+    if not months:
+        return {}
     found: dict[tuple[int, int], MonthActivity] = {}
     for person, number, measure, counted, out_of in db.execute(
-        union_all(attendance, reflections, assessments)
+        _activity_statement(len(months)), {"cohort_id": cohort_id, **_month_bounds(months)}
     ):
         entry = found.setdefault((person, number), MonthActivity())
         if measure == ATTENDANCE:
@@ -895,15 +941,9 @@ def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRo
             .group_by(Meeting.cohort_id)
         )
     }
-    pairs = _baseline_and_latest(None)
     changes = {
         (row.cohort_id, row.domain_id): _mean_figures(row)[2]
-        for row in db.execute(
-            select(pairs.c.cohort_id, Capability.domain_id, *_figures_columns(pairs))
-            .select_from(pairs)
-            .join(Capability, _current_capabilities(pairs))
-            .group_by(pairs.c.cohort_id, Capability.domain_id)
-        )
+        for row in db.execute(_domain_statement(by_cohort=True))
     }
     return [
         CohortRow(

@@ -66,7 +66,6 @@ from learnset.templating import UK
 
 # Fewer contributors than this and a figure is not shown (DESIGN §3).
 MIN_RESPONSES = 3
-SUPPRESSED_TEXT = "Fewer than 3 responses"
 # The longest history a growth chart or an engagement table shows, in months.
 MAX_MONTHS = 24
 GAPS_TO_PLAN = 5

@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     CompoundSelect,
     Integer,
@@ -214,7 +215,7 @@ def _in_month(moment: Any, months: Subquery) -> ColumnElement[bool]:
 ONE_COHORT = bindparam("cohort_id", type_=Integer)
 
 
-def _first_and_latest(one_cohort: bool) -> Subquery:
+def _first_and_latest(one_cohort: bool) -> CTE:
     """Each participant's first and latest shared assessment (`first_id`, `latest_id`)."""
     person = (SelfAssessment.participant_id, SelfAssessment.cohort_id)
     ranked = (
@@ -246,7 +247,9 @@ def _first_and_latest(one_cohort: bool) -> Subquery:
             func.max(case((ranked.c.latest_rank == 1, ranked.c.id))).label("latest_id"),
         )
         .group_by(ranked.c.participant_id, ranked.c.cohort_id)
-        .subquery("first_and_latest")
+        # Computed once: left to itself, PostgreSQL may run it again for each capability.
+        .cte("first_and_latest")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
 
 
@@ -256,24 +259,27 @@ def _baseline_and_latest(one_cohort: bool) -> Subquery:
     level and target. For one cohort (`cohort_id`), or for every cohort."""
     people = _first_and_latest(one_cohort)
     latest, baseline = aliased(Rating), aliased(Rating)
+    # A lookup by the unique (assessment, capability) index for each row: a join here lets
+    # PostgreSQL hash the whole ratings table instead.
+    baseline_level = (
+        select(baseline.current_level)
+        .where(
+            baseline.assessment_id == people.c.first_id,
+            baseline.capability_id == latest.capability_id,
+        )
+        .scalar_subquery()
+    )
     return (
         select(
             people.c.cohort_id,
             people.c.participant_id,
             latest.capability_id,
-            baseline.current_level.label("baseline"),
+            baseline_level.label("baseline"),
             latest.current_level.label("current"),
             latest.target_level.label("target"),
         )
         .select_from(people)
         .join(latest, latest.assessment_id == people.c.latest_id)
-        .outerjoin(
-            baseline,
-            and_(
-                baseline.assessment_id == people.c.first_id,
-                baseline.capability_id == latest.capability_id,
-            ),
-        )
         .subquery("baseline_and_latest")
     )
 

@@ -2,6 +2,7 @@
 
 from learnset.accounts.models import User
 from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
@@ -33,6 +34,8 @@ __all__ = [
     "CalendarFeed",
     "Capability",
     "CapabilityDomain",
+    "Challenge",
+    "ChallengeUpdate",
     "Cohort",
     "CohortStatus",
     "ContentItem",
@@ -51,8 +54,10 @@ __all__ = [
     "ReflectionRescue",
     "ReflectionVersion",
     "Role",
+    "Story",
     "TopicStatus",
     "TopicVote",
+    "TrappedNote",
     "User",
     "Visibility",
     "content_item_capabilities",

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from learnset.challenges.models import (
     TRAPPED_ORDER,
@@ -118,7 +118,7 @@ def no_nhs_numbers(_form: FlaskForm, field: Field) -> None:
 
 def _text(label: str, maximum: int = MAX_TEXT, required: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
     name = label.removesuffix(" (optional)")
-    validators: list[Any] = [InputRequired(required)] if required else [Optional()]
+    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(
         label, validators=[*validators, _length(name, maximum), no_nhs_numbers], **kwargs
     )
@@ -130,7 +130,7 @@ class ChallengeForm(FlaskForm):
         description="A few words the set will recognise, like "
         "“Frailty support that keeps people at home”",
         validators=[
-            InputRequired("Enter a title for your challenge"),
+            DataRequired("Enter a title for your challenge"),
             _length("Title", MAX_TITLE),
             no_nhs_numbers,
         ],

@@ -93,20 +93,23 @@ def _field_error(form: Any, error: services.ChallengeError, default: str) -> Non
 
 
 @bp.route(f"/cohorts/<{ID}:cohort_id>/challenges")
-def cohort_challenges(cohort_id: int) -> tuple[str, int]:
+def cohort_challenges(cohort_id: int) -> str:
     db = get_db()
     cohort = _cohort(cohort_id, "cohort:challenges")
     form = ChallengeFilterForm(request.args)
-    status = form.status.data if form.validate() else "current"
+    # A filter nobody could have chosen (an edited address) shows the default list.
+    if not form.validate():
+        form.status.data = "current"
+    status = form.status.data
     result = paginate(
         db,
         queries.cohort_challenges(current_user, cohort.id, status),
         page_number(request.args.get("page")),
         rows=True,
     )
-    return render_form(
+    return render_template(
         "challenges/list.html",
-        form,
+        form=form,
         cohort=cohort,
         result=result,
         rows=queries.challenge_rows(result.items),
@@ -441,19 +444,21 @@ def delete_update(challenge_id: int, update_id: int) -> Response | str:
 
 
 @bp.route(f"/cohorts/<{ID}:cohort_id>/gains")
-def gains(cohort_id: int) -> tuple[str, int]:
+def gains(cohort_id: int) -> str:
     db = get_db()
     cohort = _cohort(cohort_id, "cohort:challenges")
     form = GainFilterForm(request.args)
-    kind = (form.kind.data or None) if form.validate() else None
+    if not form.validate():
+        form.kind.data = ""
+    kind = form.kind.data or None
     result = paginate(
         db,
         queries.gains_of_cohort(current_user, cohort.id, kind),
         page_number(request.args.get("page")),
     )
-    return render_form(
+    return render_template(
         "challenges/gains.html",
-        form,
+        form=form,
         cohort=cohort,
         result=result,
         kind=kind,

@@ -82,26 +82,54 @@ ROUTES = [
     _on_challenge("challenges.edit", "/challenges/{c}/edit", OWNER),
     _on_challenge("challenges.edit", "/challenges/{c}/edit", OWNER, "POST", CHALLENGE),
     _on_challenge("challenges.status", "/challenges/{c}/status", OWNER),
-    _on_challenge("challenges.status", "/challenges/{c}/status", OWNER, "POST", {"status": "paused"}),
+    _on_challenge(
+        "challenges.status", "/challenges/{c}/status", OWNER, "POST", {"status": "paused"}
+    ),
     _on_challenge("challenges.delete", "/challenges/{c}/delete", OWNER),
     _on_challenge("challenges.delete", "/challenges/{c}/delete", OWNER, "POST"),
     # The set's questions and insights.
-    _on_challenge("challenges.ask", "/challenges/{c}/questions", OTHERS_IN_SET, "POST", {"body": "What if?"}),
-    _on_challenge("challenges.add_insight", "/challenges/{c}/insights", SET, "POST", {"insight-body": "I noticed"}),
-    _on_challenge("challenges.helped", "/challenges/{c}/updates/{q}/helped", OWNER, "POST", {"helped": "yes"}),
+    _on_challenge(
+        "challenges.ask", "/challenges/{c}/questions", OTHERS_IN_SET, "POST", {"body": "What if?"}
+    ),
+    _on_challenge(
+        "challenges.add_insight",
+        "/challenges/{c}/insights",
+        SET,
+        "POST",
+        {"insight-body": "I noticed"},
+    ),
+    _on_challenge(
+        "challenges.helped", "/challenges/{c}/updates/{q}/helped", OWNER, "POST", {"helped": "yes"}
+    ),
     # Only the writer changes or deletes what they wrote.
     _on_challenge("challenges.edit_update", "/challenges/{c}/updates/{q}/edit", {"fellow"}),
-    _on_challenge("challenges.edit_update", "/challenges/{c}/updates/{q}/edit", {"fellow"}, "POST", {"body": "How?"}),
+    _on_challenge(
+        "challenges.edit_update",
+        "/challenges/{c}/updates/{q}/edit",
+        {"fellow"},
+        "POST",
+        {"body": "How?"},
+    ),
     _on_challenge("challenges.edit_update", "/challenges/{c}/updates/{a}/edit", OWNER),
-    _on_challenge("challenges.edit_update", "/challenges/{c}/updates/{a}/edit", OWNER, "POST", PLAN),
+    _on_challenge(
+        "challenges.edit_update", "/challenges/{c}/updates/{a}/edit", OWNER, "POST", PLAN
+    ),
     _on_challenge("challenges.delete_update", "/challenges/{c}/updates/{q}/delete", {"fellow"}),
-    _on_challenge("challenges.delete_update", "/challenges/{c}/updates/{q}/delete", {"fellow"}, "POST"),
+    _on_challenge(
+        "challenges.delete_update", "/challenges/{c}/updates/{q}/delete", {"fellow"}, "POST"
+    ),
     _on_challenge("challenges.delete_update", "/challenges/{c}/updates/{a}/delete", OWNER, "POST"),
     # The owner's actions, experiments, outcomes and gains.
     _on_challenge("challenges.new_plan", "/challenges/{c}/plans/new", OWNER),
     _on_challenge("challenges.new_plan", "/challenges/{c}/plans/new", OWNER, "POST", PLAN),
     _on_challenge("challenges.outcome", "/challenges/{c}/updates/{a}/outcome", OWNER),
-    _on_challenge("challenges.outcome", "/challenges/{c}/updates/{a}/outcome", OWNER, "POST", {"outcome": "It went well"}),
+    _on_challenge(
+        "challenges.outcome",
+        "/challenges/{c}/updates/{a}/outcome",
+        OWNER,
+        "POST",
+        {"outcome": "It went well"},
+    ),
     _on_challenge("challenges.new_gain", "/challenges/{c}/gains/new", OWNER),
     _on_challenge("challenges.new_gain", "/challenges/{c}/gains/new", OWNER, "POST", GAIN),
     # Publishing and unpublishing a story.
@@ -115,9 +143,11 @@ ROUTES = [
         setup=_story,
     ),
     _on_challenge("challenges.unpublish", "/challenges/{c}/story/unpublish", OWNER, setup=_story),
-    _on_challenge("challenges.unpublish", "/challenges/{c}/story/unpublish", OWNER, "POST", setup=_story),
+    _on_challenge(
+        "challenges.unpublish", "/challenges/{c}/story/unpublish", OWNER, "POST", setup=_story
+    ),
     # Stories, for everyone signed in; an unpublished one for nobody.
     Route("stories.index", lambda s: "/stories", EVERYONE, setup=_story),
     Route("stories.story", lambda s: f"/stories/{s.story.id}", EVERYONE, setup=_story),
     Route("stories.story", lambda s: f"/stories/{s.hidden.id}", set(), setup=_story),
-]  # fmt: skip
+]

@@ -8,4 +8,11 @@ PAGES = [
     ("home, admin", "admin", "/"),
     ("invitations, tutor", "tutor", "/cohorts/{cohort_id}/invitations"),
     ("account", "participant", "/account"),
+    # Live challenges (issue 7).
+    ("challenges, participant", "participant", "/cohorts/{cohort_id}/challenges"),
+    ("challenge timeline, owner", "participant", "/challenges/{challenge_id}"),
+    ("challenge timeline, tutor", "tutor", "/challenges/{challenge_id}"),
+    ("gains board, tutor", "tutor", "/cohorts/{cohort_id}/gains"),
+    ("stories, admin", "admin", "/stories"),
+    ("story, admin", "admin", "/stories/{story_id}"),
 ]

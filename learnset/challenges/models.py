@@ -158,8 +158,10 @@ class ChallengeUpdate(Base):
         CheckConstraint(
             "outcome_at IS NULL OR kind IN ('action', 'experiment')", name="outcome_of_plans"
         ),
+        # The timeline reads a challenge's updates in order; the gains board and the home page
+        # read one kind of update for a set's challenges.
         Index("ix_challenge_updates_challenge_id_created_at", "challenge_id", "created_at"),
-        Index("ix_challenge_updates_kind_created_at", "kind", "created_at"),
+        Index("ix_challenge_updates_challenge_id_kind", "challenge_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

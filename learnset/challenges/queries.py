@@ -56,12 +56,14 @@ def cohort_challenges(user: User, cohort_id: int, status: str = "current") -> Se
     """The set's challenges the user may read, with their counts; the user's own first, then
     the most recently active."""
     statuses = STATUS_FILTERS.get(status, STATUS_FILTERS["current"])
+    in_cohort = select(Challenge.id).where(Challenge.cohort_id == cohort_id)
     counts = (
         select(
             ChallengeUpdate.challenge_id,
             func.count().filter(ChallengeUpdate.kind == UpdateKind.QUESTION).label("questions"),
             func.count().filter(ChallengeUpdate.kind == UpdateKind.GAIN).label("gains"),
         )
+        .where(ChallengeUpdate.challenge_id.in_(in_cohort))
         .group_by(ChallengeUpdate.challenge_id)
         .subquery()
     )

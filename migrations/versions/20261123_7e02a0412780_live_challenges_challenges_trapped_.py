@@ -72,7 +72,7 @@ def upgrade() -> None:
     with op.batch_alter_table('challenge_updates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_challenge_updates_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_challenge_updates_challenge_id_created_at', ['challenge_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_challenge_updates_kind_created_at', ['kind', 'created_at'], unique=False)
+        batch_op.create_index('ix_challenge_updates_challenge_id_kind', ['challenge_id', 'kind'], unique=False)
 
     op.create_table('stories',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -133,7 +133,7 @@ def downgrade() -> None:
 
     op.drop_table('stories')
     with op.batch_alter_table('challenge_updates', schema=None) as batch_op:
-        batch_op.drop_index('ix_challenge_updates_kind_created_at')
+        batch_op.drop_index('ix_challenge_updates_challenge_id_kind')
         batch_op.drop_index('ix_challenge_updates_challenge_id_created_at')
         batch_op.drop_index(batch_op.f('ix_challenge_updates_author_id'))
 

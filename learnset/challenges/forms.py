@@ -204,13 +204,13 @@ class InsightForm(FlaskForm):
 
 class PlanForm(FlaskForm):
     kind = RadioField(
-        "What is it?",
+        "Is it an action or an experiment?",
         choices=choices(PLAN_LABELS.items()),
         default=UpdateKind.ACTION.value,
         validators=[InputRequired("Choose an action or an experiment")],
     )
     body = _text(
-        "What will you try before the next session?",
+        "What you will do",
         required="Say what you will try before the next session",
         description="Be specific: what, with whom, and by when. For example, “Ask three "
         "practice managers what a good discharge looks like for their patients”",

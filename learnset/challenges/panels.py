@@ -28,7 +28,7 @@ def own_challenges_panel(db: Session, user: User) -> Panel | None:
     ).all()
     return Panel(
         "challenges/_panel_own.html",
-        {"challenges": queries.own_open_challenges(db, user), "cohorts": cohorts},
+        {"challenges": queries.own_open_challenges(db, user, utcnow()), "cohorts": cohorts},
         order=15,
     )
 

@@ -25,7 +25,7 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.meetings.models import Meeting, PresenterSlot
+from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
 from learnset.reflections.models import Reflection
 from learnset.templating import UK
 
@@ -331,11 +331,14 @@ class OwnChallenge:
     challenge: Challenge
     # What the owner said they would try and have not yet said what happened.
     plans: list[ChallengeUpdate]
+    # The next published session where the owner presents it, if one is planned.
+    presenting: Meeting | None = None
 
 
-def own_open_challenges(db: Session, user: User) -> list[OwnChallenge]:
+def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChallenge]:
     """The user's open challenges in the sets they take part in, each with what they said
-    they would try before the next session and have not reported on yet."""
+    they would try before the next session and have not reported on yet, and where they
+    present it next. Three queries, whatever there is."""
     challenges = list(
         db.scalars(
             select(Challenge)
@@ -363,7 +366,19 @@ def own_open_challenges(db: Session, user: User) -> list[OwnChallenge]:
         .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
     ):
         plans.setdefault(update.challenge_id, []).append(update)
-    return [OwnChallenge(c, plans.get(c.id, [])) for c in challenges]
+    presenting: dict[int, Meeting] = {}
+    for challenge_id, meeting in db.execute(
+        select(PresenterSlot.challenge_id, Meeting)
+        .join(Meeting, Meeting.id == PresenterSlot.meeting_id)
+        .where(
+            PresenterSlot.challenge_id.in_([c.id for c in challenges]),
+            Meeting.status == MeetingStatus.PUBLISHED,
+            Meeting.ends_at > now,
+        )
+        .order_by(Meeting.starts_at)
+    ):
+        presenting.setdefault(challenge_id, meeting)
+    return [OwnChallenge(c, plans.get(c.id, []), presenting.get(c.id)) for c in challenges]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from learnset.accounts.services import create_user
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
@@ -67,6 +68,12 @@ def _programme(live_server: LiveServer) -> None:
                     minutes=40,
                 ),
                 ContentItem(slug="open-space", kind="method", title="Open Space", minutes=30),
+                # Pat's live challenge, which the tutor gives a presenter slot.
+                Challenge(
+                    owner=people["pat@example.org"],
+                    cohort=cohort,
+                    title="Frailty services across two trusts",
+                ),
             ]
         )
         session.commit()
@@ -146,8 +153,9 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
     page.get_by_role("button", name=f"Add {EXERCISE} to the session").click()
     page.get_by_role("link", name="Back to planning the session").click()
     expect(page.get_by_text("Total: 60 minutes of planned material.")).to_be_visible()
-    page.get_by_label("Participant").select_option(label="Pat Participant")
-    page.get_by_label("Topic").fill("Frailty services across two trusts")
+    page.get_by_label("Live challenge").select_option(
+        label="Pat Participant: Frailty services across two trusts"
+    )
     page.get_by_role("button", name="Add presenter").click()
     expect(page.get_by_text("The presenter slot has been added.")).to_be_visible()
     assert_accessible(page)

@@ -52,3 +52,21 @@ def test_tutors_see_who_presents_what_at_the_next_session(login, db, people):
     assert "Fay Fellow</strong>: <a href" in page and "Frailty at home" in page
     assert "LATER-CHALLENGE" not in page and "EASTVALE" not in page
     assert "Presenting at" not in text(login(people.participant).get("/"))
+
+
+def test_participants_see_where_they_present_next(login, db, people):
+    now = utcnow().replace(second=0, microsecond=0)
+    mine = factories.make_challenge(db, people.participant, title="Frailty at home")
+    draft = factories.make_meeting(
+        db, people.cohort, title="DRAFT-SESSION", starts_at=now + timedelta(days=5)
+    )
+    published = factories.make_meeting(
+        db, people.cohort, title="December session", status="published",
+        starts_at=now + timedelta(days=9),
+    )  # fmt: skip
+    factories.make_challenge_slot(db, draft, mine)
+    factories.make_challenge_slot(db, published, mine)
+    db.commit()
+    page = text(login(people.participant).get("/"))
+    assert "You are presenting it at" in page and "December session" in page
+    assert "DRAFT-SESSION" not in page

@@ -146,3 +146,22 @@ def test_the_session_page_names_a_challenge_only_for_the_set(login, db, people):
         admin = text(login(people.admin).get(path))
         assert "Fay Fellow</strong>: a live challenge" in admin
         assert "Frailty at home" not in admin
+
+
+def test_every_change_needs_the_forms_token(login, db, people):
+    """CSRF covers each form and button of the feature: without the token nothing changes."""
+    from tests.challenges import routes
+
+    challenge_routes = [
+        route for route in routes.ROUTES if route.method == "POST" and route.setup is not None
+    ]
+    for route in challenge_routes:
+        scenario = route.setup(db, people)
+        db.commit()
+        values = {**vars(people), **vars(scenario)}
+        url = route.url(type("Scenario", (), values))
+        role = sorted(route.allowed)[0]
+        response = login(people.by_role(role)).post(url, data=route.data)
+        assert response.status_code == 400, (route.id, response.status_code)
+    new = f"/cohorts/{people.cohort.id}/challenges/new"
+    assert login(people.participant).post(new, data={"title": "x"}).status_code == 400

@@ -84,8 +84,12 @@ def _to_challenge(challenge: Challenge, anchor: str | None = None) -> Response:
     return redirect(url_for("challenges.challenge", challenge_id=challenge.id, _anchor=anchor))
 
 
-def _field_error(form: Any, error: services.ChallengeError, default: str) -> None:
-    field = form._fields.get(error.field or "") or form._fields[default]
+def _field_error(form: Any, error: services.ChallengeError, default: str | None) -> None:
+    """The broken rule beside its field; with no field to point at, above the form."""
+    field = form._fields.get(error.field or "") or form._fields.get(default or "")
+    if field is None:
+        form.form_errors.append(str(error))
+        return
     field.errors = [*field.errors, str(error)]
 
 
@@ -485,7 +489,7 @@ def story(challenge_id: int) -> Response | tuple[str, int]:
                 db, challenge, current_user, form.summary.data, form.consent.data, utcnow()
             )
         except services.ChallengeError as error:
-            _field_error(form, error, "summary")
+            _field_error(form, error, None)
         else:
             db.commit()
             assert challenge.story is not None

@@ -189,13 +189,15 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
     # The participant sees it at home, with its materials.
     _sign_in(page, live_server, "pat@example.org")
     expect(page.get_by_role("heading", name="Your next session")).to_be_visible()
-    expect(page.get_by_role("link", name="The unlocking lens", exact=True)).to_be_visible()
+    # Pat presents at it too, so the live challenges panel links to it as well.
+    sessions = page.get_by_role("region", name="Your sessions in Riverside learning set")
+    expect(sessions.get_by_role("link", name="The unlocking lens", exact=True)).to_be_visible()
     expect(page.get_by_text("Committee room 2, Riverside House").first).to_be_visible()
     expect(page.get_by_text(THEORY_SUMMARY).first).to_be_visible()
     assert_accessible(page)
 
     # The session page, then its theory module in the library.
-    page.get_by_role("link", name="The unlocking lens", exact=True).click()
+    sessions.get_by_role("link", name="The unlocking lens", exact=True).click()
     expect(page.get_by_role("heading", name="The unlocking lens", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Check-in")).to_be_visible()
     assert_accessible(page)

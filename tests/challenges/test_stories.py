@@ -62,7 +62,9 @@ def test_only_a_closed_challenge_can_become_a_story(login, db, people):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/story"
     assert "Only a closed challenge can be published" in text(browser.get(path))
-    assert post(browser, path, STORY, page=path).status_code == 422
+    refused = post(browser, path, STORY, page=path)
+    assert refused.status_code == 422
+    assert "Close the challenge before you publish it as a story" in text(refused)
     with pytest.raises(services.ChallengeError):
         services.publish_story(db, challenge, people.participant, "Story", True, utcnow())
     assert db.scalar(select(Story)) is None

@@ -165,3 +165,34 @@ def test_every_change_needs_the_forms_token(login, db, people):
         assert response.status_code == 400, (route.id, response.status_code)
     new = f"/cohorts/{people.cohort.id}/challenges/new"
     assert login(people.participant).post(new, data={"title": "x"}).status_code == 400
+
+
+def test_gains_board_pages_newest_first_and_filters_by_kind(login, db, people):
+    from datetime import timedelta
+
+    from learnset.db import utcnow
+
+    challenge = factories.make_challenge(db, people.participant)
+    start = utcnow()
+    for number in range(25):
+        kind = "economic" if number % 5 == 0 else "health"
+        at = start - timedelta(days=number)
+        factories.make_update(db, challenge, people.participant, "gain", body=f"GAIN-{number:02}",
+                              gain_kind=kind, at=at)  # fmt: skip
+    db.commit()
+    browser = login(people.fellow)
+    first = text(browser.get(f"/cohorts/{people.cohort.id}/gains"))
+    assert first.index("GAIN-00") < first.index("GAIN-01") < first.index("GAIN-19")
+    assert "GAIN-20" not in first
+    assert "GAIN-24" in text(browser.get(f"/cohorts/{people.cohort.id}/gains?page=2"))
+    economic = text(browser.get(f"/cohorts/{people.cohort.id}/gains?kind=economic"))
+    assert [f"GAIN-{n:02}" in economic for n in range(25)] == [n % 5 == 0 for n in range(25)]
+
+
+def test_slots_from_before_challenges_keep_their_topic(login, db, people):
+    meeting = factories.make_meeting(db, people.cohort, status="published")
+    factories.make_slot(db, meeting, people.fellow, "Frailty services across two trusts")
+    db.commit()
+    for role in ("fellow", "tutor", "admin"):
+        page = text(login(people.by_role(role)).get(f"/sessions/{meeting.id}"))
+        assert "Fay Fellow</strong>: Frailty services across two trusts" in page, role

@@ -191,15 +191,17 @@ class StatusForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    body = _text(
-        "Ask an open question",
-        2_000,
-        required="Write your question",
-    )
+    body = _text("Ask an open question", 2_000, required="Write your question")
+
+    def to_input(self) -> str:
+        return self.body.data or ""
 
 
 class InsightForm(FlaskForm):
     body = _text("Share an insight", 2_000, required="Write your insight")
+
+    def to_input(self) -> str:
+        return self.body.data or ""
 
 
 class PlanForm(FlaskForm):

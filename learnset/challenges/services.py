@@ -345,6 +345,22 @@ def edit_gain(
     db.flush()
 
 
+def edit_update(
+    db: Session,
+    update: ChallengeUpdate,
+    actor: User,
+    data: PlanInput | GainInput | str,
+    now: datetime,
+) -> None:
+    """Change an update with what its own kind of form gives: words, a plan or a gain."""
+    if isinstance(data, PlanInput):
+        edit_plan(db, update, actor, data, now)
+    elif isinstance(data, GainInput):
+        edit_gain(db, update, actor, data, now)
+    else:
+        edit_text(db, update, actor, data, now)
+
+
 def delete_update(db: Session, update: ChallengeUpdate, actor: User) -> None:
     """The writer deletes what they wrote."""
     _require(actor, "challenge_update:edit", update, "You can only delete what you wrote")

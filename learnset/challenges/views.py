@@ -390,40 +390,40 @@ def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
 # --- Changing and deleting what was written --------------------------------------------------
 
 
+# Each kind of update is changed with the form it was written with.
+EDIT_FORMS: dict[str, type[Any]] = {
+    UpdateKind.QUESTION.value: QuestionForm,
+    UpdateKind.INSIGHT.value: InsightForm,
+    UpdateKind.ACTION.value: PlanForm,
+    UpdateKind.EXPERIMENT.value: PlanForm,
+    UpdateKind.GAIN.value: GainForm,
+}
+
+
+def _edit_page(form: Any, challenge: Challenge, update: ChallengeUpdate) -> tuple[str, int]:
+    if update.is_plan:
+        return _plan_page(form, challenge, update)
+    if update.kind == UpdateKind.GAIN:
+        return _gain_page(form, challenge, update)
+    return render_form("challenges/edit_text.html", form, challenge=challenge, update=update)
+
+
 @bp.route(f"/challenges/<{ID}:challenge_id>/updates/<{ID}:update_id>/edit", methods=["GET", "POST"])
 def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id)
     update = _update(challenge, update_id, "challenge_update:edit")
-    getting = request.method == "GET"
-    form: Any
-    if update.is_plan:
-        form = PlanForm(obj=update if getting else None)
-    elif update.kind == UpdateKind.GAIN:
-        form = GainForm(obj=update if getting else None)
-    elif update.kind == UpdateKind.QUESTION:
-        form = QuestionForm(obj=update if getting else None)
-    else:
-        form = InsightForm(obj=update if getting else None)
+    form = EDIT_FORMS[update.kind](obj=update if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            if update.is_plan:
-                services.edit_plan(db, update, current_user, form.to_input(), utcnow())
-            elif update.kind == UpdateKind.GAIN:
-                services.edit_gain(db, update, current_user, form.to_input(), utcnow())
-            else:
-                services.edit_text(db, update, current_user, form.body.data, utcnow())
+            services.edit_update(db, update, current_user, form.to_input(), utcnow())
         except services.ChallengeError as error:
             _field_error(form, error, "body")
         else:
             db.commit()
             flash("Your changes have been saved.", "success")
             return _to_challenge(challenge, f"update-{update.id}")
-    if update.is_plan:
-        return _plan_page(form, challenge, update)
-    if update.kind == UpdateKind.GAIN:
-        return _gain_page(form, challenge, update)
-    return render_form("challenges/edit_text.html", form, challenge=challenge, update=update)
+    return _edit_page(form, challenge, update)
 
 
 @bp.route(

@@ -20,6 +20,13 @@ PAGES = [
         "/cohorts/{cohort_id}/participants/{participant_id}/capabilities",
     ),
     ("self-assessments shared, tutor", "tutor", "/cohorts/{cohort_id}/self-assessments"),
+    # Live challenges (issue 7).
+    ("challenges, participant", "participant", "/cohorts/{cohort_id}/challenges"),
+    ("challenge timeline, owner", "participant", "/challenges/{challenge_id}"),
+    ("challenge timeline, tutor", "tutor", "/challenges/{challenge_id}"),
+    ("gains board, tutor", "tutor", "/cohorts/{cohort_id}/gains"),
+    ("stories, admin", "admin", "/stories"),
+    ("story, admin", "admin", "/stories/{story_id}"),
     # The dashboards (issue 6): the demo set, and a set of 50 with a year of history.
     ("dashboard: tutor, demo set", "tutor", "/cohorts/{cohort_id}/dashboard"),
     ("dashboard: tutor, 50 participants", "tutor", "/cohorts/{large_cohort_id}/dashboard"),

@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from learnset import demo
 from learnset.accounts.models import User
 from learnset.assessment.models import Capability, Rating, SelfAssessment
+from learnset.challenges.models import Challenge, ChallengeUpdate, Story
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import utcnow
 from learnset.meetings.models import Attendance, Meeting
@@ -54,7 +55,12 @@ def seed(db: Session, cohorts: int) -> dict[str, object]:
     _self_assessments(db, now)
     large_cohort = _dashboard_cohort(db, password_hash, now)
     participant = db.scalar(select(User.id).where(User.email == "participant1@example.org"))
-    return {"cohort_id": 1, "participant_id": participant, "large_cohort_id": large_cohort}
+    return {
+        "cohort_id": 1,
+        "participant_id": participant,
+        "large_cohort_id": large_cohort,
+        **seed_challenges(db, cohorts),
+    }
 
 
 def _self_assessments(db: Session, now: datetime) -> None:
@@ -205,3 +211,94 @@ def _dashboard_cohort(db: Session, password_hash: str, now: datetime) -> int:
     )
     db.flush()
     return cohort.id
+
+
+# --- Live challenges (issue 7) ---------------------------------------------------------------
+
+GAIN_KINDS = ["health", "social", "economic", "relational"]
+
+
+def _history(db: Session, challenge: Challenge, people: list[User], months: int) -> None:
+    """A year of action learning on one challenge: questions, insights, plans and gains."""
+    now = utcnow()
+    for month in range(months):
+        at = now - timedelta(days=30 * month + 1)
+        for number, person in enumerate(people[:4]):
+            db.add(
+                ChallengeUpdate(
+                    challenge=challenge,
+                    author=person,
+                    kind="question",
+                    body=f"What would a good week look like? ({month}, {number})",
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        db.add(
+            ChallengeUpdate(
+                challenge=challenge,
+                author=people[0],
+                kind="insight",
+                body="Something the set noticed",
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        db.add(
+            ChallengeUpdate(
+                challenge=challenge,
+                author=challenge.owner,
+                kind="experiment",
+                body="A small test",
+                expected_learning="How the system responds",
+                spend="none",
+                outcome="It went well",
+                outcome_at=at,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        db.add(
+            ChallengeUpdate(
+                challenge=challenge,
+                author=challenge.owner,
+                kind="gain",
+                body="People home sooner",
+                gain_for="people",
+                gain_kind=GAIN_KINDS[month % 4],
+                evidence="Practice records",
+                created_at=at,
+                updated_at=at,
+            )
+        )
+
+
+def seed_challenges(db: Session, cohorts: int) -> dict[str, object]:
+    """Every benchmark set gets a challenge per participant with a year's history; the demo's
+    Riverside set gets forty more, and participant1's own challenge a long timeline."""
+    riverside = db.scalar(select(Cohort).where(Cohort.name == demo.COHORTS[0][0]))
+    assert riverside is not None
+    for cohort in db.scalars(select(Cohort).where(Cohort.name.like("Benchmark set %"))):
+        members = [m.user for m in cohort.memberships]
+        for owner in [m.user for m in cohort.memberships if m.role == "participant"]:
+            challenge = Challenge(owner=owner, cohort=cohort, title=f"Challenge of {owner.name}")
+            db.add(challenge)
+            _history(db, challenge, [p for p in members if p is not owner], months=12)
+    members = [m.user for m in riverside.memberships]
+    owners = [m.user for m in riverside.memberships if m.role == "participant"]
+    for number in range(40):
+        owner = owners[number % len(owners)]
+        challenge = Challenge(owner=owner, cohort=riverside, title=f"Riverside challenge {number}")
+        db.add(challenge)
+        _history(db, challenge, [p for p in members if p is not owner], months=3)
+    own = db.scalar(
+        select(Challenge)
+        .join(User, User.id == Challenge.owner_id)
+        .where(User.email == "participant1@example.org", Challenge.status == "open")
+        .order_by(Challenge.id)
+    )
+    assert own is not None
+    _history(db, own, [p for p in members if p is not own.owner], months=12)
+    story = db.scalar(select(Story).where(Story.published_at.is_not(None)))
+    db.flush()
+    return {"challenge_id": own.id, "story_id": story.id if story else 1}

@@ -69,6 +69,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from learnset.accounts.views import bp as accounts_bp
     from learnset.assessment.views import bp as assessment_bp
+
+    # Live challenges and stories (issue 7).
+    from learnset.challenges.story_views import bp as stories_bp
+    from learnset.challenges.views import bp as challenges_bp
     from learnset.cohorts.views import bp as cohorts_bp
     from learnset.dashboards.views import bp as dashboards_bp
     from learnset.library.views import bp as library_bp
@@ -88,6 +92,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(topics_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(reflections_bp)
+    app.register_blueprint(challenges_bp)
+    app.register_blueprint(stories_bp)
     # Cohort dashboards, the set's growth and the programme view (issue 6).
     app.register_blueprint(dashboards_bp)
     return app

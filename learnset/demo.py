@@ -1,5 +1,6 @@
 """A demo programme for trying Learnset on a laptop: accounts, two learning sets, memberships,
-the sets' monthly sessions with materials, attendance and emergent topics."""
+the sets' monthly sessions with materials, attendance and emergent topics, reflections, and
+live challenges presenting at the next sessions."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from learnset.meetings.models import (
     EmergentTopic,
     Meeting,
     MeetingItem,
-    PresenterSlot,
     TopicStatus,
     TopicVote,
 )
@@ -167,6 +167,11 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     if first_set is not None:
         reflections_demo.load_monthly(db, first_set, utcnow())
     load_assessments(db, utcnow())
+    # Live challenges (issue 7): after the reflections, which one of them links to, and they
+    # give the next sessions their presenter slots.
+    from learnset.challenges import demo as challenges_demo
+
+    challenges_demo.load(db, utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]
@@ -236,11 +241,6 @@ TOPICS = {
         ("Working with the voluntary sector as equals", "participant12@example.org", ""),
     ],
 }  # fmt: skip
-
-PRESENTING = [
-    "Frailty at home: what happened after last month's questions",
-    "A community contract ending in the spring",
-]
 
 
 def _schedule(db: Session, cohort: Cohort, now: datetime) -> list[Meeting]:
@@ -339,11 +339,6 @@ def load_sessions(db: Session, users: dict[str, User], now: datetime) -> None:
                 _attendance(meeting, participants, away)
         if name == COHORTS[0][0]:
             _follow_up(db, cohort, meetings, now)
-        if next_meeting is not None and not next_meeting.presenter_slots:
-            for position, (user, topic) in enumerate(zip(participants, PRESENTING, strict=False)):
-                next_meeting.presenter_slots.append(
-                    PresenterSlot(user_id=user.id, position=position + 1, topic=topic)
-                )
         _topics(db, cohort, users, participants, next_meeting)
     db.flush()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from markupsafe import Markup
@@ -16,11 +18,25 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    # Building a converter costs more than converting a short text, and a page such as a
+    # challenge's timeline renders dozens; a converter is not thread-safe, so one per thread.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown_lib.Markdown(
+            extensions=EXTENSIONS, output_format="html"
+        )
+    return converter
+
+
 def render(text: str | None) -> Markup:
     """Render Markdown to HTML that is safe to put in a page."""
     if not text:
         return Markup("")
-    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = _converter().reset().convert(text)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -10,6 +10,7 @@ from learnset.assessment.models import (
     SelfAssessment,
     rating_reflections,
 )
+from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
@@ -41,6 +42,8 @@ __all__ = [
     "CalendarFeed",
     "Capability",
     "CapabilityDomain",
+    "Challenge",
+    "ChallengeUpdate",
     "CheckInReminder",
     "Cohort",
     "CohortStatus",
@@ -63,8 +66,10 @@ __all__ = [
     "ReflectionVersion",
     "Role",
     "SelfAssessment",
+    "Story",
     "TopicStatus",
     "TopicVote",
+    "TrappedNote",
     "User",
     "Visibility",
     "content_item_capabilities",

@@ -33,14 +33,19 @@ def navigation_for(user: Any) -> list[NavItem]:
         return []
     items = [NavItem("Home", "main.home", "main")]
     if authz.can(user, "admin:access") or authz.cohort_roles(user):
-        # The dashboards belong to a learning set, and the programme view to the list of them.
+        # A set's dashboards, live challenges and gains board are reached from its page, so
+        # they sit under "Learning sets" rather than growing the header (issues 6 and 7).
         items.append(
             NavItem(
-                "Learning sets", "cohorts.index", "cohorts", ("meetings", "topics", "dashboards")
+                "Learning sets",
+                "cohorts.index",
+                "cohorts",
+                ("meetings", "topics", "dashboards", "challenges"),
             )
         )
     if authz.can(user, "library:view"):
-        items.append(NavItem("Library", "library.index", "library"))
+        # Stories of emerging practice are read alongside the library, by everyone.
+        items.append(NavItem("Library", "library.index", "library", ("stories",)))
     roles = set(authz.cohort_roles(user).values())
     if "participant" in roles:
         items.append(NavItem("Your log", "reflections.log", "reflections"))

@@ -386,3 +386,91 @@ def make_published_meeting(
     for position, item in enumerate(items):
         add_item_to(db, meeting, item, position)
     return meeting
+
+
+# --- Live challenges -----------------------------------------------------------------------------
+
+
+def make_challenge(db: Session, owner: User, cohort: Cohort | None = None, **overrides: Any):  # type: ignore[no-untyped-def]
+    """An open challenge in the owner's first set unless told otherwise. Pass `trapped` as kind
+    to note."""
+    from learnset.challenges.models import Challenge, TrappedNote
+
+    if cohort is None:
+        cohort = next(m.cohort for m in owner.memberships if m.role == "participant")
+    trapped = overrides.pop("trapped", {})
+    now = overrides.pop("now", None) or utcnow()
+    values: dict[str, Any] = {
+        "owner": owner,
+        "cohort": cohort,
+        "title": f"Challenge {next(_sequence)}",
+        "context": "What is happening now",
+        "outcomes": "People stay well at home",
+        "stakeholders": "Practices, the council",
+        "status": "open",
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(overrides)
+    if values["status"] == "closed" and "closed_at" not in values:
+        values["closed_at"] = now
+    challenge = Challenge(**values)
+    challenge.trapped = [
+        TrappedNote(kind=kind, position=position, note=note)
+        for position, (kind, note) in enumerate(trapped.items())
+    ]
+    db.add(challenge)
+    db.flush()
+    return challenge
+
+
+def make_update(
+    db: Session, challenge: Any, author: User | None, kind: str = "question", **overrides: Any
+):  # type: ignore[no-untyped-def]
+    """A question by default; gains and experiments get the fields their kind needs."""
+    from learnset.challenges.models import ChallengeUpdate
+
+    now = overrides.pop("at", None) or utcnow()
+    values: dict[str, Any] = {
+        "challenge": challenge,
+        "author": author,
+        "kind": kind,
+        "body": f"{kind.capitalize()} {next(_sequence)}",
+        "created_at": now,
+        "updated_at": now,
+    }
+    if kind == "experiment":
+        values.update(expected_learning="Whether practices join in", spend="none")
+    if kind == "gain":
+        values.update(gain_for="people", gain_kind="health", evidence="Twelve people said so")
+    values.update(overrides)
+    update = ChallengeUpdate(**values)
+    db.add(update)
+    db.flush()
+    return update
+
+
+def make_story(db: Session, challenge: Any, published: bool = True, **overrides: Any):  # type: ignore[no-untyped-def]
+    from learnset.challenges.models import Story
+
+    now = utcnow()
+    values: dict[str, Any] = {
+        "challenge": challenge,
+        "summary": f"The story of {challenge.title}",
+        "published_at": now if published else None,
+        "consented_at": now if published else None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    values.update(overrides)
+    story = Story(**values)
+    db.add(story)
+    db.flush()
+    return story
+
+
+def make_challenge_slot(db: Session, meeting: Meeting, challenge: Any) -> PresenterSlot:
+    slot = PresenterSlot(meeting=meeting, user_id=challenge.owner_id, challenge_id=challenge.id)
+    db.add(slot)
+    db.flush()
+    return slot

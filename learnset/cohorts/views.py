@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from learnset import authz, mail
 from learnset.accounts import services as accounts
+from learnset.challenges import queries as challenge_queries
 from learnset.cohorts import services
 from learnset.cohorts.forms import (
     ROLE_HINTS,
@@ -246,6 +247,7 @@ def cohort(cohort_id: int) -> str:
         "cohorts/cohort.html",
         cohort=cohort,
         page=queries.cohort_page(db, current_user, cohort, utcnow()),
+        challenges=challenge_queries.cohort_summary(db, current_user, cohort),
         today=uk_date_today(),
     )
 

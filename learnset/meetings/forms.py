@@ -174,16 +174,12 @@ def optional_id(value: Any) -> int | None:
 
 
 class PresenterSlotForm(FlaskForm):
-    presenter = SelectField(
-        "Participant", coerce=optional_id, validators=[InputRequired("Choose a participant")]
-    )
-    topic = StringField(
-        "Topic",
-        description="What they will bring to the set, in a few words",
-        validators=[
-            InputRequired("Enter the topic they will bring"),
-            Length(max=200, message="Topic must be 200 characters or fewer"),
-        ],
+    challenge = SelectField(
+        "Live challenge",
+        coerce=optional_id,
+        validate_choice=False,
+        description="One of the set's open challenges. Its owner presents it",
+        validators=[InputRequired("Choose a challenge")],
     )
 
 

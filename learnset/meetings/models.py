@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.library.models import ContentItem
@@ -100,7 +101,11 @@ class MeetingItem(Base):
 
 
 class PresenterSlot(Base):
-    """A participant's turn to bring a live challenge to a session; a topic names it for now."""
+    """A participant's turn to bring one of their live challenges to a session.
+
+    Slots made before challenges existed name a free-text topic instead, and keep it. A slot
+    whose challenge is later deleted keeps its presenter and says only that they presented.
+    """
 
     __tablename__ = "presenter_slots"
 
@@ -109,12 +114,17 @@ class PresenterSlot(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    topic: Mapped[str] = mapped_column(String(200))
+    # --- Live challenges (issue 7) ---
+    challenge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenges.id", ondelete="SET NULL"), index=True
+    )
+    topic: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="presenter_slots")
     presenter: Mapped[User] = relationship()
+    challenge: Mapped[Challenge | None] = relationship()
 
 
 class EmergentTopic(Base):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import Capability
+from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
 from learnset.meetings.models import (
@@ -183,6 +184,7 @@ class MeetingPage:
     items: list[MeetingItem]
     topics: list[EmergentTopic]
     slots: list[PresenterSlot]
+    readable_challenges: set[int]
     attendance: Rate
     own_attendance: bool | None
 
@@ -214,10 +216,17 @@ def meeting_slots(db: Session, meeting_id: int) -> list[PresenterSlot]:
         db.scalars(
             select(PresenterSlot)
             .where(PresenterSlot.meeting_id == meeting_id)
-            .options(joinedload(PresenterSlot.presenter))
+            .options(joinedload(PresenterSlot.presenter), joinedload(PresenterSlot.challenge))
             .order_by(PresenterSlot.position, PresenterSlot.id)
         )
     )
+
+
+def readable_slot_challenges(db: Session, user: User, slots: list[PresenterSlot]) -> set[int]:
+    """The slots' challenges the user may read: the others are named only as "a live
+    challenge", since a challenge is for its set alone (issue 7)."""
+    ids = [slot.challenge_id for slot in slots if slot.challenge_id is not None]
+    return challenge_queries.readable_ids(db, user, ids)
 
 
 def meeting_page(db: Session, user: User, meeting: Meeting) -> MeetingPage:
@@ -231,10 +240,12 @@ def meeting_page(db: Session, user: User, meeting: Meeting) -> MeetingPage:
         if authz.can(user, "attendance:record", meeting)
         else {}
     )
+    slots = meeting_slots(db, meeting.id)
     return MeetingPage(
         items=meeting_items(db, meeting.id),
         topics=meeting_topics(db, meeting.id),
-        slots=meeting_slots(db, meeting.id),
+        slots=slots,
+        readable_challenges=readable_slot_challenges(db, user, slots),
         attendance=rates.get(meeting.id, NO_RATE),
         own_attendance=own,
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from learnset import authz
 from learnset.accounts.models import User
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
@@ -333,20 +335,27 @@ def cohort_participants(db: Session, cohort_id: int) -> list[User]:
 
 
 def add_presenter_slot(
-    db: Session, meeting: Meeting, presenter_id: int, topic: str, now: datetime
+    db: Session, meeting: Meeting, challenge: Challenge, actor: User, now: datetime
 ) -> PresenterSlot:
-    """Give a participant of the cohort a slot to bring a live challenge."""
-    is_participant = db.scalar(
-        select(func.count()).where(
-            Membership.cohort_id == meeting.cohort_id,
-            Membership.user_id == presenter_id,
-            Membership.role == Role.PARTICIPANT,
-        )
-    )
-    if not is_participant:
-        raise MeetingError("Choose a participant of this learning set")
+    """Give one of the cohort's open challenges a slot in the session; its owner presents it.
+
+    Only someone who can read the challenge (the set's tutor) can choose it, so a programme
+    admin planning a session never learns what the set is working on.
+    """
+    if not authz.can(actor, "challenge:view", challenge) or challenge.cohort_id != (
+        meeting.cohort_id
+    ):
+        raise MeetingError("Choose one of this learning set's open challenges")
+    if not challenge.is_open:
+        raise MeetingError(f"“{challenge.title}” is not open, so it cannot be presented")
+    if not authz.is_participant(challenge.owner, meeting.cohort_id):
+        raise MeetingError("Choose a challenge whose owner is a participant of this set")
+    if any(slot.challenge_id == challenge.id for slot in meeting.presenter_slots):
+        raise MeetingError(f"“{challenge.title}” already has a slot in this session")
     position = max((slot.position for slot in meeting.presenter_slots), default=0) + 1
-    slot = PresenterSlot(user_id=presenter_id, topic=topic.strip(), position=position)
+    slot = PresenterSlot(
+        user_id=challenge.owner_id, challenge_id=challenge.id, topic="", position=position
+    )
     meeting.presenter_slots.append(slot)
     meeting.updated_at = now
     db.flush()

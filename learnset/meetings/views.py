@@ -16,6 +16,8 @@ from werkzeug.wrappers import Response
 
 from learnset import authz, mail
 from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.challenges import queries as challenge_queries
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
@@ -232,15 +234,19 @@ def plan(meeting_id: int) -> tuple[str, int] | str:
 
 def _slot_form(db, meeting: Meeting) -> PresenterSlotForm:  # type: ignore[no-untyped-def]
     form = PresenterSlotForm()
-    participants = services.cohort_participants(db, meeting.cohort_id)
-    form.presenter.choices = choices(
-        [("", "Choose a participant")] + [(user.id, user.name) for user in participants]
+    # Only challenges the planner can read: a programme admin who is not the set's tutor
+    # sees none, so planning a session never shows them what the set is working on.
+    open_challenges = challenge_queries.assignable_challenges(db, current_user, meeting.cohort_id)
+    form.challenge.choices = choices(
+        [("", "Choose a challenge")]
+        + [(c.id, f"{c.owner.name}: {c.title}") for c in open_challenges]
     )
     return form
 
 
 def _render_plan(db, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[str, int]:  # type: ignore[no-untyped-def]
     items = queries.meeting_items(db, meeting.id)
+    slots = queries.meeting_slots(db, meeting.id)
     return render_form(
         "meetings/plan.html",
         slot_form,
@@ -251,7 +257,8 @@ def _render_plan(db, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[st
         open_topics=queries.topics_of(
             db, current_user, meeting.cohort_id, (TopicStatus.OPEN.value,), limit=20
         ),
-        slots=queries.meeting_slots(db, meeting.id),
+        slots=slots,
+        readable_challenges=queries.readable_slot_challenges(db, current_user, slots),
         can_take_topics=meeting.ends_at > utcnow(),
     )
 
@@ -374,10 +381,14 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
     meeting = _meeting(meeting_id, "meeting:edit")
     form = _slot_form(db, meeting)
     if form.validate_on_submit():
+        challenge_id = form.challenge.data
+        challenge = db.get(Challenge, challenge_id) if 0 < challenge_id <= authz.MAX_ID else None
         try:
-            services.add_presenter_slot(db, meeting, form.presenter.data, form.topic.data, utcnow())
+            if challenge is None:
+                raise services.MeetingError("Choose one of this learning set's open challenges")
+            services.add_presenter_slot(db, meeting, challenge, current_user, utcnow())
         except services.MeetingError as error:
-            form.presenter.errors.append(str(error))
+            form.challenge.errors.append(str(error))
         else:
             db.commit()
             flash("The presenter slot has been added.", "success")

@@ -48,6 +48,7 @@ def build(
     formdata: Any,
     today: date,
     reflection: Reflection | None = None,
+    about_challenge: str | None = None,
 ) -> Editor:
     """The editor for a structure, its choices limited to what this writer may link to."""
     form_class = FORM_CLASSES[structure_named(structure).name]
@@ -86,6 +87,22 @@ def build(
         [(item.id, f"{item.kind.capitalize()}: {item.title}") for item in items],
         empty="Not linked to a library item",
     )
+    challenges = services.linkable_challenges(
+        db, user, reflection.challenge_id if reflection else None
+    )
+    form.challenge.choices = id_choices(
+        [
+            (challenge.id, (f"{challenge.cohort.name}: " if several else "") + challenge.title)
+            for challenge in challenges
+        ],
+        empty="Not about one of your live challenges",
+    )
+    # "Write a reflection about this challenge": a new, empty editor starts linked to it.
+    suggested = next((c for c in challenges if str(c.id) == about_challenge), None)
+    if formdata is None and reflection is None and suggested is not None:
+        form.challenge.data = str(suggested.id)
+        if "cohort" in form._fields:
+            form.cohort.data = str(suggested.cohort_id)
     groups = services.capability_groups(
         db, [capability.id for capability in reflection.capabilities] if reflection else None
     )

@@ -37,6 +37,7 @@ def _with_everything(query: Any) -> Any:
         joinedload(Reflection.cohort),
         joinedload(Reflection.meeting),
         joinedload(Reflection.content_item),
+        joinedload(Reflection.challenge),
     )
 
 
@@ -91,6 +92,7 @@ def reflection_markdown(reflection: Reflection) -> str:
         "learning_set": reflection.cohort.name if reflection.cohort else None,
         "session": activity_of(reflection) if reflection.meeting else None,
         "library_item": reflection.content_item.title if reflection.content_item else None,
+        "live_challenge": reflection.challenge.title if reflection.challenge else None,
         "capabilities": [capability.name for capability in reflection.capabilities],
         "cpd_minutes": reflection.cpd_minutes,
         "shared_with": reflection.visibility,
@@ -286,6 +288,7 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
                 "learning_set": reflection.cohort.name if reflection.cohort else None,
                 "session": activity_of(reflection) if reflection.meeting else None,
                 "library_item": reflection.content_item.title if reflection.content_item else None,
+                "live_challenge": reflection.challenge.title if reflection.challenge else None,
                 "capabilities": [capability.slug for capability in reflection.capabilities],
                 "cpd_minutes": reflection.cpd_minutes,
                 "shared_with": reflection.visibility,

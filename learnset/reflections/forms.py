@@ -101,6 +101,7 @@ class ReflectionForm(FlaskForm):
     )
     meeting = SelectField("Session (optional)", validators=[Optional()])
     content_item = SelectField("Library item (optional)", validators=[Optional()])
+    challenge = SelectField("Live challenge (optional)", validators=[Optional()])
     capabilities = MultiCheckboxField("Capabilities this reflection shows", validators=[Optional()])
     cpd_minutes = StringField(
         "CPD time (optional)",
@@ -162,6 +163,7 @@ class ReflectionForm(FlaskForm):
             cohort_id=int(cohort.data) if cohort is not None and cohort.data else None,
             meeting_id=int(self.meeting.data) if self.meeting.data else None,
             content_item_id=int(self.content_item.data) if self.content_item.data else None,
+            challenge_id=int(self.challenge.data) if self.challenge.data else None,
             capability_ids=[int(value) for value in self.capabilities.data or []],
             visibility=self.visibility.data,
         )
@@ -190,7 +192,7 @@ FORM_CLASSES = {name: _form_class(structure) for name, structure in STRUCTURES.i
 # Every name the editor posts: drafts and rescues keep these and nothing else.
 EDITOR_FIELDS = (
     "structure", "title", "experienced_on-day", "experienced_on-month", "experienced_on-year",
-    "cohort", "meeting", "content_item", "capabilities", "cpd_minutes", "visibility",
+    "cohort", "meeting", "content_item", "challenge", "capabilities", "cpd_minutes", "visibility",
     *(_part_field_name(key) for key in ALL_PART_KEYS),
 )  # fmt: skip
 MAX_VALUES = 100
@@ -216,6 +218,7 @@ def saved_fields(reflection: Reflection) -> dict[str, list[str]]:
         "cohort": [str(reflection.cohort_id or "")],
         "meeting": [str(reflection.meeting_id or "")],
         "content_item": [str(reflection.content_item_id or "")],
+        "challenge": [str(reflection.challenge_id or "")],
         "capabilities": [str(capability.id) for capability in reflection.capabilities],
         "cpd_minutes": [str(reflection.cpd_minutes)],
         "visibility": [reflection.visibility],

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.assessment.models import Capability
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.library.models import ContentItem
@@ -76,6 +77,10 @@ class Reflection(Base):
     content_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("content_items.id", ondelete="SET NULL"), index=True
     )
+    # One of the author's own live challenges in the same set; it never widens who can read.
+    challenge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenges.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     structure: Mapped[str] = mapped_column(String(20))
     experienced_on: Mapped[date] = mapped_column(Date)
@@ -95,6 +100,7 @@ class Reflection(Base):
     cohort: Mapped[Cohort | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
     content_item: Mapped[ContentItem | None] = relationship()
+    challenge: Mapped[Challenge | None] = relationship()
     parts: Mapped[list[ReflectionPart]] = relationship(
         back_populates="reflection",
         cascade="all, delete-orphan",

@@ -8,11 +8,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
@@ -50,6 +51,7 @@ class ReflectionInput:
     cohort_id: int | None = None
     meeting_id: int | None = None
     content_item_id: int | None = None
+    challenge_id: int | None = None
     capability_ids: list[int] = field(default_factory=list)
     visibility: str = Visibility.PRIVATE.value
 
@@ -146,6 +148,39 @@ def _check(db: Session, author: User, data: ReflectionInput, current: Reflection
         item = db.get(ContentItem, data.content_item_id)
         if item is None or item.archived_at is not None:
             raise ReflectionError("Choose an item from the library", "content_item")
+    _check_challenge(db, author, data)
+
+
+def linkable_challenges(db: Session, user: User, keep: int | None = None) -> list[Challenge]:
+    """The author's own live challenges in the sets they take part in, plus one already linked:
+    a reflection can only point at its author's own challenge."""
+    cohort_ids = select(Membership.cohort_id).where(
+        Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
+    )
+    condition = Challenge.cohort_id.in_(cohort_ids)
+    if keep is not None:
+        condition = condition | (Challenge.id == keep)
+    return list(
+        db.scalars(
+            select(Challenge)
+            .where(Challenge.owner_id == user.id, condition)
+            .options(joinedload(Challenge.cohort))
+            .order_by(Challenge.status == "closed", Challenge.title, Challenge.id)
+        )
+    )
+
+
+def _check_challenge(db: Session, author: User, data: ReflectionInput) -> None:
+    """Only the author's own challenge, in the learning set the reflection belongs to."""
+    if data.challenge_id is None:
+        return
+    challenge = db.get(Challenge, data.challenge_id) if data.challenge_id <= authz.MAX_ID else None
+    if challenge is None or challenge.owner_id != author.id:
+        raise ReflectionError("Choose one of your own live challenges", "challenge")
+    if challenge.cohort_id != data.cohort_id:
+        raise ReflectionError(
+            "Choose a challenge from the learning set this reflection belongs to", "challenge"
+        )
 
 
 def _capabilities(db: Session, ids: list[int], current: Reflection | None) -> list[Capability]:
@@ -170,6 +205,7 @@ def _apply(reflection: Reflection, data: ReflectionInput, now: datetime) -> None
     reflection.cohort_id = data.cohort_id
     reflection.meeting_id = data.meeting_id
     reflection.content_item_id = data.content_item_id
+    reflection.challenge_id = data.challenge_id
     _set_visibility(reflection, data.visibility, now)
     _set_parts(reflection, data.structure, data.parts)
     reflection.updated_at = now

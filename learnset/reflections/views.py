@@ -188,11 +188,13 @@ def shared() -> str:
 @bp.route("/reflections/new")
 def new() -> WerkzeugResponse:
     structure = request.args.get("structure")
+    challenge = small_id(request.args.get("challenge"))
     return redirect(
         url_for(
             "reflections.write",
             key=secrets.token_urlsafe(18),
             structure=structure if structure in STRUCTURES else None,
+            challenge=challenge,
         )
     )
 
@@ -238,7 +240,9 @@ def _editor(target: Target, reflection: Reflection | None = None) -> Any:
     else:
         formdata = None
     structure = structure_in(formdata) or request.args.get("structure") or DEFAULT_STRUCTURE
-    built = editor.build(db, current_user, structure, formdata, _today(), reflection)
+    built = editor.build(
+        db, current_user, structure, formdata, _today(), reflection, request.args.get("challenge")
+    )
     return _render_editor(built, target, reflection, draft)
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 
 from learnset.accounts.services import create_user
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
@@ -67,6 +68,12 @@ def _programme(live_server: LiveServer) -> None:
                     minutes=40,
                 ),
                 ContentItem(slug="open-space", kind="method", title="Open Space", minutes=30),
+                # Pat's live challenge, which the tutor gives a presenter slot.
+                Challenge(
+                    owner=people["pat@example.org"],
+                    cohort=cohort,
+                    title="Frailty services across two trusts",
+                ),
             ]
         )
         session.commit()
@@ -146,8 +153,9 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
     page.get_by_role("button", name=f"Add {EXERCISE} to the session").click()
     page.get_by_role("link", name="Back to planning the session").click()
     expect(page.get_by_text("Total: 60 minutes of planned material.")).to_be_visible()
-    page.get_by_label("Participant").select_option(label="Pat Participant")
-    page.get_by_label("Topic").fill("Frailty services across two trusts")
+    page.get_by_label("Live challenge").select_option(
+        label="Pat Participant: Frailty services across two trusts"
+    )
     page.get_by_role("button", name="Add presenter").click()
     expect(page.get_by_text("The presenter slot has been added.")).to_be_visible()
     assert_accessible(page)
@@ -181,13 +189,15 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
     # The participant sees it at home, with its materials.
     _sign_in(page, live_server, "pat@example.org")
     expect(page.get_by_role("heading", name="Your next session")).to_be_visible()
-    expect(page.get_by_role("link", name="The unlocking lens", exact=True)).to_be_visible()
+    # Pat presents at it too, so the live challenges panel links to it as well.
+    sessions = page.get_by_role("region", name="Your sessions in Riverside learning set")
+    expect(sessions.get_by_role("link", name="The unlocking lens", exact=True)).to_be_visible()
     expect(page.get_by_text("Committee room 2, Riverside House").first).to_be_visible()
     expect(page.get_by_text(THEORY_SUMMARY).first).to_be_visible()
     assert_accessible(page)
 
     # The session page, then its theory module in the library.
-    page.get_by_role("link", name="The unlocking lens", exact=True).click()
+    sessions.get_by_role("link", name="The unlocking lens", exact=True).click()
     expect(page.get_by_role("heading", name="The unlocking lens", level=1)).to_be_visible()
     expect(page.get_by_role("heading", name="Check-in")).to_be_visible()
     assert_accessible(page)

@@ -164,7 +164,7 @@ ROUTES = [
         MANAGERS,
         "POST",
         setup=_sessions,
-        data={"topic": "Frailty pathway"},
+        data={"challenge": ""},
     ),
     Route(
         "meetings.remove_slot",

@@ -38,7 +38,7 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
         }),
         (tutor, f"/sessions/{draft.id}/items", {"content_item_id": junk}),
         (tutor, f"/sessions/{draft.id}/items/{item.id}/move", {"direction": junk}),
-        (tutor, f"/sessions/{draft.id}/slots", {"presenter": junk, "topic": junk}),
+        (tutor, f"/sessions/{draft.id}/slots", {"challenge": junk}),
         (tutor, f"/sessions/{past.id}/attendance", {"present": [junk]}),
         (tutor, f"/topics/{topic.id}/take", {"meeting": junk, "return_to": junk}),
         (tutor, f"/topics/{topic.id}/close", {"reason": junk * 50}),

@@ -376,36 +376,32 @@ def test_session_page_lists_materials_without_a_library_link_until_the_library_e
 # --- Presenter slots ---------------------------------------------------------------------
 
 
-def test_presenter_slots_name_a_participant_of_the_cohort(login, db, people):
+def test_presenter_slots_name_one_of_the_sets_open_challenges(login, db, people):
     meeting = factories.make_meeting(db, people.cohort)
+    frailty = factories.make_challenge(db, people.fellow, title="Frailty at home")
+    paused = factories.make_challenge(db, people.participant, title="Paused one", status="paused")
+    theirs = factories.make_challenge(db, people.outsider, title="Eastvale's own")
     db.commit()
     browser = login(people.tutor)
     path = f"/sessions/{meeting.id}/plan"
-    response = submit(
-        browser,
-        path,
-        {"presenter": people.fellow.id, "topic": "Frailty pathway redesign"},
-    )
-    # The form on the plan page posts to the slots URL.
-    assert response.status_code == 405
+    plan = _text(browser.get(path))
+    assert "Fay Fellow: Frailty at home" in plan
+    assert "Paused one" not in plan and "Eastvale's own" not in plan
     token = csrf_from(browser, path)
     ok = browser.post(
-        f"/sessions/{meeting.id}/slots",
-        data={"csrf_token": token, "presenter": people.fellow.id, "topic": "Frailty pathway"},
+        f"/sessions/{meeting.id}/slots", data={"csrf_token": token, "challenge": frailty.id}
     )
     assert ok.status_code == 302
-    for who in (people.outsider.id, people.tutor.id):
-        refused = browser.post(
-            f"/sessions/{meeting.id}/slots",
-            data={"csrf_token": token, "presenter": who, "topic": "Anything"},
+    for refused in (paused.id, theirs.id, frailty.id, 99999999999, "", "x"):
+        response = browser.post(
+            f"/sessions/{meeting.id}/slots", data={"csrf_token": token, "challenge": refused}
         )
-        assert refused.status_code == 422
-    empty = browser.post(
-        f"/sessions/{meeting.id}/slots", data={"csrf_token": token, "presenter": "", "topic": ""}
+        assert response.status_code == 422, refused
+    twice = browser.post(
+        f"/sessions/{meeting.id}/slots", data={"csrf_token": token, "challenge": frailty.id}
     )
-    assert empty.status_code == 422
-    assert "Enter the topic they will bring" in empty.get_data(as_text=True)
+    assert "already has a slot in this session" in _text(twice)
     slots = db.scalars(select(PresenterSlot)).all()
-    assert [(slot.user_id, slot.topic) for slot in slots] == [(people.fellow.id, "Frailty pathway")]
+    assert [(slot.user_id, slot.challenge_id) for slot in slots] == [(people.fellow.id, frailty.id)]
     with pytest.raises(services.MeetingError):
-        services.add_presenter_slot(db, meeting, people.outsider.id, "x", utcnow())
+        services.add_presenter_slot(db, meeting, theirs, people.tutor, utcnow())

@@ -1,0 +1,227 @@
+"""Live commissioning challenges: what a participant brings to the set, month after month.
+
+A challenge belongs to its owner and one learning set, and is seen by that set only. What
+happens to it over the months (the set's questions and insights, the owner's actions,
+experiments and gains) is one table of updates, so the timeline is a single ordered list.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnset.accounts.models import User
+from learnset.cohorts.models import Cohort
+from learnset.db import Base, UTCDateTime, utcnow
+
+
+class ChallengeStatus(enum.StrEnum):
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class TrappedKind(enum.StrEnum):
+    """What gets trapped, as the Unlocking Commissioning programme names it."""
+
+    BUILDINGS = "buildings"
+    PROCESSES = "processes"
+    ATTITUDES = "attitudes"
+    POTENTIAL = "potential"
+
+
+class UpdateKind(enum.StrEnum):
+    QUESTION = "question"
+    INSIGHT = "insight"
+    ACTION = "action"
+    EXPERIMENT = "experiment"
+    GAIN = "gain"
+
+
+class Spend(enum.StrEnum):
+    NONE = "none"
+    LOW = "low"
+
+
+class GainFor(enum.StrEnum):
+    PEOPLE = "people"
+    COMMUNITY = "community"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class GainKind(enum.StrEnum):
+    HEALTH = "health"
+    SOCIAL = "social"
+    ECONOMIC = "economic"
+    RELATIONAL = "relational"
+
+
+def _in(column: str, values: Any) -> str:
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+
+
+class Challenge(Base):
+    """A participant's live commissioning challenge, confidential to their learning set."""
+
+    __tablename__ = "challenges"
+    __table_args__ = (
+        CheckConstraint(_in("status", ChallengeStatus), name="status"),
+        Index("ix_challenges_cohort_id_status", "cohort_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(Text, default="")
+    # The difference wanted in people's lives, not the service the owner expects to buy.
+    outcomes: Mapped[str] = mapped_column(Text, default="")
+    stakeholders: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=ChallengeStatus.OPEN.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    owner: Mapped[User] = relationship()
+    cohort: Mapped[Cohort] = relationship()
+    trapped: Mapped[list[TrappedNote]] = relationship(
+        back_populates="challenge",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="TrappedNote.position",
+    )
+    story: Mapped[Story | None] = relationship(
+        back_populates="challenge", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ChallengeStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ChallengeStatus.CLOSED
+
+    def __repr__(self) -> str:
+        return f"<Challenge {self.id} {self.status}>"
+
+
+TRAPPED_ORDER = list(TrappedKind)
+
+
+class TrappedNote(Base):
+    """One kind of thing the owner sees trapped in their challenge, with an optional note."""
+
+    __tablename__ = "trapped_notes"
+    __table_args__ = (
+        UniqueConstraint("challenge_id", "kind"),
+        CheckConstraint(_in("kind", TrappedKind), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    challenge: Mapped[Challenge] = relationship(back_populates="trapped")
+
+
+class ChallengeUpdate(Base):
+    """Something that happened to a challenge: a question or insight from the set, or the
+    owner's action, experiment or gain.
+
+    One table rather than five: the timeline reads them in one query, in one order, and the
+    rule "only the person who wrote it may change it" is written once. The few columns that
+    belong to one kind are held to it by check constraints.
+    """
+
+    __tablename__ = "challenge_updates"
+    __table_args__ = (
+        CheckConstraint(_in("kind", UpdateKind), name="kind"),
+        CheckConstraint(
+            "(kind = 'experiment') = (spend IS NOT NULL)", name="spend_for_experiments"
+        ),
+        CheckConstraint(f"spend IS NULL OR {_in('spend', Spend)}", name="spend"),
+        CheckConstraint(
+            "(kind = 'gain') = (gain_for IS NOT NULL AND gain_kind IS NOT NULL)",
+            name="gain_fields_for_gains",
+        ),
+        CheckConstraint(f"gain_for IS NULL OR {_in('gain_for', GainFor)}", name="gain_for"),
+        CheckConstraint(f"gain_kind IS NULL OR {_in('gain_kind', GainKind)}", name="gain_kind"),
+        CheckConstraint("helped_at IS NULL OR kind = 'question'", name="helped_questions_only"),
+        CheckConstraint(
+            "outcome_at IS NULL OR kind IN ('action', 'experiment')", name="outcome_of_plans"
+        ),
+        # The timeline reads a challenge's updates in order; the gains board and the home page
+        # read one kind of update for a set's challenges.
+        Index("ix_challenge_updates_challenge_id_created_at", "challenge_id", "created_at"),
+        Index("ix_challenge_updates_challenge_id_kind", "challenge_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
+    # Null once the writer deletes their account: it then reads "A former member".
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    # The question, the insight, what the owner will try, or the gain itself.
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A question the owner found helpful.
+    helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Experiments: what the owner expects to learn, and that it costs little or nothing.
+    expected_learning: Mapped[str] = mapped_column(Text, default="")
+    spend: Mapped[str | None] = mapped_column(String(10))
+    # Actions and experiments, later: what happened.
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Gains: for whom, what kind, and how the owner knows.
+    gain_for: Mapped[str | None] = mapped_column(String(20))
+    gain_kind: Mapped[str | None] = mapped_column(String(20))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+    challenge: Mapped[Challenge] = relationship()
+    author: Mapped[User | None] = relationship()
+
+    @property
+    def is_plan(self) -> bool:
+        """An action or an experiment: something to try, with what happened to follow."""
+        return self.kind in (UpdateKind.ACTION, UpdateKind.EXPERIMENT)
+
+    def __repr__(self) -> str:
+        return f"<ChallengeUpdate {self.id} {self.kind}>"
+
+
+class Story(Base):
+    """A closed challenge told as a short story of emerging practice, for the whole programme.
+
+    It exists once the owner has written a summary; it is public to signed-in users only while
+    `published_at` is set, which needs the owner's consent each time.
+    """
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenges.id", ondelete="CASCADE"), unique=True
+    )
+    summary: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the owner ticked the consent box for the current publication.
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    challenge: Mapped[Challenge] = relationship(back_populates="story")
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

@@ -1,0 +1,47 @@
+"""What live challenges add to the home page: a participant's open challenges with what they
+said they would try, and for tutors the challenges presenting at each set's next session."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.challenges import queries
+from learnset.cohorts.models import Cohort, Role
+from learnset.db import utcnow
+from learnset.main.panels import Panel, home_panel
+
+
+@home_panel
+def own_challenges_panel(db: Session, user: User) -> Panel | None:
+    participating = [
+        cohort_id
+        for cohort_id, role in authz.cohort_roles(user).items()
+        if role == Role.PARTICIPANT
+    ]
+    if not participating:
+        return None
+    cohorts = db.scalars(
+        select(Cohort).where(Cohort.id.in_(participating)).order_by(Cohort.name)
+    ).all()
+    return Panel(
+        "challenges/_panel_own.html",
+        {"challenges": queries.own_open_challenges(db, user, utcnow()), "cohorts": cohorts},
+        order=15,
+    )
+
+
+@home_panel
+def presenting_panel(db: Session, user: User) -> Panel | None:
+    if not authz.tutors_anything(user):
+        return None
+    presenting = queries.presenting_next(db, user, utcnow())
+    slots = [slot for item in presenting for slot in item.slots]
+    readable = queries.readable_ids(db, user, [s.challenge_id for s in slots if s.challenge_id])
+    if not presenting:
+        return None
+    return Panel(
+        "challenges/_panel_presenting.html", {"sets": presenting, "readable": readable}, order=25
+    )

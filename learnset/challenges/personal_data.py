@@ -1,0 +1,118 @@
+"""Live challenges in "download your data" and "delete your account"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from learnset import authz
+from learnset.accounts import personal_data
+from learnset.accounts.models import User
+from learnset.challenges.models import Challenge, ChallengeUpdate
+
+FORMER_MEMBER = "A former member"
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _update(update: ChallengeUpdate) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "kind": update.kind,
+        "by": update.author.name if update.author else FORMER_MEMBER,
+        "written_at": _when(update.created_at),
+        "text": update.body,
+    }
+    if update.kind == "question":
+        entry["helped"] = update.helped_at is not None
+    if update.is_plan:
+        entry.update(
+            expected_learning=update.expected_learning or None,
+            spend=update.spend,
+            what_happened=update.outcome or None,
+        )
+    if update.kind == "gain":
+        entry.update(gain_for=update.gain_for, gain_kind=update.gain_kind, evidence=update.evidence)
+    return entry
+
+
+def export_challenges(db: Session, user: User) -> dict[str, Any]:
+    """The user's challenges with everything recorded on them, and what they wrote on others'.
+
+    Another person's challenge is named only while the user may still read it.
+    """
+    challenges = db.scalars(
+        select(Challenge)
+        .where(Challenge.owner_id == user.id)
+        .options(
+            joinedload(Challenge.cohort),
+            selectinload(Challenge.trapped),
+            joinedload(Challenge.story),
+        )
+        .order_by(Challenge.created_at, Challenge.id)
+    ).unique()
+    challenges = list(challenges)
+    updates: dict[int, list[ChallengeUpdate]] = {}
+    for entry in db.scalars(
+        select(ChallengeUpdate)
+        .where(ChallengeUpdate.challenge_id.in_([c.id for c in challenges]))
+        .options(joinedload(ChallengeUpdate.author))
+        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
+    ):
+        updates.setdefault(entry.challenge_id, []).append(entry)
+    readable = authz.visible_challenges(user).with_only_columns(Challenge.id)
+    written = db.execute(
+        select(ChallengeUpdate, Challenge.title, Challenge.id.in_(readable))
+        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
+        .where(ChallengeUpdate.author_id == user.id, Challenge.owner_id != user.id)
+        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
+    ).all()
+    return {
+        "challenges": [
+            {
+                "title": challenge.title,
+                "learning_set": challenge.cohort.name,
+                "status": challenge.status,
+                "context": challenge.context,
+                "outcomes": challenge.outcomes,
+                "stakeholders": challenge.stakeholders,
+                "trapped": {note.kind: note.note for note in challenge.trapped},
+                "recorded_at": _when(challenge.created_at),
+                "closed_at": _when(challenge.closed_at),
+                "story": {
+                    "summary": challenge.story.summary,
+                    "published_at": _when(challenge.story.published_at),
+                }
+                if challenge.story
+                else None,
+                "updates": [_update(entry) for entry in updates.get(challenge.id, [])],
+            }
+            for challenge in challenges
+        ],
+        "on_others_challenges": [
+            {
+                "kind": entry.kind,
+                "written_at": _when(entry.created_at),
+                "text": entry.body,
+                "on_challenge": title if still_readable else None,
+            }
+            for entry, title, still_readable in written
+        ],
+    }
+
+
+def erase_challenges(db: Session, user: User) -> None:
+    """Delete the user's challenges with their updates and stories; their questions and
+    insights on others' challenges stay for the set, as "A former member"."""
+    db.execute(delete(Challenge).where(Challenge.owner_id == user.id))
+    db.execute(
+        update(ChallengeUpdate).where(ChallengeUpdate.author_id == user.id).values(author_id=None)
+    )
+    db.flush()
+
+
+personal_data.register("live_challenges", export_challenges, erase_challenges)

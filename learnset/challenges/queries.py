@@ -1,0 +1,426 @@
+"""Read-only queries behind the challenge pages, the gains board, stories and the home page.
+
+Every list is scoped to the viewer in SQL with `authz.visible_challenges`, and each page loads
+what it shows in a fixed number of statements however many challenges and updates there are.
+The dashboards reuse `gain_counts` and `gains_of_cohort`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.challenges.models import (
+    Challenge,
+    ChallengeStatus,
+    ChallengeUpdate,
+    GainKind,
+    Story,
+    UpdateKind,
+)
+from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
+from learnset.reflections.models import Reflection
+from learnset.templating import UK
+
+STATUS_FILTERS = {
+    "current": (ChallengeStatus.OPEN.value, ChallengeStatus.PAUSED.value),
+    "closed": (ChallengeStatus.CLOSED.value,),
+    "all": tuple(ChallengeStatus),
+}
+
+
+def readable_ids(db: Session, user: User, challenge_ids: list[int]) -> set[int]:
+    """Which of these challenges the user may read, in one query (for lists that name them)."""
+    query = authz.visible_challenges(user).where(Challenge.id.in_(challenge_ids))
+    return set(db.scalars(query.with_only_columns(Challenge.id)))
+
+
+# --- The set's challenges --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChallengeRow:
+    challenge: Challenge
+    questions: int
+    gains: int
+
+
+def cohort_challenges(user: User, cohort_id: int, status: str = "current") -> Select[Any]:
+    """The set's challenges the user may read, with their counts; the user's own first, then
+    the most recently active."""
+    statuses = STATUS_FILTERS.get(status, STATUS_FILTERS["current"])
+    in_cohort = select(Challenge.id).where(Challenge.cohort_id == cohort_id)
+    counts = (
+        select(
+            ChallengeUpdate.challenge_id,
+            func.count().filter(ChallengeUpdate.kind == UpdateKind.QUESTION).label("questions"),
+            func.count().filter(ChallengeUpdate.kind == UpdateKind.GAIN).label("gains"),
+        )
+        .where(ChallengeUpdate.challenge_id.in_(in_cohort))
+        .group_by(ChallengeUpdate.challenge_id)
+        .subquery()
+    )
+    own_first = (Challenge.owner_id == user.id).desc()
+    return (
+        authz.visible_challenges(user)
+        .add_columns(func.coalesce(counts.c.questions, 0), func.coalesce(counts.c.gains, 0))
+        .outerjoin(counts, counts.c.challenge_id == Challenge.id)
+        .options(joinedload(Challenge.owner))
+        .where(Challenge.cohort_id == cohort_id, Challenge.status.in_(statuses))
+        .order_by(own_first, Challenge.updated_at.desc(), Challenge.id.desc())
+    )
+
+
+def challenge_rows(rows: list[Any]) -> list[ChallengeRow]:
+    return [
+        ChallengeRow(challenge, int(questions), int(gains)) for challenge, questions, gains in rows
+    ]
+
+
+def status_counts(db: Session, user: User, cohort_id: int) -> dict[str, int]:
+    """How many of the set's challenges the user can read are open, paused and closed."""
+    visible = authz.visible_challenges(user).where(Challenge.cohort_id == cohort_id).subquery()
+    rows = db.execute(select(visible.c.status, func.count()).group_by(visible.c.status))
+    counts = {status.value: 0 for status in ChallengeStatus}
+    counts.update({key: count for key, count in rows})  # noqa: C416 - rows are not pairs
+    return counts
+
+
+# --- A challenge's timeline ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One thing in a challenge's timeline: an update, or one of the owner's reflections."""
+
+    at: datetime
+    update: ChallengeUpdate | None = None
+    reflection: Reflection | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.update.kind if self.update is not None else "reflection"
+
+
+@dataclass
+class TimelineMonth:
+    month: date
+    entries: list[TimelineEntry] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%B %Y}"
+
+
+def uk_month(moment: datetime) -> date:
+    """The first day of the month the moment falls in, in UK time."""
+    return moment.astimezone(UK).date().replace(day=1)
+
+
+def challenge_updates(db: Session, challenge: Challenge) -> list[ChallengeUpdate]:
+    """Everything said and done about a challenge, oldest first. Call only once the viewer may
+    read the challenge: updates carry no rule of their own."""
+    return list(
+        db.scalars(
+            select(ChallengeUpdate)
+            .where(ChallengeUpdate.challenge_id == challenge.id)
+            .options(joinedload(ChallengeUpdate.author))
+            .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
+        )
+    )
+
+
+def linked_reflections(db: Session, viewer: User, challenge: Challenge) -> list[Reflection]:
+    """The owner's reflections about the challenge that the viewer may read, oldest first.
+
+    A private reflection reaches its author only, a tutors-only one the tutors too: the link
+    never widens who can read it.
+    """
+    return list(
+        db.scalars(
+            authz.visible_reflections(viewer)
+            .where(
+                Reflection.challenge_id == challenge.id,
+                Reflection.author_id == challenge.owner_id,
+            )
+            .order_by(Reflection.experienced_on, Reflection.created_at, Reflection.id)
+        )
+    )
+
+
+def timeline(updates: list[ChallengeUpdate], reflections: list[Reflection]) -> list[TimelineMonth]:
+    """Month by month in UK time, the latest month first; within a month, in the order things
+    happened, so a question reads before the action it prompted. A reflection counts from the
+    start of the day it is about."""
+    entries = [TimelineEntry(update.created_at, update=update) for update in updates]
+    entries += [
+        TimelineEntry(
+            datetime.combine(reflection.experienced_on, time(0), tzinfo=UK), reflection=reflection
+        )
+        for reflection in reflections
+    ]
+    entries.sort(key=lambda entry: (entry.at, entry.reflection is None))
+    months: dict[date, TimelineMonth] = {}
+    for entry in entries:
+        month = uk_month(entry.at)
+        months.setdefault(month, TimelineMonth(month)).entries.append(entry)
+    return [months[month] for month in sorted(months, reverse=True)]
+
+
+@dataclass(frozen=True)
+class ChallengePage:
+    months: list[TimelineMonth]
+    questions: int
+    helped: int
+    gains: int
+    open_plans: list[ChallengeUpdate]
+    presenting: list[Meeting]
+
+
+def presentations(db: Session, viewer: User, challenge: Challenge) -> list[Meeting]:
+    """The sessions the viewer can see in which the challenge has a presenter slot."""
+    return list(
+        db.scalars(
+            authz.visible_meetings(viewer)
+            .join(PresenterSlot, PresenterSlot.meeting_id == Meeting.id)
+            .where(PresenterSlot.challenge_id == challenge.id)
+        ).unique()
+    )
+
+
+def challenge_page(db: Session, viewer: User, challenge: Challenge) -> ChallengePage:
+    """Everything a challenge's page shows, in a fixed number of queries."""
+    updates = challenge_updates(db, challenge)
+    questions = [u for u in updates if u.kind == UpdateKind.QUESTION]
+    return ChallengePage(
+        months=timeline(updates, linked_reflections(db, viewer, challenge)),
+        questions=len(questions),
+        helped=sum(1 for u in questions if u.helped_at is not None),
+        gains=sum(1 for u in updates if u.kind == UpdateKind.GAIN),
+        open_plans=[u for u in updates if u.is_plan and u.outcome_at is None],
+        presenting=presentations(db, viewer, challenge),
+    )
+
+
+# --- Gains -----------------------------------------------------------------------------------
+
+
+def _gains(user: User, cohort_id: int, kind: str | None = None) -> Select[Any]:
+    visible = authz.visible_challenges(user).where(Challenge.cohort_id == cohort_id)
+    query = select(ChallengeUpdate).where(
+        ChallengeUpdate.kind == UpdateKind.GAIN,
+        ChallengeUpdate.challenge_id.in_(visible.with_only_columns(Challenge.id)),
+    )
+    if kind in set(GainKind):
+        query = query.where(ChallengeUpdate.gain_kind == kind)
+    return query
+
+
+def gains_of_cohort(user: User, cohort_id: int, kind: str | None = None) -> Select[Any]:
+    """The gains of the set's challenges the user may read, newest first, with their
+    challenge and owner; optionally of one kind."""
+    return (
+        _gains(user, cohort_id, kind)
+        .options(joinedload(ChallengeUpdate.challenge).joinedload(Challenge.owner))
+        .order_by(ChallengeUpdate.created_at.desc(), ChallengeUpdate.id.desc())
+    )
+
+
+def gain_counts(db: Session, user: User, cohort_id: int) -> dict[str, int]:
+    """How many gains of each kind the set's challenges have recorded, as the user may see
+    them; every kind is present, with 0 when there are none."""
+    gains = _gains(user, cohort_id).subquery()
+    rows = db.execute(select(gains.c.gain_kind, func.count()).group_by(gains.c.gain_kind))
+    counts = {kind.value: 0 for kind in GainKind}
+    counts.update({key: count for key, count in rows})  # noqa: C416 - rows are not pairs
+    return counts
+
+
+@dataclass(frozen=True)
+class CohortChallenges:
+    """What the cohort page says about the set's challenges."""
+
+    statuses: dict[str, int]
+    gains: dict[str, int]
+
+    @property
+    def current(self) -> int:
+        return self.statuses[ChallengeStatus.OPEN] + self.statuses[ChallengeStatus.PAUSED]
+
+    @property
+    def total_gains(self) -> int:
+        return sum(self.gains.values())
+
+
+def cohort_summary(db: Session, user: User, cohort: Cohort) -> CohortChallenges | None:
+    """Counts for the cohort page, for members of the set only (None for anyone else)."""
+    if not authz.can(user, "cohort:challenges", cohort):
+        return None
+    return CohortChallenges(
+        statuses=status_counts(db, user, cohort.id), gains=gain_counts(db, user, cohort.id)
+    )
+
+
+# --- Stories ---------------------------------------------------------------------------------
+
+
+def stories() -> Select[tuple[Story]]:
+    """Published stories, the most recently published first, with their challenge and owner."""
+    return (
+        authz.published_stories()
+        .options(
+            joinedload(Story.challenge).joinedload(Challenge.owner),
+            joinedload(Story.challenge).joinedload(Challenge.cohort),
+        )
+        .order_by(Story.published_at.desc(), Story.id.desc())
+    )
+
+
+def gains_of(db: Session, challenge_id: int) -> list[ChallengeUpdate]:
+    """A challenge's gains, oldest first: what a story shows, the owner's own record and never
+    the set's words. Call only once the viewer may read the challenge or its story."""
+    return list(
+        db.scalars(
+            select(ChallengeUpdate)
+            .where(
+                ChallengeUpdate.challenge_id == challenge_id,
+                ChallengeUpdate.kind == UpdateKind.GAIN,
+            )
+            .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
+        )
+    )
+
+
+# --- Presenter slots -------------------------------------------------------------------------
+
+
+def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[Challenge]:
+    """Open challenges of the set a tutor can give a presenter slot to: those the user can
+    read whose owners still take part, by owner and title."""
+    return list(
+        db.scalars(
+            authz.visible_challenges(user)
+            .join(User, User.id == Challenge.owner_id)
+            .join(
+                Membership,
+                and_(
+                    Membership.user_id == Challenge.owner_id,
+                    Membership.cohort_id == Challenge.cohort_id,
+                    Membership.role == Role.PARTICIPANT,
+                ),
+            )
+            .where(Challenge.cohort_id == cohort_id, Challenge.status == ChallengeStatus.OPEN)
+            .options(joinedload(Challenge.owner))
+            .order_by(User.name, Challenge.title, Challenge.id)
+        )
+    )
+
+
+# --- The home page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnChallenge:
+    challenge: Challenge
+    # What the owner said they would try and have not yet said what happened.
+    plans: list[ChallengeUpdate]
+    # The next published session where the owner presents it, if one is planned.
+    presenting: Meeting | None = None
+
+
+def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChallenge]:
+    """The user's open challenges in the sets they take part in, each with what they said
+    they would try before the next session and have not reported on yet, and where they
+    present it next. Three queries, whatever there is."""
+    challenges = list(
+        db.scalars(
+            select(Challenge)
+            .join(
+                Membership,
+                and_(
+                    Membership.user_id == user.id,
+                    Membership.cohort_id == Challenge.cohort_id,
+                    Membership.role == Role.PARTICIPANT,
+                ),
+            )
+            .where(Challenge.owner_id == user.id, Challenge.status == ChallengeStatus.OPEN)
+            .options(joinedload(Challenge.cohort))
+            .order_by(Challenge.updated_at.desc(), Challenge.id.desc())
+        )
+    )
+    plans: dict[int, list[ChallengeUpdate]] = {}
+    for update in db.scalars(
+        select(ChallengeUpdate)
+        .where(
+            ChallengeUpdate.challenge_id.in_([c.id for c in challenges]),
+            ChallengeUpdate.kind.in_((UpdateKind.ACTION, UpdateKind.EXPERIMENT)),
+            ChallengeUpdate.outcome_at.is_(None),
+        )
+        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
+    ):
+        plans.setdefault(update.challenge_id, []).append(update)
+    presenting: dict[int, Meeting] = {}
+    for challenge_id, meeting in db.execute(
+        select(PresenterSlot.challenge_id, Meeting)
+        .join(Meeting, Meeting.id == PresenterSlot.meeting_id)
+        .where(
+            PresenterSlot.challenge_id.in_([c.id for c in challenges]),
+            Meeting.status == MeetingStatus.PUBLISHED,
+            Meeting.ends_at > now,
+        )
+        .order_by(Meeting.starts_at)
+    ):
+        presenting.setdefault(challenge_id, meeting)
+    return [OwnChallenge(c, plans.get(c.id, []), presenting.get(c.id)) for c in challenges]
+
+
+@dataclass(frozen=True)
+class Presenting:
+    cohort: Cohort
+    meeting: Meeting
+    slots: list[PresenterSlot]
+
+
+def presenting_next(db: Session, user: User, now: datetime) -> list[Presenting]:
+    """For each set the user tutors, the challenges presenting at its next session. Two
+    queries whatever there is, so the home page stays the same size."""
+    tutored = select(Membership.cohort_id).where(
+        Membership.user_id == user.id, Membership.role == Role.TUTOR
+    )
+    upcoming = aliased(Meeting)
+    first = (
+        select(func.min(upcoming.starts_at))
+        .where(upcoming.cohort_id == Meeting.cohort_id, upcoming.ends_at > now)
+        .scalar_subquery()
+    )
+    meetings = list(
+        db.scalars(
+            select(Meeting)
+            .where(Meeting.cohort_id.in_(tutored), Meeting.ends_at > now)
+            .where(Meeting.starts_at == first)
+            .options(joinedload(Meeting.cohort))
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+    slots: dict[int, list[PresenterSlot]] = {}
+    for slot in db.scalars(
+        select(PresenterSlot)
+        .where(PresenterSlot.meeting_id.in_([meeting.id for meeting in meetings]))
+        .options(joinedload(PresenterSlot.presenter), joinedload(PresenterSlot.challenge))
+        .order_by(PresenterSlot.position, PresenterSlot.id)
+    ):
+        slots.setdefault(slot.meeting_id, []).append(slot)
+    found: dict[int, Presenting] = {}
+    for meeting in meetings:
+        if meeting.cohort_id not in found:
+            found[meeting.cohort_id] = Presenting(
+                meeting.cohort, meeting, slots.get(meeting.id, [])
+            )
+    return list(found.values())

@@ -35,6 +35,9 @@ DEFINITIONS = {
     "not given: its value is empty and suppressed is true.",
     "reflections": "Reflections written in the month (not in the bin), whatever their "
     "visibility; shared means shared with the tutors or the set now.",
+    "live_challenges_updated": "The participant's own live challenges in this set that they "
+    "recorded, edited or added an action, experiment, gain or insight to in the month.",
+    "gains": "Gains recorded on the set's live challenges, by kind, while their owners take part.",
 }
 CSV_HEADER = [
     "section",
@@ -117,6 +120,7 @@ def dashboard_json(
             }
             for point in dashboard.growth.points
         ],
+        "gains_by_kind": dict(dashboard.gains),
         "engagement": [
             {
                 "participant": entry.participant.name,
@@ -157,6 +161,7 @@ def _activity_json(activity: Any) -> dict[str, int]:
         "reflections_written": activity.reflections,
         "reflections_shared": activity.reflections_shared,
         "self_assessments_shared": activity.assessments_shared,
+        "live_challenges_updated": activity.challenges_updated,
     }
 
 
@@ -221,6 +226,8 @@ def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[li
             rows.append(
                 _figure_row("growth", "mean_level", figure, domain=name, month=point.month.key)
             )
+    for kind, count in dashboard.gains.items():
+        rows.append(_row("gains", kind, count))
     for entry in engagement.participants:
         person = entry.participant.name
         for month in engagement.months:

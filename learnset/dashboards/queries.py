@@ -57,6 +57,7 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.assessment.services import DomainCapabilities
+from learnset.challenges.models import Challenge, ChallengeUpdate, GainKind, UpdateKind
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import UTCDateTime
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
@@ -636,6 +637,7 @@ class MonthActivity:
     reflections: int = 0
     reflections_shared: int = 0
     assessments_shared: int = 0
+    challenges_updated: int = 0
 
     @property
     def attendance(self) -> Rate:
@@ -661,6 +663,7 @@ class ParticipantEngagement:
             total.reflections += activity.reflections
             total.reflections_shared += activity.reflections_shared
             total.assessments_shared += activity.assessments_shared
+            total.challenges_updated += activity.challenges_updated
         return total
 
 
@@ -701,7 +704,29 @@ def _participant_ids(cohort_id: Any) -> Any:
 
 
 # What each row of the activity query counts.
-ATTENDANCE, REFLECTIONS, ASSESSMENTS = 1, 2, 3
+ATTENDANCE, REFLECTIONS, ASSESSMENTS, CHALLENGES = 1, 2, 3, 4
+
+
+def _challenge_moments(cohort_id: Any) -> Subquery:
+    """When each of the cohort's challenges was worked on by its owner: recorded, last
+    edited, an action, experiment, gain or insight added, or what happened written up."""
+    owned = and_(
+        ChallengeUpdate.challenge_id == Challenge.id,
+        ChallengeUpdate.author_id == Challenge.owner_id,
+        Challenge.cohort_id == cohort_id,
+    )
+    return union_all(
+        select(Challenge.id, Challenge.owner_id, Challenge.created_at.label("moment")).where(
+            Challenge.cohort_id == cohort_id
+        ),
+        select(Challenge.id, Challenge.owner_id, Challenge.updated_at).where(
+            Challenge.cohort_id == cohort_id
+        ),
+        select(Challenge.id, Challenge.owner_id, ChallengeUpdate.created_at).where(owned),
+        select(Challenge.id, Challenge.owner_id, ChallengeUpdate.outcome_at).where(
+            owned, ChallengeUpdate.outcome_at.is_not(None)
+        ),
+    ).subquery("challenge_moments")
 
 
 @cache
@@ -751,15 +776,30 @@ def _activity_statement(month_count: int) -> CompoundSelect:
         .where(SelfAssessment.cohort_id == ONE_COHORT, authz.shared_with_tutors_clause())
         .group_by(SelfAssessment.participant_id, table.c.number)
     )
-    return union_all(attendance, reflections, assessments)
+    moments = _challenge_moments(ONE_COHORT)
+    updated = func.count(moments.c.id.distinct())
+    challenges = (
+        select(
+            moments.c.owner_id,
+            table.c.number,
+            literal_column(str(CHALLENGES)),
+            updated,
+            updated,
+        )
+        .join(table, _in_month(moments.c.moment, table))
+        .where(moments.c.owner_id.in_(participants))
+        .group_by(moments.c.owner_id, table.c.number)
+    )
+    return union_all(attendance, reflections, assessments, challenges)
 
 
 def activity(
     db: Session, cohort_id: int, months: list[Month]
 ) -> dict[tuple[int, int], MonthActivity]:
-    """Attendance, reflections written and shared, and self-assessments shared, per participant
-    and month (one query: three grouped selects in a UNION ALL). Reflections are counted,
-    never read: the query selects no title and no text."""
+    """Attendance, reflections written and shared, self-assessments shared and live challenges
+    worked on, per participant and month (one query: four grouped selects in a UNION ALL).
+    Reflections and challenges are counted, never read: the query selects no title and no
+    text."""
     if not months:
         return {}
     found: dict[tuple[int, int], MonthActivity] = {}
@@ -771,8 +811,10 @@ def activity(
             entry.attended, entry.attendance_recorded = int(counted), int(out_of)
         elif measure == REFLECTIONS:
             entry.reflections, entry.reflections_shared = int(out_of), int(counted)
-        else:
+        elif measure == ASSESSMENTS:
             entry.assessments_shared = int(counted)
+        else:
+            entry.challenges_updated = int(counted)
     return found
 
 
@@ -803,12 +845,22 @@ def not_seen_lately(db: Session, cohort_id: int) -> set[int]:
     )
 
 
-def engagement(db: Session, cohort_id: int, months: list[Month]) -> Engagement:
+def engagement(
+    db: Session,
+    cohort_id: int,
+    months: list[Month],
+    dashboard: TutorDashboard | None = None,
+) -> Engagement:
     """Each participant's activity month by month, and whether they have missed the last two
-    sessions (three queries)."""
-    participants = cohort_participants(db, cohort_id)
+    sessions (three queries, or one when the tutor's dashboard has already found who takes
+    part and who has not been seen)."""
+    if dashboard is None:
+        participants = cohort_participants(db, cohort_id)
+        absent = not_seen_lately(db, cohort_id)
+    else:
+        participants = dashboard.participants
+        absent = {person.id for person in dashboard.not_seen_lately}
     found = activity(db, cohort_id, months)
-    absent = not_seen_lately(db, cohort_id)
     entries = []
     for participant in participants:
         entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
@@ -817,6 +869,28 @@ def engagement(db: Session, cohort_id: int, months: list[Month]) -> Engagement:
                 entry.months[month.key] = found[(participant.id, number)]
         entries.append(entry)
     return Engagement(months, entries)
+
+
+# --- Gains from the set's live challenges --------------------------------------------------------
+
+
+def gain_counts(db: Session, cohort_id: int) -> dict[str, int]:
+    """How many gains of each kind the set's challenges have recorded, every kind present
+    (one query). Only challenges whose owners still take part count, as on the gains board;
+    the gains themselves are read there, by the set."""
+    rows = db.execute(
+        select(ChallengeUpdate.gain_kind, func.count())
+        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
+        .where(
+            ChallengeUpdate.kind == UpdateKind.GAIN,
+            Challenge.cohort_id == cohort_id,
+            Challenge.owner_id.in_(_participant_ids(cohort_id)),
+        )
+        .group_by(ChallengeUpdate.gain_kind)
+    )
+    counts = {kind.value: 0 for kind in GainKind}
+    counts.update({kind: count for kind, count in rows if kind in counts})
+    return counts
 
 
 # --- Planning the next session from the gaps ---------------------------------------------------
@@ -982,6 +1056,11 @@ class TutorDashboard:
     not_seen_lately: list[ParticipantName]
     gaps_to_plan: list[GapToPlan]
     next_draft: Meeting | None
+    gains: dict[str, int]
+
+    @property
+    def total_gains(self) -> int:
+        return sum(self.gains.values())
 
 
 def tutor_dashboard(
@@ -991,7 +1070,7 @@ def tutor_dashboard(
     now: datetime,
     with_individuals: bool,
 ) -> TutorDashboard:
-    """Everything the tutor's dashboard shows, in a fixed number of queries (nine at most)."""
+    """Everything the tutor's dashboard shows, in a fixed number of queries (ten at most)."""
     shared = sharing(db, cohort.id)
     capabilities = capability_figures(db, cohort.id, framework)
     participants = cohort_participants(db, cohort.id)
@@ -1006,6 +1085,7 @@ def tutor_dashboard(
         not_seen_lately=[person for person in participants if person.id in absent],
         gaps_to_plan=gaps_to_plan(db, cohort.id, capabilities),
         next_draft=next_draft_meeting(db, cohort.id, now),
+        gains=gain_counts(db, cohort.id),
     )
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.assessment import services as assessment_services
+from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
 from learnset.dashboards import charts, exports, queries, services
 from learnset.dashboards.forms import AddSuggestionForm
@@ -47,6 +48,7 @@ def dashboard(cohort_id: int) -> str:
         figures=figures,
         chart=charts.growth_chart("cohort-growth", figures.growth, cohort.name),
         form=AddSuggestionForm(),
+        gain_kind_labels=GAIN_KIND_LABELS,
     )
 
 
@@ -100,10 +102,10 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 @bp.route("/cohorts/<int:cohort_id>/dashboard.csv")
 def dashboard_csv(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
-    engagement = queries.engagement(
-        get_db(), cohort.id, queries.engagement_months(cohort, utcnow())
-    )
-    body = exports.dashboard_csv(_tutor_dashboard(cohort), engagement)
+    figures = _tutor_dashboard(cohort)
+    months = queries.engagement_months(cohort, utcnow())
+    engagement = queries.engagement(get_db(), cohort.id, months, figures)
+    body = exports.dashboard_csv(figures, engagement)
     return _download(body, "text/csv", _filename(cohort, "csv"))
 
 
@@ -111,8 +113,10 @@ def dashboard_csv(cohort_id: int) -> Response:
 def dashboard_json(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     now = utcnow()
-    engagement = queries.engagement(get_db(), cohort.id, queries.engagement_months(cohort, now))
-    document = exports.dashboard_json(cohort.name, _tutor_dashboard(cohort), engagement, now)
+    figures = _tutor_dashboard(cohort)
+    months = queries.engagement_months(cohort, now)
+    engagement = queries.engagement(get_db(), cohort.id, months, figures)
+    document = exports.dashboard_json(cohort.name, figures, engagement, now)
     return _download(
         json.dumps(document, indent=2, ensure_ascii=False),
         "application/json",

@@ -141,6 +141,7 @@ def test_engagement_in_the_exports_matches_the_engagement_pages(login, people, h
                 str(figures["reflections_written"]),
                 str(figures["reflections_shared"]),
                 str(figures["self_assessments_shared"]),
+                str(figures["live_challenges_updated"]),
             ]
     not_seen = [p["participant"] for p in document["engagement"] if p["not_seen_for_two_sessions"]]
     assert not_seen == ["Ben Baker", "Cal Carter"]

@@ -75,14 +75,14 @@ def test_engagement_chooses_a_month_and_ignores_one_it_does_not_know(login, peop
     assert f'aria-current="page" class="app-months__link--current">{chosen:%b %Y}' in html
     table = tables(html)[f"Engagement by participant in {chosen:%B %Y}"]
     assert table[1:] == [
-        ["Ann Archer", "1 of 1", "0", "0", "0"],
-        ["Ben Baker", "0 of 1", "0", "0", "0"],
-        ["Cal Carter", "0 of 1", "0", "0", "0"],
-        ["Fay Fellow", "0 of 1", "1", "1", "0"],
-        ["Pat Participant", "1 of 1", "0", "0", "0"],
+        ["Ann Archer", "1 of 1", "0", "0", "0", "0"],
+        ["Ben Baker", "0 of 1", "0", "0", "0", "0"],
+        ["Cal Carter", "0 of 1", "0", "0", "0", "0"],
+        ["Fay Fellow", "0 of 1", "1", "1", "0", "0"],
+        ["Pat Participant", "1 of 1", "0", "0", "0", "0"],
     ]
     totals = tables(html)[f"Engagement by participant since {month(0):%B %Y}"]
-    assert totals[2] == ["Ben Baker", "1 of 3", "0", "0", "1", "Missed both"]
+    assert totals[2] == ["Ben Baker", "1 of 3", "0", "0", "1", "0", "Missed both"]
     for junk in ("1999-01", "not-a-month", "2026-13", "9" * 40):
         assert login(people.tutor).get(f"{base}?month={junk}").status_code == 200
 

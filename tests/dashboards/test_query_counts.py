@@ -19,10 +19,14 @@ PAGES = [
 
 def _history(db, people, framework, participants, months):
     """`participants` more people in cohort A with `months` monthly sessions, check-ins,
-    reflections and attendance, ending last month; one check-in in four kept private."""
+    reflections, attendance and updates to a live challenge, ending last month; one check-in in
+    four kept private."""
     people.cohort.start_month = (utcnow() - timedelta(days=31 * months)).date().replace(day=1)
     members = [factories.make_member(db, people.cohort, "participant") for _ in range(participants)]
     start = utcnow().replace(microsecond=0) - timedelta(days=30 * months)
+    challenges = [
+        factories.make_challenge(db, person, people.cohort, now=start) for person in members
+    ]
     for number in range(months):
         when = start + timedelta(days=30 * number)
         meeting = factories.make_meeting(db, people.cohort, status="published", starts_at=when)
@@ -38,6 +42,9 @@ def _history(db, people, framework, participants, months):
             visibility = ("private", "tutors", "set")[(position + number) % 3]
             factories.make_reflection(db, person, created_at=when + timedelta(days=3),
                                       visibility=visibility)  # fmt: skip
+            kind = ("action", "gain", "insight")[(position + number) % 3]
+            factories.make_update(db, challenges[position], person, kind,
+                                  at=when + timedelta(days=4))  # fmt: skip
     # Library items for every gap, and a draft session to add them to.
     for capability in framework.capabilities:
         factories.make_content_item(db, [capability])

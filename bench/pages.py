@@ -27,4 +27,16 @@ PAGES = [
     ("gains board, tutor", "tutor", "/cohorts/{cohort_id}/gains"),
     ("stories, admin", "admin", "/stories"),
     ("story, admin", "admin", "/stories/{story_id}"),
+    # The dashboards (issue 6): the demo set, and a set of 50 with a year of history.
+    ("dashboard: tutor, demo set", "tutor", "/cohorts/{cohort_id}/dashboard"),
+    ("dashboard: tutor, 50 participants", "tutor", "/cohorts/{large_cohort_id}/dashboard"),
+    (
+        "dashboard: engagement, 50 participants",
+        "tutor",
+        "/cohorts/{large_cohort_id}/dashboard/engagement",
+    ),
+    ("dashboard: CSV, 50 participants", "tutor", "/cohorts/{large_cohort_id}/dashboard.csv"),
+    ("dashboard: JSON, 50 participants", "tutor", "/cohorts/{large_cohort_id}/dashboard.json"),
+    ("dashboard: the set's growth, 50 participants", "tutor", "/cohorts/{large_cohort_id}/growth"),
+    ("dashboard: programme, admin", "admin", "/programme"),
 ]

@@ -14,6 +14,8 @@ from learnset.assessment.models import Capability, Rating, SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import utcnow
+from learnset.meetings.models import Attendance, Meeting
+from learnset.reflections.models import Reflection
 
 FAST_HASH = "scrypt:1024:8:1"
 
@@ -51,8 +53,14 @@ def seed(db: Session, cohorts: int) -> dict[str, object]:
             )
     db.flush()
     _self_assessments(db, now)
+    large_cohort = _dashboard_cohort(db, password_hash, now)
     participant = db.scalar(select(User.id).where(User.email == "participant1@example.org"))
-    return {"cohort_id": 1, "participant_id": participant, **seed_challenges(db, cohorts)}
+    return {
+        "cohort_id": 1,
+        "participant_id": participant,
+        "large_cohort_id": large_cohort,
+        **seed_challenges(db, cohorts),
+    }
 
 
 def _self_assessments(db: Session, now: datetime) -> None:
@@ -99,6 +107,110 @@ def _self_assessments(db: Session, now: datetime) -> None:
         for position, capability in enumerate(capabilities)
     ]
     db.execute(insert(Rating), rows)
+
+
+# --- The dashboards at scale (issue 6) ------------------------------------------------------
+
+LARGE_SET = 50
+MONTHS = 12
+
+
+def _dashboard_cohort(db: Session, password_hash: str, now: datetime) -> int:
+    """A set of 50 participants with a year behind it: twelve monthly sessions with attendance,
+    a check-in after each (one in four kept private), and a reflection or two a month. The
+    demo's first tutor tutors it, so the benchmark can open its dashboard."""
+    cohort = Cohort(name="Benchmark set of 50", start_month=date(2025, 11, 1), status="running")
+    db.add(cohort)
+    tutor = db.scalar(select(User).where(User.email == "tutor1@example.org"))
+    db.add(Membership(user=tutor, cohort=cohort, role="tutor"))
+    people = [
+        User(
+            email=f"bench-large-{person}@example.org",
+            name=f"Large Set Person {person:02d}",
+            password_hash=password_hash,
+        )
+        for person in range(LARGE_SET)
+    ]
+    db.add_all(people)
+    db.add_all(Membership(user=user, cohort=cohort, role="participant") for user in people)
+    first = now - timedelta(days=30 * MONTHS)
+    meetings = [
+        Meeting(
+            cohort=cohort,
+            number=month + 1,
+            title=f"Month {month + 1}",
+            starts_at=first + timedelta(days=30 * month),
+            ends_at=first + timedelta(days=30 * month, hours=3),
+            status="published",
+            published_at=first,
+        )
+        for month in range(MONTHS)
+    ]
+    db.add_all(meetings)
+    db.flush()
+    db.execute(
+        insert(Attendance),
+        [
+            {"meeting_id": meeting.id, "user_id": user.id, "present": (index + month) % 6 != 0}
+            for month, meeting in enumerate(meetings)
+            for index, user in enumerate(people)
+        ],
+    )
+    assessments = [
+        SelfAssessment(
+            participant_id=user.id,
+            cohort_id=cohort.id,
+            kind="baseline" if month == 0 else "check-in",
+            status="submitted",
+            shared_with_tutors=month % 4 != 3,
+            started_at=meeting.ends_at + timedelta(days=1),
+            updated_at=meeting.ends_at + timedelta(days=1),
+            submitted_at=meeting.ends_at + timedelta(days=1),
+        )
+        for month, meeting in enumerate(meetings)
+        for user in people
+    ]
+    db.add_all(assessments)
+    db.flush()
+    capabilities = list(db.scalars(select(Capability.id).where(Capability.archived_at.is_(None))))
+    db.execute(
+        insert(Rating),
+        [
+            {
+                "assessment_id": assessment.id,
+                "capability_id": capability,
+                "current_level": min(5, 1 + (position + index) % 3 + index // (4 * LARGE_SET)),
+                "target_level": 4 + position % 2,
+                "evidence": "",
+                "change_reason": "",
+                "carried_forward": index >= LARGE_SET and (position + index) % 3 != 0,
+            }
+            for index, assessment in enumerate(assessments)
+            for position, capability in enumerate(capabilities)
+        ],
+    )
+    db.execute(
+        insert(Reflection),
+        [
+            {
+                "author_id": user.id,
+                "cohort_id": cohort.id,
+                "meeting_id": meeting.id,
+                "title": f"After month {month + 1}",
+                "structure": "driscoll",
+                "experienced_on": meeting.starts_at.date(),
+                "cpd_minutes": 30,
+                "visibility": ("private", "private", "tutors", "set")[(index + copy) % 4],
+                "created_at": meeting.ends_at + timedelta(days=2 + copy),
+                "updated_at": meeting.ends_at + timedelta(days=2 + copy),
+            }
+            for month, meeting in enumerate(meetings)
+            for index, user in enumerate(people)
+            for copy in range(1 + (index + month) % 2)
+        ],
+    )
+    db.flush()
+    return cohort.id
 
 
 # --- Live challenges (issue 7) ---------------------------------------------------------------

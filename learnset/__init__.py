@@ -74,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset.challenges.story_views import bp as stories_bp
     from learnset.challenges.views import bp as challenges_bp
     from learnset.cohorts.views import bp as cohorts_bp
+    from learnset.dashboards.views import bp as dashboards_bp
     from learnset.library.views import bp as library_bp
     from learnset.main.views import bp as main_bp
     from learnset.meetings import panels as _meeting_panels  # noqa: F401 - registers home panels
@@ -93,4 +94,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(reflections_bp)
     app.register_blueprint(challenges_bp)
     app.register_blueprint(stories_bp)
+    # Cohort dashboards, the set's growth and the programme view (issue 6).
+    app.register_blueprint(dashboards_bp)
     return app

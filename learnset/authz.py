@@ -521,3 +521,24 @@ def visible_challenges(user: User) -> Select[tuple[Challenge]]:
 def published_stories() -> Select[tuple[Story]]:
     """Stories every signed-in user of the programme may read."""
     return select(Story).where(Story.published_at.is_not(None))
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+# A cohort's dashboard (aggregates, engagement, planning from the gaps) is for its tutors and the
+# programme's admins; the set's own growth view for its members. Who may see the gap heat map and
+# each participant's ratings stays "cohort:self-assessments" (the cohort's tutors only): an admin
+# reads the aggregates, never a person's ratings. Every aggregate is suppressed below 3 responses
+# in learnset/dashboards/queries.py, whoever reads it.
+
+
+def _cohort_growth(user: User, cohort: Cohort) -> bool:
+    return user.is_admin or is_member(user, cohort.id)
+
+
+RULES.update(
+    {
+        "cohort:dashboard": _cohort_manage,
+        "cohort:growth": _cohort_growth,
+        "programme:view": _admin,
+    }
+)

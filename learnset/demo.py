@@ -4,6 +4,7 @@ live challenges presenting at the next sessions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time
 
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from learnset.meetings.models import (
     TopicStatus,
     TopicVote,
 )
-from learnset.meetings.schedule import ScheduleRule
+from learnset.meetings.schedule import UK, ScheduleRule, occurrences
 
 # Public by design: printed by `flask demo` and listed in the README for trying the app.
 PASSWORD = "unlocking-demo-2026"  # noqa: S105
@@ -160,6 +161,11 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.reflections import demo as reflections_demo
 
     reflections_demo.load(db)
+    # The dashboards (issue 6): a year of reflections in the first set, before the check-ins
+    # that link them as evidence.
+    first_set = db.scalar(select(Cohort.id).where(Cohort.name == COHORTS[0][0]))
+    if first_set is not None:
+        reflections_demo.load_monthly(db, first_set, utcnow())
     load_assessments(db, utcnow())
     # Live challenges (issue 7): after the reflections, which one of them links to, and they
     # give the next sessions their presenter slots.
@@ -267,12 +273,12 @@ def _plan(meeting: Meeting, month: int, library: dict[str, ContentItem]) -> None
                 meeting.items.append(MeetingItem(content_item=item, position=position))
 
 
-def _attendance(meeting: Meeting, participants: list[User]) -> None:
+def _attendance(meeting: Meeting, participants: list[User], away: set[int]) -> None:
     """Most people come most months; someone misses now and then."""
     if meeting.attendances:
         return
     for index, user in enumerate(participants):
-        present = (index + meeting.number) % 5 != 0
+        present = (index + meeting.number) % 5 != 0 and user.id not in away
         meeting.attendances.append(Attendance(user_id=user.id, present=present))
 
 
@@ -321,12 +327,51 @@ def load_sessions(db: Session, users: dict[str, User], now: datetime) -> None:
         )
         upcoming = [meeting for meeting in meetings if meeting.ends_at > now]
         next_meeting = upcoming[0] if upcoming else None
+        past = [meeting for meeting in meetings if meeting.ends_at <= now]
+        latest_two = {meeting.id for meeting in past[-2:]} if name == COHORTS[0][0] else set()
         for month, meeting in enumerate(meetings):
             _plan(meeting, month, library)
             due = meeting.ends_at <= now or meeting is next_meeting
             if due and not meeting.is_published:
                 meeting_services.publish(db, meeting, now)
             if meeting.ends_at <= now:
-                _attendance(meeting, participants)
+                away = {users[NOT_SEEN_LATELY].id} if meeting.id in latest_two else set()
+                _attendance(meeting, participants, away)
+        if name == COHORTS[0][0]:
+            _follow_up(db, cohort, meetings, now)
         _topics(db, cohort, users, participants, next_meeting)
     db.flush()
+
+
+# --- The dashboards (issue 6) -------------------------------------------------------------
+# In the first set, someone has missed the last two sessions, so the tutor's dashboard has
+# someone to check in with; and there is always a draft session coming up to plan from the
+# set's gaps, even once the scheduled year is nearly over.
+
+NOT_SEEN_LATELY = "participant5@example.org"
+FOLLOW_UP_TITLE = "Looking back, looking on"
+
+
+def _follow_up(db: Session, cohort: Cohort, meetings: list[Meeting], now: datetime) -> None:
+    """Add a draft session on the set's usual day in the month after its last one, unless a
+    draft is already coming up."""
+    if any(m.ends_at > now and not m.is_published for m in meetings) or not meetings:
+        return
+    rule = SCHEDULES[cohort.name]
+    after = max(meetings[-1].starts_at, now).astimezone(UK).date()
+    follow = occurrences(replace(rule, first_month=next_month(after), months=1)).sessions
+    if not follow:
+        return
+    day = follow[0].uk_day
+    meeting_services.add_meeting(
+        db,
+        cohort,
+        meeting_services.MeetingDetails(
+            day=day, starts=rule.starts, ends=rule.ends, title=FOLLOW_UP_TITLE, place=rule.place
+        ),
+        now,
+    )
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -33,11 +33,14 @@ def navigation_for(user: Any) -> list[NavItem]:
         return []
     items = [NavItem("Home", "main.home", "main")]
     if authz.can(user, "admin:access") or authz.cohort_roles(user):
-        # A set's live challenges and gains board are reached from its page, so they sit
-        # under "Learning sets" rather than growing the header (issue 7).
+        # A set's dashboards, live challenges and gains board are reached from its page, so
+        # they sit under "Learning sets" rather than growing the header (issues 6 and 7).
         items.append(
             NavItem(
-                "Learning sets", "cohorts.index", "cohorts", ("meetings", "topics", "challenges")
+                "Learning sets",
+                "cohorts.index",
+                "cohorts",
+                ("meetings", "topics", "dashboards", "challenges"),
             )
         )
     if authz.can(user, "library:view"):

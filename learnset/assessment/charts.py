@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from html import escape
 from typing import Any
 
@@ -33,6 +34,13 @@ LOOKS = {
     "latest": Look("#005eb8", 3, None, "circle"),
     "target": Look("#007f3b", 2, "2 4", "diamond"),
 }
+# Trend charts draw a line per framework domain (the cohort dashboards): blue, purple, green.
+TREND_LOOKS = {
+    "series-1": Look("#005eb8", 3, None, "circle"),
+    "series-2": Look("#330072", 3, "8 5", "square"),
+    "series-3": Look("#007f3b", 3, "2 4", "diamond"),
+    "series-4": Look("#7c2855", 3, "12 4 2 4", "circle"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,15 @@ class Series:
     values: Sequence[int | None]
     # Points drawn hollow (carried forward rather than rated afresh), by position.
     hollow: Sequence[bool] = ()
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """A line of mean levels, one value per period; None where nothing may be shown."""
+
+    key: str
+    name: str
+    values: Sequence[float | Decimal | None]
 
 
 class Svg:
@@ -73,6 +90,11 @@ def _attributes(**attributes: Any) -> str:
 
 def _element(tag: str, **attributes: Any) -> str:
     return f"<{tag} {_attributes(**attributes)}/>"
+
+
+def series_key(position: int) -> str:
+    """The look of the n-th line (from 0) in a chart of several: colour, dashes and marker."""
+    return f"series-{position % 4 + 1}"
 
 
 def _marker(kind: str, x: float, y: float, look: Look, hollow: bool, size: float = 5) -> str:
@@ -394,3 +416,123 @@ def capability_line(chart_id: str, entry: Any, format_date: Callable[[datetime],
             Series("target", "Your target", [point.target for point in history]),
         ],
     )
+
+
+# --- A wider chart of mean levels over time, one line per series --------------------------------
+
+TREND_WIDTH = 680
+TREND_LEFT = 44.0
+TREND_RIGHT = 636.0
+TREND_TOP = 16.0
+TREND_BOTTOM = 236.0
+LEGEND_LINE = 24.0
+
+
+def trend_point(index: int, count: int, level: float) -> tuple[float, float]:
+    """Where the `index`-th of `count` periods at a (mean) level sits; level 1 at the foot."""
+    if count > 1:
+        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * index / (count - 1)
+    else:
+        x = (TREND_LEFT + TREND_RIGHT) / 2
+    y = TREND_BOTTOM - (TREND_BOTTOM - TREND_TOP) * (level - 1) / (MAX_LEVEL - 1)
+    return round(x, 1), round(y, 1)
+
+
+def _runs(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """Unbroken stretches of points: a missing value breaks the line rather than bridging it."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(point)
+    return [run for run in runs if run]
+
+
+def _stacked_legend(series: Sequence[TrendSeries], x: float, y: float) -> list[str]:
+    """A key below the chart, one series a line, so long names never collide."""
+    parts = ['<g class="app-chart__legend">']
+    for position, entry in enumerate(series):
+        look = TREND_LOOKS[entry.key]
+        top = y + position * LEGEND_LINE
+        parts.append(
+            _element(
+                "line",
+                x1=_number(x),
+                y1=_number(top),
+                x2=_number(x + 36),
+                y2=_number(top),
+                **_stroke(entry.key, look),
+            )
+        )
+        parts.append(_marker(entry.key, x + 18, top, look, hollow=False, size=4))
+        parts.append(
+            f'<text class="app-chart__text" x="{_number(x + 44)}" y="{_number(top + 5)}"'
+            f' font-size="14" fill="#212b32">{escape(entry.name)}</text>'
+        )
+    parts.append("</g>")
+    return parts
+
+
+def trend_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: Sequence[str],
+    series: Sequence[TrendSeries],
+) -> Svg:
+    """Mean levels 1 to 5 over periods (months), every period labelled; a missing value (not
+    enough responses to show) leaves a gap in its line rather than a guess."""
+    count = len(labels)
+    height = int(TREND_BOTTOM + 44 + LEGEND_LINE * len(series))
+    parts = _open(chart_id, title, description, TREND_WIDTH, height)
+    parts.append('<g class="app-chart__grid">')
+    for level in range(1, MAX_LEVEL + 1):
+        _, y = trend_point(0, count, level)
+        parts.append(
+            _element(
+                "line",
+                class_="app-chart__gridline",
+                x1=_number(TREND_LEFT),
+                y1=_number(y),
+                x2=_number(TREND_RIGHT),
+                y2=_number(y),
+                stroke="#d8dde0",
+                stroke_width=1,
+            )
+        )
+        parts.append(
+            f'<text class="app-chart__text app-chart__text--scale" x="{_number(TREND_LEFT - 12)}"'
+            f' y="{_number(y + 4)}" text-anchor="end" font-size="13" fill="#4c6272">{level}</text>'
+        )
+    # Every label when they fit, else every other one (always the last).
+    step = 1 if count <= 12 else 2
+    for index, label in enumerate(labels):
+        if index % step and index != count - 1:
+            continue
+        x, _ = trend_point(index, count, 1)
+        parts.append(
+            f'<text class="app-chart__text" x="{_number(x)}" y="{_number(TREND_BOTTOM + 22)}"'
+            f' text-anchor="middle" font-size="12" fill="#212b32">{escape(label)}</text>'
+        )
+    parts.append("</g>")
+    for entry in series:
+        look = TREND_LOOKS[entry.key]
+        points = [
+            trend_point(index, count, float(value)) if value is not None else None
+            for index, value in enumerate(entry.values)
+        ]
+        for run in _runs(points):
+            if len(run) > 1:
+                parts.append(
+                    _element(
+                        "polyline", points=_points(run), **_stroke(entry.key, look, fill="none")
+                    )
+                )
+        for point in points:
+            if point is not None:
+                parts.append(_marker(entry.key, point[0], point[1], look, hollow=False, size=4))
+    parts.extend(_stacked_legend(series, TREND_LEFT, TREND_BOTTOM + 48))
+    parts.append("</svg>")
+    return Svg("".join(parts))

@@ -1,8 +1,9 @@
-"""Demo self-assessments: a baseline and check-ins after past sessions for most participants.
+"""Demo self-assessments: a baseline, then a check-in after each past session (a year of monthly
+check-ins for a set that has run for one), for most participants.
 
 Made through the real services, so carrying forward and sharing behave as they do for people.
-One participant in each set has not started yet, one keeps everything to themselves, and one
-kept a check-in private, so every state of the pages can be tried.
+One participant in each set has not started yet, and one keeps some check-ins to themselves;
+the rest share everything, so the dashboards have a year of growth to show.
 """
 
 from __future__ import annotations
@@ -60,19 +61,20 @@ def _participant_history(
     sessions: list[Meeting],
     framework: list[services.DomainCapabilities],
     rng: random.Random,
-    keeps_private: bool,
+    opts_out_of_some: bool,
 ) -> None:
     capabilities = [c for entry in framework for c in entry.capabilities]
     first = sessions[0].ends_at + timedelta(days=1)
     draft = services.start(db, participant, cohort, first)
     answers = {c.slug: services.Answer(*_levels(rng)) for c in capabilities}
     services.save_answers(db, draft, answers, first)
-    services.submit(db, draft, not keeps_private, framework, first)
+    services.submit(db, draft, True, framework, first)
     current = {slug: answer.current for slug, answer in answers.items()}
-    # Check-ins after most later sessions, on the capabilities that session worked on.
-    for meeting in sessions[1:]:
+    # A check-in after each later session (now and then one is missed), on the capabilities
+    # that session worked on.
+    for number, meeting in enumerate(sessions[1:], start=1):
         latest = meeting is sessions[-1]
-        if not latest and rng.random() < 0.25:
+        if not latest and rng.random() < 0.1:
             continue
         when = meeting.ends_at + timedelta(days=rng.choice([1, 2, 4]))
         chosen = [slug for slug in _capabilities_of(meeting) if slug in current]
@@ -90,10 +92,18 @@ def _participant_history(
                 continue
             earlier = previous.get(capability.id)
             target = earlier.target_level if earlier else 4
-            moved = min(5, current[capability.slug] + (1 if rng.random() < 0.5 else 0))
+            step = 1 if rng.random() < 0.5 else 0
+            # Early on, some people decide they rated themselves too high at the start.
+            if number <= 3 and rng.random() < 0.08:
+                step = -1
+            moved = max(1, min(5, current[capability.slug] + step))
             # People usually raise a target they have reached.
             target = max(target, min(5, moved + 1)) if rng.random() < 0.8 else target
-            reason = rng.choice(WHAT_CHANGED) if moved != current[capability.slug] else ""
+            reason = ""
+            if moved < current[capability.slug]:
+                reason = WHAT_CHANGED[-1]
+            elif moved > current[capability.slug]:
+                reason = rng.choice(WHAT_CHANGED[:-1])
             note = rng.choice(EVIDENCE) if rng.random() < 0.4 else ""
             written_by_then = tuple(
                 reflection.id
@@ -105,7 +115,7 @@ def _participant_history(
             )
             current[capability.slug] = moved
         services.save_answers(db, draft, check_in, when)
-        shared = not keeps_private and rng.random() > 0.15
+        shared = not (opts_out_of_some and number % 3 == 2)
         services.submit(db, draft, shared, framework, when)
 
 
@@ -144,7 +154,7 @@ def load_assessments(db: Session, now: datetime) -> None:
                 continue
             rng = random.Random(f"{cohort.name}:{participant.email}")
             _participant_history(
-                db, participant, cohort, sessions, framework, rng, keeps_private=index == 2
+                db, participant, cohort, sessions, framework, rng, opts_out_of_some=index == 2
             )
             if index == 0:
                 _pin_a_focus(db, participant, cohort, framework, now)

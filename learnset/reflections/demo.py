@@ -1,16 +1,19 @@
-"""A few demo reflections, some shared, one with a tutor's comment, for trying the log."""
+"""A few demo reflections, some shared, one with a tutor's comment, for trying the log; and a
+year of short reflections after the sessions of one set, mostly private, for its dashboard."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from learnset.accounts.models import User
 from learnset.assessment.models import Capability
 from learnset.cohorts.models import Membership, Role
 from learnset.db import utcnow
+from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 from learnset.reflections import services
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 
@@ -158,5 +161,109 @@ def load(db: Session) -> int:
                     )
                 )
         added += 1
+    db.flush()
+    return added
+
+
+# --- A year of reflections in one set (the dashboards' engagement figures) ---------------------
+
+MONTHLY = [
+    (
+        "What I took from the theory",
+        "We worked through the theory module and tried the exercise in threes.",
+        "It named something I had been doing without noticing: deciding before asking.",
+        "Try one open question at the start of the next provider meeting.",
+    ),
+    (
+        "Questions from the set",
+        "I brought my live challenge and the set asked questions rather than giving advice.",
+        "Being asked who was missing from the room changed how I see the problem.",
+        "Invite the two people we had left out to the next planning conversation.",
+    ),
+    (
+        "A conversation that went better",
+        "I used the approach from the session in a difficult conversation at work.",
+        "Slowing down and asking what they were seeing lowered the temperature.",
+        "Keep a note of what I ask first in hard conversations, and review it monthly.",
+    ),
+    (
+        "Still stuck",
+        "Nothing moved on my challenge this month and I felt flat at the session.",
+        "The stuckness is in the process, not the people: three sign-offs for every change.",
+        "Map the sign-offs with the operational lead before next month.",
+    ),
+    (
+        "Noticing my own reactions",
+        "A board paper came back with criticism and I felt defensive straight away.",
+        "The threat response showed up exactly as the session described.",
+        "Pause before replying to challenge, and ask one curious question first.",
+    ),
+]
+# Mostly private, as a reflective log usually is; a few shared with tutors or the set.
+VISIBILITY_MIX = [Visibility.PRIVATE] * 7 + [Visibility.TUTORS] * 2 + [Visibility.SET]
+
+
+def load_monthly(db: Session, cohort_id: int, now: datetime) -> int:
+    """After each past published session of the set, one or two short reflections for most of
+    its participants, written in the days after it; running it twice adds nothing more."""
+    meetings = list(
+        db.scalars(
+            select(Meeting)
+            .where(
+                Meeting.cohort_id == cohort_id,
+                Meeting.status == MeetingStatus.PUBLISHED,
+                Meeting.ends_at < now - timedelta(days=7),
+            )
+            .order_by(Meeting.starts_at)
+            .options(selectinload(Meeting.items).selectinload(MeetingItem.content_item))
+        )
+    )
+    participants = db.scalars(
+        select(User)
+        .join(Membership)
+        .where(Membership.cohort_id == cohort_id, Membership.role == Role.PARTICIPANT)
+        .order_by(User.email)
+    ).all()
+    written = {
+        (author_id, meeting_id)
+        for author_id, meeting_id in db.execute(
+            select(Reflection.author_id, Reflection.meeting_id).where(
+                Reflection.cohort_id == cohort_id, Reflection.meeting_id.is_not(None)
+            )
+        )
+    }
+    added = 0
+    for person_number, author in enumerate(participants):
+        for meeting in meetings:
+            if (author.id, meeting.id) in written:
+                continue
+            # Seeded per person and session, so a second run makes the same choices.
+            rng = random.Random(f"reflections:{author.email}:{meeting.number}")
+            # Some people write most months, one only now and then.
+            if rng.random() < (0.6 if person_number == 1 else 0.15):
+                continue
+            items = [meeting_item.content_item for meeting_item in meeting.items]
+            for copy in range(1 if rng.random() < 0.7 else 2):
+                title, what, so_what, now_what = rng.choice(MONTHLY)
+                written_at = meeting.ends_at + timedelta(days=1 + 3 * copy + rng.randrange(3))
+                item = items[copy % len(items)] if items else None
+                services.create_reflection(
+                    db,
+                    author,
+                    services.ReflectionInput(
+                        title=f"{meeting.display_title}: {title[0].lower()}{title[1:]}",
+                        structure="driscoll",
+                        parts={"what": what, "so_what": so_what, "now_what": now_what},
+                        experienced_on=meeting.starts_at.date(),
+                        cpd_minutes=rng.choice([30, 45, 60]),
+                        cohort_id=cohort_id,
+                        meeting_id=meeting.id,
+                        content_item_id=item.id if item is not None else None,
+                        capability_ids=[c.id for c in item.capabilities[:2]] if item else [],
+                        visibility=rng.choice(VISIBILITY_MIX).value,
+                    ),
+                    written_at,
+                )
+                added += 1
     db.flush()
     return added

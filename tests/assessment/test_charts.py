@@ -184,3 +184,32 @@ def test_series_differ_by_pattern_and_marker_as_well_as_colour():
     looks = charts.LOOKS.values()
     assert len({look.dash for look in looks}) == 3
     assert len({look.marker for look in looks}) == 3
+
+
+def test_trend_lines_differ_by_pattern_and_marker_as_well_as_colour():
+    """The dashboards' growth chart: a line per domain, three domains in the framework."""
+    looks = [charts.TREND_LOOKS[charts.series_key(position)] for position in range(3)]
+    assert len({look.colour for look in looks}) == 3
+    assert len({look.dash for look in looks}) == 3
+    assert len({look.marker for look in looks}) == 3
+
+
+def test_a_trend_chart_breaks_its_line_where_a_value_is_missing():
+    svg = str(
+        charts.trend_chart(
+            "trend-test",
+            "A title",
+            "A description",
+            ["Jan", "Feb", "Mar", "Apr", "May"],
+            [charts.TrendSeries("series-1", "A <domain>", [2, 2.5, None, 3, 3.4])],
+        )
+    )
+    lines = re.findall(r'<polyline points="([^"]+)" class="app-chart__line', svg)
+    # Two stretches, Jan to Feb and Apr to May: the missing March is not bridged.
+    assert [len(points.split()) for points in lines] == [2, 2]
+    assert svg.count("app-chart__marker--series-1") == 5  # four points and the key
+    assert "A &lt;domain&gt;" in svg and "<domain>" not in svg
+    assert "style=" not in svg
+    # Level 1 at the foot (y 236), 5 at the top (y 16); Jan at the left edge (x 44).
+    first = lines[0].split()[0]
+    assert first == f"44,{236 - 220 * (2 - 1) / 4:g}"

@@ -3,16 +3,32 @@
 from sqlalchemy import func, select
 
 from learnset import demo
+from learnset.reflections.demo import DEMO_REFLECTIONS
 from learnset.reflections.models import Reflection, ReflectionComment, ReflectionVersion
 from tests.factories import FAST_HASH
 
 
 def test_demo_reflections_load_once(db):
     demo.load(db, FAST_HASH)
+    count = db.scalar(select(func.count()).select_from(Reflection))
     demo.load(db, FAST_HASH)
     reflections = db.scalars(select(Reflection)).all()
-    assert len(reflections) == 5
-    assert {r.visibility for r in reflections} == {"private", "tutors", "set"}
-    assert {r.structure for r in reflections} == {"driscoll", "gibbs"}
+    assert len(reflections) == count
+    titles = {entry["title"] for entry in DEMO_REFLECTIONS}
+    written = [r for r in reflections if r.title in titles]
+    assert len(written) == 5
+    assert {r.visibility for r in written} == {"private", "tutors", "set"}
+    assert {r.structure for r in written} == {"driscoll", "gibbs"}
     assert db.scalar(select(func.count()).select_from(ReflectionComment)) == 1
-    assert db.scalar(select(func.count()).select_from(ReflectionVersion)) == 5
+    assert db.scalar(select(func.count()).select_from(ReflectionVersion)) == len(reflections)
+
+
+def test_the_first_set_has_reflections_after_its_sessions_mostly_private(db):
+    """For its dashboard (issue 6): written in the days after each past session."""
+    demo.load(db, FAST_HASH)
+    monthly = db.scalars(select(Reflection).where(Reflection.meeting_id.is_not(None))).all()
+    assert len({r.meeting_id for r in monthly}) >= 6
+    assert all(r.created_at > r.meeting.ends_at for r in monthly)
+    private = [r for r in monthly if r.visibility == "private"]
+    assert len(private) > len(monthly) / 2
+    assert {r.visibility for r in monthly} == {"private", "tutors", "set"}

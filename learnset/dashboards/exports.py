@@ -1,0 +1,271 @@
+"""The tutor's dashboard as CSV and JSON: the same figures as the page, built from the same data.
+
+A suppressed figure is written as a blank (CSV) or null (JSON) with a suppressed flag, and
+without the number of responses, exactly as the page says "fewer than 3 responses". Each
+participant's own ratings appear only for the cohort's tutors, and only from shared
+self-assessments (the heat map's data); reflections are counts, never titles or text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from learnset.assessment.models import LEVELS
+from learnset.dashboards.queries import (
+    MIN_RESPONSES,
+    Distribution,
+    Engagement,
+    Figure,
+    TutorDashboard,
+)
+
+DEFINITIONS = {
+    "shared": "Only self-assessments shared with tutors count.",
+    "baseline": "Each participant's first self-assessment shared with tutors in this set.",
+    "latest": "Each participant's most recent self-assessment shared with tutors; ratings "
+    "carried forward in a check-in count as that check-in's ratings.",
+    "change": "The mean, over participants rated at both, of latest level minus baseline level.",
+    "growth": "For each calendar month, each participant's latest shared rating by the end of "
+    "that month, averaged over the capabilities of the domain.",
+    "suppression": f"A figure to which fewer than {MIN_RESPONSES} participants contribute is "
+    "not given: its value is empty and suppressed is true.",
+    "reflections": "Reflections written in the month (not in the bin), whatever their "
+    "visibility; shared means shared with the tutors or the set now.",
+    "live_challenges_updated": "The participant's own live challenges in this set that they "
+    "recorded, edited or added an action, experiment, gain or insight to in the month.",
+    "gains": "Gains recorded on the set's live challenges, by kind, while their owners take part.",
+}
+CSV_HEADER = [
+    "section",
+    "domain",
+    "capability",
+    "participant",
+    "month",
+    "measure",
+    "value",
+    "responses",
+    "suppressed",
+]
+# Spreadsheets run a cell starting with one of these as a formula: names are typed by people.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(value: Decimal | int | None) -> float | int | None:
+    if value is None:
+        return None
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def figure_json(figure: Figure) -> dict[str, Any]:
+    return {
+        "value": _number(figure.value),
+        "responses": figure.responses,
+        "suppressed": figure.suppressed,
+    }
+
+
+def distribution_json(distribution: Distribution) -> dict[str, Any]:
+    counts = distribution.counts
+    return {
+        "counts": {str(level): counts[level - 1] for level in LEVELS} if counts else None,
+        "responses": distribution.responses,
+        "suppressed": distribution.suppressed,
+    }
+
+
+def dashboard_json(
+    cohort_name: str, dashboard: TutorDashboard, engagement: Engagement, now: datetime
+) -> dict[str, Any]:
+    """The dashboard as a JSON document (see DEFINITIONS for what each figure means)."""
+    document: dict[str, Any] = {
+        "cohort": cohort_name,
+        "generated_at": now.isoformat(),
+        "minimum_responses": MIN_RESPONSES,
+        "definitions": DEFINITIONS,
+        "participants": len(dashboard.participants),
+        "participants_sharing": dashboard.sharing.participants,
+        "domains": [
+            {
+                "domain": domain.name,
+                "baseline_mean": figure_json(domain.baseline),
+                "latest_mean": figure_json(domain.latest),
+                "change": figure_json(domain.change),
+            }
+            for domain in dashboard.domains
+        ],
+        "capabilities": [
+            {
+                "slug": figures.slug,
+                "capability": figures.name,
+                "domain": figures.domain,
+                "baseline_mean": figure_json(figures.baseline),
+                "latest_mean": figure_json(figures.latest),
+                "change": figure_json(figures.change),
+                "current_levels": distribution_json(figures.distribution),
+                "participants_with_a_gap": figure_json(figures.with_gap),
+            }
+            for figures in dashboard.capabilities
+        ],
+        "growth": [
+            {
+                "month": point.month.key,
+                "domains": [
+                    {"domain": name, "mean_level": figure_json(point.by_domain[domain_id])}
+                    for domain_id, name in dashboard.growth.domains
+                ],
+            }
+            for point in dashboard.growth.points
+        ],
+        "gains_by_kind": dict(dashboard.gains),
+        "engagement": [
+            {
+                "participant": entry.participant.name,
+                "not_seen_for_two_sessions": entry.not_seen_lately,
+                "months": [
+                    {"month": month.key, **_activity_json(entry.month(month.key))}
+                    for month in engagement.months
+                ],
+            }
+            for entry in engagement.participants
+        ],
+    }
+    if dashboard.heat_map is not None:
+        document["latest_ratings"] = [
+            {
+                "participant": participant.name,
+                "ratings": [
+                    {
+                        "capability": row.name,
+                        "domain": row.domain,
+                        "current": row.cells[participant.id].current,
+                        "target": row.cells[participant.id].target,
+                        "gap": row.cells[participant.id].gap,
+                    }
+                    for row in dashboard.heat_map.rows
+                    if participant.id in row.cells
+                ],
+            }
+            for participant in dashboard.heat_map.participants
+        ]
+    return document
+
+
+def _activity_json(activity: Any) -> dict[str, int]:
+    return {
+        "sessions_attended": activity.attended,
+        "sessions_recorded": activity.attendance_recorded,
+        "reflections_written": activity.reflections,
+        "reflections_shared": activity.reflections_shared,
+        "self_assessments_shared": activity.assessments_shared,
+        "live_challenges_updated": activity.challenges_updated,
+    }
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _row(
+    section: str,
+    measure: str,
+    value: Any,
+    *,
+    domain: str = "",
+    capability: str = "",
+    participant: str = "",
+    month: str = "",
+    responses: int | None = None,
+    suppressed: bool = False,
+) -> list[Any]:
+    yes_no = "yes" if suppressed else "no"
+    return [section, domain, capability, participant, month, measure, value, responses, yes_no]
+
+
+def _figure_row(section: str, measure: str, figure: Figure, **where: str) -> list[Any]:
+    return _row(
+        section,
+        measure,
+        figure.value,
+        responses=figure.responses,
+        suppressed=figure.suppressed,
+        **where,
+    )
+
+
+def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[list[Any]]:
+    """One row per figure (a tidy table a spreadsheet can pivot), in the page's order."""
+    rows: list[list[Any]] = []
+    for domain in dashboard.domains:
+        for measure, figure in _means(domain):
+            rows.append(_figure_row("domain", measure, figure, domain=domain.name))
+    for figures in dashboard.capabilities:
+        named = {"domain": figures.domain, "capability": figures.name}
+        for measure, figure in _means(figures):
+            rows.append(_figure_row("capability", measure, figure, **named))
+        spread = figures.distribution
+        for level in LEVELS:
+            count = Figure(spread.at(level), spread.responses)
+            rows.append(_figure_row("capability", f"at_level_{level}", count, **named))
+        rows.append(_figure_row("capability", "participants_with_a_gap", figures.with_gap, **named))
+    for point in dashboard.growth.points:
+        for domain_id, name in dashboard.growth.domains:
+            figure = point.by_domain[domain_id]
+            rows.append(
+                _figure_row("growth", "mean_level", figure, domain=name, month=point.month.key)
+            )
+    for kind, count in dashboard.gains.items():
+        rows.append(_row("gains", kind, count))
+    for entry in engagement.participants:
+        person = entry.participant.name
+        for month in engagement.months:
+            for measure, value in _activity_json(entry.month(month.key)).items():
+                rows.append(_row("engagement", measure, value, participant=person, month=month.key))
+        seen = "yes" if entry.not_seen_lately else "no"
+        rows.append(_row("engagement", "not_seen_for_two_sessions", seen, participant=person))
+    if dashboard.heat_map is not None:
+        for participant in dashboard.heat_map.participants:
+            for gap_row in dashboard.heat_map.rows:
+                cell = gap_row.cells.get(participant.id)
+                if cell is None:
+                    continue
+                where = {
+                    "domain": gap_row.domain,
+                    "capability": gap_row.name,
+                    "participant": participant.name,
+                }
+                rows.append(_row("latest_rating", "current", cell.current, **where))
+                rows.append(_row("latest_rating", "target", cell.target, **where))
+                rows.append(_row("latest_rating", "gap", cell.gap, **where))
+    return rows
+
+
+def _means(figures: Any) -> list[tuple[str, Figure]]:
+    return [
+        ("baseline_mean", figures.baseline),
+        ("latest_mean", figures.latest),
+        ("change", figures.change),
+    ]
+
+
+def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for row in dashboard_rows(dashboard, engagement):
+        # Only the names (domain, capability, participant) are typed by people.
+        row[1:4] = [_cell(value) for value in row[1:4]]
+        writer.writerow(row)
+    return buffer.getvalue()

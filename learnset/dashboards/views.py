@@ -1,0 +1,149 @@
+"""Dashboards: a cohort's for its tutors, the set's own growth for its members, and the
+programme across cohorts for admins. Figures come from queries.py; nothing here computes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from learnset import authz
+from learnset.assessment import services as assessment_services
+from learnset.challenges.forms import GAIN_KIND_LABELS
+from learnset.cohorts.models import Cohort
+from learnset.dashboards import charts, exports, queries, services
+from learnset.dashboards.forms import AddSuggestionForm
+from learnset.db import get_db, utcnow
+
+bp = Blueprint("dashboards", __name__)
+
+
+def _dashboard_cohort(cohort_id: int) -> Cohort:
+    return authz.get_or_404(
+        get_db(), Cohort, cohort_id, current_user, "cohort:view", "cohort:dashboard"
+    )
+
+
+def _tutor_dashboard(cohort: Cohort) -> queries.TutorDashboard:
+    db = get_db()
+    return queries.tutor_dashboard(
+        db,
+        cohort,
+        assessment_services.current_framework(db),
+        utcnow(),
+        with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/dashboard")
+def dashboard(cohort_id: int) -> str:
+    cohort = _dashboard_cohort(cohort_id)
+    figures = _tutor_dashboard(cohort)
+    return render_template(
+        "dashboards/dashboard.html",
+        cohort=cohort,
+        figures=figures,
+        chart=charts.growth_chart("cohort-growth", figures.growth, cohort.name),
+        form=AddSuggestionForm(),
+        gain_kind_labels=GAIN_KIND_LABELS,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/dashboard/engagement")
+def engagement(cohort_id: int) -> str:
+    cohort = _dashboard_cohort(cohort_id)
+    months = queries.engagement_months(cohort, utcnow())
+    chosen = next((m for m in months if m.key == request.args.get("month")), months[-1])
+    return render_template(
+        "dashboards/engagement.html",
+        cohort=cohort,
+        engagement=queries.engagement(get_db(), cohort.id, months),
+        month=chosen,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/dashboard/plan", methods=["POST"])
+def add_suggestion(cohort_id: int) -> Response:
+    db = get_db()
+    cohort = _dashboard_cohort(cohort_id)
+    form = AddSuggestionForm()
+    # The token is checked before the view; what is left to fail is a tampered hidden field.
+    if not form.validate_on_submit():
+        flash("Choose a library item to add from the suggestions")
+        return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id, _anchor="plan"))
+    try:
+        meeting, item = services.add_to_next_session(
+            db, cohort, form.meeting.data, form.item.data, utcnow()
+        )
+    except services.PlanError as error:
+        flash(str(error))
+    else:
+        db.commit()
+        flash(f"“{item.title}” has been added to {meeting.display_title}.", "success")
+    return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id, _anchor="plan"))
+
+
+def _filename(cohort: Cohort, extension: str) -> str:
+    name = re.sub(r"[^a-z0-9]+", "-", cohort.name.lower()).strip("-") or "learning-set"
+    return f"{name}-dashboard-{utcnow().date().isoformat()}.{extension}"
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/dashboard.csv")
+def dashboard_csv(cohort_id: int) -> Response:
+    cohort = _dashboard_cohort(cohort_id)
+    figures = _tutor_dashboard(cohort)
+    months = queries.engagement_months(cohort, utcnow())
+    engagement = queries.engagement(get_db(), cohort.id, months, figures)
+    body = exports.dashboard_csv(figures, engagement)
+    return _download(body, "text/csv", _filename(cohort, "csv"))
+
+
+@bp.route("/cohorts/<int:cohort_id>/dashboard.json")
+def dashboard_json(cohort_id: int) -> Response:
+    cohort = _dashboard_cohort(cohort_id)
+    now = utcnow()
+    figures = _tutor_dashboard(cohort)
+    months = queries.engagement_months(cohort, now)
+    engagement = queries.engagement(get_db(), cohort.id, months, figures)
+    document = exports.dashboard_json(cohort.name, figures, engagement, now)
+    return _download(
+        json.dumps(document, indent=2, ensure_ascii=False),
+        "application/json",
+        _filename(cohort, "json"),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/growth")
+def set_growth(cohort_id: int) -> str:
+    db = get_db()
+    cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:growth")
+    figures = queries.set_growth(db, cohort, assessment_services.current_framework(db))
+    return render_template(
+        "dashboards/growth.html",
+        cohort=cohort,
+        figures=figures,
+        chart=charts.growth_chart("set-growth", figures.growth, cohort.name),
+    )
+
+
+@bp.route("/programme")
+def programme() -> str:
+    authz.require(current_user, "programme:view")
+    db = get_db()
+    framework = assessment_services.current_framework(db)
+    return render_template(
+        "dashboards/programme.html",
+        domains=[entry.domain for entry in framework],
+        cohorts=queries.programme(db, framework),
+    )

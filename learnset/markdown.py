@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -32,10 +33,28 @@ def _converter() -> markdown_lib.Markdown:
     return converter
 
 
+# Short texts (questions, comments, updates) are read again and again, by everyone in a set and
+# on every visit; remembering their HTML makes a long timeline cost what its queries cost.
+# Bounded: at most CACHED_TEXTS entries of at most CACHED_LENGTH characters each, per process.
+CACHED_TEXTS = 2048
+CACHED_LENGTH = 2000
+
+
 def render(text: str | None) -> Markup:
     """Render Markdown to HTML that is safe to put in a page."""
     if not text:
         return Markup("")
+    if len(text) <= CACHED_LENGTH:
+        return _render_short(text)
+    return _render(text)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _render_short(text: str) -> Markup:
+    return _render(text)
+
+
+def _render(text: str) -> Markup:
     html = _converter().reset().convert(text)
     cleaned = nh3.clean(
         html,

@@ -59,6 +59,10 @@ def _inert(html: str) -> None:
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_markdown_payloads_are_rendered_inert(payload):
     _inert(str(render(payload)))
+    # Short texts are remembered after the first rendering: the second must be as inert.
+    _inert(str(render(payload)))
+    # Long texts are not remembered; the same payload inside one is inert too.
+    _inert(str(render("Filler text. " * 200 + "\n\n" + payload)))
 
 
 def test_links_get_nofollow_noopener():

@@ -151,25 +151,26 @@ def _legend(series: Sequence[Series], x: float, y: float, width: float) -> list[
     parts = ['<g class="app-chart__legend">']
     step = width / max(len(series), 1)
     for position, entry in enumerate(series):
-        look = LOOKS[entry.key]
-        left = x + position * step
-        parts.append(
-            _element(
-                "line",
-                x1=_number(left),
-                y1=_number(y),
-                x2=_number(left + 36),
-                y2=_number(y),
-                **_stroke(entry.key, look),
-            )
-        )
-        parts.append(_marker(entry.key, left + 18, y, look, hollow=False, size=4))
-        parts.append(
-            f'<text class="app-chart__text" x="{_number(left + 44)}" y="{_number(y + 5)}"'
-            f' font-size="14" fill="#212b32">{escape(entry.name)}</text>'
-        )
+        parts += _legend_entry(entry.key, entry.name, LOOKS[entry.key], x + position * step, y)
     parts.append("</g>")
     return parts
+
+
+def _legend_entry(key: str, name: str, look: Look, left: float, y: float) -> list[str]:
+    """A stroke sample with its marker, then the series' name."""
+    return [
+        _element(
+            "line",
+            x1=_number(left),
+            y1=_number(y),
+            x2=_number(left + 36),
+            y2=_number(y),
+            **_stroke(key, look),
+        ),
+        _marker(key, left + 18, y, look, hollow=False, size=4),
+        f'<text class="app-chart__text" x="{_number(left + 44)}" y="{_number(y + 5)}"'
+        f' font-size="14" fill="#212b32">{escape(name)}</text>',
+    ]
 
 
 # --- Radar: one per domain (radars stop being readable past about 8 axes) -----------------------
@@ -454,23 +455,8 @@ def _stacked_legend(series: Sequence[TrendSeries], x: float, y: float) -> list[s
     """A key below the chart, one series a line, so long names never collide."""
     parts = ['<g class="app-chart__legend">']
     for position, entry in enumerate(series):
-        look = TREND_LOOKS[entry.key]
         top = y + position * LEGEND_LINE
-        parts.append(
-            _element(
-                "line",
-                x1=_number(x),
-                y1=_number(top),
-                x2=_number(x + 36),
-                y2=_number(top),
-                **_stroke(entry.key, look),
-            )
-        )
-        parts.append(_marker(entry.key, x + 18, top, look, hollow=False, size=4))
-        parts.append(
-            f'<text class="app-chart__text" x="{_number(x + 44)}" y="{_number(top + 5)}"'
-            f' font-size="14" fill="#212b32">{escape(entry.name)}</text>'
-        )
+        parts += _legend_entry(entry.key, entry.name, TREND_LOOKS[entry.key], x, top)
     parts.append("</g>")
     return parts
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, exists, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, load_only
 
 from learnset.assessment.progress import CapabilityProgress
-from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.library.models import (
+    ContentItem,
+    content_item_capabilities,
+    library_order,
+)
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 from learnset.reflections.models import Reflection
 
-KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
 ITEMS_PER_GAP = 3
 
 
@@ -63,7 +66,7 @@ def recommendations(
             ContentItem.archived_at.is_(None),
             _not_reflected_on(participant_id),
         )
-        .order_by(case(KIND_ORDER, value=ContentItem.kind), ContentItem.title, ContentItem.id)
+        .order_by(*library_order())
         .options(
             load_only(
                 ContentItem.slug,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, or_, select, union
+from sqlalchemy import Select, and_, delete, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
@@ -26,10 +26,12 @@ from learnset.assessment.models import (
     rating_reflections,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.library.models import (
+    ContentItem,
+    content_item_capabilities,
+    library_order,
+)
 from learnset.reflections.models import Reflection, reflection_capabilities
-
-KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
 
 
 @dataclass
@@ -66,8 +68,7 @@ def framework_overview(db: Session) -> list[DomainOverview]:
             CapabilityDomain.id,
             Capability.position,
             Capability.id,
-            case(KIND_ORDER, value=ContentItem.kind),
-            ContentItem.title,
+            *library_order(),
         )
         .options(load_only(ContentItem.slug, ContentItem.kind, ContentItem.title))
     )

@@ -60,7 +60,11 @@ from learnset.assessment.services import DomainCapabilities
 from learnset.challenges.models import Challenge, ChallengeUpdate, GainKind, UpdateKind
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import UTCDateTime
-from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.library.models import (
+    ContentItem,
+    content_item_capabilities,
+    library_order,
+)
 from learnset.meetings.models import Attendance, Meeting, MeetingItem, MeetingStatus
 from learnset.meetings.queries import Rate
 from learnset.reflections.models import Reflection, Visibility
@@ -895,8 +899,6 @@ def gain_counts(db: Session, cohort_id: int) -> dict[str, int]:
 
 # --- Planning the next session from the gaps ---------------------------------------------------
 
-KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
-
 
 @dataclass(frozen=True)
 class SuggestedItem:
@@ -939,7 +941,7 @@ def gaps_to_plan(
             ContentItem.archived_at.is_(None),
             ContentItem.id.not_in(used),
         )
-        .order_by(case(KIND_ORDER, value=ContentItem.kind), ContentItem.title, ContentItem.id)
+        .order_by(*library_order())
         .options(
             load_only(
                 ContentItem.slug,

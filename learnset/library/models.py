@@ -2,8 +2,19 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    case,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.assessment.models import Capability
@@ -51,3 +62,12 @@ class ContentItem(Base):
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=content_item_capabilities, order_by=Capability.position
     )
+
+
+def library_order() -> tuple[ColumnElement[Any], ...]:
+    """Theory, then exercises, then method cards (the order a session usually runs in), each
+    by title."""
+    kind = case(
+        {kind.value: position for position, kind in enumerate(ContentKind)}, value=ContentItem.kind
+    )
+    return kind, ContentItem.title, ContentItem.id

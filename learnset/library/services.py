@@ -8,11 +8,14 @@ from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from learnset.assessment.models import Capability, CapabilityDomain
-from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.library.models import (
+    ContentItem,
+    content_item_capabilities,
+    library_order,
+)
 from learnset.pagination import Page, paginate
 
 PER_PAGE = 20
-KIND_ORDER = {kind.value: position for position, kind in enumerate(ContentKind)}
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def search_query(query: LibraryQuery) -> Select[tuple[ContentItem]]:
         # Items whose title holds every word come first: they are most likely what was meant.
         title_match = and_(*(ContentItem.title.icontains(w, autoescape=True) for w in words))
         order.append(case((title_match, 0), else_=1))
-    order += [case(KIND_ORDER, value=ContentItem.kind), ContentItem.title, ContentItem.id]
+    order += library_order()
     return statement.order_by(*order).options(selectinload(ContentItem.capabilities))
 
 

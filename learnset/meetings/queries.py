@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
@@ -17,7 +17,11 @@ from learnset.accounts.models import User
 from learnset.assessment.models import Capability
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.library.models import (
+    ContentItem,
+    content_item_capabilities,
+    library_order,
+)
 from learnset.meetings.models import (
     Attendance,
     EmergentTopic,
@@ -423,11 +427,6 @@ def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
 
 # --- Picking from the library ------------------------------------------------------------
 
-# Theory, then exercises, then method cards: the order a session usually runs in.
-KIND_ORDER = case(
-    {kind.value: position for position, kind in enumerate(ContentKind)}, value=ContentItem.kind
-)
-
 
 def library_choices(
     kind: str | None, capability: str | None, exclude_meeting_id: int
@@ -440,7 +439,7 @@ def library_choices(
         select(ContentItem)
         .where(ContentItem.archived_at.is_(None), ContentItem.id.not_in(already))
         .options(selectinload(ContentItem.capabilities))
-        .order_by(KIND_ORDER, ContentItem.title, ContentItem.id)
+        .order_by(*library_order())
     )
     if kind:
         query = query.where(ContentItem.kind == kind)

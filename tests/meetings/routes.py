@@ -13,6 +13,9 @@ from tests.matrix import EVERYONE, ROLES, Route
 MEMBERS = {"participant", "fellow", "tutor", "admin"}
 PARTICIPANTS = {"participant", "fellow"}
 MANAGERS = {"tutor", "admin"}
+# The open topic of _topics is the participant's: only its proposer edits or withdraws it.
+PROPOSER = {"participant"}
+NOT_PROPOSER = MEMBERS - PROPOSER
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
@@ -271,6 +274,37 @@ ROUTES = [
         MANAGERS,
         "POST",
         forbidden=PARTICIPANTS,
+        setup=_topics,
+    ),
+    Route(
+        "topics.edit",
+        lambda s: f"/topics/{s.topic.id}/edit",
+        PROPOSER,
+        forbidden=NOT_PROPOSER,
+        setup=_topics,
+    ),
+    Route(
+        "topics.edit",
+        lambda s: f"/topics/{s.topic.id}/edit",
+        PROPOSER,
+        "POST",
+        forbidden=NOT_PROPOSER,
+        setup=_topics,
+        data={"title": "Reworded in the matrix"},
+    ),
+    Route(
+        "topics.withdraw",
+        lambda s: f"/topics/{s.topic.id}/withdraw",
+        PROPOSER,
+        forbidden=NOT_PROPOSER,
+        setup=_topics,
+    ),
+    Route(
+        "topics.withdraw",
+        lambda s: f"/topics/{s.topic.id}/withdraw",
+        PROPOSER,
+        "POST",
+        forbidden=NOT_PROPOSER,
         setup=_topics,
     ),
     # The calendar.

@@ -23,6 +23,7 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
     past = factories.make_past_meeting(db, people.cohort, status="published")
     item = factories.add_item_to(db, draft, factories.make_content_item(db))
     topic = factories.make_topic(db, people.cohort)
+    own = factories.make_topic(db, people.cohort, people.participant)
     db.commit()
     before = _counts(db)
     tutor = login(people.tutor)
@@ -48,6 +49,9 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
         (login(people.admin), f"/cohorts/{cohort}/tutors", {"email": junk}),
         (login(people.participant), f"/cohorts/{cohort}/topics", {"title": junk * 20}),
         (login(people.participant), f"/topics/{topic.id}/vote", {"return_to": junk}),
+        (login(people.participant), f"/topics/{own.id}/edit", {
+            "title": junk * 20, "details": junk,
+        }),
     ]  # fmt: skip
     for browser, path, data in posts:
         response = browser.post(path, data=data)

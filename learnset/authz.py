@@ -104,6 +104,12 @@ def _topic_decide(user: User, topic: EmergentTopic) -> bool:
     return user.is_admin or is_tutor(user, topic.cohort_id)
 
 
+def _topic_edit(user: User, topic: EmergentTopic) -> bool:
+    """Only whoever proposed it, while still a member: tutors decide on topics, never reword
+    them. Whether it is still open is a rule of the topic (meetings/topics.py), with a message."""
+    return topic.proposed_by_id == user.id and is_member(user, topic.cohort_id)
+
+
 # --- Reflections -------------------------------------------------------------------------
 # A private reflection is its author's alone: no tutor, admin or fellow participant reads it.
 # A shared one reaches its cohort's tutors ("tutors") or every member ("set") for as long as
@@ -169,6 +175,8 @@ RULES: dict[str, Rule] = {
     "topic:view": _topic_view,
     "topic:vote": _topic_vote,
     "topic:decide": _topic_decide,
+    "topic:edit": _topic_edit,
+    "topic:withdraw": _topic_edit,
     "reflection:view": _reflection_view,
     "reflection:edit": _reflection_edit,
     "reflection:comment": _reflection_comment,

@@ -362,10 +362,33 @@ def add_presenter_slot(
     return slot
 
 
+def _ordered_slots(meeting: Meeting) -> list[PresenterSlot]:
+    return sorted(meeting.presenter_slots, key=lambda existing: (existing.position, existing.id))
+
+
+def move_presenter_slot(db: Session, slot: PresenterSlot, direction: str, now: datetime) -> None:
+    """Swap a presenter with the one before or after them; positions stay 1, 2, 3…"""
+    meeting = slot.meeting
+    slots = _ordered_slots(meeting)
+    index = slots.index(slot)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(slots):
+        raise MeetingError("That presenter cannot move any further")
+    slots[index], slots[other] = slots[other], slots[index]
+    for position, existing in enumerate(slots, start=1):
+        existing.position = position
+    meeting.updated_at = now
+    db.flush()
+    db.expire(meeting, ["presenter_slots"])
+
+
 def remove_presenter_slot(db: Session, slot: PresenterSlot, now: datetime) -> None:
-    """Take a presenter slot out of the session."""
-    slot.meeting.updated_at = now
-    db.delete(slot)
+    """Take a presenter slot out of the session; those after it move up."""
+    meeting = slot.meeting
+    meeting.presenter_slots.remove(slot)
+    for position, existing in enumerate(_ordered_slots(meeting), start=1):
+        existing.position = position
+    meeting.updated_at = now
     db.flush()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -48,12 +48,18 @@ def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
     if request.method == "POST":
         authz.require(current_user, "topic:propose", cohort)
         if form.validate_on_submit():
-            topic = topics.propose(
-                db, cohort, current_user, form.title.data, form.details.data or "", utcnow()
-            )
-            db.commit()
-            flash(f"Your topic “{topic.title}” has been added for the set to vote on.", "success")
-            return redirect(url_for("topics.cohort_topics", cohort_id=cohort.id))
+            try:
+                topic = topics.propose(
+                    db, cohort, current_user, form.title.data, form.details.data or "", utcnow()
+                )
+            except topics.TopicError as error:
+                form.title.errors.append(str(error))
+            else:
+                db.commit()
+                flash(
+                    f"Your topic “{topic.title}” has been added for the set to vote on.", "success"
+                )
+                return redirect(url_for("topics.cohort_topics", cohort_id=cohort.id))
     show = "decided" if request.args.get("show") == "decided" else "open"
     statuses = DECIDED if show == "decided" else OPEN
     query = queries.topic_rows(db, current_user, cohort.id, statuses)
@@ -74,6 +80,59 @@ def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
         if authz.can(current_user, "cohort:schedule", cohort)
         else [],
     )
+
+
+@bp.route("/topics/<int:topic_id>/edit", methods=["GET", "POST"])
+def edit(topic_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    topic = _topic(topic_id, "topic:edit")
+    form = TopicForm(obj=topic if request.method == "GET" else None)
+    if request.method == "GET" and (refused := _unless_open(topic, "edit it")):
+        return refused
+    if form.validate_on_submit():
+        try:
+            topics.edit(db, topic, form.title.data, form.details.data or "")
+        except topics.TopicError as error:
+            # A decided topic is refused for the whole form; a blank title beside its field.
+            (form.title.errors if topic.is_open else form.form_errors).append(str(error))
+        else:
+            db.commit()
+            flash(f"Your topic “{topic.title}” has been saved.", "success")
+            return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+    return render_form("meetings/edit_topic.html", form, topic=topic)
+
+
+@bp.route("/topics/<int:topic_id>/withdraw", methods=["GET", "POST"])
+def withdraw(topic_id: int) -> Response | str:
+    db = get_db()
+    topic = _topic(topic_id, "topic:withdraw")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        title = topic.title
+        try:
+            topics.withdraw(db, topic)
+        except topics.TopicError as error:
+            flash(str(error))
+        else:
+            db.commit()
+            flash(f"Your topic “{title}” has been withdrawn.", "success")
+        return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+    if refused := _unless_open(topic, "withdraw it"):
+        return refused
+    return render_template(
+        "meetings/withdraw_topic.html", topic=topic, form=form, votes=len(topic.votes)
+    )
+
+
+def _unless_open(topic: EmergentTopic, doing: str) -> Response | None:
+    """Back to the list with the reason when the tutor has decided on the topic since the
+    proposer's page was drawn; None while it is still open."""
+    try:
+        topics.check_open(topic, doing)
+    except topics.TopicError as error:
+        flash(str(error))
+        return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id, show="decided"))
+    return None
 
 
 @bp.route("/topics/<int:topic_id>/vote", methods=["POST"])

@@ -21,6 +21,8 @@ def propose(
     db: Session, cohort: Cohort, user: User, title: str, details: str, now: datetime
 ) -> EmergentTopic:
     """A member puts a topic forward for an upcoming session; it starts open."""
+    if not title.strip():
+        raise TopicError("Enter the topic you would like the set to explore")
     topic = EmergentTopic(
         cohort=cohort,
         proposed_by=user,
@@ -32,6 +34,31 @@ def propose(
     db.add(topic)
     db.flush()
     return topic
+
+
+def check_open(topic: EmergentTopic, doing: str) -> None:
+    """Once the tutor has taken a topic up or closed it, its proposer can no longer change it."""
+    if topic.status == TopicStatus.TAKEN_UP:
+        raise TopicError(f"This topic has been taken into a session, so you can no longer {doing}")
+    if topic.status == TopicStatus.CLOSED:
+        raise TopicError(f"This topic has been closed, so you can no longer {doing}")
+
+
+def edit(db: Session, topic: EmergentTopic, title: str, details: str) -> None:
+    """The proposer rewords their topic while it is still open; its votes stay with it."""
+    check_open(topic, "edit it")
+    if not title.strip():
+        raise TopicError("Enter the topic you would like the set to explore")
+    topic.title = title.strip()
+    topic.details = details.strip()
+    db.flush()
+
+
+def withdraw(db: Session, topic: EmergentTopic) -> None:
+    """The proposer takes back a topic nobody has decided on yet; it goes with its votes."""
+    check_open(topic, "withdraw it")
+    db.delete(topic)
+    db.flush()
 
 
 def has_voted(db: Session, topic: EmergentTopic, user: User) -> bool:

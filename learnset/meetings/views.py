@@ -396,13 +396,34 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
     return _render_plan(db, meeting, form)
 
 
+def _slot(meeting: Meeting, slot_id: int) -> PresenterSlot:
+    slot = get_db().get(PresenterSlot, slot_id) if slot_id <= authz.MAX_ID else None
+    if slot is None or slot.meeting_id != meeting.id:
+        abort(404)
+    return slot
+
+
+@bp.route("/sessions/<int:meeting_id>/slots/<int:slot_id>/move", methods=["POST"])
+def move_slot(meeting_id: int, slot_id: int) -> Response:
+    db = get_db()
+    meeting = _meeting(meeting_id, "meeting:edit")
+    slot = _slot(meeting, slot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move_presenter_slot(db, slot, request.form.get("direction", ""), utcnow())
+    except services.MeetingError as error:
+        flash(str(error))
+    else:
+        db.commit()
+    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
+
+
 @bp.route("/sessions/<int:meeting_id>/slots/<int:slot_id>/remove", methods=["POST"])
 def remove_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
-    slot = db.get(PresenterSlot, slot_id) if slot_id <= authz.MAX_ID else None
-    if slot is None or slot.meeting_id != meeting.id:
-        abort(404)
+    slot = _slot(meeting, slot_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.remove_presenter_slot(db, slot, utcnow())

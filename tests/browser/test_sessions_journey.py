@@ -221,6 +221,31 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
     page.get_by_role("button", name="Vote for Decommissioning a service people love").click()
     expect(page.get_by_text("1 vote including yours.")).to_be_visible()
     assert_accessible(page)
+    # Their own topic: reworded, then a second one proposed and withdrawn.
+    page.get_by_role("link", name="Edit your topic Decommissioning a service people love").click()
+    expect(page.get_by_role("heading", name="Edit your topic")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Topic", exact=True).fill("")
+    page.get_by_role("button", name="Save topic").click()
+    expect(page.get_by_role("link", name="Enter the topic you would like the set")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Topic", exact=True).fill("Decommissioning a service people love")
+    page.get_by_label("Why it matters now (optional)").fill("The day centre review in May")
+    page.get_by_role("button", name="Save topic").click()
+    expect(page.get_by_text("has been saved")).to_be_visible()
+    expect(page.get_by_text("The day centre review in May")).to_be_visible()
+    page.get_by_label("Topic", exact=True).fill("A topic on second thoughts")
+    page.get_by_role("button", name="Propose topic").click()
+    page.get_by_role("link", name="Withdraw your topic A topic on second thoughts").click()
+    expect(
+        page.get_by_role("heading", name="Withdraw “A topic on second thoughts”?")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw topic").click()
+    expect(
+        page.get_by_text("Your topic “A topic on second thoughts” has been withdrawn.")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="A topic on second thoughts")).to_have_count(0)
 
     # Their learning set, and a calendar address.
     page.get_by_role("link", name="Back to Riverside learning set").click()

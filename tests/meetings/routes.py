@@ -13,6 +13,9 @@ from tests.matrix import EVERYONE, ROLES, Route
 MEMBERS = {"participant", "fellow", "tutor", "admin"}
 PARTICIPANTS = {"participant", "fellow"}
 MANAGERS = {"tutor", "admin"}
+# The open topic of _topics is the participant's: only its proposer edits or withdraws it.
+PROPOSER = {"participant"}
+NOT_PROPOSER = MEMBERS - PROPOSER
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
@@ -25,9 +28,20 @@ def _sessions(db, people):
     first = factories.add_item_to(db, draft, item, position=1)
     factories.add_item_to(db, draft, extra, position=2)
     slot = factories.make_slot(db, draft, people.participant)
+    slot.position = 1
+    factories.make_slot(db, draft, people.fellow).position = 2
     spare = factories.make_content_item(db)
+    factories.make_slot(db, published, people.participant).position = 1
+    published_slot = factories.make_slot(db, published, people.fellow)
+    published_slot.position = 2
     return SimpleNamespace(
-        draft=draft, published=published, past=past, meeting_item=first, slot=slot, spare=spare
+        draft=draft,
+        published=published,
+        past=past,
+        meeting_item=first,
+        slot=slot,
+        published_slot=published_slot,
+        spare=spare,
     )
 
 
@@ -167,6 +181,23 @@ ROUTES = [
         data={"challenge": ""},
     ),
     Route(
+        "meetings.move_slot",
+        lambda s: f"/sessions/{s.draft.id}/slots/{s.slot.id}/move",
+        MANAGERS,
+        "POST",
+        setup=_sessions,
+        data={"direction": "down"},
+    ),
+    Route(
+        "meetings.move_slot",
+        lambda s: f"/sessions/{s.published.id}/slots/{s.published_slot.id}/move",
+        MANAGERS,
+        "POST",
+        forbidden=PARTICIPANTS,
+        setup=_sessions,
+        data={"direction": "up"},
+    ),
+    Route(
         "meetings.remove_slot",
         lambda s: f"/sessions/{s.draft.id}/slots/{s.slot.id}/remove",
         MANAGERS,
@@ -271,6 +302,37 @@ ROUTES = [
         MANAGERS,
         "POST",
         forbidden=PARTICIPANTS,
+        setup=_topics,
+    ),
+    Route(
+        "topics.edit",
+        lambda s: f"/topics/{s.topic.id}/edit",
+        PROPOSER,
+        forbidden=NOT_PROPOSER,
+        setup=_topics,
+    ),
+    Route(
+        "topics.edit",
+        lambda s: f"/topics/{s.topic.id}/edit",
+        PROPOSER,
+        "POST",
+        forbidden=NOT_PROPOSER,
+        setup=_topics,
+        data={"title": "Reworded in the matrix"},
+    ),
+    Route(
+        "topics.withdraw",
+        lambda s: f"/topics/{s.topic.id}/withdraw",
+        PROPOSER,
+        forbidden=NOT_PROPOSER,
+        setup=_topics,
+    ),
+    Route(
+        "topics.withdraw",
+        lambda s: f"/topics/{s.topic.id}/withdraw",
+        PROPOSER,
+        "POST",
+        forbidden=NOT_PROPOSER,
         setup=_topics,
     ),
     # The calendar.

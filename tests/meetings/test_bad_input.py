@@ -22,7 +22,9 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
     draft = factories.make_meeting(db, people.cohort)
     past = factories.make_past_meeting(db, people.cohort, status="published")
     item = factories.add_item_to(db, draft, factories.make_content_item(db))
+    slot = factories.make_slot(db, draft, people.participant)
     topic = factories.make_topic(db, people.cohort)
+    own = factories.make_topic(db, people.cohort, people.participant)
     db.commit()
     before = _counts(db)
     tutor = login(people.tutor)
@@ -39,6 +41,7 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
         (tutor, f"/sessions/{draft.id}/items", {"content_item_id": junk}),
         (tutor, f"/sessions/{draft.id}/items/{item.id}/move", {"direction": junk}),
         (tutor, f"/sessions/{draft.id}/slots", {"challenge": junk}),
+        (tutor, f"/sessions/{draft.id}/slots/{slot.id}/move", {"direction": junk}),
         (tutor, f"/sessions/{past.id}/attendance", {"present": [junk]}),
         (tutor, f"/topics/{topic.id}/take", {"meeting": junk, "return_to": junk}),
         (tutor, f"/topics/{topic.id}/close", {"reason": junk * 50}),
@@ -48,6 +51,9 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
         (login(people.admin), f"/cohorts/{cohort}/tutors", {"email": junk}),
         (login(people.participant), f"/cohorts/{cohort}/topics", {"title": junk * 20}),
         (login(people.participant), f"/topics/{topic.id}/vote", {"return_to": junk}),
+        (login(people.participant), f"/topics/{own.id}/edit", {
+            "title": junk * 20, "details": junk,
+        }),
     ]  # fmt: skip
     for browser, path, data in posts:
         response = browser.post(path, data=data)
@@ -85,6 +91,8 @@ def test_ids_beyond_the_integer_range_are_not_found(login, db, people, no_csrf):
         == 404
     )
     assert tutor.post(f"/sessions/{meeting.id}/slots/{huge}/remove").status_code == 404
+    assert tutor.post(f"/sessions/{meeting.id}/slots/{huge}/move").status_code == 404
+    assert tutor.get(f"/topics/{huge}/edit").status_code == 404
 
 
 def test_nul_characters_are_refused_everywhere(login, people, no_csrf):

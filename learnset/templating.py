@@ -61,15 +61,18 @@ def navigation_for(user: Any) -> list[NavItem]:
 
 def header_navigation() -> list[dict[str, Any]]:
     section = request.blueprint
+    items = navigation_for(current_user)
+    # On a page that is itself in the header (Invitations is in the cohorts blueprint), only
+    # that item is highlighted, never its section's item as well.
+    on_item = any(request.endpoint == item.endpoint for item in items)
     return [
         {
             "href": url_for(item.endpoint),
             "text": item.label,
             "current": request.endpoint == item.endpoint,
-            "active": (item.section == section or section in item.also)
-            and request.endpoint != item.endpoint,
+            "active": (item.section == section or section in item.also) and not on_item,
         }
-        for item in navigation_for(current_user)
+        for item in items
     ]
 
 

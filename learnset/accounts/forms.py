@@ -45,11 +45,14 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    return PasswordField(
         "New password", validators=[InputRequired("Enter a new password"), NewPassword()]
     )
-    confirm = PasswordField(
+
+
+def _confirm_password() -> PasswordField:
+    return PasswordField(
         "Confirm new password",
         validators=[
             InputRequired("Enter the new password again"),
@@ -58,10 +61,18 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(ResetPasswordForm):
+class ResetPasswordForm(FlaskForm):
+    password = _new_password()
+    confirm = _confirm_password()
+
+
+class ChangePasswordForm(FlaskForm):
+    # Fields are made here, after `current`, so the error summary lists them in page order.
     current = PasswordField(
         "Current password", validators=[InputRequired("Enter your current password")]
     )
+    password = _new_password()
+    confirm = _confirm_password()
 
 
 class ProfileForm(FlaskForm):

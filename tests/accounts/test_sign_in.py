@@ -177,6 +177,22 @@ def test_change_password_needs_the_current_one(login, people):
     assert "Your current password is not correct" in response.get_data(as_text=True)
 
 
+def test_change_password_errors_are_listed_in_page_order(login, people):
+    browser = login(people.participant)
+    response = submit(browser, "/account/password", {"current": "", "password": "", "confirm": ""})
+    page = response.get_data(as_text=True)
+    summary = page[page.index("There is a problem") :]
+    order = [
+        summary.index(message)
+        for message in (
+            "Enter your current password",
+            "Enter a new password",
+            "Enter the new password again",
+        )
+    ]
+    assert order == sorted(order)
+
+
 def test_password_rules_are_length_and_commonness_only():
     assert services.password_problem("short") == "Password must be 10 characters or more"
     assert "too common" in services.password_problem("Password123")

@@ -1,5 +1,6 @@
 """Invitations: who may send them, accepting as a new or existing user, resend, revoke, expiry."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -245,3 +246,11 @@ def test_tutor_can_invite_a_tutor(login, client, db, outbox, people):
     submit(client, link_in(outbox()[0]), NEW_ACCOUNT)
     user = db.scalar(select(User).where(User.email == "co@example.org"))
     assert user.memberships[0].role == "tutor"
+
+
+def test_invitations_page_highlights_only_invitations_in_the_header(login, people):
+    page = login(people.admin).get("/invitations").get_data(as_text=True)
+    highlighted = re.findall(
+        r"navigation-item--(?:current|active)[^>]*>\s*<a[^>]*>(?:<strong[^>]*>)?([^<]+)<", page
+    )
+    assert highlighted == ["Invitations"]

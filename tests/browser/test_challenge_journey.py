@@ -170,7 +170,7 @@ def _experiment_and_gain(page: Page) -> None:
 def _tutor_plans_and_reads_gains(page: Page) -> None:
     expect(page.get_by_role("heading", name=re.compile("^Presenting at"))).to_be_visible()
     page.get_by_role("link", name="Give slots to the set's open challenges").click()
-    expect(page.get_by_role("heading", name="Plan What gets trapped")).to_be_visible()
+    expect(page.get_by_role("heading", name="Materials, topics and presenters")).to_be_visible()
     page.get_by_label("Live challenge").select_option(label=f"Pat Participant: {TITLE}")
     page.get_by_role("button", name="Add presenter").click()
     expect(page.get_by_text("The presenter slot has been added.")).to_be_visible()

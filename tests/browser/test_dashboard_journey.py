@@ -75,7 +75,7 @@ def test_a_tutor_plans_the_next_session_from_the_set_s_gaps(live_server: LiveSer
 
     page.get_by_role("link", name="Looking back, looking on").click()
     expect(
-        page.get_by_role("heading", level=1, name="Plan Looking back, looking on")
+        page.get_by_role("heading", level=1, name="Materials, topics and presenters")
     ).to_be_visible()
     expect(page.get_by_role("table").first).to_contain_text(item_title)
 

@@ -138,7 +138,7 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
     expect(page.get_by_text("Only tutors can see this session")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Plan materials, topics and presenters").click()
-    expect(page.get_by_role("heading", name="Plan Session 1")).to_be_visible()
+    expect(page.get_by_role("heading", name="Materials, topics and presenters")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Add from the library").click()
     expect(page.get_by_role("heading", name="Add from the library")).to_be_visible()

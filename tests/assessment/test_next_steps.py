@@ -195,3 +195,15 @@ def test_the_focus_returns_only_to_pages_on_this_site(db, login, people, framewo
         data={"item": "credible", "csrf_token": csrf_from(browser, overview)},
     )
     assert response.location == overview
+
+
+def test_making_a_focus_returns_to_the_page_it_was_made_on(db, login, people, framework, gaps):
+    factories.make_content_item(db, [framework.credibility], slug="credible")
+    db.commit()
+    browser = login(people.participant)
+    overview = f"/cohorts/{people.cohort.id}/capabilities"
+    capability = f"{overview}/credibility"
+    focus = f"/cohorts/{people.cohort.id}/focus"
+    assert f'action="{focus}"' in browser.get(overview).get_data(as_text=True)
+    page = browser.get(capability).get_data(as_text=True)
+    assert f'action="{focus}?next={capability}"' in page

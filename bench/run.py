@@ -54,6 +54,8 @@ def start_server(url: str, instance: Path, port: int) -> subprocess.Popen[bytes]
         "INSTANCE_PATH": str(instance),
         "BASE_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": "false",
+        # A worker that crashes in C code (a driver, a parser) leaves a Python traceback.
+        "PYTHONFAULTHANDLER": "1",
     }
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4",

@@ -81,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset.meetings.calendar_views import bp as calendar_bp
     from learnset.meetings.topic_views import bp as topics_bp
     from learnset.meetings.views import bp as meetings_bp
+    from learnset.people.views import bp as people_bp
     from learnset.reflections.views import bp as reflections_bp
 
     app.register_blueprint(main_bp)
@@ -96,4 +97,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(stories_bp)
     # Cohort dashboards, the set's growth and the programme view (issue 6).
     app.register_blueprint(dashboards_bp)
+    # Everyone's accounts, for the programme's admins.
+    app.register_blueprint(people_bp)
     return app

@@ -196,6 +196,10 @@ def _signed_in(_user: User, _obj: Any = None) -> bool:
 
 RULES.update({"library:view": _signed_in, "framework:view": _signed_in})
 
+# Accounts across the programme are the admins' to look after: who someone is and which sets
+# they are in, never what they wrote. Everyone else is answered 404 for a person's page.
+RULES.update({"people:view": _admin, "person:view": _admin, "person:manage": _admin})
+
 
 # --- Self-assessment ----------------------------------------------------------------------------
 # Ratings are a participant's own view. A submitted assessment reaches their cohort's tutors only

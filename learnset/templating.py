@@ -55,6 +55,8 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem("Shared with you", "reflections.shared", "reflections.shared"))
     if authz.can(user, "admin:access") or authz.tutors_anything(user):
         items.append(NavItem("Invitations", "cohorts.invitations_overview", "invitations"))
+    if authz.can(user, "people:view"):
+        items.append(NavItem("People", "people.index", "people"))
     items.append(NavItem("Your account", "accounts.account", "accounts"))
     return items
 

@@ -1,0 +1,92 @@
+"""People: the programme admin's list of every account, and each person's page, where they are
+deactivated, reactivated, made an admin or no longer one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.db import get_db
+from learnset.forms import EmptyForm
+from learnset.pagination import page_number, paginate
+from learnset.people import queries, services
+from learnset.people.forms import PeopleFilterForm
+
+bp = Blueprint("people", __name__)
+
+
+@bp.route("/people")
+def index() -> str:
+    authz.require(current_user, "people:view")
+    form = PeopleFilterForm(request.args)
+    if not form.validate():
+        form.q.data, form.status.data = "", ""
+    search, status = form.q.data or "", form.status.data or ""
+    result = paginate(
+        get_db(), queries.people(search, status), page_number(request.args.get("page"))
+    )
+    return render_template(
+        "people/index.html", form=form, result=result, filtered=bool(search or status)
+    )
+
+
+def _person(user_id: int) -> User:
+    return authz.get_or_404(get_db(), User, user_id, current_user, "person:view", "person:manage")
+
+
+@bp.route("/people/<int:user_id>")
+def person(user_id: int) -> str:
+    return render_template("people/person.html", person=_person(user_id))
+
+
+# What each change is called on its button and in its confirmation.
+CHANGES = {
+    "deactivate": "Deactivate",
+    "reactivate": "Reactivate",
+    "make-admin": "Make an admin",
+    "remove-admin": "Remove admin rights",
+}
+
+
+@bp.route(
+    '/people/<int:user_id>/<any(deactivate, reactivate, "make-admin", "remove-admin"):change>',
+    methods=["GET", "POST"],
+)
+def change(user_id: int, change: str) -> Response | str:
+    db = get_db()
+    person = _person(user_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            _apply(db, person, change)
+        except services.PeopleError as error:
+            flash(str(error))
+        else:
+            db.commit()
+            flash(_done(person, change), "success")
+        return redirect(url_for("people.person", user_id=person.id))
+    return render_template(
+        "people/change.html", person=person, change=change, label=CHANGES[change], form=form
+    )
+
+
+def _apply(db: Session, person: User, change: str) -> None:
+    if change == "deactivate":
+        services.deactivate(db, person, current_user)
+    elif change == "reactivate":
+        services.reactivate(db, person)
+    else:
+        services.set_admin(db, person, current_user, is_admin=change == "make-admin")
+
+
+def _done(person: User, change: str) -> str:
+    return {
+        "deactivate": f"{person.name} can no longer sign in.",
+        "reactivate": f"{person.name} can sign in again.",
+        "make-admin": f"{person.name} is now a programme admin.",
+        "remove-admin": f"{person.name} is no longer a programme admin.",
+    }[change]

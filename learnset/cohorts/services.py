@@ -196,7 +196,9 @@ def assign_tutor(
             "first if they are to tutor this set"
         )
     if not user.is_active:
-        raise InvitationError(f"The account for {email} has been turned off")
+        raise InvitationError(
+            f"The account for {email} has been deactivated. An admin can reactivate it under People"
+        )
     membership = Membership(user=user, cohort=cohort, role=Role.TUTOR.value, joined_at=now)
     db.add(membership)
     db.flush()

@@ -205,3 +205,16 @@ def test_learning_sets_is_in_the_navigation(login, people):
     html = login(people.participant).get("/").get_data(as_text=True)
     assert 'href="/cohorts"' in html
     assert "Learning sets" in html
+
+
+def test_a_deactivated_account_is_not_made_a_tutor(login, db, people):
+    factories.make_user(db, email="gone@example.org", is_active=False)
+    db.commit()
+    response = submit(
+        login(people.admin), f"/cohorts/{people.cohort.id}/tutors", {"email": "gone@example.org"}
+    )
+    assert response.status_code == 422
+    assert "has been deactivated. An admin can reactivate it" in response.get_data(as_text=True)
+    assert people.cohort.id not in {
+        m.cohort_id for m in db.scalars(select(Membership)) if m.user.email == "gone@example.org"
+    }

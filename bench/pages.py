@@ -39,4 +39,7 @@ PAGES = [
     ("dashboard: JSON, 50 participants", "tutor", "/cohorts/{large_cohort_id}/dashboard.json"),
     ("dashboard: the set's growth, 50 participants", "tutor", "/cohorts/{large_cohort_id}/growth"),
     ("dashboard: programme, admin", "admin", "/programme"),
+    # Everyone's accounts, 20 to a page.
+    ("people, admin", "admin", "/people"),
+    ("people, admin, a search", "admin", "/people?q=participant1"),
 ]

@@ -208,14 +208,7 @@ def assign_tutor(
 def remove_member(db: Session, membership: Membership, now: datetime) -> None:
     """Take someone out of a learning set. What they wrote stays theirs; their presenter slots
     in sessions still to come and their votes on open topics go, since they will not be there."""
-    upcoming = select(Meeting.id).where(
-        Meeting.cohort_id == membership.cohort_id, Meeting.starts_at > now
-    )
-    db.execute(
-        delete(PresenterSlot).where(
-            PresenterSlot.user_id == membership.user_id, PresenterSlot.meeting_id.in_(upcoming)
-        )
-    )
+    _drop_upcoming_slots(db, membership, now)
     open_topics = select(EmergentTopic.id).where(
         EmergentTopic.cohort_id == membership.cohort_id,
         EmergentTopic.status == TopicStatus.OPEN,
@@ -227,6 +220,28 @@ def remove_member(db: Session, membership: Membership, now: datetime) -> None:
     )
     db.delete(membership)
     db.flush()
+
+
+def _drop_upcoming_slots(db: Session, membership: Membership, now: datetime) -> None:
+    """Their slots in sessions still to come go; the presenters after them move up."""
+    upcoming = select(Meeting.id).where(
+        Meeting.cohort_id == membership.cohort_id, Meeting.starts_at > now
+    )
+    theirs = select(PresenterSlot.meeting_id).where(
+        PresenterSlot.user_id == membership.user_id, PresenterSlot.meeting_id.in_(upcoming)
+    )
+    slots = db.scalars(
+        select(PresenterSlot)
+        .where(PresenterSlot.meeting_id.in_(theirs))
+        .order_by(PresenterSlot.meeting_id, PresenterSlot.position, PresenterSlot.id)
+    )
+    positions: dict[int, int] = {}
+    for slot in slots:
+        if slot.user_id == membership.user_id:
+            db.delete(slot)
+        else:
+            positions[slot.meeting_id] = positions.get(slot.meeting_id, 0) + 1
+            slot.position = positions[slot.meeting_id]
 
 
 def pending_invitations(db: Session, cohort: Cohort, now: datetime) -> list[Invitation]:

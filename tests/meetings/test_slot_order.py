@@ -149,3 +149,31 @@ def test_moving_without_a_csrf_token_is_refused(login, db, people):
     )
     assert response.status_code == 400
     assert _order(db, meeting) == [("Pat", 1), ("Fay", 2), ("Kim", 3)]
+
+
+def test_removing_a_member_moves_the_presenters_after_them_up(db, people):
+    from datetime import timedelta
+
+    from learnset.cohorts import services as cohort_services
+
+    third = factories.make_member(db, people.cohort, "participant")
+    upcoming = factories.make_meeting(db, people.cohort)
+    past = factories.make_meeting(db, people.cohort, starts_at=utcnow() - timedelta(days=30))
+    for position, person in enumerate((people.participant, people.fellow, third), start=1):
+        factories.make_slot(db, upcoming, person).position = position
+    factories.make_slot(db, past, people.fellow).position = 1
+    db.commit()
+    membership = cohort_services.membership_of(db, people.fellow.id, people.cohort.id)
+    cohort_services.remove_member(db, membership, utcnow())
+    db.commit()
+
+    def order(meeting):
+        slots = db.scalars(
+            select(PresenterSlot).where(PresenterSlot.meeting_id == meeting.id)
+            .order_by(PresenterSlot.position)
+        )  # fmt: skip
+        return [(slot.user_id, slot.position) for slot in slots]
+
+    assert order(upcoming) == [(people.participant.id, 1), (third.id, 2)]
+    # What happened at a past session stays on record.
+    assert order(past) == [(people.fellow.id, 1)]

@@ -91,7 +91,7 @@ def edit(topic_id: int) -> Response | tuple[str, int]:
         return refused
     if form.validate_on_submit():
         try:
-            topics.edit(db, topic, form.title.data, form.details.data or "")
+            topics.edit(db, topic, form.title.data, form.details.data or "", utcnow())
         except topics.TopicError as error:
             # A decided topic is refused for the whole form; a blank title beside its field.
             (form.title.errors if topic.is_open else form.form_errors).append(str(error))

@@ -44,13 +44,16 @@ def check_open(topic: EmergentTopic, doing: str) -> None:
         raise TopicError(f"This topic has been closed, so you can no longer {doing}")
 
 
-def edit(db: Session, topic: EmergentTopic, title: str, details: str) -> None:
-    """The proposer rewords their topic while it is still open; its votes stay with it."""
+def edit(db: Session, topic: EmergentTopic, title: str, details: str, now: datetime) -> None:
+    """The proposer rewords their topic while it is still open; its votes stay with it, and
+    the topic says it was edited so nobody thinks they voted for the new words."""
     check_open(topic, "edit it")
     if not title.strip():
         raise TopicError("Enter the topic you would like the set to explore")
-    topic.title = title.strip()
-    topic.details = details.strip()
+    title, details = title.strip(), details.strip()
+    if (title, details) != (topic.title, topic.details):
+        topic.title, topic.details = title, details
+        topic.edited_at = now
     db.flush()
 
 

@@ -70,6 +70,19 @@ def test_proposer_edits_their_open_topic_and_keeps_its_votes(login, db, people):
     page = _text(browser.get(response.location))
     assert "Your topic “Frailty at home” has been saved." in page
     assert "1 vote." in page
+    # Whoever voted for the old words can see it has been reworded.
+    assert topic.edited_at is not None
+    assert "Reworded on" in _text(login(people.fellow).get(response.location))
+
+
+def test_saving_the_same_words_is_not_a_rewording(login, db, people):
+    topic = factories.make_topic(db, people.cohort, people.participant, title="Frailty")
+    db.commit()
+    browser = login(people.participant)
+    submit(browser, f"/topics/{topic.id}/edit", {"title": " Frailty ", "details": topic.details})
+    db.refresh(topic)
+    assert topic.edited_at is None
+    assert "Reworded on" not in _text(browser.get(f"/cohorts/{people.cohort.id}/topics"))
 
 
 @pytest.mark.parametrize(
@@ -273,9 +286,9 @@ def test_services_refuse_decided_topics(db, people):
     closed = factories.make_topic(db, people.cohort, people.participant, status="closed")
     for topic in (taken, closed):
         with pytest.raises(topics.TopicError, match="no longer edit it"):
-            topics.edit(db, topic, "New", "")
+            topics.edit(db, topic, "New", "", utcnow())
         with pytest.raises(topics.TopicError, match="no longer withdraw it"):
             topics.withdraw(db, topic)
     assert db.scalar(select(func.count()).select_from(EmergentTopic)) == 2
     with pytest.raises(topics.TopicError, match="Enter the topic"):
-        topics.edit(db, factories.make_topic(db, people.cohort), " ", "")
+        topics.edit(db, factories.make_topic(db, people.cohort), " ", "", utcnow())

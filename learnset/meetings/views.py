@@ -24,7 +24,12 @@ from learnset.forms import EmptyForm, choices, render_form
 from learnset.library.models import ContentItem, ContentKind
 from learnset.mail import MailError
 from learnset.markdown import render as render_markdown
-from learnset.meetings import calendar, queries, services
+from learnset.meetings import (
+    calendar,
+    personal_data,  # noqa: F401 - registers sessions in "download your data"
+    queries,
+    services,
+)
 from learnset.meetings.forms import (
     AttendanceForm,
     LibraryFilterForm,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -81,6 +82,25 @@ class LiveServer:
         return database(self.app).sessions()
 
 
+def _whole_bodies(app: Flask) -> Any:
+    """The app with each response body read whole and its iterator closed at once.
+
+    Werkzeug's development server abandons a response's iterator when the browser drops the
+    connection (Chromium does, leaving a page before a script has loaded), so a static file
+    stays open until garbage collection, and the suite's warnings-as-errors then fail
+    whichever test is running. Closing here keeps that out of the results."""
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(template_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
     db_path = tmp_path / "learnset.db"
@@ -89,7 +109,7 @@ def live_server(template_database: Path, tmp_path: Path) -> Iterator[LiveServer]
     config = make_test_config(url, tmp_path)
     app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, _whole_bodies(app), threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)

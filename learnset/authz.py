@@ -510,11 +510,20 @@ def shared_with_tutors_clause() -> ColumnElement[bool]:
 # --- Live challenges: scoped queries (issue 7) ----------------------------------------------
 
 
+def owner_takes_part_clause() -> ColumnElement[bool]:
+    """The challenge's owner is still a participant of its set: only then does the set see it."""
+    owner_membership = aliased(Membership)
+    return exists().where(
+        owner_membership.user_id == Challenge.owner_id,
+        owner_membership.cohort_id == Challenge.cohort_id,
+        owner_membership.role == Role.PARTICIPANT,
+    )
+
+
 def visible_challenges(user: User) -> Select[tuple[Challenge]]:
     """The challenges the user may read: their own, and those of the sets they belong to
     whose owners still take part. Admins get nothing more."""
     viewer_membership = aliased(Membership)
-    owner_membership = aliased(Membership)
     return select(Challenge).where(
         or_(
             Challenge.owner_id == user.id,
@@ -523,11 +532,7 @@ def visible_challenges(user: User) -> Select[tuple[Challenge]]:
                     viewer_membership.user_id == user.id,
                     viewer_membership.cohort_id == Challenge.cohort_id,
                 ),
-                exists().where(
-                    owner_membership.user_id == Challenge.owner_id,
-                    owner_membership.cohort_id == Challenge.cohort_id,
-                    owner_membership.role == Role.PARTICIPANT,
-                ),
+                owner_takes_part_clause(),
             ),
         )
     )

@@ -310,6 +310,27 @@ def line_point(index: int, count: int, level: float) -> tuple[float, float]:
     return round(x, 1), round(y, 1)
 
 
+def _level_gridline(
+    level: int, y: float, left: float, right: float, label_x: float, font_size: int
+) -> list[str]:
+    """A horizontal line across the plot at a level, with the level written to its left."""
+    return [
+        _element(
+            "line",
+            class_="app-chart__gridline",
+            x1=_number(left),
+            y1=_number(y),
+            x2=_number(right),
+            y2=_number(y),
+            stroke="#d8dde0",
+            stroke_width=1,
+        ),
+        f'<text class="app-chart__text app-chart__text--scale" x="{_number(label_x)}"'
+        f' y="{_number(y + 4)}" text-anchor="end" font-size="{font_size}" fill="#4c6272">'
+        f"{level}</text>",
+    ]
+
+
 def line_chart(
     chart_id: str,
     title: str,
@@ -323,22 +344,7 @@ def line_chart(
     parts.append('<g class="app-chart__grid">')
     for level in range(1, MAX_LEVEL + 1):
         _, y = line_point(0, count, level)
-        parts.append(
-            _element(
-                "line",
-                class_="app-chart__gridline",
-                x1=_number(PLOT_LEFT),
-                y1=_number(y),
-                x2=_number(PLOT_RIGHT),
-                y2=_number(y),
-                stroke="#d8dde0",
-                stroke_width=1,
-            )
-        )
-        parts.append(
-            f'<text class="app-chart__text app-chart__text--scale" x="{_number(PLOT_LEFT - 10)}"'
-            f' y="{_number(y + 4)}" text-anchor="end" font-size="12" fill="#4c6272">{level}</text>'
-        )
+        parts += _level_gridline(level, y, PLOT_LEFT, PLOT_RIGHT, PLOT_LEFT - 10, font_size=12)
     shown = {0, count - 1} if count > 3 else set(range(count))
     for index in sorted(shown):
         x, _ = line_point(index, count, 1)
@@ -476,22 +482,7 @@ def trend_chart(
     parts.append('<g class="app-chart__grid">')
     for level in range(1, MAX_LEVEL + 1):
         _, y = trend_point(0, count, level)
-        parts.append(
-            _element(
-                "line",
-                class_="app-chart__gridline",
-                x1=_number(TREND_LEFT),
-                y1=_number(y),
-                x2=_number(TREND_RIGHT),
-                y2=_number(y),
-                stroke="#d8dde0",
-                stroke_width=1,
-            )
-        )
-        parts.append(
-            f'<text class="app-chart__text app-chart__text--scale" x="{_number(TREND_LEFT - 12)}"'
-            f' y="{_number(y + 4)}" text-anchor="end" font-size="13" fill="#4c6272">{level}</text>'
-        )
+        parts += _level_gridline(level, y, TREND_LEFT, TREND_RIGHT, TREND_LEFT - 12, font_size=13)
     # Every label when they fit, else every other one (always the last).
     step = 1 if count <= 12 else 2
     for index, label in enumerate(labels):

@@ -233,14 +233,35 @@ def gains_of_cohort(user: User, cohort_id: int, kind: str | None = None) -> Sele
     )
 
 
+def _counts_by_kind(db: Session, gains: Select[Any]) -> dict[str, int]:
+    """Every kind of gain with how many of these there are (0 when none), in one query."""
+    found = gains.subquery()
+    rows = db.execute(select(found.c.gain_kind, func.count()).group_by(found.c.gain_kind))
+    counts = {kind.value: 0 for kind in GainKind}
+    counts.update({kind: count for kind, count in rows if kind in counts})
+    return counts
+
+
 def gain_counts(db: Session, user: User, cohort_id: int) -> dict[str, int]:
     """How many gains of each kind the set's challenges have recorded, as the user may see
     them; every kind is present, with 0 when there are none."""
-    gains = _gains(user, cohort_id).subquery()
-    rows = db.execute(select(gains.c.gain_kind, func.count()).group_by(gains.c.gain_kind))
-    counts = {kind.value: 0 for kind in GainKind}
-    counts.update({key: count for key, count in rows})  # noqa: C416 - rows are not pairs
-    return counts
+    return _counts_by_kind(db, _gains(user, cohort_id))
+
+
+def set_gain_counts(db: Session, cohort_id: int) -> dict[str, int]:
+    """The same counts for the whole set, whoever asks (the cohort dashboard's aggregates, for
+    its tutors and the programme's admins): the gains themselves are read on the gains board,
+    by the set. Challenges whose owners have left count no more, as on the board."""
+    return _counts_by_kind(
+        db,
+        select(ChallengeUpdate)
+        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
+        .where(
+            ChallengeUpdate.kind == UpdateKind.GAIN,
+            Challenge.cohort_id == cohort_id,
+            authz.owner_takes_part_clause(),
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.meetings import services as meeting_services
 from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, TopicStatus, TopicVote
 
 
@@ -224,24 +225,19 @@ def remove_member(db: Session, membership: Membership, now: datetime) -> None:
 
 def _drop_upcoming_slots(db: Session, membership: Membership, now: datetime) -> None:
     """Their slots in sessions still to come go; the presenters after them move up."""
-    upcoming = select(Meeting.id).where(
-        Meeting.cohort_id == membership.cohort_id, Meeting.starts_at > now
-    )
-    theirs = select(PresenterSlot.meeting_id).where(
-        PresenterSlot.user_id == membership.user_id, PresenterSlot.meeting_id.in_(upcoming)
-    )
-    slots = db.scalars(
+    theirs = db.scalars(
         select(PresenterSlot)
-        .where(PresenterSlot.meeting_id.in_(theirs))
-        .order_by(PresenterSlot.meeting_id, PresenterSlot.position, PresenterSlot.id)
-    )
-    positions: dict[int, int] = {}
-    for slot in slots:
-        if slot.user_id == membership.user_id:
-            db.delete(slot)
-        else:
-            positions[slot.meeting_id] = positions.get(slot.meeting_id, 0) + 1
-            slot.position = positions[slot.meeting_id]
+        .join(Meeting, Meeting.id == PresenterSlot.meeting_id)
+        .where(
+            PresenterSlot.user_id == membership.user_id,
+            Meeting.cohort_id == membership.cohort_id,
+            Meeting.starts_at > now,
+        )
+    ).all()
+    for slot in theirs:
+        meeting = slot.meeting
+        meeting.presenter_slots.remove(slot)
+        meeting_services.renumber_slots(meeting)
 
 
 def pending_invitations(db: Session, cohort: Cohort, now: datetime) -> list[Invitation]:

@@ -57,7 +57,8 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.assessment.services import DomainCapabilities
-from learnset.challenges.models import Challenge, ChallengeUpdate, GainKind, UpdateKind
+from learnset.challenges import queries as challenge_queries
+from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import UTCDateTime
 from learnset.library.models import (
@@ -875,28 +876,6 @@ def engagement(
     return Engagement(months, entries)
 
 
-# --- Gains from the set's live challenges --------------------------------------------------------
-
-
-def gain_counts(db: Session, cohort_id: int) -> dict[str, int]:
-    """How many gains of each kind the set's challenges have recorded, every kind present
-    (one query). Only challenges whose owners still take part count, as on the gains board;
-    the gains themselves are read there, by the set."""
-    rows = db.execute(
-        select(ChallengeUpdate.gain_kind, func.count())
-        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
-        .where(
-            ChallengeUpdate.kind == UpdateKind.GAIN,
-            Challenge.cohort_id == cohort_id,
-            Challenge.owner_id.in_(_participant_ids(cohort_id)),
-        )
-        .group_by(ChallengeUpdate.gain_kind)
-    )
-    counts = {kind.value: 0 for kind in GainKind}
-    counts.update({kind: count for kind, count in rows if kind in counts})
-    return counts
-
-
 # --- Planning the next session from the gaps ---------------------------------------------------
 
 
@@ -1087,7 +1066,7 @@ def tutor_dashboard(
         not_seen_lately=[person for person in participants if person.id in absent],
         gaps_to_plan=gaps_to_plan(db, cohort.id, capabilities),
         next_draft=next_draft_meeting(db, cohort.id, now),
-        gains=gain_counts(db, cohort.id),
+        gains=challenge_queries.set_gain_counts(db, cohort.id),
     )
 
 

@@ -34,6 +34,19 @@ def _session(meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _own(db: Session, user: User, model: Any, parent: Any, cohort: Any, when: Any) -> list[Any]:
+    """The user's rows of a model keyed by `user_id`, oldest first, with the topic or session
+    they belong to and its learning set."""
+    return list(
+        db.scalars(
+            select(model)
+            .where(model.user_id == user.id)
+            .options(joinedload(parent).joinedload(cohort))
+            .order_by(when, model.id)
+        )
+    )
+
+
 def export_sessions(db: Session, user: User) -> dict[str, Any]:
     topics = db.scalars(
         select(EmergentTopic)
@@ -41,24 +54,13 @@ def export_sessions(db: Session, user: User) -> dict[str, Any]:
         .options(joinedload(EmergentTopic.cohort))
         .order_by(EmergentTopic.created_at, EmergentTopic.id)
     ).all()
-    votes = db.scalars(
-        select(TopicVote)
-        .where(TopicVote.user_id == user.id)
-        .options(joinedload(TopicVote.topic).joinedload(EmergentTopic.cohort))
-        .order_by(TopicVote.created_at, TopicVote.id)
-    ).all()
-    attendance = db.scalars(
-        select(Attendance)
-        .where(Attendance.user_id == user.id)
-        .options(joinedload(Attendance.meeting).joinedload(Meeting.cohort))
-        .order_by(Attendance.recorded_at, Attendance.id)
-    ).all()
-    slots = db.scalars(
-        select(PresenterSlot)
-        .where(PresenterSlot.user_id == user.id)
-        .options(joinedload(PresenterSlot.meeting).joinedload(Meeting.cohort))
-        .order_by(PresenterSlot.created_at, PresenterSlot.id)
-    ).all()
+    votes = _own(db, user, TopicVote, TopicVote.topic, EmergentTopic.cohort, TopicVote.created_at)
+    attendance = _own(
+        db, user, Attendance, Attendance.meeting, Meeting.cohort, Attendance.recorded_at
+    )
+    slots = _own(
+        db, user, PresenterSlot, PresenterSlot.meeting, Meeting.cohort, PresenterSlot.created_at
+    )
     feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     return {
         "topics_proposed": [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -51,36 +52,26 @@ def _rates(query: Select) -> dict[int, Rate]:
     return {key: Rate(int(present or 0), int(recorded)) for key, present, recorded in query}
 
 
-def attendance_by_meeting(db: Session, cohort_id: int) -> dict[int, Rate]:
-    """Attended and recorded, per session of the cohort."""
+def _attendance_by(db: Session, key: Any, cohort_id: int) -> dict[int, Rate]:
+    """Attended and recorded across the cohort's sessions, grouped by `key`."""
     return _rates(
         db.execute(
-            select(
-                Attendance.meeting_id,
-                func.count().filter(Attendance.present.is_(True)),
-                func.count(),
-            )
+            select(key, func.count().filter(Attendance.present.is_(True)), func.count())
             .join(Meeting, Meeting.id == Attendance.meeting_id)
             .where(Meeting.cohort_id == cohort_id)
-            .group_by(Attendance.meeting_id)
+            .group_by(key)
         )
     )
+
+
+def attendance_by_meeting(db: Session, cohort_id: int) -> dict[int, Rate]:
+    """Attended and recorded, per session of the cohort."""
+    return _attendance_by(db, Attendance.meeting_id, cohort_id)
 
 
 def attendance_by_participant(db: Session, cohort_id: int) -> dict[int, Rate]:
     """Attended and recorded, per participant across the cohort's sessions."""
-    return _rates(
-        db.execute(
-            select(
-                Attendance.user_id,
-                func.count().filter(Attendance.present.is_(True)),
-                func.count(),
-            )
-            .join(Meeting, Meeting.id == Attendance.meeting_id)
-            .where(Meeting.cohort_id == cohort_id)
-            .group_by(Attendance.user_id)
-        )
-    )
+    return _attendance_by(db, Attendance.user_id, cohort_id)
 
 
 def overall_attendance(db: Session, cohort_id: int) -> Rate:

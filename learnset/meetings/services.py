@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -28,6 +30,9 @@ from learnset.meetings.schedule import (
     utc_to_uk,
 )
 from learnset.meetings.topics import release_topic
+
+# What has a place in a session's running order.
+Positioned = TypeVar("Positioned", MeetingItem, PresenterSlot)
 
 
 class MeetingError(ValueError):
@@ -291,21 +296,36 @@ def add_item(db: Session, meeting: Meeting, item: ContentItem, now: datetime) ->
 
 
 def _repack(meeting: Meeting) -> None:
-    for position, meeting_item in enumerate(meeting.items, start=1):
-        meeting_item.position = position
+    _renumber(meeting.items)
+
+
+def _in_order(rows: Sequence[Positioned]) -> list[Positioned]:
+    return sorted(rows, key=lambda existing: (existing.position, existing.id))
+
+
+def _renumber(rows: Sequence[Positioned]) -> None:
+    for position, existing in enumerate(rows, start=1):
+        existing.position = position
+
+
+def _swap_with_neighbour(
+    rows: Sequence[Positioned], row: Positioned, direction: str, refusal: str
+) -> None:
+    """Move a row one place up or down in its running order; positions stay 1, 2, 3…"""
+    ordered = _in_order(rows)
+    index = ordered.index(row)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(ordered):
+        raise MeetingError(refusal)
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    _renumber(ordered)
 
 
 def move_item(db: Session, meeting_item: MeetingItem, direction: str, now: datetime) -> None:
     """Swap an item with its neighbour above or below in the running order."""
     meeting = meeting_item.meeting
-    items = sorted(meeting.items, key=lambda existing: (existing.position, existing.id))
-    index = items.index(meeting_item)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(items):
-        raise MeetingError("That item cannot move any further")
-    items[index], items[other] = items[other], items[index]
-    for position, existing in enumerate(items, start=1):
-        existing.position = position
+    refusal = "That item cannot move any further"
+    _swap_with_neighbour(meeting.items, meeting_item, direction, refusal)
     meeting.updated_at = now
     db.flush()
     db.expire(meeting, ["items"])
@@ -362,21 +382,16 @@ def add_presenter_slot(
     return slot
 
 
-def _ordered_slots(meeting: Meeting) -> list[PresenterSlot]:
-    return sorted(meeting.presenter_slots, key=lambda existing: (existing.position, existing.id))
+def renumber_slots(meeting: Meeting) -> None:
+    """Presenters 1, 2, 3… in their order, after one has gone."""
+    _renumber(_in_order(meeting.presenter_slots))
 
 
 def move_presenter_slot(db: Session, slot: PresenterSlot, direction: str, now: datetime) -> None:
     """Swap a presenter with the one before or after them; positions stay 1, 2, 3…"""
     meeting = slot.meeting
-    slots = _ordered_slots(meeting)
-    index = slots.index(slot)
-    other = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= other < len(slots):
-        raise MeetingError("That presenter cannot move any further")
-    slots[index], slots[other] = slots[other], slots[index]
-    for position, existing in enumerate(slots, start=1):
-        existing.position = position
+    refusal = "That presenter cannot move any further"
+    _swap_with_neighbour(meeting.presenter_slots, slot, direction, refusal)
     meeting.updated_at = now
     db.flush()
     db.expire(meeting, ["presenter_slots"])
@@ -386,8 +401,7 @@ def remove_presenter_slot(db: Session, slot: PresenterSlot, now: datetime) -> No
     """Take a presenter slot out of the session; those after it move up."""
     meeting = slot.meeting
     meeting.presenter_slots.remove(slot)
-    for position, existing in enumerate(_ordered_slots(meeting), start=1):
-        existing.position = position
+    renumber_slots(meeting)
     meeting.updated_at = now
     db.flush()
 

@@ -43,12 +43,12 @@ def person(user_id: int) -> str:
     return render_template("people/person.html", person=_person(user_id))
 
 
-# What each change is called on its button and in its confirmation.
+# Each change: what its button says, and what is said once it is done.
 CHANGES = {
-    "deactivate": "Deactivate",
-    "reactivate": "Reactivate",
-    "make-admin": "Make an admin",
-    "remove-admin": "Remove admin rights",
+    "deactivate": ("Deactivate", "{name} can no longer sign in."),
+    "reactivate": ("Reactivate", "{name} can sign in again."),
+    "make-admin": ("Make an admin", "{name} is now a programme admin."),
+    "remove-admin": ("Remove admin rights", "{name} is no longer a programme admin."),
 }
 
 
@@ -67,10 +67,10 @@ def change(user_id: int, change: str) -> Response | str:
             flash(str(error))
         else:
             db.commit()
-            flash(_done(person, change), "success")
+            flash(CHANGES[change][1].format(name=person.name), "success")
         return redirect(url_for("people.person", user_id=person.id))
     return render_template(
-        "people/change.html", person=person, change=change, label=CHANGES[change], form=form
+        "people/change.html", person=person, change=change, label=CHANGES[change][0], form=form
     )
 
 
@@ -81,12 +81,3 @@ def _apply(db: Session, person: User, change: str) -> None:
         services.reactivate(db, person)
     else:
         services.set_admin(db, person, current_user, is_admin=change == "make-admin")
-
-
-def _done(person: User, change: str) -> str:
-    return {
-        "deactivate": f"{person.name} can no longer sign in.",
-        "reactivate": f"{person.name} can sign in again.",
-        "make-admin": f"{person.name} is now a programme admin.",
-        "remove-admin": f"{person.name} is no longer a programme admin.",
-    }[change]

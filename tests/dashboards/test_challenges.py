@@ -3,6 +3,7 @@ by kind, counted but never read out."""
 
 from sqlalchemy import delete
 
+from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Membership
 from learnset.dashboards import queries
 from tests import factories
@@ -64,7 +65,7 @@ def test_gains_by_kind_count_the_set_s_challenges_only(db, people, history):
     )
     db.commit()
 
-    assert queries.gain_counts(db, people.cohort.id) == {
+    assert challenge_queries.set_gain_counts(db, people.cohort.id) == {
         "health": 1, "social": 0, "economic": 0, "relational": 2
     }  # fmt: skip
 

@@ -14,8 +14,11 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 def alembic_config(database_url: str, connection: Connection | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    # Date-prefixed files keep the history readable in a directory listing.
-    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    # Date-and-time prefixed files list in the order they were written (revision ids are random).
+    config.set_main_option(
+        "file_template",
+        "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s",
+    )
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection

@@ -276,3 +276,25 @@ class CheckInReminder(Base):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()
+
+
+class FigureRelease(Base):
+    """A cohort's self-assessment figures as everyone else sees them, worked out once.
+
+    Cohort figures are released, not live (DESIGN §3): a release is made when a check-in round
+    closes with new contributions from at least 3 participants, and pages show the latest
+    release unchanged until the next one, so nobody's rating can be read off the difference
+    between two views. `figures` holds aggregates only, already suppressed: never a person's
+    ratings, and never a count below 3.
+    """
+
+    __tablename__ = "figure_releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Participants with a check-in shared since the release before: 3 or more.
+    contributors: Mapped[int] = mapped_column(Integer)
+    # What made it: a check-in round closing, or the cohort's tutor.
+    reason: Mapped[str] = mapped_column(String(20))
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)

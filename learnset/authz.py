@@ -548,7 +548,8 @@ def published_stories() -> Select[tuple[Story]]:
 # programme's admins; the set's own growth view for its members. Who may see the gap heat map and
 # each participant's ratings stays "cohort:self-assessments" (the cohort's tutors only): an admin
 # reads the aggregates, never a person's ratings. Every aggregate is suppressed below 3 responses
-# in learnset/dashboards/queries.py, whoever reads it.
+# in learnset/dashboards/queries.py, whoever reads it, and is released rather than live
+# (learnset/dashboards/releases.py): the same people may release a cohort's figures early.
 
 
 def _cohort_growth(user: User, cohort: Cohort) -> bool:
@@ -558,6 +559,7 @@ def _cohort_growth(user: User, cohort: Cohort) -> bool:
 RULES.update(
     {
         "cohort:dashboard": _cohort_manage,
+        "cohort:release-figures": _cohort_manage,
         "cohort:growth": _cohort_growth,
         "programme:view": _admin,
     }

@@ -194,9 +194,40 @@ def remind_check_ins_command() -> None:
         )
 
 
+figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
+
+
+@figures_group.command("release")
+def release_figures_command() -> None:
+    """For cron, daily: release the figures of each set whose check-in round has closed."""
+    from learnset.assessment import services as assessment
+    from learnset.dashboards import releases
+
+    session = database().sessions()
+    with session:
+        results = releases.release_closed_rounds(
+            session, assessment.current_framework(session), utcnow()
+        )
+        session.commit()
+    for result in results:
+        if result.release is None:
+            click.echo(
+                f"{result.cohort.name}: not released, fewer than 3 participants have shared a "
+                "check-in since the last release."
+            )
+        else:
+            click.echo(
+                f"{result.cohort.name}: released, with new check-ins from "
+                f"{result.release.contributors} participants."
+            )
+    if not results:
+        click.echo("No check-in round has closed since the last release of any set.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(content_group)
+    app.cli.add_command(figures_group)
     app.cli.add_command(init_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)

@@ -139,6 +139,19 @@ def _member(db: Session, user: User, cohort: Cohort, role: Role) -> None:
         db.add(Membership(user=user, cohort=cohort, role=role.value))
 
 
+def _release_figures(db: Session) -> None:
+    """Release each demo set's figures, as the round that closed at its last session would have:
+    cohort figures are released, not live. Run again, nothing new is released."""
+    from learnset.assessment.services import current_framework
+    from learnset.dashboards import releases
+
+    framework = current_framework(db)
+    for name, *_rest in COHORTS:
+        cohort = db.scalar(select(Cohort).where(Cohort.name == name))
+        if cohort is not None:
+            releases.release(db, cohort, framework, utcnow(), releases.ReleaseReason.ROUND_CLOSED)
+
+
 def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     """Create or refresh the demo programme; running it twice changes nothing more."""
     password_hash = hash_password(PASSWORD, password_method)
@@ -172,6 +185,7 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.challenges import demo as challenges_demo
 
     challenges_demo.load(db, utcnow())
+    _release_figures(db)
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]

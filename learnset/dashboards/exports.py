@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from learnset.assessment.models import LEVELS
+from learnset.dashboards.pages import TutorDashboard
 from learnset.dashboards.queries import (
     MIN_RESPONSES,
+    SUPPRESSED,
     Distribution,
     Engagement,
     Figure,
-    TutorDashboard,
 )
 
 DEFINITIONS = {
@@ -29,10 +30,16 @@ DEFINITIONS = {
     "latest": "Each participant's most recent self-assessment shared with tutors; ratings "
     "carried forward in a check-in count as that check-in's ratings.",
     "change": "The mean, over participants rated at both, of latest level minus baseline level.",
+    "mean_gap": "The mean, over participants, of latest target minus latest level (0 when the "
+    "target is reached).",
     "growth": "For each calendar month, each participant's latest shared rating by the end of "
     "that month, averaged over the capabilities of the domain.",
     "suppression": f"A figure to which fewer than {MIN_RESPONSES} participants contribute is "
-    "not given: its value is empty and suppressed is true.",
+    f"not given: its value is empty and suppressed is true. So is a count of people below "
+    f"{MIN_RESPONSES}, and enough others beside it that the total cannot give it back.",
+    "released": "Figures from ratings are released, not live: worked out when a check-in round "
+    f"closes with new check-ins from at least {MIN_RESPONSES} participants, and unchanged "
+    "until the next release. released_at says when.",
     "reflections": "Reflections written in the month (not in the bin), whatever their "
     "visibility; shared means shared with the tutors or the set now.",
     "live_challenges_updated": "The participant's own live challenges in this set that they "
@@ -71,6 +78,7 @@ def figure_json(figure: Figure) -> dict[str, Any]:
 def distribution_json(distribution: Distribution) -> dict[str, Any]:
     counts = distribution.counts
     return {
+        # A level whose count is hidden is null.
         "counts": {str(level): counts[level - 1] for level in LEVELS} if counts else None,
         "responses": distribution.responses,
         "suppressed": distribution.suppressed,
@@ -84,6 +92,7 @@ def dashboard_json(
     document: dict[str, Any] = {
         "cohort": cohort_name,
         "generated_at": now.isoformat(),
+        "released_at": dashboard.released_at.isoformat() if dashboard.released_at else None,
         "minimum_responses": MIN_RESPONSES,
         "definitions": DEFINITIONS,
         "participants": len(dashboard.participants),
@@ -107,6 +116,7 @@ def dashboard_json(
                 "change": figure_json(figures.change),
                 "current_levels": distribution_json(figures.distribution),
                 "participants_with_a_gap": figure_json(figures.with_gap),
+                "mean_gap": figure_json(figures.mean_gap),
             }
             for figures in dashboard.capabilities
         ],
@@ -217,9 +227,11 @@ def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[li
             rows.append(_figure_row("capability", measure, figure, **named))
         spread = figures.distribution
         for level in LEVELS:
-            count = Figure(spread.at(level), spread.responses)
-            rows.append(_figure_row("capability", f"at_level_{level}", count, **named))
+            count = spread.at(level)
+            figure = SUPPRESSED if count is None else Figure(count, spread.responses)
+            rows.append(_figure_row("capability", f"at_level_{level}", figure, **named))
         rows.append(_figure_row("capability", "participants_with_a_gap", figures.with_gap, **named))
+        rows.append(_figure_row("capability", "mean_gap", figures.mean_gap, **named))
     for point in dashboard.growth.points:
         for domain_id, name in dashboard.growth.domains:
             figure = point.by_domain[domain_id]

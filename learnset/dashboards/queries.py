@@ -57,7 +57,6 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.assessment.services import DomainCapabilities
-from learnset.challenges import queries as challenge_queries
 from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import UTCDateTime
@@ -108,19 +107,38 @@ def mean_of(total: Any, count: Any, participants: Any) -> Figure:
     return Figure(value, participants)
 
 
+def hide_small_cells(counts: Sequence[int]) -> tuple[int | None, ...]:
+    """The cells of a table of people whose total is known, with every count of 1 or 2 hidden
+    (None), and, when any is, more hidden, smallest first, until at least two are and the hidden
+    ones add up to 3 or more: so neither the total nor the other cells give a small one back.
+    Zero is shown: it names nobody."""
+    hidden = {index for index, count in enumerate(counts) if 0 < count < MIN_RESPONSES}
+    while hidden and len(hidden) < len(counts):
+        if len(hidden) >= 2 and sum(counts[index] for index in hidden) >= MIN_RESPONSES:
+            break
+        others = [index for index in range(len(counts)) if index not in hidden]
+        hidden.add(min(others, key=lambda index: (counts[index] == 0, counts[index], index)))
+    return tuple(None if index in hidden else count for index, count in enumerate(counts))
+
+
 def count_of(value: Any, participants: Any) -> Figure:
-    """A count of participants (with a gap, say), unless fewer than 3 were asked."""
+    """How many of the participants asked (with a gap, say), unless fewer than 3 were asked or
+    the count, or the rest, is 1 or 2: "1 of 6" and "5 of 6" both point at one person."""
     participants = int(participants or 0)
     if participants < MIN_RESPONSES:
         return SUPPRESSED
-    return Figure(int(value or 0), participants)
+    value = int(value or 0)
+    if None in hide_small_cells((value, participants - value)):
+        return SUPPRESSED
+    return Figure(value, participants)
 
 
 @dataclass(frozen=True)
 class Distribution:
-    """How many participants put themselves at each level 1 to 5 now; None when suppressed."""
+    """How many participants put themselves at each level 1 to 5 now: None when fewer than 3
+    responded, and a level's count None when it is hidden (see `hide_small_cells`)."""
 
-    counts: tuple[int, ...] | None
+    counts: tuple[int | None, ...] | None
     responses: int | None
 
     @property
@@ -135,7 +153,7 @@ def distribution_of(counts: Sequence[Any], participants: Any) -> Distribution:
     participants = int(participants or 0)
     if participants < MIN_RESPONSES:
         return Distribution(None, None)
-    return Distribution(tuple(int(count or 0) for count in counts), participants)
+    return Distribution(hide_small_cells([int(count or 0) for count in counts]), participants)
 
 
 # --- Calendar months in UK time ------------------------------------------------------------------
@@ -219,10 +237,12 @@ def _in_month(moment: Any, months: Subquery) -> ColumnElement[bool]:
 # parameter `cohort_id`; SQLAlchemy caches their compiled SQL too.
 
 ONE_COHORT = bindparam("cohort_id", type_=Integer)
+RELEASED_AT = bindparam("released_at", type_=UTCDateTime)
 
 
-def _first_and_latest(one_cohort: bool) -> CTE:
-    """Each participant's first and latest shared assessment (`first_id`, `latest_id`)."""
+def _first_and_latest(released: bool) -> CTE:
+    """Each participant's first and latest shared assessment (`first_id`, `latest_id`); with
+    `released`, among those submitted by the moment `released_at`."""
     person = (SelfAssessment.participant_id, SelfAssessment.cohort_id)
     ranked = (
         select(
@@ -241,7 +261,8 @@ def _first_and_latest(one_cohort: bool) -> CTE:
         )
         .where(
             authz.shared_with_tutors_clause(),
-            SelfAssessment.cohort_id == ONE_COHORT if one_cohort else true(),
+            SelfAssessment.cohort_id == ONE_COHORT,
+            SelfAssessment.submitted_at <= RELEASED_AT if released else true(),
         )
         .subquery("ranked")
     )
@@ -259,11 +280,11 @@ def _first_and_latest(one_cohort: bool) -> CTE:
     )
 
 
-def _baseline_and_latest(one_cohort: bool) -> Subquery:
+def _baseline_and_latest(released: bool = False) -> Subquery:
     """One row per participant and capability their latest shared assessment rates: the
     baseline level (None if their first shared assessment did not rate it), and the latest
-    level and target. For one cohort (`cohort_id`), or for every cohort."""
-    people = _first_and_latest(one_cohort)
+    level and target, for one cohort (`cohort_id`)."""
+    people = _first_and_latest(released)
     latest, baseline = aliased(Rating), aliased(Rating)
     # A lookup by the unique (assessment, capability) index for each row: a join here lets
     # PostgreSQL hash the whole ratings table instead.
@@ -310,10 +331,11 @@ class CapabilityFigures:
     latest: Figure
     change: Figure
     distribution: Distribution
-    # Participants whose latest target is above their latest level.
+    # Participants whose latest target is above their latest level (hidden when it or the
+    # rest is 1 or 2).
     with_gap: Figure
-    # The sum of those gaps: breaks ties between equally common gaps (None when suppressed).
-    gap_total: int | None = None
+    # How far participants want to move, on average: target minus level, 0 when reached.
+    mean_gap: Figure = SUPPRESSED
 
 
 @dataclass(frozen=True)
@@ -350,15 +372,15 @@ def _mean_figures(row: Any) -> tuple[Figure, Figure, Figure]:
 
 @cache
 def _capability_statement() -> Select[Any]:
-    pairs = _baseline_and_latest(one_cohort=True)
+    pairs = _baseline_and_latest()
     return select(
         pairs.c.capability_id,
         *_figures_columns(pairs),
         *(func.count().filter(pairs.c.current == level).label(f"at_{level}") for level in LEVELS),
         func.count().filter(pairs.c.target > pairs.c.current).label("with_gap"),
-        func.sum(pairs.c.target - pairs.c.current)
-        .filter(pairs.c.target > pairs.c.current)
-        .label("gap_total"),
+        func.sum(
+            case((pairs.c.target > pairs.c.current, pairs.c.target - pairs.c.current), else_=0)
+        ).label("gap_sum"),
     ).group_by(pairs.c.capability_id)
 
 
@@ -375,13 +397,13 @@ def capability_figures(
             row = by_capability.get(capability.id)
             if row is None:
                 baseline = latest = change = SUPPRESSED
-                spread, with_gap, gap_total = Distribution(None, None), SUPPRESSED, None
+                spread, with_gap, mean_gap = Distribution(None, None), SUPPRESSED, SUPPRESSED
             else:
                 baseline, latest, change = _mean_figures(row)
                 levels = [getattr(row, f"at_{level}") for level in LEVELS]
                 spread = distribution_of(levels, row.latest_people)
                 with_gap = count_of(row.with_gap, row.latest_people)
-                gap_total = None if with_gap.suppressed else int(row.gap_total or 0)
+                mean_gap = mean_of(row.gap_sum, row.latest_count, row.latest_people)
             figures.append(
                 CapabilityFigures(
                     capability.id,
@@ -393,22 +415,21 @@ def capability_figures(
                     change,
                     spread,
                     with_gap,
-                    gap_total,
+                    mean_gap,
                 )
             )
     return figures
 
 
 @cache
-def _domain_statement(by_cohort: bool) -> Select[Any]:
-    """Figures per domain of one cohort (`cohort_id`), or per cohort and domain for all."""
-    pairs = _baseline_and_latest(one_cohort=not by_cohort)
-    keys = (pairs.c.cohort_id, Capability.domain_id) if by_cohort else (Capability.domain_id,)
+def _domain_statement() -> Select[Any]:
+    """Figures per domain of one cohort (`cohort_id`)."""
+    pairs = _baseline_and_latest()
     return (
-        select(*keys, *_figures_columns(pairs))
+        select(Capability.domain_id, *_figures_columns(pairs))
         .select_from(pairs)
         .join(Capability, _current_capabilities(pairs))
-        .group_by(*keys)
+        .group_by(Capability.domain_id)
     )
 
 
@@ -417,7 +438,7 @@ def domain_figures(
 ) -> list[DomainFigures]:
     """Each domain: the mean baseline, latest and change over its capabilities and the
     participants (one query). Suppressed when fewer than 3 participants contribute."""
-    rows = db.execute(_domain_statement(by_cohort=False), {"cohort_id": cohort_id})
+    rows = db.execute(_domain_statement(), {"cohort_id": cohort_id})
     by_domain = {row.domain_id: row for row in rows}
     figures = []
     for entry in framework:
@@ -457,7 +478,7 @@ class GapRow:
     slug: str
     name: str
     domain: str
-    with_gap: Figure
+    mean_gap: Figure
     # Each participant's latest shared rating, by participant id; absent when not rated.
     cells: dict[int, GapCell] = field(default_factory=dict)
 
@@ -471,21 +492,19 @@ class HeatMap:
 
 
 def commonest_first(figures: Iterable[CapabilityFigures]) -> list[CapabilityFigures]:
-    """Most participants with a gap first, then the largest gaps in all; framework order among
-    equals. Suppressed counts sort as no gap, so nothing about fewer than 3 people can be read
-    off the order."""
-    return sorted(
-        figures,
-        key=lambda figure: (
-            -(int(figure.with_gap.value or 0) if not figure.with_gap.suppressed else 0),
-            -(figure.gap_total or 0),
-        ),
-    )
+    """The largest mean gap first, then the most participants with a gap; framework order among
+    equals. Only figures that are shown decide the order (a suppressed one sorts as no gap), so
+    nothing about fewer than 3 people can be read off it."""
+
+    def shown(figure: Figure) -> Decimal | int:
+        return 0 if figure.suppressed or figure.value is None else figure.value
+
+    return sorted(figures, key=lambda figure: (-shown(figure.mean_gap), -shown(figure.with_gap)))
 
 
 @cache
 def _heat_map_statement() -> Select[Any]:
-    pairs = _baseline_and_latest(one_cohort=True)
+    pairs = _baseline_and_latest(released=True)
     return (
         select(
             pairs.c.participant_id,
@@ -499,18 +518,22 @@ def _heat_map_statement() -> Select[Any]:
     )
 
 
-def heat_map(db: Session, cohort_id: int, figures: list[CapabilityFigures]) -> HeatMap:
-    """Each sharing participant's latest gap on each capability (one query). Only for the
-    cohort's tutors: it shows individuals' ratings, as their own pages do."""
+def heat_map(
+    db: Session, cohort_id: int, figures: list[CapabilityFigures], released_at: datetime
+) -> HeatMap:
+    """Each sharing participant's latest gap on each capability as of the release at
+    `released_at` (one query). Only for the cohort's tutors: it shows individuals' ratings, as
+    their own pages do. Someone who has since stopped sharing an assessment or left the set is
+    shown without it at once: the release holds aggregates, never a person's ratings."""
     rows = {
         figure.capability_id: GapRow(
-            figure.capability_id, figure.slug, figure.name, figure.domain, figure.with_gap
+            figure.capability_id, figure.slug, figure.name, figure.domain, figure.mean_gap
         )
         for figure in commonest_first(figures)
     }
     participants: dict[int, ParticipantName] = {}
     for participant_id, name, capability_id, current, target in db.execute(
-        _heat_map_statement(), {"cohort_id": cohort_id}
+        _heat_map_statement(), {"cohort_id": cohort_id, "released_at": released_at}
     ):
         participants.setdefault(participant_id, ParticipantName(participant_id, name))
         if capability_id in rows:
@@ -854,17 +877,16 @@ def engagement(
     db: Session,
     cohort_id: int,
     months: list[Month],
-    dashboard: TutorDashboard | None = None,
+    participants: list[ParticipantName] | None = None,
+    absent: set[int] | None = None,
 ) -> Engagement:
     """Each participant's activity month by month, and whether they have missed the last two
-    sessions (three queries, or one when the tutor's dashboard has already found who takes
-    part and who has not been seen)."""
-    if dashboard is None:
+    sessions (three queries, or one when the caller already knows who takes part and who has
+    not been seen)."""
+    if participants is None:
         participants = cohort_participants(db, cohort_id)
+    if absent is None:
         absent = not_seen_lately(db, cohort_id)
-    else:
-        participants = dashboard.participants
-        absent = {person.id for person in dashboard.not_seen_lately}
     found = activity(db, cohort_id, months)
     entries = []
     for participant in participants:
@@ -905,7 +927,7 @@ def gaps_to_plan(
     gaps = [
         GapToPlan(figure)
         for figure in commonest_first(figures)
-        if not figure.with_gap.suppressed and (figure.with_gap.value or 0) > 0
+        if not figure.mean_gap.suppressed and (figure.mean_gap.value or 0) > 0
     ][:limit]
     if not gaps:
         return gaps
@@ -957,133 +979,4 @@ def next_draft_meeting(db: Session, cohort_id: int, now: datetime) -> Meeting | 
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
-    )
-
-
-# --- The programme across cohorts (admins) --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CohortRow:
-    cohort_id: int
-    name: str
-    status: str
-    start_month: date | None
-    participants: int
-    attendance: Rate
-    # Mean change since the baseline per domain, by domain id.
-    growth: dict[int, Figure]
-
-
-def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRow]:
-    """Every cohort with its size, attendance and mean growth per domain (three queries)."""
-    cohorts = db.execute(
-        select(
-            Cohort.id,
-            Cohort.name,
-            Cohort.status,
-            Cohort.start_month,
-            func.count(Membership.id).filter(Membership.role == Role.PARTICIPANT),
-        )
-        .outerjoin(Membership, Membership.cohort_id == Cohort.id)
-        .group_by(Cohort.id, Cohort.name, Cohort.status, Cohort.start_month)
-        .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id)
-    ).all()
-    attendance = {
-        cohort_id: Rate(int(present or 0), int(recorded))
-        for cohort_id, present, recorded in db.execute(
-            select(
-                Meeting.cohort_id,
-                func.count().filter(Attendance.present.is_(True)),
-                func.count(),
-            )
-            .join(Attendance, Attendance.meeting_id == Meeting.id)
-            .group_by(Meeting.cohort_id)
-        )
-    }
-    changes = {
-        (row.cohort_id, row.domain_id): _mean_figures(row)[2]
-        for row in db.execute(_domain_statement(by_cohort=True))
-    }
-    return [
-        CohortRow(
-            cohort_id,
-            name,
-            status,
-            start_month,
-            int(participants or 0),
-            attendance.get(cohort_id, Rate(0, 0)),
-            {
-                entry.domain.id: changes.get((cohort_id, entry.domain.id), SUPPRESSED)
-                for entry in framework
-            },
-        )
-        for cohort_id, name, status, start_month, participants in cohorts
-    ]
-
-
-# --- What each page shows ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TutorDashboard:
-    sharing: Sharing
-    domains: list[DomainFigures]
-    capabilities: list[CapabilityFigures]
-    growth: Growth
-    # Only for the cohort's tutors: each participant's ratings.
-    heat_map: HeatMap | None
-    participants: list[ParticipantName]
-    not_seen_lately: list[ParticipantName]
-    gaps_to_plan: list[GapToPlan]
-    next_draft: Meeting | None
-    gains: dict[str, int]
-
-    @property
-    def total_gains(self) -> int:
-        return sum(self.gains.values())
-
-
-def tutor_dashboard(
-    db: Session,
-    cohort: Cohort,
-    framework: list[DomainCapabilities],
-    now: datetime,
-    with_individuals: bool,
-) -> TutorDashboard:
-    """Everything the tutor's dashboard shows, in a fixed number of queries (ten at most)."""
-    shared = sharing(db, cohort.id)
-    capabilities = capability_figures(db, cohort.id, framework)
-    participants = cohort_participants(db, cohort.id)
-    absent = not_seen_lately(db, cohort.id)
-    return TutorDashboard(
-        sharing=shared,
-        domains=domain_figures(db, cohort.id, framework),
-        capabilities=capabilities,
-        growth=growth(db, cohort.id, framework, shared.months),
-        heat_map=heat_map(db, cohort.id, capabilities) if with_individuals else None,
-        participants=participants,
-        not_seen_lately=[person for person in participants if person.id in absent],
-        gaps_to_plan=gaps_to_plan(db, cohort.id, capabilities),
-        next_draft=next_draft_meeting(db, cohort.id, now),
-        gains=challenge_queries.set_gain_counts(db, cohort.id),
-    )
-
-
-@dataclass(frozen=True)
-class SetGrowth:
-    sharing: Sharing
-    domains: list[DomainFigures]
-    capabilities: list[CapabilityFigures]
-    growth: Growth
-
-
-def set_growth(db: Session, cohort: Cohort, framework: list[DomainCapabilities]) -> SetGrowth:
-    """The cohort's own view of its growth: aggregates only, never a person's ratings."""
-    shared = sharing(db, cohort.id)
-    return SetGrowth(
-        sharing=shared,
-        domains=domain_figures(db, cohort.id, framework),
-        capabilities=capability_figures(db, cohort.id, framework),
-        growth=growth(db, cohort.id, framework, shared.months),
     )

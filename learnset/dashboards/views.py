@@ -14,9 +14,10 @@ from learnset import authz
 from learnset.assessment import services as assessment_services
 from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
-from learnset.dashboards import charts, exports, queries, services
+from learnset.dashboards import charts, exports, pages, queries, releases, services
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
+from learnset.forms import EmptyForm
 
 bp = Blueprint("dashboards", __name__)
 
@@ -27,9 +28,9 @@ def _dashboard_cohort(cohort_id: int) -> Cohort:
     )
 
 
-def _tutor_dashboard(cohort: Cohort) -> queries.TutorDashboard:
+def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
     db = get_db()
-    return queries.tutor_dashboard(
+    return pages.tutor_dashboard(
         db,
         cohort,
         assessment_services.current_framework(db),
@@ -48,8 +49,33 @@ def dashboard(cohort_id: int) -> str:
         figures=figures,
         chart=charts.growth_chart("cohort-growth", figures.growth, cohort.name),
         form=AddSuggestionForm(),
+        release_form=EmptyForm(),
         gain_kind_labels=GAIN_KIND_LABELS,
     )
+
+
+@bp.route("/cohorts/<int:cohort_id>/dashboard/release", methods=["POST"])
+def release(cohort_id: int) -> Response:
+    db = get_db()
+    cohort = authz.get_or_404(
+        db, Cohort, cohort_id, current_user, "cohort:view", "cohort:release-figures"
+    )
+    made = releases.release(
+        db,
+        cohort,
+        assessment_services.current_framework(db),
+        utcnow(),
+        releases.ReleaseReason.TUTOR,
+    )
+    if made is None:
+        flash(
+            "Fewer than 3 participants have shared a check-in since the figures were last "
+            "released, so the figures stay as they are."
+        )
+    else:
+        db.commit()
+        flash("The figures have been released. Everyone in the set now sees them.", "success")
+    return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id))
 
 
 @bp.route("/cohorts/<int:cohort_id>/dashboard/engagement")
@@ -86,6 +112,10 @@ def add_suggestion(cohort_id: int) -> Response:
     return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id, _anchor="plan"))
 
 
+def _absent(figures: pages.TutorDashboard) -> set[int]:
+    return {person.id for person in figures.not_seen_lately}
+
+
 def _filename(cohort: Cohort, extension: str) -> str:
     name = re.sub(r"[^a-z0-9]+", "-", cohort.name.lower()).strip("-") or "learning-set"
     return f"{name}-dashboard-{utcnow().date().isoformat()}.{extension}"
@@ -104,7 +134,9 @@ def dashboard_csv(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     figures = _tutor_dashboard(cohort)
     months = queries.engagement_months(cohort, utcnow())
-    engagement = queries.engagement(get_db(), cohort.id, months, figures)
+    engagement = queries.engagement(
+        get_db(), cohort.id, months, figures.participants, _absent(figures)
+    )
     body = exports.dashboard_csv(figures, engagement)
     return _download(body, "text/csv", _filename(cohort, "csv"))
 
@@ -115,7 +147,9 @@ def dashboard_json(cohort_id: int) -> Response:
     now = utcnow()
     figures = _tutor_dashboard(cohort)
     months = queries.engagement_months(cohort, now)
-    engagement = queries.engagement(get_db(), cohort.id, months, figures)
+    engagement = queries.engagement(
+        get_db(), cohort.id, months, figures.participants, _absent(figures)
+    )
     document = exports.dashboard_json(cohort.name, figures, engagement, now)
     return _download(
         json.dumps(document, indent=2, ensure_ascii=False),
@@ -128,7 +162,7 @@ def dashboard_json(cohort_id: int) -> Response:
 def set_growth(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:growth")
-    figures = queries.set_growth(db, cohort, assessment_services.current_framework(db))
+    figures = pages.set_growth(db, cohort, assessment_services.current_framework(db))
     return render_template(
         "dashboards/growth.html",
         cohort=cohort,
@@ -145,5 +179,5 @@ def programme() -> str:
     return render_template(
         "dashboards/programme.html",
         domains=[entry.domain for entry in framework],
-        cohorts=queries.programme(db, framework),
+        cohorts=pages.programme(db, framework),
     )

@@ -21,6 +21,8 @@ from datetime import date, datetime
 
 import pytest
 
+from learnset.assessment.services import current_framework
+from learnset.dashboards import releases
 from learnset.db import utcnow
 from learnset.meetings.models import Meeting
 from learnset.reflections.models import Reflection
@@ -58,6 +60,13 @@ class SetHistory:
     @property
     def everyone(self) -> list[factories.User]:
         return [self.pat, self.fay, self.ann, self.ben, self.cal]
+
+
+def release_now(db, cohort):
+    """Release the cohort's figures as they are now, as a tutor may (None if too few are new)."""
+    return releases.release(
+        db, cohort, current_framework(db), utcnow(), releases.ReleaseReason.TUTOR
+    )
 
 
 def _assess(db, person, cohort, levels, when, shared=True, carried=()):
@@ -122,5 +131,7 @@ def history(db, people, framework) -> SetHistory:  # noqa: F811 - the fixture ab
     factories.make_reflection(db, ann, created_at=on(1, 4), deleted_at=on(1, 5))
     # Another cohort's participant: not counted here.
     factories.make_reflection(db, people.outsider, created_at=on(1, 4))
+    # The figures everyone else sees are those of the latest release.
+    release_now(db, cohort)
     db.commit()
     return SetHistory(framework, pat, fay, ann, ben, cal, sessions, private)

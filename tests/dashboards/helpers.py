@@ -6,6 +6,7 @@ import re
 from html.parser import HTMLParser
 
 SUPPRESSED = "Fewer than 3 responses"
+HIDDEN = "Not shown"
 
 
 class _Tables(HTMLParser):
@@ -62,3 +63,8 @@ def shown(text: str) -> float | None:
     if match:
         return float(match.group(2)) * (-1 if match.group(1) == "Down" else 1)
     return float(text)
+
+
+def counted(text: str) -> int | None:
+    """A count of people as the page shows it: hidden ("Not shown") is None."""
+    return None if text == HIDDEN else int(text)

@@ -51,6 +51,13 @@ ROUTES = [
         data={},
     ),
     Route(
+        "dashboards.release",
+        lambda s: f"/cohorts/{s.cohort.id}/dashboard/release",
+        MANAGERS,
+        method="POST",
+        forbidden=PARTICIPANTS,
+    ),
+    Route(
         "dashboards.set_growth",
         lambda s: f"/cohorts/{s.cohort.id}/growth",
         {"participant", "fellow", "tutor", "admin"},

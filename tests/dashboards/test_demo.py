@@ -6,7 +6,7 @@ from learnset import PROJECT_ROOT, demo
 from learnset.assessment import services
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort
-from learnset.dashboards import queries
+from learnset.dashboards import pages, queries
 from learnset.db import utcnow
 from learnset.library.sync import sync_content
 from tests.factories import FAST_HASH
@@ -19,7 +19,7 @@ def test_the_riverside_dashboard_is_rich_on_first_run(db):
     cohort = db.scalar(select(Cohort).where(Cohort.name == demo.COHORTS[0][0]))
     framework = services.current_framework(db)
     now = utcnow()
-    figures = queries.tutor_dashboard(db, cohort, framework, now, with_individuals=True)
+    figures = pages.tutor_dashboard(db, cohort, framework, now, with_individuals=True)
 
     # Six of seven share; the seventh has not started.
     assert (figures.sharing.participants, len(figures.participants)) == (6, 7)

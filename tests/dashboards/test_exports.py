@@ -6,7 +6,7 @@ import io
 import pytest
 
 from tests import factories
-from tests.dashboards.helpers import SUPPRESSED, shown, tables
+from tests.dashboards.helpers import SUPPRESSED, counted, shown, tables
 
 
 def _dashboard(login, user, cohort):
@@ -50,7 +50,7 @@ def test_the_json_gives_the_figures_on_the_page(login, people, history):
         means = [_json_value(capability[k]) for k in ("baseline_mean", "latest_mean", "change")]
         assert [shown(cell) for cell in row[1:4]] == means
         counts = capability["current_levels"]["counts"]
-        assert [int(cell) for cell in row[4:9]] == [counts[str(level)] for level in range(1, 6)]
+        assert [counted(cell) for cell in row[4:9]] == [counts[str(level)] for level in range(1, 6)]
 
     growth = page["Mean level in each domain, month by month: the figures in the chart"]
     assert [[shown(cell) for cell in row[1:]] for row in growth[1:]] == [
@@ -91,15 +91,17 @@ def test_the_csv_gives_the_same_figures_as_the_json(login, people, history):
             check(("domain", domain["domain"], "", "", "", measure), domain[measure])
     for capability in document["capabilities"]:
         named = ("capability", capability["domain"], capability["capability"], "", "")
-        for measure in ("baseline_mean", "latest_mean", "change", "participants_with_a_gap"):
+        measures = ("baseline_mean", "latest_mean", "change", "participants_with_a_gap", "mean_gap")
+        for measure in measures:
             check((*named, measure), capability[measure])
         levels = capability["current_levels"]
         for level in range(1, 6):
             row = by_key[(*named, f"at_level_{level}")]
-            if levels["suppressed"]:
+            if levels["suppressed"] or levels["counts"][str(level)] is None:
                 assert (row["value"], row["suppressed"]) == ("", "yes")
             else:
                 assert int(row["value"]) == levels["counts"][str(level)]
+                assert row["suppressed"] == "no"
     for point in document["growth"]:
         for entry in point["domains"]:
             key = ("growth", entry["domain"], "", "", point["month"], "mean_level")

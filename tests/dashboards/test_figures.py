@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from learnset.assessment import services
-from learnset.dashboards import queries
+from learnset.dashboards import pages, queries
 from learnset.db import utcnow
 from tests import factories
 from tests.dashboards.conftest import month, on
@@ -24,16 +24,20 @@ def test_baseline_latest_change_and_spread_of_a_capability(db, people, history):
     assert listening.baseline == queries.Figure(Decimal("2.0"), 5)
     assert listening.latest == queries.Figure(Decimal("2.8"), 5)
     assert listening.change == queries.Figure(Decimal("0.8"), 5)
-    assert listening.distribution.counts == (0, 2, 2, 1, 0)
-    # Pat 3→4, Fay 2→5, Ben 3→5 and Cal 2→4 have gaps; Ann is at her target.
-    assert listening.with_gap == queries.Figure(4, 5)
+    # Latest levels 2, 2, 3, 3, 4: two at level 2, two at 3, one at 4. Every count below 3 is
+    # hidden; the zeros name nobody.
+    assert listening.distribution.counts == (0, None, None, None, 0)
+    assert listening.distribution.responses == 5
+    # Pat 3→4, Fay 2→5, Ben 3→5 and Cal 2→4 have gaps; Ann is at her target: "4 of 5" would
+    # say that one person has none, so it is not shown.
+    assert listening.with_gap == queries.SUPPRESSED
 
 
 def test_an_opted_out_assessment_counts_nowhere(db, people, history):
     """Ben's last check-in (5) was kept to himself: his latest shared level is still 3."""
     figures = _by_slug(queries.capability_figures(db, people.cohort.id, _framework(db)))
     assert figures["listening"].distribution.at(5) == 0
-    heat = queries.heat_map(db, people.cohort.id, list(figures.values()))
+    heat = queries.heat_map(db, people.cohort.id, list(figures.values()), utcnow())
     listening = next(row for row in heat.rows if row.slug == "listening")
     assert listening.cells[history.ben.id] == queries.GapCell(3, 5)
     # Cal's private baseline (1) is not his baseline: his first shared check-in is.
@@ -65,9 +69,10 @@ def test_a_third_participant_brings_the_figures_out(db, people, history, framewo
     # Latest Pat 3 (carried forward in his check-in: it still counts), Fay 2, Dee 3.
     assert complexity.latest == queries.Figure(Decimal("2.7"), 3)
     assert complexity.change == queries.Figure(Decimal("1.0"), 3)
-    assert complexity.distribution.counts == (0, 1, 2, 0, 0)
-    # Fay 2→4 and Dee 3→4; Pat is at his target.
-    assert complexity.with_gap == queries.Figure(2, 3)
+    # One at level 2 and two at level 3: both hidden.
+    assert complexity.distribution.counts == (0, None, None, 0, 0)
+    # Fay 2→4 and Dee 3→4; Pat is at his target: 2 of 3, so hidden.
+    assert complexity.with_gap == queries.SUPPRESSED
 
 
 def test_domain_figures(db, people, history):
@@ -193,7 +198,7 @@ def test_the_next_draft_is_the_earliest_upcoming_one(db, people, history):
 
 def test_programme_figures_per_cohort(db, people, history):
     framework = _framework(db)
-    rows = {row.name: row for row in queries.programme(db, framework)}
+    rows = {row.name: row for row in pages.programme(db, framework)}
     riverside, eastvale = rows["Riverside set"], rows["Eastvale set"]
     assert riverside.participants == 5 and eastvale.participants == 1
     # 4 + 2 + 3 present of 15 recorded.

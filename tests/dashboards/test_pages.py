@@ -21,17 +21,19 @@ def test_the_tutor_s_dashboard_shows_the_hand_worked_figures(login, people, hist
         ["Whole-system working"] + ["Fewer than 3 responses"] * 3,
     ]
     listening = found["Unlocking conversations"][1]
+    # Two at level 2, two at 3, one at 4: counts below 3 are not shown; zeros are.
     assert listening == ["Listening across boundaries", "2.0", "2.8", "Up 0.8",
-                         "0", "2", "2", "1", "0"]  # fmt: skip
+                         "0", "Not shown", "Not shown", "Not shown", "0"]  # fmt: skip
     growth = found["Mean level in each domain, month by month: the figures in the chart"]
     assert [row[0] for row in growth[1:]] == [month(n).strftime("%B %Y") for n in range(3)]
     assert [row[1] for row in growth[1:]] == ["2.0", "2.0", "2.8"]
     heat = found["Gap between target and current level, by capability and participant"]
     assert heat[0] == ["Capability", "Ann Archer", "Ben Baker", "Cal Carter", "Fay Fellow",
-                       "Pat Participant", "Participants with a gap"]  # fmt: skip
-    # The commonest gap first: listening, 4 of 5 participants.
-    assert heat[1] == ["Listening across boundaries", "0", "2", "2", "3", "1", "4 of 5"]
-    assert "5 of 5 participants have shared a self-assessment with tutors." in html
+                       "Pat Participant", "Mean gap"]  # fmt: skip
+    # The largest mean gap first: listening, (0 + 2 + 2 + 3 + 1) / 5.
+    assert heat[1] == ["Listening across boundaries", "0", "2", "2", "3", "1", "1.6"]
+    assert "When the figures were released, 5 participants had shared a self-assessment" in html
+    assert "These figures were released on" in html
     assert "Ben Baker" in html.split('id="engagement"')[1]
 
 
@@ -48,12 +50,13 @@ def test_the_growth_chart_leaves_out_suppressed_months(login, people, history):
 
 def test_a_set_with_nothing_shared_says_what_happens_next(db, login, people):
     html = _html(login, people.tutor, f"/cohorts/{people.cohort.id}/dashboard")
-    assert "Fewer than 3 participants have shared a self-assessment with tutors so far" in html
-    assert "Nobody has shared a self-assessment with you yet" in html
-    assert "Suggestions appear once at least 3 participants have shared" in html
+    assert "No figures have been released for this set yet" in html
+    assert "Release the figures now" in html
+    assert "Suggestions appear once the set's figures have been released" in html
     assert "There is no draft session coming up" in html
     growth = _html(login, people.participant, f"/cohorts/{people.cohort.id}/growth")
-    assert "so the set&#39;s figures are not shown yet" in growth
+    assert "No figures have been released for this set yet" in growth
+    assert "Release the figures now" not in growth
     assert "nothing to chart" in growth
 
 
@@ -91,11 +94,14 @@ def test_the_programme_view(login, people, history):
     html = _html(login, people.admin, "/programme")
     rows = tables(html)["Every learning set in the programme"]
     assert rows[0][4:] == ["Unlocking conversations: change since baseline",
-                           "Whole-system working: change since baseline"]  # fmt: skip
+                           "Whole-system working: change since baseline",
+                           "Figures released"]  # fmt: skip
     riverside = next(row for row in rows if row[0].startswith("Riverside set"))
-    assert riverside[1:] == ["Running", "5", "60% (9 of 15)", "Up 0.8", "Fewer than 3 responses"]
+    assert riverside[1:-1] == ["Running", "5", "60% (9 of 15)", "Up 0.8", "Fewer than 3 responses"]
+    assert riverside[-1] != "Not yet"
     eastvale = next(row for row in rows if row[0].startswith("Eastvale set"))
     assert eastvale[2:4] == ["1", "Not recorded yet"]
+    assert eastvale[-1] == "Not yet"
 
 
 def test_links_to_the_dashboards_follow_the_rules(login, people):

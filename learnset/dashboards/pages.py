@@ -1,0 +1,171 @@
+"""What each dashboard page shows, put together from the latest release and the live queries.
+
+Figures worked out from ratings come from the cohort's latest release (releases.py); the rest
+(who takes part, attendance, gains from live challenges, the next draft session) is live: none
+of it carries a rating.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from learnset.assessment.services import DomainCapabilities
+from learnset.challenges import queries as challenge_queries
+from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.dashboards.queries import (
+    CapabilityFigures,
+    DomainFigures,
+    Figure,
+    GapToPlan,
+    Growth,
+    HeatMap,
+    ParticipantName,
+    Sharing,
+    cohort_participants,
+    gaps_to_plan,
+    heat_map,
+    next_draft_meeting,
+    not_seen_lately,
+)
+from learnset.dashboards.releases import (
+    latest_release,
+    latest_releases,
+    released_figures,
+)
+from learnset.meetings.models import Attendance, Meeting
+from learnset.meetings.queries import Rate
+
+
+@dataclass(frozen=True)
+class TutorDashboard:
+    # When the figures were released; None before the first release.
+    released_at: datetime | None
+    sharing: Sharing
+    domains: list[DomainFigures]
+    capabilities: list[CapabilityFigures]
+    growth: Growth
+    # Only for the cohort's tutors: each participant's ratings as of the release.
+    heat_map: HeatMap | None
+    participants: list[ParticipantName]
+    not_seen_lately: list[ParticipantName]
+    gaps_to_plan: list[GapToPlan]
+    next_draft: Meeting | None
+    gains: dict[str, int]
+
+    @property
+    def total_gains(self) -> int:
+        return sum(self.gains.values())
+
+
+def tutor_dashboard(
+    db: Session,
+    cohort: Cohort,
+    framework: list[DomainCapabilities],
+    now: datetime,
+    with_individuals: bool,
+) -> TutorDashboard:
+    """Everything the tutor's dashboard shows, in a fixed number of queries (seven at most)."""
+    release = latest_release(db, cohort.id)
+    figures = released_figures(release, framework)
+    participants = cohort_participants(db, cohort.id)
+    absent = not_seen_lately(db, cohort.id)
+    individuals = None
+    if with_individuals and release is not None:
+        individuals = heat_map(db, cohort.id, figures.capabilities, release.released_at)
+    return TutorDashboard(
+        released_at=figures.released_at,
+        sharing=figures.sharing,
+        domains=figures.domains,
+        capabilities=figures.capabilities,
+        growth=figures.growth,
+        heat_map=individuals,
+        participants=participants,
+        not_seen_lately=[person for person in participants if person.id in absent],
+        gaps_to_plan=gaps_to_plan(db, cohort.id, figures.capabilities),
+        next_draft=next_draft_meeting(db, cohort.id, now),
+        gains=challenge_queries.set_gain_counts(db, cohort.id),
+    )
+
+
+@dataclass(frozen=True)
+class SetGrowth:
+    released_at: datetime | None
+    sharing: Sharing
+    domains: list[DomainFigures]
+    capabilities: list[CapabilityFigures]
+    growth: Growth
+
+
+def set_growth(db: Session, cohort: Cohort, framework: list[DomainCapabilities]) -> SetGrowth:
+    """The cohort's own view of its growth: released aggregates only (one query)."""
+    figures = released_figures(latest_release(db, cohort.id), framework)
+    return SetGrowth(
+        figures.released_at, figures.sharing, figures.domains, figures.capabilities, figures.growth
+    )
+
+
+# --- The programme across cohorts (admins) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    cohort_id: int
+    name: str
+    status: str
+    start_month: date | None
+    participants: int
+    attendance: Rate
+    # Mean change since the baseline per domain, by domain id, as last released.
+    growth: dict[int, Figure]
+    released_at: datetime | None
+
+
+def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRow]:
+    """Every cohort with its size, attendance and released mean growth per domain (three
+    queries)."""
+    cohorts = db.execute(
+        select(
+            Cohort.id,
+            Cohort.name,
+            Cohort.status,
+            Cohort.start_month,
+            func.count(Membership.id).filter(Membership.role == Role.PARTICIPANT),
+        )
+        .outerjoin(Membership, Membership.cohort_id == Cohort.id)
+        .group_by(Cohort.id, Cohort.name, Cohort.status, Cohort.start_month)
+        .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id)
+    ).all()
+    attendance = {
+        cohort_id: Rate(int(present or 0), int(recorded))
+        for cohort_id, present, recorded in db.execute(
+            select(
+                Meeting.cohort_id,
+                func.count().filter(Attendance.present.is_(True)),
+                func.count(),
+            )
+            .join(Attendance, Attendance.meeting_id == Meeting.id)
+            .group_by(Meeting.cohort_id)
+        )
+    }
+    releases = latest_releases(db)
+    rows = []
+    for cohort_id, name, status, start_month, participants in cohorts:
+        release = releases.get(cohort_id)
+        figures = released_figures(release, framework)
+        rows.append(
+            CohortRow(
+                cohort_id,
+                name,
+                status,
+                start_month,
+                int(participants or 0),
+                attendance.get(cohort_id, Rate(0, 0)),
+                {domain.domain_id: domain.change for domain in figures.domains},
+                figures.released_at,
+            )
+        )
+    return rows

@@ -1,0 +1,282 @@
+"""Cohort figures are released, not live (DESIGN §3).
+
+Everything a cohort's figures say (the means, the spread of levels, who has a gap, growth month
+by month, the programme view) is worked out once, at a release, stored as aggregates that are
+already suppressed, and shown unchanged until the next release. A release is made when a
+check-in round closes (the set's next session starts) or when a tutor asks, and only when at
+least 3 participants have shared a check-in since the release before. So a participant who
+checks in, changes their ratings, stops sharing or leaves moves nothing anyone else sees, and no
+release differs from the one before by one person's ratings alone.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from learnset import authz
+from learnset.assessment.models import FigureRelease, SelfAssessment
+from learnset.assessment.services import DomainCapabilities
+from learnset.cohorts.models import Cohort
+from learnset.dashboards.queries import (
+    MIN_RESPONSES,
+    SUPPRESSED,
+    CapabilityFigures,
+    Distribution,
+    DomainFigures,
+    Figure,
+    Growth,
+    GrowthPoint,
+    Month,
+    Sharing,
+    capability_figures,
+    domain_figures,
+    growth,
+    months_between,
+    sharing,
+)
+from learnset.meetings.models import Meeting, MeetingStatus
+
+FORMAT = 1
+
+
+class ReleaseReason(enum.StrEnum):
+    ROUND_CLOSED = "round-closed"
+    TUTOR = "tutor"
+
+
+@dataclass(frozen=True)
+class ReleasedFigures:
+    """A cohort's figures as last released; all suppressed, with no date, before the first."""
+
+    released_at: datetime | None
+    sharing: Sharing
+    domains: list[DomainFigures]
+    capabilities: list[CapabilityFigures]
+    growth: Growth
+
+
+# --- Storing figures as JSON and reading them back -------------------------------------------
+
+
+def _figure(figure: Figure) -> list[Any]:
+    value = str(figure.value) if isinstance(figure.value, Decimal) else figure.value
+    return [value, figure.responses]
+
+
+def _read_figure(stored: Any) -> Figure:
+    if not stored or stored[1] is None:
+        return SUPPRESSED
+    value, responses = stored
+    return Figure(Decimal(value) if isinstance(value, str) else value, responses)
+
+
+def _means(figures: CapabilityFigures | DomainFigures) -> dict[str, Any]:
+    return {
+        "baseline": _figure(figures.baseline),
+        "latest": _figure(figures.latest),
+        "change": _figure(figures.change),
+    }
+
+
+def _to_json(
+    shared: Sharing,
+    domains: list[DomainFigures],
+    capabilities: list[CapabilityFigures],
+    grown: Growth,
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "sharing": {
+            "participants": shared.participants,
+            "months": [month.key for month in shared.months],
+        },
+        "domains": {str(domain.domain_id): _means(domain) for domain in domains},
+        "capabilities": {
+            str(figures.capability_id): {
+                **_means(figures),
+                "distribution": [figures.distribution.counts, figures.distribution.responses],
+                "with_gap": _figure(figures.with_gap),
+                "mean_gap": _figure(figures.mean_gap),
+            }
+            for figures in capabilities
+        },
+        "growth": {
+            point.month.key: {
+                str(domain_id): _figure(figure) for domain_id, figure in point.by_domain.items()
+            }
+            for point in grown.points
+        },
+    }
+
+
+def _month(key: str) -> Month:
+    year, month = key.split("-")
+    return Month(date(int(year), int(month), 1))
+
+
+def _read_sharing(stored: dict[str, Any]) -> Sharing:
+    keys = stored.get("months") or []
+    months = months_between(_month(keys[0]).first_day, _month(keys[-1]).first_day) if keys else []
+    return Sharing(int(stored.get("participants") or 0), months)
+
+
+def released_figures(
+    release: FigureRelease | None, framework: list[DomainCapabilities]
+) -> ReleasedFigures:
+    """The figures of a release laid over today's framework: a capability or domain the release
+    did not cover shows as suppressed."""
+    stored: dict[str, Any] = release.figures if release is not None else {}
+    domains_stored = stored.get("domains", {})
+    capabilities_stored = stored.get("capabilities", {})
+    domains, capabilities = [], []
+    for entry in framework:
+        means = domains_stored.get(str(entry.domain.id), {})
+        domains.append(
+            DomainFigures(
+                entry.domain.id,
+                entry.domain.name,
+                _read_figure(means.get("baseline")),
+                _read_figure(means.get("latest")),
+                _read_figure(means.get("change")),
+            )
+        )
+        for capability in entry.capabilities:
+            found = capabilities_stored.get(str(capability.id), {})
+            counts, responses = found.get("distribution") or (None, None)
+            capabilities.append(
+                CapabilityFigures(
+                    capability.id,
+                    capability.slug,
+                    capability.name,
+                    entry.domain.name,
+                    _read_figure(found.get("baseline")),
+                    _read_figure(found.get("latest")),
+                    _read_figure(found.get("change")),
+                    Distribution(tuple(counts) if counts is not None else None, responses),
+                    _read_figure(found.get("with_gap")),
+                    _read_figure(found.get("mean_gap")),
+                )
+            )
+    shared = _read_sharing(stored.get("sharing", {}))
+    growth_stored = stored.get("growth", {})
+    points = [
+        GrowthPoint(
+            month,
+            {
+                entry.domain.id: _read_figure(
+                    growth_stored.get(month.key, {}).get(str(entry.domain.id))
+                )
+                for entry in framework
+            },
+        )
+        for month in shared.months
+    ]
+    return ReleasedFigures(
+        release.released_at if release is not None else None,
+        shared,
+        domains,
+        capabilities,
+        Growth([(entry.domain.id, entry.domain.name) for entry in framework], points),
+    )
+
+
+# --- Releasing ----------------------------------------------------------------------------------
+
+
+def latest_release(db: Session, cohort_id: int) -> FigureRelease | None:
+    """The cohort's most recent release, if it has had one (one query)."""
+    return db.scalar(
+        select(FigureRelease)
+        .where(FigureRelease.cohort_id == cohort_id)
+        .order_by(FigureRelease.released_at.desc(), FigureRelease.id.desc())
+        .limit(1)
+    )
+
+
+def latest_releases(db: Session) -> dict[int, FigureRelease]:
+    """Every cohort's most recent release, by cohort id (one query)."""
+    newest = select(func.max(FigureRelease.id)).group_by(FigureRelease.cohort_id)
+    releases = db.scalars(select(FigureRelease).where(FigureRelease.id.in_(newest)))
+    return {release.cohort_id: release for release in releases}
+
+
+def new_contributors(db: Session, cohort_id: int, since: datetime | None) -> int:
+    """How many participants have shared a check-in with tutors since `since` (ever, if None)."""
+    query = select(func.count(func.distinct(SelfAssessment.participant_id))).where(
+        SelfAssessment.cohort_id == cohort_id, authz.shared_with_tutors_clause()
+    )
+    if since is not None:
+        query = query.where(SelfAssessment.submitted_at > since)
+    return int(db.scalar(query) or 0)
+
+
+def release(
+    db: Session,
+    cohort: Cohort,
+    framework: list[DomainCapabilities],
+    now: datetime,
+    reason: ReleaseReason,
+) -> FigureRelease | None:
+    """Work out and store the cohort's figures as they are now, if at least 3 participants have
+    shared a check-in since the last release; None, and nothing stored, if fewer have."""
+    previous = latest_release(db, cohort.id)
+    contributors = new_contributors(db, cohort.id, previous.released_at if previous else None)
+    if contributors < MIN_RESPONSES:
+        return None
+    shared = sharing(db, cohort.id)
+    figures = _to_json(
+        shared,
+        domain_figures(db, cohort.id, framework),
+        capability_figures(db, cohort.id, framework),
+        growth(db, cohort.id, framework, shared.months),
+    )
+    made = FigureRelease(
+        cohort_id=cohort.id,
+        released_at=now,
+        contributors=contributors,
+        reason=reason.value,
+        figures=figures,
+    )
+    db.add(made)
+    db.flush()
+    return made
+
+
+def round_closed(db: Session, cohort_id: int, since: datetime | None, now: datetime) -> bool:
+    """Whether a check-in round has closed since `since`: one of the set's published sessions
+    has started after it (any, before the first release)."""
+    query = select(func.count(Meeting.id)).where(
+        Meeting.cohort_id == cohort_id,
+        Meeting.status == MeetingStatus.PUBLISHED,
+        Meeting.starts_at <= now,
+    )
+    if since is not None:
+        query = query.where(Meeting.starts_at > since)
+    return bool(db.scalar(query))
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    cohort: Cohort
+    release: FigureRelease | None
+
+
+def release_closed_rounds(
+    db: Session, framework: list[DomainCapabilities], now: datetime
+) -> list[RoundResult]:
+    """For cron: release the figures of every cohort whose check-in round has closed since its
+    last release; one with too few new check-ins waits for a later run."""
+    results = []
+    for cohort in db.scalars(select(Cohort).order_by(Cohort.id)):
+        previous = latest_release(db, cohort.id)
+        if round_closed(db, cohort.id, previous.released_at if previous else None, now):
+            made = release(db, cohort, framework, now, ReleaseReason.ROUND_CLOSED)
+            results.append(RoundResult(cohort, made))
+    return results

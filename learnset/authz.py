@@ -560,6 +560,7 @@ RULES.update(
     {
         "cohort:dashboard": _cohort_manage,
         "cohort:release-figures": _cohort_manage,
+        "cohort:what-tutors-see": _own_capabilities,
         "cohort:growth": _cohort_growth,
         "programme:view": _admin,
     }

@@ -14,7 +14,7 @@ from learnset import authz
 from learnset.assessment import services as assessment_services
 from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
-from learnset.dashboards import charts, exports, pages, queries, releases, services
+from learnset.dashboards import charts, exports, pages, queries, releases, services, tutor_view
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
@@ -169,6 +169,18 @@ def set_growth(cohort_id: int) -> str:
         figures=figures,
         chart=charts.growth_chart("set-growth", figures.growth, cohort.name),
     )
+
+
+@bp.route("/cohorts/<int:cohort_id>/what-your-tutors-see")
+def what_tutors_see(cohort_id: int) -> str:
+    db = get_db()
+    cohort = authz.get_or_404(
+        db, Cohort, cohort_id, current_user, "cohort:view", "cohort:what-tutors-see"
+    )
+    view = tutor_view.tutor_view(
+        db, cohort, current_user, assessment_services.current_framework(db), utcnow()
+    )
+    return render_template("dashboards/what_tutors_see.html", cohort=cohort, view=view)
 
 
 @bp.route("/programme")

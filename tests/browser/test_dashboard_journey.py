@@ -113,6 +113,17 @@ def test_a_participant_sees_the_set_grow_and_an_admin_compares_sets(
     expect(page.get_by_role("table", name=HEAT_MAP)).to_have_count(0)
     expect(page.get_by_text("Tom Hughes")).to_have_count(0)
     assert_accessible(page)
+
+    # What the participant's tutor sees about them, on one page.
+    page.get_by_role("link", name=f"Back to {RIVERSIDE}").click()
+    page.get_by_role("link", name="What your tutors see about you").click()
+    expect(
+        page.get_by_role("heading", level=1, name="What your tutors see about you")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Your engagement, month by month, as your tutors see it")
+    ).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
 
     _sign_in(page, live_server, "admin@example.org")

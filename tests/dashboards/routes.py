@@ -63,4 +63,10 @@ ROUTES = [
         {"participant", "fellow", "tutor", "admin"},
     ),
     Route("dashboards.programme", lambda s: "/programme", {"admin"}, forbidden=NOT_ADMIN),
+    Route(
+        "dashboards.what_tutors_see",
+        lambda s: f"/cohorts/{s.cohort.id}/what-your-tutors-see",
+        PARTICIPANTS,
+        forbidden=MANAGERS,
+    ),
 ]

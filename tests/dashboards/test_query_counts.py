@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from learnset.db import utcnow
 from tests import factories
+from tests.dashboards.conftest import release_now
 
 PAGES = [
     ("tutor", "/cohorts/{cohort}/dashboard"),
@@ -14,6 +15,7 @@ PAGES = [
     ("admin", "/cohorts/{cohort}/dashboard"),
     ("participant", "/cohorts/{cohort}/growth"),
     ("admin", "/programme"),
+    ("participant", "/cohorts/{cohort}/what-your-tutors-see"),
 ]
 
 
@@ -23,6 +25,8 @@ def _history(db, people, framework, participants, months):
     four kept private."""
     people.cohort.start_month = (utcnow() - timedelta(days=31 * months)).date().replace(day=1)
     members = [factories.make_member(db, people.cohort, "participant") for _ in range(participants)]
+    # Pat, whose own page of what his tutors see grows with the set.
+    members.append(people.participant)
     start = utcnow().replace(microsecond=0) - timedelta(days=30 * months)
     challenges = [
         factories.make_challenge(db, person, people.cohort, now=start) for person in members
@@ -49,6 +53,7 @@ def _history(db, people, framework, participants, months):
     for capability in framework.capabilities:
         factories.make_content_item(db, [capability])
     factories.make_meeting(db, people.cohort)
+    release_now(db, people.cohort)
     db.commit()
 
 

@@ -140,7 +140,7 @@ def content_sync_command(dry_run: bool) -> None:
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Delete for good reflections in the bin, and unclaimed kept text, older than 30 days."""
+    """Delete for good reflections in the bin for 30 days, and kept text older than 7 days."""
     from learnset.db import utcnow
     from learnset.reflections import services as reflections
 
@@ -151,7 +151,8 @@ def purge_command() -> None:
     click.echo(
         f"Deleted {result.reflections} reflection{'s' if result.reflections != 1 else ''} "
         f"from the bin and {result.rescues} piece{'s' if result.rescues != 1 else ''} of "
-        f"unclaimed kept text, all older than {reflections.BIN_DAYS} days."
+        f"unclaimed kept text (reflections after {reflections.BIN_DAYS} days in the bin, kept "
+        f"text after {reflections.RESCUE_DAYS} days)."
     )
 
 

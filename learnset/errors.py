@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -22,8 +22,28 @@ def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
     return _render(error.code, error=error)
 
 
+def leave_cookies_alone() -> None:
+    """This response must not change the browser's session cookie.
+
+    A forged cross-site post arrives without the victim's cookies (SameSite=Lax). Anything
+    the refusal wrote to the session (even the CSRF token the page renders) would come back as
+    a new session cookie that replaces the victim's, signing them out or planting a session.
+    """
+    session.modified = False
+
+
+def csrf_refused(**context: object) -> tuple[str, int]:
+    """400 for a post whose token is not this browser's: nothing done, and nothing changed."""
+    referrer = request.referrer or ""
+    # Only a page of this site is offered as the way back; a forged post's referrer is not.
+    back = referrer if referrer.startswith(request.host_url) else None
+    page = _render(400, csrf=True, back=back, **context)
+    leave_cookies_alone()
+    return page
+
+
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
-    return _render(400, csrf=True, back=request.referrer)
+    return csrf_refused()
 
 
 def _server_error(error: Exception) -> tuple[str, int]:

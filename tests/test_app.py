@@ -116,6 +116,26 @@ def test_post_without_csrf_token_is_refused(client, people):
     assert "This form has expired" in response.get_data(as_text=True)
 
 
+def test_a_refused_form_leaves_the_browsers_cookies_alone(client, login, people):
+    """A forged cross-site post arrives without cookies (SameSite=Lax); if its 400 set a session
+    cookie, that would replace the victim's and sign them out (issue 12, item 2)."""
+    for path in ("/sign-out", "/sign-in", "/account/delete", "/reflections/1/comments"):
+        response = client.post(path, data={"body": "x"})
+        assert response.status_code == 400, path
+        assert "Set-Cookie" not in response.headers, path
+    browser = login(people.participant)
+    assert browser.post("/sign-out").status_code == 400
+    assert "Hello, Pat Participant" in browser.get("/").get_data(as_text=True)
+
+
+def test_a_refused_form_offers_no_way_back_to_another_site(client):
+    response = client.post("/sign-in", headers={"Referer": "https://evil.example/prize"})
+    assert response.status_code == 400
+    assert "evil.example" not in response.get_data(as_text=True)
+    response = client.post("/sign-in", headers={"Referer": "http://localhost/sign-in"})
+    assert 'href="http://localhost/sign-in"' in response.get_data(as_text=True)
+
+
 def test_server_error_page_is_friendly(app, client):
     @app.route("/boom")
     def boom():

@@ -7,10 +7,18 @@ fails `test_every_endpoint_is_in_the_matrix`.
 from __future__ import annotations
 
 import importlib
+import itertools
+import re
+import secrets
+import time
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import event
+from werkzeug.routing import AnyConverter
 
 from learnset import create_app
 from tests.matrix import ROLES, Route
@@ -92,4 +100,123 @@ def test_role_matrix(route, db, people, login, no_csrf, connection):
             savepoint.rollback()
         if problem:
             problems.append(problem)
+    assert problems == [], f"{route.method} {url}"
+
+
+# --- Unknown and forbidden ids answer the same (issue 12, item 6) ------------------------------
+
+# Anonymous, a participant of another set and a tutor of another set.
+STRANGERS = ["anonymous", "outsider", "other_tutor"]
+BOGUS_ID = 2_000_000_001
+BOGUS_TEXT = "no-such-thing-0123456789"
+
+
+def _with_token(app, browser, data: dict, age: int, monkeypatch) -> dict:
+    """The posted data with this browser's own CSRF token, signed `age` seconds ago: a fresh one
+    reaches sign-in, lookups and the rescue; a stale one the CSRF handlers."""
+    with browser.session_transaction() as session:
+        raw = session.setdefault("csrf_token", secrets.token_hex(20))
+    signed_at = int(time.time()) - age
+    with monkeypatch.context() as patch:
+        patch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at)
+        token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
+    return {**data, "csrf_token": token}
+
+
+def _unknown_versions(app, url: str, method: str) -> list[tuple[str, str]]:
+    """The URL with each object named in its path replaced, in turn, by one that does not exist."""
+    path, _, query = url.partition("?")
+    adapter = app.url_map.bind("localhost")
+    rule, args = adapter.match(path, method=method, return_rule=True)
+    endpoint = rule.endpoint
+    versions = []
+    for name, value in args.items():
+        if isinstance(rule._converters[name], AnyConverter):
+            continue  # a choice of action, not an object
+        unknown = BOGUS_ID if isinstance(value, int) else BOGUS_TEXT
+        built = adapter.build(endpoint, {**args, name: unknown}, method=method)
+        versions.append((name, built + (f"?{query}" if query else "")))
+    return versions
+
+
+def _observed(response, browser, url: str, statements: list[str]) -> dict:
+    """What the requester can see of the answer, with the URL itself and tokens taken out."""
+    path = url.partition("?")[0]
+
+    def scrub(value: str) -> str:
+        value = value.replace(quote(path, safe=""), "{url}").replace(path, "{url}")
+        value = CSRF_VALUE.sub(r"\1", value)
+        return value
+
+    with browser.session_transaction() as session:
+        flashes = session.get("_flashes", [])
+        keys = sorted(key for key in session if key != "csrf_token")
+    return {
+        "status": response.status_code,
+        "location": scrub(response.location or ""),
+        "body": scrub(response.get_data(as_text=True)),
+        "flashes": [(category, scrub(message)) for category, message in flashes],
+        "session keys": keys,
+        "sql": statements,
+    }
+
+
+CSRF_VALUE = re.compile(
+    r'(name="(?:csrf_token|writer)"(?: type="hidden")? value=")[^"]*|("csrfToken": ?")[^"]*'
+)
+
+
+def _answer(app, connection, browser, url, route, age, monkeypatch) -> dict:  # type: ignore[no-untyped-def]
+    """One request, inside a savepoint rolled back after it, and what it showed."""
+    data = None if age is None else _with_token(app, browser, route.data, age, monkeypatch)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+            statements.append(statement)
+
+    savepoint = connection.begin_nested()
+    event.listen(connection.engine, "before_cursor_execute", record)
+    try:
+        response = browser.open(url, method=route.method, data=data)
+        return _observed(response, browser, url, statements)
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", record)
+        savepoint.rollback()
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.id for route in ROUTES])
+def test_unknown_and_forbidden_ids_answer_the_same(
+    route, app, db, people, login, connection, monkeypatch
+):
+    """For every endpoint with an object in its URL, each role that may not see the object gets
+    exactly the answer it gets for an object that does not exist: anonymous the same sign-in
+    redirect (nothing looked up first), signed-in strangers the same 404. Same status, Location,
+    body (tokens aside), flashed messages and session keys. Anonymous requests also send the
+    same SQL for both: nothing is looked up before signing in. (Signed in, the object is loaded
+    and then checked, as authz.get_or_404 does, so the queries may differ; the answer may not.)
+    """
+    if route.public:
+        return
+    extra = route.setup(db, people) if route.setup else None
+    db.commit()
+    scenario = SimpleNamespace(**vars(people), **(vars(extra) if extra else {}))
+    url = route.url(scenario)
+    versions = _unknown_versions(app, url, route.method)
+    roles = [role for role in STRANGERS if route.expected(role) in ("sign-in", "404")]
+    # Posts go with a fresh token and with one past Flask-WTF's time limit (the stale-form path).
+    ages = [0, 9 * 3600] if route.method == "POST" else [None]
+    problems = []
+    for (name, unknown), role, age in itertools.product(versions, roles, ages):
+        existing, missing = (
+            _answer(app, connection, login(people.by_role(role)), target, route, age, monkeypatch)
+            for target in (url, unknown)
+        )
+        if role != "anonymous":
+            del existing["sql"], missing["sql"]
+        elif existing["status"] in (403, 404):
+            problems.append(f"anonymous: {existing['status']} before signing in ({name})")
+        for aspect in existing:
+            if existing[aspect] != missing[aspect]:
+                problems.append(f"{role}, token age {age}, unknown {name}: {aspect} differs")
     assert problems == [], f"{route.method} {url}"

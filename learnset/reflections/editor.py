@@ -13,6 +13,7 @@ from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.reflections import services
 from learnset.reflections.forms import (
     FORM_CLASSES,
+    VISIBILITY_LABELS,
     ReflectionForm,
     has_writing,
     id_choices,
@@ -142,3 +143,55 @@ def restructured(data: dict[str, list[str]]) -> tuple[dict[str, list[str]], Stru
     destination = next(name for name in STRUCTURES if name != source)
     parts = convert_parts(parts_in(data, source), source, destination)
     return with_structure(data, parts, destination), STRUCTURES[destination]
+
+
+@dataclass(frozen=True)
+class KeptRow:
+    """One field of kept text beside what the form holds now."""
+
+    label: str
+    kept: str
+    now: str
+
+
+def _first(data: dict[str, list[str]], name: str) -> str:
+    return ((data.get(name) or [""])[0] or "").replace("\r\n", "\n")
+
+
+def _words(data: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
+    """Field name to (label, value as a person reads it), in the editor's order."""
+    day, month, year = (_first(data, f"experienced_on-{part}") for part in ("day", "month", "year"))
+    minutes = _first(data, "cpd_minutes").strip()
+    visibility = _first(data, "visibility")
+    words = {
+        "title": ("Title", _first(data, "title")),
+        "experienced_on": (
+            "Date of the experience",
+            "/".join(part.strip() for part in (day, month, year))
+            if (day + month + year).strip()
+            else "",
+        ),
+    }
+    for spec in structure_named(structure_in(data)).parts:
+        words[f"part_{spec.key}"] = (spec.label, _first(data, f"part_{spec.key}"))
+    words["cpd_minutes"] = ("CPD time", f"{minutes} minutes" if minutes else "")
+    words["visibility"] = ("Who can read it", VISIBILITY_LABELS.get(visibility, ""))
+    return words
+
+
+def readable(data: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """The words of posted editor fields, labelled as the editor labels them, for copying."""
+    return [(label, value) for label, value in _words(data).values() if value.strip()]
+
+
+def compare(kept: dict[str, list[str]], current: dict[str, list[str]]) -> list[KeptRow]:
+    """Each field where kept text and the form differ, kept text's fields first."""
+    kept_words, current_words = _words(kept), _words(current)
+    rows = []
+    for name in [*kept_words, *(name for name in current_words if name not in kept_words)]:
+        label = (kept_words.get(name) or current_words[name])[0]
+        kept_value = kept_words[name][1] if name in kept_words else ""
+        now_value = current_words[name][1] if name in current_words else ""
+        if kept_value.strip() != now_value.strip():
+            rows.append(KeptRow(label, kept_value, now_value))
+    return rows

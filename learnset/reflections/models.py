@@ -31,6 +31,8 @@ from learnset.meetings.models import Meeting
 from learnset.reflections.structures import STRUCTURES, Structure
 
 MAX_CPD_MINUTES = 1440
+# Writing kept after a sign-in expired is offered back for this long, then purged.
+RESCUE_DAYS = 7
 
 
 class Visibility(enum.StrEnum):
@@ -218,23 +220,27 @@ class ReflectionDraft(Base):
 
 
 class ReflectionRescue(Base):
-    """Text posted when the sign-in had expired or the form was stale, kept until claimed.
+    """Writing posted when the sign-in had expired or the form was stale, kept until its owner
+    uses or discards it (rules in learnset/reflections/rescue.py).
 
-    Only the browser that posted it can claim it: the Flask session holds a random key and this
-    table a hash of it. The text itself never goes in the cookie.
+    Only the browser that posted it can get it back: the Flask session holds a random key and
+    this table a hash of it. The text itself never goes in the cookie.
     """
 
     __tablename__ = "reflection_rescues"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), index=True)
-    # Who may claim it when that is known (the signed-in user, or the reflection's author).
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    # The only account it is ever shown to, decided when it was kept.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     reflection_id: Mapped[int | None] = mapped_column(
         ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )
     draft_key: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, list[str]]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A keyed hash of the IP address it came from, for the hourly limit; never the address.
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    # Bytes of `data` as stored, for the hourly limit on everything kept.
+    size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # When it was last written; it expires KEEP_DAYS later.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -17,7 +17,7 @@ from learnset.templating import UK
 @home_panel
 def kept_text_panel(db: Session, user: User) -> Panel | None:
     """Writing kept when the sign-in expired, if the person came back some other way."""
-    waiting = rescue.waiting(db, session, user)
+    waiting = rescue.waiting(db, session, user, utcnow())
     if not waiting:
         return None
     return Panel("reflections/_panel_kept_text.html", {"rescues": waiting}, order=5)

@@ -18,6 +18,7 @@ from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.reflections.models import (
+    RESCUE_DAYS,
     Reflection,
     ReflectionComment,
     ReflectionDraft,
@@ -405,13 +406,18 @@ class PurgeResult:
     rescues: int
 
 
-def purge(db: Session, now: datetime, days: int = BIN_DAYS) -> PurgeResult:
-    """Delete for good what has been in the bin, or rescued and unclaimed, for `days` days."""
-    cutoff = now - timedelta(days=days)
+def purge(db: Session, now: datetime) -> PurgeResult:
+    """Delete for good what has been in the bin for 30 days, and kept text older than 7 days."""
+    cutoff = now - timedelta(days=BIN_DAYS)
     reflections = db.execute(
         delete(Reflection).where(Reflection.deleted_at.is_not(None), Reflection.deleted_at < cutoff)
     )
-    rescues = db.execute(delete(ReflectionRescue).where(ReflectionRescue.created_at < cutoff))
+    # Kept text is never offered back after RESCUE_DAYS (rescue.py): nothing is lost here.
+    rescues = db.execute(
+        delete(ReflectionRescue).where(
+            ReflectionRescue.created_at <= now - timedelta(days=RESCUE_DAYS)
+        )
+    )
     db.flush()
     return PurgeResult(reflections.rowcount or 0, rescues.rowcount or 0)
 

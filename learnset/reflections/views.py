@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import date
 from typing import Any
@@ -11,8 +12,10 @@ from flask import (
     Flask,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,13 +23,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, user_unauthorized
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from sqlalchemy.orm import joinedload
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import ValidationError
 
 from learnset import authz
 from learnset.db import get_db, utcnow
+from learnset.errors import csrf_refused, leave_cookies_alone
 from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number
 from learnset.reflections import (
@@ -62,15 +66,25 @@ ID = "int(max=2147483647)"
 
 SIGNED_OUT_KEPT = (
     "You were signed out before your reflection was saved. We have kept what you wrote: sign "
-    "in and it will be put back."
+    "in and you can choose whether to put it back."
 )
 STALE_KEPT = (
     "The page had been open too long to save your reflection safely, so it was not saved. "
-    "We have kept what you wrote and put it back below: check it, then save it again."
+    "We have kept what you wrote: it is shown below beside the text in the form, so you can "
+    "choose which to keep."
 )
-RESTORED = (
-    "We have put back the text you wrote when your sign-in expired. Check it, then save "
+USED = (
+    "The text you typed before you were signed out is now in the form. Check it, then save "
     "your reflection."
+)
+DISCARDED = "The text you typed before you were signed out has been discarded."
+SOMEONE_ELSE = (
+    "That page was opened by someone who is no longer signed in on this browser. What was "
+    "typed on it has not been saved to your account: it is kept for them, on this browser."
+)
+SOMEONE_ELSE_EMPTY = (
+    "That page was opened by someone who is no longer signed in on this browser, so nothing "
+    "from it was saved to your account."
 )
 EDITORS = {"reflections.write", "reflections.edit"}
 AUTOSAVES = {"reflections.autosave_new", "reflections.autosave"}
@@ -101,18 +115,93 @@ def _request_target() -> Target | None:
     return Target(draft_key=request.view_args["key"])
 
 
-# --- Never lost: expired sign-in, stale forms ------------------------------------------------
+# --- Never lost: expired sign-in, stale forms (rules in rescue.py) ---------------------------
+
+
+def _token_issued_here() -> bool:
+    """Whether the post carries a CSRF token this browser was given, up to KEEP_DAYS old.
+
+    Flask-WTF's own check stops at 8 hours; this one accepts an older token for keeping text,
+    and only when the signature holds and it matches this browser's session.
+    """
+    config = current_app.config
+    token = request.form.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    for header in config.get("WTF_CSRF_HEADERS", ["X-CSRFToken", "X-CSRF-Token"]):
+        token = token or request.headers.get(header)
+    try:
+        validate_csrf(token, time_limit=int(rescue.KEEP_FOR.total_seconds()))
+    except ValidationError:
+        return False
+    return True
+
+
+def _client() -> str:
+    """The IP address as a keyed hash: enough to count by, nothing to anyone without the key."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, (request.remote_addr or "").encode(), "sha256").hexdigest()
+
+
+def _writer(target: Target) -> int | None:
+    secret = current_app.config["SECRET_KEY"]
+    return rescue.writer_in(secret, request.form.get(rescue.WRITER_FIELD), target, utcnow())
+
+
+def _keep(target: Target, user: Any, writer: int | None) -> Any:
+    return rescue.keep(
+        get_db(), session, _client(), user, writer, target, posted_fields(request.form), utcnow()
+    )
+
+
+def _refused() -> Any:
+    """A post whose token is not this browser's: 400, nothing kept, cookies as they were."""
+    if request.endpoint in AUTOSAVES:
+        leave_cookies_alone()
+        return jsonify(
+            status="expired",
+            message="This page has expired and your latest changes are not saved. Copy your "
+            "text, then reload the page.",
+        ), 400
+    return csrf_refused()
+
+
+def _not_kept(refusal: rescue.Refusal, target: Target, signed_in: bool) -> Any:
+    """Writing that could not be kept: say why, and give it back to copy (the token was this
+    browser's, so the text on the page is the person's own)."""
+    status = {
+        rescue.Refusal.TOO_BIG: 413,
+        rescue.Refusal.BROWSER_FULL: 429,
+        rescue.Refusal.NETWORK_BUSY: 429,
+        rescue.Refusal.SERVICE_BUSY: 429,
+    }.get(refusal, 400)
+    if request.endpoint in AUTOSAVES:
+        opening = "This page has expired." if signed_in else "You have been signed out."
+        return jsonify(
+            status="not-kept",
+            message=f"{opening} {refusal.value} Copy your text before you leave this page.",
+        ), status
+    return render_template(
+        "reflections/not_kept.html",
+        message=refusal.message,
+        fields=editor.readable(posted_fields(request.form)),
+        signed_in=signed_in,
+        editor_url=None if refusal is rescue.Refusal.NOT_YOURS else _editor_url(target),
+    ), status
 
 
 @bp.errorhandler(CSRFError)
 def _stale_form(error: CSRFError) -> Any:
     target = _request_target()
+    if target is None or request.method != "POST" or not _token_issued_here():
+        return _refused()
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    kept = False
-    if target is not None and request.method == "POST":
-        db = get_db()
-        kept = rescue.keep(db, session, user, target, posted_fields(request.form), utcnow())
-        db.commit()
+    if user is not None and (elsewhere := _opened_by_someone_else(target)):
+        return elsewhere
+    kept = _keep(target, user, _writer(target) if user is None else None)
+    if kept is rescue.Refusal.NOTHING_TYPED:
+        return _refused()
+    if isinstance(kept, rescue.Refusal):
+        return _not_kept(kept, target, signed_in=user is not None)
+    get_db().commit()
     if request.endpoint in AUTOSAVES:
         return jsonify(
             status="signed-out" if user is None else "stale",
@@ -120,8 +209,6 @@ def _stale_form(error: CSRFError) -> Any:
             if user is None
             else "This page has expired. Your text is kept: reload the page to carry on.",
         ), (401 if user is None else 400)
-    if not kept or target is None:
-        return render_template("errors/400.html", csrf=True, back=request.referrer), 400
     if user is None:
         flash(SIGNED_OUT_KEPT)
         return redirect(url_for("accounts.sign_in", next=_editor_url(target)))
@@ -130,20 +217,85 @@ def _stale_form(error: CSRFError) -> Any:
 
 
 def _keep_signed_out_text(_app: Flask, **_extra: Any) -> None:
-    """Before the sign-in redirect: keep what an editor posted after the session lost its user."""
+    """Before the sign-in redirect: keep what an editor posted after the session lost its user.
+
+    Nothing here looks anything up unless the page's signed `writer` field holds, so the
+    redirect is the same for a reflection that exists and one that does not.
+    """
     target = _request_target()
-    if target is None or request.method != "POST":
+    if target is None or request.method != "POST" or not _token_issued_here():
         return
-    db = get_db()
-    if rescue.keep(db, session, None, target, posted_fields(request.form), utcnow()):
-        db.commit()
-        if request.endpoint in EDITORS:
-            flash(SIGNED_OUT_KEPT)
+    kept = _keep(target, None, _writer(target))
+    if kept is rescue.Refusal.NOTHING_TYPED:
+        return
+    if isinstance(kept, rescue.Refusal):
+        abort(make_response(_not_kept(kept, target, signed_in=False)))
+    get_db().commit()
+    if request.endpoint in EDITORS:
+        flash(SIGNED_OUT_KEPT)
 
 
 @bp.record_once
 def _connect(state: Any) -> None:
     user_unauthorized.connect(_keep_signed_out_text, sender=state.app, weak=False)
+
+
+def _opened_by_someone_else(target: Target) -> Any:
+    """A page opened by one account, posted while another is signed in on this browser (a
+    shared computer): the writing is kept for the one who opened it, never saved to the other.
+    """
+    writer = _writer(target)
+    if writer is None or writer == current_user.id:
+        return None
+    kept = _keep(target, None, writer)
+    if isinstance(kept, rescue.Refusal) and kept is not rescue.Refusal.NOTHING_TYPED:
+        return _not_kept(kept, target, signed_in=True)
+    get_db().commit()
+    message = SOMEONE_ELSE if not isinstance(kept, rescue.Refusal) else SOMEONE_ELSE_EMPTY
+    if request.endpoint in AUTOSAVES:
+        return jsonify(status="someone-else", message=message), 409
+    flash(message)
+    return redirect(url_for("main.home"))
+
+
+def _kept_or_404(rescue_id: int) -> Any:
+    kept = rescue.kept_text(get_db(), session, current_user, rescue_id, utcnow())
+    if kept is None:
+        abort(404)
+    return kept
+
+
+@bp.route(f"/reflections/kept/<{ID}:rescue_id>/use", methods=["POST"])
+def use_kept(rescue_id: int) -> WerkzeugResponse:
+    kept = _kept_or_404(rescue_id)
+    db = get_db()
+    try:
+        target = rescue.use(db, session, current_user, kept, utcnow())
+    except rescue.RescueError as error:
+        flash(str(error))
+        return redirect(url_for("reflections.bin"))
+    db.commit()
+    flash(USED, "success")
+    return redirect(_editor_url(target))
+
+
+@bp.route(f"/reflections/kept/<{ID}:rescue_id>/discard", methods=["GET", "POST"])
+def discard_kept(rescue_id: int) -> Any:
+    kept = _kept_or_404(rescue_id)
+    db = get_db()
+    form = EmptyForm()
+    if form.validate_on_submit():
+        target = rescue.discard(db, session, current_user, kept)
+        db.commit()
+        flash(DISCARDED, "success")
+        return redirect(_editor_url(target))
+    return render_template(
+        "reflections/discard_kept.html",
+        form=form,
+        kept=kept,
+        fields=editor.readable(kept.data),
+        editor_url=_editor_url(rescue.destination(db, current_user, kept)),
+    )
 
 
 # --- The log ---------------------------------------------------------------------------------
@@ -203,18 +355,24 @@ def new() -> WerkzeugResponse:
 def write(key: str) -> Any:
     if not services.valid_draft_key(key):
         abort(404)
+    target = Target(draft_key=key)
+    if request.method == "POST" and (elsewhere := _opened_by_someone_else(target)):
+        return elsewhere
     saved = services.reflection_from_key(get_db(), current_user, key)
     if saved is not None:
         # Already saved from this page (the back button, a second tab): carry on with it.
         endpoint = "reflections.show" if saved.in_bin else "reflections.edit"
         return redirect(url_for(endpoint, reflection_id=saved.id))
-    return _editor(Target(draft_key=key))
+    return _editor(target)
 
 
 @bp.route(f"/reflections/<{ID}:reflection_id>/edit", methods=["GET", "POST"])
 def edit(reflection_id: int) -> Any:
+    target = Target(reflection_id=reflection_id)
+    if request.method == "POST" and (elsewhere := _opened_by_someone_else(target)):
+        return elsewhere
     reflection = _reflection(reflection_id, "reflection:edit")
-    return _editor(Target(reflection_id=reflection.id), reflection)
+    return _editor(target, reflection)
 
 
 def _draft(target: Target, reflection: Reflection | None) -> Any:
@@ -229,28 +387,33 @@ def _editor(target: Target, reflection: Reflection | None = None) -> Any:
     db = get_db()
     if request.method == "POST":
         return _editor_post(target, reflection)
-    if rescue.claim(db, session, current_user, target, utcnow(), reflection):
-        db.commit()
-        flash(RESTORED)
     draft = _draft(target, reflection)
     if draft is not None:
-        formdata: MultiDict[str, str] | None = to_multidict(draft.data)
+        current: dict[str, list[str]] = draft.data
     elif reflection is not None:
-        formdata = to_multidict(saved_fields(reflection))
+        current = saved_fields(reflection)
     else:
-        formdata = None
+        current = {}
+    formdata = to_multidict(current) if current else None
     structure = structure_in(formdata) or request.args.get("structure") or DEFAULT_STRUCTURE
     built = editor.build(
         db, current_user, structure, formdata, _today(), reflection, request.args.get("challenge")
     )
-    return _render_editor(built, target, reflection, draft)
+    return _render_editor(built, target, reflection, draft, current)
 
 
 def _render_editor(
-    built: editor.Editor, target: Target, reflection: Reflection | None, draft: Any, status=200
+    built: editor.Editor,
+    target: Target,
+    reflection: Reflection | None,
+    draft: Any,
+    current: dict[str, list[str]],
+    status: int = 200,
 ) -> tuple[str, int]:
     form = built.form
     other = next(s for name, s in STRUCTURES.items() if name != form.structure_spec.name)
+    now = utcnow()
+    kept = rescue.kept_for_editor(get_db(), session, current_user, target, now, reflection)
     return render_template(
         "reflections/editor.html",
         form=form,
@@ -261,6 +424,9 @@ def _render_editor(
         autosave_url=url_for("reflections.autosave", reflection_id=reflection.id)
         if reflection
         else url_for("reflections.autosave_new", key=target.draft_key),
+        writer=rescue.writer_token(current_app.config["SECRET_KEY"], current_user, target, now),
+        kept=kept,
+        kept_rows=editor.compare(kept.data, current) if kept else [],
         capability_groups=built.capability_groups,
         cohort_names=built.cohort_names,
         other_structure=other,
@@ -313,7 +479,7 @@ def _editor_post(target: Target, reflection: Reflection | None) -> Any:
     # Not saved yet: keep the text as a draft while the writer puts things right.
     draft = editor.keep_draft(db, current_user, target, data, now, reflection)
     db.commit()
-    return _render_editor(built, target, reflection, draft, status=422)
+    return _render_editor(built, target, reflection, draft, data, status=422)
 
 
 def _autosaved(kept: Any) -> Response:
@@ -332,6 +498,8 @@ def _autosaved(kept: Any) -> Response:
 def autosave_new(key: str) -> Any:
     if not services.valid_draft_key(key):
         abort(404)
+    if elsewhere := _opened_by_someone_else(Target(draft_key=key)):
+        return elsewhere
     db = get_db()
     saved = services.reflection_from_key(db, current_user, key)
     if saved is not None:
@@ -344,6 +512,8 @@ def autosave_new(key: str) -> Any:
 
 @bp.route(f"/reflections/<{ID}:reflection_id>/draft", methods=["POST"])
 def autosave(reflection_id: int) -> Any:
+    if elsewhere := _opened_by_someone_else(Target(reflection_id=reflection_id)):
+        return elsewhere
     reflection = _reflection(reflection_id, "reflection:edit")
     db = get_db()
     target = Target(reflection_id=reflection.id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from tests.conftest import csrf_from
+from tests.conftest import CSRF_INPUT, csrf_from
 
 
 def editor_fields(cohort: Any = None, **overrides: Any) -> dict[str, Any]:
@@ -42,3 +43,13 @@ def post_editor(client: Any, path: str, data: dict[str, Any]) -> Any:
 
 def text(response: Any) -> str:
     return response.get_data(as_text=True)
+
+
+def editor_tokens(client: Any, path: str) -> dict[str, str]:
+    """The hidden fields an editor page carries: its CSRF token and its signed writer."""
+    html = text(client.get(path))
+    writer = re.search(r'name="writer" value="([^"]+)"', html)
+    token = CSRF_INPUT.search(html)
+    assert token, f"no CSRF token on {path}"
+    fields = {"csrf_token": token.group(1) or token.group(2)}
+    return {**fields, "writer": writer.group(1)} if writer else fields

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from learnset.db import utcnow
-from learnset.reflections.models import ReflectionDraft, ReflectionVersion
+from learnset.reflections.models import ReflectionDraft, ReflectionRescue, ReflectionVersion
 from tests import factories
 from tests.matrix import EVERYONE, Route
 
@@ -65,6 +65,19 @@ def _for_each_visibility(endpoint, path, method="GET", data=None, readers_may=Fa
             )
         )
     return routes
+
+
+def _kept_text(db, people):
+    kept = ReflectionRescue(
+        key_hash="b" * 64,
+        user_id=people.participant.id,
+        draft_key=KEY,
+        data={"title": ["Typed before the sign-in expired"]},
+        created_at=utcnow(),
+    )
+    db.add(kept)
+    db.flush()
+    return SimpleNamespace(kept=kept)
 
 
 AUTHOR_ONLY = [
@@ -130,6 +143,22 @@ ROUTES = [
         route
         for endpoint, path, method, data in AUTHOR_ONLY
         for route in _for_each_visibility(endpoint, path, method, data)
+    ],
+    # Kept text answers only in the browser that kept it: every role's browser here is another
+    # one, so even its owner gets 404 (tests/reflections/test_rescue.py covers that browser).
+    *[
+        Route(
+            endpoint,
+            lambda s, path=path: path.format(id=s.kept.id),
+            set(),
+            method=method,
+            setup=_kept_text,
+        )
+        for endpoint, path, method in [
+            ("reflections.use_kept", "/reflections/kept/{id}/use", "POST"),
+            ("reflections.discard_kept", "/reflections/kept/{id}/discard", "GET"),
+            ("reflections.discard_kept", "/reflections/kept/{id}/discard", "POST"),
+        ]
     ],
     # Commenting needs a share: on a private reflection even its author is refused.
     Route(

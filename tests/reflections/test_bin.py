@@ -82,15 +82,20 @@ def test_purge_command_prints_how_many(tmp_path):
         author = factories.make_user(session)
         for days in (40, 35, 3):
             factories.make_reflection(session, author, deleted_at=now - timedelta(days=days))
-        session.add(
-            ReflectionRescue(
-                key_hash="x" * 64, data={"title": ["t"]}, created_at=now - timedelta(days=31)
+        for days in (8, 6):
+            session.add(
+                ReflectionRescue(
+                    key_hash="x" * 64,
+                    user_id=author.id,
+                    data={"title": ["t"]},
+                    created_at=now - timedelta(days=days),
+                )
             )
-        )
         session.commit()
     result = runner.invoke(args=["purge"])
     assert result.exit_code == 0, result.output
     assert "Deleted 2 reflections from the bin and 1 piece of unclaimed kept text" in result.output
+    assert "kept text after 7 days" in result.output
     with database(app).sessions() as session:
         assert session.scalar(select(func.count()).select_from(Reflection)) == 1
     again = runner.invoke(args=["purge"])

@@ -44,11 +44,11 @@ def test_autosave_needs_the_csrf_token(login, db, people):
     path = new_editor(browser)
     response = browser.post(path + "/draft", data={"title": "No token"})
     assert response.status_code == 400
-    assert response.json["status"] == "stale"
-    # The text is not written to the draft by a request without a token...
+    assert response.json["status"] == "expired"
+    # A post without this browser's token writes nothing anywhere (it may be a forged one)...
     assert _drafts(db) == 0
-    # ...but it is not lost either: the editor claims it on the next visit.
-    assert 'value="No token"' in text(browser.get(path))
+    # ...and nothing of it comes back into the editor.
+    assert "No token" not in text(browser.get(path))
 
 
 def test_autosave_of_nothing_keeps_nothing(login, db, people):

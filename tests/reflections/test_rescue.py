@@ -1,22 +1,26 @@
-"""Never lost, part two: text posted after the sign-in expired or the form went stale.
+"""Never lost, part two, without letting anyone else write for you (issue 12, item 2).
 
-Nothing is saved to the log by such a request. The text waits in `reflection_rescues` for the
-browser that sent it (its session holds a random key, never the text) and comes back in the
-editor, with a message, once the writer is signed in.
+Text posted after the sign-in expired or the form went stale is kept only when the post
+carries a CSRF token issued to this browser; it goes back only to its owner, in the browser
+that kept it, and only when they choose. The rules are in learnset/reflections/rescue.py.
 """
 
 import time
+from datetime import timedelta
 
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from learnset.db import utcnow
+from learnset.reflections import rescue, services
 from learnset.reflections.models import Reflection, ReflectionDraft, ReflectionRescue
 from learnset.reflections.rescue import SESSION_KEY
 from tests import factories
-from tests.conftest import TEST_PASSWORD, csrf_from, submit
-from tests.reflections.helpers import editor_fields, new_editor, text
+from tests.conftest import CSRF_INPUT, TEST_PASSWORD, csrf_from, submit
+from tests.reflections.helpers import editor_fields, editor_tokens, new_editor, text
 
-KEPT = "We have put back the text you wrote when your sign-in expired"
+HEADING = "Text you typed before you were signed out"
+SECRET = "test-secret-key-not-for-production"
 LOST_USER_KEYS = ("_user_id", "_fresh", "_id")
 
 
@@ -25,178 +29,472 @@ def _count(db, model):
 
 
 def _lose_the_user(browser):
-    """The session outlives the sign-in (signed out elsewhere, or the sign-in timed out)."""
+    """The session outlives the sign-in (it timed out, or was ended elsewhere)."""
     with browser.session_transaction() as session:
         for key in LOST_USER_KEYS:
             session.pop(key, None)
 
 
-def _sign_in(browser, user, next_path):
+def _sign_in(browser, user, next_path="/"):
     return submit(
         browser, f"/sign-in?next={next_path}", {"email": user.email, "password": TEST_PASSWORD}
     )
 
 
-def test_expired_sign_in_keeps_a_new_reflection_and_restores_it(login, db, people):
-    browser = login(people.participant)
-    path = new_editor(browser)
-    token = csrf_from(browser, path)
-    _lose_the_user(browser)
-    fields = editor_fields(people.cohort, title="Written as the sign-in ran out")
-    response = browser.post(path, data={**fields, "csrf_token": token})
-    assert response.status_code == 302
-    assert response.location.startswith("/sign-in?next=")
-    assert _count(db, Reflection) == 0
-    rescue = db.scalar(select(ReflectionRescue))
-    assert rescue.data["title"] == ["Written as the sign-in ran out"]
-    with browser.session_transaction() as session:
-        key = session[SESSION_KEY]
-    assert "Written as" not in key  # only a random key travels in the cookie
-    sign_in_page = text(browser.get(response.location))
-    assert "We have kept what you wrote" in sign_in_page
-
-    response = _sign_in(browser, people.participant, path)
-    assert response.location == path
-    page = text(browser.get(path))
-    assert KEPT in page
-    assert 'value="Written as the sign-in ran out"' in page
-    assert "Start each locality meeting with one chart" in page
-    assert _count(db, ReflectionRescue) == 0
-    assert db.scalar(select(ReflectionDraft)).data["title"] == ["Written as the sign-in ran out"]
-    with browser.session_transaction() as session:
-        assert SESSION_KEY not in session
+def _signed_in_as(browser, user):
+    return f"Hello, {user.name}" in text(browser.get("/"))
 
 
-def test_expired_sign_in_while_editing_a_saved_reflection(login, db, people):
-    reflection = factories.make_reflection(db, people.participant, title="Before")
-    db.commit()
-    browser = login(people.participant)
-    path = f"/reflections/{reflection.id}/edit"
-    token = csrf_from(browser, path)
-    _lose_the_user(browser)
-    browser.post(path, data={**editor_fields(people.cohort, title="After"), "csrf_token": token})
-    db.expire_all()
-    assert reflection.title == "Before"
-    _sign_in(browser, people.participant, path)
-    page = text(browser.get(path))
-    assert KEPT in page and 'value="After"' in page
-    # Saving then works as usual.
-    response = submit(browser, path, editor_fields(people.cohort, title="After"))
-    assert response.status_code == 302
-    db.expire_all()
-    assert reflection.title == "After"
-
-
-def test_session_cookie_gone_keeps_the_text_too(app, login, db, people):
-    """The browser was closed: a new session, so the old form's token no longer matches."""
-    reflection = factories.make_reflection(db, people.participant, title="Before")
-    db.commit()
-    path = f"/reflections/{reflection.id}/edit"
-    old_token = csrf_from(login(people.participant), path)
-    fresh = app.test_client()
-    response = fresh.post(
-        path, data={**editor_fields(people.cohort, title="Typed long ago"), "csrf_token": old_token}
-    )
-    assert response.status_code == 302
-    assert response.location.startswith("/sign-in?next=")
-    rescue = db.scalar(select(ReflectionRescue))
-    assert rescue.user_id == people.participant.id  # only the author may claim it
-    _sign_in(fresh, people.participant, path)
-    page = text(fresh.get(path))
-    assert KEPT in page and 'value="Typed long ago"' in page
-
-
-def test_stale_token_from_another_session_while_signed_in(app, login, db, people):
-    browser = login(people.participant)
-    path = new_editor(browser)
-    other_session_token = csrf_from(login(people.participant), path)
-    fields = editor_fields(people.cohort, title="Kept despite the stale form")
-    response = browser.post(path, data={**fields, "csrf_token": other_session_token})
-    assert response.status_code == 302 and response.location == path
-    assert _count(db, Reflection) == 0
-    page = text(browser.get(path))
-    assert "The page had been open too long to save your reflection safely" in page
-    assert 'value="Kept despite the stale form"' in page
-
-
-def test_token_older_than_the_time_limit(app, login, db, people, monkeypatch):
-    browser = login(people.participant)
-    path = new_editor(browser)
-    csrf_from(browser, path)
-    # The page was opened longer ago than tokens last (8 hours): sign this session's CSRF
-    # secret as Flask-WTF does, with a timestamp from then.
+def _old_token(app, browser, monkeypatch, seconds_ago):
+    """This browser's CSRF token as Flask-WTF signs it, but signed `seconds_ago`."""
     with browser.session_transaction() as session:
         secret = session["csrf_token"]
-    earlier = int(time.time()) - app.config["WTF_CSRF_TIME_LIMIT"] - 60
+    earlier = int(time.time()) - seconds_ago
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: earlier)
     token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(secret)
     monkeypatch.undo()
-    fields = editor_fields(people.cohort, title="Nine hours later")
-    response = browser.post(path, data={**fields, "csrf_token": token})
+    return token
+
+
+def _kept_after_expiry(browser, path, cohort, **fields):
+    """Open the editor, lose the sign-in, then post it as the open page would."""
+    tokens = editor_tokens(browser, path)
+    _lose_the_user(browser)
+    return browser.post(path, data={**editor_fields(cohort, **fields), **tokens})
+
+
+def _draft_of(db, reflection):
+    return services.draft_for_reflection(db, reflection)
+
+
+# --- Only a token issued to this browser keeps anything ---------------------------------------
+
+
+def test_cross_site_post_while_signed_in_is_refused_and_changes_nothing(login, db, people):
+    """Same site, other origin: the cookies go with the form, the token cannot."""
+    reflection = factories.make_reflection(db, people.participant, title="Mine")
+    services.save_draft(
+        db, people.participant, {"title": ["My draft"]}, utcnow(), reflection=reflection
+    )
+    db.commit()
+    browser = login(people.participant)
+    response = browser.post(
+        f"/reflections/{reflection.id}/edit",
+        data=editor_fields(people.cohort, title="Attacker's words"),
+    )
+    assert response.status_code == 400
+    assert "This form has expired" in text(response)
+    assert _count(db, ReflectionRescue) == 0
+    assert "Set-Cookie" not in response.headers
+    assert _signed_in_as(browser, people.participant)
+    page = text(browser.get(f"/reflections/{reflection.id}/edit"))
+    assert HEADING not in page and "Attacker" not in page
+    assert _draft_of(db, reflection).data == {"title": ["My draft"]}
+
+
+def test_cross_site_post_without_cookies_is_refused_and_sets_no_cookie(app, db, people):
+    """Cross-site: SameSite=Lax keeps the cookies back, so the post arrives with none. Its
+    answer must not set one either: that would replace the victim's session (signing them
+    out) with one the attacker chose."""
+    reflection = factories.make_reflection(db, people.participant)
+    db.commit()
+    response = app.test_client().post(
+        f"/reflections/{reflection.id}/edit", data=editor_fields(people.cohort, title="Planted")
+    )
+    assert response.status_code == 400
+    assert "Set-Cookie" not in response.headers
+    assert _count(db, ReflectionRescue) == 0
+
+
+def test_autosave_without_a_token_keeps_nothing(login, db, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    response = browser.post(path + "/draft", data={"title": "No token"})
+    assert response.status_code == 400
+    assert response.json["status"] == "expired"
+    assert "Copy your text" in response.json["message"]
+    assert "Set-Cookie" not in response.headers
+    assert _count(db, ReflectionRescue) == 0 and _count(db, ReflectionDraft) == 0
+
+
+def test_token_issued_to_another_browser_keeps_nothing(app, login, db, people):
+    reflection = factories.make_reflection(db, people.participant, title="Before")
+    db.commit()
+    path = f"/reflections/{reflection.id}/edit"
+    elsewhere = editor_tokens(login(people.participant), path)
+    # The same person's other browser, or an attacker who opened their own editor.
+    browser = login(people.participant)
+    response = browser.post(path, data={**editor_fields(people.cohort, title="x"), **elsewhere})
+    assert response.status_code == 400
+    fresh = app.test_client()
+    response = fresh.post(path, data={**editor_fields(people.cohort, title="y"), **elsewhere})
+    assert response.status_code == 400
+    assert "Set-Cookie" not in response.headers
+    assert _count(db, ReflectionRescue) == 0
+
+
+def test_forged_token_keeps_nothing(app, login, db, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    tokens = editor_tokens(browser, path)
+    with browser.session_transaction() as session:
+        raw = session["csrf_token"]
+    forged = URLSafeTimedSerializer("a guessed secret", salt="wtf-csrf-token").dumps(raw)
+    _lose_the_user(browser)
+    for token in (forged, tokens["csrf_token"][:-2] + "xx", "not-a-token"):
+        response = browser.post(
+            path,
+            data={**editor_fields(people.cohort), "writer": tokens["writer"], "csrf_token": token},
+        )
+        assert response.status_code == 400
+    assert _count(db, ReflectionRescue) == 0
+
+
+def test_stale_token_of_this_browser_keeps_the_text_for_up_to_7_days(
+    app, login, db, people, monkeypatch
+):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    csrf_from(browser, path)
+    nine_hours = _old_token(app, browser, monkeypatch, 9 * 3600)
+    response = browser.post(
+        path,
+        data={**editor_fields(people.cohort, title="Nine hours later"), "csrf_token": nine_hours},
+    )
     assert response.status_code == 302 and response.location == path
-    page = text(browser.get(path))
-    assert 'value="Nine hours later"' in page
     assert _count(db, Reflection) == 0
+    page = text(browser.get(path))
+    assert "The page had been open too long" in page
+    assert HEADING in page and "Nine hours later" in page
+    assert db.scalar(select(ReflectionRescue)).user_id == people.participant.id
+
+    eight_days = _old_token(app, browser, monkeypatch, 8 * 86400)
+    response = browser.post(
+        path, data={**editor_fields(people.cohort, title="Too late"), "csrf_token": eight_days}
+    )
+    assert response.status_code == 400
+    assert _count(db, ReflectionRescue) == 1
+
+
+def test_expired_sign_in_keeps_text_posted_with_this_browsers_token(login, db, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    response = _kept_after_expiry(browser, path, people.cohort, title="As the sign-in ran out")
+    assert response.status_code == 302
+    assert response.location.startswith("/sign-in?next=")
+    assert _count(db, Reflection) == 0
+    kept = db.scalar(select(ReflectionRescue))
+    assert kept.data["title"] == ["As the sign-in ran out"]
+    assert kept.user_id == people.participant.id
+    with browser.session_transaction() as session:
+        assert "ran out" not in session[SESSION_KEY]  # only a random key is in the cookie
+    assert "We have kept what you wrote" in text(browser.get(response.location))
+
+    assert _sign_in(browser, people.participant, path).location == path
+    page = text(browser.get(path))
+    assert HEADING in page and "As the sign-in ran out" in page
+    # Shown, not used: the form and the drafts are as they were until the writer chooses.
+    assert 'value="As the sign-in ran out"' not in page
+    assert _count(db, ReflectionDraft) == 0 and _count(db, ReflectionRescue) == 1
 
 
 def test_autosave_after_the_sign_in_expired_keeps_the_text(app, login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
-    token = csrf_from(browser, path)
+    tokens = editor_tokens(browser, path)
     _lose_the_user(browser)
     response = browser.post(
-        path + "/draft", data={"title": "Autosaved late"}, headers={"X-CSRFToken": token}
+        path + "/draft",
+        data={"title": "Autosaved late", "writer": tokens["writer"]},
+        headers={"X-CSRFToken": tokens["csrf_token"]},
     )
     assert response.status_code == 302  # the script tells the writer they were signed out
     assert db.scalar(select(ReflectionRescue)).data == {"title": ["Autosaved late"]}
-    fresh = app.test_client()
-    response = fresh.post(path + "/draft", data={"title": "x"}, headers={"X-CSRFToken": token})
-    assert response.status_code == 401
-    assert response.json["status"] == "signed-out"
-
-
-def test_someone_else_signing_in_on_that_browser_does_not_get_the_text(login, db, people):
-    reflection = factories.make_reflection(db, people.participant)
-    db.commit()
-    browser = login(people.participant)
-    path = f"/reflections/{reflection.id}/edit"
-    token = csrf_from(browser, path)
-    _lose_the_user(browser)
+    # Typing on: the same kept text is brought up to date, not multiplied.
     browser.post(
-        path, data={**editor_fields(people.cohort, title="Pat's words"), "csrf_token": token}
+        path + "/draft",
+        data={"title": "Autosaved later", "writer": tokens["writer"]},
+        headers={"X-CSRFToken": tokens["csrf_token"]},
     )
-    _sign_in(browser, people.fellow, "/")
-    assert browser.get(path).status_code == 404
-    home = text(browser.get("/"))
-    assert "We kept some writing for you" not in home
-    assert _count(db, ReflectionRescue) == 1
+    assert [r.data for r in db.scalars(select(ReflectionRescue))] == [
+        {"title": ["Autosaved later"]}
+    ]
 
 
-def test_home_page_points_back_to_kept_text(login, db, people):
+def test_signed_out_post_without_the_pages_writer_is_not_kept_and_is_given_back(login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
     token = csrf_from(browser, path)
     _lose_the_user(browser)
-    browser.post(path, data={**editor_fields(people.cohort), "csrf_token": token})
-    _sign_in(browser, people.participant, "/")
-    home = text(browser.get("/"))
-    assert "We kept some writing for you" in home
-    assert f'href="{path}"' in home
-
-
-def test_nothing_is_kept_for_a_reflection_that_does_not_exist(app, db, people):
-    fresh = app.test_client()
-    response = fresh.post("/reflections/999/edit", data={"title": "x", "csrf_token": "bad"})
+    response = browser.post(
+        path, data={**editor_fields(people.cohort, title="Whose is this?"), "csrf_token": token}
+    )
     assert response.status_code == 400
-    assert "This form has expired" in text(response)
+    page = text(response)
+    assert "Your writing has not been kept" in page
+    assert "We could not tell whose writing this is" in page
+    assert "Whose is this?" in page and "Copy your text" in page
     assert _count(db, ReflectionRescue) == 0
 
 
-def test_stale_form_elsewhere_shows_the_usual_page(login, db, people):
+def test_writer_field_for_another_editor_is_not_accepted(login, db, people):
+    browser = login(people.participant)
+    first, second = new_editor(browser), new_editor(browser)
+    tokens = editor_tokens(browser, first)
+    _lose_the_user(browser)
+    response = browser.post(second, data={**editor_fields(people.cohort), **tokens})
+    assert response.status_code == 400
+    assert _count(db, ReflectionRescue) == 0
+
+
+# --- Never silently: the writer sees both and chooses ----------------------------------------
+
+
+def test_kept_text_never_replaces_a_draft_until_the_writer_chooses(
+    app, login, db, people, monkeypatch
+):
+    reflection = factories.make_reflection(db, people.participant, title="Saved title")
+    services.save_draft(
+        db, people.participant, {"title": ["Draft title"]}, utcnow(), reflection=reflection
+    )
+    db.commit()
+    browser = login(people.participant)
+    path = f"/reflections/{reflection.id}/edit"
+    csrf_from(browser, path)
+    stale = _old_token(app, browser, monkeypatch, 9 * 3600)
+    browser.post(
+        path, data={**editor_fields(people.cohort, title="Kept title"), "csrf_token": stale}
+    )
+    page = text(browser.get(path))
+    assert HEADING in page
+    assert "Kept title" in page and "Draft title" in page
+    assert 'value="Draft title"' in page and 'value="Kept title"' not in page
+    assert _draft_of(db, reflection).data == {"title": ["Draft title"]}
+    db.expire_all()
+    assert reflection.title == "Saved title"
+
+
+def test_use_this_text_puts_the_kept_text_in_the_form_not_in_the_log(login, db, people):
+    reflection = factories.make_reflection(db, people.participant, title="Before")
+    db.commit()
+    browser = login(people.participant)
+    path = f"/reflections/{reflection.id}/edit"
+    _kept_after_expiry(browser, path, people.cohort, title="After")
+    _sign_in(browser, people.participant, path)
+    kept = db.scalar(select(ReflectionRescue))
+    token = csrf_from(browser, path)
+    response = browser.post(f"/reflections/kept/{kept.id}/use", data={"csrf_token": token})
+    assert response.status_code == 302 and response.location == path
+    page = text(browser.get(path))
+    assert "is now in the form" in page
+    assert 'value="After"' in page and HEADING not in page
+    assert _count(db, ReflectionRescue) == 0
+    assert _draft_of(db, reflection).data["title"] == ["After"]
+    db.expire_all()
+    assert reflection.title == "Before"  # the log changes only when the writer saves
+    assert submit(browser, path, editor_fields(people.cohort, title="After")).status_code == 302
+    db.expire_all()
+    assert reflection.title == "After"
+
+
+def test_discard_it_asks_first_then_deletes_only_the_kept_text(login, db, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    submit(browser, path, editor_fields(people.cohort, title="My draft", action="draft"))
+    _kept_after_expiry(browser, path, people.cohort, title="Kept words")
+    _sign_in(browser, people.participant, path)
+    kept = db.scalar(select(ReflectionRescue))
+    confirm = browser.get(f"/reflections/kept/{kept.id}/discard")
+    assert confirm.status_code == 200
+    assert "Discard the text you typed before you were signed out?" in text(confirm)
+    assert "Kept words" in text(confirm)
+    assert _count(db, ReflectionRescue) == 1
+    response = submit(browser, f"/reflections/kept/{kept.id}/discard", {})
+    assert response.status_code == 302 and response.location == path
+    assert "has been discarded" in text(browser.get(path))
+    assert _count(db, ReflectionRescue) == 0
+    assert db.scalar(select(ReflectionDraft)).data["title"] == ["My draft"]
+    with browser.session_transaction() as session:
+        assert SESSION_KEY not in session
+
+
+# --- Only its owner, only in this browser -----------------------------------------------------
+
+
+def test_shared_computer_next_person_never_sees_kept_text_and_its_owner_still_can(
+    app, login, db, people
+):
+    """A's sign-in expires while writing a new reflection; B signs in on the same browser."""
+    browser = login(people.participant)
+    path = new_editor(browser)
+    _kept_after_expiry(browser, path, people.cohort, title="Private words of Pat")
+    kept = db.scalar(select(ReflectionRescue))
+    assert kept.user_id == people.participant.id
+
+    _sign_in(browser, people.fellow)
+    assert _signed_in_as(browser, people.fellow)
+    for page in (browser.get("/"), browser.get(path), browser.get("/reflections")):
+        assert "Private words of Pat" not in text(page)
+        assert "We kept some writing for you" not in text(page) and HEADING not in text(page)
+    token = csrf_from(browser, "/account")
+    assert browser.get(f"/reflections/kept/{kept.id}/discard").status_code == 404
+    for action in ("use", "discard"):
+        response = browser.post(f"/reflections/kept/{kept.id}/{action}", data={"csrf_token": token})
+        assert response.status_code == 404
+    assert _count(db, ReflectionRescue) == 1
+    assert _count(db, ReflectionDraft) == 0
+
+    browser.post("/sign-out", data={"csrf_token": csrf_from(browser, "/account")})
+    _sign_in(browser, people.participant)
+    home = text(browser.get("/"))
+    assert "We kept some writing for you" in home and f'href="{path}"' in home
+    assert "Private words of Pat" in text(browser.get(path))
+
+
+def test_kept_text_stays_in_the_browser_that_kept_it(app, login, db, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    _kept_after_expiry(browser, path, people.cohort, title="Typed on the ward PC")
+    kept = db.scalar(select(ReflectionRescue))
+    laptop = app.test_client()
+    _sign_in(laptop, people.participant)
+    assert "We kept some writing for you" not in text(laptop.get("/"))
+    assert HEADING not in text(laptop.get(path))
+    token = csrf_from(laptop, "/account")
+    response = laptop.post(f"/reflections/kept/{kept.id}/use", data={"csrf_token": token})
+    assert response.status_code == 404
+
+
+def test_page_opened_by_someone_else_is_kept_for_them_not_saved_for_whoever_is_signed_in(
+    login, db, people
+):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    tokens = editor_tokens(browser, path)
+    _lose_the_user(browser)
+    _sign_in(browser, people.fellow)
+    # Old tab of Pat goes on saving while Fay is signed in on the browser.
+    fields = editor_fields(people.cohort, title="Old tab of Pat")
+    response = browser.post(path, data={**fields, **tokens})
+    assert response.status_code == 302
+    assert "opened by someone who is no longer signed in" in text(browser.get(response.location))
+    response = browser.post(
+        path + "/draft",
+        data={"title": "Old tab of Pat, later", "writer": tokens["writer"]},
+        headers={"X-CSRFToken": tokens["csrf_token"]},
+    )
+    assert response.status_code == 409 and response.json["status"] == "someone-else"
+    assert _count(db, ReflectionDraft) == 0 and _count(db, Reflection) == 0
+    kept = db.scalar(select(ReflectionRescue))
+    assert kept.user_id == people.participant.id
+    assert kept.data["title"] == ["Old tab of Pat, later"]
+
+
+def test_signed_in_stale_post_to_someone_elses_reflection_keeps_nothing(
+    app, login, db, people, monkeypatch
+):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
     db.commit()
-    response = login(people.fellow).post(
-        f"/reflections/{reflection.id}/comments", data={"body": "Hello", "csrf_token": "stale"}
+    browser = login(people.fellow)
+    csrf_from(browser, "/account")
+    stale = _old_token(app, browser, monkeypatch, 9 * 3600)
+    answers = []
+    for reflection_id in (reflection.id, 999_999):
+        response = browser.post(
+            f"/reflections/{reflection_id}/edit",
+            data={**editor_fields(people.cohort, title="Not mine"), "csrf_token": stale},
+        )
+        page = CSRF_INPUT.sub("", text(response)).replace(f"/reflections/{reflection_id}/", "/N/")
+        answers.append((response.status_code, page))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 400
+    assert _count(db, ReflectionRescue) == 0
+
+
+def test_anonymous_post_shows_nothing_about_which_reflections_exist(app, db, people):
+    """Regression (item 6): the rescue looked the reflection up before anyone signed in."""
+    reflection = factories.make_reflection(db, people.participant)
+    db.commit()
+    answers = []
+    for reflection_id in (reflection.id, 999_999):
+        stranger = app.test_client()
+        token = csrf_from(stranger, "/sign-in")
+        response = stranger.post(
+            f"/reflections/{reflection_id}/edit",
+            data={**editor_fields(people.cohort), "csrf_token": token},
+        )
+        with stranger.session_transaction() as session:
+            flashes = session.get("_flashes")
+        location = (response.location or "").replace(str(reflection_id), "N")
+        answers.append((response.status_code, location, flashes))
+    assert answers[0] == answers[1]
+    assert _count(db, ReflectionRescue) == 0
+
+
+# --- Limits -----------------------------------------------------------------------------------
+
+
+def test_text_too_long_to_keep_is_refused_and_given_back(login, db, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    huge = "word " * (rescue.MAX_BYTES // 5 + 1)
+    response = _kept_after_expiry(browser, path, people.cohort, part_what=huge)
+    assert response.status_code == 413
+    page = text(response)
+    assert "too long for us to keep" in page and "Copy your text" in page
+    assert "word word word" in page
+    assert _count(db, ReflectionRescue) == 0
+
+
+def test_a_browser_keeps_at_most_five_texts(login, db, people):
+    browser = login(people.participant)
+    paths = [new_editor(browser) for _ in range(rescue.MAX_PER_BROWSER + 1)]
+    pages = [editor_tokens(browser, path) for path in paths]
+    _lose_the_user(browser)
+    for path, tokens in zip(paths, pages, strict=True):
+        response = browser.post(path, data={**editor_fields(people.cohort), **tokens})
+    assert response.status_code == 429
+    assert "This browser already holds 5 pieces of writing" in text(response)
+    assert _count(db, ReflectionRescue) == rescue.MAX_PER_BROWSER
+    # Writing again from an editor already kept replaces its text: that is not a new one.
+    response = browser.post(paths[0], data={**editor_fields(people.cohort, title="v2"), **pages[0]})
+    assert response.status_code == 302
+
+
+def test_autosave_refused_by_a_limit_says_so(login, db, people, monkeypatch):
+    monkeypatch.setattr(rescue, "OVERALL_PER_HOUR", 0)
+    browser = login(people.participant)
+    path = new_editor(browser)
+    tokens = editor_tokens(browser, path)
+    _lose_the_user(browser)
+    response = browser.post(
+        path + "/draft",
+        data={"title": "Busy", "writer": tokens["writer"]},
+        headers={"X-CSRFToken": tokens["csrf_token"]},
     )
-    assert response.status_code == 400
-    assert "This form has expired" in text(response)
+    assert response.status_code == 429
+    assert response.json["status"] == "not-kept"
+    assert "too much writing" in response.json["message"]
+    assert "Copy your text" in response.json["message"]
+
+
+# --- Seven days at most ---------------------------------------------------------------------
+
+
+def test_kept_text_is_offered_for_7_days_then_purged(login, db, people):
+    browser = login(people.participant)
+    path = new_editor(browser)
+    _kept_after_expiry(browser, path, people.cohort, title="A week ago")
+    _sign_in(browser, people.participant)
+    kept = db.scalar(select(ReflectionRescue))
+    now = utcnow()
+    kept.created_at = now - timedelta(days=6, hours=23)
+    db.commit()
+    assert "A week ago" in text(browser.get(path))
+    kept.created_at = now - timedelta(days=7, minutes=1)
+    db.commit()
+    assert HEADING not in text(browser.get(path))
+    assert "We kept some writing for you" not in text(browser.get("/"))
+    assert browser.get(f"/reflections/kept/{kept.id}/discard").status_code == 404
+    assert services.purge(db, now).rescues == 1
+    assert _count(db, ReflectionRescue) == 0

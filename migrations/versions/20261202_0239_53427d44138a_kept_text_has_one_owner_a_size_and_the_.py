@@ -4,7 +4,7 @@ Text kept before this revision may have come from a forged cross-site form (issu
 and some of it has no owner, so it cannot be given back under the new rules: it is removed.
 
 Revision ID: 53427d44138a
-Revises: ba160d593146
+Revises: 43ea673400eb
 Create Date: 2026-12-02 02:39:31.464690
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import learnset.db
 
 revision: str = "53427d44138a"
-down_revision: str | None = "ba160d593146"
+down_revision: str | None = "43ea673400eb"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

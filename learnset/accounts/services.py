@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learnset.accounts.models import User, new_session_token, normalise_email
+from learnset.accounts import sign_ins
+from learnset.accounts.models import SignInSession, User, normalise_email
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -47,10 +48,18 @@ def hash_password(password: str, method: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-def set_password(user: User, password: str, method: str) -> None:
-    """Store a new password and sign the user out of every other browser."""
+def change_password(
+    db: Session, user: User, password: str, method: str, now: datetime, keep: SignInSession | None
+) -> None:
+    """Store a new password and end every sign-in session but the one it was changed from."""
     user.password_hash = hash_password(password, method)
-    user.session_token = new_session_token()
+    sign_ins.end_all(db, user, sign_ins.Ended.PASSWORD_CHANGED, now, keep=keep)
+
+
+def reset_password(db: Session, user: User, password: str, method: str, now: datetime) -> None:
+    """Store a new password from a reset link: every sign-in session ends."""
+    user.password_hash = hash_password(password, method)
+    sign_ins.end_all(db, user, sign_ins.Ended.PASSWORD_RESET, now)
 
 
 def find_user_by_email(db: Session, email: str) -> User | None:

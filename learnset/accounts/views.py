@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -13,7 +12,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from learnset import mail
@@ -29,12 +28,11 @@ from learnset.accounts.forms import (
 from learnset.db import get_db, utcnow
 from learnset.extensions import limiter, submitted_email
 from learnset.forms import render_form, safe_next
-from learnset.security import public
+from learnset.security import current_sign_in, public, sign_in_user, sign_out_user
 
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
-REMEMBER_FOR = timedelta(days=30)
 
 
 def _sign_in_limit_per_ip() -> str:
@@ -68,8 +66,8 @@ def sign_in() -> Response | tuple[str, int]:
         db = get_db()
         user = services.authenticate(db, form.email.data, form.password.data, utcnow())
         if user is not None:
+            sign_in_user(user)
             db.commit()
-            login_user(user, remember=form.remember.data, duration=REMEMBER_FOR)
             return redirect(safe_next(request.args.get("next"), home))
         form.email.errors.append(SIGN_IN_FAILED)
     return render_form("accounts/sign_in.html", form)
@@ -78,7 +76,8 @@ def sign_in() -> Response | tuple[str, int]:
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out() -> Response:
-    logout_user()
+    sign_out_user()
+    get_db().commit()
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
 
@@ -123,10 +122,14 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         ), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data, config["PASSWORD_HASH_METHOD"])
+        services.reset_password(
+            db, user, form.password.data, config["PASSWORD_HASH_METHOD"], utcnow()
+        )
+        sign_in_user(user)
         db.commit()
-        login_user(user)
-        flash("Your password has been changed.", "success")
+        flash(
+            "Your password has been changed. You have been signed out everywhere else.", "success"
+        )
         return redirect(url_for("main.home"))
     return render_form("accounts/reset_password.html", form)
 
@@ -134,9 +137,10 @@ def reset_password(token: str) -> Response | tuple[str, int]:
 @bp.route("/account", methods=["GET", "POST"])
 def account() -> Response | tuple[str, int]:
     form = ProfileForm(obj=current_user)
+    db = get_db()
     if form.validate_on_submit():
         form.populate_obj(current_user)
-        get_db().commit()
+        db.commit()
         flash("Your details have been saved.", "success")
         return redirect(url_for("accounts.account"))
     return render_form("accounts/account.html", form)
@@ -151,12 +155,15 @@ def change_password() -> Response | tuple[str, int]:
         if services.authenticate(db, user.email, form.current.data, utcnow()) is None:
             form.current.errors.append("Your current password is not correct")
         else:
-            services.set_password(
-                user, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
+            services.change_password(
+                db,
+                user,
+                form.password.data,
+                current_app.config["PASSWORD_HASH_METHOD"],
+                utcnow(),
+                keep=current_sign_in(),
             )
             db.commit()
-            # The session token changed: sign in again here, while other browsers are signed out.
-            login_user(user)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_form("accounts/change_password.html", form)

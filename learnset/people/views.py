@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.db import get_db
+from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
 from learnset.pagination import page_number, paginate
 from learnset.people import queries, services
@@ -50,12 +50,10 @@ CHANGES = {
     "make-admin": ("Make an admin", "{name} is now a programme admin."),
     "remove-admin": ("Remove admin rights", "{name} is no longer a programme admin."),
 }
+CHANGE_NAMES = ", ".join(f'"{name}"' for name in CHANGES)
 
 
-@bp.route(
-    '/people/<int:user_id>/<any(deactivate, reactivate, "make-admin", "remove-admin"):change>',
-    methods=["GET", "POST"],
-)
+@bp.route(f"/people/<int:user_id>/<any({CHANGE_NAMES}):change>", methods=["GET", "POST"])
 def change(user_id: int, change: str) -> Response | str:
     db = get_db()
     person = _person(user_id)
@@ -76,7 +74,7 @@ def change(user_id: int, change: str) -> Response | str:
 
 def _apply(db: Session, person: User, change: str) -> None:
     if change == "deactivate":
-        services.deactivate(db, person, current_user)
+        services.deactivate(db, person, current_user, utcnow())
     elif change == "reactivate":
         services.reactivate(db, person)
     else:

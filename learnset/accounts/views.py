@@ -15,8 +15,8 @@ from flask import (
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from learnset import mail
-from learnset.accounts import personal_data, services
+from learnset import authz, mail
+from learnset.accounts import personal_data, services, sign_ins
 from learnset.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -25,10 +25,17 @@ from learnset.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from learnset.accounts.models import SignInSession
 from learnset.db import get_db, utcnow
 from learnset.extensions import limiter, submitted_email
-from learnset.forms import render_form, safe_next
-from learnset.security import current_sign_in, public, sign_in_user, sign_out_user
+from learnset.forms import EmptyForm, render_form, safe_next
+from learnset.security import (
+    current_sign_in,
+    idle_timeout,
+    public,
+    sign_in_user,
+    sign_out_user,
+)
 
 bp = Blueprint("accounts", __name__)
 
@@ -143,7 +150,60 @@ def account() -> Response | tuple[str, int]:
         db.commit()
         flash("Your details have been saved.", "success")
         return redirect(url_for("accounts.account"))
-    return render_form("accounts/account.html", form)
+    live = sign_ins.live_for(db, current_user, utcnow(), idle_timeout())
+    return render_form("accounts/account.html", form, sign_ins=live, this_device=current_sign_in())
+
+
+# --- Where you are signed in ------------------------------------------------------------------
+
+
+def _sessions_url() -> str:
+    return url_for("accounts.account", _anchor="sessions")
+
+
+@bp.route("/account/sessions/<int:sign_in_id>/end", methods=["GET", "POST"])
+def end_session(sign_in_id: int) -> Response | str:
+    db = get_db()
+    sign_in = authz.get_or_404(db, SignInSession, sign_in_id, current_user, "sign-in:end")
+    now = utcnow()
+    if sign_ins.why_over(sign_in, current_user, now, idle_timeout()) is not None:
+        flash("That session had already ended.")
+        return redirect(_sessions_url())
+    here = current_sign_in()
+    this_device = here is not None and sign_in.id == here.id
+    form = EmptyForm()
+    if form.validate_on_submit():
+        if this_device:
+            sign_out_user()
+            db.commit()
+            flash("You have signed out.", "success")
+            return redirect(url_for("accounts.sign_in"))
+        sign_ins.end(db, sign_in, sign_ins.Ended.BY_OWNER, now)
+        db.commit()
+        flash(f"You have signed out of {sign_in.device}.", "success")
+        return redirect(_sessions_url())
+    return render_template(
+        "accounts/end_session.html", sign_in=sign_in, this_device=this_device, form=form
+    )
+
+
+@bp.route("/account/sessions/end-others", methods=["GET", "POST"])
+def end_other_sessions() -> Response | str:
+    db = get_db()
+    now = utcnow()
+    here = current_sign_in()
+    form = EmptyForm()
+    if form.validate_on_submit():
+        sign_ins.end_others(db, current_user, here, now)
+        db.commit()
+        flash("You have signed out of all other devices.", "success")
+        return redirect(_sessions_url())
+    others = [
+        sign_in
+        for sign_in in sign_ins.live_for(db, current_user, now, idle_timeout())
+        if here is None or sign_in.id != here.id
+    ]
+    return render_template("accounts/end_other_sessions.html", others=others, form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

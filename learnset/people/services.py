@@ -24,6 +24,17 @@ def deactivate(db: Session, person: User, by: User, now: datetime) -> None:
     db.flush()
 
 
+def sign_out_everywhere(db: Session, person: User, by: User, now: datetime) -> int:
+    """End every sign-in session of theirs (a lost phone, a shared computer); they can sign in
+    again with their password. Admins end their own from their account page."""
+    if person.id == by.id:
+        raise PeopleError(
+            "To sign yourself out of other devices, use 'Sign out of all other devices' on "
+            "your account page"
+        )
+    return sign_ins.end_all(db, person, sign_ins.Ended.BY_ADMIN, now)
+
+
 def reactivate(db: Session, person: User) -> None:
     person.is_active = True
     db.flush()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -16,7 +17,7 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
-from learnset.accounts import personal_data, services, sign_ins
+from learnset.accounts import lockout, personal_data, services, sign_ins
 from learnset.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -27,7 +28,7 @@ from learnset.accounts.forms import (
 )
 from learnset.accounts.models import SignInSession
 from learnset.db import get_db, utcnow
-from learnset.extensions import limiter, submitted_email
+from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form, safe_next
 from learnset.security import (
     current_sign_in,
@@ -42,40 +43,41 @@ bp = Blueprint("accounts", __name__)
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
-def _sign_in_limit_per_ip() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_IP"]
-
-
-def _sign_in_limit_per_address() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
-
-
 def _email_limit_per_ip() -> str:
     return current_app.config["EMAIL_LIMIT_PER_IP"]
 
 
+def _lockout_limits() -> lockout.Limits:
+    config = current_app.config
+    return lockout.Limits(
+        per_account_and_client=config["SIGN_IN_MAX_FAILURES"],
+        per_client=config["SIGN_IN_MAX_FAILURES_PER_IP"],
+        window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
+    )
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit_per_ip, methods=["POST"])
-@limiter.limit(
-    _sign_in_limit_per_address,
-    key_func=submitted_email,
-    methods=["POST"],
-    # Only failed attempts count against an address.
-    deduct_when=lambda response: response.status_code != 302,
-)
-def sign_in() -> Response | tuple[str, int]:
+def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
     home = url_for("main.home")
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), home))
     form = SignInForm()
     if form.validate_on_submit():
         db = get_db()
-        user = services.authenticate(db, form.email.data, form.password.data, utcnow())
-        if user is not None:
-            sign_in_user(user)
+        now = utcnow()
+        attempt = services.attempt_sign_in(
+            db, form.email.data, form.password.data, request.remote_addr, now, _lockout_limits()
+        )
+        if attempt.user is not None:
+            sign_in_user(attempt.user)
             db.commit()
             return redirect(safe_next(request.args.get("next"), home))
+        db.commit()
+        if attempt.paused is not None:
+            wait = max(1, int((attempt.paused.until - now).total_seconds()))
+            page = render_template("accounts/sign_in.html", form=form, paused=attempt.paused)
+            return page, 429, {"Retry-After": str(wait)}
         form.email.errors.append(SIGN_IN_FAILED)
     return render_form("accounts/sign_in.html", form)
 

@@ -102,38 +102,6 @@ def test_a_remember_cookie_left_from_before_is_deleted(client, people):
     assert any(c.startswith("remember_token=;") for c in response.headers.getlist("Set-Cookie"))
 
 
-def test_rate_limit_per_address_after_failed_attempts(app, client, people):
-    app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
-    data = {"email": people.participant.email, "password": "wrong password"}
-    statuses = [submit(client, "/sign-in", data).status_code for _ in range(4)]
-    assert statuses == [422, 422, 422, 429]
-    # Even the right password is refused while the address is paused.
-    right = submit(client, "/sign-in", {**data, "password": TEST_PASSWORD})
-    assert right.status_code == 429
-    assert "Too many attempts" in right.get_data(as_text=True)
-    # Another address from the same browser is not affected.
-    other = {"email": people.fellow.email, "password": TEST_PASSWORD}
-    assert submit(client, "/sign-in", other).status_code == 302
-
-
-def test_successful_sign_ins_do_not_count_against_the_address(app, client, people):
-    app.config["SIGN_IN_LIMIT_PER_ADDRESS"] = "2 per 15 minutes"
-    data = {"email": people.participant.email, "password": TEST_PASSWORD}
-    for _ in range(3):
-        assert submit(client, "/sign-in", data).status_code == 302
-        client.post("/sign-out", data={"csrf_token": _csrf(client)})
-
-
-def test_rate_limit_per_ip(app, client, people):
-    app.config["SIGN_IN_LIMIT_PER_IP"] = "3 per 15 minutes"
-    emails = [people.participant.email, people.fellow.email, people.tutor.email, "x@example.org"]
-    statuses = [
-        submit(client, "/sign-in", {"email": email, "password": "wrong"}).status_code
-        for email in emails
-    ]
-    assert statuses == [422, 422, 422, 429]
-
-
 def test_change_password(login, db, people):
     browser = login(people.participant)
     response = submit(

@@ -270,3 +270,17 @@ def test_concurrent_failures_are_all_counted(engine):
                 )
             )
             session.commit()
+
+
+def test_purge_deletes_failures_out_of_the_window(app, db):
+    now = utcnow()
+    window = timedelta(minutes=15)
+    lockout.record_failure(db, "old@example.org", ATTACKER, now - timedelta(minutes=16))
+    lockout.record_failure(db, "new@example.org", ATTACKER, now - timedelta(minutes=1))
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "and 1 failed sign-in no longer counted" in result.output
+    db.expire_all()
+    assert db.scalar(select(SignInFailure.email_digest)) == lockout.email_digest("new@example.org")
+    assert lockout.purge(db, now, window) == 0

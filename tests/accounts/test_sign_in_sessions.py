@@ -340,3 +340,45 @@ def test_only_the_network_is_kept_never_the_address():
     assert sign_ins.network_of("fe80::1%eth0") == "fe80::/48"
     assert sign_ins.network_of("not an address") == "Unknown"
     assert sign_ins.network_of(None) == "Unknown"
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def test_purge_deletes_sessions_30_days_after_they_ended(db, people):
+    now = utcnow()
+    idle = timedelta(minutes=30)
+    day = timedelta(days=1)
+
+    def _session(**values):
+        row = sign_ins.start(
+            db, people.participant, now, lifetime=timedelta(hours=12), user_agent="", ip=None
+        ).sign_in
+        for column, value in values.items():
+            setattr(row, column, value)
+        db.flush()
+        return row.id
+
+    live = _session()
+    ended_recently = _session(ended_at=now - 29 * day, ended_reason=Ended.SIGNED_OUT)
+    ended_long_ago = _session(ended_at=now - 31 * day, ended_reason=Ended.SIGNED_OUT)
+    expired_long_ago = _session(created_at=now - 32 * day, expires_at=now - 31 * day)
+    idle_long_ago = _session(last_seen_at=now - 31 * day)
+    idle_recently = _session(last_seen_at=now - 29 * day)
+    assert sign_ins.purge(db, now, idle) == 3
+    left = set(db.scalars(select(SignInSession.id)))
+    assert left == {live, ended_recently, idle_recently}
+    assert not left & {ended_long_ago, expired_long_ago, idle_long_ago}
+
+
+def test_flask_purge_deletes_old_sign_in_sessions(app, db, people):
+    row = sign_ins.start(
+        db, people.participant, utcnow(), lifetime=timedelta(hours=12), user_agent="", ip=None
+    ).sign_in
+    row.ended_at, row.ended_reason = utcnow() - timedelta(days=40), Ended.SIGNED_OUT
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 sign-in session that ended over 30 days ago" in result.output
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(SignInSession)) == 0

@@ -13,7 +13,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from learnset.accounts.models import User
+from learnset.accounts.models import SignInSession, User
 from learnset.assessment.models import AssessmentStatus, SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story
 from learnset.cohorts.models import Cohort, Invitation, Membership, Role
@@ -199,6 +199,15 @@ RULES.update({"library:view": _signed_in, "framework:view": _signed_in})
 # Accounts across the programme are the admins' to look after: who someone is and which sets
 # they are in, never what they wrote. Everyone else is answered 404 for a person's page.
 RULES.update({"people:view": _admin, "person:view": _admin, "person:manage": _admin})
+
+
+def _sign_in_end(user: User, sign_in: SignInSession) -> bool:
+    """Only its owner sees or ends a sign-in session; admins sign people out everywhere at once,
+    from their person page, and never see anyone's devices."""
+    return sign_in.user_id == user.id
+
+
+RULES.update({"sign-in:end": _sign_in_end})
 
 
 # --- Self-assessment ----------------------------------------------------------------------------

@@ -50,10 +50,15 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(instance_path / "outbox")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
-        "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get(
-            "SIGN_IN_LIMIT_PER_ADDRESS", "10 per 15 minutes"
+        # Failed sign-ins, counted in the database: per address typed and IP address, per IP.
+        "SIGN_IN_MAX_FAILURES": int(os.environ.get("SIGN_IN_MAX_FAILURES", "10")),
+        "SIGN_IN_MAX_FAILURES_PER_IP": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_IP", "50")),
+        "SIGN_IN_FAILURE_WINDOW_MINUTES": int(
+            os.environ.get("SIGN_IN_FAILURE_WINDOW_MINUTES", "15")
         ),
-        "SIGN_IN_LIMIT_PER_IP": os.environ.get("SIGN_IN_LIMIT_PER_IP", "50 per 15 minutes"),
+        # Sign-in sessions end after this long unused, and this long after signing in, whatever.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_LIFETIME_HOURS": int(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
         "EMAIL_LIMIT_PER_IP": os.environ.get("EMAIL_LIMIT_PER_IP", "10 per hour"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),

@@ -1,6 +1,5 @@
 """Extension objects shared by the app factory and the blueprints."""
 
-from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,8 +9,3 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 # Limits are declared on the views that need them; nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-
-
-def submitted_email() -> str:
-    """The rate-limit key for per-address limits: the email typed into the form."""
-    return "email:" + request.form.get("email", "").strip().lower()

@@ -1,6 +1,6 @@
 """Every feature's models, imported once for Alembic, the shell and the tests."""
 
-from learnset.accounts.models import User
+from learnset.accounts.models import SignInFailure, SignInSession, User
 from learnset.assessment.models import (
     Capability,
     CapabilityDomain,
@@ -66,6 +66,8 @@ __all__ = [
     "ReflectionVersion",
     "Role",
     "SelfAssessment",
+    "SignInFailure",
+    "SignInSession",
     "Story",
     "TopicStatus",
     "TopicVote",

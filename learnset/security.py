@@ -1,17 +1,24 @@
-"""Deny by default (sign-in unless a view is public), and security headers on every response."""
+"""Deny by default (sign-in unless a view is public), sign-in sessions kept on the server, and
+security headers on every response."""
 
 from __future__ import annotations
 
-import secrets
+import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, request
-from flask_login import current_user
+from flask import Flask, Response, abort, current_app, flash, g, redirect, request, session
+from flask_login import current_user, login_url, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
-from learnset.accounts.models import User
-from learnset.db import get_db
+from learnset.accounts import sign_ins
+from learnset.accounts.models import SignInSession, User
+from learnset.accounts.sign_ins import Ended
+from learnset.db import get_db, utcnow
 from learnset.extensions import login_manager
+
+logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,17 +60,150 @@ def _require_sign_in() -> Any:
     return None
 
 
+# --- Sign-in sessions -------------------------------------------------------------------------
+# The Flask cookie carries the sign-in session's secret as Flask-Login's user id. When a sign-in
+# ends anywhere but here, only the login keys leave this browser's cookie: its CSRF token and the
+# key to text kept after an expired sign-in (reflections.rescue) stay, so nothing typed is lost.
+
+LOGIN_KEYS = ("_user_id", "_fresh", "_id")
+# What survives signing in, when the rest of the cookie is replaced: kept text is claimed after
+# signing in, and messages flashed on the way to the sign-in page are still to be shown.
+KEPT_ACROSS_SIGN_IN = ("reflection_rescue", "_flashes")
+SIGN_IN_TO_CONTINUE = "Sign in to continue."
+
+
+def idle_timeout() -> timedelta:
+    return timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
+def session_lifetime() -> timedelta:
+    return timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
+
+
+def sign_in_user(user: User) -> SignInSession:
+    """Sign the user in to this browser with a new sign-in session (the caller commits).
+    The rest of the cookie is replaced too, CSRF token included, so nothing planted in the
+    browser before signing in is carried into the signed-in session."""
+    db, now = get_db(), utcnow()
+    previous = current_sign_in()
+    if previous is not None:
+        # Someone else's sign-in in this browser (a shared computer) ends, not just its cookie.
+        sign_ins.end(db, previous, Ended.SIGNED_OUT, now)
+    started = sign_ins.start(
+        db,
+        user,
+        now,
+        lifetime=session_lifetime(),
+        user_agent=request.headers.get("User-Agent", ""),
+        ip=request.remote_addr,
+    )
+    kept = {key: session[key] for key in KEPT_ACROSS_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    # Flask-WTF caches this request's token; the next page must make one from the new secret.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    user.sign_in_secret = started.secret
+    g.sign_in = started.sign_in
+    login_user(user)
+    return started.sign_in
+
+
+def current_sign_in() -> SignInSession | None:
+    """The sign-in session of this request's signed-in user."""
+    return g.get("sign_in") if current_user.is_authenticated else None
+
+
+def sign_out_user() -> None:
+    """End this browser's sign-in session and drop the login (the caller commits); the rest of
+    the cookie stays."""
+    sign_in = current_sign_in()
+    if sign_in is not None:
+        sign_ins.end(get_db(), sign_in, Ended.SIGNED_OUT, utcnow())
+    g.pop("sign_in", None)
+    logout_user()
+
+
+def _plural(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def signed_out_message(reason: Ended) -> str:
+    """What someone is told when a sign-in of theirs turns out to have ended."""
+    config = current_app.config
+    if reason == Ended.IDLE:
+        minutes = _plural(config["SESSION_IDLE_MINUTES"], "minute")
+        return (
+            f"You were signed out because you had not used Learnset for {minutes}. "
+            "Sign in again to carry on."
+        )
+    if reason == Ended.EXPIRED:
+        hours = _plural(config["SESSION_LIFETIME_HOURS"], "hour")
+        return (
+            f"You were signed out because you signed in more than {hours} ago. "
+            "Sign in again to carry on."
+        )
+    if reason in (Ended.PASSWORD_CHANGED, Ended.PASSWORD_RESET):
+        return "You were signed out because your password was changed. Sign in again to carry on."
+    if reason == Ended.BY_OWNER:
+        return "You were signed out of this device from another device. Sign in again to carry on."
+    if reason == Ended.BY_ADMIN:
+        return "You were signed out by a Learnset administrator. Sign in again to carry on."
+    return "You were signed out. Sign in again to carry on."
+
+
 @login_manager.user_loader
-def _load_user(cookie_id: str) -> User | None:
-    user_id, _, token = cookie_id.partition(".")
-    if not user_id.isdigit() or not token:
+def _load_user(secret: str) -> User | None:
+    now = utcnow()
+    found = sign_ins.check(get_db(), secret, now, idle_timeout())
+    if found.user is None or found.sign_in is None:
+        # Only the login leaves the cookie (see above), and the person is told why once.
+        for key in LOGIN_KEYS:
+            session.pop(key, None)
+        if found.ended is not None:
+            g.signed_out_because = found.ended
+            flash(signed_out_message(found.ended), "info")
         return None
-    user = get_db().get(User, int(user_id))
-    if user is None or not user.is_active:
-        return None
-    if not secrets.compare_digest(user.session_token, token):
-        return None
-    return user
+    found.user.sign_in_secret = secret
+    g.sign_in = found.sign_in
+    if sign_ins.touch_due(found.sign_in, now):
+        g.sign_in_touch = now
+    return found.user
+
+
+def _check_sign_in() -> None:
+    """Load the signed-in user at the start of the request rather than on first use, and
+    record use of the sign-in session (at most once a minute) before the view runs, so that
+    the touch is committed on its own. If it cannot be written, the page goes on regardless."""
+    if request.endpoint == "static":
+        return
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    if remember_cookie in request.cookies:
+        # Remember-me is gone: Flask-Login deletes a cookie left from before.
+        session["_remember"] = "clear"
+    if "_user_id" not in session:
+        return
+    current_user._get_current_object()
+    when = g.pop("sign_in_touch", None)
+    sign_in = g.get("sign_in")
+    if when is None or sign_in is None:
+        return
+    db = get_db()
+    try:
+        sign_ins.touch(db, sign_in.id, when)
+        db.commit()
+    except SQLAlchemyError as error:
+        db.rollback()
+        logger.warning(
+            "The last use of a sign-in session was not recorded (%s); the request goes on",
+            type(error).__name__,
+        )
+
+
+def _send_to_sign_in() -> Response:
+    # The loader has already said why, when a sign-in this browser had has ended.
+    if "signed_out_because" not in g:
+        flash(SIGN_IN_TO_CONTINUE, "info")
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
 def _refuse_nul_characters() -> None:
@@ -92,9 +232,9 @@ def _security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = "Sign in to continue."
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.unauthorized_handler(_send_to_sign_in)
+    app.before_request(_check_sign_in)
     app.before_request(_require_sign_in)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_login import FlaskLoginClient
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from sqlalchemy import Engine, create_engine, event, text
@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from learnset import create_app, migrate
-from learnset.db import database, make_engine
+from learnset.accounts import sign_ins
+from learnset.db import database, make_engine, utcnow
 from tests import factories
 from tests.postgres import find_bin_dir, start_cluster
 
@@ -142,12 +143,47 @@ class _MemoryBytecodeCache(BytecodeCache):
 TEMPLATE_CACHE = _MemoryBytecodeCache()
 
 
+TEST_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0"
+
+
+class SignedInClient(FlaskClient):
+    """A test browser; given `user=`, it is signed in as them through a real sign-in session,
+    as the sign-in page would do (its id is `sign_in_id`, its secret in the cookie)."""
+
+    sign_in_id: int | None = None
+
+    def __init__(self, *args: object, user: factories.User | None = None, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        if user is None:
+            return
+        app = self.application
+        with database(app).sessions() as session:
+            started = sign_ins.start(
+                session,
+                user,
+                utcnow(),
+                lifetime=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
+                user_agent=TEST_USER_AGENT,
+                ip="192.0.2.10",
+            )
+            session.commit()
+            self.sign_in_id = started.sign_in.id
+        with self.session_transaction() as cookie:
+            cookie["_user_id"] = started.secret
+            cookie["_fresh"] = True
+
+
+def bind_app(app: Flask, connection: Connection) -> Flask:
+    """Point an app at the test's transaction, with the suite's template cache and clients."""
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    app.test_client_class = SignedInClient
+    database(app).bind(connection)
+    return app
+
+
 @pytest.fixture
 def app(database_url: str, connection: Connection, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(make_test_config(database_url, tmp_path))
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    app.test_client_class = FlaskLoginClient
-    database(app).bind(connection)
+    app = bind_app(create_app(make_test_config(database_url, tmp_path)), connection)
     # No app context is held here: each request pushes its own and closes its session at the end.
     yield app
     database(app).engine.dispose()

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from learnset.accounts.services import password_problem
@@ -31,7 +31,6 @@ class SignInForm(FlaskForm):
         ],
     )
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
-    remember = BooleanField("Keep me signed in on this device for 30 days")
 
 
 class ForgotPasswordForm(FlaskForm):

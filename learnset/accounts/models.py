@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.db import Base, UTCDateTime, utcnow
@@ -16,10 +15,6 @@ if TYPE_CHECKING:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def new_session_token() -> str:
-    return secrets.token_urlsafe(16)
 
 
 class User(UserMixin, Base):
@@ -33,8 +28,6 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Part of the sign-in cookie: rotating it signs the user out everywhere.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -46,8 +39,70 @@ class User(UserMixin, Base):
     def _normalise_email(self, _key: str, value: str) -> str:
         return normalise_email(value)
 
+    # The secret of the sign-in session this object was loaded through or signed in with, set
+    # by learnset.security; not a column. The sign-in cookie holds it, never the user's id.
+    sign_in_secret = None
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_token}"
+        if not self.sign_in_secret:
+            raise RuntimeError("Sign in through learnset.security.sign_in_user, not login_user")
+        return self.sign_in_secret
+
+    # Flask-Login's UserMixin compares get_id(), which is now a sign-in secret: two objects for
+    # one account are equal whichever session loaded them or signed them in.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        if self.id is None or other.id is None:
+            return self is other
+        return self.id == other.id
+
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class SignInSession(Base):
+    """One browser's sign-in, kept on the server so it can be listed and ended. The cookie
+    carries a random secret; only its SHA-256 is stored. A session is live until it is ended,
+    reaches `expires_at`, or goes unused for the idle timeout (a setting, checked on use)."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (Index("ix_sign_in_sessions_user_id_ended_at", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most once a minute, so it lags real use by up to a minute.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "Chrome on Windows": a summary, never the whole User-Agent header.
+    device: Mapped[str] = mapped_column(String(60))
+    # The network only (an IPv4 /24 or IPv6 /48), never the full address.
+    network: Mapped[str] = mapped_column(String(50))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<SignInSession {self.id} of user {self.user_id}>"
+
+
+class SignInFailure(Base):
+    """One failed sign-in, kept for the lockout window so every server counts the same
+    failures. The address typed is kept only as a SHA-256 digest; `client` is the IP address
+    (for IPv6, its /64 network, since one device often holds a whole /64)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_email_digest_client", "email_digest", "client", "failed_at"),
+        Index("ix_sign_in_failures_client_failed_at", "client", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_digest: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(50))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from learnset.accounts.models import User
+from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Invitation, Membership
 
 Exporter = Callable[[Session, User], Any]
@@ -112,6 +112,21 @@ def export_account(db: Session, user: User) -> dict[str, Any]:
                 "joined_at": _when(membership.joined_at),
             }
             for membership in memberships
+        ],
+        # Where they signed in: device and network only, never the secret's hash.
+        "sign_in_sessions": [
+            {
+                "device": sign_in.device,
+                "network": sign_in.network,
+                "signed_in_at": _when(sign_in.created_at),
+                "last_active_at": _when(sign_in.last_seen_at),
+                "ended_at": _when(sign_in.ended_at),
+            }
+            for sign_in in db.scalars(
+                select(SignInSession)
+                .where(SignInSession.user_id == user.id)
+                .order_by(SignInSession.created_at)
+            )
         ],
         "invitations_received": [
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
@@ -12,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from learnset.accounts.models import User, new_session_token, normalise_email
+from learnset.accounts import lockout, sign_ins
+from learnset.accounts.models import SignInSession, User, normalise_email
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
@@ -47,10 +49,20 @@ def hash_password(password: str, method: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-def set_password(user: User, password: str, method: str) -> None:
-    """Store a new password and sign the user out of every other browser."""
+def change_password(
+    db: Session, user: User, password: str, method: str, now: datetime, keep: SignInSession | None
+) -> None:
+    """Store a new password and end every sign-in session but the one it was changed from."""
     user.password_hash = hash_password(password, method)
-    user.session_token = new_session_token()
+    sign_ins.end_all(db, user, sign_ins.Ended.PASSWORD_CHANGED, now, keep=keep)
+
+
+def reset_password(db: Session, user: User, password: str, method: str, now: datetime) -> None:
+    """Store a new password from a reset link: every sign-in session ends, and failed sign-ins
+    with the account's address are forgotten, wherever they came from."""
+    user.password_hash = hash_password(password, method)
+    sign_ins.end_all(db, user, sign_ins.Ended.PASSWORD_RESET, now)
+    lockout.forget_account(db, user.email)
 
 
 def find_user_by_email(db: Session, email: str) -> User | None:
@@ -67,6 +79,37 @@ def authenticate(db: Session, email: str, password: str, now: datetime) -> User 
         return None
     user.last_signed_in_at = now
     return user
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """The account signed in to, or None; when None, `paused` says if the password was not
+    even checked because signing in is paused for this address or client."""
+
+    user: User | None
+    paused: lockout.Pause | None = None
+
+
+def attempt_sign_in(
+    db: Session,
+    email: str,
+    password: str,
+    address: str | None,
+    now: datetime,
+    limits: lockout.Limits,
+) -> SignInAttempt:
+    """Check a sign-in unless too many have failed lately for this address from this client, or
+    from this client at all. A failure is counted; a success forgets this client's failures
+    with this address."""
+    paused = lockout.pause(db, email, address, now, limits)
+    if paused is not None:
+        return SignInAttempt(None, paused)
+    user = authenticate(db, email, password, now)
+    if user is None:
+        lockout.record_failure(db, email, address, now)
+        return SignInAttempt(None)
+    lockout.forget_from_client(db, email, address)
+    return SignInAttempt(user)
 
 
 def _fingerprint(user: User) -> str:

@@ -13,11 +13,11 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from learnset import mail
-from learnset.accounts import personal_data, services
+from learnset import authz, mail
+from learnset.accounts import lockout, personal_data, services, sign_ins
 from learnset.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -26,51 +26,58 @@ from learnset.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from learnset.accounts.models import SignInSession
 from learnset.db import get_db, utcnow
-from learnset.extensions import limiter, submitted_email
-from learnset.forms import render_form, safe_next
-from learnset.security import public
+from learnset.extensions import limiter
+from learnset.forms import EmptyForm, render_form, safe_next
+from learnset.security import (
+    current_sign_in,
+    idle_timeout,
+    public,
+    sign_in_user,
+    sign_out_user,
+)
 
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
-REMEMBER_FOR = timedelta(days=30)
-
-
-def _sign_in_limit_per_ip() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_IP"]
-
-
-def _sign_in_limit_per_address() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
 
 
 def _email_limit_per_ip() -> str:
     return current_app.config["EMAIL_LIMIT_PER_IP"]
 
 
+def _lockout_limits() -> lockout.Limits:
+    config = current_app.config
+    return lockout.Limits(
+        per_account_and_client=config["SIGN_IN_MAX_FAILURES"],
+        per_client=config["SIGN_IN_MAX_FAILURES_PER_IP"],
+        window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
+    )
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_sign_in_limit_per_ip, methods=["POST"])
-@limiter.limit(
-    _sign_in_limit_per_address,
-    key_func=submitted_email,
-    methods=["POST"],
-    # Only failed attempts count against an address.
-    deduct_when=lambda response: response.status_code != 302,
-)
-def sign_in() -> Response | tuple[str, int]:
+def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
     home = url_for("main.home")
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), home))
     form = SignInForm()
     if form.validate_on_submit():
         db = get_db()
-        user = services.authenticate(db, form.email.data, form.password.data, utcnow())
-        if user is not None:
+        now = utcnow()
+        attempt = services.attempt_sign_in(
+            db, form.email.data, form.password.data, request.remote_addr, now, _lockout_limits()
+        )
+        if attempt.user is not None:
+            sign_in_user(attempt.user)
             db.commit()
-            login_user(user, remember=form.remember.data, duration=REMEMBER_FOR)
             return redirect(safe_next(request.args.get("next"), home))
+        db.commit()
+        if attempt.paused is not None:
+            wait = max(1, int((attempt.paused.until - now).total_seconds()))
+            page = render_template("accounts/sign_in.html", form=form, paused=attempt.paused)
+            return page, 429, {"Retry-After": str(wait)}
         form.email.errors.append(SIGN_IN_FAILED)
     return render_form("accounts/sign_in.html", form)
 
@@ -78,7 +85,8 @@ def sign_in() -> Response | tuple[str, int]:
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out() -> Response:
-    logout_user()
+    sign_out_user()
+    get_db().commit()
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
 
@@ -123,10 +131,14 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         ), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data, config["PASSWORD_HASH_METHOD"])
+        services.reset_password(
+            db, user, form.password.data, config["PASSWORD_HASH_METHOD"], utcnow()
+        )
+        sign_in_user(user)
         db.commit()
-        login_user(user)
-        flash("Your password has been changed.", "success")
+        flash(
+            "Your password has been changed. You have been signed out everywhere else.", "success"
+        )
         return redirect(url_for("main.home"))
     return render_form("accounts/reset_password.html", form)
 
@@ -134,12 +146,66 @@ def reset_password(token: str) -> Response | tuple[str, int]:
 @bp.route("/account", methods=["GET", "POST"])
 def account() -> Response | tuple[str, int]:
     form = ProfileForm(obj=current_user)
+    db = get_db()
     if form.validate_on_submit():
         form.populate_obj(current_user)
-        get_db().commit()
+        db.commit()
         flash("Your details have been saved.", "success")
         return redirect(url_for("accounts.account"))
-    return render_form("accounts/account.html", form)
+    live = sign_ins.live_for(db, current_user, utcnow(), idle_timeout())
+    return render_form("accounts/account.html", form, sign_ins=live, this_device=current_sign_in())
+
+
+# --- Where you are signed in ------------------------------------------------------------------
+
+
+def _sessions_url() -> str:
+    return url_for("accounts.account", _anchor="sessions")
+
+
+@bp.route("/account/sessions/<int:sign_in_id>/end", methods=["GET", "POST"])
+def end_session(sign_in_id: int) -> Response | str:
+    db = get_db()
+    sign_in = authz.get_or_404(db, SignInSession, sign_in_id, current_user, "sign-in:end")
+    now = utcnow()
+    if sign_ins.why_over(sign_in, current_user, now, idle_timeout()) is not None:
+        flash("That session had already ended.")
+        return redirect(_sessions_url())
+    here = current_sign_in()
+    this_device = here is not None and sign_in.id == here.id
+    form = EmptyForm()
+    if form.validate_on_submit():
+        if this_device:
+            sign_out_user()
+            db.commit()
+            flash("You have signed out.", "success")
+            return redirect(url_for("accounts.sign_in"))
+        sign_ins.end(db, sign_in, sign_ins.Ended.BY_OWNER, now)
+        db.commit()
+        flash(f"You have signed out of {sign_in.device}.", "success")
+        return redirect(_sessions_url())
+    return render_template(
+        "accounts/end_session.html", sign_in=sign_in, this_device=this_device, form=form
+    )
+
+
+@bp.route("/account/sessions/end-others", methods=["GET", "POST"])
+def end_other_sessions() -> Response | str:
+    db = get_db()
+    now = utcnow()
+    here = current_sign_in()
+    form = EmptyForm()
+    if form.validate_on_submit():
+        sign_ins.end_others(db, current_user, here, now)
+        db.commit()
+        flash("You have signed out of all other devices.", "success")
+        return redirect(_sessions_url())
+    others = [
+        sign_in
+        for sign_in in sign_ins.live_for(db, current_user, now, idle_timeout())
+        if here is None or sign_in.id != here.id
+    ]
+    return render_template("accounts/end_other_sessions.html", others=others, form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -151,12 +217,15 @@ def change_password() -> Response | tuple[str, int]:
         if services.authenticate(db, user.email, form.current.data, utcnow()) is None:
             form.current.errors.append("Your current password is not correct")
         else:
-            services.set_password(
-                user, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
+            services.change_password(
+                db,
+                user,
+                form.password.data,
+                current_app.config["PASSWORD_HASH_METHOD"],
+                utcnow(),
+                keep=current_sign_in(),
             )
             db.commit()
-            # The session token changed: sign in again here, while other browsers are signed out.
-            login_user(user)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_form("accounts/change_password.html", form)

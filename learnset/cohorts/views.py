@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
@@ -24,7 +24,7 @@ from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries
 from learnset.meetings.schedule import UK
 from learnset.pagination import page_number, paginate
-from learnset.security import public
+from learnset.security import public, sign_in_user
 
 bp = Blueprint("cohorts", __name__)
 
@@ -187,8 +187,8 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         )
         services.accept(db, invitation, user, now)
         user.last_signed_in_at = now
+        sign_in_user(user)
         db.commit()
-        login_user(user)
         flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
         return redirect(url_for("main.home"))
     return render_form("cohorts/invitation_new_account.html", form, invitation=invitation)

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
-from learnset.accounts.models import User, new_session_token
+from learnset.accounts import sign_ins
+from learnset.accounts.models import User
 
 
 class PeopleError(ValueError):
     """A rule about accounts was broken; the message says which, for the admin acting."""
 
 
-def deactivate(db: Session, person: User, by: User) -> None:
-    """They can no longer sign in, and are signed out everywhere at their next request.
-    Their memberships and everything they wrote stay as they are."""
+def deactivate(db: Session, person: User, by: User, now: datetime) -> None:
+    """They can no longer sign in, and every sign-in session of theirs ends. Their memberships
+    and everything they wrote stay as they are."""
     if person.id == by.id:
         raise PeopleError("You cannot deactivate your own account")
     person.is_active = False
-    person.session_token = new_session_token()
+    sign_ins.end_all(db, person, sign_ins.Ended.DEACTIVATED, now)
     db.flush()
+
+
+def sign_out_everywhere(db: Session, person: User, by: User, now: datetime) -> int:
+    """End every sign-in session of theirs (a lost phone, a shared computer); they can sign in
+    again with their password. Admins end their own from their account page."""
+    if person.id == by.id:
+        raise PeopleError(
+            "To sign yourself out of other devices, use 'Sign out of all other devices' on "
+            "your account page"
+        )
+    return sign_ins.end_all(db, person, sign_ins.Ended.BY_ADMIN, now)
 
 
 def reactivate(db: Session, person: User) -> None:

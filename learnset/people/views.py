@@ -1,5 +1,5 @@
 """People: the programme admin's list of every account, and each person's page, where they are
-deactivated, reactivated, made an admin or no longer one."""
+deactivated, reactivated, made an admin or no longer one, or signed out everywhere."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from learnset import authz
+from learnset.accounts import sign_ins
 from learnset.accounts.models import User
-from learnset.db import get_db
+from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
 from learnset.pagination import page_number, paginate
 from learnset.people import queries, services
 from learnset.people.forms import PeopleFilterForm
+from learnset.security import idle_timeout
 
 bp = Blueprint("people", __name__)
 
@@ -40,7 +42,9 @@ def _person(user_id: int) -> User:
 
 @bp.route("/people/<int:user_id>")
 def person(user_id: int) -> str:
-    return render_template("people/person.html", person=_person(user_id))
+    person = _person(user_id)
+    signed_in_on = sign_ins.live_count(get_db(), person, utcnow(), idle_timeout())
+    return render_template("people/person.html", person=person, signed_in_on=signed_in_on)
 
 
 # Each change: what its button says, and what is said once it is done.
@@ -49,13 +53,12 @@ CHANGES = {
     "reactivate": ("Reactivate", "{name} can sign in again."),
     "make-admin": ("Make an admin", "{name} is now a programme admin."),
     "remove-admin": ("Remove admin rights", "{name} is no longer a programme admin."),
+    "sign-out": ("Sign out everywhere", "{name} has been signed out on every device."),
 }
+CHANGE_NAMES = ", ".join(f'"{name}"' for name in CHANGES)
 
 
-@bp.route(
-    '/people/<int:user_id>/<any(deactivate, reactivate, "make-admin", "remove-admin"):change>',
-    methods=["GET", "POST"],
-)
+@bp.route(f"/people/<int:user_id>/<any({CHANGE_NAMES}):change>", methods=["GET", "POST"])
 def change(user_id: int, change: str) -> Response | str:
     db = get_db()
     person = _person(user_id)
@@ -76,7 +79,9 @@ def change(user_id: int, change: str) -> Response | str:
 
 def _apply(db: Session, person: User, change: str) -> None:
     if change == "deactivate":
-        services.deactivate(db, person, current_user)
+        services.deactivate(db, person, current_user, utcnow())
+    elif change == "sign-out":
+        services.sign_out_everywhere(db, person, current_user, utcnow())
     elif change == "reactivate":
         services.reactivate(db, person)
     else:

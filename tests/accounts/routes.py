@@ -1,6 +1,30 @@
+from datetime import timedelta
+from types import SimpleNamespace
+
+from learnset.accounts import sign_ins
+from learnset.db import utcnow
 from tests.matrix import EVERYONE, ROLES, Route
 
 ANYONE = set(ROLES)
+
+
+def _participants_other_device(db, people):
+    """A sign-in session of the participant's on another device: only they may end it."""
+    started = sign_ins.start(
+        db, people.participant, utcnow(), lifetime=timedelta(hours=12), user_agent="", ip=None
+    )
+    return SimpleNamespace(other_device=started.sign_in)
+
+
+def _end_session(method):
+    return Route(
+        "accounts.end_session",
+        lambda s: f"/account/sessions/{s.other_device.id}/end",
+        {"participant"},
+        method=method,
+        setup=_participants_other_device,
+    )
+
 
 ROUTES = [
     Route("accounts.sign_in", lambda s: "/sign-in", ANYONE, public=True),
@@ -29,6 +53,15 @@ ROUTES = [
     Route("accounts.change_password", lambda s: "/account/password", EVERYONE),
     Route("accounts.change_password", lambda s: "/account/password", EVERYONE, method="POST"),
     Route("accounts.download_data", lambda s: "/account/your-data.json", EVERYONE),
+    _end_session("GET"),
+    _end_session("POST"),
+    Route("accounts.end_other_sessions", lambda s: "/account/sessions/end-others", EVERYONE),
+    Route(
+        "accounts.end_other_sessions",
+        lambda s: "/account/sessions/end-others",
+        EVERYONE,
+        method="POST",
+    ),
     Route("accounts.delete_account", lambda s: "/account/delete", EVERYONE),
     # A wrong password: the form comes back with a message and nobody is deleted.
     Route(

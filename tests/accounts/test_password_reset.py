@@ -58,7 +58,9 @@ def test_tampered_link_is_refused(client, outbox, people):
 def test_link_dies_when_password_changes_another_way(client, db, outbox, people):
     _ask_for_link(client, people.participant.email)
     link = link_in(outbox()[0])
-    services.set_password(people.participant, "another long passphrase", "scrypt:1024:8:1")
+    services.change_password(
+        db, people.participant, "another long passphrase", "scrypt:1024:8:1", utcnow(), keep=None
+    )
     db.commit()
     assert client.get(link).status_code == 410
 

@@ -26,6 +26,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from learnset.accounts import sign_ins
 from learnset.accounts.models import User
 from learnset.accounts.services import create_user
 from learnset.cohorts.models import Cohort, Membership
@@ -179,7 +180,7 @@ def _end_the_sign_in(live_server: LiveServer) -> None:
     """The sign-in ends on the server (timed out, or ended elsewhere); the page stays open."""
     with live_server.session() as session:
         pat = session.scalar(select(User).where(User.email == "pat@example.org"))
-        pat.session_token = "ended-elsewhere-0123456789"
+        sign_ins.end_all(session, pat, sign_ins.Ended.BY_OWNER, utcnow())
         session.commit()
 
 

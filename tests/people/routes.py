@@ -25,5 +25,7 @@ ROUTES = [
     _person("deactivate", "POST"),
     _person("reactivate", "POST"),
     _person("make-admin", "POST"),
+    _person("sign-out", "GET"),
+    _person("sign-out", "POST"),
     _person("remove-admin", "POST", target="other_admin", setup=_another_admin),
 ]

@@ -29,7 +29,7 @@ from tests.accounts.helpers import (
     signed_in,
 )
 from tests.conftest import TEST_PASSWORD, csrf_from, link_in, submit
-from tests.reflections.helpers import editor_fields, new_editor
+from tests.reflections.helpers import editor_fields, editor_tokens, new_editor
 
 IDLE_MESSAGE = "You were signed out because you had not used Learnset for 30 minutes"
 NEW_PASSWORD = "a new long passphrase"
@@ -128,10 +128,10 @@ def test_idle_expiry_drops_only_the_login_from_the_cookie(login, db, people):
 def test_text_typed_after_an_idle_timeout_is_kept_and_restored(login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
-    token = csrf_from(browser, path)
+    tokens = editor_tokens(browser, path)
     move_back(db, browser.sign_in_id, last_seen_at=timedelta(minutes=45))
     fields = editor_fields(people.cohort, title="Typed as the sign-in went idle")
-    response = browser.post(path, data={**fields, "csrf_token": token})
+    response = browser.post(path, data={**fields, **tokens})
     assert response.status_code == 302
     assert response.location.startswith("/sign-in?next=")
     assert db.scalar(select(func.count()).select_from(ReflectionRescue)) == 1
@@ -142,7 +142,10 @@ def test_text_typed_after_an_idle_timeout_is_kept_and_restored(login, db, people
         f"/sign-in?next={path}",
         {"email": people.participant.email, "password": TEST_PASSWORD},
     )
-    assert 'value="Typed as the sign-in went idle"' in browser.get(path).get_data(as_text=True)
+    # Offered beside the editor, for the writer to choose.
+    page = browser.get(path).get_data(as_text=True)
+    assert "Text you typed before you were signed out" in page
+    assert "Typed as the sign-in went idle" in page
 
 
 def test_idle_timeout_follows_the_setting(app, login, db, people):

@@ -28,7 +28,8 @@ from learnset.accounts.forms import (
 )
 from learnset.db import get_db, utcnow
 from learnset.extensions import limiter, submitted_email
-from learnset.forms import render_form, safe_next
+from learnset.forms import render_form
+from learnset.return_address import safe_next
 from learnset.security import public
 
 bp = Blueprint("accounts", __name__)

@@ -48,6 +48,15 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Learnset <no-reply@learnset.invalid>"),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(instance_path / "outbox")),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "20")),
+        # The queue: `flask mail send` tries each email up to this many times, waiting the
+        # first delay after a failure and doubling it each time, up to the longest delay.
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
+        "MAIL_RETRY_SECONDS": int(os.environ.get("MAIL_RETRY_SECONDS", "60")),
+        "MAIL_RETRY_MAX_SECONDS": int(os.environ.get("MAIL_RETRY_MAX_SECONDS", str(6 * 3600))),
+        # Without MAIL_SERVER (the outbox folder), deliver the queue just after each response
+        # that queued mail, so a laptop needs no cron. Ignored when MAIL_SERVER is set.
+        "MAIL_DELIVER_AFTER_RESPONSE": _flag("MAIL_DELIVER_AFTER_RESPONSE", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get(

@@ -23,7 +23,8 @@ class InvitationError(ValueError):
 @dataclass(frozen=True)
 class IssuedInvitation:
     invitation: Invitation
-    # The only copy of the secret in the link; the database keeps a hash.
+    # The secret made with the invitation (the database keeps a hash). The email carries a
+    # fresh one, made when it is written (emails.py), so no working link waits in the queue.
     token: str
 
 
@@ -36,6 +37,15 @@ def _new_token(invitation: Invitation, now: datetime, days: int) -> str:
     invitation.token_hash = hash_token(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=days)
+    return token
+
+
+def new_link(db: Session, invitation: Invitation) -> str:
+    """A fresh secret for the invitation's link, made when its email is written: the link
+    sent before it stops working, and the database only ever holds a hash."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    db.flush()
     return token
 
 

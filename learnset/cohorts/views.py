@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
-from learnset import authz, mail
+from learnset import authz
 from learnset.accounts import services as accounts
 from learnset.challenges import queries as challenge_queries
-from learnset.cohorts import services
+from learnset.cohorts import emails, services
 from learnset.cohorts.forms import (
     ROLE_HINTS,
     STATUS_HINTS,
@@ -27,17 +27,6 @@ from learnset.pagination import page_number, paginate
 from learnset.security import public
 
 bp = Blueprint("cohorts", __name__)
-
-
-def _send_invitation(issued: services.IssuedInvitation) -> None:
-    invitation = issued.invitation
-    mail.send(
-        invitation.email,
-        f"You are invited to join {invitation.cohort.name} on Learnset",
-        "email/invitation.txt",
-        invitation=invitation,
-        link=mail.absolute_url("cohorts.accept_invitation", token=issued.token),
-    )
 
 
 @bp.route("/invitations")
@@ -68,8 +57,8 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
         except services.InvitationError as error:
             form.email.errors.append(str(error))
         else:
+            emails.queue_invitation(db, issued.invitation)
             db.commit()
-            _send_invitation(issued)
             flash(f"Invitation sent to {issued.invitation.email}.", "success")
             return redirect(url_for("cohorts.invitations", cohort_id=cohort.id))
     return render_form(
@@ -94,12 +83,12 @@ def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
     try:
-        issued = services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
+        services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
     except services.InvitationError as error:
         flash(str(error))
     else:
+        emails.queue_invitation(db, invitation)
         db.commit()
-        _send_invitation(issued)
         flash(f"A new invitation link has been sent to {invitation.email}.", "success")
     return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
 
@@ -295,9 +284,10 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
         except services.InvitationError as error:
             form.email.errors.append(str(error))
         else:
+            if assigned.issued is not None:
+                emails.queue_invitation(db, assigned.issued.invitation)
             db.commit()
             if assigned.issued is not None:
-                _send_invitation(assigned.issued)
                 flash(f"An invitation to tutor has been sent to {form.email.data}.", "success")
             else:
                 name = assigned.membership.user.name  # type: ignore[union-attr]

@@ -10,6 +10,7 @@ from learnset.accounts.models import User
 from learnset.cohorts import services
 from learnset.cohorts.models import Invitation, Membership
 from learnset.db import utcnow
+from learnset.mail.models import OutgoingMail
 from tests import factories
 from tests.conftest import TEST_PASSWORD, csrf_from, link_in, submit
 
@@ -254,3 +255,32 @@ def test_invitations_page_highlights_only_invitations_in_the_header(login, peopl
         r"navigation-item--(?:current|active)[^>]*>\s*<a[^>]*>(?:<strong[^>]*>)?([^<]+)<", page
     )
     assert highlighted == ["Invitations"]
+
+
+# --- Invitation links are made when the email is written, and never stored -------------------
+
+
+def test_the_link_is_made_when_the_email_is_written_and_never_stored(login, db, outbox, people):
+    _invite(login(people.tutor), people.cohort)
+    invitation = db.scalar(select(Invitation))
+    queued = db.scalar(select(OutgoingMail))
+    assert (queued.kind, queued.data, queued.body) == (
+        "invitation",
+        {"invitation_id": invitation.id},
+        "",
+    )
+    link = link_in(outbox()[0])
+    token = link.removeprefix("/join/")
+    db.refresh(invitation)
+    assert invitation.token_hash == services.hash_token(token)
+    stored = db.execute(select(OutgoingMail.subject, OutgoingMail.body, OutgoingMail.data)).all()
+    assert token not in repr(stored)
+
+
+def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(login, db, outbox, people):
+    tutor = login(people.tutor)
+    _invite(tutor, people.cohort)
+    invitation = db.scalar(select(Invitation))
+    submit(tutor, f"/invitations/{invitation.id}/revoke", {})
+    assert outbox() == []
+    assert db.scalar(select(func.count()).select_from(OutgoingMail)) == 0

@@ -68,7 +68,13 @@ def sign_in() -> Response | tuple[str, int]:
     form = SignInForm()
     if form.validate_on_submit():
         db = get_db()
-        user = services.authenticate(db, form.email.data, form.password.data, utcnow())
+        user = services.authenticate(
+            db,
+            form.email.data,
+            form.password.data,
+            utcnow(),
+            hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
         if user is not None:
             db.commit()
             login_user(user, remember=form.remember.data, duration=REMEMBER_FOR)

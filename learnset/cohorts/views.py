@@ -169,8 +169,9 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
             db,
             email=invitation.email,
             name=form.name.data,
-            job_title=form.job_title.data,
-            organisation=form.organisation.data,
+            # Optional fields left out of the POST altogether come back as None.
+            job_title=form.job_title.data or "",
+            organisation=form.organisation.data or "",
             password=form.password.data,
             method=current_app.config["PASSWORD_HASH_METHOD"],
         )

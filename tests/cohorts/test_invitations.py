@@ -104,6 +104,22 @@ def test_new_user_accepts_and_lands_on_home(client, login, db, outbox, people):
     assert client.get(link).status_code == 410
 
 
+def test_new_account_with_the_optional_fields_left_out_is_created(
+    client, login, db, outbox, people
+):
+    """A POST without the optional job title and organisation fields (not an empty value:
+    no field at all) used to answer 500."""
+    _invite(login(people.tutor), people.cohort)
+    link = link_in(outbox()[0])
+    response = submit(
+        client, link, {"name": "Nadia New", "password": NEW_ACCOUNT["password"],
+                       "confirm": NEW_ACCOUNT["confirm"]}
+    )  # fmt: skip
+    assert response.status_code == 302
+    user = db.scalar(select(User).where(User.email == "nadia@example.org"))
+    assert (user.job_title, user.organisation) == ("", "")
+
+
 def test_new_account_form_validation_creates_nothing(client, login, db, outbox, people):
     _invite(login(people.tutor), people.cohort)
     link = link_in(outbox()[0])

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from learnset import authz
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.meetings import services as meeting_services
@@ -18,6 +19,9 @@ from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, Topi
 
 class InvitationError(ValueError):
     """A rule about invitations was broken; the message says which, for the person acting."""
+
+
+TUTORS_BY_ADMINS = "Only programme admins can invite tutors. Invite them as a participant"
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,10 @@ def invite(
     now: datetime,
     days: int,
 ) -> IssuedInvitation:
-    """Invite an address to a cohort, unless it is already a member or has a live invitation."""
+    """Invite an address to a cohort, unless it is already a member or has a live invitation.
+    Only those who may grant the tutor role (admins) invite tutors."""
+    if role == Role.TUTOR and not authz.can(invited_by, "cohort:tutors", cohort):
+        raise InvitationError(TUTORS_BY_ADMINS)
     email = normalise_email(email)
     existing_user = db.scalar(select(User).where(User.email == email))
     if existing_user and membership_of(db, existing_user.id, cohort.id):

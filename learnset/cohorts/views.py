@@ -42,7 +42,7 @@ def invitations_overview() -> str:
 def invitations(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:invite")
-    form = InviteForm()
+    form = InviteForm(may_invite_tutors=authz.can(current_user, "cohort:tutors", cohort))
     if form.validate_on_submit():
         try:
             issued = services.invite(

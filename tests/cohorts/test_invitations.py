@@ -258,8 +258,8 @@ def test_accepted_invitation_cannot_be_revoked(login, db, people):
     assert "already been accepted" in response.get_data(as_text=True)
 
 
-def test_tutor_can_invite_a_tutor(login, client, db, outbox, people):
-    _invite(login(people.tutor), people.cohort, email="co@example.org", role="tutor")
+def test_admin_can_invite_a_tutor(login, client, db, outbox, people):
+    _invite(login(people.admin), people.cohort, email="co@example.org", role="tutor")
     submit(client, link_in(outbox()[0]), NEW_ACCOUNT)
     user = db.scalar(select(User).where(User.email == "co@example.org"))
     assert user.memberships[0].role == "tutor"

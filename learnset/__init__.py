@@ -100,4 +100,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboards_bp)
     # Everyone's accounts, for the programme's admins.
     app.register_blueprint(people_bp)
+    # Last, once every route is known: reset, invitation and calendar tokens never reach a log.
+    from learnset import logs
+
+    logs.install(app)
     return app

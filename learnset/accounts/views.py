@@ -31,7 +31,7 @@ from learnset.db import get_db, utcnow
 from learnset.extensions import limiter, submitted_email
 from learnset.forms import render_form
 from learnset.return_address import safe_next
-from learnset.security import public
+from learnset.security import carries_token, public
 
 bp = Blueprint("accounts", __name__)
 
@@ -109,6 +109,7 @@ def forgot_password() -> str | tuple[str, int]:
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
+@carries_token
 def reset_password(token: str) -> Response | tuple[str, int]:
     db = get_db()
     config = current_app.config

@@ -26,7 +26,6 @@ ROLE_HINTS = {
 class InviteForm(FlaskForm):
     email = EmailField(
         "Email address",
-        description="We will email a link that works once and expires after 14 days",
         validators=[
             InputRequired("Enter the email address of the person to invite"),
             Length(max=254, message=EMAIL_FORMAT),
@@ -40,9 +39,12 @@ class InviteForm(FlaskForm):
         validators=[InputRequired("Choose a role")],
     )
 
-    def __init__(self, *args: Any, may_invite_tutors: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, may_invite_tutors: bool, days: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.may_invite_tutors = may_invite_tutors
+        self.email.description = (
+            f"We will email a link that works once and expires after {days} days"
+        )
         if not may_invite_tutors:
             # No choice is shown: they are invited as a participant.
             self.role.validators = [Optional()]

@@ -24,7 +24,7 @@ from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries
 from learnset.meetings.schedule import UK
 from learnset.pagination import page_number, paginate
-from learnset.security import public
+from learnset.security import carries_token, public
 
 bp = Blueprint("cohorts", __name__)
 
@@ -42,7 +42,10 @@ def invitations_overview() -> str:
 def invitations(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:invite")
-    form = InviteForm(may_invite_tutors=authz.can(current_user, "cohort:tutors", cohort))
+    form = InviteForm(
+        may_invite_tutors=authz.can(current_user, "cohort:tutors", cohort),
+        days=current_app.config["INVITATION_DAYS"],
+    )
     if form.validate_on_submit():
         try:
             issued = services.invite(
@@ -114,13 +117,14 @@ GONE_MESSAGES = {
     "accepted": "This invitation has already been used. Sign in to reach your learning set.",
     "revoked": "This invitation has been withdrawn. Ask the tutor of the learning set if you "
     "think this is a mistake.",
-    "expired": "Invitations expire after 14 days. Ask the tutor of the learning set to send "
-    "you a new one.",
+    "expired": "Invitations expire after {days} days. Ask the tutor of the learning set to "
+    "send you a new one.",
 }
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
 @public
+@carries_token
 def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     db = get_db()
     now = utcnow()
@@ -132,7 +136,7 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
         return render_template(
             "errors/410.html",
             heading="This invitation link no longer works",
-            message=GONE_MESSAGES[status],
+            message=GONE_MESSAGES[status].format(days=current_app.config["INVITATION_DAYS"]),
         ), 410
     if current_user.is_authenticated:
         return _join_signed_in(invitation)

@@ -5,9 +5,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from learnset import mail
+from learnset import config, mail
 from learnset.accounts import services
 from learnset.db import utcnow
 from learnset.mail.models import OutgoingMail
@@ -150,6 +151,10 @@ def test_a_request_older_than_a_links_lifetime_is_not_sent(app, client, db, peop
     assert (report.sent, report.dropped) == (0, 1)
 
 
+def test_reset_links_live_one_hour_by_default(tmp_path):
+    assert config.from_environment(tmp_path, need_secret=False)["PASSWORD_RESET_MAX_AGE"] == 3600
+
+
 def test_the_emailed_link_is_never_logged(app, client, people, caplog):
     _ask_for_link(client, people.participant.email)
     with caplog.at_level("DEBUG"):
@@ -158,3 +163,13 @@ def test_the_emailed_link_is_never_logged(app, client, people, caplog):
     token = re.search(r"/reset-password/(\S+)", path.read_text()).group(1)
     assert token not in caplog.text
     assert people.participant.email not in caplog.text
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_reset_pages_send_no_referrer(method, client, outbox, people, no_csrf):
+    client.post("/forgot-password", data={"email": people.participant.email})
+    link = link_in(outbox()[0])
+    for path in (link, "/reset-password/not-a-token"):
+        response = client.open(path, method=method, data={"password": "x", "confirm": "y"})
+        assert response.headers["Referrer-Policy"] == "no-referrer", path
+    assert client.get("/forgot-password").headers["Referrer-Policy"] == "same-origin"

@@ -273,7 +273,7 @@ def test_invitations_page_highlights_only_invitations_in_the_header(login, peopl
     assert highlighted == ["Invitations"]
 
 
-# --- Invitation links are made when the email is written, and never stored -------------------
+# --- Invitation links: made at delivery, never stored, single use, short-lived (issue 12) -----
 
 
 def test_the_link_is_made_when_the_email_is_written_and_never_stored(login, db, outbox, people):
@@ -300,3 +300,41 @@ def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(login, db, ou
     submit(tutor, f"/invitations/{invitation.id}/revoke", {})
     assert outbox() == []
     assert db.scalar(select(func.count()).select_from(OutgoingMail)) == 0
+
+
+def test_invitation_days_setting_sets_the_expiry_the_hint_and_the_message(
+    app, client, login, db, people
+):
+    app.config["INVITATION_DAYS"] = 3
+    tutor = login(people.tutor)
+    page = tutor.get(f"/cohorts/{people.cohort.id}/invitations").get_data(as_text=True)
+    assert "expires after 3 days" in page
+    before = utcnow()
+    _invite(tutor, people.cohort)
+    invitation = db.scalar(select(Invitation))
+    assert before + timedelta(days=3) <= invitation.expires_at <= utcnow() + timedelta(days=3)
+    factories.make_invitation(
+        db, people.cohort, token="old-token", expires_at=utcnow() - timedelta(minutes=1)
+    )
+    db.commit()
+    assert "expire after 3 days" in client.get("/join/old-token").get_data(as_text=True)
+
+
+def test_joining_with_an_existing_account_uses_up_the_link(login, db, outbox, people):
+    _invite(login(people.other_tutor), people.other_cohort, email=people.participant.email)
+    link = link_in(outbox()[0])
+    browser = login(people.participant)
+    assert submit(browser, link, {}).status_code == 302
+    assert browser.get(link).status_code == 410
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_invitation_pages_send_no_referrer(method, login, db, outbox, people, no_csrf):
+    _invite(login(people.tutor), people.cohort)
+    link = link_in(outbox()[0])
+    factories.make_invitation(db, people.cohort, token="used", accepted_at=utcnow())
+    db.commit()
+    for path, status in ((link, None), ("/join/used", 410), ("/join/unknown", 404)):
+        response = login(None).open(path, method=method, data={"name": ""})
+        assert status is None or response.status_code == status, path
+        assert response.headers["Referrer-Policy"] == "no-referrer", path

@@ -92,12 +92,22 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 @click.command("demo")
 @with_appcontext
-def demo_command() -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Load it even with production settings on or real accounts in the database.",
+)
+def demo_command(force: bool) -> None:
     """Load the demo programme (idempotent) and print its accounts."""
     from learnset import demo
+    from learnset.config import is_production
 
     session = database().sessions()
     with session:
+        if not force:
+            problem = demo.refusal(session, production=is_production(current_app.config))
+            if problem:
+                raise click.ClickException(f"{problem} Nothing was changed (--force overrides).")
         accounts_made = demo.load(session, current_app.config["PASSWORD_HASH_METHOD"])
         session.commit()
     click.echo(f"Demo programme ready. Every demo account's password is: {demo.PASSWORD}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,18 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def is_production(config: Mapping[str, Any]) -> bool:
+    """Production settings are on: said so explicitly, or implied by an https:// BASE_URL."""
+    return bool(config.get("PRODUCTION")) or str(config.get("BASE_URL", "")).startswith("https://")
+
+
 def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str, Any]:
     """Read every setting the app knows from environment variables."""
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     secure = base_url.startswith("https://")
     return {
+        # A real service with real people's data: demo data and laptop shortcuts refuse to run.
+        "PRODUCTION": _flag("LEARNSET_PRODUCTION") or _flag("PRODUCTION") or secure,
         "SECRET_KEY": _secret_key(instance_path) if need_secret else "",
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'learnset.db'}"

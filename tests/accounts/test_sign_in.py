@@ -274,7 +274,7 @@ def test_unknown_address_is_checked_against_a_hash_made_as_real_ones_are(
     """Through the sign-in page: both checks see a hash with the same method and costs."""
     method = "pbkdf2:sha256:5000"
     app.config["PASSWORD_HASH_METHOD"] = method
-    services.set_password(people.participant, "river otter lantern", method)
+    people.participant.password_hash = services.hash_password("river otter lantern", method)
     db.commit()
     checked = []
 

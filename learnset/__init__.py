@@ -55,10 +55,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         count = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
-    from learnset import cli, db, errors, security, templating
+    from learnset import cli, db, errors, mail, security, templating
     from learnset.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -99,4 +100,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboards_bp)
     # Everyone's accounts, for the programme's admins.
     app.register_blueprint(people_bp)
+    # Last, once every route is known: reset, invitation and calendar tokens never reach a log.
+    from learnset import logs
+
+    logs.install(app)
     return app

@@ -63,6 +63,14 @@ def _invitation_view(user: User, invitation: Invitation) -> bool:
     return user.is_admin or is_tutor(user, invitation.cohort_id)
 
 
+def _invitation_manage(user: User, invitation: Invitation) -> bool:
+    """Admins resend or withdraw any invitation; tutors those of participants, since only
+    admins grant the tutor role (resending a tutor's invitation would grant it again)."""
+    if user.is_admin:
+        return True
+    return is_tutor(user, invitation.cohort_id) and invitation.role == Role.PARTICIPANT
+
+
 # --- Cohorts, sessions, emergent topics and attendance (issue 3) ---------------------------
 
 
@@ -158,11 +166,12 @@ RULES: dict[str, Rule] = {
     "cohort:view": _cohort_view,
     "cohort:invite": _cohort_manage,
     "invitation:view": _invitation_view,
-    "invitation:manage": _invitation_view,
+    "invitation:manage": _invitation_manage,
     # Issue 3: cohorts, sessions, topics, attendance.
     "cohort:create": _admin,
     "cohort:edit": _cohort_manage,
     "cohort:members": _cohort_manage,
+    # Granting the tutor role, by assignment or by invitation: admins only.
     "cohort:tutors": _admin,
     "cohort:schedule": _cohort_manage,
     "membership:view": _membership_view,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
 from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from learnset import migrate
 from learnset.accounts import services as accounts
@@ -90,12 +92,22 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 @click.command("demo")
 @with_appcontext
-def demo_command() -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Load it even with production settings on or real accounts in the database.",
+)
+def demo_command(force: bool) -> None:
     """Load the demo programme (idempotent) and print its accounts."""
     from learnset import demo
+    from learnset.config import is_production
 
     session = database().sessions()
     with session:
+        if not force:
+            problem = demo.refusal(session, production=is_production(current_app.config))
+            if problem:
+                raise click.ClickException(f"{problem} Nothing was changed (--force overrides).")
         accounts_made = demo.load(session, current_app.config["PASSWORD_HASH_METHOD"])
         session.commit()
     click.echo(f"Demo programme ready. Every demo account's password is: {demo.PASSWORD}")
@@ -176,40 +188,72 @@ def purge_command() -> None:
 @click.command("remind-check-ins")
 @with_appcontext
 def remind_check_ins_command() -> None:
-    """Email participants who have not checked in since their last session (once a session)."""
+    """Queue an email to participants who have not checked in since their last session (once a
+    session); `flask mail send` delivers them."""
     from learnset import mail
     from learnset.assessment import reminders
 
     session = database().sessions()
-    sent = failed = 0
     with session:
-        for due in reminders.due_reminders(session, utcnow()):
-            reminders.record_reminder(session, due, utcnow())
-            try:
-                mail.send(
-                    due.participant.email,
-                    f"Time to check in after your {due.cohort.name} session",
-                    "email/check_in_reminder.txt",
-                    participant=due.participant,
-                    cohort=due.cohort,
-                    meeting=due.meeting,
-                    has_baseline=due.has_baseline,
-                    link=mail.absolute_url("assessment.overview", cohort_id=due.cohort.id),
+        due = reminders.due_reminders(session, utcnow())
+        for reminder in due:
+            # Recorded with its email in one transaction: neither happens without the other.
+            reminders.record_reminder(session, reminder, utcnow())
+            mail.queue_message(
+                session,
+                reminder.participant.email,
+                f"Time to check in after your {reminder.cohort.name} session",
+                "email/check_in_reminder.txt",
+                participant=reminder.participant,
+                cohort=reminder.cohort,
+                meeting=reminder.meeting,
+                has_baseline=reminder.has_baseline,
+                link=mail.absolute_url("assessment.overview", cohort_id=reminder.cohort.id),
+            )
+        session.commit()
+    click.echo(f"Queued {len(due)} check-in reminder{'' if len(due) == 1 else 's'}.")
+    mail.deliver_now_if_local()
+
+
+mail_group = AppGroup("mail", help="The outgoing mail queue.")
+
+
+@mail_group.command("send")
+@click.option("--loop", is_flag=True, help="Keep going: a simple worker for systemd.")
+@click.option(
+    "--interval",
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait between passes with --loop.",
+)
+def mail_send_command(loop: bool, interval: float) -> None:
+    """Deliver queued email that is due; failures are retried later with back-off."""
+    from learnset import mail
+
+    while True:
+        try:
+            report = mail.deliver_due()
+        except OperationalError as error:
+            if not loop:
+                raise click.ClickException(f"The database could not be reached: {error}") from None
+            # A worker rides through a database outage: one line, then the next pass.
+            current_app.logger.error("Mail queue: the database could not be reached: %s", error)
+            report = mail.Delivery()
+        if not loop:
+            click.echo(report.summary())
+            if report.failed:
+                raise click.ClickException(
+                    f"{report.failed} email{'' if report.failed == 1 else 's'} could not be "
+                    "sent; see the log. They stay in the queue."
                 )
-            except mail.MailError:
-                # Not recorded, so the next run tries this person again.
-                session.rollback()
-                failed += 1
-                continue
-            # Committed one by one: a crash part-way never emails anyone twice.
-            session.commit()
-            sent += 1
-    click.echo(f"Sent {sent} check-in reminder{'' if sent == 1 else 's'}.")
-    if failed:
-        raise click.ClickException(
-            f"{failed} reminder{'' if failed == 1 else 's'} could not be sent; "
-            "they will be tried again on the next run."
-        )
+            return
+        if report.sent or report.dropped or report.failed:
+            click.echo(report.summary())
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+            return
 
 
 figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
@@ -251,3 +295,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(remind_check_ins_command)
+    app.cli.add_command(mail_group)

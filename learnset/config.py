@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,18 @@ def _secret_key(instance_path: Path) -> str:
     return key
 
 
+def is_production(config: Mapping[str, Any]) -> bool:
+    """Production settings are on: said so explicitly, or implied by an https:// BASE_URL."""
+    return bool(config.get("PRODUCTION")) or str(config.get("BASE_URL", "")).startswith("https://")
+
+
 def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str, Any]:
     """Read every setting the app knows from environment variables."""
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     secure = base_url.startswith("https://")
     return {
+        # A real service with real people's data: demo data and laptop shortcuts refuse to run.
+        "PRODUCTION": _flag("LEARNSET_PRODUCTION") or _flag("PRODUCTION") or secure,
         "SECRET_KEY": _secret_key(instance_path) if need_secret else "",
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'learnset.db'}"
@@ -48,6 +56,15 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Learnset <no-reply@learnset.invalid>"),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(instance_path / "outbox")),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "20")),
+        # The queue: `flask mail send` tries each email up to this many times, waiting the
+        # first delay after a failure and doubling it each time, up to the longest delay.
+        "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
+        "MAIL_RETRY_SECONDS": int(os.environ.get("MAIL_RETRY_SECONDS", "60")),
+        "MAIL_RETRY_MAX_SECONDS": int(os.environ.get("MAIL_RETRY_MAX_SECONDS", str(6 * 3600))),
+        # Without MAIL_SERVER (the outbox folder), deliver the queue just after each response
+        # that queued mail, so a laptop needs no cron. Ignored when MAIL_SERVER is set.
+        "MAIL_DELIVER_AFTER_RESPONSE": _flag("MAIL_DELIVER_AFTER_RESPONSE", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         # Failed sign-ins, counted in the database: per address typed and IP address, per IP.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
@@ -118,6 +118,27 @@ COHORTS = [
         [p[0] for p in PARTICIPANTS[7:]],
     ),
 ]
+
+
+DEMO_EMAILS = frozenset(details[0] for details in [ADMIN, *TUTORS, *PARTICIPANTS])
+
+
+def refusal(db: Session, production: bool) -> str | None:
+    """Why the demo must not be loaded into this database, or None. It makes an admin whose
+    password is published, so never with production settings or beside real accounts."""
+    if production:
+        return (
+            "Refusing to load the demo: production settings are on "
+            "(LEARNSET_PRODUCTION, PRODUCTION or an https:// BASE_URL)."
+        )
+    others = db.scalar(select(func.count()).select_from(User).where(User.email.not_in(DEMO_EMAILS)))
+    if others:
+        if others == 1:
+            which = "1 account that is not a demo account"
+        else:
+            which = f"{others} accounts that are not demo accounts"
+        return f"Refusing to load the demo: the database has {which}."
+    return None
 
 
 def _user(db: Session, details: tuple[str, str, str, str], password_hash: str) -> User:

@@ -253,10 +253,3 @@ def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, in
     """Render a page with a form: 422 when the form carries errors, so bad input is a 4xx."""
     has_errors = any(field.errors for field in form) or bool(getattr(form, "form_errors", []))
     return render_template(template, form=form, **context), 422 if has_errors else 200
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """A redirect target from the query string, only if it stays on this site."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default

@@ -14,6 +14,7 @@ from learnset.challenges.models import Challenge, ChallengeUpdate, Story, Trappe
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.mail.models import OutgoingMail
 from learnset.meetings.models import (
     Attendance,
     CalendarFeed,
@@ -56,6 +57,7 @@ __all__ = [
     "MeetingItem",
     "MeetingStatus",
     "Membership",
+    "OutgoingMail",
     "PresenterSlot",
     "Rating",
     "Reflection",

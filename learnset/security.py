@@ -45,6 +45,13 @@ def public(view: F) -> F:
     return view
 
 
+def carries_token(view: F) -> F:
+    """Mark a view whose URL holds a secret (a reset or invitation link): its pages, errors
+    included, send no Referer anywhere, not even to this site's own logs."""
+    view.carries_token = True  # type: ignore[attr-defined]
+    return view
+
+
 def is_public_endpoint(app: Flask, endpoint: str | None) -> bool:
     if endpoint is None or endpoint == "static":
         return True
@@ -222,6 +229,9 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "carries_token", False):
+        headers["Referrer-Policy"] = "no-referrer"
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # Pages about people must not linger in shared caches or the back button after sign-out.

@@ -13,6 +13,7 @@ from flask_login import current_user
 from learnset import authz, forms
 from learnset.components import memoise_components
 from learnset.markdown import render as render_markdown
+from learnset.return_address import same_site_referrer
 
 UK = ZoneInfo("Europe/London")
 
@@ -109,6 +110,11 @@ def uk_time(value: datetime | None) -> str:
     return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
+def same_site_back(referrer: str | None) -> str | None:
+    """A "go back" link from the Referer header, only when it is a page of this site."""
+    return same_site_referrer(referrer, request.host)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=lambda action, obj=None: authz.can(current_user, action, obj),
@@ -118,6 +124,10 @@ def init_app(app: Flask) -> None:
         service_name="Learnset",
     )
     app.jinja_env.filters.update(
-        markdown=render_markdown, uk_date=uk_date, uk_datetime=uk_datetime, uk_time=uk_time
+        markdown=render_markdown,
+        uk_date=uk_date,
+        uk_datetime=uk_datetime,
+        uk_time=uk_time,
+        same_site_back=same_site_back,
     )
     memoise_components(app.jinja_env)

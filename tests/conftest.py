@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from learnset import create_app, migrate
+from learnset import create_app, mail, migrate
 from learnset.accounts import sign_ins
 from learnset.db import database, make_engine, utcnow
 from tests import factories
@@ -120,6 +120,8 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, object]:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "MAIL_SERVER": "",
         "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        # Tests deliver the mail queue themselves, with deliver_mail(app) or the outbox fixture.
+        "MAIL_DELIVER_AFTER_RESPONSE": False,
         "BASE_URL": "http://localhost",
         "PASSWORD_HASH_METHOD": factories.FAST_HASH,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -263,11 +265,18 @@ def login(app: Flask):  # type: ignore[no-untyped-def]
     return _login
 
 
+def deliver_mail(app: Flask) -> mail.Delivery:
+    """Deliver the mail queue now, as `flask mail send` does: requests only queue email."""
+    with app.app_context():
+        return mail.deliver_due()
+
+
 @pytest.fixture
 def outbox(app: Flask):  # type: ignore[no-untyped-def]
-    """The emails written so far, oldest first, as parsed messages."""
+    """The emails sent so far (the queue delivered first), oldest first, as parsed messages."""
 
     def _read() -> list[Message]:
+        deliver_mail(app)
         folder = Path(app.config["MAIL_OUTBOX"])
         if not folder.exists():
             return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -19,8 +20,16 @@ from learnset.accounts.models import SignInSession, User, normalise_email
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
 RESET_SALT = "learnset.password-reset"
-# Checked against when the email is unknown, so a failed sign-in takes as long either way.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt:1024:8:1")
+# Werkzeug's own default, as config.py's PASSWORD_HASH_METHOD is unless set otherwise.
+DEFAULT_HASH_METHOD = "scrypt"
+
+
+@cache
+def dummy_hash(method: str) -> str:
+    """A hash made exactly as real ones are (same method and parameters), checked when the
+    email is unknown, so a failed sign-in does the same work whether or not the account
+    exists. Made once per method; its password is random and never used."""
+    return generate_password_hash(secrets.token_urlsafe(24), method=method)
 
 
 @cache
@@ -69,11 +78,18 @@ def find_user_by_email(db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(db: Session, email: str, password: str, now: datetime) -> User | None:
-    """The active user with this email and password, or None, taking similar time either way."""
+def authenticate(
+    db: Session,
+    email: str,
+    password: str,
+    now: datetime,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> User | None:
+    """The active user with this email and password, or None, doing the same work either way:
+    an unknown email is checked against a hash made with `hash_method`, the app's setting."""
     user = find_user_by_email(db, email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(dummy_hash(hash_method), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
@@ -97,6 +113,7 @@ def attempt_sign_in(
     address: str | None,
     now: datetime,
     limits: lockout.Limits,
+    hash_method: str = DEFAULT_HASH_METHOD,
 ) -> SignInAttempt:
     """Check a sign-in unless too many have failed lately for this address from this client, or
     from this client at all. A failure is counted; a success forgets this client's failures
@@ -104,7 +121,7 @@ def attempt_sign_in(
     paused = lockout.pause(db, email, address, now, limits)
     if paused is not None:
         return SignInAttempt(None, paused)
-    user = authenticate(db, email, password, now)
+    user = authenticate(db, email, password, now, hash_method)
     if user is None:
         lockout.record_failure(db, email, address, now)
         return SignInAttempt(None)

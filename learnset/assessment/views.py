@@ -31,7 +31,8 @@ from learnset.assessment.forms import (
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, render_form, safe_next
+from learnset.forms import EmptyForm, render_form
+from learnset.return_address import safe_next
 from learnset.templating import UK
 
 bp = Blueprint("assessment", __name__)

@@ -1,9 +1,19 @@
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField, TextAreaField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from learnset.accounts.forms import EMAIL_FORMAT, NewPassword, ProfileForm
 from learnset.cohorts.models import CohortStatus, Role
+from learnset.cohorts.services import TUTORS_BY_ADMINS
 from learnset.forms import DateInputField, choices
 
 ROLE_CHOICES = choices([(Role.PARTICIPANT.value, "Participant"), (Role.TUTOR.value, "Tutor")])
@@ -16,7 +26,6 @@ ROLE_HINTS = {
 class InviteForm(FlaskForm):
     email = EmailField(
         "Email address",
-        description="We will email a link that works once and expires after 14 days",
         validators=[
             InputRequired("Enter the email address of the person to invite"),
             Length(max=254, message=EMAIL_FORMAT),
@@ -29,6 +38,20 @@ class InviteForm(FlaskForm):
         default=Role.PARTICIPANT.value,
         validators=[InputRequired("Choose a role")],
     )
+
+    def __init__(self, *args: Any, may_invite_tutors: bool, days: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.may_invite_tutors = may_invite_tutors
+        self.email.description = (
+            f"We will email a link that works once and expires after {days} days"
+        )
+        if not may_invite_tutors:
+            # No choice is shown: they are invited as a participant.
+            self.role.validators = [Optional()]
+
+    def validate_role(self, field: RadioField) -> None:
+        if field.data == Role.TUTOR and not self.may_invite_tutors:
+            raise ValidationError(TUTORS_BY_ADMINS)
 
 
 class AcceptInvitationForm(ProfileForm):

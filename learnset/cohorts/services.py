@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from learnset import authz
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.meetings import services as meeting_services
@@ -20,10 +21,14 @@ class InvitationError(ValueError):
     """A rule about invitations was broken; the message says which, for the person acting."""
 
 
+TUTORS_BY_ADMINS = "Only programme admins can invite tutors. Invite them as a participant"
+
+
 @dataclass(frozen=True)
 class IssuedInvitation:
     invitation: Invitation
-    # The only copy of the secret in the link; the database keeps a hash.
+    # The secret made with the invitation (the database keeps a hash). The email carries a
+    # fresh one, made when it is written (emails.py), so no working link waits in the queue.
     token: str
 
 
@@ -36,6 +41,15 @@ def _new_token(invitation: Invitation, now: datetime, days: int) -> str:
     invitation.token_hash = hash_token(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=days)
+    return token
+
+
+def new_link(db: Session, invitation: Invitation) -> str:
+    """A fresh secret for the invitation's link, made when its email is written: the link
+    sent before it stops working, and the database only ever holds a hash."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    db.flush()
     return token
 
 
@@ -55,7 +69,10 @@ def invite(
     now: datetime,
     days: int,
 ) -> IssuedInvitation:
-    """Invite an address to a cohort, unless it is already a member or has a live invitation."""
+    """Invite an address to a cohort, unless it is already a member or has a live invitation.
+    Only those who may grant the tutor role (admins) invite tutors."""
+    if role == Role.TUTOR and not authz.can(invited_by, "cohort:tutors", cohort):
+        raise InvitationError(TUTORS_BY_ADMINS)
     email = normalise_email(email)
     existing_user = db.scalar(select(User).where(User.email == email))
     if existing_user and membership_of(db, existing_user.id, cohort.id):

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset import authz, mail
+from learnset import authz
 from learnset.accounts import services as accounts
 from learnset.challenges import queries as challenge_queries
-from learnset.cohorts import services
+from learnset.cohorts import emails, services
 from learnset.cohorts.forms import (
     ROLE_HINTS,
     STATUS_HINTS,
@@ -24,20 +24,9 @@ from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries
 from learnset.meetings.schedule import UK
 from learnset.pagination import page_number, paginate
-from learnset.security import public, sign_in_user
+from learnset.security import carries_token, public, sign_in_user
 
 bp = Blueprint("cohorts", __name__)
-
-
-def _send_invitation(issued: services.IssuedInvitation) -> None:
-    invitation = issued.invitation
-    mail.send(
-        invitation.email,
-        f"You are invited to join {invitation.cohort.name} on Learnset",
-        "email/invitation.txt",
-        invitation=invitation,
-        link=mail.absolute_url("cohorts.accept_invitation", token=issued.token),
-    )
 
 
 @bp.route("/invitations")
@@ -53,7 +42,10 @@ def invitations_overview() -> str:
 def invitations(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:invite")
-    form = InviteForm()
+    form = InviteForm(
+        may_invite_tutors=authz.can(current_user, "cohort:tutors", cohort),
+        days=current_app.config["INVITATION_DAYS"],
+    )
     if form.validate_on_submit():
         try:
             issued = services.invite(
@@ -68,8 +60,8 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
         except services.InvitationError as error:
             form.email.errors.append(str(error))
         else:
+            emails.queue_invitation(db, issued.invitation)
             db.commit()
-            _send_invitation(issued)
             flash(f"Invitation sent to {issued.invitation.email}.", "success")
             return redirect(url_for("cohorts.invitations", cohort_id=cohort.id))
     return render_form(
@@ -94,12 +86,12 @@ def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
     try:
-        issued = services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
+        services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
     except services.InvitationError as error:
         flash(str(error))
     else:
+        emails.queue_invitation(db, invitation)
         db.commit()
-        _send_invitation(issued)
         flash(f"A new invitation link has been sent to {invitation.email}.", "success")
     return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
 
@@ -125,13 +117,14 @@ GONE_MESSAGES = {
     "accepted": "This invitation has already been used. Sign in to reach your learning set.",
     "revoked": "This invitation has been withdrawn. Ask the tutor of the learning set if you "
     "think this is a mistake.",
-    "expired": "Invitations expire after 14 days. Ask the tutor of the learning set to send "
-    "you a new one.",
+    "expired": "Invitations expire after {days} days. Ask the tutor of the learning set to "
+    "send you a new one.",
 }
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
 @public
+@carries_token
 def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     db = get_db()
     now = utcnow()
@@ -143,7 +136,7 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
         return render_template(
             "errors/410.html",
             heading="This invitation link no longer works",
-            message=GONE_MESSAGES[status],
+            message=GONE_MESSAGES[status].format(days=current_app.config["INVITATION_DAYS"]),
         ), 410
     if current_user.is_authenticated:
         return _join_signed_in(invitation)
@@ -180,8 +173,9 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
             db,
             email=invitation.email,
             name=form.name.data,
-            job_title=form.job_title.data,
-            organisation=form.organisation.data,
+            # Optional fields left out of the POST altogether come back as None.
+            job_title=form.job_title.data or "",
+            organisation=form.organisation.data or "",
             password=form.password.data,
             method=current_app.config["PASSWORD_HASH_METHOD"],
         )
@@ -295,9 +289,10 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
         except services.InvitationError as error:
             form.email.errors.append(str(error))
         else:
+            if assigned.issued is not None:
+                emails.queue_invitation(db, assigned.issued.invitation)
             db.commit()
             if assigned.issued is not None:
-                _send_invitation(assigned.issued)
                 flash(f"An invitation to tutor has been sent to {form.email.data}.", "success")
             else:
                 name = assigned.membership.user.name  # type: ignore[union-attr]

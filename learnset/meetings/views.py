@@ -22,7 +22,6 @@ from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
 from learnset.library.models import ContentItem, ContentKind
-from learnset.mail import MailError
 from learnset.markdown import render as render_markdown
 from learnset.meetings import (
     calendar,
@@ -441,23 +440,22 @@ def remove_slot(meeting_id: int, slot_id: int) -> Response:
 
 
 def _notify(meeting: Meeting) -> int:
-    """Email the cohort's members that the session is published; the number of emails sent."""
+    """Queue an email to each of the cohort's members that the session is published, in the
+    publishing transaction; the number queued."""
+    db = get_db()
     link = mail.absolute_url("meetings.meeting", meeting_id=meeting.id)
-    sent = 0
-    for user in services.members_to_notify(get_db(), meeting, current_user):
-        try:
-            mail.send(
-                user.email,
-                f"{meeting.display_title} on {uk_date(meeting.starts_at)}: {meeting.cohort.name}",
-                "email/session_published.txt",
-                user=user,
-                meeting=meeting,
-                link=link,
-            )
-        except MailError:
-            continue
-        sent += 1
-    return sent
+    members = services.members_to_notify(db, meeting, current_user)
+    for user in members:
+        mail.queue_message(
+            db,
+            user.email,
+            f"{meeting.display_title} on {uk_date(meeting.starts_at)}: {meeting.cohort.name}",
+            "email/session_published.txt",
+            user=user,
+            meeting=meeting,
+            link=link,
+        )
+    return len(members)
 
 
 @bp.route("/sessions/<int:meeting_id>/publish", methods=["GET", "POST"])
@@ -471,11 +469,11 @@ def publish(meeting_id: int) -> Response | str:
         except services.MeetingError as error:
             flash(str(error))
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-        db.commit()
         message = "The session has been published. Members of the set can now see it."
         if form.notify.data:
-            sent = _notify(meeting)
-            message += f" {sent} member{'s' if sent != 1 else ''} emailed."
+            queued = _notify(meeting)
+            message += f" {queued} member{'s' if queued != 1 else ''} will be emailed."
+        db.commit()
         flash(message, "success")
         return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(

@@ -1,10 +1,18 @@
 """Forgotten passwords: an emailed, signed, expiring, single-use link, end to end via the outbox."""
 
+import re
 import time
+from datetime import timedelta
+from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
+from learnset import config, mail
 from learnset.accounts import services
 from learnset.db import utcnow
-from tests.conftest import TEST_PASSWORD, link_in, submit
+from learnset.mail.models import OutgoingMail
+from tests.conftest import TEST_PASSWORD, csrf_from, deliver_mail, link_in, submit
 
 NEW = "lantern river otter"
 
@@ -81,3 +89,89 @@ def test_requests_for_links_are_rate_limited(app, client, people):
     app.config["EMAIL_LIMIT_PER_IP"] = "2 per hour"
     statuses = [_ask_for_link(client, people.participant.email).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+# --- The same answer, the same work and the same time for any address (issue 12, item 5) -------
+
+
+def _statements_for(client, email, count_queries):  # type: ignore[no-untyped-def]
+    token = csrf_from(client, "/forgot-password")
+    with count_queries() as statements:
+        response = client.post("/forgot-password", data={"email": email, "csrf_token": token})
+    return response, statements
+
+
+def test_asking_for_a_link_sends_nothing_inside_the_request(app, client, db, people):
+    response = _ask_for_link(client, people.participant.email)
+    assert response.status_code == 200
+    assert not Path(app.config["MAIL_OUTBOX"]).exists(), "no email is written by the request"
+    [queued] = db.scalars(select(OutgoingMail)).all()
+    assert (queued.kind, queued.recipient, queued.sent_at) == (
+        "password-reset",
+        people.participant.email,
+        None,
+    )
+    assert deliver_mail(app).sent == 1
+
+
+def test_known_and_unknown_addresses_do_exactly_the_same_work(client, db, people, count_queries):
+    known, known_sql = _statements_for(client, people.participant.email, count_queries)
+    unknown, unknown_sql = _statements_for(client, "nobody@example.org", count_queries)
+    assert known.status_code == unknown.status_code == 200
+    assert known_sql == unknown_sql
+    assert not any("FROM users" in statement for statement in known_sql), "no account lookup"
+    same_page = known.get_data(as_text=True).replace(people.participant.email, "ADDRESS")
+    assert same_page == unknown.get_data(as_text=True).replace("nobody@example.org", "ADDRESS")
+    rows = db.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()
+    assert [(row.kind, row.subject, row.body, row.data) for row in rows] == [
+        ("password-reset", "", "", {}),
+        ("password-reset", "", "", {}),
+    ]
+
+
+def test_request_for_an_unknown_address_is_dropped_and_the_address_not_kept(app, client, db):
+    _ask_for_link(client, "Nobody@Example.org")
+    report = deliver_mail(app)
+    assert (report.sent, report.dropped) == (0, 1)
+    assert db.scalars(select(OutgoingMail)).all() == []
+    assert not Path(app.config["MAIL_OUTBOX"]).exists()
+
+
+def test_deactivated_account_gets_no_link(app, client, db, outbox, people):
+    people.participant.is_active = False
+    db.commit()
+    _ask_for_link(client, people.participant.email)
+    assert outbox() == []
+
+
+def test_a_request_older_than_a_links_lifetime_is_not_sent(app, client, db, people):
+    _ask_for_link(client, people.participant.email)
+    queued = db.scalar(select(OutgoingMail))
+    later = queued.created_at + timedelta(seconds=app.config["PASSWORD_RESET_MAX_AGE"] + 1)
+    with app.app_context():
+        report = mail.deliver_due(now=lambda: later)
+    assert (report.sent, report.dropped) == (0, 1)
+
+
+def test_reset_links_live_one_hour_by_default(tmp_path):
+    assert config.from_environment(tmp_path, need_secret=False)["PASSWORD_RESET_MAX_AGE"] == 3600
+
+
+def test_the_emailed_link_is_never_logged(app, client, people, caplog):
+    _ask_for_link(client, people.participant.email)
+    with caplog.at_level("DEBUG"):
+        deliver_mail(app)
+    [path] = Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
+    token = re.search(r"/reset-password/(\S+)", path.read_text()).group(1)
+    assert token not in caplog.text
+    assert people.participant.email not in caplog.text
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_reset_pages_send_no_referrer(method, client, outbox, people, no_csrf):
+    client.post("/forgot-password", data={"email": people.participant.email})
+    link = link_in(outbox()[0])
+    for path in (link, "/reset-password/not-a-token"):
+        response = client.open(path, method=method, data={"password": "x", "confirm": "y"})
+        assert response.headers["Referrer-Policy"] == "no-referrer", path
+    assert client.get("/forgot-password").headers["Referrer-Policy"] == "same-origin"

@@ -1,5 +1,9 @@
 """Signing in and out, changing password, password rules."""
 
+import pytest
+from werkzeug.security import check_password_hash
+
+from learnset import config
 from learnset.accounts import services
 from learnset.accounts.models import User
 from learnset.db import utcnow
@@ -209,3 +213,49 @@ def test_profile_validation_keeps_nothing_half_written(login, db, people):
     assert "Enter your full name" in html
     assert "Job title must be 120 characters or fewer" in html
     assert db.get(User, people.participant.id).organisation == "Example ICB"
+
+
+# --- An unknown address costs what a known one does (issue 12, item 5) --------------------------
+
+
+def _parameters(password_hash: str) -> str:
+    """The method and its cost parameters: `scrypt:32768:8:1`, `pbkdf2:sha256:600000`."""
+    return password_hash.split("$", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["app's test setting", "app's default setting", "scrypt:16384:8:1", "pbkdf2:sha256:5000"],
+)
+def test_dummy_hash_has_the_parameters_of_a_real_hash_under_the_apps_config(
+    method, app, db, tmp_path
+):
+    if method == "app's test setting":
+        method = app.config["PASSWORD_HASH_METHOD"]
+    elif method == "app's default setting":
+        method = config.from_environment(tmp_path, need_secret=False)["PASSWORD_HASH_METHOD"]
+    real = services.create_user(
+        db, email="real@example.org", name="Real", password="river otter lantern", method=method
+    )
+    assert _parameters(services.dummy_hash(method)) == _parameters(real.password_hash)
+
+
+def test_unknown_address_is_checked_against_a_hash_made_as_real_ones_are(
+    app, client, db, people, monkeypatch
+):
+    """Through the sign-in page: both checks see a hash with the same method and costs."""
+    method = "pbkdf2:sha256:5000"
+    app.config["PASSWORD_HASH_METHOD"] = method
+    people.participant.password_hash = services.hash_password("river otter lantern", method)
+    db.commit()
+    checked = []
+
+    def _recording_check(password_hash: str, password: str) -> bool:
+        checked.append(_parameters(password_hash))
+        return check_password_hash(password_hash, password)
+
+    monkeypatch.setattr(services, "check_password_hash", _recording_check)
+    known = submit(client, "/sign-in", {"email": people.participant.email, "password": "nope"})
+    unknown = submit(client, "/sign-in", {"email": "nobody@example.org", "password": "nope"})
+    assert known.status_code == unknown.status_code == 422
+    assert checked == [method, method]

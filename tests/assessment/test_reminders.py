@@ -20,13 +20,13 @@ def test_a_reminder_goes_once_after_a_session(app, db, people, outbox):
     db.commit()
     first = _remind(app)
     assert first.exit_code == 0, first.output
-    assert "Sent 2 check-in reminders." in first.output
+    assert "Queued 2 check-in reminders." in first.output
     assert sorted(message["To"] for message in outbox()) == sorted(
         [people.participant.email, people.fellow.email]
     )
     second = _remind(app)
     assert second.exit_code == 0, second.output
-    assert "Sent 0 check-in reminders." in second.output
+    assert "Queued 0 check-in reminders." in second.output
     assert len(outbox()) == 2
     recorded = db.scalar(select(func.count()).where(CheckInReminder.meeting_id == session.id))
     assert recorded == 2
@@ -55,7 +55,7 @@ def test_no_reminder_for_someone_who_checked_in_since_the_session(app, db, peopl
     factories.make_assessment(db, people.participant, people.cohort, at=session.ends_at)
     factories.make_assessment(db, people.fellow, people.cohort, status="draft")
     db.commit()
-    assert "Sent 1 check-in reminder." in _remind(app).output
+    assert "Queued 1 check-in reminder." in _remind(app).output
     assert [message["To"] for message in outbox()] == [people.fellow.email]
 
 

@@ -20,7 +20,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from learnset import create_app, migrate
 from learnset.db import database
-from tests.conftest import IN_CI, TEMPLATE_CACHE, make_test_config
+from tests.conftest import IN_CI, TEMPLATE_CACHE, deliver_mail, make_test_config
 
 CHROMIUM = os.environ.get("LEARNSET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -73,6 +73,7 @@ class LiveServer:
     outbox_dir: Path
 
     def outbox(self) -> list[Message]:
+        deliver_mail(self.app)
         if not self.outbox_dir.exists():
             return []
         paths = sorted(self.outbox_dir.glob("*.eml"))

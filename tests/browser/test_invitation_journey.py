@@ -43,7 +43,9 @@ def test_invited_participant_joins_and_signs_out(live_server: LiveServer, page: 
     expect(page.get_by_role("heading", name="Invitations", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Email address").fill("nadia@example.org")
-    page.get_by_label("Participant").check()
+    # Only admins grant the tutor role: a tutor is offered no choice of role.
+    expect(page.get_by_text("They will join as a participant")).to_be_visible()
+    expect(page.get_by_label("Tutor")).to_have_count(0)
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Invitation sent to nadia@example.org.")).to_be_visible()
     assert_accessible(page)

@@ -10,6 +10,7 @@ from learnset.accounts.models import User
 from learnset.cohorts import services
 from learnset.cohorts.models import Invitation, Membership
 from learnset.db import utcnow
+from learnset.mail.models import OutgoingMail
 from tests import factories
 from tests.conftest import TEST_PASSWORD, csrf_from, link_in, submit
 
@@ -101,6 +102,22 @@ def test_new_user_accepts_and_lands_on_home(client, login, db, outbox, people):
     # Single use.
     client.post("/sign-out", data={"csrf_token": csrf_from(client, "/account")})
     assert client.get(link).status_code == 410
+
+
+def test_new_account_with_the_optional_fields_left_out_is_created(
+    client, login, db, outbox, people
+):
+    """A POST without the optional job title and organisation fields (not an empty value:
+    no field at all) used to answer 500."""
+    _invite(login(people.tutor), people.cohort)
+    link = link_in(outbox()[0])
+    response = submit(
+        client, link, {"name": "Nadia New", "password": NEW_ACCOUNT["password"],
+                       "confirm": NEW_ACCOUNT["confirm"]}
+    )  # fmt: skip
+    assert response.status_code == 302
+    user = db.scalar(select(User).where(User.email == "nadia@example.org"))
+    assert (user.job_title, user.organisation) == ("", "")
 
 
 def test_new_account_form_validation_creates_nothing(client, login, db, outbox, people):
@@ -241,8 +258,8 @@ def test_accepted_invitation_cannot_be_revoked(login, db, people):
     assert "already been accepted" in response.get_data(as_text=True)
 
 
-def test_tutor_can_invite_a_tutor(login, client, db, outbox, people):
-    _invite(login(people.tutor), people.cohort, email="co@example.org", role="tutor")
+def test_admin_can_invite_a_tutor(login, client, db, outbox, people):
+    _invite(login(people.admin), people.cohort, email="co@example.org", role="tutor")
     submit(client, link_in(outbox()[0]), NEW_ACCOUNT)
     user = db.scalar(select(User).where(User.email == "co@example.org"))
     assert user.memberships[0].role == "tutor"
@@ -254,3 +271,70 @@ def test_invitations_page_highlights_only_invitations_in_the_header(login, peopl
         r"navigation-item--(?:current|active)[^>]*>\s*<a[^>]*>(?:<strong[^>]*>)?([^<]+)<", page
     )
     assert highlighted == ["Invitations"]
+
+
+# --- Invitation links: made at delivery, never stored, single use, short-lived (issue 12) -----
+
+
+def test_the_link_is_made_when_the_email_is_written_and_never_stored(login, db, outbox, people):
+    _invite(login(people.tutor), people.cohort)
+    invitation = db.scalar(select(Invitation))
+    queued = db.scalar(select(OutgoingMail))
+    assert (queued.kind, queued.data, queued.body) == (
+        "invitation",
+        {"invitation_id": invitation.id},
+        "",
+    )
+    link = link_in(outbox()[0])
+    token = link.removeprefix("/join/")
+    db.refresh(invitation)
+    assert invitation.token_hash == services.hash_token(token)
+    stored = db.execute(select(OutgoingMail.subject, OutgoingMail.body, OutgoingMail.data)).all()
+    assert token not in repr(stored)
+
+
+def test_an_invitation_withdrawn_before_its_email_went_is_not_sent(login, db, outbox, people):
+    tutor = login(people.tutor)
+    _invite(tutor, people.cohort)
+    invitation = db.scalar(select(Invitation))
+    submit(tutor, f"/invitations/{invitation.id}/revoke", {})
+    assert outbox() == []
+    assert db.scalar(select(func.count()).select_from(OutgoingMail)) == 0
+
+
+def test_invitation_days_setting_sets_the_expiry_the_hint_and_the_message(
+    app, client, login, db, people
+):
+    app.config["INVITATION_DAYS"] = 3
+    tutor = login(people.tutor)
+    page = tutor.get(f"/cohorts/{people.cohort.id}/invitations").get_data(as_text=True)
+    assert "expires after 3 days" in page
+    before = utcnow()
+    _invite(tutor, people.cohort)
+    invitation = db.scalar(select(Invitation))
+    assert before + timedelta(days=3) <= invitation.expires_at <= utcnow() + timedelta(days=3)
+    factories.make_invitation(
+        db, people.cohort, token="old-token", expires_at=utcnow() - timedelta(minutes=1)
+    )
+    db.commit()
+    assert "expire after 3 days" in client.get("/join/old-token").get_data(as_text=True)
+
+
+def test_joining_with_an_existing_account_uses_up_the_link(login, db, outbox, people):
+    _invite(login(people.other_tutor), people.other_cohort, email=people.participant.email)
+    link = link_in(outbox()[0])
+    browser = login(people.participant)
+    assert submit(browser, link, {}).status_code == 302
+    assert browser.get(link).status_code == 410
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_invitation_pages_send_no_referrer(method, login, db, outbox, people, no_csrf):
+    _invite(login(people.tutor), people.cohort)
+    link = link_in(outbox()[0])
+    factories.make_invitation(db, people.cohort, token="used", accepted_at=utcnow())
+    db.commit()
+    for path, status in ((link, None), ("/join/used", 410), ("/join/unknown", 404)):
+        response = login(None).open(path, method=method, data={"name": ""})
+        assert status is None or response.status_code == status, path
+        assert response.headers["Referrer-Policy"] == "no-referrer", path

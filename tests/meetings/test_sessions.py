@@ -176,7 +176,7 @@ def test_publish_with_email_to_members(login, db, outbox, people):
     body = outbox()[0].get_payload(decode=True).decode()
     assert "9 June 2026, 1:30pm to 4:30pm (UK time)" in body
     assert f"http://localhost/sessions/{meeting.id}" in body
-    assert "2 members emailed" in browser.get(response.location).get_data(as_text=True)
+    assert "2 members will be emailed" in browser.get(response.location).get_data(as_text=True)
     assert login(people.participant).get(f"/sessions/{meeting.id}").status_code == 200
 
 

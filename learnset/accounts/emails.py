@@ -1,0 +1,38 @@
+"""Account emails, written by the mail sender at delivery time (see learnset/mail)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, render_template
+from sqlalchemy.orm import Session
+
+from learnset import mail
+from learnset.accounts import services
+from learnset.mail.models import OutgoingMail
+
+PASSWORD_RESET = "password-reset"  # noqa: S105 - a kind of email, not a password
+
+
+@mail.builder(PASSWORD_RESET)
+def password_reset(db: Session, outgoing: OutgoingMail, now: datetime) -> mail.Composed | None:
+    """A reset link for the account with the address someone typed, if there is an active one.
+
+    The request only queued what was typed; the account is looked up here, so asking for a
+    link takes the same time and answers the same way whether or not the account exists. A
+    request older than a link's lifetime is dropped: whoever asked has stopped waiting."""
+    config = current_app.config
+    max_age = config["PASSWORD_RESET_MAX_AGE"]
+    if (now - outgoing.created_at).total_seconds() > max_age:
+        return None
+    user = services.find_user_by_email(db, outgoing.recipient)
+    if user is None or not user.is_active:
+        return None
+    token = services.make_reset_token(user, config["SECRET_KEY"])
+    body = render_template(
+        "email/password_reset.txt",
+        user=user,
+        link=mail.absolute_url("accounts.reset_password", token=token),
+        minutes=max_age // 60,
+    )
+    return mail.Composed("Reset your Learnset password", body)

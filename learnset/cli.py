@@ -152,37 +152,15 @@ def content_sync_command(dry_run: bool) -> None:
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Delete for good reflections in the bin for 30 days, kept text older than 7 days, sign-in
-    sessions 30 days after they ended, and failed sign-ins once out of the lockout window."""
-    from datetime import timedelta
+    """For cron, daily: delete what has passed its lifetime (docs/retention.md)."""
+    from learnset import retention
 
-    from learnset.accounts import lockout, sign_ins
-    from learnset.db import utcnow
-    from learnset.reflections import services as reflections
-
-    config = current_app.config
-    now = utcnow()
     session = database().sessions()
     with session:
-        result = reflections.purge(session, now)
-        sessions_ended = sign_ins.purge(
-            session, now, timedelta(minutes=config["SESSION_IDLE_MINUTES"])
-        )
-        failures = lockout.purge(
-            session, now, timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"])
-        )
+        purged = retention.purge(session, utcnow(), current_app.config)
         session.commit()
-    click.echo(
-        f"Deleted {result.reflections} reflection{'s' if result.reflections != 1 else ''} "
-        f"from the bin and {result.rescues} piece{'s' if result.rescues != 1 else ''} of "
-        f"unclaimed kept text (reflections after {reflections.BIN_DAYS} days in the bin, kept "
-        f"text after {reflections.RESCUE_DAYS} days)."
-    )
-    click.echo(
-        f"Deleted {sessions_ended} sign-in session{'s' if sessions_ended != 1 else ''} that "
-        f"ended over {sign_ins.KEEP_ENDED_FOR.days} days ago and {failures} failed "
-        f"sign-in{'s' if failures != 1 else ''} no longer counted."
-    )
+    for result in purged:
+        click.echo(f"{result.count:>6}  {result.lifetime.kind} (kept: {result.lifetime.kept})")
 
 
 @click.command("remind-check-ins")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
@@ -15,6 +15,9 @@ from learnset.meetings.models import Meeting, MeetingStatus
 
 # A session older than this is no longer news: its reminder would only puzzle people.
 REMINDER_WINDOW = timedelta(days=28)
+# A reminder's record only stops a second email for the same session, which is never due after
+# REMINDER_WINDOW: kept well beyond that, then deleted.
+KEEP_REMINDERS = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,11 @@ def record_reminder(db: Session, reminder: DueReminder, now: datetime) -> None:
         )
     )
     db.flush()
+
+
+def purge_reminders(db: Session, now: datetime) -> int:
+    """Delete the records of check-in reminders sent more than 90 days ago."""
+    result = db.execute(
+        delete(CheckInReminder).where(CheckInReminder.sent_at < now - KEEP_REMINDERS)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -231,6 +231,23 @@ def _write_to_outbox(message: EmailMessage) -> Path:
     return path
 
 
+# Copies written to the outbox folder (no MAIL_SERVER: a laptop or a test) are kept this long.
+KEEP_OUTBOX = timedelta(days=7)
+
+
+def purge_outbox(folder: Path, now: datetime) -> int:
+    """Delete the outbox folder's email files written more than 7 days ago."""
+    if not folder.is_dir():
+        return 0
+    cutoff = (now - KEEP_OUTBOX).timestamp()
+    removed = 0
+    for path in folder.glob("*.eml"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def absolute_url(endpoint: str, **values: object) -> str:
     """A link for an email, built on BASE_URL rather than on the request's Host header."""
     from flask import has_request_context, url_for

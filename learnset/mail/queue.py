@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from learnset.mail.models import OutgoingMail
@@ -15,6 +15,10 @@ from learnset.mail.models import OutgoingMail
 MESSAGE = "message"
 # Longer than any delivery takes: a sender that dies mid-way leaves the email to be retried.
 LEASE = timedelta(minutes=10)
+# How long an email stays in the table once sent, or once given up on (for the operator to see
+# why): its recipient and, for some, its text are personal data.
+KEEP_SENT = timedelta(days=7)
+KEEP_GIVEN_UP = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -113,3 +117,15 @@ def record_failure(
         mail.next_attempt_at = now + policy.delay_after(mail.attempts)
     db.flush()
     return mail
+
+
+def purge(db: Session, now: datetime) -> int:
+    """Delete emails sent more than 7 days ago and those given up on more than 30 days ago."""
+    result = db.execute(
+        delete(OutgoingMail).where(
+            or_(
+                OutgoingMail.sent_at < now - KEEP_SENT, OutgoingMail.failed_at < now - KEEP_GIVEN_UP
+            )
+        )
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -400,26 +400,39 @@ def delete_for_good(db: Session, reflection: Reflection) -> None:
     db.flush()
 
 
-@dataclass(frozen=True)
-class PurgeResult:
-    reflections: int
-    rescues: int
-
-
-def purge(db: Session, now: datetime) -> PurgeResult:
-    """Delete for good what has been in the bin for 30 days, and kept text older than 7 days."""
-    cutoff = now - timedelta(days=BIN_DAYS)
-    reflections = db.execute(
-        delete(Reflection).where(Reflection.deleted_at.is_not(None), Reflection.deleted_at < cutoff)
+def _in_bin_for_good(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        Reflection.deleted_at.is_not(None), Reflection.deleted_at < now - timedelta(days=BIN_DAYS)
     )
-    # Kept text is never offered back after RESCUE_DAYS (rescue.py): nothing is lost here.
-    rescues = db.execute(
+
+
+def purge_comments_in_bin(db: Session, now: datetime) -> int:
+    """Delete the comments on reflections that have been in the bin for 30 days: other people's
+    words go with the reflection they were written on."""
+    binned = select(Reflection.id).where(_in_bin_for_good(now))
+    result = db.execute(
+        delete(ReflectionComment).where(ReflectionComment.reflection_id.in_(binned))
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def purge_bin(db: Session, now: datetime) -> int:
+    """Delete for good the reflections that have been in the bin for 30 days, with their parts,
+    versions and drafts."""
+    result = db.execute(delete(Reflection).where(_in_bin_for_good(now)))
+    db.flush()
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
+def purge_kept_text(db: Session, now: datetime) -> int:
+    """Delete text kept after an expired sign-in once it can no longer be offered back (7 days):
+    nothing is lost here."""
+    result = db.execute(
         delete(ReflectionRescue).where(
             ReflectionRescue.created_at <= now - timedelta(days=RESCUE_DAYS)
         )
     )
-    db.flush()
-    return PurgeResult(reflections.rowcount or 0, rescues.rowcount or 0)
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 # --- Comments --------------------------------------------------------------------------------

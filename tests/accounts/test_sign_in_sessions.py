@@ -382,6 +382,6 @@ def test_flask_purge_deletes_old_sign_in_sessions(app, db, people):
     db.commit()
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output
-    assert "Deleted 1 sign-in session that ended over 30 days ago" in result.output
+    assert "     1  Sign-in sessions" in result.output
     db.expire_all()
     assert db.scalar(select(func.count()).select_from(SignInSession)) == 0

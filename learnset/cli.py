@@ -13,9 +13,9 @@ from sqlalchemy.exc import OperationalError
 
 from learnset import migrate
 from learnset.accounts import services as accounts
+from learnset.content import ContentError
 from learnset.db import database, utcnow
 from learnset.library import sync
-from learnset.library.source import ContentError
 
 db_group = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -240,14 +240,12 @@ figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
 @figures_group.command("release")
 def release_figures_command() -> None:
     """For cron, daily: release the figures of each set whose check-in round has closed."""
-    from learnset.assessment import services as assessment
     from learnset.dashboards import releases
+    from learnset.framework.queries import current_framework
 
     session = database().sessions()
     with session:
-        results = releases.release_closed_rounds(
-            session, assessment.current_framework(session), utcnow()
-        )
+        results = releases.release_closed_rounds(session, current_framework(session), utcnow())
         session.commit()
     for result in results:
         if result.release is None:

@@ -163,8 +163,8 @@ def _member(db: Session, user: User, cohort: Cohort, role: Role) -> None:
 def _release_figures(db: Session) -> None:
     """Release each demo set's figures, as the round that closed at its last session would have:
     cohort figures are released, not live. Run again, nothing new is released."""
-    from learnset.assessment.services import current_framework
     from learnset.dashboards import releases
+    from learnset.framework.queries import current_framework
 
     framework = current_framework(db)
     for name, *_rest in COHORTS:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain, Rating, SelfAssessment
+from learnset.assessment.models import Rating, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
     Attendance,

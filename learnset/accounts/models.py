@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.db import Base, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from learnset.cohorts.models import Membership
 
 
 def normalise_email(email: str) -> str:
@@ -31,8 +28,10 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
+    # Roles in learning sets. Membership belongs to the cohorts feature, above accounts, so it is
+    # named rather than imported: the mapper finds it once every model is loaded.
+    memberships: Mapped[list[Any]] = relationship(
+        "Membership", back_populates="user", cascade="all, delete-orphan"
     )
 
     @validates("email")

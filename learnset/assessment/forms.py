@@ -8,14 +8,11 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
-from learnset.assessment.models import LEVEL_NAMES, LEVELS, Capability, Rating
-from learnset.assessment.services import (
-    MAX_CHANGE_REASON,
-    MAX_EVIDENCE,
-    Answer,
-    DomainCapabilities,
-)
+from learnset.assessment.models import Rating
+from learnset.assessment.services import MAX_CHANGE_REASON, MAX_EVIDENCE, Answer
 from learnset.forms import MultiCheckboxField, choices
+from learnset.framework.models import LEVEL_NAMES, LEVELS, Capability
+from learnset.framework.queries import DomainCapabilities
 from learnset.reflections.models import Reflection
 from learnset.templating import uk_date
 

@@ -1,4 +1,4 @@
-"""The capability framework, self-assessments and a participant's focus for the month."""
+"""The framework page, self-assessments and a participant's focus for the month."""
 
 from __future__ import annotations
 
@@ -14,18 +14,16 @@ from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import (
-    LEADERSHIP_DIMENSIONS,
-    LEVELS,
     AssessmentKind,
     AssessmentStatus,
-    Capability,
-    CapabilityDomain,
     LearningFocus,
     Rating,
     SelfAssessment,
     rating_reflections,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
+from learnset.framework.queries import DomainCapabilities
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,
@@ -106,12 +104,6 @@ def capabilities_by_dimension(
 # --- Self-assessment ----------------------------------------------------------------------------
 
 
-@dataclass
-class DomainCapabilities:
-    domain: CapabilityDomain
-    capabilities: list[Capability] = field(default_factory=list)
-
-
 class AssessmentError(ValueError):
     """A rule about self-assessment was broken; the message is for the participant."""
 
@@ -142,22 +134,6 @@ class Answer:
 
 MAX_EVIDENCE = 2000
 MAX_CHANGE_REASON = 1000
-
-
-def current_framework(db: Session) -> list[DomainCapabilities]:
-    """The domains and capabilities people rate today, in framework order (one query)."""
-    rows = db.execute(
-        select(CapabilityDomain, Capability)
-        .join(Capability, Capability.domain_id == CapabilityDomain.id)
-        .where(CapabilityDomain.archived_at.is_(None), Capability.archived_at.is_(None))
-        .order_by(
-            CapabilityDomain.position, CapabilityDomain.id, Capability.position, Capability.id
-        )
-    )
-    domains: dict[int, DomainCapabilities] = {}
-    for domain, capability in rows:
-        domains.setdefault(domain.id, DomainCapabilities(domain)).capabilities.append(capability)
-    return list(domains.values())
 
 
 def in_scope(

@@ -32,6 +32,7 @@ from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
+from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
 from learnset.templating import UK
 
@@ -78,7 +79,7 @@ def mine() -> Response | str:
 def overview(cohort_id: int) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     growth = progress.progress(db, current_user.id, cohort.id, framework)
     top_gaps = growth.top_gaps()
     first_label = "Baseline"
@@ -103,7 +104,7 @@ def overview(cohort_id: int) -> str:
 def capability(cohort_id: int, slug: str) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     growth = progress.progress(db, current_user.id, cohort.id, framework)
     entry = growth.capability(slug)
     if entry is None:
@@ -130,7 +131,7 @@ def start(cohort_id: int) -> Response | str | tuple[str, int]:
     draft = services.current_draft(db, current_user.id, cohort.id)
     if draft is not None:
         return redirect(url_for("assessment.check", assessment_id=draft.id))
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     if not framework:
         return render_template("assessment/no_framework.html", cohort=cohort)
     step = _start_step(db, cohort)
@@ -171,7 +172,7 @@ def _draft(assessment_id: int) -> SelfAssessment:
 
 
 def _next_step(
-    assessment: SelfAssessment, framework: list[services.DomainCapabilities], after: str = ""
+    assessment: SelfAssessment, framework: list[DomainCapabilities], after: str = ""
 ) -> str:
     """The first domain still to answer after the one just saved, else the check page."""
     parts = services.in_scope(assessment, framework)
@@ -188,7 +189,7 @@ def _next_step(
 def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
     db = get_db()
     assessment = _draft(assessment_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     parts = services.in_scope(assessment, framework)
     part = next((p for p in parts if p.domain.slug == slug), None)
     if part is None:
@@ -221,7 +222,7 @@ def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
 def check(assessment_id: int) -> Response | str | tuple[str, int]:
     db = get_db()
     assessment = _draft(assessment_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     form = SubmitForm(data={"share": "yes" if assessment.shared_with_tutors else "no"})
     if form.validate_on_submit():
         try:
@@ -278,7 +279,7 @@ def view(assessment_id: int) -> Response | str:
     return render_template(
         "assessment/view.html",
         assessment=assessment,
-        framework=services.current_framework(db),
+        framework=current_framework(db),
         ratings={rating.capability_id: rating for rating in assessment.ratings},
         previous=services.previous_ratings(db, assessment, as_tutors_see_it=not is_own),
         linked=services.linked_reflections(db, assessment, current_user),
@@ -367,7 +368,7 @@ def participant(cohort_id: int, user_id: int) -> str:
         )
     if membership is None or not authz.can(current_user, "capabilities:review", membership):
         abort(404)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     growth = progress.progress(db, membership.user_id, cohort_id, framework, as_tutors_see_it=True)
     first_label = "Baseline" if growth.first and growth.first.is_baseline else "First shared"
     return render_template(

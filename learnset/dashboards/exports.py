@@ -14,7 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from learnset.assessment.models import LEVELS
 from learnset.dashboards.pages import TutorDashboard
 from learnset.dashboards.queries import (
     MIN_RESPONSES,
@@ -23,6 +22,7 @@ from learnset.dashboards.queries import (
     Engagement,
     Figure,
 )
+from learnset.framework.models import LEVELS
 
 DEFINITIONS = {
     "shared": "Only self-assessments shared with tutors count.",

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learnset.assessment.services import DomainCapabilities
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.dashboards.queries import (
@@ -36,6 +35,7 @@ from learnset.dashboards.releases import (
     latest_releases,
     released_figures,
 )
+from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Attendance, Meeting
 from learnset.meetings.queries import Rate
 

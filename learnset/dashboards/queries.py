@@ -50,16 +50,12 @@ from sqlalchemy.orm import Session, aliased, load_only
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.assessment.models import (
-    LEVELS,
-    Capability,
-    Rating,
-    SelfAssessment,
-)
-from learnset.assessment.services import DomainCapabilities
+from learnset.assessment.models import Rating, SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import UTCDateTime
+from learnset.framework.models import LEVELS, Capability
+from learnset.framework.queries import DomainCapabilities
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.assessment.models import FigureRelease, SelfAssessment
-from learnset.assessment.services import DomainCapabilities
 from learnset.cohorts.models import Cohort
 from learnset.dashboards.queries import (
     MIN_RESPONSES,
@@ -41,6 +40,7 @@ from learnset.dashboards.queries import (
     months_between,
     sharing,
 )
+from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Meeting, MeetingStatus
 
 FORMAT = 1

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, load_only
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, SelfAssessment
-from learnset.assessment.services import DomainCapabilities, tutors_of
+from learnset.assessment.services import tutors_of
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.dashboards.queries import (
@@ -28,6 +28,7 @@ from learnset.dashboards.queries import (
     not_seen_lately,
 )
 from learnset.dashboards.releases import latest_release, released_figures
+from learnset.framework.queries import DomainCapabilities
 from learnset.reflections.models import Reflection, Visibility
 
 

@@ -11,13 +11,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import authz
-from learnset.assessment import services as assessment_services
 from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
 from learnset.dashboards import charts, exports, pages, queries, releases, services, tutor_view
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
+from learnset.framework.queries import current_framework
 
 bp = Blueprint("dashboards", __name__)
 
@@ -33,7 +33,7 @@ def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
     return pages.tutor_dashboard(
         db,
         cohort,
-        assessment_services.current_framework(db),
+        current_framework(db),
         utcnow(),
         with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
     )
@@ -63,7 +63,7 @@ def release(cohort_id: int) -> Response:
     made = releases.release(
         db,
         cohort,
-        assessment_services.current_framework(db),
+        current_framework(db),
         utcnow(),
         releases.ReleaseReason.TUTOR,
     )
@@ -162,7 +162,7 @@ def dashboard_json(cohort_id: int) -> Response:
 def set_growth(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:growth")
-    figures = pages.set_growth(db, cohort, assessment_services.current_framework(db))
+    figures = pages.set_growth(db, cohort, current_framework(db))
     return render_template(
         "dashboards/growth.html",
         cohort=cohort,
@@ -177,9 +177,7 @@ def what_tutors_see(cohort_id: int) -> str:
     cohort = authz.get_or_404(
         db, Cohort, cohort_id, current_user, "cohort:view", "cohort:what-tutors-see"
     )
-    view = tutor_view.tutor_view(
-        db, cohort, current_user, assessment_services.current_framework(db), utcnow()
-    )
+    view = tutor_view.tutor_view(db, cohort, current_user, current_framework(db), utcnow())
     return render_template("dashboards/what_tutors_see.html", cohort=cohort, view=view)
 
 
@@ -187,7 +185,7 @@ def what_tutors_see(cohort_id: int) -> str:
 def programme() -> str:
     authz.require(current_user, "programme:view")
     db = get_db()
-    framework = assessment_services.current_framework(db)
+    framework = current_framework(db)
     return render_template(
         "dashboards/programme.html",
         domains=[entry.domain for entry in framework],

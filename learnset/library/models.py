@@ -17,8 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.assessment.models import Capability
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.framework.models import Capability
 
 
 class ContentKind(enum.StrEnum):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, case, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,

@@ -16,10 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from learnset.assessment import framework
-from learnset.assessment.models import Capability
-from learnset.library.models import ContentItem, ContentKind
-from learnset.library.source import (
+from learnset.content import (
     ContentError,
     Fields,
     Problem,
@@ -27,6 +24,9 @@ from learnset.library.source import (
     read_source,
     split_front_matter,
 )
+from learnset.framework import loading
+from learnset.framework.models import Capability
+from learnset.library.models import ContentItem, ContentKind
 
 # Only these folders are read: anything else in content/ (its README) is for people.
 ITEM_FOLDERS = {
@@ -60,7 +60,7 @@ class ItemSpec:
 
 @dataclass(frozen=True)
 class Content:
-    domains: list[framework.DomainSpec]
+    domains: list[loading.DomainSpec]
     items: list[ItemSpec]
 
 
@@ -177,7 +177,7 @@ def read_content(root: Path) -> Content:
     if not root.is_dir():
         raise ContentError([Problem(str(root), "the content folder does not exist")])
     problems: list[Problem] = []
-    domains = framework.read_framework(root, problems)
+    domains = loading.read_framework(root, problems)
     known = {capability.slug for domain in domains for capability in domain.capabilities}
     items = read_items(root, known, problems)
     if problems:
@@ -200,7 +200,7 @@ def load_items(
     specs: list[ItemSpec],
     capabilities: dict[str, Capability],
     now: datetime,
-    note: framework.Note,
+    note: loading.Note,
 ) -> None:
     """Match the library to the item files: slugs keep ids; a missing file archives its item."""
     stored = {
@@ -235,7 +235,7 @@ def sync_content(db: Session, root: Path, now: datetime) -> SyncReport:
     """Make the framework and library match content/; any broken file means no change at all."""
     content = read_content(root)
     report = SyncReport()
-    capabilities = framework.load_framework(db, content.domains, now, report.note)
+    capabilities = loading.load_framework(db, content.domains, now, report.note)
     load_items(db, content.items, capabilities, now, report.note)
     developed = {slug for item in content.items for slug in item.capabilities}
     report.undeveloped = [slug for slug in capabilities if slug not in developed]

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.framework.models import Capability
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
-from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.challenges import queries as challenge_queries
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, ContentKind
 from learnset.markdown import render as render_markdown
 from learnset.meetings import (

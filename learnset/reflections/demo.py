@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability
 from learnset.cohorts.models import Membership, Role
 from learnset.db import utcnow
+from learnset.framework.models import Capability
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 from learnset.reflections import services
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility

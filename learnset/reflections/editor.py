@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections import services
 from learnset.reflections.forms import (
     FORM_CLASSES,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections.models import (
     Reflection,
     ReflectionComment,

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.reflections.models import (

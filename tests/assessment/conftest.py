@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain
 from tests import factories
 
 

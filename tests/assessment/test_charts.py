@@ -4,8 +4,9 @@ import math
 import re
 from datetime import UTC, datetime
 
-from learnset.assessment import charts, progress, services
+from learnset.assessment import charts, progress
 from learnset.assessment.charts import Series
+from learnset.framework.queries import current_framework
 from tests import factories
 
 # The geometry the charts promise: a radar centred at (320, 250) with level 5 at radius 160,
@@ -75,9 +76,7 @@ def test_a_domain_radar_comes_from_a_participants_ratings(db, people, framework)
         {framework.listening: (2, 4), framework.credibility: (2, 5), framework.data: (4, 4)},
         at=datetime(2026, 4, 5, 12, tzinfo=UTC),
     )
-    growth = progress.progress(
-        db, people.participant.id, people.cohort.id, services.current_framework(db)
-    )
+    growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     conversations = growth.domains[0]
     svg = str(charts.domain_radar("radar-conversations", conversations, "Baseline"))
     _close(

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from learnset.assessment.models import Capability, CapabilityDomain
-from learnset.library.source import ContentError
+from learnset.content import ContentError
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.sync import sync_content
 from tests.library.content import (
     capability,

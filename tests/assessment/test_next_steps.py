@@ -7,6 +7,7 @@ import pytest
 from learnset.assessment import progress, recommendations, services
 from learnset.assessment.services import AssessmentError
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 from tests.conftest import csrf_from
 
@@ -27,9 +28,7 @@ def gaps(db, people, framework):
         },
     )
     db.commit()
-    growth = progress.progress(
-        db, people.participant.id, people.cohort.id, services.current_framework(db)
-    )
+    growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     return growth.top_gaps()
 
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from learnset import PROJECT_ROOT
 from learnset.accounts.services import create_user
-from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import utcnow
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.library.sync import sync_content
 from learnset.meetings.models import Meeting, MeetingItem

@@ -2,9 +2,9 @@
 
 from decimal import Decimal
 
-from learnset.assessment import services
 from learnset.dashboards import pages, queries
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 from tests.dashboards.conftest import month, on
 
@@ -14,7 +14,7 @@ def _by_slug(figures):
 
 
 def _framework(db):
-    return services.current_framework(db)
+    return current_framework(db)
 
 
 def test_baseline_latest_change_and_spread_of_a_capability(db, people, history):

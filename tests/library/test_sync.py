@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from learnset.content import ContentError
 from learnset.library.models import ContentItem
-from learnset.library.source import ContentError
 from learnset.library.sync import sync_content
 from tests.library.content import (
     item_text,

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnset.assessment.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
-from learnset.library.source import Fields, Problem, SourceFile, parse_yaml, read_source
+from learnset.content import Fields, Problem, SourceFile, parse_yaml, read_source
+from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
 
 FRAMEWORK_FOLDER = "framework"
 DOMAIN_FIELDS = ("slug", "name", "position", "description", "capabilities")

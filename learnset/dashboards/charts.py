@@ -1,8 +1,8 @@
-"""The dashboards' charts, drawn with the self-assessment chart code (assessment/charts.py)."""
+"""The dashboards' charts, drawn with the chart kit (learnset/charts/)."""
 
 from __future__ import annotations
 
-from learnset.assessment.charts import Svg, TrendSeries, series_key, trend_chart
+from learnset.charts import Svg, TrendSeries, series_key, trend_chart
 from learnset.dashboards.queries import Growth
 
 

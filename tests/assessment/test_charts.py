@@ -4,8 +4,10 @@ import math
 import re
 from datetime import UTC, datetime
 
-from learnset.assessment import charts, progress
-from learnset.assessment.charts import Series
+from learnset import charts
+from learnset.assessment import progress
+from learnset.assessment.charts import domain_radar
+from learnset.charts import Series
 from learnset.framework.queries import current_framework
 from tests import factories
 
@@ -78,7 +80,7 @@ def test_a_domain_radar_comes_from_a_participants_ratings(db, people, framework)
     )
     growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     conversations = growth.domains[0]
-    svg = str(charts.domain_radar("radar-conversations", conversations, "Baseline"))
+    svg = str(domain_radar("radar-conversations", conversations, "Baseline"))
     _close(
         _points_of(svg, "baseline"), [_radar_xy(i, 3, level) for i, level in enumerate([1, 2, 3])]
     )

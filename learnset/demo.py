@@ -14,6 +14,7 @@ from learnset.accounts.models import User
 from learnset.accounts.services import hash_password
 from learnset.assessment.demo import load_assessments
 from learnset.cohorts.models import Cohort, CohortStatus, Membership, Role
+from learnset.dates import UK
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
 from learnset.meetings import services as meeting_services
@@ -25,7 +26,7 @@ from learnset.meetings.models import (
     TopicStatus,
     TopicVote,
 )
-from learnset.meetings.schedule import UK, ScheduleRule, occurrences
+from learnset.meetings.schedule import ScheduleRule, occurrences
 
 # Public by design: printed by `flask demo` and listed in the README for trying the app.
 PASSWORD = "unlocking-demo-2026"  # noqa: S105

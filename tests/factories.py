@@ -246,7 +246,7 @@ def make_attendance(db: Session, meeting: Meeting, user: User, present: bool = T
 
 def uk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A UK wall-clock time as an aware UTC datetime."""
-    from learnset.meetings.schedule import UK
+    from learnset.dates import UK
 
     return datetime(year, month, day, hour, minute, tzinfo=UK).astimezone(UTC)
 

@@ -10,11 +10,11 @@ from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from learnset.assessment.models import Rating
 from learnset.assessment.services import MAX_CHANGE_REASON, MAX_EVIDENCE, Answer
+from learnset.dates import uk_date
 from learnset.forms import MultiCheckboxField, choices
 from learnset.framework.models import LEVEL_NAMES, LEVELS, Capability
 from learnset.framework.queries import DomainCapabilities
 from learnset.reflections.models import Reflection
-from learnset.templating import uk_date
 
 LEVEL_CHOICES = choices([(str(level), f"{level}: {LEVEL_NAMES[level]}") for level in LEVELS])
 TARGET_CHOICES = choices([(str(level), str(level)) for level in LEVELS])

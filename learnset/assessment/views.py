@@ -30,11 +30,11 @@ from learnset.assessment.forms import (
 )
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership
+from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
-from learnset.templating import UK
 
 bp = Blueprint("assessment", __name__)
 

@@ -25,9 +25,9 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.dates import UK, uk_month
 from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
 from learnset.reflections.models import Reflection
-from learnset.templating import UK
 
 STATUS_FILTERS = {
     "current": (ChallengeStatus.OPEN.value, ChallengeStatus.PAUSED.value),
@@ -117,11 +117,6 @@ class TimelineMonth:
     @property
     def label(self) -> str:
         return f"{self.month:%B %Y}"
-
-
-def uk_month(moment: datetime) -> date:
-    """The first day of the month the moment falls in, in UK time."""
-    return moment.astimezone(UK).date().replace(day=1)
 
 
 def challenge_updates(db: Session, challenge: Challenge) -> list[ChallengeUpdate]:

@@ -19,10 +19,10 @@ from learnset.cohorts.forms import (
     TutorForm,
 )
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries
-from learnset.meetings.schedule import UK
 from learnset.pagination import page_number, paginate
 from learnset.security import carries_token, public, sign_in_user
 

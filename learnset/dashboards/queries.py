@@ -53,6 +53,7 @@ from learnset.accounts.models import User
 from learnset.assessment.models import Rating, SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.dates import UK, uk_month
 from learnset.db import UTCDateTime
 from learnset.framework.models import LEVELS, Capability
 from learnset.framework.queries import DomainCapabilities
@@ -64,7 +65,6 @@ from learnset.library.models import (
 from learnset.meetings.models import Attendance, Meeting, MeetingItem, MeetingStatus
 from learnset.meetings.queries import Rate
 from learnset.reflections.models import Reflection, Visibility
-from learnset.templating import UK
 
 # Fewer contributors than this and a figure is not shown (DESIGN §3).
 MIN_RESPONSES = 3
@@ -185,10 +185,6 @@ class Month:
 
 def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def month_of(moment: datetime) -> date:
-    return moment.astimezone(UK).date().replace(day=1)
 
 
 def months_between(first: date, last: date, limit: int = MAX_MONTHS) -> list[Month]:
@@ -580,7 +576,7 @@ def sharing(db: Session, cohort_id: int) -> Sharing:
     ).one()
     if first is None:
         return Sharing(0, [])
-    return Sharing(int(people), months_between(month_of(first), month_of(last)))
+    return Sharing(int(people), months_between(uk_month(first), uk_month(last)))
 
 
 @cache
@@ -716,7 +712,7 @@ def cohort_participants(db: Session, cohort_id: int) -> list[ParticipantName]:
 
 def engagement_months(cohort: Cohort, now: datetime) -> list[Month]:
     """From the cohort's start (or this month, before it starts) to this month, UK time."""
-    this_month = month_of(now)
+    this_month = uk_month(now)
     start = cohort.start_month or this_month
     return months_between(min(start, this_month), this_month)
 

@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.cohorts.models import Cohort
+from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
 from learnset.meetings import queries, topics
 from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus
 from learnset.pagination import page_number, paginate
-from learnset.templating import uk_date
 
 bp = Blueprint("topics", __name__)
 

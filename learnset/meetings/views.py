@@ -18,6 +18,7 @@ from learnset import authz, mail
 from learnset.challenges import queries as challenge_queries
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
+from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
 from learnset.framework.models import Capability, CapabilityDomain
@@ -40,7 +41,6 @@ from learnset.meetings.forms import (
 from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot, TopicStatus
 from learnset.meetings.schedule import ScheduleError, ScheduleRule
 from learnset.pagination import page_number, paginate
-from learnset.templating import uk_date
 
 bp = Blueprint("meetings", __name__)
 

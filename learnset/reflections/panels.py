@@ -7,11 +7,11 @@ from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.dates import UK
 from learnset.db import utcnow
 from learnset.main.panels import Panel, home_panel
 from learnset.reflections import queries, rescue
 from learnset.reflections.exports import appraisal_year
-from learnset.templating import UK
 
 
 @home_panel

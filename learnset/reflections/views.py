@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import ValidationError
 
 from learnset import authz
+from learnset.dates import UK, uk_date, uk_datetime
 from learnset.db import get_db, utcnow
 from learnset.errors import csrf_refused, leave_cookies_alone
 from learnset.forms import EmptyForm, render_form
@@ -58,7 +59,6 @@ from learnset.reflections.forms import (
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 from learnset.reflections.rescue import Target
 from learnset.reflections.structures import DEFAULT_STRUCTURE, STRUCTURES
-from learnset.templating import UK, uk_date, uk_datetime
 
 bp = Blueprint("reflections", __name__)
 # Ids past the database's integer range would crash SQLite: such URLs simply do not match.

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from learnset import create_app, demo, migrate
+from learnset.dates import UK
 from learnset.db import database, utcnow
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Attendance, EmergentTopic, Meeting, MeetingItem, TopicVote
-from learnset.meetings.schedule import UK
 from tests.conftest import make_test_config
 
 COUNTED = [Meeting, MeetingItem, Attendance, EmergentTopic, TopicVote]

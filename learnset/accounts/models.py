@@ -39,12 +39,14 @@ class User(UserMixin, Base):
         return normalise_email(value)
 
     # The secret of the sign-in session this object was loaded through or signed in with, set
-    # by learnset.security; not a column. The sign-in cookie holds it, never the user's id.
+    # by learnset.accounts.security; not a column. The sign-in cookie holds it, never the user's id.
     sign_in_secret = None
 
     def get_id(self) -> str:
         if not self.sign_in_secret:
-            raise RuntimeError("Sign in through learnset.security.sign_in_user, not login_user")
+            raise RuntimeError(
+                "Sign in through learnset.accounts.security.sign_in_user, not login_user"
+            )
         return self.sign_in_secret
 
     # Flask-Login's UserMixin compares get_id(), which is now a sign-in secret: two objects for

@@ -27,11 +27,7 @@ from learnset.accounts.forms import (
     SignInForm,
 )
 from learnset.accounts.models import SignInSession, normalise_email
-from learnset.db import get_db, utcnow
-from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
-from learnset.return_address import safe_next
-from learnset.security import (
+from learnset.accounts.security import (
     carries_token,
     current_sign_in,
     idle_timeout,
@@ -39,6 +35,10 @@ from learnset.security import (
     sign_in_user,
     sign_out_user,
 )
+from learnset.db import get_db, utcnow
+from learnset.extensions import limiter
+from learnset.forms import EmptyForm, render_form
+from learnset.return_address import safe_next
 
 bp = Blueprint("accounts", __name__)
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.accounts import services as accounts
+from learnset.accounts.security import carries_token, public, sign_in_user
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts import emails, services
 from learnset.cohorts.forms import (
@@ -24,7 +25,6 @@ from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries
 from learnset.pagination import page_number, paginate
-from learnset.security import carries_token, public, sign_in_user
 
 bp = Blueprint("cohorts", __name__)
 

@@ -8,11 +8,11 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
+from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
 from learnset.meetings import calendar
 from learnset.meetings.models import Meeting
-from learnset.security import public
 
 bp = Blueprint("calendar", __name__)
 

@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.accounts import sign_ins
 from learnset.accounts.models import User
+from learnset.accounts.security import idle_timeout
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
 from learnset.pagination import page_number, paginate
 from learnset.people import queries, services
 from learnset.people.forms import PeopleFilterForm
-from learnset.security import idle_timeout
 
 bp = Blueprint("people", __name__)
 

@@ -185,7 +185,7 @@ def test_a_failed_touch_does_not_break_the_page(login, db, people, monkeypatch, 
     browser = login(people.participant)
     move_back(db, browser.sign_in_id, last_seen_at=timedelta(minutes=5))
     monkeypatch.setattr(sign_ins, "touch", _locked)
-    with caplog.at_level(logging.WARNING, logger="learnset.security"):
+    with caplog.at_level(logging.WARNING, logger="learnset.accounts.security"):
         response = browser.get("/account")
     assert response.status_code == 200
     assert "<h1>Your account</h1>" in response.get_data(as_text=True)

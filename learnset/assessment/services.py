@@ -21,7 +21,7 @@ from learnset.assessment.models import (
     SelfAssessment,
     rating_reflections,
 )
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Cohort
 from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
 from learnset.framework.queries import DomainCapabilities
 from learnset.library.models import (
@@ -467,18 +467,6 @@ def previous_ratings(
         .options(selectinload(SelfAssessment.ratings))
     )
     return {rating.capability_id: rating for rating in earlier.ratings} if earlier else {}
-
-
-def tutors_of(db: Session, cohort_id: int) -> list[User]:
-    """The people who see what participants share with tutors, by name."""
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.cohort_id == cohort_id, Membership.role == Role.TUTOR)
-            .order_by(User.name)
-        )
-    )
 
 
 # --- A personal focus for the month -------------------------------------------------------------

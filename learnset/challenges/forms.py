@@ -20,7 +20,7 @@ from learnset.challenges.models import (
 )
 from learnset.challenges.services import ChallengeInput, GainInput, PlanInput
 from learnset.forms import MultiCheckboxField, choices
-from learnset.reflections.nhs_numbers import nhs_numbers_in
+from learnset.nhs_numbers import nhs_numbers_in
 
 MAX_TITLE = 200
 MAX_TEXT = 5_000

@@ -10,7 +10,7 @@ from learnset import authz
 from learnset.accounts import services as accounts
 from learnset.accounts.security import carries_token, public, sign_in_user
 from learnset.challenges import queries as challenge_queries
-from learnset.cohorts import emails, services
+from learnset.cohorts import emails, queries, services
 from learnset.cohorts.forms import (
     ROLE_HINTS,
     STATUS_HINTS,
@@ -23,7 +23,7 @@ from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
-from learnset.meetings import queries
+from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("cohorts", __name__)
@@ -206,7 +206,7 @@ def index() -> str:
         "cohorts/index.html",
         result=result,
         counts=services.head_counts(db, ids),
-        next_meetings=queries.next_meetings(db, current_user, ids, utcnow()),
+        next_meetings=meetings.next_meetings(db, current_user, ids, utcnow()),
         today=uk_date_today(),
     )
 
@@ -240,7 +240,8 @@ def cohort(cohort_id: int) -> str:
     return render_template(
         "cohorts/cohort.html",
         cohort=cohort,
-        page=queries.cohort_page(db, current_user, cohort, utcnow()),
+        page=meetings.cohort_page(db, current_user, cohort, utcnow()),
+        members=queries.members(db, cohort.id),
         challenges=challenge_queries.cohort_summary(db, current_user, cohort),
         today=uk_date_today(),
     )
@@ -266,7 +267,7 @@ def members(cohort_id: int) -> str:
     return render_template(
         "cohorts/members.html",
         cohort=cohort,
-        memberships=queries.cohort_members(db, cohort.id),
+        memberships=queries.members(db, cohort.id),
         pending=services.pending_invitations(db, cohort, utcnow()),
     )
 
@@ -298,7 +299,7 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
                 name = assigned.membership.user.name  # type: ignore[union-attr]
                 flash(f"{name} is now a tutor of {cohort.name}.", "success")
             return redirect(url_for("cohorts.members", cohort_id=cohort.id))
-    tutors = [m for m in queries.cohort_members(db, cohort.id) if m.role == Role.TUTOR]
+    tutors = [m for m in queries.members(db, cohort.id) if m.role == Role.TUTOR]
     return render_form("cohorts/assign_tutor.html", form, cohort=cohort, tutors=tutors)
 
 

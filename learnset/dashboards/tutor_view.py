@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, load_only
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, SelfAssessment
-from learnset.assessment.services import tutors_of
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
+from learnset.cohorts.queries import tutors_of
 from learnset.dashboards.queries import (
     Month,
     ParticipantEngagement,

@@ -108,7 +108,6 @@ def own_attendance(
 
 @dataclass(frozen=True)
 class CohortPage:
-    members: list[Membership]
     meetings: list[Meeting]
     next_meeting: Meeting | None
     open_topics: int
@@ -118,25 +117,12 @@ class CohortPage:
     own: list[tuple[Meeting, bool | None]]
 
 
-def cohort_members(db: Session, cohort_id: int) -> list[Membership]:
-    """Tutors first, then participants, by name, each with their account."""
-    return list(
-        db.scalars(
-            select(Membership)
-            .join(User, User.id == Membership.user_id)
-            .options(joinedload(Membership.user))
-            .where(Membership.cohort_id == cohort_id)
-            .order_by(Membership.role.desc(), User.name, User.id)
-        )
-    )
-
-
 def cohort_meetings(user: User, cohort_id: int) -> Select[tuple[Meeting]]:
     return authz.visible_meetings(user).where(Meeting.cohort_id == cohort_id)
 
 
 def cohort_page(db: Session, user: User, cohort: Cohort, now: datetime) -> CohortPage:
-    """Everything the cohort page shows; the attendance of others only for those managing it."""
+    """The cohort page's sessions, topics and attendance: others' attendance only for managers."""
     meetings = list(db.scalars(cohort_meetings(user, cohort.id)))
     upcoming = [meeting for meeting in meetings if meeting.ends_at > now]
     open_topics = db.scalar(
@@ -146,7 +132,6 @@ def cohort_page(db: Session, user: User, cohort: Cohort, now: datetime) -> Cohor
     )
     manages = authz.can(user, "cohort:members", cohort)
     return CohortPage(
-        members=cohort_members(db, cohort.id),
         meetings=meetings,
         next_meeting=upcoming[0] if upcoming else None,
         open_topics=open_topics or 0,

@@ -22,8 +22,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices
+from learnset.nhs_numbers import nhs_numbers_in
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
-from learnset.reflections.nhs_numbers import nhs_numbers_in
 from learnset.reflections.services import ReflectionInput
 from learnset.reflections.structures import ALL_PART_KEYS, STRUCTURES, Structure, structure_named
 

@@ -55,11 +55,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         count = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
-    from learnset import cli, db, errors, mail, templating
+    from learnset import cli, db, errors, ids, mail, templating
     from learnset.accounts import security
     from learnset.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    # Before any blueprint: their routes name ids as <id:...>.
+    ids.init_app(app)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

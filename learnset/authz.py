@@ -22,8 +22,6 @@ from learnset.reflections.models import Reflection, ReflectionComment, Visibilit
 
 T = TypeVar("T")
 Rule = Callable[[User, Any], bool]
-# The largest id an INTEGER column holds: PostgreSQL refuses to look up a larger one.
-MAX_ID = 2**31 - 1
 
 
 def cohort_roles(user: User) -> dict[int, str]:
@@ -349,8 +347,9 @@ def require(user: Any, action: str, obj: Any = None) -> None:
 def get_or_404(
     db: Session, model: type[T], object_id: int, user: Any, view: str, action: str | None = None
 ) -> T:
-    """Load an object the user may see (else 404), then check the action (else 403)."""
-    obj = db.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    """Load an object the user may see (else 404), then check the action (else 403). The id
+    comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py)."""
+    obj = db.get(model, object_id)
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:

@@ -165,7 +165,7 @@ def _sessions_url() -> str:
     return url_for("accounts.account", _anchor="sessions")
 
 
-@bp.route("/account/sessions/<int:sign_in_id>/end", methods=["GET", "POST"])
+@bp.route("/account/sessions/<id:sign_in_id>/end", methods=["GET", "POST"])
 def end_session(sign_in_id: int) -> Response | str:
     db = get_db()
     sign_in = authz.get_or_404(db, SignInSession, sign_in_id, current_user, "sign-in:end")

@@ -24,6 +24,7 @@ from learnset.assessment.models import (
 from learnset.cohorts.models import Cohort
 from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
 from learnset.framework.queries import DomainCapabilities
+from learnset.ids import is_id
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,
@@ -318,7 +319,7 @@ def _own_reflections(
         int(given)
         for answer in answers
         for given in answer.reflection_ids
-        if str(given).strip().isdigit() and 0 < int(given) <= authz.MAX_ID
+        if str(given).strip().isdigit() and is_id(int(given))
     }
     if not ids:
         return {}

@@ -76,7 +76,7 @@ def mine() -> Response | str:
     return render_template("assessment/choose_cohort.html", cohorts=cohorts)
 
 
-@bp.route("/cohorts/<int:cohort_id>/capabilities")
+@bp.route("/cohorts/<id:cohort_id>/capabilities")
 def overview(cohort_id: int) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
@@ -101,7 +101,7 @@ def overview(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/capabilities/<slug>")
+@bp.route("/cohorts/<id:cohort_id>/capabilities/<slug>")
 def capability(cohort_id: int, slug: str) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
@@ -125,7 +125,7 @@ def capability(cohort_id: int, slug: str) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/self-assessments/new", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/self-assessments/new", methods=["GET", "POST"])
 def start(cohort_id: int) -> Response | str | tuple[str, int]:
     db = get_db()
     cohort = _own_cohort(cohort_id)
@@ -186,7 +186,7 @@ def _next_step(
     return url_for("assessment.check", assessment_id=assessment.id)
 
 
-@bp.route("/self-assessments/<int:assessment_id>/domains/<slug>", methods=["GET", "POST"])
+@bp.route("/self-assessments/<id:assessment_id>/domains/<slug>", methods=["GET", "POST"])
 def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
     db = get_db()
     assessment = _draft(assessment_id)
@@ -219,7 +219,7 @@ def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
     )
 
 
-@bp.route("/self-assessments/<int:assessment_id>/check", methods=["GET", "POST"])
+@bp.route("/self-assessments/<id:assessment_id>/check", methods=["GET", "POST"])
 def check(assessment_id: int) -> Response | str | tuple[str, int]:
     db = get_db()
     assessment = _draft(assessment_id)
@@ -254,7 +254,7 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
     )
 
 
-@bp.route("/self-assessments/<int:assessment_id>/discard", methods=["GET", "POST"])
+@bp.route("/self-assessments/<id:assessment_id>/discard", methods=["GET", "POST"])
 def discard(assessment_id: int) -> Response | str:
     db = get_db()
     assessment = _draft(assessment_id)
@@ -268,7 +268,7 @@ def discard(assessment_id: int) -> Response | str:
     return render_template("assessment/discard.html", assessment=assessment, form=form)
 
 
-@bp.route("/self-assessments/<int:assessment_id>")
+@bp.route("/self-assessments/<id:assessment_id>")
 def view(assessment_id: int) -> Response | str:
     db = get_db()
     assessment = authz.get_or_404(
@@ -288,7 +288,7 @@ def view(assessment_id: int) -> Response | str:
     )
 
 
-@bp.route("/self-assessments/<int:assessment_id>/sharing", methods=["POST"])
+@bp.route("/self-assessments/<id:assessment_id>/sharing", methods=["POST"])
 def sharing(assessment_id: int) -> Response:
     db = get_db()
     assessment = authz.get_or_404(
@@ -306,7 +306,7 @@ def sharing(assessment_id: int) -> Response:
     return redirect(url_for("assessment.view", assessment_id=assessment.id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/focus", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/focus", methods=["POST"])
 def pin_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
@@ -325,7 +325,7 @@ def pin_focus(cohort_id: int) -> Response:
     return redirect(_back_to(cohort))
 
 
-@bp.route("/cohorts/<int:cohort_id>/focus/clear", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/focus/clear", methods=["POST"])
 def clear_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
@@ -344,7 +344,7 @@ def _back_to(cohort: Cohort) -> str:
 # --- What tutors see ----------------------------------------------------------------------------
 
 
-@bp.route("/cohorts/<int:cohort_id>/self-assessments")
+@bp.route("/cohorts/<id:cohort_id>/self-assessments")
 def cohort_participants(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(
@@ -357,16 +357,12 @@ def cohort_participants(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/participants/<int:user_id>/capabilities")
+@bp.route("/cohorts/<id:cohort_id>/participants/<id:user_id>/capabilities")
 def participant(cohort_id: int, user_id: int) -> str:
     db = get_db()
-    membership = None
-    if 0 < cohort_id <= authz.MAX_ID and 0 < user_id <= authz.MAX_ID:
-        membership = db.scalar(
-            select(Membership).where(
-                Membership.cohort_id == cohort_id, Membership.user_id == user_id
-            )
-        )
+    membership = db.scalar(
+        select(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
+    )
     if membership is None or not authz.can(current_user, "capabilities:review", membership):
         abort(404)
     framework = current_framework(db)

@@ -38,7 +38,7 @@ def invitations_overview() -> str:
     return render_template("cohorts/invitations_overview.html", cohorts=cohorts)
 
 
-@bp.route("/cohorts/<int:cohort_id>/invitations", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/invitations", methods=["GET", "POST"])
 def invitations(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:invite")
@@ -81,7 +81,7 @@ def _managed_invitation(invitation_id: int) -> Invitation:
     )
 
 
-@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@bp.route("/invitations/<id:invitation_id>/resend", methods=["POST"])
 def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
@@ -96,7 +96,7 @@ def resend_invitation(invitation_id: int) -> Response:
     return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
 
 
-@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
+@bp.route("/invitations/<id:invitation_id>/revoke", methods=["GET", "POST"])
 def revoke_invitation(invitation_id: int) -> Response | str:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
@@ -233,7 +233,7 @@ def new_cohort() -> Response | tuple[str, int]:
     return render_form("cohorts/form.html", form, cohort=None, status_hints=STATUS_HINTS)
 
 
-@bp.route("/cohorts/<int:cohort_id>")
+@bp.route("/cohorts/<id:cohort_id>")
 def cohort(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view")
@@ -247,7 +247,7 @@ def cohort(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
 def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:edit")
@@ -260,7 +260,7 @@ def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
     return render_form("cohorts/form.html", form, cohort=cohort, status_hints=STATUS_HINTS)
 
 
-@bp.route("/cohorts/<int:cohort_id>/members")
+@bp.route("/cohorts/<id:cohort_id>/members")
 def members(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:members")
@@ -272,7 +272,7 @@ def members(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/tutors", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/tutors", methods=["GET", "POST"])
 def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:tutors")
@@ -303,7 +303,7 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
     return render_form("cohorts/assign_tutor.html", form, cohort=cohort, tutors=tutors)
 
 
-@bp.route("/memberships/<int:membership_id>/remove", methods=["GET", "POST"])
+@bp.route("/memberships/<id:membership_id>/remove", methods=["GET", "POST"])
 def remove_member(membership_id: int) -> Response | str:
     db = get_db()
     membership = authz.get_or_404(

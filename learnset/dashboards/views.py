@@ -39,7 +39,7 @@ def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard")
+@bp.route("/cohorts/<id:cohort_id>/dashboard")
 def dashboard(cohort_id: int) -> str:
     cohort = _dashboard_cohort(cohort_id)
     figures = _tutor_dashboard(cohort)
@@ -54,7 +54,7 @@ def dashboard(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard/release", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/dashboard/release", methods=["POST"])
 def release(cohort_id: int) -> Response:
     db = get_db()
     cohort = authz.get_or_404(
@@ -78,7 +78,7 @@ def release(cohort_id: int) -> Response:
     return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard/engagement")
+@bp.route("/cohorts/<id:cohort_id>/dashboard/engagement")
 def engagement(cohort_id: int) -> str:
     cohort = _dashboard_cohort(cohort_id)
     months = queries.engagement_months(cohort, utcnow())
@@ -91,7 +91,7 @@ def engagement(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard/plan", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/dashboard/plan", methods=["POST"])
 def add_suggestion(cohort_id: int) -> Response:
     db = get_db()
     cohort = _dashboard_cohort(cohort_id)
@@ -129,7 +129,7 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard.csv")
+@bp.route("/cohorts/<id:cohort_id>/dashboard.csv")
 def dashboard_csv(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     figures = _tutor_dashboard(cohort)
@@ -141,7 +141,7 @@ def dashboard_csv(cohort_id: int) -> Response:
     return _download(body, "text/csv", _filename(cohort, "csv"))
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard.json")
+@bp.route("/cohorts/<id:cohort_id>/dashboard.json")
 def dashboard_json(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     now = utcnow()
@@ -158,7 +158,7 @@ def dashboard_json(cohort_id: int) -> Response:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/growth")
+@bp.route("/cohorts/<id:cohort_id>/growth")
 def set_growth(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:growth")
@@ -171,7 +171,7 @@ def set_growth(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/what-your-tutors-see")
+@bp.route("/cohorts/<id:cohort_id>/what-your-tutors-see")
 def what_tutors_see(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(

@@ -22,6 +22,7 @@ from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
 from learnset.framework.models import Capability, CapabilityDomain
+from learnset.ids import is_id
 from learnset.library.models import ContentItem, ContentKind
 from learnset.markdown import render as render_markdown
 from learnset.meetings import (
@@ -62,7 +63,7 @@ def _cohort(cohort_id: int, action: str | None = None) -> Cohort:
 # --- Lists and the session page ----------------------------------------------------------
 
 
-@bp.route("/cohorts/<int:cohort_id>/sessions")
+@bp.route("/cohorts/<id:cohort_id>/sessions")
 def cohort_meetings(cohort_id: int) -> str:
     db = get_db()
     cohort = _cohort(cohort_id)
@@ -77,7 +78,7 @@ def cohort_meetings(cohort_id: int) -> str:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>")
+@bp.route("/sessions/<id:meeting_id>")
 def meeting(meeting_id: int) -> str:
     db = get_db()
     meeting = _meeting(meeting_id)
@@ -105,7 +106,7 @@ def _rule(form: ScheduleForm) -> ScheduleRule:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/schedule", methods=["GET", "POST"])
 def schedule(cohort_id: int) -> Response | tuple[str, int]:
     """Fill in the rule, check what it would do, then confirm: nothing changes before that."""
     db = get_db()
@@ -168,7 +169,7 @@ def _preview(form: MeetingForm) -> object | None:
     return None
 
 
-@bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/sessions/new", methods=["GET", "POST"])
 def new_meeting(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = _cohort(cohort_id, "cohort:schedule")
@@ -186,7 +187,7 @@ def new_meeting(cohort_id: int) -> Response | tuple[str, int]:
     return render_form("meetings/edit.html", form, cohort=cohort, meeting=None, preview=preview)
 
 
-@bp.route("/sessions/<int:meeting_id>/edit", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/edit", methods=["GET", "POST"])
 def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -206,7 +207,7 @@ def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>/delete", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/delete", methods=["GET", "POST"])
 def delete_meeting(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -229,7 +230,7 @@ def delete_meeting(meeting_id: int) -> Response | str:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>/plan")
+@bp.route("/sessions/<id:meeting_id>/plan")
 def plan(meeting_id: int) -> tuple[str, int] | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -280,7 +281,7 @@ def _capability_choices(db) -> list:  # type: ignore[no-untyped-def]
     return choices([("", "Any capability"), *rows])
 
 
-@bp.route("/sessions/<int:meeting_id>/library")
+@bp.route("/sessions/<id:meeting_id>/library")
 def library(meeting_id: int) -> str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -314,7 +315,7 @@ def _back_to_library(meeting: Meeting) -> Response:
     return redirect(url_for("meetings.library", meeting_id=meeting.id, **args))
 
 
-@bp.route("/sessions/<int:meeting_id>/items", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/items", methods=["POST"])
 def add_item(meeting_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -324,7 +325,7 @@ def add_item(meeting_id: int) -> Response:
     if item_id is None:
         flash("Choose a library item to add")
         return _back_to_library(meeting)
-    item = db.get(ContentItem, item_id) if 0 < item_id <= authz.MAX_ID else None
+    item = db.get(ContentItem, item_id) if is_id(item_id) else None
     if item is None:
         abort(404)
     try:
@@ -340,13 +341,13 @@ def add_item(meeting_id: int) -> Response:
 
 
 def _meeting_item(meeting: Meeting, item_id: int) -> MeetingItem:
-    meeting_item = get_db().get(MeetingItem, item_id) if item_id <= authz.MAX_ID else None
+    meeting_item = get_db().get(MeetingItem, item_id)
     if meeting_item is None or meeting_item.meeting_id != meeting.id:
         abort(404)
     return meeting_item
 
 
-@bp.route("/sessions/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/move", methods=["POST"])
 def move_item(meeting_id: int, item_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -362,7 +363,7 @@ def move_item(meeting_id: int, item_id: int) -> Response:
     return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="materials"))
 
 
-@bp.route("/sessions/<int:meeting_id>/items/<int:item_id>/remove", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/remove", methods=["POST"])
 def remove_item(meeting_id: int, item_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -379,14 +380,14 @@ def remove_item(meeting_id: int, item_id: int) -> Response:
 # --- Presenter slots ---------------------------------------------------------------------
 
 
-@bp.route("/sessions/<int:meeting_id>/slots", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/slots", methods=["POST"])
 def add_slot(meeting_id: int) -> Response | tuple[str, int]:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
     form = _slot_form(db, meeting)
     if form.validate_on_submit():
         challenge_id = form.challenge.data
-        challenge = db.get(Challenge, challenge_id) if 0 < challenge_id <= authz.MAX_ID else None
+        challenge = db.get(Challenge, challenge_id) if is_id(challenge_id) else None
         try:
             if challenge is None:
                 raise services.MeetingError("Choose one of this learning set's open challenges")
@@ -401,13 +402,13 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
 
 
 def _slot(meeting: Meeting, slot_id: int) -> PresenterSlot:
-    slot = get_db().get(PresenterSlot, slot_id) if slot_id <= authz.MAX_ID else None
+    slot = get_db().get(PresenterSlot, slot_id)
     if slot is None or slot.meeting_id != meeting.id:
         abort(404)
     return slot
 
 
-@bp.route("/sessions/<int:meeting_id>/slots/<int:slot_id>/move", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/move", methods=["POST"])
 def move_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -423,7 +424,7 @@ def move_slot(meeting_id: int, slot_id: int) -> Response:
     return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
 
 
-@bp.route("/sessions/<int:meeting_id>/slots/<int:slot_id>/remove", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/remove", methods=["POST"])
 def remove_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -458,7 +459,7 @@ def _notify(meeting: Meeting) -> int:
     return len(members)
 
 
-@bp.route("/sessions/<int:meeting_id>/publish", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/publish", methods=["GET", "POST"])
 def publish(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:publish")
@@ -484,7 +485,7 @@ def publish(meeting_id: int) -> Response | str:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>/unpublish", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/unpublish", methods=["GET", "POST"])
 def unpublish(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:publish")
@@ -504,7 +505,7 @@ def unpublish(meeting_id: int) -> Response | str:
 # --- Attendance --------------------------------------------------------------------------
 
 
-@bp.route("/sessions/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(meeting_id: int) -> Response | tuple[str, int]:
     db = get_db()
     meeting = _meeting(meeting_id, "attendance:record")
@@ -539,7 +540,7 @@ def attendance(meeting_id: int) -> Response | tuple[str, int]:
 # --- One session as a calendar file ------------------------------------------------------
 
 
-@bp.route("/sessions/<int:meeting_id>/calendar.ics")
+@bp.route("/sessions/<id:meeting_id>/calendar.ics")
 def meeting_ics(meeting_id: int) -> Response:
     meeting = _meeting(meeting_id)
     body = calendar.build_calendar(

@@ -15,6 +15,7 @@ from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.framework.models import Capability, CapabilityDomain
+from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.reflections.models import (
@@ -175,7 +176,7 @@ def _check_challenge(db: Session, author: User, data: ReflectionInput) -> None:
     """Only the author's own challenge, in the learning set the reflection belongs to."""
     if data.challenge_id is None:
         return
-    challenge = db.get(Challenge, data.challenge_id) if data.challenge_id <= authz.MAX_ID else None
+    challenge = db.get(Challenge, data.challenge_id) if is_id(data.challenge_id) else None
     if challenge is None or challenge.owner_id != author.id:
         raise ReflectionError("Choose one of your own live challenges", "challenge")
     if challenge.cohort_id != data.cohort_id:

@@ -14,8 +14,6 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.assessment import (
     charts,
-    panels,  # noqa: F401 - registers the home page panels
-    personal_data,  # noqa: F401 - registers self-assessment in "download your data"
     progress,
     recommendations,
     services,

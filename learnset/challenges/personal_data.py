@@ -9,7 +9,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
-from learnset.accounts import personal_data
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge, ChallengeUpdate
 
@@ -113,6 +112,3 @@ def erase_challenges(db: Session, user: User) -> None:
         update(ChallengeUpdate).where(ChallengeUpdate.author_id == user.id).values(author_id=None)
     )
     db.flush()
-
-
-personal_data.register("live_challenges", export_challenges, erase_challenges)

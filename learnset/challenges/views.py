@@ -11,8 +11,6 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.challenges import (
-    panels,  # noqa: F401 - registers the home page panels
-    personal_data,  # noqa: F401 - registers challenges in "download your data"
     queries,
     services,
 )

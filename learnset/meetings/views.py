@@ -27,7 +27,6 @@ from learnset.library.models import ContentItem, ContentKind
 from learnset.markdown import render as render_markdown
 from learnset.meetings import (
     calendar,
-    personal_data,  # noqa: F401 - registers sessions in "download your data"
     queries,
     services,
 )

@@ -37,8 +37,6 @@ from learnset.pagination import page_number
 from learnset.reflections import (
     editor,
     exports,
-    panels,  # noqa: F401 - registers the home page panels
-    personal_data,  # noqa: F401 - registers the log's part of "download your data"
     queries,
     rescue,
     services,

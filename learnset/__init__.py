@@ -10,7 +10,8 @@ from flask import Flask
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from learnset import config
+from learnset.config import PROJECT_ROOT
 
 
 class LearnsetFlask(Flask):
@@ -38,8 +39,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/assets",
         template_folder=str(PROJECT_ROOT / "templates"),
     )
-    from learnset import config
-
     app.config.from_mapping(
         config.from_environment(Path(app.instance_path), need_secret="SECRET_KEY" not in overrides)
     )

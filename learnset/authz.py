@@ -565,7 +565,7 @@ def published_stories() -> Select[tuple[Story]]:
 # programme's admins; the set's own growth view for its members. Who may see the gap heat map and
 # each participant's ratings stays "cohort:self-assessments" (the cohort's tutors only): an admin
 # reads the aggregates, never a person's ratings. Every aggregate is suppressed below 3 responses
-# in learnset/dashboards/queries.py, whoever reads it, and is released rather than live
+# in learnset/dashboards/figures.py, whoever reads it, and is released rather than live
 # (learnset/dashboards/releases.py): the same people may release a cohort's figures early.
 
 

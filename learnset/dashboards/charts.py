@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from learnset.charts import Svg, TrendSeries, series_key, trend_chart
-from learnset.dashboards.queries import Growth
+from learnset.dashboards.cohort_figures import Growth
 
 
 def growth_chart(chart_id: str, growth: Growth, cohort_name: str) -> Svg:

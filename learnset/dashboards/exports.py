@@ -14,14 +14,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from learnset.dashboards.engagement import Engagement
+from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.pages import TutorDashboard
-from learnset.dashboards.queries import (
-    MIN_RESPONSES,
-    SUPPRESSED,
-    Distribution,
-    Engagement,
-    Figure,
-)
 from learnset.framework.models import LEVELS
 
 DEFINITIONS = {

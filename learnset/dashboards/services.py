@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from learnset.cohorts.models import Cohort
-from learnset.dashboards.queries import next_draft_meeting
+from learnset.dashboards.planning import next_draft_meeting
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings import services as meeting_services

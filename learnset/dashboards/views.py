@@ -1,5 +1,6 @@
 """Dashboards: a cohort's for its tutors, the set's own growth for its members, and the
-programme across cohorts for admins. Figures come from queries.py; nothing here computes."""
+programme across cohorts for admins. Figures come from the released figures and the live
+engagement queries; nothing here computes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
-from learnset.dashboards import charts, exports, pages, queries, releases, services, tutor_view
+from learnset.dashboards import charts, exports, pages, releases, services, tutor_view
+from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
@@ -81,12 +83,12 @@ def release(cohort_id: int) -> Response:
 @bp.route("/cohorts/<id:cohort_id>/dashboard/engagement")
 def engagement(cohort_id: int) -> str:
     cohort = _dashboard_cohort(cohort_id)
-    months = queries.engagement_months(cohort, utcnow())
+    months = engagement_months(cohort, utcnow())
     chosen = next((m for m in months if m.key == request.args.get("month")), months[-1])
     return render_template(
         "dashboards/engagement.html",
         cohort=cohort,
-        engagement=queries.engagement(get_db(), cohort.id, months),
+        engagement=engagement_of(get_db(), cohort.id, months),
         month=chosen,
     )
 
@@ -133,10 +135,8 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 def dashboard_csv(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     figures = _tutor_dashboard(cohort)
-    months = queries.engagement_months(cohort, utcnow())
-    engagement = queries.engagement(
-        get_db(), cohort.id, months, figures.participants, _absent(figures)
-    )
+    months = engagement_months(cohort, utcnow())
+    engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     body = exports.dashboard_csv(figures, engagement)
     return _download(body, "text/csv", _filename(cohort, "csv"))
 
@@ -146,10 +146,8 @@ def dashboard_json(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     now = utcnow()
     figures = _tutor_dashboard(cohort)
-    months = queries.engagement_months(cohort, now)
-    engagement = queries.engagement(
-        get_db(), cohort.id, months, figures.participants, _absent(figures)
-    )
+    months = engagement_months(cohort, now)
+    engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     document = exports.dashboard_json(cohort.name, figures, engagement, now)
     return _download(
         json.dumps(document, indent=2, ensure_ascii=False),

@@ -357,7 +357,7 @@ def get_or_404(
     return obj
 
 
-def visible_cohorts(user: User) -> Select[tuple[Cohort]]:
+def visible_cohorts(user: User) -> Select[Cohort]:
     """The cohorts the user may see: all for an admin, else those they belong to."""
     query = select(Cohort).order_by(Cohort.start_month.desc(), Cohort.name)
     if user.is_admin:
@@ -365,7 +365,7 @@ def visible_cohorts(user: User) -> Select[tuple[Cohort]]:
     return query.join(Membership).where(Membership.user_id == user.id)
 
 
-def tutored_cohorts(user: User) -> Select[tuple[Cohort]]:
+def tutored_cohorts(user: User) -> Select[Cohort]:
     """The cohorts whose invitations and members the user manages."""
     query = select(Cohort).order_by(Cohort.start_month.desc(), Cohort.name)
     if user.is_admin:
@@ -375,7 +375,7 @@ def tutored_cohorts(user: User) -> Select[tuple[Cohort]]:
     )
 
 
-def visible_meetings(user: User) -> Select[tuple[Meeting]]:
+def visible_meetings(user: User) -> Select[Meeting]:
     """Sessions the user may see: published ones of their cohorts as a participant, every
     session of the cohorts they tutor, and all sessions for an admin."""
     query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
@@ -387,7 +387,7 @@ def visible_meetings(user: User) -> Select[tuple[Meeting]]:
     ).where((Membership.role == Role.TUTOR) | (Meeting.status == MeetingStatus.PUBLISHED))
 
 
-def calendar_meetings(user: User) -> Select[tuple[Meeting]]:
+def calendar_meetings(user: User) -> Select[Meeting]:
     """Sessions for the user's calendar feed: as visible_meetings, but only of cohorts the
     user belongs to (an admin's feed is their own sets, not the whole programme)."""
     return (
@@ -437,7 +437,7 @@ def _reaches_clause(user: User) -> ColumnElement[bool]:
     )
 
 
-def visible_reflections(user: User) -> Select[tuple[Reflection]]:
+def visible_reflections(user: User) -> Select[Reflection]:
     """Every reflection the user may read: their own (not binned) and those shared with them."""
     return select(Reflection).where(
         or_(
@@ -447,26 +447,26 @@ def visible_reflections(user: User) -> Select[tuple[Reflection]]:
     )
 
 
-def own_reflections(user: User) -> Select[tuple[Reflection]]:
+def own_reflections(user: User) -> Select[Reflection]:
     """The user's own log, without the bin."""
     return select(Reflection).where(
         Reflection.author_id == user.id, Reflection.deleted_at.is_(None)
     )
 
 
-def binned_reflections(user: User) -> Select[tuple[Reflection]]:
+def binned_reflections(user: User) -> Select[Reflection]:
     """The user's own reflections in the bin."""
     return select(Reflection).where(
         Reflection.author_id == user.id, Reflection.deleted_at.is_not(None)
     )
 
 
-def reflections_shared_with(user: User) -> Select[tuple[Reflection]]:
+def reflections_shared_with(user: User) -> Select[Reflection]:
     """Other people's reflections shared with the user as a tutor or set member."""
     return select(Reflection).where(_reaches_clause(user))
 
 
-def visible_comments(user: User, reflection: Reflection) -> Select[tuple[ReflectionComment]]:
+def visible_comments(user: User, reflection: Reflection) -> Select[ReflectionComment]:
     """The conversation on a reflection as this user may see it, oldest first.
 
     None while the reflection is not shared (withdrawn comments are kept, not shown). A
@@ -490,7 +490,7 @@ def visible_comments(user: User, reflection: Reflection) -> Select[tuple[Reflect
 # --- Self-assessment: scoped queries ------------------------------------------------------------
 
 
-def participating_cohorts(user: User) -> Select[tuple[Cohort]]:
+def participating_cohorts(user: User) -> Select[Cohort]:
     """The cohorts the user takes part in as a participant (where they rate themselves)."""
     return (
         select(Cohort)
@@ -500,7 +500,7 @@ def participating_cohorts(user: User) -> Select[tuple[Cohort]]:
     )
 
 
-def tutor_only_cohorts(user: User) -> Select[tuple[Cohort]]:
+def tutor_only_cohorts(user: User) -> Select[Cohort]:
     """The cohorts the user tutors (as a member: being an admin gives no view of ratings)."""
     return (
         select(Cohort)
@@ -537,7 +537,7 @@ def owner_takes_part_clause() -> ColumnElement[bool]:
     )
 
 
-def visible_challenges(user: User) -> Select[tuple[Challenge]]:
+def visible_challenges(user: User) -> Select[Challenge]:
     """The challenges the user may read: their own, and those of the sets they belong to
     whose owners still take part. Admins get nothing more."""
     viewer_membership = aliased(Membership)
@@ -555,7 +555,7 @@ def visible_challenges(user: User) -> Select[tuple[Challenge]]:
     )
 
 
-def published_stories() -> Select[tuple[Story]]:
+def published_stories() -> Select[Story]:
     """Stories every signed-in user of the programme may read."""
     return select(Story).where(Story.published_at.is_not(None))
 

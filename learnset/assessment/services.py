@@ -149,7 +149,7 @@ def in_scope(
     return parts
 
 
-def _submitted(participant_id: int, cohort_id: int) -> Select[tuple[SelfAssessment]]:
+def _submitted(participant_id: int, cohort_id: int) -> Select[SelfAssessment]:
     return select(SelfAssessment).where(
         SelfAssessment.participant_id == participant_id,
         SelfAssessment.cohort_id == cohort_id,
@@ -297,7 +297,7 @@ def save_answers(
     if errors:
         raise RatingErrors(errors)
     existing = {rating.capability_id: rating for rating in assessment.ratings}
-    for capability_id, (current, target, answer, linked) in checked.items():
+    for capability_id, (current, target, answer, chosen) in checked.items():
         rating = existing.get(capability_id)
         if rating is None:
             rating = Rating(capability_id=capability_id)
@@ -305,7 +305,7 @@ def save_answers(
         rating.current_level, rating.target_level = current, target
         rating.evidence = answer.evidence.strip()
         rating.change_reason = answer.change_reason.strip()
-        rating.reflections = linked
+        rating.reflections = chosen
         rating.carried_forward = False
     assessment.updated_at = now
     db.flush()

@@ -44,17 +44,18 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
 
     Another person's challenge is named only while the user may still read it.
     """
-    challenges = db.scalars(
-        select(Challenge)
-        .where(Challenge.owner_id == user.id)
-        .options(
-            joinedload(Challenge.cohort),
-            selectinload(Challenge.trapped),
-            joinedload(Challenge.story),
-        )
-        .order_by(Challenge.created_at, Challenge.id)
-    ).unique()
-    challenges = list(challenges)
+    challenges = list(
+        db.scalars(
+            select(Challenge)
+            .where(Challenge.owner_id == user.id)
+            .options(
+                joinedload(Challenge.cohort),
+                selectinload(Challenge.trapped),
+                joinedload(Challenge.story),
+            )
+            .order_by(Challenge.created_at, Challenge.id)
+        ).unique()
+    )
     updates: dict[int, list[ChallengeUpdate]] = {}
     for entry in db.scalars(
         select(ChallengeUpdate)

@@ -198,7 +198,7 @@ def _mean_figures(row: Any) -> tuple[Figure, Figure, Figure]:
 
 
 @cache
-def _capability_statement() -> Select[Any]:
+def _capability_statement() -> Select[*tuple[Any, ...]]:
     pairs = _baseline_and_latest()
     return select(
         pairs.c.capability_id,
@@ -249,7 +249,7 @@ def capability_figures(
 
 
 @cache
-def _domain_statement() -> Select[Any]:
+def _domain_statement() -> Select[*tuple[Any, ...]]:
     """Figures per domain of one cohort (`cohort_id`)."""
     pairs = _baseline_and_latest()
     return (
@@ -324,7 +324,7 @@ def commonest_first(figures: Iterable[CapabilityFigures]) -> list[CapabilityFigu
 
 
 @cache
-def _heat_map_statement() -> Select[Any]:
+def _heat_map_statement() -> Select[*tuple[Any, ...]]:
     pairs = _baseline_and_latest(released=True)
     return (
         select(
@@ -403,13 +403,13 @@ def sharing(db: Session, cohort_id: int) -> Sharing:
             func.max(SelfAssessment.submitted_at),
         ).where(SelfAssessment.cohort_id == cohort_id, authz.shared_with_tutors_clause())
     ).one()
-    if first is None:
+    if first is None or last is None:  # both are, or neither: no shared self-assessment
         return Sharing(0, [])
     return Sharing(int(people), months_between(uk_month(first), uk_month(last)))
 
 
 @cache
-def _growth_statement(month_count: int) -> Select[Any]:
+def _growth_statement(month_count: int) -> Select[*tuple[Any, ...]]:
     table = month_table(month_count)
     as_of = (
         select(

@@ -136,7 +136,7 @@ def _challenge_moments(cohort_id: Any) -> Subquery:
 
 
 @cache
-def _activity_statement(month_count: int) -> CompoundSelect:
+def _activity_statement(month_count: int) -> CompoundSelect[*tuple[Any, ...]]:
     table = month_table(month_count)
     participants = select(Membership.user_id).where(
         Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT

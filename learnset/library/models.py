@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    ColumnElement,
     ForeignKey,
     Integer,
+    SQLColumnExpression,
     String,
     Table,
     Text,
@@ -64,7 +64,7 @@ class ContentItem(Base):
     )
 
 
-def library_order() -> tuple[ColumnElement[Any], ...]:
+def library_order() -> tuple[SQLColumnExpression[Any], ...]:
     """Theory, then exercises, then method cards (the order a session usually runs in), each
     by title."""
     kind = case(

@@ -6,12 +6,14 @@ sessions, materials, topics or members; rates are computed in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -48,8 +50,8 @@ class Rate:
 NO_RATE = Rate(0, 0)
 
 
-def _rates(query: Select) -> dict[int, Rate]:
-    return {key: Rate(int(present or 0), int(recorded)) for key, present, recorded in query}
+def _rates(rows: Iterable[tuple[int, int | None, int]]) -> dict[int, Rate]:
+    return {key: Rate(int(present or 0), int(recorded)) for key, present, recorded in rows}
 
 
 def _attendance_by(db: Session, key: Any, cohort_id: int) -> dict[int, Rate]:
@@ -117,7 +119,7 @@ class CohortPage:
     own: list[tuple[Meeting, bool | None]]
 
 
-def cohort_meetings(user: User, cohort_id: int) -> Select[tuple[Meeting]]:
+def cohort_meetings(user: User, cohort_id: int) -> Select[Meeting]:
     return authz.visible_meetings(user).where(Meeting.cohort_id == cohort_id)
 
 
@@ -257,7 +259,7 @@ class TopicRow:
 
 def topic_rows(
     db: Session, user: User, cohort_id: int, statuses: tuple[str, ...]
-) -> Select[tuple[EmergentTopic, int, bool]]:
+) -> Select[EmergentTopic, int, bool]:
     """Topics of a cohort in the given states, with their votes and whether the user voted;
     the most wanted first."""
     votes = (
@@ -316,7 +318,7 @@ class ParticipantHome:
     open_topic_count: int
 
 
-def _with_materials() -> list:
+def _with_materials() -> list[ExecutableOption]:
     return [
         selectinload(Meeting.items)
         .joinedload(MeetingItem.content_item)
@@ -406,7 +408,7 @@ def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
 
 def library_choices(
     kind: str | None, capability: str | None, exclude_meeting_id: int
-) -> Select[tuple[ContentItem]]:
+) -> Select[ContentItem]:
     """Library items a tutor may add: not archived, not already in the session, filtered."""
     already = select(MeetingItem.content_item_id).where(
         MeetingItem.meeting_id == exclude_meeting_id

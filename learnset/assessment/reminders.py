@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, CheckInReminder, SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import rowcount
 from learnset.meetings.models import Meeting, MeetingStatus
 
 # A session older than this is no longer news: its reminder would only puzzle people.
@@ -91,4 +92,4 @@ def purge_reminders(db: Session, now: datetime) -> int:
     result = db.execute(
         delete(CheckInReminder).where(CheckInReminder.sent_at < now - KEEP_REMINDERS)
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)

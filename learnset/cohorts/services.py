@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from learnset import authz
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.db import rowcount
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, TopicStatus, TopicVote
 
@@ -304,4 +305,4 @@ def purge_invitations(db: Session, now: datetime) -> int:
             )
         )
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)

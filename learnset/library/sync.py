@@ -24,6 +24,7 @@ from learnset.content import (
     read_source,
     split_front_matter,
 )
+from learnset.db import column_length
 from learnset.framework import loading
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem, ContentKind
@@ -100,10 +101,6 @@ class SyncReport:
         return lines
 
 
-def _column_length(column: str) -> int:
-    return ContentItem.__table__.c[column].type.length  # type: ignore[attr-defined,no-any-return]
-
-
 def _item(
     source: SourceFile, folder_kind: ContentKind, known: set[str], problems: list[Problem]
 ) -> ItemSpec | None:
@@ -113,13 +110,13 @@ def _item(
     data, body = parts
     fields = Fields(data, source.path, problems)
     fields.only(ITEM_FIELDS)
-    slug = fields.slug("slug", _column_length("slug"))
+    slug = fields.slug("slug", column_length(ContentItem, "slug"))
     file_slug = Path(source.path).stem
     if slug and slug != file_slug:
         fields.problem(f"the slug '{slug}' does not match the file name '{file_slug}.md'")
     if slug in known:
         fields.problem(f"the slug '{slug}' is a capability's slug; choose another for the item")
-    kind = fields.text("kind", _column_length("kind"))
+    kind = fields.text("kind", column_length(ContentItem, "kind"))
     kinds = [k.value for k in ContentKind]
     if kind and kind not in kinds:
         fields.problem(f"'kind' must be one of {', '.join(kinds)}, not '{kind}'")
@@ -133,8 +130,8 @@ def _item(
     spec = ItemSpec(
         slug=slug,
         kind=kind,
-        title=fields.text("title", _column_length("title")),
-        summary=fields.text("summary", _column_length("summary")),
+        title=fields.text("title", column_length(ContentItem, "title")),
+        summary=fields.text("summary", column_length(ContentItem, "summary")),
         minutes=fields.whole_number("minutes", minimum=1) or 0,
         capabilities=capabilities,
         body=body,

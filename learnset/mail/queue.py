@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from learnset.db import rowcount
 from learnset.mail.models import OutgoingMail
 
 # The kind whose subject and body are stored when it is queued.
@@ -81,7 +82,7 @@ def claim(db: Session, mail_id: int, now: datetime) -> OutgoingMail | None:
         .values(attempts=OutgoingMail.attempts + 1, next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(claimed) != 1:
         return None
     return db.get(OutgoingMail, mail_id, populate_existing=True)
 
@@ -128,4 +129,4 @@ def purge(db: Session, now: datetime) -> int:
             )
         )
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)

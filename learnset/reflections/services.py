@@ -14,6 +14,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import rowcount
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
@@ -371,7 +372,7 @@ def clear_history(db: Session, reflection: Reflection) -> int:
         )
     )
     db.flush()
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # --- The bin ---------------------------------------------------------------------------------
@@ -414,7 +415,7 @@ def purge_comments_in_bin(db: Session, now: datetime) -> int:
     result = db.execute(
         delete(ReflectionComment).where(ReflectionComment.reflection_id.in_(binned))
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 def purge_bin(db: Session, now: datetime) -> int:
@@ -422,7 +423,7 @@ def purge_bin(db: Session, now: datetime) -> int:
     versions and drafts."""
     result = db.execute(delete(Reflection).where(_in_bin_for_good(now)))
     db.flush()
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 def purge_kept_text(db: Session, now: datetime) -> int:
@@ -433,7 +434,7 @@ def purge_kept_text(db: Session, now: datetime) -> int:
             ReflectionRescue.created_at <= now - timedelta(days=RESCUE_DAYS)
         )
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 # --- Comments --------------------------------------------------------------------------------

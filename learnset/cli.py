@@ -8,6 +8,7 @@ import time
 
 import click
 from alembic import command
+from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
@@ -19,7 +20,7 @@ from learnset.library.commands import sync_content
 db_group = AppGroup("db", help="Database migrations (Alembic).")
 
 
-def _alembic() -> migrate.Config:
+def _alembic() -> Config:
     return migrate.alembic_config(current_app.config["DATABASE_URL"])
 
 

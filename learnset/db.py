@@ -119,14 +119,16 @@ def init_app(app: Flask) -> None:
 
 
 def database(app: Flask | None = None) -> Database:
-    return (app or current_app).extensions["learnset.db"]
+    found: Database = (app or current_app).extensions["learnset.db"]
+    return found
 
 
 def get_db() -> Session:
     """The request's database session, opened on first use and closed at teardown."""
     if "db_session" not in g:
         g.db_session = database().sessions()
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -24,6 +24,7 @@ from learnset.assessment import reminders
 from learnset.cohorts import services as cohorts
 from learnset.mail import queue
 from learnset.reflections import services as reflections
+from learnset.reflections.models import RESCUE_DAYS
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ LIFETIMES: list[Lifetime] = [
     Lifetime(
         "Text kept after a sign-in expired",
         ("reflection_rescues",),
-        f"{reflections.RESCUE_DAYS} days after it was last written",
+        f"{RESCUE_DAYS} days after it was last written",
         lambda p: reflections.purge_kept_text(p.db, p.now),
     ),
     Lifetime(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String
@@ -40,6 +40,9 @@ class User(UserMixin, Base):
 
     # The secret of the sign-in session this object was loaded through or signed in with, set
     # by learnset.accounts.security; not a column. The sign-in cookie holds it, never the user's id.
+    # Its type is declared apart: the ORM would take an annotation here for a column.
+    if TYPE_CHECKING:
+        sign_in_secret: str | None
     sign_in_secret = None
 
     def get_id(self) -> str:

@@ -46,7 +46,8 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
 def _email_limit_per_ip() -> str:
-    return current_app.config["EMAIL_LIMIT_PER_IP"]
+    limit: str = current_app.config["EMAIL_LIMIT_PER_IP"]
+    return limit
 
 
 def _lockout_limits() -> lockout.Limits:

@@ -157,9 +157,9 @@ def rating_form(
             # Targets usually hold from one month to the next; where you are is asked afresh.
             data[field_name(capability, "target")] = str(earlier.target_level)
     form_class = type("DomainRatingForm", (RatingForm,), fields)
-    form = form_class(data=data)
+    form: RatingForm = form_class(data=data)
     form.capabilities = capabilities
-    return form  # type: ignore[no-any-return]
+    return form
 
 
 class ScopeForm(FlaskForm):
@@ -206,9 +206,9 @@ def choose_form(framework: list[DomainCapabilities]) -> ChooseCapabilitiesForm:
         for entry in framework
     }
     form_class = type("ChooseCapabilitiesForm", (ChooseCapabilitiesForm,), fields)
-    form = form_class()
+    form: ChooseCapabilitiesForm = form_class()
     form.domain_fields = list(fields)
-    return form  # type: ignore[no-any-return]
+    return form
 
 
 class SubmitForm(FlaskForm):

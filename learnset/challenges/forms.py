@@ -116,7 +116,9 @@ def no_nhs_numbers(_form: FlaskForm, field: Field) -> None:
         )
 
 
-def _text(label: str, maximum: int = MAX_TEXT, required: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+def _text(
+    label: str, maximum: int = MAX_TEXT, required: str | None = None, **kwargs: Any
+) -> TextAreaField:
     name = label.removesuffix(" (optional)")
     validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(

@@ -307,7 +307,9 @@ def helped(challenge_id: int, update_id: int) -> Response:
 # --- The owner's actions, experiments and gains ----------------------------------------------
 
 
-def _plan_page(form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None):  # type: ignore[no-untyped-def]
+def _plan_page(
+    form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None
+) -> tuple[str, int]:
     return render_form(
         "challenges/plan.html", form, challenge=challenge, update=update, plan_hints=PLAN_HINTS
     )
@@ -333,7 +335,9 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
     return _plan_page(form, challenge, None)
 
 
-def _gain_page(form: GainForm, challenge: Challenge, update: ChallengeUpdate | None):  # type: ignore[no-untyped-def]
+def _gain_page(
+    form: GainForm, challenge: Challenge, update: ChallengeUpdate | None
+) -> tuple[str, int]:
     return render_form(
         "challenges/gain.html",
         form,

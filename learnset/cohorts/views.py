@@ -296,7 +296,8 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
             if assigned.issued is not None:
                 flash(f"An invitation to tutor has been sent to {form.email.data}.", "success")
             else:
-                name = assigned.membership.user.name  # type: ignore[union-attr]
+                assert assigned.membership is not None  # one or the other, never neither
+                name = assigned.membership.user.name
                 flash(f"{name} is now a tutor of {cohort.name}.", "success")
             return redirect(url_for("cohorts.members", cohort_id=cohort.id))
     tutors = [m for m in queries.members(db, cohort.id) if m.role == Role.TUTOR]

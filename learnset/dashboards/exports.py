@@ -248,14 +248,21 @@ def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[li
                 cell = gap_row.cells.get(participant.id)
                 if cell is None:
                     continue
-                where = {
-                    "domain": gap_row.domain,
-                    "capability": gap_row.name,
-                    "participant": participant.name,
-                }
-                rows.append(_row("latest_rating", "current", cell.current, **where))
-                rows.append(_row("latest_rating", "target", cell.target, **where))
-                rows.append(_row("latest_rating", "gap", cell.gap, **where))
+                for measure, value in (
+                    ("current", cell.current),
+                    ("target", cell.target),
+                    ("gap", cell.gap),
+                ):
+                    rows.append(
+                        _row(
+                            "latest_rating",
+                            measure,
+                            value,
+                            domain=gap_row.domain,
+                            capability=gap_row.name,
+                            participant=participant.name,
+                        )
+                    )
     return rows
 
 

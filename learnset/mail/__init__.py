@@ -248,15 +248,16 @@ def purge_outbox(folder: Path, now: datetime) -> int:
     return removed
 
 
-def absolute_url(endpoint: str, **values: object) -> str:
+def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for an email, built on BASE_URL rather than on the request's Host header."""
     from flask import has_request_context, url_for
 
+    base_url: str = current_app.config["BASE_URL"]
     if has_request_context():
-        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+        return base_url + url_for(endpoint, **values)
     # The sender and commands run by cron have no request: build the path from the URL map.
     adapter = current_app.url_map.bind("localhost")
-    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
+    return base_url + adapter.build(endpoint, values)
 
 
 # --- Without a mail server: deliver just after the response -----------------------------------
@@ -280,7 +281,7 @@ def _delivers_locally() -> bool:
 
 def _deliver_after_response(response: Response) -> Response:
     if g.pop("learnset_mail_queued", False) and _delivers_locally():
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy at run time
         response.call_on_close(lambda: _deliver_quietly(app))
     return response
 

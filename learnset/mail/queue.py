@@ -30,7 +30,8 @@ class RetryPolicy:
 
     def delay_after(self, attempts: int) -> timedelta:
         """Exponential back-off: the first delay, doubled after each failed attempt, capped."""
-        return min(self.first_delay * 2 ** max(attempts - 1, 0), self.longest_delay)
+        doubling: int = 2 ** max(attempts - 1, 0)  # an int: the exponent is never negative
+        return min(self.first_delay * doubling, self.longest_delay)
 
 
 def add(

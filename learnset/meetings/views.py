@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -12,7 +14,9 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from learnset import authz, mail
 from learnset.challenges import queries as challenge_queries
@@ -236,7 +240,7 @@ def plan(meeting_id: int) -> tuple[str, int] | str:
     return _render_plan(db, meeting, _slot_form(db, meeting))
 
 
-def _slot_form(db, meeting: Meeting) -> PresenterSlotForm:  # type: ignore[no-untyped-def]
+def _slot_form(db: Session, meeting: Meeting) -> PresenterSlotForm:
     form = PresenterSlotForm()
     # Only challenges the planner can read: a programme admin who is not the set's tutor
     # sees none, so planning a session never shows them what the set is working on.
@@ -248,7 +252,7 @@ def _slot_form(db, meeting: Meeting) -> PresenterSlotForm:  # type: ignore[no-un
     return form
 
 
-def _render_plan(db, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[str, int]:
     items = queries.meeting_items(db, meeting.id)
     slots = queries.meeting_slots(db, meeting.id)
     return render_form(
@@ -270,7 +274,7 @@ def _render_plan(db, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[st
 # --- Materials from the library ----------------------------------------------------------
 
 
-def _capability_choices(db) -> list:  # type: ignore[no-untyped-def]
+def _capability_choices(db: Session) -> list[SelectChoice]:
     rows = db.execute(
         select(Capability.slug, Capability.name)
         .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
@@ -308,7 +312,7 @@ def library(meeting_id: int) -> str:
 
 
 def _back_to_library(meeting: Meeting) -> Response:
-    args = {
+    args: dict[str, Any] = {
         key: request.form[key] for key in ("kind", "capability", "page") if request.form.get(key)
     }
     return redirect(url_for("meetings.library", meeting_id=meeting.id, **args))

@@ -92,7 +92,7 @@ def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[
 
 def linkable_items(db: Session, keep: int | None = None) -> list[ContentItem]:
     """Library items in use (not archived), by kind and title, plus one already linked."""
-    condition = ContentItem.archived_at.is_(None)
+    condition: ColumnElement[bool] = ContentItem.archived_at.is_(None)
     if keep is not None:
         condition = condition | (ContentItem.id == keep)
     query = select(ContentItem).where(condition).order_by(ContentItem.kind, ContentItem.title)
@@ -103,7 +103,7 @@ def capability_groups(
     db: Session, keep: list[int] | None = None
 ) -> list[tuple[CapabilityDomain, list[Capability]]]:
     """The framework's current capabilities by domain, plus any already claimed."""
-    condition = Capability.archived_at.is_(None)
+    condition: ColumnElement[bool] = Capability.archived_at.is_(None)
     if keep:
         condition = condition | Capability.id.in_(keep)
     rows = db.execute(
@@ -160,7 +160,7 @@ def linkable_challenges(db: Session, user: User, keep: int | None = None) -> lis
     cohort_ids = select(Membership.cohort_id).where(
         Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
     )
-    condition = Challenge.cohort_id.in_(cohort_ids)
+    condition: ColumnElement[bool] = Challenge.cohort_id.in_(cohort_ids)
     if keep is not None:
         condition = condition | (Challenge.id == keep)
     return list(
@@ -230,7 +230,7 @@ def _set_visibility(reflection: Reflection, visibility: str, now: datetime) -> N
     reflection.visibility = visibility
 
 
-def _snapshot(reflection: Reflection) -> tuple:
+def _snapshot(reflection: Reflection) -> tuple[object, ...]:
     return (
         reflection.title,
         reflection.structure,
@@ -516,11 +516,13 @@ def save_draft(
         raise ValueError("a draft is for a new reflection or a saved one")
     if reflection is not None and reflection.author_id != author.id:
         raise ReflectionError("You can only keep drafts of your own reflections")
-    find = (
-        (lambda: draft_for_key(db, author, key))
-        if key is not None
-        else (lambda: draft_for_reflection(db, reflection))  # type: ignore[arg-type]
-    )
+
+    def find() -> ReflectionDraft | None:
+        if key is not None:
+            return draft_for_key(db, author, key)
+        assert reflection is not None
+        return draft_for_reflection(db, reflection)
+
     draft = find()
     if draft is None:
         try:

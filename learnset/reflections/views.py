@@ -560,7 +560,9 @@ def discard_changes(reflection_id: int) -> Any:
 # --- Reading, sharing, comments --------------------------------------------------------------
 
 
-def _show(reflection: Reflection, comment_form: CommentForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _show(
+    reflection: Reflection, comment_form: CommentForm | None = None, status: int = 200
+) -> tuple[str, int]:
     db = get_db()
     is_author = reflection.author_id == current_user.id
     comments = db.scalars(

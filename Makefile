@@ -30,6 +30,8 @@ lint: install-dev
 	$(PY) -m ruff format --check .
 	@# The layers: an import that runs upward fails here (pyproject.toml, [tool.importlinter]).
 	$(VENV)/bin/lint-imports
+	@# Types: pyproject.toml, [tool.mypy].
+	$(VENV)/bin/mypy
 
 format: install-dev
 	$(PY) -m ruff format .

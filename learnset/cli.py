@@ -73,7 +73,7 @@ def demo_command(force: bool) -> None:
     from learnset import demo
     from learnset.config import is_production
 
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
         if not force:
             problem = demo.refusal(session, production=is_production(current_app.config))
@@ -92,7 +92,7 @@ def purge_command() -> None:
     """For cron, daily: delete what has passed its lifetime (docs/retention.md)."""
     from learnset import retention
 
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
         purged = retention.purge(session, utcnow(), current_app.config)
         session.commit()

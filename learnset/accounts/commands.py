@@ -18,7 +18,7 @@ from learnset.db import database
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a programme admin account, or make an existing account an admin."""
     problem = accounts.password_problem(password, email)
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
         user = accounts.find_user_by_email(session, email)
         if user is None:

@@ -15,7 +15,7 @@ from learnset.db import database, utcnow
 def remind_check_ins_command() -> None:
     """Queue an email to participants who have not checked in since their last session (once a
     session); `flask mail send` delivers them."""
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
         due = reminders.due_reminders(session, utcnow())
         for reminder in due:

@@ -15,7 +15,7 @@ figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
 @figures_group.command("release")
 def release_figures_command() -> None:
     """For cron, daily: release the figures of each set whose check-in round has closed."""
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
         results = releases.release_closed_rounds(session, current_framework(session), utcnow())
         session.commit()

@@ -18,7 +18,7 @@ content_group = AppGroup("content", help="The learning library and capability fr
 def sync_content(dry_run: bool) -> None:
     """Load content/ into the database, or with dry_run only check it and show the changes."""
     root = Path(current_app.config["CONTENT_DIR"])
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
         try:
             report = sync.sync_content(session, root, utcnow())

@@ -125,7 +125,7 @@ def deliver_due(now: Callable[[], datetime] = utcnow, limit: int | None = None) 
     """Deliver every email whose time has come, each in its own transactions: claimed, built,
     handed to the server, then marked sent; a failure is recorded for a later retry."""
     report = Delivery()
-    sessions = database().sessions
+    sessions = database().writer_sessions
     policy = retry_policy()
     with sessions() as db:
         due = queue.due_ids(db, now(), limit)

@@ -490,26 +490,6 @@ def visible_comments(user: User, reflection: Reflection) -> Select[ReflectionCom
 # --- Self-assessment: scoped queries ------------------------------------------------------------
 
 
-def participating_cohorts(user: User) -> Select[Cohort]:
-    """The cohorts the user takes part in as a participant (where they rate themselves)."""
-    return (
-        select(Cohort)
-        .join(Membership)
-        .where(Membership.user_id == user.id, Membership.role == Role.PARTICIPANT)
-        .order_by(Cohort.start_month.desc(), Cohort.name)
-    )
-
-
-def tutor_only_cohorts(user: User) -> Select[Cohort]:
-    """The cohorts the user tutors (as a member: being an admin gives no view of ratings)."""
-    return (
-        select(Cohort)
-        .join(Membership)
-        .where(Membership.user_id == user.id, Membership.role == Role.TUTOR)
-        .order_by(Cohort.start_month.desc(), Cohort.name)
-    )
-
-
 def shared_with_tutors_clause() -> ColumnElement[bool]:
     """SQL for the submitted self-assessments their cohort's tutors may read (rule above)."""
     author = aliased(Membership)

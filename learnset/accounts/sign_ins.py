@@ -101,12 +101,16 @@ def check(db: Session, secret: str, now: datetime, idle: timedelta) -> Check:
     page's authorisation reads)."""
     if not isinstance(secret, str) or not secret or len(secret) > 100:
         return Check(None, None, None)
-    row = db.execute(
-        select(SignInSession, User)
-        .join(User, User.id == SignInSession.user_id)
-        .options(joinedload(User.memberships))
-        .where(SignInSession.secret_hash == hash_secret(secret))
-    ).unique().first()
+    row = (
+        db.execute(
+            select(SignInSession, User)
+            .join(User, User.id == SignInSession.user_id)
+            .options(joinedload(User.memberships))
+            .where(SignInSession.secret_hash == hash_secret(secret))
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         return Check(None, None, None)
     sign_in, user = row

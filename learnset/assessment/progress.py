@@ -22,7 +22,6 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.cohorts.queries import cohorts_as
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.framework.queries import DomainCapabilities
 
@@ -238,7 +237,7 @@ class CohortCapabilities:
 
 def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
     """For each cohort the user takes part in: a draft, the latest gaps, the focus (4 queries)."""
-    cohorts = cohorts_as(db, user, Role.PARTICIPANT)
+    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
     if not cohorts:
         return []
     summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}

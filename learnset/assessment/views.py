@@ -28,7 +28,7 @@ from learnset.assessment.forms import (
 )
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.cohorts.queries import cohorts_as, tutors_of
+from learnset.cohorts.queries import tutors_of
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
@@ -66,7 +66,7 @@ def _own_cohort(cohort_id: int) -> Cohort:
 
 @bp.route("/capabilities")
 def mine() -> Response | str:
-    cohorts = cohorts_as(get_db(), current_user, Role.PARTICIPANT)
+    cohorts = authz.cohorts_as(get_db(), current_user, Role.PARTICIPANT)
     if not cohorts:
         abort(403)
     if len(cohorts) == 1:

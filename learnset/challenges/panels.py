@@ -9,13 +9,12 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges import queries
 from learnset.cohorts.models import Role
-from learnset.cohorts.queries import cohorts_as
 from learnset.db import utcnow
 from learnset.main.panels import Panel
 
 
 def own_challenges_panel(db: Session, user: User) -> Panel | None:
-    cohorts = sorted(cohorts_as(db, user, Role.PARTICIPANT), key=lambda cohort: cohort.name)
+    cohorts = sorted(authz.cohorts_as(db, user, Role.PARTICIPANT), key=lambda cohort: cohort.name)
     if not cohorts:
         return None
     return Panel(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from learnset.accounts.models import User
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Membership, Role
 
 
 def members(db: Session, cohort_id: int) -> list[Membership]:
@@ -32,32 +32,3 @@ def tutors_of(db: Session, cohort_id: int) -> list[User]:
             .order_by(User.name)
         )
     )
-
-
-def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
-    """The cohorts the user belongs to in `role`, latest start first. Several parts of a page
-    ask (the home page's panels, a form's choices), so it is asked once a transaction, for
-    every role at once."""
-    known: dict[int, list[tuple[Cohort, str]]] = db.info.setdefault(_COHORTS_AS, {})
-    if user.id not in known:
-        known[user.id] = [
-            (cohort, member_role)
-            for cohort, member_role in db.execute(
-                select(Cohort, Membership.role)
-                .join(Membership, Membership.cohort_id == Cohort.id)
-                .where(Membership.user_id == user.id)
-                .order_by(Cohort.start_month.desc(), Cohort.name)
-            )
-        ]
-    return [cohort for cohort, member_role in known[user.id] if member_role == role]
-
-
-_COHORTS_AS = "learnset.cohorts_as"
-
-
-@event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_cohorts(db: Session, *_args: object) -> None:
-    # Anything written may have changed who belongs where.
-    db.info.pop(_COHORTS_AS, None)

@@ -19,7 +19,6 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Role
-from learnset.cohorts.queries import cohorts_as
 from learnset.framework.models import Capability
 from learnset.library.models import (
     ContentItem,
@@ -331,7 +330,7 @@ def participant_home(db: Session, user: User, now: datetime) -> list[Participant
     """For each set the user takes part in: the next and previous published sessions with
     their materials, and the open topics to vote on."""
     homes = []
-    for cohort in cohorts_as(db, user, Role.PARTICIPANT):
+    for cohort in authz.cohorts_as(db, user, Role.PARTICIPANT):
         published = select(Meeting).where(
             Meeting.cohort_id == cohort.id, Meeting.status == MeetingStatus.PUBLISHED
         )
@@ -376,7 +375,7 @@ class TutorHome:
 def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
     """For each set the user tutors: the next session, and the next one still in draft."""
     homes = []
-    for cohort in cohorts_as(db, user, Role.TUTOR):
+    for cohort in authz.cohorts_as(db, user, Role.TUTOR):
         upcoming = select(Meeting).where(Meeting.cohort_id == cohort.id, Meeting.ends_at > now)
         next_meeting = db.scalar(upcoming.order_by(Meeting.starts_at).limit(1))
         next_draft = db.scalar(

@@ -14,7 +14,6 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.cohorts.queries import cohorts_as
 from learnset.db import rowcount
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
@@ -65,7 +64,7 @@ class ReflectionInput:
 
 def participant_cohorts(db: Session, user: User) -> list[Cohort]:
     """The cohorts the user takes part in: the only ones a reflection can belong to."""
-    return cohorts_as(db, user, Role.PARTICIPANT)
+    return authz.cohorts_as(db, user, Role.PARTICIPANT)
 
 
 def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[Meeting]:

@@ -1,12 +1,13 @@
-"""Fixtures: a fresh database per test (one transaction, rolled back), apps, clients, people."""
+"""Fixtures: a fresh database per test (one transaction, rolled back), apps, clients, people.
+
+Helpers that tests import live elsewhere: objects in factories.py, requests in helpers.py, apps
+and test clients in apps.py."""
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -14,20 +15,16 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from learnset import create_app, mail, migrate
-from learnset.accounts import sign_ins
-from learnset.db import database, make_engine, utcnow
+from learnset import create_app, migrate
+from learnset.db import database, make_engine
 from tests import factories
+from tests.apps import IN_CI, bind_app, make_test_config
+from tests.helpers import deliver_mail
 from tests.postgres import find_bin_dir, start_cluster
-
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-TEST_PASSWORD = factories.PASSWORD
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -112,77 +109,6 @@ def connection(engine: Engine) -> Iterator[Connection]:
         transaction.rollback()
 
 
-def make_test_config(database_url: str, tmp_path: Path) -> dict[str, object]:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "MAIL_SERVER": "",
-        "MAIL_OUTBOX": str(tmp_path / "outbox"),
-        # Tests deliver the mail queue themselves, with deliver_mail(app) or the outbox fixture.
-        "MAIL_DELIVER_AFTER_RESPONSE": False,
-        "BASE_URL": "http://localhost",
-        "PASSWORD_HASH_METHOD": factories.FAST_HASH,
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
-
-
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared by the per-test apps: compiling the NHS.UK macros is slow."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATE_CACHE = _MemoryBytecodeCache()
-
-
-TEST_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0"
-
-
-class SignedInClient(FlaskClient):
-    """A test browser; given `user=`, it is signed in as them through a real sign-in session,
-    as the sign-in page would do (its id is `sign_in_id`, its secret in the cookie)."""
-
-    sign_in_id: int | None = None
-
-    def __init__(self, *args: object, user: factories.User | None = None, **kwargs: object):
-        super().__init__(*args, **kwargs)
-        if user is None:
-            return
-        app = self.application
-        with database(app).sessions() as session:
-            started = sign_ins.start(
-                session,
-                user,
-                utcnow(),
-                lifetime=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
-                user_agent=TEST_USER_AGENT,
-                ip="192.0.2.10",
-            )
-            session.commit()
-            self.sign_in_id = started.sign_in.id
-        with self.session_transaction() as cookie:
-            cookie["_user_id"] = started.secret
-            cookie["_fresh"] = True
-
-
-def bind_app(app: Flask, connection: Connection) -> Flask:
-    """Point an app at the test's transaction, with the suite's template cache and clients."""
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    app.test_client_class = SignedInClient
-    database(app).bind(connection)
-    return app
-
-
 @pytest.fixture
 def app(database_url: str, connection: Connection, tmp_path: Path) -> Iterator[Flask]:
     app = bind_app(create_app(make_test_config(database_url, tmp_path)), connection)
@@ -265,12 +191,6 @@ def login(app: Flask):  # type: ignore[no-untyped-def]
     return _login
 
 
-def deliver_mail(app: Flask) -> mail.Delivery:
-    """Deliver the mail queue now, as `flask mail send` does: requests only queue email."""
-    with app.app_context():
-        return mail.deliver_due()
-
-
 @pytest.fixture
 def outbox(app: Flask):  # type: ignore[no-untyped-def]
     """The emails sent so far (the queue delivered first), oldest first, as parsed messages."""
@@ -283,14 +203,6 @@ def outbox(app: Flask):  # type: ignore[no-untyped-def]
         return [message_from_bytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))]
 
     return _read
-
-
-def link_in(message: Message) -> str:
-    """The path of the first link in an email's body."""
-    body = message.get_payload(decode=True).decode()
-    match = re.search(r"http://localhost(/\S+)", body)
-    assert match, body
-    return match.group(1)
 
 
 @pytest.fixture
@@ -313,21 +225,3 @@ def count_queries(engine: Engine, connection: Connection):  # type: ignore[no-un
             event.remove(engine, "before_cursor_execute", _record)
 
     return _count
-
-
-CSRF_INPUT = re.compile(
-    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
-)
-
-
-def csrf_from(client: FlaskClient, path: str) -> str:
-    """Open a page as a browser would and read its form's CSRF token."""
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_INPUT.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
-def submit(client: FlaskClient, path: str, data: dict[str, object], **kwargs: object):  # type: ignore[no-untyped-def]
-    """Fill in and post the form on a page, with the page's own CSRF token."""
-    return client.post(path, data={**data, "csrf_token": csrf_from(client, path)}, **kwargs)

@@ -12,7 +12,7 @@ from learnset import config, mail
 from learnset.accounts import services
 from learnset.db import utcnow
 from learnset.mail.models import OutgoingMail
-from tests.conftest import TEST_PASSWORD, csrf_from, deliver_mail, link_in, submit
+from tests.helpers import TEST_PASSWORD, csrf_from, deliver_mail, link_in, submit
 
 NEW = "lantern river otter"
 

@@ -11,7 +11,7 @@ from learnset.assessment.models import rating_reflections
 from learnset.assessment.services import Answer, RatingErrors
 from learnset.db import utcnow
 from tests import factories
-from tests.conftest import submit
+from tests.helpers import submit
 
 
 @pytest.fixture

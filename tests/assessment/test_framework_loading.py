@@ -1,14 +1,15 @@
 """The capability framework loads from content/framework/ with the content sync."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
 from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.library.source import ContentError
 from learnset.library.sync import sync_content
-from tests.library.content import (
+from tests.content import (
+    FIRST,
+    SECOND,
+    THIRD,
     capability,
     domain,
     levels,
@@ -19,9 +20,6 @@ from tests.library.content import (
     write_raw,
 )
 
-FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 FILE = "framework/1-conversations.yaml"
 
 

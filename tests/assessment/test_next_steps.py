@@ -8,7 +8,7 @@ from learnset.assessment import progress, recommendations, services
 from learnset.assessment.services import AssessmentError
 from learnset.db import utcnow
 from tests import factories
-from tests.conftest import csrf_from
+from tests.helpers import csrf_from
 
 
 @pytest.fixture

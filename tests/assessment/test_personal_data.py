@@ -2,8 +2,6 @@
 
 import json
 
-from sqlalchemy import func, select
-
 from learnset.accounts import personal_data
 from learnset.assessment import services
 from learnset.assessment.models import (
@@ -15,11 +13,7 @@ from learnset.assessment.models import (
 )
 from learnset.db import utcnow
 from tests import factories
-from tests.conftest import TEST_PASSWORD, submit
-
-
-def _count(db, table, *where):
-    return db.scalar(select(func.count()).select_from(table).where(*where))
+from tests.helpers import TEST_PASSWORD, count_rows, submit
 
 
 def _history(db, people, framework):
@@ -83,9 +77,9 @@ def test_deleting_an_account_deletes_its_self_assessments_and_nobody_elses(
     response = submit(login(people.participant), "/account/delete", {"password": TEST_PASSWORD})
     assert response.status_code == 302
     db.expire_all()
-    assert _count(db, SelfAssessment, SelfAssessment.participant_id == user_id) == 0
-    assert _count(db, LearningFocus, LearningFocus.participant_id == user_id) == 0
-    assert _count(db, CheckInReminder, CheckInReminder.participant_id == user_id) == 0
-    assert _count(db, rating_reflections) == 0
-    assert _count(db, SelfAssessment) == 1
-    assert _count(db, Rating, Rating.evidence == "FAY-EVIDENCE") == 1
+    assert count_rows(db, SelfAssessment, SelfAssessment.participant_id == user_id) == 0
+    assert count_rows(db, LearningFocus, LearningFocus.participant_id == user_id) == 0
+    assert count_rows(db, CheckInReminder, CheckInReminder.participant_id == user_id) == 0
+    assert count_rows(db, rating_reflections) == 0
+    assert count_rows(db, SelfAssessment) == 1
+    assert count_rows(db, Rating, Rating.evidence == "FAY-EVIDENCE") == 1

@@ -11,6 +11,7 @@ from learnset.assessment.models import Rating, SelfAssessment
 from learnset.assessment.services import Answer, AssessmentError, RatingErrors
 from learnset.db import utcnow
 from tests import factories
+from tests.helpers import count_rows
 
 
 def _answers(levels):
@@ -20,10 +21,6 @@ def _answers(levels):
 def _rate_all(db, draft, framework, current=2, target=4):
     levels = [(capability, (current, target)) for capability in framework.capabilities]
     services.save_answers(db, draft, _answers(levels), utcnow())
-
-
-def _ratings_count(db):
-    return db.scalar(select(func.count()).select_from(Rating))
 
 
 def test_the_first_assessment_is_a_baseline_of_every_capability(db, people, framework):
@@ -152,7 +149,7 @@ def test_a_level_outside_1_to_5_is_refused_and_nothing_is_written(db, people, fr
     assert raised.value.errors == {
         "credibility-current": "Choose where you are now, from 1 to 5, for Clinical credibility"
     }
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
 def test_an_unknown_or_archived_capability_is_refused_and_nothing_is_written(db, people, framework):
@@ -164,7 +161,7 @@ def test_an_unknown_or_archived_capability_is_refused_and_nothing_is_written(db,
         with pytest.raises(RatingErrors) as raised:
             services.save_answers(db, draft, answers, utcnow())
         assert raised.value.errors == {f"{slug}-current": "Choose capabilities from the framework"}
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
 def test_a_capability_outside_a_check_ins_choice_is_refused(db, people, framework):
@@ -224,7 +221,7 @@ def test_discarding_a_draft_deletes_it_and_its_answers(db, people, framework):
     _rate_all(db, draft, framework)
     services.discard(db, draft)
     assert db.scalar(select(func.count()).select_from(SelfAssessment)) == 0
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
 def test_sharing_can_change_after_submitting_but_not_on_a_draft(db, people, framework):

@@ -20,7 +20,8 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from learnset import create_app, migrate
 from learnset.db import database
-from tests.conftest import IN_CI, TEMPLATE_CACHE, deliver_mail, make_test_config
+from tests.apps import IN_CI, TEMPLATE_CACHE, make_test_config
+from tests.helpers import deliver_mail
 
 CHROMIUM = os.environ.get("LEARNSET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -3,18 +3,11 @@ told as a story, and presenting at the next sessions."""
 
 from sqlalchemy import func, select
 
-from learnset import create_app, migrate
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story
 from learnset.db import database, utcnow
 from learnset.meetings.models import Meeting, PresenterSlot
 from learnset.reflections.models import Reflection
-from tests.conftest import make_test_config
-
-
-def _app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    migrate.upgrade(url)
-    return create_app(make_test_config(url, tmp_path))
+from tests.apps import fresh_app
 
 
 def _counts(session):
@@ -25,7 +18,7 @@ def _counts(session):
 
 
 def test_demo_challenges_are_made_once_and_read_true(tmp_path):
-    app = _app(tmp_path)
+    app = fresh_app(tmp_path, migrated=True)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["demo"]).exit_code == 0
     with database(app).sessions() as session:

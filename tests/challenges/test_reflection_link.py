@@ -11,8 +11,7 @@ from learnset.reflections import services
 from learnset.reflections.models import Reflection
 from learnset.reflections.services import ReflectionInput
 from tests import factories
-from tests.challenges.helpers import text
-from tests.reflections.helpers import editor_fields, new_editor, post_editor
+from tests.helpers import editor_fields, new_editor, submit, text_of
 
 
 def _input(cohort, challenge_id, **overrides):
@@ -36,13 +35,13 @@ def test_the_editor_offers_the_writers_own_challenges_only(login, db, people):
     newcomer = factories.make_member(db, people.cohort, "participant")
     db.commit()
     browser = login(people.participant)
-    page = text(browser.get(new_editor(browser)))
+    page = text_of(browser.get(new_editor(browser)))
     assert "Live challenge (optional)" in page
     assert "MINE-OPEN" in page and "MINE-CLOSED" in page
     assert "FAYS" not in page and "EASTVALE" not in page
     # Someone without challenges is not offered an empty choice.
     fresh = login(newcomer)
-    assert "Live challenge (optional)" not in text(fresh.get(new_editor(fresh)))
+    assert "Live challenge (optional)" not in text_of(fresh.get(new_editor(fresh)))
 
 
 def test_a_reflection_links_to_the_writers_challenge_and_shows_it(login, db, people):
@@ -50,14 +49,14 @@ def test_a_reflection_links_to_the_writers_challenge_and_shows_it(login, db, peo
     db.commit()
     browser = login(people.participant)
     path = new_editor(browser)
-    response = post_editor(
+    response = submit(
         browser, path, editor_fields(people.cohort, challenge=str(challenge.id), visibility="set")
     )
     assert response.status_code == 302
     reflection = db.scalar(select(Reflection))
     assert reflection.challenge_id == challenge.id
     for role in ("participant", "fellow"):
-        page = text(login(people.by_role(role)).get(response.location))
+        page = text_of(login(people.by_role(role)).get(response.location))
         assert f'<a href="/challenges/{challenge.id}">Frailty at home</a>' in page
 
 
@@ -74,7 +73,7 @@ def test_nobody_links_to_someone_elses_challenge(login, db, people):
     with pytest.raises(services.ReflectionError):
         services.create_reflection(db, people.participant, _input(people.cohort, 2**31), utcnow())
     browser = login(people.participant)
-    refused = post_editor(
+    refused = submit(
         browser, new_editor(browser), editor_fields(people.cohort, challenge=str(theirs.id))
     )
     assert refused.status_code == 422
@@ -110,8 +109,8 @@ def test_a_private_reflection_stays_private_when_linked(login, db, people):
         browser = login(people.by_role(role))
         assert browser.get(f"/reflections/{reflection.id}").status_code == 404
         challenge_page = browser.get(f"/challenges/{challenge.id}")
-        assert "PRIVATE-DOUBTS" not in text(challenge_page)
-    assert "PRIVATE-DOUBTS" in text(login(people.participant).get(f"/challenges/{challenge.id}"))
+        assert "PRIVATE-DOUBTS" not in text_of(challenge_page, status=None)
+    assert "PRIVATE-DOUBTS" in text_of(login(people.participant).get(f"/challenges/{challenge.id}"))
 
 
 def test_write_a_reflection_about_this_challenge_starts_linked(login, db, people):
@@ -119,12 +118,12 @@ def test_write_a_reflection_about_this_challenge_starts_linked(login, db, people
     theirs = factories.make_challenge(db, people.fellow)
     db.commit()
     browser = login(people.participant)
-    page = text(browser.get(f"/challenges/{challenge.id}"))
+    page = text_of(browser.get(f"/challenges/{challenge.id}"))
     assert f"/reflections/new?challenge={challenge.id}" in page
     editor = browser.get(f"/reflections/new?challenge={challenge.id}").location
-    assert f'<option value="{challenge.id}" selected >' in text(browser.get(editor))
+    assert f'<option value="{challenge.id}" selected >' in text_of(browser.get(editor))
     # Someone else's challenge in the address is simply not chosen.
     other = browser.get(f"/reflections/new?challenge={theirs.id}").location
-    assert "selected >Frailty" not in text(browser.get(other))
-    assert f'<option value="{challenge.id}" >Frailty at home' in text(browser.get(other))
+    assert "selected >Frailty" not in text_of(browser.get(other))
+    assert f'<option value="{challenge.id}" >Frailty at home' in text_of(browser.get(other))
     assert browser.get("/reflections/new?challenge=junk").status_code == 302

@@ -12,7 +12,7 @@ from learnset.cohorts.models import Invitation, Membership
 from learnset.db import utcnow
 from learnset.mail.models import OutgoingMail
 from tests import factories
-from tests.conftest import TEST_PASSWORD, csrf_from, link_in, submit
+from tests.helpers import TEST_PASSWORD, csrf_from, link_in, sign_out, submit
 
 NEW_ACCOUNT = {
     "name": "Nadia New",
@@ -100,7 +100,7 @@ def test_new_user_accepts_and_lands_on_home(client, login, db, outbox, people):
     assert user.organisation == "Riverside ICB"
     assert [(m.cohort_id, m.role) for m in user.memberships] == [(people.cohort.id, "participant")]
     # Single use.
-    client.post("/sign-out", data={"csrf_token": csrf_from(client, "/account")})
+    sign_out(client)
     assert client.get(link).status_code == 410
 
 

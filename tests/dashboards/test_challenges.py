@@ -8,7 +8,7 @@ from learnset.cohorts.models import Membership
 from learnset.dashboards import queries
 from tests import factories
 from tests.dashboards.conftest import month, on
-from tests.dashboards.helpers import tables
+from tests.helpers import tables
 
 
 def _engagement(db, people):

@@ -6,8 +6,8 @@ import pytest
 from learnset.reflections.models import Reflection
 from tests import factories
 from tests.dashboards.conftest import PRIVATE_TEXT, PRIVATE_TITLE, month, on, release_now
-from tests.dashboards.helpers import tables
 from tests.dashboards.routes import ROUTES
+from tests.helpers import tables
 
 
 def _every_dashboard_page(login, user, cohort):

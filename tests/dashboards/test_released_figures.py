@@ -24,7 +24,7 @@ from learnset.dashboards import releases
 from learnset.db import utcnow
 from tests import factories
 from tests.dashboards.conftest import release_now
-from tests.dashboards.helpers import tables
+from tests.helpers import tables
 
 CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*"')
 HEAT_MAP = "Gap between target and current level, by capability and participant"

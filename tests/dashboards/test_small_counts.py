@@ -13,7 +13,8 @@ import pytest
 from learnset.dashboards import queries
 from tests import factories
 from tests.dashboards.conftest import release_now
-from tests.dashboards.helpers import HIDDEN, tables
+from tests.dashboards.helpers import HIDDEN
+from tests.helpers import tables
 
 
 @pytest.mark.parametrize(

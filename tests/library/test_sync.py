@@ -1,24 +1,21 @@
 """The content sync: files in, matched by slug, archived not deleted, all or nothing."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import func, select
 
 from learnset.library.models import ContentItem
 from learnset.library.source import ContentError
 from learnset.library.sync import sync_content
-from tests.library.content import (
+from tests.content import (
+    FIRST,
+    SECOND,
+    THIRD,
     item_text,
     make_content,
     snapshot,
     write_item,
     write_raw,
 )
-
-FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture

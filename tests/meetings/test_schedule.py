@@ -18,7 +18,7 @@ from learnset.meetings.schedule import (
     uk_to_utc,
 )
 from tests import factories
-from tests.conftest import submit
+from tests.helpers import submit
 
 
 def _rule(**overrides):

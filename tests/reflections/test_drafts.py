@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 from learnset.reflections.forms import saved_fields
 from learnset.reflections.models import Reflection, ReflectionDraft
 from tests import factories
-from tests.conftest import csrf_from, submit
-from tests.reflections.helpers import editor_fields, new_editor, post_editor, text
+from tests.helpers import csrf_from, editor_fields, html_of, new_editor, submit
 
 
 def _autosave(browser, path, fields):
@@ -31,11 +30,11 @@ def test_autosave_keeps_a_new_reflection_and_the_page_brings_it_back(login, db, 
     assert response.json["csrfToken"]
     assert db.scalar(select(func.count()).select_from(Reflection)) == 0
     # A reload finds the text again, and the log lists the unfinished draft.
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert 'value="Half way"' in page
     assert "Data opened the conversation" in page
     assert "This draft was last kept" in page
-    log = text(browser.get("/reflections"))
+    log = html_of(browser.get("/reflections"))
     assert "Drafts you have not finished" in log and "Half way" in log
 
 
@@ -48,7 +47,7 @@ def test_autosave_needs_the_csrf_token(login, db, people):
     # A post without this browser's token writes nothing anywhere (it may be a forged one)...
     assert _drafts(db) == 0
     # ...and nothing of it comes back into the editor.
-    assert "No token" not in text(browser.get(path))
+    assert "No token" not in html_of(browser.get(path))
 
 
 def test_autosave_of_nothing_keeps_nothing(login, db, people):
@@ -71,9 +70,9 @@ def test_repeated_autosaves_update_one_draft(login, db, people):
 def test_save_draft_button_works_without_javascript(login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
-    response = post_editor(browser, path, editor_fields(people.cohort, action="draft"))
+    response = submit(browser, path, editor_fields(people.cohort, action="draft"))
     assert response.status_code == 302 and response.location == path
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert "Draft saved at" in page
     assert _drafts(db) == 1
 
@@ -82,7 +81,7 @@ def test_saving_removes_the_draft_and_a_late_autosave_does_not_bring_it_back(log
     browser = login(people.participant)
     path = new_editor(browser)
     _autosave(browser, path, editor_fields(people.cohort))
-    assert post_editor(browser, path, editor_fields(people.cohort)).status_code == 302
+    assert submit(browser, path, editor_fields(people.cohort)).status_code == 302
     assert _drafts(db) == 0
     late = _autosave(browser, path, editor_fields(people.cohort, title="Late"))
     assert late.status_code == 409
@@ -91,7 +90,7 @@ def test_saving_removes_the_draft_and_a_late_autosave_does_not_bring_it_back(log
     reflection = db.scalar(select(Reflection))
     assert browser.get(path).location == f"/reflections/{reflection.id}/edit"
     assert (
-        post_editor(
+        submit(
             browser, f"/reflections/{reflection.id}/edit", editor_fields(people.cohort)
         ).status_code
         == 302
@@ -108,17 +107,17 @@ def test_autosave_of_a_saved_reflection_keeps_changes_apart(login, db, people):
     assert response.json["status"] == "saved"
     db.expire_all()
     assert reflection.title == "Saved title"
-    page = text(browser.get(f"/reflections/{reflection.id}"))
+    page = html_of(browser.get(f"/reflections/{reflection.id}"))
     assert "changes to this reflection that are not saved yet" in page
-    editor = text(browser.get(path))
+    editor = html_of(browser.get(path))
     assert 'value="Changed title"' in editor
     assert "You have changes that are not saved yet" in editor
     # Throwing them away needs a confirmation.
-    confirm = text(browser.get(f"/reflections/{reflection.id}/discard"))
+    confirm = html_of(browser.get(f"/reflections/{reflection.id}/discard"))
     assert "Throw away your unsaved changes?" in confirm
     submit(browser, f"/reflections/{reflection.id}/discard", {})
     assert _drafts(db) == 0
-    assert 'value="Saved title"' in text(browser.get(path))
+    assert 'value="Saved title"' in html_of(browser.get(path))
 
 
 def test_autosave_that_matches_the_saved_reflection_is_no_draft(login, db, people):
@@ -135,7 +134,7 @@ def test_someone_elses_draft_key_opens_an_empty_editor(login, db, people):
     path = new_editor(browser)
     _autosave(browser, path, editor_fields(people.cohort, title="Pat's secret draft"))
     other = login(people.fellow)
-    page = text(other.get(path))
+    page = html_of(other.get(path))
     assert "Pat&#39;s secret draft" not in page and "Pat's secret draft" not in page
     assert other.get(path + "/discard").status_code == 404
 
@@ -144,7 +143,7 @@ def test_deleting_an_unfinished_draft_asks_first(login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
     _autosave(browser, path, editor_fields(people.cohort, title="Not worth keeping"))
-    page = text(browser.get(path + "/discard"))
+    page = html_of(browser.get(path + "/discard"))
     assert "Delete the draft" in page and "Not worth keeping" in page
     assert submit(browser, path + "/discard", {}).status_code == 302
     assert _drafts(db) == 0

@@ -12,8 +12,7 @@ from learnset.cohorts.models import Membership
 from learnset.db import utcnow
 from learnset.reflections import queries, services
 from tests import factories
-from tests.conftest import submit
-from tests.reflections.helpers import text
+from tests.helpers import html_of, submit
 
 READERS = {
     "private": {"participant"},
@@ -48,8 +47,8 @@ def test_private_reflection_is_a_404_for_everyone_but_its_author(login, db, peop
     db.commit()
     response = login(people.by_role(role)).get(f"/reflections/{reflection.id}")
     assert response.status_code == 404
-    assert "My private doubts" not in text(response)
-    assert "Page not found" in text(response)
+    assert "My private doubts" not in html_of(response, 404)
+    assert "Page not found" in html_of(response, 404)
 
 
 def test_tutor_of_other_cohort_gets_404_on_reflection_shared_with_the_set(login, db, people):
@@ -100,11 +99,11 @@ def test_lists_searches_and_counts_never_include_what_is_not_shared(login, db, p
     shared, own, count = titles(people.admin, "frailty")
     assert shared == set() and own == set() and count == 0
 
-    page = text(login(people.fellow).get("/reflections/shared"))
+    page = html_of(login(people.fellow).get("/reflections/shared"))
     assert "Set frailty notes" in page
     assert "Secret" not in page and "Tutors frailty" not in page and "Eastvale" not in page
     # A search in someone's own log never reaches anyone else's reflections.
-    page = text(login(people.fellow).get("/reflections?q=frailty"))
+    page = html_of(login(people.fellow).get("/reflections?q=frailty"))
     assert "frailty notes" not in page
     assert "No reflections match your search" in page
 
@@ -128,7 +127,7 @@ def test_withdrawing_a_share_hides_it_at_once(login, db, people):
         {"visibility": "private"},
     )
     assert tutor.get(f"/reflections/{reflection.id}").status_code == 404
-    assert "Nothing has been shared with you yet" in text(tutor.get("/reflections/shared"))
+    assert "Nothing has been shared with you yet" in html_of(tutor.get("/reflections/shared"))
 
 
 def test_participant_who_leaves_keeps_their_log_but_shares_stop(login, db, people):
@@ -147,8 +146,8 @@ def test_participant_who_leaves_keeps_their_log_but_shares_stop(login, db, peopl
     assert login(people.fellow).get(f"/reflections/{reflection.id}").status_code == 404
     author = login(people.participant)
     assert author.get(f"/reflections/{reflection.id}").status_code == 200
-    assert "Shared before leaving" in text(author.get("/reflections"))
-    page = text(author.get(f"/reflections/{reflection.id}/sharing"))
+    assert "Shared before leaving" in html_of(author.get("/reflections"))
+    page = html_of(author.get(f"/reflections/{reflection.id}/sharing"))
     assert "you are no longer taking part in Riverside set" in page
     # And they cannot share it with the set again.
     with pytest.raises(services.ReflectionError):
@@ -197,12 +196,12 @@ def test_another_users_reflection_id_is_404_on_every_author_page(login, db, peop
 def test_shared_reflection_shows_no_edit_controls_to_readers(login, db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
     db.commit()
-    page = text(login(people.fellow).get(f"/reflections/{reflection.id}"))
+    page = html_of(login(people.fellow).get(f"/reflections/{reflection.id}"))
     assert f"/reflections/{reflection.id}/edit" not in page
     assert f"/reflections/{reflection.id}/sharing" not in page
     assert "CPD time" not in page
     assert "Add comment" in page
-    mine = text(login(people.participant).get(f"/reflections/{reflection.id}"))
+    mine = html_of(login(people.participant).get(f"/reflections/{reflection.id}"))
     assert f"/reflections/{reflection.id}/edit" in mine
 
 

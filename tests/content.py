@@ -1,7 +1,9 @@
-"""A small content folder written into tmp_path, for sync tests to change and break."""
+"""A small content folder written into tmp_path, for the sync tests of the library and of the
+capability framework to change and break."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,11 @@ from sqlalchemy.orm import Session
 
 from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, content_item_capabilities
+
+# Three syncs, a month apart.
+FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 FOLDERS = {"theory": "theory", "exercise": "exercises", "method": "methods"}
 

@@ -160,9 +160,6 @@ class People:
         return None if role == "anonymous" else getattr(self, role)
 
 
-ROLES = ["anonymous", "participant", "fellow", "tutor", "other_tutor", "outsider", "admin"]
-
-
 @pytest.fixture
 def people(db: Session) -> People:
     cohort = factories.make_cohort(db, name="Riverside set")
@@ -179,6 +176,14 @@ def people(db: Session) -> People:
     )
     db.commit()
     return people
+
+
+@pytest.fixture
+def framework(db: Session) -> factories.Framework:
+    """A small capability framework to rate: two domains, five capabilities."""
+    framework = factories.make_framework(db)
+    db.commit()
+    return framework
 
 
 @pytest.fixture

@@ -18,13 +18,11 @@ def _counts(db):
 
 
 @pytest.mark.parametrize("junk", GARBAGE)
-def test_no_form_breaks_on_junk(login, db, people, framework, no_csrf, junk):
+def test_no_form_breaks_on_junk(login, db, people, framework, no_csrf, junk, participant_rates):
     submitted = factories.make_assessment(
-        db, people.fellow, people.cohort, {framework.listening: (2, 3)}
+        db, people.fellow, people.cohort, framework.ratings(listening=(2, 3))
     )
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}, status="draft"
-    )
+    draft = participant_rates(listening=(2, 3), status="draft")
     db.commit()
     before = _counts(db)
     participant = login(people.participant)

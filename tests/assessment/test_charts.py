@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from learnset.assessment import charts, progress, services
 from learnset.assessment.charts import Series
-from tests import factories
 
 # The geometry the charts promise: a radar centred at (320, 250) with level 5 at radius 160,
 # axis 0 pointing up and the rest clockwise; line charts plotted in x 36 to 320, y 136 (level 1)
@@ -60,20 +59,12 @@ def test_a_radar_draws_baseline_latest_and_target_at_the_right_points():
     _close(_points_of(svg, "target"), [_radar_xy(i, 5, 5) for i in range(5)])
 
 
-def test_a_domain_radar_comes_from_a_participants_ratings(db, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (1, 4), framework.credibility: (2, 5), framework.data: (3, 3)},
-        at=datetime(2026, 3, 5, 12, tzinfo=UTC),
+def test_a_domain_radar_comes_from_a_participants_ratings(db, people, framework, participant_rates):
+    participant_rates(
+        listening=(1, 4), credibility=(2, 5), data=(3, 3), at=datetime(2026, 3, 5, 12, tzinfo=UTC)
     )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (2, 4), framework.credibility: (2, 5), framework.data: (4, 4)},
-        at=datetime(2026, 4, 5, 12, tzinfo=UTC),
+    participant_rates(
+        listening=(2, 4), credibility=(2, 5), data=(4, 4), at=datetime(2026, 4, 5, 12, tzinfo=UTC)
     )
     growth = progress.progress(
         db, people.participant.id, people.cohort.id, services.current_framework(db)

@@ -114,14 +114,8 @@ def test_a_stale_or_missing_form_token_is_refused_without_a_500(db, login, peopl
     assert count_rows(db, Rating) == 0
 
 
-def test_check_in_on_a_chosen_few(db, login, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (2, 4)),
-        at=utcnow() - timedelta(days=30),
-    )
+def test_check_in_on_a_chosen_few(db, login, people, framework, participant_rates):
+    participant_rates((2, 4), at=utcnow() - timedelta(days=30))
     db.commit()
     browser = login(people.participant)
     path = f"/cohorts/{people.cohort.id}/self-assessments/new"
@@ -166,9 +160,9 @@ def test_check_in_on_a_chosen_few(db, login, people, framework):
     ],
 )
 def test_a_check_in_choice_is_checked_beside_the_field(
-    db, login, people, framework, query, data, message
+    db, login, people, framework, query, data, message, participant_rates
 ):
-    factories.make_assessment(db, people.participant, people.cohort, {framework.listening: (2, 3)})
+    participant_rates(listening=(2, 3))
     db.commit()
     browser = login(people.participant)
     path = f"/cohorts/{people.cohort.id}/self-assessments/new{query}"
@@ -177,14 +171,10 @@ def test_a_check_in_choice_is_checked_beside_the_field(
     assert db.scalar(select(func.count()).where(SelfAssessment.status == "draft")) == 0
 
 
-def test_a_target_below_where_you_are_is_flagged_not_refused(db, login, people, framework):
-    draft = factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {c: (4, 2) if c == framework.data else (2, 3) for c in framework.capabilities},
-        status="draft",
-    )
+def test_a_target_below_where_you_are_is_flagged_not_refused(
+    db, login, people, framework, participant_rates
+):
+    draft = participant_rates((2, 3), data=(4, 2), status="draft")
     db.commit()
     browser = login(people.participant)
     html = html_of(browser.get(f"/self-assessments/{draft.id}/check"))
@@ -196,10 +186,10 @@ def test_a_target_below_where_you_are_is_flagged_not_refused(db, login, people, 
     assert draft.status == "submitted" and not draft.shared_with_tutors
 
 
-def test_submitting_with_answers_missing_says_which(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}, status="draft"
-    )
+def test_submitting_with_answers_missing_says_which(
+    db, login, people, framework, participant_rates
+):
+    draft = participant_rates(listening=(2, 3), status="draft")
     db.commit()
     browser = login(people.participant)
     html = html_of(browser.get(f"/self-assessments/{draft.id}/check"))
@@ -210,11 +200,8 @@ def test_submitting_with_answers_missing_says_which(db, login, people, framework
     assert draft.is_draft
 
 
-def test_change_links_return_to_the_check_page(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3)),
-        status="draft",
-    )  # fmt: skip
+def test_change_links_return_to_the_check_page(db, login, people, framework, participant_rates):
+    draft = participant_rates((2, 3), status="draft")  # fmt: skip
     db.commit()
     browser = login(people.participant)
     html = html_of(browser.get(f"/self-assessments/{draft.id}/check"))
@@ -244,10 +231,8 @@ def test_an_unknown_domain_is_not_found(db, login, people, framework):
     html_of(login(people.participant).get(f"/self-assessments/{draft.id}/domains/nope"), 404)
 
 
-def test_deleting_a_draft_asks_first(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}, status="draft"
-    )
+def test_deleting_a_draft_asks_first(db, login, people, framework, participant_rates):
+    draft = participant_rates(listening=(2, 3), status="draft")
     db.commit()
     browser = login(people.participant)
     html = html_of(browser.get(f"/self-assessments/{draft.id}/discard"))
@@ -270,14 +255,10 @@ def test_a_draft_waits_on_the_overview_and_the_home_page(db, login, people, fram
     assert response.location == f"/self-assessments/{draft.id}/check"
 
 
-def test_the_overview_shows_gaps_growth_and_history(db, login, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (2, 4)),
-        at=utcnow() - timedelta(days=30),
-    )
+def test_the_overview_shows_gaps_growth_and_history(
+    db, login, people, framework, participant_rates
+):
+    participant_rates((2, 4), at=utcnow() - timedelta(days=30))
     factories.make_assessment(
         db,
         people.participant,
@@ -298,14 +279,9 @@ def test_the_overview_shows_gaps_growth_and_history(db, login, people, framework
     assert "See what your tutors see" in html
 
 
-def test_a_capabilitys_page_tells_its_story(db, login, people, framework):
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (1, 4)},
-        at=utcnow() - timedelta(days=30),
-    )  # fmt: skip
-    with_reason = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (3, 4)}
-    )
+def test_a_capabilitys_page_tells_its_story(db, login, people, framework, participant_rates):
+    participant_rates(listening=(1, 4), at=utcnow() - timedelta(days=30))  # fmt: skip
+    with_reason = participant_rates(listening=(3, 4))
     with_reason.ratings[0].change_reason = "Held my first joint review"
     db.commit()
     browser = login(people.participant)
@@ -316,10 +292,10 @@ def test_a_capabilitys_page_tells_its_story(db, login, people, framework):
     html_of(browser.get(f"/cohorts/{people.cohort.id}/capabilities/juggling"), 404)
 
 
-def test_sharing_can_be_stopped_and_started_from_the_assessment(db, login, people, framework):
-    assessment = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}
-    )
+def test_sharing_can_be_stopped_and_started_from_the_assessment(
+    db, login, people, framework, participant_rates
+):
+    assessment = participant_rates(listening=(2, 3))
     db.commit()
     browser = login(people.participant)
     path = f"/self-assessments/{assessment.id}"
@@ -341,11 +317,10 @@ def _csrf(browser, path):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def test_the_sharing_choice_is_required_before_submitting(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3)),
-        status="draft",
-    )  # fmt: skip
+def test_the_sharing_choice_is_required_before_submitting(
+    db, login, people, framework, participant_rates
+):
+    draft = participant_rates((2, 3), status="draft")  # fmt: skip
     db.commit()
     browser = login(people.participant)
     path = f"/self-assessments/{draft.id}/check"

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from learnset.accounts import personal_data
 from learnset.assessment import services
 from learnset.assessment.models import (
@@ -16,36 +18,30 @@ from tests import factories
 from tests.helpers import TEST_PASSWORD, count_rows, submit
 
 
-def _history(db, people, framework):
+@pytest.fixture
+def history(db, people, framework, participant_rates):
     """Pat: a baseline with evidence, a private check-in, a draft, a focus, a reminder."""
     reflection = factories.make_reflection(
         db, people.participant, title="PAT-REFLECTION", capabilities=[framework.listening]
     )
-    baseline = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 4)}
-    )
+    baseline = participant_rates(listening=(2, 4))
     baseline.ratings[0].evidence = "PAT-EVIDENCE"
     baseline.ratings[0].reflections = [reflection]
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (3, 4)}, shared=False
-    )
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (4, 4)}, status="draft"
-    )
+    participant_rates(listening=(3, 4), shared=False)
+    participant_rates(listening=(4, 4), status="draft")
     item = factories.make_content_item(db, [framework.listening], title="PAT-FOCUS-ITEM")
     services.pin_focus(db, people.participant, people.cohort, item.slug, "listening", utcnow())
     session = factories.make_published_meeting(db, people.cohort, title="PAT-SESSION")
     db.add(CheckInReminder(participant_id=people.participant.id, meeting_id=session.id))
     fellow = factories.make_assessment(
-        db, people.fellow, people.cohort, {framework.listening: (1, 5)}
+        db, people.fellow, people.cohort, framework.ratings(listening=(1, 5))
     )
     fellow.ratings[0].evidence = "FAY-EVIDENCE"
     db.commit()
 
 
-def test_self_assessment_is_a_section_of_the_download(db, login, people, framework):
+def test_self_assessment_is_a_section_of_the_download(db, login, people, history):
     assert "self_assessment" in [section.name for section in personal_data.sections()]
-    _history(db, people, framework)
     response = login(people.participant).get("/account/your-data.json")
     document = json.loads(response.data)["self_assessment"]
     assert [(a["type"], a["status"], a["shared_with_tutors"]) for a in document["assessments"]] == [
@@ -70,9 +66,8 @@ def test_self_assessment_is_a_section_of_the_download(db, login, people, framewo
 
 
 def test_deleting_an_account_deletes_its_self_assessments_and_nobody_elses(
-    db, login, people, framework
+    db, login, people, history
 ):
-    _history(db, people, framework)
     user_id = people.participant.id
     response = submit(login(people.participant), "/account/delete", {"password": TEST_PASSWORD})
     assert response.status_code == 302

@@ -19,20 +19,10 @@ PRIVATE_AT = datetime(2026, 5, 12, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def history(db, people, framework):
+def history(db, people, framework, participant_rates):
     """A shared baseline, then a check-in the participant kept to themselves."""
-    shared = factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 4)),
-        at=SHARED_AT,
-    )  # fmt: skip
-    private = factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {c: (5, 5) if c == framework.listening else (2, 4) for c in framework.capabilities},
-        at=PRIVATE_AT,
-        shared=False,
-    )
+    shared = participant_rates((2, 4), at=SHARED_AT)  # fmt: skip
+    private = participant_rates((2, 4), listening=(5, 5), at=PRIVATE_AT, shared=False)
     listening = next(r for r in private.ratings if r.capability_id == framework.listening.id)
     listening.evidence = "PRIVATE-EVIDENCE about a difficult meeting"
     listening.change_reason = "PRIVATE-REASON"
@@ -101,11 +91,9 @@ def test_a_participant_who_kept_everything_private_looks_like_one_who_has_not_st
 
 
 def test_a_shared_check_in_after_a_private_one_compares_with_what_was_shared(
-    db, login, people, framework, history
+    db, login, people, framework, history, participant_rates
 ):
-    later = factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (3, 4))
-    )
+    later = participant_rates((3, 4))
     db.commit()
     html = open_page(login(people.tutor), f"/self-assessments/{later.id}")
     # Listening went 5 to 3 since the private check-in, but 2 to 3 since the shared baseline.
@@ -158,10 +146,8 @@ def test_tutors_lose_sight_of_someone_who_leaves_the_cohort(db, login, people, h
     open_page(login(people.participant), f"/self-assessments/{shared.id}")
 
 
-def test_drafts_are_their_authors_alone(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}, status="draft"
-    )
+def test_drafts_are_their_authors_alone(db, login, people, framework, participant_rates):
+    draft = participant_rates(listening=(2, 3), status="draft")
     db.commit()
     for role in ("tutor", "fellow", "admin"):
         browser = login(getattr(people, role))
@@ -174,7 +160,7 @@ def test_drafts_are_their_authors_alone(db, login, people, framework):
 
 def test_another_participants_ratings_never_reach_your_pages(db, login, people, framework):
     factories.make_assessment(
-        db, people.fellow, people.cohort, {framework.listening: (1, 5)}, at=SHARED_AT
+        db, people.fellow, people.cohort, framework.ratings(listening=(1, 5)), at=SHARED_AT
     )
     db.commit()
     browser = login(people.participant)

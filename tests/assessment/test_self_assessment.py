@@ -69,7 +69,7 @@ def test_a_baseline_is_submitted_once_every_capability_is_rated(db, people, fram
 
 def test_a_check_in_on_a_chosen_few_carries_the_rest_forward(db, people, framework):
     earlier = utcnow() - timedelta(days=30)
-    baseline_levels = dict.fromkeys(framework.capabilities, (2, 4))
+    baseline_levels = framework.ratings(every=(2, 4))
     baseline_levels[framework.data] = (1, 5)
     factories.make_assessment(db, people.participant, people.cohort, baseline_levels, at=earlier)
     draft = services.start(
@@ -102,22 +102,12 @@ def test_a_check_in_on_a_chosen_few_carries_the_rest_forward(db, people, framewo
     assert not draft.shared_with_tutors
 
 
-def test_carried_forward_ratings_copy_the_latest_not_the_baseline(db, people, framework):
+def test_carried_forward_ratings_copy_the_latest_not_the_baseline(
+    db, people, framework, participant_rates
+):
     start = utcnow() - timedelta(days=60)
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (1, 4)),
-        at=start,
-    )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (3, 4)),
-        at=start + timedelta(days=30),
-    )
+    participant_rates((1, 4), at=start)
+    participant_rates((3, 4), at=start + timedelta(days=30))
     draft = services.start(db, people.participant, people.cohort, utcnow(), ["listening"])
     services.save_answers(db, draft, _answers([(framework.listening, (4, 5))]), utcnow())
     services.submit(db, draft, True, services.current_framework(db), utcnow())
@@ -129,10 +119,10 @@ def test_carried_forward_ratings_copy_the_latest_not_the_baseline(db, people, fr
     "choice,message",
     [([], "Choose at least one capability to rate"), (["juggling"], "Choose capabilities")],
 )
-def test_a_check_in_needs_known_capabilities(db, people, framework, choice, message):
-    factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3))
-    )
+def test_a_check_in_needs_known_capabilities(
+    db, people, framework, choice, message, participant_rates
+):
+    participant_rates((2, 3))
     with pytest.raises(AssessmentError, match=message) as raised:
         services.start(db, people.participant, people.cohort, utcnow(), choice)
     assert raised.value.field == "capabilities"
@@ -164,10 +154,10 @@ def test_an_unknown_or_archived_capability_is_refused_and_nothing_is_written(db,
     assert count_rows(db, Rating) == 0
 
 
-def test_a_capability_outside_a_check_ins_choice_is_refused(db, people, framework):
-    factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3))
-    )
+def test_a_capability_outside_a_check_ins_choice_is_refused(
+    db, people, framework, participant_rates
+):
+    participant_rates((2, 3))
     draft = services.start(db, people.participant, people.cohort, utcnow(), ["listening"])
     with pytest.raises(RatingErrors):
         services.save_answers(db, draft, _answers([(framework.data, (2, 3))]), utcnow())
@@ -203,10 +193,10 @@ def test_saving_again_updates_the_answer_in_place(db, people, framework):
     assert (rating.current_level, rating.target_level, rating.evidence) == (3, 5, "Led a workshop")
 
 
-def test_a_submitted_assessment_cannot_be_changed_or_discarded(db, people, framework):
-    submitted = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}
-    )
+def test_a_submitted_assessment_cannot_be_changed_or_discarded(
+    db, people, framework, participant_rates
+):
+    submitted = participant_rates(listening=(2, 3))
     with pytest.raises(AssessmentError, match="already been submitted"):
         services.save_answers(db, submitted, _answers([(framework.listening, (5, 5))]), utcnow())
     with pytest.raises(AssessmentError):
@@ -233,22 +223,13 @@ def test_sharing_can_change_after_submitting_but_not_on_a_draft(db, people, fram
         services.set_sharing(db, draft, True)
 
 
-def test_previous_ratings_as_tutors_see_them_skip_what_was_kept_private(db, people, framework):
+def test_previous_ratings_as_tutors_see_them_skip_what_was_kept_private(
+    db, people, framework, participant_rates
+):
     start = utcnow() - timedelta(days=60)
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (1, 4)}, at=start
-    )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (3, 4)},
-        at=start + timedelta(days=30),
-        shared=False,
-    )
-    latest = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (4, 4)}
-    )
+    participant_rates(listening=(1, 4), at=start)
+    participant_rates(listening=(3, 4), at=start + timedelta(days=30), shared=False)
+    latest = participant_rates(listening=(4, 4))
     assert services.previous_ratings(db, latest)[framework.listening.id].current_level == 3
     as_tutors = services.previous_ratings(db, latest, as_tutors_see_it=True)
     assert as_tutors[framework.listening.id].current_level == 1

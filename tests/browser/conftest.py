@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -158,12 +157,3 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-_AXE = Axe()
-
-
-def assert_accessible(page: Page) -> None:
-    """axe-core finds no violation on the page as it stands."""
-    results = _AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()

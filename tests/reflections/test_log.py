@@ -7,7 +7,7 @@ import pytest
 from learnset.db import utcnow
 from learnset.reflections import queries
 from tests import factories
-from tests.helpers import html_of
+from tests.helpers import html_of, statements_for
 
 
 def _titles(db, user, **filters):
@@ -134,13 +134,6 @@ def _seed_log(db, people, count):
     db.commit()
 
 
-def _queries_for(browser, count_queries, path):
-    with count_queries() as statements:
-        response = browser.get(path)
-    assert response.status_code == 200
-    return len(statements)
-
-
 @pytest.mark.parametrize(
     "path,role",
     [
@@ -155,9 +148,9 @@ def _queries_for(browser, count_queries, path):
 def test_query_count_stays_the_same_as_the_log_grows(login, db, people, count_queries, path, role):
     browser = login(people.by_role(role))
     _seed_log(db, people, 2)
-    few = _queries_for(browser, count_queries, path)
+    few = statements_for(count_queries, browser, path, warm_up=False)
     _seed_log(db, people, 25)
-    many = _queries_for(browser, count_queries, path)
+    many = statements_for(count_queries, browser, path, warm_up=False)
     assert few == many
 
 

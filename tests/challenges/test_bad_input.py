@@ -91,9 +91,7 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
         assert _counts(db) == before
 
 
-def test_ids_beyond_the_integer_range_are_not_found(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_ids_beyond_the_integer_range_are_not_found(login, db, people, challenge):
     browser = login(people.participant)
     huge = 2**63
     for path in (

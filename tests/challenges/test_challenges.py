@@ -113,9 +113,7 @@ def test_the_owner_edits_the_challenge_and_can_untick_what_is_trapped(login, db,
         raise AssertionError("a fellow changed someone else's challenge")
 
 
-def test_pausing_closing_and_reopening(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_pausing_closing_and_reopening(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/status"
     assert "Where is this challenge now?" in text_of(browser.get(path))

@@ -56,9 +56,7 @@ def test_publishing_needs_the_owners_explicit_consent(login, db, people):
     assert published.location == f"/stories/{story.id}"
 
 
-def test_only_a_closed_challenge_can_become_a_story(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_only_a_closed_challenge_can_become_a_story(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/story"
     assert "Only a closed challenge can be published" in text_of(browser.get(path))

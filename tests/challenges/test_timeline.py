@@ -60,9 +60,7 @@ def test_the_page_shows_the_timeline_in_that_order(login, db, people):
     assert page.index("March 2026") < page.index("FIRST-QUESTION") < page.index("THEN-ACTION")
 
 
-def test_an_empty_timeline_says_what_to_do_next(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_an_empty_timeline_says_what_to_do_next(login, db, people, challenge):
     assert "record what you will try" in text_of(
         login(people.participant).get(f"/challenges/{challenge.id}")
     )

@@ -14,9 +14,7 @@ def _count(db):
     return db.scalar(select(func.count()).select_from(ChallengeUpdate))
 
 
-def test_the_question_form_asks_for_open_questions_with_examples(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_the_question_form_asks_for_open_questions_with_examples(login, db, people, challenge):
     page = text_of(login(people.fellow).get(f"/challenges/{challenge.id}"))
     assert "Ask Pat Participant a question" in page
     assert "Open questions, not advice" in page
@@ -27,9 +25,7 @@ def test_the_question_form_asks_for_open_questions_with_examples(login, db, peop
     assert "Share an insight" in own
 
 
-def test_set_members_ask_questions_and_add_insights(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_set_members_ask_questions_and_add_insights(login, db, people, challenge):
     for role in ("fellow", "tutor"):
         browser = login(people.by_role(role))
         response = press(
@@ -56,9 +52,7 @@ def test_set_members_ask_questions_and_add_insights(login, db, people):
         services.ask_question(db, challenge, people.participant, "Me?", utcnow())
 
 
-def test_an_empty_question_is_explained_beside_the_field(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_an_empty_question_is_explained_beside_the_field(login, db, people, challenge):
     response = press(login(people.fellow), f"/challenges/{challenge.id}/questions", {"body": " "})
     assert response.status_code == 422
     page = text_of(response, 422)
@@ -135,9 +129,7 @@ def test_an_update_of_another_challenge_is_not_found_under_this_one(login, db, p
     assert browser.get(f"/challenges/{mine.id}/updates/2147483648/edit").status_code == 404
 
 
-def test_the_owner_records_an_action_and_later_what_happened(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_the_owner_records_an_action_and_later_what_happened(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/plans/new"
     assert "What will you try before the next session?" in text_of(browser.get(path))
@@ -169,9 +161,9 @@ def test_the_owner_records_an_action_and_later_what_happened(login, db, people):
     assert "You said you would try" not in page and "Change what happened" in page
 
 
-def test_an_experiment_says_what_it_should_teach_and_that_it_costs_little(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_an_experiment_says_what_it_should_teach_and_that_it_costs_little(
+    login, db, people, challenge
+):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/plans/new"
     base = {"kind": "experiment", "body": "Run the huddle for a month in one practice"}
@@ -191,9 +183,7 @@ def test_an_experiment_says_what_it_should_teach_and_that_it_costs_little(login,
     assert "Expects to learn:</strong> Whether GPs come" in page and "No spend" in page
 
 
-def test_gains_say_for_whom_what_kind_and_how_we_know(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_gains_say_for_whom_what_kind_and_how_we_know(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/gains/new"
     page = text_of(browser.get(path))

@@ -19,6 +19,7 @@ from learnset import create_app, migrate
 from learnset.accounts import sign_ins
 from learnset.db import database, utcnow
 from tests import factories
+from tests.helpers import count_rows
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 TEST_SECRET = "test-secret-key-not-for-production"
@@ -103,3 +104,17 @@ def fresh_app(tmp_path: Path, *, migrated: bool = False, **settings: Any) -> Fla
     app = create_app({**make_test_config(url, tmp_path), **settings})
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     return app
+
+
+def demo_loaded_twice(app: Flask, *models: Any) -> dict[str, int]:
+    """Run `flask demo` twice: how many rows of each model the first run made. The second run
+    must make none, as the demo loads once."""
+    runner = app.test_cli_runner()
+    counts = []
+    for _ in range(2):
+        result = runner.invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        with database(app).sessions() as session:
+            counts.append({model.__name__: count_rows(session, model) for model in models})
+    assert counts[1] == counts[0]
+    return counts[0]

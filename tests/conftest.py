@@ -23,6 +23,7 @@ from learnset import create_app, migrate
 from learnset.db import database, make_engine
 from tests import factories
 from tests.apps import IN_CI, bind_app, make_test_config
+from tests.content import make_content
 from tests.helpers import deliver_mail
 from tests.postgres import find_bin_dir, start_cluster
 
@@ -184,6 +185,12 @@ def framework(db: Session) -> factories.Framework:
     framework = factories.make_framework(db)
     db.commit()
     return framework
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A small content folder (tests/content.py) for sync tests to change and break."""
+    return make_content(tmp_path / "content")
 
 
 @pytest.fixture

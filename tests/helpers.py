@@ -49,6 +49,12 @@ def open_page(client: Any, path: str, status: int | None = 200) -> str:
     return html_of(client.get(path), status)
 
 
+def missing_from(html: str, *texts: str) -> list[str]:
+    """Those of `texts` that the page does not show: `assert missing_from(html, ...) == []`
+    checks them all at once and names every one that is missing."""
+    return [text for text in texts if text not in html]
+
+
 class _Tables(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -9,8 +9,8 @@ from learnset import PROJECT_ROOT
 from learnset.db import utcnow
 from learnset.library.sync import sync_content
 from tests import factories
-from tests.content import make_content, write_item
-from tests.helpers import open_page
+from tests.content import synced, write_item
+from tests.helpers import missing_from, open_page
 
 
 @pytest.fixture
@@ -67,14 +67,20 @@ def test_signed_out_visitors_see_no_library_and_are_sent_to_sign_in(client):
 
 def test_the_library_lists_current_items_with_kind_time_and_capabilities(login, people, library):
     html = open_page(login(people.participant), "/library")
-    assert "<h2>2 items</h2>" in html
-    assert 'href="/library/lenses"' in html
-    assert "The crisis lens and the unlocking lens" in html
-    assert "Theory module" in html
-    assert "Method card" in html
-    assert "35 minutes" in html
+    assert (
+        missing_from(
+            html,
+            "<h2>2 items</h2>",
+            'href="/library/lenses"',
+            "The crisis lens and the unlocking lens",
+            "Theory module",
+            "Method card",
+            "35 minutes",
+            "Develops: Listening across boundaries",
+        )
+        == []
+    )
     assert "Develops: Convening the system, Listening across boundaries" not in html
-    assert "Develops: Listening across boundaries" in html
     assert "An archived lens" not in html
 
 
@@ -181,10 +187,16 @@ def test_the_index_makes_the_same_number_of_queries_however_many_items(
 
 def test_an_item_page_shows_what_it_is_and_what_it_develops(login, people, library):
     html = open_page(login(people.participant), "/library/world-cafe")
-    assert "<h1>World Café</h1>" in html
-    assert "Method card" in html
-    assert "35 minutes" in html
-    assert "Rounds of conversation at small tables." in html
+    assert (
+        missing_from(
+            html,
+            "<h1>World Café</h1>",
+            "Method card",
+            "35 minutes",
+            "Rounds of conversation at small tables.",
+        )
+        == []
+    )
     # Capabilities in framework order, linking to their place on the framework page.
     assert html.index('href="/framework#listening"') < html.index('href="/framework#convening"')
     assert "has been archived" not in html
@@ -210,8 +222,7 @@ def test_the_real_content_renders_its_tables(db, login, people):
     assert "<h2>" in html
 
 
-def test_a_script_or_javascript_link_in_a_content_file_comes_out_inert(db, login, people, tmp_path):
-    content = make_content(tmp_path / "content")
+def test_a_script_or_javascript_link_in_a_content_file_comes_out_inert(db, login, people, content):
     write_item(
         content,
         "hostile",
@@ -224,8 +235,7 @@ def test_a_script_or_javascript_link_in_a_content_file_comes_out_inert(db, login
             "[A fine link](https://www.england.nhs.uk/)\n"
         ),
     )
-    sync_content(db, content, utcnow())
-    db.commit()
+    synced(db, content, utcnow())
     html = open_page(login(people.participant), "/library/hostile")
     body = html[html.index('class="app-library-body"') :]
     assert "<script>alert" not in body

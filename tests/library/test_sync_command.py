@@ -6,7 +6,7 @@ from learnset.cohorts.models import Cohort
 from learnset.db import database
 from learnset.library.models import ContentItem
 from tests.apps import fresh_app
-from tests.content import make_content, snapshot, write_item, write_raw
+from tests.content import snapshot, write_item, write_raw
 
 
 def _items(app):
@@ -23,8 +23,7 @@ def test_init_migrates_then_loads_the_starter_content(tmp_path):
     assert _items(app) >= 25
 
 
-def test_sync_prints_a_summary_per_kind(tmp_path):
-    content = make_content(tmp_path / "content")
+def test_sync_prints_a_summary_per_kind(tmp_path, content):
     app = fresh_app(tmp_path, CONTENT_DIR=str(content))
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
@@ -46,8 +45,7 @@ def test_sync_prints_a_summary_per_kind(tmp_path):
     assert "  Practice exercises: 1 unchanged." in second.output
 
 
-def test_a_broken_file_exits_non_zero_names_the_file_and_changes_nothing(tmp_path):
-    content = make_content(tmp_path / "content")
+def test_a_broken_file_exits_non_zero_names_the_file_and_changes_nothing(tmp_path, content):
     app = fresh_app(tmp_path, CONTENT_DIR=str(content))
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
@@ -65,8 +63,7 @@ def test_a_broken_file_exits_non_zero_names_the_file_and_changes_nothing(tmp_pat
         assert snapshot(session) == before
 
 
-def test_dry_run_reports_but_changes_nothing(tmp_path):
-    content = make_content(tmp_path / "content")
+def test_dry_run_reports_but_changes_nothing(tmp_path, content):
     app = fresh_app(tmp_path, CONTENT_DIR=str(content))
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])

@@ -9,26 +9,15 @@ from learnset.db import database, utcnow
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Attendance, EmergentTopic, Meeting, MeetingItem, TopicVote
 from learnset.meetings.schedule import UK
-from tests.apps import fresh_app
+from tests.apps import demo_loaded_twice, fresh_app
 
 COUNTED = [Meeting, MeetingItem, Attendance, EmergentTopic, TopicVote]
 
 
-def _counts(session):
-    return {
-        model.__name__: session.scalar(select(func.count()).select_from(model)) for model in COUNTED
-    }
-
-
 def test_demo_sessions_are_made_once(tmp_path):
     app = fresh_app(tmp_path, migrated=True)
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    first = demo_loaded_twice(app, *COUNTED)
     with database(app).sessions() as session:
-        first = _counts(session)
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    with database(app).sessions() as session:
-        assert _counts(session) == first
         # Ten a set, and a draft follow-up for Riverside once its year is nearly over.
         assert first["Meeting"] == 21
         assert first["MeetingItem"] == 0  # the library is empty: nothing to attach

@@ -368,6 +368,21 @@ def make_reflection(db: Session, author: User, **overrides: Any) -> Reflection:
     return reflection
 
 
+def reflection_input(cohort: Cohort | None = None, **overrides: Any) -> Any:
+    """What the editor hands the reflection services: a short Driscoll reflection in the
+    cohort given (a ReflectionInput, not a row)."""
+    from learnset.reflections.services import ReflectionInput
+
+    values: dict[str, Any] = {
+        "title": "About my challenge",
+        "structure": "driscoll",
+        "parts": {"what": "Something happened"},
+        "experienced_on": date(2026, 3, 5),
+        "cohort_id": cohort.id if cohort is not None else None,
+    }
+    return ReflectionInput(**{**values, **overrides})
+
+
 def make_comment(
     db: Session, reflection: Reflection, author: User | None, **overrides: Any
 ) -> ReflectionComment:

@@ -50,8 +50,8 @@ def open_page(client: Any, path: str, status: int | None = 200) -> str:
 
 
 def missing_from(html: str, *texts: str) -> list[str]:
-    """Those of `texts` that the page does not show: `assert missing_from(html, ...) == []`
-    checks them all at once and names every one that is missing."""
+    """Those of `texts` that the page does not show: `assert not missing_from(html, ...)`
+    checks them all at once and, failing, names every one that is missing."""
     return [text for text in texts if text not in html]
 
 
@@ -252,3 +252,13 @@ def editor_tokens(client: Any, path: str) -> dict[str, str]:
     assert CSRF_INPUT.search(html), f"no CSRF token on {path}"
     fields = {"csrf_token": csrf_in(html)}
     return {**fields, "writer": writer.group(1)} if writer else fields
+
+
+def autosave(client: Any, editor: str, fields: dict[str, Any], tokens: dict | None = None) -> Any:
+    """Post what the editor's script saves as the writer types, to the editor's /draft: the
+    fields, with the page's signed writer and its CSRF token in the X-CSRFToken header as the
+    script sends them (none without `tokens`, from editor_tokens)."""
+    tokens = tokens or {}
+    writer = {"writer": tokens["writer"]} if "writer" in tokens else {}
+    headers = {"X-CSRFToken": tokens["csrf_token"]} if "csrf_token" in tokens else {}
+    return client.post(editor + "/draft", data={**fields, **writer}, headers=headers)

@@ -33,19 +33,13 @@ def _close(actual, expected):
 
 
 def test_a_radar_draws_baseline_latest_and_target_at_the_right_points():
-    svg = str(
-        charts.radar(
-            "radar-test",
-            "A title",
-            "A description",
-            ["One", "Two", "Three", "Four", "Five"],
-            [
-                Series("baseline", "Baseline", [1, 2, 3, 4, 5]),
-                Series("latest", "Latest", [2, 2, 4, 4, 5]),
-                Series("target", "Target", [5, 5, 5, 5, 5]),
-            ],
-        )
-    )
+    series = [
+        Series("baseline", "Baseline", [1, 2, 3, 4, 5]),
+        Series("latest", "Latest", [2, 2, 4, 4, 5]),
+        Series("target", "Target", [5, 5, 5, 5, 5]),
+    ]
+    axes = ["One", "Two", "Three", "Four", "Five"]
+    svg = str(charts.radar("radar-test", "A title", "A description", axes, series))
     _close(
         _points_of(svg, "baseline"),
         [_radar_xy(i, 5, level) for i, level in enumerate([1, 2, 3, 4, 5])],
@@ -186,15 +180,9 @@ def test_trend_lines_differ_by_pattern_and_marker_as_well_as_colour():
 
 
 def test_a_trend_chart_breaks_its_line_where_a_value_is_missing():
-    svg = str(
-        charts.trend_chart(
-            "trend-test",
-            "A title",
-            "A description",
-            ["Jan", "Feb", "Mar", "Apr", "May"],
-            [charts.TrendSeries("series-1", "A <domain>", [2, 2.5, None, 3, 3.4])],
-        )
-    )
+    months = ["Jan", "Feb", "Mar", "Apr", "May"]
+    series = [charts.TrendSeries("series-1", "A <domain>", [2, 2.5, None, 3, 3.4])]
+    svg = str(charts.trend_chart("trend-test", "A title", "A description", months, series))
     lines = re.findall(r'<polyline points="([^"]+)" class="app-chart__line', svg)
     # Two stretches, Jan to Feb and Apr to May: the missing March is not bridged.
     assert [len(points.split()) for points in lines] == [2, 2]

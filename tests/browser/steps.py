@@ -1,6 +1,7 @@
 """Steps that every browser journey takes as a person would, by visible labels and roles:
 signing in and out; and the accessibility check each page gets. People are made with
-tests/factories.py (make_set), so they all sign in with factories.PASSWORD."""
+tests/factories.py (make_set, and RIVERSIDE below), so they all sign in with
+factories.PASSWORD."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
+
+# The set most journeys follow, for factories.make_set: Tess tutors Pat and Fay.
+RIVERSIDE = {"Tess Tutor": "tutor", "Pat Participant": "participant", "Fay Fellow": "participant"}
 
 _AXE = Axe()
 

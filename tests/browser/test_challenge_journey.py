@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from learnset.db import utcnow
 from tests import factories
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import assert_accessible, sign_in, sign_out
+from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
 
 TITLE = "Frailty support that keeps people well at home"
 QUESTION = "What would a good week look like for someone living with frailty?"
@@ -19,11 +19,7 @@ QUESTION = "What would a good week look like for someone living with frailty?"
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
-        riverside = factories.make_set(
-            session,
-            "Riverside learning set",
-            {"Tess Tutor": "tutor", "Pat Participant": "participant", "Fay Fellow": "participant"},
-        )
+        riverside = factories.make_set(session, "Riverside learning set", RIVERSIDE)
         factories.make_set(session, "Eastvale learning set", {"Oona Outsider": "participant"})
         starts = utcnow().replace(second=0, microsecond=0) + timedelta(days=14)
         factories.make_meeting(

@@ -8,16 +8,12 @@ from sqlalchemy import select
 from learnset.reflections.models import ReflectionDraft
 from tests import factories
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import assert_accessible, sign_in, sign_out
+from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
 
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
-        factories.make_set(
-            session,
-            "Riverside learning set",
-            {"Tess Tutor": "tutor", "Pat Participant": "participant", "Fay Fellow": "participant"},
-        )
+        factories.make_set(session, "Riverside learning set", RIVERSIDE)
         session.commit()
 
 

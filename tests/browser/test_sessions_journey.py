@@ -13,7 +13,7 @@ from learnset.db import utcnow
 from learnset.library.models import ContentItem
 from tests import factories
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import assert_accessible, sign_in, sign_out
+from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
 
 THEORY = "The crisis lens and the unlocking lens"
 THEORY_SUMMARY = "Two ways of looking at the pressures on the NHS, and what each makes possible."
@@ -22,11 +22,7 @@ EXERCISE = "Reframing through the unlocking lens"
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
-        riverside = factories.make_set(
-            session,
-            "Riverside learning set",
-            {"Tess Tutor": "tutor", "Pat Participant": "participant", "Fay Fellow": "participant"},
-        )
+        riverside = factories.make_set(session, "Riverside learning set", RIVERSIDE)
         factories.make_set(session, "Eastvale learning set", {"Otto Other": "tutor"})
         factories.make_user(session, name="Ada Admin", email="ada@example.org", is_admin=True)
         session.add_all(

@@ -1,30 +1,14 @@
 """A reflection can point at one of its author's own challenges in the same set. The link never
 changes who can read the reflection."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from learnset.db import utcnow
 from learnset.reflections import services
 from learnset.reflections.models import Reflection
-from learnset.reflections.services import ReflectionInput
 from tests import factories
 from tests.helpers import editor_fields, new_editor, submit, text_of
-
-
-def _input(cohort, challenge_id, **overrides):
-    values = {
-        "title": "About my challenge",
-        "structure": "driscoll",
-        "parts": {"what": "Something happened"},
-        "experienced_on": date(2026, 3, 5),
-        "cohort_id": cohort.id,
-        "challenge_id": challenge_id,
-    }
-    values.update(overrides)
-    return ReflectionInput(**values)
 
 
 def test_the_editor_offers_the_writers_own_challenges_only(login, db, people):
@@ -64,14 +48,14 @@ def test_nobody_links_to_someone_elses_challenge(login, db, people):
     theirs = factories.make_challenge(db, people.fellow)
     elsewhere = factories.make_challenge(db, people.outsider)
     db.commit()
-    for challenge in (theirs, elsewhere):
+    for challenge_id in (theirs.id, elsewhere.id):
+        about = factories.reflection_input(people.cohort, challenge_id=challenge_id)
         with pytest.raises(services.ReflectionError) as error:
-            services.create_reflection(
-                db, people.participant, _input(people.cohort, challenge.id), utcnow()
-            )
+            services.create_reflection(db, people.participant, about, utcnow())
         assert error.value.field == "challenge"
+    about_nothing = factories.reflection_input(people.cohort, challenge_id=2**31)
     with pytest.raises(services.ReflectionError):
-        services.create_reflection(db, people.participant, _input(people.cohort, 2**31), utcnow())
+        services.create_reflection(db, people.participant, about_nothing, utcnow())
     browser = login(people.participant)
     refused = submit(
         browser, new_editor(browser), editor_fields(people.cohort, challenge=str(theirs.id))
@@ -84,14 +68,12 @@ def test_the_challenge_must_belong_to_the_reflections_own_set(db, people):
     other_set = factories.make_cohort(db, name="Second set")
     factories.make_member(db, other_set, "participant", user=people.participant)
     elsewhere = factories.make_challenge(db, people.participant, other_set)
+    in_this_set = factories.reflection_input(people.cohort, challenge_id=elsewhere.id)
     with pytest.raises(services.ReflectionError) as error:
-        services.create_reflection(
-            db, people.participant, _input(people.cohort, elsewhere.id), utcnow()
-        )
+        services.create_reflection(db, people.participant, in_this_set, utcnow())
     assert "learning set this reflection belongs to" in str(error.value)
-    reflection = services.create_reflection(
-        db, people.participant, _input(other_set, elsewhere.id), utcnow()
-    )
+    in_its_set = factories.reflection_input(other_set, challenge_id=elsewhere.id)
+    reflection = services.create_reflection(db, people.participant, in_its_set, utcnow())
     assert reflection.challenge_id == elsewhere.id
 
 
@@ -100,7 +82,9 @@ def test_a_private_reflection_stays_private_when_linked(login, db, people):
     reflection = services.create_reflection(
         db,
         people.participant,
-        _input(people.cohort, challenge.id, title="PRIVATE-DOUBTS"),
+        factories.reflection_input(
+            people.cohort, challenge_id=challenge.id, title="PRIVATE-DOUBTS"
+        ),
         utcnow(),
     )
     db.commit()

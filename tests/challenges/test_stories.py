@@ -9,7 +9,7 @@ from learnset.challenges import services
 from learnset.challenges.models import Story
 from learnset.db import utcnow
 from tests import factories
-from tests.helpers import press, text_of
+from tests.helpers import press, submit, text_of
 
 STORY = {"summary": "We moved the huddle into the practice and people came.", "consent": "y"}
 
@@ -43,13 +43,13 @@ def test_publishing_needs_the_owners_explicit_consent(login, db, people):
     assert "I agree to publish this story" in form
     assert "Everyone who signs in to Learnset, in every learning set" in form
     assert "They will not see the set's questions or insights" in form
-    refused = press(browser, path, {"summary": STORY["summary"]}, page=path)
+    refused = submit(browser, path, {"summary": STORY["summary"]})
     assert refused.status_code == 422
     assert "Tick the box to agree to publish your story" in text_of(refused, 422)
     assert db.scalar(select(Story)) is None
-    empty = press(browser, path, {"summary": "", "consent": "y"}, page=path)
+    empty = submit(browser, path, {"summary": "", "consent": "y"})
     assert empty.status_code == 422 and "Write your story" in text_of(empty, 422)
-    published = press(browser, path, STORY, page=path)
+    published = submit(browser, path, STORY)
     assert published.status_code == 302
     story = db.scalar(select(Story))
     assert story.is_published and story.consented_at is not None
@@ -60,7 +60,7 @@ def test_only_a_closed_challenge_can_become_a_story(login, db, people, challenge
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/story"
     assert "Only a closed challenge can be published" in text_of(browser.get(path))
-    refused = press(browser, path, STORY, page=path)
+    refused = submit(browser, path, STORY)
     assert refused.status_code == 422
     assert "Close the challenge before you publish it as a story" in text_of(refused, 422)
     with pytest.raises(services.ChallengeError):
@@ -135,7 +135,7 @@ def test_reopening_a_challenge_unpublishes_its_story(login, db, people):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/status"
     assert "Your story is published" in text_of(browser.get(path))
-    response = press(browser, path, {"status": "open"}, page=path)
+    response = submit(browser, path, {"status": "open"})
     assert "Its story is no longer published" in text_of(browser.get(response.location))
     db.expire_all()
     assert not story.is_published and story.consented_at is None

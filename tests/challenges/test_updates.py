@@ -7,7 +7,7 @@ from learnset.challenges import services
 from learnset.challenges.models import ChallengeUpdate
 from learnset.db import utcnow
 from tests import factories
-from tests.helpers import press, text_of
+from tests.helpers import press, submit, text_of
 
 
 def _count(db):
@@ -129,28 +129,32 @@ def test_an_update_of_another_challenge_is_not_found_under_this_one(login, db, p
     assert browser.get(f"/challenges/{mine.id}/updates/2147483648/edit").status_code == 404
 
 
+ACTION = {
+    "kind": "action",
+    "body": "Ask three practice managers what a good discharge looks like",
+    "expected_learning": "Ignored for an action",
+    "spend": "low",
+}
+GAIN = {
+    "body": "Twelve people came home a day sooner",
+    "gain_for": "people",
+    "gain_kind": "economic",
+    "evidence": "Discharge data for March",
+}
+
+
 def test_the_owner_records_an_action_and_later_what_happened(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/plans/new"
     assert "What will you try before the next session?" in text_of(browser.get(path))
-    response = press(
-        browser,
-        path,
-        {
-            "kind": "action",
-            "body": "Ask three practice managers what a good discharge looks like",
-            "expected_learning": "Ignored for an action",
-            "spend": "low",
-        },
-        page=path,
-    )
+    response = submit(browser, path, ACTION)
     assert response.status_code == 302
     action = db.scalar(select(ChallengeUpdate))
     assert (action.kind, action.expected_learning, action.spend) == ("action", "", None)
     page = text_of(browser.get(f"/challenges/{challenge.id}"))
     assert "You said you would try" in page and "Say what happened" in page
     outcome = f"/challenges/{challenge.id}/updates/{action.id}/outcome"
-    assert press(browser, outcome, {"outcome": ""}, page=outcome).status_code == 422
+    assert submit(browser, outcome, {"outcome": ""}).status_code == 422
     assert (
         press(browser, outcome, {"outcome": "Two came; both want weekly huddles"}).status_code
         == 302
@@ -167,15 +171,13 @@ def test_an_experiment_says_what_it_should_teach_and_that_it_costs_little(
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/plans/new"
     base = {"kind": "experiment", "body": "Run the huddle for a month in one practice"}
-    missing = press(browser, path, base, page=path)
+    missing = submit(browser, path, base)
     assert missing.status_code == 422
     assert "Say what you expect to learn from the experiment" in text_of(missing, 422)
-    no_spend = press(browser, path, {**base, "expected_learning": "Whether GPs come"}, page=path)
+    no_spend = submit(browser, path, {**base, "expected_learning": "Whether GPs come"})
     assert "Choose whether the experiment costs nothing or little" in text_of(no_spend, 422)
     assert _count(db) == 0
-    done = press(
-        browser, path, {**base, "expected_learning": "Whether GPs come", "spend": "none"}, page=path
-    )
+    done = submit(browser, path, {**base, "expected_learning": "Whether GPs come", "spend": "none"})
     assert done.status_code == 302
     experiment = db.scalar(select(ChallengeUpdate))
     assert (experiment.kind, experiment.spend) == ("experiment", "none")
@@ -188,20 +190,10 @@ def test_gains_say_for_whom_what_kind_and_how_we_know(login, db, people, challen
     path = f"/challenges/{challenge.id}/gains/new"
     page = text_of(browser.get(path))
     assert "Who gains?" in page and "Relational" in page
-    incomplete = press(browser, path, {"body": "People home sooner"}, page=path)
+    incomplete = submit(browser, path, {"body": "People home sooner"})
     assert incomplete.status_code == 422
     assert "Choose who gains" in text_of(incomplete, 422)
-    response = press(
-        browser,
-        path,
-        {
-            "body": "Twelve people came home a day sooner",
-            "gain_for": "people",
-            "gain_kind": "economic",
-            "evidence": "Discharge data for March",
-        },
-        page=path,
-    )
+    response = submit(browser, path, GAIN)
     assert response.status_code == 302
     gain = db.scalar(select(ChallengeUpdate))
     assert (gain.kind, gain.gain_for, gain.gain_kind) == ("gain", "people", "economic")
@@ -238,15 +230,12 @@ def test_a_closed_challenge_takes_no_more_questions_or_plans_but_still_gains(log
         == 422
     )
     plan = f"/challenges/{challenge.id}/plans/new"
-    refused = press(owner, plan, {"kind": "action", "body": "One more thing"}, page=plan)
+    refused = submit(owner, plan, {"kind": "action", "body": "One more thing"})
     assert refused.status_code == 422 and "Reopen it to add to it" in text_of(refused, 422)
     assert _count(db) == 0
     gain = f"/challenges/{challenge.id}/gains/new"
-    recorded = press(
-        owner,
-        gain,
-        {"body": "It lasted", "gain_for": "community", "gain_kind": "social"},
-        page=gain,
+    recorded = submit(
+        owner, gain, {"body": "It lasted", "gain_for": "community", "gain_kind": "social"}
     )
     assert recorded.status_code == 302
     assert _count(db) == 1

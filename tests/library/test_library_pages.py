@@ -67,19 +67,11 @@ def test_signed_out_visitors_see_no_library_and_are_sent_to_sign_in(client):
 
 def test_the_library_lists_current_items_with_kind_time_and_capabilities(login, people, library):
     html = open_page(login(people.participant), "/library")
-    assert (
-        missing_from(
-            html,
-            "<h2>2 items</h2>",
-            'href="/library/lenses"',
-            "The crisis lens and the unlocking lens",
-            "Theory module",
-            "Method card",
-            "35 minutes",
-            "Develops: Listening across boundaries",
-        )
-        == []
+    assert not missing_from(html, "<h2>2 items</h2>", "Theory module", "Method card", "35 minutes")
+    assert not missing_from(
+        html, 'href="/library/lenses"', "The crisis lens and the unlocking lens"
     )
+    assert "Develops: Listening across boundaries" in html
     assert "Develops: Convening the system, Listening across boundaries" not in html
     assert "An archived lens" not in html
 
@@ -187,16 +179,8 @@ def test_the_index_makes_the_same_number_of_queries_however_many_items(
 
 def test_an_item_page_shows_what_it_is_and_what_it_develops(login, people, library):
     html = open_page(login(people.participant), "/library/world-cafe")
-    assert (
-        missing_from(
-            html,
-            "<h1>World Café</h1>",
-            "Method card",
-            "35 minutes",
-            "Rounds of conversation at small tables.",
-        )
-        == []
-    )
+    assert not missing_from(html, "<h1>World Café</h1>", "Method card", "35 minutes")
+    assert "Rounds of conversation at small tables." in html
     # Capabilities in framework order, linking to their place on the framework page.
     assert html.index('href="/framework#listening"') < html.index('href="/framework#convening"')
     assert "has been archived" not in html

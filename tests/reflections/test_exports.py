@@ -81,30 +81,19 @@ def test_portfolio_totals_by_month_and_capability_in_the_date_range(login, db, p
     talk = factories.make_capability(db, name="Productive conversations")
     data = factories.make_capability(db, name="Using data for discussion")
     author = people.participant
-    factories.make_reflection(
-        db,
-        author,
-        title="Before the year",
-        experienced_on=date(2025, 3, 31),
-        cpd_minutes=600,
-        capabilities=[talk],
-    )
-    factories.make_reflection(
-        db,
-        author,
-        title="April A",
-        experienced_on=date(2025, 4, 2),
-        cpd_minutes=60,
-        capabilities=[talk, data],
-    )
-    factories.make_reflection(
-        db,
-        author,
-        title="April B",
-        experienced_on=date(2025, 4, 20),
-        cpd_minutes=30,
-        capabilities=[talk],
-    )
+    for title, on, minutes, capabilities in [
+        ("Before the year", date(2025, 3, 31), 600, [talk]),
+        ("April A", date(2025, 4, 2), 60, [talk, data]),
+        ("April B", date(2025, 4, 20), 30, [talk]),
+    ]:
+        factories.make_reflection(
+            db,
+            author,
+            title=title,
+            experienced_on=on,
+            cpd_minutes=minutes,
+            capabilities=capabilities,
+        )
     factories.make_reflection(
         db,
         author,

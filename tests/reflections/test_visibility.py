@@ -51,12 +51,11 @@ def test_private_reflection_is_a_404_for_everyone_but_its_author(login, db, peop
     assert "Page not found" in html_of(response, 404)
 
 
-def test_tutor_of_other_cohort_gets_404_on_reflection_shared_with_the_set(login, db, people):
+@pytest.mark.parametrize("page", ["", "/history"], ids=["reflection", "history"])
+def test_tutor_of_other_cohort_gets_404_on_reflection_shared_with_the_set(login, db, people, page):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
     db.commit()
-    browser = login(people.other_tutor)
-    assert browser.get(f"/reflections/{reflection.id}").status_code == 404
-    assert browser.get(f"/reflections/{reflection.id}/history").status_code == 404
+    assert login(people.other_tutor).get(f"/reflections/{reflection.id}{page}").status_code == 404
 
 
 def test_admin_has_no_special_right_even_as_member_elsewhere(login, db, people):
@@ -154,11 +153,15 @@ def test_participant_who_leaves_keeps_their_log_but_shares_stop(login, db, peopl
         services.change_visibility(db, reflection, "set", utcnow())
 
 
-def test_rejoining_brings_the_share_back(db, people):
-    reflection = factories.make_reflection(db, people.participant, visibility="tutors")
-    db.execute(delete(Membership).where(Membership.user_id == people.participant.id))
+def _leaves_every_set(db, person):
+    db.execute(delete(Membership).where(Membership.user_id == person.id))
     db.flush()
     db.expire_all()
+
+
+def test_rejoining_brings_the_share_back(db, people):
+    reflection = factories.make_reflection(db, people.participant, visibility="tutors")
+    _leaves_every_set(db, people.participant)
     assert not authz.can(people.tutor, "reflection:view", reflection)
     factories.make_member(db, people.cohort, "participant", user=people.participant)
     db.expire_all()
@@ -167,9 +170,7 @@ def test_rejoining_brings_the_share_back(db, people):
 
 def test_tutor_who_stops_tutoring_stops_reading(db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="tutors")
-    db.execute(delete(Membership).where(Membership.user_id == people.tutor.id))
-    db.flush()
-    db.expire_all()
+    _leaves_every_set(db, people.tutor)
     assert not authz.can(people.tutor, "reflection:view", reflection)
     assert db.scalars(authz.reflections_shared_with(people.tutor)).all() == []
 

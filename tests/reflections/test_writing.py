@@ -223,26 +223,13 @@ def test_links_the_writer_may_not_use_are_refused(login, db, people, which):
 def test_service_refuses_a_session_of_another_learning_set(db, people):
     factories.make_member(db, people.other_cohort, "participant", user=people.participant)
     meeting = factories.make_meeting(db, people.other_cohort, status="published")
-    data = services.ReflectionInput(
-        title="T",
-        structure="driscoll",
-        parts={"what": "x"},
-        experienced_on=date(2026, 3, 1),
-        cohort_id=people.cohort.id,
-        meeting_id=meeting.id,
-    )
+    data = factories.reflection_input(people.cohort, meeting_id=meeting.id)
     with pytest.raises(services.ReflectionError, match="learning set this reflection belongs"):
         services.create_reflection(db, people.participant, data, utcnow())
 
 
 def test_only_a_learning_set_the_writer_takes_part_in(db, people):
-    data = services.ReflectionInput(
-        title="T",
-        structure="driscoll",
-        parts={"what": "x"},
-        experienced_on=date(2026, 3, 1),
-        cohort_id=people.other_cohort.id,
-    )
+    data = factories.reflection_input(people.other_cohort)
     with pytest.raises(services.ReflectionError, match="Choose one of your learning sets"):
         services.create_reflection(db, people.participant, data, utcnow())
     # A tutor of a cohort is not a participant of it.
@@ -329,12 +316,11 @@ def test_version_of_another_reflection_is_404(login, db, people):
 
 def test_clearing_history_keeps_only_the_current_version(login, db, people):
     reflection = factories.make_reflection(db, people.participant, parts={"what": "Mr Smith"})
-    data = services.ReflectionInput(
+    data = factories.reflection_input(
+        people.cohort,
         title="Redacted",
-        structure="driscoll",
         parts={"what": "A patient"},
         experienced_on=reflection.experienced_on,
-        cohort_id=people.cohort.id,
     )
     services.update_reflection(db, reflection, data, utcnow())
     db.commit()

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from learnset import create_app, migrate
 from learnset.db import database, make_engine
 from tests import factories
-from tests.apps import IN_CI, bind_app, make_test_config
+from tests.apps import IN_CI, bind_app, make_test_config, share_compiled_templates
 from tests.content import make_content
 from tests.helpers import deliver_mail
 from tests.postgres import find_bin_dir, start_cluster
@@ -42,6 +42,7 @@ def _is_controller(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    share_compiled_templates()
     # One cluster for the whole run, started before xdist workers so they inherit its address.
     if config.getoption("--db") != "postgresql" or not _is_controller(config):
         return

@@ -28,6 +28,10 @@ endif
 lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	@# The layers: an import that runs upward fails here (pyproject.toml, [tool.importlinter]).
+	$(VENV)/bin/lint-imports
+	@# Types: pyproject.toml, [tool.mypy].
+	$(VENV)/bin/mypy
 
 format: install-dev
 	$(PY) -m ruff format .

@@ -10,10 +10,11 @@ from werkzeug.security import generate_password_hash
 
 from learnset import demo
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, Rating, SelfAssessment
+from learnset.assessment.models import Rating, SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import utcnow
+from learnset.framework.models import Capability
 from learnset.meetings.models import Attendance, Meeting
 from learnset.reflections.models import Reflection
 

@@ -22,8 +22,6 @@ from learnset.reflections.models import Reflection, ReflectionComment, Visibilit
 
 T = TypeVar("T")
 Rule = Callable[[User, Any], bool]
-# The largest id an INTEGER column holds: PostgreSQL refuses to look up a larger one.
-MAX_ID = 2**31 - 1
 
 
 def cohort_roles(user: User) -> dict[int, str]:
@@ -349,8 +347,9 @@ def require(user: Any, action: str, obj: Any = None) -> None:
 def get_or_404(
     db: Session, model: type[T], object_id: int, user: Any, view: str, action: str | None = None
 ) -> T:
-    """Load an object the user may see (else 404), then check the action (else 403)."""
-    obj = db.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    """Load an object the user may see (else 404), then check the action (else 403). The id
+    comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py)."""
+    obj = db.get(model, object_id)
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:
@@ -358,7 +357,7 @@ def get_or_404(
     return obj
 
 
-def visible_cohorts(user: User) -> Select[tuple[Cohort]]:
+def visible_cohorts(user: User) -> Select[Cohort]:
     """The cohorts the user may see: all for an admin, else those they belong to."""
     query = select(Cohort).order_by(Cohort.start_month.desc(), Cohort.name)
     if user.is_admin:
@@ -366,7 +365,7 @@ def visible_cohorts(user: User) -> Select[tuple[Cohort]]:
     return query.join(Membership).where(Membership.user_id == user.id)
 
 
-def tutored_cohorts(user: User) -> Select[tuple[Cohort]]:
+def tutored_cohorts(user: User) -> Select[Cohort]:
     """The cohorts whose invitations and members the user manages."""
     query = select(Cohort).order_by(Cohort.start_month.desc(), Cohort.name)
     if user.is_admin:
@@ -376,7 +375,7 @@ def tutored_cohorts(user: User) -> Select[tuple[Cohort]]:
     )
 
 
-def visible_meetings(user: User) -> Select[tuple[Meeting]]:
+def visible_meetings(user: User) -> Select[Meeting]:
     """Sessions the user may see: published ones of their cohorts as a participant, every
     session of the cohorts they tutor, and all sessions for an admin."""
     query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
@@ -388,7 +387,7 @@ def visible_meetings(user: User) -> Select[tuple[Meeting]]:
     ).where((Membership.role == Role.TUTOR) | (Meeting.status == MeetingStatus.PUBLISHED))
 
 
-def calendar_meetings(user: User) -> Select[tuple[Meeting]]:
+def calendar_meetings(user: User) -> Select[Meeting]:
     """Sessions for the user's calendar feed: as visible_meetings, but only of cohorts the
     user belongs to (an admin's feed is their own sets, not the whole programme)."""
     return (
@@ -438,7 +437,7 @@ def _reaches_clause(user: User) -> ColumnElement[bool]:
     )
 
 
-def visible_reflections(user: User) -> Select[tuple[Reflection]]:
+def visible_reflections(user: User) -> Select[Reflection]:
     """Every reflection the user may read: their own (not binned) and those shared with them."""
     return select(Reflection).where(
         or_(
@@ -448,26 +447,26 @@ def visible_reflections(user: User) -> Select[tuple[Reflection]]:
     )
 
 
-def own_reflections(user: User) -> Select[tuple[Reflection]]:
+def own_reflections(user: User) -> Select[Reflection]:
     """The user's own log, without the bin."""
     return select(Reflection).where(
         Reflection.author_id == user.id, Reflection.deleted_at.is_(None)
     )
 
 
-def binned_reflections(user: User) -> Select[tuple[Reflection]]:
+def binned_reflections(user: User) -> Select[Reflection]:
     """The user's own reflections in the bin."""
     return select(Reflection).where(
         Reflection.author_id == user.id, Reflection.deleted_at.is_not(None)
     )
 
 
-def reflections_shared_with(user: User) -> Select[tuple[Reflection]]:
+def reflections_shared_with(user: User) -> Select[Reflection]:
     """Other people's reflections shared with the user as a tutor or set member."""
     return select(Reflection).where(_reaches_clause(user))
 
 
-def visible_comments(user: User, reflection: Reflection) -> Select[tuple[ReflectionComment]]:
+def visible_comments(user: User, reflection: Reflection) -> Select[ReflectionComment]:
     """The conversation on a reflection as this user may see it, oldest first.
 
     None while the reflection is not shared (withdrawn comments are kept, not shown). A
@@ -491,7 +490,7 @@ def visible_comments(user: User, reflection: Reflection) -> Select[tuple[Reflect
 # --- Self-assessment: scoped queries ------------------------------------------------------------
 
 
-def participating_cohorts(user: User) -> Select[tuple[Cohort]]:
+def participating_cohorts(user: User) -> Select[Cohort]:
     """The cohorts the user takes part in as a participant (where they rate themselves)."""
     return (
         select(Cohort)
@@ -501,7 +500,7 @@ def participating_cohorts(user: User) -> Select[tuple[Cohort]]:
     )
 
 
-def tutor_only_cohorts(user: User) -> Select[tuple[Cohort]]:
+def tutor_only_cohorts(user: User) -> Select[Cohort]:
     """The cohorts the user tutors (as a member: being an admin gives no view of ratings)."""
     return (
         select(Cohort)
@@ -538,7 +537,7 @@ def owner_takes_part_clause() -> ColumnElement[bool]:
     )
 
 
-def visible_challenges(user: User) -> Select[tuple[Challenge]]:
+def visible_challenges(user: User) -> Select[Challenge]:
     """The challenges the user may read: their own, and those of the sets they belong to
     whose owners still take part. Admins get nothing more."""
     viewer_membership = aliased(Membership)
@@ -556,7 +555,7 @@ def visible_challenges(user: User) -> Select[tuple[Challenge]]:
     )
 
 
-def published_stories() -> Select[tuple[Story]]:
+def published_stories() -> Select[Story]:
     """Stories every signed-in user of the programme may read."""
     return select(Story).where(Story.published_at.is_not(None))
 
@@ -566,7 +565,7 @@ def published_stories() -> Select[tuple[Story]]:
 # programme's admins; the set's own growth view for its members. Who may see the gap heat map and
 # each participant's ratings stays "cohort:self-assessments" (the cohort's tutors only): an admin
 # reads the aggregates, never a person's ratings. Every aggregate is suppressed below 3 responses
-# in learnset/dashboards/queries.py, whoever reads it, and is released rather than live
+# in learnset/dashboards/figures.py, whoever reads it, and is released rather than live
 # (learnset/dashboards/releases.py): the same people may release a cohort's figures early.
 
 

@@ -1,26 +1,26 @@
-"""Command-line tasks (flask --app learnset ...): thin wrappers over the services."""
+"""The app's own commands (flask --app learnset ...): migrations, init, demo, purge and the mail
+queue's mail send. Each feature adds its own in its init_app (create-admin, content sync,
+remind-check-ins, figures release). All are thin wrappers over the services."""
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import click
 from alembic import command
+from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
 from learnset import migrate
-from learnset.accounts import services as accounts
 from learnset.db import database, utcnow
-from learnset.library import sync
-from learnset.library.source import ContentError
+from learnset.library.commands import sync_content
 
 db_group = AppGroup("db", help="Database migrations (Alembic).")
 
 
-def _alembic() -> migrate.Config:
+def _alembic() -> Config:
     return migrate.alembic_config(current_app.config["DATABASE_URL"])
 
 
@@ -58,36 +58,7 @@ def init_command() -> None:
     """Bring the database schema up to date, then load the content library and framework."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo("Database is up to date.")
-    _sync_content(dry_run=False)
-
-
-@click.command("create-admin")
-@with_appcontext
-@click.option("--email", prompt=True)
-@click.option("--name", prompt=True)
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_admin_command(email: str, name: str, password: str) -> None:
-    """Create a programme admin account, or make an existing account an admin."""
-    problem = accounts.password_problem(password, email)
-    session = database().sessions()
-    with session:
-        user = accounts.find_user_by_email(session, email)
-        if user is None:
-            if problem:
-                raise click.ClickException(problem)
-            user = accounts.create_user(
-                session,
-                email=email,
-                name=name,
-                password=password,
-                method=current_app.config["PASSWORD_HASH_METHOD"],
-                is_admin=True,
-            )
-            click.echo(f"Created admin {user.email}.")
-        else:
-            user.is_admin = True
-            click.echo(f"{user.email} already had an account and is now an admin.")
-        session.commit()
+    sync_content(dry_run=False)
 
 
 @click.command("demo")
@@ -102,7 +73,7 @@ def demo_command(force: bool) -> None:
     from learnset import demo
     from learnset.config import is_production
 
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
         if not force:
             problem = demo.refusal(session, production=is_production(current_app.config))
@@ -115,104 +86,18 @@ def demo_command(force: bool) -> None:
         click.echo(f"  {role:<12} {email}")
 
 
-content_group = AppGroup("content", help="The learning library and capability framework.")
-
-
-def _sync_content(dry_run: bool) -> None:
-    root = Path(current_app.config["CONTENT_DIR"])
-    session = database().sessions()
-    with session:
-        try:
-            report = sync.sync_content(session, root, utcnow())
-        except ContentError as error:
-            session.rollback()
-            problems = "\n".join(f"  {problem}" for problem in error.problems)
-            raise click.ClickException(
-                f"The content was not synced: {error}. Nothing was changed.\n{problems}"
-            ) from None
-        if dry_run:
-            session.rollback()
-        else:
-            session.commit()
-    heading = "Content checked (nothing was changed)" if dry_run else "Content synced"
-    click.echo(f"{heading} from {root}:")
-    for line in report.lines():
-        click.echo(f"  {line}")
-
-
-@content_group.command("sync")
-@click.option(
-    "--dry-run", is_flag=True, help="Check the files and show what would change, changing nothing."
-)
-def content_sync_command(dry_run: bool) -> None:
-    """Load content/ into the database: add, update, archive; a broken file changes nothing."""
-    _sync_content(dry_run)
-
-
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Delete for good reflections in the bin for 30 days, kept text older than 7 days, sign-in
-    sessions 30 days after they ended, and failed sign-ins once out of the lockout window."""
-    from datetime import timedelta
+    """For cron, daily: delete what has passed its lifetime (docs/retention.md)."""
+    from learnset import retention
 
-    from learnset.accounts import lockout, sign_ins
-    from learnset.db import utcnow
-    from learnset.reflections import services as reflections
-
-    config = current_app.config
-    now = utcnow()
-    session = database().sessions()
+    session = database().writer_sessions()
     with session:
-        result = reflections.purge(session, now)
-        sessions_ended = sign_ins.purge(
-            session, now, timedelta(minutes=config["SESSION_IDLE_MINUTES"])
-        )
-        failures = lockout.purge(
-            session, now, timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"])
-        )
+        purged = retention.purge(session, utcnow(), current_app.config)
         session.commit()
-    click.echo(
-        f"Deleted {result.reflections} reflection{'s' if result.reflections != 1 else ''} "
-        f"from the bin and {result.rescues} piece{'s' if result.rescues != 1 else ''} of "
-        f"unclaimed kept text (reflections after {reflections.BIN_DAYS} days in the bin, kept "
-        f"text after {reflections.RESCUE_DAYS} days)."
-    )
-    click.echo(
-        f"Deleted {sessions_ended} sign-in session{'s' if sessions_ended != 1 else ''} that "
-        f"ended over {sign_ins.KEEP_ENDED_FOR.days} days ago and {failures} failed "
-        f"sign-in{'s' if failures != 1 else ''} no longer counted."
-    )
-
-
-@click.command("remind-check-ins")
-@with_appcontext
-def remind_check_ins_command() -> None:
-    """Queue an email to participants who have not checked in since their last session (once a
-    session); `flask mail send` delivers them."""
-    from learnset import mail
-    from learnset.assessment import reminders
-
-    session = database().sessions()
-    with session:
-        due = reminders.due_reminders(session, utcnow())
-        for reminder in due:
-            # Recorded with its email in one transaction: neither happens without the other.
-            reminders.record_reminder(session, reminder, utcnow())
-            mail.queue_message(
-                session,
-                reminder.participant.email,
-                f"Time to check in after your {reminder.cohort.name} session",
-                "email/check_in_reminder.txt",
-                participant=reminder.participant,
-                cohort=reminder.cohort,
-                meeting=reminder.meeting,
-                has_baseline=reminder.has_baseline,
-                link=mail.absolute_url("assessment.overview", cohort_id=reminder.cohort.id),
-            )
-        session.commit()
-    click.echo(f"Queued {len(due)} check-in reminder{'' if len(due) == 1 else 's'}.")
-    mail.deliver_now_if_local()
+    for result in purged:
+        click.echo(f"{result.count:>6}  {result.lifetime.kind} (kept: {result.lifetime.kept})")
 
 
 mail_group = AppGroup("mail", help="The outgoing mail queue.")
@@ -256,43 +141,9 @@ def mail_send_command(loop: bool, interval: float) -> None:
             return
 
 
-figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
-
-
-@figures_group.command("release")
-def release_figures_command() -> None:
-    """For cron, daily: release the figures of each set whose check-in round has closed."""
-    from learnset.assessment import services as assessment
-    from learnset.dashboards import releases
-
-    session = database().sessions()
-    with session:
-        results = releases.release_closed_rounds(
-            session, assessment.current_framework(session), utcnow()
-        )
-        session.commit()
-    for result in results:
-        if result.release is None:
-            click.echo(
-                f"{result.cohort.name}: not released, fewer than 3 participants have shared a "
-                "check-in since the last release."
-            )
-        else:
-            click.echo(
-                f"{result.cohort.name}: released, with new check-ins from "
-                f"{result.release.contributors} participants."
-            )
-    if not results:
-        click.echo("No check-in round has closed since the last release of any set.")
-
-
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
-    app.cli.add_command(content_group)
-    app.cli.add_command(figures_group)
     app.cli.add_command(init_command)
-    app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
-    app.cli.add_command(remind_check_ins_command)
     app.cli.add_command(mail_group)

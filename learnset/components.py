@@ -50,7 +50,7 @@ def thaw(key: Any) -> Any:
 
 def _memoised(macro: Macro) -> Any:
     @lru_cache(maxsize=CACHE_SIZE)
-    def render(autoescape: bool, key: Any) -> Markup:
+    def render(autoescape: bool, key: Any) -> str:
         eval_ctx = EvalContext(macro._environment)
         eval_ctx.autoescape = autoescape
         return macro(eval_ctx, thaw(key))
@@ -66,7 +66,7 @@ def _memoised(macro: Macro) -> Any:
             return macro(eval_ctx, *args)
         return render(eval_ctx.autoescape, key)
 
-    call.cache = render  # type: ignore[attr-defined]
+    call.cache = render  # type: ignore[attr-defined]  # a function attribute, for cache_info()
     return call
 
 

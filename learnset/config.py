@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# The checkout: templates/, content/, migrations/ and the default instance/ folder.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -90,7 +92,5 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "REMEMBER_COOKIE_SECURE": secure,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "CONTENT_DIR": os.environ.get(
-            "CONTENT_DIR", str(Path(__file__).resolve().parent.parent / "content")
-        ),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
     }

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Engine,
+    MetaData,
+    Result,
+    String,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -20,6 +29,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The execution option that marks a connection whose transactions will write.
+WRITES = "learnset_writes"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Base(DeclarativeBase):
@@ -49,6 +63,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def column_length(model: type[Base], column: str) -> int:
+    """How many characters a String column of the model holds."""
+    column_type = model.__table__.c[column].type
+    if not isinstance(column_type, String) or column_type.length is None:
+        raise TypeError(f"{model.__name__}.{column} is not a String column with a length")
+    return column_type.length
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows an UPDATE or DELETE run through Session.execute() matched."""
+    # Session.execute() is typed to return a Result whatever the statement; for an UPDATE or a
+    # DELETE it is a CursorResult, which carries the count.
+    return cast("CursorResult[Any]", result).rowcount
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, real transactions."""
     if url.startswith("sqlite"):
@@ -68,7 +97,13 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # A transaction that will write takes the write lock as it begins: a deferred one
+            # that read first could not take it later once another had written ("database is
+            # locked"), while waiting at BEGIN IMMEDIATE is what busy_timeout is for.
+            if conn.get_execution_options().get(WRITES):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -77,32 +112,44 @@ def make_engine(url: str) -> Engine:
 @dataclass
 class Database:
     engine: Engine
+    # For reading: GET requests and commands that only read.
     sessions: sessionmaker[Session]
+    # For work that writes: on SQLite its transactions begin with the write lock.
+    writer_sessions: sessionmaker[Session]
+
+    @classmethod
+    def on(cls, engine: Engine) -> Database:
+        return cls(
+            engine,
+            sessionmaker(bind=engine, expire_on_commit=False),
+            sessionmaker(bind=engine.execution_options(**{WRITES: True}), expire_on_commit=False),
+        )
 
     def bind(self, bind: Engine | Connection) -> None:
         """Point new sessions at another engine or connection (tests use this)."""
-        self.sessions = sessionmaker(
+        self.sessions = self.writer_sessions = sessionmaker(
             bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
-    app.extensions["learnset.db"] = Database(
-        engine, sessionmaker(bind=engine, expire_on_commit=False)
-    )
+    app.extensions["learnset.db"] = Database.on(make_engine(app.config["DATABASE_URL"]))
     app.teardown_appcontext(_close_session)
 
 
 def database(app: Flask | None = None) -> Database:
-    return (app or current_app).extensions["learnset.db"]
+    found: Database = (app or current_app).extensions["learnset.db"]
+    return found
 
 
 def get_db() -> Session:
-    """The request's database session, opened on first use and closed at teardown."""
+    """The request's database session, opened on first use and closed at teardown. A request
+    that may change something (POST and the like) gets a writer's session."""
     if "db_session" not in g:
-        g.db_session = database().sessions()
-    return g.db_session
+        reads_only = not has_request_context() or request.method in READ_METHODS
+        g.db_session = (database().sessions if reads_only else database().writer_sessions)()
+    session: Session = g.db_session
+    return session
 
 
 def _close_session(_exc: BaseException | None) -> None:

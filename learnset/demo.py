@@ -14,6 +14,7 @@ from learnset.accounts.models import User
 from learnset.accounts.services import hash_password
 from learnset.assessment.demo import load_assessments
 from learnset.cohorts.models import Cohort, CohortStatus, Membership, Role
+from learnset.dates import UK
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
 from learnset.meetings import services as meeting_services
@@ -25,7 +26,7 @@ from learnset.meetings.models import (
     TopicStatus,
     TopicVote,
 )
-from learnset.meetings.schedule import UK, ScheduleRule, occurrences
+from learnset.meetings.schedule import ScheduleRule, occurrences
 
 # Public by design: printed by `flask demo` and listed in the README for trying the app.
 PASSWORD = "unlocking-demo-2026"  # noqa: S105
@@ -163,8 +164,8 @@ def _member(db: Session, user: User, cohort: Cohort, role: Role) -> None:
 def _release_figures(db: Session) -> None:
     """Release each demo set's figures, as the round that closed at its last session would have:
     cohort figures are released, not live. Run again, nothing new is released."""
-    from learnset.assessment.services import current_framework
     from learnset.dashboards import releases
+    from learnset.framework.queries import current_framework
 
     framework = current_framework(db)
     for name, *_rest in COHORTS:

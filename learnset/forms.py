@@ -63,7 +63,7 @@ class DateInputField(Field):
         self.raw_parts: dict[str, str] = {}
 
     def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
-        self.process_errors = []
+        self.process_errors: list[str] = []
         self.raw_data = []
         if data is unset_value:
             data = self.default() if callable(self.default) else self.default

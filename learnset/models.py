@@ -2,9 +2,8 @@
 
 from learnset.accounts.models import SignInFailure, SignInSession, User
 from learnset.assessment.models import (
-    Capability,
-    CapabilityDomain,
     CheckInReminder,
+    FigureRelease,
     LearningFocus,
     Rating,
     SelfAssessment,
@@ -13,6 +12,7 @@ from learnset.assessment.models import (
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
 from learnset.mail.models import OutgoingMail
 from learnset.meetings.models import (
@@ -51,6 +51,7 @@ __all__ = [
     "ContentItem",
     "ContentKind",
     "EmergentTopic",
+    "FigureRelease",
     "Invitation",
     "LearningFocus",
     "Meeting",

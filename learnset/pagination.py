@@ -61,7 +61,11 @@ def page_number(value: Any) -> int:
 
 
 def paginate(
-    db: Session, query: Select[Any], number: int, per_page: int = PER_PAGE, rows: bool = False
+    db: Session,
+    query: Select[*tuple[Any, ...]],
+    number: int,
+    per_page: int = PER_PAGE,
+    rows: bool = False,
 ) -> Page[Any]:
     """One page of the query's results (whole rows with rows=True, else the first column).
 

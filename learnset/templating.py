@@ -1,21 +1,19 @@
-"""What templates can call: the authorization check, the navigation, Markdown and UK dates."""
+"""What templates can call: the authorization check, the navigation, Markdown and UK dates
+(learnset/dates.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request, url_for
 from flask_login import current_user
 
 from learnset import authz, forms
 from learnset.components import memoise_components
+from learnset.dates import uk_date, uk_datetime, uk_time
 from learnset.markdown import render as render_markdown
 from learnset.return_address import same_site_referrer
-
-UK = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -77,37 +75,6 @@ def header_navigation() -> list[dict[str, Any]]:
         }
         for item in items
     ]
-
-
-def uk_date(value: date | datetime | None) -> str:
-    """A date in NHS style: 5 March 2026."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(UK)
-    return f"{value.day} {value:%B %Y}"
-
-
-def uk_datetime(value: datetime | None) -> str:
-    """A moment in UK time, NHS style: 5 March 2026 at 1:30pm."""
-    if value is None:
-        return ""
-    local = value.astimezone(UK)
-    hour = local.hour % 12 or 12
-    minutes = f":{local:%M}" if local.minute else ""
-    return f"{uk_date(local)} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
-
-
-def uk_time(value: datetime | None) -> str:
-    """A time of day in UK time, NHS style: 1:30pm, 10am, midday."""
-    if value is None:
-        return ""
-    local = value.astimezone(UK)
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    hour = local.hour % 12 or 12
-    minutes = f":{local:%M}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
 def same_site_back(referrer: str | None) -> str | None:

@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, content_item_capabilities
 from learnset.library.sync import sync_content
 

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain, Rating, SelfAssessment
+from learnset.assessment.models import Rating, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
     Attendance,
@@ -314,7 +315,7 @@ def make_attendance(db: Session, meeting: Meeting, user: User, present: bool = T
 
 def uk(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A UK wall-clock time as an aware UTC datetime."""
-    from learnset.meetings.schedule import UK
+    from learnset.dates import UK
 
     return datetime(year, month, day, hour, minute, tzinfo=UK).astimezone(UTC)
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from learnset import create_app
-from learnset.security import CONTENT_SECURITY_POLICY
+from learnset.accounts.security import CONTENT_SECURITY_POLICY
 from tests.helpers import TEST_PASSWORD, submit
 
 

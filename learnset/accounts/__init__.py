@@ -1,0 +1,16 @@
+"""Accounts: signing in and out, passwords and one's own account, with the security every page
+relies on (deny by default, sign-in sessions kept on the server, the security headers)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Sign-in security, the account pages, the account's part of a download, create-admin."""
+    from learnset.accounts import commands, personal_data, security, views
+
+    security.init_app(app)
+    app.register_blueprint(views.bp)
+    personal_data.register("account", personal_data.export_account, personal_data.erase_account)
+    app.cli.add_command(commands.create_admin_command)

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import SignInFailure, normalise_email
+from learnset.db import rowcount
 
 
 @dataclass(frozen=True)
@@ -127,4 +128,4 @@ def forget_account(db: Session, email: str) -> None:
 def purge(db: Session, now: datetime, window: timedelta) -> int:
     """Delete failures that have left the window."""
     result = db.execute(delete(SignInFailure).where(SignInFailure.failed_at <= now - window))
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.db import Base, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from learnset.cohorts.models import Membership
 
 
 def normalise_email(email: str) -> str:
@@ -31,8 +28,10 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
+    # Roles in learning sets. Membership belongs to the cohorts feature, above accounts, so it is
+    # named rather than imported: the mapper finds it once every model is loaded.
+    memberships: Mapped[list[Any]] = relationship(
+        "Membership", back_populates="user", cascade="all, delete-orphan"
     )
 
     @validates("email")
@@ -40,12 +39,17 @@ class User(UserMixin, Base):
         return normalise_email(value)
 
     # The secret of the sign-in session this object was loaded through or signed in with, set
-    # by learnset.security; not a column. The sign-in cookie holds it, never the user's id.
+    # by learnset.accounts.security; not a column. The sign-in cookie holds it, never the user's id.
+    # Its type is declared apart: the ORM would take an annotation here for a column.
+    if TYPE_CHECKING:
+        sign_in_secret: str | None
     sign_in_secret = None
 
     def get_id(self) -> str:
         if not self.sign_in_secret:
-            raise RuntimeError("Sign in through learnset.security.sign_in_user, not login_user")
+            raise RuntimeError(
+                "Sign in through learnset.accounts.security.sign_in_user, not login_user"
+            )
         return self.sign_in_secret
 
     # Flask-Login's UserMixin compares get_id(), which is now a sign-in secret: two objects for

@@ -143,6 +143,3 @@ def export_account(db: Session, user: User) -> dict[str, Any]:
 def erase_account(db: Session, user: User) -> None:
     """Invitations sent to the person's address name them: they go with the account."""
     db.execute(delete(Invitation).where(Invitation.email == user.email))
-
-
-register("account", export_account, erase_account)

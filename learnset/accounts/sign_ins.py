@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import SignInSession, User
+from learnset.db import rowcount
 
 # Last use is written at most this often per session: a GET writes once a minute, not always.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -173,7 +174,7 @@ def end_all(
         query = query.where(SignInSession.id != keep.id)
     result = db.execute(query.values(ended_at=now, ended_reason=reason))
     db.flush()
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 def end_others(db: Session, user: User, this_device: SignInSession | None, now: datetime) -> int:
@@ -193,7 +194,7 @@ def purge(db: Session, now: datetime, idle: timedelta) -> int:
             )
         )
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 # --- What the account page shows about a session ------------------------------------------------

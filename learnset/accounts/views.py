@@ -27,11 +27,7 @@ from learnset.accounts.forms import (
     SignInForm,
 )
 from learnset.accounts.models import SignInSession, normalise_email
-from learnset.db import get_db, utcnow
-from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
-from learnset.return_address import safe_next
-from learnset.security import (
+from learnset.accounts.security import (
     carries_token,
     current_sign_in,
     idle_timeout,
@@ -39,6 +35,10 @@ from learnset.security import (
     sign_in_user,
     sign_out_user,
 )
+from learnset.db import get_db, utcnow
+from learnset.extensions import limiter
+from learnset.forms import EmptyForm, render_form
+from learnset.return_address import safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -46,7 +46,8 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
 def _email_limit_per_ip() -> str:
-    return current_app.config["EMAIL_LIMIT_PER_IP"]
+    limit: str = current_app.config["EMAIL_LIMIT_PER_IP"]
+    return limit
 
 
 def _lockout_limits() -> lockout.Limits:
@@ -165,7 +166,7 @@ def _sessions_url() -> str:
     return url_for("accounts.account", _anchor="sessions")
 
 
-@bp.route("/account/sessions/<int:sign_in_id>/end", methods=["GET", "POST"])
+@bp.route("/account/sessions/<id:sign_in_id>/end", methods=["GET", "POST"])
 def end_session(sign_in_id: int) -> Response | str:
     db = get_db()
     sign_in = authz.get_or_404(db, SignInSession, sign_in_id, current_user, "sign-in:end")

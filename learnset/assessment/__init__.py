@@ -1,0 +1,21 @@
+"""Self-assessment against the capability framework: ratings, gaps, progress and a focus for
+the month; the framework page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The self-assessment pages, two home panels, its part of a download, remind-check-ins."""
+    from learnset.accounts import personal_data as downloads
+    from learnset.assessment import commands, panels, personal_data, views
+    from learnset.main.panels import home_panel
+
+    app.register_blueprint(views.bp)
+    home_panel(panels.capabilities_panel)
+    home_panel(panels.shared_assessments_panel)
+    downloads.register(
+        "self_assessment", personal_data.export_self_assessment, personal_data.erase_self_assessment
+    )
+    app.cli.add_command(commands.remind_check_ins_command)

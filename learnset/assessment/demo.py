@@ -19,6 +19,7 @@ from learnset.accounts.models import User
 from learnset.assessment import progress, recommendations, services
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Role
+from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.reflections.models import Reflection
 
@@ -59,7 +60,7 @@ def _participant_history(
     participant: User,
     cohort: Cohort,
     sessions: list[Meeting],
-    framework: list[services.DomainCapabilities],
+    framework: list[DomainCapabilities],
     rng: random.Random,
     opts_out_of_some: bool,
 ) -> None:
@@ -121,7 +122,7 @@ def _participant_history(
 
 def load_assessments(db: Session, now: datetime) -> None:
     """Self-assessments for the demo sets, once: participants who have any are left alone."""
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     if not framework:
         return
     for cohort in db.scalars(select(Cohort).order_by(Cohort.id)):
@@ -165,7 +166,7 @@ def _pin_a_focus(
     db: Session,
     participant: User,
     cohort: Cohort,
-    framework: list[services.DomainCapabilities],
+    framework: list[DomainCapabilities],
     now: datetime,
 ) -> None:
     growth = progress.progress(db, participant.id, cohort.id, framework)

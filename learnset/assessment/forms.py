@@ -8,16 +8,13 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
-from learnset.assessment.models import LEVEL_NAMES, LEVELS, Capability, Rating
-from learnset.assessment.services import (
-    MAX_CHANGE_REASON,
-    MAX_EVIDENCE,
-    Answer,
-    DomainCapabilities,
-)
+from learnset.assessment.models import Rating
+from learnset.assessment.services import MAX_CHANGE_REASON, MAX_EVIDENCE, Answer
+from learnset.dates import uk_date
 from learnset.forms import MultiCheckboxField, choices
+from learnset.framework.models import LEVEL_NAMES, LEVELS, Capability
+from learnset.framework.queries import DomainCapabilities
 from learnset.reflections.models import Reflection
-from learnset.templating import uk_date
 
 LEVEL_CHOICES = choices([(str(level), f"{level}: {LEVEL_NAMES[level]}") for level in LEVELS])
 TARGET_CHOICES = choices([(str(level), str(level)) for level in LEVELS])
@@ -160,9 +157,9 @@ def rating_form(
             # Targets usually hold from one month to the next; where you are is asked afresh.
             data[field_name(capability, "target")] = str(earlier.target_level)
     form_class = type("DomainRatingForm", (RatingForm,), fields)
-    form = form_class(data=data)
+    form: RatingForm = form_class(data=data)
     form.capabilities = capabilities
-    return form  # type: ignore[no-any-return]
+    return form
 
 
 class ScopeForm(FlaskForm):
@@ -209,9 +206,9 @@ def choose_form(framework: list[DomainCapabilities]) -> ChooseCapabilitiesForm:
         for entry in framework
     }
     form_class = type("ChooseCapabilitiesForm", (ChooseCapabilitiesForm,), fields)
-    form = form_class()
+    form: ChooseCapabilitiesForm = form_class()
     form.domain_fields = list(fields)
-    return form  # type: ignore[no-any-return]
+    return form
 
 
 class SubmitForm(FlaskForm):

@@ -1,8 +1,11 @@
+"""Self-assessment: a participant's own view of where they are and where they want to be, never
+a judgement of them. The framework they rate lives in learnset/framework/."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -20,82 +23,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnset.accounts.models import User
+from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    # The library and cohorts import this module; the names resolve through the mapper registry.
-    from learnset.accounts.models import User
-    from learnset.cohorts.models import Cohort
-    from learnset.library.models import ContentItem
-    from learnset.meetings.models import Meeting
-    from learnset.reflections.models import Reflection
-
-# The NHS Healthcare Leadership Model's nine dimensions, the language appraisers already know.
-LEADERSHIP_DIMENSIONS = (
-    "Inspiring shared purpose",
-    "Leading with care",
-    "Evaluating information",
-    "Connecting our service",
-    "Sharing the vision",
-    "Engaging the team",
-    "Holding to account",
-    "Developing capability",
-    "Influencing for results",
-)
-LEVELS = (1, 2, 3, 4, 5)
-
-
-class CapabilityDomain(Base):
-    """A domain of the capability framework, loaded from content/framework/."""
-
-    __tablename__ = "capability_domains"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    # Set when its file disappears; never deleted, since ratings point at its capabilities.
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    capabilities: Mapped[list[Capability]] = relationship(
-        back_populates="domain", order_by="Capability.position"
-    )
-
-
-class Capability(Base):
-    """One capability a participant rates from 1 to 5; its slug stays stable once released."""
-
-    __tablename__ = "capabilities"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
-    domain_id: Mapped[int] = mapped_column(ForeignKey("capability_domains.id"), index=True)
-    name: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str] = mapped_column(Text, default="")
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    leadership_dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Descriptors for levels 1 to 5, keyed by the level as a string ("1" to "5").
-    levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    domain: Mapped[CapabilityDomain] = relationship(back_populates="capabilities")
-
-    def level_descriptor(self, level: int) -> str:
-        return self.levels.get(str(level), "")
-
-
-# --- Self-assessment ----------------------------------------------------------------------------
-# A participant's own view of where they are and where they want to be: never a judgement of them.
-
-# The ladder every capability shares; each capability words its own descriptor for each step.
-LEVEL_NAMES = {
-    1: "New to this",
-    2: "Beginning to, with support",
-    3: "Does this reliably in familiar settings",
-    4: "Does this in unfamiliar or contested settings",
-    5: "Does this under pressure and helps others to",
-}
+from learnset.framework.models import Capability
+from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting
+from learnset.reflections.models import Reflection
 
 
 class AssessmentKind(enum.StrEnum):

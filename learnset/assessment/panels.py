@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment import progress
-from learnset.main.panels import Panel, home_panel
+from learnset.main.panels import Panel
 
 
-@home_panel
 def capabilities_panel(db: Session, user: User) -> Panel | None:
     """A participant's focus for the month and largest gaps, or an invitation to start."""
     summaries = progress.home_summaries(db, user)
@@ -19,7 +18,6 @@ def capabilities_panel(db: Session, user: User) -> Panel | None:
     return Panel("assessment/_panel_capabilities.html", {"summaries": summaries}, order=30)
 
 
-@home_panel
 def shared_assessments_panel(db: Session, user: User) -> Panel | None:
     """For tutors: where to read what participants shared with them."""
     cohorts = db.scalars(authz.tutor_only_cohorts(user)).all()

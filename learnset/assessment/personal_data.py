@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from learnset.accounts import personal_data
 from learnset.accounts.models import User
 from learnset.assessment.models import CheckInReminder, LearningFocus, Rating, SelfAssessment
 
@@ -91,6 +90,3 @@ def erase_self_assessment(db: Session, user: User) -> None:
     db.execute(delete(LearningFocus).where(LearningFocus.participant_id == user.id))
     db.execute(delete(SelfAssessment).where(SelfAssessment.participant_id == user.id))
     db.flush()
-
-
-personal_data.register("self_assessment", export_self_assessment, erase_self_assessment)

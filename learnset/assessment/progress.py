@@ -17,14 +17,13 @@ from learnset.accounts.models import User
 from learnset.assessment.models import (
     AssessmentKind,
     AssessmentStatus,
-    Capability,
-    CapabilityDomain,
     LearningFocus,
     Rating,
     SelfAssessment,
 )
-from learnset.assessment.services import DomainCapabilities
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.framework.models import Capability, CapabilityDomain
+from learnset.framework.queries import DomainCapabilities
 
 
 @dataclass(frozen=True)

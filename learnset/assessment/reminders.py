@@ -5,16 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, CheckInReminder, SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import rowcount
 from learnset.meetings.models import Meeting, MeetingStatus
 
 # A session older than this is no longer news: its reminder would only puzzle people.
 REMINDER_WINDOW = timedelta(days=28)
+# A reminder's record only stops a second email for the same session, which is never due after
+# REMINDER_WINDOW: kept well beyond that, then deleted.
+KEEP_REMINDERS = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -81,3 +85,11 @@ def record_reminder(db: Session, reminder: DueReminder, now: datetime) -> None:
         )
     )
     db.flush()
+
+
+def purge_reminders(db: Session, now: datetime) -> int:
+    """Delete the records of check-in reminders sent more than 90 days ago."""
+    result = db.execute(
+        delete(CheckInReminder).where(CheckInReminder.sent_at < now - KEEP_REMINDERS)
+    )
+    return rowcount(result)

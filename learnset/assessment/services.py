@@ -1,4 +1,4 @@
-"""The capability framework, self-assessments and a participant's focus for the month."""
+"""The framework page, self-assessments and a participant's focus for the month."""
 
 from __future__ import annotations
 
@@ -14,18 +14,17 @@ from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import (
-    LEADERSHIP_DIMENSIONS,
-    LEVELS,
     AssessmentKind,
     AssessmentStatus,
-    Capability,
-    CapabilityDomain,
     LearningFocus,
     Rating,
     SelfAssessment,
     rating_reflections,
 )
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Cohort
+from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
+from learnset.framework.queries import DomainCapabilities
+from learnset.ids import is_id
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,
@@ -106,12 +105,6 @@ def capabilities_by_dimension(
 # --- Self-assessment ----------------------------------------------------------------------------
 
 
-@dataclass
-class DomainCapabilities:
-    domain: CapabilityDomain
-    capabilities: list[Capability] = field(default_factory=list)
-
-
 class AssessmentError(ValueError):
     """A rule about self-assessment was broken; the message is for the participant."""
 
@@ -144,22 +137,6 @@ MAX_EVIDENCE = 2000
 MAX_CHANGE_REASON = 1000
 
 
-def current_framework(db: Session) -> list[DomainCapabilities]:
-    """The domains and capabilities people rate today, in framework order (one query)."""
-    rows = db.execute(
-        select(CapabilityDomain, Capability)
-        .join(Capability, Capability.domain_id == CapabilityDomain.id)
-        .where(CapabilityDomain.archived_at.is_(None), Capability.archived_at.is_(None))
-        .order_by(
-            CapabilityDomain.position, CapabilityDomain.id, Capability.position, Capability.id
-        )
-    )
-    domains: dict[int, DomainCapabilities] = {}
-    for domain, capability in rows:
-        domains.setdefault(domain.id, DomainCapabilities(domain)).capabilities.append(capability)
-    return list(domains.values())
-
-
 def in_scope(
     assessment: SelfAssessment, framework: list[DomainCapabilities]
 ) -> list[DomainCapabilities]:
@@ -172,7 +149,7 @@ def in_scope(
     return parts
 
 
-def _submitted(participant_id: int, cohort_id: int) -> Select[tuple[SelfAssessment]]:
+def _submitted(participant_id: int, cohort_id: int) -> Select[SelfAssessment]:
     return select(SelfAssessment).where(
         SelfAssessment.participant_id == participant_id,
         SelfAssessment.cohort_id == cohort_id,
@@ -320,7 +297,7 @@ def save_answers(
     if errors:
         raise RatingErrors(errors)
     existing = {rating.capability_id: rating for rating in assessment.ratings}
-    for capability_id, (current, target, answer, linked) in checked.items():
+    for capability_id, (current, target, answer, chosen) in checked.items():
         rating = existing.get(capability_id)
         if rating is None:
             rating = Rating(capability_id=capability_id)
@@ -328,7 +305,7 @@ def save_answers(
         rating.current_level, rating.target_level = current, target
         rating.evidence = answer.evidence.strip()
         rating.change_reason = answer.change_reason.strip()
-        rating.reflections = linked
+        rating.reflections = chosen
         rating.carried_forward = False
     assessment.updated_at = now
     db.flush()
@@ -342,7 +319,7 @@ def _own_reflections(
         int(given)
         for answer in answers
         for given in answer.reflection_ids
-        if str(given).strip().isdigit() and 0 < int(given) <= authz.MAX_ID
+        if str(given).strip().isdigit() and is_id(int(given))
     }
     if not ids:
         return {}
@@ -491,18 +468,6 @@ def previous_ratings(
         .options(selectinload(SelfAssessment.ratings))
     )
     return {rating.capability_id: rating for rating in earlier.ratings} if earlier else {}
-
-
-def tutors_of(db: Session, cohort_id: int) -> list[User]:
-    """The people who see what participants share with tutors, by name."""
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.cohort_id == cohort_id, Membership.role == Role.TUTOR)
-            .order_by(User.name)
-        )
-    )
 
 
 # --- A personal focus for the month -------------------------------------------------------------

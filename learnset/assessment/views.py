@@ -14,8 +14,6 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.assessment import (
     charts,
-    panels,  # noqa: F401 - registers the home page panels
-    personal_data,  # noqa: F401 - registers self-assessment in "download your data"
     progress,
     recommendations,
     services,
@@ -30,10 +28,12 @@ from learnset.assessment.forms import (
 )
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership
+from learnset.cohorts.queries import tutors_of
+from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
+from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
-from learnset.templating import UK
 
 bp = Blueprint("assessment", __name__)
 
@@ -74,11 +74,11 @@ def mine() -> Response | str:
     return render_template("assessment/choose_cohort.html", cohorts=cohorts)
 
 
-@bp.route("/cohorts/<int:cohort_id>/capabilities")
+@bp.route("/cohorts/<id:cohort_id>/capabilities")
 def overview(cohort_id: int) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     growth = progress.progress(db, current_user.id, cohort.id, framework)
     top_gaps = growth.top_gaps()
     first_label = "Baseline"
@@ -99,11 +99,11 @@ def overview(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/capabilities/<slug>")
+@bp.route("/cohorts/<id:cohort_id>/capabilities/<slug>")
 def capability(cohort_id: int, slug: str) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     growth = progress.progress(db, current_user.id, cohort.id, framework)
     entry = growth.capability(slug)
     if entry is None:
@@ -123,14 +123,14 @@ def capability(cohort_id: int, slug: str) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/self-assessments/new", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/self-assessments/new", methods=["GET", "POST"])
 def start(cohort_id: int) -> Response | str | tuple[str, int]:
     db = get_db()
     cohort = _own_cohort(cohort_id)
     draft = services.current_draft(db, current_user.id, cohort.id)
     if draft is not None:
         return redirect(url_for("assessment.check", assessment_id=draft.id))
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     if not framework:
         return render_template("assessment/no_framework.html", cohort=cohort)
     step = _start_step(db, cohort)
@@ -171,7 +171,7 @@ def _draft(assessment_id: int) -> SelfAssessment:
 
 
 def _next_step(
-    assessment: SelfAssessment, framework: list[services.DomainCapabilities], after: str = ""
+    assessment: SelfAssessment, framework: list[DomainCapabilities], after: str = ""
 ) -> str:
     """The first domain still to answer after the one just saved, else the check page."""
     parts = services.in_scope(assessment, framework)
@@ -184,11 +184,11 @@ def _next_step(
     return url_for("assessment.check", assessment_id=assessment.id)
 
 
-@bp.route("/self-assessments/<int:assessment_id>/domains/<slug>", methods=["GET", "POST"])
+@bp.route("/self-assessments/<id:assessment_id>/domains/<slug>", methods=["GET", "POST"])
 def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
     db = get_db()
     assessment = _draft(assessment_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     parts = services.in_scope(assessment, framework)
     part = next((p for p in parts if p.domain.slug == slug), None)
     if part is None:
@@ -217,11 +217,11 @@ def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
     )
 
 
-@bp.route("/self-assessments/<int:assessment_id>/check", methods=["GET", "POST"])
+@bp.route("/self-assessments/<id:assessment_id>/check", methods=["GET", "POST"])
 def check(assessment_id: int) -> Response | str | tuple[str, int]:
     db = get_db()
     assessment = _draft(assessment_id)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     form = SubmitForm(data={"share": "yes" if assessment.shared_with_tutors else "no"})
     if form.validate_on_submit():
         try:
@@ -248,11 +248,11 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
             for capability in entry.capabilities
             if not assessment.covers(capability.id) and capability.id in previous
         ],
-        tutors=services.tutors_of(db, assessment.cohort_id),
+        tutors=tutors_of(db, assessment.cohort_id),
     )
 
 
-@bp.route("/self-assessments/<int:assessment_id>/discard", methods=["GET", "POST"])
+@bp.route("/self-assessments/<id:assessment_id>/discard", methods=["GET", "POST"])
 def discard(assessment_id: int) -> Response | str:
     db = get_db()
     assessment = _draft(assessment_id)
@@ -266,7 +266,7 @@ def discard(assessment_id: int) -> Response | str:
     return render_template("assessment/discard.html", assessment=assessment, form=form)
 
 
-@bp.route("/self-assessments/<int:assessment_id>")
+@bp.route("/self-assessments/<id:assessment_id>")
 def view(assessment_id: int) -> Response | str:
     db = get_db()
     assessment = authz.get_or_404(
@@ -278,7 +278,7 @@ def view(assessment_id: int) -> Response | str:
     return render_template(
         "assessment/view.html",
         assessment=assessment,
-        framework=services.current_framework(db),
+        framework=current_framework(db),
         ratings={rating.capability_id: rating for rating in assessment.ratings},
         previous=services.previous_ratings(db, assessment, as_tutors_see_it=not is_own),
         linked=services.linked_reflections(db, assessment, current_user),
@@ -286,7 +286,7 @@ def view(assessment_id: int) -> Response | str:
     )
 
 
-@bp.route("/self-assessments/<int:assessment_id>/sharing", methods=["POST"])
+@bp.route("/self-assessments/<id:assessment_id>/sharing", methods=["POST"])
 def sharing(assessment_id: int) -> Response:
     db = get_db()
     assessment = authz.get_or_404(
@@ -304,7 +304,7 @@ def sharing(assessment_id: int) -> Response:
     return redirect(url_for("assessment.view", assessment_id=assessment.id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/focus", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/focus", methods=["POST"])
 def pin_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
@@ -323,7 +323,7 @@ def pin_focus(cohort_id: int) -> Response:
     return redirect(_back_to(cohort))
 
 
-@bp.route("/cohorts/<int:cohort_id>/focus/clear", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/focus/clear", methods=["POST"])
 def clear_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
@@ -342,7 +342,7 @@ def _back_to(cohort: Cohort) -> str:
 # --- What tutors see ----------------------------------------------------------------------------
 
 
-@bp.route("/cohorts/<int:cohort_id>/self-assessments")
+@bp.route("/cohorts/<id:cohort_id>/self-assessments")
 def cohort_participants(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(
@@ -355,19 +355,15 @@ def cohort_participants(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/participants/<int:user_id>/capabilities")
+@bp.route("/cohorts/<id:cohort_id>/participants/<id:user_id>/capabilities")
 def participant(cohort_id: int, user_id: int) -> str:
     db = get_db()
-    membership = None
-    if 0 < cohort_id <= authz.MAX_ID and 0 < user_id <= authz.MAX_ID:
-        membership = db.scalar(
-            select(Membership).where(
-                Membership.cohort_id == cohort_id, Membership.user_id == user_id
-            )
-        )
+    membership = db.scalar(
+        select(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
+    )
     if membership is None or not authz.can(current_user, "capabilities:review", membership):
         abort(404)
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     growth = progress.progress(db, membership.user_id, cohort_id, framework, as_tutors_see_it=True)
     first_label = "Baseline" if growth.first and growth.first.is_baseline else "First shared"
     return render_template(

@@ -20,7 +20,7 @@ from learnset.challenges.models import (
 )
 from learnset.challenges.services import ChallengeInput, GainInput, PlanInput
 from learnset.forms import MultiCheckboxField, choices
-from learnset.reflections.nhs_numbers import nhs_numbers_in
+from learnset.nhs_numbers import nhs_numbers_in
 
 MAX_TITLE = 200
 MAX_TEXT = 5_000
@@ -116,7 +116,9 @@ def no_nhs_numbers(_form: FlaskForm, field: Field) -> None:
         )
 
 
-def _text(label: str, maximum: int = MAX_TEXT, required: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+def _text(
+    label: str, maximum: int = MAX_TEXT, required: str | None = None, **kwargs: Any
+) -> TextAreaField:
     name = label.removesuffix(" (optional)")
     validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(

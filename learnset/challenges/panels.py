@@ -11,10 +11,9 @@ from learnset.accounts.models import User
 from learnset.challenges import queries
 from learnset.cohorts.models import Cohort, Role
 from learnset.db import utcnow
-from learnset.main.panels import Panel, home_panel
+from learnset.main.panels import Panel
 
 
-@home_panel
 def own_challenges_panel(db: Session, user: User) -> Panel | None:
     participating = [
         cohort_id
@@ -33,7 +32,6 @@ def own_challenges_panel(db: Session, user: User) -> Panel | None:
     )
 
 
-@home_panel
 def presenting_panel(db: Session, user: User) -> Panel | None:
     if not authz.tutors_anything(user):
         return None

@@ -9,7 +9,6 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
-from learnset.accounts import personal_data
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge, ChallengeUpdate
 
@@ -45,17 +44,18 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
 
     Another person's challenge is named only while the user may still read it.
     """
-    challenges = db.scalars(
-        select(Challenge)
-        .where(Challenge.owner_id == user.id)
-        .options(
-            joinedload(Challenge.cohort),
-            selectinload(Challenge.trapped),
-            joinedload(Challenge.story),
-        )
-        .order_by(Challenge.created_at, Challenge.id)
-    ).unique()
-    challenges = list(challenges)
+    challenges = list(
+        db.scalars(
+            select(Challenge)
+            .where(Challenge.owner_id == user.id)
+            .options(
+                joinedload(Challenge.cohort),
+                selectinload(Challenge.trapped),
+                joinedload(Challenge.story),
+            )
+            .order_by(Challenge.created_at, Challenge.id)
+        ).unique()
+    )
     updates: dict[int, list[ChallengeUpdate]] = {}
     for entry in db.scalars(
         select(ChallengeUpdate)
@@ -113,6 +113,3 @@ def erase_challenges(db: Session, user: User) -> None:
         update(ChallengeUpdate).where(ChallengeUpdate.author_id == user.id).values(author_id=None)
     )
     db.flush()
-
-
-personal_data.register("live_challenges", export_challenges, erase_challenges)

@@ -25,9 +25,9 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.dates import UK, uk_month
 from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
 from learnset.reflections.models import Reflection
-from learnset.templating import UK
 
 STATUS_FILTERS = {
     "current": (ChallengeStatus.OPEN.value, ChallengeStatus.PAUSED.value),
@@ -52,7 +52,9 @@ class ChallengeRow:
     gains: int
 
 
-def cohort_challenges(user: User, cohort_id: int, status: str = "current") -> Select[Any]:
+def cohort_challenges(
+    user: User, cohort_id: int, status: str = "current"
+) -> Select[*tuple[Any, ...]]:
     """The set's challenges the user may read, with their counts; the user's own first, then
     the most recently active."""
     statuses = STATUS_FILTERS.get(status, STATUS_FILTERS["current"])
@@ -117,11 +119,6 @@ class TimelineMonth:
     @property
     def label(self) -> str:
         return f"{self.month:%B %Y}"
-
-
-def uk_month(moment: datetime) -> date:
-    """The first day of the month the moment falls in, in UK time."""
-    return moment.astimezone(UK).date().replace(day=1)
 
 
 def challenge_updates(db: Session, challenge: Challenge) -> list[ChallengeUpdate]:
@@ -212,7 +209,7 @@ def challenge_page(db: Session, viewer: User, challenge: Challenge) -> Challenge
 # --- Gains -----------------------------------------------------------------------------------
 
 
-def _gains(user: User, cohort_id: int, kind: str | None = None) -> Select[Any]:
+def _gains(user: User, cohort_id: int, kind: str | None = None) -> Select[ChallengeUpdate]:
     visible = authz.visible_challenges(user).where(Challenge.cohort_id == cohort_id)
     query = select(ChallengeUpdate).where(
         ChallengeUpdate.kind == UpdateKind.GAIN,
@@ -223,7 +220,7 @@ def _gains(user: User, cohort_id: int, kind: str | None = None) -> Select[Any]:
     return query
 
 
-def gains_of_cohort(user: User, cohort_id: int, kind: str | None = None) -> Select[Any]:
+def gains_of_cohort(user: User, cohort_id: int, kind: str | None = None) -> Select[ChallengeUpdate]:
     """The gains of the set's challenges the user may read, newest first, with their
     challenge and owner; optionally of one kind."""
     return (
@@ -233,7 +230,7 @@ def gains_of_cohort(user: User, cohort_id: int, kind: str | None = None) -> Sele
     )
 
 
-def _counts_by_kind(db: Session, gains: Select[Any]) -> dict[str, int]:
+def _counts_by_kind(db: Session, gains: Select[ChallengeUpdate]) -> dict[str, int]:
     """Every kind of gain with how many of these there are (0 when none), in one query."""
     found = gains.subquery()
     rows = db.execute(select(found.c.gain_kind, func.count()).group_by(found.c.gain_kind))
@@ -292,7 +289,7 @@ def cohort_summary(db: Session, user: User, cohort: Cohort) -> CohortChallenges 
 # --- Stories ---------------------------------------------------------------------------------
 
 
-def stories() -> Select[tuple[Story]]:
+def stories() -> Select[Story]:
     """Published stories, the most recently published first, with their challenge and owner."""
     return (
         authz.published_stories()
@@ -398,6 +395,7 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
         )
         .order_by(Meeting.starts_at)
     ):
+        assert challenge_id is not None  # in_() matched it
         presenting.setdefault(challenge_id, meeting)
     return [OwnChallenge(c, plans.get(c.id, []), presenting.get(c.id)) for c in challenges]
 

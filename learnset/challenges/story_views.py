@@ -14,7 +14,6 @@ from learnset.db import get_db
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("stories", __name__)
-ID = "int(max=2147483647)"
 LABELS = {"gain_for": GAIN_FOR_SHORT, "gain_kind": GAIN_KIND_LABELS}
 
 
@@ -25,7 +24,7 @@ def index() -> str:
     return render_template("challenges/stories.html", result=result)
 
 
-@bp.route(f"/stories/<{ID}:story_id>")
+@bp.route("/stories/<id:story_id>")
 def story(story_id: int) -> str:
     db = get_db()
     story = authz.get_or_404(db, Story, story_id, current_user, "story:view")

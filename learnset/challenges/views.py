@@ -11,8 +11,6 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.challenges import (
-    panels,  # noqa: F401 - registers the home page panels
-    personal_data,  # noqa: F401 - registers challenges in "download your data"
     queries,
     services,
 )
@@ -48,8 +46,6 @@ from learnset.reflections.forms import VISIBILITY_TAGS
 
 bp = Blueprint("challenges", __name__)
 # Ids past the database's integer range would fail on PostgreSQL: such URLs do not match.
-ID = "int(max=2147483647)"
-
 LABELS = {
     "trapped": TRAPPED_LABELS,
     "trapped_hints": TRAPPED_HINTS,
@@ -96,7 +92,7 @@ def _field_error(form: Any, error: services.ChallengeError, default: str | None)
 # --- The set's challenges --------------------------------------------------------------------
 
 
-@bp.route(f"/cohorts/<{ID}:cohort_id>/challenges")
+@bp.route("/cohorts/<id:cohort_id>/challenges")
 def cohort_challenges(cohort_id: int) -> str:
     db = get_db()
     cohort = _cohort(cohort_id, "cohort:challenges")
@@ -123,7 +119,7 @@ def cohort_challenges(cohort_id: int) -> str:
     )
 
 
-@bp.route(f"/cohorts/<{ID}:cohort_id>/challenges/new", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/challenges/new", methods=["GET", "POST"])
 def new_challenge(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = _cohort(cohort_id, "challenge:create")
@@ -181,12 +177,12 @@ def _show(
     ), (422 if has_errors else 200)
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>")
+@bp.route("/challenges/<id:challenge_id>")
 def challenge(challenge_id: int) -> tuple[str, int]:
     return _show(_challenge(challenge_id))
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/edit", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/edit", methods=["GET", "POST"])
 def edit(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:edit")
@@ -209,7 +205,7 @@ def edit(challenge_id: int) -> Response | tuple[str, int]:
     )
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/status", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/status", methods=["GET", "POST"])
 def status(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:edit")
@@ -237,7 +233,7 @@ def _status_message(challenge: Challenge, unpublished: bool) -> str:
     return message
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/delete", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/delete", methods=["GET", "POST"])
 def delete(challenge_id: int) -> Response | str:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:delete")
@@ -256,7 +252,7 @@ def delete(challenge_id: int) -> Response | str:
 # --- The set's questions and insights --------------------------------------------------------
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/questions", methods=["POST"])
+@bp.route("/challenges/<id:challenge_id>/questions", methods=["POST"])
 def ask(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:question")
@@ -273,7 +269,7 @@ def ask(challenge_id: int) -> Response | tuple[str, int]:
     return _show(challenge, question_form=form)
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/insights", methods=["POST"])
+@bp.route("/challenges/<id:challenge_id>/insights", methods=["POST"])
 def add_insight(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:insight")
@@ -290,7 +286,7 @@ def add_insight(challenge_id: int) -> Response | tuple[str, int]:
     return _show(challenge, insight_form=form)
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/updates/<{ID}:update_id>/helped", methods=["POST"])
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/helped", methods=["POST"])
 def helped(challenge_id: int, update_id: int) -> Response:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:edit")
@@ -311,13 +307,15 @@ def helped(challenge_id: int, update_id: int) -> Response:
 # --- The owner's actions, experiments and gains ----------------------------------------------
 
 
-def _plan_page(form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None):  # type: ignore[no-untyped-def]
+def _plan_page(
+    form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None
+) -> tuple[str, int]:
     return render_form(
         "challenges/plan.html", form, challenge=challenge, update=update, plan_hints=PLAN_HINTS
     )
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/plans/new", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/plans/new", methods=["GET", "POST"])
 def new_plan(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:edit")
@@ -337,7 +335,9 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
     return _plan_page(form, challenge, None)
 
 
-def _gain_page(form: GainForm, challenge: Challenge, update: ChallengeUpdate | None):  # type: ignore[no-untyped-def]
+def _gain_page(
+    form: GainForm, challenge: Challenge, update: ChallengeUpdate | None
+) -> tuple[str, int]:
     return render_form(
         "challenges/gain.html",
         form,
@@ -348,7 +348,7 @@ def _gain_page(form: GainForm, challenge: Challenge, update: ChallengeUpdate | N
     )
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/gains/new", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/gains/new", methods=["GET", "POST"])
 def new_gain(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:edit")
@@ -365,9 +365,7 @@ def new_gain(challenge_id: int) -> Response | tuple[str, int]:
     return _gain_page(form, challenge, None)
 
 
-@bp.route(
-    f"/challenges/<{ID}:challenge_id>/updates/<{ID}:update_id>/outcome", methods=["GET", "POST"]
-)
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/outcome", methods=["GET", "POST"])
 def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:edit")
@@ -408,7 +406,7 @@ def _edit_page(form: Any, challenge: Challenge, update: ChallengeUpdate) -> tupl
     return render_form("challenges/edit_text.html", form, challenge=challenge, update=update)
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/updates/<{ID}:update_id>/edit", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/edit", methods=["GET", "POST"])
 def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id)
@@ -426,9 +424,7 @@ def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]
     return _edit_page(form, challenge, update)
 
 
-@bp.route(
-    f"/challenges/<{ID}:challenge_id>/updates/<{ID}:update_id>/delete", methods=["GET", "POST"]
-)
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/delete", methods=["GET", "POST"])
 def delete_update(challenge_id: int, update_id: int) -> Response | str:
     db = get_db()
     challenge = _challenge(challenge_id)
@@ -447,7 +443,7 @@ def delete_update(challenge_id: int, update_id: int) -> Response | str:
 # --- The gains board -------------------------------------------------------------------------
 
 
-@bp.route(f"/cohorts/<{ID}:cohort_id>/gains")
+@bp.route("/cohorts/<id:cohort_id>/gains")
 def gains(cohort_id: int) -> str:
     db = get_db()
     cohort = _cohort(cohort_id, "cohort:challenges")
@@ -475,7 +471,7 @@ def gains(cohort_id: int) -> str:
 # --- Stories (the owner's side) --------------------------------------------------------------
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/story", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/story", methods=["GET", "POST"])
 def story(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:edit")
@@ -508,7 +504,7 @@ def story(challenge_id: int) -> Response | tuple[str, int]:
     )
 
 
-@bp.route(f"/challenges/<{ID}:challenge_id>/story/unpublish", methods=["GET", "POST"])
+@bp.route("/challenges/<id:challenge_id>/story/unpublish", methods=["GET", "POST"])
 def unpublish(challenge_id: int) -> Response | str:
     db = get_db()
     challenge = _challenge(challenge_id, "challenge:delete")

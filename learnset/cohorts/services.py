@@ -7,12 +7,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.db import rowcount
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, TopicStatus, TopicVote
 
@@ -21,6 +22,9 @@ class InvitationError(ValueError):
     """A rule about invitations was broken; the message says which, for the person acting."""
 
 
+# An invitation is kept this long after it was accepted, withdrawn or expired: the address of
+# someone who never joined is not kept beyond that.
+KEEP_SETTLED_INVITATIONS = timedelta(days=30)
 TUTORS_BY_ADMINS = "Only programme admins can invite tutors. Invite them as a participant"
 
 
@@ -287,3 +291,18 @@ def head_counts(db: Session, cohort_ids: list[int]) -> dict[int, tuple[int, int]
         .group_by(Membership.cohort_id)
     )
     return {cohort_id: (participants, tutors) for cohort_id, participants, tutors in rows}
+
+
+def purge_invitations(db: Session, now: datetime) -> int:
+    """Delete invitations accepted, withdrawn or expired more than 30 days ago."""
+    cutoff = now - KEEP_SETTLED_INVITATIONS
+    result = db.execute(
+        delete(Invitation).where(
+            or_(
+                Invitation.accepted_at < cutoff,
+                Invitation.revoked_at < cutoff,
+                and_(Invitation.accepted_at.is_(None), Invitation.expires_at < cutoff),
+            )
+        )
+    )
+    return rowcount(result)

@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.accounts import services as accounts
+from learnset.accounts.security import carries_token, public, sign_in_user
 from learnset.challenges import queries as challenge_queries
-from learnset.cohorts import emails, services
+from learnset.cohorts import emails, queries, services
 from learnset.cohorts.forms import (
     ROLE_HINTS,
     STATUS_HINTS,
@@ -19,12 +20,11 @@ from learnset.cohorts.forms import (
     TutorForm,
 )
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form
-from learnset.meetings import queries
-from learnset.meetings.schedule import UK
+from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
-from learnset.security import carries_token, public, sign_in_user
 
 bp = Blueprint("cohorts", __name__)
 
@@ -38,7 +38,7 @@ def invitations_overview() -> str:
     return render_template("cohorts/invitations_overview.html", cohorts=cohorts)
 
 
-@bp.route("/cohorts/<int:cohort_id>/invitations", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/invitations", methods=["GET", "POST"])
 def invitations(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:invite")
@@ -81,7 +81,7 @@ def _managed_invitation(invitation_id: int) -> Invitation:
     )
 
 
-@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@bp.route("/invitations/<id:invitation_id>/resend", methods=["POST"])
 def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
@@ -96,7 +96,7 @@ def resend_invitation(invitation_id: int) -> Response:
     return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
 
 
-@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
+@bp.route("/invitations/<id:invitation_id>/revoke", methods=["GET", "POST"])
 def revoke_invitation(invitation_id: int) -> Response | str:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
@@ -206,7 +206,7 @@ def index() -> str:
         "cohorts/index.html",
         result=result,
         counts=services.head_counts(db, ids),
-        next_meetings=queries.next_meetings(db, current_user, ids, utcnow()),
+        next_meetings=meetings.next_meetings(db, current_user, ids, utcnow()),
         today=uk_date_today(),
     )
 
@@ -233,20 +233,21 @@ def new_cohort() -> Response | tuple[str, int]:
     return render_form("cohorts/form.html", form, cohort=None, status_hints=STATUS_HINTS)
 
 
-@bp.route("/cohorts/<int:cohort_id>")
+@bp.route("/cohorts/<id:cohort_id>")
 def cohort(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view")
     return render_template(
         "cohorts/cohort.html",
         cohort=cohort,
-        page=queries.cohort_page(db, current_user, cohort, utcnow()),
+        page=meetings.cohort_page(db, current_user, cohort, utcnow()),
+        members=queries.members(db, cohort.id),
         challenges=challenge_queries.cohort_summary(db, current_user, cohort),
         today=uk_date_today(),
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/edit", methods=["GET", "POST"])
 def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:edit")
@@ -259,19 +260,19 @@ def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
     return render_form("cohorts/form.html", form, cohort=cohort, status_hints=STATUS_HINTS)
 
 
-@bp.route("/cohorts/<int:cohort_id>/members")
+@bp.route("/cohorts/<id:cohort_id>/members")
 def members(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:members")
     return render_template(
         "cohorts/members.html",
         cohort=cohort,
-        memberships=queries.cohort_members(db, cohort.id),
+        memberships=queries.members(db, cohort.id),
         pending=services.pending_invitations(db, cohort, utcnow()),
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/tutors", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/tutors", methods=["GET", "POST"])
 def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:tutors")
@@ -295,14 +296,15 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
             if assigned.issued is not None:
                 flash(f"An invitation to tutor has been sent to {form.email.data}.", "success")
             else:
-                name = assigned.membership.user.name  # type: ignore[union-attr]
+                assert assigned.membership is not None  # one or the other, never neither
+                name = assigned.membership.user.name
                 flash(f"{name} is now a tutor of {cohort.name}.", "success")
             return redirect(url_for("cohorts.members", cohort_id=cohort.id))
-    tutors = [m for m in queries.cohort_members(db, cohort.id) if m.role == Role.TUTOR]
+    tutors = [m for m in queries.members(db, cohort.id) if m.role == Role.TUTOR]
     return render_form("cohorts/assign_tutor.html", form, cohort=cohort, tutors=tutors)
 
 
-@bp.route("/memberships/<int:membership_id>/remove", methods=["GET", "POST"])
+@bp.route("/memberships/<id:membership_id>/remove", methods=["GET", "POST"])
 def remove_member(membership_id: int) -> Response | str:
     db = get_db()
     membership = authz.get_or_404(

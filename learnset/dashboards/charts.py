@@ -1,9 +1,9 @@
-"""The dashboards' charts, drawn with the self-assessment chart code (assessment/charts.py)."""
+"""The dashboards' charts, drawn with the chart kit (learnset/charts/)."""
 
 from __future__ import annotations
 
-from learnset.assessment.charts import Svg, TrendSeries, series_key, trend_chart
-from learnset.dashboards.queries import Growth
+from learnset.charts import Svg, TrendSeries, series_key, trend_chart
+from learnset.dashboards.cohort_figures import Growth
 
 
 def growth_chart(chart_id: str, growth: Growth, cohort_name: str) -> Svg:

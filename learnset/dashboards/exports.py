@@ -14,15 +14,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from learnset.assessment.models import LEVELS
+from learnset.dashboards.engagement import Engagement
+from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.pages import TutorDashboard
-from learnset.dashboards.queries import (
-    MIN_RESPONSES,
-    SUPPRESSED,
-    Distribution,
-    Engagement,
-    Figure,
-)
+from learnset.framework.models import LEVELS
 
 DEFINITIONS = {
     "shared": "Only self-assessments shared with tutors count.",
@@ -253,14 +248,21 @@ def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[li
                 cell = gap_row.cells.get(participant.id)
                 if cell is None:
                     continue
-                where = {
-                    "domain": gap_row.domain,
-                    "capability": gap_row.name,
-                    "participant": participant.name,
-                }
-                rows.append(_row("latest_rating", "current", cell.current, **where))
-                rows.append(_row("latest_rating", "target", cell.target, **where))
-                rows.append(_row("latest_rating", "gap", cell.gap, **where))
+                for measure, value in (
+                    ("current", cell.current),
+                    ("target", cell.target),
+                    ("gap", cell.gap),
+                ):
+                    rows.append(
+                        _row(
+                            "latest_rating",
+                            measure,
+                            value,
+                            domain=gap_row.domain,
+                            capability=gap_row.name,
+                            participant=participant.name,
+                        )
+                    )
     return rows
 
 

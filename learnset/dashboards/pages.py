@@ -13,29 +13,26 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learnset.assessment.services import DomainCapabilities
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.dashboards.queries import (
+from learnset.dashboards.cohort_figures import (
     CapabilityFigures,
     DomainFigures,
-    Figure,
-    GapToPlan,
     Growth,
     HeatMap,
-    ParticipantName,
     Sharing,
-    cohort_participants,
-    gaps_to_plan,
     heat_map,
-    next_draft_meeting,
-    not_seen_lately,
 )
+from learnset.dashboards.engagement import not_seen_lately
+from learnset.dashboards.figures import Figure
+from learnset.dashboards.participants import ParticipantName, cohort_participants
+from learnset.dashboards.planning import GapToPlan, gaps_to_plan, next_draft_meeting
 from learnset.dashboards.releases import (
     latest_release,
     latest_releases,
     released_figures,
 )
+from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Attendance, Meeting
 from learnset.meetings.queries import Rate
 

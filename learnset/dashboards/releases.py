@@ -22,25 +22,21 @@ from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.assessment.models import FigureRelease, SelfAssessment
-from learnset.assessment.services import DomainCapabilities
 from learnset.cohorts.models import Cohort
-from learnset.dashboards.queries import (
-    MIN_RESPONSES,
-    SUPPRESSED,
+from learnset.dashboards.cohort_figures import (
     CapabilityFigures,
-    Distribution,
     DomainFigures,
-    Figure,
     Growth,
     GrowthPoint,
-    Month,
     Sharing,
     capability_figures,
     domain_figures,
     growth,
-    months_between,
     sharing,
 )
+from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
+from learnset.dashboards.months import Month, months_between
+from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Meeting, MeetingStatus
 
 FORMAT = 1

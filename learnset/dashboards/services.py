@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from learnset import authz
 from learnset.cohorts.models import Cohort
-from learnset.dashboards.queries import next_draft_meeting
+from learnset.dashboards.planning import next_draft_meeting
+from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import Meeting
@@ -31,7 +31,7 @@ def add_to_next_session(
             "The next draft session has changed since the page was opened. "
             "Check the suggestions and try again"
         )
-    item = db.get(ContentItem, item_id) if 0 < item_id <= authz.MAX_ID else None
+    item = db.get(ContentItem, item_id) if is_id(item_id) else None
     if item is None:
         raise PlanError("That library item could not be found")
     try:

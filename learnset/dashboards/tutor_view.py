@@ -15,19 +15,20 @@ from sqlalchemy.orm import Session, load_only
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, SelfAssessment
-from learnset.assessment.services import DomainCapabilities, tutors_of
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.dashboards.queries import (
-    Month,
+from learnset.cohorts.queries import tutors_of
+from learnset.dashboards.cohort_figures import heat_map
+from learnset.dashboards.engagement import (
     ParticipantEngagement,
-    ParticipantName,
-    engagement,
     engagement_months,
-    heat_map,
+    engagement_of,
     not_seen_lately,
 )
+from learnset.dashboards.months import Month
+from learnset.dashboards.participants import ParticipantName
 from learnset.dashboards.releases import latest_release, released_figures
+from learnset.framework.queries import DomainCapabilities
 from learnset.reflections.models import Reflection, Visibility
 
 
@@ -87,7 +88,7 @@ def tutor_view(
     months = engagement_months(cohort, now)
     me = ParticipantName(participant.id, participant.name)
     absent = not_seen_lately(db, cohort.id)
-    activity = engagement(db, cohort.id, months, [me], absent).participants[0]
+    activity = engagement_of(db, cohort.id, months, [me], absent).participants[0]
     released_at, gaps = _released_gaps(db, cohort, participant, framework)
     assessments = db.execute(
         select(SelfAssessment, authz.shared_with_tutors_clause())

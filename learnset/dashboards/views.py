@@ -1,5 +1,6 @@
 """Dashboards: a cohort's for its tutors, the set's own growth for its members, and the
-programme across cohorts for admins. Figures come from queries.py; nothing here computes."""
+programme across cohorts for admins. Figures come from the released figures and the live
+engagement queries; nothing here computes."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import authz
-from learnset.assessment import services as assessment_services
 from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
-from learnset.dashboards import charts, exports, pages, queries, releases, services, tutor_view
+from learnset.dashboards import charts, exports, pages, releases, services, tutor_view
+from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
+from learnset.framework.queries import current_framework
 
 bp = Blueprint("dashboards", __name__)
 
@@ -33,13 +35,13 @@ def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
     return pages.tutor_dashboard(
         db,
         cohort,
-        assessment_services.current_framework(db),
+        current_framework(db),
         utcnow(),
         with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard")
+@bp.route("/cohorts/<id:cohort_id>/dashboard")
 def dashboard(cohort_id: int) -> str:
     cohort = _dashboard_cohort(cohort_id)
     figures = _tutor_dashboard(cohort)
@@ -54,7 +56,7 @@ def dashboard(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard/release", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/dashboard/release", methods=["POST"])
 def release(cohort_id: int) -> Response:
     db = get_db()
     cohort = authz.get_or_404(
@@ -63,7 +65,7 @@ def release(cohort_id: int) -> Response:
     made = releases.release(
         db,
         cohort,
-        assessment_services.current_framework(db),
+        current_framework(db),
         utcnow(),
         releases.ReleaseReason.TUTOR,
     )
@@ -78,20 +80,20 @@ def release(cohort_id: int) -> Response:
     return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard/engagement")
+@bp.route("/cohorts/<id:cohort_id>/dashboard/engagement")
 def engagement(cohort_id: int) -> str:
     cohort = _dashboard_cohort(cohort_id)
-    months = queries.engagement_months(cohort, utcnow())
+    months = engagement_months(cohort, utcnow())
     chosen = next((m for m in months if m.key == request.args.get("month")), months[-1])
     return render_template(
         "dashboards/engagement.html",
         cohort=cohort,
-        engagement=queries.engagement(get_db(), cohort.id, months),
+        engagement=engagement_of(get_db(), cohort.id, months),
         month=chosen,
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard/plan", methods=["POST"])
+@bp.route("/cohorts/<id:cohort_id>/dashboard/plan", methods=["POST"])
 def add_suggestion(cohort_id: int) -> Response:
     db = get_db()
     cohort = _dashboard_cohort(cohort_id)
@@ -129,27 +131,23 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard.csv")
+@bp.route("/cohorts/<id:cohort_id>/dashboard.csv")
 def dashboard_csv(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     figures = _tutor_dashboard(cohort)
-    months = queries.engagement_months(cohort, utcnow())
-    engagement = queries.engagement(
-        get_db(), cohort.id, months, figures.participants, _absent(figures)
-    )
+    months = engagement_months(cohort, utcnow())
+    engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     body = exports.dashboard_csv(figures, engagement)
     return _download(body, "text/csv", _filename(cohort, "csv"))
 
 
-@bp.route("/cohorts/<int:cohort_id>/dashboard.json")
+@bp.route("/cohorts/<id:cohort_id>/dashboard.json")
 def dashboard_json(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     now = utcnow()
     figures = _tutor_dashboard(cohort)
-    months = queries.engagement_months(cohort, now)
-    engagement = queries.engagement(
-        get_db(), cohort.id, months, figures.participants, _absent(figures)
-    )
+    months = engagement_months(cohort, now)
+    engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     document = exports.dashboard_json(cohort.name, figures, engagement, now)
     return _download(
         json.dumps(document, indent=2, ensure_ascii=False),
@@ -158,11 +156,11 @@ def dashboard_json(cohort_id: int) -> Response:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/growth")
+@bp.route("/cohorts/<id:cohort_id>/growth")
 def set_growth(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:growth")
-    figures = pages.set_growth(db, cohort, assessment_services.current_framework(db))
+    figures = pages.set_growth(db, cohort, current_framework(db))
     return render_template(
         "dashboards/growth.html",
         cohort=cohort,
@@ -171,15 +169,13 @@ def set_growth(cohort_id: int) -> str:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/what-your-tutors-see")
+@bp.route("/cohorts/<id:cohort_id>/what-your-tutors-see")
 def what_tutors_see(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(
         db, Cohort, cohort_id, current_user, "cohort:view", "cohort:what-tutors-see"
     )
-    view = tutor_view.tutor_view(
-        db, cohort, current_user, assessment_services.current_framework(db), utcnow()
-    )
+    view = tutor_view.tutor_view(db, cohort, current_user, current_framework(db), utcnow())
     return render_template("dashboards/what_tutors_see.html", cohort=cohort, view=view)
 
 
@@ -187,7 +183,7 @@ def what_tutors_see(cohort_id: int) -> str:
 def programme() -> str:
     authz.require(current_user, "programme:view")
     db = get_db()
-    framework = assessment_services.current_framework(db)
+    framework = current_framework(db)
     return render_template(
         "dashboards/programme.html",
         domains=[entry.domain for entry in framework],

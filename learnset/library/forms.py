@@ -5,8 +5,8 @@ from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.forms import choices
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentKind
 
 KIND_LABELS = {

@@ -7,9 +7,9 @@ from typing import Any
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    ColumnElement,
     ForeignKey,
     Integer,
+    SQLColumnExpression,
     String,
     Table,
     Text,
@@ -17,8 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.assessment.models import Capability
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.framework.models import Capability
 
 
 class ContentKind(enum.StrEnum):
@@ -64,7 +64,7 @@ class ContentItem(Base):
     )
 
 
-def library_order() -> tuple[ColumnElement[Any], ...]:
+def library_order() -> tuple[SQLColumnExpression[Any], ...]:
     """Theory, then exercises, then method cards (the order a session usually runs in), each
     by title."""
     kind = case(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,
@@ -31,7 +32,7 @@ class LibraryQuery:
         return bool(self.words.strip() or self.kind or self.capability)
 
 
-def _matches_every_word(words: list[str]) -> list:  # type: ignore[type-arg]
+def _matches_every_word(words: list[str]) -> list[ColumnElement[bool]]:
     # Each word may sit in the title, the summary or the body; icontains lowers both sides,
     # so the search ignores case on SQLite and PostgreSQL alike, and escapes % and _.
     return [
@@ -44,7 +45,7 @@ def _matches_every_word(words: list[str]) -> list:  # type: ignore[type-arg]
     ]
 
 
-def search_query(query: LibraryQuery) -> Select[tuple[ContentItem]]:
+def search_query(query: LibraryQuery) -> Select[ContentItem]:
     """Items in the library (never archived ones) matching the query, best matches first."""
     words = query.words.split()
     statement = select(ContentItem).where(ContentItem.archived_at.is_(None))
@@ -59,7 +60,7 @@ def search_query(query: LibraryQuery) -> Select[tuple[ContentItem]]:
             )
         )
     statement = statement.where(*_matches_every_word(words))
-    order = []
+    order: list[SQLColumnExpression[Any]] = []
     if words:
         # Items whose title holds every word come first: they are most likely what was meant.
         title_match = and_(*(ContentItem.title.icontains(w, autoescape=True) for w in words))

@@ -16,10 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from learnset.assessment import framework
-from learnset.assessment.models import Capability
-from learnset.library.models import ContentItem, ContentKind
-from learnset.library.source import (
+from learnset.content import (
     ContentError,
     Fields,
     Problem,
@@ -27,6 +24,10 @@ from learnset.library.source import (
     read_source,
     split_front_matter,
 )
+from learnset.db import column_length
+from learnset.framework import loading
+from learnset.framework.models import Capability
+from learnset.library.models import ContentItem, ContentKind
 
 # Only these folders are read: anything else in content/ (its README) is for people.
 ITEM_FOLDERS = {
@@ -60,7 +61,7 @@ class ItemSpec:
 
 @dataclass(frozen=True)
 class Content:
-    domains: list[framework.DomainSpec]
+    domains: list[loading.DomainSpec]
     items: list[ItemSpec]
 
 
@@ -100,10 +101,6 @@ class SyncReport:
         return lines
 
 
-def _column_length(column: str) -> int:
-    return ContentItem.__table__.c[column].type.length  # type: ignore[attr-defined,no-any-return]
-
-
 def _item(
     source: SourceFile, folder_kind: ContentKind, known: set[str], problems: list[Problem]
 ) -> ItemSpec | None:
@@ -113,13 +110,13 @@ def _item(
     data, body = parts
     fields = Fields(data, source.path, problems)
     fields.only(ITEM_FIELDS)
-    slug = fields.slug("slug", _column_length("slug"))
+    slug = fields.slug("slug", column_length(ContentItem, "slug"))
     file_slug = Path(source.path).stem
     if slug and slug != file_slug:
         fields.problem(f"the slug '{slug}' does not match the file name '{file_slug}.md'")
     if slug in known:
         fields.problem(f"the slug '{slug}' is a capability's slug; choose another for the item")
-    kind = fields.text("kind", _column_length("kind"))
+    kind = fields.text("kind", column_length(ContentItem, "kind"))
     kinds = [k.value for k in ContentKind]
     if kind and kind not in kinds:
         fields.problem(f"'kind' must be one of {', '.join(kinds)}, not '{kind}'")
@@ -133,8 +130,8 @@ def _item(
     spec = ItemSpec(
         slug=slug,
         kind=kind,
-        title=fields.text("title", _column_length("title")),
-        summary=fields.text("summary", _column_length("summary")),
+        title=fields.text("title", column_length(ContentItem, "title")),
+        summary=fields.text("summary", column_length(ContentItem, "summary")),
         minutes=fields.whole_number("minutes", minimum=1) or 0,
         capabilities=capabilities,
         body=body,
@@ -177,7 +174,7 @@ def read_content(root: Path) -> Content:
     if not root.is_dir():
         raise ContentError([Problem(str(root), "the content folder does not exist")])
     problems: list[Problem] = []
-    domains = framework.read_framework(root, problems)
+    domains = loading.read_framework(root, problems)
     known = {capability.slug for domain in domains for capability in domain.capabilities}
     items = read_items(root, known, problems)
     if problems:
@@ -200,7 +197,7 @@ def load_items(
     specs: list[ItemSpec],
     capabilities: dict[str, Capability],
     now: datetime,
-    note: framework.Note,
+    note: loading.Note,
 ) -> None:
     """Match the library to the item files: slugs keep ids; a missing file archives its item."""
     stored = {
@@ -235,7 +232,7 @@ def sync_content(db: Session, root: Path, now: datetime) -> SyncReport:
     """Make the framework and library match content/; any broken file means no change at all."""
     content = read_content(root)
     report = SyncReport()
-    capabilities = framework.load_framework(db, content.domains, now, report.note)
+    capabilities = loading.load_framework(db, content.domains, now, report.note)
     load_items(db, content.items, capabilities, now, report.note)
     developed = {slug for item in content.items for slug in item.capabilities}
     report.undeveloped = [slug for slug in capabilities if slug not in developed]

@@ -125,7 +125,7 @@ def deliver_due(now: Callable[[], datetime] = utcnow, limit: int | None = None) 
     """Deliver every email whose time has come, each in its own transactions: claimed, built,
     handed to the server, then marked sent; a failure is recorded for a later retry."""
     report = Delivery()
-    sessions = database().sessions
+    sessions = database().writer_sessions
     policy = retry_policy()
     with sessions() as db:
         due = queue.due_ids(db, now(), limit)
@@ -231,15 +231,33 @@ def _write_to_outbox(message: EmailMessage) -> Path:
     return path
 
 
-def absolute_url(endpoint: str, **values: object) -> str:
+# Copies written to the outbox folder (no MAIL_SERVER: a laptop or a test) are kept this long.
+KEEP_OUTBOX = timedelta(days=7)
+
+
+def purge_outbox(folder: Path, now: datetime) -> int:
+    """Delete the outbox folder's email files written more than 7 days ago."""
+    if not folder.is_dir():
+        return 0
+    cutoff = (now - KEEP_OUTBOX).timestamp()
+    removed = 0
+    for path in folder.glob("*.eml"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for an email, built on BASE_URL rather than on the request's Host header."""
     from flask import has_request_context, url_for
 
+    base_url: str = current_app.config["BASE_URL"]
     if has_request_context():
-        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+        return base_url + url_for(endpoint, **values)
     # The sender and commands run by cron have no request: build the path from the URL map.
     adapter = current_app.url_map.bind("localhost")
-    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
+    return base_url + adapter.build(endpoint, values)
 
 
 # --- Without a mail server: deliver just after the response -----------------------------------
@@ -263,7 +281,7 @@ def _delivers_locally() -> bool:
 
 def _deliver_after_response(response: Response) -> Response:
     if g.pop("learnset_mail_queued", False) and _delivers_locally():
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy at run time
         response.call_on_close(lambda: _deliver_quietly(app))
     return response
 

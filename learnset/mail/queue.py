@@ -6,15 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from learnset.db import rowcount
 from learnset.mail.models import OutgoingMail
 
 # The kind whose subject and body are stored when it is queued.
 MESSAGE = "message"
 # Longer than any delivery takes: a sender that dies mid-way leaves the email to be retried.
 LEASE = timedelta(minutes=10)
+# How long an email stays in the table once sent, or once given up on (for the operator to see
+# why): its recipient and, for some, its text are personal data.
+KEEP_SENT = timedelta(days=7)
+KEEP_GIVEN_UP = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,8 @@ class RetryPolicy:
 
     def delay_after(self, attempts: int) -> timedelta:
         """Exponential back-off: the first delay, doubled after each failed attempt, capped."""
-        return min(self.first_delay * 2 ** max(attempts - 1, 0), self.longest_delay)
+        doubling: int = 2 ** max(attempts - 1, 0)  # an int: the exponent is never negative
+        return min(self.first_delay * doubling, self.longest_delay)
 
 
 def add(
@@ -77,7 +83,7 @@ def claim(db: Session, mail_id: int, now: datetime) -> OutgoingMail | None:
         .values(attempts=OutgoingMail.attempts + 1, next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(claimed) != 1:
         return None
     return db.get(OutgoingMail, mail_id, populate_existing=True)
 
@@ -113,3 +119,15 @@ def record_failure(
         mail.next_attempt_at = now + policy.delay_after(mail.attempts)
     db.flush()
     return mail
+
+
+def purge(db: Session, now: datetime) -> int:
+    """Delete emails sent more than 7 days ago and those given up on more than 30 days ago."""
+    result = db.execute(
+        delete(OutgoingMail).where(
+            or_(
+                OutgoingMail.sent_at < now - KEEP_SENT, OutgoingMail.failed_at < now - KEEP_GIVEN_UP
+            )
+        )
+    )
+    return rowcount(result)

@@ -1,0 +1,13 @@
+"""The home page, which shows each feature's panels, and the public pages (landing, privacy,
+accessibility, health check)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The home and public pages."""
+    from learnset.main import views
+
+    app.register_blueprint(views.bp)

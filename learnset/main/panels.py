@@ -1,7 +1,8 @@
 """Home page panels: each feature contributes what it shows on a signed-in user's home page.
 
-A feature registers a function taking (db, user) and returning a Panel, or None when it has
-nothing to show that person. The home page renders the panels in order.
+A feature registers, in its init_app, a function taking (db, user) and returning a Panel, or
+None when it has nothing to show that person: home_panel(panels.my_panel). The home page
+renders the panels in order.
 """
 
 from __future__ import annotations

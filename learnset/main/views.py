@@ -6,10 +6,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from learnset.accounts.security import public
 from learnset.db import get_db
 from learnset.main import services
 from learnset.main.panels import panels_for
-from learnset.security import public
 
 bp = Blueprint("main", __name__)
 

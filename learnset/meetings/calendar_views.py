@@ -8,16 +8,16 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
+from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
 from learnset.meetings import calendar
-from learnset.meetings.models import Meeting
-from learnset.security import public
+from learnset.meetings.models import CalendarFeed, Meeting
 
 bp = Blueprint("calendar", __name__)
 
 
-def _feed_url(feed: calendar.CalendarFeed) -> str:
+def _feed_url(feed: CalendarFeed) -> str:
     token = calendar.feed_token(feed, current_app.config["SECRET_KEY"])
     return mail.absolute_url("calendar.feed", token=token)
 

@@ -7,11 +7,10 @@ from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.db import utcnow
-from learnset.main.panels import Panel, home_panel
+from learnset.main.panels import Panel
 from learnset.meetings import queries
 
 
-@home_panel
 def participant_sessions(db: Session, user: User) -> Panel | None:
     homes = queries.participant_home(db, user, utcnow())
     if not homes:
@@ -19,7 +18,6 @@ def participant_sessions(db: Session, user: User) -> Panel | None:
     return Panel("meetings/_home_participant.html", {"homes": homes}, order=10)
 
 
-@home_panel
 def tutor_sessions(db: Session, user: User) -> Panel | None:
     homes = queries.tutor_home(db, user, utcnow())
     if not homes:

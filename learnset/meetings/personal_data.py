@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from learnset.accounts import personal_data
 from learnset.accounts.models import User
 from learnset.meetings.models import (
     Attendance,
@@ -104,6 +103,3 @@ def erase_sessions(db: Session, user: User) -> None:
         )
     )
     db.flush()
-
-
-personal_data.register("sessions", export_sessions, erase_sessions)

@@ -6,18 +6,20 @@ sessions, materials, topics or members; rates are computed in SQL.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.framework.models import Capability
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,
@@ -48,8 +50,8 @@ class Rate:
 NO_RATE = Rate(0, 0)
 
 
-def _rates(query: Select) -> dict[int, Rate]:
-    return {key: Rate(int(present or 0), int(recorded)) for key, present, recorded in query}
+def _rates(rows: Iterable[tuple[int, int | None, int]]) -> dict[int, Rate]:
+    return {key: Rate(int(present or 0), int(recorded)) for key, present, recorded in rows}
 
 
 def _attendance_by(db: Session, key: Any, cohort_id: int) -> dict[int, Rate]:
@@ -108,7 +110,6 @@ def own_attendance(
 
 @dataclass(frozen=True)
 class CohortPage:
-    members: list[Membership]
     meetings: list[Meeting]
     next_meeting: Meeting | None
     open_topics: int
@@ -118,25 +119,12 @@ class CohortPage:
     own: list[tuple[Meeting, bool | None]]
 
 
-def cohort_members(db: Session, cohort_id: int) -> list[Membership]:
-    """Tutors first, then participants, by name, each with their account."""
-    return list(
-        db.scalars(
-            select(Membership)
-            .join(User, User.id == Membership.user_id)
-            .options(joinedload(Membership.user))
-            .where(Membership.cohort_id == cohort_id)
-            .order_by(Membership.role.desc(), User.name, User.id)
-        )
-    )
-
-
-def cohort_meetings(user: User, cohort_id: int) -> Select[tuple[Meeting]]:
+def cohort_meetings(user: User, cohort_id: int) -> Select[Meeting]:
     return authz.visible_meetings(user).where(Meeting.cohort_id == cohort_id)
 
 
 def cohort_page(db: Session, user: User, cohort: Cohort, now: datetime) -> CohortPage:
-    """Everything the cohort page shows; the attendance of others only for those managing it."""
+    """The cohort page's sessions, topics and attendance: others' attendance only for managers."""
     meetings = list(db.scalars(cohort_meetings(user, cohort.id)))
     upcoming = [meeting for meeting in meetings if meeting.ends_at > now]
     open_topics = db.scalar(
@@ -146,7 +134,6 @@ def cohort_page(db: Session, user: User, cohort: Cohort, now: datetime) -> Cohor
     )
     manages = authz.can(user, "cohort:members", cohort)
     return CohortPage(
-        members=cohort_members(db, cohort.id),
         meetings=meetings,
         next_meeting=upcoming[0] if upcoming else None,
         open_topics=open_topics or 0,
@@ -272,7 +259,7 @@ class TopicRow:
 
 def topic_rows(
     db: Session, user: User, cohort_id: int, statuses: tuple[str, ...]
-) -> Select[tuple[EmergentTopic, int, bool]]:
+) -> Select[EmergentTopic, int, bool]:
     """Topics of a cohort in the given states, with their votes and whether the user voted;
     the most wanted first."""
     votes = (
@@ -331,7 +318,7 @@ class ParticipantHome:
     open_topic_count: int
 
 
-def _with_materials() -> list:
+def _with_materials() -> list[ExecutableOption]:
     return [
         selectinload(Meeting.items)
         .joinedload(MeetingItem.content_item)
@@ -421,7 +408,7 @@ def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
 
 def library_choices(
     kind: str | None, capability: str | None, exclude_meeting_id: int
-) -> Select[tuple[ContentItem]]:
+) -> Select[ContentItem]:
     """Library items a tutor may add: not archived, not already in the session, filtered."""
     already = select(MeetingItem.content_item_id).where(
         MeetingItem.meeting_id == exclude_meeting_id

@@ -10,13 +10,13 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.cohorts.models import Cohort
+from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
 from learnset.meetings import queries, topics
 from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus
 from learnset.pagination import page_number, paginate
-from learnset.templating import uk_date
 
 bp = Blueprint("topics", __name__)
 
@@ -40,7 +40,7 @@ def _back(topic: EmergentTopic) -> Response:
     return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
 
 
-@bp.route("/cohorts/<int:cohort_id>/topics", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/topics", methods=["GET", "POST"])
 def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view")
@@ -82,7 +82,7 @@ def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
     )
 
 
-@bp.route("/topics/<int:topic_id>/edit", methods=["GET", "POST"])
+@bp.route("/topics/<id:topic_id>/edit", methods=["GET", "POST"])
 def edit(topic_id: int) -> Response | tuple[str, int]:
     db = get_db()
     topic = _topic(topic_id, "topic:edit")
@@ -102,7 +102,7 @@ def edit(topic_id: int) -> Response | tuple[str, int]:
     return render_form("meetings/edit_topic.html", form, topic=topic)
 
 
-@bp.route("/topics/<int:topic_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/topics/<id:topic_id>/withdraw", methods=["GET", "POST"])
 def withdraw(topic_id: int) -> Response | str:
     db = get_db()
     topic = _topic(topic_id, "topic:withdraw")
@@ -135,7 +135,7 @@ def _unless_open(topic: EmergentTopic, doing: str) -> Response | None:
     return None
 
 
-@bp.route("/topics/<int:topic_id>/vote", methods=["POST"])
+@bp.route("/topics/<id:topic_id>/vote", methods=["POST"])
 def vote(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:vote")
@@ -156,7 +156,7 @@ def vote(topic_id: int) -> Response:
     return _back(topic)
 
 
-@bp.route("/topics/<int:topic_id>/unvote", methods=["POST"])
+@bp.route("/topics/<id:topic_id>/unvote", methods=["POST"])
 def withdraw_vote(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:vote")
@@ -172,7 +172,7 @@ def withdraw_vote(topic_id: int) -> Response:
     return _back(topic)
 
 
-@bp.route("/topics/<int:topic_id>/take", methods=["POST"])
+@bp.route("/topics/<id:topic_id>/take", methods=["POST"])
 def take_up(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:decide")
@@ -199,7 +199,7 @@ def take_up(topic_id: int) -> Response:
     return _back(topic)
 
 
-@bp.route("/topics/<int:topic_id>/release", methods=["POST"])
+@bp.route("/topics/<id:topic_id>/release", methods=["POST"])
 def release(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:decide")
@@ -215,7 +215,7 @@ def release(topic_id: int) -> Response:
     return _back(topic)
 
 
-@bp.route("/topics/<int:topic_id>/close", methods=["GET", "POST"])
+@bp.route("/topics/<id:topic_id>/close", methods=["GET", "POST"])
 def close(topic_id: int) -> Response | tuple[str, int]:
     db = get_db()
     topic = _topic(topic_id, "topic:decide")
@@ -232,7 +232,7 @@ def close(topic_id: int) -> Response | tuple[str, int]:
     return render_form("meetings/close_topic.html", form, topic=topic)
 
 
-@bp.route("/topics/<int:topic_id>/reopen", methods=["POST"])
+@bp.route("/topics/<id:topic_id>/reopen", methods=["POST"])
 def reopen(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:decide")

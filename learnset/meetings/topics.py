@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
+from learnset.db import rowcount
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus, TopicVote
 
 
@@ -97,7 +98,7 @@ def withdraw_vote(db: Session, topic: EmergentTopic, user: User) -> bool:
         delete(TopicVote).where(TopicVote.topic_id == topic.id, TopicVote.user_id == user.id)
     )
     db.flush()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(rowcount(result))
 
 
 def take_up(

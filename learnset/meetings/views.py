@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -12,20 +14,23 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from learnset import authz, mail
-from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.challenges import queries as challenge_queries
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
+from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, choices, render_form
+from learnset.framework.models import Capability, CapabilityDomain
+from learnset.ids import is_id
 from learnset.library.models import ContentItem, ContentKind
 from learnset.markdown import render as render_markdown
 from learnset.meetings import (
     calendar,
-    personal_data,  # noqa: F401 - registers sessions in "download your data"
     queries,
     services,
 )
@@ -40,7 +45,6 @@ from learnset.meetings.forms import (
 from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot, TopicStatus
 from learnset.meetings.schedule import ScheduleError, ScheduleRule
 from learnset.pagination import page_number, paginate
-from learnset.templating import uk_date
 
 bp = Blueprint("meetings", __name__)
 
@@ -62,7 +66,7 @@ def _cohort(cohort_id: int, action: str | None = None) -> Cohort:
 # --- Lists and the session page ----------------------------------------------------------
 
 
-@bp.route("/cohorts/<int:cohort_id>/sessions")
+@bp.route("/cohorts/<id:cohort_id>/sessions")
 def cohort_meetings(cohort_id: int) -> str:
     db = get_db()
     cohort = _cohort(cohort_id)
@@ -77,7 +81,7 @@ def cohort_meetings(cohort_id: int) -> str:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>")
+@bp.route("/sessions/<id:meeting_id>")
 def meeting(meeting_id: int) -> str:
     db = get_db()
     meeting = _meeting(meeting_id)
@@ -105,7 +109,7 @@ def _rule(form: ScheduleForm) -> ScheduleRule:
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/schedule", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/schedule", methods=["GET", "POST"])
 def schedule(cohort_id: int) -> Response | tuple[str, int]:
     """Fill in the rule, check what it would do, then confirm: nothing changes before that."""
     db = get_db()
@@ -168,7 +172,7 @@ def _preview(form: MeetingForm) -> object | None:
     return None
 
 
-@bp.route("/cohorts/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/cohorts/<id:cohort_id>/sessions/new", methods=["GET", "POST"])
 def new_meeting(cohort_id: int) -> Response | tuple[str, int]:
     db = get_db()
     cohort = _cohort(cohort_id, "cohort:schedule")
@@ -186,7 +190,7 @@ def new_meeting(cohort_id: int) -> Response | tuple[str, int]:
     return render_form("meetings/edit.html", form, cohort=cohort, meeting=None, preview=preview)
 
 
-@bp.route("/sessions/<int:meeting_id>/edit", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/edit", methods=["GET", "POST"])
 def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -206,7 +210,7 @@ def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>/delete", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/delete", methods=["GET", "POST"])
 def delete_meeting(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -229,14 +233,14 @@ def delete_meeting(meeting_id: int) -> Response | str:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>/plan")
+@bp.route("/sessions/<id:meeting_id>/plan")
 def plan(meeting_id: int) -> tuple[str, int] | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
     return _render_plan(db, meeting, _slot_form(db, meeting))
 
 
-def _slot_form(db, meeting: Meeting) -> PresenterSlotForm:  # type: ignore[no-untyped-def]
+def _slot_form(db: Session, meeting: Meeting) -> PresenterSlotForm:
     form = PresenterSlotForm()
     # Only challenges the planner can read: a programme admin who is not the set's tutor
     # sees none, so planning a session never shows them what the set is working on.
@@ -248,7 +252,7 @@ def _slot_form(db, meeting: Meeting) -> PresenterSlotForm:  # type: ignore[no-un
     return form
 
 
-def _render_plan(db, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[str, int]:
     items = queries.meeting_items(db, meeting.id)
     slots = queries.meeting_slots(db, meeting.id)
     return render_form(
@@ -270,7 +274,7 @@ def _render_plan(db, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[st
 # --- Materials from the library ----------------------------------------------------------
 
 
-def _capability_choices(db) -> list:  # type: ignore[no-untyped-def]
+def _capability_choices(db: Session) -> list[SelectChoice]:
     rows = db.execute(
         select(Capability.slug, Capability.name)
         .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
@@ -280,7 +284,7 @@ def _capability_choices(db) -> list:  # type: ignore[no-untyped-def]
     return choices([("", "Any capability"), *rows])
 
 
-@bp.route("/sessions/<int:meeting_id>/library")
+@bp.route("/sessions/<id:meeting_id>/library")
 def library(meeting_id: int) -> str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -308,13 +312,13 @@ def library(meeting_id: int) -> str:
 
 
 def _back_to_library(meeting: Meeting) -> Response:
-    args = {
+    args: dict[str, Any] = {
         key: request.form[key] for key in ("kind", "capability", "page") if request.form.get(key)
     }
     return redirect(url_for("meetings.library", meeting_id=meeting.id, **args))
 
 
-@bp.route("/sessions/<int:meeting_id>/items", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/items", methods=["POST"])
 def add_item(meeting_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -324,7 +328,7 @@ def add_item(meeting_id: int) -> Response:
     if item_id is None:
         flash("Choose a library item to add")
         return _back_to_library(meeting)
-    item = db.get(ContentItem, item_id) if 0 < item_id <= authz.MAX_ID else None
+    item = db.get(ContentItem, item_id) if is_id(item_id) else None
     if item is None:
         abort(404)
     try:
@@ -340,13 +344,13 @@ def add_item(meeting_id: int) -> Response:
 
 
 def _meeting_item(meeting: Meeting, item_id: int) -> MeetingItem:
-    meeting_item = get_db().get(MeetingItem, item_id) if item_id <= authz.MAX_ID else None
+    meeting_item = get_db().get(MeetingItem, item_id)
     if meeting_item is None or meeting_item.meeting_id != meeting.id:
         abort(404)
     return meeting_item
 
 
-@bp.route("/sessions/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/move", methods=["POST"])
 def move_item(meeting_id: int, item_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -362,7 +366,7 @@ def move_item(meeting_id: int, item_id: int) -> Response:
     return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="materials"))
 
 
-@bp.route("/sessions/<int:meeting_id>/items/<int:item_id>/remove", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/remove", methods=["POST"])
 def remove_item(meeting_id: int, item_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -379,14 +383,14 @@ def remove_item(meeting_id: int, item_id: int) -> Response:
 # --- Presenter slots ---------------------------------------------------------------------
 
 
-@bp.route("/sessions/<int:meeting_id>/slots", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/slots", methods=["POST"])
 def add_slot(meeting_id: int) -> Response | tuple[str, int]:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
     form = _slot_form(db, meeting)
     if form.validate_on_submit():
         challenge_id = form.challenge.data
-        challenge = db.get(Challenge, challenge_id) if 0 < challenge_id <= authz.MAX_ID else None
+        challenge = db.get(Challenge, challenge_id) if is_id(challenge_id) else None
         try:
             if challenge is None:
                 raise services.MeetingError("Choose one of this learning set's open challenges")
@@ -401,13 +405,13 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
 
 
 def _slot(meeting: Meeting, slot_id: int) -> PresenterSlot:
-    slot = get_db().get(PresenterSlot, slot_id) if slot_id <= authz.MAX_ID else None
+    slot = get_db().get(PresenterSlot, slot_id)
     if slot is None or slot.meeting_id != meeting.id:
         abort(404)
     return slot
 
 
-@bp.route("/sessions/<int:meeting_id>/slots/<int:slot_id>/move", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/move", methods=["POST"])
 def move_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -423,7 +427,7 @@ def move_slot(meeting_id: int, slot_id: int) -> Response:
     return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
 
 
-@bp.route("/sessions/<int:meeting_id>/slots/<int:slot_id>/remove", methods=["POST"])
+@bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/remove", methods=["POST"])
 def remove_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:edit")
@@ -458,7 +462,7 @@ def _notify(meeting: Meeting) -> int:
     return len(members)
 
 
-@bp.route("/sessions/<int:meeting_id>/publish", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/publish", methods=["GET", "POST"])
 def publish(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:publish")
@@ -484,7 +488,7 @@ def publish(meeting_id: int) -> Response | str:
     )
 
 
-@bp.route("/sessions/<int:meeting_id>/unpublish", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/unpublish", methods=["GET", "POST"])
 def unpublish(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = _meeting(meeting_id, "meeting:publish")
@@ -504,7 +508,7 @@ def unpublish(meeting_id: int) -> Response | str:
 # --- Attendance --------------------------------------------------------------------------
 
 
-@bp.route("/sessions/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@bp.route("/sessions/<id:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(meeting_id: int) -> Response | tuple[str, int]:
     db = get_db()
     meeting = _meeting(meeting_id, "attendance:record")
@@ -539,7 +543,7 @@ def attendance(meeting_id: int) -> Response | tuple[str, int]:
 # --- One session as a calendar file ------------------------------------------------------
 
 
-@bp.route("/sessions/<int:meeting_id>/calendar.ics")
+@bp.route("/sessions/<id:meeting_id>/calendar.ics")
 def meeting_ics(meeting_id: int) -> Response:
     meeting = _meeting(meeting_id)
     body = calendar.build_calendar(

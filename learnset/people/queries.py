@@ -20,7 +20,7 @@ STATUSES = {
 }
 
 
-def people(search: str = "", status: str = "") -> Select[tuple[User]]:
+def people(search: str = "", status: str = "") -> Select[User]:
     """Accounts by name, with their memberships and sets loaded alongside (one query more)."""
     query = select(User).options(selectinload(User.memberships).joinedload(Membership.cohort))
     for word in search.split():

@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.accounts import sign_ins
 from learnset.accounts.models import User
+from learnset.accounts.security import idle_timeout
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
 from learnset.pagination import page_number, paginate
 from learnset.people import queries, services
 from learnset.people.forms import PeopleFilterForm
-from learnset.security import idle_timeout
 
 bp = Blueprint("people", __name__)
 
@@ -40,7 +40,7 @@ def _person(user_id: int) -> User:
     return authz.get_or_404(get_db(), User, user_id, current_user, "person:view", "person:manage")
 
 
-@bp.route("/people/<int:user_id>")
+@bp.route("/people/<id:user_id>")
 def person(user_id: int) -> str:
     person = _person(user_id)
     signed_in_on = sign_ins.live_count(get_db(), person, utcnow(), idle_timeout())
@@ -58,7 +58,7 @@ CHANGES = {
 CHANGE_NAMES = ", ".join(f'"{name}"' for name in CHANGES)
 
 
-@bp.route(f"/people/<int:user_id>/<any({CHANGE_NAMES}):change>", methods=["GET", "POST"])
+@bp.route(f"/people/<id:user_id>/<any({CHANGE_NAMES}):change>", methods=["GET", "POST"])
 def change(user_id: int, change: str) -> Response | str:
     db = get_db()
     person = _person(user_id)

@@ -1,0 +1,20 @@
+"""The reflective log: reflections, their versions, sharing and comments, the bin, and text
+kept when a sign-in ends mid-sentence."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The log's pages, four home panels, the log's part of a download."""
+    from learnset.accounts import personal_data as downloads
+    from learnset.main.panels import home_panel
+    from learnset.reflections import exports, panels, views
+
+    app.register_blueprint(views.bp)
+    home_panel(panels.kept_text_panel)
+    home_panel(panels.new_comments_panel)
+    home_panel(panels.shared_with_you_panel)
+    home_panel(panels.log_panel)
+    downloads.register("reflective_log", exports.export_personal_data, exports.erase_personal_data)

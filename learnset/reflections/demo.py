@@ -5,19 +5,33 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability
 from learnset.cohorts.models import Membership, Role
 from learnset.db import utcnow
+from learnset.framework.models import Capability
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 from learnset.reflections import services
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 
-DEMO_REFLECTIONS = [
+
+class DemoReflection(TypedDict):
+    author: str
+    title: str
+    days_ago: int
+    structure: str
+    parts: dict[str, str]
+    minutes: int
+    visibility: Visibility
+    capabilities: list[str]
+    tutor_comment: NotRequired[str]
+
+
+DEMO_REFLECTIONS: list[DemoReflection] = [
     {
         "author": "participant1@example.org",
         "title": "First session: asking questions instead of giving advice",

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.dates import uk_date
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections import services
 from learnset.reflections.forms import (
     FORM_CLASSES,
@@ -32,7 +33,6 @@ from learnset.reflections.structures import (
     convert_parts,
     structure_named,
 )
-from learnset.templating import uk_date
 
 
 @dataclass

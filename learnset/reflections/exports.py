@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections.models import (
     Reflection,
     ReflectionComment,
@@ -41,7 +41,9 @@ def _with_everything(query: Any) -> Any:
     )
 
 
-def own_log(db: Session, user: User, date_from: date | None = None, date_to: date | None = None):  # type: ignore[no-untyped-def]
+def own_log(
+    db: Session, user: User, date_from: date | None = None, date_to: date | None = None
+) -> list[Reflection]:
     """The user's own reflections (never anyone else's), oldest first, fully loaded."""
     query = authz.own_reflections(user)
     if date_from is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -22,8 +22,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices
+from learnset.nhs_numbers import nhs_numbers_in
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
-from learnset.reflections.nhs_numbers import nhs_numbers_in
 from learnset.reflections.services import ReflectionInput
 from learnset.reflections.structures import ALL_PART_KEYS, STRUCTURES, Structure, structure_named
 
@@ -63,7 +63,7 @@ def _whole_minutes(form: FlaskForm, field: StringField) -> None:
         )
 
 
-def _not_in_future(today: date):  # type: ignore[no-untyped-def]
+def _not_in_future(today: date) -> Callable[[FlaskForm, DateInputField], None]:
     def check(form: FlaskForm, field: DateInputField) -> None:
         if isinstance(field.data, date) and field.data > today:
             raise ValidationError("Date of the experience must be today or in the past")
@@ -129,7 +129,7 @@ class ReflectionForm(FlaskForm):
         return {spec.key: (field.data or "") for spec, field in self.part_fields}
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         if not any(text.strip() for text in self.parts_text().values()):
             first = self.part_fields[0][1]
             first.errors = [*first.errors, "Write something in at least one part"]
@@ -271,7 +271,9 @@ def parts_in(data: dict[str, list[str]], structure: str) -> dict[str, str]:
     }
 
 
-def with_structure(data: dict[str, list[str]], parts: dict[str, str], structure: str) -> dict:
+def with_structure(
+    data: dict[str, list[str]], parts: dict[str, str], structure: str
+) -> dict[str, list[str]]:
     """Form data with its parts replaced by those of another structure."""
     kept = {name: values for name, values in data.items() if not name.startswith("part_")}
     kept["structure"] = [structure]
@@ -291,7 +293,7 @@ class CommentForm(FlaskForm):
     confirm_not_nhs_number = BooleanField("I confirm this is not an NHS number")
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        valid: bool = super().validate(extra_validators)
         numbers = nhs_numbers_in(self.body.data)
         self.nhs_warning = bool(numbers)
         if numbers and not self.confirm_not_nhs_number.data:

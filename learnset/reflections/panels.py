@@ -7,14 +7,13 @@ from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.dates import UK
 from learnset.db import utcnow
-from learnset.main.panels import Panel, home_panel
+from learnset.main.panels import Panel
 from learnset.reflections import queries, rescue
 from learnset.reflections.exports import appraisal_year
-from learnset.templating import UK
 
 
-@home_panel
 def kept_text_panel(db: Session, user: User) -> Panel | None:
     """Writing kept when the sign-in expired, if the person came back some other way."""
     waiting = rescue.waiting(db, session, user, utcnow())
@@ -23,7 +22,6 @@ def kept_text_panel(db: Session, user: User) -> Panel | None:
     return Panel("reflections/_panel_kept_text.html", {"rescues": waiting}, order=5)
 
 
-@home_panel
 def new_comments_panel(db: Session, user: User) -> Panel | None:
     news = queries.new_comments(db, user)
     if not news:
@@ -31,7 +29,6 @@ def new_comments_panel(db: Session, user: User) -> Panel | None:
     return Panel("reflections/_panel_new_comments.html", {"news": news}, order=20)
 
 
-@home_panel
 def shared_with_you_panel(db: Session, user: User) -> Panel | None:
     recent = queries.recently_shared(db, user)
     if not recent:
@@ -39,7 +36,6 @@ def shared_with_you_panel(db: Session, user: User) -> Panel | None:
     return Panel("reflections/_panel_shared.html", {"reflections": recent}, order=50)
 
 
-@home_panel
 def log_panel(db: Session, user: User) -> Panel | None:
     if not any(role == "participant" for role in authz.cohort_roles(user).values()):
         return None

@@ -53,7 +53,7 @@ def matching_text(text: str) -> Any:
     )
 
 
-def filtered(query: Select[Any], filters: LogFilters) -> Select[Any]:
+def filtered(query: Select[Reflection], filters: LogFilters) -> Select[Reflection]:
     """Narrow a scoped reflection query by the log's filters."""
     if filters.text.strip():
         query = query.where(matching_text(filters.text))

@@ -49,7 +49,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, UnaryExpression, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from learnset import authz
@@ -182,7 +182,7 @@ def _owner(db: Session, user: User | None, writer_id: int | None, target: Target
     return user.id
 
 
-def _same_editor(target: Target) -> Any:
+def _same_editor(target: Target) -> ColumnElement[bool]:
     return (
         ReflectionRescue.reflection_id == target.reflection_id
         if target.reflection_id is not None
@@ -272,11 +272,11 @@ def keep(
 # --- Getting it back -----------------------------------------------------------------------
 
 
-def _newest_first() -> Any:
+def _newest_first() -> tuple[UnaryExpression[datetime], UnaryExpression[int]]:
     return (ReflectionRescue.created_at.desc(), ReflectionRescue.id.desc())
 
 
-def _mine(key: str, owner_id: int, now: datetime) -> Any:
+def _mine(key: str, owner_id: int, now: datetime) -> Select[ReflectionRescue]:
     """Kept text of this browser for this person, not yet expired (rule 3 and 6)."""
     return select(ReflectionRescue).where(
         ReflectionRescue.key_hash == _hash(key),
@@ -322,7 +322,7 @@ def kept_text(
 ) -> ReflectionRescue | None:
     """One kept text, only for its owner in the browser that kept it; None for anyone else."""
     key = _browser_key(cookie)
-    if key is None or not 0 < rescue_id <= authz.MAX_ID:
+    if key is None:
         return None
     return db.scalar(_mine(key, user.id, now).where(ReflectionRescue.id == rescue_id))
 

@@ -6,15 +6,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import rowcount
+from learnset.framework.models import Capability, CapabilityDomain
+from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.reflections.models import (
@@ -90,7 +92,7 @@ def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[
 
 def linkable_items(db: Session, keep: int | None = None) -> list[ContentItem]:
     """Library items in use (not archived), by kind and title, plus one already linked."""
-    condition = ContentItem.archived_at.is_(None)
+    condition: ColumnElement[bool] = ContentItem.archived_at.is_(None)
     if keep is not None:
         condition = condition | (ContentItem.id == keep)
     query = select(ContentItem).where(condition).order_by(ContentItem.kind, ContentItem.title)
@@ -101,7 +103,7 @@ def capability_groups(
     db: Session, keep: list[int] | None = None
 ) -> list[tuple[CapabilityDomain, list[Capability]]]:
     """The framework's current capabilities by domain, plus any already claimed."""
-    condition = Capability.archived_at.is_(None)
+    condition: ColumnElement[bool] = Capability.archived_at.is_(None)
     if keep:
         condition = condition | Capability.id.in_(keep)
     rows = db.execute(
@@ -158,7 +160,7 @@ def linkable_challenges(db: Session, user: User, keep: int | None = None) -> lis
     cohort_ids = select(Membership.cohort_id).where(
         Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
     )
-    condition = Challenge.cohort_id.in_(cohort_ids)
+    condition: ColumnElement[bool] = Challenge.cohort_id.in_(cohort_ids)
     if keep is not None:
         condition = condition | (Challenge.id == keep)
     return list(
@@ -175,7 +177,7 @@ def _check_challenge(db: Session, author: User, data: ReflectionInput) -> None:
     """Only the author's own challenge, in the learning set the reflection belongs to."""
     if data.challenge_id is None:
         return
-    challenge = db.get(Challenge, data.challenge_id) if data.challenge_id <= authz.MAX_ID else None
+    challenge = db.get(Challenge, data.challenge_id) if is_id(data.challenge_id) else None
     if challenge is None or challenge.owner_id != author.id:
         raise ReflectionError("Choose one of your own live challenges", "challenge")
     if challenge.cohort_id != data.cohort_id:
@@ -228,7 +230,7 @@ def _set_visibility(reflection: Reflection, visibility: str, now: datetime) -> N
     reflection.visibility = visibility
 
 
-def _snapshot(reflection: Reflection) -> tuple:
+def _snapshot(reflection: Reflection) -> tuple[object, ...]:
     return (
         reflection.title,
         reflection.structure,
@@ -370,7 +372,7 @@ def clear_history(db: Session, reflection: Reflection) -> int:
         )
     )
     db.flush()
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # --- The bin ---------------------------------------------------------------------------------
@@ -400,26 +402,39 @@ def delete_for_good(db: Session, reflection: Reflection) -> None:
     db.flush()
 
 
-@dataclass(frozen=True)
-class PurgeResult:
-    reflections: int
-    rescues: int
-
-
-def purge(db: Session, now: datetime) -> PurgeResult:
-    """Delete for good what has been in the bin for 30 days, and kept text older than 7 days."""
-    cutoff = now - timedelta(days=BIN_DAYS)
-    reflections = db.execute(
-        delete(Reflection).where(Reflection.deleted_at.is_not(None), Reflection.deleted_at < cutoff)
+def _in_bin_for_good(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        Reflection.deleted_at.is_not(None), Reflection.deleted_at < now - timedelta(days=BIN_DAYS)
     )
-    # Kept text is never offered back after RESCUE_DAYS (rescue.py): nothing is lost here.
-    rescues = db.execute(
+
+
+def purge_comments_in_bin(db: Session, now: datetime) -> int:
+    """Delete the comments on reflections that have been in the bin for 30 days: other people's
+    words go with the reflection they were written on."""
+    binned = select(Reflection.id).where(_in_bin_for_good(now))
+    result = db.execute(
+        delete(ReflectionComment).where(ReflectionComment.reflection_id.in_(binned))
+    )
+    return rowcount(result)
+
+
+def purge_bin(db: Session, now: datetime) -> int:
+    """Delete for good the reflections that have been in the bin for 30 days, with their parts,
+    versions and drafts."""
+    result = db.execute(delete(Reflection).where(_in_bin_for_good(now)))
+    db.flush()
+    return rowcount(result)
+
+
+def purge_kept_text(db: Session, now: datetime) -> int:
+    """Delete text kept after an expired sign-in once it can no longer be offered back (7 days):
+    nothing is lost here."""
+    result = db.execute(
         delete(ReflectionRescue).where(
             ReflectionRescue.created_at <= now - timedelta(days=RESCUE_DAYS)
         )
     )
-    db.flush()
-    return PurgeResult(reflections.rowcount or 0, rescues.rowcount or 0)
+    return rowcount(result)
 
 
 # --- Comments --------------------------------------------------------------------------------
@@ -501,11 +516,13 @@ def save_draft(
         raise ValueError("a draft is for a new reflection or a saved one")
     if reflection is not None and reflection.author_id != author.id:
         raise ReflectionError("You can only keep drafts of your own reflections")
-    find = (
-        (lambda: draft_for_key(db, author, key))
-        if key is not None
-        else (lambda: draft_for_reflection(db, reflection))  # type: ignore[arg-type]
-    )
+
+    def find() -> ReflectionDraft | None:
+        if key is not None:
+            return draft_for_key(db, author, key)
+        assert reflection is not None
+        return draft_for_reflection(db, reflection)
+
     draft = find()
     if draft is None:
         try:

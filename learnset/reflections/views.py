@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import ValidationError
 
 from learnset import authz
+from learnset.dates import UK, uk_date, uk_datetime
 from learnset.db import get_db, utcnow
 from learnset.errors import csrf_refused, leave_cookies_alone
 from learnset.forms import EmptyForm, render_form
@@ -36,8 +37,6 @@ from learnset.pagination import page_number
 from learnset.reflections import (
     editor,
     exports,
-    panels,  # noqa: F401 - registers the home page panels
-    personal_data,  # noqa: F401 - registers the log's part of "download your data"
     queries,
     rescue,
     services,
@@ -58,12 +57,9 @@ from learnset.reflections.forms import (
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 from learnset.reflections.rescue import Target
 from learnset.reflections.structures import DEFAULT_STRUCTURE, STRUCTURES
-from learnset.templating import UK, uk_date, uk_datetime
 
 bp = Blueprint("reflections", __name__)
 # Ids past the database's integer range would crash SQLite: such URLs simply do not match.
-ID = "int(max=2147483647)"
-
 SIGNED_OUT_KEPT = (
     "You were signed out before your reflection was saved. We have kept what you wrote: sign "
     "in and you can choose whether to put it back."
@@ -265,7 +261,7 @@ def _kept_or_404(rescue_id: int) -> Any:
     return kept
 
 
-@bp.route(f"/reflections/kept/<{ID}:rescue_id>/use", methods=["POST"])
+@bp.route("/reflections/kept/<id:rescue_id>/use", methods=["POST"])
 def use_kept(rescue_id: int) -> WerkzeugResponse:
     kept = _kept_or_404(rescue_id)
     db = get_db()
@@ -279,7 +275,7 @@ def use_kept(rescue_id: int) -> WerkzeugResponse:
     return redirect(_editor_url(target))
 
 
-@bp.route(f"/reflections/kept/<{ID}:rescue_id>/discard", methods=["GET", "POST"])
+@bp.route("/reflections/kept/<id:rescue_id>/discard", methods=["GET", "POST"])
 def discard_kept(rescue_id: int) -> Any:
     kept = _kept_or_404(rescue_id)
     db = get_db()
@@ -366,7 +362,7 @@ def write(key: str) -> Any:
     return _editor(target)
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/edit", methods=["GET", "POST"])
+@bp.route("/reflections/<id:reflection_id>/edit", methods=["GET", "POST"])
 def edit(reflection_id: int) -> Any:
     target = Target(reflection_id=reflection_id)
     if request.method == "POST" and (elsewhere := _opened_by_someone_else(target)):
@@ -510,7 +506,7 @@ def autosave_new(key: str) -> Any:
     return _autosaved(kept)
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/draft", methods=["POST"])
+@bp.route("/reflections/<id:reflection_id>/draft", methods=["POST"])
 def autosave(reflection_id: int) -> Any:
     if elsewhere := _opened_by_someone_else(Target(reflection_id=reflection_id)):
         return elsewhere
@@ -542,7 +538,7 @@ def discard_new(key: str) -> Any:
     )
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/discard", methods=["GET", "POST"])
+@bp.route("/reflections/<id:reflection_id>/discard", methods=["GET", "POST"])
 def discard_changes(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     db = get_db()
@@ -564,7 +560,9 @@ def discard_changes(reflection_id: int) -> Any:
 # --- Reading, sharing, comments --------------------------------------------------------------
 
 
-def _show(reflection: Reflection, comment_form: CommentForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _show(
+    reflection: Reflection, comment_form: CommentForm | None = None, status: int = 200
+) -> tuple[str, int]:
     db = get_db()
     is_author = reflection.author_id == current_user.id
     comments = db.scalars(
@@ -590,12 +588,12 @@ def _show(reflection: Reflection, comment_form: CommentForm | None = None, statu
     return render_template("reflections/show.html", **context), status
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>")
+@bp.route("/reflections/<id:reflection_id>")
 def show(reflection_id: int) -> Any:
     return _show(_reflection(reflection_id))
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/comments", methods=["POST"])
+@bp.route("/reflections/<id:reflection_id>/comments", methods=["POST"])
 def comment(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:comment")
     form = CommentForm()
@@ -608,7 +606,7 @@ def comment(reflection_id: int) -> Any:
     return _show(reflection, form, status=422)
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/sharing", methods=["GET", "POST"])
+@bp.route("/reflections/<id:reflection_id>/sharing", methods=["GET", "POST"])
 def sharing(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     form = SharingForm(data={"visibility": reflection.visibility})
@@ -647,7 +645,7 @@ def _sharing_message(reflection: Reflection) -> str:
 # --- History ---------------------------------------------------------------------------------
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/history")
+@bp.route("/reflections/<id:reflection_id>/history")
 def history(reflection_id: int) -> str:
     reflection = _reflection(reflection_id, "reflection:edit")
     return render_template(
@@ -658,7 +656,7 @@ def history(reflection_id: int) -> str:
     )
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/history/<{ID}:version_id>/restore", methods=["POST"])
+@bp.route("/reflections/<id:reflection_id>/history/<id:version_id>/restore", methods=["POST"])
 def restore_version(reflection_id: int, version_id: int) -> WerkzeugResponse:
     reflection = _reflection(reflection_id, "reflection:edit")
     db = get_db()
@@ -677,7 +675,7 @@ def restore_version(reflection_id: int, version_id: int) -> WerkzeugResponse:
     return redirect(url_for("reflections.history", reflection_id=reflection.id))
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/history/clear", methods=["GET", "POST"])
+@bp.route("/reflections/<id:reflection_id>/history/clear", methods=["GET", "POST"])
 def clear_history(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     form = EmptyForm()
@@ -696,7 +694,7 @@ def clear_history(reflection_id: int) -> Any:
 # --- The bin ---------------------------------------------------------------------------------
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/delete", methods=["GET", "POST"])
+@bp.route("/reflections/<id:reflection_id>/delete", methods=["GET", "POST"])
 def delete(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:edit")
     form = EmptyForm()
@@ -727,7 +725,7 @@ def bin() -> str:
     )
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/restore", methods=["POST"])
+@bp.route("/reflections/<id:reflection_id>/restore", methods=["POST"])
 def restore(reflection_id: int) -> WerkzeugResponse:
     reflection = _reflection(reflection_id, "reflection:restore")
     form = EmptyForm()
@@ -739,7 +737,7 @@ def restore(reflection_id: int) -> WerkzeugResponse:
     return redirect(url_for("reflections.show", reflection_id=reflection.id))
 
 
-@bp.route(f"/reflections/<{ID}:reflection_id>/delete-for-good", methods=["GET", "POST"])
+@bp.route("/reflections/<id:reflection_id>/delete-for-good", methods=["GET", "POST"])
 def destroy(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id, "reflection:destroy")
     form = EmptyForm()

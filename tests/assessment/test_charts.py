@@ -4,8 +4,11 @@ import math
 import re
 from datetime import UTC, datetime
 
-from learnset.assessment import charts, progress, services
-from learnset.assessment.charts import Series
+from learnset import charts
+from learnset.assessment import progress
+from learnset.assessment.charts import domain_radar
+from learnset.charts import Series
+from learnset.framework.queries import current_framework
 
 # The geometry the charts promise: a radar centred at (320, 250) with level 5 at radius 160,
 # axis 0 pointing up and the rest clockwise; line charts plotted in x 36 to 320, y 136 (level 1)
@@ -60,11 +63,9 @@ def test_a_domain_radar_comes_from_a_participants_ratings(db, people, framework,
     participant_rates(
         listening=(2, 4), credibility=(2, 5), data=(4, 4), at=datetime(2026, 4, 5, 12, tzinfo=UTC)
     )
-    growth = progress.progress(
-        db, people.participant.id, people.cohort.id, services.current_framework(db)
-    )
+    growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     conversations = growth.domains[0]
-    svg = str(charts.domain_radar("radar-conversations", conversations, "Baseline"))
+    svg = str(domain_radar("radar-conversations", conversations, "Baseline"))
     _close(
         _points_of(svg, "baseline"), [_radar_xy(i, 3, level) for i, level in enumerate([1, 2, 3])]
     )

@@ -10,6 +10,7 @@ from learnset.assessment import progress, recommendations, services
 from learnset.assessment.models import rating_reflections
 from learnset.assessment.services import Answer, RatingErrors
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 from tests.helpers import submit
 
@@ -138,9 +139,7 @@ def test_what_you_reflected_on_leaves_the_suggestions(
     factories.make_reflection(db, people.participant, content_item=binned, deleted_at=utcnow())
     factories.make_reflection(db, people.fellow, content_item=fresh)
     participant_rates(listening=(1, 4))
-    growth = progress.progress(
-        db, people.participant.id, people.cohort.id, services.current_framework(db)
-    )
+    growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     (offer,) = recommendations.recommendations(
         db, people.participant.id, people.cohort.id, growth.top_gaps(), utcnow()
     )

@@ -2,8 +2,8 @@
 
 import pytest
 
-from learnset.assessment.models import Capability, CapabilityDomain
-from learnset.library.source import ContentError
+from learnset.content import ContentError
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.sync import sync_content
 from tests.content import (
     FIRST,

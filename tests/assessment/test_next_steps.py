@@ -7,6 +7,7 @@ import pytest
 from learnset.assessment import progress, recommendations, services
 from learnset.assessment.services import AssessmentError
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 from tests.helpers import csrf_from
 
@@ -18,9 +19,7 @@ def gaps(db, people, framework, participant_rates):
         listening=(2, 4), credibility=(1, 5), data=(3, 3), complexity=(4, 4), convening=(3, 4)
     )
     db.commit()
-    growth = progress.progress(
-        db, people.participant.id, people.cohort.id, services.current_framework(db)
-    )
+    growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     return growth.top_gaps()
 
 

@@ -2,14 +2,15 @@
 
 from datetime import timedelta
 
-from learnset.assessment import progress, services
+from learnset.assessment import progress
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 
 
 def _progress(db, people, **options):
     return progress.progress(
-        db, people.participant.id, people.cohort.id, services.current_framework(db), **options
+        db, people.participant.id, people.cohort.id, current_framework(db), **options
     )
 
 

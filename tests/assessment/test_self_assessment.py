@@ -10,6 +10,7 @@ from learnset.assessment import services
 from learnset.assessment.models import Rating, SelfAssessment
 from learnset.assessment.services import Answer, AssessmentError, RatingErrors
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 from tests.helpers import count_rows
 
@@ -28,7 +29,7 @@ def test_the_first_assessment_is_a_baseline_of_every_capability(db, people, fram
     assert draft.kind == "baseline"
     assert draft.is_draft
     assert draft.scope is None
-    current = services.current_framework(db)
+    current = current_framework(db)
     assert services.unanswered(draft, current) == framework.capabilities
 
 
@@ -52,7 +53,7 @@ def test_the_baseline_cannot_be_limited_to_a_few_capabilities(db, people, framew
 
 def test_a_baseline_is_submitted_once_every_capability_is_rated(db, people, framework):
     draft = services.start(db, people.participant, people.cohort, utcnow())
-    current = services.current_framework(db)
+    current = current_framework(db)
     levels = [(framework.listening, (2, 4)), (framework.credibility, (3, 3))]
     services.save_answers(db, draft, _answers(levels), utcnow())
     with pytest.raises(AssessmentError, match="Rate Data for discussion before you submit"):
@@ -77,7 +78,7 @@ def test_a_check_in_on_a_chosen_few_carries_the_rest_forward(db, people, framewo
     )
     assert draft.kind == "check-in"
     assert draft.scope == sorted([framework.listening.id, framework.complexity.id])
-    current = services.current_framework(db)
+    current = current_framework(db)
     parts = services.in_scope(draft, current)
     assert [(p.domain.slug, [c.slug for c in p.capabilities]) for p in parts] == [
         ("conversations", ["listening"]),
@@ -110,7 +111,7 @@ def test_carried_forward_ratings_copy_the_latest_not_the_baseline(
     participant_rates((3, 4), at=start + timedelta(days=30))
     draft = services.start(db, people.participant, people.cohort, utcnow(), ["listening"])
     services.save_answers(db, draft, _answers([(framework.listening, (4, 5))]), utcnow())
-    services.submit(db, draft, True, services.current_framework(db), utcnow())
+    services.submit(db, draft, True, current_framework(db), utcnow())
     carried = {r.capability_id: r.current_level for r in draft.ratings if r.carried_forward}
     assert carried == {c.id: 3 for c in framework.capabilities if c != framework.listening}
 
@@ -200,7 +201,7 @@ def test_a_submitted_assessment_cannot_be_changed_or_discarded(
     with pytest.raises(AssessmentError, match="already been submitted"):
         services.save_answers(db, submitted, _answers([(framework.listening, (5, 5))]), utcnow())
     with pytest.raises(AssessmentError):
-        services.submit(db, submitted, True, services.current_framework(db), utcnow())
+        services.submit(db, submitted, True, current_framework(db), utcnow())
     with pytest.raises(AssessmentError):
         services.discard(db, submitted)
     assert submitted.ratings[0].current_level == 2

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from learnset import PROJECT_ROOT
 from learnset.accounts.models import User
-from learnset.assessment.models import Capability, CapabilityDomain
 from learnset.cohorts.models import Cohort
 from learnset.db import utcnow
+from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.library.sync import sync_content
 from tests import factories

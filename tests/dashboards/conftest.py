@@ -21,9 +21,9 @@ from datetime import date, datetime
 
 import pytest
 
-from learnset.assessment.services import current_framework
 from learnset.dashboards import releases
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from learnset.meetings.models import Meeting
 from learnset.reflections.models import Reflection
 from tests import factories

@@ -5,15 +5,16 @@ from sqlalchemy import delete
 
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Membership
-from learnset.dashboards import queries
+from learnset.dashboards.engagement import engagement_of
+from learnset.dashboards.months import months_between
 from tests import factories
 from tests.dashboards.conftest import month, on
 from tests.helpers import tables
 
 
 def _engagement(db, people):
-    months = queries.months_between(month(0), month(2))
-    engagement = queries.engagement(db, people.cohort.id, months)
+    months = months_between(month(0), month(2))
+    engagement = engagement_of(db, people.cohort.id, months)
     return [m.key for m in months], {e.participant.name: e for e in engagement.participants}
 
 

@@ -3,11 +3,12 @@
 from sqlalchemy import func, select
 
 from learnset import PROJECT_ROOT, demo
-from learnset.assessment import services
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort
-from learnset.dashboards import pages, queries
+from learnset.dashboards import pages
+from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from learnset.library.sync import sync_content
 from tests.factories import FAST_HASH
 
@@ -17,7 +18,7 @@ def test_the_riverside_dashboard_is_rich_on_first_run(db):
     demo.load(db, FAST_HASH)
     demo.load(db, FAST_HASH)
     cohort = db.scalar(select(Cohort).where(Cohort.name == demo.COHORTS[0][0]))
-    framework = services.current_framework(db)
+    framework = current_framework(db)
     now = utcnow()
     figures = pages.tutor_dashboard(db, cohort, framework, now, with_individuals=True)
 
@@ -41,7 +42,7 @@ def test_the_riverside_dashboard_is_rich_on_first_run(db):
     assert 3 <= len(figures.gaps_to_plan) <= 5
     assert any(gap.items for gap in figures.gaps_to_plan)
 
-    engagement = queries.engagement(db, cohort.id, queries.engagement_months(cohort, now))
+    engagement = engagement_of(db, cohort.id, engagement_months(cohort, now))
     reflections = sum(entry.total.reflections for entry in engagement.participants)
     shared = sum(entry.total.reflections_shared for entry in engagement.participants)
     assert reflections > 40 and shared < reflections / 2

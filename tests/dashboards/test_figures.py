@@ -2,9 +2,12 @@
 
 from decimal import Decimal
 
-from learnset.assessment import services
-from learnset.dashboards import pages, queries
+from learnset.dashboards import cohort_figures, engagement, pages, planning
+from learnset.dashboards.engagement import MonthActivity, engagement_of
+from learnset.dashboards.figures import SUPPRESSED, Figure, mean_of
+from learnset.dashboards.months import months_between
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 from tests.dashboards.conftest import month, on
 
@@ -14,45 +17,45 @@ def _by_slug(figures):
 
 
 def _framework(db):
-    return services.current_framework(db)
+    return current_framework(db)
 
 
 def test_baseline_latest_change_and_spread_of_a_capability(db, people, history):
-    figures = _by_slug(queries.capability_figures(db, people.cohort.id, _framework(db)))
+    figures = _by_slug(cohort_figures.capability_figures(db, people.cohort.id, _framework(db)))
     listening = figures["listening"]
     # Baselines 1, 2, 2, 3 and Cal's first shared (2); latest 3, 2, 4, 3 (Ben's shared), 2.
-    assert listening.baseline == queries.Figure(Decimal("2.0"), 5)
-    assert listening.latest == queries.Figure(Decimal("2.8"), 5)
-    assert listening.change == queries.Figure(Decimal("0.8"), 5)
+    assert listening.baseline == Figure(Decimal("2.0"), 5)
+    assert listening.latest == Figure(Decimal("2.8"), 5)
+    assert listening.change == Figure(Decimal("0.8"), 5)
     # Latest levels 2, 2, 3, 3, 4: two at level 2, two at 3, one at 4. Every count below 3 is
     # hidden; the zeros name nobody.
     assert listening.distribution.counts == (0, None, None, None, 0)
     assert listening.distribution.responses == 5
     # Pat 3→4, Fay 2→5, Ben 3→5 and Cal 2→4 have gaps; Ann is at her target: "4 of 5" would
     # say that one person has none, so it is not shown.
-    assert listening.with_gap == queries.SUPPRESSED
+    assert listening.with_gap == SUPPRESSED
 
 
 def test_an_opted_out_assessment_counts_nowhere(db, people, history):
     """Ben's last check-in (5) was kept to himself: his latest shared level is still 3."""
-    figures = _by_slug(queries.capability_figures(db, people.cohort.id, _framework(db)))
+    figures = _by_slug(cohort_figures.capability_figures(db, people.cohort.id, _framework(db)))
     assert figures["listening"].distribution.at(5) == 0
-    heat = queries.heat_map(db, people.cohort.id, list(figures.values()), utcnow())
+    heat = cohort_figures.heat_map(db, people.cohort.id, list(figures.values()), utcnow())
     listening = next(row for row in heat.rows if row.slug == "listening")
-    assert listening.cells[history.ben.id] == queries.GapCell(3, 5)
+    assert listening.cells[history.ben.id] == cohort_figures.GapCell(3, 5)
     # Cal's private baseline (1) is not his baseline: his first shared check-in is.
-    assert listening.cells[history.cal.id] == queries.GapCell(2, 4)
+    assert listening.cells[history.cal.id] == cohort_figures.GapCell(2, 4)
 
 
 def test_a_capability_rated_by_two_participants_is_suppressed(db, people, history):
-    figures = _by_slug(queries.capability_figures(db, people.cohort.id, _framework(db)))
+    figures = _by_slug(cohort_figures.capability_figures(db, people.cohort.id, _framework(db)))
     complexity = figures["complexity"]
     assert complexity.baseline.suppressed and complexity.baseline.value is None
     assert complexity.latest.suppressed and complexity.change.suppressed
     assert complexity.distribution.suppressed and complexity.distribution.counts is None
     assert complexity.with_gap.suppressed
     # Nobody rated these at all.
-    assert figures["convening"].latest == queries.SUPPRESSED
+    assert figures["convening"].latest == SUPPRESSED
 
 
 def test_a_third_participant_brings_the_figures_out(db, people, history, framework):
@@ -62,26 +65,26 @@ def test_a_third_participant_brings_the_figures_out(db, people, history, framewo
     levels = framework.ratings(listening=(3, 4), complexity=(3, 4))
     factories.make_assessment(db, dee, people.cohort, levels, at=on(3, 2))
     db.commit()
-    figures = _by_slug(queries.capability_figures(db, people.cohort.id, _framework(db)))
+    figures = _by_slug(cohort_figures.capability_figures(db, people.cohort.id, _framework(db)))
     complexity = figures["complexity"]
     # Baselines Pat 2, Fay 1, Dee 2: 1.666 rounds to 1.7.
-    assert complexity.baseline == queries.Figure(Decimal("1.7"), 3)
+    assert complexity.baseline == Figure(Decimal("1.7"), 3)
     # Latest Pat 3 (carried forward in his check-in: it still counts), Fay 2, Dee 3.
-    assert complexity.latest == queries.Figure(Decimal("2.7"), 3)
-    assert complexity.change == queries.Figure(Decimal("1.0"), 3)
+    assert complexity.latest == Figure(Decimal("2.7"), 3)
+    assert complexity.change == Figure(Decimal("1.0"), 3)
     # One at level 2 and two at level 3: both hidden.
     assert complexity.distribution.counts == (0, None, None, 0, 0)
     # Fay 2→4 and Dee 3→4; Pat is at his target: 2 of 3, so hidden.
-    assert complexity.with_gap == queries.SUPPRESSED
+    assert complexity.with_gap == SUPPRESSED
 
 
 def test_domain_figures(db, people, history):
-    conversations, systems = queries.domain_figures(db, people.cohort.id, _framework(db))
+    conversations, systems = cohort_figures.domain_figures(db, people.cohort.id, _framework(db))
     assert conversations.name == "Unlocking conversations"
     assert (conversations.baseline, conversations.latest, conversations.change) == (
-        queries.Figure(Decimal("2.0"), 5),
-        queries.Figure(Decimal("2.8"), 5),
-        queries.Figure(Decimal("0.8"), 5),
+        Figure(Decimal("2.0"), 5),
+        Figure(Decimal("2.8"), 5),
+        Figure(Decimal("0.8"), 5),
     )
     assert systems.name == "Whole-system working"
     assert systems.latest.suppressed and systems.change.suppressed
@@ -89,19 +92,19 @@ def test_domain_figures(db, people, history):
 
 def test_growth_month_by_month_takes_each_latest_shared_rating_so_far(db, people, history):
     framework = _framework(db)
-    sharing = queries.sharing(db, people.cohort.id)
+    sharing = cohort_figures.sharing(db, people.cohort.id)
     assert sharing.participants == 5
     assert [m.first_day for m in sharing.months] == [month(0), month(1), month(2)]
-    growth = queries.growth(db, people.cohort.id, framework, sharing.months)
+    growth = cohort_figures.growth(db, people.cohort.id, framework, sharing.months)
     conversations, systems = (entry.domain.id for entry in framework)
     # M0 and M1: Pat 1, Fay 2, Ann 2, Ben 3 (Cal had shared nothing): 2.0 from 4 people.
     # M2: Pat 3, Fay 2, Ann 4, Ben 3, Cal 2: 2.8 from 5.
     assert growth.series(conversations) == [
-        queries.Figure(Decimal("2.0"), 4),
-        queries.Figure(Decimal("2.0"), 4),
-        queries.Figure(Decimal("2.8"), 5),
+        Figure(Decimal("2.0"), 4),
+        Figure(Decimal("2.0"), 4),
+        Figure(Decimal("2.8"), 5),
     ]
-    assert growth.series(systems) == [queries.SUPPRESSED] * 3
+    assert growth.series(systems) == [SUPPRESSED] * 3
 
 
 def test_a_month_with_two_contributors_is_suppressed_and_three_shows(db, people, framework):
@@ -114,11 +117,11 @@ def test_a_month_with_two_contributors_is_suppressed_and_three_shows(db, people,
     )
     db.commit()
     current = _framework(db)
-    months = queries.sharing(db, people.cohort.id).months
-    series = queries.growth(db, people.cohort.id, current, months).series(
+    months = cohort_figures.sharing(db, people.cohort.id).months
+    series = cohort_figures.growth(db, people.cohort.id, current, months).series(
         framework.conversations.id
     )
-    assert series == [queries.SUPPRESSED, queries.Figure(Decimal("3.0"), 3)]
+    assert series == [SUPPRESSED, Figure(Decimal("3.0"), 3)]
 
 
 def test_participants_who_left_no_longer_count(db, people, history):
@@ -128,14 +131,14 @@ def test_participants_who_left_no_longer_count(db, people, history):
 
     db.execute(delete(Membership).where(Membership.user_id.in_([history.ann.id, history.ben.id])))
     db.commit()
-    figures = _by_slug(queries.capability_figures(db, people.cohort.id, _framework(db)))
+    figures = _by_slug(cohort_figures.capability_figures(db, people.cohort.id, _framework(db)))
     # Pat 3, Fay 2, Cal 2.
-    assert figures["listening"].latest == queries.Figure(Decimal("2.3"), 3)
+    assert figures["listening"].latest == Figure(Decimal("2.3"), 3)
 
 
 def test_engagement_counts_per_participant_and_month(db, people, history):
-    months = queries.months_between(month(0), month(2))
-    engagement = queries.engagement(db, people.cohort.id, months)
+    months = months_between(month(0), month(2))
+    engagement = engagement_of(db, people.cohort.id, months)
     by_name = {entry.participant.name: entry for entry in engagement.participants}
     assert list(by_name) == ["Ann Archer", "Ben Baker", "Cal Carter", "Fay Fellow",
                              "Pat Participant"]  # fmt: skip
@@ -143,15 +146,15 @@ def test_engagement_counts_per_participant_and_month(db, people, history):
                                ("Pat Participant", "Fay Fellow", "Ann Archer", "Ben Baker",
                                 "Cal Carter"))  # fmt: skip
     m0, m1, m2 = (m.key for m in months)
-    assert pat.month(m0) == queries.MonthActivity(1, 1, 2, 1, 1)
-    assert pat.month(m1) == queries.MonthActivity(1, 1, 0, 0, 0)
-    assert pat.month(m2) == queries.MonthActivity(1, 1, 1, 0, 1)
-    assert fay.month(m1) == queries.MonthActivity(0, 1, 1, 1, 0)
+    assert pat.month(m0) == MonthActivity(1, 1, 2, 1, 1)
+    assert pat.month(m1) == MonthActivity(1, 1, 0, 0, 0)
+    assert pat.month(m2) == MonthActivity(1, 1, 1, 0, 1)
+    assert fay.month(m1) == MonthActivity(0, 1, 1, 1, 0)
     # Ann's only reflection is in the bin.
-    assert ann.total == queries.MonthActivity(3, 3, 0, 0, 2)
+    assert ann.total == MonthActivity(3, 3, 0, 0, 2)
     # Ben kept his check-in to himself; Cal kept his baseline.
-    assert ben.total == queries.MonthActivity(1, 3, 0, 0, 1)
-    assert cal.total == queries.MonthActivity(0, 3, 0, 0, 1)
+    assert ben.total == MonthActivity(1, 3, 0, 0, 1)
+    assert cal.total == MonthActivity(0, 3, 0, 0, 1)
     assert [person.name for person in engagement.not_seen_lately] == ["Ben Baker", "Cal Carter"]
 
 
@@ -161,7 +164,7 @@ def test_someone_missing_only_the_last_session_is_not_flagged(db, people, histor
         present = person not in (history.fay, history.cal)
         factories.make_attendance(db, late, person, present=present)
     db.commit()
-    absent = queries.not_seen_lately(db, people.cohort.id)
+    absent = engagement.not_seen_lately(db, people.cohort.id)
     # The last two are now M2 and M3: Cal missed both; Ben came to M3; Fay missed only M3.
     assert absent == {history.cal.id}
 
@@ -179,8 +182,8 @@ def test_commonest_gaps_with_items_not_used_in_this_set(db, people, history, fra
     # Complexity is suppressed (2 people), so not offered even though it has items.
     factories.make_content_item(db, [framework.complexity], title="On complexity")
     db.commit()
-    figures = queries.capability_figures(db, people.cohort.id, _framework(db))
-    plan = queries.gaps_to_plan(db, people.cohort.id, figures)
+    figures = cohort_figures.capability_figures(db, people.cohort.id, _framework(db))
+    plan = planning.gaps_to_plan(db, people.cohort.id, figures)
     assert [gap.figures.slug for gap in plan] == ["listening"]
     assert [item.title for item in plan[0].items] == ["Listening well", "Used elsewhere"]
     assert fresh.id in {item.id for item in plan[0].items}
@@ -192,7 +195,7 @@ def test_the_next_draft_is_the_earliest_upcoming_one(db, people, history):
     sooner = factories.make_meeting(db, people.cohort)
     factories.make_meeting(db, people.cohort, status="published")
     db.commit()
-    assert queries.next_draft_meeting(db, people.cohort.id, utcnow()) == sooner
+    assert planning.next_draft_meeting(db, people.cohort.id, utcnow()) == sooner
     assert later != sooner
 
 
@@ -204,13 +207,13 @@ def test_programme_figures_per_cohort(db, people, history):
     # 4 + 2 + 3 present of 15 recorded.
     assert (riverside.attendance.present, riverside.attendance.recorded) == (9, 15)
     conversations, systems = (entry.domain.id for entry in framework)
-    assert riverside.growth[conversations] == queries.Figure(Decimal("0.8"), 5)
+    assert riverside.growth[conversations] == Figure(Decimal("0.8"), 5)
     assert riverside.growth[systems].suppressed
     # One participant in Eastvale: nothing shown.
     assert eastvale.growth[conversations].suppressed
 
 
 def test_rounding_is_half_away_from_zero():
-    assert queries.mean_of(5, 4, 4).value == Decimal("1.3")
-    assert queries.mean_of(-5, 4, 4).value == Decimal("-1.3")
-    assert queries.mean_of(5, 4, 2) == queries.SUPPRESSED
+    assert mean_of(5, 4, 4).value == Decimal("1.3")
+    assert mean_of(-5, 4, 4).value == Decimal("-1.3")
+    assert mean_of(5, 4, 2) == SUPPRESSED

@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from learnset.dashboards import queries
+from learnset.dashboards import figures
 from tests import factories
 from tests.dashboards.conftest import release_now
 from tests.dashboards.helpers import HIDDEN
@@ -35,12 +35,12 @@ from tests.helpers import tables
     ],
 )
 def test_small_cells_are_hidden_with_enough_beside_them(counts, shown):
-    assert queries.hide_small_cells(counts) == shown
+    assert figures.hide_small_cells(counts) == shown
 
 
 def test_no_hidden_count_can_be_worked_out_from_the_rest():
     for counts in itertools.product(range(5), repeat=4):
-        shown = queries.hide_small_cells(counts)
+        shown = figures.hide_small_cells(counts)
         hidden = [count for count, seen in zip(counts, shown, strict=True) if seen is None]
         assert all(seen is None or seen == 0 or seen >= 3 for seen in shown), counts
         if hidden:
@@ -55,10 +55,10 @@ def test_no_hidden_count_can_be_worked_out_from_the_rest():
      (5, 6, False), (4, 6, False), (2, 7, False), (4, 5, False), (3, 4, False)],
 )  # fmt: skip
 def test_x_of_n_with_a_gap_is_hidden_when_either_side_is_1_or_2(with_gap, asked, shown):
-    figure = queries.count_of(with_gap, asked)
+    figure = figures.count_of(with_gap, asked)
     assert figure.suppressed is not shown
     if shown:
-        assert figure == queries.Figure(with_gap, asked)
+        assert figure == figures.Figure(with_gap, asked)
 
 
 def _counts_in_csv(text):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from learnset import PROJECT_ROOT
-from learnset.assessment.models import LEADERSHIP_DIMENSIONS, Capability, CapabilityDomain
 from learnset.db import utcnow
+from learnset.framework.models import LEADERSHIP_DIMENSIONS, Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.library.sync import read_content, sync_content
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
+from learnset.content import ContentError
 from learnset.library.models import ContentItem
-from learnset.library.source import ContentError
 from learnset.library.sync import sync_content
 from tests.content import (
     FIRST,

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from learnset import demo
+from learnset.dates import UK
 from learnset.db import database, utcnow
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Attendance, EmergentTopic, Meeting, MeetingItem, TopicVote
-from learnset.meetings.schedule import UK
 from tests.apps import demo_loaded_twice, fresh_app
 
 COUNTED = [Meeting, MeetingItem, Attendance, EmergentTopic, TopicVote]

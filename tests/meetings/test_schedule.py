@@ -7,16 +7,11 @@ from datetime import UTC, date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
+from learnset.dates import UK
 from learnset.db import utcnow
 from learnset.meetings import services
 from learnset.meetings.models import Meeting
-from learnset.meetings.schedule import (
-    UK,
-    ScheduleError,
-    ScheduleRule,
-    occurrences,
-    uk_to_utc,
-)
+from learnset.meetings.schedule import ScheduleError, ScheduleRule, occurrences, uk_to_utc
 from tests import factories
 from tests.helpers import html_of, missing_from, submit
 

@@ -234,7 +234,7 @@ def test_a_published_session_cannot_be_deleted(login, db, people):
 
 
 def _library(db):
-    from learnset.assessment.models import Capability, CapabilityDomain
+    from learnset.framework.models import Capability, CapabilityDomain
 
     domain = CapabilityDomain(slug="whole-system-working", name="Whole-system working")
     holding = Capability(slug="holding-complexity", name="Holding complexity", domain=domain)

@@ -60,8 +60,7 @@ def test_purge_removes_only_what_has_been_in_the_bin_for_30_days(db, people):
     old = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=31))
     recent = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=29))
     live = factories.make_reflection(db, people.participant)
-    result = services.purge(db, now)
-    assert (result.reflections, result.rescues) == (1, 0)
+    assert services.purge_bin(db, now) == 1
     remaining = set(db.scalars(select(Reflection.id)))
     assert remaining == {recent.id, live.id}
     assert old.id not in remaining
@@ -88,9 +87,12 @@ def test_purge_command_prints_how_many(tmp_path):
         session.commit()
     result = runner.invoke(args=["purge"])
     assert result.exit_code == 0, result.output
-    assert "Deleted 2 reflections from the bin and 1 piece of unclaimed kept text" in result.output
-    assert "kept text after 7 days" in result.output
+    assert (
+        "     2  A reflection in the bin, with its parts, versions and drafts (kept: 30 days"
+        in (result.output)
+    )
+    assert "     1  Text kept after a sign-in expired (kept: 7 days" in result.output
     with database(app).sessions() as session:
         assert session.scalar(select(func.count()).select_from(Reflection)) == 1
     again = runner.invoke(args=["purge"])
-    assert "Deleted 0 reflections" in again.output
+    assert "     0  A reflection in the bin" in again.output

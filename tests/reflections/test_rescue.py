@@ -452,5 +452,5 @@ def test_kept_text_is_offered_for_7_days_then_purged(login, db, people):
     assert HEADING not in html_of(browser.get(path))
     assert "We kept some writing for you" not in html_of(browser.get("/"))
     assert browser.get(f"/reflections/kept/{kept.id}/discard").status_code == 404
-    assert services.purge(db, now).rescues == 1
+    assert services.purge_kept_text(db, now) == 1
     assert count_rows(db, ReflectionRescue) == 0

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from learnset.markdown import render
+from learnset.nhs_numbers import is_valid_nhs_number, nhs_numbers_in
 from learnset.reflections.models import Reflection, ReflectionComment
-from learnset.reflections.nhs_numbers import is_valid_nhs_number, nhs_numbers_in
 from tests import factories
 from tests.helpers import csrf_from, editor_fields, html_of, new_editor, submit
 

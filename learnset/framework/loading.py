@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnset.assessment.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
-from learnset.library.source import Fields, Problem, SourceFile, parse_yaml, read_source
+from learnset.content import Fields, Problem, SourceFile, parse_yaml, read_source
+from learnset.db import column_length
+from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
 
 FRAMEWORK_FOLDER = "framework"
 DOMAIN_FIELDS = ("slug", "name", "position", "description", "capabilities")
@@ -46,10 +47,6 @@ class DomainSpec:
     position: int
     capabilities: list[CapabilitySpec]
     source_path: str
-
-
-def _column_length(model: type, column: str) -> int:
-    return model.__table__.c[column].type.length  # type: ignore[attr-defined,no-any-return]
 
 
 def _levels(fields: Fields) -> dict[str, str]:
@@ -91,8 +88,8 @@ def _capability(raw: Any, index: int, path: str, problems: list[Problem]) -> Cap
     fields = Fields(raw, path, problems, where=label)
     fields.only(CAPABILITY_FIELDS)
     return CapabilitySpec(
-        slug=fields.slug("slug", _column_length(Capability, "slug")),
-        name=fields.text("name", _column_length(Capability, "name")),
+        slug=fields.slug("slug", column_length(Capability, "slug")),
+        name=fields.text("name", column_length(Capability, "name")),
         description=fields.text("description", LONG_TEXT),
         position=index,
         leadership_dimensions=_dimensions(fields),
@@ -106,8 +103,8 @@ def _domain(source: SourceFile, file_index: int, problems: list[Problem]) -> Dom
         return None
     fields = Fields(data, source.path, problems)
     fields.only(DOMAIN_FIELDS)
-    slug = fields.slug("slug", _column_length(CapabilityDomain, "slug"))
-    name = fields.text("name", _column_length(CapabilityDomain, "name"))
+    slug = fields.slug("slug", column_length(CapabilityDomain, "slug"))
+    name = fields.text("name", column_length(CapabilityDomain, "name"))
     description = fields.text("description", LONG_TEXT)
     position = fields.whole_number("position", minimum=0, required=False)
     raw_capabilities = data.get("capabilities")

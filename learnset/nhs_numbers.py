@@ -1,4 +1,4 @@
-"""Spotting NHS numbers in free text, so a reflection does not identify a patient by accident."""
+"""Spotting NHS numbers in free text, so nobody identifies a patient by accident."""
 
 from __future__ import annotations
 

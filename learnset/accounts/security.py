@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, flash, g, redirect, request, session
+from flask import Flask, abort, current_app, flash, g, redirect, request, session
 from flask_login import current_user, login_url, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
 
 from learnset.accounts import sign_ins
 from learnset.accounts.models import SignInSession, User
@@ -41,14 +42,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def public(view: F) -> F:
     """Mark a view as reachable without signing in."""
-    view.is_public = True  # type: ignore[attr-defined]
+    view.is_public = True  # type: ignore[attr-defined]  # a mark on the view function
     return view
 
 
 def carries_token(view: F) -> F:
     """Mark a view whose URL holds a secret (a reset or invitation link): its pages, errors
     included, send no Referer anywhere, not even to this site's own logs."""
-    view.carries_token = True  # type: ignore[attr-defined]
+    view.carries_token = True  # type: ignore[attr-defined]  # a mark on the view function
     return view
 
 
@@ -158,7 +159,7 @@ def signed_out_message(reason: Ended) -> str:
     return "You were signed out. Sign in again to carry on."
 
 
-@login_manager.user_loader
+@login_manager.user_loader  # type: ignore[untyped-decorator]  # Flask-Login has no type hints
 def _load_user(secret: str) -> User | None:
     now = utcnow()
     found = sign_ins.check(get_db(), secret, now, idle_timeout())

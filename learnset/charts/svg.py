@@ -1,0 +1,171 @@
+"""The drawing under every chart: looks, series, markers, strokes and legends as SVG text, with
+every word escaped and colours as presentation attributes that the stylesheet can override."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+from typing import Any
+
+MAX_LEVEL = 5
+
+
+@dataclass(frozen=True)
+class Look:
+    colour: str
+    width: int
+    dash: str | None
+    marker: str
+
+
+# NHS.UK palette: grey, blue and green, each with its own stroke pattern and marker.
+LOOKS = {
+    "baseline": Look("#4c6272", 2, "8 5", "square"),
+    "latest": Look("#005eb8", 3, None, "circle"),
+    "target": Look("#007f3b", 2, "2 4", "diamond"),
+}
+# Trend charts draw a line per framework domain (the cohort dashboards): blue, purple, green.
+TREND_LOOKS = {
+    "series-1": Look("#005eb8", 3, None, "circle"),
+    "series-2": Look("#330072", 3, "8 5", "square"),
+    "series-3": Look("#007f3b", 3, "2 4", "diamond"),
+    "series-4": Look("#7c2855", 3, "12 4 2 4", "circle"),
+}
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    name: str
+    values: Sequence[int | None]
+    # Points drawn hollow (carried forward rather than rated afresh), by position.
+    hollow: Sequence[bool] = ()
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """A line of mean levels, one value per period; None where nothing may be shown."""
+
+    key: str
+    name: str
+    values: Sequence[float | Decimal | None]
+
+
+class Svg:
+    """SVG markup that Jinja inserts as it is (it was escaped while it was built)."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def __html__(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def number(value: float) -> str:
+    """A coordinate to one decimal place, without a trailing ".0"."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _attributes(**attributes: Any) -> str:
+    parts = []
+    for name, value in attributes.items():
+        if value is None:
+            continue
+        parts.append(f'{name.rstrip("_").replace("_", "-")}="{escape(str(value))}"')
+    return " ".join(parts)
+
+
+def element(tag: str, **attributes: Any) -> str:
+    """An empty element; attribute names lose a trailing "_" and write "-" for "_"."""
+    return f"<{tag} {_attributes(**attributes)}/>"
+
+
+def series_key(position: int) -> str:
+    """The look of the n-th line (from 0) in a chart of several: colour, dashes and marker."""
+    return f"series-{position % 4 + 1}"
+
+
+def marker(kind: str, x: float, y: float, look: Look, hollow: bool, size: float = 5) -> str:
+    """A series' marker at a point: circle, square or diamond, hollow when carried forward."""
+    fill = "#ffffff" if hollow else look.colour
+    common = {
+        "class_": f"app-chart__marker app-chart__marker--{kind}"
+        + (" app-chart__marker--hollow" if hollow else ""),
+        "fill": fill,
+        "stroke": look.colour,
+        "stroke_width": 2,
+    }
+    if look.marker == "circle":
+        return element("circle", cx=number(x), cy=number(y), r=number(size), **common)
+    if look.marker == "square":
+        side = size * 1.7
+        return element(
+            "rect",
+            x=number(x - side / 2),
+            y=number(y - side / 2),
+            width=number(side),
+            height=number(side),
+            **common,
+        )
+    corners = [(x, y - size * 1.3), (x + size * 1.3, y), (x, y + size * 1.3), (x - size * 1.3, y)]
+    return element("polygon", points=points(corners), **common)
+
+
+def points(xy: Sequence[tuple[float, float]]) -> str:
+    """A points attribute: "x,y x,y ..."."""
+    return " ".join(f"{number(x)},{number(y)}" for x, y in xy)
+
+
+def stroke(key: str, look: Look, **extra: Any) -> dict[str, Any]:
+    """The attributes of a series' line: its class, colour, width and dashes."""
+    return {
+        "class_": f"app-chart__line app-chart__line--{key}",
+        "stroke": look.colour,
+        "stroke_width": look.width,
+        "stroke_dasharray": look.dash,
+        "stroke_linejoin": "round",
+        **extra,
+    }
+
+
+def opening(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
+    """The <svg> element, named for assistive technology by its <title> and <desc>."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 {width} {height}"'
+        f' role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
+    ]
+
+
+def legend(series: Sequence[Series], x: float, y: float, width: float) -> list[str]:
+    """A key below the chart, so it prints with it: a stroke sample and a marker per series."""
+    parts = ['<g class="app-chart__legend">']
+    step = width / max(len(series), 1)
+    for position, entry in enumerate(series):
+        parts += legend_entry(entry.key, entry.name, LOOKS[entry.key], x + position * step, y)
+    parts.append("</g>")
+    return parts
+
+
+def legend_entry(key: str, name: str, look: Look, left: float, y: float) -> list[str]:
+    """A stroke sample with its marker, then the series' name."""
+    return [
+        element(
+            "line",
+            x1=number(left),
+            y1=number(y),
+            x2=number(left + 36),
+            y2=number(y),
+            **stroke(key, look),
+        ),
+        marker(key, left + 18, y, look, hollow=False, size=4),
+        f'<text class="app-chart__text" x="{number(left + 44)}" y="{number(y + 5)}"'
+        f' font-size="14" fill="#212b32">{escape(name)}</text>',
+    ]

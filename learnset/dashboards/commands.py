@@ -1,0 +1,34 @@
+"""The dashboards' command: flask figures release."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from learnset.dashboards import releases
+from learnset.db import database, utcnow
+from learnset.framework.queries import current_framework
+
+figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
+
+
+@figures_group.command("release")
+def release_figures_command() -> None:
+    """For cron, daily: release the figures of each set whose check-in round has closed."""
+    session = database().writer_sessions()
+    with session:
+        results = releases.release_closed_rounds(session, current_framework(session), utcnow())
+        session.commit()
+    for result in results:
+        if result.release is None:
+            click.echo(
+                f"{result.cohort.name}: not released, fewer than 3 participants have shared a "
+                "check-in since the last release."
+            )
+        else:
+            click.echo(
+                f"{result.cohort.name}: released, with new check-ins from "
+                f"{result.release.contributors} participants."
+            )
+    if not results:
+        click.echo("No check-in round has closed since the last release of any set.")

@@ -1,0 +1,276 @@
+"""Engagement: who came, wrote, shared and worked on their live challenges, month by month.
+
+Each participant's own activity, live, for their tutors (and for themselves, on "What your
+tutors see about you"). Reflections and challenges are counted in SQL, never read: no query
+here selects a title or a word of text.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    CompoundSelect,
+    Subquery,
+    and_,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from learnset import authz
+from learnset.assessment.models import SelfAssessment
+from learnset.challenges.models import Challenge, ChallengeUpdate
+from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.dashboards.months import Month, in_month, month_bounds, month_table, months_between
+from learnset.dashboards.participants import (
+    ONE_COHORT,
+    ParticipantName,
+    cohort_participants,
+    participant_ids,
+)
+from learnset.dates import uk_month
+from learnset.meetings.models import Attendance, Meeting
+from learnset.meetings.queries import Rate
+from learnset.reflections.models import Reflection, Visibility
+
+# --- Engagement ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthActivity:
+    """One participant's month. Reflections are counted whatever their visibility, never read."""
+
+    attended: int = 0
+    attendance_recorded: int = 0
+    reflections: int = 0
+    reflections_shared: int = 0
+    assessments_shared: int = 0
+    challenges_updated: int = 0
+
+    @property
+    def attendance(self) -> Rate:
+        return Rate(self.attended, self.attendance_recorded)
+
+
+@dataclass
+class ParticipantEngagement:
+    participant: ParticipantName
+    # By month key (2026-03).
+    months: dict[str, MonthActivity] = field(default_factory=dict)
+    not_seen_lately: bool = False
+
+    def month(self, key: str) -> MonthActivity:
+        return self.months.get(key) or MonthActivity()
+
+    @property
+    def total(self) -> MonthActivity:
+        total = MonthActivity()
+        for activity in self.months.values():
+            total.attended += activity.attended
+            total.attendance_recorded += activity.attendance_recorded
+            total.reflections += activity.reflections
+            total.reflections_shared += activity.reflections_shared
+            total.assessments_shared += activity.assessments_shared
+            total.challenges_updated += activity.challenges_updated
+        return total
+
+
+@dataclass(frozen=True)
+class Engagement:
+    months: list[Month]
+    participants: list[ParticipantEngagement]
+
+    @property
+    def not_seen_lately(self) -> list[ParticipantName]:
+        return [entry.participant for entry in self.participants if entry.not_seen_lately]
+
+
+def engagement_months(cohort: Cohort, now: datetime) -> list[Month]:
+    """From the cohort's start (or this month, before it starts) to this month, UK time."""
+    this_month = uk_month(now)
+    start = cohort.start_month or this_month
+    return months_between(min(start, this_month), this_month)
+
+
+class Measure(enum.StrEnum):
+    """What a row of the activity query counts: each of its four selects names itself."""
+
+    ATTENDANCE = "attendance"
+    REFLECTIONS = "reflections"
+    ASSESSMENTS = "assessments"
+    CHALLENGES = "challenges"
+
+    @property
+    def sql(self) -> Any:
+        # A constant of our own, never user input: written into the statement as a literal.
+        return literal_column(f"'{self.value}'")
+
+
+def _challenge_moments(cohort_id: Any) -> Subquery:
+    """When each of the cohort's challenges was worked on by its owner: recorded, last
+    edited, an action, experiment, gain or insight added, or what happened written up."""
+    owned = and_(
+        ChallengeUpdate.challenge_id == Challenge.id,
+        ChallengeUpdate.author_id == Challenge.owner_id,
+        Challenge.cohort_id == cohort_id,
+    )
+    return union_all(
+        select(Challenge.id, Challenge.owner_id, Challenge.created_at.label("moment")).where(
+            Challenge.cohort_id == cohort_id
+        ),
+        select(Challenge.id, Challenge.owner_id, Challenge.updated_at).where(
+            Challenge.cohort_id == cohort_id
+        ),
+        select(Challenge.id, Challenge.owner_id, ChallengeUpdate.created_at).where(owned),
+        select(Challenge.id, Challenge.owner_id, ChallengeUpdate.outcome_at).where(
+            owned, ChallengeUpdate.outcome_at.is_not(None)
+        ),
+    ).subquery("challenge_moments")
+
+
+@cache
+def _activity_statement(month_count: int) -> CompoundSelect[*tuple[Any, ...]]:
+    table = month_table(month_count)
+    participants = select(Membership.user_id).where(
+        Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT
+    )
+    attendance = (
+        select(
+            Attendance.user_id.label("person"),
+            table.c.number,
+            Measure.ATTENDANCE.sql.label("measure"),
+            func.count().filter(Attendance.present.is_(True)).label("counted"),
+            func.count().label("out_of"),
+        )
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(table, in_month(Meeting.starts_at, table))
+        .where(Meeting.cohort_id == ONE_COHORT, Attendance.user_id.in_(participants))
+        .group_by(Attendance.user_id, table.c.number)
+    )
+    reflections = (
+        select(
+            Reflection.author_id,
+            table.c.number,
+            Measure.REFLECTIONS.sql,
+            func.count().filter(Reflection.visibility != Visibility.PRIVATE),
+            func.count(),
+        )
+        .join(table, in_month(Reflection.created_at, table))
+        .where(
+            Reflection.cohort_id == ONE_COHORT,
+            Reflection.deleted_at.is_(None),
+            Reflection.author_id.in_(participants),
+        )
+        .group_by(Reflection.author_id, table.c.number)
+    )
+    assessments = (
+        select(
+            SelfAssessment.participant_id,
+            table.c.number,
+            Measure.ASSESSMENTS.sql,
+            func.count(),
+            func.count(),
+        )
+        .join(table, in_month(SelfAssessment.submitted_at, table))
+        .where(SelfAssessment.cohort_id == ONE_COHORT, authz.shared_with_tutors_clause())
+        .group_by(SelfAssessment.participant_id, table.c.number)
+    )
+    moments = _challenge_moments(ONE_COHORT)
+    updated = func.count(moments.c.id.distinct())
+    challenges = (
+        select(
+            moments.c.owner_id,
+            table.c.number,
+            Measure.CHALLENGES.sql,
+            updated,
+            updated,
+        )
+        .join(table, in_month(moments.c.moment, table))
+        .where(moments.c.owner_id.in_(participants))
+        .group_by(moments.c.owner_id, table.c.number)
+    )
+    return union_all(attendance, reflections, assessments, challenges)
+
+
+def activity(
+    db: Session, cohort_id: int, months: list[Month]
+) -> dict[tuple[int, int], MonthActivity]:
+    """Attendance, reflections written and shared, self-assessments shared and live challenges
+    worked on, per participant and month (one query: four grouped selects in a UNION ALL).
+    Reflections and challenges are counted, never read: the query selects no title and no
+    text."""
+    if not months:
+        return {}
+    found: dict[tuple[int, int], MonthActivity] = {}
+    for person, number, measure, counted, out_of in db.execute(
+        _activity_statement(len(months)), {"cohort_id": cohort_id, **month_bounds(months)}
+    ):
+        entry = found.setdefault((person, number), MonthActivity())
+        if measure == Measure.ATTENDANCE:
+            entry.attended, entry.attendance_recorded = int(counted), int(out_of)
+        elif measure == Measure.REFLECTIONS:
+            entry.reflections, entry.reflections_shared = int(out_of), int(counted)
+        elif measure == Measure.ASSESSMENTS:
+            entry.assessments_shared = int(counted)
+        else:
+            entry.challenges_updated = int(counted)
+    return found
+
+
+def not_seen_lately(db: Session, cohort_id: int) -> set[int]:
+    """Participants recorded as absent from both of the cohort's last two sessions with
+    attendance recorded (one query)."""
+    recorded = (
+        select(Meeting.id)
+        .where(
+            Meeting.cohort_id == cohort_id,
+            Meeting.id.in_(select(Attendance.meeting_id)),
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(2)
+        .scalar_subquery()
+    )
+    return set(
+        db.scalars(
+            select(Attendance.user_id)
+            .where(
+                Attendance.meeting_id.in_(recorded),
+                Attendance.present.is_(False),
+                Attendance.user_id.in_(participant_ids(cohort_id)),
+            )
+            .group_by(Attendance.user_id)
+            .having(func.count() == 2)
+        )
+    )
+
+
+def engagement_of(
+    db: Session,
+    cohort_id: int,
+    months: list[Month],
+    participants: list[ParticipantName] | None = None,
+    absent: set[int] | None = None,
+) -> Engagement:
+    """Each participant's activity month by month, and whether they have missed the last two
+    sessions (three queries, or one when the caller already knows who takes part and who has
+    not been seen)."""
+    if participants is None:
+        participants = cohort_participants(db, cohort_id)
+    if absent is None:
+        absent = not_seen_lately(db, cohort_id)
+    found = activity(db, cohort_id, months)
+    entries = []
+    for participant in participants:
+        entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
+        for number, month in enumerate(months):
+            if (participant.id, number) in found:
+                entry.months[month.key] = found[(participant.id, number)]
+        entries.append(entry)
+    return Engagement(months, entries)

@@ -1,0 +1,97 @@
+"""Calendar months in UK time, and the month tables the monthly statements join moments to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Subquery,
+    and_,
+    bindparam,
+    cast,
+    literal,
+    select,
+    union_all,
+)
+
+from learnset.dates import UK
+from learnset.db import UTCDateTime
+
+# The longest history a growth chart or an engagement table shows, in months.
+MAX_MONTHS = 24
+
+# --- Calendar months in UK time ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month in UK time, with its bounds in UTC for comparing stored moments."""
+
+    first_day: date
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.first_day, time(0), tzinfo=UK).astimezone(UTC)
+
+    @property
+    def ends_at(self) -> datetime:
+        return Month(next_month(self.first_day)).starts_at
+
+    @property
+    def key(self) -> str:
+        """2026-03: how a month is named in addresses and exports."""
+        return f"{self.first_day:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_day:%B %Y}"
+
+    @property
+    def short_label(self) -> str:
+        return f"{self.first_day:%b %Y}"
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date, limit: int = MAX_MONTHS) -> list[Month]:
+    """Every month from the one holding `first` to the one holding `last`: the latest `limit`."""
+    months = []
+    day = first.replace(day=1)
+    while day <= last:
+        months.append(Month(day))
+        day = next_month(day)
+    return months[-limit:]
+
+
+def month_table(count: int) -> Subquery:
+    """`count` months as rows (number, starts, ends) to join moments against; their bounds are
+    parameters (see `month_bounds`), so one statement serves every cohort."""
+    rows = [
+        select(
+            # PostgreSQL types an untyped integer parameter by its size; say which it is.
+            cast(literal(number), Integer).label("number"),
+            bindparam(f"starts_{number}", type_=UTCDateTime).label("starts"),
+            bindparam(f"ends_{number}", type_=UTCDateTime).label("ends"),
+        )
+        for number in range(count)
+    ]
+    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("months")
+
+
+def month_bounds(months: Sequence[Month]) -> dict[str, datetime]:
+    bounds = {}
+    for number, month in enumerate(months):
+        bounds[f"starts_{number}"] = month.starts_at
+        bounds[f"ends_{number}"] = month.ends_at
+    return bounds
+
+
+def in_month(moment: Any, months: Subquery) -> ColumnElement[bool]:
+    return and_(moment >= months.c.starts, moment < months.c.ends)

@@ -1,0 +1,106 @@
+"""Planning the next session from the set's released gaps: library items the set has not used
+that develop its largest gaps, for the next draft session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import (
+    select,
+)
+from sqlalchemy.orm import Session, load_only
+
+from learnset.dashboards.cohort_figures import CapabilityFigures, commonest_first
+from learnset.library.models import (
+    ContentItem,
+    content_item_capabilities,
+    library_order,
+)
+from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
+
+GAPS_TO_PLAN = 5
+ITEMS_PER_GAP = 3
+
+# --- Planning the next session from the gaps ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestedItem:
+    id: int
+    slug: str
+    kind: str
+    title: str
+    summary: str
+    minutes: int | None
+
+
+@dataclass
+class GapToPlan:
+    figures: CapabilityFigures
+    items: list[SuggestedItem] = field(default_factory=list)
+
+
+def gaps_to_plan(
+    db: Session, cohort_id: int, figures: list[CapabilityFigures], limit: int = GAPS_TO_PLAN
+) -> list[GapToPlan]:
+    """The commonest gaps (up to five; none while fewer than 3 participants have shared), each
+    with library items that develop it, are not archived and have not been used in any of the
+    cohort's sessions (one query). An item that develops several of the gaps is offered once,
+    under the commonest."""
+    gaps = [
+        GapToPlan(figure)
+        for figure in commonest_first(figures)
+        if not figure.mean_gap.suppressed and (figure.mean_gap.value or 0) > 0
+    ][:limit]
+    if not gaps:
+        return gaps
+    used = select(MeetingItem.content_item_id).join(Meeting).where(Meeting.cohort_id == cohort_id)
+    rows = db.execute(
+        select(content_item_capabilities.c.capability_id, ContentItem)
+        .join(ContentItem, ContentItem.id == content_item_capabilities.c.content_item_id)
+        .where(
+            content_item_capabilities.c.capability_id.in_(
+                [gap.figures.capability_id for gap in gaps]
+            ),
+            ContentItem.archived_at.is_(None),
+            ContentItem.id.not_in(used),
+        )
+        .order_by(*library_order())
+        .options(
+            load_only(
+                ContentItem.slug,
+                ContentItem.kind,
+                ContentItem.title,
+                ContentItem.summary,
+                ContentItem.minutes,
+            )
+        )
+    )
+    by_capability: dict[int, list[ContentItem]] = {}
+    for capability_id, item in rows:
+        by_capability.setdefault(capability_id, []).append(item)
+    offered: set[int] = set()
+    for gap in gaps:
+        for item in by_capability.get(gap.figures.capability_id, []):
+            if item.id in offered or len(gap.items) >= ITEMS_PER_GAP:
+                continue
+            offered.add(item.id)
+            gap.items.append(
+                SuggestedItem(item.id, item.slug, item.kind, item.title, item.summary, item.minutes)
+            )
+    return gaps
+
+
+def next_draft_meeting(db: Session, cohort_id: int, now: datetime) -> Meeting | None:
+    """The earliest session of the cohort still to start that is a draft (one query)."""
+    return db.scalar(
+        select(Meeting)
+        .where(
+            Meeting.cohort_id == cohort_id,
+            Meeting.status == MeetingStatus.DRAFT,
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )

@@ -1,0 +1,44 @@
+"""UK time and dates: moments are stored in UTC and shown in UK time, written the NHS way."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_date(value: date | datetime | None) -> str:
+    """A date in NHS style: 5 March 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK)
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    """A moment in UK time, NHS style: 5 March 2026 at 1:30pm."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    hour = local.hour % 12 or 12
+    minutes = f":{local:%M}" if local.minute else ""
+    return f"{uk_date(local)} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def uk_time(value: datetime | None) -> str:
+    """A time of day in UK time, NHS style: 1:30pm, 10am, midday."""
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    if local.hour == 12 and local.minute == 0:
+        return "midday"
+    hour = local.hour % 12 or 12
+    minutes = f":{local:%M}" if local.minute else ""
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def uk_month(moment: datetime) -> date:
+    """The first day of the month the moment falls in, in UK time."""
+    return moment.astimezone(UK).date().replace(day=1)

@@ -1,0 +1,32 @@
+"""The framework as people rate it today."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from learnset.framework.models import Capability, CapabilityDomain
+
+
+@dataclass
+class DomainCapabilities:
+    domain: CapabilityDomain
+    capabilities: list[Capability] = field(default_factory=list)
+
+
+def current_framework(db: Session) -> list[DomainCapabilities]:
+    """The domains and capabilities people rate today, in framework order (one query)."""
+    rows = db.execute(
+        select(CapabilityDomain, Capability)
+        .join(Capability, Capability.domain_id == CapabilityDomain.id)
+        .where(CapabilityDomain.archived_at.is_(None), Capability.archived_at.is_(None))
+        .order_by(
+            CapabilityDomain.position, CapabilityDomain.id, Capability.position, Capability.id
+        )
+    )
+    domains: dict[int, DomainCapabilities] = {}
+    for domain, capability in rows:
+        domains.setdefault(domain.id, DomainCapabilities(domain)).capabilities.append(capability)
+    return list(domains.values())

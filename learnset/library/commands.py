@@ -1,0 +1,47 @@
+"""The library's command: flask content sync (the framework and the library, from content/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from learnset.content import ContentError
+from learnset.db import database, utcnow
+from learnset.library import sync
+
+content_group = AppGroup("content", help="The learning library and capability framework.")
+
+
+def sync_content(dry_run: bool) -> None:
+    """Load content/ into the database, or with dry_run only check it and show the changes."""
+    root = Path(current_app.config["CONTENT_DIR"])
+    session = database().writer_sessions()
+    with session:
+        try:
+            report = sync.sync_content(session, root, utcnow())
+        except ContentError as error:
+            session.rollback()
+            problems = "\n".join(f"  {problem}" for problem in error.problems)
+            raise click.ClickException(
+                f"The content was not synced: {error}. Nothing was changed.\n{problems}"
+            ) from None
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    heading = "Content checked (nothing was changed)" if dry_run else "Content synced"
+    click.echo(f"{heading} from {root}:")
+    for line in report.lines():
+        click.echo(f"  {line}")
+
+
+@content_group.command("sync")
+@click.option(
+    "--dry-run", is_flag=True, help="Check the files and show what would change, changing nothing."
+)
+def content_sync_command(dry_run: bool) -> None:
+    """Load content/ into the database: add, update, archive; a broken file changes nothing."""
+    sync_content(dry_run)

@@ -1,0 +1,194 @@
+"""How long Learnset keeps each kind of personal data, and the purge that holds it to that.
+
+`LIFETIMES` is the list; `docs/retention.md` says the same in words for an information
+governance lead, and tests/test_retention.py holds the two together (every table is listed,
+every timed lifetime is purged by `flask purge`, and the words match). A lifetime with no
+`purge` lasts as long as the account or the learning set it belongs to: the person deletes
+their account from their account page, and everything of theirs goes with it
+(learnset/accounts/personal_data.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from learnset import mail
+from learnset.accounts import lockout, sign_ins
+from learnset.assessment import reminders
+from learnset.cohorts import services as cohorts
+from learnset.mail import queue
+from learnset.reflections import services as reflections
+from learnset.reflections.models import RESCUE_DAYS
+
+
+@dataclass(frozen=True)
+class Purge:
+    """What a purge needs: the database, the moment, the app's settings."""
+
+    db: Session
+    now: datetime
+    config: Any
+
+    @property
+    def idle(self) -> timedelta:
+        return timedelta(minutes=self.config["SESSION_IDLE_MINUTES"])
+
+    @property
+    def failure_window(self) -> timedelta:
+        return timedelta(minutes=self.config["SIGN_IN_FAILURE_WINDOW_MINUTES"])
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    kind: str
+    # The tables (or, for files, the folder) it lives in.
+    where: tuple[str, ...]
+    kept: str
+    purge: Callable[[Purge], int] | None = None
+    # How it goes when nothing purges it.
+    removed_by: str = "The person deleting their account (on their account page)"
+
+    @property
+    def how_it_goes(self) -> str:
+        return "`flask purge`, daily" if self.purge is not None else self.removed_by
+
+
+WHILE_ACCOUNT = "While the account exists; deleted with it"
+WHILE_SET = "The programme's own record: learning sets are not deleted in the app"
+
+LIFETIMES: list[Lifetime] = [
+    # Kept while the account exists.
+    Lifetime(
+        "Account: name, email address, job title, organisation, password hash, roles",
+        ("users", "memberships"),
+        WHILE_ACCOUNT + ". Deactivating an account keeps it, so it can be reactivated",
+    ),
+    Lifetime(
+        "Reflections, their parts, earlier versions and the capabilities they evidence",
+        ("reflections", "reflection_parts", "reflection_versions", "reflection_capabilities"),
+        WHILE_ACCOUNT,
+    ),
+    # Before the reflections themselves, so the comments are counted rather than cascaded away.
+    Lifetime(
+        "Comments on a reflection in the bin (other people's words)",
+        ("reflection_comments",),
+        f"{reflections.BIN_DAYS} days after the reflection was put in the bin",
+        lambda p: reflections.purge_comments_in_bin(p.db, p.now),
+    ),
+    Lifetime(
+        "A reflection in the bin, with its parts, versions and drafts",
+        ("reflections",),
+        f"{reflections.BIN_DAYS} days after it was put in the bin",
+        lambda p: reflections.purge_bin(p.db, p.now),
+    ),
+    Lifetime(
+        "Comments on reflections",
+        ("reflection_comments",),
+        "While the reflection exists; a commenter who deletes their account leaves the comment "
+        "without their name",
+        removed_by="The reflection's author deleting the reflection (then the bin's 30 days) or "
+        "their account",
+    ),
+    Lifetime(
+        "Unsaved drafts of reflections",
+        ("reflection_drafts",),
+        "Until the writer saves or discards it",
+        removed_by="Saving or discarding it, deleting the reflection, or deleting the account",
+    ),
+    Lifetime(
+        "Text kept after a sign-in expired",
+        ("reflection_rescues",),
+        f"{RESCUE_DAYS} days after it was last written",
+        lambda p: reflections.purge_kept_text(p.db, p.now),
+    ),
+    Lifetime(
+        "Self-assessments, ratings, evidence notes, the focus for the month",
+        ("self_assessments", "ratings", "rating_reflections", "learning_focuses"),
+        WHILE_ACCOUNT,
+    ),
+    Lifetime(
+        "Live challenges, their updates and gains, published stories",
+        ("challenges", "challenge_updates", "trapped_notes", "stories"),
+        WHILE_ACCOUNT,
+    ),
+    Lifetime(
+        "Topics proposed, votes, presenter slots, attendance, calendar feed address",
+        ("emergent_topics", "topic_votes", "presenter_slots", "attendances", "calendar_feeds"),
+        WHILE_ACCOUNT + ". A topic a tutor has already decided on stays for the set, without "
+        "its proposer's name",
+    ),
+    # Kept for a time.
+    Lifetime(
+        "Check-in reminders sent (who was reminded after which session)",
+        ("check_in_reminders",),
+        f"{reminders.KEEP_REMINDERS.days} days after the reminder was sent",
+        lambda p: reminders.purge_reminders(p.db, p.now),
+    ),
+    Lifetime(
+        "Invitations: the address invited, the set and the role",
+        ("invitations",),
+        f"{cohorts.KEEP_SETTLED_INVITATIONS.days} days after it was accepted, withdrawn or expired",
+        lambda p: cohorts.purge_invitations(p.db, p.now),
+    ),
+    Lifetime(
+        "Emails waiting to be sent, sent, or given up on: recipient, subject and text",
+        ("outgoing_mail",),
+        f"{queue.KEEP_SENT.days} days after it was sent; {queue.KEEP_GIVEN_UP.days} days after "
+        "it was given up on. A password reset asked for an address with no account is dropped "
+        "when it would have been sent",
+        lambda p: queue.purge(p.db, p.now),
+    ),
+    Lifetime(
+        "Copies of emails in the outbox folder (only when no mail server is set)",
+        ("instance/outbox",),
+        f"{mail.KEEP_OUTBOX.days} days after the file was written",
+        lambda p: mail.purge_outbox(Path(p.config["MAIL_OUTBOX"]), p.now),
+    ),
+    Lifetime(
+        "Sign-in sessions: device, network (never the full IP address), when used",
+        ("sign_in_sessions",),
+        f"{sign_ins.KEEP_ENDED_FOR.days} days after the session ended, expired or went idle",
+        lambda p: sign_ins.purge(p.db, p.now, p.idle),
+    ),
+    Lifetime(
+        "Failed sign-ins: a digest of the address typed, the IP address",
+        ("sign_in_failures",),
+        "Until they leave the lockout window (15 minutes by default), then the next purge",
+        lambda p: lockout.purge(p.db, p.now, p.failure_window),
+    ),
+]
+
+# Tables that hold no personal data: the programme's own content and arrangements, and the
+# released figures, which are aggregates already suppressed below 3 people.
+NOT_PERSONAL = {
+    "cohorts": WHILE_SET,
+    "meetings": WHILE_SET + "; a tutor may delete a draft session",
+    "meeting_items": WHILE_SET,
+    "figure_releases": WHILE_SET,
+    "content_items": "Archived, never deleted, when its file leaves content/",
+    "content_item_capabilities": "With its library item",
+    "capabilities": "Archived, never deleted, when it leaves the framework",
+    "capability_domains": "Archived, never deleted, when it leaves the framework",
+}
+
+
+@dataclass(frozen=True)
+class Purged:
+    lifetime: Lifetime
+    count: int
+
+
+def purge(db: Session, now: datetime, config: Any) -> list[Purged]:
+    """Delete everything past its lifetime, in one transaction (the caller commits)."""
+    context = Purge(db, now, config)
+    return [
+        Purged(lifetime, lifetime.purge(context))
+        for lifetime in LIFETIMES
+        if lifetime.purge is not None
+    ]

@@ -1,0 +1,234 @@
+"""docs/retention.md against the code: every table is listed, every timed lifetime is purged by
+`flask purge`, and the words are the code's. Then each purge, run for real: past its lifetime
+goes, within it stays."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from learnset import PROJECT_ROOT, retention
+from learnset.accounts import lockout, sign_ins
+from learnset.accounts.models import SignInFailure, SignInSession
+from learnset.assessment.models import CheckInReminder
+from learnset.cohorts.models import Invitation
+from learnset.db import Base, utcnow
+from learnset.mail import queue
+from learnset.mail.models import OutgoingMail
+from learnset.reflections.models import Reflection, ReflectionComment, ReflectionRescue
+from tests import factories
+
+DOC = PROJECT_ROOT / "docs" / "retention.md"
+ROW = re.compile(r"^\| (?!---)(.+) \|$")
+
+
+def _tables_of(section: str) -> list[list[str]]:
+    """The rows (header left out) of the first Markdown table under a `## section` heading."""
+    text = DOC.read_text()
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    rows = [ROW.match(line) for line in body.splitlines()]
+    cells = [[cell.strip() for cell in row.group(1).split(" | ")] for row in rows if row]
+    return cells[1:]
+
+
+def _names(cell: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"`([^`]+)`", cell))
+
+
+def test_the_document_lists_every_lifetime_in_the_code_s_words():
+    documented = _tables_of("Personal data")
+    assert documented == [
+        [
+            lifetime.kind,
+            ", ".join(f"`{where}`" for where in lifetime.where),
+            lifetime.kept,
+            lifetime.how_it_goes,
+        ]
+        for lifetime in retention.LIFETIMES
+    ]
+
+
+def test_the_document_lists_the_tables_that_hold_no_personal_data():
+    assert {_names(table)[0]: kept for table, kept in _tables_of("Not personal data")} == (
+        retention.NOT_PERSONAL
+    )
+
+
+def test_every_table_is_accounted_for_once_as_personal_or_not():
+    personal = {where for lifetime in retention.LIFETIMES for where in lifetime.where}
+    tables = set(Base.metadata.tables)
+    assert tables - personal - set(retention.NOT_PERSONAL) == set(), "add them to retention.py"
+    assert not personal & set(retention.NOT_PERSONAL)
+    assert personal - tables == {"instance/outbox"}
+
+
+# --- Each purge, for real -------------------------------------------------------------------
+# A scene makes one thing just past its lifetime ("old") and one just within it ("fresh"), and
+# says how to find which of them are left.
+
+
+def _comments_in_the_bin(db, people, now, _app):
+    old = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=31))
+    fresh = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=29))
+    labels = {
+        factories.make_comment(db, old, people.fellow).id: "old",
+        factories.make_comment(db, fresh, people.fellow).id: "fresh",
+    }
+    return lambda: {labels[i] for i in db.scalars(select(ReflectionComment.id))}
+
+
+def _reflections_in_the_bin(db, people, now, _app):
+    labels = {
+        factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=31)).id:
+        "old",
+        factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=29)).id:
+        "fresh",
+    }  # fmt: skip
+    return lambda: {labels[i] for i in db.scalars(select(Reflection.id))}
+
+
+def _kept_text(db, people, now, _app):
+    labels = {}
+    for label, days in (("old", 7.1), ("fresh", 6.9)):
+        kept = ReflectionRescue(
+            key_hash=label.ljust(64, "x"),
+            user_id=people.participant.id,
+            data={"title": [label]},
+            created_at=now - timedelta(days=days),
+        )
+        db.add(kept)
+        db.flush()
+        labels[kept.id] = label
+    return lambda: {labels[i] for i in db.scalars(select(ReflectionRescue.id))}
+
+
+def _reminders(db, people, now, _app):
+    meeting = factories.make_past_meeting(db, people.cohort)
+    labels = {}
+    for label, days, person in (("old", 91, people.participant), ("fresh", 89, people.fellow)):
+        reminder = CheckInReminder(
+            participant_id=person.id, meeting_id=meeting.id, sent_at=now - timedelta(days=days)
+        )
+        db.add(reminder)
+        db.flush()
+        labels[reminder.id] = label
+    return lambda: {labels[i] for i in db.scalars(select(CheckInReminder.id))}
+
+
+def _invitations(db, people, now, _app):
+    long_ago, lately = now - timedelta(days=31), now - timedelta(days=29)
+    made = {
+        "old accepted": {"accepted_at": long_ago},
+        "old withdrawn": {"revoked_at": long_ago},
+        "old expired": {"expires_at": long_ago},
+        "fresh accepted": {"accepted_at": lately},
+        "fresh expired": {"expires_at": lately},
+        "pending": {},
+    }
+    labels = {
+        factories.make_invitation(db, people.cohort, token=label, **values).id: label
+        for label, values in made.items()
+    }
+    return lambda: {labels[i] for i in db.scalars(select(Invitation.id))}
+
+
+def _emails(db, _people, now, _app):
+    labels = {}
+    for label, sent, failed in (
+        ("old sent", 7.1, None),
+        ("fresh sent", 6.9, None),
+        ("old given up", None, 31),
+        ("fresh given up", None, 29),
+        ("waiting", None, None),
+    ):
+        mail = queue.add(db, kind="message", recipient="someone@example.org", now=now)
+        mail.sent_at = now - timedelta(days=sent) if sent else None
+        mail.failed_at = now - timedelta(days=failed) if failed else None
+        labels[mail.id] = label
+    db.flush()
+    return lambda: {labels[i] for i in db.scalars(select(OutgoingMail.id))}
+
+
+def _outbox_files(_db, _people, now, app):
+    folder = Path(app.config["MAIL_OUTBOX"])
+    folder.mkdir(parents=True, exist_ok=True)
+    for label, days in (("old", 7.1), ("fresh", 6.9)):
+        path = folder / f"{label}.eml"
+        path.write_text("Subject: test\n\nbody\n")
+        moment = (now - timedelta(days=days)).timestamp()
+        os.utime(path, (moment, moment))
+    return lambda: {path.stem for path in folder.glob("*.eml")}
+
+
+def _sign_in_sessions(db, people, now, _app):
+    labels = {}
+    for label, days in (("old", 31), ("fresh", 29)):
+        row = sign_ins.start(
+            db, people.participant, now - timedelta(days=40), lifetime=timedelta(days=60),
+            user_agent="", ip=None,
+        ).sign_in  # fmt: skip
+        row.last_seen_at = row.ended_at = now - timedelta(days=days)
+        row.ended_reason = sign_ins.Ended.SIGNED_OUT
+        labels[row.id] = label
+    db.flush()
+    return lambda: {labels[i] for i in db.scalars(select(SignInSession.id))}
+
+
+def _failed_sign_ins(db, _people, now, _app):
+    lockout.record_failure(db, "old@example.org", "192.0.2.1", now - timedelta(minutes=16))
+    lockout.record_failure(db, "fresh@example.org", "192.0.2.1", now - timedelta(minutes=1))
+    db.flush()
+    digests = {lockout.email_digest(f"{label}@example.org"): label for label in ("old", "fresh")}
+    return lambda: {digests[d] for d in db.scalars(select(SignInFailure.email_digest))}
+
+
+SCENES = {
+    "Comments on a reflection in the bin (other people's words)": (_comments_in_the_bin, {"fresh"}),
+    "A reflection in the bin, with its parts, versions and drafts": (
+        _reflections_in_the_bin,
+        {"fresh"},
+    ),
+    "Text kept after a sign-in expired": (_kept_text, {"fresh"}),
+    "Check-in reminders sent (who was reminded after which session)": (_reminders, {"fresh"}),
+    "Invitations: the address invited, the set and the role": (
+        _invitations,
+        {"fresh accepted", "fresh expired", "pending"},
+    ),
+    "Emails waiting to be sent, sent, or given up on: recipient, subject and text": (
+        _emails,
+        {"fresh sent", "fresh given up", "waiting"},
+    ),
+    "Copies of emails in the outbox folder (only when no mail server is set)": (
+        _outbox_files,
+        {"fresh"},
+    ),
+    "Sign-in sessions: device, network (never the full IP address), when used": (
+        _sign_in_sessions,
+        {"fresh"},
+    ),
+    "Failed sign-ins: a digest of the address typed, the IP address": (_failed_sign_ins, {"fresh"}),
+}
+
+
+def test_every_timed_lifetime_has_a_scene_below():
+    timed = {lifetime.kind for lifetime in retention.LIFETIMES if lifetime.purge is not None}
+    assert timed == set(SCENES)
+
+
+@pytest.mark.parametrize("kind", SCENES)
+def test_flask_purge_deletes_what_is_past_its_lifetime_and_nothing_else(app, db, people, kind):
+    scene, left = SCENES[kind]
+    remaining = scene(db, people, utcnow(), app)
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    db.expire_all()
+    assert remaining() == left
+    assert f"{kind} (kept: " in result.output
+    again = app.test_cli_runner().invoke(args=["purge"])
+    assert f"     0  {kind}" in again.output

@@ -1,0 +1,76 @@
+"""On SQLite a transaction that will write takes the write lock as it begins, so one that reads
+first waits for another writer instead of failing with "database is locked"."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from learnset import create_app
+from learnset.db import WRITES, Database, get_db, make_engine
+from tests.apps import make_test_config
+
+
+@pytest.fixture
+def counter(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'writes.db'}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE counter (n INTEGER)"))
+        connection.execute(text("INSERT INTO counter VALUES (0)"))
+    yield Database.on(engine)
+    engine.dispose()
+
+
+def _read_then_add_one(session) -> None:
+    n = session.execute(text("SELECT n FROM counter")).scalar_one()
+    session.execute(text("UPDATE counter SET n = :n"), {"n": n + 1})
+
+
+def test_a_deferred_reader_that_writes_after_another_writer_fails(counter):
+    """What went wrong before: read, someone else writes, then write."""
+    first, second = counter.sessions(), counter.sessions()
+    first.execute(text("SELECT n FROM counter")).scalar_one()
+    _read_then_add_one(second)
+    second.commit()
+    with pytest.raises(OperationalError, match="database is locked"):
+        first.execute(text("UPDATE counter SET n = 5"))
+    first.rollback()
+
+
+def test_writers_take_turns_and_both_writes_count(counter):
+    first = counter.writer_sessions()
+    _read_then_add_one(first)
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def second_writer() -> None:
+        try:
+            with counter.writer_sessions() as second:
+                _read_then_add_one(second)
+                second.commit()
+        except BaseException as error:  # reported to the test below
+            failure.append(error)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    # The second writer waits at BEGIN IMMEDIATE while the first holds the lock.
+    assert not done.wait(0.5)
+    first.commit()
+    thread.join(timeout=15)
+    assert failure == []
+    with counter.sessions() as session:
+        assert session.execute(text("SELECT n FROM counter")).scalar_one() == 2
+
+
+@pytest.mark.parametrize(("method", "writes"), [("GET", False), ("HEAD", False), ("POST", True)])
+def test_a_request_that_may_write_gets_a_writer_s_session(tmp_path, method, writes):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    app = create_app(make_test_config(url, tmp_path))
+    with app.test_request_context("/", method=method):
+        options = get_db().connection().get_execution_options()
+        assert bool(options.get(WRITES)) is writes

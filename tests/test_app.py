@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from learnset import create_app
 from learnset.accounts.security import CONTENT_SECURITY_POLICY
-from tests.conftest import TEST_PASSWORD, submit
+from tests.helpers import TEST_PASSWORD, submit
 
 
 def test_security_headers_on_every_page(client):

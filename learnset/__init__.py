@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from learnset import config
+from learnset import config, outages
 from learnset.config import PROJECT_ROOT
 
 
@@ -25,6 +26,23 @@ class LearnsetFlask(Flask):
         if filename is not None and filename.endswith(".jinja"):
             return True
         return super().select_jinja_autoescape(filename)
+
+    def full_dispatch_request(self) -> Response:
+        # A database restart or failover drops connections for a second or so. The whole request
+        # (before-request hooks, which load the user, then the view) is the unit to run again,
+        # since each of them may have touched the dead connection; this is the one place that
+        # wraps exactly that, whatever the view. One that has sent a COMMIT is never run again.
+        return outages.ride_through(super().full_dispatch_request, self.config["DB_RETRY_SECONDS"])
+
+    def log_exception(
+        self,
+        exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
+    ) -> None:
+        # An outage fails every request alike: one line per cause and minute says more to the
+        # operator than a traceback for each.
+        if exc_info[1] is not None and outages.report(exc_info[1]):
+            return
+        super().log_exception(exc_info)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

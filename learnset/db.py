@@ -152,7 +152,12 @@ def get_db() -> Session:
     return session
 
 
-def _close_session(_exc: BaseException | None) -> None:
+def close_session() -> None:
+    """Close the request's session, if it opened one; the next get_db() opens a fresh one."""
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    close_session()

@@ -1,0 +1,162 @@
+"""Database outages: naming the cause of a database error, riding a request through a short
+outage by running it again, and telling the operator once a minute rather than once a request."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import psycopg
+from flask import g, has_app_context, session
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from learnset.db import close_session
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = "database unreachable"
+DISK_FULL = "disk full"
+READ_ONLY = "database is read-only"
+
+# What the operator reads in the log, for each cause.
+ADVICE = {
+    UNREACHABLE: "requests are retried for a few seconds, then fail",
+    DISK_FULL: "saving fails until space is freed",
+    READ_ONLY: "saving fails until the database accepts writes again",
+}
+
+# PostgreSQL refusing or dropping connections: class 08 (connection exception), and the server
+# shutting down, crashing or starting up (57P01, 57P02, 57P03).
+_GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+
+FIRST_DELAY, LONGEST_DELAY = 0.1, 1.0
+# Set in g once this request has sent a COMMIT: from then on the request is never run again.
+COMMIT_SENT = "learnset_commit_sent"
+
+R = TypeVar("R")
+
+
+def cause_of(error: BaseException) -> str | None:
+    """The outage an error from the database is a sign of, if any."""
+    if not isinstance(error, DBAPIError):
+        return None
+    original = error.orig
+    sqlstate = getattr(original, "sqlstate", None)
+    sqlite_name = getattr(original, "sqlite_errorname", "")
+    message = str(original).lower()
+    if (
+        sqlstate == "53100"
+        or sqlite_name == "SQLITE_FULL"
+        or "no space left on device" in message
+        or "database or disk is full" in message
+    ):
+        return DISK_FULL
+    if sqlstate == "25006" or sqlite_name.startswith("SQLITE_READONLY"):
+        return READ_ONLY
+    if error.connection_invalidated:
+        # SQLAlchemy found the connection dead, and has dropped the pool's other connections.
+        return UNREACHABLE
+    if not isinstance(error, OperationalError | InterfaceError):
+        return None
+    if isinstance(original, psycopg.Error):
+        # Without a SQLSTATE, psycopg's operational errors are about the connection itself:
+        # refused, closed by the server, lost. With one, only the connection classes count
+        # (not a cancelled statement, a deadlock or a serialization failure).
+        if sqlstate is None or sqlstate.startswith("08") or sqlstate in _GONE_SQLSTATES:
+            return UNREACHABLE
+        return None
+    if sqlite_name == "SQLITE_CANTOPEN" or "unable to open database file" in message:
+        return UNREACHABLE
+    return None
+
+
+class _OncePerMinute:
+    """One log line per cause and minute, in this process, with how many were not logged."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.logged_at: dict[str, float] = {}
+        self.unlogged: dict[str, int] = {}
+
+    def report(self, cause: str, error: DBAPIError) -> None:
+        now = time.monotonic()
+        with self.lock:
+            last = self.logged_at.get(cause)
+            if last is not None and now - last < self.seconds:
+                self.unlogged[cause] = self.unlogged.get(cause, 0) + 1
+                return
+            self.logged_at[cause] = now
+            unlogged = self.unlogged.pop(cause, 0)
+        detail = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+        logger.error(
+            "Database outage: %s (%s: %s); %s. %d more since the last line like this.",
+            cause,
+            type(error.orig).__name__,
+            detail,
+            ADVICE[cause],
+            unlogged,
+        )
+
+
+_log = _OncePerMinute()
+
+
+def report(error: BaseException) -> bool:
+    """Log an outage once per cause and minute; False if the error is not an outage."""
+    cause = cause_of(error)
+    if cause is None or not isinstance(error, DBAPIError):
+        return False
+    _log.report(cause, error)
+    return True
+
+
+@event.listens_for(Engine, "commit")
+def _commit_sent(_connection: Connection) -> None:
+    # Fired just before COMMIT goes to the database, on every engine of the process.
+    if has_app_context():
+        setattr(g, COMMIT_SENT, True)
+
+
+def ride_through(attempt: Callable[[], R], seconds: float) -> R:
+    """Run a request's `attempt`; while it fails because the database cannot be reached and it
+    has sent no COMMIT, run it again after a short back-off, for at most `seconds`."""
+    started = time.monotonic()
+    delay = FIRST_DELAY
+    # The request as it stood before the first attempt: what an attempt leaves in g (the
+    # user, the CSRF check, caches) and in the cookie session (flashes) goes with it.
+    before_g = {name: g.get(name) for name in g}
+    before_session = copy.deepcopy(dict(session))
+    session_modified = session.modified
+    while True:
+        g.pop(COMMIT_SENT, None)
+        try:
+            return attempt()
+        except DBAPIError as error:
+            if (
+                cause_of(error) != UNREACHABLE
+                or g.get(COMMIT_SENT)
+                or time.monotonic() - started + delay > seconds
+            ):
+                raise
+            report(error)
+        close_session()
+        _restore(before_g, before_session, session_modified)
+        time.sleep(delay)
+        delay = min(delay * 2, LONGEST_DELAY)
+
+
+def _restore(before_g: dict[str, Any], before_session: dict[str, Any], modified: bool) -> None:
+    for name in list(g):
+        g.pop(name)
+    for name, value in before_g.items():
+        setattr(g, name, value)
+    session.clear()
+    session.update(copy.deepcopy(before_session))
+    session.modified = modified

@@ -1,0 +1,295 @@
+"""Riding through database outages, with real faults: a request whose connection is cut before it
+sent COMMIT runs again and succeeds; one that had sent COMMIT is never run again; the retrying
+stops after DB_RETRY_SECONDS with the error page; the log says so once, not once a request.
+
+Each app here has a database of its own, outside the test's transaction, since the faults break
+connections. On PostgreSQL a connection is cut for real by pg_terminate_backend from another
+connection ("terminating connection due to administrator command"); on SQLite, which has no
+server, by closing the connection under the request and moving the database's folder away, so
+new connections fail ("unable to open database file") until it is moved back."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from flask import Flask, flash, request
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
+
+from learnset import create_app, outages
+from learnset.accounts.security import public
+from learnset.db import database, get_db
+from tests.apps import TEMPLATE_CACHE, make_test_config
+
+NOTES = "CREATE TABLE fault_notes (body varchar(100) NOT NULL)"
+
+
+@dataclass
+class Fault:
+    """An app on a database of its own, and the means to cut its connections."""
+
+    app: Flask
+    url: str
+    engine_name: str
+    folder: Path | None = None
+    attempts: list[str] = field(default_factory=list)
+
+    def cut(self, back_after: float | None = None) -> None:
+        """Break the connection the request holds, and (on SQLite) any new one until
+        `back_after` seconds have passed (None: until restore())."""
+        session = get_db()
+        if self.engine_name == "postgresql":
+            pid = session.scalar(text("SELECT pg_backend_pid()"))
+            admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            admin.dispose()
+            return
+        assert self.folder is not None
+        session.connection().connection.dbapi_connection.close()  # type: ignore[union-attr]
+        database(self.app).engine.dispose()
+        self.folder.rename(self.folder.with_name("away"))
+        if back_after is not None:
+            threading.Timer(back_after, self.restore).start()
+
+    def restore(self) -> None:
+        away = self.folder.with_name("away") if self.folder else None
+        if away is not None and away.exists():
+            away.rename(self.folder)  # type: ignore[arg-type]
+
+    def notes(self) -> list[str]:
+        engine = create_engine(self.url)
+        with engine.connect() as connection:
+            found = list(connection.scalars(text("SELECT body FROM fault_notes ORDER BY body")))
+        engine.dispose()
+        return found
+
+    def view(self, rule: str, methods: tuple[str, ...] = ("GET", "POST")):
+        def register(function: Callable[[], object]) -> Callable[[], object]:
+            self.app.add_url_rule(rule, rule, public(function), methods=list(methods))
+            return function
+
+        return register
+
+
+def _own_database(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, Path | None]:
+    if request.config.getoption("--db") == "sqlite":
+        folder = tmp_path / "data"
+        folder.mkdir()
+        return f"sqlite:///{folder / 'faults.db'}", folder
+    admin_url = os.environ["LEARNSET_TEST_POSTGRES_URL"]
+    name = f"faults_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", None
+
+
+def _app(url: str, tmp_path: Path, **settings: object) -> Flask:
+    config = {
+        **make_test_config(url, tmp_path),
+        # The person gets the error page, as in production, rather than the test a traceback.
+        "PROPAGATE_EXCEPTIONS": False,
+        "WTF_CSRF_ENABLED": False,
+        **settings,
+    }
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return app
+
+
+@pytest.fixture(autouse=True)
+def fresh_log(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each test sees its own first line of the minute.
+    monkeypatch.setattr(outages, "_log", outages._OncePerMinute())
+
+
+@pytest.fixture
+def fault(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Fault]:
+    url, folder = _own_database(request, tmp_path)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(NOTES))
+    engine.dispose()
+    fault = Fault(_app(url, tmp_path), url, request.config.getoption("--db"), folder)
+    yield fault
+    fault.restore()
+    database(fault.app).engine.dispose()
+
+
+def _outage_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "learnset.outages"]
+
+
+def test_a_request_whose_connection_is_cut_runs_again_and_succeeds(fault, caplog):
+    @fault.view("/fault/save")
+    def save() -> str:
+        fault.attempts.append(request.form["body"])
+        db = get_db()
+        db.execute(text("INSERT INTO fault_notes VALUES (:body)"), {"body": request.form["body"]})
+        if len(fault.attempts) == 1:
+            flash("From the attempt that failed")
+            fault.cut(back_after=0.3)
+        db.execute(text("SELECT count(*) FROM fault_notes"))
+        db.commit()
+        flash("Saved")
+        return "saved"
+
+    client = fault.app.test_client()
+    with caplog.at_level(logging.ERROR):
+        response = client.post("/fault/save", data={"body": "My words"})
+
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "saved"
+    # The form was read again on the second attempt: Werkzeug keeps the parsed body.
+    assert fault.attempts[0] == fault.attempts[-1] == "My words"
+    assert len(fault.attempts) >= 2
+    # The first attempt's insert went with its connection; the last one's was committed once.
+    assert fault.notes() == ["My words"]
+    with client.session_transaction() as cookie:
+        assert [message for _, message in cookie["_flashes"]] == ["Saved"]
+    lines = _outage_lines(caplog)
+    assert len(lines) == 1 and lines[0].exc_info is None
+    assert "database unreachable" in lines[0].getMessage()
+
+
+def test_a_request_that_sent_commit_is_not_run_again(fault, caplog):
+    @fault.view("/fault/commit-then-fail")
+    def commit_then_fail() -> str:
+        fault.attempts.append("attempt")
+        db = get_db()
+        db.execute(text("INSERT INTO fault_notes VALUES ('committed')"))
+        db.commit()
+        fault.cut()
+        db.execute(text("SELECT count(*) FROM fault_notes"))
+        return "unreachable"
+
+    with caplog.at_level(logging.ERROR):
+        response = fault.app.test_client().post("/fault/commit-then-fail")
+
+    assert response.status_code == 500
+    assert "Try again later" in response.get_data(as_text=True)
+    # Run once: running it again would have written the row twice.
+    assert fault.attempts == ["attempt"]
+    fault.restore()
+    assert fault.notes() == ["committed"]
+    # Told as the outage it is, in one line, without a traceback.
+    lines = _outage_lines(caplog)
+    assert len(lines) == 1 and lines[0].exc_info is None
+
+
+def test_a_connection_lost_while_commit_is_in_flight_is_not_run_again(fault):
+    if fault.engine_name != "postgresql":
+        pytest.skip("only PostgreSQL has a server to lose while COMMIT is on its way")
+
+    @fault.view("/fault/lost-at-commit")
+    def lost_at_commit() -> str:
+        fault.attempts.append("attempt")
+        db = get_db()
+        db.execute(text("INSERT INTO fault_notes VALUES ('maybe')"))
+        fault.cut()
+        db.commit()
+        return "unreachable"
+
+    response = fault.app.test_client().post("/fault/lost-at-commit")
+
+    assert response.status_code == 500
+    assert fault.attempts == ["attempt"]
+
+
+def test_retrying_stops_after_the_bounded_time_with_the_error_page(request, tmp_path, caplog):
+    if request.config.getoption("--db") == "sqlite":
+        url = f"sqlite:///{tmp_path / 'no-such-folder' / 'learnset.db'}"
+    else:
+        with socket.socket() as probe:  # a port nobody listens on: connection refused
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/learnset"
+    app = _app(url, tmp_path, DB_RETRY_SECONDS=0.6)
+    attempts: list[float] = []
+
+    def read() -> str:
+        attempts.append(time.monotonic())
+        return str(get_db().scalar(text("SELECT 1")))
+
+    app.add_url_rule("/fault/read", "read", public(read))
+    client = app.test_client()
+
+    with caplog.at_level(logging.ERROR):
+        started = time.monotonic()
+        first = client.get("/fault/read")
+        took = time.monotonic() - started
+        second = client.get("/fault/read")
+
+    assert first.status_code == second.status_code == 500
+    assert "Try again later" in first.get_data(as_text=True)
+    # 0.1 s, then 0.2 s; a third wait (0.4 s) would pass the 0.6 s allowed.
+    assert len(attempts) == 6
+    assert 0.3 <= took < 2
+    # Two requests, six failures: one line for the operator, naming the cause, no traceback.
+    lines = _outage_lines(caplog)
+    assert len(lines) == 1, [r.getMessage() for r in caplog.records]
+    assert "Database outage: database unreachable" in lines[0].getMessage()
+    assert not [r for r in caplog.records if r.exc_info]
+    database(app).engine.dispose()
+
+
+def test_retrying_is_off_with_zero_seconds(fault):
+    fault.app.config["DB_RETRY_SECONDS"] = 0
+
+    @fault.view("/fault/cut")
+    def cut() -> str:
+        fault.attempts.append("attempt")
+        fault.cut()
+        get_db().execute(text("SELECT 1"))
+        return "unreachable"
+
+    assert fault.app.test_client().get("/fault/cut").status_code == 500
+    assert fault.attempts == ["attempt"]
+
+
+# --- Naming the cause, from real errors ---------------------------------------------------------
+
+
+def _sqlite_error(url: str, *statements: str) -> DBAPIError:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            for statement in statements:
+                connection.exec_driver_sql(statement)
+    except DBAPIError as error:
+        return error
+    finally:
+        engine.dispose()
+    raise AssertionError("no error")
+
+
+def test_causes_are_named_from_the_database_errors(tmp_path):
+    full = _sqlite_error(
+        f"sqlite:///{tmp_path / 'full.db'}",
+        "CREATE TABLE t (body text)",
+        "PRAGMA max_page_count = 3",
+        "INSERT INTO t SELECT hex(randomblob(10000))",
+    )
+    assert outages.cause_of(full) == outages.DISK_FULL
+    path = tmp_path / "read-only.db"
+    _sqlite_error(f"sqlite:///{path}", "CREATE TABLE t (body text)", "SELECT nothing")
+    read_only = _sqlite_error(
+        f"sqlite:///file:{path}?mode=ro&uri=true", "INSERT INTO t VALUES ('x')"
+    )
+    assert outages.cause_of(read_only) == outages.READ_ONLY
+    missing = _sqlite_error(f"sqlite:///{tmp_path / 'none' / 'x.db'}", "SELECT 1")
+    assert outages.cause_of(missing) == outages.UNREACHABLE
+    locked_or_wrong = _sqlite_error(f"sqlite:///{tmp_path / 'ok.db'}", "SELECT nothing")
+    assert outages.cause_of(locked_or_wrong) is None
+    assert outages.cause_of(ValueError("not the database")) is None

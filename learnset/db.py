@@ -18,6 +18,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -155,8 +156,15 @@ def get_db() -> Session:
 def close_session() -> None:
     """Close the request's session, if it opened one; the next get_db() opens a fresh one."""
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except DBAPIError:
+        # Its connection died after the work was done or given up (a database restart ends
+        # every connection): the server has rolled the transaction back, and the answer
+        # stands. All that is left is to drop the connection rather than pool it.
+        session.invalidate()
 
 
 def _close_session(_exc: BaseException | None) -> None:

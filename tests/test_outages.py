@@ -244,6 +244,22 @@ def test_retrying_stops_after_the_bounded_time_with_the_error_page(request, tmp_
     database(app).engine.dispose()
 
 
+def test_a_connection_lost_once_the_answer_is_ready_does_not_spoil_it(fault):
+    @fault.view("/fault/read-then-lost")
+    def read_then_lost() -> str:
+        fault.attempts.append("attempt")
+        found = get_db().scalar(text("SELECT count(*) FROM fault_notes"))
+        # The transaction is still open: closing the session at teardown rolls it back on a
+        # connection that is gone.
+        fault.cut()
+        return f"{found} notes"
+
+    response = fault.app.test_client().get("/fault/read-then-lost")
+
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "0 notes")
+    assert fault.attempts == ["attempt"]
+
+
 def test_retrying_is_off_with_zero_seconds(fault):
     fault.app.config["DB_RETRY_SECONDS"] = 0
 

@@ -57,6 +57,13 @@ class Cluster:
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 
+    def restart(self, mode: str = "fast") -> None:
+        """pg_ctl restart: stop (`fast` rolls back and disconnects every session; `immediate`
+        is a crash), then start again with the same options, and wait until it accepts."""
+        # With a log file of its own: the new server would otherwise hold our output pipes open.
+        log = str(self.data_dir.parent / "log")
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", mode, "-l", log, "-w", "restart")
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")

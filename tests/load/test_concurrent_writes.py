@@ -25,6 +25,8 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -112,6 +114,8 @@ def _seed(url: str, tmp_path: Path) -> tuple[list[Person], dict[int, SetObjects]
                     Person(member.email, member.id, cohort.id, False, own.id, challenge.id)
                 )
         db.commit()
+    # Its connections would otherwise outlive the test's database server.
+    database(app).engine.dispose()
     return people, sets
 
 
@@ -126,6 +130,14 @@ def served(request, tmp_path):
     url = _database_url(request, tmp_path)
     migrate.upgrade(url)
     people, sets = _seed(url, tmp_path)
+    with serve(url, tmp_path) as (base, log):
+        yield base, url, people, sets, log
+
+
+@contextmanager
+def serve(url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The app under gunicorn (4 workers of 4 threads) on the database at `url`: its address,
+    and its log."""
     port = _free_port()
     env = {
         **os.environ,
@@ -153,7 +165,7 @@ def served(request, tmp_path):
                 time.sleep(0.1)
         else:
             raise RuntimeError("gunicorn did not start: " + (tmp_path / "gunicorn.log").read_text())
-        yield base, url, people, sets, tmp_path / "gunicorn.log"
+        yield base, tmp_path / "gunicorn.log"
     finally:
         server.terminate()
         server.wait(timeout=30)

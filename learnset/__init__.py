@@ -31,7 +31,8 @@ class LearnsetFlask(Flask):
         # A database restart or failover drops connections for a second or so. The whole request
         # (before-request hooks, which load the user, then the view) is the unit to run again,
         # since each of them may have touched the dead connection; this is the one place that
-        # wraps exactly that, whatever the view. One that has sent a COMMIT is never run again.
+        # wraps exactly that, whatever the view. outages.ride_through decides when running it
+        # again would repeat no write (a COMMIT that may have gone through never is).
         return outages.ride_through(super().full_dispatch_request, self.config["DB_RETRY_SECONDS"])
 
     def log_exception(

@@ -8,15 +8,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import psycopg
-from flask import g, has_app_context, session
-from sqlalchemy import Engine, event
+from flask import g, has_app_context, request, session
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session
 
-from learnset.db import close_session
+from learnset.db import READ_METHODS, close_session, database
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +38,8 @@ ADVICE = {
 _GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 
 FIRST_DELAY, LONGEST_DELAY = 0.1, 1.0
-# Set in g once this request has sent a COMMIT: from then on the request is never run again.
-COMMIT_SENT = "learnset_commit_sent"
+# Where g keeps what this attempt of the request has committed (Commits).
+COMMITS = "learnset_commits"
 
 R = TypeVar("R")
 
@@ -117,17 +119,91 @@ def report(error: BaseException) -> bool:
     return True
 
 
+@dataclass
+class Commits:
+    """What this attempt of the request has committed, as far as the database was told."""
+
+    done: bool = False  # a COMMIT went through
+    in_flight: bool = False  # a COMMIT was sent and has not come back (yet)
+    # PostgreSQL: the id of the transaction being committed, to ask what became of it;
+    # None when it had written nothing, or when its connection was dead before COMMIT.
+    xid: int | None = None
+    known_unwritten: bool = False  # the transaction in flight wrote nothing
+
+
+def _commits() -> Commits:
+    found = g.get(COMMITS)
+    if not isinstance(found, Commits):
+        found = Commits()
+        setattr(g, COMMITS, found)
+    return found
+
+
 @event.listens_for(Engine, "commit")
-def _commit_sent(_connection: Connection) -> None:
-    # Fired just before COMMIT goes to the database, on every engine of the process.
-    if has_app_context():
-        setattr(g, COMMIT_SENT, True)
+def _commit_sent(connection: Connection) -> None:
+    # Fired on every engine of the process, just before COMMIT goes to the database.
+    if not has_app_context():
+        return
+    commits = _commits()
+    commits.in_flight, commits.xid, commits.known_unwritten = True, None, False
+    if connection.dialect.name != "postgresql":
+        return
+    # Name the transaction first, so that if COMMIT gets no answer, the database can be asked
+    # afterwards whether it committed (txid_status, which PostgreSQL has for this purpose).
+    try:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # open: it is committing
+        cursor.execute("SELECT txid_current_if_assigned()")
+        row = cursor.fetchone()
+        cursor.close()
+    except psycopg.Error:
+        # The connection is already gone, so this transaction can never commit.
+        commits.known_unwritten = True
+        return
+    commits.xid = row[0] if row else None
+    commits.known_unwritten = commits.xid is None
+
+
+@event.listens_for(Session, "after_commit")
+def _commit_done(_session: Session) -> None:
+    if has_app_context() and COMMITS in g:
+        commits = _commits()
+        commits.done, commits.in_flight = commits.in_flight or commits.done, False
+
+
+def _may_run_again(deadline: float) -> bool:
+    """Whether running the request again repeats no write: nothing it committed would be
+    committed twice (a GET's bookkeeping may be), and a COMMIT lost in flight did not happen."""
+    commits = g.get(COMMITS)
+    if not isinstance(commits, Commits):
+        return True
+    if commits.done and request.method not in READ_METHODS:
+        return False
+    if not commits.in_flight or commits.known_unwritten:
+        return True
+    return commits.xid is not None and _aborted(commits.xid, deadline)
+
+
+def _aborted(xid: int, deadline: float) -> bool:
+    """Ask the database, once it answers again, whether the transaction `xid` was rolled
+    back; False if it committed, or if the database does not answer before the deadline."""
+    delay = FIRST_DELAY
+    while True:
+        try:
+            with database().engine.connect() as connection:
+                status = connection.scalar(text("SELECT txid_status(:xid)"), {"xid": xid})
+            return bool(status == "aborted")
+        except DBAPIError as error:
+            if cause_of(error) != UNREACHABLE or time.monotonic() + delay > deadline:
+                return False
+        time.sleep(delay)
+        delay = min(delay * 2, LONGEST_DELAY)
 
 
 def ride_through(attempt: Callable[[], R], seconds: float) -> R:
-    """Run a request's `attempt`; while it fails because the database cannot be reached and it
-    has sent no COMMIT, run it again after a short back-off, for at most `seconds`."""
-    started = time.monotonic()
+    """Run a request's `attempt`; while it fails because the database cannot be reached, and
+    running it again would repeat no write, run it again after a short back-off, for at most
+    `seconds`."""
+    deadline = time.monotonic() + seconds
     delay = FIRST_DELAY
     # The request as it stood before the first attempt: what an attempt leaves in g (the
     # user, the CSRF check, caches) and in the cookie session (flashes) goes with it.
@@ -135,14 +211,14 @@ def ride_through(attempt: Callable[[], R], seconds: float) -> R:
     before_session = copy.deepcopy(dict(session))
     session_modified = session.modified
     while True:
-        g.pop(COMMIT_SENT, None)
+        g.pop(COMMITS, None)
         try:
             return attempt()
         except DBAPIError as error:
             if (
                 cause_of(error) != UNREACHABLE
-                or g.get(COMMIT_SENT)
-                or time.monotonic() - started + delay > seconds
+                or time.monotonic() + delay > deadline
+                or not _may_run_again(deadline)
             ):
                 raise
             report(error)

@@ -8,12 +8,11 @@ participants never see anyone's ratings.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_
 
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, SelfAssessment
-from learnset.authz.roles import Rule, is_participant, is_tutor
+from learnset.authz.roles import Rule, is_participant, is_tutor, takes_part_clause
 from learnset.cohorts.models import Cohort, Membership, Role
 
 
@@ -67,13 +66,8 @@ RULES: dict[str, Rule] = {
 
 def shared_with_tutors_clause() -> ColumnElement[bool]:
     """SQL for the submitted self-assessments their cohort's tutors may read (rule above)."""
-    author = aliased(Membership)
     return and_(
         SelfAssessment.status == AssessmentStatus.SUBMITTED,
         SelfAssessment.shared_with_tutors.is_(True),
-        exists().where(
-            author.user_id == SelfAssessment.participant_id,
-            author.cohort_id == SelfAssessment.cohort_id,
-            author.role == Role.PARTICIPANT,
-        ),
+        takes_part_clause(SelfAssessment.participant_id, SelfAssessment.cohort_id),
     )

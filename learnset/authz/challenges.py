@@ -12,9 +12,9 @@ from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from learnset.accounts.models import User
-from learnset.authz.roles import Rule, is_member, is_participant
+from learnset.authz.roles import Rule, is_member, is_participant, takes_part_clause
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Cohort, Membership
 
 
 def _owner_takes_part(challenge: Challenge) -> bool:
@@ -79,12 +79,7 @@ RULES: dict[str, Rule] = {
 
 def owner_takes_part_clause() -> ColumnElement[bool]:
     """The challenge's owner is still a participant of its set: only then does the set see it."""
-    owner_membership = aliased(Membership)
-    return exists().where(
-        owner_membership.user_id == Challenge.owner_id,
-        owner_membership.cohort_id == Challenge.cohort_id,
-        owner_membership.role == Role.PARTICIPANT,
-    )
+    return takes_part_clause(Challenge.owner_id, Challenge.cohort_id)
 
 
 def visible_challenges(user: User) -> Select[Challenge]:

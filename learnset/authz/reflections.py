@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, 
 from sqlalchemy.orm import aliased
 
 from learnset.accounts.models import User
-from learnset.authz.roles import Rule, is_member, is_participant, is_tutor
+from learnset.authz.roles import Rule, is_member, is_participant, is_tutor, takes_part_clause
 from learnset.cohorts.models import Membership, Role
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 
@@ -67,15 +67,10 @@ RULES: dict[str, Rule] = {
 
 def shared_now_clause() -> ColumnElement[bool]:
     """SQL for "shared, not binned, author still a participant of its cohort"."""
-    author_membership = aliased(Membership)
     return and_(
         Reflection.visibility != Visibility.PRIVATE,
         Reflection.deleted_at.is_(None),
-        exists().where(
-            author_membership.user_id == Reflection.author_id,
-            author_membership.cohort_id == Reflection.cohort_id,
-            author_membership.role == Role.PARTICIPANT,
-        ),
+        takes_part_clause(Reflection.author_id, Reflection.cohort_id),
     )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import ColumnElement, exists
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
 from learnset.accounts.models import User
-from learnset.cohorts.models import Role
+from learnset.cohorts.models import Membership, Role
 
 Rule = Callable[[User, Any], bool]
 
@@ -38,3 +41,16 @@ def admin(user: User, _obj: Any = None) -> bool:
 
 def signed_in(_user: User, _obj: Any = None) -> bool:
     return True
+
+
+def takes_part_clause(
+    user_id: InstrumentedAttribute[int], cohort_id: InstrumentedAttribute[int | None]
+) -> ColumnElement[bool]:
+    """SQL for "the user in this column is still a participant of the cohort in that one": what
+    a shared reflection, a shared self-assessment and a challenge each need to be seen."""
+    membership = aliased(Membership)
+    return exists().where(
+        membership.user_id == user_id,
+        membership.cohort_id == cohort_id,
+        membership.role == Role.PARTICIPANT,
+    )

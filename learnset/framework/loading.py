@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnset.content import Fields, Problem, SourceFile, parse_yaml, read_source
+from learnset.content import Fields, Problem, SourceFile, parse_yaml, read_source, used_before
 from learnset.db import column_length
 from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
 
@@ -150,24 +150,22 @@ def _check_unique(domains: list[DomainSpec], problems: list[Problem]) -> None:
     domain_paths: dict[str, str] = {}
     capability_paths: dict[str, str] = {}
     for domain in domains:
-        if domain.slug and domain.slug in domain_paths:
+        if earlier := used_before(domain.slug, domain.source_path, domain_paths):
             problems.append(
                 Problem(
                     domain.source_path,
-                    f"the domain slug '{domain.slug}' is also used by {domain_paths[domain.slug]}",
+                    f"the domain slug '{domain.slug}' is also used by {earlier}",
                 )
             )
-        domain_paths.setdefault(domain.slug, domain.source_path)
         for capability in domain.capabilities:
-            if capability.slug and capability.slug in capability_paths:
+            if earlier := used_before(capability.slug, domain.source_path, capability_paths):
                 problems.append(
                     Problem(
                         domain.source_path,
                         f"the capability slug '{capability.slug}' is used twice "
-                        f"(also in {capability_paths[capability.slug]})",
+                        f"(also in {earlier})",
                     )
                 )
-            capability_paths.setdefault(capability.slug, domain.source_path)
 
 
 def reconcile(record: Any, values: dict[str, Any]) -> str:

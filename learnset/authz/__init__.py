@@ -19,12 +19,7 @@ from learnset.authz.challenges import (
     published_stories,
     visible_challenges,
 )
-from learnset.authz.cohorts import (
-    participating_cohorts,
-    tutor_only_cohorts,
-    tutored_cohorts,
-    visible_cohorts,
-)
+from learnset.authz.cohorts import cohorts_as, tutored_cohorts, visible_cohorts
 from learnset.authz.meetings import calendar_meetings, visible_meetings
 from learnset.authz.reflections import (
     binned_reflections,
@@ -51,6 +46,7 @@ __all__ = [
     "calendar_meetings",
     "can",
     "cohort_roles",
+    "cohorts_as",
     "get_or_404",
     "is_member",
     "is_participant",
@@ -58,13 +54,11 @@ __all__ = [
     "is_tutor",
     "own_reflections",
     "owner_takes_part_clause",
-    "participating_cohorts",
     "published_stories",
     "reflections_shared_with",
     "require",
     "shared_now_clause",
     "shared_with_tutors_clause",
-    "tutor_only_cohorts",
     "tutored_cohorts",
     "tutors_anything",
     "visible_challenges",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, event, select
+from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, admin, is_member, is_tutor
@@ -82,19 +83,30 @@ def tutored_cohorts(user: User) -> Select[Cohort]:
     )
 
 
-def participating_cohorts(user: User) -> Select[Cohort]:
-    """The cohorts the user takes part in as a participant (where they rate themselves)."""
-    return _cohorts_as(user, Role.PARTICIPANT)
+def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
+    """The cohorts the user belongs to in `role`, latest start first. Several parts of a page
+    ask (the home page's panels, a form's choices), so it is asked once a transaction, for
+    every role at once."""
+    known: dict[int, list[tuple[Cohort, str]]] = db.info.setdefault(_COHORTS_AS, {})
+    if user.id not in known:
+        known[user.id] = [
+            (cohort, member_role)
+            for cohort, member_role in db.execute(
+                select(Cohort, Membership.role)
+                .join(Membership, Membership.cohort_id == Cohort.id)
+                .where(Membership.user_id == user.id)
+                .order_by(Cohort.start_month.desc(), Cohort.name)
+            )
+        ]
+    return [cohort for cohort, member_role in known[user.id] if member_role == role]
 
 
-def tutor_only_cohorts(user: User) -> Select[Cohort]:
-    """The cohorts the user tutors (as a member: being an admin gives no view of ratings)."""
-    return _cohorts_as(user, Role.TUTOR)
+_COHORTS_AS = "learnset.cohorts_as"
 
 
-def _cohorts_as(user: User, role: Role) -> Select[Cohort]:
-    return _newest_first(
-        select(Cohort)
-        .join(Membership)
-        .where(Membership.user_id == user.id, Membership.role == role)
-    )
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_cohorts(db: Session, *_args: object) -> None:
+    # Anything written may have changed who belongs where.
+    db.info.pop(_COHORTS_AS, None)

@@ -8,7 +8,7 @@ import pytest
 from learnset.challenges import queries
 from learnset.db import utcnow
 from tests import factories
-from tests.challenges.helpers import text
+from tests.helpers import text_of
 
 
 def _at(year, month, day, hour=12, minute=0):
@@ -55,18 +55,16 @@ def test_the_page_shows_the_timeline_in_that_order(login, db, people):
         db, challenge, people.participant, "gain", body="LATER-GAIN", at=_at(2026, 6, 2)
     )
     db.commit()
-    page = text(login(people.tutor).get(f"/challenges/{challenge.id}"))
+    page = text_of(login(people.tutor).get(f"/challenges/{challenge.id}"))
     assert page.index("June 2026") < page.index("LATER-GAIN") < page.index("March 2026")
     assert page.index("March 2026") < page.index("FIRST-QUESTION") < page.index("THEN-ACTION")
 
 
-def test_an_empty_timeline_says_what_to_do_next(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
-    assert "record what you will try" in text(
+def test_an_empty_timeline_says_what_to_do_next(login, db, people, challenge):
+    assert "record what you will try" in text_of(
         login(people.participant).get(f"/challenges/{challenge.id}")
     )
-    assert "Ask Pat Participant an open question" in text(
+    assert "Ask Pat Participant an open question" in text_of(
         login(people.fellow).get(f"/challenges/{challenge.id}")
     )
 
@@ -90,7 +88,7 @@ def test_linked_reflections_show_only_to_those_who_may_read_them(login, db, peop
     )
     db.commit()
     for role in ("participant", "fellow", "tutor"):
-        page = text(login(people.by_role(role)).get(f"/challenges/{challenge.id}"))
+        page = text_of(login(people.by_role(role)).get(f"/challenges/{challenge.id}"))
         assert (f"REFLECTION-{visibility}" in page) is (role in READERS[visibility]), role
         listed = queries.linked_reflections(db, people.by_role(role), challenge)
         assert bool(listed) is (role in READERS[visibility])

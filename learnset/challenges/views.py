@@ -40,6 +40,7 @@ from learnset.challenges.forms import (
 from learnset.challenges.models import Challenge, ChallengeUpdate, UpdateKind
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number, paginate
 from learnset.reflections.forms import VISIBILITY_TAGS
@@ -80,15 +81,6 @@ def _to_challenge(challenge: Challenge, anchor: str | None = None) -> Response:
     return redirect(url_for("challenges.challenge", challenge_id=challenge.id, _anchor=anchor))
 
 
-def _field_error(form: Any, error: services.ChallengeError, default: str | None) -> None:
-    """The broken rule beside its field; with no field to point at, above the form."""
-    field = form._fields.get(error.field or "") or form._fields.get(default or "")
-    if field is None:
-        form.form_errors.append(str(error))
-        return
-    field.errors = [*field.errors, str(error)]
-
-
 # --- The set's challenges --------------------------------------------------------------------
 
 
@@ -125,13 +117,10 @@ def new_challenge(cohort_id: int) -> Response | tuple[str, int]:
     cohort = _cohort(cohort_id, "challenge:create")
     form = ChallengeForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "title"):
             challenge = services.create_challenge(
                 db, current_user, cohort, form.to_input(), utcnow()
             )
-        except services.ChallengeError as error:
-            _field_error(form, error, "title")
-        else:
             db.commit()
             flash(
                 "Your challenge has been recorded. Only the members of your learning set can "
@@ -192,11 +181,8 @@ def edit(challenge_id: int) -> Response | tuple[str, int]:
         for note in challenge.trapped:
             form[f"note_{note.kind}"].data = note.note
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "title"):
             services.update_challenge(db, challenge, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "title")
-        else:
             db.commit()
             flash("Your challenge has been saved.", "success")
             return _to_challenge(challenge)
@@ -211,13 +197,10 @@ def status(challenge_id: int) -> Response | tuple[str, int]:
     challenge = _challenge(challenge_id, "challenge:edit")
     form = StatusForm(data={"status": challenge.status} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "status"):
             unpublished = services.change_status(
                 db, challenge, current_user, form.status.data, utcnow()
             )
-        except services.ChallengeError as error:
-            _field_error(form, error, "status")
-        else:
             db.commit()
             flash(_status_message(challenge, unpublished), "success")
             return _to_challenge(challenge)
@@ -258,11 +241,8 @@ def ask(challenge_id: int) -> Response | tuple[str, int]:
     challenge = _challenge(challenge_id, "challenge:question")
     form = QuestionForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "body"):
             services.ask_question(db, challenge, current_user, form.body.data, utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
             db.commit()
             flash("Your question has been added.", "success")
             return _to_challenge(challenge, "timeline")
@@ -275,11 +255,8 @@ def add_insight(challenge_id: int) -> Response | tuple[str, int]:
     challenge = _challenge(challenge_id, "challenge:insight")
     form = InsightForm(prefix="insight")
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "body"):
             services.add_insight(db, challenge, current_user, form.body.data, utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
             db.commit()
             flash("Your insight has been added.", "success")
             return _to_challenge(challenge, "timeline")
@@ -293,13 +270,10 @@ def helped(challenge_id: int, update_id: int) -> Response:
     question = _update(challenge, update_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         services.mark_helped(
             db, question, current_user, request.form.get("helped") == "yes", utcnow()
         )
-    except services.ChallengeError as error:
-        flash(str(error))
-    else:
         db.commit()
     return _to_challenge(challenge, f"update-{question.id}")
 
@@ -323,11 +297,8 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
     if request.method == "GET" and request.args.get("kind") == UpdateKind.EXPERIMENT:
         form.kind.data = UpdateKind.EXPERIMENT.value
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "body"):
             update = services.plan(db, challenge, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
             db.commit()
             noun = "experiment" if update.kind == UpdateKind.EXPERIMENT else "action"
             flash(f"Your {noun} has been recorded. Come back to say what happened.", "success")
@@ -354,11 +325,8 @@ def new_gain(challenge_id: int) -> Response | tuple[str, int]:
     challenge = _challenge(challenge_id, "challenge:edit")
     form = GainForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "body"):
             update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
             db.commit()
             flash("Your gain has been recorded.", "success")
             return _to_challenge(challenge, f"update-{update.id}")
@@ -374,11 +342,8 @@ def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
         abort(404)
     form = OutcomeForm(data={"outcome": update.outcome} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "outcome"):
             services.record_outcome(db, update, current_user, form.outcome.data, utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "outcome")
-        else:
             db.commit()
             flash("What happened has been recorded.", "success")
             return _to_challenge(challenge, f"update-{update.id}")
@@ -413,11 +378,8 @@ def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]
     update = _update(challenge, update_id, "challenge_update:edit")
     form = EDIT_FORMS[update.kind](obj=update if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "body"):
             services.edit_update(db, update, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
             db.commit()
             flash("Your changes have been saved.", "success")
             return _to_challenge(challenge, f"update-{update.id}")
@@ -480,13 +442,10 @@ def story(challenge_id: int) -> Response | tuple[str, int]:
         data={"summary": existing.summary if existing else ""} if request.method == "GET" else None
     )
     if form.validate_on_submit():
-        try:
+        with shown_on(form):
             services.publish_story(
                 db, challenge, current_user, form.summary.data, form.consent.data, utcnow()
             )
-        except services.ChallengeError as error:
-            _field_error(form, error, None)
-        else:
             db.commit()
             assert challenge.story is not None
             flash(

@@ -24,6 +24,7 @@ from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, choices, render_form
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
@@ -43,7 +44,7 @@ from learnset.meetings.forms import (
     ScheduleForm,
 )
 from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot, TopicStatus
-from learnset.meetings.schedule import ScheduleError, ScheduleRule
+from learnset.meetings.schedule import ScheduleRule
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("meetings", __name__)
@@ -120,16 +121,13 @@ def schedule(cohort_id: int) -> Response | tuple[str, int]:
     action = request.form.get("action", "check")
     if form.validate_on_submit() and action != "change":
         rule = _rule(form)
-        try:
+        with shown_on(form, "starts"):
             if action == "generate":
                 proposal = services.apply_schedule(db, cohort, rule, utcnow())
                 db.commit()
                 flash(_schedule_done(proposal), "success")
                 return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort.id))
             proposal = services.propose_schedule(db, cohort, rule)
-        except ScheduleError as error:
-            (form.ends if "End time" in str(error) else form.starts).errors.append(str(error))
-        else:
             return render_template(
                 "meetings/schedule_check.html", cohort=cohort, form=form, proposal=proposal
             ), 200
@@ -159,12 +157,6 @@ def _details(form: MeetingForm) -> services.MeetingDetails:
     )
 
 
-def _time_error(form: MeetingForm, error: ValueError) -> None:
-    """A broken rule about times, beside the field it concerns."""
-    field = form.starts if isinstance(error, ScheduleError) else form.ends
-    field.errors.append(str(error))
-
-
 def _preview(form: MeetingForm) -> object | None:
     """The rendered agenda when the tutor pressed "Preview agenda" (no JavaScript needed)."""
     if request.method == "POST" and request.form.get("action") == "preview":
@@ -179,11 +171,8 @@ def new_meeting(cohort_id: int) -> Response | tuple[str, int]:
     form = MeetingForm()
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
-        try:
+        with shown_on(form, "starts"):
             meeting = services.add_meeting(db, cohort, _details(form), utcnow())
-        except (services.MeetingError, ScheduleError) as error:
-            _time_error(form, error)
-        else:
             db.commit()
             flash("The session has been added as a draft.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
@@ -197,11 +186,8 @@ def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
     form = MeetingForm(data=vars(services.details_of(meeting)) if request.method == "GET" else None)
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
-        try:
+        with shown_on(form, "starts"):
             services.update_meeting(db, meeting, _details(form), utcnow())
-        except (services.MeetingError, ScheduleError) as error:
-            _time_error(form, error)
-        else:
             db.commit()
             flash("The session has been saved.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
@@ -217,14 +203,12 @@ def delete_meeting(meeting_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         cohort_id = meeting.cohort_id
-        try:
+        with flashed():
             services.delete_meeting(db, meeting)
-        except services.MeetingError as error:
-            flash(str(error))
-            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-        db.commit()
-        flash("The session has been deleted.", "success")
-        return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort_id))
+            db.commit()
+            flash("The session has been deleted.", "success")
+            return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort_id))
+        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
         "meetings/delete.html",
         meeting=meeting,
@@ -331,11 +315,8 @@ def add_item(meeting_id: int) -> Response:
     item = db.get(ContentItem, item_id) if is_id(item_id) else None
     if item is None:
         abort(404)
-    try:
+    with flashed():
         services.add_item(db, meeting, item, utcnow())
-    except services.MeetingError as error:
-        flash(str(error))
-    else:
         db.commit()
         flash(f"“{item.title}” has been added to the session.", "success")
     if request.form.get("return_to") == "plan":
@@ -357,11 +338,8 @@ def move_item(meeting_id: int, item_id: int) -> Response:
     meeting_item = _meeting_item(meeting, item_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         services.move_item(db, meeting_item, request.form.get("direction", ""), utcnow())
-    except services.MeetingError as error:
-        flash(str(error))
-    else:
         db.commit()
     return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="materials"))
 
@@ -391,13 +369,8 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         challenge_id = form.challenge.data
         challenge = db.get(Challenge, challenge_id) if is_id(challenge_id) else None
-        try:
-            if challenge is None:
-                raise services.MeetingError("Choose one of this learning set's open challenges")
+        with shown_on(form, "challenge"):
             services.add_presenter_slot(db, meeting, challenge, current_user, utcnow())
-        except services.MeetingError as error:
-            form.challenge.errors.append(str(error))
-        else:
             db.commit()
             flash("The presenter slot has been added.", "success")
             return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
@@ -418,11 +391,8 @@ def move_slot(meeting_id: int, slot_id: int) -> Response:
     slot = _slot(meeting, slot_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         services.move_presenter_slot(db, slot, request.form.get("direction", ""), utcnow())
-    except services.MeetingError as error:
-        flash(str(error))
-    else:
         db.commit()
     return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
 
@@ -468,17 +438,14 @@ def publish(meeting_id: int) -> Response | str:
     meeting = _meeting(meeting_id, "meeting:publish")
     form = PublishForm()
     if form.validate_on_submit():
-        try:
+        with flashed():
             services.publish(db, meeting, utcnow())
-        except services.MeetingError as error:
-            flash(str(error))
-            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
-        message = "The session has been published. Members of the set can now see it."
-        if form.notify.data:
-            queued = _notify(meeting)
-            message += f" {queued} member{'s' if queued != 1 else ''} will be emailed."
-        db.commit()
-        flash(message, "success")
+            message = "The session has been published. Members of the set can now see it."
+            if form.notify.data:
+                queued = _notify(meeting)
+                message += f" {queued} member{'s' if queued != 1 else ''} will be emailed."
+            db.commit()
+            flash(message, "success")
         return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
     return render_template(
         "meetings/publish.html",
@@ -494,11 +461,8 @@ def unpublish(meeting_id: int) -> Response | str:
     meeting = _meeting(meeting_id, "meeting:publish")
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with flashed():
             services.unpublish(db, meeting, utcnow())
-        except services.MeetingError as error:
-            flash(str(error))
-        else:
             db.commit()
             flash("The session is a draft again. Participants can no longer see it.", "success")
         return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
@@ -520,13 +484,10 @@ def attendance(meeting_id: int) -> Response | tuple[str, int]:
         form.present.data = [user_id for user_id, present in recorded.items() if present]
     started = services.has_started(meeting, utcnow())
     if form.validate_on_submit():
-        try:
+        with shown_on(form):
             services.record_attendance(
                 db, meeting, set(form.present.data or []), current_user, utcnow()
             )
-        except services.MeetingError as error:
-            form.form_errors.append(str(error))
-        else:
             db.commit()
             flash("Attendance has been saved.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))

@@ -116,10 +116,6 @@ class Target:
         return ["k", self.draft_key]
 
 
-class RescueError(ValueError):
-    """Kept text cannot be used as asked; the message says why, for the person acting."""
-
-
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -373,7 +369,7 @@ def use(
     reflection = _editor_of(db, user, rescue)
     if reflection is not None:
         if not authz.can(user, "reflection:edit", reflection):
-            raise RescueError(
+            raise services.ReflectionError(
                 "This reflection is in the bin. Restore it first, then use the text you kept."
             )
         existing = services.draft_for_reflection(db, reflection)

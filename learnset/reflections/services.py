@@ -15,6 +15,7 @@ from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import rowcount
+from learnset.errors import DomainError
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
@@ -36,12 +37,8 @@ BIN_DAYS = 30
 DRAFT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-class ReflectionError(ValueError):
-    """A rule about reflections was broken; the message says which, for the person acting."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class ReflectionError(DomainError):
+    """A rule of the reflective log was broken."""
 
 
 @dataclass

@@ -31,7 +31,7 @@ from wtforms import ValidationError
 from learnset import authz
 from learnset.dates import UK, uk_date, uk_datetime
 from learnset.db import get_db, utcnow
-from learnset.errors import csrf_refused, leave_cookies_alone
+from learnset.errors import csrf_refused, flashed, leave_cookies_alone, shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number
 from learnset.reflections import (
@@ -265,14 +265,12 @@ def _kept_or_404(rescue_id: int) -> Any:
 def use_kept(rescue_id: int) -> WerkzeugResponse:
     kept = _kept_or_404(rescue_id)
     db = get_db()
-    try:
+    with flashed():
         target = rescue.use(db, session, current_user, kept, utcnow())
-    except rescue.RescueError as error:
-        flash(str(error))
-        return redirect(url_for("reflections.bin"))
-    db.commit()
-    flash(USED, "success")
-    return redirect(_editor_url(target))
+        db.commit()
+        flash(USED, "success")
+        return redirect(_editor_url(target))
+    return redirect(url_for("reflections.bin"))
 
 
 @bp.route("/reflections/kept/<id:rescue_id>/discard", methods=["GET", "POST"])
@@ -458,17 +456,13 @@ def _editor_post(target: Target, reflection: Reflection | None) -> Any:
     )
     form = built.form
     if form.validate():
-        try:
+        with shown_on(form, "title"):
             if reflection is None:
                 reflection = services.create_reflection(
                     db, current_user, form.to_input(), now, draft_key=target.draft_key
                 )
             else:
                 services.update_reflection(db, reflection, form.to_input(), now)
-        except services.ReflectionError as error:
-            field = form._fields.get(error.field or "") or form.title
-            field.errors = [*field.errors, str(error)]
-        else:
             db.commit()
             flash("Your reflection has been saved.", "success")
             return redirect(url_for("reflections.show", reflection_id=reflection.id))
@@ -615,11 +609,8 @@ def sharing(reflection_id: int) -> Any:
     )
     if form.validate_on_submit():
         db = get_db()
-        try:
+        with shown_on(form, "visibility"):
             services.change_visibility(db, reflection, form.visibility.data, utcnow())
-        except services.ReflectionError as error:
-            form.visibility.errors.append(str(error))
-        else:
             db.commit()
             flash(_sharing_message(reflection), "success")
             return redirect(url_for("reflections.show", reflection_id=reflection.id))

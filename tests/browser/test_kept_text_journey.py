@@ -31,7 +31,7 @@ from learnset.accounts.models import User
 from learnset.accounts.services import create_user
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import utcnow
-from learnset.reflections import services
+from learnset.reflections import drafts
 from learnset.reflections.models import Reflection, ReflectionDraft, ReflectionRescue
 from tests.browser.conftest import LiveServer, assert_accessible
 from tests.factories import FAST_HASH
@@ -112,7 +112,7 @@ def _programme(live_server: LiveServer) -> int:
         )  # fmt: skip
         session.add(reflection)
         session.flush()
-        services.save_draft(session, pat, DRAFT, utcnow(), reflection=reflection)
+        drafts.save_draft(session, pat, DRAFT, utcnow(), reflection=reflection)
         session.commit()
         return reflection.id
 

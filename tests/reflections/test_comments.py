@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from learnset import authz
 from learnset.db import utcnow
-from learnset.reflections import queries, services
+from learnset.reflections import comments, queries, services
 from learnset.reflections.models import ReflectionComment
 from tests import factories
 from tests.conftest import csrf_from, submit
@@ -107,7 +107,7 @@ def test_only_comments_newer_than_the_last_visit_are_news(db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
     now = utcnow()
     factories.make_comment(db, reflection, people.fellow, created_at=now - timedelta(hours=2))
-    services.mark_comments_seen(db, reflection, now - timedelta(hours=1))
+    comments.mark_comments_seen(db, reflection, now - timedelta(hours=1))
     factories.make_comment(db, reflection, people.tutor, created_at=now)
     assert [n.count for n in queries.new_comments(db, people.participant)] == [1]
 
@@ -128,5 +128,5 @@ def test_comment_validation(login, db, people, body, message):
 def test_service_refuses_a_comment_from_outside_the_audience(db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="tutors")
     with pytest.raises(services.ReflectionError):
-        services.add_comment(db, reflection, people.fellow, "Let me in", utcnow())
+        comments.add_comment(db, reflection, people.fellow, "Let me in", utcnow())
     assert authz.can(people.tutor, "reflection:comment", reflection)

@@ -4,47 +4,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset import authz
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import EmptyForm, render_form
+from learnset.pagination import page_number
 from learnset.reflections import comments, drafts, services
 from learnset.reflections.forms import (
     VISIBILITY_HINTS,
     VISIBILITY_TAGS,
     CommentForm,
+    CommentsSeenForm,
     SharingForm,
 )
-from learnset.reflections.models import Reflection, ReflectionComment, Visibility
+from learnset.reflections.models import Reflection, Visibility
 from learnset.reflections.views import bp, reflection_or_404
 
 
 def _show(
     reflection: Reflection, comment_form: CommentForm | None = None, status: int = 200
 ) -> tuple[str, int]:
+    """The reflection with one page of its conversation. Opening it changes nothing: the
+    author marks new comments as read with a POST (the button, or the page's script)."""
     db = get_db()
     is_author = reflection.author_id == current_user.id
-    conversation = db.scalars(
-        authz.visible_comments(current_user, reflection).options(
-            joinedload(ReflectionComment.author)
-        )
-    ).all()
+    conversation = comments.comments_page(
+        db, current_user, reflection, page_number(request.args.get("page"))
+    )
+    news = comments.news_for_author(db, current_user, reflection) if is_author else None
     can_comment = authz.can(current_user, "reflection:comment", reflection)
     context = {
         "reflection": reflection,
         "is_author": is_author,
-        "comments": conversation,
+        "conversation": conversation,
+        "news": news,
+        "seen_form": CommentsSeenForm(upto=news.latest.isoformat())
+        if news is not None and news.latest is not None
+        else None,
         "comment_form": comment_form or (CommentForm() if can_comment else None),
         "can_comment": can_comment,
         "hidden_comments": comments.hidden_comment_count(db, reflection) if is_author else 0,
@@ -52,9 +52,6 @@ def _show(
         "purge_on": services.purge_date(reflection),
         "tags": VISIBILITY_TAGS,
     }
-    if is_author and conversation and status == 200:
-        comments.mark_comments_seen(db, reflection, utcnow())
-        db.commit()
     return render_template("reflections/show.html", **context), status
 
 
@@ -72,8 +69,36 @@ def comment(reflection_id: int) -> Any:
         comments.add_comment(db, reflection, current_user, form.body.data, utcnow())
         db.commit()
         flash("Your comment has been added.", "success")
-        return redirect(url_for("reflections.show", reflection_id=reflection.id) + "#comments")
+        return _to_comments(reflection, comments.last_page(db, current_user, reflection))
     return _show(reflection, form, status=422)
+
+
+def _to_comments(reflection: Reflection, page: int = 1) -> WerkzeugResponse:
+    return redirect(
+        url_for(
+            "reflections.show",
+            reflection_id=reflection.id,
+            page=page if page > 1 else None,
+            _anchor="comments",
+        )
+    )
+
+
+@bp.route("/reflections/<id:reflection_id>/comments/seen", methods=["POST"])
+def comments_seen(reflection_id: int) -> Any:
+    """The author marks the comments the page showed as read. Only the author can, and only
+    while they may change the reflection: for anyone else it does not exist (404)."""
+    db = get_db()
+    reflection = authz.get_or_404(db, Reflection, reflection_id, current_user, "reflection:edit")
+    form = CommentsSeenForm()
+    if not form.validate_on_submit() or form.seen_up_to is None:
+        abort(400)
+    comments.mark_comments_seen(db, reflection, min(form.seen_up_to, utcnow()))
+    db.commit()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(status="seen")
+    flash("The comments are marked as read.", "success")
+    return _to_comments(reflection)
 
 
 @bp.route("/reflections/<id:reflection_id>/sharing", methods=["GET", "POST"])
@@ -118,7 +143,7 @@ def history(reflection_id: int) -> str:
     return render_template(
         "reflections/history.html",
         reflection=reflection,
-        versions=services.versions_of(get_db(), reflection),
+        page=services.versions_page(get_db(), reflection, page_number(request.args.get("page"))),
         form=EmptyForm(),
     )
 

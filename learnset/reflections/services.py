@@ -19,6 +19,7 @@ from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
     RESCUE_DAYS,
     Reflection,
@@ -322,6 +323,16 @@ def versions_of(db: Session, reflection: Reflection) -> list[ReflectionVersion]:
             .order_by(ReflectionVersion.number.desc())
         )
     )
+
+
+def versions_page(db: Session, reflection: Reflection, number: int) -> Page[ReflectionVersion]:
+    """One page of a reflection's saved versions, newest first: two queries however many."""
+    query = (
+        select(ReflectionVersion)
+        .where(ReflectionVersion.reflection_id == reflection.id)
+        .order_by(ReflectionVersion.number.desc())
+    )
+    return paginate(db, query, number)
 
 
 def version_of(db: Session, reflection: Reflection, version_id: int) -> ReflectionVersion | None:

@@ -1,5 +1,6 @@
 """The conversation on shared reflections: who may comment, who sees what, and the author's news."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -38,7 +39,15 @@ def test_tutor_comments_and_the_author_is_told_on_their_home_page(login, db, peo
     page = text(author.get(f"/reflections/{reflection.id}"))
     assert "Tess Tutor" in page
     assert "<strong>managers</strong>" in page
-    # Once read, it is no longer news.
+    # Opening the page changes nothing; marking the comments as read does.
+    assert "New comments on your reflections" in text(author.get("/"))
+    upto = re.search(r'name="upto" (?:type="hidden" )?value="([^"]+)"', page)
+    assert upto
+    token = csrf_from(author, f"/reflections/{reflection.id}")
+    author.post(
+        f"/reflections/{reflection.id}/comments/seen",
+        data={"upto": upto.group(1), "csrf_token": token},
+    )
     assert "New comments on your reflections" not in text(author.get("/"))
     # The author's own reply is never news to them.
     _comment(author, reflection, "The length of stay figures.")

@@ -29,6 +29,7 @@ from learnset.challenges.views import (
     challenge_or_404,
     show_challenge,
     to_challenge,
+    to_update,
     update_or_404,
 )
 from learnset.db import get_db, utcnow
@@ -78,7 +79,7 @@ def helped(challenge_id: int, update_id: int) -> Response:
             db, question, current_user, request.form.get("helped") == "yes", utcnow()
         )
         db.commit()
-    return to_challenge(challenge, f"update-{question.id}")
+    return to_update(challenge, question)
 
 
 # --- The owner's actions, experiments and gains ----------------------------------------------
@@ -105,7 +106,7 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
             db.commit()
             noun = "experiment" if update.kind == UpdateKind.EXPERIMENT else "action"
             flash(f"Your {noun} has been recorded. Come back to say what happened.", "success")
-            return to_challenge(challenge, f"update-{update.id}")
+            return to_update(challenge, update)
     return _plan_page(form, challenge, None)
 
 
@@ -132,7 +133,7 @@ def new_gain(challenge_id: int) -> Response | tuple[str, int]:
             update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
             db.commit()
             flash("Your gain has been recorded.", "success")
-            return to_challenge(challenge, f"update-{update.id}")
+            return to_update(challenge, update)
     return _gain_page(form, challenge, None)
 
 
@@ -149,7 +150,7 @@ def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
             services.record_outcome(db, update, current_user, form.outcome.data, utcnow())
             db.commit()
             flash("What happened has been recorded.", "success")
-            return to_challenge(challenge, f"update-{update.id}")
+            return to_update(challenge, update)
     return render_form("challenges/outcome.html", form, challenge=challenge, update=update)
 
 
@@ -185,7 +186,7 @@ def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]
             services.edit_update(db, update, current_user, form.to_input(), utcnow())
             db.commit()
             flash("Your changes have been saved.", "success")
-            return to_challenge(challenge, f"update-{update.id}")
+            return to_update(challenge, update)
     return _edit_page(form, challenge, update)
 
 

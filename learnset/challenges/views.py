@@ -76,6 +76,19 @@ def to_challenge(challenge: Challenge, anchor: str | None = None) -> Response:
     return redirect(url_for("challenges.challenge", challenge_id=challenge.id, _anchor=anchor))
 
 
+def to_update(challenge: Challenge, update: ChallengeUpdate) -> Response:
+    """Back to an update in the timeline, on the page it is on."""
+    page = queries.timeline_page_of(get_db(), update)
+    return redirect(
+        url_for(
+            "challenges.challenge",
+            challenge_id=challenge.id,
+            page=page if page > 1 else None,
+            _anchor=f"update-{update.id}",
+        )
+    )
+
+
 # --- The set's challenges --------------------------------------------------------------------
 
 
@@ -152,7 +165,9 @@ def show_challenge(
     return render_template(
         "challenges/challenge.html",
         challenge=challenge,
-        page=queries.challenge_page(db, current_user, challenge),
+        page=queries.challenge_page(
+            db, current_user, challenge, page_number(request.args.get("page"))
+        ),
         question_form=question_form,
         insight_form=insight_form,
         is_owner=challenge.owner_id == current_user.id,

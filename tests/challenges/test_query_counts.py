@@ -115,3 +115,13 @@ def test_the_home_page_is_constant(login, db, people, count_queries):
 
     for person in (people.participant, people.tutor):
         _compare(db, people, count_queries, lambda p=person: login(p), slots)
+
+
+def test_every_page_of_a_long_timeline_costs_the_same(login, db, people, count_queries):
+    small = _grow(db, people)
+    browser = login(people.tutor)
+    few = _statements(count_queries, browser, f"/challenges/{small[-1].id}")
+    large = _grow(db, people, challenges=1, updates=8, members=4)[-1]
+    for page in (1, 2, 3, 99):
+        path = f"/challenges/{large.id}?page={page}"
+        assert _statements(count_queries, browser, path) == few, path

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
+from learnset.pagination import page_number
 from learnset.reflections import queries, services
 from learnset.reflections.views import bp, reflection_or_404
 
@@ -41,11 +37,11 @@ def delete(reflection_id: int) -> Any:
 
 @bp.route("/reflections/bin")
 def bin() -> str:
-    reflections = queries.bin_contents(get_db(), current_user)
+    page = queries.bin_page(get_db(), current_user, page_number(request.args.get("page")))
     return render_template(
         "reflections/bin.html",
-        reflections=reflections,
-        purge_dates={r.id: services.purge_date(r) for r in reflections},
+        page=page,
+        purge_dates={r.id: services.purge_date(r) for r in page.items},
         form=EmptyForm(),
         days=services.BIN_DAYS,
     )

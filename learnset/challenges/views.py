@@ -12,6 +12,7 @@ from learnset import authz
 from learnset.challenges import (
     queries,
     services,
+    timeline,
 )
 from learnset.challenges.forms import (
     GAIN_FOR_LABELS,
@@ -78,7 +79,7 @@ def to_challenge(challenge: Challenge, anchor: str | None = None) -> Response:
 
 def to_update(challenge: Challenge, update: ChallengeUpdate) -> Response:
     """Back to an update in the timeline, on the page it is on."""
-    page = queries.timeline_page_of(get_db(), update)
+    page = timeline.timeline_page_of(get_db(), update)
     return redirect(
         url_for(
             "challenges.challenge",
@@ -165,7 +166,7 @@ def show_challenge(
     return render_template(
         "challenges/challenge.html",
         challenge=challenge,
-        page=queries.challenge_page(
+        page=timeline.challenge_page(
             db, current_user, challenge, page_number(request.args.get("page"))
         ),
         question_form=question_form,

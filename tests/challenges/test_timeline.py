@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from learnset.challenges import queries
+from learnset.challenges import timeline
 from learnset.db import utcnow
 from learnset.pagination import PER_PAGE
 from tests import factories
@@ -25,7 +25,7 @@ def test_months_newest_first_and_things_in_order_within_a_month(db, people):
     make(db, challenge, people.participant, "experiment", body="March try", at=_at(2026, 3, 11))
     make(db, challenge, people.tutor, "insight", body="April insight", at=_at(2026, 4, 14))
     make(db, challenge, people.tutor, "question", body="March again", at=_at(2026, 3, 30))
-    page = queries.challenge_page(db, people.fellow, challenge)
+    page = timeline.challenge_page(db, people.fellow, challenge)
     assert [month.label for month in page.months] == ["May 2026", "April 2026", "March 2026"]
     assert [[entry.update.body for entry in month.entries] for month in page.months] == [
         ["May gain"],
@@ -43,7 +43,7 @@ def test_months_follow_uk_time(db, people):
     )
     # 11:30pm UTC on 31 January is still January in Greenwich Mean Time.
     factories.make_update(db, challenge, people.fellow, body="Winter", at=_at(2026, 1, 31, 23, 30))
-    page = queries.challenge_page(db, people.fellow, challenge)
+    page = timeline.challenge_page(db, people.fellow, challenge)
     assert [month.label for month in page.months] == ["May 2026", "January 2026"]
 
 
@@ -94,7 +94,7 @@ def test_linked_reflections_show_only_to_those_who_may_read_them(login, db, peop
     for role in ("participant", "fellow", "tutor"):
         page = text(login(people.by_role(role)).get(f"/challenges/{challenge.id}"))
         assert (f"REFLECTION-{visibility}" in page) is (role in READERS[visibility]), role
-        listed = queries.linked_reflections(db, people.by_role(role), challenge)
+        listed = timeline.linked_reflections(db, people.by_role(role), challenge)
         assert bool(listed) is (role in READERS[visibility])
 
 
@@ -106,7 +106,7 @@ def test_binned_and_other_peoples_reflections_do_not_join_the_timeline(db, peopl
     # A link the editor would refuse, made directly: it still must not show.
     factories.make_reflection(db, people.fellow, visibility="set", challenge_id=challenge.id)
     for role in ("participant", "fellow", "tutor"):
-        assert queries.linked_reflections(db, people.by_role(role), challenge) == []
+        assert timeline.linked_reflections(db, people.by_role(role), challenge) == []
 
 
 def test_reflections_take_their_place_by_the_day_they_are_about(db, people):
@@ -119,7 +119,7 @@ def test_reflections_take_their_place_by_the_day_they_are_about(db, people):
         experienced_on=datetime(2026, 3, 20).date(),
     )
     factories.make_update(db, challenge, people.participant, "action", at=_at(2026, 3, 25))
-    page = queries.challenge_page(db, people.participant, challenge)
+    page = timeline.challenge_page(db, people.participant, challenge)
     assert [entry.kind for entry in page.months[0].entries] == ["question", "reflection", "action"]
     assert page.months[0].entries[1].reflection == reflection
 
@@ -163,7 +163,7 @@ def test_each_reflection_is_on_the_page_of_the_days_around_it(db, people):
     newest = write(db, people.participant, challenge_id=challenge.id, experienced_on=days[40])
     between = write(db, people.participant, challenge_id=challenge.id, experienced_on=days[21])
     oldest = write(db, people.participant, challenge_id=challenge.id, experienced_on=days[1])
-    pages = [queries.challenge_page(db, people.participant, challenge, n) for n in (1, 2)]
+    pages = [timeline.challenge_page(db, people.participant, challenge, n) for n in (1, 2)]
     shown = [
         [entry.reflection for month in page.months for entry in month.entries if entry.reflection]
         for page in pages

@@ -74,8 +74,12 @@ $(ASSETS): node_modules/.package-lock.json
 	cp -R $(NHSUK)/assets/images $(STATIC)/images
 	cp $(NHSUK)/assets/manifest.json $(STATIC)/manifest.json
 
+# National scale on SQLite and (when installed) PostgreSQL; writes bench/results.json.
 bench: install-dev $(ASSETS)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk </dev/null; } \
+		|| { echo "The benchmark needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/run.py
+	$(PY) bench/growth.py
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC)/nhsuk $(STATIC)/images $(STATIC)/manifest.json

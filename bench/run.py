@@ -1,13 +1,23 @@
-"""Serve Learnset with gunicorn on seeded data and measure each page with wrk.
+"""Learnset at national scale, page by page, on SQLite and PostgreSQL.
 
-Usage: .venv/bin/python bench/run.py [--db sqlite|postgresql] [--seconds 10] [--cohorts 40]
+Builds the national programme (national.py) on each engine, serves it with gunicorn as
+production does (4 gthread workers x 4 threads), and loads each page in turn with wrk (2
+threads, 16 connections). For each page: requests a second, p50 and p99, the queries one
+request sends (counted in-process, on the same data), and its throughput as a share of the
+sign-in page's, the floor a page with a template and a signed-in session cannot beat. The
+table is printed and written to bench/results.json.
+
+Usage: .venv/bin/python bench/run.py [--db sqlite --db postgresql] [--seconds 5] [--sets 200]
+                                     [--only text] [--output bench/results.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -16,34 +26,65 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import PAGES  # noqa: E402
-from bench.seed import seed  # noqa: E402
-from learnset import create_app, migrate  # noqa: E402
-from learnset.db import database  # noqa: E402
+from sqlalchemy import event  # noqa: E402
 
-ACCOUNTS = {
-    "participant": "participant1@example.org",
-    "tutor": "tutor1@example.org",
-    "admin": "admin@example.org",
-}
+from bench.national import Built, Scale, build  # noqa: E402
+from bench.pages import FLOOR, PAGES, Page  # noqa: E402
+from learnset import create_app, demo, migrate  # noqa: E402
+from learnset.accounts.services import hash_password  # noqa: E402
+from learnset.db import database, utcnow  # noqa: E402
+
+FAST_HASH = "scrypt:1024:8:1"
+WORKERS, THREADS, CONNECTIONS = 4, 4, 16
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def prepare_database(url: str, cohorts: int, instance: Path) -> dict[str, object]:
+@dataclass
+class Result:
+    page: str
+    role: str
+    method: str
+    path: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    queries: int
+    share_of_floor: float
+    errors: int
+
+
+def prepare(url: str, instance: Path, scale: Scale) -> tuple[Built, float]:
+    started = time.perf_counter()
     migrate.upgrade(url)
-    app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": url, "INSTANCE_PATH": str(instance)})
+    app = bench_app(url, instance)
     with app.app_context():
-        sync = app.cli.commands.get("content")
-        if sync is not None:
-            app.test_cli_runner().invoke(args=["content", "sync"])
-        with database(app).sessions() as session:
-            values = seed(session, cohorts)
-            session.commit()
-    return values
+        result = app.test_cli_runner().invoke(args=["content", "sync"])
+        assert result.exit_code == 0, result.output
+        with database(app).writer_sessions() as db:
+            demo.load(db, FAST_HASH)
+            built = build(db, scale, hash_password(demo.PASSWORD, FAST_HASH), utcnow())
+            db.commit()
+    return built, time.perf_counter() - started
+
+
+def bench_app(url: str, instance: Path) -> Any:
+    return create_app(
+        {
+            "SECRET_KEY": "bench-secret",
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(instance),
+            "RATELIMIT_ENABLED": False,
+            "BASE_URL": "http://127.0.0.1",
+        }
+    )
 
 
 def start_server(url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
@@ -58,12 +99,12 @@ def start_server(url: str, instance: Path, port: int) -> subprocess.Popen[bytes]
         "PYTHONFAULTHANDLER": "1",
     }
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--threads", "4",
+        str(ROOT / ".venv/bin/gunicorn"), "--workers", str(WORKERS), "--threads", str(THREADS),
         "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "wsgi:app",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)
-    for _ in range(100):
+    for _ in range(200):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return server
@@ -73,75 +114,174 @@ def start_server(url: str, instance: Path, port: int) -> subprocess.Popen[bytes]
     raise RuntimeError("gunicorn did not start")
 
 
-def session_cookie(base: str, email: str, password: str) -> str:
-    """Sign in as a browser would and return the session cookie header."""
+@dataclass
+class Visitor:
+    cookie: str
+    token: str
+
+
+def sign_in(base: str, email: str) -> Visitor:
+    """Sign in as a browser would; the session cookie and a form token for its requests."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/sign-in").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    form = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
-    opener.open(base + "/sign-in", data=form.encode())
-    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
-    if "session=" not in cookies:
+    token = TOKEN.search(page)
+    assert token, "no form on the sign-in page"
+    form = {"email": email, "password": demo.PASSWORD, "csrf_token": token.group(1)}
+    opener.open(base + "/sign-in", data=urllib.parse.urlencode(form).encode())
+    account = opener.open(base + "/account").read().decode()
+    token = TOKEN.search(account)
+    if token is None:
         raise RuntimeError(f"could not sign in as {email}")
-    return cookies
+    return Visitor("; ".join(f"{c.name}={c.value}" for c in jar), token.group(1))
 
 
-def measure(url: str, cookie: str | None, seconds: int) -> tuple[float, str, str]:
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url]
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)
-    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)
+def _milliseconds(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def measure(
+    url: str, visitor: Visitor | None, page: Page, seconds: int, work: Path
+) -> tuple[float, float, float, int]:
+    """Requests a second, p50 and p99 in milliseconds, and how many answers were errors."""
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    if visitor:
+        command += ["-H", f"Cookie: {visitor.cookie}"]
+    if page.method == "POST":
+        script = work / "post.lua"
+        body = urllib.parse.urlencode(page.form or {}, doseq=True)
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(body)}\n"
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f'wrk.headers["X-CSRFToken"] = {json.dumps(visitor.token if visitor else "")}\n'
+        )
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{url}: {errors.group(1)} error responses")
-    return rate, p50, p99
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    return rate, _milliseconds(p50), _milliseconds(p99), int(errors.group(1)) if errors else 0
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--cohorts", type=int, default=40)
-    parser.add_argument("--only", help="measure only pages whose name contains this")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install wrk")
+def _open(client: Any, token: str, page: Page, path: str) -> Any:
+    if page.method == "POST":
+        return client.post(path, data=page.form, headers={"X-CSRFToken": token})
+    return client.get(path)
 
+
+def count_queries(url: str, instance: Path, pages: list[Page], paths: dict[str, str], who: dict):
+    """How many statements one request of each page sends, on the same data, in-process."""
+    app = bench_app(url, instance)
+    counts: dict[str, int] = {}
+    clients: dict[str, Any] = {}
+    for role, email in who.items():
+        client = app.test_client()
+        token = TOKEN.search(client.get("/sign-in").get_data(as_text=True))
+        assert token
+        client.post(
+            "/sign-in",
+            data={"email": email, "password": demo.PASSWORD, "csrf_token": token.group(1)},
+        )
+        account = TOKEN.search(client.get("/account").get_data(as_text=True))
+        assert account, f"{role} could not sign in"
+        clients[role] = (client, account.group(1))
+    anonymous = app.test_client()
+    engine = database(app).engine
+    sent: list[str] = []
+
+    def record(*_args: Any) -> None:
+        sent.append("")
+
+    for page in pages:
+        client, token = clients[page.role] if page.role else (anonymous, "")
+        path = paths[page.name]
+
+        assert _open(client, token, page, path).status_code < 400, f"{page.name}: {path}"
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            sent.clear()
+            _open(client, token, page, path)
+            counts[page.name] = len(sent)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    return counts
+
+
+def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str, Any]:
     instance = Path(tempfile.mkdtemp(prefix="learnset-bench-"))
     cluster = None
-    if args.db == "postgresql":
+    if engine == "postgresql":
         from tests.postgres import start_cluster
 
         cluster = start_cluster()
         url = cluster.admin_url
     else:
         url = f"sqlite:///{instance / 'bench.db'}"
-    port = 18000 + os.getpid() % 1000
     server = None
     try:
-        started = time.perf_counter()
-        values = prepare_database(url, args.cohorts, instance)
-        print(f"Seeded {args.cohorts} extra cohorts in {time.perf_counter() - started:.1f} s")
+        built, seconds = prepare(url, instance, scale)
+        print(f"\n{engine}: built {scale.sets} sets in {seconds:.0f} s: {built.counts}", flush=True)
+        values = {
+            "cohort_id": built.cohort_ids[0],
+            "participant_id": built.participant_id,
+            "reflection_id": built.reflection_id,
+            "challenge_id": built.challenge_id,
+            "meeting_id": built.draft_meeting_id,
+        }
+        who = {
+            "participant": built.participant_emails[0],
+            "tutor": built.tutor_emails[0],
+            "admin": demo.ADMIN[0],
+        }
+        pages = [p for p in PAGES if not args.only or args.only in p.name or p.name == FLOOR]
+        paths = {page.name: page.path.format(**values) for page in pages}
+        queries = count_queries(url, instance, pages, paths, who)
+        port = 18000 + os.getpid() % 1000
         server = start_server(url, instance, port)
         base = f"http://127.0.0.1:{port}"
-        from learnset.demo import PASSWORD
-
-        cookies = {role: session_cookie(base, email, PASSWORD) for role, email in ACCOUNTS.items()}
-        print(f"\n{args.db}, gunicorn 2 gthread workers x 4 threads, wrk 2 threads 16 connections, "
-              f"{args.seconds} s a page\n")  # fmt: skip
-        print("| page | requests/s | p50 | p99 |")
-        print("| --- | ---: | ---: | ---: |")
-        for name, role, path in PAGES:
-            if args.only and args.only not in name:
-                continue
-            rate, p50, p99 = measure(
-                base + path.format(**values), cookies.get(role) if role else None, args.seconds
+        visitors = {role: sign_in(base, email) for role, email in who.items()}
+        print(
+            f"\n{engine}, gunicorn {WORKERS} gthread workers x {THREADS} threads, "
+            f"wrk 2 threads {CONNECTIONS} connections, {args.seconds} s a page\n"
+        )
+        print("| page | requests/s | p50 ms | p99 ms | queries | share of floor |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        results: list[Result] = []
+        floor = 0.0
+        for page in pages:
+            visitor = visitors[page.role] if page.role else None
+            rate, p50, p99, errors = measure(
+                base + paths[page.name], visitor, page, args.seconds, instance
             )
-            print(f"| {name} | {rate:,.0f} | {p50} | {p99} |", flush=True)
+            if page.name == FLOOR:
+                floor = rate
+            result = Result(
+                page.name,
+                page.role or "anyone",
+                page.method,
+                page.path,
+                round(rate, 1),
+                p50,
+                p99,
+                queries[page.name],
+                round(rate / floor, 3) if floor else 0.0,
+                errors,
+            )
+            results.append(result)
+            print(
+                f"| {page.name} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {result.queries} | "
+                f"{result.share_of_floor:.2f} |" + (f" **{errors} errors**" if errors else ""),
+                flush=True,
+            )
+        return {
+            "engine": engine,
+            "build_seconds": round(seconds, 1),
+            "rows": built.counts,
+            "pages": [asdict(result) for result in results],
+        }
     finally:
         if server is not None:
             server.terminate()
@@ -149,6 +289,42 @@ def main() -> None:
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(instance, ignore_errors=True)
+
+
+def installed_engines() -> list[str]:
+    from tests.postgres import find_bin_dir
+
+    if find_bin_dir() is None:
+        print("PostgreSQL is not installed (apt-get install postgresql): SQLite only")
+        return ["sqlite"]
+    return ["sqlite", "postgresql"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--sets", type=int, default=Scale.sets)
+    parser.add_argument("--only", help="measure only pages whose name contains this")
+    parser.add_argument("--output", default=str(ROOT / "bench/results.json"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    engines = args.db or installed_engines()
+    scale = Scale(sets=args.sets)
+    report = {
+        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        "scale": asdict(scale),
+        "server": f"gunicorn {WORKERS} gthread workers x {THREADS} threads",
+        "load": f"wrk 2 threads, {CONNECTIONS} connections, {args.seconds} s a page",
+        "engines": [run_engine(engine, args, scale) for engine in engines],
+    }
+    if args.output != "-":
+        Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
+        print(f"\nWritten to {args.output}")
 
 
 if __name__ == "__main__":

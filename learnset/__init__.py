@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset import (
         accounts,
         assessment,
+        assets,
         challenges,
         cli,
         cohorts,
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from learnset.extensions import csrf, limiter, login_manager
 
     db.init_app(app)
+    assets.init_app(app)
     # Before any blueprint: their routes name ids as <id:...>.
     ids.init_app(app)
     mail.init_app(app)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, event, exists, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from learnset.accounts.models import SignInSession, User
@@ -490,24 +490,33 @@ def visible_comments(user: User, reflection: Reflection) -> Select[ReflectionCom
 # --- Self-assessment: scoped queries ------------------------------------------------------------
 
 
-def participating_cohorts(user: User) -> Select[Cohort]:
-    """The cohorts the user takes part in as a participant (where they rate themselves)."""
-    return (
-        select(Cohort)
-        .join(Membership)
-        .where(Membership.user_id == user.id, Membership.role == Role.PARTICIPANT)
-        .order_by(Cohort.start_month.desc(), Cohort.name)
-    )
+def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
+    """The cohorts the user belongs to in `role`, latest start first. Several parts of a page
+    ask (the home page's panels, a form's choices), so it is asked once a transaction, for
+    every role at once."""
+    known: dict[int, list[tuple[Cohort, str]]] = db.info.setdefault(_COHORTS_AS, {})
+    if user.id not in known:
+        known[user.id] = [
+            (cohort, member_role)
+            for cohort, member_role in db.execute(
+                select(Cohort, Membership.role)
+                .join(Membership, Membership.cohort_id == Cohort.id)
+                .where(Membership.user_id == user.id)
+                .order_by(Cohort.start_month.desc(), Cohort.name)
+            )
+        ]
+    return [cohort for cohort, member_role in known[user.id] if member_role == role]
 
 
-def tutor_only_cohorts(user: User) -> Select[Cohort]:
-    """The cohorts the user tutors (as a member: being an admin gives no view of ratings)."""
-    return (
-        select(Cohort)
-        .join(Membership)
-        .where(Membership.user_id == user.id, Membership.role == Role.TUTOR)
-        .order_by(Cohort.start_month.desc(), Cohort.name)
-    )
+_COHORTS_AS = "learnset.cohorts_as"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_cohorts(db: Session, *_args: object) -> None:
+    # Anything written may have changed who belongs where.
+    db.info.pop(_COHORTS_AS, None)
 
 
 def shared_with_tutors_clause() -> ColumnElement[bool]:

@@ -1,12 +1,14 @@
-"""Fixtures: a fresh database per test (one transaction, rolled back), apps, clients, people."""
+"""Fixtures: a fresh database per test (one transaction, rolled back), apps, clients, people.
+
+Helpers that tests import live elsewhere: objects in factories.py, requests in helpers.py, apps
+and test clients in apps.py."""
 
 from __future__ import annotations
 
+import gc
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -14,20 +16,17 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from learnset import create_app, mail, migrate
-from learnset.accounts import sign_ins
-from learnset.db import database, make_engine, utcnow
+from learnset import create_app, migrate
+from learnset.db import database, make_engine
 from tests import factories
+from tests.apps import IN_CI, bind_app, make_test_config, share_compiled_templates
+from tests.content import make_content
+from tests.helpers import deliver_mail
 from tests.postgres import find_bin_dir, start_cluster
-
-IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-TEST_PASSWORD = factories.PASSWORD
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +43,7 @@ def _is_controller(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    share_compiled_templates()
     # One cluster for the whole run, started before xdist workers so they inherit its address.
     if config.getoption("--db") != "postgresql" or not _is_controller(config):
         return
@@ -60,6 +60,15 @@ def pytest_configure(config: pytest.Config) -> None:
     cluster = start_cluster()
     config.learnset_cluster = cluster  # type: ignore[attr-defined]
     os.environ["LEARNSET_TEST_POSTGRES_URL"] = cluster.admin_url
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Everything imported so far lives for the whole run: freeze it out of the collector's
+    # sight, or each full collection walks it again; and collect less often, since each test
+    # makes a whole app's worth of objects (collecting took a quarter of the run's time).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(500_000, 10, 10)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -110,77 +119,6 @@ def connection(engine: Engine) -> Iterator[Connection]:
         transaction = connection.begin()
         yield connection
         transaction.rollback()
-
-
-def make_test_config(database_url: str, tmp_path: Path) -> dict[str, object]:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production",
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "MAIL_SERVER": "",
-        "MAIL_OUTBOX": str(tmp_path / "outbox"),
-        # Tests deliver the mail queue themselves, with deliver_mail(app) or the outbox fixture.
-        "MAIL_DELIVER_AFTER_RESPONSE": False,
-        "BASE_URL": "http://localhost",
-        "PASSWORD_HASH_METHOD": factories.FAST_HASH,
-        "RATELIMIT_STORAGE_URI": "memory://",
-    }
-
-
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared by the per-test apps: compiling the NHS.UK macros is slow."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATE_CACHE = _MemoryBytecodeCache()
-
-
-TEST_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0"
-
-
-class SignedInClient(FlaskClient):
-    """A test browser; given `user=`, it is signed in as them through a real sign-in session,
-    as the sign-in page would do (its id is `sign_in_id`, its secret in the cookie)."""
-
-    sign_in_id: int | None = None
-
-    def __init__(self, *args: object, user: factories.User | None = None, **kwargs: object):
-        super().__init__(*args, **kwargs)
-        if user is None:
-            return
-        app = self.application
-        with database(app).sessions() as session:
-            started = sign_ins.start(
-                session,
-                user,
-                utcnow(),
-                lifetime=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
-                user_agent=TEST_USER_AGENT,
-                ip="192.0.2.10",
-            )
-            session.commit()
-            self.sign_in_id = started.sign_in.id
-        with self.session_transaction() as cookie:
-            cookie["_user_id"] = started.secret
-            cookie["_fresh"] = True
-
-
-def bind_app(app: Flask, connection: Connection) -> Flask:
-    """Point an app at the test's transaction, with the suite's template cache and clients."""
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    app.test_client_class = SignedInClient
-    database(app).bind(connection)
-    return app
 
 
 @pytest.fixture
@@ -234,9 +172,6 @@ class People:
         return None if role == "anonymous" else getattr(self, role)
 
 
-ROLES = ["anonymous", "participant", "fellow", "tutor", "other_tutor", "outsider", "admin"]
-
-
 @pytest.fixture
 def people(db: Session) -> People:
     cohort = factories.make_cohort(db, name="Riverside set")
@@ -256,6 +191,20 @@ def people(db: Session) -> People:
 
 
 @pytest.fixture
+def framework(db: Session) -> factories.Framework:
+    """A small capability framework to rate: two domains, five capabilities."""
+    framework = factories.make_framework(db)
+    db.commit()
+    return framework
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A small content folder (tests/content.py) for sync tests to change and break."""
+    return make_content(tmp_path / "content")
+
+
+@pytest.fixture
 def login(app: Flask):  # type: ignore[no-untyped-def]
     """A client already signed in as the given user (or anonymous for None)."""
 
@@ -263,12 +212,6 @@ def login(app: Flask):  # type: ignore[no-untyped-def]
         return app.test_client(user=user) if user is not None else app.test_client()
 
     return _login
-
-
-def deliver_mail(app: Flask) -> mail.Delivery:
-    """Deliver the mail queue now, as `flask mail send` does: requests only queue email."""
-    with app.app_context():
-        return mail.deliver_due()
 
 
 @pytest.fixture
@@ -283,14 +226,6 @@ def outbox(app: Flask):  # type: ignore[no-untyped-def]
         return [message_from_bytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))]
 
     return _read
-
-
-def link_in(message: Message) -> str:
-    """The path of the first link in an email's body."""
-    body = message.get_payload(decode=True).decode()
-    match = re.search(r"http://localhost(/\S+)", body)
-    assert match, body
-    return match.group(1)
 
 
 @pytest.fixture
@@ -313,21 +248,3 @@ def count_queries(engine: Engine, connection: Connection):  # type: ignore[no-un
             event.remove(engine, "before_cursor_execute", _record)
 
     return _count
-
-
-CSRF_INPUT = re.compile(
-    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
-)
-
-
-def csrf_from(client: FlaskClient, path: str) -> str:
-    """Open a page as a browser would and read its form's CSRF token."""
-    html = client.get(path).get_data(as_text=True)
-    match = CSRF_INPUT.search(html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1) or match.group(2)
-
-
-def submit(client: FlaskClient, path: str, data: dict[str, object], **kwargs: object):  # type: ignore[no-untyped-def]
-    """Fill in and post the form on a page, with the page's own CSRF token."""
-    return client.post(path, data={**data, "csrf_token": csrf_from(client, path)}, **kwargs)

@@ -1,8 +1,10 @@
 """The role matrix's vocabulary: each feature lists its routes in tests/<feature>/routes.py.
 
-A Route names an endpoint, how to build its URL for the standard People (and any objects its
-`setup` makes), which roles may use it, and which are refused with 403 (may see, may not act)
-or 404 (may not even see). Every other signed-in role must get 404 unless listed.
+A Route names an endpoint, its URL for the standard People and any objects its `setup`
+makes (a template such as "/sessions/{draft.id}/edit", filled in from them, or a function of
+them), which roles may use it, and which are refused with 403 (may see, may not act) or 404
+(may not even see). Every other signed-in role must get 404 unless listed. A page and the
+form it posts are usually listed together with `page_and_form`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ SIGNED_IN = [role for role in ROLES if role != "anonymous"]
 @dataclass
 class Route:
     endpoint: str
-    url: Callable[[Any], str]
+    url: Callable[[Any], str] | str
     allowed: set[str]
     method: str = "GET"
     # Roles that can see the object but may not do this: they get 403. Everyone else: 404.
@@ -27,6 +29,11 @@ class Route:
     # Makes any extra objects the URL needs; gets (db, people) and returns a namespace.
     setup: Callable[[Any, Any], Any] | None = None
     data: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.url, str):
+            template = self.url
+            self.url = lambda scenario: template.format_map(vars(scenario))
 
     def expected(self, role: str) -> str:
         if role in self.allowed:
@@ -43,3 +50,17 @@ class Route:
 
 
 EVERYONE = set(SIGNED_IN)
+
+
+def page_and_form(
+    endpoint: str,
+    url: Callable[[Any], str] | str,
+    allowed: set[str],
+    data: dict[str, Any] | None = None,
+    **options: Any,
+) -> list[Route]:
+    """A page (GET) and the form on it (POST, sending `data`): the same roles may use both."""
+    return [
+        Route(endpoint, url, allowed, **options),
+        Route(endpoint, url, allowed, "POST", data=data or {}, **options),
+    ]

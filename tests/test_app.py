@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+from sqlalchemy import text
+
 from learnset import create_app
 from learnset.accounts.security import CONTENT_SECURITY_POLICY
-from tests.conftest import TEST_PASSWORD, submit
+from tests.helpers import TEST_PASSWORD, submit
 
 
 def test_security_headers_on_every_page(client):
@@ -76,13 +78,13 @@ def test_sqlite_is_the_default_in_instance_folder(monkeypatch, tmp_path):
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'learnset.db'}"
 
 
-def test_healthz_reports_database(client):
-    response = client.get("/healthz")
+def test_readyz_reports_database(client):
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_reports_database_down(tmp_path):
+def test_healthz_answers_without_the_database(tmp_path):
     app = create_app(
         {
             "SECRET_KEY": "k",
@@ -91,6 +93,35 @@ def test_healthz_reports_database_down(tmp_path):
         }
     )
     response = app.test_client().get("/healthz")
+    assert (response.status_code, response.json) == (200, {"status": "ok"})
+
+
+def test_readyz_reports_an_unmigrated_database(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "k",
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/empty.db",
+        }
+    )
+    with app.app_context():
+        from learnset.db import get_db
+
+        get_db().execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32))"))
+        get_db().commit()
+    response = app.test_client().get("/readyz")
+    assert (response.status_code, response.json["database"]) == (503, "not migrated")
+
+
+def test_readyz_reports_database_down(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "k",
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db",
+        }
+    )
+    response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["database"] == "unavailable"
 

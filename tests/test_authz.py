@@ -9,18 +9,16 @@ from __future__ import annotations
 import importlib
 import itertools
 import re
-import secrets
-import time
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import event
 from werkzeug.routing import AnyConverter
 
 from learnset import create_app
+from tests.helpers import csrf_token_signed_ago
 from tests.matrix import ROLES, Route
 
 TESTS = Path(__file__).parent
@@ -111,16 +109,10 @@ BOGUS_ID = 2_000_000_001
 BOGUS_TEXT = "no-such-thing-0123456789"
 
 
-def _with_token(app, browser, data: dict, age: int, monkeypatch) -> dict:
+def _with_token(app, browser, data: dict, age: int) -> dict:
     """The posted data with this browser's own CSRF token, signed `age` seconds ago: a fresh one
     reaches sign-in, lookups and the rescue; a stale one the CSRF handlers."""
-    with browser.session_transaction() as session:
-        raw = session.setdefault("csrf_token", secrets.token_hex(20))
-    signed_at = int(time.time()) - age
-    with monkeypatch.context() as patch:
-        patch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at)
-        token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
-    return {**data, "csrf_token": token}
+    return {**data, "csrf_token": csrf_token_signed_ago(app, browser, age)}
 
 
 def _unknown_versions(app, url: str, method: str) -> list[tuple[str, str]]:
@@ -166,9 +158,9 @@ CSRF_VALUE = re.compile(
 )
 
 
-def _answer(app, connection, browser, url, route, age, monkeypatch) -> dict:  # type: ignore[no-untyped-def]
+def _answer(app, connection, browser, url, route, age) -> dict:  # type: ignore[no-untyped-def]
     """One request, inside a savepoint rolled back after it, and what it showed."""
-    data = None if age is None else _with_token(app, browser, route.data, age, monkeypatch)
+    data = None if age is None else _with_token(app, browser, route.data, age)
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
@@ -186,9 +178,7 @@ def _answer(app, connection, browser, url, route, age, monkeypatch) -> dict:  # 
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.id for route in ROUTES])
-def test_unknown_and_forbidden_ids_answer_the_same(
-    route, app, db, people, login, connection, monkeypatch
-):
+def test_unknown_and_forbidden_ids_answer_the_same(route, app, db, people, login, connection):
     """For every endpoint with an object in its URL, each role that may not see the object gets
     exactly the answer it gets for an object that does not exist: anonymous the same sign-in
     redirect (nothing looked up first), signed-in strangers the same 404. Same status, Location,
@@ -209,7 +199,7 @@ def test_unknown_and_forbidden_ids_answer_the_same(
     problems = []
     for (name, unknown), role, age in itertools.product(versions, roles, ages):
         existing, missing = (
-            _answer(app, connection, login(people.by_role(role)), target, route, age, monkeypatch)
+            _answer(app, connection, login(people.by_role(role)), target, route, age)
             for target in (url, unknown)
         )
         if role != "anonymous":

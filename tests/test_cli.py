@@ -3,21 +3,16 @@
 import pytest
 from sqlalchemy import func, select
 
-from learnset import config, create_app, demo
+from learnset import config, demo
 from learnset.accounts import services
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Membership
 from learnset.db import database, utcnow
-from tests.conftest import make_test_config
-
-
-def _fresh_app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    return create_app({**make_test_config(url, tmp_path), "DATABASE_URL": url})
+from tests.apps import fresh_app
 
 
 def test_init_creates_the_schema(tmp_path):
-    app = _fresh_app(tmp_path)
+    app = fresh_app(tmp_path)
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 0, result.output
     assert "up to date" in result.output
@@ -26,7 +21,7 @@ def test_init_creates_the_schema(tmp_path):
 
 
 def test_create_admin_and_demo_are_idempotent(tmp_path):
-    app = _fresh_app(tmp_path)
+    app = fresh_app(tmp_path)
     runner = app.test_cli_runner()
     runner.invoke(args=["init"])
     first = runner.invoke(args=["demo"])
@@ -50,7 +45,7 @@ def test_create_admin_and_demo_are_idempotent(tmp_path):
 
 
 def test_create_admin_refuses_a_weak_password(tmp_path):
-    app = _fresh_app(tmp_path)
+    app = fresh_app(tmp_path)
     runner = app.test_cli_runner()
     runner.invoke(args=["init"])
     result = runner.invoke(
@@ -68,15 +63,20 @@ def _user_count(app) -> int:  # type: ignore[no-untyped-def]
         return session.scalar(select(func.count()).select_from(User))
 
 
-def test_demo_refuses_a_database_with_accounts_that_are_not_demo_accounts(tmp_path):
-    app = _fresh_app(tmp_path)
-    runner = app.test_cli_runner()
-    runner.invoke(args=["init"])
-    runner.invoke(
+def _with_a_real_account(tmp_path):  # type: ignore[no-untyped-def]
+    """An app whose database holds one account that is not a demo account: a real admin."""
+    app = fresh_app(tmp_path, migrated=True)
+    created = app.test_cli_runner().invoke(
         args=["create-admin", "--email", "lead@nhs.example", "--name", "Lead", "--password",
               "lantern river otter"]
     )  # fmt: skip
-    result = runner.invoke(args=["demo"])
+    assert created.exit_code == 0, created.output
+    return app
+
+
+def test_demo_refuses_a_database_with_accounts_that_are_not_demo_accounts(tmp_path):
+    app = _with_a_real_account(tmp_path)
+    result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
     [line] = result.output.strip().splitlines()
     assert "1 account that is not a demo account" in line
@@ -90,11 +90,9 @@ def test_demo_refuses_a_database_with_accounts_that_are_not_demo_accounts(tmp_pa
     ids=["https BASE_URL", "PRODUCTION setting"],
 )
 def test_demo_refuses_with_production_settings(settings, tmp_path):
-    app = _fresh_app(tmp_path)
-    runner = app.test_cli_runner()
-    runner.invoke(args=["init"])
+    app = fresh_app(tmp_path, migrated=True)
     app.config.update(settings)
-    result = runner.invoke(args=["demo"])
+    result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0
     [line] = result.output.strip().splitlines()
     assert "production settings are on" in line
@@ -102,15 +100,9 @@ def test_demo_refuses_with_production_settings(settings, tmp_path):
 
 
 def test_demo_with_force_loads_anyway(tmp_path):
-    app = _fresh_app(tmp_path)
-    runner = app.test_cli_runner()
-    runner.invoke(args=["init"])
-    runner.invoke(
-        args=["create-admin", "--email", "lead@nhs.example", "--name", "Lead", "--password",
-              "lantern river otter"]
-    )  # fmt: skip
+    app = _with_a_real_account(tmp_path)
     app.config["PRODUCTION"] = True
-    result = runner.invoke(args=["demo", "--force"])
+    result = app.test_cli_runner().invoke(args=["demo", "--force"])
     assert result.exit_code == 0, result.output
     assert _user_count(app) == 1 + 1 + 2 + 12
 

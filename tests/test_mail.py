@@ -17,7 +17,7 @@ from learnset import mail
 from learnset.db import utcnow
 from learnset.mail import queue
 from learnset.mail.models import OutgoingMail
-from tests.conftest import deliver_mail, submit
+from tests.helpers import deliver_mail, submit
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):

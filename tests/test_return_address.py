@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from learnset.return_address import same_site_path, same_site_referrer
-from tests.conftest import TEST_PASSWORD
+from tests.helpers import TEST_PASSWORD
 
 BYPASSES = [
     "/\t/evil.example",

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from learnset import create_app
 from learnset.db import WRITES, Database, get_db, make_engine
-from tests.conftest import make_test_config
+from tests.apps import make_test_config
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from learnset.accounts.models import SignInSession, User
 from learnset.db import rowcount
@@ -97,14 +97,20 @@ def why_over(sign_in: SignInSession, user: User, now: datetime, idle: timedelta)
 
 def check(db: Session, secret: str, now: datetime, idle: timedelta) -> Check:
     """The user a browser's secret signs in, if its session is live and the account active.
-    One query, the account loaded with the session."""
+    One query, the account loaded with the session and its memberships (which nearly every
+    page's authorisation reads)."""
     if not isinstance(secret, str) or not secret or len(secret) > 100:
         return Check(None, None, None)
-    row = db.execute(
-        select(SignInSession, User)
-        .join(User, User.id == SignInSession.user_id)
-        .where(SignInSession.secret_hash == hash_secret(secret))
-    ).first()
+    row = (
+        db.execute(
+            select(SignInSession, User)
+            .join(User, User.id == SignInSession.user_id)
+            .options(joinedload(User.memberships))
+            .where(SignInSession.secret_hash == hash_secret(secret))
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         return Check(None, None, None)
     sign_in, user = row

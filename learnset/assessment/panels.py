@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment import progress
+from learnset.cohorts.models import Role
 from learnset.main.panels import Panel
 
 
@@ -20,7 +21,7 @@ def capabilities_panel(db: Session, user: User) -> Panel | None:
 
 def shared_assessments_panel(db: Session, user: User) -> Panel | None:
     """For tutors: where to read what participants shared with them."""
-    cohorts = db.scalars(authz.tutor_only_cohorts(user)).all()
+    cohorts = authz.cohorts_as(db, user, Role.TUTOR)
     if not cohorts:
         return None
     return Panel("assessment/_panel_tutor.html", {"cohorts": cohorts}, order=60)

@@ -237,12 +237,7 @@ class CohortCapabilities:
 
 def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
     """For each cohort the user takes part in: a draft, the latest gaps, the focus (4 queries)."""
-    cohorts = db.scalars(
-        select(Cohort)
-        .join(Membership, Membership.cohort_id == Cohort.id)
-        .where(Membership.user_id == user.id, Membership.role == Role.PARTICIPANT)
-        .order_by(Cohort.start_month.desc(), Cohort.name)
-    ).all()
+    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
     if not cohorts:
         return []
     summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}

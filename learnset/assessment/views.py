@@ -27,7 +27,7 @@ from learnset.assessment.forms import (
     rating_form,
 )
 from learnset.assessment.models import SelfAssessment
-from learnset.cohorts.models import Cohort, Membership
+from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.cohorts.queries import tutors_of
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
@@ -66,7 +66,7 @@ def _own_cohort(cohort_id: int) -> Cohort:
 
 @bp.route("/capabilities")
 def mine() -> Response | str:
-    cohorts = get_db().scalars(authz.participating_cohorts(current_user)).all()
+    cohorts = authz.cohorts_as(get_db(), current_user, Role.PARTICIPANT)
     if not cohorts:
         abort(403)
     if len(cohorts) == 1:

@@ -3,28 +3,20 @@ said they would try, and for tutors the challenges presenting at each set's next
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges import queries
-from learnset.cohorts.models import Cohort, Role
+from learnset.cohorts.models import Role
 from learnset.db import utcnow
 from learnset.main.panels import Panel
 
 
 def own_challenges_panel(db: Session, user: User) -> Panel | None:
-    participating = [
-        cohort_id
-        for cohort_id, role in authz.cohort_roles(user).items()
-        if role == Role.PARTICIPANT
-    ]
-    if not participating:
+    cohorts = sorted(authz.cohorts_as(db, user, Role.PARTICIPANT), key=lambda cohort: cohort.name)
+    if not cohorts:
         return None
-    cohorts = db.scalars(
-        select(Cohort).where(Cohort.id.in_(participating)).order_by(Cohort.name)
-    ).all()
     return Panel(
         "challenges/_panel_own.html",
         {"challenges": queries.own_open_challenges(db, user, utcnow()), "cohorts": cohorts},

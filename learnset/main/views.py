@@ -33,10 +33,22 @@ def home() -> str:
 @bp.route("/healthz")
 @public
 def healthz() -> tuple[Response, int]:
+    """Liveness: the process answers. It touches nothing, so a database outage never gets a
+    healthy worker restarted."""
+    return jsonify(status="ok"), 200
+
+
+@bp.route("/readyz")
+@public
+def readyz() -> tuple[Response, int]:
+    """Readiness, for a load balancer: the database answers and holds a migrated schema (one
+    query, on the migrations table's primary key)."""
     try:
-        get_db().execute(text("SELECT 1"))
+        version = get_db().execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError:
         return jsonify(status="error", database="unavailable"), 503
+    if version is None:
+        return jsonify(status="error", database="not migrated"), 503
     return jsonify(status="ok", database="ok"), 200
 
 

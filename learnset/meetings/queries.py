@@ -18,7 +18,7 @@ from sqlalchemy.sql.base import ExecutableOption
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges import queries as challenge_queries
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Cohort, Role
 from learnset.framework.models import Capability
 from learnset.library.models import (
     ContentItem,
@@ -326,22 +326,11 @@ def _with_materials() -> list[ExecutableOption]:
     ]
 
 
-def _cohorts_where(db: Session, user: User, role: Role) -> list[Cohort]:
-    return list(
-        db.scalars(
-            select(Cohort)
-            .join(Membership, Membership.cohort_id == Cohort.id)
-            .where(Membership.user_id == user.id, Membership.role == role)
-            .order_by(Cohort.start_month.desc(), Cohort.name)
-        )
-    )
-
-
 def participant_home(db: Session, user: User, now: datetime) -> list[ParticipantHome]:
     """For each set the user takes part in: the next and previous published sessions with
     their materials, and the open topics to vote on."""
     homes = []
-    for cohort in _cohorts_where(db, user, Role.PARTICIPANT):
+    for cohort in authz.cohorts_as(db, user, Role.PARTICIPANT):
         published = select(Meeting).where(
             Meeting.cohort_id == cohort.id, Meeting.status == MeetingStatus.PUBLISHED
         )
@@ -386,7 +375,7 @@ class TutorHome:
 def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
     """For each set the user tutors: the next session, and the next one still in draft."""
     homes = []
-    for cohort in _cohorts_where(db, user, Role.TUTOR):
+    for cohort in authz.cohorts_as(db, user, Role.TUTOR):
         upcoming = select(Meeting).where(Meeting.cohort_id == cohort.id, Meeting.ends_at > now)
         next_meeting = db.scalar(upcoming.order_by(Meeting.starts_at).limit(1))
         next_draft = db.scalar(

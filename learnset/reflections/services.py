@@ -59,14 +59,7 @@ class ReflectionInput:
 
 def participant_cohorts(db: Session, user: User) -> list[Cohort]:
     """The cohorts the user takes part in: the only ones a reflection can belong to."""
-    return list(
-        db.scalars(
-            select(Cohort)
-            .join(Membership)
-            .where(Membership.user_id == user.id, Membership.role == Role.PARTICIPANT)
-            .order_by(Cohort.start_month.desc(), Cohort.name)
-        )
-    )
+    return authz.cohorts_as(db, user, Role.PARTICIPANT)
 
 
 def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[Meeting]:

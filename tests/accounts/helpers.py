@@ -1,5 +1,6 @@
-"""Shared bits for the sign-in session tests: signing in from a given device and address, and
-moving a session back in time (rows move, the clock is never mocked)."""
+"""The sign-in session tests' own helpers: signing in from a given device and address, reading
+the cookie and the sessions, and moving a session back in time (rows move, the clock is never
+mocked). Signing in and out as such is in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from learnset.accounts.models import SignInSession
-from tests.conftest import TEST_PASSWORD, submit
+from tests.helpers import TEST_PASSWORD, sign_in
 
 CHROME_ON_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -30,7 +31,7 @@ def sign_in_from(
 ) -> Any:
     """Sign in through the form, as a browser on that device and address would."""
     client.environ_base.update(REMOTE_ADDR=ip, HTTP_USER_AGENT=agent)
-    return submit(client, "/sign-in", {"email": user.email, "password": password})
+    return sign_in(client, user, password=password)
 
 
 def cookie_of(client: Any) -> dict[str, Any]:
@@ -53,17 +54,3 @@ def move_back(db: Any, sign_in_id: int, **columns: Any) -> None:
     for column, ago in columns.items():
         setattr(row, column, getattr(row, column) - ago)
     db.commit()
-
-
-def signed_in(client: Any) -> bool:
-    return client.get("/account").status_code == 200
-
-
-def sent_to_sign_in_with(client: Any, message: str) -> str:
-    """The browser, opening a page, is sent to sign in, where it is told `message`."""
-    response = client.get("/account")
-    assert response.status_code == 302
-    assert response.location.startswith("/sign-in?next=")
-    page = client.get(response.location).get_data(as_text=True)
-    assert message in page, page
-    return page

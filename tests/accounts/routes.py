@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 from learnset.accounts import sign_ins
 from learnset.db import utcnow
-from tests.matrix import EVERYONE, ROLES, Route
+from tests.matrix import EVERYONE, ROLES, Route, page_and_form
 
 ANYONE = set(ROLES)
 
@@ -16,59 +16,33 @@ def _participants_other_device(db, people):
     return SimpleNamespace(other_device=started.sign_in)
 
 
-def _end_session(method):
-    return Route(
-        "accounts.end_session",
-        lambda s: f"/account/sessions/{s.other_device.id}/end",
-        {"participant"},
-        method=method,
-        setup=_participants_other_device,
-    )
-
-
 ROUTES = [
-    Route("accounts.sign_in", lambda s: "/sign-in", ANYONE, public=True),
-    Route("accounts.sign_in", lambda s: "/sign-in", ANYONE, method="POST", public=True),
-    Route("accounts.sign_out", lambda s: "/sign-out", ANYONE, method="POST", public=True),
-    Route("accounts.forgot_password", lambda s: "/forgot-password", ANYONE, public=True),
-    Route(
+    *page_and_form("accounts.sign_in", "/sign-in", ANYONE, public=True),
+    Route("accounts.sign_out", "/sign-out", ANYONE, "POST", public=True),
+    *page_and_form(
         "accounts.forgot_password",
-        lambda s: "/forgot-password",
+        "/forgot-password",
         ANYONE,
-        method="POST",
+        {"email": "nobody@example.org"},
         public=True,
-        data={"email": "nobody@example.org"},
     ),
     # A token that does not verify is a 410 for everyone; real links: test_password_reset.
-    Route("accounts.reset_password", lambda s: "/reset-password/x", ANYONE, public=True),
-    Route(
-        "accounts.reset_password",
-        lambda s: "/reset-password/x",
-        ANYONE,
-        method="POST",
-        public=True,
+    *page_and_form("accounts.reset_password", "/reset-password/x", ANYONE, public=True),
+    *page_and_form("accounts.account", "/account", EVERYONE),
+    *page_and_form("accounts.change_password", "/account/password", EVERYONE),
+    Route("accounts.download_data", "/account/your-data.json", EVERYONE),
+    *page_and_form(
+        "accounts.end_session",
+        "/account/sessions/{other_device.id}/end",
+        {"participant"},
+        setup=_participants_other_device,
     ),
-    Route("accounts.account", lambda s: "/account", EVERYONE),
-    Route("accounts.account", lambda s: "/account", EVERYONE, method="POST"),
-    Route("accounts.change_password", lambda s: "/account/password", EVERYONE),
-    Route("accounts.change_password", lambda s: "/account/password", EVERYONE, method="POST"),
-    Route("accounts.download_data", lambda s: "/account/your-data.json", EVERYONE),
-    _end_session("GET"),
-    _end_session("POST"),
-    Route("accounts.end_other_sessions", lambda s: "/account/sessions/end-others", EVERYONE),
-    Route(
-        "accounts.end_other_sessions",
-        lambda s: "/account/sessions/end-others",
-        EVERYONE,
-        method="POST",
-    ),
-    Route("accounts.delete_account", lambda s: "/account/delete", EVERYONE),
+    *page_and_form("accounts.end_other_sessions", "/account/sessions/end-others", EVERYONE),
     # A wrong password: the form comes back with a message and nobody is deleted.
-    Route(
+    *page_and_form(
         "accounts.delete_account",
-        lambda s: "/account/delete",
+        "/account/delete",
         EVERYONE,
-        method="POST",
-        data={"password": "not the password"},
+        {"password": "not the password"},
     ),
 ]

@@ -12,8 +12,8 @@ from learnset.accounts import sign_ins
 from learnset.accounts.models import SignInSession
 from learnset.accounts.sign_ins import Ended
 from learnset.db import utcnow
-from tests.accounts.helpers import move_back, sent_to_sign_in_with, signed_in
-from tests.conftest import csrf_from, submit
+from tests.accounts.helpers import move_back
+from tests.helpers import csrf_from, sent_to_sign_in_with, signed_in, submit
 
 
 def test_account_page_lists_active_sessions_with_this_device_marked(login, db, people):

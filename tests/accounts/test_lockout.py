@@ -17,7 +17,8 @@ from learnset import create_app
 from learnset.accounts import lockout
 from learnset.accounts.models import SignInFailure
 from learnset.db import utcnow
-from tests.conftest import TEST_PASSWORD, bind_app, link_in, make_test_config, submit
+from tests.apps import bind_app, make_test_config
+from tests.helpers import TEST_PASSWORD, link_in, submit
 
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.23"

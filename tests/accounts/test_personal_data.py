@@ -2,7 +2,7 @@
 
 import json
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect, select
 
 from learnset.accounts import personal_data
 from learnset.accounts.models import User
@@ -17,11 +17,7 @@ from learnset.reflections.models import (
     ReflectionVersion,
 )
 from tests import factories
-from tests.conftest import TEST_PASSWORD, submit
-
-
-def _count(db, model, *where):
-    return db.scalar(select(func.count()).select_from(model).where(*where))
+from tests.helpers import TEST_PASSWORD, count_rows, submit
 
 
 def _programme(db, people):
@@ -114,11 +110,11 @@ def test_delete_account_removes_private_data_and_anonymises_the_rest(login, db, 
     assert response.status_code == 302
     db.expire_all()
     assert db.get(User, user_id) is None
-    assert _count(db, Membership, Membership.user_id == user_id) == 0
-    assert _count(db, Reflection, Reflection.author_id == user_id) == 0
-    assert _count(db, ReflectionVersion, ReflectionVersion.reflection_id == mine_id) == 0
-    assert _count(db, ReflectionDraft, ReflectionDraft.author_id == user_id) == 0
-    assert _count(db, ReflectionComment, ReflectionComment.body == "TUTOR-ON-PAT") == 0
+    assert count_rows(db, Membership, Membership.user_id == user_id) == 0
+    assert count_rows(db, Reflection, Reflection.author_id == user_id) == 0
+    assert count_rows(db, ReflectionVersion, ReflectionVersion.reflection_id == mine_id) == 0
+    assert count_rows(db, ReflectionDraft, ReflectionDraft.author_id == user_id) == 0
+    assert count_rows(db, ReflectionComment, ReflectionComment.body == "TUTOR-ON-PAT") == 0
     assert db.get(Invitation, invitation_id) is None
     # What others can still see stays, from "A former member".
     kept = db.scalar(select(ReflectionComment).where(ReflectionComment.body == "PAT-ON-FAY"))
@@ -126,8 +122,8 @@ def test_delete_account_removes_private_data_and_anonymises_the_rest(login, db, 
     page = login(people.fellow).get(f"/reflections/{theirs_id}").get_data(as_text=True)
     assert "PAT-ON-FAY" in page and "A former member" in page
     # Everyone else's data is untouched.
-    assert _count(db, Reflection, Reflection.author_id == people.fellow.id) == 3
-    assert _count(db, ReflectionDraft) == 1
+    assert count_rows(db, Reflection, Reflection.author_id == people.fellow.id) == 3
+    assert count_rows(db, ReflectionDraft) == 1
     # The browser is signed out and cannot get back in.
     assert browser.get("/account").status_code == 302
     response = submit(browser, "/sign-in", {"email": "x", "password": TEST_PASSWORD})
@@ -138,7 +134,7 @@ def test_rescued_text_goes_with_the_account(db, people):
     db.add(ReflectionRescue(key_hash="a" * 64, user_id=people.participant.id, data={}))
     db.flush()
     personal_data.delete_account(db, people.participant)
-    assert _count(db, ReflectionRescue) == 0
+    assert count_rows(db, ReflectionRescue) == 0
 
 
 def test_the_only_admin_cannot_delete_their_account(login, db, people):

@@ -7,7 +7,7 @@ from learnset import config
 from learnset.accounts import services
 from learnset.accounts.models import User
 from learnset.db import utcnow
-from tests.conftest import TEST_PASSWORD, csrf_from, submit
+from tests.helpers import TEST_PASSWORD, csrf_from, submit
 
 FAILED = "Enter a correct email address and password"
 

@@ -23,13 +23,21 @@ from tests.accounts.helpers import (
     SAFARI_ON_IPHONE,
     cookie_of,
     move_back,
-    sent_to_sign_in_with,
     sessions_of,
     sign_in_from,
-    signed_in,
 )
-from tests.conftest import TEST_PASSWORD, csrf_from, link_in, submit
-from tests.reflections.helpers import editor_fields, editor_tokens, new_editor
+from tests.helpers import (
+    TEST_PASSWORD,
+    csrf_from,
+    editor_fields,
+    editor_tokens,
+    link_in,
+    new_editor,
+    sent_to_sign_in_with,
+    sign_out,
+    signed_in,
+    submit,
+)
 
 IDLE_MESSAGE = "You were signed out because you had not used Learnset for 30 minutes"
 NEW_PASSWORD = "a new long passphrase"
@@ -41,7 +49,7 @@ NEW_PASSWORD = "a new long passphrase"
 def test_each_sign_in_starts_a_new_session_with_a_new_secret(client, db, people):
     sign_in_from(client, people.participant)
     first = cookie_of(client)["_user_id"]
-    client.post("/sign-out", data={"csrf_token": csrf_from(client, "/account")})
+    sign_out(client)
     sign_in_from(client, people.participant)
     second = cookie_of(client)["_user_id"]
     assert first != second
@@ -232,7 +240,7 @@ def test_service_says_why_a_session_is_over(db, people):
 def test_signing_out_ends_the_session_so_a_copied_cookie_is_worthless(client, db, people):
     sign_in_from(client, people.participant)
     stolen = cookie_of(client)["_user_id"]
-    client.post("/sign-out", data={"csrf_token": csrf_from(client, "/account")})
+    sign_out(client)
     with client.session_transaction() as cookie:
         cookie["_user_id"] = stolen
     assert client.get("/account").status_code == 302

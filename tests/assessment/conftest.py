@@ -1,46 +1,22 @@
-"""A small framework to rate: two domains, five capabilities."""
-
-from dataclasses import dataclass
+"""The self-assessment tests' fixture: the participant rating the small framework."""
 
 import pytest
 
-from learnset.framework.models import Capability, CapabilityDomain
 from tests import factories
 
 
-@dataclass
-class Framework:
-    conversations: CapabilityDomain
-    systems: CapabilityDomain
-    listening: Capability
-    credibility: Capability
-    data: Capability
-    complexity: Capability
-    convening: Capability
-
-    @property
-    def capabilities(self) -> list[Capability]:
-        return [self.listening, self.credibility, self.data, self.complexity, self.convening]
-
-
 @pytest.fixture
-def framework(db) -> Framework:
-    conversations = factories.make_domain(
-        db, slug="conversations", name="Unlocking conversations", position=1
-    )
-    systems = factories.make_domain(db, slug="systems", name="Whole-system working", position=2)
+def participant_rates(db, people, framework):
+    """The participant's self-assessment in cohort A, submitted and shared unless told:
+    `participant_rates(listening=(2, 4))` rates listening 2 aiming for 4;
+    `participant_rates((2, 4), data=(1, 5), at=when, shared=False)` rates all five 2 aiming for 4
+    but data 1 aiming for 5, at that moment, kept from the tutors."""
 
-    def capability(domain, slug, name, position):
-        return factories.make_capability(db, domain, slug=slug, name=name, position=position)
+    def rate(every=None, *, at=None, shared=True, status="submitted", carried=(), **levels):
+        ratings = framework.ratings(every, **levels)
+        return factories.make_assessment(
+            db, people.participant, people.cohort, ratings,
+            at=at, shared=shared, status=status, carried=carried,
+        )  # fmt: skip
 
-    framework = Framework(
-        conversations=conversations,
-        systems=systems,
-        listening=capability(conversations, "listening", "Listening across boundaries", 1),
-        credibility=capability(conversations, "credibility", "Clinical credibility", 2),
-        data=capability(conversations, "data", "Data for discussion", 3),
-        complexity=capability(systems, "complexity", "Holding complexity", 1),
-        convening=capability(systems, "convening", "Convening the system", 2),
-    )
-    db.commit()
-    return framework
+    return rate

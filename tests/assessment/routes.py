@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
 from tests import factories
-from tests.matrix import EVERYONE, Route
+from tests.matrix import EVERYONE, Route, page_and_form
 
 PARTICIPANTS = {"participant", "fellow"}
 # They can see the cohort, so its participants' own pages answer 403 rather than 404.
@@ -15,28 +15,22 @@ def _capability(db, people):
     )
 
 
-def _draft(db, people):
-    scene = _capability(db, people)
-    scene.assessment = factories.make_assessment(
-        db, people.participant, people.cohort, {scene.capability: (2, 4)}, status="draft"
-    )
-    return scene
+def _assessment(**options):
+    """The participant's self-assessment rating the matrix capability, as `options` say."""
+
+    def setup(db, people):
+        scene = _capability(db, people)
+        scene.assessment = factories.make_assessment(
+            db, people.participant, people.cohort, {scene.capability: (2, 4)}, **options
+        )
+        return scene
+
+    return setup
 
 
-def _shared(db, people):
-    scene = _capability(db, people)
-    scene.assessment = factories.make_assessment(
-        db, people.participant, people.cohort, {scene.capability: (2, 4)}
-    )
-    return scene
-
-
-def _kept_private(db, people):
-    scene = _capability(db, people)
-    scene.assessment = factories.make_assessment(
-        db, people.participant, people.cohort, {scene.capability: (2, 4)}, shared=False
-    )
-    return scene
+_draft = _assessment(status="draft")
+_shared = _assessment()
+_kept_private = _assessment(shared=False)
 
 
 def _item(db, people):
@@ -45,149 +39,86 @@ def _item(db, people):
     return scene
 
 
+def _cohort_page(endpoint, path, method="GET", **options):
+    """A page of the participants' own in cohort A: tutors and admins get 403."""
+    return Route(
+        endpoint,
+        "/cohorts/{cohort.id}" + path,
+        PARTICIPANTS,
+        method,
+        forbidden=COHORT_VIEWERS,
+        **options,
+    )
+
+
+def _own_draft(endpoint, path, data=None):
+    """The participant's draft: its page and form are theirs alone."""
+    return page_and_form(
+        endpoint, "/self-assessments/{assessment.id}" + path, {"participant"}, data, setup=_draft
+    )
+
+
+SHARED = "/self-assessments/{assessment.id}"
+PARTICIPANT_PAGE = "/cohorts/{cohort.id}/participants/{participant.id}/capabilities"
+
 ROUTES = [
-    Route("assessment.framework", lambda s: "/framework", EVERYONE),
+    Route("assessment.framework", "/framework", EVERYONE),
     Route(
         "assessment.mine",
-        lambda s: "/capabilities",
+        "/capabilities",
         {"participant", "fellow", "outsider"},
         forbidden={"tutor", "other_tutor", "admin"},
     ),
-    Route(
-        "assessment.overview",
-        lambda s: f"/cohorts/{s.cohort.id}/capabilities",
-        PARTICIPANTS,
-        forbidden=COHORT_VIEWERS,
-        setup=_shared,
-    ),
-    Route(
-        "assessment.capability",
-        lambda s: f"/cohorts/{s.cohort.id}/capabilities/{s.capability.slug}",
-        PARTICIPANTS,
-        forbidden=COHORT_VIEWERS,
-        setup=_shared,
-    ),
-    Route(
-        "assessment.start",
-        lambda s: f"/cohorts/{s.cohort.id}/self-assessments/new",
-        PARTICIPANTS,
-        forbidden=COHORT_VIEWERS,
-        setup=_capability,
-    ),
-    Route(
-        "assessment.start",
-        lambda s: f"/cohorts/{s.cohort.id}/self-assessments/new",
-        PARTICIPANTS,
-        method="POST",
-        forbidden=COHORT_VIEWERS,
-        setup=_capability,
-    ),
+    _cohort_page("assessment.overview", "/capabilities", setup=_shared),
+    _cohort_page("assessment.capability", "/capabilities/{capability.slug}", setup=_shared),
+    _cohort_page("assessment.start", "/self-assessments/new", setup=_capability),
+    _cohort_page("assessment.start", "/self-assessments/new", "POST", setup=_capability),
     # A draft is its author's alone: not even the cohort's tutor may know it exists.
-    Route(
+    *_own_draft(
         "assessment.domain",
-        lambda s: f"/self-assessments/{s.assessment.id}/domains/{s.domain.slug}",
-        {"participant"},
-        setup=_draft,
+        "/domains/{domain.slug}",
+        {"matrix-capability-current": "3", "matrix-capability-target": "4"},
     ),
-    Route(
-        "assessment.domain",
-        lambda s: f"/self-assessments/{s.assessment.id}/domains/{s.domain.slug}",
-        {"participant"},
-        method="POST",
-        setup=_draft,
-        data={"matrix-capability-current": "3", "matrix-capability-target": "4"},
-    ),
-    Route(
-        "assessment.check",
-        lambda s: f"/self-assessments/{s.assessment.id}/check",
-        {"participant"},
-        setup=_draft,
-    ),
-    Route(
-        "assessment.check",
-        lambda s: f"/self-assessments/{s.assessment.id}/check",
-        {"participant"},
-        method="POST",
-        setup=_draft,
-        data={"share": "yes"},
-    ),
-    Route(
-        "assessment.discard",
-        lambda s: f"/self-assessments/{s.assessment.id}/discard",
-        {"participant"},
-        setup=_draft,
-    ),
-    Route(
-        "assessment.discard",
-        lambda s: f"/self-assessments/{s.assessment.id}/discard",
-        {"participant"},
-        method="POST",
-        setup=_draft,
-    ),
-    Route(
-        "assessment.view",
-        lambda s: f"/self-assessments/{s.assessment.id}",
-        {"participant", "tutor"},
-        setup=_shared,
-    ),
+    *_own_draft("assessment.check", "/check", {"share": "yes"}),
+    *_own_draft("assessment.discard", "/discard"),
+    Route("assessment.view", SHARED, {"participant", "tutor"}, setup=_shared),
     # Kept to themselves: the tutor gets 404, as if it did not exist.
-    Route(
-        "assessment.view",
-        lambda s: f"/self-assessments/{s.assessment.id}",
-        {"participant"},
-        setup=_kept_private,
-    ),
+    Route("assessment.view", SHARED, {"participant"}, setup=_kept_private),
     Route(
         "assessment.sharing",
-        lambda s: f"/self-assessments/{s.assessment.id}/sharing",
+        SHARED + "/sharing",
         {"participant"},
-        method="POST",
+        "POST",
         forbidden={"tutor"},
         setup=_shared,
         data={"share": "no"},
     ),
     Route(
         "assessment.sharing",
-        lambda s: f"/self-assessments/{s.assessment.id}/sharing",
+        SHARED + "/sharing",
         {"participant"},
-        method="POST",
+        "POST",
         setup=_kept_private,
         data={"share": "yes"},
     ),
-    Route(
+    _cohort_page(
         "assessment.pin_focus",
-        lambda s: f"/cohorts/{s.cohort.id}/focus",
-        PARTICIPANTS,
-        method="POST",
-        forbidden=COHORT_VIEWERS,
+        "/focus",
+        "POST",
         setup=_item,
         data={"item": "matrix-focus-item", "capability": "matrix-capability"},
     ),
-    Route(
-        "assessment.clear_focus",
-        lambda s: f"/cohorts/{s.cohort.id}/focus/clear",
-        PARTICIPANTS,
-        method="POST",
-        forbidden=COHORT_VIEWERS,
-    ),
+    _cohort_page("assessment.clear_focus", "/focus/clear", "POST"),
     Route(
         "assessment.cohort_participants",
-        lambda s: f"/cohorts/{s.cohort.id}/self-assessments",
+        "/cohorts/{cohort.id}/self-assessments",
         {"tutor"},
         forbidden={"participant", "fellow", "admin"},
         setup=_shared,
     ),
     # Admins see no one's ratings unless they tutor the cohort; fellow participants never do.
+    Route("assessment.participant", PARTICIPANT_PAGE, {"tutor", "participant"}, setup=_shared),
     Route(
-        "assessment.participant",
-        lambda s: f"/cohorts/{s.cohort.id}/participants/{s.participant.id}/capabilities",
-        {"tutor", "participant"},
-        setup=_shared,
-    ),
-    Route(
-        "assessment.participant",
-        lambda s: f"/cohorts/{s.cohort.id}/participants/{s.participant.id}/capabilities",
-        {"tutor", "participant"},
-        setup=_kept_private,
+        "assessment.participant", PARTICIPANT_PAGE, {"tutor", "participant"}, setup=_kept_private
     ),
 ]

@@ -18,13 +18,11 @@ def _counts(db):
 
 
 @pytest.mark.parametrize("junk", GARBAGE)
-def test_no_form_breaks_on_junk(login, db, people, framework, no_csrf, junk):
+def test_no_form_breaks_on_junk(login, db, people, framework, no_csrf, junk, participant_rates):
     submitted = factories.make_assessment(
-        db, people.fellow, people.cohort, {framework.listening: (2, 3)}
+        db, people.fellow, people.cohort, framework.ratings(listening=(2, 3))
     )
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}, status="draft"
-    )
+    draft = participant_rates(listening=(2, 3), status="draft")
     db.commit()
     before = _counts(db)
     participant = login(people.participant)
@@ -49,17 +47,25 @@ def test_no_form_breaks_on_junk(login, db, people, framework, no_csrf, junk):
     assert submitted.shared_with_tutors
 
 
-def test_ids_beyond_the_integer_range_are_not_found(login, db, people, no_csrf):
-    huge = 2**63
-    tutor = login(people.tutor)
-    for path in (
-        f"/self-assessments/{huge}",
-        f"/self-assessments/{huge}/check",
-        f"/self-assessments/{huge}/domains/conversations",
-        f"/cohorts/{huge}/capabilities",
-        f"/cohorts/{huge}/self-assessments",
-        f"/cohorts/{people.cohort.id}/participants/{huge}/capabilities",
-        f"/cohorts/{huge}/participants/{people.participant.id}/capabilities",
-    ):
-        assert tutor.get(path).status_code == 404, path
-    assert login(people.participant).post(f"/cohorts/{huge}/focus").status_code == 404
+HUGE = 2**63
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/self-assessments/{huge}",
+        "/self-assessments/{huge}/check",
+        "/self-assessments/{huge}/domains/conversations",
+        "/cohorts/{huge}/capabilities",
+        "/cohorts/{huge}/self-assessments",
+        "/cohorts/{cohort}/participants/{huge}/capabilities",
+        "/cohorts/{huge}/participants/{participant}/capabilities",
+    ],
+)
+def test_ids_beyond_the_integer_range_are_not_found(login, people, path):
+    url = path.format(huge=HUGE, cohort=people.cohort.id, participant=people.participant.id)
+    assert login(people.tutor).get(url).status_code == 404
+
+
+def test_a_focus_in_a_cohort_beyond_the_integer_range_is_not_found(login, people, no_csrf):
+    assert login(people.participant).post(f"/cohorts/{HUGE}/focus").status_code == 404

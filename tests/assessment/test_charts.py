@@ -9,7 +9,6 @@ from learnset.assessment import progress
 from learnset.assessment.charts import domain_radar
 from learnset.charts import Series
 from learnset.framework.queries import current_framework
-from tests import factories
 
 # The geometry the charts promise: a radar centred at (320, 250) with level 5 at radius 160,
 # axis 0 pointing up and the rest clockwise; line charts plotted in x 36 to 320, y 136 (level 1)
@@ -37,19 +36,13 @@ def _close(actual, expected):
 
 
 def test_a_radar_draws_baseline_latest_and_target_at_the_right_points():
-    svg = str(
-        charts.radar(
-            "radar-test",
-            "A title",
-            "A description",
-            ["One", "Two", "Three", "Four", "Five"],
-            [
-                Series("baseline", "Baseline", [1, 2, 3, 4, 5]),
-                Series("latest", "Latest", [2, 2, 4, 4, 5]),
-                Series("target", "Target", [5, 5, 5, 5, 5]),
-            ],
-        )
-    )
+    series = [
+        Series("baseline", "Baseline", [1, 2, 3, 4, 5]),
+        Series("latest", "Latest", [2, 2, 4, 4, 5]),
+        Series("target", "Target", [5, 5, 5, 5, 5]),
+    ]
+    axes = ["One", "Two", "Three", "Four", "Five"]
+    svg = str(charts.radar("radar-test", "A title", "A description", axes, series))
     _close(
         _points_of(svg, "baseline"),
         [_radar_xy(i, 5, level) for i, level in enumerate([1, 2, 3, 4, 5])],
@@ -63,20 +56,12 @@ def test_a_radar_draws_baseline_latest_and_target_at_the_right_points():
     _close(_points_of(svg, "target"), [_radar_xy(i, 5, 5) for i in range(5)])
 
 
-def test_a_domain_radar_comes_from_a_participants_ratings(db, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (1, 4), framework.credibility: (2, 5), framework.data: (3, 3)},
-        at=datetime(2026, 3, 5, 12, tzinfo=UTC),
+def test_a_domain_radar_comes_from_a_participants_ratings(db, people, framework, participant_rates):
+    participant_rates(
+        listening=(1, 4), credibility=(2, 5), data=(3, 3), at=datetime(2026, 3, 5, 12, tzinfo=UTC)
     )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (2, 4), framework.credibility: (2, 5), framework.data: (4, 4)},
-        at=datetime(2026, 4, 5, 12, tzinfo=UTC),
+    participant_rates(
+        listening=(2, 4), credibility=(2, 5), data=(4, 4), at=datetime(2026, 4, 5, 12, tzinfo=UTC)
     )
     growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     conversations = growth.domains[0]
@@ -196,15 +181,9 @@ def test_trend_lines_differ_by_pattern_and_marker_as_well_as_colour():
 
 
 def test_a_trend_chart_breaks_its_line_where_a_value_is_missing():
-    svg = str(
-        charts.trend_chart(
-            "trend-test",
-            "A title",
-            "A description",
-            ["Jan", "Feb", "Mar", "Apr", "May"],
-            [charts.TrendSeries("series-1", "A <domain>", [2, 2.5, None, 3, 3.4])],
-        )
-    )
+    months = ["Jan", "Feb", "Mar", "Apr", "May"]
+    series = [charts.TrendSeries("series-1", "A <domain>", [2, 2.5, None, 3, 3.4])]
+    svg = str(charts.trend_chart("trend-test", "A title", "A description", months, series))
     lines = re.findall(r'<polyline points="([^"]+)" class="app-chart__line', svg)
     # Two stretches, Jan to Feb and Apr to May: the missing March is not bridged.
     assert [len(points.split()) for points in lines] == [2, 2]

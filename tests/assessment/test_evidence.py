@@ -12,7 +12,7 @@ from learnset.assessment.services import Answer, RatingErrors
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories
-from tests.conftest import submit
+from tests.helpers import submit
 
 
 @pytest.fixture
@@ -84,11 +84,9 @@ def test_only_your_own_reflections_can_be_evidence(db, people, framework, log, w
 
 
 def test_tutors_see_a_linked_reflection_only_when_it_is_shared_with_them(
-    db, login, people, framework, log
+    db, login, people, framework, log, participant_rates
 ):
-    assessment = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 4)}
-    )
+    assessment = participant_rates(listening=(2, 4))
     assessment.ratings[0].reflections = [log["private"], log["shared"]]
     db.commit()
     path = f"/self-assessments/{assessment.id}"
@@ -131,14 +129,16 @@ def test_the_form_offers_reflections_and_keeps_the_choice(db, login, people, fra
     assert "Reflections:" in check and "SHARED-NOTE" in check
 
 
-def test_what_you_reflected_on_leaves_the_suggestions(db, people, framework, log):
+def test_what_you_reflected_on_leaves_the_suggestions(
+    db, people, framework, log, participant_rates
+):
     read = factories.make_content_item(db, [framework.listening], slug="read-it", title="A")
     binned = factories.make_content_item(db, [framework.listening], slug="binned", title="B")
     fresh = factories.make_content_item(db, [framework.listening], slug="fresh", title="C")
     factories.make_reflection(db, people.participant, content_item=read)
     factories.make_reflection(db, people.participant, content_item=binned, deleted_at=utcnow())
     factories.make_reflection(db, people.fellow, content_item=fresh)
-    factories.make_assessment(db, people.participant, people.cohort, {framework.listening: (1, 4)})
+    participant_rates(listening=(1, 4))
     growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))
     (offer,) = recommendations.recommendations(
         db, people.participant.id, people.cohort.id, growth.top_gaps(), utcnow()

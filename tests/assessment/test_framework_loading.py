@@ -1,49 +1,26 @@
 """The capability framework loads from content/framework/ with the content sync."""
 
-from datetime import UTC, datetime
-
 import pytest
-from sqlalchemy import select
 
 from learnset.content import ContentError
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.sync import sync_content
-from tests.library.content import (
+from tests.content import (
+    FIRST,
+    SECOND,
+    THIRD,
     capability,
     domain,
     levels,
-    make_content,
     snapshot,
+    stored,
+    synced,
     write_domain,
     write_item,
     write_raw,
 )
 
-FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 FILE = "framework/1-conversations.yaml"
-
-
-@pytest.fixture
-def content(tmp_path):
-    return make_content(tmp_path / "content")
-
-
-def _capability(db, slug):
-    db.expire_all()
-    return db.scalar(select(Capability).where(Capability.slug == slug))
-
-
-def _domain(db, slug):
-    db.expire_all()
-    return db.scalar(select(CapabilityDomain).where(CapabilityDomain.slug == slug))
-
-
-def _sync(db, root, now):
-    report = sync_content(db, root, now)
-    db.commit()
-    return report
 
 
 def _write_conversations(content, capabilities, **overrides):
@@ -62,26 +39,26 @@ def test_domains_and_capabilities_load_in_order_with_levels_and_dimensions(db, c
         "    levels:\n" + "".join(f"      {n}: >\n        Level {n} words.\n" for n in range(1, 6))
     )
     write_raw(content, "framework/2-systems.yaml", text)
-    report = _sync(db, content, FIRST)
+    report = synced(db, content, FIRST)
     assert report.count("domain", "added") == 2
     assert report.count("capability", "added") == 3
-    systems = _domain(db, "systems")
+    systems = stored(db, CapabilityDomain, "systems")
     assert systems.name == "Whole-system working"
     assert systems.position == 2
     assert systems.description == "Folded over two lines."
-    holding = _capability(db, "holding-complexity")
+    holding = stored(db, Capability, "holding-complexity")
     assert holding.domain == systems
     assert holding.description == "Staying with it."
     assert holding.leadership_dimensions == ["Evaluating information", "Sharing the vision"]
     assert holding.levels == {str(n): f"Level {n} words." for n in range(1, 6)}
     assert holding.level_descriptor(3) == "Level 3 words."
-    conversations = _domain(db, "conversations")
+    conversations = stored(db, CapabilityDomain, "conversations")
     assert [c.slug for c in conversations.capabilities] == ["listening", "using-data"]
 
 
 def test_changed_words_keep_the_capability_id(db, content):
-    _sync(db, content, FIRST)
-    original = _capability(db, "listening").id
+    synced(db, content, FIRST)
+    original = stored(db, Capability, "listening").id
     _write_conversations(
         content,
         [
@@ -89,8 +66,8 @@ def test_changed_words_keep_the_capability_id(db, content):
             capability("listening", name="Listening deeply", levels=levels("deep listening")),
         ],
     )
-    report = _sync(db, content, SECOND)
-    listening = _capability(db, "listening")
+    report = synced(db, content, SECOND)
+    listening = stored(db, Capability, "listening")
     assert listening.id == original
     assert listening.name == "Listening deeply"
     assert listening.position == 2
@@ -100,14 +77,14 @@ def test_changed_words_keep_the_capability_id(db, content):
 
 
 def test_a_capability_can_move_to_another_domain(db, content):
-    _sync(db, content, FIRST)
-    original = _capability(db, "using-data").id
+    synced(db, content, FIRST)
+    original = stored(db, Capability, "using-data").id
     _write_conversations(content, [capability("listening")])
     write_domain(
         content, "2-evidence.yaml", domain("evidence", [capability("using-data")], position=2)
     )
-    _sync(db, content, SECOND)
-    using_data = _capability(db, "using-data")
+    synced(db, content, SECOND)
+    using_data = stored(db, Capability, "using-data")
     assert using_data.id == original
     assert using_data.domain.slug == "evidence"
     assert using_data.archived_at is None
@@ -115,35 +92,35 @@ def test_a_capability_can_move_to_another_domain(db, content):
 
 def test_a_removed_capability_is_archived_and_restored_when_it_returns(db, content):
     write_domain(content, "2-evidence.yaml", domain("evidence", [capability("spare")]))
-    _sync(db, content, FIRST)
-    original = _capability(db, "spare").id
+    synced(db, content, FIRST)
+    original = stored(db, Capability, "spare").id
     (content / "framework" / "2-evidence.yaml").unlink()
-    report = _sync(db, content, SECOND)
-    assert _capability(db, "spare").archived_at == SECOND
-    assert _domain(db, "evidence").archived_at == SECOND
+    report = synced(db, content, SECOND)
+    assert stored(db, Capability, "spare").archived_at == SECOND
+    assert stored(db, CapabilityDomain, "evidence").archived_at == SECOND
     assert report.count("capability", "archived") == 1
     assert report.count("domain", "archived") == 1
     write_domain(content, "2-evidence.yaml", domain("evidence", [capability("spare")]))
-    report = _sync(db, content, THIRD)
-    assert _capability(db, "spare").id == original
-    assert _capability(db, "spare").archived_at is None
-    assert _domain(db, "evidence").archived_at is None
+    report = synced(db, content, THIRD)
+    assert stored(db, Capability, "spare").id == original
+    assert stored(db, Capability, "spare").archived_at is None
+    assert stored(db, CapabilityDomain, "evidence").archived_at is None
     assert report.count("capability", "restored") == 1
 
 
 def test_items_are_checked_against_the_framework_loaded_in_the_same_run(db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     _write_conversations(
         content, [capability("listening"), capability("using-data"), capability("new-skill")]
     )
     write_item(content, "new-module", capabilities=["new-skill"])
-    _sync(db, content, SECOND)
+    synced(db, content, SECOND)
     db.expire_all()
-    assert _capability(db, "new-skill") is not None
+    assert stored(db, Capability, "new-skill") is not None
 
 
 def test_removing_a_capability_an_item_still_names_is_refused(db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     before = snapshot(db)
     _write_conversations(content, [capability("listening")])
     with pytest.raises(ContentError) as raised:
@@ -215,7 +192,7 @@ BROKEN = {
 
 @pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
 def test_a_broken_framework_stops_the_sync_and_nothing_changes(case, db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     before = snapshot(db)
     data, words = BROKEN[case]
     # The items name both capabilities: keep them valid so the framework is the only problem.

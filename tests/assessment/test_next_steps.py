@@ -9,23 +9,14 @@ from learnset.assessment.services import AssessmentError
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories
-from tests.conftest import csrf_from
+from tests.helpers import csrf_from
 
 
 @pytest.fixture
-def gaps(db, people, framework):
+def gaps(db, people, framework, participant_rates):
     """Largest gaps: credibility (4), listening (2), convening (1); data and complexity none."""
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {
-            framework.listening: (2, 4),
-            framework.credibility: (1, 5),
-            framework.data: (3, 3),
-            framework.complexity: (4, 4),
-            framework.convening: (3, 4),
-        },
+    participant_rates(
+        listening=(2, 4), credibility=(1, 5), data=(3, 3), complexity=(4, 4), convening=(3, 4)
     )
     db.commit()
     growth = progress.progress(db, people.participant.id, people.cohort.id, current_framework(db))

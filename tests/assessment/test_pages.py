@@ -9,16 +9,7 @@ from sqlalchemy import func, select
 from learnset.assessment.models import Rating, SelfAssessment
 from learnset.db import utcnow
 from tests import factories
-from tests.conftest import submit
-
-
-def _text(response, status=200):
-    assert response.status_code == status, response.status_code
-    return response.get_data(as_text=True)
-
-
-def _ratings_count(db):
-    return db.scalar(select(func.count()).select_from(Rating))
+from tests.helpers import count_rows, html_of, missing_from, submit
 
 
 def _checked(html, name):
@@ -35,13 +26,13 @@ def _start(browser, people):
 
 def test_a_participant_rates_a_baseline_domain_by_domain_then_submits(db, login, people, framework):
     browser = login(people.participant)
-    html = _text(browser.get(f"/cohorts/{people.cohort.id}/capabilities"))
+    html = html_of(browser.get(f"/cohorts/{people.cohort.id}/capabilities"))
     assert "Start with your baseline" in html
     first = _start(browser, people)
     draft = db.scalar(select(SelfAssessment))
     assert first == f"/self-assessments/{draft.id}/domains/conversations"
 
-    html = _text(browser.get(first))
+    html = html_of(browser.get(first))
     assert "Baseline: part 1 of 2" in html
     assert "<h1>Unlocking conversations</h1>" in html
     # Each level comes with the capability's own descriptor as a hint.
@@ -61,7 +52,7 @@ def test_a_participant_rates_a_baseline_domain_by_domain_then_submits(db, login,
         },
     )
     assert response.location == f"/self-assessments/{draft.id}/domains/systems"
-    assert _ratings_count(db) == 3
+    assert count_rows(db, Rating) == 3
     response = submit(
         browser,
         response.location,
@@ -73,7 +64,7 @@ def test_a_participant_rates_a_baseline_domain_by_domain_then_submits(db, login,
         },
     )
     assert response.location == f"/self-assessments/{draft.id}/check"
-    html = _text(browser.get(response.location))
+    html = html_of(browser.get(response.location))
     assert "Check your answers" in html
     assert "Ran a joint clinic review with the trust" in html
     assert "Tess Tutor will see your ratings" in html
@@ -81,7 +72,7 @@ def test_a_participant_rates_a_baseline_domain_by_domain_then_submits(db, login,
     assert response.location == f"/cohorts/{people.cohort.id}/capabilities"
     db.refresh(draft)
     assert (draft.status, draft.kind, draft.shared_with_tutors) == ("submitted", "baseline", True)
-    html = _text(browser.get(response.location))
+    html = html_of(browser.get(response.location))
     assert "Baseline saved" in html
     assert "What to work on next" in html
     assert "Check in" in html
@@ -102,7 +93,7 @@ def test_a_failed_save_keeps_every_answer_and_writes_nothing(db, login, people, 
             "data-target": "3",
         },
     )
-    html = _text(response, 422)
+    html = html_of(response, 422)
     assert "<title>Error: " in html
     assert "There is a problem" in html
     # Each message sits in the summary and beside its field.
@@ -112,7 +103,7 @@ def test_a_failed_save_keeps_every_answer_and_writes_nothing(db, login, people, 
     assert _checked(html, "credibility-target") == "4"
     assert _checked(html, "data-current") == "1"
     assert "A conversation with the &lt;b&gt;trust&lt;/b&gt;" in html
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
 def test_a_stale_or_missing_form_token_is_refused_without_a_500(db, login, people, framework):
@@ -120,31 +111,24 @@ def test_a_stale_or_missing_form_token_is_refused_without_a_500(db, login, peopl
     page = _start(browser, people)
     response = browser.post(page, data={"listening-current": "2", "listening-target": "3"})
     assert response.status_code == 400
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
-def test_check_in_on_a_chosen_few(db, login, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (2, 4)),
-        at=utcnow() - timedelta(days=30),
-    )
+def test_check_in_on_a_chosen_few(db, login, people, framework, participant_rates):
+    participant_rates((2, 4), at=utcnow() - timedelta(days=30))
     db.commit()
     browser = login(people.participant)
     path = f"/cohorts/{people.cohort.id}/self-assessments/new"
-    html = _text(browser.get(path))
-    assert "<h1>Check in</h1>" in html
-    assert "All 5 capabilities, in 2 parts" in html
+    html = html_of(browser.get(path))
+    assert not missing_from(html, "<h1>Check in</h1>", "All 5 capabilities, in 2 parts")
     response = submit(browser, path, {"scope": "chosen"})
     assert response.location == f"{path}?choose=some"
-    html = _text(browser.get(response.location))
+    html = html_of(browser.get(response.location))
     assert "<h1>Which capabilities do you want to rate?</h1>" in html
     response = submit(browser, f"{path}?choose=some", {"capabilities-systems": ["convening"]})
     draft = db.scalar(select(SelfAssessment).where(SelfAssessment.status == "draft"))
     assert response.location == f"/self-assessments/{draft.id}/domains/systems"
-    html = _text(browser.get(response.location))
+    html = html_of(browser.get(response.location))
     assert "Check-in: part 1 of 1" in html
     assert "Convening the system" in html and "Holding complexity" not in html
     # There is an earlier rating, so the form asks what changed and remembers the target.
@@ -157,7 +141,7 @@ def test_check_in_on_a_chosen_few(db, login, people, framework):
         response.location,
         {"convening-current": "3", "convening-target": "4", "convening-reason": "Ran a World Café"},
     )
-    html = _text(browser.get(response.location))
+    html = html_of(browser.get(response.location))
     assert "up 1 from 2" in html
     assert "What changed: Ran a World Café" in html
     assert "You are not rating the other 4 capabilities this time" in html
@@ -175,28 +159,24 @@ def test_check_in_on_a_chosen_few(db, login, people, framework):
     ],
 )
 def test_a_check_in_choice_is_checked_beside_the_field(
-    db, login, people, framework, query, data, message
+    db, login, people, framework, query, data, message, participant_rates
 ):
-    factories.make_assessment(db, people.participant, people.cohort, {framework.listening: (2, 3)})
+    participant_rates(listening=(2, 3))
     db.commit()
     browser = login(people.participant)
     path = f"/cohorts/{people.cohort.id}/self-assessments/new{query}"
-    html = _text(submit(browser, path, data), 422)
+    html = html_of(submit(browser, path, data), 422)
     assert html.count(message) == 2
     assert db.scalar(select(func.count()).where(SelfAssessment.status == "draft")) == 0
 
 
-def test_a_target_below_where_you_are_is_flagged_not_refused(db, login, people, framework):
-    draft = factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {c: (4, 2) if c == framework.data else (2, 3) for c in framework.capabilities},
-        status="draft",
-    )
+def test_a_target_below_where_you_are_is_flagged_not_refused(
+    db, login, people, framework, participant_rates
+):
+    draft = participant_rates((2, 3), data=(4, 2), status="draft")
     db.commit()
     browser = login(people.participant)
-    html = _text(browser.get(f"/self-assessments/{draft.id}/check"))
+    html = html_of(browser.get(f"/self-assessments/{draft.id}/check"))
     assert "Some targets are below where you are now" in html
     assert "<li>Data for discussion</li>" in html
     response = submit(browser, f"/self-assessments/{draft.id}/check", {"share": "no"})
@@ -205,28 +185,25 @@ def test_a_target_below_where_you_are_is_flagged_not_refused(db, login, people, 
     assert draft.status == "submitted" and not draft.shared_with_tutors
 
 
-def test_submitting_with_answers_missing_says_which(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}, status="draft"
-    )
+def test_submitting_with_answers_missing_says_which(
+    db, login, people, framework, participant_rates
+):
+    draft = participant_rates(listening=(2, 3), status="draft")
     db.commit()
     browser = login(people.participant)
-    html = _text(browser.get(f"/self-assessments/{draft.id}/check"))
+    html = html_of(browser.get(f"/self-assessments/{draft.id}/check"))
     assert "You have 4 capabilities still to rate" in html
-    html = _text(submit(browser, f"/self-assessments/{draft.id}/check", {"share": "yes"}), 422)
+    html = html_of(submit(browser, f"/self-assessments/{draft.id}/check", {"share": "yes"}), 422)
     assert "Rate Clinical credibility before you submit" in html
     db.refresh(draft)
     assert draft.is_draft
 
 
-def test_change_links_return_to_the_check_page(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3)),
-        status="draft",
-    )  # fmt: skip
+def test_change_links_return_to_the_check_page(db, login, people, framework, participant_rates):
+    draft = participant_rates((2, 3), status="draft")  # fmt: skip
     db.commit()
     browser = login(people.participant)
-    html = _text(browser.get(f"/self-assessments/{draft.id}/check"))
+    html = html_of(browser.get(f"/self-assessments/{draft.id}/check"))
     change = f"/self-assessments/{draft.id}/domains/systems?from=check#complexity-heading"
     assert f'href="{change}"' in html
     response = submit(
@@ -250,16 +227,14 @@ def test_going_back_to_a_submitted_form_shows_what_was_submitted(db, login, peop
 def test_an_unknown_domain_is_not_found(db, login, people, framework):
     draft = factories.make_assessment(db, people.participant, people.cohort, status="draft")
     db.commit()
-    _text(login(people.participant).get(f"/self-assessments/{draft.id}/domains/nope"), 404)
+    html_of(login(people.participant).get(f"/self-assessments/{draft.id}/domains/nope"), 404)
 
 
-def test_deleting_a_draft_asks_first(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}, status="draft"
-    )
+def test_deleting_a_draft_asks_first(db, login, people, framework, participant_rates):
+    draft = participant_rates(listening=(2, 3), status="draft")
     db.commit()
     browser = login(people.participant)
-    html = _text(browser.get(f"/self-assessments/{draft.id}/discard"))
+    html = html_of(browser.get(f"/self-assessments/{draft.id}/discard"))
     assert "Delete these answers?" in html
     response = submit(browser, f"/self-assessments/{draft.id}/discard", {})
     assert response.location == f"/cohorts/{people.cohort.id}/capabilities"
@@ -270,23 +245,19 @@ def test_a_draft_waits_on_the_overview_and_the_home_page(db, login, people, fram
     draft = factories.make_assessment(db, people.participant, people.cohort, status="draft")
     db.commit()
     browser = login(people.participant)
-    html = _text(browser.get(f"/cohorts/{people.cohort.id}/capabilities"))
+    html = html_of(browser.get(f"/cohorts/{people.cohort.id}/capabilities"))
     assert "Continue your baseline" in html
     assert f'href="/self-assessments/{draft.id}/check"' in html
-    assert "Continue your baseline" in _text(browser.get("/"))
+    assert "Continue your baseline" in html_of(browser.get("/"))
     # Starting again picks up the same draft rather than making another.
     response = browser.get(f"/cohorts/{people.cohort.id}/self-assessments/new")
     assert response.location == f"/self-assessments/{draft.id}/check"
 
 
-def test_the_overview_shows_gaps_growth_and_history(db, login, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (2, 4)),
-        at=utcnow() - timedelta(days=30),
-    )
+def test_the_overview_shows_gaps_growth_and_history(
+    db, login, people, framework, participant_rates
+):
+    participant_rates((2, 4), at=utcnow() - timedelta(days=30))
     factories.make_assessment(
         db,
         people.participant,
@@ -295,7 +266,7 @@ def test_the_overview_shows_gaps_growth_and_history(db, login, people, framework
         shared=False,
     )
     db.commit()
-    html = _text(login(people.participant).get(f"/cohorts/{people.cohort.id}/capabilities"))
+    html = html_of(login(people.participant).get(f"/cohorts/{people.cohort.id}/capabilities"))
     assert "Your capabilities, largest gap first" in html
     assert html.index("Clinical credibility") < html.index(">Listening across boundaries<")
     assert "Up 1" in html
@@ -307,39 +278,34 @@ def test_the_overview_shows_gaps_growth_and_history(db, login, people, framework
     assert "See what your tutors see" in html
 
 
-def test_a_capabilitys_page_tells_its_story(db, login, people, framework):
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (1, 4)},
-        at=utcnow() - timedelta(days=30),
-    )  # fmt: skip
-    with_reason = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (3, 4)}
-    )
+def test_a_capabilitys_page_tells_its_story(db, login, people, framework, participant_rates):
+    participant_rates(listening=(1, 4), at=utcnow() - timedelta(days=30))  # fmt: skip
+    with_reason = participant_rates(listening=(3, 4))
     with_reason.ratings[0].change_reason = "Held my first joint review"
     db.commit()
     browser = login(people.participant)
-    html = _text(browser.get(f"/cohorts/{people.cohort.id}/capabilities/listening"))
+    html = html_of(browser.get(f"/cohorts/{people.cohort.id}/capabilities/listening"))
     assert "<h1>Listening across boundaries</h1>" in html
     assert "Listening across boundaries over time" in html
     assert "What changed: Held my first joint review" in html
-    _text(browser.get(f"/cohorts/{people.cohort.id}/capabilities/juggling"), 404)
+    html_of(browser.get(f"/cohorts/{people.cohort.id}/capabilities/juggling"), 404)
 
 
-def test_sharing_can_be_stopped_and_started_from_the_assessment(db, login, people, framework):
-    assessment = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}
-    )
+def test_sharing_can_be_stopped_and_started_from_the_assessment(
+    db, login, people, framework, participant_rates
+):
+    assessment = participant_rates(listening=(2, 3))
     db.commit()
     browser = login(people.participant)
     path = f"/self-assessments/{assessment.id}"
-    assert "Stop sharing it with your tutors" in _text(browser.get(path))
+    assert "Stop sharing it with your tutors" in html_of(browser.get(path))
     response = browser.post(
         f"{path}/sharing",
         data={"share": "no", "csrf_token": _csrf(browser, path)},
     )
     assert response.location == path
     assert login(people.tutor).get(path).status_code == 404
-    html = _text(browser.get(path))
+    html = html_of(browser.get(path))
     assert "Only you can see this baseline." in html
     browser.post(f"{path}/sharing", data={"share": "yes", "csrf_token": _csrf(browser, path)})
     assert login(people.tutor).get(path).status_code == 200
@@ -350,15 +316,14 @@ def _csrf(browser, path):
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def test_the_sharing_choice_is_required_before_submitting(db, login, people, framework):
-    draft = factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3)),
-        status="draft",
-    )  # fmt: skip
+def test_the_sharing_choice_is_required_before_submitting(
+    db, login, people, framework, participant_rates
+):
+    draft = participant_rates((2, 3), status="draft")  # fmt: skip
     db.commit()
     browser = login(people.participant)
     path = f"/self-assessments/{draft.id}/check"
-    html = _text(submit(browser, path, {"share": "perhaps"}), 422)
+    html = html_of(submit(browser, path, {"share": "perhaps"}), 422)
     assert html.count("Choose whether to share this with your tutors") == 2
     db.refresh(draft)
     assert draft.is_draft
@@ -378,15 +343,15 @@ def test_a_malformed_sharing_request_is_a_400_not_a_500(db, login, people, frame
 
 
 def test_your_capabilities_is_in_the_navigation_for_participants_only(login, people):
-    assert 'href="/capabilities"' in _text(login(people.participant).get("/"))
-    assert 'href="/capabilities"' not in _text(login(people.tutor).get("/"))
-    assert 'href="/capabilities"' not in _text(login(people.admin).get("/"))
+    assert 'href="/capabilities"' in html_of(login(people.participant).get("/"))
+    assert 'href="/capabilities"' not in html_of(login(people.tutor).get("/"))
+    assert 'href="/capabilities"' not in html_of(login(people.admin).get("/"))
 
 
 def test_someone_in_two_learning_sets_chooses_one(db, login, people):
     factories.make_member(db, people.other_cohort, "participant", user=people.participant)
     db.commit()
-    html = _text(login(people.participant).get("/capabilities"))
+    html = html_of(login(people.participant).get("/capabilities"))
     assert f'href="/cohorts/{people.cohort.id}/capabilities"' in html
     assert f'href="/cohorts/{people.other_cohort.id}/capabilities"' in html
     response = login(people.fellow).get("/capabilities")
@@ -394,7 +359,7 @@ def test_someone_in_two_learning_sets_chooses_one(db, login, people):
 
 
 def test_tutors_find_shared_self_assessments_from_their_home_page(db, login, people):
-    html = _text(login(people.tutor).get("/"))
+    html = html_of(login(people.tutor).get("/"))
     assert "Self-assessments shared with you" in html
     assert f'href="/cohorts/{people.cohort.id}/self-assessments"' in html
-    assert "Self-assessments shared with you" not in _text(login(people.admin).get("/"))
+    assert "Self-assessments shared with you" not in html_of(login(people.admin).get("/"))

@@ -14,18 +14,9 @@ def _progress(db, people, **options):
     )
 
 
-def test_gap_is_target_minus_current_largest_first(db, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {
-            framework.listening: (2, 4),
-            framework.credibility: (1, 5),
-            framework.data: (3, 3),
-            framework.complexity: (4, 2),
-            framework.convening: (2, 4),
-        },
+def test_gap_is_target_minus_current_largest_first(db, people, framework, participant_rates):
+    participant_rates(
+        listening=(2, 4), credibility=(1, 5), data=(3, 3), complexity=(4, 2), convening=(2, 4)
     )
     growth = _progress(db, people)
     gaps = [(entry.capability.slug, entry.gap) for entry in growth.by_gap()]
@@ -45,40 +36,28 @@ def test_gap_is_target_minus_current_largest_first(db, people, framework):
     assert [entry.capability.slug for entry in growth.top_gaps(limit=1)] == ["credibility"]
 
 
-def test_no_positive_gap_means_nothing_to_recommend(db, people, framework):
-    factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (4, 4))
-    )
+def test_no_positive_gap_means_nothing_to_recommend(db, people, framework, participant_rates):
+    participant_rates((4, 4))
     assert _progress(db, people).top_gaps() == []
 
 
-def test_movement_since_the_baseline_and_when_each_was_last_rated(db, people, framework):
+def test_movement_since_the_baseline_and_when_each_was_last_rated(
+    db, people, framework, participant_rates
+):
     baseline_at = utcnow() - timedelta(days=60)
     check_in_at = utcnow() - timedelta(days=30)
     latest_at = utcnow() - timedelta(days=1)
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (2, 4)),
-        at=baseline_at,
-    )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {c: (3 if c == framework.listening else 2, 4) for c in framework.capabilities},
+    participant_rates((2, 4), at=baseline_at)
+    participant_rates(
+        (2, 4),
+        listening=(3, 4),
         at=check_in_at,
         carried=tuple(c for c in framework.capabilities if c != framework.listening),
     )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {
-            c: (1 if c == framework.data else 3 if c == framework.listening else 2, 4)
-            for c in framework.capabilities
-        },
+    participant_rates(
+        (2, 4),
+        listening=(3, 4),
+        data=(1, 4),
         at=latest_at,
         carried=tuple(c for c in framework.capabilities if c != framework.data),
     )
@@ -99,32 +78,32 @@ def test_movement_since_the_baseline_and_when_each_was_last_rated(db, people, fr
     ]
 
 
-def test_drafts_other_people_and_other_cohorts_are_left_out(db, people, framework):
-    factories.make_assessment(db, people.participant, people.cohort, {framework.listening: (2, 4)})
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (5, 5)}, status="draft"
-    )
-    factories.make_assessment(db, people.fellow, people.cohort, {framework.listening: (1, 5)})
+def test_drafts_other_people_and_other_cohorts_are_left_out(
+    db, people, framework, participant_rates
+):
+    participant_rates(listening=(2, 4))
+    participant_rates(listening=(5, 5), status="draft")
+    factories.make_assessment(db, people.fellow, people.cohort, framework.ratings(listening=(1, 5)))
     factories.make_member(db, people.other_cohort, "participant", user=people.participant)
     factories.make_assessment(
-        db, people.participant, people.other_cohort, {framework.listening: (4, 4)}
+        db, people.participant, people.other_cohort, framework.ratings(listening=(4, 4))
     )
     growth = _progress(db, people)
     assert len(growth.assessments) == 1
     assert growth.capability("listening").current == 2
 
 
-def test_a_capability_added_later_shows_as_not_rated(db, people, framework):
-    factories.make_assessment(db, people.participant, people.cohort, {framework.listening: (2, 4)})
+def test_a_capability_added_later_shows_as_not_rated(db, people, framework, participant_rates):
+    participant_rates(listening=(2, 4))
     growth = _progress(db, people)
     assert growth.capability("convening").gap is None
     assert growth.by_gap()[-1].capability.slug in {"credibility", "data", "complexity", "convening"}
 
 
-def test_archived_capabilities_leave_the_page_but_keep_their_history(db, people, framework):
-    factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 4))
-    )
+def test_archived_capabilities_leave_the_page_but_keep_their_history(
+    db, people, framework, participant_rates
+):
+    participant_rates((2, 4))
     framework.data.archived_at = utcnow()
     db.flush()
     growth = _progress(db, people)
@@ -132,26 +111,11 @@ def test_archived_capabilities_leave_the_page_but_keep_their_history(db, people,
     assert growth.assessments[0].rated == 5
 
 
-def test_as_tutors_see_it_only_shared_assessments_count(db, people, framework):
+def test_as_tutors_see_it_only_shared_assessments_count(db, people, framework, participant_rates):
     baseline_at = utcnow() - timedelta(days=60)
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (1, 4)},
-        at=baseline_at,
-        shared=False,
-    )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (2, 4)},
-        at=utcnow() - timedelta(days=30),
-    )
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (4, 5)}, shared=False
-    )
+    participant_rates(listening=(1, 4), at=baseline_at, shared=False)
+    participant_rates(listening=(2, 4), at=utcnow() - timedelta(days=30))
+    participant_rates(listening=(4, 5), shared=False)
     growth = _progress(db, people, as_tutors_see_it=True)
     listening = growth.capability("listening")
     assert [a.label for a in growth.assessments] == ["Check-in"]
@@ -159,8 +123,10 @@ def test_as_tutors_see_it_only_shared_assessments_count(db, people, framework):
     assert not growth.first.is_baseline
 
 
-def test_tutors_see_nothing_once_the_participant_has_left_the_cohort(db, people, framework):
-    factories.make_assessment(db, people.participant, people.cohort, {framework.listening: (2, 4)})
+def test_tutors_see_nothing_once_the_participant_has_left_the_cohort(
+    db, people, framework, participant_rates
+):
+    participant_rates(listening=(2, 4))
     membership = next(m for m in people.participant.memberships if m.cohort_id == people.cohort.id)
     db.delete(membership)
     db.flush()
@@ -168,21 +134,12 @@ def test_tutors_see_nothing_once_the_participant_has_left_the_cohort(db, people,
     assert len(_progress(db, people).assessments) == 1
 
 
-def test_the_home_page_summary_uses_the_latest_assessment_in_each_cohort(db, people, framework):
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (1, 5), framework.data: (2, 3)},
-        at=utcnow() - timedelta(days=30),
-    )
-    latest = factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (3, 5), framework.data: (2, 3), framework.convening: (1, 4)},
-    )
-    factories.make_assessment(db, people.fellow, people.cohort, {framework.listening: (1, 5)})
+def test_the_home_page_summary_uses_the_latest_assessment_in_each_cohort(
+    db, people, framework, participant_rates
+):
+    participant_rates(listening=(1, 5), data=(2, 3), at=utcnow() - timedelta(days=30))
+    latest = participant_rates(listening=(3, 5), data=(2, 3), convening=(1, 4))
+    factories.make_assessment(db, people.fellow, people.cohort, framework.ratings(listening=(1, 5)))
     (summary,) = progress.home_summaries(db, people.participant)
     assert summary.latest_at == latest.submitted_at
     assert [(line.capability.slug, line.gap) for line in summary.top_gaps()] == [

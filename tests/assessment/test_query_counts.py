@@ -7,33 +7,20 @@ import pytest
 from learnset.assessment.models import Rating
 from learnset.db import utcnow
 from tests import factories
+from tests.helpers import statements_for
 
 
-def _history(db, people, framework, count):
+def _history(db, people, framework, count, participant_rates):
     """`count` assessments for the participant, a library item per capability used in a session."""
     start = utcnow() - timedelta(days=30 * count)
     for number in range(count):
-        factories.make_assessment(
-            db,
-            people.participant,
-            people.cohort,
-            dict.fromkeys(framework.capabilities, (1 + number % 3, 5)),
-            at=start + timedelta(days=30 * number),
-            shared=number % 2 == 0,
+        participant_rates(
+            (1 + number % 3, 5), at=start + timedelta(days=30 * number), shared=number % 2 == 0
         )
     for capability in framework.capabilities:
         item = factories.make_content_item(db, [capability])
         factories.make_published_meeting(db, people.cohort, items=[item])
     db.commit()
-
-
-def _queries(login, user, path, count_queries):
-    browser = login(user)
-    browser.get(path)  # the first request loads what every page needs once
-    with count_queries() as statements:
-        response = browser.get(path)
-    assert response.status_code == 200
-    return len(statements)
 
 
 @pytest.mark.parametrize(
@@ -47,16 +34,16 @@ def _queries(login, user, path, count_queries):
     ],
 )
 def test_queries_do_not_grow_with_assessments(
-    db, login, people, framework, count_queries, role, path
+    db, login, people, framework, count_queries, role, path, participant_rates
 ):
     path = path.format(cohort=people.cohort.id, participant=people.participant.id)
     user = getattr(people, role)
-    _history(db, people, framework, 1)
-    few = _queries(login, user, path, count_queries)
-    _history(db, people, framework, 11)
+    _history(db, people, framework, 1, participant_rates)
+    few = statements_for(count_queries, login(user), path)
+    _history(db, people, framework, 11, participant_rates)
     factories.make_assessment(db, people.fellow, people.cohort)
     db.commit()
-    many = _queries(login, user, path, count_queries)
+    many = statements_for(count_queries, login(user), path)
     assert many == few, f"{path}: {few} queries with 1 assessment, {many} with 12"
 
 
@@ -91,7 +78,7 @@ def test_evidence_costs_the_same_however_many_reflections_are_linked(
         db.commit()
 
     link(1)
-    few = [_queries(login, user, path, count_queries) for user, path in pages]
+    few = [statements_for(count_queries, login(user), path) for user, path in pages]
     link(4)
-    many = [_queries(login, user, path, count_queries) for user, path in pages]
+    many = [statements_for(count_queries, login(user), path) for user, path in pages]
     assert many == few

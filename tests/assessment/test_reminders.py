@@ -8,7 +8,7 @@ from learnset.assessment import reminders
 from learnset.assessment.models import CheckInReminder
 from learnset.db import utcnow
 from tests import factories
-from tests.conftest import link_in
+from tests.helpers import link_in
 
 
 def _remind(app):

@@ -12,6 +12,7 @@ from learnset.assessment.services import Answer, AssessmentError, RatingErrors
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories
+from tests.helpers import count_rows
 
 
 def _answers(levels):
@@ -21,10 +22,6 @@ def _answers(levels):
 def _rate_all(db, draft, framework, current=2, target=4):
     levels = [(capability, (current, target)) for capability in framework.capabilities]
     services.save_answers(db, draft, _answers(levels), utcnow())
-
-
-def _ratings_count(db):
-    return db.scalar(select(func.count()).select_from(Rating))
 
 
 def test_the_first_assessment_is_a_baseline_of_every_capability(db, people, framework):
@@ -73,7 +70,7 @@ def test_a_baseline_is_submitted_once_every_capability_is_rated(db, people, fram
 
 def test_a_check_in_on_a_chosen_few_carries_the_rest_forward(db, people, framework):
     earlier = utcnow() - timedelta(days=30)
-    baseline_levels = dict.fromkeys(framework.capabilities, (2, 4))
+    baseline_levels = framework.ratings(every=(2, 4))
     baseline_levels[framework.data] = (1, 5)
     factories.make_assessment(db, people.participant, people.cohort, baseline_levels, at=earlier)
     draft = services.start(
@@ -106,22 +103,12 @@ def test_a_check_in_on_a_chosen_few_carries_the_rest_forward(db, people, framewo
     assert not draft.shared_with_tutors
 
 
-def test_carried_forward_ratings_copy_the_latest_not_the_baseline(db, people, framework):
+def test_carried_forward_ratings_copy_the_latest_not_the_baseline(
+    db, people, framework, participant_rates
+):
     start = utcnow() - timedelta(days=60)
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (1, 4)),
-        at=start,
-    )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        dict.fromkeys(framework.capabilities, (3, 4)),
-        at=start + timedelta(days=30),
-    )
+    participant_rates((1, 4), at=start)
+    participant_rates((3, 4), at=start + timedelta(days=30))
     draft = services.start(db, people.participant, people.cohort, utcnow(), ["listening"])
     services.save_answers(db, draft, _answers([(framework.listening, (4, 5))]), utcnow())
     services.submit(db, draft, True, current_framework(db), utcnow())
@@ -133,10 +120,10 @@ def test_carried_forward_ratings_copy_the_latest_not_the_baseline(db, people, fr
     "choice,message",
     [([], "Choose at least one capability to rate"), (["juggling"], "Choose capabilities")],
 )
-def test_a_check_in_needs_known_capabilities(db, people, framework, choice, message):
-    factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3))
-    )
+def test_a_check_in_needs_known_capabilities(
+    db, people, framework, choice, message, participant_rates
+):
+    participant_rates((2, 3))
     with pytest.raises(AssessmentError, match=message) as raised:
         services.start(db, people.participant, people.cohort, utcnow(), choice)
     assert raised.value.field == "capabilities"
@@ -153,7 +140,7 @@ def test_a_level_outside_1_to_5_is_refused_and_nothing_is_written(db, people, fr
     assert raised.value.errors == {
         "credibility-current": "Choose where you are now, from 1 to 5, for Clinical credibility"
     }
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
 def test_an_unknown_or_archived_capability_is_refused_and_nothing_is_written(db, people, framework):
@@ -165,13 +152,13 @@ def test_an_unknown_or_archived_capability_is_refused_and_nothing_is_written(db,
         with pytest.raises(RatingErrors) as raised:
             services.save_answers(db, draft, answers, utcnow())
         assert raised.value.errors == {f"{slug}-current": "Choose capabilities from the framework"}
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
-def test_a_capability_outside_a_check_ins_choice_is_refused(db, people, framework):
-    factories.make_assessment(
-        db, people.participant, people.cohort, dict.fromkeys(framework.capabilities, (2, 3))
-    )
+def test_a_capability_outside_a_check_ins_choice_is_refused(
+    db, people, framework, participant_rates
+):
+    participant_rates((2, 3))
     draft = services.start(db, people.participant, people.cohort, utcnow(), ["listening"])
     with pytest.raises(RatingErrors):
         services.save_answers(db, draft, _answers([(framework.data, (2, 3))]), utcnow())
@@ -207,10 +194,10 @@ def test_saving_again_updates_the_answer_in_place(db, people, framework):
     assert (rating.current_level, rating.target_level, rating.evidence) == (3, 5, "Led a workshop")
 
 
-def test_a_submitted_assessment_cannot_be_changed_or_discarded(db, people, framework):
-    submitted = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 3)}
-    )
+def test_a_submitted_assessment_cannot_be_changed_or_discarded(
+    db, people, framework, participant_rates
+):
+    submitted = participant_rates(listening=(2, 3))
     with pytest.raises(AssessmentError, match="already been submitted"):
         services.save_answers(db, submitted, _answers([(framework.listening, (5, 5))]), utcnow())
     with pytest.raises(AssessmentError):
@@ -225,7 +212,7 @@ def test_discarding_a_draft_deletes_it_and_its_answers(db, people, framework):
     _rate_all(db, draft, framework)
     services.discard(db, draft)
     assert db.scalar(select(func.count()).select_from(SelfAssessment)) == 0
-    assert _ratings_count(db) == 0
+    assert count_rows(db, Rating) == 0
 
 
 def test_sharing_can_change_after_submitting_but_not_on_a_draft(db, people, framework):
@@ -237,22 +224,13 @@ def test_sharing_can_change_after_submitting_but_not_on_a_draft(db, people, fram
         services.set_sharing(db, draft, True)
 
 
-def test_previous_ratings_as_tutors_see_them_skip_what_was_kept_private(db, people, framework):
+def test_previous_ratings_as_tutors_see_them_skip_what_was_kept_private(
+    db, people, framework, participant_rates
+):
     start = utcnow() - timedelta(days=60)
-    factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (1, 4)}, at=start
-    )
-    factories.make_assessment(
-        db,
-        people.participant,
-        people.cohort,
-        {framework.listening: (3, 4)},
-        at=start + timedelta(days=30),
-        shared=False,
-    )
-    latest = factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (4, 4)}
-    )
+    participant_rates(listening=(1, 4), at=start)
+    participant_rates(listening=(3, 4), at=start + timedelta(days=30), shared=False)
+    latest = participant_rates(listening=(4, 4))
     assert services.previous_ratings(db, latest)[framework.listening.id].current_level == 3
     as_tutors = services.previous_ratings(db, latest, as_tutors_see_it=True)
     assert as_tutors[framework.listening.id].current_level == 1

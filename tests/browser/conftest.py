@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -13,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from learnset import create_app, migrate
 from learnset.db import database
-from tests.conftest import IN_CI, TEMPLATE_CACHE, deliver_mail, make_test_config
+from tests.apps import IN_CI, TEMPLATE_CACHE, make_test_config
+from tests.helpers import deliver_mail
 
 CHROMIUM = os.environ.get("LEARNSET_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -66,11 +67,35 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+class AnsweredRequests:
+    """The requests the live server has answered, so that a test waits for the one it needs
+    (a save the page sends as it is left, say) instead of sleeping and looking again."""
+
+    def __init__(self) -> None:
+        self._answered: list[tuple[str, str]] = []
+        self._changed = threading.Condition()
+
+    def add(self, method: str, path: str) -> None:
+        with self._changed:
+            self._answered.append((method, path))
+            self._changed.notify_all()
+
+    def wait_for(self, method: str, path: str, timeout: float = 10.0) -> None:
+        """Until a `method` request to a path matching the pattern `path` has been answered."""
+
+        def answered() -> bool:
+            return any(m == method and re.fullmatch(path, p) for m, p in self._answered)
+
+        with self._changed:
+            assert self._changed.wait_for(answered, timeout), f"no {method} {path} in {timeout}s"
+
+
 @dataclass
 class LiveServer:
     app: Flask
     url: str
     outbox_dir: Path
+    answered: AnsweredRequests
 
     def outbox(self) -> list[Message]:
         deliver_mail(self.app)
@@ -83,7 +108,7 @@ class LiveServer:
         return database(self.app).sessions()
 
 
-def _whole_bodies(app: Flask) -> Any:
+def _whole_bodies(app: Flask, answered: AnsweredRequests) -> Any:
     """The app with each response body read whole and its iterator closed at once.
 
     Werkzeug's development server abandons a response's iterator when the browser drops the
@@ -98,6 +123,7 @@ def _whole_bodies(app: Flask) -> Any:
         finally:
             if hasattr(body, "close"):
                 body.close()
+            answered.add(environ["REQUEST_METHOD"], environ["PATH_INFO"])
 
     return wsgi
 
@@ -110,12 +136,15 @@ def live_server(template_database: Path, tmp_path: Path) -> Iterator[LiveServer]
     config = make_test_config(url, tmp_path)
     app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, _whole_bodies(app), threaded=True)
+    answered = AnsweredRequests()
+    server: BaseWSGIServer = make_server(
+        "127.0.0.1", 0, _whole_bodies(app, answered), threaded=True
+    )
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(app, base, Path(config["MAIL_OUTBOX"]))
+    yield LiveServer(app, base, Path(config["MAIL_OUTBOX"]), answered)
     server.shutdown()
     server.server_close()
     database(app).engine.dispose()
@@ -128,12 +157,3 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-_AXE = Axe()
-
-
-def assert_accessible(page: Page) -> None:
-    """axe-core finds no violation on the page as it stands."""
-    results = _AXE.run(page)
-    assert results.violations_count == 0, results.generate_report()

@@ -3,23 +3,22 @@ opens a recommended module; their tutor reads what was shared. axe-core checks e
 
 import re
 from datetime import timedelta
+from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from learnset import PROJECT_ROOT
-from learnset.accounts.services import create_user
-from learnset.cohorts.models import Cohort, Membership
+from learnset.accounts.models import User
+from learnset.cohorts.models import Cohort
 from learnset.db import utcnow
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.library.sync import sync_content
-from learnset.meetings.models import Meeting, MeetingItem
 from tests import factories
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.factories import FAST_HASH
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import assert_accessible, sign_in
 
-PASSWORD = "participant long passphrase"
 # Where the participant puts themselves at the baseline: mostly 2, aiming for 4; one wide gap.
 WIDE_GAP = "Co-production with citizens and communities"
 
@@ -27,20 +26,10 @@ WIDE_GAP = "Co-production with citizens and communities"
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
         sync_content(session, PROJECT_ROOT / "content", utcnow())
-        cohort = Cohort(name="Riverside learning set", status="running")
-        people = [
-            create_user(
-                session, email=email, name=name, password=PASSWORD, method=FAST_HASH
-            )
-            for email, name in [("priya@example.org", "Priya Natarajan"),
-                                ("sam@example.org", "Samuel Adeyemi")]
-        ]  # fmt: skip
-        session.add_all(
-            [
-                cohort,
-                Membership(user=people[0], cohort=cohort, role="participant"),
-                Membership(user=people[1], cohort=cohort, role="tutor"),
-            ]
+        factories.make_set(
+            session,
+            "Riverside learning set",
+            {"Priya Natarajan": "participant", "Samuel Adeyemi": "tutor"},
         )
         session.commit()
 
@@ -55,26 +44,15 @@ def _add_session(live_server: LiveServer) -> None:
             .where(Capability.name == WIDE_GAP, ContentItem.kind == "theory")
             .order_by(ContentItem.title)
         )
-        starts = utcnow() - timedelta(days=7)
-        meeting = Meeting(
-            cohort=cohort,
+        factories.make_published_meeting(
+            session,
+            cohort,
+            [module],
             number=1,
             title="Co-production in practice",
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=3),
-            status="published",
+            starts_at=utcnow() - timedelta(days=7),
         )
-        meeting.items = [MeetingItem(content_item=module, position=0)]
-        session.add(meeting)
         session.commit()
-
-
-def _sign_in(page: Page, live_server: LiveServer, email: str, name: str) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
 
 
 def _rate(page: Page, capability: str, current: int, target: int) -> None:
@@ -96,7 +74,7 @@ def test_baseline_check_in_growth_and_what_to_work_on_next(
     live_server: LiveServer, page: Page, browser: Browser
 ):
     _programme(live_server)
-    _sign_in(page, live_server, "priya@example.org", "Priya Natarajan")
+    sign_in(page, live_server.url, "priya@example.org", "Priya Natarajan")
     expect(page.get_by_role("heading", level=2, name="Your capabilities")).to_be_visible()
     page.get_by_role("navigation", name="Menu").get_by_role(
         "link", name="Your capabilities"
@@ -150,7 +128,7 @@ def test_baseline_check_in_growth_and_what_to_work_on_next(
     no_script = browser.new_context(java_script_enabled=False, locale="en-GB")
     plain = no_script.new_page()
     plain.set_default_timeout(10_000)
-    _sign_in(plain, live_server, "priya@example.org", "Priya Natarajan")
+    sign_in(plain, live_server.url, "priya@example.org", "Priya Natarajan")
     plain.get_by_role("navigation", name="Menu").get_by_role(
         "link", name="Your capabilities"
     ).click()
@@ -226,23 +204,27 @@ def test_baseline_check_in_growth_and_what_to_work_on_next(
     assert_accessible(page)
 
 
-def test_a_tutor_reads_what_a_participant_shared(live_server: LiveServer, page: Page):
-    _programme(live_server)
+def _priya_rates_every_capability(
+    live_server: LiveServer, levels: tuple[int, int], **options: Any
+) -> None:
+    """A self-assessment of Priya's in her set: every capability at (current, target)."""
     with live_server.session() as session:
         cohort = session.scalar(select(Cohort))
-        priya = session.scalar(select(Membership).where(Membership.role == "participant")).user
+        priya = session.scalar(select(User).where(User.email == "priya@example.org"))
         capabilities = session.scalars(
             select(Capability).join(CapabilityDomain).order_by(CapabilityDomain.position)
         ).all()
         factories.make_assessment(
-            session, priya, cohort, dict.fromkeys(capabilities, (2, 4)),
-            at=utcnow() - timedelta(days=30),
-        )  # fmt: skip
-        factories.make_assessment(
-            session, priya, cohort, dict.fromkeys(capabilities, (3, 4)), shared=False
+            session, priya, cohort, dict.fromkeys(capabilities, levels), **options
         )
         session.commit()
-    _sign_in(page, live_server, "sam@example.org", "Samuel Adeyemi")
+
+
+def test_a_tutor_reads_what_a_participant_shared(live_server: LiveServer, page: Page):
+    _programme(live_server)
+    _priya_rates_every_capability(live_server, (2, 4), at=utcnow() - timedelta(days=30))
+    _priya_rates_every_capability(live_server, (3, 4), shared=False)
+    sign_in(page, live_server.url, "samuel@example.org", "Samuel Adeyemi")
     page.get_by_role("link", name=re.compile("^Riverside learning set")).click()
     expect(page.get_by_role("heading", level=1, name="Self-assessments")).to_be_visible()
     assert_accessible(page)
@@ -261,16 +243,8 @@ def test_a_tutor_reads_what_a_participant_shared(live_server: LiveServer, page: 
 
 def test_what_changed_is_asked_once_the_level_moves(live_server: LiveServer, page: Page):
     _programme(live_server)
-    with live_server.session() as session:
-        cohort = session.scalar(select(Cohort))
-        priya = session.scalar(select(Membership).where(Membership.role == "participant")).user
-        capabilities = session.scalars(select(Capability)).all()
-        factories.make_assessment(
-            session, priya, cohort, dict.fromkeys(capabilities, (2, 4)),
-            at=utcnow() - timedelta(days=30),
-        )  # fmt: skip
-        session.commit()
-    _sign_in(page, live_server, "priya@example.org", "Priya Natarajan")
+    _priya_rates_every_capability(live_server, (2, 4), at=utcnow() - timedelta(days=30))
+    sign_in(page, live_server.url, "priya@example.org", "Priya Natarajan")
     page.goto(live_server.url + "/capabilities")
     page.get_by_role("button", name="Check in").click()
     page.get_by_role("button", name="Continue").click()

@@ -8,65 +8,29 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from learnset.accounts.services import create_user
-from learnset.cohorts.models import Cohort, Membership
 from learnset.db import utcnow
-from learnset.meetings.models import Meeting
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.factories import FAST_HASH
+from tests import factories
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
 
-PASSWORD = "river lantern otter"
 TITLE = "Frailty support that keeps people well at home"
 QUESTION = "What would a good week look like for someone living with frailty?"
 
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
-        cohort = Cohort(name="Riverside learning set", status="running")
-        other = Cohort(name="Eastvale learning set", status="running")
-        people = {
-            email: create_user(session, email=email, name=name, password=PASSWORD, method=FAST_HASH)
-            for email, name in [
-                ("tess@example.org", "Tess Tutor"),
-                ("pat@example.org", "Pat Participant"),
-                ("fay@example.org", "Fay Fellow"),
-                ("oona@example.org", "Oona Outsider"),
-            ]
-        }
+        riverside = factories.make_set(session, "Riverside learning set", RIVERSIDE)
+        factories.make_set(session, "Eastvale learning set", {"Oona Outsider": "participant"})
         starts = utcnow().replace(second=0, microsecond=0) + timedelta(days=14)
-        session.add_all(
-            [
-                cohort,
-                other,
-                Membership(user=people["tess@example.org"], cohort=cohort, role="tutor"),
-                Membership(user=people["pat@example.org"], cohort=cohort, role="participant"),
-                Membership(user=people["fay@example.org"], cohort=cohort, role="participant"),
-                Membership(user=people["oona@example.org"], cohort=other, role="participant"),
-                Meeting(
-                    cohort=cohort,
-                    number=1,
-                    title="What gets trapped",
-                    starts_at=starts,
-                    ends_at=starts + timedelta(hours=3),
-                    status="published",
-                    published_at=utcnow(),
-                ),
-            ]
+        factories.make_meeting(
+            session,
+            riverside.cohort,
+            number=1,
+            title="What gets trapped",
+            starts_at=starts,
+            status="published",
         )
         session.commit()
-
-
-def _sign_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("^Hello"))).to_be_visible()
-
-
-def _sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("You have signed out.")).to_be_visible()
 
 
 def _record_challenge(page: Page) -> None:
@@ -219,30 +183,30 @@ def _close_and_publish(page: Page) -> str:
 
 def test_a_challenge_from_first_question_to_a_published_story(live_server: LiveServer, page: Page):
     _programme(live_server)
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     _record_challenge(page)
     challenge_url = page.url
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in(page, live_server, "fay@example.org")
+    sign_in(page, live_server.url, "fay@example.org")
     _ask_question(page)
-    _sign_out(page)
+    sign_out(page)
 
     # Someone from another set cannot even see that it exists.
-    _sign_in(page, live_server, "oona@example.org")
+    sign_in(page, live_server.url, "oona@example.org")
     assert page.goto(challenge_url).status == 404
     page.goto(live_server.url + "/")
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     _experiment_and_gain(page)
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in(page, live_server, "tess@example.org")
+    sign_in(page, live_server.url, "tess@example.org")
     _tutor_plans_and_reads_gains(page)
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     page.goto(challenge_url)
     story_url = _close_and_publish(page)
     page.get_by_role("link", name="Library", exact=True).click()
@@ -257,10 +221,10 @@ def test_a_challenge_from_first_question_to_a_published_story(live_server: LiveS
     page.get_by_role("link", name="Delete your challenge").click()
     expect(page.get_by_role("heading", name=f"Delete “{TITLE}”?")).to_be_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The story reaches the other set; the set's question does not.
-    _sign_in(page, live_server, "oona@example.org")
+    sign_in(page, live_server.url, "oona@example.org")
     page.goto(story_url)
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
     expect(page.get_by_text("Four people picked up before a crisis")).to_be_visible()

@@ -11,7 +11,8 @@ from learnset import PROJECT_ROOT, demo
 from learnset.db import utcnow
 from learnset.library.sync import sync_content
 from learnset.meetings.models import Meeting
-from tests.browser.conftest import LiveServer, assert_accessible
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import assert_accessible, sign_in, sign_out
 from tests.factories import FAST_HASH
 
 RIVERSIDE = demo.COHORTS[0][0]
@@ -25,14 +26,6 @@ def _load_demo(live_server: LiveServer) -> None:
         session.commit()
 
 
-def _sign_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(demo.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("^Hello, "))).to_be_visible()
-
-
 def _open_learning_set(page: Page) -> None:
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Learning sets").click()
     page.get_by_role("link", name=RIVERSIDE).click()
@@ -41,7 +34,7 @@ def _open_learning_set(page: Page) -> None:
 
 def test_a_tutor_plans_the_next_session_from_the_set_s_gaps(live_server: LiveServer, page: Page):
     _load_demo(live_server)
-    _sign_in(page, live_server, "tutor1@example.org")
+    sign_in(page, live_server.url, "tutor1@example.org", password=demo.PASSWORD)
     _open_learning_set(page)
     page.get_by_role("link", name="Dashboard: growth, gaps and engagement").click()
     expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
@@ -105,7 +98,7 @@ def test_a_participant_sees_the_set_grow_and_an_admin_compares_sets(
     live_server: LiveServer, page: Page
 ):
     _load_demo(live_server)
-    _sign_in(page, live_server, "participant1@example.org")
+    sign_in(page, live_server.url, "participant1@example.org", password=demo.PASSWORD)
     _open_learning_set(page)
     page.get_by_role("link", name="How the set is growing").click()
     expect(page.get_by_role("heading", level=1, name="How the set is growing")).to_be_visible()
@@ -124,9 +117,9 @@ def test_a_participant_sees_the_set_grow_and_an_admin_compares_sets(
         page.get_by_role("table", name="Your engagement, month by month, as your tutors see it")
     ).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
-    _sign_in(page, live_server, "admin@example.org")
+    sign_in(page, live_server.url, "admin@example.org", password=demo.PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Learning sets").click()
     page.get_by_role("link", name=re.compile("^Programme overview")).click()
     expect(page.get_by_role("heading", level=1, name="Programme overview")).to_be_visible()

@@ -4,29 +4,15 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from learnset.accounts.services import create_user
-from learnset.cohorts.models import Cohort, Membership
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.factories import FAST_HASH
-
-TUTOR_PASSWORD = "tutor long passphrase"
+from tests import factories
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import assert_accessible, fill_in_sign_in, sign_out
 
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
-        cohort = Cohort(name="Riverside learning set", status="running")
-        tutor = create_user(
-            session, email="tess@example.org", name="Tess Tutor", password=TUTOR_PASSWORD,
-            method=FAST_HASH,
-        )  # fmt: skip
-        session.add_all([cohort, Membership(user=tutor, cohort=cohort, role="tutor")])
+        factories.make_set(session, "Riverside learning set", {"Tess Tutor": "tutor"})
         session.commit()
-
-
-def _sign_in(page: Page, email: str, password: str) -> None:
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_invited_participant_joins_and_signs_out(live_server: LiveServer, page: Page):
@@ -35,7 +21,7 @@ def test_invited_participant_joins_and_signs_out(live_server: LiveServer, page: 
     page.goto(live_server.url + "/sign-in")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert_accessible(page)
-    _sign_in(page, "tess@example.org", TUTOR_PASSWORD)
+    fill_in_sign_in(page, "tess@example.org")
     expect(page.get_by_role("heading", name="Hello, Tess Tutor")).to_be_visible()
     assert_accessible(page)
 
@@ -49,7 +35,7 @@ def test_invited_participant_joins_and_signs_out(live_server: LiveServer, page: 
     page.get_by_role("button", name="Send invitation").click()
     expect(page.get_by_text("Invitation sent to nadia@example.org.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     [message] = live_server.outbox()
     link = re.search(r"http://\S+/join/\S+", message.get_payload(decode=True).decode()).group(0)
@@ -73,8 +59,7 @@ def test_invited_participant_joins_and_signs_out(live_server: LiveServer, page: 
     expect(page.get_by_role("heading", name="Riverside learning set")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("You have signed out.")).to_be_visible()
+    sign_out(page)
     page.goto(link)
     expect(page.get_by_role("heading", name="This invitation link no longer works")).to_be_visible()
     assert_accessible(page)
@@ -98,12 +83,12 @@ def test_wrong_password_then_right_one(live_server: LiveServer, page: Page):
     _programme(live_server)
     page.goto(live_server.url + "/account")
     expect(page.get_by_text("Sign in to continue.")).to_be_visible()
-    _sign_in(page, "tess@example.org", "not the password")
+    fill_in_sign_in(page, "tess@example.org", "not the password")
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(
         page.get_by_role("link", name="Enter a correct email address and password")
     ).to_be_visible()
     assert_accessible(page)
-    _sign_in(page, "tess@example.org", TUTOR_PASSWORD)
+    fill_in_sign_in(page, "tess@example.org")
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     assert_accessible(page)

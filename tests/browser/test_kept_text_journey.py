@@ -28,15 +28,13 @@ from werkzeug.serving import make_server
 
 from learnset.accounts import sign_ins
 from learnset.accounts.models import User
-from learnset.accounts.services import create_user
-from learnset.cohorts.models import Cohort, Membership
 from learnset.db import utcnow
 from learnset.reflections import drafts
 from learnset.reflections.models import Reflection, ReflectionDraft, ReflectionRescue
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.factories import FAST_HASH
+from tests import factories
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import assert_accessible, fill_in_sign_in, sign_in, sign_out
 
-PASSWORD = "lantern river otter"
 HEADING = "Text you typed before you were signed out"
 DRAFT = {
     "structure": ["driscoll"],
@@ -99,13 +97,10 @@ def _forged_form(action: str) -> str:
 def _programme(live_server: LiveServer) -> int:
     """Pat, in a set, with a saved reflection and an unsaved draft of changes to it."""
     with live_server.session() as session:
-        cohort = Cohort(name="Riverside learning set", status="running")
-        pat = create_user(
-            session, email="pat@example.org", name="Pat Participant", password=PASSWORD,
-            method=FAST_HASH,
-        )  # fmt: skip
-        session.add_all([cohort, Membership(user=pat, cohort=cohort, role="participant")])
-        session.flush()
+        cohort = factories.make_cohort(session, name="Riverside learning set")
+        pat = factories.make_member(
+            session, cohort, "participant", name="Pat Participant", email="pat@example.org"
+        )
         reflection = Reflection(
             author=pat, cohort=cohort, title="Saved title", structure="driscoll",
             experienced_on=datetime(2026, 3, 5).date(), cpd_minutes=0,
@@ -115,14 +110,6 @@ def _programme(live_server: LiveServer) -> int:
         drafts.save_draft(session, pat, DRAFT, utcnow(), reflection=reflection)
         session.commit()
         return reflection.id
-
-
-def _sign_in(page: Page, live_server: LiveServer) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill("pat@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Hello, Pat Participant")).to_be_visible()
 
 
 def _state(live_server: LiveServer, reflection_id: int) -> tuple:
@@ -140,7 +127,7 @@ def test_a_form_on_another_origin_cannot_write_through_the_editor(
     live_server: LiveServer, other_site: OtherSite, page: Page, host: str, signed_in: bool
 ):
     reflection_id = _programme(live_server)
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url, "pat@example.org", "Pat Participant")
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
     assert cookies["session"]["sameSite"] == "Lax"
     if signed_in:
@@ -148,8 +135,7 @@ def test_a_form_on_another_origin_cannot_write_through_the_editor(
     else:
         # Signed out (the session keeps its token): the forged text would wait for Pat's next
         # sign-in, in a new reflection's editor.
-        page.get_by_role("button", name="Sign out").click()
-        expect(page.get_by_text("You have signed out.")).to_be_visible()
+        sign_out(page)
         target = f"{live_server.url}/reflections/new/forged-key-0123456789"
     other_site.page = _forged_form(target)
     before = _state(live_server, reflection_id)
@@ -168,7 +154,7 @@ def test_a_form_on_another_origin_cannot_write_through_the_editor(
         page.goto(f"{live_server.url}/reflections/{reflection_id}/edit")
         expect(page.get_by_label("Title")).to_have_value(DRAFT["title"][0])
     else:
-        _sign_in(page, live_server)
+        sign_in(page, live_server.url, "pat@example.org", "Pat Participant")
         page.goto(target)
         expect(page.get_by_label("Title")).to_have_value("")
     expect(page.get_by_text(HEADING)).to_have_count(0)
@@ -188,7 +174,7 @@ def test_text_typed_as_the_sign_in_expired_comes_back_only_when_chosen(
     live_server: LiveServer, page: Page
 ):
     reflection_id = _programme(live_server)
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url, "pat@example.org", "Pat Participant")
     editor = f"{live_server.url}/reflections/{reflection_id}/edit"
     page.goto(editor)
     expect(page.get_by_label("Title")).to_have_value(DRAFT["title"][0])
@@ -197,9 +183,7 @@ def test_text_typed_as_the_sign_in_expired_comes_back_only_when_chosen(
     page.get_by_role("button", name="Save draft").click()
 
     expect(page.get_by_text("We have kept what you wrote")).to_be_visible()
-    page.get_by_label("Email address").fill("pat@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_in_sign_in(page, "pat@example.org")
 
     # Back in the editor: the kept text beside the draft, neither replacing the other.
     expect(page.get_by_role("heading", name=HEADING)).to_be_visible()

@@ -4,44 +4,28 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from learnset import PROJECT_ROOT
-from learnset.accounts.services import create_user
-from learnset.cohorts.models import Cohort, Membership
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
 from learnset.library.sync import sync_content
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.factories import FAST_HASH
-
-PASSWORD = "participant long passphrase"
+from tests import factories
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import assert_accessible, sign_in
 
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
         sync_content(session, PROJECT_ROOT / "content", utcnow())
-        cohort = Cohort(name="Riverside learning set", status="running")
-        participant = create_user(
-            session, email="priya@example.org", name="Priya Natarajan", password=PASSWORD,
-            method=FAST_HASH,
-        )  # fmt: skip
-        session.add_all([cohort, Membership(user=participant, cohort=cohort, role="participant")])
+        factories.make_set(session, "Riverside learning set", {"Priya Natarajan": "participant"})
         retired = session.scalar(select(ContentItem).where(ContentItem.slug == "gains-audit"))
         retired.archived_at = utcnow()
         session.commit()
-
-
-def _sign_in(page: Page, live_server: LiveServer) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill("priya@example.org")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Hello, Priya Natarajan")).to_be_visible()
 
 
 def test_participant_browses_filters_reads_a_module_and_the_framework(
     live_server: LiveServer, page: Page
 ):
     _programme(live_server)
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url, "priya@example.org", "Priya Natarajan")
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Library").click()
     expect(page.get_by_role("heading", level=1, name="Library")).to_be_visible()
@@ -98,7 +82,7 @@ def test_library_pages_work_without_javascript(live_server: LiveServer, browser)
     _programme(live_server)
     context = browser.new_context(java_script_enabled=False, locale="en-GB")
     page = context.new_page()
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url, "priya@example.org", "Priya Natarajan")
     page.goto(live_server.url + "/library")
     page.get_by_label("Type").select_option(label="Method cards")
     page.get_by_role("button", name="Search").click()

@@ -7,8 +7,9 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from learnset import demo
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.browser.test_dashboard_journey import _load_demo, _sign_in
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import assert_accessible, fill_in_sign_in, sign_in, sign_out
+from tests.browser.test_dashboard_journey import _load_demo
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
@@ -18,7 +19,7 @@ IPHONE = (
 
 def test_an_admin_deactivates_an_account(live_server: LiveServer, page: Page):
     _load_demo(live_server)
-    _sign_in(page, live_server, "admin@example.org")
+    sign_in(page, live_server.url, "admin@example.org", password=demo.PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
     expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
     assert_accessible(page)
@@ -39,12 +40,10 @@ def test_an_admin_deactivates_an_account(live_server: LiveServer, page: Page):
     expect(page.get_by_text(f"{name} can no longer sign in.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Deactivated")
     assert_accessible(page)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill("participant12@example.org")
-    page.get_by_label("Password", exact=True).fill(demo.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_in_sign_in(page, "participant12@example.org", demo.PASSWORD)
     expect(page.get_by_text("Enter a correct email address and password").first).to_be_visible()
 
 
@@ -59,8 +58,8 @@ def test_someone_ends_a_lost_device_s_session_and_an_admin_signs_them_out_everyw
     phone_context = browser.new_context(locale="en-GB", user_agent=IPHONE)
     phone = phone_context.new_page()
     try:
-        _sign_in(phone, live_server, email)
-        _sign_in(page, live_server, email)
+        sign_in(phone, live_server.url, email, password=demo.PASSWORD)
+        sign_in(page, live_server.url, email, password=demo.PASSWORD)
 
         page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your account").click()
         sessions = page.get_by_role("table", name=re.compile("^Where you are signed in"))
@@ -88,7 +87,7 @@ def test_someone_ends_a_lost_device_s_session_and_an_admin_signs_them_out_everyw
         admin_context = browser.new_context(locale="en-GB")
         admin = admin_context.new_page()
         try:
-            _sign_in(admin, live_server, "admin@example.org")
+            sign_in(admin, live_server.url, "admin@example.org", password=demo.PASSWORD)
             admin.get_by_role("navigation", name="Menu").get_by_role("link", name="People").click()
             admin.get_by_label("Name or email address").fill(email)
             admin.get_by_role("button", name="Search").click()

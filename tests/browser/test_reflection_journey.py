@@ -1,45 +1,20 @@
 """A participant writes a reflection, shares it with the tutor, the tutor comments, and back."""
 
 import re
-import time
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from learnset.accounts.services import create_user
-from learnset.cohorts.models import Cohort, Membership
 from learnset.reflections.models import ReflectionDraft
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.factories import FAST_HASH
-
-PASSWORD = "lantern river otter"
+from tests import factories
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
 
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
-        cohort = Cohort(name="Riverside learning set", status="running")
-        session.add(cohort)
-        for email, name, role in [
-            ("tess@example.org", "Tess Tutor", "tutor"),
-            ("pat@example.org", "Pat Participant", "participant"),
-            ("fay@example.org", "Fay Fellow", "participant"),
-        ]:
-            user = create_user(session, email=email, name=name, password=PASSWORD, method=FAST_HASH)
-            session.add(Membership(user=user, cohort=cohort, role=role))
+        factories.make_set(session, "Riverside learning set", RIVERSIDE)
         session.commit()
-
-
-def _sign_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("^Hello"))).to_be_visible()
-
-
-def _sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("You have signed out.")).to_be_visible()
 
 
 def _write(page: Page, title: str) -> None:
@@ -54,7 +29,7 @@ def _write(page: Page, title: str) -> None:
 
 def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page: Page):
     _programme(live_server)
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     page.get_by_role("link", name="Your log", exact=True).click()
     expect(page.get_by_role("heading", name="Your reflective log", level=1)).to_be_visible()
     expect(page.get_by_text("You have not written any reflections yet")).to_be_visible()
@@ -86,9 +61,9 @@ def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page:
     page.get_by_label("You and the tutors of your learning set").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("now shared with the tutors of Riverside learning set")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in(page, live_server, "tess@example.org")
+    sign_in(page, live_server.url, "tess@example.org")
     expect(page.get_by_role("heading", name="Recently shared with you")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="The data pack conversation").click()
@@ -100,9 +75,9 @@ def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page:
     page.get_by_role("link", name="Shared with you", exact=True).click()
     expect(page.get_by_role("heading", name="Reflections shared with you")).to_be_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     expect(page.get_by_role("heading", name="New comments on your reflections")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="The data pack conversation").first.click()
@@ -115,10 +90,10 @@ def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page:
     assert_accessible(page)
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="New comments on your reflections")).to_have_count(0)
-    _sign_out(page)
+    sign_out(page)
 
     # Another participant of the same set cannot open it: it was shared with the tutors only.
-    _sign_in(page, live_server, "fay@example.org")
+    sign_in(page, live_server.url, "fay@example.org")
     response = page.goto(reflection_url)
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
@@ -128,20 +103,15 @@ def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page:
 
 def test_leaving_the_page_keeps_the_draft(live_server: LiveServer, page: Page):
     _programme(live_server)
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     page.goto(live_server.url + "/reflections/new")
     page.get_by_label("Title").fill("Typed just before leaving")
     # Leave at once, before the pause that triggers a save: the page saves as it goes.
     page.get_by_role("link", name="Your log", exact=True).click()
     expect(page.get_by_role("heading", name="Your reflective log", level=1)).to_be_visible()
-    deadline = time.monotonic() + 10
-    titles: list = []
-    while time.monotonic() < deadline:
-        with live_server.session() as session:
-            titles = [d.data.get("title") for d in session.scalars(select(ReflectionDraft))]
-        if titles:
-            break
-        time.sleep(0.2)
+    live_server.answered.wait_for("POST", r"/reflections/new/[^/]+/draft")
+    with live_server.session() as session:
+        titles = [d.data.get("title") for d in session.scalars(select(ReflectionDraft))]
     assert titles == [["Typed just before leaving"]]
     page.reload()
     page.get_by_role("link", name="Typed just before leaving").click()
@@ -150,7 +120,7 @@ def test_leaving_the_page_keeps_the_draft(live_server: LiveServer, page: Page):
 
 def test_every_page_of_the_log_is_accessible(live_server: LiveServer, page: Page):
     _programme(live_server)
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     page.goto(live_server.url + "/reflections/new?structure=gibbs")
     page.get_by_role("button", name="Save reflection").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()

@@ -7,16 +7,14 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
-from learnset.accounts.services import create_user
 from learnset.challenges.models import Challenge
-from learnset.cohorts.models import Cohort, Membership
+from learnset.cohorts.models import Cohort
 from learnset.db import utcnow
 from learnset.library.models import ContentItem
-from learnset.meetings.models import Attendance, EmergentTopic, Meeting
-from tests.browser.conftest import LiveServer, assert_accessible
-from tests.factories import FAST_HASH
+from tests import factories
+from tests.browser.conftest import LiveServer
+from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
 
-PASSWORD = "tutor long passphrase"
 THEORY = "The crisis lens and the unlocking lens"
 THEORY_SUMMARY = "Two ways of looking at the pressures on the NHS, and what each makes possible."
 EXERCISE = "Reframing through the unlocking lens"
@@ -24,34 +22,11 @@ EXERCISE = "Reframing through the unlocking lens"
 
 def _programme(live_server: LiveServer) -> None:
     with live_server.session() as session:
-        cohort = Cohort(name="Riverside learning set", status="running")
-        other = Cohort(name="Eastvale learning set", status="running")
-        people = {}
-        for email, name, is_admin in [
-            ("tess@example.org", "Tess Tutor", False),
-            ("pat@example.org", "Pat Participant", False),
-            ("fay@example.org", "Fay Fellow", False),
-            ("ada@example.org", "Ada Admin", True),
-            ("otto@example.org", "Otto Other", False),
-        ]:
-            people[email] = create_user(
-                session,
-                email=email,
-                name=name,
-                password=PASSWORD,
-                method=FAST_HASH,
-                is_admin=is_admin,
-                job_title="Commissioning manager",
-                organisation="North Riverside ICB",
-            )
+        riverside = factories.make_set(session, "Riverside learning set", RIVERSIDE)
+        factories.make_set(session, "Eastvale learning set", {"Otto Other": "tutor"})
+        factories.make_user(session, name="Ada Admin", email="ada@example.org", is_admin=True)
         session.add_all(
             [
-                cohort,
-                other,
-                Membership(user=people["tess@example.org"], cohort=cohort, role="tutor"),
-                Membership(user=people["pat@example.org"], cohort=cohort, role="participant"),
-                Membership(user=people["fay@example.org"], cohort=cohort, role="participant"),
-                Membership(user=people["otto@example.org"], cohort=other, role="tutor"),
                 ContentItem(
                     slug="crisis-and-unlocking-lenses",
                     kind="theory",
@@ -70,8 +45,8 @@ def _programme(live_server: LiveServer) -> None:
                 ContentItem(slug="open-space", kind="method", title="Open Space", minutes=30),
                 # Pat's live challenge, which the tutor gives a presenter slot.
                 Challenge(
-                    owner=people["pat@example.org"],
-                    cohort=cohort,
+                    owner=riverside.people["Pat Participant"],
+                    cohort=riverside.cohort,
                     title="Frailty services across two trusts",
                 ),
             ]
@@ -79,24 +54,12 @@ def _programme(live_server: LiveServer) -> None:
         session.commit()
 
 
-def _sign_in(page: Page, live_server: LiveServer, email: str) -> None:
-    page.goto(live_server.url + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def _sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_text("You have signed out.")).to_be_visible()
-
-
 def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServer, page: Page):
     _programme(live_server)
     next_year = str(utcnow().year + 1)
 
     # The tutor starts from home, with nothing planned yet.
-    _sign_in(page, live_server, "tess@example.org")
+    sign_in(page, live_server.url, "tess@example.org")
     expect(page.get_by_role("heading", name="Riverside learning set: planning")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Learning sets").first.click()
@@ -184,10 +147,10 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
         "fay@example.org",
         "pat@example.org",
     ]
-    _sign_out(page)
+    sign_out(page)
 
     # The participant sees it at home, with its materials.
-    _sign_in(page, live_server, "pat@example.org")
+    sign_in(page, live_server.url, "pat@example.org")
     expect(page.get_by_role("heading", name="Your next session")).to_be_visible()
     # Pat presents at it too, so the live challenges panel links to it as well.
     sessions = page.get_by_role("region", name="Your sessions in Riverside learning set")
@@ -266,29 +229,25 @@ def _past_session(live_server: LiveServer) -> None:
     with live_server.session() as session:
         cohort = session.query(Cohort).filter_by(name="Riverside learning set").one()
         starts = utcnow().replace(microsecond=0) - timedelta(days=20)
-        meeting = Meeting(
-            cohort=cohort,
+        meeting = factories.make_meeting(
+            session,
+            cohort,
             number=1,
             title="Last month",
             starts_at=starts,
-            ends_at=starts + timedelta(hours=3),
             status="published",
             published_at=starts,
         )
-        session.add(meeting)
-        session.add(
-            EmergentTopic(cohort=cohort, title="Data without losing the story", status="open")
-        )
-        session.flush()
+        factories.make_topic(session, cohort, title="Data without losing the story")
         pat = next(m.user for m in cohort.memberships if m.user.email == "pat@example.org")
-        session.add(Attendance(meeting=meeting, user_id=pat.id, present=True))
+        factories.make_attendance(session, meeting, pat)
         session.commit()
 
 
 def test_the_other_session_and_set_pages_are_accessible(live_server: LiveServer, page: Page):
     _programme(live_server)
     _past_session(live_server)
-    _sign_in(page, live_server, "tess@example.org")
+    sign_in(page, live_server.url, "tess@example.org")
     page.get_by_role("link", name="Learning sets").first.click()
     page.get_by_role("link", name="Riverside learning set").click()
     expect(page.get_by_text("Overall attendance:")).to_be_visible()
@@ -365,10 +324,10 @@ def test_the_other_session_and_set_pages_are_accessible(live_server: LiveServer,
     page.get_by_role("link", name="Turn off your calendar address").click()
     expect(page.get_by_role("heading", name="Turn off your calendar address?")).to_be_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     # The admin's pages: every set, a new set, a tutor for it.
-    _sign_in(page, live_server, "ada@example.org")
+    sign_in(page, live_server.url, "ada@example.org")
     page.get_by_role("link", name="Learning sets").first.click()
     page.get_by_role("button", name="Create a learning set").click()
     expect(page.get_by_role("heading", name="Create a learning set")).to_be_visible()

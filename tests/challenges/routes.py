@@ -58,7 +58,7 @@ def _on_challenge(endpoint, path, allowed, method="GET", data=None, setup=_chall
 def _cohort_route(endpoint, path, allowed, method="GET", data=None):
     return Route(
         endpoint,
-        lambda s: f"/cohorts/{s.cohort.id}{path}",
+        "/cohorts/{cohort.id}" + path,
         allowed,
         method,
         # The admin can see the cohort, so is refused rather than told it is not there.
@@ -147,7 +147,7 @@ ROUTES = [
         "challenges.unpublish", "/challenges/{c}/story/unpublish", OWNER, "POST", setup=_story
     ),
     # Stories, for everyone signed in; an unpublished one for nobody.
-    Route("stories.index", lambda s: "/stories", EVERYONE, setup=_story),
-    Route("stories.story", lambda s: f"/stories/{s.story.id}", EVERYONE, setup=_story),
-    Route("stories.story", lambda s: f"/stories/{s.hidden.id}", set(), setup=_story),
+    Route("stories.index", "/stories", EVERYONE, setup=_story),
+    Route("stories.story", "/stories/{story.id}", EVERYONE, setup=_story),
+    Route("stories.story", "/stories/{hidden.id}", set(), setup=_story),
 ]

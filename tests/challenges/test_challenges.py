@@ -1,6 +1,6 @@
 """Recording a challenge, changing it, pausing, closing, reopening and deleting it."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnset.challenges import services
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
@@ -8,8 +8,7 @@ from learnset.db import utcnow
 from learnset.meetings.models import PresenterSlot
 from learnset.reflections.models import Reflection
 from tests import factories
-from tests.challenges.helpers import post, text
-from tests.conftest import submit
+from tests.helpers import count_rows, press, submit, text_of
 
 VALID = {
     "title": "Frailty support that keeps people at home",
@@ -19,14 +18,10 @@ VALID = {
 }
 
 
-def _count(db, model):
-    return db.scalar(select(func.count()).select_from(model))
-
-
 def test_a_participant_records_a_challenge_with_what_is_trapped(login, db, people):
     browser = login(people.participant)
     path = f"/cohorts/{people.cohort.id}/challenges/new"
-    form = text(browser.get(path))
+    form = text_of(browser.get(path))
     assert "not the service you expect to buy" in form
     assert "Do not identify patients" in form
     response = submit(
@@ -53,7 +48,7 @@ def test_a_participant_records_a_challenge_with_what_is_trapped(login, db, peopl
         ("attitudes", "A sense that nothing will change"),
         ("potential", "Community groups keen to help"),
     ]
-    page = text(browser.get(response.location))
+    page = text_of(browser.get(response.location))
     assert "Only the participants and tutors of Riverside set can read this challenge" in page
     assert "Resources in buildings or services" in page
     assert "A sense that nothing will change" in page
@@ -75,17 +70,17 @@ def test_the_form_explains_what_is_missing_and_writes_nothing(login, db, people)
     for data, message in cases:
         response = submit(browser, path, data)
         assert response.status_code == 422, message
-        page = text(response)
+        page = text_of(response, 422)
         assert "There is a problem" in page and message in page
         assert "<title>Error: " in page
-    assert _count(db, Challenge) == 0
+    assert count_rows(db, Challenge) == 0
 
 
 def test_tutors_and_other_sets_cannot_record_a_challenge_here(login, db, people):
     path = f"/cohorts/{people.cohort.id}/challenges/new"
     assert login(people.tutor).get(path).status_code == 403
     assert login(people.outsider).get(path).status_code == 404
-    page = text(login(people.tutor).get(f"/cohorts/{people.cohort.id}/challenges"))
+    page = text_of(login(people.tutor).get(f"/cohorts/{people.cohort.id}/challenges"))
     assert "Record a live challenge" not in page
     assert "No challenges yet" in page
 
@@ -97,17 +92,17 @@ def test_the_owner_edits_the_challenge_and_can_untick_what_is_trapped(login, db,
     db.commit()
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/edit"
-    form = text(browser.get(path))
+    form = text_of(browser.get(path))
     assert "The old clinic" in form
     response = submit(browser, path, {**VALID, "trapped": ["attitudes"], "note_attitudes": "Fixed"})
     assert response.status_code == 302
     db.expire_all()
     assert challenge.title == VALID["title"]
     assert [(note.kind, note.note) for note in challenge.trapped] == [("attitudes", "Fixed")]
-    assert _count(db, TrappedNote) == 1
+    assert count_rows(db, TrappedNote) == 1
     # Nobody else may, and the page offers them no way to.
     assert login(people.fellow).get(path).status_code == 403
-    assert "Edit<span" not in text(login(people.fellow).get(f"/challenges/{challenge.id}"))
+    assert "Edit<span" not in text_of(login(people.fellow).get(f"/challenges/{challenge.id}"))
     try:
         services.update_challenge(
             db, challenge, people.fellow, services.ChallengeInput("x"), utcnow()
@@ -118,17 +113,15 @@ def test_the_owner_edits_the_challenge_and_can_untick_what_is_trapped(login, db,
         raise AssertionError("a fellow changed someone else's challenge")
 
 
-def test_pausing_closing_and_reopening(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_pausing_closing_and_reopening(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/status"
-    assert "Where is this challenge now?" in text(browser.get(path))
+    assert "Where is this challenge now?" in text_of(browser.get(path))
     assert submit(browser, path, {"status": "paused"}).status_code == 302
     db.expire_all()
     assert challenge.status == "paused" and challenge.closed_at is None
     closed = submit(browser, path, {"status": "closed"})
-    assert "You can publish it as a story" in text(browser.get(closed.location))
+    assert "You can publish it as a story" in text_of(browser.get(closed.location))
     db.expire_all()
     assert challenge.status == "closed" and challenge.closed_at is not None
     assert submit(browser, path, {"status": "sideways"}).status_code == 422
@@ -142,7 +135,7 @@ def test_a_participant_may_hold_several_challenges(db, people):
         services.create_challenge(
             db, people.participant, people.cohort, services.ChallengeInput(title), utcnow()
         )
-    assert _count(db, Challenge) == 3
+    assert count_rows(db, Challenge) == 3
 
 
 def test_deleting_asks_first_then_takes_everything_said_about_it(login, db, people):
@@ -156,15 +149,15 @@ def test_deleting_asks_first_then_takes_everything_said_about_it(login, db, peop
     db.commit()
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/delete"
-    confirm = text(browser.get(path))
+    confirm = text_of(browser.get(path))
     assert "Delete &ldquo;To be deleted&rdquo;?" in confirm and "cannot be undone" in confirm
-    assert _count(db, Challenge) == 1
-    response = post(browser, path)
+    assert count_rows(db, Challenge) == 1
+    response = press(browser, path)
     assert response.status_code == 302
     db.expire_all()
-    assert [_count(db, model) for model in (Challenge, ChallengeUpdate, Story)] == [0, 0, 0]
+    assert [count_rows(db, model) for model in (Challenge, ChallengeUpdate, Story)] == [0, 0, 0]
     # The session keeps its presenter; the reflection stays, pointing at nothing.
     assert db.get(PresenterSlot, slot.id).challenge_id is None
     assert db.get(Reflection, reflection.id).challenge_id is None
-    session_page = text(login(people.tutor).get(f"/sessions/{meeting.id}"))
+    session_page = text_of(login(people.tutor).get(f"/sessions/{meeting.id}"))
     assert "Pat Participant</strong>: a live challenge" in session_page

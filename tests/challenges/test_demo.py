@@ -1,38 +1,19 @@
 """The demo's live challenges: made once, dated from the sets' own sessions, one closed and
 told as a story, and presenting at the next sessions."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from learnset import create_app, migrate
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story
 from learnset.db import database, utcnow
 from learnset.meetings.models import Meeting, PresenterSlot
 from learnset.reflections.models import Reflection
-from tests.conftest import make_test_config
-
-
-def _app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    migrate.upgrade(url)
-    return create_app(make_test_config(url, tmp_path))
-
-
-def _counts(session):
-    return [
-        session.scalar(select(func.count()).select_from(model))
-        for model in (Challenge, ChallengeUpdate, Story, PresenterSlot)
-    ]
+from tests.apps import demo_loaded_twice, fresh_app
 
 
 def test_demo_challenges_are_made_once_and_read_true(tmp_path):
-    app = _app(tmp_path)
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = fresh_app(tmp_path, migrated=True)
+    demo_loaded_twice(app, Challenge, ChallengeUpdate, Story, PresenterSlot)
     with database(app).sessions() as session:
-        first = _counts(session)
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    with database(app).sessions() as session:
-        assert _counts(session) == first
         challenges = session.scalars(select(Challenge)).all()
         riverside = [c for c in challenges if c.cohort.name.startswith("Riverside")]
         assert len(riverside) == 4

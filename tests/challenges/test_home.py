@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from learnset.db import utcnow
 from tests import factories
-from tests.challenges.helpers import text
+from tests.helpers import text_of
 
 
 def test_participants_see_their_open_challenges_and_what_they_will_try(login, db, people):
@@ -18,7 +18,7 @@ def test_participants_see_their_open_challenges_and_what_they_will_try(login, db
     factories.make_challenge(db, people.participant, title="PAUSED-ONE", status="paused")
     factories.make_challenge(db, people.fellow, title="FAYS-OWN")
     db.commit()
-    page = text(login(people.participant).get("/"))
+    page = text_of(login(people.participant).get("/"))
     assert "Your live challenges" in page
     assert "Frailty at home" in page and "TALK-TO-PRACTICES" in page
     assert "Say what happened" in page
@@ -26,10 +26,10 @@ def test_participants_see_their_open_challenges_and_what_they_will_try(login, db
 
 
 def test_a_participant_without_challenges_is_invited_to_record_one(login, db, people):
-    page = text(login(people.fellow).get("/"))
+    page = text_of(login(people.fellow).get("/"))
     assert "Record it as a live challenge" in page
     assert f"/cohorts/{people.cohort.id}/challenges" in page
-    assert "Your live challenges" not in text(login(people.tutor).get("/"))
+    assert "Your live challenges" not in text_of(login(people.tutor).get("/"))
 
 
 def test_tutors_see_who_presents_what_at_the_next_session(login, db, people):
@@ -47,11 +47,11 @@ def test_tutors_see_who_presents_what_at_the_next_session(login, db, people):
         db, theirs, factories.make_challenge(db, people.outsider, title="EASTVALE")
     )
     db.commit()
-    page = text(login(people.tutor).get("/"))
+    page = text_of(login(people.tutor).get("/"))
     assert f"Presenting at {nxt.display_title}" in page
     assert "Fay Fellow</strong>: <a href" in page and "Frailty at home" in page
     assert "LATER-CHALLENGE" not in page and "EASTVALE" not in page
-    assert "Presenting at" not in text(login(people.participant).get("/"))
+    assert "Presenting at" not in text_of(login(people.participant).get("/"))
 
 
 def test_participants_see_where_they_present_next(login, db, people):
@@ -67,6 +67,6 @@ def test_participants_see_where_they_present_next(login, db, people):
     factories.make_challenge_slot(db, draft, mine)
     factories.make_challenge_slot(db, published, mine)
     db.commit()
-    page = text(login(people.participant).get("/"))
+    page = text_of(login(people.participant).get("/"))
     assert "You are presenting it at" in page and "December session" in page
     assert "DRAFT-SESSION" not in page

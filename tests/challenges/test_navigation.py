@@ -5,7 +5,7 @@ import re
 
 from learnset.templating import navigation_for
 from tests import factories
-from tests.challenges.helpers import text
+from tests.helpers import text_of
 
 CURRENT = re.compile(r"navigation-item--current[^>]*>\s*<a[^>]*>(?:<strong[^>]*>)?([^<]+)<")
 
@@ -24,9 +24,9 @@ def test_challenge_pages_sit_under_learning_sets_and_stories_under_the_library(l
         f"/challenges/{challenge.id}",
         f"/cohorts/{people.cohort.id}/gains",
     ):
-        assert _current(text(browser.get(path))) == ["Learning sets"], path
+        assert _current(text_of(browser.get(path))) == ["Learning sets"], path
     for path in ("/stories", f"/stories/{story.id}"):
-        assert _current(text(browser.get(path))) == ["Library"], path
+        assert _current(text_of(browser.get(path))) == ["Library"], path
     labels = [item.label for item in navigation_for(people.participant)]
     assert labels == [
         "Home",

@@ -2,7 +2,7 @@
 
 import json
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from learnset.accounts import personal_data
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story
@@ -10,11 +10,7 @@ from learnset.cohorts.models import Membership
 from learnset.meetings.models import PresenterSlot
 from learnset.reflections.models import Reflection
 from tests import factories
-from tests.challenges.helpers import text
-
-
-def _count(db, model, *where):
-    return db.scalar(select(func.count()).select_from(model).where(*where))
+from tests.helpers import count_rows, text_of
 
 
 def _programme(db, people):
@@ -87,14 +83,14 @@ def test_deleting_an_account_takes_its_challenges_and_leaves_its_questions_anony
     personal_data.delete_account(db, people.participant)
     db.commit()
     db.expire_all()
-    assert _count(db, Challenge, Challenge.id == mine_id) == 0
-    assert _count(db, ChallengeUpdate, ChallengeUpdate.challenge_id == mine_id) == 0
-    assert _count(db, Story) == 0
+    assert count_rows(db, Challenge, Challenge.id == mine_id) == 0
+    assert count_rows(db, ChallengeUpdate, ChallengeUpdate.challenge_id == mine_id) == 0
+    assert count_rows(db, Story) == 0
     kept = db.scalar(select(ChallengeUpdate).where(ChallengeUpdate.body == "PAT-ASKS-FAY"))
     assert kept.author_id is None
-    page = text(login(people.fellow).get(f"/challenges/{fays_id}"))
+    page = text_of(login(people.fellow).get(f"/challenges/{fays_id}"))
     assert "PAT-ASKS-FAY" in page and "A former member" in page
     # Other people's challenges, slots and reflections are untouched.
-    assert _count(db, ChallengeUpdate, ChallengeUpdate.challenge_id == fays_id) == 2
-    assert _count(db, PresenterSlot, PresenterSlot.challenge_id == fays_id) == 1
+    assert count_rows(db, ChallengeUpdate, ChallengeUpdate.challenge_id == fays_id) == 2
+    assert count_rows(db, PresenterSlot, PresenterSlot.challenge_id == fays_id) == 1
     assert db.get(Reflection, reflection.id).challenge_id == fays_id

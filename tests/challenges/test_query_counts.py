@@ -3,21 +3,16 @@ however many challenges, updates, gains and reflections there are."""
 
 from datetime import timedelta
 
+import pytest
+
 from learnset.db import utcnow
 from tests import factories
-
-
-def _statements(count_queries, browser, path):
-    browser.get(path)  # warm up: the first request of a client loads its user
-    with count_queries() as statements:
-        response = browser.get(path)
-    assert response.status_code == 200, path
-    return len(statements)
+from tests.helpers import statements_for
 
 
 def _grow(db, people, challenges=1, updates=1, members=1):
     """More of everything in cohort A: members with challenges full of updates and reflections."""
-    owners = [factories.make_member(db, people.cohort, "participant") for _ in range(members)]
+    owners = factories.make_members(db, people.cohort, "participant", members)
     owners.append(people.participant)
     made = []
     now = utcnow()
@@ -42,86 +37,70 @@ def _grow(db, people, challenges=1, updates=1, members=1):
     return made
 
 
-def _compare(db, people, count_queries, who, path_for):
-    small = _grow(db, people)
-    few = _statements(count_queries, who(), path_for(small))
+def _assert_constant(db, people, login, count_queries, role, path_for):
+    """`role` opening the page `path_for(the challenges just made)` costs as many statements
+    once the set has grown as before."""
+    few = statements_for(count_queries, login(people.by_role(role)), path_for(_grow(db, people)))
     large = _grow(db, people, challenges=3, updates=6, members=4)
-    many = _statements(count_queries, who(), path_for(large))
+    many = statements_for(count_queries, login(people.by_role(role)), path_for(large))
     assert few == many
 
 
-def test_the_sets_list_is_constant(login, db, people, count_queries):
-    for person in (people.participant, people.tutor):
-        _compare(
-            db,
-            people,
-            count_queries,
-            lambda p=person: login(p),
-            lambda made: f"/cohorts/{people.cohort.id}/challenges",
-        )
+@pytest.mark.parametrize("role", ["participant", "tutor"])
+def test_the_sets_list_is_constant(login, db, people, count_queries, role):
+    path = f"/cohorts/{people.cohort.id}/challenges"
+    _assert_constant(db, people, login, count_queries, role, lambda made: path)
 
 
-def test_a_challenge_page_is_constant(login, db, people, count_queries):
-    for person in (people.participant, people.fellow, people.tutor):
-        _compare(
-            db,
-            people,
-            count_queries,
-            lambda p=person: login(p),
-            # The participant's own challenge: the owner sees the most.
-            lambda made: f"/challenges/{made[-1].id}",
-        )
-
-
-def test_the_gains_board_is_constant(login, db, people, count_queries):
-    _compare(
-        db,
-        people,
-        count_queries,
-        lambda: login(people.tutor),
-        lambda made: f"/cohorts/{people.cohort.id}/gains",
+@pytest.mark.parametrize("role", ["participant", "fellow", "tutor"])
+def test_a_challenge_page_is_constant(login, db, people, count_queries, role):
+    # The participant's own challenge: the owner sees the most.
+    _assert_constant(
+        db, people, login, count_queries, role, lambda made: f"/challenges/{made[-1].id}"
     )
 
 
-def test_stories_and_the_cohort_page_are_constant(login, db, people, count_queries):
-    def publish(made):
+def test_the_gains_board_is_constant(login, db, people, count_queries):
+    path = f"/cohorts/{people.cohort.id}/gains"
+    _assert_constant(db, people, login, count_queries, "tutor", lambda made: path)
+
+
+@pytest.mark.parametrize(
+    "role,page", [("outsider", "stories"), ("fellow", "cohort")], ids=["stories", "cohort page"]
+)
+def test_stories_and_the_cohort_page_are_constant(login, db, people, count_queries, role, page):
+    path = "/stories" if page == "stories" else f"/cohorts/{people.cohort.id}"
+
+    def published(made):
         for challenge in made:
             if challenge.story is None:
                 challenge.status = "closed"
                 factories.make_story(db, challenge)
         db.commit()
-        return made
+        return path
 
-    readers = [("/stories", people.outsider), (f"/cohorts/{people.cohort.id}", people.fellow)]
-    for path, reader in readers:
-        _compare(
-            db,
-            people,
-            count_queries,
-            lambda reader=reader: login(reader),
-            lambda made, path=path: publish(made) and path,
-        )
+    _assert_constant(db, people, login, count_queries, role, published)
 
 
-def test_the_home_page_is_constant(login, db, people, count_queries):
+@pytest.mark.parametrize("role", ["participant", "tutor"])
+def test_the_home_page_is_constant(login, db, people, count_queries, role):
     meeting = factories.make_meeting(db, people.cohort)
 
-    def slots(made):
+    def presenting(made):
         for challenge in made:
             factories.make_challenge_slot(db, meeting, challenge)
             factories.make_update(db, challenge, challenge.owner, "action")
         db.commit()
         return "/"
 
-    for person in (people.participant, people.tutor):
-        _compare(db, people, count_queries, lambda p=person: login(p), slots)
+    _assert_constant(db, people, login, count_queries, role, presenting)
 
 
 def test_every_page_of_a_long_timeline_costs_the_same(login, db, people, count_queries):
     small = _grow(db, people)
     browser = login(people.tutor)
-    few = _statements(count_queries, browser, f"/challenges/{small[-1].id}")
+    few = statements_for(count_queries, browser, f"/challenges/{small[-1].id}")
     large = _grow(db, people, challenges=1, updates=8, members=4)[-1]
     for page in (1, 2, 3, 99):
         path = f"/challenges/{large.id}?page={page}"
-        assert _statements(count_queries, browser, path) == few, path
+        assert statements_for(count_queries, browser, path) == few, path

@@ -1,31 +1,14 @@
 """A reflection can point at one of its author's own challenges in the same set. The link never
 changes who can read the reflection."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from learnset.db import utcnow
 from learnset.reflections import services
 from learnset.reflections.models import Reflection
-from learnset.reflections.services import ReflectionInput
 from tests import factories
-from tests.challenges.helpers import text
-from tests.reflections.helpers import editor_fields, new_editor, post_editor
-
-
-def _input(cohort, challenge_id, **overrides):
-    values = {
-        "title": "About my challenge",
-        "structure": "driscoll",
-        "parts": {"what": "Something happened"},
-        "experienced_on": date(2026, 3, 5),
-        "cohort_id": cohort.id,
-        "challenge_id": challenge_id,
-    }
-    values.update(overrides)
-    return ReflectionInput(**values)
+from tests.helpers import editor_fields, new_editor, submit, text_of
 
 
 def test_the_editor_offers_the_writers_own_challenges_only(login, db, people):
@@ -36,13 +19,13 @@ def test_the_editor_offers_the_writers_own_challenges_only(login, db, people):
     newcomer = factories.make_member(db, people.cohort, "participant")
     db.commit()
     browser = login(people.participant)
-    page = text(browser.get(new_editor(browser)))
+    page = text_of(browser.get(new_editor(browser)))
     assert "Live challenge (optional)" in page
     assert "MINE-OPEN" in page and "MINE-CLOSED" in page
     assert "FAYS" not in page and "EASTVALE" not in page
     # Someone without challenges is not offered an empty choice.
     fresh = login(newcomer)
-    assert "Live challenge (optional)" not in text(fresh.get(new_editor(fresh)))
+    assert "Live challenge (optional)" not in text_of(fresh.get(new_editor(fresh)))
 
 
 def test_a_reflection_links_to_the_writers_challenge_and_shows_it(login, db, people):
@@ -50,14 +33,14 @@ def test_a_reflection_links_to_the_writers_challenge_and_shows_it(login, db, peo
     db.commit()
     browser = login(people.participant)
     path = new_editor(browser)
-    response = post_editor(
+    response = submit(
         browser, path, editor_fields(people.cohort, challenge=str(challenge.id), visibility="set")
     )
     assert response.status_code == 302
     reflection = db.scalar(select(Reflection))
     assert reflection.challenge_id == challenge.id
     for role in ("participant", "fellow"):
-        page = text(login(people.by_role(role)).get(response.location))
+        page = text_of(login(people.by_role(role)).get(response.location))
         assert f'<a href="/challenges/{challenge.id}">Frailty at home</a>' in page
 
 
@@ -65,16 +48,16 @@ def test_nobody_links_to_someone_elses_challenge(login, db, people):
     theirs = factories.make_challenge(db, people.fellow)
     elsewhere = factories.make_challenge(db, people.outsider)
     db.commit()
-    for challenge in (theirs, elsewhere):
+    for challenge_id in (theirs.id, elsewhere.id):
+        about = factories.reflection_input(people.cohort, challenge_id=challenge_id)
         with pytest.raises(services.ReflectionError) as error:
-            services.create_reflection(
-                db, people.participant, _input(people.cohort, challenge.id), utcnow()
-            )
+            services.create_reflection(db, people.participant, about, utcnow())
         assert error.value.field == "challenge"
+    about_nothing = factories.reflection_input(people.cohort, challenge_id=2**31)
     with pytest.raises(services.ReflectionError):
-        services.create_reflection(db, people.participant, _input(people.cohort, 2**31), utcnow())
+        services.create_reflection(db, people.participant, about_nothing, utcnow())
     browser = login(people.participant)
-    refused = post_editor(
+    refused = submit(
         browser, new_editor(browser), editor_fields(people.cohort, challenge=str(theirs.id))
     )
     assert refused.status_code == 422
@@ -85,14 +68,12 @@ def test_the_challenge_must_belong_to_the_reflections_own_set(db, people):
     other_set = factories.make_cohort(db, name="Second set")
     factories.make_member(db, other_set, "participant", user=people.participant)
     elsewhere = factories.make_challenge(db, people.participant, other_set)
+    in_this_set = factories.reflection_input(people.cohort, challenge_id=elsewhere.id)
     with pytest.raises(services.ReflectionError) as error:
-        services.create_reflection(
-            db, people.participant, _input(people.cohort, elsewhere.id), utcnow()
-        )
+        services.create_reflection(db, people.participant, in_this_set, utcnow())
     assert "learning set this reflection belongs to" in str(error.value)
-    reflection = services.create_reflection(
-        db, people.participant, _input(other_set, elsewhere.id), utcnow()
-    )
+    in_its_set = factories.reflection_input(other_set, challenge_id=elsewhere.id)
+    reflection = services.create_reflection(db, people.participant, in_its_set, utcnow())
     assert reflection.challenge_id == elsewhere.id
 
 
@@ -101,7 +82,9 @@ def test_a_private_reflection_stays_private_when_linked(login, db, people):
     reflection = services.create_reflection(
         db,
         people.participant,
-        _input(people.cohort, challenge.id, title="PRIVATE-DOUBTS"),
+        factories.reflection_input(
+            people.cohort, challenge_id=challenge.id, title="PRIVATE-DOUBTS"
+        ),
         utcnow(),
     )
     db.commit()
@@ -110,8 +93,8 @@ def test_a_private_reflection_stays_private_when_linked(login, db, people):
         browser = login(people.by_role(role))
         assert browser.get(f"/reflections/{reflection.id}").status_code == 404
         challenge_page = browser.get(f"/challenges/{challenge.id}")
-        assert "PRIVATE-DOUBTS" not in text(challenge_page)
-    assert "PRIVATE-DOUBTS" in text(login(people.participant).get(f"/challenges/{challenge.id}"))
+        assert "PRIVATE-DOUBTS" not in text_of(challenge_page, status=None)
+    assert "PRIVATE-DOUBTS" in text_of(login(people.participant).get(f"/challenges/{challenge.id}"))
 
 
 def test_write_a_reflection_about_this_challenge_starts_linked(login, db, people):
@@ -119,12 +102,12 @@ def test_write_a_reflection_about_this_challenge_starts_linked(login, db, people
     theirs = factories.make_challenge(db, people.fellow)
     db.commit()
     browser = login(people.participant)
-    page = text(browser.get(f"/challenges/{challenge.id}"))
+    page = text_of(browser.get(f"/challenges/{challenge.id}"))
     assert f"/reflections/new?challenge={challenge.id}" in page
     editor = browser.get(f"/reflections/new?challenge={challenge.id}").location
-    assert f'<option value="{challenge.id}" selected >' in text(browser.get(editor))
+    assert f'<option value="{challenge.id}" selected >' in text_of(browser.get(editor))
     # Someone else's challenge in the address is simply not chosen.
     other = browser.get(f"/reflections/new?challenge={theirs.id}").location
-    assert "selected >Frailty" not in text(browser.get(other))
-    assert f'<option value="{challenge.id}" >Frailty at home' in text(browser.get(other))
+    assert "selected >Frailty" not in text_of(browser.get(other))
+    assert f'<option value="{challenge.id}" >Frailty at home' in text_of(browser.get(other))
     assert browser.get("/reflections/new?challenge=junk").status_code == 302

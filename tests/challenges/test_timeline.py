@@ -9,8 +9,7 @@ from learnset.challenges import timeline
 from learnset.db import utcnow
 from learnset.pagination import PER_PAGE
 from tests import factories
-from tests.challenges.helpers import text
-from tests.conftest import submit
+from tests.helpers import submit, text_of
 
 
 def _at(year, month, day, hour=12, minute=0):
@@ -57,18 +56,16 @@ def test_the_page_shows_the_timeline_in_that_order(login, db, people):
         db, challenge, people.participant, "gain", body="LATER-GAIN", at=_at(2026, 6, 2)
     )
     db.commit()
-    page = text(login(people.tutor).get(f"/challenges/{challenge.id}"))
+    page = text_of(login(people.tutor).get(f"/challenges/{challenge.id}"))
     assert page.index("June 2026") < page.index("LATER-GAIN") < page.index("March 2026")
     assert page.index("March 2026") < page.index("FIRST-QUESTION") < page.index("THEN-ACTION")
 
 
-def test_an_empty_timeline_says_what_to_do_next(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
-    assert "record what you will try" in text(
+def test_an_empty_timeline_says_what_to_do_next(login, db, people, challenge):
+    assert "record what you will try" in text_of(
         login(people.participant).get(f"/challenges/{challenge.id}")
     )
-    assert "Ask Pat Participant an open question" in text(
+    assert "Ask Pat Participant an open question" in text_of(
         login(people.fellow).get(f"/challenges/{challenge.id}")
     )
 
@@ -92,7 +89,7 @@ def test_linked_reflections_show_only_to_those_who_may_read_them(login, db, peop
     )
     db.commit()
     for role in ("participant", "fellow", "tutor"):
-        page = text(login(people.by_role(role)).get(f"/challenges/{challenge.id}"))
+        page = text_of(login(people.by_role(role)).get(f"/challenges/{challenge.id}"))
         assert (f"REFLECTION-{visibility}" in page) is (role in READERS[visibility]), role
         listed = timeline.linked_reflections(db, people.by_role(role), challenge)
         assert bool(listed) is (role in READERS[visibility])
@@ -142,16 +139,16 @@ def test_the_timeline_is_paged_newest_first(login, db, people):
     challenge = _long_timeline(db, people, PER_PAGE + 3)
     db.commit()
     tutor = login(people.tutor)
-    first = text(tutor.get(f"/challenges/{challenge.id}"))
+    first = text_of(tutor.get(f"/challenges/{challenge.id}"))
     assert f"QUESTION-{PER_PAGE + 3:03}." in first and "QUESTION-004." in first
     assert "QUESTION-003." not in first
     assert f"/challenges/{challenge.id}?page=2" in first
     assert "Page 1 of 2." in first
-    second = text(tutor.get(f"/challenges/{challenge.id}?page=2"))
+    second = text_of(tutor.get(f"/challenges/{challenge.id}?page=2"))
     assert all(f"QUESTION-00{n}." in second for n in (1, 2, 3))
     assert "QUESTION-004." not in second
     # Past the end: the last page, as on every list.
-    assert "QUESTION-001." in text(tutor.get(f"/challenges/{challenge.id}?page=40"))
+    assert "QUESTION-001." in text_of(tutor.get(f"/challenges/{challenge.id}?page=40"))
     # The figures count the whole timeline, whichever page is shown.
     assert f"{PER_PAGE + 3} questions from the set" in second
 
@@ -188,4 +185,4 @@ def test_a_link_back_to_an_update_opens_its_page(login, db, people):
     )
     assert response.status_code == 302
     assert response.location.endswith(f"/challenges/{challenge.id}?page=2#update-{oldest.id}")
-    assert "EARLY-ACTION" in text(owner.get(response.location))
+    assert "EARLY-ACTION" in text_of(owner.get(response.location))

@@ -7,37 +7,33 @@ from learnset.challenges import services
 from learnset.challenges.models import ChallengeUpdate
 from learnset.db import utcnow
 from tests import factories
-from tests.challenges.helpers import post, text
+from tests.helpers import press, submit, text_of
 
 
 def _count(db):
     return db.scalar(select(func.count()).select_from(ChallengeUpdate))
 
 
-def test_the_question_form_asks_for_open_questions_with_examples(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
-    page = text(login(people.fellow).get(f"/challenges/{challenge.id}"))
+def test_the_question_form_asks_for_open_questions_with_examples(login, db, people, challenge):
+    page = text_of(login(people.fellow).get(f"/challenges/{challenge.id}"))
     assert "Ask Pat Participant a question" in page
     assert "Open questions, not advice" in page
     assert "Instead of “Have you tried a single point of access?”" in page
     # The owner is not offered the question form: the set asks, the owner answers.
-    own = text(login(people.participant).get(f"/challenges/{challenge.id}"))
+    own = text_of(login(people.participant).get(f"/challenges/{challenge.id}"))
     assert "Ask Pat Participant a question" not in own
     assert "Share an insight" in own
 
 
-def test_set_members_ask_questions_and_add_insights(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_set_members_ask_questions_and_add_insights(login, db, people, challenge):
     for role in ("fellow", "tutor"):
         browser = login(people.by_role(role))
-        response = post(
+        response = press(
             browser, f"/challenges/{challenge.id}/questions", {"body": f"What would {role} do?"}
         )
         assert response.status_code == 302
         assert response.location.endswith("#timeline")
-    post(
+    press(
         login(people.participant),
         f"/challenges/{challenge.id}/insights",
         {"insight-body": "The day centre matters as a meeting place"},
@@ -50,18 +46,16 @@ def test_set_members_ask_questions_and_add_insights(login, db, people):
     ]
     # The owner's own question is refused by the rule, not only hidden by the page.
     assert (
-        post(login(people.participant), f"/challenges/{challenge.id}/questions", {"body": "Me?"})
+        press(login(people.participant), f"/challenges/{challenge.id}/questions", {"body": "Me?"})
     ).status_code == 403
     with pytest.raises(services.ChallengeError):
         services.ask_question(db, challenge, people.participant, "Me?", utcnow())
 
 
-def test_an_empty_question_is_explained_beside_the_field(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
-    response = post(login(people.fellow), f"/challenges/{challenge.id}/questions", {"body": " "})
+def test_an_empty_question_is_explained_beside_the_field(login, db, people, challenge):
+    response = press(login(people.fellow), f"/challenges/{challenge.id}/questions", {"body": " "})
     assert response.status_code == 422
-    page = text(response)
+    page = text_of(response, 422)
     assert "There is a problem" in page and "Write your question" in page
     assert "<title>Error: " in page
     assert _count(db) == 0
@@ -74,17 +68,17 @@ def test_the_owner_marks_which_questions_helped(login, db, people):
     db.commit()
     owner = login(people.participant)
     path = f"/challenges/{challenge.id}/updates/{question.id}/helped"
-    assert "This question helped" in text(owner.get(f"/challenges/{challenge.id}"))
-    post(owner, path, {"helped": "yes"})
+    assert "This question helped" in text_of(owner.get(f"/challenges/{challenge.id}"))
+    press(owner, path, {"helped": "yes"})
     db.expire_all()
     assert question.helped_at is not None
-    page = text(owner.get(f"/challenges/{challenge.id}"))
+    page = text_of(owner.get(f"/challenges/{challenge.id}"))
     assert "Unmark as helpful" in page and "(1 helped)" in page
-    post(owner, path, {"helped": "no"})
+    press(owner, path, {"helped": "no"})
     db.expire_all()
     assert question.helped_at is None
     # Only the owner says what helped; an insight is not a question.
-    assert post(login(people.fellow), path, {"helped": "yes"}).status_code == 403
+    assert press(login(people.fellow), path, {"helped": "yes"}).status_code == 403
     with pytest.raises(services.ChallengeError):
         services.mark_helped(db, insight, people.participant, True, utcnow())
 
@@ -98,9 +92,9 @@ def test_nobody_edits_or_deletes_someone_elses_question(login, db, people):
     for role in ("participant", "tutor"):
         browser = login(people.by_role(role))
         assert browser.get(edit).status_code == 403
-        assert post(browser, edit, {"body": "Changed"}).status_code == 403
-        assert post(browser, delete).status_code == 403
-        assert f"/updates/{question.id}/edit" not in text(
+        assert press(browser, edit, {"body": "Changed"}).status_code == 403
+        assert press(browser, delete).status_code == 403
+        assert f"/updates/{question.id}/edit" not in text_of(
             browser.get(f"/challenges/{challenge.id}")
         )
     with pytest.raises(services.ChallengeError):
@@ -108,11 +102,11 @@ def test_nobody_edits_or_deletes_someone_elses_question(login, db, people):
     db.expire_all()
     assert question.body == "Fay asks"
     fellow = login(people.fellow)
-    assert post(fellow, edit, {"body": "Fay asks better"}).status_code == 302
+    assert press(fellow, edit, {"body": "Fay asks better"}).status_code == 302
     db.expire_all()
     assert question.body == "Fay asks better"
-    assert "Delete your question?" in text(fellow.get(delete))
-    assert post(fellow, delete).status_code == 302
+    assert "Delete your question?" in text_of(fellow.get(delete))
+    assert press(fellow, delete).status_code == 302
     assert _count(db) == 0
 
 
@@ -128,96 +122,87 @@ def test_an_update_of_another_challenge_is_not_found_under_this_one(login, db, p
         for action in ("edit", "delete", "outcome"):
             path = f"/challenges/{mine.id}/updates/{update.id}/{action}"
             assert browser.get(path).status_code == 404, path
-        assert post(browser, f"/challenges/{mine.id}/updates/{update.id}/helped").status_code == 404
+        assert (
+            press(browser, f"/challenges/{mine.id}/updates/{update.id}/helped").status_code == 404
+        )
     assert browser.get(f"/challenges/{mine.id}/updates/2147483647/edit").status_code == 404
     assert browser.get(f"/challenges/{mine.id}/updates/2147483648/edit").status_code == 404
 
 
-def test_the_owner_records_an_action_and_later_what_happened(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+ACTION = {
+    "kind": "action",
+    "body": "Ask three practice managers what a good discharge looks like",
+    "expected_learning": "Ignored for an action",
+    "spend": "low",
+}
+GAIN = {
+    "body": "Twelve people came home a day sooner",
+    "gain_for": "people",
+    "gain_kind": "economic",
+    "evidence": "Discharge data for March",
+}
+
+
+def test_the_owner_records_an_action_and_later_what_happened(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/plans/new"
-    assert "What will you try before the next session?" in text(browser.get(path))
-    response = post(
-        browser,
-        path,
-        {
-            "kind": "action",
-            "body": "Ask three practice managers what a good discharge looks like",
-            "expected_learning": "Ignored for an action",
-            "spend": "low",
-        },
-        page=path,
-    )
+    assert "What will you try before the next session?" in text_of(browser.get(path))
+    response = submit(browser, path, ACTION)
     assert response.status_code == 302
     action = db.scalar(select(ChallengeUpdate))
     assert (action.kind, action.expected_learning, action.spend) == ("action", "", None)
-    page = text(browser.get(f"/challenges/{challenge.id}"))
+    page = text_of(browser.get(f"/challenges/{challenge.id}"))
     assert "You said you would try" in page and "Say what happened" in page
     outcome = f"/challenges/{challenge.id}/updates/{action.id}/outcome"
-    assert post(browser, outcome, {"outcome": ""}, page=outcome).status_code == 422
+    assert submit(browser, outcome, {"outcome": ""}).status_code == 422
     assert (
-        post(browser, outcome, {"outcome": "Two came; both want weekly huddles"}).status_code == 302
+        press(browser, outcome, {"outcome": "Two came; both want weekly huddles"}).status_code
+        == 302
     )
     db.expire_all()
     assert action.outcome == "Two came; both want weekly huddles" and action.outcome_at
-    page = text(browser.get(f"/challenges/{challenge.id}"))
+    page = text_of(browser.get(f"/challenges/{challenge.id}"))
     assert "You said you would try" not in page and "Change what happened" in page
 
 
-def test_an_experiment_says_what_it_should_teach_and_that_it_costs_little(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_an_experiment_says_what_it_should_teach_and_that_it_costs_little(
+    login, db, people, challenge
+):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/plans/new"
     base = {"kind": "experiment", "body": "Run the huddle for a month in one practice"}
-    missing = post(browser, path, base, page=path)
+    missing = submit(browser, path, base)
     assert missing.status_code == 422
-    assert "Say what you expect to learn from the experiment" in text(missing)
-    no_spend = post(browser, path, {**base, "expected_learning": "Whether GPs come"}, page=path)
-    assert "Choose whether the experiment costs nothing or little" in text(no_spend)
+    assert "Say what you expect to learn from the experiment" in text_of(missing, 422)
+    no_spend = submit(browser, path, {**base, "expected_learning": "Whether GPs come"})
+    assert "Choose whether the experiment costs nothing or little" in text_of(no_spend, 422)
     assert _count(db) == 0
-    done = post(
-        browser, path, {**base, "expected_learning": "Whether GPs come", "spend": "none"}, page=path
-    )
+    done = submit(browser, path, {**base, "expected_learning": "Whether GPs come", "spend": "none"})
     assert done.status_code == 302
     experiment = db.scalar(select(ChallengeUpdate))
     assert (experiment.kind, experiment.spend) == ("experiment", "none")
-    page = text(browser.get(f"/challenges/{challenge.id}"))
+    page = text_of(browser.get(f"/challenges/{challenge.id}"))
     assert "Expects to learn:</strong> Whether GPs come" in page and "No spend" in page
 
 
-def test_gains_say_for_whom_what_kind_and_how_we_know(login, db, people):
-    challenge = factories.make_challenge(db, people.participant)
-    db.commit()
+def test_gains_say_for_whom_what_kind_and_how_we_know(login, db, people, challenge):
     browser = login(people.participant)
     path = f"/challenges/{challenge.id}/gains/new"
-    page = text(browser.get(path))
+    page = text_of(browser.get(path))
     assert "Who gains?" in page and "Relational" in page
-    incomplete = post(browser, path, {"body": "People home sooner"}, page=path)
+    incomplete = submit(browser, path, {"body": "People home sooner"})
     assert incomplete.status_code == 422
-    assert "Choose who gains" in text(incomplete)
-    response = post(
-        browser,
-        path,
-        {
-            "body": "Twelve people came home a day sooner",
-            "gain_for": "people",
-            "gain_kind": "economic",
-            "evidence": "Discharge data for March",
-        },
-        page=path,
-    )
+    assert "Choose who gains" in text_of(incomplete, 422)
+    response = submit(browser, path, GAIN)
     assert response.status_code == 302
     gain = db.scalar(select(ChallengeUpdate))
     assert (gain.kind, gain.gain_for, gain.gain_kind) == ("gain", "people", "economic")
-    page = text(browser.get(f"/challenges/{challenge.id}"))
+    page = text_of(browser.get(f"/challenges/{challenge.id}"))
     assert "An economic gain for people" in page and "Discharge data for March" in page
     edit = f"/challenges/{challenge.id}/updates/{gain.id}/edit"
-    assert "Twelve people came home" in text(browser.get(edit))
+    assert "Twelve people came home" in text_of(browser.get(edit))
     assert (
-        post(
+        press(
             browser,
             edit,
             {"body": "Fourteen people", "gain_for": "system", "gain_kind": "relational"},
@@ -231,29 +216,26 @@ def test_gains_say_for_whom_what_kind_and_how_we_know(login, db, people):
 def test_a_closed_challenge_takes_no_more_questions_or_plans_but_still_gains(login, db, people):
     challenge = factories.make_challenge(db, people.participant, status="closed")
     db.commit()
-    page = text(login(people.fellow).get(f"/challenges/{challenge.id}"))
+    page = text_of(login(people.fellow).get(f"/challenges/{challenge.id}"))
     assert "Ask Pat Participant a question" not in page
     assert (
-        post(
+        press(
             login(people.fellow), f"/challenges/{challenge.id}/questions", {"body": "Why?"}
         ).status_code
         == 422
     )
     owner = login(people.participant)
     assert (
-        post(owner, f"/challenges/{challenge.id}/insights", {"insight-body": "Late"}).status_code
+        press(owner, f"/challenges/{challenge.id}/insights", {"insight-body": "Late"}).status_code
         == 422
     )
     plan = f"/challenges/{challenge.id}/plans/new"
-    refused = post(owner, plan, {"kind": "action", "body": "One more thing"}, page=plan)
-    assert refused.status_code == 422 and "Reopen it to add to it" in text(refused)
+    refused = submit(owner, plan, {"kind": "action", "body": "One more thing"})
+    assert refused.status_code == 422 and "Reopen it to add to it" in text_of(refused, 422)
     assert _count(db) == 0
     gain = f"/challenges/{challenge.id}/gains/new"
-    recorded = post(
-        owner,
-        gain,
-        {"body": "It lasted", "gain_for": "community", "gain_kind": "social"},
-        page=gain,
+    recorded = submit(
+        owner, gain, {"body": "It lasted", "gain_for": "community", "gain_kind": "social"}
     )
     assert recorded.status_code == 302
     assert _count(db) == 1

@@ -12,7 +12,7 @@ from learnset import authz
 from learnset.challenges import queries
 from learnset.cohorts.models import Membership
 from tests import factories
-from tests.challenges.helpers import text
+from tests.helpers import text_of
 
 READERS = {"participant", "fellow", "tutor"}
 EVERY_ROLE = ["participant", "fellow", "tutor", "other_tutor", "outsider", "admin"]
@@ -45,7 +45,7 @@ def test_outside_the_set_every_challenge_page_is_a_404_that_names_nothing(login,
     ):
         response = browser.get(path)
         assert response.status_code == 404, path
-        page = text(response)
+        page = text_of(response, 404)
         for secret in ("Day centre review", "Feelings run high", "What matters most?"):
             assert secret not in page
 
@@ -55,9 +55,9 @@ def test_an_admin_who_tutors_the_set_reads_its_challenges(login, db, people):
     db.add(Membership(user=people.admin, cohort=people.cohort, role="tutor"))
     db.commit()
     browser = login(people.admin)
-    assert "Day centre review" in text(browser.get(f"/challenges/{challenge.id}"))
+    assert "Day centre review" in text_of(browser.get(f"/challenges/{challenge.id}"))
     listed = browser.get(f"/cohorts/{people.cohort.id}/challenges")
-    assert "Day centre review" in text(listed)
+    assert "Day centre review" in text_of(listed)
 
 
 def test_the_sets_list_holds_its_own_challenges_only(login, db, people):
@@ -67,11 +67,13 @@ def test_the_sets_list_holds_its_own_challenges_only(login, db, people):
     factories.make_challenge(db, people.outsider, title="EASTVALE-ONE")
     db.commit()
     for role in ("participant", "fellow", "tutor"):
-        page = text(login(people.by_role(role)).get(f"/cohorts/{people.cohort.id}/challenges"))
+        page = text_of(login(people.by_role(role)).get(f"/cohorts/{people.cohort.id}/challenges"))
         assert "RIVERSIDE-ONE" in page and "RIVERSIDE-TWO" in page, role
         assert "RIVERSIDE-CLOSED" not in page
         assert "EASTVALE" not in page
-    closed = text(login(people.tutor).get(f"/cohorts/{people.cohort.id}/challenges?status=closed"))
+    closed = text_of(
+        login(people.tutor).get(f"/cohorts/{people.cohort.id}/challenges?status=closed")
+    )
     assert "RIVERSIDE-CLOSED" in closed and "RIVERSIDE-ONE" not in closed
     # The other set's list, asked for by a member of this one, is not there at all.
     assert (
@@ -108,7 +110,7 @@ def test_someone_who_leaves_keeps_their_challenge_but_the_set_stops_seeing_it(lo
     for role in ("fellow", "tutor"):
         browser = login(people.by_role(role))
         assert browser.get(f"/challenges/{challenge.id}").status_code == 404
-        assert "Left behind" not in text(browser.get(f"/cohorts/{people.cohort.id}/challenges"))
+        assert "Left behind" not in text_of(browser.get(f"/cohorts/{people.cohort.id}/challenges"))
     assert (
         login(people.fellow).get(f"/challenges/{challenge.id}/updates/{question.id}/edit")
     ).status_code == 404
@@ -120,7 +122,7 @@ def test_gains_board_and_counts_hold_the_sets_gains_only(login, db, people):
     theirs = factories.make_challenge(db, people.outsider, title="Theirs")
     factories.make_update(db, theirs, people.outsider, "gain", body="THEIR-GAIN")
     db.commit()
-    page = text(login(people.tutor).get(f"/cohorts/{people.cohort.id}/gains"))
+    page = text_of(login(people.tutor).get(f"/cohorts/{people.cohort.id}/gains"))
     assert "OUR-GAIN" in page and "THEIR-GAIN" not in page
     assert queries.gain_counts(db, people.tutor, people.cohort.id) == {
         "health": 0, "social": 1, "economic": 0, "relational": 0,
@@ -128,9 +130,9 @@ def test_gains_board_and_counts_hold_the_sets_gains_only(login, db, people):
     # Counts for someone outside the set count nothing, even asked for directly.
     assert sum(queries.gain_counts(db, people.admin, people.cohort.id).values()) == 0
     assert sum(queries.gain_counts(db, people.outsider, people.cohort.id).values()) == 0
-    cohort_page = text(login(people.fellow).get(f"/cohorts/{people.cohort.id}"))
+    cohort_page = text_of(login(people.fellow).get(f"/cohorts/{people.cohort.id}"))
     assert "Gains recorded so far" in cohort_page
-    admin_page = text(login(people.admin).get(f"/cohorts/{people.cohort.id}"))
+    admin_page = text_of(login(people.admin).get(f"/cohorts/{people.cohort.id}"))
     assert "Gains recorded so far" not in admin_page and "Live challenges" not in admin_page
 
 
@@ -140,10 +142,10 @@ def test_the_session_page_names_a_challenge_only_for_the_set(login, db, people):
     factories.make_challenge_slot(db, meeting, challenge)
     db.commit()
     for role in ("participant", "fellow", "tutor"):
-        page = text(login(people.by_role(role)).get(f"/sessions/{meeting.id}"))
+        page = text_of(login(people.by_role(role)).get(f"/sessions/{meeting.id}"))
         assert "Fay Fellow</strong>: <a href" in page and "Frailty at home" in page, role
     for path in (f"/sessions/{meeting.id}", f"/sessions/{meeting.id}/plan"):
-        admin = text(login(people.admin).get(path))
+        admin = text_of(login(people.admin).get(path))
         assert "Fay Fellow</strong>: a live challenge" in admin
         assert "Frailty at home" not in admin
 
@@ -181,11 +183,11 @@ def test_gains_board_pages_newest_first_and_filters_by_kind(login, db, people):
                               gain_kind=kind, at=at)  # fmt: skip
     db.commit()
     browser = login(people.fellow)
-    first = text(browser.get(f"/cohorts/{people.cohort.id}/gains"))
+    first = text_of(browser.get(f"/cohorts/{people.cohort.id}/gains"))
     assert first.index("GAIN-00") < first.index("GAIN-01") < first.index("GAIN-19")
     assert "GAIN-20" not in first
-    assert "GAIN-24" in text(browser.get(f"/cohorts/{people.cohort.id}/gains?page=2"))
-    economic = text(browser.get(f"/cohorts/{people.cohort.id}/gains?kind=economic"))
+    assert "GAIN-24" in text_of(browser.get(f"/cohorts/{people.cohort.id}/gains?page=2"))
+    economic = text_of(browser.get(f"/cohorts/{people.cohort.id}/gains?kind=economic"))
     assert [f"GAIN-{n:02}" in economic for n in range(25)] == [n % 5 == 0 for n in range(25)]
 
 
@@ -194,5 +196,5 @@ def test_slots_from_before_challenges_keep_their_topic(login, db, people):
     factories.make_slot(db, meeting, people.fellow, "Frailty services across two trusts")
     db.commit()
     for role in ("fellow", "tutor", "admin"):
-        page = text(login(people.by_role(role)).get(f"/sessions/{meeting.id}"))
+        page = text_of(login(people.by_role(role)).get(f"/sessions/{meeting.id}"))
         assert "Fay Fellow</strong>: Frailty services across two trusts" in page, role

@@ -1,7 +1,16 @@
 from types import SimpleNamespace
 
+from sqlalchemy import select
+
+from learnset.cohorts.models import Membership
 from tests import factories
-from tests.matrix import ROLES, Route
+from tests.matrix import EVERYONE, ROLES, Route, page_and_form
+
+MANAGERS = {"tutor", "admin"}
+MEMBERS = {"participant", "fellow", "tutor", "admin"}
+PARTICIPANTS = {"participant", "fellow"}
+NOT_ADMIN = {"participant", "fellow", "tutor", "other_tutor", "outsider"}
+COHORT_FORM = {"name": "Matrix set", "status": "planned"}
 
 
 def _invitation(db, people):
@@ -10,74 +19,7 @@ def _invitation(db, people):
     )
 
 
-MANAGERS = {"tutor", "admin"}
-
-ROUTES = [
-    Route(
-        "cohorts.invitations_overview",
-        lambda s: "/invitations",
-        {"tutor", "other_tutor", "admin"},
-        forbidden={"participant", "fellow", "outsider"},
-    ),
-    Route(
-        "cohorts.invitations",
-        lambda s: f"/cohorts/{s.cohort.id}/invitations",
-        MANAGERS,
-        forbidden={"participant", "fellow"},
-    ),
-    Route(
-        "cohorts.invitations",
-        lambda s: f"/cohorts/{s.cohort.id}/invitations",
-        MANAGERS,
-        method="POST",
-        forbidden={"participant", "fellow"},
-        data={"email": "matrix@example.org", "role": "participant"},
-    ),
-    Route(
-        "cohorts.resend_invitation",
-        lambda s: f"/invitations/{s.invitation.id}/resend",
-        MANAGERS,
-        method="POST",
-        setup=_invitation,
-    ),
-    Route(
-        "cohorts.revoke_invitation",
-        lambda s: f"/invitations/{s.invitation.id}/revoke",
-        MANAGERS,
-        setup=_invitation,
-    ),
-    Route(
-        "cohorts.revoke_invitation",
-        lambda s: f"/invitations/{s.invitation.id}/revoke",
-        MANAGERS,
-        method="POST",
-        setup=_invitation,
-    ),
-    Route(
-        "cohorts.accept_invitation",
-        lambda s: "/join/matrix-token",
-        set(ROLES),
-        public=True,
-        setup=_invitation,
-    ),
-    Route(
-        "cohorts.accept_invitation",
-        lambda s: "/join/matrix-token",
-        set(ROLES),
-        method="POST",
-        public=True,
-        setup=_invitation,
-    ),
-]
-
-# --- Learning sets: list, create, edit, members, tutors (issue 3) ---
-
-
 def _fellow_membership(db, people):
-    from sqlalchemy import select
-
-    from learnset.cohorts.models import Membership
-
     membership = db.scalar(
         select(Membership).where(
             Membership.user_id == people.fellow.id, Membership.cohort_id == people.cohort.id
@@ -86,69 +28,66 @@ def _fellow_membership(db, people):
     return SimpleNamespace(membership=membership)
 
 
-MEMBERS = {"participant", "fellow", "tutor", "admin"}
-PARTICIPANTS = {"participant", "fellow"}
-NOT_ADMIN = {"participant", "fellow", "tutor", "other_tutor", "outsider"}
-COHORT_FORM = {"name": "Matrix set", "status": "planned"}
-
-ROUTES += [
-    Route("cohorts.index", lambda s: "/cohorts", set(ROLES) - {"anonymous"}),
-    Route("cohorts.new_cohort", lambda s: "/cohorts/new", {"admin"}, forbidden=NOT_ADMIN),
+ROUTES = [
+    # Invitations.
     Route(
-        "cohorts.new_cohort",
-        lambda s: "/cohorts/new",
-        {"admin"},
-        method="POST",
-        forbidden=NOT_ADMIN,
-        data=COHORT_FORM,
+        "cohorts.invitations_overview",
+        "/invitations",
+        {"tutor", "other_tutor", "admin"},
+        forbidden={"participant", "fellow", "outsider"},
     ),
-    Route("cohorts.cohort", lambda s: f"/cohorts/{s.cohort.id}", MEMBERS),
+    *page_and_form(
+        "cohorts.invitations",
+        "/cohorts/{cohort.id}/invitations",
+        MANAGERS,
+        {"email": "matrix@example.org", "role": "participant"},
+        forbidden=PARTICIPANTS,
+    ),
     Route(
+        "cohorts.resend_invitation",
+        "/invitations/{invitation.id}/resend",
+        MANAGERS,
+        "POST",
+        setup=_invitation,
+    ),
+    *page_and_form(
+        "cohorts.revoke_invitation",
+        "/invitations/{invitation.id}/revoke",
+        MANAGERS,
+        setup=_invitation,
+    ),
+    *page_and_form(
+        "cohorts.accept_invitation",
+        "/join/matrix-token",
+        set(ROLES),
+        public=True,
+        setup=_invitation,
+    ),
+    # Learning sets: list, create, edit, members, tutors (issue 3).
+    Route("cohorts.index", "/cohorts", EVERYONE),
+    *page_and_form(
+        "cohorts.new_cohort", "/cohorts/new", {"admin"}, COHORT_FORM, forbidden=NOT_ADMIN
+    ),
+    Route("cohorts.cohort", "/cohorts/{cohort.id}", MEMBERS),
+    *page_and_form(
         "cohorts.edit_cohort",
-        lambda s: f"/cohorts/{s.cohort.id}/edit",
+        "/cohorts/{cohort.id}/edit",
         MANAGERS,
+        COHORT_FORM,
         forbidden=PARTICIPANTS,
     ),
-    Route(
-        "cohorts.edit_cohort",
-        lambda s: f"/cohorts/{s.cohort.id}/edit",
-        MANAGERS,
-        method="POST",
-        forbidden=PARTICIPANTS,
-        data=COHORT_FORM,
-    ),
-    Route(
-        "cohorts.members",
-        lambda s: f"/cohorts/{s.cohort.id}/members",
-        MANAGERS,
-        forbidden=PARTICIPANTS,
-    ),
-    Route(
+    Route("cohorts.members", "/cohorts/{cohort.id}/members", MANAGERS, forbidden=PARTICIPANTS),
+    *page_and_form(
         "cohorts.assign_tutor",
-        lambda s: f"/cohorts/{s.cohort.id}/tutors",
+        "/cohorts/{cohort.id}/tutors",
         {"admin"},
+        {"email": "new-tutor@example.org"},
         forbidden=PARTICIPANTS | {"tutor"},
     ),
-    Route(
-        "cohorts.assign_tutor",
-        lambda s: f"/cohorts/{s.cohort.id}/tutors",
-        {"admin"},
-        method="POST",
-        forbidden=PARTICIPANTS | {"tutor"},
-        data={"email": "new-tutor@example.org"},
-    ),
-    Route(
+    *page_and_form(
         "cohorts.remove_member",
-        lambda s: f"/memberships/{s.membership.id}/remove",
+        "/memberships/{membership.id}/remove",
         MANAGERS,
-        forbidden=PARTICIPANTS,
-        setup=_fellow_membership,
-    ),
-    Route(
-        "cohorts.remove_member",
-        lambda s: f"/memberships/{s.membership.id}/remove",
-        MANAGERS,
-        method="POST",
         forbidden=PARTICIPANTS,
         setup=_fellow_membership,
     ),

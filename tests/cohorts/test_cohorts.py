@@ -1,13 +1,11 @@
 """Learning sets: the list, creating and editing, tutors, members and removing a member."""
 
-import re
-
 from sqlalchemy import func, select
 
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import utcnow
 from tests import factories
-from tests.conftest import link_in, submit
+from tests.helpers import link_in, submit, text_of
 
 NEW_SET = {
     "name": "Northgate learning set 2027",
@@ -16,10 +14,6 @@ NEW_SET = {
     "start_month-year": "2027",
     "status": "planned",
 }
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def test_admin_creates_a_set_then_assigns_a_tutor(login, db, people):
@@ -54,9 +48,9 @@ def test_only_admins_create_sets(login, db, people):
 
 
 def test_the_list_shows_each_person_their_own_sets(login, db, people):
-    mine = _text(login(people.participant).get("/cohorts"))
+    mine = text_of(login(people.participant).get("/cohorts"))
     assert "Riverside set" in mine and "Eastvale set" not in mine
-    everyone = _text(login(people.admin).get("/cohorts"))
+    everyone = text_of(login(people.admin).get("/cohorts"))
     assert "Riverside set" in everyone and "Eastvale set" in everyone
     assert "2 participants, 1 tutor" in everyone
 
@@ -90,7 +84,7 @@ def test_participants_see_fellow_members_without_emails(login, db, people):
     people.fellow.job_title = "GP and frailty lead"
     people.fellow.organisation = "North Riverside ICB"
     db.commit()
-    page = _text(login(people.participant).get(f"/cohorts/{people.cohort.id}"))
+    page = text_of(login(people.participant).get(f"/cohorts/{people.cohort.id}"))
     assert "Fay Fellow" in page and "GP and frailty lead" in page
     assert "North Riverside ICB" in page
     assert (
@@ -109,7 +103,7 @@ def test_tutor_member_list_has_emails_and_pending_invitations(login, db, people)
         db, people.cohort, token="used", email="used@example.org", accepted_at=utcnow()
     )
     db.commit()
-    page = _text(login(people.tutor).get(f"/cohorts/{people.cohort.id}/members"))
+    page = text_of(login(people.tutor).get(f"/cohorts/{people.cohort.id}/members"))
     assert people.fellow.email in page
     assert "waiting@example.org" in page
     assert "used@example.org" not in page
@@ -177,7 +171,7 @@ def test_removing_a_member_asks_first_and_keeps_their_past(login, db, people):
     )
     membership_id = membership.id
     browser = login(people.tutor)
-    confirm = _text(browser.get(f"/memberships/{membership_id}/remove"))
+    confirm = text_of(browser.get(f"/memberships/{membership_id}/remove"))
     assert "Remove Fay Fellow from this learning set?" in confirm
     assert "stay theirs" in confirm
     response = submit(browser, f"/memberships/{membership_id}/remove", {})

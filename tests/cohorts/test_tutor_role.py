@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnset.accounts.models import User
 from learnset.cohorts import services
@@ -16,13 +16,9 @@ from learnset.cohorts.models import Invitation, Role
 from learnset.db import utcnow
 from learnset.mail.models import OutgoingMail
 from tests import factories
-from tests.conftest import csrf_from, link_in, submit
+from tests.helpers import count_rows, csrf_from, link_in, submit
 
 INVITE_TO = "/cohorts/{}/invitations"
-
-
-def _count(db, model) -> int:  # type: ignore[no-untyped-def]
-    return db.scalar(select(func.count()).select_from(model))
 
 
 def test_tutor_inviting_sees_no_role_choice(login, people):
@@ -54,8 +50,8 @@ def test_tutor_forging_role_tutor_is_refused_beside_the_field(login, db, people)
     page = response.get_data(as_text=True)
     assert "Only programme admins can invite tutors" in page
     assert 'href="#role"' in page
-    assert _count(db, Invitation) == 0
-    assert _count(db, OutgoingMail) == 0
+    assert count_rows(db, Invitation) == 0
+    assert count_rows(db, OutgoingMail) == 0
 
 
 def test_admin_invites_a_tutor_who_joins_as_tutor(login, client, db, outbox, people):
@@ -87,7 +83,7 @@ def test_service_refuses_a_tutor_invitation_from_a_tutor(db, people):
             now=utcnow(),
             days=14,
         )
-    assert _count(db, Invitation) == 0
+    assert count_rows(db, Invitation) == 0
 
 
 @pytest.mark.parametrize("action", ["resend", "revoke"])
@@ -102,7 +98,7 @@ def test_tutor_cannot_resend_or_withdraw_a_tutors_invitation(action, login, db, 
     db.refresh(invitation)
     assert (invitation.token_hash, invitation.expires_at) == before
     assert invitation.revoked_at is None
-    assert _count(db, OutgoingMail) == 0
+    assert count_rows(db, OutgoingMail) == 0
 
 
 def test_tutor_sees_no_resend_or_withdraw_for_a_tutors_invitation(login, db, people):

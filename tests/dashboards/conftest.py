@@ -27,7 +27,6 @@ from learnset.framework.queries import current_framework
 from learnset.meetings.models import Meeting
 from learnset.reflections.models import Reflection
 from tests import factories
-from tests.assessment.conftest import Framework, framework  # noqa: F401 - a fixture
 
 PRIVATE_TITLE = "My worries about the frailty contract"
 PRIVATE_TEXT = "Nobody else should ever read this sentence about the practice manager"
@@ -48,7 +47,7 @@ def on(offset: int, day: int, hour: int = 12) -> datetime:
 
 @dataclass
 class SetHistory:
-    framework: Framework
+    framework: factories.Framework
     pat: factories.User
     fay: factories.User
     ann: factories.User
@@ -76,7 +75,7 @@ def _assess(db, person, cohort, levels, when, shared=True, carried=()):
 
 
 @pytest.fixture
-def history(db, people, framework) -> SetHistory:  # noqa: F811 - the fixture above
+def history(db, people, framework) -> SetHistory:
     cohort = people.cohort
     cohort.start_month = month(0)
     listening, complexity = framework.listening, framework.complexity

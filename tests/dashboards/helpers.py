@@ -1,56 +1,11 @@
-"""Reading a dashboard page as a person would: its tables by caption, cell text as shown."""
+"""Reading a dashboard's figures as the page shows them (its tables: tests/helpers.py)."""
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 SUPPRESSED = "Fewer than 3 responses"
 HIDDEN = "Not shown"
-
-
-class _Tables(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self._caption: list[str] | None = None
-        self._rows: list[list[str]] | None = None
-        self._cell: list[str] | None = None
-        self._name = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
-            self._rows, self._name = [], ""
-        elif tag == "caption":
-            self._caption = []
-        elif tag == "tr" and self._rows is not None:
-            self._rows.append([])
-        elif tag in ("td", "th") and self._rows is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "caption" and self._caption is not None:
-            self._name = " ".join("".join(self._caption).split())
-            self._caption = None
-        elif tag in ("td", "th") and self._cell is not None and self._rows is not None:
-            self._rows[-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "table" and self._rows is not None:
-            self.tables[self._name] = [row for row in self._rows if row]
-            self._rows = None
-
-    def handle_data(self, data: str) -> None:
-        if self._caption is not None:
-            self._caption.append(data)
-        elif self._cell is not None:
-            self._cell.append(data)
-
-
-def tables(html: str) -> dict[str, list[list[str]]]:
-    """Every table on the page by its caption, each a list of rows of cell text (headers too)."""
-    parser = _Tables()
-    parser.feed(html)
-    return parser.tables
 
 
 def shown(text: str) -> float | None:

@@ -16,56 +16,26 @@ def _suggestion(db, people):
     return SimpleNamespace(item=item, meeting=meeting)
 
 
+def _for_managers(endpoint, path, method="GET", **options):
+    """A page or button of the cohort's for tutors and admins; the set's participants can see
+    the cohort, so they are refused with 403."""
+    return Route(
+        endpoint, "/cohorts/{cohort.id}" + path, MANAGERS, method, forbidden=PARTICIPANTS, **options
+    )
+
+
 ROUTES = [
-    Route(
-        "dashboards.dashboard",
-        lambda s: f"/cohorts/{s.cohort.id}/dashboard",
-        MANAGERS,
-        forbidden=PARTICIPANTS,
-    ),
-    Route(
-        "dashboards.engagement",
-        lambda s: f"/cohorts/{s.cohort.id}/dashboard/engagement",
-        MANAGERS,
-        forbidden=PARTICIPANTS,
-    ),
-    Route(
-        "dashboards.dashboard_csv",
-        lambda s: f"/cohorts/{s.cohort.id}/dashboard.csv",
-        MANAGERS,
-        forbidden=PARTICIPANTS,
-    ),
-    Route(
-        "dashboards.dashboard_json",
-        lambda s: f"/cohorts/{s.cohort.id}/dashboard.json",
-        MANAGERS,
-        forbidden=PARTICIPANTS,
-    ),
-    Route(
-        "dashboards.add_suggestion",
-        lambda s: f"/cohorts/{s.cohort.id}/dashboard/plan",
-        MANAGERS,
-        method="POST",
-        forbidden=PARTICIPANTS,
-        setup=_suggestion,
-        data={},
-    ),
-    Route(
-        "dashboards.release",
-        lambda s: f"/cohorts/{s.cohort.id}/dashboard/release",
-        MANAGERS,
-        method="POST",
-        forbidden=PARTICIPANTS,
-    ),
-    Route(
-        "dashboards.set_growth",
-        lambda s: f"/cohorts/{s.cohort.id}/growth",
-        {"participant", "fellow", "tutor", "admin"},
-    ),
-    Route("dashboards.programme", lambda s: "/programme", {"admin"}, forbidden=NOT_ADMIN),
+    _for_managers("dashboards.dashboard", "/dashboard"),
+    _for_managers("dashboards.engagement", "/dashboard/engagement"),
+    _for_managers("dashboards.dashboard_csv", "/dashboard.csv"),
+    _for_managers("dashboards.dashboard_json", "/dashboard.json"),
+    _for_managers("dashboards.add_suggestion", "/dashboard/plan", "POST", setup=_suggestion),
+    _for_managers("dashboards.release", "/dashboard/release", "POST"),
+    Route("dashboards.set_growth", "/cohorts/{cohort.id}/growth", PARTICIPANTS | MANAGERS),
+    Route("dashboards.programme", "/programme", {"admin"}, forbidden=NOT_ADMIN),
     Route(
         "dashboards.what_tutors_see",
-        lambda s: f"/cohorts/{s.cohort.id}/what-your-tutors-see",
+        "/cohorts/{cohort.id}/what-your-tutors-see",
         PARTICIPANTS,
         forbidden=MANAGERS,
     ),

@@ -9,7 +9,7 @@ from learnset.dashboards.engagement import engagement_of
 from learnset.dashboards.months import months_between
 from tests import factories
 from tests.dashboards.conftest import month, on
-from tests.dashboards.helpers import tables
+from tests.helpers import tables
 
 
 def _engagement(db, people):

@@ -6,7 +6,8 @@ import io
 import pytest
 
 from tests import factories
-from tests.dashboards.helpers import SUPPRESSED, counted, shown, tables
+from tests.dashboards.helpers import SUPPRESSED, counted, shown
+from tests.helpers import tables
 
 
 def _dashboard(login, user, cohort):

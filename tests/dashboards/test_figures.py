@@ -60,9 +60,9 @@ def test_a_capability_rated_by_two_participants_is_suppressed(db, people, histor
 
 def test_a_third_participant_brings_the_figures_out(db, people, history, framework):
     dee = factories.make_member(db, people.cohort, "participant", name="Dee Dixon")
-    levels = {framework.listening: (3, 4), framework.complexity: (2, 4)}
+    levels = framework.ratings(listening=(3, 4), complexity=(2, 4))
     factories.make_assessment(db, dee, people.cohort, levels, at=on(0, 15))
-    levels = {framework.listening: (3, 4), framework.complexity: (3, 4)}
+    levels = framework.ratings(listening=(3, 4), complexity=(3, 4))
     factories.make_assessment(db, dee, people.cohort, levels, at=on(3, 2))
     db.commit()
     figures = _by_slug(cohort_figures.capability_figures(db, people.cohort.id, _framework(db)))
@@ -108,13 +108,13 @@ def test_growth_month_by_month_takes_each_latest_shared_rating_so_far(db, people
 
 
 def test_a_month_with_two_contributors_is_suppressed_and_three_shows(db, people, framework):
-    first, second, third = (
-        factories.make_member(db, people.cohort, "participant") for _ in range(3)
-    )
+    first, second, third = factories.make_members(db, people.cohort, "participant", 3)
     for person, level in ((first, 2), (second, 3)):
-        factories.make_assessment(db, person, people.cohort, {framework.listening: (level, 5)},
-                                  at=on(0, 3))  # fmt: skip
-    factories.make_assessment(db, third, people.cohort, {framework.listening: (4, 5)}, at=on(1, 3))
+        rated = framework.ratings(listening=(level, 5))
+        factories.make_assessment(db, person, people.cohort, rated, at=on(0, 3))
+    factories.make_assessment(
+        db, third, people.cohort, framework.ratings(listening=(4, 5)), at=on(1, 3)
+    )
     db.commit()
     current = _framework(db)
     months = cohort_figures.sharing(db, people.cohort.id).months

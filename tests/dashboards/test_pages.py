@@ -4,17 +4,11 @@ import pytest
 
 from tests import factories
 from tests.dashboards.conftest import month
-from tests.dashboards.helpers import tables
-
-
-def _html(login, user, path):
-    response = login(user).get(path)
-    assert response.status_code == 200, path
-    return response.get_data(as_text=True)
+from tests.helpers import open_page, tables
 
 
 def test_the_tutor_s_dashboard_shows_the_hand_worked_figures(login, people, history):
-    html = _html(login, people.tutor, f"/cohorts/{people.cohort.id}/dashboard")
+    html = open_page(login(people.tutor), f"/cohorts/{people.cohort.id}/dashboard")
     found = tables(html)
     assert found["Across each domain of the framework"][1:] == [
         ["Unlocking conversations", "2.0", "2.8", "Up 0.8"],
@@ -38,7 +32,7 @@ def test_the_tutor_s_dashboard_shows_the_hand_worked_figures(login, people, hist
 
 
 def test_the_growth_chart_leaves_out_suppressed_months(login, people, history):
-    html = _html(login, people.tutor, f"/cohorts/{people.cohort.id}/dashboard")
+    html = open_page(login(people.tutor), f"/cohorts/{people.cohort.id}/dashboard")
     start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="app-chart"')
     svg = html[start : html.index("</svg>", start)]
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
@@ -49,12 +43,12 @@ def test_the_growth_chart_leaves_out_suppressed_months(login, people, history):
 
 
 def test_a_set_with_nothing_shared_says_what_happens_next(db, login, people):
-    html = _html(login, people.tutor, f"/cohorts/{people.cohort.id}/dashboard")
+    html = open_page(login(people.tutor), f"/cohorts/{people.cohort.id}/dashboard")
     assert "No figures have been released for this set yet" in html
     assert "Release the figures now" in html
     assert "Suggestions appear once the set's figures have been released" in html
     assert "There is no draft session coming up" in html
-    growth = _html(login, people.participant, f"/cohorts/{people.cohort.id}/growth")
+    growth = open_page(login(people.participant), f"/cohorts/{people.cohort.id}/growth")
     assert "No figures have been released for this set yet" in growth
     assert "Release the figures now" not in growth
     assert "nothing to chart" in growth
@@ -64,16 +58,16 @@ def test_a_set_without_participants(db, login, people):
     cohort = factories.make_cohort(db, name="Empty set")
     tutor = factories.make_member(db, cohort, "tutor")
     db.commit()
-    html = _html(login, tutor, f"/cohorts/{cohort.id}/dashboard")
+    html = open_page(login(tutor), f"/cohorts/{cohort.id}/dashboard")
     assert "Nobody has joined this set yet" in html
-    engagement = _html(login, tutor, f"/cohorts/{cohort.id}/dashboard/engagement")
+    engagement = open_page(login(tutor), f"/cohorts/{cohort.id}/dashboard/engagement")
     assert "Nobody has joined this set yet" in engagement
 
 
 def test_engagement_chooses_a_month_and_ignores_one_it_does_not_know(login, people, history):
     base = f"/cohorts/{people.cohort.id}/dashboard/engagement"
     chosen = month(1)
-    html = _html(login, people.tutor, f"{base}?month={chosen:%Y-%m}")
+    html = open_page(login(people.tutor), f"{base}?month={chosen:%Y-%m}")
     assert f"<h2>{chosen:%B %Y}</h2>" in html
     assert f'aria-current="page" class="app-months__link--current">{chosen:%b %Y}' in html
     table = tables(html)[f"Engagement by participant in {chosen:%B %Y}"]
@@ -91,7 +85,7 @@ def test_engagement_chooses_a_month_and_ignores_one_it_does_not_know(login, peop
 
 
 def test_the_programme_view(login, people, history):
-    html = _html(login, people.admin, "/programme")
+    html = open_page(login(people.admin), "/programme")
     rows = tables(html)["Every learning set in the programme"]
     assert rows[0][4:] == ["Unlocking conversations: change since baseline",
                            "Whole-system working: change since baseline",
@@ -112,16 +106,16 @@ def test_links_to_the_dashboards_follow_the_rules(login, people):
         (people.admin, True, False),
         (people.participant, False, True),
     ):
-        html = _html(login, user, cohort)
+        html = open_page(login(user), cohort)
         assert (dashboard in html) is sees_dashboard
         assert (growth in html) is sees_growth
-    assert 'href="/programme"' in _html(login, people.admin, "/cohorts")
-    assert 'href="/programme"' not in _html(login, people.tutor, "/cohorts")
+    assert 'href="/programme"' in open_page(login(people.admin), "/cohorts")
+    assert 'href="/programme"' not in open_page(login(people.tutor), "/cohorts")
 
 
 @pytest.mark.parametrize("path", ["/cohorts/{id}/dashboard", "/cohorts/{id}/growth"])
 def test_the_dashboards_sit_under_learning_sets_in_the_header(login, people, path):
-    html = _html(login, people.tutor, path.format(id=people.cohort.id))
+    html = open_page(login(people.tutor), path.format(id=people.cohort.id))
     header = html[html.index("<header") : html.index("</header>")]
     item = header[: header.index("Learning sets")].rsplit("<li", 1)[1]
     assert "nhsuk-header__navigation-item--current" in item

@@ -7,7 +7,7 @@ import pytest
 from learnset.db import utcnow
 from learnset.meetings.models import MeetingItem
 from tests import factories
-from tests.conftest import csrf_from
+from tests.helpers import csrf_from
 
 
 @pytest.fixture

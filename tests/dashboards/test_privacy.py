@@ -6,8 +6,8 @@ import pytest
 from learnset.reflections.models import Reflection
 from tests import factories
 from tests.dashboards.conftest import PRIVATE_TEXT, PRIVATE_TITLE, month, on, release_now
-from tests.dashboards.helpers import tables
 from tests.dashboards.routes import ROUTES
+from tests.helpers import tables
 
 
 def _every_dashboard_page(login, user, cohort):
@@ -78,9 +78,9 @@ def test_a_participant_s_own_opted_out_check_in_does_not_move_the_set(login, peo
 def test_two_people_sharing_show_nothing_and_three_show_the_figures(db, login, people, framework):
     cohort = factories.make_cohort(db, name="Small set")
     tutor = factories.make_member(db, cohort, "tutor")
-    members = [factories.make_member(db, cohort, "participant") for _ in range(3)]
+    members = factories.make_members(db, cohort, "participant", 3)
     for person, level in zip(members[:2], (2, 4), strict=True):
-        factories.make_assessment(db, person, cohort, {framework.listening: (level, 5)})
+        factories.make_assessment(db, person, cohort, framework.ratings(listening=(level, 5)))
     # Two new contributors are too few for a release.
     assert release_now(db, cohort) is None
     db.commit()
@@ -103,7 +103,7 @@ def test_two_people_sharing_show_nothing_and_three_show_the_figures(db, login, p
     assert listening["latest_mean"] == {"value": None, "responses": None, "suppressed": True}
     assert document["growth"] == [] and document["released_at"] is None
 
-    factories.make_assessment(db, members[2], cohort, {framework.listening: (3, 5)})
+    factories.make_assessment(db, members[2], cohort, framework.ratings(listening=(3, 5)))
     db.commit()
     # Nothing moves until the figures are released.
     assert pages() == (dashboard, growth, document)
@@ -120,12 +120,12 @@ def test_two_people_sharing_show_nothing_and_three_show_the_figures(db, login, p
 
 def test_the_heat_map_leaves_out_those_who_shared_nothing(db, login, people, framework):
     factories.make_assessment(
-        db, people.participant, people.cohort, {framework.listening: (2, 4)}, shared=False
+        db, people.participant, people.cohort, framework.ratings(listening=(2, 4)), shared=False
     )
-    factories.make_assessment(db, people.fellow, people.cohort, {framework.listening: (1, 4)})
+    factories.make_assessment(db, people.fellow, people.cohort, framework.ratings(listening=(1, 4)))
     for name in ("Gus Green", "Hal Hart"):
         person = factories.make_member(db, people.cohort, "participant", name=name)
-        factories.make_assessment(db, person, people.cohort, {framework.listening: (2, 3)})
+        factories.make_assessment(db, person, people.cohort, framework.ratings(listening=(2, 3)))
     release_now(db, people.cohort)
     db.commit()
     html = login(people.tutor).get(f"/cohorts/{people.cohort.id}/dashboard").get_data(as_text=True)

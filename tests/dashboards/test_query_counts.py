@@ -6,6 +6,7 @@ from datetime import timedelta
 from learnset.db import utcnow
 from tests import factories
 from tests.dashboards.conftest import release_now
+from tests.helpers import statements_for
 
 PAGES = [
     ("tutor", "/cohorts/{cohort}/dashboard"),
@@ -24,7 +25,7 @@ def _history(db, people, framework, participants, months):
     reflections, attendance and updates to a live challenge, ending last month; one check-in in
     four kept private."""
     people.cohort.start_month = (utcnow() - timedelta(days=31 * months)).date().replace(day=1)
-    members = [factories.make_member(db, people.cohort, "participant") for _ in range(participants)]
+    members = factories.make_members(db, people.cohort, "participant", participants)
     # Pat, whose own page of what his tutors see grows with the set.
     members.append(people.participant)
     start = utcnow().replace(microsecond=0) - timedelta(days=30 * months)
@@ -57,20 +58,11 @@ def _history(db, people, framework, participants, months):
     db.commit()
 
 
-def _statements(login, user, path, count_queries):
-    browser = login(user)
-    browser.get(path)  # the first request loads what every page needs once
-    with count_queries() as statements:
-        response = browser.get(path)
-    assert response.status_code == 200, path
-    return len(statements)
-
-
 def test_queries_do_not_grow_with_the_set(db, login, people, framework, count_queries):
     def counts():
         return {
-            (role, path): _statements(
-                login, getattr(people, role), path.format(cohort=people.cohort.id), count_queries
+            (role, path): statements_for(
+                count_queries, login(people.by_role(role)), path.format(cohort=people.cohort.id)
             )
             for role, path in PAGES
         }

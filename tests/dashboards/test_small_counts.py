@@ -13,7 +13,8 @@ import pytest
 from learnset.dashboards import figures
 from tests import factories
 from tests.dashboards.conftest import release_now
-from tests.dashboards.helpers import HIDDEN, tables
+from tests.dashboards.helpers import HIDDEN
+from tests.helpers import tables
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,9 @@ def test_no_page_or_export_shows_a_count_of_one_or_two(db, login, people, framew
     levels = [(1, 2), (2, 4), (2, 4), (3, 3), (3, 3), (3, 3), (4, 5)]
     for current, target in levels:
         person = factories.make_member(db, cohort, "participant")
-        factories.make_assessment(db, person, cohort, {framework.listening: (current, target)})
+        factories.make_assessment(
+            db, person, cohort, framework.ratings(listening=(current, target))
+        )
     release_now(db, cohort)
     db.commit()
     browser = login(getattr(people, role))

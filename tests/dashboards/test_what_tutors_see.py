@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests import factories
 from tests.dashboards.conftest import PRIVATE_TEXT, PRIVATE_TITLE, month
-from tests.dashboards.helpers import tables
+from tests.helpers import tables
 
 HEAT_MAP = "Gap between target and current level, by capability and participant"
 MONTHLY = "Your engagement, month by month, as your tutors see it"

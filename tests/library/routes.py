@@ -15,8 +15,8 @@ def _archived_item(db, people):
 
 
 ROUTES = [
-    Route("library.index", lambda s: "/library", EVERYONE),
-    Route("library.item", lambda s: f"/library/{s.item.slug}", EVERYONE, setup=_item),
+    Route("library.index", "/library", EVERYONE),
+    Route("library.item", "/library/{item.slug}", EVERYONE, setup=_item),
     # Sessions keep linking to archived items, so everyone who reads the library reads them.
-    Route("library.item", lambda s: f"/library/{s.item.slug}", EVERYONE, setup=_archived_item),
+    Route("library.item", "/library/{item.slug}", EVERYONE, setup=_archived_item),
 ]

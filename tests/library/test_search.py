@@ -6,52 +6,56 @@ from learnset.db import utcnow
 from learnset.library.services import PER_PAGE, LibraryQuery, search
 from tests import factories
 
+# slug: kind, title, summary, body (None: the factory's) and the capabilities it develops.
+ITEMS = {
+    "lenses": (
+        "theory",
+        "The crisis lens and the unlocking lens",
+        "Two ways of seeing a struggling service.",
+        "Most people reach for blame first.",
+        ["listening"],
+    ),
+    "openers": (
+        "exercise",
+        "Data pack to conversation openers",
+        "Turn a dashboard into questions.",
+        "Choose three figures. Ask what LIES behind them: 100% of the story?",
+        ["using-data"],
+    ),
+    "cafe": (
+        "method",
+        "World Café",
+        "Rounds of conversation at small tables.",
+        "Hosts stay; travellers move_between tables.",
+        ["listening", "using-data"],
+    ),
+    "gone": ("theory", "An archived lens", "No longer in the library.", None, ["listening"]),
+}
+
 
 @pytest.fixture
 def library(db):
     conversations = factories.make_domain(db, name="Unlocking conversations", position=1)
-    listening = factories.make_capability(db, conversations, slug="listening", name="Listening")
-    data = factories.make_capability(db, conversations, slug="using-data", name="Using data")
-    items = {
-        "lenses": factories.make_content_item(
-            db,
-            [listening],
-            slug="lenses",
-            kind="theory",
-            title="The crisis lens and the unlocking lens",
-            summary="Two ways of seeing a struggling service.",
-            body="Most people reach for blame first.",
+    capabilities = {
+        "listening": factories.make_capability(
+            db, conversations, slug="listening", name="Listening"
         ),
-        "openers": factories.make_content_item(
-            db,
-            [data],
-            slug="openers",
-            kind="exercise",
-            title="Data pack to conversation openers",
-            summary="Turn a dashboard into questions.",
-            body="Choose three figures. Ask what LIES behind them: 100% of the story?",
-        ),
-        "cafe": factories.make_content_item(
-            db,
-            [listening, data],
-            slug="cafe",
-            kind="method",
-            title="World Café",
-            summary="Rounds of conversation at small tables.",
-            body="Hosts stay; travellers move_between tables.",
-        ),
-        "gone": factories.make_content_item(
-            db,
-            [listening],
-            slug="gone",
-            kind="theory",
-            title="An archived lens",
-            summary="No longer in the library.",
-            archived_at=utcnow(),
+        "using-data": factories.make_capability(
+            db, conversations, slug="using-data", name="Using data"
         ),
     }
+    for slug, (kind, title, summary, body, develops) in ITEMS.items():
+        item = factories.make_content_item(
+            db,
+            [capabilities[name] for name in develops],
+            slug=slug,
+            kind=kind,
+            title=title,
+            summary=summary,
+            archived_at=utcnow() if slug == "gone" else None,
+        )
+        item.body = body or item.body
     db.commit()
-    return items
 
 
 def _slugs(db, **query):

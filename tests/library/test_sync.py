@@ -1,48 +1,30 @@
 """The content sync: files in, matched by slug, archived not deleted, all or nothing."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import func, select
 
 from learnset.content import ContentError
 from learnset.library.models import ContentItem
 from learnset.library.sync import sync_content
-from tests.library.content import (
+from tests.content import (
+    FIRST,
+    SECOND,
+    THIRD,
     item_text,
-    make_content,
     snapshot,
+    stored,
+    synced,
     write_item,
     write_raw,
 )
 
-FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
-THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def content(tmp_path):
-    return make_content(tmp_path / "content")
-
-
-def _item(db, slug):
-    db.expire_all()
-    return db.scalar(select(ContentItem).where(ContentItem.slug == slug))
-
-
-def _sync(db, root, now):
-    report = sync_content(db, root, now)
-    db.commit()
-    return report
-
 
 def test_first_sync_adds_every_item_with_its_capabilities(db, content):
-    report = _sync(db, content, FIRST)
+    report = synced(db, content, FIRST)
     assert report.count("theory", "added") == 1
     assert report.count("exercise", "added") == 1
     assert report.count("method", "added") == 1
-    lenses = _item(db, "lenses")
+    lenses = stored(db, ContentItem, "lenses")
     assert lenses.kind == "theory"
     assert lenses.title == "Lenses"
     assert lenses.summary == "What lenses is about."
@@ -53,13 +35,13 @@ def test_first_sync_adds_every_item_with_its_capabilities(db, content):
     assert [c.slug for c in lenses.capabilities] == ["listening", "using-data"]
     assert lenses.created_at == lenses.updated_at == FIRST
     assert lenses.archived_at is None
-    assert _item(db, "world-cafe").kind == "method"
+    assert stored(db, ContentItem, "world-cafe").kind == "method"
 
 
 def test_sync_without_changes_changes_nothing(db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     before = snapshot(db)
-    report = _sync(db, content, SECOND)
+    report = synced(db, content, SECOND)
     assert snapshot(db) == before
     assert not report.changed
     assert report.count("theory", "unchanged") == 1
@@ -68,8 +50,8 @@ def test_sync_without_changes_changes_nothing(db, content):
 
 
 def test_changed_file_updates_the_item_and_keeps_its_id(db, content):
-    _sync(db, content, FIRST)
-    original_id = _item(db, "lenses").id
+    synced(db, content, FIRST)
+    original_id = stored(db, ContentItem, "lenses").id
     write_item(
         content,
         "lenses",
@@ -78,8 +60,8 @@ def test_changed_file_updates_the_item_and_keeps_its_id(db, content):
         minutes=25,
         body="## New words\n\nRewritten.",
     )
-    report = _sync(db, content, SECOND)
-    lenses = _item(db, "lenses")
+    report = synced(db, content, SECOND)
+    lenses = stored(db, ContentItem, "lenses")
     assert lenses.id == original_id
     assert lenses.title == "Two lenses on commissioning"
     assert lenses.minutes == 25
@@ -92,43 +74,43 @@ def test_changed_file_updates_the_item_and_keeps_its_id(db, content):
 
 
 def test_missing_file_archives_the_item_and_never_deletes_it(db, content):
-    _sync(db, content, FIRST)
-    original_id = _item(db, "world-cafe").id
+    synced(db, content, FIRST)
+    original_id = stored(db, ContentItem, "world-cafe").id
     (content / "methods" / "world-cafe.md").unlink()
-    report = _sync(db, content, SECOND)
-    cafe = _item(db, "world-cafe")
+    report = synced(db, content, SECOND)
+    cafe = stored(db, ContentItem, "world-cafe")
     assert cafe.id == original_id
     assert cafe.archived_at == SECOND
     assert [c.slug for c in cafe.capabilities] == ["using-data"]
     assert report.count("method", "archived") == 1
     # Archived once: a later sync neither archives it again nor moves its date.
-    again = _sync(db, content, THIRD)
+    again = synced(db, content, THIRD)
     assert again.count("method", "archived") == 0
-    assert _item(db, "world-cafe").archived_at == SECOND
+    assert stored(db, ContentItem, "world-cafe").archived_at == SECOND
 
 
 def test_file_that_comes_back_is_restored_with_the_same_id(db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     path = content / "methods" / "world-cafe.md"
     text = path.read_text()
-    original_id = _item(db, "world-cafe").id
+    original_id = stored(db, ContentItem, "world-cafe").id
     path.unlink()
-    _sync(db, content, SECOND)
+    synced(db, content, SECOND)
     path.write_text(text)
-    report = _sync(db, content, THIRD)
-    cafe = _item(db, "world-cafe")
+    report = synced(db, content, THIRD)
+    cafe = stored(db, ContentItem, "world-cafe")
     assert cafe.id == original_id
     assert cafe.archived_at is None
     assert report.count("method", "restored") == 1
 
 
 def test_changed_file_that_comes_back_is_restored_with_its_new_words(db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     (content / "methods" / "world-cafe.md").unlink()
-    _sync(db, content, SECOND)
+    synced(db, content, SECOND)
     write_item(content, "world-cafe", "method", title="World Café, revised")
-    _sync(db, content, THIRD)
-    cafe = _item(db, "world-cafe")
+    synced(db, content, THIRD)
+    cafe = stored(db, ContentItem, "world-cafe")
     assert cafe.archived_at is None
     assert cafe.title == "World Café, revised"
 
@@ -140,8 +122,8 @@ def test_folded_yaml_strings_lose_their_trailing_newline(db, content):
         "capabilities: [listening]\n---\n\nBody.\n\n"
     )
     write_raw(content, "theory/folded.md", text)
-    _sync(db, content, FIRST)
-    folded = _item(db, "folded")
+    synced(db, content, FIRST)
+    folded = stored(db, ContentItem, "folded")
     assert folded.title == "A folded title"
     assert folded.summary == "A summary folded over two lines."
     assert folded.body == "Body."
@@ -150,8 +132,8 @@ def test_folded_yaml_strings_lose_their_trailing_newline(db, content):
 def test_windows_line_ends_and_a_byte_order_mark_are_accepted(db, content):
     text = item_text("crlf", capabilities=["listening"]).replace("\n", "\r\n")
     write_raw(content, "theory/crlf.md", b"\xef\xbb\xbf" + text.encode())
-    _sync(db, content, FIRST)
-    assert _item(db, "crlf").body == "## A heading\n\nSome words about it."
+    synced(db, content, FIRST)
+    assert stored(db, ContentItem, "crlf").body == "## A heading\n\nSome words about it."
 
 
 def test_only_the_four_folders_are_read(db, content):
@@ -159,9 +141,9 @@ def test_only_the_four_folders_are_read(db, content):
     write_raw(content, "theory/notes.txt", "not Markdown, not read")
     (content / "drafts").mkdir()
     write_raw(content, "drafts/draft.md", item_text("draft"))
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     assert db.scalar(select(func.count()).select_from(ContentItem)) == 3
-    assert _item(db, "draft") is None
+    assert stored(db, ContentItem, "draft") is None
 
 
 def test_report_lists_capabilities_no_item_develops(db, content):
@@ -246,7 +228,7 @@ BROKEN = {
 
 @pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
 def test_a_broken_file_stops_the_sync_and_nothing_changes(case, db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     before = snapshot(db)
     # Valid changes in the same run must not be applied either.
     write_item(content, "new-module", capabilities=["listening"])
@@ -277,7 +259,7 @@ def test_every_problem_is_reported_at_once(db, content):
 
 
 def test_a_missing_item_folder_is_refused_rather_than_archiving_everything(db, content):
-    _sync(db, content, FIRST)
+    synced(db, content, FIRST)
     before = snapshot(db)
     for path in (content / "methods").iterdir():
         path.unlink()

@@ -2,20 +2,11 @@
 
 from sqlalchemy import func, select
 
-from learnset import create_app
 from learnset.cohorts.models import Cohort
 from learnset.db import database
 from learnset.library.models import ContentItem
-from tests.conftest import make_test_config
-from tests.library.content import make_content, snapshot, write_item, write_raw
-
-
-def _fresh_app(tmp_path, content_dir=None):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    config = {**make_test_config(url, tmp_path), "DATABASE_URL": url}
-    if content_dir is not None:
-        config["CONTENT_DIR"] = str(content_dir)
-    return create_app(config)
+from tests.apps import fresh_app
+from tests.content import snapshot, write_item, write_raw
 
 
 def _items(app):
@@ -24,7 +15,7 @@ def _items(app):
 
 
 def test_init_migrates_then_loads_the_starter_content(tmp_path):
-    app = _fresh_app(tmp_path)
+    app = fresh_app(tmp_path)
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 0, result.output
     assert "Database is up to date." in result.output
@@ -32,9 +23,8 @@ def test_init_migrates_then_loads_the_starter_content(tmp_path):
     assert _items(app) >= 25
 
 
-def test_sync_prints_a_summary_per_kind(tmp_path):
-    content = make_content(tmp_path / "content")
-    app = _fresh_app(tmp_path, content)
+def test_sync_prints_a_summary_per_kind(tmp_path, content):
+    app = fresh_app(tmp_path, CONTENT_DIR=str(content))
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
     first = runner.invoke(args=["content", "sync"])
@@ -55,9 +45,8 @@ def test_sync_prints_a_summary_per_kind(tmp_path):
     assert "  Practice exercises: 1 unchanged." in second.output
 
 
-def test_a_broken_file_exits_non_zero_names_the_file_and_changes_nothing(tmp_path):
-    content = make_content(tmp_path / "content")
-    app = _fresh_app(tmp_path, content)
+def test_a_broken_file_exits_non_zero_names_the_file_and_changes_nothing(tmp_path, content):
+    app = fresh_app(tmp_path, CONTENT_DIR=str(content))
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
     runner.invoke(args=["content", "sync"])
@@ -74,9 +63,8 @@ def test_a_broken_file_exits_non_zero_names_the_file_and_changes_nothing(tmp_pat
         assert snapshot(session) == before
 
 
-def test_dry_run_reports_but_changes_nothing(tmp_path):
-    content = make_content(tmp_path / "content")
-    app = _fresh_app(tmp_path, content)
+def test_dry_run_reports_but_changes_nothing(tmp_path, content):
+    app = fresh_app(tmp_path, CONTENT_DIR=str(content))
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
     result = runner.invoke(args=["content", "sync", "--dry-run"])
@@ -87,7 +75,7 @@ def test_dry_run_reports_but_changes_nothing(tmp_path):
 
 
 def test_demo_does_not_need_the_library(tmp_path):
-    app = _fresh_app(tmp_path)
+    app = fresh_app(tmp_path)
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
     result = runner.invoke(args=["demo"])

@@ -41,8 +41,8 @@ from learnset.db import database
 from learnset.meetings.models import Attendance, TopicVote
 from learnset.reflections.models import Reflection, ReflectionComment, ReflectionDraft
 from tests import factories
-from tests.conftest import CSRF_INPUT, make_test_config
-from tests.reflections.helpers import editor_fields
+from tests.apps import make_test_config
+from tests.helpers import CSRF_INPUT, editor_fields
 
 SETS, PER_SET = 4, 12
 DOMAIN, CAPABILITY = "load-domain", "load-capability"

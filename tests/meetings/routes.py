@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from learnset.meetings import calendar
 from tests import factories
-from tests.matrix import EVERYONE, ROLES, Route
+from tests.matrix import EVERYONE, ROLES, Route, page_and_form
 
 MEMBERS = {"participant", "fellow", "tutor", "admin"}
 PARTICIPANTS = {"participant", "fellow"}
@@ -64,20 +64,21 @@ def _feed(db, people):
     return SimpleNamespace(token=calendar.feed_token(feed, TEST_SECRET))
 
 
-def _cohort_route(endpoint, path, allowed, method="GET", **kwargs):
-    return Route(endpoint, lambda s: f"/cohorts/{s.cohort.id}{path}", allowed, method, **kwargs)
+def _on_sessions(endpoint, path, allowed=MANAGERS, method="GET", **options):
+    """A route on one of _sessions' sessions. On the draft only tutors and admins get
+    anywhere, as participants cannot even see it; a published one they see but may not
+    change, so they get 403 (say so with forbidden=PARTICIPANTS)."""
+    return Route(endpoint, path, allowed, method, setup=options.pop("setup", _sessions), **options)
 
 
-def _draft_route(endpoint, path, method="GET", **kwargs):
-    """A route on a draft session: tutors and admins only; participants cannot even see it."""
-    return Route(
-        endpoint,
-        lambda s: f"/sessions/{s.draft.id}{path}".format(s=s),
-        MANAGERS,
-        method,
-        setup=kwargs.pop("setup", _sessions),
-        **kwargs,
-    )
+def _managing(endpoint, path, method="GET", **options):
+    """A change only tutors and admins make to something the set's participants can see."""
+    return _on_sessions(endpoint, path, MANAGERS, method, forbidden=PARTICIPANTS, **options)
+
+
+def _on_topics(endpoint, path, method="POST", **options):
+    """A change to one of _topics' topics by its managers."""
+    return _managing(endpoint, path, method, setup=_topics, **options)
 
 
 SCHEDULE = {
@@ -100,157 +101,95 @@ SESSION = {
 
 ROUTES = [
     # Lists and pages.
-    _cohort_route("meetings.cohort_meetings", "/sessions", MEMBERS, setup=_sessions),
-    Route("meetings.meeting", lambda s: f"/sessions/{s.published.id}", MEMBERS, setup=_sessions),
-    _draft_route("meetings.meeting", ""),
-    _draft_route("meetings.meeting_ics", "/calendar.ics"),
-    Route(
-        "meetings.meeting_ics",
-        lambda s: f"/sessions/{s.published.id}/calendar.ics",
-        MEMBERS,
-        setup=_sessions,
-    ),
+    _on_sessions("meetings.cohort_meetings", "/cohorts/{cohort.id}/sessions", MEMBERS),
+    _on_sessions("meetings.meeting", "/sessions/{published.id}", MEMBERS),
+    _on_sessions("meetings.meeting", "/sessions/{draft.id}"),
+    _on_sessions("meetings.meeting_ics", "/sessions/{draft.id}/calendar.ics"),
+    _on_sessions("meetings.meeting_ics", "/sessions/{published.id}/calendar.ics", MEMBERS),
     # The schedule and new sessions.
-    _cohort_route("meetings.schedule", "/schedule", MANAGERS, forbidden=PARTICIPANTS),
-    _cohort_route(
+    *page_and_form(
         "meetings.schedule",
-        "/schedule",
+        "/cohorts/{cohort.id}/schedule",
         MANAGERS,
-        method="POST",
+        SCHEDULE,
         forbidden=PARTICIPANTS,
-        data=SCHEDULE,
     ),
-    _cohort_route("meetings.new_meeting", "/sessions/new", MANAGERS, forbidden=PARTICIPANTS),
-    _cohort_route(
+    *page_and_form(
         "meetings.new_meeting",
-        "/sessions/new",
+        "/cohorts/{cohort.id}/sessions/new",
         MANAGERS,
-        method="POST",
+        SESSION,
         forbidden=PARTICIPANTS,
-        data=SESSION,
     ),
     # Drafting.
-    _draft_route("meetings.edit_meeting", "/edit"),
-    _draft_route("meetings.edit_meeting", "/edit", method="POST", data=SESSION),
-    Route(
-        "meetings.edit_meeting",
-        lambda s: f"/sessions/{s.published.id}/edit",
-        MANAGERS,
-        forbidden=PARTICIPANTS,
-        setup=_sessions,
+    *page_and_form(
+        "meetings.edit_meeting", "/sessions/{draft.id}/edit", MANAGERS, SESSION, setup=_sessions
     ),
-    _draft_route("meetings.delete_meeting", "/delete"),
-    _draft_route("meetings.delete_meeting", "/delete", method="POST"),
-    _draft_route("meetings.plan", "/plan"),
-    Route(
-        "meetings.plan",
-        lambda s: f"/sessions/{s.published.id}/plan",
-        MANAGERS,
-        forbidden=PARTICIPANTS,
-        setup=_sessions,
+    _managing("meetings.edit_meeting", "/sessions/{published.id}/edit"),
+    *page_and_form(
+        "meetings.delete_meeting", "/sessions/{draft.id}/delete", MANAGERS, setup=_sessions
     ),
-    _draft_route("meetings.library", "/library"),
-    Route(
-        "meetings.add_item",
-        lambda s: f"/sessions/{s.draft.id}/items",
-        MANAGERS,
-        "POST",
-        setup=_sessions,
-    ),
-    Route(
+    _on_sessions("meetings.plan", "/sessions/{draft.id}/plan"),
+    _managing("meetings.plan", "/sessions/{published.id}/plan"),
+    _on_sessions("meetings.library", "/sessions/{draft.id}/library"),
+    _on_sessions("meetings.add_item", "/sessions/{draft.id}/items", method="POST"),
+    _on_sessions(
         "meetings.move_item",
-        lambda s: f"/sessions/{s.draft.id}/items/{s.meeting_item.id}/move",
-        MANAGERS,
-        "POST",
-        setup=_sessions,
+        "/sessions/{draft.id}/items/{meeting_item.id}/move",
+        method="POST",
         data={"direction": "down"},
     ),
-    Route(
-        "meetings.remove_item",
-        lambda s: f"/sessions/{s.draft.id}/items/{s.meeting_item.id}/remove",
-        MANAGERS,
-        "POST",
-        setup=_sessions,
+    _on_sessions(
+        "meetings.remove_item", "/sessions/{draft.id}/items/{meeting_item.id}/remove", method="POST"
     ),
-    Route(
-        "meetings.add_slot",
-        lambda s: f"/sessions/{s.draft.id}/slots",
-        MANAGERS,
-        "POST",
-        setup=_sessions,
-        data={"challenge": ""},
+    _on_sessions(
+        "meetings.add_slot", "/sessions/{draft.id}/slots", method="POST", data={"challenge": ""}
     ),
-    Route(
+    _on_sessions(
         "meetings.move_slot",
-        lambda s: f"/sessions/{s.draft.id}/slots/{s.slot.id}/move",
-        MANAGERS,
-        "POST",
-        setup=_sessions,
+        "/sessions/{draft.id}/slots/{slot.id}/move",
+        method="POST",
         data={"direction": "down"},
     ),
-    Route(
+    _managing(
         "meetings.move_slot",
-        lambda s: f"/sessions/{s.published.id}/slots/{s.published_slot.id}/move",
-        MANAGERS,
+        "/sessions/{published.id}/slots/{published_slot.id}/move",
         "POST",
-        forbidden=PARTICIPANTS,
-        setup=_sessions,
         data={"direction": "up"},
     ),
-    Route(
-        "meetings.remove_slot",
-        lambda s: f"/sessions/{s.draft.id}/slots/{s.slot.id}/remove",
-        MANAGERS,
-        "POST",
-        setup=_sessions,
+    _on_sessions(
+        "meetings.remove_slot", "/sessions/{draft.id}/slots/{slot.id}/remove", method="POST"
     ),
     # Publishing.
-    _draft_route("meetings.publish", "/publish"),
-    _draft_route("meetings.publish", "/publish", method="POST"),
-    Route(
+    *page_and_form("meetings.publish", "/sessions/{draft.id}/publish", MANAGERS, setup=_sessions),
+    *page_and_form(
         "meetings.unpublish",
-        lambda s: f"/sessions/{s.published.id}/unpublish",
+        "/sessions/{published.id}/unpublish",
         MANAGERS,
-        forbidden=PARTICIPANTS,
-        setup=_sessions,
-    ),
-    Route(
-        "meetings.unpublish",
-        lambda s: f"/sessions/{s.published.id}/unpublish",
-        MANAGERS,
-        "POST",
         forbidden=PARTICIPANTS,
         setup=_sessions,
     ),
     # Attendance.
-    Route(
+    *page_and_form(
         "meetings.attendance",
-        lambda s: f"/sessions/{s.past.id}/attendance",
+        "/sessions/{past.id}/attendance",
         MANAGERS,
-        forbidden=PARTICIPANTS,
-        setup=_sessions,
-    ),
-    Route(
-        "meetings.attendance",
-        lambda s: f"/sessions/{s.past.id}/attendance",
-        MANAGERS,
-        "POST",
         forbidden=PARTICIPANTS,
         setup=_sessions,
     ),
     # Emergent topics.
-    _cohort_route("topics.cohort_topics", "/topics", MEMBERS, setup=_topics),
-    _cohort_route(
+    Route("topics.cohort_topics", "/cohorts/{cohort.id}/topics", MEMBERS, setup=_topics),
+    Route(
         "topics.cohort_topics",
-        "/topics",
+        "/cohorts/{cohort.id}/topics",
         {"participant", "fellow", "tutor"},
-        method="POST",
+        "POST",
         forbidden={"admin"},
         data={"title": "Matrix topic"},
     ),
     Route(
         "topics.vote",
-        lambda s: f"/topics/{s.topic.id}/vote",
+        "/topics/{topic.id}/vote",
         PARTICIPANTS,
         "POST",
         forbidden=MANAGERS,
@@ -258,93 +197,41 @@ ROUTES = [
     ),
     Route(
         "topics.withdraw_vote",
-        lambda s: f"/topics/{s.topic.id}/unvote",
+        "/topics/{topic.id}/unvote",
         PARTICIPANTS,
         "POST",
         forbidden=MANAGERS,
         setup=_topics,
     ),
-    Route(
-        "topics.take_up",
-        lambda s: f"/topics/{s.topic.id}/take",
-        MANAGERS,
-        "POST",
-        forbidden=PARTICIPANTS,
-        setup=_topics,
-    ),
-    Route(
-        "topics.release",
-        lambda s: f"/topics/{s.taken.id}/release",
-        MANAGERS,
-        "POST",
-        forbidden=PARTICIPANTS,
-        setup=_topics,
-    ),
-    Route(
+    _on_topics("topics.take_up", "/topics/{topic.id}/take"),
+    _on_topics("topics.release", "/topics/{taken.id}/release"),
+    *page_and_form(
         "topics.close",
-        lambda s: f"/topics/{s.topic.id}/close",
+        "/topics/{topic.id}/close",
         MANAGERS,
+        {"reason": "Covered already"},
         forbidden=PARTICIPANTS,
         setup=_topics,
     ),
-    Route(
-        "topics.close",
-        lambda s: f"/topics/{s.topic.id}/close",
-        MANAGERS,
-        "POST",
-        forbidden=PARTICIPANTS,
-        setup=_topics,
-        data={"reason": "Covered already"},
-    ),
-    Route(
-        "topics.reopen",
-        lambda s: f"/topics/{s.closed.id}/reopen",
-        MANAGERS,
-        "POST",
-        forbidden=PARTICIPANTS,
-        setup=_topics,
-    ),
-    Route(
+    _on_topics("topics.reopen", "/topics/{closed.id}/reopen"),
+    *page_and_form(
         "topics.edit",
-        lambda s: f"/topics/{s.topic.id}/edit",
+        "/topics/{topic.id}/edit",
         PROPOSER,
+        {"title": "Reworded in the matrix"},
         forbidden=NOT_PROPOSER,
         setup=_topics,
     ),
-    Route(
-        "topics.edit",
-        lambda s: f"/topics/{s.topic.id}/edit",
-        PROPOSER,
-        "POST",
-        forbidden=NOT_PROPOSER,
-        setup=_topics,
-        data={"title": "Reworded in the matrix"},
-    ),
-    Route(
+    *page_and_form(
         "topics.withdraw",
-        lambda s: f"/topics/{s.topic.id}/withdraw",
+        "/topics/{topic.id}/withdraw",
         PROPOSER,
-        forbidden=NOT_PROPOSER,
-        setup=_topics,
-    ),
-    Route(
-        "topics.withdraw",
-        lambda s: f"/topics/{s.topic.id}/withdraw",
-        PROPOSER,
-        "POST",
         forbidden=NOT_PROPOSER,
         setup=_topics,
     ),
     # The calendar.
-    Route("calendar.calendar_page", lambda s: "/calendar", EVERYONE),
-    Route("calendar.make_feed", lambda s: "/calendar/address", EVERYONE, "POST"),
-    Route("calendar.revoke_feed", lambda s: "/calendar/address/turn-off", EVERYONE),
-    Route("calendar.revoke_feed", lambda s: "/calendar/address/turn-off", EVERYONE, "POST"),
-    Route(
-        "calendar.feed",
-        lambda s: f"/calendar/{s.token}.ics",
-        set(ROLES),
-        public=True,
-        setup=_feed,
-    ),
+    Route("calendar.calendar_page", "/calendar", EVERYONE),
+    Route("calendar.make_feed", "/calendar/address", EVERYONE, "POST"),
+    *page_and_form("calendar.revoke_feed", "/calendar/address/turn-off", EVERYONE),
+    Route("calendar.feed", "/calendar/{token}.ics", set(ROLES), public=True, setup=_feed),
 ]

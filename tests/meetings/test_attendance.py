@@ -10,11 +10,7 @@ from learnset.db import utcnow
 from learnset.meetings import queries, services
 from learnset.meetings.models import Attendance
 from tests import factories
-from tests.conftest import submit
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+from tests.helpers import submit, text_of
 
 
 def _records(db, meeting):
@@ -26,7 +22,7 @@ def test_tutor_records_who_attended(login, db, people):
     meeting = factories.make_past_meeting(db, people.cohort, status="published")
     db.commit()
     browser = login(people.tutor)
-    page = _text(browser.get(f"/sessions/{meeting.id}/attendance"))
+    page = text_of(browser.get(f"/sessions/{meeting.id}/attendance"))
     boxes = {
         int(value) for value in re.findall(r'name="present" type="checkbox" value="(\d+)"', page)
     }
@@ -76,12 +72,12 @@ def test_participants_see_their_own_record_only(login, db, people):
     factories.make_attendance(db, meeting, people.participant, present=True)
     factories.make_attendance(db, meeting, people.fellow, present=False)
     db.commit()
-    mine = _text(login(people.participant).get(f"/cohorts/{people.cohort.id}"))
+    mine = text_of(login(people.participant).get(f"/cohorts/{people.cohort.id}"))
     assert "Your attendance" in mine and "Attended" in mine
     assert "Overall attendance" not in mine
-    theirs = _text(login(people.fellow).get(f"/cohorts/{people.cohort.id}"))
+    theirs = text_of(login(people.fellow).get(f"/cohorts/{people.cohort.id}"))
     assert "Did not attend" in theirs
-    session = _text(login(people.participant).get(f"/sessions/{meeting.id}"))
+    session = text_of(login(people.participant).get(f"/sessions/{meeting.id}"))
     assert "You attended" in session
     assert "1 of 2" not in session
 
@@ -105,13 +101,13 @@ def test_rates_per_session_and_overall(login, db, people):
     assert queries.overall_attendance(db, people.cohort.id).percent == 50
     assert queries.attendance_by_participant(db, people.cohort.id)[extra.id] == queries.Rate(0, 2)
 
-    page = _text(login(people.tutor).get(f"/cohorts/{people.cohort.id}"))
+    page = text_of(login(people.tutor).get(f"/cohorts/{people.cohort.id}"))
     assert "Overall attendance: <strong>50%</strong> (3 of 6 places recorded)" in page
     assert "2 of 3" in page and "67%" in page and "33%" in page
-    session = _text(login(people.tutor).get(f"/sessions/{first.id}"))
+    session = text_of(login(people.tutor).get(f"/sessions/{first.id}"))
     assert "Attendance: 2 of 3 participants (67%)" in session
 
 
 def test_no_attendance_yet_says_what_to_do(login, db, people):
-    page = _text(login(people.tutor).get(f"/cohorts/{people.cohort.id}"))
+    page = text_of(login(people.tutor).get(f"/cohorts/{people.cohort.id}"))
     assert "No attendance has been recorded yet" in page

@@ -11,7 +11,7 @@ from learnset.db import utcnow
 from learnset.meetings import calendar, services
 from learnset.meetings.models import CalendarFeed
 from tests import factories
-from tests.conftest import csrf_from, submit
+from tests.helpers import csrf_from, submit
 
 SECRET = "test-secret-key-not-for-production"
 

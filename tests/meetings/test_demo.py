@@ -4,38 +4,20 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from learnset import create_app, demo, migrate
+from learnset import demo
 from learnset.dates import UK
 from learnset.db import database, utcnow
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Attendance, EmergentTopic, Meeting, MeetingItem, TopicVote
-from tests.conftest import make_test_config
+from tests.apps import demo_loaded_twice, fresh_app
 
 COUNTED = [Meeting, MeetingItem, Attendance, EmergentTopic, TopicVote]
 
 
-def _app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    # Migrations only: `init` would also load the library, and these tests choose its items.
-    migrate.upgrade(url)
-    return create_app(make_test_config(url, tmp_path))
-
-
-def _counts(session):
-    return {
-        model.__name__: session.scalar(select(func.count()).select_from(model)) for model in COUNTED
-    }
-
-
 def test_demo_sessions_are_made_once(tmp_path):
-    app = _app(tmp_path)
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["demo"]).exit_code == 0
+    app = fresh_app(tmp_path, migrated=True)
+    first = demo_loaded_twice(app, *COUNTED)
     with database(app).sessions() as session:
-        first = _counts(session)
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    with database(app).sessions() as session:
-        assert _counts(session) == first
         # Ten a set, and a draft follow-up for Riverside once its year is nearly over.
         assert first["Meeting"] == 21
         assert first["MeetingItem"] == 0  # the library is empty: nothing to attach
@@ -55,7 +37,7 @@ def test_demo_sessions_are_made_once(tmp_path):
 
 
 def test_demo_attaches_library_items_by_slug_when_loaded(tmp_path):
-    app = _app(tmp_path)
+    app = fresh_app(tmp_path, migrated=True)
     with database(app).sessions() as session:
         session.add_all(
             [
@@ -84,7 +66,7 @@ def test_demo_attaches_library_items_by_slug_when_loaded(tmp_path):
 
 
 def test_demo_has_topics_with_votes(tmp_path):
-    app = _app(tmp_path)
+    app = fresh_app(tmp_path, migrated=True)
     app.test_cli_runner().invoke(args=["demo"])
     with database(app).sessions() as session:
         assert set(demo.TOPICS) == {name for name, *_ in demo.COHORTS}

@@ -1,14 +1,10 @@
 """The home page: a participant's next and previous sessions and topics; a tutor's planning."""
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from learnset.db import utcnow
 from tests import factories
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+from tests.helpers import press, text_of
 
 
 def _programme(db, people):
@@ -51,7 +47,7 @@ def _programme(db, people):
 
 def test_participant_home_shows_next_and_previous_sessions_and_topics(login, db, people):
     _previous, _upcoming, _draft, topic = _programme(db, people)
-    page = _text(login(people.participant).get("/"))
+    page = text_of(login(people.participant).get("/"))
     assert "Your next session" in page
     assert "Next month" in page
     assert "14 July 2099, 1:30pm to 4:30pm" in page  # BST: stored as 12:30 UTC
@@ -67,12 +63,7 @@ def test_participant_home_shows_next_and_previous_sessions_and_topics(login, db,
 def test_voting_from_home_comes_back_home(login, db, people):
     _, _, _, topic = _programme(db, people)
     browser = login(people.participant)
-    from tests.conftest import csrf_from
-
-    response = browser.post(
-        f"/topics/{topic.id}/vote",
-        data={"csrf_token": csrf_from(browser, "/"), "return_to": "home"},
-    )
+    response = press(browser, f"/topics/{topic.id}/vote", {"return_to": "home"}, page="/")
     assert response.location == "/"
     assert "Withdraw your vote" in browser.get("/").get_data(as_text=True)
 
@@ -80,7 +71,7 @@ def test_voting_from_home_comes_back_home(login, db, people):
 def test_participant_home_before_anything_is_published(login, db, people):
     factories.make_meeting(db, people.cohort, title="Only a draft")
     db.commit()
-    page = _text(login(people.participant).get("/"))
+    page = text_of(login(people.participant).get("/"))
     assert "The next session has not been published yet" in page
     assert "Only a draft" not in page
     assert "No topics are open" in page
@@ -88,7 +79,7 @@ def test_participant_home_before_anything_is_published(login, db, people):
 
 def test_tutor_home_links_to_planning_the_next_session(login, db, people):
     _previous, _upcoming, draft, _topic = _programme(db, people)
-    page = _text(login(people.tutor).get("/"))
+    page = text_of(login(people.tutor).get("/"))
     assert "Riverside set: planning" in page
     assert "A draft before it" in page
     assert f"/sessions/{draft.id}/plan" in page
@@ -97,14 +88,14 @@ def test_tutor_home_links_to_planning_the_next_session(login, db, people):
 
 
 def test_tutor_home_without_sessions_suggests_a_schedule(login, db, people):
-    page = _text(login(people.tutor).get("/"))
+    page = text_of(login(people.tutor).get("/"))
     assert f"/cohorts/{people.cohort.id}/schedule" in page
 
 
 def test_someone_in_two_sets_sees_each_sets_name(login, db, people):
     factories.make_member(db, people.other_cohort, "participant", user=people.participant)
     db.commit()
-    page = _text(login(people.participant).get("/"))
+    page = text_of(login(people.participant).get("/"))
     assert "<h2>Riverside set</h2>" in page and "<h2>Eastvale set</h2>" in page
-    single = _text(login(people.fellow).get("/"))
+    single = text_of(login(people.fellow).get("/"))
     assert "<h2>Riverside set</h2>" not in single

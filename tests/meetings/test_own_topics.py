@@ -9,11 +9,7 @@ from learnset.db import utcnow
 from learnset.meetings import topics
 from learnset.meetings.models import EmergentTopic, TopicVote
 from tests import factories
-from tests.conftest import csrf_from, submit
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+from tests.helpers import csrf_from, press, submit, text_of
 
 
 def _votes(db, topic_id):
@@ -23,10 +19,6 @@ def _votes(db, topic_id):
 def _exists(db, topic_id):
     db.expire_all()
     return db.get(EmergentTopic, topic_id) is not None
-
-
-def _press(browser, path, data=None):
-    return browser.post(path, data={"csrf_token": csrf_from(browser, "/calendar"), **(data or {})})
 
 
 def _decided(db, people, status):
@@ -50,7 +42,7 @@ def test_proposer_edits_their_open_topic_and_keeps_its_votes(login, db, people):
     factories.make_vote(db, topic, people.fellow)
     db.commit()
     browser = login(people.participant)
-    form = _text(browser.get(f"/topics/{topic.id}/edit"))
+    form = text_of(browser.get(f"/topics/{topic.id}/edit"))
     assert "Edit your topic" in form
     assert 'value="Frailty"' in form and "Winter" in form
     response = submit(
@@ -67,12 +59,12 @@ def test_proposer_edits_their_open_topic_and_keeps_its_votes(login, db, people):
         "open",
     )
     assert _votes(db, topic.id) == 1
-    page = _text(browser.get(response.location))
+    page = text_of(browser.get(response.location))
     assert "Your topic “Frailty at home” has been saved." in page
     assert "1 vote." in page
     # Whoever voted for the old words can see it has been reworded.
     assert topic.edited_at is not None
-    assert "Reworded on" in _text(login(people.fellow).get(response.location))
+    assert "Reworded on" in text_of(login(people.fellow).get(response.location))
 
 
 def test_saving_the_same_words_is_not_a_rewording(login, db, people):
@@ -82,7 +74,7 @@ def test_saving_the_same_words_is_not_a_rewording(login, db, people):
     submit(browser, f"/topics/{topic.id}/edit", {"title": " Frailty ", "details": topic.details})
     db.refresh(topic)
     assert topic.edited_at is None
-    assert "Reworded on" not in _text(browser.get(f"/cohorts/{people.cohort.id}/topics"))
+    assert "Reworded on" not in text_of(browser.get(f"/cohorts/{people.cohort.id}/topics"))
 
 
 @pytest.mark.parametrize(
@@ -105,7 +97,7 @@ def test_edit_gives_messages_beside_the_field_and_saves_nothing(
     db.commit()
     response = submit(login(people.participant), f"/topics/{topic.id}/edit", data)
     assert response.status_code == 422
-    html = _text(response)
+    html = text_of(response, 422)
     assert "<title>Error: Edit your topic" in html
     # In the summary and again beside the field.
     assert html.count(message) == 2
@@ -119,7 +111,7 @@ def test_blank_topics_are_refused_when_proposed_too(login, db, people):
         login(people.participant), f"/cohorts/{people.cohort.id}/topics", {"title": "   "}
     )
     assert response.status_code == 422
-    assert "Enter the topic you would like the set to explore" in _text(response)
+    assert "Enter the topic you would like the set to explore" in text_of(response, 422)
     assert db.scalar(select(func.count()).select_from(EmergentTopic)) == 0
 
 
@@ -135,7 +127,7 @@ def test_proposer_withdraws_a_topic_with_its_votes_after_confirming(login, db, p
     db.commit()
     topic_id = topic.id
     browser = login(people.participant)
-    confirm = _text(browser.get(f"/topics/{topic_id}/withdraw"))
+    confirm = text_of(browser.get(f"/topics/{topic_id}/withdraw"))
     assert "Withdraw “Procurement”?" in confirm
     assert "with its 2 votes" in confirm
     assert "Keep the topic" in confirm
@@ -146,7 +138,7 @@ def test_proposer_withdraws_a_topic_with_its_votes_after_confirming(login, db, p
     assert not _exists(db, topic_id)
     assert _votes(db, topic_id) == 0
     assert _votes(db, other.id) == 1
-    page = _text(browser.get(response.location))
+    page = text_of(browser.get(response.location))
     assert "Your topic “Procurement” has been withdrawn." in page
     assert "Still here" in page
 
@@ -249,17 +241,17 @@ def test_a_decided_topic_cannot_be_edited_or_withdrawn(login, db, people, status
     for action, doing in (("edit", "edit it"), ("withdraw", "withdraw it")):
         response = browser.get(f"/topics/{topic.id}/{action}")
         assert response.status_code == 302 and response.location == decided
-        assert f"{message} {doing}" in _text(browser.get(decided))
+        assert f"{message} {doing}" in text_of(browser.get(decided))
     # A page drawn while the topic was open, posted after the tutor decided.
     token = csrf_from(browser, "/calendar")
     edited = browser.post(
         f"/topics/{topic.id}/edit", data={"csrf_token": token, "title": "Too late"}
     )
     assert edited.status_code == 422
-    assert f"{message} edit it" in _text(edited)
+    assert f"{message} edit it" in text_of(edited, 422)
     withdrawn = browser.post(f"/topics/{topic.id}/withdraw", data={"csrf_token": token})
     assert withdrawn.status_code == 302
-    assert f"{message} withdraw it" in _text(browser.get(withdrawn.location))
+    assert f"{message} withdraw it" in text_of(browser.get(withdrawn.location))
     db.refresh(topic)
     assert topic.status == status and topic.title != "Too late"
 
@@ -273,7 +265,7 @@ def test_the_tutor_keeps_deciding_and_a_reopened_topic_is_editable_again(login, 
     assert topic.status == "closed"
     proposer = login(people.participant)
     assert proposer.get(f"/topics/{topic.id}/edit").status_code == 302
-    _press(tutor, f"/topics/{topic.id}/reopen")
+    press(tutor, f"/topics/{topic.id}/reopen")
     db.refresh(topic)
     assert topic.status == "open"
     assert submit(proposer, f"/topics/{topic.id}/edit", {"title": "Frailty"}).status_code == 302

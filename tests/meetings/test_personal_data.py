@@ -4,17 +4,12 @@ presenter slots and the calendar address."""
 import json
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from learnset.accounts import personal_data
 from learnset.db import utcnow
 from learnset.meetings import calendar
 from learnset.meetings.models import Attendance, EmergentTopic, PresenterSlot, TopicVote
 from tests import factories
-
-
-def _count(db, model, *where):
-    return db.scalar(select(func.count()).select_from(model).where(*where))
+from tests.helpers import count_rows
 
 
 def _programme(db, people):
@@ -62,11 +57,11 @@ def test_deleting_an_account_withdraws_open_topics_and_leaves_decided_ones_unnam
     db.commit()
     db.expire_all()
     assert db.get(EmergentTopic, open_id) is None
-    assert _count(db, TopicVote, TopicVote.topic_id == open_id) == 0
+    assert count_rows(db, TopicVote, TopicVote.topic_id == open_id) == 0
     assert db.get(EmergentTopic, decided_id).proposed_by_id is None
-    assert _count(db, TopicVote, TopicVote.user_id == user_id) == 0
-    assert _count(db, Attendance, Attendance.user_id == user_id) == 0
-    assert _count(db, PresenterSlot, PresenterSlot.user_id == user_id) == 0
+    assert count_rows(db, TopicVote, TopicVote.user_id == user_id) == 0
+    assert count_rows(db, Attendance, Attendance.user_id == user_id) == 0
+    assert count_rows(db, PresenterSlot, PresenterSlot.user_id == user_id) == 0
     # Other people's topics and records stay.
     assert db.get(EmergentTopic, fays_id).proposed_by_id == people.fellow.id
-    assert _count(db, Attendance, Attendance.user_id == people.fellow.id) == 1
+    assert count_rows(db, Attendance, Attendance.user_id == people.fellow.id) == 1

@@ -13,7 +13,7 @@ from learnset.meetings import services
 from learnset.meetings.models import Meeting
 from learnset.meetings.schedule import ScheduleError, ScheduleRule, occurrences, uk_to_utc
 from tests import factories
-from tests.conftest import submit
+from tests.helpers import html_of, missing_from, submit
 
 
 def _rule(**overrides):
@@ -211,28 +211,30 @@ FORM = {
 }
 
 
+def _schedule(browser, people, **changes):
+    """Fill in the schedule form of cohort A (FORM with the changes) and press its button."""
+    return submit(browser, f"/cohorts/{people.cohort.id}/schedule", {**FORM, **changes})
+
+
 def _count(db, cohort):
     return db.scalar(select(func.count()).where(Meeting.cohort_id == cohort.id))
 
 
 def test_checking_shows_the_dates_and_changes_nothing(login, db, people):
-    browser = login(people.tutor)
-    response = submit(browser, f"/cohorts/{people.cohort.id}/schedule", FORM)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "10 new sessions" in html
-    assert "10 March 2026, 1:30pm to 4:30pm" in html
-    assert "13 October 2026, 1:30pm to 4:30pm" in html
-    assert "10 November 2026, 1:30pm to 4:30pm" in html
-    assert "Generate 10 sessions" in html
+    html = html_of(_schedule(login(people.tutor), people))
+    assert not missing_from(html, "10 new sessions", "Generate 10 sessions")
+    assert not missing_from(
+        html,
+        "10 March 2026, 1:30pm to 4:30pm",
+        "13 October 2026, 1:30pm to 4:30pm",
+        "10 November 2026, 1:30pm to 4:30pm",
+    )
     assert _count(db, people.cohort) == 0
 
 
 def test_generating_creates_the_sessions(login, db, people):
     browser = login(people.tutor)
-    response = submit(
-        browser, f"/cohorts/{people.cohort.id}/schedule", {**FORM, "action": "generate"}
-    )
+    response = _schedule(browser, people, action="generate")
     assert response.status_code == 302
     assert response.location == f"/cohorts/{people.cohort.id}/sessions"
     assert _count(db, people.cohort) == 10
@@ -247,26 +249,17 @@ def test_the_check_page_says_what_regenerating_will_do(login, db, people):
     )
     factories.make_meeting(db, people.cohort, starts_at=factories.uk(2026, 4, 14, 13, 30))
     db.commit()
-    browser = login(people.tutor)
-    html = submit(browser, f"/cohorts/{people.cohort.id}/schedule", FORM).get_data(as_text=True)
-    assert "1 empty draft session will be replaced" in html
-    assert "14 April 2026" in html
-    assert "Sessions kept as they are" in html
-    assert kept.display_title in html
-    assert "9 new sessions" in html
+    html = html_of(_schedule(login(people.tutor), people))
+    assert not missing_from(html, "1 empty draft session will be replaced", "14 April 2026")
+    assert not missing_from(html, "Sessions kept as they are", kept.display_title, "9 new sessions")
     assert _count(db, people.cohort) == 2
 
 
 def test_fifth_weekday_months_are_named_on_the_check_page(login, people):
-    browser = login(people.tutor)
-    html = submit(
-        browser,
-        f"/cohorts/{people.cohort.id}/schedule",
-        {**FORM, "occurrence": "5", "months": "3"},
-    ).get_data(as_text=True)
-    assert "1 new session" in html
-    assert "No session in April 2026, May 2026" in html
-    assert "no fifth Tuesday" in html
+    html = html_of(_schedule(login(people.tutor), people, occurrence="5", months="3"))
+    assert not missing_from(
+        html, "1 new session", "No session in April 2026, May 2026", "no fifth Tuesday"
+    )
 
 
 @pytest.mark.parametrize(
@@ -282,27 +275,14 @@ def test_fifth_weekday_months_are_named_on_the_check_page(login, people):
     ],
 )
 def test_bad_rules_get_messages_beside_the_field(login, db, people, changes, message):
-    browser = login(people.tutor)
-    response = submit(
-        browser,
-        f"/cohorts/{people.cohort.id}/schedule",
-        {**FORM, **changes, "action": "generate"},
-    )
-    assert response.status_code == 422
-    html = response.get_data(as_text=True)
+    html = html_of(_schedule(login(people.tutor), people, **changes, action="generate"), 422)
     assert message in html
     assert "There is a problem" in html
     assert _count(db, people.cohort) == 0
 
 
 def test_change_the_rule_brings_the_form_back_filled_in(login, people):
-    browser = login(people.tutor)
-    response = submit(
-        browser,
-        f"/cohorts/{people.cohort.id}/schedule",
-        {**FORM, "months": "7", "action": "change"},
-    )
-    html = response.get_data(as_text=True)
+    html = html_of(_schedule(login(people.tutor), people, months="7", action="change"))
     assert "Check the dates" in html
     assert 'value="7"' in html
     assert 'value="Room 2, Riverside House"' in html

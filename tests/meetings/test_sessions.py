@@ -10,7 +10,7 @@ from learnset.db import utcnow
 from learnset.meetings import services
 from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot
 from tests import factories
-from tests.conftest import csrf_from, submit
+from tests.helpers import csrf_from, press, submit, text_of
 
 SESSION = {
     "title": "The unlocking lens",
@@ -25,15 +25,6 @@ SESSION = {
 }
 
 
-def _text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
-
-
-def _post(browser, path, data=None):
-    """A button press: the page's CSRF token and the button's fields."""
-    return browser.post(path, data={"csrf_token": csrf_from(browser, "/calendar"), **(data or {})})
-
-
 # --- Creating and editing ----------------------------------------------------------------
 
 
@@ -45,7 +36,7 @@ def test_tutor_adds_a_session_in_uk_time(login, db, people):
     assert meeting.status == "draft"
     assert meeting.starts_at == datetime(2026, 4, 14, 12, 30, tzinfo=UTC)  # BST
     assert meeting.ends_at == datetime(2026, 4, 14, 15, 30, tzinfo=UTC)
-    page = _text(browser.get(response.location))
+    page = text_of(browser.get(response.location))
     assert "14 April 2026, 1:30pm to 4:30pm (UK time)" in page
     assert "<h2>Check-in</h2>" in page
     assert "Only tutors can see this session" in page
@@ -57,7 +48,7 @@ def test_editing_shows_uk_time_and_saves_changes(login, db, people):
     )
     db.commit()
     browser = login(people.tutor)
-    form = _text(browser.get(f"/sessions/{meeting.id}/edit"))
+    form = text_of(browser.get(f"/sessions/{meeting.id}/edit"))
     assert re.search(r'name="starts"[^>]*value="13:30"', form)
     assert re.search(r'name="day-day"[^>]*value="10"', form)
     sequence = meeting.sequence
@@ -81,7 +72,7 @@ def test_preview_renders_the_agenda_safely_and_saves_nothing(login, db, people):
     response = submit(
         browser, f"/sessions/{meeting.id}/edit", {**SESSION, "agenda": agenda, "action": "preview"}
     )
-    html = _text(response)
+    html = text_of(response)
     assert response.status_code == 200
     assert "Preview of the agenda" in html
     assert "<h2>Plan</h2>" in html and "<strong>Theory</strong>" in html
@@ -234,7 +225,7 @@ def test_a_published_session_cannot_be_deleted(login, db, people):
     meeting = factories.make_meeting(db, people.cohort, status="published")
     db.commit()
     browser = login(people.tutor)
-    response = _post(browser, f"/sessions/{meeting.id}/delete")
+    response = press(browser, f"/sessions/{meeting.id}/delete")
     assert response.status_code == 302
     assert db.get(Meeting, meeting.id) is not None
 
@@ -271,15 +262,15 @@ def test_library_picker_filters_by_kind_and_capability(login, db, people):
     meeting = factories.make_meeting(db, people.cohort)
     db.commit()
     browser = login(people.tutor)
-    everything = _text(browser.get(f"/sessions/{meeting.id}/library"))
+    everything = text_of(browser.get(f"/sessions/{meeting.id}/library"))
     assert "The unlocking lens" in everything and "Open Space" in everything
     assert "An archived module" not in everything
-    theory = _text(browser.get(f"/sessions/{meeting.id}/library?kind=theory"))
+    theory = text_of(browser.get(f"/sessions/{meeting.id}/library?kind=theory"))
     assert "The unlocking lens" in theory and "Mapping what is trapped" not in theory
-    holding = _text(browser.get(f"/sessions/{meeting.id}/library?capability=holding-complexity"))
+    holding = text_of(browser.get(f"/sessions/{meeting.id}/library?capability=holding-complexity"))
     assert "The unlocking lens" in holding and "Open Space" in holding
     assert "Mapping what is trapped" not in holding
-    both = _text(
+    both = text_of(
         browser.get(f"/sessions/{meeting.id}/library?kind=method&capability=holding-complexity")
     )
     assert "Open Space" in both and "The unlocking lens" not in both
@@ -287,7 +278,7 @@ def test_library_picker_filters_by_kind_and_capability(login, db, people):
     assert odd.status_code == 200
     factories.add_item_to(db, meeting, items["lens"])
     db.commit()
-    after = _text(browser.get(f"/sessions/{meeting.id}/library?kind=theory"))
+    after = text_of(browser.get(f"/sessions/{meeting.id}/library?kind=theory"))
     assert "No library items match these filters" in after
 
 
@@ -297,7 +288,7 @@ def test_adding_ordering_and_removing_materials(login, db, people):
     db.commit()
     browser = login(people.tutor)
     for slug in ("lens", "map", "space"):
-        response = _post(
+        response = press(
             browser,
             f"/sessions/{meeting.id}/items",
             {"content_item_id": items[slug].id, "kind": "theory"},
@@ -315,14 +306,14 @@ def test_adding_ordering_and_removing_materials(login, db, people):
 
     assert order() == ["lens", "map", "space"]
     space = db.scalar(select(MeetingItem).where(MeetingItem.content_item_id == items["space"].id))
-    _post(browser, f"/sessions/{meeting.id}/items/{space.id}/move", {"direction": "up"})
+    press(browser, f"/sessions/{meeting.id}/items/{space.id}/move", {"direction": "up"})
     assert order() == ["lens", "space", "map"]
     lens = db.scalar(select(MeetingItem).where(MeetingItem.content_item_id == items["lens"].id))
-    _post(browser, f"/sessions/{meeting.id}/items/{lens.id}/move", {"direction": "up"})
+    press(browser, f"/sessions/{meeting.id}/items/{lens.id}/move", {"direction": "up"})
     assert order() == ["lens", "space", "map"]
-    _post(browser, f"/sessions/{meeting.id}/items/{lens.id}/remove")
+    press(browser, f"/sessions/{meeting.id}/items/{lens.id}/remove")
     assert order() == ["space", "map"]
-    plan = _text(browser.get(f"/sessions/{meeting.id}/plan"))
+    plan = text_of(browser.get(f"/sessions/{meeting.id}/plan"))
     assert "Total: 40 minutes" in plan
 
 
@@ -332,12 +323,12 @@ def test_archived_and_duplicate_items_cannot_be_added(login, db, people):
     factories.add_item_to(db, meeting, items["lens"])
     db.commit()
     browser = login(people.tutor)
-    archived = _post(browser, f"/sessions/{meeting.id}/items", {"content_item_id": items["old"].id})
+    archived = press(browser, f"/sessions/{meeting.id}/items", {"content_item_id": items["old"].id})
     assert "has been archived" in browser.get(archived.location).get_data(as_text=True)
-    twice = _post(browser, f"/sessions/{meeting.id}/items", {"content_item_id": items["lens"].id})
+    twice = press(browser, f"/sessions/{meeting.id}/items", {"content_item_id": items["lens"].id})
     assert "already in this session" in browser.get(twice.location).get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(MeetingItem)) == 1
-    missing = _post(browser, f"/sessions/{meeting.id}/items", {"content_item_id": 999999})
+    missing = press(browser, f"/sessions/{meeting.id}/items", {"content_item_id": 999999})
     assert missing.status_code == 404
 
 
@@ -348,14 +339,14 @@ def test_items_of_another_session_cannot_be_touched(login, db, people):
     their_slot = factories.make_slot(db, theirs, people.outsider)
     db.commit()
     browser = login(people.tutor)
-    assert _post(browser, f"/sessions/{mine.id}/items/{their_item.id}/remove").status_code == 404
+    assert press(browser, f"/sessions/{mine.id}/items/{their_item.id}/remove").status_code == 404
     assert (
-        _post(
+        press(
             browser, f"/sessions/{mine.id}/items/{their_item.id}/move", {"direction": "up"}
         ).status_code
         == 404
     )
-    assert _post(browser, f"/sessions/{mine.id}/slots/{their_slot.id}/remove").status_code == 404
+    assert press(browser, f"/sessions/{mine.id}/slots/{their_slot.id}/remove").status_code == 404
     assert db.get(MeetingItem, their_item.id) is not None
 
 
@@ -366,7 +357,7 @@ def test_session_page_lists_materials_without_a_library_link_until_the_library_e
     meeting = factories.make_meeting(db, people.cohort, status="published")
     factories.add_item_to(db, meeting, items["lens"])
     db.commit()
-    html = _text(login(people.participant).get(f"/sessions/{meeting.id}"))
+    html = text_of(login(people.participant).get(f"/sessions/{meeting.id}"))
     assert "The unlocking lens" in html
     assert items["lens"].summary in html
     if "library.item" not in app.view_functions:
@@ -384,7 +375,7 @@ def test_presenter_slots_name_one_of_the_sets_open_challenges(login, db, people)
     db.commit()
     browser = login(people.tutor)
     path = f"/sessions/{meeting.id}/plan"
-    plan = _text(browser.get(path))
+    plan = text_of(browser.get(path))
     assert "Fay Fellow: Frailty at home" in plan
     assert "Paused one" not in plan and "Eastvale's own" not in plan
     token = csrf_from(browser, path)
@@ -400,7 +391,7 @@ def test_presenter_slots_name_one_of_the_sets_open_challenges(login, db, people)
     twice = browser.post(
         f"/sessions/{meeting.id}/slots", data={"csrf_token": token, "challenge": frailty.id}
     )
-    assert "already has a slot in this session" in _text(twice)
+    assert "already has a slot in this session" in text_of(twice, 422)
     slots = db.scalars(select(PresenterSlot)).all()
     assert [(slot.user_id, slot.challenge_id) for slot in slots] == [(people.fellow.id, frailty.id)]
     with pytest.raises(services.MeetingError):

@@ -10,11 +10,7 @@ from learnset.db import utcnow
 from learnset.meetings import services
 from learnset.meetings.models import PresenterSlot
 from tests import factories
-from tests.conftest import csrf_from
-
-
-def _text(response) -> str:
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+from tests.helpers import press, text_of
 
 
 def _words(response) -> str:
@@ -22,10 +18,6 @@ def _words(response) -> str:
     return html.unescape(
         re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.get_data(as_text=True)))
     )
-
-
-def _post(browser, path, data=None):
-    return browser.post(path, data={"csrf_token": csrf_from(browser, "/calendar"), **(data or {})})
 
 
 def _order(db, meeting):
@@ -56,13 +48,13 @@ def _three_slots(db, people, **meeting_values):
 def test_tutor_moves_presenters_up_and_down(login, db, people):
     meeting, (pat, _fay, kim) = _three_slots(db, people)
     browser = login(people.tutor)
-    response = _post(browser, f"/sessions/{meeting.id}/slots/{kim.id}/move", {"direction": "up"})
+    response = press(browser, f"/sessions/{meeting.id}/slots/{kim.id}/move", {"direction": "up"})
     assert response.status_code == 302
     assert response.location == f"/sessions/{meeting.id}/plan#presenters"
     assert _order(db, meeting) == [("Pat", 1), ("Kim", 2), ("Fay", 3)]
-    _post(browser, f"/sessions/{meeting.id}/slots/{pat.id}/move", {"direction": "down"})
+    press(browser, f"/sessions/{meeting.id}/slots/{pat.id}/move", {"direction": "down"})
     assert _order(db, meeting) == [("Kim", 1), ("Pat", 2), ("Fay", 3)]
-    plan = _text(browser.get(f"/sessions/{meeting.id}/plan"))
+    plan = text_of(browser.get(f"/sessions/{meeting.id}/plan"))
     assert plan.index("Kim Third") < plan.index("Pat Participant") < plan.index("Fay Fellow")
 
 
@@ -83,7 +75,7 @@ def test_the_plan_offers_only_the_moves_that_make_sense(login, db, people):
 
 def test_admins_may_reorder_too(login, db, people):
     meeting, (_pat, fay, _kim) = _three_slots(db, people)
-    _post(login(people.admin), f"/sessions/{meeting.id}/slots/{fay.id}/move", {"direction": "up"})
+    press(login(people.admin), f"/sessions/{meeting.id}/slots/{fay.id}/move", {"direction": "up"})
     assert _order(db, meeting) == [("Fay", 1), ("Pat", 2), ("Kim", 3)]
 
 
@@ -91,11 +83,11 @@ def test_admins_may_reorder_too(login, db, people):
 def test_moves_past_the_ends_are_refused_with_a_message(login, db, people, slot, direction):
     meeting, slots = _three_slots(db, people)
     browser = login(people.tutor)
-    response = _post(
+    response = press(
         browser, f"/sessions/{meeting.id}/slots/{slots[slot].id}/move", {"direction": direction}
     )
     assert response.status_code == 302
-    assert "That presenter cannot move any further" in _text(browser.get(response.location))
+    assert "That presenter cannot move any further" in text_of(browser.get(response.location))
     assert _order(db, meeting) == [("Pat", 1), ("Fay", 2), ("Kim", 3)]
 
 
@@ -107,7 +99,7 @@ def test_older_slots_with_equal_or_gapped_positions_are_packed_when_moved(db, pe
 
 def test_removing_a_slot_keeps_positions_contiguous(login, db, people):
     meeting, (_pat, fay, _kim) = _three_slots(db, people)
-    _post(login(people.tutor), f"/sessions/{meeting.id}/slots/{fay.id}/remove")
+    press(login(people.tutor), f"/sessions/{meeting.id}/slots/{fay.id}/remove")
     assert _order(db, meeting) == [("Pat", 1), ("Kim", 2)]
 
 
@@ -131,7 +123,7 @@ def test_other_cohorts_and_participants_cannot_reorder(login, db, people):
         (people.tutor, theirs, their_slot, 404),
     ]
     for person, meeting, slot, status in refusals:
-        response = _post(
+        response = press(
             login(person), f"/sessions/{meeting.id}/slots/{slot.id}/move", {"direction": "down"}
         )
         assert response.status_code == status, (person.name, meeting.title, slot.id)

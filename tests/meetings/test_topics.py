@@ -1,7 +1,5 @@
 """Emergent topics: proposing, one vote per member, the tutor's decisions, and privacy."""
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -11,19 +9,11 @@ from learnset.db import utcnow
 from learnset.meetings import topics
 from learnset.meetings.models import EmergentTopic, TopicVote
 from tests import factories
-from tests.conftest import csrf_from, submit
-
-
-def _press(browser, path, data=None):
-    return browser.post(path, data={"csrf_token": csrf_from(browser, "/calendar"), **(data or {})})
+from tests.helpers import press, submit, text_of
 
 
 def _votes(db, topic):
     return db.scalar(select(func.count()).where(TopicVote.topic_id == topic.id))
-
-
-def _text(response):
-    return re.sub(r"\s+", " ", response.get_data(as_text=True))
 
 
 def test_member_proposes_a_topic(login, db, people):
@@ -37,7 +27,7 @@ def test_member_proposes_a_topic(login, db, people):
     topic = db.scalar(select(EmergentTopic))
     assert topic.proposed_by_id == people.participant.id
     assert topic.status == "open"
-    page = _text(browser.get(response.location))
+    page = text_of(browser.get(response.location))
     assert "Decommissioning a service people love" in page
     assert "Proposed by Pat Participant" in page
 
@@ -64,12 +54,12 @@ def test_one_vote_per_member_even_when_pressed_twice(login, db, people):
     topic = factories.make_topic(db, people.cohort, people.fellow)
     db.commit()
     browser = login(people.participant)
-    first = _press(browser, f"/topics/{topic.id}/vote")
-    second = _press(browser, f"/topics/{topic.id}/vote")
+    first = press(browser, f"/topics/{topic.id}/vote")
+    second = press(browser, f"/topics/{topic.id}/vote")
     assert first.status_code == second.status_code == 302
     assert _votes(db, topic) == 1
     assert "You had already voted" in browser.get(second.location).get_data(as_text=True)
-    _press(login(people.fellow), f"/topics/{topic.id}/vote")
+    press(login(people.fellow), f"/topics/{topic.id}/vote")
     assert _votes(db, topic) == 2
 
 
@@ -93,10 +83,10 @@ def test_withdraw_a_vote(login, db, people):
     factories.make_vote(db, topic, people.participant)
     db.commit()
     browser = login(people.participant)
-    page = _text(browser.get(f"/cohorts/{people.cohort.id}/topics"))
+    page = text_of(browser.get(f"/cohorts/{people.cohort.id}/topics"))
     assert "1 vote including yours" in page
     assert "Withdraw your vote" in page
-    _press(browser, f"/topics/{topic.id}/unvote")
+    press(browser, f"/topics/{topic.id}/unvote")
     assert _votes(db, topic) == 0
 
 
@@ -107,7 +97,7 @@ def test_tutors_and_admins_do_not_vote_and_see_no_vote_button(login, db, people)
         browser = login(person)
         html = browser.get(f"/cohorts/{people.cohort.id}/topics").get_data(as_text=True)
         assert f"/topics/{topic.id}/vote" not in html
-        assert _press(browser, f"/topics/{topic.id}/vote").status_code == 403
+        assert press(browser, f"/topics/{topic.id}/vote").status_code == 403
     assert _votes(db, topic) == 0
 
 
@@ -117,11 +107,11 @@ def test_other_cohorts_neither_see_nor_vote(login, db, people):
     db.commit()
     browser = login(people.outsider)
     assert browser.get(f"/cohorts/{people.cohort.id}/topics").status_code == 404
-    assert _press(browser, f"/topics/{topic.id}/vote").status_code == 404
+    assert press(browser, f"/topics/{topic.id}/vote").status_code == 404
     own = browser.get(f"/cohorts/{people.other_cohort.id}/topics").get_data(as_text=True)
     assert "Eastvale only" in own and "Riverside only" not in own
     participant = login(people.participant)
-    assert _press(participant, f"/topics/{theirs.id}/vote").status_code == 404
+    assert press(participant, f"/topics/{theirs.id}/vote").status_code == 404
     assert "Eastvale only" not in participant.get("/").get_data(as_text=True)
 
 
@@ -130,16 +120,16 @@ def test_tutor_takes_a_topic_into_a_session_and_out_again(login, db, people):
     meeting = factories.make_meeting(db, people.cohort, title="May session", status="published")
     db.commit()
     browser = login(people.tutor)
-    response = _press(browser, f"/topics/{topic.id}/take", {"meeting": meeting.id})
+    response = press(browser, f"/topics/{topic.id}/take", {"meeting": meeting.id})
     assert response.status_code == 302
     db.refresh(topic)
     assert topic.status == "taken_up" and topic.meeting_id == meeting.id
-    session = _text(login(people.participant).get(f"/sessions/{meeting.id}"))
+    session = text_of(login(people.participant).get(f"/sessions/{meeting.id}"))
     assert "Frailty" in session and "proposed by Fay Fellow" in session
     # Voting closes once a topic is taken up.
-    assert _press(login(people.participant), f"/topics/{topic.id}/vote").status_code == 302
+    assert press(login(people.participant), f"/topics/{topic.id}/vote").status_code == 302
     assert _votes(db, topic) == 0
-    _press(browser, f"/topics/{topic.id}/release", {"return_to": f"plan-{meeting.id}"})
+    press(browser, f"/topics/{topic.id}/release", {"return_to": f"plan-{meeting.id}"})
     db.refresh(topic)
     assert topic.status == "open" and topic.meeting_id is None
 
@@ -150,8 +140,8 @@ def test_topics_go_only_into_sessions_still_to_come_of_the_same_set(login, db, p
     theirs = factories.make_meeting(db, people.other_cohort)
     db.commit()
     browser = login(people.tutor)
-    _press(browser, f"/topics/{topic.id}/take", {"meeting": past.id})
-    _press(browser, f"/topics/{topic.id}/take", {"meeting": theirs.id})
+    press(browser, f"/topics/{topic.id}/take", {"meeting": past.id})
+    press(browser, f"/topics/{topic.id}/take", {"meeting": theirs.id})
     db.refresh(topic)
     assert topic.status == "open"
     with pytest.raises(topics.TopicError, match="not happened yet"):
@@ -173,13 +163,13 @@ def test_close_with_a_reason_then_reopen(login, db, people):
     submit(browser, f"/topics/{topic.id}/close", {"reason": "Covered in the March session"})
     db.refresh(topic)
     assert topic.status == "closed"
-    decided = _text(
+    decided = text_of(
         login(people.participant).get(f"/cohorts/{people.cohort.id}/topics?show=decided")
     )
     assert "Covered in the March session" in decided
-    assert _press(login(people.participant), f"/topics/{topic.id}/vote").status_code == 302
+    assert press(login(people.participant), f"/topics/{topic.id}/vote").status_code == 302
     assert _votes(db, topic) == 0
-    _press(browser, f"/topics/{topic.id}/reopen")
+    press(browser, f"/topics/{topic.id}/reopen")
     db.refresh(topic)
     assert topic.status == "open" and topic.closed_reason == ""
 
@@ -225,9 +215,11 @@ def test_a_draft_session_taking_up_a_topic_stays_hidden(login, db, people):
     draft = factories.make_meeting(db, people.cohort, title="Secret restructure")
     factories.make_topic(db, people.cohort, status="taken_up", meeting=draft, title="Frailty")
     db.commit()
-    page = _text(login(people.participant).get(f"/cohorts/{people.cohort.id}/topics?show=decided"))
+    page = text_of(
+        login(people.participant).get(f"/cohorts/{people.cohort.id}/topics?show=decided")
+    )
     assert "Frailty" in page
     assert "For a session the tutor is still planning" in page
     assert "Secret restructure" not in page
-    tutor = _text(login(people.tutor).get(f"/cohorts/{people.cohort.id}/topics?show=decided"))
+    tutor = text_of(login(people.tutor).get(f"/cohorts/{people.cohort.id}/topics?show=decided"))
     assert "Secret restructure" in tutor

@@ -11,16 +11,14 @@ def _another_admin(db, people):
 
 
 def _person(change, method, target="fellow", setup=None):
-    def url(s):
-        person = s.other_admin if target == "other_admin" else s.fellow
-        return f"/people/{person.id}/{change}"
-
-    return Route("people.change", url, {"admin"}, method=method, setup=setup)
+    return Route(
+        "people.change", f"/people/{{{target}.id}}/{change}", {"admin"}, method, setup=setup
+    )
 
 
 ROUTES = [
-    Route("people.index", lambda s: "/people", {"admin"}, forbidden=NOT_ADMIN),
-    Route("people.person", lambda s: f"/people/{s.fellow.id}", {"admin"}),
+    Route("people.index", "/people", {"admin"}, forbidden=NOT_ADMIN),
+    Route("people.person", "/people/{fellow.id}", {"admin"}),
     _person("deactivate", "GET"),
     _person("deactivate", "POST"),
     _person("reactivate", "POST"),

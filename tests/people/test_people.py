@@ -4,17 +4,12 @@ from sqlalchemy import select
 
 from learnset.accounts.models import User
 from tests import factories
-from tests.conftest import submit
+from tests.helpers import html_of, submit
 from tests.matrix import SIGNED_IN
 
 
-def _text(response, status=200):
-    assert response.status_code == status
-    return response.get_data(as_text=True)
-
-
 def test_admins_find_everyone_with_their_sets(login, people):
-    html = _text(login(people.admin).get("/people"))
+    html = html_of(login(people.admin).get("/people"))
     for person in (people.admin, people.tutor, people.participant, people.outsider):
         assert person.name in html and person.email in html
     assert f"{people.cohort.name} (tutor)" in html
@@ -23,13 +18,13 @@ def test_admins_find_everyone_with_their_sets(login, people):
 
 def test_search_by_part_of_a_name_or_an_email_address(login, people):
     browser = login(people.admin)
-    html = _text(browser.get("/people?q=oona"))
+    html = html_of(browser.get("/people?q=oona"))
     assert people.outsider.name in html and people.participant.name not in html
-    html = _text(browser.get(f"/people?q={people.tutor.email.split('@')[0]}"))
+    html = html_of(browser.get(f"/people?q={people.tutor.email.split('@')[0]}"))
     assert people.tutor.name in html and people.outsider.name not in html
     # Every word must match; a LIKE wildcard is an ordinary character.
-    assert "Nobody matches" in _text(browser.get("/people?q=oona+tess"))
-    assert "Nobody matches" in _text(browser.get("/people?q=%25"))
+    assert "Nobody matches" in html_of(browser.get("/people?q=oona+tess"))
+    assert "Nobody matches" in html_of(browser.get("/people?q=%25"))
 
 
 def test_filters_by_status(db, login, people):
@@ -37,15 +32,15 @@ def test_filters_by_status(db, login, people):
     gone = factories.make_user(db, name="Gil Gone", is_active=False)
     db.commit()
     browser = login(people.admin)
-    html = _text(browser.get("/people?status=no-set"))
+    html = html_of(browser.get("/people?status=no-set"))
     assert loner.name in html and gone.name in html and people.participant.name not in html
-    html = _text(browser.get("/people?status=deactivated"))
+    html = html_of(browser.get("/people?status=deactivated"))
     assert gone.name in html and loner.name not in html
-    html = _text(browser.get("/people?status=admins"))
+    html = html_of(browser.get("/people?status=admins"))
     assert people.admin.name in html and people.tutor.name not in html
     # An unknown status or an over-long search shows everyone rather than failing.
-    assert loner.name in _text(browser.get("/people?status=nonsense"))
-    assert loner.name in _text(browser.get("/people?q=" + "x" * 500))
+    assert loner.name in html_of(browser.get("/people?status=nonsense"))
+    assert loner.name in html_of(browser.get("/people?q=" + "x" * 500))
 
 
 def test_long_lists_are_paginated_in_a_fixed_number_of_queries(db, login, people, count_queries):
@@ -62,14 +57,14 @@ def test_long_lists_are_paginated_in_a_fixed_number_of_queries(db, login, people
         factories.make_member(db, people.cohort, "participant", name=f"Zed {number:02}")
     db.commit()
     assert statements() == few
-    html = _text(browser.get("/people?page=3"))
+    html = html_of(browser.get("/people?page=3"))
     assert "Showing 41 to" in html and "Zed 39" in html
 
 
 def test_a_person_s_page_shows_who_they_are_not_what_they_wrote(db, login, people):
     reflection = factories.make_reflection(db, people.participant, title="PRIVATE-TITLE")
     db.commit()
-    html = _text(login(people.admin).get(f"/people/{people.participant.id}"))
+    html = html_of(login(people.admin).get(f"/people/{people.participant.id}"))
     assert people.participant.email in html and people.cohort.name in html
     assert reflection.title not in html
 
@@ -91,7 +86,7 @@ def test_deactivating_signs_them_out_and_keeps_them_out(db, app, login, people):
     assert fellow.get("/account").status_code == 200
     admin = login(people.admin)
     page = f"/people/{people.fellow.id}/deactivate"
-    assert "Deactivate Fay Fellow?" in _text(admin.get(page))
+    assert "Deactivate Fay Fellow?" in html_of(admin.get(page))
     response = submit(admin, page, {})
     assert response.status_code == 302 and response.location == f"/people/{people.fellow.id}"
     db.expire_all()
@@ -124,7 +119,7 @@ def test_making_and_removing_an_admin(db, login, people):
     submit(admin, f"/people/{people.tutor.id}/make-admin", {})
     tutor = login(people.tutor)
     assert tutor.get("/people").status_code == 200
-    html = _text(tutor.get(f"/people/{people.admin.id}"))
+    html = html_of(tutor.get(f"/people/{people.admin.id}"))
     assert "Remove admin rights" in html
     submit(tutor, f"/people/{people.admin.id}/remove-admin", {})
     db.expire_all()
@@ -151,5 +146,5 @@ def test_changes_need_the_form_token(login, people, db):
 
 
 def test_people_is_in_the_header_for_admins_only(login, people):
-    assert 'href="/people"' in _text(login(people.admin).get("/"))
-    assert 'href="/people"' not in _text(login(people.tutor).get("/"))
+    assert 'href="/people"' in html_of(login(people.admin).get("/"))
+    assert 'href="/people"' not in html_of(login(people.tutor).get("/"))

@@ -6,8 +6,7 @@ from __future__ import annotations
 from learnset.accounts.models import User
 from learnset.db import utcnow
 from learnset.people import services as people_services
-from tests.accounts.helpers import sent_to_sign_in_with, signed_in
-from tests.conftest import csrf_from, submit
+from tests.helpers import csrf_from, sent_to_sign_in_with, signed_in, submit
 
 
 def test_admin_signs_someone_out_everywhere(login, db, people):

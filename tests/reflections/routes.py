@@ -12,7 +12,7 @@ from sqlalchemy import select
 from learnset.db import utcnow
 from learnset.reflections.models import ReflectionDraft, ReflectionRescue, ReflectionVersion
 from tests import factories
-from tests.matrix import EVERYONE, Route
+from tests.matrix import EVERYONE, Route, page_and_form
 
 AUTHOR = "participant"
 READERS = {
@@ -58,7 +58,7 @@ def _for_each_visibility(endpoint, path, method="GET", data=None, readers_may=Fa
         routes.append(
             Route(
                 endpoint,
-                lambda s, path=path: path.format(id=s.reflection.id, version=s.version.id),
+                path,
                 readers if readers_may else {AUTHOR},
                 method=method,
                 forbidden=set() if readers_may else readers - {AUTHOR},
@@ -82,84 +82,50 @@ def _kept_text(db, people):
     return SimpleNamespace(kept=kept)
 
 
+REFLECTION = "/reflections/{reflection.id}"
 AUTHOR_ONLY = [
-    ("reflections.edit", "/reflections/{id}/edit", "GET", None),
-    ("reflections.edit", "/reflections/{id}/edit", "POST", {"action": "draft", "title": "New"}),
-    ("reflections.autosave", "/reflections/{id}/draft", "POST", {"title": "Typing"}),
-    ("reflections.discard_changes", "/reflections/{id}/discard", "GET", None),
-    ("reflections.discard_changes", "/reflections/{id}/discard", "POST", None),
-    ("reflections.sharing", "/reflections/{id}/sharing", "GET", None),
-    ("reflections.sharing", "/reflections/{id}/sharing", "POST", {"visibility": "private"}),
-    ("reflections.history", "/reflections/{id}/history", "GET", None),
-    (
-        "reflections.restore_version",
-        "/reflections/{id}/history/{version}/restore",
-        "POST",
-        None,
-    ),
-    ("reflections.clear_history", "/reflections/{id}/history/clear", "GET", None),
-    ("reflections.clear_history", "/reflections/{id}/history/clear", "POST", None),
-    ("reflections.delete", "/reflections/{id}/delete", "GET", None),
-    ("reflections.delete", "/reflections/{id}/delete", "POST", None),
+    ("reflections.edit", "/edit", "GET", None),
+    ("reflections.edit", "/edit", "POST", {"action": "draft", "title": "New"}),
+    ("reflections.autosave", "/draft", "POST", {"title": "Typing"}),
+    ("reflections.discard_changes", "/discard", "GET", None),
+    ("reflections.discard_changes", "/discard", "POST", None),
+    ("reflections.sharing", "/sharing", "GET", None),
+    ("reflections.sharing", "/sharing", "POST", {"visibility": "private"}),
+    ("reflections.history", "/history", "GET", None),
+    ("reflections.restore_version", "/history/{version.id}/restore", "POST", None),
+    ("reflections.clear_history", "/history/clear", "GET", None),
+    ("reflections.clear_history", "/history/clear", "POST", None),
+    ("reflections.delete", "/delete", "GET", None),
+    ("reflections.delete", "/delete", "POST", None),
 ]
+NEW = f"/reflections/new/{KEY}"
 
 ROUTES = [
-    Route("reflections.log", lambda s: "/reflections", EVERYONE),
-    Route("reflections.shared", lambda s: "/reflections/shared", EVERYONE),
-    Route("reflections.bin", lambda s: "/reflections/bin", EVERYONE),
-    Route("reflections.new", lambda s: "/reflections/new", EVERYONE),
-    Route("reflections.export_markdown", lambda s: "/reflections/export.zip", EVERYONE),
-    Route("reflections.portfolio", lambda s: "/reflections/portfolio", EVERYONE),
+    Route("reflections.log", "/reflections", EVERYONE),
+    Route("reflections.shared", "/reflections/shared", EVERYONE),
+    Route("reflections.bin", "/reflections/bin", EVERYONE),
+    Route("reflections.new", "/reflections/new", EVERYONE),
+    Route("reflections.export_markdown", "/reflections/export.zip", EVERYONE),
+    Route("reflections.portfolio", "/reflections/portfolio", EVERYONE),
     # A new-reflection key belongs to whoever uses it: everyone gets their own empty editor.
-    Route("reflections.write", lambda s: f"/reflections/new/{KEY}", EVERYONE),
-    Route(
-        "reflections.write",
-        lambda s: f"/reflections/new/{KEY}",
-        EVERYONE,
-        method="POST",
-        data={"action": "draft", "title": "Mine"},
-    ),
-    Route(
-        "reflections.autosave_new",
-        lambda s: f"/reflections/new/{KEY}/draft",
-        EVERYONE,
-        method="POST",
-        data={"title": "Typing"},
-    ),
+    *page_and_form("reflections.write", NEW, EVERYONE, {"action": "draft", "title": "Mine"}),
+    Route("reflections.autosave_new", NEW + "/draft", EVERYONE, "POST", data={"title": "Typing"}),
     # An unfinished draft is its author's alone.
-    Route(
-        "reflections.discard_new",
-        lambda s: f"/reflections/new/{KEY}/discard",
-        {AUTHOR},
-        setup=_draft,
-    ),
-    Route(
-        "reflections.discard_new",
-        lambda s: f"/reflections/new/{KEY}/discard",
-        {AUTHOR},
-        method="POST",
-        setup=_draft,
-    ),
-    *_for_each_visibility("reflections.show", "/reflections/{id}", readers_may=True),
+    *page_and_form("reflections.discard_new", NEW + "/discard", {AUTHOR}, setup=_draft),
+    *_for_each_visibility("reflections.show", REFLECTION, readers_may=True),
     *[
         route
         for endpoint, path, method, data in AUTHOR_ONLY
-        for route in _for_each_visibility(endpoint, path, method, data)
+        for route in _for_each_visibility(endpoint, REFLECTION + path, method, data)
     ],
     # Kept text answers only in the browser that kept it: every role's browser here is another
     # one, so even its owner gets 404 (tests/reflections/test_rescue.py covers that browser).
     *[
-        Route(
-            endpoint,
-            lambda s, path=path: path.format(id=s.kept.id),
-            set(),
-            method=method,
-            setup=_kept_text,
-        )
+        Route(endpoint, path, set(), method, setup=_kept_text)
         for endpoint, path, method in [
-            ("reflections.use_kept", "/reflections/kept/{id}/use", "POST"),
-            ("reflections.discard_kept", "/reflections/kept/{id}/discard", "GET"),
-            ("reflections.discard_kept", "/reflections/kept/{id}/discard", "POST"),
+            ("reflections.use_kept", "/reflections/kept/{kept.id}/use", "POST"),
+            ("reflections.discard_kept", "/reflections/kept/{kept.id}/discard", "GET"),
+            ("reflections.discard_kept", "/reflections/kept/{kept.id}/discard", "POST"),
         ]
     ],
     # Marking comments as read is the author's alone: for anyone else it does not exist (404),
@@ -186,7 +152,7 @@ ROUTES = [
     # Commenting needs a share: on a private reflection even its author is refused.
     Route(
         "reflections.comment",
-        lambda s: f"/reflections/{s.reflection.id}/comments",
+        REFLECTION + "/comments",
         set(),
         method="POST",
         forbidden={AUTHOR},
@@ -196,7 +162,7 @@ ROUTES = [
     *[
         Route(
             "reflections.comment",
-            lambda s: f"/reflections/{s.reflection.id}/comments",
+            REFLECTION + "/comments",
             READERS[visibility],
             method="POST",
             setup=_reflection(visibility),
@@ -208,31 +174,31 @@ ROUTES = [
     *[
         Route(
             endpoint,
-            lambda s, path=path: path.format(id=s.reflection.id),
+            REFLECTION + path,
             {AUTHOR},
-            method=method,
+            method,
             setup=_reflection("set", deleted_at=utcnow()),
         )
         for endpoint, path, method in [
-            ("reflections.show", "/reflections/{id}", "GET"),
-            ("reflections.restore", "/reflections/{id}/restore", "POST"),
-            ("reflections.destroy", "/reflections/{id}/delete-for-good", "GET"),
-            ("reflections.destroy", "/reflections/{id}/delete-for-good", "POST"),
+            ("reflections.show", "", "GET"),
+            ("reflections.restore", "/restore", "POST"),
+            ("reflections.destroy", "/delete-for-good", "GET"),
+            ("reflections.destroy", "/delete-for-good", "POST"),
         ]
     ],
     # Out of the bin there is nothing to restore or destroy: readers and author get 403.
     *[
         Route(
             endpoint,
-            lambda s, path=path: path.format(id=s.reflection.id),
+            REFLECTION + path,
             set(),
-            method=method,
+            method,
             forbidden=READERS["set"],
             setup=_reflection("set"),
         )
         for endpoint, path, method in [
-            ("reflections.restore", "/reflections/{id}/restore", "POST"),
-            ("reflections.destroy", "/reflections/{id}/delete-for-good", "GET"),
+            ("reflections.restore", "/restore", "POST"),
+            ("reflections.destroy", "/delete-for-good", "GET"),
         ]
     ],
 ]

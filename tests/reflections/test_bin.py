@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from learnset import create_app
 from learnset.db import database, utcnow
 from learnset.pagination import PER_PAGE
 from learnset.reflections import services
@@ -15,12 +14,8 @@ from learnset.reflections.models import (
     ReflectionVersion,
 )
 from tests import factories
-from tests.conftest import csrf_from, make_test_config, submit
-from tests.reflections.helpers import text
-
-
-def _count(db, model):
-    return db.scalar(select(func.count()).select_from(model))
+from tests.apps import fresh_app
+from tests.helpers import count_rows, csrf_from, html_of, submit
 
 
 def test_delete_asks_then_moves_to_the_bin_and_restore_brings_it_back(login, db, people):
@@ -29,13 +24,13 @@ def test_delete_asks_then_moves_to_the_bin_and_restore_brings_it_back(login, db,
     )
     db.commit()
     browser = login(people.participant)
-    confirm = text(browser.get(f"/reflections/{reflection.id}/delete"))
+    confirm = html_of(browser.get(f"/reflections/{reflection.id}/delete"))
     assert "Delete &ldquo;Second thoughts&rdquo;?" in confirm
     assert "restore it for 30 days" in confirm
     response = submit(browser, f"/reflections/{reflection.id}/delete", {})
     assert response.location == "/reflections"
-    assert "is in the bin. You can restore it until" in text(browser.get("/reflections"))
-    assert "Second thoughts" in text(browser.get("/reflections/bin"))
+    assert "is in the bin. You can restore it until" in html_of(browser.get("/reflections"))
+    assert "Second thoughts" in html_of(browser.get("/reflections/bin"))
     assert login(people.fellow).get(f"/reflections/{reflection.id}").status_code == 404
 
     token = csrf_from(browser, "/reflections/bin")
@@ -44,7 +39,7 @@ def test_delete_asks_then_moves_to_the_bin_and_restore_brings_it_back(login, db,
     db.expire_all()
     assert reflection.deleted_at is None
     assert login(people.fellow).get(f"/reflections/{reflection.id}").status_code == 200
-    assert "The bin is empty" in text(browser.get("/reflections/bin"))
+    assert "The bin is empty" in html_of(browser.get("/reflections/bin"))
 
 
 def test_delete_for_good_from_the_bin(login, db, people):
@@ -52,13 +47,13 @@ def test_delete_for_good_from_the_bin(login, db, people):
     factories.make_comment(db, reflection, people.tutor)
     db.commit()
     browser = login(people.participant)
-    assert "This cannot be undone" in text(
+    assert "This cannot be undone" in html_of(
         browser.get(f"/reflections/{reflection.id}/delete-for-good")
     )
     assert submit(browser, f"/reflections/{reflection.id}/delete-for-good", {}).status_code == 302
-    assert _count(db, Reflection) == 0
-    assert _count(db, ReflectionVersion) == 0
-    assert _count(db, ReflectionComment) == 0
+    assert count_rows(db, Reflection) == 0
+    assert count_rows(db, ReflectionVersion) == 0
+    assert count_rows(db, ReflectionComment) == 0
 
 
 def test_purge_removes_only_what_has_been_in_the_bin_for_30_days(db, people):
@@ -73,8 +68,7 @@ def test_purge_removes_only_what_has_been_in_the_bin_for_30_days(db, people):
 
 
 def test_purge_command_prints_how_many(tmp_path):
-    url = f"sqlite:///{tmp_path / 'purge.db'}"
-    app = create_app({**make_test_config(url, tmp_path), "DATABASE_URL": url})
+    app = fresh_app(tmp_path)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["init"]).exit_code == 0
     now = utcnow()
@@ -123,12 +117,12 @@ def test_the_bin_is_paged_latest_deleted_first_at_a_constant_cost(login, db, peo
         browser.get("/reflections/bin")
     binned(PER_PAGE + 1, 3)
     with count_queries() as many:
-        first = text(browser.get("/reflections/bin"))
+        first = html_of(browser.get("/reflections/bin"))
     assert len(many) == len(few)
     # Deleted most recently: the smallest numbers.
     assert "BINNED-001" in first and f"BINNED-{PER_PAGE:03}" in first
     assert f"BINNED-{PER_PAGE + 1:03}" not in first
-    second = text(browser.get("/reflections/bin?page=2"))
+    second = html_of(browser.get("/reflections/bin?page=2"))
     assert f"BINNED-{PER_PAGE + 1:03}" in second and f"BINNED-{PER_PAGE + 3:03}" in second
     assert "BINNED-001" not in second
-    assert f"BINNED-{PER_PAGE + 3:03}" in text(browser.get("/reflections/bin?page=7"))
+    assert f"BINNED-{PER_PAGE + 3:03}" in html_of(browser.get("/reflections/bin?page=7"))

@@ -14,8 +14,7 @@ from learnset.pagination import PER_PAGE
 from learnset.reflections import services
 from learnset.reflections.models import Reflection, ReflectionVersion
 from tests import factories
-from tests.conftest import CSRF_INPUT
-from tests.reflections.helpers import text
+from tests.helpers import CSRF_INPUT, html_of
 
 UPTO = re.compile(r'name="upto" type="hidden" value="([^"]+)"|name="upto" value="([^"]+)"')
 NEW_TAG = re.compile(r'<strong class="nhsuk-tag nhsuk-tag--blue"\s*>\s*New\s*</strong>')
@@ -44,7 +43,7 @@ def _seen_form(html):
 
 
 def _news_on_home(browser):
-    return "New comments on your reflections" in text(browser.get("/"))
+    return "New comments on your reflections" in html_of(browser.get("/"))
 
 
 def test_opening_the_page_marks_nothing_and_shows_what_is_new(login, db, people):
@@ -68,7 +67,7 @@ def test_the_button_marks_them_read(login, db, people):
     response = author.post(f"/reflections/{reflection.id}/comments/seen", data=_seen_form(page))
     assert response.status_code == 302
     assert response.location.endswith(f"/reflections/{reflection.id}#comments")
-    page = text(author.get(response.location))
+    page = html_of(author.get(response.location))
     assert "The comments are marked as read." in page
     assert not NEW_TAG.search(page) and "Mark comments as read" not in page
     assert "Comment number 2." in page
@@ -160,16 +159,16 @@ def test_a_time_in_the_future_marks_no_more_than_now(login, db, people):
 def test_the_conversation_is_paged_oldest_first(login, db, people):
     reflection = _shared(db, people, comments=PER_PAGE + 5)
     reader = login(people.tutor)
-    first = text(reader.get(f"/reflections/{reflection.id}"))
+    first = html_of(reader.get(f"/reflections/{reflection.id}"))
     assert "Comment number 1." in first and f"Comment number {PER_PAGE}." in first
     assert f"Comment number {PER_PAGE + 1}." not in first
     assert f"/reflections/{reflection.id}?page=2" in first
-    second = text(reader.get(f"/reflections/{reflection.id}?page=2"))
+    second = html_of(reader.get(f"/reflections/{reflection.id}?page=2"))
     assert f"Comment number {PER_PAGE + 1}." in second
     assert f"Comment number {PER_PAGE + 5}." in second
     assert "Comment number 1." not in second
     # Past the end: the last page, as on every list (learnset/pagination.py).
-    past = text(reader.get(f"/reflections/{reflection.id}?page=99"))
+    past = html_of(reader.get(f"/reflections/{reflection.id}?page=99"))
     assert f"Comment number {PER_PAGE + 5}." in past and "Comment number 1." not in past
 
 
@@ -184,7 +183,7 @@ def test_a_new_comment_lands_on_the_last_page(login, db, people):
     )
     assert response.status_code == 302
     assert response.location.endswith(f"/reflections/{reflection.id}?page=2#comments")
-    assert "The newest word." in text(tutor.get(response.location))
+    assert "The newest word." in html_of(tutor.get(response.location))
 
 
 def test_new_comments_on_an_earlier_page_are_counted(login, db, people):
@@ -247,12 +246,12 @@ def test_earlier_versions_are_paged_newest_first(login, db, people, count_querie
         .where(ReflectionVersion.reflection_id == reflection.id)
         .order_by(ReflectionVersion.number.desc())
     )
-    first = text(author.get(path))
+    first = html_of(author.get(path))
     assert f"Version {newest} (the current one)" in first
     assert "<h2>Version 1</h2>" not in first
     assert f"/reflections/{reflection.id}/history?page=2" in first
-    second = text(author.get(path + "?page=2"))
+    second = html_of(author.get(path + "?page=2"))
     assert "<h2>Version 1</h2>" in second and "<h2>Version 2</h2>" in second
     assert "(the current one)" not in second
     assert "Put back version 1" in second
-    assert "<h2>Version 1</h2>" in text(author.get(path + "?page=9"))
+    assert "<h2>Version 1</h2>" in html_of(author.get(path + "?page=9"))

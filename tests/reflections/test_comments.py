@@ -11,8 +11,7 @@ from learnset.db import utcnow
 from learnset.reflections import comments, queries, services
 from learnset.reflections.models import ReflectionComment
 from tests import factories
-from tests.conftest import csrf_from, submit
-from tests.reflections.helpers import text
+from tests.helpers import csrf_from, html_of, submit
 
 
 def _comment(browser, reflection, body, **extra):
@@ -33,14 +32,14 @@ def test_tutor_comments_and_the_author_is_told_on_their_home_page(login, db, peo
     assert response.status_code == 302
     assert response.location.endswith("#comments")
     author = login(people.participant)
-    home = text(author.get("/"))
+    home = html_of(author.get("/"))
     assert "New comments on your reflections" in home
     assert "The data pack</a>: 1 new comment" in home
-    page = text(author.get(f"/reflections/{reflection.id}"))
+    page = html_of(author.get(f"/reflections/{reflection.id}"))
     assert "Tess Tutor" in page
     assert "<strong>managers</strong>" in page
     # Opening the page changes nothing; marking the comments as read does.
-    assert "New comments on your reflections" in text(author.get("/"))
+    assert "New comments on your reflections" in html_of(author.get("/"))
     upto = re.search(r'name="upto" (?:type="hidden" )?value="([^"]+)"', page)
     assert upto
     token = csrf_from(author, f"/reflections/{reflection.id}")
@@ -48,23 +47,25 @@ def test_tutor_comments_and_the_author_is_told_on_their_home_page(login, db, peo
         f"/reflections/{reflection.id}/comments/seen",
         data={"upto": upto.group(1), "csrf_token": token},
     )
-    assert "New comments on your reflections" not in text(author.get("/"))
+    assert "New comments on your reflections" not in html_of(author.get("/"))
     # The author's own reply is never news to them.
     _comment(author, reflection, "The length of stay figures.")
-    assert "New comments on your reflections" not in text(author.get("/"))
+    assert "New comments on your reflections" not in html_of(author.get("/"))
 
 
 def test_fellow_comments_on_a_set_shared_reflection(login, db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
     db.commit()
     assert _comment(login(people.fellow), reflection, "This helped me too.").status_code == 302
-    assert "This helped me too." in text(login(people.tutor).get(f"/reflections/{reflection.id}"))
+    assert "This helped me too." in html_of(
+        login(people.tutor).get(f"/reflections/{reflection.id}")
+    )
 
 
 def test_comment_form_is_hidden_from_those_who_may_not_comment(login, db, people):
     private = factories.make_reflection(db, people.participant)
     db.commit()
-    page = text(login(people.participant).get(f"/reflections/{private.id}"))
+    page = html_of(login(people.participant).get(f"/reflections/{private.id}"))
     assert "Add comment" not in page
 
 
@@ -76,15 +77,15 @@ def test_withdrawing_the_share_hides_the_comments_and_sharing_again_brings_them_
     db.commit()
     author = login(people.participant)
     submit(author, f"/reflections/{reflection.id}/sharing", {"visibility": "private"})
-    page = text(author.get(f"/reflections/{reflection.id}"))
+    page = html_of(author.get(f"/reflections/{reflection.id}"))
     assert "Thoughts from Fay" not in page
     assert "1 comment is hidden because this reflection is not shared" in page
     assert "show again if you share it again" in page
     assert db.scalar(select(func.count()).select_from(ReflectionComment)) == 1  # kept
-    sharing = text(author.get(f"/reflections/{reflection.id}/sharing"))
+    sharing = html_of(author.get(f"/reflections/{reflection.id}/sharing"))
     assert "1 earlier comment will show again when you share it" in sharing
     submit(author, f"/reflections/{reflection.id}/sharing", {"visibility": "set"})
-    assert "Thoughts from Fay" in text(login(people.tutor).get(f"/reflections/{reflection.id}"))
+    assert "Thoughts from Fay" in html_of(login(people.tutor).get(f"/reflections/{reflection.id}"))
 
 
 def test_comments_written_for_the_tutors_never_reach_the_set(login, db, people):
@@ -95,11 +96,11 @@ def test_comments_written_for_the_tutors_never_reach_the_set(login, db, people):
         login(people.participant), f"/reflections/{reflection.id}/sharing", {"visibility": "set"}
     )
     _comment(login(people.fellow), reflection, "Thanks for sharing with us all.")
-    fellow_page = text(login(people.fellow).get(f"/reflections/{reflection.id}"))
+    fellow_page = html_of(login(people.fellow).get(f"/reflections/{reflection.id}"))
     assert "Just between us" not in fellow_page
     assert "Thanks for sharing with us all." in fellow_page
     for role in ("participant", "tutor"):
-        page = text(login(people.by_role(role)).get(f"/reflections/{reflection.id}"))
+        page = html_of(login(people.by_role(role)).get(f"/reflections/{reflection.id}"))
         assert "Just between us" in page and "Thanks for sharing" in page
 
 
@@ -130,7 +131,7 @@ def test_comment_validation(login, db, people, body, message):
     db.commit()
     response = _comment(login(people.fellow), reflection, body)
     assert response.status_code == 422
-    assert message in text(response)
+    assert message in html_of(response, 422)
     assert db.scalar(select(func.count()).select_from(ReflectionComment)) == 0
 
 

@@ -9,7 +9,7 @@ import yaml
 from learnset.db import utcnow
 from learnset.reflections import exports
 from tests import factories
-from tests.reflections.helpers import text
+from tests.helpers import html_of
 
 
 def _others(db, people):
@@ -81,30 +81,19 @@ def test_portfolio_totals_by_month_and_capability_in_the_date_range(login, db, p
     talk = factories.make_capability(db, name="Productive conversations")
     data = factories.make_capability(db, name="Using data for discussion")
     author = people.participant
-    factories.make_reflection(
-        db,
-        author,
-        title="Before the year",
-        experienced_on=date(2025, 3, 31),
-        cpd_minutes=600,
-        capabilities=[talk],
-    )
-    factories.make_reflection(
-        db,
-        author,
-        title="April A",
-        experienced_on=date(2025, 4, 2),
-        cpd_minutes=60,
-        capabilities=[talk, data],
-    )
-    factories.make_reflection(
-        db,
-        author,
-        title="April B",
-        experienced_on=date(2025, 4, 20),
-        cpd_minutes=30,
-        capabilities=[talk],
-    )
+    for title, on, minutes, capabilities in [
+        ("Before the year", date(2025, 3, 31), 600, [talk]),
+        ("April A", date(2025, 4, 2), 60, [talk, data]),
+        ("April B", date(2025, 4, 20), 30, [talk]),
+    ]:
+        factories.make_reflection(
+            db,
+            author,
+            title=title,
+            experienced_on=on,
+            cpd_minutes=minutes,
+            capabilities=capabilities,
+        )
     factories.make_reflection(
         db,
         author,
@@ -132,14 +121,16 @@ def test_portfolio_totals_by_month_and_capability_in_the_date_range(login, db, p
         ("Using data for discussion", 1, 60),
     ]
     db.commit()
-    page = text(login(author).get("/reflections/portfolio?date_from=2025-04-01&date_to=2026-03-31"))
+    page = html_of(
+        login(author).get("/reflections/portfolio?date_from=2025-04-01&date_to=2026-03-31")
+    )
     assert "1 April 2025 to 31 March 2026" in page
     assert "2 hours 15 minutes (2.25 credits" in page
     assert "April 2025" in page and "June 2025" in page
     assert "Before the year" not in page
     assert "ANALYSIS-TEXT" in page and "CONCLUSION-TEXT" in page and "PLAN-TEXT" in page
     assert "FEELINGS-TEXT" not in page  # only with the full text
-    assert "FEELINGS-TEXT" in text(
+    assert "FEELINGS-TEXT" in html_of(
         login(author).get("/reflections/portfolio?date_from=2025-04-01&full_text=y")
     )
     for leak in ("FELLOW", "OUTSIDER"):
@@ -147,7 +138,7 @@ def test_portfolio_totals_by_month_and_capability_in_the_date_range(login, db, p
 
 
 def test_portfolio_defaults_to_the_last_twelve_months(login, db, people):
-    page = text(login(people.participant).get("/reflections/portfolio"))
+    page = html_of(login(people.participant).get("/reflections/portfolio"))
     start, end = exports.appraisal_year(date.today())
     assert f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}" in page
     assert "You have no reflections dated between" in page
@@ -159,7 +150,7 @@ def test_portfolio_refuses_an_end_before_the_start(login, people):
         "/reflections/portfolio?date_from=2026-05-01&date_to=2026-04-01"
     )
     assert response.status_code == 422
-    assert "The end date must be the same as or after the start date" in text(response)
+    assert "The end date must be the same as or after the start date" in html_of(response, 422)
 
 
 def test_activity_names_the_session_and_library_item(db, people):

@@ -7,7 +7,7 @@ import pytest
 from learnset.db import utcnow
 from learnset.reflections import queries
 from tests import factories
-from tests.reflections.helpers import text
+from tests.helpers import html_of, statements_for
 
 
 def _titles(db, user, **filters):
@@ -77,13 +77,13 @@ def test_the_log_page_filters_through_the_query_string(login, db, people):
     factories.make_reflection(db, people.participant, title="About outcomes")
     factories.make_reflection(db, people.participant, title="About contracts")
     db.commit()
-    page = text(login(people.participant).get("/reflections?q=outcomes"))
+    page = html_of(login(people.participant).get("/reflections?q=outcomes"))
     assert "About outcomes" in page and "About contracts" not in page
     assert "1 reflection found" in page
     assert "Clear the search and filters" in page
     bad = login(people.participant).get("/reflections?date_from=yesterday")
     assert bad.status_code == 422
-    assert "Not a valid date value" in text(bad)
+    assert "Not a valid date value" in html_of(bad, 422)
 
 
 def test_pages_of_twenty(login, db, people):
@@ -97,23 +97,23 @@ def test_pages_of_twenty(login, db, people):
         )
     db.commit()
     browser = login(people.participant)
-    first = text(browser.get("/reflections"))
+    first = html_of(browser.get("/reflections"))
     assert "45 reflections" in first
     assert "Reflection number 44" in first and "Reflection number 25" in first
     assert "Reflection number 24" not in first
     assert 'aria-label="Page 3"' in first
-    third = text(browser.get("/reflections?page=3"))
+    third = html_of(browser.get("/reflections?page=3"))
     assert "Reflection number 04" in third and "Reflection number 00" in third
     assert "Reflection number 05" not in third
     # The filters travel with the page links.
-    filtered = text(browser.get("/reflections?q=number&page=2"))
+    filtered = html_of(browser.get("/reflections?q=number&page=2"))
     assert "q=number" in filtered and "page=3" in filtered
     # A page past the end shows the last one.
-    assert "Reflection number 00" in text(browser.get("/reflections?page=99"))
+    assert "Reflection number 00" in html_of(browser.get("/reflections?page=99"))
 
 
 def test_empty_log_says_what_to_do_next(login, people):
-    page = text(login(people.participant).get("/reflections"))
+    page = html_of(login(people.participant).get("/reflections"))
     assert "You have not written any reflections yet" in page
     assert "Write a reflection" in page
 
@@ -134,13 +134,6 @@ def _seed_log(db, people, count):
     db.commit()
 
 
-def _queries_for(browser, count_queries, path):
-    with count_queries() as statements:
-        response = browser.get(path)
-    assert response.status_code == 200
-    return len(statements)
-
-
 @pytest.mark.parametrize(
     "path,role",
     [
@@ -155,9 +148,9 @@ def _queries_for(browser, count_queries, path):
 def test_query_count_stays_the_same_as_the_log_grows(login, db, people, count_queries, path, role):
     browser = login(people.by_role(role))
     _seed_log(db, people, 2)
-    few = _queries_for(browser, count_queries, path)
+    few = statements_for(count_queries, browser, path, warm_up=False)
     _seed_log(db, people, 25)
-    many = _queries_for(browser, count_queries, path)
+    many = statements_for(count_queries, browser, path, warm_up=False)
     assert few == many
 
 

@@ -4,7 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnset.db import utcnow
 from learnset.reflections import services
@@ -12,24 +12,19 @@ from learnset.reflections.forms import saved_fields
 from learnset.reflections.models import Reflection, ReflectionDraft, ReflectionVersion
 from learnset.reflections.structures import convert_parts
 from tests import factories
-from tests.conftest import csrf_from, submit
-from tests.reflections.helpers import editor_fields, new_editor, post_editor, text
-
-
-def _count(db, model):
-    return db.scalar(select(func.count()).select_from(model))
+from tests.helpers import count_rows, csrf_from, editor_fields, html_of, new_editor, submit
 
 
 def test_participant_writes_a_reflection(login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert "Do not identify patients" in page
     assert "What happened?" in page and "So what?" in page and "Now what?" in page
     assert "Leave out anything that could identify a patient" in page
     # The only learning set is chosen already.
     assert f'value="{people.cohort.id}" checked' in page
-    response = post_editor(browser, path, editor_fields(people.cohort))
+    response = submit(browser, path, editor_fields(people.cohort))
     assert response.status_code == 302
     reflection = db.scalar(select(Reflection))
     assert response.location == f"/reflections/{reflection.id}"
@@ -42,8 +37,8 @@ def test_participant_writes_a_reflection(login, db, people):
         reflection.text_by_part["so_what"] == "Data opened the conversation instead of closing it."
     )
     assert [v.number for v in services.versions_of(db, reflection)] == [1]
-    assert _count(db, ReflectionDraft) == 0
-    shown = text(browser.get(response.location))
+    assert count_rows(db, ReflectionDraft) == 0
+    shown = html_of(browser.get(response.location))
     assert "Your reflection has been saved." in shown
     assert "Data opened the conversation" in shown
 
@@ -51,7 +46,7 @@ def test_participant_writes_a_reflection(login, db, people):
 def test_gibbs_has_six_parts_with_hints(login, people):
     browser = login(people.participant)
     path = browser.get("/reflections/new?structure=gibbs").location
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     for label in ("Description", "Feelings", "Evaluation", "Analysis", "Conclusion", "Action plan"):
         assert f">{label}<" in page or f"{label}\n" in page, label
     assert "What were you thinking and feeling at the time?" in page
@@ -94,21 +89,21 @@ def test_gibbs_has_six_parts_with_hints(login, people):
 def test_bad_input_is_explained_beside_the_field(login, db, people, overrides, field, message):
     browser = login(people.participant)
     path = new_editor(browser)
-    response = post_editor(browser, path, editor_fields(people.cohort, **overrides))
+    response = submit(browser, path, editor_fields(people.cohort, **overrides))
     assert response.status_code == 422
-    page = text(response)
+    page = html_of(response, 422)
     assert message in page
     # Errors link to their field; a date's, to its first box (the NHS.UK pattern).
     target = f"{field}-day" if field == "experienced_on" else field
     assert f'href="#{target}"' in page
     assert "Error: Write a reflection" in page
-    assert _count(db, Reflection) == 0
+    assert count_rows(db, Reflection) == 0
 
 
 def test_a_date_in_the_future_is_refused(login, db, people):
     tomorrow = date.today() + timedelta(days=2)
     browser = login(people.participant)
-    response = post_editor(
+    response = submit(
         browser,
         new_editor(browser),
         editor_fields(
@@ -121,7 +116,7 @@ def test_a_date_in_the_future_is_refused(login, db, people):
         ),
     )
     assert response.status_code == 422
-    assert "Date of the experience must be today or in the past" in text(response)
+    assert "Date of the experience must be today or in the past" in html_of(response, 422)
 
 
 def test_an_empty_reflection_can_be_kept_as_a_draft_but_not_saved(login, db, people):
@@ -130,10 +125,10 @@ def test_an_empty_reflection_can_be_kept_as_a_draft_but_not_saved(login, db, peo
     fields = editor_fields(
         people.cohort, title="", part_what="Only a start", part_so_what="", part_now_what=""
     )
-    assert post_editor(browser, path, fields).status_code == 422
-    response = post_editor(browser, path, {**fields, "action": "draft"})
+    assert submit(browser, path, fields).status_code == 422
+    response = submit(browser, path, {**fields, "action": "draft"})
     assert response.status_code == 302
-    assert _count(db, Reflection) == 0
+    assert count_rows(db, Reflection) == 0
     draft = db.scalar(select(ReflectionDraft))
     assert draft.data["part_what"] == ["Only a start"]
 
@@ -141,14 +136,12 @@ def test_an_empty_reflection_can_be_kept_as_a_draft_but_not_saved(login, db, peo
 def test_invalid_text_is_kept_as_a_draft_while_the_writer_fixes_it(login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
-    response = post_editor(
-        browser, path, editor_fields(people.cohort, title="", cpd_minutes="lots")
-    )
+    response = submit(browser, path, editor_fields(people.cohort, title="", cpd_minutes="lots"))
     assert response.status_code == 422
-    assert "lots" in text(response)  # what was typed comes back as typed
+    assert "lots" in html_of(response, 422)  # what was typed comes back as typed
     draft = db.scalar(select(ReflectionDraft))
     assert draft.data["cpd_minutes"] == ["lots"]
-    assert "Data opened the conversation" in text(browser.get(path))
+    assert "Data opened the conversation" in html_of(browser.get(path))
 
 
 def test_cohort_must_be_chosen_when_the_writer_has_several(login, db, people):
@@ -156,13 +149,13 @@ def test_cohort_must_be_chosen_when_the_writer_has_several(login, db, people):
     db.commit()
     browser = login(people.participant)
     path = new_editor(browser)
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert "Riverside set" in page and "Eastvale set" in page
     assert "checked" not in page.split('name="cohort"')[1].split("</div>")[0]
-    response = post_editor(browser, path, editor_fields())
+    response = submit(browser, path, editor_fields())
     assert response.status_code == 422
-    assert "Choose the learning set this reflection belongs to" in text(response)
-    response = post_editor(browser, path, editor_fields(people.other_cohort))
+    assert "Choose the learning set this reflection belongs to" in html_of(response, 422)
+    response = submit(browser, path, editor_fields(people.other_cohort))
     assert response.status_code == 302
     assert db.scalar(select(Reflection)).cohort_id == people.other_cohort.id
 
@@ -170,10 +163,10 @@ def test_cohort_must_be_chosen_when_the_writer_has_several(login, db, people):
 def test_someone_in_no_learning_set_keeps_a_private_log(login, db, people):
     browser = login(people.admin)
     path = new_editor(browser)
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert 'name="cohort"' not in page
     assert "Only you." in page
-    assert post_editor(browser, path, editor_fields()).status_code == 302
+    assert submit(browser, path, editor_fields()).status_code == 302
     reflection = db.scalar(select(Reflection))
     assert reflection.cohort_id is None and reflection.visibility == "private"
     with pytest.raises(services.ReflectionError):
@@ -191,7 +184,7 @@ def test_links_to_a_session_library_item_and_capabilities(login, db, people):
     db.commit()
     browser = login(people.participant)
     path = new_editor(browser)
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert "Data as a vehicle" in page
     assert "Exercise: Mapping what is trapped" in page
     assert "Unlocking conversations" in page and "Using data for discussion" in page
@@ -201,7 +194,7 @@ def test_links_to_a_session_library_item_and_capabilities(login, db, people):
         content_item=str(item.id),
         capabilities=[str(chosen.id)],
     )
-    assert post_editor(browser, path, fields).status_code == 302
+    assert submit(browser, path, fields).status_code == 302
     reflection = db.scalar(select(Reflection))
     assert reflection.meeting_id == meeting.id
     assert reflection.content_item_id == item.id
@@ -221,35 +214,22 @@ def test_links_the_writer_may_not_use_are_refused(login, db, people, which):
         fields = {"content_item": str(item.id)}
     db.commit()
     browser = login(people.participant)
-    response = post_editor(browser, new_editor(browser), editor_fields(people.cohort, **fields))
+    response = submit(browser, new_editor(browser), editor_fields(people.cohort, **fields))
     assert response.status_code == 422
-    assert "Not a valid choice" in text(response)
-    assert _count(db, Reflection) == 0
+    assert "Not a valid choice" in html_of(response, 422)
+    assert count_rows(db, Reflection) == 0
 
 
 def test_service_refuses_a_session_of_another_learning_set(db, people):
     factories.make_member(db, people.other_cohort, "participant", user=people.participant)
     meeting = factories.make_meeting(db, people.other_cohort, status="published")
-    data = services.ReflectionInput(
-        title="T",
-        structure="driscoll",
-        parts={"what": "x"},
-        experienced_on=date(2026, 3, 1),
-        cohort_id=people.cohort.id,
-        meeting_id=meeting.id,
-    )
+    data = factories.reflection_input(people.cohort, meeting_id=meeting.id)
     with pytest.raises(services.ReflectionError, match="learning set this reflection belongs"):
         services.create_reflection(db, people.participant, data, utcnow())
 
 
 def test_only_a_learning_set_the_writer_takes_part_in(db, people):
-    data = services.ReflectionInput(
-        title="T",
-        structure="driscoll",
-        parts={"what": "x"},
-        experienced_on=date(2026, 3, 1),
-        cohort_id=people.other_cohort.id,
-    )
+    data = factories.reflection_input(people.other_cohort)
     with pytest.raises(services.ReflectionError, match="Choose one of your learning sets"):
         services.create_reflection(db, people.participant, data, utcnow())
     # A tutor of a cohort is not a participant of it.
@@ -265,7 +245,7 @@ def test_editing_keeps_every_version_and_restoring_adds_one(login, db, people):
     db.commit()
     browser = login(people.participant)
     path = f"/reflections/{reflection.id}/edit"
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert "First words" in page
     fields = editor_fields(
         people.cohort,
@@ -274,11 +254,11 @@ def test_editing_keeps_every_version_and_restoring_adds_one(login, db, people):
         part_so_what="",
         part_now_what="",
     )
-    assert post_editor(browser, path, fields).status_code == 302
+    assert submit(browser, path, fields).status_code == 302
     versions = services.versions_of(db, reflection)
     assert [(v.number, v.title) for v in versions] == [(2, "Second title"), (1, "First title")]
 
-    history = text(browser.get(f"/reflections/{reflection.id}/history"))
+    history = html_of(browser.get(f"/reflections/{reflection.id}/history"))
     assert "First words" in history and "Second words" in history
     first = versions[-1]
     token = csrf_from(browser, f"/reflections/{reflection.id}/history")
@@ -336,35 +316,34 @@ def test_version_of_another_reflection_is_404(login, db, people):
 
 def test_clearing_history_keeps_only_the_current_version(login, db, people):
     reflection = factories.make_reflection(db, people.participant, parts={"what": "Mr Smith"})
-    data = services.ReflectionInput(
+    data = factories.reflection_input(
+        people.cohort,
         title="Redacted",
-        structure="driscoll",
         parts={"what": "A patient"},
         experienced_on=reflection.experienced_on,
-        cohort_id=people.cohort.id,
     )
     services.update_reflection(db, reflection, data, utcnow())
     db.commit()
     browser = login(people.participant)
-    page = text(browser.get(f"/reflections/{reflection.id}/history/clear"))
+    page = html_of(browser.get(f"/reflections/{reflection.id}/history/clear"))
     assert "Delete all earlier versions of this reflection?" in page
     assert submit(browser, f"/reflections/{reflection.id}/history/clear", {}).status_code == 302
     versions = services.versions_of(db, reflection)
     assert [v.number for v in versions] == [2]
-    assert "Mr Smith" not in text(browser.get(f"/reflections/{reflection.id}/history"))
+    assert "Mr Smith" not in html_of(browser.get(f"/reflections/{reflection.id}/history"))
 
 
 def test_changing_structure_moves_the_text_and_keeps_it(login, db, people):
     browser = login(people.participant)
     path = new_editor(browser)
     fields = editor_fields(people.cohort, action="structure")
-    response = post_editor(browser, path, fields)
+    response = submit(browser, path, fields)
     assert response.status_code == 302 and response.location == path
-    page = text(browser.get(path))
+    page = html_of(browser.get(path))
     assert "Your reflection now follows Gibbs" in page
     assert "Action plan" in page
     assert "Start each locality meeting with one chart" in page
-    assert _count(db, Reflection) == 0
+    assert count_rows(db, Reflection) == 0
     draft = db.scalar(select(ReflectionDraft))
     assert draft.data["structure"] == ["gibbs"]
     assert draft.data["part_conclusion"] == ["Data opened the conversation instead of closing it."]
@@ -407,8 +386,8 @@ def test_versions_table_holds_snapshots(db, people):
 def test_editor_loads_autosave_as_a_module_and_works_without_it(login, people):
     browser = login(people.participant)
     path = new_editor(browser)
-    page = text(browser.get(path))
-    assert '<script type="module" src="/assets/app/autosave.js"></script>' in page
+    page = html_of(browser.get(path))
+    assert re.search(r'<script type="module" src="/assets/app/autosave\.js\?v=\w+"></script>', page)
     assert f'data-autosave-url="{path}/draft"' in page
     # "Save draft" is a plain submit button: it needs no JavaScript.
     assert re.search(r'<button[^>]*name="action"[^>]*type="submit" value="draft"', page)
@@ -417,7 +396,7 @@ def test_editor_loads_autosave_as_a_module_and_works_without_it(login, people):
 
 def test_navigation_shows_the_log_to_participants_and_shared_to_tutors(login, people):
     def links(role):
-        page = text(login(people.by_role(role)).get("/"))
+        page = html_of(login(people.by_role(role)).get("/"))
         return ("Your log</a>" in page, "Shared with you</a>" in page)
 
     assert links("participant") == (True, False)

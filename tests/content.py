@@ -1,7 +1,9 @@
-"""A small content folder written into tmp_path, for sync tests to change and break."""
+"""A small content folder written into tmp_path, for the sync tests of the library and of the
+capability framework to change and break."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,12 @@ from sqlalchemy.orm import Session
 
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, content_item_capabilities
+from learnset.library.sync import sync_content
+
+# Three syncs, a month apart.
+FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 FOLDERS = {"theory": "theory", "exercise": "exercises", "method": "methods"}
 
@@ -110,3 +118,16 @@ def snapshot(db: Session) -> dict[str, list[tuple[Any, ...]]]:
         name: sorted(tuple(row) for row in db.execute(select(table)).all())
         for name, table in tables.items()
     }
+
+
+def synced(db: Session, root: Path, now: datetime) -> Any:
+    """Sync the folder and commit, as `flask content sync` does; its report."""
+    report = sync_content(db, root, now)
+    db.commit()
+    return report
+
+
+def stored(db: Session, model: Any, slug: str) -> Any:
+    """The row of `model` with that slug, as the database holds it now."""
+    db.expire_all()
+    return db.scalar(select(model).where(model.slug == slug))

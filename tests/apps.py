@@ -1,0 +1,128 @@
+"""Apps for tests: the test settings, one cache of compiled templates for the whole run, test
+clients that are signed in through a real sign-in session, and apps on a database of their own
+for commands that commit. The fixtures that use them are in conftest.py."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from sqlalchemy.engine import Connection
+
+from learnset import LearnsetFlask, create_app, migrate
+from learnset.accounts import sign_ins
+from learnset.db import database, utcnow
+from tests import factories
+from tests.helpers import count_rows
+
+IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+TEST_SECRET = "test-secret-key-not-for-production"
+TEST_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0"
+
+
+def make_test_config(database_url: str, tmp_path: Path) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "MAIL_SERVER": "",
+        "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        # Tests deliver the mail queue themselves, with deliver_mail(app) or the outbox fixture.
+        "MAIL_DELIVER_AFTER_RESPONSE": False,
+        "BASE_URL": "http://localhost",
+        "PASSWORD_HASH_METHOD": factories.FAST_HASH,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the per-test apps: compiling the NHS.UK macros is slow."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = _MemoryBytecodeCache()
+
+
+def share_compiled_templates() -> None:
+    """Every app of the run compiles each template once. The cache goes to each app's Jinja
+    environment as it is made: create_app loads all the NHS.UK component macros before it
+    returns, so a cache set on the app afterwards came too late for them (about 45 ms an app,
+    for every test)."""
+    LearnsetFlask.jinja_options = {**LearnsetFlask.jinja_options, "bytecode_cache": TEMPLATE_CACHE}
+
+
+class SignedInClient(FlaskClient):
+    """A test browser; given `user=`, it is signed in as them through a real sign-in session,
+    as the sign-in page would do (its id is `sign_in_id`, its secret in the cookie)."""
+
+    sign_in_id: int | None = None
+
+    def __init__(self, *args: Any, user: factories.User | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if user is None:
+            return
+        app = self.application
+        with database(app).sessions() as session:
+            started = sign_ins.start(
+                session,
+                user,
+                utcnow(),
+                lifetime=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
+                user_agent=TEST_USER_AGENT,
+                ip="192.0.2.10",
+            )
+            session.commit()
+            self.sign_in_id = started.sign_in.id
+        with self.session_transaction() as cookie:
+            cookie["_user_id"] = started.secret
+            cookie["_fresh"] = True
+
+
+def bind_app(app: Flask, connection: Connection) -> Flask:
+    """Point an app at the test's transaction, with the suite's template cache and clients."""
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    app.test_client_class = SignedInClient
+    database(app).bind(connection)
+    return app
+
+
+def fresh_app(tmp_path: Path, *, migrated: bool = False, **settings: Any) -> Flask:
+    """An app on a SQLite file of its own, outside the test's transaction, for commands that
+    commit (`flask init`, `flask demo`): empty, or `migrated` to the newest revision and no more
+    (`flask init` would also load the library, which some tests choose themselves)."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    if migrated:
+        migrate.upgrade(url)
+    app = create_app({**make_test_config(url, tmp_path), **settings})
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return app
+
+
+def demo_loaded_twice(app: Flask, *models: Any) -> dict[str, int]:
+    """Run `flask demo` twice: how many rows of each model the first run made. The second run
+    must make none, as the demo loads once."""
+    runner = app.test_cli_runner()
+    counts = []
+    for _ in range(2):
+        result = runner.invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+        with database(app).sessions() as session:
+            counts.append({model.__name__: count_rows(session, model) for model in models})
+    assert counts[1] == counts[0]
+    return counts[0]

@@ -30,12 +30,13 @@ from tests.test_authz import ROUTES
 GET_ROUTES = [route for route in ROUTES if route.method == "GET"]
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE)\b", re.IGNORECASE)
 # The deliberate exceptions, and only they: a sign-in session's and a calendar feed's last use.
+# (On PostgreSQL a parameter carries its cast: %(x)s::TIMESTAMP WITH TIME ZONE.)
 SIGN_IN_TOUCH = re.compile(
-    r"^UPDATE sign_in_sessions SET last_seen_at=\S+ WHERE sign_in_sessions\.id = ",
+    r"^UPDATE sign_in_sessions SET last_seen_at=[^,]+? WHERE sign_in_sessions\.id = ",
     re.IGNORECASE,
 )
 CALENDAR_TOUCH = re.compile(
-    r"^UPDATE calendar_feeds SET last_used_at=\S+ WHERE calendar_feeds\.id = \S+ AND "
+    r"^UPDATE calendar_feeds SET last_used_at=[^,]+? WHERE calendar_feeds\.id = \S+ AND "
     r"\(calendar_feeds\.last_used_at IS NULL OR calendar_feeds\.last_used_at <= ",
     re.IGNORECASE,
 )

@@ -42,7 +42,8 @@ def _show(
         "is_author": is_author,
         "conversation": conversation,
         "news": news,
-        "seen_form": CommentsSeenForm(upto=news.latest.isoformat())
+        # Drawn from what the page shows, never from a comment that was just posted.
+        "seen_form": CommentsSeenForm(formdata=None, upto=news.latest.isoformat())
         if news is not None and news.latest is not None
         else None,
         "comment_form": comment_form or (CommentForm() if can_comment else None),

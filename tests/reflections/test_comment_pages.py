@@ -14,7 +14,7 @@ from learnset.pagination import PER_PAGE
 from learnset.reflections import services
 from learnset.reflections.models import Reflection, ReflectionVersion
 from tests import factories
-from tests.helpers import CSRF_INPUT, html_of
+from tests.helpers import CSRF_INPUT, csrf_in, html_of
 
 UPTO = re.compile(r'name="upto" type="hidden" value="([^"]+)"|name="upto" value="([^"]+)"')
 NEW_TAG = re.compile(r'<strong class="nhsuk-tag nhsuk-tag--blue"\s*>\s*New\s*</strong>')
@@ -255,3 +255,21 @@ def test_earlier_versions_are_paged_newest_first(login, db, people, count_querie
     assert "(the current one)" not in second
     assert "Put back version 1" in second
     assert "<h2>Version 1</h2>" in html_of(author.get(path + "?page=9"))
+
+
+def test_the_button_still_works_on_a_page_drawn_again_after_a_comment_with_an_error(
+    login, db, people
+):
+    reflection = _shared(db, people)
+    author = login(people.participant)
+    page = html_of(author.get(f"/reflections/{reflection.id}"))
+    response = author.post(
+        f"/reflections/{reflection.id}/comments",
+        data={"body": "", "csrf_token": csrf_in(page)},
+    )
+    assert response.status_code == 422
+    fields = _seen_form(response.get_data(as_text=True))
+    assert fields["upto"]
+    seen = author.post(f"/reflections/{reflection.id}/comments/seen", data=fields)
+    assert seen.status_code == 302
+    assert not _news_on_home(author)

@@ -27,6 +27,14 @@ class Problem:
         return f"{self.path}: {self.message}"
 
 
+def used_before(slug: str, path: str, first_use: dict[str, str]) -> str | None:
+    """Where a slug was used before this use, if it was (an empty slug has its own problem);
+    the first use of each slug is remembered in `first_use`."""
+    earlier = first_use.get(slug) if slug else None
+    first_use.setdefault(slug, path)
+    return earlier
+
+
 class ContentError(ValueError):
     """The content folder has problems; the sync stops and changes nothing."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -27,16 +27,20 @@ def uk_datetime(value: datetime | None) -> str:
     return f"{uk_date(local)} at {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
+def clock(at: time) -> str:
+    """A time of day in NHS style: 1:30pm, 10am, midday."""
+    if at.hour == 12 and at.minute == 0:
+        return "midday"
+    hour = at.hour % 12 or 12
+    minutes = f":{at.minute:02d}" if at.minute else ""
+    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
+
+
 def uk_time(value: datetime | None) -> str:
     """A time of day in UK time, NHS style: 1:30pm, 10am, midday."""
     if value is None:
         return ""
-    local = value.astimezone(UK)
-    if local.hour == 12 and local.minute == 0:
-        return "midday"
-    hour = local.hour % 12 or 12
-    minutes = f":{local:%M}" if local.minute else ""
-    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+    return clock(value.astimezone(UK).time())
 
 
 def uk_month(moment: datetime) -> date:

@@ -48,6 +48,17 @@ def test_every_endpoint_is_in_the_matrix():
     assert missing == [], "add these to a tests/<feature>/routes.py"
 
 
+def test_every_action_has_one_rule_written_by_its_feature():
+    from learnset import authz
+    from learnset.authz import assessment, challenges, cohorts, meetings, programme, reflections
+
+    parts = [module.RULES for module in (programme, cohorts, meetings, reflections, assessment)]
+    parts.append(challenges.RULES)
+    assert sum(len(part) for part in parts) == len(authz.RULES)
+    assert {action for part in parts for action in part} == set(authz.RULES)
+    assert all(re.fullmatch(r"[a-z_-]+:[a-z-]+", action) for action in authz.RULES)
+
+
 def test_public_endpoints_are_exactly_the_listed_ones():
     app = create_app({"SECRET_KEY": "k", "DATABASE_URL": "sqlite://"})
     public = {

@@ -8,6 +8,19 @@ EMAIL_REQUIRED = "Enter your email address"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.nhs.uk"
 
 
+def email_field(required: str = EMAIL_REQUIRED, description: str = "") -> EmailField:
+    """An email address field: required (with this message), at most 254 characters, well formed."""
+    return EmailField(
+        "Email address",
+        description=description,
+        validators=[
+            InputRequired(required),
+            Length(max=254, message=EMAIL_FORMAT),
+            Email(EMAIL_FORMAT),
+        ],
+    )
+
+
 class NewPassword:
     """Length and common-password rules for a new password, with the message beside the field."""
 
@@ -22,26 +35,12 @@ class NewPassword:
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        validators=[
-            InputRequired(EMAIL_REQUIRED),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT),
-        ],
-    )
+    email = email_field()
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        validators=[
-            InputRequired(EMAIL_REQUIRED),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT),
-        ],
-    )
+    email = email_field()
 
 
 def _new_password() -> PasswordField:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from learnset.assessment.models import Rating
@@ -81,6 +82,23 @@ class RatingForm(FlaskForm):
                 self.form_errors.append(message)
 
 
+def _level_field(
+    label: str, choices: list[SelectChoice], where: str, capability_name: str
+) -> RadioField:
+    """Levels 1 to 5 as radios; the messages name the capability and what is being rated."""
+    return RadioField(
+        label,
+        choices=choices,
+        validate_choice=False,
+        validators=[
+            Level(
+                f"Choose {where} for {capability_name}",
+                f"Choose a level from 1 to 5 for {where} in {capability_name}",
+            )
+        ],
+    )
+
+
 def rating_form(
     capabilities: list[Capability],
     saved: dict[int, Rating],
@@ -94,27 +112,14 @@ def rating_form(
     data: dict[str, Any] = {}
     for capability in capabilities:
         name = capability.name
-        fields[field_name(capability, "current")] = RadioField(
-            "Where are you now?",
-            choices=LEVEL_CHOICES,
-            validate_choice=False,
-            validators=[
-                Level(
-                    f"Choose where you are now for {name}",
-                    f"Choose a level from 1 to 5 for where you are now in {name}",
-                )
-            ],
+        fields[field_name(capability, "current")] = _level_field(
+            "Where are you now?", LEVEL_CHOICES, "where you are now", name
         )
-        fields[field_name(capability, "target")] = RadioField(
+        fields[field_name(capability, "target")] = _level_field(
             "Where do you want to be by the end of the programme?",
-            choices=TARGET_CHOICES,
-            validate_choice=False,
-            validators=[
-                Level(
-                    f"Choose where you want to be for {name}",
-                    f"Choose a level from 1 to 5 for where you want to be in {name}",
-                )
-            ],
+            TARGET_CHOICES,
+            "where you want to be",
+            name,
         )
         fields[field_name(capability, "evidence")] = TextAreaField(
             "Evidence (optional)",

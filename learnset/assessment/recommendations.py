@@ -6,14 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, exists, select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from learnset.assessment.progress import CapabilityProgress
-from learnset.library.models import (
-    ContentItem,
-    content_item_capabilities,
-    library_order,
-)
+from learnset.library.models import ContentItem
+from learnset.library.queries import items_developing
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 from learnset.reflections.models import Reflection
 
@@ -57,29 +54,9 @@ def recommendations(
     """
     if not gaps:
         return []
-    capability_ids = [gap.capability.id for gap in gaps]
-    rows = db.execute(
-        select(content_item_capabilities.c.capability_id, ContentItem)
-        .join(ContentItem, ContentItem.id == content_item_capabilities.c.content_item_id)
-        .where(
-            content_item_capabilities.c.capability_id.in_(capability_ids),
-            ContentItem.archived_at.is_(None),
-            _not_reflected_on(participant_id),
-        )
-        .order_by(*library_order())
-        .options(
-            load_only(
-                ContentItem.slug,
-                ContentItem.kind,
-                ContentItem.title,
-                ContentItem.summary,
-                ContentItem.minutes,
-            )
-        )
-    ).all()
-    found: dict[int, list[ContentItem]] = {}
-    for capability_id, item in rows:
-        found.setdefault(capability_id, []).append(item)
+    found = items_developing(
+        db, [gap.capability.id for gap in gaps], _not_reflected_on(participant_id)
+    )
     offered: dict[int, RecommendedItem] = {}
     result = []
     for gap in gaps:

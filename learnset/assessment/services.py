@@ -1,13 +1,13 @@
-"""The framework page, self-assessments and a participant's focus for the month."""
+"""Self-assessments and a participant's focus for the month."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, or_, select, union
+from sqlalchemy import Select, delete, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
@@ -22,85 +22,11 @@ from learnset.assessment.models import (
     rating_reflections,
 )
 from learnset.cohorts.models import Cohort
-from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
+from learnset.framework.models import LEVELS, Capability
 from learnset.framework.queries import DomainCapabilities
 from learnset.ids import is_id
-from learnset.library.models import (
-    ContentItem,
-    content_item_capabilities,
-    library_order,
-)
+from learnset.library.models import ContentItem
 from learnset.reflections.models import Reflection, reflection_capabilities
-
-
-@dataclass
-class CapabilityOverview:
-    capability: Capability
-    items: list[ContentItem] = field(default_factory=list)
-
-
-@dataclass
-class DomainOverview:
-    domain: CapabilityDomain
-    capabilities: list[CapabilityOverview] = field(default_factory=list)
-
-
-def framework_overview(db: Session) -> list[DomainOverview]:
-    """The current framework, each capability with the library items that develop it (one query)."""
-    rows = db.execute(
-        select(CapabilityDomain, Capability, ContentItem)
-        .join(Capability, Capability.domain_id == CapabilityDomain.id)
-        .outerjoin(
-            content_item_capabilities,
-            content_item_capabilities.c.capability_id == Capability.id,
-        )
-        .outerjoin(
-            ContentItem,
-            and_(
-                ContentItem.id == content_item_capabilities.c.content_item_id,
-                ContentItem.archived_at.is_(None),
-            ),
-        )
-        .where(CapabilityDomain.archived_at.is_(None), Capability.archived_at.is_(None))
-        .order_by(
-            CapabilityDomain.position,
-            CapabilityDomain.id,
-            Capability.position,
-            Capability.id,
-            *library_order(),
-        )
-        .options(load_only(ContentItem.slug, ContentItem.kind, ContentItem.title))
-    )
-    domains: dict[int, DomainOverview] = {}
-    capabilities: dict[int, CapabilityOverview] = {}
-    for domain, capability, item in rows:
-        if domain.id not in domains:
-            domains[domain.id] = DomainOverview(domain)
-        if capability.id not in capabilities:
-            capabilities[capability.id] = CapabilityOverview(capability)
-            domains[domain.id].capabilities.append(capabilities[capability.id])
-        if item is not None:
-            capabilities[capability.id].items.append(item)
-    return list(domains.values())
-
-
-def capabilities_by_dimension(
-    overview: list[DomainOverview],
-) -> list[tuple[str, list[Capability]]]:
-    """Each Healthcare Leadership Model dimension with the capabilities that relate to it."""
-    return [
-        (
-            dimension,
-            [
-                entry.capability
-                for domain in overview
-                for entry in domain.capabilities
-                if dimension in entry.capability.leadership_dimensions
-            ],
-        )
-        for dimension in LEADERSHIP_DIMENSIONS
-    ]
-
 
 # --- Self-assessment ----------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.assessment import (
     charts,
+    framework_page,
     progress,
     recommendations,
     services,
@@ -47,11 +48,11 @@ def _short_date(value: datetime) -> str:
 @bp.route("/framework")
 def framework() -> str:
     authz.require(current_user, "framework:view")
-    overview = services.framework_overview(get_db())
+    overview = framework_page.framework_overview(get_db())
     return render_template(
         "assessment/framework.html",
         domains=overview,
-        dimensions=services.capabilities_by_dimension(overview),
+        dimensions=framework_page.capabilities_by_dimension(overview),
     )
 
 

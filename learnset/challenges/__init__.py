@@ -9,7 +9,13 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The challenges' and stories' pages, two home panels, their part of a download."""
     from learnset.accounts import personal_data as downloads
-    from learnset.challenges import panels, personal_data, story_views, views
+    from learnset.challenges import (
+        panels,
+        personal_data,
+        story_views,
+        update_views,  # noqa: F401 (its routes join views.bp)
+        views,
+    )
     from learnset.main.panels import home_panel
 
     app.register_blueprint(views.bp)

@@ -1,4 +1,5 @@
-"""Read-only queries behind the challenge pages, the gains board, stories and the home page.
+"""Read-only queries behind the challenge lists, the gains board, stories and the home page (a
+challenge's own page is in timeline.py).
 
 Every list is scoped to the viewer in SQL with `authz.visible_challenges`, and each page loads
 what it shows in a fixed number of statements however many challenges and updates there are.
@@ -7,8 +8,8 @@ The dashboards reuse `gain_counts` and `gains_of_cohort`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
@@ -25,9 +26,7 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.dates import UK, uk_month
 from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
-from learnset.reflections.models import Reflection
 
 STATUS_FILTERS = {
     "current": (ChallengeStatus.OPEN.value, ChallengeStatus.PAUSED.value),
@@ -93,117 +92,6 @@ def status_counts(db: Session, user: User, cohort_id: int) -> dict[str, int]:
     counts = {status.value: 0 for status in ChallengeStatus}
     counts.update({key: count for key, count in rows})  # noqa: C416 - rows are not pairs
     return counts
-
-
-# --- A challenge's timeline ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    """One thing in a challenge's timeline: an update, or one of the owner's reflections."""
-
-    at: datetime
-    update: ChallengeUpdate | None = None
-    reflection: Reflection | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.update.kind if self.update is not None else "reflection"
-
-
-@dataclass
-class TimelineMonth:
-    month: date
-    entries: list[TimelineEntry] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"{self.month:%B %Y}"
-
-
-def challenge_updates(db: Session, challenge: Challenge) -> list[ChallengeUpdate]:
-    """Everything said and done about a challenge, oldest first. Call only once the viewer may
-    read the challenge: updates carry no rule of their own."""
-    return list(
-        db.scalars(
-            select(ChallengeUpdate)
-            .where(ChallengeUpdate.challenge_id == challenge.id)
-            .options(joinedload(ChallengeUpdate.author))
-            .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
-        )
-    )
-
-
-def linked_reflections(db: Session, viewer: User, challenge: Challenge) -> list[Reflection]:
-    """The owner's reflections about the challenge that the viewer may read, oldest first.
-
-    A private reflection reaches its author only, a tutors-only one the tutors too: the link
-    never widens who can read it.
-    """
-    return list(
-        db.scalars(
-            authz.visible_reflections(viewer)
-            .where(
-                Reflection.challenge_id == challenge.id,
-                Reflection.author_id == challenge.owner_id,
-            )
-            .order_by(Reflection.experienced_on, Reflection.created_at, Reflection.id)
-        )
-    )
-
-
-def timeline(updates: list[ChallengeUpdate], reflections: list[Reflection]) -> list[TimelineMonth]:
-    """Month by month in UK time, the latest month first; within a month, in the order things
-    happened, so a question reads before the action it prompted. A reflection counts from the
-    start of the day it is about."""
-    entries = [TimelineEntry(update.created_at, update=update) for update in updates]
-    entries += [
-        TimelineEntry(
-            datetime.combine(reflection.experienced_on, time(0), tzinfo=UK), reflection=reflection
-        )
-        for reflection in reflections
-    ]
-    entries.sort(key=lambda entry: (entry.at, entry.reflection is None))
-    months: dict[date, TimelineMonth] = {}
-    for entry in entries:
-        month = uk_month(entry.at)
-        months.setdefault(month, TimelineMonth(month)).entries.append(entry)
-    return [months[month] for month in sorted(months, reverse=True)]
-
-
-@dataclass(frozen=True)
-class ChallengePage:
-    months: list[TimelineMonth]
-    questions: int
-    helped: int
-    gains: int
-    open_plans: list[ChallengeUpdate]
-    presenting: list[Meeting]
-
-
-def presentations(db: Session, viewer: User, challenge: Challenge) -> list[Meeting]:
-    """The sessions the viewer can see in which the challenge has a presenter slot."""
-    return list(
-        db.scalars(
-            authz.visible_meetings(viewer)
-            .join(PresenterSlot, PresenterSlot.meeting_id == Meeting.id)
-            .where(PresenterSlot.challenge_id == challenge.id)
-        ).unique()
-    )
-
-
-def challenge_page(db: Session, viewer: User, challenge: Challenge) -> ChallengePage:
-    """Everything a challenge's page shows, in a fixed number of queries."""
-    updates = challenge_updates(db, challenge)
-    questions = [u for u in updates if u.kind == UpdateKind.QUESTION]
-    return ChallengePage(
-        months=timeline(updates, linked_reflections(db, viewer, challenge)),
-        questions=len(questions),
-        helped=sum(1 for u in questions if u.helped_at is not None),
-        gains=sum(1 for u in updates if u.kind == UpdateKind.GAIN),
-        open_plans=[u for u in updates if u.is_plan and u.outcome_at is None],
-        presenting=presentations(db, viewer, challenge),
-    )
 
 
 # --- Gains -----------------------------------------------------------------------------------

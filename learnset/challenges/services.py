@@ -24,14 +24,11 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort
+from learnset.errors import DomainError
 
 
-class ChallengeError(ValueError):
-    """A rule about challenges was broken; the message says which, for the person acting."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class ChallengeError(DomainError):
+    """A rule about live challenges was broken."""
 
 
 CLOSED_MESSAGE = "This challenge is closed. Reopen it to add to it"

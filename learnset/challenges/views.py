@@ -1,9 +1,8 @@
-"""Live challenges: the set's list, a challenge and its timeline, the owner's and the set's
-forms, the gains board. Thin views over services and queries."""
+"""Live challenges: the set's list, a challenge and its timeline, the gains board and the
+owner's side of stories; what the pages share. The updates' forms are in update_views, on the
+same blueprint. Thin views over services and queries."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,14 +12,12 @@ from learnset import authz
 from learnset.challenges import (
     queries,
     services,
+    timeline,
 )
 from learnset.challenges.forms import (
-    GAIN_FOR_HINTS,
     GAIN_FOR_LABELS,
     GAIN_FOR_SHORT,
-    GAIN_KIND_HINTS,
     GAIN_KIND_LABELS,
-    PLAN_HINTS,
     STATUS_HINTS,
     STATUS_LABELS,
     STATUS_TAGS,
@@ -29,17 +26,15 @@ from learnset.challenges.forms import (
     ChallengeFilterForm,
     ChallengeForm,
     GainFilterForm,
-    GainForm,
     InsightForm,
-    OutcomeForm,
-    PlanForm,
     QuestionForm,
     StatusForm,
     StoryForm,
 )
-from learnset.challenges.models import Challenge, ChallengeUpdate, UpdateKind
+from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
+from learnset.errors import shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number, paginate
 from learnset.reflections.forms import VISIBILITY_TAGS
@@ -60,13 +55,15 @@ def _cohort(cohort_id: int, action: str) -> Cohort:
     return authz.get_or_404(get_db(), Cohort, cohort_id, current_user, "cohort:view", action)
 
 
-def _challenge(challenge_id: int, action: str | None = None) -> Challenge:
+def challenge_or_404(challenge_id: int, action: str | None = None) -> Challenge:
     return authz.get_or_404(
         get_db(), Challenge, challenge_id, current_user, "challenge:view", action
     )
 
 
-def _update(challenge: Challenge, update_id: int, action: str | None = None) -> ChallengeUpdate:
+def update_or_404(
+    challenge: Challenge, update_id: int, action: str | None = None
+) -> ChallengeUpdate:
     """An update of this challenge (else 404), then the right to act on it (else 403)."""
     update = get_db().get(ChallengeUpdate, update_id)
     if update is None or update.challenge_id != challenge.id:
@@ -76,17 +73,21 @@ def _update(challenge: Challenge, update_id: int, action: str | None = None) -> 
     return update
 
 
-def _to_challenge(challenge: Challenge, anchor: str | None = None) -> Response:
+def to_challenge(challenge: Challenge, anchor: str | None = None) -> Response:
     return redirect(url_for("challenges.challenge", challenge_id=challenge.id, _anchor=anchor))
 
 
-def _field_error(form: Any, error: services.ChallengeError, default: str | None) -> None:
-    """The broken rule beside its field; with no field to point at, above the form."""
-    field = form._fields.get(error.field or "") or form._fields.get(default or "")
-    if field is None:
-        form.form_errors.append(str(error))
-        return
-    field.errors = [*field.errors, str(error)]
+def to_update(challenge: Challenge, update: ChallengeUpdate) -> Response:
+    """Back to an update in the timeline, on the page it is on."""
+    page = timeline.timeline_page_of(get_db(), update)
+    return redirect(
+        url_for(
+            "challenges.challenge",
+            challenge_id=challenge.id,
+            page=page if page > 1 else None,
+            _anchor=f"update-{update.id}",
+        )
+    )
 
 
 # --- The set's challenges --------------------------------------------------------------------
@@ -125,27 +126,24 @@ def new_challenge(cohort_id: int) -> Response | tuple[str, int]:
     cohort = _cohort(cohort_id, "challenge:create")
     form = ChallengeForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "title"):
             challenge = services.create_challenge(
                 db, current_user, cohort, form.to_input(), utcnow()
             )
-        except services.ChallengeError as error:
-            _field_error(form, error, "title")
-        else:
             db.commit()
             flash(
                 "Your challenge has been recorded. Only the members of your learning set can "
                 "see it.",
                 "success",
             )
-            return _to_challenge(challenge)
+            return to_challenge(challenge)
     return render_form("challenges/edit.html", form, cohort=cohort, challenge=None, labels=LABELS)
 
 
 # --- A challenge and its timeline ------------------------------------------------------------
 
 
-def _show(
+def show_challenge(
     challenge: Challenge,
     question_form: QuestionForm | None = None,
     insight_form: InsightForm | None = None,
@@ -168,7 +166,9 @@ def _show(
     return render_template(
         "challenges/challenge.html",
         challenge=challenge,
-        page=queries.challenge_page(db, current_user, challenge),
+        page=timeline.challenge_page(
+            db, current_user, challenge, page_number(request.args.get("page"))
+        ),
         question_form=question_form,
         insight_form=insight_form,
         is_owner=challenge.owner_id == current_user.id,
@@ -179,27 +179,24 @@ def _show(
 
 @bp.route("/challenges/<id:challenge_id>")
 def challenge(challenge_id: int) -> tuple[str, int]:
-    return _show(_challenge(challenge_id))
+    return show_challenge(challenge_or_404(challenge_id))
 
 
 @bp.route("/challenges/<id:challenge_id>/edit", methods=["GET", "POST"])
 def edit(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
-    challenge = _challenge(challenge_id, "challenge:edit")
+    challenge = challenge_or_404(challenge_id, "challenge:edit")
     form = ChallengeForm(obj=challenge if request.method == "GET" else None)
     if request.method == "GET":
         form.trapped.data = [note.kind for note in challenge.trapped]
         for note in challenge.trapped:
             form[f"note_{note.kind}"].data = note.note
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "title"):
             services.update_challenge(db, challenge, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "title")
-        else:
             db.commit()
             flash("Your challenge has been saved.", "success")
-            return _to_challenge(challenge)
+            return to_challenge(challenge)
     return render_form(
         "challenges/edit.html", form, cohort=challenge.cohort, challenge=challenge, labels=LABELS
     )
@@ -208,19 +205,16 @@ def edit(challenge_id: int) -> Response | tuple[str, int]:
 @bp.route("/challenges/<id:challenge_id>/status", methods=["GET", "POST"])
 def status(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
-    challenge = _challenge(challenge_id, "challenge:edit")
+    challenge = challenge_or_404(challenge_id, "challenge:edit")
     form = StatusForm(data={"status": challenge.status} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "status"):
             unpublished = services.change_status(
                 db, challenge, current_user, form.status.data, utcnow()
             )
-        except services.ChallengeError as error:
-            _field_error(form, error, "status")
-        else:
             db.commit()
             flash(_status_message(challenge, unpublished), "success")
-            return _to_challenge(challenge)
+            return to_challenge(challenge)
     return render_form("challenges/status.html", form, challenge=challenge, hints=STATUS_HINTS)
 
 
@@ -236,7 +230,7 @@ def _status_message(challenge: Challenge, unpublished: bool) -> str:
 @bp.route("/challenges/<id:challenge_id>/delete", methods=["GET", "POST"])
 def delete(challenge_id: int) -> Response | str:
     db = get_db()
-    challenge = _challenge(challenge_id, "challenge:delete")
+    challenge = challenge_or_404(challenge_id, "challenge:delete")
     form = EmptyForm()
     if form.validate_on_submit():
         cohort_id, title = challenge.cohort_id, challenge.title
@@ -247,197 +241,6 @@ def delete(challenge_id: int) -> Response | str:
             return redirect(url_for("challenges.cohort_challenges", cohort_id=cohort_id))
         return redirect(url_for("main.home"))
     return render_template("challenges/delete.html", challenge=challenge, form=form)
-
-
-# --- The set's questions and insights --------------------------------------------------------
-
-
-@bp.route("/challenges/<id:challenge_id>/questions", methods=["POST"])
-def ask(challenge_id: int) -> Response | tuple[str, int]:
-    db = get_db()
-    challenge = _challenge(challenge_id, "challenge:question")
-    form = QuestionForm()
-    if form.validate_on_submit():
-        try:
-            services.ask_question(db, challenge, current_user, form.body.data, utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
-            db.commit()
-            flash("Your question has been added.", "success")
-            return _to_challenge(challenge, "timeline")
-    return _show(challenge, question_form=form)
-
-
-@bp.route("/challenges/<id:challenge_id>/insights", methods=["POST"])
-def add_insight(challenge_id: int) -> Response | tuple[str, int]:
-    db = get_db()
-    challenge = _challenge(challenge_id, "challenge:insight")
-    form = InsightForm(prefix="insight")
-    if form.validate_on_submit():
-        try:
-            services.add_insight(db, challenge, current_user, form.body.data, utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
-            db.commit()
-            flash("Your insight has been added.", "success")
-            return _to_challenge(challenge, "timeline")
-    return _show(challenge, insight_form=form)
-
-
-@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/helped", methods=["POST"])
-def helped(challenge_id: int, update_id: int) -> Response:
-    db = get_db()
-    challenge = _challenge(challenge_id, "challenge:edit")
-    question = _update(challenge, update_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.mark_helped(
-            db, question, current_user, request.form.get("helped") == "yes", utcnow()
-        )
-    except services.ChallengeError as error:
-        flash(str(error))
-    else:
-        db.commit()
-    return _to_challenge(challenge, f"update-{question.id}")
-
-
-# --- The owner's actions, experiments and gains ----------------------------------------------
-
-
-def _plan_page(
-    form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None
-) -> tuple[str, int]:
-    return render_form(
-        "challenges/plan.html", form, challenge=challenge, update=update, plan_hints=PLAN_HINTS
-    )
-
-
-@bp.route("/challenges/<id:challenge_id>/plans/new", methods=["GET", "POST"])
-def new_plan(challenge_id: int) -> Response | tuple[str, int]:
-    db = get_db()
-    challenge = _challenge(challenge_id, "challenge:edit")
-    form = PlanForm()
-    if request.method == "GET" and request.args.get("kind") == UpdateKind.EXPERIMENT:
-        form.kind.data = UpdateKind.EXPERIMENT.value
-    if form.validate_on_submit():
-        try:
-            update = services.plan(db, challenge, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
-            db.commit()
-            noun = "experiment" if update.kind == UpdateKind.EXPERIMENT else "action"
-            flash(f"Your {noun} has been recorded. Come back to say what happened.", "success")
-            return _to_challenge(challenge, f"update-{update.id}")
-    return _plan_page(form, challenge, None)
-
-
-def _gain_page(
-    form: GainForm, challenge: Challenge, update: ChallengeUpdate | None
-) -> tuple[str, int]:
-    return render_form(
-        "challenges/gain.html",
-        form,
-        challenge=challenge,
-        update=update,
-        for_hints=GAIN_FOR_HINTS,
-        kind_hints=GAIN_KIND_HINTS,
-    )
-
-
-@bp.route("/challenges/<id:challenge_id>/gains/new", methods=["GET", "POST"])
-def new_gain(challenge_id: int) -> Response | tuple[str, int]:
-    db = get_db()
-    challenge = _challenge(challenge_id, "challenge:edit")
-    form = GainForm()
-    if form.validate_on_submit():
-        try:
-            update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
-            db.commit()
-            flash("Your gain has been recorded.", "success")
-            return _to_challenge(challenge, f"update-{update.id}")
-    return _gain_page(form, challenge, None)
-
-
-@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/outcome", methods=["GET", "POST"])
-def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
-    db = get_db()
-    challenge = _challenge(challenge_id, "challenge:edit")
-    update = _update(challenge, update_id)
-    if not update.is_plan:
-        abort(404)
-    form = OutcomeForm(data={"outcome": update.outcome} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.record_outcome(db, update, current_user, form.outcome.data, utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "outcome")
-        else:
-            db.commit()
-            flash("What happened has been recorded.", "success")
-            return _to_challenge(challenge, f"update-{update.id}")
-    return render_form("challenges/outcome.html", form, challenge=challenge, update=update)
-
-
-# --- Changing and deleting what was written --------------------------------------------------
-
-
-# Each kind of update is changed with the form it was written with.
-EDIT_FORMS: dict[str, type[Any]] = {
-    UpdateKind.QUESTION.value: QuestionForm,
-    UpdateKind.INSIGHT.value: InsightForm,
-    UpdateKind.ACTION.value: PlanForm,
-    UpdateKind.EXPERIMENT.value: PlanForm,
-    UpdateKind.GAIN.value: GainForm,
-}
-
-
-def _edit_page(form: Any, challenge: Challenge, update: ChallengeUpdate) -> tuple[str, int]:
-    if update.is_plan:
-        return _plan_page(form, challenge, update)
-    if update.kind == UpdateKind.GAIN:
-        return _gain_page(form, challenge, update)
-    return render_form("challenges/edit_text.html", form, challenge=challenge, update=update)
-
-
-@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/edit", methods=["GET", "POST"])
-def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
-    db = get_db()
-    challenge = _challenge(challenge_id)
-    update = _update(challenge, update_id, "challenge_update:edit")
-    form = EDIT_FORMS[update.kind](obj=update if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.edit_update(db, update, current_user, form.to_input(), utcnow())
-        except services.ChallengeError as error:
-            _field_error(form, error, "body")
-        else:
-            db.commit()
-            flash("Your changes have been saved.", "success")
-            return _to_challenge(challenge, f"update-{update.id}")
-    return _edit_page(form, challenge, update)
-
-
-@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/delete", methods=["GET", "POST"])
-def delete_update(challenge_id: int, update_id: int) -> Response | str:
-    db = get_db()
-    challenge = _challenge(challenge_id)
-    update = _update(challenge, update_id, "challenge_update:edit")
-    form = EmptyForm()
-    if form.validate_on_submit():
-        services.delete_update(db, update, current_user)
-        db.commit()
-        flash("It has been deleted.", "success")
-        return _to_challenge(challenge, "timeline")
-    return render_template(
-        "challenges/delete_update.html", challenge=challenge, update=update, form=form
-    )
 
 
 # --- The gains board -------------------------------------------------------------------------
@@ -474,19 +277,16 @@ def gains(cohort_id: int) -> str:
 @bp.route("/challenges/<id:challenge_id>/story", methods=["GET", "POST"])
 def story(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
-    challenge = _challenge(challenge_id, "challenge:edit")
+    challenge = challenge_or_404(challenge_id, "challenge:edit")
     existing = challenge.story
     form = StoryForm(
         data={"summary": existing.summary if existing else ""} if request.method == "GET" else None
     )
     if form.validate_on_submit():
-        try:
+        with shown_on(form):
             services.publish_story(
                 db, challenge, current_user, form.summary.data, form.consent.data, utcnow()
             )
-        except services.ChallengeError as error:
-            _field_error(form, error, None)
-        else:
             db.commit()
             assert challenge.story is not None
             flash(
@@ -507,11 +307,11 @@ def story(challenge_id: int) -> Response | tuple[str, int]:
 @bp.route("/challenges/<id:challenge_id>/story/unpublish", methods=["GET", "POST"])
 def unpublish(challenge_id: int) -> Response | str:
     db = get_db()
-    challenge = _challenge(challenge_id, "challenge:delete")
+    challenge = challenge_or_404(challenge_id, "challenge:delete")
     story = challenge.story
     if story is None or not story.is_published:
         flash("This challenge's story is not published.")
-        return _to_challenge(challenge)
+        return to_challenge(challenge)
     form = EmptyForm()
     if form.validate_on_submit():
         services.unpublish_story(db, challenge, current_user, utcnow())
@@ -520,5 +320,5 @@ def unpublish(challenge_id: int) -> Response | str:
             "Your story is no longer published. Only your learning set can see the challenge.",
             "success",
         )
-        return _to_challenge(challenge)
+        return to_challenge(challenge)
     return render_template("challenges/unpublish.html", challenge=challenge, form=form)

@@ -19,14 +19,19 @@ PLOT_TOP = 16.0
 PLOT_BOTTOM = 136.0
 
 
+def _spaced_point(
+    index: int, count: int, level: float, left: float, right: float, top: float, bottom: float
+) -> tuple[float, float]:
+    """The `index`-th of `count` points, evenly spaced from left to right (one alone in the
+    middle), at a level between 1 at the bottom and MAX_LEVEL at the top."""
+    x = left + (right - left) * index / (count - 1) if count > 1 else (left + right) / 2
+    y = bottom - (bottom - top) * (level - 1) / (MAX_LEVEL - 1)
+    return round(x, 1), round(y, 1)
+
+
 def line_point(index: int, count: int, level: float) -> tuple[float, float]:
     """Where the `index`-th of `count` assessments at a level sits: evenly spaced, 1 at the foot."""
-    if count > 1:
-        x = PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * index / (count - 1)
-    else:
-        x = (PLOT_LEFT + PLOT_RIGHT) / 2
-    y = PLOT_BOTTOM - (PLOT_BOTTOM - PLOT_TOP) * (level - 1) / (MAX_LEVEL - 1)
-    return round(x, 1), round(y, 1)
+    return _spaced_point(index, count, level, PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM)
 
 
 def _level_gridline(
@@ -77,10 +82,7 @@ def line_chart(
     parts.append("</g>")
     for entry in series:
         look = LOOKS[entry.key]
-        points = [
-            line_point(index, count, value) if value is not None else None
-            for index, value in enumerate(entry.values)
-        ]
+        points = svg.placed(entry.values, lambda index, value: line_point(index, count, value))
         present = [point for point in points if point is not None]
         if len(present) > 1:
             parts.append(
@@ -90,10 +92,7 @@ def line_chart(
                     **svg.stroke(entry.key, look, fill="none"),
                 )
             )
-        for index, point in enumerate(points):
-            if point is not None:
-                hollow = bool(entry.hollow[index]) if index < len(entry.hollow) else False
-                parts.append(svg.marker(entry.key, point[0], point[1], look, hollow, size=4))
+        parts += svg.series_markers(entry, points, look, size=4)
     parts.extend(svg.legend(series, PLOT_LEFT - 20, LINE_HEIGHT - 14, LINE_WIDTH - 20))
     parts.append("</svg>")
     return Svg("".join(parts))
@@ -111,12 +110,7 @@ LEGEND_LINE = 24.0
 
 def trend_point(index: int, count: int, level: float) -> tuple[float, float]:
     """Where the `index`-th of `count` periods at a (mean) level sits; level 1 at the foot."""
-    if count > 1:
-        x = TREND_LEFT + (TREND_RIGHT - TREND_LEFT) * index / (count - 1)
-    else:
-        x = (TREND_LEFT + TREND_RIGHT) / 2
-    y = TREND_BOTTOM - (TREND_BOTTOM - TREND_TOP) * (level - 1) / (MAX_LEVEL - 1)
-    return round(x, 1), round(y, 1)
+    return _spaced_point(index, count, level, TREND_LEFT, TREND_RIGHT, TREND_TOP, TREND_BOTTOM)
 
 
 def _runs(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:

@@ -98,10 +98,7 @@ def radar(
     parts.append("</g>")
     for entry in series:
         look = LOOKS[entry.key]
-        points = [
-            radar_point(index, count, value) if value is not None else None
-            for index, value in enumerate(entry.values)
-        ]
+        points = svg.placed(entry.values, lambda index, value: radar_point(index, count, value))
         present = [point for point in points if point is not None]
         if present and len(present) == count:
             fill = look.colour if entry.key == "latest" else "none"
@@ -117,10 +114,7 @@ def radar(
                     ),
                 )
             )
-        for index, point in enumerate(points):
-            if point is not None:
-                hollow = bool(entry.hollow[index]) if index < len(entry.hollow) else False
-                parts.append(svg.marker(entry.key, point[0], point[1], look, hollow))
+        parts += svg.series_markers(entry, points, look)
     parts.extend(svg.legend(series, 80, RADAR_HEIGHT - 22, RADAR_WIDTH - 120))
     parts.append("</svg>")
     return Svg("".join(parts))

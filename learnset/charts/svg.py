@@ -3,7 +3,7 @@ every word escaped and colours as presentation attributes that the stylesheet ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -115,6 +115,30 @@ def marker(kind: str, x: float, y: float, look: Look, hollow: bool, size: float 
         )
     corners = [(x, y - size * 1.3), (x + size * 1.3, y), (x, y + size * 1.3), (x - size * 1.3, y)]
     return element("polygon", points=points(corners), **common)
+
+
+Point = tuple[float, float]
+
+
+def placed(
+    values: Sequence[int | None], place: Callable[[int, float], Point]
+) -> list[Point | None]:
+    """Where each of a series' values sits on the chart; None where it has no value."""
+    return [
+        place(index, value) if value is not None else None for index, value in enumerate(values)
+    ]
+
+
+def series_markers(
+    entry: Series, points: Sequence[Point | None], look: Look, size: float = 5
+) -> list[str]:
+    """A marker at each point of a series, hollow where the series says it was carried forward."""
+    markers = []
+    for index, point in enumerate(points):
+        if point is not None:
+            hollow = bool(entry.hollow[index]) if index < len(entry.hollow) else False
+            markers.append(marker(entry.key, point[0], point[1], look, hollow, size))
+    return markers
 
 
 def points(xy: Sequence[tuple[float, float]]) -> str:

@@ -1,9 +1,8 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
-    Email,
     EqualTo,
     InputRequired,
     Length,
@@ -11,7 +10,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from learnset.accounts.forms import EMAIL_FORMAT, NewPassword, ProfileForm
+from learnset.accounts.forms import NewPassword, ProfileForm, email_field
 from learnset.cohorts.models import CohortStatus, Role
 from learnset.cohorts.services import TUTORS_BY_ADMINS
 from learnset.forms import DateInputField, choices
@@ -24,14 +23,7 @@ ROLE_HINTS = {
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        validators=[
-            InputRequired("Enter the email address of the person to invite"),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT),
-        ],
-    )
+    email = email_field("Enter the email address of the person to invite")
     role = RadioField(
         "Role in this learning set",
         choices=ROLE_CHOICES,
@@ -115,13 +107,8 @@ class CohortForm(FlaskForm):
 
 
 class TutorForm(FlaskForm):
-    email = EmailField(
-        "Email address",
+    email = email_field(
+        "Enter the email address of the tutor",
         description="If they already have a Learnset account, they become a tutor straight "
         "away. If not, we email them an invitation to join as a tutor",
-        validators=[
-            InputRequired("Enter the email address of the tutor"),
-            Length(max=254, message=EMAIL_FORMAT),
-            Email(EMAIL_FORMAT),
-        ],
     )

@@ -6,17 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import (
-    select,
-)
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from learnset.dashboards.cohort_figures import CapabilityFigures, commonest_first
-from learnset.library.models import (
-    ContentItem,
-    content_item_capabilities,
-    library_order,
-)
+from learnset.library.models import ContentItem
+from learnset.library.queries import items_developing
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 
 GAPS_TO_PLAN = 5
@@ -56,30 +51,9 @@ def gaps_to_plan(
     if not gaps:
         return gaps
     used = select(MeetingItem.content_item_id).join(Meeting).where(Meeting.cohort_id == cohort_id)
-    rows = db.execute(
-        select(content_item_capabilities.c.capability_id, ContentItem)
-        .join(ContentItem, ContentItem.id == content_item_capabilities.c.content_item_id)
-        .where(
-            content_item_capabilities.c.capability_id.in_(
-                [gap.figures.capability_id for gap in gaps]
-            ),
-            ContentItem.archived_at.is_(None),
-            ContentItem.id.not_in(used),
-        )
-        .order_by(*library_order())
-        .options(
-            load_only(
-                ContentItem.slug,
-                ContentItem.kind,
-                ContentItem.title,
-                ContentItem.summary,
-                ContentItem.minutes,
-            )
-        )
+    by_capability = items_developing(
+        db, [gap.figures.capability_id for gap in gaps], ContentItem.id.not_in(used)
     )
-    by_capability: dict[int, list[ContentItem]] = {}
-    for capability_id, item in rows:
-        by_capability.setdefault(capability_id, []).append(item)
     offered: set[int] = set()
     for gap in gaps:
         for item in by_capability.get(gap.figures.capability_id, []):

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from learnset.content import Fields, Problem, SourceFile, parse_yaml, read_source
+from learnset.content import Fields, Problem, SourceFile, parse_yaml, read_source, used_before
 from learnset.db import column_length
 from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
 
@@ -27,6 +27,7 @@ LONG_TEXT = 5000
 
 # Called with a category ("domain", "capability") and an outcome ("added", "updated", ...).
 Note = Callable[[str, str], None]
+Loaded = TypeVar("Loaded", CapabilityDomain, Capability)
 
 
 @dataclass(frozen=True)
@@ -149,24 +150,22 @@ def _check_unique(domains: list[DomainSpec], problems: list[Problem]) -> None:
     domain_paths: dict[str, str] = {}
     capability_paths: dict[str, str] = {}
     for domain in domains:
-        if domain.slug and domain.slug in domain_paths:
+        if earlier := used_before(domain.slug, domain.source_path, domain_paths):
             problems.append(
                 Problem(
                     domain.source_path,
-                    f"the domain slug '{domain.slug}' is also used by {domain_paths[domain.slug]}",
+                    f"the domain slug '{domain.slug}' is also used by {earlier}",
                 )
             )
-        domain_paths.setdefault(domain.slug, domain.source_path)
         for capability in domain.capabilities:
-            if capability.slug and capability.slug in capability_paths:
+            if earlier := used_before(capability.slug, domain.source_path, capability_paths):
                 problems.append(
                     Problem(
                         domain.source_path,
                         f"the capability slug '{capability.slug}' is used twice "
-                        f"(also in {capability_paths[capability.slug]})",
+                        f"(also in {earlier})",
                     )
                 )
-            capability_paths.setdefault(capability.slug, domain.source_path)
 
 
 def reconcile(record: Any, values: dict[str, Any]) -> str:
@@ -190,13 +189,9 @@ def load_framework(
     current: dict[str, Capability] = {}
     for spec in domains:
         values = {"name": spec.name, "description": spec.description, "position": spec.position}
-        domain = stored_domains.get(spec.slug)
-        if domain is None:
-            domain = CapabilityDomain(slug=spec.slug, **values)
-            db.add(domain)
-            note("domain", "added")
-        else:
-            note("domain", reconcile(domain, values))
+        domain = _add_or_update(
+            db, "domain", CapabilityDomain, stored_domains, spec.slug, values, note
+        )
         for capability_spec in spec.capabilities:
             current[capability_spec.slug] = _load_capability(
                 db, capability_spec, domain, stored_capabilities, note
@@ -228,11 +223,25 @@ def _load_capability(
         "levels": spec.levels,
         "domain": domain,
     }
-    capability = stored.get(spec.slug)
-    if capability is None:
-        capability = Capability(slug=spec.slug, **values)
-        db.add(capability)
-        note("capability", "added")
+    return _add_or_update(db, "capability", Capability, stored, spec.slug, values, note)
+
+
+def _add_or_update(
+    db: Session,
+    kind: str,
+    model: type[Loaded],
+    stored: dict[str, Loaded],
+    slug: str,
+    values: dict[str, Any],
+    note: Note,
+) -> Loaded:
+    """The stored domain or capability with this slug brought in line with its file, or a new
+    one; the note says which kind it is and what happened to it."""
+    record = stored.get(slug)
+    if record is None:
+        record = model(slug=slug, **values)
+        db.add(record)
+        note(kind, "added")
     else:
-        note("capability", reconcile(capability, values))
-    return capability
+        note(kind, reconcile(record, values))
+    return record

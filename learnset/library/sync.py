@@ -23,6 +23,7 @@ from learnset.content import (
     SourceFile,
     read_source,
     split_front_matter,
+    used_before,
 )
 from learnset.db import column_length
 from learnset.framework import loading
@@ -158,14 +159,10 @@ def read_items(root: Path, known: set[str], problems: list[Problem]) -> list[Ite
                 items.append(item)
     first_use: dict[str, str] = {}
     for item in items:
-        if item.slug and item.slug in first_use:
+        if earlier := used_before(item.slug, item.source_path, first_use):
             problems.append(
-                Problem(
-                    item.source_path,
-                    f"the slug '{item.slug}' is also used by {first_use[item.slug]}",
-                )
+                Problem(item.source_path, f"the slug '{item.slug}' is also used by {earlier}")
             )
-        first_use.setdefault(item.slug, item.source_path)
     return items
 
 

@@ -10,7 +10,16 @@ def init_app(app: Flask) -> None:
     """The sessions', topics' and calendar pages, two home panels, their part of a download."""
     from learnset.accounts import personal_data as downloads
     from learnset.main.panels import home_panel
-    from learnset.meetings import calendar_views, panels, personal_data, topic_views, views
+
+    # Planning a session adds its routes to the sessions' blueprint as it is imported.
+    from learnset.meetings import (
+        calendar_views,
+        panels,
+        personal_data,
+        plan_views,  # noqa: F401
+        topic_views,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     app.register_blueprint(topic_views.bp)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
@@ -64,18 +64,36 @@ def revoke_feed(db: Session, user: User) -> bool:
     return True
 
 
-def find_feed(db: Session, token: str, secret: str, now: datetime) -> CalendarFeed | None:
-    """The feed a secret address opens, or None; notes when a calendar last used it."""
+def find_feed(db: Session, token: str, secret: str) -> CalendarFeed | None:
+    """The feed a secret address opens, or None. Reads only (see record_use)."""
     key, _, signature = token.partition(".")
     if not key or not hmac.compare_digest(signature.encode(), _signature(key, secret).encode()):
         return None
     feed = db.scalar(select(CalendarFeed).where(CalendarFeed.key == key))
     if feed is None or not feed.user.is_active:
         return None
-    if feed.last_used_at is None or now - feed.last_used_at > USE_RECORDED_EVERY:
-        feed.last_used_at = now
-        db.flush()
     return feed
+
+
+def use_due(feed: CalendarFeed, now: datetime) -> bool:
+    return feed.last_used_at is None or now - feed.last_used_at > USE_RECORDED_EVERY
+
+
+def record_use(db: Session, feed_id: int, now: datetime) -> None:
+    """Note that a calendar read the feed now, at most once an hour. Conditional, so two polls
+    at once write at most what one would, and the last use never moves back."""
+    db.execute(
+        update(CalendarFeed)
+        .where(
+            CalendarFeed.id == feed_id,
+            or_(
+                CalendarFeed.last_used_at.is_(None),
+                CalendarFeed.last_used_at <= now - USE_RECORDED_EVERY,
+            ),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _event(meeting: Meeting, host: str, url: str, now: datetime) -> Event:

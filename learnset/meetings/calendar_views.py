@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
@@ -15,6 +19,7 @@ from learnset.meetings import calendar
 from learnset.meetings.models import CalendarFeed, Meeting
 
 bp = Blueprint("calendar", __name__)
+logger = logging.getLogger(__name__)
 
 
 def _feed_url(feed: CalendarFeed) -> str:
@@ -70,13 +75,29 @@ def revoke_feed() -> Response | str:
     return render_template("meetings/revoke_feed.html", form=form)
 
 
+def _record_use(db: Session, feed_id: int, now: datetime) -> None:
+    """The one write this GET makes, as the sign-in touch does: the feed's last use, at most
+    hourly, in a transaction of its own begun by the write (so on SQLite it waits for the lock
+    rather than failing after reads). If it cannot be written, the feed is served regardless."""
+    db.rollback()
+    try:
+        calendar.record_use(db, feed_id, now)
+        db.commit()
+    except SQLAlchemyError as error:
+        db.rollback()
+        logger.warning(
+            "The last use of a calendar feed was not recorded (%s); the feed is served",
+            type(error).__name__,
+        )
+
+
 @bp.route("/calendar/<token>.ics")
 @public
 def feed(token: str) -> Response:
     """The feed itself: calendar apps cannot sign in, so the secret address is the key."""
     db = get_db()
     now = utcnow()
-    found = calendar.find_feed(db, token, current_app.config["SECRET_KEY"], now)
+    found = calendar.find_feed(db, token, current_app.config["SECRET_KEY"])
     if found is None:
         abort(404)
     meetings = db.scalars(
@@ -88,7 +109,8 @@ def feed(token: str) -> Response:
         lambda meeting: mail.absolute_url("meetings.meeting", meeting_id=meeting.id),
         now,
     )
-    db.commit()
+    if calendar.use_due(found, now):
+        _record_use(db, found.id, now)
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="learnset.ics"'
     return response

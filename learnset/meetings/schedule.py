@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, rrule
 
 from learnset.dates import UK
+from learnset.errors import DomainError
 
 WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -21,8 +22,8 @@ OCCURRENCES = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1:
 MAX_MONTHS = 24
 
 
-class ScheduleError(ValueError):
-    """The rule cannot give a schedule; the message says why, for the tutor."""
+class ScheduleError(DomainError):
+    """The rule cannot give a schedule (the times it gives are beside the start time)."""
 
 
 def uk_to_utc(day: date, at: time) -> datetime:
@@ -91,13 +92,13 @@ def clock(at: time) -> str:
 
 def check_rule(rule: ScheduleRule) -> None:
     if rule.occurrence not in OCCURRENCES:
-        raise ScheduleError("Choose which week of the month")
+        raise ScheduleError("Choose which week of the month", "occurrence")
     if not 0 <= rule.weekday <= 6:
-        raise ScheduleError("Choose a day of the week")
+        raise ScheduleError("Choose a day of the week", "weekday")
     if not 1 <= rule.months <= MAX_MONTHS:
-        raise ScheduleError(f"Number of months must be between 1 and {MAX_MONTHS}")
+        raise ScheduleError(f"Number of months must be between 1 and {MAX_MONTHS}", "months")
     if rule.ends <= rule.starts:
-        raise ScheduleError("End time must be after the start time")
+        raise ScheduleError("End time must be after the start time", "ends")
 
 
 def occurrences(rule: ScheduleRule) -> Occurrences:

@@ -14,6 +14,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.errors import DomainError
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
     Attendance,
@@ -35,8 +36,8 @@ from learnset.meetings.topics import release_topic
 Positioned = TypeVar("Positioned", MeetingItem, PresenterSlot)
 
 
-class MeetingError(ValueError):
-    """A rule about sessions was broken; the message says which, for the person acting."""
+class MeetingError(DomainError):
+    """A rule about sessions was broken."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def renumber(db: Session, cohort_id: int) -> None:
 
 def _times(details: MeetingDetails) -> tuple[datetime, datetime]:
     if details.ends <= details.starts:
-        raise MeetingError("End time must be after the start time")
+        raise MeetingError("End time must be after the start time", "ends")
     return uk_to_utc(details.day, details.starts), uk_to_utc(details.day, details.ends)
 
 
@@ -355,15 +356,17 @@ def cohort_participants(db: Session, cohort_id: int) -> list[User]:
 
 
 def add_presenter_slot(
-    db: Session, meeting: Meeting, challenge: Challenge, actor: User, now: datetime
+    db: Session, meeting: Meeting, challenge: Challenge | None, actor: User, now: datetime
 ) -> PresenterSlot:
     """Give one of the cohort's open challenges a slot in the session; its owner presents it.
 
     Only someone who can read the challenge (the set's tutor) can choose it, so a programme
     admin planning a session never learns what the set is working on.
     """
-    if not authz.can(actor, "challenge:view", challenge) or challenge.cohort_id != (
-        meeting.cohort_id
+    if (
+        challenge is None
+        or not authz.can(actor, "challenge:view", challenge)
+        or challenge.cohort_id != meeting.cohort_id
     ):
         raise MeetingError("Choose one of this learning set's open challenges")
     if not challenge.is_open:

@@ -12,6 +12,7 @@ from learnset import authz
 from learnset.cohorts.models import Cohort
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, choices, render_form
 from learnset.meetings import queries, topics
 from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
@@ -48,13 +49,10 @@ def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
     if request.method == "POST":
         authz.require(current_user, "topic:propose", cohort)
         if form.validate_on_submit():
-            try:
+            with shown_on(form, "title"):
                 topic = topics.propose(
                     db, cohort, current_user, form.title.data, form.details.data or "", utcnow()
                 )
-            except topics.TopicError as error:
-                form.title.errors.append(str(error))
-            else:
                 db.commit()
                 flash(
                     f"Your topic “{topic.title}” has been added for the set to vote on.", "success"
@@ -90,12 +88,8 @@ def edit(topic_id: int) -> Response | tuple[str, int]:
     if request.method == "GET" and (refused := _unless_open(topic, "edit it")):
         return refused
     if form.validate_on_submit():
-        try:
+        with shown_on(form):
             topics.edit(db, topic, form.title.data, form.details.data or "", utcnow())
-        except topics.TopicError as error:
-            # A decided topic is refused for the whole form; a blank title beside its field.
-            (form.title.errors if topic.is_open else form.form_errors).append(str(error))
-        else:
             db.commit()
             flash(f"Your topic “{topic.title}” has been saved.", "success")
             return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
@@ -109,11 +103,8 @@ def withdraw(topic_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         title = topic.title
-        try:
+        with flashed():
             topics.withdraw(db, topic)
-        except topics.TopicError as error:
-            flash(str(error))
-        else:
             db.commit()
             flash(f"Your topic “{title}” has been withdrawn.", "success")
         return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
@@ -127,12 +118,10 @@ def withdraw(topic_id: int) -> Response | str:
 def _unless_open(topic: EmergentTopic, doing: str) -> Response | None:
     """Back to the list with the reason when the tutor has decided on the topic since the
     proposer's page was drawn; None while it is still open."""
-    try:
+    with flashed():
         topics.check_open(topic, doing)
-    except topics.TopicError as error:
-        flash(str(error))
-        return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id, show="decided"))
-    return None
+        return None
+    return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id, show="decided"))
 
 
 @bp.route("/topics/<id:topic_id>/vote", methods=["POST"])
@@ -141,11 +130,8 @@ def vote(topic_id: int) -> Response:
     topic = _topic(topic_id, "topic:vote")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         added = topics.vote(db, topic, current_user, utcnow())
-    except topics.TopicError as error:
-        flash(str(error))
-    else:
         db.commit()
         flash(
             f"You voted for “{topic.title}”."
@@ -162,11 +148,8 @@ def withdraw_vote(topic_id: int) -> Response:
     topic = _topic(topic_id, "topic:vote")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         topics.withdraw_vote(db, topic, current_user)
-    except topics.TopicError as error:
-        flash(str(error))
-    else:
         db.commit()
         flash(f"Your vote for “{topic.title}” has been withdrawn.", "success")
     return _back(topic)
@@ -185,11 +168,8 @@ def take_up(topic_id: int) -> Response:
     meeting = db.get(Meeting, form.meeting.data)
     if meeting is None or meeting.cohort_id != topic.cohort_id:
         abort(404)
-    try:
+    with flashed():
         topics.take_up(db, topic, meeting, current_user, utcnow())
-    except topics.TopicError as error:
-        flash(str(error))
-    else:
         db.commit()
         flash(
             f"“{topic.title}” has been taken into {meeting.display_title} "
@@ -205,11 +185,8 @@ def release(topic_id: int) -> Response:
     topic = _topic(topic_id, "topic:decide")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         topics.release(db, topic)
-    except topics.TopicError as error:
-        flash(str(error))
-    else:
         db.commit()
         flash(f"“{topic.title}” is back on the list of open topics.", "success")
     return _back(topic)
@@ -221,11 +198,8 @@ def close(topic_id: int) -> Response | tuple[str, int]:
     topic = _topic(topic_id, "topic:decide")
     form = CloseTopicForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "reason"):
             topics.close(db, topic, current_user, form.reason.data, utcnow())
-        except topics.TopicError as error:
-            form.reason.errors.append(str(error))
-        else:
             db.commit()
             flash(f"“{topic.title}” has been closed.", "success")
             return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
@@ -238,11 +212,8 @@ def reopen(topic_id: int) -> Response:
     topic = _topic(topic_id, "topic:decide")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         topics.reopen(db, topic)
-    except topics.TopicError as error:
-        flash(str(error))
-    else:
         db.commit()
         flash(f"“{topic.title}” is open again.", "success")
     return _back(topic)

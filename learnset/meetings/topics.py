@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
 from learnset.db import rowcount
+from learnset.errors import DomainError
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus, TopicVote
 
 
-class TopicError(ValueError):
-    """A rule about emergent topics was broken; the message says which."""
+class TopicError(DomainError):
+    """A rule about emergent topics was broken."""
 
 
 def propose(
@@ -23,7 +24,7 @@ def propose(
 ) -> EmergentTopic:
     """A member puts a topic forward for an upcoming session; it starts open."""
     if not title.strip():
-        raise TopicError("Enter the topic you would like the set to explore")
+        raise TopicError("Enter the topic you would like the set to explore", "title")
     topic = EmergentTopic(
         cohort=cohort,
         proposed_by=user,
@@ -50,7 +51,7 @@ def edit(db: Session, topic: EmergentTopic, title: str, details: str, now: datet
     the topic says it was edited so nobody thinks they voted for the new words."""
     check_open(topic, "edit it")
     if not title.strip():
-        raise TopicError("Enter the topic you would like the set to explore")
+        raise TopicError("Enter the topic you would like the set to explore", "title")
     title, details = title.strip(), details.strip()
     if (title, details) != (topic.title, topic.details):
         topic.title, topic.details = title, details

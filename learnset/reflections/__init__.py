@@ -10,7 +10,17 @@ def init_app(app: Flask) -> None:
     """The log's pages, four home panels, the log's part of a download."""
     from learnset.accounts import personal_data as downloads
     from learnset.main.panels import home_panel
-    from learnset.reflections import exports, panels, views
+
+    # The log's pages share one blueprint; importing each module adds its routes to it.
+    from learnset.reflections import (  # noqa: F401
+        bin_views,
+        editor_views,
+        exports,
+        kept_views,
+        panels,
+        reading_views,
+        views,
+    )
 
     app.register_blueprint(views.bp)
     home_panel(panels.kept_text_panel)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User
 from learnset.dates import uk_date
 from learnset.framework.models import Capability, CapabilityDomain
-from learnset.reflections import services
+from learnset.reflections import drafts, services
 from learnset.reflections.forms import (
     FORM_CLASSES,
     VISIBILITY_LABELS,
@@ -123,18 +123,18 @@ def keep_draft(
 ) -> ReflectionDraft | None:
     """Keep unsaved writing unless there is nothing to keep; None when nothing was kept."""
     if reflection is not None:
-        existing = services.draft_for_reflection(db, reflection)
+        existing = drafts.draft_for_reflection(db, reflection)
         if same_fields(data, saved_fields(reflection)):
             # Back to what is saved: an "unsaved changes" banner would only confuse.
             if existing is not None:
-                services.discard_draft(db, existing)
+                drafts.discard_draft(db, existing)
             return None
-        return services.save_draft(db, user, data, now, reflection=reflection)
+        return drafts.save_draft(db, user, data, now, reflection=reflection)
     assert target.draft_key is not None
-    existing = services.draft_for_key(db, user, target.draft_key)
+    existing = drafts.draft_for_key(db, user, target.draft_key)
     if existing is None and not has_writing(data):
         return None
-    return services.save_draft(db, user, data, now, key=target.draft_key)
+    return drafts.save_draft(db, user, data, now, key=target.draft_key)
 
 
 def restructured(data: dict[str, list[str]]) -> tuple[dict[str, list[str]], Structure]:

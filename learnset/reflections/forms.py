@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -303,6 +303,23 @@ class CommentForm(FlaskForm):
             ]
             valid = False
         return valid
+
+
+class CommentsSeenForm(FlaskForm):
+    """ "Mark comments as read", up to the newest comment the page showed: one written after
+    the page was drawn is still news."""
+
+    upto = HiddenField(validators=[InputRequired()])
+    seen_up_to: datetime | None = None
+
+    def validate_upto(self, field: Field) -> None:
+        try:
+            upto = datetime.fromisoformat(field.data)
+        except (TypeError, ValueError) as error:
+            raise ValidationError("Not a time") from error
+        if upto.tzinfo is None:
+            raise ValidationError("Not a time with its zone")
+        self.seen_up_to = upto.astimezone(UTC)
 
 
 class SharingForm(FlaskForm):

@@ -110,8 +110,12 @@ def shared_page(db: Session, user: User, cohort_id: int | None, page: int) -> Pa
     return paginate(db, query, page)
 
 
-def bin_contents(db: Session, user: User) -> list[Reflection]:
-    return list(db.scalars(authz.binned_reflections(user).order_by(Reflection.deleted_at.desc())))
+def bin_page(db: Session, user: User, page: int) -> Page[Reflection]:
+    """One page of the user's bin, the latest deleted first."""
+    query = authz.binned_reflections(user).order_by(
+        Reflection.deleted_at.desc(), Reflection.id.desc()
+    )
+    return paginate(db, query, page)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.reflections import services
+from learnset.reflections import drafts, services
 from learnset.reflections.forms import has_writing, same_fields, saved_fields
 from learnset.reflections.models import RESCUE_DAYS, Reflection, ReflectionRescue
 
@@ -116,10 +116,6 @@ class Target:
         return ["k", self.draft_key]
 
 
-class RescueError(ValueError):
-    """Kept text cannot be used as asked; the message says why, for the person acting."""
-
-
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -177,7 +173,7 @@ def _owner(db: Session, user: User | None, writer_id: int | None, target: Target
         reflection = db.get(Reflection, target.reflection_id)
         if reflection is None or not authz.can(user, "reflection:edit", reflection):
             return Refusal.NOT_YOURS
-    elif target.draft_key is None or not services.valid_draft_key(target.draft_key):
+    elif target.draft_key is None or not drafts.valid_draft_key(target.draft_key):
         return Refusal.NOT_YOURS
     return user.id
 
@@ -331,7 +327,7 @@ def _editor_of(db: Session, user: User, rescue: ReflectionRescue) -> Reflection 
     if rescue.reflection_id is not None:
         return db.get(Reflection, rescue.reflection_id)
     assert rescue.draft_key is not None
-    return services.reflection_from_key(db, user, rescue.draft_key)
+    return drafts.reflection_from_key(db, user, rescue.draft_key)
 
 
 def destination(db: Session, user: User, rescue: ReflectionRescue) -> Target:
@@ -373,19 +369,19 @@ def use(
     reflection = _editor_of(db, user, rescue)
     if reflection is not None:
         if not authz.can(user, "reflection:edit", reflection):
-            raise RescueError(
+            raise services.ReflectionError(
                 "This reflection is in the bin. Restore it first, then use the text you kept."
             )
-        existing = services.draft_for_reflection(db, reflection)
+        existing = drafts.draft_for_reflection(db, reflection)
         if same_fields(rescue.data, saved_fields(reflection)):
             if existing is not None:
-                services.discard_draft(db, existing)
+                drafts.discard_draft(db, existing)
         else:
-            services.save_draft(db, user, rescue.data, now, reflection=reflection)
+            drafts.save_draft(db, user, rescue.data, now, reflection=reflection)
         target = Target(reflection_id=reflection.id)
     else:
         assert rescue.draft_key is not None
-        services.save_draft(db, user, rescue.data, now, key=rescue.draft_key)
+        drafts.save_draft(db, user, rescue.data, now, key=rescue.draft_key)
         target = Target(draft_key=rescue.draft_key)
     _forget(db, cookie, rescue)
     return target

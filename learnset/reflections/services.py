@@ -1,13 +1,12 @@
-"""Writing, sharing, versions, the bin, comments and drafts: the rules of the reflective log."""
+"""Writing, sharing, versions and the bin: the rules of the reflective log (comments and
+drafts have modules of their own)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
@@ -15,10 +14,12 @@ from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import rowcount
+from learnset.errors import DomainError
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
     RESCUE_DAYS,
     Reflection,
@@ -32,16 +33,10 @@ from learnset.reflections.models import (
 from learnset.reflections.structures import STRUCTURES
 
 BIN_DAYS = 30
-# Drafts and new-reflection keys come from the URL: random, URL-safe, bounded.
-DRAFT_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-class ReflectionError(ValueError):
-    """A rule about reflections was broken; the message says which, for the person acting."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class ReflectionError(DomainError):
+    """A rule of the reflective log was broken."""
 
 
 @dataclass
@@ -323,6 +318,16 @@ def versions_of(db: Session, reflection: Reflection) -> list[ReflectionVersion]:
     )
 
 
+def versions_page(db: Session, reflection: Reflection, number: int) -> Page[ReflectionVersion]:
+    """One page of a reflection's saved versions, newest first: two queries however many."""
+    query = (
+        select(ReflectionVersion)
+        .where(ReflectionVersion.reflection_id == reflection.id)
+        .order_by(ReflectionVersion.number.desc())
+    )
+    return paginate(db, query, number)
+
+
 def version_of(db: Session, reflection: Reflection, version_id: int) -> ReflectionVersion | None:
     return db.scalar(
         select(ReflectionVersion).where(
@@ -428,129 +433,3 @@ def purge_kept_text(db: Session, now: datetime) -> int:
         )
     )
     return rowcount(result)
-
-
-# --- Comments --------------------------------------------------------------------------------
-
-
-def add_comment(
-    db: Session, reflection: Reflection, author: User, body: str, now: datetime
-) -> ReflectionComment:
-    """A comment on a reflection shared with the writer; it belongs to that audience."""
-    if not authz.can(author, "reflection:comment", reflection):
-        raise ReflectionError("You can only comment on a reflection shared with you")
-    comment = ReflectionComment(
-        reflection_id=reflection.id,
-        author=author,
-        audience=reflection.visibility,
-        body=body.strip(),
-        created_at=now,
-    )
-    db.add(comment)
-    if author.id == reflection.author_id:
-        # Writing in the conversation means the author has read it.
-        reflection.comments_seen_at = now
-    db.flush()
-    return comment
-
-
-def hidden_comment_count(db: Session, reflection: Reflection) -> int:
-    """How many comments withdrawing the share is hiding (shown to the author)."""
-    if authz.is_shared_now(reflection):
-        return 0
-    return (
-        db.scalar(select(func.count()).where(ReflectionComment.reflection_id == reflection.id)) or 0
-    )
-
-
-def mark_comments_seen(db: Session, reflection: Reflection, now: datetime) -> None:
-    """The author has seen the conversation: its comments are no longer news."""
-    reflection.comments_seen_at = now
-    db.flush()
-
-
-# --- Drafts ----------------------------------------------------------------------------------
-
-
-def valid_draft_key(key: str) -> bool:
-    return bool(DRAFT_KEY.match(key))
-
-
-def reflection_from_key(db: Session, author: User, key: str) -> Reflection | None:
-    """The reflection already saved from this new-reflection key, if any."""
-    return db.scalar(
-        select(Reflection).where(Reflection.author_id == author.id, Reflection.draft_key == key)
-    )
-
-
-def draft_for_key(db: Session, author: User, key: str) -> ReflectionDraft | None:
-    return db.scalar(
-        select(ReflectionDraft).where(
-            ReflectionDraft.author_id == author.id, ReflectionDraft.key == key
-        )
-    )
-
-
-def draft_for_reflection(db: Session, reflection: Reflection) -> ReflectionDraft | None:
-    return db.scalar(select(ReflectionDraft).where(ReflectionDraft.reflection_id == reflection.id))
-
-
-def save_draft(
-    db: Session,
-    author: User,
-    data: dict[str, list[str]],
-    now: datetime,
-    *,
-    key: str | None = None,
-    reflection: Reflection | None = None,
-) -> ReflectionDraft:
-    """Keep unsaved writing exactly as typed, for a new reflection (by key) or a saved one."""
-    if (key is None) == (reflection is None):
-        raise ValueError("a draft is for a new reflection or a saved one")
-    if reflection is not None and reflection.author_id != author.id:
-        raise ReflectionError("You can only keep drafts of your own reflections")
-
-    def find() -> ReflectionDraft | None:
-        if key is not None:
-            return draft_for_key(db, author, key)
-        assert reflection is not None
-        return draft_for_reflection(db, reflection)
-
-    draft = find()
-    if draft is None:
-        try:
-            # Two autosaves can race to create the same draft: the loser updates instead.
-            with db.begin_nested():
-                draft = ReflectionDraft(
-                    author_id=author.id,
-                    key=key,
-                    reflection_id=reflection.id if reflection else None,
-                    data=data,
-                    created_at=now,
-                    updated_at=now,
-                )
-                db.add(draft)
-        except IntegrityError:
-            draft = find()
-            assert draft is not None
-    draft.data = data
-    draft.updated_at = now
-    db.flush()
-    return draft
-
-
-def discard_draft(db: Session, draft: ReflectionDraft) -> None:
-    """Throw away unsaved writing (the saved reflection, if any, is untouched)."""
-    db.delete(draft)
-    db.flush()
-
-
-def unfinished_drafts(db: Session, author: User) -> list[ReflectionDraft]:
-    """Drafts of reflections not saved yet, most recently touched first."""
-    return list(
-        db.scalars(
-            select(ReflectionDraft)
-            .where(ReflectionDraft.author_id == author.id, ReflectionDraft.key.is_not(None))
-            .order_by(ReflectionDraft.updated_at.desc())
-        )
-    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from learnset.assessment.services import capabilities_by_dimension, framework_overview
+from learnset.assessment.framework_page import capabilities_by_dimension, framework_overview
 from learnset.db import utcnow
 from tests import factories
 

@@ -29,7 +29,7 @@ from werkzeug.serving import make_server
 from learnset.accounts import sign_ins
 from learnset.accounts.models import User
 from learnset.db import utcnow
-from learnset.reflections import services
+from learnset.reflections import drafts
 from learnset.reflections.models import Reflection, ReflectionDraft, ReflectionRescue
 from tests import factories
 from tests.browser.conftest import LiveServer
@@ -107,7 +107,7 @@ def _programme(live_server: LiveServer) -> int:
         )  # fmt: skip
         session.add(reflection)
         session.flush()
-        services.save_draft(session, pat, DRAFT, utcnow(), reflection=reflection)
+        drafts.save_draft(session, pat, DRAFT, utcnow(), reflection=reflection)
         session.commit()
         return reflection.id
 

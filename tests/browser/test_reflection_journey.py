@@ -83,6 +83,13 @@ def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page:
     page.get_by_role("link", name="The data pack conversation").first.click()
     expect(page.get_by_text("What surprised the managers most?")).to_be_visible()
     expect(page.get_by_text("Tess Tutor")).to_be_visible()
+    # Opening the page changed nothing; its script marks the comments as read with a POST,
+    # and the button goes. The comment keeps its "New" tag on this page.
+    expect(page.get_by_text("New", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Mark comments as read")).to_be_hidden()
+    assert_accessible(page)
+    page.goto(live_server.url + "/")
+    expect(page.get_by_role("heading", name="New comments on your reflections")).to_have_count(0)
     sign_out(page)
 
     # Another participant of the same set cannot open it: it was shared with the tutors only.

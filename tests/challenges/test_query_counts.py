@@ -94,3 +94,13 @@ def test_the_home_page_is_constant(login, db, people, count_queries, role):
         return "/"
 
     _assert_constant(db, people, login, count_queries, role, presenting)
+
+
+def test_every_page_of_a_long_timeline_costs_the_same(login, db, people, count_queries):
+    small = _grow(db, people)
+    browser = login(people.tutor)
+    few = statements_for(count_queries, browser, f"/challenges/{small[-1].id}")
+    large = _grow(db, people, challenges=1, updates=8, members=4)[-1]
+    for page in (1, 2, 3, 99):
+        path = f"/challenges/{large.id}?page={page}"
+        assert statements_for(count_queries, browser, path) == few, path

@@ -154,11 +154,8 @@ def test_tampered_or_guessed_addresses_open_nothing(client, login, db, people):
 def test_the_database_alone_does_not_give_a_working_address(db, people):
     feed = calendar.make_feed(db, people.participant, utcnow())
     assert feed.key not in calendar.feed_token(feed, SECRET).split(".")[1]
-    assert (
-        calendar.find_feed(db, calendar.feed_token(feed, "another secret"), SECRET, utcnow())
-        is None
-    )
-    assert calendar.find_feed(db, calendar.feed_token(feed, SECRET), SECRET, utcnow()) == feed
+    assert calendar.find_feed(db, calendar.feed_token(feed, "another secret"), SECRET) is None
+    assert calendar.find_feed(db, calendar.feed_token(feed, SECRET), SECRET) == feed
 
 
 def test_a_turned_off_account_has_no_feed(client, login, db, people):
@@ -187,9 +184,13 @@ def test_last_use_is_noted_at_most_hourly(client, login, db, people):
     client.get(path)
     db.refresh(feed)
     assert feed.last_used_at == first
-    found = calendar.find_feed(
-        db, path.removeprefix("/calendar/").removesuffix(".ics"), SECRET, first + timedelta(hours=2)
-    )
+    found = calendar.find_feed(db, path.removeprefix("/calendar/").removesuffix(".ics"), SECRET)
+    assert not calendar.use_due(found, first + timedelta(minutes=59))
+    assert calendar.use_due(found, first + timedelta(hours=2))
+    calendar.record_use(db, found.id, first + timedelta(hours=2))
+    # A poll that started earlier and writes later cannot move the last use back.
+    calendar.record_use(db, found.id, first + timedelta(hours=1, minutes=30))
+    db.refresh(found)
     assert found.last_used_at == first + timedelta(hours=2)
 
 

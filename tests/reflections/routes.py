@@ -28,6 +28,8 @@ def _reflection(visibility, **overrides):
         reflection = factories.make_reflection(
             db, people.participant, visibility=visibility, **overrides
         )
+        # A comment the author has not read: opening the page must still write nothing.
+        factories.make_comment(db, reflection, people.tutor)
         version = db.scalar(
             select(ReflectionVersion).where(ReflectionVersion.reflection_id == reflection.id)
         )
@@ -126,6 +128,27 @@ ROUTES = [
             ("reflections.discard_kept", "/reflections/kept/{kept.id}/discard", "POST"),
         ]
     ],
+    # Marking comments as read is the author's alone: for anyone else it does not exist (404),
+    # nor for the author once the reflection is in the bin.
+    *[
+        Route(
+            "reflections.comments_seen",
+            lambda s: f"/reflections/{s.reflection.id}/comments/seen",
+            {AUTHOR},
+            method="POST",
+            setup=_reflection(visibility),
+            data={"upto": "2026-01-01T09:00:00+00:00"},
+        )
+        for visibility in READERS
+    ],
+    Route(
+        "reflections.comments_seen",
+        lambda s: f"/reflections/{s.reflection.id}/comments/seen",
+        set(),
+        method="POST",
+        setup=_reflection("set", deleted_at=utcnow()),
+        data={"upto": "2026-01-01T09:00:00+00:00"},
+    ),
     # Commenting needs a share: on a private reflection even its author is refused.
     Route(
         "reflections.comment",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from learnset.db import database, utcnow
+from learnset.pagination import PER_PAGE
 from learnset.reflections import services
 from learnset.reflections.models import (
     Reflection,
@@ -96,3 +97,32 @@ def test_purge_command_prints_how_many(tmp_path):
         assert session.scalar(select(func.count()).select_from(Reflection)) == 1
     again = runner.invoke(args=["purge"])
     assert "     0  A reflection in the bin" in again.output
+
+
+def test_the_bin_is_paged_latest_deleted_first_at_a_constant_cost(login, db, people, count_queries):
+    now = utcnow()
+
+    def binned(count, start):
+        for n in range(start, start + count):
+            factories.make_reflection(
+                db, people.participant, title=f"BINNED-{n:03}",
+                deleted_at=now - timedelta(days=1, minutes=n),
+            )  # fmt: skip
+        db.commit()
+
+    browser = login(people.participant)
+    binned(2, 1)
+    browser.get("/reflections/bin")
+    with count_queries() as few:
+        browser.get("/reflections/bin")
+    binned(PER_PAGE + 1, 3)
+    with count_queries() as many:
+        first = html_of(browser.get("/reflections/bin"))
+    assert len(many) == len(few)
+    # Deleted most recently: the smallest numbers.
+    assert "BINNED-001" in first and f"BINNED-{PER_PAGE:03}" in first
+    assert f"BINNED-{PER_PAGE + 1:03}" not in first
+    second = html_of(browser.get("/reflections/bin?page=2"))
+    assert f"BINNED-{PER_PAGE + 1:03}" in second and f"BINNED-{PER_PAGE + 3:03}" in second
+    assert "BINNED-001" not in second
+    assert f"BINNED-{PER_PAGE + 3:03}" in html_of(browser.get("/reflections/bin?page=7"))

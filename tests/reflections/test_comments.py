@@ -1,5 +1,6 @@
 """The conversation on shared reflections: who may comment, who sees what, and the author's news."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from sqlalchemy import func, select
 
 from learnset import authz
 from learnset.db import utcnow
-from learnset.reflections import queries, services
+from learnset.reflections import comments, queries, services
 from learnset.reflections.models import ReflectionComment
 from tests import factories
 from tests.helpers import csrf_from, html_of, submit
@@ -37,7 +38,15 @@ def test_tutor_comments_and_the_author_is_told_on_their_home_page(login, db, peo
     page = html_of(author.get(f"/reflections/{reflection.id}"))
     assert "Tess Tutor" in page
     assert "<strong>managers</strong>" in page
-    # Once read, it is no longer news.
+    # Opening the page changes nothing; marking the comments as read does.
+    assert "New comments on your reflections" in html_of(author.get("/"))
+    upto = re.search(r'name="upto" (?:type="hidden" )?value="([^"]+)"', page)
+    assert upto
+    token = csrf_from(author, f"/reflections/{reflection.id}")
+    author.post(
+        f"/reflections/{reflection.id}/comments/seen",
+        data={"upto": upto.group(1), "csrf_token": token},
+    )
     assert "New comments on your reflections" not in html_of(author.get("/"))
     # The author's own reply is never news to them.
     _comment(author, reflection, "The length of stay figures.")
@@ -108,7 +117,7 @@ def test_only_comments_newer_than_the_last_visit_are_news(db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
     now = utcnow()
     factories.make_comment(db, reflection, people.fellow, created_at=now - timedelta(hours=2))
-    services.mark_comments_seen(db, reflection, now - timedelta(hours=1))
+    comments.mark_comments_seen(db, reflection, now - timedelta(hours=1))
     factories.make_comment(db, reflection, people.tutor, created_at=now)
     assert [n.count for n in queries.new_comments(db, people.participant)] == [1]
 
@@ -129,5 +138,5 @@ def test_comment_validation(login, db, people, body, message):
 def test_service_refuses_a_comment_from_outside_the_audience(db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="tutors")
     with pytest.raises(services.ReflectionError):
-        services.add_comment(db, reflection, people.fellow, "Let me in", utcnow())
+        comments.add_comment(db, reflection, people.fellow, "Let me in", utcnow())
     assert authz.can(people.tutor, "reflection:comment", reflection)

@@ -11,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from learnset.db import utcnow
-from learnset.reflections import rescue, services
+from learnset.reflections import drafts, rescue, services
 from learnset.reflections.models import Reflection, ReflectionDraft, ReflectionRescue
 from learnset.reflections.rescue import SESSION_KEY
 from tests import factories
@@ -53,7 +53,7 @@ def _kept_after_expiry(browser, path, cohort, **fields):
 
 
 def _draft_of(db, reflection):
-    return services.draft_for_reflection(db, reflection)
+    return drafts.draft_for_reflection(db, reflection)
 
 
 # --- Only a token issued to this browser keeps anything ---------------------------------------
@@ -62,7 +62,7 @@ def _draft_of(db, reflection):
 def test_cross_site_post_while_signed_in_is_refused_and_changes_nothing(login, db, people):
     """Same site, other origin: the cookies go with the form, the token cannot."""
     reflection = factories.make_reflection(db, people.participant, title="Mine")
-    services.save_draft(
+    drafts.save_draft(
         db, people.participant, {"title": ["My draft"]}, utcnow(), reflection=reflection
     )
     db.commit()
@@ -220,7 +220,7 @@ def test_writer_field_for_another_editor_is_not_accepted(login, db, people):
 
 def test_kept_text_never_replaces_a_draft_until_the_writer_chooses(app, login, db, people):
     reflection = factories.make_reflection(db, people.participant, title="Saved title")
-    services.save_draft(
+    drafts.save_draft(
         db, people.participant, {"title": ["Draft title"]}, utcnow(), reflection=reflection
     )
     db.commit()

@@ -1,0 +1,117 @@
+"""Who may see and do what: every rule, under one entry point, can(user, action, obj).
+
+Load, then check: an object the user may not see answers 404; a visible object the
+user may not change answers 403. Lists are scoped in SQL with the query helpers here.
+The rules are written by feature in the modules of this package and gathered in RULES.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import abort
+from sqlalchemy.orm import Session
+
+from learnset.authz import assessment, challenges, cohorts, meetings, programme, reflections
+from learnset.authz.assessment import shared_with_tutors_clause
+from learnset.authz.challenges import (
+    owner_takes_part_clause,
+    published_stories,
+    visible_challenges,
+)
+from learnset.authz.cohorts import cohorts_as, tutored_cohorts, visible_cohorts
+from learnset.authz.meetings import calendar_meetings, visible_meetings
+from learnset.authz.reflections import (
+    binned_reflections,
+    is_shared_now,
+    own_reflections,
+    reflections_shared_with,
+    shared_now_clause,
+    visible_comments,
+    visible_reflections,
+)
+from learnset.authz.roles import (
+    Rule,
+    cohort_roles,
+    is_member,
+    is_participant,
+    is_tutor,
+    tutors_anything,
+)
+
+__all__ = [
+    "RULES",
+    "Rule",
+    "binned_reflections",
+    "calendar_meetings",
+    "can",
+    "cohort_roles",
+    "cohorts_as",
+    "get_or_404",
+    "is_member",
+    "is_participant",
+    "is_shared_now",
+    "is_tutor",
+    "own_reflections",
+    "owner_takes_part_clause",
+    "published_stories",
+    "reflections_shared_with",
+    "require",
+    "shared_now_clause",
+    "shared_with_tutors_clause",
+    "tutored_cohorts",
+    "tutors_anything",
+    "visible_challenges",
+    "visible_cohorts",
+    "visible_comments",
+    "visible_meetings",
+    "visible_reflections",
+]
+
+T = TypeVar("T")
+
+
+def _gather(*feature_rules: dict[str, Rule]) -> dict[str, Rule]:
+    """One table of every rule; an action named twice is a mistake, not an override."""
+    rules: dict[str, Rule] = {}
+    for part in feature_rules:
+        named_twice = rules.keys() & part.keys()
+        assert not named_twice, f"rules named twice: {sorted(named_twice)}"
+        rules.update(part)
+    return rules
+
+
+RULES: dict[str, Rule] = _gather(
+    programme.RULES,
+    cohorts.RULES,
+    meetings.RULES,
+    reflections.RULES,
+    assessment.RULES,
+    challenges.RULES,
+)
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """True when the signed-in user may perform the action on the object."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return RULES[action](user, obj)
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    """Refuse with 403 unless the user may perform the action."""
+    if not can(user, action, obj):
+        abort(403)
+
+
+def get_or_404(
+    db: Session, model: type[T], object_id: int, user: Any, view: str, action: str | None = None
+) -> T:
+    """Load an object the user may see (else 404), then check the action (else 403). The id
+    comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py)."""
+    obj = db.get(model, object_id)
+    if obj is None or not can(user, view, obj):
+        abort(404)
+    if action is not None:
+        require(user, action, obj)
+    return obj

@@ -1,0 +1,105 @@
+"""Live challenges and stories (issue 7).
+
+A challenge and its discussion are the set's alone: its cohort's participants and tutors,
+for as long as its owner still takes part. No admin right here: the programme lead reads
+published stories like everyone else, and a challenge only as the cohort's tutor. Someone
+who leaves the set keeps their challenges, read-only; the set stops seeing them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy.orm import aliased
+
+from learnset.accounts.models import User
+from learnset.authz.roles import Rule, is_member, is_participant, takes_part_clause
+from learnset.challenges.models import Challenge, ChallengeUpdate, Story
+from learnset.cohorts.models import Cohort, Membership
+
+
+def _owner_takes_part(challenge: Challenge) -> bool:
+    return is_participant(challenge.owner, challenge.cohort_id)
+
+
+def _challenge_view(user: User, challenge: Challenge) -> bool:
+    if challenge.owner_id == user.id:
+        return True
+    return is_member(user, challenge.cohort_id) and _owner_takes_part(challenge)
+
+
+def _challenge_edit(user: User, challenge: Challenge) -> bool:
+    return challenge.owner_id == user.id and is_participant(user, challenge.cohort_id)
+
+
+def _challenge_delete(user: User, challenge: Challenge) -> bool:
+    return challenge.owner_id == user.id
+
+
+def _challenge_question(user: User, challenge: Challenge) -> bool:
+    """The set asks; the owner answers by what they do next."""
+    return challenge.owner_id != user.id and _challenge_view(user, challenge)
+
+
+def _challenge_insight(user: User, challenge: Challenge) -> bool:
+    return is_member(user, challenge.cohort_id) and _owner_takes_part(challenge)
+
+
+def _update_edit(user: User, update: ChallengeUpdate) -> bool:
+    """Only the person who wrote it: nobody changes someone else's question."""
+    return update.author_id == user.id and is_member(user, update.challenge.cohort_id)
+
+
+def _cohort_challenges(user: User, cohort: Cohort) -> bool:
+    return is_member(user, cohort.id)
+
+
+def _challenge_create(user: User, cohort: Cohort) -> bool:
+    return is_participant(user, cohort.id)
+
+
+def _story_view(_user: User, story: Story) -> bool:
+    return story.is_published
+
+
+RULES: dict[str, Rule] = {
+    "cohort:challenges": _cohort_challenges,
+    "challenge:create": _challenge_create,
+    "challenge:view": _challenge_view,
+    "challenge:edit": _challenge_edit,
+    "challenge:delete": _challenge_delete,
+    "challenge:question": _challenge_question,
+    "challenge:insight": _challenge_insight,
+    "challenge_update:edit": _update_edit,
+    "story:view": _story_view,
+}
+
+
+# --- Scoped queries ---------------------------------------------------------------------------
+
+
+def owner_takes_part_clause() -> ColumnElement[bool]:
+    """The challenge's owner is still a participant of its set: only then does the set see it."""
+    return takes_part_clause(Challenge.owner_id, Challenge.cohort_id)
+
+
+def visible_challenges(user: User) -> Select[Challenge]:
+    """The challenges the user may read: their own, and those of the sets they belong to
+    whose owners still take part. Admins get nothing more."""
+    viewer_membership = aliased(Membership)
+    return select(Challenge).where(
+        or_(
+            Challenge.owner_id == user.id,
+            and_(
+                exists().where(
+                    viewer_membership.user_id == user.id,
+                    viewer_membership.cohort_id == Challenge.cohort_id,
+                ),
+                owner_takes_part_clause(),
+            ),
+        )
+    )
+
+
+def published_stories() -> Select[Story]:
+    """Stories every signed-in user of the programme may read."""
+    return select(Story).where(Story.published_at.is_not(None))

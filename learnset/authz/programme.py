@@ -1,0 +1,49 @@
+"""The programme as a whole: the admins' pages, the library and framework everyone reads,
+people's accounts and their sign-in sessions, and the dashboards."""
+
+from __future__ import annotations
+
+from learnset.accounts.models import SignInSession, User
+from learnset.authz.assessment import own_capabilities
+from learnset.authz.cohorts import cohort_manage
+from learnset.authz.roles import Rule, admin, is_member, signed_in
+from learnset.cohorts.models import Cohort
+
+
+def _sign_in_end(user: User, sign_in: SignInSession) -> bool:
+    """Only its owner sees or ends a sign-in session; admins sign people out everywhere at once,
+    from their person page, and never see anyone's devices."""
+    return sign_in.user_id == user.id
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+# A cohort's dashboard (aggregates, engagement, planning from the gaps) is for its tutors and the
+# programme's admins; the set's own growth view for its members. Who may see the gap heat map and
+# each participant's ratings stays "cohort:self-assessments" (the cohort's tutors only): an admin
+# reads the aggregates, never a person's ratings. Every aggregate is suppressed below 3 responses
+# in learnset/dashboards/figures.py, whoever reads it, and is released rather than live
+# (learnset/dashboards/releases.py): the same people may release a cohort's figures early.
+
+
+def _cohort_growth(user: User, cohort: Cohort) -> bool:
+    return user.is_admin or is_member(user, cohort.id)
+
+
+RULES: dict[str, Rule] = {
+    "admin:access": admin,
+    # Every signed-in person reads the library and the capability framework. Archived library
+    # items stay readable by their address, because sessions and reflections keep pointing at them.
+    "library:view": signed_in,
+    "framework:view": signed_in,
+    # Accounts across the programme are the admins' to look after: who someone is and which sets
+    # they are in, never what they wrote. Everyone else is answered 404 for a person's page.
+    "people:view": admin,
+    "person:view": admin,
+    "person:manage": admin,
+    "sign-in:end": _sign_in_end,
+    "cohort:dashboard": cohort_manage,
+    "cohort:release-figures": cohort_manage,
+    "cohort:what-tutors-see": own_capabilities,
+    "cohort:growth": _cohort_growth,
+    "programme:view": admin,
+}

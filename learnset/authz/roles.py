@@ -1,0 +1,56 @@
+"""A user's place in each cohort, which most rules turn on, and the rules that need nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+
+from learnset.accounts.models import User
+from learnset.cohorts.models import Membership, Role
+
+Rule = Callable[[User, Any], bool]
+
+
+def cohort_roles(user: User) -> dict[int, str]:
+    """The user's role in each cohort they belong to, by cohort id."""
+    return {membership.cohort_id: membership.role for membership in user.memberships}
+
+
+def is_member(user: User, cohort_id: int) -> bool:
+    return cohort_id in cohort_roles(user)
+
+
+def is_tutor(user: User, cohort_id: int) -> bool:
+    return cohort_roles(user).get(cohort_id) == Role.TUTOR
+
+
+def is_participant(user: User, cohort_id: int) -> bool:
+    return cohort_roles(user).get(cohort_id) == Role.PARTICIPANT
+
+
+def tutors_anything(user: User) -> bool:
+    return Role.TUTOR in cohort_roles(user).values()
+
+
+def admin(user: User, _obj: Any = None) -> bool:
+    return user.is_admin
+
+
+def signed_in(_user: User, _obj: Any = None) -> bool:
+    return True
+
+
+def takes_part_clause(
+    user_id: InstrumentedAttribute[int], cohort_id: InstrumentedAttribute[int | None]
+) -> ColumnElement[bool]:
+    """SQL for "the user in this column is still a participant of the cohort in that one": what
+    a shared reflection, a shared self-assessment and a challenge each need to be seen."""
+    membership = aliased(Membership)
+    return exists().where(
+        membership.user_id == user_id,
+        membership.cohort_id == cohort_id,
+        membership.role == Role.PARTICIPANT,
+    )

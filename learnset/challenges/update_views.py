@@ -1,0 +1,206 @@
+"""What is said and done about a challenge: the set's questions and insights, the owner's
+actions, experiments, outcomes and gains, and changing or deleting them. On the challenges'
+blueprint (views.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from learnset.challenges import (
+    services,
+)
+from learnset.challenges.forms import (
+    GAIN_FOR_HINTS,
+    GAIN_KIND_HINTS,
+    PLAN_HINTS,
+    GainForm,
+    InsightForm,
+    OutcomeForm,
+    PlanForm,
+    QuestionForm,
+)
+from learnset.challenges.models import Challenge, ChallengeUpdate, UpdateKind
+from learnset.challenges.views import (
+    bp,
+    challenge_or_404,
+    show_challenge,
+    to_challenge,
+    to_update,
+    update_or_404,
+)
+from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
+from learnset.forms import EmptyForm, render_form
+
+# --- The set's questions and insights --------------------------------------------------------
+
+
+@bp.route("/challenges/<id:challenge_id>/questions", methods=["POST"])
+def ask(challenge_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id, "challenge:question")
+    form = QuestionForm()
+    if form.validate_on_submit():
+        with shown_on(form, "body"):
+            services.ask_question(db, challenge, current_user, form.body.data, utcnow())
+            db.commit()
+            flash("Your question has been added.", "success")
+            return to_challenge(challenge, "timeline")
+    return show_challenge(challenge, question_form=form)
+
+
+@bp.route("/challenges/<id:challenge_id>/insights", methods=["POST"])
+def add_insight(challenge_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id, "challenge:insight")
+    form = InsightForm(prefix="insight")
+    if form.validate_on_submit():
+        with shown_on(form, "body"):
+            services.add_insight(db, challenge, current_user, form.body.data, utcnow())
+            db.commit()
+            flash("Your insight has been added.", "success")
+            return to_challenge(challenge, "timeline")
+    return show_challenge(challenge, insight_form=form)
+
+
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/helped", methods=["POST"])
+def helped(challenge_id: int, update_id: int) -> Response:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id, "challenge:edit")
+    question = update_or_404(challenge, update_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with flashed():
+        services.mark_helped(
+            db, question, current_user, request.form.get("helped") == "yes", utcnow()
+        )
+        db.commit()
+    return to_update(challenge, question)
+
+
+# --- The owner's actions, experiments and gains ----------------------------------------------
+
+
+def _plan_page(
+    form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None
+) -> tuple[str, int]:
+    return render_form(
+        "challenges/plan.html", form, challenge=challenge, update=update, plan_hints=PLAN_HINTS
+    )
+
+
+@bp.route("/challenges/<id:challenge_id>/plans/new", methods=["GET", "POST"])
+def new_plan(challenge_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id, "challenge:edit")
+    form = PlanForm()
+    if request.method == "GET" and request.args.get("kind") == UpdateKind.EXPERIMENT:
+        form.kind.data = UpdateKind.EXPERIMENT.value
+    if form.validate_on_submit():
+        with shown_on(form, "body"):
+            update = services.plan(db, challenge, current_user, form.to_input(), utcnow())
+            db.commit()
+            noun = "experiment" if update.kind == UpdateKind.EXPERIMENT else "action"
+            flash(f"Your {noun} has been recorded. Come back to say what happened.", "success")
+            return to_update(challenge, update)
+    return _plan_page(form, challenge, None)
+
+
+def _gain_page(
+    form: GainForm, challenge: Challenge, update: ChallengeUpdate | None
+) -> tuple[str, int]:
+    return render_form(
+        "challenges/gain.html",
+        form,
+        challenge=challenge,
+        update=update,
+        for_hints=GAIN_FOR_HINTS,
+        kind_hints=GAIN_KIND_HINTS,
+    )
+
+
+@bp.route("/challenges/<id:challenge_id>/gains/new", methods=["GET", "POST"])
+def new_gain(challenge_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id, "challenge:edit")
+    form = GainForm()
+    if form.validate_on_submit():
+        with shown_on(form, "body"):
+            update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
+            db.commit()
+            flash("Your gain has been recorded.", "success")
+            return to_update(challenge, update)
+    return _gain_page(form, challenge, None)
+
+
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/outcome", methods=["GET", "POST"])
+def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id, "challenge:edit")
+    update = update_or_404(challenge, update_id)
+    if not update.is_plan:
+        abort(404)
+    form = OutcomeForm(data={"outcome": update.outcome} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        with shown_on(form, "outcome"):
+            services.record_outcome(db, update, current_user, form.outcome.data, utcnow())
+            db.commit()
+            flash("What happened has been recorded.", "success")
+            return to_update(challenge, update)
+    return render_form("challenges/outcome.html", form, challenge=challenge, update=update)
+
+
+# --- Changing and deleting what was written --------------------------------------------------
+
+
+# Each kind of update is changed with the form it was written with.
+EDIT_FORMS: dict[str, type[Any]] = {
+    UpdateKind.QUESTION.value: QuestionForm,
+    UpdateKind.INSIGHT.value: InsightForm,
+    UpdateKind.ACTION.value: PlanForm,
+    UpdateKind.EXPERIMENT.value: PlanForm,
+    UpdateKind.GAIN.value: GainForm,
+}
+
+
+def _edit_page(form: Any, challenge: Challenge, update: ChallengeUpdate) -> tuple[str, int]:
+    if update.is_plan:
+        return _plan_page(form, challenge, update)
+    if update.kind == UpdateKind.GAIN:
+        return _gain_page(form, challenge, update)
+    return render_form("challenges/edit_text.html", form, challenge=challenge, update=update)
+
+
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/edit", methods=["GET", "POST"])
+def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id)
+    update = update_or_404(challenge, update_id, "challenge_update:edit")
+    form = EDIT_FORMS[update.kind](obj=update if request.method == "GET" else None)
+    if form.validate_on_submit():
+        with shown_on(form, "body"):
+            services.edit_update(db, update, current_user, form.to_input(), utcnow())
+            db.commit()
+            flash("Your changes have been saved.", "success")
+            return to_update(challenge, update)
+    return _edit_page(form, challenge, update)
+
+
+@bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/delete", methods=["GET", "POST"])
+def delete_update(challenge_id: int, update_id: int) -> Response | str:
+    db = get_db()
+    challenge = challenge_or_404(challenge_id)
+    update = update_or_404(challenge, update_id, "challenge_update:edit")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.delete_update(db, update, current_user)
+        db.commit()
+        flash("It has been deleted.", "success")
+        return to_challenge(challenge, "timeline")
+    return render_template(
+        "challenges/delete_update.html", challenge=challenge, update=update, form=form
+    )

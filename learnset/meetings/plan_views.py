@@ -1,0 +1,241 @@
+"""Planning a session: its materials from the library and its presenter slots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from learnset.challenges import queries as challenge_queries
+from learnset.challenges.models import Challenge
+from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
+from learnset.forms import EmptyForm, choices, render_form
+from learnset.framework.models import Capability, CapabilityDomain
+from learnset.ids import is_id
+from learnset.library.models import ContentItem, ContentKind
+from learnset.meetings import (
+    queries,
+    services,
+)
+from learnset.meetings.forms import (
+    LibraryFilterForm,
+    PresenterSlotForm,
+)
+from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot, TopicStatus
+from learnset.meetings.views import bp, meeting_or_404
+from learnset.pagination import page_number, paginate
+
+# --- The plan ----------------------------------------------------------------------------
+
+
+@bp.route("/sessions/<id:meeting_id>/plan")
+def plan(meeting_id: int) -> tuple[str, int] | str:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    return _render_plan(db, meeting, _slot_form(db, meeting))
+
+
+def _slot_form(db: Session, meeting: Meeting) -> PresenterSlotForm:
+    form = PresenterSlotForm()
+    # Only challenges the planner can read: a programme admin who is not the set's tutor
+    # sees none, so planning a session never shows them what the set is working on.
+    open_challenges = challenge_queries.assignable_challenges(db, current_user, meeting.cohort_id)
+    form.challenge.choices = choices(
+        [("", "Choose a challenge")]
+        + [(c.id, f"{c.owner.name}: {c.title}") for c in open_challenges]
+    )
+    return form
+
+
+def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) -> tuple[str, int]:
+    items = queries.meeting_items(db, meeting.id)
+    slots = queries.meeting_slots(db, meeting.id)
+    return render_form(
+        "meetings/plan.html",
+        slot_form,
+        meeting=meeting,
+        items=items,
+        minutes=sum(meeting_item.content_item.minutes for meeting_item in items),
+        taken=queries.meeting_topics(db, meeting.id),
+        open_topics=queries.topics_of(
+            db, current_user, meeting.cohort_id, (TopicStatus.OPEN.value,), limit=20
+        ),
+        slots=slots,
+        readable_challenges=queries.readable_slot_challenges(db, current_user, slots),
+        can_take_topics=meeting.ends_at > utcnow(),
+    )
+
+
+# --- Materials from the library ----------------------------------------------------------
+
+
+KIND_NAMES = {
+    ContentKind.THEORY.value: "Theory modules",
+    ContentKind.EXERCISE.value: "Practice exercises",
+    ContentKind.METHOD.value: "Method cards",
+}
+
+
+def _capability_choices(db: Session) -> list[SelectChoice]:
+    rows = db.execute(
+        select(Capability.slug, Capability.name)
+        .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
+        .where(Capability.archived_at.is_(None))
+        .order_by(CapabilityDomain.position, Capability.position)
+    )
+    return choices([("", "Any capability"), *rows])
+
+
+@bp.route("/sessions/<id:meeting_id>/library")
+def library(meeting_id: int) -> str:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    form = LibraryFilterForm(request.args, meta={"csrf": False})
+    form.kind.choices = choices([("", "Any kind"), *KIND_NAMES.items()])
+    form.capability.choices = _capability_choices(db)
+    kind = form.kind.data if form.kind.data in KIND_NAMES else ""
+    known = {choice.value for choice in form.capability.choices}
+    capability = form.capability.data if form.capability.data in known else ""
+    filters = {key: value for key, value in (("kind", kind), ("capability", capability)) if value}
+    result = paginate(
+        db,
+        queries.library_choices(kind, capability, meeting.id),
+        page_number(request.args.get("page")),
+    )
+    return render_template(
+        "meetings/library.html",
+        meeting=meeting,
+        form=form,
+        result=result,
+        items=queries.meeting_items(db, meeting.id),
+        filters=filters,
+        page_args={"meeting_id": meeting.id, **filters},
+    )
+
+
+def _back_to_library(meeting: Meeting) -> Response:
+    args: dict[str, Any] = {
+        key: request.form[key] for key in ("kind", "capability", "page") if request.form.get(key)
+    }
+    return redirect(url_for("meetings.library", meeting_id=meeting.id, **args))
+
+
+@bp.route("/sessions/<id:meeting_id>/items", methods=["POST"])
+def add_item(meeting_id: int) -> Response:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    item_id = request.form.get("content_item_id", type=int)
+    if item_id is None:
+        flash("Choose a library item to add")
+        return _back_to_library(meeting)
+    item = db.get(ContentItem, item_id) if is_id(item_id) else None
+    if item is None:
+        abort(404)
+    with flashed():
+        services.add_item(db, meeting, item, utcnow())
+        db.commit()
+        flash(f"“{item.title}” has been added to the session.", "success")
+    if request.form.get("return_to") == "plan":
+        return redirect(url_for("meetings.plan", meeting_id=meeting.id))
+    return _back_to_library(meeting)
+
+
+def _meeting_item(meeting: Meeting, item_id: int) -> MeetingItem:
+    meeting_item = get_db().get(MeetingItem, item_id)
+    if meeting_item is None or meeting_item.meeting_id != meeting.id:
+        abort(404)
+    return meeting_item
+
+
+@bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/move", methods=["POST"])
+def move_item(meeting_id: int, item_id: int) -> Response:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    meeting_item = _meeting_item(meeting, item_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with flashed():
+        services.move_item(db, meeting_item, request.form.get("direction", ""), utcnow())
+        db.commit()
+    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="materials"))
+
+
+@bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/remove", methods=["POST"])
+def remove_item(meeting_id: int, item_id: int) -> Response:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    meeting_item = _meeting_item(meeting, item_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    title = meeting_item.content_item.title
+    services.remove_item(db, meeting_item, utcnow())
+    db.commit()
+    flash(f"“{title}” has been taken out of the session. It is still in the library.", "success")
+    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="materials"))
+
+
+# --- Presenter slots ---------------------------------------------------------------------
+
+
+@bp.route("/sessions/<id:meeting_id>/slots", methods=["POST"])
+def add_slot(meeting_id: int) -> Response | tuple[str, int]:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    form = _slot_form(db, meeting)
+    if form.validate_on_submit():
+        challenge_id = form.challenge.data
+        challenge = db.get(Challenge, challenge_id) if is_id(challenge_id) else None
+        with shown_on(form, "challenge"):
+            services.add_presenter_slot(db, meeting, challenge, current_user, utcnow())
+            db.commit()
+            flash("The presenter slot has been added.", "success")
+            return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
+    return _render_plan(db, meeting, form)
+
+
+def _slot(meeting: Meeting, slot_id: int) -> PresenterSlot:
+    slot = get_db().get(PresenterSlot, slot_id)
+    if slot is None or slot.meeting_id != meeting.id:
+        abort(404)
+    return slot
+
+
+@bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/move", methods=["POST"])
+def move_slot(meeting_id: int, slot_id: int) -> Response:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    slot = _slot(meeting, slot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with flashed():
+        services.move_presenter_slot(db, slot, request.form.get("direction", ""), utcnow())
+        db.commit()
+    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
+
+
+@bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/remove", methods=["POST"])
+def remove_slot(meeting_id: int, slot_id: int) -> Response:
+    db = get_db()
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    slot = _slot(meeting, slot_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.remove_presenter_slot(db, slot, utcnow())
+    db.commit()
+    flash("The presenter slot has been removed.", "success")
+    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))

@@ -1,0 +1,73 @@
+"""The bin: deleting to it, what is in it, restoring, and deleting for good."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from learnset.dates import uk_date
+from learnset.db import get_db, utcnow
+from learnset.forms import EmptyForm
+from learnset.pagination import page_number
+from learnset.reflections import queries, services
+from learnset.reflections.views import bp, reflection_or_404
+
+
+@bp.route("/reflections/<id:reflection_id>/delete", methods=["GET", "POST"])
+def delete(reflection_id: int) -> Any:
+    reflection = reflection_or_404(reflection_id, "reflection:edit")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db = get_db()
+        services.move_to_bin(db, reflection, utcnow())
+        db.commit()
+        flash(
+            f"\u201c{reflection.title}\u201d is in the bin. You can restore it until "
+            f"{uk_date(services.purge_date(reflection))}.",
+            "success",
+        )
+        return redirect(url_for("reflections.log"))
+    return render_template(
+        "reflections/delete.html", reflection=reflection, form=form, days=services.BIN_DAYS
+    )
+
+
+@bp.route("/reflections/bin")
+def bin() -> str:
+    page = queries.bin_page(get_db(), current_user, page_number(request.args.get("page")))
+    return render_template(
+        "reflections/bin.html",
+        page=page,
+        purge_dates={r.id: services.purge_date(r) for r in page.items},
+        form=EmptyForm(),
+        days=services.BIN_DAYS,
+    )
+
+
+@bp.route("/reflections/<id:reflection_id>/restore", methods=["POST"])
+def restore(reflection_id: int) -> WerkzeugResponse:
+    reflection = reflection_or_404(reflection_id, "reflection:restore")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db = get_db()
+        services.restore_from_bin(db, reflection)
+        db.commit()
+        flash(f"\u201c{reflection.title}\u201d is back in your log.", "success")
+    return redirect(url_for("reflections.show", reflection_id=reflection.id))
+
+
+@bp.route("/reflections/<id:reflection_id>/delete-for-good", methods=["GET", "POST"])
+def destroy(reflection_id: int) -> Any:
+    reflection = reflection_or_404(reflection_id, "reflection:destroy")
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db = get_db()
+        title = reflection.title
+        services.delete_for_good(db, reflection)
+        db.commit()
+        flash(f"\u201c{title}\u201d has been deleted for good.", "success")
+        return redirect(url_for("reflections.bin"))
+    return render_template("reflections/destroy.html", reflection=reflection, form=form)

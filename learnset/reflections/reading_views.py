@@ -68,9 +68,11 @@ def comment(reflection_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         comments.add_comment(db, reflection, current_user, form.body.data, utcnow())
+        # Read before the commit: a request that fails after it cannot be run again.
+        page = comments.last_page(db, current_user, reflection)
         db.commit()
         flash("Your comment has been added.", "success")
-        return _to_comments(reflection, comments.last_page(db, current_user, reflection))
+        return _to_comments(reflection, page)
     return _show(reflection, form, status=422)
 
 

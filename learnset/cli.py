@@ -11,9 +11,10 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from learnset import migrate
+from learnset import migrate, outages
 from learnset.db import database, utcnow
 from learnset.library.commands import sync_content
 
@@ -100,6 +101,33 @@ def purge_command() -> None:
         click.echo(f"{result.count:>6}  {result.lifetime.kind} (kept: {result.lifetime.kept})")
 
 
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check what saving needs: the database answers, and there is free space for it."""
+    config = current_app.config
+    problems = []
+    try:
+        with database().engine.connect() as connection:
+            revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
+        click.echo(f"Database: answers, at revision {revision}.")
+    except SQLAlchemyError as error:
+        cause = outages.cause_of(error) or type(error).__name__
+        problems.append(f"the database does not answer ({cause}): {error}")
+    for place in outages.free_space(config["DATABASE_URL"], current_app.instance_path):
+        click.echo(f"Free space where {place.what} lives ({place.path}): {place.free_mb} MB.")
+        if place.free_mb < config["MIN_FREE_MB"]:
+            problems.append(
+                f"only {place.free_mb} MB free where {place.what} lives, below MIN_FREE_MB "
+                f"({config['MIN_FREE_MB']}): saving fails when it runs out"
+            )
+    for problem in problems:
+        click.echo(f"WARNING: {problem}.", err=True)
+    if problems:
+        raise click.exceptions.Exit(1)
+    click.echo("All well.")
+
+
 mail_group = AppGroup("mail", help="The outgoing mail queue.")
 
 
@@ -147,3 +175,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(mail_group)
+    app.cli.add_command(check_command)

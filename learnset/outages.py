@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import copy
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
 from flask import g, has_app_context, request, session
 from sqlalchemy import Engine, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -236,3 +238,28 @@ def _restore(before_g: dict[str, Any], before_session: dict[str, Any], modified:
     session.clear()
     session.update(copy.deepcopy(before_session))
     session.modified = modified
+
+
+@dataclass(frozen=True)
+class FreeSpace:
+    """Free space on the filesystem holding one of the app's folders."""
+
+    what: str
+    path: Path
+    free_mb: int
+
+
+def free_space(database_url: str, instance_path: str) -> list[FreeSpace]:
+    """Free space where the SQLite database (if that is the engine) and the instance folder
+    live: when it runs out, saving fails."""
+    places = [("the instance folder", Path(instance_path))]
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        places.insert(0, ("the SQLite database", Path(url.database)))
+    found = []
+    for what, path in places:
+        existing = path
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        found.append(FreeSpace(what, path, shutil.disk_usage(existing).free // 2**20))
+    return found

@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from learnset import create_app, outages
 from learnset.accounts.security import public
 from learnset.db import database, get_db
-from tests.apps import TEMPLATE_CACHE, make_test_config
+from tests.apps import TEMPLATE_CACHE, fresh_app, make_test_config
 
 NOTES = "CREATE TABLE fault_notes (body varchar(100) NOT NULL)"
 SLOW_COMMIT = """CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql
@@ -375,3 +375,29 @@ def test_causes_are_named_from_the_database_errors(tmp_path):
     locked_or_wrong = _sqlite_error(f"sqlite:///{tmp_path / 'ok.db'}", "SELECT nothing")
     assert outages.cause_of(locked_or_wrong) is None
     assert outages.cause_of(ValueError("not the database")) is None
+
+
+# --- flask check ----------------------------------------------------------------------------------
+
+
+def test_check_reports_free_space_and_warns_below_the_threshold(tmp_path):
+    app = fresh_app(tmp_path, migrated=True)
+    runner = app.test_cli_runner()
+
+    fine = runner.invoke(args=["check"])
+    assert fine.exit_code == 0, fine.output
+    assert "Database: answers, at revision" in fine.output
+    assert "where the SQLite database lives" in fine.output
+    assert "where the instance folder lives" in fine.output
+
+    app.config["MIN_FREE_MB"] = 2**40  # more than any disk here
+    short = runner.invoke(args=["check"])
+    assert short.exit_code == 1
+    assert "WARNING: only" in short.output and "below MIN_FREE_MB" in short.output
+
+
+def test_check_says_when_the_database_does_not_answer(tmp_path):
+    app = fresh_app(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'gone' / 'x.db'}")
+    result = app.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 1
+    assert "the database does not answer (database unreachable)" in result.output

@@ -114,7 +114,8 @@ def _seed(url: str, tmp_path: Path) -> tuple[list[Person], dict[int, SetObjects]
                     Person(member.email, member.id, cohort.id, False, own.id, challenge.id)
                 )
         db.commit()
-    # Its connections would otherwise outlive the test's database server.
+    # The workers have their own; a connection left in this pool would be closed by the
+    # garbage collector in some later test, which pytest reports there.
     database(app).engine.dispose()
     return people, sets
 

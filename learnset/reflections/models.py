@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,6 +66,16 @@ class Reflection(Base):
         # A new reflection is written under a random key; saving it twice must not make two.
         UniqueConstraint("author_id", "draft_key"),
         Index("ix_reflections_author_id_experienced_on", "author_id", "experienced_on"),
+        # What has been shared in a set, newest first (home pages, "Shared with you").
+        Index("ix_reflections_cohort_id_shared_at", "cohort_id", "shared_at"),
+        # Only what is in the bin: an index over every row would tempt SQLite's planner to scan
+        # all reflections for "deleted_at IS NULL" instead of using the author's or set's index.
+        Index(
+            "ix_reflections_deleted_at",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +107,7 @@ class Reflection(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # In the bin since then; purged for good 30 days later.
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User] = relationship()
     cohort: Mapped[Cohort | None] = relationship()

@@ -62,6 +62,17 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["LEARNSET_TEST_POSTGRES_URL"] = cluster.admin_url
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A test of what only PostgreSQL does is not part of the SQLite run: deselected, not
+    # skipped, so a CI run skips nothing.
+    if config.getoption("--db") == "postgresql":
+        return
+    elsewhere = [item for item in items if item.get_closest_marker("postgresql_only")]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     # Everything imported so far lives for the whole run: freeze it out of the collector's
     # sight, or each full collection walks it again; and collect less often, since each test

@@ -227,9 +227,9 @@ def test_a_commit_whose_answer_is_lost_is_not_run_again(fault, monkeypatch):
     assert fault.notes() == ["written once"]
 
 
+# Only PostgreSQL can say what became of a transaction it lost.
+@pytest.mark.postgresql_only
 def test_a_commit_lost_in_flight_and_rolled_back_runs_again(fault):
-    if fault.engine_name != "postgresql":
-        pytest.skip("only PostgreSQL can say what became of a transaction it lost")
     engine = create_engine(fault.url)
     with engine.begin() as connection:
         # COMMIT takes half a second, in a deferred trigger, to be cut off in the middle of.

@@ -103,8 +103,6 @@ def _work(base, me, sets, saves, start, seconds):
 
 @pytest.fixture
 def cluster(request) -> Cluster:
-    if request.config.getoption("--db") != "postgresql":
-        pytest.skip("a PostgreSQL restart: run with --db=postgresql")
     if find_bin_dir() is None:
         pytest.skip("needs the PostgreSQL server binaries, to run a cluster of its own")
     cluster = start_cluster()
@@ -112,6 +110,7 @@ def cluster(request) -> Cluster:
     cluster.stop()
 
 
+@pytest.mark.postgresql_only
 def test_a_database_restart_while_fifty_people_save_costs_nobody_anything(cluster, tmp_path):
     admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -272,7 +272,17 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
         .order_by(ReflectionComment.created_at, ReflectionComment.id)
     ):
         comments.setdefault(comment.reflection_id, []).append(comment)
-    visible_ids = set(db.scalars(authz.visible_reflections(user).with_only_columns(Reflection.id)))
+    # Of the reflections the user commented on, those they may still read (their titles show).
+    commented_on = select(ReflectionComment.reflection_id).where(
+        ReflectionComment.author_id == user.id
+    )
+    visible_ids = set(
+        db.scalars(
+            authz.visible_reflections(user)
+            .with_only_columns(Reflection.id)
+            .where(Reflection.id.in_(commented_on))
+        )
+    )
     written = db.execute(
         select(ReflectionComment, Reflection.title, Reflection.id)
         .join(Reflection, Reflection.id == ReflectionComment.reflection_id)

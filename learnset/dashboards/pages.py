@@ -30,6 +30,7 @@ from learnset.dashboards.planning import GapToPlan, gaps_to_plan, next_draft_mee
 from learnset.dashboards.releases import (
     latest_release,
     latest_releases,
+    released_changes,
     released_figures,
 )
 from learnset.framework.queries import DomainCapabilities
@@ -152,7 +153,6 @@ def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRo
     rows = []
     for cohort_id, name, status, start_month, participants in cohorts:
         release = releases.get(cohort_id)
-        figures = released_figures(release, framework)
         rows.append(
             CohortRow(
                 cohort_id,
@@ -161,8 +161,8 @@ def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRo
                 start_month,
                 int(participants or 0),
                 attendance.get(cohort_id, Rate(0, 0)),
-                {domain.domain_id: domain.change for domain in figures.domains},
-                figures.released_at,
+                released_changes(release, framework),
+                release.released_at if release is not None else None,
             )
         )
     return rows

@@ -183,6 +183,19 @@ def released_figures(
     )
 
 
+def released_changes(
+    release: FigureRelease | None, framework: list[DomainCapabilities]
+) -> dict[int, Figure]:
+    """Only the change in each domain's mean, as `released_figures` reads it: what the
+    programme view shows for every set, without reading each set's whole release."""
+    stored: dict[str, Any] = release.figures if release is not None else {}
+    domains = stored.get("domains", {})
+    return {
+        entry.domain.id: _read_figure(domains.get(str(entry.domain.id), {}).get("change"))
+        for entry in framework
+    }
+
+
 # --- Releasing ----------------------------------------------------------------------------------
 
 

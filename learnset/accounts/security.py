@@ -4,6 +4,8 @@ security headers on every response."""
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -178,6 +180,29 @@ def _load_user(secret: str) -> User | None:
     return found.user
 
 
+class _OnceAMinute:
+    """Under write load on SQLite the touch is sometimes refused: say so once a minute, with
+    how many were not said, rather than once a request."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.said_at: float | None = None
+        self.unsaid = 0
+
+    def missed(self) -> int | None:
+        """None while a line was logged less than a minute ago; else how many went unlogged."""
+        now = time.monotonic()
+        with self.lock:
+            if self.said_at is not None and now - self.said_at < 60:
+                self.unsaid += 1
+                return None
+            self.said_at, unsaid, self.unsaid = now, self.unsaid, 0
+            return unsaid
+
+
+_untouched = _OnceAMinute()
+
+
 def _check_sign_in() -> None:
     """Load the signed-in user at the start of the request rather than on first use, and
     record use of the sign-in session (at most once a minute) before the view runs, so that
@@ -201,10 +226,14 @@ def _check_sign_in() -> None:
         db.commit()
     except SQLAlchemyError as error:
         db.rollback()
-        logger.warning(
-            "The last use of a sign-in session was not recorded (%s); the request goes on",
-            type(error).__name__,
-        )
+        missed = _untouched.missed()
+        if missed is not None:
+            logger.warning(
+                "The last use of a sign-in session was not recorded (%s); the request goes on. "
+                "%d more since the last line like this.",
+                type(error).__name__,
+                missed,
+            )
 
 
 def _send_to_sign_in() -> Response:

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import delete, event, select  # noqa: E402
 
 from bench.national import Scale, build  # noqa: E402
-from bench.run import TOKEN, bench_app, installed_engines  # noqa: E402
+from bench.run import bench_app, installed_engines, signed_in_client  # noqa: E402
 from learnset import demo, migrate  # noqa: E402
 from learnset.accounts.services import hash_password  # noqa: E402
 from learnset.assessment.models import FigureRelease  # noqa: E402
@@ -60,16 +60,6 @@ def _statements(action: Any) -> int:
     COUNTER[0] = 0
     action()
     return COUNTER[0]
-
-
-def _signed_in(app: Any, email: str) -> Any:
-    client = app.test_client()
-    token = TOKEN.search(client.get("/sign-in").get_data(as_text=True))
-    assert token
-    client.post(
-        "/sign-in", data={"email": email, "password": demo.PASSWORD, "csrf_token": token.group(1)}
-    )
-    return client
 
 
 def run(engine: str) -> list[dict[str, Any]]:
@@ -116,8 +106,8 @@ def run(engine: str) -> list[dict[str, Any]]:
         print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for scale, built in steps:
             cohort_id = built.cohort_ids[0]
-            tutor = _signed_in(app, built.tutor_emails[0])
-            participant = _signed_in(app, built.participant_emails[0])
+            tutor = signed_in_client(app, built.tutor_emails[0])
+            participant = signed_in_client(app, built.participant_emails[0])
 
             def release(cohort_id: int = cohort_id) -> None:
                 with app.app_context(), database(app).writer_sessions() as db:

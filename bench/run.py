@@ -172,19 +172,24 @@ def _open(client: Any, token: str, page: Page, path: str) -> Any:
     return client.get(path)
 
 
+def signed_in_client(app: Any, email: str) -> Any:
+    """An in-process client signed in as a browser would be, through the sign-in form."""
+    client = app.test_client()
+    token = TOKEN.search(client.get("/sign-in").get_data(as_text=True))
+    assert token, "no form on the sign-in page"
+    client.post(
+        "/sign-in", data={"email": email, "password": demo.PASSWORD, "csrf_token": token.group(1)}
+    )
+    return client
+
+
 def count_queries(url: str, instance: Path, pages: list[Page], paths: dict[str, str], who: dict):
     """How many statements one request of each page sends, on the same data, in-process."""
     app = bench_app(url, instance)
     counts: dict[str, int] = {}
     clients: dict[str, Any] = {}
     for role, email in who.items():
-        client = app.test_client()
-        token = TOKEN.search(client.get("/sign-in").get_data(as_text=True))
-        assert token
-        client.post(
-            "/sign-in",
-            data={"email": email, "password": demo.PASSWORD, "csrf_token": token.group(1)},
-        )
+        client = signed_in_client(app, email)
         account = TOKEN.search(client.get("/account").get_data(as_text=True))
         assert account, f"{role} could not sign in"
         clients[role] = (client, account.group(1))

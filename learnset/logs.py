@@ -6,11 +6,37 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 from collections.abc import Iterable
 
 from flask import Flask
 
 REDACTED = "[redacted]"
+
+
+class OncePerMinute:
+    """Say a repeated problem once a minute per cause, in this process, rather than once a
+    request: `due(cause)` is None while the cause was said less than a minute ago (and counts
+    it), else how many went unsaid since."""
+
+    def __init__(self, seconds: float = 60.0) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.said_at: dict[str, float] = {}
+        self.unsaid: dict[str, int] = {}
+
+    def due(self, cause: str) -> int | None:
+        now = time.monotonic()
+        with self.lock:
+            last = self.said_at.get(cause)
+            if last is not None and now - last < self.seconds:
+                self.unsaid[cause] = self.unsaid.get(cause, 0) + 1
+                return None
+            self.said_at[cause] = now
+            return self.unsaid.pop(cause, 0)
+
+
 # Query parameters that carry a secret, whatever the route.
 _SECRET_PARAMETERS = re.compile(
     r"(?P<name>[?&;](?:[\w.-]*token[\w.-]*|key|secret|signature)=)[^&;#\s\"']+",

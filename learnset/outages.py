@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import logging
 import shutil
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from learnset.db import READ_METHODS, close_session, database
+from learnset.logs import OncePerMinute
 
 logger = logging.getLogger(__name__)
 
@@ -80,36 +80,22 @@ def cause_of(error: BaseException) -> str | None:
     return None
 
 
-class _OncePerMinute:
-    """One log line per cause and minute, in this process, with how many were not logged."""
-
-    def __init__(self, seconds: float = 60.0) -> None:
-        self.seconds = seconds
-        self.lock = threading.Lock()
-        self.logged_at: dict[str, float] = {}
-        self.unlogged: dict[str, int] = {}
-
-    def report(self, cause: str, error: DBAPIError) -> None:
-        now = time.monotonic()
-        with self.lock:
-            last = self.logged_at.get(cause)
-            if last is not None and now - last < self.seconds:
-                self.unlogged[cause] = self.unlogged.get(cause, 0) + 1
-                return
-            self.logged_at[cause] = now
-            unlogged = self.unlogged.pop(cause, 0)
-        detail = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
-        logger.error(
-            "Database outage: %s (%s: %s); %s. %d more since the last line like this.",
-            cause,
-            type(error.orig).__name__,
-            detail,
-            ADVICE[cause],
-            unlogged,
-        )
+def _say(cause: str, error: DBAPIError) -> None:
+    unlogged = _once_a_minute.due(cause)
+    if unlogged is None:
+        return
+    detail = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+    logger.error(
+        "Database outage: %s (%s: %s); %s. %d more since the last line like this.",
+        cause,
+        type(error.orig).__name__,
+        detail,
+        ADVICE[cause],
+        unlogged,
+    )
 
 
-_log = _OncePerMinute()
+_once_a_minute = OncePerMinute()
 
 
 def report(error: BaseException) -> bool:
@@ -117,7 +103,7 @@ def report(error: BaseException) -> bool:
     cause = cause_of(error)
     if cause is None or not isinstance(error, DBAPIError):
         return False
-    _log.report(cause, error)
+    _say(cause, error)
     return True
 
 

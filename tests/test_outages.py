@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from learnset import create_app, outages
 from learnset.accounts.security import public
 from learnset.db import database, get_db
+from learnset.logs import OncePerMinute
 from tests.apps import TEMPLATE_CACHE, fresh_app, make_test_config
 
 NOTES = "CREATE TABLE fault_notes (body varchar(100) NOT NULL)"
@@ -122,7 +123,7 @@ def _app(url: str, tmp_path: Path, **settings: object) -> Flask:
 @pytest.fixture(autouse=True)
 def fresh_log(monkeypatch: pytest.MonkeyPatch) -> None:
     # Each test sees its own first line of the minute.
-    monkeypatch.setattr(outages, "_log", outages._OncePerMinute())
+    monkeypatch.setattr(outages, "_once_a_minute", OncePerMinute())
 
 
 @pytest.fixture

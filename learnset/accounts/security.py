@@ -4,8 +4,6 @@ security headers on every response."""
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -20,6 +18,7 @@ from learnset.accounts.models import SignInSession, User
 from learnset.accounts.sign_ins import Ended
 from learnset.db import get_db, utcnow
 from learnset.extensions import login_manager
+from learnset.logs import OncePerMinute
 
 logger = logging.getLogger(__name__)
 
@@ -180,27 +179,7 @@ def _load_user(secret: str) -> User | None:
     return found.user
 
 
-class _OnceAMinute:
-    """Under write load on SQLite the touch is sometimes refused: say so once a minute, with
-    how many were not said, rather than once a request."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.said_at: float | None = None
-        self.unsaid = 0
-
-    def missed(self) -> int | None:
-        """None while a line was logged less than a minute ago; else how many went unlogged."""
-        now = time.monotonic()
-        with self.lock:
-            if self.said_at is not None and now - self.said_at < 60:
-                self.unsaid += 1
-                return None
-            self.said_at, unsaid, self.unsaid = now, self.unsaid, 0
-            return unsaid
-
-
-_untouched = _OnceAMinute()
+_untouched = OncePerMinute()
 
 
 def _check_sign_in() -> None:
@@ -226,7 +205,7 @@ def _check_sign_in() -> None:
         db.commit()
     except SQLAlchemyError as error:
         db.rollback()
-        missed = _untouched.missed()
+        missed = _untouched.due("sign-in touch")
         if missed is not None:
             logger.warning(
                 "The last use of a sign-in session was not recorded (%s); the request goes on. "

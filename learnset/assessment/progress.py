@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -236,7 +236,8 @@ class CohortCapabilities:
 
 
 def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
-    """For each cohort the user takes part in: a draft, the latest gaps, the focus (4 queries)."""
+    """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
+    statements, whatever the number of cohorts)."""
     cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
     if not cohorts:
         return []
@@ -275,20 +276,25 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
         summary = summaries[cohort_id]
         summary.latest_at = submitted_at
         summary.gaps.append(GapLine(capability, rating.current_level, rating.target_level))
-    for draft in db.scalars(
-        select(SelfAssessment).where(
-            SelfAssessment.participant_id == user.id,
-            SelfAssessment.cohort_id.in_(summaries),
-            SelfAssessment.status == AssessmentStatus.DRAFT,
+    draft = aliased(SelfAssessment)
+    focus = aliased(LearningFocus)
+    for cohort_id, cohort_draft, cohort_focus in db.execute(
+        select(Cohort.id, draft, focus)
+        .outerjoin(
+            draft,
+            and_(
+                draft.cohort_id == Cohort.id,
+                draft.participant_id == user.id,
+                draft.status == AssessmentStatus.DRAFT,
+            ),
         )
+        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == user.id))
+        .where(Cohort.id.in_(summaries))
+        .options(joinedload(focus.content_item), joinedload(focus.capability))
     ):
-        summaries[draft.cohort_id].draft = draft
-    for focus in db.scalars(
-        select(LearningFocus)
-        .where(LearningFocus.participant_id == user.id, LearningFocus.cohort_id.in_(summaries))
-        .options(joinedload(LearningFocus.content_item), joinedload(LearningFocus.capability))
-    ):
-        summaries[focus.cohort_id].focus = focus
+        # At most one draft and one focus per participant and cohort (unique indexes).
+        summaries[cohort_id].draft = cohort_draft
+        summaries[cohort_id].focus = cohort_focus
     return list(summaries.values())
 
 

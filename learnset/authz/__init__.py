@@ -19,7 +19,12 @@ from learnset.authz.challenges import (
     published_stories,
     visible_challenges,
 )
-from learnset.authz.cohorts import cohorts_as, tutored_cohorts, visible_cohorts
+from learnset.authz.cohorts import (
+    cohorts_as,
+    remember_cohorts,
+    tutored_cohorts,
+    visible_cohorts,
+)
 from learnset.authz.meetings import calendar_meetings, visible_meetings
 from learnset.authz.reflections import (
     binned_reflections,
@@ -56,6 +61,7 @@ __all__ = [
     "owner_takes_part_clause",
     "published_stories",
     "reflections_shared_with",
+    "remember_cohorts",
     "require",
     "shared_now_clause",
     "shared_with_tutors_clause",

@@ -101,6 +101,12 @@ def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
     return [cohort for cohort, member_role in known[user.id] if member_role == role]
 
 
+def remember_cohorts(db: Session, user: User, memberships: list[tuple[Cohort, str]]) -> None:
+    """Tell cohorts_as what a page has already read: every cohort the user belongs to with
+    their role in it, latest start first (so the home page asks once, not twice)."""
+    db.info.setdefault(_COHORTS_AS, {})[user.id] = list(memberships)
+
+
 _COHORTS_AS = "learnset.cohorts_as"
 
 

@@ -244,10 +244,24 @@ class OwnChallenge:
 def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChallenge]:
     """The user's open challenges in the sets they take part in, each with what they said
     they would try before the next session and have not reported on yet, and where they
-    present it next. Three queries, whatever there is."""
-    challenges = list(
-        db.scalars(
-            select(Challenge)
+    present it next. Two statements, whatever there is (one when there is none)."""
+    next_presenting = (
+        select(Meeting.id)
+        .join(PresenterSlot, PresenterSlot.meeting_id == Meeting.id)
+        .where(
+            PresenterSlot.challenge_id == Challenge.id,
+            Meeting.status == MeetingStatus.PUBLISHED,
+            Meeting.ends_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+        .correlate(Challenge)
+        .scalar_subquery()
+    )
+    presenting_at = aliased(Meeting)
+    rows = list(
+        db.execute(
+            select(Challenge, presenting_at)
             .join(
                 Membership,
                 and_(
@@ -256,36 +270,28 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
                     Membership.role == Role.PARTICIPANT,
                 ),
             )
+            .outerjoin(presenting_at, presenting_at.id == next_presenting)
             .where(Challenge.owner_id == user.id, Challenge.status == ChallengeStatus.OPEN)
             .options(joinedload(Challenge.cohort))
             .order_by(Challenge.updated_at.desc(), Challenge.id.desc())
         )
     )
+    if not rows:
+        return []
     plans: dict[int, list[ChallengeUpdate]] = {}
     for update in db.scalars(
         select(ChallengeUpdate)
         .where(
-            ChallengeUpdate.challenge_id.in_([c.id for c in challenges]),
+            ChallengeUpdate.challenge_id.in_([challenge.id for challenge, _ in rows]),
             ChallengeUpdate.kind.in_((UpdateKind.ACTION, UpdateKind.EXPERIMENT)),
             ChallengeUpdate.outcome_at.is_(None),
         )
         .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
     ):
         plans.setdefault(update.challenge_id, []).append(update)
-    presenting: dict[int, Meeting] = {}
-    for challenge_id, meeting in db.execute(
-        select(PresenterSlot.challenge_id, Meeting)
-        .join(Meeting, Meeting.id == PresenterSlot.meeting_id)
-        .where(
-            PresenterSlot.challenge_id.in_([c.id for c in challenges]),
-            Meeting.status == MeetingStatus.PUBLISHED,
-            Meeting.ends_at > now,
-        )
-        .order_by(Meeting.starts_at)
-    ):
-        assert challenge_id is not None  # in_() matched it
-        presenting.setdefault(challenge_id, meeting)
-    return [OwnChallenge(c, plans.get(c.id, []), presenting.get(c.id)) for c in challenges]
+    return [
+        OwnChallenge(challenge, plans.get(challenge.id, []), meeting) for challenge, meeting in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Membership, Role
 
@@ -40,7 +41,10 @@ def cohort_summaries(db: Session, user: User) -> list[CohortSummary]:
     )
     if not user.is_admin:
         query = query.where(mine_sq.c.role.is_not(None))
-    return [
+    summaries = [
         CohortSummary(cohort, role, participants or 0, tutors or 0)
         for cohort, role, participants, tutors in db.execute(query)
     ]
+    # The panels ask which sets the user belongs to; this query has already said.
+    authz.remember_cohorts(db, user, [(s.cohort, s.role) for s in summaries if s.role])
+    return summaries

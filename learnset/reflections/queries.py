@@ -171,15 +171,16 @@ class LogSummary:
 def log_summary(db: Session, user: User, since: date) -> LogSummary:
     """Counts for the home page: reflections, CPD minutes since a date, unfinished drafts."""
     own = authz.own_reflections(user).subquery()
-    count, minutes = db.execute(
+    unfinished = (
+        select(func.count())
+        .where(ReflectionDraft.author_id == user.id, ReflectionDraft.key.is_not(None))
+        .scalar_subquery()
+    )
+    count, minutes, drafts = db.execute(
         select(
             func.count(own.c.id),
             func.coalesce(func.sum(own.c.cpd_minutes).filter(own.c.experienced_on >= since), 0),
+            unfinished,
         )
     ).one()
-    drafts = db.scalar(
-        select(func.count()).where(
-            ReflectionDraft.author_id == user.id, ReflectionDraft.key.is_not(None)
-        )
-    )
     return LogSummary(count, int(minutes), drafts or 0)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -257,32 +257,36 @@ class TopicRow:
     voted: bool
 
 
+def _votes_for_topic() -> ScalarSelect[int]:
+    return (
+        select(func.count())
+        .where(TopicVote.topic_id == EmergentTopic.id)
+        .correlate(EmergentTopic)
+        .scalar_subquery()
+    )
+
+
+def _voted_by(user: User) -> ColumnElement[int]:
+    voted = (
+        select(TopicVote.id)
+        .where(TopicVote.topic_id == EmergentTopic.id, TopicVote.user_id == user.id)
+        .correlate(EmergentTopic)
+        .exists()
+    )
+    return case((voted, 1), else_=0)
+
+
 def topic_rows(
     db: Session, user: User, cohort_id: int, statuses: tuple[str, ...]
-) -> Select[EmergentTopic, int, bool]:
+) -> Select[EmergentTopic, int, int]:
     """Topics of a cohort in the given states, with their votes and whether the user voted;
     the most wanted first."""
-    votes = (
-        select(TopicVote.topic_id, func.count().label("votes"))
-        .group_by(TopicVote.topic_id)
-        .subquery()
-    )
-    mine = select(TopicVote.topic_id).where(TopicVote.user_id == user.id).subquery()
+    votes = _votes_for_topic()
     return (
-        select(
-            EmergentTopic,
-            func.coalesce(votes.c.votes, 0),
-            mine.c.topic_id.is_not(None),
-        )
-        .outerjoin(votes, votes.c.topic_id == EmergentTopic.id)
-        .outerjoin(mine, mine.c.topic_id == EmergentTopic.id)
+        select(EmergentTopic, votes, _voted_by(user))
         .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
         .where(EmergentTopic.cohort_id == cohort_id, EmergentTopic.status.in_(statuses))
-        .order_by(
-            func.coalesce(votes.c.votes, 0).desc(),
-            EmergentTopic.created_at.desc(),
-            EmergentTopic.id.desc(),
-        )
+        .order_by(votes.desc(), EmergentTopic.created_at.desc(), EmergentTopic.id.desc())
     )
 
 
@@ -332,23 +336,12 @@ def _open_topics_by_cohort(
 ) -> dict[int, tuple[list[TopicRow], int]]:
     """Each cohort's most wanted open topics (up to `limit`) and how many are open, in one
     statement for all the cohorts."""
-    votes = (
-        select(func.count())
-        .where(TopicVote.topic_id == EmergentTopic.id)
-        .correlate(EmergentTopic)
-        .scalar_subquery()
-    )
-    voted = (
-        select(TopicVote.id)
-        .where(TopicVote.topic_id == EmergentTopic.id, TopicVote.user_id == user.id)
-        .correlate(EmergentTopic)
-        .exists()
-    )
+    votes = _votes_for_topic()
     ranked = (
         select(
             EmergentTopic.id,
             votes.label("votes"),
-            case((voted, 1), else_=0).label("voted"),
+            _voted_by(user).label("voted"),
             func.row_number()
             .over(
                 partition_by=EmergentTopic.cohort_id,

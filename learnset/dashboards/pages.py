@@ -7,7 +7,7 @@ of it carries a rating.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -36,6 +36,7 @@ from learnset.dashboards.releases import (
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Attendance, Meeting
 from learnset.meetings.queries import Rate
+from learnset.pagination import Page, paginate
 
 
 @dataclass(frozen=True)
@@ -122,10 +123,15 @@ class CohortRow:
     released_at: datetime | None
 
 
-def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRow]:
-    """Every cohort with its size, attendance and released mean growth per domain (three
-    queries)."""
-    cohorts = db.execute(
+# Sets a page of the programme view: its rows are wide, and a national programme has hundreds.
+SETS_PER_PAGE = 25
+
+
+def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -> Page[CohortRow]:
+    """One page of cohorts with their size, attendance and released mean growth per domain
+    (four queries, whatever the number of cohorts)."""
+    cohorts = paginate(
+        db,
         select(
             Cohort.id,
             Cohort.name,
@@ -135,8 +141,12 @@ def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRo
         )
         .outerjoin(Membership, Membership.cohort_id == Cohort.id)
         .group_by(Cohort.id, Cohort.name, Cohort.status, Cohort.start_month)
-        .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id)
-    ).all()
+        .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id),
+        page,
+        per_page=SETS_PER_PAGE,
+        rows=True,
+    )
+    shown = [row[0] for row in cohorts.items]
     attendance = {
         cohort_id: Rate(int(present or 0), int(recorded))
         for cohort_id, present, recorded in db.execute(
@@ -146,12 +156,13 @@ def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRo
                 func.count(),
             )
             .join(Attendance, Attendance.meeting_id == Meeting.id)
+            .where(Meeting.cohort_id.in_(shown))
             .group_by(Meeting.cohort_id)
         )
     }
-    releases = latest_releases(db)
+    releases = latest_releases(db, shown)
     rows = []
-    for cohort_id, name, status, start_month, participants in cohorts:
+    for cohort_id, name, status, start_month, participants in cohorts.items:
         release = releases.get(cohort_id)
         rows.append(
             CohortRow(
@@ -165,4 +176,4 @@ def programme(db: Session, framework: list[DomainCapabilities]) -> list[CohortRo
                 release.released_at if release is not None else None,
             )
         )
-    return rows
+    return replace(cohorts, items=rows)

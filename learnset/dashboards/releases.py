@@ -209,9 +209,13 @@ def latest_release(db: Session, cohort_id: int) -> FigureRelease | None:
     )
 
 
-def latest_releases(db: Session) -> dict[int, FigureRelease]:
-    """Every cohort's most recent release, by cohort id (one query)."""
-    newest = select(func.max(FigureRelease.id)).group_by(FigureRelease.cohort_id)
+def latest_releases(db: Session, cohort_ids: list[int]) -> dict[int, FigureRelease]:
+    """The cohorts' most recent releases, by cohort id (one query)."""
+    newest = (
+        select(func.max(FigureRelease.id))
+        .where(FigureRelease.cohort_id.in_(cohort_ids))
+        .group_by(FigureRelease.cohort_id)
+    )
     releases = db.scalars(select(FigureRelease).where(FigureRelease.id.in_(newest)))
     return {release.cohort_id: release for release in releases}
 

@@ -20,6 +20,7 @@ from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
 from learnset.framework.queries import current_framework
+from learnset.pagination import page_number
 
 bp = Blueprint("dashboards", __name__)
 
@@ -187,5 +188,5 @@ def programme() -> str:
     return render_template(
         "dashboards/programme.html",
         domains=[entry.domain for entry in framework],
-        cohorts=pages.programme(db, framework),
+        cohorts=pages.programme(db, framework, page_number(request.args.get("page"))),
     )

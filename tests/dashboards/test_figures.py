@@ -201,7 +201,7 @@ def test_the_next_draft_is_the_earliest_upcoming_one(db, people, history):
 
 def test_programme_figures_per_cohort(db, people, history):
     framework = _framework(db)
-    rows = {row.name: row for row in pages.programme(db, framework)}
+    rows = {row.name: row for row in pages.programme(db, framework).items}
     riverside, eastvale = rows["Riverside set"], rows["Eastvale set"]
     assert riverside.participants == 5 and eastvale.participants == 1
     # 4 + 2 + 3 present of 15 recorded.

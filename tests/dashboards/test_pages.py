@@ -2,6 +2,7 @@
 
 import pytest
 
+from learnset.dashboards.pages import SETS_PER_PAGE
 from tests import factories
 from tests.dashboards.conftest import month
 from tests.helpers import open_page, tables
@@ -96,6 +97,23 @@ def test_the_programme_view(login, people, history):
     eastvale = next(row for row in rows if row[0].startswith("Eastvale set"))
     assert eastvale[2:4] == ["1", "Not recorded yet"]
     assert eastvale[-1] == "Not yet"
+
+
+def test_the_programme_view_is_paged(db, login, people):
+    for number in range(SETS_PER_PAGE + 3):
+        factories.make_cohort(db, name=f"Set {number:03}")
+    db.commit()
+    first = tables(open_page(login(people.admin), "/programme"))
+    assert len(first["Every learning set in the programme"]) == SETS_PER_PAGE + 1
+    html = open_page(login(people.admin), "/programme?page=2")
+    second = tables(html)["Every learning set in the programme"][1:]
+    # Two sets from the fixture and the three that did not fit.
+    assert len(second) == 5
+    assert "Showing learning sets 26 to 30 of 30" in html
+    shown = {row[0].split(" From")[0] for row in first["Every learning set in the programme"][1:]}
+    assert not shown & {row[0].split(" From")[0] for row in second}
+    for junk in ("0", "-1", "999", "x"):
+        assert login(people.admin).get(f"/programme?page={junk}").status_code == 200
 
 
 def test_links_to_the_dashboards_follow_the_rules(login, people):

@@ -6,14 +6,68 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from learnset.accounts.models import User
-from learnset.assessment.models import CheckInReminder, LearningFocus, Rating, SelfAssessment
+from learnset.assessment.models import (
+    CheckInReminder,
+    LearningFocus,
+    Rating,
+    SelfAssessment,
+    rating_reflections,
+)
+from learnset.framework.models import Capability
+from learnset.reflections.models import Reflection
 
 
 def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def _ratings_of(db: Session, user: User) -> dict[int, list[dict[str, Any]]]:
+    """Every rating the user gave, by assessment, as plain values: a year of check-ins holds
+    hundreds, so the columns are read directly rather than as objects (two queries)."""
+    titles: dict[int, list[str]] = {}
+    for rating_id, title in db.execute(
+        select(rating_reflections.c.rating_id, Reflection.title)
+        .join(Reflection, Reflection.id == rating_reflections.c.reflection_id)
+        .join(Rating, Rating.id == rating_reflections.c.rating_id)
+        .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
+        .where(SelfAssessment.participant_id == user.id)
+        .order_by(rating_reflections.c.rating_id, Reflection.id)
+    ):
+        titles.setdefault(rating_id, []).append(title)
+    ratings: dict[int, list[dict[str, Any]]] = {}
+    for row in db.execute(
+        select(
+            Rating.id,
+            Rating.assessment_id,
+            Capability.slug,
+            Capability.name,
+            Rating.current_level,
+            Rating.target_level,
+            Rating.evidence,
+            Rating.change_reason,
+            Rating.carried_forward,
+        )
+        .join(Capability, Capability.id == Rating.capability_id)
+        .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
+        .where(SelfAssessment.participant_id == user.id)
+        .order_by(Rating.assessment_id, Capability.slug)
+    ):
+        ratings.setdefault(row.assessment_id, []).append(
+            {
+                "capability": row.slug,
+                "capability_name": row.name,
+                "current_level": row.current_level,
+                "target_level": row.target_level,
+                "evidence": row.evidence,
+                "what_changed": row.change_reason,
+                "carried_forward": row.carried_forward,
+                "reflections": titles.get(row.id, []),
+            }
+        )
+    return ratings
 
 
 def export_self_assessment(db: Session, user: User) -> dict[str, Any]:
@@ -22,12 +76,9 @@ def export_self_assessment(db: Session, user: User) -> dict[str, Any]:
         select(SelfAssessment)
         .where(SelfAssessment.participant_id == user.id)
         .order_by(SelfAssessment.started_at, SelfAssessment.id)
-        .options(
-            joinedload(SelfAssessment.cohort),
-            selectinload(SelfAssessment.ratings).joinedload(Rating.capability),
-            selectinload(SelfAssessment.ratings).selectinload(Rating.reflections),
-        )
-    )
+        .options(joinedload(SelfAssessment.cohort))
+    ).all()
+    ratings = _ratings_of(db, user)
     focuses = db.scalars(
         select(LearningFocus)
         .where(LearningFocus.participant_id == user.id)
@@ -52,19 +103,7 @@ def export_self_assessment(db: Session, user: User) -> dict[str, Any]:
                 "shared_with_tutors": assessment.shared_with_tutors,
                 "started_at": _when(assessment.started_at),
                 "submitted_at": _when(assessment.submitted_at),
-                "ratings": [
-                    {
-                        "capability": rating.capability.slug,
-                        "capability_name": rating.capability.name,
-                        "current_level": rating.current_level,
-                        "target_level": rating.target_level,
-                        "evidence": rating.evidence,
-                        "what_changed": rating.change_reason,
-                        "carried_forward": rating.carried_forward,
-                        "reflections": [reflection.title for reflection in rating.reflections],
-                    }
-                    for rating in sorted(assessment.ratings, key=lambda r: r.capability.slug)
-                ],
+                "ratings": ratings.get(assessment.id, []),
             }
             for assessment in assessments
         ],

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ScalarSelect, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Membership, Role
+
+# An admin's home page shows the newest sets; the full list is paged on the sets page.
+PROGRAMME_SETS_ON_HOME = 6
 
 
 @dataclass(frozen=True)
@@ -20,27 +23,34 @@ class CohortSummary:
     tutors: int
 
 
+def _members(role: Role) -> ScalarSelect[int]:
+    return (
+        select(func.count())
+        .where(Membership.cohort_id == Cohort.id, Membership.role == role)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+
+
 def cohort_summaries(db: Session, user: User) -> list[CohortSummary]:
-    """The cohorts on the user's home page with their head counts: every cohort for an admin."""
-    counts = (
-        select(
-            Membership.cohort_id,
-            func.count().filter(Membership.role == Role.PARTICIPANT).label("participants"),
-            func.count().filter(Membership.role == Role.TUTOR).label("tutors"),
-        )
-        .group_by(Membership.cohort_id)
-        .subquery()
-    )
-    mine = select(Membership.cohort_id, Membership.role).where(Membership.user_id == user.id)
-    mine_sq = mine.subquery()
+    """The sets on the user's home page with their head counts, latest start first: their own,
+    and for an admin the programme's newest too (one query)."""
+    mine = aliased(Membership)
     query = (
-        select(Cohort, mine_sq.c.role, counts.c.participants, counts.c.tutors)
-        .outerjoin(counts, counts.c.cohort_id == Cohort.id)
-        .outerjoin(mine_sq, mine_sq.c.cohort_id == Cohort.id)
-        .order_by(Cohort.start_month.desc(), Cohort.name)
+        select(Cohort, mine.role, _members(Role.PARTICIPANT), _members(Role.TUTOR))
+        .outerjoin(mine, and_(mine.cohort_id == Cohort.id, mine.user_id == user.id))
+        .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id)
     )
-    if not user.is_admin:
-        query = query.where(mine_sq.c.role.is_not(None))
+    if user.is_admin:
+        newest = (
+            select(Cohort.id)
+            .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id)
+            .limit(PROGRAMME_SETS_ON_HOME)
+        )
+        query = query.where(or_(mine.role.is_not(None), Cohort.id.in_(newest)))
+    else:
+        query = query.where(mine.role.is_not(None))
+    # The newest sets come first whatever else is listed, so an admin's programme is the first few.
     summaries = [
         CohortSummary(cohort, role, participants or 0, tutors or 0)
         for cohort, role, participants, tutors in db.execute(query)
@@ -48,3 +58,7 @@ def cohort_summaries(db: Session, user: User) -> list[CohortSummary]:
     # The panels ask which sets the user belongs to; this query has already said.
     authz.remember_cohorts(db, user, [(s.cohort, s.role) for s in summaries if s.role])
     return summaries
+
+
+def programme_size(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(Cohort)) or 0

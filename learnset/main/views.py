@@ -21,11 +21,13 @@ def home() -> str:
         return render_template("main/landing.html")
     db = get_db()
     summaries = services.cohort_summaries(db, current_user)
+    admin = current_user.is_admin
     return render_template(
         "main/home.html",
         tutoring=[s for s in summaries if s.role == "tutor"],
         participating=[s for s in summaries if s.role == "participant"],
-        programme=summaries if current_user.is_admin else [],
+        programme=summaries[: services.PROGRAMME_SETS_ON_HOME] if admin else [],
+        programme_size=services.programme_size(db) if admin else 0,
         panels=panels_for(db, current_user),
     )
 

@@ -241,6 +241,10 @@ class OwnChallenge:
     presenting: Meeting | None = None
 
 
+# Made once: a new alias costs about half a millisecond per request on first use.
+_PRESENTING_AT, _UPCOMING = aliased(Meeting), aliased(Meeting)
+
+
 def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChallenge]:
     """The user's open challenges in the sets they take part in, each with what they said
     they would try before the next session and have not reported on yet, and where they
@@ -258,7 +262,7 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
         .correlate(Challenge)
         .scalar_subquery()
     )
-    presenting_at = aliased(Meeting)
+    presenting_at = _PRESENTING_AT
     rows = list(
         db.execute(
             select(Challenge, presenting_at)
@@ -307,7 +311,7 @@ def presenting_next(db: Session, user: User, now: datetime) -> list[Presenting]:
     tutored = select(Membership.cohort_id).where(
         Membership.user_id == user.id, Membership.role == Role.TUTOR
     )
-    upcoming = aliased(Meeting)
+    upcoming = _UPCOMING
     first = (
         select(func.min(upcoming.starts_at))
         .where(upcoming.cohort_id == Meeting.cohort_id, upcoming.ends_at > now)

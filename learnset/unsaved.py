@@ -49,7 +49,7 @@ def _form_classes(cls: type[FlaskForm] = FlaskForm) -> list[type[FlaskForm]]:
 @cache
 def _declared() -> tuple[dict[str, str], frozenset[str]]:
     """Every form class's text boxes by field name, with a label; and its password fields."""
-    texts: dict[str, str] = {}
+    labels: dict[str, set[str]] = {}
     passwords: set[str] = set()
     for form in _form_classes():
         for name in dir(form):
@@ -61,11 +61,18 @@ def _declared() -> tuple[dict[str, str], frozenset[str]]:
                 passwords.add(name)
             elif kind is StringField or issubclass(kind, TextAreaField):
                 label = field.args[0] if field.args else field.kwargs.get("label")
-                label = str(label or name.replace("_", " ").capitalize())
-                # A name several forms label differently ("body": a comment, a question)
-                # gets a label that is true of them all.
-                texts[name] = label if texts.get(name, label) == label else "Your text"
-    return texts, frozenset(passwords)
+                labels.setdefault(name, set()).add(str(label or "").removesuffix(" (optional)"))
+    return {name: _one_label(name, found) for name, found in labels.items()}, frozenset(passwords)
+
+
+def _one_label(name: str, labels: set[str]) -> str:
+    """A label true of every form with a text box of this name: its own if they agree, else
+    the name in words if one form uses it ("Title"), else just "Your text" ("body" is a
+    comment, a question, an insight ...)."""
+    plain = name.replace("_", " ").capitalize()
+    if len(labels) == 1 and "" not in labels:
+        return next(iter(labels))
+    return plain if plain in labels else "Your text"
 
 
 def _label(name: str) -> str | None:

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 from flask import Flask
 
-from learnset import create_app, migrate, outages
+from learnset import create_app, migrate, outages, unsaved
 from learnset.db import database
 from learnset.logs import OncePerMinute
 from tests import factories
@@ -275,3 +275,29 @@ def test_a_failure_that_is_not_the_database_is_still_a_500(setting):
 
     assert answer.status_code == 500
     assert "Retry-After" not in answer.headers
+
+
+def test_text_boxes_are_shown_and_secrets_left_out_whatever_the_form(setting):
+    app = setting.app()
+    posted = {
+        "csrf_token": "a token",
+        "frailty-current": "2",
+        "frailty-evidence": "I chaired the frailty huddle",
+        "frailty-reason": "",
+        "title": "A challenge",
+        "context": "Beds in the wrong place",
+        "new_password": "hunter22",
+        "reset_token": "abc",
+    }
+
+    with app.test_request_context("/anywhere", method="POST", data=posted):
+        found = unsaved.posted()
+
+    assert found.texts == [
+        ("frailty-evidence", "Evidence", "I chaired the frailty huddle"),
+        ("title", "Title", "A challenge"),
+        ("context", "The context", "Beds in the wrong place"),
+    ]
+    # Empty boxes and choices go again unseen; secrets never.
+    assert found.others == [("frailty-current", "2"), ("frailty-reason", "")]
+    assert found.secret_left_out

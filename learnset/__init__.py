@@ -11,8 +11,9 @@ from flask import Flask, Response
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from learnset import config, outages
+from learnset import config, outages, unsaved
 from learnset.config import PROJECT_ROOT
+from learnset.db import close_session
 
 
 class LearnsetFlask(Flask):
@@ -33,7 +34,20 @@ class LearnsetFlask(Flask):
         # since each of them may have touched the dead connection; this is the one place that
         # wraps exactly that, whatever the view. outages.ride_through decides when running it
         # again would repeat no write (a COMMIT that may have gone through never is).
-        return outages.ride_through(super().full_dispatch_request, self.config["DB_RETRY_SECONDS"])
+        try:
+            return outages.ride_through(
+                super().full_dispatch_request, self.config["DB_RETRY_SECONDS"]
+            )
+        except Exception as error:
+            cause = outages.cause_of(error)
+            if cause is None:
+                raise
+            # Not the person's problem, and not to cost them their words: 503 with what they
+            # sent, from a page that needs no database.
+            outages.report(error)
+            unsure = outages.commit_unsure()
+            close_session()
+            return self.finalize_request(unsaved.answer(cause, unsure), from_error_handler=True)
 
     def log_exception(
         self,
@@ -62,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         config.from_environment(Path(app.instance_path), need_secret="SECRET_KEY" not in overrides)
     )
     app.config.from_mapping(overrides)
+    outages.count_with_other_processes(Path(app.instance_path) / "said-once-a-minute")
 
     app.jinja_loader = ChoiceLoader(
         [

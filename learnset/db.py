@@ -79,8 +79,9 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
     return cast("CursorResult[Any]", result).rowcount
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, real transactions."""
+def make_engine(url: str, max_pages: int = 0) -> Engine:
+    """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, real transactions,
+    and, given `max_pages`, a size it may not grow past (SQLite's max_page_count)."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 15})
 
@@ -94,6 +95,8 @@ def make_engine(url: str) -> Engine:
             if ":memory:" not in url:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
+            if max_pages:
+                cursor.execute(f"PRAGMA max_page_count={int(max_pages)}")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -134,7 +137,8 @@ class Database:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["learnset.db"] = Database.on(make_engine(app.config["DATABASE_URL"]))
+    engine = make_engine(app.config["DATABASE_URL"], app.config.get("SQLITE_MAX_PAGE_COUNT", 0))
+    app.extensions["learnset.db"] = Database.on(engine)
     app.teardown_appcontext(_close_session)
 
 

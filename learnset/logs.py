@@ -4,11 +4,15 @@ access lines with their request line and Referer, tracebacks naming the URL)."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import os
 import re
 import threading
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 from flask import Flask
 
@@ -16,25 +20,65 @@ REDACTED = "[redacted]"
 
 
 class OncePerMinute:
-    """Say a repeated problem once a minute per cause, in this process, rather than once a
-    request: `due(cause)` is None while the cause was said less than a minute ago (and counts
-    it), else how many went unsaid since."""
+    """Say a repeated problem once a minute per cause, rather than once a request: `due(cause)`
+    is None while the cause was said less than a minute ago (and counts it), else how many went
+    unsaid since.
+
+    Given a folder with `share_through`, the processes using it (gunicorn's workers) count
+    together, in one small file per cause under a lock: its time is when the cause was last
+    said, and it holds how many went unsaid since. Should the folder fail (a full disk cannot
+    take a new file), each process counts alone."""
 
     def __init__(self, seconds: float = 60.0) -> None:
         self.seconds = seconds
         self.lock = threading.Lock()
         self.said_at: dict[str, float] = {}
         self.unsaid: dict[str, int] = {}
+        self.folder: Path | None = None
+
+    def share_through(self, folder: Path) -> None:
+        self.folder = folder
 
     def due(self, cause: str) -> int | None:
-        now = time.monotonic()
         with self.lock:
+            if self.folder is not None:
+                try:
+                    return self._due_shared(self.folder, cause)
+                except OSError:
+                    pass
+            now = time.monotonic()
             last = self.said_at.get(cause)
             if last is not None and now - last < self.seconds:
                 self.unsaid[cause] = self.unsaid.get(cause, 0) + 1
                 return None
             self.said_at[cause] = now
             return self.unsaid.pop(cause, 0)
+
+    def _due_shared(self, folder: Path, cause: str) -> int | None:
+        path = folder / (re.sub(r"[^a-z0-9]+", "-", cause.lower()) + ".said")
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError), path.open("x") as new:
+                # Never said: a time long past, and a count with its room taken up front, so
+                # that counting later rewrites bytes already on disk (a full disk allows that).
+                new.write("0".ljust(_COUNT_WIDTH))
+                new.flush()
+                os.utime(new.fileno(), (0, 0))
+        with path.open("r+") as shared:
+            fcntl.flock(shared, fcntl.LOCK_EX)
+            unsaid = int(shared.read(_COUNT_WIDTH).strip() or 0)
+            said = os.fstat(shared.fileno())
+            if time.time() - said.st_mtime < self.seconds:
+                os.pwrite(shared.fileno(), str(unsaid + 1).ljust(_COUNT_WIDTH).encode(), 0)
+                # Counting is not saying: the file keeps the time it was last said.
+                os.utime(shared.fileno(), ns=(said.st_atime_ns, said.st_mtime_ns))
+                return None
+            os.pwrite(shared.fileno(), "0".ljust(_COUNT_WIDTH).encode(), 0)
+            os.utime(shared.fileno())
+            return unsaid
+
+
+_COUNT_WIDTH = 20
 
 
 # Query parameters that carry a secret, whatever the route.

@@ -1,5 +1,6 @@
 """Database outages: naming the cause of a database error, riding a request through a short
-outage by running it again, and telling the operator once a minute rather than once a request."""
+outage by running it again, telling the operator once a minute rather than once a request, and
+telling the person, in their words, why what they sent was not saved."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from flask import g, has_app_context, request, session
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from learnset.db import READ_METHODS, close_session, database
@@ -27,17 +29,33 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = "database unreachable"
 DISK_FULL = "disk full"
 READ_ONLY = "database is read-only"
+TIMEOUT = "database timed out"
 
 # What the operator reads in the log, for each cause.
 ADVICE = {
     UNREACHABLE: "requests are retried for a few seconds, then fail",
     DISK_FULL: "saving fails until space is freed",
     READ_ONLY: "saving fails until the database accepts writes again",
+    TIMEOUT: "requests that wait too long for the database fail",
 }
+
+# What the person reads, for each cause: why what they sent was not saved.
+IN_PLAIN_ENGLISH = {
+    UNREACHABLE: "The database could not be reached.",
+    DISK_FULL: "The server's disk is full.",
+    READ_ONLY: "The database is not accepting changes at the moment.",
+    TIMEOUT: "The database took too long to answer.",
+}
+
+# How long to wait before trying again, in seconds (the Retry-After header), for each cause: a
+# restart is over in seconds; freeing disk space or mending a database takes an operator.
+RETRY_AFTER = {UNREACHABLE: 10, TIMEOUT: 10, DISK_FULL: 60, READ_ONLY: 60}
 
 # PostgreSQL refusing or dropping connections: class 08 (connection exception), and the server
 # shutting down, crashing or starting up (57P01, 57P02, 57P03).
 _GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+# PostgreSQL giving up on a wait: statement_timeout (57014), lock_timeout (55P03).
+_TIMEOUT_SQLSTATES = frozenset({"57014", "55P03"})
 
 FIRST_DELAY, LONGEST_DELAY = 0.1, 1.0
 # Where g keeps what this attempt of the request has committed (Commits).
@@ -47,7 +65,30 @@ R = TypeVar("R")
 
 
 def cause_of(error: BaseException) -> str | None:
-    """The outage an error from the database is a sign of, if any."""
+    """The outage an error from the database is a sign of, if any; or that of the error it
+    was raised while handling (SQLite ends a transaction when the disk is full, so rolling
+    back to a savepoint then fails with "no such savepoint")."""
+    found = _outage_in(error)
+    return found[0] if found else None
+
+
+def _outage_in(error: BaseException) -> tuple[str, BaseException] | None:
+    """The outage's cause, and the error in the chain that shows it."""
+    seen: BaseException | None = error
+    for _ in range(5):
+        if seen is None:
+            break
+        cause = _cause_of_one(seen)
+        if cause is not None:
+            return cause, seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _cause_of_one(error: BaseException) -> str | None:
+    if isinstance(error, PoolTimeout):
+        # Every pooled connection stayed busy for the pool's whole timeout.
+        return TIMEOUT
     if not isinstance(error, DBAPIError):
         return None
     original = error.orig
@@ -63,6 +104,9 @@ def cause_of(error: BaseException) -> str | None:
         return DISK_FULL
     if sqlstate == "25006" or sqlite_name.startswith("SQLITE_READONLY"):
         return READ_ONLY
+    if sqlstate in _TIMEOUT_SQLSTATES or sqlite_name.startswith("SQLITE_BUSY"):
+        # SQLite: the write lock stayed taken for the whole busy_timeout.
+        return TIMEOUT
     if error.connection_invalidated:
         # SQLAlchemy found the connection dead, and has dropped the pool's other connections.
         return UNREACHABLE
@@ -80,15 +124,16 @@ def cause_of(error: BaseException) -> str | None:
     return None
 
 
-def _say(cause: str, error: DBAPIError) -> None:
+def _say(cause: str, error: BaseException) -> None:
     unlogged = _once_a_minute.due(cause)
     if unlogged is None:
         return
-    detail = str(error.orig).strip().splitlines()[0] if str(error.orig).strip() else ""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    detail = str(original).strip().splitlines()[0] if str(original).strip() else ""
     logger.error(
         "Database outage: %s (%s: %s); %s. %d more since the last line like this.",
         cause,
-        type(error.orig).__name__,
+        type(original).__name__,
         detail,
         ADVICE[cause],
         unlogged,
@@ -98,12 +143,18 @@ def _say(cause: str, error: DBAPIError) -> None:
 _once_a_minute = OncePerMinute()
 
 
+def count_with_other_processes(folder: Path) -> None:
+    """Say each outage once a minute for every process using `folder` (gunicorn's workers
+    share the instance folder), not once a minute in each."""
+    _once_a_minute.share_through(folder)
+
+
 def report(error: BaseException) -> bool:
     """Log an outage once per cause and minute; False if the error is not an outage."""
-    cause = cause_of(error)
-    if cause is None or not isinstance(error, DBAPIError):
+    found = _outage_in(error)
+    if found is None:
         return False
-    _say(cause, error)
+    _say(*found)
     return True
 
 
@@ -117,6 +168,13 @@ class Commits:
     # None when it had written nothing, or when its connection was dead before COMMIT.
     xid: int | None = None
     known_unwritten: bool = False  # the transaction in flight wrote nothing
+
+
+def commit_unsure() -> bool:
+    """Whether this request sent a COMMIT that wrote something and got no answer: what it sent
+    may have been saved."""
+    commits = g.get(COMMITS)
+    return isinstance(commits, Commits) and commits.in_flight and commits.xid is not None
 
 
 def _commits() -> Commits:

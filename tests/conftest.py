@@ -63,14 +63,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # A test of what only PostgreSQL does is not part of the SQLite run: deselected, not
-    # skipped, so a CI run skips nothing.
-    if config.getoption("--db") == "postgresql":
-        return
-    elsewhere = [item for item in items if item.get_closest_marker("postgresql_only")]
+    # A test of what only PostgreSQL does is not part of the SQLite run, nor one of what only
+    # SQLite does part of the PostgreSQL run: deselected, not skipped, so a CI run skips nothing.
+    other = "sqlite_only" if config.getoption("--db") == "postgresql" else "postgresql_only"
+    elsewhere = [item for item in items if item.get_closest_marker(other)]
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]
+        items[:] = [item for item in items if not item.get_closest_marker(other)]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -71,8 +71,12 @@ class Cluster:
             shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
-    """initdb and start a cluster on 127.0.0.1, fsync off; as root, run them as postgres."""
+def start_cluster(synchronous_commit: bool = False) -> Cluster:
+    """initdb and start a cluster on 127.0.0.1, fsync off; as root, run them as postgres.
+
+    Commits are acknowledged before their WAL is written unless `synchronous_commit`: fine for
+    tests, but a crash (`-m immediate`) would then lose acknowledged commits, as it would in
+    production with the same setting."""
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL server binaries not found")
@@ -90,7 +94,8 @@ def start_cluster() -> Cluster:
     )  # fmt: skip
     options = (
         f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {socket_dir} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+        "-c fsync=off -c full_page_writes=off -c max_connections=100 "
+        f"-c synchronous_commit={'on' if synchronous_commit else 'off'}"
     )
     cluster._run(
         "pg_ctl", "-D", str(data_dir), "-o", options, "-l", str(root / "log"), "-w", "start"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -10,7 +11,7 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from learnset.logs import REDACTED, TokenFilter, token_path_patterns
+from learnset.logs import REDACTED, OncePerMinute, TokenFilter, token_path_patterns
 from tests import factories
 
 RESET_TOKEN = "eyJ1c2VyIjoxfQ.Zz-reset-secret.abcDEF123"
@@ -118,3 +119,33 @@ def test_other_paths_and_parameters_are_left_alone(app):
     assert log_filter.redact(line) == line
     assert log_filter.redact("/calendar/abc.ics?x=1") == f"/calendar/{REDACTED}.ics?x=1"
     assert log_filter.redact("/join/abc/") == f"/join/{REDACTED}/"
+
+
+# --- Once a minute, across processes ------------------------------------------------------------
+
+
+def test_processes_sharing_a_folder_say_a_cause_once_a_minute_between_them(tmp_path):
+    # Two limiters stand for two gunicorn workers: they share only the folder.
+    first, second = OncePerMinute(), OncePerMinute()
+    for limiter in (first, second):
+        limiter.share_through(tmp_path / "said")
+
+    assert first.due("disk full") == 0
+    assert second.due("disk full") is None
+    assert first.due("disk full") is None
+    # Another cause is said on its own.
+    assert second.due("database unreachable") == 0
+    # A minute later, whoever says it next says how many went unsaid in between.
+    said = tmp_path / "said" / "disk-full.said"
+    os.utime(said, (said.stat().st_atime, said.stat().st_mtime - 61))
+    assert second.due("disk full") == 2
+    assert first.due("disk full") is None
+
+
+def test_a_limiter_whose_folder_fails_counts_alone(tmp_path):
+    (tmp_path / "not-a-folder").write_text("")
+    limiter = OncePerMinute()
+    limiter.share_through(tmp_path / "not-a-folder")
+
+    assert limiter.due("disk full") == 0
+    assert limiter.due("disk full") is None

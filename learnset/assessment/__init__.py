@@ -8,6 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The self-assessment pages, two home panels, its part of a download, remind-check-ins."""
+    from learnset import unsaved
     from learnset.accounts import personal_data as downloads
     from learnset.assessment import commands, panels, personal_data, views
     from learnset.main.panels import home_panel
@@ -19,3 +20,7 @@ def init_app(app: Flask) -> None:
         "self_assessment", personal_data.export_self_assessment, personal_data.erase_self_assessment
     )
     app.cli.add_command(commands.remind_check_ins_command)
+    # A check-in's rating form is built per capability: its text boxes, for the page that hands
+    # unsaved text back when the database fails.
+    unsaved.text_boxes_named(r"[\w-]+-evidence", "Evidence")
+    unsaved.text_boxes_named(r"[\w-]+-reason", "What changed")

@@ -136,9 +136,9 @@ def served(request, tmp_path):
 
 
 @contextmanager
-def serve(url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The app under gunicorn (4 workers of 4 threads) on the database at `url`: its address,
-    and its log."""
+def serve(url: str, tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
+    """The app under gunicorn (4 workers of 4 threads) on the database at `url`, with any other
+    `settings` in its environment: its address, and its log."""
     port = _free_port()
     env = {
         **os.environ,
@@ -149,6 +149,7 @@ def serve(url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "RATELIMIT_ENABLED": "false",
         "MAIL_DELIVER_AFTER_RESPONSE": "false",
         "PYTHONFAULTHANDLER": "1",
+        **settings,
     }
     command = [
         str(GUNICORN), "--workers", "4", "--threads", "4", "--worker-class", "gthread",

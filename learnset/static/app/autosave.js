@@ -5,11 +5,17 @@
 // page is hidden or left, unsaved changes go with `fetch(..., {keepalive: true})`, which
 // outlives the page. The CSRF token travels in the X-CSRFToken header, and each answer brings
 // a fresh one, so a page left open for hours can still save.
+//
+// When the server cannot save (503 with {"saved": false, "retry": true}: the database is down,
+// full or read-only) or cannot be reached, the editor says so beside the text and tries again by
+// itself after 2 s, then 4, 8, ... up to a minute between tries, until a save goes through.
 
 const PAUSE_MS = 3000;
 const LONGEST_WAIT_MS = 20000;
 // Browsers refuse keepalive requests above 64 KB; a bigger form is saved by the timer instead.
 const KEEPALIVE_LIMIT = 60000;
+const FIRST_RETRY_MS = 2000;
+const LONGEST_RETRY_MS = 60000;
 
 function setUp(form) {
   const url = form.dataset.autosaveUrl;
@@ -20,6 +26,8 @@ function setUp(form) {
   let pauseTimer = null;
   let longestTimer = null;
   let inFlight = null;
+  let retryTimer = null;
+  let retryDelay = FIRST_RETRY_MS;
 
   const say = (message) => {
     if (status) status.textContent = message;
@@ -36,8 +44,19 @@ function setUp(form) {
   const clearTimers = () => {
     clearTimeout(pauseTimer);
     clearTimeout(longestTimer);
+    clearTimeout(retryTimer);
     pauseTimer = null;
     longestTimer = null;
+    retryTimer = null;
+  };
+
+  // Not saved, through no fault of the writer's: say so, and try again later by itself.
+  const retryLater = (message) => {
+    changed = true;
+    say(message);
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(save, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, LONGEST_RETRY_MS);
   };
 
   async function save() {
@@ -53,9 +72,12 @@ function setUp(form) {
       .then(async (response) => {
         const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
         const answer = isJson ? await response.json() : null;
+        if (answer && answer.csrfToken && tokenField) tokenField.value = answer.csrfToken;
         if (response.ok && answer) {
-          if (answer.csrfToken && tokenField) tokenField.value = answer.csrfToken;
+          retryDelay = FIRST_RETRY_MS;
           say(answer.message);
+        } else if (answer && answer.retry) {
+          retryLater(answer.message || "Not saved yet \u2013 will try again");
         } else if (answer && answer.message) {
           changed = true;
           say(answer.message);
@@ -67,8 +89,7 @@ function setUp(form) {
         }
       })
       .catch(() => {
-        changed = true;
-        say("Your draft could not be saved just now. Check your connection: we will try again.");
+        retryLater("Not saved yet \u2013 check your connection: we will try again.");
       })
       .finally(() => {
         inFlight = null;

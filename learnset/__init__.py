@@ -12,7 +12,9 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from learnset import config, outages
-from learnset.config import PROJECT_ROOT
+from learnset.config import PROJECT_ROOT, data_dir, default_instance_path
+
+__all__ = ["PROJECT_ROOT", "LearnsetFlask", "create_app"]
 
 
 class LearnsetFlask(Flask):
@@ -50,13 +52,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, database, CSRF, limits, then every feature."""
     overrides = dict(test_config or {})
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get(
-        "INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+        "INSTANCE_PATH", str(default_instance_path())
     )
+    templates = str(data_dir("templates"))
     app = LearnsetFlask(
         __name__,
         instance_path=str(instance_path),
         static_url_path="/assets",
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=templates,
     )
     app.config.from_mapping(
         config.from_environment(Path(app.instance_path), need_secret="SECRET_KEY" not in overrides)
@@ -65,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            FileSystemLoader(templates),
             PackageLoader("nhsuk_frontend_jinja", "templates"),
         ]
     )

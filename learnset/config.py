@@ -10,6 +10,21 @@ from typing import Any
 
 # The checkout: templates/, content/, migrations/ and the default instance/ folder.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# An installed wheel carries those three folders inside the package (setup.py puts them there).
+INSTALLED_DATA = Path(__file__).resolve().parent / "_data"
+
+
+def data_dir(name: str) -> Path:
+    """templates/, migrations/ or content/: the installed package's copy, else the checkout's."""
+    installed = INSTALLED_DATA / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
+
+
+def default_instance_path() -> Path:
+    """instance/ in the checkout; an installed copy has no checkout, so ./instance."""
+    return Path.cwd() / "instance" if INSTALLED_DATA.is_dir() else PROJECT_ROOT / "instance"
+
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -97,5 +112,5 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "REMEMBER_COOKIE_SECURE": secure,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(data_dir("content"))),
     }

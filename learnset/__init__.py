@@ -65,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         config.from_environment(Path(app.instance_path), need_secret="SECRET_KEY" not in overrides)
     )
     app.config.from_mapping(overrides)
+    config.refuse_unsafe_production(app.config)
 
     app.jinja_loader = ChoiceLoader(
         [

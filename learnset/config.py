@@ -54,14 +54,52 @@ def is_production(config: Mapping[str, Any]) -> bool:
     return bool(config.get("PRODUCTION")) or str(config.get("BASE_URL", "")).startswith("https://")
 
 
+class UnsafeSettings(SystemExit):
+    """Production settings with a laptop default left in: the app stops before it starts, with
+    one line saying every setting to mend (a SystemExit, so no traceback buries it)."""
+
+
+def unsafe_for_production(config: Mapping[str, Any]) -> list[str]:
+    """What production settings refuse: each a laptop default that would be unsafe with real
+    people's data. Empty when production settings are off."""
+    if not is_production(config):
+        return []
+    problems = []
+    if not config.get("SECRET_KEY"):
+        problems.append(
+            "set SECRET_KEY (a long random value, the same on every server; production never "
+            "generates one per machine)"
+        )
+    if not config.get("MAIL_SERVER"):
+        problems.append("set MAIL_SERVER (without it email is only written to the outbox folder)")
+    if config.get("DEBUG"):
+        problems.append("turn debug off (FLASK_DEBUG): the debugger runs code for anyone")
+    return problems
+
+
+def refuse_unsafe_production(config: Mapping[str, Any]) -> None:
+    """Stop with one line when production settings are on and a setting is unsafe."""
+    problems = unsafe_for_production(config)
+    if problems:
+        raise UnsafeSettings(
+            "Learnset will not start with production settings on: " + "; ".join(problems) + "."
+        )
+
+
 def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str, Any]:
     """Read every setting the app knows from environment variables."""
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     secure = base_url.startswith("https://")
+    production = _flag("LEARNSET_PRODUCTION") or _flag("PRODUCTION") or secure
+    # Production takes its key from the environment or refuses to start: a key generated on
+    # each machine would sign out everyone routed to another server.
+    generate_secret = need_secret and not production
     return {
         # A real service with real people's data: demo data and laptop shortcuts refuse to run.
-        "PRODUCTION": _flag("LEARNSET_PRODUCTION") or _flag("PRODUCTION") or secure,
-        "SECRET_KEY": _secret_key(instance_path) if need_secret else "",
+        "PRODUCTION": production,
+        "SECRET_KEY": _secret_key(instance_path)
+        if generate_secret
+        else os.environ.get("SECRET_KEY", ""),
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'learnset.db'}"
         ),

@@ -1,10 +1,12 @@
-"""The app's own commands (flask --app learnset ...): migrations, init, demo, purge and the mail
-queue's mail send. Each feature adds its own in its init_app (create-admin, content sync,
-remind-check-ins, figures release). All are thin wrappers over the services."""
+"""The app's own commands (flask --app learnset ...): migrations, init, demo, purge, check,
+backup and restore, and the mail queue's mail send. Each feature adds its own in its init_app
+(create-admin, content sync, remind-check-ins, figures release). All are thin wrappers over the
+services."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from alembic import command
@@ -14,7 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from learnset import migrate, outages
+from learnset import backups, migrate, outages
 from learnset.db import database, utcnow
 from learnset.library.commands import sync_content
 
@@ -128,6 +130,40 @@ def check_command() -> None:
     click.echo("All well.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH, safely while the app runs (PostgreSQL: pg_dump)."""
+    try:
+        copied = backups.backup(current_app.config["DATABASE_URL"], path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Backed up to {copied.path} ({copied.size_mb} MB, at revision {copied.revision}); "
+        "SQLite finds it whole."
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(
+    prompt="This replaces everything in the database with the backup. Stop the app first. Go on?"
+)
+def restore_command(path: Path) -> None:
+    """Replace the SQLite database's contents with the backup at PATH (PostgreSQL: pg_restore)."""
+    try:
+        restored = backups.restore(path, current_app.config["DATABASE_URL"])
+    except backups.BackupError as error:
+        raise click.ClickException(f"{error}. Nothing was changed.") from None
+    click.echo(
+        f"Restored {restored.path} from {path} (revision {restored.revision}). Run "
+        "`flask --app learnset init` before starting the app: it brings an older backup's "
+        "schema up to date."
+    )
+
+
 mail_group = AppGroup("mail", help="The outgoing mail queue.")
 
 
@@ -176,3 +212,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(mail_group)
     app.cli.add_command(check_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -106,23 +106,48 @@ def purge_command() -> None:
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
-    """Check what saving needs: the database answers, and there is free space for it."""
+    """For monitoring: the database answers and is migrated, content/ is loaded, the mail queue
+    moves, settings are safe and there is free space. Exits non-zero on any problem."""
+    from learnset import checks
+
     config = current_app.config
-    problems = []
+    findings: list[checks.Finding] = []
+    revision = None
     try:
         with database().engine.connect() as connection:
             revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
         click.echo(f"Database: answers, at revision {revision}.")
+        answers = True
     except SQLAlchemyError as error:
         cause = outages.cause_of(error) or type(error).__name__
-        problems.append(f"the database does not answer ({cause}): {error}")
+        findings.append(
+            checks.Finding(
+                "Database: does not answer.", f"the database does not answer ({cause}): {error}"
+            )
+        )
+        answers = False
+    if answers:
+        findings.append(checks.migrations(revision, config["DATABASE_URL"]))
+    # The queue and the content are read through the models: only on the newest schema.
+    if answers and findings[-1].problem is None:
+        session = database().writer_sessions()
+        with session:
+            now = utcnow()
+            findings.extend(checks.mail_queue(session, now, config["MAIL_QUEUE_MAX_AGE_MINUTES"]))
+            findings.append(checks.content(session, Path(config["CONTENT_DIR"]), now))
+    findings.append(checks.settings(config))
     for place in outages.free_space(config["DATABASE_URL"], current_app.instance_path):
-        click.echo(f"Free space where {place.what} lives ({place.path}): {place.free_mb} MB.")
+        line = f"Free space where {place.what} lives ({place.path}): {place.free_mb} MB."
+        problem: str | None = None
         if place.free_mb < config["MIN_FREE_MB"]:
-            problems.append(
+            problem = (
                 f"only {place.free_mb} MB free where {place.what} lives, below MIN_FREE_MB "
                 f"({config['MIN_FREE_MB']}): saving fails when it runs out"
             )
+        findings.append(checks.Finding(line, problem))
+    problems = [finding.problem for finding in findings if finding.problem]
+    for finding in findings:
+        click.echo(finding.line)
     for problem in problems:
         click.echo(f"WARNING: {problem}.", err=True)
     if problems:

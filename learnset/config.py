@@ -122,6 +122,8 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
         "MAIL_RETRY_SECONDS": int(os.environ.get("MAIL_RETRY_SECONDS", "60")),
         "MAIL_RETRY_MAX_SECONDS": int(os.environ.get("MAIL_RETRY_MAX_SECONDS", str(6 * 3600))),
+        # `flask check` fails when an email has waited longer than this to go.
+        "MAIL_QUEUE_MAX_AGE_MINUTES": int(os.environ.get("MAIL_QUEUE_MAX_AGE_MINUTES", "15")),
         # Without MAIL_SERVER (the outbox folder), deliver the queue just after each response
         # that queued mail, so a laptop needs no cron. Ignored when MAIL_SERVER is set.
         "MAIL_DELIVER_AFTER_RESPONSE": _flag("MAIL_DELIVER_AFTER_RESPONSE", True),

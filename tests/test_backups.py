@@ -30,8 +30,9 @@ def _add_person(app, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_backup_then_restore_brings_the_data_back(tmp_path):
-    app = fresh_app(tmp_path, migrated=True)
+    app = fresh_app(tmp_path)
     runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
     _add_person(app, "Ada Before")
     backup = tmp_path / "backups" / "learnset-1.db"
     backup.parent.mkdir()

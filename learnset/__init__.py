@@ -99,6 +99,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from learnset.extensions import csrf, limiter, login_manager
 
+    if not app.config["LOG_FORMAT"]:
+        app.config["LOG_FORMAT"] = "json" if config.is_production(app.config) else "text"
+    if app.config["LOG_FORMAT"] == "json":
+        logs.use_json_lines(app)
+    # Every response names its request (X-Request-Id); JSON logs log each request once.
+    logs.install_request_ids(app, log_requests=app.config["LOG_FORMAT"] == "json")
     db.init_app(app)
     assets.init_app(app)
     # Before any blueprint: their routes name ids as <id:...>.

@@ -108,6 +108,9 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "DB_RETRY_SECONDS": float(os.environ.get("DB_RETRY_SECONDS", "5")),
         # `flask check` warns when less than this is free where the database or instance is.
         "MIN_FREE_MB": int(os.environ.get("MIN_FREE_MB", "500")),
+        # "json" (one object a line, with a request id) or "text"; unset, json with production
+        # settings on (create_app decides, once every override is in).
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "").strip().lower(),
         "BASE_URL": base_url,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),

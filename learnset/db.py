@@ -82,7 +82,9 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
 def make_engine(url: str) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, real transactions."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        # hide_parameters: a database error's message (and so a logged traceback) never holds
+        # the values of a statement: addresses, reflection text, token hashes.
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -107,7 +109,7 @@ def make_engine(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @dataclass

@@ -5,6 +5,7 @@ item 1). Slow (about a minute) and never skipped: CI runs it."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -118,9 +119,11 @@ def test_the_installed_wheel_initialises_and_serves_pages_with_their_css(
     assert re.search(r"\d+ added", output), output
 
     port = _free_port()
+    # As docs/deploy.md runs it: the settings shipped in the wheel, JSON logs.
+    env["LOG_FORMAT"] = "json"
     server = subprocess.Popen(
-        [venv / "bin" / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "learnset:create_app()"],
+        [venv / "bin" / "gunicorn", "-c", "python:learnset.gunicorn_conf",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1", "learnset:create_app()"],
         cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
@@ -135,6 +138,8 @@ def test_the_installed_wheel_initialises_and_serves_pages_with_their_css(
                 time.sleep(0.2)
         assert status == 200
 
+        with urllib.request.urlopen(f"{base}/sign-in", timeout=10) as response:  # noqa: S310
+            request_id = response.headers["X-Request-Id"]
         status, content_type, body = _get(f"{base}/sign-in")
         assert (status, content_type) == (200, "text/html; charset=utf-8")
         page = body.decode()
@@ -150,3 +155,28 @@ def test_the_installed_wheel_initialises_and_serves_pages_with_their_css(
         server.terminate()
         log = server.communicate(timeout=30)[0]
     assert "Traceback" not in log, log
+    lines = [json.loads(line) for line in log.splitlines()]
+    assert {
+        "logger": "learnset.request",
+        "route": "/sign-in",
+        "request_id": request_id,
+    }.items() <= (next(line for line in lines if line.get("request_id") == request_id).items())
+
+
+def test_the_installed_wheel_refuses_unsafe_production_settings_in_one_line(
+    installed, tmp_path, empty_database_url
+):
+    venv, env = installed
+    env.update(DATABASE_URL=empty_database_url, LEARNSET_PRODUCTION="1", MAIL_SERVER="smtp.x")
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run(
+        [venv / "bin" / "gunicorn", "-c", "python:learnset.gunicorn_conf",
+         "--bind", f"127.0.0.1:{_free_port()}", "learnset:create_app()"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    refusals = [line for line in result.stderr.splitlines() if "will not start" in line]
+    assert refusals == [
+        "Learnset will not start with production settings on: set SECRET_KEY (a long random "
+        "value, the same on every server; production never generates one per machine)."
+    ]

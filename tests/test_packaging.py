@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +24,9 @@ import pytest
 from learnset import PROJECT_ROOT
 
 CSS = PROJECT_ROOT / "learnset" / "static" / "nhsuk" / "nhsuk-frontend.min.css"
+SOURCE_FILES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
+SOURCE_FOLDERS = ("learnset", "templates", "migrations", "content")
+IGNORED = shutil.ignore_patterns("__pycache__", "*.py[co]")
 
 
 def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -57,10 +61,17 @@ def _get(url: str) -> tuple[int, str, bytes]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert CSS.exists(), "the NHS.UK assets are not built: run `make assets` first"
+    # Built from a copy of what the build reads, so two test processes (or a developer's
+    # `make wheel`) never share a build/ folder, and the checkout is left as it was.
+    source = tmp_path_factory.mktemp("source")
+    for name in SOURCE_FILES:
+        shutil.copy2(PROJECT_ROOT / name, source / name)
+    for name in SOURCE_FOLDERS:
+        shutil.copytree(PROJECT_ROOT / name, source / name, ignore=IGNORED)
     out = tmp_path_factory.mktemp("wheel")
     _run(
         sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "-w", out, PROJECT_ROOT, cwd=PROJECT_ROOT,
+        "-w", out, source, cwd=source,
     )  # fmt: skip
     [built] = out.glob("learnset-*.whl")
     return built

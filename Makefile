@@ -66,12 +66,13 @@ $(VENV)/.installed-dev: pyproject.toml requirements-dev.lock $(VENV)/.installed
 
 # The newest releases that pyproject.toml allows, pinned with their hashes: run it after
 # changing a dependency there, and commit both files. The dev lock keeps the app's pins.
+# `make lock UPGRADE=` adds what is new in pyproject.toml and leaves every other pin as it is.
+UPGRADE ?= --upgrade
 UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
-	--python-version 3.11 --custom-compile-command "make lock"
+	--python-version 3.11 --custom-compile-command "make lock" $(UPGRADE)
 lock: install-dev
-	$(UV_COMPILE) --upgrade --extra redis -o requirements.lock
-	$(UV_COMPILE) --upgrade --extra redis --extra dev --constraint requirements.lock \
-		-o requirements-dev.lock
+	$(UV_COMPILE) --extra redis -o requirements.lock
+	$(UV_COMPILE) --extra redis --extra dev --constraint requirements.lock -o requirements-dev.lock
 	@touch pyproject.toml
 
 # The wheel an operator installs (docs/deploy.md), in dist/, with the NHS.UK assets inside.

@@ -8,7 +8,7 @@ STATIC := learnset/static
 ASSETS := $(STATIC)/nhsuk/nhsuk-frontend.min.css
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: run test lint format assets install install-dev test-sqlite test-postgresql test-browser bench clean
+.PHONY: run test lint format assets install install-dev lock wheel test-sqlite test-postgresql test-browser bench clean
 
 run: install $(ASSETS)
 	$(FLASK) init
@@ -51,15 +51,34 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# Dependencies come from the lock files, every one checked against its hash; then the app
+# itself, editable, adding nothing. `make lock` brings them to the newest releases.
 install: $(VENV)/.installed
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
 install-dev: $(VENV)/.installed-dev
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $@
+
+# The newest releases that pyproject.toml allows, pinned with their hashes: run it after
+# changing a dependency there, and commit both files. The dev lock keeps the app's pins.
+# `make lock UPGRADE=` adds what is new in pyproject.toml and leaves every other pin as it is.
+UPGRADE ?= --upgrade
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock" $(UPGRADE)
+lock: install-dev
+	$(UV_COMPILE) --extra redis -o requirements.lock
+	$(UV_COMPILE) --extra redis --extra dev --constraint requirements.lock -o requirements-dev.lock
+	@touch pyproject.toml
+
+# The wheel an operator installs (docs/deploy.md), in dist/, with the NHS.UK assets inside.
+wheel: install-dev $(ASSETS)
+	rm -rf dist build
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation -w dist .
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

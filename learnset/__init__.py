@@ -12,8 +12,10 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from learnset import config, outages, unsaved
-from learnset.config import PROJECT_ROOT
+from learnset.config import PROJECT_ROOT, data_dir, default_instance_path
 from learnset.db import close_session
+
+__all__ = ["PROJECT_ROOT", "LearnsetFlask", "create_app"]
 
 
 class LearnsetFlask(Flask):
@@ -64,23 +66,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, database, CSRF, limits, then every feature."""
     overrides = dict(test_config or {})
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get(
-        "INSTANCE_PATH", str(PROJECT_ROOT / "instance")
+        "INSTANCE_PATH", str(default_instance_path())
     )
+    templates = str(data_dir("templates"))
     app = LearnsetFlask(
         __name__,
         instance_path=str(instance_path),
         static_url_path="/assets",
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=templates,
     )
     app.config.from_mapping(
         config.from_environment(Path(app.instance_path), need_secret="SECRET_KEY" not in overrides)
     )
     app.config.from_mapping(overrides)
+    config.refuse_unsafe_production(app.config)
     outages.count_with_other_processes(Path(app.instance_path) / "said-once-a-minute")
 
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            FileSystemLoader(templates),
             PackageLoader("nhsuk_frontend_jinja", "templates"),
         ]
     )
@@ -110,6 +114,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     from learnset.extensions import csrf, limiter, login_manager
 
+    if not app.config["LOG_FORMAT"]:
+        app.config["LOG_FORMAT"] = "json" if config.is_production(app.config) else "text"
+    if app.config["LOG_FORMAT"] == "json":
+        logs.use_json_lines(app)
+    # Every response names its request (X-Request-Id); JSON logs log each request once.
+    logs.install_request_ids(app, log_requests=app.config["LOG_FORMAT"] == "json")
     db.init_app(app)
     assets.init_app(app)
     # Before any blueprint: their routes name ids as <id:...>.

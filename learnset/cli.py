@@ -1,10 +1,12 @@
-"""The app's own commands (flask --app learnset ...): migrations, init, demo, purge and the mail
-queue's mail send. Each feature adds its own in its init_app (create-admin, content sync,
-remind-check-ins, figures release). All are thin wrappers over the services."""
+"""The app's own commands (flask --app learnset ...): migrations, init, demo, purge, check,
+backup and restore, and the mail queue's mail send. Each feature adds its own in its init_app
+(create-admin, content sync, remind-check-ins, figures release). All are thin wrappers over the
+services."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from alembic import command
@@ -14,7 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from learnset import migrate, outages
+from learnset import backups, migrate, outages
 from learnset.db import database, utcnow
 from learnset.library.commands import sync_content
 
@@ -104,28 +106,87 @@ def purge_command() -> None:
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
-    """Check what saving needs: the database answers, and there is free space for it."""
+    """For monitoring: the database answers and is migrated, content/ is loaded, the mail queue
+    moves, settings are safe and there is free space. Exits non-zero on any problem."""
+    from learnset import checks
+
     config = current_app.config
-    problems = []
+    findings: list[checks.Finding] = []
+    revision = None
     try:
         with database().engine.connect() as connection:
             revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
         click.echo(f"Database: answers, at revision {revision}.")
+        answers = True
     except SQLAlchemyError as error:
         cause = outages.cause_of(error) or type(error).__name__
-        problems.append(f"the database does not answer ({cause}): {error}")
+        findings.append(
+            checks.Finding(
+                "Database: does not answer.", f"the database does not answer ({cause}): {error}"
+            )
+        )
+        answers = False
+    if answers:
+        findings.append(checks.migrations(revision, config["DATABASE_URL"]))
+    # The queue and the content are read through the models: only on the newest schema.
+    if answers and findings[-1].problem is None:
+        session = database().writer_sessions()
+        with session:
+            now = utcnow()
+            findings.extend(checks.mail_queue(session, now, config["MAIL_QUEUE_MAX_AGE_MINUTES"]))
+            findings.append(checks.content(session, Path(config["CONTENT_DIR"]), now))
+    findings.append(checks.settings(config))
     for place in outages.free_space(config["DATABASE_URL"], current_app.instance_path):
-        click.echo(f"Free space where {place.what} lives ({place.path}): {place.free_mb} MB.")
+        line = f"Free space where {place.what} lives ({place.path}): {place.free_mb} MB."
+        problem: str | None = None
         if place.free_mb < config["MIN_FREE_MB"]:
-            problems.append(
+            problem = (
                 f"only {place.free_mb} MB free where {place.what} lives, below MIN_FREE_MB "
                 f"({config['MIN_FREE_MB']}): saving fails when it runs out"
             )
+        findings.append(checks.Finding(line, problem))
+    problems = [finding.problem for finding in findings if finding.problem]
+    for finding in findings:
+        click.echo(finding.line)
     for problem in problems:
         click.echo(f"WARNING: {problem}.", err=True)
     if problems:
         raise click.exceptions.Exit(1)
     click.echo("All well.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the SQLite database to PATH, safely while the app runs (PostgreSQL: pg_dump)."""
+    try:
+        copied = backups.backup(current_app.config["DATABASE_URL"], path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Backed up to {copied.path} ({copied.size_mb} MB, at revision {copied.revision}); "
+        "SQLite finds it whole."
+    )
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(
+    prompt="This replaces everything in the database with the backup. Stop the app first. Go on?"
+)
+def restore_command(path: Path) -> None:
+    """Replace the SQLite database's contents with the backup at PATH (PostgreSQL: pg_restore)."""
+    try:
+        restored = backups.restore(path, current_app.config["DATABASE_URL"])
+    except backups.BackupError as error:
+        raise click.ClickException(f"{error}. Nothing was changed.") from None
+    click.echo(
+        f"Restored {restored.path} from {path} (revision {restored.revision}). Run "
+        "`flask --app learnset init` before starting the app: it brings an older backup's "
+        "schema up to date."
+    )
 
 
 mail_group = AppGroup("mail", help="The outgoing mail queue.")
@@ -176,3 +237,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(mail_group)
     app.cli.add_command(check_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

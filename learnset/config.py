@@ -10,6 +10,21 @@ from typing import Any
 
 # The checkout: templates/, content/, migrations/ and the default instance/ folder.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# An installed wheel carries those three folders inside the package (setup.py puts them there).
+INSTALLED_DATA = Path(__file__).resolve().parent / "_data"
+
+
+def data_dir(name: str) -> Path:
+    """templates/, migrations/ or content/: the installed package's copy, else the checkout's."""
+    installed = INSTALLED_DATA / name
+    return installed if installed.is_dir() else PROJECT_ROOT / name
+
+
+def default_instance_path() -> Path:
+    """instance/ in the checkout; an installed copy has no checkout, so ./instance."""
+    return Path.cwd() / "instance" if INSTALLED_DATA.is_dir() else PROJECT_ROOT / "instance"
+
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -39,14 +54,52 @@ def is_production(config: Mapping[str, Any]) -> bool:
     return bool(config.get("PRODUCTION")) or str(config.get("BASE_URL", "")).startswith("https://")
 
 
+class UnsafeSettings(SystemExit):
+    """Production settings with a laptop default left in: the app stops before it starts, with
+    one line saying every setting to mend (a SystemExit, so no traceback buries it)."""
+
+
+def unsafe_for_production(config: Mapping[str, Any]) -> list[str]:
+    """What production settings refuse: each a laptop default that would be unsafe with real
+    people's data. Empty when production settings are off."""
+    if not is_production(config):
+        return []
+    problems = []
+    if not config.get("SECRET_KEY"):
+        problems.append(
+            "set SECRET_KEY (a long random value, the same on every server; production never "
+            "generates one per machine)"
+        )
+    if not config.get("MAIL_SERVER"):
+        problems.append("set MAIL_SERVER (without it email is only written to the outbox folder)")
+    if config.get("DEBUG"):
+        problems.append("turn debug off (FLASK_DEBUG): the debugger runs code for anyone")
+    return problems
+
+
+def refuse_unsafe_production(config: Mapping[str, Any]) -> None:
+    """Stop with one line when production settings are on and a setting is unsafe."""
+    problems = unsafe_for_production(config)
+    if problems:
+        raise UnsafeSettings(
+            "Learnset will not start with production settings on: " + "; ".join(problems) + "."
+        )
+
+
 def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str, Any]:
     """Read every setting the app knows from environment variables."""
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     secure = base_url.startswith("https://")
+    production = _flag("LEARNSET_PRODUCTION") or _flag("PRODUCTION") or secure
+    # Production takes its key from the environment or refuses to start: a key generated on
+    # each machine would sign out everyone routed to another server.
+    generate_secret = need_secret and not production
     return {
         # A real service with real people's data: demo data and laptop shortcuts refuse to run.
-        "PRODUCTION": _flag("LEARNSET_PRODUCTION") or _flag("PRODUCTION") or secure,
-        "SECRET_KEY": _secret_key(instance_path) if need_secret else "",
+        "PRODUCTION": production,
+        "SECRET_KEY": _secret_key(instance_path)
+        if generate_secret
+        else os.environ.get("SECRET_KEY", ""),
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance_path / 'learnset.db'}"
         ),
@@ -58,6 +111,9 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "SQLITE_MAX_PAGE_COUNT": int(os.environ.get("SQLITE_MAX_PAGE_COUNT", "0")),
         # `flask check` warns when less than this is free where the database or instance is.
         "MIN_FREE_MB": int(os.environ.get("MIN_FREE_MB", "500")),
+        # "json" (one object a line, with a request id) or "text"; unset, json with production
+        # settings on (create_app decides, once every override is in).
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "").strip().lower(),
         "BASE_URL": base_url,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
@@ -72,6 +128,8 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "MAIL_MAX_ATTEMPTS": int(os.environ.get("MAIL_MAX_ATTEMPTS", "10")),
         "MAIL_RETRY_SECONDS": int(os.environ.get("MAIL_RETRY_SECONDS", "60")),
         "MAIL_RETRY_MAX_SECONDS": int(os.environ.get("MAIL_RETRY_MAX_SECONDS", str(6 * 3600))),
+        # `flask check` fails when an email has waited longer than this to go.
+        "MAIL_QUEUE_MAX_AGE_MINUTES": int(os.environ.get("MAIL_QUEUE_MAX_AGE_MINUTES", "15")),
         # Without MAIL_SERVER (the outbox folder), deliver the queue just after each response
         # that queued mail, so a laptop needs no cron. Ignored when MAIL_SERVER is set.
         "MAIL_DELIVER_AFTER_RESPONSE": _flag("MAIL_DELIVER_AFTER_RESPONSE", True),
@@ -100,5 +158,5 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "REMEMBER_COOKIE_SECURE": secure,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
-        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(data_dir("content"))),
     }

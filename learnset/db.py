@@ -83,7 +83,9 @@ def make_engine(url: str, max_pages: int = 0) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, real transactions,
     and, given `max_pages`, a size it may not grow past (SQLite's max_page_count)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        # hide_parameters: a database error's message (and so a logged traceback) never holds
+        # the values of a statement: addresses, reflection text, token hashes.
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -110,7 +112,7 @@ def make_engine(url: str, max_pages: int = 0) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @dataclass

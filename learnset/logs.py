@@ -1,20 +1,29 @@
-"""Secrets stay out of the logs: a filter that blanks the tokens of reset, invitation and
-calendar links wherever a log line holds them (the app's own lines, werkzeug's and gunicorn's
-access lines with their request line and Referer, tracebacks naming the URL)."""
+"""The logs: secrets kept out, and one JSON object a line for an operator's log store.
+
+A filter blanks the tokens of reset, invitation and calendar links wherever a log line holds
+them (the app's own lines, werkzeug's and gunicorn's access lines with their request line and
+Referer, tracebacks naming the URL). With LOG_FORMAT=json (the default with production settings)
+every line is a JSON object carrying the request's id, which the response also gives back as
+X-Request-Id; each request is logged once by its route's rule (`/reflections/<id:...>`), never
+by its path, query or body, so no address, token or text typed reaches the log."""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import logging
 import os
 import re
+import sys
 import threading
 import time
+import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, Response, g, has_request_context, request
 
 REDACTED = "[redacted]"
 
@@ -167,3 +176,118 @@ def install(app: Flask) -> TokenFilter:
         for handler in logger.handlers:
             _add_once(handler, log_filter)
     return log_filter
+
+
+# --- JSON lines with a request id -------------------------------------------------------------
+
+REQUEST_ID_HEADER = "X-Request-Id"
+# An id a proxy in front gives us (nginx's $request_id, a load balancer's) is kept, so the two
+# logs join up; anything else is replaced by our own.
+_GOOD_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+# What a request's line carries beyond the message: said by name, so nothing else slips in.
+REQUEST_FIELDS = ("method", "route", "status", "duration_ms")
+
+
+def request_id() -> str | None:
+    """The current request's id, or None outside a request."""
+    if not has_request_context():
+        return None
+    identifier: str | None = g.get("request_id")
+    return identifier
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC), level, logger, message, the request's id, a request
+    line's fields, and a traceback when there is one (already redacted by TokenFilter)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        identifier = getattr(record, "request_id", None) or request_id()
+        if identifier:
+            entry["request_id"] = identifier
+        for name in REQUEST_FIELDS:
+            if hasattr(record, name):
+                entry[name] = getattr(record, name)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["traceback"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]  # the stream's type
+    """The one handler JSON lines go through: standard error as it is when each line is written
+    (where gunicorn and systemd's journal expect them)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setFormatter(JsonFormatter())
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def use_json_lines(app: Flask) -> None:
+    """Send the app's and every library's log records as JSON lines to standard error: one
+    handler on the root logger (made once per process), replacing Flask's own."""
+    from flask.logging import default_handler
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, JsonHandler):
+            root.removeHandler(handler)
+    root.addHandler(JsonHandler())
+    app.logger.removeHandler(default_handler)
+    if app.logger.level == logging.NOTSET:
+        app.logger.setLevel(logging.INFO)
+
+
+def _start(trust_incoming: bool) -> None:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "") if trust_incoming else ""
+    if "request_id" not in g:
+        good = _GOOD_REQUEST_ID.fullmatch(incoming)
+        g.request_id = incoming if good else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+
+def install_request_ids(app: Flask, log_requests: bool) -> None:
+    """Give every request an id (X-Request-Id on the response) and, with log_requests, one log
+    line when it is answered: method, route rule, status and time taken; never the path."""
+    trust_incoming = bool(app.config.get("TRUSTED_PROXIES"))
+    request_log = logging.getLogger(f"{app.import_name}.request")
+
+    def start() -> None:
+        _start(trust_incoming)
+
+    def finish(response: Response) -> Response:
+        identifier = request_id()
+        if identifier is None:  # a request that failed before any hook ran
+            _start(trust_incoming)
+            identifier = request_id()
+        response.headers[REQUEST_ID_HEADER] = str(identifier)
+        if log_requests:
+            rule = request.url_rule.rule if request.url_rule is not None else None
+            took = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+            request_log.info(
+                "%s %s %s",
+                request.method,
+                rule or "(no route)",
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "route": rule,
+                    "status": response.status_code,
+                    "duration_ms": round(took, 1),
+                },
+            )
+        return response
+
+    # First of all hooks, so lines logged while loading the user carry the id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
+    app.after_request(finish)

@@ -6,9 +6,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
-from learnset.config import PROJECT_ROOT
+from learnset.config import data_dir
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR = data_dir("migrations")
 
 
 def alembic_config(database_url: str, connection: Connection | None = None) -> Config:

@@ -115,6 +115,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of the run's engine with nothing in it, not even the schema, for what the
+    shared one cannot do: commands that commit, migrations down and up, backups, a wheel."""
+    if request.config.getoption("--db") != "postgresql":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    admin_url = os.environ["LEARNSET_TEST_POSTGRES_URL"]
+    name = f"learnset_empty_{_worker_name(request.config)}_{os.getpid()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)

@@ -390,8 +390,9 @@ def test_causes_are_named_from_the_database_errors(tmp_path):
 
 
 def test_check_reports_free_space_and_warns_below_the_threshold(tmp_path):
-    app = fresh_app(tmp_path, migrated=True)
+    app = fresh_app(tmp_path)
     runner = app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
 
     fine = runner.invoke(args=["check"])
     assert fine.exit_code == 0, fine.output

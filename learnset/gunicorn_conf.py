@@ -1,0 +1,35 @@
+"""gunicorn's settings for Learnset, shipped in the wheel:
+
+    gunicorn -c python:learnset.gunicorn_conf 'learnset:create_app()'
+
+gunicorn's own lines (start-up, workers, errors) become JSON lines like the app's, and its access
+log stays off: the app logs each request itself, by route and without the path (learnset/logs.py).
+Anything here can still be given on the command line or in GUNICORN_CMD_ARGS."""
+
+import os
+
+bind = os.environ.get("LEARNSET_BIND", "127.0.0.1:8000")
+# Two processes of four threads each suit two cores (bench/README.md).
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = 4
+accesslog = None
+# The app is made once, in the master, before any worker: settings that production refuses
+# stop gunicorn itself with their one line, rather than each worker failing and being replaced.
+# A new release needs a restart (systemctl restart), not a HUP.
+preload_app = True
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"level": "WARNING", "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+    "handlers": {
+        "console": {"class": "learnset.logs.JsonHandler"},
+        "error_console": {"class": "learnset.logs.JsonHandler"},
+    },
+    "formatters": {},
+}

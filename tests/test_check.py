@@ -1,0 +1,117 @@
+"""flask check for operators (issue 15, item 4): the database answers and is at the newest
+migration, content/ is loaded, the mail queue moves, settings are safe; non-zero on a problem."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from alembic.script import ScriptDirectory
+
+from learnset import migrate
+from learnset.db import database, utcnow
+from learnset.mail.models import OutgoingMail
+from tests.apps import fresh_app
+
+
+def _ready(tmp_path, url, **settings):  # type: ignore[no-untyped-def]
+    """Initialised, on a database of the run's engine: SQLite or PostgreSQL."""
+    app = fresh_app(tmp_path, DATABASE_URL=url, **settings)
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def _check(app):  # type: ignore[no-untyped-def]
+    result = app.test_cli_runner().invoke(args=["check"])
+    database(app).engine.dispose()
+    return result
+
+
+def test_a_ready_install_is_all_well(tmp_path, empty_database_url):
+    result = _check(_ready(tmp_path, empty_database_url))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("Migrations: at the newest revision") for line in lines)
+    assert any(line.startswith("Content: in step with") for line in lines)
+    assert "Mail queue: nothing waiting." in lines
+    assert any(line.startswith("Settings: production settings are off") for line in lines)
+    assert lines[-1] == "All well."
+
+
+def test_a_database_behind_the_newest_migration_fails(tmp_path, empty_database_url):
+    app = _ready(tmp_path, empty_database_url)
+    assert app.test_cli_runner().invoke(args=["db", "downgrade", "--", "-1"]).exit_code == 0
+    result = _check(app)
+    assert result.exit_code == 1
+    [head] = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_heads()
+    assert f"the code at {head}" in result.output
+    assert "WARNING: the database is not at the newest migration" in result.output
+
+
+def test_content_not_loaded_fails(tmp_path):
+    app = fresh_app(tmp_path, migrated=True)
+    result = _check(app)
+    assert result.exit_code == 1
+    assert "Content: differs from" in result.output
+    assert "WARNING: the content library is not in step with content/" in result.output
+
+
+def test_an_email_waiting_too_long_fails_and_a_recent_one_does_not(tmp_path, empty_database_url):
+    app = _ready(tmp_path, empty_database_url, MAIL_QUEUE_MAX_AGE_MINUTES=15)
+    now = utcnow()
+    with database(app).sessions() as session:
+        session.add(
+            OutgoingMail(
+                kind="message", recipient="x@example.org", subject="s", body="b",
+                created_at=now - timedelta(minutes=5), next_attempt_at=now,
+            )
+        )  # fmt: skip
+        session.commit()
+    fine = _check(app)
+    assert fine.exit_code == 0, fine.output
+    assert "Mail queue: 1 waiting, the oldest for 5 minutes." in fine.output
+
+    with database(app).sessions() as session:
+        session.add(
+            OutgoingMail(
+                kind="message", recipient="y@example.org", subject="s", body="b",
+                created_at=now - timedelta(hours=3), next_attempt_at=now,
+            )
+        )  # fmt: skip
+        session.commit()
+    stuck = _check(app)
+    assert stuck.exit_code == 1
+    assert "Mail queue: 2 waiting, the oldest for 3 hours." in stuck.output
+    assert "WARNING: an email has waited more than 15 minutes" in stuck.output
+    assert "x@example.org" not in stuck.output
+
+
+def test_an_email_given_up_on_today_fails(tmp_path, empty_database_url):
+    app = _ready(tmp_path, empty_database_url)
+    now = utcnow()
+    with database(app).sessions() as session:
+        session.add(
+            OutgoingMail(
+                kind="message", recipient="x@example.org", subject="s", body="b", attempts=10,
+                created_at=now - timedelta(hours=7), failed_at=now - timedelta(minutes=1),
+                last_error="550 no such mailbox",
+            )
+        )  # fmt: skip
+        session.commit()
+    result = _check(app)
+    assert result.exit_code == 1
+    assert "WARNING: 1 email could not be sent after every retry" in result.output
+
+
+def test_production_with_an_http_base_url_fails(tmp_path, empty_database_url):
+    app = _ready(tmp_path, empty_database_url, PRODUCTION=True, MAIL_SERVER="smtp.nhs.example")
+    result = _check(app)
+    assert result.exit_code == 1
+    assert "WARNING: set BASE_URL to the https:// address" in result.output
+
+    app.config["BASE_URL"] = "https://learnset.nhs.example"
+    result = _check(app)
+    assert result.exit_code == 0, result.output
+    assert "Settings: production; SECRET_KEY set; mail through smtp.nhs.example:587;" in (
+        result.output
+    )

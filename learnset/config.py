@@ -98,4 +98,6 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        # The audit log (sign-ins, role changes, downloads of personal data) is kept this long.
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "730")),
     }

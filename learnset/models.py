@@ -9,6 +9,7 @@ from learnset.assessment.models import (
     SelfAssessment,
     rating_reflections,
 )
+from learnset.audit.models import AuditEvent, AuditKind
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
@@ -39,6 +40,8 @@ from learnset.reflections.models import (
 
 __all__ = [
     "Attendance",
+    "AuditEvent",
+    "AuditKind",
     "Base",
     "CalendarFeed",
     "Capability",

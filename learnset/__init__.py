@@ -83,6 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboards,
         db,
         errors,
+        governance,
         ids,
         library,
         logs,
@@ -119,6 +120,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         reflections,
         dashboards,
         people,
+        governance,
     ):
         feature.init_app(app)
     # Last, once every route is known: reset, invitation and calendar tokens never reach a log.

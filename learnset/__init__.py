@@ -83,6 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboards,
         db,
         errors,
+        feedback,
         governance,
         ids,
         library,
@@ -121,6 +122,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboards,
         people,
         governance,
+        feedback,
     ):
         feature.init_app(app)
     # Last, once every route is known: reset, invitation and calendar tokens never reach a log.

@@ -13,6 +13,7 @@ from learnset.audit.models import AuditEvent, AuditKind
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
+from learnset.feedback.models import FeedbackMessage
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
 from learnset.mail.models import OutgoingMail
@@ -54,6 +55,7 @@ __all__ = [
     "ContentItem",
     "ContentKind",
     "EmergentTopic",
+    "FeedbackMessage",
     "FigureRelease",
     "Invitation",
     "LearningFocus",

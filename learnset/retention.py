@@ -22,6 +22,7 @@ from learnset import audit, mail
 from learnset.accounts import lockout, sign_ins
 from learnset.assessment import reminders
 from learnset.cohorts import services as cohorts
+from learnset.feedback import services as feedback
 from learnset.mail import queue
 from learnset.reflections import services as reflections
 from learnset.reflections.models import RESCUE_DAYS
@@ -171,6 +172,13 @@ LIFETIMES: list[Lifetime] = [
             "Until they leave the lockout window "
             f"({config['SIGN_IN_FAILURE_WINDOW_MINUTES']} minutes), then the next purge"
         ),
+    ),
+    Lifetime(
+        "Feedback sent from the feedback page: the message, the sender's account or the reply "
+        "address they chose to give",
+        ("feedback_messages",),
+        f"{feedback.KEEP_FEEDBACK.days} days after it was sent; deleted with the sender's account",
+        lambda p: feedback.purge(p.db, p.now),
     ),
     Lifetime(
         "Audit log: sign-ins, role changes, invitations, downloads and deletions, by account "

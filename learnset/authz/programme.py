@@ -49,4 +49,5 @@ RULES: dict[str, Rule] = {
     # The audit log and the mail queue's failures: the admins' oversight of the service.
     "audit:view": admin,
     "mail:manage": admin,
+    "feedback:read": admin,
 }

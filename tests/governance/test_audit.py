@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 from datetime import timedelta
+from email import message_from_bytes
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -15,13 +17,14 @@ from sqlalchemy import select
 from learnset import audit
 from learnset.audit import AuditEvent, AuditKind
 from learnset.cohorts.models import Invitation, Membership
+from learnset.dates import UK
 from learnset.db import utcnow
 from learnset.mail import queue
 from tests import factories
 from tests.helpers import (
     TEST_PASSWORD,
     count_rows,
-    csrf_from,
+    deliver_mail,
     html_of,
     link_in,
     press,
@@ -74,12 +77,7 @@ def _password_changed(db, people, client, app):
 
 def _password_reset(db, people, client, app):
     submit(client, "/forgot-password", {"email": people.participant.email})
-    from tests.helpers import deliver_mail
-
     deliver_mail(app)
-    from email import message_from_bytes
-    from pathlib import Path
-
     [path] = Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
     link = link_in(message_from_bytes(path.read_bytes()))
     new = "a brand new passphrase"
@@ -187,7 +185,7 @@ def _data_purged(db, people, client, app):
     return None, None
 
 
-def _content_synced(db, people, client, app, content=None):
+def _content_synced(db, people, client, app):
     result = app.test_cli_runner().invoke(args=["content", "sync"])
     assert result.exit_code == 0, result.output
     return None, None
@@ -333,8 +331,6 @@ def test_admins_read_the_log_newest_first_with_names(login, db, people):
 )
 def test_admins_filter_by_kind_person_and_date(login, db, people, query, expected):
     _some_events(db, people)
-    from learnset.dates import UK
-
     today = utcnow().astimezone(UK).date()
     url = "/audit?" + query.format(
         admin=people.admin.id, d2=today - timedelta(days=2), d3=today - timedelta(days=3)
@@ -422,4 +418,3 @@ def test_purge_keeps_the_log_for_audit_retention_days(app, db, people):
     [purged] = _events(db, AuditKind.DATA_PURGED)
     assert purged.detail.startswith("1 item")
     assert count_rows(db, AuditEvent) == 2
-    assert csrf_from  # the helpers module stays imported for the scenes above

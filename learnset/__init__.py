@@ -102,6 +102,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         dashboards,
         db,
         errors,
+        feedback,
+        governance,
         ids,
         library,
         logs,
@@ -144,6 +146,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         reflections,
         dashboards,
         people,
+        governance,
+        feedback,
     ):
         feature.init_app(app)
     # Last, once every route is known: reset, invitation and calendar tokens never reach a log.

@@ -16,7 +16,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from learnset import backups, migrate, outages
+from learnset import audit, backups, migrate, outages
 from learnset.db import database, utcnow
 from learnset.library.commands import sync_content
 
@@ -98,6 +98,13 @@ def purge_command() -> None:
     session = database().writer_sessions()
     with session:
         purged = retention.purge(session, utcnow(), current_app.config)
+        removed = sum(result.count for result in purged)
+        audit.record(
+            session,
+            audit.AuditKind.DATA_PURGED,
+            actor_id=None,
+            detail=f"{removed} item{'' if removed == 1 else 's'} past their lifetime removed",
+        )
         session.commit()
     for result in purged:
         click.echo(f"{result.count:>6}  {result.lifetime.kind} (kept: {result.lifetime.kept})")

@@ -159,4 +159,21 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(data_dir("content"))),
+        # The audit log (sign-ins, role changes, downloads of personal data) is kept this long.
+        "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "730")),
+        # NHS service conventions: the phase banner ("" for none) and where its feedback link
+        # goes ("" for Learnset's own feedback page), and how often one client may send feedback.
+        "PHASE": os.environ.get("PHASE", "Beta"),
+        "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
+        "FEEDBACK_LIMIT_PER_IP": os.environ.get("FEEDBACK_LIMIT_PER_IP", "10 per hour"),
+        # Information governance: who the privacy notice and accessibility statement name. Set
+        # them to the organisation running the service (docs/information-governance.md).
+        "DATA_CONTROLLER": os.environ.get("DATA_CONTROLLER", ""),
+        "DPO_CONTACT": os.environ.get("DPO_CONTACT", ""),
+        "LAWFUL_BASIS": os.environ.get("LAWFUL_BASIS", ""),
+        "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT", ""),
+        # When the accessibility statement was prepared and the service last tested by people
+        # (automated checks run on every release); dates as text, such as "2 December 2026".
+        "ACCESSIBILITY_PREPARED": os.environ.get("ACCESSIBILITY_PREPARED", "2 December 2026"),
+        "ACCESSIBILITY_LAST_TESTED": os.environ.get("ACCESSIBILITY_LAST_TESTED", ""),
     }

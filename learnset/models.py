@@ -9,9 +9,11 @@ from learnset.assessment.models import (
     SelfAssessment,
     rating_reflections,
 )
+from learnset.audit.models import AuditEvent, AuditKind
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import Base
+from learnset.feedback.models import FeedbackMessage
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
 from learnset.mail.models import OutgoingMail
@@ -39,6 +41,8 @@ from learnset.reflections.models import (
 
 __all__ = [
     "Attendance",
+    "AuditEvent",
+    "AuditKind",
     "Base",
     "CalendarFeed",
     "Capability",
@@ -51,6 +55,7 @@ __all__ = [
     "ContentItem",
     "ContentKind",
     "EmergentTopic",
+    "FeedbackMessage",
     "FigureRelease",
     "Invitation",
     "LearningFocus",

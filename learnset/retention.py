@@ -18,10 +18,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from learnset import mail
+from learnset import audit, mail
 from learnset.accounts import lockout, sign_ins
 from learnset.assessment import reminders
 from learnset.cohorts import services as cohorts
+from learnset.feedback import services as feedback
 from learnset.mail import queue
 from learnset.reflections import services as reflections
 from learnset.reflections.models import RESCUE_DAYS
@@ -51,8 +52,14 @@ class Lifetime:
     where: tuple[str, ...]
     kept: str
     purge: Callable[[Purge], int] | None = None
+    # For a lifetime set by a setting: what it is with this configuration, in words.
+    configured: Callable[[Any], str] | None = None
     # How it goes when nothing purges it.
     removed_by: str = "The person deleting their account (on their account page)"
+
+    def kept_with(self, config: Any) -> str:
+        """How long, with the settings in force (the privacy notice shows this)."""
+        return self.configured(config) if self.configured is not None else self.kept
 
     @property
     def how_it_goes(self) -> str:
@@ -161,6 +168,25 @@ LIFETIMES: list[Lifetime] = [
         ("sign_in_failures",),
         "Until they leave the lockout window (15 minutes by default), then the next purge",
         lambda p: lockout.purge(p.db, p.now, p.failure_window),
+        configured=lambda config: (
+            "Until they leave the lockout window "
+            f"({config['SIGN_IN_FAILURE_WINDOW_MINUTES']} minutes), then the next purge"
+        ),
+    ),
+    Lifetime(
+        "Feedback sent from the feedback page: the message, the sender's account or the reply "
+        "address they chose to give",
+        ("feedback_messages",),
+        f"{feedback.KEEP_FEEDBACK.days} days after it was sent; deleted with the sender's account",
+        lambda p: feedback.purge(p.db, p.now),
+    ),
+    Lifetime(
+        "Audit log: sign-ins, role changes, invitations, downloads and deletions, by account "
+        "number, with a keyed digest of the IP address",
+        ("audit_events",),
+        "AUDIT_RETENTION_DAYS days after the event (730 days, about 2 years, by default)",
+        lambda p: audit.purge(p.db, p.now, p.config["AUDIT_RETENTION_DAYS"]),
+        configured=lambda config: f"{config['AUDIT_RETENTION_DAYS']} days after the event",
     ),
 ]
 

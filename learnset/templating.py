@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
-from learnset import authz, forms
+from learnset import authz, forms, retention
 from learnset.components import memoise_components
 from learnset.dates import uk_date, uk_datetime, uk_time
 from learnset.markdown import render as render_markdown
@@ -77,6 +77,26 @@ def header_navigation() -> list[dict[str, Any]]:
     ]
 
 
+def feedback_url() -> str:
+    """Where the phase banner's and footer's feedback links go: FEEDBACK_URL if set, else our
+    own feedback page, told which kind of page the person was on (never its address)."""
+    configured: str = current_app.config["FEEDBACK_URL"]
+    if configured:
+        return configured
+    endpoint = request.endpoint
+    if not endpoint or endpoint == "feedback.give":
+        return url_for("feedback.give")
+    values: dict[str, Any] = {"from": endpoint}
+    return url_for("feedback.give", **values)
+
+
+def retention_periods() -> list[tuple[str, str]]:
+    """What is kept and for how long, with the settings in force: the privacy notice reads the
+    same table `flask purge` enforces (learnset/retention.py), so the two cannot drift."""
+    config = current_app.config
+    return [(lifetime.kind, lifetime.kept_with(config)) for lifetime in retention.LIFETIMES]
+
+
 def same_site_back(referrer: str | None) -> str | None:
     """A "go back" link from the Referer header, only when it is a page of this site."""
     return same_site_referrer(referrer, request.host)
@@ -88,6 +108,8 @@ def init_app(app: Flask) -> None:
         header_navigation=header_navigation,
         nhs_field=forms.nhs_field,
         error_list=forms.error_list,
+        feedback_url=feedback_url,
+        retention_periods=retention_periods,
         service_name="Learnset",
     )
     app.jinja_env.filters.update(

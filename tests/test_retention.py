@@ -187,6 +187,39 @@ def _failed_sign_ins(db, _people, now, _app):
     return lambda: {digests[d] for d in db.scalars(select(SignInFailure.email_digest))}
 
 
+def _audit_events(db, people, now, app):
+    from learnset import audit
+
+    days = app.config["AUDIT_RETENTION_DAYS"]
+    labels = {}
+    for label, age in (("old", days + 0.1), ("fresh", days - 0.1)):
+        event = audit.record(
+            db, audit.AuditKind.SIGNED_IN, actor_id=people.participant.id,
+            now=now - timedelta(days=age),
+        )  # fmt: skip
+        labels[event.id] = label
+    return lambda: {labels[i] for i in db.scalars(select(audit.AuditEvent.id)) if i in labels}
+
+
+def _feedback(db, people, now, _app):
+    from learnset.feedback.services import leave
+
+    labels = {}
+    for label, days in (("old", 365.1), ("fresh", 364.9)):
+        sent = leave(
+            db,
+            message=label,
+            page="",
+            user=people.participant,
+            reply_to="",
+            now=now - timedelta(days=days),
+        )
+        labels[sent.id] = label
+    from learnset.feedback.models import FeedbackMessage
+
+    return lambda: {labels[i] for i in db.scalars(select(FeedbackMessage.id))}
+
+
 SCENES = {
     "Comments on a reflection in the bin (other people's words)": (_comments_in_the_bin, {"fresh"}),
     "A reflection in the bin, with its parts, versions and drafts": (
@@ -212,6 +245,10 @@ SCENES = {
         {"fresh"},
     ),
     "Failed sign-ins: a digest of the address typed, the IP address": (_failed_sign_ins, {"fresh"}),
+    "Feedback sent from the feedback page: the message, the sender's account or the reply "
+    "address they chose to give": (_feedback, {"fresh"}),
+    "Audit log: sign-ins, role changes, invitations, downloads and deletions, by account number, "
+    "with a keyed digest of the IP address": (_audit_events, {"fresh"}),
 }
 
 

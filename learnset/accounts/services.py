@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from learnset import audit
 from learnset.accounts import lockout, sign_ins
 from learnset.accounts.models import SignInSession, User, normalise_email
 
@@ -64,6 +65,7 @@ def change_password(
     """Store a new password and end every sign-in session but the one it was changed from."""
     user.password_hash = hash_password(password, method)
     sign_ins.end_all(db, user, sign_ins.Ended.PASSWORD_CHANGED, now, keep=keep)
+    audit.record(db, audit.AuditKind.PASSWORD_CHANGED, actor_id=user.id, now=now)
 
 
 def reset_password(db: Session, user: User, password: str, method: str, now: datetime) -> None:
@@ -72,6 +74,7 @@ def reset_password(db: Session, user: User, password: str, method: str, now: dat
     user.password_hash = hash_password(password, method)
     sign_ins.end_all(db, user, sign_ins.Ended.PASSWORD_RESET, now)
     lockout.forget_account(db, user.email)
+    audit.record(db, audit.AuditKind.PASSWORD_RESET, actor_id=user.id, now=now)
 
 
 def find_user_by_email(db: Session, email: str) -> User | None:
@@ -117,16 +120,39 @@ def attempt_sign_in(
 ) -> SignInAttempt:
     """Check a sign-in unless too many have failed lately for this address from this client, or
     from this client at all. A failure is counted; a success forgets this client's failures
-    with this address."""
+    with this address. Each outcome goes in the audit log, naming the account the address
+    belongs to (never the address or password typed)."""
     paused = lockout.pause(db, email, address, now, limits)
     if paused is not None:
+        why = PAUSED_BECAUSE[paused.scope]
+        _audit_failure(db, audit.AuditKind.SIGN_IN_PAUSED, email, now, why)
         return SignInAttempt(None, paused)
     user = authenticate(db, email, password, now, hash_method)
     if user is None:
         lockout.record_failure(db, email, address, now)
+        _audit_failure(db, audit.AuditKind.SIGN_IN_FAILED, email, now)
         return SignInAttempt(None)
     lockout.forget_from_client(db, email, address)
+    audit.record(db, audit.AuditKind.SIGNED_IN, actor_id=user.id, now=now)
     return SignInAttempt(user)
+
+
+PAUSED_BECAUSE = {
+    lockout.Scope.ACCOUNT: "Too many failures with this address from this client",
+    lockout.Scope.CLIENT: "Too many failures from this client",
+}
+
+
+def _audit_failure(
+    db: Session, kind: audit.AuditKind, email: str, now: datetime, detail: str = ""
+) -> None:
+    named = find_user_by_email(db, email)
+    detail = detail or (
+        "No account has the address typed" if named is None else "Wrong password, or deactivated"
+    )
+    audit.record(
+        db, kind, actor_id=None, subject_id=named.id if named else None, detail=detail, now=now
+    )
 
 
 def _fingerprint(user: User) -> str:

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
-from learnset import authz, mail
+from learnset import audit, authz, mail
 from learnset.accounts import emails, lockout, personal_data, services, sign_ins
 from learnset.accounts.forms import (
     ChangePasswordForm,
@@ -238,6 +238,7 @@ def change_password() -> Response | tuple[str, int]:
 def download_data() -> Response:
     now = utcnow()
     document = personal_data.export_all(get_db(), current_user, now)
+    audit.record_apart(audit.AuditKind.DATA_DOWNLOADED, actor_id=current_user.id)
     return Response(
         json.dumps(document, indent=2, ensure_ascii=False),
         mimetype="application/json",
@@ -259,7 +260,9 @@ def delete_account() -> Response | tuple[str, int]:
         if services.authenticate(db, user.email, form.password.data, utcnow()) is None:
             form.password.errors.append("The password is not correct")
         else:
+            user_id = user.id
             personal_data.delete_account(db, user)
+            audit.record(db, audit.AuditKind.ACCOUNT_DELETED, actor_id=user_id)
             db.commit()
             logout_user()
             # Nothing of the old account may linger in this browser, kept text included.

@@ -46,4 +46,8 @@ RULES: dict[str, Rule] = {
     "cohort:what-tutors-see": own_capabilities,
     "cohort:growth": _cohort_growth,
     "programme:view": admin,
+    # The audit log and the mail queue's failures: the admins' oversight of the service.
+    "audit:view": admin,
+    "mail:manage": admin,
+    "feedback:read": admin,
 }

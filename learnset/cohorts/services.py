@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from learnset import authz
+from learnset import audit, authz
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import rowcount
@@ -98,7 +98,20 @@ def invite(
     token = _new_token(invitation, now, days)
     db.add(invitation)
     db.flush()
+    audit.record(
+        db,
+        audit.AuditKind.INVITATION_SENT,
+        actor_id=invited_by.id,
+        subject_id=existing_user.id if existing_user else None,
+        detail=invitation_detail(invitation, cohort),
+        now=now,
+    )
     return IssuedInvitation(invitation, token)
+
+
+def invitation_detail(invitation: Invitation, cohort: Cohort) -> str:
+    """How the audit log names an invitation: its number, set and role, not the address."""
+    return f"Invitation {invitation.id} to {cohort.name} as {invitation.role}"
 
 
 def resend(db: Session, invitation: Invitation, now: datetime, days: int) -> IssuedInvitation:
@@ -140,6 +153,13 @@ def accept(db: Session, invitation: Invitation, user: User, now: datetime) -> Me
     invitation.accepted_at = now
     invitation.accepted_by_id = user.id
     db.flush()
+    audit.record(
+        db,
+        audit.AuditKind.INVITATION_ACCEPTED,
+        actor_id=user.id,
+        detail=invitation_detail(invitation, invitation.cohort),
+        now=now,
+    )
     return membership
 
 
@@ -224,6 +244,14 @@ def assign_tutor(
     membership = Membership(user=user, cohort=cohort, role=Role.TUTOR.value, joined_at=now)
     db.add(membership)
     db.flush()
+    audit.record(
+        db,
+        audit.AuditKind.TUTOR_ASSIGNED,
+        actor_id=assigned_by.id,
+        subject_id=user.id,
+        detail=f"Tutor of {cohort.name}",
+        now=now,
+    )
     return TutorAssigned(membership=membership)
 
 

@@ -4,9 +4,10 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import audit, authz
 from learnset.accounts import services as accounts
 from learnset.accounts.security import carries_token, public, sign_in_user
 from learnset.challenges import queries as challenge_queries
@@ -81,6 +82,11 @@ def _managed_invitation(invitation_id: int) -> Invitation:
     )
 
 
+def _audit_invitation(db: Session, kind: audit.AuditKind, invitation: Invitation) -> None:
+    detail = services.invitation_detail(invitation, invitation.cohort)
+    audit.record(db, kind, actor_id=current_user.id, detail=detail)
+
+
 @bp.route("/invitations/<id:invitation_id>/resend", methods=["POST"])
 def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
@@ -91,6 +97,7 @@ def resend_invitation(invitation_id: int) -> Response:
         flash(str(error))
     else:
         emails.queue_invitation(db, invitation)
+        _audit_invitation(db, audit.AuditKind.INVITATION_RESENT, invitation)
         db.commit()
         flash(f"A new invitation link has been sent to {invitation.email}.", "success")
     return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
@@ -107,6 +114,7 @@ def revoke_invitation(invitation_id: int) -> Response | str:
         except services.InvitationError as error:
             flash(str(error))
         else:
+            _audit_invitation(db, audit.AuditKind.INVITATION_WITHDRAWN, invitation)
             db.commit()
             flash(f"The invitation to {invitation.email} has been withdrawn.", "success")
         return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
@@ -310,10 +318,17 @@ def remove_member(membership_id: int) -> Response | str:
     membership = authz.get_or_404(
         db, Membership, membership_id, current_user, "membership:view", "membership:remove"
     )
-    cohort, user = membership.cohort, membership.user
+    cohort, user, role = membership.cohort, membership.user, membership.role
     form = EmptyForm()
     if form.validate_on_submit():
         services.remove_member(db, membership, utcnow())
+        audit.record(
+            db,
+            audit.AuditKind.MEMBER_REMOVED,
+            actor_id=current_user.id,
+            subject_id=user.id,
+            detail=f"{role.capitalize()} of {cohort.name}",
+        )
         db.commit()
         flash(f"{user.name} has been removed from {cohort.name}.", "success")
         return redirect(url_for("cohorts.members", cohort_id=cohort.id))

@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import audit, authz
 from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
 from learnset.dashboards import charts, exports, pages, releases, services, tutor_view
@@ -124,7 +124,12 @@ def _filename(cohort: Cohort, extension: str) -> str:
     return f"{name}-dashboard-{utcnow().date().isoformat()}.{extension}"
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str, mimetype: str, filename: str, cohort: Cohort) -> Response:
+    audit.record_apart(
+        audit.AuditKind.DASHBOARD_DOWNLOADED,
+        actor_id=current_user.id,
+        detail=f"{cohort.name}: {filename.rsplit('.', 1)[-1].upper()}",
+    )
     return Response(
         body,
         mimetype=mimetype,
@@ -139,7 +144,7 @@ def dashboard_csv(cohort_id: int) -> Response:
     months = engagement_months(cohort, utcnow())
     engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     body = exports.dashboard_csv(figures, engagement)
-    return _download(body, "text/csv", _filename(cohort, "csv"))
+    return _download(body, "text/csv", _filename(cohort, "csv"), cohort)
 
 
 @bp.route("/cohorts/<id:cohort_id>/dashboard.json")
@@ -154,6 +159,7 @@ def dashboard_json(cohort_id: int) -> Response:
         json.dumps(document, indent=2, ensure_ascii=False),
         "application/json",
         _filename(cohort, "json"),
+        cohort,
     )
 
 

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from learnset import audit
 from learnset.content import ContentError
 from learnset.db import database, utcnow
 from learnset.library import sync
@@ -31,6 +32,12 @@ def sync_content(dry_run: bool) -> None:
         if dry_run:
             session.rollback()
         else:
+            audit.record(
+                session,
+                audit.AuditKind.CONTENT_SYNCED,
+                actor_id=None,
+                detail="; ".join(report.lines())[:300] if report.changed else "Nothing changed",
+            )
             session.commit()
     heading = "Content checked (nothing was changed)" if dry_run else "Content synced"
     click.echo(f"{heading} from {root}:")

@@ -28,7 +28,13 @@ from learnset.mail.models import OutgoingMail
 
 
 class MailError(Exception):
-    """The message could not be handed to the mail server."""
+    """The message could not be handed to the mail server. `permanent` when the server refused
+    this message for good (a 5xx reply to its recipient or its content): trying it again would
+    only be refused again, so it is given up on at once, for an admin to look at."""
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,8 @@ def deliver_due(now: Callable[[], datetime] = utcnow, limit: int | None = None) 
                 # Whatever the builder made (a new invitation link) goes with the attempt.
                 db.rollback()
                 reason = str(error) if isinstance(error, MailError) else repr(error)
-                failed = queue.record_failure(db, mail_id, reason, now(), policy)
+                permanent = isinstance(error, MailError) and error.permanent
+                failed = queue.record_failure(db, mail_id, reason, now(), policy, permanent)
                 db.commit()
                 if failed is not None and failed.failed_at is not None:
                     report.given_up += 1
@@ -219,7 +226,26 @@ def _send_smtp(message: EmailMessage) -> None:
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        raise MailError(f"{type(error).__name__}: {error}") from error
+        raise MailError(_reason(error), _refused_for_good(error)) from error
+
+
+def _reason(error: Exception) -> str:
+    """One line for the log and the admins' page: the server's reply as it gave it."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return f"{type(error).__name__}: {error.smtp_code} {text}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _refused_for_good(error: Exception) -> bool:
+    """A 5xx reply about this message: its recipient or its content. A refused sign-in or
+    sender is the server's settings, not the message, and is worth trying again once mended."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPAuthenticationError | smtplib.SMTPSenderRefused):
+        return False
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
 def _write_to_outbox(message: EmailMessage) -> Path:

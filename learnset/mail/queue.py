@@ -104,21 +104,42 @@ def drop(db: Session, mail: OutgoingMail) -> None:
 
 
 def record_failure(
-    db: Session, mail_id: int, error: str, now: datetime, policy: RetryPolicy
+    db: Session,
+    mail_id: int,
+    error: str,
+    now: datetime,
+    policy: RetryPolicy,
+    permanent: bool = False,
 ) -> OutgoingMail | None:
     """Note why the attempt failed; try again after the back-off, or give up after the last
-    attempt. Either way the email stays in the table."""
+    attempt (or at once, when the server refused the message for good). Either way the email
+    stays in the table, for admins to see and send again."""
     mail = db.get(OutgoingMail, mail_id, populate_existing=True)
     if mail is None:
         return None
     mail.last_error = error[:2000]
-    if mail.attempts >= policy.max_attempts:
+    if permanent or mail.attempts >= policy.max_attempts:
         mail.failed_at = now
         mail.next_attempt_at = None
     else:
         mail.next_attempt_at = now + policy.delay_after(mail.attempts)
     db.flush()
     return mail
+
+
+class NotGivenUp(ValueError):
+    """Only an email the sender gave up on can be queued again."""
+
+
+def requeue(db: Session, mail: OutgoingMail, now: datetime) -> None:
+    """Give an email that was given up on a fresh set of attempts, due at once (an admin does
+    this once the mail server is mended). Its last error stays until the next attempt."""
+    if mail.failed_at is None:
+        raise NotGivenUp("This email is not one the sender gave up on")
+    mail.failed_at = None
+    mail.attempts = 0
+    mail.next_attempt_at = now
+    db.flush()
 
 
 def purge(db: Session, now: datetime) -> int:

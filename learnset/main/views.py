@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -64,3 +66,32 @@ def privacy() -> str:
 @public
 def accessibility() -> str:
     return render_template("main/accessibility.html")
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    purpose: str
+    expires: str
+
+
+def cookies_set() -> list[Cookie]:
+    """Every cookie Learnset sets; tests/main/test_cookies.py signs in, uses the service and
+    fails if a response sets one that is not here."""
+    return [
+        Cookie(
+            current_app.config.get("SESSION_COOKIE_NAME", "session"),
+            "Keeps you signed in as you move from page to page, and protects forms from being "
+            "sent by another website. It holds a reference to your sign-in, never your "
+            "password.",
+            "When you close your browser. You are signed out on the server after "
+            f"{current_app.config['SESSION_IDLE_MINUTES']} minutes without using Learnset, "
+            f"and {current_app.config['SESSION_LIFETIME_HOURS']} hours after signing in.",
+        )
+    ]
+
+
+@bp.route("/cookies")
+@public
+def cookies() -> str:
+    return render_template("main/cookies.html", cookies=cookies_set())

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import audit, authz
 from learnset.accounts import sign_ins
 from learnset.accounts.models import User
 from learnset.accounts.security import idle_timeout
@@ -47,13 +47,29 @@ def person(user_id: int) -> str:
     return render_template("people/person.html", person=person, signed_in_on=signed_in_on)
 
 
-# Each change: what its button says, and what is said once it is done.
+# Each change: what its button says, what is said once it is done, and its audit entry.
 CHANGES = {
-    "deactivate": ("Deactivate", "{name} can no longer sign in."),
-    "reactivate": ("Reactivate", "{name} can sign in again."),
-    "make-admin": ("Make an admin", "{name} is now a programme admin."),
-    "remove-admin": ("Remove admin rights", "{name} is no longer a programme admin."),
-    "sign-out": ("Sign out everywhere", "{name} has been signed out on every device."),
+    "deactivate": (
+        "Deactivate",
+        "{name} can no longer sign in.",
+        audit.AuditKind.ACCOUNT_DEACTIVATED,
+    ),
+    "reactivate": ("Reactivate", "{name} can sign in again.", audit.AuditKind.ACCOUNT_REACTIVATED),
+    "make-admin": (
+        "Make an admin",
+        "{name} is now a programme admin.",
+        audit.AuditKind.ADMIN_GRANTED,
+    ),
+    "remove-admin": (
+        "Remove admin rights",
+        "{name} is no longer a programme admin.",
+        audit.AuditKind.ADMIN_REMOVED,
+    ),
+    "sign-out": (
+        "Sign out everywhere",
+        "{name} has been signed out on every device.",
+        audit.AuditKind.SIGNED_OUT_EVERYWHERE,
+    ),
 }
 CHANGE_NAMES = ", ".join(f'"{name}"' for name in CHANGES)
 
@@ -86,3 +102,4 @@ def _apply(db: Session, person: User, change: str) -> None:
         services.reactivate(db, person)
     else:
         services.set_admin(db, person, current_user, is_admin=change == "make-admin")
+    audit.record(db, CHANGES[change][2], actor_id=current_user.id, subject_id=person.id)

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from learnset import authz
+from learnset import audit, authz
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import render_form
@@ -106,6 +106,7 @@ def shared() -> str:
 def export_markdown() -> Response:
     today = uk_today()
     body = exports.markdown_zip(get_db(), current_user, today)
+    audit.record_apart(audit.AuditKind.LOG_DOWNLOADED, actor_id=current_user.id)
     return Response(
         body,
         mimetype="application/zip",

@@ -70,8 +70,10 @@ def test_error_and_public_pages_are_accessible(live_server: LiveServer, page: Pa
         ("/", "Learning sets for clinical commissioners"),
         ("/no-such-page", "Page not found"),
         ("/forgot-password", "Reset your password"),
-        ("/privacy", "Privacy"),
-        ("/accessibility", "Accessibility statement"),
+        ("/privacy", "Privacy notice"),
+        ("/accessibility", "Accessibility statement for Learnset"),
+        ("/cookies", "Cookies on Learnset"),
+        ("/feedback", "Give feedback on Learnset"),
         ("/reset-password/not-a-token", "This password reset link no longer works"),
     ]:
         page.goto(live_server.url + path)

@@ -6,4 +6,5 @@ ROUTES = [
     Route("main.readyz", "/readyz", set(ROLES), public=True),
     Route("main.privacy", "/privacy", set(ROLES), public=True),
     Route("main.accessibility", "/accessibility", set(ROLES), public=True),
+    Route("main.cookies", "/cookies", set(ROLES), public=True),
 ]

@@ -1,0 +1,84 @@
+"""The audit log's table: one row per security-relevant event, never what anyone wrote."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnset.db import Base, UTCDateTime, utcnow
+
+
+class AuditKind(enum.StrEnum):
+    """What happened, stored by its value; each kind carries the label admins read."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> AuditKind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    SIGNED_IN = "signed-in", "Signed in"
+    SIGN_IN_FAILED = "sign-in-failed", "Sign-in failed"
+    SIGN_IN_PAUSED = "sign-in-paused", "Sign-in refused: too many failures"
+    PASSWORD_CHANGED = "password-changed", "Password changed"
+    PASSWORD_RESET = "password-reset", "Password reset from an emailed link"
+    ADMIN_GRANTED = "admin-granted", "Made a programme admin"
+    ADMIN_REMOVED = "admin-removed", "Admin rights removed"
+    ACCOUNT_DEACTIVATED = "account-deactivated", "Account deactivated"
+    ACCOUNT_REACTIVATED = "account-reactivated", "Account reactivated"
+    SIGNED_OUT_EVERYWHERE = "signed-out-everywhere", "Signed out everywhere by an admin"
+    TUTOR_ASSIGNED = "tutor-assigned", "Made a tutor of a learning set"
+    MEMBER_REMOVED = "member-removed", "Removed from a learning set"
+    INVITATION_SENT = "invitation-sent", "Invitation sent"
+    INVITATION_RESENT = "invitation-resent", "Invitation sent again"
+    INVITATION_WITHDRAWN = "invitation-withdrawn", "Invitation withdrawn"
+    INVITATION_ACCEPTED = "invitation-accepted", "Invitation accepted: joined a learning set"
+    DATA_DOWNLOADED = "data-downloaded", "Downloaded their own data"
+    LOG_DOWNLOADED = "log-downloaded", "Downloaded their reflective log"
+    DASHBOARD_DOWNLOADED = "dashboard-downloaded", "Downloaded a learning set's dashboard"
+    AUDIT_EXPORTED = "audit-exported", "Exported the audit log"
+    ACCOUNT_DELETED = "account-deleted", "Deleted their account"
+    DATA_PURGED = "data-purged", "Retention purge removed data"
+    CONTENT_SYNCED = "content-synced", "Library and framework loaded from content files"
+    MAIL_RETRIED = "mail-retried", "Failed email queued again"
+
+
+class AuditEvent(Base):
+    """Who did what to whom, and when.
+
+    People are named by account id, not by a foreign key: the record of an account's deletion
+    outlives the account, for as long as AUDIT_RETENTION_DAYS keeps it. The detail is a short
+    note written by the code (a learning set's name, a role, counts), never anything a person
+    typed, and never a password, token or reflection. The client is a keyed digest of the IP
+    address: enough to see that events came from one place, not where that was."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_at", "at"),
+        Index("ix_audit_events_kind_at", "kind", "at"),
+        Index("ix_audit_events_actor_id", "actor_id"),
+        Index("ix_audit_events_subject_id", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    # Who acted (None: someone not signed in, or a command run by an operator).
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    # Whose account it concerns, when that is someone else (or the account a failure named).
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    client: Mapped[str] = mapped_column(String(16), default="")
+
+    @property
+    def kind_label(self) -> str:
+        kind = AuditKind._value2member_map_.get(self.kind)
+        return kind.label if isinstance(kind, AuditKind) else self.kind
+
+    def __repr__(self) -> str:
+        return f"<AuditEvent {self.id} {self.kind}>"

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from learnset.db import Base, UTCDateTime, utcnow
+
+
+class FeedbackMessage(Base):
+    """What someone told the programme team about the service, from the feedback page.
+
+    The account is kept while it exists (to reply, or to see feedback from one person as one
+    voice); a reply address is kept only when someone not signed in chose to give one."""
+
+    __tablename__ = "feedback_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    # The kind of page it was sent from (an endpoint name such as "reflections.show"): never
+    # its address, which could name an object or carry a token.
+    page: Mapped[str] = mapped_column(String(100), default="")
+    message: Mapped[str] = mapped_column(Text)

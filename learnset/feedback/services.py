@@ -1,0 +1,70 @@
+"""Feedback on the service: kept for the admins to read, and purged after a year."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User, normalise_email
+from learnset.db import rowcount
+from learnset.feedback.models import FeedbackMessage
+
+KEEP_FEEDBACK = timedelta(days=365)
+MAX_MESSAGE = 1200
+
+
+def leave(
+    db: Session, *, message: str, page: str, user: User | None, reply_to: str, now: datetime
+) -> FeedbackMessage:
+    """Keep a message for the admins. A signed-in person is known by their account, so no reply
+    address is kept for them."""
+    feedback = FeedbackMessage(
+        created_at=now,
+        user_id=user.id if user is not None else None,
+        reply_to="" if user is not None or not reply_to else normalise_email(reply_to),
+        page=page,
+        message=message.strip()[:MAX_MESSAGE],
+    )
+    db.add(feedback)
+    db.flush()
+    return feedback
+
+
+def messages() -> Select[FeedbackMessage, User | None]:
+    """Every message, newest first, with its sender's account when signed in (one query)."""
+    return (
+        select(FeedbackMessage, User)
+        .outerjoin(User, User.id == FeedbackMessage.user_id)
+        .order_by(FeedbackMessage.created_at.desc(), FeedbackMessage.id.desc())
+    )
+
+
+def purge(db: Session, now: datetime) -> int:
+    """Delete feedback left more than a year ago."""
+    result = db.execute(
+        delete(FeedbackMessage).where(FeedbackMessage.created_at < now - KEEP_FEEDBACK)
+    )
+    return rowcount(result)
+
+
+def export_personal_data(db: Session, user: User) -> list[dict[str, Any]]:
+    """The feedback someone sent while signed in, for "download your data"."""
+    return [
+        {
+            "sent_at": feedback.created_at.isoformat(timespec="seconds"),
+            "message": feedback.message,
+        }
+        for feedback in db.scalars(
+            select(FeedbackMessage)
+            .where(FeedbackMessage.user_id == user.id)
+            .order_by(FeedbackMessage.created_at)
+        )
+    ]
+
+
+def erase_personal_data(db: Session, user: User) -> None:
+    """Their feedback goes with their account."""
+    db.execute(delete(FeedbackMessage).where(FeedbackMessage.user_id == user.id))

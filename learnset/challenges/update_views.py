@@ -14,9 +14,6 @@ from learnset.challenges import (
     services,
 )
 from learnset.challenges.forms import (
-    GAIN_FOR_HINTS,
-    GAIN_KIND_HINTS,
-    PLAN_HINTS,
     GainForm,
     InsightForm,
     OutcomeForm,
@@ -88,9 +85,7 @@ def helped(challenge_id: int, update_id: int) -> Response:
 def _plan_page(
     form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None
 ) -> tuple[str, int]:
-    return render_form(
-        "challenges/plan.html", form, challenge=challenge, update=update, plan_hints=PLAN_HINTS
-    )
+    return render_form("challenges/plan.html", form, challenge=challenge, update=update)
 
 
 @bp.route("/challenges/<id:challenge_id>/plans/new", methods=["GET", "POST"])
@@ -113,14 +108,7 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
 def _gain_page(
     form: GainForm, challenge: Challenge, update: ChallengeUpdate | None
 ) -> tuple[str, int]:
-    return render_form(
-        "challenges/gain.html",
-        form,
-        challenge=challenge,
-        update=update,
-        for_hints=GAIN_FOR_HINTS,
-        kind_hints=GAIN_KIND_HINTS,
-    )
+    return render_form("challenges/gain.html", form, challenge=challenge, update=update)
 
 
 @bp.route("/challenges/<id:challenge_id>/gains/new", methods=["GET", "POST"])

@@ -15,18 +15,12 @@ from learnset.cohorts.models import CohortStatus, Role
 from learnset.cohorts.services import TUTORS_BY_ADMINS
 from learnset.forms import DateInputField, choices
 
-ROLE_CHOICES = choices([(Role.PARTICIPANT.value, "Participant"), (Role.TUTOR.value, "Tutor")])
-ROLE_HINTS = {
-    Role.PARTICIPANT.value: "A commissioner taking part in the learning set",
-    Role.TUTOR.value: "A set adviser who runs the sessions and can see what participants share",
-}
-
 
 class InviteForm(FlaskForm):
     email = email_field("Enter the email address of the person to invite")
     role = RadioField(
         "Role in this learning set",
-        choices=ROLE_CHOICES,
+        choices=choices(Role.pairs()),
         default=Role.PARTICIPANT.value,
         validators=[InputRequired("Choose a role")],
     )
@@ -63,20 +57,6 @@ class AcceptInvitationForm(ProfileForm):
     )
 
 
-STATUS_CHOICES = choices(
-    [
-        (CohortStatus.PLANNED.value, "Planned"),
-        (CohortStatus.RUNNING.value, "Running"),
-        (CohortStatus.FINISHED.value, "Finished"),
-    ]
-)
-STATUS_HINTS = {
-    CohortStatus.PLANNED.value: "Members are being invited and the sessions planned",
-    CohortStatus.RUNNING.value: "The set is meeting",
-    CohortStatus.FINISHED.value: "The year is over. Members can still read what was shared",
-}
-
-
 class CohortForm(FlaskForm):
     name = StringField(
         "Name",
@@ -100,7 +80,7 @@ class CohortForm(FlaskForm):
     )
     status = RadioField(
         "Status",
-        choices=STATUS_CHOICES,
+        choices=choices(CohortStatus.pairs()),
         default=CohortStatus.PLANNED.value,
         validators=[InputRequired("Choose a status")],
     )

@@ -12,8 +12,6 @@ from learnset.accounts.security import carries_token, public, sign_in_user
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts import emails, queries, services
 from learnset.cohorts.forms import (
-    ROLE_HINTS,
-    STATUS_HINTS,
     AcceptInvitationForm,
     CohortForm,
     InviteForm,
@@ -70,7 +68,6 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
         cohort=cohort,
         invitations=services.invitations_for(db, cohort),
         now=utcnow(),
-        role_hints=ROLE_HINTS,
         button_form=EmptyForm(),
     )
 
@@ -230,7 +227,7 @@ def new_cohort() -> Response | tuple[str, int]:
         db.commit()
         flash(f"{cohort.name} has been created. Now assign its tutors.", "success")
         return redirect(url_for("cohorts.assign_tutor", cohort_id=cohort.id))
-    return render_form("cohorts/form.html", form, cohort=None, status_hints=STATUS_HINTS)
+    return render_form("cohorts/form.html", form, cohort=None)
 
 
 @bp.route("/cohorts/<id:cohort_id>")
@@ -257,7 +254,7 @@ def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
         db.commit()
         flash("The learning set's details have been saved.", "success")
         return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
-    return render_form("cohorts/form.html", form, cohort=cohort, status_hints=STATUS_HINTS)
+    return render_form("cohorts/form.html", form, cohort=cohort)
 
 
 @bp.route("/cohorts/<id:cohort_id>/members")

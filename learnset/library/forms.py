@@ -9,12 +9,6 @@ from learnset.forms import choices
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentKind
 
-KIND_LABELS = {
-    ContentKind.THEORY.value: "Theory modules",
-    ContentKind.EXERCISE.value: "Practice exercises",
-    ContentKind.METHOD.value: "Method cards",
-}
-
 
 class LibrarySearchForm(FlaskForm):
     """The library's search and filters, sent as a GET query string."""
@@ -30,7 +24,7 @@ class LibrarySearchForm(FlaskForm):
     )
     kind = SelectField(
         "Type",
-        choices=choices([("", "All types"), *KIND_LABELS.items()]),
+        choices=choices([("", "All types"), *ContentKind.pairs()]),
         default="",
         invalid_choice_message="Choose a type from the list",
     )

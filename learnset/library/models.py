@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -18,13 +17,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 
 
-class ContentKind(enum.StrEnum):
-    THEORY = "theory"
-    EXERCISE = "exercise"
-    METHOD = "method"
+class ContentKind(Labelled):
+    THEORY = Term("theory", "Theory modules")
+    EXERCISE = Term("exercise", "Practice exercises")
+    METHOD = Term("method", "Method cards")
 
 
 content_item_capabilities = Table(

@@ -82,13 +82,6 @@ def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) ->
 # --- Materials from the library ----------------------------------------------------------
 
 
-KIND_NAMES = {
-    ContentKind.THEORY.value: "Theory modules",
-    ContentKind.EXERCISE.value: "Practice exercises",
-    ContentKind.METHOD.value: "Method cards",
-}
-
-
 def _capability_choices(db: Session) -> list[SelectChoice]:
     rows = db.execute(
         select(Capability.slug, Capability.name)
@@ -104,9 +97,9 @@ def library(meeting_id: int) -> str:
     db = get_db()
     meeting = meeting_or_404(meeting_id, "meeting:edit")
     form = LibraryFilterForm(request.args, meta={"csrf": False})
-    form.kind.choices = choices([("", "Any kind"), *KIND_NAMES.items()])
+    form.kind.choices = choices([("", "Any kind"), *ContentKind.pairs()])
     form.capability.choices = _capability_choices(db)
-    kind = form.kind.data if form.kind.data in KIND_NAMES else ""
+    kind = form.kind.data if form.kind.data in list(ContentKind) else ""
     known = {choice.value for choice in form.capability.choices}
     capability = form.capability.data if form.capability.data in known else ""
     filters = {key: value for key, value in (("kind", kind), ("capability", capability)) if value}

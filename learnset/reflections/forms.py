@@ -32,22 +32,7 @@ MAX_PART = 20_000
 MAX_COMMENT = 5_000
 NO_LINK = ""
 
-VISIBILITY_LABELS = {
-    Visibility.PRIVATE.value: "Only you",
-    Visibility.TUTORS.value: "You and the tutors of your learning set",
-    Visibility.SET.value: "Everyone in your learning set, including the tutors",
-}
-VISIBILITY_HINTS = {
-    Visibility.PRIVATE.value: "Nobody else can read it: not your tutors, not the programme team",
-    Visibility.TUTORS.value: "Your tutors can read it and comment",
-    Visibility.SET.value: "The other participants and the tutors can read it and comment",
-}
-VISIBILITY_TAGS = {
-    Visibility.PRIVATE.value: ("Private", "nhsuk-tag--grey"),
-    Visibility.TUTORS.value: ("Shared with tutors", "nhsuk-tag--blue"),
-    Visibility.SET.value: ("Shared with the set", "nhsuk-tag--green"),
-}
-VISIBILITY_CHOICES = choices(list(VISIBILITY_LABELS.items()))
+VISIBILITY_CHOICES = choices(Visibility.pairs())
 
 
 def _whole_minutes(form: FlaskForm, field: StringField) -> None:
@@ -342,7 +327,7 @@ class LogFilterForm(FlaskForm):
     capability = SelectField("Capability", validators=[Optional()])
     visibility = SelectField(
         "Who can read it",
-        choices=choices([(NO_LINK, "Anyone"), *VISIBILITY_LABELS.items()]),
+        choices=choices([(NO_LINK, "Anyone"), *Visibility.pairs()]),
         validators=[Optional()],
     )
     date_from = DateField("From", validators=[Optional()])

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 INPUT_TYPES = {
@@ -157,6 +158,11 @@ def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[d
             item["hint"] = {"text": item_hints[str(choice.value)]}
         items.append(item)
     return items
+
+
+def max_length(name: str, maximum: int) -> Length:
+    """At most `maximum` characters, in the NHS.UK words: "Name must be 120 characters or fewer"."""
+    return Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from learnset.challenges.models import (
     TRAPPED_ORDER,
@@ -19,7 +19,7 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.challenges.services import ChallengeInput, GainInput, PlanInput
-from learnset.forms import MultiCheckboxField, choices
+from learnset.forms import MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
 
 MAX_TITLE = 200
@@ -32,10 +32,6 @@ PLAN_CHOICES = [
     (UpdateKind.EXPERIMENT.value, "A low- or no-spend experiment"),
 ]
 TRAPPED_KINDS = tuple(kind.value for kind in TrappedKind)
-
-
-def _length(name: str, maximum: int) -> Length:
-    return Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")
 
 
 def no_nhs_numbers(_form: FlaskForm, field: Field) -> None:
@@ -53,7 +49,7 @@ def _text(
     name = label.removesuffix(" (optional)")
     validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(
-        label, validators=[*validators, _length(name, maximum), no_nhs_numbers], **kwargs
+        label, validators=[*validators, max_length(name, maximum), no_nhs_numbers], **kwargs
     )
 
 
@@ -64,7 +60,7 @@ class ChallengeForm(FlaskForm):
         "“Frailty support that keeps people at home”",
         validators=[
             DataRequired("Enter a title for your challenge"),
-            _length("Title", MAX_TITLE),
+            max_length("Title", MAX_TITLE),
             no_nhs_numbers,
         ],
     )

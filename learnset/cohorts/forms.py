@@ -5,7 +5,6 @@ from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     EqualTo,
     InputRequired,
-    Length,
     Optional,
     ValidationError,
 )
@@ -13,7 +12,7 @@ from wtforms.validators import (
 from learnset.accounts.forms import NewPassword, ProfileForm, email_field
 from learnset.cohorts.models import CohortStatus, Role
 from learnset.cohorts.services import TUTORS_BY_ADMINS
-from learnset.forms import DateInputField, choices
+from learnset.forms import DateInputField, choices, max_length
 
 
 class InviteForm(FlaskForm):
@@ -63,13 +62,13 @@ class CohortForm(FlaskForm):
         description="For example, Riverside learning set 2026",
         validators=[
             InputRequired("Enter a name for the learning set"),
-            Length(max=120, message="Name must be 120 characters or fewer"),
+            max_length("Name", 120),
         ],
     )
     description = TextAreaField(
         "Description (optional)",
         description="Who the set is for and what it will work on. Members see this",
-        validators=[Length(max=2000, message="Description must be 2,000 characters or fewer")],
+        validators=[max_length("Description", 2000)],
     )
     start_month = DateInputField(
         "Start month (optional)",

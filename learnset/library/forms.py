@@ -3,9 +3,8 @@
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 
-from learnset.forms import choices
+from learnset.forms import choices, max_length
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentKind
 
@@ -20,7 +19,7 @@ class LibrarySearchForm(FlaskForm):
     q = SearchField(
         "Search the library",
         description="For example, outcomes or difficult conversations",
-        validators=[Length(max=200, message="Search words must be 200 characters or fewer")],
+        validators=[max_length("Search words", 200)],
     )
     kind = SelectField(
         "Type",

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from learnset.forms import DateInputField, MultiCheckboxField, choices
+from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
 from learnset.reflections.services import ReflectionInput
@@ -72,7 +72,7 @@ class ReflectionForm(FlaskForm):
         'conversation"',
         validators=[
             InputRequired("Enter a title"),
-            Length(max=MAX_TITLE, message=f"Title must be {MAX_TITLE} characters or fewer"),
+            max_length("Title", MAX_TITLE),
         ],
     )
     experienced_on = DateInputField(
@@ -272,7 +272,7 @@ class CommentForm(FlaskForm):
         "Add a comment",
         validators=[
             InputRequired("Write your comment"),
-            Length(max=MAX_COMMENT, message=f"Comment must be {MAX_COMMENT:,} characters or fewer"),
+            max_length("Comment", MAX_COMMENT),
         ],
     )
     confirm_not_nhs_number = BooleanField("I confirm this is not an NHS number")

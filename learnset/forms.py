@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask import render_template
+from flask import abort, render_template
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -30,6 +30,12 @@ INPUT_TYPES = {
 
 class EmptyForm(FlaskForm):
     """For buttons that change something: the form exists so CSRF covers them."""
+
+
+def require_button() -> None:
+    """A button-only POST: its CSRF token is checked like any form's, and a bad one is a 400."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -32,7 +32,7 @@ from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.cohorts.queries import tutors_of
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, render_form, require_button
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
 
@@ -328,8 +328,7 @@ def pin_focus(cohort_id: int) -> Response:
 def clear_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     services.clear_focus(db, current_user, cohort)
     db.commit()
     flash("Your focus has been cleared.", "success")

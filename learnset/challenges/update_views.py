@@ -31,7 +31,7 @@ from learnset.challenges.views import (
 )
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, render_form, require_button
 
 # --- The set's questions and insights --------------------------------------------------------
 
@@ -69,8 +69,7 @@ def helped(challenge_id: int, update_id: int) -> Response:
     db = get_db()
     challenge = challenge_or_404(challenge_id, "challenge:edit")
     question = update_or_404(challenge, update_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     with flashed():
         services.mark_helped(
             db, question, current_user, request.form.get("helped") == "yes", utcnow()

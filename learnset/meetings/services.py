@@ -322,14 +322,18 @@ def _swap_with_neighbour(
     _renumber(ordered)
 
 
-def move_item(db: Session, meeting_item: MeetingItem, direction: str, now: datetime) -> None:
-    """Swap an item with its neighbour above or below in the running order."""
-    meeting = meeting_item.meeting
-    refusal = "That item cannot move any further"
-    _swap_with_neighbour(meeting.items, meeting_item, direction, refusal)
+def _moved(db: Session, meeting: Meeting, running_order: str, now: datetime) -> None:
+    """A row of the session's `running_order` (its items or presenter slots) moved: reload it."""
     meeting.updated_at = now
     db.flush()
-    db.expire(meeting, ["items"])
+    db.expire(meeting, [running_order])
+
+
+def move_item(db: Session, meeting_item: MeetingItem, direction: str, now: datetime) -> None:
+    """Swap an item with its neighbour above or below in the running order."""
+    refusal = "That item cannot move any further"
+    _swap_with_neighbour(meeting_item.meeting.items, meeting_item, direction, refusal)
+    _moved(db, meeting_item.meeting, "items", now)
 
 
 def remove_item(db: Session, meeting_item: MeetingItem, now: datetime) -> None:
@@ -392,12 +396,9 @@ def renumber_slots(meeting: Meeting) -> None:
 
 def move_presenter_slot(db: Session, slot: PresenterSlot, direction: str, now: datetime) -> None:
     """Swap a presenter with the one before or after them; positions stay 1, 2, 3…"""
-    meeting = slot.meeting
     refusal = "That presenter cannot move any further"
-    _swap_with_neighbour(meeting.presenter_slots, slot, direction, refusal)
-    meeting.updated_at = now
-    db.flush()
-    db.expire(meeting, ["presenter_slots"])
+    _swap_with_neighbour(slot.meeting.presenter_slots, slot, direction, refusal)
+    _moved(db, slot.meeting, "presenter_slots", now)
 
 
 def remove_presenter_slot(db: Session, slot: PresenterSlot, now: datetime) -> None:

@@ -20,6 +20,7 @@ from learnset.cohorts.forms import (
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
@@ -45,7 +46,7 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
         days=current_app.config["INVITATION_DAYS"],
     )
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "email"):
             issued = services.invite(
                 db,
                 cohort=cohort,
@@ -55,9 +56,6 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
                 now=utcnow(),
                 days=current_app.config["INVITATION_DAYS"],
             )
-        except services.InvitationError as error:
-            form.email.errors.append(str(error))
-        else:
             emails.queue_invitation(db, issued.invitation)
             db.commit()
             flash(f"Invitation sent to {issued.invitation.email}.", "success")
@@ -82,11 +80,8 @@ def _managed_invitation(invitation_id: int) -> Invitation:
 def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
-    try:
+    with flashed():
         services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
-    except services.InvitationError as error:
-        flash(str(error))
-    else:
         emails.queue_invitation(db, invitation)
         db.commit()
         flash(f"A new invitation link has been sent to {invitation.email}.", "success")
@@ -99,11 +94,8 @@ def revoke_invitation(invitation_id: int) -> Response | str:
     invitation = _managed_invitation(invitation_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with flashed():
             services.revoke(db, invitation, utcnow())
-        except services.InvitationError as error:
-            flash(str(error))
-        else:
             db.commit()
             flash(f"The invitation to {invitation.email} has been withdrawn.", "success")
         return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
@@ -275,7 +267,7 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:tutors")
     form = TutorForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "email"):
             assigned = services.assign_tutor(
                 db,
                 cohort=cohort,
@@ -284,9 +276,6 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
                 now=utcnow(),
                 days=current_app.config["INVITATION_DAYS"],
             )
-        except services.InvitationError as error:
-            form.email.errors.append(str(error))
-        else:
             if assigned.issued is not None:
                 emails.queue_invitation(db, assigned.issued.invitation)
             db.commit()

@@ -1,4 +1,4 @@
-"""Every feature's models, imported once for Alembic, the shell and the tests."""
+"""Every feature's tables, imported once for Alembic, the shell and the tests."""
 
 from learnset.accounts.models import SignInFailure, SignInSession, User
 from learnset.assessment.models import (
@@ -10,10 +10,10 @@ from learnset.assessment.models import (
     rating_reflections,
 )
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
-from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import Base
 from learnset.framework.models import Capability, CapabilityDomain
-from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.library.models import ContentItem, content_item_capabilities
 from learnset.mail.models import OutgoingMail
 from learnset.meetings.models import (
     Attendance,
@@ -21,9 +21,7 @@ from learnset.meetings.models import (
     EmergentTopic,
     Meeting,
     MeetingItem,
-    MeetingStatus,
     PresenterSlot,
-    TopicStatus,
     TopicVote,
 )
 from learnset.reflections.models import (
@@ -33,7 +31,6 @@ from learnset.reflections.models import (
     ReflectionPart,
     ReflectionRescue,
     ReflectionVersion,
-    Visibility,
     reflection_capabilities,
 )
 
@@ -47,16 +44,13 @@ __all__ = [
     "ChallengeUpdate",
     "CheckInReminder",
     "Cohort",
-    "CohortStatus",
     "ContentItem",
-    "ContentKind",
     "EmergentTopic",
     "FigureRelease",
     "Invitation",
     "LearningFocus",
     "Meeting",
     "MeetingItem",
-    "MeetingStatus",
     "Membership",
     "OutgoingMail",
     "PresenterSlot",
@@ -67,16 +61,13 @@ __all__ = [
     "ReflectionPart",
     "ReflectionRescue",
     "ReflectionVersion",
-    "Role",
     "SelfAssessment",
     "SignInFailure",
     "SignInSession",
     "Story",
-    "TopicStatus",
     "TopicVote",
     "TrappedNote",
     "User",
-    "Visibility",
     "content_item_capabilities",
     "rating_reflections",
     "reflection_capabilities",

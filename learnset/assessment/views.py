@@ -29,7 +29,6 @@ from learnset.assessment.forms import (
 )
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.cohorts.queries import tutors_of
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, render_form, require_button
@@ -249,7 +248,7 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
             for capability in entry.capabilities
             if not assessment.covers(capability.id) and capability.id in previous
         ],
-        tutors=tutors_of(db, assessment.cohort_id),
+        tutors=authz.people_in(db, assessment.cohort_id, Role.TUTOR),
     )
 
 

@@ -348,17 +348,6 @@ def remove_item(db: Session, meeting_item: MeetingItem, now: datetime) -> None:
 # --- Presenter slots ---------------------------------------------------------------------
 
 
-def cohort_participants(db: Session, cohort_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.cohort_id == cohort_id, Membership.role == Role.PARTICIPANT)
-            .order_by(User.name, User.id)
-        )
-    )
-
-
 def add_presenter_slot(
     db: Session, meeting: Meeting, challenge: Challenge | None, actor: User, now: datetime
 ) -> PresenterSlot:
@@ -423,7 +412,7 @@ def record_attendance(
     """Record who of the cohort's participants attended, once the session has started."""
     if not has_started(meeting, now):
         raise MeetingError("You can record attendance once the session has started")
-    participants = {user.id for user in cohort_participants(db, meeting.cohort_id)}
+    participants = {user.id for user in authz.people_in(db, meeting.cohort_id, Role.PARTICIPANT)}
     if not present_ids <= participants:
         raise MeetingError("Choose from the participants of this learning set")
     existing = {record.user_id: record for record in meeting.attendances}

@@ -23,7 +23,7 @@ class LibrarySearchForm(FlaskForm):
     )
     kind = SelectField(
         "Type",
-        choices=choices([("", "All types"), *ContentKind.pairs()]),
+        choices=choices([("", "All types"), *ContentKind.plural_pairs()]),
         default="",
         invalid_choice_message="Choose a type from the list",
     )

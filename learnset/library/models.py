@@ -22,9 +22,15 @@ from learnset.framework.models import Capability
 
 
 class ContentKind(Labelled):
-    THEORY = Term("theory", "Theory modules")
-    EXERCISE = Term("exercise", "Practice exercises")
-    METHOD = Term("method", "Method cards")
+    # The short form is how a session's plan lists an item's kind.
+    THEORY = Term("theory", "Theory module", short="Theory", colour="blue")
+    EXERCISE = Term("exercise", "Practice exercise", colour="green")
+    METHOD = Term("method", "Method card", colour="purple")
+
+    @classmethod
+    def plural_pairs(cls) -> list[tuple[str, str]]:
+        """(value, "Theory modules") for each kind, as a filter's choices."""
+        return [(kind.value, f"{kind.label}s") for kind in cls]
 
 
 content_item_capabilities = Table(

@@ -40,7 +40,7 @@ ITEM_FIELDS = ("slug", "kind", "title", "summary", "minutes", "capabilities")
 CATEGORIES = {
     "domain": "Capability domains",
     "capability": "Capabilities",
-    **dict(ContentKind.pairs()),
+    **dict(ContentKind.plural_pairs()),
 }
 OUTCOMES = ("added", "updated", "restored", "archived", "unchanged")
 

@@ -99,7 +99,7 @@ def library(meeting_id: int) -> str:
     db = get_db()
     meeting = meeting_or_404(meeting_id, "meeting:edit")
     form = LibraryFilterForm(request.args, meta={"csrf": False})
-    form.kind.choices = choices([("", "Any kind"), *ContentKind.pairs()])
+    form.kind.choices = choices([("", "Any kind"), *ContentKind.plural_pairs()])
     form.capability.choices = _capability_choices(db)
     kind = form.kind.data if form.kind.data in list(ContentKind) else ""
     known = {choice.value for choice in form.capability.choices}

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask import render_template
+from flask import abort, render_template
 from flask_wtf import FlaskForm
 from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 INPUT_TYPES = {
@@ -29,6 +30,12 @@ INPUT_TYPES = {
 
 class EmptyForm(FlaskForm):
     """For buttons that change something: the form exists so CSRF covers them."""
+
+
+def require_button() -> None:
+    """A button-only POST: its CSRF token is checked like any form's, and a bad one is a 400."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -157,6 +164,11 @@ def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[d
             item["hint"] = {"text": item_hints[str(choice.value)]}
         items.append(item)
     return items
+
+
+def max_length(name: str, maximum: int) -> Length:
+    """At most `maximum` characters, in the NHS.UK words: "Name must be 120 characters or fewer"."""
+    return Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

@@ -1,4 +1,4 @@
-"""Every feature's models, imported once for Alembic, the shell and the tests."""
+"""Every feature's tables, imported once for Alembic, the shell and the tests."""
 
 from learnset.accounts.models import SignInFailure, SignInSession, User
 from learnset.assessment.models import (
@@ -11,11 +11,11 @@ from learnset.assessment.models import (
 )
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
-from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
+from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import Base
 from learnset.feedback.models import FeedbackMessage
 from learnset.framework.models import Capability, CapabilityDomain
-from learnset.library.models import ContentItem, ContentKind, content_item_capabilities
+from learnset.library.models import ContentItem, content_item_capabilities
 from learnset.mail.models import OutgoingMail
 from learnset.meetings.models import (
     Attendance,
@@ -23,9 +23,7 @@ from learnset.meetings.models import (
     EmergentTopic,
     Meeting,
     MeetingItem,
-    MeetingStatus,
     PresenterSlot,
-    TopicStatus,
     TopicVote,
 )
 from learnset.reflections.models import (
@@ -35,7 +33,6 @@ from learnset.reflections.models import (
     ReflectionPart,
     ReflectionRescue,
     ReflectionVersion,
-    Visibility,
     reflection_capabilities,
 )
 
@@ -51,9 +48,7 @@ __all__ = [
     "ChallengeUpdate",
     "CheckInReminder",
     "Cohort",
-    "CohortStatus",
     "ContentItem",
-    "ContentKind",
     "EmergentTopic",
     "FeedbackMessage",
     "FigureRelease",
@@ -61,7 +56,6 @@ __all__ = [
     "LearningFocus",
     "Meeting",
     "MeetingItem",
-    "MeetingStatus",
     "Membership",
     "OutgoingMail",
     "PresenterSlot",
@@ -72,16 +66,13 @@ __all__ = [
     "ReflectionPart",
     "ReflectionRescue",
     "ReflectionVersion",
-    "Role",
     "SelfAssessment",
     "SignInFailure",
     "SignInSession",
     "Story",
-    "TopicStatus",
     "TopicVote",
     "TrappedNote",
     "User",
-    "Visibility",
     "content_item_capabilities",
     "rating_reflections",
     "reflection_capabilities",

@@ -10,9 +10,15 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from learnset import authz, forms, retention
+from learnset.assessment.models import AssessmentKind
+from learnset.challenges.models import ChallengeStatus, GainFor, GainKind, TrappedKind, UpdateKind
+from learnset.cohorts.models import CohortStatus, InvitationStatus, Role
 from learnset.components import memoise_components
 from learnset.dates import uk_date, uk_datetime, uk_time
+from learnset.library.models import ContentKind
 from learnset.markdown import render as render_markdown
+from learnset.meetings.models import MeetingStatus
+from learnset.reflections.models import Visibility
 from learnset.return_address import same_site_referrer
 
 
@@ -111,6 +117,27 @@ def init_app(app: Flask) -> None:
         feedback_url=feedback_url,
         retention_periods=retention_periods,
         service_name="Learnset",
+    )
+    # The stored values pages show in their own words: `ChallengeStatus(status).label`, and
+    # `item_hints=Role.hints()` for a form's choices (learnset/enums.py).
+    app.jinja_env.globals.update(
+        {
+            labelled.__name__: labelled
+            for labelled in (
+                AssessmentKind,
+                ChallengeStatus,
+                CohortStatus,
+                ContentKind,
+                GainFor,
+                GainKind,
+                InvitationStatus,
+                MeetingStatus,
+                Role,
+                TrappedKind,
+                UpdateKind,
+                Visibility,
+            )
+        }
     )
     app.jinja_env.filters.update(
         markdown=render_markdown,

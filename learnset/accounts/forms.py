@@ -3,6 +3,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from learnset.accounts.services import password_problem
+from learnset.forms import max_length
 
 EMAIL_REQUIRED = "Enter your email address"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.nhs.uk"
@@ -78,18 +79,18 @@ class ProfileForm(FlaskForm):
         "Full name",
         validators=[
             InputRequired("Enter your full name"),
-            Length(max=120, message="Full name must be 120 characters or fewer"),
+            max_length("Full name", 120),
         ],
     )
     job_title = StringField(
         "Job title",
         description="For example, GP partner and clinical lead for urgent care",
-        validators=[Length(max=120, message="Job title must be 120 characters or fewer")],
+        validators=[max_length("Job title", 120)],
     )
     organisation = StringField(
         "Organisation",
         description="Shown to the other members of your learning sets",
-        validators=[Length(max=160, message="Organisation must be 160 characters or fewer")],
+        validators=[max_length("Organisation", 160)],
     )
 
 

@@ -10,7 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, StopValidation
 
 from learnset.assessment.models import Rating
-from learnset.assessment.services import MAX_CHANGE_REASON, MAX_EVIDENCE, Answer
+from learnset.assessment.services import (
+    EVIDENCE_TOO_LONG,
+    MAX_CHANGE_REASON,
+    MAX_EVIDENCE,
+    REASON_TOO_LONG,
+    Answer,
+)
 from learnset.dates import uk_date
 from learnset.forms import MultiCheckboxField, choices
 from learnset.framework.models import LEVEL_NAMES, LEVELS, Capability
@@ -123,22 +129,12 @@ def rating_form(
         )
         fields[field_name(capability, "evidence")] = TextAreaField(
             "Evidence (optional)",
-            validators=[
-                Length(
-                    max=MAX_EVIDENCE,
-                    message=f"Evidence must be {MAX_EVIDENCE} characters or fewer",
-                )
-            ],
+            validators=[Length(max=MAX_EVIDENCE, message=EVIDENCE_TOO_LONG)],
         )
         if capability.id in previous:
             fields[field_name(capability, "reason")] = TextAreaField(
                 "If your level has moved, what changed? (optional)",
-                validators=[
-                    Length(
-                        max=MAX_CHANGE_REASON,
-                        message=f"What changed must be {MAX_CHANGE_REASON} characters or fewer",
-                    )
-                ],
+                validators=[Length(max=MAX_CHANGE_REASON, message=REASON_TOO_LONG)],
             )
         if evidence.get(capability.id):
             fields[field_name(capability, "reflections")] = MultiCheckboxField(

@@ -26,15 +26,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
 from learnset.reflections.models import Reflection
 
 
-class AssessmentKind(enum.StrEnum):
-    BASELINE = "baseline"
-    CHECK_IN = "check-in"
+class AssessmentKind(Labelled):
+    BASELINE = Term("baseline", "Baseline")
+    CHECK_IN = Term("check-in", "Check-in")
 
 
 class AssessmentStatus(enum.StrEnum):
@@ -118,7 +119,7 @@ class SelfAssessment(Base):
 
     @property
     def label(self) -> str:
-        return "Baseline" if self.is_baseline else "Check-in"
+        return AssessmentKind(self.kind).label
 
     def covers(self, capability_id: int) -> bool:
         """Whether this assessment asks for a fresh rating of the capability."""

@@ -100,7 +100,7 @@ class AssessmentSummary:
 
     @property
     def label(self) -> str:
-        return "Baseline" if self.is_baseline else "Check-in"
+        return AssessmentKind(self.kind).label
 
 
 @dataclass

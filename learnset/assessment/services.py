@@ -61,6 +61,9 @@ class Answer:
 
 MAX_EVIDENCE = 2000
 MAX_CHANGE_REASON = 1000
+# Said by the form and, for an answer that reached the service another way, by the service.
+EVIDENCE_TOO_LONG = f"Evidence must be {MAX_EVIDENCE} characters or fewer"
+REASON_TOO_LONG = f"What changed must be {MAX_CHANGE_REASON} characters or fewer"
 
 
 def in_scope(
@@ -210,11 +213,9 @@ def save_answers(
                 f"Choose where you want to be, from 1 to 5, for {capability.name}"
             )
         if len(answer.evidence) > MAX_EVIDENCE:
-            errors[f"{slug}-evidence"] = f"Evidence must be {MAX_EVIDENCE} characters or fewer"
+            errors[f"{slug}-evidence"] = EVIDENCE_TOO_LONG
         if len(answer.change_reason) > MAX_CHANGE_REASON:
-            errors[f"{slug}-reason"] = (
-                f"What changed must be {MAX_CHANGE_REASON} characters or fewer"
-            )
+            errors[f"{slug}-reason"] = REASON_TOO_LONG
         linked = [reflections.get(str(given).strip()) for given in answer.reflection_ids]
         if None in linked:
             errors[f"{slug}-reflections"] = "Choose reflections from your own log"

@@ -29,10 +29,9 @@ from learnset.assessment.forms import (
 )
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.cohorts.queries import tutors_of
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, render_form, require_button
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
 
@@ -249,7 +248,7 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
             for capability in entry.capabilities
             if not assessment.covers(capability.id) and capability.id in previous
         ],
-        tutors=tutors_of(db, assessment.cohort_id),
+        tutors=authz.people_in(db, assessment.cohort_id, Role.TUTOR),
     )
 
 
@@ -328,8 +327,7 @@ def pin_focus(cohort_id: int) -> Response:
 def clear_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     services.clear_focus(db, current_user, cohort)
     db.commit()
     flash("Your focus has been cleared.", "success")

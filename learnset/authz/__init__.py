@@ -21,6 +21,7 @@ from learnset.authz.challenges import (
 )
 from learnset.authz.cohorts import (
     cohorts_as,
+    people_in,
     remember_cohorts,
     tutored_cohorts,
     visible_cohorts,
@@ -59,6 +60,7 @@ __all__ = [
     "is_tutor",
     "own_reflections",
     "owner_takes_part_clause",
+    "people_in",
     "published_stories",
     "reflections_shared_with",
     "remember_cohorts",

@@ -83,6 +83,18 @@ def tutored_cohorts(user: User) -> Select[Cohort]:
     )
 
 
+def people_in(db: Session, cohort_id: int, role: Role) -> list[User]:
+    """A learning set's tutors, or its participants, by name."""
+    return list(
+        db.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.cohort_id == cohort_id, Membership.role == role)
+            .order_by(User.name, User.id)
+        )
+    )
+
+
 def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
     """The cohorts the user belongs to in `role`, latest start first. Several parts of a page
     ask (the home page's panels, a form's choices), so it is asked once a transaction, for

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from learnset.challenges.models import (
     TRAPPED_ORDER,
@@ -19,92 +19,19 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.challenges.services import ChallengeInput, GainInput, PlanInput
-from learnset.forms import MultiCheckboxField, choices
+from learnset.forms import MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
 
 MAX_TITLE = 200
 MAX_TEXT = 5_000
 MAX_NOTE = 1_000
 
-TRAPPED_LABELS = {
-    TrappedKind.BUILDINGS.value: "Resources in buildings or services",
-    TrappedKind.PROCESSES.value: "Resources captured by processes",
-    TrappedKind.ATTITUDES.value: "Attitudes",
-    TrappedKind.POTENTIAL.value: "Potential",
-}
-TRAPPED_HINTS = {
-    TrappedKind.BUILDINGS.value: "Money, staff or space held in buildings or services designed "
-    "for a world that has since changed",
-    TrappedKind.PROCESSES.value: "Time and effort spent on processes that do not add to good care",
-    TrappedKind.ATTITUDES.value: "Views that have become rigid, hostile or defeatist, ours "
-    "included",
-    TrappedKind.POTENTIAL.value: "Skills, ideas and energy, in staff or in communities, that "
-    "are being held back",
-}
-STATUS_LABELS = {
-    ChallengeStatus.OPEN.value: "Open",
-    ChallengeStatus.PAUSED.value: "Paused",
-    ChallengeStatus.CLOSED.value: "Closed",
-}
-STATUS_HINTS = {
-    ChallengeStatus.OPEN.value: "You are working on it and can bring it to the set",
-    ChallengeStatus.PAUSED.value: "Set aside for now. The set can still ask questions, and you "
-    "can pick it up again",
-    ChallengeStatus.CLOSED.value: "Finished, or no longer yours to work on. Nobody can add "
-    "questions, insights or actions, but you can still record gains and publish it as a story",
-}
-STATUS_TAGS = {
-    ChallengeStatus.OPEN.value: ("Open", "nhsuk-tag--green"),
-    ChallengeStatus.PAUSED.value: ("Paused", "nhsuk-tag--yellow"),
-    ChallengeStatus.CLOSED.value: ("Closed", "nhsuk-tag--grey"),
-}
-PLAN_LABELS = {
-    UpdateKind.ACTION.value: "An action",
-    UpdateKind.EXPERIMENT.value: "A low- or no-spend experiment",
-}
-PLAN_HINTS = {
-    UpdateKind.ACTION.value: "Something you will do, like a conversation you will have",
-    UpdateKind.EXPERIMENT.value: "A small, safe test of an idea, to learn how the system "
-    "responds before anyone commits money",
-}
-SPEND_LABELS = {
-    Spend.NONE.value: "No spend: time and conversations only",
-    Spend.LOW.value: "Low spend: a small amount from a budget you already hold",
-}
-GAIN_FOR_LABELS = {
-    GainFor.PEOPLE.value: "People: patients, carers or residents",
-    GainFor.COMMUNITY.value: "A community",
-    GainFor.STAFF.value: "Staff",
-    GainFor.SYSTEM.value: "The wider system",
-}
-GAIN_FOR_HINTS = {
-    GainFor.COMMUNITY.value: "A neighbourhood, or people who share an experience or a background",
-    GainFor.SYSTEM.value: "Organisations working better together across the system",
-}
-GAIN_KIND_LABELS = {
-    GainKind.HEALTH.value: "Health",
-    GainKind.SOCIAL.value: "Social",
-    GainKind.ECONOMIC.value: "Economic",
-    GainKind.RELATIONAL.value: "Relational",
-}
-GAIN_KIND_HINTS = {
-    GainKind.HEALTH.value: "Better health or wellbeing, or illness avoided",
-    GainKind.SOCIAL.value: "Independence, connection, taking part in community life",
-    GainKind.ECONOMIC.value: "Money or time released, or put to better use",
-    GainKind.RELATIONAL.value: "Trust, better conversations, people working together who did "
-    "not before",
-}
-# Shown where a gain is listed: "for people", "for a community".
-GAIN_FOR_SHORT = {
-    GainFor.PEOPLE.value: "people",
-    GainFor.COMMUNITY.value: "a community",
-    GainFor.STAFF.value: "staff",
-    GainFor.SYSTEM.value: "the wider system",
-}
-
-
-def _length(name: str, maximum: int) -> Length:
-    return Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")
+# The form asks "Is it an action or an experiment?", so its choices are worded as answers.
+PLAN_CHOICES = [
+    (UpdateKind.ACTION.value, "An action"),
+    (UpdateKind.EXPERIMENT.value, "A low- or no-spend experiment"),
+]
+TRAPPED_KINDS = tuple(kind.value for kind in TrappedKind)
 
 
 def no_nhs_numbers(_form: FlaskForm, field: Field) -> None:
@@ -122,7 +49,7 @@ def _text(
     name = label.removesuffix(" (optional)")
     validators: list[Any] = [DataRequired(required)] if required else [Optional()]
     return TextAreaField(
-        label, validators=[*validators, _length(name, maximum), no_nhs_numbers], **kwargs
+        label, validators=[*validators, max_length(name, maximum), no_nhs_numbers], **kwargs
     )
 
 
@@ -133,7 +60,7 @@ class ChallengeForm(FlaskForm):
         "“Frailty support that keeps people at home”",
         validators=[
             DataRequired("Enter a title for your challenge"),
-            _length("Title", MAX_TITLE),
+            max_length("Title", MAX_TITLE),
             no_nhs_numbers,
         ],
     )
@@ -155,16 +82,16 @@ class ChallengeForm(FlaskForm):
         "council, the voluntary sector, communities",
     )
     trapped = MultiCheckboxField(
-        "What is trapped?", choices=choices(TRAPPED_LABELS.items()), validate_choice=False
+        "What is trapped?", choices=choices(TrappedKind.pairs()), validate_choice=False
     )
 
     def to_input(self) -> ChallengeInput:
-        ticked = {kind for kind in self.trapped.data or [] if kind in TRAPPED_LABELS}
-        notes = {kind: (self[f"note_{kind}"].data or "") for kind in TRAPPED_LABELS}
+        ticked = {kind for kind in self.trapped.data or [] if kind in TRAPPED_KINDS}
+        notes = {kind: (self[f"note_{kind}"].data or "") for kind in TRAPPED_KINDS}
         # A note counts as a tick: typed words are never thrown away.
         trapped = {
             kind: notes[kind].strip()
-            for kind in TRAPPED_LABELS
+            for kind in TRAPPED_KINDS
             if kind in ticked or notes[kind].strip()
         }
         return ChallengeInput(
@@ -180,14 +107,14 @@ for _kind in TRAPPED_ORDER:
     setattr(
         ChallengeForm,
         f"note_{_kind.value}",
-        _text(f"Note on {TRAPPED_LABELS[_kind.value].lower()} (optional)", MAX_NOTE),
+        _text(f"Note on {_kind.label.lower()} (optional)", MAX_NOTE),
     )
 
 
 class StatusForm(FlaskForm):
     status = RadioField(
         "Where is this challenge now?",
-        choices=choices(STATUS_LABELS.items()),
+        choices=choices(ChallengeStatus.pairs()),
         validators=[InputRequired("Choose open, paused or closed")],
     )
 
@@ -209,7 +136,7 @@ class InsightForm(FlaskForm):
 class PlanForm(FlaskForm):
     kind = RadioField(
         "Is it an action or an experiment?",
-        choices=choices(PLAN_LABELS.items()),
+        choices=choices(PLAN_CHOICES),
         default=UpdateKind.ACTION.value,
         validators=[InputRequired("Choose an action or an experiment")],
     )
@@ -225,7 +152,7 @@ class PlanForm(FlaskForm):
     )
     spend = RadioField(
         "What will it cost?",
-        choices=choices(SPEND_LABELS.items()),
+        choices=choices(Spend.pairs()),
         validators=[Optional()],
     )
 
@@ -257,12 +184,12 @@ class GainForm(FlaskForm):
     )
     gain_for = RadioField(
         "Who gains?",
-        choices=choices(GAIN_FOR_LABELS.items()),
+        choices=choices(GainFor.pairs()),
         validators=[InputRequired("Choose who gains")],
     )
     gain_kind = RadioField(
         "What kind of gain is it?",
-        choices=choices(GAIN_KIND_LABELS.items()),
+        choices=choices(GainKind.pairs()),
         validators=[InputRequired("Choose what kind of gain it is")],
     )
     evidence = _text(
@@ -313,6 +240,6 @@ class GainFilterForm(FlaskForm):
 
     kind = SelectField(
         "Kind of gain",
-        choices=choices([("", "All kinds"), *GAIN_KIND_LABELS.items()]),
+        choices=choices([("", "All kinds"), *GainKind.pairs()]),
         validators=[Optional()],
     )

@@ -7,7 +7,6 @@ experiments and gains) is one table of updates, so the timeline is a single orde
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -17,48 +16,107 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
 
 
-class ChallengeStatus(enum.StrEnum):
-    OPEN = "open"
-    PAUSED = "paused"
-    CLOSED = "closed"
+class ChallengeStatus(Labelled):
+    OPEN = Term(
+        "open", "Open", hint="You are working on it and can bring it to the set", colour="green"
+    )
+    PAUSED = Term(
+        "paused",
+        "Paused",
+        hint="Set aside for now. The set can still ask questions, and you can pick it up again",
+        colour="yellow",
+    )
+    CLOSED = Term(
+        "closed",
+        "Closed",
+        hint="Finished, or no longer yours to work on. Nobody can add questions, insights or "
+        "actions, but you can still record gains and publish it as a story",
+        colour="grey",
+    )
 
 
-class TrappedKind(enum.StrEnum):
+class TrappedKind(Labelled):
     """What gets trapped, as the Unlocking Commissioning programme names it."""
 
-    BUILDINGS = "buildings"
-    PROCESSES = "processes"
-    ATTITUDES = "attitudes"
-    POTENTIAL = "potential"
+    BUILDINGS = Term(
+        "buildings",
+        "Resources in buildings or services",
+        hint="Money, staff or space held in buildings or services designed for a world that "
+        "has since changed",
+    )
+    PROCESSES = Term(
+        "processes",
+        "Resources captured by processes",
+        hint="Time and effort spent on processes that do not add to good care",
+    )
+    ATTITUDES = Term(
+        "attitudes",
+        "Attitudes",
+        hint="Views that have become rigid, hostile or defeatist, ours included",
+    )
+    POTENTIAL = Term(
+        "potential",
+        "Potential",
+        hint="Skills, ideas and energy, in staff or in communities, that are being held back",
+    )
 
 
-class UpdateKind(enum.StrEnum):
-    QUESTION = "question"
-    INSIGHT = "insight"
-    ACTION = "action"
-    EXPERIMENT = "experiment"
-    GAIN = "gain"
+class UpdateKind(Labelled):
+    QUESTION = Term("question", "Question", colour="blue")
+    INSIGHT = Term("insight", "Insight", colour="aqua-green")
+    ACTION = Term(
+        "action",
+        "Action",
+        hint="Something you will do, like a conversation you will have",
+        colour="purple",
+    )
+    EXPERIMENT = Term(
+        "experiment",
+        "Experiment",
+        hint="A small, safe test of an idea, to learn how the system responds before anyone "
+        "commits money",
+        colour="orange",
+    )
+    GAIN = Term("gain", "Gain", colour="green")
 
 
-class Spend(enum.StrEnum):
-    NONE = "none"
-    LOW = "low"
+class Spend(Labelled):
+    NONE = Term("none", "No spend: time and conversations only")
+    LOW = Term("low", "Low spend: a small amount from a budget you already hold")
 
 
-class GainFor(enum.StrEnum):
-    PEOPLE = "people"
-    COMMUNITY = "community"
-    STAFF = "staff"
-    SYSTEM = "system"
+class GainFor(Labelled):
+    # The short form is how a gain is listed: "a health gain for people".
+    PEOPLE = Term("people", "People: patients, carers or residents", short="people")
+    COMMUNITY = Term(
+        "community",
+        "A community",
+        hint="A neighbourhood, or people who share an experience or a background",
+        short="a community",
+    )
+    STAFF = Term("staff", "Staff", short="staff")
+    SYSTEM = Term(
+        "system",
+        "The wider system",
+        hint="Organisations working better together across the system",
+        short="the wider system",
+    )
 
 
-class GainKind(enum.StrEnum):
-    HEALTH = "health"
-    SOCIAL = "social"
-    ECONOMIC = "economic"
-    RELATIONAL = "relational"
+class GainKind(Labelled):
+    HEALTH = Term("health", "Health", hint="Better health or wellbeing, or illness avoided")
+    SOCIAL = Term(
+        "social", "Social", hint="Independence, connection, taking part in community life"
+    )
+    ECONOMIC = Term("economic", "Economic", hint="Money or time released, or put to better use")
+    RELATIONAL = Term(
+        "relational",
+        "Relational",
+        hint="Trust, better conversations, people working together who did not before",
+    )
 
 
 def _in(column: str, values: Any) -> str:

@@ -204,6 +204,14 @@ def gains_of(db: Session, challenge_id: int) -> list[ChallengeUpdate]:
     )
 
 
+# The challenge's owner is (still) a participant of its set: their membership row.
+_OWNER_TAKES_PART = and_(
+    Membership.user_id == Challenge.owner_id,
+    Membership.cohort_id == Challenge.cohort_id,
+    Membership.role == Role.PARTICIPANT,
+)
+
+
 # --- Presenter slots -------------------------------------------------------------------------
 
 
@@ -214,14 +222,7 @@ def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[Chall
         db.scalars(
             authz.visible_challenges(user)
             .join(User, User.id == Challenge.owner_id)
-            .join(
-                Membership,
-                and_(
-                    Membership.user_id == Challenge.owner_id,
-                    Membership.cohort_id == Challenge.cohort_id,
-                    Membership.role == Role.PARTICIPANT,
-                ),
-            )
+            .join(Membership, _OWNER_TAKES_PART)
             .where(Challenge.cohort_id == cohort_id, Challenge.status == ChallengeStatus.OPEN)
             .options(joinedload(Challenge.owner))
             .order_by(User.name, Challenge.title, Challenge.id)
@@ -266,14 +267,7 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
     rows = list(
         db.execute(
             select(Challenge, presenting_at)
-            .join(
-                Membership,
-                and_(
-                    Membership.user_id == user.id,
-                    Membership.cohort_id == Challenge.cohort_id,
-                    Membership.role == Role.PARTICIPANT,
-                ),
-            )
+            .join(Membership, _OWNER_TAKES_PART)
             .outerjoin(presenting_at, presenting_at.id == next_presenting)
             .where(Challenge.owner_id == user.id, Challenge.status == ChallengeStatus.OPEN)
             .options(joinedload(Challenge.cohort))

@@ -151,21 +151,29 @@ def delete_challenge(db: Session, challenge: Challenge, actor: User) -> None:
 # --- The set's questions and insights --------------------------------------------------------
 
 
-def _new_update(
-    db: Session, challenge: Challenge, author: User, kind: UpdateKind, body: str, now: datetime
+def _add_update(
+    db: Session, challenge: Challenge, author: User, kind: str, now: datetime
 ) -> ChallengeUpdate:
-    if not body.strip():
-        raise ChallengeError("Write something first", "body")
+    """A new entry on the challenge's timeline (its words still to set): work on the challenge."""
     update = ChallengeUpdate(
-        challenge=challenge,
-        author=author,
-        kind=kind.value,
-        body=body.strip(),
-        created_at=now,
-        updated_at=now,
+        challenge=challenge, author=author, kind=kind, body="", created_at=now, updated_at=now
     )
     db.add(update)
     challenge.updated_at = now
+    return update
+
+
+def _said_by_the_set(
+    db: Session, challenge: Challenge, author: User, kind: UpdateKind, body: str, now: datetime
+) -> ChallengeUpdate:
+    """A question or an insight: the set speaks only while the challenge is open or paused."""
+    if challenge.is_closed:
+        raise ChallengeError(CLOSED_MESSAGE, "body")
+    if not body.strip():
+        raise ChallengeError("Write something first", "body")
+    update = _add_update(db, challenge, author, kind.value, now)
+    update.body = body.strip()
+    db.flush()
     return update
 
 
@@ -174,11 +182,7 @@ def ask_question(
 ) -> ChallengeUpdate:
     """A member of the set asks the owner an open question about an open or paused challenge."""
     _require(author, "challenge:question", challenge, "Questions come from the rest of the set")
-    if challenge.is_closed:
-        raise ChallengeError(CLOSED_MESSAGE, "body")
-    update = _new_update(db, challenge, author, UpdateKind.QUESTION, body, now)
-    db.flush()
-    return update
+    return _said_by_the_set(db, challenge, author, UpdateKind.QUESTION, body, now)
 
 
 def add_insight(
@@ -186,11 +190,7 @@ def add_insight(
 ) -> ChallengeUpdate:
     """Anyone in the set, the owner too, notes an insight on an open or paused challenge."""
     _require(author, "challenge:insight", challenge, "Only members of the set can add insights")
-    if challenge.is_closed:
-        raise ChallengeError(CLOSED_MESSAGE, "body")
-    update = _new_update(db, challenge, author, UpdateKind.INSIGHT, body, now)
-    db.flush()
-    return update
+    return _said_by_the_set(db, challenge, author, UpdateKind.INSIGHT, body, now)
 
 
 def mark_helped(
@@ -238,12 +238,8 @@ def plan(
     if challenge.is_closed:
         raise ChallengeError(CLOSED_MESSAGE, "body")
     _check_plan(data)
-    update = ChallengeUpdate(
-        challenge=challenge, author=actor, kind=data.kind, body="", created_at=now, updated_at=now
-    )
+    update = _add_update(db, challenge, actor, data.kind, now)
     _apply_plan(update, data)
-    db.add(update)
-    challenge.updated_at = now
     db.flush()
     return update
 
@@ -286,17 +282,8 @@ def record_gain(
     """The owner records a gain as it appears; gains may still come after a challenge closes."""
     _require(actor, "challenge:edit", challenge, "Only the owner can record gains")
     _check_gain(data)
-    update = ChallengeUpdate(
-        challenge=challenge,
-        author=actor,
-        kind=UpdateKind.GAIN.value,
-        body="",
-        created_at=now,
-        updated_at=now,
-    )
+    update = _add_update(db, challenge, actor, UpdateKind.GAIN.value, now)
     _apply_gain(update, data)
-    db.add(update)
-    challenge.updated_at = now
     db.flush()
     return update
 

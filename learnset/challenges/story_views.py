@@ -8,13 +8,11 @@ from flask_login import current_user
 
 from learnset import authz
 from learnset.challenges import queries
-from learnset.challenges.forms import GAIN_FOR_SHORT, GAIN_KIND_LABELS
 from learnset.challenges.models import Story
 from learnset.db import get_db
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("stories", __name__)
-LABELS = {"gain_for": GAIN_FOR_SHORT, "gain_kind": GAIN_KIND_LABELS}
 
 
 @bp.route("/stories")
@@ -33,5 +31,4 @@ def story(story_id: int) -> str:
         story=story,
         challenge=story.challenge,
         gains=queries.gains_of(db, story.challenge_id),
-        labels=LABELS,
     )

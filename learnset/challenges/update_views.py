@@ -14,9 +14,6 @@ from learnset.challenges import (
     services,
 )
 from learnset.challenges.forms import (
-    GAIN_FOR_HINTS,
-    GAIN_KIND_HINTS,
-    PLAN_HINTS,
     GainForm,
     InsightForm,
     OutcomeForm,
@@ -34,7 +31,7 @@ from learnset.challenges.views import (
 )
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, render_form, require_button
 
 # --- The set's questions and insights --------------------------------------------------------
 
@@ -72,8 +69,7 @@ def helped(challenge_id: int, update_id: int) -> Response:
     db = get_db()
     challenge = challenge_or_404(challenge_id, "challenge:edit")
     question = update_or_404(challenge, update_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     with flashed():
         services.mark_helped(
             db, question, current_user, request.form.get("helped") == "yes", utcnow()
@@ -88,9 +84,7 @@ def helped(challenge_id: int, update_id: int) -> Response:
 def _plan_page(
     form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None
 ) -> tuple[str, int]:
-    return render_form(
-        "challenges/plan.html", form, challenge=challenge, update=update, plan_hints=PLAN_HINTS
-    )
+    return render_form("challenges/plan.html", form, challenge=challenge, update=update)
 
 
 @bp.route("/challenges/<id:challenge_id>/plans/new", methods=["GET", "POST"])
@@ -113,14 +107,7 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
 def _gain_page(
     form: GainForm, challenge: Challenge, update: ChallengeUpdate | None
 ) -> tuple[str, int]:
-    return render_form(
-        "challenges/gain.html",
-        form,
-        challenge=challenge,
-        update=update,
-        for_hints=GAIN_FOR_HINTS,
-        kind_hints=GAIN_KIND_HINTS,
-    )
+    return render_form("challenges/gain.html", form, challenge=challenge, update=update)
 
 
 @bp.route("/challenges/<id:challenge_id>/gains/new", methods=["GET", "POST"])

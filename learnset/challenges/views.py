@@ -15,14 +15,6 @@ from learnset.challenges import (
     timeline,
 )
 from learnset.challenges.forms import (
-    GAIN_FOR_LABELS,
-    GAIN_FOR_SHORT,
-    GAIN_KIND_LABELS,
-    STATUS_HINTS,
-    STATUS_LABELS,
-    STATUS_TAGS,
-    TRAPPED_HINTS,
-    TRAPPED_LABELS,
     ChallengeFilterForm,
     ChallengeForm,
     GainFilterForm,
@@ -31,24 +23,14 @@ from learnset.challenges.forms import (
     StatusForm,
     StoryForm,
 )
-from learnset.challenges.models import Challenge, ChallengeUpdate
+from learnset.challenges.models import Challenge, ChallengeStatus, ChallengeUpdate
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number, paginate
-from learnset.reflections.forms import VISIBILITY_TAGS
 
 bp = Blueprint("challenges", __name__)
-# Ids past the database's integer range would fail on PostgreSQL: such URLs do not match.
-LABELS = {
-    "trapped": TRAPPED_LABELS,
-    "trapped_hints": TRAPPED_HINTS,
-    "status": STATUS_LABELS,
-    "status_tags": STATUS_TAGS,
-    "gain_for": GAIN_FOR_SHORT,
-    "gain_kind": GAIN_KIND_LABELS,
-}
 
 
 def _cohort(cohort_id: int, action: str) -> Cohort:
@@ -116,7 +98,6 @@ def cohort_challenges(cohort_id: int) -> str:
         rows=queries.challenge_rows(result.items),
         status=status,
         counts=queries.status_counts(db, current_user, cohort.id),
-        labels=LABELS,
     )
 
 
@@ -137,7 +118,7 @@ def new_challenge(cohort_id: int) -> Response | tuple[str, int]:
                 "success",
             )
             return to_challenge(challenge)
-    return render_form("challenges/edit.html", form, cohort=cohort, challenge=None, labels=LABELS)
+    return render_form("challenges/edit.html", form, cohort=cohort, challenge=None)
 
 
 # --- A challenge and its timeline ------------------------------------------------------------
@@ -172,8 +153,6 @@ def show_challenge(
         question_form=question_form,
         insight_form=insight_form,
         is_owner=challenge.owner_id == current_user.id,
-        labels=LABELS,
-        visibility_tags=VISIBILITY_TAGS,
     ), (422 if has_errors else 200)
 
 
@@ -197,9 +176,7 @@ def edit(challenge_id: int) -> Response | tuple[str, int]:
             db.commit()
             flash("Your challenge has been saved.", "success")
             return to_challenge(challenge)
-    return render_form(
-        "challenges/edit.html", form, cohort=challenge.cohort, challenge=challenge, labels=LABELS
-    )
+    return render_form("challenges/edit.html", form, cohort=challenge.cohort, challenge=challenge)
 
 
 @bp.route("/challenges/<id:challenge_id>/status", methods=["GET", "POST"])
@@ -215,13 +192,13 @@ def status(challenge_id: int) -> Response | tuple[str, int]:
             db.commit()
             flash(_status_message(challenge, unpublished), "success")
             return to_challenge(challenge)
-    return render_form("challenges/status.html", form, challenge=challenge, hints=STATUS_HINTS)
+    return render_form("challenges/status.html", form, challenge=challenge)
 
 
 def _status_message(challenge: Challenge, unpublished: bool) -> str:
     if challenge.is_closed:
         return "Your challenge is closed. You can publish it as a story for the whole programme."
-    message = f"Your challenge is {STATUS_LABELS[challenge.status].lower()}."
+    message = f"Your challenge is {ChallengeStatus(challenge.status).label.lower()}."
     if unpublished:
         message += " Its story is no longer published."
     return message
@@ -266,8 +243,6 @@ def gains(cohort_id: int) -> str:
         result=result,
         kind=kind,
         counts=queries.gain_counts(db, current_user, cohort.id),
-        labels=LABELS,
-        gain_for_labels=GAIN_FOR_LABELS,
     )
 
 
@@ -300,7 +275,6 @@ def story(challenge_id: int) -> Response | tuple[str, int]:
         challenge=challenge,
         story=existing,
         gains=queries.gains_of(db, challenge.id),
-        labels=LABELS,
     )
 
 

@@ -5,7 +5,6 @@ from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     EqualTo,
     InputRequired,
-    Length,
     Optional,
     ValidationError,
 )
@@ -13,20 +12,14 @@ from wtforms.validators import (
 from learnset.accounts.forms import NewPassword, ProfileForm, email_field
 from learnset.cohorts.models import CohortStatus, Role
 from learnset.cohorts.services import TUTORS_BY_ADMINS
-from learnset.forms import DateInputField, choices
-
-ROLE_CHOICES = choices([(Role.PARTICIPANT.value, "Participant"), (Role.TUTOR.value, "Tutor")])
-ROLE_HINTS = {
-    Role.PARTICIPANT.value: "A commissioner taking part in the learning set",
-    Role.TUTOR.value: "A set adviser who runs the sessions and can see what participants share",
-}
+from learnset.forms import DateInputField, choices, max_length
 
 
 class InviteForm(FlaskForm):
     email = email_field("Enter the email address of the person to invite")
     role = RadioField(
         "Role in this learning set",
-        choices=ROLE_CHOICES,
+        choices=choices(Role.pairs()),
         default=Role.PARTICIPANT.value,
         validators=[InputRequired("Choose a role")],
     )
@@ -63,33 +56,19 @@ class AcceptInvitationForm(ProfileForm):
     )
 
 
-STATUS_CHOICES = choices(
-    [
-        (CohortStatus.PLANNED.value, "Planned"),
-        (CohortStatus.RUNNING.value, "Running"),
-        (CohortStatus.FINISHED.value, "Finished"),
-    ]
-)
-STATUS_HINTS = {
-    CohortStatus.PLANNED.value: "Members are being invited and the sessions planned",
-    CohortStatus.RUNNING.value: "The set is meeting",
-    CohortStatus.FINISHED.value: "The year is over. Members can still read what was shared",
-}
-
-
 class CohortForm(FlaskForm):
     name = StringField(
         "Name",
         description="For example, Riverside learning set 2026",
         validators=[
             InputRequired("Enter a name for the learning set"),
-            Length(max=120, message="Name must be 120 characters or fewer"),
+            max_length("Name", 120),
         ],
     )
     description = TextAreaField(
         "Description (optional)",
         description="Who the set is for and what it will work on. Members see this",
-        validators=[Length(max=2000, message="Description must be 2,000 characters or fewer")],
+        validators=[max_length("Description", 2000)],
     )
     start_month = DateInputField(
         "Start month (optional)",
@@ -100,7 +79,7 @@ class CohortForm(FlaskForm):
     )
     status = RadioField(
         "Status",
-        choices=STATUS_CHOICES,
+        choices=choices(CohortStatus.pairs()),
         default=CohortStatus.PLANNED.value,
         validators=[InputRequired("Choose a status")],
     )

@@ -8,17 +8,33 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.accounts.models import User, normalise_email
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
 
 
-class Role(enum.StrEnum):
-    PARTICIPANT = "participant"
-    TUTOR = "tutor"
+class Role(Labelled):
+    PARTICIPANT = Term(
+        "participant", "Participant", hint="A commissioner taking part in the learning set"
+    )
+    TUTOR = Term(
+        "tutor",
+        "Tutor",
+        hint="A set adviser who runs the sessions and can see what participants share",
+    )
 
 
-class CohortStatus(enum.StrEnum):
-    PLANNED = "planned"
-    RUNNING = "running"
-    FINISHED = "finished"
+class CohortStatus(Labelled):
+    PLANNED = Term("planned", "Planned", hint="Members are being invited and the sessions planned")
+    RUNNING = Term("running", "Running", hint="The set is meeting")
+    FINISHED = Term(
+        "finished", "Finished", hint="The year is over. Members can still read what was shared"
+    )
+
+
+class InvitationStatus(Labelled):
+    PENDING = Term("pending", "Waiting", colour="blue")
+    ACCEPTED = Term("accepted", "Accepted", colour="green")
+    EXPIRED = Term("expired", "Expired", colour="grey")
+    REVOKED = Term("revoked", "Withdrawn", colour="red")
 
 
 def _in(column: str, enum_type: type[enum.StrEnum]) -> str:
@@ -92,11 +108,11 @@ class Invitation(Base):
     def _normalise_email(self, _key: str, value: str) -> str:
         return normalise_email(value)
 
-    def status(self, now: datetime) -> str:
+    def status(self, now: datetime) -> InvitationStatus:
         if self.accepted_at:
-            return "accepted"
+            return InvitationStatus.ACCEPTED
         if self.revoked_at:
-            return "revoked"
+            return InvitationStatus.REVOKED
         if self.expires_at <= now:
-            return "expired"
-        return "pending"
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING

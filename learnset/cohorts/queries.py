@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from learnset.accounts.models import User
-from learnset.cohorts.models import Membership, Role
+from learnset.cohorts.models import Membership
 
 
 def members(db: Session, cohort_id: int) -> list[Membership]:
@@ -18,17 +18,5 @@ def members(db: Session, cohort_id: int) -> list[Membership]:
             .options(joinedload(Membership.user))
             .where(Membership.cohort_id == cohort_id)
             .order_by(Membership.role.desc(), User.name, User.id)
-        )
-    )
-
-
-def tutors_of(db: Session, cohort_id: int) -> list[User]:
-    """The people who see what participants share with tutors, by name."""
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.cohort_id == cohort_id, Membership.role == Role.TUTOR)
-            .order_by(User.name)
         )
     )

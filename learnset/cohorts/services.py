@@ -14,11 +14,12 @@ from learnset import audit, authz
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import rowcount
+from learnset.errors import DomainError
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, TopicStatus, TopicVote
 
 
-class InvitationError(ValueError):
+class InvitationError(DomainError):
     """A rule about invitations was broken; the message says which, for the person acting."""
 
 

@@ -13,8 +13,6 @@ from learnset.accounts.security import carries_token, public, sign_in_user
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts import emails, queries, services
 from learnset.cohorts.forms import (
-    ROLE_HINTS,
-    STATUS_HINTS,
     AcceptInvitationForm,
     CohortForm,
     InviteForm,
@@ -23,6 +21,7 @@ from learnset.cohorts.forms import (
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
@@ -48,7 +47,7 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
         days=current_app.config["INVITATION_DAYS"],
     )
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "email"):
             issued = services.invite(
                 db,
                 cohort=cohort,
@@ -58,9 +57,6 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
                 now=utcnow(),
                 days=current_app.config["INVITATION_DAYS"],
             )
-        except services.InvitationError as error:
-            form.email.errors.append(str(error))
-        else:
             emails.queue_invitation(db, issued.invitation)
             db.commit()
             flash(f"Invitation sent to {issued.invitation.email}.", "success")
@@ -71,7 +67,6 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
         cohort=cohort,
         invitations=services.invitations_for(db, cohort),
         now=utcnow(),
-        role_hints=ROLE_HINTS,
         button_form=EmptyForm(),
     )
 
@@ -91,11 +86,8 @@ def _audit_invitation(db: Session, kind: audit.AuditKind, invitation: Invitation
 def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
-    try:
+    with flashed():
         services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
-    except services.InvitationError as error:
-        flash(str(error))
-    else:
         emails.queue_invitation(db, invitation)
         _audit_invitation(db, audit.AuditKind.INVITATION_RESENT, invitation)
         db.commit()
@@ -109,11 +101,8 @@ def revoke_invitation(invitation_id: int) -> Response | str:
     invitation = _managed_invitation(invitation_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with flashed():
             services.revoke(db, invitation, utcnow())
-        except services.InvitationError as error:
-            flash(str(error))
-        else:
             _audit_invitation(db, audit.AuditKind.INVITATION_WITHDRAWN, invitation)
             db.commit()
             flash(f"The invitation to {invitation.email} has been withdrawn.", "success")
@@ -238,7 +227,7 @@ def new_cohort() -> Response | tuple[str, int]:
         db.commit()
         flash(f"{cohort.name} has been created. Now assign its tutors.", "success")
         return redirect(url_for("cohorts.assign_tutor", cohort_id=cohort.id))
-    return render_form("cohorts/form.html", form, cohort=None, status_hints=STATUS_HINTS)
+    return render_form("cohorts/form.html", form, cohort=None)
 
 
 @bp.route("/cohorts/<id:cohort_id>")
@@ -265,7 +254,7 @@ def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
         db.commit()
         flash("The learning set's details have been saved.", "success")
         return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
-    return render_form("cohorts/form.html", form, cohort=cohort, status_hints=STATUS_HINTS)
+    return render_form("cohorts/form.html", form, cohort=cohort)
 
 
 @bp.route("/cohorts/<id:cohort_id>/members")
@@ -286,7 +275,7 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:tutors")
     form = TutorForm()
     if form.validate_on_submit():
-        try:
+        with shown_on(form, "email"):
             assigned = services.assign_tutor(
                 db,
                 cohort=cohort,
@@ -295,9 +284,6 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
                 now=utcnow(),
                 days=current_app.config["INVITATION_DAYS"],
             )
-        except services.InvitationError as error:
-            form.email.errors.append(str(error))
-        else:
             if assigned.issued is not None:
                 emails.queue_invitation(db, assigned.issued.invitation)
             db.commit()

@@ -16,8 +16,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, SelfAssessment
 from learnset.challenges.models import Challenge
-from learnset.cohorts.models import Cohort
-from learnset.cohorts.queries import tutors_of
+from learnset.cohorts.models import Cohort, Role
 from learnset.dashboards.cohort_figures import heat_map
 from learnset.dashboards.engagement import (
     ParticipantEngagement,
@@ -119,7 +118,7 @@ def tutor_view(
         .order_by(Challenge.created_at.desc(), Challenge.id.desc())
     ).all()
     return TutorView(
-        tutors=tutors_of(db, cohort.id),
+        tutors=authz.people_in(db, cohort.id, Role.TUTOR),
         months=months,
         engagement=activity,
         released_at=released_at,

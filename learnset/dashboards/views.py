@@ -12,7 +12,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz
-from learnset.challenges.forms import GAIN_KIND_LABELS
 from learnset.cohorts.models import Cohort
 from learnset.dashboards import charts, exports, pages, releases, services, tutor_view
 from learnset.dashboards.engagement import engagement_months, engagement_of
@@ -53,7 +52,6 @@ def dashboard(cohort_id: int) -> str:
         chart=charts.growth_chart("cohort-growth", figures.growth, cohort.name),
         form=AddSuggestionForm(),
         release_form=EmptyForm(),
-        gain_kind_labels=GAIN_KIND_LABELS,
     )
 
 

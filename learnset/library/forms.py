@@ -3,17 +3,10 @@
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 
-from learnset.forms import choices
+from learnset.forms import choices, max_length
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentKind
-
-KIND_LABELS = {
-    ContentKind.THEORY.value: "Theory modules",
-    ContentKind.EXERCISE.value: "Practice exercises",
-    ContentKind.METHOD.value: "Method cards",
-}
 
 
 class LibrarySearchForm(FlaskForm):
@@ -26,11 +19,11 @@ class LibrarySearchForm(FlaskForm):
     q = SearchField(
         "Search the library",
         description="For example, outcomes or difficult conversations",
-        validators=[Length(max=200, message="Search words must be 200 characters or fewer")],
+        validators=[max_length("Search words", 200)],
     )
     kind = SelectField(
         "Type",
-        choices=choices([("", "All types"), *KIND_LABELS.items()]),
+        choices=choices([("", "All types"), *ContentKind.plural_pairs()]),
         default="",
         invalid_choice_message="Choose a type from the list",
     )

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -18,13 +17,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 
 
-class ContentKind(enum.StrEnum):
-    THEORY = "theory"
-    EXERCISE = "exercise"
-    METHOD = "method"
+class ContentKind(Labelled):
+    # The short form is how a session's plan lists an item's kind.
+    THEORY = Term("theory", "Theory module", short="Theory", colour="blue")
+    EXERCISE = Term("exercise", "Practice exercise", colour="green")
+    METHOD = Term("method", "Method card", colour="purple")
+
+    @classmethod
+    def plural_pairs(cls) -> list[tuple[str, str]]:
+        """(value, "Theory modules") for each kind, as a filter's choices."""
+        return [(kind.value, f"{kind.label}s") for kind in cls]
 
 
 content_item_capabilities = Table(

@@ -40,9 +40,7 @@ ITEM_FIELDS = ("slug", "kind", "title", "summary", "minutes", "capabilities")
 CATEGORIES = {
     "domain": "Capability domains",
     "capability": "Capabilities",
-    ContentKind.THEORY.value: "Theory modules",
-    ContentKind.EXERCISE.value: "Practice exercises",
-    ContentKind.METHOD.value: "Method cards",
+    **dict(ContentKind.plural_pairs()),
 }
 OUTCOMES = ("added", "updated", "restored", "archived", "unchanged")
 

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from learnset import authz, mail
 from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, require_button
 from learnset.meetings import calendar
 from learnset.meetings.models import CalendarFeed, Meeting
 
@@ -46,8 +46,7 @@ def calendar_page() -> str:
 @bp.route("/calendar/address", methods=["POST"])
 def make_feed() -> Response:
     db = get_db()
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     replaced = calendar.feed_for(db, current_user) is not None
     calendar.make_feed(db, current_user, utcnow())
     db.commit()

@@ -13,14 +13,14 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from learnset.forms import DateInputField, MultiCheckboxField, choices
+from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.meetings.schedule import MAX_MONTHS, OCCURRENCES, WEEKDAY_NAMES
 
 
-class ClockField(TimeField):
-    """A time of day typed as 13:30, with an NHS-style message when it is not one."""
+class _SaysWhatIsWrong(Field):
+    """A field that cannot read what was typed says so with an NHS-style message of its own."""
 
     def __init__(self, label: str, invalid_message: str, **kwargs: Any) -> None:
         super().__init__(label, **kwargs)
@@ -33,16 +33,12 @@ class ClockField(TimeField):
             raise ValueError(self.invalid_message) from error
 
 
-class WholeNumberField(IntegerField):
-    def __init__(self, label: str, invalid_message: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.invalid_message = invalid_message
+class ClockField(_SaysWhatIsWrong, TimeField):
+    """A time of day typed as 13:30."""
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.invalid_message) from error
+
+class WholeNumberField(_SaysWhatIsWrong, IntegerField):
+    """A whole number, such as a count of months."""
 
 
 def web_link(_form: FlaskForm, field: Field) -> None:
@@ -56,21 +52,14 @@ def web_link(_form: FlaskForm, field: Field) -> None:
         )
 
 
-def _start_time() -> ClockField:
+def _time_of_day(which: str, example: str) -> ClockField:
+    """A session's start or end time: "Start time", "Enter a start time, like 13:30"."""
+    a_time = f"{'an' if which[0] in 'aeiou' else 'a'} {which} time"
     return ClockField(
-        "Start time",
-        description="In UK time, for example 13:30",
-        invalid_message="Enter a start time, like 13:30",
-        validators=[InputRequired("Enter a start time")],
-    )
-
-
-def _end_time() -> ClockField:
-    return ClockField(
-        "End time",
-        description="In UK time, for example 16:30",
-        invalid_message="Enter an end time, like 16:30",
-        validators=[InputRequired("Enter an end time")],
+        f"{which.capitalize()} time",
+        description=f"In UK time, for example {example}",
+        invalid_message=f"Enter {a_time}, like {example}",
+        validators=[InputRequired(f"Enter {a_time}")],
     )
 
 
@@ -78,7 +67,7 @@ def _place() -> StringField:
     return StringField(
         "Place (optional)",
         description="The room and building, for example Room 2, Riverside House",
-        validators=[Length(max=300, message="Place must be 300 characters or fewer")],
+        validators=[max_length("Place", 300)],
     )
 
 
@@ -86,11 +75,7 @@ def _online_link() -> URLField:
     return URLField(
         "Online meeting link (optional)",
         description="For people joining online. It must start with https://",
-        validators=[
-            Optional(),
-            Length(max=500, message="Link must be 500 characters or fewer"),
-            web_link,
-        ],
+        validators=[Optional(), max_length("Link", 500), web_link],
     )
 
 
@@ -99,7 +84,7 @@ class MeetingForm(FlaskForm):
         "Title (optional)",
         description="For example, The unlocking lens. Without one, the session is called by its "
         "number",
-        validators=[Length(max=200, message="Title must be 200 characters or fewer")],
+        validators=[max_length("Title", 200)],
     )
     day = DateInputField(
         "Date",
@@ -107,15 +92,15 @@ class MeetingForm(FlaskForm):
         invalid_message="Date must be a real date, like 10 3 2026",
         validators=[InputRequired("Enter the date of the session")],
     )
-    starts = _start_time()
-    ends = _end_time()
+    starts = _time_of_day("start", "13:30")
+    ends = _time_of_day("end", "16:30")
     place = _place()
     online_link = _online_link()
     agenda = TextAreaField(
         "Agenda (optional)",
         description="What happens when. You can use Markdown: a line starting with - makes a "
         "list, **words** in double asterisks are bold, and ## starts a heading",
-        validators=[Length(max=20000, message="Agenda must be 20,000 characters or fewer")],
+        validators=[max_length("Agenda", 20000)],
     )
 
 
@@ -142,8 +127,8 @@ class ScheduleForm(FlaskForm):
         default=1,
         validators=[InputRequired("Choose the day of the week")],
     )
-    starts = _start_time()
-    ends = _end_time()
+    starts = _time_of_day("start", "13:30")
+    ends = _time_of_day("end", "16:30")
     months = WholeNumberField(
         "Number of months",
         description=f"How many months the schedule covers, up to {MAX_MONTHS}",
@@ -199,14 +184,14 @@ class TopicForm(FlaskForm):
         description="In a few words, for example Decommissioning a service people love",
         validators=[
             InputRequired("Enter the topic you would like the set to explore"),
-            Length(max=160, message="Topic must be 160 characters or fewer"),
+            max_length("Topic", 160),
         ],
     )
     details = TextAreaField(
         "Why it matters now (optional)",
         description="A sentence or two for the set. Do not include anything that could "
         "identify a patient",
-        validators=[Length(max=1000, message="This must be 1,000 characters or fewer")],
+        validators=[max_length("This", 1000)],
     )
 
 
@@ -216,7 +201,7 @@ class CloseTopicForm(FlaskForm):
         description="A sentence the set will see, for example Covered in the March session",
         validators=[
             InputRequired("Enter a short reason for closing the topic"),
-            Length(max=300, message="Reason must be 300 characters or fewer"),
+            max_length("Reason", 300),
         ],
     )
 

@@ -18,12 +18,13 @@ from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
 from learnset.library.models import ContentItem
 
 
-class MeetingStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
+class MeetingStatus(Labelled):
+    DRAFT = Term("draft", "Draft", colour="grey")
+    PUBLISHED = Term("published", "Published", colour="green")
 
 
 class TopicStatus(enum.StrEnum):

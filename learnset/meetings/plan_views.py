@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     abort,
@@ -22,7 +22,7 @@ from learnset.challenges import queries as challenge_queries
 from learnset.challenges.models import Challenge
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, choices, render_form
+from learnset.forms import choices, render_form, require_button
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
 from learnset.library.models import ContentItem, ContentKind
@@ -37,6 +37,8 @@ from learnset.meetings.forms import (
 from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot, TopicStatus
 from learnset.meetings.views import bp, meeting_or_404
 from learnset.pagination import page_number, paginate
+
+Row = TypeVar("Row", MeetingItem, PresenterSlot)
 
 # --- The plan ----------------------------------------------------------------------------
 
@@ -82,13 +84,6 @@ def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) ->
 # --- Materials from the library ----------------------------------------------------------
 
 
-KIND_NAMES = {
-    ContentKind.THEORY.value: "Theory modules",
-    ContentKind.EXERCISE.value: "Practice exercises",
-    ContentKind.METHOD.value: "Method cards",
-}
-
-
 def _capability_choices(db: Session) -> list[SelectChoice]:
     rows = db.execute(
         select(Capability.slug, Capability.name)
@@ -104,9 +99,9 @@ def library(meeting_id: int) -> str:
     db = get_db()
     meeting = meeting_or_404(meeting_id, "meeting:edit")
     form = LibraryFilterForm(request.args, meta={"csrf": False})
-    form.kind.choices = choices([("", "Any kind"), *KIND_NAMES.items()])
+    form.kind.choices = choices([("", "Any kind"), *ContentKind.plural_pairs()])
     form.capability.choices = _capability_choices(db)
-    kind = form.kind.data if form.kind.data in KIND_NAMES else ""
+    kind = form.kind.data if form.kind.data in list(ContentKind) else ""
     known = {choice.value for choice in form.capability.choices}
     capability = form.capability.data if form.capability.data in known else ""
     filters = {key: value for key, value in (("kind", kind), ("capability", capability)) if value}
@@ -137,8 +132,7 @@ def _back_to_library(meeting: Meeting) -> Response:
 def add_item(meeting_id: int) -> Response:
     db = get_db()
     meeting = meeting_or_404(meeting_id, "meeting:edit")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     item_id = request.form.get("content_item_id", type=int)
     if item_id is None:
         flash("Choose a library item to add")
@@ -151,42 +145,44 @@ def add_item(meeting_id: int) -> Response:
         db.commit()
         flash(f"“{item.title}” has been added to the session.", "success")
     if request.form.get("return_to") == "plan":
-        return redirect(url_for("meetings.plan", meeting_id=meeting.id))
+        return _to_plan(meeting)
     return _back_to_library(meeting)
 
 
-def _meeting_item(meeting: Meeting, item_id: int) -> MeetingItem:
-    meeting_item = get_db().get(MeetingItem, item_id)
-    if meeting_item is None or meeting_item.meeting_id != meeting.id:
+def _to_plan(meeting: Meeting, part: str | None = None) -> Response:
+    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor=part))
+
+
+def _pressed_on(meeting_id: int, model: type[Row], row_id: int) -> tuple[Meeting, Row]:
+    """A button on a row of the plan: the session (which the planner may edit), the row, which
+    must be one of the session's (else 404), and the button's CSRF check."""
+    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    row = get_db().get(model, row_id)
+    if row is None or row.meeting_id != meeting.id:
         abort(404)
-    return meeting_item
+    require_button()
+    return meeting, row
 
 
 @bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/move", methods=["POST"])
 def move_item(meeting_id: int, item_id: int) -> Response:
     db = get_db()
-    meeting = meeting_or_404(meeting_id, "meeting:edit")
-    meeting_item = _meeting_item(meeting, item_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    meeting, meeting_item = _pressed_on(meeting_id, MeetingItem, item_id)
     with flashed():
         services.move_item(db, meeting_item, request.form.get("direction", ""), utcnow())
         db.commit()
-    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="materials"))
+    return _to_plan(meeting, "materials")
 
 
 @bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/remove", methods=["POST"])
 def remove_item(meeting_id: int, item_id: int) -> Response:
     db = get_db()
-    meeting = meeting_or_404(meeting_id, "meeting:edit")
-    meeting_item = _meeting_item(meeting, item_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    meeting, meeting_item = _pressed_on(meeting_id, MeetingItem, item_id)
     title = meeting_item.content_item.title
     services.remove_item(db, meeting_item, utcnow())
     db.commit()
     flash(f"“{title}” has been taken out of the session. It is still in the library.", "success")
-    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="materials"))
+    return _to_plan(meeting, "materials")
 
 
 # --- Presenter slots ---------------------------------------------------------------------
@@ -204,38 +200,25 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
             services.add_presenter_slot(db, meeting, challenge, current_user, utcnow())
             db.commit()
             flash("The presenter slot has been added.", "success")
-            return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
+            return _to_plan(meeting, "presenters")
     return _render_plan(db, meeting, form)
-
-
-def _slot(meeting: Meeting, slot_id: int) -> PresenterSlot:
-    slot = get_db().get(PresenterSlot, slot_id)
-    if slot is None or slot.meeting_id != meeting.id:
-        abort(404)
-    return slot
 
 
 @bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/move", methods=["POST"])
 def move_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
-    meeting = meeting_or_404(meeting_id, "meeting:edit")
-    slot = _slot(meeting, slot_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    meeting, slot = _pressed_on(meeting_id, PresenterSlot, slot_id)
     with flashed():
         services.move_presenter_slot(db, slot, request.form.get("direction", ""), utcnow())
         db.commit()
-    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
+    return _to_plan(meeting, "presenters")
 
 
 @bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/remove", methods=["POST"])
 def remove_slot(meeting_id: int, slot_id: int) -> Response:
     db = get_db()
-    meeting = meeting_or_404(meeting_id, "meeting:edit")
-    slot = _slot(meeting, slot_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    meeting, slot = _pressed_on(meeting_id, PresenterSlot, slot_id)
     services.remove_presenter_slot(db, slot, utcnow())
     db.commit()
     flash("The presenter slot has been removed.", "success")
-    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor="presenters"))
+    return _to_plan(meeting, "presenters")

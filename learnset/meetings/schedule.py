@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import FR, MO, MONTHLY, SA, SU, TH, TU, WE, rrule
 
-from learnset.dates import UK
+from learnset.dates import UK, clock
 from learnset.errors import DomainError
 
 WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
@@ -79,15 +79,6 @@ class Occurrences:
     sessions: list[PlannedSession]
     # Months in the range that have no such weekday (a fifth Tuesday, say): no session.
     skipped_months: list[date]
-
-
-def clock(at: time) -> str:
-    """A time in NHS style: 1:30pm, 10am, midday."""
-    if at.hour == 12 and at.minute == 0:
-        return "midday"
-    hour = at.hour % 12 or 12
-    minutes = f":{at.minute:02d}" if at.minute else ""
-    return f"{hour}{minutes}{'am' if at.hour < 12 else 'pm'}"
 
 
 def check_rule(rule: ScheduleRule) -> None:

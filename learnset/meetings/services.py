@@ -322,14 +322,18 @@ def _swap_with_neighbour(
     _renumber(ordered)
 
 
-def move_item(db: Session, meeting_item: MeetingItem, direction: str, now: datetime) -> None:
-    """Swap an item with its neighbour above or below in the running order."""
-    meeting = meeting_item.meeting
-    refusal = "That item cannot move any further"
-    _swap_with_neighbour(meeting.items, meeting_item, direction, refusal)
+def _moved(db: Session, meeting: Meeting, running_order: str, now: datetime) -> None:
+    """A row of the session's `running_order` (its items or presenter slots) moved: reload it."""
     meeting.updated_at = now
     db.flush()
-    db.expire(meeting, ["items"])
+    db.expire(meeting, [running_order])
+
+
+def move_item(db: Session, meeting_item: MeetingItem, direction: str, now: datetime) -> None:
+    """Swap an item with its neighbour above or below in the running order."""
+    refusal = "That item cannot move any further"
+    _swap_with_neighbour(meeting_item.meeting.items, meeting_item, direction, refusal)
+    _moved(db, meeting_item.meeting, "items", now)
 
 
 def remove_item(db: Session, meeting_item: MeetingItem, now: datetime) -> None:
@@ -342,17 +346,6 @@ def remove_item(db: Session, meeting_item: MeetingItem, now: datetime) -> None:
 
 
 # --- Presenter slots ---------------------------------------------------------------------
-
-
-def cohort_participants(db: Session, cohort_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.cohort_id == cohort_id, Membership.role == Role.PARTICIPANT)
-            .order_by(User.name, User.id)
-        )
-    )
 
 
 def add_presenter_slot(
@@ -392,12 +385,9 @@ def renumber_slots(meeting: Meeting) -> None:
 
 def move_presenter_slot(db: Session, slot: PresenterSlot, direction: str, now: datetime) -> None:
     """Swap a presenter with the one before or after them; positions stay 1, 2, 3…"""
-    meeting = slot.meeting
     refusal = "That presenter cannot move any further"
-    _swap_with_neighbour(meeting.presenter_slots, slot, direction, refusal)
-    meeting.updated_at = now
-    db.flush()
-    db.expire(meeting, ["presenter_slots"])
+    _swap_with_neighbour(slot.meeting.presenter_slots, slot, direction, refusal)
+    _moved(db, slot.meeting, "presenter_slots", now)
 
 
 def remove_presenter_slot(db: Session, slot: PresenterSlot, now: datetime) -> None:
@@ -422,7 +412,7 @@ def record_attendance(
     """Record who of the cohort's participants attended, once the session has started."""
     if not has_started(meeting, now):
         raise MeetingError("You can record attendance once the session has started")
-    participants = {user.id for user in cohort_participants(db, meeting.cohort_id)}
+    participants = {user.id for user in authz.people_in(db, meeting.cohort_id, Role.PARTICIPANT)}
     if not present_ids <= participants:
         raise MeetingError("Choose from the participants of this learning set")
     existing = {record.user_id: record for record in meeting.attendances}

@@ -13,7 +13,7 @@ from learnset.cohorts.models import Cohort
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, choices, render_form
+from learnset.forms import EmptyForm, choices, render_form, require_button
 from learnset.meetings import queries, topics
 from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus
@@ -128,8 +128,7 @@ def _unless_open(topic: EmergentTopic, doing: str) -> Response | None:
 def vote(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:vote")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     with flashed():
         added = topics.vote(db, topic, current_user, utcnow())
         db.commit()
@@ -146,8 +145,7 @@ def vote(topic_id: int) -> Response:
 def withdraw_vote(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:vote")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     with flashed():
         topics.withdraw_vote(db, topic, current_user)
         db.commit()
@@ -183,8 +181,7 @@ def take_up(topic_id: int) -> Response:
 def release(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:decide")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     with flashed():
         topics.release(db, topic)
         db.commit()
@@ -210,8 +207,7 @@ def close(topic_id: int) -> Response | tuple[str, int]:
 def reopen(topic_id: int) -> Response:
     db = get_db()
     topic = _topic(topic_id, "topic:decide")
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_button()
     with flashed():
         topics.reopen(db, topic)
         db.commit()

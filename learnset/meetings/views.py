@@ -16,7 +16,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
-from learnset.cohorts.models import Cohort
+from learnset.cohorts.models import Cohort, Role
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
@@ -267,7 +267,7 @@ def unpublish(meeting_id: int) -> Response | str:
 def attendance(meeting_id: int) -> Response | tuple[str, int]:
     db = get_db()
     meeting = meeting_or_404(meeting_id, "attendance:record")
-    participants = services.cohort_participants(db, meeting.cohort_id)
+    participants = authz.people_in(db, meeting.cohort_id, Role.PARTICIPANT)
     recorded = {record.user_id: record.present for record in meeting.attendances}
     form = AttendanceForm()
     form.present.choices = choices([(user.id, user.name) for user in participants])

@@ -14,7 +14,6 @@ from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections import drafts, services
 from learnset.reflections.forms import (
     FORM_CLASSES,
-    VISIBILITY_LABELS,
     ReflectionForm,
     has_writing,
     id_choices,
@@ -24,7 +23,7 @@ from learnset.reflections.forms import (
     structure_in,
     with_structure,
 )
-from learnset.reflections.models import Reflection, ReflectionDraft
+from learnset.reflections.models import Reflection, ReflectionDraft, Visibility
 from learnset.reflections.rescue import Target
 from learnset.reflections.structures import (
     DEFAULT_STRUCTURE,
@@ -175,7 +174,10 @@ def _words(data: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
     for spec in structure_named(structure_in(data)).parts:
         words[f"part_{spec.key}"] = (spec.label, _first(data, f"part_{spec.key}"))
     words["cpd_minutes"] = ("CPD time", f"{minutes} minutes" if minutes else "")
-    words["visibility"] = ("Who can read it", VISIBILITY_LABELS.get(visibility, ""))
+    words["visibility"] = (
+        "Who can read it",
+        next((v.label for v in Visibility if v == visibility), ""),
+    )
     return words
 
 

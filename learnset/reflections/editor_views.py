@@ -29,8 +29,6 @@ from learnset.forms import EmptyForm
 from learnset.reflections import drafts, editor, rescue, services
 from learnset.reflections.filters import small_id
 from learnset.reflections.forms import (
-    VISIBILITY_HINTS,
-    VISIBILITY_LABELS,
     posted_fields,
     saved_fields,
     structure_in,
@@ -136,8 +134,6 @@ def _render_editor(
         capability_groups=built.capability_groups,
         cohort_names=built.cohort_names,
         other_structure=other,
-        visibility_labels=VISIBILITY_LABELS,
-        visibility_hints=VISIBILITY_HINTS,
     ), status
 
 

@@ -85,16 +85,23 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "reflection"
 
 
+def _linked(reflection: Reflection) -> dict[str, Any]:
+    """What a reflection points at, by name, as both downloads give it."""
+    return {
+        "learning_set": reflection.cohort.name if reflection.cohort else None,
+        "session": activity_of(reflection) if reflection.meeting else None,
+        "library_item": reflection.content_item.title if reflection.content_item else None,
+        "live_challenge": reflection.challenge.title if reflection.challenge else None,
+    }
+
+
 def reflection_markdown(reflection: Reflection) -> str:
     """One reflection as a Markdown file with front matter."""
     front: dict[str, Any] = {
         "title": reflection.title,
         "date": reflection.experienced_on.isoformat(),
         "structure": reflection.structure_spec.title,
-        "learning_set": reflection.cohort.name if reflection.cohort else None,
-        "session": activity_of(reflection) if reflection.meeting else None,
-        "library_item": reflection.content_item.title if reflection.content_item else None,
-        "live_challenge": reflection.challenge.title if reflection.challenge else None,
+        **_linked(reflection),
         "capabilities": [capability.name for capability in reflection.capabilities],
         "cpd_minutes": reflection.cpd_minutes,
         "shared_with": reflection.visibility,
@@ -297,10 +304,7 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
                 "date": _when(reflection.experienced_on),
                 "structure": reflection.structure,
                 "parts": {part.key: part.body for part in reflection.parts},
-                "learning_set": reflection.cohort.name if reflection.cohort else None,
-                "session": activity_of(reflection) if reflection.meeting else None,
-                "library_item": reflection.content_item.title if reflection.content_item else None,
-                "live_challenge": reflection.challenge.title if reflection.challenge else None,
+                **_linked(reflection),
                 "capabilities": [capability.slug for capability in reflection.capabilities],
                 "cpd_minutes": reflection.cpd_minutes,
                 "shared_with": reflection.visibility,

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from learnset.forms import DateInputField, MultiCheckboxField, choices
+from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
 from learnset.reflections.services import ReflectionInput
@@ -32,22 +32,7 @@ MAX_PART = 20_000
 MAX_COMMENT = 5_000
 NO_LINK = ""
 
-VISIBILITY_LABELS = {
-    Visibility.PRIVATE.value: "Only you",
-    Visibility.TUTORS.value: "You and the tutors of your learning set",
-    Visibility.SET.value: "Everyone in your learning set, including the tutors",
-}
-VISIBILITY_HINTS = {
-    Visibility.PRIVATE.value: "Nobody else can read it: not your tutors, not the programme team",
-    Visibility.TUTORS.value: "Your tutors can read it and comment",
-    Visibility.SET.value: "The other participants and the tutors can read it and comment",
-}
-VISIBILITY_TAGS = {
-    Visibility.PRIVATE.value: ("Private", "nhsuk-tag--grey"),
-    Visibility.TUTORS.value: ("Shared with tutors", "nhsuk-tag--blue"),
-    Visibility.SET.value: ("Shared with the set", "nhsuk-tag--green"),
-}
-VISIBILITY_CHOICES = choices(list(VISIBILITY_LABELS.items()))
+VISIBILITY_CHOICES = choices(Visibility.pairs())
 
 
 def _whole_minutes(form: FlaskForm, field: StringField) -> None:
@@ -87,7 +72,7 @@ class ReflectionForm(FlaskForm):
         'conversation"',
         validators=[
             InputRequired("Enter a title"),
-            Length(max=MAX_TITLE, message=f"Title must be {MAX_TITLE} characters or fewer"),
+            max_length("Title", MAX_TITLE),
         ],
     )
     experienced_on = DateInputField(
@@ -287,7 +272,7 @@ class CommentForm(FlaskForm):
         "Add a comment",
         validators=[
             InputRequired("Write your comment"),
-            Length(max=MAX_COMMENT, message=f"Comment must be {MAX_COMMENT:,} characters or fewer"),
+            max_length("Comment", MAX_COMMENT),
         ],
     )
     confirm_not_nhs_number = BooleanField("I confirm this is not an NHS number")
@@ -342,7 +327,7 @@ class LogFilterForm(FlaskForm):
     capability = SelectField("Capability", validators=[Optional()])
     visibility = SelectField(
         "Who can read it",
-        choices=choices([(NO_LINK, "Anyone"), *VISIBILITY_LABELS.items()]),
+        choices=choices([(NO_LINK, "Anyone"), *Visibility.pairs()]),
         validators=[Optional()],
     )
     date_from = DateField("From", validators=[Optional()])

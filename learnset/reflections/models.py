@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +25,7 @@ from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
@@ -36,10 +36,29 @@ MAX_CPD_MINUTES = 1440
 RESCUE_DAYS = 7
 
 
-class Visibility(enum.StrEnum):
-    PRIVATE = "private"
-    TUTORS = "tutors"
-    SET = "set"
+class Visibility(Labelled):
+    # The short form is the tag on a reflection.
+    PRIVATE = Term(
+        "private",
+        "Only you",
+        hint="Nobody else can read it: not your tutors, not the programme team",
+        short="Private",
+        colour="grey",
+    )
+    TUTORS = Term(
+        "tutors",
+        "You and the tutors of your learning set",
+        hint="Your tutors can read it and comment",
+        short="Shared with tutors",
+        colour="blue",
+    )
+    SET = Term(
+        "set",
+        "Everyone in your learning set, including the tutors",
+        hint="The other participants and the tutors can read it and comment",
+        short="Shared with the set",
+        colour="green",
+    )
 
 
 def _in(column: str, values: Any) -> str:

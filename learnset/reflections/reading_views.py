@@ -15,8 +15,6 @@ from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number
 from learnset.reflections import comments, drafts, services
 from learnset.reflections.forms import (
-    VISIBILITY_HINTS,
-    VISIBILITY_TAGS,
     CommentForm,
     CommentsSeenForm,
     SharingForm,
@@ -51,7 +49,6 @@ def _show(
         "hidden_comments": comments.hidden_comment_count(db, reflection) if is_author else 0,
         "draft": drafts.draft_for_reflection(db, reflection) if is_author else None,
         "purge_on": services.purge_date(reflection),
-        "tags": VISIBILITY_TAGS,
     }
     return render_template("reflections/show.html", **context), status
 
@@ -123,7 +120,6 @@ def sharing(reflection_id: int) -> Any:
         form,
         reflection=reflection,
         can_share=can_share,
-        visibility_hints=VISIBILITY_HINTS,
         hidden_comments=comments.hidden_comment_count(get_db(), reflection),
     )
 

@@ -23,7 +23,6 @@ from learnset.pagination import page_number
 from learnset.reflections import drafts, exports, queries
 from learnset.reflections.filters import log_filters, small_id
 from learnset.reflections.forms import (
-    VISIBILITY_TAGS,
     PortfolioForm,
 )
 from learnset.reflections.models import Reflection
@@ -79,7 +78,6 @@ def log() -> tuple[str, int]:
         filters=filters,
         args=args,
         drafts=drafts.unfinished_drafts(db, current_user),
-        tags=VISIBILITY_TAGS,
     )
 
 
@@ -95,7 +93,6 @@ def shared() -> str:
         if not current_user.is_admin
         else [],
         cohort_id=cohort_id,
-        tags=VISIBILITY_TAGS,
     )
 
 

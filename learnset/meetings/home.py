@@ -1,0 +1,186 @@
+"""What sessions and topics add to the home page: for each set a participant takes part in, the
+next and previous sessions and the topics to vote on; for each set a tutor runs, the next
+session and draft. A fixed number of statements, whatever the number of sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
+
+from learnset import authz
+from learnset.accounts.models import User
+from learnset.cohorts.models import Cohort, Role
+from learnset.library.models import ContentItem
+from learnset.meetings.models import EmergentTopic, Meeting, MeetingItem, MeetingStatus, TopicStatus
+from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
+
+
+@dataclass(frozen=True)
+class ParticipantHome:
+    cohort: Cohort
+    next_meeting: Meeting | None
+    previous_meeting: Meeting | None
+    open_topics: list[TopicRow]
+    open_topic_count: int
+
+
+def _with_materials() -> list[ExecutableOption]:
+    # One statement for the items, their library entries and capabilities together.
+    return [
+        selectinload(Meeting.items)
+        .joinedload(MeetingItem.content_item)
+        .joinedload(ContentItem.capabilities)
+    ]
+
+
+def _open_topics_by_cohort(
+    db: Session, user: User, cohort_ids: list[int], limit: int
+) -> dict[int, tuple[list[TopicRow], int]]:
+    """Each cohort's most wanted open topics (up to `limit`) and how many are open, in one
+    statement for all the cohorts."""
+    votes = votes_for_topic()
+    ranked = (
+        select(
+            EmergentTopic.id,
+            votes.label("votes"),
+            voted_by(user).label("voted"),
+            func.row_number()
+            .over(
+                partition_by=EmergentTopic.cohort_id,
+                order_by=(votes.desc(), EmergentTopic.created_at.desc(), EmergentTopic.id.desc()),
+            )
+            .label("place"),
+            func.count().over(partition_by=EmergentTopic.cohort_id).label("open_count"),
+        )
+        .where(EmergentTopic.cohort_id.in_(cohort_ids), EmergentTopic.status == TopicStatus.OPEN)
+        .subquery()
+    )
+    found: dict[int, tuple[list[TopicRow], int]] = {}
+    for topic, votes_, voted_, open_count in db.execute(
+        select(EmergentTopic, ranked.c.votes, ranked.c.voted, ranked.c.open_count)
+        .join(ranked, ranked.c.id == EmergentTopic.id)
+        .where(ranked.c.place <= limit)
+        .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
+        .order_by(ranked.c.place)
+    ):
+        rows, _open = found.setdefault(topic.cohort_id, ([], int(open_count)))
+        rows.append(TopicRow(topic, int(votes_), bool(voted_)))
+    return found
+
+
+def participant_home(db: Session, user: User, now: datetime) -> list[ParticipantHome]:
+    """For each set the user takes part in: the next and previous published sessions with
+    their materials, and the open topics to vote on. Two statements (and the materials'),
+    whatever the number of sets."""
+    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
+    if not cohorts:
+        return []
+    cohort_ids = [cohort.id for cohort in cohorts]
+    upcoming = Meeting.ends_at > now
+    within = (Meeting.cohort_id, upcoming)
+    ranked = (
+        select(
+            Meeting.id,
+            case((upcoming, 1), else_=0).label("upcoming"),
+            func.row_number()
+            .over(partition_by=within, order_by=(Meeting.starts_at, Meeting.id))
+            .label("soonest"),
+            func.row_number()
+            .over(partition_by=within, order_by=(Meeting.starts_at.desc(), Meeting.id.desc()))
+            .label("latest"),
+        )
+        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.status == MeetingStatus.PUBLISHED)
+        .subquery()
+    )
+    next_meeting: dict[int, Meeting] = {}
+    previous_meeting: dict[int, Meeting] = {}
+    for meeting, is_upcoming in db.execute(
+        select(Meeting, ranked.c.upcoming)
+        .join(ranked, ranked.c.id == Meeting.id)
+        .where(
+            or_(
+                and_(ranked.c.upcoming == 1, ranked.c.soonest == 1),
+                and_(ranked.c.upcoming == 0, ranked.c.latest == 1),
+            )
+        )
+        .options(*_with_materials())
+    ):
+        (next_meeting if is_upcoming else previous_meeting)[meeting.cohort_id] = meeting
+    topics = _open_topics_by_cohort(db, user, cohort_ids, limit=5)
+    return [
+        ParticipantHome(
+            cohort,
+            next_meeting.get(cohort.id),
+            previous_meeting.get(cohort.id),
+            *topics.get(cohort.id, ([], 0)),
+        )
+        for cohort in cohorts
+    ]
+
+
+@dataclass(frozen=True)
+class TutorHome:
+    cohort: Cohort
+    next_meeting: Meeting | None
+    next_draft: Meeting | None
+    open_topics: int
+
+
+def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
+    """For each set the user tutors: the next session, the next one still in draft, and how
+    many topics are open. Two statements, whatever the number of sets."""
+    cohorts = authz.cohorts_as(db, user, Role.TUTOR)
+    if not cohorts:
+        return []
+    cohort_ids = [cohort.id for cohort in cohorts]
+    soonest_first = (Meeting.starts_at, Meeting.id)
+    ranked = (
+        select(
+            Meeting.id,
+            case((Meeting.status == MeetingStatus.DRAFT, 1), else_=0).label("draft"),
+            func.row_number()
+            .over(partition_by=Meeting.cohort_id, order_by=soonest_first)
+            .label("soonest"),
+            func.row_number()
+            .over(partition_by=(Meeting.cohort_id, Meeting.status), order_by=soonest_first)
+            .label("soonest_of_status"),
+        )
+        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.ends_at > now)
+        .subquery()
+    )
+    next_meeting: dict[int, Meeting] = {}
+    next_draft: dict[int, Meeting] = {}
+    for meeting, soonest, draft, soonest_of_status in db.execute(
+        select(Meeting, ranked.c.soonest, ranked.c.draft, ranked.c.soonest_of_status)
+        .join(ranked, ranked.c.id == Meeting.id)
+        .where(
+            or_(ranked.c.soonest == 1, and_(ranked.c.draft == 1, ranked.c.soonest_of_status == 1))
+        )
+    ):
+        if soonest == 1:
+            next_meeting[meeting.cohort_id] = meeting
+        if draft == 1 and soonest_of_status == 1:
+            next_draft[meeting.cohort_id] = meeting
+    open_topics: dict[int, int] = dict(
+        db.execute(
+            select(EmergentTopic.cohort_id, func.count())
+            .where(
+                EmergentTopic.cohort_id.in_(cohort_ids),
+                EmergentTopic.status == TopicStatus.OPEN,
+            )
+            .group_by(EmergentTopic.cohort_id)
+        ).all()
+    )
+    return [
+        TutorHome(
+            cohort,
+            next_meeting.get(cohort.id),
+            next_draft.get(cohort.id),
+            open_topics.get(cohort.id, 0),
+        )
+        for cohort in cohorts
+    ]

@@ -72,3 +72,47 @@ def write_programme(root: Path, sessions: int = 2, **overrides: Any) -> Path:
     for number in range(1, sessions + 1):
         write_session(root, number, folder=folder.name)
     return folder
+
+
+def make_programme(db: Any, sessions: int = 3, **overrides: Any) -> Any:
+    """A programme straight into the database (no files): `sessions` months of 180 minutes,
+    each using two new library items."""
+    from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep
+    from tests import factories
+
+    values: dict[str, Any] = {
+        "slug": "the-year",
+        "title": "The year",
+        "summary": "A year of sessions.",
+        "position": 1,
+        "session_minutes": 180,
+        "aims": AIMS,
+    }
+    values.update(overrides)
+    programme = Programme(**values)
+    for number in range(1, sessions + 1):
+        theory = factories.make_content_item(db, title=f"Theory for month {number}")
+        exercise = factories.make_content_item(
+            db, kind="exercise", title=f"Exercise for month {number}", minutes=45
+        )
+        programme.sessions.append(
+            ProgrammeSession(
+                number=number,
+                title=f"Month {number} theme",
+                minutes=180,
+                aims=[{"text": f"Aim of month {number}", "aim": "supported", "capabilities": []}],
+                preparation=f"Bring something to month {number}.",
+                facilitator_notes=f"Tutors only: how to run month {number}.",
+                steps=[
+                    ProgrammeStep(position=1, minutes=15, activity="Check-in"),
+                    ProgrammeStep(position=2, minutes=25, activity="Theory", content_item=theory),
+                    ProgrammeStep(
+                        position=3, minutes=45, activity="Exercise", content_item=exercise
+                    ),
+                    ProgrammeStep(position=4, minutes=95, activity="Live challenges and close"),
+                ],
+            )
+        )
+    db.add(programme)
+    db.flush()
+    return programme

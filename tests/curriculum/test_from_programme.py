@@ -188,9 +188,7 @@ def test_a_clash_is_shown_beside_the_first_date(login, db, people):
     )
     db.commit()
     client = login(people.tutor)
-    page = html_of(
-        submit(client, PATH.format(people.cohort.id), {**FORM, "action": "check"}), 422
-    )
+    page = html_of(submit(client, PATH.format(people.cohort.id), {**FORM, "action": "check"}), 422)
     assert "already has a session on 11 May 2032" in page
     assert _count(db, Meeting) == 1
 

@@ -43,9 +43,7 @@ def programme(slug: str) -> str:
     return render_template(
         "curriculum/programme.html",
         programme=found,
-        capabilities={
-            slug: name for slug, name in db.execute(select(Capability.slug, Capability.name))
-        },
+        capabilities=dict(db.execute(select(Capability.slug, Capability.name)).all()),
         show_notes=authz.can(current_user, "curriculum:facilitator-notes", found),
         sets=sets,
         timed_steps=agenda.timed_steps,

@@ -20,6 +20,16 @@ def current_programmes(db: Session) -> list[Programme]:
     )
 
 
+def programme_choices(db: Session) -> list[tuple[str, str]]:
+    """(slug, title) of each current programme, in their order, for a form's choices."""
+    rows = db.execute(
+        select(Programme.slug, Programme.title)
+        .where(Programme.archived_at.is_(None))
+        .order_by(Programme.position, Programme.title, Programme.id)
+    )
+    return [(slug, title) for slug, title in rows]
+
+
 def programme_by_slug(db: Session, slug: str) -> Programme | None:
     """A current programme with its sessions, their steps and the library items they use."""
     return db.scalar(

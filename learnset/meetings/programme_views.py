@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.cohorts.models import Cohort
 from learnset.curriculum import queries as programmes
-from learnset.curriculum.models import Programme
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import choices, render_form
@@ -19,20 +18,20 @@ from learnset.meetings.forms import FromProgrammeForm
 from learnset.meetings.views import bp
 
 
-def _form(db: Session) -> tuple[FromProgrammeForm, dict[str, Programme]]:
+def _form(db: Session) -> FromProgrammeForm:
     form = FromProgrammeForm()
-    current = {programme.slug: programme for programme in programmes.current_programmes(db)}
     form.programme.choices = choices(
-        [("", "Choose a programme")] + [(slug, p.title) for slug, p in current.items()]
+        [("", "Choose a programme"), *programmes.programme_choices(db)]
     )
     if request.method == "GET":
         form.programme.data = request.args.get("programme", "")
-    return form, current
+    return form
 
 
-def _start(form: FromProgrammeForm, current: dict[str, Programme]) -> from_programme.ProgrammeStart:
+def _start(db: Session, form: FromProgrammeForm) -> from_programme.ProgrammeStart:
+    """What the tutor chose; the programme with its months, steps and items in three queries."""
     return from_programme.ProgrammeStart(
-        programme=current.get(form.programme.data or ""),
+        programme=programmes.programme_by_slug(db, form.programme.data or ""),
         first_day=form.first_day.data,
         starts=form.starts.data,
         place=form.place.data or "",
@@ -48,10 +47,10 @@ def from_programme_page(cohort_id: int) -> Response | tuple[str, int]:
     """Fill in the form, check the dates and titles, then confirm: nothing changes before."""
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:schedule")
-    form, current = _form(db)
+    form = _form(db)
     action = request.form.get("action", "check")
     if form.validate_on_submit() and action != "change":
-        start = _start(form, current)
+        start = _start(db, form)
         with shown_on(form, "programme"):
             if action == "create":
                 made = from_programme.create_from_programme(

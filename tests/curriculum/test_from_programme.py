@@ -197,3 +197,22 @@ def test_the_sessions_list_offers_it_only_to_those_who_may(login, db, people):
     path = f"/cohorts/{people.cohort.id}/sessions"
     assert "Create sessions from a programme" in html_of(login(people.tutor).get(path))
     assert "Create sessions from a programme" not in html_of(login(people.participant).get(path))
+
+
+def test_checking_and_creating_cost_the_same_for_a_long_programme(login, db, people, count_queries):
+    make_programme(db, sessions=2, slug="short")
+    make_programme(db, sessions=12, slug="long")
+    db.commit()
+    client = login(people.tutor)
+    path = PATH.format(people.cohort.id)
+
+    def statements(slug, action, first_year):
+        form = {**FORM, "programme": slug, "first_day-year": str(first_year), "action": action}
+        submit(client, path, {**form, "action": "check"})  # warm up
+        with count_queries() as sent:
+            response = submit(client, path, form)
+        assert response.status_code in (200, 302)
+        return len([s for s in sent if s.lstrip().upper().startswith("SELECT")])
+
+    assert statements("short", "check", 2032) == statements("long", "check", 2034)
+    assert statements("short", "create", 2032) == statements("long", "create", 2034)

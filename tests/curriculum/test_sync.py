@@ -108,12 +108,29 @@ def test_an_item_whose_file_has_gone_is_missing_for_programmes_too(db, content):
     write_programme(content)
     synced(db, content, FIRST)
     (content / "theory" / "lenses.md").unlink()
-    problems = _refused(db, content)
-    assert (
-        f"{SESSION_FILE}: running_order: step 2: 'lenses' is not in the library"
-        in (problems[0][: len(SESSION_FILE) + 57])
+    gone = "running_order: step 2: 'lenses' is not in the library (no item has that slug)"
+    assert _refused(db, content) == [
+        f"programme/year/01-month.md: {gone}",
+        f"programme/year/02-month.md: {gone}",
+    ]
+
+
+def test_an_item_used_twice_in_a_session_and_an_aim_listed_twice_are_refused(db, content):
+    write_programme(
+        content, aims=[{"slug": "same", "text": "One."}, {"slug": "same", "text": "Two."}]
     )
-    assert len(problems) == 2  # both months use it
+    steps = [
+        {"minutes": 60, "activity": "Lenses", "item": "lenses"},
+        {"minutes": 60, "activity": "Lenses again", "item": "lenses"},
+    ]
+    aims = [{"text": "Something.", "aim": "same", "capabilities": ["listening"]}]
+    write_session(content, 1, running_order=steps, aims=aims)
+    problems = _refused(db, content)
+    assert f"{SESSION_FILE}: running_order: 'lenses' is used in more than one step" in problems
+    assert (
+        "programme/year/programme.yaml: aims: aim 2: the aim 'same' is listed more than once"
+        in (problems)
+    )
 
 
 def test_an_unknown_capability_is_refused(db, content):

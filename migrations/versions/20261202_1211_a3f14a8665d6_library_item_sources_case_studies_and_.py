@@ -1,7 +1,7 @@
 """Library item sources, case studies and evidence examples for levels
 
 Revision ID: a3f14a8665d6
-Revises: ff65652307ca
+Revises: 7a5569a771cd
 Create Date: 2026-12-02 12:11:31.536657
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a3f14a8665d6"
-down_revision: str | None = "ff65652307ca"
+down_revision: str | None = "7a5569a771cd"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,7 +8,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Sign-in security, the account pages, the account's part of a download, create-admin."""
-    from learnset.accounts import commands, personal_data, security, views
+    # The pages share one blueprint; importing each module adds its routes to it.
+    from learnset.accounts import (  # noqa: F401
+        commands,
+        personal_data,
+        security,
+        two_factor_views,
+        views,
+    )
 
     security.init_app(app)
     app.register_blueprint(views.bp)

@@ -101,3 +101,29 @@ class DeleteAccountForm(FlaskForm):
             InputRequired("Enter your password to confirm you want to delete your account")
         ],
     )
+
+
+def _code_field(label: str, description: str) -> StringField:
+    return StringField(
+        label,
+        description=description,
+        validators=[InputRequired("Enter a code"), Length(max=40, message="Enter a shorter code")],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = _code_field(
+        "Security code",
+        "The 6-digit code your authenticator app shows for Learnset, or one of your recovery codes",
+    )
+
+
+class SetUpTwoFactorForm(FlaskForm):
+    code = _code_field("Security code", "The 6-digit code your app now shows for Learnset")
+
+
+class TurnOffTwoFactorForm(FlaskForm):
+    proof = PasswordField(
+        "Your password, or a code from your authenticator app",
+        validators=[InputRequired("Enter your password or a code from your authenticator app")],
+    )

@@ -6,6 +6,7 @@ secret with pyotp, at the times the service is given: no clock is mocked."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pyotp
 import pytest
@@ -17,6 +18,7 @@ from learnset.audit import AuditEvent, AuditKind
 from learnset.db import utcnow
 from learnset.errors import DomainError
 from tests.accounts.two_factor_helpers import give_app
+from tests.helpers import submit
 
 LIMITS = lockout.Limits(per_account_and_client=5, per_client=50, window=timedelta(minutes=15))
 IP = "198.51.100.23"
@@ -156,3 +158,27 @@ def test_the_qr_code_is_an_svg_image_of_the_setup_address(people):
     uri = two_factor.setup_uri(secret, people.tutor.email)
     assert uri.startswith("otpauth://totp/Learnset:") and f"secret={secret}" in uri
     assert two_factor.grouped("ABCDEFGH") == "ABCD EFGH"
+
+
+def test_the_requirement_is_on_unless_turned_off_and_production_refuses_it_off(monkeypatch):
+    from learnset.config import from_environment, unsafe_for_production
+
+    monkeypatch.delenv("TWO_FACTOR_REQUIRED", raising=False)
+    assert from_environment(Path("/nonexistent"), need_secret=False)["TWO_FACTOR_REQUIRED"]
+    safe = {"PRODUCTION": True, "SECRET_KEY": "k" * 40, "MAIL_SERVER": "smtp.nhs.example"}
+    assert unsafe_for_production({**safe, "TWO_FACTOR_REQUIRED": True}) == []
+    [problem] = unsafe_for_production({**safe, "TWO_FACTOR_REQUIRED": False})
+    assert "TWO_FACTOR_REQUIRED" in problem
+
+
+def test_the_demo_s_second_tutor_signs_in_with_the_published_key(tmp_path):
+    from learnset import demo
+    from tests.apps import fresh_app
+
+    app = fresh_app(tmp_path, migrated=True, TWO_FACTOR_REQUIRED=True)
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    browser = app.test_client()
+    details = {"email": demo.TWO_FACTOR_EMAIL, "password": demo.PASSWORD}
+    assert submit(browser, "/sign-in", details).location == "/sign-in/code"
+    code = pyotp.TOTP(demo.TWO_FACTOR_KEY).now()
+    assert submit(browser, "/sign-in/code", {"code": code}).location == "/"

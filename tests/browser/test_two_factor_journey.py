@@ -40,7 +40,9 @@ def test_a_tutor_sets_up_an_app_at_sign_in_and_signs_in_with_a_code(
     page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
-    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(10)
+    expect(page.get_by_role("list", name="Recovery codes").get_by_role("listitem")).to_have_count(
+        10
+    )
     assert_accessible(page)
     page.get_by_role("link", name="I have kept my codes: continue").click()
     expect(page.get_by_role("heading", name="Hello, Tess Tutor")).to_be_visible()

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     # The pages share one blueprint; importing each module adds its routes to it.
     from learnset.accounts import (  # noqa: F401
         commands,
+        passkey_views,
         personal_data,
         security,
         two_factor_views,

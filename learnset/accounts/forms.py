@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from learnset.accounts.services import password_problem
@@ -127,3 +127,18 @@ class TurnOffTwoFactorForm(FlaskForm):
         "Your password, or a code from your authenticator app",
         validators=[InputRequired("Enter your password or a code from your authenticator app")],
     )
+
+
+class AddPasskeyForm(FlaskForm):
+    name = StringField(
+        "Name this passkey",
+        description="So you can tell your passkeys apart, for example Work laptop or My phone",
+        validators=[InputRequired("Enter a name for the passkey"), max_length("The name", 60)],
+    )
+    # Filled in by passkeys.js with what the browser made.
+    credential = HiddenField()
+
+
+class PasskeySignInForm(FlaskForm):
+    # Filled in by passkeys.js with what the browser signed.
+    credential = HiddenField()

@@ -55,7 +55,7 @@ def after_first_factor(user: User, method: str, next_url: str | None = None) -> 
     they are signed in and sent on to `next_url` (by default the page's `next`, if safe)."""
     destination = safe_next(next_url if next_url is not None else request.args.get("next"), _home())
     db = get_db()
-    has_app = two_factor.has_two_factor(db, user)
+    has_app = two_factor.has_second_factor(db, user)
     if not has_app and not required_here(user):
         session.pop(PENDING_KEY, None)
         sign_in_user(user)

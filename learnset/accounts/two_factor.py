@@ -20,8 +20,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnset import audit
-from learnset.accounts import lockout
-from learnset.accounts.models import RecoveryCode, TwoFactor, User
+from learnset.accounts import lockout, passkeys
+from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor, User
 from learnset.cohorts.models import Role
 from learnset.dates import uk_time
 from learnset.errors import DomainError
@@ -76,7 +76,13 @@ def app_of(db: Session, user: User) -> TwoFactor | None:
 
 
 def has_two_factor(db: Session, user: User) -> bool:
+    """Whether they have an authenticator app set up."""
     return app_of(db, user) is not None
+
+
+def has_second_factor(db: Session, user: User) -> bool:
+    """An authenticator app or a passkey: either is asked for after the password."""
+    return has_two_factor(db, user) or passkeys.has_passkey(db, user)
 
 
 def _normalise(code: str) -> str:
@@ -268,15 +274,17 @@ def turn_off(db: Session, user: User, now: datetime) -> None:
 
 
 def reset(db: Session, person: User, by: User, now: datetime) -> None:
-    """An admin removes someone's second factor (a lost phone and no recovery codes): they sign
-    in with their password and, if they must use one, set up a new app straight away."""
+    """An admin removes someone's second factors, app and passkeys (a lost phone and no recovery
+    codes): they sign in with their password and, if they must use one, set up a new app
+    straight away."""
     if person.id == by.id:
         raise TwoFactorError(
             "You cannot reset your own two-factor authentication. Ask another admin."
         )
-    if app_of(db, person) is None:
+    if not has_second_factor(db, person):
         raise TwoFactorError(f"{person.name} has not set up two-factor authentication")
     _remove(db, person)
+    db.execute(delete(Passkey).where(Passkey.user_id == person.id))
     audit.record(
         db, audit.AuditKind.TWO_FACTOR_RESET, actor_id=by.id, subject_id=person.id, now=now
     )

@@ -10,8 +10,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset.accounts import lockout, second_step, services, two_factor
-from learnset.accounts.forms import CodeForm, SetUpTwoFactorForm, TurnOffTwoFactorForm
+from learnset.accounts import lockout, passkeys, second_step, services, two_factor
+from learnset.accounts.forms import (
+    CodeForm,
+    PasskeySignInForm,
+    SetUpTwoFactorForm,
+    TurnOffTwoFactorForm,
+)
 from learnset.accounts.models import User
 from learnset.accounts.security import public
 from learnset.accounts.views import bp
@@ -70,10 +75,11 @@ def enter_code() -> Response | tuple[str, int]:
     if state is None:
         return second_step.start_again()
     db = get_db()
-    if not two_factor.has_two_factor(db, state.user):
+    if not two_factor.has_second_factor(db, state.user):
         return redirect(url_for("accounts.set_up_at_sign_in"))
+    has_app = two_factor.has_two_factor(db, state.user)
     form = CodeForm()
-    if form.validate_on_submit():
+    if has_app and form.validate_on_submit():
         check = two_factor.check_code(
             db, state.user, form.code.data, request.remote_addr, utcnow(), _code_limits()
         )
@@ -87,9 +93,19 @@ def enter_code() -> Response | tuple[str, int]:
         db.commit()
         form.code.errors.append(check.problem)
         if check.paused is not None:
-            page, _status = render_form("accounts/enter_code.html", form)
+            page, _status = _code_page(form, state.user, has_app)
             return page, 429
-    return render_form("accounts/enter_code.html", form)
+    return _code_page(form, state.user, has_app)
+
+
+def _code_page(form: CodeForm, user: User, has_app: bool) -> tuple[str, int]:
+    return render_form(
+        "accounts/enter_code.html",
+        form,
+        has_app=has_app,
+        has_passkey=passkeys.has_passkey(get_db(), user),
+        passkey_form=PasskeySignInForm(),
+    )
 
 
 def _recovery_code_used(left: int) -> str:
@@ -113,7 +129,7 @@ def set_up_at_sign_in() -> Response | tuple[str, int] | str:
     if state is None:
         return second_step.start_again()
     db = get_db()
-    if two_factor.has_two_factor(db, state.user):
+    if two_factor.has_second_factor(db, state.user):
         return redirect(url_for("accounts.enter_code"))
     secret = second_step.offer_secret()
     form = SetUpTwoFactorForm()

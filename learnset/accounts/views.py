@@ -17,11 +17,20 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz, mail
-from learnset.accounts import emails, lockout, personal_data, services, sign_ins, two_factor
+from learnset.accounts import (
+    emails,
+    lockout,
+    passkeys,
+    personal_data,
+    services,
+    sign_ins,
+    two_factor,
+)
 from learnset.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     ForgotPasswordForm,
+    PasskeySignInForm,
     ProfileForm,
     ResetPasswordForm,
     SignInForm,
@@ -86,10 +95,15 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
         db.commit()
         if attempt.paused is not None:
             wait = max(1, int((attempt.paused.until - now).total_seconds()))
-            page = render_template("accounts/sign_in.html", form=form, paused=attempt.paused)
+            page = render_template(
+                "accounts/sign_in.html",
+                form=form,
+                paused=attempt.paused,
+                passkey_form=PasskeySignInForm(),
+            )
             return page, 429, {"Retry-After": str(wait)}
         form.email.errors.append(SIGN_IN_FAILED)
-    return render_form("accounts/sign_in.html", form)
+    return render_form("accounts/sign_in.html", form, passkey_form=PasskeySignInForm())
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -166,6 +180,7 @@ def account() -> Response | tuple[str, int]:
         two_factor=two_factor.app_of(db, current_user),
         two_factor_required=two_factor.is_required(current_user),
         recovery_codes_left=two_factor.recovery_codes_left(db, current_user),
+        passkeys=passkeys.passkeys_of(db, current_user),
     )
 
 

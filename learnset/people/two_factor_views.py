@@ -41,5 +41,5 @@ def reset_two_factor(user_id: int) -> Response | str:
         "people/reset_two_factor.html",
         person=person,
         form=form,
-        has_two_factor=two_factor.has_two_factor(db, person),
+        has_two_factor=two_factor.has_second_factor(db, person),
     )

@@ -49,7 +49,7 @@ def person(user_id: int) -> str:
         "people/person.html",
         person=person,
         signed_in_on=signed_in_on,
-        has_two_factor=two_factor.has_two_factor(db, person),
+        has_two_factor=two_factor.has_second_factor(db, person),
     )
 
 

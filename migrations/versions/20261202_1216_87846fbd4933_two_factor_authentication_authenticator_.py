@@ -1,4 +1,4 @@
-"""Two-factor authentication: authenticator apps and recovery codes
+"""Two-factor authentication: authenticator apps, recovery codes and passkeys
 
 Revision ID: 87846fbd4933
 Revises: ff65652307ca
@@ -52,7 +52,30 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "passkeys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("credential_id", sa.String(length=700), nullable=False),
+        sa.Column("public_key", sa.LargeBinary(), nullable=False),
+        sa.Column("sign_count", sa.BigInteger(), nullable=False),
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("created_at", learnset.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", learnset.db.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_passkeys_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_passkeys")),
+        sa.UniqueConstraint("credential_id", name=op.f("uq_passkeys_credential_id")),
+    )
+    with op.batch_alter_table("passkeys", schema=None) as batch_op:
+        batch_op.create_index("ix_passkeys_user_id", ["user_id"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("passkeys", schema=None) as batch_op:
+        batch_op.drop_index("ix_passkeys_user_id")
+    op.drop_table("passkeys")
     op.drop_table("two_factor_apps")
     with op.batch_alter_table("recovery_codes", schema=None) as batch_op:
         batch_op.drop_index("ix_recovery_codes_user_id")

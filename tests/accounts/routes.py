@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pyotp
 
 from learnset.accounts import sign_ins
-from learnset.accounts.models import TwoFactor
+from learnset.accounts.models import Passkey, TwoFactor
 from learnset.db import utcnow
 from tests.matrix import EVERYONE, ROLES, Route, page_and_form
 
@@ -28,7 +28,35 @@ def _participant_with_an_app(db, people):
     return SimpleNamespace()
 
 
+def _participants_passkey(db, people):
+    """A passkey of the participant's: only they may remove it."""
+    passkey = Passkey(
+        user_id=people.participant.id,
+        credential_id="test-credential",
+        public_key=b"not a real key",
+        name="Work laptop",
+        created_at=utcnow(),
+    )
+    db.add(passkey)
+    db.flush()
+    return SimpleNamespace(passkey=passkey)
+
+
 ROUTES = [
+    Route("accounts.passkey_registration_options", "/account/passkeys/options", EVERYONE, "POST"),
+    # The browser's answer is missing: the form comes back with a message.
+    *page_and_form("accounts.add_passkey", "/account/passkeys/add", EVERYONE, {"name": "Phone"}),
+    *page_and_form(
+        "accounts.remove_passkey",
+        "/account/passkeys/{passkey.id}/remove",
+        {"participant"},
+        setup=_participants_passkey,
+    ),
+    Route(
+        "accounts.passkey_sign_in_options", "/sign-in/passkey/options", ANYONE, "POST", public=True
+    ),
+    # No challenge was offered: back to the sign-in page, nobody signed in.
+    Route("accounts.sign_in_with_passkey", "/sign-in/passkey", ANYONE, "POST", public=True),
     # Without a pending second step, both send the browser back to sign in (test_two_factor.py).
     *page_and_form("accounts.enter_code", "/sign-in/code", ANYONE, {"code": "123456"}, public=True),
     *page_and_form(

@@ -3,7 +3,11 @@ each does the real action through the pages and says who acted and whose account
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from learnset.accounts.models import Passkey
 from learnset.audit import AuditKind
+from tests.accounts.passkey_helpers import SoftPasskey, add_passkey, sign_in_with
 from tests.accounts.two_factor_helpers import code_for, give_app, secret_on
 from tests.helpers import TEST_PASSWORD, press, sign_in, submit
 
@@ -78,4 +82,33 @@ TWO_FACTOR_SCENES = {
     AuditKind.TWO_FACTOR_RESET: _reset,
     AuditKind.RECOVERY_CODE_USED: _recovery_code_used,
     AuditKind.RECOVERY_CODES_REPLACED: _recovery_codes_replaced,
+}
+
+
+def _passkey_added(db, people, client, app):
+    browser = app.test_client(user=people.participant)
+    assert add_passkey(browser, SoftPasskey()).status_code == 302
+    return people.participant, None
+
+
+def _passkey_used(db, people, client, app):
+    device = SoftPasskey()
+    add_passkey(app.test_client(user=people.participant), device)
+    assert sign_in_with(client, device).status_code == 302
+    return people.participant, None
+
+
+def _passkey_removed(db, people, client, app):
+    browser = app.test_client(user=people.participant)
+    add_passkey(browser, SoftPasskey())
+    [passkey] = db.scalars(select(Passkey)).all()
+    path = f"/account/passkeys/{passkey.id}/remove"
+    assert press(browser, path, page=path).status_code == 302
+    return people.participant, None
+
+
+TWO_FACTOR_SCENES |= {
+    AuditKind.PASSKEY_ADDED: _passkey_added,
+    AuditKind.PASSKEY_USED: _passkey_used,
+    AuditKind.PASSKEY_REMOVED: _passkey_removed,
 }

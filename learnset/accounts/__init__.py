@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         passkey_views,
         personal_data,
         security,
+        two_factor,
         two_factor_views,
         views,
     )
@@ -21,4 +22,7 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     app.register_blueprint(views.bp)
     personal_data.register("account", personal_data.export_account, personal_data.erase_account)
+    personal_data.register(
+        "sign_in_security", two_factor.export_personal_data, two_factor.erase_personal_data
+    )
     app.cli.add_command(commands.create_admin_command)

@@ -288,3 +288,29 @@ def reset(db: Session, person: User, by: User, now: datetime) -> None:
     audit.record(
         db, audit.AuditKind.TWO_FACTOR_RESET, actor_id=by.id, subject_id=person.id, now=now
     )
+
+
+# --- The person's part of "download your data", and of deleting their account ----------------
+
+
+def export_personal_data(db: Session, user: User) -> dict[str, object]:
+    """What Learnset holds about how they sign in: never a secret, a code or a key."""
+    app = app_of(db, user)
+    return {
+        "authenticator_app_set_up_at": app.set_up_at.isoformat() if app else None,
+        "recovery_codes_left": recovery_codes_left(db, user),
+        "passkeys": [
+            {
+                "name": key.name,
+                "added_at": key.created_at.isoformat(),
+                "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None,
+            }
+            for key in passkeys.passkeys_of(db, user)
+        ],
+    }
+
+
+def erase_personal_data(db: Session, user: User) -> None:
+    """Their app, recovery codes and passkeys go with the account."""
+    _remove(db, user)
+    db.execute(delete(Passkey).where(Passkey.user_id == user.id))

@@ -5,10 +5,12 @@ work once, another origin, an unverified person, a cloned key, removing one."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 
 from learnset.accounts import two_factor
-from learnset.accounts.models import Passkey
+from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor
 from learnset.audit import AuditEvent, AuditKind
 from tests.accounts.passkey_helpers import (
     ORIGIN,
@@ -17,7 +19,8 @@ from tests.accounts.passkey_helpers import (
     options_from,
     sign_in_with,
 )
-from tests.helpers import press, sign_in, signed_in, submit, text_of
+from tests.accounts.two_factor_helpers import give_app
+from tests.helpers import TEST_PASSWORD, press, sign_in, signed_in, submit, text_of
 
 
 def _registered(app, user):
@@ -147,3 +150,19 @@ def test_an_admin_reset_removes_passkeys_too(app, db, people):
     page = f"/people/{people.tutor.id}"
     press(admin, f"{page}/reset-two-factor", page=page)
     assert not two_factor.has_second_factor(db, people.tutor)
+
+
+def test_the_download_names_the_passkeys_and_deleting_the_account_removes_them(app, db, people):
+    give_app(db, people.participant)
+    _registered(app, people.participant)
+    browser = app.test_client(user=people.participant)
+    document = json.loads(browser.get("/account/your-data.json").get_data(as_text=True))
+    security = document["sign_in_security"]
+    assert security["recovery_codes_left"] == 10
+    assert [key["name"] for key in security["passkeys"]] == ["Work laptop"]
+    assert "secret" not in json.dumps(security).lower()
+    user_id = people.participant.id
+    assert submit(browser, "/account/delete", {"password": TEST_PASSWORD}).status_code == 302
+    db.expire_all()
+    for model in (Passkey, TwoFactor, RecoveryCode):
+        assert db.scalars(select(model).where(model.user_id == user_id)).all() == []

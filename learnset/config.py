@@ -74,6 +74,10 @@ def unsafe_for_production(config: Mapping[str, Any]) -> list[str]:
         problems.append("set MAIL_SERVER (without it email is only written to the outbox folder)")
     if config.get("DEBUG"):
         problems.append("turn debug off (FLASK_DEBUG): the debugger runs code for anyone")
+    if not config.get("TWO_FACTOR_REQUIRED", True):
+        problems.append(
+            "turn TWO_FACTOR_REQUIRED back on: tutors and admins must use two-factor authentication"
+        )
     return problems
 
 
@@ -141,6 +145,12 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "SIGN_IN_FAILURE_WINDOW_MINUTES": int(
             os.environ.get("SIGN_IN_FAILURE_WINDOW_MINUTES", "15")
         ),
+        # Two-factor authentication: tutors and admins must set it up at sign-in (production
+        # refuses to start with this off); wrong codes from one client before checking pauses;
+        # code pages posted from one IP address (Flask-Limiter, RATELIMIT_STORAGE_URI).
+        "TWO_FACTOR_REQUIRED": _flag("TWO_FACTOR_REQUIRED", True),
+        "TWO_FACTOR_MAX_FAILURES": int(os.environ.get("TWO_FACTOR_MAX_FAILURES", "5")),
+        "TWO_FACTOR_LIMIT_PER_IP": os.environ.get("TWO_FACTOR_LIMIT_PER_IP", "60 per hour"),
         # Sign-in sessions end after this long unused, and this long after signing in, whatever.
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_LIFETIME_HOURS": int(os.environ.get("SESSION_LIFETIME_HOURS", "12")),

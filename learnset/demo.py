@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from learnset.accounts.models import User
+from learnset.accounts.models import TwoFactor, User
 from learnset.accounts.services import hash_password
 from learnset.assessment.demo import load_assessments
 from learnset.cohorts.models import Cohort, CohortStatus, Membership, Role
@@ -32,6 +32,10 @@ from learnset.meetings.schedule import ScheduleRule, occurrences
 
 # Public by design: printed by `flask demo` and listed in the README for trying the app.
 PASSWORD = "unlocking-demo-2026"  # noqa: S105
+# tutor2's authenticator app key, published in the README like the password, so the demo can
+# show signing in with a security code (the other tutors and the admin set one up when asked).
+TWO_FACTOR_KEY = "LEARNSETDEMOTUTORTWOKEYABCDEFGHI"
+TWO_FACTOR_EMAIL = "tutor2@example.org"
 
 ADMIN = ("admin@example.org", "Helen Marsh", "Programme lead", "Learnset programme team")
 TUTORS = [
@@ -194,6 +198,9 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
         for email in participants:
             _member(db, users[email], cohort, Role.PARTICIPANT)
     db.flush()
+    tutor2 = users[TWO_FACTOR_EMAIL]
+    if db.get(TwoFactor, tutor2.id) is None:
+        db.add(TwoFactor(user_id=tutor2.id, secret=TWO_FACTOR_KEY, set_up_at=utcnow()))
     load_sessions(db, users, utcnow())
     from learnset.reflections import demo as reflections_demo
 

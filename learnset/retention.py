@@ -77,6 +77,14 @@ LIFETIMES: list[Lifetime] = [
         WHILE_ACCOUNT + ". Deactivating an account keeps it, so it can be reactivated",
     ),
     Lifetime(
+        "Two-factor authentication: the authenticator app's key and the time step of the last "
+        "code used, recovery codes (digests only), passkeys (name, public key, when added and "
+        "last used)",
+        ("two_factor_apps", "recovery_codes", "passkeys"),
+        WHILE_ACCOUNT + ", or until turned off, removed or reset by an admin",
+        removed_by="The person (on their account page), an admin's reset, or deleting the account",
+    ),
+    Lifetime(
         "Reflections, their parts, earlier versions and the capabilities they evidence",
         ("reflections", "reflection_parts", "reflection_versions", "reflection_capabilities"),
         WHILE_ACCOUNT,

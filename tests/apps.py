@@ -42,6 +42,10 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, object]:
         "BASE_URL": "http://localhost",
         "PASSWORD_HASH_METHOD": factories.FAST_HASH,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Most tests sign tutors and admins in with a password alone. The tests of two-factor
+        # authentication (tests/accounts/test_two_factor*.py and its browser journey) turn the
+        # requirement on, as it is by default.
+        "TWO_FACTOR_REQUIRED": False,
     }
 
 

@@ -8,9 +8,21 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Sign-in security, the account pages, the account's part of a download, create-admin."""
-    from learnset.accounts import commands, personal_data, security, views
+    # The pages share one blueprint; importing each module adds its routes to it.
+    from learnset.accounts import (  # noqa: F401
+        commands,
+        passkey_views,
+        personal_data,
+        security,
+        two_factor,
+        two_factor_views,
+        views,
+    )
 
     security.init_app(app)
     app.register_blueprint(views.bp)
     personal_data.register("account", personal_data.export_account, personal_data.erase_account)
+    personal_data.register(
+        "sign_in_security", two_factor.export_personal_data, two_factor.erase_personal_data
+    )
     app.cli.add_command(commands.create_admin_command)

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from learnset.accounts.services import password_problem
@@ -101,3 +101,44 @@ class DeleteAccountForm(FlaskForm):
             InputRequired("Enter your password to confirm you want to delete your account")
         ],
     )
+
+
+def _code_field(label: str, description: str) -> StringField:
+    return StringField(
+        label,
+        description=description,
+        validators=[InputRequired("Enter a code"), Length(max=40, message="Enter a shorter code")],
+    )
+
+
+class CodeForm(FlaskForm):
+    code = _code_field(
+        "Security code",
+        "The 6-digit code your authenticator app shows for Learnset, or one of your recovery codes",
+    )
+
+
+class SetUpTwoFactorForm(FlaskForm):
+    code = _code_field("Security code", "The 6-digit code your app now shows for Learnset")
+
+
+class TurnOffTwoFactorForm(FlaskForm):
+    proof = PasswordField(
+        "Your password, or a code from your authenticator app",
+        validators=[InputRequired("Enter your password or a code from your authenticator app")],
+    )
+
+
+class AddPasskeyForm(FlaskForm):
+    name = StringField(
+        "Name this passkey",
+        description="So you can tell your passkeys apart, for example Work laptop or My phone",
+        validators=[InputRequired("Enter a name for the passkey"), max_length("The name", 60)],
+    )
+    # Filled in by passkeys.js with what the browser made.
+    credential = HiddenField()
+
+
+class PasskeySignInForm(FlaskForm):
+    # Filled in by passkeys.js with what the browser signed.
+    credential = HiddenField()

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.db import Base, UTCDateTime, utcnow
@@ -110,3 +110,52 @@ class SignInFailure(Base):
     email_digest: Mapped[str] = mapped_column(String(64))
     client: Mapped[str] = mapped_column(String(50))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class TwoFactor(Base):
+    """A person's authenticator app: the shared TOTP secret, kept once a code from the app has
+    proved it set up. `last_used_step` is the 30-second time step of the last code accepted, so
+    a code works once: a code of that step or an earlier one is refused."""
+
+    __tablename__ = "two_factor_apps"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Base32, as authenticator apps take it; needed whole to check codes, so not a hash.
+    secret: Mapped[str] = mapped_column(String(64))
+    set_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_step: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RecoveryCode(Base):
+    """One of the ten single-use codes that stand in for the app when it is lost; shown once,
+    stored as a SHA-256 digest (each code has 50 random bits, so no slow hash is needed)."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (Index("ix_recovery_codes_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    code_digest: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Passkey(Base):
+    """A passkey (a WebAuthn credential) someone registered: a second factor after their
+    password, or a way to sign in without one. Only its public key is kept."""
+
+    __tablename__ = "passkeys"
+    __table_args__ = (Index("ix_passkeys_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # base64url, as browsers send it.
+    credential_id: Mapped[str] = mapped_column(String(700), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

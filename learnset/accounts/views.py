@@ -17,22 +17,31 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz, mail
-from learnset.accounts import emails, lockout, personal_data, services, sign_ins
+from learnset.accounts import (
+    emails,
+    lockout,
+    passkeys,
+    personal_data,
+    services,
+    sign_ins,
+    two_factor,
+)
 from learnset.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     ForgotPasswordForm,
+    PasskeySignInForm,
     ProfileForm,
     ResetPasswordForm,
     SignInForm,
 )
 from learnset.accounts.models import SignInSession, normalise_email
+from learnset.accounts.second_step import after_first_factor
 from learnset.accounts.security import (
     carries_token,
     current_sign_in,
     idle_timeout,
     public,
-    sign_in_user,
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
@@ -79,16 +88,22 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         )
         if attempt.user is not None:
-            sign_in_user(attempt.user)
+            # Signed in now, or on to the second step (second_step.py).
+            response = after_first_factor(attempt.user, "password")
             db.commit()
-            return redirect(safe_next(request.args.get("next"), home))
+            return response
         db.commit()
         if attempt.paused is not None:
             wait = max(1, int((attempt.paused.until - now).total_seconds()))
-            page = render_template("accounts/sign_in.html", form=form, paused=attempt.paused)
+            page = render_template(
+                "accounts/sign_in.html",
+                form=form,
+                paused=attempt.paused,
+                passkey_form=PasskeySignInForm(),
+            )
             return page, 429, {"Retry-After": str(wait)}
         form.email.errors.append(SIGN_IN_FAILED)
-    return render_form("accounts/sign_in.html", form)
+    return render_form("accounts/sign_in.html", form, passkey_form=PasskeySignInForm())
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -137,12 +152,13 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         services.reset_password(
             db, user, form.password.data, config["PASSWORD_HASH_METHOD"], utcnow()
         )
-        sign_in_user(user)
+        # A reset link is one factor, the inbox: a second factor is still asked for.
+        response = after_first_factor(user, "reset link", url_for("main.home"))
         db.commit()
         flash(
             "Your password has been changed. You have been signed out everywhere else.", "success"
         )
-        return redirect(url_for("main.home"))
+        return response
     return render_form("accounts/reset_password.html", form)
 
 
@@ -156,7 +172,16 @@ def account() -> Response | tuple[str, int]:
         flash("Your details have been saved.", "success")
         return redirect(url_for("accounts.account"))
     live = sign_ins.live_for(db, current_user, utcnow(), idle_timeout())
-    return render_form("accounts/account.html", form, sign_ins=live, this_device=current_sign_in())
+    return render_form(
+        "accounts/account.html",
+        form,
+        sign_ins=live,
+        this_device=current_sign_in(),
+        two_factor=two_factor.app_of(db, current_user),
+        two_factor_required=two_factor.is_required(current_user),
+        recovery_codes_left=two_factor.recovery_codes_left(db, current_user),
+        passkeys=passkeys.passkeys_of(db, current_user),
+    )
 
 
 # --- Where you are signed in ------------------------------------------------------------------

@@ -3,7 +3,7 @@ people's accounts and their sign-in sessions, and the dashboards."""
 
 from __future__ import annotations
 
-from learnset.accounts.models import SignInSession, User
+from learnset.accounts.models import Passkey, SignInSession, User
 from learnset.authz.assessment import own_capabilities
 from learnset.authz.cohorts import cohort_manage
 from learnset.authz.roles import Rule, admin, is_member, signed_in
@@ -14,6 +14,11 @@ def _sign_in_end(user: User, sign_in: SignInSession) -> bool:
     """Only its owner sees or ends a sign-in session; admins sign people out everywhere at once,
     from their person page, and never see anyone's devices."""
     return sign_in.user_id == user.id
+
+
+def _passkey_remove(user: User, passkey: Passkey) -> bool:
+    """Only its owner sees or removes a passkey; an admin resets all of someone's at once."""
+    return passkey.user_id == user.id
 
 
 # --- Dashboards ---------------------------------------------------------------------------------
@@ -41,6 +46,7 @@ RULES: dict[str, Rule] = {
     "person:view": admin,
     "person:manage": admin,
     "sign-in:end": _sign_in_end,
+    "passkey:remove": _passkey_remove,
     "cohort:dashboard": cohort_manage,
     "cohort:release-figures": cohort_manage,
     "cohort:what-tutors-see": own_capabilities,

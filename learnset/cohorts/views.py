@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.accounts import services as accounts
-from learnset.accounts.security import carries_token, public, sign_in_user
+from learnset.accounts.second_step import after_first_factor
+from learnset.accounts.security import carries_token, public
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts import emails, queries, services
 from learnset.cohorts.forms import (
@@ -171,10 +172,11 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         )
         services.accept(db, invitation, user, now)
         user.last_signed_in_at = now
-        sign_in_user(user)
+        # A new tutor sets up a second factor before going on (accounts/second_step.py).
+        response = after_first_factor(user, "invitation", url_for("main.home"))
         db.commit()
         flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
-        return redirect(url_for("main.home"))
+        return response
     return render_form("cohorts/invitation_new_account.html", form, invitation=invitation)
 
 

@@ -7,6 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The people pages."""
-    from learnset.people import views
+    # The pages share one blueprint; importing each module adds its routes to it.
+    from learnset.people import two_factor_views, views  # noqa: F401
 
     app.register_blueprint(views.bp)

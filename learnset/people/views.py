@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz
-from learnset.accounts import sign_ins
+from learnset.accounts import sign_ins, two_factor
 from learnset.accounts.models import User
 from learnset.accounts.security import idle_timeout
 from learnset.db import get_db, utcnow
@@ -43,8 +43,14 @@ def _person(user_id: int) -> User:
 @bp.route("/people/<id:user_id>")
 def person(user_id: int) -> str:
     person = _person(user_id)
-    signed_in_on = sign_ins.live_count(get_db(), person, utcnow(), idle_timeout())
-    return render_template("people/person.html", person=person, signed_in_on=signed_in_on)
+    db = get_db()
+    signed_in_on = sign_ins.live_count(db, person, utcnow(), idle_timeout())
+    return render_template(
+        "people/person.html",
+        person=person,
+        signed_in_on=signed_in_on,
+        has_two_factor=two_factor.has_second_factor(db, person),
+    )
 
 
 # Each change: what its button says, what is said once it is done, and its audit entry.

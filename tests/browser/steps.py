@@ -28,7 +28,7 @@ def fill_in_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     """On the sign-in page already open: type the address and password and press Sign in."""
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def sign_in(

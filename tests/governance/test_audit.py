@@ -21,6 +21,7 @@ from learnset.dates import UK
 from learnset.db import utcnow
 from learnset.mail import queue
 from tests import factories
+from tests.accounts.two_factor_scenes import TWO_FACTOR_SCENES
 from tests.helpers import (
     TEST_PASSWORD,
     count_rows,
@@ -225,6 +226,7 @@ SCENES = {
     AuditKind.DATA_PURGED: _data_purged,
     AuditKind.CONTENT_SYNCED: _content_synced,
     AuditKind.MAIL_RETRIED: _mail_retried,
+    **TWO_FACTOR_SCENES,
 }
 
 

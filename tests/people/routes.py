@@ -1,7 +1,11 @@
 from types import SimpleNamespace
 
+import pyotp
+
+from learnset.accounts.models import TwoFactor
+from learnset.db import utcnow
 from tests import factories
-from tests.matrix import Route
+from tests.matrix import Route, page_and_form
 
 NOT_ADMIN = {"participant", "fellow", "tutor", "other_tutor", "outsider"}
 
@@ -16,7 +20,19 @@ def _person(change, method, target="fellow", setup=None):
     )
 
 
+def _fellow_with_an_app(db, people):
+    db.add(TwoFactor(user_id=people.fellow.id, secret=pyotp.random_base32(), set_up_at=utcnow()))
+    db.flush()
+    return SimpleNamespace()
+
+
 ROUTES = [
+    *page_and_form(
+        "people.reset_two_factor",
+        "/people/{fellow.id}/reset-two-factor",
+        {"admin"},
+        setup=_fellow_with_an_app,
+    ),
     Route("people.index", "/people", {"admin"}, forbidden=NOT_ADMIN),
     Route("people.person", "/people/{fellow.id}", {"admin"}),
     _person("deactivate", "GET"),

@@ -1,0 +1,114 @@
+"""The second step of signing in. After the first factor (a password now; single sign-on may
+call it too), the browser holds only a short-lived "pending" state, not a sign-in: who passed
+the first factor, how, until when, and where to go next. The person then enters a code from
+their authenticator app, or, if they must use two-factor authentication and have not set it up,
+sets it up there and then, before any other page.
+
+`after_first_factor` is the one way in: every first factor calls it instead of `sign_in_user`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, flash, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from learnset.accounts import two_factor
+from learnset.accounts.models import User
+from learnset.accounts.security import SIGN_IN_TO_CONTINUE, sign_in_user
+from learnset.db import get_db
+from learnset.return_address import safe_next
+
+PENDING_KEY = "second_step"
+# Long enough to find a phone and open the app; a set-up secret lives as long.
+PENDING_SECONDS = 10 * 60
+EXPIRED = "You took too long to enter a code. Sign in again to carry on."
+
+
+@dataclass(frozen=True)
+class Pending:
+    user: User
+    method: str
+    next_url: str
+    # The secret offered while setting up at sign-in: kept in the cookie until a code proves
+    # the app has it, so showing the page writes nothing.
+    setup_secret: str | None
+
+
+def _home() -> str:
+    return url_for("main.home")
+
+
+def required_here(user: User) -> bool:
+    """Whether this person must set up a second factor before going further."""
+    return bool(current_app.config["TWO_FACTOR_REQUIRED"]) and two_factor.is_required(user)
+
+
+def after_first_factor(user: User, method: str, next_url: str | None = None) -> Response:
+    """Where someone goes once their first factor is accepted (the caller commits).
+
+    With an authenticator app set up: to the page asking for a code, holding only the pending
+    state. Without one but required (tutors and admins): to set one up, the same way. Otherwise
+    they are signed in and sent on to `next_url` (by default the page's `next`, if safe)."""
+    destination = safe_next(next_url if next_url is not None else request.args.get("next"), _home())
+    db = get_db()
+    has_app = two_factor.has_second_factor(db, user)
+    if not has_app and not required_here(user):
+        session.pop(PENDING_KEY, None)
+        sign_in_user(user)
+        return redirect(destination)
+    session[PENDING_KEY] = {
+        "user": user.id,
+        "method": method,
+        "until": int(time.time()) + PENDING_SECONDS,
+        "next": destination,
+    }
+    if has_app:
+        return redirect(url_for("accounts.enter_code"))
+    return redirect(url_for("accounts.set_up_at_sign_in"))
+
+
+def pending() -> Pending | None:
+    """This browser's pending second step, if it is still fresh and its account active."""
+    state: Any = session.get(PENDING_KEY)
+    if not isinstance(state, dict) or not isinstance(state.get("user"), int):
+        return None
+    if not isinstance(state.get("until"), int) or state["until"] < time.time():
+        return None
+    user = get_db().get(User, state["user"])
+    if user is None or not user.is_active:
+        return None
+    secret = state.get("secret")
+    return Pending(
+        user,
+        str(state.get("method", "")),
+        safe_next(str(state.get("next", "")), _home()),
+        secret if isinstance(secret, str) else None,
+    )
+
+
+def offer_secret() -> str:
+    """The secret to set up at sign-in: the one already offered to this browser, or a new one."""
+    state = session[PENDING_KEY]
+    if not isinstance(state.get("secret"), str):
+        state["secret"] = two_factor.new_secret()
+        session[PENDING_KEY] = state
+    secret: str = state["secret"]
+    return secret
+
+
+def start_again() -> Response:
+    """No fresh pending state: back to the sign-in page, saying why."""
+    expired = PENDING_KEY in session
+    session.pop(PENDING_KEY, None)
+    flash(EXPIRED if expired else SIGN_IN_TO_CONTINUE, "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+def finish(user: User) -> None:
+    """Both factors passed: the pending state gives way to a real sign-in (the caller commits)."""
+    session.pop(PENDING_KEY, None)
+    sign_in_user(user)

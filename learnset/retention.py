@@ -209,6 +209,11 @@ NOT_PERSONAL = {
     "content_item_capabilities": "With its library item",
     "capabilities": "Archived, never deleted, when it leaves the framework",
     "capability_domains": "Archived, never deleted, when it leaves the framework",
+    "programmes": "Archived, never deleted, when its folder leaves content/programme/",
+    "programme_sessions": "With its programme",
+    "programme_steps": "With its programme session",
+    # Who applied it is forgotten (set to nothing) when their account is deleted.
+    "programme_uses": WHILE_SET,
 }
 
 

@@ -1,7 +1,7 @@
 """Two-factor authentication: authenticator apps, recovery codes and passkeys
 
 Revision ID: 87846fbd4933
-Revises: 7a5569a771cd
+Revises: a3f14a8665d6
 Create Date: 2026-12-02 12:16:52
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = "87846fbd4933"
-down_revision: str | None = "7a5569a771cd"
+down_revision: str | None = "a3f14a8665d6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

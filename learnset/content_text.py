@@ -57,13 +57,26 @@ def _folded(key: Any, value: str, indent: str) -> str:
     return _scalar_line(key, value, indent)
 
 
+def _entry(value: str, indent: str) -> str:
+    """One entry of a block list: plain when that reads back as the value, else quoted."""
+    line = f"{indent}- {value}\n"
+    try:
+        if yaml.safe_load(line) == [value]:
+            return line
+    except yaml.YAMLError:
+        pass
+    return textwrap.indent(yaml.safe_dump([value], allow_unicode=True, width=10_000), indent)
+
+
 def _list(key: Any, values: list[Any], indent: str) -> str:
     if key in FLOW_LISTS and all(isinstance(v, str) for v in values):
         line = f"{indent}{key}: [{', '.join(values)}]\n"
         if _reads_back(line, key, values):
             return line
     if values and all(isinstance(v, str) and "\n" not in v for v in values):
-        text = f"{indent}{key}:\n" + "".join(f"{indent}  - {v}\n" for v in values)
+        # A list at the top of the file starts in the first column, as YAML writes it.
+        entries = indent + "  " if indent else ""
+        text = f"{indent}{key}:\n" + "".join(_entry(v, entries) for v in values)
         if _reads_back(text, key, values):
             return text
     return _quoted(key, values, indent)

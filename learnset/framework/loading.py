@@ -51,15 +51,24 @@ class DomainSpec:
     source_path: str
 
 
+# Where a field of the files is kept under another name on the spec and the model.
+STORED_AS = {"evidence": "level_evidence"}
+
+
+def stored_name(field: str) -> str:
+    """The attribute holding a capability's field, on a CapabilitySpec and on a Capability."""
+    return STORED_AS.get(field, field)
+
+
 def capability_fields(capability: Any) -> dict[str, Any]:
     """A capability's entry in its domain's file, field by field as the files name them, from
-    a stored capability or from one read from a file: what the app versions and exports."""
+    a stored capability or from one read from a file: what the app versions and exports.
+    Mappings keyed by level ("1" to "5" when stored) are keyed 1 to 5, as the files write them."""
     values: dict[str, Any] = {}
     for name in CAPABILITY_FIELDS:
-        value = getattr(capability, name)
-        if name == "levels":
-            value = {int(level): words for level, words in value.items()}
-            value = dict(sorted(value.items()))
+        value = getattr(capability, stored_name(name))
+        if isinstance(value, dict):
+            value = dict(sorted((int(level), entry) for level, entry in value.items()))
         values[name] = value
     return values
 
@@ -250,7 +259,8 @@ def _load_capability(
         "domain": domain,
     }
     if keep_words:
-        values = {key: value for key, value in values.items() if key not in CAPABILITY_FIELDS}
+        words = {stored_name(name) for name in CAPABILITY_FIELDS}
+        values = {key: value for key, value in values.items() if key not in words}
         return _add_or_update(
             db, "capability", Capability, stored, spec.slug, values, lambda k, _o: note(k, "kept")
         )

@@ -253,7 +253,7 @@ def capability_restore(slug: str, number: int) -> Response | tuple[str, int]:
     return _restore(_capability(slug), number)
 
 
-@bp.route("/framework")
+@bp.route("/framework/words")
 def framework_words() -> str:
     """The capabilities whose words can be edited, by domain, with links to edit each."""
     authz.require(current_user, "content:edit")

@@ -173,7 +173,8 @@ def _apply_capability_text(capability: Capability, text: str, field: str | None)
         raise ContentEditError("This version belongs to another capability", field=field)
     for name in loading.CAPABILITY_FIELDS:
         if name != "slug":
-            setattr(capability, name, getattr(spec, name))
+            attribute = loading.stored_name(name)
+            setattr(capability, attribute, getattr(spec, attribute))
 
 
 def save_descriptors(

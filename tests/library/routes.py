@@ -73,7 +73,7 @@ ROUTES = [
         forbidden=READERS,
         setup=_edited_item,
     ),
-    Route("library.framework_words", "/library/framework", EDITORS, forbidden=READERS),
+    Route("library.framework_words", "/library/framework/words", EDITORS, forbidden=READERS),
     *page_and_form(
         "library.capability_edit",
         "/library/framework/{capability.slug}/edit",

@@ -33,7 +33,7 @@ def words(**overrides):
 
 
 def test_the_framework_words_page_links_to_each_capability(login, people, capability):
-    html = open_page(login(people.admin), "/library/framework")
+    html = open_page(login(people.admin), "/library/framework/words")
     assert "/library/framework/listening/edit" in html
     assert "/library/framework/listening/history" in html
 

@@ -90,9 +90,10 @@ class SyncReport:
 
     @property
     def changed(self) -> bool:
+        """Whether the sync changed anything (keeping an edit made in the app changes nothing)."""
         return any(
             count for counter in self.counts.values() for outcome, count in counter.items()
-            if outcome != "unchanged"
+            if outcome not in ("unchanged", "kept")
         )  # fmt: skip
 
     def lines(self) -> list[str]:

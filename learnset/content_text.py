@@ -9,6 +9,7 @@ a text written here always loads as what was written.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
@@ -20,9 +21,26 @@ FLOW_LISTS = frozenset({"capabilities", "leadership_dimensions"})
 WRAP_AT = 76
 
 
+# The loader the sync reads the files with (libyaml's differs on the edges: tabs, for one).
+_LOADER = yaml.SafeLoader
+# Text that is certainly a plain YAML string as it stands, so needs no reading back: it starts
+# with a letter, holds nothing YAML reads as structure, and is not a word YAML 1.1 turns into
+# true, false or null.
+_SURELY_PLAIN = re.compile(
+    r"[A-Za-z(][A-Za-z0-9 ,.;()'\u2019/?!\u2013-]*[A-Za-z0-9.)?!'\u2019]|[A-Za-z]"
+)
+# The same for an entry of a list written on one line, where fewer marks are safe.
+_SURELY_FLOW = re.compile(r"[A-Za-z][A-Za-z0-9 -]*[A-Za-z0-9]|[A-Za-z]")
+_NOT_STRINGS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
+
+
+def _surely_plain(value: str, pattern: re.Pattern[str] = _SURELY_PLAIN) -> bool:
+    return value.lower() not in _NOT_STRINGS and pattern.fullmatch(value) is not None
+
+
 def _reads_back(text: str, key: Any, value: Any) -> bool:
     try:
-        loaded = yaml.safe_load(textwrap.dedent(text))
+        loaded = yaml.load(textwrap.dedent(text), Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         return False
     return isinstance(loaded, dict) and key in loaded and loaded[key] == value
@@ -38,7 +56,9 @@ def _quoted(key: Any, value: Any, indent: str) -> str:
 def _scalar_line(key: Any, value: Any, indent: str) -> str:
     """`key: value` as plain text when that reads back as the value, else YAML's own quoting."""
     line = f"{indent}{key}: {value}\n"
-    if isinstance(value, str) and "\n" not in value and _reads_back(line, key, value):
+    if isinstance(value, str) and (
+        _surely_plain(value) or ("\n" not in value and _reads_back(line, key, value))
+    ):
         return line
     if isinstance(value, int) and not isinstance(value, bool):
         return line
@@ -52,7 +72,9 @@ def _folded(key: Any, value: str, indent: str) -> str:
         value, width=WRAP_AT - len(inner), break_long_words=False, break_on_hyphens=False
     )
     text = f"{indent}{key}: >\n" + "".join(f"{inner}{line}\n" for line in lines)
-    if lines and _reads_back(text, key, value + "\n"):
+    # Folding joins the lines with one space, so runs of spaces must be read back to be sure.
+    surely = _surely_plain(value) and "  " not in value
+    if lines and (surely or _reads_back(text, key, value + "\n")):
         return text
     return _scalar_line(key, value, indent)
 
@@ -60,8 +82,10 @@ def _folded(key: Any, value: str, indent: str) -> str:
 def _entry(value: str, indent: str) -> str:
     """One entry of a block list: plain when that reads back as the value, else quoted."""
     line = f"{indent}- {value}\n"
+    if _surely_plain(value):
+        return line
     try:
-        if yaml.safe_load(line) == [value]:
+        if yaml.load(line, Loader=_LOADER) == [value]:  # noqa: S506 - a safe loader
             return line
     except yaml.YAMLError:
         pass
@@ -71,7 +95,7 @@ def _entry(value: str, indent: str) -> str:
 def _list(key: Any, values: list[Any], indent: str) -> str:
     if key in FLOW_LISTS and all(isinstance(v, str) for v in values):
         line = f"{indent}{key}: [{', '.join(values)}]\n"
-        if _reads_back(line, key, values):
+        if all(_surely_plain(v, _SURELY_FLOW) for v in values) or _reads_back(line, key, values):
             return line
     if values and all(isinstance(v, str) and "\n" not in v for v in values):
         # A list at the top of the file starts in the first column, as YAML writes it.

@@ -293,3 +293,23 @@ def test_a_session_shows_the_items_current_wording(login, people, item, db):
     html = open_page(login(people.participant), f"/sessions/{meeting.id}")
     assert "Two lenses on a service" in html
     assert "The crisis lens and the unlocking lens" not in html
+
+
+def test_a_restore_after_someone_elses_save_is_refused(db, people, item):
+    editing.save_item(db, people.admin, item, changes(), based_on=0, now=NOW)
+    editing.save_item(db, people.tutor, item, changes(title="Newer"), based_on=2, now=NOW)
+    with pytest.raises(editing.ContentEditError, match="Tess Tutor saved a new version"):
+        editing.restore(db, people.admin, item, 1, based_on=2, now=LATER)
+    assert item.title == "Newer" and versions.latest_number(db, item) == 3
+
+
+def test_a_restore_page_opened_before_someone_elses_save_says_so(login, people, item, db):
+    admin = login(people.admin)
+    submit(admin, "/library/lenses/edit", form())
+    token = csrf_from(admin, "/library/lenses/versions/1/restore")
+    submit(login(people.admin), "/library/lenses/edit", form(title="Newer", based_on="2"))
+    response = admin.post(
+        "/library/lenses/versions/1/restore", data={"based_on": "2", "csrf_token": token}
+    )
+    assert "saved a new version (version 3)" in html_of(response, 422)
+    assert db.scalar(select(ContentItem.title).where(ContentItem.slug == "lenses")) == "Newer"

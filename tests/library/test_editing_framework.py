@@ -86,3 +86,10 @@ def test_only_editors_edit_the_framework(login, people, capability, role):
 
 def test_an_unknown_capability_is_404(login, people, capability):
     assert login(people.admin).get("/library/framework/nothing/edit").status_code == 404
+
+
+def test_the_library_points_editors_and_only_editors_to_the_framework_words(
+    login, people, capability
+):
+    assert "/library/framework/words" in open_page(login(people.admin), "/library")
+    assert "/library/framework/words" not in open_page(login(people.tutor), "/library")

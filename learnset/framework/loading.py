@@ -78,6 +78,13 @@ def capability_source(capability: Any) -> str:
     return capability_text(capability_fields(capability))
 
 
+def domain_from_text(path: str, text: str) -> DomainSpec | None:
+    """A domain file's text read as the sync reads it, or None if it has any problem."""
+    problems: list[Problem] = []
+    domain = _domain(SourceFile(path, text, ""), 1, problems)
+    return None if problems else domain
+
+
 def _levels(fields: Fields) -> dict[str, str]:
     raw = fields.data.get("levels")
     if not isinstance(raw, dict):

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from learnset.content import Problem, read_source, split_front_matter
-from learnset.content_text import domain_text
+from learnset.content_text import capability_text, domain_text, mapping_text
 from learnset.framework import loading
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library import sync
@@ -110,7 +111,72 @@ def export_framework(db: Session, root: Path, report: ExportReport) -> None:
         ]
         text = domain_text(_domain_fields(domain), capabilities)
         path, says = files.get(domain.slug, (f"framework/{domain.position}-{domain.slug}.yaml", ""))
+        if says != text and (root / path).is_file():
+            text = _spliced((root / path).read_text(encoding="utf-8"), path, domain, text)
         _write_unless_same(root, path, text, says == text, report)
+
+
+def _plain(value: Any) -> Any:
+    """A value as the sync keeps it: text stripped, levels numbered."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_plain(entry) for entry in value]
+    if isinstance(value, dict):
+        return {int(k) if str(k).isdigit() else k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _spliced(existing: str, path: str, domain: CapabilityDomain, whole: str) -> str:
+    """The domain's file with only what changed rewritten: the capabilities (and the domain's
+    own fields) that still say what the app says keep their lines as people wrapped them, so
+    the diff of an export shows the edit and nothing else. `whole` (the file written afresh)
+    is used whenever the file's layout is not the usual one, or the result would read wrong."""
+    lines = existing.splitlines(keepends=True)
+    if "capabilities:\n" not in lines:
+        return whole
+    start = lines.index("capabilities:\n")
+    blocks: list[list[str]] = []
+    for line in lines[start + 1 :]:
+        if line.startswith("  - "):
+            blocks.append([line])
+        elif blocks:
+            blocks[-1].append(line)
+        elif line.strip():
+            return whole
+    kept: dict[str, tuple[str, Any]] = {}
+    for block in blocks:
+        text = "".join(block).rstrip("\n") + "\n"
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return whole
+        if isinstance(raw, list) and raw and isinstance(raw[0], dict):
+            kept[str(raw[0].get("slug"))] = (text, _plain(raw[0]))
+    header = "".join(lines[:start])
+    try:
+        header_says = _plain(yaml.safe_load(header) or {})
+    except yaml.YAMLError:
+        return whole
+    fields = _domain_fields(domain)
+    if header_says != _plain(fields):
+        header = mapping_text(fields, fold=frozenset({"description"})) + "\n"
+    entries = []
+    for capability in domain.capabilities:
+        if capability.archived_at is not None:
+            continue
+        now = loading.capability_fields(capability)
+        text, says = kept.get(capability.slug, ("", None))
+        entries.append(text if says == _plain(now) else capability_text(now))
+    text = header + "capabilities:\n" + "\n".join(entries)
+    spec = loading.domain_from_text(path, text)
+    if spec is None or domain_text(_domain_fields(spec), _capabilities_of(spec)) != whole:
+        return whole
+    return text
+
+
+def _capabilities_of(spec: loading.DomainSpec) -> list[dict[str, Any]]:
+    return [loading.capability_fields(capability) for capability in spec.capabilities]
 
 
 def export_content(db: Session, root: Path) -> ExportReport:

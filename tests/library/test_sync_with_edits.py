@@ -2,6 +2,7 @@
 --overwrite takes the files' version as a version of its own; `flask content export` writes
 the app's words back in content/'s format, and a sync of what it wrote changes nothing."""
 
+import difflib
 import shutil
 
 from sqlalchemy import select
@@ -194,3 +195,34 @@ def test_the_commands_say_what_they_kept_and_wrote(tmp_path, content):
     overwritten = runner.invoke(args=["content", "sync", "--overwrite"])
     assert "now replaced by the files' version" in overwritten.output
     assert "Theory modules: 1 updated." in overwritten.output
+
+
+def test_exporting_one_edited_capability_rewrites_only_its_lines(tmp_path):
+    app = fresh_app(tmp_path)
+    copy = shutil.copytree(PROJECT_ROOT / "content", tmp_path / "content")
+    app.test_cli_runner().invoke(args=["db", "upgrade"])
+    with database(app).sessions() as session:
+        sync_content(session, copy, FIRST)
+        capability = stored(session, Capability, "clinical-credibility")
+        words = editing.DescriptorChanges(
+            capability.description, {n: f"Edited level {n}." for n in range(1, 6)}
+        )
+        admin = factories.make_user(session, is_admin=True)
+        editing.save_descriptors(
+            session, admin, capability, words, versions.latest_number(session, capability), SECOND
+        )
+        session.commit()
+        report = export.export_content(session, copy)
+        assert report.written == ["framework/1-unlocking-conversations.yaml"]
+        assert not synced(session, copy, THIRD).changed
+    name = "framework/1-unlocking-conversations.yaml"
+    before = (PROJECT_ROOT / "content" / name).read_text().splitlines()
+    after = (copy / name).read_text().splitlines()
+    changed = [line for line in difflib.unified_diff(before, after, n=0, lineterm="")
+               if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]  # fmt: skip
+    assert "+      3: Edited level 3." in changed
+    # Only the edited capability's levels changed: every removed line was one of them.
+    removed = [line[1:] for line in changed if line.startswith("-")]
+    block = (PROJECT_ROOT / "content" / name).read_text().split("  - slug: clinical-credibility")[1]
+    block = block.split("\n  - slug:")[0]
+    assert removed and all(line in block for line in removed)

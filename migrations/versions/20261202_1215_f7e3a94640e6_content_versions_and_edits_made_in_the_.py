@@ -1,7 +1,7 @@
 """Content versions and edits made in the app
 
 Revision ID: f7e3a94640e6
-Revises: ff65652307ca
+Revises: 7a5569a771cd
 Create Date: 2026-12-02 12:15:40.159720
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = 'f7e3a94640e6'
-down_revision: str | None = 'ff65652307ca'
+down_revision: str | None = '7a5569a771cd'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

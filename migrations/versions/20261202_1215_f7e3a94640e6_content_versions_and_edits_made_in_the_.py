@@ -50,13 +50,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('content_items', schema=None) as batch_op:
-        batch_op.drop_column('edited_in_app_at')
-
-    with op.batch_alter_table('capabilities', schema=None) as batch_op:
-        batch_op.drop_column('edited_in_app_at')
-
+    # The versions go first, then the two columns, dropped in place: rebuilding content_items
+    # or capabilities the batch way would trip the foreign keys of the rows pointing at them.
     with op.batch_alter_table('content_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_content_versions_author_id'))
-
     op.drop_table('content_versions')
+    op.execute('ALTER TABLE content_items DROP COLUMN edited_in_app_at')
+    op.execute('ALTER TABLE capabilities DROP COLUMN edited_in_app_at')

@@ -62,6 +62,12 @@ def content(session: Session, root: Path, now: datetime) -> Finding:
             f"Content: differs from {root}: {changes}",
             "the content library is not in step with content/: run `flask --app learnset init`",
         )
+    if report.kept:
+        # Edits made in the app are the admins' to carry back with `flask content export`.
+        return Finding(
+            f"Content: in step with {root}, apart from {len(report.kept)} edited in the app "
+            f"since (flask content export writes them back): {', '.join(report.kept)}."
+        )
     return Finding(f"Content: in step with {root}.")
 
 

@@ -169,6 +169,9 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "CONTENT_DIR": os.environ.get("CONTENT_DIR", str(data_dir("content"))),
+        # Admins edit the library and the framework's words in the app; with this on, so do
+        # tutors (of any learning set).
+        "TUTORS_EDIT_CONTENT": _flag("TUTORS_EDIT_CONTENT"),
         # The audit log (sign-ins, role changes, downloads of personal data) is kept this long.
         "AUDIT_RETENTION_DAYS": int(os.environ.get("AUDIT_RETENTION_DAYS", "730")),
         # NHS service conventions: the phase banner ("" for none) and where its feedback link

@@ -217,6 +217,10 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
 
     challenges_demo.load(db, utcnow())
     _release_figures(db)
+    # Editing the library in the app (issue 17): one item with versions to compare.
+    from learnset.library import demo as library_demo
+
+    library_demo.load(db, admin, utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]

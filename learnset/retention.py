@@ -207,6 +207,8 @@ NOT_PERSONAL = {
     "figure_releases": WHILE_SET,
     "content_items": "Archived, never deleted, when its file leaves content/",
     "content_item_capabilities": "With its library item",
+    # Who saved a version is forgotten (set to nothing) when their account is deleted.
+    "content_versions": "With its library item or capability",
     "capabilities": "Archived, never deleted, when it leaves the framework",
     "capability_domains": "Archived, never deleted, when it leaves the framework",
     "programmes": "Archived, never deleted, when its folder leaves content/programme/",

@@ -15,7 +15,7 @@ from learnset.challenges.models import ChallengeStatus, GainFor, GainKind, Trapp
 from learnset.cohorts.models import CohortStatus, InvitationStatus, Role
 from learnset.components import memoise_components
 from learnset.dates import uk_date, uk_datetime, uk_time
-from learnset.library.models import ContentKind
+from learnset.library.models import ContentKind, VersionOrigin
 from learnset.markdown import render as render_markdown
 from learnset.meetings.models import MeetingStatus
 from learnset.reflections.models import Visibility
@@ -135,6 +135,7 @@ def init_app(app: Flask) -> None:
                 Role,
                 TrappedKind,
                 UpdateKind,
+                VersionOrigin,
                 Visibility,
             )
         }

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from alembic.script import ScriptDirectory
+from sqlalchemy import select
 
 from learnset import migrate
 from learnset.db import database, utcnow
+from learnset.library import editing, versions
+from learnset.library.models import ContentItem
 from learnset.mail.models import OutgoingMail
+from tests import factories
 from tests.apps import fresh_app
 
 
@@ -46,6 +50,25 @@ def test_a_database_behind_the_newest_migration_fails(tmp_path, empty_database_u
     [head] = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_heads()
     assert f"the code at {head}" in result.output
     assert "WARNING: the database is not at the newest migration" in result.output
+
+
+def test_an_edit_made_in_the_app_is_named_but_is_no_problem(tmp_path, empty_database_url):
+    app = _ready(tmp_path, empty_database_url)
+    with database(app).sessions() as session:
+        item = session.scalar(select(ContentItem).where(ContentItem.slug == "gains-audit"))
+        admin = factories.make_user(session, is_admin=True)
+        words = editing.ItemChanges(
+            "A gains audit, reworded", item.summary, item.minutes,
+            [capability.slug for capability in item.capabilities], item.body,
+        )  # fmt: skip
+        editing.save_item(
+            session, admin, item, words, versions.latest_number(session, item), utcnow()
+        )
+        session.commit()
+    result = _check(app)
+    assert result.exit_code == 0, result.output
+    assert "apart from 1 edited in the app since" in result.output
+    assert "exercises/gains-audit.md" in result.output
 
 
 def test_content_not_loaded_fails(tmp_path):

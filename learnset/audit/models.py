@@ -56,6 +56,8 @@ class AuditKind(enum.StrEnum):
     ACCOUNT_DELETED = "account-deleted", "Deleted their account"
     DATA_PURGED = "data-purged", "Retention purge removed data"
     CONTENT_SYNCED = "content-synced", "Library and framework loaded from content files"
+    CONTENT_EDITED = "content-edited", "Library item or capability edited in the app"
+    CONTENT_RESTORED = "content-restored", "Earlier version of library content restored"
     MAIL_RETRIED = "mail-retried", "Failed email queued again"
 
 

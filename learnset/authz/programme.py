@@ -3,10 +3,14 @@ people's accounts and their sign-in sessions, and the dashboards."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import current_app
+
 from learnset.accounts.models import Passkey, SignInSession, User
 from learnset.authz.assessment import own_capabilities
 from learnset.authz.cohorts import cohort_manage
-from learnset.authz.roles import Rule, admin, is_member, signed_in
+from learnset.authz.roles import Rule, admin, is_member, signed_in, tutors_anything
 from learnset.cohorts.models import Cohort
 
 
@@ -30,6 +34,14 @@ def _passkey_remove(user: User, passkey: Passkey) -> bool:
 # (learnset/dashboards/releases.py): the same people may release a cohort's figures early.
 
 
+def _content_edit(user: User, _obj: Any = None) -> bool:
+    """Admins edit the library and the framework's words; tutors too when the programme allows
+    it (TUTORS_EDIT_CONTENT). Participants never do."""
+    if user.is_admin:
+        return True
+    return bool(current_app.config.get("TUTORS_EDIT_CONTENT")) and tutors_anything(user)
+
+
 def _cohort_growth(user: User, cohort: Cohort) -> bool:
     return user.is_admin or is_member(user, cohort.id)
 
@@ -40,6 +52,8 @@ RULES: dict[str, Rule] = {
     # items stay readable by their address, because sessions and reflections keep pointing at them.
     "library:view": signed_in,
     "framework:view": signed_in,
+    # Editing, the history of versions, comparing and restoring them.
+    "content:edit": _content_edit,
     # Accounts across the programme are the admins' to look after: who someone is and which sets
     # they are in, never what they wrote. Everyone else is answered 404 for a person's page.
     "people:view": admin,

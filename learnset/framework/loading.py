@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnset.content import Fields, Problem, SourceFile, parse_yaml, read_source, used_before
+from learnset.content_text import capability_text
 from learnset.db import column_length
 from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability, CapabilityDomain
 
@@ -59,6 +60,40 @@ class DomainSpec:
     position: int
     capabilities: list[CapabilitySpec]
     source_path: str
+
+
+# Where a field of the files is kept under another name on the spec and the model.
+STORED_AS = {"evidence": "level_evidence"}
+
+
+def stored_name(field: str) -> str:
+    """The attribute holding a capability's field, on a CapabilitySpec and on a Capability."""
+    return STORED_AS.get(field, field)
+
+
+def capability_fields(capability: Any) -> dict[str, Any]:
+    """A capability's entry in its domain's file, field by field as the files name them, from
+    a stored capability or from one read from a file: what the app versions and exports.
+    Mappings keyed by level ("1" to "5" when stored) are keyed 1 to 5, as the files write them."""
+    values: dict[str, Any] = {}
+    for name in CAPABILITY_FIELDS:
+        value = getattr(capability, stored_name(name))
+        if isinstance(value, dict):
+            value = dict(sorted((int(level), entry) for level, entry in value.items()))
+        values[name] = value
+    return values
+
+
+def capability_source(capability: Any) -> str:
+    """A capability's entry as its domain's file would hold it."""
+    return capability_text(capability_fields(capability))
+
+
+def domain_from_text(path: str, text: str) -> DomainSpec | None:
+    """A domain file's text read as the sync reads it, or None if it has any problem."""
+    problems: list[Problem] = []
+    domain = _domain(SourceFile(path, text, ""), 1, problems)
+    return None if problems else domain
 
 
 def _levels(fields: Fields) -> dict[str, str]:
@@ -231,9 +266,15 @@ def reconcile(record: Any, values: dict[str, Any]) -> str:
 
 
 def load_framework(
-    db: Session, domains: list[DomainSpec], now: datetime, note: Note
+    db: Session,
+    domains: list[DomainSpec],
+    now: datetime,
+    note: Note,
+    keep: frozenset[str] = frozenset(),
 ) -> dict[str, Capability]:
-    """Match the database to the framework files: slugs keep ids; what disappeared is archived."""
+    """Match the database to the framework files: slugs keep ids; what disappeared is archived.
+    Capabilities named in `keep` (edited in the app) keep their words; only their place in the
+    framework follows the files."""
     stored_domains = {domain.slug: domain for domain in db.scalars(select(CapabilityDomain))}
     stored_capabilities = {cap.slug: cap for cap in db.scalars(select(Capability))}
     current: dict[str, Capability] = {}
@@ -244,7 +285,7 @@ def load_framework(
         )
         for capability_spec in spec.capabilities:
             current[capability_spec.slug] = _load_capability(
-                db, capability_spec, domain, stored_capabilities, note
+                db, capability_spec, domain, stored_capabilities, note, capability_spec.slug in keep
             )
     for slug, domain in stored_domains.items():
         if domain.archived_at is None and slug not in {spec.slug for spec in domains}:
@@ -264,6 +305,7 @@ def _load_capability(
     domain: CapabilityDomain,
     stored: dict[str, Capability],
     note: Note,
+    keep_words: bool = False,
 ) -> Capability:
     values = {
         "name": spec.name,
@@ -274,6 +316,12 @@ def _load_capability(
         "level_evidence": spec.level_evidence,
         "domain": domain,
     }
+    if keep_words:
+        words = {stored_name(name) for name in CAPABILITY_FIELDS}
+        values = {key: value for key, value in values.items() if key not in words}
+        return _add_or_update(
+            db, "capability", Capability, stored, spec.slug, values, lambda k, _o: note(k, "kept")
+        )
     return _add_or_update(db, "capability", Capability, stored, spec.slug, values, note)
 
 

@@ -61,6 +61,9 @@ class Capability(Base):
     domain_id: Mapped[int] = mapped_column(ForeignKey("capability_domains.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
+    # Set when its words are saved in the app, cleared when a sync finds the files agree or
+    # takes the files' words; while set, a sync keeps the app's words unless told otherwise.
+    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     position: Mapped[int] = mapped_column(Integer, default=0)
     leadership_dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Descriptors for levels 1 to 5, keyed by the level as a string ("1" to "5").

@@ -1,11 +1,20 @@
 """The library's search form."""
 
 from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange, Regexp
 
-from learnset.forms import choices, max_length
-from learnset.framework.models import Capability, CapabilityDomain
+from learnset.forms import MultiCheckboxField, choices, max_length
+from learnset.framework import loading
+from learnset.framework.models import LEVEL_NAMES, LEVELS, Capability, CapabilityDomain
 from learnset.library.models import ContentKind
 
 
@@ -40,3 +49,100 @@ class LibrarySearchForm(FlaskForm):
             for domain, capabilities in groups
             for capability in capabilities
         ]
+
+
+# --- Editing in the app ------------------------------------------------------------------------
+
+MAX_BODY = 100_000
+MARKDOWN_HINT = (
+    "Markdown: ## starts a heading, - starts a list item, **two stars** make bold. Press "
+    "Preview to see it as people will."
+)
+
+
+class VersionForm(FlaskForm):
+    """Names the version a page was opened at; a restore page is this and its button."""
+
+    # The version the page was opened at: a save is refused if someone saved after it.
+    based_on = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+
+    @property
+    def based_on_number(self) -> int:
+        return int(self.based_on.data or 0)
+
+
+class ItemEditForm(VersionForm):
+    title = StringField(
+        "Title",
+        validators=[InputRequired(message="Enter a title"), max_length("The title", 200)],
+    )
+    summary = TextAreaField(
+        "Summary",
+        description="One or two sentences, shown in the library's list and under the title.",
+        validators=[InputRequired(message="Enter a summary"), max_length("The summary", 500)],
+    )
+    minutes = IntegerField(
+        "Minutes it takes in a session",
+        validators=[
+            InputRequired(message="Enter the minutes it takes, as a whole number"),
+            NumberRange(min=1, max=600, message="Enter a whole number of minutes from 1 to 600"),
+        ],
+    )
+    capabilities = MultiCheckboxField(
+        "Capabilities it develops",
+        validators=[InputRequired(message="Choose at least one capability")],
+    )
+    body = TextAreaField(
+        "Text",
+        description=MARKDOWN_HINT,
+        validators=[InputRequired(message="Enter the text"), max_length("The text", MAX_BODY)],
+    )
+
+    def offer_capabilities(self, groups: list[tuple[CapabilityDomain, list[Capability]]]) -> None:
+        self.capabilities.choices = [
+            (capability.slug, capability.name) for _domain, caps in groups for capability in caps
+        ]
+
+
+LEVEL_FIELDS = {level: f"level_{level}" for level in LEVELS}
+
+
+class DescriptorEditForm(VersionForm):
+    description = TextAreaField(
+        "What the capability means",
+        validators=[
+            InputRequired(message="Enter what the capability means"),
+            max_length("The description", loading.LONG_TEXT),
+        ],
+    )
+    level_1 = TextAreaField(
+        f"Level 1: {LEVEL_NAMES[1]}", validators=[InputRequired(message="Enter level 1's words")]
+    )
+    level_2 = TextAreaField(
+        f"Level 2: {LEVEL_NAMES[2]}", validators=[InputRequired(message="Enter level 2's words")]
+    )
+    level_3 = TextAreaField(
+        f"Level 3: {LEVEL_NAMES[3]}", validators=[InputRequired(message="Enter level 3's words")]
+    )
+    level_4 = TextAreaField(
+        f"Level 4: {LEVEL_NAMES[4]}", validators=[InputRequired(message="Enter level 4's words")]
+    )
+    level_5 = TextAreaField(
+        f"Level 5: {LEVEL_NAMES[5]}", validators=[InputRequired(message="Enter level 5's words")]
+    )
+
+    def levels(self) -> dict[int, str]:
+        return {level: self[name].data or "" for level, name in LEVEL_FIELDS.items()}
+
+
+class CompareForm(FlaskForm):
+    """Which two versions to compare, sent as a GET query string."""
+
+    class Meta:
+        csrf = False
+
+    older = SelectField("Compare version", coerce=int, invalid_choice_message="Choose a version")
+    newer = SelectField("with version", coerce=int, invalid_choice_message="Choose a version")
+
+    def offer(self, numbers: list[int]) -> None:
+        self.older.choices = self.newer.choices = [(n, f"Version {n}") for n in numbers]

@@ -13,10 +13,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     case,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from learnset.accounts.models import User
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
@@ -74,6 +76,9 @@ class ContentItem(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when its file disappears; never deleted, since sessions and reflections point at it.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when someone saves it in the app; cleared when a sync finds the files agree or takes
+    # the files' version. While set, a sync will not overwrite it unless told to.
+    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=content_item_capabilities, order_by=Capability.position
@@ -87,3 +92,43 @@ def library_order() -> tuple[SQLColumnExpression[Any], ...]:
         {kind.value: position for position, kind in enumerate(ContentKind)}, value=ContentItem.kind
     )
     return kind, ContentItem.title, ContentItem.id
+
+
+class VersionOrigin(Labelled):
+    EDITED = Term("edited", "Edited in the app")
+    RESTORED = Term("restored", "Restored from an earlier version")
+    SYNCED = Term("synced", "Loaded from the content files")
+
+
+class ContentVersion(Base):
+    """The whole text of a library item or a capability as it stood after one change: an edit
+    in the app, a restore, or a content sync. Numbered from 1 for each item or capability."""
+
+    __tablename__ = "content_versions"
+    __table_args__ = (
+        CheckConstraint("(content_item_id IS NULL) <> (capability_id IS NULL)", name="one_subject"),
+        CheckConstraint("origin IN ('edited', 'restored', 'synced')", name="origin"),
+        UniqueConstraint("content_item_id", "number"),
+        UniqueConstraint("capability_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_items.id", ondelete="CASCADE")
+    )
+    capability_id: Mapped[int | None] = mapped_column(
+        ForeignKey("capabilities.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    # An item's whole file (front matter and Markdown), or a capability's entry in its domain's
+    # YAML file: fields added to the files later are kept without a change here.
+    text: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(20))
+    restored_from: Mapped[int | None] = mapped_column(Integer)
+    # None for a content sync, or once the person's account has been deleted.
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()

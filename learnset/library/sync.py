@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -25,13 +26,14 @@ from learnset.content import (
     split_front_matter,
     used_before,
 )
+from learnset.content_text import item_text
 from learnset.curriculum import loading as programme_loading
 from learnset.curriculum.reading import ProgrammeSpec, read_programmes
 from learnset.db import column_length
 from learnset.framework import loading
 from learnset.framework.models import Capability
-from learnset.library import coverage
-from learnset.library.models import ContentItem, ContentKind
+from learnset.library import coverage, versions
+from learnset.library.models import ContentItem, ContentKind, VersionOrigin
 
 # Only these folders are read: anything else in content/ (its README) is for people.
 ITEM_FOLDERS = {
@@ -51,7 +53,8 @@ CATEGORIES = {
     **dict(ContentKind.plural_pairs()),
     "programme": "Programmes",
 }
-OUTCOMES = ("added", "updated", "restored", "archived", "unchanged")
+# "kept": edited in the app since the last sync and left as the app has it.
+OUTCOMES = ("added", "updated", "restored", "archived", "kept", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ class SyncReport:
     )
     # Capabilities no library item develops yet: worth knowing, not worth refusing.
     undeveloped: list[str] = field(default_factory=list)
+    # Edited in the app since the last sync: left as the app has them, or (with overwrite)
+    # replaced by the files' words.
+    kept: list[str] = field(default_factory=list)
+    overwritten: list[str] = field(default_factory=list)
 
     def note(self, category: str, outcome: str) -> None:
         self.counts[category][outcome] += 1
@@ -93,9 +100,10 @@ class SyncReport:
 
     @property
     def changed(self) -> bool:
+        """Whether the sync changed anything (keeping an edit made in the app changes nothing)."""
         return any(
             count for counter in self.counts.values() for outcome, count in counter.items()
-            if outcome != "unchanged"
+            if outcome not in ("unchanged", "kept")
         )  # fmt: skip
 
     def lines(self) -> list[str]:
@@ -110,6 +118,7 @@ class SyncReport:
             lines.append(
                 f"No library item develops these capabilities yet: {', '.join(self.undeveloped)}."
             )
+        lines += edited_in_app_lines(self)
         return lines
 
 
@@ -246,9 +255,12 @@ def load_items(
     specs: list[ItemSpec],
     capabilities: dict[str, Capability],
     now: datetime,
-    note: loading.Note,
+    report: SyncReport,
+    overwrite: bool = False,
 ) -> None:
-    """Match the library to the item files: slugs keep ids; a missing file archives its item."""
+    """Match the library to the item files: slugs keep ids; a missing file archives its item;
+    an item edited in the app keeps its words unless `overwrite` says to take the files'."""
+    note = report.note
     stored = {
         item.slug: item
         for item in db.scalars(select(ContentItem).options(selectinload(ContentItem.capabilities)))
@@ -259,14 +271,11 @@ def load_items(
             item = ContentItem(slug=spec.slug, created_at=now, updated_at=now)
             _fill(item, spec, capabilities)
             db.add(item)
+            db.flush()
+            versions.add_version(db, item, item_source(spec), VersionOrigin.SYNCED, None, now)
             outcome = "added"
         else:
-            changed = item.content_hash != spec.content_hash
-            if changed:
-                _fill(item, spec, capabilities)
-                item.updated_at = now
-            outcome = "restored" if item.archived_at else ("updated" if changed else "unchanged")
-            item.archived_at = None
+            outcome = _load_item_from_file(db, item, spec, capabilities, now, report, overwrite)
         item.source_path = spec.source_path
         note(spec.kind, outcome)
     present = {spec.slug for spec in specs}
@@ -277,13 +286,128 @@ def load_items(
     db.flush()
 
 
-def sync_content(db: Session, root: Path, now: datetime) -> SyncReport:
-    """Make the framework and library match content/; any broken file means no change at all."""
+def sync_content(db: Session, root: Path, now: datetime, overwrite: bool = False) -> SyncReport:
+    """Make the framework and library match content/; any broken file means no change at all.
+    What was edited in the app since the last sync is kept, and listed, unless `overwrite`."""
     content = read_content(root)
     report = SyncReport()
-    capabilities = loading.load_framework(db, content.domains, now, report.note)
-    load_items(db, content.items, capabilities, now, report.note)
+    capabilities = load_framework_keeping_edits(db, content.domains, now, report, overwrite)
+    load_items(db, content.items, capabilities, now, report, overwrite)
     sync_programmes(db, content.programmes, now, report.note)
     developed = {slug for item in content.items for slug in item.capabilities}
     report.undeveloped = [slug for slug in capabilities if slug not in developed]
     return report
+
+
+# --- Edits made in the app ---------------------------------------------------------------------
+# The files and the app are compared by the text an export would write, so a file exported from
+# the app and synced back is unchanged, however its bytes were laid out.
+
+
+def item_front_matter(item: Any) -> dict[str, Any]:
+    """An item's front matter, field by field as the files name them (capabilities by slug),
+    from a stored item or from one read from a file."""
+    values: dict[str, Any] = {}
+    for name in ITEM_FIELDS:
+        value = getattr(item, name)
+        if name == "capabilities":
+            # The database keeps which capabilities, not the order a file gave them in.
+            value = sorted(entry if isinstance(entry, str) else entry.slug for entry in value)
+        values[name] = value
+    return values
+
+
+def item_source(item: Any) -> str:
+    """An item's whole text as its file holds it: what the app versions and exports."""
+    return item_text(item_front_matter(item), item.body)
+
+
+def item_file_path(item: ContentItem) -> str:
+    """Where in content/ the item's file belongs: its kind's folder, named by its slug."""
+    folder = {kind: folder for folder, kind in ITEM_FOLDERS.items()}[ContentKind(item.kind)]
+    return f"{folder}/{item.slug}.md"
+
+
+def _load_item_from_file(
+    db: Session,
+    item: ContentItem,
+    spec: ItemSpec,
+    capabilities: dict[str, Capability],
+    now: datetime,
+    report: SyncReport,
+    overwrite: bool,
+) -> str:
+    """Bring a stored item in line with its file, unless it was edited in the app since the
+    last sync (then keep it, unless told to overwrite); every change is a version."""
+    restored = item.archived_at is not None
+    item.archived_at = None
+    in_app, in_file = item_source(item), item_source(spec)
+    if in_app == in_file:
+        item.content_hash = spec.content_hash
+        item.edited_in_app_at = None
+        return "restored" if restored else "unchanged"
+    if item.edited_in_app_at is not None:
+        if not overwrite:
+            report.kept.append(spec.source_path)
+            return "kept"
+        report.overwritten.append(spec.source_path)
+    versions.ensure_first_version(db, item, in_app, item.updated_at)
+    _fill(item, spec, capabilities)
+    item.updated_at = now
+    item.edited_in_app_at = None
+    versions.add_version(db, item, in_file, VersionOrigin.SYNCED, None, now)
+    return "restored" if restored else "updated"
+
+
+def load_framework_keeping_edits(
+    db: Session,
+    domains: list[loading.DomainSpec],
+    now: datetime,
+    report: SyncReport,
+    overwrite: bool,
+) -> dict[str, Capability]:
+    """The framework sync, keeping the words of capabilities edited in the app since the last
+    sync (unless `overwrite`), and recording every change of words as a version."""
+    stored = {capability.slug: capability for capability in db.scalars(select(Capability))}
+    keep: set[str] = set()
+    changed: dict[str, str] = {}
+    for domain in domains:
+        for spec in domain.capabilities:
+            capability = stored.get(spec.slug)
+            in_file = loading.capability_source(spec)
+            if capability is None:
+                changed[spec.slug] = in_file
+                continue
+            in_app = loading.capability_source(capability)
+            if in_app == in_file:
+                capability.edited_in_app_at = None
+            elif capability.edited_in_app_at is not None and not overwrite:
+                keep.add(spec.slug)
+                report.kept.append(f"{domain.source_path} ({spec.slug})")
+            else:
+                if capability.edited_in_app_at is not None:
+                    report.overwritten.append(f"{domain.source_path} ({spec.slug})")
+                versions.ensure_first_version(db, capability, in_app, now)
+                capability.edited_in_app_at = None
+                changed[spec.slug] = in_file
+    current = loading.load_framework(db, domains, now, report.note, frozenset(keep))
+    for slug, text in changed.items():
+        versions.add_version(db, current[slug], text, VersionOrigin.SYNCED, None, now)
+    return current
+
+
+def edited_in_app_lines(report: SyncReport) -> list[str]:
+    lines = []
+    if report.kept:
+        lines.append(
+            "Kept as edited in the app (not overwritten): "
+            + ", ".join(report.kept)
+            + ". Run flask content export to write them to the files, or sync with"
+            " --overwrite to take the files' version."
+        )
+    if report.overwritten:
+        lines.append(
+            "Edited in the app, now replaced by the files' version (the app's is kept in the"
+            " history): " + ", ".join(report.overwritten) + "."
+        )
+    return lines

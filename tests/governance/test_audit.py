@@ -19,6 +19,7 @@ from learnset.audit import AuditEvent, AuditKind
 from learnset.cohorts.models import Invitation, Membership
 from learnset.dates import UK
 from learnset.db import utcnow
+from learnset.library import editing
 from learnset.mail import queue
 from tests import factories
 from tests.accounts.two_factor_scenes import TWO_FACTOR_SCENES
@@ -192,6 +193,35 @@ def _content_synced(db, people, client, app):
     return None, None
 
 
+def _edit_form(item, **overrides):
+    capability = item.capabilities[0].slug
+    values = {"title": item.title, "summary": item.summary, "minutes": "20"}
+    values |= {"capabilities": [capability], "body": "Edited.", "based_on": "0"}
+    return values | overrides
+
+
+def _content_edited(db, people, client, app):
+    item = factories.make_content_item(db, slug="audited")
+    db.commit()
+    admin = app.test_client(user=people.admin)
+    assert submit(admin, "/library/audited/edit", _edit_form(item)).status_code == 302
+    return people.admin, None
+
+
+def _content_restored(db, people, client, app):
+    item = factories.make_content_item(db, slug="audited")
+    db.commit()
+    admin = app.test_client(user=people.admin)
+    editing.save_item(
+        db, people.admin, item, editing.ItemChanges("T", "S", 5, [item.capabilities[0].slug], "B"),
+        0, utcnow(),
+    )  # fmt: skip
+    db.commit()
+    response = submit(admin, "/library/audited/versions/1/restore", {"based_on": "2"})
+    assert response.status_code == 302
+    return people.admin, None
+
+
 def _mail_retried(db, people, client, app):
     mail = queue.add(db, kind=queue.MESSAGE, recipient="x@example.org", now=utcnow())
     mail.failed_at, mail.next_attempt_at = utcnow(), None
@@ -225,6 +255,8 @@ SCENES = {
     AuditKind.ACCOUNT_DELETED: _account_deleted,
     AuditKind.DATA_PURGED: _data_purged,
     AuditKind.CONTENT_SYNCED: _content_synced,
+    AuditKind.CONTENT_EDITED: _content_edited,
+    AuditKind.CONTENT_RESTORED: _content_restored,
     AuditKind.MAIL_RETRIED: _mail_retried,
     **TWO_FACTOR_SCENES,
 }

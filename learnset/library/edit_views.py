@@ -1,0 +1,260 @@
+"""Editing the library and the framework's words in the browser: the editor with its preview,
+each item's or capability's history of versions, comparing two versions, restoring one.
+
+Everything here is for those `content:edit` allows (admins, and tutors when the programme lets
+them); everyone else who can read the item or capability is answered 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from learnset import authz
+from learnset.db import get_db, utcnow
+from learnset.errors import shown_on
+from learnset.forms import render_form
+from learnset.framework.models import Capability
+from learnset.framework.queries import current_framework
+from learnset.library import editing, services, versions
+from learnset.library.forms import (
+    LEVEL_FIELDS,
+    CompareForm,
+    DescriptorEditForm,
+    ItemEditForm,
+    VersionForm,
+)
+from learnset.library.models import ContentItem, VersionOrigin
+from learnset.library.views import bp
+from learnset.pagination import page_number
+
+
+@dataclass(frozen=True)
+class Editable:
+    """A library item or a capability, with the words and addresses its pages need."""
+
+    record: versions.Subject
+
+    @property
+    def is_item(self) -> bool:
+        return isinstance(self.record, ContentItem)
+
+    @property
+    def name(self) -> str:
+        return self.record.title if isinstance(self.record, ContentItem) else self.record.name
+
+    @property
+    def noun(self) -> str:
+        return "library item" if self.is_item else "capability"
+
+    def url(self, page: str, **values: Any) -> str:
+        prefix = "item" if self.is_item else "capability"
+        return url_for(f"library.{prefix}_{page}", slug=self.record.slug, **values)
+
+    @property
+    def page_url(self) -> str:
+        if self.is_item:
+            return url_for("library.item", slug=self.record.slug)
+        return url_for("assessment.framework", _anchor=self.record.slug)
+
+
+def _item(slug: str) -> Editable:
+    item = services.item_by_slug(get_db(), slug)
+    if item is None or not authz.can(current_user, "library:view", item):
+        abort(404)
+    authz.require(current_user, "content:edit", item)
+    return Editable(item)
+
+
+def _capability(slug: str) -> Editable:
+    capability = get_db().scalar(select(Capability).where(Capability.slug == slug))
+    if capability is None or not authz.can(current_user, "framework:view", capability):
+        abort(404)
+    authz.require(current_user, "content:edit", capability)
+    return Editable(capability)
+
+
+def _preview(form: VersionForm) -> VersionForm | None:
+    """The form, to show as it would read, when "Preview" was pressed (no JavaScript needed);
+    its fields are checked too, so any problem shows beside its field."""
+    if request.method == "POST" and request.form.get("action") == "preview":
+        form.validate()
+        return form
+    return None
+
+
+def _saved(subject: Editable, version: object | None) -> Response:
+    get_db().commit()
+    flash(
+        f"Your changes to {subject.name} have been saved as a new version."
+        if version is not None
+        else "Nothing had changed, so no new version was saved."
+    )
+    return redirect(subject.page_url)
+
+
+def _after_failed_save(subject: Editable, form: VersionForm) -> None:
+    # When the save failed because someone else saved first, the form now says so; saving
+    # again, having looked, is a choice to put this text after theirs.
+    latest = versions.latest_number(get_db(), subject.record)
+    if latest != form.based_on_number:
+        form.based_on.data = str(latest)
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def item_edit(slug: str) -> Response | tuple[str, int]:
+    db = get_db()
+    subject = _item(slug)
+    item = subject.record
+    assert isinstance(item, ContentItem)
+    opened = None
+    if request.method == "GET":
+        opened = {
+            "title": item.title,
+            "summary": item.summary,
+            "minutes": item.minutes,
+            "body": item.body,
+            "capabilities": [capability.slug for capability in item.capabilities],
+            "based_on": str(versions.latest_number(db, item)),
+        }
+    form = ItemEditForm(data=opened)
+    form.offer_capabilities(services.capabilities_by_domain(db))
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        changes = editing.ItemChanges(
+            title=form.title.data or "",
+            summary=form.summary.data or "",
+            minutes=form.minutes.data or 0,
+            capabilities=list(form.capabilities.data or []),
+            body=form.body.data or "",
+        )
+        with shown_on(form, "body"):
+            version = editing.save_item(
+                db, current_user, item, changes, form.based_on_number, utcnow()
+            )
+            return _saved(subject, version)
+        _after_failed_save(subject, form)
+    return render_form("library/edit_item.html", form, subject=subject, preview=preview)
+
+
+@bp.route("/framework/<slug>/edit", methods=["GET", "POST"])
+def capability_edit(slug: str) -> Response | tuple[str, int]:
+    db = get_db()
+    subject = _capability(slug)
+    capability = subject.record
+    assert isinstance(capability, Capability)
+    opened = None
+    if request.method == "GET":
+        opened = {name: capability.level_descriptor(level) for level, name in LEVEL_FIELDS.items()}
+        opened |= {
+            "description": capability.description,
+            "based_on": str(versions.latest_number(db, capability)),
+        }
+    form = DescriptorEditForm(data=opened)
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        changes = editing.DescriptorChanges(form.description.data or "", form.levels())
+        with shown_on(form, "description"):
+            version = editing.save_descriptors(
+                db, current_user, capability, changes, form.based_on_number, utcnow()
+            )
+            return _saved(subject, version)
+        _after_failed_save(subject, form)
+    return render_form(
+        "library/edit_capability.html",
+        form,
+        subject=subject,
+        preview=preview,
+        level_fields=LEVEL_FIELDS,
+    )
+
+
+def _history(subject: Editable) -> str:
+    db = get_db()
+    page = versions.history(db, subject.record, page_number(request.args.get("page")))
+    latest = versions.latest_number(db, subject.record)
+    return render_template(
+        "library/history.html", subject=subject, page=page, latest=latest, origins=VersionOrigin
+    )
+
+
+@bp.route("/<slug>/history")
+def item_history(slug: str) -> str:
+    return _history(_item(slug))
+
+
+@bp.route("/framework/<slug>/history")
+def capability_history(slug: str) -> str:
+    return _history(_capability(slug))
+
+
+def _compare(subject: Editable) -> str | tuple[str, int]:
+    db = get_db()
+    latest = versions.latest_number(db, subject.record)
+    form = CompareForm(request.args)
+    form.offer(list(range(latest, 0, -1)))
+    if not request.args:
+        form.older.data, form.newer.data = max(latest - 1, 1), latest
+    if latest == 0 or not form.validate():
+        return render_form("library/compare.html", form, subject=subject, diff=None)
+    older = versions.version(db, subject.record, form.older.data)
+    newer = versions.version(db, subject.record, form.newer.data)
+    if older is None or newer is None:
+        abort(404)
+    diff = versions.compare(older.text, newer.text)
+    return render_template(
+        "library/compare.html", form=form, subject=subject, diff=diff, older=older, newer=newer
+    )
+
+
+@bp.route("/<slug>/compare")
+def item_compare(slug: str) -> str | tuple[str, int]:
+    return _compare(_item(slug))
+
+
+@bp.route("/framework/<slug>/compare")
+def capability_compare(slug: str) -> str | tuple[str, int]:
+    return _compare(_capability(slug))
+
+
+def _restore(subject: Editable, number: int) -> Response | tuple[str, int]:
+    db = get_db()
+    old = versions.version(db, subject.record, number)
+    if old is None:
+        abort(404)
+    latest = versions.latest_number(db, subject.record)
+    form = VersionForm(data={"based_on": str(latest)} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        with shown_on(form):
+            editing.restore(
+                db, current_user, subject.record, number, form.based_on_number, utcnow()
+            )
+            db.commit()
+            flash(f"Version {number} of {subject.name} has been restored as the newest version.")
+            return redirect(subject.url("history"))
+        form.based_on.data = str(latest)
+    current = editing.source_of(subject.record)
+    diff = versions.compare(current, old.text)
+    return render_form("library/restore.html", form, subject=subject, version=old, diff=diff)
+
+
+@bp.route("/<slug>/versions/<id:number>/restore", methods=["GET", "POST"])
+def item_restore(slug: str, number: int) -> Response | tuple[str, int]:
+    return _restore(_item(slug), number)
+
+
+@bp.route("/framework/<slug>/versions/<id:number>/restore", methods=["GET", "POST"])
+def capability_restore(slug: str, number: int) -> Response | tuple[str, int]:
+    return _restore(_capability(slug), number)
+
+
+@bp.route("/framework/words")
+def framework_words() -> str:
+    """The capabilities whose words can be edited, by domain, with links to edit each."""
+    authz.require(current_user, "content:edit")
+    return render_template("library/framework.html", domains=current_framework(get_db()))

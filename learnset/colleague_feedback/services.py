@@ -264,13 +264,14 @@ def save_draft(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: 
 
 
 def _forget(rater: FeedbackRater) -> None:
+    # The link's hash stays (it names nobody), so a used link says it no longer works.
     rater.email = None
-    rater.token_hash = None
     rater.draft = None
 
 
 def submit(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: datetime) -> None:
-    """Send the rater's answers: kept without their name, and their link and address go."""
+    """Send the rater's answers: kept without their name; their address goes and their link
+    stops working."""
     _require_working(rater, now)
     cleaned = _clean(answers, rater.round.capability_ids)
     if not cleaned["ratings"] or len(cleaned["ratings"]) < len(rater.round.capability_ids):
@@ -292,7 +293,8 @@ def submit(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: date
 
 
 def decline(db: Session, rater: FeedbackRater, now: datetime) -> None:
-    """The rater would rather not answer: their link and address go, and nobody is told who."""
+    """The rater would rather not answer: their address goes, their link stops working, and
+    nobody is told who."""
     _require_working(rater, now)
     rater.declined_at = now
     _forget(rater)
@@ -304,7 +306,7 @@ def decline(db: Session, rater: FeedbackRater, now: datetime) -> None:
 
 def release(db: Session, feedback_round: FeedbackRound, now: datetime) -> None:
     """Work out the report from the answers in now, keep it, and delete the answers and every
-    rater's address and link: from here on nothing changes what the participant sees."""
+    rater's address: from here on nothing changes what the participant sees."""
     if feedback_round.released_at is not None:
         return
     feedback_round.report = report.work_out(db, feedback_round)
@@ -313,7 +315,7 @@ def release(db: Session, feedback_round: FeedbackRound, now: datetime) -> None:
     db.execute(
         update(FeedbackRater)
         .where(FeedbackRater.round_id == feedback_round.id)
-        .values(email=None, token_hash=None, draft=None)
+        .values(email=None, draft=None)
     )
     db.flush()
     db.expire(feedback_round, ["raters"])
@@ -330,6 +332,26 @@ def release_due(db: Session, now: datetime) -> int:
     for feedback_round in due:
         release(db, feedback_round, now)
     return len(due)
+
+
+def purge_addresses(db: Session, now: datetime) -> int:
+    """For `flask purge`: close the rounds whose closing date has passed, deleting the
+    addresses of colleagues who never answered (and any answers not yet folded in). Returns
+    how many addresses went."""
+    waiting = (
+        db.scalar(
+            select(func.count(FeedbackRater.id))
+            .join(FeedbackRound, FeedbackRound.id == FeedbackRater.round_id)
+            .where(
+                FeedbackRound.released_at.is_(None),
+                FeedbackRound.closes_at <= now,
+                FeedbackRater.email.is_not(None),
+            )
+        )
+        or 0
+    )
+    release_due(db, now)
+    return waiting
 
 
 def due_reminders(db: Session, now: datetime) -> list[FeedbackRater]:

@@ -46,6 +46,8 @@ class AuditKind(enum.StrEnum):
     DATA_PURGED = "data-purged", "Retention purge removed data"
     CONTENT_SYNCED = "content-synced", "Library and framework loaded from content files"
     MAIL_RETRIED = "mail-retried", "Failed email queued again"
+    COLLEAGUES_ASKED = "colleagues-asked", "Asked colleagues for feedback"
+    FEEDBACK_REPORT_SHARED = "feedback-report-shared", "Shared colleagues' feedback with tutors"
 
 
 class AuditEvent(Base):

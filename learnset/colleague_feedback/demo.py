@@ -70,11 +70,16 @@ COLLEAGUES: list[tuple[str, str, tuple[int, ...] | None, tuple[str, str, str]]] 
             "",
         ),
     ),
-    ("peer", "fellow.commissioner", (3, 3, 3, 3, 4), (
-        "Asking the question nobody else in the room will ask.",
-        "",
-        "Letting a silence run a little longer before filling it.",
-    )),
+    (
+        "peer",
+        "fellow.commissioner",
+        (3, 3, 3, 3, 4),
+        (
+            "Asking the question nobody else in the room will ask.",
+            "",
+            "Letting a silence run a little longer before filling it.",
+        ),
+    ),
     ("service-user", "carers.forum", None, ("", "", "")),
 ]
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from learnset import authz
+from learnset import audit, authz
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort
 from learnset.colleague_feedback import report
@@ -175,7 +175,19 @@ def open_round(
             FeedbackRater(email=rater.email, relation=rater.relation, invited_at=now)
         )
     db.flush()
+    _record_asked(db, feedback_round, len(tidied), now)
     return feedback_round
+
+
+def _record_asked(db: Session, feedback_round: FeedbackRound, count: int, now: datetime) -> None:
+    """The audit log notes how many were asked, never who."""
+    audit.record(
+        db,
+        audit.AuditKind.COLLEAGUES_ASKED,
+        actor_id=feedback_round.participant_id,
+        detail=f"Feedback round {feedback_round.id}: {count} colleagues asked",
+        now=now,
+    )
 
 
 def add_raters(
@@ -196,6 +208,7 @@ def add_raters(
         added.append(FeedbackRater(email=rater.email, relation=rater.relation, invited_at=now))
         feedback_round.raters.append(added[-1])
     db.flush()
+    _record_asked(db, feedback_round, len(added), now)
     return added
 
 
@@ -207,8 +220,16 @@ def close_early(db: Session, feedback_round: FeedbackRound, now: datetime) -> No
     release(db, feedback_round, now)
 
 
-def set_sharing(db: Session, feedback_round: FeedbackRound, shared: bool) -> None:
+def set_sharing(db: Session, feedback_round: FeedbackRound, shared: bool, now: datetime) -> None:
     """Share the report with the learning set's tutors, or stop sharing it."""
+    if shared and not feedback_round.shared_with_tutors:
+        audit.record(
+            db,
+            audit.AuditKind.FEEDBACK_REPORT_SHARED,
+            actor_id=feedback_round.participant_id,
+            detail=f"Feedback round {feedback_round.id}, {feedback_round.cohort.name}",
+            now=now,
+        )
     feedback_round.shared_with_tutors = shared
     db.flush()
 

@@ -170,7 +170,7 @@ def sharing(round_id: int) -> Response:
     form = EmptyForm()
     if form.validate_on_submit():
         if "share" in request.form:
-            services.set_sharing(db, feedback_round, _flag(request.form["share"]))
+            services.set_sharing(db, feedback_round, _flag(request.form["share"]), utcnow())
             flash(
                 "Your tutors can now see this report."
                 if feedback_round.shared_with_tutors

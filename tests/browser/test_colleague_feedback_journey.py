@@ -41,7 +41,7 @@ def _programme(live_server: LiveServer) -> list[str]:
             .where(CapabilityDomain.name == DOMAIN)
             .order_by(Capability.position)
         ).all()
-        factories.make_assessment(session, pat, cohort, {c: (3, 4) for c in capabilities})
+        factories.make_assessment(session, pat, cohort, dict.fromkeys(capabilities, (3, 4)))
         session.commit()
         return [c.name for c in capabilities]
 

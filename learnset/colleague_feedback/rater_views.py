@@ -3,7 +3,8 @@ names nothing and nobody; the page says who asked only once the link proves to b
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
@@ -18,7 +19,7 @@ from learnset.colleague_feedback.forms import (
 )
 from learnset.colleague_feedback.models import FeedbackRater
 from learnset.colleague_feedback.views import bp
-from learnset.dates import uk_date
+from learnset.dates import uk_date, uk_time
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.extensions import limiter
@@ -84,6 +85,26 @@ def answer(token: str) -> Response | str | tuple[str, int]:
                 db.commit()
                 return redirect(url_for("colleague_feedback.thanks"))
     return render_form("colleague_feedback/answer.html", form, rater=rater)
+
+
+@bp.route("/colleague-feedback/answer/<token>/draft", methods=["POST"])
+@public
+@carries_token
+@limiter.limit(_rater_limit)
+def autosave(token: str) -> Response | tuple[Response, int]:
+    """Saves the answers as the colleague goes (autosave.js); the form's own "Save and come
+    back later" button does the same without JavaScript."""
+    rater = services.find_rater(get_db(), token)
+    if rater is None or not services.link_works(rater, utcnow()):
+        return jsonify(saved=False, message="This link no longer works"), 410
+    db = get_db()
+    form = answer_form(_capabilities(rater))
+    form.validate()
+    services.save_draft(db, rater, answers_from(form), utcnow())
+    db.commit()
+    return jsonify(
+        saved=True, message=f"Answers saved at {uk_time(utcnow())}", csrfToken=generate_csrf()
+    )
 
 
 @bp.route("/colleague-feedback/answer/<token>/decline", methods=["GET", "POST"])

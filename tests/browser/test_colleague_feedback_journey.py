@@ -116,6 +116,8 @@ def test_three_colleagues_answer_and_the_participant_reads_the_report(
     clinician = browser.new_context(locale="en-GB").new_page()
     clinician.goto(links[COLLEAGUES[0][0]])
     _question(clinician, capabilities[0]).get_by_role("radio", name=re.compile("^2: ")).check()
+    # Saved as they go (autosave.js), and with the button, which works without JavaScript too.
+    expect(clinician.get_by_text(re.compile("^Answers saved at"))).to_be_visible()
     clinician.get_by_role("button", name="Save and come back later").click()
     expect(clinician.get_by_text("Your answers are saved.")).to_be_visible()
     assert_accessible(clinician)

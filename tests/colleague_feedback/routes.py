@@ -80,6 +80,15 @@ ROUTES = [
         public=True,
         setup=_rater,
     ),
+    Route(
+        "colleague_feedback.autosave",
+        f"/colleague-feedback/answer/{RATER_TOKEN}/draft",
+        set(ROLES),
+        "POST",
+        data={"keep_doing": "Listening"},
+        public=True,
+        setup=_rater,
+    ),
     *page_and_form(
         "colleague_feedback.decline",
         f"/colleague-feedback/answer/{RATER_TOKEN}/decline",

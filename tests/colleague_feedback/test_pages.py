@@ -145,6 +145,39 @@ def test_a_rater_saves_comes_back_and_sends_once(db, people, framework, client):
     assert count_rows(db, FeedbackResponse) == 1
 
 
+def test_answers_are_saved_as_the_rater_goes_until_the_link_stops(db, people, framework, client):
+    feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
+    rater = feedback_round.raters[0]
+    token = link_for(db, rater)
+    db.commit()
+    token_field = csrf_in(client.get(f"/colleague-feedback/answer/{token}").get_data(as_text=True))
+    field = f"capability_{framework.listening.id}"
+    saved = client.post(
+        f"/colleague-feedback/answer/{token}/draft",
+        data={field: "3", "change": "Fewer slides"},
+        headers={"X-CSRFToken": token_field},
+    )
+    assert saved.status_code == 200 and saved.json["saved"] is True
+    db.expire_all()
+    assert rater.draft == {
+        "ratings": {str(framework.listening.id): 3},
+        "keep_doing": "",
+        "start_doing": "",
+        "change": "Fewer slides",
+    }
+    # Without the page's token, nothing is saved.
+    forged = client.post(f"/colleague-feedback/answer/{token}/draft", data={field: "1"})
+    assert forged.status_code == 400
+    services.decline(db, rater, utcnow())
+    db.commit()
+    gone = client.post(
+        f"/colleague-feedback/answer/{token}/draft",
+        data={field: "1"},
+        headers={"X-CSRFToken": token_field},
+    )
+    assert gone.status_code == 410 and gone.json["saved"] is False
+
+
 def test_a_rater_can_decline_and_their_address_goes(db, people, framework, client):
     feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
     rater = feedback_round.raters[0]

@@ -322,3 +322,26 @@ def test_deleting_the_account_deletes_every_round(db, people, framework):
     db.flush()
     assert count_rows(db, FeedbackRound) == 0
     assert count_rows(db, FeedbackRater) == 0 and count_rows(db, FeedbackResponse) == 0
+
+
+def test_the_reminder_command_reminds_once_with_a_new_link_and_closes_past_rounds(
+    app, db, people, framework, outbox, client
+):
+    soon = make_round(db, people.participant, people.cohort, [framework.listening], days=2)
+    first = link_for(db, soon.raters[0])
+    respond(db, soon.raters[1], {framework.listening: 3})
+    past = make_round(db, people.fellow, people.cohort, [framework.listening], ["peer"] * 3)
+    past.closes_at = utcnow() - timedelta(hours=1)
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["remind-colleague-feedback"])
+    assert result.exit_code == 0, result.output
+    assert "Closed 1 round; queued 4 reminders." in result.output
+    reminders = outbox()
+    assert len(reminders) == 4 and all(m["Subject"].startswith("Reminder: ") for m in reminders)
+    db.expire_all()
+    assert past.released_at is not None and all(r.email is None for r in past.raters)
+    # The reminder's link replaces the first one.
+    assert client.get(f"/colleague-feedback/answer/{first}").status_code == 404
+    assert client.get(link_in(reminders[0])).status_code == 200
+    again = app.test_cli_runner().invoke(args=["remind-colleague-feedback"])
+    assert "Closed 0 rounds; queued 0 reminders." in again.output

@@ -237,7 +237,7 @@ def test_the_participant_closes_early_and_sees_the_report(db, people, framework,
     assert response.status_code == 302
     page = browser.get(f"/colleague-feedback/{feedback_round.id}/report").get_data(as_text=True)
     assert "Share the data earlier" in page
-    assert "You see more than colleagues do" in page and "you 4, colleagues 2.0" in page
+    assert "Blind spots" in page and "you 4, colleagues 2.0" in page
     # Nobody else: the tutor only once shared.
     tutor = login(people.tutor)
     assert tutor.get(f"/colleague-feedback/{feedback_round.id}/report").status_code == 404

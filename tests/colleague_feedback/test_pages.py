@@ -345,3 +345,14 @@ def test_the_reminder_command_reminds_once_with_a_new_link_and_closes_past_round
     assert client.get(link_in(reminders[0])).status_code == 200
     again = app.test_cli_runner().invoke(args=["remind-colleague-feedback"])
     assert "Closed 0 rounds; queued 0 reminders." in again.output
+
+
+def test_a_rater_s_link_is_rate_limited_per_client(app, db, people, framework, client):
+    app.config["RATER_LIMIT_PER_IP"] = "3 per hour"
+    feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
+    token = link_for(db, feedback_round.raters[0])
+    db.commit()
+    codes = [client.get(f"/colleague-feedback/answer/{token}").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    # Guessing at links is limited the same way.
+    assert client.get("/colleague-feedback/answer/guess-0123456789").status_code == 429

@@ -356,3 +356,22 @@ def test_a_rater_s_link_is_rate_limited_per_client(app, db, people, framework, c
     assert codes == [200, 200, 200, 429]
     # Guessing at links is limited the same way.
     assert client.get("/colleague-feedback/answer/guess-0123456789").status_code == 429
+
+
+def test_the_report_costs_the_same_however_many_answered(
+    db, people, framework, login, count_queries
+):
+    def closed_round(answered):
+        relations = ["peer"] * answered
+        feedback_round = make_round(
+            db, people.participant, people.cohort, framework.capabilities, relations
+        )
+        for rater in feedback_round.raters:
+            respond(db, rater, dict.fromkeys(framework.capabilities, 3), keep_doing="Listening")
+        services.close_early(db, feedback_round, utcnow())
+        db.commit()
+        return f"/colleague-feedback/{feedback_round.id}/report"
+
+    browser = login(people.participant)
+    few = statements_for(count_queries, browser, closed_round(3))
+    assert statements_for(count_queries, browser, closed_round(12)) == few

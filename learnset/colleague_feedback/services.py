@@ -156,7 +156,8 @@ def open_round(
         raise ColleagueFeedbackError(
             f"Enter between {MIN_RATERS} and {MAX_RATERS} colleagues", "raters"
         )
-    if not now + SHORTEST_ROUND - timedelta(days=1) <= closes_at <= now + LONGEST_ROUND:
+    # A closing date is the end of a day, so "60 days from today" ends up to a day later.
+    if not now + SHORTEST_ROUND <= closes_at <= now + LONGEST_ROUND + timedelta(days=1):
         raise ColleagueFeedbackError(
             "The closing date must be between 3 and 60 days from today", "closes_on"
         )

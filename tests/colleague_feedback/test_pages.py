@@ -82,6 +82,8 @@ def test_the_round_form_checks_each_rule_beside_its_field(db, people, framework,
         (_form(framework, [*THREE, ("not an address", "peer")]), "correct format"),
         (_form(framework, [*THREE, ("x@example.org", "")]), "Choose how this colleague knows you"),
         (_form(framework, THREE, days=1), "between 3 and 60 days"),
+        (_form(framework, THREE, days=2), "between 3 and 60 days"),
+        (_form(framework, THREE, days=61), "between 3 and 60 days"),
         (_form(framework, THREE, days=90), "between 3 and 60 days"),
         (_form(framework, THREE, capabilities=[], domains=[]), "Choose at least one capability"),
         (_form(framework, THREE, capabilities=["999999"]), "not a valid choice"),
@@ -92,6 +94,31 @@ def test_the_round_form_checks_each_rule_beside_its_field(db, people, framework,
         assert response.status_code == 422, message
         assert message in response.get_data(as_text=True), message
     assert count_rows(db, FeedbackRound) == 0 and count_rows(db, FeedbackRater) == 0
+
+
+def test_the_closing_date_may_be_3_to_60_days_away(db, people, framework, login):
+    browser = login(people.participant)
+    for days in (3, 60):
+        data = _form(framework, THREE, days=days)
+        data["cohort"] = str(people.cohort.id)
+        assert submit(browser, "/colleague-feedback/new", data).status_code == 302, days
+
+
+def test_the_queued_email_holds_no_link_and_the_sent_one_has_the_note(
+    db, people, framework, login, outbox
+):
+    from learnset.mail.models import OutgoingMail
+
+    browser = login(people.participant)
+    data = _form(framework, THREE)
+    data["cohort"] = str(people.cohort.id)
+    submit(browser, "/colleague-feedback/new", data)
+    queued = db.scalars(select(OutgoingMail)).all()
+    assert len(queued) == 3
+    assert all(set(m.data) == {"rater_id", "reminder"} and "answer/" not in m.body for m in queued)
+    body = outbox()[0].get_payload(decode=True).decode()
+    assert "I am working on chairing across organisations." in body
+    assert "Your email address is deleted as soon as you answer" in body
 
 
 def test_invitations_are_limited_per_participant_per_day(db, people, framework):
@@ -210,7 +237,8 @@ def test_a_new_email_makes_the_earlier_link_stop_working(db, people, framework, 
 
 def test_reminders_go_once_to_those_yet_to_answer_before_closing(db, people, framework):
     now = utcnow()
-    soon = make_round(db, people.participant, people.cohort, [framework.listening], days=2, now=now)
+    soon = make_round(db, people.participant, people.cohort, [framework.listening], now=now)
+    soon.closes_at = now + timedelta(days=2)
     make_round(db, people.fellow, people.cohort, [framework.listening], days=10, now=now)
     respond(db, soon.raters[0], {framework.listening: 3}, now=now)
     due = services.due_reminders(db, now)
@@ -327,7 +355,8 @@ def test_deleting_the_account_deletes_every_round(db, people, framework):
 def test_the_reminder_command_reminds_once_with_a_new_link_and_closes_past_rounds(
     app, db, people, framework, outbox, client
 ):
-    soon = make_round(db, people.participant, people.cohort, [framework.listening], days=2)
+    soon = make_round(db, people.participant, people.cohort, [framework.listening])
+    soon.closes_at = utcnow() + timedelta(days=2)
     first = link_for(db, soon.raters[0])
     respond(db, soon.raters[1], {framework.listening: 3})
     past = make_round(db, people.fellow, people.cohort, [framework.listening], ["peer"] * 3)

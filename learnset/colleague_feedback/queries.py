@@ -36,3 +36,19 @@ def shared_with(db: Session, user: User) -> list[FeedbackRound]:
             .limit(50)
         )
     )
+
+
+def shared_by(db: Session, user: User, cohort_id: int) -> list[FeedbackRound]:
+    """The participant's released reports their tutors in this set can read, for "What your
+    tutors see about you" (one query)."""
+    return list(
+        db.scalars(
+            select(FeedbackRound)
+            .where(
+                FeedbackRound.participant_id == user.id,
+                FeedbackRound.cohort_id == cohort_id,
+                shared_reports_clause(),
+            )
+            .order_by(FeedbackRound.released_at.desc(), FeedbackRound.id.desc())
+        )
+    )

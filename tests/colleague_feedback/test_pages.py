@@ -278,6 +278,9 @@ def test_the_participant_closes_early_and_sees_the_report(db, people, framework,
     shared = tutor.get(f"/colleague-feedback/{feedback_round.id}/report").get_data(as_text=True)
     assert "Share the data earlier" in shared and "Stop sharing" not in shared
     assert "Pat Participant" in tutor.get("/colleague-feedback").get_data(as_text=True)
+    # And the participant sees that their tutors can, on "What your tutors see about you".
+    told = browser.get(f"/cohorts/{people.cohort.id}/what-your-tutors-see").get_data(as_text=True)
+    assert f"/colleague-feedback/{feedback_round.id}/report" in told
 
 
 def test_the_report_is_in_the_appraisal_portfolio_and_the_download(db, people, framework, login):

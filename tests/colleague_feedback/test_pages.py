@@ -407,3 +407,14 @@ def test_the_report_costs_the_same_however_many_answered(
     browser = login(people.participant)
     few = statements_for(count_queries, browser, closed_round(3))
     assert statements_for(count_queries, browser, closed_round(12)) == few
+
+
+def test_deleting_a_round_deletes_its_colleagues_and_answers(db, people, framework, login):
+    feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
+    respond(db, feedback_round.raters[0], {framework.listening: 3})
+    db.commit()
+    browser = login(people.participant)
+    response = submit(browser, f"/colleague-feedback/{feedback_round.id}/delete", {})
+    assert response.status_code == 302 and response.location == "/colleague-feedback"
+    assert count_rows(db, FeedbackRound) == 0
+    assert count_rows(db, FeedbackRater) == 0 and count_rows(db, FeedbackResponse) == 0

@@ -71,7 +71,8 @@ def new() -> Response | tuple[str, int]:
     form.capabilities.choices = [(str(c.id), c.name) for d in framework for c in d.capabilities]
     if request.method == "GET":
         form.cohort.data = str(cohorts[0].id)
-    if form.validate_on_submit() and form.check_rows():
+    # Both checks run, so every problem on the page is shown at once.
+    if all([form.validate_on_submit(), request.method != "POST" or form.check_rows()]):
         chosen = {int(v) for v in form.capabilities.data or []}
         for domain in framework:
             if str(domain.domain.id) in (form.domains.data or []):
@@ -116,7 +117,7 @@ def add_raters(round_id: int) -> Response | tuple[str, int]:
         flash("You cannot ask more colleagues in this round.")
         return redirect(url_for("colleague_feedback.show", round_id=round_id))
     form = add_raters_form(min(room, 5))
-    if form.validate_on_submit() and form.check_rows():
+    if all([form.validate_on_submit(), request.method != "POST" or form.check_rows()]):
         with shown_on(form, "email_1"):
             added = services.add_raters(db, feedback_round, form.raters(), utcnow())
             for rater in added:

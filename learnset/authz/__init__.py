@@ -17,6 +17,7 @@ from learnset.authz import (
     challenges,
     cohorts,
     colleague_feedback,
+    curriculum,
     meetings,
     programme,
     reflections,
@@ -105,6 +106,7 @@ RULES: dict[str, Rule] = _gather(
     assessment.RULES,
     challenges.RULES,
     colleague_feedback.RULES,
+    curriculum.RULES,
 )
 
 

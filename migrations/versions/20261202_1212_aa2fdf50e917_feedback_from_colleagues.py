@@ -1,7 +1,7 @@
 """Feedback from colleagues
 
 Revision ID: aa2fdf50e917
-Revises: ff65652307ca
+Revises: 7a5569a771cd
 Create Date: 2026-12-02 12:12:07.772067
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = "aa2fdf50e917"
-down_revision: str | None = "ff65652307ca"
+down_revision: str | None = "7a5569a771cd"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Feedback from colleagues
 
 Revision ID: aa2fdf50e917
-Revises: 7a5569a771cd
+Revises: a3f14a8665d6
 Create Date: 2026-12-02 12:12:07.772067
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = "aa2fdf50e917"
-down_revision: str | None = "7a5569a771cd"
+down_revision: str | None = "a3f14a8665d6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

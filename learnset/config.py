@@ -179,6 +179,8 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "PHASE": os.environ.get("PHASE", "Beta"),
         "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
         "FEEDBACK_LIMIT_PER_IP": os.environ.get("FEEDBACK_LIMIT_PER_IP", "10 per hour"),
+        # How often one client may open or post to a colleague's feedback link (no sign-in).
+        "RATER_LIMIT_PER_IP": os.environ.get("RATER_LIMIT_PER_IP", "120 per hour"),
         # Information governance: who the privacy notice and accessibility statement name. Set
         # them to the organisation running the service (docs/information-governance.md).
         "DATA_CONTROLLER": os.environ.get("DATA_CONTROLLER", ""),

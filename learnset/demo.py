@@ -216,6 +216,11 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.challenges import demo as challenges_demo
 
     challenges_demo.load(db, utcnow())
+    # Feedback from colleagues (issue 18): one finished round, after the self-assessments it
+    # sets the colleagues' view beside.
+    from learnset.colleague_feedback import demo as colleague_feedback_demo
+
+    colleague_feedback_demo.load(db, utcnow())
     _release_figures(db)
     # Editing the library in the app (issue 17): one item with versions to compare.
     from learnset.library import demo as library_demo

@@ -12,6 +12,7 @@ from learnset.assessment.models import (
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, Invitation, Membership
+from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, FeedbackRound
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep, ProgrammeUse
 from learnset.db import Base
 from learnset.feedback.models import FeedbackMessage
@@ -52,6 +53,9 @@ __all__ = [
     "ContentItem",
     "EmergentTopic",
     "FeedbackMessage",
+    "FeedbackRater",
+    "FeedbackResponse",
+    "FeedbackRound",
     "FigureRelease",
     "Invitation",
     "LearningFocus",

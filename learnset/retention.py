@@ -22,6 +22,7 @@ from learnset import audit, mail
 from learnset.accounts import lockout, sign_ins
 from learnset.assessment import reminders
 from learnset.cohorts import services as cohorts
+from learnset.colleague_feedback import services as colleague_feedback
 from learnset.feedback import services as feedback
 from learnset.mail import queue
 from learnset.reflections import services as reflections
@@ -138,7 +139,21 @@ LIFETIMES: list[Lifetime] = [
         WHILE_ACCOUNT + ". A topic a tutor has already decided on stays for the set, without "
         "its proposer's name",
     ),
+    Lifetime(
+        "Feedback from colleagues: the rounds asked for, each colleague's relationship, and the "
+        "report (averages of three or more, words without names)",
+        ("feedback_rounds", "feedback_raters"),
+        WHILE_ACCOUNT,
+    ),
     # Kept for a time.
+    Lifetime(
+        "Colleagues asked for feedback: their email address, answers saved or sent before the "
+        "round closes",
+        ("feedback_raters", "feedback_responses"),
+        "Until the colleague sends or declines, or the round closes (answers are then folded "
+        "into the report and deleted); the daily purge closes rounds past their closing date",
+        lambda p: colleague_feedback.purge_addresses(p.db, p.now),
+    ),
     Lifetime(
         "Check-in reminders sent (who was reminded after which session)",
         ("check_in_reminders",),

@@ -13,6 +13,7 @@ from learnset import authz, forms, retention
 from learnset.assessment.models import AssessmentKind
 from learnset.challenges.models import ChallengeStatus, GainFor, GainKind, TrappedKind, UpdateKind
 from learnset.cohorts.models import CohortStatus, InvitationStatus, Role
+from learnset.colleague_feedback.models import RaterRelationship
 from learnset.components import memoise_components
 from learnset.dates import uk_date, uk_datetime, uk_time
 from learnset.library.models import ContentKind, VersionOrigin
@@ -132,6 +133,7 @@ def init_app(app: Flask) -> None:
                 GainKind,
                 InvitationStatus,
                 MeetingStatus,
+                RaterRelationship,
                 Role,
                 TrappedKind,
                 UpdateKind,

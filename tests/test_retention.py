@@ -220,7 +220,24 @@ def _feedback(db, people, now, _app):
     return lambda: {labels[i] for i in db.scalars(select(FeedbackMessage.id))}
 
 
+def _colleagues(db, people, now, _app):
+    from learnset.colleague_feedback.models import FeedbackRater
+    from tests.colleague_feedback.helpers import make_round
+
+    framework = factories.make_framework(db)
+    closed = make_round(db, people.participant, people.cohort, [framework.listening], ["peer"] * 3)
+    closed.closes_at = now - timedelta(minutes=1)
+    open_round = make_round(db, people.fellow, people.cohort, [framework.listening], ["peer"] * 3)
+    labels = {r.id: "old" for r in closed.raters} | {r.id: "fresh" for r in open_round.raters}
+    return lambda: {
+        labels[i]
+        for i in db.scalars(select(FeedbackRater.id).where(FeedbackRater.email.is_not(None)))
+    }
+
+
 SCENES = {
+    "Colleagues asked for feedback: their email address, answers saved or sent before the "
+    "round closes": (_colleagues, {"fresh"}),
     "Comments on a reflection in the bin (other people's words)": (_comments_in_the_bin, {"fresh"}),
     "A reflection in the bin, with its parts, versions and drafts": (
         _reflections_in_the_bin,

@@ -59,6 +59,8 @@ class AuditKind(enum.StrEnum):
     CONTENT_EDITED = "content-edited", "Library item or capability edited in the app"
     CONTENT_RESTORED = "content-restored", "Earlier version of library content restored"
     MAIL_RETRIED = "mail-retried", "Failed email queued again"
+    COLLEAGUES_ASKED = "colleagues-asked", "Asked colleagues for feedback"
+    FEEDBACK_REPORT_SHARED = "feedback-report-shared", "Shared colleagues' feedback with tutors"
 
 
 class AuditEvent(Base):

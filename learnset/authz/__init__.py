@@ -16,6 +16,7 @@ from learnset.authz import (
     assessment,
     challenges,
     cohorts,
+    colleague_feedback,
     curriculum,
     meetings,
     programme,
@@ -104,6 +105,7 @@ RULES: dict[str, Rule] = _gather(
     reflections.RULES,
     assessment.RULES,
     challenges.RULES,
+    colleague_feedback.RULES,
     curriculum.RULES,
 )
 

@@ -39,7 +39,7 @@ TREND_LOOKS = {
 class Series:
     key: str
     name: str
-    values: Sequence[int | None]
+    values: Sequence[float | None]
     # Points drawn hollow (carried forward rather than rated afresh), by position.
     hollow: Sequence[bool] = ()
 
@@ -121,7 +121,7 @@ Point = tuple[float, float]
 
 
 def placed(
-    values: Sequence[int | None], place: Callable[[int, float], Point]
+    values: Sequence[float | None], place: Callable[[int, float], Point]
 ) -> list[Point | None]:
     """Where each of a series' values sits on the chart; None where it has no value."""
     return [

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from learnset import audit, authz
 from learnset.cohorts.models import Cohort
+from learnset.colleague_feedback import queries as colleague_feedback
 from learnset.dashboards import charts, exports, pages, releases, services, tutor_view
 from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
@@ -181,7 +182,12 @@ def what_tutors_see(cohort_id: int) -> str:
         db, Cohort, cohort_id, current_user, "cohort:view", "cohort:what-tutors-see"
     )
     view = tutor_view.tutor_view(db, cohort, current_user, current_framework(db), utcnow())
-    return render_template("dashboards/what_tutors_see.html", cohort=cohort, view=view)
+    return render_template(
+        "dashboards/what_tutors_see.html",
+        cohort=cohort,
+        view=view,
+        feedback_reports=colleague_feedback.shared_by(db, current_user, cohort.id),
+    )
 
 
 @bp.route("/programme")

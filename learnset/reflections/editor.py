@@ -14,6 +14,7 @@ from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections import drafts, services
 from learnset.reflections.forms import (
     FORM_CLASSES,
+    MAX_TITLE,
     ReflectionForm,
     has_writing,
     id_choices,
@@ -49,6 +50,8 @@ def build(
     today: date,
     reflection: Reflection | None = None,
     about_challenge: str | None = None,
+    suggested_title: str | None = None,
+    suggested_capabilities: list[str] | None = None,
 ) -> Editor:
     """The editor for a structure, its choices limited to what this writer may link to."""
     form_class = FORM_CLASSES[structure_named(structure).name]
@@ -109,6 +112,15 @@ def build(
     form.capabilities.choices = id_choices(
         [(capability.id, capability.name) for _domain, group in groups for capability in group]
     )
+    # "Add a reflection on this report" (feedback from colleagues): a new editor starts with a
+    # title and the capabilities it was about, which the writer can change.
+    if formdata is None and reflection is None:
+        if suggested_title:
+            form.title.data = suggested_title.strip()[:MAX_TITLE]
+        offered = {str(capability.id) for _domain, group in groups for capability in group}
+        chosen = [value for value in suggested_capabilities or [] if value in offered]
+        if chosen:
+            form.capabilities.data = chosen
     return Editor(form, groups, cohort_names)
 
 

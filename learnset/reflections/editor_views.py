@@ -29,6 +29,7 @@ from learnset.forms import EmptyForm
 from learnset.reflections import drafts, editor, rescue, services
 from learnset.reflections.filters import small_id
 from learnset.reflections.forms import (
+    MAX_TITLE,
     posted_fields,
     saved_fields,
     structure_in,
@@ -51,6 +52,8 @@ def new() -> WerkzeugResponse:
             key=secrets.token_urlsafe(18),
             structure=structure if structure in STRUCTURES else None,
             challenge=challenge,
+            title=(request.args.get("title") or "")[:MAX_TITLE] or None,
+            capability=[c for c in request.args.getlist("capability") if small_id(c)][:20],
         )
     )
 
@@ -101,7 +104,15 @@ def _editor(target: Target, reflection: Reflection | None = None) -> Any:
     formdata = to_multidict(current) if current else None
     structure = structure_in(formdata) or request.args.get("structure") or DEFAULT_STRUCTURE
     built = editor.build(
-        db, current_user, structure, formdata, uk_today(), reflection, request.args.get("challenge")
+        db,
+        current_user,
+        structure,
+        formdata,
+        uk_today(),
+        reflection,
+        request.args.get("challenge"),
+        request.args.get("title"),
+        request.args.getlist("capability"),
     )
     return _render_editor(built, target, reflection, draft, current)
 

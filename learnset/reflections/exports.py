@@ -6,6 +6,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -234,6 +235,26 @@ def portfolio(db: Session, user: User, date_from: date, date_to: date) -> Portfo
             for capability, domain, count, minutes in capability_rows
         ],
     )
+
+
+# Sections other features add to the portfolio (a report of feedback from colleagues): each
+# gives its template and what the template needs, or None when it has nothing for the period.
+PortfolioSection = Callable[[Session, User, date, date], tuple[str, dict[str, Any]] | None]
+_SECTIONS: list[PortfolioSection] = []
+
+
+def portfolio_section(section: PortfolioSection) -> PortfolioSection:
+    """Add a section to the appraisal portfolio (a feature's init_app does this)."""
+    if section not in _SECTIONS:
+        _SECTIONS.append(section)
+    return section
+
+
+def extra_sections(
+    db: Session, user: User, date_from: date, date_to: date
+) -> list[tuple[str, dict[str, Any]]]:
+    """The other features' sections for this person and period, in the order added."""
+    return [found for section in _SECTIONS if (found := section(db, user, date_from, date_to))]
 
 
 def appraisal_year(today: date) -> tuple[date, date]:

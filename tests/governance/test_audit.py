@@ -231,6 +231,37 @@ def _mail_retried(db, people, client, app):
     return people.admin, None
 
 
+def _colleagues_asked(db, people, client, app):
+    framework = factories.make_framework(db)
+    db.commit()
+    closes = (utcnow().astimezone(UK) + timedelta(days=10)).date()
+    data = {
+        "cohort": str(people.cohort.id),
+        "capabilities": [str(framework.listening.id)],
+        "closes_on-day": str(closes.day),
+        "closes_on-month": str(closes.month),
+        "closes_on-year": str(closes.year),
+    }
+    for n in (1, 2, 3):
+        data[f"email_{n}"], data[f"relation_{n}"] = f"colleague{n}@example.org", "peer"
+    participant = app.test_client(user=people.participant)
+    assert submit(participant, "/colleague-feedback/new", data).status_code == 302
+    return people.participant, None
+
+
+def _feedback_report_shared(db, people, client, app):
+    from tests.colleague_feedback.helpers import make_round
+
+    framework = factories.make_framework(db)
+    feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
+    db.commit()
+    participant = app.test_client(user=people.participant)
+    page = "/colleague-feedback"
+    path = f"/colleague-feedback/{feedback_round.id}/sharing"
+    assert press(participant, path, {"share": "yes"}, page=page).status_code == 302
+    return people.participant, None
+
+
 SCENES = {
     AuditKind.SIGNED_IN: _signed_in,
     AuditKind.SIGN_IN_FAILED: _sign_in_failed,
@@ -258,6 +289,8 @@ SCENES = {
     AuditKind.CONTENT_EDITED: _content_edited,
     AuditKind.CONTENT_RESTORED: _content_restored,
     AuditKind.MAIL_RETRIED: _mail_retried,
+    AuditKind.COLLEAGUES_ASKED: _colleagues_asked,
+    AuditKind.FEEDBACK_REPORT_SHARED: _feedback_report_shared,
     **TWO_FACTOR_SCENES,
 }
 

@@ -8,9 +8,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Sign-in security, the account pages, the account's part of a download, create-admin."""
-    from learnset.accounts import commands, personal_data, security, views
+    from learnset.accounts import commands, personal_data, security, sso_views, views
 
     security.init_app(app)
     app.register_blueprint(views.bp)
+    sso_views.init_app(app)
     personal_data.register("account", personal_data.export_account, personal_data.erase_account)
     app.cli.add_command(commands.create_admin_command)

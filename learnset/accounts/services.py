@@ -133,7 +133,7 @@ def attempt_sign_in(
         _audit_failure(db, audit.AuditKind.SIGN_IN_FAILED, email, now)
         return SignInAttempt(None)
     lockout.forget_from_client(db, email, address)
-    audit.record(db, audit.AuditKind.SIGNED_IN, actor_id=user.id, now=now)
+    audit.record(db, audit.AuditKind.SIGNED_IN, actor_id=user.id, detail="Password", now=now)
     return SignInAttempt(user)
 
 

@@ -17,7 +17,7 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz, mail
-from learnset.accounts import emails, lockout, personal_data, services, sign_ins
+from learnset.accounts import emails, lockout, personal_data, services, sign_ins, single_sign_on
 from learnset.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -26,7 +26,7 @@ from learnset.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from learnset.accounts.models import SignInSession, normalise_email
+from learnset.accounts.models import SignInSession, User, normalise_email
 from learnset.accounts.security import (
     carries_token,
     current_sign_in,
@@ -59,6 +59,31 @@ def _lockout_limits() -> lockout.Limits:
     )
 
 
+def finish_sign_in(user: User, method: str, next_url: str | None) -> Response:
+    """The one way every sign-in ends, whichever way the person proved who they are (password
+    or single sign-on, `method` saying which): start their sign-in session in this browser,
+    commit, and go on to where they were going. A second step (a second factor) goes here."""
+    sign_in_user(user)
+    get_db().commit()
+    return redirect(safe_next(next_url, url_for("main.home")))
+
+
+def _sso_label() -> str | None:
+    """The single sign-on button's words, when single sign-on is on."""
+    config = current_app.config
+    return config["SSO_BUTTON_LABEL"] if config["SSO_ISSUER"] else None
+
+
+def _password_refused(email: str) -> str | None:
+    """Why this address may not sign in by password: its domain signs in by single sign-on."""
+    required = single_sign_on.parse_domains(current_app.config["SSO_REQUIRED_DOMAINS"])
+    label = _sso_label()
+    if label is None or not single_sign_on.must_use_single_sign_on(email, required):
+        return None
+    domain = single_sign_on.domain_of(email)
+    return f"Addresses ending @{domain} sign in with single sign-on: choose '{label}'"
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
@@ -66,7 +91,13 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), home))
     form = SignInForm()
-    if form.validate_on_submit():
+    extra = {"sso_label": _sso_label()}
+    valid = form.validate_on_submit()
+    refused = _password_refused(form.email.data) if valid else None
+    if refused:
+        # Said before the password is checked, so nothing is counted against the address.
+        form.email.errors.append(refused)
+    elif valid:
         db = get_db()
         now = utcnow()
         attempt = services.attempt_sign_in(
@@ -79,16 +110,16 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         )
         if attempt.user is not None:
-            sign_in_user(attempt.user)
-            db.commit()
-            return redirect(safe_next(request.args.get("next"), home))
+            return finish_sign_in(attempt.user, "Password", request.args.get("next"))
         db.commit()
         if attempt.paused is not None:
             wait = max(1, int((attempt.paused.until - now).total_seconds()))
-            page = render_template("accounts/sign_in.html", form=form, paused=attempt.paused)
+            page = render_template(
+                "accounts/sign_in.html", form=form, paused=attempt.paused, **extra
+            )
             return page, 429, {"Retry-After": str(wait)}
         form.email.errors.append(SIGN_IN_FAILED)
-    return render_form("accounts/sign_in.html", form)
+    return render_form("accounts/sign_in.html", form, **extra)
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -1,3 +1,4 @@
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
@@ -23,14 +24,21 @@ def email_field(required: str = EMAIL_REQUIRED, description: str = "") -> EmailF
 
 
 class NewPassword:
-    """Length and common-password rules for a new password, with the message beside the field."""
+    """The rules for a new password (services.password_problem), with the message beside the
+    field; the person's address and name, where the form knows them, count as easy guesses."""
 
     def __init__(self, email_field: str | None = None) -> None:
         self.email_field = email_field
 
     def __call__(self, form: FlaskForm, field: PasswordField) -> None:
-        email = form[self.email_field].data if self.email_field else ""
-        problem = password_problem(field.data or "", email or "")
+        email, name = "", ""
+        if self.email_field:
+            email = form[self.email_field].data or ""
+        elif current_user.is_authenticated:
+            email, name = current_user.email, current_user.name
+        if "name" in form._fields:
+            name = form["name"].data or name
+        problem = password_problem(field.data or "", email, name)
         if problem:
             raise ValidationError(problem)
 
@@ -101,3 +109,4 @@ class DeleteAccountForm(FlaskForm):
             InputRequired("Enter your password to confirm you want to delete your account")
         ],
     )
+

@@ -10,10 +10,12 @@ EMAIL_REQUIRED = "Enter your email address"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.nhs.uk"
 
 
-def email_field(required: str = EMAIL_REQUIRED, description: str = "") -> EmailField:
+def email_field(
+    required: str = EMAIL_REQUIRED, description: str = "", label: str = "Email address"
+) -> EmailField:
     """An email address field: required (with this message), at most 254 characters, well formed."""
     return EmailField(
-        "Email address",
+        label,
         description=description,
         validators=[
             InputRequired(required),
@@ -110,3 +112,11 @@ class DeleteAccountForm(FlaskForm):
         ],
     )
 
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field(
+        "Enter your new email address",
+        description="We will email it a link. Your address changes only when you open it",
+        label="New email address",
+    )
+    current = PasswordField("Your password", validators=[InputRequired("Enter your password")])

@@ -17,8 +17,17 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz, mail
-from learnset.accounts import emails, lockout, personal_data, services, sign_ins, single_sign_on
+from learnset.accounts import (
+    email_change,
+    emails,
+    lockout,
+    personal_data,
+    services,
+    sign_ins,
+    single_sign_on,
+)
 from learnset.accounts.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
     ForgotPasswordForm,
@@ -36,6 +45,7 @@ from learnset.accounts.security import (
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
+from learnset.errors import shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form
 from learnset.return_address import safe_next
@@ -263,6 +273,61 @@ def change_password() -> Response | tuple[str, int]:
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_form("accounts/change_password.html", form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+def change_email() -> str | tuple[str, int]:
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        db = get_db()
+        user = current_user._get_current_object()
+        if services.authenticate(db, user.email, form.current.data, utcnow()) is None:
+            form.current.errors.append("Your password is not correct")
+        else:
+            with shown_on(form, "email"):
+                new_email = email_change.check_request(user, form.email.data)
+                mail.queue_built(db, emails.EMAIL_CHANGE, new_email, user=user.id)
+                db.commit()
+                hours = current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
+                return render_template(
+                    "accounts/email_change_sent.html", email=new_email, hours=hours
+                )
+    return render_form("accounts/change_email.html", form)
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@public
+@carries_token
+def confirm_email(token: str) -> Response | tuple[str, int]:
+    db = get_db()
+    config = current_app.config
+    change = email_change.change_for_token(
+        db, token, config["SECRET_KEY"], config["EMAIL_CHANGE_MAX_AGE"]
+    )
+    if change is None:
+        return render_template(
+            "errors/410.html",
+            heading="This link no longer works",
+            message="Links to confirm a new email address work once and expire after a day. "
+            "Ask for a new one from your account page.",
+            retry_url=url_for("accounts.change_email"),
+        ), 410
+    form = EmptyForm()
+    if form.validate_on_submit():
+        name = change.user.name
+        old_email = email_change.confirm(db, change, utcnow())
+        mail.queue_message(
+            db,
+            old_email,
+            "Your Learnset email address has changed",
+            "email/email_changed.txt",
+            name=name,
+            new_email=change.new_email,
+        )
+        db.commit()
+        flash(f"Your email address is now {change.new_email}.", "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/confirm_email.html", change=change, form=form), 200
 
 
 @bp.route("/account/your-data.json")

@@ -27,6 +27,7 @@ class AuditKind(enum.StrEnum):
     SIGN_IN_PAUSED = "sign-in-paused", "Sign-in refused: too many failures"
     PASSWORD_CHANGED = "password-changed", "Password changed"
     PASSWORD_RESET = "password-reset", "Password reset from an emailed link"
+    EMAIL_CHANGED = "email-changed", "Email address changed, confirmed from the new address"
     ADMIN_GRANTED = "admin-granted", "Made a programme admin"
     ADMIN_REMOVED = "admin-removed", "Admin rights removed"
     ACCOUNT_DEACTIVATED = "account-deactivated", "Account deactivated"

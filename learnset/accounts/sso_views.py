@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -17,7 +18,7 @@ from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from learnset.accounts import single_sign_on
-from learnset.accounts.security import public
+from learnset.accounts.security import CONTENT_SECURITY_POLICY, public
 from learnset.accounts.views import finish_sign_in
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed
@@ -99,6 +100,19 @@ def _issuer() -> str:
     return issuer
 
 
+def _let_the_button_reach_the_provider(response: Response) -> Response:
+    """The sign-in page's single sign-on button posts here, and is redirected to the provider:
+    browsers hold that redirect to the page's form-action, so the provider's origin is added
+    to it on that page alone."""
+    if request.endpoint == "accounts.sign_in":
+        parts = urlsplit(_issuer())
+        origin = f"{parts.scheme}://{parts.netloc}"
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action 'self' {origin}"
+        )
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Single sign-on's pages and its client, when SSO_ISSUER is set."""
     issuer = app.config.get("SSO_ISSUER", "").rstrip("/")
@@ -113,3 +127,4 @@ def init_app(app: Flask) -> None:
         client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "timeout": 10},
     )
     app.register_blueprint(bp)
+    app.after_request(_let_the_button_reach_the_provider)

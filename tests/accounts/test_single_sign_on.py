@@ -282,3 +282,12 @@ def test_every_role_meets_the_same_public_pages(login, people, provider, no_csrf
         assert browser.get("/sign-in/sso/callback").status_code == 302
         response = browser.post("/sign-in/sso")
         assert response.status_code == 302
+
+
+def test_only_the_sign_in_page_lets_a_form_lead_to_the_provider(client, provider):
+    """Browsers hold a form's redirect to the page's form-action: the button's page names the
+    provider's origin there, and no other page does."""
+    policy = client.get("/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.issuer};" in policy
+    for path in ("/privacy", "/forgot-password"):
+        assert "form-action 'self';" in client.get(path).headers["Content-Security-Policy"]

@@ -23,7 +23,7 @@ from learnset.db import database
 from tests import factories
 from tests.accounts.oidc import Provider, query_of, running_provider
 from tests.apps import bind_app, make_test_config
-from tests.helpers import TEST_PASSWORD, csrf_from, submit, text_of
+from tests.helpers import TEST_PASSWORD, csrf_from, link_in, submit, text_of
 
 CLIENT_ID = "learnset-tests"
 LABEL = "Sign in with NHSmail"
@@ -291,3 +291,24 @@ def test_only_the_sign_in_page_lets_a_form_lead_to_the_provider(client, provider
     assert f"form-action 'self' {provider.issuer};" in policy
     for path in ("/privacy", "/forgot-password"):
         assert "form-action 'self';" in client.get(path).headers["Content-Security-Policy"]
+
+
+def test_an_invitation_to_an_existing_account_is_accepted_after_single_sign_on(
+    client, login, db, outbox, people, provider
+):
+    """The invitation page sends someone with an account to sign in, and single sign-on brings
+    them back to it to join. (An invitation needing a new account still asks for a password:
+    single sign-on makes no accounts.)"""
+    path = f"/cohorts/{people.other_cohort.id}/invitations"
+    submit(login(people.other_tutor), path, {"email": people.participant.email})
+    link = link_in(outbox()[0])
+    sign_in_page = text_of(client.get(link))
+    assert "/sign-in?next=" in sign_in_page
+    provider.add_user(people.participant.email)
+    response = _sign_in_by_sso(client, provider, people.participant.email, link)
+    assert response.location == link
+    joining = text_of(client.get(link))
+    assert f"Join {people.other_cohort.name}" in joining
+    assert submit(client, link, {}).status_code == 302
+    db.refresh(people.participant)
+    assert people.other_cohort.id in {m.cohort_id for m in people.participant.memberships}

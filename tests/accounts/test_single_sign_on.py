@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from learnset import create_app
+from learnset import config, create_app
 from learnset.accounts.models import SignInSession, User
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.db import database
@@ -312,3 +312,13 @@ def test_an_invitation_to_an_existing_account_is_accepted_after_single_sign_on(
     assert submit(client, link, {}).status_code == 302
     db.refresh(people.participant)
     assert people.other_cohort.id in {m.cohort_id for m in people.participant.memberships}
+
+
+def test_production_settings_refuse_an_insecure_or_half_set_issuer():
+    base = {"PRODUCTION": True, "SECRET_KEY": "k", "MAIL_SERVER": "smtp.example"}
+    assert config.unsafe_for_production({**base, "SSO_ISSUER": ""}) == []
+    problems = config.unsafe_for_production({**base, "SSO_ISSUER": "http://id.example"})
+    assert "make SSO_ISSUER an https:// address" in problems
+    assert any("SSO_CLIENT_ID" in problem for problem in problems)
+    whole = {"SSO_ISSUER": "https://id.example", "SSO_CLIENT_ID": "a", "SSO_CLIENT_SECRET": "b"}
+    assert config.unsafe_for_production({**base, **whole}) == []

@@ -44,7 +44,7 @@ test-postgresql: install-dev $(ASSETS)
 	$(PYTEST) -n 2 --db=postgresql --ignore=tests/browser
 
 test-browser: install-dev $(ASSETS)
-	$(PYTEST) tests/browser
+	$(PYTEST) -n 2 tests/browser
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Learnset needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'

@@ -5,8 +5,10 @@ for commands that commit. The fixtures that use them are in conftest.py."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from flask import Flask
@@ -14,6 +16,7 @@ from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from sqlalchemy.engine import Connection
+from werkzeug.routing.rules import Rule
 
 from learnset import LearnsetFlask, create_app, migrate
 from learnset.accounts import sign_ins
@@ -43,17 +46,19 @@ def make_test_config(database_url: str, tmp_path: Path) -> dict[str, object]:
 
 
 class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared by the per-test apps: compiling the NHS.UK macros is slow."""
+    """Compiled templates shared by the per-test apps: compiling the NHS.UK macros is slow.
+    The code objects themselves are kept (they are immutable), not their marshalled bytes:
+    unmarshalling every component's macros again took about 40 ms an app."""
 
     def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
+        self._store: dict[str, CodeType] = {}
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
+        bucket.code = self._store.get(bucket.key)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
+        if bucket.code is not None:
+            self._store[bucket.key] = bucket.code
 
 
 TEMPLATE_CACHE = _MemoryBytecodeCache()
@@ -65,6 +70,26 @@ def share_compiled_templates() -> None:
     returns, so a cache set on the app afterwards came too late for them (about 45 ms an app,
     for every test)."""
     LearnsetFlask.jinja_options = {**LearnsetFlask.jinja_options, "bytecode_cache": TEMPLATE_CACHE}
+
+
+_RULE_BUILDERS: dict[tuple[Any, ...], Callable[..., tuple[str, str]]] = {}
+
+
+def share_url_builders() -> None:
+    """Every app of the run compiles each URL rule's builder once. Werkzeug writes and compiles
+    Python code for each of the app's 700 rules as it is added (about half of create_app's
+    time, and every test makes an app). A builder is a function of the rule's text, its parsed
+    parts and defaults only: the rule it serves is passed in when it is called."""
+    compile_builder = Rule._compile_builder
+
+    def shared(rule: Rule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        defaults = tuple(sorted((rule.defaults or {}).items()))
+        key = (rule.rule, rule.subdomain, rule.host, tuple(rule._trace), defaults, append_unknown)
+        if key not in _RULE_BUILDERS:
+            _RULE_BUILDERS[key] = compile_builder(rule, append_unknown)
+        return _RULE_BUILDERS[key]
+
+    Rule._compile_builder = shared  # type: ignore[method-assign]
 
 
 class SignedInClient(FlaskClient):

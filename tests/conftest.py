@@ -23,7 +23,13 @@ from sqlalchemy.orm import Session
 from learnset import create_app, migrate
 from learnset.db import database, make_engine
 from tests import factories
-from tests.apps import IN_CI, bind_app, make_test_config, share_compiled_templates
+from tests.apps import (
+    IN_CI,
+    bind_app,
+    make_test_config,
+    share_compiled_templates,
+    share_url_builders,
+)
 from tests.content import make_content
 from tests.helpers import deliver_mail
 from tests.postgres import find_bin_dir, start_cluster
@@ -44,6 +50,7 @@ def _is_controller(config: pytest.Config) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     share_compiled_templates()
+    share_url_builders()
     # One cluster for the whole run, started before xdist workers so they inherit its address.
     if config.getoption("--db") != "postgresql" or not _is_controller(config):
         return

@@ -115,22 +115,33 @@ def invitation_detail(invitation: Invitation, cohort: Cohort) -> str:
     return f"Invitation {invitation.id} to {cohort.name} as {invitation.role}"
 
 
-def resend(db: Session, invitation: Invitation, now: datetime, days: int) -> IssuedInvitation:
+def resend(
+    db: Session, invitation: Invitation, now: datetime, days: int, *, resent_by: User
+) -> IssuedInvitation:
     """A fresh link and expiry for an invitation not yet accepted or revoked; the old link dies."""
     if invitation.accepted_at or invitation.revoked_at:
         raise InvitationError("Only invitations that are waiting or expired can be resent")
     token = _new_token(invitation, now, days)
     db.flush()
+    _record(db, audit.AuditKind.INVITATION_RESENT, invitation, resent_by, now)
     return IssuedInvitation(invitation, token)
 
 
-def revoke(db: Session, invitation: Invitation, now: datetime) -> None:
+def revoke(db: Session, invitation: Invitation, now: datetime, *, revoked_by: User) -> None:
     """Withdraw an invitation that has not been accepted; its link stops working."""
     if invitation.accepted_at:
         raise InvitationError("This invitation has already been accepted")
     if invitation.revoked_at is None:
         invitation.revoked_at = now
-    db.flush()
+        db.flush()
+        _record(db, audit.AuditKind.INVITATION_WITHDRAWN, invitation, revoked_by, now)
+
+
+def _record(
+    db: Session, kind: audit.AuditKind, invitation: Invitation, actor: User, now: datetime
+) -> None:
+    detail = invitation_detail(invitation, invitation.cohort)
+    audit.record(db, kind, actor_id=actor.id, detail=detail, now=now)
 
 
 def find_by_token(db: Session, token: str) -> Invitation | None:
@@ -256,9 +267,17 @@ def assign_tutor(
     return TutorAssigned(membership=membership)
 
 
-def remove_member(db: Session, membership: Membership, now: datetime) -> None:
+def remove_member(db: Session, membership: Membership, now: datetime, *, removed_by: User) -> None:
     """Take someone out of a learning set. What they wrote stays theirs; their presenter slots
     in sessions still to come and their votes on open topics go, since they will not be there."""
+    audit.record(
+        db,
+        audit.AuditKind.MEMBER_REMOVED,
+        actor_id=removed_by.id,
+        subject_id=membership.user_id,
+        detail=f"{membership.role.capitalize()} of {membership.cohort.name}",
+        now=now,
+    )
     _drop_upcoming_slots(db, membership, now)
     open_topics = select(EmergentTopic.id).where(
         EmergentTopic.cohort_id == membership.cohort_id,

@@ -4,10 +4,9 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from learnset import audit, authz
+from learnset import authz
 from learnset.accounts import services as accounts
 from learnset.accounts.security import carries_token, public, sign_in_user
 from learnset.challenges import queries as challenge_queries
@@ -77,19 +76,14 @@ def _managed_invitation(invitation_id: int) -> Invitation:
     )
 
 
-def _audit_invitation(db: Session, kind: audit.AuditKind, invitation: Invitation) -> None:
-    detail = services.invitation_detail(invitation, invitation.cohort)
-    audit.record(db, kind, actor_id=current_user.id, detail=detail)
-
-
 @bp.route("/invitations/<id:invitation_id>/resend", methods=["POST"])
 def resend_invitation(invitation_id: int) -> Response:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
     with flashed():
-        services.resend(db, invitation, utcnow(), current_app.config["INVITATION_DAYS"])
+        days = current_app.config["INVITATION_DAYS"]
+        services.resend(db, invitation, utcnow(), days, resent_by=current_user)
         emails.queue_invitation(db, invitation)
-        _audit_invitation(db, audit.AuditKind.INVITATION_RESENT, invitation)
         db.commit()
         flash(f"A new invitation link has been sent to {invitation.email}.", "success")
     return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
@@ -102,8 +96,7 @@ def revoke_invitation(invitation_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         with flashed():
-            services.revoke(db, invitation, utcnow())
-            _audit_invitation(db, audit.AuditKind.INVITATION_WITHDRAWN, invitation)
+            services.revoke(db, invitation, utcnow(), revoked_by=current_user)
             db.commit()
             flash(f"The invitation to {invitation.email} has been withdrawn.", "success")
         return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
@@ -304,17 +297,10 @@ def remove_member(membership_id: int) -> Response | str:
     membership = authz.get_or_404(
         db, Membership, membership_id, current_user, "membership:view", "membership:remove"
     )
-    cohort, user, role = membership.cohort, membership.user, membership.role
+    cohort, user = membership.cohort, membership.user
     form = EmptyForm()
     if form.validate_on_submit():
-        services.remove_member(db, membership, utcnow())
-        audit.record(
-            db,
-            audit.AuditKind.MEMBER_REMOVED,
-            actor_id=current_user.id,
-            subject_id=user.id,
-            detail=f"{role.capitalize()} of {cohort.name}",
-        )
+        services.remove_member(db, membership, utcnow(), removed_by=current_user)
         db.commit()
         flash(f"{user.name} has been removed from {cohort.name}.", "success")
         return redirect(url_for("cohorts.members", cohort_id=cohort.id))

@@ -204,7 +204,7 @@ def test_a_member_who_left_can_no_longer_change_their_topic(db, people):
 
     topic = factories.make_topic(db, people.cohort, people.fellow)
     membership = cohort_services.membership_of(db, people.fellow.id, people.cohort.id)
-    cohort_services.remove_member(db, membership, utcnow())
+    cohort_services.remove_member(db, membership, utcnow(), removed_by=people.tutor)
     db.refresh(people.fellow)
     assert not authz.can(people.fellow, "topic:edit", topic)
     assert not authz.can(people.fellow, "topic:withdraw", topic)

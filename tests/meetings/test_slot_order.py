@@ -156,7 +156,7 @@ def test_removing_a_member_moves_the_presenters_after_them_up(db, people):
     factories.make_slot(db, past, people.fellow).position = 1
     db.commit()
     membership = cohort_services.membership_of(db, people.fellow.id, people.cohort.id)
-    cohort_services.remove_member(db, membership, utcnow())
+    cohort_services.remove_member(db, membership, utcnow(), removed_by=people.tutor)
     db.commit()
 
     def order(meeting):

@@ -206,7 +206,7 @@ def test_removing_a_member_removes_their_votes_on_open_topics(db, people):
     factories.make_vote(db, open_topic, people.fellow)
     factories.make_vote(db, closed, people.fellow)
     membership = cohort_services.membership_of(db, people.fellow.id, people.cohort.id)
-    cohort_services.remove_member(db, membership, utcnow())
+    cohort_services.remove_member(db, membership, utcnow(), removed_by=people.tutor)
     assert _votes(db, open_topic) == 0
     assert _votes(db, closed) == 1
 

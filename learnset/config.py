@@ -165,6 +165,9 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         # not sign in by password at all. Comma-separated, such as "nhs.net".
         "SSO_ALLOWED_DOMAINS": os.environ.get("SSO_ALLOWED_DOMAINS", ""),
         "SSO_REQUIRED_DOMAINS": os.environ.get("SSO_REQUIRED_DOMAINS", ""),
+        # How long Learnset waits for the provider (discovery, its keys, the token) before
+        # telling the person single sign-on is not available just now.
+        "SSO_TIMEOUT_SECONDS": float(os.environ.get("SSO_TIMEOUT_SECONDS", "10")),
         # How long a link to confirm a new email address works, in seconds.
         "EMAIL_CHANGE_MAX_AGE": int(os.environ.get("EMAIL_CHANGE_MAX_AGE", str(24 * 3600))),
         "SESSION_COOKIE_HTTPONLY": True,

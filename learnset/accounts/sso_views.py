@@ -124,7 +124,12 @@ def init_app(app: Flask) -> None:
         client_id=app.config["SSO_CLIENT_ID"],
         client_secret=app.config["SSO_CLIENT_SECRET"],
         server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "timeout": 10},
+        client_kwargs={
+            "scope": SCOPES,
+            "code_challenge_method": "S256",
+            # Every request to the provider (discovery, keys, token) gives up after this long.
+            "default_timeout": app.config.get("SSO_TIMEOUT_SECONDS", 10),
+        },
     )
     app.register_blueprint(bp)
     app.after_request(_let_the_button_reach_the_provider)

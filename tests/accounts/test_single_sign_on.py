@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -271,6 +272,31 @@ def test_a_provider_that_cannot_be_reached_is_said_plainly(
     response = down.post("/sign-in/sso", data={"csrf_token": csrf_from(down, "/sign-in")})
     assert response.location == "/sign-in"
     assert "is not available just now" in text_of(down.get("/sign-in"))
+
+
+def test_a_provider_that_never_answers_is_given_up_on(database_url, connection, tmp_path):
+    """A provider that accepts the connection and then says nothing: the button answers within
+    SSO_TIMEOUT_SECONDS, with the same plain message."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        settings = {
+            **make_test_config(database_url, tmp_path),
+            "SSO_ISSUER": f"http://127.0.0.1:{silent.getsockname()[1]}",
+            "SSO_CLIENT_ID": CLIENT_ID,
+            "SSO_CLIENT_SECRET": "x",
+            "SSO_TIMEOUT_SECONDS": 0.5,
+        }
+        browser = bind_app(create_app(settings), connection).test_client()
+        token = csrf_from(browser, "/sign-in")
+        started = time.monotonic()
+        response = browser.post("/sign-in/sso", data={"csrf_token": token})
+        assert time.monotonic() - started < 5
+        assert response.location == "/sign-in"
+        assert "is not available just now" in text_of(browser.get("/sign-in"))
+    finally:
+        silent.close()
 
 
 def test_every_role_meets_the_same_public_pages(login, people, provider, no_csrf):

@@ -17,6 +17,7 @@ from flask_login import current_user
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
+from learnset import mail
 from learnset.accounts import single_sign_on
 from learnset.accounts.security import CONTENT_SECURITY_POLICY, public
 from learnset.accounts.views import finish_sign_in
@@ -55,7 +56,8 @@ def start() -> Response:
         return redirect(safe_next(request.args.get("next"), home))
     session[NEXT_KEY] = safe_next(request.args.get("next"), home)
     try:
-        response: Response = _client().authorize_redirect(url_for("sso.callback", _external=True))
+        # On BASE_URL, never the Host header: it is the address registered with the provider.
+        response: Response = _client().authorize_redirect(mail.absolute_url("sso.callback"))
     except requests.RequestException as error:
         logger.warning("Single sign-on: the provider's settings could not be read (%s)", error)
         flash(UNAVAILABLE, "info")

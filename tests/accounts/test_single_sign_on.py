@@ -103,6 +103,13 @@ def test_a_verified_address_signs_in_to_its_account_and_is_logged(client, db, pe
     assert db.scalar(select(SignInSession).where(SignInSession.user_id == people.participant.id))
 
 
+def test_the_redirect_uri_is_built_on_base_url_never_the_host_header(app, client):
+    app.config["BASE_URL"] = "https://learnset.example.nhs.uk"
+    client.environ_base["HTTP_HOST"] = "attacker.example"
+    sent = query_of(_start(client))
+    assert sent["redirect_uri"] == "https://learnset.example.nhs.uk/sign-in/sso/callback"
+
+
 def test_the_flow_uses_pkce_state_and_nonce(client, people, provider):
     provider.add_user(people.participant.email)
     authorize = _start(client)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_url, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
@@ -19,6 +19,7 @@ from learnset.accounts.sign_ins import Ended
 from learnset.db import get_db, utcnow
 from learnset.extensions import login_manager
 from learnset.logs import OncePerMinute
+from learnset.return_address import safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,17 @@ def sign_in_user(user: User) -> SignInSession:
     g.sign_in = started.sign_in
     login_user(user)
     return started.sign_in
+
+
+def finish_sign_in(user: User, method: str, next_url: str | None) -> Response:
+    """The one way every sign-in ends, whichever way the person proved who they are: `method`
+    says which ("Password", "Single sign-on", "Password reset link", "Invitation"). It starts
+    their sign-in session in this browser, commits, and goes on to where they were going (a
+    return address on this site, else the home page). A step every sign-in must pass, such as
+    a second factor, goes here."""
+    sign_in_user(user)
+    get_db().commit()
+    return redirect(safe_next(next_url, url_for("main.home")))
 
 
 def current_sign_in() -> SignInSession | None:

@@ -19,8 +19,7 @@ from werkzeug.wrappers import Response
 
 from learnset import mail
 from learnset.accounts import single_sign_on
-from learnset.accounts.security import CONTENT_SECURITY_POLICY, public
-from learnset.accounts.views import finish_sign_in
+from learnset.accounts.security import CONTENT_SECURITY_POLICY, finish_sign_in, public
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed
 from learnset.return_address import safe_next

@@ -35,13 +35,13 @@ from learnset.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from learnset.accounts.models import SignInSession, User, normalise_email
+from learnset.accounts.models import SignInSession, normalise_email
 from learnset.accounts.security import (
     carries_token,
     current_sign_in,
+    finish_sign_in,
     idle_timeout,
     public,
-    sign_in_user,
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
@@ -67,15 +67,6 @@ def _lockout_limits() -> lockout.Limits:
         per_client=config["SIGN_IN_MAX_FAILURES_PER_IP"],
         window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
     )
-
-
-def finish_sign_in(user: User, method: str, next_url: str | None) -> Response:
-    """The one way every sign-in ends, whichever way the person proved who they are (password
-    or single sign-on, `method` saying which): start their sign-in session in this browser,
-    commit, and go on to where they were going. A second step (a second factor) goes here."""
-    sign_in_user(user)
-    get_db().commit()
-    return redirect(safe_next(next_url, url_for("main.home")))
 
 
 def _sso_label() -> str | None:
@@ -178,12 +169,10 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         services.reset_password(
             db, user, form.password.data, config["PASSWORD_HASH_METHOD"], utcnow()
         )
-        sign_in_user(user)
-        db.commit()
         flash(
             "Your password has been changed. You have been signed out everywhere else.", "success"
         )
-        return redirect(url_for("main.home"))
+        return finish_sign_in(user, "Password reset link", None)
     return render_form("accounts/reset_password.html", form)
 
 

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.accounts import services as accounts
-from learnset.accounts.security import carries_token, public, sign_in_user
+from learnset.accounts.security import carries_token, finish_sign_in, public
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts import emails, queries, services
 from learnset.cohorts.forms import (
@@ -171,10 +171,8 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         )
         services.accept(db, invitation, user, now)
         user.last_signed_in_at = now
-        sign_in_user(user)
-        db.commit()
         flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
-        return redirect(url_for("main.home"))
+        return finish_sign_in(user, "Invitation", None)
     return render_form("cohorts/invitation_new_account.html", form, invitation=invitation)
 
 

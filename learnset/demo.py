@@ -14,9 +14,11 @@ from learnset.accounts.models import User
 from learnset.accounts.services import hash_password
 from learnset.assessment.demo import load_assessments
 from learnset.cohorts.models import Cohort, CohortStatus, Membership, Role
+from learnset.curriculum import agenda
+from learnset.curriculum.models import ProgrammeSession
+from learnset.curriculum.queries import programme_by_slug
 from learnset.dates import UK
 from learnset.db import utcnow
-from learnset.library.models import ContentItem
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import (
     Attendance,
@@ -216,34 +218,9 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
 
 # --- Sessions, materials, attendance and topics (issue 3) --------------------------------
 
-# The suggested running order in content/README.md: a theme and library slugs per month.
-RUNNING_ORDER = [
-    ("Starting as a set", "action-learning-and-the-set reconnecting-with-purpose "
-     "questions-not-advice"),
-    ("The unlocking lens", "crisis-and-unlocking-lenses evidence-based-leadership "
-     "reframing-through-the-unlocking-lens"),
-    ("What gets trapped", "what-gets-trapped mapping-what-is-trapped"),
-    ("Threat, connection and attention", "threat-and-connection-in-the-brain "
-     "mindfulness-for-commissioners noticing-threat-and-reward"),
-    ("Challenging with empathy", "empathic-challenging-conversations "
-     "rehearsing-a-provider-conversation"),
-    ("Data and stories", "data-as-a-vehicle-for-conversation knowledge-that-cannot-be-written-down "
-     "data-pack-to-conversation-openers"),
-    ("Outcomes, not services", "outcomes-rather-than-services writing-outcomes-for-people "
-     "before-the-contract-runs-out"),
-    ("The whole system in the room", "whole-system-approaches whole-system-stakeholder-map "
-     "open-space"),
-    ("Shaping and experimenting", "commissioning-as-shaping-systems complexity-and-chaos "
-     "designing-a-low-spend-experiment"),
-    ("Gains, and going on", "gains-for-people-and-communities gains-audit story-harvesting"),
-]  # fmt: skip
-AGENDA = """- **Check-in** (15 minutes): one thing on your mind this month
-- **Theory** (about 25 minutes): {theme}
-- **Practice exercise** in pairs and threes
-- **Break** (15 minutes)
-- **Live challenges**: each presenter in turn, the set asks open questions rather than giving advice
-- **Reflection and close**: what you will take back to work, and a note for your reflective log
-"""
+# Each set's sessions take their titles, running orders and library items from this
+# programme, month by month, once `flask content sync` has loaded it (content/programme/).
+PROGRAMME = "unlocking-commissioning"
 SCHEDULES = {
     COHORTS[0][0]: ScheduleRule(
         first_month=date(2026, 3, 1),
@@ -296,17 +273,20 @@ def _schedule(db: Session, cohort: Cohort, now: datetime) -> list[Meeting]:
     )
 
 
-def _plan(meeting: Meeting, month: int, library: dict[str, ContentItem]) -> None:
-    theme, slugs = RUNNING_ORDER[month % len(RUNNING_ORDER)]
+def _plan(meeting: Meeting, session: ProgrammeSession | None) -> None:
+    """The programme's month for this session, as "Create sessions from a programme" makes it."""
+    if session is None:
+        return
     if not meeting.title:
-        meeting.title = theme
+        meeting.title = session.title
     if not meeting.agenda:
-        meeting.agenda = AGENDA.format(theme=theme)
+        starts = meeting.starts_at.astimezone(UK).time().replace(tzinfo=None)
+        meeting.agenda = agenda.agenda_markdown(session, starts)
     if not meeting.items:
-        for position, slug in enumerate(slugs.split(), start=1):
-            item = library.get(slug)
-            if item is not None and item.archived_at is None:
-                meeting.items.append(MeetingItem(content_item=item, position=position))
+        items = [step.content_item for step in session.steps if step.content_item]
+        current = [item for item in items if item.archived_at is None]
+        for position, item in enumerate(current, start=1):
+            meeting.items.append(MeetingItem(content_item=item, position=position))
 
 
 def _attendance(meeting: Meeting, participants: list[User], away: set[int]) -> None:
@@ -352,7 +332,8 @@ def _topics(
 def load_sessions(db: Session, users: dict[str, User], now: datetime) -> None:
     """Both sets' schedules: past sessions and the next one published, with materials from the
     library when it has been loaded, attendance for past sessions, topics and votes."""
-    library = {item.slug: item for item in db.scalars(select(ContentItem))}
+    programme = programme_by_slug(db, PROGRAMME)
+    months = programme.sessions if programme is not None else []
     for name, *_rest in COHORTS:
         cohort = db.scalar(select(Cohort).where(Cohort.name == name))
         assert cohort is not None
@@ -366,7 +347,7 @@ def load_sessions(db: Session, users: dict[str, User], now: datetime) -> None:
         past = [meeting for meeting in meetings if meeting.ends_at <= now]
         latest_two = {meeting.id for meeting in past[-2:]} if name == COHORTS[0][0] else set()
         for month, meeting in enumerate(meetings):
-            _plan(meeting, month, library)
+            _plan(meeting, months[month] if month < len(months) else None)
             due = meeting.ends_at <= now or meeting is next_meeting
             if due and not meeting.is_published:
                 meeting_services.publish(db, meeting, now)

@@ -12,6 +12,7 @@ from learnset.assessment.models import (
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, Invitation, Membership
+from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep, ProgrammeUse
 from learnset.db import Base
 from learnset.feedback.models import FeedbackMessage
 from learnset.framework.models import Capability, CapabilityDomain
@@ -59,6 +60,10 @@ __all__ = [
     "Membership",
     "OutgoingMail",
     "PresenterSlot",
+    "Programme",
+    "ProgrammeSession",
+    "ProgrammeStep",
+    "ProgrammeUse",
     "Rating",
     "Reflection",
     "ReflectionComment",

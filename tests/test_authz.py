@@ -50,10 +50,18 @@ def test_every_endpoint_is_in_the_matrix():
 
 def test_every_action_has_one_rule_written_by_its_feature():
     from learnset import authz
-    from learnset.authz import assessment, challenges, cohorts, meetings, programme, reflections
+    from learnset.authz import (
+        assessment,
+        challenges,
+        cohorts,
+        curriculum,
+        meetings,
+        programme,
+        reflections,
+    )
 
     parts = [module.RULES for module in (programme, cohorts, meetings, reflections, assessment)]
-    parts.append(challenges.RULES)
+    parts += [challenges.RULES, curriculum.RULES]
     assert sum(len(part) for part in parts) == len(authz.RULES)
     assert {action for part in parts for action in part} == set(authz.RULES)
     assert all(re.fullmatch(r"[a-z_-]+:[a-z-]+", action) for action in authz.RULES)

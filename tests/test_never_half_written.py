@@ -102,7 +102,25 @@ def _take_up_a_topic(db, people, login):  # type: ignore[no-untyped-def]
     return lambda: press(browser, f"/topics/{topic.id}/take", {"meeting": meeting.id})
 
 
+def _sessions_from_a_programme(db, people, login):  # type: ignore[no-untyped-def]
+    from tests.curriculum.programmes import make_programme
+
+    make_programme(db)
+    db.commit()
+    browser = login(people.tutor)
+    form = {
+        "programme": "the-year",
+        "first_day-day": "9",
+        "first_day-month": "3",
+        "first_day-year": "2032",
+        "starts": "10:00",
+        "action": "create",
+    }
+    return lambda: submit(browser, f"/cohorts/{people.cohort.id}/sessions/from-programme", form)
+
+
 ACTIONS = {
+    "creating a set's sessions from a programme": _sessions_from_a_programme,
     "deleting an account": _delete_an_account,
     "publishing a session, with emails": _publish_a_session,
     "taking up a topic": _take_up_a_topic,

@@ -12,7 +12,15 @@ from typing import Any, TypeVar
 from flask import abort
 from sqlalchemy.orm import Session
 
-from learnset.authz import assessment, challenges, cohorts, meetings, programme, reflections
+from learnset.authz import (
+    assessment,
+    challenges,
+    cohorts,
+    curriculum,
+    meetings,
+    programme,
+    reflections,
+)
 from learnset.authz.assessment import shared_with_tutors_clause
 from learnset.authz.challenges import (
     owner_takes_part_clause,
@@ -96,6 +104,7 @@ RULES: dict[str, Rule] = _gather(
     reflections.RULES,
     assessment.RULES,
     challenges.RULES,
+    curriculum.RULES,
 )
 
 

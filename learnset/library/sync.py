@@ -25,6 +25,8 @@ from learnset.content import (
     split_front_matter,
     used_before,
 )
+from learnset.curriculum import loading as programme_loading
+from learnset.curriculum.reading import ProgrammeSpec, read_programmes
 from learnset.db import column_length
 from learnset.framework import loading
 from learnset.framework.models import Capability
@@ -41,6 +43,7 @@ CATEGORIES = {
     "domain": "Capability domains",
     "capability": "Capabilities",
     **dict(ContentKind.plural_pairs()),
+    "programme": "Programmes",
 }
 OUTCOMES = ("added", "updated", "restored", "archived", "unchanged")
 
@@ -62,6 +65,7 @@ class ItemSpec:
 class Content:
     domains: list[loading.DomainSpec]
     items: list[ItemSpec]
+    programmes: list[ProgrammeSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +95,8 @@ class SyncReport:
         lines = []
         for category, label in CATEGORIES.items():
             counter = self.counts[category]
+            if category == "programme" and not counter:
+                continue  # a content folder need not hold programmes
             parts = [f"{counter[outcome]} {outcome}" for outcome in OUTCOMES if counter[outcome]]
             lines.append(f"{label}: {', '.join(parts) if parts else 'none'}.")
         if self.undeveloped:
@@ -172,9 +178,26 @@ def read_content(root: Path) -> Content:
     domains = loading.read_framework(root, problems)
     known = {capability.slug for domain in domains for capability in domain.capabilities}
     items = read_items(root, known, problems)
+    programmes = read_programmes_against(root, items, known, problems)
     if problems:
         raise ContentError(problems)
-    return Content(domains, items)
+    return Content(domains, items, programmes)
+
+
+def read_programmes_against(
+    root: Path, items: list[ItemSpec], known: set[str], problems: list[Problem]
+) -> list[ProgrammeSpec]:
+    """The programmes in content/programme/, checked against the item files just read (so an
+    item whose file has gone is missing here too) and the framework's capabilities."""
+    return read_programmes(root, {item.slug: item.minutes for item in items}, known, problems)
+
+
+def sync_programmes(
+    db: Session, specs: list[ProgrammeSpec], now: datetime, note: loading.Note
+) -> None:
+    """Load the programmes after the library, so their running orders can point at its items."""
+    items = {item.slug: item for item in db.scalars(select(ContentItem))}
+    programme_loading.load_programmes(db, specs, items, now, note)
 
 
 def _fill(item: ContentItem, spec: ItemSpec, capabilities: dict[str, Capability]) -> None:
@@ -229,6 +252,7 @@ def sync_content(db: Session, root: Path, now: datetime) -> SyncReport:
     report = SyncReport()
     capabilities = loading.load_framework(db, content.domains, now, report.note)
     load_items(db, content.items, capabilities, now, report.note)
+    sync_programmes(db, content.programmes, now, report.note)
     developed = {slug for item in content.items for slug in item.capabilities}
     report.undeveloped = [slug for slug in capabilities if slug not in developed]
     return report

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         panels,
         personal_data,
         plan_views,  # noqa: F401
+        programme_views,  # noqa: F401
         topic_views,
         views,
     )

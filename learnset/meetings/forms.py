@@ -208,3 +208,22 @@ class CloseTopicForm(FlaskForm):
 
 class TakeUpForm(FlaskForm):
     meeting = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])
+
+
+class FromProgrammeForm(FlaskForm):
+    """Making a set's sessions from a programme: which, from when, and where."""
+
+    programme = SelectField(
+        "Programme",
+        validate_choice=False,
+        validators=[InputRequired("Choose a programme")],
+    )
+    first_day = DateInputField(
+        "Date of the first session",
+        description="For example, 9 3 2027. The others follow monthly on the same weekday of "
+        "the month, such as the second Tuesday",
+        invalid_message="Date of the first session must be a real date, like 9 3 2027",
+        validators=[InputRequired("Enter the date of the first session")],
+    )
+    starts = _time_of_day("start", "10:00")
+    place = _place()

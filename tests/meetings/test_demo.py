@@ -36,33 +36,37 @@ def test_demo_sessions_are_made_once(tmp_path):
                 assert not meeting.attendances
 
 
-def test_demo_attaches_library_items_by_slug_when_loaded(tmp_path):
+def test_demo_builds_its_sessions_from_the_programme_when_loaded(tmp_path):
     app = fresh_app(tmp_path, migrated=True)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["content", "sync"]).exit_code == 0
     with database(app).sessions() as session:
-        session.add_all(
-            [
-                ContentItem(slug="crisis-and-unlocking-lenses", kind="theory", title="Lenses"),
-                ContentItem(slug="open-space", kind="method", title="Open Space"),
-                ContentItem(
-                    slug="what-gets-trapped",
-                    kind="theory",
-                    title="Trapped",
-                    archived_at=datetime(2026, 1, 1, tzinfo=UTC),
-                ),
-            ]
-        )
+        # An item taken out of the library stays out of the sessions made from the programme.
+        trapped = session.scalars(
+            select(ContentItem).where(ContentItem.slug == "what-gets-trapped")
+        ).one()
+        trapped.archived_at = datetime(2026, 1, 1, tzinfo=UTC)
         session.commit()
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0
     with database(app).sessions() as session:
-        titles = {
-            (meeting.cohort.name[:9], meeting.title): [
-                item.content_item.slug for item in meeting.items
-            ]
+        plans = {
+            (meeting.cohort.name[:9], meeting.title): (
+                [item.content_item.slug for item in meeting.items],
+                meeting.agenda,
+            )
             for meeting in session.scalars(select(Meeting))
         }
-        assert titles[("Riverside", "The unlocking lens")] == ["crisis-and-unlocking-lenses"]
-        assert titles[("Eastvale ", "The whole system in the room")] == ["open-space"]
-        assert titles[("Riverside", "What gets trapped")] == []
+    items, agenda = plans[("Riverside", "The unlocking lens")]
+    assert items == [
+        "crisis-and-unlocking-lenses",
+        "evidence-based-leadership",
+        "reframing-through-the-unlocking-lens",
+    ]
+    # Riverside meets at 1:30pm: the running order's times start there.
+    assert "- **1:30pm to 1:45pm**: Check-in" in agenda
+    assert "## Before the session" in agenda
+    assert plans[("Eastvale ", "The whole system in the room")][0][-1] == "open-space"
+    assert plans[("Riverside", "What gets trapped")][0] == ["mapping-what-is-trapped"]
 
 
 def test_demo_has_topics_with_votes(tmp_path):

@@ -20,11 +20,20 @@ FIRST = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SECOND = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 THIRD = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
-FOLDERS = {"theory": "theory", "exercise": "exercises", "method": "methods"}
+FOLDERS = {
+    "theory": "theory",
+    "exercise": "exercises",
+    "method": "methods",
+    "case-study": "case-studies",
+}
 
 
 def levels(name: str) -> dict[int, str]:
     return {level: f"Level {level} of {name}." for level in range(1, 6)}
+
+
+def evidence(name: str) -> dict[int, list[str]]:
+    return {level: [f"Something to show for level {level} of {name}."] for level in range(1, 6)}
 
 
 def capability(slug: str, **overrides: Any) -> dict[str, Any]:
@@ -34,6 +43,7 @@ def capability(slug: str, **overrides: Any) -> dict[str, Any]:
         "description": f"What {slug} means.",
         "leadership_dimensions": ["Engaging the team"],
         "levels": levels(slug),
+        "evidence": evidence(slug),
     }
     values.update(overrides)
     return values
@@ -70,6 +80,7 @@ def item_text(
         "summary": f"What {slug} is about.",
         "minutes": 20,
         "capabilities": ["listening"],
+        "sources": ["Someone (2020) A book about it"],
     }
     values.update(front)
     values = {key: value for key, value in values.items() if value is not None}
@@ -92,7 +103,8 @@ def write_raw(root: Path, relative: str, text: str | bytes) -> Path:
 
 
 def make_content(root: Path) -> Path:
-    """Four folders: one domain of two capabilities, and one item of each kind."""
+    """Five folders: one domain of two capabilities, and an item of each kind but case studies
+    (their folder starts empty)."""
     for folder in ("framework", *FOLDERS.values()):
         (root / folder).mkdir(parents=True, exist_ok=True)
     write_domain(

@@ -181,6 +181,10 @@ def make_capability(
         "position": number,
         "leadership_dimensions": ["Engaging the team"],
         "levels": {str(level): f"Level {level} of capability {number}" for level in range(1, 6)},
+        "level_evidence": {
+            str(level): [f"Evidence at level {level} of capability {number}"]
+            for level in range(1, 6)
+        },
     }
     return _add(db, Capability, defaults, overrides)
 
@@ -250,6 +254,7 @@ def make_content_item(
         "minutes": 20,
         "body": f"## About item {number}\n\nSome words.",
         "source_path": f"theory/item-{number}.md",
+        "sources": [f"Author, A. (2020) Work number {number}. London: A Publisher"],
         "capabilities": capabilities if capabilities is not None else [make_capability(db)],
     }
     return _add(db, ContentItem, defaults, overrides)

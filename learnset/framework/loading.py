@@ -21,7 +21,17 @@ from learnset.framework.models import LEADERSHIP_DIMENSIONS, LEVELS, Capability,
 
 FRAMEWORK_FOLDER = "framework"
 DOMAIN_FIELDS = ("slug", "name", "position", "description", "capabilities")
-CAPABILITY_FIELDS = ("slug", "name", "description", "leadership_dimensions", "levels")
+CAPABILITY_FIELDS = (
+    "slug",
+    "name",
+    "description",
+    "leadership_dimensions",
+    "levels",
+    "evidence",
+)
+# Evidence examples: one or two a level, each a sentence someone could point to.
+EVIDENCE_PER_LEVEL = (1, 2)
+EVIDENCE_LENGTH = 300
 # Descriptions are Text columns; a limit still catches a runaway paste or a broken indent.
 LONG_TEXT = 5000
 
@@ -38,6 +48,7 @@ class CapabilitySpec:
     position: int
     leadership_dimensions: list[str]
     levels: dict[str, str]
+    level_evidence: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,44 @@ def _levels(fields: Fields) -> dict[str, str]:
     return levels
 
 
+def level_evidence(fields: Fields) -> dict[str, list[str]]:
+    """For each level 1 to 5, one or two examples of evidence a person could point to."""
+    raw = fields.data.get("evidence")
+    if not isinstance(raw, dict):
+        fields.problem(
+            "'evidence' must give one or two examples of evidence for each level from 1 to 5"
+        )
+        return {}
+    given = {str(key): value for key, value in raw.items()}
+    evidence: dict[str, list[str]] = {}
+    low, high = EVIDENCE_PER_LEVEL
+    for level in (str(level) for level in LEVELS):
+        value = given.pop(level, None)
+        if isinstance(value, str):
+            value = [value]
+        examples = (
+            [entry.strip() for entry in value if isinstance(entry, str) and entry.strip()]
+            if isinstance(value, list)
+            else []
+        )
+        if not isinstance(value, list) or len(examples) != len(value) or not examples:
+            fields.problem(f"'evidence' has no examples for level {level}")
+        elif not low <= len(examples) <= high:
+            fields.problem(
+                f"'evidence' for level {level} gives {len(examples)} examples; give one or two"
+            )
+        elif any(len(example) > EVIDENCE_LENGTH for example in examples):
+            fields.problem(
+                f"'evidence' for level {level}: each example must be {EVIDENCE_LENGTH} "
+                "characters or fewer"
+            )
+        else:
+            evidence[level] = examples
+    for extra in sorted(given):
+        fields.problem(f"'evidence' has a level '{extra}'; the levels are 1 to 5")
+    return evidence
+
+
 def _dimensions(fields: Fields) -> list[str]:
     dimensions = fields.text_list("leadership_dimensions", "Healthcare Leadership Model dimension")
     for dimension in dimensions:
@@ -95,6 +144,7 @@ def _capability(raw: Any, index: int, path: str, problems: list[Problem]) -> Cap
         position=index,
         leadership_dimensions=_dimensions(fields),
         levels=_levels(fields),
+        level_evidence=level_evidence(fields),
     )
 
 
@@ -221,6 +271,7 @@ def _load_capability(
         "position": spec.position,
         "leadership_dimensions": spec.leadership_dimensions,
         "levels": spec.levels,
+        "level_evidence": spec.level_evidence,
         "domain": domain,
     }
     return _add_or_update(db, "capability", Capability, stored, spec.slug, values, note)

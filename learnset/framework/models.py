@@ -65,9 +65,14 @@ class Capability(Base):
     leadership_dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Descriptors for levels 1 to 5, keyed by the level as a string ("1" to "5").
     levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # One or two examples of evidence a person could point to at each level, keyed as levels.
+    level_evidence: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     domain: Mapped[CapabilityDomain] = relationship(back_populates="capabilities")
 
     def level_descriptor(self, level: int) -> str:
         return self.levels.get(str(level), "")
+
+    def evidence_examples(self, level: int) -> list[str]:
+        return list(self.level_evidence.get(str(level), []))

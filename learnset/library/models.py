@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -26,11 +27,17 @@ class ContentKind(Labelled):
     THEORY = Term("theory", "Theory module", short="Theory", colour="blue")
     EXERCISE = Term("exercise", "Practice exercise", colour="green")
     METHOD = Term("method", "Method card", colour="purple")
+    # Composite stories of a commissioning challenge unlocked, with questions for the set.
+    CASE_STUDY = Term("case-study", "Case study", colour="orange")
 
     @classmethod
     def plural_pairs(cls) -> list[tuple[str, str]]:
         """(value, "Theory modules") for each kind, as a filter's choices."""
-        return [(kind.value, f"{kind.label}s") for kind in cls]
+        return [(kind.value, _plural(kind.label)) for kind in cls]
+
+
+def _plural(label: str) -> str:
+    return f"{label[:-1]}ies" if label.endswith("y") else f"{label}s"
 
 
 content_item_capabilities = Table(
@@ -42,11 +49,12 @@ content_item_capabilities = Table(
 
 
 class ContentItem(Base):
-    """A theory module, practice exercise or method card, loaded from a file in content/."""
+    """A theory module, practice exercise, method card or case study, loaded from a file in
+    content/."""
 
     __tablename__ = "content_items"
     __table_args__ = (
-        CheckConstraint("kind IN ('theory', 'exercise', 'method')", name="kind"),
+        CheckConstraint("kind IN ('theory', 'exercise', 'method', 'case-study')", name="kind"),
         CheckConstraint("minutes >= 0", name="minutes"),
     )
 
@@ -57,6 +65,8 @@ class ContentItem(Base):
     summary: Mapped[str] = mapped_column(String(500), default="")
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     body: Mapped[str] = mapped_column(Text, default="")
+    # The works the item draws on, one citation each, as its front matter's `sources:` gives them.
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Where it was loaded from, relative to content/, and a hash to tell whether it changed.
     source_path: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import (
@@ -95,3 +95,28 @@ def capabilities_by_domain(db: Session) -> list[tuple[CapabilityDomain, list[Cap
     for capability, domain in rows:
         groups.setdefault(domain.id, (domain, []))[1].append(capability)
     return list(groups.values())
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One source and the library items that draw on it, in the library's order."""
+
+    source: str
+    items: list[ContentItem]
+
+
+def sources_credited(db: Session) -> list[Credit]:
+    """Every source the current library credits, alphabetically, with the items citing it
+    (one query: the library is as large as its files, not growing with use)."""
+    items = db.scalars(
+        select(ContentItem)
+        .where(ContentItem.archived_at.is_(None))
+        .order_by(*library_order())
+        .options(load_only(ContentItem.slug, ContentItem.kind, ContentItem.title,
+                           ContentItem.sources))
+    )  # fmt: skip
+    citing: dict[str, list[ContentItem]] = {}
+    for item in items:
+        for source in item.sources:
+            citing.setdefault(source, []).append(item)
+    return [Credit(source, citing[source]) for source in sorted(citing, key=str.casefold)]

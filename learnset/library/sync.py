@@ -30,6 +30,7 @@ from learnset.curriculum.reading import ProgrammeSpec, read_programmes
 from learnset.db import column_length
 from learnset.framework import loading
 from learnset.framework.models import Capability
+from learnset.library import coverage
 from learnset.library.models import ContentItem, ContentKind
 
 # Only these folders are read: anything else in content/ (its README) is for people.
@@ -37,8 +38,13 @@ ITEM_FOLDERS = {
     "theory": ContentKind.THEORY,
     "exercises": ContentKind.EXERCISE,
     "methods": ContentKind.METHOD,
+    "case-studies": ContentKind.CASE_STUDY,
 }
-ITEM_FIELDS = ("slug", "kind", "title", "summary", "minutes", "capabilities")
+ITEM_FIELDS = ("slug", "kind", "title", "summary", "minutes", "capabilities", "sources")
+# Library pages whose address an item's would hide.
+RESERVED_SLUGS = {"sources"}
+# One citation: author, year and title is plenty; a longer entry is a paste gone wrong.
+SOURCE_LENGTH = 300
 CATEGORIES = {
     "domain": "Capability domains",
     "capability": "Capabilities",
@@ -56,6 +62,7 @@ class ItemSpec:
     summary: str
     minutes: int
     capabilities: list[str]
+    sources: list[str]
     body: str
     source_path: str
     content_hash: str
@@ -121,6 +128,8 @@ def _item(
         fields.problem(f"the slug '{slug}' does not match the file name '{file_slug}.md'")
     if slug in known:
         fields.problem(f"the slug '{slug}' is a capability's slug; choose another for the item")
+    if slug in RESERVED_SLUGS:
+        fields.problem(f"the slug '{slug}' names a library page; choose another for the item")
     kind = fields.text("kind", column_length(ContentItem, "kind"))
     kinds = [k.value for k in ContentKind]
     if kind and kind not in kinds:
@@ -132,6 +141,7 @@ def _item(
     for slug_named in capabilities:
         if slug_named not in known:
             fields.problem(f"unknown capability '{slug_named}' (it is not in the framework)")
+    sources = item_sources(fields)
     spec = ItemSpec(
         slug=slug,
         kind=kind,
@@ -139,6 +149,7 @@ def _item(
         summary=fields.text("summary", column_length(ContentItem, "summary")),
         minutes=fields.whole_number("minutes", minimum=1) or 0,
         capabilities=capabilities,
+        sources=sources,
         body=body,
         source_path=source.path,
         content_hash=source.content_hash,
@@ -148,8 +159,26 @@ def _item(
     return spec
 
 
+def item_sources(fields: Fields) -> list[str]:
+    """The works an item draws on: every item credits at least one, each a line of text."""
+    if fields.data.get("sources") is None:
+        fields.problem(
+            "the item credits no sources: add a 'sources:' list naming the works it draws on"
+        )
+        return []
+    sources = fields.text_list("sources", "source")
+    for source in sources:
+        if not source:
+            fields.problem("'sources' has an empty entry")
+        elif len(source) > SOURCE_LENGTH:
+            fields.problem(
+                f"each source must be {SOURCE_LENGTH} characters or fewer (one has {len(source)})"
+            )
+    return sources
+
+
 def read_items(root: Path, known: set[str], problems: list[Problem]) -> list[ItemSpec]:
-    """Every library item in the three item folders, checked against the known capabilities."""
+    """Every library item in the item folders, checked against the known capabilities."""
     items: list[ItemSpec] = []
     for folder, kind in ITEM_FOLDERS.items():
         if not (root / folder).is_dir():
@@ -178,6 +207,7 @@ def read_content(root: Path) -> Content:
     domains = loading.read_framework(root, problems)
     known = {capability.slug for domain in domains for capability in domain.capabilities}
     items = read_items(root, known, problems)
+    coverage.check_coverage(root, {item.slug for item in items}, problems)
     programmes = read_programmes_against(root, items, known, problems)
     if problems:
         raise ContentError(problems)
@@ -206,6 +236,7 @@ def _fill(item: ContentItem, spec: ItemSpec, capabilities: dict[str, Capability]
     item.summary = spec.summary
     item.minutes = spec.minutes
     item.body = spec.body
+    item.sources = list(spec.sources)
     item.content_hash = spec.content_hash
     item.capabilities = [capabilities[slug] for slug in spec.capabilities]
 

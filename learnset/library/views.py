@@ -30,6 +30,12 @@ def index() -> str | tuple[str, int]:
     return render_template("library/index.html", form=form, results=results, query=query)
 
 
+@bp.route("/sources")
+def sources() -> str:
+    authz.require(current_user, "library:view")
+    return render_template("library/sources.html", sources=services.sources_credited(get_db()))
+
+
 @bp.route("/<slug>")
 def item(slug: str) -> str:
     content_item = services.item_by_slug(get_db(), slug)

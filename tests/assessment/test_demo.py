@@ -19,7 +19,7 @@ def test_demo_self_assessments_load_once(db):
     baselines = db.scalars(select(SelfAssessment).where(SelfAssessment.kind == "baseline")).all()
     # Of 12 participants in two sets, one in each has not started yet.
     assert len(baselines) == 10
-    assert all(len(baseline.ratings) == 18 for baseline in baselines)
+    assert all(len(baseline.ratings) == 21 for baseline in baselines)
     assert count_rows(db, SelfAssessment, SelfAssessment.kind == "check-in") > 20
     assert count_rows(db, SelfAssessment, SelfAssessment.shared_with_tutors.is_(False)) > 0
     assert count_rows(db, SelfAssessment, SelfAssessment.status == "draft") == 0

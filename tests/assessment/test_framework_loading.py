@@ -11,6 +11,7 @@ from tests.content import (
     THIRD,
     capability,
     domain,
+    evidence,
     levels,
     snapshot,
     stored,
@@ -36,7 +37,11 @@ def test_domains_and_capabilities_load_in_order_with_levels_and_dimensions(db, c
         "  - slug: holding-complexity\n    name: Holding complexity\n    description: >\n"
         "      Staying with it.\n"
         "    leadership_dimensions: [Evaluating information, Sharing the vision]\n"
-        "    levels:\n" + "".join(f"      {n}: >\n        Level {n} words.\n" for n in range(1, 6))
+        "    levels:\n"
+        + "".join(f"      {n}: >\n        Level {n} words.\n" for n in range(1, 6))
+        + "    evidence:\n"
+        + "".join(f"      {n}:\n        - A note at level {n}\n" for n in range(1, 6))
+        + "        - A colleague's account\n"
     )
     write_raw(content, "framework/2-systems.yaml", text)
     report = synced(db, content, FIRST)
@@ -52,6 +57,8 @@ def test_domains_and_capabilities_load_in_order_with_levels_and_dimensions(db, c
     assert holding.leadership_dimensions == ["Evaluating information", "Sharing the vision"]
     assert holding.levels == {str(n): f"Level {n} words." for n in range(1, 6)}
     assert holding.level_descriptor(3) == "Level 3 words."
+    assert holding.evidence_examples(3) == ["A note at level 3"]
+    assert holding.evidence_examples(5) == ["A note at level 5", "A colleague's account"]
     conversations = stored(db, CapabilityDomain, "conversations")
     assert [c.slug for c in conversations.capabilities] == ["listening", "using-data"]
 
@@ -154,6 +161,25 @@ BROKEN = {
     "levels not a mapping": (
         domain("conversations", [capability("listening", levels=["a", "b", "c", "d", "e"])]),
         "'levels' must give a descriptor for each level from 1 to 5",
+    ),
+    "no evidence examples": (
+        domain("conversations", [_without(capability("listening"), "evidence")]),
+        "'evidence' must give one or two examples of evidence for each level from 1 to 5",
+    ),
+    "a level without evidence": (
+        domain("conversations", [capability("listening", evidence={**evidence("x"), 3: []})]),
+        "capability 'listening': 'evidence' has no examples for level 3",
+    ),
+    "three examples for a level": (
+        domain(
+            "conversations",
+            [capability("listening", evidence={**evidence("x"), 2: ["a", "b", "c"]})],
+        ),
+        "'evidence' for level 2 gives 3 examples; give one or two",
+    ),
+    "evidence for a sixth level": (
+        domain("conversations", [capability("listening", evidence={**evidence("x"), 6: ["more"]})]),
+        "'evidence' has a level '6'",
     ),
     "unknown leadership dimension": (
         domain("conversations", [capability("listening", leadership_dimensions=["Leading"])]),

@@ -28,6 +28,10 @@ def framework(db):
         position=1,
         leadership_dimensions=["Connecting our service", "Engaging the team"],
         levels={str(n): f"Listening at level {n}." for n in range(1, 6)},
+        level_evidence={
+            **{str(n): [f"A listening note at level {n}"] for n in range(1, 5)},
+            "5": ["A colleague's account of my coaching", "A network I set up"],
+        },
     )
     convening = factories.make_capability(
         db,
@@ -84,6 +88,10 @@ def test_the_page_shows_the_whole_framework(login, people, framework):
     assert "Curious about how the work looks from the other chair." in html
     for level in range(1, 6):
         assert f"Listening at level {level}." in html
+    # Each level's examples of evidence sit beside its descriptor (issue 17, item 5).
+    assert "Evidence you could point to" in html
+    assert "<li>A listening note at level 3</li>" in html
+    assert "<li>A colleague&#39;s account of my coaching</li><li>A network I set up</li>" in html
     assert "Connecting our service, Engaging the team" in html
     assert 'href="/library/lenses"' in html
     assert 'href="/library/world-cafe"' in html

@@ -37,6 +37,9 @@ def test_a_participant_rates_a_baseline_domain_by_domain_then_submits(db, login,
     assert "<h1>Unlocking conversations</h1>" in html
     # Each level comes with the capability's own descriptor as a hint.
     assert "Level 3 of capability" in html
+    # And the examples of evidence for each level, beside the levels to choose from.
+    assert "Examples of evidence at each level" in html
+    assert "Evidence at level 3 of capability" in html
     assert "3: Does this reliably in familiar settings" in html
     response = submit(
         browser,

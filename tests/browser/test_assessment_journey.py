@@ -90,6 +90,13 @@ def test_baseline_check_in_growth_and_what_to_work_on_next(
 
     # Part 1: a forgotten answer is pointed out, and nothing already chosen is lost.
     expect(page.get_by_text("Baseline: part 1 of 3")).to_be_visible()
+    # Beside the levels, examples of evidence a person could point to (issue 17, item 5).
+    page.locator("summary").filter(has_text="Examples of evidence at each level").first.click()
+    expect(
+        page.get_by_text(
+            "A note of a conversation I asked for outside a formal meeting", exact=False
+        ).first
+    ).to_be_visible()
     assert_accessible(page)
     _rate_every_capability_on_the_page(page)
     page.get_by_label("Evidence (optional)").first.fill("Ran a joint review with the trust")
@@ -154,7 +161,7 @@ def test_baseline_check_in_growth_and_what_to_work_on_next(
     expect(plain.get_by_text("Check-in: part 2 of 2")).to_be_visible()
     _rate(plain, WIDE_GAP, 2, 5)
     plain.get_by_role("button", name="Save and continue").click()
-    expect(plain.get_by_text("You are not rating the other 16 capabilities")).to_be_visible()
+    expect(plain.get_by_text("You are not rating the other 19 capabilities")).to_be_visible()
     plain.get_by_role("button", name="Submit check-in").click()
     expect(plain.get_by_text("Check-in saved")).to_be_visible()
     no_script.close()

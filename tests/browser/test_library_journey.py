@@ -29,7 +29,7 @@ def test_participant_browses_filters_reads_a_module_and_the_framework(
 
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Library").click()
     expect(page.get_by_role("heading", level=1, name="Library")).to_be_visible()
-    expect(page.get_by_role("heading", level=2, name="32 items")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="42 items")).to_be_visible()
     expect(page.get_by_role("link", name="A gains audit")).to_have_count(0)
     assert_accessible(page)
 
@@ -38,7 +38,7 @@ def test_participant_browses_filters_reads_a_module_and_the_framework(
     )
     page.get_by_label("Type").select_option(label="Theory modules")
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("heading", level=2, name="3 results")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="4 results")).to_be_visible()
     expect(page.get_by_label("Capability it develops")).to_have_value("co-production")
     assert_accessible(page)
 
@@ -61,7 +61,30 @@ def test_participant_browses_filters_reads_a_module_and_the_framework(
     ).to_be_visible()
     expect(page.get_by_text("Theory module", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", level=2, name="In practice")).to_be_visible()
+    # Under the text, the works it draws on, and a way to every source (issue 17, item 3).
+    expect(page.get_by_role("heading", level=2, name="Sources")).to_be_visible()
+    expect(page.get_by_text("Kennedy, R. Commissioning")).to_be_visible()
     assert_accessible(page)
+
+    page.get_by_role("link", name="Every source the library draws on").click()
+    expect(page.get_by_role("heading", level=1, name="Sources and credits")).to_be_visible()
+    expect(page.get_by_text("Weisbord, M. and Janoff, S. (2010) Future Search")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the library").click()
+
+    page.get_by_label("Type").select_option(label="Case studies")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", level=2, name="4 results")).to_be_visible()
+    page.get_by_role("link", name="The day centre whose contract was ending").click()
+    expect(page.get_by_text("This is a composite case study.")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Questions for the set")).to_be_visible()
+    assert_accessible(page)
+
+    # The empathy and challenge grid: every header cell has words (axe checks it).
+    page.goto(live_server.url + "/library/empathic-challenging-conversations")
+    expect(page.get_by_role("columnheader", name="Empathy and challenge")).to_be_visible()
+    assert_accessible(page)
+    page.goto(live_server.url + "/library/outcomes-rather-than-services")
 
     page.get_by_role("link", name="Co-production with citizens and communities").click()
     expect(page.get_by_role("heading", level=1, name="Capability framework")).to_be_visible()
@@ -69,7 +92,10 @@ def test_participant_browses_filters_reads_a_module_and_the_framework(
     expect(capability).to_be_visible()
     assert page.url.endswith("/framework#co-production")
     page.locator("summary").filter(has_text="Co-production with citizens").click()
-    expect(page.get_by_role("table", name="Levels 1 to 5 for Co-production")).to_be_visible()
+    levels = page.get_by_role("table", name="Levels 1 to 5 for Co-production")
+    expect(levels).to_be_visible()
+    expect(levels.get_by_role("columnheader", name="Evidence you could point to")).to_be_visible()
+    expect(levels.get_by_text("A 'you said, we did' note shared with participants")).to_be_visible()
     assert_accessible(page)
 
     page.goto(live_server.url + "/library/gains-audit")

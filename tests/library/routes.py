@@ -16,6 +16,7 @@ def _archived_item(db, people):
 
 ROUTES = [
     Route("library.index", "/library", EVERYONE),
+    Route("library.sources", "/library/sources", EVERYONE, setup=_item),
     Route("library.item", "/library/{item.slug}", EVERYONE, setup=_item),
     # Sessions keep linking to archived items, so everyone who reads the library reads them.
     Route("library.item", "/library/{item.slug}", EVERYONE, setup=_archived_item),

@@ -119,7 +119,7 @@ def test_folded_yaml_strings_lose_their_trailing_newline(db, content):
     text = (
         "---\nslug: folded\nkind: theory\ntitle: >\n  A folded\n  title\n"
         "summary: >\n  A summary folded\n  over two lines.\nminutes: 15\n"
-        "capabilities: [listening]\n---\n\nBody.\n\n"
+        "capabilities: [listening]\nsources: [Someone (2020) A book]\n---\n\nBody.\n\n"
     )
     write_raw(content, "theory/folded.md", text)
     synced(db, content, FIRST)

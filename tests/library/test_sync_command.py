@@ -19,7 +19,8 @@ def test_init_migrates_then_loads_the_starter_content(tmp_path):
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 0, result.output
     assert "Database is up to date." in result.output
-    assert "Theory modules: 14 added." in result.output
+    assert "Theory modules: 20 added." in result.output
+    assert "Case studies: 4 added." in result.output
     assert _items(app) >= 25
 
 
@@ -36,6 +37,7 @@ def test_sync_prints_a_summary_per_kind(tmp_path, content):
         "  Theory modules: 1 added.",
         "  Practice exercises: 1 added.",
         "  Method cards: 1 added.",
+        "  Case studies: none.",
     ]
     write_item(content, "lenses", title="Changed")
     (content / "methods" / "world-cafe.md").unlink()

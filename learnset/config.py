@@ -72,6 +72,11 @@ def unsafe_for_production(config: Mapping[str, Any]) -> list[str]:
         )
     if not config.get("MAIL_SERVER"):
         problems.append("set MAIL_SERVER (without it email is only written to the outbox folder)")
+    issuer = str(config.get("SSO_ISSUER", ""))
+    if issuer and not issuer.startswith("https://"):
+        problems.append("make SSO_ISSUER an https:// address")
+    if issuer and not (config.get("SSO_CLIENT_ID") and config.get("SSO_CLIENT_SECRET")):
+        problems.append("set SSO_CLIENT_ID and SSO_CLIENT_SECRET (single sign-on is on)")
     if config.get("DEBUG"):
         problems.append("turn debug off (FLASK_DEBUG): the debugger runs code for anyone")
     if not config.get("TWO_FACTOR_REQUIRED", True):
@@ -160,6 +165,21 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "14")),
+        # Single sign-on over OpenID Connect (docs/deploy.md): off while SSO_ISSUER is empty.
+        # The issuer's discovery document is read from <issuer>/.well-known/openid-configuration.
+        "SSO_ISSUER": os.environ.get("SSO_ISSUER", "").strip().rstrip("/"),
+        "SSO_CLIENT_ID": os.environ.get("SSO_CLIENT_ID", ""),
+        "SSO_CLIENT_SECRET": os.environ.get("SSO_CLIENT_SECRET", ""),
+        "SSO_BUTTON_LABEL": os.environ.get("SSO_BUTTON_LABEL", "Sign in with NHSmail"),
+        # Email domains single sign-on may sign in (empty: any); domains whose addresses may
+        # not sign in by password at all. Comma-separated, such as "nhs.net".
+        "SSO_ALLOWED_DOMAINS": os.environ.get("SSO_ALLOWED_DOMAINS", ""),
+        "SSO_REQUIRED_DOMAINS": os.environ.get("SSO_REQUIRED_DOMAINS", ""),
+        # How long Learnset waits for the provider (discovery, its keys, the token) before
+        # telling the person single sign-on is not available just now.
+        "SSO_TIMEOUT_SECONDS": float(os.environ.get("SSO_TIMEOUT_SECONDS", "10")),
+        # How long a link to confirm a new email address works, in seconds.
+        "EMAIL_CHANGE_MAX_AGE": int(os.environ.get("EMAIL_CHANGE_MAX_AGE", str(24 * 3600))),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure,

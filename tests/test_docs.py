@@ -31,3 +31,26 @@ def test_the_deployment_guide_names_only_commands_that_exist(tmp_path):
     for name in sorted(named):
         result = runner.invoke(args=[*name.split(), "--help"])
         assert result.exit_code == 0, f"{name}: {result.output}"
+
+
+def test_single_sign_on_settings_and_redirect_uri_are_documented(tmp_path):
+    """Every single sign-on setting is in the README's table and the Entra ID guide, and the
+    redirect URI the guide tells an operator to register is the callback's real path."""
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    guide = (PROJECT_ROOT / "docs" / "deploy.md").read_text()
+    app = create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)})
+    settings = sorted(name for name in app.config if name.startswith("SSO_"))
+    assert len(settings) == 7
+    for name in settings:
+        assert f"`{name}`" in readme, name
+        if name != "SSO_TIMEOUT_SECONDS":
+            assert f"{name}=" in guide, name
+    sso = create_app(
+        {"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path), "SSO_ISSUER": "https://id.example"}
+    )
+    with sso.test_request_context():
+        from flask import url_for
+
+        callback = url_for("sso.callback")
+    assert f"`BASE_URL` followed by `{callback}`" in guide
+    assert "openid email profile" in guide

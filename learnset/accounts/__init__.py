@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         passkey_views,
         personal_data,
         security,
+        sso_views,
         two_factor,
         two_factor_views,
         views,
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
 
     security.init_app(app)
     app.register_blueprint(views.bp)
+    sso_views.init_app(app)
     personal_data.register("account", personal_data.export_account, personal_data.erase_account)
     personal_data.register(
         "sign_in_security", two_factor.export_personal_data, two_factor.erase_personal_data

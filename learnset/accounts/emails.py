@@ -8,10 +8,12 @@ from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
 from learnset import mail
-from learnset.accounts import services
+from learnset.accounts import email_change, services
+from learnset.accounts.models import User
 from learnset.mail.models import OutgoingMail
 
 PASSWORD_RESET = "password-reset"  # noqa: S105 - a kind of email, not a password
+EMAIL_CHANGE = "email-change"
 
 
 @mail.builder(PASSWORD_RESET)
@@ -36,3 +38,27 @@ def password_reset(db: Session, outgoing: OutgoingMail, now: datetime) -> mail.C
         minutes=max_age // 60,
     )
     return mail.Composed("Reset your Learnset password", body)
+
+
+@mail.builder(EMAIL_CHANGE)
+def email_change_link(db: Session, outgoing: OutgoingMail, now: datetime) -> mail.Composed | None:
+    """To the new address someone asked to use: a link that makes the change, or, when the
+    address already belongs to an account, word that it cannot be used (the person asking is
+    never told which, so nobody can find out whose an address is by asking for it)."""
+    config = current_app.config
+    max_age = config["EMAIL_CHANGE_MAX_AGE"]
+    user = db.get(User, (outgoing.data or {}).get("user"))
+    if user is None or not user.is_active or (now - outgoing.created_at).total_seconds() > max_age:
+        return None
+    if services.find_user_by_email(db, outgoing.recipient) is not None:
+        body = render_template("email/email_change_taken.txt", email=outgoing.recipient)
+        return mail.Composed("Your address is already used for Learnset", body)
+    token = email_change.make_token(user, outgoing.recipient, config["SECRET_KEY"])
+    body = render_template(
+        "email/email_change.txt",
+        user=user,
+        email=outgoing.recipient,
+        link=mail.absolute_url("accounts.confirm_email", token=token),
+        hours=max_age // 3600,
+    )
+    return mail.Composed("Confirm your new email address for Learnset", body)

@@ -1,3 +1,4 @@
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
@@ -9,10 +10,12 @@ EMAIL_REQUIRED = "Enter your email address"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.nhs.uk"
 
 
-def email_field(required: str = EMAIL_REQUIRED, description: str = "") -> EmailField:
+def email_field(
+    required: str = EMAIL_REQUIRED, description: str = "", label: str = "Email address"
+) -> EmailField:
     """An email address field: required (with this message), at most 254 characters, well formed."""
     return EmailField(
-        "Email address",
+        label,
         description=description,
         validators=[
             InputRequired(required),
@@ -23,14 +26,21 @@ def email_field(required: str = EMAIL_REQUIRED, description: str = "") -> EmailF
 
 
 class NewPassword:
-    """Length and common-password rules for a new password, with the message beside the field."""
+    """The rules for a new password (services.password_problem), with the message beside the
+    field; the person's address and name, where the form knows them, count as easy guesses."""
 
     def __init__(self, email_field: str | None = None) -> None:
         self.email_field = email_field
 
     def __call__(self, form: FlaskForm, field: PasswordField) -> None:
-        email = form[self.email_field].data if self.email_field else ""
-        problem = password_problem(field.data or "", email or "")
+        email, name = "", ""
+        if self.email_field:
+            email = form[self.email_field].data or ""
+        elif current_user.is_authenticated:
+            email, name = current_user.email, current_user.name
+        if "name" in form._fields:
+            name = form["name"].data or name
+        problem = password_problem(field.data or "", email, name)
         if problem:
             raise ValidationError(problem)
 
@@ -142,3 +152,12 @@ class AddPasskeyForm(FlaskForm):
 class PasskeySignInForm(FlaskForm):
     # Filled in by passkeys.js with what the browser signed.
     credential = HiddenField()
+
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field(
+        "Enter your new email address",
+        description="We will email it a link. Your address changes only when you open it",
+        label="New email address",
+    )
+    current = PasswordField("Your password", validators=[InputRequired("Enter your password")])

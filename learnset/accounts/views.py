@@ -18,15 +18,18 @@ from werkzeug.wrappers import Response
 
 from learnset import audit, authz, mail
 from learnset.accounts import (
+    email_change,
     emails,
     lockout,
     passkeys,
     personal_data,
     services,
     sign_ins,
+    single_sign_on,
     two_factor,
 )
 from learnset.accounts.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
     ForgotPasswordForm,
@@ -45,6 +48,7 @@ from learnset.accounts.security import (
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
+from learnset.errors import shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form
 from learnset.return_address import safe_next
@@ -68,6 +72,22 @@ def _lockout_limits() -> lockout.Limits:
     )
 
 
+def _sso_label() -> str | None:
+    """The single sign-on button's words, when single sign-on is on."""
+    config = current_app.config
+    return config["SSO_BUTTON_LABEL"] if config["SSO_ISSUER"] else None
+
+
+def _password_refused(email: str) -> str | None:
+    """Why this address may not sign in by password: its domain signs in by single sign-on."""
+    required = single_sign_on.parse_domains(current_app.config["SSO_REQUIRED_DOMAINS"])
+    label = _sso_label()
+    if label is None or not single_sign_on.must_use_single_sign_on(email, required):
+        return None
+    domain = single_sign_on.domain_of(email)
+    return f"Addresses ending @{domain} sign in with single sign-on: choose '{label}'"
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
@@ -75,7 +95,13 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next"), home))
     form = SignInForm()
-    if form.validate_on_submit():
+    extra = {"sso_label": _sso_label(), "passkey_form": PasskeySignInForm()}
+    valid = form.validate_on_submit()
+    refused = _password_refused(form.email.data) if valid else None
+    if refused:
+        # Said before the password is checked, so nothing is counted against the address.
+        form.email.errors.append(refused)
+    elif valid:
         db = get_db()
         now = utcnow()
         attempt = services.attempt_sign_in(
@@ -96,14 +122,11 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
         if attempt.paused is not None:
             wait = max(1, int((attempt.paused.until - now).total_seconds()))
             page = render_template(
-                "accounts/sign_in.html",
-                form=form,
-                paused=attempt.paused,
-                passkey_form=PasskeySignInForm(),
+                "accounts/sign_in.html", form=form, paused=attempt.paused, **extra
             )
             return page, 429, {"Retry-After": str(wait)}
         form.email.errors.append(SIGN_IN_FAILED)
-    return render_form("accounts/sign_in.html", form, passkey_form=PasskeySignInForm())
+    return render_form("accounts/sign_in.html", form, **extra)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -257,6 +280,61 @@ def change_password() -> Response | tuple[str, int]:
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("accounts.account"))
     return render_form("accounts/change_password.html", form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+def change_email() -> str | tuple[str, int]:
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        db = get_db()
+        user = current_user._get_current_object()
+        if services.authenticate(db, user.email, form.current.data, utcnow()) is None:
+            form.current.errors.append("Your password is not correct")
+        else:
+            with shown_on(form, "email"):
+                new_email = email_change.check_request(user, form.email.data)
+                mail.queue_built(db, emails.EMAIL_CHANGE, new_email, user=user.id)
+                db.commit()
+                hours = current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
+                return render_template(
+                    "accounts/email_change_sent.html", email=new_email, hours=hours
+                )
+    return render_form("accounts/change_email.html", form)
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@public
+@carries_token
+def confirm_email(token: str) -> Response | tuple[str, int]:
+    db = get_db()
+    config = current_app.config
+    change = email_change.change_for_token(
+        db, token, config["SECRET_KEY"], config["EMAIL_CHANGE_MAX_AGE"]
+    )
+    if change is None:
+        return render_template(
+            "errors/410.html",
+            heading="This link no longer works",
+            message="Links to confirm a new email address work once and expire after a day. "
+            "Ask for a new one from your account page.",
+            retry_url=url_for("accounts.change_email"),
+        ), 410
+    form = EmptyForm()
+    if form.validate_on_submit():
+        name = change.user.name
+        old_email = email_change.confirm(db, change, utcnow())
+        mail.queue_message(
+            db,
+            old_email,
+            "Your Learnset email address has changed",
+            "email/email_changed.txt",
+            name=name,
+            new_email=change.new_email,
+        )
+        db.commit()
+        flash(f"Your email address is now {change.new_email}.", "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/confirm_email.html", change=change, form=form), 200
 
 
 @bp.route("/account/your-data.json")

@@ -38,6 +38,7 @@ class AuditKind(enum.StrEnum):
     PASSKEY_USED = "passkey-used", "Signed in with a passkey"
     PASSWORD_CHANGED = "password-changed", "Password changed"
     PASSWORD_RESET = "password-reset", "Password reset from an emailed link"
+    EMAIL_CHANGED = "email-changed", "Email address changed, confirmed from the new address"
     ADMIN_GRANTED = "admin-granted", "Made a programme admin"
     ADMIN_REMOVED = "admin-removed", "Admin rights removed"
     ACCOUNT_DEACTIVATED = "account-deactivated", "Account deactivated"

@@ -97,6 +97,15 @@ ROUTES = [
     *page_and_form("accounts.reset_password", "/reset-password/x", ANYONE, public=True),
     *page_and_form("accounts.account", "/account", EVERYONE),
     *page_and_form("accounts.change_password", "/account/password", EVERYONE),
+    # A wrong password: the form comes back with a message and nothing is sent.
+    *page_and_form(
+        "accounts.change_email",
+        "/account/email",
+        EVERYONE,
+        {"email": "new@example.org", "current": "not the password"},
+    ),
+    # A token that does not verify is a 410 for everyone; real links: test_email_change.
+    *page_and_form("accounts.confirm_email", "/account/email/confirm/x", ANYONE, public=True),
     Route("accounts.download_data", "/account/your-data.json", EVERYONE),
     *page_and_form(
         "accounts.end_session",

@@ -169,14 +169,25 @@ def test_change_password_errors_are_listed_in_page_order(login, people):
     assert order == sorted(order)
 
 
-def test_password_rules_are_length_and_commonness_only():
+def test_password_rules_are_length_and_how_easily_guessed_only():
+    """NCSC's advice (issue 16, item 4): 10 characters or more, no composition rules, and
+    nothing easy to guess (the common list, then zxcvbn's score from its own lists)."""
     assert services.password_problem("short") == "Password must be 10 characters or more"
     assert "too common" in services.password_problem("Password123")
     assert "too common" in services.password_problem("qwertyuiop")
     assert services.password_problem("x" * 201) is not None
     assert services.password_problem("pat@example.org", "pat@example.org") is not None
-    # No composition rules: lowercase words with spaces are fine.
+    # Long enough, yet in zxcvbn's lists or made of a pattern: refused with one message.
+    for easy in ("welcomehome", "iloveyou2026", "aaaaaaaaaaaa", "zxcvbnmasdfg", "sunshine1985"):
+        assert services.password_problem(easy) == services.TOO_EASY, easy
+    # The service's own words and the person's address and name are tried first.
+    assert services.password_problem("Learnset2026") == services.TOO_EASY
+    problem = services.password_problem("tesstutor2026", "tess.tutor@example.org", "Tess Tutor")
+    assert problem == services.TOO_EASY
+    # No composition rules: lowercase words with spaces are fine, and so is a long password.
     assert services.password_problem("river otter lantern") is None
+    assert services.password_problem("kettle " * 9 + "moss marble harbour") is None
+    assert services.password_problem("tesstutor2026") is None
 
 
 def test_passwords_are_hashed_with_scrypt(db, app):

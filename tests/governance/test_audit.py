@@ -87,6 +87,17 @@ def _password_reset(db, people, client, app):
     return people.participant, None
 
 
+def _email_changed(db, people, client, app):
+    browser = app.test_client(user=people.participant)
+    data = {"email": "pat.new@example.org", "current": TEST_PASSWORD}
+    assert submit(browser, "/account/email", data).status_code == 200
+    deliver_mail(app)
+    [path] = Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
+    link = link_in(message_from_bytes(path.read_bytes()))
+    assert submit(client, link, {}).status_code == 302
+    return people.participant, None
+
+
 def _person_change(change, subject="fellow"):
     def scene(db, people, client, app):
         admin = app.test_client(user=people.admin)
@@ -268,6 +279,7 @@ SCENES = {
     AuditKind.SIGN_IN_PAUSED: _sign_in_paused,
     AuditKind.PASSWORD_CHANGED: _password_changed,
     AuditKind.PASSWORD_RESET: _password_reset,
+    AuditKind.EMAIL_CHANGED: _email_changed,
     AuditKind.ADMIN_GRANTED: _person_change("make-admin"),
     AuditKind.ADMIN_REMOVED: _person_change("remove-admin"),
     AuditKind.ACCOUNT_DEACTIVATED: _person_change("deactivate"),

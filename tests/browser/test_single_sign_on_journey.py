@@ -19,6 +19,7 @@ from learnset import create_app
 from learnset.db import database
 from tests import factories
 from tests.accounts.oidc import Provider, running_provider
+from tests.accounts.two_factor_helpers import code_for
 from tests.apps import TEMPLATE_CACHE, make_test_config
 from tests.browser.conftest import AnsweredRequests, LiveServer, _whole_bodies
 from tests.browser.steps import RIVERSIDE, assert_accessible, sign_out
@@ -81,3 +82,47 @@ def test_a_participant_signs_in_with_nhsmail(
     page.goto(sso_server.url + "/")
     expect(page.get_by_role("heading", name="Hello, Pat Participant")).to_be_visible()
     sign_out(page)
+
+
+def _through_the_provider(page: Page, provider: Provider, email: str) -> None:
+    page.get_by_role("button", name="Sign in with NHSmail").click()
+    expect(page).to_have_url(re.compile("^" + re.escape(provider.issuer)))
+    page.get_by_placeholder("sub").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+
+
+def test_a_new_tutor_signs_in_with_nhsmail_and_sets_up_a_second_factor(
+    sso_server: LiveServer, provider: Provider, page: Page
+):
+    """Issue 16's trial as a new tutor would make it: single sign-on is one factor, so a tutor
+    is asked for a second before any page opens, sets up an app, and next time gives a code
+    after the provider."""
+    sso_server.app.config["TWO_FACTOR_REQUIRED"] = True
+    with sso_server.session() as session:
+        factories.make_set(session, "Riverside learning set", RIVERSIDE)
+        session.commit()
+    email = factories.email_for("Tess Tutor")
+    provider.add_user(email, name="Tess Tutor")
+
+    page.goto(sso_server.url + "/sign-in")
+    _through_the_provider(page, provider, email)
+    expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
+    assert_accessible(page)
+    page.goto(sso_server.url + "/")
+    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
+
+    page.goto(sso_server.url + "/sign-in/set-up-two-factor")
+    secret = page.locator("#secret-key").inner_text().replace(" ", "")
+    page.get_by_label("Security code").fill(code_for(secret, 0))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    page.get_by_role("link", name="I have kept my codes: continue").click()
+    expect(page.get_by_role("heading", name="Hello, Tess Tutor")).to_be_visible()
+    sign_out(page)
+
+    _through_the_provider(page, provider, email)
+    expect(page.get_by_role("heading", name="Enter a security code")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Security code").fill(code_for(secret))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Hello, Tess Tutor")).to_be_visible()

@@ -108,7 +108,8 @@ def test_a_new_tutor_signs_in_with_nhsmail_and_sets_up_a_second_factor(
     _through_the_provider(page, provider, email)
     expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
     assert_accessible(page)
-    page.goto(sso_server.url + "/")
+    # Nothing else opens until it is set up.
+    page.goto(sso_server.url + "/account")
     expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
 
     page.goto(sso_server.url + "/sign-in/set-up-two-factor")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from learnset.content_text import item_text
+from learnset.content_text import mapping_text
 
 
 def _item_slug(step: Any) -> str | None:
@@ -40,4 +40,6 @@ def session_front_matter(session: Any) -> dict[str, Any]:
 
 
 def session_text(session: Any) -> str:
-    return item_text(session_front_matter(session), session.facilitator_notes)
+    # As the files write it: the preparation, long prose, folded and wrapped.
+    front = mapping_text(session_front_matter(session), fold=frozenset({"prepare"}))
+    return f"---\n{front}---\n{session.facilitator_notes.strip()}\n"

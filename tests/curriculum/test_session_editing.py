@@ -6,12 +6,15 @@ export wrote changes nothing."""
 import pytest
 from sqlalchemy import select
 
+from learnset import PROJECT_ROOT
 from learnset.audit.models import AuditEvent
 from learnset.curriculum.models import Programme
 from learnset.curriculum.texts import session_text
+from learnset.db import database
 from learnset.library import editing, export, versions
 from learnset.library.models import ContentVersion
 from learnset.library.sync import sync_content
+from tests.apps import fresh_app
 from tests.content import FIRST, SECOND, THIRD, stored, synced
 from tests.curriculum.programmes import write_programme, write_session
 from tests.helpers import count_rows
@@ -181,3 +184,25 @@ def test_export_then_sync_changes_nothing(db, loaded, people):
     assert count_rows(db, ContentVersion) == versions_before
     assert _first(db).edited_in_app_at is None
     assert export.export_content(db, loaded).written == []
+
+
+def test_the_demo_gives_the_years_first_session_versions_to_compare(tmp_path):
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init"])
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with database(app).sessions() as session:
+        first = stored(session, Programme, "unlocking-commissioning").sessions[0]
+        found = [
+            (v.number, v.origin)
+            for v in session.scalars(
+                select(ContentVersion)
+                .where(ContentVersion.programme_session_id == first.id)
+                .order_by(ContentVersion.number)
+            )
+        ]
+        assert found == [(1, "synced"), (2, "edited"), (3, "restored")]
+        # The words end as the files have them, so a sync has nothing to keep, and clears the mark.
+        report = sync_content(session, PROJECT_ROOT / "content", THIRD)
+        assert report.kept == [] and first.edited_in_app_at is None

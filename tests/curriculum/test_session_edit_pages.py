@@ -5,6 +5,7 @@ import pytest
 
 from learnset.curriculum.models import Programme
 from learnset.curriculum.texts import session_text
+from learnset.library import editing
 from learnset.library.models import ContentVersion
 from tests import factories
 from tests.content import FIRST, stored, synced
@@ -111,3 +112,30 @@ def test_an_unknown_month_or_programme_is_404(login, people, programme):
     admin = login(people.admin)
     assert admin.get("/library/programmes/year/9/edit").status_code == 404
     assert admin.get("/library/programmes/no-such/1/history").status_code == 404
+
+
+def test_the_history_is_paged_at_a_fixed_number_of_queries(
+    login, people, programme, db, count_queries
+):
+    admin = login(people.admin)
+    history = "/library/programmes/year/1/history"
+
+    def queries() -> int:
+        admin.get(history)  # warm up: the sign-in's own writes
+        with count_queries() as statements:
+            assert admin.get(history).status_code == 200
+        return len(statements)
+
+    def save(number):
+        session = stored(db, Programme, "year").sessions[0]
+        editing.save_session(
+            db, people.admin, session, _text(db, f"Notes {number}."), number, FIRST
+        )
+        db.commit()
+
+    save(0)
+    few = queries()
+    for number in range(2, 25):
+        save(number)
+    assert queries() == few
+    assert "Notes 24." in open_page(admin, PAGE)

@@ -14,6 +14,7 @@ from learnset.db import database
 from learnset.library import editing, export, versions
 from learnset.library.models import ContentVersion
 from learnset.library.sync import sync_content
+from tests import factories
 from tests.apps import fresh_app
 from tests.content import FIRST, SECOND, THIRD, stored, synced
 from tests.curriculum.programmes import write_programme, write_session
@@ -206,3 +207,26 @@ def test_the_demo_gives_the_years_first_session_versions_to_compare(tmp_path):
         # The words end as the files have them, so a sync has nothing to keep, and clears the mark.
         report = sync_content(session, PROJECT_ROOT / "content", THIRD)
         assert report.kept == [] and first.edited_in_app_at is None
+
+
+def test_the_sync_command_names_a_kept_session_and_overwrite_takes_the_file(tmp_path, content):
+    write_programme(content)
+    app = fresh_app(tmp_path, CONTENT_DIR=str(content))
+    runner = app.test_cli_runner()
+    runner.invoke(args=["db", "upgrade"])
+    runner.invoke(args=["content", "sync"])
+    with database(app).sessions() as session:
+        user = factories.make_user(session, is_admin=True)
+        _edit(session, user)
+    kept = runner.invoke(args=["content", "sync"])
+    assert kept.exit_code == 0, kept.output
+    assert f"Kept as edited in the app (not overwritten): {SESSION_FILE}" in kept.output
+    write_session(content, 1, notes="Changed in the file.")
+    overwritten = runner.invoke(args=["content", "sync", "--overwrite"])
+    assert overwritten.exit_code == 0, overwritten.output
+    assert (
+        f"now replaced by the files' version (the app's is kept in the history): {SESSION_FILE}"
+        in overwritten.output
+    )
+    with database(app).sessions() as session:
+        assert _first(session).facilitator_notes == "Changed in the file."

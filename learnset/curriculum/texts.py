@@ -39,7 +39,19 @@ def session_front_matter(session: Any) -> dict[str, Any]:
     return values
 
 
+def _entries(key: str, entries: list[dict[str, Any]]) -> str:
+    """A list of mappings laid out as the files lay them out: each entry's first line after
+    "  - ", the rest under it, short lists (capabilities) on one line."""
+    if not entries:
+        return f"{key}: []\n"
+    return f"{key}:\n" + "".join("  - " + mapping_text(entry, "    ")[4:] for entry in entries)
+
+
 def session_text(session: Any) -> str:
-    # As the files write it: the preparation, long prose, folded and wrapped.
-    front = mapping_text(session_front_matter(session), fold=frozenset({"prepare"}))
-    return f"---\n{front}---\n{session.facilitator_notes.strip()}\n"
+    front = session_front_matter(session)
+    text = mapping_text({key: front[key] for key in ("number", "title", "minutes")})
+    text += _entries("aims", front["aims"]) + _entries("running_order", front["running_order"])
+    if "prepare" in front:
+        # Long prose, folded and wrapped, as people write it.
+        text += mapping_text({"prepare": front["prepare"]}, fold=frozenset({"prepare"}))
+    return f"---\n{text}---\n{session.facilitator_notes.strip()}\n"

@@ -42,7 +42,7 @@ def test_admin_edits_a_sessions_notes_with_preview_then_restores_them(
 
     # A running order that no longer fills the session is refused, and says why.
     broken = box.input_value().replace(
-        "- minutes: 15\n  activity: Break", "- minutes: 10\n  activity: Break"
+        "  - minutes: 15\n    activity: Break", "  - minutes: 10\n    activity: Break"
     )
     box.fill(broken)
     page.get_by_role("button", name="Save changes").click()
@@ -50,7 +50,11 @@ def test_admin_edits_a_sessions_notes_with_preview_then_restores_them(
     expect(page.get_by_text("the steps add up to 175 minutes").first).to_be_visible()
     assert_accessible(page)
 
-    box.fill(broken.replace("- minutes: 10\n  activity: Break", "- minutes: 15\n  activity: Break"))
+    box.fill(
+        broken.replace(
+            "  - minutes: 10\n    activity: Break", "  - minutes: 15\n    activity: Break"
+        )
+    )
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("saved as a new version")).to_be_visible()
     expect(page.get_by_text(NEW_WORDS)).to_be_visible()

@@ -94,7 +94,7 @@ def test_the_running_order_and_aims_can_be_changed_too(db, loaded, people):
     [
         (("minutes: 55", "minutes: 50"), "the steps add up to 115 minutes"),
         (("item: lenses", "item: no-such-item"), "'no-such-item' is not in the library"),
-        (("- listening", "- no-such-capability"), "unknown capability 'no-such-capability'"),
+        (("[listening]", "[no-such-capability]"), "unknown capability 'no-such-capability'"),
         (("aim: conversations", "aim: no-such-aim"), "'no-such-aim' is not one of the programme"),
         (("number: 1", "number: 2"), "cannot be renumbered"),
         (("---\n", ""), "front matter"),

@@ -66,7 +66,9 @@ def _fill(
             session.edited_in_app_at = None
         session.source_path = session_spec.source_path
         sessions.append(session)
-    programme.sessions = sessions
+    present = {session.number for session in sessions}
+    sessions += [stored[number] for number in sorted(keep - present) if number in stored]
+    programme.sessions = sorted(sessions, key=lambda session: session.number)
 
 
 def _snapshot(programme: Programme) -> tuple[Any, ...]:

@@ -264,6 +264,16 @@ def sync_programmes(
                 report.overwritten.append(session_spec.source_path)
             versions.ensure_first_version(db, session, in_app, spec_time(session, now))
             changed[(spec.slug, session.number)] = in_file
+        # A session edited in the app whose file has gone is kept too, unless `overwrite`.
+        in_files = {session_spec.number for session_spec in spec.sessions}
+        for number, session in sessions.items():
+            if number not in in_files and session.edited_in_app_at is not None:
+                gone = f"{session.source_path} (its file has gone)"
+                if overwrite:
+                    report.overwritten.append(gone)
+                else:
+                    keep.add((spec.slug, number))
+                    report.kept.append(gone)
     current = programme_loading.load_programmes(db, specs, items, now, report.note, frozenset(keep))
     for (slug, number), text in changed.items():
         session = next(s for s in current[slug].sessions if s.number == number)

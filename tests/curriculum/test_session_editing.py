@@ -230,3 +230,17 @@ def test_the_sync_command_names_a_kept_session_and_overwrite_takes_the_file(tmp_
     )
     with database(app).sessions() as session:
         assert _first(session).facilitator_notes == "Changed in the file."
+
+
+def test_an_edited_session_whose_file_has_gone_is_kept_unless_overwrite(db, loaded, people):
+    _edit(db, people.admin)
+    (loaded / SESSION_FILE).unlink()
+    report = synced(db, loaded, THIRD)
+    assert report.kept == [f"{SESSION_FILE} (its file has gone)"]
+    assert [s.number for s in stored(db, Programme, "year").sessions] == [1, 2]
+    assert _first(db).facilitator_notes == NEW_NOTES
+    report = sync_content(db, loaded, THIRD, overwrite=True)
+    db.commit()
+    assert report.overwritten == [f"{SESSION_FILE} (its file has gone)"]
+    db.expire_all()
+    assert [s.number for s in stored(db, Programme, "year").sessions] == [2]

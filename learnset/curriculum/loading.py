@@ -1,22 +1,51 @@
-"""Loading checked programmes into the database: matched by slug, rebuilt when a file changed,
-archived when their folder has gone."""
+"""Loading checked programmes into the database: matched by slug, their sessions by number (so
+a session keeps its id, and its history of versions, across syncs), archived when their folder
+has gone."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep
-from learnset.curriculum.reading import ProgrammeSpec
+from learnset.curriculum.reading import ProgrammeSpec, SessionSpec
+from learnset.curriculum.texts import session_text
 from learnset.library.models import ContentItem
 
 Note = Callable[[str, str], None]
 
 
-def _fill(programme: Programme, spec: ProgrammeSpec, items: dict[str, ContentItem]) -> None:
+def fill_session(
+    session: ProgrammeSession, spec: SessionSpec, items: dict[str, ContentItem]
+) -> None:
+    """Make a session say what its file (or the editor's text) says."""
+    session.number = spec.number
+    session.title = spec.title
+    session.minutes = spec.minutes
+    session.aims = spec.aims
+    session.preparation = spec.preparation
+    session.facilitator_notes = spec.facilitator_notes
+    session.steps = [
+        ProgrammeStep(
+            position=position,
+            minutes=step.minutes,
+            activity=step.activity,
+            content_item=items[step.item] if step.item else None,
+        )
+        for position, step in enumerate(spec.steps, start=1)
+    ]
+
+
+def _fill(
+    programme: Programme,
+    spec: ProgrammeSpec,
+    items: dict[str, ContentItem],
+    keep: frozenset[int] = frozenset(),
+) -> None:
     programme.title = spec.title
     programme.summary = spec.summary
     programme.position = spec.position
@@ -24,27 +53,28 @@ def _fill(programme: Programme, spec: ProgrammeSpec, items: dict[str, ContentIte
     programme.aims = spec.aims
     programme.source_path = spec.source_path
     programme.content_hash = spec.content_hash
-    programme.sessions = [
-        ProgrammeSession(
-            number=session.number,
-            title=session.title,
-            minutes=session.minutes,
-            aims=session.aims,
-            preparation=session.preparation,
-            facilitator_notes=session.facilitator_notes,
-            source_path=session.source_path,
-            steps=[
-                ProgrammeStep(
-                    position=position,
-                    minutes=step.minutes,
-                    activity=step.activity,
-                    content_item=items[step.item] if step.item else None,
-                )
-                for position, step in enumerate(session.steps, start=1)
-            ],
-        )
-        for session in spec.sessions
-    ]
+    stored = {session.number: session for session in programme.sessions}
+    sessions = []
+    for session_spec in spec.sessions:
+        session = stored.get(session_spec.number)
+        if session is None:
+            session = ProgrammeSession()
+            fill_session(session, session_spec, items)
+        elif session_spec.number not in keep:
+            if session_text(session) != session_text(session_spec):
+                fill_session(session, session_spec, items)
+            session.edited_in_app_at = None
+        session.source_path = session_spec.source_path
+        sessions.append(session)
+    present = {session.number for session in sessions}
+    sessions += [stored[number] for number in sorted(keep - present) if number in stored]
+    programme.sessions = sorted(sessions, key=lambda session: session.number)
+
+
+def _snapshot(programme: Programme) -> tuple[Any, ...]:
+    sessions = tuple(session_text(session) for session in programme.sessions)
+    fields = (programme.title, programme.summary, programme.position, programme.session_minutes)
+    return (*fields, programme.aims, sessions)
 
 
 def load_programmes(
@@ -53,28 +83,31 @@ def load_programmes(
     items: dict[str, ContentItem],
     now: datetime,
     note: Note,
-) -> None:
-    """Match the programmes to their folders; a changed one has its sessions rebuilt."""
+    keep: frozenset[tuple[str, int]] = frozenset(),
+) -> dict[str, Programme]:
+    """Match the programmes to their folders and their sessions to the files. The sessions in
+    `keep` (programme slug, session number) were edited in the app and stay as they are."""
     stored = {programme.slug: programme for programme in db.scalars(select(Programme))}
+    current = {}
     for spec in specs:
         programme = stored.get(spec.slug)
+        kept = frozenset(number for slug, number in keep if slug == spec.slug)
         if programme is None:
             programme = Programme(slug=spec.slug, created_at=now, updated_at=now)
             db.add(programme)
             _fill(programme, spec, items)
             outcome = "added"
         else:
-            changed = programme.content_hash != spec.content_hash
+            before = _snapshot(programme)
+            _fill(programme, spec, items, kept)
+            changed = _snapshot(programme) != before
             if changed:
-                # The old sessions go before the new ones with the same numbers arrive.
-                programme.sessions = []
-                db.flush()
-                _fill(programme, spec, items)
                 programme.updated_at = now
             outcome = (
                 "restored" if programme.archived_at else ("updated" if changed else "unchanged")
             )
             programme.archived_at = None
+        current[spec.slug] = programme
         note("programme", outcome)
     present = {spec.slug for spec in specs}
     for slug, programme in stored.items():
@@ -82,3 +115,4 @@ def load_programmes(
             programme.archived_at = now
             note("programme", "archived")
     db.flush()
+    return current

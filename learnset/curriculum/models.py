@@ -51,7 +51,8 @@ class Programme(Base):
 
 
 class ProgrammeSession(Base):
-    """One month of a programme: its aims, running order, facilitator notes and preparation."""
+    """One month of a programme: its aims, running order, facilitator notes and preparation.
+    Matched to its file by number, so it keeps its id (and its versions) across syncs."""
 
     __tablename__ = "programme_sessions"
     __table_args__ = (
@@ -70,6 +71,9 @@ class ProgrammeSession(Base):
     # For tutors and admins only (learnset/authz/curriculum.py).
     facilitator_notes: Mapped[str] = mapped_column(Text, default="")
     source_path: Mapped[str] = mapped_column(String(300), default="")
+    # Set when someone saves it in the app; cleared when a sync finds the file agrees or takes
+    # the file's version. While set, a sync will not overwrite it unless told to.
+    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     programme: Mapped[Programme] = relationship(back_populates="sessions")
     steps: Mapped[list[ProgrammeStep]] = relationship(

@@ -15,6 +15,7 @@ from typing import Any
 from learnset.content import (
     Fields,
     Problem,
+    SourceFile,
     parse_yaml,
     read_source,
     split_front_matter,
@@ -144,8 +145,22 @@ def _session(
     problems: list[Problem],
 ) -> SessionSpec | None:
     source = read_source(root, path, problems)
-    parts = split_front_matter(source, problems) if source else None
-    if source is None or parts is None:
+    if source is None:
+        return None
+    return session_from_source(source, programme, item_minutes, capabilities, problems)
+
+
+def session_from_source(
+    source: SourceFile,
+    programme: dict[str, Any],
+    item_minutes: dict[str, int],
+    capabilities: set[str],
+    problems: list[Problem],
+) -> SessionSpec | None:
+    """One session's file checked, from its text: by the sync, and by the editor in the app.
+    `programme` gives the programme's "session_minutes" and its "aim_slugs"."""
+    parts = split_front_matter(source, problems)
+    if parts is None:
         return None
     data, notes = parts
     fields = Fields(data, source.path, problems)

@@ -45,6 +45,9 @@ def programme(slug: str) -> str:
         programme=found,
         capabilities=dict(db.execute(select(Capability.slug, Capability.name)).all()),
         show_notes=authz.can(current_user, "curriculum:facilitator-notes", found),
+        # Editing a session (learnset/library/programme_edit_views.py) shows its notes too.
+        can_edit=authz.can(current_user, "curriculum:facilitator-notes", found)
+        and authz.can(current_user, "content:edit"),
         sets=sets,
         timed_steps=agenda.timed_steps,
     )

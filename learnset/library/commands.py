@@ -70,7 +70,8 @@ def content_sync_command(dry_run: bool, overwrite: bool) -> None:
     help="The folder to write to (default: the content folder the app loads, CONTENT_DIR).",
 )
 def content_export_command(folder: Path | None) -> None:
-    """Write the library and framework as the app has them back to files in content/'s format."""
+    """Write the library, the framework and the programmes' sessions as the app has them back
+    to files in content/'s format."""
     root = folder or Path(current_app.config["CONTENT_DIR"])
     with database().sessions() as session:
         report = export.export_content(session, root)

@@ -1,7 +1,8 @@
 """Editing the library and the framework's words in the browser: the editor with its preview,
 each item's or capability's history of versions, comparing two versions, restoring one.
 
-Everything here is for those `content:edit` allows (admins, and tutors when the programme lets
+Programme sessions' pages are in programme_edit_views.py. Everything here is for those
+`content:edit` allows (admins, and tutors when the programme lets
 them); everyone else who can read the item or capability is answered 403.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from learnset import authz
+from learnset.curriculum.models import ProgrammeSession
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import render_form
@@ -36,7 +38,8 @@ from learnset.pagination import page_number
 
 @dataclass(frozen=True)
 class Editable:
-    """A library item or a capability, with the words and addresses its pages need."""
+    """A library item, a capability or a programme session, with the words and addresses its
+    pages need."""
 
     record: versions.Subject
 
@@ -45,19 +48,46 @@ class Editable:
         return isinstance(self.record, ContentItem)
 
     @property
+    def is_session(self) -> bool:
+        return isinstance(self.record, ProgrammeSession)
+
+    @property
     def name(self) -> str:
-        return self.record.title if isinstance(self.record, ContentItem) else self.record.name
+        if isinstance(self.record, ContentItem):
+            return self.record.title
+        if isinstance(self.record, ProgrammeSession):
+            return f"month {self.record.number}: {self.record.title}"
+        return self.record.name
 
     @property
     def noun(self) -> str:
-        return "library item" if self.is_item else "capability"
+        return "library item" if self.is_item else ("session" if self.is_session else "capability")
+
+    @property
+    def caption(self) -> str:
+        if isinstance(self.record, ProgrammeSession):
+            return self.record.programme.title
+        return "Library" if self.is_item else "Capability framework"
 
     def url(self, page: str, **values: Any) -> str:
+        if isinstance(self.record, ProgrammeSession):
+            return url_for(
+                f"library.session_{page}",
+                slug=self.record.programme.slug,
+                month=self.record.number,
+                **values,
+            )
         prefix = "item" if self.is_item else "capability"
         return url_for(f"library.{prefix}_{page}", slug=self.record.slug, **values)
 
     @property
     def page_url(self) -> str:
+        if isinstance(self.record, ProgrammeSession):
+            return url_for(
+                "curriculum.programme",
+                slug=self.record.programme.slug,
+                _anchor=f"session-{self.record.number}",
+            )
         if self.is_item:
             return url_for("library.item", slug=self.record.slug)
         return url_for("assessment.framework", _anchor=self.record.slug)
@@ -79,7 +109,7 @@ def _capability(slug: str) -> Editable:
     return Editable(capability)
 
 
-def _preview(form: VersionForm) -> VersionForm | None:
+def preview_of(form: VersionForm) -> VersionForm | None:
     """The form, to show as it would read, when "Preview" was pressed (no JavaScript needed);
     its fields are checked too, so any problem shows beside its field."""
     if request.method == "POST" and request.form.get("action") == "preview":
@@ -88,7 +118,7 @@ def _preview(form: VersionForm) -> VersionForm | None:
     return None
 
 
-def _saved(subject: Editable, version: object | None) -> Response:
+def saved(subject: Editable, version: object | None) -> Response:
     get_db().commit()
     flash(
         f"Your changes to {subject.name} have been saved as a new version."
@@ -98,7 +128,7 @@ def _saved(subject: Editable, version: object | None) -> Response:
     return redirect(subject.page_url)
 
 
-def _after_failed_save(subject: Editable, form: VersionForm) -> None:
+def after_failed_save(subject: Editable, form: VersionForm) -> None:
     # When the save failed because someone else saved first, the form now says so; saving
     # again, having looked, is a choice to put this text after theirs.
     latest = versions.latest_number(get_db(), subject.record)
@@ -124,7 +154,7 @@ def item_edit(slug: str) -> Response | tuple[str, int]:
         }
     form = ItemEditForm(data=opened)
     form.offer_capabilities(services.capabilities_by_domain(db))
-    preview = _preview(form)
+    preview = preview_of(form)
     if preview is None and form.validate_on_submit():
         changes = editing.ItemChanges(
             title=form.title.data or "",
@@ -137,8 +167,8 @@ def item_edit(slug: str) -> Response | tuple[str, int]:
             version = editing.save_item(
                 db, current_user, item, changes, form.based_on_number, utcnow()
             )
-            return _saved(subject, version)
-        _after_failed_save(subject, form)
+            return saved(subject, version)
+        after_failed_save(subject, form)
     return render_form("library/edit_item.html", form, subject=subject, preview=preview)
 
 
@@ -156,15 +186,15 @@ def capability_edit(slug: str) -> Response | tuple[str, int]:
             "based_on": str(versions.latest_number(db, capability)),
         }
     form = DescriptorEditForm(data=opened)
-    preview = _preview(form)
+    preview = preview_of(form)
     if preview is None and form.validate_on_submit():
         changes = editing.DescriptorChanges(form.description.data or "", form.levels())
         with shown_on(form, "description"):
             version = editing.save_descriptors(
                 db, current_user, capability, changes, form.based_on_number, utcnow()
             )
-            return _saved(subject, version)
-        _after_failed_save(subject, form)
+            return saved(subject, version)
+        after_failed_save(subject, form)
     return render_form(
         "library/edit_capability.html",
         form,
@@ -174,7 +204,7 @@ def capability_edit(slug: str) -> Response | tuple[str, int]:
     )
 
 
-def _history(subject: Editable) -> str:
+def history_page(subject: Editable) -> str:
     db = get_db()
     page = versions.history(db, subject.record, page_number(request.args.get("page")))
     latest = versions.latest_number(db, subject.record)
@@ -185,15 +215,15 @@ def _history(subject: Editable) -> str:
 
 @bp.route("/<slug>/history")
 def item_history(slug: str) -> str:
-    return _history(_item(slug))
+    return history_page(_item(slug))
 
 
 @bp.route("/framework/<slug>/history")
 def capability_history(slug: str) -> str:
-    return _history(_capability(slug))
+    return history_page(_capability(slug))
 
 
-def _compare(subject: Editable) -> str | tuple[str, int]:
+def compare_page(subject: Editable) -> str | tuple[str, int]:
     db = get_db()
     latest = versions.latest_number(db, subject.record)
     form = CompareForm(request.args)
@@ -214,15 +244,15 @@ def _compare(subject: Editable) -> str | tuple[str, int]:
 
 @bp.route("/<slug>/compare")
 def item_compare(slug: str) -> str | tuple[str, int]:
-    return _compare(_item(slug))
+    return compare_page(_item(slug))
 
 
 @bp.route("/framework/<slug>/compare")
 def capability_compare(slug: str) -> str | tuple[str, int]:
-    return _compare(_capability(slug))
+    return compare_page(_capability(slug))
 
 
-def _restore(subject: Editable, number: int) -> Response | tuple[str, int]:
+def restore_page(subject: Editable, number: int) -> Response | tuple[str, int]:
     db = get_db()
     old = versions.version(db, subject.record, number)
     if old is None:
@@ -245,12 +275,12 @@ def _restore(subject: Editable, number: int) -> Response | tuple[str, int]:
 
 @bp.route("/<slug>/versions/<id:number>/restore", methods=["GET", "POST"])
 def item_restore(slug: str, number: int) -> Response | tuple[str, int]:
-    return _restore(_item(slug), number)
+    return restore_page(_item(slug), number)
 
 
 @bp.route("/framework/<slug>/versions/<id:number>/restore", methods=["GET", "POST"])
 def capability_restore(slug: str, number: int) -> Response | tuple[str, int]:
-    return _restore(_capability(slug), number)
+    return restore_page(_capability(slug), number)
 
 
 @bp.route("/framework/words")

@@ -1,6 +1,6 @@
-"""Editing library items and capabilities' level descriptors in the app: every save and every
-restore is a new version, checked by the same rules as the content files, never over someone
-else's save made since the form was opened.
+"""Editing library items, capabilities' level descriptors and programme sessions in the app:
+every save and every restore is a new version, checked by the same rules as the content files,
+never over someone else's save made since the form was opened.
 
 The text saved is what `flask content export` would write, and it is read back with the
 sync's own parser before anything changes, so whatever the app saves a sync can load.
@@ -18,8 +18,12 @@ from sqlalchemy.orm import Session
 
 from learnset import audit
 from learnset.accounts.models import User
-from learnset.content import Problem, SourceFile
+from learnset.content import Problem, SourceFile, split_front_matter
 from learnset.content_text import capability_text, item_text
+from learnset.curriculum import loading as programme_loading
+from learnset.curriculum.models import ProgrammeSession
+from learnset.curriculum.reading import SessionSpec, session_from_source
+from learnset.curriculum.texts import session_text
 from learnset.errors import DomainError
 from learnset.framework import loading
 from learnset.framework.models import Capability
@@ -54,6 +58,8 @@ def source_of(subject: versions.Subject) -> str:
     """The whole text of an item, or of a capability's entry, as the files would hold it."""
     if isinstance(subject, ContentItem):
         return sync.item_source(subject)
+    if isinstance(subject, ProgrammeSession):
+        return session_text(subject)
     return loading.capability_source(subject)
 
 
@@ -118,11 +124,12 @@ def _record(
 ) -> ContentVersion:
     subject.edited_in_app_at = now
     version = versions.add_version(db, subject, text, origin, user, now, restored_from)
-    what = (
-        f"library item {subject.slug}"
-        if isinstance(subject, ContentItem)
-        else f"capability {subject.slug}"
-    )
+    if isinstance(subject, ContentItem):
+        what = f"library item {subject.slug}"
+    elif isinstance(subject, ProgrammeSession):
+        what = f"programme {subject.programme.slug}, session {subject.number}"
+    else:
+        what = f"capability {subject.slug}"
     kind = audit.AuditKind.CONTENT_EDITED
     detail = f"{what}, version {version.number}"
     if restored_from is not None:
@@ -209,6 +216,68 @@ def restore(
     if isinstance(subject, ContentItem):
         _apply_item_text(db, subject, old.text, field=None)
         subject.updated_at = now
+    elif isinstance(subject, ProgrammeSession):
+        _apply_session_text(db, subject, old.text, field=None)
     else:
         _apply_capability_text(subject, old.text, field=None)
     return _record(db, user, subject, old.text, VersionOrigin.RESTORED, now, restored_from=number)
+
+
+def _read_session_text(
+    db: Session, session: ProgrammeSession, text: str, field: str | None
+) -> tuple[SessionSpec, dict[str, ContentItem]]:
+    """A session's text read with the sync's checks (timings, aims, items, capabilities)."""
+    programme = session.programme
+    items = {
+        item.slug: item
+        for item in db.scalars(select(ContentItem).where(ContentItem.archived_at.is_(None)))
+    }
+    context = {
+        "session_minutes": programme.session_minutes,
+        "aim_slugs": {aim["slug"] for aim in programme.aims},
+    }
+    problems: list[Problem] = []
+    source = SourceFile(session.source_path or f"session {session.number}", text, "")
+    minutes = {slug: item.minutes for slug, item in items.items()}
+    spec = session_from_source(source, context, minutes, set(_current_capabilities(db)), problems)
+    if problems or spec is None:
+        raise _problems_error(problems, field)
+    if spec.number != session.number:
+        raise ContentEditError(
+            f"The number must stay {session.number}: a session cannot be renumbered here",
+            field=field,
+        )
+    return spec, items
+
+
+def _apply_session_text(
+    db: Session, session: ProgrammeSession, text: str, field: str | None
+) -> None:
+    spec, items = _read_session_text(db, session, text, field)
+    programme_loading.fill_session(session, spec, items)
+    db.flush()
+
+
+def save_session(
+    db: Session, user: User, session: ProgrammeSession, text: str, based_on: int, now: datetime
+) -> ContentVersion | None:
+    """Save a session's whole text (front matter and facilitator notes) as its next version,
+    unless someone saved since `based_on` or it says what the session already says (None)."""
+    _check_not_stale(db, session, based_on)
+    before = session_text(session)
+    spec, items = _read_session_text(db, session, text.replace("\r\n", "\n"), field="text")
+    saved = session_text(spec)
+    if saved == before:
+        return None
+    versions.ensure_first_version(db, session, before, session.programme.updated_at)
+    programme_loading.fill_session(session, spec, items)
+    db.flush()
+    return _record(db, user, session, saved, VersionOrigin.EDITED, now)
+
+
+def notes_of(text: str) -> str | None:
+    """The facilitator notes in a session's text, for the editor's preview (None: the text has
+    no front matter to find them after)."""
+    problems: list[Problem] = []
+    parts = split_front_matter(SourceFile("preview", text.replace("\r\n", "\n"), ""), problems)
+    return None if parts is None else parts[1]

@@ -1,6 +1,6 @@
-"""`flask content export`: the library and framework as the app has them, written back to files
-in content/'s format, so edits made in the app can be committed and the repository and the app
-stay in step. A sync of what export wrote changes nothing.
+"""`flask content export`: the library, the framework and the programmes' sessions as the app
+has them, written back to files in content/'s format, so edits made in the app can be committed
+and the repository and the app stay in step. A sync of what export wrote changes nothing.
 
 A file that already says what the app says is left exactly as it is (its wrapping and layout
 included), so a commit after an export shows only what was edited in the app.
@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from learnset.content import Problem, read_source, split_front_matter
 from learnset.content_text import capability_text, domain_text, mapping_text
+from learnset.curriculum.models import Programme, ProgrammeSession
+from learnset.curriculum.reading import session_from_source
+from learnset.curriculum.texts import session_text
 from learnset.framework import loading
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library import sync
@@ -179,9 +182,42 @@ def _capabilities_of(spec: loading.DomainSpec) -> list[dict[str, Any]]:
     return [loading.capability_fields(capability) for capability in spec.capabilities]
 
 
+def _session_file_says(root: Path, session: ProgrammeSession) -> str | None:
+    """What a session's file says, as the app would write it (None: no such file, or one that
+    does not read as a session)."""
+    path = root / session.source_path
+    if not session.source_path or not path.is_file():
+        return None
+    problems: list[Problem] = []
+    source = read_source(root, path, problems)
+    context = {"session_minutes": session.programme.session_minutes, "aim_slugs": set()}
+    spec = session_from_source(source, context, {}, set(), problems) if source else None
+    return None if spec is None else session_text(spec)
+
+
+def export_programmes(db: Session, root: Path, report: ExportReport) -> None:
+    """Each session of each current programme, one file each; programme.yaml is not edited in
+    the app, so it is left alone."""
+    programmes = db.scalars(
+        select(Programme)
+        .where(Programme.archived_at.is_(None))
+        .order_by(Programme.slug)
+        .options(selectinload(Programme.sessions))
+    )
+    for programme in programmes:
+        for session in programme.sessions:
+            if not session.source_path:
+                continue
+            text = session_text(session)
+            same = _session_file_says(root, session) == text
+            _write_unless_same(root, session.source_path, text, same, report)
+
+
 def export_content(db: Session, root: Path) -> ExportReport:
-    """Write the framework and the library into root, in content/'s layout and format."""
+    """Write the framework, the library and the programmes' sessions into root, in content/'s
+    layout and format."""
     report = ExportReport()
     export_framework(db, root, report)
     export_items(db, root, report)
+    export_programmes(db, root, report)
     return report

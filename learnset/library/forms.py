@@ -146,3 +146,20 @@ class CompareForm(FlaskForm):
 
     def offer(self, numbers: list[int]) -> None:
         self.older.choices = self.newer.choices = [(n, f"Version {n}") for n in numbers]
+
+
+class SessionEditForm(VersionForm):
+    """A programme session's whole file: its front matter, then the facilitator notes."""
+
+    text = TextAreaField(
+        "The session's file",
+        description=(
+            "The front matter between the two '---' lines gives the session's title, aims, "
+            "running order and preparation; the facilitator notes follow it, in Markdown. The "
+            "running order's minutes must add up to the session's length."
+        ),
+        validators=[
+            InputRequired(message="Enter the session's text"),
+            max_length("The session's text", 50_000),
+        ],
+    )

@@ -100,16 +100,25 @@ class VersionOrigin(Labelled):
     SYNCED = Term("synced", "Loaded from the content files")
 
 
+# Exactly one of the three subjects.
+ONE_SUBJECT = (
+    "(CASE WHEN content_item_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN capability_id IS NULL THEN 0 ELSE 1 END)"
+    " + (CASE WHEN programme_session_id IS NULL THEN 0 ELSE 1 END) = 1"
+)
+
+
 class ContentVersion(Base):
-    """The whole text of a library item or a capability as it stood after one change: an edit
-    in the app, a restore, or a content sync. Numbered from 1 for each item or capability."""
+    """The whole text of a library item, a capability or a programme session as it stood after
+    one change: an edit in the app, a restore, or a content sync. Numbered from 1 for each."""
 
     __tablename__ = "content_versions"
     __table_args__ = (
-        CheckConstraint("(content_item_id IS NULL) <> (capability_id IS NULL)", name="one_subject"),
+        CheckConstraint(ONE_SUBJECT, name="one_subject"),
         CheckConstraint("origin IN ('edited', 'restored', 'synced')", name="origin"),
         UniqueConstraint("content_item_id", "number"),
         UniqueConstraint("capability_id", "number"),
+        UniqueConstraint("programme_session_id", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,6 +127,10 @@ class ContentVersion(Base):
     )
     capability_id: Mapped[int | None] = mapped_column(
         ForeignKey("capabilities.id", ondelete="CASCADE")
+    )
+    # Named by its table, since programmes are loaded after the library (learnset/curriculum/).
+    programme_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme_sessions.id", ondelete="CASCADE")
     )
     number: Mapped[int] = mapped_column(Integer)
     # An item's whole file (front matter and Markdown), or a capability's entry in its domain's

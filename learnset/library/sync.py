@@ -28,7 +28,9 @@ from learnset.content import (
 )
 from learnset.content_text import item_text
 from learnset.curriculum import loading as programme_loading
+from learnset.curriculum.models import Programme
 from learnset.curriculum.reading import ProgrammeSpec, read_programmes
+from learnset.curriculum.texts import session_text
 from learnset.db import column_length
 from learnset.framework import loading
 from learnset.framework.models import Capability
@@ -232,11 +234,56 @@ def read_programmes_against(
 
 
 def sync_programmes(
-    db: Session, specs: list[ProgrammeSpec], now: datetime, note: loading.Note
+    db: Session,
+    specs: list[ProgrammeSpec],
+    now: datetime,
+    report: SyncReport,
+    overwrite: bool = False,
 ) -> None:
-    """Load the programmes after the library, so their running orders can point at its items."""
+    """Load the programmes after the library, so their running orders can point at its items.
+    A session edited in the app since the last sync keeps its words unless `overwrite`; every
+    change of a session's words is a version."""
     items = {item.slug: item for item in db.scalars(select(ContentItem))}
-    programme_loading.load_programmes(db, specs, items, now, note)
+    stored = {programme.slug: programme for programme in db.scalars(select(Programme))}
+    keep: set[tuple[str, int]] = set()
+    changed: dict[tuple[str, int], str] = {}
+    for spec in specs:
+        sessions = {s.number: s for s in stored[spec.slug].sessions} if spec.slug in stored else {}
+        for session_spec in spec.sessions:
+            session = sessions.get(session_spec.number)
+            if session is None:
+                continue
+            in_app, in_file = session_text(session), session_text(session_spec)
+            if in_app == in_file:
+                continue
+            if session.edited_in_app_at is not None:
+                if not overwrite:
+                    keep.add((spec.slug, session.number))
+                    report.kept.append(session_spec.source_path)
+                    continue
+                report.overwritten.append(session_spec.source_path)
+            versions.ensure_first_version(db, session, in_app, spec_time(session, now))
+            changed[(spec.slug, session.number)] = in_file
+        # A session edited in the app whose file has gone is kept too, unless `overwrite`.
+        in_files = {session_spec.number for session_spec in spec.sessions}
+        for number, session in sessions.items():
+            if number not in in_files and session.edited_in_app_at is not None:
+                gone = f"{session.source_path} (its file has gone)"
+                if overwrite:
+                    report.overwritten.append(gone)
+                else:
+                    keep.add((spec.slug, number))
+                    report.kept.append(gone)
+    current = programme_loading.load_programmes(db, specs, items, now, report.note, frozenset(keep))
+    for (slug, number), text in changed.items():
+        session = next(s for s in current[slug].sessions if s.number == number)
+        versions.add_version(db, session, text, VersionOrigin.SYNCED, None, now)
+
+
+def spec_time(session: Any, now: datetime) -> datetime:
+    """When a session's words as they stand were loaded: its programme's last change."""
+    updated: datetime | None = session.programme.updated_at
+    return updated or now
 
 
 def _fill(item: ContentItem, spec: ItemSpec, capabilities: dict[str, Capability]) -> None:
@@ -293,7 +340,7 @@ def sync_content(db: Session, root: Path, now: datetime, overwrite: bool = False
     report = SyncReport()
     capabilities = load_framework_keeping_edits(db, content.domains, now, report, overwrite)
     load_items(db, content.items, capabilities, now, report, overwrite)
-    sync_programmes(db, content.programmes, now, report.note)
+    sync_programmes(db, content.programmes, now, report, overwrite)
     developed = {slug for item in content.items for slug in item.capabilities}
     report.undeveloped = [slug for slug in capabilities if slug not in developed]
     return report

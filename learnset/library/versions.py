@@ -1,8 +1,9 @@
-"""Versions of library items and capabilities: the whole text after every change, who made it
-and when; the history, and what changed between two versions.
+"""Versions of library items, capabilities and programme sessions: the whole text after every
+change, who made it and when; the history, and what changed between two versions.
 
 A version holds an item's whole file (front matter and Markdown) or a capability's entry in
-its domain's YAML file (`sync.item_source`, `loading.capability_source`): a field added to the
+its domain's YAML file, or a programme session's whole file (`sync.item_source`,
+`loading.capability_source`, `curriculum.texts.session_text`): a field added to the
 files is versioned, exported and compared without a change here.
 """
 
@@ -16,17 +17,20 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from learnset.accounts.models import User
+from learnset.curriculum.models import ProgrammeSession
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem, ContentVersion, VersionOrigin
 from learnset.pagination import Page, paginate
 
-Subject = ContentItem | Capability
+Subject = ContentItem | Capability | ProgrammeSession
 PER_PAGE = 20
 
 
 def _of(subject: Subject) -> ColumnElement[bool]:
     if isinstance(subject, ContentItem):
         return ContentVersion.content_item_id == subject.id
+    if isinstance(subject, ProgrammeSession):
+        return ContentVersion.programme_session_id == subject.id
     return ContentVersion.capability_id == subject.id
 
 
@@ -55,6 +59,8 @@ def add_version(
     )
     if isinstance(subject, ContentItem):
         version.content_item_id = subject.id
+    elif isinstance(subject, ProgrammeSession):
+        version.programme_session_id = subject.id
     else:
         version.capability_id = subject.id
     db.add(version)

@@ -69,6 +69,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["LEARNSET_TEST_POSTGRES_URL"] = cluster.admin_url
 
 
+SLOW_FIRST = ("tests/load/", "tests/test_packaging.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # A test of what only PostgreSQL does is not part of the SQLite run, nor one of what only
     # SQLite does part of the PostgreSQL run: deselected, not skipped, so a CI run skips nothing.
@@ -77,6 +80,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
         items[:] = [item for item in items if not item.get_closest_marker(other)]
+    # The tests that take tens of seconds (servers under load, a wheel installed) run first, so
+    # that the two workers finish together instead of one waiting on a long test at the end.
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -49,7 +49,7 @@ from tests.helpers import CSRF_INPUT, editor_fields
 SETS, PER_SET = 4, 12
 LETTERS_FOR_DIGITS = str.maketrans("0123456789", "ghijklmnop")
 DOMAIN, CAPABILITY = "load-domain", "load-capability"
-SECONDS = float(os.environ.get("LEARNSET_LOAD_SECONDS", "20"))
+SECONDS = float(os.environ.get("LEARNSET_LOAD_SECONDS", "12"))
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 

@@ -34,7 +34,7 @@ from tests.load.test_concurrent_writes import (
 )
 from tests.postgres import Cluster, find_bin_dir, start_cluster
 
-SECONDS = float(os.environ.get("LEARNSET_RESTART_SECONDS", "20"))
+SECONDS = float(os.environ.get("LEARNSET_RESTART_SECONDS", "14"))
 
 
 @dataclass

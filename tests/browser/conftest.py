@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from learnset import create_app, migrate
@@ -24,6 +24,10 @@ from tests.apps import IN_CI, TEMPLATE_CACHE, make_test_config
 from tests.helpers import deliver_mail
 
 CHROMIUM = os.environ.get("LEARNSET_CHROMIUM", "/usr/bin/chromium")
+# Two workers share the machine's two cores with their Chromiums and live servers, and a page's
+# first visit in a worker compiles its templates: give a page ten seconds to appear, as actions
+# already have (the `page` fixture), rather than Playwright's default five.
+expect.set_options(timeout=10_000)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -29,6 +29,7 @@ from learnset.meetings.models import (
     TopicVote,
 )
 from learnset.reflections.models import (
+    Note,
     Reflection,
     ReflectionComment,
     ReflectionDraft,
@@ -62,6 +63,7 @@ __all__ = [
     "Meeting",
     "MeetingItem",
     "Membership",
+    "Note",
     "OutgoingMail",
     "PresenterSlot",
     "Programme",

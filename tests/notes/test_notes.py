@@ -201,3 +201,12 @@ def test_titles_start_from_the_note_s_first_words():
     assert notes.title_from("Short line\nmore") == "Short line"
     long = "word " * 30
     assert notes.title_from(long).endswith("…") and len(notes.title_from(long)) <= 61
+
+
+def test_notes_are_in_the_writer_s_download_only(login, db, people):
+    notes.add_note(db, people.participant, str(uuid.uuid4()), "For my download", utcnow())
+    db.commit()
+    mine = login(people.participant).get("/account/your-data.json")
+    theirs = login(people.fellow).get("/account/your-data.json")
+    assert [n["body"] for n in mine.json["reflective_log"]["notes"]] == ["For my download"]
+    assert theirs.json["reflective_log"]["notes"] == []

@@ -136,11 +136,12 @@ def test_notes_kept_at_sign_out_go_only_to_their_writer(
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="You are offline")).to_be_focused()
     assert_accessible(page)
-    page.get_by_role("button", name="Keep for next time and sign out").click()
-    # Offline, the sign-out cannot reach the server; the sign-in ends anyway for this test.
-    page.wait_for_load_state()
-    phone.set_offline(False)
+    # Offline, the sign-out cannot reach the server (the sign-in is ended below instead); the
+    # page asks for it only once the browser has been cleared.
+    with page.expect_event("requestfailed", lambda request: request.url.endswith("/sign-out")):
+        page.get_by_role("button", name="Keep for next time and sign out").click()
     phone.clear_cookies()
+    phone.set_offline(False)
     assert _notes(live_server) == []
 
     # Someone else at the same computer: Pat's note is neither sent nor shown to them.
@@ -156,3 +157,33 @@ def test_notes_kept_at_sign_out_go_only_to_their_writer(
     sign_in(page, live_server.url, "pat@example.org")
     live_server.answered.wait_for("POST", "/notes/new")
     assert _notes(live_server) == ["Pat's thought on the train"]
+
+
+def test_notes_discarded_at_an_offline_sign_out_are_gone_from_the_browser(
+    live_server: LiveServer, phone: BrowserContext
+):
+    _programme(live_server)
+    page = phone.new_page()
+    sign_in(page, live_server.url, "pat@example.org")
+    page.goto(live_server.url + "/notes/new")
+    _ready_offline(page)
+    phone.set_offline(True)
+    page.get_by_label("Your note").fill("Not worth keeping")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_role("status")).to_contain_text(WAITING)
+    page.get_by_role("button", name="Sign out").click()
+    with page.expect_event("requestfailed", lambda request: request.url.endswith("/sign-out")):
+        page.get_by_role("button", name="Discard and sign out").click()
+    phone.set_offline(False)
+    page.goto(live_server.url + "/notes/offline")
+    kept = page.evaluate(
+        """() => new Promise((resolve) => {
+            const opened = indexedDB.open("learnset", 1);
+            opened.onsuccess = () => {
+                const all = opened.result.transaction("notes").objectStore("notes").getAll();
+                all.onsuccess = () => resolve(all.result.length);
+            };
+        })"""
+    )
+    assert kept == 0
+    assert _notes(live_server) == []

@@ -79,34 +79,52 @@ export async function signedIn() {
   }
 }
 
-// Send the signed-in person's waiting notes, oldest first. Returns how many went, how many
-// are left, and whether the connection (or the sign-in) was missing.
+// Send the signed-in person's waiting notes, oldest first. Returns how many went, whether the
+// server was reached and answered them all, and who is signed in.
 export async function sendWaiting() {
   const who = await signedIn();
   if (!who) {
     return { sent: 0, reached: false };
   }
   await rememberUser(who.user);
+  const post = (note) =>
+    fetch(SEND_URL, {
+      method: "POST",
+      headers: { Accept: "application/json" },
+      body: new URLSearchParams({
+        csrf_token: who.csrf_token,
+        note_id: note.id,
+        body: note.body,
+        cohort: note.cohort || "",
+        meeting: note.meeting || "",
+      }),
+    });
   let sent = 0;
   for (const note of await waitingFor(who.user)) {
-    const body = new URLSearchParams({
-      csrf_token: who.csrf_token,
-      note_id: note.id,
-      body: note.body,
-      cohort: note.cohort || "",
-      meeting: note.meeting || "",
-    });
     let response;
+    let answer = null;
     try {
-      response = await fetch(SEND_URL, { method: "POST", body, headers: { Accept: "application/json" } });
+      response = await post(note);
+      if (response.status === 422) {
+        answer = await response.json();
+        const fields = Object.keys(answer.errors);
+        if (fields.length && fields.every((name) => name === "cohort" || name === "meeting")) {
+          // A set or session no longer open to the writer: the words matter more than the
+          // link, so the note goes without it.
+          note.cohort = "";
+          note.meeting = "";
+          await keepNote(note);
+          response = await post(note);
+          answer = response.status === 422 ? await response.json() : null;
+        }
+      }
     } catch {
       return { sent, reached: false };
     }
     if (response.ok) {
       await forgetNote(note.id);
       sent += 1;
-    } else if (response.status === 422) {
-      const answer = await response.json();
+    } else if (answer) {
       note.problem = Object.values(answer.errors)[0] || "This note could not be sent";
       await keepNote(note);
     } else {

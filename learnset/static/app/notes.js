@@ -44,10 +44,8 @@ function say(notes, sent) {
       heading.textContent = `${sent === 1 ? "Your note has" : `${sent} notes have`} been sent. ${plural(sent, "It is", "They are")} in your inbox at the top of your reflective log.`;
       region.append(heading);
     }
-    region.hidden = sent === 0;
     return;
   }
-  region.hidden = false;
   heading.className = "nhsuk-body-l";
   heading.textContent = `${notes.length} ${plural(notes.length, "note is", "notes are")} waiting to be sent. ${plural(notes.length, "It is", "They are")} kept on this device and will be sent when you are back online, even if you close this page.`;
   const list = document.createElement("ul");

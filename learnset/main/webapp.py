@@ -15,6 +15,7 @@ from flask import current_app, render_template, url_for
 from werkzeug.wrappers import Response
 
 from learnset.accounts.security import public
+from learnset.assets import fingerprint
 from learnset.main.views import bp
 
 # Static files the note page needs, by their fingerprinted address (as pages ask for them).
@@ -29,8 +30,8 @@ STATIC = [
     "app/icons/icon-192.png",
 ]
 # Modules that app.js and notes.js import by plain address: browsers fetch them without the
-# fingerprint, so they are kept under that address too (a new fingerprint anywhere above
-# changes the worker, which then fetches them all again).
+# fingerprint, so they are kept under that address; their fingerprints go into the worker's
+# version (`version()`), so a change to any of them makes a new worker that fetches all again.
 IMPORTED = [
     "nhsuk/nhsuk-frontend.min.js",
     "app/what-changed.js",
@@ -47,14 +48,20 @@ def cached_urls() -> list[str]:
     return urls
 
 
+def version(urls: list[str]) -> str:
+    """Changes whenever anything the worker keeps changes, the plain addresses included."""
+    folder = current_app.static_folder or ""
+    imported = [fingerprint(folder, name) for name in IMPORTED]
+    return hashlib.sha256(json.dumps([urls, imported]).encode()).hexdigest()[:12]
+
+
 @bp.route("/sw.js")
 @public
 def service_worker() -> Response:
     urls = cached_urls()
-    version = hashlib.sha256(json.dumps(urls).encode()).hexdigest()[:12]
     body = render_template(
         "main/service-worker.js",
-        version=version,
+        version=version(urls),
         cached=urls,
         shell=url_for("reflections.jot_offline"),
         note_page=url_for("reflections.jot"),

@@ -56,3 +56,17 @@ def test_the_manifest_makes_learnset_installable(client):
             assert answer.mimetype == icon["type"]
     page = html_of(client.get("/"))
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
+
+
+def test_a_change_to_a_module_imported_by_plain_address_makes_a_new_worker(app, tmp_path):
+    from learnset.main import webapp
+
+    folder = tmp_path / "static"
+    for name in webapp.IMPORTED:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("// one")
+    app.static_folder = str(folder)
+    with app.test_request_context():
+        before = webapp.version(["/assets/app/app.js?v=1"])
+        (folder / webapp.IMPORTED[-1]).write_text("// two, longer")
+        assert webapp.version(["/assets/app/app.js?v=1"]) != before

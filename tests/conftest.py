@@ -238,18 +238,19 @@ class People:
 
 @pytest.fixture
 def people(db: Session) -> People:
-    cohort = factories.make_cohort(db, name="Riverside set")
-    other = factories.make_cohort(db, name="Eastvale set")
-    people = People(
-        admin=factories.make_user(db, name="Ada Admin", is_admin=True),
-        tutor=factories.make_member(db, cohort, "tutor", name="Tess Tutor"),
-        participant=factories.make_member(db, cohort, "participant", name="Pat Participant"),
-        fellow=factories.make_member(db, cohort, "participant", name="Fay Fellow"),
-        other_tutor=factories.make_member(db, other, "tutor", name="Otto Othertutor"),
-        outsider=factories.make_member(db, other, "participant", name="Oona Outsider"),
-        cohort=cohort,
-        other_cohort=other,
-    )
+    with factories.batch(db):
+        cohort = factories.make_cohort(db, name="Riverside set")
+        other = factories.make_cohort(db, name="Eastvale set")
+        people = People(
+            admin=factories.make_user(db, name="Ada Admin", is_admin=True),
+            tutor=factories.make_member(db, cohort, "tutor", name="Tess Tutor"),
+            participant=factories.make_member(db, cohort, "participant", name="Pat Participant"),
+            fellow=factories.make_member(db, cohort, "participant", name="Fay Fellow"),
+            other_tutor=factories.make_member(db, other, "tutor", name="Otto Othertutor"),
+            outsider=factories.make_member(db, other, "participant", name="Oona Outsider"),
+            cohort=cohort,
+            other_cohort=other,
+        )
     db.commit()
     return people
 

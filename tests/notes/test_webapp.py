@@ -4,6 +4,8 @@ the note page's shell, read back from the script the browser gets."""
 import json
 import re
 
+import pytest
+
 from tests.helpers import html_of
 
 
@@ -58,6 +60,7 @@ def test_the_manifest_makes_learnset_installable(client):
     assert 'rel="manifest" href="/manifest.webmanifest"' in page
 
 
+@pytest.mark.own_app  # it points the app at a static folder of its own
 def test_a_change_to_a_module_imported_by_plain_address_makes_a_new_worker(app, tmp_path):
     from learnset.main import webapp
 

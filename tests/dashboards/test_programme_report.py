@@ -52,7 +52,9 @@ def programme(db, people, history):
     factories.make_invitation(db, riverside, token="withdrawn", revoked_at=now)
     factories.make_members(db, eastvale, "participant", 3)
     # Two more reflections in Riverside, so its reflections come from four people.
-    factories.make_reflection(db, history.ann, cohort=riverside, created_at=on(1, 6), visibility="set")
+    factories.make_reflection(
+        db, history.ann, cohort=riverside, created_at=on(1, 6), visibility="set"
+    )
     factories.make_reflection(db, history.ben, cohort=riverside, created_at=on(1, 7))
     shared = factories.make_reflection(
         db, history.fay, cohort=riverside, created_at=on(2, 6), visibility="set"
@@ -271,7 +273,7 @@ def test_csv_hides_small_cells(db, login, programme):
 
 
 def test_names_never_run_as_formulas(db, login, programme):
-    programme.cohort.name = "=HYPERLINK(\"https://example.org\")"
+    programme.cohort.name = '=HYPERLINK("https://example.org")'
     db.commit()
     client = login(programme.admin)
     text = client.get(REPORT + ".csv").get_data(as_text=True)
@@ -297,3 +299,58 @@ def test_page_shows_a_page_of_sets(db, login, people, monkeypatch):
     second = client.get(REPORT + "?page=2").get_data(as_text=True)
     assert ("Riverside set" in first) != ("Riverside set" in second)
     assert "Pages of learning sets" in first
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def _grow(db, framework, sets, participants, months):
+    """`sets` more learning sets of `participants` with `months` of sessions, attendance,
+    check-ins, reflections, comments, gains and invitations, each set's figures released."""
+    from datetime import timedelta
+
+    from tests.dashboards.conftest import release_now
+
+    start = utcnow().replace(microsecond=0) - timedelta(days=30 * months)
+    for _ in range(sets):
+        cohort = factories.make_cohort(db, start_month=start.date().replace(day=1))
+        members = factories.make_members(db, cohort, "participant", participants)
+        challenges = [factories.make_challenge(db, person, cohort, now=start) for person in members]
+        for position, person in enumerate(members):
+            factories.make_invitation(
+                db, cohort, token=f"grow-{cohort.id}-{position}", accepted_by_id=person.id,
+                accepted_at=start,
+            )  # fmt: skip
+        for number in range(months):
+            when = start + timedelta(days=30 * number)
+            meeting = factories.make_meeting(db, cohort, status="published", starts_at=when)
+            for position, person in enumerate(members):
+                factories.make_attendance(db, meeting, person, present=(position + number) % 3 > 0)
+                levels = {capability: (1 + number % 5, 5) for capability in framework.capabilities}
+                factories.make_assessment(db, person, cohort, levels, at=when + timedelta(days=2))
+                reflection = factories.make_reflection(
+                    db, person, cohort=cohort, created_at=when, visibility="set"
+                )
+                factories.make_comment(db, reflection, members[0])
+                factories.make_update(db, challenges[position], person, "gain", at=when)
+        release_now(db, cohort)
+    db.commit()
+
+
+def test_queries_do_not_grow_with_sets_people_or_months(
+    db, login, people, framework, count_queries
+):
+    from tests.helpers import statements_for
+
+    client = login(people.admin)
+    paths = [REPORT, REPORT + ".csv", REPORT + ".xlsx", REPORT + "?year=2026"]
+
+    def counts():
+        return {path: statements_for(count_queries, client, path) for path in paths}
+
+    _grow(db, framework, sets=1, participants=3, months=1)
+    few = counts()
+    _grow(db, framework, sets=4, participants=8, months=6)
+    many = counts()
+    assert many == few, "queries for 3 sets, then for 7 with more people and months"
+    assert max(few.values()) <= 14, few

@@ -4,8 +4,8 @@ live challenges presenting at the next sessions."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 import secrets
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select

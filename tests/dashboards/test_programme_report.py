@@ -326,7 +326,7 @@ def _grow(db, framework, sets, participants, months):
             meeting = factories.make_meeting(db, cohort, status="published", starts_at=when)
             for position, person in enumerate(members):
                 factories.make_attendance(db, meeting, person, present=(position + number) % 3 > 0)
-                levels = {capability: (1 + number % 5, 5) for capability in framework.capabilities}
+                levels = dict.fromkeys(framework.capabilities, (1 + number % 5, 5))
                 factories.make_assessment(db, person, cohort, levels, at=when + timedelta(days=2))
                 reflection = factories.make_reflection(
                     db, person, cohort=cohort, created_at=when, visibility="set"

@@ -17,17 +17,16 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from learnset.challenges.models import GainKind
 from learnset.dashboards.exports import safe_cell
 from learnset.dashboards.figures import MIN_RESPONSES, Figure
 from learnset.dashboards.programme_report import (
-    ALL_GAINS,
     ENROLMENT,
     ENROLMENT_LABELS,
     FeedbackThemes,
-    Measure,
     ProgrammeReport,
+    gain_kinds,
 )
+from learnset.dashboards.report_queries import Measure
 from learnset.dates import uk_date
 
 HIDDEN = "Not shown"
@@ -63,10 +62,6 @@ def _value(figure: Figure | None) -> Any:
 
 def _places(rate: Figure) -> Any:
     return HIDDEN if rate.suppressed else rate.responses
-
-
-def _kinds() -> list[tuple[str, str]]:
-    return [(kind.value, kind.label) for kind in GainKind] + [(ALL_GAINS, "All gains")]
 
 
 def report_tables(report: ProgrammeReport) -> list[Table]:
@@ -126,9 +121,9 @@ def report_tables(report: ProgrammeReport) -> list[Table]:
     )
     gains = Table(
         "Gains",
-        ["Learning set", *[label for _, label in _kinds()]],
-        [[s.name, *[_value(s.gains.get(key)) for key, _ in _kinds()]] for s in report.sets]
-        + [[WHOLE_PROGRAMME, *[_value(report.gains[key]) for key, _ in _kinds()]]],
+        ["Learning set", *[label for _, label in gain_kinds()]],
+        [[s.name, *[_value(s.gains.get(key)) for key, _ in gain_kinds()]] for s in report.sets]
+        + [[WHOLE_PROGRAMME, *[_value(report.gains[key]) for key, _ in gain_kinds()]]],
     )
     return [enrolment, attendance, sessions, engagement, growth, gains, _feedback(report)]
 

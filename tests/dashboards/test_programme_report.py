@@ -17,14 +17,9 @@ from openpyxl import load_workbook
 
 from learnset.dashboards import programme_report as report_module
 from learnset.dashboards.figures import Figure
-from learnset.dashboards.programme_report import (
-    ALL_GAINS,
-    FeedbackThemes,
-    Measure,
-    ThemeCount,
-    programme_report,
-)
+from learnset.dashboards.programme_report import FeedbackThemes, ThemeCount, programme_report
 from learnset.dashboards.report_cells import Cell, grid_figures, people_table, protect_column
+from learnset.dashboards.report_queries import ALL_GAINS, Measure
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories

@@ -1,7 +1,8 @@
 """The demo programme's report has something in every section but session feedback."""
 
 from learnset import PROJECT_ROOT, demo
-from learnset.dashboards.programme_report import ALL_GAINS, Measure, programme_report
+from learnset.dashboards.programme_report import programme_report
+from learnset.dashboards.report_queries import ALL_GAINS, Measure
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from learnset.library.sync import sync_content

@@ -254,10 +254,7 @@ def programme_report(
         release = releases.get(entry.cohort_id)
         figures = released_figures(release, framework)
         entry.released_at, entry.growth = figures.released_at, figures.domains
-    by_set = {themes.cohort_id: themes for themes in feedback}
-    for entry in sets:
-        entry.feedback = by_set.get(entry.cohort_id)
-    return ProgrammeReport(
+    report = ProgrammeReport(
         year=year,
         years=queries.report_years(db),
         sets=sets,
@@ -266,8 +263,19 @@ def programme_report(
         engagement={Measure(key): figure for key, figure in engagement.items()},
         growth=_programme_growth(sets),
         gains=gains,
-        feedback=by_set.get(None),
+        feedback=None,
     )
+    attach_feedback(report, feedback)
+    return report
+
+
+def attach_feedback(report: ProgrammeReport, feedback: Sequence[FeedbackThemes]) -> None:
+    """Put each set's session feedback themes, and the programme's (cohort_id None), in place:
+    where the session feedback feature's summaries for `report.cohort_ids` come in."""
+    by_set = {themes.cohort_id: themes for themes in feedback}
+    for entry in report.sets:
+        entry.feedback = by_set.get(entry.cohort_id)
+    report.feedback = by_set.get(None)
 
 
 # The sets shown a page at a time on the report's page; the exports carry them all.

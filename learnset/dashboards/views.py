@@ -224,9 +224,11 @@ def _programme_report() -> programme_report.ProgrammeReport:
     authz.require(current_user, "programme:report")
     db = get_db()
     year = _report_year()
-    # Session feedback themes: the session feedback feature's released summaries go here, as
-    # a list of programme_report.FeedbackThemes (see docs/development.md).
-    return programme_report.programme_report(db, current_framework(db), year, feedback=())
+    report = programme_report.programme_report(db, current_framework(db), year)
+    # Session feedback themes: the session feedback feature's released summaries for
+    # report.cohort_ids go here, as programme_report.FeedbackThemes (docs/development.md).
+    programme_report.attach_feedback(report, ())
+    return report
 
 
 def _report_filename(report: programme_report.ProgrammeReport, extension: str) -> str:

@@ -17,7 +17,12 @@ from openpyxl import load_workbook
 
 from learnset.dashboards import programme_report as report_module
 from learnset.dashboards.figures import Figure
-from learnset.dashboards.programme_report import FeedbackThemes, ThemeCount, programme_report
+from learnset.dashboards.programme_report import (
+    FeedbackThemes,
+    ThemeCount,
+    attach_feedback,
+    programme_report,
+)
 from learnset.dashboards.report_cells import Cell, grid_figures, people_table, protect_column
 from learnset.dashboards.report_queries import ALL_GAINS, Measure
 from learnset.db import utcnow
@@ -211,6 +216,12 @@ def test_feedback_themes_are_placed_by_set(db, programme):
     assert _set(report, programme.cohort).feedback == themes
     assert _set(report, programme.other_cohort).feedback is None
     assert report.feedback is None
+    # Or put in place afterwards, once the report knows its sets, as the view does.
+    later = _report(db)
+    programme_wide = FeedbackThemes(None, Figure(9, 9))
+    attach_feedback(later, [themes, programme_wide])
+    assert _set(later, programme.cohort).feedback == themes
+    assert later.feedback == programme_wide
 
 
 # --- The page and its downloads ------------------------------------------------------------------
@@ -349,3 +360,24 @@ def test_queries_do_not_grow_with_sets_people_or_months(
     many = counts()
     assert many == few, "queries for 3 sets, then for 7 with more people and months"
     assert max(few.values()) <= 14, few
+
+
+def test_page_and_downloads_show_feedback_themes_once_plugged_in(db, login, programme, monkeypatch):
+    themes = FeedbackThemes(
+        programme.cohort.id,
+        Figure(6, 6),
+        Figure(Decimal("4.2"), 6),
+        [ThemeCount("More time on live challenges", Figure(4, 6))],
+    )
+    original = report_module.attach_feedback
+    monkeypatch.setattr(
+        report_module, "attach_feedback", lambda report, _none: original(report, [themes])
+    )
+    client = login(programme.admin)
+    page = client.get(REPORT).get_data(as_text=True)
+    assert "More time on live challenges" in page and "4.2" in page
+    assert "No session feedback released yet" not in page
+    text = client.get(REPORT + ".csv").get_data(as_text=True)
+    assert "Session feedback,Riverside set,More time on live challenges,4" in text.replace(
+        "Theme: ", ""
+    )

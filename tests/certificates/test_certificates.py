@@ -311,3 +311,28 @@ def test_the_list_is_paged_at_a_fixed_number_of_queries(db, people, login, count
     html = html_of(browser.get("/certificates"))
     assert "Pages of certificates" in html
     assert statements_for(count_queries, browser, "/certificates") == few
+
+
+def test_withdrawing_needs_the_form_s_token_and_only_once(db, people, login):
+    certificate = make_certificate(db, people.participant, people.cohort)
+    db.commit()
+    browser = login(people.participant)
+    path = f"/certificates/{certificate.id}/withdraw"
+    assert browser.post(path).status_code == 400
+    db.expire_all()
+    assert certificate.revoked_at is None
+    token = csrf_from(browser, path)
+    assert browser.post(path, data={"csrf_token": token}).status_code == 302
+    # Withdrawn already: the page is refused, the certificate stays in the list.
+    assert browser.get(path).status_code == 403
+    assert browser.get(f"/certificates/{certificate.id}").status_code == 200
+
+
+def test_certificates_are_in_the_holder_s_download_of_their_data(db, people):
+    from learnset.certificates.queries import export_personal_data
+
+    certificate = make_certificate(db, people.participant, people.cohort)
+    [exported] = export_personal_data(db, people.participant)
+    assert exported["reference"] == certificate.reference
+    assert exported["sessions_attended"] == 1 and exported["withdrawn_at"] is None
+    assert export_personal_data(db, people.fellow) == []

@@ -10,8 +10,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The certificate pages and their part of "download your data"."""
     from learnset.accounts import personal_data
-    from learnset.certificates import queries, views
+    from learnset.certificates import queries, services, views
 
     app.register_blueprint(views.bp)
-    # Certificates go with the account (a foreign key with ON DELETE CASCADE).
-    personal_data.register("certificates", queries.export_personal_data)
+    personal_data.register(
+        "certificates", queries.export_personal_data, services.erase_personal_data
+    )

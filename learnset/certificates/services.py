@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnset import audit
@@ -234,3 +234,9 @@ def find_valid(db: Session, typed: str) -> Certificate | None:
     if certificate is None or certificate.revoked_at is not None:
         return None
     return certificate
+
+
+def erase_personal_data(db: Session, user: User) -> None:
+    """Delete every certificate issued to the person: their references stop checking."""
+    db.execute(delete(Certificate).where(Certificate.holder_id == user.id))
+    db.flush()

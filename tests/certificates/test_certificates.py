@@ -122,6 +122,7 @@ def test_a_participant_gets_a_certificate_and_its_pdf(app, db, people, login):
         CERTIFICATE_SIGNATORY_NAME="Dr Rowan Lead",
         CERTIFICATE_SIGNATORY_ROLE="Programme director",
         PROGRAMME_NAME="Unlocking Commissioning North",
+        BASE_URL="https://ls.example",
     )
     me = people.participant
     _attended(db, me, people.cohort, factories.uk(2026, 5, 12, 10), title="Open Space in practice")
@@ -162,6 +163,7 @@ def test_a_participant_gets_a_certificate_and_its_pdf(app, db, people, login):
         "Dr Rowan Lead",
         "Programme director",
         certificate.reference,
+        "go to https://ls.example/certificates/verify and enter the reference",
     ):
         assert expected in text, expected
 
@@ -336,3 +338,14 @@ def test_certificates_are_in_the_holder_s_download_of_their_data(db, people):
     assert exported["reference"] == certificate.reference
     assert exported["sessions_attended"] == 1 and exported["withdrawn_at"] is None
     assert export_personal_data(db, people.fellow) == []
+
+
+def test_deleting_the_account_deletes_its_certificates(db, people):
+    from learnset.certificates.services import erase_personal_data
+
+    certificate = make_certificate(db, people.participant, people.cohort)
+    make_certificate(db, people.fellow, people.cohort)
+    reference = certificate.reference
+    erase_personal_data(db, people.participant)
+    assert services.find_valid(db, reference) is None
+    assert count_rows(db, Certificate) == 1

@@ -12,7 +12,7 @@ from learnset.db import utcnow
 from learnset.reflections import revalidation
 from tests import factories
 from tests.colleague_feedback.helpers import make_round, respond
-from tests.helpers import html_of
+from tests.helpers import html_of, statements_for
 
 PARTS = {
     "what": "We met the care home managers about discharge delays.",
@@ -161,3 +161,18 @@ def test_choosing_offers_only_one_s_own_and_asks_again_for_what_is_missing(db, p
         ).status_code
         == 422
     )
+
+
+def test_the_output_costs_the_same_queries_for_two_reflections_as_for_twelve(
+    db, people, framework, login, count_queries
+):
+    me = people.participant
+    made = [
+        factories.make_reflection(db, me, capabilities=framework.capabilities[:2])
+        for _ in range(12)
+    ]
+    db.commit()
+    browser = login(me)
+    few = statements_for(count_queries, browser, _path("medical", made[:2], made[:1]))
+    many = statements_for(count_queries, browser, _path("medical", made, made[:5]))
+    assert few == many

@@ -1,7 +1,7 @@
 """Quick notes
 
 Revision ID: fd0078230c39
-Revises: bb636274b1c0
+Revises: 414c71789663
 Create Date: 2026-12-02 15:26:03.782145
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = 'fd0078230c39'
-down_revision: str | None = 'bb636274b1c0'
+down_revision: str | None = '414c71789663'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

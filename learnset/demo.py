@@ -237,6 +237,7 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.reflections import demo as reflections_demo
 
     reflections_demo.load(db)
+    reflections_demo.load_notes(db, utcnow())
     # The dashboards (issue 6): a year of reflections in the first set, before the check-ins
     # that link them as evidence.
     first_set = db.scalar(select(Cohort.id).where(Cohort.name == COHORTS[0][0]))

@@ -30,6 +30,7 @@ from learnset.meetings.models import (
     TopicVote,
 )
 from learnset.reflections.models import (
+    Note,
     Reflection,
     ReflectionComment,
     ReflectionDraft,
@@ -64,6 +65,7 @@ __all__ = [
     "Meeting",
     "MeetingItem",
     "Membership",
+    "Note",
     "OutgoingMail",
     "PresenterSlot",
     "Programme",

@@ -118,6 +118,12 @@ LIFETIMES: list[Lifetime] = [
         removed_by="Saving or discarding it, deleting the reflection, or deleting the account",
     ),
     Lifetime(
+        "Quick notes",
+        ("notes",),
+        "Until the writer turns it into a reflection or deletes it",
+        removed_by="Saving the reflection made from it, deleting it, or deleting the account",
+    ),
+    Lifetime(
         "Text kept after a sign-in expired",
         ("reflection_rescues",),
         f"{RESCUE_DAYS} days after it was last written",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, is_member, is_participant, is_tutor, takes_part_clause
 from learnset.cohorts.models import Membership, Role
-from learnset.reflections.models import Reflection, ReflectionComment, Visibility
+from learnset.reflections.models import Note, Reflection, ReflectionComment, Visibility
 
 
 def is_shared_now(reflection: Reflection) -> bool:
@@ -53,7 +53,13 @@ def _reflection_in_bin(user: User, reflection: Reflection) -> bool:
     return reflection.author_id == user.id and reflection.deleted_at is not None
 
 
+def _note_own(user: User, note: Note) -> bool:
+    # Quick notes are their writer's alone: no tutor, admin or fellow ever sees one.
+    return note.author_id == user.id
+
+
 RULES: dict[str, Rule] = {
+    "note:view": _note_own,
     "reflection:view": _reflection_view,
     "reflection:edit": _reflection_edit,
     "reflection:comment": _reflection_comment,

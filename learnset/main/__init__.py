@@ -8,6 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The home and public pages."""
-    from learnset.main import views
+    # webapp adds the manifest and the service worker to the same blueprint.
+    from learnset.main import views, webapp  # noqa: F401
 
     app.register_blueprint(views.bp)

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         editor_views,
         exports,
         kept_views,
+        note_views,
         panels,
         reading_views,
         revalidation_views,

@@ -15,7 +15,7 @@ from learnset.cohorts.models import Membership, Role
 from learnset.db import utcnow
 from learnset.framework.models import Capability
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
-from learnset.reflections import services
+from learnset.reflections import notes, services
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 
 
@@ -175,6 +175,37 @@ def load(db: Session) -> int:
                     )
                 )
         added += 1
+    db.flush()
+    return added
+
+
+# Two quick notes in the first participant's inbox, as if jotted on a phone this week; fixed
+# ids, so loading the demo again adds nothing.
+DEMO_NOTES = [
+    (
+        "6f1d8a52-3c1e-4b7a-9a55-1d2e3f4a5b01",
+        2,
+        "Corridor chat with the community matron: she has data on frailty admissions we never "
+        "see. Ask her to the next locality meeting?",
+    ),
+    (
+        "6f1d8a52-3c1e-4b7a-9a55-1d2e3f4a5b02",
+        0,
+        "On the train back from the provider meeting. I argued for the contract rather than "
+        "asking what they were seeing. Why?",
+    ),
+]
+
+
+def load_notes(db: Session, now: datetime) -> int:
+    """The demo participant's inbox; running it twice adds nothing more."""
+    author = db.scalar(select(User).where(User.email == "participant1@example.org"))
+    if author is None:
+        return 0
+    added = 0
+    for client_id, days_ago, body in DEMO_NOTES:
+        _, new = notes.add_note(db, author, client_id, body, now - timedelta(days=days_ago))
+        added += new
     db.flush()
     return added
 

@@ -19,6 +19,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections.models import (
+    Note,
     Reflection,
     ReflectionComment,
     ReflectionDraft,
@@ -366,6 +367,20 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
                 select(ReflectionDraft)
                 .where(ReflectionDraft.author_id == user.id)
                 .order_by(ReflectionDraft.updated_at)
+            )
+        ],
+        "notes": [
+            {
+                "written_at": _when(note.created_at),
+                "body": note.body,
+                "learning_set": note.cohort.name if note.cohort else None,
+                "session": note.meeting.title if note.meeting else None,
+            }
+            for note in db.scalars(
+                select(Note)
+                .options(joinedload(Note.cohort), joinedload(Note.meeting))
+                .where(Note.author_id == user.id)
+                .order_by(Note.created_at, Note.id)
             )
         ],
         "kept_after_sign_in_expired": [

@@ -274,3 +274,40 @@ class ReflectionRescue(Base):
     size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When it was last written; it expires KEEP_DAYS later.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# A note is jotted on a phone, often offline, and sent when the connection returns.
+MAX_NOTE = 2000
+
+
+class Note(Base):
+    """A quick note waiting in its writer's inbox to become a reflection, or be deleted.
+
+    Private to its writer, always. `client_id` is made by the writer's browser when the note is
+    written, so a note sent twice (a retry after a lost answer) is stored once.
+    """
+
+    __tablename__ = "notes"
+    __table_args__ = (
+        UniqueConstraint("author_id", "client_id"),
+        CheckConstraint(f"length(body) <= {MAX_NOTE}", name="body_length"),
+        Index("ix_notes_author_id_created_at", "author_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(36))
+    body: Mapped[str] = mapped_column(Text)
+    cohort_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="SET NULL"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    # The new-reflection key of the draft it was carried into; the note goes when that
+    # reflection is saved (services.create_reflection), in the same transaction.
+    draft_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cohort: Mapped[Cohort | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()

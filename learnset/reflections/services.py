@@ -22,6 +22,7 @@ from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
     RESCUE_DAYS,
+    Note,
     Reflection,
     ReflectionComment,
     ReflectionDraft,
@@ -254,7 +255,8 @@ def _record_version(
 def create_reflection(
     db: Session, author: User, data: ReflectionInput, now: datetime, draft_key: str | None = None
 ) -> Reflection:
-    """A new reflection with its first version; its draft, if any, has done its job."""
+    """A new reflection with its first version; its draft, and any note it was started from,
+    have done their job."""
     _check(db, author, data, None)
     reflection = Reflection(author=author, draft_key=draft_key, created_at=now)
     reflection.capabilities = _capabilities(db, data.capability_ids, None)
@@ -268,6 +270,8 @@ def create_reflection(
                 ReflectionDraft.author_id == author.id, ReflectionDraft.key == draft_key
             )
         )
+        # A quick note carried into this draft has become this reflection (notes.py).
+        db.execute(delete(Note).where(Note.author_id == author.id, Note.draft_key == draft_key))
     db.flush()
     return reflection
 

@@ -21,6 +21,7 @@ from learnset.db import get_db, utcnow
 from learnset.forms import render_form
 from learnset.pagination import page_number
 from learnset.reflections import drafts, exports, queries
+from learnset.reflections import notes as quick_notes
 from learnset.reflections.filters import log_filters, small_id
 from learnset.reflections.forms import (
     PortfolioForm,
@@ -71,6 +72,7 @@ def log() -> tuple[str, int]:
     form, filters = log_filters(db, current_user, request.args)
     page = queries.log_page(db, current_user, filters, page_number(request.args.get("page")))
     args = {key: value for key, value in request.args.items() if key != "page" and value}
+    notes, notes_total = quick_notes.inbox(db, current_user)
     return render_form(
         "reflections/log.html",
         form,
@@ -78,6 +80,8 @@ def log() -> tuple[str, int]:
         filters=filters,
         args=args,
         drafts=drafts.unfinished_drafts(db, current_user),
+        notes=notes,
+        notes_total=notes_total,
     )
 
 

@@ -32,3 +32,13 @@ def test_the_first_set_has_reflections_after_its_sessions_mostly_private(db):
     private = [r for r in monthly if r.visibility == "private"]
     assert len(private) > len(monthly) / 2
     assert {r.visibility for r in monthly} == {"private", "tutors", "set"}
+
+
+def test_the_demo_participant_has_two_notes_in_the_inbox(db):
+    from learnset.accounts.models import User
+    from learnset.reflections.models import Note
+
+    demo.load(db, FAST_HASH)
+    demo.load(db, FAST_HASH)
+    writers = db.scalars(select(User.email).join(Note, Note.author_id == User.id)).all()
+    assert writers == ["participant1@example.org"] * 2

@@ -1,0 +1,25 @@
+"""The "Jot a note" form: one text box, and optionally the learning set and session."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from learnset.forms import max_length
+from learnset.reflections.models import MAX_NOTE
+
+
+class NoteForm(FlaskForm):
+    # Made once per note (by the page, or by the browser's script for a note written offline),
+    # so the same note sent twice is stored once.
+    note_id = HiddenField()
+    body = TextAreaField(
+        "Your note",
+        description=(
+            "A few words to come back to. Leave out anything that could identify a patient."
+        ),
+        validators=[InputRequired("Write your note"), max_length("Your note", MAX_NOTE)],
+    )
+    cohort = SelectField("Learning set (optional)", validators=[Optional()], validate_choice=False)
+    meeting = SelectField("Session (optional)", validators=[Optional()], validate_choice=False)

@@ -1,0 +1,133 @@
+"""Quick notes: the "Jot a note" page (and its shell for offline use), the inbox, and turning a
+note into a reflection or deleting it. The page's script (static/app/notes.js) keeps a note
+written offline in the browser and posts it here when the connection returns, asking for JSON.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import (
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from learnset import authz
+from learnset.accounts.security import public
+from learnset.db import get_db, utcnow
+from learnset.errors import shown_on
+from learnset.forms import EmptyForm, render_form
+from learnset.meetings.models import Meeting
+from learnset.pagination import page_number
+from learnset.reflections import notes
+from learnset.reflections.models import MAX_NOTE, Note
+from learnset.reflections.note_forms import NoteForm
+from learnset.reflections.services import linkable_meetings, participant_cohorts
+from learnset.reflections.views import bp
+
+
+def note_or_404(note_id: int) -> Note:
+    return authz.get_or_404(get_db(), Note, note_id, current_user, "note:view")
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    return f"{meeting.cohort.name}: session {meeting.number}, {meeting.title}"
+
+
+def _with_choices(form: NoteForm) -> NoteForm:
+    db = get_db()
+    form.cohort.choices = [("", "Not chosen")] + [
+        (str(c.id), c.name) for c in participant_cohorts(db, current_user)
+    ]
+    form.meeting.choices = [("", "Not chosen")] + [
+        (str(m.id), _meeting_label(m)) for m in linkable_meetings(db, current_user)
+    ]
+    return form
+
+
+@bp.route("/notes/new", methods=["GET", "POST"])
+def jot() -> Any:
+    form = _with_choices(NoteForm())
+    if request.method == "GET":
+        form.note_id.data = str(uuid.uuid4())
+    if form.validate_on_submit():
+        db = get_db()
+        with shown_on(form, "body"):
+            note, new = notes.add_note(
+                db,
+                current_user,
+                form.note_id.data,
+                form.body.data,
+                utcnow(),
+                form.cohort.data,
+                form.meeting.data,
+            )
+            db.commit()
+            if _wants_json():
+                return jsonify(id=note.id, new=new), 201 if new else 200
+            flash("Your note is in your inbox, at the top of your reflective log.", "success")
+            return redirect(url_for("reflections.jot"))
+    if _wants_json():
+        errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
+        return jsonify(errors=errors), 422
+    return render_form("reflections/jot.html", form, max_note=MAX_NOTE, user_id=current_user.id)
+
+
+@bp.route("/notes/offline")
+@public
+def jot_offline() -> Response:
+    """The note page's shell, for the service worker to keep: nothing about anyone in it."""
+    response = Response(render_template("reflections/jot_offline.html", max_note=MAX_NOTE))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/notes/status")
+def note_status() -> Response:
+    """Who is signed in, and a form token, for the script sending notes kept offline: it sends
+    only the notes this person wrote."""
+    return jsonify(user=current_user.id, csrf_token=generate_csrf())
+
+
+@bp.route("/notes")
+def inbox() -> str:
+    page = notes.inbox_page(get_db(), current_user, page_number(request.args.get("page")))
+    return render_template("reflections/notes.html", page=page)
+
+
+@bp.route("/notes/<id:note_id>/reflect", methods=["POST"])
+def reflect_on_note(note_id: int) -> Any:
+    note = note_or_404(note_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("reflections.log"))
+    db = get_db()
+    key = notes.start_reflection(db, current_user, note, utcnow())
+    db.commit()
+    return redirect(url_for("reflections.write", key=key))
+
+
+@bp.route("/notes/<id:note_id>/delete", methods=["GET", "POST"])
+def delete_note(note_id: int) -> Any:
+    note = note_or_404(note_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        db = get_db()
+        notes.delete_note(db, note)
+        db.commit()
+        flash("The note has been deleted.", "success")
+        return redirect(url_for("reflections.log"))
+    return render_template("reflections/delete_note.html", form=form, note=note)

@@ -1,0 +1,156 @@
+// Quick notes kept in this browser (IndexedDB) until they reach the server. Each note carries
+// the id of the person who wrote it: on a shared computer, nobody else ever sends or sees it.
+const DB_NAME = "learnset";
+const STATUS_URL = "/notes/status";
+const SEND_URL = "/notes/new";
+
+function openDb() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB_NAME, 1);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore("notes", { keyPath: "id" });
+      request.result.createObjectStore("meta", { keyPath: "name" });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function inStore(name, mode, work) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction(name, mode);
+    const request = work(transaction.objectStore(name));
+    transaction.oncomplete = () => {
+      db.close();
+      resolve(request ? request.result : undefined);
+    };
+    transaction.onerror = () => {
+      db.close();
+      reject(transaction.error);
+    };
+  });
+}
+
+export function newNoteId() {
+  if (crypto.randomUUID) {
+    return crypto.randomUUID();
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const keepNote = (note) => inStore("notes", "readwrite", (store) => store.put(note));
+export const forgetNote = (id) => inStore("notes", "readwrite", (store) => store.delete(id));
+const allNotes = () => inStore("notes", "readonly", (store) => store.getAll());
+
+export async function anyWaiting() {
+  return (await allNotes()).length > 0;
+}
+
+export async function waitingFor(user) {
+  if (!user) {
+    return [];
+  }
+  const notes = await allNotes();
+  return notes.filter((note) => note.user === user).sort((a, b) => a.writtenAt.localeCompare(b.writtenAt));
+}
+
+export const rememberUser = (user) => inStore("meta", "readwrite", (store) => store.put({ name: "user", value: user }));
+export async function rememberedUser() {
+  const found = await inStore("meta", "readonly", (store) => store.get("user"));
+  return found ? found.value : null;
+}
+
+// Who is signed in, and a form token; null when offline or signed out.
+export async function signedIn() {
+  try {
+    const response = await fetch(STATUS_URL, {
+      headers: { Accept: "application/json" },
+      cache: "no-store",
+      redirect: "manual",
+    });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+// Send the signed-in person's waiting notes, oldest first. Returns how many went, whether the
+// server was reached and answered them all, and who is signed in.
+export async function sendWaiting() {
+  const who = await signedIn();
+  if (!who) {
+    return { sent: 0, reached: false };
+  }
+  await rememberUser(who.user);
+  const post = (note) =>
+    fetch(SEND_URL, {
+      method: "POST",
+      headers: { Accept: "application/json" },
+      body: new URLSearchParams({
+        csrf_token: who.csrf_token,
+        note_id: note.id,
+        body: note.body,
+        cohort: note.cohort || "",
+        meeting: note.meeting || "",
+      }),
+    });
+  let sent = 0;
+  for (const note of await waitingFor(who.user)) {
+    let response;
+    let answer = null;
+    try {
+      response = await post(note);
+      if (response.status === 422) {
+        answer = await response.json();
+        const fields = Object.keys(answer.errors);
+        if (fields.length && fields.every((name) => name === "cohort" || name === "meeting")) {
+          // A set or session no longer open to the writer: the words matter more than the
+          // link, so the note goes without it.
+          note.cohort = "";
+          note.meeting = "";
+          await keepNote(note);
+          response = await post(note);
+          answer = response.status === 422 ? await response.json() : null;
+        }
+      }
+    } catch {
+      return { sent, reached: false };
+    }
+    if (response.ok) {
+      await forgetNote(note.id);
+      sent += 1;
+    } else if (answer) {
+      note.problem = Object.values(answer.errors)[0] || "This note could not be sent";
+      await keepNote(note);
+    } else {
+      return { sent, reached: false };
+    }
+  }
+  return { sent, reached: true, user: who.user };
+}
+
+// Signing out: forget who was signed in, every cache but the static files', and every note
+// not chosen to be kept. Kept notes stay, still marked with their writer.
+export async function clearForSignOut(keepNotes) {
+  const user = await rememberedUser();
+  if (!keepNotes && user) {
+    for (const note of await waitingFor(user)) {
+      await forgetNote(note.id);
+    }
+  }
+  await inStore("meta", "readwrite", (store) => store.clear());
+  if (window.caches) {
+    for (const name of await caches.keys()) {
+      if (!name.startsWith("learnset-static-")) {
+        await caches.delete(name);
+      }
+    }
+  }
+  sessionStorage.clear();
+  localStorage.clear();
+}

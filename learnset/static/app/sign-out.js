@@ -1,0 +1,75 @@
+// On every page: notes kept offline are sent as soon as a page loads with a connection, or the
+// connection returns; signing out sends them first, or asks whether to keep them for next
+// time, then clears what this browser keeps about the person.
+import { anyWaiting, clearForSignOut, rememberedUser, sendWaiting, waitingFor } from "./note-store.js";
+
+function ask(count, offline) {
+  return new Promise((resolve) => {
+    const main = document.getElementById("maincontent");
+    const box = document.createElement("div");
+    box.className = "nhsuk-warning-callout";
+    const heading = document.createElement("h2");
+    heading.className = "nhsuk-warning-callout__label";
+    heading.tabIndex = -1;
+    heading.textContent = offline ? "You are offline" : "Some notes could not be sent";
+    const words = document.createElement("p");
+    words.textContent = `${count === 1 ? "1 note has" : `${count} notes have`} not been sent yet. Keep ${count === 1 ? "it" : "them"} on this device to send next time you sign in here, or discard ${count === 1 ? "it" : "them"}.`;
+    const keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "nhsuk-button";
+    keep.textContent = "Keep for next time and sign out";
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "nhsuk-button nhsuk-button--warning";
+    discard.textContent = "Discard and sign out";
+    keep.addEventListener("click", () => resolve(true));
+    discard.addEventListener("click", () => resolve(false));
+    box.append(heading, words, keep, " ", discard);
+    main.prepend(box);
+    heading.focus();
+  });
+}
+
+async function signOut(form) {
+  let keep = false;
+  if (await anyWaiting()) {
+    const result = await sendWaiting();
+    const waiting = await waitingFor(result.user || (await rememberedUser()));
+    if (waiting.length) {
+      keep = await ask(waiting.length, !result.reached);
+    }
+  }
+  await clearForSignOut(keep);
+  form.dataset.cleared = "yes";
+  form.requestSubmit();
+}
+
+export function initNotesEverywhere() {
+  if (!window.indexedDB) {
+    return;
+  }
+  const form = document.querySelector(".nhsuk-header__account-form");
+  if (form) {
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.cleared) {
+        return;
+      }
+      event.preventDefault();
+      signOut(form);
+    });
+  }
+  if (!document.querySelector("[data-note-form]")) {
+    const send = async () => {
+      if (await anyWaiting()) {
+        await sendWaiting();
+      }
+    };
+    window.addEventListener("online", send);
+    if (navigator.onLine && form) {
+      send();
+    }
+  }
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+  }
+}

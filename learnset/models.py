@@ -28,6 +28,7 @@ from learnset.meetings.models import (
     PresenterSlot,
     TopicVote,
 )
+from learnset.notifications.models import Notification, NotificationPreference
 from learnset.reflections.models import (
     Reflection,
     ReflectionComment,
@@ -62,6 +63,8 @@ __all__ = [
     "Meeting",
     "MeetingItem",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "OutgoingMail",
     "PresenterSlot",
     "Programme",

@@ -19,6 +19,7 @@ from learnset.authz import (
     colleague_feedback,
     curriculum,
     meetings,
+    notifications,
     programme,
     reflections,
 )
@@ -107,6 +108,7 @@ RULES: dict[str, Rule] = _gather(
     challenges.RULES,
     colleague_feedback.RULES,
     curriculum.RULES,
+    notifications.RULES,
 )
 
 

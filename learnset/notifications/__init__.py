@@ -9,12 +9,16 @@ from flask_login import current_user
 
 
 def unread_count() -> int:
-    """The header's count for the signed-in person: one query a page, asked at most once."""
+    """The header's count for the signed-in person: counted with the sign-in's own query
+    (learnset/accounts/sign_ins.py), else asked once a request."""
     from learnset.db import get_db
     from learnset.notifications import services
 
     if not current_user.is_authenticated:
         return 0
+    loaded: int | None = current_user.unread_notifications
+    if loaded is not None:
+        return loaded
     if "learnset_unread" not in g:
         g.learnset_unread = services.unread_count(get_db(), current_user)
     count: int = g.learnset_unread

@@ -96,13 +96,6 @@ def notify(
     return made
 
 
-def would_email(db: Session, recipients: Iterable[User], kind: NotificationKind) -> int:
-    """How many of these people have not turned this kind off (one query)."""
-    people = {person.id for person in recipients if person.is_active}
-    chosen = frequencies(db, people)
-    return sum(1 for i in people if frequency_for(chosen, i, kind) != Frequency.OFF)
-
-
 # --- Reading and marking ----------------------------------------------------------------------
 
 

@@ -129,3 +129,18 @@ def test_a_tutor_asking_to_email_now_emails_those_on_a_summary_once(login, db, p
     assert [message["To"] for message in outbox()] == [people.participant.email]
     waiting = db.scalars(select(Notification).where(Notification.digest_due.is_(True))).all()
     assert waiting == []
+
+
+def test_the_check_in_reminder_is_the_check_ins_email_and_follows_the_choice(
+    app, db, people, outbox
+):
+    _choose(db, people.fellow, NotificationKind.CHECK_IN, Frequency.OFF)
+    _choose(db, people.participant, NotificationKind.CHECK_IN, Frequency.WEEKLY)
+    factories.make_published_meeting(db, people.cohort)
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["remind-check-ins"])
+    assert "Queued 0 check-in reminders." in result.output
+    assert outbox() == []
+    db.expire_all()
+    waiting = db.scalars(select(Notification)).all()
+    assert [(n.recipient_id, n.digest_due) for n in waiting] == [(people.participant.id, True)]

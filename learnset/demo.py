@@ -8,7 +8,7 @@ import secrets
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import TwoFactor, User
@@ -26,7 +26,6 @@ from learnset.meetings.models import (
     EmergentTopic,
     Meeting,
     MeetingItem,
-    MeetingStatus,
     TopicStatus,
     TopicVote,
 )
@@ -260,7 +259,9 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
 
     library_demo.load(db, admin, utcnow())
     # Notifications (issue 19, item 2): last, from what the demo shared and commented on.
-    _notifications(db, utcnow())
+    from learnset.notifications import demo as notifications_demo
+
+    notifications_demo.load(db, utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]
@@ -443,68 +444,3 @@ def _follow_up(db: Session, cohort: Cohort, meetings: list[Meeting], now: dateti
 
 def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-# --- Notifications (issue 19, item 2) -----------------------------------------------------
-# Sharing through the reflection services has already told the tutors. Added here, once:
-# the comment the demo wrote straight into the table, and each set's next session, one of
-# them already read. The at-once emails the demo's history queued are dropped: nobody is
-# waiting for news of a made-up past.
-
-
-def _notifications(db: Session, now: datetime) -> None:
-    from learnset.mail.models import OutgoingMail
-    from learnset.notifications.models import Notification, NotificationKind
-    from learnset.notifications.services import AT_ONCE_EMAIL
-    from learnset.reflections.models import Reflection, ReflectionComment
-
-    demo_people = select(User.email).where(User.email.like("%@example.org"))
-    db.execute(
-        delete(OutgoingMail).where(
-            OutgoingMail.kind == AT_ONCE_EMAIL,
-            OutgoingMail.sent_at.is_(None),
-            OutgoingMail.recipient.in_(demo_people),
-        )
-    )
-    made = select(func.count()).where(Notification.kind == NotificationKind.SESSION.value)
-    if db.scalar(made):
-        return
-    for comment in list(
-        db.scalars(select(ReflectionComment).where(ReflectionComment.author_id.is_not(None)))
-    ):
-        about = db.get(Reflection, comment.reflection_id)
-        if about is None or comment.author is None or comment.author_id == about.author_id:
-            continue
-        db.add(
-            Notification(
-                recipient_id=about.author_id,
-                actor_id=comment.author_id,
-                kind=NotificationKind.COMMENT.value,
-                link=f"/reflections/{about.id}",
-                description=f"{comment.author.name} commented on a reflection you shared",
-                created_at=comment.created_at,
-            )
-        )
-    for cohort in db.scalars(select(Cohort).order_by(Cohort.id)):
-        coming = db.scalar(
-            select(Meeting)
-            .where(Meeting.cohort_id == cohort.id, Meeting.status == MeetingStatus.PUBLISHED)
-            .where(Meeting.ends_at > now)
-            .order_by(Meeting.starts_at)
-        )
-        if coming is None:
-            continue
-        for number, membership in enumerate(
-            m for m in cohort.memberships if m.role == Role.PARTICIPANT
-        ):
-            db.add(
-                Notification(
-                    recipient_id=membership.user_id,
-                    kind=NotificationKind.SESSION.value,
-                    link=f"/sessions/{coming.id}",
-                    description=f"{coming.display_title} of {cohort.name} has been published",
-                    created_at=coming.published_at or now,
-                    read_at=now if number % 2 else None,
-                )
-            )
-    db.flush()

@@ -113,6 +113,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         mail,
         main,
         meetings,
+        notifications,
         people,
         reflections,
         templating,
@@ -154,6 +155,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         people,
         governance,
         feedback,
+        notifications,
     ):
         feature.init_app(app)
     # Last, once every route is known: reset, invitation and calendar tokens never reach a log.

@@ -263,6 +263,10 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.library import demo as library_demo
 
     library_demo.load(db, admin, utcnow())
+    # Notifications (issue 19, item 2): last, from what the demo shared and commented on.
+    from learnset.notifications import demo as notifications_demo
+
+    notifications_demo.load(db, utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]

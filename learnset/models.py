@@ -29,6 +29,7 @@ from learnset.meetings.models import (
     PresenterSlot,
     TopicVote,
 )
+from learnset.notifications.models import Notification, NotificationPreference
 from learnset.reflections.models import (
     Note,
     Reflection,
@@ -66,6 +67,8 @@ __all__ = [
     "MeetingItem",
     "Membership",
     "Note",
+    "Notification",
+    "NotificationPreference",
     "OutgoingMail",
     "PresenterSlot",
     "Programme",

@@ -25,6 +25,7 @@ from learnset.cohorts import services as cohorts
 from learnset.colleague_feedback import services as colleague_feedback
 from learnset.feedback import services as feedback
 from learnset.mail import queue
+from learnset.notifications import services as notifications
 from learnset.reflections import services as reflections
 from learnset.reflections.models import RESCUE_DAYS
 
@@ -214,6 +215,19 @@ LIFETIMES: list[Lifetime] = [
         ("feedback_messages",),
         f"{feedback.KEEP_FEEDBACK.days} days after it was sent; deleted with the sender's account",
         lambda p: feedback.purge(p.db, p.now),
+    ),
+    Lifetime(
+        "Notifications: their kind, who acted, a description written by Learnset (never anyone's "
+        "words), a link, when read and emailed",
+        ("notifications",),
+        f"{notifications.KEEP_NOTIFICATIONS.days} days after it was made; deleted with the "
+        "account it was for",
+        lambda p: notifications.purge(p.db, p.now),
+    ),
+    Lifetime(
+        "Choices about notifications: how often to be emailed about each kind",
+        ("notification_preferences",),
+        WHILE_ACCOUNT,
     ),
     Lifetime(
         "Audit log: sign-ins, role changes, invitations, downloads and deletions, by account "

@@ -124,6 +124,8 @@ ACTIONS = {
     "deleting an account": _delete_an_account,
     "publishing a session, with emails": _publish_a_session,
     "taking up a topic": _take_up_a_topic,
+    # The tutors' notification and its email are written with the share (issue 19, item 2).
+    "sharing a reflection with the set": _share_with_tutors,
 }
 
 
@@ -153,7 +155,6 @@ def test_the_same_action_writes_several_rows_when_nothing_fails(
 
 
 SINGLE_STATEMENT = {
-    "sharing a reflection with the set": _share_with_tutors,
     "submitting a check-in": _submit_a_check_in,
 }
 

@@ -235,7 +235,23 @@ def _colleagues(db, people, now, _app):
     }
 
 
+def _notifications(db, people, now, _app):
+    from learnset.notifications.models import Notification, NotificationKind
+    from learnset.notifications.services import notify
+
+    labels = {}
+    for label, days in (("old", 180.1), ("fresh", 179.9)):
+        (made,) = notify(
+            db, [people.participant], NotificationKind.COMMENT, actor=people.tutor,
+            link="/", description=label, now=now - timedelta(days=days),
+        )  # fmt: skip
+        labels[made.id] = label
+    return lambda: {labels[i] for i in db.scalars(select(Notification.id))}
+
+
 SCENES = {
+    "Notifications: their kind, who acted, a description written by Learnset (never anyone's "
+    "words), a link, when read and emailed": (_notifications, {"fresh"}),
     "Colleagues asked for feedback: their email address, answers saved or sent before the "
     "round closes": (_colleagues, {"fresh"}),
     "Comments on a reflection in the bin (other people's words)": (_comments_in_the_bin, {"fresh"}),

@@ -44,6 +44,11 @@ class User(UserMixin, Base):
     if TYPE_CHECKING:
         sign_in_secret: str | None
     sign_in_secret = None
+    # How many unread notifications the person has, counted in the same query that loads
+    # them for a request (learnset/accounts/sign_ins.py), for the header; None when not loaded so.
+    if TYPE_CHECKING:
+        unread_notifications: int | None
+    unread_notifications = None
 
     def get_id(self) -> str:
         if not self.sign_in_secret:

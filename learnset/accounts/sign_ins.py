@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from learnset.accounts.models import SignInSession, User
 from learnset.db import rowcount
+from learnset.notifications.models import Notification
 
 # Last use is written at most this often per session: a GET writes once a minute, not always.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -101,9 +102,17 @@ def check(db: Session, secret: str, now: datetime, idle: timedelta) -> Check:
     page's authorisation reads)."""
     if not isinstance(secret, str) or not secret or len(secret) > 100:
         return Check(None, None, None)
+    # The header's count of unread notifications rides along, so it costs no statement.
+    unread = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
     row = (
         db.execute(
-            select(SignInSession, User)
+            select(SignInSession, User, unread)
             .join(User, User.id == SignInSession.user_id)
             .options(joinedload(User.memberships))
             .where(SignInSession.secret_hash == hash_secret(secret))
@@ -113,7 +122,7 @@ def check(db: Session, secret: str, now: datetime, idle: timedelta) -> Check:
     )
     if row is None:
         return Check(None, None, None)
-    sign_in, user = row
+    sign_in, user, user.unread_notifications = row
     reason = why_over(sign_in, user, now, idle)
     return Check(None if reason else user, sign_in, reason)
 

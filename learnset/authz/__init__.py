@@ -20,6 +20,7 @@ from learnset.authz import (
     colleague_feedback,
     curriculum,
     meetings,
+    notifications,
     programme,
     reflections,
 )
@@ -109,6 +110,7 @@ RULES: dict[str, Rule] = _gather(
     colleague_feedback.RULES,
     curriculum.RULES,
     certificates.RULES,
+    notifications.RULES,
 )
 
 

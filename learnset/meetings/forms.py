@@ -144,7 +144,12 @@ class ScheduleForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    notify = BooleanField("Email the members of this learning set to tell them", default=True)
+    notify = BooleanField(
+        "Email the members of this learning set now",
+        description="Otherwise each member is told in Learnset, and by email as they have chosen. "
+        "Nobody who has turned these notifications off is emailed.",
+        default=True,
+    )
 
 
 class AttendanceForm(FlaskForm):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Cohort, Role
 from learnset.errors import DomainError
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
@@ -23,6 +23,7 @@ from learnset.meetings.models import (
     MeetingStatus,
     PresenterSlot,
 )
+from learnset.meetings.notices import tell_about_session
 from learnset.meetings.schedule import (
     PlannedSession,
     ScheduleRule,
@@ -106,8 +107,15 @@ def details_of(meeting: Meeting) -> MeetingDetails:
     )
 
 
-def update_meeting(db: Session, meeting: Meeting, details: MeetingDetails, now: datetime) -> None:
-    """Change one session; calendars are told to replace it when its time or place moves."""
+def update_meeting(
+    db: Session,
+    meeting: Meeting,
+    details: MeetingDetails,
+    now: datetime,
+    actor: User | None = None,
+) -> None:
+    """Change one session; calendars are told to replace it when its time or place moves, and
+    the set (told by `actor`) when a published one does."""
     starts_at, ends_at = _times(details)
     place, link = details.place.strip(), details.online_link.strip()
     moved = (starts_at, ends_at, place, link) != (
@@ -124,6 +132,8 @@ def update_meeting(db: Session, meeting: Meeting, details: MeetingDetails, now: 
     meeting.agenda = details.agenda
     meeting.updated_at = now
     renumber(db, meeting.cohort_id)
+    if moved and actor is not None and meeting.is_published:
+        tell_about_session(db, meeting, actor, "has changed", now, email_now=False)
 
 
 def has_content(meeting: Meeting) -> bool:
@@ -240,8 +250,16 @@ def apply_schedule(
 # --- Publishing --------------------------------------------------------------------------
 
 
-def publish(db: Session, meeting: Meeting, now: datetime) -> None:
-    """Make the session visible to the cohort's participants."""
+def publish(
+    db: Session,
+    meeting: Meeting,
+    now: datetime,
+    actor: User | None = None,
+    email_now: bool = False,
+) -> int:
+    """Make the session visible to the cohort's participants, and tell the set (when published
+    by `actor`): emailed at once with `email_now`, else as each has chosen. How many were
+    emailed at once."""
     if meeting.is_published:
         raise MeetingError("This session is already published")
     meeting.status = MeetingStatus.PUBLISHED.value
@@ -249,6 +267,10 @@ def publish(db: Session, meeting: Meeting, now: datetime) -> None:
     meeting.updated_at = now
     meeting.sequence += 1
     db.flush()
+    if actor is None:
+        return 0
+    told = tell_about_session(db, meeting, actor, "has been published", now, email_now)
+    return sum(1 for notification in told if notification.emailed_at is not None)
 
 
 def unpublish(db: Session, meeting: Meeting, now: datetime) -> None:
@@ -259,22 +281,6 @@ def unpublish(db: Session, meeting: Meeting, now: datetime) -> None:
     meeting.updated_at = now
     meeting.sequence += 1
     db.flush()
-
-
-def members_to_notify(db: Session, meeting: Meeting, actor: User) -> list[User]:
-    """Everyone in the session's cohort except the person publishing it."""
-    return list(
-        db.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.cohort_id == meeting.cohort_id,
-                User.id != actor.id,
-                User.is_active.is_(True),
-            )
-            .order_by(User.name)
-        )
-    )
 
 
 # --- Materials from the library ----------------------------------------------------------

@@ -13,6 +13,7 @@ from learnset.cohorts.models import Cohort
 from learnset.db import rowcount
 from learnset.errors import DomainError
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus, TopicVote
+from learnset.meetings.notices import tell_topic_taken_up
 
 
 class TopicError(DomainError):
@@ -118,6 +119,7 @@ def take_up(
     topic.decided_by_id = actor.id
     meeting.updated_at = now
     db.flush()
+    tell_topic_taken_up(db, meeting, actor, now)
 
 
 def release_topic(topic: EmergentTopic) -> None:

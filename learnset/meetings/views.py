@@ -17,7 +17,6 @@ from werkzeug.wrappers import Response
 
 from learnset import authz, mail
 from learnset.cohorts.models import Cohort, Role
-from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, choices, render_form
@@ -171,7 +170,7 @@ def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
         with shown_on(form, "starts"):
-            services.update_meeting(db, meeting, _details(form), utcnow())
+            services.update_meeting(db, meeting, _details(form), utcnow(), actor=current_user)
             db.commit()
             flash("The session has been saved.", "success")
             return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
@@ -204,25 +203,6 @@ def delete_meeting(meeting_id: int) -> Response | str:
 # --- Publishing --------------------------------------------------------------------------
 
 
-def _notify(meeting: Meeting) -> int:
-    """Queue an email to each of the cohort's members that the session is published, in the
-    publishing transaction; the number queued."""
-    db = get_db()
-    link = mail.absolute_url("meetings.meeting", meeting_id=meeting.id)
-    members = services.members_to_notify(db, meeting, current_user)
-    for user in members:
-        mail.queue_message(
-            db,
-            user.email,
-            f"{meeting.display_title} on {uk_date(meeting.starts_at)}: {meeting.cohort.name}",
-            "email/session_published.txt",
-            user=user,
-            meeting=meeting,
-            link=link,
-        )
-    return len(members)
-
-
 @bp.route("/sessions/<id:meeting_id>/publish", methods=["GET", "POST"])
 def publish(meeting_id: int) -> Response | str:
     db = get_db()
@@ -230,11 +210,12 @@ def publish(meeting_id: int) -> Response | str:
     form = PublishForm()
     if form.validate_on_submit():
         with flashed():
-            services.publish(db, meeting, utcnow())
+            emailed = services.publish(
+                db, meeting, utcnow(), actor=current_user, email_now=bool(form.notify.data)
+            )
             message = "The session has been published. Members of the set can now see it."
             if form.notify.data:
-                queued = _notify(meeting)
-                message += f" {queued} member{'s' if queued != 1 else ''} will be emailed."
+                message += f" {emailed} member{'s' if emailed != 1 else ''} will be emailed."
             db.commit()
             flash(message, "success")
         return redirect(url_for("meetings.meeting", meeting_id=meeting.id))

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.cohorts.models import Role
+from learnset.notifications.models import NotificationKind
+from learnset.notifications.services import notify
 from learnset.pagination import PER_PAGE, Page, paginate
 from learnset.reflections.models import Reflection, ReflectionComment
 from learnset.reflections.services import ReflectionError
@@ -34,7 +37,37 @@ def add_comment(
         # Writing in the conversation means the author has read it.
         reflection.comments_seen_at = now
     db.flush()
+    _tell(db, reflection, author, now)
     return comment
+
+
+def _tell(db: Session, reflection: Reflection, commenter: User, now: datetime) -> None:
+    """The author's reply is news to the set's tutors who can read it; anyone else's comment is
+    news to the author. Names only: never the comment or the reflection's words."""
+    link = f"/reflections/{reflection.id}"
+    if commenter.id == reflection.author_id:
+        if reflection.cohort_id is None:
+            return
+        tutors = authz.people_in(db, reflection.cohort_id, Role.TUTOR)
+        notify(
+            db,
+            [tutor for tutor in tutors if authz.can(tutor, "reflection:view", reflection)],
+            NotificationKind.REPLY,
+            actor=commenter,
+            link=link,
+            description=f"{commenter.name} replied on a reflection they shared",
+            now=now,
+        )
+        return
+    notify(
+        db,
+        [reflection.author],
+        NotificationKind.COMMENT,
+        actor=commenter,
+        link=link,
+        description=f"{commenter.name} commented on a reflection you shared",
+        now=now,
+    )
 
 
 def hidden_comment_count(db: Session, reflection: Reflection) -> int:

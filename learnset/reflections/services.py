@@ -19,6 +19,8 @@ from learnset.framework.models import Capability, CapabilityDomain
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.notifications.models import NotificationKind
+from learnset.notifications.services import notify
 from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
     RESCUE_DAYS,
@@ -213,6 +215,29 @@ def _set_parts(reflection: Reflection, structure: str, parts: dict[str, str]) ->
     reflection.parts = kept
 
 
+def tell_tutors_if_shared(db: Session, reflection: Reflection, before: str, now: datetime) -> None:
+    """A reflection newly shared (it was private) is news to the set's tutors; the words they
+    are told are about who shared it, never what it says."""
+    if before != Visibility.PRIVATE or reflection.visibility == Visibility.PRIVATE:
+        return
+    if reflection.cohort_id is None:
+        return
+    whom = "the set" if reflection.visibility == Visibility.SET else "the tutors"
+    notify(
+        db,
+        [
+            tutor
+            for tutor in authz.people_in(db, reflection.cohort_id, Role.TUTOR)
+            if authz.can(tutor, "reflection:view", reflection)
+        ],
+        NotificationKind.SHARED,
+        actor=reflection.author,
+        link=f"/reflections/{reflection.id}",
+        description=f"{reflection.author.name} shared a reflection with {whom}",
+        now=now,
+    )
+
+
 def _set_visibility(reflection: Reflection, visibility: str, now: datetime) -> None:
     if visibility != reflection.visibility and visibility != Visibility.PRIVATE:
         reflection.shared_at = now
@@ -264,6 +289,7 @@ def create_reflection(
     db.add(reflection)
     db.flush()
     _record_version(db, reflection, now)
+    tell_tutors_if_shared(db, reflection, Visibility.PRIVATE, now)
     if draft_key is not None:
         db.execute(
             delete(ReflectionDraft).where(
@@ -282,11 +308,13 @@ def update_reflection(
     """Save an edit; a change to the words, date or minutes adds a version. True if it did."""
     _check(db, reflection.author, data, reflection)
     before = _snapshot(reflection)
+    shared_before = reflection.visibility
     reflection.capabilities = _capabilities(db, data.capability_ids, reflection)
     _apply(reflection, data, now)
     changed = _snapshot(reflection) != before
     if changed:
         _record_version(db, reflection, now)
+    tell_tutors_if_shared(db, reflection, shared_before, now)
     db.execute(delete(ReflectionDraft).where(ReflectionDraft.reflection_id == reflection.id))
     db.flush()
     return changed
@@ -304,8 +332,10 @@ def change_visibility(db: Session, reflection: Reflection, visibility: str, now:
             "You can only share a reflection with a learning set you are taking part in",
             "visibility",
         )
+    before = reflection.visibility
     _set_visibility(reflection, visibility, now)
     db.flush()
+    tell_tutors_if_shared(db, reflection, before, now)
 
 
 # --- Versions --------------------------------------------------------------------------------

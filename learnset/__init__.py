@@ -114,6 +114,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         meetings,
         people,
         reflections,
+        session_feedback,
         templating,
     )
     from learnset.extensions import csrf, limiter, login_manager
@@ -147,6 +148,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         colleague_feedback,
         challenges,
         meetings,
+        session_feedback,
         reflections,
         dashboards,
         people,

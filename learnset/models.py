@@ -37,6 +37,7 @@ from learnset.reflections.models import (
     ReflectionVersion,
     reflection_capabilities,
 )
+from learnset.session_feedback.models import SessionFeedback
 
 __all__ = [
     "Attendance",
@@ -76,6 +77,7 @@ __all__ = [
     "ReflectionRescue",
     "ReflectionVersion",
     "SelfAssessment",
+    "SessionFeedback",
     "SignInFailure",
     "SignInSession",
     "Story",

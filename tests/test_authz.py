@@ -59,10 +59,11 @@ def test_every_action_has_one_rule_written_by_its_feature():
         meetings,
         programme,
         reflections,
+        session_feedback,
     )
 
     parts = [module.RULES for module in (programme, cohorts, meetings, reflections, assessment)]
-    parts += [challenges.RULES, colleague_feedback.RULES, curriculum.RULES]
+    parts += [challenges.RULES, colleague_feedback.RULES, curriculum.RULES, session_feedback.RULES]
     assert sum(len(part) for part in parts) == len(authz.RULES)
     assert {action for part in parts for action in part} == set(authz.RULES)
     assert all(re.fullmatch(r"[a-z_-]+:[a-z-]+", action) for action in authz.RULES)

@@ -21,6 +21,7 @@ from learnset.authz import (
     meetings,
     programme,
     reflections,
+    session_feedback,
 )
 from learnset.authz.assessment import shared_with_tutors_clause
 from learnset.authz.challenges import (
@@ -107,6 +108,7 @@ RULES: dict[str, Rule] = _gather(
     challenges.RULES,
     colleague_feedback.RULES,
     curriculum.RULES,
+    session_feedback.RULES,
 )
 
 

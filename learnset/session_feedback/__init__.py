@@ -10,7 +10,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The pages, a home panel, a test for the session page, and a part of "download your data"."""
     from learnset.accounts import personal_data
-    from learnset.db import utcnow
+    from learnset.db import get_db, utcnow
     from learnset.main.panels import home_panel
     from learnset.meetings.models import Meeting
     from learnset.session_feedback import panels, services, views
@@ -22,7 +22,11 @@ def init_app(app: Flask) -> None:
     )
 
     def session_feedback_open(meeting: Meeting) -> bool:
-        """For the session page: whether its participants are being asked about it now."""
-        return services.window(meeting, views.window_days()).is_open(utcnow())
+        """For the session page: whether its participants are being asked about it now (by its
+        dates, and then, only if those say so, by when it was first answered)."""
+        days, now = views.window_days(), utcnow()
+        return services.window(meeting, days).is_open(now) and (
+            services.window_of(get_db(), meeting, days).is_open(now)
+        )
 
     app.jinja_env.globals["session_feedback_open"] = session_feedback_open

@@ -82,14 +82,18 @@ def load(db: Session, now: datetime, days: int = WINDOW_DAYS) -> None:
     closed = [meeting for meeting in past if window(meeting, days).has_closed(now)]
     still_open = [meeting for meeting in past if window(meeting, days).is_open(now)]
     for meeting, answers in zip(closed, CLOSED, strict=False):
-        _answer(db, meeting, answering, answers)
+        _answer(db, meeting, answering, answers, days)
     for meeting in still_open[:1]:
-        _answer(db, meeting, answering, STILL_OPEN)
+        _answer(db, meeting, answering, STILL_OPEN, days)
     db.flush()
 
 
 def _answer(
-    db: Session, meeting: Meeting, user_ids: list[int], answers: list[tuple[int, str, str]]
+    db: Session,
+    meeting: Meeting,
+    user_ids: list[int],
+    answers: list[tuple[int, str, str]],
+    days: int,
 ) -> None:
     if db.scalar(select(SessionFeedback.id).where(SessionFeedback.meeting_id == meeting.id)):
         return
@@ -102,6 +106,7 @@ def _answer(
                 usefulness=usefulness,
                 do_differently=differently,
                 change_one_thing=change,
+                closes_at=window(meeting, days).closes_at,
                 created_at=given_at,
                 updated_at=given_at,
             )

@@ -48,6 +48,9 @@ class SessionFeedback(Base):
     usefulness: Mapped[int] = mapped_column(Integer)
     do_differently: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     change_one_thing: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
+    # When the window closed as the session's dates stood at the first answer: a session moved
+    # later cannot reopen a window whose answers its tutors may already have seen.
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

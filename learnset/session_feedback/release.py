@@ -28,7 +28,7 @@ from learnset.figures import (
 )
 from learnset.meetings.models import Meeting
 from learnset.session_feedback.models import SessionFeedback
-from learnset.session_feedback.services import WINDOW_DAYS, window
+from learnset.session_feedback.services import WINDOW_DAYS, window_of
 
 LEVELS = range(1, 6)
 
@@ -86,9 +86,10 @@ def session_figures(
     db: Session, meeting: Meeting, now: datetime, days: int = WINDOW_DAYS
 ) -> SessionFigures:
     """What the session's tutors see of its feedback now: nothing while it is open (not even
-    how many answered), then the figures if 3 or more did. One or two statements."""
-    closes_at = window(meeting, days).closes_at
-    if not window(meeting, days).has_closed(now):
+    how many answered), then the figures if 3 or more did. Up to three statements."""
+    open_for = window_of(db, meeting, days)
+    closes_at = open_for.closes_at
+    if not open_for.has_closed(now):
         return SessionFigures(Shown.OPEN, closes_at, NOTHING)
     counts = dict(
         db.execute(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,8 +41,19 @@ class Window:
         return now >= self.closes_at
 
 
-def window(meeting: Meeting, days: int = WINDOW_DAYS) -> Window:
-    return Window(meeting.starts_at, meeting.ends_at + timedelta(days=days))
+def window(meeting: Meeting, days: int = WINDOW_DAYS, closed_by: datetime | None = None) -> Window:
+    """From the session's start until `days` after its end, or until `closed_by` (when the
+    window closed as it stood when someone first answered) if that is sooner."""
+    closes_at = meeting.ends_at + timedelta(days=days)
+    return Window(meeting.starts_at, min(closes_at, closed_by) if closed_by else closes_at)
+
+
+def window_of(db: Session, meeting: Meeting, days: int = WINDOW_DAYS) -> Window:
+    """The session's window, never later than it stood when its first answer was given."""
+    closed_by = db.scalar(
+        select(func.min(SessionFeedback.closes_at)).where(SessionFeedback.meeting_id == meeting.id)
+    )
+    return window(meeting, days, closed_by)
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,7 @@ def answer(
     window is open: one answer each, whatever arrives twice."""
     if not authz.can(user, "session-feedback:give", meeting):
         raise SessionFeedbackError("Only the set's participants can answer these questions.")
-    open_for = window(meeting, days)
+    open_for = window_of(db, meeting, days)
     if now < open_for.opens_at:
         raise SessionFeedbackError("You can answer once the session has started.")
     if open_for.has_closed(now):
@@ -99,7 +110,11 @@ def answer(
             # A second copy of the same form, sent at once, meets the unique constraint.
             with db.begin_nested():
                 existing = SessionFeedback(
-                    meeting_id=meeting.id, user_id=user.id, created_at=now, **values
+                    meeting_id=meeting.id,
+                    user_id=user.id,
+                    closes_at=open_for.closes_at,
+                    created_at=now,
+                    **values,
                 )
                 db.add(existing)
                 db.flush()

@@ -16,7 +16,7 @@ from learnset.figures import MIN_RESPONSES
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.release import LEVELS, Figures, figures_from
-from learnset.session_feedback.services import WINDOW_DAYS
+from learnset.session_feedback.services import WINDOW_DAYS, window
 
 
 @dataclass(frozen=True)
@@ -36,22 +36,38 @@ def summaries_for_cohorts(
     """Each set's released session feedback, by cohort id (every id asked for is there).
     `days` is the app's SESSION_FEEDBACK_DAYS."""
     ids = list(cohort_ids)
-    closed_before = now - timedelta(days=days)
     per_level = db.execute(
-        select(Meeting.cohort_id, Meeting.id, SessionFeedback.usefulness, func.count())
+        select(
+            Meeting,
+            SessionFeedback.usefulness,
+            func.count(SessionFeedback.id),
+            func.min(SessionFeedback.closes_at),
+        )
         .outerjoin(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
         .where(
             Meeting.cohort_id.in_(ids),
             Meeting.status == MeetingStatus.PUBLISHED,
-            Meeting.ends_at <= closed_before,
+            # Those whose window, as their dates stand now, has closed, and those it was
+            # closed for by an earlier answer (window()): the rest are dropped below.
+            (Meeting.ends_at <= now - timedelta(days=days)) | (SessionFeedback.id.is_not(None)),
         )
-        .group_by(Meeting.cohort_id, Meeting.id, SessionFeedback.usefulness)
+        .group_by(Meeting.id, SessionFeedback.usefulness)
     ).all()
-    by_meeting: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-    for cohort_id, meeting_id, usefulness, count in per_level:
-        levels = by_meeting[(cohort_id, meeting_id)]
+    meetings: dict[int, Meeting] = {}
+    closed_by: dict[int, datetime] = {}
+    levels_of: dict[int, dict[int, int]] = defaultdict(dict)
+    for meeting, usefulness, count, first_closes_at in per_level:
+        meetings[meeting.id] = meeting
         if usefulness is not None:
-            levels[usefulness] = int(count)
+            levels_of[meeting.id][usefulness] = int(count)
+        if first_closes_at is not None:
+            earlier = closed_by.get(meeting.id, first_closes_at)
+            closed_by[meeting.id] = min(earlier, first_closes_at)
+    by_meeting = {
+        (meeting.cohort_id, meeting.id): levels_of[meeting.id]
+        for meeting in meetings.values()
+        if window(meeting, days, closed_by.get(meeting.id)).has_closed(now)
+    }
     released = {
         key: levels for key, levels in by_meeting.items() if sum(levels.values()) >= MIN_RESPONSES
     }

@@ -45,7 +45,7 @@ def give(meeting_id: int) -> Response | tuple[str, int]:
         form,
         meeting=meeting,
         own=own,
-        window=services.window(meeting, window_days()),
+        window=services.window_of(db, meeting, window_days()),
         now=utcnow(),
     )
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('usefulness', sa.Integer(), nullable=False),
     sa.Column('do_differently', sa.String(length=500), nullable=False),
     sa.Column('change_one_thing', sa.String(length=500), nullable=False),
+    sa.Column('closes_at', learnset.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_at', learnset.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', learnset.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('usefulness BETWEEN 1 AND 5', name=op.f('ck_session_feedback_usefulness')),

@@ -14,6 +14,7 @@ from learnset.dates import uk_date
 from learnset.db import utcnow
 from learnset.session_feedback import release, services
 from learnset.session_feedback.release import Shown
+from learnset.session_feedback.summary import summaries_for_cohorts
 from tests import factories
 from tests.helpers import statements_for, text_of
 from tests.session_feedback.helpers import (
@@ -132,3 +133,26 @@ def test_the_session_page_leads_tutors_to_the_answers_once_it_has_started(login,
     browser = login(people.tutor)
     assert "Session feedback" in text_of(browser.get(f"/sessions/{started.id}"))
     assert "Session feedback" not in text_of(browser.get(f"/sessions/{upcoming.id}"))
+
+
+def test_a_session_moved_later_does_not_reopen_a_window_already_closed(login, db, people):
+    meeting = closed_session(db, people.cohort)
+    crowd = [people.participant, people.fellow, *participants(db, people.cohort, 1)]
+    for person in crowd:
+        answer_as(db, person, meeting, 4, "Before the move")
+    db.commit()
+    shown = release.session_figures(db, meeting, utcnow())
+    summary = summaries_for_cohorts(db, [people.cohort.id], utcnow())
+    # The tutor moves the session to last week: by its new dates its window would be open.
+    meeting.starts_at = utcnow().replace(microsecond=0) - timedelta(days=7)
+    meeting.ends_at = meeting.starts_at + timedelta(hours=3)
+    db.commit()
+    with pytest.raises(services.SessionFeedbackError, match="closed on"):
+        services.answer(db, crowd[0], meeting, services.Answers(1, "After the move"), utcnow())
+    assert release.session_figures(db, meeting, utcnow()) == shown
+    assert summaries_for_cohorts(db, [people.cohort.id], utcnow()) == summary
+    assert "Tell us how your sessions went" not in text_of(login(crowd[0]).get("/"))
+    assert "closed on" in text_of(login(crowd[0]).get(f"/sessions/{meeting.id}/feedback"))
+    assert "Tell us how this session went" not in text_of(
+        login(crowd[0]).get(f"/sessions/{meeting.id}")
+    )

@@ -155,6 +155,12 @@ LIFETIMES: list[Lifetime] = [
         removed_by="Deleting the session (its tutors or an admin); deleting the account removes "
         "the name",
     ),
+    Lifetime(
+        "Certificates issued: the name, programme, dates, sessions attended, hours and CPD time "
+        "as they were when issued, and the reference (withdrawn ones too)",
+        ("certificates",),
+        WHILE_ACCOUNT,
+    ),
     # Kept for a time.
     Lifetime(
         "Colleagues asked for feedback: their email address, answers saved or sent before the "

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from learnset.authz import (
     assessment,
+    certificates,
     challenges,
     cohorts,
     colleague_feedback,
@@ -109,6 +110,7 @@ RULES: dict[str, Rule] = _gather(
     colleague_feedback.RULES,
     curriculum.RULES,
     session_feedback.RULES,
+    certificates.RULES,
 )
 
 

@@ -4,7 +4,7 @@ One row per participant and session (the unique constraint is the rule); the per
 NULL, not deleted, with their account, so a set's released answers never change.
 
 Revision ID: fa52f04183dd
-Revises: bb636274b1c0
+Revises: 414c71789663
 Create Date: 2026-12-02 15:26:18.658583
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import learnset.db
 
 revision: str = 'fa52f04183dd'
-down_revision: str | None = 'bb636274b1c0'
+down_revision: str | None = '414c71789663'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -116,6 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         notifications,
         people,
         reflections,
+        session_feedback,
         templating,
     )
     from learnset.extensions import csrf, limiter, login_manager
@@ -149,6 +150,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         colleague_feedback,
         challenges,
         meetings,
+        session_feedback,
         reflections,
         certificates,
         dashboards,

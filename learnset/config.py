@@ -165,6 +165,9 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "14")),
+        # How many days after a session ends its participants may answer (or change) its feedback
+        # questions; its tutors see the answers once this has passed.
+        "SESSION_FEEDBACK_DAYS": int(os.environ.get("SESSION_FEEDBACK_DAYS", "14")),
         # Single sign-on over OpenID Connect (docs/deploy.md): off while SSO_ISSUER is empty.
         # The issuer's discovery document is read from <issuer>/.well-known/openid-configuration.
         "SSO_ISSUER": os.environ.get("SSO_ISSUER", "").strip().rstrip("/"),

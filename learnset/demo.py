@@ -254,6 +254,10 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.colleague_feedback import demo as colleague_feedback_demo
 
     colleague_feedback_demo.load(db, utcnow())
+    # Session feedback (issue 19, item 3): answers about the first set's recent sessions.
+    from learnset.session_feedback import demo as session_feedback_demo
+
+    session_feedback_demo.load(db, utcnow())
     _release_figures(db)
     # Certificates (issue 19, item 4): after the sessions and reflections they count.
     from learnset.certificates import demo as certificates_demo

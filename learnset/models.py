@@ -40,6 +40,7 @@ from learnset.reflections.models import (
     ReflectionVersion,
     reflection_capabilities,
 )
+from learnset.session_feedback.models import SessionFeedback
 
 __all__ = [
     "Attendance",
@@ -83,6 +84,7 @@ __all__ = [
     "ReflectionRescue",
     "ReflectionVersion",
     "SelfAssessment",
+    "SessionFeedback",
     "SignInFailure",
     "SignInSession",
     "Story",

@@ -28,6 +28,7 @@ from learnset.mail import queue
 from learnset.notifications import services as notifications
 from learnset.reflections import services as reflections
 from learnset.reflections.models import RESCUE_DAYS
+from learnset.session_feedback.models import SessionFeedback
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,15 @@ LIFETIMES: list[Lifetime] = [
         "report (averages of three or more, words without names)",
         ("feedback_rounds", "feedback_raters"),
         WHILE_ACCOUNT,
+    ),
+    Lifetime(
+        "Answers about a session: how useful it was, what they will do differently, one thing "
+        "they would change",
+        (SessionFeedback.__tablename__,),
+        "While the session exists. Deleting the account leaves the answers without the "
+        "person's name, so what the set's tutors were shown does not change",
+        removed_by="Deleting the session (its tutors or an admin); deleting the account removes "
+        "the name",
     ),
     Lifetime(
         "Certificates issued: the name, programme, dates, sessions attended, hours and CPD time "

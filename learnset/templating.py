@@ -21,6 +21,7 @@ from learnset.markdown import render as render_markdown
 from learnset.meetings.models import MeetingStatus
 from learnset.reflections.models import Visibility
 from learnset.return_address import same_site_referrer
+from learnset.session_feedback.models import Usefulness
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ def init_app(app: Flask) -> None:
                 Role,
                 TrappedKind,
                 UpdateKind,
+                Usefulness,
                 VersionOrigin,
                 Visibility,
             )

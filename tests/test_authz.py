@@ -61,11 +61,12 @@ def test_every_action_has_one_rule_written_by_its_feature():
         notifications,
         programme,
         reflections,
+        session_feedback,
     )
 
     parts = [module.RULES for module in (programme, cohorts, meetings, reflections, assessment)]
     parts += [challenges.RULES, colleague_feedback.RULES, curriculum.RULES, certificates.RULES]
-    parts += [notifications.RULES]
+    parts += [notifications.RULES, session_feedback.RULES]
     assert sum(len(part) for part in parts) == len(authz.RULES)
     assert {action for part in parts for action in part} == set(authz.RULES)
     assert all(re.fullmatch(r"[a-z_-]+:[a-z-]+", action) for action in authz.RULES)

@@ -23,6 +23,7 @@ from learnset.authz import (
     notifications,
     programme,
     reflections,
+    session_feedback,
 )
 from learnset.authz.assessment import shared_with_tutors_clause
 from learnset.authz.challenges import (
@@ -109,6 +110,7 @@ RULES: dict[str, Rule] = _gather(
     challenges.RULES,
     colleague_feedback.RULES,
     curriculum.RULES,
+    session_feedback.RULES,
     certificates.RULES,
     notifications.RULES,
 )

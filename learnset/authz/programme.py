@@ -30,7 +30,7 @@ def _passkey_remove(user: User, passkey: Passkey) -> bool:
 # programme's admins; the set's own growth view for its members. Who may see the gap heat map and
 # each participant's ratings stays "cohort:self-assessments" (the cohort's tutors only): an admin
 # reads the aggregates, never a person's ratings. Every aggregate is suppressed below 3 responses
-# in learnset/dashboards/figures.py, whoever reads it, and is released rather than live
+# in learnset/figures.py, whoever reads it, and is released rather than live
 # (learnset/dashboards/releases.py): the same people may release a cohort's figures early.
 
 

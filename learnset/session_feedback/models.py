@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from learnset.db import Base, UTCDateTime, utcnow
+from learnset.enums import Labelled, Term
+from learnset.meetings.models import Meeting
+
+MAX_TEXT = 500
+
+
+class Usefulness(Labelled):
+    """How useful a participant found a session, 1 to 5, stored as a number."""
+
+    NOT_USEFUL = Term("1", "Not useful")
+    SLIGHTLY = Term("2", "Slightly useful")
+    FAIRLY = Term("3", "Fairly useful")
+    VERY = Term("4", "Very useful")
+    EXTREMELY = Term("5", "Extremely useful")
+
+    @classmethod
+    def of(cls, score: int) -> Usefulness:
+        return cls(str(score))
+
+
+class SessionFeedback(Base):
+    """One participant's answers about one session they took part in.
+
+    The person is kept only so they can change their answers while the window is open and see
+    them again; nobody else ever sees who answered what. When the account goes, the answers stay
+    without a name, so the figures a set's tutors were shown never change afterwards."""
+
+    __tablename__ = "session_feedback"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id"),
+        CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique constraint's index, led by the session, serves look-ups by session.
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    usefulness: Mapped[int] = mapped_column(Integer)
+    do_differently: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
+    change_one_thing: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
+    # When the window closed as the session's dates stood at the first answer: a session moved
+    # later cannot reopen a window whose answers its tutors may already have seen.
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: Mapped[Meeting] = relationship()

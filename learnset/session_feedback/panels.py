@@ -1,0 +1,18 @@
+"""The home page asks a participant about the sessions whose feedback window is open."""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from learnset.accounts.models import User
+from learnset.db import utcnow
+from learnset.main.panels import Panel
+from learnset.session_feedback import queries
+
+
+def asked_now(db: Session, user: User) -> Panel | None:
+    asked = queries.asked_now(db, user, utcnow(), current_app.config["SESSION_FEEDBACK_DAYS"])
+    if not asked:
+        return None
+    return Panel("session_feedback/_home.html", {"asked": asked}, order=15)

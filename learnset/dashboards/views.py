@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,7 @@ from learnset.dashboards import (
     programme_report,
     releases,
     report_exports,
+    report_feedback,
     services,
     tutor_view,
 )
@@ -225,9 +226,9 @@ def _programme_report() -> programme_report.ProgrammeReport:
     db = get_db()
     year = _report_year()
     report = programme_report.programme_report(db, current_framework(db), year)
-    # Session feedback themes: the session feedback feature's released summaries for
-    # report.cohort_ids go here, as programme_report.FeedbackThemes (docs/development.md).
-    programme_report.attach_feedback(report, ())
+    days = current_app.config["SESSION_FEEDBACK_DAYS"]
+    feedback = report_feedback.feedback_themes(db, report.cohort_ids, utcnow(), days)
+    programme_report.attach_feedback(report, feedback)
     return report
 
 

@@ -23,11 +23,13 @@ from learnset.session_feedback.services import WINDOW_DAYS, window
 class CohortFeedbackSummary:
     """A set's session feedback: `sessions_closed` published sessions whose window has closed,
     `sessions_released` of them with 3 or more answers, and the figures from those alone
-    (`figures.responses` answers; everything suppressed when no session was released)."""
+    (`figures.responses` answers; everything suppressed when no session was released).
+    `counts` are the released answers at each level 1 to 5, for pooling sets together."""
 
     sessions_closed: int
     sessions_released: int
     figures: Figures
+    counts: tuple[int, ...] = ()
 
 
 def summaries_for_cohorts(
@@ -94,5 +96,6 @@ def summaries_for_cohorts(
             sessions_closed=sum(1 for of_cohort, _ in by_meeting if of_cohort == cohort_id),
             sessions_released=sum(1 for of_cohort, _ in released if of_cohort == cohort_id),
             figures=figures_from(counts, do_differently, change_one_thing),
+            counts=tuple(counts),
         )
     return summaries

@@ -29,6 +29,7 @@ from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories
 from tests.dashboards.conftest import PRIVATE_TEXT, PRIVATE_TITLE, on
+from tests.session_feedback.helpers import answer_as, closed_session, participants
 
 REPORT = "/programme/report"
 
@@ -362,22 +363,40 @@ def test_queries_do_not_grow_with_sets_people_or_months(
     assert max(few.values()) <= 14, few
 
 
-def test_page_and_downloads_show_feedback_themes_once_plugged_in(db, login, programme, monkeypatch):
-    themes = FeedbackThemes(
-        programme.cohort.id,
-        Figure(6, 6),
-        Figure(Decimal("4.2"), 6),
-        [ThemeCount("More time on live challenges", Figure(4, 6))],
-    )
-    original = report_module.attach_feedback
-    monkeypatch.setattr(
-        report_module, "attach_feedback", lambda report, _none: original(report, [themes])
-    )
+def test_page_and_downloads_show_released_session_feedback(db, login, programme, people):
+    riverside = closed_session(db, people.cohort)
+    for person, level in zip(participants(db, people.cohort, 3), (5, 4, 4), strict=True):
+        answer_as(db, person, riverside, level, "Listen first", "More time")
+    eastvale = closed_session(db, people.other_cohort)
+    for person in participants(db, people.other_cohort, 4):
+        answer_as(db, person, eastvale, 2, "", "Shorter")
+    # Two answers only: this session's feedback is never released, nor counted.
+    small = closed_session(db, people.cohort)
+    for person in participants(db, people.cohort, 2):
+        answer_as(db, person, small, 1, "Only us")
+    db.commit()
+
     client = login(programme.admin)
     page = client.get(REPORT).get_data(as_text=True)
-    assert "More time on live challenges" in page and "4.2" in page
     assert "No session feedback released yet" not in page
-    text = client.get(REPORT + ".csv").get_data(as_text=True)
-    assert "Session feedback,Riverside set,More time on live challenges,4" in text.replace(
-        "Theme: ", ""
-    )
+    assert "Suggested one thing to change" in page
+    assert "Listen first" not in page and "Only us" not in page, "words stay on session pages"
+    rows = list(csv.reader(io.StringIO(client.get(REPORT + ".csv").get_data(as_text=True))))
+    feedback = {(row[1], row[2]): row[3] for row in rows if row[0] == "Session feedback"}
+    assert feedback[("Riverside set", "Responses")] == "3"
+    assert feedback[("Riverside set", "Mean usefulness (1 to 5)")] == "4.3"
+    assert feedback[("Eastvale set", "Theme: Said what they will do differently")] == "Not shown"
+    assert feedback[("Eastvale set", "Theme: Suggested one thing to change")] == "4"
+    # The whole programme pools the released sessions: (5 + 4 + 4 + 2 * 4) / 7.
+    assert feedback[("Whole programme", "Responses")] == "7"
+    assert feedback[("Whole programme", "Mean usefulness (1 to 5)")] == "3.0"
+    assert feedback[("Whole programme", "Theme: Sessions with feedback released")] == "2"
+
+
+def test_no_feedback_released_says_so(db, login, programme, people):
+    session = closed_session(db, people.cohort)
+    for person in participants(db, people.cohort, 2):
+        answer_as(db, person, session, 5)
+    db.commit()
+    page = login(programme.admin).get(REPORT).get_data(as_text=True)
+    assert "No session feedback released yet" in page

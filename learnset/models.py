@@ -16,6 +16,7 @@ from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, 
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep, ProgrammeUse
 from learnset.db import Base
 from learnset.feedback.models import FeedbackMessage
+from learnset.files.models import FileBlob, FileChunk
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, content_item_capabilities
 from learnset.mail.models import OutgoingMail
@@ -30,6 +31,7 @@ from learnset.meetings.models import (
 )
 from learnset.reflections.models import (
     Reflection,
+    ReflectionAttachment,
     ReflectionComment,
     ReflectionDraft,
     ReflectionPart,
@@ -57,6 +59,8 @@ __all__ = [
     "FeedbackResponse",
     "FeedbackRound",
     "FigureRelease",
+    "FileBlob",
+    "FileChunk",
     "Invitation",
     "LearningFocus",
     "Meeting",
@@ -70,6 +74,7 @@ __all__ = [
     "ProgrammeUse",
     "Rating",
     "Reflection",
+    "ReflectionAttachment",
     "ReflectionComment",
     "ReflectionDraft",
     "ReflectionPart",

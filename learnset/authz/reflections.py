@@ -14,7 +14,12 @@ from sqlalchemy.orm import aliased
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, is_member, is_participant, is_tutor, takes_part_clause
 from learnset.cohorts.models import Membership, Role
-from learnset.reflections.models import Reflection, ReflectionComment, Visibility
+from learnset.reflections.models import (
+    Reflection,
+    ReflectionAttachment,
+    ReflectionComment,
+    Visibility,
+)
 
 
 def is_shared_now(reflection: Reflection) -> bool:
@@ -53,12 +58,23 @@ def _reflection_in_bin(user: User, reflection: Reflection) -> bool:
     return reflection.author_id == user.id and reflection.deleted_at is not None
 
 
+def _attachment_view(user: User, attachment: ReflectionAttachment) -> bool:
+    # Exactly the reflection's own rule: a file never reaches anyone its reflection does not.
+    return _reflection_view(user, attachment.reflection)
+
+
+def _attachment_remove(user: User, attachment: ReflectionAttachment) -> bool:
+    return _reflection_edit(user, attachment.reflection)
+
+
 RULES: dict[str, Rule] = {
     "reflection:view": _reflection_view,
     "reflection:edit": _reflection_edit,
     "reflection:comment": _reflection_comment,
     "reflection:restore": _reflection_in_bin,
     "reflection:destroy": _reflection_in_bin,
+    "attachment:view": _attachment_view,
+    "attachment:remove": _attachment_remove,
 }
 
 

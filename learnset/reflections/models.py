@@ -26,6 +26,7 @@ from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
+from learnset.files.models import FileBlob
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
@@ -198,6 +199,8 @@ class ReflectionVersion(Base):
     experienced_on: Mapped[date] = mapped_column(Date)
     cpd_minutes: Mapped[int] = mapped_column(Integer)
     restored_from: Mapped[int | None] = mapped_column(Integer)
+    # The names of the files attached when it was saved (null for versions saved before files).
+    files: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -274,3 +277,23 @@ class ReflectionRescue(Base):
     size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When it was last written; it expires KEEP_DAYS later.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ReflectionAttachment(Base):
+    """A file kept beside a reflection: read by exactly those who may read the reflection."""
+
+    __tablename__ = "reflection_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
+    )
+    blob_id: Mapped[int] = mapped_column(
+        ForeignKey("file_blobs.id", ondelete="CASCADE"), unique=True
+    )
+    # Safe to show and to offer as the download's name (learnset/files/names.py).
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reflection: Mapped[Reflection] = relationship()
+    blob: Mapped[FileBlob] = relationship()

@@ -4,7 +4,7 @@ default, in chunks). A core kit: any feature may keep files with it, none is nam
 from __future__ import annotations
 
 from learnset.files.kinds import ACCEPTED, KINDS, FileRefused, Kind, clean_image, judge, thumbnail
-from learnset.files.names import safe_name
+from learnset.files.names import safe_name, size_in_words
 from learnset.files.store import (
     CHUNK_SIZE,
     delete_blobs,
@@ -14,6 +14,7 @@ from learnset.files.store import (
     read_all,
     save,
     size_of,
+    stream,
     used_bytes,
 )
 
@@ -32,7 +33,9 @@ __all__ = [
     "read_all",
     "safe_name",
     "save",
+    "size_in_words",
     "size_of",
+    "stream",
     "thumbnail",
     "used_bytes",
 ]

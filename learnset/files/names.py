@@ -28,3 +28,10 @@ def safe_name(given: str | None, kind: Kind) -> str:
     stem = stem.strip(" .") or "file"
     suffix = f".{kind.extension}"
     return stem[: MAX_NAME - len(suffix)].rstrip(" .") + suffix
+
+
+def size_in_words(size: int) -> str:
+    """A size as people say it: "10 MB", "2.5 MB", "320 KB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{round(size / (1024 * 1024), 1):g} MB"

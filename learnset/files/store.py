@@ -9,7 +9,7 @@ the same four methods and keep only its own key beside the FileBlob row.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import BinaryIO, Protocol
 
@@ -27,6 +27,7 @@ _USERS = table("users", column("id"))
 class FileStore(Protocol):
     def save(self, db: Session, blob: FileBlob, stream: BinaryIO) -> None: ...
     def open(self, db: Session, blob: FileBlob) -> Iterator[bytes]: ...
+    def chunk(self, db: Session, blob: FileBlob, position: int) -> bytes | None: ...
     def size(self, db: Session, blob: FileBlob) -> int: ...
     def delete(self, db: Session, blob_ids: list[int]) -> None: ...
 
@@ -52,13 +53,16 @@ class DatabaseStore:
     def open(self, db: Session, blob: FileBlob) -> Iterator[bytes]:
         count = db.scalar(select(func.count()).where(FileChunk.blob_id == blob.id)) or 0
         for position in range(count):
-            data = db.scalar(
-                select(FileChunk.data).where(
-                    FileChunk.blob_id == blob.id, FileChunk.position == position
-                )
-            )
+            data = self.chunk(db, blob, position)
             if data is not None:
                 yield data
+
+    def chunk(self, db: Session, blob: FileBlob, position: int) -> bytes | None:
+        return db.scalar(
+            select(FileChunk.data).where(
+                FileChunk.blob_id == blob.id, FileChunk.position == position
+            )
+        )
 
     def size(self, db: Session, blob: FileBlob) -> int:
         return (
@@ -131,6 +135,19 @@ def save(
 def open_blob(db: Session, blob: FileBlob) -> Iterator[bytes]:
     """The file's bytes, a chunk at a time."""
     return STORE.open(db, blob)
+
+
+def stream(sessions: Callable[[], Session], blob: FileBlob) -> Iterator[bytes]:
+    """The file's bytes for a response that outlives its request, each chunk read in a short
+    session of its own: a slow download never holds a database connection between chunks."""
+    count = (blob.size + CHUNK_SIZE - 1) // CHUNK_SIZE
+    for position in range(count):
+        with sessions() as session:
+            data = STORE.chunk(session, blob, position)
+        if data is None:
+            # Deleted while it was being downloaded: the download ends short, as it must.
+            return
+        yield data
 
 
 def read_all(db: Session, blob: FileBlob) -> bytes:

@@ -43,19 +43,11 @@ class Limits:
 
     @property
     def file_size(self) -> str:
-        return megabytes(self.file_bytes)
+        return files.size_in_words(self.file_bytes)
 
     @property
     def quota(self) -> str:
-        return megabytes(self.quota_bytes)
-
-
-def megabytes(size: int) -> str:
-    """A size as people say it: "10 MB", "2.5 MB", "320 KB"."""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    figure = round(size / (1024 * 1024), 1)
-    return f"{figure:g} MB"
+        return files.size_in_words(self.quota_bytes)
 
 
 def attachments_of(db: Session, reflection: Reflection) -> list[ReflectionAttachment]:
@@ -119,10 +111,6 @@ def remove(db: Session, attachment: ReflectionAttachment, now: datetime) -> None
     files.delete_blobs(db, [attachment.blob_id])
     db.expire(reflection)
     services.record_version(db, reflection, now)
-
-
-def kind_of(attachment: ReflectionAttachment) -> files.Kind:
-    return files.KINDS[attachment.blob.kind]
 
 
 def used(db: Session, user: User) -> int:

@@ -26,6 +26,7 @@ from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
+from learnset.files.kinds import KINDS, Kind
 from learnset.files.models import FileBlob
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
@@ -296,4 +297,12 @@ class ReflectionAttachment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     reflection: Mapped[Reflection] = relationship()
-    blob: Mapped[FileBlob] = relationship()
+    blob: Mapped[FileBlob] = relationship(lazy="joined")
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.blob.kind]
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind.is_image

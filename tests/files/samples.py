@@ -14,7 +14,7 @@ PDF = (
 )
 TRUNCATED_PDF = PDF[: len(PDF) // 2]
 HTML_AS_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
-CSV = "Month,Referrals\nJanuary,41\nFebruary,38\n".encode()
+CSV = b"Month,Referrals\nJanuary,41\nFebruary,38\n"
 TEXT = "Notes from the Future Search day: café tables, three themes.\n".encode()
 # GPS IFD: latitude 51° 30' N, longitude 0° 7' W, and a camera maker in the main IFD.
 GPS = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}

@@ -51,3 +51,13 @@ def test_files_nothing_points_at_are_purged_after_an_hour(db, people):
     assert files.purge_orphans(db, now + timedelta(hours=2)) == 1
     assert db.get(FileBlob, blob.id) is None
     assert count_rows(db, FileChunk) == 0
+
+
+def test_a_download_reads_each_chunk_in_a_short_session_of_its_own(app, db, people):
+    from learnset.db import database
+
+    blob = files.save(
+        db, people.participant.id, io.BytesIO(BIG), files.KINDS["txt"], utcnow(), quota=10**9
+    )
+    db.commit()
+    assert b"".join(files.stream(database(app).sessions, blob)) == BIG

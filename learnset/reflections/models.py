@@ -144,6 +144,10 @@ class Reflection(Base):
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=reflection_capabilities, order_by=Capability.position
     )
+    # For reading (exports, the portfolio); files are added and removed by their own service.
+    attachments: Mapped[list[ReflectionAttachment]] = relationship(
+        viewonly=True, order_by="(ReflectionAttachment.created_at, ReflectionAttachment.id)"
+    )
 
     @property
     def structure_spec(self) -> Structure:

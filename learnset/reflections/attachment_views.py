@@ -5,6 +5,7 @@ is answered on this page with the form and a message, not the general error page
 from __future__ import annotations
 
 import io
+from contextlib import closing
 from typing import Any
 from urllib.parse import quote
 
@@ -86,8 +87,8 @@ def attach(reflection_id: int) -> Any:
     form = AttachForm()
     if form.validate_on_submit():
         db = get_db()
-        upload = form.file.data
-        with shown_on(form, "file"):
+        # Closed here whatever happens: a large upload is a temporary file on disk.
+        with closing(form.file.data) as upload, shown_on(form, "file"):
             added = attachments.attach(
                 db, current_user, reflection, upload.stream, upload.filename, _limits(), utcnow()
             )

@@ -214,3 +214,13 @@ def test_a_file_of_several_chunks_comes_back_whole(login, db, people):
     attachment = db.scalar(select(ReflectionAttachment))
     assert count_rows(db, FileChunk) == 2
     assert browser.get(f"/reflections/files/{attachment.id}").data == data
+
+
+def test_the_history_page_says_which_files_each_version_had(login, db, people):
+    reflection = factories.make_reflection(db, people.participant)
+    attachments.attach(
+        db, people.participant, reflection, io.BytesIO(samples.PDF), "a.pdf", LIMITS, utcnow()
+    )
+    db.commit()
+    page = html_of(login(people.participant).get(f"/reflections/{reflection.id}/history"))
+    assert "Files attached: a.pdf." in page

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         kept_views,
         panels,
         reading_views,
+        revalidation_views,
         views,
     )
 

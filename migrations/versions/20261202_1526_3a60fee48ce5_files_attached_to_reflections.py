@@ -1,7 +1,7 @@
 """Files attached to reflections
 
 Revision ID: 3a60fee48ce5
-Revises: bb636274b1c0
+Revises: 414c71789663
 Create Date: 2026-12-02 15:26:01.765771
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = "3a60fee48ce5"
-down_revision: str | None = "bb636274b1c0"
+down_revision: str | None = "414c71789663"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

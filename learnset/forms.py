@@ -240,6 +240,9 @@ def nhs_field(field: Field, **options: Any) -> tuple[str, dict[str, Any]]:
             for part in field.parts
         ]
         return "date", params
+    if kind == "FileField":
+        params.update(id=field.id, label=_label(field, options))
+        return "file", params
     params.update(id=field.id, label=_label(field, options), value=field._value())
     params["type"] = options.get("type", INPUT_TYPES.get(kind, "text"))
     for key in ("autocomplete", "width", "inputmode", "spellcheck", "prefix", "suffix"):

@@ -17,6 +17,7 @@ from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, 
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep, ProgrammeUse
 from learnset.db import Base
 from learnset.feedback.models import FeedbackMessage
+from learnset.files.models import FileBlob, FileChunk
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, content_item_capabilities
 from learnset.mail.models import OutgoingMail
@@ -33,6 +34,7 @@ from learnset.notifications.models import Notification, NotificationPreference
 from learnset.reflections.models import (
     Note,
     Reflection,
+    ReflectionAttachment,
     ReflectionComment,
     ReflectionDraft,
     ReflectionPart,
@@ -62,6 +64,8 @@ __all__ = [
     "FeedbackResponse",
     "FeedbackRound",
     "FigureRelease",
+    "FileBlob",
+    "FileChunk",
     "Invitation",
     "LearningFocus",
     "Meeting",
@@ -78,6 +82,7 @@ __all__ = [
     "ProgrammeUse",
     "Rating",
     "Reflection",
+    "ReflectionAttachment",
     "ReflectionComment",
     "ReflectionDraft",
     "ReflectionPart",

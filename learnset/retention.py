@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from learnset import audit, mail
+from learnset import audit, files, mail
 from learnset.accounts import lockout, sign_ins
 from learnset.assessment import reminders
 from learnset.cohorts import services as cohorts
@@ -104,6 +104,21 @@ LIFETIMES: list[Lifetime] = [
         ("reflections",),
         f"{reflections.BIN_DAYS} days after it was put in the bin",
         lambda p: reflections.purge_bin(p.db, p.now),
+    ),
+    Lifetime(
+        "Files attached to reflections (evidence: letters, slides, certificates, photos "
+        "without their metadata), with their stored bytes",
+        ("reflection_attachments", "file_blobs", "file_chunks"),
+        "While the reflection exists; deleted for good with it (from the bin, or after its 30 "
+        "days there) or when its author removes the file",
+        removed_by="The author removing the file or deleting the reflection (then the bin's 30 "
+        "days), or deleting their account",
+    ),
+    Lifetime(
+        "Stored files nothing points at any more (left when an account or a reflection went)",
+        ("file_blobs", "file_chunks"),
+        "An hour at most",
+        lambda p: files.purge_orphans(p.db, p.now),
     ),
     Lifetime(
         "Comments on reflections",

@@ -16,6 +16,7 @@ from learnset.cohorts.models import CohortStatus, InvitationStatus, Role
 from learnset.colleague_feedback.models import RaterRelationship
 from learnset.components import memoise_components
 from learnset.dates import uk_date, uk_datetime, uk_time
+from learnset.files import size_in_words
 from learnset.library.models import ContentKind, VersionOrigin
 from learnset.markdown import render as render_markdown
 from learnset.meetings.models import MeetingStatus
@@ -149,6 +150,7 @@ def init_app(app: Flask) -> None:
         uk_date=uk_date,
         uk_datetime=uk_datetime,
         uk_time=uk_time,
+        file_size=size_in_words,
         same_site_back=same_site_back,
     )
     memoise_components(app.jinja_env)

@@ -48,6 +48,7 @@ TOUCHES = (SIGN_IN_TOUCH, CALENDAR_TOUCH)
 AUDIT_RECORD = re.compile(r"^INSERT INTO audit_events \(", re.IGNORECASE)
 DOWNLOADS = {
     "accounts.download_data",
+    "accounts.download_data_zip",
     "reflections.export_markdown",
     "dashboards.dashboard_csv",
     "dashboards.dashboard_json",

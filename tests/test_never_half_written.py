@@ -119,7 +119,29 @@ def _sessions_from_a_programme(db, people, login):  # type: ignore[no-untyped-de
     return lambda: submit(browser, f"/cohorts/{people.cohort.id}/sessions/from-programme", form)
 
 
+def _attach_a_file(db, people, login):  # type: ignore[no-untyped-def]
+    import io
+
+    from tests.files import samples
+    from tests.helpers import csrf_from
+
+    reflection = factories.make_reflection(db, people.participant, cohort=people.cohort)
+    db.commit()
+    browser = login(people.participant)
+    path = f"/reflections/{reflection.id}/files"
+    # The file's row is written, then its first chunk fails.
+    return lambda: browser.post(
+        path,
+        data={
+            "csrf_token": csrf_from(browser, path),
+            "file": (io.BytesIO(samples.PDF), "letter.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+
+
 ACTIONS = {
+    "attaching a file, in chunks": _attach_a_file,
     "creating a set's sessions from a programme": _sessions_from_a_programme,
     "deleting an account": _delete_an_account,
     "publishing a session, with emails": _publish_a_session,

@@ -107,6 +107,27 @@ def _kept_text(db, people, now, _app):
     return lambda: {labels[i] for i in db.scalars(select(ReflectionRescue.id))}
 
 
+def _stored_files(db, people, now, _app):
+    import io
+
+    from learnset import files
+    from learnset.files.models import FileBlob
+    from learnset.reflections.models import ReflectionAttachment
+
+    labels = {}
+    for label, age in (("old", 2), ("fresh", 0.5), ("attached", 2)):
+        blob = files.save(
+            db, people.participant.id, io.BytesIO(label.encode()), files.KINDS["txt"],
+            now - timedelta(hours=age), quota=10**6,
+        )  # fmt: skip
+        labels[blob.id] = label
+        if label == "attached":
+            reflection = factories.make_reflection(db, people.participant)
+            db.add(ReflectionAttachment(reflection_id=reflection.id, blob_id=blob.id, name="a.txt"))
+            db.flush()
+    return lambda: {labels[i] for i in db.scalars(select(FileBlob.id))}
+
+
 def _reminders(db, people, now, _app):
     meeting = factories.make_past_meeting(db, people.cohort)
     labels = {}
@@ -260,6 +281,10 @@ SCENES = {
         {"fresh"},
     ),
     "Text kept after a sign-in expired": (_kept_text, {"fresh"}),
+    "Stored files nothing points at any more (left when an account or a reflection went)": (
+        _stored_files,
+        {"fresh", "attached"},
+    ),
     "Check-in reminders sent (who was reminded after which session)": (_reminders, {"fresh"}),
     "Invitations: the address invited, the set and the role": (
         _invitations,

@@ -10,18 +10,24 @@ what happens on delete (CASCADE or SET NULL), so deleting the row never fails or
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from learnset import files
 from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Invitation, Membership
+from learnset.files.models import FileBlob
 
 Exporter = Callable[[Session, User], Any]
+# A feature's stored files for the download: each with its path inside the zip.
+FileSource = Callable[[Session, User], Iterable[tuple[str, FileBlob]]]
 Eraser = Callable[[Session, User], None]
 
 
@@ -40,6 +46,14 @@ def register(name: str, export: Exporter, erase: Eraser | None = None) -> None:
     _SECTIONS[name] = Section(name, export, erase)
 
 
+_FILES: dict[str, FileSource] = {}
+
+
+def register_files(name: str, source: FileSource) -> None:
+    """Add a feature's stored files to the download (once per name)."""
+    _FILES[name] = source
+
+
 def sections() -> list[Section]:
     return list(_SECTIONS.values())
 
@@ -51,6 +65,19 @@ def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
         "exported_at": now.isoformat(timespec="seconds"),
         **{section.name: section.export(db, user) for section in sections()},
     }
+
+
+def write_zip(db: Session, user: User, now: datetime, out: IO[bytes]) -> None:
+    """The download of a person's data: the document as your-data.json, and every file they
+    stored under files/, each written a chunk at a time."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        document = export_all(db, user, now)
+        archive.writestr("your-data.json", json.dumps(document, indent=2, ensure_ascii=False))
+        for source in _FILES.values():
+            for path, blob in source(db, user):
+                with archive.open(path, "w", force_zip64=True) as entry:
+                    for chunk in files.open_blob(db, blob):
+                        entry.write(chunk)
 
 
 class AccountDeletionError(ValueError):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import timedelta
 
 from flask import (
@@ -10,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -351,6 +353,32 @@ def download_data() -> Response:
             )
         },
     )
+
+
+_IN_MEMORY = 8 * 1024 * 1024
+
+
+@bp.route("/account/your-data.zip")
+def download_data_zip() -> Response:
+    """Everything at once: the JSON document and the files the person stored, in a zip built
+    in memory while small and on disk beyond that (a person may keep hundreds of megabytes)."""
+    now = utcnow()
+    name = f"learnset-your-data-{now.date().isoformat()}.zip"
+    # Not a with-block: a large one is closed by the server once it has been sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # noqa: SIM115
+    personal_data.write_zip(get_db(), current_user, now, spool)
+    audit.record_apart(audit.AuditKind.DATA_DOWNLOADED, actor_id=current_user.id)
+    size = spool.tell()
+    spool.seek(0)
+    if size <= _IN_MEMORY:
+        with spool:
+            body = spool.read()
+        return Response(
+            body,
+            mimetype="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -14,7 +14,13 @@ from sqlalchemy.orm import aliased
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, is_member, is_participant, is_tutor, takes_part_clause
 from learnset.cohorts.models import Membership, Role
-from learnset.reflections.models import Note, Reflection, ReflectionComment, Visibility
+from learnset.reflections.models import (
+    Note,
+    Reflection,
+    ReflectionAttachment,
+    ReflectionComment,
+    Visibility,
+)
 
 
 def is_shared_now(reflection: Reflection) -> bool:
@@ -58,6 +64,15 @@ def _note_own(user: User, note: Note) -> bool:
     return note.author_id == user.id
 
 
+def _attachment_view(user: User, attachment: ReflectionAttachment) -> bool:
+    # Exactly the reflection's own rule: a file never reaches anyone its reflection does not.
+    return _reflection_view(user, attachment.reflection)
+
+
+def _attachment_remove(user: User, attachment: ReflectionAttachment) -> bool:
+    return _reflection_edit(user, attachment.reflection)
+
+
 RULES: dict[str, Rule] = {
     "note:view": _note_own,
     "reflection:view": _reflection_view,
@@ -65,6 +80,8 @@ RULES: dict[str, Rule] = {
     "reflection:comment": _reflection_comment,
     "reflection:restore": _reflection_in_bin,
     "reflection:destroy": _reflection_in_bin,
+    "attachment:view": _attachment_view,
+    "attachment:remove": _attachment_remove,
 }
 
 

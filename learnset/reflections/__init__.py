@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
 
     # The log's pages share one blueprint; importing each module adds its routes to it.
     from learnset.reflections import (  # noqa: F401
+        attachment_views,
         bin_views,
         editor_views,
         exports,
@@ -25,8 +26,12 @@ def init_app(app: Flask) -> None:
     )
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(attachment_views.bp)
+    # First, before the CSRF check reads the form under the site's smaller size limit.
+    app.before_request_funcs.setdefault(None, []).insert(0, attachment_views.allow_file_size)
     home_panel(panels.kept_text_panel)
     home_panel(panels.new_comments_panel)
     home_panel(panels.shared_with_you_panel)
     home_panel(panels.log_panel)
     downloads.register("reflective_log", exports.export_personal_data, exports.erase_personal_data)
+    downloads.register_files("reflective_log", exports.export_files)

@@ -3,6 +3,7 @@ year of short reflections after the sessions of one set, mostly private, for its
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import datetime, timedelta
 from typing import NotRequired, TypedDict
@@ -15,7 +16,7 @@ from learnset.cohorts.models import Membership, Role
 from learnset.db import utcnow
 from learnset.framework.models import Capability
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
-from learnset.reflections import notes, services
+from learnset.reflections import attachments, notes, services
 from learnset.reflections.models import Reflection, ReflectionComment, Visibility
 
 
@@ -125,6 +126,7 @@ def load(db: Session) -> int:
     """Add the demo reflections that are missing; running it twice adds nothing more."""
     today = utcnow().date()
     added = 0
+    evidence_added = False
     for entry in DEMO_REFLECTIONS:
         author = db.scalar(select(User).where(User.email == entry["author"]))
         membership = author and db.scalar(
@@ -174,6 +176,9 @@ def load(db: Session) -> int:
                         body=entry["tutor_comment"],
                     )
                 )
+        if not evidence_added and reflection.visibility != Visibility.PRIVATE:
+            _attach_evidence(db, author, reflection)
+            evidence_added = True
         added += 1
     db.flush()
     return added
@@ -208,6 +213,26 @@ def load_notes(db: Session, now: datetime) -> int:
         added += new
     db.flush()
     return added
+
+
+DEMO_FILE = (
+    "Month,Referrals to the community team,Seen within two weeks\n"
+    "January,41,29\nFebruary,38,31\nMarch,44,37\n"
+)
+
+
+def _attach_evidence(db: Session, author: User, reflection: Reflection) -> None:
+    """A small file beside the first shared demo reflection, so the demo shows attachments."""
+    limits = attachments.Limits(10 * 1024 * 1024, 20, 250 * 1024 * 1024)
+    attachments.attach(
+        db,
+        author,
+        reflection,
+        io.BytesIO(DEMO_FILE.encode()),
+        "Referral figures.csv",
+        limits,
+        utcnow(),
+    )
 
 
 # --- A year of reflections in one set (the dashboards' engagement figures) ---------------------

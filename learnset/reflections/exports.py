@@ -6,7 +6,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.files.models import FileBlob
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections.models import (
     Note,
     Reflection,
+    ReflectionAttachment,
     ReflectionComment,
     ReflectionDraft,
     ReflectionRescue,
@@ -40,6 +42,7 @@ def _with_everything(query: Any) -> Any:
         joinedload(Reflection.meeting),
         joinedload(Reflection.content_item),
         joinedload(Reflection.challenge),
+        selectinload(Reflection.attachments),
     )
 
 
@@ -274,6 +277,37 @@ def _when(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def file_path(reflection: Reflection, attachment: ReflectionAttachment) -> str:
+    """Where a file sits in the download of a person's data: a folder per reflection."""
+    folder = f"{reflection.experienced_on.isoformat()}-{reflection.id}-{_slug(reflection.title)}"
+    return f"files/{folder}/{attachment.id}-{attachment.name}"
+
+
+def file_entries(reflection: Reflection) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": attachment.name,
+            "kind": attachment.kind.label,
+            "bytes": attachment.blob.size,
+            "added_at": _when(attachment.created_at),
+            "in_download": file_path(reflection, attachment),
+        }
+        for attachment in reflection.attachments
+    ]
+
+
+def export_files(db: Session, user: User) -> Iterator[tuple[str, FileBlob]]:
+    """The user's own attached files, with their place in the download of their data."""
+    for reflection in db.scalars(
+        select(Reflection)
+        .options(selectinload(Reflection.attachments))
+        .where(Reflection.author_id == user.id)
+        .order_by(Reflection.experienced_on, Reflection.id)
+    ):
+        for attachment in reflection.attachments:
+            yield file_path(reflection, attachment), attachment.blob
+
+
 def export_personal_data(db: Session, user: User) -> dict[str, Any]:
     """Everything the reflective log holds about the user, for their download."""
     reflections = list(
@@ -328,6 +362,7 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
                 "parts": {part.key: part.body for part in reflection.parts},
                 **_linked(reflection),
                 "capabilities": [capability.slug for capability in reflection.capabilities],
+                "files": file_entries(reflection),
                 "cpd_minutes": reflection.cpd_minutes,
                 "shared_with": reflection.visibility,
                 "written_at": _when(reflection.created_at),

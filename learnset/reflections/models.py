@@ -26,6 +26,8 @@ from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
+from learnset.files.kinds import KINDS, Kind
+from learnset.files.models import FileBlob
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
@@ -142,6 +144,10 @@ class Reflection(Base):
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=reflection_capabilities, order_by=Capability.position
     )
+    # For reading (exports, the portfolio); files are added and removed by their own service.
+    attachments: Mapped[list[ReflectionAttachment]] = relationship(
+        viewonly=True, order_by="(ReflectionAttachment.created_at, ReflectionAttachment.id)"
+    )
 
     @property
     def structure_spec(self) -> Structure:
@@ -198,6 +204,8 @@ class ReflectionVersion(Base):
     experienced_on: Mapped[date] = mapped_column(Date)
     cpd_minutes: Mapped[int] = mapped_column(Integer)
     restored_from: Mapped[int | None] = mapped_column(Integer)
+    # The names of the files attached when it was saved (null for versions saved before files).
+    files: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
@@ -311,3 +319,31 @@ class Note(Base):
 
     cohort: Mapped[Cohort | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+
+
+class ReflectionAttachment(Base):
+    """A file kept beside a reflection: read by exactly those who may read the reflection."""
+
+    __tablename__ = "reflection_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("reflections.id", ondelete="CASCADE"), index=True
+    )
+    blob_id: Mapped[int] = mapped_column(
+        ForeignKey("file_blobs.id", ondelete="CASCADE"), unique=True
+    )
+    # Safe to show and to offer as the download's name (learnset/files/names.py).
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reflection: Mapped[Reflection] = relationship()
+    blob: Mapped[FileBlob] = relationship(lazy="joined")
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.blob.kind]
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind.is_image

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from learnset import authz
+from learnset import authz, files
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
@@ -26,6 +26,7 @@ from learnset.reflections.models import (
     RESCUE_DAYS,
     Note,
     Reflection,
+    ReflectionAttachment,
     ReflectionComment,
     ReflectionDraft,
     ReflectionPart,
@@ -271,10 +272,35 @@ def _record_version(
         experienced_on=reflection.experienced_on,
         cpd_minutes=reflection.cpd_minutes,
         restored_from=restored_from,
+        files=attachment_names(db, reflection),
         created_at=now,
     )
     db.add(version)
     return version
+
+
+def record_version(db: Session, reflection: Reflection, now: datetime) -> ReflectionVersion:
+    """A new version as the reflection stands, for a change history should show (a file)."""
+    return _record_version(db, reflection, now)
+
+
+def attachment_names(db: Session, reflection: Reflection) -> list[str]:
+    """The names of the files attached to a reflection, oldest first."""
+    if reflection.id is None:
+        return []
+    return list(
+        db.scalars(
+            select(ReflectionAttachment.name)
+            .where(ReflectionAttachment.reflection_id == reflection.id)
+            .order_by(ReflectionAttachment.created_at, ReflectionAttachment.id)
+        )
+    )
+
+
+def _attached_files(reflections: Select[int]) -> Select[int]:
+    return select(ReflectionAttachment.blob_id).where(
+        ReflectionAttachment.reflection_id.in_(reflections)
+    )
 
 
 def create_reflection(
@@ -430,6 +456,12 @@ def delete_for_good(db: Session, reflection: Reflection) -> None:
     """Remove a binned reflection now, with its versions, comments and drafts."""
     if reflection.deleted_at is None:
         raise ReflectionError("Only reflections in the bin can be deleted for good")
+    files.delete_blobs(
+        db,
+        list(
+            db.scalars(_attached_files(select(Reflection.id).where(Reflection.id == reflection.id)))
+        ),
+    )
     db.delete(reflection)
     db.flush()
 
@@ -452,7 +484,10 @@ def purge_comments_in_bin(db: Session, now: datetime) -> int:
 
 def purge_bin(db: Session, now: datetime) -> int:
     """Delete for good the reflections that have been in the bin for 30 days, with their parts,
-    versions and drafts."""
+    versions, drafts and attached files."""
+    files.delete_blobs(
+        db, list(db.scalars(_attached_files(select(Reflection.id).where(_in_bin_for_good(now)))))
+    )
     result = db.execute(delete(Reflection).where(_in_bin_for_good(now)))
     db.flush()
     return rowcount(result)

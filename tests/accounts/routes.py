@@ -107,6 +107,7 @@ ROUTES = [
     # A token that does not verify is a 410 for everyone; real links: test_email_change.
     *page_and_form("accounts.confirm_email", "/account/email/confirm/x", ANYONE, public=True),
     Route("accounts.download_data", "/account/your-data.json", EVERYONE),
+    Route("accounts.download_data_zip", "/account/your-data.zip", EVERYONE),
     *page_and_form(
         "accounts.end_session",
         "/account/sessions/{other_device.id}/end",

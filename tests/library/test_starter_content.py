@@ -147,3 +147,14 @@ def test_the_coverage_file_names_only_real_items_and_counts_its_ideas():
     assert problems == []
     assert len(ideas) >= 74
     assert sum(tally(ideas).values()) == len(ideas)
+
+
+def test_no_library_item_draws_a_table_with_an_empty_header_cell(db, report):
+    # axe fails a page whose table has a header cell with nothing in it (issue 21, item 6).
+    import re
+
+    from learnset.markdown import render
+
+    empty = re.compile(r"<th[^>]*>\s*</th>")
+    for item in db.scalars(select(ContentItem)):
+        assert not empty.search(str(render(item.body))), item.slug

@@ -5,13 +5,16 @@ reaches `tutor` and `fellow`. Nobody else (tutor of another cohort, outsider, ad
 one: they get 404 everywhere. Those who can read a reflection but not change it get 403.
 """
 
+import io
 from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from learnset.db import utcnow
+from learnset.reflections import attachments
 from learnset.reflections.models import ReflectionDraft, ReflectionRescue, ReflectionVersion
 from tests import factories
+from tests.files import samples
 from tests.matrix import EVERYONE, Route, page_and_form
 
 AUTHOR = "participant"
@@ -34,6 +37,26 @@ def _reflection(visibility, **overrides):
             select(ReflectionVersion).where(ReflectionVersion.reflection_id == reflection.id)
         )
         return SimpleNamespace(reflection=reflection, version=version)
+
+    return setup
+
+
+def _with_file(visibility):
+    """A reflection with a photo attached: its readers may download it, only its author change."""
+
+    def setup(db, people):
+        scenario = _reflection(visibility)(db, people)
+        limits = attachments.Limits(10**7, 20, 10**8)
+        scenario.attachment = attachments.attach(
+            db,
+            people.participant,
+            scenario.reflection,
+            io.BytesIO(samples.png_with_location()),
+            "whiteboard.png",
+            limits,
+            utcnow(),
+        )
+        return scenario
 
     return setup
 
@@ -83,6 +106,7 @@ def _kept_text(db, people):
 
 
 REFLECTION = "/reflections/{reflection.id}"
+REFLECTION_FILES = REFLECTION + "/files"
 AUTHOR_ONLY = [
     ("reflections.edit", "/edit", "GET", None),
     ("reflections.edit", "/edit", "POST", {"action": "draft", "title": "New"}),
@@ -100,7 +124,29 @@ AUTHOR_ONLY = [
 ]
 NEW = f"/reflections/new/{KEY}"
 
+FILES = "/reflections/files/{attachment.id}"
+FILE_ROUTES = [
+    Route(
+        endpoint,
+        path,
+        readers if readers_may else {AUTHOR},
+        method,
+        forbidden=set() if readers_may else readers - {AUTHOR},
+        setup=_with_file(visibility),
+    )
+    for visibility, readers in READERS.items()
+    for endpoint, path, method, readers_may in [
+        ("reflection_files.attach", REFLECTION_FILES, "GET", False),
+        ("reflection_files.attach", REFLECTION_FILES, "POST", False),
+        ("reflection_files.download", FILES, "GET", True),
+        ("reflection_files.thumbnail", FILES + "/thumbnail", "GET", True),
+        ("reflection_files.remove", FILES + "/remove", "GET", False),
+        ("reflection_files.remove", FILES + "/remove", "POST", False),
+    ]
+]
+
 ROUTES = [
+    *FILE_ROUTES,
     Route("reflections.log", "/reflections", EVERYONE),
     Route("reflections.shared", "/reflections/shared", EVERYONE),
     Route("reflections.bin", "/reflections/bin", EVERYONE),

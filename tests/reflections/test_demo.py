@@ -20,7 +20,8 @@ def test_demo_reflections_load_once(db):
     assert {r.visibility for r in written} == {"private", "tutors", "set"}
     assert {r.structure for r in written} == {"driscoll", "gibbs"}
     assert db.scalar(select(func.count()).select_from(ReflectionComment)) == 1
-    assert db.scalar(select(func.count()).select_from(ReflectionVersion)) == len(reflections)
+    # One version each, and one more for the file attached to a shared one.
+    assert db.scalar(select(func.count()).select_from(ReflectionVersion)) == len(reflections) + 1
 
 
 def test_the_first_set_has_reflections_after_its_sessions_mostly_private(db):
@@ -42,3 +43,14 @@ def test_the_demo_participant_has_two_notes_in_the_inbox(db):
     demo.load(db, FAST_HASH)
     writers = db.scalars(select(User.email).join(Note, Note.author_id == User.id)).all()
     assert writers == ["participant1@example.org"] * 2
+
+
+def test_the_demo_shows_a_file_on_a_shared_reflection(db):
+    from sqlalchemy import select
+
+    from learnset.reflections.models import ReflectionAttachment
+
+    demo.load(db, FAST_HASH)
+    attachment = db.scalar(select(ReflectionAttachment))
+    assert attachment.name == "Referral figures.csv"
+    assert attachment.reflection.visibility != "private"

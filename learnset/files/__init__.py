@@ -1,0 +1,41 @@
+"""Files kept as evidence: what they are (kinds), safe names, and the store (in the database by
+default, in chunks). A core kit: any feature may keep files with it, none is named here."""
+
+from __future__ import annotations
+
+from learnset.files.kinds import ACCEPTED, KINDS, FileRefused, Kind, clean_image, judge, thumbnail
+from learnset.files.names import safe_name, size_in_words
+from learnset.files.store import (
+    CHUNK_SIZE,
+    delete_blobs,
+    lock_owner,
+    open_blob,
+    purge_orphans,
+    read_all,
+    save,
+    size_of,
+    stream,
+    used_bytes,
+)
+
+__all__ = [
+    "ACCEPTED",
+    "CHUNK_SIZE",
+    "KINDS",
+    "FileRefused",
+    "Kind",
+    "clean_image",
+    "delete_blobs",
+    "judge",
+    "lock_owner",
+    "open_blob",
+    "purge_orphans",
+    "read_all",
+    "safe_name",
+    "save",
+    "size_in_words",
+    "size_of",
+    "stream",
+    "thumbnail",
+    "used_bytes",
+]

@@ -182,7 +182,7 @@ def _verdict(row: CsvRow, user: User, known: Known, seen: dict[tuple[str, int], 
     if isinstance(cohort, str):
         return invalid(cohort)
     role = _find_role(row.role, user, cohort)
-    if isinstance(role, str):
+    if not isinstance(role, Role):
         return invalid(role)
     found = Verdict(row, RowKind.NEW, email=email, role=role, cohort=cohort)
     earlier = seen.setdefault((email, cohort.id), row.line)

@@ -226,6 +226,10 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.library import demo as library_demo
 
     library_demo.load(db, admin, utcnow())
+    # Invitations from a CSV file (issue 19, item 1): one the programme lead has sent.
+    from learnset.cohorts import demo as cohorts_demo
+
+    cohorts_demo.load(db, admin, COHORTS[1][0], utcnow())
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]

@@ -75,6 +75,13 @@ def heading(cell: str) -> str:
     return ALIASES.get(words, words)
 
 
+def delimiter(text: str) -> str:
+    """A comma, unless the headings are split by semicolons only, as Excel writes CSV where a
+    comma is the decimal mark."""
+    first = text.lstrip().partition("\n")[0]
+    return ";" if ";" in first and "," not in first else ","
+
+
 def read_rows(data: bytes) -> list[CsvRow]:
     """The people in a CSV file, blank lines left out, or CsvProblem saying what is wrong."""
     if not data.strip():
@@ -83,7 +90,7 @@ def read_rows(data: bytes) -> list[CsvRow]:
         raise CsvProblem(f"The file must be {MAX_BYTES // 1024} KB or smaller")
     text = decode(data)
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text)))
     except csv.Error:
         raise CsvProblem(f"The file is not a CSV file we can read. {SAVE_AS}") from None
     lines = [

@@ -85,6 +85,16 @@ def test_headings_in_any_order_blank_lines_skipped_and_short_rows_padded():
     assert (second.line, second.learning_set, second.name) == (5, "X", "")
 
 
+def test_semicolons_split_the_cells_when_the_headings_use_them():
+    [row] = read_rows(b"name;email;role;learning set\nA, B;a@example.org;tutor;Set, 2026\n")
+    assert (row.name, row.email, row.role, row.learning_set) == (
+        "A, B",
+        "a@example.org",
+        "tutor",
+        "Set, 2026",
+    )
+
+
 @pytest.mark.parametrize(
     "data,message",
     [
@@ -387,6 +397,30 @@ def test_the_upload_page_explains_the_file_and_lists_ones_own_uploads(db, people
     assert "only programme admins can invite tutors" in html
     assert "mine.csv" in html and "theirs.csv" not in html
     assert 'enctype="multipart/form-data"' in html
+
+
+def test_the_summary_and_upload_pages_cost_the_same_queries_for_many_as_for_few(
+    db, people, login, count_queries
+):
+    third = factories.make_cohort(db, name="Northgate set")
+    db.commit()
+    admin = login(people.admin)
+    counted = []
+    for many in (False, True):
+        sets = [people.cohort, people.other_cohort, third] if many else [people.cohort]
+        rows = [
+            f"P{n},p{n}-{many}@example.org,participant,{cohort.name}"
+            for n in range(30 if many else 1)
+            for cohort in sets
+        ]
+        import_id = _kept_id(_upload(admin, _csv(*rows)))
+        assert _send(admin, import_id).status_code == 302
+        with count_queries() as summary:
+            html_of(admin.get(f"/invitations/imports/{import_id}"))
+        with count_queries() as upload_page:
+            html_of(admin.get(UPLOAD))
+        counted.append((len(summary), len(upload_page)))
+    assert counted[0] == counted[1]
 
 
 def test_the_invitation_pages_link_to_the_import(people, login):

@@ -162,7 +162,7 @@ LIFETIMES: list[Lifetime] = [
         lambda p: reminders.purge_reminders(p.db, p.now),
     ),
     Lifetime(
-        "Invitations: the address invited, the set and the role",
+        "Invitations: the address invited, the name given, the set and the role",
         ("invitations",),
         f"{cohorts.KEEP_SETTLED_INVITATIONS.days} days after it was accepted, withdrawn or expired",
         lambda p: cohorts.purge_invitations(p.db, p.now),

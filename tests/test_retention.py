@@ -265,7 +265,7 @@ SCENES = {
     ),
     "Text kept after a sign-in expired": (_kept_text, {"fresh"}),
     "Check-in reminders sent (who was reminded after which session)": (_reminders, {"fresh"}),
-    "Invitations: the address invited, the set and the role": (
+    "Invitations: the address invited, the name given, the set and the role": (
         _invitations,
         {"fresh accepted", "fresh expired", "pending"},
     ),

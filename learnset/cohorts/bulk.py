@@ -247,6 +247,7 @@ def send(
             invited_by=user,
             now=now,
             days=days,
+            name=verdict.row.name,
         )
         made.append(issued.invitation)
     kept.invitation_ids = [invitation.id for invitation in made]

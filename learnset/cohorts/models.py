@@ -91,6 +91,8 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    # The name the inviter gave (a CSV import has one), offered when they make their account.
+    name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20))
     # Only a hash of the token is stored, so a database leak does not leak working links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

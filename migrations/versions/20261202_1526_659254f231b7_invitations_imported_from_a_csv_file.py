@@ -1,4 +1,4 @@
-"""Invitations imported from a CSV file
+"""Invitations imported from a CSV file, and the name an invitation gives
 
 Revision ID: 659254f231b7
 Revises: bb636274b1c0
@@ -33,10 +33,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('invitation_imports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitation_imports_uploaded_by_id'), ['uploaded_by_id'], unique=False)
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('name', sa.String(length=120), server_default='', nullable=False))
 
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_column('name')
     with op.batch_alter_table('invitation_imports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitation_imports_uploaded_by_id'))
 

@@ -274,6 +274,17 @@ def test_sending_twice_sends_nothing_the_second_time(db, people, login, outbox):
     assert "already been sent" in html_of(tutor.get(page))
 
 
+def test_the_name_in_the_file_greets_them_and_fills_in_their_new_account(db, people, login, outbox):
+    tutor = login(people.tutor)
+    import_id = _kept_id(_upload(tutor, _pia(people)))
+    assert _send(tutor, import_id).status_code == 302
+    [message] = outbox()
+    assert message.get_payload(decode=True).decode().startswith("Hello Pia,")
+    link = re.search(r"http://\S+(/join/\S+)", message.get_payload(decode=True).decode()).group(1)
+    page = html_of(login(None).get(link))
+    assert 'name="name" type="text" value="Pia"' in page or 'value="Pia"' in page
+
+
 def test_sending_checks_every_row_again(db, people):
     rows = [f"{who},{who}@example.org,participant,{people.cohort.name}" for who in ("pia", "sol")]
     kept = bulk.upload(db, people.tutor, "t.csv", _csv(*rows), utcnow())

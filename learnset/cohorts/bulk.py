@@ -82,7 +82,8 @@ def upload(
     rows = read_rows(data)
     kept = InvitationImport(
         uploaded_by_id=uploader.id,
-        filename=filename[:200],
+        # Only to name the upload on screen; PostgreSQL stores no NUL, so no control characters.
+        filename="".join(ch for ch in filename if ch.isprintable())[:200],
         rows=[row.cells() for row in rows],
         created_at=now,
         expires_at=now + KEEP_UNSENT,

@@ -378,6 +378,13 @@ def test_a_bad_upload_is_shown_beside_the_field(db, people, login, data, message
     assert count_rows(db, InvitationImport) == 0
 
 
+def test_an_odd_file_name_is_kept_printable(db, people, login):
+    tutor = login(people.tutor)
+    import_id = _kept_id(_upload(tutor, _pia(people), filename="in\x00take\x07" + "x" * 300))
+    kept = db.get(InvitationImport, import_id)
+    assert kept.filename == "intake" + "x" * 194
+
+
 def test_a_file_over_the_request_limit_is_refused_without_an_error(people, login, app):
     tutor = login(people.tutor)
     token = csrf_from(tutor, UPLOAD)

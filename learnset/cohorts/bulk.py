@@ -218,6 +218,11 @@ def counts(verdicts: list[Verdict]) -> dict[RowKind, int]:
     return found
 
 
+def counted(number: int, word: str) -> str:
+    """ "1 row", "2 rows"."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
 def send(
     db: Session, kept: InvitationImport, user: User, now: datetime, days: int
 ) -> list[Invitation]:
@@ -259,8 +264,8 @@ def send(
         db,
         audit.AuditKind.INVITATIONS_IMPORTED,
         actor_id=user.id,
-        detail=f"Import {kept.id}: {len(made)} invitations to {sets} learning sets "
-        f"from {len(kept.rows)} rows",
+        detail=f"Import {kept.id}: {counted(len(made), 'invitation')} to "
+        f"{counted(sets, 'learning set')} from {counted(len(kept.rows), 'row')}",
         now=now,
     )
     return made

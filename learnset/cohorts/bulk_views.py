@@ -95,5 +95,6 @@ def send_invitation_import(import_id: int) -> BaseResponse:
             for invitation in made:
                 emails.queue_invitation(db, invitation)
             db.commit()
-            flash(f"{len(made)} invitations have been sent.", "success")
+            sent = bulk.counted(len(made), "invitation")
+            flash(f"{sent} {'has' if len(made) == 1 else 'have'} been sent.", "success")
     return redirect(url_for("cohorts.invitation_import", import_id=kept.id))

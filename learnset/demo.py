@@ -254,6 +254,10 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
 
     colleague_feedback_demo.load(db, utcnow())
     _release_figures(db)
+    # Certificates (issue 19, item 4): after the sessions and reflections they count.
+    from learnset.certificates import demo as certificates_demo
+
+    certificates_demo.load(db, utcnow())
     # Editing the library in the app (issue 17): one item with versions to compare.
     from learnset.library import demo as library_demo
 

@@ -1,7 +1,7 @@
 """Invitations imported from a CSV file, and the name an invitation gives
 
 Revision ID: 659254f231b7
-Revises: bb636274b1c0
+Revises: 414c71789663
 Create Date: 2026-12-02 15:26:00.333673
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = '659254f231b7'
-down_revision: str | None = 'bb636274b1c0'
+down_revision: str | None = '414c71789663'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

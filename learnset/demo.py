@@ -267,6 +267,10 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.library import demo as library_demo
 
     library_demo.load(db, admin, utcnow())
+    # Invitations from a CSV file (issue 19, item 1): one the programme lead has sent.
+    from learnset.cohorts import demo as cohorts_demo
+
+    cohorts_demo.load(db, admin, COHORTS[1][0], utcnow())
     # Notifications (issue 19, item 2): last, from what the demo shared and commented on.
     from learnset.notifications import demo as notifications_demo
 

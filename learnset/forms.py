@@ -23,6 +23,7 @@ INPUT_TYPES = {
     "IntegerField": "number",
     "DecimalField": "text",
     "DateField": "date",
+    "FileField": "file",
     "TimeField": "time",
     "DateTimeLocalField": "datetime-local",
 }

@@ -12,7 +12,7 @@ from learnset.assessment.models import (
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.certificates.models import Certificate
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
-from learnset.cohorts.models import Cohort, Invitation, Membership
+from learnset.cohorts.models import Cohort, Invitation, InvitationImport, Membership
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, FeedbackRound
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep, ProgrammeUse
 from learnset.db import Base
@@ -67,6 +67,7 @@ __all__ = [
     "FileBlob",
     "FileChunk",
     "Invitation",
+    "InvitationImport",
     "LearningFocus",
     "Meeting",
     "MeetingItem",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from learnset import audit, files, mail
 from learnset.accounts import lockout, sign_ins
 from learnset.assessment import reminders
+from learnset.cohorts import bulk
 from learnset.cohorts import services as cohorts
 from learnset.colleague_feedback import services as colleague_feedback
 from learnset.feedback import services as feedback
@@ -199,10 +200,17 @@ LIFETIMES: list[Lifetime] = [
         lambda p: reminders.purge_reminders(p.db, p.now),
     ),
     Lifetime(
-        "Invitations: the address invited, the set and the role",
+        "Invitations: the address invited, the name given, the set and the role",
         ("invitations",),
         f"{cohorts.KEEP_SETTLED_INVITATIONS.days} days after it was accepted, withdrawn or expired",
         lambda p: cohorts.purge_invitations(p.db, p.now),
+    ),
+    Lifetime(
+        "Invitations from a CSV file: the names, addresses, roles and sets in the file uploaded",
+        ("invitation_imports",),
+        f"{bulk.KEEP_UNSENT.days} day if not sent; "
+        f"{cohorts.KEEP_SETTLED_INVITATIONS.days} days after it was sent",
+        lambda p: bulk.purge_imports(p.db, p.now),
     ),
     Lifetime(
         "Emails waiting to be sent, sent, or given up on: recipient, subject and text",

@@ -158,6 +158,26 @@ def _invitations(db, people, now, _app):
     return lambda: {labels[i] for i in db.scalars(select(Invitation.id))}
 
 
+def _invitation_imports(db, people, now, _app):
+    from learnset.cohorts import bulk
+    from learnset.cohorts.models import InvitationImport
+
+    csv = b"name,email,role,learning set\nNia New,nia@example.org,participant,Riverside set\n"
+    made = {
+        "old unsent": (now - timedelta(days=1, minutes=1), None),
+        "fresh unsent": (now - timedelta(hours=23), None),
+        "old sent": (now - timedelta(days=32), now - timedelta(days=31)),
+        "fresh sent": (now - timedelta(days=30), now - timedelta(days=29)),
+    }
+    labels = {}
+    for label, (uploaded, sent) in made.items():
+        kept = bulk.upload(db, people.tutor, f"{label}.csv", csv, uploaded)
+        kept.sent_at = sent
+        labels[kept.id] = label
+    db.flush()
+    return lambda: {labels[i] for i in db.scalars(select(InvitationImport.id))}
+
+
 def _emails(db, _people, now, _app):
     labels = {}
     for label, sent, failed in (
@@ -286,9 +306,13 @@ SCENES = {
         {"fresh", "attached"},
     ),
     "Check-in reminders sent (who was reminded after which session)": (_reminders, {"fresh"}),
-    "Invitations: the address invited, the set and the role": (
+    "Invitations: the address invited, the name given, the set and the role": (
         _invitations,
         {"fresh accepted", "fresh expired", "pending"},
+    ),
+    "Invitations from a CSV file: the names, addresses, roles and sets in the file uploaded": (
+        _invitation_imports,
+        {"fresh unsent", "fresh sent"},
     ),
     "Emails waiting to be sent, sent, or given up on: recipient, subject and text": (
         _emails,

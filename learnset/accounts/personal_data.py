@@ -158,6 +158,7 @@ def export_account(db: Session, user: User) -> dict[str, Any]:
         "invitations_received": [
             {
                 "learning_set": invitation.cohort.name,
+                "name_given": invitation.name,
                 "role": invitation.role,
                 "sent_at": _when(invitation.sent_at),
                 "accepted_at": _when(invitation.accepted_at),

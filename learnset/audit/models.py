@@ -50,6 +50,7 @@ class AuditKind(enum.StrEnum):
     INVITATION_RESENT = "invitation-resent", "Invitation sent again"
     INVITATION_WITHDRAWN = "invitation-withdrawn", "Invitation withdrawn"
     INVITATION_ACCEPTED = "invitation-accepted", "Invitation accepted: joined a learning set"
+    INVITATIONS_IMPORTED = "invitations-imported", "Invitations sent from a CSV file"
     DATA_DOWNLOADED = "data-downloaded", "Downloaded their own data"
     LOG_DOWNLOADED = "log-downloaded", "Downloaded their reflective log"
     DASHBOARD_DOWNLOADED = "dashboard-downloaded", "Downloaded a learning set's dashboard"

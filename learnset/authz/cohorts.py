@@ -6,8 +6,8 @@ from sqlalchemy import Select, event, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.authz.roles import Rule, admin, is_member, is_tutor
-from learnset.cohorts.models import Cohort, Invitation, Membership, Role
+from learnset.authz.roles import Rule, admin, is_member, is_tutor, tutors_anything
+from learnset.cohorts.models import Cohort, Invitation, InvitationImport, Membership, Role
 
 
 def _cohort_view(user: User, cohort: Cohort) -> bool:
@@ -41,11 +41,23 @@ def _membership_remove(user: User, membership: Membership) -> bool:
     return is_tutor(user, membership.cohort_id) and membership.role == Role.PARTICIPANT
 
 
+def _import_invitations(user: User, _obj: object = None) -> bool:
+    """Admins import for any set; tutors for the sets they tutor (bulk.py checks each row)."""
+    return user.is_admin or tutors_anything(user)
+
+
+def _invitation_import_view(user: User, kept: InvitationImport) -> bool:
+    """An upload names people and addresses: only the person who uploaded it sees it."""
+    return kept.uploaded_by_id == user.id
+
+
 RULES: dict[str, Rule] = {
     "cohort:view": _cohort_view,
     "cohort:invite": cohort_manage,
     "invitation:view": _invitation_view,
     "invitation:manage": _invitation_manage,
+    "invitation:import": _import_invitations,
+    "invitation_import:view": _invitation_import_view,
     # Issue 3: cohorts, sessions, topics, attendance.
     "cohort:create": admin,
     "cohort:edit": cohort_manage,

@@ -1,6 +1,7 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     EqualTo,
@@ -10,6 +11,7 @@ from wtforms.validators import (
 )
 
 from learnset.accounts.forms import NewPassword, ProfileForm, email_field
+from learnset.cohorts.bulk_csv import MAX_BYTES, MAX_ROWS
 from learnset.cohorts.models import CohortStatus, Role
 from learnset.cohorts.services import TUTORS_BY_ADMINS
 from learnset.forms import DateInputField, choices, max_length
@@ -90,4 +92,13 @@ class TutorForm(FlaskForm):
         "Enter the email address of the tutor",
         description="If they already have a Learnset account, they become a tutor straight "
         "away. If not, we email them an invitation to join as a tutor",
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "Upload a CSV file",
+        description=f"At most {MAX_ROWS:,} people and {MAX_BYTES // 1024} KB. Nothing is sent "
+        "until you have checked every row",
+        validators=[FileRequired("Choose a CSV file to upload")],
     )

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.accounts.models import User, normalise_email
@@ -90,6 +91,8 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    # The name the inviter gave (a CSV import has one), offered when they make their account.
+    name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20))
     # Only a hash of the token is stored, so a database leak does not leak working links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -116,3 +119,26 @@ class Invitation(Base):
         if self.expires_at <= now:
             return InvitationStatus.EXPIRED
         return InvitationStatus.PENDING
+
+
+class InvitationImport(Base):
+    """A CSV of people to invite, kept between its upload and its sending (cohorts/bulk.py).
+
+    Only the cells as read from the file are kept: what each row will become is worked out
+    afresh for the preview and again when the invitations are sent, never taken from a form."""
+
+    __tablename__ = "invitation_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploaded_by_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    # [[line number, name, email, role, learning set], ...] as read from the file.
+    rows: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An import not sent by then can no longer be sent; the purge deletes it.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The invitations made when it was sent, for the summary page.
+    invitation_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -73,6 +73,7 @@ def invite(
     invited_by: User,
     now: datetime,
     days: int,
+    name: str = "",
 ) -> IssuedInvitation:
     """Invite an address to a cohort, unless it is already a member or has a live invitation.
     Only those who may grant the tutor role (admins) invite tutors."""
@@ -95,7 +96,9 @@ def invite(
         raise InvitationError(
             f"{email} already has an invitation waiting. Resend it from the list instead"
         )
-    invitation = Invitation(cohort=cohort, email=email, role=role.value, invited_by=invited_by)
+    invitation = Invitation(
+        cohort=cohort, email=email, name=name.strip(), role=role.value, invited_by=invited_by
+    )
     token = _new_token(invitation, now, days)
     db.add(invitation)
     db.flush()

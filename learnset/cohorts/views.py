@@ -157,6 +157,8 @@ def _join_signed_in(invitation: Invitation) -> Response | str:
 def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]:
     """The invitee names themselves and picks a password: account and membership appear together."""
     form = AcceptInvitationForm()
+    if not form.is_submitted():
+        form.name.data = invitation.name
     if form.validate_on_submit():
         db = get_db()
         now = utcnow()

@@ -2,7 +2,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from learnset.cohorts import bulk
 from learnset.cohorts.models import Membership
+from learnset.db import utcnow
 from tests import factories
 from tests.matrix import EVERYONE, ROLES, Route, page_and_form
 
@@ -28,7 +30,38 @@ def _fellow_membership(db, people):
     return SimpleNamespace(membership=membership)
 
 
+INVITERS = {"tutor", "other_tutor", "admin"}
+PARTICIPANTS_EVERYWHERE = {"participant", "fellow", "outsider"}
+ONE_ROW = b"name,email,role,learning set\nNia New,nia@example.org,participant,Riverside set\n"
+
+
+def _import(db, people):
+    """An upload of one row by the set's tutor: only they may see it or send it."""
+    return SimpleNamespace(kept=bulk.upload(db, people.tutor, "matrix.csv", ONE_ROW, utcnow()))
+
+
 ROUTES = [
+    # Invitations from a CSV file (issue 19, item 1).
+    *page_and_form(
+        "cohorts.import_invitations",
+        "/invitations/import",
+        INVITERS,
+        forbidden=PARTICIPANTS_EVERYWHERE,
+    ),
+    Route(
+        "cohorts.import_template",
+        "/invitations/import/template.csv",
+        INVITERS,
+        forbidden=PARTICIPANTS_EVERYWHERE,
+    ),
+    Route("cohorts.invitation_import", "/invitations/imports/{kept.id}", {"tutor"}, setup=_import),
+    Route(
+        "cohorts.send_invitation_import",
+        "/invitations/imports/{kept.id}/send",
+        {"tutor"},
+        "POST",
+        setup=_import,
+    ),
     # Invitations.
     Route(
         "cohorts.invitations_overview",

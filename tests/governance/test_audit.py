@@ -26,6 +26,7 @@ from tests.accounts.two_factor_scenes import TWO_FACTOR_SCENES
 from tests.helpers import (
     TEST_PASSWORD,
     count_rows,
+    csrf_from,
     deliver_mail,
     html_of,
     link_in,
@@ -175,6 +176,17 @@ def _invitation_accepted(db, people, client, app):
     return people.participant, None
 
 
+def _invitations_imported(db, people, client, app):
+    tutor = app.test_client(user=people.tutor)
+    data = f"name,email,role,learning set\nNia,nia@example.org,participant,{people.cohort.name}\n"
+    upload = {"csrf_token": csrf_from(tutor, "/invitations/import")}
+    upload["file"] = (io.BytesIO(data.encode()), "intake.csv")
+    response = tutor.post("/invitations/import", data=upload, content_type="multipart/form-data")
+    preview = response.location
+    assert press(tutor, f"{preview}/send", page=preview).status_code == 302
+    return people.tutor, None
+
+
 def _download(path, who="participant"):
     def scene(db, people, client, app):
         user = getattr(people, who)
@@ -291,6 +303,7 @@ SCENES = {
     AuditKind.INVITATION_RESENT: _invitation_resent,
     AuditKind.INVITATION_WITHDRAWN: _invitation_withdrawn,
     AuditKind.INVITATION_ACCEPTED: _invitation_accepted,
+    AuditKind.INVITATIONS_IMPORTED: _invitations_imported,
     AuditKind.DATA_DOWNLOADED: _download("/account/your-data.json"),
     AuditKind.LOG_DOWNLOADED: _download("/reflections/export.zip"),
     AuditKind.DASHBOARD_DOWNLOADED: _download("/cohorts/{cohort}/dashboard.csv", who="tutor"),

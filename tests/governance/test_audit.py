@@ -285,6 +285,34 @@ def _feedback_report_shared(db, people, client, app):
     return people.participant, None
 
 
+def _certificate_issued(db, people, client, app):
+    starts = utcnow() - timedelta(days=3)
+    meeting = factories.make_meeting(
+        db, people.cohort, starts_at=starts, ends_at=starts + timedelta(hours=2), status="published"
+    )
+    factories.make_attendance(db, meeting, people.participant, present=True)
+    db.commit()
+    day = starts.astimezone(UK).date()
+    data = {"period": "dates"}
+    for field, when in (("date_from", day), ("date_to", day)):
+        data |= {f"{field}-day": str(when.day), f"{field}-month": str(when.month)}
+        data[f"{field}-year"] = str(when.year)
+    participant = app.test_client(user=people.participant)
+    assert submit(participant, "/certificates/new", data).status_code == 302
+    return people.participant, None
+
+
+def _certificate_revoked(db, people, client, app):
+    from tests.certificates import make_certificate
+
+    certificate = make_certificate(db, people.participant, people.cohort)
+    db.commit()
+    participant = app.test_client(user=people.participant)
+    path = f"/certificates/{certificate.id}/withdraw"
+    assert press(participant, path, page=path).status_code == 302
+    return people.participant, None
+
+
 SCENES = {
     AuditKind.SIGNED_IN: _signed_in,
     AuditKind.SIGN_IN_FAILED: _sign_in_failed,
@@ -316,6 +344,8 @@ SCENES = {
     AuditKind.MAIL_RETRIED: _mail_retried,
     AuditKind.COLLEAGUES_ASKED: _colleagues_asked,
     AuditKind.FEEDBACK_REPORT_SHARED: _feedback_report_shared,
+    AuditKind.CERTIFICATE_ISSUED: _certificate_issued,
+    AuditKind.CERTIFICATE_REVOKED: _certificate_revoked,
     **TWO_FACTOR_SCENES,
 }
 

@@ -159,3 +159,16 @@ class Passkey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RequiredSsoDomain(Base):
+    """An email domain an admin has said must sign in by single sign-on: its addresses are
+    refused a password sign-in and a password reset. SSO_REQUIRED_DOMAINS adds more, fixed."""
+
+    __tablename__ = "required_sso_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Lower case, without the @.
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from learnset import audit
 from learnset.accounts.models import User, normalise_email
+from learnset.accounts.required_domains import domain_of
 from learnset.accounts.services import find_user_by_email
 from learnset.errors import DomainError
 
@@ -31,22 +32,6 @@ class SingleSignOnRefused(DomainError):
         # For the audit log: never the address itself.
         self.why = why
         self.subject = subject
-
-
-def parse_domains(text: str) -> frozenset[str]:
-    """A setting's comma- or space-separated email domains, lower case, without any @."""
-    return frozenset(
-        part.strip().lstrip("@").lower() for part in text.replace(",", " ").split() if part
-    )
-
-
-def domain_of(email: str) -> str:
-    return normalise_email(email).rpartition("@")[2]
-
-
-def must_use_single_sign_on(email: str, required_domains: Iterable[str]) -> bool:
-    """Addresses in these domains sign in only by single sign-on, never by password."""
-    return domain_of(email) in set(required_domains)
 
 
 def _verified(claims: Mapping[str, Any]) -> bool:

@@ -18,7 +18,7 @@ from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from learnset import mail
-from learnset.accounts import single_sign_on
+from learnset.accounts import required_domains, single_sign_on
 from learnset.accounts.second_step import after_first_factor
 from learnset.accounts.security import CONTENT_SECURITY_POLICY, public
 from learnset.db import get_db, utcnow
@@ -89,7 +89,7 @@ def callback() -> Response:
         flash(DID_NOT_WORK, "info")
         return redirect(back)
     db = get_db()
-    allowed = single_sign_on.parse_domains(current_app.config["SSO_ALLOWED_DOMAINS"])
+    allowed = required_domains.parse_domains(current_app.config["SSO_ALLOWED_DOMAINS"])
     with flashed():
         user = single_sign_on.account_for(db, dict(claims), allowed, utcnow())
         # Signed in now, or on to the second step (second_step.py).

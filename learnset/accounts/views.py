@@ -23,9 +23,9 @@ from learnset.accounts import (
     lockout,
     passkeys,
     personal_data,
+    required_domains,
     services,
     sign_ins,
-    single_sign_on,
     two_factor,
 )
 from learnset.accounts.forms import (
@@ -79,12 +79,12 @@ def _sso_label() -> str | None:
 
 
 def _password_refused(email: str) -> str | None:
-    """Why this address may not sign in by password: its domain signs in by single sign-on."""
-    required = single_sign_on.parse_domains(current_app.config["SSO_REQUIRED_DOMAINS"])
+    """Why this address may not use a password: its domain signs in by single sign-on."""
     label = _sso_label()
-    if label is None or not single_sign_on.must_use_single_sign_on(email, required):
+    fixed = required_domains.parse_domains(current_app.config["SSO_REQUIRED_DOMAINS"])
+    if label is None or not required_domains.must_use_single_sign_on(get_db(), email, fixed):
         return None
-    domain = single_sign_on.domain_of(email)
+    domain = required_domains.domain_of(email)
     return f"Addresses ending @{domain} sign in with single sign-on: choose '{label}'"
 
 
@@ -170,6 +170,10 @@ def reset_password(token: str) -> Response | tuple[str, int]:
             message="Reset links work once and expire after an hour. Ask for a new link.",
             retry_url=url_for("accounts.forgot_password"),
         ), 410
+    refused = _password_refused(user.email)
+    if refused:
+        # Links sent before the domain was required, or asked for by someone else.
+        return render_template("accounts/password_not_used.html", refused=refused), 403
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(

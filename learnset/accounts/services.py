@@ -24,6 +24,8 @@ MAX_PASSWORD_LENGTH = 200
 RESET_SALT = "learnset.password-reset"
 # Werkzeug's own default, as config.py's PASSWORD_HASH_METHOD is unless set otherwise.
 DEFAULT_HASH_METHOD = "scrypt"
+# The hash of an account made without a password: Werkzeug matches no password to it.
+NO_PASSWORD = ""
 
 
 @cache
@@ -120,7 +122,7 @@ def authenticate(
     """The active user with this email and password, or None, doing the same work either way:
     an unknown email is checked against a hash made with `hash_method`, the app's setting."""
     user = find_user_by_email(db, email)
-    if user is None:
+    if user is None or user.password_hash == NO_PASSWORD:
         check_password_hash(dummy_hash(hash_method), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
@@ -217,19 +219,20 @@ def create_user(
     *,
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     method: str,
     job_title: str = "",
     organisation: str = "",
     is_admin: bool = False,
 ) -> User:
-    """A new active account."""
+    """A new active account. Without a password (None) it signs in by single sign-on or a
+    passkey: no password matches an empty hash (see `authenticate`)."""
     user = User(
         email=email,
         name=name.strip(),
         job_title=job_title.strip(),
         organisation=organisation.strip(),
-        password_hash=hash_password(password, method),
+        password_hash=NO_PASSWORD if password is None else hash_password(password, method),
         is_admin=is_admin,
     )
     db.add(user)

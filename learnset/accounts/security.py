@@ -215,7 +215,8 @@ def _check_sign_in() -> None:
             )
 
 
-def _send_to_sign_in() -> Response:
+def send_to_sign_in() -> Response:
+    """Flask-Login's answer to a page that needs a sign-in (second_step.py may answer first)."""
     # The loader has already said why, when a sign-in this browser had has ended.
     if "signed_out_because" not in g:
         flash(SIGN_IN_TO_CONTINUE, "info")
@@ -252,7 +253,7 @@ def _security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     login_manager.session_protection = "basic"
-    login_manager.unauthorized_handler(_send_to_sign_in)
+    login_manager.unauthorized_handler(send_to_sign_in)
     app.before_request(_check_sign_in)
     app.before_request(_require_sign_in)
     app.before_request(_refuse_nul_characters)

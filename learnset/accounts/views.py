@@ -39,7 +39,7 @@ from learnset.accounts.forms import (
     SignInForm,
 )
 from learnset.accounts.models import SignInSession, normalise_email
-from learnset.accounts.second_step import after_first_factor
+from learnset.accounts.second_step import after_first_factor, forget
 from learnset.accounts.security import (
     carries_token,
     current_sign_in,
@@ -133,6 +133,7 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
 @public
 def sign_out() -> Response:
     sign_out_user()
+    forget()
     get_db().commit()
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, LargeBinary, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.encryption import EncryptedString
 
 
 def normalise_email(email: str) -> str:
@@ -122,8 +123,10 @@ class TwoFactor(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    # Base32, as authenticator apps take it; needed whole to check codes, so not a hash.
-    secret: Mapped[str] = mapped_column(String(64))
+    # Base32, as authenticator apps take it; needed whole to check codes, so not a hash, but
+    # encrypted with TWO_FACTOR_KEY (learnset/encryption.py): a copy of the database alone
+    # cannot make codes.
+    secret: Mapped[str] = mapped_column(EncryptedString(255))
     set_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_step: Mapped[int] = mapped_column(BigInteger, default=0)
 

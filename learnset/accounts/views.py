@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -20,7 +19,6 @@ from learnset import audit, authz, mail
 from learnset.accounts import (
     email_change,
     emails,
-    lockout,
     passkeys,
     personal_data,
     required_domains,
@@ -43,7 +41,9 @@ from learnset.accounts.second_step import after_first_factor, forget
 from learnset.accounts.security import (
     carries_token,
     current_sign_in,
+    failure_limits,
     idle_timeout,
+    limit_per_ip,
     public,
     sign_out_user,
 )
@@ -56,20 +56,6 @@ from learnset.return_address import safe_next
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
-
-
-def _email_limit_per_ip() -> str:
-    limit: str = current_app.config["EMAIL_LIMIT_PER_IP"]
-    return limit
-
-
-def _lockout_limits() -> lockout.Limits:
-    config = current_app.config
-    return lockout.Limits(
-        per_account_and_client=config["SIGN_IN_MAX_FAILURES"],
-        per_client=config["SIGN_IN_MAX_FAILURES_PER_IP"],
-        window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
-    )
 
 
 def _sso_label() -> str | None:
@@ -110,7 +96,7 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
             form.password.data,
             request.remote_addr,
             now,
-            _lockout_limits(),
+            failure_limits("SIGN_IN_MAX_FAILURES"),
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         )
         if attempt.user is not None:
@@ -141,7 +127,7 @@ def sign_out() -> Response:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@limiter.limit(_email_limit_per_ip, methods=["POST"])
+@limiter.limit(limit_per_ip("EMAIL_LIMIT_PER_IP"), methods=["POST"])
 def forgot_password() -> str | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():

@@ -48,7 +48,7 @@ from learnset.accounts.security import (
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
-from learnset.errors import shown_on
+from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form
 from learnset.return_address import safe_next
@@ -151,12 +151,11 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         db, token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"]
     )
     if user is None:
-        return render_template(
-            "errors/410.html",
-            heading="This password reset link no longer works",
-            message="Reset links work once and expire after an hour. Ask for a new link.",
+        return link_gone(
+            "This password reset link no longer works",
+            "Reset links work once and expire after an hour. Ask for a new link.",
             retry_url=url_for("accounts.forgot_password"),
-        ), 410
+        )
     refused = _password_refused(user.email)
     if refused:
         # Links sent before the domain was required, or asked for by someone else.
@@ -303,13 +302,12 @@ def confirm_email(token: str) -> Response | tuple[str, int]:
         db, token, config["SECRET_KEY"], config["EMAIL_CHANGE_MAX_AGE"]
     )
     if change is None:
-        return render_template(
-            "errors/410.html",
-            heading="This link no longer works",
-            message="Links to confirm a new email address work once and expire after a day. "
+        return link_gone(
+            "This link no longer works",
+            "Links to confirm a new email address work once and expire after a day. "
             "Ask for a new one from your account page.",
             retry_url=url_for("accounts.change_email"),
-        ), 410
+        )
     form = EmptyForm()
     if form.validate_on_submit():
         name = change.user.name

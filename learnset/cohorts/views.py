@@ -23,7 +23,7 @@ from learnset.cohorts.forms import (
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
-from learnset.errors import flashed, shown_on
+from learnset.errors import flashed, link_gone, shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
@@ -126,11 +126,10 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
         abort(404)
     status = invitation.status(now)
     if status != "pending":
-        return render_template(
-            "errors/410.html",
-            heading="This invitation link no longer works",
-            message=GONE_MESSAGES[status].format(days=current_app.config["INVITATION_DAYS"]),
-        ), 410
+        return link_gone(
+            "This invitation link no longer works",
+            GONE_MESSAGES[status].format(days=current_app.config["INVITATION_DAYS"]),
+        )
     if current_user.is_authenticated:
         return _join_signed_in(invitation)
     if accounts.find_user_by_email(db, invitation.email) is not None:

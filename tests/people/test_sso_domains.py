@@ -19,7 +19,16 @@ from learnset.audit.models import AuditEvent, AuditKind
 from learnset.db import database, utcnow
 from tests import factories
 from tests.apps import bind_app, make_test_config
-from tests.helpers import TEST_PASSWORD, count_rows, csrf_from, link_in, signed_in, submit, text_of
+from tests.helpers import (
+    TEST_PASSWORD,
+    count_rows,
+    csrf_from,
+    link_in,
+    signed_in,
+    statements_for,
+    submit,
+    text_of,
+)
 
 LABEL = "Sign in with NHSmail"
 PAGE = "/people/single-sign-on"
@@ -179,3 +188,26 @@ def test_with_single_sign_on_off_nothing_can_be_required(
     assert 'name="domain"' not in page
     assert count_rows(db, RequiredSsoDomain) == 0
     database(app).engine.dispose()
+
+
+def test_the_page_costs_the_same_queries_however_many_domains(login, db, people, count_queries):
+    admin = login(people.admin)
+    allowed = frozenset({f"trust{n}.nhs.uk" for n in range(30)})
+
+    def add(numbers: range) -> None:
+        for n in numbers:
+            required_domains.add(
+                db,
+                people.admin,
+                f"trust{n}.nhs.uk",
+                allowed=allowed,
+                fixed=frozenset(),
+                now=utcnow(),
+            )
+        db.commit()
+
+    add(range(2))
+    few = statements_for(count_queries, admin, PAGE)
+    add(range(2, 30))
+    assert statements_for(count_queries, admin, PAGE) == few
+    assert text_of(admin.get(PAGE)).count("trust") == 30 * 2

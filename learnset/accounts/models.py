@@ -46,6 +46,11 @@ class User(UserMixin, Base):
         sign_in_secret: str | None
     sign_in_secret = None
 
+    @property
+    def has_password(self) -> bool:
+        """False for an account made by single sign-on, which signs in that way."""
+        return bool(self.password_hash)
+
     def get_id(self) -> str:
         if not self.sign_in_secret:
             raise RuntimeError(

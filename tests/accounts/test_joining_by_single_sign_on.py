@@ -109,6 +109,10 @@ def test_an_invitee_joins_by_single_sign_on_with_no_password(
     assert user is not None and user.job_title == "GP partner"
     assert people.cohort.id in {m.cohort_id for m in user.memberships}
     assert services.authenticate(db, INVITED, "", utcnow()) is None
+    assert not user.has_password
+    account = _said(client.get("/account"))
+    assert "None: you sign in with single sign-on" in account
+    assert 'href="/account/password"' not in account.split("<h2")[0]
     kinds = {
         (event.kind, event.detail)
         for event in db.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id))

@@ -66,6 +66,7 @@ PAGES = [
     # The programme lead.
     Page("home, admin", "admin", "/"),
     Page("programme view, admin", "admin", "/programme"),
+    Page("programme report, admin", "admin", "/programme/report"),
     Page("people, admin", "admin", "/people"),
     # Exports.
     Page("export: dashboard CSV, tutor", "tutor", "/cohorts/{cohort_id}/dashboard.csv"),
@@ -73,4 +74,6 @@ PAGES = [
     Page("export: portfolio, participant", "participant", "/reflections/portfolio"),
     Page("export: reflections zip, participant", "participant", "/reflections/export.zip"),
     Page("export: your data JSON, participant", "participant", "/account/your-data.json"),
+    Page("export: programme report CSV, admin", "admin", "/programme/report.csv"),
+    Page("export: programme report XLSX, admin", "admin", "/programme/report.xlsx"),
 ]

@@ -225,6 +225,16 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "PHASE": os.environ.get("PHASE", "Beta"),
         "FEEDBACK_URL": os.environ.get("FEEDBACK_URL", ""),
         "FEEDBACK_LIMIT_PER_IP": os.environ.get("FEEDBACK_LIMIT_PER_IP", "10 per hour"),
+        # Certificates of attendance and CPD: the programme they name, who signs them, and how
+        # often one client may look a certificate up on the public verification page.
+        "PROGRAMME_NAME": os.environ.get("PROGRAMME_NAME", "Unlocking Commissioning"),
+        "CERTIFICATE_SIGNATORY_NAME": os.environ.get("CERTIFICATE_SIGNATORY_NAME", ""),
+        "CERTIFICATE_SIGNATORY_ROLE": os.environ.get(
+            "CERTIFICATE_SIGNATORY_ROLE", "Programme lead"
+        ),
+        "CERTIFICATE_VERIFY_LIMIT_PER_IP": os.environ.get(
+            "CERTIFICATE_VERIFY_LIMIT_PER_IP", "30 per hour"
+        ),
         # How often one client may open or post to a colleague's feedback link (no sign-in).
         "RATER_LIMIT_PER_IP": os.environ.get("RATER_LIMIT_PER_IP", "120 per hour"),
         # Information governance: who the privacy notice and accessibility statement name. Set

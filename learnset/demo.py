@@ -4,8 +4,9 @@ live challenges presenting at the next sessions."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -167,6 +168,36 @@ def _member(db: Session, user: User, cohort: Cohort, role: Role) -> None:
         db.add(Membership(user=user, cohort=cohort, role=role.value))
 
 
+def _invitations(db: Session, users: dict[str, User], now: datetime) -> None:
+    """For the programme report (issue 19): each demo participant joined by invitation, and
+    each set has one invitation still waiting. Run again, nothing more is made."""
+    from learnset.cohorts.models import Invitation
+    from learnset.cohorts.services import hash_token
+
+    for name, _description, start, _status, _tutor, participants in COHORTS:
+        cohort = db.scalar(select(Cohort).where(Cohort.name == name))
+        if cohort is None or db.scalar(select(Invitation.id).where(Invitation.cohort == cohort)):
+            continue
+        sent = datetime.combine(start, time(9), tzinfo=UK) - timedelta(days=30)
+        waiting = f"invited.{cohort.id}@example.org"
+        for email in [*participants, waiting]:
+            accepted = users.get(email)
+            db.add(
+                Invitation(
+                    cohort=cohort,
+                    email=email,
+                    role=Role.PARTICIPANT.value,
+                    token_hash=hash_token(secrets.token_urlsafe(32)),
+                    created_at=sent,
+                    sent_at=sent if accepted else now,
+                    expires_at=(sent if accepted else now) + timedelta(days=14),
+                    accepted_at=sent + timedelta(days=2) if accepted else None,
+                    accepted_by_id=accepted.id if accepted else None,
+                )
+            )
+    db.flush()
+
+
 def _release_figures(db: Session) -> None:
     """Release each demo set's figures, as the round that closed at its last session would have:
     cohort figures are released, not live. Run again, nothing new is released."""
@@ -202,6 +233,7 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     if db.get(TwoFactor, tutor2.id) is None:
         db.add(TwoFactor(user_id=tutor2.id, secret=TWO_FACTOR_KEY, set_up_at=utcnow()))
     load_sessions(db, users, utcnow())
+    _invitations(db, users, utcnow())
     from learnset.reflections import demo as reflections_demo
 
     reflections_demo.load(db)
@@ -222,6 +254,10 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
 
     colleague_feedback_demo.load(db, utcnow())
     _release_figures(db)
+    # Certificates (issue 19, item 4): after the sessions and reflections they count.
+    from learnset.certificates import demo as certificates_demo
+
+    certificates_demo.load(db, utcnow())
     # Editing the library in the app (issue 17): one item with versions to compare.
     from learnset.library import demo as library_demo
 

@@ -10,6 +10,7 @@ from learnset.assessment.models import (
     rating_reflections,
 )
 from learnset.audit.models import AuditEvent, AuditKind
+from learnset.certificates.models import Certificate
 from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, FeedbackRound
@@ -46,6 +47,7 @@ __all__ = [
     "CalendarFeed",
     "Capability",
     "CapabilityDomain",
+    "Certificate",
     "Challenge",
     "ChallengeUpdate",
     "CheckInReminder",

@@ -145,6 +145,12 @@ LIFETIMES: list[Lifetime] = [
         ("feedback_rounds", "feedback_raters"),
         WHILE_ACCOUNT,
     ),
+    Lifetime(
+        "Certificates issued: the name, programme, dates, sessions attended, hours and CPD time "
+        "as they were when issued, and the reference (withdrawn ones too)",
+        ("certificates",),
+        WHILE_ACCOUNT,
+    ),
     # Kept for a time.
     Lifetime(
         "Colleagues asked for feedback: their email address, answers saved or sent before the "

@@ -123,6 +123,53 @@ class SignedInClient(FlaskClient):
             cookie["_fresh"] = True
 
 
+class ReusableApp:
+    """One app for many tests. Making an app costs more than most tests (700 routes, every
+    feature's setup), so each test process makes one and sets it back before each test: its
+    settings, hooks, extensions and rate-limit counts as they were when it was made."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._settings = dict(app.config)
+        self._extensions = dict(app.extensions)
+        self._hooks = self._hook_lists()
+        self._appcontext_teardowns = list(app.teardown_appcontext_funcs)
+        self._rules = len(app.url_map._rules)
+
+    def _hook_lists(self) -> dict[str, dict[Any, list[Any]]]:
+        names = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
+        hooks = {name: getattr(self.app, name) for name in names}
+        return {
+            name: {key: list(funcs) for key, funcs in found.items()}
+            for name, found in hooks.items()
+        }
+
+    def fresh(self, settings: dict[str, object]) -> Flask:
+        from learnset.extensions import limiter
+
+        app = self.app
+        app.config.clear()
+        app.config.update(self._settings)
+        settings = dict(settings)
+        app.instance_path = str(settings.pop("INSTANCE_PATH"))
+        app.config.update(settings)
+        app.extensions.clear()
+        app.extensions.update(self._extensions)
+        for name, saved in self._hooks.items():
+            found = getattr(app, name)
+            found.clear()
+            found.update({key: list(funcs) for key, funcs in saved.items()})
+        app.teardown_appcontext_funcs[:] = self._appcontext_teardowns
+        limiter.reset()
+        # Flask refuses new hooks once an app has served a request; fixtures add some.
+        app._got_first_request = False
+        return app
+
+    def check_unchanged(self, test: str) -> None:
+        if len(self.app.url_map._rules) != self._rules:
+            raise AssertionError(f"{test} added a route to the shared app: mark it own_app")
+
+
 def bind_app(app: Flask, connection: Connection) -> Flask:
     """Point an app at the test's transaction, with the suite's template cache and clients."""
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE

@@ -25,6 +25,7 @@ from learnset.db import database, make_engine
 from tests import factories
 from tests.apps import (
     IN_CI,
+    ReusableApp,
     bind_app,
     make_test_config,
     share_compiled_templates,
@@ -163,12 +164,33 @@ def connection(engine: Engine) -> Iterator[Connection]:
         transaction.rollback()
 
 
+@pytest.fixture(scope="session")
+def worker_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> ReusableApp:
+    """The app most tests share, made once per test process and set back before each test."""
+    folder = tmp_path_factory.mktemp("app")
+    return ReusableApp(create_app(make_test_config(database_url, folder)))
+
+
 @pytest.fixture
-def app(database_url: str, connection: Connection, tmp_path: Path) -> Iterator[Flask]:
-    app = bind_app(create_app(make_test_config(database_url, tmp_path)), connection)
+def app(
+    request: pytest.FixtureRequest,
+    worker_app: ReusableApp,
+    database_url: str,
+    connection: Connection,
+    tmp_path: Path,
+) -> Iterator[Flask]:
+    """The app on this test's transaction. Tests that add routes or hooks of their own are
+    marked `own_app` and get an app made for them alone."""
+    settings = make_test_config(database_url, tmp_path)
     # No app context is held here: each request pushes its own and closes its session at the end.
+    if request.node.get_closest_marker("own_app"):
+        app = bind_app(create_app(settings), connection)
+        yield app
+        database(app).engine.dispose()
+        return
+    app = bind_app(worker_app.fresh(settings), connection)
     yield app
-    database(app).engine.dispose()
+    worker_app.check_unchanged(request.node.nodeid)
 
 
 @pytest.fixture
@@ -216,18 +238,19 @@ class People:
 
 @pytest.fixture
 def people(db: Session) -> People:
-    cohort = factories.make_cohort(db, name="Riverside set")
-    other = factories.make_cohort(db, name="Eastvale set")
-    people = People(
-        admin=factories.make_user(db, name="Ada Admin", is_admin=True),
-        tutor=factories.make_member(db, cohort, "tutor", name="Tess Tutor"),
-        participant=factories.make_member(db, cohort, "participant", name="Pat Participant"),
-        fellow=factories.make_member(db, cohort, "participant", name="Fay Fellow"),
-        other_tutor=factories.make_member(db, other, "tutor", name="Otto Othertutor"),
-        outsider=factories.make_member(db, other, "participant", name="Oona Outsider"),
-        cohort=cohort,
-        other_cohort=other,
-    )
+    with factories.batch(db):
+        cohort = factories.make_cohort(db, name="Riverside set")
+        other = factories.make_cohort(db, name="Eastvale set")
+        people = People(
+            admin=factories.make_user(db, name="Ada Admin", is_admin=True),
+            tutor=factories.make_member(db, cohort, "tutor", name="Tess Tutor"),
+            participant=factories.make_member(db, cohort, "participant", name="Pat Participant"),
+            fellow=factories.make_member(db, cohort, "participant", name="Fay Fellow"),
+            other_tutor=factories.make_member(db, other, "tutor", name="Otto Othertutor"),
+            outsider=factories.make_member(db, other, "participant", name="Oona Outsider"),
+            cohort=cohort,
+            other_cohort=other,
+        )
     db.commit()
     return people
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from learnset import create_app
@@ -174,6 +175,7 @@ def test_a_refused_form_offers_no_way_back_to_another_site(client):
     assert 'href="/sign-in"' in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app
 def test_server_error_page_is_friendly(app, client):
     @app.route("/boom")
     def boom():

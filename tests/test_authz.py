@@ -52,6 +52,7 @@ def test_every_action_has_one_rule_written_by_its_feature():
     from learnset import authz
     from learnset.authz import (
         assessment,
+        certificates,
         challenges,
         cohorts,
         colleague_feedback,
@@ -62,7 +63,7 @@ def test_every_action_has_one_rule_written_by_its_feature():
     )
 
     parts = [module.RULES for module in (programme, cohorts, meetings, reflections, assessment)]
-    parts += [challenges.RULES, colleague_feedback.RULES, curriculum.RULES]
+    parts += [challenges.RULES, colleague_feedback.RULES, curriculum.RULES, certificates.RULES]
     assert sum(len(part) for part in parts) == len(authz.RULES)
     assert {action for part in parts for action in part} == set(authz.RULES)
     assert all(re.fullmatch(r"[a-z_-]+:[a-z-]+", action) for action in authz.RULES)

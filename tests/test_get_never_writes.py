@@ -51,6 +51,8 @@ DOWNLOADS = {
     "reflections.export_markdown",
     "dashboards.dashboard_csv",
     "dashboards.dashboard_json",
+    "dashboards.report_csv",
+    "dashboards.report_xlsx",
     "governance.audit_export",
 }
 

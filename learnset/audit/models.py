@@ -64,6 +64,8 @@ class AuditKind(enum.StrEnum):
     MAIL_RETRIED = "mail-retried", "Failed email queued again"
     COLLEAGUES_ASKED = "colleagues-asked", "Asked colleagues for feedback"
     FEEDBACK_REPORT_SHARED = "feedback-report-shared", "Shared colleagues' feedback with tutors"
+    CERTIFICATE_ISSUED = "certificate-issued", "Issued themselves a certificate of attendance"
+    CERTIFICATE_REVOKED = "certificate-revoked", "Withdrew a certificate of attendance"
 
 
 class AuditEvent(Base):

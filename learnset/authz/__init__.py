@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from learnset.authz import (
     assessment,
+    certificates,
     challenges,
     cohorts,
     colleague_feedback,
@@ -107,6 +108,7 @@ RULES: dict[str, Rule] = _gather(
     challenges.RULES,
     colleague_feedback.RULES,
     curriculum.RULES,
+    certificates.RULES,
 )
 
 

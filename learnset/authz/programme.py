@@ -68,6 +68,9 @@ RULES: dict[str, Rule] = {
     "cohort:what-tutors-see": own_capabilities,
     "cohort:growth": _cohort_growth,
     "programme:view": admin,
+    # The programme report for the board: aggregates only, every figure under the small-number
+    # rules; the admins' alone, as the programme view is.
+    "programme:report": admin,
     # The audit log and the mail queue's failures: the admins' oversight of the service.
     "audit:view": admin,
     "mail:manage": admin,

@@ -211,6 +211,9 @@ CHALLENGES = [
         steps=[
             Step(2, "question", FARID, "What do young people themselves say would help while "
                  "they wait?"),
+            Step(3, "gain", AISHA, "Two schools now call families in the week of a referral, "
+                 "so nobody waits without hearing from anyone.", hours=4, gain_for="people",
+                 gain_kind="social", evidence="The schools' own contact logs for the term."),
         ],
     ),
     DemoChallenge(

@@ -7,8 +7,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The pages, the raters' emails, its part of a download and of the appraisal portfolio,
-    and remind-colleague-feedback."""
+    """The pages, the raters' emails, its part of a download, of the appraisal portfolio and of
+    revalidation outputs, and remind-colleague-feedback."""
     from learnset.accounts import personal_data
 
     # The pages share one blueprint; importing each module adds its routes to it.
@@ -22,10 +22,12 @@ def init_app(app: Flask) -> None:
         views,
     )
     from learnset.reflections.exports import portfolio_section
+    from learnset.reflections.revalidation import feedback_report_source
 
     app.register_blueprint(views.bp)
     personal_data.register(
         "colleague_feedback", services.export_personal_data, services.erase_personal_data
     )
     portfolio_section(portfolio.appraisal_section)
+    feedback_report_source(portfolio.latest_report)
     app.cli.add_command(commands.remind_colleague_feedback_command)

@@ -1,4 +1,5 @@
-"""Feedback from colleagues in the appraisal portfolio (learnset/reflections/exports.py)."""
+"""Feedback from colleagues in the appraisal portfolio (learnset/reflections/exports.py) and in
+revalidation outputs (learnset/reflections/revalidation.py)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,16 @@ def appraisal_section(
         (feedback_round, read(feedback_round.report or {})) for feedback_round in rounds
     ]
     return "colleague_feedback/_portfolio.html", {"reports": reports}
+
+
+def latest_report(db: Session, user: User) -> tuple[str, dict[str, Any]] | None:
+    """The person's latest released report, for revalidation outputs when they include it."""
+    latest = db.scalar(
+        select(FeedbackRound)
+        .where(FeedbackRound.participant_id == user.id, FeedbackRound.released_at.is_not(None))
+        .order_by(FeedbackRound.released_at.desc(), FeedbackRound.id.desc())
+        .limit(1)
+    )
+    if latest is None or latest.report is None:
+        return None
+    return "colleague_feedback/_portfolio.html", {"reports": [(latest, read(latest.report))]}

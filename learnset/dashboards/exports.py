@@ -170,7 +170,8 @@ def _activity_json(activity: Any) -> dict[str, int]:
     }
 
 
-def _cell(value: Any) -> str:
+def safe_cell(value: Any) -> str:
+    """Text a spreadsheet shows as text, never runs as a formula, whatever it begins with."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) and not _is_number(text) else text
 
@@ -280,6 +281,6 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     writer.writerow(CSV_HEADER)
     for row in dashboard_rows(dashboard, engagement):
         # Only the names (domain, capability, participant) are typed by people.
-        row[1:4] = [_cell(value) for value in row[1:4]]
+        row[1:4] = [safe_cell(value) for value in row[1:4]]
         writer.writerow(row)
     return buffer.getvalue()

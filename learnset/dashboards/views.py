@@ -14,7 +14,16 @@ from werkzeug.wrappers import Response
 from learnset import audit, authz
 from learnset.cohorts.models import Cohort
 from learnset.colleague_feedback import queries as colleague_feedback
-from learnset.dashboards import charts, exports, pages, releases, services, tutor_view
+from learnset.dashboards import (
+    charts,
+    exports,
+    pages,
+    programme_report,
+    releases,
+    report_exports,
+    services,
+    tutor_view,
+)
 from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
@@ -23,6 +32,7 @@ from learnset.framework.queries import current_framework
 from learnset.pagination import page_number
 
 bp = Blueprint("dashboards", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _dashboard_cohort(cohort_id: int) -> Cohort:
@@ -200,3 +210,68 @@ def programme() -> str:
         domains=[entry.domain for entry in framework],
         cohorts=pages.programme(db, framework, page_number(request.args.get("page"))),
     )
+
+
+# --- The programme report for the board (admins) ------------------------------------------------
+
+
+def _report_year() -> int | None:
+    chosen = request.args.get("year", "")
+    return int(chosen) if chosen.isdigit() and 1900 < int(chosen) < 3000 else None
+
+
+def _programme_report() -> programme_report.ProgrammeReport:
+    authz.require(current_user, "programme:report")
+    db = get_db()
+    year = _report_year()
+    report = programme_report.programme_report(db, current_framework(db), year)
+    # Session feedback themes: the session feedback feature's released summaries for
+    # report.cohort_ids go here, as programme_report.FeedbackThemes (docs/development.md).
+    programme_report.attach_feedback(report, ())
+    return report
+
+
+def _report_filename(report: programme_report.ProgrammeReport, extension: str) -> str:
+    which = str(report.year) if report.year else "all-years"
+    return f"programme-report-{which}-{utcnow().date().isoformat()}.{extension}"
+
+
+def _report_download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    audit.record_apart(
+        audit.AuditKind.DASHBOARD_DOWNLOADED,
+        actor_id=current_user.id,
+        detail=f"Programme report: {filename.rsplit('.', 1)[-1].upper()}",
+    )
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/programme/report")
+def report() -> str:
+    figures = _programme_report()
+    sets = programme_report.page_of_sets(figures, page_number(request.args.get("page")))
+    return render_template(
+        "dashboards/programme_report.html",
+        report=figures,
+        sets=sets,
+        chart=charts.programme_radar("programme-growth", figures.growth),
+        **programme_report.report_labels(figures),
+    )
+
+
+@bp.route("/programme/report.csv")
+def report_csv() -> Response:
+    figures = _programme_report()
+    body = report_exports.report_csv(figures)
+    return _report_download(body, "text/csv", _report_filename(figures, "csv"))
+
+
+@bp.route("/programme/report.xlsx")
+def report_xlsx() -> Response:
+    figures = _programme_report()
+    which = f"starting in {figures.year}" if figures.year else "every year"
+    body = report_exports.report_xlsx(figures, f"Programme report: learning sets {which}")
+    return _report_download(body, XLSX, _report_filename(figures, "xlsx"))

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         kept_views,
         panels,
         reading_views,
+        revalidation_views,
         views,
     )
 

@@ -24,6 +24,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
+from learnset.reflections.revalidation import OutputKind
 from learnset.reflections.services import ReflectionInput
 from learnset.reflections.structures import ALL_PART_KEYS, STRUCTURES, Structure, structure_named
 
@@ -346,3 +347,24 @@ class PortfolioForm(FlaskForm):
 def id_choices(pairs: Iterable[tuple[int, str]], empty: str | None = None) -> list[Any]:
     options = [(NO_LINK, empty)] if empty is not None else []
     return choices([*options, *((str(value), label) for value, label in pairs)])
+
+
+class RevalidationForm(FlaskForm):
+    """Choosing reflections for a revalidation or appraisal output. Sent by GET: making the
+    output changes nothing, so it needs no token."""
+
+    class Meta:
+        csrf = False
+
+    kind = RadioField(
+        "What do you need?",
+        choices=choices(OutputKind.pairs()),
+        validators=[InputRequired("Choose what you need")],
+    )
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+    reflection = MultiCheckboxField("Reflections to include", choices=[], validate_choice=False)
+    significant = MultiCheckboxField(
+        "Which of these are significant events?", choices=[], validate_choice=False
+    )
+    colleagues = BooleanField("Include my latest report of feedback from colleagues")

@@ -63,45 +63,58 @@ def _refused(db, content) -> list[str]:
     return [str(problem) for problem in refused.value.problems]
 
 
-def test_timings_that_do_not_add_up_to_the_session_are_refused(db, content):
+BROKEN_SESSIONS = {
+    "steps longer than the session": (
+        {
+            "running_order": [
+                {"minutes": 15, "activity": "Check-in"},
+                {"minutes": 20, "activity": "Lenses", "item": "lenses"},
+                {"minutes": 100, "activity": "Live challenges"},
+            ]
+        },
+        "running_order: the steps add up to 135 minutes, but the session is 120 minutes long "
+        "(over by 15)",
+    ),
+    "a step shorter than its item": (
+        {
+            "running_order": [
+                {"minutes": 10, "activity": "Lenses", "item": "lenses"},
+                {"minutes": 110, "activity": "Live challenges"},
+            ]
+        },
+        "running_order: step 1: 'lenses' takes 20 minutes but the step gives it only 10",
+    ),
+    "an unknown library item": (
+        {
+            "running_order": [
+                {"minutes": 60, "activity": "A lost item", "item": "no-such-item"},
+                {"minutes": 60, "activity": "Live challenges"},
+            ]
+        },
+        "running_order: step 1: 'no-such-item' is not in the library (no item has that slug)",
+    ),
+    "an unknown capability": (
+        {
+            "aims": [
+                {"text": "Something.", "aim": "conversations", "capabilities": ["no-such-thing"]}
+            ]
+        },
+        "aims: aim 1: unknown capability 'no-such-thing' (it is not in the framework)",
+    ),
+    "an aim the programme does not have": (
+        {"aims": [{"text": "Something.", "aim": "world-peace", "capabilities": ["listening"]}]},
+        "aims: aim 1: 'world-peace' is not one of the programme's aims (conversations, supported)",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", BROKEN_SESSIONS.values(), ids=BROKEN_SESSIONS.keys())
+def test_a_broken_session_is_refused_naming_its_file_and_field(db, content, change):
+    fields, problem = change
     write_programme(content)
     synced(db, content, FIRST)
-    steps = [
-        {"minutes": 15, "activity": "Check-in"},
-        {"minutes": 20, "activity": "Lenses", "item": "lenses"},
-        {"minutes": 100, "activity": "Live challenges"},
-    ]
-    write_session(content, 1, running_order=steps)
-    assert _refused(db, content) == [
-        f"{SESSION_FILE}: running_order: the steps add up to 135 minutes, but the session is "
-        "120 minutes long (over by 15)"
-    ]
-
-
-def test_a_step_shorter_than_its_item_is_refused(db, content):
-    write_programme(content)
-    steps = [
-        {"minutes": 10, "activity": "Lenses", "item": "lenses"},
-        {"minutes": 110, "activity": "Live challenges"},
-    ]
-    write_session(content, 1, running_order=steps)
-    assert _refused(db, content) == [
-        f"{SESSION_FILE}: running_order: step 1: 'lenses' takes 20 minutes but the step gives "
-        "it only 10"
-    ]
-
-
-def test_an_unknown_library_item_is_refused(db, content):
-    write_programme(content)
-    steps = [
-        {"minutes": 60, "activity": "A lost item", "item": "no-such-item"},
-        {"minutes": 60, "activity": "Live challenges"},
-    ]
-    write_session(content, 1, running_order=steps)
-    assert _refused(db, content) == [
-        f"{SESSION_FILE}: running_order: step 1: 'no-such-item' is not in the library "
-        "(no item has that slug)"
-    ]
+    write_session(content, 1, **fields)
+    assert _refused(db, content) == [f"{SESSION_FILE}: {problem}"]
 
 
 def test_an_item_whose_file_has_gone_is_missing_for_programmes_too(db, content):
@@ -131,26 +144,6 @@ def test_an_item_used_twice_in_a_session_and_an_aim_listed_twice_are_refused(db,
         "programme/year/programme.yaml: aims: aim 2: the aim 'same' is listed more than once"
         in (problems)
     )
-
-
-def test_an_unknown_capability_is_refused(db, content):
-    write_programme(content)
-    aims = [{"text": "Something.", "aim": "conversations", "capabilities": ["no-such-thing"]}]
-    write_session(content, 1, aims=aims)
-    assert _refused(db, content) == [
-        f"{SESSION_FILE}: aims: aim 1: unknown capability 'no-such-thing' (it is not in the "
-        "framework)"
-    ]
-
-
-def test_an_aim_the_programme_does_not_have_is_refused(db, content):
-    write_programme(content)
-    aims = [{"text": "Something.", "aim": "world-peace", "capabilities": ["listening"]}]
-    write_session(content, 1, aims=aims)
-    assert _refused(db, content) == [
-        f"{SESSION_FILE}: aims: aim 1: 'world-peace' is not one of the programme's aims "
-        "(conversations, supported)"
-    ]
 
 
 def test_missing_fields_and_numbers_used_twice_are_refused(db, content):

@@ -33,6 +33,9 @@ ROUTES = [
     _for_managers("dashboards.release", "/dashboard/release", "POST"),
     Route("dashboards.set_growth", "/cohorts/{cohort.id}/growth", PARTICIPANTS | MANAGERS),
     Route("dashboards.programme", "/programme", {"admin"}, forbidden=NOT_ADMIN),
+    Route("dashboards.report", "/programme/report", {"admin"}, forbidden=NOT_ADMIN),
+    Route("dashboards.report_csv", "/programme/report.csv", {"admin"}, forbidden=NOT_ADMIN),
+    Route("dashboards.report_xlsx", "/programme/report.xlsx", {"admin"}, forbidden=NOT_ADMIN),
     Route(
         "dashboards.what_tutors_see",
         "/cohorts/{cohort.id}/what-your-tutors-see",

@@ -143,8 +143,13 @@ def test_only_the_set_s_tutors_see_the_heat_map(login, people, history):
 
 @pytest.mark.parametrize("route", ROUTES, ids=[f"{r.method} {r.endpoint}" for r in ROUTES])
 def test_a_tutor_of_another_cohort_is_refused_with_404(login, people, history, db, no_csrf, route):
-    if route.endpoint == "dashboards.programme":
-        assert login(people.other_tutor).get("/programme").status_code == 403
+    # The programme's pages name no cohort: a tutor is refused them with 403.
+    programme = {"dashboards.programme": "/programme", "dashboards.report": "/programme/report"}
+    programme |= {
+        f"dashboards.report_{kind}": f"/programme/report.{kind}" for kind in ("csv", "xlsx")
+    }
+    if route.endpoint in programme:
+        assert login(people.other_tutor).get(programme[route.endpoint]).status_code == 403
         return
     extra = route.setup(db, people) if route.setup else None
     db.commit()

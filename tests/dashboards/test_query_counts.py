@@ -16,6 +16,9 @@ PAGES = [
     ("admin", "/cohorts/{cohort}/dashboard"),
     ("participant", "/cohorts/{cohort}/growth"),
     ("admin", "/programme"),
+    ("admin", "/programme/report"),
+    ("admin", "/programme/report.csv"),
+    ("admin", "/programme/report.xlsx"),
     ("participant", "/cohorts/{cohort}/what-your-tutors-see"),
 ]
 

@@ -107,6 +107,20 @@ ROUTES = [
     Route("reflections.new", "/reflections/new", EVERYONE),
     Route("reflections.export_markdown", "/reflections/export.zip", EVERYONE),
     Route("reflections.portfolio", "/reflections/portfolio", EVERYONE),
+    # Revalidation outputs take only one's own reflections: the author's, for them alone.
+    Route("reflections.revalidation_choose", "/reflections/revalidation", EVERYONE),
+    Route(
+        "reflections.revalidation_output",
+        "/reflections/revalidation/output?kind=nmc&reflection={reflection.id}",
+        {AUTHOR},
+        setup=_reflection("set"),
+    ),
+    Route(
+        "reflections.revalidation_pdf",
+        "/reflections/revalidation/output.pdf?kind=medical&reflection={reflection.id}",
+        {AUTHOR},
+        setup=_reflection("tutors"),
+    ),
     # A new-reflection key belongs to whoever uses it: everyone gets their own empty editor.
     *page_and_form("reflections.write", NEW, EVERYONE, {"action": "draft", "title": "Mine"}),
     Route("reflections.autosave_new", NEW + "/draft", EVERYONE, "POST", data={"title": "Typing"}),

@@ -1,0 +1,313 @@
+"""The programme report for the board (issue 19, item 6): for each learning set and for the
+whole programme, enrolment, attendance, engagement, released capability growth, gains on live
+challenges and session feedback themes, under the small-number rules (report_cells.py).
+
+The counting is in report_queries.py; here the counts become figures, hidden where they must
+be. Growth comes only from each set's latest release (releases.py), never from live ratings.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from learnset.challenges.models import GainKind
+from learnset.dashboards import report_queries as queries
+from learnset.dashboards.cohort_figures import DomainFigures
+from learnset.dashboards.figures import SUPPRESSED, Figure
+from learnset.dashboards.releases import latest_releases, released_figures
+from learnset.dashboards.report_cells import (
+    Cell,
+    column_figures,
+    grid_figures,
+    people_table,
+    total_of,
+)
+from learnset.dashboards.report_queries import ALL_GAINS, Measure
+from learnset.framework.queries import DomainCapabilities
+from learnset.pagination import Page
+
+ONE_PLACE = Decimal("0.1")
+# Attendance where none has been recorded: nothing to hide, nothing to show.
+NONE_RECORDED = Figure(None, 0)
+
+
+ENROLMENT = ("invited", "joined", "current", "left")
+ENROLMENT_LABELS = {
+    "invited": "Invited",
+    "joined": "Joined",
+    "current": "Taking part now",
+    "left": "Left",
+}
+# Those taking part now and those who left add up to those who joined (columns of ENROLMENT).
+_JOINED_SPLIT = (2, 3)
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    number: int
+    title: str
+    starts_at: datetime
+    # The share of places recorded present, as a whole percentage, and how many were recorded.
+    rate: Figure
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    theme: str
+    mentions: Figure
+
+
+@dataclass(frozen=True)
+class FeedbackThemes:
+    """Session feedback for one set (cohort_id) or the whole programme (cohort_id None), as the
+    session feedback feature releases it, already under its own small-number rules: how many
+    responded, the mean usefulness (1 to 5) and each theme with how many mentioned it. Theme
+    names are the feature's own labels, never anyone's words."""
+
+    cohort_id: int | None
+    responses: Figure
+    usefulness: Figure = SUPPRESSED
+    themes: list[ThemeCount] = field(default_factory=list)
+
+
+@dataclass
+class SetReport:
+    cohort_id: int
+    name: str
+    status: str
+    start_month: date | None
+    enrolment: dict[str, Figure] = field(default_factory=dict)
+    attendance: Figure = SUPPRESSED
+    sessions: list[SessionAttendance] = field(default_factory=list)
+    engagement: dict[Measure, Figure] = field(default_factory=dict)
+    released_at: datetime | None = None
+    growth: list[DomainFigures] = field(default_factory=list)
+    gains: dict[str, Figure] = field(default_factory=dict)
+    feedback: FeedbackThemes | None = None
+
+
+@dataclass(frozen=True)
+class DomainGrowth:
+    """A domain across the sets whose figures for it are released: baseline, latest and change
+    means weighted by how many each set's figure comes from."""
+
+    name: str
+    baseline: Figure
+    latest: Figure
+    change: Figure
+    sets: int
+
+
+@dataclass
+class ProgrammeReport:
+    year: int | None
+    years: list[int]
+    sets: list[SetReport]
+    enrolment: dict[str, Figure]
+    attendance: Figure
+    engagement: dict[Measure, Figure]
+    growth: list[DomainGrowth]
+    gains: dict[str, Figure]
+    feedback: FeedbackThemes | None
+
+    @property
+    def cohort_ids(self) -> list[int]:
+        return [entry.cohort_id for entry in self.sets]
+
+
+# --- Putting it together -------------------------------------------------------------------------
+
+
+def _percent(present: int, recorded: int) -> int:
+    return round(100 * present / recorded) if recorded else 0
+
+
+def _rate(cell: Cell, recorded: int, hidden: bool) -> Figure:
+    # The value shown is a percentage; `responses` says how many places it was worked out from.
+    if hidden:
+        return SUPPRESSED
+    return Figure(_percent(cell.value, recorded), recorded) if recorded else NONE_RECORDED
+
+
+def _weighted(figures: Sequence[Figure]) -> Figure:
+    shown = [f for f in figures if not f.suppressed and f.value is not None and f.responses]
+    if not shown:
+        return SUPPRESSED
+    weight = sum(int(f.responses or 0) for f in shown)
+    total = sum((Decimal(f.value or 0) * int(f.responses or 0) for f in shown), Decimal(0))
+    return Figure((total / weight).quantize(ONE_PLACE, rounding=ROUND_HALF_UP), weight)
+
+
+def _programme_growth(sets: list[SetReport]) -> list[DomainGrowth]:
+    if not sets:
+        return []
+    growth = []
+    for position, first in enumerate(sets[0].growth):
+        domains = [entry.growth[position] for entry in sets]
+        growth.append(
+            DomainGrowth(
+                first.name,
+                _weighted([d.baseline for d in domains]),
+                _weighted([d.latest for d in domains]),
+                _weighted([d.change for d in domains]),
+                sum(1 for d in domains if not d.change.suppressed),
+            )
+        )
+    return growth
+
+
+def _fill_enrolment(sets: list[SetReport], invitations: dict[int, tuple[int, int]]) -> Any:
+    rows = []
+    for entry in sets:
+        invited, left = invitations.get(entry.cohort_id, (0, 0))
+        current = int(entry.enrolment["current"].value or 0)
+        rows.append([invited, current + left, current, left])
+    figures, totals = people_table(rows, [_JOINED_SPLIT])
+    for entry, row in zip(sets, figures, strict=True):
+        entry.enrolment = dict(zip(ENROLMENT, row, strict=True))
+    return dict(zip(ENROLMENT, totals, strict=True))
+
+
+def _fill_attendance(sets: list[SetReport], db: Session, chosen: Select[Any]) -> Figure:
+    by_set: dict[int, list[Any]] = defaultdict(list)
+    for row in queries.sessions(db, chosen):
+        by_set[row[0]].append(row)
+    for entry in sets:
+        sessions = by_set.get(entry.cohort_id, [])
+        # A session's figure comes from the places recorded at it.
+        cells = [Cell(int(present or 0), int(recorded)) for *_, present, recorded in sessions]
+        figures, _ = column_figures(cells)
+        entry.sessions = [
+            SessionAttendance(
+                number,
+                title,
+                starts_at,
+                _rate(cell, cell.people, figure.suppressed),
+            )
+            for (_, number, title, starts_at, _, _), cell, figure in zip(
+                sessions, cells, figures, strict=True
+            )
+        ]
+    overall = queries.attendance(db, chosen)
+    # A set's figure comes from the people whose attendance was recorded.
+    found = [overall.get(entry.cohort_id, (0, 0, 0)) for entry in sets]
+    cells = [Cell(present, people) for present, _, people in found]
+    recorded = [places for _, places, _ in found]
+    figures, total = column_figures(cells)
+    for entry, cell, places, figure in zip(sets, cells, recorded, figures, strict=True):
+        entry.attendance = _rate(cell, places, figure.suppressed)
+    return _rate(total_of(cells), sum(recorded), total.suppressed)
+
+
+def _fill_counts(
+    sets: list[SetReport], found: dict[tuple[int, str], Cell], keys: Sequence[str], target: str
+) -> dict[str, Figure]:
+    totals = {}
+    for key in keys:
+        cells = [found.get((entry.cohort_id, key), Cell(0, 0)) for entry in sets]
+        figures, total = column_figures(cells)
+        for entry, figure in zip(sets, figures, strict=True):
+            getattr(entry, target)[key] = figure
+        totals[key] = total
+    return totals
+
+
+def _fill_gains(sets: list[SetReport], found: dict[tuple[int, str], Cell]) -> dict[str, Figure]:
+    kinds = [kind.value for kind in GainKind]
+    rows = [[found.get((entry.cohort_id, kind), Cell(0, 0)) for kind in kinds] for entry in sets]
+    in_all = [found.get((entry.cohort_id, ALL_GAINS), Cell(0, 0)) for entry in sets]
+    cells, totals, by_kind, grand = grid_figures(rows, in_all)
+    for entry, row, total in zip(sets, cells, totals, strict=True):
+        entry.gains = {**dict(zip(kinds, row, strict=True)), ALL_GAINS: total}
+    return {**dict(zip(kinds, by_kind, strict=True)), ALL_GAINS: grand}
+
+
+def programme_report(
+    db: Session,
+    framework: list[DomainCapabilities],
+    year: int | None = None,
+    feedback: Sequence[FeedbackThemes] = (),
+) -> ProgrammeReport:
+    """Every set of the programme (or of those starting in `year`) and the programme as a whole,
+    each figure hidden by the small-number rules: nine queries, however many sets, people and
+    months there are. `feedback` is what the session feedback feature has released."""
+    chosen = queries.chosen_sets(year)
+    sets = []
+    for cohort_id, name, status, start_month, current in queries.sets_of(db, chosen):
+        entry = SetReport(cohort_id, name, status, start_month)
+        entry.enrolment = {"current": Figure(int(current or 0), None)}
+        sets.append(entry)
+    enrolment = _fill_enrolment(sets, queries.invitations(db, chosen))
+    attendance = _fill_attendance(sets, db, chosen)
+    engagement = _fill_counts(sets, queries.engagement(db, chosen), list(Measure), "engagement")
+    gains = _fill_gains(sets, queries.gains(db, chosen))
+    releases = latest_releases(db, [entry.cohort_id for entry in sets])
+    for entry in sets:
+        release = releases.get(entry.cohort_id)
+        figures = released_figures(release, framework)
+        entry.released_at, entry.growth = figures.released_at, figures.domains
+    report = ProgrammeReport(
+        year=year,
+        years=queries.report_years(db),
+        sets=sets,
+        enrolment=enrolment,
+        attendance=attendance,
+        engagement={Measure(key): figure for key, figure in engagement.items()},
+        growth=_programme_growth(sets),
+        gains=gains,
+        feedback=None,
+    )
+    attach_feedback(report, feedback)
+    return report
+
+
+def attach_feedback(report: ProgrammeReport, feedback: Sequence[FeedbackThemes]) -> None:
+    """Put each set's session feedback themes, and the programme's (cohort_id None), in place:
+    where the session feedback feature's summaries for `report.cohort_ids` come in."""
+    by_set = {themes.cohort_id: themes for themes in feedback}
+    for entry in report.sets:
+        entry.feedback = by_set.get(entry.cohort_id)
+    report.feedback = by_set.get(None)
+
+
+# The sets shown a page at a time on the report's page; the exports carry them all.
+SETS_PER_PAGE = 20
+
+
+def page_of_sets(report: ProgrammeReport, number: int) -> Page[SetReport]:
+    """One page of the report's sets (a page past the end shows the last)."""
+    total = len(report.sets)
+    pages = max(1, -(-total // SETS_PER_PAGE))
+    number = min(max(1, number), pages)
+    start = (number - 1) * SETS_PER_PAGE
+    return Page(report.sets[start : start + SETS_PER_PAGE], number, SETS_PER_PAGE, total)
+
+
+def gain_kinds() -> list[tuple[str, str]]:
+    """Each kind of gain and its label, then all of them together."""
+    return [(kind.value, kind.label) for kind in GainKind] + [(ALL_GAINS, "All gains")]
+
+
+def report_labels(report: ProgrammeReport) -> dict[str, Any]:
+    """The column headings and row labels the report's page lays out."""
+    kinds = gain_kinds()
+    return {
+        "enrolment_labels": ENROLMENT_LABELS,
+        "enrolment_columns": [
+            {"text": label, "numeric": True} for label in ENROLMENT_LABELS.values()
+        ],
+        "measures": list(Measure),
+        "measure_columns": [{"text": measure.label, "numeric": True} for measure in Measure],
+        "growth_columns": [domain.name for domain in report.growth],
+        "gain_kinds": kinds,
+        "gain_columns": [{"text": label, "numeric": True} for _, label in kinds],
+        "all_gains": ALL_GAINS,
+    }

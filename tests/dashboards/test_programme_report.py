@@ -1,0 +1,383 @@
+"""The programme report for the board: figures on a small built programme, the small-number
+rules on the page, in the spreadsheet and in the CSV, and who may open it.
+
+Riverside (the `history` set, see conftest.py) has five participants, Pat, Fay, Ann, Ben and
+Cal; here 8 people were invited to it and 3 of those who joined have since left. Eastvale has
+Oona and three more participants, and one reflection of Oona's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from learnset.dashboards import programme_report as report_module
+from learnset.dashboards.figures import Figure
+from learnset.dashboards.programme_report import (
+    FeedbackThemes,
+    ThemeCount,
+    attach_feedback,
+    programme_report,
+)
+from learnset.dashboards.report_cells import Cell, grid_figures, people_table, protect_column
+from learnset.dashboards.report_queries import ALL_GAINS, Measure
+from learnset.db import utcnow
+from learnset.framework.queries import current_framework
+from tests import factories
+from tests.dashboards.conftest import PRIVATE_TEXT, PRIVATE_TITLE, on
+
+REPORT = "/programme/report"
+
+
+@pytest.fixture
+def programme(db, people, history):
+    riverside, eastvale = people.cohort, people.other_cohort
+    now = utcnow()
+    for person in history.everyone:
+        factories.make_invitation(
+            db, riverside, token=f"t-{person.id}", accepted_at=now, accepted_by_id=person.id
+        )
+    for number in range(3):
+        leaver = factories.make_user(db, name=f"Lee Leaver {number}")
+        factories.make_invitation(
+            db, riverside, token=f"left-{number}", accepted_at=now, accepted_by_id=leaver.id
+        )
+    for number in range(3):
+        factories.make_invitation(db, riverside, token=f"waiting-{number}")
+    # Withdrawn: not counted as invited.
+    factories.make_invitation(db, riverside, token="withdrawn", revoked_at=now)
+    factories.make_members(db, eastvale, "participant", 3)
+    # Two more reflections in Riverside, so its reflections come from four people.
+    factories.make_reflection(
+        db, history.ann, cohort=riverside, created_at=on(1, 6), visibility="set"
+    )
+    factories.make_reflection(db, history.ben, cohort=riverside, created_at=on(1, 7))
+    shared = factories.make_reflection(
+        db, history.fay, cohort=riverside, created_at=on(2, 6), visibility="set"
+    )
+    for author in (history.pat, history.ann, people.tutor):
+        factories.make_comment(db, shared, author)
+    # Gains: three people's health gains, and one economic gain of Ben's.
+    for person in (history.pat, history.fay, history.ann):
+        challenge = factories.make_challenge(db, person, riverside)
+        factories.make_update(db, challenge, person, "gain")
+    bens = factories.make_challenge(db, history.ben, riverside)
+    factories.make_update(db, bens, history.ben, "gain", gain_kind="economic")
+    db.commit()
+    return people
+
+
+def _report(db, **options):
+    return programme_report(db, current_framework(db), **options)
+
+
+def _set(report, cohort):
+    return next(entry for entry in report.sets if entry.cohort_id == cohort.id)
+
+
+# --- The small-number rules --------------------------------------------------------------------
+
+
+def test_a_hidden_cell_brings_enough_beside_it_into_hiding():
+    cells = [Cell(5, 5), Cell(1, 1), Cell(7, 7), Cell(0, 0)]
+    assert protect_column(cells, {1}) == {1, 0}
+    assert protect_column(cells, set()) == set()
+    # Only nobody left beside it: everything is hidden.
+    assert protect_column([Cell(2, 2), Cell(0, 0)], {0}) == {0, 1}
+
+
+def test_people_table_hides_the_split_of_those_who_joined_together():
+    figures, totals = people_table([[8, 8, 6, 2], [9, 9, 9, 0], [4, 4, 4, 0]], [(2, 3)])
+    first = [figure.value for figure in figures[0]]
+    # Two left: hidden, and so is how many are still in the set, which would give it back.
+    assert first == [8, 8, None, None]
+    # In the column of those who left, hiding 2 needs another beside it.
+    assert figures[1][3].suppressed or figures[2][3].suppressed
+    assert [t.value for t in totals] == [21, 21, None, None]
+
+
+def test_gains_hidden_by_kind_and_in_all():
+    cells, totals, by_kind, grand = grid_figures(
+        [[Cell(3, 3), Cell(1, 1)], [Cell(4, 4), Cell(0, 0)]], [Cell(4, 4), Cell(4, 4)]
+    )
+    # The single gain of the second kind is hidden, and so is the first kind beside it.
+    assert cells[0][1].suppressed and cells[0][0].suppressed
+    # Its column is protected too: the other set's gains of that kind are hidden with it.
+    assert cells[1][1].suppressed
+    assert totals[0].value == 4
+    assert by_kind[1].suppressed
+    assert grand.value == 8
+
+
+# --- Figures on a small built programme ----------------------------------------------------------
+
+
+def test_enrolment(db, programme):
+    report = _report(db)
+    riverside = _set(report, programme.cohort)
+    assert {key: f.value for key, f in riverside.enrolment.items()} == {
+        "invited": 11,
+        "joined": 8,
+        "current": 5,
+        "left": 3,
+    }
+    eastvale = _set(report, programme.other_cohort)
+    assert eastvale.enrolment["current"].value == 4
+    assert eastvale.enrolment["invited"].value == 0
+    assert {key: f.value for key, f in report.enrolment.items()} == {
+        "invited": 11,
+        "joined": 12,
+        "current": 9,
+        "left": 3,
+    }
+
+
+def test_attendance_per_session_and_overall(db, programme):
+    report = _report(db)
+    riverside = _set(report, programme.cohort)
+    assert [session.rate.value for session in riverside.sessions] == [80, 40, 60]
+    assert riverside.attendance == Figure(60, 15)
+    eastvale = _set(report, programme.other_cohort)
+    assert eastvale.attendance.value is None and not eastvale.attendance.suppressed
+    assert report.attendance == Figure(60, 15)
+
+
+def test_engagement_counted_and_small_counts_hidden(db, programme):
+    report = _report(db)
+    riverside = _set(report, programme.cohort)
+    eastvale = _set(report, programme.other_cohort)
+    # Pat 3, Fay 2, Ann 1 (one in the bin aside), Ben 1; and Oona 1 in Eastvale.
+    assert eastvale.engagement[Measure.REFLECTIONS].suppressed
+    # Oona's one reflection is hidden, and Riverside's with it, or the total would give it back.
+    assert riverside.engagement[Measure.REFLECTIONS].suppressed
+    assert report.engagement[Measure.REFLECTIONS].value == 8
+    assert riverside.engagement[Measure.COMMENTS] == Figure(3, 3)
+    # Riverside's 8 check-ins are hidden beside Oona's one, which the total would give back.
+    assert eastvale.engagement[Measure.CHECK_INS].suppressed
+    assert riverside.engagement[Measure.CHECK_INS].suppressed
+    assert report.engagement[Measure.CHECK_INS].value == 9
+    assert report.engagement[Measure.SHARES].value == 4
+
+
+def test_gains_by_kind(db, programme):
+    report = _report(db)
+    riverside = _set(report, programme.cohort)
+    assert riverside.gains[ALL_GAINS].value == 4
+    # Ben's one economic gain is hidden, and the health gains beside it in the row.
+    assert riverside.gains["economic"].suppressed
+    assert riverside.gains["health"].suppressed
+    assert report.gains[ALL_GAINS].value == 4
+
+
+def test_growth_only_from_released_figures(db, programme, history):
+    report = _report(db)
+    riverside = _set(report, programme.cohort)
+    assert riverside.released_at is not None
+    released = {domain.name: domain.change for domain in riverside.growth}
+    programme_growth = {domain.name: domain.change for domain in report.growth}
+    # Eastvale has no release, so the programme's growth is Riverside's as released.
+    assert programme_growth == released
+    # A new check-in changes nothing until the next release.
+    factories.make_assessment(
+        db, history.ann, programme.cohort, {history.framework.listening: (1, 5)}
+    )
+    db.commit()
+    again = _report(db)
+    assert {d.name: d.change for d in again.growth} == programme_growth
+
+
+def test_programme_growth_weights_released_means(db, programme):
+    report = _report(db)
+    listening_domain = next(d for d in report.growth if not d.change.suppressed)
+    assert isinstance(listening_domain.change.value, Decimal)
+    assert listening_domain.sets == 1
+
+
+def test_year_filter(db, programme):
+    programme.other_cohort.start_month = on(0, 1).date().replace(year=2019, day=1)
+    db.commit()
+    report = _report(db, year=2019)
+    assert [entry.name for entry in report.sets] == ["Eastvale set"]
+    assert 2019 in report.years
+
+
+def test_feedback_themes_are_placed_by_set(db, programme):
+    themes = FeedbackThemes(
+        programme.cohort.id,
+        Figure(5, 5),
+        Figure(Decimal("4.2"), 5),
+        [ThemeCount("More time on live challenges", Figure(3, 5))],
+    )
+    report = _report(db, feedback=[themes])
+    assert _set(report, programme.cohort).feedback == themes
+    assert _set(report, programme.other_cohort).feedback is None
+    assert report.feedback is None
+    # Or put in place afterwards, once the report knows its sets, as the view does.
+    later = _report(db)
+    programme_wide = FeedbackThemes(None, Figure(9, 9))
+    attach_feedback(later, [themes, programme_wide])
+    assert _set(later, programme.cohort).feedback == themes
+    assert later.feedback == programme_wide
+
+
+# --- The page and its downloads ------------------------------------------------------------------
+
+
+def test_page_shows_figures_and_hides_small_ones(db, login, programme):
+    # A third domain, so the programme's growth is drawn as a radar.
+    factories.make_capability(db, factories.make_domain(db, name="Commissioning for outcomes"))
+    db.commit()
+    response = login(programme.admin).get(REPORT)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Programme report" in page
+    assert "Not shown" in page
+    assert "No session feedback released yet" in page
+    assert "Riverside set" in page and "Eastvale set" in page
+    assert PRIVATE_TITLE not in page and PRIVATE_TEXT not in page
+    assert "<svg" in page
+
+
+def test_spreadsheet_has_a_sheet_per_section_and_hides_small_cells(db, login, programme):
+    response = login(programme.admin).get(REPORT + ".xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == [
+        "About",
+        "Enrolment",
+        "Attendance",
+        "Sessions",
+        "Engagement",
+        "Capability growth",
+        "Gains",
+        "Session feedback",
+    ]
+    enrolment = {row[0]: row[1:] for row in workbook["Enrolment"].iter_rows(values_only=True)}
+    assert enrolment["Riverside set"] == (11, 8, 5, 3)
+    assert enrolment["Whole programme"] == (11, 12, 9, 3)
+    engagement = {row[0]: row[1:] for row in workbook["Engagement"].iter_rows(values_only=True)}
+    # Reflections written, shared, check-ins, comments.
+    assert engagement["Eastvale set"][0] == "Not shown"
+    assert engagement["Whole programme"][0] == 8
+    assert workbook["Session feedback"]["A2"].value == "No session feedback released yet"
+
+
+def test_csv_hides_small_cells(db, login, programme):
+    response = login(programme.admin).get(REPORT + ".csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["section", "learning_set", "measure", "value"]
+    found = {(section, name, measure): value for section, name, measure, value in rows[1:]}
+    assert found[("Enrolment", "Riverside set", "Invited")] == "11"
+    assert found[("Engagement", "Eastvale set", "Reflections written")] == "Not shown"
+    assert found[("Gains", "Riverside set", "Economic")] == "Not shown"
+    assert found[("Attendance", "Whole programme", "Attendance (%)")] == "60"
+
+
+def test_names_never_run_as_formulas(db, login, programme):
+    programme.cohort.name = '=HYPERLINK("https://example.org")'
+    db.commit()
+    client = login(programme.admin)
+    text = client.get(REPORT + ".csv").get_data(as_text=True)
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    assert "'=HYPERLINK" in text
+    workbook = load_workbook(io.BytesIO(client.get(REPORT + ".xlsx").data))
+    for row in workbook["Enrolment"].iter_rows():
+        for cell in row:
+            assert cell.data_type != "f"
+
+
+@pytest.mark.parametrize("role", ["tutor", "participant", "other_tutor", "outsider"])
+def test_only_admins_open_the_report(login, programme, role):
+    client = login(programme.by_role(role))
+    for path in (REPORT, REPORT + ".csv", REPORT + ".xlsx"):
+        assert client.get(path).status_code in (403, 404), (role, path)
+
+
+def test_page_shows_a_page_of_sets(db, login, people, monkeypatch):
+    monkeypatch.setattr(report_module, "SETS_PER_PAGE", 1)
+    client = login(people.admin)
+    first = client.get(REPORT).get_data(as_text=True)
+    second = client.get(REPORT + "?page=2").get_data(as_text=True)
+    assert ("Riverside set" in first) != ("Riverside set" in second)
+    assert "Pages of learning sets" in first
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+
+def _grow(db, framework, sets, participants, months):
+    """`sets` more learning sets of `participants` with `months` of sessions, attendance,
+    check-ins, reflections, comments, gains and invitations, each set's figures released."""
+    from datetime import timedelta
+
+    from tests.dashboards.conftest import release_now
+
+    start = utcnow().replace(microsecond=0) - timedelta(days=30 * months)
+    for _ in range(sets):
+        cohort = factories.make_cohort(db, start_month=start.date().replace(day=1))
+        members = factories.make_members(db, cohort, "participant", participants)
+        challenges = [factories.make_challenge(db, person, cohort, now=start) for person in members]
+        for position, person in enumerate(members):
+            factories.make_invitation(
+                db, cohort, token=f"grow-{cohort.id}-{position}", accepted_by_id=person.id,
+                accepted_at=start,
+            )  # fmt: skip
+        for number in range(months):
+            when = start + timedelta(days=30 * number)
+            meeting = factories.make_meeting(db, cohort, status="published", starts_at=when)
+            for position, person in enumerate(members):
+                factories.make_attendance(db, meeting, person, present=(position + number) % 3 > 0)
+                levels = dict.fromkeys(framework.capabilities, (1 + number % 5, 5))
+                factories.make_assessment(db, person, cohort, levels, at=when + timedelta(days=2))
+                reflection = factories.make_reflection(
+                    db, person, cohort=cohort, created_at=when, visibility="set"
+                )
+                factories.make_comment(db, reflection, members[0])
+                factories.make_update(db, challenges[position], person, "gain", at=when)
+        release_now(db, cohort)
+    db.commit()
+
+
+def test_queries_do_not_grow_with_sets_people_or_months(
+    db, login, people, framework, count_queries
+):
+    from tests.helpers import statements_for
+
+    client = login(people.admin)
+    paths = [REPORT, REPORT + ".csv", REPORT + ".xlsx", REPORT + "?year=2026"]
+
+    def counts():
+        return {path: statements_for(count_queries, client, path) for path in paths}
+
+    _grow(db, framework, sets=1, participants=3, months=1)
+    few = counts()
+    _grow(db, framework, sets=4, participants=8, months=6)
+    many = counts()
+    assert many == few, "queries for 3 sets, then for 7 with more people and months"
+    assert max(few.values()) <= 14, few
+
+
+def test_page_and_downloads_show_feedback_themes_once_plugged_in(db, login, programme, monkeypatch):
+    themes = FeedbackThemes(
+        programme.cohort.id,
+        Figure(6, 6),
+        Figure(Decimal("4.2"), 6),
+        [ThemeCount("More time on live challenges", Figure(4, 6))],
+    )
+    original = report_module.attach_feedback
+    monkeypatch.setattr(
+        report_module, "attach_feedback", lambda report, _none: original(report, [themes])
+    )
+    client = login(programme.admin)
+    page = client.get(REPORT).get_data(as_text=True)
+    assert "More time on live challenges" in page and "4.2" in page
+    assert "No session feedback released yet" not in page
+    text = client.get(REPORT + ".csv").get_data(as_text=True)
+    assert "Session feedback,Riverside set,More time on live challenges,4" in text.replace(
+        "Theme: ", ""
+    )

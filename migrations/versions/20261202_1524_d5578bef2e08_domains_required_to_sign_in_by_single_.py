@@ -1,7 +1,7 @@
 """Domains required to sign in by single sign-on; authenticator apps' secrets encrypted
 
 Revision ID: d5578bef2e08
-Revises: bb636274b1c0
+Revises: 414c71789663
 Create Date: 2026-12-02 15:24:08.544550
 """
 
@@ -14,7 +14,7 @@ import learnset.db
 import learnset.encryption
 
 revision: str = 'd5578bef2e08'
-down_revision: str | None = 'bb636274b1c0'
+down_revision: str | None = '414c71789663'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

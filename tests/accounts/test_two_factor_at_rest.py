@@ -16,7 +16,7 @@ from learnset.db import utcnow
 from tests.accounts.two_factor_helpers import code_for, give_app
 from tests.helpers import sign_in, signed_in, submit
 
-BEFORE = "bb636274b1c0"
+BEFORE = "414c71789663"
 KEY = "EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag="
 
 

@@ -11,7 +11,7 @@ from flask import Flask, Response
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from learnset import config, outages, unsaved
+from learnset import config, encryption, outages, unsaved
 from learnset.config import PROJECT_ROOT, data_dir, default_instance_path
 from learnset.db import close_session
 
@@ -80,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(overrides)
     config.refuse_unsafe_production(app.config)
+    encryption.init_app(app)
     outages.count_with_other_processes(Path(app.instance_path) / "said-once-a-minute")
 
     app.jinja_loader = ChoiceLoader(

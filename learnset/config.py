@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cryptography.fernet import Fernet
+
 # The checkout: templates/, content/, migrations/ and the default instance/ folder.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # An installed wheel carries those three folders inside the package (setup.py puts them there).
@@ -59,6 +61,17 @@ class UnsafeSettings(SystemExit):
     one line saying every setting to mend (a SystemExit, so no traceback buries it)."""
 
 
+def _fernet_keys(keys: str) -> bool:
+    """Whether every comma-separated part is a Fernet key (learnset/encryption.py uses them)."""
+    parts = [part.strip() for part in keys.split(",") if part.strip()]
+    try:
+        for part in parts:
+            Fernet(part.encode())
+    except ValueError:
+        return False
+    return bool(parts)
+
+
 def unsafe_for_production(config: Mapping[str, Any]) -> list[str]:
     """What production settings refuse: each a laptop default that would be unsafe with real
     people's data. Empty when production settings are off."""
@@ -77,6 +90,16 @@ def unsafe_for_production(config: Mapping[str, Any]) -> list[str]:
         problems.append("make SSO_ISSUER an https:// address")
     if issuer and not (config.get("SSO_CLIENT_ID") and config.get("SSO_CLIENT_SECRET")):
         problems.append("set SSO_CLIENT_ID and SSO_CLIENT_SECRET (single sign-on is on)")
+    if not config.get("TWO_FACTOR_KEY"):
+        problems.append(
+            "set TWO_FACTOR_KEY (a Fernet key, the same on every server: it encrypts "
+            "authenticator apps' secrets; docs/deploy.md says how to make one)"
+        )
+    elif not _fernet_keys(str(config["TWO_FACTOR_KEY"])):
+        problems.append(
+            "make TWO_FACTOR_KEY one or more Fernet keys (32 url-safe base64 bytes each), "
+            "separated by commas"
+        )
     if config.get("DEBUG"):
         problems.append("turn debug off (FLASK_DEBUG): the debugger runs code for anyone")
     if not config.get("TWO_FACTOR_REQUIRED", True):
@@ -184,6 +207,9 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         # not sign in by password at all. Comma-separated, such as "nhs.net".
         "SSO_ALLOWED_DOMAINS": os.environ.get("SSO_ALLOWED_DOMAINS", ""),
         "SSO_REQUIRED_DOMAINS": os.environ.get("SSO_REQUIRED_DOMAINS", ""),
+        # Encrypts authenticator apps' secrets at rest (learnset/encryption.py); unset on a
+        # laptop, a key is derived from SECRET_KEY. Production settings require it.
+        "TWO_FACTOR_KEY": os.environ.get("TWO_FACTOR_KEY", ""),
         # How long Learnset waits for the provider (discovery, its keys, the token) before
         # telling the person single sign-on is not available just now.
         "SSO_TIMEOUT_SECONDS": float(os.environ.get("SSO_TIMEOUT_SECONDS", "10")),

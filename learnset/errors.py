@@ -65,6 +65,27 @@ def flashed() -> Iterator[None]:
         flash(str(error))
 
 
+def link_gone(
+    heading: str,
+    message: str,
+    *,
+    more: str | None = None,
+    retry_url: str | None = None,
+    home: bool = True,
+) -> tuple[str, int]:
+    """The 410 page of an emailed link that no longer works (used, expired or withdrawn): what
+    happened, and, with `retry_url`, where to ask for a new one."""
+    page = render_template(
+        "errors/410.html",
+        heading=heading,
+        message=message,
+        more=more,
+        retry_url=retry_url,
+        home=home,
+    )
+    return page, 410
+
+
 def _render(code: int, **context: object) -> tuple[str, int]:
     template = f"errors/{code}.html" if code in PAGES else "errors/generic.html"
     return render_template(template, code=code, **context), code

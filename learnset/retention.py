@@ -290,6 +290,8 @@ NOT_PERSONAL = {
     "programme_steps": "With its programme session",
     # Who applied it is forgotten (set to nothing) when their account is deleted.
     "programme_uses": WHILE_SET,
+    # Email domains, not addresses; who added one is forgotten when their account is deleted.
+    "required_sso_domains": "Until an admin removes it",
 }
 
 

@@ -42,7 +42,12 @@ def test_session_cookie_is_httponly_and_lax(client, people):
 def test_cookies_are_secure_when_base_url_is_https(monkeypatch, tmp_path):
     monkeypatch.setenv("BASE_URL", "https://learnset.example.org")
     app = create_app(
-        {"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path), "MAIL_SERVER": "smtp.example.org"}
+        {
+            "SECRET_KEY": "k",
+            "INSTANCE_PATH": str(tmp_path),
+            "MAIL_SERVER": "smtp.example.org",
+            "TWO_FACTOR_KEY": "EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag=",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

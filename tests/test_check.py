@@ -128,7 +128,11 @@ def test_an_email_given_up_on_today_fails(tmp_path, empty_database_url):
 
 def test_production_with_an_http_base_url_fails(tmp_path, empty_database_url):
     # The test settings turn two-factor authentication off; production refuses that.
-    production = {"PRODUCTION": True, "TWO_FACTOR_REQUIRED": True}
+    production = {
+        "PRODUCTION": True,
+        "TWO_FACTOR_REQUIRED": True,
+        "TWO_FACTOR_KEY": "EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag=",
+    }
     app = _ready(tmp_path, empty_database_url, MAIL_SERVER="smtp.nhs.example", **production)
     result = _check(app)
     assert result.exit_code == 1

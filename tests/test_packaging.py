@@ -179,6 +179,7 @@ def test_the_installed_wheel_refuses_unsafe_production_settings_in_one_line(
 ):
     venv, env = installed
     env.update(DATABASE_URL=empty_database_url, LEARNSET_PRODUCTION="1", MAIL_SERVER="smtp.x")
+    env.update(TWO_FACTOR_KEY="EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag=")
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [venv / "bin" / "gunicorn", "-c", "python:learnset.gunicorn_conf",

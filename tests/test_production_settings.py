@@ -16,6 +16,7 @@ SAFE = {
     "SECRET_KEY": "a-long-random-key-from-the-operators-secret-store-0123456789",
     "MAIL_SERVER": "smtp.nhs.example",
     "LEARNSET_PRODUCTION": "1",
+    "TWO_FACTOR_KEY": "EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag=",
 }
 
 
@@ -85,7 +86,11 @@ def test_without_production_settings_laptop_defaults_still_start(environment, tm
 
 
 def test_a_command_with_unsafe_settings_prints_one_line_and_fails(environment, tmp_path):
-    environment(LEARNSET_PRODUCTION="1", MAIL_SERVER="smtp.nhs.example")
+    environment(
+        LEARNSET_PRODUCTION="1",
+        MAIL_SERVER="smtp.nhs.example",
+        TWO_FACTOR_KEY=SAFE["TWO_FACTOR_KEY"],
+    )
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "learnset", "check"],
         cwd=PROJECT_ROOT,

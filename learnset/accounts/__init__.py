@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from learnset.extensions import login_manager
+
 
 def init_app(app: Flask) -> None:
     """Sign-in security, the account pages, the account's part of a download, create-admin."""
@@ -13,6 +15,7 @@ def init_app(app: Flask) -> None:
         commands,
         passkey_views,
         personal_data,
+        second_step,
         security,
         sso_views,
         two_factor,
@@ -21,6 +24,8 @@ def init_app(app: Flask) -> None:
     )
 
     security.init_app(app)
+    # A page needing a sign-in, opened while a second step waits, goes back to that step.
+    login_manager.unauthorized_handler(second_step.send_on)
     app.register_blueprint(views.bp)
     sso_views.init_app(app)
     personal_data.register("account", personal_data.export_account, personal_data.erase_account)

@@ -7,12 +7,12 @@ import hashlib
 from datetime import datetime
 from typing import NamedTuple
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from learnset import audit
 from learnset.accounts.models import User, normalise_email
-from learnset.accounts.services import find_user_by_email
+from learnset.accounts.services import find_user_by_email, user_for_signed_token
 from learnset.errors import DomainError
 
 SALT = "learnset.email-change"
@@ -54,19 +54,18 @@ def make_token(user: User, new_email: str, secret_key: str) -> str:
 
 def change_for_token(db: Session, token: str, secret_key: str, max_age: int) -> Change | None:
     """The change a token asks for, if it is genuine, fresh and unused, for an active account."""
-    try:
-        data = _serializer(secret_key).loads(token, max_age=max_age)
-    except (SignatureExpired, BadSignature):
+    found = user_for_signed_token(
+        db,
+        token,
+        secret_key=secret_key,
+        salt=SALT,
+        max_age=max_age,
+        unused=lambda user, data: data.get("from") == _fingerprint(user.email),
+    )
+    if found is None or not isinstance(found[1].get("to"), str):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
-        return None
-    user = db.get(User, data["user"])
-    new_email = data.get("to")
-    if user is None or not user.is_active or not isinstance(new_email, str):
-        return None
-    if data.get("from") != _fingerprint(user.email):
-        return None
-    return Change(user, new_email)
+    user, data = found
+    return Change(user, data["to"])
 
 
 def confirm(db: Session, change: Change, now: datetime) -> str:

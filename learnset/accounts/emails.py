@@ -8,7 +8,7 @@ from flask import current_app, render_template
 from sqlalchemy.orm import Session
 
 from learnset import mail
-from learnset.accounts import email_change, services
+from learnset.accounts import email_change, required_domains, services
 from learnset.accounts.models import User
 from learnset.mail.models import OutgoingMail
 
@@ -30,6 +30,16 @@ def password_reset(db: Session, outgoing: OutgoingMail, now: datetime) -> mail.C
     user = services.find_user_by_email(db, outgoing.recipient)
     if user is None or not user.is_active:
         return None
+    fixed = required_domains.parse_domains(config["SSO_REQUIRED_DOMAINS"])
+    if config["SSO_ISSUER"] and required_domains.must_use_single_sign_on(db, user.email, fixed):
+        body = render_template(
+            "email/password_reset_not_used.txt",
+            user=user,
+            domain=required_domains.domain_of(user.email),
+            label=config["SSO_BUTTON_LABEL"],
+            sign_in_url=mail.absolute_url("accounts.sign_in"),
+        )
+        return mail.Composed("Your Learnset account signs in with single sign-on", body)
     token = services.make_reset_token(user, config["SECRET_KEY"])
     body = render_template(
         "email/password_reset.txt",

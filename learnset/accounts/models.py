@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, LargeBinary, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.encryption import EncryptedString
 
 
 def normalise_email(email: str) -> str:
@@ -49,6 +50,11 @@ class User(UserMixin, Base):
     if TYPE_CHECKING:
         unread_notifications: int | None
     unread_notifications = None
+
+    @property
+    def has_password(self) -> bool:
+        """False for an account made by single sign-on, which signs in that way."""
+        return bool(self.password_hash)
 
     def get_id(self) -> str:
         if not self.sign_in_secret:
@@ -127,8 +133,10 @@ class TwoFactor(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    # Base32, as authenticator apps take it; needed whole to check codes, so not a hash.
-    secret: Mapped[str] = mapped_column(String(64))
+    # Base32, as authenticator apps take it; needed whole to check codes, so not a hash, but
+    # encrypted with TWO_FACTOR_KEY (learnset/encryption.py): a copy of the database alone
+    # cannot make codes.
+    secret: Mapped[str] = mapped_column(EncryptedString(255))
     set_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_step: Mapped[int] = mapped_column(BigInteger, default=0)
 
@@ -164,3 +172,16 @@ class Passkey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RequiredSsoDomain(Base):
+    """An email domain an admin has said must sign in by single sign-on: its addresses are
+    refused a password sign-in and a password reset. SSO_REQUIRED_DOMAINS adds more, fixed."""
+
+    __tablename__ = "required_sso_domains"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Lower case, without the @.
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)

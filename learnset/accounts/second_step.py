@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from learnset.accounts import two_factor
 from learnset.accounts.models import User
-from learnset.accounts.security import SIGN_IN_TO_CONTINUE, sign_in_user
+from learnset.accounts.security import SIGN_IN_TO_CONTINUE, send_to_sign_in, sign_in_user
 from learnset.db import get_db
 from learnset.return_address import safe_next
 
@@ -26,6 +26,8 @@ PENDING_KEY = "second_step"
 # Long enough to find a phone and open the app; a set-up secret lives as long.
 PENDING_SECONDS = 10 * 60
 EXPIRED = "You took too long to enter a code. Sign in again to carry on."
+ENTER_CODE_FIRST = "Finish signing in first: enter a security code."
+SET_UP_FIRST = "Finish signing in first: set up two-factor authentication."
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,21 @@ def finish(user: User) -> None:
     """Both factors passed: the pending state gives way to a real sign-in (the caller commits)."""
     session.pop(PENDING_KEY, None)
     sign_in_user(user)
+
+
+def send_on() -> Response:
+    """A page that needs a sign-in, opened while this browser's second step waits: back to
+    the second step, not to the sign-in page (where the password would be asked for again)."""
+    state = pending()
+    if state is None:
+        return send_to_sign_in()
+    if two_factor.has_second_factor(get_db(), state.user):
+        flash(ENTER_CODE_FIRST, "info")
+        return redirect(url_for("accounts.enter_code"))
+    flash(SET_UP_FIRST, "info")
+    return redirect(url_for("accounts.set_up_at_sign_in"))
+
+
+def forget() -> None:
+    """Signing out: a waiting second step goes too."""
+    session.pop(PENDING_KEY, None)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_url, login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from learnset.accounts import sign_ins
+from learnset.accounts import lockout, sign_ins
 from learnset.accounts.models import SignInSession, User
 from learnset.accounts.sign_ins import Ended
 from learnset.db import get_db, utcnow
@@ -79,6 +79,27 @@ LOGIN_KEYS = ("_user_id", "_fresh", "_id")
 # signing in, and messages flashed on the way to the sign-in page are still to be shown.
 KEPT_ACROSS_SIGN_IN = ("reflection_rescue", "_flashes")
 SIGN_IN_TO_CONTINUE = "Sign in to continue."
+
+
+def limit_per_ip(setting: str) -> Callable[[], str]:
+    """A Flask-Limiter limit read from a setting as each request comes (tests change it)."""
+
+    def limit() -> str:
+        value: str = current_app.config[setting]
+        return value
+
+    return limit
+
+
+def failure_limits(per_account_setting: str) -> lockout.Limits:
+    """When failures pause an attempt: the named setting's count for one address (or account)
+    from one client, and SIGN_IN_MAX_FAILURES_PER_IP from one client, in the window."""
+    config = current_app.config
+    return lockout.Limits(
+        per_account_and_client=config[per_account_setting],
+        per_client=config["SIGN_IN_MAX_FAILURES_PER_IP"],
+        window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
+    )
 
 
 def idle_timeout() -> timedelta:
@@ -215,7 +236,8 @@ def _check_sign_in() -> None:
             )
 
 
-def _send_to_sign_in() -> Response:
+def send_to_sign_in() -> Response:
+    """Flask-Login's answer to a page that needs a sign-in (second_step.py may answer first)."""
     # The loader has already said why, when a sign-in this browser had has ended.
     if "signed_out_because" not in g:
         flash(SIGN_IN_TO_CONTINUE, "info")
@@ -252,7 +274,7 @@ def _security_headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.sign_in"
     login_manager.session_protection = "basic"
-    login_manager.unauthorized_handler(_send_to_sign_in)
+    login_manager.unauthorized_handler(send_to_sign_in)
     app.before_request(_check_sign_in)
     app.before_request(_require_sign_in)
     app.before_request(_refuse_nul_characters)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -24,6 +26,8 @@ MAX_PASSWORD_LENGTH = 200
 RESET_SALT = "learnset.password-reset"
 # Werkzeug's own default, as config.py's PASSWORD_HASH_METHOD is unless set otherwise.
 DEFAULT_HASH_METHOD = "scrypt"
+# The hash of an account made without a password: Werkzeug matches no password to it.
+NO_PASSWORD = ""
 
 
 @cache
@@ -120,7 +124,7 @@ def authenticate(
     """The active user with this email and password, or None, doing the same work either way:
     an unknown email is checked against a hash made with `hash_method`, the app's setting."""
     user = find_user_by_email(db, email)
-    if user is None:
+    if user is None or user.password_hash == NO_PASSWORD:
         check_password_hash(dummy_hash(hash_method), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
@@ -198,18 +202,41 @@ def make_reset_token(user: User, secret_key: str) -> str:
     return _serializer(secret_key).dumps({"user": user.id, "fingerprint": _fingerprint(user)})
 
 
-def user_for_reset_token(db: Session, token: str, secret_key: str, max_age: int) -> User | None:
-    """The user a reset token belongs to, if it is genuine, fresh and unused."""
+def user_for_signed_token(
+    db: Session,
+    token: str,
+    *,
+    secret_key: str,
+    salt: str,
+    max_age: int,
+    unused: Callable[[User, dict[str, Any]], bool],
+) -> tuple[User, dict[str, Any]] | None:
+    """The active account a signed link's token names, with the token's data, if the token is
+    genuine (this key and salt), fresh (`max_age` seconds) and, as `unused` judges from the
+    account as it is now, not used already."""
     try:
-        data = _serializer(secret_key).loads(token, max_age=max_age)
+        data = URLSafeTimedSerializer(secret_key, salt=salt).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("user"), int):
         return None
     user = db.get(User, data["user"])
-    if user is None or not user.is_active or data.get("fingerprint") != _fingerprint(user):
+    if user is None or not user.is_active or not unused(user, data):
         return None
-    return user
+    return user, data
+
+
+def user_for_reset_token(db: Session, token: str, secret_key: str, max_age: int) -> User | None:
+    """The user a reset token belongs to, if it is genuine, fresh and unused."""
+    found = user_for_signed_token(
+        db,
+        token,
+        secret_key=secret_key,
+        salt=RESET_SALT,
+        max_age=max_age,
+        unused=lambda user, data: data.get("fingerprint") == _fingerprint(user),
+    )
+    return found[0] if found else None
 
 
 def create_user(
@@ -217,19 +244,20 @@ def create_user(
     *,
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     method: str,
     job_title: str = "",
     organisation: str = "",
     is_admin: bool = False,
 ) -> User:
-    """A new active account."""
+    """A new active account. Without a password (None) it signs in by single sign-on or a
+    passkey: no password matches an empty hash (see `authenticate`)."""
     user = User(
         email=email,
         name=name.strip(),
         job_title=job_title.strip(),
         organisation=organisation.strip(),
-        password_hash=hash_password(password, method),
+        password_hash=NO_PASSWORD if password is None else hash_password(password, method),
         is_admin=is_admin,
     )
     db.add(user)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from learnset import audit
 from learnset.accounts.models import User, normalise_email
+from learnset.accounts.required_domains import domain_of
 from learnset.accounts.services import find_user_by_email
 from learnset.errors import DomainError
 
@@ -33,22 +34,6 @@ class SingleSignOnRefused(DomainError):
         self.subject = subject
 
 
-def parse_domains(text: str) -> frozenset[str]:
-    """A setting's comma- or space-separated email domains, lower case, without any @."""
-    return frozenset(
-        part.strip().lstrip("@").lower() for part in text.replace(",", " ").split() if part
-    )
-
-
-def domain_of(email: str) -> str:
-    return normalise_email(email).rpartition("@")[2]
-
-
-def must_use_single_sign_on(email: str, required_domains: Iterable[str]) -> bool:
-    """Addresses in these domains sign in only by single sign-on, never by password."""
-    return domain_of(email) in set(required_domains)
-
-
 def _verified(claims: Mapping[str, Any]) -> bool:
     # Only a real true counts: a provider sending the string "false" has not verified anything.
     return any(claims.get(name) is True for name in VERIFIED_CLAIMS)
@@ -66,21 +51,39 @@ def account_for(
     try:
         user = _match(db, claims, frozenset(allowed_domains))
     except SingleSignOnRefused as refused:
-        audit.record(
-            db,
-            audit.AuditKind.SIGN_IN_FAILED,
-            actor_id=None,
-            subject_id=refused.subject.id if refused.subject else None,
-            detail=f"{METHOD}: {refused.why}",
-            now=now,
-        )
+        _record_refusal(db, refused, now)
         raise
     user.last_signed_in_at = now
     audit.record(db, audit.AuditKind.SIGNED_IN, actor_id=user.id, detail=METHOD, now=now)
     return user
 
 
-def _match(db: Session, claims: Mapping[str, Any], allowed: frozenset[str]) -> User:
+def address_to_join_with(
+    db: Session, claims: Mapping[str, Any], allowed_domains: Iterable[str], now: datetime
+) -> str | None:
+    """For an invitation's page: the address the provider verified, in an allowed domain, when
+    no account has it yet (the page makes one, if it is the invitation's address); None when
+    an account has it, to be signed in to as usual. A refusal is logged as in `account_for`."""
+    try:
+        email = _verified_email(claims, frozenset(allowed_domains))
+    except SingleSignOnRefused as refused:
+        _record_refusal(db, refused, now)
+        raise
+    return email if find_user_by_email(db, email) is None else None
+
+
+def _record_refusal(db: Session, refused: SingleSignOnRefused, now: datetime) -> None:
+    audit.record(
+        db,
+        audit.AuditKind.SIGN_IN_FAILED,
+        actor_id=None,
+        subject_id=refused.subject.id if refused.subject else None,
+        detail=f"{METHOD}: {refused.why}",
+        now=now,
+    )
+
+
+def _verified_email(claims: Mapping[str, Any], allowed: frozenset[str]) -> str:
     email = claims.get("email")
     if not isinstance(email, str) or "@" not in email:
         raise SingleSignOnRefused(
@@ -100,10 +103,15 @@ def _match(db: Session, claims: Mapping[str, Any], allowed: frozenset[str]) -> U
             "yours, so Learnset cannot use it to sign you in. Sign in with your password instead.",
             "email address not verified",
         )
+    return normalise_email(email)
+
+
+def _match(db: Session, claims: Mapping[str, Any], allowed: frozenset[str]) -> User:
+    email = _verified_email(claims, allowed)
     user = find_user_by_email(db, email)
     if user is None or not user.is_active:
         raise SingleSignOnRefused(
-            f"There is no active Learnset account for {normalise_email(email)}. Accounts are "
+            f"There is no active Learnset account for {email}. Accounts are "
             "made by invitation: ask the tutor of your learning set or the programme team.",
             "no active account has the verified address",
             subject=user,

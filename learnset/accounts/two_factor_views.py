@@ -4,13 +4,11 @@ codes and turning it off from the account page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset.accounts import lockout, passkeys, second_step, services, two_factor
+from learnset.accounts import passkeys, second_step, services, two_factor
 from learnset.accounts.forms import (
     CodeForm,
     PasskeySignInForm,
@@ -18,7 +16,7 @@ from learnset.accounts.forms import (
     TurnOffTwoFactorForm,
 )
 from learnset.accounts.models import User
-from learnset.accounts.security import public
+from learnset.accounts.security import failure_limits, limit_per_ip, public
 from learnset.accounts.views import bp
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
@@ -27,20 +25,6 @@ from learnset.forms import EmptyForm, render_form
 
 # The secret offered on the account page, kept in the cookie until a code proves it set up.
 OFFERED_IN_COOKIE = "two_factor_secret"
-
-
-def _limit_per_ip() -> str:
-    limit: str = current_app.config["TWO_FACTOR_LIMIT_PER_IP"]
-    return limit
-
-
-def _code_limits() -> lockout.Limits:
-    config = current_app.config
-    return lockout.Limits(
-        per_account_and_client=config["TWO_FACTOR_MAX_FAILURES"],
-        per_client=config["SIGN_IN_MAX_FAILURES_PER_IP"],
-        window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
-    )
 
 
 def _recovery_codes_page(codes: list[str], continue_url: str, first_time: bool) -> str:
@@ -69,7 +53,7 @@ def _set_up_page(
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
-@limiter.limit(_limit_per_ip, methods=["POST"])
+@limiter.limit(limit_per_ip("TWO_FACTOR_LIMIT_PER_IP"), methods=["POST"])
 def enter_code() -> Response | tuple[str, int]:
     state = second_step.pending()
     if state is None:
@@ -81,7 +65,12 @@ def enter_code() -> Response | tuple[str, int]:
     form = CodeForm()
     if has_app and form.validate_on_submit():
         check = two_factor.check_code(
-            db, state.user, form.code.data, request.remote_addr, utcnow(), _code_limits()
+            db,
+            state.user,
+            form.code.data,
+            request.remote_addr,
+            utcnow(),
+            failure_limits("TWO_FACTOR_MAX_FAILURES"),
         )
         if check.accepted:
             second_step.finish(state.user)
@@ -123,7 +112,7 @@ def _recovery_code_used(left: int) -> str:
 
 @bp.route("/sign-in/set-up-two-factor", methods=["GET", "POST"])
 @public
-@limiter.limit(_limit_per_ip, methods=["POST"])
+@limiter.limit(limit_per_ip("TWO_FACTOR_LIMIT_PER_IP"), methods=["POST"])
 def set_up_at_sign_in() -> Response | tuple[str, int] | str:
     state = second_step.pending()
     if state is None:
@@ -209,7 +198,7 @@ def _proves_it_is_them(user: User, proof: str) -> bool:
     db, now = get_db(), utcnow()
     typed = "".join(proof.split())
     if typed.isdigit() and len(typed) == 6:
-        limits = _code_limits()
+        limits = failure_limits("TWO_FACTOR_MAX_FAILURES")
         return two_factor.check_code(db, user, typed, request.remote_addr, now, limits).accepted
     method = current_app.config["PASSWORD_HASH_METHOD"]
     return services.authenticate(db, user.email, proof, now, method) is not None

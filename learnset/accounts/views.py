@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -22,12 +21,11 @@ from learnset import audit, authz, mail
 from learnset.accounts import (
     email_change,
     emails,
-    lockout,
     passkeys,
     personal_data,
+    required_domains,
     services,
     sign_ins,
-    single_sign_on,
     two_factor,
 )
 from learnset.accounts.forms import (
@@ -41,16 +39,18 @@ from learnset.accounts.forms import (
     SignInForm,
 )
 from learnset.accounts.models import SignInSession, normalise_email
-from learnset.accounts.second_step import after_first_factor
+from learnset.accounts.second_step import after_first_factor, forget
 from learnset.accounts.security import (
     carries_token,
     current_sign_in,
+    failure_limits,
     idle_timeout,
+    limit_per_ip,
     public,
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
-from learnset.errors import shown_on
+from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form
 from learnset.return_address import safe_next
@@ -60,20 +60,6 @@ bp = Blueprint("accounts", __name__)
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
-def _email_limit_per_ip() -> str:
-    limit: str = current_app.config["EMAIL_LIMIT_PER_IP"]
-    return limit
-
-
-def _lockout_limits() -> lockout.Limits:
-    config = current_app.config
-    return lockout.Limits(
-        per_account_and_client=config["SIGN_IN_MAX_FAILURES"],
-        per_client=config["SIGN_IN_MAX_FAILURES_PER_IP"],
-        window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
-    )
-
-
 def _sso_label() -> str | None:
     """The single sign-on button's words, when single sign-on is on."""
     config = current_app.config
@@ -81,12 +67,12 @@ def _sso_label() -> str | None:
 
 
 def _password_refused(email: str) -> str | None:
-    """Why this address may not sign in by password: its domain signs in by single sign-on."""
-    required = single_sign_on.parse_domains(current_app.config["SSO_REQUIRED_DOMAINS"])
+    """Why this address may not use a password: its domain signs in by single sign-on."""
     label = _sso_label()
-    if label is None or not single_sign_on.must_use_single_sign_on(email, required):
+    fixed = required_domains.parse_domains(current_app.config["SSO_REQUIRED_DOMAINS"])
+    if label is None or not required_domains.must_use_single_sign_on(get_db(), email, fixed):
         return None
-    domain = single_sign_on.domain_of(email)
+    domain = required_domains.domain_of(email)
     return f"Addresses ending @{domain} sign in with single sign-on: choose '{label}'"
 
 
@@ -112,7 +98,7 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
             form.password.data,
             request.remote_addr,
             now,
-            _lockout_limits(),
+            failure_limits("SIGN_IN_MAX_FAILURES"),
             hash_method=current_app.config["PASSWORD_HASH_METHOD"],
         )
         if attempt.user is not None:
@@ -135,6 +121,7 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
 @public
 def sign_out() -> Response:
     sign_out_user()
+    forget()
     get_db().commit()
     flash("You have signed out.", "success")
     return redirect(url_for("accounts.sign_in"))
@@ -142,7 +129,7 @@ def sign_out() -> Response:
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@limiter.limit(_email_limit_per_ip, methods=["POST"])
+@limiter.limit(limit_per_ip("EMAIL_LIMIT_PER_IP"), methods=["POST"])
 def forgot_password() -> str | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -166,12 +153,15 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         db, token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"]
     )
     if user is None:
-        return render_template(
-            "errors/410.html",
-            heading="This password reset link no longer works",
-            message="Reset links work once and expire after an hour. Ask for a new link.",
+        return link_gone(
+            "This password reset link no longer works",
+            "Reset links work once and expire after an hour. Ask for a new link.",
             retry_url=url_for("accounts.forgot_password"),
-        ), 410
+        )
+    refused = _password_refused(user.email)
+    if refused:
+        # Links sent before the domain was required, or asked for by someone else.
+        return render_template("accounts/password_not_used.html", refused=refused), 403
     form = ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(
@@ -314,13 +304,12 @@ def confirm_email(token: str) -> Response | tuple[str, int]:
         db, token, config["SECRET_KEY"], config["EMAIL_CHANGE_MAX_AGE"]
     )
     if change is None:
-        return render_template(
-            "errors/410.html",
-            heading="This link no longer works",
-            message="Links to confirm a new email address work once and expire after a day. "
+        return link_gone(
+            "This link no longer works",
+            "Links to confirm a new email address work once and expire after a day. "
             "Ask for a new one from your account page.",
             retry_url=url_for("accounts.change_email"),
-        ), 410
+        )
     form = EmptyForm()
     if form.validate_on_submit():
         name = change.user.name

@@ -51,6 +51,8 @@ class AuditKind(enum.StrEnum):
     INVITATION_WITHDRAWN = "invitation-withdrawn", "Invitation withdrawn"
     INVITATION_ACCEPTED = "invitation-accepted", "Invitation accepted: joined a learning set"
     INVITATIONS_IMPORTED = "invitations-imported", "Invitations sent from a CSV file"
+    SSO_DOMAIN_REQUIRED = "sso-domain-required", "Required single sign-on for an email domain"
+    SSO_DOMAIN_RELEASED = "sso-domain-released", "Stopped requiring single sign-on for a domain"
     DATA_DOWNLOADED = "data-downloaded", "Downloaded their own data"
     LOG_DOWNLOADED = "log-downloaded", "Downloaded their reflective log"
     DASHBOARD_DOWNLOADED = "dashboard-downloaded", "Downloaded a learning set's dashboard"

@@ -59,6 +59,8 @@ RULES: dict[str, Rule] = {
     "people:view": admin,
     "person:view": admin,
     "person:manage": admin,
+    # Which email domains must sign in by single sign-on.
+    "sso-domains:manage": admin,
     "sign-in:end": _sign_in_end,
     "passkey:remove": _passkey_remove,
     "cohort:dashboard": cohort_manage,

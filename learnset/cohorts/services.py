@@ -11,6 +11,7 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from learnset import audit, authz
+from learnset.accounts import services as accounts
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.db import rowcount
@@ -176,6 +177,47 @@ def accept(db: Session, invitation: Invitation, user: User, now: datetime) -> Me
         now=now,
     )
     return membership
+
+
+def single_sign_on_mismatch(invitation: Invitation, verified_email: str) -> str | None:
+    """Why an address single sign-on verified cannot take up this invitation: it is another."""
+    if normalise_email(verified_email) == invitation.email:
+        return None
+    return (
+        f"Your organisation's account is {normalise_email(verified_email)}, but this invitation "
+        f"was sent to {invitation.email}. Sign in to your organisation's account with that "
+        "address, or ask the tutor to invite the address you use."
+    )
+
+
+def join_by_single_sign_on(
+    db: Session,
+    invitation: Invitation,
+    verified_email: str,
+    *,
+    name: str,
+    job_title: str,
+    organisation: str,
+    now: datetime,
+) -> User:
+    """A new account, with no password, for an invitee whose address single sign-on has just
+    verified: it must be the invitation's own address. The account signs in by single sign-on."""
+    problem = single_sign_on_mismatch(invitation, verified_email)
+    if problem:
+        raise InvitationError(problem)
+    user = accounts.create_user(
+        db,
+        email=invitation.email,
+        name=name,
+        job_title=job_title,
+        organisation=organisation,
+        password=None,
+        method="",
+    )
+    accept(db, invitation, user, now)
+    user.last_signed_in_at = now
+    audit.record(db, audit.AuditKind.SIGNED_IN, actor_id=user.id, detail="Single sign-on", now=now)
+    return user
 
 
 def invitations_for(db: Session, cohort: Cohort) -> list[Invitation]:

@@ -7,7 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import authz
+from learnset.accounts import required_domains, sso_views
 from learnset.accounts import services as accounts
+from learnset.accounts.forms import ProfileForm
 from learnset.accounts.second_step import after_first_factor
 from learnset.accounts.security import carries_token, public
 from learnset.challenges import queries as challenge_queries
@@ -21,7 +23,7 @@ from learnset.cohorts.forms import (
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
-from learnset.errors import flashed, shown_on
+from learnset.errors import flashed, link_gone, shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
@@ -124,11 +126,10 @@ def accept_invitation(token: str) -> Response | str | tuple[str, int]:
         abort(404)
     status = invitation.status(now)
     if status != "pending":
-        return render_template(
-            "errors/410.html",
-            heading="This invitation link no longer works",
-            message=GONE_MESSAGES[status].format(days=current_app.config["INVITATION_DAYS"]),
-        ), 410
+        return link_gone(
+            "This invitation link no longer works",
+            GONE_MESSAGES[status].format(days=current_app.config["INVITATION_DAYS"]),
+        )
     if current_user.is_authenticated:
         return _join_signed_in(invitation)
     if accounts.find_user_by_email(db, invitation.email) is not None:
@@ -154,8 +155,29 @@ def _join_signed_in(invitation: Invitation) -> Response | str:
     return render_template("cohorts/invitation_join.html", invitation=invitation, form=form)
 
 
+def _sso_label(invitation: Invitation) -> str | None:
+    """The single sign-on button's words, when single sign-on may sign in the invited address."""
+    config = current_app.config
+    allowed = required_domains.parse_domains(config["SSO_ALLOWED_DOMAINS"])
+    if not config["SSO_ISSUER"]:
+        return None
+    if allowed and required_domains.domain_of(invitation.email) not in allowed:
+        return None
+    label: str = config["SSO_BUTTON_LABEL"]
+    return label
+
+
 def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]:
-    """The invitee names themselves and picks a password: account and membership appear together."""
+    """The invitee names themselves and picks a password, or has single sign-on vouch for the
+    invited address: account and membership appear together."""
+    sso_label = _sso_label(invitation)
+    identity = sso_views.identity_for(request.path) if sso_label else None
+    if identity is not None:
+        problem = services.single_sign_on_mismatch(invitation, identity.email)
+        if problem is None:
+            return _join_by_single_sign_on(invitation, identity)
+        sso_views.forget_identity()
+        flash(problem)
     form = AcceptInvitationForm()
     if not form.is_submitted():
         form.name.data = invitation.name
@@ -179,7 +201,37 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         db.commit()
         flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
         return response
-    return render_form("cohorts/invitation_new_account.html", form, invitation=invitation)
+    return render_form(
+        "cohorts/invitation_new_account.html", form, invitation=invitation, sso_label=sso_label
+    )
+
+
+def _join_by_single_sign_on(
+    invitation: Invitation, identity: sso_views.Identity
+) -> Response | tuple[str, int]:
+    """Single sign-on has verified the invited address: a name and job, and no password."""
+    form = ProfileForm(data={"name": identity.name})
+    if form.validate_on_submit():
+        db = get_db()
+        with shown_on(form):
+            user = services.join_by_single_sign_on(
+                db,
+                invitation,
+                identity.email,
+                name=form.name.data,
+                job_title=form.job_title.data or "",
+                organisation=form.organisation.data or "",
+                now=utcnow(),
+            )
+            sso_views.forget_identity()
+            response = after_first_factor(user, "Single sign-on", url_for("main.home"))
+            db.commit()
+            flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
+            return response
+    label = current_app.config["SSO_BUTTON_LABEL"]
+    return render_form(
+        "cohorts/invitation_sso_account.html", form, invitation=invitation, sso_label=label
+    )
 
 
 # --- Learning sets: list, create, edit, members, tutors (issue 3) -------------------------

@@ -21,7 +21,7 @@ from learnset.colleague_feedback.models import FeedbackRater
 from learnset.colleague_feedback.views import bp
 from learnset.dates import uk_date, uk_time
 from learnset.db import get_db, utcnow
-from learnset.errors import shown_on
+from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form
 from learnset.framework.models import Capability
@@ -33,7 +33,14 @@ def _rater_limit() -> str:
 
 
 def _gone() -> tuple[str, int]:
-    return render_template("colleague_feedback/link_gone.html"), 410
+    # A rater has no account here, so no way home is offered.
+    return link_gone(
+        "This link no longer works",
+        "Feedback has already been sent or declined from it, or the time for answering has "
+        "passed. Each link can be used by one person, once.",
+        more="If a reminder came after the first email, only the link in the reminder works.",
+        home=False,
+    )
 
 
 def _rater(token: str) -> FeedbackRater | tuple[str, int]:

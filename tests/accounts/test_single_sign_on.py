@@ -348,7 +348,12 @@ def test_an_invitation_to_an_existing_account_is_accepted_after_single_sign_on(
 
 
 def test_production_settings_refuse_an_insecure_or_half_set_issuer():
-    base = {"PRODUCTION": True, "SECRET_KEY": "k", "MAIL_SERVER": "smtp.example"}
+    base = {
+        "PRODUCTION": True,
+        "SECRET_KEY": "k",
+        "MAIL_SERVER": "smtp.example",
+        "TWO_FACTOR_KEY": "EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag=",
+    }
     assert config.unsafe_for_production({**base, "SSO_ISSUER": ""}) == []
     problems = config.unsafe_for_production({**base, "SSO_ISSUER": "http://id.example"})
     assert "make SSO_ISSUER an https:// address" in problems

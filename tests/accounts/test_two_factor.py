@@ -165,7 +165,12 @@ def test_the_requirement_is_on_unless_turned_off_and_production_refuses_it_off(m
 
     monkeypatch.delenv("TWO_FACTOR_REQUIRED", raising=False)
     assert from_environment(Path("/nonexistent"), need_secret=False)["TWO_FACTOR_REQUIRED"]
-    safe = {"PRODUCTION": True, "SECRET_KEY": "k" * 40, "MAIL_SERVER": "smtp.nhs.example"}
+    safe = {
+        "PRODUCTION": True,
+        "SECRET_KEY": "k" * 40,
+        "MAIL_SERVER": "smtp.nhs.example",
+        "TWO_FACTOR_KEY": "EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag=",
+    }
     assert unsafe_for_production({**safe, "TWO_FACTOR_REQUIRED": True}) == []
     [problem] = unsafe_for_production({**safe, "TWO_FACTOR_REQUIRED": False})
     assert "TWO_FACTOR_REQUIRED" in problem

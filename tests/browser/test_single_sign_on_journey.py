@@ -16,13 +16,15 @@ from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from learnset import create_app
-from learnset.db import database
+from learnset.cohorts import services as cohort_services
+from learnset.cohorts.models import Role
+from learnset.db import database, utcnow
 from tests import factories
 from tests.accounts.oidc import Provider, running_provider
 from tests.accounts.two_factor_helpers import code_for
 from tests.apps import TEMPLATE_CACHE, make_test_config
 from tests.browser.conftest import AnsweredRequests, LiveServer, _whole_bodies
-from tests.browser.steps import RIVERSIDE, assert_accessible, sign_out
+from tests.browser.steps import RIVERSIDE, assert_accessible, fill_in_sign_in, sign_in, sign_out
 
 
 @pytest.fixture
@@ -108,11 +110,10 @@ def test_a_new_tutor_signs_in_with_nhsmail_and_sets_up_a_second_factor(
     _through_the_provider(page, provider, email)
     expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
     assert_accessible(page)
-    # Nothing else opens until it is set up.
+    # Nothing else opens until it is set up: another page leads back here.
     page.goto(sso_server.url + "/account")
-    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
-
-    page.goto(sso_server.url + "/sign-in/set-up-two-factor")
+    expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
+    expect(page.get_by_text("Finish signing in first")).to_be_visible()
     secret = page.locator("#secret-key").inner_text().replace(" ", "")
     page.get_by_label("Security code").fill(code_for(secret, 0))
     page.get_by_role("button", name="Continue").click()
@@ -127,3 +128,70 @@ def test_a_new_tutor_signs_in_with_nhsmail_and_sets_up_a_second_factor(
     page.get_by_label("Security code").fill(code_for(secret))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Hello, Tess Tutor")).to_be_visible()
+
+
+def test_an_invited_nurse_joins_with_nhsmail_and_has_no_password(
+    sso_server: LiveServer, provider: Provider, page: Page
+):
+    """Issue 16: an invitation to an address single sign-on may sign in is taken up with the
+    button; the provider vouches for that very address, and the account has no password."""
+    invited = "nia.nurse@nhs.net"
+    with sso_server.session() as session:
+        riverside = factories.make_set(session, "Riverside learning set", RIVERSIDE)
+        issued = cohort_services.invite(
+            session,
+            cohort=riverside.cohort,
+            email=invited,
+            role=Role.PARTICIPANT,
+            invited_by=riverside.people["Tess Tutor"],
+            now=utcnow(),
+            days=14,
+        )
+        session.commit()
+    provider.add_user(invited, name="Nia Nurse")
+
+    page.goto(f"{sso_server.url}/join/{issued.token}")
+    expect(page.get_by_role("heading", name="Use your organisation's account")).to_be_visible()
+    assert_accessible(page)
+    _through_the_provider(page, provider, invited)
+
+    expect(page.get_by_text("Your account will have no Learnset password")).to_be_visible()
+    expect(page.get_by_label("Full name")).to_have_value("Nia Nurse")
+    assert_accessible(page)
+    page.get_by_label("Job title").fill("Practice nurse")
+    page.get_by_role("button", name="Create account and join").click()
+    expect(page.get_by_role("heading", name="Hello, Nia Nurse")).to_be_visible()
+    expect(page.get_by_text("You have joined Riverside learning set")).to_be_visible()
+    sign_out(page)
+
+
+def test_an_admin_requires_nhsmail_for_a_domain_whose_passwords_then_stop(
+    sso_server: LiveServer, provider: Provider, page: Page
+):
+    """Issue 16: the admin's page of domains that must use single sign-on, and what a person of
+    such a domain then meets at the password form."""
+    with sso_server.session() as session:
+        factories.make_user(session, name="Ada Admin", email="ada@example.org", is_admin=True)
+        factories.make_user(session, name="Nia Nurse", email="nia@nhs.net")
+        session.commit()
+    sign_in(page, sso_server.url, "ada@example.org", "Ada Admin")
+    page.goto(sso_server.url + "/people")
+    page.get_by_role("link", name="email domains that must use single sign-on").click()
+    expect(page.get_by_role("heading", name="Domains that must use single sign-on")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Email domain").fill("nhs")
+    page.get_by_role("button", name="Require single sign-on").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Email domain").fill("nhs.net")
+    page.get_by_role("button", name="Require single sign-on").click()
+    expect(
+        page.get_by_text("Addresses ending @nhs.net now sign in with single sign-on")
+    ).to_be_visible()
+    sign_out(page)
+
+    fill_in_sign_in(page, "nia@nhs.net")
+    expect(
+        page.get_by_text("Addresses ending @nhs.net sign in with single sign-on").first
+    ).to_be_visible()
+    assert_accessible(page)

@@ -25,10 +25,10 @@ def test_a_tutor_sets_up_an_app_at_sign_in_and_signs_in_with_a_code(
     expect(page.get_by_role("img", name="QR code to add Learnset")).to_be_visible()
     assert_accessible(page)
 
-    # Nothing else opens until it is set up.
+    # Nothing else opens until it is set up: another page leads back here.
     page.goto(live_server.url + "/account")
-    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
-    page.goto(live_server.url + "/sign-in/set-up-two-factor")
+    expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
+    expect(page.get_by_text("Finish signing in first")).to_be_visible()
 
     # A wrong code first, then the one the app shows.
     page.get_by_label("Security code").fill("000000")

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pyotp
 
-from learnset.accounts.models import TwoFactor
+from learnset.accounts.models import RequiredSsoDomain, TwoFactor
 from learnset.db import utcnow
 from tests import factories
 from tests.matrix import Route, page_and_form
@@ -26,7 +26,21 @@ def _fellow_with_an_app(db, people):
     return SimpleNamespace()
 
 
+def _a_required_domain(db, people):
+    row = RequiredSsoDomain(domain="nhs.net", added_by_id=people.admin.id, added_at=utcnow())
+    db.add(row)
+    db.flush()
+    return SimpleNamespace(required=row)
+
+
 ROUTES = [
+    *page_and_form("people.sso_domains", "/people/single-sign-on", {"admin"}, forbidden=NOT_ADMIN),
+    *page_and_form(
+        "people.remove_sso_domain",
+        "/people/single-sign-on/{required.id}/remove",
+        {"admin"},
+        setup=_a_required_domain,
+    ),
     *page_and_form(
         "people.reset_two_factor",
         "/people/{fellow.id}/reset-two-factor",

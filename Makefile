@@ -8,7 +8,7 @@ STATIC := learnset/static
 ASSETS := $(STATIC)/nhsuk/nhsuk-frontend.min.css
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: run test lint format assets install install-dev lock wheel test-sqlite test-postgresql test-browser bench clean
+.PHONY: run test lint format assets install install-dev lock wheel test-sqlite test-postgresql test-browser bench bench-upload clean
 
 run: install $(ASSETS)
 	$(FLASK) init
@@ -99,6 +99,13 @@ bench: install-dev $(ASSETS)
 		|| { echo "The benchmark needs wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/run.py
 	$(PY) bench/growth.py
+
+# Only the 10 MB uploads beside the page load, on a few sets (a couple of minutes); the
+# figures are added to bench/results.json.
+bench-upload: install-dev $(ASSETS)
+	@command -v wrk >/dev/null \
+		|| { echo "The benchmark needs wrk: apt-get install wrk"; exit 1; }
+	$(PY) bench/run.py --upload-only --db sqlite --sets 3 --seconds 5
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC)/nhsuk $(STATIC)/images $(STATIC)/manifest.json

@@ -4,11 +4,13 @@ Builds the national programme (national.py) on each engine, serves it with gunic
 production does (4 gthread workers x 4 threads), and loads each page in turn with wrk (2
 threads, 16 connections). For each page: requests a second, p50 and p99, the queries one
 request sends (counted in-process, on the same data), and its throughput as a share of the
-sign-in page's, the floor a page with a template and a signed-in session cannot beat. The
-table is printed and written to bench/results.json.
+sign-in page's, the floor a page with a template and a signed-in session cannot beat. Then
+upload.py's scenario: a participant uploading 10 MB files while other pages are loaded. The
+tables are printed and written to bench/results.json.
 
 Usage: .venv/bin/python bench/run.py [--db sqlite --db postgresql] [--seconds 5] [--sets 200]
                                      [--only text] [--output bench/results.json]
+       .venv/bin/python bench/run.py --upload-only --db sqlite --sets 3   # merged into the file
 """
 
 from __future__ import annotations
@@ -34,13 +36,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 
 from bench.national import Built, Scale, build  # noqa: E402
 from bench.pages import FLOOR, PAGES, Page  # noqa: E402
+from bench.upload import PAGES as UPLOAD_PAGES  # noqa: E402
+from bench.upload import SERVER_SETTINGS, Uploader, make_pdf, scenario  # noqa: E402
 from learnset import create_app, demo, migrate  # noqa: E402
+from learnset.accounts.models import User  # noqa: E402
 from learnset.accounts.services import hash_password  # noqa: E402
 from learnset.db import database, utcnow  # noqa: E402
+from learnset.reflections.models import Reflection  # noqa: E402
 
 FAST_HASH = "scrypt:1024:8:1"
 WORKERS, THREADS, CONNECTIONS = 4, 4, 16
@@ -100,6 +106,7 @@ def start_server(url: str, instance: Path, port: int) -> subprocess.Popen[bytes]
         "TWO_FACTOR_REQUIRED": "false",
         # A worker that crashes in C code (a driver, a parser) leaves a Python traceback.
         "PYTHONFAULTHANDLER": "1",
+        **SERVER_SETTINGS,
     }
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "--workers", str(WORKERS), "--threads", str(THREADS),
@@ -218,6 +225,21 @@ def count_queries(url: str, instance: Path, pages: list[Page], paths: dict[str, 
     return counts
 
 
+def reflection_of(url: str, instance: Path, email: str) -> int:
+    """One of this person's reflections, for the upload scenario."""
+    app = bench_app(url, instance)
+    with app.app_context(), database(app).sessions() as db:
+        found = db.scalar(
+            select(Reflection.id)
+            .join(User, User.id == Reflection.author_id)
+            .where(User.email == email, Reflection.deleted_at.is_(None))
+            .order_by(Reflection.id)
+            .limit(1)
+        )
+    assert found, f"{email} has no reflection"
+    return int(found)
+
+
 def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str, Any]:
     instance = Path(tempfile.mkdtemp(prefix="learnset-bench-"))
     cluster = None
@@ -245,6 +267,8 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
             "admin": demo.ADMIN[0],
         }
         pages = [p for p in PAGES if not args.only or args.only in p.name or p.name == FLOOR]
+        if args.upload_only:
+            pages = [p for p in PAGES if p.name in UPLOAD_PAGES]
         paths = {page.name: page.path.format(**values) for page in pages}
         queries = count_queries(url, instance, pages, paths, who)
         port = 18000 + os.getpid() % 1000
@@ -255,11 +279,12 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
             f"\n{engine}, gunicorn {WORKERS} gthread workers x {THREADS} threads, "
             f"wrk 2 threads {CONNECTIONS} connections, {args.seconds} s a page\n"
         )
-        print("| page | requests/s | p50 ms | p99 ms | queries | share of floor |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        if not args.upload_only:
+            print("| page | requests/s | p50 ms | p99 ms | queries | share of floor |")
+            print("| --- | ---: | ---: | ---: | ---: | ---: |")
         results: list[Result] = []
         floor = 0.0
-        for page in pages:
+        for page in [] if args.upload_only else pages:
             visitor = visitors[page.role] if page.role else None
             rate, p50, p99, errors = measure(
                 base + paths[page.name], visitor, page, args.seconds, instance
@@ -284,12 +309,17 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 f"{result.share_of_floor:.2f} |" + (f" **{errors} errors**" if errors else ""),
                 flush=True,
             )
-        return {
+        report: dict[str, Any] = {
             "engine": engine,
             "build_seconds": round(seconds, 1),
             "rows": built.counts,
             "pages": [asdict(result) for result in results],
         }
+        if args.upload_only or not args.only:
+            report["upload"] = upload_scenario(
+                args, scale, url, instance, built, server, base, visitors, pages, paths
+            )
+        return report
     finally:
         if server is not None:
             server.terminate()
@@ -297,6 +327,53 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(instance, ignore_errors=True)
+
+
+def upload_scenario(
+    args: argparse.Namespace,
+    scale: Scale,
+    url: str,
+    instance: Path,
+    built: Built,
+    server: subprocess.Popen[bytes],
+    base: str,
+    visitors: dict[str, Visitor],
+    pages: list[Page],
+    paths: dict[str, str],
+) -> dict[str, Any]:
+    """A second participant uploads 10 MB files while the first one's pages are loaded."""
+    email = built.participant_emails[1]
+    uploader = Uploader(
+        base, sign_in(base, email).cookie, reflection_of(url, instance, email), make_pdf()
+    )
+    by_name = {page.name: page for page in pages}
+
+    def load(name: str) -> tuple[float, float, float, int]:
+        page = by_name[name]
+        visitor = visitors[page.role] if page.role else None
+        return measure(base + paths[name], visitor, page, args.seconds, instance)
+
+    print(f"\nuploads of a 10 MB PDF beside the page load, {args.seconds} s a page each way")
+    return {
+        "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sets": scale.sets,
+        **scenario(server.pid, uploader, load),
+    }
+
+
+def merge_upload(output: Path, report: dict[str, Any]) -> None:
+    """--upload-only adds its figures to the results already written, engine by engine."""
+    if not output.exists():
+        output.write_text(json.dumps(report, indent=2) + "\n")
+        return
+    kept = json.loads(output.read_text())
+    fresh = {entry["engine"]: entry["upload"] for entry in report["engines"]}
+    for entry in kept["engines"]:
+        if entry["engine"] in fresh:
+            entry["upload"] = fresh.pop(entry["engine"])
+    kept["engines"] += [{"engine": engine, "upload": found} for engine, found in fresh.items()]
+    output.write_text(json.dumps(kept, indent=2) + "\n")
 
 
 def installed_engines() -> list[str]:
@@ -315,6 +392,11 @@ def main() -> None:
     parser.add_argument("--sets", type=int, default=Scale.sets)
     parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument("--output", default=str(ROOT / "bench/results.json"))
+    parser.add_argument(
+        "--upload-only",
+        action="store_true",
+        help="only the upload scenario; its figures are merged into the output file",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -330,7 +412,10 @@ def main() -> None:
         "load": f"wrk 2 threads, {CONNECTIONS} connections, {args.seconds} s a page",
         "engines": [run_engine(engine, args, scale) for engine in engines],
     }
-    if args.output != "-":
+    if args.output != "-" and args.upload_only:
+        merge_upload(Path(args.output), report)
+        print(f"\nAdded to {args.output}")
+    elif args.output != "-":
         Path(args.output).write_text(json.dumps(report, indent=2) + "\n")
         print(f"\nWritten to {args.output}")
 

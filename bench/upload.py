@@ -1,0 +1,284 @@
+"""A participant uploading 10 MB files while others open their pages.
+
+Beside the page load, one participant adds a 10 MB PDF to a reflection through the real upload
+page, again and again, as a browser would: it opens the form for its token, then posts the
+file. Two questions, each with its target from issue 21:
+
+- do other pages keep their throughput while uploads run (each page loaded with wrk four times:
+  alone, with uploads, with uploads, alone; the target is a drop of no more than a fifth), and
+- does a gunicorn worker's memory grow by less than the file's size per upload (the resident
+  memory, VmRSS, of all the workers, children of the gunicorn master, read from /proc before
+  and after each stretch of uploads, so that a page's own first-load growth is not counted;
+  VmHWM, each worker's peak, is reported beside it).
+
+The PDF is made here, a real one with a page of text and a stream of incompressible bytes, so
+that the server's own judge accepts it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+FILE_BYTES = 10 * 1024 * 1024
+# The pages loaded without and with uploads: the floor and what a participant opens most.
+PAGES = (
+    "floor: sign-in page",
+    "home, participant",
+    "reflections, participant",
+    "a reflection, its author",
+)
+# The bench server lets one reflection hold every upload of the run.
+SERVER_SETTINGS = {"FILES_PER_REFLECTION": "100000", "FILES_QUOTA_BYTES": str(1 << 40)}
+
+
+def make_pdf(size: int = FILE_BYTES, seed: int = 21) -> bytes:
+    """A valid PDF of exactly `size` bytes: one page of text, and an unused stream object of
+    random bytes (deterministic, and incompressible) making up the size."""
+    text = b"BT /F1 18 Tf 72 720 Td (Learnset benchmark: a 10 MB upload) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+
+    def assemble(padding: int) -> bytes:
+        filler = random.Random(seed).randbytes(padding)
+        body = [*objects, b"<< /Length %d >>\nstream\n%s\nendstream" % (padding, filler)]
+        out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for number, content in enumerate(body, start=1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, content)
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
+        out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+            len(body) + 1,
+            xref,
+        )
+        return bytes(out)
+
+    # The padding's own length is written in the file: two passes settle the size.
+    padding = size - len(assemble(0))
+    padding -= len(assemble(padding)) - size
+    pdf = assemble(padding)
+    assert len(pdf) == size, (len(pdf), size)
+    return pdf
+
+
+def worker_pids(master: int) -> list[int]:
+    """The gunicorn workers: the master's children, as /proc lists them."""
+    children: list[int] = []
+    for task in Path(f"/proc/{master}/task").iterdir():
+        children += [int(pid) for pid in (task / "children").read_text().split()]
+    return sorted(children)
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """A process's resident memory now (VmRSS) and at its peak (VmHWM), in kB."""
+    found: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            found[name] = int(value.split()[0])
+    return found
+
+
+def memory(master: int) -> dict[int, dict[str, int]]:
+    return {pid: memory_kb(pid) for pid in worker_pids(master)}
+
+
+def total_rss_kb(master: int) -> int:
+    return sum(found["VmRSS"] for found in memory(master).values())
+
+
+@dataclass
+class Uploader:
+    """Uploads the same file to one reflection, back to back, until stopped."""
+
+    base: str
+    cookie: str
+    reflection_id: int
+    pdf: bytes
+    done: int = 0
+    refused: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @property
+    def path(self) -> str:
+        return f"/reflections/{self.reflection_id}/files"
+
+    def upload(self) -> None:
+        started = time.perf_counter()
+        host = self.base.removeprefix("http://")
+        connection = http.client.HTTPConnection(host, timeout=120)
+        try:
+            connection.request("GET", self.path, headers={"Cookie": self.cookie})
+            form = connection.getresponse().read().decode()
+        finally:
+            connection.close()
+        token = TOKEN.search(form)
+        assert token, "no form on the upload page"
+        boundary = f"learnset-bench-{random.getrandbits(64):x}"
+        head = (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            f"{token.group(1)}\r\n"
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="Provider feedback.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        body = head + self.pdf + f"\r\n--{boundary}--\r\n".encode()
+        connection = http.client.HTTPConnection(host, timeout=120)
+        try:
+            connection.request(
+                "POST",
+                self.path,
+                body,
+                {
+                    "Cookie": self.cookie,
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Referer": self.base + self.path,
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        # A file that was kept is answered with a redirect back to the page.
+        if response.status != 302:
+            self.refused.append(response.status)
+        else:
+            self.done += 1
+        self.seconds.append(time.perf_counter() - started)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.upload()
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+# Loads the named page with wrk: requests a second, p50 and p99 in ms, and errors.
+Measure = Callable[[str], tuple[float, float, float, int]]
+
+
+def scenario(master: int, uploader: Uploader, measure: Measure) -> dict[str, Any]:
+    """Each page without uploads, then with them; the workers' memory around the uploads."""
+    uploader.upload()  # the first upload loads what uploads need; it is not counted
+    if uploader.refused:
+        raise RuntimeError(f"the upload was refused: {uploader.refused}")
+    uploader.done, uploader.seconds = 0, []
+    before = memory(master)
+    growth_kb = 0
+    pages: list[dict[str, Any]] = []
+    print("\n| page | requests/s alone | with uploads | ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    for name in PAGES:
+        # Alone, with, with, alone: a machine growing busier or quieter meanwhile (it is
+        # shared) weighs on both sides alike.
+        runs: dict[bool, list[tuple[float, float, float, int]]] = {False: [], True: []}
+        for step, uploading in enumerate((False, True, True, False)):
+            if step == 1:
+                started = total_rss_kb(master)
+            if uploading:
+                uploader.start()
+            try:
+                runs[uploading].append(measure(name))
+            finally:
+                uploader.stop()
+            if step == 2:
+                # Only while uploads ran, after the page was loaded alone (and warm).
+                growth_kb += total_rss_kb(master) - started
+        alone = sum(run[0] for run in runs[False]) / 2
+        loaded = sum(run[0] for run in runs[True]) / 2
+        p99 = max(run[2] for run in runs[True])
+        errors = sum(run[3] for run in runs[False] + runs[True])
+        ratio = loaded / alone if alone else 0.0
+        pages.append(
+            {
+                "page": name,
+                "requests_per_second_alone": round(alone, 1),
+                "requests_per_second_with_uploads": round(loaded, 1),
+                "p99_ms_with_uploads": p99,
+                "ratio": round(ratio, 3),
+                "errors": errors,
+            }
+        )
+        print(
+            f"| {name} | {alone:,.0f} | {loaded:,.0f} | {ratio:.2f} |"
+            + (f" **{errors} errors**" if errors else ""),
+            flush=True,
+        )
+    after = memory(master)
+    uploads = uploader.done
+    workers = []
+    for pid in sorted(set(before) | set(after)):
+        first, last = before.get(pid, {}), after.get(pid, {})
+        workers.append(
+            {
+                "pid": pid,
+                "rss_kb_before": first.get("VmRSS"),
+                "rss_kb_after": last.get("VmRSS"),
+                "peak_kb_before": first.get("VmHWM"),
+                "peak_kb_after": last.get("VmHWM"),
+            }
+        )
+    peak_kb = max(
+        ((w["peak_kb_after"] or 0) - (w["rss_kb_before"] or 0) for w in workers), default=0
+    )
+    per_upload = growth_kb * 1024 / uploads if uploads else 0.0
+    worst = min(page["ratio"] for page in pages)
+    result = {
+        "file_bytes": len(uploader.pdf),
+        "uploads": uploads,
+        "refused": len(uploader.refused),
+        "upload_seconds_mean": round(sum(uploader.seconds) / len(uploader.seconds), 2)
+        if uploader.seconds
+        else None,
+        "pages": pages,
+        "worst_ratio": round(worst, 3),
+        "mean_ratio": round(sum(page["ratio"] for page in pages) / len(pages), 3),
+        "throughput_target_met": worst >= 0.8,
+        "workers_rss_growth_kb_while_uploading": growth_kb,
+        "rss_growth_bytes_per_upload": round(per_upload),
+        "rss_growth_share_of_file_per_upload": round(per_upload / len(uploader.pdf), 3),
+        "largest_worker_peak_above_its_start_kb": peak_kb,
+        "memory_target_met": per_upload < len(uploader.pdf),
+        "workers": workers,
+    }
+    print(
+        f"\n{uploads} uploads of {len(uploader.pdf) / 1024 / 1024:.0f} MB "
+        f"({len(uploader.refused)} refused), {result['upload_seconds_mean']} s each on average"
+        f"\nother pages with uploads: at worst {worst:.2f} of their throughput alone "
+        f"(target 0.80 or more: {'met' if result['throughput_target_met'] else 'NOT met'})"
+        f"\nworkers' resident memory: {growth_kb / 1024:+.1f} MB in all, "
+        f"{per_upload / 1024 / 1024:+.2f} MB an upload "
+        f"(target under {len(uploader.pdf) / 1024 / 1024:.0f} MB: "
+        f"{'met' if result['memory_target_met'] else 'NOT met'}); the largest worker's "
+        f"peak rose {peak_kb / 1024:.1f} MB above its resident memory before the uploads",
+        flush=True,
+    )
+    return result

@@ -69,7 +69,10 @@ export function initNotesEverywhere() {
       send();
     }
   }
+  // The worker looks after the note pages only. Controlling every page would route each of
+  // their requests through it, and Chromium then drops the save an editor sends as it is left
+  // (a keepalive request during the page's unload).
   if (navigator.serviceWorker) {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+    navigator.serviceWorker.register("/sw.js", { scope: "/notes/" }).catch(() => {});
   }
 }

@@ -116,6 +116,15 @@ LIFETIMES: list[Lifetime] = [
         "days), or deleting their account",
     ),
     Lifetime(
+        "Files attached to updates of live challenges (evidence: notes, slides, photos "
+        "without their metadata), with their stored bytes",
+        ("challenge_update_attachments", "file_blobs", "file_chunks"),
+        "While the update exists; deleted for good with it, with its challenge, or when its "
+        "owner removes the file",
+        removed_by="The owner removing the file, deleting the update or the challenge, or "
+        "deleting their account",
+    ),
+    Lifetime(
         "Stored files nothing points at any more (left when an account or a reflection went)",
         ("file_blobs", "file_chunks"),
         "An hour at most",

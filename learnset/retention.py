@@ -145,9 +145,10 @@ LIFETIMES: list[Lifetime] = [
         removed_by="Saving or discarding it, deleting the reflection, or deleting the account",
     ),
     Lifetime(
-        "Quick notes",
-        ("notes",),
-        "Until the writer turns it into a reflection or deletes it",
+        "Quick notes, with their optional photo (kept without its metadata)",
+        ("notes", "file_blobs", "file_chunks"),
+        "Until the writer turns it into a reflection (the photo then stays as its attachment) "
+        "or deletes it",
         removed_by="Saving the reflection made from it, deleting it, or deleting the account",
     ),
     Lifetime(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
@@ -44,13 +45,23 @@ def keep(
     file_bytes: int,
     quota_bytes: int,
     now: datetime,
+    only: Collection[str] | None = None,
+    refusal: str = "",
 ) -> tuple[FileBlob, Kind, str]:
     """Store an uploaded file if it is small enough, a kind we keep (judged from its content)
-    and within its owner's quota; a photo is re-encoded so its metadata is gone. Returns the
-    stored file, its kind and a safe name for it."""
+    and within its owner's quota; a photo is re-encoded so its metadata is gone. `only` narrows
+    the kinds (by name), with `refusal` as the message for any other. Returns the stored file,
+    its kind and a safe name for it."""
     if size_of(stream) > file_bytes:
         raise FileTooLarge(f"The file must be smaller than {size_in_words(file_bytes)}")
-    kind = judge(stream, given_name or "")
+    try:
+        kind = judge(stream, given_name or "")
+    except FileRefused:
+        if only is None:
+            raise
+        raise FileRefused(refusal) from None
+    if only is not None and kind.name not in only:
+        raise FileRefused(refusal)
     body = clean_image(stream, kind) if kind.is_image else stream
     blob = save(db, owner_id, body, kind, now, quota_bytes)
     return blob, kind, safe_name(given_name, kind)

@@ -37,3 +37,4 @@ def init_app(app: Flask) -> None:
     home_panel(panels.log_panel)
     downloads.register("reflective_log", exports.export_personal_data, exports.erase_personal_data)
     downloads.register_files("reflective_log", exports.export_files)
+    downloads.register_files("quick_notes", exports.export_note_photos)

@@ -1,4 +1,4 @@
-"""Files attached to live challenge updates
+"""Files attached to live challenge updates, and a photo on a quick note
 
 Revision ID: 0b76d8cad626
 Revises: d5578bef2e08
@@ -34,9 +34,22 @@ def upgrade() -> None:
     with op.batch_alter_table('challenge_update_attachments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_challenge_update_attachments_update_id'), ['update_id'], unique=False)
 
+    # A quick note's optional photo: it becomes an attachment of the note's reflection.
+    with op.batch_alter_table('notes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('photo_blob_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('photo_name', sa.String(length=120), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_notes_photo_blob_id'), ['photo_blob_id'])
+        batch_op.create_foreign_key(batch_op.f('fk_notes_photo_blob_id_file_blobs'), 'file_blobs', ['photo_blob_id'], ['id'], ondelete='SET NULL')
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('notes', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_notes_photo_blob_id_file_blobs'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('uq_notes_photo_blob_id'), type_='unique')
+        batch_op.drop_column('photo_name')
+        batch_op.drop_column('photo_blob_id')
+
     with op.batch_alter_table('challenge_update_attachments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_challenge_update_attachments_update_id'))
 

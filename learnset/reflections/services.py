@@ -22,6 +22,7 @@ from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.notifications.models import NotificationKind
 from learnset.notifications.services import notify
 from learnset.pagination import Page, paginate
+from learnset.reflections import note_photos
 from learnset.reflections.models import (
     RESCUE_DAYS,
     Note,
@@ -315,7 +316,7 @@ def create_reflection(
     db.add(reflection)
     db.flush()
     if draft_key is not None:
-        _carry_note_photo(db, author, reflection, draft_key, now)
+        note_photos.carry_into(db, author, reflection, draft_key, now)
     _record_version(db, reflection, now)
     tell_tutors_if_shared(db, reflection, Visibility.PRIVATE, now)
     if draft_key is not None:
@@ -328,29 +329,6 @@ def create_reflection(
         db.execute(delete(Note).where(Note.author_id == author.id, Note.draft_key == draft_key))
     db.flush()
     return reflection
-
-
-def _carry_note_photo(
-    db: Session, author: User, reflection: Reflection, draft_key: str, now: datetime
-) -> None:
-    """The photo of the note this reflection was started from becomes its attachment."""
-    found = db.execute(
-        select(Note.photo_blob_id, Note.photo_name).where(
-            Note.author_id == author.id,
-            Note.draft_key == draft_key,
-            Note.photo_blob_id.is_not(None),
-        )
-    ).first()
-    if found is not None and found.photo_blob_id is not None:
-        db.add(
-            ReflectionAttachment(
-                reflection_id=reflection.id,
-                blob_id=found.photo_blob_id,
-                name=found.photo_name or "photo",
-                created_at=now,
-            )
-        )
-        db.flush()
 
 
 def update_reflection(

@@ -145,6 +145,7 @@ class ReusableApp:
         }
 
     def fresh(self, settings: dict[str, object]) -> Flask:
+        from learnset import encryption
         from learnset.extensions import limiter
 
         app = self.app
@@ -161,6 +162,9 @@ class ReusableApp:
             found.update({key: list(funcs) for key, funcs in saved.items()})
         app.teardown_appcontext_funcs[:] = self._appcontext_teardowns
         limiter.reset()
+        # Sessions used outside a request encrypt with the keys of the app made last, which
+        # may be another test's own app: this one is the one they serve again.
+        encryption.init_app(app)
         # Flask refuses new hooks once an app has served a request; fixtures add some.
         app._got_first_request = False
         return app

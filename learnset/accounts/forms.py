@@ -113,6 +113,18 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
+class DeleteSsoAccountForm(FlaskForm):
+    """For an account that signs in only by single sign-on, which has no password to type."""
+
+    email = StringField(
+        "Type your email address to confirm",
+        validators=[
+            InputRequired("Type your email address to confirm you want to delete your account"),
+            Length(max=254, message="Type your email address as it is shown above"),
+        ],
+    )
+
+
 def _code_field(label: str, description: str) -> StringField:
     return StringField(
         label,

@@ -14,7 +14,7 @@ import json
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from sqlalchemy import delete, func, select
@@ -82,6 +82,14 @@ def write_zip(db: Session, user: User, now: datetime, out: IO[bytes]) -> None:
 
 class AccountDeletionError(ValueError):
     """The account cannot be deleted yet; the message says why, for its owner."""
+
+
+# An account with no password proves it is its owner by a recent single sign-on instead.
+RECENT_SIGN_IN = timedelta(minutes=15)
+
+
+def sign_in_is_recent(started_at: datetime | None, now: datetime) -> bool:
+    return started_at is not None and now - started_at <= RECENT_SIGN_IN
 
 
 def deletion_problem(db: Session, user: User) -> str | None:

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz, mail
@@ -32,13 +33,14 @@ from learnset.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     DeleteAccountForm,
+    DeleteSsoAccountForm,
     ForgotPasswordForm,
     PasskeySignInForm,
     ProfileForm,
     ResetPasswordForm,
     SignInForm,
 )
-from learnset.accounts.models import SignInSession, normalise_email
+from learnset.accounts.models import SignInSession, User, normalise_email
 from learnset.accounts.second_step import after_first_factor, forget
 from learnset.accounts.security import (
     carries_token,
@@ -276,6 +278,10 @@ def change_password() -> Response | tuple[str, int]:
 
 @bp.route("/account/email", methods=["GET", "POST"])
 def change_email() -> str | tuple[str, int]:
+    if not current_user.has_password:
+        # Single sign-on finds the account by the address the organisation vouches for: it
+        # changes there, not here.
+        return render_template("accounts/change_email_sso.html")
     form = ChangeEmailForm()
     if form.validate_on_submit():
         db = get_db()
@@ -372,13 +378,15 @@ def download_data_zip() -> Response:
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 def delete_account() -> Response | tuple[str, int]:
-    form = DeleteAccountForm()
+    user = current_user._get_current_object()
+    form = DeleteAccountForm() if user.has_password else DeleteSsoAccountForm()
     db = get_db()
     problem = personal_data.deletion_problem(db, current_user)
     if form.validate_on_submit() and problem is None:
-        user = current_user._get_current_object()
-        if services.authenticate(db, user.email, form.password.data, utcnow()) is None:
-            form.password.errors.append("The password is not correct")
+        refused = _deletion_refused(db, user, form)
+        if refused is not None:
+            field_name = "password" if user.has_password else "email"
+            form[field_name].errors.append(refused)
         else:
             user_id = user.id
             personal_data.delete_account(db, user)
@@ -389,4 +397,27 @@ def delete_account() -> Response | tuple[str, int]:
             session.clear()
             flash("Your account and your reflective log have been deleted.", "success")
             return redirect(url_for("main.home"))
-    return render_form("accounts/delete_account.html", form, problem=problem)
+    return render_form(
+        "accounts/delete_account.html", form, problem=problem, sso_label=_sso_label()
+    )
+
+
+def _deletion_refused(
+    db: Session, user: User, form: DeleteAccountForm | DeleteSsoAccountForm
+) -> str | None:
+    """Why the person asking cannot be taken to be the account's owner, or None: their
+    password, or, with none, their address typed and a single sign-on in the last minutes."""
+    now = utcnow()
+    if isinstance(form, DeleteAccountForm):
+        if services.authenticate(db, user.email, form.password.data, now) is None:
+            return "The password is not correct"
+        return None
+    if normalise_email(form.email.data) != user.email:
+        return "Type your email address as it is shown above"
+    sign_in = current_sign_in()
+    if not personal_data.sign_in_is_recent(sign_in.created_at if sign_in else None, now):
+        return (
+            "You signed in more than 15 minutes ago: sign out, sign in again through your "
+            "organisation, then delete your account"
+        )
+    return None

@@ -313,6 +313,37 @@ def _certificate_revoked(db, people, client, app):
     return people.participant, None
 
 
+def _single_sign_on_on(app):
+    app.config.update(
+        SSO_ISSUER="https://id.example.test",
+        SSO_CLIENT_ID="learnset-tests",
+        SSO_CLIENT_SECRET="not-a-real-secret",
+        SSO_ALLOWED_DOMAINS="nhs.net",
+    )
+
+
+def _sso_domain_required(db, people, client, app):
+    _single_sign_on_on(app)
+    admin = app.test_client(user=people.admin)
+    assert submit(admin, "/people/single-sign-on", {"domain": "nhs.net"}).status_code == 302
+    return people.admin, None
+
+
+def _sso_domain_released(db, people, client, app):
+    from learnset.accounts import required_domains
+
+    _single_sign_on_on(app)
+    allowed = frozenset({"nhs.net"})
+    row = required_domains.add(
+        db, people.admin, "nhs.net", allowed=allowed, fixed=frozenset(), now=utcnow()
+    )
+    db.commit()
+    admin = app.test_client(user=people.admin)
+    path = f"/people/single-sign-on/{row.id}/remove"
+    assert submit(admin, path, {}).status_code == 302
+    return people.admin, None
+
+
 SCENES = {
     AuditKind.SIGNED_IN: _signed_in,
     AuditKind.SIGN_IN_FAILED: _sign_in_failed,
@@ -346,6 +377,8 @@ SCENES = {
     AuditKind.FEEDBACK_REPORT_SHARED: _feedback_report_shared,
     AuditKind.CERTIFICATE_ISSUED: _certificate_issued,
     AuditKind.CERTIFICATE_REVOKED: _certificate_revoked,
+    AuditKind.SSO_DOMAIN_REQUIRED: _sso_domain_required,
+    AuditKind.SSO_DOMAIN_RELEASED: _sso_domain_released,
     **TWO_FACTOR_SCENES,
 }
 

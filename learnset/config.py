@@ -184,10 +184,12 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         "SESSION_LIFETIME_HOURS": int(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
         "EMAIL_LIMIT_PER_IP": os.environ.get("EMAIL_LIMIT_PER_IP", "10 per hour"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
-        # Files attached as evidence: the largest file, how many beside one reflection, and
-        # everything one person may keep, in bytes; uploads one person may send (Flask-Limiter).
+        # Files attached as evidence: the largest file, how many beside one reflection or one
+        # challenge update, and everything one person may keep, in bytes; uploads one person
+        # may send (Flask-Limiter).
         "FILE_MAX_BYTES": int(os.environ.get("FILE_MAX_BYTES", str(10 * 1024 * 1024))),
         "FILES_PER_REFLECTION": int(os.environ.get("FILES_PER_REFLECTION", "20")),
+        "FILES_PER_UPDATE": int(os.environ.get("FILES_PER_UPDATE", "10")),
         "FILES_QUOTA_BYTES": int(os.environ.get("FILES_QUOTA_BYTES", str(250 * 1024 * 1024))),
         "FILE_UPLOAD_LIMIT": os.environ.get("FILE_UPLOAD_LIMIT", "60 per hour"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),

@@ -97,6 +97,12 @@ def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
     return _render(error.code, error=error)
 
 
+def error_page(error: HTTPException) -> tuple[str, int] | HTTPException:
+    """The site's own page for an HTTP error: for a blueprint's handler that answers only some
+    of its pages itself."""
+    return _http_error(error)
+
+
 def leave_cookies_alone() -> None:
     """This response must not change the browser's session cookie.
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort, render_template
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
@@ -27,6 +28,17 @@ INPUT_TYPES = {
     "TimeField": "time",
     "DateTimeLocalField": "datetime-local",
 }
+
+
+class AttachForm(FlaskForm):
+    """One file to keep as evidence (a reflection's, a challenge update's)."""
+
+    # Kinds are judged from the content on the server; `accept` only helps the file picker.
+    file = FileField(
+        "Choose a file",
+        validators=[FileRequired("Choose a file to add")],
+        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.txt,.csv"},
+    )
 
 
 class EmptyForm(FlaskForm):

@@ -11,7 +11,13 @@ from learnset.assessment.models import (
 )
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.certificates.models import Certificate
-from learnset.challenges.models import Challenge, ChallengeUpdate, Story, TrappedNote
+from learnset.challenges.models import (
+    Challenge,
+    ChallengeUpdate,
+    ChallengeUpdateAttachment,
+    Story,
+    TrappedNote,
+)
 from learnset.cohorts.models import Cohort, Invitation, InvitationImport, Membership
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, FeedbackRound
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep, ProgrammeUse
@@ -55,6 +61,7 @@ __all__ = [
     "Certificate",
     "Challenge",
     "ChallengeUpdate",
+    "ChallengeUpdateAttachment",
     "CheckInReminder",
     "Cohort",
     "ContentItem",

@@ -116,6 +116,15 @@ LIFETIMES: list[Lifetime] = [
         "days), or deleting their account",
     ),
     Lifetime(
+        "Files attached to updates of live challenges (evidence: notes, slides, photos "
+        "without their metadata), with their stored bytes",
+        ("challenge_update_attachments", "file_blobs", "file_chunks"),
+        "While the update exists; deleted for good with it, with its challenge, or when its "
+        "owner removes the file",
+        removed_by="The owner removing the file, deleting the update or the challenge, or "
+        "deleting their account",
+    ),
+    Lifetime(
         "Stored files nothing points at any more (left when an account or a reflection went)",
         ("file_blobs", "file_chunks"),
         "An hour at most",
@@ -136,9 +145,10 @@ LIFETIMES: list[Lifetime] = [
         removed_by="Saving or discarding it, deleting the reflection, or deleting the account",
     ),
     Lifetime(
-        "Quick notes",
-        ("notes",),
-        "Until the writer turns it into a reflection or deletes it",
+        "Quick notes, with their optional photo (kept without its metadata)",
+        ("notes", "file_blobs", "file_chunks"),
+        "Until the writer turns it into a reflection (the photo then stays as its attachment) "
+        "or deletes it",
         removed_by="Saving the reflection made from it, deleting it, or deleting the account",
     ),
     Lifetime(

@@ -13,7 +13,12 @@ from sqlalchemy.orm import aliased
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, is_member, is_participant, takes_part_clause
-from learnset.challenges.models import Challenge, ChallengeUpdate, Story
+from learnset.challenges.models import (
+    Challenge,
+    ChallengeUpdate,
+    ChallengeUpdateAttachment,
+    Story,
+)
 from learnset.cohorts.models import Cohort, Membership
 
 
@@ -49,6 +54,20 @@ def _update_edit(user: User, update: ChallengeUpdate) -> bool:
     return update.author_id == user.id and is_member(user, update.challenge.cohort_id)
 
 
+def _update_attach(user: User, update: ChallengeUpdate) -> bool:
+    """The owner keeps files beside their own actions, experiments and gains."""
+    return update.author_id == user.id and _challenge_edit(user, update.challenge)
+
+
+def _update_file_view(user: User, attachment: ChallengeUpdateAttachment) -> bool:
+    """Whoever may read the challenge may read the files beside its updates, and nobody else."""
+    return _challenge_view(user, attachment.update.challenge)
+
+
+def _update_file_remove(user: User, attachment: ChallengeUpdateAttachment) -> bool:
+    return _update_attach(user, attachment.update)
+
+
 def _cohort_challenges(user: User, cohort: Cohort) -> bool:
     return is_member(user, cohort.id)
 
@@ -70,6 +89,9 @@ RULES: dict[str, Rule] = {
     "challenge:question": _challenge_question,
     "challenge:insight": _challenge_insight,
     "challenge_update:edit": _update_edit,
+    "challenge_update:attach": _update_attach,
+    "challenge_file:view": _update_file_view,
+    "challenge_file:remove": _update_file_remove,
     "story:view": _story_view,
 }
 

@@ -13,15 +13,22 @@ def init_app(app: Flask) -> None:
         panels,
         personal_data,
         story_views,
+        update_file_views,
         update_views,  # noqa: F401 (its routes join views.bp)
         views,
     )
+    from learnset.files import responses
     from learnset.main.panels import home_panel
 
     app.register_blueprint(views.bp)
     app.register_blueprint(story_views.bp)
+    app.register_blueprint(update_file_views.bp)
+    # First, before the CSRF check reads the form under the site's smaller size limit.
+    if responses.allow_file_size not in app.before_request_funcs.get(None, []):
+        app.before_request_funcs.setdefault(None, []).insert(0, responses.allow_file_size)
     home_panel(panels.own_challenges_panel)
     home_panel(panels.presenting_panel)
     downloads.register(
         "live_challenges", personal_data.export_challenges, personal_data.erase_challenges
     )
+    downloads.register_files("live_challenges", personal_data.export_files)

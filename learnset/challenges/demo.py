@@ -4,13 +4,16 @@ set's next session. Dated from the sets' own past sessions, so the timeline read
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from learnset import authz, files
 from learnset.accounts.models import User
+from learnset.challenges import update_files
 from learnset.challenges.models import (
     Challenge,
     ChallengeStatus,
@@ -340,11 +343,47 @@ def load(db: Session, now: datetime) -> int:
         challenge = _challenge(db, entry, users, cohort, sessions, now)
         db.flush()
         _link_reflection(db, entry, challenge)
+        if added == 0:
+            _attach_evidence(db, challenge, now)
         if entry.presenting:
             _present_next(db, challenge, now)
         added += 1
     db.flush()
     return added
+
+
+EVIDENCE = "Week,People waiting,Seen in a week\n1,42,30\n2,37,33\n3,31,35\n"
+
+
+def _attach_evidence(db: Session, challenge: Challenge, now: datetime) -> None:
+    """A small file beside the owner's first action or gain, so the demo shows update files."""
+    owners = [
+        u
+        for u in db.scalars(_owners_updates(challenge))
+        if authz.can(challenge.owner, "challenge_update:attach", u)
+    ]
+    if owners:
+        limits = files.Limits(10 * 1024 * 1024, 10, 250 * 1024 * 1024)
+        update_files.attach(
+            db,
+            challenge.owner,
+            owners[0],
+            io.BytesIO(EVIDENCE.encode()),
+            "Waiting list.csv",
+            limits,
+            now,
+        )
+
+
+def _owners_updates(challenge: Challenge) -> Select[ChallengeUpdate]:
+    return (
+        select(ChallengeUpdate)
+        .where(
+            ChallengeUpdate.challenge_id == challenge.id,
+            ChallengeUpdate.author_id == challenge.owner_id,
+        )
+        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
+    )
 
 
 def _link_reflection(db: Session, entry: DemoChallenge, challenge: Challenge) -> None:

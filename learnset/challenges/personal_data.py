@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.challenges.models import Challenge, ChallengeUpdate
+from learnset.challenges import update_files
+from learnset.challenges.models import Challenge, ChallengeUpdate, ChallengeUpdateAttachment
+from learnset.files.models import FileBlob
 
 FORMER_MEMBER = "A former member"
 
 
 def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
+
+
+def file_path(update: ChallengeUpdate, attachment: ChallengeUpdateAttachment) -> str:
+    """Where a file sits in the download of a person's data: a folder per challenge."""
+    return f"challenge-files/challenge-{update.challenge_id}/{attachment.id}-{attachment.name}"
+
+
+def _files(update: ChallengeUpdate, attached: list[ChallengeUpdateAttachment]) -> dict[str, Any]:
+    return {
+        "files": [
+            {
+                "name": attachment.name,
+                "kind": attachment.kind.label,
+                "bytes": attachment.blob.size,
+                "added_at": _when(attachment.created_at),
+                "in_download": file_path(update, attachment),
+            }
+            for attachment in attached
+        ]
+    }
 
 
 def _update(update: ChallengeUpdate) -> dict[str, Any]:
@@ -64,6 +87,9 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
         .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
     ):
         updates.setdefault(entry.challenge_id, []).append(entry)
+    attached = update_files.files_by_update(
+        db, [entry.id for entries in updates.values() for entry in entries]
+    )
     readable = authz.visible_challenges(user).with_only_columns(Challenge.id)
     written = db.execute(
         select(ChallengeUpdate, Challenge.title, Challenge.id.in_(readable))
@@ -89,7 +115,10 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
                 }
                 if challenge.story
                 else None,
-                "updates": [_update(entry) for entry in updates.get(challenge.id, [])],
+                "updates": [
+                    _update(entry) | _files(entry, attached.get(entry.id, []))
+                    for entry in updates.get(challenge.id, [])
+                ],
             }
             for challenge in challenges
         ],
@@ -108,8 +137,27 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
 def erase_challenges(db: Session, user: User) -> None:
     """Delete the user's challenges with their updates and stories; their questions and
     insights on others' challenges stay for the set, as "A former member"."""
+    update_files.delete_files_of(
+        db,
+        select(ChallengeUpdate.id)
+        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
+        .where(Challenge.owner_id == user.id),
+    )
     db.execute(delete(Challenge).where(Challenge.owner_id == user.id))
     db.execute(
         update(ChallengeUpdate).where(ChallengeUpdate.author_id == user.id).values(author_id=None)
     )
     db.flush()
+
+
+def export_files(db: Session, user: User) -> Iterator[tuple[str, FileBlob]]:
+    """The files beside the user's own challenges, with their place in the download."""
+    for attachment in db.scalars(
+        select(ChallengeUpdateAttachment)
+        .join(ChallengeUpdateAttachment.update)
+        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
+        .where(Challenge.owner_id == user.id)
+        .options(contains_eager(ChallengeUpdateAttachment.update))
+        .order_by(ChallengeUpdateAttachment.id)
+    ).unique():
+        yield file_path(attachment.update, attachment), attachment.blob

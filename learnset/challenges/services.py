@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.challenges import update_files
 from learnset.challenges.models import (
     TRAPPED_ORDER,
     Challenge,
@@ -144,6 +146,9 @@ def change_status(
 def delete_challenge(db: Session, challenge: Challenge, actor: User) -> None:
     """The owner deletes a challenge with everything said about it, and its story."""
     _require(actor, "challenge:delete", challenge, "Only the owner can delete this challenge")
+    update_files.delete_files_of(
+        db, select(ChallengeUpdate.id).where(ChallengeUpdate.challenge_id == challenge.id)
+    )
     db.delete(challenge)
     db.flush()
 
@@ -348,6 +353,9 @@ def edit_update(
 def delete_update(db: Session, update: ChallengeUpdate, actor: User) -> None:
     """The writer deletes what they wrote."""
     _require(actor, "challenge_update:edit", update, "You can only delete what you wrote")
+    update_files.delete_files_of(
+        db, select(ChallengeUpdate.id).where(ChallengeUpdate.id == update.id)
+    )
     db.delete(update)
     db.flush()
 

@@ -13,6 +13,7 @@ from learnset.challenges import (
     queries,
     services,
     timeline,
+    update_files,
 )
 from learnset.challenges.forms import (
     ChallengeFilterForm,
@@ -144,12 +145,14 @@ def show_challenge(
     ):
         insight_form = InsightForm(prefix="insight")
     has_errors = any(form is not None and form.errors for form in (question_form, insight_form))
+    page = timeline.challenge_page(
+        db, current_user, challenge, page_number(request.args.get("page"))
+    )
     return render_template(
         "challenges/challenge.html",
         challenge=challenge,
-        page=timeline.challenge_page(
-            db, current_user, challenge, page_number(request.args.get("page"))
-        ),
+        page=page,
+        update_files=update_files.files_by_update(db, [u.id for u in page.timeline.items]),
         question_form=question_form,
         insight_form=insight_form,
         is_owner=challenge.owner_id == current_user.id,

@@ -17,16 +17,20 @@ from learnset.files.store import (
     stream,
     used_bytes,
 )
+from learnset.files.uploads import FileTooLarge, Limits, keep
 
 __all__ = [
     "ACCEPTED",
     "CHUNK_SIZE",
     "KINDS",
     "FileRefused",
+    "FileTooLarge",
     "Kind",
+    "Limits",
     "clean_image",
     "delete_blobs",
     "judge",
+    "keep",
     "lock_owner",
     "open_blob",
     "purge_orphans",

@@ -9,6 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The log's pages, four home panels, the log's part of a download."""
     from learnset.accounts import personal_data as downloads
+    from learnset.files import responses
     from learnset.main.panels import home_panel
 
     # The log's pages share one blueprint; importing each module adds its routes to it.
@@ -28,10 +29,12 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(attachment_views.bp)
     # First, before the CSRF check reads the form under the site's smaller size limit.
-    app.before_request_funcs.setdefault(None, []).insert(0, attachment_views.allow_file_size)
+    if responses.allow_file_size not in app.before_request_funcs.get(None, []):
+        app.before_request_funcs.setdefault(None, []).insert(0, responses.allow_file_size)
     home_panel(panels.kept_text_panel)
     home_panel(panels.new_comments_panel)
     home_panel(panels.shared_with_you_panel)
     home_panel(panels.log_panel)
     downloads.register("reflective_log", exports.export_personal_data, exports.erase_personal_data)
     downloads.register_files("reflective_log", exports.export_files)
+    downloads.register_files("quick_notes", exports.export_note_photos)

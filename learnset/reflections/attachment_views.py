@@ -4,10 +4,8 @@ is answered on this page with the form and a message, not the general error page
 
 from __future__ import annotations
 
-import io
 from contextlib import closing
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -26,26 +24,16 @@ from learnset import authz, files
 from learnset.db import database, get_db, utcnow
 from learnset.errors import shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm
+from learnset.files import responses
+from learnset.forms import AttachForm, EmptyForm
 from learnset.reflections import attachments
 from learnset.reflections.attachments import Limits
-from learnset.reflections.forms import AttachForm
 from learnset.reflections.models import Reflection, ReflectionAttachment
 
 bp = Blueprint("reflection_files", __name__)
 
 UPLOAD = "reflection_files.attach"
-# Room in an upload request for the form's other fields and the multipart boundaries.
-_ENVELOPE = 64 * 1024
-# A download can never run as a page of this site: no script, no plugin, no same-origin.
-DOWNLOAD_POLICY = "sandbox; default-src 'none'"
-
-
-def allow_file_size() -> None:
-    """The upload page accepts a request as large as one file; every other page keeps the
-    site's own MAX_CONTENT_LENGTH. Runs before anything reads the form (the CSRF check)."""
-    if request.endpoint == UPLOAD:
-        request.max_content_length = current_app.config["FILE_MAX_BYTES"] + _ENVELOPE
+responses.upload_endpoint(UPLOAD)
 
 
 def _limits() -> Limits:
@@ -112,19 +100,6 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
     return _page(_reflection(reflection_id), form, 413)
 
 
-def _as_download(response: Response, name: str) -> Response:
-    """Headers that make any file a download, never a page of this origin."""
-    fallback = name.encode("ascii", "replace").decode().replace('"', "_").replace("\\", "_")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
-
-
 def _attachment(attachment_id: int) -> ReflectionAttachment:
     return authz.get_or_404(
         get_db(), ReflectionAttachment, attachment_id, current_user, "attachment:view"
@@ -134,12 +109,9 @@ def _attachment(attachment_id: int) -> ReflectionAttachment:
 @bp.route("/reflections/files/<id:attachment_id>")
 def download(attachment_id: int) -> Response:
     attachment = _attachment(attachment_id)
-    kind = attachment.kind
-    # Streamed after the request's own session has closed, a chunk at a time.
-    chunks = files.stream(database().sessions, attachment.blob)
-    response = Response(chunks, mimetype=kind.media_type, direct_passthrough=True)
-    response.content_length = attachment.blob.size
-    return _as_download(response, attachment.name)
+    return responses.download(
+        database().sessions, attachment.blob, attachment.kind, attachment.name
+    )
 
 
 @bp.route("/reflections/files/<id:attachment_id>/thumbnail")
@@ -147,11 +119,7 @@ def thumbnail(attachment_id: int) -> Response:
     attachment = _attachment(attachment_id)
     if not attachment.is_image:
         raise NotFound()
-    kind = attachment.kind
-    small = files.thumbnail(io.BytesIO(files.read_all(get_db(), attachment.blob)), kind)
-    response = Response(small, mimetype=kind.media_type)
-    stem = attachment.name.rsplit(".", 1)[0]
-    return _as_download(response, f"{stem} (thumbnail).{kind.extension}")
+    return responses.thumbnail_download(get_db(), attachment.blob, attachment.kind, attachment.name)
 
 
 @bp.route("/reflections/files/<id:attachment_id>/remove", methods=["GET", "POST"])

@@ -85,18 +85,18 @@ def attach(
             f"A reflection can have up to {limits.per_reflection} files. "
             "Remove one you no longer need to add another"
         )
-    if files.size_of(stream) > limits.file_bytes:
-        raise AttachmentError(f"The file must be smaller than {limits.file_size}", status=413)
     try:
-        kind = files.judge(stream, given_name or "")
-        body = files.clean_image(stream, kind) if kind.is_image else stream
-        blob = files.save(db, author.id, body, kind, now, limits.quota_bytes)
+        blob, _kind, name = files.keep(
+            db, author.id, stream, given_name, limits.file_bytes, limits.quota_bytes, now
+        )
+    except files.FileTooLarge as refused:
+        raise AttachmentError(str(refused), status=413) from refused
     except files.FileRefused as refused:
         raise AttachmentError(str(refused)) from refused
     attachment = ReflectionAttachment(
         reflection_id=reflection.id,
         blob=blob,
-        name=files.safe_name(given_name, kind),
+        name=name,
         created_at=now,
     )
     db.add(attachment)

@@ -8,9 +8,11 @@ import random
 from datetime import datetime, timedelta
 from typing import NotRequired, TypedDict
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from learnset import files
 from learnset.accounts.models import User
 from learnset.cohorts.models import Membership, Role
 from learnset.db import utcnow
@@ -202,14 +204,33 @@ DEMO_NOTES = [
 ]
 
 
+_NOTE_LIMITS = files.Limits(10 * 1024 * 1024, 1, 250 * 1024 * 1024)
+
+
+def _whiteboard() -> io.BytesIO:
+    """A small drawn "photo" of a whiteboard: three coloured lines of notes on white."""
+    image = Image.new("RGB", (240, 160), "white")
+    draw = ImageDraw.Draw(image)
+    for row, colour in enumerate(("#005eb8", "#da291c", "#007f3b")):
+        draw.line((20, 40 + row * 40, 200 - row * 30, 40 + row * 40), fill=colour, width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    out.seek(0)
+    return out
+
+
 def load_notes(db: Session, now: datetime) -> int:
     """The demo participant's inbox; running it twice adds nothing more."""
     author = db.scalar(select(User).where(User.email == "participant1@example.org"))
     if author is None:
         return 0
     added = 0
-    for client_id, days_ago, body in DEMO_NOTES:
-        _, new = notes.add_note(db, author, client_id, body, now - timedelta(days=days_ago))
+    for number, (client_id, days_ago, body) in enumerate(DEMO_NOTES):
+        # The first note has a photo, so the demo shows one in the inbox.
+        photo = notes.Photo(_whiteboard(), "Whiteboard.png", _NOTE_LIMITS) if number == 0 else None
+        _, new = notes.add_note(
+            db, author, client_id, body, now - timedelta(days=days_ago), photo=photo
+        )
         added += new
     db.flush()
     return added

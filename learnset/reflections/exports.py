@@ -296,6 +296,23 @@ def file_entries(reflection: Reflection) -> list[dict[str, Any]]:
     ]
 
 
+def note_photo_path(note: Note) -> str:
+    """Where a quick note's photo sits in the download of a person's data."""
+    return f"note-photos/{note.id}-{note.photo_name or 'photo'}"
+
+
+def export_note_photos(db: Session, user: User) -> Iterator[tuple[str, FileBlob]]:
+    """The photos of the user's quick notes, with their place in the download of their data."""
+    for note in db.scalars(
+        select(Note)
+        .options(joinedload(Note.photo))
+        .where(Note.author_id == user.id, Note.photo_blob_id.is_not(None))
+        .order_by(Note.id)
+    ):
+        if note.photo is not None:
+            yield note_photo_path(note), note.photo
+
+
 def export_files(db: Session, user: User) -> Iterator[tuple[str, FileBlob]]:
     """The user's own attached files, with their place in the download of their data."""
     for reflection in db.scalars(
@@ -410,6 +427,7 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
                 "body": note.body,
                 "learning_set": note.cohort.name if note.cohort else None,
                 "session": note.meeting.title if note.meeting else None,
+                "photo": note_photo_path(note) if note.photo_blob_id else None,
             }
             for note in db.scalars(
                 select(Note)

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -348,15 +347,6 @@ class PortfolioForm(FlaskForm):
 def id_choices(pairs: Iterable[tuple[int, str]], empty: str | None = None) -> list[Any]:
     options = [(NO_LINK, empty)] if empty is not None else []
     return choices([*options, *((str(value), label) for value, label in pairs)])
-
-
-class AttachForm(FlaskForm):
-    # Kinds are judged from the content on the server; `accept` only helps the file picker.
-    file = FileField(
-        "Choose a file",
-        validators=[FileRequired("Choose a file to add")],
-        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,.docx,.xlsx,.pptx,.txt,.csv"},
-    )
 
 
 class RevalidationForm(FlaskForm):

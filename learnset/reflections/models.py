@@ -315,10 +315,17 @@ class Note(Base):
     # The new-reflection key of the draft it was carried into; the note goes when that
     # reflection is saved (services.create_reflection), in the same transaction.
     draft_key: Mapped[str | None] = mapped_column(String(64))
+    # An optional photo (PNG or JPEG, kept without its metadata); it becomes an attachment of
+    # the reflection the note turns into, and goes with the note when it is deleted.
+    photo_blob_id: Mapped[int | None] = mapped_column(
+        ForeignKey("file_blobs.id", ondelete="SET NULL"), unique=True
+    )
+    photo_name: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cohort: Mapped[Cohort | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    photo: Mapped[FileBlob | None] = relationship()
 
 
 class ReflectionAttachment(Base):

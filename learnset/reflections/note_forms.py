@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
@@ -23,3 +24,13 @@ class NoteForm(FlaskForm):
     )
     cohort = SelectField("Learning set (optional)", validators=[Optional()], validate_choice=False)
     meeting = SelectField("Session (optional)", validators=[Optional()], validate_choice=False)
+    # Judged from its content on the server; `accept` only helps the picker (and the camera).
+    photo = FileField(
+        "A photo (optional)",
+        description=(
+            "A PNG or JPEG, such as a whiteboard. It is saved again without its camera and "
+            "location details, and only you can see it. Photos can be sent only when you are "
+            "online."
+        ),
+        render_kw={"accept": "image/png,image/jpeg"},
+    )

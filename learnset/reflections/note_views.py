@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import (
     Response,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -19,11 +20,13 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
-from learnset import authz
+from learnset import authz, files
 from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
-from learnset.errors import shown_on
+from learnset.errors import error_page, shown_on
+from learnset.files import responses
 from learnset.forms import EmptyForm, render_form
 from learnset.meetings.models import Meeting
 from learnset.pagination import page_number
@@ -58,6 +61,10 @@ def _with_choices(form: NoteForm) -> NoteForm:
     return form
 
 
+JOT = "reflections.jot"
+responses.upload_endpoint(JOT)
+
+
 @bp.route("/notes/new", methods=["GET", "POST"])
 def jot() -> Any:
     form = _with_choices(NoteForm())
@@ -65,6 +72,11 @@ def jot() -> Any:
         form.note_id.data = str(uuid.uuid4())
     if form.validate_on_submit():
         db = get_db()
+        upload: Any = form.photo.data
+        photo = None
+        if upload is not None and getattr(upload, "filename", None):
+            # A large photo is a temporary file on disk until the request ends.
+            photo = notes.Photo(upload.stream, upload.filename, _photo_limits())
         with shown_on(form, "body"):
             note, new = notes.add_note(
                 db,
@@ -74,16 +86,55 @@ def jot() -> Any:
                 utcnow(),
                 form.cohort.data,
                 form.meeting.data,
+                photo,
             )
             db.commit()
             if _wants_json():
                 return jsonify(id=note.id, new=new), 201 if new else 200
-            flash("Your note is in your inbox, at the top of your reflective log.", "success")
+            kept = (
+                " Its photo was saved without its camera and location details."
+                if (note.photo_blob_id)
+                else ""
+            )
+            flash(
+                f"Your note is in your inbox, at the top of your reflective log.{kept}", "success"
+            )
             return redirect(url_for("reflections.jot"))
+        db.rollback()
     if _wants_json():
         errors = {name: field.errors[0] for name, field in form._fields.items() if field.errors}
         return jsonify(errors=errors), 422
     return render_form("reflections/jot.html", form, max_note=MAX_NOTE, user_id=current_user.id)
+
+
+def _photo_limits() -> files.Limits:
+    config = current_app.config
+    return files.Limits(config["FILE_MAX_BYTES"], 1, config["FILES_QUOTA_BYTES"])
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error: RequestEntityTooLarge) -> Any:
+    """A photo over the limit: the note form again, with the message beside the field."""
+    if request.endpoint != JOT:
+        return error_page(error)
+    form = _with_choices(NoteForm(formdata=None))
+    form.note_id.data = str(uuid.uuid4())
+    form.photo.errors = [f"The photo must be smaller than {_photo_limits().file_size}"]
+    page, _status = render_form(
+        "reflections/jot.html", form, max_note=MAX_NOTE, user_id=current_user.id
+    )
+    return page, 413
+
+
+@bp.route("/notes/<id:note_id>/photo")
+def note_photo(note_id: int) -> Response:
+    """A note's photo, for its writer only, as a small server-made thumbnail."""
+    note = note_or_404(note_id)
+    photo = notes.photo_of(note)
+    if photo is None:
+        raise NotFound()
+    blob, kind, name = photo
+    return responses.thumbnail_download(get_db(), blob, kind, name)
 
 
 @bp.route("/notes/offline")

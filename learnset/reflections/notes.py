@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from learnset import files
 from learnset.accounts.models import User
+from learnset.files.kinds import Kind
+from learnset.files.models import FileBlob
 from learnset.ids import is_id
 from learnset.pagination import Page, paginate
 from learnset.reflections import drafts
@@ -29,6 +34,8 @@ from learnset.reflections.services import (
 )
 from learnset.reflections.structures import DEFAULT_STRUCTURE, STRUCTURES
 
+# A note's photo is a photo: nothing else is offered beside a note.
+PHOTO_KINDS = frozenset({"png", "jpeg"})
 # How many notes the log shows above the reflections; the rest are a page of their own.
 SHOWN_ON_LOG = 5
 # A title made from a note's first words.
@@ -59,9 +66,11 @@ def add_note(
     now: datetime,
     cohort_id: str | int | None = None,
     meeting_id: str | int | None = None,
+    photo: Photo | None = None,
 ) -> tuple[Note, bool]:
-    """Keep a note in the author's inbox; a note sent again with the same id is stored once.
-    Returns the note and whether it is new."""
+    """Keep a note in the author's inbox, with its photo if one came (a PNG or JPEG, kept
+    without its metadata); a note sent again with the same id is stored once. Returns the note
+    and whether it is new."""
     canonical = valid_client_id(client_id)
     if canonical is None:
         raise NoteError("This note could not be sent: go back to the note page and try again")
@@ -82,6 +91,8 @@ def add_note(
         meeting_id=meeting,
         created_at=now,
     )
+    if photo is not None:
+        note.photo_blob_id, note.photo_name = _keep_photo(db, author, photo, now)
     try:
         # The same note sent twice at once (a retry racing the first try): one row wins.
         with db.begin_nested():
@@ -89,8 +100,44 @@ def add_note(
     except IntegrityError:
         again = db.scalar(own_notes(author).where(Note.client_id == canonical))
         assert again is not None
+        if note.photo_blob_id is not None:
+            files.delete_blobs(db, [note.photo_blob_id])
         return again, False
     return note, True
+
+
+@dataclass(frozen=True)
+class Photo:
+    stream: BinaryIO
+    name: str | None
+    limits: files.Limits
+
+
+def _keep_photo(db: Session, author: User, photo: Photo, now: datetime) -> tuple[int, str]:
+    try:
+        blob, _kind, name = files.keep(
+            db,
+            author.id,
+            photo.stream,
+            photo.name,
+            photo.limits.file_bytes,
+            photo.limits.quota_bytes,
+            now,
+            only=PHOTO_KINDS,
+            refusal="The photo must be a PNG or JPEG image",
+        )
+    except files.FileTooLarge as refused:
+        raise NoteError(str(refused), field="photo", status=413) from refused
+    except files.FileRefused as refused:
+        raise NoteError(str(refused), field="photo") from refused
+    return blob.id, name
+
+
+def photo_of(note: Note) -> tuple[FileBlob, Kind, str] | None:
+    """The note's photo, its kind and name, if it has one."""
+    if note.photo is None or note.photo_name is None:
+        return None
+    return note.photo, files.KINDS[note.photo.kind], note.photo_name
 
 
 def _id(value: str | int | None) -> int | None:
@@ -173,7 +220,11 @@ def start_reflection(db: Session, author: User, note: Note, now: datetime) -> st
 
 
 def delete_note(db: Session, note: Note) -> None:
-    """Delete a note for good; a draft started from it stays, as the writer's own words."""
+    """Delete a note for good, with its photo; a draft started from it stays, as the writer's
+    own words."""
+    if note.photo_blob_id is not None:
+        files.delete_blobs(db, [note.photo_blob_id])
+        db.expire(note)
     db.delete(note)
     db.flush()
 

@@ -22,6 +22,7 @@ from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.notifications.models import NotificationKind
 from learnset.notifications.services import notify
 from learnset.pagination import Page, paginate
+from learnset.reflections import note_photos
 from learnset.reflections.models import (
     RESCUE_DAYS,
     Note,
@@ -314,6 +315,8 @@ def create_reflection(
     _apply(reflection, data, now)
     db.add(reflection)
     db.flush()
+    if draft_key is not None:
+        note_photos.carry_into(db, author, reflection, draft_key, now)
     _record_version(db, reflection, now)
     tell_tutors_if_shared(db, reflection, Visibility.PRIVATE, now)
     if draft_key is not None:

@@ -7,9 +7,14 @@ the set's tutor), get 404: a challenge is the set's alone. The admin sees cohort
 the set's lists answer them 403. Published stories are for every signed-in user.
 """
 
+import io
 from types import SimpleNamespace
 
+from learnset import files
+from learnset.challenges import update_files
+from learnset.db import utcnow
 from tests import factories
+from tests.files import samples
 from tests.matrix import EVERYONE, Route
 
 OWNER = {"participant"}
@@ -25,6 +30,22 @@ def _challenge(db, people):
     return SimpleNamespace(challenge=challenge, question=question, action=action)
 
 
+def _with_file(db, people):
+    """The owner's action with a photo beside it: the set may download it, the owner alone
+    add or remove files."""
+    scenario = _challenge(db, people)
+    scenario.file = update_files.attach(
+        db,
+        people.participant,
+        scenario.action,
+        io.BytesIO(samples.png_with_location()),
+        "whiteboard.png",
+        files.Limits(10**7, 10, 10**8),
+        utcnow(),
+    )
+    return scenario
+
+
 def _story(db, people):
     challenge = factories.make_challenge(db, people.participant, status="closed")
     story = factories.make_story(db, challenge)
@@ -35,7 +56,7 @@ def _story(db, people):
 
 
 def _ids(scenario):
-    names = {"c": "challenge", "q": "question", "a": "action"}
+    names = {"c": "challenge", "q": "question", "a": "action", "f": "file"}
     return {
         key: getattr(scenario, name).id for key, name in names.items() if hasattr(scenario, name)
     }
@@ -132,6 +153,19 @@ ROUTES = [
     ),
     _on_challenge("challenges.new_gain", "/challenges/{c}/gains/new", OWNER),
     _on_challenge("challenges.new_gain", "/challenges/{c}/gains/new", OWNER, "POST", GAIN),
+    # Files beside the owner's updates: the set downloads them, the owner adds and removes.
+    _on_challenge("challenge_files.attach", "/challenges/{c}/updates/{a}/files", OWNER),
+    _on_challenge("challenge_files.attach", "/challenges/{c}/updates/{a}/files", OWNER, "POST"),
+    _on_challenge("challenge_files.download", "/challenges/files/{f}", SET, setup=_with_file),
+    _on_challenge(
+        "challenge_files.thumbnail", "/challenges/files/{f}/thumbnail", SET, setup=_with_file
+    ),
+    _on_challenge(
+        "challenge_files.remove", "/challenges/files/{f}/remove", OWNER, setup=_with_file
+    ),
+    _on_challenge(
+        "challenge_files.remove", "/challenges/files/{f}/remove", OWNER, "POST", setup=_with_file
+    ),
     # Publishing and unpublishing a story.
     _on_challenge("challenges.story", "/challenges/{c}/story", OWNER, setup=_story),
     _on_challenge(

@@ -3,7 +3,12 @@ told as a story, and presenting at the next sessions."""
 
 from sqlalchemy import select
 
-from learnset.challenges.models import Challenge, ChallengeUpdate, Story
+from learnset.challenges.models import (
+    Challenge,
+    ChallengeUpdate,
+    ChallengeUpdateAttachment,
+    Story,
+)
 from learnset.db import database, utcnow
 from learnset.meetings.models import Meeting, PresenterSlot
 from learnset.reflections.models import Reflection
@@ -12,7 +17,9 @@ from tests.apps import demo_loaded_twice, fresh_app
 
 def test_demo_challenges_are_made_once_and_read_true(tmp_path):
     app = fresh_app(tmp_path, migrated=True)
-    demo_loaded_twice(app, Challenge, ChallengeUpdate, Story, PresenterSlot)
+    demo_loaded_twice(
+        app, Challenge, ChallengeUpdate, Story, PresenterSlot, ChallengeUpdateAttachment
+    )
     with database(app).sessions() as session:
         challenges = session.scalars(select(Challenge)).all()
         riverside = [c for c in challenges if c.cohort.name.startswith("Riverside")]
@@ -32,3 +39,6 @@ def test_demo_challenges_are_made_once_and_read_true(tmp_path):
             assert slot.user_id == slot.challenge.owner_id
         linked = session.scalar(select(Reflection).where(Reflection.challenge_id.is_not(None)))
         assert linked is not None and linked.author_id == linked.challenge.owner_id
+        # One file beside an owner's update shows the update files.
+        [evidence] = session.scalars(select(ChallengeUpdateAttachment)).all()
+        assert evidence.update.author_id == evidence.update.challenge.owner_id

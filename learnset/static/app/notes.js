@@ -83,7 +83,17 @@ async function start() {
     form.hidden = true;
     return;
   }
+  const photo = form.querySelector("[name=photo]");
   form.addEventListener("submit", async (event) => {
+    // A photo goes with the form itself, and only with a connection: it is not kept offline.
+    if (photo && photo.files.length) {
+      if (navigator.onLine) {
+        return;
+      }
+      event.preventDefault();
+      showFieldError(photo, "You are offline. A photo can be sent only when you are online: remove it to keep the note on this device");
+      return;
+    }
     event.preventDefault();
     const text = body.value.trim();
     const limit = Number(body.getAttribute("maxlength") || form.dataset.max);

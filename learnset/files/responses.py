@@ -1,0 +1,62 @@
+"""How stored files leave the site: always as downloads, never as pages of this origin; photos
+also as small server-made thumbnails. Shared by every feature that keeps files."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from urllib.parse import quote
+
+from flask import Response, current_app, request
+from sqlalchemy.orm import Session
+
+from learnset.files.kinds import Kind, thumbnail
+from learnset.files.models import FileBlob
+from learnset.files.store import read_all, stream
+
+# A download can never run as a page of this site: no script, no plugin, no same-origin.
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+# Room in an upload request for the form's other fields and the multipart boundaries.
+_ENVELOPE = 64 * 1024
+_UPLOAD_ENDPOINTS: set[str] = set()
+
+
+def upload_endpoint(endpoint: str) -> None:
+    """Let this endpoint take a request as large as one file (see allow_file_size)."""
+    _UPLOAD_ENDPOINTS.add(endpoint)
+
+
+def allow_file_size() -> None:
+    """Upload pages accept a request as large as one file; every other page keeps the site's
+    own MAX_CONTENT_LENGTH. Runs before anything reads the form (the CSRF check)."""
+    if request.endpoint in _UPLOAD_ENDPOINTS:
+        request.max_content_length = current_app.config["FILE_MAX_BYTES"] + _ENVELOPE
+
+
+def as_download(response: Response, name: str) -> Response:
+    """Headers that make any file a download, never a page of this origin."""
+    fallback = name.encode("ascii", "replace").decode().replace('"', "_").replace("\\", "_")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
+def download(sessions: Callable[[], Session], blob: FileBlob, kind: Kind, name: str) -> Response:
+    """The whole file, streamed after the request's own session has closed, a chunk at a time."""
+    response = Response(stream(sessions, blob), mimetype=kind.media_type, direct_passthrough=True)
+    response.content_length = blob.size
+    return as_download(response, name)
+
+
+def thumbnail_download(db: Session, blob: FileBlob, kind: Kind, name: str) -> Response:
+    """A small copy of a photo, made on the server, itself served as a download."""
+    small = thumbnail(io.BytesIO(read_all(db, blob)), kind)
+    stem = name.rsplit(".", 1)[0]
+    return as_download(
+        Response(small, mimetype=kind.media_type), f"{stem} (thumbnail).{kind.extension}"
+    )

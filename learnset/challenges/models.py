@@ -17,8 +17,7 @@ from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
-from learnset.files.kinds import KINDS, Kind
-from learnset.files.models import FileBlob
+from learnset.files.models import AttachedFile
 
 
 class ChallengeStatus(Labelled):
@@ -260,7 +259,7 @@ class ChallengeUpdate(Base):
         return f"<ChallengeUpdate {self.id} {self.kind}>"
 
 
-class ChallengeUpdateAttachment(Base):
+class ChallengeUpdateAttachment(AttachedFile, Base):
     """A file kept beside an update of a challenge: read by exactly those who may read the
     challenge. Its bytes go with it (the blob cascades it away), and with its update."""
 
@@ -270,23 +269,8 @@ class ChallengeUpdateAttachment(Base):
     update_id: Mapped[int] = mapped_column(
         ForeignKey("challenge_updates.id", ondelete="CASCADE"), index=True
     )
-    blob_id: Mapped[int] = mapped_column(
-        ForeignKey("file_blobs.id", ondelete="CASCADE"), unique=True
-    )
-    # Safe to show and to offer as the download's name (learnset/files/names.py).
-    name: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     update: Mapped[ChallengeUpdate] = relationship()
-    blob: Mapped[FileBlob] = relationship(lazy="joined")
-
-    @property
-    def kind(self) -> Kind:
-        return KINDS[self.blob.kind]
-
-    @property
-    def is_image(self) -> bool:
-        return self.kind.is_image
 
 
 class Story(Base):

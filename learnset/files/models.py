@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from learnset.db import Base, UTCDateTime, utcnow
+from learnset.files.kinds import KINDS, Kind
 
 
 class FileBlob(Base):
@@ -35,3 +36,27 @@ class FileChunk(Base):
     )
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AttachedFile:
+    """What every feature's table of attached files has: its blob (which takes the row with it
+    when deleted), a name safe to show and to offer as the download's (files/names.py), when it
+    was attached, and the kind judged from its bytes."""
+
+    blob_id: Mapped[int] = mapped_column(
+        ForeignKey("file_blobs.id", ondelete="CASCADE"), unique=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr
+    def blob(cls) -> Mapped[FileBlob]:
+        return relationship(FileBlob, lazy="joined")
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.blob.kind]
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind.is_image

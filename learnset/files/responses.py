@@ -9,9 +9,10 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
 
 from learnset.files.kinds import Kind, thumbnail
-from learnset.files.models import FileBlob
+from learnset.files.models import AttachedFile, FileBlob
 from learnset.files.store import read_all, stream
 
 # A download can never run as a page of this site: no script, no plugin, no same-origin.
@@ -60,3 +61,15 @@ def thumbnail_download(db: Session, blob: FileBlob, kind: Kind, name: str) -> Re
     return as_download(
         Response(small, mimetype=kind.media_type), f"{stem} (thumbnail).{kind.extension}"
     )
+
+
+def attached_file(sessions: Callable[[], Session], attached: AttachedFile) -> Response:
+    """Any feature's attached file, once the feature has checked who may have it."""
+    return download(sessions, attached.blob, attached.kind, attached.name)
+
+
+def attached_thumbnail(db: Session, attached: AttachedFile) -> Response:
+    """Its thumbnail, for an image; anything else has none (404)."""
+    if not attached.is_image:
+        raise NotFound()
+    return thumbnail_download(db, attached.blob, attached.kind, attached.name)

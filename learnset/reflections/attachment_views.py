@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from werkzeug.exceptions import NotFound, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from learnset import authz, files
 from learnset.db import database, get_db, utcnow
@@ -108,18 +108,12 @@ def _attachment(attachment_id: int) -> ReflectionAttachment:
 
 @bp.route("/reflections/files/<id:attachment_id>")
 def download(attachment_id: int) -> Response:
-    attachment = _attachment(attachment_id)
-    return responses.download(
-        database().sessions, attachment.blob, attachment.kind, attachment.name
-    )
+    return responses.attached_file(database().sessions, _attachment(attachment_id))
 
 
 @bp.route("/reflections/files/<id:attachment_id>/thumbnail")
 def thumbnail(attachment_id: int) -> Response:
-    attachment = _attachment(attachment_id)
-    if not attachment.is_image:
-        raise NotFound()
-    return responses.thumbnail_download(get_db(), attachment.blob, attachment.kind, attachment.name)
+    return responses.attached_thumbnail(get_db(), _attachment(attachment_id))
 
 
 @bp.route("/reflections/files/<id:attachment_id>/remove", methods=["GET", "POST"])

@@ -26,8 +26,7 @@ from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
 from learnset.db import Base, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
-from learnset.files.kinds import KINDS, Kind
-from learnset.files.models import FileBlob
+from learnset.files.models import AttachedFile, FileBlob
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
@@ -328,7 +327,7 @@ class Note(Base):
     photo: Mapped[FileBlob | None] = relationship()
 
 
-class ReflectionAttachment(Base):
+class ReflectionAttachment(AttachedFile, Base):
     """A file kept beside a reflection: read by exactly those who may read the reflection."""
 
     __tablename__ = "reflection_attachments"
@@ -337,20 +336,5 @@ class ReflectionAttachment(Base):
     reflection_id: Mapped[int] = mapped_column(
         ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )
-    blob_id: Mapped[int] = mapped_column(
-        ForeignKey("file_blobs.id", ondelete="CASCADE"), unique=True
-    )
-    # Safe to show and to offer as the download's name (learnset/files/names.py).
-    name: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     reflection: Mapped[Reflection] = relationship()
-    blob: Mapped[FileBlob] = relationship(lazy="joined")
-
-    @property
-    def kind(self) -> Kind:
-        return KINDS[self.blob.kind]
-
-    @property
-    def is_image(self) -> bool:
-        return self.kind.is_image

@@ -290,9 +290,10 @@ def make_content_item(
 
 
 def make_meeting(db: Session, cohort: Cohort, **overrides: Any) -> Meeting:
-    """A session a month from now unless told otherwise; drafts by default."""
+    """A session a month from now unless told otherwise, from 10:00 to 13:00 UTC (a real
+    session never runs past midnight, whatever the time the test runs); drafts by default."""
     starts_at = overrides.pop("starts_at", None) or utcnow().replace(
-        microsecond=0, second=0
+        hour=10, minute=0, microsecond=0, second=0
     ) + timedelta(days=30)
     defaults = {
         "cohort": cohort,

@@ -14,11 +14,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from learnset import config, encryption, outages, unsaved
 from learnset.config import PROJECT_ROOT, data_dir, default_instance_path
 from learnset.db import close_session
+from learnset.files.bodies import LargeBlockRequest
 
 __all__ = ["PROJECT_ROOT", "LearnsetFlask", "create_app"]
 
 
 class LearnsetFlask(Flask):
+    # Uploads read in 1 MB blocks rather than werkzeug's 64 KB (learnset/files/bodies.py).
+    request_class = LargeBlockRequest
     # The NHS.UK Jinja macros read missing nested parameters, which plain Undefined refuses.
     jinja_options = {**Flask.jinja_options, "undefined": ChainableUndefined}
 

@@ -7,6 +7,7 @@ from learnset.files.kinds import ACCEPTED, KINDS, FileRefused, Kind, clean_image
 from learnset.files.names import safe_name, size_in_words
 from learnset.files.store import (
     CHUNK_SIZE,
+    CHUNKS_PER_INSERT,
     delete_blobs,
     lock_owner,
     open_blob,
@@ -21,6 +22,7 @@ from learnset.files.uploads import FileTooLarge, Limits, keep
 
 __all__ = [
     "ACCEPTED",
+    "CHUNKS_PER_INSERT",
     "CHUNK_SIZE",
     "KINDS",
     "FileRefused",

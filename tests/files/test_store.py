@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from learnset import files
 from learnset.db import utcnow
@@ -23,6 +24,24 @@ def test_a_file_is_written_in_chunks_and_read_back_the_same(db, people):
     assert all(len(piece) <= files.CHUNK_SIZE for piece in pieces)
     assert b"".join(pieces) == BIG
     assert files.used_bytes(db, people.participant.id) == len(BIG)
+
+
+def test_a_file_is_written_several_chunks_a_statement(db, people, connection):
+    inserts: list[int] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO file_chunks"):
+            inserts.append(len(parameters) if executemany else 1)
+
+    event.listen(connection.engine, "before_cursor_execute", record)
+    try:
+        files.save(
+            db, people.participant.id, io.BytesIO(BIG), files.KINDS["txt"], utcnow(), quota=10**9
+        )
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", record)
+    # Twelve chunks: a statement of eight, then one of the four left.
+    assert inserts == [files.CHUNKS_PER_INSERT, 12 - files.CHUNKS_PER_INSERT]
 
 
 def test_a_file_over_the_quota_is_refused_before_a_byte_is_written(db, people):

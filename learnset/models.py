@@ -23,7 +23,7 @@ from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, 
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep, ProgrammeUse
 from learnset.db import Base
 from learnset.feedback.models import FeedbackMessage
-from learnset.files.models import FileBlob, FileChunk
+from learnset.files.models import FileBlob, FileChunk, FileThumbnail
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem, content_item_capabilities
 from learnset.mail.models import OutgoingMail
@@ -73,6 +73,7 @@ __all__ = [
     "FigureRelease",
     "FileBlob",
     "FileChunk",
+    "FileThumbnail",
     "Invitation",
     "InvitationImport",
     "LearningFocus",

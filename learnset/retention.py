@@ -109,7 +109,7 @@ LIFETIMES: list[Lifetime] = [
     Lifetime(
         "Files attached to reflections (evidence: letters, slides, certificates, photos "
         "without their metadata), with their stored bytes",
-        ("reflection_attachments", "file_blobs", "file_chunks"),
+        ("reflection_attachments", "file_blobs", "file_chunks", "file_thumbnails"),
         "While the reflection exists; deleted for good with it (from the bin, or after its 30 "
         "days there) or when its author removes the file",
         removed_by="The author removing the file or deleting the reflection (then the bin's 30 "
@@ -118,7 +118,7 @@ LIFETIMES: list[Lifetime] = [
     Lifetime(
         "Files attached to updates of live challenges (evidence: notes, slides, photos "
         "without their metadata), with their stored bytes",
-        ("challenge_update_attachments", "file_blobs", "file_chunks"),
+        ("challenge_update_attachments", "file_blobs", "file_chunks", "file_thumbnails"),
         "While the update exists; deleted for good with it, with its challenge, or when its "
         "owner removes the file",
         removed_by="The owner removing the file, deleting the update or the challenge, or "
@@ -126,7 +126,7 @@ LIFETIMES: list[Lifetime] = [
     ),
     Lifetime(
         "Stored files nothing points at any more (left when an account or a reflection went)",
-        ("file_blobs", "file_chunks"),
+        ("file_blobs", "file_chunks", "file_thumbnails"),
         "An hour at most",
         lambda p: files.purge_orphans(p.db, p.now),
     ),
@@ -146,7 +146,7 @@ LIFETIMES: list[Lifetime] = [
     ),
     Lifetime(
         "Quick notes, with their optional photo (kept without its metadata)",
-        ("notes", "file_blobs", "file_chunks"),
+        ("notes", "file_blobs", "file_chunks", "file_thumbnails"),
         "Until the writer turns it into a reflection (the photo then stays as its attachment) "
         "or deletes it",
         removed_by="Saving the reflection made from it, deleting it, or deleting the account",

@@ -38,6 +38,19 @@ class FileChunk(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class FileThumbnail(Base):
+    """A picture's small copy, drawn once when the picture was kept (files/thumbnails.py), with
+    the tag its responses carry so that a browser asks again only if it changed."""
+
+    __tablename__ = "file_thumbnails"
+
+    blob_id: Mapped[int] = mapped_column(
+        ForeignKey("file_blobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    etag: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class AttachedFile:
     """What every feature's table of attached files has: its blob (which takes the row with it
     when deleted), a name safe to show and to offer as the download's (files/names.py), when it

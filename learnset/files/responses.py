@@ -3,7 +3,6 @@ also as small server-made thumbnails. Shared by every feature that keeps files."
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -11,9 +10,10 @@ from flask import Response, current_app, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
-from learnset.files.kinds import Kind, thumbnail
+from learnset.files.kinds import Kind
 from learnset.files.models import AttachedFile, FileBlob
-from learnset.files.store import read_all, stream
+from learnset.files.store import stream
+from learnset.files.thumbnails import thumbnail_of
 
 # A download can never run as a page of this site: no script, no plugin, no same-origin.
 DOWNLOAD_POLICY = "sandbox; default-src 'none'"
@@ -55,12 +55,19 @@ def download(sessions: Callable[[], Session], blob: FileBlob, kind: Kind, name: 
 
 
 def thumbnail_download(db: Session, blob: FileBlob, kind: Kind, name: str) -> Response:
-    """A small copy of a photo, made on the server, itself served as a download."""
-    small = thumbnail(io.BytesIO(read_all(db, blob)), kind)
+    """A small copy of a photo, made on the server, itself served as a download. Called once
+    the feature has checked who may have it, so a browser's tag is compared only then: another
+    person's thumbnail is a 404 whatever tag is sent. The browser may keep the copy for this
+    person (private), but asks each time whether it changed (no-cache): 304 if not."""
+    tag, small = thumbnail_of(db, blob, kind)
     stem = name.rsplit(".", 1)[0]
-    return as_download(
+    response = as_download(
         Response(small, mimetype=kind.media_type), f"{stem} (thumbnail).{kind.extension}"
     )
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(tag)
+    response.make_conditional(request)
+    return response
 
 
 def attached_file(sessions: Callable[[], Session], attached: AttachedFile) -> Response:

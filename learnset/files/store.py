@@ -18,13 +18,15 @@ from sqlalchemy.orm import Session
 
 from learnset.db import Base, rowcount
 from learnset.files.kinds import FileRefused, Kind
-from learnset.files.models import FileBlob, FileChunk
+from learnset.files.models import FileBlob, FileChunk, FileThumbnail
 
 CHUNK_SIZE = 256 * 1024
 # Chunks sent in one statement (an executemany): 2 MB, so a 10 MB file takes five.
 CHUNKS_PER_INSERT = 8
 _CHUNKS: Table = FileChunk.__table__  # type: ignore[assignment]  # a declared model's is a Table
 _USERS = table("users", column("id"))
+# Tables that are parts of a stored file, not features pointing at it.
+_OWN_PARTS = {FileChunk.__tablename__, FileThumbnail.__tablename__}
 
 
 class FileStore(Protocol):
@@ -170,6 +172,7 @@ def delete_blobs(db: Session, blob_ids: list[int]) -> int:
     if not blob_ids:
         return 0
     STORE.delete(db, blob_ids)
+    db.execute(delete(FileThumbnail).where(FileThumbnail.blob_id.in_(blob_ids)))
     return rowcount(db.execute(delete(FileBlob).where(FileBlob.id.in_(blob_ids))))
 
 
@@ -178,7 +181,7 @@ def _references() -> list[ForeignKey]:
     return [
         key
         for model_table in Base.metadata.tables.values()
-        if model_table.name != FileChunk.__tablename__
+        if model_table.name not in _OWN_PARTS
         for key in model_table.foreign_keys
         if key.column.table.name == FileBlob.__tablename__
     ]

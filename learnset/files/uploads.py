@@ -13,6 +13,7 @@ from learnset.files.kinds import FileRefused, Kind, clean_image, judge
 from learnset.files.models import FileBlob
 from learnset.files.names import safe_name, size_in_words
 from learnset.files.store import save, size_of
+from learnset.files.thumbnails import keep_thumbnail
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ def keep(
     refusal: str = "",
 ) -> tuple[FileBlob, Kind, str]:
     """Store an uploaded file if it is small enough, a kind we keep (judged from its content)
-    and within its owner's quota; a photo is re-encoded so its metadata is gone. `only` narrows
-    the kinds (by name), with `refusal` as the message for any other. Returns the stored file,
-    its kind and a safe name for it."""
+    and within its owner's quota; a photo is re-encoded so its metadata is gone, and its
+    thumbnail is drawn and kept with it. `only` narrows the kinds (by name), with `refusal` as
+    the message for any other. Returns the stored file, its kind and a safe name for it."""
     if size_of(stream) > file_bytes:
         raise FileTooLarge(f"The file must be smaller than {size_in_words(file_bytes)}")
     try:
@@ -64,4 +65,6 @@ def keep(
         raise FileRefused(refusal)
     body = clean_image(stream, kind) if kind.is_image else stream
     blob = save(db, owner_id, body, kind, now, quota_bytes)
+    if kind.is_image:
+        keep_thumbnail(db, blob, body, kind)
     return blob, kind, safe_name(given_name, kind)

@@ -40,8 +40,14 @@ from sqlalchemy import event, select  # noqa: E402
 
 from bench.national import Built, Scale, build  # noqa: E402
 from bench.pages import FLOOR, PAGES, Page  # noqa: E402
+from bench.upload import (  # noqa: E402
+    LINK_BITS_PER_SECOND,
+    SERVER_SETTINGS,
+    Uploader,
+    make_pdf,
+    scenario,
+)
 from bench.upload import PAGES as UPLOAD_PAGES  # noqa: E402
-from bench.upload import SERVER_SETTINGS, Uploader, make_pdf, scenario  # noqa: E402
 from learnset import create_app, demo, migrate  # noqa: E402
 from learnset.accounts.models import User  # noqa: E402
 from learnset.accounts.services import hash_password  # noqa: E402
@@ -95,7 +101,9 @@ def bench_app(url: str, instance: Path) -> Any:
     )
 
 
-def start_server(url: str, instance: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, instance: Path, port: int, workers: int = WORKERS
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -109,7 +117,7 @@ def start_server(url: str, instance: Path, port: int) -> subprocess.Popen[bytes]
         **SERVER_SETTINGS,
     }
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "--workers", str(WORKERS), "--threads", str(THREADS),
+        str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", str(THREADS),
         "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "wsgi:app",
     ]  # fmt: skip
@@ -344,7 +352,11 @@ def upload_scenario(
     """A second participant uploads 10 MB files while the first one's pages are loaded."""
     email = built.participant_emails[1]
     uploader = Uploader(
-        base, sign_in(base, email).cookie, reflection_of(url, instance, email), make_pdf()
+        base,
+        sign_in(base, email).cookie,
+        reflection_of(url, instance, email),
+        make_pdf(),
+        link_bits_per_second=args.link_mbits * 1e6,
     )
     by_name = {page.name: page for page in pages}
 
@@ -353,7 +365,11 @@ def upload_scenario(
         visitor = visitors[page.role] if page.role else None
         return measure(base + paths[name], visitor, page, args.seconds, instance)
 
-    print(f"\nuploads of a 10 MB PDF beside the page load, {args.seconds} s a page each way")
+    link = f"{args.link_mbits:g} Mbit/s link" if args.link_mbits else "unpaced loopback"
+    print(
+        f"\nuploads of a 10 MB PDF beside the page load, one after another over a {link}, "
+        f"{args.seconds} s a page each way"
+    )
     return {
         "command": " ".join(["bench/run.py", *sys.argv[1:]]),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -396,6 +412,12 @@ def main() -> None:
         "--upload-only",
         action="store_true",
         help="only the upload scenario; its figures are merged into the output file",
+    )
+    parser.add_argument(
+        "--link-mbits",
+        type=float,
+        default=LINK_BITS_PER_SECOND / 1e6,
+        help="the uploading participant's link to the server, Mbit/s (0: unpaced loopback)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -1,16 +1,21 @@
-"""The upload benchmark's own parts: the file it sends is one the server keeps, and it finds
-a process's children and their memory where Linux puts them."""
+"""The upload benchmark's own parts: the file it sends is one the server keeps, it sends no
+faster than the link it states, and it finds a process's children and their memory where Linux
+puts them."""
 
 from __future__ import annotations
 
+import http.client
 import io
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 
 import pypdf
 
-from bench.upload import FILE_BYTES, make_pdf, memory_kb, worker_pids
+from bench.upload import FILE_BYTES, Uploader, make_pdf, memory_kb, worker_pids
 from learnset import files
 
 
@@ -36,3 +41,30 @@ def test_children_and_their_resident_memory_are_read_from_proc() -> None:
         child.kill()
         child.wait()
     assert child.pid not in worker_pids(os.getpid())
+
+
+def test_the_uploading_client_sends_no_faster_than_its_link() -> None:
+    received = bytearray()
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+
+        def take() -> None:
+            connection, _ = server.accept()
+            with connection:
+                while data := connection.recv(65536):
+                    received.extend(data)
+
+        reader = threading.Thread(target=take)
+        reader.start()
+        # 256 KB over an 8 Mbit/s link: a quarter of a second at the least.
+        uploader = Uploader(f"http://127.0.0.1:{port}", "", 1, b"", link_bits_per_second=8e6)
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        connection.connect()
+        started = time.perf_counter()
+        uploader.send(connection, b"x" * 262_144)
+        took = time.perf_counter() - started
+        connection.close()
+        reader.join()
+    assert len(received) == 262_144
+    # Every block but the last waits for the link: (256 - 64) KB at 1 MB/s.
+    assert took >= 0.19

@@ -87,10 +87,13 @@ export async function photoProblem(file, maxBytes, maxSize) {
   if (!(starts(PNG) || starts(JPEG))) {
     return "The photo must be a PNG or JPEG image";
   }
-  try {
-    (await createImageBitmap(file)).close();
-  } catch {
-    return "The photo must be a PNG or JPEG image";
+  if (window.createImageBitmap) {
+    // A browser without it leaves the rest to the server, which draws every photo again.
+    try {
+      (await createImageBitmap(file)).close();
+    } catch {
+      return "The photo must be a PNG or JPEG image";
+    }
   }
   return null;
 }

@@ -43,7 +43,8 @@ function ask(notes, offline) {
 async function signOut(form) {
   let keep = false;
   if (await anyWaiting()) {
-    const result = await sendWaiting();
+    // Offline, the browser says so: ask at once rather than wait for a request to fail.
+    const result = navigator.onLine ? await sendWaiting() : { sent: 0, reached: false };
     const waiting = await waitingFor(result.user || (await rememberedUser()));
     if (waiting.length) {
       keep = await ask(waiting, !result.reached);

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import yaml
 from sqlalchemy import delete, extract, func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -82,15 +79,15 @@ def will_change(reflection: Reflection) -> str:
     return joined(reflection.text_by_part, reflection.structure_spec.change)
 
 
-# --- Markdown files in a zip -----------------------------------------------------------------
+# --- What both downloads share ---------------------------------------------------------------
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "reflection"
 
 
-def _linked(reflection: Reflection) -> dict[str, Any]:
+def linked(reflection: Reflection) -> dict[str, Any]:
     """What a reflection points at, by name, as both downloads give it."""
     return {
         "learning_set": reflection.cohort.name if reflection.cohort else None,
@@ -98,65 +95,6 @@ def _linked(reflection: Reflection) -> dict[str, Any]:
         "library_item": reflection.content_item.title if reflection.content_item else None,
         "live_challenge": reflection.challenge.title if reflection.challenge else None,
     }
-
-
-def reflection_markdown(reflection: Reflection) -> str:
-    """One reflection as a Markdown file with front matter."""
-    front: dict[str, Any] = {
-        "title": reflection.title,
-        "date": reflection.experienced_on.isoformat(),
-        "structure": reflection.structure_spec.title,
-        **_linked(reflection),
-        "capabilities": [capability.name for capability in reflection.capabilities],
-        "cpd_minutes": reflection.cpd_minutes,
-        "shared_with": reflection.visibility,
-        "written": reflection.created_at.isoformat(timespec="minutes"),
-        "last_changed": reflection.updated_at.isoformat(timespec="minutes"),
-    }
-    front = {key: value for key, value in front.items() if value not in (None, [])}
-    lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip(), "---", ""]
-    lines += [f"# {reflection.title}", ""]
-    text = reflection.text_by_part
-    for spec in reflection.structure_spec.parts:
-        lines += [f"## {spec.label}", "", (text.get(spec.key) or "").strip() or "_Nothing written_"]
-        lines.append("")
-    return "\n".join(lines)
-
-
-README = """# Your reflective log from Learnset
-
-Downloaded on {today}. It holds {count} reflection{plural}: one Markdown file each, named by
-the date of the experience. Each file starts with a few lines of details (title, date,
-learning set, session, capabilities, CPD minutes, who it was shared with) between `---` lines,
-then the text under a heading for each part.
-
-Only your own writing is here: comments from others and reflections in your bin are not.
-Markdown files open in any text editor. Keep them somewhere safe: they are your professional
-record, and they should never identify a patient.
-"""
-
-
-def markdown_zip(db: Session, user: User, today: date) -> bytes:
-    """The user's whole log as Markdown files in a zip, with a README."""
-    reflections = own_log(db, user)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "README.md",
-            README.format(
-                today=today.isoformat(),
-                count=len(reflections),
-                plural="" if len(reflections) == 1 else "s",
-            ),
-        )
-        used: set[str] = set()
-        for reflection in reflections:
-            name = f"{reflection.experienced_on.isoformat()}-{_slug(reflection.title)}"
-            if name in used:
-                name = f"{name}-{reflection.id}"
-            used.add(name)
-            archive.writestr(f"reflections/{name}.md", reflection_markdown(reflection))
-    return buffer.getvalue()
 
 
 # --- The appraisal portfolio -----------------------------------------------------------------
@@ -279,7 +217,7 @@ def _when(value: datetime | date | None) -> str | None:
 
 def file_path(reflection: Reflection, attachment: ReflectionAttachment) -> str:
     """Where a file sits in the download of a person's data: a folder per reflection."""
-    folder = f"{reflection.experienced_on.isoformat()}-{reflection.id}-{_slug(reflection.title)}"
+    folder = f"{reflection.experienced_on.isoformat()}-{reflection.id}-{slug(reflection.title)}"
     return f"files/{folder}/{attachment.id}-{attachment.name}"
 
 
@@ -377,7 +315,7 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
                 "date": _when(reflection.experienced_on),
                 "structure": reflection.structure,
                 "parts": {part.key: part.body for part in reflection.parts},
-                **_linked(reflection),
+                **linked(reflection),
                 "capabilities": [capability.slug for capability in reflection.capabilities],
                 "files": file_entries(reflection),
                 "cpd_minutes": reflection.cpd_minutes,

@@ -10,6 +10,12 @@ from wtforms.validators import InputRequired, Optional
 from learnset.forms import max_length
 from learnset.reflections.models import MAX_NOTE
 
+PHOTO_HINT = (
+    "A PNG or JPEG, such as a whiteboard. It is saved again without its camera and location "
+    "details, and only you can see it. Written offline, it is kept on this device with the note "
+    "and sent with it."
+)
+
 
 class NoteForm(FlaskForm):
     # Made once per note (by the page, or by the browser's script for a note written offline),
@@ -27,10 +33,6 @@ class NoteForm(FlaskForm):
     # Judged from its content on the server; `accept` only helps the picker (and the camera).
     photo = FileField(
         "A photo (optional)",
-        description=(
-            "A PNG or JPEG, such as a whiteboard. It is saved again without its camera and "
-            "location details, and only you can see it. Photos can be sent only when you are "
-            "online."
-        ),
+        description=PHOTO_HINT,
         render_kw={"accept": "image/png,image/jpeg"},
     )

@@ -32,7 +32,7 @@ from learnset.meetings.models import Meeting
 from learnset.pagination import page_number
 from learnset.reflections import notes
 from learnset.reflections.models import MAX_NOTE, Note
-from learnset.reflections.note_forms import NoteForm
+from learnset.reflections.note_forms import PHOTO_HINT, NoteForm
 from learnset.reflections.services import linkable_meetings, participant_cohorts
 from learnset.reflections.views import bp
 
@@ -117,9 +117,12 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
     """A photo over the limit: the note form again, with the message beside the field."""
     if request.endpoint != JOT:
         return error_page(error)
+    message = f"The photo must be smaller than {_photo_limits().file_size}"
+    if _wants_json():
+        return jsonify(errors={"photo": message}), 413
     form = _with_choices(NoteForm(formdata=None))
     form.note_id.data = str(uuid.uuid4())
-    form.photo.errors = [f"The photo must be smaller than {_photo_limits().file_size}"]
+    form.photo.errors = [message]
     page, _status = render_form(
         "reflections/jot.html", form, max_note=MAX_NOTE, user_id=current_user.id
     )
@@ -141,7 +144,9 @@ def note_photo(note_id: int) -> Response:
 @public
 def jot_offline() -> Response:
     """The note page's shell, for the service worker to keep: nothing about anyone in it."""
-    response = Response(render_template("reflections/jot_offline.html", max_note=MAX_NOTE))
+    response = Response(
+        render_template("reflections/jot_offline.html", max_note=MAX_NOTE, photo_hint=PHOTO_HINT)
+    )
     response.headers["Cache-Control"] = "no-cache"
     return response
 

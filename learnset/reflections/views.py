@@ -17,10 +17,10 @@ from flask_login import current_user
 
 from learnset import audit, authz
 from learnset.dates import UK
-from learnset.db import get_db, utcnow
+from learnset.db import database, get_db, utcnow
 from learnset.forms import render_form
 from learnset.pagination import page_number
-from learnset.reflections import drafts, exports, queries
+from learnset.reflections import drafts, exports, log_zip, queries
 from learnset.reflections import notes as quick_notes
 from learnset.reflections.filters import log_filters, small_id
 from learnset.reflections.forms import (
@@ -105,12 +105,14 @@ def shared() -> str:
 
 @bp.route("/reflections/export.zip")
 def export_markdown() -> Response:
+    """The log as Markdown files and their attached files, in a zip made as it is sent."""
     today = uk_today()
-    body = exports.markdown_zip(get_db(), current_user, today)
+    found = log_zip.entries(get_db(), current_user, today)
     audit.record_apart(audit.AuditKind.LOG_DOWNLOADED, actor_id=current_user.id)
     return Response(
-        body,
+        log_zip.stream(database().sessions, found),
         mimetype="application/zip",
+        direct_passthrough=True,
         headers={
             "Content-Disposition": f'attachment; filename="learnset-reflective-log-{today}.zip"'
         },

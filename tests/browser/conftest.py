@@ -84,6 +84,11 @@ class AnsweredRequests:
             self._answered.append((method, path))
             self._changed.notify_all()
 
+    def count(self, method: str, path: str) -> int:
+        """How many `method` requests to exactly this path have been answered so far."""
+        with self._changed:
+            return self._answered.count((method, path))
+
     def wait_for(self, method: str, path: str, timeout: float = 10.0) -> None:
         """Until a `method` request to a path matching the pattern `path` has been answered."""
 

@@ -1,14 +1,16 @@
 """Steps that every browser journey takes as a person would, by visible labels and roles:
-signing in and out; and the accessibility check each page gets. People are made with
+signing in and out, jotting a note on a phone and saving a reflection; and the accessibility
+check each page gets. People are made with
 tests/factories.py (make_set, and RIVERSIDE below), so they all sign in with
 factories.PASSWORD."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.factories import PASSWORD
 
@@ -44,3 +46,41 @@ def sign_in(
 def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You have signed out.")).to_be_visible()
+
+
+# --- On a phone ----------------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+
+def phone_context(browser: Browser) -> BrowserContext:
+    """A browser window the size of a phone's, touched rather than clicked."""
+    context = browser.new_context(
+        locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+def ready_offline(page: Page) -> None:
+    """The service worker has installed and controls the page, so the note page's shell is
+    kept for when the connection goes."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+
+
+def jot_note(page: Page, words: str, photo: Path | None = None) -> None:
+    """On the note page: write the note, choose a photo if given, and press Save note."""
+    page.get_by_label("Your note").fill(words)
+    if photo is not None:
+        # The design system's control stands in front of the file input, which takes the file.
+        page.locator("input[type=file][name=photo]").set_input_files(str(photo))
+    page.get_by_role("button", name="Save note").click()
+
+
+def save_reflection(page: Page, day: str = "2", month: str = "12", year: str = "2026") -> None:
+    """In the editor: give the date of the experience and save."""
+    page.get_by_label("Day").fill(day)
+    page.get_by_label("Month").fill(month)
+    page.get_by_label("Year").fill(year)
+    page.get_by_role("button", name="Save reflection").click()
+    expect(page.get_by_text("Your reflection has been saved.")).to_be_visible()

@@ -1,35 +1,53 @@
-"""Quick notes on a phone-sized window: written offline, kept in the browser and said to be
-waiting, sent when the connection returns, then turned into a reflection. The service worker
-keeps only static files and the note page's shell, whatever private pages were visited. On a
-shared computer, notes kept for next time go only to their own writer.
+"""Quick notes on a phone-sized window: written offline (with a photo, or without), kept in the
+browser and said to be waiting, sent when the connection returns, then turned into a
+reflection. The service worker keeps only static files and the note page's shell, whatever
+private pages were visited. On a shared computer, notes kept for next time go only to their own
+writer; a photo the server refuses waits until its writer sends the note without it.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import func, select
 
-from learnset.reflections.models import Note, Reflection
+from learnset import files
+from learnset.reflections.models import Note, Reflection, ReflectionAttachment
 from tests import factories
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in
+from tests.browser.steps import (
+    RIVERSIDE,
+    assert_accessible,
+    jot_note,
+    phone_context,
+    ready_offline,
+    save_reflection,
+    sign_in,
+)
+from tests.files import samples
 
-PHONE = {"width": 390, "height": 844}
 WAITING = re.compile(r"1 note is waiting to be sent")
 
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(
-        locale="en-GB", viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
-    )
-    context.set_default_timeout(10_000)
+    context = phone_context(browser)
     yield context
     context.close()
+
+
+@pytest.fixture
+def whiteboard(tmp_path: Path) -> Path:
+    """A photo as a phone takes it, with the camera's location in it."""
+    photo = tmp_path / "whiteboard.png"
+    photo.write_bytes(samples.png_with_location())
+    return photo
 
 
 def _programme(live_server: LiveServer) -> None:
@@ -43,9 +61,43 @@ def _notes(live_server: LiveServer) -> list[str]:
         return list(session.scalars(select(Note.body).order_by(Note.id)))
 
 
-def _ready_offline(page: Page) -> None:
-    """The service worker has installed and controls the page, so the shell is kept."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+def _offline_on_the_note_page(live_server: LiveServer, phone: BrowserContext) -> Page:
+    """Pat, signed in on the phone, opens the note page; then the connection goes."""
+    _programme(live_server)
+    page = phone.new_page()
+    sign_in(page, live_server.url, "pat@example.org")
+    page.goto(live_server.url + "/notes/new")
+    ready_offline(page)
+    phone.set_offline(True)
+    return page
+
+
+def _closed_and_opened_offline(live_server: LiveServer, page: Page) -> Page:
+    """The tab is closed; opened again with no connection, the note page is the kept shell."""
+    phone = page.context
+    page.close()
+    page = phone.new_page()
+    page.goto(live_server.url + "/notes/new")
+    expect(page.get_by_text("You seem to be offline")).to_be_visible()
+    return page
+
+
+def _photo_goes_into_the_reflection(live_server: LiveServer, page: Page, words: str) -> None:
+    """From the log's inbox, the note with its photo becomes a reflection with the photo as its
+    file, re-encoded without the camera's location."""
+    page.goto(live_server.url + "/reflections")
+    inbox = page.get_by_role("listitem").filter(has_text=words)
+    expect(inbox.get_by_role("img", name="The photo kept with this note")).to_be_visible()
+    assert_accessible(page)
+    inbox.get_by_role("button", name="Turn into a reflection").click()
+    save_reflection(page)
+    expect(page.locator("img.app-files__thumbnail")).to_have_count(1)
+    assert_accessible(page)
+    with live_server.session() as session:
+        attachment = session.scalar(select(ReflectionAttachment))
+        assert attachment is not None and attachment.name == "whiteboard.png"
+        kept = Image.open(io.BytesIO(files.read_all(session, attachment.blob)))
+        assert not kept.getexif()
 
 
 def _cached_urls(page: Page) -> list[str]:
@@ -73,21 +125,17 @@ def test_a_note_written_offline_is_sent_online_and_becomes_a_reflection(
     page.get_by_role("link", name="jot a note").first.click()
     expect(page.get_by_role("heading", name="Jot a note", level=1)).to_be_visible()
     assert_accessible(page)
-    _ready_offline(page)
+    ready_offline(page)
 
     phone.set_offline(True)
-    page.get_by_label("Your note").fill("Ward manager asked for the data pack\nFollow up Monday")
-    page.get_by_role("button", name="Save note").click()
+    jot_note(page, "Ward manager asked for the data pack\nFollow up Monday")
     expect(page.get_by_role("status")).to_contain_text(WAITING)
     expect(page.get_by_role("status")).to_contain_text("Ward manager asked for the data pack")
     assert_accessible(page)
     assert _notes(live_server) == []
 
     # Closing the page loses nothing: offline, the shell opens with the note still waiting.
-    page.close()
-    page = phone.new_page()
-    page.goto(live_server.url + "/notes/new")
-    expect(page.get_by_text("You seem to be offline")).to_be_visible()
+    page = _closed_and_opened_offline(live_server, page)
     expect(page.get_by_role("status")).to_contain_text(WAITING)
     assert_accessible(page)
 
@@ -110,27 +158,101 @@ def test_a_note_written_offline_is_sent_online_and_becomes_a_reflection(
         "Ward manager asked for the data pack\nFollow up Monday"
     )
     expect(page.get_by_label("Title")).to_have_value("Ward manager asked for the data pack")
-    page.get_by_label("Day").fill("2")
-    page.get_by_label("Month").fill("12")
-    page.get_by_label("Year").fill("2026")
-    page.get_by_role("button", name="Save reflection").click()
-    expect(page.get_by_text("Your reflection has been saved.")).to_be_visible()
+    save_reflection(page)
     assert _notes(live_server) == []
     with live_server.session() as session:
         assert session.scalar(select(func.count()).select_from(Reflection)) == 1
 
 
-def test_notes_kept_at_sign_out_go_only_to_their_writer(
-    live_server: LiveServer, phone: BrowserContext
+def test_a_photo_written_offline_waits_with_its_note_and_goes_into_the_reflection(
+    live_server: LiveServer, phone: BrowserContext, whiteboard: Path
+):
+    page = _offline_on_the_note_page(live_server, phone)
+    # Checked before it is kept, as the server would check it: a PDF named as a photo is not.
+    pdf = whiteboard.with_name("letter.png")
+    pdf.write_bytes(samples.PDF)
+    jot_note(page, "The whiteboard after the Future Search day", pdf)
+    expect(page.locator("#photo-error")).to_contain_text("The photo must be a PNG or JPEG image")
+    expect(page.get_by_role("status")).to_be_empty()
+    assert_accessible(page)
+    jot_note(page, "The whiteboard after the Future Search day", whiteboard)
+    expect(page.locator("#photo-error")).to_have_count(0)
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("1 note is waiting to be sent, with 1 photo.")
+    expect(status).to_contain_text("(with the photo whiteboard.png)")
+    expect(page.locator("input[type=file][name=photo]")).to_have_value("")
+    expect(page.get_by_text("No file chosen")).to_be_visible()
+    assert_accessible(page)
+    assert _notes(live_server) == []
+
+    # The tab is closed; offline, the shell opens with the note and its photo still waiting.
+    page = _closed_and_opened_offline(live_server, page)
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("1 note is waiting to be sent, with 1 photo.")
+    expect(status).to_contain_text("whiteboard.png")
+    assert_accessible(page)
+
+    phone.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(status).to_contain_text("Your note has been sent")
+    assert _notes(live_server) == ["The whiteboard after the Future Search day"]
+
+    _photo_goes_into_the_reflection(live_server, page, "The whiteboard after")
+
+
+def test_a_note_with_a_photo_sent_online_becomes_a_reflection_with_the_photo(
+    live_server: LiveServer, phone: BrowserContext, whiteboard: Path
 ):
     _programme(live_server)
     page = phone.new_page()
     sign_in(page, live_server.url, "pat@example.org")
     page.goto(live_server.url + "/notes/new")
-    _ready_offline(page)
-    phone.set_offline(True)
-    page.get_by_label("Your note").fill("Pat's thought on the train")
-    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_text("without its camera and location details")).to_be_visible()
+    assert_accessible(page)
+    # Online, the form itself is posted: the answer is the page with its message.
+    jot_note(page, "The whiteboard after the Future Search day", whiteboard)
+    expect(
+        page.get_by_text("Its photo was saved without its camera and location details")
+    ).to_be_visible()
+    _photo_goes_into_the_reflection(live_server, page, "The whiteboard after")
+
+
+def test_a_photo_the_server_refuses_waits_until_its_note_is_sent_without_it(
+    live_server: LiveServer, phone: BrowserContext, whiteboard: Path
+):
+    live_server.app.config["FILES_QUOTA_BYTES"] = 10
+    page = _offline_on_the_note_page(live_server, phone)
+    jot_note(page, "Notes from the provider visit", whiteboard)
+    phone.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Not sent: You have no room left for this file")
+    assert live_server.answered.count("POST", "/notes/new") == 1
+
+    # Refused once, it is not sent again at every page: it waits, and says why.
+    page.reload()
+    expect(page.get_by_role("status")).to_contain_text("You have no room left for this file")
+    page.goto(live_server.url + "/reflections")
+    page.goto(live_server.url + "/notes/new")
+    without = page.get_by_role("button", name="Send this note without its photo")
+    expect(without).to_be_visible()
+    assert_accessible(page)
+    assert live_server.answered.count("POST", "/notes/new") == 1
+    assert _notes(live_server) == []
+
+    without.click()
+    expect(page.get_by_role("status")).to_contain_text("Your note has been sent")
+    with live_server.session() as session:
+        note = session.scalar(select(Note))
+        assert note is not None and note.body == "Notes from the provider visit"
+        assert note.photo_blob_id is None
+
+
+def test_notes_kept_at_sign_out_go_only_to_their_writer(
+    live_server: LiveServer, phone: BrowserContext
+):
+    page = _offline_on_the_note_page(live_server, phone)
+    jot_note(page, "Pat's thought on the train")
     expect(page.get_by_role("status")).to_contain_text(WAITING)
 
     page.get_by_role("button", name="Sign out").click()
@@ -166,18 +288,17 @@ def test_notes_kept_at_sign_out_go_only_to_their_writer(
 
 
 def test_notes_discarded_at_an_offline_sign_out_are_gone_from_the_browser(
-    live_server: LiveServer, phone: BrowserContext
+    live_server: LiveServer, phone: BrowserContext, whiteboard: Path
 ):
-    _programme(live_server)
-    page = phone.new_page()
-    sign_in(page, live_server.url, "pat@example.org")
-    page.goto(live_server.url + "/notes/new")
-    _ready_offline(page)
-    phone.set_offline(True)
-    page.get_by_label("Your note").fill("Not worth keeping")
-    page.get_by_role("button", name="Save note").click()
+    page = _offline_on_the_note_page(live_server, phone)
+    jot_note(page, "Not worth keeping", whiteboard)
     expect(page.get_by_role("status")).to_contain_text(WAITING)
     page.get_by_role("button", name="Sign out").click()
+    # The offer names the photo, which goes with its note either way.
+    offer = page.locator(".nhsuk-warning-callout")
+    expect(offer).to_contain_text("1 note has not been sent yet, with the photo whiteboard.png")
+    expect(offer).to_contain_text("the photo goes with its note")
+    assert_accessible(page)
     with page.expect_event("requestfailed", lambda request: request.url.endswith("/sign-out")):
         page.get_by_role("button", name="Discard and sign out").click()
     phone.set_offline(False)

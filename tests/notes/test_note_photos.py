@@ -24,7 +24,9 @@ from tests.matrix import SIGNED_IN
 LIMITS = files.Limits(10 * 1024 * 1024, 1, 250 * 1024**2)
 
 
-def jot_with_photo(browser, data, name, body="The whiteboard after the Future Search day"):
+def jot_with_photo(
+    browser, data, name, body="The whiteboard after the Future Search day", headers=None
+):
     return browser.post(
         "/notes/new",
         data={
@@ -34,7 +36,12 @@ def jot_with_photo(browser, data, name, body="The whiteboard after the Future Se
             "photo": (io.BytesIO(data), name),
         },
         content_type="multipart/form-data",
+        headers=headers,
     )
+
+
+# As the page's script sends a note kept offline: the form's own multipart post, asking JSON.
+AS_SCRIPT = {"Accept": "application/json"}
 
 
 def noted(db, person, data=None, name="board.png"):
@@ -47,7 +54,38 @@ def test_the_page_offers_a_photo_and_says_what_happens_to_it(login, people):
     page = html_of(login(people.participant).get("/notes/new"))
     assert 'enctype="multipart/form-data"' in page
     assert "without its camera and location details" in page
-    assert "only when you are online" in page
+    assert "kept on this device with the note" in page
+    # The script checks a photo kept offline as the server would: the same limit.
+    assert 'data-photo-max="10485760" data-photo-size="10 MB"' in page
+
+
+def test_the_offline_shell_offers_the_photo_too(login, people):
+    page = html_of(login(None).get("/notes/offline"))
+    assert 'type="file"' in page and 'accept="image/png,image/jpeg"' in page
+    assert "kept on this device with the note" in page
+    assert 'data-photo-max="10485760"' in page
+
+
+def test_a_photo_kept_offline_is_sent_by_the_script_as_the_form_would_send_it(login, db, people):
+    browser = login(people.participant)
+    response = jot_with_photo(browser, samples.png_with_location(), "board.png", headers=AS_SCRIPT)
+    assert response.status_code == 201 and response.json["new"] is True
+    note = db.scalar(select(Note))
+    assert note.photo_name == "board.png"
+    assert not Image.open(io.BytesIO(files.read_all(db, note.photo))).getexif()
+
+
+def test_the_script_gets_a_refused_photo_as_json_beside_the_photo(app, login, db, people):
+    browser = login(people.participant)
+    app.config["FILES_QUOTA_BYTES"] = 10
+    full = jot_with_photo(browser, samples.png_with_location(), "a.png", headers=AS_SCRIPT)
+    assert full.status_code == 422
+    assert full.json["errors"]["photo"].startswith("You have no room left for this file")
+    app.config["FILE_MAX_BYTES"] = 2000
+    huge = jot_with_photo(browser, b"x" * 200_000, "huge.png", headers=AS_SCRIPT)
+    assert huge.status_code == 413
+    assert huge.json == {"errors": {"photo": "The photo must be smaller than 2 KB"}}
+    assert count_rows(db, Note) == 0 and count_rows(db, FileBlob) == 0
 
 
 def test_a_photo_is_kept_without_its_metadata_and_shown_to_its_writer(login, db, people):

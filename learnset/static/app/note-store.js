@@ -43,9 +43,60 @@ export function newNoteId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// The note as the note form itself posts it, with the form's token: a multipart body, the photo
+// (if any) as its file, so the server applies every check it applies to the form.
+function formOf(note, token) {
+  const body = new FormData();
+  body.append("csrf_token", token);
+  body.append("note_id", note.id);
+  body.append("body", note.body);
+  body.append("cohort", note.cohort || "");
+  body.append("meeting", note.meeting || "");
+  if (note.photo) {
+    body.append("photo", new Blob([note.photo.bytes], { type: note.photo.type }), note.photo.name);
+  }
+  return body;
+}
+
 export const keepNote = (note) => inStore("notes", "readwrite", (store) => store.put(note));
 export const forgetNote = (id) => inStore("notes", "readwrite", (store) => store.delete(id));
+const oneNote = (id) => inStore("notes", "readonly", (store) => store.get(id));
 const allNotes = () => inStore("notes", "readonly", (store) => store.getAll());
+
+// A photo the server refused (a full quota, say): the note goes on without it.
+export async function dropPhoto(id) {
+  const note = await oneNote(id);
+  if (note) {
+    delete note.photo;
+    delete note.photoRefused;
+    delete note.problem;
+    await keepNote(note);
+  }
+}
+
+// The checks the server makes of a note's photo, made before it is kept on this device: its
+// size, and a PNG or JPEG by its first bytes that the browser can draw. A message, or null.
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG = [0xff, 0xd8, 0xff];
+export async function photoProblem(file, maxBytes, maxSize) {
+  if (file.size > maxBytes) {
+    return `The photo must be smaller than ${maxSize}`;
+  }
+  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+  const starts = (signature) => signature.every((byte, index) => head[index] === byte);
+  if (!(starts(PNG) || starts(JPEG))) {
+    return "The photo must be a PNG or JPEG image";
+  }
+  if (window.createImageBitmap) {
+    // A browser without it leaves the rest to the server, which draws every photo again.
+    try {
+      (await createImageBitmap(file)).close();
+    } catch {
+      return "The photo must be a PNG or JPEG image";
+    }
+  }
+  return null;
+}
 
 export async function anyWaiting() {
   return (await allNotes()).length > 0;
@@ -80,32 +131,40 @@ export async function signedIn() {
 }
 
 // Send the signed-in person's waiting notes, oldest first. Returns how many went, whether the
-// server was reached and answered them all, and who is signed in.
-export async function sendWaiting() {
+// server was reached and answered them all, and who is signed in. Asked again while sending
+// (the "online" event and a page load at once), it answers with the send under way, so no
+// note goes twice and a refused photo is not sent again before its refusal is kept.
+let sending = null;
+export function sendWaiting() {
+  if (!sending) {
+    sending = sendAll().finally(() => {
+      sending = null;
+    });
+  }
+  return sending;
+}
+
+async function sendAll() {
   const who = await signedIn();
   if (!who) {
     return { sent: 0, reached: false };
   }
   await rememberUser(who.user);
   const post = (note) =>
-    fetch(SEND_URL, {
-      method: "POST",
-      headers: { Accept: "application/json" },
-      body: new URLSearchParams({
-        csrf_token: who.csrf_token,
-        note_id: note.id,
-        body: note.body,
-        cohort: note.cohort || "",
-        meeting: note.meeting || "",
-      }),
-    });
+    fetch(SEND_URL, { method: "POST", headers: { Accept: "application/json" }, body: formOf(note, who.csrf_token) });
+  // Refused with the reasons, by field: 422, or 413 for a photo over the server's limit.
+  const refused = (response) => response.status === 422 || response.status === 413;
   let sent = 0;
   for (const note of await waitingFor(who.user)) {
+    if (note.photoRefused) {
+      // Refused once, it would be refused again: it waits for its writer to send it without.
+      continue;
+    }
     let response;
     let answer = null;
     try {
       response = await post(note);
-      if (response.status === 422) {
+      if (refused(response)) {
         answer = await response.json();
         const fields = Object.keys(answer.errors);
         if (fields.length && fields.every((name) => name === "cohort" || name === "meeting")) {
@@ -115,7 +174,7 @@ export async function sendWaiting() {
           note.meeting = "";
           await keepNote(note);
           response = await post(note);
-          answer = response.status === 422 ? await response.json() : null;
+          answer = refused(response) ? await response.json() : null;
         }
       }
     } catch {
@@ -125,7 +184,8 @@ export async function sendWaiting() {
       await forgetNote(note.id);
       sent += 1;
     } else if (answer) {
-      note.problem = Object.values(answer.errors)[0] || "This note could not be sent";
+      note.problem = answer.errors.photo || Object.values(answer.errors)[0] || "This note could not be sent";
+      note.photoRefused = Boolean(answer.errors.photo && note.photo);
       await keepNote(note);
     } else {
       return { sent, reached: false };

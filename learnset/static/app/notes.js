@@ -1,7 +1,16 @@
 // The "Jot a note" page: a note is kept in this browser first, then sent; whatever has not
 // reached the server yet is listed, in a live region, until it has. Closing the page loses
 // nothing: the next visit, or any page of the service once online, sends it.
-import { keepNote, newNoteId, rememberedUser, rememberUser, sendWaiting, waitingFor } from "./note-store.js";
+import {
+  dropPhoto,
+  keepNote,
+  newNoteId,
+  photoProblem,
+  rememberedUser,
+  rememberUser,
+  sendWaiting,
+  waitingFor,
+} from "./note-store.js";
 
 const form = document.querySelector("[data-note-form]");
 const region = document.getElementById("note-queue");
@@ -10,9 +19,16 @@ function plural(count, one, many) {
   return count === 1 ? one : many;
 }
 
+// What a person uses to reach the field: the design system's file control stands in front of
+// the file input itself.
+function controlOf(field, group) {
+  return (field.type === "file" && group.querySelector("button")) || field;
+}
+
 function showFieldError(field, message) {
   const group = field.closest(".nhsuk-form-group");
-  let error = document.getElementById(`${field.id}-error`);
+  const control = controlOf(field, group);
+  let error = document.getElementById(`${field.name}-error`);
   if (!message) {
     group.classList.remove("nhsuk-form-group--error");
     field.classList.remove("nhsuk-textarea--error");
@@ -21,10 +37,16 @@ function showFieldError(field, message) {
   }
   if (!error) {
     error = document.createElement("span");
-    error.id = `${field.id}-error`;
+    error.id = `${field.name}-error`;
     error.className = "nhsuk-error-message";
-    field.before(error);
-    field.setAttribute("aria-describedby", `${field.getAttribute("aria-describedby") || ""} ${error.id}`.trim());
+    // Where the design system puts it: after the hint, before the control.
+    const hint = group.querySelector(".nhsuk-hint");
+    if (hint) {
+      hint.after(error);
+    } else {
+      field.before(error);
+    }
+    control.setAttribute("aria-describedby", `${control.getAttribute("aria-describedby") || ""} ${error.id}`.trim());
   }
   error.textContent = "";
   const hidden = document.createElement("span");
@@ -32,11 +54,13 @@ function showFieldError(field, message) {
   hidden.textContent = "Error: ";
   error.append(hidden, message);
   group.classList.add("nhsuk-form-group--error");
-  field.classList.add("nhsuk-textarea--error");
-  field.focus();
+  if (field.type !== "file") {
+    field.classList.add("nhsuk-textarea--error");
+  }
+  control.focus();
 }
 
-function say(notes, sent) {
+function say(notes, sent, user) {
   region.textContent = "";
   const heading = document.createElement("p");
   if (notes.length === 0) {
@@ -46,17 +70,36 @@ function say(notes, sent) {
     }
     return;
   }
+  const photos = notes.filter((note) => note.photo).length;
+  const withPhotos = photos ? `, with ${photos} ${plural(photos, "photo", "photos")}` : "";
   heading.className = "nhsuk-body-l";
-  heading.textContent = `${notes.length} ${plural(notes.length, "note is", "notes are")} waiting to be sent. ${plural(notes.length, "It is", "They are")} kept on this device and will be sent when you are back online, even if you close this page.`;
+  heading.textContent = `${notes.length} ${plural(notes.length, "note is", "notes are")} waiting to be sent${withPhotos}. ${plural(notes.length, "It is", "They are")} kept on this device and will be sent when you are back online, even if you close this page.`;
   const list = document.createElement("ul");
   list.className = "nhsuk-list nhsuk-list--bullet";
   for (const note of notes) {
     const item = document.createElement("li");
     item.textContent = note.body.length > 80 ? `${note.body.slice(0, 80)}…` : note.body;
+    if (note.photo) {
+      item.append(` (with the photo ${note.photo.name})`);
+    }
     if (note.problem) {
       const problem = document.createElement("strong");
       problem.textContent = ` Not sent: ${note.problem}`;
       item.append(problem);
+    }
+    if (note.photoRefused) {
+      // Kept rather than sent again at every page: the writer chooses to send the words alone.
+      const without = document.createElement("button");
+      without.type = "button";
+      without.className = "nhsuk-button nhsuk-button--secondary nhsuk-u-margin-top-2 nhsuk-u-margin-bottom-0";
+      without.textContent = "Send this note without its photo";
+      without.addEventListener("click", async () => {
+        await dropPhoto(note.id);
+        await sendAndSay(user);
+        region.tabIndex = -1;
+        region.focus();
+      });
+      item.append(document.createElement("br"), without);
     }
     list.append(item);
   }
@@ -65,7 +108,19 @@ function say(notes, sent) {
 
 async function sendAndSay(user) {
   const result = navigator.onLine ? await sendWaiting() : { sent: 0 };
-  say(await waitingFor(result.user || user), result.sent);
+  say(await waitingFor(result.user || user), result.sent, result.user || user);
+}
+
+// The chosen photo, checked as the server would check it, to keep in the note's own record.
+async function keptPhoto(photo) {
+  const file = photo.files[0];
+  const problem = await photoProblem(file, Number(form.dataset.photoMax), form.dataset.photoSize);
+  if (problem) {
+    showFieldError(photo, problem);
+    return null;
+  }
+  showFieldError(photo, null);
+  return { name: file.name, type: file.type || "application/octet-stream", size: file.size, bytes: await file.arrayBuffer() };
 }
 
 async function start() {
@@ -85,13 +140,10 @@ async function start() {
   }
   const photo = form.querySelector("[name=photo]");
   form.addEventListener("submit", async (event) => {
-    // A photo goes with the form itself, and only with a connection: it is not kept offline.
-    if (photo && photo.files.length) {
-      if (navigator.onLine) {
-        return;
-      }
-      event.preventDefault();
-      showFieldError(photo, "You are offline. A photo can be sent only when you are online: remove it to keep the note on this device");
+    // Online, the live page posts a note with a photo as the form itself, so every message is
+    // beside its field at once. Offline (or on the shell), the photo is kept with the note.
+    const chosen = photo && photo.files.length > 0;
+    if (chosen && navigator.onLine && form.dataset.user) {
       return;
     }
     event.preventDefault();
@@ -106,14 +158,27 @@ async function start() {
       return;
     }
     showFieldError(body, null);
-    await keepNote({
+    const kept = chosen ? await keptPhoto(photo) : null;
+    if (chosen && !kept) {
+      return;
+    }
+    const note = {
       id: noteId.value || newNoteId(),
       user,
       body: text,
       cohort: cohort ? cohort.value : "",
       meeting: meeting ? meeting.value : "",
       writtenAt: new Date().toISOString(),
-    });
+    };
+    if (kept) {
+      note.photo = kept;
+    }
+    await keepNote(note);
+    if (photo) {
+      photo.value = "";
+      // The design system's control shows the chosen file's name until told it has changed.
+      photo.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     body.value = "";
     noteId.value = newNoteId();
     await sendAndSay(user);

@@ -3,7 +3,17 @@
 // time, then clears what this browser keeps about the person.
 import { anyWaiting, clearForSignOut, rememberedUser, sendWaiting, waitingFor } from "./note-store.js";
 
-function ask(count, offline) {
+// What is waiting, in words: how many notes, and the photos kept with them, by name.
+function waitingWords(notes) {
+  const count = notes.length;
+  const them = count === 1 ? "it" : "them";
+  const photos = notes.filter((note) => note.photo).map((note) => note.photo.name);
+  const named = photos.length ? `, with ${photos.length === 1 ? "the photo" : "the photos"} ${photos.join(", ")}` : "";
+  const along = photos.length ? ` (${photos.length === 1 ? "the photo goes" : "the photos go"} with ${count === 1 ? "its note" : "their notes"})` : "";
+  return `${count === 1 ? "1 note has" : `${count} notes have`} not been sent yet${named}. Keep ${them} on this device to send next time you sign in here, or discard ${them}${along}.`;
+}
+
+function ask(notes, offline) {
   return new Promise((resolve) => {
     const main = document.getElementById("maincontent");
     const box = document.createElement("div");
@@ -13,7 +23,7 @@ function ask(count, offline) {
     heading.tabIndex = -1;
     heading.textContent = offline ? "You are offline" : "Some notes could not be sent";
     const words = document.createElement("p");
-    words.textContent = `${count === 1 ? "1 note has" : `${count} notes have`} not been sent yet. Keep ${count === 1 ? "it" : "them"} on this device to send next time you sign in here, or discard ${count === 1 ? "it" : "them"}.`;
+    words.textContent = waitingWords(notes);
     const keep = document.createElement("button");
     keep.type = "button";
     keep.className = "nhsuk-button";
@@ -33,10 +43,11 @@ function ask(count, offline) {
 async function signOut(form) {
   let keep = false;
   if (await anyWaiting()) {
-    const result = await sendWaiting();
+    // Offline, the browser says so: ask at once rather than wait for a request to fail.
+    const result = navigator.onLine ? await sendWaiting() : { sent: 0, reached: false };
     const waiting = await waitingFor(result.user || (await rememberedUser()));
     if (waiting.length) {
-      keep = await ask(waiting.length, !result.reached);
+      keep = await ask(waiting, !result.reached);
     }
   }
   await clearForSignOut(keep);

@@ -8,10 +8,11 @@ them); everyone else who can read the item or capability is answered 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -20,7 +21,7 @@ from learnset import authz
 from learnset.curriculum.models import ProgrammeSession
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import render_form
+from learnset.forms import done, render_form
 from learnset.framework.models import Capability
 from learnset.framework.queries import current_framework
 from learnset.library import editing, services, versions
@@ -109,31 +110,48 @@ def _capability(slug: str) -> Editable:
     return Editable(capability)
 
 
-def preview_of(form: VersionForm) -> VersionForm | None:
-    """The form, to show as it would read, when "Preview" was pressed (no JavaScript needed);
-    its fields are checked too, so any problem shows beside its field."""
-    if request.method == "POST" and request.form.get("action") == "preview":
+def previewing() -> bool:
+    """ "Preview" was pressed (no JavaScript needed): show the text as it would read."""
+    return request.method == "POST" and request.form.get("action") == "preview"
+
+
+def opened(subject: Editable, fields: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    """What the editor opens with: on GET, the record's words and the version they are from;
+    on POST, nothing (the form reads what was sent)."""
+    if request.method != "GET":
+        return None
+    return fields() | {"based_on": str(versions.latest_number(get_db(), subject.record))}
+
+
+def edit_page(
+    subject: Editable,
+    form: VersionForm,
+    save: Callable[[], object | None],
+    template: str,
+    field: str,
+    **context: Any,
+) -> Response | tuple[str, int]:
+    """The one flow of every editor: "Preview" draws the form again as it would read (its
+    fields checked, so a problem shows beside its field); "Save" calls `save` for a new version
+    and goes back to the record's page. A broken rule shows beside `field`; when someone else
+    saved first, the form says so and saving again puts this text after theirs."""
+    preview = form if previewing() else None
+    if preview is not None:
         form.validate()
-        return form
-    return None
-
-
-def saved(subject: Editable, version: object | None) -> Response:
-    get_db().commit()
-    flash(
-        f"Your changes to {subject.name} have been saved as a new version."
-        if version is not None
-        else "Nothing had changed, so no new version was saved."
-    )
-    return redirect(subject.page_url)
-
-
-def after_failed_save(subject: Editable, form: VersionForm) -> None:
-    # When the save failed because someone else saved first, the form now says so; saving
-    # again, having looked, is a choice to put this text after theirs.
-    latest = versions.latest_number(get_db(), subject.record)
-    if latest != form.based_on_number:
-        form.based_on.data = str(latest)
+    elif form.validate_on_submit():
+        with shown_on(form, field):
+            version = save()
+            return done(
+                f"Your changes to {subject.name} have been saved as a new version."
+                if version is not None
+                else "Nothing had changed, so no new version was saved.",
+                subject.page_url,
+                "message",
+            )
+        latest = versions.latest_number(get_db(), subject.record)
+        if latest != form.based_on_number:
+            form.based_on.data = str(latest)
+    return render_form(template, form, subject=subject, preview=preview, **context)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -142,20 +160,21 @@ def item_edit(slug: str) -> Response | tuple[str, int]:
     subject = _item(slug)
     item = subject.record
     assert isinstance(item, ContentItem)
-    opened = None
-    if request.method == "GET":
-        opened = {
-            "title": item.title,
-            "summary": item.summary,
-            "minutes": item.minutes,
-            "body": item.body,
-            "capabilities": [capability.slug for capability in item.capabilities],
-            "based_on": str(versions.latest_number(db, item)),
-        }
-    form = ItemEditForm(data=opened)
+    form = ItemEditForm(
+        data=opened(
+            subject,
+            lambda: {
+                "title": item.title,
+                "summary": item.summary,
+                "minutes": item.minutes,
+                "body": item.body,
+                "capabilities": [capability.slug for capability in item.capabilities],
+            },
+        )
+    )
     form.offer_capabilities(services.capabilities_by_domain(db))
-    preview = preview_of(form)
-    if preview is None and form.validate_on_submit():
+
+    def save() -> object | None:
         changes = editing.ItemChanges(
             title=form.title.data or "",
             summary=form.summary.data or "",
@@ -163,13 +182,9 @@ def item_edit(slug: str) -> Response | tuple[str, int]:
             capabilities=list(form.capabilities.data or []),
             body=form.body.data or "",
         )
-        with shown_on(form, "body"):
-            version = editing.save_item(
-                db, current_user, item, changes, form.based_on_number, utcnow()
-            )
-            return saved(subject, version)
-        after_failed_save(subject, form)
-    return render_form("library/edit_item.html", form, subject=subject, preview=preview)
+        return editing.save_item(db, current_user, item, changes, form.based_on_number, utcnow())
+
+    return edit_page(subject, form, save, "library/edit_item.html", "body")
 
 
 @bp.route("/framework/<slug>/edit", methods=["GET", "POST"])
@@ -178,28 +193,28 @@ def capability_edit(slug: str) -> Response | tuple[str, int]:
     subject = _capability(slug)
     capability = subject.record
     assert isinstance(capability, Capability)
-    opened = None
-    if request.method == "GET":
-        opened = {name: capability.level_descriptor(level) for level, name in LEVEL_FIELDS.items()}
-        opened |= {
-            "description": capability.description,
-            "based_on": str(versions.latest_number(db, capability)),
-        }
-    form = DescriptorEditForm(data=opened)
-    preview = preview_of(form)
-    if preview is None and form.validate_on_submit():
+    form = DescriptorEditForm(
+        data=opened(
+            subject,
+            lambda: (
+                {name: capability.level_descriptor(level) for level, name in LEVEL_FIELDS.items()}
+                | {"description": capability.description}
+            ),
+        )
+    )
+
+    def save() -> object | None:
         changes = editing.DescriptorChanges(form.description.data or "", form.levels())
-        with shown_on(form, "description"):
-            version = editing.save_descriptors(
-                db, current_user, capability, changes, form.based_on_number, utcnow()
-            )
-            return saved(subject, version)
-        after_failed_save(subject, form)
-    return render_form(
-        "library/edit_capability.html",
+        return editing.save_descriptors(
+            db, current_user, capability, changes, form.based_on_number, utcnow()
+        )
+
+    return edit_page(
+        subject,
         form,
-        subject=subject,
-        preview=preview,
+        save,
+        "library/edit_capability.html",
+        "description",
         level_fields=LEVEL_FIELDS,
     )
 
@@ -264,9 +279,11 @@ def restore_page(subject: Editable, number: int) -> Response | tuple[str, int]:
             editing.restore(
                 db, current_user, subject.record, number, form.based_on_number, utcnow()
             )
-            db.commit()
-            flash(f"Version {number} of {subject.name} has been restored as the newest version.")
-            return redirect(subject.url("history"))
+            return done(
+                f"Version {number} of {subject.name} has been restored as the newest version.",
+                subject.url("history"),
+                "message",
+            )
         form.based_on.data = str(latest)
     current = editing.source_of(subject.record)
     diff = versions.compare(current, old.text)

@@ -16,9 +16,9 @@ from learnset.content import (
     Fields,
     Problem,
     SourceFile,
+    front_matter_fields,
     parse_yaml,
     read_source,
-    split_front_matter,
     used_before,
 )
 
@@ -159,12 +159,10 @@ def session_from_source(
 ) -> SessionSpec | None:
     """One session's file checked, from its text: by the sync, and by the editor in the app.
     `programme` gives the programme's "session_minutes" and its "aim_slugs"."""
-    parts = split_front_matter(source, problems)
+    parts = front_matter_fields(source, SESSION_FIELDS, problems)
     if parts is None:
         return None
-    data, notes = parts
-    fields = Fields(data, source.path, problems)
-    fields.only(SESSION_FIELDS)
+    fields, notes = parts
     number = fields.whole_number("number", minimum=1) or 0
     minutes = fields.whole_number("minutes", minimum=1, required=False)
     minutes = minutes or programme["session_minutes"]

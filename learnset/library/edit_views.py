@@ -172,7 +172,7 @@ def item_edit(slug: str) -> Response | tuple[str, int]:
             },
         )
     )
-    form.offer_capabilities(services.capabilities_by_domain(db))
+    form.offer_capabilities(current_framework(db))
 
     def save() -> object | None:
         changes = editing.ItemChanges(

@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -23,7 +22,7 @@ from learnset.challenges.models import Challenge
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
 from learnset.forms import choices, committed, done, render_form, require_button
-from learnset.framework.models import Capability, CapabilityDomain
+from learnset.framework.queries import current_framework
 from learnset.ids import is_id
 from learnset.library.models import ContentItem, ContentKind
 from learnset.meetings import (
@@ -85,13 +84,12 @@ def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) ->
 
 
 def _capability_choices(db: Session) -> list[SelectChoice]:
-    rows = db.execute(
-        select(Capability.slug, Capability.name)
-        .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
-        .where(Capability.archived_at.is_(None))
-        .order_by(CapabilityDomain.position, Capability.position)
-    )
-    return choices([("", "Any capability"), *rows])
+    current = [
+        (capability.slug, capability.name)
+        for group in current_framework(db)
+        for capability in group.capabilities
+    ]
+    return choices([("", "Any capability"), *current])
 
 
 @bp.route("/sessions/<id:meeting_id>/library")

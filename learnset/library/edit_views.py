@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
@@ -36,13 +36,15 @@ from learnset.library.models import ContentItem, VersionOrigin
 from learnset.library.views import bp
 from learnset.pagination import page_number
 
+Record = TypeVar("Record", ContentItem, Capability, ProgrammeSession)
+
 
 @dataclass(frozen=True)
-class Editable:
+class Editable(Generic[Record]):
     """A library item, a capability or a programme session, with the words and addresses its
     pages need."""
 
-    record: versions.Subject
+    record: Record
 
     @property
     def is_item(self) -> bool:
@@ -94,7 +96,7 @@ class Editable:
         return url_for("assessment.framework", _anchor=self.record.slug)
 
 
-def _item(slug: str) -> Editable:
+def _item(slug: str) -> Editable[ContentItem]:
     item = services.item_by_slug(get_db(), slug)
     if item is None or not authz.can(current_user, "library:view", item):
         abort(404)
@@ -102,7 +104,7 @@ def _item(slug: str) -> Editable:
     return Editable(item)
 
 
-def _capability(slug: str) -> Editable:
+def _capability(slug: str) -> Editable[Capability]:
     capability = get_db().scalar(select(Capability).where(Capability.slug == slug))
     if capability is None or not authz.can(current_user, "framework:view", capability):
         abort(404)
@@ -115,16 +117,19 @@ def previewing() -> bool:
     return request.method == "POST" and request.form.get("action") == "preview"
 
 
-def opened(subject: Editable, fields: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
-    """What the editor opens with: on GET, the record's words and the version they are from;
+def opened(
+    subject: Editable[Record], words: Callable[[Record], dict[str, Any]]
+) -> dict[str, Any] | None:
+    """What the editor opens with: on GET, the record's `words` and the version they are from;
     on POST, nothing (the form reads what was sent)."""
     if request.method != "GET":
         return None
-    return fields() | {"based_on": str(versions.latest_number(get_db(), subject.record))}
+    latest = versions.latest_number(get_db(), subject.record)
+    return words(subject.record) | {"based_on": str(latest)}
 
 
 def edit_page(
-    subject: Editable,
+    subject: Editable[Any],
     form: VersionForm,
     save: Callable[[], object | None],
     template: str,
@@ -154,24 +159,21 @@ def edit_page(
     return render_form(template, form, subject=subject, preview=preview, **context)
 
 
+def _item_words(item: ContentItem) -> dict[str, Any]:
+    return {
+        "title": item.title,
+        "summary": item.summary,
+        "minutes": item.minutes,
+        "body": item.body,
+        "capabilities": [capability.slug for capability in item.capabilities],
+    }
+
+
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def item_edit(slug: str) -> Response | tuple[str, int]:
     db = get_db()
     subject = _item(slug)
-    item = subject.record
-    assert isinstance(item, ContentItem)
-    form = ItemEditForm(
-        data=opened(
-            subject,
-            lambda: {
-                "title": item.title,
-                "summary": item.summary,
-                "minutes": item.minutes,
-                "body": item.body,
-                "capabilities": [capability.slug for capability in item.capabilities],
-            },
-        )
-    )
+    form = ItemEditForm(data=opened(subject, _item_words))
     form.offer_capabilities(current_framework(db))
 
     def save() -> object | None:
@@ -182,31 +184,26 @@ def item_edit(slug: str) -> Response | tuple[str, int]:
             capabilities=list(form.capabilities.data or []),
             body=form.body.data or "",
         )
-        return editing.save_item(db, current_user, item, changes, form.based_on_number, utcnow())
+        based_on = form.based_on_number
+        return editing.save_item(db, current_user, subject.record, changes, based_on, utcnow())
 
     return edit_page(subject, form, save, "library/edit_item.html", "body")
 
 
+def _capability_words(capability: Capability) -> dict[str, Any]:
+    levels = {name: capability.level_descriptor(level) for level, name in LEVEL_FIELDS.items()}
+    return levels | {"description": capability.description}
+
+
 @bp.route("/framework/<slug>/edit", methods=["GET", "POST"])
 def capability_edit(slug: str) -> Response | tuple[str, int]:
-    db = get_db()
     subject = _capability(slug)
-    capability = subject.record
-    assert isinstance(capability, Capability)
-    form = DescriptorEditForm(
-        data=opened(
-            subject,
-            lambda: (
-                {name: capability.level_descriptor(level) for level, name in LEVEL_FIELDS.items()}
-                | {"description": capability.description}
-            ),
-        )
-    )
+    form = DescriptorEditForm(data=opened(subject, _capability_words))
 
     def save() -> object | None:
         changes = editing.DescriptorChanges(form.description.data or "", form.levels())
         return editing.save_descriptors(
-            db, current_user, capability, changes, form.based_on_number, utcnow()
+            get_db(), current_user, subject.record, changes, form.based_on_number, utcnow()
         )
 
     return edit_page(
@@ -219,7 +216,7 @@ def capability_edit(slug: str) -> Response | tuple[str, int]:
     )
 
 
-def history_page(subject: Editable) -> str:
+def history_page(subject: Editable[Any]) -> str:
     db = get_db()
     page = versions.history(db, subject.record, page_number(request.args.get("page")))
     latest = versions.latest_number(db, subject.record)
@@ -238,7 +235,7 @@ def capability_history(slug: str) -> str:
     return history_page(_capability(slug))
 
 
-def compare_page(subject: Editable) -> str | tuple[str, int]:
+def compare_page(subject: Editable[Any]) -> str | tuple[str, int]:
     db = get_db()
     latest = versions.latest_number(db, subject.record)
     form = CompareForm(request.args)
@@ -267,7 +264,7 @@ def capability_compare(slug: str) -> str | tuple[str, int]:
     return compare_page(_capability(slug))
 
 
-def restore_page(subject: Editable, number: int) -> Response | tuple[str, int]:
+def restore_page(subject: Editable[Any], number: int) -> Response | tuple[str, int]:
     db = get_db()
     old = versions.version(db, subject.record, number)
     if old is None:

@@ -29,7 +29,7 @@ from learnset.library.forms import SessionEditForm
 from learnset.library.views import bp
 
 
-def _session(slug: str, month: int) -> Editable:
+def _session(slug: str, month: int) -> Editable[ProgrammeSession]:
     session = get_db().scalar(
         select(ProgrammeSession)
         .join(Programme)
@@ -47,19 +47,23 @@ def _session(slug: str, month: int) -> Editable:
     return Editable(session)
 
 
+def _session_words(session: ProgrammeSession) -> dict[str, str]:
+    return {"text": editing.source_of(session)}
+
+
 @bp.route("/programmes/<slug>/<id:month>/edit", methods=["GET", "POST"])
 def session_edit(slug: str, month: int) -> Response | tuple[str, int]:
     subject = _session(slug, month)
-    session = subject.record
-    assert isinstance(session, ProgrammeSession)
-    form = SessionEditForm(data=opened(subject, lambda: {"text": editing.source_of(session)}))
+    form = SessionEditForm(
+        data=opened(subject, lambda session: {"text": editing.source_of(session)})
+    )
     # The preview shows the facilitator notes as they would read.
     notes = editing.notes_of(form.text.data or "") if previewing() else None
 
     def save() -> object | None:
         text = form.text.data or ""
         return editing.save_session(
-            get_db(), current_user, session, text, form.based_on_number, utcnow()
+            get_db(), current_user, subject.record, text, form.based_on_number, utcnow()
         )
 
     return edit_page(subject, form, save, "library/edit_session.html", "text", notes=notes)

@@ -136,20 +136,6 @@ def _steps(fields: Fields, item_minutes: dict[str, int]) -> list[StepSpec]:
     return steps
 
 
-def _session(
-    path: Path,
-    root: Path,
-    programme: dict[str, Any],
-    item_minutes: dict[str, int],
-    capabilities: set[str],
-    problems: list[Problem],
-) -> SessionSpec | None:
-    source = read_source(root, path, problems)
-    if source is None:
-        return None
-    return session_from_source(source, programme, item_minutes, capabilities, problems)
-
-
 def session_from_source(
     source: SourceFile,
     programme: dict[str, Any],
@@ -220,7 +206,12 @@ def _programme(
     sessions = []
     for session_path in sorted(folder.glob("*.md")):
         digest.update(session_path.name.encode() + session_path.read_bytes())
-        session = _session(session_path, root, context, item_minutes, capabilities, problems)
+        source_of_session = read_source(root, session_path, problems)
+        if source_of_session is None:
+            continue
+        session = session_from_source(
+            source_of_session, context, item_minutes, capabilities, problems
+        )
         if session is not None:
             sessions.append(session)
     if not sessions:

@@ -160,13 +160,8 @@ def edit_page(
 
 
 def _item_words(item: ContentItem) -> dict[str, Any]:
-    return {
-        "title": item.title,
-        "summary": item.summary,
-        "minutes": item.minutes,
-        "body": item.body,
-        "capabilities": [capability.slug for capability in item.capabilities],
-    }
+    words = {name: getattr(item, name) for name in ("title", "summary", "minutes", "body")}
+    return words | {"capabilities": [capability.slug for capability in item.capabilities]}
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

@@ -369,6 +369,8 @@ def renumber_slots(meeting: Meeting) -> None:
     _renumber(_in_order(meeting.presenter_slots))
 
 
+# --- Running orders: materials and presenter slots alike ---------------------------------
+
 # What each kind of row in a session's running order is called on the session, and what a
 # move past either end is told.
 RUNNING_ORDERS: dict[type, tuple[str, str]] = {

@@ -203,6 +203,20 @@ class Fields:
         return entries
 
 
+def front_matter_fields(
+    source: SourceFile, allowed: tuple[str, ...], problems: list[Problem]
+) -> tuple[Fields, str] | None:
+    """A Markdown file's front matter as typed fields (any field not `allowed` is a problem),
+    and the text after it."""
+    parts = split_front_matter(source, problems)
+    if parts is None:
+        return None
+    data, body = parts
+    fields = Fields(data, source.path, problems)
+    fields.only(allowed)
+    return fields, body
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, str):
         return f"'{value}'"

@@ -1,4 +1,5 @@
-"""Shared form pieces, and the thin layer that renders WTForms fields through the NHS.UK macros."""
+"""Shared form pieces, the thin layer that renders WTForms fields through the NHS.UK macros, and
+the tail of a view that changed something (`done`: commit once, say so, redirect)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.wrappers import Response
 from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from learnset.db import get_db
 
 INPUT_TYPES = {
     "StringField": "text",
@@ -281,3 +285,16 @@ def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, in
     """Render a page with a form: 422 when the form carries errors, so bad input is a 4xx."""
     has_errors = any(field.errors for field in form) or bool(getattr(form, "form_errors", []))
     return render_template(template, form=form, **context), 422 if has_errors else 200
+
+
+def committed(message: str, category: str = "success") -> None:
+    """A change's end: commit the request's one transaction, then say what was done (flashed
+    only after the commit, so the message never promises what a failed commit lost)."""
+    get_db().commit()
+    flash(message, category)
+
+
+def done(message: str, to: str, category: str = "success") -> Response:
+    """The tail of a view that changed something: commit once, say so, and go on to `to`."""
+    committed(message, category)
+    return redirect(to)

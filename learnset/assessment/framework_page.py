@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_
 from sqlalchemy.orm import Session, load_only
 
 from learnset.framework.models import LEADERSHIP_DIMENSIONS, Capability, CapabilityDomain
+from learnset.framework.queries import current_capabilities
 from learnset.library.models import ContentItem, content_item_capabilities, library_order
 
 
@@ -27,8 +28,8 @@ class DomainOverview:
 def framework_overview(db: Session) -> list[DomainOverview]:
     """The current framework, each capability with the library items that develop it (one query)."""
     rows = db.execute(
-        select(CapabilityDomain, Capability, ContentItem)
-        .join(Capability, Capability.domain_id == CapabilityDomain.id)
+        current_capabilities()
+        .add_columns(ContentItem)
         .outerjoin(
             content_item_capabilities,
             content_item_capabilities.c.capability_id == Capability.id,
@@ -40,14 +41,7 @@ def framework_overview(db: Session) -> list[DomainOverview]:
                 ContentItem.archived_at.is_(None),
             ),
         )
-        .where(CapabilityDomain.archived_at.is_(None), Capability.archived_at.is_(None))
-        .order_by(
-            CapabilityDomain.position,
-            CapabilityDomain.id,
-            Capability.position,
-            Capability.id,
-            *library_order(),
-        )
+        .order_by(*library_order())
         .options(load_only(ContentItem.slug, ContentItem.kind, ContentItem.title))
     )
     domains: dict[int, DomainOverview] = {}

@@ -8,20 +8,16 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment import progress
 from learnset.cohorts.models import Role
-from learnset.main.panels import Panel
+from learnset.main.panels import Panel, list_panel
 
 
 def capabilities_panel(db: Session, user: User) -> Panel | None:
     """A participant's focus for the month and largest gaps, or an invitation to start."""
     summaries = progress.home_summaries(db, user)
-    if not summaries:
-        return None
-    return Panel("assessment/_panel_capabilities.html", {"summaries": summaries}, order=30)
+    return list_panel("assessment/_panel_capabilities.html", "summaries", summaries, order=30)
 
 
 def shared_assessments_panel(db: Session, user: User) -> Panel | None:
     """For tutors: where to read what participants shared with them."""
     cohorts = authz.cohorts_as(db, user, Role.TUTOR)
-    if not cohorts:
-        return None
-    return Panel("assessment/_panel_tutor.html", {"cohorts": cohorts}, order=60)
+    return list_panel("assessment/_panel_tutor.html", "cohorts", cohorts, order=60)

@@ -31,7 +31,7 @@ from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, render_form, require_button
+from learnset.forms import EmptyForm, committed, done, render_form, require_button
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
 
@@ -229,9 +229,10 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
         except services.AssessmentError as error:
             form.form_errors.append(str(error))
         else:
-            db.commit()
-            flash(f"{assessment.label} saved. Thank you for taking the time.", "success")
-            return redirect(url_for("assessment.overview", cohort_id=assessment.cohort_id))
+            return done(
+                f"{assessment.label} saved. Thank you for taking the time.",
+                url_for("assessment.overview", cohort_id=assessment.cohort_id),
+            )
     previous = services.previous_ratings(db, assessment)
     return render_form(
         "assessment/check.html",
@@ -260,9 +261,9 @@ def discard(assessment_id: int) -> Response | str:
     if form.validate_on_submit():
         cohort_id = assessment.cohort_id
         services.discard(db, assessment)
-        db.commit()
-        flash("Your answers have been deleted.", "success")
-        return redirect(url_for("assessment.overview", cohort_id=cohort_id))
+        return done(
+            "Your answers have been deleted.", url_for("assessment.overview", cohort_id=cohort_id)
+        )
     return render_template("assessment/discard.html", assessment=assessment, form=form)
 
 
@@ -296,12 +297,12 @@ def sharing(assessment_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     services.set_sharing(db, assessment, form.share.data == "yes")
-    db.commit()
-    if assessment.shared_with_tutors:
-        flash(f"Your tutors can now see this {assessment.label.lower()}.", "success")
-    else:
-        flash(f"This {assessment.label.lower()} is now yours alone.", "success")
-    return redirect(url_for("assessment.view", assessment_id=assessment.id))
+    return done(
+        f"Your tutors can now see this {assessment.label.lower()}."
+        if assessment.shared_with_tutors
+        else f"This {assessment.label.lower()} is now yours alone.",
+        url_for("assessment.view", assessment_id=assessment.id),
+    )
 
 
 @bp.route("/cohorts/<id:cohort_id>/focus", methods=["POST"])
@@ -318,8 +319,7 @@ def pin_focus(cohort_id: int) -> Response:
     except services.AssessmentError as error:
         flash(str(error))
     else:
-        db.commit()
-        flash(f"{focus.content_item.title} is your focus for this month.", "success")
+        committed(f"{focus.content_item.title} is your focus for this month.")
     return redirect(_back_to(cohort))
 
 
@@ -329,9 +329,7 @@ def clear_focus(cohort_id: int) -> Response:
     cohort = _own_cohort(cohort_id)
     require_button()
     services.clear_focus(db, current_user, cohort)
-    db.commit()
-    flash("Your focus has been cleared.", "success")
-    return redirect(_back_to(cohort))
+    return done("Your focus has been cleared.", _back_to(cohort))
 
 
 def _back_to(cohort: Cohort) -> str:

@@ -55,6 +55,14 @@ def _level_gridline(
     ]
 
 
+def _period_label(label: str, x: float, y: float, anchor: str = "middle") -> str:
+    """A date or month under the plot, in the charts' small text."""
+    return (
+        f'<text class="app-chart__text" x="{svg.number(x)}" y="{svg.number(y)}"'
+        f' text-anchor="{anchor}" font-size="12" fill="#212b32">{escape(label)}</text>'
+    )
+
+
 def line_chart(
     chart_id: str,
     title: str,
@@ -75,10 +83,7 @@ def line_chart(
         anchor = "start" if index == 0 and count > 1 else "end" if index == count - 1 else "middle"
         if count == 1 or 0 < index < count - 1:
             anchor = "middle"
-        parts.append(
-            f'<text class="app-chart__text" x="{svg.number(x)}" y="{svg.number(PLOT_BOTTOM + 20)}"'
-            f' text-anchor="{anchor}" font-size="12" fill="#212b32">{escape(labels[index])}</text>'
-        )
+        parts.append(_period_label(labels[index], x, PLOT_BOTTOM + 20, anchor))
     parts.append("</g>")
     for entry in series:
         look = LOOKS[entry.key]
@@ -157,10 +162,7 @@ def trend_chart(
         if index % step and index != count - 1:
             continue
         x, _ = trend_point(index, count, 1)
-        parts.append(
-            f'<text class="app-chart__text" x="{svg.number(x)}" y="{svg.number(TREND_BOTTOM + 22)}"'
-            f' text-anchor="middle" font-size="12" fill="#212b32">{escape(label)}</text>'
-        )
+        parts.append(_period_label(label, x, TREND_BOTTOM + 22))
     parts.append("</g>")
     for entry in series:
         look = TREND_LOOKS[entry.key]

@@ -14,21 +14,33 @@ from sqlalchemy.orm import Session
 from learnset.curriculum.models import Programme, ProgrammeSession, ProgrammeStep
 from learnset.curriculum.reading import ProgrammeSpec, SessionSpec
 from learnset.curriculum.texts import session_text
+from learnset.framework.loading import archive_gone
 from learnset.library.models import ContentItem
 
 Note = Callable[[str, str], None]
+# What a file says that is stored as it is, column by column.
+SESSION_COLUMNS = ("number", "title", "minutes", "aims", "preparation", "facilitator_notes")
+PROGRAMME_COLUMNS = (
+    "title",
+    "summary",
+    "position",
+    "session_minutes",
+    "aims",
+    "source_path",
+    "content_hash",
+)
+
+
+def _copy(spec: object, record: object, columns: tuple[str, ...]) -> None:
+    for column in columns:
+        setattr(record, column, getattr(spec, column))
 
 
 def fill_session(
     session: ProgrammeSession, spec: SessionSpec, items: dict[str, ContentItem]
 ) -> None:
     """Make a session say what its file (or the editor's text) says."""
-    session.number = spec.number
-    session.title = spec.title
-    session.minutes = spec.minutes
-    session.aims = spec.aims
-    session.preparation = spec.preparation
-    session.facilitator_notes = spec.facilitator_notes
+    _copy(spec, session, SESSION_COLUMNS)
     session.steps = [
         ProgrammeStep(
             position=position,
@@ -46,13 +58,7 @@ def _fill(
     items: dict[str, ContentItem],
     keep: frozenset[int] = frozenset(),
 ) -> None:
-    programme.title = spec.title
-    programme.summary = spec.summary
-    programme.position = spec.position
-    programme.session_minutes = spec.session_minutes
-    programme.aims = spec.aims
-    programme.source_path = spec.source_path
-    programme.content_hash = spec.content_hash
+    _copy(spec, programme, PROGRAMME_COLUMNS)
     stored = {session.number: session for session in programme.sessions}
     sessions = []
     for session_spec in spec.sessions:
@@ -109,10 +115,7 @@ def load_programmes(
             programme.archived_at = None
         current[spec.slug] = programme
         note("programme", outcome)
-    present = {spec.slug for spec in specs}
-    for slug, programme in stored.items():
-        if programme.archived_at is None and slug not in present:
-            programme.archived_at = now
-            note("programme", "archived")
+    for _programme in archive_gone(stored, {spec.slug for spec in specs}, now):
+        note("programme", "archived")
     db.flush()
     return current

@@ -16,9 +16,9 @@ from learnset.content import (
     Fields,
     Problem,
     SourceFile,
+    front_matter_fields,
     parse_yaml,
     read_source,
-    split_front_matter,
     used_before,
 )
 
@@ -136,20 +136,6 @@ def _steps(fields: Fields, item_minutes: dict[str, int]) -> list[StepSpec]:
     return steps
 
 
-def _session(
-    path: Path,
-    root: Path,
-    programme: dict[str, Any],
-    item_minutes: dict[str, int],
-    capabilities: set[str],
-    problems: list[Problem],
-) -> SessionSpec | None:
-    source = read_source(root, path, problems)
-    if source is None:
-        return None
-    return session_from_source(source, programme, item_minutes, capabilities, problems)
-
-
 def session_from_source(
     source: SourceFile,
     programme: dict[str, Any],
@@ -159,12 +145,10 @@ def session_from_source(
 ) -> SessionSpec | None:
     """One session's file checked, from its text: by the sync, and by the editor in the app.
     `programme` gives the programme's "session_minutes" and its "aim_slugs"."""
-    parts = split_front_matter(source, problems)
+    parts = front_matter_fields(source, SESSION_FIELDS, problems)
     if parts is None:
         return None
-    data, notes = parts
-    fields = Fields(data, source.path, problems)
-    fields.only(SESSION_FIELDS)
+    fields, notes = parts
     number = fields.whole_number("number", minimum=1) or 0
     minutes = fields.whole_number("minutes", minimum=1, required=False)
     minutes = minutes or programme["session_minutes"]
@@ -222,7 +206,12 @@ def _programme(
     sessions = []
     for session_path in sorted(folder.glob("*.md")):
         digest.update(session_path.name.encode() + session_path.read_bytes())
-        session = _session(session_path, root, context, item_minutes, capabilities, problems)
+        source_of_session = read_source(root, session_path, problems)
+        if source_of_session is None:
+            continue
+        session = session_from_source(
+            source_of_session, context, item_minutes, capabilities, problems
+        )
         if session is not None:
             sessions.append(session)
     if not sessions:

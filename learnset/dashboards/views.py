@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,7 +26,7 @@ from learnset.dashboards import (
     services,
     tutor_view,
 )
-from learnset.dashboards.engagement import engagement_months, engagement_of
+from learnset.dashboards.engagement import Engagement, engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm
@@ -134,11 +135,13 @@ def _filename(cohort: Cohort, extension: str) -> str:
     return f"{name}-dashboard-{utcnow().date().isoformat()}.{extension}"
 
 
-def _download(body: str, mimetype: str, filename: str, cohort: Cohort) -> Response:
+def _download(body: str | bytes, mimetype: str, filename: str, what: str) -> Response:
+    """A dashboard's figures as a file to keep; the audit log notes who took `what`, and in
+    which format."""
     audit.record_apart(
         audit.AuditKind.DASHBOARD_DOWNLOADED,
         actor_id=current_user.id,
-        detail=f"{cohort.name}: {filename.rsplit('.', 1)[-1].upper()}",
+        detail=f"{what}: {filename.rsplit('.', 1)[-1].upper()}",
     )
     return Response(
         body,
@@ -147,29 +150,31 @@ def _download(body: str, mimetype: str, filename: str, cohort: Cohort) -> Respon
     )
 
 
+def _figures_to_keep(cohort: Cohort, now: datetime) -> tuple[pages.TutorDashboard, Engagement]:
+    """The tutor's dashboard and its engagement table, for a download."""
+    figures = _tutor_dashboard(cohort)
+    months = engagement_months(cohort, now)
+    engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
+    return figures, engagement
+
+
 @bp.route("/cohorts/<id:cohort_id>/dashboard.csv")
 def dashboard_csv(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
-    figures = _tutor_dashboard(cohort)
-    months = engagement_months(cohort, utcnow())
-    engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
-    body = exports.dashboard_csv(figures, engagement)
-    return _download(body, "text/csv", _filename(cohort, "csv"), cohort)
+    body = exports.dashboard_csv(*_figures_to_keep(cohort, utcnow()))
+    return _download(body, "text/csv", _filename(cohort, "csv"), cohort.name)
 
 
 @bp.route("/cohorts/<id:cohort_id>/dashboard.json")
 def dashboard_json(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     now = utcnow()
-    figures = _tutor_dashboard(cohort)
-    months = engagement_months(cohort, now)
-    engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
-    document = exports.dashboard_json(cohort.name, figures, engagement, now)
+    document = exports.dashboard_json(cohort.name, *_figures_to_keep(cohort, now), now)
     return _download(
         json.dumps(document, indent=2, ensure_ascii=False),
         "application/json",
         _filename(cohort, "json"),
-        cohort,
+        cohort.name,
     )
 
 
@@ -237,19 +242,6 @@ def _report_filename(report: programme_report.ProgrammeReport, extension: str) -
     return f"programme-report-{which}-{utcnow().date().isoformat()}.{extension}"
 
 
-def _report_download(body: str | bytes, mimetype: str, filename: str) -> Response:
-    audit.record_apart(
-        audit.AuditKind.DASHBOARD_DOWNLOADED,
-        actor_id=current_user.id,
-        detail=f"Programme report: {filename.rsplit('.', 1)[-1].upper()}",
-    )
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 @bp.route("/programme/report")
 def report() -> str:
     figures = _programme_report()
@@ -267,7 +259,7 @@ def report() -> str:
 def report_csv() -> Response:
     figures = _programme_report()
     body = report_exports.report_csv(figures)
-    return _report_download(body, "text/csv", _report_filename(figures, "csv"))
+    return _download(body, "text/csv", _report_filename(figures, "csv"), "Programme report")
 
 
 @bp.route("/programme/report.xlsx")
@@ -275,4 +267,4 @@ def report_xlsx() -> Response:
     figures = _programme_report()
     which = f"starting in {figures.year}" if figures.year else "every year"
     body = report_exports.report_xlsx(figures, f"Programme report: learning sets {which}")
-    return _report_download(body, XLSX, _report_filename(figures, "xlsx"))
+    return _download(body, XLSX, _report_filename(figures, "xlsx"), "Programme report")

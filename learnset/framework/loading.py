@@ -6,11 +6,11 @@ the identity: a capability keeps its id, and so its ratings, however its words c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,6 +39,12 @@ LONG_TEXT = 5000
 # Called with a category ("domain", "capability") and an outcome ("added", "updated", ...).
 Note = Callable[[str, str], None]
 Loaded = TypeVar("Loaded", CapabilityDomain, Capability)
+# Anything loaded from the content folder by slug, and archived when its file has gone.
+Archived = TypeVar("Archived", bound="Archivable")
+
+
+class Archivable(Protocol):
+    archived_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,21 @@ def reconcile(record: Any, values: dict[str, Any]) -> str:
     return "updated" if changed else "unchanged"
 
 
+def archive_gone(
+    stored: Mapping[str, Archived], present: Container[str], now: datetime
+) -> list[Archived]:
+    """Archive the stored records whose slug no file names any longer (their ids, and all that
+    points at them, are kept); those newly archived, to be counted."""
+    gone = [
+        record
+        for slug, record in stored.items()
+        if record.archived_at is None and slug not in present
+    ]
+    for record in gone:
+        record.archived_at = now
+    return gone
+
+
 def load_framework(
     db: Session,
     domains: list[DomainSpec],
@@ -287,14 +308,10 @@ def load_framework(
             current[capability_spec.slug] = _load_capability(
                 db, capability_spec, domain, stored_capabilities, note, capability_spec.slug in keep
             )
-    for slug, domain in stored_domains.items():
-        if domain.archived_at is None and slug not in {spec.slug for spec in domains}:
-            domain.archived_at = now
-            note("domain", "archived")
-    for slug, capability in stored_capabilities.items():
-        if capability.archived_at is None and slug not in current:
-            capability.archived_at = now
-            note("capability", "archived")
+    for _domain in archive_gone(stored_domains, {spec.slug for spec in domains}, now):
+        note("domain", "archived")
+    for _capability in archive_gone(stored_capabilities, current, now):
+        note("capability", "archived")
     db.flush()
     return current
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from learnset.framework.models import Capability, CapabilityDomain
@@ -16,9 +16,9 @@ class DomainCapabilities:
     capabilities: list[Capability] = field(default_factory=list)
 
 
-def current_framework(db: Session) -> list[DomainCapabilities]:
-    """The domains and capabilities people rate today, in framework order (one query)."""
-    rows = db.execute(
+def current_capabilities() -> Select[CapabilityDomain, Capability]:
+    """Each current capability with its domain, in framework order: the query to add to."""
+    return (
         select(CapabilityDomain, Capability)
         .join(Capability, Capability.domain_id == CapabilityDomain.id)
         .where(CapabilityDomain.archived_at.is_(None), Capability.archived_at.is_(None))
@@ -26,7 +26,11 @@ def current_framework(db: Session) -> list[DomainCapabilities]:
             CapabilityDomain.position, CapabilityDomain.id, Capability.position, Capability.id
         )
     )
+
+
+def current_framework(db: Session) -> list[DomainCapabilities]:
+    """The domains and capabilities people rate today, in framework order (one query)."""
     domains: dict[int, DomainCapabilities] = {}
-    for domain, capability in rows:
+    for domain, capability in db.execute(current_capabilities()):
         domains.setdefault(domain.id, DomainCapabilities(domain)).capabilities.append(capability)
     return list(domains.values())

@@ -8,10 +8,11 @@ them); everyone else who can read the item or capability is answered 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -20,7 +21,7 @@ from learnset import authz
 from learnset.curriculum.models import ProgrammeSession
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import render_form
+from learnset.forms import done, render_form
 from learnset.framework.models import Capability
 from learnset.framework.queries import current_framework
 from learnset.library import editing, services, versions
@@ -35,13 +36,15 @@ from learnset.library.models import ContentItem, VersionOrigin
 from learnset.library.views import bp
 from learnset.pagination import page_number
 
+Record = TypeVar("Record", ContentItem, Capability, ProgrammeSession)
+
 
 @dataclass(frozen=True)
-class Editable:
+class Editable(Generic[Record]):
     """A library item, a capability or a programme session, with the words and addresses its
     pages need."""
 
-    record: versions.Subject
+    record: Record
 
     @property
     def is_item(self) -> bool:
@@ -93,7 +96,7 @@ class Editable:
         return url_for("assessment.framework", _anchor=self.record.slug)
 
 
-def _item(slug: str) -> Editable:
+def _item(slug: str) -> Editable[ContentItem]:
     item = services.item_by_slug(get_db(), slug)
     if item is None or not authz.can(current_user, "library:view", item):
         abort(404)
@@ -101,7 +104,7 @@ def _item(slug: str) -> Editable:
     return Editable(item)
 
 
-def _capability(slug: str) -> Editable:
+def _capability(slug: str) -> Editable[Capability]:
     capability = get_db().scalar(select(Capability).where(Capability.slug == slug))
     if capability is None or not authz.can(current_user, "framework:view", capability):
         abort(404)
@@ -109,53 +112,66 @@ def _capability(slug: str) -> Editable:
     return Editable(capability)
 
 
-def preview_of(form: VersionForm) -> VersionForm | None:
-    """The form, to show as it would read, when "Preview" was pressed (no JavaScript needed);
-    its fields are checked too, so any problem shows beside its field."""
-    if request.method == "POST" and request.form.get("action") == "preview":
-        form.validate()
-        return form
-    return None
+def previewing() -> bool:
+    """ "Preview" was pressed (no JavaScript needed): show the text as it would read."""
+    return request.method == "POST" and request.form.get("action") == "preview"
 
 
-def saved(subject: Editable, version: object | None) -> Response:
-    get_db().commit()
-    flash(
-        f"Your changes to {subject.name} have been saved as a new version."
-        if version is not None
-        else "Nothing had changed, so no new version was saved."
-    )
-    return redirect(subject.page_url)
-
-
-def after_failed_save(subject: Editable, form: VersionForm) -> None:
-    # When the save failed because someone else saved first, the form now says so; saving
-    # again, having looked, is a choice to put this text after theirs.
+def opened(
+    subject: Editable[Record], words: Callable[[Record], dict[str, Any]]
+) -> dict[str, Any] | None:
+    """What the editor opens with: on GET, the record's `words` and the version they are from;
+    on POST, nothing (the form reads what was sent)."""
+    if request.method != "GET":
+        return None
     latest = versions.latest_number(get_db(), subject.record)
-    if latest != form.based_on_number:
-        form.based_on.data = str(latest)
+    return words(subject.record) | {"based_on": str(latest)}
+
+
+def edit_page(
+    subject: Editable[Any],
+    form: VersionForm,
+    save: Callable[[], object | None],
+    template: str,
+    field: str,
+    **context: Any,
+) -> Response | tuple[str, int]:
+    """The one flow of every editor: "Preview" draws the form again as it would read (its
+    fields checked, so a problem shows beside its field); "Save" calls `save` for a new version
+    and goes back to the record's page. A broken rule shows beside `field`; when someone else
+    saved first, the form says so and saving again puts this text after theirs."""
+    preview = form if previewing() else None
+    if preview is not None:
+        form.validate()
+    elif form.validate_on_submit():
+        with shown_on(form, field):
+            version = save()
+            return done(
+                f"Your changes to {subject.name} have been saved as a new version."
+                if version is not None
+                else "Nothing had changed, so no new version was saved.",
+                subject.page_url,
+                "message",
+            )
+        latest = versions.latest_number(get_db(), subject.record)
+        if latest != form.based_on_number:
+            form.based_on.data = str(latest)
+    return render_form(template, form, subject=subject, preview=preview, **context)
+
+
+def _item_words(item: ContentItem) -> dict[str, Any]:
+    words = {name: getattr(item, name) for name in ("title", "summary", "minutes", "body")}
+    return words | {"capabilities": [capability.slug for capability in item.capabilities]}
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def item_edit(slug: str) -> Response | tuple[str, int]:
     db = get_db()
     subject = _item(slug)
-    item = subject.record
-    assert isinstance(item, ContentItem)
-    opened = None
-    if request.method == "GET":
-        opened = {
-            "title": item.title,
-            "summary": item.summary,
-            "minutes": item.minutes,
-            "body": item.body,
-            "capabilities": [capability.slug for capability in item.capabilities],
-            "based_on": str(versions.latest_number(db, item)),
-        }
-    form = ItemEditForm(data=opened)
-    form.offer_capabilities(services.capabilities_by_domain(db))
-    preview = preview_of(form)
-    if preview is None and form.validate_on_submit():
+    form = ItemEditForm(data=opened(subject, _item_words))
+    form.offer_capabilities(current_framework(db))
+
+    def save() -> object | None:
         changes = editing.ItemChanges(
             title=form.title.data or "",
             summary=form.summary.data or "",
@@ -163,48 +179,39 @@ def item_edit(slug: str) -> Response | tuple[str, int]:
             capabilities=list(form.capabilities.data or []),
             body=form.body.data or "",
         )
-        with shown_on(form, "body"):
-            version = editing.save_item(
-                db, current_user, item, changes, form.based_on_number, utcnow()
-            )
-            return saved(subject, version)
-        after_failed_save(subject, form)
-    return render_form("library/edit_item.html", form, subject=subject, preview=preview)
+        based_on = form.based_on_number
+        return editing.save_item(db, current_user, subject.record, changes, based_on, utcnow())
+
+    return edit_page(subject, form, save, "library/edit_item.html", "body")
+
+
+def _capability_words(capability: Capability) -> dict[str, Any]:
+    levels = {name: capability.level_descriptor(level) for level, name in LEVEL_FIELDS.items()}
+    return levels | {"description": capability.description}
 
 
 @bp.route("/framework/<slug>/edit", methods=["GET", "POST"])
 def capability_edit(slug: str) -> Response | tuple[str, int]:
-    db = get_db()
     subject = _capability(slug)
-    capability = subject.record
-    assert isinstance(capability, Capability)
-    opened = None
-    if request.method == "GET":
-        opened = {name: capability.level_descriptor(level) for level, name in LEVEL_FIELDS.items()}
-        opened |= {
-            "description": capability.description,
-            "based_on": str(versions.latest_number(db, capability)),
-        }
-    form = DescriptorEditForm(data=opened)
-    preview = preview_of(form)
-    if preview is None and form.validate_on_submit():
+    form = DescriptorEditForm(data=opened(subject, _capability_words))
+
+    def save() -> object | None:
         changes = editing.DescriptorChanges(form.description.data or "", form.levels())
-        with shown_on(form, "description"):
-            version = editing.save_descriptors(
-                db, current_user, capability, changes, form.based_on_number, utcnow()
-            )
-            return saved(subject, version)
-        after_failed_save(subject, form)
-    return render_form(
-        "library/edit_capability.html",
+        return editing.save_descriptors(
+            get_db(), current_user, subject.record, changes, form.based_on_number, utcnow()
+        )
+
+    return edit_page(
+        subject,
         form,
-        subject=subject,
-        preview=preview,
+        save,
+        "library/edit_capability.html",
+        "description",
         level_fields=LEVEL_FIELDS,
     )
 
 
-def history_page(subject: Editable) -> str:
+def history_page(subject: Editable[Any]) -> str:
     db = get_db()
     page = versions.history(db, subject.record, page_number(request.args.get("page")))
     latest = versions.latest_number(db, subject.record)
@@ -223,7 +230,7 @@ def capability_history(slug: str) -> str:
     return history_page(_capability(slug))
 
 
-def compare_page(subject: Editable) -> str | tuple[str, int]:
+def compare_page(subject: Editable[Any]) -> str | tuple[str, int]:
     db = get_db()
     latest = versions.latest_number(db, subject.record)
     form = CompareForm(request.args)
@@ -252,7 +259,7 @@ def capability_compare(slug: str) -> str | tuple[str, int]:
     return compare_page(_capability(slug))
 
 
-def restore_page(subject: Editable, number: int) -> Response | tuple[str, int]:
+def restore_page(subject: Editable[Any], number: int) -> Response | tuple[str, int]:
     db = get_db()
     old = versions.version(db, subject.record, number)
     if old is None:
@@ -264,9 +271,11 @@ def restore_page(subject: Editable, number: int) -> Response | tuple[str, int]:
             editing.restore(
                 db, current_user, subject.record, number, form.based_on_number, utcnow()
             )
-            db.commit()
-            flash(f"Version {number} of {subject.name} has been restored as the newest version.")
-            return redirect(subject.url("history"))
+            return done(
+                f"Version {number} of {subject.name} has been restored as the newest version.",
+                subject.url("history"),
+                "message",
+            )
         form.based_on.data = str(latest)
     current = editing.source_of(subject.record)
     diff = versions.compare(current, old.text)

@@ -14,7 +14,8 @@ from wtforms.validators import InputRequired, NumberRange, Regexp
 
 from learnset.forms import MultiCheckboxField, choices, max_length
 from learnset.framework import loading
-from learnset.framework.models import LEVEL_NAMES, LEVELS, Capability, CapabilityDomain
+from learnset.framework.models import LEVEL_NAMES, LEVELS
+from learnset.framework.queries import DomainCapabilities
 from learnset.library.models import ContentKind
 
 
@@ -42,12 +43,12 @@ class LibrarySearchForm(FlaskForm):
         invalid_choice_message="Choose a capability from the list",
     )
 
-    def offer_capabilities(self, groups: list[tuple[CapabilityDomain, list[Capability]]]) -> None:
+    def offer_capabilities(self, framework: list[DomainCapabilities]) -> None:
         """The capability choices, grouped under their domains."""
         self.capability.choices = [SelectChoice("", "All capabilities")] + [
-            SelectChoice(capability.slug, capability.name, optgroup=domain.name)
-            for domain, capabilities in groups
-            for capability in capabilities
+            SelectChoice(capability.slug, capability.name, optgroup=group.domain.name)
+            for group in framework
+            for capability in group.capabilities
         ]
 
 
@@ -98,9 +99,11 @@ class ItemEditForm(VersionForm):
         validators=[InputRequired(message="Enter the text"), max_length("The text", MAX_BODY)],
     )
 
-    def offer_capabilities(self, groups: list[tuple[CapabilityDomain, list[Capability]]]) -> None:
+    def offer_capabilities(self, framework: list[DomainCapabilities]) -> None:
         self.capabilities.choices = [
-            (capability.slug, capability.name) for _domain, caps in groups for capability in caps
+            (capability.slug, capability.name)
+            for group in framework
+            for capability in group.capabilities
         ]
 
 

@@ -7,7 +7,7 @@ facilitator notes is answered 404, since the text holds them.
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -15,23 +15,21 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.curriculum.models import Programme, ProgrammeSession
 from learnset.db import get_db, utcnow
-from learnset.errors import shown_on
-from learnset.forms import render_form
-from learnset.library import editing, versions
+from learnset.library import editing
 from learnset.library.edit_views import (
     Editable,
-    after_failed_save,
     compare_page,
+    edit_page,
     history_page,
-    preview_of,
+    opened,
+    previewing,
     restore_page,
-    saved,
 )
 from learnset.library.forms import SessionEditForm
 from learnset.library.views import bp
 
 
-def _session(slug: str, month: int) -> Editable:
+def _session(slug: str, month: int) -> Editable[ProgrammeSession]:
     session = get_db().scalar(
         select(ProgrammeSession)
         .join(Programme)
@@ -49,33 +47,26 @@ def _session(slug: str, month: int) -> Editable:
     return Editable(session)
 
 
+def _session_words(session: ProgrammeSession) -> dict[str, str]:
+    return {"text": editing.source_of(session)}
+
+
 @bp.route("/programmes/<slug>/<id:month>/edit", methods=["GET", "POST"])
 def session_edit(slug: str, month: int) -> Response | tuple[str, int]:
-    db = get_db()
     subject = _session(slug, month)
-    session = subject.record
-    assert isinstance(session, ProgrammeSession)
-    opened = None
-    if request.method == "GET":
-        opened = {
-            "text": editing.source_of(session),
-            "based_on": str(versions.latest_number(db, session)),
-        }
-    form = SessionEditForm(data=opened)
-    preview = preview_of(form)
-    notes = None
-    if preview is not None:
-        notes = editing.notes_of(form.text.data or "")
-    if preview is None and form.validate_on_submit():
-        with shown_on(form, "text"):
-            version = editing.save_session(
-                db, current_user, session, form.text.data or "", form.based_on_number, utcnow()
-            )
-            return saved(subject, version)
-        after_failed_save(subject, form)
-    return render_form(
-        "library/edit_session.html", form, subject=subject, preview=preview, notes=notes
+    form = SessionEditForm(
+        data=opened(subject, lambda session: {"text": editing.source_of(session)})
     )
+    # The preview shows the facilitator notes as they would read.
+    notes = editing.notes_of(form.text.data or "") if previewing() else None
+
+    def save() -> object | None:
+        text = form.text.data or ""
+        return editing.save_session(
+            get_db(), current_user, subject.record, text, form.based_on_number, utcnow()
+        )
+
+    return edit_page(subject, form, save, "library/edit_session.html", "text", notes=notes)
 
 
 @bp.route("/programmes/<slug>/<id:month>/history")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, or_, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
-from learnset.framework.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability
 from learnset.library.models import (
     ContentItem,
     content_item_capabilities,
@@ -81,20 +81,6 @@ def item_by_slug(db: Session, slug: str) -> ContentItem | None:
         .where(ContentItem.slug == slug)
         .options(selectinload(ContentItem.capabilities).joinedload(Capability.domain))
     )
-
-
-def capabilities_by_domain(db: Session) -> list[tuple[CapabilityDomain, list[Capability]]]:
-    """The framework's current capabilities grouped by domain, in framework order."""
-    rows = db.execute(
-        select(Capability, CapabilityDomain)
-        .join(Capability.domain)
-        .where(Capability.archived_at.is_(None), CapabilityDomain.archived_at.is_(None))
-        .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
-    )
-    groups: dict[int, tuple[CapabilityDomain, list[Capability]]] = {}
-    for capability, domain in rows:
-        groups.setdefault(domain.id, (domain, []))[1].append(capability)
-    return list(groups.values())
 
 
 @dataclass(frozen=True)

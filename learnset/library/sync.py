@@ -22,8 +22,8 @@ from learnset.content import (
     Fields,
     Problem,
     SourceFile,
+    front_matter_fields,
     read_source,
-    split_front_matter,
     used_before,
 )
 from learnset.content_text import item_text
@@ -127,12 +127,10 @@ class SyncReport:
 def _item(
     source: SourceFile, folder_kind: ContentKind, known: set[str], problems: list[Problem]
 ) -> ItemSpec | None:
-    parts = split_front_matter(source, problems)
+    parts = front_matter_fields(source, ITEM_FIELDS, problems)
     if parts is None:
         return None
-    data, body = parts
-    fields = Fields(data, source.path, problems)
-    fields.only(ITEM_FIELDS)
+    fields, body = parts
     slug = fields.slug("slug", column_length(ContentItem, "slug"))
     file_slug = Path(source.path).stem
     if slug and slug != file_slug:
@@ -325,11 +323,8 @@ def load_items(
             outcome = _load_item_from_file(db, item, spec, capabilities, now, report, overwrite)
         item.source_path = spec.source_path
         note(spec.kind, outcome)
-    present = {spec.slug for spec in specs}
-    for slug, item in stored.items():
-        if item.archived_at is None and slug not in present:
-            item.archived_at = now
-            note(item.kind, "archived")
+    for item in loading.archive_gone(stored, {spec.slug for spec in specs}, now):
+        note(item.kind, "archived")
     db.flush()
 
 

@@ -7,7 +7,7 @@ renders the panels in order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,12 @@ class Panel:
     context: dict[str, Any] = field(default_factory=dict)
     # Lower numbers come first: 10 for what is next, 50 for what needs attention, 90 for the rest.
     order: int = 50
+
+
+def list_panel(template: str, name: str, rows: Sequence[Any], order: int) -> Panel | None:
+    """A panel listing `rows` (as `name` in its template), or None when there is nothing to
+    list, so the home page shows no empty panel."""
+    return Panel(template, {name: rows}, order=order) if rows else None
 
 
 PanelSource = Callable[[Session, User], Panel | None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from learnset import authz, mail
 from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, require_button
+from learnset.forms import EmptyForm, done, require_button
 from learnset.meetings import calendar
 from learnset.meetings.models import CalendarFeed, Meeting
 
@@ -49,15 +49,13 @@ def make_feed() -> Response:
     require_button()
     replaced = calendar.feed_for(db, current_user) is not None
     calendar.make_feed(db, current_user, utcnow())
-    db.commit()
-    flash(
+    return done(
         "You have a new calendar address. The old one has stopped working: update any calendar "
         "that used it."
         if replaced
         else "Your calendar address is ready. Add it to your calendar app.",
-        "success",
+        url_for("calendar.calendar_page"),
     )
-    return redirect(url_for("calendar.calendar_page"))
 
 
 @bp.route("/calendar/address/turn-off", methods=["GET", "POST"])
@@ -68,9 +66,7 @@ def revoke_feed() -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         calendar.revoke_feed(db, current_user)
-        db.commit()
-        flash("Your calendar address has been turned off.", "success")
-        return redirect(url_for("calendar.calendar_page"))
+        return done("Your calendar address has been turned off.", url_for("calendar.calendar_page"))
     return render_template("meetings/revoke_feed.html", form=form)
 
 

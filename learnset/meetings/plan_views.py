@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -22,8 +21,8 @@ from learnset.challenges import queries as challenge_queries
 from learnset.challenges.models import Challenge
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import choices, render_form, require_button
-from learnset.framework.models import Capability, CapabilityDomain
+from learnset.forms import choices, committed, done, render_form, require_button
+from learnset.framework.queries import current_framework
 from learnset.ids import is_id
 from learnset.library.models import ContentItem, ContentKind
 from learnset.meetings import (
@@ -85,13 +84,12 @@ def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) ->
 
 
 def _capability_choices(db: Session) -> list[SelectChoice]:
-    rows = db.execute(
-        select(Capability.slug, Capability.name)
-        .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
-        .where(Capability.archived_at.is_(None))
-        .order_by(CapabilityDomain.position, Capability.position)
-    )
-    return choices([("", "Any capability"), *rows])
+    current = [
+        (capability.slug, capability.name)
+        for group in current_framework(db)
+        for capability in group.capabilities
+    ]
+    return choices([("", "Any capability"), *current])
 
 
 @bp.route("/sessions/<id:meeting_id>/library")
@@ -142,15 +140,14 @@ def add_item(meeting_id: int) -> Response:
         abort(404)
     with flashed():
         services.add_item(db, meeting, item, utcnow())
-        db.commit()
-        flash(f"“{item.title}” has been added to the session.", "success")
+        committed(f"“{item.title}” has been added to the session.")
     if request.form.get("return_to") == "plan":
-        return _to_plan(meeting)
+        return redirect(_plan_url(meeting))
     return _back_to_library(meeting)
 
 
-def _to_plan(meeting: Meeting, part: str | None = None) -> Response:
-    return redirect(url_for("meetings.plan", meeting_id=meeting.id, _anchor=part))
+def _plan_url(meeting: Meeting, part: str | None = None) -> str:
+    return url_for("meetings.plan", meeting_id=meeting.id, _anchor=part)
 
 
 def _pressed_on(meeting_id: int, model: type[Row], row_id: int) -> tuple[Meeting, Row]:
@@ -166,23 +163,26 @@ def _pressed_on(meeting_id: int, model: type[Row], row_id: int) -> tuple[Meeting
 
 @bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/move", methods=["POST"])
 def move_item(meeting_id: int, item_id: int) -> Response:
-    db = get_db()
-    meeting, meeting_item = _pressed_on(meeting_id, MeetingItem, item_id)
-    with flashed():
-        services.move_item(db, meeting_item, request.form.get("direction", ""), utcnow())
-        db.commit()
-    return _to_plan(meeting, "materials")
+    return _move(meeting_id, MeetingItem, item_id, "materials")
 
 
 @bp.route("/sessions/<id:meeting_id>/items/<id:item_id>/remove", methods=["POST"])
 def remove_item(meeting_id: int, item_id: int) -> Response:
-    db = get_db()
     meeting, meeting_item = _pressed_on(meeting_id, MeetingItem, item_id)
     title = meeting_item.content_item.title
-    services.remove_item(db, meeting_item, utcnow())
-    db.commit()
-    flash(f"“{title}” has been taken out of the session. It is still in the library.", "success")
-    return _to_plan(meeting, "materials")
+    services.take_out_of_running_order(get_db(), meeting_item, utcnow())
+    message = f"“{title}” has been taken out of the session. It is still in the library."
+    return done(message, _plan_url(meeting, "materials"))
+
+
+def _move(meeting_id: int, model: type[Row], row_id: int, part: str) -> Response:
+    """The up and down buttons on a row of the plan; back to the plan's part with the row."""
+    db = get_db()
+    meeting, row = _pressed_on(meeting_id, model, row_id)
+    with flashed():
+        services.move_in_running_order(db, row, request.form.get("direction", ""), utcnow())
+        db.commit()
+    return redirect(_plan_url(meeting, part))
 
 
 # --- Presenter slots ---------------------------------------------------------------------
@@ -198,27 +198,17 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
         challenge = db.get(Challenge, challenge_id) if is_id(challenge_id) else None
         with shown_on(form, "challenge"):
             services.add_presenter_slot(db, meeting, challenge, current_user, utcnow())
-            db.commit()
-            flash("The presenter slot has been added.", "success")
-            return _to_plan(meeting, "presenters")
+            return done("The presenter slot has been added.", _plan_url(meeting, "presenters"))
     return _render_plan(db, meeting, form)
 
 
 @bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/move", methods=["POST"])
 def move_slot(meeting_id: int, slot_id: int) -> Response:
-    db = get_db()
-    meeting, slot = _pressed_on(meeting_id, PresenterSlot, slot_id)
-    with flashed():
-        services.move_presenter_slot(db, slot, request.form.get("direction", ""), utcnow())
-        db.commit()
-    return _to_plan(meeting, "presenters")
+    return _move(meeting_id, PresenterSlot, slot_id, "presenters")
 
 
 @bp.route("/sessions/<id:meeting_id>/slots/<id:slot_id>/remove", methods=["POST"])
 def remove_slot(meeting_id: int, slot_id: int) -> Response:
-    db = get_db()
     meeting, slot = _pressed_on(meeting_id, PresenterSlot, slot_id)
-    services.remove_presenter_slot(db, slot, utcnow())
-    db.commit()
-    flash("The presenter slot has been removed.", "success")
-    return _to_plan(meeting, "presenters")
+    services.take_out_of_running_order(get_db(), slot, utcnow())
+    return done("The presenter slot has been removed.", _plan_url(meeting, "presenters"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -12,7 +12,7 @@ from learnset.cohorts.models import Cohort
 from learnset.curriculum import queries as programmes
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import choices, render_form
+from learnset.forms import choices, done, render_form
 from learnset.meetings import from_programme
 from learnset.meetings.forms import FromProgrammeForm
 from learnset.meetings.views import bp
@@ -56,13 +56,11 @@ def from_programme_page(cohort_id: int) -> Response | tuple[str, int]:
                 made = from_programme.create_from_programme(
                     db, current_user, cohort, start, utcnow()
                 )
-                db.commit()
-                flash(
+                return done(
                     f"{len(made)} draft sessions were made from the programme. Adapt each one, "
                     "then publish it.",
-                    "success",
+                    url_for("meetings.cohort_meetings", cohort_id=cohort.id),
                 )
-                return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort.id))
             planned = from_programme.plan_from_programme(db, cohort, start)
             return render_template(
                 "meetings/from_programme_check.html",

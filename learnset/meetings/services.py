@@ -302,10 +302,6 @@ def add_item(db: Session, meeting: Meeting, item: ContentItem, now: datetime) ->
     return meeting_item
 
 
-def _repack(meeting: Meeting) -> None:
-    _renumber(meeting.items)
-
-
 def _in_order(rows: Sequence[Positioned]) -> list[Positioned]:
     return sorted(rows, key=lambda existing: (existing.position, existing.id))
 
@@ -333,22 +329,6 @@ def _moved(db: Session, meeting: Meeting, running_order: str, now: datetime) -> 
     meeting.updated_at = now
     db.flush()
     db.expire(meeting, [running_order])
-
-
-def move_item(db: Session, meeting_item: MeetingItem, direction: str, now: datetime) -> None:
-    """Swap an item with its neighbour above or below in the running order."""
-    refusal = "That item cannot move any further"
-    _swap_with_neighbour(meeting_item.meeting.items, meeting_item, direction, refusal)
-    _moved(db, meeting_item.meeting, "items", now)
-
-
-def remove_item(db: Session, meeting_item: MeetingItem, now: datetime) -> None:
-    """Take an item out of the session; it stays in the library."""
-    meeting = meeting_item.meeting
-    meeting.items.remove(meeting_item)
-    _repack(meeting)
-    meeting.updated_at = now
-    db.flush()
 
 
 # --- Presenter slots ---------------------------------------------------------------------
@@ -389,18 +369,32 @@ def renumber_slots(meeting: Meeting) -> None:
     _renumber(_in_order(meeting.presenter_slots))
 
 
-def move_presenter_slot(db: Session, slot: PresenterSlot, direction: str, now: datetime) -> None:
-    """Swap a presenter with the one before or after them; positions stay 1, 2, 3…"""
-    refusal = "That presenter cannot move any further"
-    _swap_with_neighbour(slot.meeting.presenter_slots, slot, direction, refusal)
-    _moved(db, slot.meeting, "presenter_slots", now)
+# --- Running orders: materials and presenter slots alike ---------------------------------
+
+# What each kind of row in a session's running order is called on the session, and what a
+# move past either end is told.
+RUNNING_ORDERS: dict[type, tuple[str, str]] = {
+    MeetingItem: ("items", "That item cannot move any further"),
+    PresenterSlot: ("presenter_slots", "That presenter cannot move any further"),
+}
 
 
-def remove_presenter_slot(db: Session, slot: PresenterSlot, now: datetime) -> None:
-    """Take a presenter slot out of the session; those after it move up."""
-    meeting = slot.meeting
-    meeting.presenter_slots.remove(slot)
-    renumber_slots(meeting)
+def move_in_running_order(
+    db: Session, row: MeetingItem | PresenterSlot, direction: str, now: datetime
+) -> None:
+    """Swap an item or a presenter with its neighbour above or below; positions stay 1, 2, 3…"""
+    running_order, refusal = RUNNING_ORDERS[type(row)]
+    _swap_with_neighbour(getattr(row.meeting, running_order), row, direction, refusal)
+    _moved(db, row.meeting, running_order, now)
+
+
+def take_out_of_running_order(db: Session, row: MeetingItem | PresenterSlot, now: datetime) -> None:
+    """Take an item (it stays in the library) or a presenter slot out of the session; those
+    after it move up."""
+    meeting = row.meeting
+    rows = getattr(meeting, RUNNING_ORDERS[type(row)][0])
+    rows.remove(row)
+    _renumber(_in_order(rows))
     meeting.updated_at = now
     db.flush()
 

@@ -13,7 +13,7 @@ from learnset.cohorts.models import Cohort
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, choices, render_form, require_button
+from learnset.forms import EmptyForm, choices, committed, done, render_form, require_button
 from learnset.meetings import queries, topics
 from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus
@@ -29,6 +29,17 @@ def _topic(topic_id: int, action: str | None = None) -> EmergentTopic:
     return authz.get_or_404(get_db(), EmergentTopic, topic_id, current_user, "topic:view", action)
 
 
+def _pressed(topic_id: int, action: str) -> EmergentTopic:
+    """A button on a topic: the topic (else 404), the permission (else 403) and the CSRF check."""
+    topic = _topic(topic_id, action)
+    require_button()
+    return topic
+
+
+def _list_url(topic: EmergentTopic, show: str | None = None) -> str:
+    return url_for("topics.cohort_topics", cohort_id=topic.cohort_id, show=show)
+
+
 def _back(topic: EmergentTopic) -> Response:
     """Back to the page the button was on: the topics list, the home page or a session plan."""
     target = request.form.get("return_to", "")
@@ -38,7 +49,7 @@ def _back(topic: EmergentTopic) -> Response:
             return redirect(url_for("meetings.plan", meeting_id=int(meeting_id), _anchor="topics"))
     if target == "home":
         return redirect(url_for("main.home"))
-    return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+    return redirect(_list_url(topic))
 
 
 @bp.route("/cohorts/<id:cohort_id>/topics", methods=["GET", "POST"])
@@ -53,11 +64,10 @@ def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
                 topic = topics.propose(
                     db, cohort, current_user, form.title.data, form.details.data or "", utcnow()
                 )
-                db.commit()
-                flash(
-                    f"Your topic “{topic.title}” has been added for the set to vote on.", "success"
+                return done(
+                    f"Your topic “{topic.title}” has been added for the set to vote on.",
+                    url_for("topics.cohort_topics", cohort_id=cohort.id),
                 )
-                return redirect(url_for("topics.cohort_topics", cohort_id=cohort.id))
     show = "decided" if request.args.get("show") == "decided" else "open"
     statuses = DECIDED if show == "decided" else OPEN
     query = queries.topic_rows(db, current_user, cohort.id, statuses)
@@ -90,9 +100,7 @@ def edit(topic_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form):
             topics.edit(db, topic, form.title.data, form.details.data or "", utcnow())
-            db.commit()
-            flash(f"Your topic “{topic.title}” has been saved.", "success")
-            return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+            return done(f"Your topic “{topic.title}” has been saved.", _list_url(topic))
     return render_form("meetings/edit_topic.html", form, topic=topic)
 
 
@@ -105,9 +113,8 @@ def withdraw(topic_id: int) -> Response | str:
         title = topic.title
         with flashed():
             topics.withdraw(db, topic)
-            db.commit()
-            flash(f"Your topic “{title}” has been withdrawn.", "success")
-        return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+            return done(f"Your topic “{title}” has been withdrawn.", _list_url(topic))
+        return redirect(_list_url(topic))
     if refused := _unless_open(topic, "withdraw it"):
         return refused
     return render_template(
@@ -121,22 +128,19 @@ def _unless_open(topic: EmergentTopic, doing: str) -> Response | None:
     with flashed():
         topics.check_open(topic, doing)
         return None
-    return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id, show="decided"))
+    return redirect(_list_url(topic, show="decided"))
 
 
 @bp.route("/topics/<id:topic_id>/vote", methods=["POST"])
 def vote(topic_id: int) -> Response:
     db = get_db()
-    topic = _topic(topic_id, "topic:vote")
-    require_button()
+    topic = _pressed(topic_id, "topic:vote")
     with flashed():
         added = topics.vote(db, topic, current_user, utcnow())
-        db.commit()
-        flash(
+        committed(
             f"You voted for “{topic.title}”."
             if added
             else f"You had already voted for “{topic.title}”.",
-            "success",
         )
     return _back(topic)
 
@@ -144,12 +148,10 @@ def vote(topic_id: int) -> Response:
 @bp.route("/topics/<id:topic_id>/unvote", methods=["POST"])
 def withdraw_vote(topic_id: int) -> Response:
     db = get_db()
-    topic = _topic(topic_id, "topic:vote")
-    require_button()
+    topic = _pressed(topic_id, "topic:vote")
     with flashed():
         topics.withdraw_vote(db, topic, current_user)
-        db.commit()
-        flash(f"Your vote for “{topic.title}” has been withdrawn.", "success")
+        committed(f"Your vote for “{topic.title}” has been withdrawn.")
     return _back(topic)
 
 
@@ -168,11 +170,9 @@ def take_up(topic_id: int) -> Response:
         abort(404)
     with flashed():
         topics.take_up(db, topic, meeting, current_user, utcnow())
-        db.commit()
-        flash(
+        committed(
             f"“{topic.title}” has been taken into {meeting.display_title} "
             f"({uk_date(meeting.starts_at)}).",
-            "success",
         )
     return _back(topic)
 
@@ -180,12 +180,10 @@ def take_up(topic_id: int) -> Response:
 @bp.route("/topics/<id:topic_id>/release", methods=["POST"])
 def release(topic_id: int) -> Response:
     db = get_db()
-    topic = _topic(topic_id, "topic:decide")
-    require_button()
+    topic = _pressed(topic_id, "topic:decide")
     with flashed():
         topics.release(db, topic)
-        db.commit()
-        flash(f"“{topic.title}” is back on the list of open topics.", "success")
+        committed(f"“{topic.title}” is back on the list of open topics.")
     return _back(topic)
 
 
@@ -197,19 +195,15 @@ def close(topic_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "reason"):
             topics.close(db, topic, current_user, form.reason.data, utcnow())
-            db.commit()
-            flash(f"“{topic.title}” has been closed.", "success")
-            return redirect(url_for("topics.cohort_topics", cohort_id=topic.cohort_id))
+            return done(f"“{topic.title}” has been closed.", _list_url(topic))
     return render_form("meetings/close_topic.html", form, topic=topic)
 
 
 @bp.route("/topics/<id:topic_id>/reopen", methods=["POST"])
 def reopen(topic_id: int) -> Response:
     db = get_db()
-    topic = _topic(topic_id, "topic:decide")
-    require_button()
+    topic = _pressed(topic_id, "topic:decide")
     with flashed():
         topics.reopen(db, topic)
-        db.commit()
-        flash(f"“{topic.title}” is open again.", "success")
+        committed(f"“{topic.title}” is open again.")
     return _back(topic)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -19,7 +18,7 @@ from learnset import authz, mail
 from learnset.cohorts.models import Cohort, Role
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, choices, render_form
+from learnset.forms import EmptyForm, choices, committed, done, render_form
 from learnset.markdown import render as render_markdown
 from learnset.meetings import (
     calendar,
@@ -41,6 +40,10 @@ bp = Blueprint("meetings", __name__)
 
 def meeting_or_404(meeting_id: int, action: str | None = None) -> Meeting:
     return authz.get_or_404(get_db(), Meeting, meeting_id, current_user, "meeting:view", action)
+
+
+def _page(meeting: Meeting) -> str:
+    return url_for("meetings.meeting", meeting_id=meeting.id)
 
 
 def _cohort(cohort_id: int, action: str | None = None) -> Cohort:
@@ -107,9 +110,8 @@ def schedule(cohort_id: int) -> Response | tuple[str, int]:
         with shown_on(form, "starts"):
             if action == "generate":
                 proposal = services.apply_schedule(db, cohort, rule, utcnow())
-                db.commit()
-                flash(_schedule_done(proposal), "success")
-                return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort.id))
+                to = url_for("meetings.cohort_meetings", cohort_id=cohort.id)
+                return done(_schedule_done(proposal), to)
             proposal = services.propose_schedule(db, cohort, rule)
             return render_template(
                 "meetings/schedule_check.html", cohort=cohort, form=form, proposal=proposal
@@ -156,9 +158,7 @@ def new_meeting(cohort_id: int) -> Response | tuple[str, int]:
     if preview is None and form.validate_on_submit():
         with shown_on(form, "starts"):
             meeting = services.add_meeting(db, cohort, _details(form), utcnow())
-            db.commit()
-            flash("The session has been added as a draft.", "success")
-            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+            return done("The session has been added as a draft.", _page(meeting))
     return render_form("meetings/edit.html", form, cohort=cohort, meeting=None, preview=preview)
 
 
@@ -171,9 +171,7 @@ def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
     if preview is None and form.validate_on_submit():
         with shown_on(form, "starts"):
             services.update_meeting(db, meeting, _details(form), utcnow(), actor=current_user)
-            db.commit()
-            flash("The session has been saved.", "success")
-            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+            return done("The session has been saved.", _page(meeting))
     return render_form(
         "meetings/edit.html", form, cohort=meeting.cohort, meeting=meeting, preview=preview
     )
@@ -188,10 +186,9 @@ def delete_meeting(meeting_id: int) -> Response | str:
         cohort_id = meeting.cohort_id
         with flashed():
             services.delete_meeting(db, meeting)
-            db.commit()
-            flash("The session has been deleted.", "success")
-            return redirect(url_for("meetings.cohort_meetings", cohort_id=cohort_id))
-        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+            to = url_for("meetings.cohort_meetings", cohort_id=cohort_id)
+            return done("The session has been deleted.", to)
+        return redirect(_page(meeting))
     return render_template(
         "meetings/delete.html",
         meeting=meeting,
@@ -216,9 +213,8 @@ def publish(meeting_id: int) -> Response | str:
             message = "The session has been published. Members of the set can now see it."
             if form.notify.data:
                 message += f" {emailed} member{'s' if emailed != 1 else ''} will be emailed."
-            db.commit()
-            flash(message, "success")
-        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+            committed(message)
+        return redirect(_page(meeting))
     return render_template(
         "meetings/publish.html",
         meeting=meeting,
@@ -235,9 +231,8 @@ def unpublish(meeting_id: int) -> Response | str:
     if form.validate_on_submit():
         with flashed():
             services.unpublish(db, meeting, utcnow())
-            db.commit()
-            flash("The session is a draft again. Participants can no longer see it.", "success")
-        return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+            committed("The session is a draft again. Participants can no longer see it.")
+        return redirect(_page(meeting))
     return render_template("meetings/unpublish.html", meeting=meeting, form=form)
 
 
@@ -260,9 +255,7 @@ def attendance(meeting_id: int) -> Response | tuple[str, int]:
             services.record_attendance(
                 db, meeting, set(form.present.data or []), current_user, utcnow()
             )
-            db.commit()
-            flash("Attendance has been saved.", "success")
-            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+            return done("Attendance has been saved.", _page(meeting))
     return render_form(
         "meetings/attendance.html",
         form,

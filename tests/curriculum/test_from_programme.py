@@ -1,6 +1,7 @@
 """Making a learning set's sessions from a programme: dates, drafts with running orders and
 items, the refusals (beside their fields), and nothing half-written."""
 
+import re
 from datetime import date, time
 
 import pytest
@@ -156,6 +157,16 @@ def test_the_tutor_checks_the_dates_then_creates_the_drafts(login, db, people):
     assert _count(db, Meeting) == 3
     listing = text_of(client.get(f"/cohorts/{people.cohort.id}/sessions"))
     assert "3 draft sessions were made from the programme" in listing
+
+
+def test_the_check_page_sends_back_every_answer_as_it_was_given(login, db, people):
+    make_programme(db)
+    db.commit()
+    client = login(people.tutor)
+    page = html_of(submit(client, PATH.format(people.cohort.id), {**FORM, "action": "check"}))
+    kept = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    kept.pop("csrf_token", None)
+    assert kept == FORM
 
 
 @pytest.mark.parametrize(

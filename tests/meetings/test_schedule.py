@@ -232,6 +232,13 @@ def test_checking_shows_the_dates_and_changes_nothing(login, db, people):
     assert _count(db, people.cohort) == 0
 
 
+def test_the_check_page_sends_back_every_answer_as_it_was_given(login, people):
+    page = html_of(_schedule(login(people.tutor), people))
+    kept = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    kept.pop("csrf_token", None)
+    assert kept == FORM
+
+
 def test_generating_creates_the_sessions(login, db, people):
     browser = login(people.tutor)
     response = _schedule(browser, people, action="generate")

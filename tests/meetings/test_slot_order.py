@@ -93,7 +93,7 @@ def test_moves_past_the_ends_are_refused_with_a_message(login, db, people, slot,
 
 def test_older_slots_with_equal_or_gapped_positions_are_packed_when_moved(db, people):
     meeting, (_pat, _fay, kim) = _three_slots(db, people, positions=(0, 0, 7))
-    services.move_presenter_slot(db, kim, "up", utcnow())
+    services.move_in_running_order(db, kim, "up", utcnow())
     assert _order(db, meeting) == [("Pat", 1), ("Kim", 2), ("Fay", 3)]
 
 

@@ -1,0 +1,86 @@
+"""The pages that take one file beside something (a reflection, a challenge's update): what
+each does the same way. The upload's rate limit a person, taking the posted file in one
+transaction, the words after adding or removing one, and the answer to a file over the size
+limit (the form again, with the message beside the field)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import closing
+from typing import Any, BinaryIO
+
+from flask import current_app, flash, redirect
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from learnset.db import get_db
+from learnset.errors import shown_on
+from learnset.extensions import limiter
+from learnset.files.kinds import ACCEPTED
+from learnset.files.models import AttachedFile
+from learnset.files.names import size_in_words
+from learnset.files.store import used_bytes
+from learnset.files.uploads import Limits
+from learnset.forms import AttachForm
+
+
+def _upload_limit() -> str:
+    limit: str = current_app.config["FILE_UPLOAD_LIMIT"]
+    return limit
+
+
+def _per_person() -> str:
+    return f"files:{current_user.get_id()}"
+
+
+# On an upload view: how many files one person may send a minute (FILE_UPLOAD_LIMIT).
+upload_limited = limiter.limit(_upload_limit, key_func=_per_person, methods=["POST"])
+
+
+def take(
+    form: AttachForm, add: Callable[[BinaryIO, str | None], AttachedFile], back: str
+) -> Response | None:
+    """Keep the posted file with `add`, commit, say so and go `back`; None when the form was not
+    sent or the file was refused (the form then shows why), with whatever was written for it
+    rolled back, so no chunk is left behind."""
+    if not form.validate_on_submit():
+        return None
+    db = get_db()
+    # Closed here whatever happens: a large upload is a temporary file on disk.
+    with closing(form.file.data) as upload, shown_on(form, "file"):
+        added = add(upload.stream, upload.filename)
+        db.commit()
+        cleaned = " Its camera and location details were removed." if added.is_image else ""
+        flash(f"{added.name} has been added.{cleaned}", "success")
+        return redirect(back)
+    db.rollback()
+    return None
+
+
+def removed(name: str, back: str) -> Response:
+    """After a file was removed: commit, say so, and go `back`."""
+    get_db().commit()
+    flash(f"{name} has been removed.", "success")
+    return redirect(back)
+
+
+def too_large(limits: Limits) -> AttachForm:
+    """The upload form for a request over the size limit, with the message beside the field."""
+    form = AttachForm(formdata=None)
+    form.file.errors = [f"The file must be smaller than {limits.file_size}"]
+    return form
+
+
+def status_of(form: AttachForm) -> int:
+    """The page's status: 422 after a refused file, 200 otherwise."""
+    return 422 if form.is_submitted() else 200
+
+
+def limits_shown(limits: Limits, owner_id: int) -> dict[str, Any]:
+    """What the upload page says about the limits: their sizes and what the owner uses."""
+    db = get_db()
+    return {
+        "limits": limits,
+        "used": size_in_words(used_bytes(db, owner_id)),
+        "accepted": ACCEPTED,
+    }

@@ -13,7 +13,7 @@ from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number
-from learnset.reflections import attachments, comments, drafts, services
+from learnset.reflections import attachments, binned, comments, drafts, services
 from learnset.reflections.forms import (
     CommentForm,
     CommentsSeenForm,
@@ -48,7 +48,7 @@ def _show(
         "can_comment": can_comment,
         "hidden_comments": comments.hidden_comment_count(db, reflection) if is_author else 0,
         "draft": drafts.draft_for_reflection(db, reflection) if is_author else None,
-        "purge_on": services.purge_date(reflection),
+        "purge_on": binned.purge_date(reflection),
         "attachments": attachments.attachments_of(db, reflection),
     }
     return render_template("reflections/show.html", **context), status

@@ -52,6 +52,7 @@ from learnset.accounts.security import (
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
+from learnset.downloads import attachment
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form
@@ -339,14 +340,10 @@ def download_data() -> Response:
     now = utcnow()
     document = personal_data.export_all(get_db(), current_user, now)
     audit.record_apart(audit.AuditKind.DATA_DOWNLOADED, actor_id=current_user.id)
-    return Response(
+    return attachment(
         json.dumps(document, indent=2, ensure_ascii=False),
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="learnset-your-data-{now.date().isoformat()}.json"'
-            )
-        },
+        "application/json",
+        f"learnset-your-data-{now.date().isoformat()}.json",
     )
 
 
@@ -368,11 +365,7 @@ def download_data_zip() -> Response:
     if size <= _IN_MEMORY:
         with spool:
             body = spool.read()
-        return Response(
-            body,
-            mimetype="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return attachment(body, "application/zip", name)
     return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from learnset import audit, authz
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
+from learnset.downloads import attachment
 from learnset.forms import render_form
 from learnset.pagination import page_number
 from learnset.reflections import drafts, exports, queries
@@ -108,13 +109,7 @@ def export_markdown() -> Response:
     today = uk_today()
     body = exports.markdown_zip(get_db(), current_user, today)
     audit.record_apart(audit.AuditKind.LOG_DOWNLOADED, actor_id=current_user.id)
-    return Response(
-        body,
-        mimetype="application/zip",
-        headers={
-            "Content-Disposition": f'attachment; filename="learnset-reflective-log-{today}.zip"'
-        },
-    )
+    return attachment(body, "application/zip", f"learnset-reflective-log-{today}.zip")
 
 
 @bp.route("/reflections/portfolio")

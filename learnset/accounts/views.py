@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
 
 from flask import (
     Blueprint,
@@ -59,6 +62,9 @@ from learnset.forms import EmptyForm, render_form
 from learnset.return_address import safe_next
 
 bp = Blueprint("accounts", __name__)
+
+Found = TypeVar("Found")
+Page = Response | tuple[str, int]
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -130,6 +136,30 @@ def sign_out() -> Response:
     return redirect(url_for("accounts.sign_in"))
 
 
+def _emailed_link(
+    lookup: Callable[[Session, str, str, int], Found | None],
+    max_age: str,
+    gone: tuple[str, str],
+    ask_again: str,
+) -> Callable[[Callable[[Found], Page]], Callable[[str], Page]]:
+    """A view of an emailed link: it gets what the link's signed token stands for, if genuine
+    and younger than the setting `max_age` (seconds); a link that no longer works is the 410
+    page (`gone`: its heading and message), pointing to `ask_again` for a new one."""
+
+    def decorate(view: Callable[[Found], Page]) -> Callable[[str], Page]:
+        @wraps(view)
+        def with_link(token: str) -> Page:
+            config = current_app.config
+            found = lookup(get_db(), token, config["SECRET_KEY"], config[max_age])
+            if found is None:
+                return link_gone(*gone, retry_url=url_for(ask_again))
+            return view(found)
+
+        return with_link
+
+    return decorate
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
 @limiter.limit(limit_per_ip("EMAIL_LIMIT_PER_IP"), methods=["POST"])
@@ -149,27 +179,25 @@ def forgot_password() -> str | tuple[str, int]:
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
 @carries_token
-def reset_password(token: str) -> Response | tuple[str, int]:
-    db = get_db()
-    config = current_app.config
-    user = services.user_for_reset_token(
-        db, token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"]
-    )
-    if user is None:
-        return link_gone(
-            "This password reset link no longer works",
-            "Reset links work once and expire after an hour. Ask for a new link.",
-            retry_url=url_for("accounts.forgot_password"),
-        )
+@_emailed_link(
+    services.user_for_reset_token,
+    "PASSWORD_RESET_MAX_AGE",
+    (
+        "This password reset link no longer works",
+        "Reset links work once and expire after an hour. Ask for a new link.",
+    ),
+    "accounts.forgot_password",
+)
+def reset_password(user: User) -> Page:
     refused = _password_refused(user.email)
     if refused:
         # Links sent before the domain was required, or asked for by someone else.
         return render_template("accounts/password_not_used.html", refused=refused), 403
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(
-            db, user, form.password.data, config["PASSWORD_HASH_METHOD"], utcnow()
-        )
+        db = get_db()
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        services.reset_password(db, user, form.password.data, method, utcnow())
         # A reset link is one factor, the inbox: a second factor is still asked for.
         response = after_first_factor(user, "reset link", url_for("main.home"))
         db.commit()
@@ -304,21 +332,20 @@ def change_email() -> str | tuple[str, int]:
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
 @public
 @carries_token
-def confirm_email(token: str) -> Response | tuple[str, int]:
-    db = get_db()
-    config = current_app.config
-    change = email_change.change_for_token(
-        db, token, config["SECRET_KEY"], config["EMAIL_CHANGE_MAX_AGE"]
-    )
-    if change is None:
-        return link_gone(
-            "This link no longer works",
-            "Links to confirm a new email address work once and expire after a day. "
-            "Ask for a new one from your account page.",
-            retry_url=url_for("accounts.change_email"),
-        )
+@_emailed_link(
+    email_change.change_for_token,
+    "EMAIL_CHANGE_MAX_AGE",
+    (
+        "This link no longer works",
+        "Links to confirm a new email address work once and expire after a day. "
+        "Ask for a new one from your account page.",
+    ),
+    "accounts.change_email",
+)
+def confirm_email(change: email_change.Change) -> Page:
     form = EmptyForm()
     if form.validate_on_submit():
+        db = get_db()
         name = change.user.name
         old_email = email_change.confirm(db, change, utcnow())
         mail.queue_message(

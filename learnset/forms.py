@@ -6,14 +6,17 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.wrappers import Response
 from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from learnset.db import get_db
 
 INPUT_TYPES = {
     "StringField": "text",
@@ -281,3 +284,11 @@ def render_form(template: str, form: FlaskForm, **context: Any) -> tuple[str, in
     """Render a page with a form: 422 when the form carries errors, so bad input is a 4xx."""
     has_errors = any(field.errors for field in form) or bool(getattr(form, "form_errors", []))
     return render_template(template, form=form, **context), 422 if has_errors else 200
+
+
+def committed(message: str, to: str) -> Response:
+    """After a form did its work: commit the request's changes once, say so, and go `to` (post,
+    redirect, get)."""
+    get_db().commit()
+    flash(message, "success")
+    return redirect(to)

@@ -58,7 +58,7 @@ from learnset.db import get_db, utcnow
 from learnset.downloads import attachment
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, committed, render_form
 from learnset.return_address import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -214,9 +214,7 @@ def account() -> Response | tuple[str, int]:
     db = get_db()
     if form.validate_on_submit():
         form.populate_obj(current_user)
-        db.commit()
-        flash("Your details have been saved.", "success")
-        return redirect(url_for("accounts.account"))
+        return committed("Your details have been saved.", url_for("accounts.account"))
     live = sign_ins.live_for(db, current_user, utcnow(), idle_timeout())
     return render_form(
         "accounts/account.html",
@@ -251,13 +249,9 @@ def end_session(sign_in_id: int) -> Response | str:
     if form.validate_on_submit():
         if this_device:
             sign_out_user()
-            db.commit()
-            flash("You have signed out.", "success")
-            return redirect(url_for("accounts.sign_in"))
+            return committed("You have signed out.", url_for("accounts.sign_in"))
         sign_ins.end(db, sign_in, sign_ins.Ended.BY_OWNER, now)
-        db.commit()
-        flash(f"You have signed out of {sign_in.device}.", "success")
-        return redirect(_sessions_url())
+        return committed(f"You have signed out of {sign_in.device}.", _sessions_url())
     return render_template(
         "accounts/end_session.html", sign_in=sign_in, this_device=this_device, form=form
     )
@@ -271,9 +265,7 @@ def end_other_sessions() -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         sign_ins.end_others(db, current_user, here, now)
-        db.commit()
-        flash("You have signed out of all other devices.", "success")
-        return redirect(_sessions_url())
+        return committed("You have signed out of all other devices.", _sessions_url())
     others = [
         sign_in
         for sign_in in sign_ins.live_for(db, current_user, now, idle_timeout())
@@ -299,9 +291,10 @@ def change_password() -> Response | tuple[str, int]:
                 utcnow(),
                 keep=current_sign_in(),
             )
-            db.commit()
-            flash("Your password has been changed. Other devices have been signed out.", "success")
-            return redirect(url_for("accounts.account"))
+            return committed(
+                "Your password has been changed. Other devices have been signed out.",
+                url_for("accounts.account"),
+            )
     return render_form("accounts/change_password.html", form)
 
 
@@ -356,9 +349,9 @@ def confirm_email(change: email_change.Change) -> Page:
             name=name,
             new_email=change.new_email,
         )
-        db.commit()
-        flash(f"Your email address is now {change.new_email}.", "success")
-        return redirect(url_for("accounts.account"))
+        return committed(
+            f"Your email address is now {change.new_email}.", url_for("accounts.account")
+        )
     return render_template("accounts/confirm_email.html", change=change, form=form), 200
 
 

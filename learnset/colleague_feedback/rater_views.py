@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -27,7 +27,7 @@ from learnset.dates import uk_date, uk_time
 from learnset.db import get_db, utcnow
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, committed, render_form
 from learnset.framework.models import Capability
 
 Page = Response | str | tuple[str, int]
@@ -87,13 +87,11 @@ def answer(rater: FeedbackRater, token: str) -> Page:
         answers = answers_from(form)
         if request.form.get("action") == "save":
             services.save_draft(db, rater, answers, utcnow())
-            db.commit()
-            flash(
+            return committed(
                 "Your answers are saved. Come back with the same link before the end of "
                 f"{uk_date(rater.round.closes_at)} to finish and send them.",
-                "success",
+                url_for("colleague_feedback.answer", token=token),
             )
-            return redirect(url_for("colleague_feedback.answer", token=token))
         missing = [c for c in capabilities if str(c.id) not in answers["ratings"]]
         for capability in missing:
             form[rating_field_name(capability.id)].errors = [

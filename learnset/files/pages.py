@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import Any, BinaryIO
 
-from flask import current_app, flash, redirect
+from flask import current_app
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -21,7 +21,7 @@ from learnset.files.models import AttachedFile
 from learnset.files.names import size_in_words
 from learnset.files.store import used_bytes
 from learnset.files.uploads import Limits
-from learnset.forms import AttachForm
+from learnset.forms import AttachForm, committed
 
 
 def _upload_limit() -> str:
@@ -49,19 +49,15 @@ def take(
     # Closed here whatever happens: a large upload is a temporary file on disk.
     with closing(form.file.data) as upload, shown_on(form, "file"):
         added = add(upload.stream, upload.filename)
-        db.commit()
         cleaned = " Its camera and location details were removed." if added.is_image else ""
-        flash(f"{added.name} has been added.{cleaned}", "success")
-        return redirect(back)
+        return committed(f"{added.name} has been added.{cleaned}", back)
     db.rollback()
     return None
 
 
 def removed(name: str, back: str) -> Response:
     """After a file was removed: commit, say so, and go `back`."""
-    get_db().commit()
-    flash(f"{name} has been removed.", "success")
-    return redirect(back)
+    return committed(f"{name} has been removed.", back)
 
 
 def too_large(limits: Limits) -> AttachForm:

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, committed
 from learnset.pagination import page_number
 from learnset.reflections import binned, queries
 from learnset.reflections.views import bp, reflection_or_404
@@ -23,13 +23,11 @@ def delete(reflection_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         binned.move_to_bin(db, reflection, utcnow())
-        db.commit()
-        flash(
+        return committed(
             f"\u201c{reflection.title}\u201d is in the bin. You can restore it until "
             f"{uk_date(binned.purge_date(reflection))}.",
-            "success",
+            url_for("reflections.log"),
         )
-        return redirect(url_for("reflections.log"))
     return render_template(
         "reflections/delete.html", reflection=reflection, form=form, days=binned.BIN_DAYS
     )
@@ -67,7 +65,7 @@ def destroy(reflection_id: int) -> Any:
         db = get_db()
         title = reflection.title
         binned.delete_for_good(db, reflection)
-        db.commit()
-        flash(f"\u201c{title}\u201d has been deleted for good.", "success")
-        return redirect(url_for("reflections.bin"))
+        return committed(
+            f"\u201c{title}\u201d has been deleted for good.", url_for("reflections.bin")
+        )
     return render_template("reflections/destroy.html", reflection=reflection, form=form)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnset import authz
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, committed, render_form
 from learnset.pagination import page_number
 from learnset.reflections import attachments, binned, comments, drafts, services
 from learnset.reflections.forms import (
@@ -113,9 +113,10 @@ def sharing(reflection_id: int) -> Any:
         db = get_db()
         with shown_on(form, "visibility"):
             services.change_visibility(db, reflection, form.visibility.data, utcnow())
-            db.commit()
-            flash(_sharing_message(reflection), "success")
-            return redirect(url_for("reflections.show", reflection_id=reflection.id))
+            return committed(
+                _sharing_message(reflection),
+                url_for("reflections.show", reflection_id=reflection.id),
+            )
     return render_form(
         "reflections/sharing.html",
         form,
@@ -174,10 +175,8 @@ def clear_history(reflection_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         removed = services.clear_history(db, reflection)
-        db.commit()
-        flash(
+        return committed(
             f"{removed} earlier version{'s' if removed != 1 else ''} deleted for good.",
-            "success",
+            url_for("reflections.history", reflection_id=reflection.id),
         )
-        return redirect(url_for("reflections.history", reflection_id=reflection.id))
     return render_template("reflections/clear_history.html", reflection=reflection, form=form)

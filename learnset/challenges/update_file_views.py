@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -14,9 +14,9 @@ from learnset import authz, files
 from learnset.challenges import update_files
 from learnset.challenges.models import ChallengeUpdate, ChallengeUpdateAttachment
 from learnset.challenges.views import challenge_or_404, update_or_404
-from learnset.db import database, get_db, utcnow
+from learnset.db import get_db, utcnow
 from learnset.files import pages, responses
-from learnset.forms import AttachForm, EmptyForm
+from learnset.forms import AttachForm
 
 bp = Blueprint("challenge_files", __name__)
 
@@ -79,25 +79,16 @@ def _attachment(attachment_id: int, action: str | None = None) -> ChallengeUpdat
     )
 
 
-@bp.route("/challenges/files/<id:attachment_id>")
-def download(attachment_id: int) -> Response:
-    return responses.attached_file(database().sessions, _attachment(attachment_id))
-
-
-@bp.route("/challenges/files/<id:attachment_id>/thumbnail")
-def thumbnail(attachment_id: int) -> Response:
-    return responses.attached_thumbnail(get_db(), _attachment(attachment_id))
+pages.add_file_routes(bp, "/challenges/files", _attachment)
 
 
 @bp.route("/challenges/files/<id:attachment_id>/remove", methods=["GET", "POST"])
 def remove(attachment_id: int) -> Any:
-    db = get_db()
     attachment = _attachment(attachment_id, "challenge_file:remove")
     update = attachment.update
-    form = EmptyForm()
-    if form.validate_on_submit():
-        name = attachment.name
-        update_files.remove(db, current_user, attachment)
-        back = url_for(UPLOAD, challenge_id=update.challenge_id, update_id=update.id)
-        return pages.removed(name, back)
-    return render_template("challenges/remove_file.html", attachment=attachment, form=form)
+    return pages.remove_page(
+        attachment,
+        lambda: update_files.remove(get_db(), current_user, attachment),
+        url_for(UPLOAD, challenge_id=update.challenge_id, update_id=update.id),
+        "challenges/remove_file.html",
+    )

@@ -1,6 +1,6 @@
 """The pages that take one file beside something (a reflection, a challenge's update): what
 each does the same way. The upload's rate limit a person, taking the posted file in one
-transaction, the words after adding or removing one, and the answer to a file over the size
+transaction, asking before one is removed, and the answer to a file over the size
 limit (the form again, with the message beside the field)."""
 
 from __future__ import annotations
@@ -9,19 +9,20 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import Any, BinaryIO
 
-from flask import current_app
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset.db import get_db
+from learnset.db import database, get_db
 from learnset.errors import shown_on
 from learnset.extensions import limiter
+from learnset.files import responses
 from learnset.files.kinds import ACCEPTED
 from learnset.files.models import AttachedFile
 from learnset.files.names import size_in_words
 from learnset.files.store import used_bytes
 from learnset.files.uploads import Limits
-from learnset.forms import AttachForm, committed
+from learnset.forms import AttachForm, EmptyForm, committed
 
 
 def _upload_limit() -> str:
@@ -55,9 +56,17 @@ def take(
     return None
 
 
-def removed(name: str, back: str) -> Response:
-    """After a file was removed: commit, say so, and go `back`."""
-    return committed(f"{name} has been removed.", back)
+def remove_page(
+    attachment: AttachedFile, remove: Callable[[], object], back: str, template: str
+) -> Response | str:
+    """Ask before a file goes (the `template`, with the attachment and a button); once the
+    button is pressed, `remove` it, commit, say so and go `back`."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        name = attachment.name
+        remove()
+        return committed(f"{name} has been removed.", back)
+    return render_template(template, attachment=attachment, form=form)
 
 
 def too_large(limits: Limits) -> AttachForm:
@@ -80,3 +89,18 @@ def limits_shown(limits: Limits, owner_id: int) -> dict[str, Any]:
         "used": size_in_words(used_bytes(db, owner_id)),
         "accepted": ACCEPTED,
     }
+
+
+def add_file_routes(bp: Blueprint, url: str, attached: Callable[[int], AttachedFile]) -> None:
+    """A feature's files as downloads and thumbnails, on its blueprint at `url`/<id> and
+    `url`/<id>/thumbnail (endpoints `download` and `thumbnail`); `attached` loads a file the
+    reader may have, or answers 404."""
+
+    def download(attachment_id: int) -> Response:
+        return responses.attached_file(database().sessions, attached(attachment_id))
+
+    def thumbnail(attachment_id: int) -> Response:
+        return responses.attached_thumbnail(get_db(), attached(attachment_id))
+
+    bp.add_url_rule(f"{url}/<id:attachment_id>", "download", download)
+    bp.add_url_rule(f"{url}/<id:attachment_id>/thumbnail", "thumbnail", thumbnail)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from learnset import authz
-from learnset.db import database, get_db, utcnow
+from learnset.db import get_db, utcnow
 from learnset.files import pages, responses
-from learnset.forms import AttachForm, EmptyForm
+from learnset.forms import AttachForm
 from learnset.reflections import attachments
 from learnset.reflections.attachments import Limits
 from learnset.reflections.models import Reflection, ReflectionAttachment
@@ -68,37 +68,21 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
     return _page(_reflection(reflection_id), pages.too_large(_limits()), 413)
 
 
-def _attachment(attachment_id: int) -> ReflectionAttachment:
+def _attachment(attachment_id: int, action: str | None = None) -> ReflectionAttachment:
     return authz.get_or_404(
-        get_db(), ReflectionAttachment, attachment_id, current_user, "attachment:view"
+        get_db(), ReflectionAttachment, attachment_id, current_user, "attachment:view", action
     )
 
 
-@bp.route("/reflections/files/<id:attachment_id>")
-def download(attachment_id: int) -> Response:
-    return responses.attached_file(database().sessions, _attachment(attachment_id))
-
-
-@bp.route("/reflections/files/<id:attachment_id>/thumbnail")
-def thumbnail(attachment_id: int) -> Response:
-    return responses.attached_thumbnail(get_db(), _attachment(attachment_id))
+pages.add_file_routes(bp, "/reflections/files", _attachment)
 
 
 @bp.route("/reflections/files/<id:attachment_id>/remove", methods=["GET", "POST"])
 def remove(attachment_id: int) -> Any:
-    db = get_db()
-    attachment = authz.get_or_404(
-        db,
-        ReflectionAttachment,
-        attachment_id,
-        current_user,
-        "attachment:view",
-        "attachment:remove",
+    attachment = _attachment(attachment_id, "attachment:remove")
+    return pages.remove_page(
+        attachment,
+        lambda: attachments.remove(get_db(), attachment, utcnow()),
+        url_for(UPLOAD, reflection_id=attachment.reflection_id),
+        "reflections/remove_file.html",
     )
-    reflection_id = attachment.reflection_id
-    form = EmptyForm()
-    if form.validate_on_submit():
-        name = attachment.name
-        attachments.remove(db, attachment, utcnow())
-        return pages.removed(name, url_for(UPLOAD, reflection_id=reflection_id))
-    return render_template("reflections/remove_file.html", attachment=attachment, form=form)

@@ -172,7 +172,7 @@ def _invitations(db: Session, users: dict[str, User], now: datetime) -> None:
     """For the programme report (issue 19): each demo participant joined by invitation, and
     each set has one invitation still waiting. Run again, nothing more is made."""
     from learnset.cohorts.models import Invitation
-    from learnset.cohorts.services import hash_token
+    from learnset.tokens import hash_token
 
     for name, _description, start, _status, _tutor, participants in COHORTS:
         cohort = db.scalar(select(Cohort).where(Cohort.name == name))

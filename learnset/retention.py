@@ -27,7 +27,7 @@ from learnset.colleague_feedback import services as colleague_feedback
 from learnset.feedback import services as feedback
 from learnset.mail import queue
 from learnset.notifications import services as notifications
-from learnset.reflections import services as reflections
+from learnset.reflections import binned, rescue
 from learnset.reflections.models import RESCUE_DAYS
 from learnset.session_feedback.models import SessionFeedback
 
@@ -97,14 +97,14 @@ LIFETIMES: list[Lifetime] = [
     Lifetime(
         "Comments on a reflection in the bin (other people's words)",
         ("reflection_comments",),
-        f"{reflections.BIN_DAYS} days after the reflection was put in the bin",
-        lambda p: reflections.purge_comments_in_bin(p.db, p.now),
+        f"{binned.BIN_DAYS} days after the reflection was put in the bin",
+        lambda p: binned.purge_comments_in_bin(p.db, p.now),
     ),
     Lifetime(
         "A reflection in the bin, with its parts, versions and drafts",
         ("reflections",),
-        f"{reflections.BIN_DAYS} days after it was put in the bin",
-        lambda p: reflections.purge_bin(p.db, p.now),
+        f"{binned.BIN_DAYS} days after it was put in the bin",
+        lambda p: binned.purge_bin(p.db, p.now),
     ),
     Lifetime(
         "Files attached to reflections (evidence: letters, slides, certificates, photos "
@@ -155,7 +155,7 @@ LIFETIMES: list[Lifetime] = [
         "Text kept after a sign-in expired",
         ("reflection_rescues",),
         f"{RESCUE_DAYS} days after it was last written",
-        lambda p: reflections.purge_kept_text(p.db, p.now),
+        lambda p: rescue.purge_kept_text(p.db, p.now),
     ),
     Lifetime(
         "Self-assessments, ratings, evidence notes, the focus for the month",

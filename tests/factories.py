@@ -24,7 +24,6 @@ from werkzeug.security import generate_password_hash
 from learnset.accounts.models import User
 from learnset.assessment.models import Rating, SelfAssessment
 from learnset.cohorts.models import Cohort, Invitation, Membership
-from learnset.cohorts.services import hash_token
 from learnset.db import utcnow
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
@@ -43,6 +42,7 @@ from learnset.reflections.models import (
     ReflectionVersion,
 )
 from learnset.reflections.structures import STRUCTURES
+from learnset.tokens import hash_token
 
 # Everyone made here signs in with this password; its hash is made once, at a low cost.
 PASSWORD = "correct horse battery"

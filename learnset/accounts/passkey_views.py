@@ -25,7 +25,7 @@ from learnset.accounts.views import bp
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.return_address import safe_next
 
 CHALLENGE_KEY = "passkey_challenge"
@@ -97,9 +97,9 @@ def add_passkey() -> Response | tuple[str, int]:
                     form.name.data,
                     utcnow(),
                 )
-                db.commit()
-                flash(f"Your passkey {form.name.data.strip()} has been added.", "success")
-                return redirect(_passkeys_url())
+                return done(
+                    f"Your passkey {form.name.data.strip()} has been added.", _passkeys_url()
+                )
     return render_form("accounts/add_passkey.html", form)
 
 

@@ -9,9 +9,7 @@ that finds one writes nothing; `purge` deletes every kind 30 days after it ended
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from learnset.accounts.models import SignInSession, User
 from learnset.db import rowcount
 from learnset.notifications.models import Notification
+from learnset.tokens import hash_token, new_token
 
 # Last use is written at most this often per session: a GET writes once a minute, not always.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -60,18 +59,14 @@ class Check:
     ended: Ended | None
 
 
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def start(
     db: Session, user: User, now: datetime, *, lifetime: timedelta, user_agent: str, ip: str | None
 ) -> Started:
     """A new session for a sign-in, with a new secret: never one the browser brought along."""
-    secret = secrets.token_urlsafe(32)
+    secret, secret_hash = new_token()
     sign_in = SignInSession(
         user_id=user.id,
-        secret_hash=hash_secret(secret),
+        secret_hash=secret_hash,
         created_at=now,
         last_seen_at=now,
         expires_at=now + lifetime,
@@ -115,7 +110,7 @@ def check(db: Session, secret: str, now: datetime, idle: timedelta) -> Check:
             select(SignInSession, User, unread)
             .join(User, User.id == SignInSession.user_id)
             .options(joinedload(User.memberships))
-            .where(SignInSession.secret_hash == hash_secret(secret))
+            .where(SignInSession.secret_hash == hash_token(secret))
         )
         .unique()
         .first()

@@ -8,7 +8,6 @@ so guessing a code pauses only the person guessing, as guessing a password does.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor, User
 from learnset.cohorts.models import Role
 from learnset.dates import uk_time
 from learnset.errors import DomainError
+from learnset.tokens import hash_token
 
 ISSUER = "Learnset"
 # Lower-case base32: no 0, 1 or 8 to mistake for o, l or b.
@@ -106,7 +106,7 @@ def code_is_right(secret: str, code: str, now: datetime) -> bool:
 
 
 def _digest(code: str) -> str:
-    return hashlib.sha256(_normalise(code).encode()).hexdigest()
+    return hash_token(_normalise(code))
 
 
 def _recovery_code() -> str:

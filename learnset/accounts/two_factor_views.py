@@ -21,7 +21,7 @@ from learnset.accounts.views import bp
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 
 # The secret offered on the account page, kept in the cookie until a code proves it set up.
 OFFERED_IN_COOKIE = "two_factor_secret"
@@ -184,9 +184,7 @@ def turn_off_two_factor() -> Response | tuple[str, int]:
         now = utcnow()
         if _proves_it_is_them(user, form.proof.data):
             two_factor.turn_off(db, user, now)
-            db.commit()
-            flash("Two-factor authentication is off.", "success")
-            return redirect(_account_url())
+            return done("Two-factor authentication is off.", _account_url())
         # A wrong code is counted, and stays counted.
         db.commit()
         form.proof.errors.append("Enter your password or a current code from your app")

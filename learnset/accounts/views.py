@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
 
 from flask import (
     Blueprint,
@@ -52,12 +55,16 @@ from learnset.accounts.security import (
     sign_out_user,
 )
 from learnset.db import get_db, utcnow
+from learnset.downloads import attachment
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.return_address import safe_next
 
 bp = Blueprint("accounts", __name__)
+
+Found = TypeVar("Found")
+Page = Response | tuple[str, int]
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
@@ -129,6 +136,30 @@ def sign_out() -> Response:
     return redirect(url_for("accounts.sign_in"))
 
 
+def _emailed_link(
+    lookup: Callable[[Session, str, str, int], Found | None],
+    max_age: str,
+    gone: tuple[str, str],
+    ask_again: str,
+) -> Callable[[Callable[[Found], Page]], Callable[[str], Page]]:
+    """A view of an emailed link: it gets what the link's signed token stands for, if genuine
+    and younger than the setting `max_age` (seconds); a link that no longer works is the 410
+    page (`gone`: its heading and message), pointing to `ask_again` for a new one."""
+
+    def decorate(view: Callable[[Found], Page]) -> Callable[[str], Page]:
+        @wraps(view)
+        def with_link(token: str) -> Page:
+            config = current_app.config
+            found = lookup(get_db(), token, config["SECRET_KEY"], config[max_age])
+            if found is None:
+                return link_gone(*gone, retry_url=url_for(ask_again))
+            return view(found)
+
+        return with_link
+
+    return decorate
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
 @limiter.limit(limit_per_ip("EMAIL_LIMIT_PER_IP"), methods=["POST"])
@@ -148,27 +179,25 @@ def forgot_password() -> str | tuple[str, int]:
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @public
 @carries_token
-def reset_password(token: str) -> Response | tuple[str, int]:
-    db = get_db()
-    config = current_app.config
-    user = services.user_for_reset_token(
-        db, token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"]
-    )
-    if user is None:
-        return link_gone(
-            "This password reset link no longer works",
-            "Reset links work once and expire after an hour. Ask for a new link.",
-            retry_url=url_for("accounts.forgot_password"),
-        )
+@_emailed_link(
+    services.user_for_reset_token,
+    "PASSWORD_RESET_MAX_AGE",
+    (
+        "This password reset link no longer works",
+        "Reset links work once and expire after an hour. Ask for a new link.",
+    ),
+    "accounts.forgot_password",
+)
+def reset_password(user: User) -> Page:
     refused = _password_refused(user.email)
     if refused:
         # Links sent before the domain was required, or asked for by someone else.
         return render_template("accounts/password_not_used.html", refused=refused), 403
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(
-            db, user, form.password.data, config["PASSWORD_HASH_METHOD"], utcnow()
-        )
+        db = get_db()
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        services.reset_password(db, user, form.password.data, method, utcnow())
         # A reset link is one factor, the inbox: a second factor is still asked for.
         response = after_first_factor(user, "reset link", url_for("main.home"))
         db.commit()
@@ -185,9 +214,7 @@ def account() -> Response | tuple[str, int]:
     db = get_db()
     if form.validate_on_submit():
         form.populate_obj(current_user)
-        db.commit()
-        flash("Your details have been saved.", "success")
-        return redirect(url_for("accounts.account"))
+        return done("Your details have been saved.", url_for("accounts.account"))
     live = sign_ins.live_for(db, current_user, utcnow(), idle_timeout())
     return render_form(
         "accounts/account.html",
@@ -222,13 +249,9 @@ def end_session(sign_in_id: int) -> Response | str:
     if form.validate_on_submit():
         if this_device:
             sign_out_user()
-            db.commit()
-            flash("You have signed out.", "success")
-            return redirect(url_for("accounts.sign_in"))
+            return done("You have signed out.", url_for("accounts.sign_in"))
         sign_ins.end(db, sign_in, sign_ins.Ended.BY_OWNER, now)
-        db.commit()
-        flash(f"You have signed out of {sign_in.device}.", "success")
-        return redirect(_sessions_url())
+        return done(f"You have signed out of {sign_in.device}.", _sessions_url())
     return render_template(
         "accounts/end_session.html", sign_in=sign_in, this_device=this_device, form=form
     )
@@ -242,9 +265,7 @@ def end_other_sessions() -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         sign_ins.end_others(db, current_user, here, now)
-        db.commit()
-        flash("You have signed out of all other devices.", "success")
-        return redirect(_sessions_url())
+        return done("You have signed out of all other devices.", _sessions_url())
     others = [
         sign_in
         for sign_in in sign_ins.live_for(db, current_user, now, idle_timeout())
@@ -270,9 +291,10 @@ def change_password() -> Response | tuple[str, int]:
                 utcnow(),
                 keep=current_sign_in(),
             )
-            db.commit()
-            flash("Your password has been changed. Other devices have been signed out.", "success")
-            return redirect(url_for("accounts.account"))
+            return done(
+                "Your password has been changed. Other devices have been signed out.",
+                url_for("accounts.account"),
+            )
     return render_form("accounts/change_password.html", form)
 
 
@@ -303,21 +325,20 @@ def change_email() -> str | tuple[str, int]:
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
 @public
 @carries_token
-def confirm_email(token: str) -> Response | tuple[str, int]:
-    db = get_db()
-    config = current_app.config
-    change = email_change.change_for_token(
-        db, token, config["SECRET_KEY"], config["EMAIL_CHANGE_MAX_AGE"]
-    )
-    if change is None:
-        return link_gone(
-            "This link no longer works",
-            "Links to confirm a new email address work once and expire after a day. "
-            "Ask for a new one from your account page.",
-            retry_url=url_for("accounts.change_email"),
-        )
+@_emailed_link(
+    email_change.change_for_token,
+    "EMAIL_CHANGE_MAX_AGE",
+    (
+        "This link no longer works",
+        "Links to confirm a new email address work once and expire after a day. "
+        "Ask for a new one from your account page.",
+    ),
+    "accounts.change_email",
+)
+def confirm_email(change: email_change.Change) -> Page:
     form = EmptyForm()
     if form.validate_on_submit():
+        db = get_db()
         name = change.user.name
         old_email = email_change.confirm(db, change, utcnow())
         mail.queue_message(
@@ -328,9 +349,7 @@ def confirm_email(token: str) -> Response | tuple[str, int]:
             name=name,
             new_email=change.new_email,
         )
-        db.commit()
-        flash(f"Your email address is now {change.new_email}.", "success")
-        return redirect(url_for("accounts.account"))
+        return done(f"Your email address is now {change.new_email}.", url_for("accounts.account"))
     return render_template("accounts/confirm_email.html", change=change, form=form), 200
 
 
@@ -339,14 +358,10 @@ def download_data() -> Response:
     now = utcnow()
     document = personal_data.export_all(get_db(), current_user, now)
     audit.record_apart(audit.AuditKind.DATA_DOWNLOADED, actor_id=current_user.id)
-    return Response(
+    return attachment(
         json.dumps(document, indent=2, ensure_ascii=False),
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="learnset-your-data-{now.date().isoformat()}.json"'
-            )
-        },
+        "application/json",
+        f"learnset-your-data-{now.date().isoformat()}.json",
     )
 
 
@@ -368,11 +383,7 @@ def download_data_zip() -> Response:
     if size <= _IN_MEMORY:
         with spool:
             body = spool.read()
-        return Response(
-            body,
-            mimetype="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return attachment(body, "application/zip", name)
     return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
 
 

@@ -23,6 +23,7 @@ from learnset.certificates.forms import CertificateForm, VerifyForm
 from learnset.certificates.models import Certificate
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
+from learnset.downloads import attachment
 from learnset.errors import shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, render_form
@@ -93,11 +94,7 @@ def pdf(certificate_id: int) -> Response:
     certificate = _own(certificate_id)
     html = render_template("certificates/pdf.html", certificate=certificate)
     name = f"certificate-{certificate.reference}.pdf"
-    return Response(
-        html_to_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(html_to_pdf(html), "application/pdf", name)
 
 
 @bp.route("/certificates/<id:certificate_id>/withdraw", methods=["GET", "POST"])

@@ -4,19 +4,9 @@ limit is answered on this page with the form and a message, not the general erro
 
 from __future__ import annotations
 
-from contextlib import closing
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -24,11 +14,9 @@ from learnset import authz, files
 from learnset.challenges import update_files
 from learnset.challenges.models import ChallengeUpdate, ChallengeUpdateAttachment
 from learnset.challenges.views import challenge_or_404, update_or_404
-from learnset.db import database, get_db, utcnow
-from learnset.errors import shown_on
-from learnset.extensions import limiter
-from learnset.files import responses
-from learnset.forms import AttachForm, EmptyForm
+from learnset.db import get_db, utcnow
+from learnset.files import pages, responses
+from learnset.forms import AttachForm
 
 bp = Blueprint("challenge_files", __name__)
 
@@ -40,53 +28,35 @@ def _limits() -> files.Limits:
     return update_files.limits_from(current_app.config)
 
 
-def _upload_limit() -> str:
-    limit: str = current_app.config["FILE_UPLOAD_LIMIT"]
-    return limit
-
-
-def _per_person() -> str:
-    return f"files:{current_user.get_id()}"
-
-
 def _update(challenge_id: int, update_id: int) -> ChallengeUpdate:
     challenge = challenge_or_404(challenge_id)
     return update_or_404(challenge, update_id, "challenge_update:attach")
 
 
 def _page(update: ChallengeUpdate, form: AttachForm, status: int = 200) -> tuple[str, int]:
-    db = get_db()
     return render_template(
         "challenges/files.html",
         update=update,
         challenge=update.challenge,
         form=form,
-        attachments=update_files.files_of(db, update),
-        limits=_limits(),
-        used=files.size_in_words(files.used_bytes(db, current_user.id)),
-        accepted=files.ACCEPTED,
+        attachments=update_files.files_of(get_db(), update),
+        **pages.limits_shown(_limits(), current_user.id),
     ), status
 
 
 @bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/files", methods=["GET", "POST"])
-@limiter.limit(_upload_limit, key_func=_per_person, methods=["POST"])
+@pages.upload_limited
 def attach(challenge_id: int, update_id: int) -> Any:
     update = _update(challenge_id, update_id)
     form = AttachForm()
-    if form.validate_on_submit():
-        db = get_db()
-        # Closed here whatever happens: a large upload is a temporary file on disk.
-        with closing(form.file.data) as upload, shown_on(form, "file"):
-            added = update_files.attach(
-                db, current_user, update, upload.stream, upload.filename, _limits(), utcnow()
-            )
-            db.commit()
-            cleaned = " Its camera and location details were removed." if added.is_image else ""
-            flash(f"{added.name} has been added.{cleaned}", "success")
-            return redirect(url_for(UPLOAD, challenge_id=challenge_id, update_id=update_id))
-        # Whatever was written for the refused file goes: no chunk is left behind.
-        db.rollback()
-    return _page(update, form, 422 if form.is_submitted() else 200)
+    taken = pages.take(
+        form,
+        lambda stream, name: update_files.attach(
+            get_db(), current_user, update, stream, name, _limits(), utcnow()
+        ),
+        url_for(UPLOAD, challenge_id=challenge_id, update_id=update_id),
+    )
+    return taken or _page(update, form, pages.status_of(form))
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -95,9 +65,7 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
     args = request.view_args or {}
     if request.endpoint != UPLOAD or "update_id" not in args:
         raise error
-    form = AttachForm(formdata=None)
-    form.file.errors = [f"The file must be smaller than {_limits().file_size}"]
-    return _page(_update(args["challenge_id"], args["update_id"]), form, 413)
+    return _page(_update(args["challenge_id"], args["update_id"]), pages.too_large(_limits()), 413)
 
 
 def _attachment(attachment_id: int, action: str | None = None) -> ChallengeUpdateAttachment:
@@ -111,26 +79,16 @@ def _attachment(attachment_id: int, action: str | None = None) -> ChallengeUpdat
     )
 
 
-@bp.route("/challenges/files/<id:attachment_id>")
-def download(attachment_id: int) -> Response:
-    return responses.attached_file(database().sessions, _attachment(attachment_id))
-
-
-@bp.route("/challenges/files/<id:attachment_id>/thumbnail")
-def thumbnail(attachment_id: int) -> Response:
-    return responses.attached_thumbnail(get_db(), _attachment(attachment_id))
+pages.add_file_routes(bp, "/challenges/files", _attachment)
 
 
 @bp.route("/challenges/files/<id:attachment_id>/remove", methods=["GET", "POST"])
 def remove(attachment_id: int) -> Any:
-    db = get_db()
     attachment = _attachment(attachment_id, "challenge_file:remove")
     update = attachment.update
-    form = EmptyForm()
-    if form.validate_on_submit():
-        name = attachment.name
-        update_files.remove(db, current_user, attachment)
-        db.commit()
-        flash(f"{name} has been removed.", "success")
-        return redirect(url_for(UPLOAD, challenge_id=update.challenge_id, update_id=update.id))
-    return render_template("challenges/remove_file.html", attachment=attachment, form=form)
+    return pages.remove_page(
+        attachment,
+        lambda: update_files.remove(get_db(), current_user, attachment),
+        url_for(UPLOAD, challenge_id=update.challenge_id, update_id=update.id),
+        "challenges/remove_file.html",
+    )

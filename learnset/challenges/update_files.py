@@ -8,16 +8,18 @@ files and the same per-person quota; who may read them is the challenge's own ru
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from learnset import authz, files
 from learnset.accounts.models import User
 from learnset.challenges.models import ChallengeUpdate, ChallengeUpdateAttachment
 from learnset.errors import DomainError
+from learnset.files import counted
 
 
 class UpdateFileError(DomainError):
@@ -27,20 +29,14 @@ class UpdateFileError(DomainError):
         super().__init__(message, "file", status)
 
 
-def limits_from(config: Any) -> files.Limits:
-    return files.Limits(
-        config["FILE_MAX_BYTES"], config["FILES_PER_UPDATE"], config["FILES_QUOTA_BYTES"]
-    )
+def limits_from(config: Mapping[str, Any]) -> files.Limits:
+    return counted.limits_from(config, "FILES_PER_UPDATE")
 
 
 def files_of(db: Session, update: ChallengeUpdate) -> list[ChallengeUpdateAttachment]:
     """An update's files, oldest first, with their sizes: one query."""
-    return list(
-        db.scalars(
-            select(ChallengeUpdateAttachment)
-            .where(ChallengeUpdateAttachment.update_id == update.id)
-            .order_by(ChallengeUpdateAttachment.created_at, ChallengeUpdateAttachment.id)
-        ).unique()
+    return counted.files_beside(
+        db, ChallengeUpdateAttachment, ChallengeUpdateAttachment.update_id == update.id
     )
 
 
@@ -73,22 +69,11 @@ def attach(
     a photo is kept without its metadata."""
     if not authz.can(owner, "challenge_update:attach", update):
         raise UpdateFileError("Only the challenge's owner can add files to their updates", 403)
-    # Taken before counting, so two uploads at once cannot both take the last place.
-    files.lock_owner(db, owner.id)
-    count = db.scalar(select(func.count()).where(ChallengeUpdateAttachment.update_id == update.id))
-    if (count or 0) >= limits.per_item:
-        raise UpdateFileError(
-            f"An update can have up to {limits.per_item} files. "
-            "Remove one you no longer need to add another"
+    beside = ChallengeUpdateAttachment.update_id == update.id
+    with counted.refused_as(UpdateFileError):
+        blob, _kind, name = counted.keep_counted(
+            db, owner.id, beside, stream, given_name, limits, now, "An update"
         )
-    try:
-        blob, _kind, name = files.keep(
-            db, owner.id, stream, given_name, limits.file_bytes, limits.quota_bytes, now
-        )
-    except files.FileTooLarge as refused:
-        raise UpdateFileError(str(refused), status=413) from refused
-    except files.FileRefused as refused:
-        raise UpdateFileError(str(refused)) from refused
     attachment = ChallengeUpdateAttachment(
         update_id=update.id, blob=blob, name=name, created_at=now
     )

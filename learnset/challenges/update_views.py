@@ -4,12 +4,16 @@ blueprint (views.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import abort, flash, render_template, request
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from learnset.accounts.models import User
 from learnset.challenges import (
     services,
 )
@@ -36,32 +40,42 @@ from learnset.forms import EmptyForm, render_form, require_button
 # --- The set's questions and insights --------------------------------------------------------
 
 
-@bp.route("/challenges/<id:challenge_id>/questions", methods=["POST"])
-def ask(challenge_id: int) -> Response | tuple[str, int]:
+def _from_the_set(
+    challenge_id: int,
+    action: str,
+    form: QuestionForm | InsightForm,
+    say: Callable[[Session, Challenge, User, str, datetime], ChallengeUpdate],
+    what: str,
+) -> Response | tuple[str, int]:
+    """A question or an insight from the set: added to the timeline, or the challenge's page
+    again with the form saying why not."""
     db = get_db()
-    challenge = challenge_or_404(challenge_id, "challenge:question")
-    form = QuestionForm()
+    challenge = challenge_or_404(challenge_id, action)
     if form.validate_on_submit():
         with shown_on(form, "body"):
-            services.ask_question(db, challenge, current_user, form.body.data, utcnow())
+            say(db, challenge, current_user, form.body.data, utcnow())
             db.commit()
-            flash("Your question has been added.", "success")
+            flash(f"Your {what} has been added.", "success")
             return to_challenge(challenge, "timeline")
-    return show_challenge(challenge, question_form=form)
+    return show_challenge(challenge, **{f"{what}_form": form})
+
+
+@bp.route("/challenges/<id:challenge_id>/questions", methods=["POST"])
+def ask(challenge_id: int) -> Response | tuple[str, int]:
+    return _from_the_set(
+        challenge_id, "challenge:question", QuestionForm(), services.ask_question, "question"
+    )
 
 
 @bp.route("/challenges/<id:challenge_id>/insights", methods=["POST"])
 def add_insight(challenge_id: int) -> Response | tuple[str, int]:
-    db = get_db()
-    challenge = challenge_or_404(challenge_id, "challenge:insight")
-    form = InsightForm(prefix="insight")
-    if form.validate_on_submit():
-        with shown_on(form, "body"):
-            services.add_insight(db, challenge, current_user, form.body.data, utcnow())
-            db.commit()
-            flash("Your insight has been added.", "success")
-            return to_challenge(challenge, "timeline")
-    return show_challenge(challenge, insight_form=form)
+    return _from_the_set(
+        challenge_id,
+        "challenge:insight",
+        InsightForm(prefix="insight"),
+        services.add_insight,
+        "insight",
+    )
 
 
 @bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/helped", methods=["POST"])

@@ -13,6 +13,7 @@ from learnset.cohorts.forms import ImportForm
 from learnset.cohorts.models import InvitationImport
 from learnset.cohorts.views import bp
 from learnset.db import get_db, utcnow
+from learnset.downloads import attachment
 from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, render_form
 from learnset.pagination import page_number, paginate
@@ -51,11 +52,7 @@ def import_invitations() -> BaseResponse | tuple[str, int]:
 def import_template() -> Response:
     authz.require(current_user, "invitation:import")
     body = template_csv(bulk.example_set(get_db(), current_user))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="learnset-invitations.csv"'},
-    )
+    return attachment(body, "text/csv", "learnset-invitations.csv")
 
 
 @bp.route("/invitations/imports/<id:import_id>")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,6 +16,7 @@ from learnset.db import rowcount
 from learnset.errors import DomainError
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, TopicStatus, TopicVote
+from learnset.tokens import hash_token, new_token
 
 
 class InvitationError(DomainError):
@@ -38,13 +37,8 @@ class IssuedInvitation:
     token: str
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _new_token(invitation: Invitation, now: datetime, days: int) -> str:
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
+    token, invitation.token_hash = new_token()
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=days)
     return token
@@ -53,8 +47,7 @@ def _new_token(invitation: Invitation, now: datetime, days: int) -> str:
 def new_link(db: Session, invitation: Invitation) -> str:
     """A fresh secret for the invitation's link, made when its email is written: the link
     sent before it stops working, and the database only ever holds a hash."""
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
+    token, invitation.token_hash = new_token()
     db.flush()
     return token
 

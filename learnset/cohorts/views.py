@@ -24,7 +24,7 @@ from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, link_gone, shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
 
@@ -60,9 +60,10 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
                 days=current_app.config["INVITATION_DAYS"],
             )
             emails.queue_invitation(db, issued.invitation)
-            db.commit()
-            flash(f"Invitation sent to {issued.invitation.email}.", "success")
-            return redirect(url_for("cohorts.invitations", cohort_id=cohort.id))
+            return done(
+                f"Invitation sent to {issued.invitation.email}.",
+                url_for("cohorts.invitations", cohort_id=cohort.id),
+            )
     return render_form(
         "cohorts/invitations.html",
         form,
@@ -149,9 +150,7 @@ def _join_signed_in(invitation: Invitation) -> Response | str:
     if form.validate_on_submit():
         db = get_db()
         services.accept(db, invitation, current_user, utcnow())
-        db.commit()
-        flash(f"You have joined {invitation.cohort.name}.", "success")
-        return redirect(url_for("main.home"))
+        return done(f"You have joined {invitation.cohort.name}.", url_for("main.home"))
     return render_template("cohorts/invitation_join.html", invitation=invitation, form=form)
 
 
@@ -273,9 +272,10 @@ def new_cohort() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         db = get_db()
         cohort = services.create_cohort(db, _details(form), utcnow())
-        db.commit()
-        flash(f"{cohort.name} has been created. Now assign its tutors.", "success")
-        return redirect(url_for("cohorts.assign_tutor", cohort_id=cohort.id))
+        return done(
+            f"{cohort.name} has been created. Now assign its tutors.",
+            url_for("cohorts.assign_tutor", cohort_id=cohort.id),
+        )
     return render_form("cohorts/form.html", form, cohort=None)
 
 
@@ -300,9 +300,10 @@ def edit_cohort(cohort_id: int) -> Response | tuple[str, int]:
     form = CohortForm(obj=cohort)
     if form.validate_on_submit():
         services.update_cohort(db, cohort, _details(form))
-        db.commit()
-        flash("The learning set's details have been saved.", "success")
-        return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+        return done(
+            "The learning set's details have been saved.",
+            url_for("cohorts.cohort", cohort_id=cohort.id),
+        )
     return render_form("cohorts/form.html", form, cohort=cohort)
 
 
@@ -357,7 +358,8 @@ def remove_member(membership_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         services.remove_member(db, membership, utcnow(), removed_by=current_user)
-        db.commit()
-        flash(f"{user.name} has been removed from {cohort.name}.", "success")
-        return redirect(url_for("cohorts.members", cohort_id=cohort.id))
+        return done(
+            f"{user.name} has been removed from {cohort.name}.",
+            url_for("cohorts.members", cohort_id=cohort.id),
+        )
     return render_template("cohorts/remove_member.html", membership=membership, form=form)

@@ -3,7 +3,11 @@ names nothing and nobody; the page says who asked only once the link proves to b
 
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -23,8 +27,10 @@ from learnset.dates import uk_date, uk_time
 from learnset.db import get_db, utcnow
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.framework.models import Capability
+
+Page = Response | str | tuple[str, int]
 
 
 def _rater_limit() -> str:
@@ -43,14 +49,26 @@ def _gone() -> tuple[str, int]:
     )
 
 
-def _rater(token: str) -> FeedbackRater | tuple[str, int]:
-    """The rater whose live link this is; a used or closed link is a 410, an unknown one 404."""
-    rater = services.find_rater(get_db(), token)
-    if rater is None:
-        raise NotFound()
-    if not services.link_works(rater, utcnow()):
-        return _gone()
-    return rater
+def _for_raters(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Open to anyone with a link (no sign-in), so limited an address; the token in the URL is
+    never sent on as a Referer."""
+    return public(carries_token(limiter.limit(_rater_limit)(view)))
+
+
+def _rater_link(view: Callable[[FeedbackRater, str], Page]) -> Callable[[str], Page]:
+    """A colleague's page: the view gets the rater whose live link this is (and the token);
+    a used or closed link is a 410, an unknown one 404."""
+
+    @wraps(view)
+    def with_rater(token: str) -> Page:
+        rater = services.find_rater(get_db(), token)
+        if rater is None:
+            raise NotFound()
+        if not services.link_works(rater, utcnow()):
+            return _gone()
+        return view(rater, token)
+
+    return _for_raters(with_rater)
 
 
 def _capabilities(rater: FeedbackRater) -> list[Capability]:
@@ -60,27 +78,20 @@ def _capabilities(rater: FeedbackRater) -> list[Capability]:
 
 
 @bp.route("/colleague-feedback/answer/<token>", methods=["GET", "POST"])
-@public
-@carries_token
-@limiter.limit(_rater_limit)
-def answer(token: str) -> Response | str | tuple[str, int]:
-    found = _rater(token)
-    if not isinstance(found, FeedbackRater):
-        return found
-    rater, db = found, get_db()
+@_rater_link
+def answer(rater: FeedbackRater, token: str) -> Page:
+    db = get_db()
     capabilities = _capabilities(rater)
     form = answer_form(capabilities, data=draft_data(rater.draft))
     if form.validate_on_submit():
         answers = answers_from(form)
         if request.form.get("action") == "save":
             services.save_draft(db, rater, answers, utcnow())
-            db.commit()
-            flash(
+            return done(
                 "Your answers are saved. Come back with the same link before the end of "
                 f"{uk_date(rater.round.closes_at)} to finish and send them.",
-                "success",
+                url_for("colleague_feedback.answer", token=token),
             )
-            return redirect(url_for("colleague_feedback.answer", token=token))
         missing = [c for c in capabilities if str(c.id) not in answers["ratings"]]
         for capability in missing:
             form[rating_field_name(capability.id)].errors = [
@@ -95,9 +106,7 @@ def answer(token: str) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/colleague-feedback/answer/<token>/draft", methods=["POST"])
-@public
-@carries_token
-@limiter.limit(_rater_limit)
+@_for_raters
 def autosave(token: str) -> Response | tuple[Response, int]:
     """Saves the answers as the colleague goes (autosave.js); the form's own "Save and come
     back later" button does the same without JavaScript."""
@@ -115,20 +124,15 @@ def autosave(token: str) -> Response | tuple[Response, int]:
 
 
 @bp.route("/colleague-feedback/answer/<token>/decline", methods=["GET", "POST"])
-@public
-@carries_token
-@limiter.limit(_rater_limit)
-def decline(token: str) -> Response | str | tuple[str, int]:
-    found = _rater(token)
-    if not isinstance(found, FeedbackRater):
-        return found
+@_rater_link
+def decline(rater: FeedbackRater, token: str) -> Page:
     form = EmptyForm()
     if form.validate_on_submit():
         db = get_db()
-        services.decline(db, found, utcnow())
+        services.decline(db, rater, utcnow())
         db.commit()
         return redirect(url_for("colleague_feedback.thanks", declined="yes"))
-    return render_template("colleague_feedback/decline.html", form=form, rater=found, token=token)
+    return render_template("colleague_feedback/decline.html", form=form, rater=rater, token=token)
 
 
 @bp.route("/colleague-feedback/answered")

@@ -8,8 +8,6 @@ a rater does later can change what the participant sees.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +28,7 @@ from learnset.colleague_feedback.models import (
 from learnset.db import rowcount
 from learnset.errors import DomainError
 from learnset.framework.queries import current_framework
+from learnset.tokens import hash_token, new_token
 
 MIN_RATERS = 3
 MAX_RATERS = 15
@@ -54,15 +53,10 @@ class RaterInput:
     relation: str
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def new_link(db: Session, rater: FeedbackRater) -> str:
     """A fresh secret for the rater's link, made when their email is written: only the latest
     link works, and the database holds only its hash."""
-    token = secrets.token_urlsafe(32)
-    rater.token_hash = hash_token(token)
+    token, rater.token_hash = new_token()
     db.flush()
     return token
 

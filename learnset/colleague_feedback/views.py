@@ -18,7 +18,7 @@ from learnset.colleague_feedback.models import FeedbackRound
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.framework.queries import current_framework
 from learnset.pagination import page_number, paginate
 
@@ -91,12 +91,10 @@ def new() -> Response | tuple[str, int]:
             )
             for rater in feedback_round.raters:
                 emails.queue_request(db, rater)
-            db.commit()
-            flash(
+            return done(
                 f"Your request has been sent to {len(feedback_round.raters)} colleagues.",
-                "success",
+                url_for("colleague_feedback.show", round_id=feedback_round.id),
             )
-            return redirect(url_for("colleague_feedback.show", round_id=feedback_round.id))
     return render_form("colleague_feedback/new.html", form, framework=framework)
 
 
@@ -122,9 +120,10 @@ def add_raters(round_id: int) -> Response | tuple[str, int]:
             added = services.add_raters(db, feedback_round, form.raters(), utcnow())
             for rater in added:
                 emails.queue_request(db, rater)
-            db.commit()
-            flash(f"Your request has been sent to {len(added)} more colleagues.", "success")
-            return redirect(url_for("colleague_feedback.show", round_id=round_id))
+            return done(
+                f"Your request has been sent to {len(added)} more colleagues.",
+                url_for("colleague_feedback.show", round_id=round_id),
+            )
     return render_form("colleague_feedback/add_raters.html", form, feedback_round=feedback_round)
 
 
@@ -137,9 +136,10 @@ def close(round_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         services.close_early(db, feedback_round, utcnow())
-        db.commit()
-        flash("The round is closed. Its report is ready.", "success")
-        return redirect(url_for("colleague_feedback.report", round_id=round_id))
+        return done(
+            "The round is closed. Its report is ready.",
+            url_for("colleague_feedback.report", round_id=round_id),
+        )
     return render_template(
         "colleague_feedback/close.html", form=form, feedback_round=feedback_round
     )
@@ -152,9 +152,9 @@ def delete(round_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         services.delete_round(db, feedback_round)
-        db.commit()
-        flash("The round and its report have been deleted.", "success")
-        return redirect(url_for("colleague_feedback.rounds"))
+        return done(
+            "The round and its report have been deleted.", url_for("colleague_feedback.rounds")
+        )
     return render_template(
         "colleague_feedback/delete.html", form=form, feedback_round=feedback_round
     )

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from learnset import audit, authz
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, done
 from learnset.governance import queries
 from learnset.governance.views import bp
 from learnset.mail import queue
@@ -41,9 +41,8 @@ def retry_mail(mail_id: int) -> Response | str:
         audit.record(
             db, audit.AuditKind.MAIL_RETRIED, actor_id=current_user.id, detail=f"Email {mail.id}"
         )
-        db.commit()
-        flash(
-            "The email has been queued again. It goes with the next run of the sender.", "success"
+        return done(
+            "The email has been queued again. It goes with the next run of the sender.",
+            url_for("governance.failed_mail"),
         )
-        return redirect(url_for("governance.failed_mail"))
     return render_template("governance/retry_mail.html", mail=mail, form=form)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from learnset import audit, authz
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
+from learnset.downloads import attachment
 from learnset.governance import queries
 from learnset.governance.forms import AuditFilterForm
 from learnset.pagination import page_number, paginate
@@ -58,8 +59,4 @@ def audit_export() -> Response | tuple[str, int]:
         detail="Filtered" if filters.is_filtered else "Everything kept",
     )
     filename = f"learnset-audit-log-{utcnow().astimezone(UK).date()}.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(body, "text/csv", filename)

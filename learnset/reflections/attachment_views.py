@@ -4,28 +4,16 @@ is answered on this page with the form and a message, not the general error page
 
 from __future__ import annotations
 
-from contextlib import closing
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from learnset import authz, files
-from learnset.db import database, get_db, utcnow
-from learnset.errors import shown_on
-from learnset.extensions import limiter
-from learnset.files import responses
-from learnset.forms import AttachForm, EmptyForm
+from learnset import authz
+from learnset.db import get_db, utcnow
+from learnset.files import pages, responses
+from learnset.forms import AttachForm
 from learnset.reflections import attachments
 from learnset.reflections.attachments import Limits
 from learnset.reflections.models import Reflection, ReflectionAttachment
@@ -37,16 +25,7 @@ responses.upload_endpoint(UPLOAD)
 
 
 def _limits() -> Limits:
-    return Limits.from_config(current_app.config)
-
-
-def _upload_limit() -> str:
-    limit: str = current_app.config["FILE_UPLOAD_LIMIT"]
-    return limit
-
-
-def _per_person() -> str:
-    return f"files:{current_user.get_id()}"
+    return attachments.limits_from(current_app.config)
 
 
 def _reflection(reflection_id: int) -> Reflection:
@@ -56,37 +35,28 @@ def _reflection(reflection_id: int) -> Reflection:
 
 
 def _page(reflection: Reflection, form: AttachForm, status: int = 200) -> tuple[str, int]:
-    db = get_db()
     return render_template(
         "reflections/files.html",
         reflection=reflection,
         form=form,
-        attachments=attachments.attachments_of(db, reflection),
-        limits=_limits(),
-        used=files.size_in_words(attachments.used(db, current_user)),
-        accepted=files.ACCEPTED,
+        attachments=attachments.attachments_of(get_db(), reflection),
+        **pages.limits_shown(_limits(), current_user.id),
     ), status
 
 
 @bp.route("/reflections/<id:reflection_id>/files", methods=["GET", "POST"])
-@limiter.limit(_upload_limit, key_func=_per_person, methods=["POST"])
+@pages.upload_limited
 def attach(reflection_id: int) -> Any:
     reflection = _reflection(reflection_id)
     form = AttachForm()
-    if form.validate_on_submit():
-        db = get_db()
-        # Closed here whatever happens: a large upload is a temporary file on disk.
-        with closing(form.file.data) as upload, shown_on(form, "file"):
-            added = attachments.attach(
-                db, current_user, reflection, upload.stream, upload.filename, _limits(), utcnow()
-            )
-            db.commit()
-            cleaned = " Its camera and location details were removed." if added.is_image else ""
-            flash(f"{added.name} has been added.{cleaned}", "success")
-            return redirect(url_for(UPLOAD, reflection_id=reflection.id))
-        # Whatever was written for the refused file goes: no chunk is left behind.
-        db.rollback()
-    return _page(reflection, form, 422 if form.is_submitted() else 200)
+    taken = pages.take(
+        form,
+        lambda stream, name: attachments.attach(
+            get_db(), current_user, reflection, stream, name, _limits(), utcnow()
+        ),
+        url_for(UPLOAD, reflection_id=reflection.id),
+    )
+    return taken or _page(reflection, form, pages.status_of(form))
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -95,44 +65,24 @@ def _too_large(error: RequestEntityTooLarge) -> Any:
     reflection_id = (request.view_args or {}).get("reflection_id")
     if request.endpoint != UPLOAD or reflection_id is None:
         raise error
-    form = AttachForm(formdata=None)
-    form.file.errors = [f"The file must be smaller than {_limits().file_size}"]
-    return _page(_reflection(reflection_id), form, 413)
+    return _page(_reflection(reflection_id), pages.too_large(_limits()), 413)
 
 
-def _attachment(attachment_id: int) -> ReflectionAttachment:
+def _attachment(attachment_id: int, action: str | None = None) -> ReflectionAttachment:
     return authz.get_or_404(
-        get_db(), ReflectionAttachment, attachment_id, current_user, "attachment:view"
+        get_db(), ReflectionAttachment, attachment_id, current_user, "attachment:view", action
     )
 
 
-@bp.route("/reflections/files/<id:attachment_id>")
-def download(attachment_id: int) -> Response:
-    return responses.attached_file(database().sessions, _attachment(attachment_id))
-
-
-@bp.route("/reflections/files/<id:attachment_id>/thumbnail")
-def thumbnail(attachment_id: int) -> Response:
-    return responses.attached_thumbnail(get_db(), _attachment(attachment_id))
+pages.add_file_routes(bp, "/reflections/files", _attachment)
 
 
 @bp.route("/reflections/files/<id:attachment_id>/remove", methods=["GET", "POST"])
 def remove(attachment_id: int) -> Any:
-    db = get_db()
-    attachment = authz.get_or_404(
-        db,
-        ReflectionAttachment,
-        attachment_id,
-        current_user,
-        "attachment:view",
-        "attachment:remove",
+    attachment = _attachment(attachment_id, "attachment:remove")
+    return pages.remove_page(
+        attachment,
+        lambda: attachments.remove(get_db(), attachment, utcnow()),
+        url_for(UPLOAD, reflection_id=attachment.reflection_id),
+        "reflections/remove_file.html",
     )
-    reflection_id = attachment.reflection_id
-    form = EmptyForm()
-    if form.validate_on_submit():
-        name = attachment.name
-        attachments.remove(db, attachment, utcnow())
-        db.commit()
-        flash(f"{name} has been removed.", "success")
-        return redirect(url_for(UPLOAD, reflection_id=reflection_id))
-    return render_template("reflections/remove_file.html", attachment=attachment, form=form)

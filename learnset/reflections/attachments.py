@@ -7,16 +7,16 @@ file's chunks, its row and the version that records it are written in one transa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from learnset import files
 from learnset.accounts.models import User
 from learnset.errors import DomainError
+from learnset.files import counted
 from learnset.files.models import FileBlob
 from learnset.reflections import services
 from learnset.reflections.models import Reflection, ReflectionAttachment
@@ -29,36 +29,18 @@ class AttachmentError(DomainError):
         super().__init__(message, "file", status)
 
 
-@dataclass(frozen=True)
-class Limits:
-    file_bytes: int
-    per_reflection: int
-    quota_bytes: int
+# The limits are the files kit's: `per_item` is how many files one reflection may have.
+Limits = files.Limits
 
-    @classmethod
-    def from_config(cls, config: Any) -> Limits:
-        return cls(
-            config["FILE_MAX_BYTES"], config["FILES_PER_REFLECTION"], config["FILES_QUOTA_BYTES"]
-        )
 
-    @property
-    def file_size(self) -> str:
-        return files.size_in_words(self.file_bytes)
-
-    @property
-    def quota(self) -> str:
-        return files.size_in_words(self.quota_bytes)
+def limits_from(config: Mapping[str, Any]) -> Limits:
+    return counted.limits_from(config, "FILES_PER_REFLECTION")
 
 
 def attachments_of(db: Session, reflection: Reflection) -> list[ReflectionAttachment]:
     """A reflection's files, oldest first, with their sizes: one query."""
-    return list(
-        db.scalars(
-            select(ReflectionAttachment)
-            .join(ReflectionAttachment.blob)
-            .where(ReflectionAttachment.reflection_id == reflection.id)
-            .order_by(ReflectionAttachment.created_at, ReflectionAttachment.id)
-        ).unique()
+    return counted.files_beside(
+        db, ReflectionAttachment, ReflectionAttachment.reflection_id == reflection.id
     )
 
 
@@ -75,24 +57,11 @@ def attach(
     a photo is kept without its metadata. The change is recorded as a new version."""
     if reflection.author_id != author.id or reflection.deleted_at is not None:
         raise AttachmentError("Only the author can add files to a reflection", status=403)
-    # Taken before counting, so two uploads at once cannot both take the last place.
-    files.lock_owner(db, author.id)
-    count = db.scalar(
-        select(func.count()).where(ReflectionAttachment.reflection_id == reflection.id)
-    )
-    if (count or 0) >= limits.per_reflection:
-        raise AttachmentError(
-            f"A reflection can have up to {limits.per_reflection} files. "
-            "Remove one you no longer need to add another"
+    beside = ReflectionAttachment.reflection_id == reflection.id
+    with counted.refused_as(AttachmentError):
+        blob, _kind, name = counted.keep_counted(
+            db, author.id, beside, stream, given_name, limits, now, "A reflection"
         )
-    try:
-        blob, _kind, name = files.keep(
-            db, author.id, stream, given_name, limits.file_bytes, limits.quota_bytes, now
-        )
-    except files.FileTooLarge as refused:
-        raise AttachmentError(str(refused), status=413) from refused
-    except files.FileRefused as refused:
-        raise AttachmentError(str(refused)) from refused
     attachment = ReflectionAttachment(
         reflection_id=reflection.id,
         blob=blob,
@@ -111,10 +80,6 @@ def remove(db: Session, attachment: ReflectionAttachment, now: datetime) -> None
     files.delete_blobs(db, [attachment.blob_id])
     db.expire(reflection)
     services.record_version(db, reflection, now)
-
-
-def used(db: Session, user: User) -> int:
-    return files.used_bytes(db, user.id)
 
 
 def stored(db: Session, blob: FileBlob) -> bytes:

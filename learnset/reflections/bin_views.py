@@ -10,9 +10,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, done
 from learnset.pagination import page_number
-from learnset.reflections import queries, services
+from learnset.reflections import binned, queries
 from learnset.reflections.views import bp, reflection_or_404
 
 
@@ -22,16 +22,14 @@ def delete(reflection_id: int) -> Any:
     form = EmptyForm()
     if form.validate_on_submit():
         db = get_db()
-        services.move_to_bin(db, reflection, utcnow())
-        db.commit()
-        flash(
+        binned.move_to_bin(db, reflection, utcnow())
+        return done(
             f"\u201c{reflection.title}\u201d is in the bin. You can restore it until "
-            f"{uk_date(services.purge_date(reflection))}.",
-            "success",
+            f"{uk_date(binned.purge_date(reflection))}.",
+            url_for("reflections.log"),
         )
-        return redirect(url_for("reflections.log"))
     return render_template(
-        "reflections/delete.html", reflection=reflection, form=form, days=services.BIN_DAYS
+        "reflections/delete.html", reflection=reflection, form=form, days=binned.BIN_DAYS
     )
 
 
@@ -41,9 +39,9 @@ def bin() -> str:
     return render_template(
         "reflections/bin.html",
         page=page,
-        purge_dates={r.id: services.purge_date(r) for r in page.items},
+        purge_dates={r.id: binned.purge_date(r) for r in page.items},
         form=EmptyForm(),
-        days=services.BIN_DAYS,
+        days=binned.BIN_DAYS,
     )
 
 
@@ -53,7 +51,7 @@ def restore(reflection_id: int) -> WerkzeugResponse:
     form = EmptyForm()
     if form.validate_on_submit():
         db = get_db()
-        services.restore_from_bin(db, reflection)
+        binned.restore_from_bin(db, reflection)
         db.commit()
         flash(f"\u201c{reflection.title}\u201d is back in your log.", "success")
     return redirect(url_for("reflections.show", reflection_id=reflection.id))
@@ -66,8 +64,6 @@ def destroy(reflection_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         title = reflection.title
-        services.delete_for_good(db, reflection)
-        db.commit()
-        flash(f"\u201c{title}\u201d has been deleted for good.", "success")
-        return redirect(url_for("reflections.bin"))
+        binned.delete_for_good(db, reflection)
+        return done(f"\u201c{title}\u201d has been deleted for good.", url_for("reflections.bin"))
     return render_template("reflections/destroy.html", reflection=reflection, form=form)

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnset.dates import uk_datetime
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, done
 from learnset.reflections import drafts, editor, rescue, services
 from learnset.reflections.filters import small_id
 from learnset.reflections.forms import (
@@ -182,9 +182,10 @@ def _editor_post(target: Target, reflection: Reflection | None) -> Any:
                 )
             else:
                 services.update_reflection(db, reflection, form.to_input(), now)
-            db.commit()
-            flash("Your reflection has been saved.", "success")
-            return redirect(url_for("reflections.show", reflection_id=reflection.id))
+            return done(
+                "Your reflection has been saved.",
+                url_for("reflections.show", reflection_id=reflection.id),
+            )
     # Not saved yet: keep the text as a draft while the writer puts things right.
     draft = editor.keep_draft(db, current_user, target, data, now, reflection)
     db.commit()
@@ -242,9 +243,7 @@ def discard_new(key: str) -> Any:
     form = EmptyForm()
     if form.validate_on_submit():
         drafts.discard_draft(db, draft)
-        db.commit()
-        flash("The draft has been deleted.", "success")
-        return redirect(url_for("reflections.log"))
+        return done("The draft has been deleted.", url_for("reflections.log"))
     title = (draft.data.get("title") or [""])[0].strip()
     return render_template(
         "reflections/discard_new.html", form=form, draft=draft, title=title, key=key
@@ -262,9 +261,10 @@ def discard_changes(reflection_id: int) -> Any:
     form = EmptyForm()
     if form.validate_on_submit():
         drafts.discard_draft(db, draft)
-        db.commit()
-        flash("Your unsaved changes have been thrown away.", "success")
-        return redirect(url_for("reflections.show", reflection_id=reflection.id))
+        return done(
+            "Your unsaved changes have been thrown away.",
+            url_for("reflections.show", reflection_id=reflection.id),
+        )
     return render_template(
         "reflections/discard_changes.html", form=form, reflection=reflection, draft=draft
     )

@@ -26,7 +26,7 @@ from wtforms import ValidationError
 
 from learnset.db import get_db, utcnow
 from learnset.errors import csrf_refused, flashed, leave_cookies_alone
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, done
 from learnset.reflections import editor, rescue
 from learnset.reflections.forms import (
     posted_fields,
@@ -222,9 +222,7 @@ def use_kept(rescue_id: int) -> WerkzeugResponse:
     db = get_db()
     with flashed():
         target = rescue.use(db, session, current_user, kept, utcnow())
-        db.commit()
-        flash(USED, "success")
-        return redirect(editor_url(target))
+        return done(USED, editor_url(target))
     return redirect(url_for("reflections.bin"))
 
 
@@ -235,9 +233,7 @@ def discard_kept(rescue_id: int) -> Any:
     form = EmptyForm()
     if form.validate_on_submit():
         target = rescue.discard(db, session, current_user, kept)
-        db.commit()
-        flash(DISCARDED, "success")
-        return redirect(editor_url(target))
+        return done(DISCARDED, editor_url(target))
     return render_template(
         "reflections/discard_kept.html",
         form=form,

@@ -27,7 +27,7 @@ from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
 from learnset.errors import error_page, shown_on
 from learnset.files import responses
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.meetings.models import Meeting
 from learnset.pagination import page_number
 from learnset.reflections import notes
@@ -183,7 +183,5 @@ def delete_note(note_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         notes.delete_note(db, note)
-        db.commit()
-        flash("The note has been deleted.", "success")
-        return redirect(url_for("reflections.log"))
+        return done("The note has been deleted.", url_for("reflections.log"))
     return render_template("reflections/delete_note.html", form=form, note=note)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from learnset import files
 from learnset.accounts.models import User
+from learnset.files import counted
 from learnset.files.kinds import Kind
 from learnset.files.models import FileBlob
 from learnset.ids import is_id
@@ -114,7 +115,7 @@ class Photo:
 
 
 def _keep_photo(db: Session, author: User, photo: Photo, now: datetime) -> tuple[int, str]:
-    try:
+    with counted.refused_as(_photo_error):
         blob, _kind, name = files.keep(
             db,
             author.id,
@@ -126,11 +127,11 @@ def _keep_photo(db: Session, author: User, photo: Photo, now: datetime) -> tuple
             only=PHOTO_KINDS,
             refusal="The photo must be a PNG or JPEG image",
         )
-    except files.FileTooLarge as refused:
-        raise NoteError(str(refused), field="photo", status=413) from refused
-    except files.FileRefused as refused:
-        raise NoteError(str(refused), field="photo") from refused
     return blob.id, name
+
+
+def _photo_error(message: str, status: int | None) -> NoteError:
+    return NoteError(message, field="photo", status=status)
 
 
 def photo_of(note: Note) -> tuple[FileBlob, Kind, str] | None:

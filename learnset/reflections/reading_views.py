@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnset import authz
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.pagination import page_number
-from learnset.reflections import attachments, comments, drafts, services
+from learnset.reflections import attachments, binned, comments, drafts, services
 from learnset.reflections.forms import (
     CommentForm,
     CommentsSeenForm,
@@ -48,7 +48,7 @@ def _show(
         "can_comment": can_comment,
         "hidden_comments": comments.hidden_comment_count(db, reflection) if is_author else 0,
         "draft": drafts.draft_for_reflection(db, reflection) if is_author else None,
-        "purge_on": services.purge_date(reflection),
+        "purge_on": binned.purge_date(reflection),
         "attachments": attachments.attachments_of(db, reflection),
     }
     return render_template("reflections/show.html", **context), status
@@ -113,9 +113,10 @@ def sharing(reflection_id: int) -> Any:
         db = get_db()
         with shown_on(form, "visibility"):
             services.change_visibility(db, reflection, form.visibility.data, utcnow())
-            db.commit()
-            flash(_sharing_message(reflection), "success")
-            return redirect(url_for("reflections.show", reflection_id=reflection.id))
+            return done(
+                _sharing_message(reflection),
+                url_for("reflections.show", reflection_id=reflection.id),
+            )
     return render_form(
         "reflections/sharing.html",
         form,
@@ -174,10 +175,8 @@ def clear_history(reflection_id: int) -> Any:
     if form.validate_on_submit():
         db = get_db()
         removed = services.clear_history(db, reflection)
-        db.commit()
-        flash(
+        return done(
             f"{removed} earlier version{'s' if removed != 1 else ''} deleted for good.",
-            "success",
+            url_for("reflections.history", reflection_id=reflection.id),
         )
-        return redirect(url_for("reflections.history", reflection_id=reflection.id))
     return render_template("reflections/clear_history.html", reflection=reflection, form=form)

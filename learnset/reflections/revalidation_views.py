@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset.db import get_db
+from learnset.downloads import attachment
 from learnset.forms import render_form
 from learnset.pdf import html_to_pdf
 from learnset.reflections import exports, revalidation
@@ -100,8 +101,4 @@ def revalidation_pdf() -> Response | tuple[str, int]:
         return found
     html = render_template("reflections/revalidation_pdf.html", **found)
     name = f"learnset-{found['kind'].value}-{uk_today().isoformat()}.pdf"
-    return Response(
-        html_to_pdf(html),
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(html_to_pdf(html), "application/pdf", name)

@@ -4,12 +4,12 @@ drafts have modules of their own)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from learnset import authz, files
+from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
@@ -24,20 +24,15 @@ from learnset.notifications.services import notify
 from learnset.pagination import Page, paginate
 from learnset.reflections import note_photos
 from learnset.reflections.models import (
-    RESCUE_DAYS,
     Note,
     Reflection,
     ReflectionAttachment,
-    ReflectionComment,
     ReflectionDraft,
     ReflectionPart,
-    ReflectionRescue,
     ReflectionVersion,
     Visibility,
 )
 from learnset.reflections.structures import STRUCTURES
-
-BIN_DAYS = 30
 
 
 class ReflectionError(DomainError):
@@ -298,12 +293,6 @@ def attachment_names(db: Session, reflection: Reflection) -> list[str]:
     )
 
 
-def _attached_files(reflections: Select[int]) -> Select[int]:
-    return select(ReflectionAttachment.blob_id).where(
-        ReflectionAttachment.reflection_id.in_(reflections)
-    )
-
-
 def create_reflection(
     db: Session, author: User, data: ReflectionInput, now: datetime, draft_key: str | None = None
 ) -> Reflection:
@@ -433,75 +422,4 @@ def clear_history(db: Session, reflection: Reflection) -> int:
         )
     )
     db.flush()
-    return rowcount(result)
-
-
-# --- The bin ---------------------------------------------------------------------------------
-
-
-def move_to_bin(db: Session, reflection: Reflection, now: datetime) -> None:
-    """Put a reflection in the bin: out of every list and share, restorable for 30 days."""
-    reflection.deleted_at = now
-    db.flush()
-
-
-def restore_from_bin(db: Session, reflection: Reflection) -> None:
-    """Take a reflection out of the bin, shared as before."""
-    reflection.deleted_at = None
-    db.flush()
-
-
-def purge_date(reflection: Reflection) -> datetime | None:
-    return reflection.deleted_at + timedelta(days=BIN_DAYS) if reflection.deleted_at else None
-
-
-def delete_for_good(db: Session, reflection: Reflection) -> None:
-    """Remove a binned reflection now, with its versions, comments and drafts."""
-    if reflection.deleted_at is None:
-        raise ReflectionError("Only reflections in the bin can be deleted for good")
-    files.delete_blobs(
-        db,
-        list(
-            db.scalars(_attached_files(select(Reflection.id).where(Reflection.id == reflection.id)))
-        ),
-    )
-    db.delete(reflection)
-    db.flush()
-
-
-def _in_bin_for_good(now: datetime) -> ColumnElement[bool]:
-    return and_(
-        Reflection.deleted_at.is_not(None), Reflection.deleted_at < now - timedelta(days=BIN_DAYS)
-    )
-
-
-def purge_comments_in_bin(db: Session, now: datetime) -> int:
-    """Delete the comments on reflections that have been in the bin for 30 days: other people's
-    words go with the reflection they were written on."""
-    binned = select(Reflection.id).where(_in_bin_for_good(now))
-    result = db.execute(
-        delete(ReflectionComment).where(ReflectionComment.reflection_id.in_(binned))
-    )
-    return rowcount(result)
-
-
-def purge_bin(db: Session, now: datetime) -> int:
-    """Delete for good the reflections that have been in the bin for 30 days, with their parts,
-    versions, drafts and attached files."""
-    files.delete_blobs(
-        db, list(db.scalars(_attached_files(select(Reflection.id).where(_in_bin_for_good(now)))))
-    )
-    result = db.execute(delete(Reflection).where(_in_bin_for_good(now)))
-    db.flush()
-    return rowcount(result)
-
-
-def purge_kept_text(db: Session, now: datetime) -> int:
-    """Delete text kept after an expired sign-in once it can no longer be offered back (7 days):
-    nothing is lost here."""
-    result = db.execute(
-        delete(ReflectionRescue).where(
-            ReflectionRescue.created_at <= now - timedelta(days=RESCUE_DAYS)
-        )
-    )
     return rowcount(result)

@@ -18,6 +18,7 @@ from flask_login import current_user
 from learnset import audit, authz
 from learnset.dates import UK
 from learnset.db import database, get_db, utcnow
+from learnset.downloads import attachment
 from learnset.forms import render_form
 from learnset.pagination import page_number
 from learnset.reflections import drafts, exports, log_zip, queries
@@ -109,14 +110,13 @@ def export_markdown() -> Response:
     today = uk_today()
     found = log_zip.entries(get_db(), current_user, today)
     audit.record_apart(audit.AuditKind.LOG_DOWNLOADED, actor_id=current_user.id)
-    return Response(
+    response = attachment(
         log_zip.stream(database().sessions, found),
-        mimetype="application/zip",
-        direct_passthrough=True,
-        headers={
-            "Content-Disposition": f'attachment; filename="learnset-reflective-log-{today}.zip"'
-        },
+        "application/zip",
+        f"learnset-reflective-log-{today}.zip",
     )
+    response.direct_passthrough = True  # made as it is sent: nothing may read it whole first
+    return response
 
 
 @bp.route("/reflections/portfolio")

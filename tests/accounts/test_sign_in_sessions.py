@@ -19,6 +19,7 @@ from learnset.db import utcnow
 from learnset.logs import OncePerMinute
 from learnset.reflections.models import ReflectionRescue
 from learnset.reflections.rescue import SESSION_KEY
+from learnset.tokens import hash_token
 from tests.accounts.helpers import (
     CHROME_ON_WINDOWS,
     SAFARI_ON_IPHONE,
@@ -58,7 +59,7 @@ def test_each_sign_in_starts_a_new_session_with_a_new_secret(client, db, people)
     assert old.ended_reason == Ended.SIGNED_OUT
     assert new.ended_at is None
     # Only a hash of the secret is stored, and the cookie never names the user's id.
-    assert new.secret_hash == sign_ins.hash_secret(second)
+    assert new.secret_hash == hash_token(second)
     assert second not in {old.secret_hash, new.secret_hash}
     assert not second.startswith(f"{people.participant.id}.")
 

@@ -2,6 +2,7 @@ from types import SimpleNamespace
 
 from learnset.colleague_feedback import services
 from learnset.db import utcnow
+from learnset.tokens import hash_token
 from tests import factories
 from tests.colleague_feedback.helpers import make_round, respond
 from tests.matrix import EVERYONE, ROLES, Route, page_and_form
@@ -30,7 +31,7 @@ def _shared_report(db, people):
 def _rater(db, people):
     framework = factories.make_framework(db)
     feedback_round = make_round(db, people.participant, people.cohort, framework.capabilities)
-    feedback_round.raters[0].token_hash = services.hash_token(RATER_TOKEN)
+    feedback_round.raters[0].token_hash = hash_token(RATER_TOKEN)
     db.flush()
     return SimpleNamespace(round=feedback_round)
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from learnset.db import utcnow
 from learnset.notifications.models import NotificationKind, NotificationPreference
 from learnset.notifications.services import notify
+from learnset.reflections import binned
 from learnset.reflections import services as reflections
 from tests import factories
 from tests.helpers import html_of, press, statements_for, submit
@@ -104,7 +105,7 @@ def test_following_one_reads_it_and_the_page_it_names_still_checks(login, db, pe
         tutor.get(press(tutor, f"/notifications/{notification_id}/open").location).status_code
         == 404
     )
-    reflections.move_to_bin(db, reflection, utcnow())
+    binned.move_to_bin(db, reflection, utcnow())
     db.commit()
     assert tutor.get(f"/reflections/{reflection.id}").status_code == 404
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from learnset.accounts import personal_data
 from learnset.db import utcnow
 from learnset.files.models import FileBlob, FileChunk
-from learnset.reflections import attachments, services
+from learnset.reflections import attachments, binned
 from tests import factories
 from tests.files import samples
 from tests.helpers import count_rows, html_of, submit
@@ -51,8 +51,8 @@ def _token(browser, page):
 def test_deleting_for_good_takes_the_files_and_their_chunks(db, people):
     reflection = factories.make_reflection(db, people.participant)
     attached(db, reflection)
-    services.move_to_bin(db, reflection, utcnow())
-    services.delete_for_good(db, reflection)
+    binned.move_to_bin(db, reflection, utcnow())
+    binned.delete_for_good(db, reflection)
     assert count_rows(db, FileBlob) == 0
     assert count_rows(db, FileChunk) == 0
 
@@ -65,7 +65,7 @@ def test_the_bins_purge_takes_the_files_of_what_it_purges_and_no_others(db, peop
     old.deleted_at = utcnow() - timedelta(days=31)
     fresh.deleted_at = utcnow() - timedelta(days=29)
     db.flush()
-    assert services.purge_bin(db, utcnow()) == 1
+    assert binned.purge_bin(db, utcnow()) == 1
     assert count_rows(db, FileBlob) == 1
     assert count_rows(db, FileChunk) == 1
 

@@ -15,9 +15,7 @@ from tests import factories
 from tests.files import samples
 from tests.helpers import count_rows, csrf_from, html_of
 
-LIMITS = attachments.Limits(
-    file_bytes=10 * 1024 * 1024, per_reflection=20, quota_bytes=250 * 1024**2
-)
+LIMITS = attachments.Limits(file_bytes=10 * 1024 * 1024, per_item=20, quota_bytes=250 * 1024**2)
 
 
 def upload(browser, reflection, data, name):

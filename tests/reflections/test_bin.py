@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from learnset.db import database, utcnow
 from learnset.pagination import PER_PAGE
-from learnset.reflections import services
+from learnset.reflections import binned
 from learnset.reflections.models import (
     Reflection,
     ReflectionComment,
@@ -61,7 +61,7 @@ def test_purge_removes_only_what_has_been_in_the_bin_for_30_days(db, people):
     old = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=31))
     recent = factories.make_reflection(db, people.participant, deleted_at=now - timedelta(days=29))
     live = factories.make_reflection(db, people.participant)
-    assert services.purge_bin(db, now) == 1
+    assert binned.purge_bin(db, now) == 1
     remaining = set(db.scalars(select(Reflection.id)))
     assert remaining == {recent.id, live.id}
     assert old.id not in remaining

@@ -11,7 +11,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from learnset.db import utcnow
-from learnset.reflections import drafts, rescue, services
+from learnset.reflections import drafts, rescue
 from learnset.reflections.models import Reflection, ReflectionDraft, ReflectionRescue
 from learnset.reflections.rescue import SESSION_KEY
 from tests import factories
@@ -452,5 +452,5 @@ def test_kept_text_is_offered_for_7_days_then_purged(login, db, people):
     assert HEADING not in html_of(browser.get(path))
     assert "We kept some writing for you" not in html_of(browser.get("/"))
     assert browser.get(f"/reflections/kept/{kept.id}/discard").status_code == 404
-    assert services.purge_kept_text(db, now) == 1
+    assert rescue.purge_kept_text(db, now) == 1
     assert count_rows(db, ReflectionRescue) == 0

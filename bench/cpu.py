@@ -50,6 +50,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="print the top functions of each page (cProfile)"
     )
+    parser.add_argument(
+        "--profile-filter", default="learnset/", help="functions --profile lists (a regex)"
+    )
     return parser.parse_args()
 
 
@@ -202,7 +205,7 @@ def main() -> None:
                 _open(client, token, page, path)
             profile.disable()
             print(f"\n## {page.name}")
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(ARGS.profile_filter, 40)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from learnset import authz
@@ -237,15 +238,14 @@ class CohortCapabilities:
 
 # Made once: a new alias costs about half a millisecond per request on first use.
 _DRAFT, _FOCUS = aliased(SelfAssessment), aliased(LearningFocus)
+_PERSON = bindparam("person_id", type_=Integer)
+_COHORTS = bindparam("cohort_ids", type_=Integer, expanding=True)
 
 
-def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
-    """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
-    statements, whatever the number of cohorts)."""
-    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
-    if not cohorts:
-        return []
-    summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
+@cache
+def _latest_ratings() -> Select[tuple[int, datetime, Capability, int, int]]:
+    """Built once (every participant's home page runs it): the ratings of the person's latest
+    submitted assessment in each of the cohorts."""
     newest_first = (
         func.row_number()
         .over(
@@ -259,14 +259,20 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
             SelfAssessment.id, SelfAssessment.cohort_id, SelfAssessment.submitted_at, newest_first
         )
         .where(
-            SelfAssessment.participant_id == user.id,
-            SelfAssessment.cohort_id.in_(summaries),
+            SelfAssessment.participant_id == _PERSON,
+            SelfAssessment.cohort_id.in_(_COHORTS),
             SelfAssessment.status == AssessmentStatus.SUBMITTED,
         )
         .subquery()
     )
-    rows = db.execute(
-        select(latest.c.cohort_id, latest.c.submitted_at, Capability, Rating)
+    return (
+        select(
+            latest.c.cohort_id,
+            latest.c.submitted_at,
+            Capability,
+            Rating.current_level,
+            Rating.target_level,
+        )
         .join(Rating, Rating.assessment_id == latest.c.id)
         .join(
             Capability,
@@ -276,25 +282,43 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
         .where(latest.c.newest_first == 1)
         .order_by(CapabilityDomain.position, Capability.position, Capability.id)
     )
-    for cohort_id, submitted_at, capability, rating in rows:
-        summary = summaries[cohort_id]
-        summary.latest_at = submitted_at
-        summary.gaps.append(GapLine(capability, rating.current_level, rating.target_level))
+
+
+@cache
+def _drafts_and_focus() -> Select[tuple[int, SelfAssessment | None, LearningFocus | None]]:
+    """Built once: the person's draft assessment and learning focus in each of the cohorts."""
     draft, focus = _DRAFT, _FOCUS
-    for cohort_id, cohort_draft, cohort_focus in db.execute(
+    return (
         select(Cohort.id, draft, focus)
         .outerjoin(
             draft,
             and_(
                 draft.cohort_id == Cohort.id,
-                draft.participant_id == user.id,
+                draft.participant_id == _PERSON,
                 draft.status == AssessmentStatus.DRAFT,
             ),
         )
-        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == user.id))
-        .where(Cohort.id.in_(summaries))
+        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == _PERSON))
+        .where(Cohort.id.in_(_COHORTS))
         .options(joinedload(focus.content_item), joinedload(focus.capability))
+    )
+
+
+def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
+    """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
+    statements, whatever the number of cohorts)."""
+    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
+    if not cohorts:
+        return []
+    summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
+    values = {"person_id": user.id, "cohort_ids": list(summaries)}
+    for cohort_id, submitted_at, capability, current, target in db.execute(
+        _latest_ratings(), values
     ):
+        summary = summaries[cohort_id]
+        summary.latest_at = submitted_at
+        summary.gaps.append(GapLine(capability, current, target))
+    for cohort_id, cohort_draft, cohort_focus in db.execute(_drafts_and_focus(), values):
         # At most one draft and one focus per participant and cohort (unique indexes).
         summaries[cohort_id].draft = cohort_draft
         summaries[cohort_id].focus = cohort_focus

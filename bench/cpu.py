@@ -57,21 +57,21 @@ def _arguments() -> argparse.Namespace:
 
 
 ARGS = _arguments()
+sys.path.insert(0, str(ROOT))
+import bench  # noqa: E402, F401  - this checkout's bench package, whatever --code says
+
 if ARGS.code:
     # Another checkout's code on the same data; leave its tree as it is (no __pycache__).
     sys.dont_write_bytecode = True
     sys.path.insert(0, str(Path(ARGS.code).resolve()))
-sys.path.insert(1 if ARGS.code else 0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
 import learnset  # noqa: E402
-from bench.national import Built, Scale, build  # noqa: E402
+from bench.national import Built, Scale  # noqa: E402
 from bench.pages import PAGES, Page  # noqa: E402
-from bench.run import FAST_HASH, TOKEN, bench_app, signed_in_client  # noqa: E402
-from learnset import demo, migrate  # noqa: E402
-from learnset.accounts.services import hash_password  # noqa: E402
-from learnset.db import database, utcnow  # noqa: E402
+from bench.run import TOKEN, bench_app, path_values, prepare, signed_in_client  # noqa: E402
+from learnset.db import database  # noqa: E402
 
 # Participants' and tutors' pages; the dashboards, programme view and exports are timed by
 # run.py and growth.py.
@@ -99,20 +99,9 @@ def prepared(sets: int, data: Path) -> tuple[Any, Built]:
     if not saved.exists():
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "bench.db").unlink(missing_ok=True)
-        started = time.perf_counter()
-        migrate.upgrade(url)
-        app = bench_app(url, folder)
-        with app.app_context():
-            result = app.test_cli_runner().invoke(args=["content", "sync"])
-            assert result.exit_code == 0, result.output
-            with database(app).writer_sessions() as db:
-                demo.load(db, FAST_HASH)
-                built = build(
-                    db, Scale(sets=sets), hash_password(demo.PASSWORD, FAST_HASH), utcnow()
-                )
-                db.commit()
+        built, seconds = prepare(url, folder, Scale(sets=sets))
         saved.write_text(json.dumps(asdict(built)))
-        print(f"built {sets} sets in {time.perf_counter() - started:.0f} s into {folder}")
+        print(f"built {sets} sets in {seconds:.0f} s into {folder}")
     return bench_app(url, folder), Built(**json.loads(saved.read_text()))
 
 
@@ -124,13 +113,7 @@ def _open(client: Any, token: str, page: Page, path: str) -> Any:
 
 def main() -> None:
     app, built = prepared(ARGS.sets, Path(ARGS.data or tempfile.gettempdir()))
-    values = {
-        "cohort_id": built.cohort_ids[0],
-        "participant_id": built.participant_id,
-        "reflection_id": built.reflection_id,
-        "challenge_id": built.challenge_id,
-        "meeting_id": built.draft_meeting_id,
-    }
+    values = path_values(built)
     emails = {"participant": built.participant_emails[0], "tutor": built.tutor_emails[0]}
     pages = [
         page
@@ -181,7 +164,8 @@ def main() -> None:
             timings[page.name].append((time.process_time() - started) * 1000 / ARGS.requests)
             walls[page.name].append((time.perf_counter() - wall) * 1000 / ARGS.requests)
 
-    code = ARGS.code or str(ROOT)
+    code = str(Path(ARGS.code).resolve()) if ARGS.code else str(ROOT)
+    assert Path(learnset.__file__).is_relative_to(code), learnset.__file__
     print(
         f"\n{code}: {ARGS.sets} sets, SQLite, {ARGS.requests} requests x {ARGS.rounds} rounds, "
         "CPU ms of this process\n"

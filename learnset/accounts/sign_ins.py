@@ -98,7 +98,7 @@ def why_over(sign_in: SignInSession, user: User, now: datetime, idle: timedelta)
 
 
 @cache
-def _session_and_user() -> Select[tuple[SignInSession, User, int]]:
+def _session_and_user() -> Select[SignInSession, User, int]:
     """Built once: every request runs it, and building it costs more than running it."""
     # The header's count of unread notifications rides along, so it costs no statement.
     unread = (
@@ -125,7 +125,8 @@ def check(db: Session, secret: str, now: datetime, idle: timedelta) -> Check:
     row = db.execute(_session_and_user(), {"secret_hash": hash_secret(secret)}).unique().first()
     if row is None:
         return Check(None, None, None)
-    sign_in, user, user.unread_notifications = row
+    sign_in, user, unread = row
+    user.unread_notifications = unread
     reason = why_over(sign_in, user, now, idle)
     return Check(None if reason else user, sign_in, reason)
 

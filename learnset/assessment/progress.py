@@ -243,7 +243,7 @@ _COHORTS = bindparam("cohort_ids", type_=Integer, expanding=True)
 
 
 @cache
-def _latest_ratings() -> Select[tuple[int, datetime, Capability, int, int]]:
+def _latest_ratings() -> Select[int, datetime, Capability, int, int]:
     """Built once (every participant's home page runs it): the ratings of the person's latest
     submitted assessment in each of the cohorts."""
     newest_first = (
@@ -285,7 +285,7 @@ def _latest_ratings() -> Select[tuple[int, datetime, Capability, int, int]]:
 
 
 @cache
-def _drafts_and_focus() -> Select[tuple[int, SelfAssessment | None, LearningFocus | None]]:
+def _drafts_and_focus() -> Select[int, SelfAssessment | None, LearningFocus | None]:
     """Built once: the person's draft assessment and learning focus in each of the cohorts."""
     draft, focus = _DRAFT, _FOCUS
     return (

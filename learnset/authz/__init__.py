@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from flask import abort
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.orm.interfaces import ORMOption
 
 from learnset.authz import (
     assessment,
@@ -139,7 +139,7 @@ def get_or_404(
     view: str,
     action: str | None = None,
     *,
-    options: Sequence[ExecutableOption] = (),
+    options: Sequence[ORMOption] = (),
 ) -> T:
     """Load an object the user may see (else 404), then check the action (else 403). The id
     comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py).

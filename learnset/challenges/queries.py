@@ -261,7 +261,7 @@ _NOW = bindparam("now", type_=UTCDateTime)
 
 
 @cache
-def _own_open_with_plans() -> Select[tuple[Challenge, Meeting | None, int | None, str, str]]:
+def _own_open_with_plans() -> Select[Challenge, Meeting | None, int | None, str, str]:
     """Built once: the person's open challenges, where each is presented next, and each of its
     open plans on a row of its own (a challenge without one has a single row with none)."""
     next_presenting = (
@@ -327,7 +327,7 @@ class Presenting:
 
 
 @cache
-def _next_sessions_tutored() -> Select[tuple[Meeting]]:
+def _next_sessions_tutored() -> Select[Meeting]:
     """Built once: the next session of each set the person tutors."""
     tutored = select(Membership.cohort_id).where(
         Membership.user_id == _PERSON, Membership.role == Role.TUTOR
@@ -348,7 +348,7 @@ def _next_sessions_tutored() -> Select[tuple[Meeting]]:
 
 
 @cache
-def _slots_of_meetings() -> Select[tuple[PresenterSlot]]:
+def _slots_of_meetings() -> Select[PresenterSlot]:
     """Built once: the presenter slots of some sessions, with presenter and challenge."""
     return (
         select(PresenterSlot)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from learnset import authz
@@ -44,7 +44,7 @@ def _cohort(cohort_id: int, action: str) -> Cohort:
 
 
 def challenge_or_404(
-    challenge_id: int, action: str | None = None, options: Sequence[ExecutableOption] = ()
+    challenge_id: int, action: str | None = None, options: Sequence[ORMOption] = ()
 ) -> Challenge:
     return authz.get_or_404(
         get_db(), Challenge, challenge_id, current_user, "challenge:view", action, options=options

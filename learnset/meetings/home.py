@@ -53,7 +53,7 @@ def _with_materials() -> list[ExecutableOption]:
 
 
 @cache
-def _open_topics() -> Select[tuple[EmergentTopic, int, int, int]]:
+def _open_topics() -> Select[EmergentTopic, int, int, int]:
     """Built once: each cohort's most wanted open topics, with their votes, whether the person
     voted, and how many topics are open."""
     votes = votes_for_topic()
@@ -103,7 +103,7 @@ def _open_topics_by_cohort(
 
 
 @cache
-def _next_and_previous() -> Select[tuple[Meeting, int]]:
+def _next_and_previous() -> Select[Meeting, int]:
     """Built once: each cohort's next and previous published sessions, with their materials."""
     upcoming = Meeting.ends_at > _NOW
     within = (Meeting.cohort_id, upcoming)
@@ -169,7 +169,7 @@ class TutorHome:
 
 
 @cache
-def _next_and_draft() -> Select[tuple[Meeting, int, int, int]]:
+def _next_and_draft() -> Select[Meeting, int, int, int]:
     """Built once: each cohort's next session and next draft, ranked."""
     soonest_first = (Meeting.starts_at, Meeting.id)
     ranked = (
@@ -196,7 +196,7 @@ def _next_and_draft() -> Select[tuple[Meeting, int, int, int]]:
 
 
 @cache
-def _open_topic_counts() -> Select[tuple[int, int]]:
+def _open_topic_counts() -> Select[int, int]:
     """Built once: how many topics are open in each cohort."""
     return (
         select(EmergentTopic.cohort_id, func.count())

@@ -78,6 +78,9 @@ def filtered(query: Select[Reflection], filters: LogFilters) -> Select[Reflectio
     return query
 
 
+# Statements built once have this in place of the person's id.
+_PERSON = bindparam("person_id", type_=Integer)
+
 NEWEST_FIRST = (
     Reflection.experienced_on.desc(),
     Reflection.created_at.desc(),
@@ -85,10 +88,12 @@ NEWEST_FIRST = (
 )
 
 
-def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Reflection]:
-    """A page of the user's own log, newest experience first, in a fixed number of queries."""
-    query = (
-        filtered(authz.own_reflections(user), filters)
+@cache
+def _own_log() -> Select[Reflection]:
+    """Built once: the person's log with what each entry shows, newest experience first; the
+    filters are added to it."""
+    return (
+        authz.own_reflections(_PERSON)
         .options(
             joinedload(Reflection.cohort),
             joinedload(Reflection.meeting),
@@ -97,7 +102,11 @@ def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Re
         )
         .order_by(*NEWEST_FIRST)
     )
-    return paginate(db, query, page)
+
+
+def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Reflection]:
+    """A page of the user's own log, newest experience first, in a fixed number of queries."""
+    return paginate(db, filtered(_own_log(), filters), page, values={"person_id": user.id})
 
 
 def shared_page(db: Session, user: User, cohort_id: int | None, page: int) -> Page[Reflection]:
@@ -125,10 +134,6 @@ class NewComments:
     title: str
     count: int
     latest: datetime
-
-
-# The home page's statements are built once, with this in place of the person's id.
-_PERSON = bindparam("person_id", type_=Integer)
 
 
 @cache

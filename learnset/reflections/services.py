@@ -12,17 +12,18 @@ from sqlalchemy.orm import Session, joinedload
 from learnset import authz, files
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Membership, Role
 from learnset.db import rowcount
 from learnset.errors import DomainError
-from learnset.framework.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
-from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.meetings.models import Meeting
 from learnset.notifications.models import NotificationKind
 from learnset.notifications.services import notify
 from learnset.pagination import Page, paginate
 from learnset.reflections import note_photos
+from learnset.reflections.linkable import participant_cohorts
 from learnset.reflections.models import (
     RESCUE_DAYS,
     Note,
@@ -57,58 +58,6 @@ class ReflectionInput:
     challenge_id: int | None = None
     capability_ids: list[int] = field(default_factory=list)
     visibility: str = Visibility.PRIVATE.value
-
-
-# --- What a writer may link to ----------------------------------------------------------------
-
-
-def participant_cohorts(db: Session, user: User) -> list[Cohort]:
-    """The cohorts the user takes part in: the only ones a reflection can belong to."""
-    return authz.cohorts_as(db, user, Role.PARTICIPANT)
-
-
-def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[Meeting]:
-    """Published sessions of the user's cohorts, newest first, plus one already linked."""
-    cohort_ids = select(Membership.cohort_id).where(
-        Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
-    )
-    query = select(Meeting).where(
-        Meeting.cohort_id.in_(cohort_ids), Meeting.status == MeetingStatus.PUBLISHED
-    )
-    if keep is not None:
-        query = select(Meeting).where(
-            (Meeting.id == keep)
-            | (Meeting.cohort_id.in_(cohort_ids) & (Meeting.status == MeetingStatus.PUBLISHED))
-        )
-    return list(db.scalars(query.order_by(Meeting.starts_at.desc())))
-
-
-def linkable_items(db: Session, keep: int | None = None) -> list[ContentItem]:
-    """Library items in use (not archived), by kind and title, plus one already linked."""
-    condition: ColumnElement[bool] = ContentItem.archived_at.is_(None)
-    if keep is not None:
-        condition = condition | (ContentItem.id == keep)
-    query = select(ContentItem).where(condition).order_by(ContentItem.kind, ContentItem.title)
-    return list(db.scalars(query))
-
-
-def capability_groups(
-    db: Session, keep: list[int] | None = None
-) -> list[tuple[CapabilityDomain, list[Capability]]]:
-    """The framework's current capabilities by domain, plus any already claimed."""
-    condition: ColumnElement[bool] = Capability.archived_at.is_(None)
-    if keep:
-        condition = condition | Capability.id.in_(keep)
-    rows = db.execute(
-        select(CapabilityDomain, Capability)
-        .join(Capability.domain)
-        .where(condition)
-        .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
-    ).all()
-    groups: dict[int, tuple[CapabilityDomain, list[Capability]]] = {}
-    for domain, capability in rows:
-        groups.setdefault(domain.id, (domain, []))[1].append(capability)
-    return list(groups.values())
 
 
 def _check(db: Session, author: User, data: ReflectionInput, current: Reflection | None) -> None:

@@ -23,9 +23,8 @@ from learnset.meetings.models import (
     MeetingItem,
     MeetingStatus,
     TopicStatus,
-    TopicVote,
 )
-from learnset.meetings.queries import TopicRow, votes_for_topic
+from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
 
 # The home page's statements are built once, with these in place of the person's values.
 _PERSON = bindparam("person_id", type_=Integer)
@@ -57,17 +56,11 @@ def _open_topics() -> Select[EmergentTopic, int, int, int]:
     """Built once: each cohort's most wanted open topics, with their votes, whether the person
     voted, and how many topics are open."""
     votes = votes_for_topic()
-    voted = (
-        select(TopicVote.id)
-        .where(TopicVote.topic_id == EmergentTopic.id, TopicVote.user_id == _PERSON)
-        .correlate(EmergentTopic)
-        .exists()
-    )
     ranked = (
         select(
             EmergentTopic.id,
             votes.label("votes"),
-            case((voted, 1), else_=0).label("voted"),
+            voted_by(_PERSON).label("voted"),
             func.row_number()
             .over(
                 partition_by=EmergentTopic.cohort_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
@@ -257,9 +257,9 @@ def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[Chall
 # --- The home page ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Plan:
-    """Something the owner said they would try and have not yet said what happened."""
+class Plan(NamedTuple):
+    """Something the owner said they would try and have not yet said what happened: the
+    columns the home page shows, not the whole update."""
 
     id: int
     kind: str

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User
 from learnset.dates import uk_date
 from learnset.framework.models import Capability, CapabilityDomain
-from learnset.reflections import drafts, linkable, services
+from learnset.reflections import drafts, linkable
 from learnset.reflections.forms import (
     FORM_CLASSES,
     MAX_TITLE,
@@ -90,7 +90,7 @@ def build(
         [(item.id, f"{item.kind.capitalize()}: {item.title}") for item in items],
         empty="Not linked to a library item",
     )
-    challenges = services.linkable_challenges(
+    challenges = linkable.linkable_challenges(
         db, user, reflection.challenge_id if reflection else None
     )
     form.challenge.choices = id_choices(

@@ -1,16 +1,18 @@
 """What a writer may link a reflection or a note to: their sets, those sets' sessions, library
-items and the framework's capabilities. The statements are built once: the editor and the log's
-filter ask them on every request."""
+items, their own live challenges and the framework's capabilities. The statements are built
+once: the editor and the log's filter ask them on every request."""
 
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
@@ -42,13 +44,30 @@ def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[
     return list(db.scalars(statement, {"person_id": user.id, "keep": keep}))
 
 
-def linkable_items(db: Session, keep: int | None = None) -> list[ContentItem]:
-    """Library items in use (not archived), by kind and title, plus one already linked."""
+class LinkableItem(NamedTuple):
+    """What the editor's choice of library item needs: not the item's text."""
+
+    id: int
+    kind: str
+    title: str
+
+
+@cache
+def _linkable_items(keeping: bool) -> Select[int, str, str]:
     condition: ColumnElement[bool] = ContentItem.archived_at.is_(None)
-    if keep is not None:
-        condition = condition | (ContentItem.id == keep)
-    query = select(ContentItem).where(condition).order_by(ContentItem.kind, ContentItem.title)
-    return list(db.scalars(query))
+    if keeping:
+        condition = condition | (ContentItem.id == bindparam("keep", type_=Integer))
+    return (
+        select(ContentItem.id, ContentItem.kind, ContentItem.title)
+        .where(condition)
+        .order_by(ContentItem.kind, ContentItem.title)
+    )
+
+
+def linkable_items(db: Session, keep: int | None = None) -> list[LinkableItem]:
+    """Library items in use (not archived), by kind and title, plus one already linked."""
+    rows = db.execute(_linkable_items(keep is not None), {"keep": keep})
+    return [LinkableItem(id_, kind, title) for id_, kind, title in rows]
 
 
 @cache
@@ -91,3 +110,29 @@ def capability_names(db: Session) -> list[tuple[int, str]]:
     """The framework's current capabilities' ids and names, in the order of capability_groups:
     a filter's choices."""
     return [(id_, name) for id_, name in db.execute(_capability_names())]
+
+
+@cache
+def _linkable_challenges(keeping: bool) -> Select[Challenge]:
+    """Built once for each case: the person's challenges in the sets they take part in, and
+    with `keeping`, the one already linked."""
+    person = bindparam("person_id", type_=Integer)
+    cohort_ids = select(Membership.cohort_id).where(
+        Membership.user_id == person, Membership.role == Role.PARTICIPANT
+    )
+    condition: ColumnElement[bool] = Challenge.cohort_id.in_(cohort_ids)
+    if keeping:
+        condition = condition | (Challenge.id == bindparam("keep", type_=Integer))
+    return (
+        select(Challenge)
+        .where(Challenge.owner_id == person, condition)
+        .options(joinedload(Challenge.cohort))
+        .order_by(Challenge.status == "closed", Challenge.title, Challenge.id)
+    )
+
+
+def linkable_challenges(db: Session, user: User, keep: int | None = None) -> list[Challenge]:
+    """The author's own live challenges in the sets they take part in, plus one already linked:
+    a reflection can only point at its author's own challenge."""
+    values = {"person_id": user.id, "keep": keep}
+    return list(db.scalars(_linkable_challenges(keep is not None), values))

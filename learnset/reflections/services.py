@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from learnset import authz, files
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
-from learnset.cohorts.models import Membership, Role
+from learnset.cohorts.models import Role
 from learnset.db import rowcount
 from learnset.errors import DomainError
 from learnset.framework.models import Capability
@@ -94,25 +94,6 @@ def _check(db: Session, author: User, data: ReflectionInput, current: Reflection
         if item is None or item.archived_at is not None:
             raise ReflectionError("Choose an item from the library", "content_item")
     _check_challenge(db, author, data)
-
-
-def linkable_challenges(db: Session, user: User, keep: int | None = None) -> list[Challenge]:
-    """The author's own live challenges in the sets they take part in, plus one already linked:
-    a reflection can only point at its author's own challenge."""
-    cohort_ids = select(Membership.cohort_id).where(
-        Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
-    )
-    condition: ColumnElement[bool] = Challenge.cohort_id.in_(cohort_ids)
-    if keep is not None:
-        condition = condition | (Challenge.id == keep)
-    return list(
-        db.scalars(
-            select(Challenge)
-            .where(Challenge.owner_id == user.id, condition)
-            .options(joinedload(Challenge.cohort))
-            .order_by(Challenge.status == "closed", Challenge.title, Challenge.id)
-        )
-    )
 
 
 def _check_challenge(db: Session, author: User, data: ReflectionInput) -> None:

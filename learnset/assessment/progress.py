@@ -24,12 +24,9 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import COHORTS, PERSON
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.framework.queries import DomainCapabilities
-
-# Statements built once have these in place of the person's values.
-_PERSON = bindparam("person_id", type_=Integer)
-_COHORTS = bindparam("cohort_ids", type_=Integer, expanding=True)
 
 
 class RatingPoint(NamedTuple):
@@ -160,7 +157,7 @@ def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
         )
         .join(Rating, Rating.assessment_id == SelfAssessment.id)
         .where(
-            SelfAssessment.participant_id == _PERSON,
+            SelfAssessment.participant_id == PERSON,
             SelfAssessment.cohort_id == bindparam("cohort_id", type_=Integer),
             SelfAssessment.status == AssessmentStatus.SUBMITTED,
         )
@@ -281,8 +278,8 @@ def _latest_ratings() -> Select[int, datetime, Capability, int, int]:
             SelfAssessment.id, SelfAssessment.cohort_id, SelfAssessment.submitted_at, newest_first
         )
         .where(
-            SelfAssessment.participant_id == _PERSON,
-            SelfAssessment.cohort_id.in_(_COHORTS),
+            SelfAssessment.participant_id == PERSON,
+            SelfAssessment.cohort_id.in_(COHORTS),
             SelfAssessment.status == AssessmentStatus.SUBMITTED,
         )
         .subquery()
@@ -316,12 +313,12 @@ def _drafts_and_focus() -> Select[int, SelfAssessment | None, LearningFocus | No
             draft,
             and_(
                 draft.cohort_id == Cohort.id,
-                draft.participant_id == _PERSON,
+                draft.participant_id == PERSON,
                 draft.status == AssessmentStatus.DRAFT,
             ),
         )
-        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == _PERSON))
-        .where(Cohort.id.in_(_COHORTS))
+        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == PERSON))
+        .where(Cohort.id.in_(COHORTS))
         .options(joinedload(focus.content_item), joinedload(focus.capability))
     )
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Integer, Select, bindparam, event, select
+from sqlalchemy import Select, event, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, admin, is_member, is_tutor, tutors_anything
 from learnset.cohorts.models import Cohort, Invitation, InvitationImport, Membership, Role
+from learnset.db import PERSON
 
 
 def _cohort_view(user: User, cohort: Cohort) -> bool:
@@ -115,7 +116,7 @@ def _memberships() -> Select[Cohort, str]:
     return (
         select(Cohort, Membership.role)
         .join(Membership, Membership.cohort_id == Cohort.id)
-        .where(Membership.user_id == bindparam("person_id", type_=Integer))
+        .where(Membership.user_id == PERSON)
         .order_by(Cohort.start_month.desc(), Cohort.name)
     )
 

@@ -27,7 +27,7 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.db import UTCDateTime
+from learnset.db import NOW, PERSON
 from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
 
 STATUS_FILTERS = {
@@ -37,15 +37,10 @@ STATUS_FILTERS = {
 }
 
 
-# Statements built once have these in place of the person's values.
-_PERSON = bindparam("person_id", type_=Integer)
-_NOW = bindparam("now", type_=UTCDateTime)
-
-
 @cache
 def _readable() -> Select[int]:
     return (
-        authz.visible_challenges(_PERSON)
+        authz.visible_challenges(PERSON)
         .where(Challenge.id.in_(bindparam("challenge_ids", expanding=True)))
         .with_only_columns(Challenge.id)
     )
@@ -236,7 +231,7 @@ _OWNER_TAKES_PART = and_(
 @cache
 def _assignable() -> Select[Challenge]:
     return (
-        authz.visible_challenges(_PERSON)
+        authz.visible_challenges(PERSON)
         .join(User, User.id == Challenge.owner_id)
         .join(Membership, _OWNER_TAKES_PART)
         .where(
@@ -289,7 +284,7 @@ def _own_open_with_plans() -> Select[Challenge, Meeting | None, int | None, str,
         .where(
             PresenterSlot.challenge_id == Challenge.id,
             Meeting.status == MeetingStatus.PUBLISHED,
-            Meeting.ends_at > _NOW,
+            Meeting.ends_at > NOW,
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
@@ -313,7 +308,7 @@ def _own_open_with_plans() -> Select[Challenge, Meeting | None, int | None, str,
         .join(Membership, _OWNER_TAKES_PART)
         .outerjoin(presenting_at, presenting_at.id == next_presenting)
         .outerjoin(ChallengeUpdate, open_plan)
-        .where(Challenge.owner_id == _PERSON, Challenge.status == ChallengeStatus.OPEN)
+        .where(Challenge.owner_id == PERSON, Challenge.status == ChallengeStatus.OPEN)
         .options(joinedload(Challenge.cohort))
         .order_by(
             Challenge.updated_at.desc(),
@@ -349,17 +344,17 @@ class Presenting:
 def _next_sessions_tutored() -> Select[Meeting]:
     """Built once: the next session of each set the person tutors."""
     tutored = select(Membership.cohort_id).where(
-        Membership.user_id == _PERSON, Membership.role == Role.TUTOR
+        Membership.user_id == PERSON, Membership.role == Role.TUTOR
     )
     upcoming = _UPCOMING
     first = (
         select(func.min(upcoming.starts_at))
-        .where(upcoming.cohort_id == Meeting.cohort_id, upcoming.ends_at > _NOW)
+        .where(upcoming.cohort_id == Meeting.cohort_id, upcoming.ends_at > NOW)
         .scalar_subquery()
     )
     return (
         select(Meeting)
-        .where(Meeting.cohort_id.in_(tutored), Meeting.ends_at > _NOW)
+        .where(Meeting.cohort_id.in_(tutored), Meeting.ends_at > NOW)
         .where(Meeting.starts_at == first)
         .options(joinedload(Meeting.cohort))
         .order_by(Meeting.starts_at, Meeting.id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Integer, ScalarSelect, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import PERSON
 
 # An admin's home page shows the newest sets; the full list is paged on the sets page.
 PROGRAMME_SETS_ON_HOME = 6
@@ -45,9 +46,7 @@ def _summaries(admin: bool) -> Select[Cohort, str | None, int, int]:
         select(Cohort, mine.role, _members(Role.PARTICIPANT), _members(Role.TUTOR))
         .outerjoin(
             mine,
-            and_(
-                mine.cohort_id == Cohort.id, mine.user_id == bindparam("person_id", type_=Integer)
-            ),
+            and_(mine.cohort_id == Cohort.id, mine.user_id == PERSON),
         )
         .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id)
     )

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Integer, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Role
-from learnset.db import UTCDateTime
+from learnset.db import COHORTS, NOW, PERSON
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
     EmergentTopic,
@@ -26,10 +26,6 @@ from learnset.meetings.models import (
 )
 from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
 
-# The home page's statements are built once, with these in place of the person's values.
-_PERSON = bindparam("person_id", type_=Integer)
-_COHORTS = bindparam("cohort_ids", type_=Integer, expanding=True)
-_NOW = bindparam("now", type_=UTCDateTime)
 _TOPICS_SHOWN = 5
 
 
@@ -60,7 +56,7 @@ def _open_topics() -> Select[EmergentTopic, int, int, int]:
         select(
             EmergentTopic.id,
             votes.label("votes"),
-            voted_by(_PERSON).label("voted"),
+            voted_by(PERSON).label("voted"),
             func.row_number()
             .over(
                 partition_by=EmergentTopic.cohort_id,
@@ -69,7 +65,7 @@ def _open_topics() -> Select[EmergentTopic, int, int, int]:
             .label("place"),
             func.count().over(partition_by=EmergentTopic.cohort_id).label("open_count"),
         )
-        .where(EmergentTopic.cohort_id.in_(_COHORTS), EmergentTopic.status == TopicStatus.OPEN)
+        .where(EmergentTopic.cohort_id.in_(COHORTS), EmergentTopic.status == TopicStatus.OPEN)
         .subquery()
     )
     return (
@@ -98,7 +94,7 @@ def _open_topics_by_cohort(
 @cache
 def _next_and_previous() -> Select[Meeting, int]:
     """Built once: each cohort's next and previous published sessions, with their materials."""
-    upcoming = Meeting.ends_at > _NOW
+    upcoming = Meeting.ends_at > NOW
     within = (Meeting.cohort_id, upcoming)
     ranked = (
         select(
@@ -111,7 +107,7 @@ def _next_and_previous() -> Select[Meeting, int]:
             .over(partition_by=within, order_by=(Meeting.starts_at.desc(), Meeting.id.desc()))
             .label("latest"),
         )
-        .where(Meeting.cohort_id.in_(_COHORTS), Meeting.status == MeetingStatus.PUBLISHED)
+        .where(Meeting.cohort_id.in_(COHORTS), Meeting.status == MeetingStatus.PUBLISHED)
         .subquery()
     )
     return (
@@ -176,7 +172,7 @@ def _next_and_draft() -> Select[Meeting, int, int, int]:
             .over(partition_by=(Meeting.cohort_id, Meeting.status), order_by=soonest_first)
             .label("soonest_of_status"),
         )
-        .where(Meeting.cohort_id.in_(_COHORTS), Meeting.ends_at > _NOW)
+        .where(Meeting.cohort_id.in_(COHORTS), Meeting.ends_at > NOW)
         .subquery()
     )
     return (
@@ -193,7 +189,7 @@ def _open_topic_counts() -> Select[int, int]:
     """Built once: how many topics are open in each cohort."""
     return (
         select(EmergentTopic.cohort_id, func.count())
-        .where(EmergentTopic.cohort_id.in_(_COHORTS), EmergentTopic.status == TopicStatus.OPEN)
+        .where(EmergentTopic.cohort_id.in_(COHORTS), EmergentTopic.status == TopicStatus.OPEN)
         .group_by(EmergentTopic.cohort_id)
     )
 

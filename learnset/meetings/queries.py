@@ -29,6 +29,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort
+from learnset.db import PERSON
 from learnset.framework.models import Capability
 from learnset.library.models import (
     ContentItem,
@@ -306,7 +307,7 @@ def topic_rows() -> Select[EmergentTopic, int, int]:
     the most wanted first. Built once: run it with `topic_values`."""
     votes = votes_for_topic()
     return (
-        select(EmergentTopic, votes, voted_by(bindparam("person_id", type_=Integer)))
+        select(EmergentTopic, votes, voted_by(PERSON))
         .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
         .where(
             EmergentTopic.cohort_id == bindparam("cohort_id", type_=Integer),

@@ -7,11 +7,12 @@ import re
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
+from learnset.db import PERSON
 from learnset.reflections.models import Reflection, ReflectionDraft
 from learnset.reflections.services import ReflectionError
 
@@ -98,7 +99,7 @@ def _unfinished() -> Select[ReflectionDraft]:
     return (
         select(ReflectionDraft)
         .where(
-            ReflectionDraft.author_id == bindparam("person_id", type_=Integer),
+            ReflectionDraft.author_id == PERSON,
             ReflectionDraft.key.is_not(None),
         )
         .order_by(ReflectionDraft.updated_at.desc())

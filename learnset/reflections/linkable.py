@@ -14,6 +14,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import PERSON
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
@@ -29,7 +30,7 @@ def _linkable_meetings(keeping: bool) -> Select[Meeting]:
     """Built once for each case: published sessions of the person's cohorts, newest first,
     and with `keeping`, the session already linked."""
     cohort_ids = select(Membership.cohort_id).where(
-        Membership.user_id == bindparam("person_id", type_=Integer),
+        Membership.user_id == PERSON,
         Membership.role == Role.PARTICIPANT,
     )
     linkable = Meeting.cohort_id.in_(cohort_ids) & (Meeting.status == MeetingStatus.PUBLISHED)
@@ -116,16 +117,15 @@ def capability_names(db: Session) -> list[tuple[int, str]]:
 def _linkable_challenges(keeping: bool) -> Select[Challenge]:
     """Built once for each case: the person's challenges in the sets they take part in, and
     with `keeping`, the one already linked."""
-    person = bindparam("person_id", type_=Integer)
     cohort_ids = select(Membership.cohort_id).where(
-        Membership.user_id == person, Membership.role == Role.PARTICIPANT
+        Membership.user_id == PERSON, Membership.role == Role.PARTICIPANT
     )
     condition: ColumnElement[bool] = Challenge.cohort_id.in_(cohort_ids)
     if keeping:
         condition = condition | (Challenge.id == bindparam("keep", type_=Integer))
     return (
         select(Challenge)
-        .where(Challenge.owner_id == person, condition)
+        .where(Challenge.owner_id == PERSON, condition)
         .options(joinedload(Challenge.cohort))
         .order_by(Challenge.status == "closed", Challenge.title, Challenge.id)
     )

@@ -15,12 +15,13 @@ from datetime import datetime
 from functools import cache
 from typing import BinaryIO
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from learnset import files
 from learnset.accounts.models import User
+from learnset.db import PERSON
 from learnset.files.kinds import Kind
 from learnset.files.models import FileBlob
 from learnset.ids import is_id
@@ -170,13 +171,13 @@ def _links(
 @cache
 def _note_count() -> Select[int]:
     """Built once, as the next: the log asks them on every visit."""
-    notes = select(Note.id).where(Note.author_id == bindparam("person_id", type_=Integer))
+    notes = select(Note.id).where(Note.author_id == PERSON)
     return select(func.count()).select_from(notes.subquery())
 
 
 @cache
 def _newest_notes(limit: int) -> Select[Note]:
-    notes = select(Note).where(Note.author_id == bindparam("person_id", type_=Integer))
+    notes = select(Note).where(Note.author_id == PERSON)
     return _newest_first(notes).limit(limit)
 
 

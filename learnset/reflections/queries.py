@@ -7,11 +7,12 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, bindparam, exists, func, or_, select
+from sqlalchemy import Date, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.db import PERSON
 from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
     Reflection,
@@ -78,9 +79,6 @@ def filtered(query: Select[Reflection], filters: LogFilters) -> Select[Reflectio
     return query
 
 
-# Statements built once have this in place of the person's id.
-_PERSON = bindparam("person_id", type_=Integer)
-
 NEWEST_FIRST = (
     Reflection.experienced_on.desc(),
     Reflection.created_at.desc(),
@@ -93,7 +91,7 @@ def _own_log() -> Select[Reflection]:
     """Built once: the person's log with what each entry shows, newest experience first; the
     filters are added to it."""
     return (
-        authz.own_reflections(_PERSON)
+        authz.own_reflections(PERSON)
         .options(
             joinedload(Reflection.cohort),
             joinedload(Reflection.meeting),
@@ -148,9 +146,9 @@ def _new_comments() -> Select[int, str, int, datetime]:
         )
         .join(ReflectionComment, ReflectionComment.reflection_id == Reflection.id)
         .where(
-            Reflection.author_id == _PERSON,
+            Reflection.author_id == PERSON,
             authz.shared_now_clause(),
-            or_(ReflectionComment.author_id.is_(None), ReflectionComment.author_id != _PERSON),
+            or_(ReflectionComment.author_id.is_(None), ReflectionComment.author_id != PERSON),
             or_(
                 Reflection.comments_seen_at.is_(None),
                 ReflectionComment.created_at > Reflection.comments_seen_at,
@@ -171,7 +169,7 @@ def new_comments(db: Session, user: User) -> list[NewComments]:
 def _recently_shared(limit: int) -> Select[Reflection]:
     """Built once: the latest reflections shared with the person."""
     return (
-        authz.reflections_shared_with(_PERSON)
+        authz.reflections_shared_with(PERSON)
         .options(joinedload(Reflection.author), joinedload(Reflection.cohort))
         .order_by(Reflection.shared_at.desc(), Reflection.id.desc())
         .limit(limit)
@@ -192,11 +190,11 @@ class LogSummary:
 @cache
 def _log_summary() -> Select[int, int, int]:
     """Built once: the person's reflections, CPD minutes since a date, and unfinished drafts."""
-    own = authz.own_reflections(_PERSON).subquery()
+    own = authz.own_reflections(PERSON).subquery()
     since = bindparam("since", type_=Date)
     unfinished = (
         select(func.count())
-        .where(ReflectionDraft.author_id == _PERSON, ReflectionDraft.key.is_not(None))
+        .where(ReflectionDraft.author_id == PERSON, ReflectionDraft.key.is_not(None))
         .scalar_subquery()
     )
     return select(

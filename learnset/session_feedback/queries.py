@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Membership, Role
-from learnset.db import UTCDateTime
+from learnset.db import NOW, PERSON, UTCDateTime
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import WINDOW_DAYS, Window, window
@@ -31,7 +31,6 @@ class Asked:
 def _open_now() -> Select[Meeting, int | None, datetime | None]:
     """Built once: published sessions of the person's sets that started by `now` and ended
     after `ended_after`, with their answer and when the first answer's window closed."""
-    person = bindparam("person_id", type_=Integer)
     closed_by = (
         select(func.min(_EARLIER.closes_at))
         .where(_EARLIER.meeting_id == Meeting.id)
@@ -43,16 +42,16 @@ def _open_now() -> Select[Meeting, int | None, datetime | None]:
         .join(
             Membership,
             (Membership.cohort_id == Meeting.cohort_id)
-            & (Membership.user_id == person)
+            & (Membership.user_id == PERSON)
             & (Membership.role == Role.PARTICIPANT),
         )
         .outerjoin(
             SessionFeedback,
-            (SessionFeedback.meeting_id == Meeting.id) & (SessionFeedback.user_id == person),
+            (SessionFeedback.meeting_id == Meeting.id) & (SessionFeedback.user_id == PERSON),
         )
         .where(
             Meeting.status == MeetingStatus.PUBLISHED,
-            Meeting.starts_at <= bindparam("now", type_=UTCDateTime),
+            Meeting.starts_at <= NOW,
             Meeting.ends_at > bindparam("ended_after", type_=UTCDateTime),
         )
         .options(joinedload(Meeting.cohort))

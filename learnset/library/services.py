@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, or_, select
@@ -45,6 +46,21 @@ def _matches_every_word(words: list[str]) -> list[ColumnElement[bool]]:
     ]
 
 
+# What a result shows: not the item's text or sources, which can be long; and the names of the
+# capabilities it develops.
+_AS_LISTED = (
+    load_only(
+        ContentItem.id,
+        ContentItem.slug,
+        ContentItem.kind,
+        ContentItem.title,
+        ContentItem.summary,
+        ContentItem.minutes,
+    ),
+    selectinload(ContentItem.capabilities).load_only(Capability.name, Capability.position),
+)
+
+
 def search_query(query: LibraryQuery) -> Select[ContentItem]:
     """Items in the library (never archived ones) matching the query, best matches first."""
     words = query.words.split()
@@ -66,7 +82,7 @@ def search_query(query: LibraryQuery) -> Select[ContentItem]:
         title_match = and_(*(ContentItem.title.icontains(w, autoescape=True) for w in words))
         order.append(case((title_match, 0), else_=1))
     order += library_order()
-    return statement.order_by(*order).options(selectinload(ContentItem.capabilities))
+    return statement.order_by(*order).options(*_AS_LISTED)
 
 
 def search(db: Session, query: LibraryQuery, page: int) -> Page[ContentItem]:
@@ -83,14 +99,20 @@ def item_by_slug(db: Session, slug: str) -> ContentItem | None:
     )
 
 
-def capabilities_by_domain(db: Session) -> list[tuple[CapabilityDomain, list[Capability]]]:
-    """The framework's current capabilities grouped by domain, in framework order."""
-    rows = db.execute(
+@cache
+def _current_capabilities() -> Select[Capability, CapabilityDomain]:
+    """Built once: the search form offers them on every visit."""
+    return (
         select(Capability, CapabilityDomain)
         .join(Capability.domain)
         .where(Capability.archived_at.is_(None), CapabilityDomain.archived_at.is_(None))
         .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
     )
+
+
+def capabilities_by_domain(db: Session) -> list[tuple[CapabilityDomain, list[Capability]]]:
+    """The framework's current capabilities grouped by domain, in framework order."""
+    rows = db.execute(_current_capabilities())
     groups: dict[int, tuple[CapabilityDomain, list[Capability]]] = {}
     for capability, domain in rows:
         groups.setdefault(domain.id, (domain, []))[1].append(capability)

@@ -87,6 +87,17 @@ def prepare(url: str, instance: Path, scale: Scale) -> tuple[Built, float]:
     return built, time.perf_counter() - started
 
 
+def path_values(built: Built) -> dict[str, int]:
+    """What the pages' paths name: the first set, its first participant and what is theirs."""
+    return {
+        "cohort_id": built.cohort_ids[0],
+        "participant_id": built.participant_id,
+        "reflection_id": built.reflection_id,
+        "challenge_id": built.challenge_id,
+        "meeting_id": built.draft_meeting_id,
+    }
+
+
 def bench_app(url: str, instance: Path) -> Any:
     return create_app(
         {
@@ -262,13 +273,7 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
     try:
         built, seconds = prepare(url, instance, scale)
         print(f"\n{engine}: built {scale.sets} sets in {seconds:.0f} s: {built.counts}", flush=True)
-        values = {
-            "cohort_id": built.cohort_ids[0],
-            "participant_id": built.participant_id,
-            "reflection_id": built.reflection_id,
-            "challenge_id": built.challenge_id,
-            "meeting_id": built.draft_meeting_id,
-        }
+        values = path_values(built)
         who = {
             "participant": built.participant_emails[0],
             "tutor": built.tutor_emails[0],

@@ -11,9 +11,11 @@ from sqlalchemy import (
     CursorResult,
     DateTime,
     Engine,
+    Integer,
     MetaData,
     Result,
     String,
+    bindparam,
     create_engine,
     event,
 )
@@ -58,6 +60,14 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# What a statement built once (with functools.cache) has in place of the request's values:
+# building a statement costs more than running it, so the pages every person opens build theirs
+# once, and pass these as parameters.
+PERSON = bindparam("person_id", type_=Integer)  # the signed-in person's id
+COHORTS = bindparam("cohort_ids", type_=Integer, expanding=True)  # some cohorts' ids
+NOW = bindparam("now", type_=UTCDateTime)  # the request's time
 
 
 def utcnow() -> datetime:

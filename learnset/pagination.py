@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -66,14 +67,19 @@ def paginate(
     number: int,
     per_page: int = PER_PAGE,
     rows: bool = False,
+    values: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
-    """One page of the query's results (whole rows with rows=True, else the first column).
+    """One page of the query's results (whole rows with rows=True, else the first column);
+    `values` are the query's parameters, for a statement built once.
 
     A page past the end shows the last one: after a deletion, a link to page 3 still lands."""
-    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    total = db.scalar(counted, values) or 0
     pages = max(1, -(-total // per_page))
     number = min(max(1, number), pages)
     limited = query.limit(per_page).offset((number - 1) * per_page)
     # unique(): queries that join-load a collection repeat their entities row by row.
-    items = list(db.execute(limited).all() if rows else db.scalars(limited).unique())
+    items = list(
+        db.execute(limited, values).all() if rows else db.scalars(limited, values).unique()
+    )
     return Page(items, number, per_page, total)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from learnset import authz
@@ -22,13 +24,13 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import COHORTS, PERSON
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.framework.queries import DomainCapabilities
 
 
-@dataclass(frozen=True)
-class RatingPoint:
-    """One capability's rating in one submitted assessment."""
+class RatingPoint(NamedTuple):
+    """One capability's rating in one submitted assessment (a tuple: a page makes hundreds)."""
 
     assessment_id: int
     kind: str
@@ -137,14 +139,9 @@ class Progress:
         return next((e for e in self.capabilities if e.capability.slug == slug), None)
 
 
-def progress(
-    db: Session,
-    participant_id: int,
-    cohort_id: int,
-    framework: list[DomainCapabilities],
-    as_tutors_see_it: bool = False,
-) -> Progress:
-    """A participant's progress in a cohort; as tutors see it, only what is shared with them."""
+@cache
+def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
+    """Built once for each view: a participant's submitted ratings in a cohort, oldest first."""
     query = (
         select(
             SelfAssessment.id,
@@ -160,48 +157,73 @@ def progress(
         )
         .join(Rating, Rating.assessment_id == SelfAssessment.id)
         .where(
-            SelfAssessment.participant_id == participant_id,
-            SelfAssessment.cohort_id == cohort_id,
+            SelfAssessment.participant_id == PERSON,
+            SelfAssessment.cohort_id == bindparam("cohort_id", type_=Integer),
             SelfAssessment.status == AssessmentStatus.SUBMITTED,
         )
         .order_by(SelfAssessment.submitted_at, SelfAssessment.id)
     )
     if as_tutors_see_it:
         query = query.where(authz.shared_with_tutors_clause())
+    return query
+
+
+def progress(
+    db: Session,
+    participant_id: int,
+    cohort_id: int,
+    framework: list[DomainCapabilities],
+    as_tutors_see_it: bool = False,
+) -> Progress:
+    """A participant's progress in a cohort; as tutors see it, only what is shared with them."""
     domains = [
         DomainProgress(entry.domain, [CapabilityProgress(c) for c in entry.capabilities])
         for entry in framework
     ]
-    by_capability = {
-        entry.capability.id: entry for domain in domains for entry in domain.capabilities
+    histories = {
+        entry.capability.id: entry.history for domain in domains for entry in domain.capabilities
     }
-    assessments: dict[int, AssessmentSummary] = {}
+    assessments: dict[int, tuple[str, datetime, bool]] = {}
     rated: dict[int, int] = {}
-    for row in db.execute(query):
-        if row.id not in assessments:
-            assessments[row.id] = AssessmentSummary(
-                row.id, row.kind, row.submitted_at, row.shared_with_tutors, 0
-            )
-            rated[row.id] = 0
-        if not row.carried_forward:
-            rated[row.id] += 1
-        entry = by_capability.get(row.capability_id)
-        if entry is not None:
-            entry.history.append(
+    rows = db.execute(
+        _ratings(as_tutors_see_it), {"person_id": participant_id, "cohort_id": cohort_id}
+    )
+    # A year of monthly check-ins over the framework is hundreds of rows: plain tuples, read
+    # by position, and no attribute lookups in the loop.
+    for (
+        assessment_id,
+        kind,
+        submitted_at,
+        shared,
+        capability_id,
+        current,
+        target,
+        carried_forward,
+        evidence,
+        change_reason,
+    ) in rows:
+        if assessment_id not in assessments:
+            assessments[assessment_id] = (kind, submitted_at, shared)
+            rated[assessment_id] = 0
+        if not carried_forward:
+            rated[assessment_id] += 1
+        history = histories.get(capability_id)
+        if history is not None:
+            history.append(
                 RatingPoint(
-                    row.id,
-                    row.kind,
-                    row.submitted_at,
-                    row.current_level,
-                    row.target_level,
-                    row.carried_forward,
-                    row.evidence,
-                    row.change_reason,
+                    assessment_id,
+                    kind,
+                    submitted_at,
+                    current,
+                    target,
+                    carried_forward,
+                    evidence,
+                    change_reason,
                 )
             )
     summaries = [
-        AssessmentSummary(s.id, s.kind, s.submitted_at, s.shared_with_tutors, rated[s.id])
-        for s in assessments.values()
+        AssessmentSummary(id_, kind, submitted_at, shared, rated[id_])
+        for id_, (kind, submitted_at, shared) in assessments.items()
     ]
     return Progress(domains, summaries)
 
@@ -239,13 +261,10 @@ class CohortCapabilities:
 _DRAFT, _FOCUS = aliased(SelfAssessment), aliased(LearningFocus)
 
 
-def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
-    """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
-    statements, whatever the number of cohorts)."""
-    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
-    if not cohorts:
-        return []
-    summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
+@cache
+def _latest_ratings() -> Select[int, datetime, Capability, int, int]:
+    """Built once (every participant's home page runs it): the ratings of the person's latest
+    submitted assessment in each of the cohorts."""
     newest_first = (
         func.row_number()
         .over(
@@ -259,14 +278,20 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
             SelfAssessment.id, SelfAssessment.cohort_id, SelfAssessment.submitted_at, newest_first
         )
         .where(
-            SelfAssessment.participant_id == user.id,
-            SelfAssessment.cohort_id.in_(summaries),
+            SelfAssessment.participant_id == PERSON,
+            SelfAssessment.cohort_id.in_(COHORTS),
             SelfAssessment.status == AssessmentStatus.SUBMITTED,
         )
         .subquery()
     )
-    rows = db.execute(
-        select(latest.c.cohort_id, latest.c.submitted_at, Capability, Rating)
+    return (
+        select(
+            latest.c.cohort_id,
+            latest.c.submitted_at,
+            Capability,
+            Rating.current_level,
+            Rating.target_level,
+        )
         .join(Rating, Rating.assessment_id == latest.c.id)
         .join(
             Capability,
@@ -276,25 +301,43 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
         .where(latest.c.newest_first == 1)
         .order_by(CapabilityDomain.position, Capability.position, Capability.id)
     )
-    for cohort_id, submitted_at, capability, rating in rows:
-        summary = summaries[cohort_id]
-        summary.latest_at = submitted_at
-        summary.gaps.append(GapLine(capability, rating.current_level, rating.target_level))
+
+
+@cache
+def _drafts_and_focus() -> Select[int, SelfAssessment | None, LearningFocus | None]:
+    """Built once: the person's draft assessment and learning focus in each of the cohorts."""
     draft, focus = _DRAFT, _FOCUS
-    for cohort_id, cohort_draft, cohort_focus in db.execute(
+    return (
         select(Cohort.id, draft, focus)
         .outerjoin(
             draft,
             and_(
                 draft.cohort_id == Cohort.id,
-                draft.participant_id == user.id,
+                draft.participant_id == PERSON,
                 draft.status == AssessmentStatus.DRAFT,
             ),
         )
-        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == user.id))
-        .where(Cohort.id.in_(summaries))
+        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == PERSON))
+        .where(Cohort.id.in_(COHORTS))
         .options(joinedload(focus.content_item), joinedload(focus.capability))
+    )
+
+
+def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
+    """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
+    statements, whatever the number of cohorts)."""
+    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
+    if not cohorts:
+        return []
+    summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
+    values = {"person_id": user.id, "cohort_ids": list(summaries)}
+    for cohort_id, submitted_at, capability, current, target in db.execute(
+        _latest_ratings(), values
     ):
+        summary = summaries[cohort_id]
+        summary.latest_at = submitted_at
+        summary.gaps.append(GapLine(capability, current, target))
+    for cohort_id, cohort_draft, cohort_focus in db.execute(_drafts_and_focus(), values):
         # At most one draft and one focus per participant and cohort (unique indexes).
         summaries[cohort_id].draft = cohort_draft
         summaries[cohort_id].focus = cohort_focus

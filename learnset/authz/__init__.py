@@ -7,10 +7,12 @@ The rules are written by feature in the modules of this package and gathered in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from flask import abort
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from learnset.authz import (
     assessment,
@@ -130,11 +132,19 @@ def require(user: Any, action: str, obj: Any = None) -> None:
 
 
 def get_or_404(
-    db: Session, model: type[T], object_id: int, user: Any, view: str, action: str | None = None
+    db: Session,
+    model: type[T],
+    object_id: int,
+    user: Any,
+    view: str,
+    action: str | None = None,
+    *,
+    options: Sequence[ORMOption] = (),
 ) -> T:
     """Load an object the user may see (else 404), then check the action (else 403). The id
-    comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py)."""
-    obj = db.get(model, object_id)
+    comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py).
+    `options` load what the page and the rule read with it, in the same statement."""
+    obj = db.get(model, object_id, options=options)
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:

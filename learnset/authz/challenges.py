@@ -108,16 +108,18 @@ def owner_takes_part_clause() -> ColumnElement[bool]:
 _VIEWER_MEMBERSHIP = aliased(Membership)
 
 
-def visible_challenges(user: User) -> Select[Challenge]:
+def visible_challenges(user: User | ColumnElement[int]) -> Select[Challenge]:
     """The challenges the user may read: their own, and those of the sets they belong to
-    whose owners still take part. Admins get nothing more."""
+    whose owners still take part. Admins get nothing more. `user` may be a parameter standing
+    for their id, in a statement built once."""
     viewer_membership = _VIEWER_MEMBERSHIP
+    user_id = user.id if isinstance(user, User) else user
     return select(Challenge).where(
         or_(
-            Challenge.owner_id == user.id,
+            Challenge.owner_id == user_id,
             and_(
                 exists().where(
-                    viewer_membership.user_id == user.id,
+                    viewer_membership.user_id == user_id,
                     viewer_membership.cohort_id == Challenge.cohort_id,
                 ),
                 owner_takes_part_clause(),

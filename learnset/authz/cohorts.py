@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import Select, event, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, admin, is_member, is_tutor, tutors_anything
 from learnset.cohorts.models import Cohort, Invitation, InvitationImport, Membership, Role
+from learnset.db import PERSON
 
 
 def _cohort_view(user: User, cohort: Cohort) -> bool:
@@ -107,6 +110,17 @@ def people_in(db: Session, cohort_id: int, role: Role) -> list[User]:
     )
 
 
+@cache
+def _memberships() -> Select[Cohort, str]:
+    """Built once: nearly every page asks it."""
+    return (
+        select(Cohort, Membership.role)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == PERSON)
+        .order_by(Cohort.start_month.desc(), Cohort.name)
+    )
+
+
 def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
     """The cohorts the user belongs to in `role`, latest start first. Several parts of a page
     ask (the home page's panels, a form's choices), so it is asked once a transaction, for
@@ -115,12 +129,7 @@ def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
     if user.id not in known:
         known[user.id] = [
             (cohort, member_role)
-            for cohort, member_role in db.execute(
-                select(Cohort, Membership.role)
-                .join(Membership, Membership.cohort_id == Cohort.id)
-                .where(Membership.user_id == user.id)
-                .order_by(Cohort.start_month.desc(), Cohort.name)
-            )
+            for cohort, member_role in db.execute(_memberships(), {"person_id": user.id})
         ]
     return [cohort for cohort, member_role in known[user.id] if member_role == role]
 

@@ -101,16 +101,22 @@ def shared_now_clause() -> ColumnElement[bool]:
 _VIEWER_MEMBERSHIP = aliased(Membership)
 
 
-def _reaches_clause(user: User) -> ColumnElement[bool]:
+def _id_of(user: User | ColumnElement[int]) -> int | ColumnElement[int]:
+    """The user's id, or the parameter that stands for it in a statement built once."""
+    return user.id if isinstance(user, User) else user
+
+
+def _reaches_clause(user: User | ColumnElement[int]) -> ColumnElement[bool]:
+    user_id = _id_of(user)
     viewer_membership = _VIEWER_MEMBERSHIP
     return and_(
         shared_now_clause(),
-        Reflection.author_id != user.id,
+        Reflection.author_id != user_id,
         # Implied by the EXISTS below, but lets the database start from the user's own sets
         # (an index) rather than from every shared reflection in the programme.
-        Reflection.cohort_id.in_(select(Membership.cohort_id).where(Membership.user_id == user.id)),
+        Reflection.cohort_id.in_(select(Membership.cohort_id).where(Membership.user_id == user_id)),
         exists().where(
-            viewer_membership.user_id == user.id,
+            viewer_membership.user_id == user_id,
             viewer_membership.cohort_id == Reflection.cohort_id,
             or_(
                 Reflection.visibility == Visibility.SET,
@@ -130,10 +136,10 @@ def visible_reflections(user: User) -> Select[Reflection]:
     )
 
 
-def own_reflections(user: User) -> Select[Reflection]:
-    """The user's own log, without the bin."""
+def own_reflections(user: User | ColumnElement[int]) -> Select[Reflection]:
+    """The user's own log, without the bin (`user` may be a parameter standing for their id)."""
     return select(Reflection).where(
-        Reflection.author_id == user.id, Reflection.deleted_at.is_(None)
+        Reflection.author_id == _id_of(user), Reflection.deleted_at.is_(None)
     )
 
 
@@ -144,8 +150,9 @@ def binned_reflections(user: User) -> Select[Reflection]:
     )
 
 
-def reflections_shared_with(user: User) -> Select[Reflection]:
-    """Other people's reflections shared with the user as a tutor or set member."""
+def reflections_shared_with(user: User | ColumnElement[int]) -> Select[Reflection]:
+    """Other people's reflections shared with the user as a tutor or set member (`user` may be
+    a parameter standing for their id)."""
     return select(Reflection).where(_reaches_clause(user))
 
 

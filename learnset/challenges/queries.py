@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from learnset import authz
@@ -26,6 +27,7 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import NOW, PERSON
 from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
 
 STATUS_FILTERS = {
@@ -35,10 +37,21 @@ STATUS_FILTERS = {
 }
 
 
+@cache
+def _readable() -> Select[int]:
+    return (
+        authz.visible_challenges(PERSON)
+        .where(Challenge.id.in_(bindparam("challenge_ids", expanding=True)))
+        .with_only_columns(Challenge.id)
+    )
+
+
 def readable_ids(db: Session, user: User, challenge_ids: list[int]) -> set[int]:
-    """Which of these challenges the user may read, in one query (for lists that name them)."""
-    query = authz.visible_challenges(user).where(Challenge.id.in_(challenge_ids))
-    return set(db.scalars(query.with_only_columns(Challenge.id)))
+    """Which of these challenges the user may read, in one query (for lists that name them;
+    none when there are none)."""
+    if not challenge_ids:
+        return set()
+    return set(db.scalars(_readable(), {"person_id": user.id, "challenge_ids": challenge_ids}))
 
 
 # --- The set's challenges --------------------------------------------------------------------
@@ -215,29 +228,44 @@ _OWNER_TAKES_PART = and_(
 # --- Presenter slots -------------------------------------------------------------------------
 
 
-def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[Challenge]:
-    """Open challenges of the set a tutor can give a presenter slot to: those the user can
-    read whose owners still take part, by owner and title."""
-    return list(
-        db.scalars(
-            authz.visible_challenges(user)
-            .join(User, User.id == Challenge.owner_id)
-            .join(Membership, _OWNER_TAKES_PART)
-            .where(Challenge.cohort_id == cohort_id, Challenge.status == ChallengeStatus.OPEN)
-            .options(joinedload(Challenge.owner))
-            .order_by(User.name, Challenge.title, Challenge.id)
+@cache
+def _assignable() -> Select[Challenge]:
+    return (
+        authz.visible_challenges(PERSON)
+        .join(User, User.id == Challenge.owner_id)
+        .join(Membership, _OWNER_TAKES_PART)
+        .where(
+            Challenge.cohort_id == bindparam("cohort_id", type_=Integer),
+            Challenge.status == ChallengeStatus.OPEN,
         )
+        .options(joinedload(Challenge.owner))
+        .order_by(User.name, Challenge.title, Challenge.id)
     )
 
 
+def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[Challenge]:
+    """Open challenges of the set a tutor can give a presenter slot to: those the user can
+    read whose owners still take part, by owner and title."""
+    return list(db.scalars(_assignable(), {"person_id": user.id, "cohort_id": cohort_id}))
+
+
 # --- The home page ---------------------------------------------------------------------------
+
+
+class Plan(NamedTuple):
+    """Something the owner said they would try and have not yet said what happened: the
+    columns the home page shows, not the whole update."""
+
+    id: int
+    kind: str
+    body: str
 
 
 @dataclass(frozen=True)
 class OwnChallenge:
     challenge: Challenge
     # What the owner said they would try and have not yet said what happened.
-    plans: list[ChallengeUpdate]
+    plans: list[Plan]
     # The next published session where the owner presents it, if one is planned.
     presenting: Meeting | None = None
 
@@ -246,17 +274,17 @@ class OwnChallenge:
 _PRESENTING_AT, _UPCOMING = aliased(Meeting), aliased(Meeting)
 
 
-def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChallenge]:
-    """The user's open challenges in the sets they take part in, each with what they said
-    they would try before the next session and have not reported on yet, and where they
-    present it next. Two statements, whatever there is (one when there is none)."""
+@cache
+def _own_open_with_plans() -> Select[Challenge, Meeting | None, int | None, str, str]:
+    """Built once: the person's open challenges, where each is presented next, and each of its
+    open plans on a row of its own (a challenge without one has a single row with none)."""
     next_presenting = (
         select(Meeting.id)
         .join(PresenterSlot, PresenterSlot.meeting_id == Meeting.id)
         .where(
             PresenterSlot.challenge_id == Challenge.id,
             Meeting.status == MeetingStatus.PUBLISHED,
-            Meeting.ends_at > now,
+            Meeting.ends_at > NOW,
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
@@ -264,32 +292,45 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
         .scalar_subquery()
     )
     presenting_at = _PRESENTING_AT
-    rows = list(
-        db.execute(
-            select(Challenge, presenting_at)
-            .join(Membership, _OWNER_TAKES_PART)
-            .outerjoin(presenting_at, presenting_at.id == next_presenting)
-            .where(Challenge.owner_id == user.id, Challenge.status == ChallengeStatus.OPEN)
-            .options(joinedload(Challenge.cohort))
-            .order_by(Challenge.updated_at.desc(), Challenge.id.desc())
+    open_plan = and_(
+        ChallengeUpdate.challenge_id == Challenge.id,
+        ChallengeUpdate.kind.in_((UpdateKind.ACTION, UpdateKind.EXPERIMENT)),
+        ChallengeUpdate.outcome_at.is_(None),
+    )
+    return (
+        select(
+            Challenge,
+            presenting_at,
+            ChallengeUpdate.id,
+            ChallengeUpdate.kind,
+            ChallengeUpdate.body,
+        )
+        .join(Membership, _OWNER_TAKES_PART)
+        .outerjoin(presenting_at, presenting_at.id == next_presenting)
+        .outerjoin(ChallengeUpdate, open_plan)
+        .where(Challenge.owner_id == PERSON, Challenge.status == ChallengeStatus.OPEN)
+        .options(joinedload(Challenge.cohort))
+        .order_by(
+            Challenge.updated_at.desc(),
+            Challenge.id.desc(),
+            ChallengeUpdate.created_at,
+            ChallengeUpdate.id,
         )
     )
-    if not rows:
-        return []
-    plans: dict[int, list[ChallengeUpdate]] = {}
-    for update in db.scalars(
-        select(ChallengeUpdate)
-        .where(
-            ChallengeUpdate.challenge_id.in_([challenge.id for challenge, _ in rows]),
-            ChallengeUpdate.kind.in_((UpdateKind.ACTION, UpdateKind.EXPERIMENT)),
-            ChallengeUpdate.outcome_at.is_(None),
-        )
-        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
+
+
+def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChallenge]:
+    """The user's open challenges in the sets they take part in, each with what they said
+    they would try before the next session and have not reported on yet, and where they
+    present it next. One statement, whatever there is."""
+    found: dict[int, OwnChallenge] = {}
+    for challenge, meeting, plan_id, kind, body in db.execute(
+        _own_open_with_plans(), {"person_id": user.id, "now": now}
     ):
-        plans.setdefault(update.challenge_id, []).append(update)
-    return [
-        OwnChallenge(challenge, plans.get(challenge.id, []), meeting) for challenge, meeting in rows
-    ]
+        own = found.setdefault(challenge.id, OwnChallenge(challenge, [], meeting))
+        if plan_id is not None:
+            own.plans.append(Plan(plan_id, kind, body))
+    return list(found.values())
 
 
 @dataclass(frozen=True)
@@ -299,33 +340,45 @@ class Presenting:
     slots: list[PresenterSlot]
 
 
-def presenting_next(db: Session, user: User, now: datetime) -> list[Presenting]:
-    """For each set the user tutors, the challenges presenting at its next session. Two
-    queries whatever there is, so the home page stays the same size."""
+@cache
+def _next_sessions_tutored() -> Select[Meeting]:
+    """Built once: the next session of each set the person tutors."""
     tutored = select(Membership.cohort_id).where(
-        Membership.user_id == user.id, Membership.role == Role.TUTOR
+        Membership.user_id == PERSON, Membership.role == Role.TUTOR
     )
     upcoming = _UPCOMING
     first = (
         select(func.min(upcoming.starts_at))
-        .where(upcoming.cohort_id == Meeting.cohort_id, upcoming.ends_at > now)
+        .where(upcoming.cohort_id == Meeting.cohort_id, upcoming.ends_at > NOW)
         .scalar_subquery()
     )
-    meetings = list(
-        db.scalars(
-            select(Meeting)
-            .where(Meeting.cohort_id.in_(tutored), Meeting.ends_at > now)
-            .where(Meeting.starts_at == first)
-            .options(joinedload(Meeting.cohort))
-            .order_by(Meeting.starts_at, Meeting.id)
-        )
+    return (
+        select(Meeting)
+        .where(Meeting.cohort_id.in_(tutored), Meeting.ends_at > NOW)
+        .where(Meeting.starts_at == first)
+        .options(joinedload(Meeting.cohort))
+        .order_by(Meeting.starts_at, Meeting.id)
     )
-    slots: dict[int, list[PresenterSlot]] = {}
-    for slot in db.scalars(
+
+
+@cache
+def _slots_of_meetings() -> Select[PresenterSlot]:
+    """Built once: the presenter slots of some sessions, with presenter and challenge."""
+    return (
         select(PresenterSlot)
-        .where(PresenterSlot.meeting_id.in_([meeting.id for meeting in meetings]))
+        .where(PresenterSlot.meeting_id.in_(bindparam("meeting_ids", expanding=True)))
         .options(joinedload(PresenterSlot.presenter), joinedload(PresenterSlot.challenge))
         .order_by(PresenterSlot.position, PresenterSlot.id)
+    )
+
+
+def presenting_next(db: Session, user: User, now: datetime) -> list[Presenting]:
+    """For each set the user tutors, the challenges presenting at its next session. Two
+    queries whatever there is, so the home page stays the same size."""
+    meetings = list(db.scalars(_next_sessions_tutored(), {"person_id": user.id, "now": now}))
+    slots: dict[int, list[PresenterSlot]] = {}
+    for slot in db.scalars(
+        _slots_of_meetings(), {"meeting_ids": [meeting.id for meeting in meetings]}
     ):
         slots.setdefault(slot.meeting_id, []).append(slot)
     found: dict[int, Presenting] = {}

@@ -4,11 +4,16 @@ same blueprint. Thin views over services and queries."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from learnset import authz
+from learnset.accounts.models import User
 from learnset.challenges import (
     queries,
     services,
@@ -38,10 +43,23 @@ def _cohort(cohort_id: int, action: str) -> Cohort:
     return authz.get_or_404(get_db(), Cohort, cohort_id, current_user, "cohort:view", action)
 
 
-def challenge_or_404(challenge_id: int, action: str | None = None) -> Challenge:
+def challenge_or_404(
+    challenge_id: int, action: str | None = None, options: Sequence[ORMOption] = ()
+) -> Challenge:
     return authz.get_or_404(
-        get_db(), Challenge, challenge_id, current_user, "challenge:view", action
+        get_db(), Challenge, challenge_id, current_user, "challenge:view", action, options=options
     )
+
+
+# What a challenge's page and its rules read beside the challenge, in the same statement: its
+# set, story and trapped notes, and its owner with their memberships (whether the owner still
+# takes part). A few rows each, so joining them all costs less than a statement apiece.
+_WITH_SET_AND_OWNER = (
+    joinedload(Challenge.cohort),
+    joinedload(Challenge.story),
+    joinedload(Challenge.trapped),
+    joinedload(Challenge.owner).joinedload(User.memberships),
+)
 
 
 def update_or_404(
@@ -161,7 +179,7 @@ def show_challenge(
 
 @bp.route("/challenges/<id:challenge_id>")
 def challenge(challenge_id: int) -> tuple[str, int]:
-    return show_challenge(challenge_or_404(challenge_id))
+    return show_challenge(challenge_or_404(challenge_id, options=_WITH_SET_AND_OWNER))
 
 
 @bp.route("/challenges/<id:challenge_id>/edit", methods=["GET", "POST"])

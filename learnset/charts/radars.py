@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from learnset.charts import svg
@@ -54,13 +55,13 @@ def _axis_label(index: int, count: int, label: str) -> str:
     )
 
 
-def radar(
-    chart_id: str, title: str, description: str, axes: Sequence[str], series: Sequence[Series]
-) -> Svg:
-    """A radar chart of levels 1 to 5 on each axis, one closed shape per complete series."""
+# The rings, spokes and labels depend on the axes alone: a framework has a few domains, so a
+# few grids serve every chart of every page.
+@lru_cache(maxsize=64)
+def _grid(axes: tuple[str, ...]) -> str:
+    """The chart's grid: a ring per level, a spoke per axis, and the axes' labels."""
     count = len(axes)
-    parts = svg.opening(chart_id, title, description, RADAR_WIDTH, RADAR_HEIGHT)
-    parts.append('<g class="app-chart__grid">')
+    parts = ['<g class="app-chart__grid">']
     for level in range(1, MAX_LEVEL + 1):
         ring = [radar_point(i, count, level) for i in range(count)]
         parts.append(
@@ -96,6 +97,16 @@ def radar(
         )
         parts.append(_axis_label(index, count, label))
     parts.append("</g>")
+    return "".join(parts)
+
+
+def radar(
+    chart_id: str, title: str, description: str, axes: Sequence[str], series: Sequence[Series]
+) -> Svg:
+    """A radar chart of levels 1 to 5 on each axis, one closed shape per complete series."""
+    count = len(axes)
+    parts = svg.opening(chart_id, title, description, RADAR_WIDTH, RADAR_HEIGHT)
+    parts.append(_grid(tuple(axes)))
     for entry in series:
         look = LOOKS[entry.key]
         points = svg.placed(entry.values, lambda index, value: radar_point(index, count, value))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -72,13 +73,18 @@ def number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+@cache
+def _attribute(name: str) -> str:
+    """An attribute's SVG name: "class_" is "class", "stroke_width" is "stroke-width"."""
+    return name.rstrip("_").replace("_", "-")
+
+
 def _attributes(**attributes: Any) -> str:
-    parts = []
-    for name, value in attributes.items():
-        if value is None:
-            continue
-        parts.append(f'{name.rstrip("_").replace("_", "-")}="{escape(str(value))}"')
-    return " ".join(parts)
+    return " ".join(
+        f'{_attribute(name)}="{escape(str(value))}"'
+        for name, value in attributes.items()
+        if value is not None
+    )
 
 
 def element(tag: str, **attributes: Any) -> str:

@@ -45,6 +45,21 @@ def _matches_every_word(words: list[str]) -> list[ColumnElement[bool]]:
     ]
 
 
+# What a result shows: not the item's text or sources, which can be long; and the names of the
+# capabilities it develops.
+_AS_LISTED = (
+    load_only(
+        ContentItem.id,
+        ContentItem.slug,
+        ContentItem.kind,
+        ContentItem.title,
+        ContentItem.summary,
+        ContentItem.minutes,
+    ),
+    selectinload(ContentItem.capabilities).load_only(Capability.name, Capability.position),
+)
+
+
 def search_query(query: LibraryQuery) -> Select[ContentItem]:
     """Items in the library (never archived ones) matching the query, best matches first."""
     words = query.words.split()
@@ -66,7 +81,7 @@ def search_query(query: LibraryQuery) -> Select[ContentItem]:
         title_match = and_(*(ContentItem.title.icontains(w, autoescape=True) for w in words))
         order.append(case((title_match, 0), else_=1))
     order += library_order()
-    return statement.order_by(*order).options(selectinload(ContentItem.capabilities))
+    return statement.order_by(*order).options(*_AS_LISTED)
 
 
 def search(db: Session, query: LibraryQuery, page: int) -> Page[ContentItem]:

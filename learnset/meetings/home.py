@@ -6,17 +6,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.base import ExecutableOption
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Role
+from learnset.db import COHORTS, NOW, PERSON
 from learnset.library.models import ContentItem
-from learnset.meetings.models import EmergentTopic, Meeting, MeetingItem, MeetingStatus, TopicStatus
+from learnset.meetings.models import (
+    EmergentTopic,
+    Meeting,
+    MeetingItem,
+    MeetingStatus,
+    TopicStatus,
+)
 from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
+
+_TOPICS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -37,17 +47,16 @@ def _with_materials() -> list[ExecutableOption]:
     ]
 
 
-def _open_topics_by_cohort(
-    db: Session, user: User, cohort_ids: list[int], limit: int
-) -> dict[int, tuple[list[TopicRow], int]]:
-    """Each cohort's most wanted open topics (up to `limit`) and how many are open, in one
-    statement for all the cohorts."""
+@cache
+def _open_topics() -> Select[EmergentTopic, int, int, int]:
+    """Built once: each cohort's most wanted open topics, with their votes, whether the person
+    voted, and how many topics are open."""
     votes = votes_for_topic()
     ranked = (
         select(
             EmergentTopic.id,
             votes.label("votes"),
-            voted_by(user).label("voted"),
+            voted_by(PERSON).label("voted"),
             func.row_number()
             .over(
                 partition_by=EmergentTopic.cohort_id,
@@ -56,31 +65,36 @@ def _open_topics_by_cohort(
             .label("place"),
             func.count().over(partition_by=EmergentTopic.cohort_id).label("open_count"),
         )
-        .where(EmergentTopic.cohort_id.in_(cohort_ids), EmergentTopic.status == TopicStatus.OPEN)
+        .where(EmergentTopic.cohort_id.in_(COHORTS), EmergentTopic.status == TopicStatus.OPEN)
         .subquery()
     )
-    found: dict[int, tuple[list[TopicRow], int]] = {}
-    for topic, votes_, voted_, open_count in db.execute(
+    return (
         select(EmergentTopic, ranked.c.votes, ranked.c.voted, ranked.c.open_count)
         .join(ranked, ranked.c.id == EmergentTopic.id)
-        .where(ranked.c.place <= limit)
+        .where(ranked.c.place <= _TOPICS_SHOWN)
         .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
         .order_by(ranked.c.place)
+    )
+
+
+def _open_topics_by_cohort(
+    db: Session, user: User, cohort_ids: list[int]
+) -> dict[int, tuple[list[TopicRow], int]]:
+    """Each cohort's most wanted open topics (up to five) and how many are open, in one
+    statement for all the cohorts."""
+    found: dict[int, tuple[list[TopicRow], int]] = {}
+    for topic, votes_, voted_, open_count in db.execute(
+        _open_topics(), {"person_id": user.id, "cohort_ids": cohort_ids}
     ):
         rows, _open = found.setdefault(topic.cohort_id, ([], int(open_count)))
         rows.append(TopicRow(topic, int(votes_), bool(voted_)))
     return found
 
 
-def participant_home(db: Session, user: User, now: datetime) -> list[ParticipantHome]:
-    """For each set the user takes part in: the next and previous published sessions with
-    their materials, and the open topics to vote on. Two statements (and the materials'),
-    whatever the number of sets."""
-    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
-    if not cohorts:
-        return []
-    cohort_ids = [cohort.id for cohort in cohorts]
-    upcoming = Meeting.ends_at > now
+@cache
+def _next_and_previous() -> Select[Meeting, int]:
+    """Built once: each cohort's next and previous published sessions, with their materials."""
+    upcoming = Meeting.ends_at > NOW
     within = (Meeting.cohort_id, upcoming)
     ranked = (
         select(
@@ -93,12 +107,10 @@ def participant_home(db: Session, user: User, now: datetime) -> list[Participant
             .over(partition_by=within, order_by=(Meeting.starts_at.desc(), Meeting.id.desc()))
             .label("latest"),
         )
-        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.status == MeetingStatus.PUBLISHED)
+        .where(Meeting.cohort_id.in_(COHORTS), Meeting.status == MeetingStatus.PUBLISHED)
         .subquery()
     )
-    next_meeting: dict[int, Meeting] = {}
-    previous_meeting: dict[int, Meeting] = {}
-    for meeting, is_upcoming in db.execute(
+    return (
         select(Meeting, ranked.c.upcoming)
         .join(ranked, ranked.c.id == Meeting.id)
         .where(
@@ -108,9 +120,24 @@ def participant_home(db: Session, user: User, now: datetime) -> list[Participant
             )
         )
         .options(*_with_materials())
+    )
+
+
+def participant_home(db: Session, user: User, now: datetime) -> list[ParticipantHome]:
+    """For each set the user takes part in: the next and previous published sessions with
+    their materials, and the open topics to vote on. Two statements (and the materials'),
+    whatever the number of sets."""
+    cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
+    if not cohorts:
+        return []
+    cohort_ids = [cohort.id for cohort in cohorts]
+    next_meeting: dict[int, Meeting] = {}
+    previous_meeting: dict[int, Meeting] = {}
+    for meeting, is_upcoming in db.execute(
+        _next_and_previous(), {"cohort_ids": cohort_ids, "now": now}
     ):
         (next_meeting if is_upcoming else previous_meeting)[meeting.cohort_id] = meeting
-    topics = _open_topics_by_cohort(db, user, cohort_ids, limit=5)
+    topics = _open_topics_by_cohort(db, user, cohort_ids)
     return [
         ParticipantHome(
             cohort,
@@ -130,13 +157,9 @@ class TutorHome:
     open_topics: int
 
 
-def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
-    """For each set the user tutors: the next session, the next one still in draft, and how
-    many topics are open. Two statements, whatever the number of sets."""
-    cohorts = authz.cohorts_as(db, user, Role.TUTOR)
-    if not cohorts:
-        return []
-    cohort_ids = [cohort.id for cohort in cohorts]
+@cache
+def _next_and_draft() -> Select[Meeting, int, int, int]:
+    """Built once: each cohort's next session and next draft, ranked."""
     soonest_first = (Meeting.starts_at, Meeting.id)
     ranked = (
         select(
@@ -149,32 +172,43 @@ def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
             .over(partition_by=(Meeting.cohort_id, Meeting.status), order_by=soonest_first)
             .label("soonest_of_status"),
         )
-        .where(Meeting.cohort_id.in_(cohort_ids), Meeting.ends_at > now)
+        .where(Meeting.cohort_id.in_(COHORTS), Meeting.ends_at > NOW)
         .subquery()
     )
-    next_meeting: dict[int, Meeting] = {}
-    next_draft: dict[int, Meeting] = {}
-    for meeting, soonest, draft, soonest_of_status in db.execute(
+    return (
         select(Meeting, ranked.c.soonest, ranked.c.draft, ranked.c.soonest_of_status)
         .join(ranked, ranked.c.id == Meeting.id)
         .where(
             or_(ranked.c.soonest == 1, and_(ranked.c.draft == 1, ranked.c.soonest_of_status == 1))
         )
-    ):
+    )
+
+
+@cache
+def _open_topic_counts() -> Select[int, int]:
+    """Built once: how many topics are open in each cohort."""
+    return (
+        select(EmergentTopic.cohort_id, func.count())
+        .where(EmergentTopic.cohort_id.in_(COHORTS), EmergentTopic.status == TopicStatus.OPEN)
+        .group_by(EmergentTopic.cohort_id)
+    )
+
+
+def tutor_home(db: Session, user: User, now: datetime) -> list[TutorHome]:
+    """For each set the user tutors: the next session, the next one still in draft, and how
+    many topics are open. Two statements, whatever the number of sets."""
+    cohorts = authz.cohorts_as(db, user, Role.TUTOR)
+    if not cohorts:
+        return []
+    values = {"cohort_ids": [cohort.id for cohort in cohorts], "now": now}
+    next_meeting: dict[int, Meeting] = {}
+    next_draft: dict[int, Meeting] = {}
+    for meeting, soonest, draft, soonest_of_status in db.execute(_next_and_draft(), values):
         if soonest == 1:
             next_meeting[meeting.cohort_id] = meeting
         if draft == 1 and soonest_of_status == 1:
             next_draft[meeting.cohort_id] = meeting
-    open_topics: dict[int, int] = dict(
-        db.execute(
-            select(EmergentTopic.cohort_id, func.count())
-            .where(
-                EmergentTopic.cohort_id.in_(cohort_ids),
-                EmergentTopic.status == TopicStatus.OPEN,
-            )
-            .group_by(EmergentTopic.cohort_id)
-        ).all()
-    )
+    open_topics: dict[int, int] = dict(db.execute(_open_topic_counts(), values).all())
     return [
         TutorHome(
             cohort,

@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -45,7 +45,7 @@ Row = TypeVar("Row", MeetingItem, PresenterSlot)
 @bp.route("/sessions/<id:meeting_id>/plan")
 def plan(meeting_id: int) -> tuple[str, int] | str:
     db = get_db()
-    meeting = meeting_or_404(meeting_id, "meeting:edit")
+    meeting = meeting_or_404(meeting_id, "meeting:edit", options=(joinedload(Meeting.cohort),))
     return _render_plan(db, meeting, _slot_form(db, meeting))
 
 

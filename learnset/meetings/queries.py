@@ -9,15 +9,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort
+from learnset.db import PERSON
 from learnset.framework.models import Capability
 from learnset.library.models import (
     ContentItem,
@@ -170,37 +182,50 @@ class MeetingPage:
     own_attendance: bool | None
 
 
+# A session's parts are read by its page and its plan; their statements are built once.
+_MEETING = bindparam("meeting_id", type_=Integer)
+
+
+@cache
+def _meeting_items() -> Select[MeetingItem]:
+    return (
+        select(MeetingItem)
+        .where(MeetingItem.meeting_id == _MEETING)
+        .options(joinedload(MeetingItem.content_item).selectinload(ContentItem.capabilities))
+        .order_by(MeetingItem.position, MeetingItem.id)
+    )
+
+
 def meeting_items(db: Session, meeting_id: int) -> list[MeetingItem]:
-    return list(
-        db.scalars(
-            select(MeetingItem)
-            .where(MeetingItem.meeting_id == meeting_id)
-            .options(joinedload(MeetingItem.content_item).selectinload(ContentItem.capabilities))
-            .order_by(MeetingItem.position, MeetingItem.id)
-        ).unique()
+    return list(db.scalars(_meeting_items(), {"meeting_id": meeting_id}).unique())
+
+
+@cache
+def _meeting_topics() -> Select[EmergentTopic]:
+    return (
+        select(EmergentTopic)
+        .where(EmergentTopic.meeting_id == _MEETING)
+        .options(joinedload(EmergentTopic.proposed_by))
+        .order_by(EmergentTopic.id)
     )
 
 
 def meeting_topics(db: Session, meeting_id: int) -> list[EmergentTopic]:
-    return list(
-        db.scalars(
-            select(EmergentTopic)
-            .where(EmergentTopic.meeting_id == meeting_id)
-            .options(joinedload(EmergentTopic.proposed_by))
-            .order_by(EmergentTopic.id)
-        )
+    return list(db.scalars(_meeting_topics(), {"meeting_id": meeting_id}))
+
+
+@cache
+def _meeting_slots() -> Select[PresenterSlot]:
+    return (
+        select(PresenterSlot)
+        .where(PresenterSlot.meeting_id == _MEETING)
+        .options(joinedload(PresenterSlot.presenter), joinedload(PresenterSlot.challenge))
+        .order_by(PresenterSlot.position, PresenterSlot.id)
     )
 
 
 def meeting_slots(db: Session, meeting_id: int) -> list[PresenterSlot]:
-    return list(
-        db.scalars(
-            select(PresenterSlot)
-            .where(PresenterSlot.meeting_id == meeting_id)
-            .options(joinedload(PresenterSlot.presenter), joinedload(PresenterSlot.challenge))
-            .order_by(PresenterSlot.position, PresenterSlot.id)
-        )
-    )
+    return list(db.scalars(_meeting_slots(), {"meeting_id": meeting_id}))
 
 
 def readable_slot_challenges(db: Session, user: User, slots: list[PresenterSlot]) -> set[int]:
@@ -265,37 +290,49 @@ def votes_for_topic() -> ScalarSelect[int]:
     )
 
 
-def voted_by(user: User) -> ColumnElement[int]:
+def voted_by(user_id: int | ColumnElement[int]) -> ColumnElement[int]:
+    """1 when the user (or the parameter standing for them) voted for the topic, else 0."""
     voted = (
         select(TopicVote.id)
-        .where(TopicVote.topic_id == EmergentTopic.id, TopicVote.user_id == user.id)
+        .where(TopicVote.topic_id == EmergentTopic.id, TopicVote.user_id == user_id)
         .correlate(EmergentTopic)
         .exists()
     )
     return case((voted, 1), else_=0)
 
 
-def topic_rows(
-    db: Session, user: User, cohort_id: int, statuses: tuple[str, ...]
-) -> Select[EmergentTopic, int, int]:
+@cache
+def topic_rows() -> Select[EmergentTopic, int, int]:
     """Topics of a cohort in the given states, with their votes and whether the user voted;
-    the most wanted first."""
+    the most wanted first. Built once: run it with `topic_values`."""
     votes = votes_for_topic()
     return (
-        select(EmergentTopic, votes, voted_by(user))
+        select(EmergentTopic, votes, voted_by(PERSON))
         .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
-        .where(EmergentTopic.cohort_id == cohort_id, EmergentTopic.status.in_(statuses))
+        .where(
+            EmergentTopic.cohort_id == bindparam("cohort_id", type_=Integer),
+            EmergentTopic.status.in_(bindparam("statuses", expanding=True)),
+        )
         .order_by(votes.desc(), EmergentTopic.created_at.desc(), EmergentTopic.id.desc())
     )
+
+
+def topic_values(user: User, cohort_id: int, statuses: tuple[str, ...]) -> dict[str, Any]:
+    """What topic_rows asks: whose votes, which cohort, which states."""
+    return {"person_id": user.id, "cohort_id": cohort_id, "statuses": list(statuses)}
 
 
 def topics_of(
     db: Session, user: User, cohort_id: int, statuses: tuple[str, ...], limit: int | None = None
 ) -> list[TopicRow]:
-    query = topic_rows(db, user, cohort_id, statuses)
+    query = topic_rows()
     if limit is not None:
         query = query.limit(limit)
-    return [TopicRow(topic, int(votes), bool(voted)) for topic, votes, voted in db.execute(query)]
+    values = topic_values(user, cohort_id, statuses)
+    return [
+        TopicRow(topic, int(votes), bool(voted))
+        for topic, votes, voted in db.execute(query, values)
+    ]
 
 
 def upcoming_meetings(db: Session, cohort_id: int, now: datetime) -> list[Meeting]:

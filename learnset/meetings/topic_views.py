@@ -70,8 +70,13 @@ def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
                 )
     show = "decided" if request.args.get("show") == "decided" else "open"
     statuses = DECIDED if show == "decided" else OPEN
-    query = queries.topic_rows(db, current_user, cohort.id, statuses)
-    page = paginate(db, query, page_number(request.args.get("page")), rows=True)
+    page = paginate(
+        db,
+        queries.topic_rows(),
+        page_number(request.args.get("page")),
+        rows=True,
+        values=queries.topic_values(current_user, cohort.id, statuses),
+    )
     result = replace(
         page,
         items=[

@@ -3,6 +3,8 @@ its calendar file. Planning is in plan_views, on the same blueprint."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import (
     Blueprint,
     current_app,
@@ -12,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
 from learnset import authz, mail
@@ -38,8 +41,12 @@ from learnset.pagination import page_number, paginate
 bp = Blueprint("meetings", __name__)
 
 
-def meeting_or_404(meeting_id: int, action: str | None = None) -> Meeting:
-    return authz.get_or_404(get_db(), Meeting, meeting_id, current_user, "meeting:view", action)
+def meeting_or_404(
+    meeting_id: int, action: str | None = None, options: Sequence[ORMOption] = ()
+) -> Meeting:
+    return authz.get_or_404(
+        get_db(), Meeting, meeting_id, current_user, "meeting:view", action, options=options
+    )
 
 
 def _page(meeting: Meeting) -> str:

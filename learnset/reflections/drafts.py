@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
+from learnset.db import PERSON
 from learnset.reflections.models import Reflection, ReflectionDraft
 from learnset.reflections.services import ReflectionError
 
@@ -91,12 +93,19 @@ def discard_draft(db: Session, draft: ReflectionDraft) -> None:
     db.flush()
 
 
+@cache
+def _unfinished() -> Select[ReflectionDraft]:
+    """Built once: the log asks it on every visit."""
+    return (
+        select(ReflectionDraft)
+        .where(
+            ReflectionDraft.author_id == PERSON,
+            ReflectionDraft.key.is_not(None),
+        )
+        .order_by(ReflectionDraft.updated_at.desc())
+    )
+
+
 def unfinished_drafts(db: Session, author: User) -> list[ReflectionDraft]:
     """Drafts of reflections not saved yet, most recently touched first."""
-    return list(
-        db.scalars(
-            select(ReflectionDraft)
-            .where(ReflectionDraft.author_id == author.id, ReflectionDraft.key.is_not(None))
-            .order_by(ReflectionDraft.updated_at.desc())
-        )
-    )
+    return list(db.scalars(_unfinished(), {"person_id": author.id}))

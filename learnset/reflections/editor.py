@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User
 from learnset.dates import uk_date
 from learnset.framework.models import Capability, CapabilityDomain
-from learnset.reflections import drafts, services
+from learnset.reflections import drafts, linkable
 from learnset.reflections.forms import (
     FORM_CLASSES,
     MAX_TITLE,
@@ -58,7 +58,7 @@ def build(
     form = form_class(formdata=formdata, today=today)
     form.structure.data = form.structure_spec.name
 
-    cohorts = services.participant_cohorts(db, user)
+    cohorts = linkable.participant_cohorts(db, user)
     cohort_names = {cohort.id: cohort.name for cohort in cohorts}
     left = reflection.cohort if reflection is not None else None
     if left is not None and left.id not in cohort_names:
@@ -71,7 +71,7 @@ def build(
         del form.cohort
 
     several = len(cohort_names) > 1
-    meetings = services.linkable_meetings(db, user, reflection.meeting_id if reflection else None)
+    meetings = linkable.linkable_meetings(db, user, reflection.meeting_id if reflection else None)
     form.meeting.choices = id_choices(
         [
             (
@@ -85,12 +85,12 @@ def build(
         ],
         empty="Not linked to a session",
     )
-    items = services.linkable_items(db, reflection.content_item_id if reflection else None)
+    items = linkable.linkable_items(db, reflection.content_item_id if reflection else None)
     form.content_item.choices = id_choices(
         [(item.id, f"{item.kind.capitalize()}: {item.title}") for item in items],
         empty="Not linked to a library item",
     )
-    challenges = services.linkable_challenges(
+    challenges = linkable.linkable_challenges(
         db, user, reflection.challenge_id if reflection else None
     )
     form.challenge.choices = id_choices(
@@ -106,7 +106,7 @@ def build(
         form.challenge.data = str(suggested.id)
         if "cohort" in form._fields:
             form.cohort.data = str(suggested.cohort_id)
-    groups = services.capability_groups(
+    groups = linkable.capability_groups(
         db, [capability.id for capability in reflection.capabilities] if reflection else None
     )
     form.capabilities.choices = id_choices(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.reflections import services
+from learnset.reflections import linkable
 from learnset.reflections.forms import LogFilterForm, id_choices
 from learnset.reflections.queries import LogFilters
 
@@ -22,7 +22,7 @@ def small_id(value: str | None) -> int | None:
 def log_filters(db: Session, user: User, args: Any) -> tuple[LogFilterForm, LogFilters]:
     """The filter form as submitted, and the filters to apply (none if the form is invalid)."""
     form = LogFilterForm(args)
-    cohorts = services.participant_cohorts(db, user)
+    cohorts = linkable.participant_cohorts(db, user)
     form.cohort.choices = id_choices([(c.id, c.name) for c in cohorts], empty="All")
     several = len(cohorts) > 1
     form.meeting.choices = id_choices(
@@ -33,14 +33,11 @@ def log_filters(db: Session, user: User, args: Any) -> tuple[LogFilterForm, LogF
                 + f"Session {meeting.number}"
                 + (f": {meeting.title}" if meeting.title else ""),
             )
-            for meeting in services.linkable_meetings(db, user)
+            for meeting in linkable.linkable_meetings(db, user)
         ],
         empty="All",
     )
-    form.capability.choices = id_choices(
-        [(c.id, c.name) for _domain, group in services.capability_groups(db) for c in group],
-        empty="All",
-    )
+    form.capability.choices = id_choices(linkable.capability_names(db), empty="All")
     if args and not form.validate():
         return form, LogFilters()
     return form, LogFilters(

@@ -31,9 +31,9 @@ from learnset.forms import EmptyForm, done, render_form
 from learnset.meetings.models import Meeting
 from learnset.pagination import page_number
 from learnset.reflections import notes
+from learnset.reflections.linkable import linkable_meetings, participant_cohorts
 from learnset.reflections.models import MAX_NOTE, Note
 from learnset.reflections.note_forms import PHOTO_HINT, NoteForm
-from learnset.reflections.services import linkable_meetings, participant_cohorts
 from learnset.reflections.views import bp
 
 

@@ -12,6 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import BinaryIO
 
 from sqlalchemy import Select, func, select
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from learnset import files
 from learnset.accounts.models import User
+from learnset.db import PERSON
 from learnset.files import counted
 from learnset.files.kinds import Kind
 from learnset.files.models import FileBlob
@@ -27,12 +29,9 @@ from learnset.ids import is_id
 from learnset.pagination import Page, paginate
 from learnset.reflections import drafts
 from learnset.reflections.forms import MAX_TITLE
+from learnset.reflections.linkable import linkable_meetings, participant_cohorts
 from learnset.reflections.models import MAX_NOTE, Note
-from learnset.reflections.services import (
-    ReflectionError,
-    linkable_meetings,
-    participant_cohorts,
-)
+from learnset.reflections.services import ReflectionError
 from learnset.reflections.structures import DEFAULT_STRUCTURE, STRUCTURES
 
 # A note's photo is a photo: nothing else is offered beside a note.
@@ -170,12 +169,26 @@ def _links(
     return found.cohort_id, found.id
 
 
+@cache
+def _note_count() -> Select[int]:
+    """Built once, as the next: the log asks them on every visit."""
+    notes = select(Note.id).where(Note.author_id == PERSON)
+    return select(func.count()).select_from(notes.subquery())
+
+
+@cache
+def _newest_notes(limit: int) -> Select[Note]:
+    notes = select(Note).where(Note.author_id == PERSON)
+    return _newest_first(notes).limit(limit)
+
+
 def inbox(db: Session, author: User, limit: int = SHOWN_ON_LOG) -> tuple[list[Note], int]:
     """The newest notes for the top of the log, and how many there are in all."""
-    total = db.scalar(select(func.count()).select_from(own_notes(author).subquery())) or 0
+    values = {"person_id": author.id}
+    total = db.scalar(_note_count(), values) or 0
     if not total:
         return [], 0
-    notes = db.scalars(_newest_first(own_notes(author)).limit(limit)).all()
+    notes = db.scalars(_newest_notes(limit), values).all()
     return list(notes), total
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Date, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.db import PERSON
 from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
     Reflection,
@@ -84,10 +86,12 @@ NEWEST_FIRST = (
 )
 
 
-def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Reflection]:
-    """A page of the user's own log, newest experience first, in a fixed number of queries."""
-    query = (
-        filtered(authz.own_reflections(user), filters)
+@cache
+def _own_log() -> Select[Reflection]:
+    """Built once: the person's log with what each entry shows, newest experience first; the
+    filters are added to it."""
+    return (
+        authz.own_reflections(PERSON)
         .options(
             joinedload(Reflection.cohort),
             joinedload(Reflection.meeting),
@@ -96,7 +100,11 @@ def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Re
         )
         .order_by(*NEWEST_FIRST)
     )
-    return paginate(db, query, page)
+
+
+def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Reflection]:
+    """A page of the user's own log, newest experience first, in a fixed number of queries."""
+    return paginate(db, filtered(_own_log(), filters), page, values={"person_id": user.id})
 
 
 def shared_page(db: Session, user: User, cohort_id: int | None, page: int) -> Page[Reflection]:
@@ -126,9 +134,10 @@ class NewComments:
     latest: datetime
 
 
-def new_comments(db: Session, user: User) -> list[NewComments]:
-    """The user's shared reflections with comments from others they have not seen yet."""
-    rows = db.execute(
+@cache
+def _new_comments() -> Select[int, str, int, datetime]:
+    """Built once: the person's shared reflections with comments from others not yet seen."""
+    return (
         select(
             Reflection.id,
             Reflection.title,
@@ -137,9 +146,9 @@ def new_comments(db: Session, user: User) -> list[NewComments]:
         )
         .join(ReflectionComment, ReflectionComment.reflection_id == Reflection.id)
         .where(
-            Reflection.author_id == user.id,
+            Reflection.author_id == PERSON,
             authz.shared_now_clause(),
-            or_(ReflectionComment.author_id.is_(None), ReflectionComment.author_id != user.id),
+            or_(ReflectionComment.author_id.is_(None), ReflectionComment.author_id != PERSON),
             or_(
                 Reflection.comments_seen_at.is_(None),
                 ReflectionComment.created_at > Reflection.comments_seen_at,
@@ -147,18 +156,28 @@ def new_comments(db: Session, user: User) -> list[NewComments]:
         )
         .group_by(Reflection.id, Reflection.title)
         .order_by(func.max(ReflectionComment.created_at).desc())
-    ).all()
+    )
+
+
+def new_comments(db: Session, user: User) -> list[NewComments]:
+    """The user's shared reflections with comments from others they have not seen yet."""
+    rows = db.execute(_new_comments(), {"person_id": user.id}).all()
     return [NewComments(id_, title, count, latest) for id_, title, count, latest in rows]
 
 
-def recently_shared(db: Session, user: User, limit: int = 3) -> list[Reflection]:
-    query = (
-        authz.reflections_shared_with(user)
+@cache
+def _recently_shared(limit: int) -> Select[Reflection]:
+    """Built once: the latest reflections shared with the person."""
+    return (
+        authz.reflections_shared_with(PERSON)
         .options(joinedload(Reflection.author), joinedload(Reflection.cohort))
         .order_by(Reflection.shared_at.desc(), Reflection.id.desc())
         .limit(limit)
     )
-    return list(db.scalars(query))
+
+
+def recently_shared(db: Session, user: User, limit: int = 3) -> list[Reflection]:
+    return list(db.scalars(_recently_shared(limit), {"person_id": user.id}))
 
 
 @dataclass(frozen=True)
@@ -168,19 +187,26 @@ class LogSummary:
     drafts: int
 
 
-def log_summary(db: Session, user: User, since: date) -> LogSummary:
-    """Counts for the home page: reflections, CPD minutes since a date, unfinished drafts."""
-    own = authz.own_reflections(user).subquery()
+@cache
+def _log_summary() -> Select[int, int, int]:
+    """Built once: the person's reflections, CPD minutes since a date, and unfinished drafts."""
+    own = authz.own_reflections(PERSON).subquery()
+    since = bindparam("since", type_=Date)
     unfinished = (
         select(func.count())
-        .where(ReflectionDraft.author_id == user.id, ReflectionDraft.key.is_not(None))
+        .where(ReflectionDraft.author_id == PERSON, ReflectionDraft.key.is_not(None))
         .scalar_subquery()
     )
+    return select(
+        func.count(own.c.id),
+        func.coalesce(func.sum(own.c.cpd_minutes).filter(own.c.experienced_on >= since), 0),
+        unfinished,
+    )
+
+
+def log_summary(db: Session, user: User, since: date) -> LogSummary:
+    """Counts for the home page: reflections, CPD minutes since a date, unfinished drafts."""
     count, minutes, drafts = db.execute(
-        select(
-            func.count(own.c.id),
-            func.coalesce(func.sum(own.c.cpd_minutes).filter(own.c.experienced_on >= since), 0),
-            unfinished,
-        )
+        _log_summary(), {"person_id": user.id, "since": since}
     ).one()
     return LogSummary(count, int(minutes), drafts or 0)

@@ -6,23 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
-from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.cohorts.models import Role
 from learnset.db import rowcount
 from learnset.errors import DomainError
-from learnset.framework.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
-from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.meetings.models import Meeting
 from learnset.notifications.models import NotificationKind
 from learnset.notifications.services import notify
 from learnset.pagination import Page, paginate
 from learnset.reflections import note_photos
+from learnset.reflections.linkable import participant_cohorts
 from learnset.reflections.models import (
     Note,
     Reflection,
@@ -52,58 +53,6 @@ class ReflectionInput:
     challenge_id: int | None = None
     capability_ids: list[int] = field(default_factory=list)
     visibility: str = Visibility.PRIVATE.value
-
-
-# --- What a writer may link to ----------------------------------------------------------------
-
-
-def participant_cohorts(db: Session, user: User) -> list[Cohort]:
-    """The cohorts the user takes part in: the only ones a reflection can belong to."""
-    return authz.cohorts_as(db, user, Role.PARTICIPANT)
-
-
-def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[Meeting]:
-    """Published sessions of the user's cohorts, newest first, plus one already linked."""
-    cohort_ids = select(Membership.cohort_id).where(
-        Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
-    )
-    query = select(Meeting).where(
-        Meeting.cohort_id.in_(cohort_ids), Meeting.status == MeetingStatus.PUBLISHED
-    )
-    if keep is not None:
-        query = select(Meeting).where(
-            (Meeting.id == keep)
-            | (Meeting.cohort_id.in_(cohort_ids) & (Meeting.status == MeetingStatus.PUBLISHED))
-        )
-    return list(db.scalars(query.order_by(Meeting.starts_at.desc())))
-
-
-def linkable_items(db: Session, keep: int | None = None) -> list[ContentItem]:
-    """Library items in use (not archived), by kind and title, plus one already linked."""
-    condition: ColumnElement[bool] = ContentItem.archived_at.is_(None)
-    if keep is not None:
-        condition = condition | (ContentItem.id == keep)
-    query = select(ContentItem).where(condition).order_by(ContentItem.kind, ContentItem.title)
-    return list(db.scalars(query))
-
-
-def capability_groups(
-    db: Session, keep: list[int] | None = None
-) -> list[tuple[CapabilityDomain, list[Capability]]]:
-    """The framework's current capabilities by domain, plus any already claimed."""
-    condition: ColumnElement[bool] = Capability.archived_at.is_(None)
-    if keep:
-        condition = condition | Capability.id.in_(keep)
-    rows = db.execute(
-        select(CapabilityDomain, Capability)
-        .join(Capability.domain)
-        .where(condition)
-        .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
-    ).all()
-    groups: dict[int, tuple[CapabilityDomain, list[Capability]]] = {}
-    for domain, capability in rows:
-        groups.setdefault(domain.id, (domain, []))[1].append(capability)
-    return list(groups.values())
 
 
 def _check(db: Session, author: User, data: ReflectionInput, current: Reflection | None) -> None:
@@ -140,25 +89,6 @@ def _check(db: Session, author: User, data: ReflectionInput, current: Reflection
         if item is None or item.archived_at is not None:
             raise ReflectionError("Choose an item from the library", "content_item")
     _check_challenge(db, author, data)
-
-
-def linkable_challenges(db: Session, user: User, keep: int | None = None) -> list[Challenge]:
-    """The author's own live challenges in the sets they take part in, plus one already linked:
-    a reflection can only point at its author's own challenge."""
-    cohort_ids = select(Membership.cohort_id).where(
-        Membership.user_id == user.id, Membership.role == Role.PARTICIPANT
-    )
-    condition: ColumnElement[bool] = Challenge.cohort_id.in_(cohort_ids)
-    if keep is not None:
-        condition = condition | (Challenge.id == keep)
-    return list(
-        db.scalars(
-            select(Challenge)
-            .where(Challenge.owner_id == user.id, condition)
-            .options(joinedload(Challenge.cohort))
-            .order_by(Challenge.status == "closed", Challenge.title, Challenge.id)
-        )
-    )
 
 
 def _check_challenge(db: Session, author: User, data: ReflectionInput) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Membership, Role
+from learnset.db import NOW, PERSON, UTCDateTime
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import WINDOW_DAYS, Window, window
@@ -25,36 +27,44 @@ class Asked:
     answered: bool
 
 
-def asked_now(db: Session, user: User, now: datetime, days: int = WINDOW_DAYS) -> list[Asked]:
-    """Published sessions of the sets the user takes part in whose feedback window is open,
-    oldest first, saying whether they have answered. One statement; a set has at most a few
-    sessions open at once, so the list stays short."""
+@cache
+def _open_now() -> Select[Meeting, int | None, datetime | None]:
+    """Built once: published sessions of the person's sets that started by `now` and ended
+    after `ended_after`, with their answer and when the first answer's window closed."""
     closed_by = (
         select(func.min(_EARLIER.closes_at))
         .where(_EARLIER.meeting_id == Meeting.id)
         .correlate(Meeting)
         .scalar_subquery()
     )
-    rows = db.execute(
+    return (
         select(Meeting, SessionFeedback.id, closed_by)
         .join(
             Membership,
             (Membership.cohort_id == Meeting.cohort_id)
-            & (Membership.user_id == user.id)
+            & (Membership.user_id == PERSON)
             & (Membership.role == Role.PARTICIPANT),
         )
         .outerjoin(
             SessionFeedback,
-            (SessionFeedback.meeting_id == Meeting.id) & (SessionFeedback.user_id == user.id),
+            (SessionFeedback.meeting_id == Meeting.id) & (SessionFeedback.user_id == PERSON),
         )
         .where(
             Meeting.status == MeetingStatus.PUBLISHED,
-            Meeting.starts_at <= now,
-            Meeting.ends_at > now - timedelta(days=days),
+            Meeting.starts_at <= NOW,
+            Meeting.ends_at > bindparam("ended_after", type_=UTCDateTime),
         )
         .options(joinedload(Meeting.cohort))
         .order_by(Meeting.starts_at, Meeting.id)
-    ).all()
+    )
+
+
+def asked_now(db: Session, user: User, now: datetime, days: int = WINDOW_DAYS) -> list[Asked]:
+    """Published sessions of the sets the user takes part in whose feedback window is open,
+    oldest first, saying whether they have answered. One statement; a set has at most a few
+    sessions open at once, so the list stays short."""
+    values = {"person_id": user.id, "now": now, "ended_after": now - timedelta(days=days)}
+    rows = db.execute(_open_now(), values).all()
     asked = [
         Asked(meeting, window(meeting, days, closes_at), answered is not None)
         for meeting, answered, closes_at in rows

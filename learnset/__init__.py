@@ -166,4 +166,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         feature.init_app(app)
     # Last, once every route is known: reset, invitation and calendar tokens never reach a log.
     logs.install(app)
+    db.ready_shared_aliases()
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
@@ -18,10 +18,11 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, aliased, configure_mappers, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names on SQLite and PostgreSQL, so migrations can name what they alter.
@@ -68,6 +69,31 @@ class UTCDateTime(TypeDecorator[datetime]):
 PERSON = bindparam("person_id", type_=Integer)  # the signed-in person's id
 COHORTS = bindparam("cohort_ids", type_=Integer, expanding=True)  # some cohorts' ids
 NOW = bindparam("now", type_=UTCDateTime)  # the request's time
+
+
+_M = TypeVar("_M")
+
+# Aliases made once per process, for statements every request builds or built once.
+_SHARED_ALIASES: list[Any] = []
+
+
+def shared_alias(model: type[_M], name: str | None = None) -> type[_M]:
+    """An alias of `model` kept at module level and shared by every thread. SQLAlchemy makes an
+    alias's attributes on first use, and two threads doing so at once can get a join that
+    names neither side (seen under gunicorn's threads as "Can't determine which FROM clause to
+    join from"), so `ready_shared_aliases` makes them all at start-up, before any request."""
+    alias = aliased(model, name=name)
+    _SHARED_ALIASES.append(alias)
+    return alias
+
+
+def ready_shared_aliases() -> None:
+    """Make every shared alias's attributes now, while one thread runs (the app's start)."""
+    configure_mappers()
+    for alias in _SHARED_ALIASES:
+        for key, _ in inspect(alias).mapper.all_orm_descriptors.items():
+            if not key.startswith("__"):
+                getattr(alias, key)
 
 
 def utcnow() -> datetime:

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -24,7 +24,7 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.db import COHORTS, PERSON
+from learnset.db import COHORTS, PERSON, shared_alias
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.framework.queries import DomainCapabilities
 
@@ -258,7 +258,7 @@ class CohortCapabilities:
 
 
 # Made once: a new alias costs about half a millisecond per request on first use.
-_DRAFT, _FOCUS = aliased(SelfAssessment), aliased(LearningFocus)
+_DRAFT, _FOCUS = shared_alias(SelfAssessment), shared_alias(LearningFocus)
 
 
 @cache

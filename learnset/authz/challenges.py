@@ -9,7 +9,6 @@ who leaves the set keeps their challenges, read-only; the set stops seeing them.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
-from sqlalchemy.orm import aliased
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, is_member, is_participant, takes_part_clause
@@ -20,6 +19,7 @@ from learnset.challenges.models import (
     Story,
 )
 from learnset.cohorts.models import Cohort, Membership
+from learnset.db import shared_alias
 
 
 def _owner_takes_part(challenge: Challenge) -> bool:
@@ -105,7 +105,7 @@ def owner_takes_part_clause() -> ColumnElement[bool]:
 
 
 # Made once: a new alias costs about half a millisecond per request on first use.
-_VIEWER_MEMBERSHIP = aliased(Membership)
+_VIEWER_MEMBERSHIP = shared_alias(Membership)
 
 
 def visible_challenges(user: User | ColumnElement[int]) -> Select[Challenge]:

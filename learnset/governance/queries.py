@@ -11,15 +11,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.audit import AuditEvent
 from learnset.dates import UK
+from learnset.db import shared_alias
 from learnset.mail.models import OutgoingMail
 
-Actor = aliased(User, name="actor")
-Subject = aliased(User, name="subject")
+Actor = shared_alias(User, name="actor")
+Subject = shared_alias(User, name="subject")
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,17 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Membership, Role
-from learnset.db import NOW, PERSON, UTCDateTime
+from learnset.db import NOW, PERSON, UTCDateTime, shared_alias
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import WINDOW_DAYS, Window, window
 
 # Every answer about the session, for when its window closed; made once (authz/roles.py says why).
-_EARLIER = aliased(SessionFeedback)
+_EARLIER = shared_alias(SessionFeedback)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,64 @@
+"""Aliases shared by every thread are ready before the first request (learnset.db.shared_alias)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import learnset
+
+PACKAGE = Path(learnset.__file__).parent
+
+# Run apart: this test process has imported most of learnset already.
+READY_AT_START = """
+import importlib, pkgutil
+from sqlalchemy import inspect
+import learnset
+from learnset import db
+learnset.create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+made = list(db._SHARED_ALIASES)
+assert made, "no shared aliases found"
+for alias in made:
+    for key, _ in inspect(alias).mapper.all_orm_descriptors.items():
+        if not key.startswith("__"):
+            assert key in vars(alias), (alias, key)
+for module in pkgutil.walk_packages(learnset.__path__, "learnset."):
+    importlib.import_module(module.name)
+assert len(db._SHARED_ALIASES) == len(made), "a module the app does not import makes an alias"
+print(len(made))
+"""
+
+
+def test_every_shared_alias_is_made_whole_before_the_first_request(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", READY_AT_START],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.split()[-1]) >= 10
+
+
+def _module_level_aliases(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for call in ast.walk(node.value):
+                if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "aliased":
+                    found.append(node.lineno)
+    return found
+
+
+def test_no_module_keeps_an_alias_made_with_plain_aliased() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := _module_level_aliases(path))
+    }
+    assert offenders == {}, "use learnset.db.shared_alias for an alias kept at module level"

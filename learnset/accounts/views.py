@@ -133,7 +133,11 @@ def sign_out() -> Response:
     forget()
     get_db().commit()
     flash("You have signed out.", "success")
-    return redirect(url_for("accounts.sign_in"))
+    response = redirect(url_for("accounts.sign_in"))
+    # Photos' thumbnails are the one thing pages let the browser keep (for its person, checked
+    # again on every use): at a shared computer, they go when their person signs out.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def _emailed_link(

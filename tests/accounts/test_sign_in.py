@@ -23,6 +23,7 @@ def test_sign_in_and_out(client, people):
     assert "Sign out" in home
     response = client.post("/sign-out", data={"csrf_token": _csrf(client)})
     assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"cache"'
     assert client.get("/account").status_code == 302
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from learnset import files
 from learnset.db import utcnow
 from learnset.files.models import FileBlob, FileThumbnail
-from learnset.reflections import attachments, services
+from learnset.reflections import attachments, binned
 from learnset.reflections.models import ReflectionAttachment
 from tests import factories
 from tests.files import samples
@@ -20,7 +20,7 @@ from tests.helpers import count_rows
 from tests.notes.test_note_photos import noted
 
 LIMITS = attachments.Limits(
-    file_bytes=10 * 1024 * 1024, per_reflection=20, quota_bytes=250 * 1024**2
+    file_bytes=10 * 1024 * 1024, per_item=20, quota_bytes=250 * 1024**2
 )
 
 
@@ -124,8 +124,8 @@ def test_a_thumbnail_goes_with_its_picture(db, people):
 
 def test_a_thumbnail_goes_with_its_reflection_deleted_for_good(db, people):
     reflection, _attachment = _kept(db, people)
-    services.move_to_bin(db, reflection, utcnow())
-    services.delete_for_good(db, reflection)
+    binned.move_to_bin(db, reflection, utcnow())
+    binned.delete_for_good(db, reflection)
     db.commit()
     assert count_rows(db, ReflectionAttachment) == 0
     assert count_rows(db, FileBlob) == 0 and count_rows(db, FileThumbnail) == 0

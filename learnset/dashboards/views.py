@@ -42,7 +42,7 @@ def _dashboard_cohort(cohort_id: int) -> Cohort:
     )
 
 
-def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
+def _tutor_dashboard(cohort: Cohort, with_plan: bool = True) -> pages.TutorDashboard:
     db = get_db()
     return pages.tutor_dashboard(
         db,
@@ -50,6 +50,7 @@ def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
         current_framework(db),
         utcnow(),
         with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
+        with_plan=with_plan,
     )
 
 
@@ -150,7 +151,8 @@ def _download(body: str, mimetype: str, filename: str, cohort: Cohort) -> Respon
 @bp.route("/cohorts/<id:cohort_id>/dashboard.csv")
 def dashboard_csv(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
-    figures = _tutor_dashboard(cohort)
+    # The exports hold no plan: not its gaps to plan nor the next draft session.
+    figures = _tutor_dashboard(cohort, with_plan=False)
     months = engagement_months(cohort, utcnow())
     engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     body = exports.dashboard_csv(figures, engagement)
@@ -161,7 +163,7 @@ def dashboard_csv(cohort_id: int) -> Response:
 def dashboard_json(cohort_id: int) -> Response:
     cohort = _dashboard_cohort(cohort_id)
     now = utcnow()
-    figures = _tutor_dashboard(cohort)
+    figures = _tutor_dashboard(cohort, with_plan=False)
     months = engagement_months(cohort, now)
     engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     document = exports.dashboard_json(cohort.name, figures, engagement, now)

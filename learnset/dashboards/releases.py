@@ -15,9 +15,10 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from learnset import authz
@@ -36,6 +37,7 @@ from learnset.dashboards.cohort_figures import (
 )
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.months import Month, months_between
+from learnset.dashboards.participants import ONE_COHORT
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Meeting, MeetingStatus
 
@@ -225,14 +227,20 @@ def latest_released_changes(
 # --- Releasing ----------------------------------------------------------------------------------
 
 
-def latest_release(db: Session, cohort_id: int) -> FigureRelease | None:
-    """The cohort's most recent release, if it has had one (one query)."""
-    return db.scalar(
+@cache
+def _latest_release_statement() -> Select[FigureRelease]:
+    # Built once (every dashboard page asks), bound to a cohort by its parameter.
+    return (
         select(FigureRelease)
-        .where(FigureRelease.cohort_id == cohort_id)
+        .where(FigureRelease.cohort_id == ONE_COHORT)
         .order_by(FigureRelease.released_at.desc(), FigureRelease.id.desc())
         .limit(1)
     )
+
+
+def latest_release(db: Session, cohort_id: int) -> FigureRelease | None:
+    """The cohort's most recent release, if it has had one (one query)."""
+    return db.scalar(_latest_release_statement(), {"cohort_id": cohort_id})
 
 
 def latest_releases(db: Session, cohort_ids: list[int]) -> dict[int, FigureRelease]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from learnset.challenges import queries as challenge_queries
@@ -128,25 +129,24 @@ class CohortRow:
 SETS_PER_PAGE = 25
 
 
+@cache
+def _programme_statement() -> Select[int, str, str, date | None, int]:
+    # Each set's participants counted for the page's rows only, not grouped over every set.
+    participants = (
+        select(func.count(Membership.id))
+        .where(Membership.cohort_id == Cohort.id, Membership.role == Role.PARTICIPANT)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+    return select(Cohort.id, Cohort.name, Cohort.status, Cohort.start_month, participants).order_by(
+        Cohort.start_month.desc(), Cohort.name, Cohort.id
+    )
+
+
 def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -> Page[CohortRow]:
     """One page of cohorts with their size, attendance and released mean growth per domain
     (four queries, whatever the number of cohorts)."""
-    cohorts = paginate(
-        db,
-        select(
-            Cohort.id,
-            Cohort.name,
-            Cohort.status,
-            Cohort.start_month,
-            func.count(Membership.id).filter(Membership.role == Role.PARTICIPANT),
-        )
-        .outerjoin(Membership, Membership.cohort_id == Cohort.id)
-        .group_by(Cohort.id, Cohort.name, Cohort.status, Cohort.start_month)
-        .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id),
-        page,
-        per_page=SETS_PER_PAGE,
-        rows=True,
-    )
+    cohorts = paginate(db, _programme_statement(), page, per_page=SETS_PER_PAGE, rows=True)
     shown = [row[0] for row in cohorts.items]
     attendance = {
         cohort_id: Rate(int(present or 0), int(recorded))

@@ -100,7 +100,8 @@ def written_around(
         select(entry, parent.id, parent.title, owner, still_readable)
         .join(parent, parent.id == link)
         .options(joinedload(entry.author))
-        .where(or_(owner == user.id, entry.author_id == user.id))
+        # Both sides on the entry's own columns: each found by its index, not by a scan.
+        .where(or_(link.in_(select(parent.id).where(owner == user.id)), entry.author_id == user.id))
         .order_by(entry.created_at, entry.id)
     ):
         if owner_id == user.id:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from learnset import files
 from learnset.accounts.models import SignInSession, User
@@ -80,6 +80,37 @@ def write_zip(db: Session, user: User, now: datetime, out: IO[bytes]) -> None:
                         entry.write(chunk)
 
 
+def written_around(
+    db: Session, user: User, entry: Any, parent: Any, link: Any, owner: Any, readable: Any
+) -> tuple[dict[int, list[Any]], list[tuple[Any, str | None]]]:
+    """What others and the user wrote on the user's own records (reflections, challenges), by
+    record id, and what the user wrote on other people's, each with that record's title only
+    while the user may still read it (`readable`): one statement for both.
+
+    `entry` is the written model (with `author`, `created_at`), `parent` the record's, `link`
+    the entry's column naming its record and `owner` the record's column naming its owner."""
+    # Only the records the user wrote on are checked: an admin may read a whole programme.
+    written_on = select(link).where(entry.author_id == user.id)
+    still_readable = parent.id.in_(
+        readable.with_only_columns(parent.id).where(parent.id.in_(written_on)).correlate(None)
+    )
+    on_own: dict[int, list[Any]] = {}
+    on_others: list[tuple[Any, str | None]] = []
+    for written, record_id, title, owner_id, shown in db.execute(
+        select(entry, parent.id, parent.title, owner, still_readable)
+        .join(parent, parent.id == link)
+        .options(joinedload(entry.author))
+        # Both sides on the entry's own columns: each found by its index, not by a scan.
+        .where(or_(link.in_(select(parent.id).where(owner == user.id)), entry.author_id == user.id))
+        .order_by(entry.created_at, entry.id)
+    ):
+        if owner_id == user.id:
+            on_own.setdefault(record_id, []).append(written)
+        else:
+            on_others.append((written, title if shown else None))
+    return on_own, on_others
+
+
 class AccountDeletionError(ValueError):
     """The account cannot be deleted yet; the message says why, for its owner."""
 
@@ -128,9 +159,18 @@ def _when(value: datetime | None) -> str | None:
 
 
 def export_account(db: Session, user: User) -> dict[str, Any]:
-    memberships = db.scalars(select(Membership).where(Membership.user_id == user.id)).all()
+    # Each with its set in the same statement: one statement per kind, however many sets.
+    memberships = db.scalars(
+        select(Membership)
+        .options(joinedload(Membership.cohort, innerjoin=True))
+        .where(Membership.user_id == user.id)
+        .order_by(Membership.cohort_id)
+    ).all()
     invitations = db.scalars(
-        select(Invitation).where(Invitation.email == user.email).order_by(Invitation.sent_at)
+        select(Invitation)
+        .options(joinedload(Invitation.cohort, innerjoin=True))
+        .where(Invitation.email == user.email)
+        .order_by(Invitation.sent_at, Invitation.id)
     ).all()
     return {
         "email": user.email,

@@ -88,6 +88,8 @@ class SelfAssessment(Base):
             "cohort_id",
             "submitted_at",
         ),
+        # A set's check-ins month by month (the engagement dashboard counts them).
+        Index("ix_self_assessments_cohort_id_submitted_at", "cohort_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.accounts.personal_data import written_around
 from learnset.challenges import update_files
 from learnset.challenges.models import Challenge, ChallengeUpdate, ChallengeUpdateAttachment
 from learnset.files.models import FileBlob
@@ -79,24 +80,20 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
             .order_by(Challenge.created_at, Challenge.id)
         ).unique()
     )
-    updates: dict[int, list[ChallengeUpdate]] = {}
-    for entry in db.scalars(
-        select(ChallengeUpdate)
-        .where(ChallengeUpdate.challenge_id.in_([c.id for c in challenges]))
-        .options(joinedload(ChallengeUpdate.author))
-        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
-    ):
-        updates.setdefault(entry.challenge_id, []).append(entry)
+    # The updates on the user's challenges and the user's on other people's, in one statement;
+    # another person's challenge is named only while the user may still read it.
+    updates, written = written_around(
+        db,
+        user,
+        ChallengeUpdate,
+        Challenge,
+        ChallengeUpdate.challenge_id,
+        Challenge.owner_id,
+        authz.visible_challenges(user),
+    )
     attached = update_files.files_by_update(
         db, [entry.id for entries in updates.values() for entry in entries]
     )
-    readable = authz.visible_challenges(user).with_only_columns(Challenge.id)
-    written = db.execute(
-        select(ChallengeUpdate, Challenge.title, Challenge.id.in_(readable))
-        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
-        .where(ChallengeUpdate.author_id == user.id, Challenge.owner_id != user.id)
-        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
-    ).all()
     return {
         "challenges": [
             {
@@ -127,9 +124,9 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
                 "kind": entry.kind,
                 "written_at": _when(entry.created_at),
                 "text": entry.body,
-                "on_challenge": title if still_readable else None,
+                "on_challenge": title,
             }
-            for entry, title, still_readable in written
+            for entry, title in written
         ],
     }
 

@@ -131,10 +131,13 @@ def gains_of_cohort(user: User, cohort_id: int, kind: str | None = None) -> Sele
     )
 
 
-def _counts_by_kind(db: Session, gains: Select[ChallengeUpdate]) -> dict[str, int]:
-    """Every kind of gain with how many of these there are (0 when none), in one query."""
+def _counts_statement(gains: Select[ChallengeUpdate]) -> Select[tuple[str, int]]:
     found = gains.subquery()
-    rows = db.execute(select(found.c.gain_kind, func.count()).group_by(found.c.gain_kind))
+    return select(found.c.gain_kind, func.count()).group_by(found.c.gain_kind)
+
+
+def _counted(rows: Any) -> dict[str, int]:
+    """Every kind of gain with how many there are (0 when none)."""
     counts = {kind.value: 0 for kind in GainKind}
     counts.update({kind: count for kind, count in rows if kind in counts})
     return counts
@@ -143,23 +146,28 @@ def _counts_by_kind(db: Session, gains: Select[ChallengeUpdate]) -> dict[str, in
 def gain_counts(db: Session, user: User, cohort_id: int) -> dict[str, int]:
     """How many gains of each kind the set's challenges have recorded, as the user may see
     them; every kind is present, with 0 when there are none."""
-    return _counts_by_kind(db, _gains(user, cohort_id))
+    return _counted(db.execute(_counts_statement(_gains(user, cohort_id))))
+
+
+@cache
+def _set_gains_statement() -> Select[tuple[str, int]]:
+    # Built once (every cohort dashboard asks), bound to a cohort by its parameter.
+    return _counts_statement(
+        select(ChallengeUpdate)
+        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
+        .where(
+            ChallengeUpdate.kind == UpdateKind.GAIN,
+            Challenge.cohort_id == bindparam("cohort_id", type_=Integer),
+            authz.owner_takes_part_clause(),
+        )
+    )
 
 
 def set_gain_counts(db: Session, cohort_id: int) -> dict[str, int]:
     """The same counts for the whole set, whoever asks (the cohort dashboard's aggregates, for
     its tutors and the programme's admins): the gains themselves are read on the gains board,
     by the set. Challenges whose owners have left count no more, as on the board."""
-    return _counts_by_kind(
-        db,
-        select(ChallengeUpdate)
-        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
-        .where(
-            ChallengeUpdate.kind == UpdateKind.GAIN,
-            Challenge.cohort_id == cohort_id,
-            authz.owner_takes_part_clause(),
-        ),
-    )
+    return _counted(db.execute(_set_gains_statement(), {"cohort_id": cohort_id}))
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlalchemy import (
     CompoundSelect,
+    Select,
     Subquery,
     and_,
+    exists,
     func,
     literal_column,
     select,
@@ -25,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from learnset import authz
+from learnset.accounts.models import User
 from learnset.assessment.models import SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Cohort, Membership, Role
@@ -32,7 +35,6 @@ from learnset.dashboards.months import Month, in_month, month_bounds, month_tabl
 from learnset.dashboards.participants import (
     ONE_COHORT,
     ParticipantName,
-    cohort_participants,
     participant_ids,
 )
 from learnset.dates import uk_month
@@ -224,31 +226,56 @@ def activity(
     return found
 
 
-def not_seen_lately(db: Session, cohort_id: int) -> set[int]:
-    """Participants recorded as absent from both of the cohort's last two sessions with
-    attendance recorded (one query)."""
+@cache
+def _not_seen_lately_statement() -> Select[int]:
+    # EXISTS rather than IN (all attendances): the unique (meeting_id, user_id) index answers it.
     recorded = (
         select(Meeting.id)
         .where(
-            Meeting.cohort_id == cohort_id,
-            Meeting.id.in_(select(Attendance.meeting_id)),
+            Meeting.cohort_id == ONE_COHORT,
+            exists().where(Attendance.meeting_id == Meeting.id),
         )
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(2)
         .scalar_subquery()
     )
-    return set(
-        db.scalars(
-            select(Attendance.user_id)
-            .where(
-                Attendance.meeting_id.in_(recorded),
-                Attendance.present.is_(False),
-                Attendance.user_id.in_(participant_ids(cohort_id)),
-            )
-            .group_by(Attendance.user_id)
-            .having(func.count() == 2)
+    return (
+        select(Attendance.user_id)
+        .where(
+            Attendance.meeting_id.in_(recorded),
+            Attendance.present.is_(False),
+            Attendance.user_id.in_(participant_ids(ONE_COHORT)),
         )
+        .group_by(Attendance.user_id)
+        .having(func.count() == 2)
     )
+
+
+def not_seen_lately(db: Session, cohort_id: int) -> set[int]:
+    """Participants recorded as absent from both of the cohort's last two sessions with
+    attendance recorded (one query)."""
+    return set(db.scalars(_not_seen_lately_statement(), {"cohort_id": cohort_id}))
+
+
+@cache
+def _participants_statement() -> Select[int, str, bool]:
+    absent = User.id.in_(_not_seen_lately_statement())
+    return (
+        select(User.id, User.name, absent.label("absent"))
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT)
+        .order_by(User.name, User.id)
+    )
+
+
+def participants_and_absent(db: Session, cohort_id: int) -> tuple[list[ParticipantName], set[int]]:
+    """The cohort's participants by name, and those of them `not_seen_lately` (one query)."""
+    participants, absent = [], set()
+    for user_id, name, missed in db.execute(_participants_statement(), {"cohort_id": cohort_id}):
+        participants.append(ParticipantName(user_id, name))
+        if missed:
+            absent.add(user_id)
+    return participants, absent
 
 
 def engagement_of(
@@ -259,11 +286,12 @@ def engagement_of(
     absent: set[int] | None = None,
 ) -> Engagement:
     """Each participant's activity month by month, and whether they have missed the last two
-    sessions (three queries, or one when the caller already knows who takes part and who has
+    sessions (two queries, or one when the caller already knows who takes part and who has
     not been seen)."""
     if participants is None:
-        participants = cohort_participants(db, cohort_id)
-    if absent is None:
+        participants, seen = participants_and_absent(db, cohort_id)
+        absent = seen if absent is None else absent
+    elif absent is None:
         absent = not_seen_lately(db, cohort_id)
     found = activity(db, cohort_id, months)
     entries = []

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from learnset.challenges import queries as challenge_queries
@@ -23,13 +24,13 @@ from learnset.dashboards.cohort_figures import (
     Sharing,
     heat_map,
 )
-from learnset.dashboards.engagement import not_seen_lately
+from learnset.dashboards.engagement import participants_and_absent
 from learnset.dashboards.figures import Figure
-from learnset.dashboards.participants import ParticipantName, cohort_participants
+from learnset.dashboards.participants import ParticipantName
 from learnset.dashboards.planning import GapToPlan, gaps_to_plan, next_draft_meeting
 from learnset.dashboards.releases import (
     latest_release,
-    latest_releases,
+    latest_released_changes,
     released_changes,
     released_figures,
 )
@@ -66,12 +67,13 @@ def tutor_dashboard(
     framework: list[DomainCapabilities],
     now: datetime,
     with_individuals: bool,
+    with_plan: bool = True,
 ) -> TutorDashboard:
-    """Everything the tutor's dashboard shows, in a fixed number of queries (seven at most)."""
+    """Everything the tutor's dashboard shows, in a fixed number of queries (six at most);
+    without `with_plan` (the exports), no gaps to plan nor next draft (two fewer)."""
     release = latest_release(db, cohort.id)
     figures = released_figures(release, framework)
-    participants = cohort_participants(db, cohort.id)
-    absent = not_seen_lately(db, cohort.id)
+    participants, absent = participants_and_absent(db, cohort.id)
     individuals = None
     if with_individuals and release is not None:
         individuals = heat_map(db, cohort.id, figures.capabilities, release.released_at)
@@ -84,8 +86,8 @@ def tutor_dashboard(
         heat_map=individuals,
         participants=participants,
         not_seen_lately=[person for person in participants if person.id in absent],
-        gaps_to_plan=gaps_to_plan(db, cohort.id, figures.capabilities),
-        next_draft=next_draft_meeting(db, cohort.id, now),
+        gaps_to_plan=gaps_to_plan(db, cohort.id, figures.capabilities) if with_plan else [],
+        next_draft=next_draft_meeting(db, cohort.id, now) if with_plan else None,
         gains=challenge_queries.set_gain_counts(db, cohort.id),
     )
 
@@ -127,25 +129,24 @@ class CohortRow:
 SETS_PER_PAGE = 25
 
 
+@cache
+def _programme_statement() -> Select[int, str, str, date | None, int]:
+    # Each set's participants counted for the page's rows only, not grouped over every set.
+    participants = (
+        select(func.count(Membership.id))
+        .where(Membership.cohort_id == Cohort.id, Membership.role == Role.PARTICIPANT)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+    return select(Cohort.id, Cohort.name, Cohort.status, Cohort.start_month, participants).order_by(
+        Cohort.start_month.desc(), Cohort.name, Cohort.id
+    )
+
+
 def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -> Page[CohortRow]:
     """One page of cohorts with their size, attendance and released mean growth per domain
     (four queries, whatever the number of cohorts)."""
-    cohorts = paginate(
-        db,
-        select(
-            Cohort.id,
-            Cohort.name,
-            Cohort.status,
-            Cohort.start_month,
-            func.count(Membership.id).filter(Membership.role == Role.PARTICIPANT),
-        )
-        .outerjoin(Membership, Membership.cohort_id == Cohort.id)
-        .group_by(Cohort.id, Cohort.name, Cohort.status, Cohort.start_month)
-        .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id),
-        page,
-        per_page=SETS_PER_PAGE,
-        rows=True,
-    )
+    cohorts = paginate(db, _programme_statement(), page, per_page=SETS_PER_PAGE, rows=True)
     shown = [row[0] for row in cohorts.items]
     attendance = {
         cohort_id: Rate(int(present or 0), int(recorded))
@@ -160,7 +161,7 @@ def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -
             .group_by(Meeting.cohort_id)
         )
     }
-    releases = latest_releases(db, shown)
+    releases = latest_released_changes(db, shown, framework)
     rows = []
     for cohort_id, name, status, start_month, participants in cohorts.items:
         release = releases.get(cohort_id)
@@ -172,7 +173,7 @@ def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -
                 start_month,
                 int(participants or 0),
                 attendance.get(cohort_id, Rate(0, 0)),
-                released_changes(release, framework),
+                release.by_domain if release is not None else released_changes(None, framework),
                 release.released_at if release is not None else None,
             )
         )

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from learnset.dashboards.cohort_figures import CapabilityFigures, commonest_first
+from learnset.dashboards.participants import ONE_COHORT
+from learnset.db import UTCDateTime
 from learnset.library.models import ContentItem
 from learnset.library.queries import items_developing
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
@@ -66,15 +69,21 @@ def gaps_to_plan(
     return gaps
 
 
-def next_draft_meeting(db: Session, cohort_id: int, now: datetime) -> Meeting | None:
-    """The earliest session of the cohort still to start that is a draft (one query)."""
-    return db.scalar(
+@cache
+def _next_draft_statement() -> Select[Meeting]:
+    # Built once (every dashboard page asks), bound to a cohort and a moment by parameters.
+    return (
         select(Meeting)
         .where(
-            Meeting.cohort_id == cohort_id,
+            Meeting.cohort_id == ONE_COHORT,
             Meeting.status == MeetingStatus.DRAFT,
-            Meeting.starts_at > now,
+            Meeting.starts_at > bindparam("now", type_=UTCDateTime),
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
     )
+
+
+def next_draft_meeting(db: Session, cohort_id: int, now: datetime) -> Meeting | None:
+    """The earliest session of the cohort still to start that is a draft (one query)."""
+    return db.scalar(_next_draft_statement(), {"cohort_id": cohort_id, "now": now})

@@ -15,9 +15,10 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from learnset import authz
@@ -36,6 +37,7 @@ from learnset.dashboards.cohort_figures import (
 )
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.months import Month, months_between
+from learnset.dashboards.participants import ONE_COHORT
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Meeting, MeetingStatus
 
@@ -189,35 +191,70 @@ def released_changes(
     """Only the change in each domain's mean, as `released_figures` reads it: what the
     programme view shows for every set, without reading each set's whole release."""
     stored: dict[str, Any] = release.figures if release is not None else {}
-    domains = stored.get("domains", {})
+    return _domain_changes(stored.get("domains"), framework)
+
+
+def _domain_changes(domains: Any, framework: list[DomainCapabilities]) -> dict[int, Figure]:
+    domains = domains or {}
     return {
         entry.domain.id: _read_figure(domains.get(str(entry.domain.id), {}).get("change"))
         for entry in framework
     }
 
 
+@dataclass(frozen=True)
+class ReleasedChanges:
+    released_at: datetime
+    # The change in each domain's mean, by domain id (see `released_changes`).
+    by_domain: dict[int, Figure]
+
+
+def latest_released_changes(
+    db: Session, cohort_ids: list[int], framework: list[DomainCapabilities]
+) -> dict[int, ReleasedChanges]:
+    """`released_changes` of each cohort's most recent release, by cohort id (one query that
+    reads only the domains' part of each release, not its capabilities and months)."""
+    rows = db.execute(
+        select(FigureRelease.cohort_id, FigureRelease.released_at, FigureRelease.figures["domains"])
+        .where(FigureRelease.id.in_(_newest(cohort_ids)))
+    )  # fmt: skip
+    return {
+        cohort_id: ReleasedChanges(released_at, _domain_changes(domains, framework))
+        for cohort_id, released_at, domains in rows
+    }
+
+
 # --- Releasing ----------------------------------------------------------------------------------
 
 
-def latest_release(db: Session, cohort_id: int) -> FigureRelease | None:
-    """The cohort's most recent release, if it has had one (one query)."""
-    return db.scalar(
+@cache
+def _latest_release_statement() -> Select[FigureRelease]:
+    # Built once (every dashboard page asks), bound to a cohort by its parameter.
+    return (
         select(FigureRelease)
-        .where(FigureRelease.cohort_id == cohort_id)
+        .where(FigureRelease.cohort_id == ONE_COHORT)
         .order_by(FigureRelease.released_at.desc(), FigureRelease.id.desc())
         .limit(1)
     )
 
 
+def latest_release(db: Session, cohort_id: int) -> FigureRelease | None:
+    """The cohort's most recent release, if it has had one (one query)."""
+    return db.scalar(_latest_release_statement(), {"cohort_id": cohort_id})
+
+
 def latest_releases(db: Session, cohort_ids: list[int]) -> dict[int, FigureRelease]:
     """The cohorts' most recent releases, by cohort id (one query)."""
-    newest = (
+    releases = db.scalars(select(FigureRelease).where(FigureRelease.id.in_(_newest(cohort_ids))))
+    return {release.cohort_id: release for release in releases}
+
+
+def _newest(cohort_ids: list[int]) -> Any:
+    return (
         select(func.max(FigureRelease.id))
         .where(FigureRelease.cohort_id.in_(cohort_ids))
         .group_by(FigureRelease.cohort_id)
     )
-    releases = db.scalars(select(FigureRelease).where(FigureRelease.id.in_(newest)))
-    return {release.cohort_id: release for release in releases}
 
 
 def new_contributors(db: Session, cohort_id: int, since: datetime | None) -> int:

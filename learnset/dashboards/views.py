@@ -43,7 +43,7 @@ def _dashboard_cohort(cohort_id: int) -> Cohort:
     )
 
 
-def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
+def _tutor_dashboard(cohort: Cohort, with_plan: bool = True) -> pages.TutorDashboard:
     db = get_db()
     return pages.tutor_dashboard(
         db,
@@ -51,6 +51,7 @@ def _tutor_dashboard(cohort: Cohort) -> pages.TutorDashboard:
         current_framework(db),
         utcnow(),
         with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
+        with_plan=with_plan,
     )
 
 
@@ -151,8 +152,9 @@ def _download(body: str | bytes, mimetype: str, filename: str, what: str) -> Res
 
 
 def _figures_to_keep(cohort: Cohort, now: datetime) -> tuple[pages.TutorDashboard, Engagement]:
-    """The tutor's dashboard and its engagement table, for a download."""
-    figures = _tutor_dashboard(cohort)
+    """The tutor's dashboard and its engagement table, for a download (which holds no plan:
+    neither its gaps to plan nor the next draft session)."""
+    figures = _tutor_dashboard(cohort, with_plan=False)
     months = engagement_months(cohort, now)
     engagement = engagement_of(get_db(), cohort.id, months, figures.participants, _absent(figures))
     return figures, engagement

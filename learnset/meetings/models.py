@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -40,6 +41,8 @@ class Meeting(Base):
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'published')", name="status"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # A set's sessions in time order: engagement by month, the last two with attendance.
+        Index("ix_meetings_cohort_id_starts_at", "cohort_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

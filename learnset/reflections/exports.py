@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.accounts.personal_data import written_around
 from learnset.files.models import FileBlob
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections.models import (
@@ -282,31 +283,17 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
         .order_by(ReflectionVersion.number)
     ):
         versions.setdefault(version.reflection_id, []).append(version)
-    comments: dict[int, list[ReflectionComment]] = {}
-    for comment in db.scalars(
-        select(ReflectionComment)
-        .options(joinedload(ReflectionComment.author))
-        .where(ReflectionComment.reflection_id.in_(ids))
-        .order_by(ReflectionComment.created_at, ReflectionComment.id)
-    ):
-        comments.setdefault(comment.reflection_id, []).append(comment)
-    # Of the reflections the user commented on, those they may still read (their titles show).
-    commented_on = select(ReflectionComment.reflection_id).where(
-        ReflectionComment.author_id == user.id
+    # The comments on the user's reflections and the user's on other people's, in one
+    # statement; another person's title shows only while the user may still read it.
+    comments, written = written_around(
+        db,
+        user,
+        ReflectionComment,
+        Reflection,
+        ReflectionComment.reflection_id,
+        Reflection.author_id,
+        authz.visible_reflections(user),
     )
-    visible_ids = set(
-        db.scalars(
-            authz.visible_reflections(user)
-            .with_only_columns(Reflection.id)
-            .where(Reflection.id.in_(commented_on))
-        )
-    )
-    written = db.execute(
-        select(ReflectionComment, Reflection.title, Reflection.id)
-        .join(Reflection, Reflection.id == ReflectionComment.reflection_id)
-        .where(ReflectionComment.author_id == user.id, Reflection.author_id != user.id)
-        .order_by(ReflectionComment.created_at)
-    ).all()
     return {
         "reflections": [
             {
@@ -385,9 +372,9 @@ def export_personal_data(db: Session, user: User) -> dict[str, Any]:
             {
                 "written_at": _when(comment.created_at),
                 "body": comment.body,
-                "on_reflection": title if reflection_id in visible_ids else None,
+                "on_reflection": title,
             }
-            for comment, title, reflection_id in written
+            for comment, title in written
         ],
     }
 

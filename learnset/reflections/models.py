@@ -88,6 +88,8 @@ class Reflection(Base):
         Index("ix_reflections_author_id_experienced_on", "author_id", "experienced_on"),
         # What has been shared in a set, newest first (home pages, "Shared with you").
         Index("ix_reflections_cohort_id_shared_at", "cohort_id", "shared_at"),
+        # What a set wrote, month by month (the engagement dashboard counts it).
+        Index("ix_reflections_cohort_id_created_at", "cohort_id", "created_at"),
         # Only what is in the bin: an index over every row would tempt SQLite's planner to scan
         # all reflections for "deleted_at IS NULL" instead of using the author's or set's index.
         Index(

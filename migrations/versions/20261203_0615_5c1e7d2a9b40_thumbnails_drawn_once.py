@@ -1,7 +1,7 @@
 """Thumbnails of pictures, drawn once when the picture is kept
 
 Revision ID: 5c1e7d2a9b40
-Revises: 0b76d8cad626
+Revises: 7c3e9a1d52b4
 Create Date: 2026-12-03 06:15:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '5c1e7d2a9b40'
-down_revision: str | None = '0b76d8cad626'
+down_revision: str | None = '7c3e9a1d52b4'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,9 +19,7 @@ from tests.files import samples
 from tests.helpers import count_rows
 from tests.notes.test_note_photos import noted
 
-LIMITS = attachments.Limits(
-    file_bytes=10 * 1024 * 1024, per_item=20, quota_bytes=250 * 1024**2
-)
+LIMITS = attachments.Limits(file_bytes=10 * 1024 * 1024, per_item=20, quota_bytes=250 * 1024**2)
 
 
 def _kept(db, people, data=None, name="whiteboard.png"):

@@ -1,0 +1,87 @@
+"""Download your data sends one statement per kind of record, whatever how much a person has:
+the same number for a person in one set with one of everything as in three with three."""
+
+import json
+
+from learnset.db import utcnow
+from tests import factories
+from tests.helpers import statements_for
+
+DOWNLOAD = "/account/your-data.json"
+
+
+def _a_set_of_everything(db, person, framework, cohort=None, copies=1):
+    """`person` in `cohort` (a new set if None) with `copies` of each kind of record a
+    participant makes there, each touched by others as it would be."""
+    if cohort is None:
+        cohort = factories.make_cohort(db)
+        factories.make_member(db, cohort, "participant", user=person)
+        factories.make_invitation(db, cohort, token=f"t{cohort.id}", email=person.email,
+                                  accepted_at=utcnow())  # fmt: skip
+    tutor = factories.make_member(db, cohort, "tutor")
+    for _ in range(copies):
+        meeting = factories.make_past_meeting(db, cohort)
+        factories.make_attendance(db, meeting, person)
+        factories.make_slot(db, meeting, person)
+        topic = factories.make_topic(db, cohort, proposed_by=person)
+        factories.make_vote(db, topic, person)
+        reflection = factories.make_reflection(db, person, cohort=cohort, visibility="set",
+                                               capabilities=[framework.listening])  # fmt: skip
+        factories.make_comment(db, reflection, tutor)
+        factories.make_comment(db, reflection, person)
+        levels = dict.fromkeys(framework.capabilities, (2, 4))
+        factories.make_assessment(db, person, cohort, levels)
+        challenge = factories.make_challenge(db, person, cohort)
+        factories.make_update(db, challenge, person, "action")
+        factories.make_update(db, challenge, tutor, "question")
+    return cohort
+
+
+def _others_challenges(db, person, people):
+    """A question from `person` on a fellow's challenge they can read, and on one in another set."""
+    readable = factories.make_challenge(db, people.fellow, people.cohort, title="FAY-CHALLENGE")
+    factories.make_update(db, readable, person, "question", body="PAT-ON-FAY")
+    hidden = factories.make_challenge(db, people.outsider, people.other_cohort, title="OONA-ONLY")
+    factories.make_update(db, hidden, person, "question", body="PAT-ON-OONA")
+
+
+def _download(client, count_queries):
+    statements = statements_for(count_queries, client, DOWNLOAD)
+    document = json.loads(client.get(DOWNLOAD).data)
+    document.pop("exported_at")
+    return statements, document
+
+
+def test_download_statements_do_not_grow_with_the_persons_data(
+    db, login, people, framework, count_queries
+):
+    person = people.participant
+    _a_set_of_everything(db, person, framework, people.cohort)
+    _others_challenges(db, person, people)
+    db.commit()
+    few, _ = _download(login(person), count_queries)
+    _a_set_of_everything(db, person, framework, people.cohort, copies=2)
+    for _ in range(2):
+        _a_set_of_everything(db, person, framework, copies=3)
+    db.commit()
+    many, document = _download(login(person), count_queries)
+    assert many == few, "statements for one set with one of everything, then three with three"
+    # One statement per kind of record (about 35 kinds across a dozen features), no more.
+    assert many <= 37, many
+    # What the statements gathered, in its place.
+    sets = [entry["name"] for entry in document["account"]["learning_sets"]]
+    assert len(sets) == 3 and sets[0] == people.cohort.name
+    invited = [entry["learning_set"] for entry in document["account"]["invitations_received"]]
+    assert invited == sets[1:]
+    challenges = document["live_challenges"]["challenges"]
+    assert len(challenges) == 9
+    assert all([u["kind"] for u in c["updates"]] == ["action", "question"] for c in challenges)
+    others = document["live_challenges"]["on_others_challenges"]
+    assert [(u["text"], u["on_challenge"]) for u in others] == [
+        ("PAT-ON-FAY", "FAY-CHALLENGE"),
+        ("PAT-ON-OONA", None),
+    ]
+    log = document["reflective_log"]
+    assert len(log["reflections"]) == 9
+    assert all(len(r["comments"]) == 2 for r in log["reflections"])
+    assert log["comments_on_others_reflections"] == []

@@ -3,15 +3,21 @@ first waits for another writer instead of failing with "database is locked"."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
+from datetime import UTC, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
 
 from learnset import create_app
-from learnset.db import WRITES, Database, get_db, make_engine
-from tests.apps import make_test_config
+from learnset.accounts.models import SignInSession
+from learnset.db import WRITES, Database, database, get_db, make_engine, utcnow
+from tests import factories
+from tests.apps import fresh_app, make_test_config
+from tests.helpers import TEST_PASSWORD, submit
 
 
 @pytest.fixture
@@ -74,3 +80,40 @@ def test_a_request_that_may_write_gets_a_writer_s_session(tmp_path, method, writ
     with app.test_request_context("/", method=method):
         options = get_db().connection().get_execution_options()
         assert bool(options.get(WRITES)) is writes
+
+
+def test_a_page_records_its_sign_in_while_another_request_writes(tmp_path, caplog):
+    """A page (GET) reads before it records the sign-in's use; on SQLite its own session could
+    not write once another had written, so the touch waits for the lock in a session of its
+    own (seen under uploads: "The last use of a sign-in session was not recorded")."""
+    app = fresh_app(tmp_path, migrated=True)
+    with app.app_context():
+        person = factories.make_user(get_db(), email="touch@example.org")
+        get_db().commit()
+        person_id = person.id
+    client = app.test_client()
+    signed_in = submit(
+        client, "/sign-in", {"email": "touch@example.org", "password": TEST_PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    engine = database(app).engine
+    with engine.begin() as connection:
+        connection.execute(
+            update(SignInSession)
+            .where(SignInSession.user_id == person_id)
+            .values(last_seen_at=utcnow() - timedelta(minutes=5))
+        )
+    # Another request holds the write lock, writes, and commits a moment later.
+    holder = sqlite3.connect(tmp_path / "fresh.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE users SET name = name WHERE id = ?", (person_id,))
+    threading.Timer(0.3, lambda: holder.execute("COMMIT")).start()
+    with caplog.at_level(logging.WARNING, logger="learnset.accounts.security"):
+        assert client.get("/account").status_code == 200
+    holder.close()
+    assert "was not recorded" not in caplog.text
+    with engine.connect() as connection:
+        seen = connection.execute(
+            select(SignInSession.last_seen_at).where(SignInSession.user_id == person_id)
+        ).scalar_one()
+    assert utcnow() - seen.replace(tzinfo=UTC) < timedelta(seconds=30)

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from learnset.accounts import lockout, sign_ins
 from learnset.accounts.models import SignInSession, User
 from learnset.accounts.sign_ins import Ended
-from learnset.db import get_db, utcnow
+from learnset.db import READ_METHODS, get_db, utcnow
 from learnset.extensions import login_manager
 from learnset.logs import OncePerMinute
 
@@ -222,6 +222,11 @@ def _check_sign_in() -> None:
         return
     db = get_db()
     try:
+        if request.method in READ_METHODS:
+            # A page's session has read already, and on SQLite a transaction that has read
+            # cannot take the write lock once another request has written: the read ends here,
+            # so the touch begins afresh and waits its turn for the lock (busy_timeout).
+            db.commit()
         sign_ins.touch(db, sign_in.id, when)
         db.commit()
     except SQLAlchemyError as error:

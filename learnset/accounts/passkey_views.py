@@ -25,7 +25,7 @@ from learnset.accounts.views import bp
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import EmptyForm, committed, done, render_form
 from learnset.return_address import safe_next
 
 CHALLENGE_KEY = "passkey_challenge"
@@ -114,8 +114,7 @@ def remove_passkey(passkey_id: int) -> Response | str:
         with flashed():
             name = passkey.name
             passkeys.remove(db, user, passkey, utcnow(), keep_one=keep_one)
-            db.commit()
-            flash(f"Your passkey {name} has been removed.", "success")
+            committed(f"Your passkey {name} has been removed.")
         return redirect(_passkeys_url())
     return render_template("accounts/remove_passkey.html", passkey=passkey, form=form)
 

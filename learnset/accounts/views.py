@@ -58,7 +58,7 @@ from learnset.db import get_db, utcnow
 from learnset.downloads import attachment
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import EmptyForm, committed, done, render_form
 from learnset.return_address import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -131,8 +131,7 @@ def sign_in() -> Response | tuple[str, int, dict[str, str]] | tuple[str, int]:
 def sign_out() -> Response:
     sign_out_user()
     forget()
-    get_db().commit()
-    flash("You have signed out.", "success")
+    committed("You have signed out.")
     response = redirect(url_for("accounts.sign_in"))
     # Photos' thumbnails are the one thing pages let the browser keep (for its person, checked
     # again on every use): at a shared computer, they go when their person signs out.
@@ -204,10 +203,7 @@ def reset_password(user: User) -> Page:
         services.reset_password(db, user, form.password.data, method, utcnow())
         # A reset link is one factor, the inbox: a second factor is still asked for.
         response = after_first_factor(user, "reset link", url_for("main.home"))
-        db.commit()
-        flash(
-            "Your password has been changed. You have been signed out everywhere else.", "success"
-        )
+        committed("Your password has been changed. You have been signed out everywhere else.")
         return response
     return render_form("accounts/reset_password.html", form)
 

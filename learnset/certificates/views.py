@@ -7,8 +7,6 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -26,7 +24,7 @@ from learnset.db import get_db, utcnow
 from learnset.downloads import attachment
 from learnset.errors import shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.pagination import page_number, paginate
 from learnset.pdf import html_to_pdf
 
@@ -75,12 +73,10 @@ def new() -> Response | tuple[str, int]:
             certificate = services.issue(
                 db, current_user, date_from, date_to, _signatory(current_app), utcnow()
             )
-            db.commit()
-            flash(
+            return done(
                 f"Your certificate has been issued. Its reference is {certificate.reference}.",
-                "success",
+                url_for("certificates.show", certificate_id=certificate.id),
             )
-            return redirect(url_for("certificates.show", certificate_id=certificate.id))
     return render_form("certificates/new.html", form)
 
 
@@ -104,9 +100,10 @@ def withdraw(certificate_id: int) -> Response | str:
     if form.validate_on_submit():
         db = get_db()
         services.revoke(db, current_user, certificate, utcnow())
-        db.commit()
-        flash("The certificate has been withdrawn. Its reference no longer checks.", "success")
-        return redirect(url_for("certificates.index"))
+        return done(
+            "The certificate has been withdrawn. Its reference no longer checks.",
+            url_for("certificates.index"),
+        )
     return render_template("certificates/withdraw.html", form=form, certificate=certificate)
 
 

@@ -35,7 +35,7 @@ from learnset.challenges.views import (
 )
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, render_form, require_button
+from learnset.forms import EmptyForm, committed, render_form, require_button
 
 # --- The set's questions and insights --------------------------------------------------------
 
@@ -54,8 +54,7 @@ def _from_the_set(
     if form.validate_on_submit():
         with shown_on(form, "body"):
             say(db, challenge, current_user, form.body.data, utcnow())
-            db.commit()
-            flash(f"Your {what} has been added.", "success")
+            committed(f"Your {what} has been added.")
             return to_challenge(challenge, "timeline")
     return show_challenge(challenge, **{f"{what}_form": form})
 
@@ -132,8 +131,7 @@ def new_gain(challenge_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "body"):
             update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
-            db.commit()
-            flash("Your gain has been recorded.", "success")
+            committed("Your gain has been recorded.")
             return to_update(challenge, update)
     return _gain_page(form, challenge, None)
 
@@ -149,8 +147,7 @@ def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "outcome"):
             services.record_outcome(db, update, current_user, form.outcome.data, utcnow())
-            db.commit()
-            flash("What happened has been recorded.", "success")
+            committed("What happened has been recorded.")
             return to_update(challenge, update)
     return render_form("challenges/outcome.html", form, challenge=challenge, update=update)
 
@@ -185,8 +182,7 @@ def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]
     if form.validate_on_submit():
         with shown_on(form, "body"):
             services.edit_update(db, update, current_user, form.to_input(), utcnow())
-            db.commit()
-            flash("Your changes have been saved.", "success")
+            committed("Your changes have been saved.")
             return to_update(challenge, update)
     return _edit_page(form, challenge, update)
 
@@ -199,8 +195,7 @@ def delete_update(challenge_id: int, update_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         services.delete_update(db, update, current_user)
-        db.commit()
-        flash("It has been deleted.", "success")
+        committed("It has been deleted.")
         return to_challenge(challenge, "timeline")
     return render_template(
         "challenges/delete_update.html", challenge=challenge, update=update, form=form

@@ -33,7 +33,7 @@ from learnset.challenges.models import Challenge, ChallengeStatus, ChallengeUpda
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, committed, render_form
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("challenges", __name__)
@@ -130,11 +130,9 @@ def new_challenge(cohort_id: int) -> Response | tuple[str, int]:
             challenge = services.create_challenge(
                 db, current_user, cohort, form.to_input(), utcnow()
             )
-            db.commit()
-            flash(
+            committed(
                 "Your challenge has been recorded. Only the members of your learning set can "
-                "see it.",
-                "success",
+                "see it."
             )
             return to_challenge(challenge)
     return render_form("challenges/edit.html", form, cohort=cohort, challenge=None)
@@ -194,8 +192,7 @@ def edit(challenge_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "title"):
             services.update_challenge(db, challenge, current_user, form.to_input(), utcnow())
-            db.commit()
-            flash("Your challenge has been saved.", "success")
+            committed("Your challenge has been saved.")
             return to_challenge(challenge)
     return render_form("challenges/edit.html", form, cohort=challenge.cohort, challenge=challenge)
 
@@ -210,8 +207,7 @@ def status(challenge_id: int) -> Response | tuple[str, int]:
             unpublished = services.change_status(
                 db, challenge, current_user, form.status.data, utcnow()
             )
-            db.commit()
-            flash(_status_message(challenge, unpublished), "success")
+            committed(_status_message(challenge, unpublished))
             return to_challenge(challenge)
     return render_form("challenges/status.html", form, challenge=challenge)
 
@@ -233,8 +229,7 @@ def delete(challenge_id: int) -> Response | str:
     if form.validate_on_submit():
         cohort_id, title = challenge.cohort_id, challenge.title
         services.delete_challenge(db, challenge, current_user)
-        db.commit()
-        flash(f"“{title}” has been deleted.", "success")
+        committed(f"“{title}” has been deleted.")
         if authz.can(current_user, "cohort:challenges", db.get(Cohort, cohort_id)):
             return redirect(url_for("challenges.cohort_challenges", cohort_id=cohort_id))
         return redirect(url_for("main.home"))
@@ -310,10 +305,8 @@ def unpublish(challenge_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         services.unpublish_story(db, challenge, current_user, utcnow())
-        db.commit()
-        flash(
-            "Your story is no longer published. Only your learning set can see the challenge.",
-            "success",
+        committed(
+            "Your story is no longer published. Only your learning set can see the challenge."
         )
         return to_challenge(challenge)
     return render_template("challenges/unpublish.html", challenge=challenge, form=form)

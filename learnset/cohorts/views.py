@@ -24,7 +24,7 @@ from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, link_gone, shown_on
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import EmptyForm, committed, done, render_form
 from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
 
@@ -88,8 +88,7 @@ def resend_invitation(invitation_id: int) -> Response:
         days = current_app.config["INVITATION_DAYS"]
         services.resend(db, invitation, utcnow(), days, resent_by=current_user)
         emails.queue_invitation(db, invitation)
-        db.commit()
-        flash(f"A new invitation link has been sent to {invitation.email}.", "success")
+        committed(f"A new invitation link has been sent to {invitation.email}.")
     return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
 
 
@@ -101,8 +100,7 @@ def revoke_invitation(invitation_id: int) -> Response | str:
     if form.validate_on_submit():
         with flashed():
             services.revoke(db, invitation, utcnow(), revoked_by=current_user)
-            db.commit()
-            flash(f"The invitation to {invitation.email} has been withdrawn.", "success")
+            committed(f"The invitation to {invitation.email} has been withdrawn.")
         return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
     return render_template("cohorts/revoke_invitation.html", invitation=invitation, form=form)
 
@@ -197,8 +195,7 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         user.last_signed_in_at = now
         # A new tutor sets up a second factor before going on (accounts/second_step.py).
         response = after_first_factor(user, "invitation", url_for("main.home"))
-        db.commit()
-        flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
+        committed(f"Welcome to Learnset. You have joined {invitation.cohort.name}.")
         return response
     return render_form(
         "cohorts/invitation_new_account.html", form, invitation=invitation, sso_label=sso_label
@@ -224,8 +221,7 @@ def _join_by_single_sign_on(
             )
             sso_views.forget_identity()
             response = after_first_factor(user, "Single sign-on", url_for("main.home"))
-            db.commit()
-            flash(f"Welcome to Learnset. You have joined {invitation.cohort.name}.", "success")
+            committed(f"Welcome to Learnset. You have joined {invitation.cohort.name}.")
             return response
     label = current_app.config["SSO_BUTTON_LABEL"]
     return render_form(

@@ -29,7 +29,7 @@ from learnset.dashboards import (
 from learnset.dashboards.engagement import Engagement, engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, committed
 from learnset.framework.queries import current_framework
 from learnset.pagination import page_number
 
@@ -88,8 +88,7 @@ def release(cohort_id: int) -> Response:
             "released, so the figures stay as they are."
         )
     else:
-        db.commit()
-        flash("The figures have been released. Everyone in the set now sees them.", "success")
+        committed("The figures have been released. Everyone in the set now sees them.")
     return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id))
 
 
@@ -122,8 +121,7 @@ def add_suggestion(cohort_id: int) -> Response:
     except services.PlanError as error:
         flash(str(error))
     else:
-        db.commit()
-        flash(f"“{item.title}” has been added to {meeting.display_title}.", "success")
+        committed(f"“{item.title}” has been added to {meeting.display_title}.")
     return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id, _anchor="plan"))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from learnset.db import get_db, utcnow
 from learnset.extensions import limiter
 from learnset.feedback import services
 from learnset.feedback.forms import FeedbackForm
-from learnset.forms import render_form
+from learnset.forms import done, render_form
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("feedback", __name__)
@@ -45,9 +45,10 @@ def give() -> Response | tuple[str, int]:
             reply_to=form.reply_to.data or "",
             now=utcnow(),
         )
-        db.commit()
-        flash("Thank you. Your feedback has been sent to the programme team.", "success")
-        return redirect(url_for("feedback.give"))
+        return done(
+            "Thank you. Your feedback has been sent to the programme team.",
+            url_for("feedback.give"),
+        )
     return render_form("feedback/give.html", form)
 
 

@@ -3,13 +3,13 @@ what to be told and when (under "Your account")."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, render_form, require_button
+from learnset.forms import EmptyForm, done, render_form, require_button
 from learnset.notifications import services
 from learnset.notifications.forms import PreferencesForm
 from learnset.notifications.models import Notification
@@ -54,9 +54,10 @@ def mark_read(notification_id: int) -> Response:
     notification = _own_or_404(notification_id)
     db = get_db()
     services.mark_read(db, notification, utcnow())
-    db.commit()
-    flash("The notification is marked as read.", "success")
-    return redirect(url_for("notifications.index", page=request.args.get("page")))
+    return done(
+        "The notification is marked as read.",
+        url_for("notifications.index", page=request.args.get("page")),
+    )
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
@@ -64,12 +65,10 @@ def mark_all_read() -> Response:
     require_button()
     db = get_db()
     count = services.mark_all_read(db, current_user, utcnow())
-    db.commit()
-    flash(
+    return done(
         "Every notification is marked as read." if count else "You had no unread notifications.",
-        "success",
+        url_for("notifications.index"),
     )
-    return redirect(url_for("notifications.index"))
 
 
 @bp.route("/account/notifications", methods=["GET", "POST"])
@@ -81,7 +80,8 @@ def preferences() -> Response | tuple[str, int]:
             form[kind.value].data = frequency.value
     if form.validate_on_submit():
         services.set_preferences(db, current_user, form.chosen())
-        db.commit()
-        flash("Your choices about notifications have been saved.", "success")
-        return redirect(url_for("notifications.preferences"))
+        return done(
+            "Your choices about notifications have been saved.",
+            url_for("notifications.preferences"),
+        )
     return render_form("notifications/preferences.html", form)

@@ -3,7 +3,7 @@ the SSO_REQUIRED_DOMAINS setting, shown as such, and the ones admins add and rem
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from learnset.accounts import required_domains
 from learnset.accounts.models import RequiredSsoDomain
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import EmptyForm, done, render_form
 from learnset.people.forms import RequiredDomainForm
 from learnset.people.views import bp
 
@@ -38,11 +38,10 @@ def sso_domains() -> Response | tuple[str, int]:
             row = required_domains.add(
                 db, current_user, form.domain.data, allowed=allowed, fixed=fixed, now=utcnow()
             )
-            db.commit()
-            flash(
-                f"Addresses ending @{row.domain} now sign in with single sign-on only.", "success"
+            return done(
+                f"Addresses ending @{row.domain} now sign in with single sign-on only.",
+                url_for("people.sso_domains"),
             )
-            return redirect(url_for("people.sso_domains"))
     return render_form(
         "people/sso_domains.html",
         form,
@@ -63,7 +62,8 @@ def remove_sso_domain(domain_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         required_domains.remove(db, current_user, row, utcnow())
-        db.commit()
-        flash(f"Addresses ending @{row.domain} may sign in with a password again.", "success")
-        return redirect(url_for("people.sso_domains"))
+        return done(
+            f"Addresses ending @{row.domain} may sign in with a password again.",
+            url_for("people.sso_domains"),
+        )
     return render_template("people/remove_sso_domain.html", row=row, form=form)

@@ -3,7 +3,7 @@ a confirmation page, then the reset, logged, and an email telling the person."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from learnset.accounts import two_factor
 from learnset.accounts.models import User
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, committed
 from learnset.people.views import bp
 
 
@@ -34,8 +34,7 @@ def reset_two_factor(user_id: int) -> Response | str:
                 must_set_up=two_factor.is_required(person),
                 sign_in_url=mail.absolute_url("accounts.sign_in"),
             )
-            db.commit()
-            flash(f"{person.name}'s two-factor authentication has been reset.", "success")
+            committed(f"{person.name}'s two-factor authentication has been reset.")
         return redirect(back)
     return render_template(
         "people/reset_two_factor.html",

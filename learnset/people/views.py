@@ -13,7 +13,7 @@ from learnset.accounts import sign_ins, two_factor
 from learnset.accounts.models import User
 from learnset.accounts.security import idle_timeout
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm
+from learnset.forms import EmptyForm, committed
 from learnset.pagination import page_number, paginate
 from learnset.people import queries, services
 from learnset.people.forms import PeopleFilterForm
@@ -91,8 +91,7 @@ def change(user_id: int, change: str) -> Response | str:
         except services.PeopleError as error:
             flash(str(error))
         else:
-            db.commit()
-            flash(CHANGES[change][1].format(name=person.name), "success")
+            committed(CHANGES[change][1].format(name=person.name))
         return redirect(url_for("people.person", user_id=person.id))
     return render_template(
         "people/change.html", person=person, change=change, label=CHANGES[change][0], form=form

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, done
+from learnset.forms import EmptyForm, committed, done
 from learnset.pagination import page_number
 from learnset.reflections import binned, queries
 from learnset.reflections.views import bp, reflection_or_404
@@ -52,8 +52,7 @@ def restore(reflection_id: int) -> WerkzeugResponse:
     if form.validate_on_submit():
         db = get_db()
         binned.restore_from_bin(db, reflection)
-        db.commit()
-        flash(f"\u201c{reflection.title}\u201d is back in your log.", "success")
+        committed(f"\u201c{reflection.title}\u201d is back in your log.")
     return redirect(url_for("reflections.show", reflection_id=reflection.id))
 
 

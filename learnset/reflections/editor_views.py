@@ -155,12 +155,12 @@ def _editor_post(target: Target, reflection: Reflection | None) -> Any:
     if action == "structure":
         data, destination = editor.restructured(data)
         editor.keep_draft(db, current_user, target, data, now, reflection)
-        db.commit()
-        flash(
+        return done(
             f"Your reflection now follows {destination.title}. Your text has moved into the "
-            "new parts: check it, then save."
+            "new parts: check it, then save.",
+            editor_url(target),
+            category="message",
         )
-        return redirect(editor_url(target))
     if action == "draft":
         kept = editor.keep_draft(db, current_user, target, data, now, reflection)
         db.commit()

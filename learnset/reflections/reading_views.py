@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnset import authz
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import EmptyForm, committed, done, render_form
 from learnset.pagination import page_number
 from learnset.reflections import attachments, binned, comments, drafts, services
 from learnset.reflections.forms import (
@@ -68,8 +68,7 @@ def comment(reflection_id: int) -> Any:
         comments.add_comment(db, reflection, current_user, form.body.data, utcnow())
         # Read before the commit: a request that fails after it cannot be run again.
         page = comments.last_page(db, current_user, reflection)
-        db.commit()
-        flash("Your comment has been added.", "success")
+        committed("Your comment has been added.")
         return _to_comments(reflection, page)
     return _show(reflection, form, status=422)
 
@@ -159,11 +158,9 @@ def restore_version(reflection_id: int, version_id: int) -> WerkzeugResponse:
     form = EmptyForm()
     if form.validate_on_submit():
         restored = services.restore_version(db, reflection, version, utcnow())
-        db.commit()
-        flash(
+        committed(
             f"Version {version.number} has been put back. It is saved as version "
-            f"{restored.number}, and the earlier versions are all still here.",
-            "success",
+            f"{restored.number}, and the earlier versions are all still here."
         )
     return redirect(url_for("reflections.history", reflection_id=reflection.id))
 

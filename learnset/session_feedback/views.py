@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from learnset import authz
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import render_form
+from learnset.forms import done, render_form
 from learnset.meetings.models import Meeting
 from learnset.session_feedback import release, services
 from learnset.session_feedback.forms import SessionFeedbackForm
@@ -37,9 +37,10 @@ def give(meeting_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form):
             services.answer(db, current_user, meeting, form.to_answers(), utcnow(), window_days())
-            db.commit()
-            flash("Thank you. Your answers have been saved.", "success")
-            return redirect(url_for("meetings.meeting", meeting_id=meeting.id))
+            return done(
+                "Thank you. Your answers have been saved.",
+                url_for("meetings.meeting", meeting_id=meeting.id),
+            )
     return render_form(
         "session_feedback/give.html",
         form,

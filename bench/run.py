@@ -70,7 +70,11 @@ class Result:
     p99_ms: float
     queries: int
     share_of_floor: float
+    # Requests that failed: non-2xx/3xx answers and wrk's socket errors, timeouts included.
     errors: int
+    timeouts: int
+    # Requests wrk finished in the run (timed-out ones included), so no answer at all shows.
+    requests: int
 
 
 def prepare(url: str, instance: Path, scale: Scale) -> tuple[Built, float]:
@@ -170,10 +174,56 @@ def _milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def measure(
-    url: str, visitor: Visitor | None, page: Page, seconds: int, work: Path
-) -> tuple[float, float, float, int]:
-    """Requests a second, p50 and p99 in milliseconds, and how many answers were errors."""
+@dataclass(frozen=True)
+class Load:
+    """What one wrk run found. A request that timed out has no latency, so a page whose every
+    request timed out shows p50 0: its errors and timeouts say so."""
+
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    timeouts: int
+
+    @property
+    def trouble(self) -> str:
+        """The warning printed beside the page's row, empty when the run was clean."""
+        if not self.requests:
+            return " **no request answered**"
+        if self.errors:
+            return f" **{self.errors} errors ({self.timeouts} timeouts)**"
+        return ""
+
+
+SOCKET_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+
+
+def parse_wrk(output: str) -> Load:
+    """wrk's --latency output: errors are the non-2xx/3xx answers plus every socket error
+    (connect, read, write and timeout)."""
+
+    def found(pattern: str) -> str:
+        match = re.search(pattern, output, re.MULTILINE)
+        if match is None:
+            raise ValueError(f"wrk printed no {pattern!r}:\n{output}")
+        return match.group(1)
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = SOCKET_ERRORS.search(output)
+    connect, read, write, timeout = (int(n) for n in sockets.groups()) if sockets else (0,) * 4
+    return Load(
+        requests_per_second=float(found(r"Requests/sec:\s+([\d.]+)")),
+        p50_ms=_milliseconds(found(r"^\s+50%\s+(\S+)")),
+        p99_ms=_milliseconds(found(r"^\s+99%\s+(\S+)")),
+        requests=int(found(r"^\s+(\d+) requests in ")),
+        errors=(int(non_2xx.group(1)) if non_2xx else 0) + connect + read + write + timeout,
+        timeouts=timeout,
+    )
+
+
+def measure(url: str, visitor: Visitor | None, page: Page, seconds: int, work: Path) -> Load:
+    """Loads the page with wrk for the given seconds."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if visitor:
         command += ["-H", f"Cookie: {visitor.cookie}"]
@@ -188,11 +238,7 @@ def measure(
         )
         command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
-    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)  # type: ignore[union-attr]
-    return rate, _milliseconds(p50), _milliseconds(p99), int(errors.group(1)) if errors else 0
+    return parse_wrk(output)
 
 
 def _open(client: Any, token: str, page: Page, path: str) -> Any:
@@ -293,15 +339,14 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
             f"wrk 2 threads {CONNECTIONS} connections, {args.seconds} s a page\n"
         )
         if not args.upload_only:
-            print("| page | requests/s | p50 ms | p99 ms | queries | share of floor |")
-            print("| --- | ---: | ---: | ---: | ---: | ---: |")
+            print("| page | requests/s | p50 ms | p99 ms | queries | share of floor | errors |")
+            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         results: list[Result] = []
         floor = 0.0
         for page in [] if args.upload_only else pages:
             visitor = visitors[page.role] if page.role else None
-            rate, p50, p99, errors = measure(
-                base + paths[page.name], visitor, page, args.seconds, instance
-            )
+            load = measure(base + paths[page.name], visitor, page, args.seconds, instance)
+            rate = load.requests_per_second
             if page.name == FLOOR:
                 floor = rate
             result = Result(
@@ -310,16 +355,18 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 page.method,
                 page.path,
                 round(rate, 1),
-                p50,
-                p99,
+                load.p50_ms,
+                load.p99_ms,
                 queries[page.name],
                 round(rate / floor, 3) if floor else 0.0,
-                errors,
+                load.errors,
+                load.timeouts,
+                load.requests,
             )
             results.append(result)
             print(
-                f"| {page.name} | {rate:,.0f} | {p50:.1f} | {p99:.1f} | {result.queries} | "
-                f"{result.share_of_floor:.2f} |" + (f" **{errors} errors**" if errors else ""),
+                f"| {page.name} | {rate:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
+                f"{result.queries} | {result.share_of_floor:.2f} | {load.errors} |" + load.trouble,
                 flush=True,
             )
         report: dict[str, Any] = {
@@ -368,7 +415,8 @@ def upload_scenario(
     def load(name: str) -> tuple[float, float, float, int]:
         page = by_name[name]
         visitor = visitors[page.role] if page.role else None
-        return measure(base + paths[name], visitor, page, args.seconds, instance)
+        load = measure(base + paths[name], visitor, page, args.seconds, instance)
+        return load.requests_per_second, load.p50_ms, load.p99_ms, load.errors
 
     link = f"{args.link_mbits:g} Mbit/s link" if args.link_mbits else "unpaced loopback"
     print(

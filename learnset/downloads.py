@@ -16,3 +16,10 @@ def attachment(body: str | bytes | Iterable[bytes], mimetype: str, filename: str
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def streamed_attachment(pieces: Iterable[bytes], mimetype: str, filename: str) -> Response:
+    """A download made as it is sent (a zip of stored files): nothing may read it whole first."""
+    response = attachment(pieces, mimetype, filename)
+    response.direct_passthrough = True
+    return response

@@ -214,6 +214,20 @@ def statements_for(
     return len(statements)
 
 
+def streamed_statements(
+    count_queries: Callable[[], AbstractContextManager[list[str]]], client: Any, path: str
+) -> tuple[int, int]:
+    """A download made as it is sent, read to its end (once before, to warm up): the statements
+    it cost other than reads of stored files' chunks, and those reads."""
+    client.get(path).close()
+    with count_queries() as statements:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        response.get_data()
+    chunks = [sql for sql in statements if "file_chunks" in sql]
+    return len(statements) - len(chunks), len(chunks)
+
+
 # --- The reflection editor -----------------------------------------------------------------------
 
 

@@ -11,11 +11,10 @@ what happens on delete (CASCADE or SET NULL), so deleting the row never fails or
 from __future__ import annotations
 
 import json
-import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -24,6 +23,7 @@ from learnset import files
 from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Invitation, Membership
 from learnset.files.models import FileBlob
+from learnset.files.zips import stream_zip
 
 Exporter = Callable[[Session, User], Any]
 # A feature's stored files for the download: each with its path inside the zip.
@@ -67,17 +67,25 @@ def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
     }
 
 
-def write_zip(db: Session, user: User, now: datetime, out: IO[bytes]) -> None:
-    """The download of a person's data: the document as your-data.json, and every file they
-    stored under files/, each written a chunk at a time."""
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        document = export_all(db, user, now)
-        archive.writestr("your-data.json", json.dumps(document, indent=2, ensure_ascii=False))
-        for source in _FILES.values():
-            for path, blob in source(db, user):
-                with archive.open(path, "w", force_zip64=True) as entry:
-                    for chunk in files.open_blob(db, blob):
-                        entry.write(chunk)
+def zip_entries(db: Session, user: User, now: datetime) -> list[tuple[str, bytes | FileBlob]]:
+    """What the download of a person's data holds, read in a fixed number of queries: the
+    document as your-data.json, then every file they stored, each with its path in the zip."""
+    document = json.dumps(export_all(db, user, now), indent=2, ensure_ascii=False)
+    found: list[tuple[str, bytes | FileBlob]] = [("your-data.json", document.encode())]
+    for source in _FILES.values():
+        found += source(db, user)
+    return found
+
+
+def stream_zip_of(
+    sessions: Callable[[], Session], found: list[tuple[str, bytes | FileBlob]]
+) -> Iterator[bytes]:
+    """The zip of `zip_entries`, made as it is sent (files/zips.py); each stored file's chunks
+    read in short sessions of their own, so a slow download holds no connection."""
+    return stream_zip(
+        (path, [content] if isinstance(content, bytes) else files.stream(sessions, content))
+        for path, content in found
+    )
 
 
 def written_around(

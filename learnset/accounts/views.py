@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -54,8 +52,8 @@ from learnset.accounts.security import (
     public,
     sign_out_user,
 )
-from learnset.db import get_db, utcnow
-from learnset.downloads import attachment
+from learnset.db import database, get_db, utcnow
+from learnset.downloads import attachment, streamed_attachment
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, committed, done, render_form
@@ -365,26 +363,18 @@ def download_data() -> Response:
     )
 
 
-_IN_MEMORY = 8 * 1024 * 1024
-
-
 @bp.route("/account/your-data.zip")
 def download_data_zip() -> Response:
-    """Everything at once: the JSON document and the files the person stored, in a zip built
-    in memory while small and on disk beyond that (a person may keep hundreds of megabytes)."""
+    """Everything at once: the JSON document and the files the person stored (a person may keep
+    hundreds of megabytes), in a zip made as it is sent."""
     now = utcnow()
-    name = f"learnset-your-data-{now.date().isoformat()}.zip"
-    # Not a with-block: a large one is closed by the server once it has been sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # noqa: SIM115
-    personal_data.write_zip(get_db(), current_user, now, spool)
+    found = personal_data.zip_entries(get_db(), current_user, now)
     audit.record_apart(audit.AuditKind.DATA_DOWNLOADED, actor_id=current_user.id)
-    size = spool.tell()
-    spool.seek(0)
-    if size <= _IN_MEMORY:
-        with spool:
-            body = spool.read()
-        return attachment(body, "application/zip", name)
-    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=name)
+    return streamed_attachment(
+        personal_data.stream_zip_of(database().sessions, found),
+        "application/zip",
+        f"learnset-your-data-{now.date().isoformat()}.zip",
+    )
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from flask_login import current_user
 from learnset import audit, authz
 from learnset.dates import UK
 from learnset.db import database, get_db, utcnow
-from learnset.downloads import attachment
+from learnset.downloads import streamed_attachment
 from learnset.forms import render_form
 from learnset.pagination import page_number
 from learnset.reflections import drafts, exports, log_zip, queries
@@ -110,13 +110,11 @@ def export_markdown() -> Response:
     today = uk_today()
     found = log_zip.entries(get_db(), current_user, today)
     audit.record_apart(audit.AuditKind.LOG_DOWNLOADED, actor_id=current_user.id)
-    response = attachment(
+    return streamed_attachment(
         log_zip.stream(database().sessions, found),
         "application/zip",
         f"learnset-reflective-log-{today}.zip",
     )
-    response.direct_passthrough = True  # made as it is sent: nothing may read it whole first
-    return response
 
 
 @bp.route("/reflections/portfolio")

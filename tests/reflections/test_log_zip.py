@@ -5,11 +5,14 @@ import io
 import zipfile
 from datetime import date
 
+import pytest
+
 from learnset.db import utcnow
 from learnset.files import CHUNK_SIZE
 from learnset.reflections import attachments
 from tests import factories
 from tests.files import samples
+from tests.helpers import streamed_statements
 
 LIMITS = attachments.Limits(10 * 1024 * 1024, 20, 250 * 1024 * 1024)
 
@@ -90,22 +93,13 @@ def test_binned_reflections_and_other_peoples_files_are_never_in_it(login, db, p
     assert not any("binned" in name or "theirs" in name for name in names)
 
 
-def _statements(login, user, count_queries):
-    client = login(user)
-    client.get("/reflections/export.zip").close()
-    with count_queries() as statements:
-        response = client.get("/reflections/export.zip")
-        assert response.status_code == 200
-        response.get_data()
-    chunks = [sql for sql in statements if "file_chunks" in sql]
-    return len(statements) - len(chunks), len(chunks)
-
-
-def test_the_queries_do_not_grow_with_the_files(login, db, people, count_queries):
+# The download of a person's data is made the same way, and holds the same files.
+@pytest.mark.parametrize("path", ["/reflections/export.zip", "/account/your-data.zip"])
+def test_the_queries_do_not_grow_with_the_files(login, db, people, count_queries, path):
     one = factories.make_reflection(db, people.participant, title="One")
     attached(db, one)
     db.commit()
-    before, chunks_before = _statements(login, people.participant, count_queries)
+    before, chunks_before = streamed_statements(count_queries, login(people.participant), path)
     # A file of three chunks, and more files on more reflections.
     large = samples.CSV * (2 * CHUNK_SIZE // len(samples.CSV) + 1)
     attached(db, one, data=large, name="large.csv")
@@ -114,7 +108,7 @@ def test_the_queries_do_not_grow_with_the_files(login, db, people, count_queries
         attached(db, other)
         attached(db, other, data=samples.CSV, name="figures.csv")
     db.commit()
-    after, chunks_after = _statements(login, people.participant, count_queries)
+    after, chunks_after = streamed_statements(count_queries, login(people.participant), path)
     assert after == before
     # Only the bytes themselves cost more: one short read a chunk.
     assert chunks_before == 1

@@ -1,0 +1,74 @@
+"""The benchmark reads wrk's output: a page whose requests time out, fail to connect or are
+answered with an error cannot look clean. The samples in wrk_output/ are wrk 4's own output,
+captured from runs against a local server that answered slowly, answered 500, or answered some
+requests late."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.run import parse_wrk
+
+SAMPLES = Path(__file__).parent / "wrk_output"
+
+
+def sample(name: str) -> str:
+    return (SAMPLES / f"{name}.txt").read_text()
+
+
+# Every request took longer than --timeout 1s: wrk records no latency for them.
+ALL_TIMED_OUT = sample("all_timed_out")
+
+# One request in three took 3 s against a 1 s timeout.
+SOME_TIMED_OUT = sample("some_timed_out")
+
+# The run ended before wrk's timeout check: nothing answered and no socket error counted.
+NOTHING_ANSWERED = sample("nothing_answered")
+
+SERVER_ERRORS = sample("server_errors")
+
+# Both kinds at once, as a page under load can give (wrk prints socket errors first).
+BOTH = SERVER_ERRORS.replace(
+    "  Non-2xx or 3xx responses: 1135\n",
+    "  Socket errors: connect 4, read 2, write 1, timeout 7\n  Non-2xx or 3xx responses: 10\n",
+)
+
+CLEAN = SERVER_ERRORS.replace("  Non-2xx or 3xx responses: 1135\n", "")
+
+
+def test_a_page_whose_every_request_timed_out_shows_its_timeouts() -> None:
+    load = parse_wrk(ALL_TIMED_OUT)
+    assert (load.requests_per_second, load.p50_ms, load.p99_ms) == (0.39, 0.0, 0.0)
+    assert (load.requests, load.errors, load.timeouts) == (2, 2, 2)
+    assert load.trouble == " **2 errors (2 timeouts)**"
+
+
+def test_timeouts_among_answered_requests_are_errors() -> None:
+    load = parse_wrk(SOME_TIMED_OUT)
+    assert (load.p50_ms, load.p99_ms) == (pytest.approx(0.788), 27.79)
+    assert (load.requests, load.errors, load.timeouts) == (11, 3, 3)
+
+
+def test_a_run_with_no_answer_at_all_is_flagged() -> None:
+    load = parse_wrk(NOTHING_ANSWERED)
+    assert (load.requests, load.errors, load.timeouts) == (0, 0, 0)
+    assert load.trouble == " **no request answered**"
+
+
+def test_error_answers_and_every_socket_error_are_counted() -> None:
+    assert parse_wrk(SERVER_ERRORS).errors == 1135
+    load = parse_wrk(BOTH)
+    assert (load.errors, load.timeouts) == (10 + 4 + 2 + 1 + 7, 7)
+
+
+def test_a_clean_run_has_no_errors_and_no_warning() -> None:
+    load = parse_wrk(CLEAN)
+    assert (load.requests_per_second, load.p50_ms, load.p99_ms) == (1128.54, 0.85, 8.62)
+    assert (load.requests, load.errors, load.timeouts, load.trouble) == (1135, 0, 0, "")
+
+
+def test_output_that_is_not_wrks_is_refused() -> None:
+    with pytest.raises(ValueError, match="Requests/sec"):
+        parse_wrk("unable to connect to 127.0.0.1:18978 Connection refused\n")

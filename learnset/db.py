@@ -19,6 +19,7 @@ from sqlalchemy import (
     create_engine,
     event,
     inspect,
+    select,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -94,6 +95,10 @@ def ready_shared_aliases() -> None:
         for key, _ in inspect(alias).mapper.all_orm_descriptors.items():
             if not key.startswith("__"):
                 getattr(alias, key)
+        # Compiling a statement that loads the alias makes the rest of what SQLAlchemy keeps on
+        # it (its columns as loaded, its adapter's map): two threads making those at once can
+        # each keep their own, and a row is then read by columns its statement never named.
+        select(alias).compile()
 
 
 def utcnow() -> datetime:

@@ -62,3 +62,49 @@ def test_no_module_keeps_an_alias_made_with_plain_aliased() -> None:
         if (lines := _module_level_aliases(path))
     }
     assert offenders == {}, "use learnset.db.shared_alias for an alias kept at module level"
+
+
+# Eight threads load each shared alias at once, with the interpreter switching threads as often
+# as it can; before the alias was loaded once at start-up, about one alias in fifteen lost the
+# race and read its row by columns its statement never named (NoSuchColumnError).
+LOADED_AT_ONCE = """
+import sys, threading
+import learnset
+from learnset import db
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+engine = create_engine("sqlite:///aliases.db")
+learnset.create_app({"SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+db.Base.metadata.create_all(engine)
+sys.setswitchinterval(1e-6)
+failed = []
+for alias in db._SHARED_ALIASES:
+    ready = threading.Barrier(8)
+    def load(alias=alias, ready=ready):
+        with Session(engine) as session:
+            ready.wait()
+            try:
+                session.execute(select(alias).limit(1)).all()
+            except Exception as error:
+                failed.append(repr(error)[:200])
+    threads = [threading.Thread(target=load) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+print(failed)
+"""
+
+
+def test_threads_loading_a_shared_alias_at_once_read_every_row(tmp_path: Path) -> None:
+    for _ in range(3):
+        result = subprocess.run(
+            [sys.executable, "-c", LOADED_AT_ONCE],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={"INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.strip() == "[]"

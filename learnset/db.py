@@ -23,7 +23,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Session, aliased, configure_mappers, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    aliased,
+    configure_mappers,
+    mapped_column,
+    sessionmaker,
+)
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names on SQLite and PostgreSQL, so migrations can name what they alter.
@@ -103,6 +111,14 @@ def ready_shared_aliases() -> None:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class Timestamped:
+    """When a row was made and when it last changed: a service that changes the row sets
+    updated_at itself, to the same `now` as the rest of the change."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 def column_length(model: type[Base], column: str) -> int:

@@ -7,12 +7,11 @@ import hashlib
 from datetime import datetime
 from typing import NamedTuple
 
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from learnset import audit
 from learnset.accounts.models import User, normalise_email
-from learnset.accounts.services import find_user_by_email, user_for_signed_token
+from learnset.accounts.services import SignedLink, find_user_by_email
 from learnset.errors import DomainError
 
 SALT = "learnset.email-change"
@@ -41,27 +40,17 @@ def _fingerprint(email: str) -> str:
     return hashlib.sha256(email.encode()).hexdigest()[:20]
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=SALT)
+LINK = SignedLink(SALT, "from", lambda user: _fingerprint(user.email))
 
 
 def make_token(user: User, new_email: str, secret_key: str) -> str:
     """The signed link's token: this account, from its present address to the new one."""
-    return _serializer(secret_key).dumps(
-        {"user": user.id, "from": _fingerprint(user.email), "to": normalise_email(new_email)}
-    )
+    return LINK.make(user, secret_key, to=normalise_email(new_email))
 
 
 def change_for_token(db: Session, token: str, secret_key: str, max_age: int) -> Change | None:
     """The change a token asks for, if it is genuine, fresh and unused, for an active account."""
-    found = user_for_signed_token(
-        db,
-        token,
-        secret_key=secret_key,
-        salt=SALT,
-        max_age=max_age,
-        unused=lambda user, data: data.get("from") == _fingerprint(user.email),
-    )
+    found = LINK.open(db, token, secret_key, max_age)
     if found is None or not isinstance(found[1].get("to"), str):
         return None
     user, data = found

@@ -188,54 +188,56 @@ def _audit_failure(
     )
 
 
+@dataclass(frozen=True)
+class SignedLink:
+    """A kind of signed, time-limited link about one account, mailed to its owner. The salt
+    keeps one kind's tokens from opening another kind's links; the token carries, under `key`,
+    a `fingerprint` of the account that changes once the link has done its work, so that a
+    used link is worthless."""
+
+    salt: str
+    key: str
+    fingerprint: Callable[[User], str]
+
+    def make(self, user: User, secret_key: str, **data: str) -> str:
+        """The token for this account, with any `data` the link carries."""
+        return URLSafeTimedSerializer(secret_key, salt=self.salt).dumps(
+            {"user": user.id, self.key: self.fingerprint(user), **data}
+        )
+
+    def open(
+        self, db: Session, token: str, secret_key: str, max_age: int
+    ) -> tuple[User, dict[str, Any]] | None:
+        """The active account a token names, with the token's data, if the token is genuine
+        (this key and salt), fresh (`max_age` seconds) and not used already."""
+        try:
+            data = URLSafeTimedSerializer(secret_key, salt=self.salt).loads(token, max_age=max_age)
+        except (SignatureExpired, BadSignature):
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("user"), int):
+            return None
+        user = db.get(User, data["user"])
+        if user is None or not user.is_active or data.get(self.key) != self.fingerprint(user):
+            return None
+        return user, data
+
+
 def _fingerprint(user: User) -> str:
     # Changes whenever the password does, which makes a used reset link worthless.
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=RESET_SALT)
+RESET_LINK = SignedLink(RESET_SALT, "fingerprint", _fingerprint)
 
 
 def make_reset_token(user: User, secret_key: str) -> str:
     """A signed token for a password reset link; it dies when the password changes."""
-    return _serializer(secret_key).dumps({"user": user.id, "fingerprint": _fingerprint(user)})
-
-
-def user_for_signed_token(
-    db: Session,
-    token: str,
-    *,
-    secret_key: str,
-    salt: str,
-    max_age: int,
-    unused: Callable[[User, dict[str, Any]], bool],
-) -> tuple[User, dict[str, Any]] | None:
-    """The active account a signed link's token names, with the token's data, if the token is
-    genuine (this key and salt), fresh (`max_age` seconds) and, as `unused` judges from the
-    account as it is now, not used already."""
-    try:
-        data = URLSafeTimedSerializer(secret_key, salt=salt).loads(token, max_age=max_age)
-    except (SignatureExpired, BadSignature):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("user"), int):
-        return None
-    user = db.get(User, data["user"])
-    if user is None or not user.is_active or not unused(user, data):
-        return None
-    return user, data
+    return RESET_LINK.make(user, secret_key)
 
 
 def user_for_reset_token(db: Session, token: str, secret_key: str, max_age: int) -> User | None:
     """The user a reset token belongs to, if it is genuine, fresh and unused."""
-    found = user_for_signed_token(
-        db,
-        token,
-        secret_key=secret_key,
-        salt=RESET_SALT,
-        max_age=max_age,
-        unused=lambda user, data: data.get("fingerprint") == _fingerprint(user),
-    )
+    found = RESET_LINK.open(db, token, secret_key, max_age)
     return found[0] if found else None
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, UTCDateTime
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile
 
@@ -124,7 +124,7 @@ def _in(column: str, values: Any) -> str:
     return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
 
 
-class Challenge(Base):
+class Challenge(Timestamped, Base):
     """A participant's live commissioning challenge, confidential to their learning set."""
 
     __tablename__ = "challenges"
@@ -142,8 +142,6 @@ class Challenge(Base):
     outcomes: Mapped[str] = mapped_column(Text, default="")
     stakeholders: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=ChallengeStatus.OPEN.value)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     owner: Mapped[User] = relationship()
@@ -191,7 +189,7 @@ class TrappedNote(Base):
     challenge: Mapped[Challenge] = relationship(back_populates="trapped")
 
 
-class ChallengeUpdate(Base):
+class ChallengeUpdate(Timestamped, Base):
     """Something that happened to a challenge: a question or insight from the set, or the
     owner's action, experiment or gain.
 
@@ -232,8 +230,6 @@ class ChallengeUpdate(Base):
     kind: Mapped[str] = mapped_column(String(20))
     # The question, the insight, what the owner will try, or the gain itself.
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A question the owner found helpful.
     helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Experiments: what the owner expects to learn, and that it costs little or nothing.
@@ -273,7 +269,7 @@ class ChallengeUpdateAttachment(AttachedFile, Base):
     update: Mapped[ChallengeUpdate] = relationship()
 
 
-class Story(Base):
+class Story(Timestamped, Base):
     """A closed challenge told as a short story of emerging practice, for the whole programme.
 
     It exists once the owner has written a summary; it is public to signed-in users only while
@@ -290,8 +286,6 @@ class Story(Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # When the owner ticked the consent box for the current publication.
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     challenge: Mapped[Challenge] = relationship(back_populates="story")
 

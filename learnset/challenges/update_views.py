@@ -94,12 +94,6 @@ def helped(challenge_id: int, update_id: int) -> Response:
 # --- The owner's actions, experiments and gains ----------------------------------------------
 
 
-def _plan_page(
-    form: PlanForm, challenge: Challenge, update: ChallengeUpdate | None
-) -> tuple[str, int]:
-    return render_form("challenges/plan.html", form, challenge=challenge, update=update)
-
-
 @bp.route("/challenges/<id:challenge_id>/plans/new", methods=["GET", "POST"])
 def new_plan(challenge_id: int) -> Response | tuple[str, int]:
     db = get_db()
@@ -114,13 +108,7 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
             noun = "experiment" if update.kind == UpdateKind.EXPERIMENT else "action"
             flash(f"Your {noun} has been recorded. Come back to say what happened.", "success")
             return to_update(challenge, update)
-    return _plan_page(form, challenge, None)
-
-
-def _gain_page(
-    form: GainForm, challenge: Challenge, update: ChallengeUpdate | None
-) -> tuple[str, int]:
-    return render_form("challenges/gain.html", form, challenge=challenge, update=update)
+    return render_form("challenges/plan.html", form, challenge=challenge, update=None)
 
 
 @bp.route("/challenges/<id:challenge_id>/gains/new", methods=["GET", "POST"])
@@ -133,7 +121,7 @@ def new_gain(challenge_id: int) -> Response | tuple[str, int]:
             update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
             committed("Your gain has been recorded.")
             return to_update(challenge, update)
-    return _gain_page(form, challenge, None)
+    return render_form("challenges/gain.html", form, challenge=challenge, update=None)
 
 
 @bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/outcome", methods=["GET", "POST"])
@@ -155,22 +143,14 @@ def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
 # --- Changing and deleting what was written --------------------------------------------------
 
 
-# Each kind of update is changed with the form it was written with.
-EDIT_FORMS: dict[str, type[Any]] = {
-    UpdateKind.QUESTION.value: QuestionForm,
-    UpdateKind.INSIGHT.value: InsightForm,
-    UpdateKind.ACTION.value: PlanForm,
-    UpdateKind.EXPERIMENT.value: PlanForm,
-    UpdateKind.GAIN.value: GainForm,
+# Each kind of update is changed with the form, and on the page, it was written with.
+EDIT_PAGES: dict[str, tuple[type[Any], str]] = {
+    UpdateKind.QUESTION.value: (QuestionForm, "challenges/edit_text.html"),
+    UpdateKind.INSIGHT.value: (InsightForm, "challenges/edit_text.html"),
+    UpdateKind.ACTION.value: (PlanForm, "challenges/plan.html"),
+    UpdateKind.EXPERIMENT.value: (PlanForm, "challenges/plan.html"),
+    UpdateKind.GAIN.value: (GainForm, "challenges/gain.html"),
 }
-
-
-def _edit_page(form: Any, challenge: Challenge, update: ChallengeUpdate) -> tuple[str, int]:
-    if update.is_plan:
-        return _plan_page(form, challenge, update)
-    if update.kind == UpdateKind.GAIN:
-        return _gain_page(form, challenge, update)
-    return render_form("challenges/edit_text.html", form, challenge=challenge, update=update)
 
 
 @bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/edit", methods=["GET", "POST"])
@@ -178,13 +158,14 @@ def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]
     db = get_db()
     challenge = challenge_or_404(challenge_id)
     update = update_or_404(challenge, update_id, "challenge_update:edit")
-    form = EDIT_FORMS[update.kind](obj=update if request.method == "GET" else None)
+    form_class, template = EDIT_PAGES[update.kind]
+    form = form_class(obj=update if request.method == "GET" else None)
     if form.validate_on_submit():
         with shown_on(form, "body"):
             services.edit_update(db, update, current_user, form.to_input(), utcnow())
             committed("Your changes have been saved.")
             return to_update(challenge, update)
-    return _edit_page(form, challenge, update)
+    return render_form(template, form, challenge=challenge, update=update)
 
 
 @bp.route("/challenges/<id:challenge_id>/updates/<id:update_id>/delete", methods=["GET", "POST"])

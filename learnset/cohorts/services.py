@@ -294,28 +294,28 @@ def assign_tutor(
     membership = Membership(user=user, cohort=cohort, role=Role.TUTOR.value, joined_at=now)
     db.add(membership)
     db.flush()
+    _record_membership(db, audit.AuditKind.TUTOR_ASSIGNED, membership, assigned_by, now)
+    return TutorAssigned(membership=membership)
+
+
+def _record_membership(
+    db: Session, kind: audit.AuditKind, membership: Membership, actor: User, now: datetime
+) -> None:
+    """The audit log names who changed whose place in a set, and which place: "Tutor of ..."."""
     audit.record(
         db,
-        audit.AuditKind.TUTOR_ASSIGNED,
-        actor_id=assigned_by.id,
-        subject_id=user.id,
-        detail=f"Tutor of {cohort.name}",
+        kind,
+        actor_id=actor.id,
+        subject_id=membership.user_id,
+        detail=f"{membership.role.capitalize()} of {membership.cohort.name}",
         now=now,
     )
-    return TutorAssigned(membership=membership)
 
 
 def remove_member(db: Session, membership: Membership, now: datetime, *, removed_by: User) -> None:
     """Take someone out of a learning set. What they wrote stays theirs; their presenter slots
     in sessions still to come and their votes on open topics go, since they will not be there."""
-    audit.record(
-        db,
-        audit.AuditKind.MEMBER_REMOVED,
-        actor_id=removed_by.id,
-        subject_id=membership.user_id,
-        detail=f"{membership.role.capitalize()} of {membership.cohort.name}",
-        now=now,
-    )
+    _record_membership(db, audit.AuditKind.MEMBER_REMOVED, membership, removed_by, now)
     _drop_upcoming_slots(db, membership, now)
     open_topics = select(EmergentTopic.id).where(
         EmergentTopic.cohort_id == membership.cohort_id,

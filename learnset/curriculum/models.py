@@ -14,11 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, UTCDateTime, utcnow
 from learnset.library.models import ContentItem
 
 
-class Programme(Base):
+class Programme(Timestamped, Base):
     """A sequence of sessions a learning set can follow, such as the Unlocking Commissioning
     year."""
 
@@ -36,8 +36,6 @@ class Programme(Base):
     source_path: Mapped[str] = mapped_column(String(300), default="")
     # One hash over all of the programme's files, to tell whether any of them changed.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     sessions: Mapped[list[ProgrammeSession]] = relationship(

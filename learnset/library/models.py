@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 
@@ -50,7 +50,7 @@ content_item_capabilities = Table(
 )
 
 
-class ContentItem(Base):
+class ContentItem(Timestamped, Base):
     """A theory module, practice exercise, method card or case study, loaded from a file in
     content/."""
 
@@ -72,8 +72,6 @@ class ContentItem(Base):
     # Where it was loaded from, relative to content/, and a hash to tell whether it changed.
     source_path: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when its file disappears; never deleted, since sessions and reflections point at it.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when someone saves it in the app; cleared when a sync finds the files agree or takes

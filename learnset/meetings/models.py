@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
 from learnset.library.models import ContentItem
 
@@ -34,7 +34,7 @@ class TopicStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Meeting(Base):
+class Meeting(Timestamped, Base):
     """A monthly session of a cohort ("session" on screen; in code that word is taken)."""
 
     __tablename__ = "meetings"
@@ -57,8 +57,6 @@ class Meeting(Base):
     agenda: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.DRAFT.value)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # iCalendar SEQUENCE: raised when the time or place changes, so calendars replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from learnset import authz
@@ -50,6 +52,21 @@ def _back(topic: EmergentTopic) -> Response:
     if target == "home":
         return redirect(url_for("main.home"))
     return redirect(_list_url(topic))
+
+
+def _button(
+    topic_id: int,
+    action: str,
+    change: Callable[[Session, EmergentTopic], object],
+    said: str,
+) -> Response:
+    """A button that changes a topic: the change committed and `said` (with the topic's title
+    put in), or the reason it was refused; either way back to the page the button was on."""
+    topic = _pressed(topic_id, action)
+    with flashed():
+        change(get_db(), topic)
+        committed(said.format(title=topic.title))
+    return _back(topic)
 
 
 @bp.route("/cohorts/<id:cohort_id>/topics", methods=["GET", "POST"])
@@ -152,12 +169,12 @@ def vote(topic_id: int) -> Response:
 
 @bp.route("/topics/<id:topic_id>/unvote", methods=["POST"])
 def withdraw_vote(topic_id: int) -> Response:
-    db = get_db()
-    topic = _pressed(topic_id, "topic:vote")
-    with flashed():
-        topics.withdraw_vote(db, topic, current_user)
-        committed(f"Your vote for “{topic.title}” has been withdrawn.")
-    return _back(topic)
+    return _button(
+        topic_id,
+        "topic:vote",
+        lambda db, topic: topics.withdraw_vote(db, topic, current_user),
+        "Your vote for “{title}” has been withdrawn.",
+    )
 
 
 @bp.route("/topics/<id:topic_id>/take", methods=["POST"])
@@ -184,12 +201,9 @@ def take_up(topic_id: int) -> Response:
 
 @bp.route("/topics/<id:topic_id>/release", methods=["POST"])
 def release(topic_id: int) -> Response:
-    db = get_db()
-    topic = _pressed(topic_id, "topic:decide")
-    with flashed():
-        topics.release(db, topic)
-        committed(f"“{topic.title}” is back on the list of open topics.")
-    return _back(topic)
+    return _button(
+        topic_id, "topic:decide", topics.release, "“{title}” is back on the list of open topics."
+    )
 
 
 @bp.route("/topics/<id:topic_id>/close", methods=["GET", "POST"])
@@ -206,9 +220,4 @@ def close(topic_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/topics/<id:topic_id>/reopen", methods=["POST"])
 def reopen(topic_id: int) -> Response:
-    db = get_db()
-    topic = _pressed(topic_id, "topic:decide")
-    with flashed():
-        topics.reopen(db, topic)
-        committed(f"“{topic.title}” is open again.")
-    return _back(topic)
+    return _button(topic_id, "topic:decide", topics.reopen, "“{title}” is open again.")

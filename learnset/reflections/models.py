@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, UTCDateTime, utcnow
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile, FileBlob
 from learnset.framework.models import Capability
@@ -75,7 +75,7 @@ reflection_capabilities = Table(
 )
 
 
-class Reflection(Base):
+class Reflection(Timestamped, Base):
     """A participant's reflective note on an experience; private unless its author shares it."""
 
     __tablename__ = "reflections"
@@ -126,8 +126,6 @@ class Reflection(Base):
     # The author's last look at the conversation: newer comments are news on their home page.
     comments_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     draft_key: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # In the bin since then; purged for good 30 days later.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -239,7 +237,7 @@ class ReflectionComment(Base):
     author: Mapped[User | None] = relationship()
 
 
-class ReflectionDraft(Base):
+class ReflectionDraft(Timestamped, Base):
     """Unsaved writing, exactly as typed: a new reflection (by key) or changes to a saved one."""
 
     __tablename__ = "reflection_drafts"
@@ -254,8 +252,6 @@ class ReflectionDraft(Base):
     key: Mapped[str | None] = mapped_column(String(64))
     # The posted form fields, name to list of values, so even invalid input comes back as typed.
     data: Mapped[dict[str, list[str]]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ReflectionRescue(Base):

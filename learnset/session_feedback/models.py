@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, UTCDateTime
 from learnset.enums import Labelled, Term
 from learnset.meetings.models import Meeting
 
@@ -26,7 +26,7 @@ class Usefulness(Labelled):
         return cls(str(score))
 
 
-class SessionFeedback(Base):
+class SessionFeedback(Timestamped, Base):
     """One participant's answers about one session they took part in.
 
     The person is kept only so they can change their answers while the window is open and see
@@ -51,7 +51,5 @@ class SessionFeedback(Base):
     # When the window closed as the session's dates stood at the first answer: a session moved
     # later cannot reopen a window whose answers its tutors may already have seen.
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()

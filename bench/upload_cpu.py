@@ -1,16 +1,25 @@
-"""CPU a gunicorn worker spends on one 10 MB upload, and how long SQLite's write lock is held.
+"""CPU a gunicorn worker spends on one 10 MB upload, and what the database spends beside it.
 
-Builds one small learning set on SQLite, serves it with one gunicorn gthread worker (so every
-upload lands on the worker measured), and sends the bench's 10 MB PDF through the real upload
-page --uploads times, unpaced, one after another. The worker's user and system CPU time is read
+Builds one small learning set, serves it with one gunicorn gthread worker (so every upload
+lands on the worker measured), and sends the bench's 10 MB PDF through the real upload page
+--uploads times, unpaced, one after another. The worker's user and system CPU time is read
 from /proc/<pid>/stat before and after; the first upload (which loads what uploads need) is not
-counted. Nothing else is loaded meanwhile, so the figure is the upload's own cost. A probe
-tries the database's write lock every 5 ms without waiting: the share of tries that find it
-taken, times the time, is how long each upload holds it (while it does, SQLite refuses other
-requests' small writes, such as recording the use of a sign-in). To compare
-two versions of the app, run this same script from each checkout (bench/README.md).
+counted. Nothing else is loaded meanwhile, so the figure is the upload's own cost.
 
-Usage: .venv/bin/python bench/upload_cpu.py [--uploads 12]
+On SQLite (the default) a probe tries the database's write lock every 5 ms without waiting: the
+share of tries that find it taken, times the time, is how long each upload holds it (while it
+does, SQLite refuses other requests' small writes, such as recording the use of a sign-in).
+
+On PostgreSQL (--db postgresql, a throwaway cluster as the tests and the bench make) the
+database's work is in processes of its own, which the worker's figure does not show: the CPU of
+the whole server (the postmaster, its living children - the connections' backends, the WAL
+writer, the checkpointer, autovacuum - and the children that ended meanwhile, which /proc counts
+in their parent's) is read the same way, with the WAL the uploads wrote.
+
+To compare two versions of the app, run this same script from each checkout (bench/README.md).
+
+Usage: .venv/bin/python bench/upload_cpu.py [--uploads 12] [--rounds 3] [--db postgresql]
+                                            [--file FILE]
 """
 
 from __future__ import annotations
@@ -24,7 +33,11 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import nullcontext, suppress
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,10 +49,24 @@ from bench.upload import Uploader, make_pdf, worker_pids  # noqa: E402
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """A process's user and system CPU time so far (fields 14 and 15 of /proc/<pid>/stat)."""
+def cpu_seconds(pid: int, ended_children: bool = False) -> float:
+    """A process's user and system CPU time so far (fields 14 and 15 of /proc/<pid>/stat), with
+    that of its children that ended and were waited for (16 and 17) if `ended_children`."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
+    spent = int(fields[11]) + int(fields[12])
+    if ended_children:
+        spent += int(fields[13]) + int(fields[14])
+    return spent / TICKS
+
+
+def server_cpu_seconds(postmaster: int) -> float:
+    """The CPU time of a PostgreSQL server: the postmaster's, its ended children's, and its
+    living children's (a child that ends between the two reads is missed, a few ms at most)."""
+    spent = cpu_seconds(postmaster, ended_children=True)
+    for child in worker_pids(postmaster):
+        with suppress(FileNotFoundError):
+            spent += cpu_seconds(child)
+    return spent
 
 
 class LockProbe:
@@ -78,53 +105,109 @@ class LockProbe:
         return self.taken / self.tries if self.tries else 0.0
 
 
+class ServerProbe:
+    """A PostgreSQL server's CPU time and the WAL it wrote, from one reading to the next."""
+
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self.postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+        # One connection for the WAL's position, opened before the first reading.
+        self.engine = create_engine(url, poolclass=NullPool)
+        self.connection = self.engine.connect()
+
+    def reading(self) -> tuple[float, int]:
+        wal = self.connection.scalar(
+            text("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")
+        )
+        return server_cpu_seconds(self.postmaster), int(wal)
+
+    def close(self) -> None:
+        self.connection.close()
+        self.engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--uploads", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --uploads, each timed")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument(
+        "--file",
+        type=Path,
+        help="send this file (judged by its content) instead of the bench PDF, whose padding is "
+        "random bytes: PostgreSQL compresses real files differently (bench/README.md)",
+    )
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="learnset-upload-cpu-"))
-    url = f"sqlite:///{instance / 'bench.db'}"
-    server = None
+    cluster = server = probe = None
     try:
+        if args.db == "postgresql":
+            from tests.postgres import start_cluster
+
+            cluster = start_cluster()
+            url = cluster.admin_url
+        else:
+            url = f"sqlite:///{instance / 'bench.db'}"
         built, _ = prepare(url, instance, Scale(sets=1, months=2, reflections=2, check_ins=1))
         port = 19000 + os.getpid() % 1000
         server = start_server(url, instance, port, workers=1)
         base = f"http://127.0.0.1:{port}"
         email = built.participant_emails[1]
         uploader = Uploader(
-            base, sign_in(base, email).cookie, reflection_of(url, instance, email), make_pdf(),
+            base, sign_in(base, email).cookie, reflection_of(url, instance, email),
+            args.file.read_bytes() if args.file else make_pdf(),
             link_bits_per_second=0,
         )  # fmt: skip
         (worker,) = worker_pids(server.pid)
         uploader.upload()
+        if cluster is not None:
+            probe = ServerProbe(url, cluster.data_dir)
         per_upload: list[float] = []
         locked: list[float] = []
+        in_server: list[float] = []
         for _ in range(args.rounds):
-            before, started = cpu_seconds(worker), time.perf_counter()
-            with LockProbe(instance / "bench.db") as probe:
+            before = probe.reading() if probe else (0.0, 0)
+            worker_before, started = cpu_seconds(worker), time.perf_counter()
+            with LockProbe(instance / "bench.db") if probe is None else nullcontext() as lock:
                 for _ in range(args.uploads):
                     uploader.upload()
-            spent, took = cpu_seconds(worker) - before, time.perf_counter() - started
+            spent, took = cpu_seconds(worker) - worker_before, time.perf_counter() - started
+            after = probe.reading() if probe else (0.0, 0)
             per_upload.append(spent * 1000 / args.uploads)
-            locked.append(probe.share * took * 1000 / args.uploads)
-            print(
-                f"{args.uploads} uploads: {spent * 1000 / args.uploads:.0f} ms CPU each in the "
-                f"worker, {took * 1000 / args.uploads:.0f} ms each from first byte to answer, "
-                f"the write lock held about {locked[-1]:.0f} ms each",
-                flush=True,
+            line = (
+                f"{args.uploads} uploads: {per_upload[-1]:.0f} ms CPU each in the worker, "
+                f"{took * 1000 / args.uploads:.0f} ms each from first byte to answer, "
             )
+            if lock is not None:
+                locked.append(lock.share * took * 1000 / args.uploads)
+                line += f"the write lock held about {locked[-1]:.0f} ms each"
+            else:
+                in_server.append((after[0] - before[0]) * 1000 / args.uploads)
+                wal = (after[1] - before[1]) / args.uploads / 1024 / 1024
+                line += f"{in_server[-1]:.0f} ms CPU each in PostgreSQL, {wal:.1f} MB of WAL each"
+            print(line, flush=True)
         if uploader.refused:
             sys.exit(f"refused: {uploader.refused}")
-        print(
-            f"CPU per 10 MB upload in the worker: {min(per_upload):.0f}-{max(per_upload):.0f} ms "
+        summary = (
+            f"CPU per {len(uploader.pdf) / 1024 / 1024:.1f} MB upload in the worker: "
+            f"{min(per_upload):.0f}-{max(per_upload):.0f} ms "
             f"(median {statistics.median(per_upload):.0f} ms over {args.rounds} rounds); "
-            f"SQLite's write lock held {statistics.median(locked):.0f} ms an upload (median)"
         )
+        if locked:
+            summary += f"SQLite's write lock held {statistics.median(locked):.0f} ms an upload"
+        else:
+            summary += (
+                f"in PostgreSQL: {min(in_server):.0f}-{max(in_server):.0f} ms "
+                f"(median {statistics.median(in_server):.0f} ms)"
+            )
+        print(summary + f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:
+        if probe is not None:
+            probe.close()
         if server is not None:
             server.terminate()
             server.wait()
+        if cluster is not None:
+            cluster.stop()
         shutil.rmtree(instance, ignore_errors=True)
 
 

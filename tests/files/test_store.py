@@ -1,10 +1,11 @@
 """The database store writes a file in chunks, streams it back, and deletes it whole."""
 
 import io
+import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from learnset import files
 from learnset.db import utcnow
@@ -80,3 +81,25 @@ def test_a_download_reads_each_chunk_in_a_short_session_of_its_own(app, db, peop
     )
     db.commit()
     assert b"".join(files.stream(database(app).sessions, blob)) == BIG
+
+
+@pytest.mark.postgresql_only
+def test_stored_bytes_are_compressed_only_when_that_shrinks_them_on_postgresql(db, people):
+    """pglz would spend CPU trying to compress every chunk of a PDF or a photo, for nothing:
+    the migration gives file bytes lz4, which gives up on those at once but still shrinks text
+    (or, on a server without lz4, stores them as they come)."""
+    has_lz4 = "lz4" in db.scalar(
+        text("SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")
+    )
+    random_bytes = random.Random(21).randbytes(files.CHUNK_SIZE)
+    text_bytes = b"participant,session,rating\n" * (files.CHUNK_SIZE // 27)
+    found = {}
+    for name, data in (("random", random_bytes), ("text", text_bytes)):
+        blob = files.save(
+            db, people.participant.id, io.BytesIO(data), files.KINDS["txt"], utcnow(), 10**9
+        )
+        found[name] = db.scalar(
+            text("SELECT pg_column_compression(data) FROM file_chunks WHERE blob_id = :id"),
+            {"id": blob.id},
+        )
+    assert found == {"random": None, "text": "lz4" if has_lz4 else None}

@@ -290,19 +290,18 @@ def count_queries(url: str, instance: Path, pages: list[Page], paths: dict[str, 
     return counts
 
 
-def reflection_of(url: str, instance: Path, email: str) -> int:
-    """One of this person's reflections, for the upload scenario."""
+def reflections_of(url: str, instance: Path, email: str) -> list[int]:
+    """This person's reflections, for the upload scenario."""
     app = bench_app(url, instance)
     with app.app_context(), database(app).sessions() as db:
-        found = db.scalar(
+        found = db.scalars(
             select(Reflection.id)
             .join(User, User.id == Reflection.author_id)
             .where(User.email == email, Reflection.deleted_at.is_(None))
             .order_by(Reflection.id)
-            .limit(1)
-        )
+        ).all()
     assert found, f"{email} has no reflection"
-    return int(found)
+    return [int(reflection_id) for reflection_id in found]
 
 
 def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str, Any]:
@@ -406,7 +405,7 @@ def upload_scenario(
     uploader = Uploader(
         base,
         sign_in(base, email).cookie,
-        reflection_of(url, instance, email),
+        reflections_of(url, instance, email),
         make_pdf(),
         link_bits_per_second=args.link_mbits * 1e6,
     )

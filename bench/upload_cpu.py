@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.national import Scale  # noqa: E402
-from bench.run import prepare, reflection_of, sign_in, start_server  # noqa: E402
+from bench.run import prepare, reflections_of, sign_in, start_server  # noqa: E402
 from bench.upload import Uploader, make_pdf, worker_pids  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -153,7 +153,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         email = built.participant_emails[1]
         uploader = Uploader(
-            base, sign_in(base, email).cookie, reflection_of(url, instance, email),
+            base, sign_in(base, email).cookie, reflections_of(url, instance, email),
             args.file.read_bytes() if args.file else make_pdf(),
             link_bits_per_second=0,
         )  # fmt: skip

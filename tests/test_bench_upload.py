@@ -57,7 +57,7 @@ def test_the_uploading_client_sends_no_faster_than_its_link() -> None:
         reader = threading.Thread(target=take)
         reader.start()
         # 256 KB over an 8 Mbit/s link: a quarter of a second at the least.
-        uploader = Uploader(f"http://127.0.0.1:{port}", "", 1, b"", link_bits_per_second=8e6)
+        uploader = Uploader(f"http://127.0.0.1:{port}", "", [1], b"", link_bits_per_second=8e6)
         connection = http.client.HTTPConnection("127.0.0.1", port)
         connection.connect()
         started = time.perf_counter()

@@ -231,9 +231,16 @@ def progress(
 # --- The home page ------------------------------------------------------------------------------
 
 
+class CapabilityName(NamedTuple):
+    """What a line about a capability shows and links by: no need for the whole capability."""
+
+    slug: str
+    name: str
+
+
 @dataclass(frozen=True)
 class GapLine:
-    capability: Capability
+    capability: CapabilityName
     current: int
     target: int
 
@@ -262,7 +269,7 @@ _DRAFT, _FOCUS = shared_alias(SelfAssessment), shared_alias(LearningFocus)
 
 
 @cache
-def _latest_ratings() -> Select[int, datetime, Capability, int, int]:
+def _latest_ratings() -> Select[int, datetime, str, str, int, int]:
     """Built once (every participant's home page runs it): the ratings of the person's latest
     submitted assessment in each of the cohorts."""
     newest_first = (
@@ -288,7 +295,8 @@ def _latest_ratings() -> Select[int, datetime, Capability, int, int]:
         select(
             latest.c.cohort_id,
             latest.c.submitted_at,
-            Capability,
+            Capability.slug,
+            Capability.name,
             Rating.current_level,
             Rating.target_level,
         )
@@ -323,6 +331,15 @@ def _drafts_and_focus() -> Select[int, SelfAssessment | None, LearningFocus | No
     )
 
 
+def draft_and_focus(
+    db: Session, participant_id: int, cohort_id: int
+) -> tuple[SelfAssessment | None, LearningFocus | None]:
+    """The participant's draft assessment and learning focus in a cohort (one statement)."""
+    values = {"person_id": participant_id, "cohort_ids": [cohort_id]}
+    row = db.execute(_drafts_and_focus(), values).first()
+    return (row[1], row[2]) if row else (None, None)
+
+
 def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
     """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
     statements, whatever the number of cohorts)."""
@@ -331,12 +348,12 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
         return []
     summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
     values = {"person_id": user.id, "cohort_ids": list(summaries)}
-    for cohort_id, submitted_at, capability, current, target in db.execute(
+    for cohort_id, submitted_at, slug, name, current, target in db.execute(
         _latest_ratings(), values
     ):
         summary = summaries[cohort_id]
         summary.latest_at = submitted_at
-        summary.gaps.append(GapLine(capability, current, target))
+        summary.gaps.append(GapLine(CapabilityName(slug, name), current, target))
     for cohort_id, cohort_draft, cohort_focus in db.execute(_drafts_and_focus(), values):
         # At most one draft and one focus per participant and cohort (unique indexes).
         summaries[cohort_id].draft = cohort_draft

@@ -82,15 +82,16 @@ def overview(cohort_id: int) -> str:
     growth = progress.progress(db, current_user.id, cohort.id, framework)
     top_gaps = growth.top_gaps()
     first_label = "Baseline"
+    draft, focus = progress.draft_and_focus(db, current_user.id, cohort.id)
     return render_template(
         "assessment/overview.html",
         cohort=cohort,
         growth=growth,
-        draft=services.current_draft(db, current_user.id, cohort.id),
+        draft=draft,
         recommendations=recommendations.recommendations(
             db, current_user.id, cohort.id, top_gaps, utcnow()
         ),
-        focus=services.current_focus(db, current_user.id, cohort.id),
+        focus=focus,
         radars={
             entry.domain.id: charts.domain_radar(f"radar-{entry.domain.slug}", entry, first_label)
             for entry in growth.domains

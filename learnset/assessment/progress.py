@@ -168,6 +168,25 @@ def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
     return query
 
 
+@cache
+def _one_capability() -> Select[*tuple[Any, ...]]:
+    """Built once: one capability's ratings in a participant's submitted assessments."""
+    return _ratings(False).where(Rating.capability_id == bindparam("capability_id", type_=Integer))
+
+
+def capability_history(
+    db: Session, participant_id: int, cohort_id: int, capability: Capability
+) -> CapabilityProgress:
+    """One capability's path through a participant's submitted assessments in a cohort: the
+    capability's own page reads its few ratings rather than the whole framework's."""
+    values = {"person_id": participant_id, "cohort_id": cohort_id, "capability_id": capability.id}
+    entry = CapabilityProgress(capability)
+    for row in db.execute(_one_capability(), values):
+        assessment_id, kind, submitted_at, _shared, _capability_id, *rating = row
+        entry.history.append(RatingPoint(assessment_id, kind, submitted_at, *rating))
+    return entry
+
+
 def progress(
     db: Session,
     participant_id: int,

@@ -47,7 +47,7 @@ def _not_reflected_on() -> Select[Any]:
 
 
 @cache
-def _sessions_using() -> Select[Any]:
+def _sessions_using() -> Select[int, Meeting]:
     """Built once: the cohort's past published sessions that used some items, latest first."""
     return (
         select(MeetingItem.content_item_id, Meeting)

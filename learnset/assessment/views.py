@@ -105,15 +105,14 @@ def capability(cohort_id: int, slug: str) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
     framework = current_framework(db)
-    growth = progress.progress(db, current_user.id, cohort.id, framework)
-    entry = growth.capability(slug)
-    if entry is None:
+    found = next((c for d in framework for c in d.capabilities if c.slug == slug), None)
+    if found is None:
         abort(404)
+    entry = progress.capability_history(db, current_user.id, cohort.id, found)
     return render_template(
         "assessment/capability.html",
         cohort=cohort,
         entry=entry,
-        growth=growth,
         chart=charts.capability_line(f"history-{slug}", entry, _short_date)
         if entry.history
         else None,

@@ -164,3 +164,23 @@ def test_sharing_by_participant_counts_only_what_was_shared(db, people, framewor
         shared.submitted_at,
     )
     assert (rows["Fay Fellow"].shared, rows["Fay Fellow"].last_shared_at) == (0, None)
+
+
+def test_a_capabilitys_own_history_is_its_part_of_the_whole(
+    db, people, framework, participant_rates
+):
+    participant_rates((2, 4), at=utcnow() - timedelta(days=60))
+    participant_rates(
+        (2, 4),
+        listening=(3, 4),
+        at=utcnow() - timedelta(days=30),
+        carried=tuple(c for c in framework.capabilities if c != framework.listening),
+    )
+    participant_rates(listening=(1, 5), status="draft")
+    factories.make_assessment(db, people.fellow, people.cohort, framework.ratings(listening=(5, 5)))
+    whole = _progress(db, people).capability("listening")
+    own = progress.capability_history(
+        db, people.participant.id, people.cohort.id, framework.listening
+    )
+    assert own.history == whole.history
+    assert (own.current, own.movement, own.last_rated_at) == (3, 1, whole.last_rated_at)

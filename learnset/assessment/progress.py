@@ -45,15 +45,20 @@ class RatingPoint(NamedTuple):
 @dataclass
 class CapabilityProgress:
     capability: Capability
+    # Every rating, oldest first; or none, where a page needs only where the capability
+    # stands, and the first, the latest and when it was last rated afresh (`standing`).
     history: list[RatingPoint] = field(default_factory=list)
+    first_point: RatingPoint | None = None
+    latest_point: RatingPoint | None = None
+    rated_at: datetime | None = None
 
     @property
     def first(self) -> RatingPoint | None:
-        return self.history[0] if self.history else None
+        return self.history[0] if self.history else self.first_point
 
     @property
     def latest(self) -> RatingPoint | None:
-        return self.history[-1] if self.history else None
+        return self.history[-1] if self.history else self.latest_point
 
     @property
     def current(self) -> int | None:
@@ -78,6 +83,8 @@ class CapabilityProgress:
     @property
     def last_rated_at(self) -> datetime | None:
         """When the participant last rated it afresh, not counting carried-forward copies."""
+        if not self.history:
+            return self.rated_at
         rated = [point.submitted_at for point in self.history if not point.carried_forward]
         return rated[-1] if rated else None
 
@@ -139,22 +146,26 @@ class Progress:
         return next((e for e in self.capabilities if e.capability.slug == slug), None)
 
 
+# A rating with its assessment, as `RatingPoint` takes them (after the id and capability).
+RATING_COLUMNS = (
+    SelfAssessment.id,
+    SelfAssessment.kind,
+    SelfAssessment.submitted_at,
+    SelfAssessment.shared_with_tutors,
+    Rating.capability_id,
+    Rating.current_level,
+    Rating.target_level,
+    Rating.carried_forward,
+    Rating.evidence,
+    Rating.change_reason,
+)
+
+
 @cache
 def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
     """Built once for each view: a participant's submitted ratings in a cohort, oldest first."""
     query = (
-        select(
-            SelfAssessment.id,
-            SelfAssessment.kind,
-            SelfAssessment.submitted_at,
-            SelfAssessment.shared_with_tutors,
-            Rating.capability_id,
-            Rating.current_level,
-            Rating.target_level,
-            Rating.carried_forward,
-            Rating.evidence,
-            Rating.change_reason,
-        )
+        select(*RATING_COLUMNS)
         .join(Rating, Rating.assessment_id == SelfAssessment.id)
         .where(
             SelfAssessment.participant_id == PERSON,
@@ -166,6 +177,14 @@ def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
     if as_tutors_see_it:
         query = query.where(authz.shared_with_tutors_clause())
     return query
+
+
+def empty_domains(framework: list[DomainCapabilities]) -> list[DomainProgress]:
+    """Each domain of the framework with its capabilities, none rated yet."""
+    return [
+        DomainProgress(entry.domain, [CapabilityProgress(c) for c in entry.capabilities])
+        for entry in framework
+    ]
 
 
 @cache
@@ -195,10 +214,7 @@ def progress(
     as_tutors_see_it: bool = False,
 ) -> Progress:
     """A participant's progress in a cohort; as tutors see it, only what is shared with them."""
-    domains = [
-        DomainProgress(entry.domain, [CapabilityProgress(c) for c in entry.capabilities])
-        for entry in framework
-    ]
+    domains = empty_domains(framework)
     histories = {
         entry.capability.id: entry.history for domain in domains for entry in domain.capabilities
     }

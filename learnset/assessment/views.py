@@ -18,6 +18,7 @@ from learnset.assessment import (
     progress,
     recommendations,
     services,
+    standing,
 )
 from learnset.assessment.forms import (
     FocusForm,
@@ -79,7 +80,7 @@ def overview(cohort_id: int) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
     framework = current_framework(db)
-    growth = progress.progress(db, current_user.id, cohort.id, framework)
+    growth = standing.standing(db, current_user.id, cohort.id, framework)
     top_gaps = growth.top_gaps()
     first_label = "Baseline"
     draft, focus = progress.draft_and_focus(db, current_user.id, cohort.id)

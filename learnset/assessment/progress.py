@@ -45,15 +45,20 @@ class RatingPoint(NamedTuple):
 @dataclass
 class CapabilityProgress:
     capability: Capability
+    # Every rating, oldest first; or none, where a page needs only where the capability
+    # stands, and the first, the latest and when it was last rated afresh (`standing`).
     history: list[RatingPoint] = field(default_factory=list)
+    first_point: RatingPoint | None = None
+    latest_point: RatingPoint | None = None
+    rated_at: datetime | None = None
 
     @property
     def first(self) -> RatingPoint | None:
-        return self.history[0] if self.history else None
+        return self.history[0] if self.history else self.first_point
 
     @property
     def latest(self) -> RatingPoint | None:
-        return self.history[-1] if self.history else None
+        return self.history[-1] if self.history else self.latest_point
 
     @property
     def current(self) -> int | None:
@@ -78,6 +83,8 @@ class CapabilityProgress:
     @property
     def last_rated_at(self) -> datetime | None:
         """When the participant last rated it afresh, not counting carried-forward copies."""
+        if not self.history:
+            return self.rated_at
         rated = [point.submitted_at for point in self.history if not point.carried_forward]
         return rated[-1] if rated else None
 
@@ -139,22 +146,26 @@ class Progress:
         return next((e for e in self.capabilities if e.capability.slug == slug), None)
 
 
+# A rating with its assessment, as `RatingPoint` takes them (after the id and capability).
+RATING_COLUMNS = (
+    SelfAssessment.id,
+    SelfAssessment.kind,
+    SelfAssessment.submitted_at,
+    SelfAssessment.shared_with_tutors,
+    Rating.capability_id,
+    Rating.current_level,
+    Rating.target_level,
+    Rating.carried_forward,
+    Rating.evidence,
+    Rating.change_reason,
+)
+
+
 @cache
 def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
     """Built once for each view: a participant's submitted ratings in a cohort, oldest first."""
     query = (
-        select(
-            SelfAssessment.id,
-            SelfAssessment.kind,
-            SelfAssessment.submitted_at,
-            SelfAssessment.shared_with_tutors,
-            Rating.capability_id,
-            Rating.current_level,
-            Rating.target_level,
-            Rating.carried_forward,
-            Rating.evidence,
-            Rating.change_reason,
-        )
+        select(*RATING_COLUMNS)
         .join(Rating, Rating.assessment_id == SelfAssessment.id)
         .where(
             SelfAssessment.participant_id == PERSON,
@@ -168,6 +179,33 @@ def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
     return query
 
 
+def empty_domains(framework: list[DomainCapabilities]) -> list[DomainProgress]:
+    """Each domain of the framework with its capabilities, none rated yet."""
+    return [
+        DomainProgress(entry.domain, [CapabilityProgress(c) for c in entry.capabilities])
+        for entry in framework
+    ]
+
+
+@cache
+def _one_capability() -> Select[*tuple[Any, ...]]:
+    """Built once: one capability's ratings in a participant's submitted assessments."""
+    return _ratings(False).where(Rating.capability_id == bindparam("capability_id", type_=Integer))
+
+
+def capability_history(
+    db: Session, participant_id: int, cohort_id: int, capability: Capability
+) -> CapabilityProgress:
+    """One capability's path through a participant's submitted assessments in a cohort: the
+    capability's own page reads its few ratings rather than the whole framework's."""
+    values = {"person_id": participant_id, "cohort_id": cohort_id, "capability_id": capability.id}
+    entry = CapabilityProgress(capability)
+    for row in db.execute(_one_capability(), values):
+        assessment_id, kind, submitted_at, _shared, _capability_id, *rating = row
+        entry.history.append(RatingPoint(assessment_id, kind, submitted_at, *rating))
+    return entry
+
+
 def progress(
     db: Session,
     participant_id: int,
@@ -176,10 +214,7 @@ def progress(
     as_tutors_see_it: bool = False,
 ) -> Progress:
     """A participant's progress in a cohort; as tutors see it, only what is shared with them."""
-    domains = [
-        DomainProgress(entry.domain, [CapabilityProgress(c) for c in entry.capabilities])
-        for entry in framework
-    ]
+    domains = empty_domains(framework)
     histories = {
         entry.capability.id: entry.history for domain in domains for entry in domain.capabilities
     }
@@ -231,9 +266,16 @@ def progress(
 # --- The home page ------------------------------------------------------------------------------
 
 
+class CapabilityName(NamedTuple):
+    """What a line about a capability shows and links by: no need for the whole capability."""
+
+    slug: str
+    name: str
+
+
 @dataclass(frozen=True)
 class GapLine:
-    capability: Capability
+    capability: CapabilityName
     current: int
     target: int
 
@@ -262,7 +304,7 @@ _DRAFT, _FOCUS = shared_alias(SelfAssessment), shared_alias(LearningFocus)
 
 
 @cache
-def _latest_ratings() -> Select[int, datetime, Capability, int, int]:
+def _latest_ratings() -> Select[int, datetime, str, str, int, int]:
     """Built once (every participant's home page runs it): the ratings of the person's latest
     submitted assessment in each of the cohorts."""
     newest_first = (
@@ -288,7 +330,8 @@ def _latest_ratings() -> Select[int, datetime, Capability, int, int]:
         select(
             latest.c.cohort_id,
             latest.c.submitted_at,
-            Capability,
+            Capability.slug,
+            Capability.name,
             Rating.current_level,
             Rating.target_level,
         )
@@ -323,6 +366,15 @@ def _drafts_and_focus() -> Select[int, SelfAssessment | None, LearningFocus | No
     )
 
 
+def draft_and_focus(
+    db: Session, participant_id: int, cohort_id: int
+) -> tuple[SelfAssessment | None, LearningFocus | None]:
+    """The participant's draft assessment and learning focus in a cohort (one statement)."""
+    values = {"person_id": participant_id, "cohort_ids": [cohort_id]}
+    row = db.execute(_drafts_and_focus(), values).first()
+    return (row[1], row[2]) if row else (None, None)
+
+
 def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
     """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
     statements, whatever the number of cohorts)."""
@@ -331,12 +383,12 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
         return []
     summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
     values = {"person_id": user.id, "cohort_ids": list(summaries)}
-    for cohort_id, submitted_at, capability, current, target in db.execute(
+    for cohort_id, submitted_at, slug, name, current, target in db.execute(
         _latest_ratings(), values
     ):
         summary = summaries[cohort_id]
         summary.latest_at = submitted_at
-        summary.gaps.append(GapLine(capability, current, target))
+        summary.gaps.append(GapLine(CapabilityName(slug, name), current, target))
     for cohort_id, cohort_draft, cohort_focus in db.execute(_drafts_and_focus(), values):
         # At most one draft and one focus per participant and cohort (unique indexes).
         summaries[cohort_id].draft = cohort_draft

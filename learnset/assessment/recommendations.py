@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import Integer, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from learnset.assessment.progress import CapabilityProgress
+from learnset.db import NOW, PERSON
 from learnset.library.models import ContentItem
-from learnset.library.queries import items_developing
+from learnset.library.queries import items_by_capability, items_developing_query
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 from learnset.reflections.models import Reflection
 
@@ -30,12 +33,32 @@ class Recommendation:
     items: list[RecommendedItem] = field(default_factory=list)
 
 
-def _not_reflected_on(participant_id: int) -> ColumnElement[bool]:
-    """Items the participant has not yet written a reflection about (the bin does not count)."""
-    return ~exists().where(
-        Reflection.author_id == participant_id,
-        Reflection.content_item_id == ContentItem.id,
-        Reflection.deleted_at.is_(None),
+@cache
+def _not_reflected_on() -> Select[Any]:
+    """Built once: items developing the capabilities that the person has not yet written a
+    reflection about (the bin does not count)."""
+    return items_developing_query(
+        ~exists().where(
+            Reflection.author_id == PERSON,
+            Reflection.content_item_id == ContentItem.id,
+            Reflection.deleted_at.is_(None),
+        )
+    )
+
+
+@cache
+def _sessions_using() -> Select[int, Meeting]:
+    """Built once: the cohort's past published sessions that used some items, latest first."""
+    return (
+        select(MeetingItem.content_item_id, Meeting)
+        .join(Meeting, Meeting.id == MeetingItem.meeting_id)
+        .where(
+            MeetingItem.content_item_id.in_(bindparam("item_ids", type_=Integer, expanding=True)),
+            Meeting.cohort_id == bindparam("cohort_id", type_=Integer),
+            Meeting.status == MeetingStatus.PUBLISHED,
+            Meeting.starts_at < NOW,
+        )
+        .order_by(Meeting.starts_at.desc(), Meeting.id)
     )
 
 
@@ -54,8 +77,10 @@ def recommendations(
     """
     if not gaps:
         return []
-    found = items_developing(
-        db, [gap.capability.id for gap in gaps], _not_reflected_on(participant_id)
+    found = items_by_capability(
+        db,
+        _not_reflected_on(),
+        {"capability_ids": [gap.capability.id for gap in gaps], "person_id": participant_id},
     )
     offered: dict[int, RecommendedItem] = {}
     result = []
@@ -68,16 +93,7 @@ def recommendations(
             recommendation.items.append(offered[item.id])
         result.append(recommendation)
     if offered:
-        for content_item_id, meeting in db.execute(
-            select(MeetingItem.content_item_id, Meeting)
-            .join(Meeting, Meeting.id == MeetingItem.meeting_id)
-            .where(
-                MeetingItem.content_item_id.in_(offered),
-                Meeting.cohort_id == cohort_id,
-                Meeting.status == MeetingStatus.PUBLISHED,
-                Meeting.starts_at < now,
-            )
-            .order_by(Meeting.starts_at.desc(), Meeting.id)
-        ):
+        values = {"item_ids": list(offered), "cohort_id": cohort_id, "now": now}
+        for content_item_id, meeting in db.execute(_sessions_using(), values):
             offered[content_item_id].sessions.append(meeting)
     return result

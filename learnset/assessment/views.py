@@ -18,6 +18,7 @@ from learnset.assessment import (
     progress,
     recommendations,
     services,
+    standing,
 )
 from learnset.assessment.forms import (
     FocusForm,
@@ -79,18 +80,19 @@ def overview(cohort_id: int) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
     framework = current_framework(db)
-    growth = progress.progress(db, current_user.id, cohort.id, framework)
+    growth = standing.standing(db, current_user.id, cohort.id, framework)
     top_gaps = growth.top_gaps()
     first_label = "Baseline"
+    draft, focus = progress.draft_and_focus(db, current_user.id, cohort.id)
     return render_template(
         "assessment/overview.html",
         cohort=cohort,
         growth=growth,
-        draft=services.current_draft(db, current_user.id, cohort.id),
+        draft=draft,
         recommendations=recommendations.recommendations(
             db, current_user.id, cohort.id, top_gaps, utcnow()
         ),
-        focus=services.current_focus(db, current_user.id, cohort.id),
+        focus=focus,
         radars={
             entry.domain.id: charts.domain_radar(f"radar-{entry.domain.slug}", entry, first_label)
             for entry in growth.domains
@@ -104,15 +106,14 @@ def capability(cohort_id: int, slug: str) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
     framework = current_framework(db)
-    growth = progress.progress(db, current_user.id, cohort.id, framework)
-    entry = growth.capability(slug)
-    if entry is None:
+    found = next((c for d in framework for c in d.capabilities if c.slug == slug), None)
+    if found is None:
         abort(404)
+    entry = progress.capability_history(db, current_user.id, cohort.id, found)
     return render_template(
         "assessment/capability.html",
         cohort=cohort,
         entry=entry,
-        growth=growth,
         chart=charts.capability_line(f"history-{slug}", entry, _short_date)
         if entry.history
         else None,

@@ -20,6 +20,8 @@ LABEL_LINE = 15.0
 LABEL_CHARACTERS = 20
 
 
+# Levels are whole numbers on a handful of axes: the few points there are, worked out once.
+@lru_cache(maxsize=1024)
 def radar_point(index: int, count: int, level: float) -> tuple[float, float]:
     """Where a level sits on axis `index` of `count`: axis 0 points up, then clockwise."""
     angle = -math.pi / 2 + 2 * math.pi * index / count

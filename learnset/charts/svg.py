@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from typing import Any
 
@@ -97,30 +97,34 @@ def series_key(position: int) -> str:
     return f"series-{position % 4 + 1}"
 
 
-def marker(kind: str, x: float, y: float, look: Look, hollow: bool, size: float = 5) -> str:
-    """A series' marker at a point: circle, square or diamond, hollow when carried forward."""
-    fill = "#ffffff" if hollow else look.colour
-    common = {
-        "class_": f"app-chart__marker app-chart__marker--{kind}"
+@cache
+def _marker_paint(kind: str, look: Look, hollow: bool) -> str:
+    """A marker's attributes after its position (class, fill, stroke): a chart has few kinds."""
+    return _attributes(
+        class_=f"app-chart__marker app-chart__marker--{kind}"
         + (" app-chart__marker--hollow" if hollow else ""),
-        "fill": fill,
-        "stroke": look.colour,
-        "stroke_width": 2,
-    }
+        fill="#ffffff" if hollow else look.colour,
+        stroke=look.colour,
+        stroke_width=2,
+    )
+
+
+def marker(kind: str, x: float, y: float, look: Look, hollow: bool, size: float = 5) -> str:
+    """A series' marker at a point: circle, square or diamond, hollow when carried forward.
+
+    Pages draw hundreds, so the position is written straight in (numbers need no escaping)
+    after the paint, which is made once per kind."""
+    paint = _marker_paint(kind, look, hollow)
     if look.marker == "circle":
-        return element("circle", cx=number(x), cy=number(y), r=number(size), **common)
+        return f'<circle cx="{number(x)}" cy="{number(y)}" r="{number(size)}" {paint}/>'
     if look.marker == "square":
         side = size * 1.7
-        return element(
-            "rect",
-            x=number(x - side / 2),
-            y=number(y - side / 2),
-            width=number(side),
-            height=number(side),
-            **common,
+        return (
+            f'<rect x="{number(x - side / 2)}" y="{number(y - side / 2)}"'
+            f' width="{number(side)}" height="{number(side)}" {paint}/>'
         )
     corners = [(x, y - size * 1.3), (x + size * 1.3, y), (x, y + size * 1.3), (x - size * 1.3, y)]
-    return element("polygon", points=points(corners), **common)
+    return f'<polygon points="{points(corners)}" {paint}/>'
 
 
 Point = tuple[float, float]
@@ -176,12 +180,18 @@ def opening(chart_id: str, title: str, description: str, width: int, height: int
 
 def legend(series: Sequence[Series], x: float, y: float, width: float) -> list[str]:
     """A key below the chart, so it prints with it: a stroke sample and a marker per series."""
+    return [_legend(tuple((entry.key, entry.name) for entry in series), x, y, width)]
+
+
+# Every chart of a kind on a page has the same key: drawn once, however many charts.
+@lru_cache(maxsize=64)
+def _legend(series: tuple[tuple[str, str], ...], x: float, y: float, width: float) -> str:
     parts = ['<g class="app-chart__legend">']
     step = width / max(len(series), 1)
-    for position, entry in enumerate(series):
-        parts += legend_entry(entry.key, entry.name, LOOKS[entry.key], x + position * step, y)
+    for position, (key, name) in enumerate(series):
+        parts += legend_entry(key, name, LOOKS[key], x + position * step, y)
     parts.append("</g>")
-    return parts
+    return "".join(parts)
 
 
 def legend_entry(key: str, name: str, look: Look, left: float, y: float) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -16,8 +17,10 @@ class DomainCapabilities:
     capabilities: list[Capability] = field(default_factory=list)
 
 
+@cache
 def current_capabilities() -> Select[CapabilityDomain, Capability]:
-    """Each current capability with its domain, in framework order: the query to add to."""
+    """Each current capability with its domain, in framework order: the query to add to (built
+    once; a statement is never changed in place)."""
     return (
         select(CapabilityDomain, Capability)
         .join(Capability, Capability.domain_id == CapabilityDomain.id)

@@ -122,6 +122,34 @@ def test_a_line_chart_spaces_assessments_evenly_and_marks_carried_forward_hollow
     assert "5 Mar 2026" in svg and "5 May 2026" in svg
 
 
+def test_markers_are_drawn_whole_in_each_shape():
+    """Markers are written straight out for speed: each shape keeps its full set of attributes."""
+    from learnset.charts import svg
+
+    looks = svg.LOOKS
+    assert svg.marker("latest", 10, 20.04, looks["latest"], hollow=True, size=4) == (
+        '<circle cx="10" cy="20" r="4" class="app-chart__marker app-chart__marker--latest'
+        ' app-chart__marker--hollow" fill="#ffffff" stroke="#005eb8" stroke-width="2"/>'
+    )
+    assert svg.marker("baseline", 10, 20, looks["baseline"], hollow=False) == (
+        '<rect x="5.8" y="15.8" width="8.5" height="8.5" class="app-chart__marker'
+        ' app-chart__marker--baseline" fill="#4c6272" stroke="#4c6272" stroke-width="2"/>'
+    )
+    assert svg.marker("target", 10, 20, looks["target"], hollow=False) == (
+        '<polygon points="10,13.5 16.5,20 10,26.5 3.5,20" class="app-chart__marker'
+        ' app-chart__marker--target" fill="#007f3b" stroke="#007f3b" stroke-width="2"/>'
+    )
+
+
+def test_charts_with_the_same_series_share_a_key_but_not_their_points():
+    axes = ["One", "Two", "Three"]
+    first = str(charts.radar("a", "A", "A.", axes, [Series("latest", "Latest", [1, 2, 3])]))
+    second = str(charts.radar("b", "B", "B.", axes, [Series("latest", "Latest", [3, 2, 1])]))
+    key = first[first.index('<g class="app-chart__legend">') :]
+    assert key == second[second.index('<g class="app-chart__legend">') :]
+    assert _points_of(first, "latest") != _points_of(second, "latest")
+
+
 def test_a_single_assessment_sits_in_the_middle():
     svg = str(
         charts.line_chart(

@@ -2,7 +2,9 @@
 
 from datetime import timedelta
 
-from learnset.assessment import progress
+import pytest
+
+from learnset.assessment import progress, standing
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories
@@ -14,11 +16,25 @@ def _progress(db, people, **options):
     )
 
 
-def test_gap_is_target_minus_current_largest_first(db, people, framework, participant_rates):
+# The participant's own pages read where they stand (`standing`: first and latest, in SQL)
+# and the rest every rating (`progress`): the figures must agree.
+@pytest.fixture(params=["progress", "standing"])
+def own_progress(request):
+    def read(db, people):
+        read_with = progress.progress if request.param == "progress" else standing.standing
+        return read_with(db, people.participant.id, people.cohort.id, current_framework(db))
+
+    read.with_history = request.param == "progress"
+    return read
+
+
+def test_gap_is_target_minus_current_largest_first(
+    db, people, framework, participant_rates, own_progress
+):
     participant_rates(
         listening=(2, 4), credibility=(1, 5), data=(3, 3), complexity=(4, 2), convening=(2, 4)
     )
-    growth = _progress(db, people)
+    growth = own_progress(db, people)
     gaps = [(entry.capability.slug, entry.gap) for entry in growth.by_gap()]
     # Equal gaps keep framework order; a target below the current level is a negative gap.
     assert gaps == [
@@ -36,13 +52,15 @@ def test_gap_is_target_minus_current_largest_first(db, people, framework, partic
     assert [entry.capability.slug for entry in growth.top_gaps(limit=1)] == ["credibility"]
 
 
-def test_no_positive_gap_means_nothing_to_recommend(db, people, framework, participant_rates):
+def test_no_positive_gap_means_nothing_to_recommend(
+    db, people, framework, participant_rates, own_progress
+):
     participant_rates((4, 4))
-    assert _progress(db, people).top_gaps() == []
+    assert own_progress(db, people).top_gaps() == []
 
 
 def test_movement_since_the_baseline_and_when_each_was_last_rated(
-    db, people, framework, participant_rates
+    db, people, framework, participant_rates, own_progress
 ):
     baseline_at = utcnow() - timedelta(days=60)
     check_in_at = utcnow() - timedelta(days=30)
@@ -61,7 +79,7 @@ def test_movement_since_the_baseline_and_when_each_was_last_rated(
         at=latest_at,
         carried=tuple(c for c in framework.capabilities if c != framework.data),
     )
-    growth = _progress(db, people)
+    growth = own_progress(db, people)
     listening = growth.capability("listening")
     data = growth.capability("data")
     convening = growth.capability("convening")
@@ -70,7 +88,8 @@ def test_movement_since_the_baseline_and_when_each_was_last_rated(
     assert (data.current, data.movement, data.gap) == (1, -1, 3)
     assert data.last_rated_at == latest_at
     assert (convening.movement, convening.last_rated_at) == (0, baseline_at)
-    assert [len(entry.history) for entry in growth.capabilities] == [3, 3, 3, 3, 3]
+    if own_progress.with_history:
+        assert [len(entry.history) for entry in growth.capabilities] == [3, 3, 3, 3, 3]
     assert [(a.label, a.rated) for a in growth.assessments] == [
         ("Baseline", 5),
         ("Check-in", 1),
@@ -79,7 +98,7 @@ def test_movement_since_the_baseline_and_when_each_was_last_rated(
 
 
 def test_drafts_other_people_and_other_cohorts_are_left_out(
-    db, people, framework, participant_rates
+    db, people, framework, participant_rates, own_progress
 ):
     participant_rates(listening=(2, 4))
     participant_rates(listening=(5, 5), status="draft")
@@ -88,25 +107,27 @@ def test_drafts_other_people_and_other_cohorts_are_left_out(
     factories.make_assessment(
         db, people.participant, people.other_cohort, framework.ratings(listening=(4, 4))
     )
-    growth = _progress(db, people)
+    growth = own_progress(db, people)
     assert len(growth.assessments) == 1
     assert growth.capability("listening").current == 2
 
 
-def test_a_capability_added_later_shows_as_not_rated(db, people, framework, participant_rates):
+def test_a_capability_added_later_shows_as_not_rated(
+    db, people, framework, participant_rates, own_progress
+):
     participant_rates(listening=(2, 4))
-    growth = _progress(db, people)
+    growth = own_progress(db, people)
     assert growth.capability("convening").gap is None
     assert growth.by_gap()[-1].capability.slug in {"credibility", "data", "complexity", "convening"}
 
 
 def test_archived_capabilities_leave_the_page_but_keep_their_history(
-    db, people, framework, participant_rates
+    db, people, framework, participant_rates, own_progress
 ):
     participant_rates((2, 4))
     framework.data.archived_at = utcnow()
     db.flush()
-    growth = _progress(db, people)
+    growth = own_progress(db, people)
     assert growth.capability("data") is None
     assert growth.assessments[0].rated == 5
 
@@ -164,3 +185,34 @@ def test_sharing_by_participant_counts_only_what_was_shared(db, people, framewor
         shared.submitted_at,
     )
     assert (rows["Fay Fellow"].shared, rows["Fay Fellow"].last_shared_at) == (0, None)
+
+
+def test_a_capabilitys_own_history_is_its_part_of_the_whole(
+    db, people, framework, participant_rates
+):
+    participant_rates((2, 4), at=utcnow() - timedelta(days=60))
+    participant_rates(
+        (2, 4),
+        listening=(3, 4),
+        at=utcnow() - timedelta(days=30),
+        carried=tuple(c for c in framework.capabilities if c != framework.listening),
+    )
+    participant_rates(listening=(1, 5), status="draft")
+    factories.make_assessment(db, people.fellow, people.cohort, framework.ratings(listening=(5, 5)))
+    whole = _progress(db, people).capability("listening")
+    own = progress.capability_history(
+        db, people.participant.id, people.cohort.id, framework.listening
+    )
+    assert own.history == whole.history
+    assert (own.current, own.movement, own.last_rated_at) == (3, 1, whole.last_rated_at)
+
+
+def test_assessments_submitted_at_the_same_moment_keep_their_order(
+    db, people, framework, participant_rates, own_progress
+):
+    at = utcnow() - timedelta(days=1)
+    participant_rates(listening=(1, 4), at=at)
+    participant_rates(listening=(3, 5), at=at)
+    listening = own_progress(db, people).capability("listening")
+    assert (listening.first.current, listening.current, listening.target) == (1, 3, 5)
+    assert (listening.movement, listening.last_rated_at) == (2, at)

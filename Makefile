@@ -6,7 +6,10 @@ FLASK := $(VENV)/bin/flask --app learnset
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 STATIC := learnset/static
 ASSETS := $(STATIC)/nhsuk/nhsuk-frontend.min.css
-PYTEST := $(PY) -m pytest -p no:cacheprovider
+# The .pyc files are written even where PYTHONDONTWRITEBYTECODE is set: otherwise each test
+# process, and each server they start, compiles Learnset and rewrites the tests' asserts again
+# (about 5 s of CPU a process).
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -p no:cacheprovider
 
 .PHONY: run test lint format assets install install-dev lock wheel test-sqlite test-postgresql test-browser bench bench-upload clean
 
@@ -51,9 +54,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 # uv installs the locks: the same pins and hashes as pip would, fetched in parallel (a fresh
-# install-dev took about 160 s with pip, 20 s with uv). It comes itself from the dev lock, by pip.
+# install-dev took 160-270 s with pip, about 40 s with uv). uv itself comes from the dev lock.
 UV := $(VENV)/bin/uv
-UV_INSTALL := $(UV) pip install --quiet --python $(PY)
+# --compile-bytecode, as pip does: with PYTHONDONTWRITEBYTECODE set, nothing would ever write
+# the .pyc files, and every test process and server would compile its imports again.
+UV_INSTALL := $(UV) pip install --quiet --compile-bytecode --python $(PY)
 $(UV): requirements-dev.lock | $(PY)
 	awk '/^uv==/ { found = 1 } found { print } found && !/\\$$/ { exit }' requirements-dev.lock \
 		> $(VENV)/uv-requirement.txt

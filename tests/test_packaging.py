@@ -93,16 +93,24 @@ def test_the_wheel_carries_templates_migrations_content_and_assets(wheel):
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 
-@pytest.fixture
-def installed(wheel, tmp_path) -> Iterator[tuple[Path, dict[str, str]]]:
-    """A virtualenv outside the checkout with the locked dependencies and the wheel, and the
-    environment an operator would give it."""
-    venv = tmp_path / "venv"
-    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtualenv outside the checkout with the locked dependencies and the wheel. One for
+    the module (installing takes about a minute): the tests only run it, each in a folder of
+    its own, where the installed app keeps its instance folder."""
+    folder = tmp_path_factory.mktemp("installed")
+    venv = folder / "venv"
+    _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=folder)
     python = venv / "bin" / "python"
     pip = (sys.executable, "-m", "pip", "--python", python, "install", "--quiet")
-    _run(*pip, "--require-hashes", "-r", PROJECT_ROOT / "requirements.lock", cwd=tmp_path)
-    _run(*pip, "--no-deps", wheel, cwd=tmp_path)
+    _run(*pip, "--require-hashes", "-r", PROJECT_ROOT / "requirements.lock", cwd=folder)
+    _run(*pip, "--no-deps", wheel, cwd=folder)
+    return venv
+
+
+@pytest.fixture
+def installed(venv: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    """The installed virtualenv and the environment an operator would give it."""
     env = {
         key: value
         for key, value in os.environ.items()

@@ -298,3 +298,14 @@ def queries_per_page(
             html_of(browser.get(f"{path}?page=2" if total > 20 else path))
         counts.append(len(statements))
     return counts
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """A new, empty PostgreSQL database `name` on the server `admin_url` reaches; its URL."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"

@@ -276,3 +276,36 @@ def autosave(client: Any, editor: str, fields: dict[str, Any], tokens: dict | No
     writer = {"writer": tokens["writer"]} if "writer" in tokens else {}
     headers = {"X-CSRFToken": tokens["csrf_token"]} if "csrf_token" in tokens else {}
     return client.post(editor + "/draft", data={**fields, **writer}, headers=headers)
+
+
+def queries_per_page(
+    browser: Any,
+    path: str,
+    count_queries: Callable[[], AbstractContextManager[list[str]]],
+    db: Any,
+    fill_to: Callable[[int], None],
+    totals: tuple[int, int],
+) -> list[int]:
+    """How many statements a paged list at `path` sends with each of `totals` rows, which
+    `fill_to(total)` makes: the first page for the smaller, the second for the larger (past a
+    page of 20). The page is opened once first, so nothing warming up is counted."""
+    browser.get(path)
+    counts = []
+    for total in totals:
+        fill_to(total)
+        db.commit()
+        with count_queries() as statements:
+            html_of(browser.get(f"{path}?page=2" if total > 20 else path))
+        counts.append(len(statements))
+    return counts
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """A new, empty PostgreSQL database `name` on the server `admin_url` reaches; its URL."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 ROLES = ["anonymous", "participant", "fellow", "tutor", "other_tutor", "outsider", "admin"]
@@ -64,3 +65,12 @@ def page_and_form(
         Route(endpoint, url, allowed, **options),
         Route(endpoint, url, allowed, "POST", data=data or {}, **options),
     ]
+
+
+def prepared_url(route: Route, db: Any, people: Any) -> str:
+    """Make the objects the route's URL needs (its `setup`), commit them, and fill in the URL
+    for the standard People and those objects."""
+    extra = route.setup(db, people) if route.setup else None
+    db.commit()
+    scenario = SimpleNamespace(**vars(people), **(vars(extra) if extra else {}))
+    return route.url(scenario)  # type: ignore[operator]

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from sqlalchemy import text
 
 from learnset import create_app
@@ -92,26 +93,25 @@ def test_readyz_reports_database(client):
     assert response.json == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_answers_without_the_database(tmp_path):
-    app = create_app(
+def _bare_app(tmp_path: Path, database_file: str) -> Flask:
+    """An app with only the settings it cannot start without, on a SQLite file in tmp_path."""
+    return create_app(
         {
             "SECRET_KEY": "k",
             "INSTANCE_PATH": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db",
+            "DATABASE_URL": f"sqlite:///{tmp_path}/{database_file}",
         }
     )
+
+
+def test_healthz_answers_without_the_database(tmp_path):
+    app = _bare_app(tmp_path, "missing/dir/x.db")
     response = app.test_client().get("/healthz")
     assert (response.status_code, response.json) == (200, {"status": "ok"})
 
 
 def test_readyz_reports_an_unmigrated_database(tmp_path):
-    app = create_app(
-        {
-            "SECRET_KEY": "k",
-            "INSTANCE_PATH": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path}/empty.db",
-        }
-    )
+    app = _bare_app(tmp_path, "empty.db")
     with app.app_context():
         from learnset.db import get_db
 
@@ -122,13 +122,7 @@ def test_readyz_reports_an_unmigrated_database(tmp_path):
 
 
 def test_readyz_reports_database_down(tmp_path):
-    app = create_app(
-        {
-            "SECRET_KEY": "k",
-            "INSTANCE_PATH": str(tmp_path),
-            "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db",
-        }
-    )
+    app = _bare_app(tmp_path, "missing/dir/x.db")
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     assert response.json["database"] == "unavailable"

@@ -10,7 +10,6 @@ import importlib
 import itertools
 import re
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +18,7 @@ from werkzeug.routing import AnyConverter
 
 from learnset import create_app
 from tests.helpers import csrf_token_signed_ago
-from tests.matrix import ROLES, Route
+from tests.matrix import ROLES, Route, prepared_url
 
 TESTS = Path(__file__).parent
 
@@ -107,10 +106,7 @@ def _verdict(route: Route, role: str, response) -> str | None:  # type: ignore[n
 def test_role_matrix(route, db, people, login, no_csrf, connection):
     """Each role in turn, each inside a savepoint rolled back after its request, so what one
     role's request changes (a POST) never reaches the next role's."""
-    extra = route.setup(db, people) if route.setup else None
-    db.commit()
-    scenario = SimpleNamespace(**vars(people), **(vars(extra) if extra else {}))
-    url = route.url(scenario)
+    url = prepared_url(route, db, people)
     problems = []
     for role in ROLES:
         browser = login(people.by_role(role))
@@ -212,10 +208,7 @@ def test_unknown_and_forbidden_ids_answer_the_same(route, app, db, people, login
     """
     if route.public:
         return
-    extra = route.setup(db, people) if route.setup else None
-    db.commit()
-    scenario = SimpleNamespace(**vars(people), **(vars(extra) if extra else {}))
-    url = route.url(scenario)
+    url = prepared_url(route, db, people)
     versions = _unknown_versions(app, url, route.method)
     roles = [role for role in STRANGERS if route.expected(role) in ("sign-in", "404")]
     # Posts go with a fresh token and with one past Flask-WTF's time limit (the stale-form path).

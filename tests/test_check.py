@@ -4,8 +4,10 @@ migration, content/ is loaded, the mail queue moves, settings are safe; non-zero
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from alembic.script import ScriptDirectory
+from flask import Flask
 from sqlalchemy import select
 
 from learnset import migrate
@@ -29,6 +31,14 @@ def _check(app):  # type: ignore[no-untyped-def]
     result = app.test_cli_runner().invoke(args=["check"])
     database(app).engine.dispose()
     return result
+
+
+def _queue_mail(app: Flask, recipient: str, **columns: Any) -> None:
+    """An email in the app's mail queue, to `recipient`, as `columns` leave it."""
+    with database(app).sessions() as session:
+        mail = OutgoingMail(kind="message", recipient=recipient, subject="s", body="b", **columns)
+        session.add(mail)
+        session.commit()
 
 
 def test_a_ready_install_is_all_well(tmp_path, empty_database_url):
@@ -82,26 +92,12 @@ def test_content_not_loaded_fails(tmp_path):
 def test_an_email_waiting_too_long_fails_and_a_recent_one_does_not(tmp_path, empty_database_url):
     app = _ready(tmp_path, empty_database_url, MAIL_QUEUE_MAX_AGE_MINUTES=15)
     now = utcnow()
-    with database(app).sessions() as session:
-        session.add(
-            OutgoingMail(
-                kind="message", recipient="x@example.org", subject="s", body="b",
-                created_at=now - timedelta(minutes=5), next_attempt_at=now,
-            )
-        )  # fmt: skip
-        session.commit()
+    _queue_mail(app, "x@example.org", created_at=now - timedelta(minutes=5), next_attempt_at=now)
     fine = _check(app)
     assert fine.exit_code == 0, fine.output
     assert "Mail queue: 1 waiting, the oldest for 5 minutes." in fine.output
 
-    with database(app).sessions() as session:
-        session.add(
-            OutgoingMail(
-                kind="message", recipient="y@example.org", subject="s", body="b",
-                created_at=now - timedelta(hours=3), next_attempt_at=now,
-            )
-        )  # fmt: skip
-        session.commit()
+    _queue_mail(app, "y@example.org", created_at=now - timedelta(hours=3), next_attempt_at=now)
     stuck = _check(app)
     assert stuck.exit_code == 1
     assert "Mail queue: 2 waiting, the oldest for 3 hours." in stuck.output
@@ -112,15 +108,14 @@ def test_an_email_waiting_too_long_fails_and_a_recent_one_does_not(tmp_path, emp
 def test_an_email_given_up_on_today_fails(tmp_path, empty_database_url):
     app = _ready(tmp_path, empty_database_url)
     now = utcnow()
-    with database(app).sessions() as session:
-        session.add(
-            OutgoingMail(
-                kind="message", recipient="x@example.org", subject="s", body="b", attempts=10,
-                created_at=now - timedelta(hours=7), failed_at=now - timedelta(minutes=1),
-                last_error="550 no such mailbox",
-            )
-        )  # fmt: skip
-        session.commit()
+    _queue_mail(
+        app,
+        "x@example.org",
+        attempts=10,
+        created_at=now - timedelta(hours=7),
+        failed_at=now - timedelta(minutes=1),
+        last_error="550 no such mailbox",
+    )
     result = _check(app)
     assert result.exit_code == 1
     assert "WARNING: 1 email could not be sent after every retry" in result.output

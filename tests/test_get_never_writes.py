@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import event, select, update
@@ -27,7 +26,7 @@ from sqlalchemy import event, select, update
 from learnset.accounts.models import SignInSession
 from learnset.db import utcnow
 from learnset.meetings.models import CalendarFeed
-from tests.matrix import ROLES
+from tests.matrix import ROLES, prepared_url
 from tests.meetings.test_calendar import _make_address
 from tests.test_authz import ROUTES
 
@@ -78,10 +77,7 @@ def _writes_while(connection, request, allowed=TOUCHES) -> list[str]:  # type: i
 
 @pytest.mark.parametrize("route", GET_ROUTES, ids=[route.id for route in GET_ROUTES])
 def test_get_never_writes(route, db, people, login, connection):
-    extra = route.setup(db, people) if route.setup else None
-    db.commit()
-    scenario = SimpleNamespace(**vars(people), **(vars(extra) if extra else {}))
-    url = route.url(scenario)
+    url = prepared_url(route, db, people)
     problems = []
     for role in ROLES:
         # Signing in writes a sign-in session: done before listening.

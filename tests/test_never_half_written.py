@@ -103,20 +103,13 @@ def _take_up_a_topic(db, people, login):  # type: ignore[no-untyped-def]
 
 
 def _sessions_from_a_programme(db, people, login):  # type: ignore[no-untyped-def]
-    from tests.curriculum.programmes import make_programme
+    from tests.curriculum.programmes import CREATE_SESSIONS, make_programme
 
     make_programme(db)
     db.commit()
     browser = login(people.tutor)
-    form = {
-        "programme": "the-year",
-        "first_day-day": "9",
-        "first_day-month": "3",
-        "first_day-year": "2032",
-        "starts": "10:00",
-        "action": "create",
-    }
-    return lambda: submit(browser, f"/cohorts/{people.cohort.id}/sessions/from-programme", form)
+    path = f"/cohorts/{people.cohort.id}/sessions/from-programme"
+    return lambda: submit(browser, path, CREATE_SESSIONS)
 
 
 def _attach_a_file(db, people, login):  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from learnset.accounts.security import public
 from learnset.db import database, get_db
 from learnset.logs import OncePerMinute
 from tests.apps import TEMPLATE_CACHE, fresh_app, make_test_config
+from tests.helpers import create_database
 
 NOTES = "CREATE TABLE fault_notes (body varchar(100) NOT NULL)"
 SLOW_COMMIT = """CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql
@@ -98,13 +99,8 @@ def _own_database(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, 
         folder = tmp_path / "data"
         folder.mkdir()
         return f"sqlite:///{folder / 'faults.db'}", folder
-    admin_url = os.environ["LEARNSET_TEST_POSTGRES_URL"]
     name = f"faults_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}", None
+    return create_database(os.environ["LEARNSET_TEST_POSTGRES_URL"], name), None
 
 
 def _app(url: str, tmp_path: Path, **settings: object) -> Flask:

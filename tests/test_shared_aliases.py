@@ -31,9 +31,10 @@ print(len(made))
 """
 
 
-def test_every_shared_alias_is_made_whole_before_the_first_request(tmp_path: Path) -> None:
+def _run(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run `script` in a fresh interpreter in tmp_path; it must succeed."""
     result = subprocess.run(
-        [sys.executable, "-c", READY_AT_START],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -41,6 +42,11 @@ def test_every_shared_alias_is_made_whole_before_the_first_request(tmp_path: Pat
         timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def test_every_shared_alias_is_made_whole_before_the_first_request(tmp_path: Path) -> None:
+    result = _run(READY_AT_START, tmp_path)
     assert int(result.stdout.split()[-1]) >= 10
 
 
@@ -98,13 +104,5 @@ print(failed)
 
 def test_threads_loading_a_shared_alias_at_once_read_every_row(tmp_path: Path) -> None:
     for _ in range(3):
-        result = subprocess.run(
-            [sys.executable, "-c", LOADED_AT_ONCE],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env={"INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr[-2000:]
+        result = _run(LOADED_AT_ONCE, tmp_path)
         assert result.stdout.strip() == "[]"

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +24,12 @@ import oidc_provider_mock
 import requests
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from sqlalchemy.engine import Connection
 from werkzeug.serving import make_server
+
+from learnset import create_app
+from learnset.db import database
+from tests.apps import bind_app, make_test_config
 
 
 @dataclass
@@ -90,3 +96,23 @@ def running_provider() -> Iterator[Provider]:
 
 def query_of(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+@contextmanager
+def app_with_sso(
+    database_url: str, connection: Connection, tmp_path: Path, **settings: str
+) -> Iterator[flask.Flask]:
+    """The suite's app with single sign-on on, as the tests' client, with its button's label;
+    `settings` give the issuer and the domains."""
+    app = create_app(
+        {
+            **make_test_config(database_url, tmp_path),
+            "SSO_CLIENT_ID": "learnset-tests",
+            "SSO_CLIENT_SECRET": "not-a-real-secret",
+            "SSO_BUTTON_LABEL": "Sign in with NHSmail",
+            **settings,
+        }
+    )
+    bind_app(app, connection)
+    yield app
+    database(app).engine.dispose()

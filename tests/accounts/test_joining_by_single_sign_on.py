@@ -13,23 +13,15 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from learnset import create_app
 from learnset.accounts import services
 from learnset.accounts.models import User
 from learnset.audit.models import AuditEvent, AuditKind
-from learnset.db import database, utcnow
-from tests.accounts.oidc import Provider, running_provider
-from tests.apps import bind_app, make_test_config
+from learnset.db import utcnow
+from tests.accounts.oidc import Provider, app_with_sso
 from tests.helpers import csrf_from, link_in, signed_in, submit, text_of
 
 LABEL = "Sign in with NHSmail"
 INVITED = "new.person@nhs.net"
-
-
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    with running_provider() as provider:
-        yield provider
 
 
 @pytest.fixture
@@ -37,17 +29,9 @@ def app(
     database_url: str, connection: Connection, tmp_path: Path, provider: Provider
 ) -> Iterator[Flask]:
     provider.reset()
-    settings = {
-        **make_test_config(database_url, tmp_path),
-        "SSO_ISSUER": provider.issuer,
-        "SSO_CLIENT_ID": "learnset-tests",
-        "SSO_CLIENT_SECRET": "not-a-real-secret",
-        "SSO_BUTTON_LABEL": LABEL,
-        "SSO_ALLOWED_DOMAINS": "nhs.net",
-    }
-    app = bind_app(create_app(settings), connection)
-    yield app
-    database(app).engine.dispose()
+    sso = {"SSO_ISSUER": provider.issuer, "SSO_ALLOWED_DOMAINS": "nhs.net"}
+    with app_with_sso(database_url, connection, tmp_path, **sso) as app:
+        yield app
 
 
 def _invite(login, people, outbox, email: str = INVITED) -> str:

@@ -20,9 +20,8 @@ from sqlalchemy.engine import Connection
 from learnset import config, create_app
 from learnset.accounts.models import SignInSession, User
 from learnset.audit.models import AuditEvent, AuditKind
-from learnset.db import database
 from tests import factories
-from tests.accounts.oidc import Provider, query_of, running_provider
+from tests.accounts.oidc import Provider, app_with_sso, query_of
 from tests.apps import bind_app, make_test_config
 from tests.helpers import TEST_PASSWORD, csrf_from, link_in, submit, text_of
 
@@ -31,30 +30,22 @@ LABEL = "Sign in with NHSmail"
 DID_NOT_WORK = "Single sign-on did not work"
 
 
-@pytest.fixture(scope="module")
-def provider() -> Iterator[Provider]:
-    with running_provider() as provider:
-        yield provider
-
-
 @pytest.fixture
 def app(
     database_url: str, connection: Connection, tmp_path: Path, provider: Provider
 ) -> Iterator[Flask]:
     """The suite's app with single sign-on pointed at the provider."""
     provider.reset()
-    settings = {
-        **make_test_config(database_url, tmp_path),
-        "SSO_ISSUER": provider.issuer,
-        "SSO_CLIENT_ID": CLIENT_ID,
-        "SSO_CLIENT_SECRET": "not-a-real-secret",
-        "SSO_BUTTON_LABEL": LABEL,
-        "SSO_ALLOWED_DOMAINS": "example.org, nhs.net",
-        "SSO_REQUIRED_DOMAINS": "nhs.net",
-    }
-    app = bind_app(create_app(settings), connection)
-    yield app
-    database(app).engine.dispose()
+    with app_with_sso(
+        database_url,
+        connection,
+        tmp_path,
+        SSO_ISSUER=provider.issuer,
+        SSO_CLIENT_ID=CLIENT_ID,
+        SSO_ALLOWED_DOMAINS="example.org, nhs.net",
+        SSO_REQUIRED_DOMAINS="nhs.net",
+    ) as app:
+        yield app
 
 
 def _start(client: Any, next_url: str | None = None) -> str:

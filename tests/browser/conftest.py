@@ -7,6 +7,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
@@ -137,12 +138,13 @@ def _whole_bodies(app: Flask, answered: AnsweredRequests) -> Any:
     return wsgi
 
 
-@pytest.fixture
-def live_server(template_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
+@contextmanager
+def serving(template_database: Path, tmp_path: Path, **settings: Any) -> Iterator[LiveServer]:
+    """The app, with the test settings and `settings`, served from a thread on 127.0.0.1 on a
+    copy of the migrated database."""
     db_path = tmp_path / "learnset.db"
     shutil.copy(template_database, db_path)
-    url = f"sqlite:///{db_path}"
-    config = make_test_config(url, tmp_path)
+    config = {**make_test_config(f"sqlite:///{db_path}", tmp_path), **settings}
     app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     answered = AnsweredRequests()
@@ -157,6 +159,12 @@ def live_server(template_database: Path, tmp_path: Path) -> Iterator[LiveServer]
     server.shutdown()
     server.server_close()
     database(app).engine.dispose()
+
+
+@pytest.fixture
+def live_server(template_database: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    with serving(template_database, tmp_path) as server:
+        yield server
 
 
 @pytest.fixture

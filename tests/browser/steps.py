@@ -84,3 +84,10 @@ def save_reflection(page: Page, day: str = "2", month: str = "12", year: str = "
     page.get_by_label("Year").fill(year)
     page.get_by_role("button", name="Save reflection").click()
     expect(page.get_by_text("Your reflection has been saved.")).to_be_visible()
+
+
+def share_with_tutors(page: Page, set_name: str = "Riverside learning set") -> None:
+    """On a reflection's sharing page: let the tutors of the learning set read it, and save."""
+    page.get_by_label("You and the tutors of your learning set").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"now shared with the tutors of {set_name}")).to_be_visible()

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests import factories
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
+from tests.browser.steps import RIVERSIDE, assert_accessible, share_with_tutors, sign_in, sign_out
 from tests.files import samples
 
 
@@ -49,9 +49,7 @@ def test_attach_a_pdf_and_a_photo_share_it_and_the_tutor_downloads_the_pdf(
 
     page.get_by_role("link", name="Back to the reflection").click()
     page.get_by_role("link", name="Share it, or make it private").click()
-    page.get_by_label("You and the tutors of your learning set").check()
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("now shared with the tutors of Riverside learning set")).to_be_visible()
+    share_with_tutors(page)
     sign_out(page)
 
     sign_in(page, live_server.url, "tess@example.org")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from learnset.reflections.models import ReflectionDraft
 from tests import factories
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import RIVERSIDE, assert_accessible, sign_in, sign_out
+from tests.browser.steps import RIVERSIDE, assert_accessible, share_with_tutors, sign_in, sign_out
 
 
 def _programme(live_server: LiveServer) -> None:
@@ -58,9 +58,7 @@ def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page:
     page.get_by_role("link", name="Share it, or make it private").click()
     expect(page.get_by_role("heading", name="Who can read this reflection?")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("You and the tutors of your learning set").check()
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("now shared with the tutors of Riverside learning set")).to_be_visible()
+    share_with_tutors(page)
     sign_out(page)
 
     sign_in(page, live_server.url, "tess@example.org")

@@ -16,7 +16,7 @@ from learnset.db import utcnow
 from learnset.meetings.models import Meeting
 from tests import factories
 from tests.browser.conftest import LiveServer
-from tests.browser.steps import assert_accessible, sign_in, sign_out
+from tests.browser.steps import assert_accessible, share_with_tutors, sign_in, sign_out
 
 INTAKE = "Name,Email,Role,Learning set\r\nNadia New,nadia@example.org,participant,Riverside set\r\n"
 SESSION = "Seeing the whole system"
@@ -93,9 +93,7 @@ def test_from_a_csv_file_to_a_certificate(live_server: LiveServer, page: Page):
     page.get_by_role("link", name="Your log", exact=True).click()
     page.get_by_role("link", name="Frailty data nobody had asked for").click()
     page.get_by_role("link", name="Share it, or make it private").click()
-    page.get_by_label("You and the tutors of your learning set").check()
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("now shared with the tutors of Riverside set")).to_be_visible()
+    share_with_tutors(page, "Riverside set")
     sign_out(page)
 
     # Tess is told, opens it from the notification and replies.

@@ -6,24 +6,19 @@ checks Learnset's pages on the way (the provider's own page is not ours to check
 from __future__ import annotations
 
 import re
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
-from learnset import create_app
 from learnset.cohorts import services as cohort_services
 from learnset.cohorts.models import Role
-from learnset.db import database, utcnow
+from learnset.db import utcnow
 from tests import factories
 from tests.accounts.oidc import Provider, running_provider
 from tests.accounts.two_factor_helpers import code_for
-from tests.apps import TEMPLATE_CACHE, make_test_config
-from tests.browser.conftest import AnsweredRequests, LiveServer, _whole_bodies
+from tests.browser.conftest import LiveServer, serving
 from tests.browser.steps import RIVERSIDE, assert_accessible, fill_in_sign_in, sign_in, sign_out
 
 
@@ -36,27 +31,15 @@ def provider() -> Iterator[Provider]:
 @pytest.fixture
 def sso_server(template_database: Path, tmp_path: Path, provider: Provider) -> Iterator[LiveServer]:
     """The live server of the other journeys, with single sign-on pointed at the provider."""
-    db_path = tmp_path / "learnset.db"
-    shutil.copy(template_database, db_path)
-    config = {
-        **make_test_config(f"sqlite:///{db_path}", tmp_path),
-        "SSO_ISSUER": provider.issuer,
-        "SSO_CLIENT_ID": "learnset-browser-tests",
-        "SSO_CLIENT_SECRET": "not-a-real-secret",
-        "SSO_BUTTON_LABEL": "Sign in with NHSmail",
-    }
-    app = create_app(config)
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    answered = AnsweredRequests()
-    server = make_server("127.0.0.1", 0, _whole_bodies(app, answered), threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app.config["BASE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(app, base, Path(config["MAIL_OUTBOX"]), answered)
-    server.shutdown()
-    server.server_close()
-    database(app).engine.dispose()
+    with serving(
+        template_database,
+        tmp_path,
+        SSO_ISSUER=provider.issuer,
+        SSO_CLIENT_ID="learnset-browser-tests",
+        SSO_CLIENT_SECRET="not-a-real-secret",
+        SSO_BUTTON_LABEL="Sign in with NHSmail",
+    ) as server:
+        yield server
 
 
 def test_a_participant_signs_in_with_nhsmail(

@@ -9,6 +9,17 @@ from tests import factories
 
 SIGNATORY = services.Signatory("Unlocking Commissioning", "Sam Signer", "Programme lead")
 
+# The new-certificate form, covering January 2026.
+JANUARY_2026 = {
+    "period": "dates",
+    "date_from-day": "1",
+    "date_from-month": "1",
+    "date_from-year": "2026",
+    "date_to-day": "31",
+    "date_to-month": "1",
+    "date_to-year": "2026",
+}
+
 
 def make_certificate(
     db, holder, cohort, date_from: date | None = None, date_to: date | None = None

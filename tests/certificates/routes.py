@@ -4,7 +4,7 @@ another's (404). The verification pages are public."""
 
 from types import SimpleNamespace
 
-from tests.certificates import make_certificate
+from tests.certificates import JANUARY_2026, make_certificate
 from tests.matrix import EVERYONE, Route, page_and_form
 
 HOLDER = {"participant"}
@@ -20,15 +20,7 @@ ROUTES = [
         "certificates.new",
         "/certificates/new",
         EVERYONE,
-        data={
-            "period": "dates",
-            "date_from-day": "1",
-            "date_from-month": "1",
-            "date_from-year": "2026",
-            "date_to-day": "31",
-            "date_to-month": "1",
-            "date_to-year": "2026",
-        },
+        data=JANUARY_2026,
     ),
     Route("certificates.show", "/certificates/{certificate.id}", HOLDER, setup=_certificate),
     Route("certificates.pdf", "/certificates/{certificate.id}/pdf", HOLDER, setup=_certificate),

@@ -17,7 +17,7 @@ from learnset.db import utcnow
 from learnset.files.models import FileBlob, FileChunk
 from learnset.reflections import attachments
 from tests import factories
-from tests.files import samples
+from tests.files import assert_limits_said, samples
 from tests.helpers import count_rows, csrf_from, html_of
 
 LIMITS = files.Limits(file_bytes=10 * 1024 * 1024, per_item=10, quota_bytes=250 * 1024**2)
@@ -58,10 +58,7 @@ def action(db, challenge, people):
 def test_the_owner_attaches_a_pdf_the_set_sees_and_downloads_it(login, db, people, action):
     browser = login(people.participant)
     page = html_of(browser.get(files_page(action)))
-    assert "smaller than 10 MB" in page
-    assert "up to 10 files" in page
-    assert "250 MB" in page
-    assert "without their camera and location details" in page
+    assert_limits_said(page, most_files=10)
 
     response = upload(browser, action, samples.PDF, "../Practice meeting notes.pdf")
     assert response.status_code == 302

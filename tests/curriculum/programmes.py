@@ -13,6 +13,16 @@ AIMS = [
     {"slug": "supported", "text": "Feel supported and connected."},
 ]
 
+# The "create sessions from a programme" form for the programme make_programme writes.
+CREATE_SESSIONS = {
+    "programme": "the-year",
+    "first_day-day": "9",
+    "first_day-month": "3",
+    "first_day-year": "2032",
+    "starts": "10:00",
+    "action": "create",
+}
+
 
 def programme_data(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {

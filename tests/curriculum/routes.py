@@ -10,7 +10,7 @@ from learnset.curriculum.texts import session_text
 from learnset.db import utcnow
 from learnset.library import editing
 from tests import factories
-from tests.curriculum.programmes import make_programme
+from tests.curriculum.programmes import CREATE_SESSIONS, make_programme
 from tests.matrix import EVERYONE, Route, page_and_form
 
 MANAGERS = {"tutor", "admin"}
@@ -39,15 +39,6 @@ EDITORS = {"admin"}
 NOTE_READERS = {"tutor", "other_tutor"}
 SESSION = "/library/programmes/{programme.slug}/1"
 
-CREATE = {
-    "programme": "the-year",
-    "first_day-day": "9",
-    "first_day-month": "3",
-    "first_day-year": "2032",
-    "starts": "10:00",
-    "action": "create",
-}
-
 ROUTES = [
     Route("curriculum.index", "/programmes", EVERYONE, setup=_programme),
     Route("curriculum.programme", "/programmes/{programme.slug}", EVERYONE, setup=_programme),
@@ -55,7 +46,7 @@ ROUTES = [
         "meetings.from_programme",
         "/cohorts/{cohort.id}/sessions/from-programme",
         MANAGERS,
-        CREATE,
+        CREATE_SESSIONS,
         forbidden=PARTICIPANTS,
         setup=_programme,
     ),

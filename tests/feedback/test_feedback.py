@@ -8,7 +8,7 @@ from sqlalchemy import select
 from learnset.db import utcnow
 from learnset.feedback import services
 from learnset.feedback.models import FeedbackMessage
-from tests.helpers import count_rows, html_of, submit, text_of
+from tests.helpers import count_rows, queries_per_page, submit, text_of
 
 
 def _sent(db):
@@ -105,18 +105,14 @@ def test_nobody_but_admins_reads_feedback(login, people):
 
 
 def test_the_admins_list_is_paged_at_a_fixed_number_of_queries(login, db, people, count_queries):
-    admin = login(people.admin)
-    admin.get("/feedback/messages")
-    counts = []
-    for total in (2, 45):
+    def fill_to(total: int) -> None:
         while count_rows(db, FeedbackMessage) < total:
             services.leave(
                 db, message="Note", page="", user=people.fellow, reply_to="", now=utcnow()
             )
-        db.commit()
-        with count_queries() as statements:
-            html_of(admin.get("/feedback/messages?page=2" if total > 20 else "/feedback/messages"))
-        counts.append(len(statements))
+
+    admin = login(people.admin)
+    counts = queries_per_page(admin, "/feedback/messages", count_queries, db, fill_to, (2, 45))
     assert counts[0] == counts[1]
 
 

@@ -11,7 +11,7 @@ from learnset.audit import AuditEvent, AuditKind
 from learnset.db import utcnow
 from learnset.mail import queue
 from learnset.mail.models import OutgoingMail
-from tests.helpers import count_rows, html_of, press, submit, tables, text_of
+from tests.helpers import count_rows, html_of, press, queries_per_page, submit, tables, text_of
 
 
 def _given_up(db, recipient="pat@example.org", error="SMTPDataError: 550 refused", days_ago=0):
@@ -87,14 +87,10 @@ def test_nobody_but_admins_sees_or_retries(login, db, people, role):
 
 
 def test_the_list_is_paged_at_a_fixed_number_of_queries(login, db, people, count_queries):
-    admin = login(people.admin)
-    admin.get("/mail/failed")
-    counts = []
-    for total in (2, 45):
+    def fill_to(total: int) -> None:
         while count_rows(db, OutgoingMail) < total:
             _given_up(db, f"p{count_rows(db, OutgoingMail)}@example.org")
-        db.commit()
-        with count_queries() as statements:
-            html_of(admin.get("/mail/failed?page=2" if total > 20 else "/mail/failed"))
-        counts.append(len(statements))
+
+    admin = login(people.admin)
+    counts = queries_per_page(admin, "/mail/failed", count_queries, db, fill_to, (2, 45))
     assert counts[0] == counts[1]

@@ -34,6 +34,17 @@ def _edit_lenses(db, user):
     db.commit()
 
 
+def _edit_listening(db, user):
+    capability = stored(db, Capability, "listening")
+    words = editing.DescriptorChanges(
+        "Listening, as edited.", {n: f"Edited {n}." for n in range(1, 6)}
+    )
+    editing.save_descriptors(
+        db, user, capability, words, versions.latest_number(db, capability), SECOND
+    )
+    db.commit()
+
+
 def _numbers(db, slug):
     item = stored(db, ContentItem, "lenses" if slug is None else slug)
     return [
@@ -106,14 +117,7 @@ def test_an_item_not_edited_in_the_app_follows_its_file_as_before(db, content):
 
 def test_a_capability_edited_in_the_app_is_kept_and_overwrite_takes_the_file(db, content, people):
     synced(db, content, FIRST)
-    capability = stored(db, Capability, "listening")
-    words = editing.DescriptorChanges(
-        "Listening, as edited.", {n: f"Edited {n}." for n in range(1, 6)}
-    )
-    editing.save_descriptors(
-        db, people.admin, capability, words, versions.latest_number(db, capability), SECOND
-    )
-    db.commit()
+    _edit_listening(db, people.admin)
     report = synced(db, content, THIRD)
     assert stored(db, Capability, "listening").description == "Listening, as edited."
     assert report.kept == ["framework/1-conversations.yaml (listening)"]
@@ -126,14 +130,7 @@ def test_a_capability_edited_in_the_app_is_kept_and_overwrite_takes_the_file(db,
 def test_export_then_sync_changes_nothing(db, content, people, tmp_path):
     synced(db, content, FIRST)
     _edit_lenses(db, people.admin)
-    capability = stored(db, Capability, "listening")
-    words = editing.DescriptorChanges(
-        "Listening, as edited.", {n: f"Edited {n}." for n in range(1, 6)}
-    )
-    editing.save_descriptors(
-        db, people.admin, capability, words, versions.latest_number(db, capability), SECOND
-    )
-    db.commit()
+    _edit_listening(db, people.admin)
     report = export.export_content(db, content)
     assert sorted(report.written) == ["framework/1-conversations.yaml", "theory/lenses.md"]
     assert "Words written in the browser." in (content / "theory/lenses.md").read_text()

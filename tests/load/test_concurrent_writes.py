@@ -33,7 +33,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from learnset import create_app, migrate
 from learnset.assessment.models import Rating, SelfAssessment
@@ -44,7 +44,7 @@ from learnset.meetings.models import Attendance, TopicVote
 from learnset.reflections.models import Reflection, ReflectionComment, ReflectionDraft
 from tests import factories
 from tests.apps import make_test_config
-from tests.helpers import CSRF_INPUT, editor_fields
+from tests.helpers import CSRF_INPUT, create_database, editor_fields
 
 SETS, PER_SET = 4, 12
 LETTERS_FOR_DIGITS = str.maketrans("0123456789", "ghijklmnop")
@@ -77,13 +77,8 @@ class SetObjects:
 def _database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.config.getoption("--db") == "sqlite":
         return f"sqlite:///{tmp_path / 'load.db'}"
-    admin = os.environ["LEARNSET_TEST_POSTGRES_URL"]
     name = f"load_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin.rsplit("/", 1)[0] + f"/{name}"
+    return create_database(os.environ["LEARNSET_TEST_POSTGRES_URL"], name)
 
 
 def _seed(url: str, tmp_path: Path) -> tuple[list[Person], dict[int, SetObjects]]:

@@ -18,6 +18,7 @@ from learnset.accounts.models import RequiredSsoDomain
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.db import database, utcnow
 from tests import factories
+from tests.accounts.oidc import app_with_sso
 from tests.apps import bind_app, make_test_config
 from tests.helpers import (
     TEST_PASSWORD,
@@ -39,18 +40,15 @@ REFUSED = f"Addresses ending @nhs.uk sign in with single sign-on: choose '{LABEL
 @pytest.fixture
 def app(database_url: str, connection: Connection, tmp_path: Path) -> Iterator[Flask]:
     """Single sign-on on; nothing here reaches the provider, so none is started."""
-    settings = {
-        **make_test_config(database_url, tmp_path),
-        "SSO_ISSUER": "https://id.example.test",
-        "SSO_CLIENT_ID": "learnset-tests",
-        "SSO_CLIENT_SECRET": "not-a-real-secret",
-        "SSO_BUTTON_LABEL": LABEL,
-        "SSO_ALLOWED_DOMAINS": "nhs.net, nhs.uk",
-        "SSO_REQUIRED_DOMAINS": "nhs.net",
-    }
-    app = bind_app(create_app(settings), connection)
-    yield app
-    database(app).engine.dispose()
+    with app_with_sso(
+        database_url,
+        connection,
+        tmp_path,
+        SSO_ISSUER="https://id.example.test",
+        SSO_ALLOWED_DOMAINS="nhs.net, nhs.uk",
+        SSO_REQUIRED_DOMAINS="nhs.net",
+    ) as app:
+        yield app
 
 
 def _events(db, kind: AuditKind) -> list[AuditEvent]:

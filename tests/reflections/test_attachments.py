@@ -12,7 +12,7 @@ from learnset.files.models import FileBlob, FileChunk
 from learnset.reflections import attachments
 from learnset.reflections.models import ReflectionAttachment, ReflectionVersion
 from tests import factories
-from tests.files import samples
+from tests.files import assert_limits_said, samples
 from tests.helpers import count_rows, csrf_from, html_of
 
 LIMITS = attachments.Limits(file_bytes=10 * 1024 * 1024, per_item=20, quota_bytes=250 * 1024**2)
@@ -40,10 +40,7 @@ def test_a_pdf_is_attached_listed_and_downloaded_as_a_download(login, db, people
     db.commit()
     browser = login(people.participant)
     page = html_of(browser.get(f"/reflections/{reflection.id}/files"))
-    assert "smaller than 10 MB" in page
-    assert "up to 20 files" in page
-    assert "250 MB" in page
-    assert "without their camera and location details" in page
+    assert_limits_said(page, most_files=20)
 
     response = upload(browser, reflection, samples.PDF, "../Letter from provider.pdf")
     assert response.status_code == 302

@@ -8,11 +8,11 @@ be. Growth comes only from each set's latest release (releases.py), never from l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ from learnset.framework.queries import DomainCapabilities
 from learnset.pagination import Page
 
 ONE_PLACE = Decimal("0.1")
+T = TypeVar("T")
 # Attendance where none has been recorded: nothing to hide, nothing to show.
 NONE_RECORDED = Figure(None, 0)
 
@@ -117,6 +118,9 @@ class ProgrammeReport:
     growth: list[DomainGrowth]
     gains: dict[str, Figure]
     feedback: FeedbackThemes | None
+    # What the figures were worked out from (`programme_report`), for keeping what is made of
+    # them (`kept`); not a figure.
+    state: Any = field(default=None, compare=False, repr=False)
 
     @property
     def cohort_ids(self) -> list[int]:
@@ -267,14 +271,26 @@ def programme_report(
         if len(_WORKED_OUT) >= _KEPT:
             _WORKED_OUT.clear()
         _WORKED_OUT[key] = worked_out
-    # A copy for this request, whose feedback is put in place below.
-    report = replace(
-        worked_out,
-        years=queries.report_years(db),
-        sets=[replace(entry) for entry in worked_out.sets],
-    )
+    # This request's own, whose feedback is put in place below.
+    report = replace(worked_out, years=queries.report_years(db), state=key)
     attach_feedback(report, feedback)
     return report
+
+
+_MADE: dict[Any, Any] = {}
+
+
+def kept(report: ProgrammeReport, what: Any, make: Callable[[], T]) -> T:
+    """`make()` (a page or a download of the report), made once for each state of the report
+    (`programme_report`: its sets and their releases), its years and session feedback, and
+    `what` (which page, which format): each worker keeps a few."""
+    feedback = (report.feedback, [entry.feedback for entry in report.sets])
+    key = (report.state, tuple(report.years), repr(feedback), what)
+    if key not in _MADE:
+        if len(_MADE) >= _KEPT:
+            _MADE.clear()
+        _MADE[key] = make()
+    return cast(T, _MADE[key])
 
 
 def _work_out(
@@ -331,8 +347,14 @@ def attach_feedback(report: ProgrammeReport, feedback: Sequence[FeedbackThemes])
     """Put each set's session feedback themes, and the programme's (cohort_id None), in place:
     where the session feedback feature's summaries for `report.cohort_ids` come in."""
     by_set = {themes.cohort_id: themes for themes in feedback}
-    for entry in report.sets:
-        entry.feedback = by_set.get(entry.cohort_id)
+    # A set's entry may be shared with reports worked out before (`programme_report`): one
+    # whose feedback changes is replaced, never changed.
+    report.sets = [
+        entry
+        if entry.feedback == by_set.get(entry.cohort_id)
+        else replace(entry, feedback=by_set.get(entry.cohort_id))
+        for entry in report.sets
+    ]
     report.feedback = by_set.get(None)
 
 

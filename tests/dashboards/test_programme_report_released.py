@@ -7,6 +7,9 @@ built; Eastvale has released none.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from sqlalchemy import delete
 
@@ -36,13 +39,9 @@ def _reflections(report, cohort):
 
 
 def _check_in(db, history, person, level):
-    factories.make_assessment(
-        db, person, history_cohort(history), {history.framework.listening: (level, 5)}
-    )
-
-
-def history_cohort(history):
-    return history.sessions[0].cohort
+    """A shared check-in in Riverside, the set of the history."""
+    riverside = history.sessions[0].cohort
+    factories.make_assessment(db, person, riverside, {history.framework.listening: (level, 5)})
 
 
 def test_counts_kept_at_a_release_are_what_the_report_counted_live(db, people, history):
@@ -147,3 +146,26 @@ def test_a_person_in_no_set_cannot_open_the_report(db, login, people, path):
     nobody = factories.make_user(db, name="Nora Nobody")
     db.commit()
     assert login(nobody).get(path).status_code in (403, 404)
+
+
+def _taking_part(client, cohort):
+    rows = csv.reader(io.StringIO(client.get(REPORT + ".csv").get_data(as_text=True)))
+    return next(row[3] for row in rows if row[:3] == ["Enrolment", cohort.name, "Taking part now"])
+
+
+def test_the_page_and_downloads_change_with_a_release_and_a_new_name(db, login, people, history):
+    client = login(people.admin)
+    assert _taking_part(client, people.cohort) == "5"
+    factories.make_member(db, people.cohort, "participant", name="Newt Newcomer")
+    for person in (history.pat, history.fay, history.ann):
+        _check_in(db, history, person, 3)
+    db.commit()
+    # Made once for the report as it stood: the same until the next release.
+    assert _taking_part(client, people.cohort) == "5"
+    release_now(db, people.cohort)
+    db.commit()
+    assert _taking_part(client, people.cohort) == "6"
+    people.cohort.name = "Riverside learning set"
+    db.commit()
+    assert _taking_part(client, people.cohort) == "6"
+    assert "Riverside learning set" in client.get(REPORT).get_data(as_text=True)

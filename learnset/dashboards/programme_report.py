@@ -2,12 +2,15 @@
 whole programme, enrolment, attendance, engagement, released capability growth, gains on live
 challenges and session feedback themes, under the small-number rules (report_cells.py).
 
-The counting is in report_queries.py; here the counts become figures, hidden where they must
-be. Growth comes only from each set's latest release (releases.py), never from live ratings.
+The counting is in report_queries.py, done for a set when its figures are released and kept
+with the release (report_release.py); here each set's latest release's counts become figures,
+hidden where they must be. Growth, too, comes only from each set's latest release (releases.py),
+never from live ratings: nothing here moves between releases.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -245,6 +248,7 @@ def _not_released(entry: SetReport) -> None:
 # an admin looks at every year and the whole programme in turn. Each worker keeps its own.
 _WORKED_OUT: dict[Any, ProgrammeReport] = {}
 _KEPT = 16
+_MAKING = threading.RLock()
 
 
 def programme_report(
@@ -265,12 +269,7 @@ def programme_report(
     """
     shown = report_release.shown_sets(db, queries.chosen_sets(year))
     key = (year, tuple(shown), tuple((entry.domain.id, entry.domain.name) for entry in framework))
-    worked_out = _WORKED_OUT.get(key)
-    if worked_out is None:
-        worked_out = _work_out(db, framework, year, shown)
-        if len(_WORKED_OUT) >= _KEPT:
-            _WORKED_OUT.clear()
-        _WORKED_OUT[key] = worked_out
+    worked_out = _once(_WORKED_OUT, key, lambda: _work_out(db, framework, year, shown))
     # This request's own, whose feedback is put in place below.
     report = replace(worked_out, years=queries.report_years(db), state=key)
     attach_feedback(report, feedback)
@@ -286,11 +285,22 @@ def kept(report: ProgrammeReport, what: Any, make: Callable[[], T]) -> T:
     `what` (which page, which format): each worker keeps a few."""
     feedback = (report.feedback, [entry.feedback for entry in report.sets])
     key = (report.state, tuple(report.years), repr(feedback), what)
-    if key not in _MADE:
-        if len(_MADE) >= _KEPT:
-            _MADE.clear()
-        _MADE[key] = make()
-    return cast(T, _MADE[key])
+    return _once(_MADE, key, make)
+
+
+def _once(kept_in: dict[Any, Any], key: Any, make: Callable[[], T]) -> T:
+    """What `kept_in` holds under `key`, made by one thread while the worker's others wait for
+    it (a busy page asked for by many at once is made once, not once by each)."""
+    found = kept_in.get(key)
+    if found is None:
+        with _MAKING:
+            found = kept_in.get(key)
+            if found is None:
+                found = make()
+                if len(kept_in) >= _KEPT:
+                    kept_in.clear()
+                kept_in[key] = found
+    return cast(T, found)
 
 
 def _work_out(

@@ -1,7 +1,8 @@
 """Session feedback for the programme report, per learning set: how many sessions' feedback has
 been released, and the usefulness and words of those sessions together, under the same rules
 as a session's own page (release.py). Three statements, whatever the number of sets and
-sessions; only the sessions someone answered are loaded."""
+sessions (two without the count of sessions closed); only the sessions someone answered are
+loaded."""
 
 from __future__ import annotations
 
@@ -22,34 +23,41 @@ from learnset.session_feedback.services import WINDOW_DAYS, window
 
 @dataclass(frozen=True)
 class CohortFeedbackSummary:
-    """A set's session feedback: `sessions_closed` published sessions whose window has closed,
-    `sessions_released` of them with 3 or more answers, and the figures from those alone
-    (`figures.responses` answers; everything suppressed when no session was released).
-    `counts` are the released answers at each level 1 to 5, for pooling sets together."""
+    """A set's session feedback: `sessions_closed` published sessions whose window has closed
+    (None when not asked for), `sessions_released` of them with 3 or more answers, and the
+    figures from those alone (`figures.responses` answers; everything suppressed when no session
+    was released). `counts` are the released answers at each level 1 to 5, for pooling sets
+    together."""
 
-    sessions_closed: int
+    sessions_closed: int | None
     sessions_released: int
     figures: Figures
     counts: tuple[int, ...] = ()
 
 
 def summaries_for_cohorts(
-    db: Session, cohort_ids: Collection[int], now: datetime, days: int = WINDOW_DAYS
+    db: Session,
+    cohort_ids: Collection[int],
+    now: datetime,
+    days: int = WINDOW_DAYS,
+    with_closed: bool = True,
 ) -> dict[int, CohortFeedbackSummary]:
     """Each set's released session feedback, by cohort id (every id asked for is there).
-    `days` is the app's SESSION_FEEDBACK_DAYS."""
+    `days` is the app's SESSION_FEEDBACK_DAYS; without `with_closed`, the sessions closed are
+    not counted (a statement fewer, the one that reads every session of every set)."""
     ids = list(cohort_ids)
     published = and_(Meeting.cohort_id.in_(ids), Meeting.status == MeetingStatus.PUBLISHED)
     answered = exists().where(SessionFeedback.meeting_id == Meeting.id)
     # A session nobody answered has closed once its window, as its dates stand now, has ended
     # (window()): counted here, and never loaded.
     unanswered: dict[int, int] = defaultdict(int)
-    for cohort_id, closed in db.execute(
-        select(Meeting.cohort_id, func.count(Meeting.id))
-        .where(published, Meeting.ends_at <= now - timedelta(days=days), ~answered)
-        .group_by(Meeting.cohort_id)
-    ):
-        unanswered[cohort_id] = int(closed)
+    if with_closed:
+        for cohort_id, closed in db.execute(
+            select(Meeting.cohort_id, func.count(Meeting.id))
+            .where(published, Meeting.ends_at <= now - timedelta(days=days), ~answered)
+            .group_by(Meeting.cohort_id)
+        ):
+            unanswered[cohort_id] = int(closed)
     # The sessions someone answered, their window perhaps closed by an earlier answer.
     per_level = db.execute(
         select(
@@ -108,7 +116,7 @@ def summaries_for_cohorts(
         counts = counts_of.get(cohort_id, [0] * len(LEVELS))
         do_differently, change_one_thing = words.get(cohort_id, ([], []))
         summaries[cohort_id] = CohortFeedbackSummary(
-            sessions_closed=closed_in.get(cohort_id, 0),
+            sessions_closed=closed_in.get(cohort_id, 0) if with_closed else None,
             sessions_released=released_in.get(cohort_id, 0),
             figures=figures_from(counts, do_differently, change_one_thing),
             counts=tuple(counts),

@@ -1,7 +1,7 @@
 """The programme report's counts for each set, kept with each release of its figures
 
 Revision ID: 3f8a6c1d2e57
-Revises: 5c1e7d2a9b40
+Revises: b4e1f7c2d9a3
 Create Date: 2026-12-03 08:45:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '3f8a6c1d2e57'
-down_revision: str | None = '5c1e7d2a9b40'
+down_revision: str | None = 'b4e1f7c2d9a3'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,4 +1,5 @@
-"""What a participant's and a tutor's pages cost in-process: milliseconds and statements.
+"""What a participant's, a tutor's and the admin's pages cost in-process: milliseconds and
+statements.
 
 No server and no load generator: the Flask test client, signed in as a participant and a tutor
 of the national programme's first set (national.py, on fewer sets than `make bench`), opens each
@@ -71,12 +72,14 @@ import learnset  # noqa: E402
 from bench.national import Built, Scale  # noqa: E402
 from bench.pages import PAGES, Page  # noqa: E402
 from bench.run import TOKEN, bench_app, path_values, prepare, signed_in_client  # noqa: E402
+from learnset import demo  # noqa: E402
 from learnset.db import database  # noqa: E402
 
-# Participants' and tutors' pages; the dashboards, programme view and exports are timed by
-# run.py and growth.py.
-ROLES = ("participant", "tutor")
+# Participants', tutors' and the admin's pages; the dashboards and exports are timed by run.py
+# and growth.py, except the programme report's exports, which share the report's figures.
+ROLES = ("participant", "tutor", "admin")
 SKIPPED = ("dashboard", "engagement", "export")
+KEPT = ("programme report",)
 
 
 def _head() -> str:
@@ -114,12 +117,19 @@ def _open(client: Any, token: str, page: Page, path: str) -> Any:
 def main() -> None:
     app, built = prepared(ARGS.sets, Path(ARGS.data or tempfile.gettempdir()))
     values = path_values(built)
-    emails = {"participant": built.participant_emails[0], "tutor": built.tutor_emails[0]}
+    emails = {
+        "participant": built.participant_emails[0],
+        "tutor": built.tutor_emails[0],
+        "admin": demo.ADMIN[0],
+    }
     pages = [
         page
         for page in PAGES
         if page.role in ROLES
-        and not any(word in page.name for word in SKIPPED)
+        and (
+            not any(word in page.name for word in SKIPPED)
+            or any(word in page.name for word in KEPT)
+        )
         and (not ARGS.only or any(text in page.name for text in ARGS.only))
     ]
     clients = {}

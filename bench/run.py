@@ -344,6 +344,10 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
         floor = 0.0
         for page in [] if args.upload_only else pages:
             visitor = visitors[page.role] if page.role else None
+            if args.warm:
+                # Every worker opens the page first, as on a server that has been up a while:
+                # what a page keeps (the programme report is made once a release) is made then.
+                measure(base + paths[page.name], visitor, page, args.warm, instance)
             load = measure(base + paths[page.name], visitor, page, args.seconds, instance)
             rate = load.requests_per_second
             if page.name == FLOOR:
@@ -457,6 +461,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=1,
+        help="seconds of load on each page before it is measured, not counted (0: none)",
+    )
     parser.add_argument("--sets", type=int, default=Scale.sets)
     parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument("--output", default=str(ROOT / "bench/results.json"))

@@ -258,7 +258,6 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.session_feedback import demo as session_feedback_demo
 
     session_feedback_demo.load(db, utcnow())
-    _release_figures(db)
     # Certificates (issue 19, item 4): after the sessions and reflections they count.
     from learnset.certificates import demo as certificates_demo
 
@@ -275,6 +274,8 @@ def load(db: Session, password_method: str) -> list[tuple[str, str]]:
     from learnset.notifications import demo as notifications_demo
 
     notifications_demo.load(db, utcnow())
+    # Last, so each set's release holds everything above (the programme report's counts too).
+    _release_figures(db)
     made = [("admin", ADMIN[0])]
     made += [("tutor", t[0]) for t in TUTORS]
     made += [("participant", p[0]) for p in PARTICIPANTS]

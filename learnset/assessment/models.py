@@ -235,3 +235,11 @@ class FigureRelease(Base):
     # What made it: a check-in round closing, or the cohort's tutor.
     reason: Mapped[str] = mapped_column(String(20))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The programme report's counts for the set (enrolment, attendance, engagement, gains) as
+    # they stood at this release, before the small-number rules, which the report applies
+    # across the sets it shows (dashboards/report_release.py). None on releases made before
+    # the report read them: such a set's counts wait for its next release. Read by the report
+    # alone, so not loaded with the release.
+    report_cells: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True), deferred=True
+    )

@@ -32,3 +32,14 @@ def release_figures_command() -> None:
             )
     if not results:
         click.echo("No check-in round has closed since the last release of any set.")
+
+
+@figures_group.command("count-for-report")
+def count_for_report_command() -> None:
+    """Once, after upgrading: keep the programme report's counts with each set's latest release
+    made before releases kept them (until then the report shows none for that set)."""
+    session = database().writer_sessions()
+    with session:
+        counted = releases.count_latest_releases(session)
+        session.commit()
+    click.echo(f"Counted the programme report's figures for {counted} releases.")

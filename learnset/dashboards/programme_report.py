@@ -2,27 +2,29 @@
 whole programme, enrolment, attendance, engagement, released capability growth, gains on live
 challenges and session feedback themes, under the small-number rules (report_cells.py).
 
-The counting is in report_queries.py; here the counts become figures, hidden where they must
-be. Growth comes only from each set's latest release (releases.py), never from live ratings.
+The counting is in report_queries.py, done for a set when its figures are released and kept
+with the release (report_release.py); here each set's latest release's counts become figures,
+hidden where they must be. Growth, too, comes only from each set's latest release (releases.py),
+never from live ratings: nothing here moves between releases.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from learnset.challenges.models import GainKind
 from learnset.dashboards import report_queries as queries
+from learnset.dashboards import report_release
 from learnset.dashboards.cohort_figures import DomainFigures
 from learnset.dashboards.figures import SUPPRESSED, Figure
-from learnset.dashboards.releases import latest_releases, released_figures
+from learnset.dashboards.releases import released_domains
 from learnset.dashboards.report_cells import (
     Cell,
     column_figures,
@@ -31,10 +33,12 @@ from learnset.dashboards.report_cells import (
     total_of,
 )
 from learnset.dashboards.report_queries import ALL_GAINS, Measure
+from learnset.dashboards.report_release import ReleasedCounts
 from learnset.framework.queries import DomainCapabilities
 from learnset.pagination import Page
 
 ONE_PLACE = Decimal("0.1")
+T = TypeVar("T")
 # Attendance where none has been recorded: nothing to hide, nothing to show.
 NONE_RECORDED = Figure(None, 0)
 
@@ -117,6 +121,9 @@ class ProgrammeReport:
     growth: list[DomainGrowth]
     gains: dict[str, Figure]
     feedback: FeedbackThemes | None
+    # What the figures were worked out from (`programme_report`), for keeping what is made of
+    # them (`kept`); not a figure.
+    state: Any = field(default=None, compare=False, repr=False)
 
     @property
     def cohort_ids(self) -> list[int]:
@@ -170,20 +177,21 @@ def _fill_enrolment(sets: list[SetReport], invitations: dict[int, tuple[int, int
         invited, left = invitations.get(entry.cohort_id, (0, 0))
         current = int(entry.enrolment["current"].value or 0)
         rows.append([invited, current + left, current, left])
-    figures, totals = people_table(rows, [_JOINED_SPLIT])
+    figures, totals = people_table(rows, [_JOINED_SPLIT], len(ENROLMENT))
     for entry, row in zip(sets, figures, strict=True):
         entry.enrolment = dict(zip(ENROLMENT, row, strict=True))
     return dict(zip(ENROLMENT, totals, strict=True))
 
 
-def _fill_attendance(sets: list[SetReport], db: Session, chosen: Select[Any]) -> Figure:
-    by_set: dict[int, list[Any]] = defaultdict(list)
-    for row in queries.sessions(db, chosen):
-        by_set[row[0]].append(row)
+def _fill_attendance(
+    sets: list[SetReport],
+    sessions: dict[int, list[Any]],
+    overall: dict[int, tuple[int, int, int]],
+) -> Figure:
     for entry in sets:
-        sessions = by_set.get(entry.cohort_id, [])
+        found = sessions.get(entry.cohort_id, [])
         # A session's figure comes from the places recorded at it.
-        cells = [Cell(int(present or 0), int(recorded)) for *_, present, recorded in sessions]
+        cells = [Cell(int(present or 0), int(recorded)) for *_, present, recorded in found]
         figures, _ = column_figures(cells)
         entry.sessions = [
             SessionAttendance(
@@ -192,11 +200,10 @@ def _fill_attendance(sets: list[SetReport], db: Session, chosen: Select[Any]) ->
                 starts_at,
                 _rate(cell, cell.people, figure.suppressed),
             )
-            for (_, number, title, starts_at, _, _), cell, figure in zip(
-                sessions, cells, figures, strict=True
+            for (number, title, starts_at, _, _), cell, figure in zip(
+                found, cells, figures, strict=True
             )
         ]
-    overall = queries.attendance(db, chosen)
     # A set's figure comes from the people whose attendance was recorded.
     found = [overall.get(entry.cohort_id, (0, 0, 0)) for entry in sets]
     cells = [Cell(present, people) for present, _, people in found]
@@ -224,10 +231,24 @@ def _fill_gains(sets: list[SetReport], found: dict[tuple[int, str], Cell]) -> di
     kinds = [kind.value for kind in GainKind]
     rows = [[found.get((entry.cohort_id, kind), Cell(0, 0)) for kind in kinds] for entry in sets]
     in_all = [found.get((entry.cohort_id, ALL_GAINS), Cell(0, 0)) for entry in sets]
-    cells, totals, by_kind, grand = grid_figures(rows, in_all)
+    cells, totals, by_kind, grand = grid_figures(rows, in_all, len(kinds))
     for entry, row, total in zip(sets, cells, totals, strict=True):
         entry.gains = {**dict(zip(kinds, row, strict=True)), ALL_GAINS: total}
     return {**dict(zip(kinds, by_kind, strict=True)), ALL_GAINS: grand}
+
+
+def _not_released(entry: SetReport) -> None:
+    # A set with no counts released yet shows none, and adds nothing to the programme's totals.
+    entry.enrolment = dict.fromkeys(ENROLMENT, SUPPRESSED)
+    entry.engagement = dict.fromkeys(Measure, SUPPRESSED)
+    entry.gains = {kind: SUPPRESSED for kind, _ in gain_kinds()}
+
+
+# Reports already worked out, each under what it depends on (`programme_report`): a few, as
+# an admin looks at every year and the whole programme in turn. Each worker keeps its own.
+_WORKED_OUT: dict[Any, ProgrammeReport] = {}
+_KEPT = 16
+_MAKING = threading.RLock()
 
 
 def programme_report(
@@ -237,26 +258,83 @@ def programme_report(
     feedback: Sequence[FeedbackThemes] = (),
 ) -> ProgrammeReport:
     """Every set of the programme (or of those starting in `year`) and the programme as a whole,
-    each figure hidden by the small-number rules: nine queries, however many sets, people and
-    months there are. `feedback` is what the session feedback feature has released."""
-    chosen = queries.chosen_sets(year)
-    sets = []
-    for cohort_id, name, status, start_month, current in queries.sets_of(db, chosen):
-        entry = SetReport(cohort_id, name, status, start_month)
-        entry.enrolment = {"current": Figure(int(current or 0), None)}
+    from each set's latest release (report_release.py), each figure hidden by the small-number
+    rules across the sets shown: two queries, however many sets, people and months there are,
+    and a third when what they show has changed. `feedback` is what the session feedback
+    feature has released.
+
+    The figures depend only on the sets shown, their latest releases and the framework's
+    domains, so they are worked out once for each state of those: a release made or withdrawn,
+    a set added, renamed, moved or removed, or a domain renamed, and they are worked out again.
+    """
+    shown = report_release.shown_sets(db, queries.chosen_sets(year))
+    key = (year, tuple(shown), tuple((entry.domain.id, entry.domain.name) for entry in framework))
+    worked_out = _once(_WORKED_OUT, key, lambda: _work_out(db, framework, year, shown))
+    # This request's own, whose feedback is put in place below.
+    report = replace(worked_out, years=queries.report_years(db), state=key)
+    attach_feedback(report, feedback)
+    return report
+
+
+_MADE: dict[Any, Any] = {}
+
+
+def kept(report: ProgrammeReport, what: Any, make: Callable[[], T]) -> T:
+    """`make()` (a page or a download of the report), made once for each state of the report
+    (`programme_report`: its sets and their releases), its years and session feedback, and
+    `what` (which page, which format): each worker keeps a few."""
+    feedback = (report.feedback, [entry.feedback for entry in report.sets])
+    key = (report.state, tuple(report.years), repr(feedback), what)
+    return _once(_MADE, key, make)
+
+
+def _once(kept_in: dict[Any, Any], key: Any, make: Callable[[], T]) -> T:
+    """What `kept_in` holds under `key`, made by one thread while the worker's others wait for
+    it (a busy page asked for by many at once is made once, not once by each)."""
+    found = kept_in.get(key)
+    if found is None:
+        with _MAKING:
+            found = kept_in.get(key)
+            if found is None:
+                found = make()
+                if len(kept_in) >= _KEPT:
+                    kept_in.clear()
+                kept_in[key] = found
+    return cast(T, found)
+
+
+def _work_out(
+    db: Session,
+    framework: list[DomainCapabilities],
+    year: int | None,
+    shown: list[report_release.ShownSet],
+) -> ProgrammeReport:
+    releases = [found.release_id for found in shown if found.release_id is not None]
+    parts = report_release.released_parts(db, releases) if releases else {}
+    sets, counted, counts = [], [], {}
+    for found in shown:
+        entry = SetReport(found.cohort_id, found.name, found.status, found.start_month)
+        entry.released_at = found.released_at
+        domains, released = parts.get(found.release_id or 0, (None, None))
+        entry.growth = released_domains(domains, framework)
         sets.append(entry)
-    enrolment = _fill_enrolment(sets, queries.invitations(db, chosen))
-    attendance = _fill_attendance(sets, db, chosen)
-    engagement = _fill_counts(sets, queries.engagement(db, chosen), list(Measure), "engagement")
-    gains = _fill_gains(sets, queries.gains(db, chosen))
-    releases = latest_releases(db, [entry.cohort_id for entry in sets])
-    for entry in sets:
-        release = releases.get(entry.cohort_id)
-        figures = released_figures(release, framework)
-        entry.released_at, entry.growth = figures.released_at, figures.domains
-    report = ProgrammeReport(
+        if released is None:
+            _not_released(entry)
+        else:
+            entry.enrolment = {"current": Figure(released.current, None)}
+            counted.append(entry)
+            counts[found.cohort_id] = released
+    enrolment = _fill_enrolment(counted, {key: c.invitations for key, c in counts.items()})
+    attendance = _fill_attendance(
+        counted,
+        {key: c.sessions for key, c in counts.items()},
+        {key: c.attendance for key, c in counts.items()},
+    )
+    engagement = _fill_counts(counted, _by_set(counts, "engagement"), list(Measure), "engagement")
+    gains = _fill_gains(counted, _by_set(counts, "gains"))
+    return ProgrammeReport(
         year=year,
-        years=queries.report_years(db),
+        years=[],
         sets=sets,
         enrolment=enrolment,
         attendance=attendance,
@@ -265,16 +343,28 @@ def programme_report(
         gains=gains,
         feedback=None,
     )
-    attach_feedback(report, feedback)
-    return report
+
+
+def _by_set(counts: dict[int, ReleasedCounts], part: str) -> dict[tuple[int, str], Cell]:
+    return {
+        (cohort_id, key): cell
+        for cohort_id, found in counts.items()
+        for key, cell in getattr(found, part).items()
+    }
 
 
 def attach_feedback(report: ProgrammeReport, feedback: Sequence[FeedbackThemes]) -> None:
     """Put each set's session feedback themes, and the programme's (cohort_id None), in place:
     where the session feedback feature's summaries for `report.cohort_ids` come in."""
     by_set = {themes.cohort_id: themes for themes in feedback}
-    for entry in report.sets:
-        entry.feedback = by_set.get(entry.cohort_id)
+    # A set's entry may be shared with reports worked out before (`programme_report`): one
+    # whose feedback changes is replaced, never changed.
+    report.sets = [
+        entry
+        if entry.feedback == by_set.get(entry.cohort_id)
+        else replace(entry, feedback=by_set.get(entry.cohort_id))
+        for entry in report.sets
+    ]
     report.feedback = by_set.get(None)
 
 

@@ -38,6 +38,7 @@ from learnset.dashboards.cohort_figures import (
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.months import Month, months_between
 from learnset.dashboards.participants import ONE_COHORT
+from learnset.dashboards.report_release import count_for_release
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Meeting, MeetingStatus
 
@@ -131,20 +132,9 @@ def released_figures(
     """The figures of a release laid over today's framework: a capability or domain the release
     did not cover shows as suppressed."""
     stored: dict[str, Any] = release.figures if release is not None else {}
-    domains_stored = stored.get("domains", {})
     capabilities_stored = stored.get("capabilities", {})
-    domains, capabilities = [], []
+    capabilities = []
     for entry in framework:
-        means = domains_stored.get(str(entry.domain.id), {})
-        domains.append(
-            DomainFigures(
-                entry.domain.id,
-                entry.domain.name,
-                _read_figure(means.get("baseline")),
-                _read_figure(means.get("latest")),
-                _read_figure(means.get("change")),
-            )
-        )
         for capability in entry.capabilities:
             found = capabilities_stored.get(str(capability.id), {})
             counts, responses = found.get("distribution") or (None, None)
@@ -179,10 +169,29 @@ def released_figures(
     return ReleasedFigures(
         release.released_at if release is not None else None,
         shared,
-        domains,
+        released_domains(stored.get("domains"), framework),
         capabilities,
         Growth([(entry.domain.id, entry.domain.name) for entry in framework], points),
     )
+
+
+def released_domains(domains: Any, framework: list[DomainCapabilities]) -> list[DomainFigures]:
+    """The domains' part of a release's figures (as `released_figures` reads it) laid over
+    today's framework: what the programme report shows of each set's growth."""
+    domains = domains or {}
+    found = []
+    for entry in framework:
+        means = domains.get(str(entry.domain.id), {})
+        found.append(
+            DomainFigures(
+                entry.domain.id,
+                entry.domain.name,
+                _read_figure(means.get("baseline")),
+                _read_figure(means.get("latest")),
+                _read_figure(means.get("change")),
+            )
+        )
+    return found
 
 
 def released_changes(
@@ -243,13 +252,7 @@ def latest_release(db: Session, cohort_id: int) -> FigureRelease | None:
     return db.scalar(_latest_release_statement(), {"cohort_id": cohort_id})
 
 
-def latest_releases(db: Session, cohort_ids: list[int]) -> dict[int, FigureRelease]:
-    """The cohorts' most recent releases, by cohort id (one query)."""
-    releases = db.scalars(select(FigureRelease).where(FigureRelease.id.in_(_newest(cohort_ids))))
-    return {release.cohort_id: release for release in releases}
-
-
-def _newest(cohort_ids: list[int]) -> Any:
+def _newest(cohort_ids: Any) -> Any:
     return (
         select(func.max(FigureRelease.id))
         .where(FigureRelease.cohort_id.in_(cohort_ids))
@@ -293,6 +296,7 @@ def release(
         contributors=contributors,
         reason=reason.value,
         figures=figures,
+        report_cells=count_for_release(db, cohort.id),
     )
     db.add(made)
     db.flush()
@@ -330,3 +334,20 @@ def release_closed_rounds(
             made = release(db, cohort, framework, now, ReleaseReason.ROUND_CLOSED)
             results.append(RoundResult(cohort, made))
     return results
+
+
+def count_latest_releases(db: Session) -> int:
+    """Once, after the upgrade that keeps the programme report's counts with each release: keep
+    today's counts with each set's latest release made before it; how many were counted."""
+    latest = db.scalars(
+        select(FigureRelease).where(
+            FigureRelease.id.in_(_newest(select(Cohort.id))),
+            FigureRelease.report_cells.is_(None),
+        )
+    )
+    counted = 0
+    for found in latest:
+        found.report_cells = count_for_release(db, found.cohort_id)
+        counted += 1
+    db.flush()
+    return counted

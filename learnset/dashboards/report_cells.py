@@ -57,13 +57,14 @@ def column_figures(cells: Sequence[Cell]) -> tuple[list[Figure], Figure]:
 
 
 def people_table(
-    rows: Sequence[Sequence[int]], partitions: Sequence[tuple[int, ...]] = ()
+    rows: Sequence[Sequence[int]], partitions: Sequence[tuple[int, ...]] = (), width: int = 0
 ) -> tuple[list[list[Figure]], list[Figure]]:
     """A table of counts of people (a row per set, a column per measure) with a total row:
     counts of 1 or 2 hidden; in a row, the columns of a partition (which add up to a column
     shown beside them) all hidden whenever one is; in a column, enough hidden beside a hidden
-    one that the total does not give it back. Repeated until nothing more needs hiding."""
-    width = len(rows[0]) if rows else 0
+    one that the total does not give it back. Repeated until nothing more needs hiding.
+    `width` columns when there are no rows (totals of 0)."""
+    width = len(rows[0]) if rows else width
     hidden = {(r, c) for r, row in enumerate(rows) for c, value in enumerate(row) if 0 < value < 3}
     while True:
         before = len(hidden)
@@ -95,13 +96,14 @@ def _partners(
 
 
 def grid_figures(
-    rows: Sequence[Sequence[Cell]], row_totals: Sequence[Cell]
+    rows: Sequence[Sequence[Cell]], row_totals: Sequence[Cell], width: int = 0
 ) -> tuple[list[list[Figure]], list[Figure], list[Figure], Figure]:
     """A table whose rows add up to totals shown beside them (gains of each kind and in all,
     for each set) and whose columns add up to the programme's: each cell, each row's total,
     each column's total and the grand total, hidden so that neither a row's total nor a
-    column's gives a hidden cell back. Repeated until nothing more needs hiding."""
-    width = len(rows[0]) if rows else 0
+    column's gives a hidden cell back. Repeated until nothing more needs hiding. `width`
+    columns when there are no rows (totals of 0)."""
+    width = len(rows[0]) if rows else width
     hidden = {(r, c) for r, row in enumerate(rows) for c, cell in enumerate(row) if cell.too_few}
     hidden |= {(r, width) for r, cell in enumerate(row_totals) if cell.too_few}
     while True:

@@ -36,6 +36,8 @@ NO_FEEDBACK = "No session feedback released yet"
 NOTES = [
     f"A figure that comes from fewer than {MIN_RESPONSES} people is not shown, and neither "
     "are enough of the figures beside it that it cannot be worked out from a total.",
+    "Every figure is as its learning set last released its figures, and changes only at a "
+    "release; a learning set with no figures released yet shows none.",
     "Capability growth comes only from each learning set's latest released figures; the "
     "programme's means weight each set's released mean by how many people it comes from.",
     "Engagement is counted, never read: no reflection, comment or check-in is quoted.",

@@ -37,7 +37,8 @@ def feedback_themes(
     db: Session, cohort_ids: Collection[int], now: datetime, days: int
 ) -> list[FeedbackThemes]:
     """The released session feedback of each set that has any, then the programme's."""
-    summaries = summaries_for_cohorts(db, cohort_ids, now, days)
+    # The report shows no count of sessions closed.
+    summaries = summaries_for_cohorts(db, cohort_ids, now, days, with_closed=False)
     released = {
         cohort_id: found for cohort_id, found in summaries.items() if found.sessions_released
     }

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from learnset import audit, authz
@@ -242,23 +243,33 @@ def _report_filename(report: programme_report.ProgrammeReport, extension: str) -
     return f"programme-report-{which}-{utcnow().date().isoformat()}.{extension}"
 
 
+def _report_page(figures: programme_report.ProgrammeReport) -> Markup:
+    sets = programme_report.page_of_sets(figures, page_number(request.args.get("page")))
+    return Markup(  # noqa: S704 - a template rendered with autoescaping
+        render_template(
+            "dashboards/_programme_report.html",
+            report=figures,
+            sets=sets,
+            chart=charts.programme_radar("programme-growth", figures.growth),
+            **programme_report.report_labels(figures),
+        )
+    )
+
+
 @bp.route("/programme/report")
 def report() -> str:
     figures = _programme_report()
-    sets = programme_report.page_of_sets(figures, page_number(request.args.get("page")))
-    return render_template(
-        "dashboards/programme_report.html",
-        report=figures,
-        sets=sets,
-        chart=charts.programme_radar("programme-growth", figures.growth),
-        **programme_report.report_labels(figures),
-    )
+    # The page's links keep its query string (the year, the page of sets).
+    asked = tuple(request.args.items(multi=True))
+    what = ("page", asked, programme_report.SETS_PER_PAGE)
+    body = programme_report.kept(figures, what, lambda: _report_page(figures))
+    return render_template("dashboards/programme_report.html", body=body)
 
 
 @bp.route("/programme/report.csv")
 def report_csv() -> Response:
     figures = _programme_report()
-    body = report_exports.report_csv(figures)
+    body = programme_report.kept(figures, "csv", lambda: report_exports.report_csv(figures))
     return _download(body, "text/csv", _report_filename(figures, "csv"), "Programme report")
 
 
@@ -266,5 +277,8 @@ def report_csv() -> Response:
 def report_xlsx() -> Response:
     figures = _programme_report()
     which = f"starting in {figures.year}" if figures.year else "every year"
-    body = report_exports.report_xlsx(figures, f"Programme report: learning sets {which}")
+    title = f"Programme report: learning sets {which}"
+    body = programme_report.kept(
+        figures, "xlsx", lambda: report_exports.report_xlsx(figures, title)
+    )
     return _download(body, XLSX, _report_filename(figures, "xlsx"), "Programme report")

@@ -1,6 +1,8 @@
 """Session feedback for the programme report, per learning set: how many sessions' feedback has
 been released, and the usefulness and words of those sessions together, under the same rules
-as a session's own page (release.py). Two statements, whatever the number of sets and sessions."""
+as a session's own page (release.py). Three statements, whatever the number of sets and
+sessions (two without the count of sessions closed); only the sessions someone answered are
+loaded."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session, load_only
 
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings.models import Meeting, MeetingStatus
@@ -21,23 +23,42 @@ from learnset.session_feedback.services import WINDOW_DAYS, window
 
 @dataclass(frozen=True)
 class CohortFeedbackSummary:
-    """A set's session feedback: `sessions_closed` published sessions whose window has closed,
-    `sessions_released` of them with 3 or more answers, and the figures from those alone
-    (`figures.responses` answers; everything suppressed when no session was released).
-    `counts` are the released answers at each level 1 to 5, for pooling sets together."""
+    """A set's session feedback: `sessions_closed` published sessions whose window has closed
+    (None when not asked for), `sessions_released` of them with 3 or more answers, and the
+    figures from those alone (`figures.responses` answers; everything suppressed when no session
+    was released). `counts` are the released answers at each level 1 to 5, for pooling sets
+    together."""
 
-    sessions_closed: int
+    sessions_closed: int | None
     sessions_released: int
     figures: Figures
     counts: tuple[int, ...] = ()
 
 
 def summaries_for_cohorts(
-    db: Session, cohort_ids: Collection[int], now: datetime, days: int = WINDOW_DAYS
+    db: Session,
+    cohort_ids: Collection[int],
+    now: datetime,
+    days: int = WINDOW_DAYS,
+    with_closed: bool = True,
 ) -> dict[int, CohortFeedbackSummary]:
     """Each set's released session feedback, by cohort id (every id asked for is there).
-    `days` is the app's SESSION_FEEDBACK_DAYS."""
+    `days` is the app's SESSION_FEEDBACK_DAYS; without `with_closed`, the sessions closed are
+    not counted (a statement fewer, the one that reads every session of every set)."""
     ids = list(cohort_ids)
+    published = and_(Meeting.cohort_id.in_(ids), Meeting.status == MeetingStatus.PUBLISHED)
+    answered = exists().where(SessionFeedback.meeting_id == Meeting.id)
+    # A session nobody answered has closed once its window, as its dates stand now, has ended
+    # (window()): counted here, and never loaded.
+    unanswered: dict[int, int] = defaultdict(int)
+    if with_closed:
+        for cohort_id, closed in db.execute(
+            select(Meeting.cohort_id, func.count(Meeting.id))
+            .where(published, Meeting.ends_at <= now - timedelta(days=days), ~answered)
+            .group_by(Meeting.cohort_id)
+        ):
+            unanswered[cohort_id] = int(closed)
+    # The sessions someone answered, their window perhaps closed by an earlier answer.
     per_level = db.execute(
         select(
             Meeting,
@@ -45,15 +66,11 @@ def summaries_for_cohorts(
             func.count(SessionFeedback.id),
             func.min(SessionFeedback.closes_at),
         )
-        .outerjoin(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
-        .where(
-            Meeting.cohort_id.in_(ids),
-            Meeting.status == MeetingStatus.PUBLISHED,
-            # Those whose window, as their dates stand now, has closed, and those it was
-            # closed for by an earlier answer (window()): the rest are dropped below.
-            (Meeting.ends_at <= now - timedelta(days=days)) | (SessionFeedback.id.is_not(None)),
-        )
+        .join(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
+        .where(published)
         .group_by(Meeting.id, SessionFeedback.usefulness)
+        # What window() reads, not each session's agenda and notes.
+        .options(load_only(Meeting.id, Meeting.cohort_id, Meeting.starts_at, Meeting.ends_at))
     ).all()
     meetings: dict[int, Meeting] = {}
     closed_by: dict[int, datetime] = {}
@@ -84,17 +101,23 @@ def summaries_for_cohorts(
         ):
             words[cohort_id][0].append(differently)
             words[cohort_id][1].append(change)
+    # Each set's sessions gathered in one pass, not one pass over every session for each set.
+    closed_in = unanswered
+    for of_cohort, _meeting_id in by_meeting:
+        closed_in[of_cohort] += 1
+    released_in: dict[int, int] = defaultdict(int)
+    counts_of: dict[int, list[int]] = defaultdict(lambda: [0] * len(LEVELS))
+    for (of_cohort, _meeting_id), levels in released.items():
+        released_in[of_cohort] += 1
+        for level, count in levels.items():
+            counts_of[of_cohort][level - 1] += count
     summaries: dict[int, CohortFeedbackSummary] = {}
     for cohort_id in ids:
-        counts = [0] * len(LEVELS)
-        for (of_cohort, _meeting_id), levels in released.items():
-            if of_cohort == cohort_id:
-                for level, count in levels.items():
-                    counts[level - 1] += count
+        counts = counts_of.get(cohort_id, [0] * len(LEVELS))
         do_differently, change_one_thing = words.get(cohort_id, ([], []))
         summaries[cohort_id] = CohortFeedbackSummary(
-            sessions_closed=sum(1 for of_cohort, _ in by_meeting if of_cohort == cohort_id),
-            sessions_released=sum(1 for of_cohort, _ in released if of_cohort == cohort_id),
+            sessions_closed=closed_in.get(cohort_id, 0) if with_closed else None,
+            sessions_released=released_in.get(cohort_id, 0),
             figures=figures_from(counts, do_differently, change_one_thing),
             counts=tuple(counts),
         )

@@ -1,5 +1,5 @@
 """The programme report's part (issue 19, items 3 and 6): each set's released session feedback,
-under the same rules as a session's page, in two statements whatever the number of sets."""
+under the same rules as a session's page, in three statements whatever the number of sets."""
 
 from __future__ import annotations
 
@@ -40,6 +40,14 @@ def test_each_set_gets_the_released_sessions_figures_and_words(db, people):
     assert (theirs.sessions_closed, theirs.sessions_released) == (0, 0)
     assert theirs.figures.responses is None and theirs.figures.mean.suppressed
     assert theirs.figures.distribution.suppressed and theirs.figures.do_differently == []
+
+    # Without the count of sessions closed (the programme report's way): the same figures.
+    without = summaries_for_cohorts(
+        db, [people.cohort.id, people.other_cohort.id], utcnow(), with_closed=False
+    )
+    assert without[people.cohort.id].sessions_closed is None
+    assert without[people.cohort.id].figures == ours.figures
+    assert without[people.cohort.id].sessions_released == 1
 
 
 def test_a_set_with_only_small_sessions_shows_nothing(db, people):
@@ -91,5 +99,8 @@ def test_the_statements_do_not_grow_with_sets_or_sessions(db, people, count_quer
         summaries_for_cohorts(db, small, utcnow())
     with count_queries() as many:
         summaries = summaries_for_cohorts(db, large, utcnow())
-    assert len(few) == len(many) == 2
+    assert len(few) == len(many) == 3
+    with count_queries() as fewer:
+        summaries_for_cohorts(db, large, utcnow(), with_closed=False)
+    assert len(fewer) == 2
     assert all(summary.sessions_released == 3 for summary in summaries.values())

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from learnset import audit, backups, migrate, outages
+from learnset.dashboards.releases import count_latest_releases
 from learnset.db import database, utcnow
 from learnset.library.commands import sync_content
 
@@ -62,6 +63,14 @@ def init_command() -> None:
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo("Database is up to date.")
     sync_content(dry_run=False)
+    # Releases made before the programme report kept its counts with them: counted once here,
+    # so that an upgrade needs no step of its own (none are left on the next run).
+    session = database().writer_sessions()
+    with session:
+        counted = count_latest_releases(session)
+        session.commit()
+    if counted:
+        click.echo(f"Counted the programme report's figures for {counted} releases.")
 
 
 @click.command("demo")

@@ -133,6 +133,17 @@ def test_the_command_counts_for_the_report(app, db, people, history):
     assert "for 1 releases" in result.output
 
 
+def test_init_counts_them_after_an_upgrade(app, db, people, history):
+    latest_release(db, people.cohort.id).report_cells = None
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "for 1 releases" in result.output
+    db.expire_all()
+    assert latest_release(db, people.cohort.id).report_cells is not None
+    assert "figures" not in app.test_cli_runner().invoke(args=["init"]).output
+
+
 def test_page_says_a_set_without_a_release_shows_none(db, login, people, history):
     count_for_report(db, people.cohort)
     db.commit()

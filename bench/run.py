@@ -384,12 +384,18 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
             )
         return report
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
-        if cluster is not None:
-            cluster.stop()
-        shutil.rmtree(instance, ignore_errors=True)
+        tear_down(server, cluster, instance)
+
+
+def tear_down(server: subprocess.Popen[bytes] | None, cluster: Any, instance: Path) -> None:
+    """Stop the bench's server and its PostgreSQL cluster (either may not have started), and
+    remove the instance folder."""
+    if server is not None:
+        server.terminate()
+        server.wait()
+    if cluster is not None:
+        cluster.stop()
+    shutil.rmtree(instance, ignore_errors=True)
 
 
 def upload_scenario(

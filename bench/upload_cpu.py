@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -43,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.national import Scale  # noqa: E402
-from bench.run import prepare, reflections_of, sign_in, start_server  # noqa: E402
+from bench.run import prepare, reflections_of, sign_in, start_server, tear_down  # noqa: E402
 from bench.upload import Uploader, make_pdf, worker_pids  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -203,12 +202,7 @@ def main() -> None:
     finally:
         if probe is not None:
             probe.close()
-        if server is not None:
-            server.terminate()
-            server.wait()
-        if cluster is not None:
-            cluster.stop()
-        shutil.rmtree(instance, ignore_errors=True)
+        tear_down(server, cluster, instance)
 
 
 if __name__ == "__main__":

@@ -19,16 +19,19 @@ def _grow(db, people, challenges=1, updates=1, members=1):
     for owner in owners:
         for _ in range(challenges):
             challenge = factories.make_challenge(db, owner, people.cohort)
-            for step in range(updates):
-                at = now - timedelta(days=35 * step)
-                factories.make_update(db, challenge, people.fellow, "question", at=at)
-                # Questions from many different people: their names must not cost a query each.
-                for asker in owners:
-                    if asker is not owner:
-                        factories.make_update(db, challenge, asker, "question", at=at)
-                factories.make_update(db, challenge, people.tutor, "insight", at=at)
-                factories.make_update(db, challenge, owner, "experiment", at=at)
-                factories.make_update(db, challenge, owner, "gain", at=at)
+            with factories.batch(db):
+                for step in range(updates):
+                    at = now - timedelta(days=35 * step)
+                    factories.make_update(db, challenge, people.fellow, "question", at=at)
+                    # Questions from many different people: their names must not cost a query
+                    # each.
+                    for asker in owners:
+                        if asker is not owner:
+                            factories.make_update(db, challenge, asker, "question", at=at)
+                    factories.make_update(db, challenge, people.tutor, "insight", at=at)
+                    factories.make_update(db, challenge, owner, "experiment", at=at)
+                    factories.make_update(db, challenge, owner, "gain", at=at)
+            for _ in range(updates):
                 factories.make_reflection(
                     db, owner, cohort=people.cohort, challenge_id=challenge.id, visibility="set"
                 )

@@ -75,6 +75,10 @@ class Result:
     timeouts: int
     # Requests wrk finished in the run (timed-out ones included), so no answer at all shows.
     requests: int
+    # The same page with one connection and nothing else asked of the server: the time a
+    # request takes to serve, where p50_ms and p99_ms above add the wait in the queue of 16.
+    alone_p50_ms: float = 0.0
+    alone_p99_ms: float = 0.0
 
 
 def prepare(url: str, instance: Path, scale: Scale) -> tuple[Built, float]:
@@ -222,9 +226,17 @@ def parse_wrk(output: str) -> Load:
     )
 
 
-def measure(url: str, visitor: Visitor | None, page: Page, seconds: int, work: Path) -> Load:
-    """Loads the page with wrk for the given seconds."""
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+def measure(
+    url: str,
+    visitor: Visitor | None,
+    page: Page,
+    seconds: int,
+    work: Path,
+    connections: int = CONNECTIONS,
+) -> Load:
+    """Loads the page with wrk for the given seconds, over `connections` at once."""
+    threads = min(2, connections)
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if visitor:
         command += ["-H", f"Cookie: {visitor.cookie}"]
     if page.method == "POST":
@@ -338,8 +350,11 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
             f"wrk 2 threads {CONNECTIONS} connections, {args.seconds} s a page\n"
         )
         if not args.upload_only:
-            print("| page | requests/s | p50 ms | p99 ms | queries | share of floor | errors |")
-            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+            print(
+                "| page | requests/s | p50 ms | p99 ms | queries | share of floor | errors "
+                "| alone: p50 / p99 ms |"
+            )
+            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         results: list[Result] = []
         floor = 0.0
         for page in [] if args.upload_only else pages:
@@ -349,6 +364,11 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 # what a page keeps (the programme report is made once a release) is made then.
                 measure(base + paths[page.name], visitor, page, args.warm, instance)
             load = measure(base + paths[page.name], visitor, page, args.seconds, instance)
+            alone = (
+                measure(base + paths[page.name], visitor, page, args.alone, instance, 1)
+                if args.alone
+                else None
+            )
             rate = load.requests_per_second
             if page.name == FLOOR:
                 floor = rate
@@ -365,11 +385,14 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 load.errors,
                 load.timeouts,
                 load.requests,
+                alone.p50_ms if alone else 0.0,
+                alone.p99_ms if alone else 0.0,
             )
             results.append(result)
             print(
                 f"| {page.name} | {rate:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
-                f"{result.queries} | {result.share_of_floor:.2f} | {load.errors} |" + load.trouble,
+                f"{result.queries} | {result.share_of_floor:.2f} | {load.errors} | "
+                f"{result.alone_p50_ms:.1f} / {result.alone_p99_ms:.1f} |" + load.trouble,
                 flush=True,
             )
         report: dict[str, Any] = {
@@ -473,6 +496,12 @@ def main() -> None:
         default=1,
         help="seconds of load on each page before it is measured, not counted (0: none)",
     )
+    parser.add_argument(
+        "--alone",
+        type=int,
+        default=1,
+        help="seconds each page then has one connection alone, for its time to serve (0: not)",
+    )
     parser.add_argument("--sets", type=int, default=Scale.sets)
     parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument("--output", default=str(ROOT / "bench/results.json"))
@@ -499,7 +528,8 @@ def main() -> None:
         f"Python {platform.python_version()}",
         "scale": asdict(scale),
         "server": f"gunicorn {WORKERS} gthread workers x {THREADS} threads",
-        "load": f"wrk 2 threads, {CONNECTIONS} connections, {args.seconds} s a page",
+        "load": f"wrk 2 threads, {CONNECTIONS} connections, {args.seconds} s a page; then "
+        f"{args.alone} s over 1 connection for the latency alone",
         "engines": [run_engine(engine, args, scale) for engine in engines],
     }
     if args.output != "-" and args.upload_only:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from flask import Response, current_app, request
+from flask import Flask, Response, current_app, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
@@ -32,6 +32,13 @@ def allow_file_size() -> None:
     own MAX_CONTENT_LENGTH. Runs before anything reads the form (the CSRF check)."""
     if request.endpoint in _UPLOAD_ENDPOINTS:
         request.max_content_length = current_app.config["FILE_MAX_BYTES"] + _ENVELOPE
+
+
+def accept_uploads(app: Flask) -> None:
+    """Run allow_file_size first, before the CSRF check reads the form under the site's smaller
+    size limit; once, however many features keep files."""
+    if allow_file_size not in app.before_request_funcs.get(None, []):
+        app.before_request_funcs.setdefault(None, []).insert(0, allow_file_size)
 
 
 def as_download(response: Response, name: str) -> Response:

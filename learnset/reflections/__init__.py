@@ -28,9 +28,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(attachment_views.bp)
-    # First, before the CSRF check reads the form under the site's smaller size limit.
-    if responses.allow_file_size not in app.before_request_funcs.get(None, []):
-        app.before_request_funcs.setdefault(None, []).insert(0, responses.allow_file_size)
+    responses.accept_uploads(app)
     home_panel(panels.kept_text_panel)
     home_panel(panels.new_comments_panel)
     home_panel(panels.shared_with_you_panel)

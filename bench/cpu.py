@@ -77,6 +77,7 @@ from learnset.db import database  # noqa: E402
 
 # Participants', tutors' and the admin's pages; the dashboards and exports are timed by run.py
 # and growth.py, except the programme report's exports, which share the report's figures.
+# `--only` picks among every page, the skipped ones too (`--only export` times the exports).
 ROLES = ("participant", "tutor", "admin")
 SKIPPED = ("dashboard", "engagement", "export")
 KEPT = ("programme report",)
@@ -108,6 +109,13 @@ def prepared(sets: int, data: Path) -> tuple[Any, Built]:
     return bench_app(url, folder), Built(**json.loads(saved.read_text()))
 
 
+def _picked(name: str) -> bool:
+    """Pages `--only` names (skipped ones included), else all but the skipped ones."""
+    if ARGS.only:
+        return any(text in name for text in ARGS.only)
+    return not any(word in name for word in SKIPPED) or any(word in name for word in KEPT)
+
+
 def _open(client: Any, token: str, page: Page, path: str) -> Any:
     if page.method == "POST":
         return client.post(path, data=page.form, headers={"X-CSRFToken": token})
@@ -122,16 +130,7 @@ def main() -> None:
         "tutor": built.tutor_emails[0],
         "admin": demo.ADMIN[0],
     }
-    pages = [
-        page
-        for page in PAGES
-        if page.role in ROLES
-        and (
-            not any(word in page.name for word in SKIPPED)
-            or any(word in page.name for word in KEPT)
-        )
-        and (not ARGS.only or any(text in page.name for text in ARGS.only))
-    ]
+    pages = [page for page in PAGES if page.role in ROLES and _picked(page.name)]
     clients = {}
     for role, email in emails.items():
         client = signed_in_client(app, email)

@@ -236,11 +236,12 @@ def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[li
             )
     for kind, count in dashboard.gains.items():
         rows.append(_row("gains", kind, count))
+    keys = [month.key for month in engagement.months]  # formatted once, not once a figure
     for entry in engagement.participants:
         person = entry.participant.name
-        for month in engagement.months:
-            for measure, value in _activity_json(entry.month(month.key)).items():
-                rows.append(_row("engagement", measure, value, participant=person, month=month.key))
+        for key in keys:
+            for measure, value in _activity_json(entry.month(key)).items():
+                rows.append(_row("engagement", measure, value, participant=person, month=key))
         seen = "yes" if entry.not_seen_lately else "no"
         rows.append(_row("engagement", "not_seen_for_two_sessions", seen, participant=person))
     if dashboard.heat_map is not None:
@@ -279,8 +280,15 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    for row in dashboard_rows(dashboard, engagement):
-        # Only the names (domain, capability, participant) are typed by people.
-        row[1:4] = [safe_cell(value) for value in row[1:4]]
-        writer.writerow(row)
+    # Only the names (domain, capability, participant) are typed by people; the few of them
+    # recur on every row, so each is made safe once.
+    safe: dict[Any, str] = {}
+    rows = dashboard_rows(dashboard, engagement)
+    for row in rows:
+        for column in (1, 2, 3):
+            name = row[column]
+            if name not in safe:
+                safe[name] = safe_cell(name)
+            row[column] = safe[name]
+    writer.writerows(rows)
     return buffer.getvalue()

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-import yaml
 from sqlalchemy.orm import Session
 
 from learnset import files
@@ -23,6 +22,7 @@ from learnset.accounts.models import User
 from learnset.files.models import FileBlob
 from learnset.files.zips import Folder, stream_zip
 from learnset.reflections.exports import linked, own_log, slug
+from learnset.reflections.front_matter import front_matter
 from learnset.reflections.models import Reflection
 
 README = """# Your reflective log from Learnset
@@ -64,7 +64,7 @@ def reflection_markdown(reflection: Reflection, attached: Sequence[tuple[str, st
         "last_changed": reflection.updated_at.isoformat(timespec="minutes"),
     }
     front = {key: value for key, value in front.items() if value not in (None, [])}
-    lines = ["---", yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip(), "---", ""]
+    lines = ["---", front_matter(front).strip(), "---", ""]
     lines += [f"# {reflection.title}", ""]
     text = reflection.text_by_part
     for spec in reflection.structure_spec.parts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, is_member, is_participant, is_tutor
@@ -60,19 +60,21 @@ RULES: dict[str, Rule] = {
 # --- Scoped queries ---------------------------------------------------------------------------
 
 
-def _of_own_cohorts(query: Select[Meeting], user: User) -> Select[Meeting]:
+def _of_own_cohorts(query: Select[Meeting], user: User | ColumnElement[int]) -> Select[Meeting]:
     """The sessions of the user's cohorts: every one they tutor, the published ones otherwise."""
+    user_id = user.id if isinstance(user, User) else user
     return query.join(
         Membership,
-        (Membership.cohort_id == Meeting.cohort_id) & (Membership.user_id == user.id),
+        (Membership.cohort_id == Meeting.cohort_id) & (Membership.user_id == user_id),
     ).where((Membership.role == Role.TUTOR) | (Meeting.status == MeetingStatus.PUBLISHED))
 
 
-def visible_meetings(user: User) -> Select[Meeting]:
+def visible_meetings(user: User | ColumnElement[int], admin: bool = False) -> Select[Meeting]:
     """Sessions the user may see: published ones of their cohorts as a participant, every
-    session of the cohorts they tutor, and all sessions for an admin."""
+    session of the cohorts they tutor, and all sessions for an admin. `user` may be a parameter
+    standing for their id, in a statement built once; `admin` then says whether they are one."""
     query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
-    if user.is_admin:
+    if user.is_admin if isinstance(user, User) else admin:
         return query
     return _of_own_cohorts(query, user)
 

@@ -126,11 +126,12 @@ def _reaches_clause(user: User | ColumnElement[int]) -> ColumnElement[bool]:
     )
 
 
-def visible_reflections(user: User) -> Select[Reflection]:
-    """Every reflection the user may read: their own (not binned) and those shared with them."""
+def visible_reflections(user: User | ColumnElement[int]) -> Select[Reflection]:
+    """Every reflection the user may read: their own (not binned) and those shared with them
+    (`user` may be a parameter standing for their id)."""
     return select(Reflection).where(
         or_(
-            and_(Reflection.author_id == user.id, Reflection.deleted_at.is_(None)),
+            and_(Reflection.author_id == _id_of(user), Reflection.deleted_at.is_(None)),
             _reaches_clause(user),
         )
     )

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge, ChallengeUpdate, UpdateKind
 from learnset.dates import UK, uk_month
+from learnset.db import PERSON
 from learnset.meetings.models import Meeting, PresenterSlot
 from learnset.pagination import PER_PAGE, Page
 from learnset.reflections.models import Reflection
@@ -41,12 +43,34 @@ class TimelineMonth:
         return f"{self.month:%B %Y}"
 
 
-def _updates_of(challenge: Challenge) -> Select[ChallengeUpdate]:
-    return select(ChallengeUpdate).where(ChallengeUpdate.challenge_id == challenge.id)
+# The page's statements are built once (building one costs more than running it) and bound to
+# the challenge, its owner and the viewer with these parameters.
+_CHALLENGE = bindparam("challenge_id", type_=Integer)
+_OWNER = bindparam("owner_id", type_=Integer)
+_AFTER = bindparam("after", type_=Date)
+_UNTIL = bindparam("until", type_=Date)
+_OFFSET = bindparam("offset", type_=Integer)
+
+
+def _updates_of() -> Select[ChallengeUpdate]:
+    return select(ChallengeUpdate).where(ChallengeUpdate.challenge_id == _CHALLENGE)
 
 
 def _newest_first(query: Select[ChallengeUpdate]) -> Select[ChallengeUpdate]:
     return query.order_by(ChallengeUpdate.created_at.desc(), ChallengeUpdate.id.desc())
+
+
+@cache
+def _linked_reflections(after: bool, until: bool) -> Select[Reflection]:
+    query = authz.visible_reflections(PERSON).where(
+        Reflection.challenge_id == _CHALLENGE,
+        Reflection.author_id == _OWNER,
+    )
+    if after:
+        query = query.where(Reflection.experienced_on > _AFTER)
+    if until:
+        query = query.where(Reflection.experienced_on <= _UNTIL)
+    return query.order_by(Reflection.experienced_on, Reflection.created_at, Reflection.id)
 
 
 def linked_reflections(
@@ -62,17 +86,14 @@ def linked_reflections(
     A private reflection reaches its author only, a tutors-only one the tutors too: the link
     never widens who can read it.
     """
-    query = authz.visible_reflections(viewer).where(
-        Reflection.challenge_id == challenge.id,
-        Reflection.author_id == challenge.owner_id,
-    )
-    if after is not None:
-        query = query.where(Reflection.experienced_on > after)
-    if until is not None:
-        query = query.where(Reflection.experienced_on <= until)
-    return list(
-        db.scalars(query.order_by(Reflection.experienced_on, Reflection.created_at, Reflection.id))
-    )
+    values = {
+        "person_id": viewer.id,
+        "challenge_id": challenge.id,
+        "owner_id": challenge.owner_id,
+        "after": after,
+        "until": until,
+    }
+    return list(db.scalars(_linked_reflections(after is not None, until is not None), values))
 
 
 def timeline(updates: list[ChallengeUpdate], reflections: list[Reflection]) -> list[TimelineMonth]:
@@ -106,14 +127,52 @@ class ChallengePage:
     presenting: list[Meeting]
 
 
+@cache
+def _presentations(admin: bool) -> Select[Meeting]:
+    return (
+        authz.visible_meetings(PERSON, admin=admin)
+        .join(PresenterSlot, PresenterSlot.meeting_id == Meeting.id)
+        .where(PresenterSlot.challenge_id == _CHALLENGE)
+    )
+
+
 def presentations(db: Session, viewer: User, challenge: Challenge) -> list[Meeting]:
     """The sessions the viewer can see in which the challenge has a presenter slot."""
-    return list(
-        db.scalars(
-            authz.visible_meetings(viewer)
-            .join(PresenterSlot, PresenterSlot.meeting_id == Meeting.id)
-            .where(PresenterSlot.challenge_id == challenge.id)
-        ).unique()
+    values = {"person_id": viewer.id, "challenge_id": challenge.id}
+    return list(db.scalars(_presentations(viewer.is_admin), values).unique())
+
+
+@cache
+def _figures() -> Select[int, int, int, int]:
+    kind = ChallengeUpdate.kind
+    return select(
+        func.count(),
+        func.count().filter(kind == UpdateKind.QUESTION),
+        func.count().filter(kind == UpdateKind.QUESTION, ChallengeUpdate.helped_at.is_not(None)),
+        func.count().filter(kind == UpdateKind.GAIN),
+    ).where(ChallengeUpdate.challenge_id == _CHALLENGE)
+
+
+@cache
+def _timeline_rows(per_page: int) -> Select[ChallengeUpdate]:
+    # One more than the page: the newest update of the next page bounds its reflections.
+    return (
+        _newest_first(_updates_of())
+        .options(joinedload(ChallengeUpdate.author))
+        .limit(per_page + 1)
+        .offset(_OFFSET)
+    )
+
+
+@cache
+def _open_plans() -> Select[ChallengeUpdate]:
+    return (
+        _updates_of()
+        .where(
+            ChallengeUpdate.kind.in_((UpdateKind.ACTION, UpdateKind.EXPERIMENT)),
+            ChallengeUpdate.outcome_at.is_(None),
+        )
+        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
     )
 
 
@@ -133,27 +192,10 @@ def challenge_page(
     of page n + 1 and up to the newest of its own (the first page: up to now). A page past the
     end shows the last, as every list does (learnset/pagination.py).
     """
-    kind = ChallengeUpdate.kind
-    total, questions, helped, gains = db.execute(
-        select(
-            func.count(),
-            func.count().filter(kind == UpdateKind.QUESTION),
-            func.count().filter(
-                kind == UpdateKind.QUESTION, ChallengeUpdate.helped_at.is_not(None)
-            ),
-            func.count().filter(kind == UpdateKind.GAIN),
-        ).where(ChallengeUpdate.challenge_id == challenge.id)
-    ).one()
+    this = {"challenge_id": challenge.id}
+    total, questions, helped, gains = db.execute(_figures(), this).one()
     number = min(max(1, number), max(1, -(-total // per_page)))
-    # One more than the page: the newest update of the next page bounds its reflections.
-    rows = list(
-        db.scalars(
-            _newest_first(_updates_of(challenge))
-            .options(joinedload(ChallengeUpdate.author))
-            .limit(per_page + 1)
-            .offset((number - 1) * per_page)
-        )
-    )
+    rows = list(db.scalars(_timeline_rows(per_page), {**this, "offset": (number - 1) * per_page}))
     shown, following = rows[:per_page], rows[per_page:]
     reflections = linked_reflections(
         db,
@@ -162,14 +204,7 @@ def challenge_page(
         after=_uk_day(following[0].created_at) if following else None,
         until=_uk_day(shown[0].created_at) if number > 1 and shown else None,
     )
-    open_plans = db.scalars(
-        _updates_of(challenge)
-        .where(
-            kind.in_((UpdateKind.ACTION, UpdateKind.EXPERIMENT)),
-            ChallengeUpdate.outcome_at.is_(None),
-        )
-        .order_by(ChallengeUpdate.created_at, ChallengeUpdate.id)
-    )
+    open_plans = db.scalars(_open_plans(), this)
     return ChallengePage(
         months=timeline(shown, reflections),
         timeline=Page(shown, number, per_page, total),

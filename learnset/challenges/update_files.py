@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from learnset import authz, files
@@ -40,6 +41,20 @@ def files_of(db: Session, update: ChallengeUpdate) -> list[ChallengeUpdateAttach
     )
 
 
+@cache
+def _files_of_updates() -> Select[ChallengeUpdateAttachment]:
+    # Built once: the challenge page reads it on every request.
+    return (
+        select(ChallengeUpdateAttachment)
+        .where(
+            ChallengeUpdateAttachment.update_id.in_(
+                bindparam("update_ids", type_=Integer, expanding=True)
+            )
+        )
+        .order_by(ChallengeUpdateAttachment.created_at, ChallengeUpdateAttachment.id)
+    )
+
+
 def files_by_update(
     db: Session, update_ids: list[int]
 ) -> dict[int, list[ChallengeUpdateAttachment]]:
@@ -47,11 +62,7 @@ def files_by_update(
     found: dict[int, list[ChallengeUpdateAttachment]] = {}
     if not update_ids:
         return found
-    for attachment in db.scalars(
-        select(ChallengeUpdateAttachment)
-        .where(ChallengeUpdateAttachment.update_id.in_(update_ids))
-        .order_by(ChallengeUpdateAttachment.created_at, ChallengeUpdateAttachment.id)
-    ).unique():
+    for attachment in db.scalars(_files_of_updates(), {"update_ids": update_ids}).unique():
         found.setdefault(attachment.update_id, []).append(attachment)
     return found
 

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, NumberRange, Regexp
 from learnset.forms import MultiCheckboxField, choices, max_length
 from learnset.framework import loading
 from learnset.framework.models import LEVEL_NAMES, LEVELS
-from learnset.framework.queries import DomainCapabilities
+from learnset.framework.queries import CapabilityChoice, DomainCapabilities
 from learnset.library.models import ContentKind
 
 
@@ -43,12 +43,11 @@ class LibrarySearchForm(FlaskForm):
         invalid_choice_message="Choose a capability from the list",
     )
 
-    def offer_capabilities(self, framework: list[DomainCapabilities]) -> None:
+    def offer_capabilities(self, capabilities: list[CapabilityChoice]) -> None:
         """The capability choices, grouped under their domains."""
         self.capability.choices = [SelectChoice("", "All capabilities")] + [
-            SelectChoice(capability.slug, capability.name, optgroup=group.domain.name)
-            for group in framework
-            for capability in group.capabilities
+            SelectChoice(capability.slug, capability.name, optgroup=capability.domain)
+            for capability in capabilities
         ]
 
 

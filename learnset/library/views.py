@@ -8,7 +8,7 @@ from flask_login import current_user
 from learnset import authz
 from learnset.db import get_db
 from learnset.forms import render_form
-from learnset.framework.queries import current_framework
+from learnset.framework.queries import capability_choices
 from learnset.library import services
 from learnset.library.forms import LibrarySearchForm
 from learnset.pagination import page_number
@@ -21,7 +21,7 @@ def index() -> str | tuple[str, int]:
     db = get_db()
     authz.require(current_user, "library:view")
     form = LibrarySearchForm(request.args)
-    form.offer_capabilities(current_framework(db))
+    form.offer_capabilities(capability_choices(db))
     if not form.validate():
         return render_form("library/index.html", form, results=None, query=None)
     query = services.LibraryQuery(

@@ -64,8 +64,8 @@ def _cohort(cohort_id: int, action: str | None = None) -> Cohort:
 def cohort_meetings(cohort_id: int) -> str:
     db = get_db()
     cohort = _cohort(cohort_id)
-    query = queries.cohort_meetings(current_user, cohort.id)
-    result = paginate(db, query, page_number(request.args.get("page")), per_page=24)
+    query, values = queries.cohort_meetings(current_user, cohort.id)
+    result = paginate(db, query, page_number(request.args.get("page")), 24, values=values)
     return render_template(
         "meetings/list.html",
         cohort=cohort,

@@ -162,3 +162,4 @@ def test_the_scenario_loads_each_page_in_turns_and_compares_them() -> None:
     assert (result["rounds"], result["seconds_per_stretch"]) == (2, 3)
     # The first upload, which loads what uploads need, is not counted.
     assert (result["uploads"], result["uploads_per_second"]) == (16, 2.0)
+    assert result["scenario_seconds"] >= 0

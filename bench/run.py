@@ -479,7 +479,7 @@ def upload_scenario(
     print(
         f"\nuploads of a 10 MB PDF beside the page load, one after another over a {link}; "
         f"each page loaded {seconds} s at a time, without and with uploads in turn, "
-        f"{rounds} times with between {rounds + 1} without"
+        f"{rounds} stretches with uploads between {rounds + 1} without"
     )
     return {
         "command": " ".join(["bench/run.py", *sys.argv[1:]]),

@@ -237,27 +237,21 @@ def measure(
     connections: int = CONNECTIONS,
 ) -> Load:
     """Loads the page with wrk for the given seconds, over `connections` at once."""
-    command = wrk_command(url, visitor, page, seconds, work, connections)
+    command = wrk_command(url, visitor, page, seconds, connections, work / "post.lua")
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     return parse_wrk(output)
 
 
 def wrk_command(
-    url: str,
-    visitor: Visitor | None,
-    page: Page,
-    seconds: int,
-    work: Path,
-    connections: int = CONNECTIONS,
+    url: str, visitor: Visitor | None, page: Page, seconds: int, connections: int, script: Path
 ) -> list[str]:
     """wrk's command line for the page, as the visitor, for the given seconds over
-    `connections` (a POST's body and form token go in a script written into `work`)."""
+    `connections` (a POST's body and form token go in the `script` written for it)."""
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if visitor:
         command += ["-H", f"Cookie: {visitor.cookie}"]
     if page.method == "POST":
-        script = work / "post.lua"
         body = urllib.parse.urlencode(page.form or {}, doseq=True)
         script.write_text(
             'wrk.method = "POST"\n'

@@ -78,14 +78,17 @@ def test_output_that_is_not_wrks_is_refused() -> None:
 
 def test_a_stretch_of_the_upload_scenario_runs_wrk_for_its_own_seconds(tmp_path: Path) -> None:
     page = Page("home, participant", "participant", "/")
-    command = wrk_command("http://127.0.0.1:1/", Visitor("session=abc", "t"), page, 2, tmp_path)
+    visitor = Visitor("session=abc", "t")
+    command = wrk_command("http://127.0.0.1:1/", visitor, page, 2, 16, tmp_path / "post.lua")
     assert command[:5] == ["wrk", "-t2", "-c16", "-d2s", "--latency"]
     assert command[-3:] == ["-H", "Cookie: session=abc", "http://127.0.0.1:1/"]
 
 
 def test_a_post_page_sends_its_form_and_token_from_a_script(tmp_path: Path) -> None:
     page = Page("autosave", "participant", "/save", method="POST", form={"text": "a b"})
-    command = wrk_command("http://127.0.0.1:1/save", Visitor("s=1", "tok"), page, 5, tmp_path)
+    script = tmp_path / "post.lua"
+    command = wrk_command("http://127.0.0.1:1/save", Visitor("s=1", "tok"), page, 5, 1, script)
+    assert command[:5] == ["wrk", "-t1", "-c1", "-d5s", "--latency"]
     assert command[-3:] == ["-s", str(tmp_path / "post.lua"), "http://127.0.0.1:1/save"]
     script = (tmp_path / "post.lua").read_text()
     assert 'wrk.body = "text=a+b"' in script

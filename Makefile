@@ -121,7 +121,7 @@ bench: install-dev $(ASSETS)
 bench-upload: install-dev $(ASSETS)
 	@command -v wrk >/dev/null \
 		|| { echo "The benchmark needs wrk: apt-get install wrk"; exit 1; }
-	$(PY) bench/run.py --upload-only --db sqlite --sets 3 --seconds 5
+	$(PY) bench/run.py --upload-only --db sqlite --sets 3
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC)/nhsuk $(STATIC)/images $(STATIC)/manifest.json

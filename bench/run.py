@@ -42,7 +42,9 @@ from bench.national import Built, Scale, build  # noqa: E402
 from bench.pages import FLOOR, PAGES, Page  # noqa: E402
 from bench.upload import (  # noqa: E402
     LINK_BITS_PER_SECOND,
+    ROUNDS,
     SERVER_SETTINGS,
+    STRETCH_SECONDS,
     Uploader,
     make_pdf,
     scenario,
@@ -235,12 +237,21 @@ def measure(
     connections: int = CONNECTIONS,
 ) -> Load:
     """Loads the page with wrk for the given seconds, over `connections` at once."""
+    command = wrk_command(url, visitor, page, seconds, connections, work / "post.lua")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(output)
+
+
+def wrk_command(
+    url: str, visitor: Visitor | None, page: Page, seconds: int, connections: int, script: Path
+) -> list[str]:
+    """wrk's command line for the page, as the visitor, for the given seconds over
+    `connections` (a POST's body and form token go in the `script` written for it)."""
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if visitor:
         command += ["-H", f"Cookie: {visitor.cookie}"]
     if page.method == "POST":
-        script = work / "post.lua"
         body = urllib.parse.urlencode(page.form or {}, doseq=True)
         script.write_text(
             'wrk.method = "POST"\n'
@@ -249,8 +260,7 @@ def measure(
             f'wrk.headers["X-CSRFToken"] = {json.dumps(visitor.token if visitor else "")}\n'
         )
         command += ["-s", str(script)]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    return parse_wrk(output)
+    return [*command, url]
 
 
 def _open(client: Any, token: str, page: Page, path: str) -> Any:
@@ -347,11 +357,12 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
         visitors = {role: sign_in(base, email) for role, email in who.items()}
         print(
             f"\n{engine}, gunicorn {WORKERS} gthread workers x {THREADS} threads, "
-            f"wrk 2 threads {CONNECTIONS} connections, {args.seconds} s a page\n"
+            f"wrk 2 threads {CONNECTIONS} connections"
+            + ("" if args.upload_only else f", {args.seconds} s a page")
         )
         if not args.upload_only:
             print(
-                "| page | requests/s | p50 ms | p99 ms | queries | share of floor | errors "
+                "\n| page | requests/s | p50 ms | p99 ms | queries | share of floor | errors "
                 "| alone: p50 / p99 ms |"
             )
             print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -443,23 +454,32 @@ def upload_scenario(
         link_bits_per_second=args.link_mbits * 1e6,
     )
     by_name = {page.name: page for page in pages}
+    warmed: set[str] = set()
 
-    def load(name: str) -> tuple[float, float, float, int]:
+    def load(name: str, seconds: int) -> tuple[float, float, float, int]:
         page = by_name[name]
         visitor = visitors[page.role] if page.role else None
-        load = measure(base + paths[name], visitor, page, args.seconds, instance)
+        if args.warm and args.upload_only and name not in warmed:
+            # Every worker has opened the page before its first stretch is timed (in a full
+            # run, the pages' own runs did it), so that stretch (one without uploads) is not a
+            # cold one.
+            measure(base + paths[name], visitor, page, args.warm, instance)
+            warmed.add(name)
+        load = measure(base + paths[name], visitor, page, seconds, instance)
         return load.requests_per_second, load.p50_ms, load.p99_ms, load.errors
 
     link = f"{args.link_mbits:g} Mbit/s link" if args.link_mbits else "unpaced loopback"
+    rounds, seconds = args.upload_rounds, args.upload_seconds
     print(
-        f"\nuploads of a 10 MB PDF beside the page load, one after another over a {link}, "
-        f"{args.seconds} s a page each way"
+        f"\nuploads of a 10 MB PDF beside the page load, one after another over a {link}; "
+        f"each page loaded {seconds} s at a time, without and with uploads in turn, "
+        f"{rounds} stretches with uploads between {rounds + 1} without"
     )
     return {
         "command": " ".join(["bench/run.py", *sys.argv[1:]]),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "sets": scale.sets,
-        **scenario(server.pid, uploader, load),
+        **scenario(server.pid, uploader, load, rounds, seconds),
     }
 
 
@@ -515,6 +535,18 @@ def main() -> None:
         type=float,
         default=LINK_BITS_PER_SECOND / 1e6,
         help="the uploading participant's link to the server, Mbit/s (0: unpaced loopback)",
+    )
+    parser.add_argument(
+        "--upload-rounds",
+        type=int,
+        default=ROUNDS,
+        help="stretches with uploads for each page, each between two without",
+    )
+    parser.add_argument(
+        "--upload-seconds",
+        type=int,
+        default=STRETCH_SECONDS,
+        help="seconds of each stretch of the upload scenario, with uploads or without",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -6,8 +6,10 @@ posts the file. The file is sent at a stated link speed (LINK_BITS_PER_SECOND, 1
 bench's --link-mbits), as a person's upload arrives over a network, not as fast as the loopback
 carries it. Two questions, each with its target from issue 21:
 
-- do other pages keep their throughput while uploads run (each page loaded with wrk four times:
-  alone, with uploads, with uploads, alone; the target is a drop of no more than a fifth), and
+- do other pages keep their throughput while uploads run (each page loaded with wrk in short
+  stretches, without and with uploads in turn, A B A B ... A; the ratio of the mean rates, with
+  each round's ratio and the stretches without uploads against each other to show the noise;
+  the target is a drop of no more than a fifth), and
 - does a gunicorn worker's memory grow by less than the file's size per upload (the resident
   memory, VmRSS, of all the workers, children of the gunicorn master, read from /proc before
   and after each stretch of uploads, so that a page's own first-load growth is not counted;
@@ -23,10 +25,12 @@ import http.client
 import os
 import random
 import re
+import statistics
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -213,12 +217,74 @@ class Uploader:
             self.running_seconds += time.perf_counter() - self._started
 
 
-# Loads the named page with wrk: requests a second, p50 and p99 in ms, and errors.
-Measure = Callable[[str], tuple[float, float, float, int]]
+# Loads the named page with wrk for the given seconds: requests a second, p50 and p99 in ms,
+# and errors.
+Measure = Callable[[str, int], tuple[float, float, float, int]]
+# How each page is loaded: ROUNDS stretches with uploads, each between two without, of
+# STRETCH_SECONDS each (the bench's --upload-rounds and --upload-seconds). Short stretches
+# taken in turn put both sides through the same moments of a shared machine; the sum is as long
+# as the single 5 s stretches before (10 s with uploads, 12 s without, a page).
+ROUNDS = 5
+STRETCH_SECONDS = 2
 
 
-def scenario(master: int, uploader: Uploader, measure: Measure) -> dict[str, Any]:
-    """Each page without uploads, then with them; the workers' memory around the uploads."""
+def stretches(rounds: int) -> list[bool]:
+    """Whether uploads run in each of a page's stretches: without and with in turn, beginning
+    and ending without (A B A B ... A). The stretches with uploads then sit, on average, at the
+    same moment as those without, so a machine that grows busier or quieter at a steady pace
+    (it is shared) weighs on both sides alike, and each stretch with uploads has one without on
+    either side to be compared with."""
+    return [bool(step % 2) for step in range(2 * rounds + 1)]
+
+
+def compare(alone: list[float], loaded: list[float]) -> dict[str, Any]:
+    """A page's throughput with uploads against without, from its stretches in order (one more
+    without than with, as `stretches` gives them). The ratio is that of the mean rates (the
+    sums: every stretch is as long); each round's ratio sets one stretch with uploads against
+    the mean of the two without on either side, and their median and range show how far the
+    rounds agree. The stretches without uploads set against each other (each against the one
+    before) show the machine's own noise, with no upload at all."""
+    if len(alone) != len(loaded) + 1 or not loaded:
+        raise ValueError(f"{len(alone)} stretches alone and {len(loaded)} with uploads")
+    mean_alone = sum(alone) / len(alone)
+    mean_loaded = sum(loaded) / len(loaded)
+    rounds = [
+        with_uploads / ((before + after) / 2) if before + after else 0.0
+        for (before, after), with_uploads in zip(pairwise(alone), loaded, strict=True)
+    ]
+    noise = [after / before if before else 0.0 for before, after in pairwise(alone)]
+    return {
+        "requests_per_second_alone": round(mean_alone, 1),
+        "requests_per_second_with_uploads": round(mean_loaded, 1),
+        "ratio": round(mean_loaded / mean_alone, 3) if mean_alone else 0.0,
+        "round_ratios": [round(ratio, 3) for ratio in rounds],
+        "round_ratio_median": round(statistics.median(rounds), 3),
+        "round_ratio_range": [round(min(rounds), 3), round(max(rounds), 3)],
+        "alone_against_alone_range": [round(min(noise), 3), round(max(noise), 3)],
+        "rates_alone": [round(rate, 1) for rate in alone],
+        "rates_with_uploads": [round(rate, 1) for rate in loaded],
+    }
+
+
+def spread(pages: list[dict[str, Any]], key: str) -> list[float]:
+    """The widest of the pages' ranges under `key`."""
+    return [min(page[key][0] for page in pages), max(page[key][1] for page in pages)]
+
+
+def _range(pair: list[float]) -> str:
+    return f"{pair[0]:.2f}-{pair[1]:.2f}"
+
+
+def scenario(
+    master: int,
+    uploader: Uploader,
+    measure: Measure,
+    rounds: int = ROUNDS,
+    seconds: int = STRETCH_SECONDS,
+) -> dict[str, Any]:
+    """Each page in stretches without and with uploads, in turn; the workers' memory around
+    each stretch of uploads."""
+    began = time.perf_counter()
     uploader.upload()  # the first upload loads what uploads need; it is not counted
     if uploader.refused:
         raise RuntimeError(f"the upload was refused: {uploader.refused}")
@@ -228,41 +294,43 @@ def scenario(master: int, uploader: Uploader, measure: Measure) -> dict[str, Any
     before = memory(master)
     growth_kb = 0
     pages: list[dict[str, Any]] = []
-    print("\n| page | requests/s alone | with uploads | ratio |")
-    print("| --- | ---: | ---: | ---: |")
+    print(
+        "\n| page | requests/s alone | with uploads | ratio | rounds' ratios: median (range) "
+        "| alone against alone (range) | uploads |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in PAGES:
-        # Alone, with, with, alone: a machine growing busier or quieter meanwhile (it is
-        # shared) weighs on both sides alike.
         runs: dict[bool, list[tuple[float, float, float, int]]] = {False: [], True: []}
-        for step, uploading in enumerate((False, True, True, False)):
-            if step == 1:
-                started = total_rss_kb(master)
+        uploads = 0
+        for uploading in stretches(rounds):
             if uploading:
+                started, done = total_rss_kb(master), uploader.done
                 uploader.start()
             try:
-                runs[uploading].append(measure(name))
+                runs[uploading].append(measure(name, seconds))
             finally:
                 uploader.stop()
-            if step == 2:
-                # Only while uploads ran, after the page was loaded alone (and warm).
+            if uploading:
+                # Only while uploads ran, after the page was loaded alone (and warm); an upload
+                # still under way when wrk stopped is waited for and counted here.
                 growth_kb += total_rss_kb(master) - started
-        alone = sum(run[0] for run in runs[False]) / 2
-        loaded = sum(run[0] for run in runs[True]) / 2
-        p99 = max(run[2] for run in runs[True])
+                uploads += uploader.done - done
+        found = compare([run[0] for run in runs[False]], [run[0] for run in runs[True]])
         errors = sum(run[3] for run in runs[False] + runs[True])
-        ratio = loaded / alone if alone else 0.0
         pages.append(
             {
                 "page": name,
-                "requests_per_second_alone": round(alone, 1),
-                "requests_per_second_with_uploads": round(loaded, 1),
-                "p99_ms_with_uploads": p99,
-                "ratio": round(ratio, 3),
+                **found,
+                "p99_ms_with_uploads": max(run[2] for run in runs[True]),
                 "errors": errors,
+                "uploads": uploads,
             }
         )
         print(
-            f"| {name} | {alone:,.0f} | {loaded:,.0f} | {ratio:.2f} |"
+            f"| {name} | {found['requests_per_second_alone']:,.0f} "
+            f"| {found['requests_per_second_with_uploads']:,.0f} | {found['ratio']:.2f} "
+            f"| {found['round_ratio_median']:.2f} ({_range(found['round_ratio_range'])}) "
+            f"| {_range(found['alone_against_alone_range'])} | {uploads} |"
             + (f" **{errors} errors**" if errors else ""),
             flush=True,
         )
@@ -289,6 +357,8 @@ def scenario(master: int, uploader: Uploader, measure: Measure) -> dict[str, Any
     link = uploader.link_bits_per_second
     result = {
         "file_bytes": len(uploader.pdf),
+        "rounds": rounds,
+        "seconds_per_stretch": seconds,
         "link_megabits_per_second": link / 1e6 if link else None,
         "uploads": uploads,
         "uploads_per_second": round(per_second, 2),
@@ -306,6 +376,8 @@ def scenario(master: int, uploader: Uploader, measure: Measure) -> dict[str, Any
         "largest_worker_peak_above_its_start_kb": peak_kb,
         "memory_target_met": per_upload < len(uploader.pdf),
         "machine_load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        # The scenario's own length, all stretches and waits included (make bench's budget).
+        "scenario_seconds": round(time.perf_counter() - began, 1),
         "workers": workers,
     }
     print(
@@ -314,14 +386,19 @@ def scenario(master: int, uploader: Uploader, measure: Measure) -> dict[str, Any
         + (f"{link / 1e6:.0f} Mbit/s link" if link else "loopback unpaced")
         + f": {per_second:.2f} uploads/s, {result['upload_seconds_mean']} s each on average"
         f"\nother pages with uploads: at worst {worst:.2f} of their throughput alone "
-        f"(target 0.80 or more: {'met' if result['throughput_target_met'] else 'NOT met'})"
+        f"(target 0.80 or more: {'met' if result['throughput_target_met'] else 'NOT met'}), "
+        f"from {rounds} rounds of {seconds} s with uploads between {rounds + 1} without; "
+        f"the rounds' own ratios ran {_range(spread(pages, 'round_ratio_range'))}, and "
+        f"stretches without uploads against each other "
+        f"{_range(spread(pages, 'alone_against_alone_range'))} (the machine's noise)"
         f"\nworkers' resident memory: {growth_kb / 1024:+.1f} MB in all, "
         f"{per_upload / 1024 / 1024:+.2f} MB an upload "
         f"(target under {len(uploader.pdf) / 1024 / 1024:.0f} MB: "
         f"{'met' if result['memory_target_met'] else 'NOT met'}); the largest worker's "
         f"peak rose {peak_kb / 1024:.1f} MB above its resident memory before the uploads"
         f"\nthe machine's load average (1 minute) was {load_before:.1f} at the start and "
-        f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores",
+        f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores; the scenario took "
+        f"{result['scenario_seconds']:.0f} s",
         flush=True,
     )
     return result

@@ -2,13 +2,16 @@
 
 Builds one small learning set, serves it with one gunicorn gthread worker (so every upload
 lands on the worker measured), and sends the bench's 10 MB PDF through the real upload page
---uploads times, unpaced, one after another. The worker's user and system CPU time is read
-from /proc/<pid>/stat before and after; the first upload (which loads what uploads need) is not
-counted. Nothing else is loaded meanwhile, so the figure is the upload's own cost.
+--uploads times, one after another, unpaced (or at --link-mbits, as the upload scenario sends
+it). The worker's user and system CPU time is read from /proc/<pid>/stat before and after;
+the first upload (which loads what uploads need) is not counted. Nothing else is loaded
+meanwhile, so the figure is the upload's own cost.
 
 On SQLite (the default) a probe tries the database's write lock every 5 ms without waiting: the
 share of tries that find it taken, times the time, is how long each upload holds it (while it
 does, SQLite refuses other requests' small writes, such as recording the use of a sign-in).
+With --link-mbits 100 it shows whether the lock is held while the body is still arriving (it is
+not: the form, and so the file, is read before the request first touches the database).
 
 On PostgreSQL (--db postgresql, a throwaway cluster as the tests and the bench make) the
 database's work is in processes of its own, which the worker's figure does not show: the CPU of
@@ -19,7 +22,7 @@ in their parent's) is read the same way, with the WAL the uploads wrote.
 To compare two versions of the app, run this same script from each checkout (bench/README.md).
 
 Usage: .venv/bin/python bench/upload_cpu.py [--uploads 12] [--rounds 3] [--db postgresql]
-                                            [--file FILE]
+                                            [--file FILE] [--link-mbits 0]
 """
 
 from __future__ import annotations
@@ -135,6 +138,12 @@ def main() -> None:
         help="send this file (judged by its content) instead of the bench PDF, whose padding is "
         "random bytes: PostgreSQL compresses real files differently (bench/README.md)",
     )
+    parser.add_argument(
+        "--link-mbits",
+        type=float,
+        default=0,
+        help="send each upload at this speed, Mbit/s, as bench/run.py does (0: unpaced)",
+    )
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="learnset-upload-cpu-"))
     cluster = server = probe = None
@@ -154,7 +163,7 @@ def main() -> None:
         uploader = Uploader(
             base, sign_in(base, email).cookie, reflections_of(url, instance, email),
             args.file.read_bytes() if args.file else make_pdf(),
-            link_bits_per_second=0,
+            link_bits_per_second=args.link_mbits * 1e6,
         )  # fmt: skip
         (worker,) = worker_pids(server.pid)
         uploader.upload()

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import parse_wrk
+from bench.pages import Page
+from bench.run import Visitor, parse_wrk, wrk_command
+from bench.upload import compare
 
 SAMPLES = Path(__file__).parent / "wrk_output"
 
@@ -72,3 +74,31 @@ def test_a_clean_run_has_no_errors_and_no_warning() -> None:
 def test_output_that_is_not_wrks_is_refused() -> None:
     with pytest.raises(ValueError, match="Requests/sec"):
         parse_wrk("unable to connect to 127.0.0.1:18978 Connection refused\n")
+
+
+def test_a_stretch_of_the_upload_scenario_runs_wrk_for_its_own_seconds(tmp_path: Path) -> None:
+    page = Page("home, participant", "participant", "/")
+    visitor = Visitor("session=abc", "t")
+    command = wrk_command("http://127.0.0.1:1/", visitor, page, 2, 16, tmp_path / "post.lua")
+    assert command[:5] == ["wrk", "-t2", "-c16", "-d2s", "--latency"]
+    assert command[-3:] == ["-H", "Cookie: session=abc", "http://127.0.0.1:1/"]
+
+
+def test_a_post_page_sends_its_form_and_token_from_a_script(tmp_path: Path) -> None:
+    page = Page("autosave", "participant", "/save", method="POST", form={"text": "a b"})
+    script = tmp_path / "post.lua"
+    command = wrk_command("http://127.0.0.1:1/save", Visitor("s=1", "tok"), page, 5, 1, script)
+    assert command[:5] == ["wrk", "-t1", "-c1", "-d5s", "--latency"]
+    assert command[-3:] == ["-s", str(tmp_path / "post.lua"), "http://127.0.0.1:1/save"]
+    script = (tmp_path / "post.lua").read_text()
+    assert 'wrk.body = "text=a+b"' in script
+    assert 'wrk.headers["X-CSRFToken"] = "tok"' in script
+
+
+def test_the_rates_wrk_gives_each_stretch_are_compared_as_the_scenario_does() -> None:
+    # Three runs without uploads around two with, read from wrk's own output.
+    clean = parse_wrk(CLEAN).requests_per_second
+    slower = parse_wrk(SERVER_ERRORS.replace("1128.54", "1015.69")).requests_per_second
+    found = compare([clean, clean, clean], [slower, clean])
+    assert found["round_ratios"] == [0.9, 1.0]
+    assert found["ratio"] == 0.95

@@ -54,3 +54,14 @@ def test_single_sign_on_settings_and_redirect_uri_are_documented(tmp_path):
         callback = url_for("sso.callback")
     assert f"`BASE_URL` followed by `{callback}`" in guide
     assert "openid email profile" in guide
+
+
+def test_nginx_lets_through_the_largest_upload_learnset_answers_itself(tmp_path):
+    """A file over the limit gets Learnset's form and message, not nginx's bare 413: nginx's
+    client_max_body_size in the guide sits above the largest body an upload page accepts."""
+    guide = (PROJECT_ROOT / "docs" / "deploy.md").read_text()
+    (megabytes,) = re.findall(r"client_max_body_size (\d+)m;", guide)
+    app = create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)})
+    largest = max(app.config["MAX_CONTENT_LENGTH"], app.config["FILE_MAX_BYTES"] + 64 * 1024)
+    assert int(megabytes) * 1024 * 1024 > largest
+    assert "proxy_request_buffering on;" in guide

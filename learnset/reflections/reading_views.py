@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset import authz
@@ -54,9 +55,13 @@ def _show(
     return render_template("reflections/show.html", **context), status
 
 
+# The page shows the reflection's set and words: they come in the statement that loads it.
+_SHOWN = (joinedload(Reflection.cohort), joinedload(Reflection.parts))
+
+
 @bp.route("/reflections/<id:reflection_id>")
 def show(reflection_id: int) -> Any:
-    return _show(reflection_or_404(reflection_id))
+    return _show(reflection_or_404(reflection_id, options=_SHOWN))
 
 
 @bp.route("/reflections/<id:reflection_id>/comments", methods=["POST"])

@@ -21,7 +21,7 @@ from learnset.reflections.forms import (
     SharingForm,
 )
 from learnset.reflections.models import Reflection, Visibility
-from learnset.reflections.views import bp, reflection_or_404
+from learnset.reflections.views import WITH_WORDS, bp, reflection_or_404
 
 
 def _show(
@@ -55,8 +55,8 @@ def _show(
     return render_template("reflections/show.html", **context), status
 
 
-# The page shows the reflection's set and words: they come in the statement that loads it.
-_SHOWN = (joinedload(Reflection.cohort), joinedload(Reflection.parts))
+# The page shows the reflection's set too.
+_SHOWN = (joinedload(Reflection.cohort), *WITH_WORDS)
 
 
 @bp.route("/reflections/<id:reflection_id>")

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from learnset import audit, authz
@@ -43,6 +44,11 @@ AUTOSAVES = {"reflections.autosave_new", "reflections.autosave"}
 
 def uk_today() -> date:
     return utcnow().astimezone(UK).date()
+
+
+# What the reflection's own pages show, loaded with it in one statement: its words and the
+# capabilities it claims (a few rows each).
+WITH_WORDS = (joinedload(Reflection.parts), joinedload(Reflection.capabilities))
 
 
 def reflection_or_404(

@@ -46,9 +46,10 @@ def uk_today() -> date:
     return utcnow().astimezone(UK).date()
 
 
-# What the reflection's own pages show, loaded with it in one statement: its words and the
-# capabilities it claims (a few rows each).
-WITH_WORDS = (joinedload(Reflection.parts), joinedload(Reflection.capabilities))
+# What the reflection's own pages show, loaded with it in one statement: its words. (Not the
+# capabilities it claims: SQLite's plan for that join, through the association table, reads
+# every reflection's capabilities, about 150 ms at 20 sets; they come lazily, by index.)
+WITH_WORDS = (joinedload(Reflection.parts),)
 
 
 def reflection_or_404(

@@ -12,6 +12,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from learnset import config, encryption, outages, unsaved
+from learnset.components import TemplateEnvironment
 from learnset.config import PROJECT_ROOT, data_dir, default_instance_path
 from learnset.db import close_session
 from learnset.files.bodies import LargeBlockRequest
@@ -24,6 +25,7 @@ class LearnsetFlask(Flask):
     request_class = LargeBlockRequest
     # The NHS.UK Jinja macros read missing nested parameters, which plain Undefined refuses.
     jinja_options = {**Flask.jinja_options, "undefined": ChainableUndefined}
+    jinja_environment = TemplateEnvironment
 
     def select_jinja_autoescape(self, filename: str | None) -> bool:
         # The NHS.UK macros (.jinja) are written for autoescaping, as Nunjucks does: their "text"

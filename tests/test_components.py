@@ -1,5 +1,7 @@
 """The memoised NHS.UK components render exactly what the macros render."""
 
+from collections import ChainMap
+
 from markupsafe import Markup
 
 from learnset.components import freeze, thaw
@@ -75,3 +77,10 @@ def test_a_name_with_markup_is_escaped_in_the_header(login, db, people):
     html = login(people.participant).get("/account").get_data(as_text=True)
     assert "<img src=x" not in html
     assert "&lt;img src=x" in html
+
+
+def test_template_globals_have_the_keys_jinja_would_give_them(app):
+    """Imports compare these keys (issue 14, item 5): they must be exactly ChainMap's."""
+    template = app.jinja_env.get_template("base.html")
+    assert set(template.globals.keys()) == set(ChainMap(*template.globals.maps).keys())
+    assert "can" in set(template.globals.keys())

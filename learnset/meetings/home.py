@@ -39,11 +39,19 @@ class ParticipantHome:
 
 
 def _with_materials() -> list[ExecutableOption]:
-    # One statement for the items, their library entries and capabilities together.
+    # One statement for the items and what the panel shows of their library entries (the
+    # materials macro): not their text, nor their capabilities.
     return [
         selectinload(Meeting.items)
         .joinedload(MeetingItem.content_item)
-        .joinedload(ContentItem.capabilities)
+        .load_only(
+            ContentItem.slug,
+            ContentItem.kind,
+            ContentItem.title,
+            ContentItem.summary,
+            ContentItem.minutes,
+            ContentItem.archived_at,
+        )
     ]
 
 

@@ -39,7 +39,7 @@ from learnset.reflections.kept_views import opened_by_someone_else
 from learnset.reflections.models import Reflection
 from learnset.reflections.rescue import Target
 from learnset.reflections.structures import DEFAULT_STRUCTURE, STRUCTURES
-from learnset.reflections.views import bp, editor_url, reflection_or_404, uk_today
+from learnset.reflections.views import WITH_WORDS, bp, editor_url, reflection_or_404, uk_today
 
 
 @bp.route("/reflections/new")
@@ -78,7 +78,7 @@ def edit(reflection_id: int) -> Any:
     target = Target(reflection_id=reflection_id)
     if request.method == "POST" and (elsewhere := opened_by_someone_else(target)):
         return elsewhere
-    reflection = reflection_or_404(reflection_id, "reflection:edit")
+    reflection = reflection_or_404(reflection_id, "reflection:edit", options=WITH_WORDS)
     return _editor(target, reflection)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset import authz
@@ -20,7 +21,7 @@ from learnset.reflections.forms import (
     SharingForm,
 )
 from learnset.reflections.models import Reflection, Visibility
-from learnset.reflections.views import bp, reflection_or_404
+from learnset.reflections.views import WITH_WORDS, bp, reflection_or_404
 
 
 def _show(
@@ -54,9 +55,13 @@ def _show(
     return render_template("reflections/show.html", **context), status
 
 
+# The page shows the reflection's set too.
+_SHOWN = (joinedload(Reflection.cohort), *WITH_WORDS)
+
+
 @bp.route("/reflections/<id:reflection_id>")
 def show(reflection_id: int) -> Any:
-    return _show(reflection_or_404(reflection_id))
+    return _show(reflection_or_404(reflection_id, options=_SHOWN))
 
 
 @bp.route("/reflections/<id:reflection_id>/comments", methods=["POST"])

@@ -4,6 +4,7 @@ first waits for another writer instead of failing with "database is locked"."""
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from datetime import UTC, timedelta
@@ -14,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from learnset import create_app
 from learnset.accounts.models import SignInSession
-from learnset.db import WRITES, Database, database, get_db, make_engine, utcnow
+from learnset.db import WAL_SIZE_LIMIT, WRITES, Database, database, get_db, make_engine, utcnow
 from tests import factories
 from tests.apps import fresh_app, make_test_config
 from tests.helpers import TEST_PASSWORD, submit
@@ -28,6 +29,30 @@ def counter(tmp_path):
         connection.execute(text("INSERT INTO counter VALUES (0)"))
     yield Database.on(engine)
     engine.dispose()
+
+
+def test_the_write_ahead_log_is_cut_back_to_its_limit_when_it_is_reset(tmp_path):
+    """Writes made while a reader holds the log open grow it past the limit (uploads under a
+    steady page load do); once it can be reset, the file is cut back to the limit."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
+    log = tmp_path / "log.db-wal"
+    chunk = os.urandom(1024 * 1024)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE chunks (data BLOB)"))
+    with engine.connect() as reader:
+        reader.execute(text("SELECT count(*) FROM chunks")).scalar_one()
+        for _ in range(WAL_SIZE_LIMIT // len(chunk) + 8):
+            with engine.begin() as writer:
+                writer.execute(text("INSERT INTO chunks VALUES (:data)"), {"data": chunk})
+        grown = log.stat().st_size
+    with engine.begin() as connection:
+        connection.execute(text("PRAGMA wal_checkpoint"))
+    with engine.begin() as writer:
+        writer.execute(text("INSERT INTO chunks VALUES (x'00')"))
+    cut = log.stat().st_size
+    engine.dispose()
+    assert grown > WAL_SIZE_LIMIT
+    assert cut <= WAL_SIZE_LIMIT
 
 
 def _read_then_add_one(session) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
 from learnset.accounts.models import User
-from learnset.authz.roles import Rule, is_member, is_participant, takes_part_clause
+from learnset.authz.roles import Rule, id_of, is_member, is_participant, takes_part_clause
 from learnset.challenges.models import (
     Challenge,
     ChallengeUpdate,
@@ -113,7 +113,7 @@ def visible_challenges(user: User | ColumnElement[int]) -> Select[Challenge]:
     whose owners still take part. Admins get nothing more. `user` may be a parameter standing
     for their id, in a statement built once."""
     viewer_membership = _VIEWER_MEMBERSHIP
-    user_id = user.id if isinstance(user, User) else user
+    user_id = id_of(user)
     return select(Challenge).where(
         or_(
             Challenge.owner_id == user_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, select
 
 from learnset.accounts.models import User
-from learnset.authz.roles import Rule, is_member, is_participant, is_tutor
+from learnset.authz.roles import Rule, id_of, is_member, is_participant, is_tutor
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.meetings.models import EmergentTopic, Meeting, MeetingStatus
 
@@ -62,7 +62,7 @@ RULES: dict[str, Rule] = {
 
 def _of_own_cohorts(query: Select[Meeting], user: User | ColumnElement[int]) -> Select[Meeting]:
     """The sessions of the user's cohorts: every one they tutor, the published ones otherwise."""
-    user_id = user.id if isinstance(user, User) else user
+    user_id = id_of(user)
     return query.join(
         Membership,
         (Membership.cohort_id == Meeting.cohort_id) & (Membership.user_id == user_id),
@@ -74,7 +74,9 @@ def visible_meetings(user: User | ColumnElement[int], admin: bool = False) -> Se
     session of the cohorts they tutor, and all sessions for an admin. `user` may be a parameter
     standing for their id, in a statement built once; `admin` then says whether they are one."""
     query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
-    if user.is_admin if isinstance(user, User) else admin:
+    if isinstance(user, User):
+        admin = user.is_admin
+    if admin:
         return query
     return _of_own_cohorts(query, user)
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 
 from learnset.accounts.models import User
-from learnset.authz.roles import Rule, is_member, is_participant, is_tutor, takes_part_clause
+from learnset.authz.roles import (
+    Rule,
+    id_of,
+    is_member,
+    is_participant,
+    is_tutor,
+    takes_part_clause,
+)
 from learnset.cohorts.models import Membership, Role
 from learnset.db import shared_alias
 from learnset.reflections.models import (
@@ -101,13 +108,8 @@ def shared_now_clause() -> ColumnElement[bool]:
 _VIEWER_MEMBERSHIP = shared_alias(Membership)
 
 
-def _id_of(user: User | ColumnElement[int]) -> int | ColumnElement[int]:
-    """The user's id, or the parameter that stands for it in a statement built once."""
-    return user.id if isinstance(user, User) else user
-
-
 def _reaches_clause(user: User | ColumnElement[int]) -> ColumnElement[bool]:
-    user_id = _id_of(user)
+    user_id = id_of(user)
     viewer_membership = _VIEWER_MEMBERSHIP
     return and_(
         shared_now_clause(),
@@ -131,7 +133,7 @@ def visible_reflections(user: User | ColumnElement[int]) -> Select[Reflection]:
     (`user` may be a parameter standing for their id)."""
     return select(Reflection).where(
         or_(
-            and_(Reflection.author_id == _id_of(user), Reflection.deleted_at.is_(None)),
+            and_(Reflection.author_id == id_of(user), Reflection.deleted_at.is_(None)),
             _reaches_clause(user),
         )
     )
@@ -140,7 +142,7 @@ def visible_reflections(user: User | ColumnElement[int]) -> Select[Reflection]:
 def own_reflections(user: User | ColumnElement[int]) -> Select[Reflection]:
     """The user's own log, without the bin (`user` may be a parameter standing for their id)."""
     return select(Reflection).where(
-        Reflection.author_id == _id_of(user), Reflection.deleted_at.is_(None)
+        Reflection.author_id == id_of(user), Reflection.deleted_at.is_(None)
     )
 
 

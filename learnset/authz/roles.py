@@ -15,6 +15,11 @@ from learnset.db import shared_alias
 Rule = Callable[[User, Any], bool]
 
 
+def id_of(user: User | ColumnElement[int]) -> int | ColumnElement[int]:
+    """The user's id, or the parameter that stands for it in a statement built once."""
+    return user.id if isinstance(user, User) else user
+
+
 def cohort_roles(user: User) -> dict[int, str]:
     """The user's role in each cohort they belong to, by cohort id."""
     return {membership.cohort_id: membership.role for membership in user.memberships}

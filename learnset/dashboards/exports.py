@@ -9,6 +9,7 @@ self-assessments (the heat map's data); reflections are counts, never titles or 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from datetime import datetime
 from decimal import Decimal
@@ -282,13 +283,9 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     writer.writerow(CSV_HEADER)
     # Only the names (domain, capability, participant) are typed by people; the few of them
     # recur on every row, so each is made safe once.
-    safe: dict[Any, str] = {}
+    safe = functools.cache(safe_cell)
     rows = dashboard_rows(dashboard, engagement)
     for row in rows:
-        for column in (1, 2, 3):
-            name = row[column]
-            if name not in safe:
-                safe[name] = safe_cell(name)
-            row[column] = safe[name]
+        row[1:4] = [safe(value) for value in row[1:4]]
     writer.writerows(rows)
     return buffer.getvalue()

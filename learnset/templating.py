@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from learnset import authz, forms, retention
@@ -69,6 +69,21 @@ def navigation_for(user: Any) -> list[NavItem]:
     return items
 
 
+def layout_url(endpoint: str, **values: Any) -> str:
+    """`url_for` for the links every page's layout carries (header, footer, stylesheets), built
+    once per process: such an address depends only on where the app is mounted. Built afresh
+    while templates reload, when a static file's fingerprint may change (learnset/assets.py)."""
+    app = current_app
+    if app.debug or app.config["TEMPLATES_AUTO_RELOAD"] or not has_request_context():
+        return url_for(endpoint, **values)
+    built: dict[tuple[Any, ...], str] = app.extensions["layout_urls"]
+    key = (request.script_root, endpoint, *values.items())
+    url = built.get(key)
+    if url is None:
+        url = built[key] = url_for(endpoint, **values)
+    return url
+
+
 def header_navigation() -> list[dict[str, Any]]:
     section = request.blueprint
     items = navigation_for(current_user)
@@ -77,7 +92,7 @@ def header_navigation() -> list[dict[str, Any]]:
     on_item = any(request.endpoint == item.endpoint for item in items)
     return [
         {
-            "href": url_for(item.endpoint),
+            "href": layout_url(item.endpoint),
             "text": item.label,
             "current": request.endpoint == item.endpoint,
             "active": (item.section == section or section in item.also) and not on_item,
@@ -94,9 +109,9 @@ def feedback_url() -> str:
         return configured
     endpoint = request.endpoint
     if not endpoint or endpoint == "feedback.give":
-        return url_for("feedback.give")
+        return layout_url("feedback.give")
     values: dict[str, Any] = {"from": endpoint}
-    return url_for("feedback.give", **values)
+    return layout_url("feedback.give", **values)
 
 
 def retention_periods() -> list[tuple[str, str]]:
@@ -112,7 +127,9 @@ def same_site_back(referrer: str | None) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["layout_urls"] = {}
     app.jinja_env.globals.update(
+        layout_url=layout_url,
         can=lambda action, obj=None: authz.can(current_user, action, obj),
         header_navigation=header_navigation,
         nhs_field=forms.nhs_field,

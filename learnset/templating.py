@@ -73,8 +73,11 @@ def layout_url(endpoint: str, **values: Any) -> str:
     """`url_for` for the links every page's layout carries (header, footer, stylesheets), built
     once per process: such an address depends only on where the app is mounted. Built afresh
     while templates reload, when a static file's fingerprint may change (learnset/assets.py)."""
-    app = current_app
-    if app.debug or app.config["TEMPLATES_AUTO_RELOAD"] or not has_request_context():
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    # Each use of a proxy such as current_app costs about as much as the rest of this function.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+    if app.debug or app.config["TEMPLATES_AUTO_RELOAD"]:
         return url_for(endpoint, **values)
     built: dict[tuple[Any, ...], str] = app.extensions["layout_urls"]
     key = (request.script_root, endpoint, *values.items())
@@ -85,16 +88,16 @@ def layout_url(endpoint: str, **values: Any) -> str:
 
 
 def header_navigation() -> list[dict[str, Any]]:
-    section = request.blueprint
+    endpoint, section = request.endpoint, request.blueprint
     items = navigation_for(current_user)
     # On a page that is itself in the header (Invitations is in the cohorts blueprint), only
     # that item is highlighted, never its section's item as well.
-    on_item = any(request.endpoint == item.endpoint for item in items)
+    on_item = any(endpoint == item.endpoint for item in items)
     return [
         {
             "href": layout_url(item.endpoint),
             "text": item.label,
-            "current": request.endpoint == item.endpoint,
+            "current": endpoint == item.endpoint,
             "active": (item.section == section or section in item.also) and not on_item,
         }
         for item in items

@@ -89,7 +89,7 @@ def layout_url(endpoint: str, **values: Any) -> str:
 
 def header_navigation() -> list[dict[str, Any]]:
     endpoint, section = request.endpoint, request.blueprint
-    items = navigation_for(current_user)
+    items = navigation_for(_user())
     # On a page that is itself in the header (Invitations is in the cohorts blueprint), only
     # that item is highlighted, never its section's item as well.
     on_item = any(endpoint == item.endpoint for item in items)
@@ -102,6 +102,17 @@ def header_navigation() -> list[dict[str, Any]]:
         }
         for item in items
     ]
+
+
+def _user() -> Any:
+    """The signed-in user (or the anonymous one) itself: every attribute read through the
+    current_user proxy looks it up again, and a rule reads several."""
+    return current_user._get_current_object()
+
+
+def can(action: str, obj: Any = None) -> bool:
+    """The templates' `can()`: the policy (learnset/authz) for the signed-in user."""
+    return authz.can(_user(), action, obj)
 
 
 def feedback_url() -> str:
@@ -133,7 +144,7 @@ def init_app(app: Flask) -> None:
     app.extensions["layout_urls"] = {}
     app.jinja_env.globals.update(
         layout_url=layout_url,
-        can=lambda action, obj=None: authz.can(current_user, action, obj),
+        can=can,
         header_navigation=header_navigation,
         nhs_field=forms.nhs_field,
         error_list=forms.error_list,

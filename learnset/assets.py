@@ -4,12 +4,17 @@ Every `url_for("static", ...)` gets `?v=` and the first 12 hex digits of the fil
 a request carrying the current fingerprint is answered as immutable for a year. A changed file
 gets a new address, so nobody is left with an old stylesheet after a deploy; a request without
 the fingerprint (or with an old one) is served as before, revalidated each time.
+
+A page links about seven files, so each file's fingerprint is worked out once per process (a
+deploy restarts the workers). While templates reload (debug, or TEMPLATES_AUTO_RELOAD) the file
+is looked at on every use instead, so an edited stylesheet gets its new address at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -38,11 +43,33 @@ def fingerprint(folder: str, filename: str) -> str | None:
     return _digest(path, found.st_mtime_ns, found.st_size)
 
 
+def fingerprints(app: Flask) -> Callable[[str], str | None]:
+    """The app's fingerprint of a static file: remembered once found, unless files may change."""
+    found: dict[tuple[str, str], str] = {}
+
+    def of(filename: str) -> str | None:
+        folder = app.static_folder or ""
+        if app.debug or app.config["TEMPLATES_AUTO_RELOAD"]:
+            return fingerprint(folder, filename)
+        key = (folder, filename)
+        version = found.get(key)
+        if version is None:
+            # Only files that exist are remembered, so the dictionary is as big as the folder.
+            version = fingerprint(folder, filename)
+            if version is not None:
+                found[key] = version
+        return version
+
+    return of
+
+
 def init_app(app: Flask) -> None:
+    version_of = fingerprints(app)
+
     @app.url_defaults
     def _add_fingerprint(endpoint: str, values: dict[str, Any]) -> None:
         if endpoint == "static" and "filename" in values and "v" not in values:
-            version = fingerprint(app.static_folder or "", values["filename"])
+            version = version_of(values["filename"])
             if version is not None:
                 values["v"] = version
 
@@ -52,6 +79,7 @@ def init_app(app: Flask) -> None:
             return response
         filename = (request.view_args or {}).get("filename", "")
         version = request.args.get("v")
+        # The file as it is now, looked at afresh: its request reads it anyway.
         if version and version == fingerprint(app.static_folder or "", filename):
             response.cache_control.public = True
             response.cache_control.max_age = YEAR

@@ -47,8 +47,24 @@ class Uncacheable(Exception):
     """Parameters that cannot be frozen into a key (an Undefined, an object): call through."""
 
 
+# Exactly these types are their own key; subclasses (Markup, an IntEnum) take the longer road.
+_PLAIN = frozenset({str, bool, int, float, type(None)})
+
+
 def freeze(value: Any) -> Any:
     """A hashable key that keeps every distinction rendering depends on, Markup versus text too."""
+    # The header's parameters are a few dozen values on every page: types compared first.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return ("dict", tuple(sorted([(str(k), freeze(v)) for k, v in value.items()])))
+    if kind is list:
+        return ("list", tuple([freeze(item) for item in value]))
+    return _freeze_subclass(value)
+
+
+def _freeze_subclass(value: Any) -> Any:
     if isinstance(value, Markup):
         return ("markup", str(value))
     if value is None or isinstance(value, str | bool | int | float):

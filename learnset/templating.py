@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from learnset import authz, forms, retention
@@ -69,21 +69,50 @@ def navigation_for(user: Any) -> list[NavItem]:
     return items
 
 
+def layout_url(endpoint: str, **values: Any) -> str:
+    """`url_for` for the links every page's layout carries (header, footer, stylesheets), built
+    once per process: such an address depends only on where the app is mounted. Built afresh
+    while templates reload, when a static file's fingerprint may change (learnset/assets.py)."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    # Each use of a proxy such as current_app costs about as much as the rest of this function.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+    if app.debug or app.config["TEMPLATES_AUTO_RELOAD"]:
+        return url_for(endpoint, **values)
+    built: dict[tuple[Any, ...], str] = app.extensions["layout_urls"]
+    key = (request.script_root, endpoint, *values.items())
+    url = built.get(key)
+    if url is None:
+        url = built[key] = url_for(endpoint, **values)
+    return url
+
+
 def header_navigation() -> list[dict[str, Any]]:
-    section = request.blueprint
-    items = navigation_for(current_user)
+    endpoint, section = request.endpoint, request.blueprint
+    items = navigation_for(_user())
     # On a page that is itself in the header (Invitations is in the cohorts blueprint), only
     # that item is highlighted, never its section's item as well.
-    on_item = any(request.endpoint == item.endpoint for item in items)
+    on_item = any(endpoint == item.endpoint for item in items)
     return [
         {
-            "href": url_for(item.endpoint),
+            "href": layout_url(item.endpoint),
             "text": item.label,
-            "current": request.endpoint == item.endpoint,
+            "current": endpoint == item.endpoint,
             "active": (item.section == section or section in item.also) and not on_item,
         }
         for item in items
     ]
+
+
+def _user() -> Any:
+    """The signed-in user (or the anonymous one) itself: every attribute read through the
+    current_user proxy looks it up again, and a rule reads several."""
+    return current_user._get_current_object()
+
+
+def can(action: str, obj: Any = None) -> bool:
+    """The templates' `can()`: the policy (learnset/authz) for the signed-in user."""
+    return authz.can(_user(), action, obj)
 
 
 def feedback_url() -> str:
@@ -94,9 +123,9 @@ def feedback_url() -> str:
         return configured
     endpoint = request.endpoint
     if not endpoint or endpoint == "feedback.give":
-        return url_for("feedback.give")
+        return layout_url("feedback.give")
     values: dict[str, Any] = {"from": endpoint}
-    return url_for("feedback.give", **values)
+    return layout_url("feedback.give", **values)
 
 
 def retention_periods() -> list[tuple[str, str]]:
@@ -112,8 +141,10 @@ def same_site_back(referrer: str | None) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["layout_urls"] = {}
     app.jinja_env.globals.update(
-        can=lambda action, obj=None: authz.can(current_user, action, obj),
+        layout_url=layout_url,
+        can=can,
         header_navigation=header_navigation,
         nhs_field=forms.nhs_field,
         error_list=forms.error_list,

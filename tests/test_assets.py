@@ -6,7 +6,9 @@ import hashlib
 import re
 import shutil
 
-from learnset import create_app
+from flask import url_for
+
+from learnset import assets, create_app
 from learnset.assets import YEAR
 
 
@@ -38,25 +40,66 @@ def test_an_old_or_missing_fingerprint_is_not_kept(client):
             assert not response.cache_control.immutable
 
 
-def test_a_changed_file_gets_a_new_address(tmp_path):
+def _app_on_a_copy(tmp_path, **settings):
+    """An app serving a copy of the static folder, which the test may change."""
     static = tmp_path / "static"
-    shutil.copytree(
-        create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)}).static_folder, static
-    )
-    app = create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)})
+    if not static.exists():
+        shutil.copytree(
+            create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path)}).static_folder, static
+        )
+    app = create_app({"SECRET_KEY": "k", "INSTANCE_PATH": str(tmp_path), **settings})
     app.static_folder = str(static)
-    with app.test_request_context():
-        from flask import url_for
+    return app, static
 
+
+def _address_before_and_after_a_change(app, static):
+    with app.test_request_context():
         before = url_for("static", filename="app/app.css")
         with open(static / "app/app.css", "a") as css:
             css.write("\n/* changed */\n")
         after = url_for("static", filename="app/app.css")
-    assert before != after and after.startswith("/assets/app/app.css?v=")
+    return before, after
+
+
+def test_a_changed_file_gets_a_new_address_while_templates_reload(tmp_path):
+    for settings in ({"TEMPLATES_AUTO_RELOAD": True}, {"DEBUG": True}):
+        app, static = _app_on_a_copy(tmp_path, **settings)
+        before, after = _address_before_and_after_a_change(app, static)
+        assert before != after and after.startswith("/assets/app/app.css?v=")
+
+
+def test_a_file_is_fingerprinted_once_per_process_otherwise(tmp_path, monkeypatch):
+    app, _ = _app_on_a_copy(tmp_path)
+    looked_at = []
+    monkeypatch.setattr(assets, "fingerprint", lambda *args: looked_at.append(args) or "1" * 12)
+    with app.test_request_context():
+        first = [url_for("static", filename="app/app.css") for _ in range(3)]
+    with app.test_request_context():
+        again = url_for("static", filename="app/app.css")
+    assert first == [again] * 3 and again.endswith("?v=111111111111")
+    assert len(looked_at) == 1
+
+
+def test_a_deployed_file_keeps_its_address_until_the_process_restarts(tmp_path):
+    app, static = _app_on_a_copy(tmp_path)
+    before, after = _address_before_and_after_a_change(app, static)
+    assert before == after
+    # The new file is not served as the old address's immutable content.
+    with app.test_client().get(before) as response:
+        assert response.status_code == 200 and not response.cache_control.immutable
+    restarted, _ = _app_on_a_copy(tmp_path)
+    with restarted.test_request_context():
+        assert url_for("static", filename="app/app.css") != before
+
+
+def test_a_missing_file_is_looked_for_again(tmp_path):
+    app, static = _app_on_a_copy(tmp_path)
+    with app.test_request_context():
+        assert "v=" not in url_for("static", filename="app/later.css")
+        (static / "app/later.css").write_text("p {}")
+        assert "v=" in url_for("static", filename="app/later.css")
 
 
 def test_a_path_outside_the_static_folder_has_no_fingerprint(app):
     with app.test_request_context():
-        from flask import url_for
-
         assert "v=" not in url_for("static", filename="../../pyproject.toml")

@@ -1,10 +1,12 @@
 """The memoised NHS.UK components render exactly what the macros render."""
 
 from collections import ChainMap
+from enum import IntEnum
 
+import pytest
 from markupsafe import Markup
 
-from learnset.components import freeze, thaw
+from learnset.components import Uncacheable, freeze, thaw
 
 
 def _render(app, source):
@@ -43,6 +45,20 @@ def test_freeze_keeps_markup_and_text_apart():
     params = {"text": "x", "items": [{"html": Markup("<i>y</i>")}], "n": 3, "flag": None}
     assert thaw(freeze(params)) == params
     assert isinstance(thaw(freeze(params))["items"][0]["html"], Markup)
+
+
+def test_freeze_gives_subclasses_and_tuples_the_keys_their_bases_have():
+    class Level(IntEnum):
+        HIGH = 3
+
+    class Name(str):
+        pass
+
+    assert freeze((1, "a")) == freeze([1, "a"]) == ("list", (1, "a"))
+    assert freeze({"n": Level.HIGH, "s": Name("x")}) == freeze({"n": 3, "s": "x"})
+    assert freeze({2: "b", 1: "a"}) == ("dict", (("1", "a"), ("2", "b")))
+    with pytest.raises(Uncacheable):
+        freeze({"when": object()})
 
 
 def test_undefined_parameters_are_rendered_without_the_cache(app):

@@ -69,6 +69,10 @@ def navigation_for(user: Any) -> list[NavItem]:
     return items
 
 
+# The layout names about twenty addresses; room for them under a few mount points.
+LAYOUT_URLS_KEPT = 200
+
+
 def layout_url(endpoint: str, **values: Any) -> str:
     """`url_for` for the links every page's layout carries (header, footer, stylesheets), built
     once per process: such an address depends only on where the app is mounted. Built afresh
@@ -83,7 +87,10 @@ def layout_url(endpoint: str, **values: Any) -> str:
     key = (request.script_root, endpoint, *values.items())
     url = built.get(key)
     if url is None:
-        url = built[key] = url_for(endpoint, **values)
+        url = url_for(endpoint, **values)
+        # The mount point comes with the request: never let requests grow this without end.
+        if len(built) < LAYOUT_URLS_KEPT:
+            built[key] = url
     return url
 
 

@@ -62,3 +62,12 @@ def test_every_page_links_the_layout_as_before(login, people):
     page = login(people.participant).get("/").get_data(as_text=True)
     for href in ('href="/privacy"', 'href="/account"', 'href="/notifications"', "app.css?v="):
         assert href in page
+
+
+def test_mount_points_sent_by_requests_cannot_grow_the_kept_links_without_end(app):
+    app.extensions["layout_urls"].clear()
+    for number in range(templating.LAYOUT_URLS_KEPT + 50):
+        root = f"/mount{number}"
+        with app.test_request_context("/", base_url=f"http://localhost{root}"):
+            assert layout_url("main.privacy") == f"{root}/privacy"
+    assert len(app.extensions["layout_urls"]) == templating.LAYOUT_URLS_KEPT

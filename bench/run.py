@@ -47,6 +47,7 @@ from bench.upload import (  # noqa: E402
     STRETCH_SECONDS,
     Uploader,
     make_pdf,
+    postmaster_of,
     scenario,
 )
 from bench.upload import PAGES as UPLOAD_PAGES  # noqa: E402
@@ -414,7 +415,7 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
         }
         if args.upload_only or not args.only:
             report["upload"] = upload_scenario(
-                args, scale, url, instance, built, server, base, visitors, pages, paths
+                args, scale, url, instance, built, server, base, visitors, pages, paths, cluster
             )
         return report
     finally:
@@ -443,6 +444,7 @@ def upload_scenario(
     visitors: dict[str, Visitor],
     pages: list[Page],
     paths: dict[str, str],
+    cluster: Any = None,
 ) -> dict[str, Any]:
     """A second participant uploads 10 MB files while the first one's pages are loaded."""
     email = built.participant_emails[1]
@@ -479,7 +481,8 @@ def upload_scenario(
         "command": " ".join(["bench/run.py", *sys.argv[1:]]),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "sets": scale.sets,
-        **scenario(server.pid, uploader, load, rounds, seconds),
+        # PostgreSQL's server, whose CPU counts with the workers' (upload.py's accounting).
+        **scenario(server.pid, uploader, load, rounds, seconds, postmaster_of(cluster)),
     }
 
 

@@ -25,11 +25,13 @@ import http.client
 import os
 import random
 import re
+import resource
 import statistics
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import suppress
+from dataclasses import astuple, dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,168 @@ def memory_kb(pid: int) -> dict[str, int]:
         if name in ("VmRSS", "VmHWM"):
             found[name] = int(value.split()[0])
     return found
+
+
+# Clock ticks a second, the unit of /proc's CPU times.
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms(pid: int, ended_children: bool = False) -> float:
+    """A process's CPU time so far, user and system, all its threads (fields 14 and 15 of
+    /proc/<pid>/stat), with that of its children that ended and were waited for (16 and 17)
+    if `ended_children`."""
+    # The command's name, in parentheses, may hold spaces: the fields are counted after it.
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if ended_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks * TICK_MS
+
+
+def postmaster_of(cluster: Any) -> int | None:
+    """A PostgreSQL cluster's postmaster (tests/postgres.py's Cluster), None without one."""
+    if cluster is None:
+        return None
+    return int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
+
+
+def database_ms(postmaster: int) -> float:
+    """The CPU time of a PostgreSQL server: the postmaster's, its ended children's, and its
+    living children's (a child that ends between the two reads is missed, a few ms at most)."""
+    spent = cpu_ms(postmaster, ended_children=True)
+    for child in worker_pids(postmaster):
+        with suppress(FileNotFoundError):
+            spent += cpu_ms(child)
+    return spent
+
+
+def machine_ms() -> tuple[float, float]:
+    """The whole machine's CPU time so far, all cores: busy, and busy and idle together."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest time is counted in user already)
+    idle = ticks[3] + ticks[4]
+    total = sum(ticks[:8])
+    return (total - idle) * TICK_MS, total * TICK_MS
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU time, in ms, that each party had spent at one moment (or between two, subtracted):
+    the gunicorn workers, PostgreSQL's server (none on SQLite, which runs in the workers), the
+    wrk runs that have ended (this process's children, waited for), this process itself (the
+    uploading client runs in it), and the machine, busy and in all."""
+
+    server: float = 0.0
+    database: float = 0.0
+    wrk: float = 0.0
+    bench: float = 0.0
+    busy: float = 0.0
+    total: float = 0.0
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(
+            *(mine - theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True))
+        )
+
+    def __add__(self, other: Cpu) -> Cpu:
+        return Cpu(
+            *(mine + theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True))
+        )
+
+    @property
+    def serving(self) -> float:
+        """What serving the requests cost: the workers and the database server."""
+        return self.server + self.database
+
+    @property
+    def others(self) -> float:
+        """The machine's busy time that none of the bench's processes spent: other work."""
+        return self.busy - self.serving - self.wrk - self.bench
+
+
+def cpu_now(master: int, postmaster: int | None = None) -> Cpu:
+    server = sum(cpu_ms(pid) for pid in worker_pids(master))
+    database = database_ms(postmaster) if postmaster else 0.0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    busy, total = machine_ms()
+    return Cpu(
+        server,
+        database,
+        (children.ru_utime + children.ru_stime) * 1000,
+        (own.ru_utime + own.ru_stime) * 1000,
+        busy,
+        total,
+    )
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """One stretch of a page's load: the requests it served, the uploads that finished in it,
+    and the CPU spent over it."""
+
+    requests: float
+    uploads: int
+    cpu: Cpu
+
+
+def _per(amount: float, count: float) -> float | None:
+    return round(amount / count, 3) if count else None
+
+
+def account(alone: list[Stretch], loaded: list[Stretch], upload_ms: float | None) -> dict[str, Any]:
+    """Where a page's CPU went, without and with uploads: the server's ms a page request (the
+    workers' and the database server's; with uploads, net of `upload_ms` for each upload, the
+    server's CPU for one upload with nothing else running), wrk's ms a request, the bench's
+    ms an upload, the share of the machine's cores that was busy and that other work took.
+    If a request costs the server as much with uploads as without, the uploads only took
+    their own CPU; if more, they made the pages' requests costlier."""
+    without, with_uploads = sum((s.cpu for s in alone), Cpu()), sum((s.cpu for s in loaded), Cpu())
+    requests_alone = sum(s.requests for s in alone)
+    requests_loaded = sum(s.requests for s in loaded)
+    uploads = sum(s.uploads for s in loaded)
+    per_request_alone = _per(without.serving, requests_alone)
+    per_request_gross = _per(with_uploads.serving, requests_loaded)
+    net = with_uploads.serving - uploads * upload_ms if upload_ms is not None else None
+    per_request_net = _per(net, requests_loaded) if net is not None else None
+    # What each upload added to the server's CPU, were a page request as costly as without.
+    added = (
+        _per(with_uploads.serving - requests_loaded * (without.serving / requests_alone), uploads)
+        if requests_alone
+        else None
+    )
+    # The bench's own processes (server, wrk, client) share the machine with other work: what
+    # share of its cores they had without uploads, and what share the uploads (server and
+    # client) took while they ran. Were the bench to keep its share and a request to cost what
+    # it did, the pages would keep the rest: the ratio the uploads' CPU alone predicts.
+    session_alone = _per(without.serving + without.wrk + without.bench, without.total)
+    uploads_share = (
+        _per(uploads * upload_ms + with_uploads.bench, with_uploads.total)
+        if upload_ms is not None
+        else None
+    )
+    return {
+        "bench_share_of_machine_alone": session_alone,
+        "uploads_share_of_machine": uploads_share,
+        "ratio_predicted_by_uploads_cpu": round(1 - uploads_share / session_alone, 3)
+        if uploads_share is not None and session_alone
+        else None,
+        "server_ms_per_request_alone": per_request_alone,
+        "server_ms_per_request_with_uploads_gross": per_request_gross,
+        "server_ms_per_request_with_uploads": per_request_net,
+        "request_cost_ratio": _per(per_request_net or 0.0, per_request_alone or 0.0)
+        if per_request_net is not None
+        else None,
+        "server_ms_added_per_upload": added,
+        "wrk_ms_per_request_alone": _per(without.wrk, requests_alone),
+        "wrk_ms_per_request_with_uploads": _per(with_uploads.wrk, requests_loaded),
+        # The uploading client runs in the bench's process, which is all but idle without it.
+        "bench_ms_per_upload": _per(with_uploads.bench, uploads),
+        "machine_busy_share_alone": _per(without.busy, without.total),
+        "machine_busy_share_with_uploads": _per(with_uploads.busy, with_uploads.total),
+        "others_share_alone": _per(without.others, without.total),
+        "others_share_with_uploads": _per(with_uploads.others, with_uploads.total),
+    }
 
 
 def memory(master: int) -> dict[int, dict[str, int]]:
@@ -275,20 +439,51 @@ def _range(pair: list[float]) -> str:
     return f"{pair[0]:.2f}-{pair[1]:.2f}"
 
 
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+# Uploads sent with nothing else running, at the scenario's start and at its end, for the
+# workers' CPU one upload takes on its own.
+UPLOADS_ALONE = 3
+
+
+def uploads_alone(
+    master: int, uploader: Uploader, count: int = UPLOADS_ALONE, postmaster: int | None = None
+) -> float:
+    """The CPU, in ms, one upload takes the workers (and PostgreSQL's server) with no page
+    load beside it (not counted among the scenario's uploads)."""
+    done, refused, seconds = uploader.done, list(uploader.refused), list(uploader.seconds)
+    before = cpu_now(master, postmaster)
+    for _ in range(count):
+        uploader.upload()
+    spent = cpu_now(master, postmaster) - before
+    kept = uploader.done - done
+    uploader.done, uploader.refused, uploader.seconds = done, refused, seconds
+    return spent.serving / kept if kept else 0.0
+
+
 def scenario(
     master: int,
     uploader: Uploader,
     measure: Measure,
     rounds: int = ROUNDS,
     seconds: int = STRETCH_SECONDS,
+    postmaster: int | None = None,
 ) -> dict[str, Any]:
     """Each page in stretches without and with uploads, in turn; the workers' memory around
-    each stretch of uploads."""
+    each stretch of uploads; and the CPU each party spent in each stretch (`postmaster`:
+    PostgreSQL's server, whose CPU counts with the workers')."""
     began = time.perf_counter()
     uploader.upload()  # the first upload loads what uploads need; it is not counted
     if uploader.refused:
         raise RuntimeError(f"the upload was refused: {uploader.refused}")
     uploader.done, uploader.seconds, uploader.running_seconds = 0, [], 0.0
+    upload_ms = [uploads_alone(master, uploader, postmaster=postmaster)]
     # The machine is shared: how busy it was says how far to trust the ratios.
     load_before = os.getloadavg()[0]
     before = memory(master)
@@ -299,17 +494,28 @@ def scenario(
         "| alone against alone (range) | uploads |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    spent: dict[str, dict[bool, list[Stretch]]] = {}
     for name in PAGES:
         runs: dict[bool, list[tuple[float, float, float, int]]] = {False: [], True: []}
+        spent[name] = {False: [], True: []}
         uploads = 0
         for uploading in stretches(rounds):
+            done = uploader.done
             if uploading:
-                started, done = total_rss_kb(master), uploader.done
+                started = total_rss_kb(master)
+            cpu_before = cpu_now(master, postmaster)
+            if uploading:
                 uploader.start()
             try:
                 runs[uploading].append(measure(name, seconds))
             finally:
                 uploader.stop()
+            # With uploads, up to the end of the last one, so that every upload counted is
+            # whole in the stretch's CPU.
+            cpu = cpu_now(master, postmaster) - cpu_before
+            spent[name][uploading].append(
+                Stretch(runs[uploading][-1][0] * seconds, uploader.done - done, cpu)
+            )
             if uploading:
                 # Only while uploads ran, after the page was loaded alone (and warm); an upload
                 # still under way when wrk stopped is waited for and counted here.
@@ -336,6 +542,34 @@ def scenario(
         )
     after = memory(master)
     uploads = uploader.done
+    upload_ms.append(uploads_alone(master, uploader, postmaster=postmaster))
+    upload_cost = sum(upload_ms) / len(upload_ms)
+    print(
+        "\n| page | server's ms a request: alone | with uploads (net, gross) | ratio "
+        "| ms each upload added | wrk ms a request (alone, with) | machine busy (alone, with) "
+        "| other work (alone, with) | bench's share, uploads' share | ratio the uploads' CPU "
+        "predicts |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for page in pages:
+        costs = account(spent[page["page"]][False], spent[page["page"]][True], upload_cost)
+        page["cpu"] = costs
+        print(
+            f"| {page['page']} | {_ms(costs['server_ms_per_request_alone'])} "
+            f"| {_ms(costs['server_ms_per_request_with_uploads'])}, "
+            f"{_ms(costs['server_ms_per_request_with_uploads_gross'])} "
+            f"| {_ms(costs['request_cost_ratio'])} | {_ms(costs['server_ms_added_per_upload'])} "
+            f"| {_ms(costs['wrk_ms_per_request_alone'])}, "
+            f"{_ms(costs['wrk_ms_per_request_with_uploads'])} "
+            f"| {_share(costs['machine_busy_share_alone'])}, "
+            f"{_share(costs['machine_busy_share_with_uploads'])} "
+            f"| {_share(costs['others_share_alone'])}, "
+            f"{_share(costs['others_share_with_uploads'])} "
+            f"| {_share(costs['bench_share_of_machine_alone'])}, "
+            f"{_share(costs['uploads_share_of_machine'])} "
+            f"| {_ms(costs['ratio_predicted_by_uploads_cpu'])} |",
+            flush=True,
+        )
     workers = []
     for pid in sorted(set(before) | set(after)):
         first, last = before.get(pid, {}), after.get(pid, {})
@@ -375,6 +609,10 @@ def scenario(
         "rss_growth_share_of_file_per_upload": round(per_upload / len(uploader.pdf), 3),
         "largest_worker_peak_above_its_start_kb": peak_kb,
         "memory_target_met": per_upload < len(uploader.pdf),
+        "server_ms_per_upload_alone": [round(ms, 1) for ms in upload_ms],
+        "bench_ms_per_upload": _per(
+            sum(p["cpu"]["bench_ms_per_upload"] or 0.0 for p in pages), len(pages)
+        ),
         "machine_load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         # The scenario's own length, all stretches and waits included (make bench's budget).
         "scenario_seconds": round(time.perf_counter() - began, 1),
@@ -396,6 +634,10 @@ def scenario(
         f"(target under {len(uploader.pdf) / 1024 / 1024:.0f} MB: "
         f"{'met' if result['memory_target_met'] else 'NOT met'}); the largest worker's "
         f"peak rose {peak_kb / 1024:.1f} MB above its resident memory before the uploads"
+        f"\nthe server's CPU (the workers', and PostgreSQL's) for one upload with nothing "
+        f"else running: "
+        f"{', '.join(f'{ms:.0f}' for ms in upload_ms)} ms (at the start, at the end); the "
+        f"uploading client's: {result['bench_ms_per_upload']} ms an upload"
         f"\nthe machine's load average (1 minute) was {load_before:.1f} at the start and "
         f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores; the scenario took "
         f"{result['scenario_seconds']:.0f} s",

@@ -35,8 +35,9 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import nullcontext, suppress
+from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
@@ -46,29 +47,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.national import Scale  # noqa: E402
 from bench.run import prepare, reflections_of, sign_in, start_server, tear_down  # noqa: E402
-from bench.upload import Uploader, make_pdf, worker_pids  # noqa: E402
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int, ended_children: bool = False) -> float:
-    """A process's user and system CPU time so far (fields 14 and 15 of /proc/<pid>/stat), with
-    that of its children that ended and were waited for (16 and 17) if `ended_children`."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    spent = int(fields[11]) + int(fields[12])
-    if ended_children:
-        spent += int(fields[13]) + int(fields[14])
-    return spent / TICKS
-
-
-def server_cpu_seconds(postmaster: int) -> float:
-    """The CPU time of a PostgreSQL server: the postmaster's, its ended children's, and its
-    living children's (a child that ends between the two reads is missed, a few ms at most)."""
-    spent = cpu_seconds(postmaster, ended_children=True)
-    for child in worker_pids(postmaster):
-        with suppress(FileNotFoundError):
-            spent += cpu_seconds(child)
-    return spent
+from bench.upload import (  # noqa: E402
+    Uploader,
+    cpu_ms,
+    database_ms,
+    make_pdf,
+    postmaster_of,
+    worker_pids,
+)
 
 
 class LockProbe:
@@ -110,8 +96,8 @@ class LockProbe:
 class ServerProbe:
     """A PostgreSQL server's CPU time and the WAL it wrote, from one reading to the next."""
 
-    def __init__(self, url: str, data_dir: Path) -> None:
-        self.postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
+    def __init__(self, url: str, cluster: Any) -> None:
+        self.postmaster: int = postmaster_of(cluster)  # type: ignore[assignment]
         # One connection for the WAL's position, opened before the first reading.
         self.engine = create_engine(url, poolclass=NullPool)
         self.connection = self.engine.connect()
@@ -120,7 +106,7 @@ class ServerProbe:
         wal = self.connection.scalar(
             text("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')")
         )
-        return server_cpu_seconds(self.postmaster), int(wal)
+        return database_ms(self.postmaster) / 1000, int(wal)
 
     def close(self) -> None:
         self.connection.close()
@@ -168,17 +154,17 @@ def main() -> None:
         (worker,) = worker_pids(server.pid)
         uploader.upload()
         if cluster is not None:
-            probe = ServerProbe(url, cluster.data_dir)
+            probe = ServerProbe(url, cluster)
         per_upload: list[float] = []
         locked: list[float] = []
         in_server: list[float] = []
         for _ in range(args.rounds):
             before = probe.reading() if probe else (0.0, 0)
-            worker_before, started = cpu_seconds(worker), time.perf_counter()
+            worker_before, started = cpu_ms(worker) / 1000, time.perf_counter()
             with LockProbe(instance / "bench.db") if probe is None else nullcontext() as lock:
                 for _ in range(args.uploads):
                     uploader.upload()
-            spent, took = cpu_seconds(worker) - worker_before, time.perf_counter() - started
+            spent, took = cpu_ms(worker) / 1000 - worker_before, time.perf_counter() - started
             after = probe.reading() if probe else (0.0, 0)
             per_upload.append(spent * 1000 / args.uploads)
             line = (

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 import pypdf
 import pytest
@@ -20,8 +21,14 @@ import pytest
 from bench.upload import (
     FILE_BYTES,
     PAGES,
+    Cpu,
+    Stretch,
     Uploader,
+    account,
     compare,
+    cpu_ms,
+    cpu_now,
+    machine_ms,
     make_pdf,
     memory_kb,
     scenario,
@@ -53,6 +60,71 @@ def test_children_and_their_resident_memory_are_read_from_proc() -> None:
         child.kill()
         child.wait()
     assert child.pid not in worker_pids(os.getpid())
+
+
+def test_cpu_times_are_read_from_proc_for_a_process_and_the_machine() -> None:
+    own, (busy, total) = cpu_ms(os.getpid()), machine_ms()
+    started = time.process_time()
+    while time.process_time() - started < 0.05:
+        pass
+    assert cpu_ms(os.getpid()) > own
+    later_busy, later_total = machine_ms()
+    assert 0 < busy <= total and later_busy > busy and later_total > total
+    # This process's children: none are workers here, so the server's share is nothing.
+    assert cpu_now(os.getpid()).server == 0.0
+    # A child that ended and was waited for counts with its parent's ended children (as
+    # PostgreSQL's ended backends do with the postmaster).
+    ended = cpu_ms(os.getpid(), ended_children=True) - cpu_ms(os.getpid())
+    subprocess.run([sys.executable, "-c", "sum(range(10**7))"], check=True)
+    assert cpu_ms(os.getpid(), ended_children=True) - cpu_ms(os.getpid()) > ended
+
+
+# Two stretches without uploads, of 2 s on 2 cores (4,000 ms of the machine), each serving 100
+# requests at 10 ms of the workers' CPU, beside other work; then one with two uploads of 100 ms.
+ALONE = [Stretch(100, 0, Cpu(server=1000, wrk=100, bench=0, busy=2000, total=4000))] * 2
+
+
+def _with_two_uploads(server_ms: float) -> dict[str, Any]:
+    """The figures when a stretch with two uploads of 100 ms served 80 requests in
+    `server_ms` of the workers' CPU."""
+    loaded = [Stretch(80, 2, Cpu(server=server_ms, wrk=80, bench=40, busy=2000, total=4000))]
+    return account(ALONE, loaded, upload_ms=100)
+
+
+def test_uploads_that_only_take_their_own_cpu_leave_a_request_as_costly() -> None:
+    found = _with_two_uploads(1000)
+    assert found["server_ms_per_request_alone"] == 10.0
+    assert found["server_ms_per_request_with_uploads_gross"] == 12.5
+    # 800 ms for the pages once the two uploads' 200 ms are taken out.
+    assert found["server_ms_per_request_with_uploads"] == 10.0
+    assert found["request_cost_ratio"] == 1.0
+    assert found["server_ms_added_per_upload"] == 100.0
+    assert (found["wrk_ms_per_request_alone"], found["wrk_ms_per_request_with_uploads"]) == (1, 1)
+    assert found["bench_ms_per_upload"] == 20.0
+    assert found["machine_busy_share_alone"] == found["machine_busy_share_with_uploads"] == 0.5
+    # Other work: the machine's busy time less the bench's processes'.
+    assert (found["others_share_alone"], found["others_share_with_uploads"]) == (0.225, 0.22)
+    # The bench had 27.5 % of the machine; the uploads took 6 % (2 x 100 ms and the client's 40).
+    assert found["bench_share_of_machine_alone"] == 0.275
+    assert found["uploads_share_of_machine"] == 0.06
+    assert found["ratio_predicted_by_uploads_cpu"] == 0.782
+
+
+def test_uploads_that_make_requests_costlier_show_in_the_cost_ratio() -> None:
+    found = _with_two_uploads(1160)
+    assert found["server_ms_per_request_with_uploads"] == 12.0
+    assert found["request_cost_ratio"] == 1.2
+    # Each upload seems to cost 180 ms if the requests are taken to cost what they did.
+    assert found["server_ms_added_per_upload"] == 180.0
+
+
+def test_a_page_that_served_nothing_has_no_cost_a_request() -> None:
+    idle = [Stretch(0, 0, Cpu(total=4000))] * 2
+    found = account(idle, [Stretch(0, 1, Cpu(server=100, total=4000))], upload_ms=None)
+    assert found["server_ms_per_request_alone"] is None
+    assert found["server_ms_per_request_with_uploads"] is None
+    assert found["request_cost_ratio"] is None
+    assert found["ratio_predicted_by_uploads_cpu"] is None
 
 
 def test_the_uploading_client_sends_no_faster_than_its_link() -> None:
@@ -163,3 +235,6 @@ def test_the_scenario_loads_each_page_in_turns_and_compares_them() -> None:
     # The first upload, which loads what uploads need, is not counted.
     assert (result["uploads"], result["uploads_per_second"]) == (16, 2.0)
     assert result["scenario_seconds"] >= 0
+    # The CPU figures are there for each page, and the uploads sent alone were not counted.
+    assert set(first["cpu"]) >= {"server_ms_per_request_alone", "request_cost_ratio"}
+    assert len(result["server_ms_per_upload_alone"]) == 2

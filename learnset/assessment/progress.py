@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, and_, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -27,6 +27,7 @@ from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import COHORTS, PERSON, shared_alias
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.framework.queries import DomainCapabilities
+from learnset.library.models import ContentItem
 
 
 class RatingPoint(NamedTuple):
@@ -284,15 +285,41 @@ class GapLine:
         return self.target - self.current
 
 
+class DraftAssessment(NamedTuple):
+    """A self-assessment in progress, as the pages that invite its writer back show it."""
+
+    id: int
+    kind: str
+    started_at: datetime
+
+    @property
+    def label(self) -> str:
+        return AssessmentKind(self.kind).label
+
+
+class ItemName(NamedTuple):
+    slug: str
+    title: str
+
+
+class Focus(NamedTuple):
+    """A participant's learning focus as the pages show it: the item's and capability's names."""
+
+    content_item_id: int
+    chosen_at: datetime
+    content_item: ItemName
+    capability: CapabilityName | None
+
+
 @dataclass
 class CohortCapabilities:
     """What the home page says about one cohort's self-assessment, for one participant."""
 
     cohort: Cohort
-    draft: SelfAssessment | None = None
+    draft: DraftAssessment | None = None
     latest_at: datetime | None = None
     gaps: list[GapLine] = field(default_factory=list)
-    focus: LearningFocus | None = None
+    focus: Focus | None = None
 
     def top_gaps(self, limit: int = 3) -> list[GapLine]:
         positive = [line for line in self.gaps if line.gap > 0]
@@ -304,9 +331,62 @@ _DRAFT, _FOCUS = shared_alias(SelfAssessment), shared_alias(LearningFocus)
 
 
 @cache
-def _latest_ratings() -> Select[int, datetime, str, str, int, int]:
-    """Built once (every participant's home page runs it): the ratings of the person's latest
-    submitted assessment in each of the cohorts."""
+def _drafts_and_focus() -> Select[*tuple[Any, ...]]:
+    """Built once: the person's draft assessment and learning focus in each of the cohorts, as
+    the columns the pages show (a cohort's row has NULLs where there is neither)."""
+    draft, focus = _DRAFT, _FOCUS
+    return (
+        select(
+            Cohort.id,
+            draft.id,
+            draft.kind,
+            draft.started_at,
+            focus.content_item_id,
+            focus.chosen_at,
+            ContentItem.slug,
+            ContentItem.title,
+            Capability.slug,
+            Capability.name,
+        )
+        .outerjoin(
+            draft,
+            and_(
+                draft.cohort_id == Cohort.id,
+                draft.participant_id == PERSON,
+                draft.status == AssessmentStatus.DRAFT,
+            ),
+        )
+        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == PERSON))
+        .outerjoin(ContentItem, ContentItem.id == focus.content_item_id)
+        .outerjoin(Capability, Capability.id == focus.capability_id)
+        .where(Cohort.id.in_(COHORTS))
+    )
+
+
+def _draft_and_focus_of(row: Any) -> tuple[DraftAssessment | None, Focus | None]:
+    """The draft and focus in a row of _drafts_and_focus (its columns after the cohort's id)."""
+    draft_id, kind, started_at, item_id, chosen_at, slug, title, capability_slug, name = row[1:10]
+    draft = DraftAssessment(draft_id, kind, started_at) if draft_id is not None else None
+    if item_id is None:
+        return draft, None
+    capability = CapabilityName(capability_slug, name) if capability_slug is not None else None
+    return draft, Focus(item_id, chosen_at, ItemName(slug, title), capability)
+
+
+def draft_and_focus(
+    db: Session, participant_id: int, cohort_id: int
+) -> tuple[DraftAssessment | None, Focus | None]:
+    """The participant's draft assessment and learning focus in a cohort (one statement)."""
+    values = {"person_id": participant_id, "cohort_ids": [cohort_id]}
+    row = db.execute(_drafts_and_focus(), values).first()
+    return _draft_and_focus_of(row) if row else (None, None)
+
+
+@cache
+def _home_capabilities() -> Select[*tuple[Any, ...]]:
+    """Built once (every participant's home page runs it): for each of the cohorts, the draft
+    and the focus, then the ratings of the person's latest submitted assessment, a row each
+    (or one row with NULLs where there are none)."""
     newest_first = (
         func.row_number()
         .over(
@@ -326,7 +406,7 @@ def _latest_ratings() -> Select[int, datetime, str, str, int, int]:
         )
         .subquery()
     )
-    return (
+    rated = (
         select(
             latest.c.cohort_id,
             latest.c.submitted_at,
@@ -334,6 +414,9 @@ def _latest_ratings() -> Select[int, datetime, str, str, int, int]:
             Capability.name,
             Rating.current_level,
             Rating.target_level,
+            CapabilityDomain.position.label("domain_position"),
+            Capability.position,
+            Capability.id,
         )
         .join(Rating, Rating.assessment_id == latest.c.id)
         .join(
@@ -342,57 +425,40 @@ def _latest_ratings() -> Select[int, datetime, str, str, int, int]:
         )
         .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
         .where(latest.c.newest_first == 1)
-        .order_by(CapabilityDomain.position, Capability.position, Capability.id)
+        .subquery()
     )
-
-
-@cache
-def _drafts_and_focus() -> Select[int, SelfAssessment | None, LearningFocus | None]:
-    """Built once: the person's draft assessment and learning focus in each of the cohorts."""
-    draft, focus = _DRAFT, _FOCUS
     return (
-        select(Cohort.id, draft, focus)
-        .outerjoin(
-            draft,
-            and_(
-                draft.cohort_id == Cohort.id,
-                draft.participant_id == PERSON,
-                draft.status == AssessmentStatus.DRAFT,
-            ),
+        _drafts_and_focus()
+        .add_columns(
+            rated.c.submitted_at,
+            rated.c.slug,
+            rated.c.name,
+            rated.c.current_level,
+            rated.c.target_level,
         )
-        .outerjoin(focus, and_(focus.cohort_id == Cohort.id, focus.participant_id == PERSON))
-        .where(Cohort.id.in_(COHORTS))
-        .options(joinedload(focus.content_item), joinedload(focus.capability))
+        .outerjoin(rated, rated.c.cohort_id == Cohort.id)
+        .order_by(Cohort.id, rated.c.domain_position, rated.c.position, rated.c.id)
     )
-
-
-def draft_and_focus(
-    db: Session, participant_id: int, cohort_id: int
-) -> tuple[SelfAssessment | None, LearningFocus | None]:
-    """The participant's draft assessment and learning focus in a cohort (one statement)."""
-    values = {"person_id": participant_id, "cohort_ids": [cohort_id]}
-    row = db.execute(_drafts_and_focus(), values).first()
-    return (row[1], row[2]) if row else (None, None)
 
 
 def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
-    """For each cohort the user takes part in: a draft, the latest gaps, the focus (two
-    statements, whatever the number of cohorts)."""
+    """For each cohort the user takes part in: a draft, the latest gaps, the focus (one
+    statement, whatever the number of cohorts)."""
     cohorts = authz.cohorts_as(db, user, Role.PARTICIPANT)
     if not cohorts:
         return []
     summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
     values = {"person_id": user.id, "cohort_ids": list(summaries)}
-    for cohort_id, submitted_at, slug, name, current, target in db.execute(
-        _latest_ratings(), values
-    ):
-        summary = summaries[cohort_id]
-        summary.latest_at = submitted_at
-        summary.gaps.append(GapLine(CapabilityName(slug, name), current, target))
-    for cohort_id, cohort_draft, cohort_focus in db.execute(_drafts_and_focus(), values):
-        # At most one draft and one focus per participant and cohort (unique indexes).
-        summaries[cohort_id].draft = cohort_draft
-        summaries[cohort_id].focus = cohort_focus
+    read: set[int] = set()
+    for row in db.execute(_home_capabilities(), values):
+        summary = summaries[row[0]]
+        if row[0] not in read:  # the draft and the focus repeat on each of a cohort's rows
+            read.add(row[0])
+            summary.draft, summary.focus = _draft_and_focus_of(row)
+        submitted_at, slug, name, current, target = row[10:]
+        if slug is not None:
+            summary.latest_at = submitted_at
+            summary.gaps.append(GapLine(CapabilityName(slug, name), current, target))
     return list(summaries.values())
 
 

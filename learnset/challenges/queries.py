@@ -269,9 +269,16 @@ class Plan(NamedTuple):
     body: str
 
 
+class ChallengeTitle(NamedTuple):
+    """What the home page shows of a challenge and links by: not its story."""
+
+    id: int
+    title: str
+
+
 @dataclass(frozen=True)
 class OwnChallenge:
-    challenge: Challenge
+    challenge: ChallengeTitle
     # What the owner said they would try and have not yet said what happened.
     plans: list[Plan]
     # The next published session where the owner presents it, if one is planned.
@@ -283,7 +290,7 @@ _PRESENTING_AT, _UPCOMING = shared_alias(Meeting), shared_alias(Meeting)
 
 
 @cache
-def _own_open_with_plans() -> Select[Challenge, Meeting | None, int | None, str, str]:
+def _own_open_with_plans() -> Select[int, str, Meeting | None, int | None, str, str]:
     """Built once: the person's open challenges, where each is presented next, and each of its
     open plans on a row of its own (a challenge without one has a single row with none)."""
     next_presenting = (
@@ -307,7 +314,8 @@ def _own_open_with_plans() -> Select[Challenge, Meeting | None, int | None, str,
     )
     return (
         select(
-            Challenge,
+            Challenge.id,
+            Challenge.title,
             presenting_at,
             ChallengeUpdate.id,
             ChallengeUpdate.kind,
@@ -317,7 +325,6 @@ def _own_open_with_plans() -> Select[Challenge, Meeting | None, int | None, str,
         .outerjoin(presenting_at, presenting_at.id == next_presenting)
         .outerjoin(ChallengeUpdate, open_plan)
         .where(Challenge.owner_id == PERSON, Challenge.status == ChallengeStatus.OPEN)
-        .options(joinedload(Challenge.cohort))
         .order_by(
             Challenge.updated_at.desc(),
             Challenge.id.desc(),
@@ -332,10 +339,12 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
     they would try before the next session and have not reported on yet, and where they
     present it next. One statement, whatever there is."""
     found: dict[int, OwnChallenge] = {}
-    for challenge, meeting, plan_id, kind, body in db.execute(
+    for challenge_id, title, meeting, plan_id, kind, body in db.execute(
         _own_open_with_plans(), {"person_id": user.id, "now": now}
     ):
-        own = found.setdefault(challenge.id, OwnChallenge(challenge, [], meeting))
+        own = found.get(challenge_id) or found.setdefault(
+            challenge_id, OwnChallenge(ChallengeTitle(challenge_id, title), [], meeting)
+        )
         if plan_id is not None:
             own.plans.append(Plan(plan_id, kind, body))
     return list(found.values())

@@ -102,6 +102,15 @@ def _grid(axes: tuple[str, ...]) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=8)
+def _shape_paint(key: str) -> str:
+    """A series' closed shape's attributes after its points: the same on every chart."""
+    look = LOOKS[key]
+    fill = look.colour if key == "latest" else "none"
+    opacity = "0.12" if fill != "none" else None
+    return svg.attribute_text(**svg.stroke(key, look, fill=fill, fill_opacity=opacity))
+
+
 def radar(
     chart_id: str, title: str, description: str, axes: Sequence[str], series: Sequence[Series]
 ) -> Svg:
@@ -114,19 +123,7 @@ def radar(
         points = svg.placed(entry.values, lambda index, value: radar_point(index, count, value))
         present = [point for point in points if point is not None]
         if present and len(present) == count:
-            fill = look.colour if entry.key == "latest" else "none"
-            parts.append(
-                svg.element(
-                    "polygon",
-                    points=svg.points(present),
-                    **svg.stroke(
-                        entry.key,
-                        look,
-                        fill=fill,
-                        fill_opacity="0.12" if fill != "none" else None,
-                    ),
-                )
-            )
+            parts.append(f'<polygon points="{svg.points(present)}" {_shape_paint(entry.key)}/>')
         parts += svg.series_markers(entry, points, look)
     parts.extend(svg.legend(series, 80, RADAR_HEIGHT - 22, RADAR_WIDTH - 120))
     parts.append("</svg>")

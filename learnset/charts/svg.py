@@ -79,7 +79,8 @@ def _attribute(name: str) -> str:
     return name.rstrip("_").replace("_", "-")
 
 
-def _attributes(**attributes: Any) -> str:
+def attribute_text(**attributes: Any) -> str:
+    """Attributes as SVG writes them, escaped; those that are None left out."""
     return " ".join(
         f'{_attribute(name)}="{escape(str(value))}"'
         for name, value in attributes.items()
@@ -89,7 +90,7 @@ def _attributes(**attributes: Any) -> str:
 
 def element(tag: str, **attributes: Any) -> str:
     """An empty element; attribute names lose a trailing "_" and write "-" for "_"."""
-    return f"<{tag} {_attributes(**attributes)}/>"
+    return f"<{tag} {attribute_text(**attributes)}/>"
 
 
 def series_key(position: int) -> str:
@@ -100,7 +101,7 @@ def series_key(position: int) -> str:
 @cache
 def _marker_paint(kind: str, look: Look, hollow: bool) -> str:
     """A marker's attributes after its position (class, fill, stroke): a chart has few kinds."""
-    return _attributes(
+    return attribute_text(
         class_=f"app-chart__marker app-chart__marker--{kind}"
         + (" app-chart__marker--hollow" if hollow else ""),
         fill="#ffffff" if hollow else look.colour,
@@ -109,6 +110,9 @@ def _marker_paint(kind: str, look: Look, hollow: bool) -> str:
     )
 
 
+# Levels are whole numbers and a chart's axes few, so markers land on a few hundred places:
+# each is drawn once per process.
+@lru_cache(maxsize=4096)
 def marker(kind: str, x: float, y: float, look: Look, hollow: bool, size: float = 5) -> str:
     """A series' marker at a point: circle, square or diamond, hollow when carried forward.
 

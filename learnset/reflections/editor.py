@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.dates import uk_date
-from learnset.framework.models import Capability, CapabilityDomain
 from learnset.reflections import drafts, linkable
 from learnset.reflections.forms import (
     FORM_CLASSES,
@@ -38,7 +37,7 @@ from learnset.reflections.structures import (
 @dataclass
 class Editor:
     form: ReflectionForm
-    capability_groups: list[tuple[CapabilityDomain, list[Capability]]]
+    capability_groups: list[tuple[linkable.Named, list[linkable.Named]]]
     cohort_names: dict[int, str]
 
 
@@ -76,7 +75,7 @@ def build(
         [
             (
                 meeting.id,
-                (f"{meeting.cohort.name}: " if several else "")
+                (f"{meeting.cohort_name}: " if several else "")
                 + f"Session {meeting.number}"
                 + (f": {meeting.title}" if meeting.title else "")
                 + f" ({uk_date(meeting.starts_at)})",
@@ -95,7 +94,7 @@ def build(
     )
     form.challenge.choices = id_choices(
         [
-            (challenge.id, (f"{challenge.cohort.name}: " if several else "") + challenge.title)
+            (challenge.id, (f"{challenge.cohort_name}: " if several else "") + challenge.title)
             for challenge in challenges
         ],
         empty="Not about one of your live challenges",

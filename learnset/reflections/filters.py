@@ -29,7 +29,7 @@ def log_filters(db: Session, user: User, args: Any) -> tuple[LogFilterForm, LogF
         [
             (
                 meeting.id,
-                (f"{meeting.cohort.name}: " if several else "")
+                (f"{meeting.cohort_name}: " if several else "")
                 + f"Session {meeting.number}"
                 + (f": {meeting.title}" if meeting.title else ""),
             )

@@ -4,11 +4,12 @@ once: the editor and the log's filter ask them on every request."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -25,8 +26,19 @@ def participant_cohorts(db: Session, user: User) -> list[Cohort]:
     return authz.cohorts_as(db, user, Role.PARTICIPANT)
 
 
+class LinkableMeeting(NamedTuple):
+    """What a choice of session needs: not its agenda."""
+
+    id: int
+    cohort_id: int
+    cohort_name: str
+    number: int
+    title: str
+    starts_at: datetime
+
+
 @cache
-def _linkable_meetings(keeping: bool) -> Select[Meeting]:
+def _linkable_meetings(keeping: bool) -> Select[int, int, str, int, str, datetime]:
     """Built once for each case: published sessions of the person's cohorts, newest first,
     and with `keeping`, the session already linked."""
     cohort_ids = select(Membership.cohort_id).where(
@@ -36,13 +48,26 @@ def _linkable_meetings(keeping: bool) -> Select[Meeting]:
     linkable = Meeting.cohort_id.in_(cohort_ids) & (Meeting.status == MeetingStatus.PUBLISHED)
     if keeping:
         linkable = (Meeting.id == bindparam("keep", type_=Integer)) | linkable
-    return select(Meeting).where(linkable).order_by(Meeting.starts_at.desc())
+    return (
+        select(
+            Meeting.id,
+            Meeting.cohort_id,
+            Cohort.name,
+            Meeting.number,
+            Meeting.title,
+            Meeting.starts_at,
+        )
+        .join(Cohort, Cohort.id == Meeting.cohort_id)
+        .where(linkable)
+        .order_by(Meeting.starts_at.desc())
+    )
 
 
-def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[Meeting]:
+def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[LinkableMeeting]:
     """Published sessions of the user's cohorts, newest first, plus one already linked."""
     statement = _linkable_meetings(keep is not None)
-    return list(db.scalars(statement, {"person_id": user.id, "keep": keep}))
+    rows = db.execute(statement, {"person_id": user.id, "keep": keep})
+    return [LinkableMeeting(*row) for row in rows]
 
 
 class LinkableItem(NamedTuple):
@@ -71,15 +96,22 @@ def linkable_items(db: Session, keep: int | None = None) -> list[LinkableItem]:
     return [LinkableItem(id_, kind, title) for id_, kind, title in rows]
 
 
+class Named(NamedTuple):
+    """A domain or a capability as the editor shows it: not its levels or descriptions."""
+
+    id: int
+    name: str
+
+
 @cache
-def _framework_capabilities(keeping: bool) -> Select[CapabilityDomain, Capability]:
+def _framework_capabilities(keeping: bool) -> Select[int, str, int, str]:
     """Built once for each case: the current capabilities by domain, and with `keeping`,
     those already claimed."""
     condition: ColumnElement[bool] = Capability.archived_at.is_(None)
     if keeping:
         condition = condition | Capability.id.in_(bindparam("keep", expanding=True))
     return (
-        select(CapabilityDomain, Capability)
+        select(CapabilityDomain.id, CapabilityDomain.name, Capability.id, Capability.name)
         .join(Capability.domain)
         .where(condition)
         .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
@@ -88,12 +120,15 @@ def _framework_capabilities(keeping: bool) -> Select[CapabilityDomain, Capabilit
 
 def capability_groups(
     db: Session, keep: list[int] | None = None
-) -> list[tuple[CapabilityDomain, list[Capability]]]:
+) -> list[tuple[Named, list[Named]]]:
     """The framework's current capabilities by domain, plus any already claimed."""
-    rows = db.execute(_framework_capabilities(bool(keep)), {"keep": keep or []}).all()
-    groups: dict[int, tuple[CapabilityDomain, list[Capability]]] = {}
-    for domain, capability in rows:
-        groups.setdefault(domain.id, (domain, []))[1].append(capability)
+    rows = db.execute(_framework_capabilities(bool(keep)), {"keep": keep or []})
+    groups: dict[int, tuple[Named, list[Named]]] = {}
+    for domain_id, domain_name, capability_id, capability_name in rows:
+        group = groups.get(domain_id) or groups.setdefault(
+            domain_id, (Named(domain_id, domain_name), [])
+        )
+        group[1].append(Named(capability_id, capability_name))
     return list(groups.values())
 
 
@@ -113,8 +148,17 @@ def capability_names(db: Session) -> list[tuple[int, str]]:
     return [(id_, name) for id_, name in db.execute(_capability_names())]
 
 
+class LinkableChallenge(NamedTuple):
+    """What the editor's choice of challenge needs: not the challenge's story."""
+
+    id: int
+    title: str
+    cohort_id: int
+    cohort_name: str
+
+
 @cache
-def _linkable_challenges(keeping: bool) -> Select[Challenge]:
+def _linkable_challenges(keeping: bool) -> Select[int, str, int, str]:
     """Built once for each case: the person's challenges in the sets they take part in, and
     with `keeping`, the one already linked."""
     cohort_ids = select(Membership.cohort_id).where(
@@ -124,15 +168,18 @@ def _linkable_challenges(keeping: bool) -> Select[Challenge]:
     if keeping:
         condition = condition | (Challenge.id == bindparam("keep", type_=Integer))
     return (
-        select(Challenge)
+        select(Challenge.id, Challenge.title, Challenge.cohort_id, Cohort.name)
+        .join(Cohort, Cohort.id == Challenge.cohort_id)
         .where(Challenge.owner_id == PERSON, condition)
-        .options(joinedload(Challenge.cohort))
         .order_by(Challenge.status == "closed", Challenge.title, Challenge.id)
     )
 
 
-def linkable_challenges(db: Session, user: User, keep: int | None = None) -> list[Challenge]:
+def linkable_challenges(
+    db: Session, user: User, keep: int | None = None
+) -> list[LinkableChallenge]:
     """The author's own live challenges in the sets they take part in, plus one already linked:
     a reflection can only point at its author's own challenge."""
     values = {"person_id": user.id, "keep": keep}
-    return list(db.scalars(_linkable_challenges(keep is not None), values))
+    rows = db.execute(_linkable_challenges(keep is not None), values)
+    return [LinkableChallenge(*row) for row in rows]

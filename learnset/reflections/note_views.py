@@ -28,10 +28,9 @@ from learnset.db import get_db, utcnow
 from learnset.errors import error_page, shown_on
 from learnset.files import responses
 from learnset.forms import EmptyForm, done, render_form
-from learnset.meetings.models import Meeting
 from learnset.pagination import page_number
 from learnset.reflections import notes
-from learnset.reflections.linkable import linkable_meetings, participant_cohorts
+from learnset.reflections.linkable import LinkableMeeting, linkable_meetings, participant_cohorts
 from learnset.reflections.models import MAX_NOTE, Note
 from learnset.reflections.note_forms import PHOTO_HINT, NoteForm
 from learnset.reflections.views import bp
@@ -46,8 +45,8 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
-def _meeting_label(meeting: Meeting) -> str:
-    return f"{meeting.cohort.name}: session {meeting.number}, {meeting.title}"
+def _meeting_label(meeting: LinkableMeeting) -> str:
+    return f"{meeting.cohort_name}: session {meeting.number}, {meeting.title}"
 
 
 def _with_choices(form: NoteForm) -> NoteForm:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.cohorts.models import Cohort
 from learnset.db import PERSON
 from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
@@ -165,19 +166,32 @@ def new_comments(db: Session, user: User) -> list[NewComments]:
     return [NewComments(id_, title, count, latest) for id_, title, count, latest in rows]
 
 
+class SharedReflection(NamedTuple):
+    """A reflection shared with the reader, as the home page lists it: no text."""
+
+    id: int
+    title: str
+    author_name: str
+    cohort_name: str
+
+
 @cache
-def _recently_shared(limit: int) -> Select[Reflection]:
-    """Built once: the latest reflections shared with the person."""
+def _recently_shared(limit: int) -> Select[int, str, str, str]:
+    """Built once: the latest reflections shared with the person, with who wrote them and for
+    which set (a reflection reaches nobody without a set)."""
     return (
         authz.reflections_shared_with(PERSON)
-        .options(joinedload(Reflection.author), joinedload(Reflection.cohort))
+        .with_only_columns(Reflection.id, Reflection.title, User.name, Cohort.name)
+        .join(User, User.id == Reflection.author_id)
+        .join(Cohort, Cohort.id == Reflection.cohort_id)
         .order_by(Reflection.shared_at.desc(), Reflection.id.desc())
         .limit(limit)
     )
 
 
-def recently_shared(db: Session, user: User, limit: int = 3) -> list[Reflection]:
-    return list(db.scalars(_recently_shared(limit), {"person_id": user.id}))
+def recently_shared(db: Session, user: User, limit: int = 3) -> list[SharedReflection]:
+    rows = db.execute(_recently_shared(limit), {"person_id": user.id})
+    return [SharedReflection(*row) for row in rows]
 
 
 @dataclass(frozen=True)

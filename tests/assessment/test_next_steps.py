@@ -148,6 +148,12 @@ def test_a_participant_pins_a_focus_and_finds_it_on_their_home_page(
     assert "Your focus this month" in html
     assert 'href="/library/credible"' in html
     assert "Clinical credibility: at 1, aiming for 5" in html
+    assert "Earning clinical trust</a>, for clinical credibility." in html
+    html = browser.get(overview).get_data(as_text=True)
+    assert "Earning clinical trust</a>, for clinical credibility. Chosen on " in html
+    assert "Clear your focus" in html
+    # The pinned item is offered as the focus, not to be made one again.
+    assert 'Make this your focus<span class="nhsuk-u-visually-hidden">: Earning' not in html
     # Another person's home page shows nothing of it.
     assert "Earning clinical trust" not in login(people.fellow).get("/").get_data(as_text=True)
 

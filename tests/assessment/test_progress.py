@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from learnset.assessment import progress, standing
+from learnset.assessment import progress, standing, wording
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories
@@ -216,3 +216,18 @@ def test_assessments_submitted_at_the_same_moment_keep_their_order(
     listening = own_progress(db, people).capability("listening")
     assert (listening.first.current, listening.current, listening.target) == (1, 3, 5)
     assert (listening.movement, listening.last_rated_at) == (2, at)
+
+
+def test_gaps_and_movements_in_words():
+    assert [wording.gap_text(gap) for gap in (None, 2, 0, -1)] == [
+        "Not rated yet",
+        "2 to go",
+        "Target reached",
+        "1 beyond target",
+    ]
+    assert [wording.movement_text(move) for move in (None, 1, -2, 0)] == [
+        "\u2013",
+        "Up 1",
+        "Down 2",
+        "No change",
+    ]

@@ -160,6 +160,19 @@ def test_cohort_must_be_chosen_when_the_writer_has_several(login, db, people):
     assert db.scalar(select(Reflection)).cohort_id == people.other_cohort.id
 
 
+def test_writer_in_several_sets_sees_each_session_and_challenge_with_its_set(login, db, people):
+    factories.make_member(db, people.other_cohort, "participant", user=people.participant)
+    factories.make_meeting(db, people.other_cohort, number=3, title="Flow", status="published")
+    factories.make_challenge(db, people.participant, people.other_cohort, title="Discharges")
+    factories.make_meeting(db, people.cohort, number=4, title="Hidden", status="draft")
+    db.commit()
+    browser = login(people.participant)
+    page = html_of(browser.get(new_editor(browser)))
+    assert "Eastvale set: Session 3: Flow (" in page
+    assert "Eastvale set: Discharges" in page
+    assert "Hidden" not in page  # a draft session is not offered
+
+
 def test_someone_in_no_learning_set_keeps_a_private_log(login, db, people):
     browser = login(people.admin)
     path = new_editor(browser)

@@ -54,14 +54,14 @@ from bench.upload import (  # noqa: E402
     worker_pids,
 )
 from bench.upload import PAGES as UPLOAD_PAGES  # noqa: E402
-from learnset import create_app, demo, migrate  # noqa: E402
+from learnset import create_app, demo, gunicorn_conf, migrate  # noqa: E402
 from learnset.accounts.models import User  # noqa: E402
 from learnset.accounts.services import hash_password  # noqa: E402
 from learnset.db import database, utcnow  # noqa: E402
 from learnset.reflections.models import Reflection  # noqa: E402
 
 FAST_HASH = "scrypt:1024:8:1"
-WORKERS, THREADS, CONNECTIONS = 4, 4, 16
+WORKERS, THREADS, CONNECTIONS = 4, gunicorn_conf.threads, 16
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -152,9 +152,11 @@ def start_server(
         "PYTHONFAULTHANDLER": "1",
         **SERVER_SETTINGS,
     }
+    # The settings production ships (threads, connections a worker takes, the app made before
+    # the workers), with the bench's number of workers and address.
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", str(THREADS),
-        "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        str(ROOT / ".venv/bin/gunicorn"), "-c", "python:learnset.gunicorn_conf",
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "wsgi:app",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)

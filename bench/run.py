@@ -48,6 +48,7 @@ from bench.upload import (  # noqa: E402
     SERVER_SETTINGS,
     STRETCH_SECONDS,
     Uploader,
+    cpu_ms,
     make_pdf,
     postmaster_of,
     scenario,
@@ -249,17 +250,13 @@ def parse_wrk(output: str) -> Load:
     )
 
 
-TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
-
-
 def workers_cpu(master: int) -> dict[int, float]:
-    """Each gunicorn worker's user and system CPU seconds so far (/proc/<pid>/stat, fields 14
-    and 15: every thread of the process, SQLite's work in it included)."""
+    """Each gunicorn worker's user and system CPU seconds so far (every thread of the process,
+    SQLite's work in it included)."""
     spent: dict[int, float] = {}
     for pid in worker_pids(master):
         with suppress(FileNotFoundError):  # a worker that ended since it was listed
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            spent[pid] = (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
+            spent[pid] = cpu_ms(pid) / 1000
     return spent
 
 

@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import asdict, dataclass
+from contextlib import suppress
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,19 +48,21 @@ from bench.upload import (  # noqa: E402
     SERVER_SETTINGS,
     STRETCH_SECONDS,
     Uploader,
+    cpu_ms,
     make_pdf,
     postmaster_of,
     scenario,
+    worker_pids,
 )
 from bench.upload import PAGES as UPLOAD_PAGES  # noqa: E402
-from learnset import create_app, demo, migrate  # noqa: E402
+from learnset import create_app, demo, gunicorn_conf, migrate  # noqa: E402
 from learnset.accounts.models import User  # noqa: E402
 from learnset.accounts.services import hash_password  # noqa: E402
 from learnset.db import database, utcnow  # noqa: E402
 from learnset.reflections.models import Reflection  # noqa: E402
 
 FAST_HASH = "scrypt:1024:8:1"
-WORKERS, THREADS, CONNECTIONS = 4, 4, 16
+WORKERS, THREADS, CONNECTIONS = 4, gunicorn_conf.threads, 16
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -82,6 +86,17 @@ class Result:
     # request takes to serve, where p50_ms and p99_ms above add the wait in the queue of 16.
     alone_p50_ms: float = 0.0
     alone_p99_ms: float = 0.0
+    # CPU milliseconds per request under the 16 connections: the gunicorn workers' (user and
+    # system, the database's work included on SQLite) and wrk's own. Far steadier than
+    # requests/s on a shared machine, so pages and versions compare by it.
+    server_cpu_ms: float = 0.0
+    wrk_cpu_ms: float = 0.0
+    # The workers' CPU per request over the one connection alone: no other request to contend
+    # with (threads, the GIL, caches), the nearest to what bench/cpu.py measures in-process.
+    alone_server_cpu_ms: float = 0.0
+    # The busiest worker's share of the workers' CPU under the 16 connections: 1 / workers when
+    # the load is spread evenly, 1.0 when one worker (one core at most) served it all.
+    busiest_worker_share: float = 0.0
 
 
 def prepare(url: str, instance: Path, scale: Scale) -> tuple[Built, float]:
@@ -138,9 +153,11 @@ def start_server(
         "PYTHONFAULTHANDLER": "1",
         **SERVER_SETTINGS,
     }
+    # The settings production ships (threads, connections a worker takes, the app made before
+    # the workers), with the bench's number of workers and address.
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "--workers", str(workers), "--threads", str(THREADS),
-        "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+        str(ROOT / ".venv/bin/gunicorn"), "-c", "python:learnset.gunicorn_conf",
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "wsgi:app",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -192,6 +209,10 @@ class Load:
     requests: int
     errors: int
     timeouts: int
+    # CPU milliseconds per request finished: the gunicorn workers' and wrk's (0 when unknown).
+    server_cpu_ms: float = 0.0
+    wrk_cpu_ms: float = 0.0
+    busiest_worker_share: float = 0.0
 
     @property
     def trouble(self) -> str:
@@ -229,6 +250,38 @@ def parse_wrk(output: str) -> Load:
     )
 
 
+def workers_cpu(master: int) -> dict[int, float]:
+    """Each gunicorn worker's user and system CPU seconds so far (every thread of the process,
+    SQLite's work in it included)."""
+    spent: dict[int, float] = {}
+    for pid in worker_pids(master):
+        with suppress(FileNotFoundError):  # a worker that ended since it was listed
+            spent[pid] = cpu_ms(pid) / 1000
+    return spent
+
+
+def ms_per_request(before: dict[int, float], after: dict[int, float], requests: int) -> float:
+    """The workers' CPU between two readings, in milliseconds per request served. A worker that
+    started between them counts from nothing; one that ended is not in `after`, and its CPU
+    since `before` is lost (gunicorn replaces a worker only when one fails)."""
+    if not requests:
+        return 0.0
+    spent = sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return round(spent * 1000 / requests, 2)
+
+
+def busiest_share(before: dict[int, float], after: dict[int, float]) -> float:
+    """The busiest worker's share of the workers' CPU between two readings."""
+    spent = [seconds - before.get(pid, 0.0) for pid, seconds in after.items()]
+    return round(max(spent) / sum(spent), 2) if sum(spent) > 0 else 0.0
+
+
+def children_cpu() -> float:
+    """User and system CPU seconds of this process's children that ended (wrk's runs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(
     url: str,
     visitor: Visitor | None,
@@ -236,11 +289,24 @@ def measure(
     seconds: int,
     work: Path,
     connections: int = CONNECTIONS,
+    master: int | None = None,
 ) -> Load:
-    """Loads the page with wrk for the given seconds, over `connections` at once."""
+    """Loads the page with wrk for the given seconds, over `connections` at once; given the
+    gunicorn master, also the workers' and wrk's CPU per request."""
     command = wrk_command(url, visitor, page, seconds, connections, work / "post.lua")
+    workers_before, wrk_before = workers_cpu(master) if master else {}, children_cpu()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return parse_wrk(output)
+    wrk_spent = children_cpu() - wrk_before
+    load = parse_wrk(output)
+    if master is None or not load.requests:
+        return load
+    workers_after = workers_cpu(master)
+    return replace(
+        load,
+        server_cpu_ms=ms_per_request(workers_before, workers_after, load.requests),
+        wrk_cpu_ms=round(wrk_spent * 1000 / load.requests, 2),
+        busiest_worker_share=busiest_share(workers_before, workers_after),
+    )
 
 
 def wrk_command(
@@ -364,9 +430,10 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
         if not args.upload_only:
             print(
                 "\n| page | requests/s | p50 ms | p99 ms | queries | share of floor | errors "
-                "| alone: p50 / p99 ms |"
+                "| alone: p50 / p99 ms | server CPU ms per request (alone) "
+                "| wrk CPU ms per request | busiest worker's share of CPU |"
             )
-            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+            print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         results: list[Result] = []
         floor = 0.0
         for page in [] if args.upload_only else pages:
@@ -375,9 +442,11 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 # Every worker opens the page first, as on a server that has been up a while:
                 # what a page keeps (the programme report is made once a release) is made then.
                 measure(base + paths[page.name], visitor, page, args.warm, instance)
-            load = measure(base + paths[page.name], visitor, page, args.seconds, instance)
+            load = measure(
+                base + paths[page.name], visitor, page, args.seconds, instance, master=server.pid
+            )
             alone = (
-                measure(base + paths[page.name], visitor, page, args.alone, instance, 1)
+                measure(base + paths[page.name], visitor, page, args.alone, instance, 1, server.pid)
                 if args.alone
                 else None
             )
@@ -399,12 +468,18 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 load.requests,
                 alone.p50_ms if alone else 0.0,
                 alone.p99_ms if alone else 0.0,
+                load.server_cpu_ms,
+                load.wrk_cpu_ms,
+                alone.server_cpu_ms if alone else 0.0,
+                load.busiest_worker_share,
             )
             results.append(result)
             print(
                 f"| {page.name} | {rate:,.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | "
                 f"{result.queries} | {result.share_of_floor:.2f} | {load.errors} | "
-                f"{result.alone_p50_ms:.1f} / {result.alone_p99_ms:.1f} |" + load.trouble,
+                f"{result.alone_p50_ms:.1f} / {result.alone_p99_ms:.1f} | "
+                f"{result.server_cpu_ms:.1f} ({result.alone_server_cpu_ms:.1f}) | "
+                f"{result.wrk_cpu_ms:.2f} | {result.busiest_worker_share:.2f} |" + load.trouble,
                 flush=True,
             )
         report: dict[str, Any] = {

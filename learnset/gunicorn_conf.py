@@ -13,6 +13,13 @@ bind = os.environ.get("LEARNSET_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = 4
+# A worker takes no more connections than it has threads, and closes each once it has answered
+# (nginx in front opens one a request anyway): a connection kept open stays with the worker that
+# took it, and under load one worker came to hold most of them, serving them all on its one core
+# (one interpreter lock) while the others idled. The rest wait in the listening queue for the
+# first worker with a free thread.
+worker_connections = threads
+keepalive = 0
 accesslog = None
 # The app is made once, in the master, before any worker: settings that production refuses
 # stop gunicorn itself with their one line, rather than each worker failing and being replaced.

@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket
 from sqlalchemy.engine import Connection
 from werkzeug.routing.rules import Rule
 
-from learnset import LearnsetFlask, create_app, migrate
+from learnset import LearnsetFlask, create_app
 from learnset.accounts import sign_ins
 from learnset.db import database, utcnow
 from tests import factories, prepared
@@ -182,16 +182,9 @@ def bind_app(app: Flask, connection: Connection) -> Flask:
     return app
 
 
-def migrated_sqlite_file() -> Path:
-    """A SQLite file at the newest revision, made once a test run: fresh apps and each test
-    process's database get a copy (migrating a new file takes over a second, copying it a few
-    milliseconds)."""
-    return prepared.once_a_run("migrated.db", lambda path: migrate.upgrade(f"sqlite:///{path}"))
-
-
 def _run_demo(path: Path) -> None:
     """`flask demo` on a copy of the migrated file, as on a new install without the library."""
-    prepared.copy_sqlite(migrated_sqlite_file(), path)
+    prepared.copy_sqlite(prepared.migrated_sqlite_file(), path)
     app = create_app(make_test_config(f"sqlite:///{path}", path.parent / f"{path.stem}-app"))
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
@@ -209,7 +202,7 @@ def fresh_app(
     if demo:
         prepared.copy_sqlite(prepared.once_a_run("cli-demo.db", _run_demo), tmp_path / "fresh.db")
     elif migrated:
-        prepared.copy_sqlite(migrated_sqlite_file(), tmp_path / "fresh.db")
+        prepared.copy_sqlite(prepared.migrated_sqlite_file(), tmp_path / "fresh.db")
     app = create_app({**make_test_config(url, tmp_path), **settings})
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     return app

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -28,7 +29,6 @@ from tests.apps import (
     ReusableApp,
     bind_app,
     make_test_config,
-    migrated_sqlite_file,
     share_compiled_templates,
     share_url_builders,
 )
@@ -131,7 +131,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         migrate.upgrade(url)
         return url
     path = tmp_path_factory.mktemp("db") / "learnset.db"
-    prepared.copy_sqlite(migrated_sqlite_file(), path)
+    prepared.copy_sqlite(prepared.migrated_sqlite_file(), path)
     return f"sqlite:///{path}"
 
 
@@ -154,6 +154,30 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     admin.dispose()
 
 
+def _flask_init(url: str) -> None:
+    """`flask init` on the empty database at `url`: migrations, then the library."""
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(make_test_config(url, Path(folder)))
+        result = app.test_cli_runner().invoke(args=["init"])
+        assert result.exit_code == 0, result.output
+        database(app).engine.dispose()
+
+
+@pytest.fixture
+def initialised_database_url(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path
+) -> Iterator[str]:
+    """A database of the run's engine of its own, as `flask init` leaves a new install: a copy
+    of one that the command initialised once a run (tests/prepared.py)."""
+    if database_url.startswith("sqlite"):
+        copy = str(tmp_path / "initialised.db")
+    else:
+        copy = f"learnset_initialised_{_worker_name(request.config)}_{os.getpid()}"
+    url = prepared.copy_of("initialised", database_url, _flask_init, copy)
+    yield url
+    prepared.drop(url)
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
@@ -170,12 +194,9 @@ def demo_engines(
 
     class Engines(dict[bool, Engine]):
         def __missing__(self, library: bool) -> Engine:
+            folder = tmp_path_factory.mktemp("demo")
             url = prepared.demo_database(
-                database_url,
-                library,
-                _worker_name(request.config),
-                tmp_path_factory.mktemp("demo"),
-                migrated_sqlite_file,
+                database_url, library, _worker_name(request.config), folder
             )
             self[library] = make_engine(url)
             return self[library]

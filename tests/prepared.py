@@ -90,40 +90,71 @@ def _run_id() -> str:
     return Path(os.environ[RUN_FOLDER]).name.rsplit("-", 1)[-1].lower()
 
 
-def demo_database(
-    database_url: str, library: bool, worker: str, folder: Path, migrated: Callable[[], Path]
-) -> str:
-    """This process's own copy of the demo database (`library` or not) on the engine of
-    `database_url`: its URL. `migrated` gives a SQLite file at the newest revision."""
-    kind = "demo_library" if library else "demo"
-    if database_url.startswith("sqlite"):
-
-        def make_sqlite(path: Path) -> None:
-            copy_sqlite(migrated(), path)
-            load_demo(f"sqlite:///{path}", library)
-
-        path = folder / f"{kind}.db"
-        copy_sqlite(once_a_run(f"{kind}.db", make_sqlite), path)
-        return f"sqlite:///{path}"
-
+def migrated_sqlite_file() -> Path:
+    """A SQLite file at the newest revision, made once a test run: fresh apps and each test
+    process's database get a copy (migrating a new file takes over a second, copying it a few
+    milliseconds)."""
     from learnset import migrate
 
-    base = database_url.rsplit("/", 1)[0]
+    return once_a_run("migrated.db", lambda path: migrate.upgrade(f"sqlite:///{path}"))
+
+
+def migrate_new(url: str) -> None:
+    """Bring the new, empty database at `url` to the newest revision (SQLite: a copy)."""
+    if url.startswith("sqlite"):
+        copy_sqlite(migrated_sqlite_file(), Path(url.removeprefix("sqlite:///")))
+    else:
+        from learnset import migrate
+
+        migrate.upgrade(url)
+
+
+def copy_of(kind: str, run_url: str, make: Callable[[str], None], copy: str) -> str:
+    """The URL of `copy` (a SQLite file's path, or a PostgreSQL database's name), a new copy of
+    the database of `kind` that `make(url)` filled, from empty, once a run, on the engine of
+    `run_url`."""
+    if run_url.startswith("sqlite"):
+        made = once_a_run(f"{kind}.db", lambda path: make(f"sqlite:///{path}"))
+        copy_sqlite(made, Path(copy))
+        return f"sqlite:///{copy}"
+    base = run_url.rsplit("/", 1)[0]
     admin_url = f"{base}/postgres"
     template = f"learnset_{kind}_{_run_id()}"
 
     def make_postgresql(_path: Path) -> None:
         _create(admin_url, template)
-        migrate.upgrade(f"{base}/{template}")
-        load_demo(f"{base}/{template}", library)
+        make(f"{base}/{template}")
 
-    name = f"{template}_{worker}"
     once_a_run(template, make_postgresql)
     # A template may not be copied while anyone is connected to it: copies are made one at a
     # time, and no test ever connects to the template itself.
     with _locked(template):
-        _create(admin_url, name, template=template)
-    return f"{base}/{name}"
+        _create(admin_url, copy, template=template)
+    return f"{base}/{copy}"
+
+
+def drop(url: str) -> None:
+    """Drop a PostgreSQL copy made by `copy_of` (a SQLite copy goes with its folder)."""
+    if url.startswith("sqlite"):
+        return
+    base, name = url.rsplit("/", 1)
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def demo_database(run_url: str, library: bool, worker: str, folder: Path) -> str:
+    """This process's own copy of the demo database (`library` or not) on the engine of
+    `run_url`: its URL."""
+    kind = "demo_library" if library else "demo"
+
+    def make(url: str) -> None:
+        migrate_new(url)
+        load_demo(url, library)
+
+    copy = str(folder / f"{kind}.db") if run_url.startswith("sqlite") else f"{kind}_{worker}"
+    return copy_of(kind, run_url, make, copy)
 
 
 def _create(admin_url: str, name: str, template: str | None = None) -> None:

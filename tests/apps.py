@@ -4,11 +4,7 @@ for commands that commit. The fixtures that use them are in conftest.py."""
 
 from __future__ import annotations
 
-import atexit
-import functools
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -22,10 +18,10 @@ from jinja2.bccache import Bucket
 from sqlalchemy.engine import Connection
 from werkzeug.routing.rules import Rule
 
-from learnset import LearnsetFlask, create_app, migrate
+from learnset import LearnsetFlask, create_app
 from learnset.accounts import sign_ins
 from learnset.db import database, utcnow
-from tests import factories
+from tests import factories, prepared
 from tests.helpers import count_rows
 
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -186,38 +182,39 @@ def bind_app(app: Flask, connection: Connection) -> Flask:
     return app
 
 
-@functools.cache
-def _migrated_sqlite_file() -> Path:
-    """A SQLite file at the newest revision, made once per test process: fresh apps get a copy
-    (migrating a new file takes over a second, copying it a few milliseconds)."""
-    folder = Path(tempfile.mkdtemp(prefix="learnset-migrated-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    path = folder / "migrated.db"
-    migrate.upgrade(f"sqlite:///{path}")
-    return path
+def _run_demo(path: Path) -> None:
+    """`flask demo` on a copy of the migrated file, as on a new install without the library."""
+    prepared.copy_sqlite(prepared.migrated_sqlite_file(), path)
+    app = create_app(make_test_config(f"sqlite:///{path}", path.parent / f"{path.stem}-app"))
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    database(app).engine.dispose()
 
 
-def fresh_app(tmp_path: Path, *, migrated: bool = False, **settings: Any) -> Flask:
+def fresh_app(
+    tmp_path: Path, *, migrated: bool = False, demo: bool = False, **settings: Any
+) -> Flask:
     """An app on a SQLite file of its own, outside the test's transaction, for commands that
     commit (`flask init`, `flask demo`): empty, or `migrated` to the newest revision and no more
-    (`flask init` would also load the library, which some tests choose themselves)."""
+    (`flask init` would also load the library, which some tests choose themselves), or with
+    the `demo` that `flask demo` made there once (a copy of one file made once a run)."""
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
-    if migrated:
-        shutil.copy(_migrated_sqlite_file(), tmp_path / "fresh.db")
+    if demo:
+        prepared.copy_sqlite(prepared.once_a_run("cli-demo.db", _run_demo), tmp_path / "fresh.db")
+    elif migrated:
+        prepared.copy_sqlite(prepared.migrated_sqlite_file(), tmp_path / "fresh.db")
     app = create_app({**make_test_config(url, tmp_path), **settings})
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     return app
 
 
-def demo_loaded_twice(app: Flask, *models: Any) -> dict[str, int]:
-    """Run `flask demo` twice: how many rows of each model the first run made. The second run
-    must make none, as the demo loads once."""
-    runner = app.test_cli_runner()
-    counts = []
-    for _ in range(2):
-        result = runner.invoke(args=["demo"])
-        assert result.exit_code == 0, result.output
-        with database(app).sessions() as session:
-            counts.append({model.__name__: count_rows(session, model) for model in models})
-    assert counts[1] == counts[0]
-    return counts[0]
+def demo_loaded_again(app: Flask, *models: Any) -> dict[str, int]:
+    """On an app from `fresh_app(demo=True)`, run `flask demo` a second time: it must make no
+    row of the `models`, as the demo loads once. How many rows of each the first run made."""
+    with database(app).sessions() as session:
+        first = {model.__name__: count_rows(session, model) for model in models}
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with database(app).sessions() as session:
+        assert {model.__name__: count_rows(session, model) for model in models} == first
+    return first

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from learnset import create_app, migrate
 from learnset.db import database, make_engine
-from tests import factories
+from tests import factories, prepared
 from tests.apps import (
     IN_CI,
     ReusableApp,
@@ -52,6 +53,8 @@ def _is_controller(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     share_compiled_templates()
     share_url_builders()
+    if _is_controller(config):
+        prepared.start_run()
     # One cluster for the whole run, started before xdist workers so they inherit its address.
     if config.getoption("--db") != "postgresql" or not _is_controller(config):
         return
@@ -105,6 +108,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     cluster = getattr(config, "learnset_cluster", None)
     if cluster is not None:
         cluster.stop()
+    if _is_controller(config):
+        prepared.end_run()
 
 
 def _worker_name(config: pytest.Config) -> str:
@@ -123,10 +128,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
         url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'learnset.db'}"
-    migrate.upgrade(url)
-    return url
+        migrate.upgrade(url)
+        return url
+    path = tmp_path_factory.mktemp("db") / "learnset.db"
+    prepared.copy_sqlite(prepared.migrated_sqlite_file(), path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -148,6 +154,30 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     admin.dispose()
 
 
+def _flask_init(url: str) -> None:
+    """`flask init` on the empty database at `url`: migrations, then the library."""
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(make_test_config(url, Path(folder)))
+        result = app.test_cli_runner().invoke(args=["init"])
+        assert result.exit_code == 0, result.output
+        database(app).engine.dispose()
+
+
+@pytest.fixture
+def initialised_database_url(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path
+) -> Iterator[str]:
+    """A database of the run's engine of its own, as `flask init` leaves a new install: a copy
+    of one that the command initialised once a run (tests/prepared.py)."""
+    if database_url.startswith("sqlite"):
+        copy = str(tmp_path / "initialised.db")
+    else:
+        copy = f"learnset_initialised_{_worker_name(request.config)}_{os.getpid()}"
+    url = prepared.copy_of("initialised", database_url, _flask_init, copy)
+    yield url
+    prepared.drop(url)
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
@@ -155,9 +185,38 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def demo_engines(
+    request: pytest.FixtureRequest, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[bool, Engine]]:
+    """Engines on this process's copies of the demo programme (tests/prepared.py), without
+    and with the library (the key), each made when a test first asks for it."""
+
+    class Engines(dict[bool, Engine]):
+        def __missing__(self, library: bool) -> Engine:
+            folder = tmp_path_factory.mktemp("demo")
+            url = prepared.demo_database(
+                database_url, library, _worker_name(request.config), folder
+            )
+            self[library] = make_engine(url)
+            return self[library]
+
+    engines = Engines()
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
 @pytest.fixture
-def connection(engine: Engine) -> Iterator[Connection]:
-    """One connection in one transaction, rolled back after the test: nothing leaks."""
+def connection(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Connection]:
+    """One connection in one transaction, rolled back after the test: nothing leaks.
+
+    A test marked `demo_data` runs on the demo programme, loaded once for the whole run
+    (`library=True`: after the library), instead of on the empty database: it sees, and may
+    change, what a fresh `demo.load` leaves, and its changes are rolled back as any test's."""
+    marker = request.node.get_closest_marker("demo_data")
+    if marker is not None:
+        engine = request.getfixturevalue("demo_engines")[marker.kwargs.get("library", False)]
     with engine.connect() as connection:
         transaction = connection.begin()
         yield connection
@@ -181,7 +240,8 @@ def app(
 ) -> Iterator[Flask]:
     """The app on this test's transaction. Tests that add routes or hooks of their own are
     marked `own_app` and get an app made for them alone."""
-    settings = make_test_config(database_url, tmp_path)
+    url = connection.engine.url.render_as_string(hide_password=False)
+    settings = make_test_config(url, tmp_path)
     # No app context is held here: each request pushes its own and closes its session at the end.
     if request.node.get_closest_marker("own_app"):
         app = bind_app(create_app(settings), connection)

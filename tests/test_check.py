@@ -27,6 +27,12 @@ def _ready(tmp_path, url, **settings):  # type: ignore[no-untyped-def]
     return app
 
 
+def _initialised(tmp_path, url, **settings):  # type: ignore[no-untyped-def]
+    """On a copy of a database that `flask init` initialised (the initialised_database_url
+    fixture): as _ready leaves one, without running the command again."""
+    return fresh_app(tmp_path, DATABASE_URL=url, **settings)
+
+
 def _check(app):  # type: ignore[no-untyped-def]
     result = app.test_cli_runner().invoke(args=["check"])
     database(app).engine.dispose()
@@ -52,8 +58,8 @@ def test_a_ready_install_is_all_well(tmp_path, empty_database_url):
     assert lines[-1] == "All well."
 
 
-def test_a_database_behind_the_newest_migration_fails(tmp_path, empty_database_url):
-    app = _ready(tmp_path, empty_database_url)
+def test_a_database_behind_the_newest_migration_fails(tmp_path, initialised_database_url):
+    app = _initialised(tmp_path, initialised_database_url)
     assert app.test_cli_runner().invoke(args=["db", "downgrade", "--", "-1"]).exit_code == 0
     result = _check(app)
     assert result.exit_code == 1
@@ -62,8 +68,8 @@ def test_a_database_behind_the_newest_migration_fails(tmp_path, empty_database_u
     assert "WARNING: the database is not at the newest migration" in result.output
 
 
-def test_an_edit_made_in_the_app_is_named_but_is_no_problem(tmp_path, empty_database_url):
-    app = _ready(tmp_path, empty_database_url)
+def test_an_edit_made_in_the_app_is_named_but_is_no_problem(tmp_path, initialised_database_url):
+    app = _initialised(tmp_path, initialised_database_url)
     with database(app).sessions() as session:
         item = session.scalar(select(ContentItem).where(ContentItem.slug == "gains-audit"))
         admin = factories.make_user(session, is_admin=True)
@@ -89,8 +95,10 @@ def test_content_not_loaded_fails(tmp_path):
     assert "WARNING: the content library is not in step with content/" in result.output
 
 
-def test_an_email_waiting_too_long_fails_and_a_recent_one_does_not(tmp_path, empty_database_url):
-    app = _ready(tmp_path, empty_database_url, MAIL_QUEUE_MAX_AGE_MINUTES=15)
+def test_an_email_waiting_too_long_fails_and_a_recent_one_does_not(
+    tmp_path, initialised_database_url
+):
+    app = _initialised(tmp_path, initialised_database_url, MAIL_QUEUE_MAX_AGE_MINUTES=15)
     now = utcnow()
     _queue_mail(app, "x@example.org", created_at=now - timedelta(minutes=5), next_attempt_at=now)
     fine = _check(app)
@@ -105,8 +113,8 @@ def test_an_email_waiting_too_long_fails_and_a_recent_one_does_not(tmp_path, emp
     assert "x@example.org" not in stuck.output
 
 
-def test_an_email_given_up_on_today_fails(tmp_path, empty_database_url):
-    app = _ready(tmp_path, empty_database_url)
+def test_an_email_given_up_on_today_fails(tmp_path, initialised_database_url):
+    app = _initialised(tmp_path, initialised_database_url)
     now = utcnow()
     _queue_mail(
         app,
@@ -121,14 +129,16 @@ def test_an_email_given_up_on_today_fails(tmp_path, empty_database_url):
     assert "WARNING: 1 email could not be sent after every retry" in result.output
 
 
-def test_production_with_an_http_base_url_fails(tmp_path, empty_database_url):
+def test_production_with_an_http_base_url_fails(tmp_path, initialised_database_url):
     # The test settings turn two-factor authentication off; production refuses that.
     production = {
         "PRODUCTION": True,
         "TWO_FACTOR_REQUIRED": True,
         "TWO_FACTOR_KEY": "EK3EUZLmZ1MoMeSTC2PWJGnThD_Fr3upf1fhMgDTvag=",
     }
-    app = _ready(tmp_path, empty_database_url, MAIL_SERVER="smtp.nhs.example", **production)
+    app = _initialised(
+        tmp_path, initialised_database_url, MAIL_SERVER="smtp.nhs.example", **production
+    )
     result = _check(app)
     assert result.exit_code == 1
     assert "WARNING: set BASE_URL to the https:// address" in result.output

@@ -180,8 +180,7 @@ def test_the_demo_s_second_tutor_signs_in_with_the_published_key(tmp_path):
     from learnset import demo
     from tests.apps import fresh_app
 
-    app = fresh_app(tmp_path, migrated=True, TWO_FACTOR_REQUIRED=True)
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    app = fresh_app(tmp_path, demo=True, TWO_FACTOR_REQUIRED=True)
     browser = app.test_client()
     details = {"email": demo.TWO_FACTOR_EMAIL, "password": demo.PASSWORD}
     assert submit(browser, "/sign-in", details).location == "/sign-in/code"

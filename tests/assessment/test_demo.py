@@ -1,18 +1,16 @@
 """The demo programme: most participants have a baseline and check-ins, some kept private."""
 
+import pytest
 from sqlalchemy import select
 
-from learnset import PROJECT_ROOT, demo
+from learnset import demo
 from learnset.assessment.models import LearningFocus, Rating, SelfAssessment, rating_reflections
-from learnset.db import utcnow
-from learnset.library.sync import sync_content
 from tests.factories import FAST_HASH
 from tests.helpers import count_rows
 
 
+@pytest.mark.demo_data(library=True)
 def test_demo_self_assessments_load_once(db):
-    sync_content(db, PROJECT_ROOT / "content", utcnow())
-    demo.load(db, FAST_HASH)
     assessments = count_rows(db, SelfAssessment)
     demo.load(db, FAST_HASH)
     assert count_rows(db, SelfAssessment) == assessments
@@ -28,6 +26,6 @@ def test_demo_self_assessments_load_once(db):
     assert count_rows(db, rating_reflections) > 0
 
 
+@pytest.mark.demo_data
 def test_the_demo_without_a_framework_has_no_self_assessments(db):
-    demo.load(db, FAST_HASH)
     assert count_rows(db, SelfAssessment) == 0

@@ -1,18 +1,16 @@
 """The demo programme gives its first participant one issued certificate."""
 
+import pytest
 from sqlalchemy import select
 
-from learnset import PROJECT_ROOT, demo
+from learnset import demo
 from learnset.certificates.models import Certificate
-from learnset.db import utcnow
-from learnset.library.sync import sync_content
 from tests.factories import FAST_HASH
 from tests.helpers import html_of
 
 
+@pytest.mark.demo_data(library=True)
 def test_the_demo_has_one_certificate_for_participant1_and_loads_once(db, client):
-    sync_content(db, PROJECT_ROOT / "content", utcnow())
-    demo.load(db, FAST_HASH)
     demo.load(db, FAST_HASH)
     db.commit()
     [certificate] = db.scalars(select(Certificate)).all()

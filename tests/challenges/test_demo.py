@@ -12,12 +12,12 @@ from learnset.challenges.models import (
 from learnset.db import database, utcnow
 from learnset.meetings.models import Meeting, PresenterSlot
 from learnset.reflections.models import Reflection
-from tests.apps import demo_loaded_twice, fresh_app
+from tests.apps import demo_loaded_again, fresh_app
 
 
 def test_demo_challenges_are_made_once_and_read_true(tmp_path):
-    app = fresh_app(tmp_path, migrated=True)
-    demo_loaded_twice(
+    app = fresh_app(tmp_path, demo=True)
+    demo_loaded_again(
         app, Challenge, ChallengeUpdate, Story, PresenterSlot, ChallengeUpdateAttachment
     )
     with database(app).sessions() as session:

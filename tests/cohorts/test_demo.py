@@ -1,5 +1,6 @@
 """The demo admin has one finished import from a CSV file to look at, made once."""
 
+import pytest
 from sqlalchemy import select
 
 from learnset import demo
@@ -12,8 +13,8 @@ from tests.factories import FAST_HASH
 from tests.helpers import count_rows
 
 
+@pytest.mark.demo_data
 def test_the_demo_has_one_sent_import_with_every_kind_of_row(db):
-    demo.load(db, FAST_HASH)
     demo.load(db, FAST_HASH)
     [kept] = db.scalars(select(InvitationImport)).all()
     admin = db.scalar(select(User).where(User.email == demo.ADMIN[0]))

@@ -1,19 +1,18 @@
 """The demo programme includes one finished round with its report released."""
 
+import pytest
 from sqlalchemy import select
 
-from learnset import PROJECT_ROOT, demo
+from learnset import demo
 from learnset.colleague_feedback import report
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, FeedbackRound
 from learnset.db import utcnow
-from learnset.library.sync import sync_content
 from tests.factories import FAST_HASH
 from tests.helpers import count_rows
 
 
+@pytest.mark.demo_data(library=True)
 def test_the_demo_has_one_released_report_and_loads_once(db):
-    sync_content(db, PROJECT_ROOT / "content", utcnow())
-    demo.load(db, FAST_HASH)
     demo.load(db, FAST_HASH)
     [feedback_round] = db.scalars(select(FeedbackRound)).all()
     assert feedback_round.participant.email == "participant1@example.org"

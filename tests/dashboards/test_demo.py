@@ -1,21 +1,20 @@
 """The demo's first set has a year of history for its dashboard to show on first run."""
 
+import pytest
 from sqlalchemy import func, select
 
-from learnset import PROJECT_ROOT, demo
+from learnset import demo
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort
 from learnset.dashboards import pages
 from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
-from learnset.library.sync import sync_content
 from tests.factories import FAST_HASH
 
 
+@pytest.mark.demo_data(library=True)
 def test_the_riverside_dashboard_is_rich_on_first_run(db):
-    sync_content(db, PROJECT_ROOT / "content", utcnow())
-    demo.load(db, FAST_HASH)
     demo.load(db, FAST_HASH)
     cohort = db.scalar(select(Cohort).where(Cohort.name == demo.COHORTS[0][0]))
     framework = current_framework(db)

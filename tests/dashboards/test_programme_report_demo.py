@@ -1,17 +1,15 @@
 """The demo programme's report has something in every section but session feedback."""
 
-from learnset import PROJECT_ROOT, demo
+import pytest
+
+from learnset import demo
 from learnset.dashboards.programme_report import programme_report
 from learnset.dashboards.report_queries import ALL_GAINS, Measure
-from learnset.db import utcnow
 from learnset.framework.queries import current_framework
-from learnset.library.sync import sync_content
-from tests.factories import FAST_HASH
 
 
+@pytest.mark.demo_data(library=True)
 def test_the_demo_programme_fills_the_report(db):
-    sync_content(db, PROJECT_ROOT / "content", utcnow())
-    demo.load(db, FAST_HASH)
     report = programme_report(db, current_framework(db))
     riverside = next(entry for entry in report.sets if entry.name == demo.COHORTS[0][0])
     # Seven joined by invitation and one invitation is waiting.

@@ -133,7 +133,9 @@ def served(request, tmp_path):
 @contextmanager
 def serve(url: str, tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
     """The app under gunicorn (4 workers of 4 threads) on the database at `url`, with any other
-    `settings` in its environment: its address, and its log."""
+    `settings` in its environment: its address, and its log. The app is made once, in the
+    master, and the workers forked from it, as the shipped settings have it
+    (learnset/gunicorn_conf.py, preload_app): a worker that is killed is replaced the same way."""
     port = _free_port()
     env = {
         **os.environ,
@@ -150,7 +152,8 @@ def serve(url: str, tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path
     }
     command = [
         str(GUNICORN), "--workers", "4", "--threads", "4", "--worker-class", "gthread",
-        "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "wsgi:app",
+        "--preload", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60",
+        "wsgi:app",
     ]  # fmt: skip
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log)

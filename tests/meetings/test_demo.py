@@ -9,14 +9,14 @@ from learnset.dates import UK
 from learnset.db import database, utcnow
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Attendance, EmergentTopic, Meeting, MeetingItem, TopicVote
-from tests.apps import demo_loaded_twice, fresh_app
+from tests.apps import demo_loaded_again, fresh_app
 
 COUNTED = [Meeting, MeetingItem, Attendance, EmergentTopic, TopicVote]
 
 
 def test_demo_sessions_are_made_once(tmp_path):
-    app = fresh_app(tmp_path, migrated=True)
-    first = demo_loaded_twice(app, *COUNTED)
+    app = fresh_app(tmp_path, demo=True)
+    first = demo_loaded_again(app, *COUNTED)
     with database(app).sessions() as session:
         # Ten a set, and a draft follow-up for Riverside once its year is nearly over.
         assert first["Meeting"] == 21
@@ -70,8 +70,7 @@ def test_demo_builds_its_sessions_from_the_programme_when_loaded(tmp_path):
 
 
 def test_demo_has_topics_with_votes(tmp_path):
-    app = fresh_app(tmp_path, migrated=True)
-    app.test_cli_runner().invoke(args=["demo"])
+    app = fresh_app(tmp_path, demo=True)
     with database(app).sessions() as session:
         assert set(demo.TOPICS) == {name for name, *_ in demo.COHORTS}
         assert session.scalar(select(func.count()).select_from(EmergentTopic)) == 5

@@ -1,5 +1,6 @@
 """The demo programme's people have a few notifications, made once (issue 19, item 2)."""
 
+import pytest
 from sqlalchemy import func, select
 
 from learnset import demo
@@ -10,8 +11,8 @@ from learnset.notifications.services import AT_ONCE_EMAIL
 from tests.factories import FAST_HASH
 
 
+@pytest.mark.demo_data
 def test_demo_people_have_a_few_notifications_made_once(db):
-    demo.load(db, FAST_HASH)
     count = db.scalar(select(func.count()).select_from(Notification))
     demo.load(db, FAST_HASH)
     assert db.scalar(select(func.count()).select_from(Notification)) == count

@@ -1,11 +1,11 @@
 """The demo programme has session feedback: one session shown to its tutor, one with too few."""
 
+import pytest
 from sqlalchemy import select
 
-from learnset import PROJECT_ROOT, demo
+from learnset import demo
 from learnset.cohorts.models import Cohort
 from learnset.db import utcnow
-from learnset.library.sync import sync_content
 from learnset.meetings.models import Meeting
 from learnset.session_feedback import release
 from learnset.session_feedback.models import SessionFeedback
@@ -15,9 +15,8 @@ from tests.factories import FAST_HASH
 from tests.helpers import count_rows
 
 
+@pytest.mark.demo_data(library=True)
 def test_the_demo_set_has_feedback_shown_and_withheld_and_loads_once(db):
-    sync_content(db, PROJECT_ROOT / "content", utcnow())
-    demo.load(db, FAST_HASH)
     answers = count_rows(db, SessionFeedback)
     demo.load(db, FAST_HASH)
     assert answers == count_rows(db, SessionFeedback) >= 11

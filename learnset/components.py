@@ -53,26 +53,17 @@ _PLAIN = frozenset({str, bool, int, float, type(None)})
 
 def freeze(value: Any) -> Any:
     """A hashable key that keeps every distinction rendering depends on, Markup versus text too."""
-    # The header's parameters are a few dozen values on every page: types compared first.
-    kind = type(value)
-    if kind in _PLAIN:
+    # The header's parameters are a few dozen plain values on every page: their type first.
+    if type(value) in _PLAIN:
         return value
-    if kind is dict:
-        return ("dict", tuple(sorted([(str(k), freeze(v)) for k, v in value.items()])))
-    if kind is list:
-        return ("list", tuple([freeze(item) for item in value]))
-    return _freeze_subclass(value)
-
-
-def _freeze_subclass(value: Any) -> Any:
     if isinstance(value, Markup):
         return ("markup", str(value))
-    if value is None or isinstance(value, str | bool | int | float):
+    if isinstance(value, str | bool | int | float):
         return value
     if isinstance(value, dict):
-        return ("dict", tuple(sorted((str(k), freeze(v)) for k, v in value.items())))
+        return ("dict", tuple(sorted([(str(k), freeze(v)) for k, v in value.items()])))
     if isinstance(value, list | tuple):
-        return ("list", tuple(freeze(item) for item in value))
+        return ("list", tuple([freeze(item) for item in value]))
     raise Uncacheable(type(value).__name__)
 
 

@@ -342,9 +342,11 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
     for challenge_id, title, meeting, plan_id, kind, body in db.execute(
         _own_open_with_plans(), {"person_id": user.id, "now": now}
     ):
-        own = found.get(challenge_id) or found.setdefault(
-            challenge_id, OwnChallenge(ChallengeTitle(challenge_id, title), [], meeting)
-        )
+        own = found.get(challenge_id)
+        if own is None:
+            own = found[challenge_id] = OwnChallenge(
+                ChallengeTitle(challenge_id, title), [], meeting
+            )
         if plan_id is not None:
             own.plans.append(Plan(plan_id, kind, body))
     return list(found.values())

@@ -64,8 +64,10 @@ def phone_context(browser: Browser) -> BrowserContext:
 
 def ready_offline(page: Page) -> None:
     """The service worker has installed and controls the page, so the note page's shell is
-    kept for when the connection goes."""
+    kept for when the connection goes; and the page has finished the check for waiting notes it
+    makes as it opens, so no send begun online is still under way when the connection goes."""
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    expect(page.locator("#note-queue")).not_to_have_attribute("aria-busy", "true")
 
 
 def jot_note(page: Page, words: str, photo: Path | None = None) -> None:

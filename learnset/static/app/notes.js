@@ -106,9 +106,27 @@ function say(notes, sent, user) {
   region.append(heading, list);
 }
 
-async function sendAndSay(user) {
-  const result = navigator.onLine ? await sendWaiting() : { sent: 0 };
-  say(await waitingFor(result.user || user), result.sent, result.user || user);
+// While notes are checked or sent, the list says it is busy, so assistive technology waits for
+// the answer rather than reading out a list that is about to change.
+let working = 0;
+async function busyWhile(work) {
+  working += 1;
+  region.setAttribute("aria-busy", "true");
+  try {
+    return await work();
+  } finally {
+    working -= 1;
+    if (working === 0) {
+      region.removeAttribute("aria-busy");
+    }
+  }
+}
+
+function sendAndSay(user) {
+  return busyWhile(async () => {
+    const result = navigator.onLine ? await sendWaiting() : { sent: 0 };
+    say(await waitingFor(result.user || user), result.sent, result.user || user);
+  });
 }
 
 // The chosen photo, checked as the server would check it, to keep in the note's own record.
@@ -188,5 +206,5 @@ async function start() {
 }
 
 if (form && region && window.indexedDB) {
-  start();
+  busyWhile(start);
 }

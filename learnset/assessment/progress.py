@@ -25,7 +25,7 @@ from learnset.assessment.models import (
 )
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import COHORTS, PERSON, shared_alias
-from learnset.framework.models import Capability, CapabilityDomain
+from learnset.framework.models import Capability, CapabilityDomain, Levels
 from learnset.framework.queries import DomainCapabilities
 from learnset.library.models import ContentItem
 
@@ -275,14 +275,8 @@ class CapabilityName(NamedTuple):
 
 
 @dataclass(frozen=True)
-class GapLine:
+class GapLine(Levels):
     capability: CapabilityName
-    current: int
-    target: int
-
-    @property
-    def gap(self) -> int:
-        return self.target - self.current
 
 
 class DraftAssessment(NamedTuple):
@@ -458,7 +452,7 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
         submitted_at, slug, name, current, target = row[10:]
         if slug is not None:
             summary.latest_at = submitted_at
-            summary.gaps.append(GapLine(CapabilityName(slug, name), current, target))
+            summary.gaps.append(GapLine(current, target, CapabilityName(slug, name)))
     return list(summaries.values())
 
 

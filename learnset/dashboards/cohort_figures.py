@@ -57,7 +57,7 @@ from learnset.dashboards.months import Month, month_bounds, month_table, months_
 from learnset.dashboards.participants import ONE_COHORT, ParticipantName
 from learnset.dates import uk_month
 from learnset.db import UTCDateTime, shared_alias
-from learnset.framework.models import LEVELS, Capability
+from learnset.framework.models import LEVELS, Capability, Levels
 from learnset.framework.queries import DomainCapabilities
 
 # --- The shared self-assessments, first and latest per participant -------------------------------
@@ -283,13 +283,8 @@ def domain_figures(
 
 
 @dataclass(frozen=True)
-class GapCell:
-    current: int
-    target: int
-
-    @property
-    def gap(self) -> int:
-        return self.target - self.current
+class GapCell(Levels):
+    """One participant's levels on one capability, a cell of the heat map."""
 
     @property
     def shade(self) -> int:

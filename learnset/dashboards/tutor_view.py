@@ -27,23 +27,18 @@ from learnset.dashboards.engagement import (
 from learnset.dashboards.months import Month
 from learnset.dashboards.participants import ParticipantName
 from learnset.dashboards.releases import latest_release, released_figures
+from learnset.framework.models import Levels
 from learnset.framework.queries import DomainCapabilities
 from learnset.reflections.models import Reflection, Visibility
 
 
 @dataclass(frozen=True)
-class ReleasedGap:
+class ReleasedGap(Levels):
     """One capability's line for the participant in the heat map of the latest release."""
 
     capability_slug: str
     capability: str
     domain: str
-    current: int
-    target: int
-
-    @property
-    def gap(self) -> int:
-        return self.target - self.current
 
 
 @dataclass(frozen=True)
@@ -69,7 +64,7 @@ def _released_gaps(
     figures = released_figures(release, framework)
     rows = heat_map(db, cohort.id, figures.capabilities, release.released_at).rows
     gaps = [
-        ReleasedGap(row.slug, row.name, row.domain, cell.current, cell.target)
+        ReleasedGap(cell.current, cell.target, row.slug, row.name, row.domain)
         for row in rows
         if (cell := row.cells.get(participant.id)) is not None
     ]

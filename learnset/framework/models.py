@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
@@ -31,6 +32,19 @@ LEVEL_NAMES = {
     4: "Does this in unfamiliar or contested settings",
     5: "Does this under pressure and helps others to",
 }
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Where someone rates themselves on a capability now, and where they aim to be."""
+
+    current: int
+    target: int
+
+    @property
+    def gap(self) -> int:
+        """How far the target is from now: negative when they are beyond it."""
+        return self.target - self.current
 
 
 class CapabilityDomain(Base):

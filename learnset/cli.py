@@ -65,10 +65,8 @@ def init_command() -> None:
     sync_content(dry_run=False)
     # Releases made before the programme report kept its counts with them: counted once here,
     # so that an upgrade needs no step of its own (none are left on the next run).
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         counted = count_latest_releases(session)
-        session.commit()
     if counted:
         click.echo(f"Counted the programme report's figures for {counted} releases.")
 
@@ -85,14 +83,12 @@ def demo_command(force: bool) -> None:
     from learnset import demo
     from learnset.config import is_production
 
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         if not force:
             problem = demo.refusal(session, production=is_production(current_app.config))
             if problem:
                 raise click.ClickException(f"{problem} Nothing was changed (--force overrides).")
         accounts_made = demo.load(session, current_app.config["PASSWORD_HASH_METHOD"])
-        session.commit()
     click.echo(f"Demo programme ready. Every demo account's password is: {demo.PASSWORD}")
     for role, email in accounts_made:
         click.echo(f"  {role:<12} {email}")
@@ -104,8 +100,7 @@ def purge_command() -> None:
     """For cron, daily: delete what has passed its lifetime (docs/retention.md)."""
     from learnset import retention
 
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         purged = retention.purge(session, utcnow(), current_app.config)
         removed = sum(result.count for result in purged)
         audit.record(
@@ -114,7 +109,6 @@ def purge_command() -> None:
             actor_id=None,
             detail=f"{removed} item{'' if removed == 1 else 's'} past their lifetime removed",
         )
-        session.commit()
     for result in purged:
         click.echo(f"{result.count:>6}  {result.lifetime.kind} (kept: {result.lifetime.kept})")
 

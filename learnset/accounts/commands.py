@@ -18,8 +18,7 @@ from learnset.db import database
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create a programme admin account, or make an existing account an admin."""
     problem = accounts.password_problem(password, email)
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         user = accounts.find_user_by_email(session, email)
         if user is None:
             if problem:
@@ -36,4 +35,3 @@ def create_admin_command(email: str, name: str, password: str) -> None:
         else:
             user.is_admin = True
             click.echo(f"{user.email} already had an account and is now an admin.")
-        session.commit()

@@ -23,8 +23,7 @@ def reminder_path(cohort_id: int) -> str:
 def remind_check_ins_command() -> None:
     """Queue an email to participants who have not checked in since their last session (once a
     session); `flask mail send` delivers them."""
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         due = reminders.due_reminders(session, utcnow())
         emailed = 0
         for reminder in due:
@@ -57,6 +56,5 @@ def remind_check_ins_command() -> None:
                 has_baseline=reminder.has_baseline,
                 link=mail.absolute_url("assessment.overview", cohort_id=reminder.cohort.id),
             )
-        session.commit()
     click.echo(f"Queued {emailed} check-in reminder{'' if emailed == 1 else 's'}.")
     mail.deliver_now_if_local()

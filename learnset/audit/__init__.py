@@ -70,9 +70,8 @@ def record_apart(
     so the write takes the lock afresh. An error propagates: nothing is handed over
     unrecorded."""
     close_session()
-    with database().writer_sessions() as db:
+    with database().writer_sessions.begin() as db:
         record(db, kind, actor_id=actor_id, subject_id=subject_id, detail=detail)
-        db.commit()
 
 
 def purge(db: Session, now: datetime, days: int) -> int:

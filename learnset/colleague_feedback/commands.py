@@ -15,13 +15,11 @@ from learnset.db import database, utcnow
 def remind_colleague_feedback_command() -> None:
     """Close rounds whose closing date has passed, and remind colleagues who have not answered
     a round closing within three days (once a round); `flask mail send` delivers them."""
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         closed = services.release_due(session, utcnow())
         due = services.due_reminders(session, utcnow())
         for rater in due:
             emails.queue_request(session, rater, reminder=True)
         services.mark_reminded(session, due, utcnow())
-        session.commit()
     click.echo(f"Closed {closed} round{'' if closed == 1 else 's'}; queued {len(due)} reminders.")
     mail.deliver_now_if_local()

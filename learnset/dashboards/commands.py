@@ -15,10 +15,8 @@ figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
 @figures_group.command("release")
 def release_figures_command() -> None:
     """For cron, daily: release the figures of each set whose check-in round has closed."""
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         results = releases.release_closed_rounds(session, current_framework(session), utcnow())
-        session.commit()
     for result in results:
         if result.release is None:
             click.echo(
@@ -38,8 +36,6 @@ def release_figures_command() -> None:
 def count_for_report_command() -> None:
     """Once, after upgrading: keep the programme report's counts with each set's latest release
     made before releases kept them (until then the report shows none for that set)."""
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         counted = releases.count_latest_releases(session)
-        session.commit()
     click.echo(f"Counted the programme report's figures for {counted} releases.")

@@ -15,9 +15,7 @@ from learnset.notifications import digests
 def send_digests_command() -> None:
     """Queue the daily and weekly summaries that are due (run it daily; twice sends nothing
     twice); `flask mail send` delivers them."""
-    session = database().writer_sessions()
-    with session:
+    with database().writer_sessions.begin() as session:
         count = digests.send_digests(session, utcnow())
-        session.commit()
     click.echo(f"Queued {count} notification summar{'y' if count == 1 else 'ies'}.")
     mail.deliver_now_if_local()

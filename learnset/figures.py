@@ -47,13 +47,23 @@ def hide_small_cells(counts: Sequence[int]) -> tuple[int | None, ...]:
     (None), and, when any is, more hidden, smallest first, until at least two are and the hidden
     ones add up to 3 or more: so neither the total nor the other cells give a small one back.
     Zero is shown: it names nobody."""
-    hidden = {index for index, count in enumerate(counts) if 0 < count < MIN_RESPONSES}
-    while hidden and len(hidden) < len(counts):
-        if len(hidden) >= 2 and sum(counts[index] for index in hidden) >= MIN_RESPONSES:
-            break
-        others = [index for index in range(len(counts)) if index not in hidden]
-        hidden.add(min(others, key=lambda index: (counts[index] == 0, counts[index], index)))
+    small = {index for index, count in enumerate(counts) if 0 < count < MIN_RESPONSES}
+    hidden = hide_beside(counts, small)
     return tuple(None if index in hidden else count for index, count in enumerate(counts))
+
+
+def hide_beside(people: Sequence[int], hidden: set[int]) -> set[int]:
+    """The cells of a line whose total is known (each cell's number of people given) hidden
+    beside those already hidden, fewest people first, until the hidden ones are at least two
+    and come from 3 or more people between them (or all are hidden): so the total, less the
+    cells shown, gives back no one's figure. Cells of nobody are hidden last."""
+    hidden = set(hidden)
+    while hidden and len(hidden) < len(people):
+        if len(hidden) >= 2 and sum(people[index] for index in hidden) >= MIN_RESPONSES:
+            break
+        shown = [index for index in range(len(people)) if index not in hidden]
+        hidden.add(min(shown, key=lambda index: (people[index] == 0, people[index], index)))
+    return hidden
 
 
 def count_of(value: Any, participants: Any) -> Figure:

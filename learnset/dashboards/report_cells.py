@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Figure
+from learnset.figures import hide_beside
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,9 @@ class Cell:
 
 
 def protect_column(cells: Sequence[Cell], hidden: set[int]) -> set[int]:
-    """More of a column's cells hidden, fewest people first, until the hidden ones are at least
-    two and come from 3 or more people between them (or all are hidden): so the column's total,
-    less the cells shown, gives back no one's figure. Cells of nobody are hidden last."""
-    hidden = set(hidden)
-    while hidden and len(hidden) < len(cells):
-        if len(hidden) >= 2 and sum(cells[i].people for i in hidden) >= MIN_RESPONSES:
-            break
-        shown = [i for i in range(len(cells)) if i not in hidden]
-        hidden.add(min(shown, key=lambda i: (cells[i].people == 0, cells[i].people, i)))
-    return hidden
+    """More of a column's cells hidden beside those hidden, so that the column's total gives
+    none of them back (`figures.hide_beside`, by the people each comes from)."""
+    return hide_beside([cell.people for cell in cells], hidden)
 
 
 def total_of(cells: Sequence[Cell]) -> Cell:

@@ -10,7 +10,6 @@ what happens on delete (CASCADE or SET NULL), so deleting the row never fails or
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 from learnset import files
 from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Invitation, Membership
+from learnset.downloads import json_document
 from learnset.files.models import FileBlob
 from learnset.files.zips import stream_zip
 
@@ -70,8 +70,8 @@ def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
 def zip_entries(db: Session, user: User, now: datetime) -> list[tuple[str, bytes | FileBlob]]:
     """What the download of a person's data holds, read in a fixed number of queries: the
     document as your-data.json, then every file they stored, each with its path in the zip."""
-    document = json.dumps(export_all(db, user, now), indent=2, ensure_ascii=False)
-    found: list[tuple[str, bytes | FileBlob]] = [("your-data.json", document.encode())]
+    document = json_document(export_all(db, user, now))
+    found: list[tuple[str, bytes | FileBlob]] = [("your-data.json", document)]
     for source in _FILES.values():
         found += source(db, user)
     return found

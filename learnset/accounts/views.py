@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -53,7 +52,7 @@ from learnset.accounts.security import (
     sign_out_user,
 )
 from learnset.db import database, get_db, utcnow
-from learnset.downloads import attachment, streamed_attachment
+from learnset.downloads import attachment, json_document, streamed_attachment
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, committed, done, render_form
@@ -357,7 +356,7 @@ def download_data() -> Response:
     document = personal_data.export_all(get_db(), current_user, now)
     audit.record_apart(audit.AuditKind.DATA_DOWNLOADED, actor_id=current_user.id)
     return attachment(
-        json.dumps(document, indent=2, ensure_ascii=False),
+        json_document(document),
         "application/json",
         f"learnset-your-data-{now.date().isoformat()}.json",
     )

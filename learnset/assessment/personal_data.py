@@ -16,6 +16,7 @@ from learnset.assessment.models import (
     SelfAssessment,
     rating_reflections,
 )
+from learnset.cohorts.models import Cohort
 from learnset.framework.models import Capability
 from learnset.reflections.models import Reflection
 
@@ -24,24 +25,22 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
-def _ratings_of(db: Session, user: User) -> dict[int, list[dict[str, Any]]]:
-    """Every rating the user gave, by assessment, as plain values: a year of check-ins holds
-    hundreds, so the columns are read directly rather than as objects (two queries)."""
-    titles: dict[int, list[str]] = {}
-    for rating_id, title in db.execute(
-        select(rating_reflections.c.rating_id, Reflection.title)
-        .join(Reflection, Reflection.id == rating_reflections.c.reflection_id)
-        .join(Rating, Rating.id == rating_reflections.c.rating_id)
-        .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
-        .where(SelfAssessment.participant_id == user.id)
-        .order_by(rating_reflections.c.rating_id, Reflection.id)
-    ):
-        titles.setdefault(rating_id, []).append(title)
-    ratings: dict[int, list[dict[str, Any]]] = {}
+def _assessments_of(db: Session, user: User) -> list[dict[str, Any]]:
+    """Every self-assessment the user made, drafts included, each with its ratings and the
+    titles of the reflections each rating names. One statement, a row per rating and
+    reflection, read as plain values: a year of check-ins holds hundreds of ratings."""
+    assessments: dict[int, dict[str, Any]] = {}
+    ratings: dict[int, dict[str, Any]] = {}
     for row in db.execute(
         select(
-            Rating.id,
-            Rating.assessment_id,
+            SelfAssessment.id,
+            Cohort.name.label("learning_set"),
+            SelfAssessment.kind,
+            SelfAssessment.status,
+            SelfAssessment.shared_with_tutors,
+            SelfAssessment.started_at,
+            SelfAssessment.submitted_at,
+            Rating.id.label("rating_id"),
             Capability.slug,
             Capability.name,
             Rating.current_level,
@@ -49,14 +48,35 @@ def _ratings_of(db: Session, user: User) -> dict[int, list[dict[str, Any]]]:
             Rating.evidence,
             Rating.change_reason,
             Rating.carried_forward,
+            Reflection.title.label("reflection"),
         )
-        .join(Capability, Capability.id == Rating.capability_id)
-        .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
+        .join(Cohort, Cohort.id == SelfAssessment.cohort_id)
+        .outerjoin(Rating, Rating.assessment_id == SelfAssessment.id)
+        .outerjoin(Capability, Capability.id == Rating.capability_id)
+        .outerjoin(rating_reflections, rating_reflections.c.rating_id == Rating.id)
+        .outerjoin(Reflection, Reflection.id == rating_reflections.c.reflection_id)
         .where(SelfAssessment.participant_id == user.id)
-        .order_by(Rating.assessment_id, Capability.slug)
+        .order_by(
+            SelfAssessment.started_at,
+            SelfAssessment.id,
+            Capability.slug,
+            Rating.id,
+            Reflection.id,
+        )
     ):
-        ratings.setdefault(row.assessment_id, []).append(
-            {
+        if row.id not in assessments:
+            assessments[row.id] = {
+                "learning_set": row.learning_set,
+                "type": row.kind,
+                "status": row.status,
+                "shared_with_tutors": row.shared_with_tutors,
+                "started_at": _when(row.started_at),
+                "submitted_at": _when(row.submitted_at),
+                "ratings": [],
+            }
+        # A row per reflection a rating names: the rating's first row adds it.
+        if row.rating_id is not None and row.rating_id not in ratings:
+            ratings[row.rating_id] = {
                 "capability": row.slug,
                 "capability_name": row.name,
                 "current_level": row.current_level,
@@ -64,21 +84,16 @@ def _ratings_of(db: Session, user: User) -> dict[int, list[dict[str, Any]]]:
                 "evidence": row.evidence,
                 "what_changed": row.change_reason,
                 "carried_forward": row.carried_forward,
-                "reflections": titles.get(row.id, []),
+                "reflections": [],
             }
-        )
-    return ratings
+            assessments[row.id]["ratings"].append(ratings[row.rating_id])
+        if row.reflection is not None:
+            ratings[row.rating_id]["reflections"].append(row.reflection)
+    return list(assessments.values())
 
 
 def export_self_assessment(db: Session, user: User) -> dict[str, Any]:
     """Every self-assessment the user made, drafts included, their focus and reminders."""
-    assessments = db.scalars(
-        select(SelfAssessment)
-        .where(SelfAssessment.participant_id == user.id)
-        .order_by(SelfAssessment.started_at, SelfAssessment.id)
-        .options(joinedload(SelfAssessment.cohort))
-    ).all()
-    ratings = _ratings_of(db, user)
     focuses = db.scalars(
         select(LearningFocus)
         .where(LearningFocus.participant_id == user.id)
@@ -95,18 +110,7 @@ def export_self_assessment(db: Session, user: User) -> dict[str, Any]:
         .options(joinedload(CheckInReminder.meeting))
     )
     return {
-        "assessments": [
-            {
-                "learning_set": assessment.cohort.name,
-                "type": assessment.kind,
-                "status": assessment.status,
-                "shared_with_tutors": assessment.shared_with_tutors,
-                "started_at": _when(assessment.started_at),
-                "submitted_at": _when(assessment.submitted_at),
-                "ratings": ratings.get(assessment.id, []),
-            }
-            for assessment in assessments
-        ],
+        "assessments": _assessments_of(db, user),
         "focus_for_the_month": [
             {
                 "learning_set": focus.cohort.name,

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -72,9 +72,10 @@ def export_challenges(db: Session, user: User) -> dict[str, Any]:
         db.scalars(
             select(Challenge)
             .where(Challenge.owner_id == user.id)
+            # What is trapped in each (a few notes at most) in the same statement.
             .options(
                 joinedload(Challenge.cohort),
-                selectinload(Challenge.trapped),
+                joinedload(Challenge.trapped),
                 joinedload(Challenge.story),
             )
             .order_by(Challenge.created_at, Challenge.id)

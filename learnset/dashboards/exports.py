@@ -185,87 +185,73 @@ def _is_number(text: str) -> bool:
     return True
 
 
+# Where a row's figure belongs: (domain, capability, participant, month), blank where none.
+Where = tuple[str, str, str, str]
+NOWHERE: Where = ("", "", "", "")
+
+
 def _row(
     section: str,
+    where: Where,
     measure: str,
     value: Any,
-    *,
-    domain: str = "",
-    capability: str = "",
-    participant: str = "",
-    month: str = "",
     responses: int | None = None,
     suppressed: bool = False,
 ) -> list[Any]:
-    yes_no = "yes" if suppressed else "no"
-    return [section, domain, capability, participant, month, measure, value, responses, yes_no]
+    return [section, *where, measure, value, responses, "yes" if suppressed else "no"]
 
 
-def _figure_row(section: str, measure: str, figure: Figure, **where: str) -> list[Any]:
-    return _row(
-        section,
-        measure,
-        figure.value,
-        responses=figure.responses,
-        suppressed=figure.suppressed,
-        **where,
-    )
+def _figure_row(section: str, where: Where, measure: str, figure: Figure) -> list[Any]:
+    return _row(section, where, measure, figure.value, figure.responses, figure.suppressed)
 
 
 def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[list[Any]]:
-    """One row per figure (a tidy table a spreadsheet can pivot), in the page's order."""
+    """One row per figure (a tidy table a spreadsheet can pivot), in the page's order. The
+    names (domain, capability, participant) are typed by people: each is made safe for a
+    spreadsheet once, where it is first met, not once a row."""
+    safe = functools.cache(safe_cell)
     rows: list[list[Any]] = []
     for domain in dashboard.domains:
+        where = (safe(domain.name), "", "", "")
         for measure, figure in _means(domain):
-            rows.append(_figure_row("domain", measure, figure, domain=domain.name))
+            rows.append(_figure_row("domain", where, measure, figure))
     for figures in dashboard.capabilities:
-        named = {"domain": figures.domain, "capability": figures.name}
+        where = (safe(figures.domain), safe(figures.name), "", "")
         for measure, figure in _means(figures):
-            rows.append(_figure_row("capability", measure, figure, **named))
+            rows.append(_figure_row("capability", where, measure, figure))
         spread = figures.distribution
         for level in LEVELS:
             count = spread.at(level)
             figure = SUPPRESSED if count is None else Figure(count, spread.responses)
-            rows.append(_figure_row("capability", f"at_level_{level}", figure, **named))
-        rows.append(_figure_row("capability", "participants_with_a_gap", figures.with_gap, **named))
-        rows.append(_figure_row("capability", "mean_gap", figures.mean_gap, **named))
+            rows.append(_figure_row("capability", where, f"at_level_{level}", figure))
+        rows.append(_figure_row("capability", where, "participants_with_a_gap", figures.with_gap))
+        rows.append(_figure_row("capability", where, "mean_gap", figures.mean_gap))
     for point in dashboard.growth.points:
         for domain_id, name in dashboard.growth.domains:
-            figure = point.by_domain[domain_id]
-            rows.append(
-                _figure_row("growth", "mean_level", figure, domain=name, month=point.month.key)
-            )
+            where = (safe(name), "", "", point.month.key)
+            rows.append(_figure_row("growth", where, "mean_level", point.by_domain[domain_id]))
     for kind, count in dashboard.gains.items():
-        rows.append(_row("gains", kind, count))
+        rows.append(_row("gains", NOWHERE, kind, count))
     keys = [month.key for month in engagement.months]  # formatted once, not once a figure
     for entry in engagement.participants:
-        person = entry.participant.name
+        person = safe(entry.participant.name)
         for key in keys:
+            where = ("", "", person, key)
             for measure, value in _activity_json(entry.month(key)).items():
-                rows.append(_row("engagement", measure, value, participant=person, month=key))
+                rows.append(_row("engagement", where, measure, value))
         seen = "yes" if entry.not_seen_lately else "no"
-        rows.append(_row("engagement", "not_seen_for_two_sessions", seen, participant=person))
+        rows.append(_row("engagement", ("", "", person, ""), "not_seen_for_two_sessions", seen))
     if dashboard.heat_map is not None:
         for participant in dashboard.heat_map.participants:
+            person = safe(participant.name)
             for gap_row in dashboard.heat_map.rows:
                 cell = gap_row.cells.get(participant.id)
                 if cell is None:
                     continue
-                for measure, value in (
-                    ("current", cell.current),
-                    ("target", cell.target),
-                    ("gap", cell.gap),
-                ):
-                    rows.append(
-                        _row(
-                            "latest_rating",
-                            measure,
-                            value,
-                            domain=gap_row.domain,
-                            capability=gap_row.name,
-                            participant=participant.name,
-                        )
-                    )
+                where = (safe(gap_row.domain), safe(gap_row.name), person, "")
+                rows.append(_row("latest_rating", where, "current", cell.current))
+                rows.append(_row("latest_rating", where, "target", cell.target))
+                rows.append(_row("latest_rating", where, "gap", cell.gap))
     return rows
 
 
@@ -281,11 +267,5 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    # Only the names (domain, capability, participant) are typed by people; the few of them
-    # recur on every row, so each is made safe once.
-    safe = functools.cache(safe_cell)
-    rows = dashboard_rows(dashboard, engagement)
-    for row in rows:
-        row[1:4] = [safe(value) for value in row[1:4]]
-    writer.writerows(rows)
+    writer.writerows(dashboard_rows(dashboard, engagement))
     return buffer.getvalue()

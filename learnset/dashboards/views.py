@@ -4,7 +4,6 @@ engagement queries; nothing here computes."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 
@@ -30,6 +29,7 @@ from learnset.dashboards import (
 from learnset.dashboards.engagement import Engagement, engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
+from learnset.downloads import json_document
 from learnset.forms import EmptyForm, committed
 from learnset.framework.queries import current_framework
 from learnset.pagination import page_number
@@ -172,7 +172,7 @@ def dashboard_json(cohort_id: int) -> Response:
     now = utcnow()
     document = exports.dashboard_json(cohort.name, *_figures_to_keep(cohort, now), now)
     return _download(
-        json.dumps(document, indent=2, ensure_ascii=False),
+        json_document(document),
         "application/json",
         _filename(cohort, "json"),
         cohort.name,

@@ -1,21 +1,43 @@
 """The gunicorn settings shipped in the wheel spread the load over the workers: a worker takes no
 more connections than it has threads and closes each once it has answered, so a client keeping
-its connections open cannot pile them onto one worker (one core) while the others idle."""
+its connections open cannot pile them onto one worker (one core) while the others idle. And the
+app, made once in the master, is frozen out of each worker's garbage collections."""
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from learnset import gunicorn_conf
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+# A WSGI module in front of Learnset that answers /gc with its worker's garbage collector's
+# state, and how many objects the master held once the app was made.
+GC_PROBE = """
+import gc, json
+from learnset import create_app
+
+learnset_app = create_app()
+TRACKED_WHEN_MADE = len(gc.get_objects())
+
+def app(environ, start_response):
+    if environ["PATH_INFO"] != "/gc":
+        return learnset_app(environ, start_response)
+    body = json.dumps({"frozen": gc.get_freeze_count(), "made": TRACKED_WHEN_MADE,
+                       "enabled": gc.isenabled()}).encode()
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [body]
+"""
 
 
 def test_a_worker_takes_no_more_connections_than_it_has_threads() -> None:
@@ -29,7 +51,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_the_server_closes_each_connection_once_it_has_answered(tmp_path: Path) -> None:
+@contextmanager
+def _gunicorn(tmp_path: Path, app: str) -> Iterator[int]:
+    """gunicorn with the shipped settings and one worker, serving `app`; yields its port."""
     port = _free_port()
     env = {
         **{key: value for key, value in os.environ.items() if not key.startswith("LEARNSET_")},
@@ -40,7 +64,7 @@ def test_the_server_closes_each_connection_once_it_has_answered(tmp_path: Path) 
     }
     command = [
         str(GUNICORN), "-c", "python:learnset.gunicorn_conf", "--workers", "1",
-        "--bind", f"127.0.0.1:{port}", "learnset:create_app()",
+        "--bind", f"127.0.0.1:{port}", "--pythonpath", str(tmp_path), app,
     ]  # fmt: skip
     server = subprocess.Popen(
         command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -49,17 +73,36 @@ def test_the_server_closes_each_connection_once_it_has_answered(tmp_path: Path) 
         deadline = time.monotonic() + 30
         while True:
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                connection.request("GET", "/healthz")  # HTTP/1.1: kept open unless told
-                response = connection.getresponse()
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
+                assert server.poll() is None, "gunicorn stopped"
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.1)
-        response.read()
-        assert response.status == 200
-        assert response.getheader("Connection") == "close"
-        assert response.will_close
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_server_closes_each_connection_once_it_has_answered(tmp_path: Path) -> None:
+    with _gunicorn(tmp_path, "learnset:create_app()") as port:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/healthz")  # HTTP/1.1: kept open unless told
+        response = connection.getresponse()
+        response.read()
+    assert response.status == 200
+    assert response.getheader("Connection") == "close"
+    assert response.will_close
+
+
+def test_a_worker_never_walks_the_app_made_before_it_in_its_collections(tmp_path: Path) -> None:
+    """Each full collection in a worker walked every object the master made (the app and its
+    modules), which stopped the worker's requests for 100 ms and more; frozen, they are skipped."""
+    (tmp_path / "gc_probe.py").write_text(GC_PROBE)
+    with _gunicorn(tmp_path, "gc_probe:app") as port:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/gc")
+        state = json.loads(connection.getresponse().read())
+    assert state["enabled"]
+    assert state["frozen"] > 0.8 * state["made"] > 100_000

@@ -171,6 +171,18 @@ def test_query_count_stays_the_same_as_the_log_grows(login, db, people, count_qu
     assert few == many
 
 
+# The sign-in, the filter's choices (sets, sessions, capabilities), the page's count and rows,
+# the notes' count and the drafts: each reflection's session, item and capabilities come in its
+# row, not in statements of their own (8, from 9).
+LOG_STATEMENTS = 8
+
+
+def test_the_log_reads_its_rows_with_what_they_show(login, db, people, count_queries):
+    _seed_log(db, people, 3)
+    statements = statements_for(count_queries, login(people.participant), "/reflections")
+    assert statements <= LOG_STATEMENTS, statements
+
+
 @pytest.mark.parametrize(
     "path,status",
     [

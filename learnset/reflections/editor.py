@@ -123,6 +123,28 @@ def build(
     return Editor(form, groups, cohort_names)
 
 
+def capability_checkboxes(
+    groups: list[tuple[linkable.Named, list[linkable.Named]]], chosen: list[str] | None
+) -> list[tuple[linkable.Named, list[dict[str, Any]]]]:
+    """Each domain with its capabilities as the NHS.UK checkboxes' items, the chosen ones
+    ticked."""
+    ticked = set(chosen or [])
+    return [
+        (
+            domain,
+            [
+                {
+                    "value": str(capability.id),
+                    "text": capability.name,
+                    "checked": str(capability.id) in ticked,
+                }
+                for capability in group
+            ],
+        )
+        for domain, group in groups
+    ]
+
+
 def keep_draft(
     db: Session,
     user: User,

@@ -142,7 +142,9 @@ def _render_editor(
         writer=rescue.writer_token(current_app.config["SECRET_KEY"], current_user, target, now),
         kept=kept,
         kept_rows=editor.compare(kept.data, current) if kept else [],
-        capability_groups=built.capability_groups,
+        capability_checkboxes=editor.capability_checkboxes(
+            built.capability_groups, form.capabilities.data
+        ),
         cohort_names=built.cohort_names,
         other_structure=other,
     ), status

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Date, Select, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
 from learnset.db import PERSON
+from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting
 from learnset.pagination import Page, paginate
 from learnset.reflections.models import (
     Reflection,
@@ -39,6 +41,9 @@ class LogFilters:
         return any(value not in (None, "") for value in vars(self).values())
 
 
+LogQuery = TypeVar("LogQuery", bound="Select[*tuple[Any, ...]]")
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -56,8 +61,8 @@ def matching_text(text: str) -> Any:
     )
 
 
-def filtered(query: Select[Reflection], filters: LogFilters) -> Select[Reflection]:
-    """Narrow a scoped reflection query by the log's filters."""
+def filtered(query: LogQuery, filters: LogFilters) -> LogQuery:
+    """Narrow a scoped query of reflections (or of their columns) by the log's filters."""
     if filters.text.strip():
         query = query.where(matching_text(filters.text))
     if filters.cohort_id is not None:
@@ -87,25 +92,51 @@ NEWEST_FIRST = (
 )
 
 
+class LogEntry(NamedTuple):
+    """A reflection as the log lists it: no text, and its capabilities counted."""
+
+    id: int
+    title: str
+    experienced_on: date
+    cpd_minutes: int
+    visibility: str
+    meeting_number: int | None
+    content_item_title: str | None
+    capabilities: int
+
+
 @cache
-def _own_log() -> Select[Reflection]:
+def _own_log() -> Select[int, str, date, int, str, int | None, str | None, int]:
     """Built once: the person's log with what each entry shows, newest experience first; the
     filters are added to it."""
+    capabilities = (
+        select(func.count())
+        .where(reflection_capabilities.c.reflection_id == Reflection.id)
+        .scalar_subquery()
+    )
     return (
         authz.own_reflections(PERSON)
-        .options(
-            joinedload(Reflection.cohort),
-            joinedload(Reflection.meeting),
-            joinedload(Reflection.content_item),
-            selectinload(Reflection.capabilities),
+        .with_only_columns(
+            Reflection.id,
+            Reflection.title,
+            Reflection.experienced_on,
+            Reflection.cpd_minutes,
+            Reflection.visibility,
+            Meeting.number,
+            ContentItem.title,
+            capabilities,
         )
+        .outerjoin(Meeting, Meeting.id == Reflection.meeting_id)
+        .outerjoin(ContentItem, ContentItem.id == Reflection.content_item_id)
         .order_by(*NEWEST_FIRST)
     )
 
 
-def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Reflection]:
+def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[LogEntry]:
     """A page of the user's own log, newest experience first, in a fixed number of queries."""
-    return paginate(db, filtered(_own_log(), filters), page, values={"person_id": user.id})
+    query = filtered(_own_log(), filters)
+    found = paginate(db, query, page, rows=True, values={"person_id": user.id})
+    return replace(found, items=[LogEntry(*row) for row in found.items])
 
 
 def shared_page(db: Session, user: User, cohort_id: int | None, page: int) -> Page[Reflection]:

@@ -7,7 +7,7 @@ import pytest
 from learnset.db import utcnow
 from learnset.reflections import queries
 from tests import factories
-from tests.helpers import html_of, statements_for
+from tests.helpers import html_of, statements_for, text_of
 
 
 def _titles(db, user, **filters):
@@ -112,6 +112,23 @@ def test_pages_of_twenty(login, db, people):
     assert "Reflection number 00" in html_of(browser.get("/reflections?page=99"))
 
 
+def test_each_entry_names_its_session_item_and_how_many_capabilities(login, db, people):
+    meeting = factories.make_meeting(db, people.cohort, status="published", number=7)
+    item = factories.make_content_item(db, title="Working with conflict")
+    capabilities = [factories.make_capability(db) for _ in range(2)]
+    author = people.participant
+    factories.make_reflection(db, author, title="All three", meeting=meeting, content_item=item,
+                              capabilities=capabilities)  # fmt: skip
+    factories.make_reflection(db, author, title="One capability", capabilities=capabilities[:1])
+    factories.make_reflection(db, author, title="Nothing linked")
+    db.commit()
+    page = text_of(login(author).get("/reflections"))
+    details = '</a> <br><span class="nhsuk-body-s">'
+    assert f"All three{details}Session 7. Working with conflict. 2 capabilities</span>" in page
+    assert f"One capability{details}1 capability</span>" in page
+    assert "Nothing linked</a> </td>" in page
+
+
 def test_empty_log_says_what_to_do_next(login, people):
     page = html_of(login(people.participant).get("/reflections"))
     assert "You have not written any reflections yet" in page
@@ -152,6 +169,18 @@ def test_query_count_stays_the_same_as_the_log_grows(login, db, people, count_qu
     _seed_log(db, people, 25)
     many = statements_for(count_queries, browser, path, warm_up=False)
     assert few == many
+
+
+# The sign-in, the filter's choices (sets, sessions, capabilities), the page's count and rows,
+# the notes' count and the drafts: each reflection's session, item and capabilities come in its
+# row, not in statements of their own (8, from 9).
+LOG_STATEMENTS = 8
+
+
+def test_the_log_reads_its_rows_with_what_they_show(login, db, people, count_queries):
+    _seed_log(db, people, 3)
+    statements = statements_for(count_queries, login(people.participant), "/reflections")
+    assert statements <= LOG_STATEMENTS, statements
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,8 @@ function setUp(form) {
     if (!changed || submitting) return;
     if (inFlight) {
       await inFlight;
-      if (!changed) return;
+      // The form may have been sent meanwhile: its own save wins, as below.
+      if (!changed || submitting) return;
     }
     changed = false;
     say("Saving a draft…");

@@ -65,7 +65,12 @@ def phone_context(browser: Browser) -> BrowserContext:
 def ready_offline(page: Page) -> None:
     """The service worker has installed and controls the page, so the note page's shell is
     kept for when the connection goes; and the page has finished the check for waiting notes it
-    makes as it opens, so no send begun online is still under way when the connection goes."""
+    makes as it opens, so no send begun online is still under way when the connection goes.
+
+    The page has loaded first: its scripts have then run, and the list is busy from the moment
+    the check begins. Before that, a list not yet busy says nothing (the worker, registered from
+    an earlier page, can already control a page whose note script has not run)."""
+    page.wait_for_load_state("load")
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
     expect(page.locator("#note-queue")).not_to_have_attribute("aria-busy", "true")
 

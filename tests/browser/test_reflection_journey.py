@@ -39,9 +39,16 @@ def test_write_autosave_share_comment_and_privacy(live_server: LiveServer, page:
     expect(page.get_by_role("heading", name="Write a reflection")).to_be_visible()
     expect(page.get_by_text("Do not identify patients")).to_be_visible()
     assert_accessible(page)
+    # Loaded, so the autosave script is listening before the first word is typed.
+    page.wait_for_load_state("load")
     _write(page, "The data pack conversation")
-    # Autosave: the draft is kept while typing, and a reload brings it back.
-    expect(page.get_by_role("status")).to_have_text(re.compile("Draft saved at"), timeout=15_000)
+    # Autosave: the draft is kept while typing, and a reload brings it back. The status is busy
+    # until a save has taken everything typed: a save begun between two fields (a pause on a
+    # loaded machine) also says "Draft saved at", and the rest would then be only in the save
+    # sent as the page unloads, which the reloaded page's request can overtake.
+    status = page.get_by_role("status")
+    expect(status).not_to_have_attribute("aria-busy", "true", timeout=15_000)
+    expect(status).to_have_text(re.compile("Draft saved at"))
     page.reload()
     expect(page.get_by_label("Title")).to_have_value("The data pack conversation")
     expect(page.get_by_label("So what?")).to_have_value(

@@ -9,6 +9,10 @@
 // When the server cannot save (503 with {"saved": false, "retry": true}: the database is down,
 // full or read-only) or cannot be reached, the editor says so beside the text and tries again by
 // itself after 2 s, then 4, 8, ... up to a minute between tries, until a save goes through.
+//
+// While a change waits for its pause or is being saved, the status is aria-busy: assistive
+// technology then says only how the save ended, and whoever reads the status (a browser test
+// too) knows that "Draft saved at ..." covers everything typed so far.
 
 const PAUSE_MS = 3000;
 const LONGEST_WAIT_MS = 20000;
@@ -31,6 +35,15 @@ function setUp(form) {
 
   const say = (message) => {
     if (status) status.textContent = message;
+  };
+
+  const showBusy = () => {
+    if (!status) return;
+    if (pauseTimer || inFlight) {
+      status.setAttribute("aria-busy", "true");
+    } else {
+      status.removeAttribute("aria-busy");
+    }
   };
 
   const body = () => {
@@ -61,10 +74,12 @@ function setUp(form) {
 
   async function save() {
     clearTimers();
+    showBusy();
     if (!changed || submitting) return;
     if (inFlight) {
       await inFlight;
-      if (!changed) return;
+      // The form may have been sent meanwhile: its own save wins, as below.
+      if (!changed || submitting) return;
     }
     changed = false;
     say("Saving a draft…");
@@ -93,7 +108,9 @@ function setUp(form) {
       })
       .finally(() => {
         inFlight = null;
+        showBusy();
       });
+    showBusy();
     await inFlight;
   }
 
@@ -114,16 +131,19 @@ function setUp(form) {
     clearTimeout(pauseTimer);
     pauseTimer = setTimeout(save, PAUSE_MS);
     if (!longestTimer) longestTimer = setTimeout(save, LONGEST_WAIT_MS);
+    showBusy();
   });
   form.addEventListener("change", () => {
     changed = true;
     clearTimeout(pauseTimer);
     pauseTimer = setTimeout(save, PAUSE_MS);
+    showBusy();
   });
   // The form's own buttons save for real: an autosave racing them would bring back a draft.
   form.addEventListener("submit", () => {
     submitting = true;
     clearTimers();
+    showBusy();
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") saveAsYouLeave();

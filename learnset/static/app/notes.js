@@ -60,7 +60,16 @@ function showFieldError(field, message) {
   control.focus();
 }
 
+// Whether the list last said that notes had been sent.
+let saidSent = false;
+
 function say(notes, sent, user) {
+  if (notes.length === 0 && sent === 0 && saidSent) {
+    // A later check that found nothing to do (the browser's "online" event and another at once,
+    // say) leaves the news that the notes went, rather than emptying the list before it is read.
+    return;
+  }
+  saidSent = notes.length === 0 && sent > 0;
   region.textContent = "";
   const heading = document.createElement("p");
   if (notes.length === 0) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,6 +107,8 @@ class LiveServer:
     url: str
     outbox_dir: Path
     answered: AnsweredRequests
+    # Cleared while a test's browser is offline: see `_whole_bodies`.
+    reachable: threading.Event
 
     def outbox(self) -> list[Message]:
         deliver_mail(self.app)
@@ -118,15 +121,23 @@ class LiveServer:
         return database(self.app).sessions()
 
 
-def _whole_bodies(app: Flask, answered: AnsweredRequests) -> Any:
+def _whole_bodies(app: Flask, answered: AnsweredRequests, reachable: threading.Event) -> Any:
     """The app with each response body read whole and its iterator closed at once.
 
     Werkzeug's development server abandons a response's iterator when the browser drops the
     connection (Chromium does, leaving a page before a script has loaded), so a static file
     stays open until garbage collection, and the suite's warnings-as-errors then fail
-    whichever test is running. Closing here keeps that out of the results."""
+    whichever test is running. Closing here keeps that out of the results.
+
+    While `reachable` is cleared, every connection is dropped unanswered, as a phone with no
+    signal reaches no server. Chromium's offline emulation alone let a note page's request
+    through now and then on a loaded machine, sending a note a phone offline could not send."""
 
     def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if not reachable.is_set():
+            environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+            # Werkzeug takes a dropped connection quietly.
+            raise ConnectionResetError("the test's browser is offline")
         body = app(environ, start_response)
         try:
             return [b"".join(body)]
@@ -148,14 +159,16 @@ def serving(template_database: Path, tmp_path: Path, **settings: Any) -> Iterato
     app = create_app(config)
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     answered = AnsweredRequests()
+    reachable = threading.Event()
+    reachable.set()
     server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, _whole_bodies(app, answered), threaded=True
+        "127.0.0.1", 0, _whole_bodies(app, answered, reachable), threaded=True
     )
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(app, base, Path(config["MAIL_OUTBOX"]), answered)
+    yield LiveServer(app, base, Path(config["MAIL_OUTBOX"]), answered, reachable)
     server.shutdown()
     server.server_close()
     database(app).engine.dispose()

@@ -75,6 +75,14 @@ def ready_offline(page: Page) -> None:
     expect(page.locator("#note-queue")).not_to_have_attribute("aria-busy", "true")
 
 
+def go_offline(page: Page) -> None:
+    """The connection goes, and the page has been told: Chromium answers the order to go
+    offline before the page's navigator.onLine says so, and under load a note written in
+    between was sent as if online."""
+    page.context.set_offline(True)
+    page.wait_for_function("!navigator.onLine")
+
+
 def jot_note(page: Page, words: str, photo: Path | None = None) -> None:
     """On the note page: write the note, choose a photo if given, and press Save note."""
     page.get_by_label("Your note").fill(words)

@@ -24,6 +24,7 @@ from tests.browser.conftest import LiveServer
 from tests.browser.steps import (
     RIVERSIDE,
     assert_accessible,
+    go_offline,
     jot_note,
     phone_context,
     ready_offline,
@@ -68,15 +69,26 @@ def _offline_on_the_note_page(live_server: LiveServer, phone: BrowserContext) ->
     sign_in(page, live_server.url, "pat@example.org")
     page.goto(live_server.url + "/notes/new")
     ready_offline(page)
-    phone.set_offline(True)
+    _go_offline(live_server, page)
     return page
 
 
-def _back_online(page: Page) -> None:
+def _go_offline(live_server: LiveServer, page: Page) -> None:
+    """No connection: the browser is offline, and the server cannot be reached either."""
+    live_server.reachable.clear()
+    go_offline(page)
+
+
+def _connection_back(live_server: LiveServer, phone: BrowserContext) -> None:
+    live_server.reachable.set()
+    phone.set_offline(False)
+
+
+def _back_online(live_server: LiveServer, page: Page) -> None:
     """The connection returns, and the page hears of it. Chromium fires "online" itself on a
     page opened while it was online, but not on one opened offline (the shell): the event is
     sent by hand as well, and the note page answers a second one without losing what it said."""
-    page.context.set_offline(False)
+    _connection_back(live_server, page.context)
     page.evaluate("window.dispatchEvent(new Event('online'))")
 
 
@@ -135,7 +147,7 @@ def test_a_note_written_offline_is_sent_online_and_becomes_a_reflection(
     assert_accessible(page)
     ready_offline(page)
 
-    phone.set_offline(True)
+    _go_offline(live_server, page)
     jot_note(page, "Ward manager asked for the data pack\nFollow up Monday")
     expect(page.get_by_role("status")).to_contain_text(WAITING)
     expect(page.get_by_role("status")).to_contain_text("Ward manager asked for the data pack")
@@ -147,7 +159,7 @@ def test_a_note_written_offline_is_sent_online_and_becomes_a_reflection(
     expect(page.get_by_role("status")).to_contain_text(WAITING)
     assert_accessible(page)
 
-    _back_online(page)
+    _back_online(live_server, page)
     expect(page.get_by_role("status")).to_contain_text("Your note has been sent")
     assert _notes(live_server) == ["Ward manager asked for the data pack\nFollow up Monday"]
 
@@ -199,7 +211,7 @@ def test_a_photo_written_offline_waits_with_its_note_and_goes_into_the_reflectio
     expect(status).to_contain_text("whiteboard.png")
     assert_accessible(page)
 
-    _back_online(page)
+    _back_online(live_server, page)
     expect(status).to_contain_text("Your note has been sent")
     assert _notes(live_server) == ["The whiteboard after the Future Search day"]
 
@@ -234,7 +246,7 @@ def test_a_photo_the_server_refuses_waits_until_its_note_is_sent_without_it(
     # send is answered with its result (nothing sent), so the note would wait for a next page.
     status = page.get_by_role("status")
     expect(status).to_contain_text(WAITING)
-    _back_online(page)
+    _back_online(live_server, page)
     expect(status).to_contain_text("Not sent: You have no room left for this file")
     assert live_server.answered.count("POST", "/notes/new") == 1
 
@@ -272,7 +284,7 @@ def test_notes_kept_at_sign_out_go_only_to_their_writer(
     with page.expect_event("requestfailed", lambda request: request.url.endswith("/sign-out")):
         page.get_by_role("button", name="Keep for next time and sign out").click()
     phone.clear_cookies()
-    phone.set_offline(False)
+    _connection_back(live_server, phone)
     assert _notes(live_server) == []
 
     # Someone else at the same computer: Pat's note is neither sent nor shown to them.
@@ -313,7 +325,7 @@ def test_notes_discarded_at_an_offline_sign_out_are_gone_from_the_browser(
     assert_accessible(page)
     with page.expect_event("requestfailed", lambda request: request.url.endswith("/sign-out")):
         page.get_by_role("button", name="Discard and sign out").click()
-    phone.set_offline(False)
+    _connection_back(live_server, phone)
     page.goto(live_server.url + "/notes/offline")
     kept = page.evaluate(
         """() => new Promise((resolve) => {

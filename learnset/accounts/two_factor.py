@@ -314,10 +314,11 @@ def export_personal_data(db: Session, user: User) -> dict[str, object]:
         .where(User.id == user.id)
         .order_by(Passkey.created_at, Passkey.id)
     ).all()
-    set_up_at, left = (rows[0][0], rows[0][1]) if rows else (None, 0)
+    # The person's own row is always there (with no passkey, its passkey columns are empty).
+    set_up_at, left = rows[0][0], rows[0][1]
     return {
         "authenticator_app_set_up_at": set_up_at.isoformat() if set_up_at else None,
-        "recovery_codes_left": left or 0,
+        "recovery_codes_left": left,
         "passkeys": [
             {
                 "name": key.name,

@@ -271,27 +271,37 @@ def end_other_sessions() -> Response | str:
     return render_template("accounts/end_other_sessions.html", others=others, form=form)
 
 
+def _with_password_typed_again(
+    form: ChangePasswordForm | ChangeEmailForm, wrong: str
+) -> User | None:
+    """The signed-in user when the form is sent with their own password in `current`, else None
+    (with `wrong` beside that field when the password typed is not theirs)."""
+    if not form.validate_on_submit():
+        return None
+    user: User = current_user._get_current_object()
+    if services.authenticate(get_db(), user.email, form.current.data, utcnow()) is None:
+        form.current.errors.append(wrong)
+        return None
+    return user
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        db = get_db()
-        user = current_user._get_current_object()
-        if services.authenticate(db, user.email, form.current.data, utcnow()) is None:
-            form.current.errors.append("Your current password is not correct")
-        else:
-            services.change_password(
-                db,
-                user,
-                form.password.data,
-                current_app.config["PASSWORD_HASH_METHOD"],
-                utcnow(),
-                keep=current_sign_in(),
-            )
-            return done(
-                "Your password has been changed. Other devices have been signed out.",
-                url_for("accounts.account"),
-            )
+    user = _with_password_typed_again(form, "Your current password is not correct")
+    if user is not None:
+        services.change_password(
+            get_db(),
+            user,
+            form.password.data,
+            current_app.config["PASSWORD_HASH_METHOD"],
+            utcnow(),
+            keep=current_sign_in(),
+        )
+        return done(
+            "Your password has been changed. Other devices have been signed out.",
+            url_for("accounts.account"),
+        )
     return render_form("accounts/change_password.html", form)
 
 
@@ -302,20 +312,15 @@ def change_email() -> str | tuple[str, int]:
         # changes there, not here.
         return render_template("accounts/change_email_sso.html")
     form = ChangeEmailForm()
-    if form.validate_on_submit():
+    user = _with_password_typed_again(form, "Your password is not correct")
+    if user is not None:
         db = get_db()
-        user = current_user._get_current_object()
-        if services.authenticate(db, user.email, form.current.data, utcnow()) is None:
-            form.current.errors.append("Your password is not correct")
-        else:
-            with shown_on(form, "email"):
-                new_email = email_change.check_request(user, form.email.data)
-                mail.queue_built(db, emails.EMAIL_CHANGE, new_email, user=user.id)
-                db.commit()
-                hours = current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
-                return render_template(
-                    "accounts/email_change_sent.html", email=new_email, hours=hours
-                )
+        with shown_on(form, "email"):
+            new_email = email_change.check_request(user, form.email.data)
+            mail.queue_built(db, emails.EMAIL_CHANGE, new_email, user=user.id)
+            db.commit()
+            hours = current_app.config["EMAIL_CHANGE_MAX_AGE"] // 3600
+            return render_template("accounts/email_change_sent.html", email=new_email, hours=hours)
     return render_form("accounts/change_email.html", form)
 
 

@@ -1,15 +1,15 @@
 """Everything Learnset holds about a person: one download, and one way to delete it all.
 
 Each feature that stores personal data registers a section here: a name, its reads
-`(user) -> {name: select}`, a build `(user, rows) -> JSON-able` that makes the section from the
-rows of its reads, and an eraser `(db, user) -> None` that deletes the user's private data and
+`(person) -> {name: select}` (selects of labelled columns, ordered, with `person` standing for
+the person's id), a build `(user, rows) -> JSON-able` that makes the section from the rows of
+its reads, and an eraser `(db, user) -> None` that deletes the user's private data and
 anonymises what others can still see. Every section's reads go to the database together, in one
-statement (`read_rows`), so the download costs the same few statements however many features
+statement (`export_all`), so the download costs the same few statements however many features
 and records there are. Deleting an account runs every eraser, then removes the memberships and
 the account row itself. Every foreign key to `users.id` must say what happens on delete (CASCADE
 or SET NULL), so deleting the row never fails or dangles: `tests/accounts/test_personal_data.py`
-checks that for every table, including later ones.
-"""
+checks that for every table, including later ones."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -42,7 +42,7 @@ from sqlalchemy.types import TypeDecorator
 from learnset import files
 from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Cohort, Invitation, Membership
-from learnset.db import PERSON
+from learnset.db import PERSON, utcnow
 from learnset.downloads import json_document
 from learnset.files.models import FileBlob
 from learnset.files.zips import stream_zip
@@ -215,7 +215,7 @@ def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
 
 def export_section(db: Session, user: User, name: str) -> Any:
     """One feature's section of the user's download."""
-    return export_all(db, user, datetime.now(UTC))[name]
+    return export_all(db, user, utcnow())[name]
 
 
 def zip_entries(db: Session, user: User, now: datetime) -> list[tuple[str, bytes | FileBlob]]:

@@ -28,8 +28,16 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(second_step.send_on)
     app.register_blueprint(views.bp)
     sso_views.init_app(app)
-    personal_data.register("account", personal_data.export_account, personal_data.erase_account)
     personal_data.register(
-        "sign_in_security", two_factor.export_personal_data, two_factor.erase_personal_data
+        "account",
+        personal_data.account_reads,
+        personal_data.build_account,
+        personal_data.erase_account,
+    )
+    personal_data.register(
+        "sign_in_security",
+        two_factor.personal_data_reads,
+        two_factor.build_personal_data,
+        two_factor.erase_personal_data,
     )
     app.cli.add_command(commands.create_admin_command)

@@ -1,31 +1,58 @@
 """Everything Learnset holds about a person: one download, and one way to delete it all.
 
-Each feature that stores personal data registers a section here: a name, an exporter
-`(db, user) -> JSON-able` and an eraser `(db, user) -> None` that deletes the user's private
-data and anonymises what others can still see. Deleting an account runs every eraser, then
-removes the memberships and the account row itself. Every foreign key to `users.id` must say
-what happens on delete (CASCADE or SET NULL), so deleting the row never fails or dangles:
-`tests/accounts/test_personal_data.py` checks that for every table, including later ones.
-"""
+Each feature that stores personal data registers a section here: a name, its reads
+`(person) -> {name: select}` (selects of labelled columns, ordered, with `person` standing for
+the person's id), a build `(user, rows) -> JSON-able` that makes the section from the rows of
+its reads, and an eraser `(db, user) -> None` that deletes the user's private data and
+anonymises what others can still see. Every section's reads go to the database together, in one
+statement (`export_all`), so the download costs the same few statements however many features
+and records there are. Deleting an account runs every eraser, then removes the memberships and
+the account row itself. Every foreign key to `users.id` must say what happens on delete (CASCADE
+or SET NULL), so deleting the row never fails or dangles: `tests/accounts/test_personal_data.py`
+checks that for every table, including later ones."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+import orjson
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import TypeDecorator
 
 from learnset import files
 from learnset.accounts.models import SignInSession, User
-from learnset.cohorts.models import Invitation, Membership
+from learnset.cohorts.models import Cohort, Invitation, Membership
+from learnset.db import PERSON, utcnow
 from learnset.downloads import json_document
 from learnset.files.models import FileBlob
 from learnset.files.zips import stream_zip
 
-Exporter = Callable[[Session, User], Any]
+# A read: a select of labelled columns, for the person `PERSON` stands for (learnset.db); its
+# rows come to the section's build as dicts by those labels, in the read's order.
+Read = Select[*tuple[Any, ...]]
+Rows = list[dict[str, Any]]
+Reads = Callable[[ColumnElement[int]], dict[str, Read]]
+Build = Callable[[User, dict[str, Rows]], Any]
 # A feature's stored files for the download: each with its path inside the zip.
 FileSource = Callable[[Session, User], Iterable[tuple[str, FileBlob]]]
 Eraser = Callable[[Session, User], None]
@@ -34,16 +61,17 @@ Eraser = Callable[[Session, User], None]
 @dataclass(frozen=True)
 class Section:
     name: str
-    export: Exporter
+    reads: Reads
+    build: Build
     erase: Eraser | None = None
 
 
 _SECTIONS: dict[str, Section] = {}
 
 
-def register(name: str, export: Exporter, erase: Eraser | None = None) -> None:
+def register(name: str, reads: Reads, build: Build, erase: Eraser | None = None) -> None:
     """Add a feature's section to the download and to account deletion (once per name)."""
-    _SECTIONS[name] = Section(name, export, erase)
+    _SECTIONS[name] = Section(name, reads, build, erase)
 
 
 _FILES: dict[str, FileSource] = {}
@@ -58,13 +86,136 @@ def sections() -> list[Section]:
     return list(_SECTIONS.values())
 
 
+# --- Many reads in one statement -------------------------------------------------------------
+
+
+class _JsonArray(FunctionElement[str]):
+    """A row's values as the text of a JSON array, so that reads of different columns can share
+    one UNION ALL."""
+
+    type = String()
+    inherit_cache = True
+    name = "json_row"
+
+
+@compiles(_JsonArray)
+def _json_array(element: _JsonArray, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_JsonArray, "postgresql")
+def _json_array_postgresql(element: _JsonArray, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(json_build_array({compiler.process(element.clauses, **kw)}) AS TEXT)"
+
+
+def _reader(column: ColumnElement[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
+    """What turns a column's value, as JSON gave it, into what the driver's row would hold.
+    SQLite's JSON holds the stored text and numbers, which the column type's own result
+    processing reads (dates, booleans, JSON); PostgreSQL's writes dates and times in ISO
+    8601, read here before the type's processing (UTC datetimes)."""
+    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    if dialect.name != "postgresql":
+        return process
+    stored = column.type
+    if isinstance(stored, TypeDecorator):
+        stored = stored.impl_instance
+    try:
+        python_type = stored.python_type
+    except NotImplementedError:
+        return process
+    parse: Callable[[str], Any]
+    if issubclass(python_type, datetime):
+        parse = datetime.fromisoformat
+    elif issubclass(python_type, date):
+        parse = date.fromisoformat
+    else:
+        return process
+    if process is None:
+        return lambda value: None if value is None else parse(value)
+    return lambda value: process(None if value is None else parse(value))
+
+
+def _label(column: ColumnElement[Any]) -> str:
+    if column.key is None:
+        raise ValueError(f"a read's column needs a label: {column}")
+    return column.key
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """Every section's reads in one statement, built once (building it costs more than
+    running it): each read's rows as JSON arrays, numbered in the read's own order, in a
+    UNION ALL. `parts` names each read by its section and its own name."""
+
+    statement: Select[Any] | CompoundSelect[Any]
+    parts: list[tuple[str, str, list[ColumnElement[Any]]]]
+
+
+@functools.cache
+def _statement(every: tuple[Section, ...]) -> _Statement:
+    selects: list[Select[Any]] = []
+    parts = []
+    for section in every:
+        for name, read in section.reads(PERSON).items():
+            columns = list(read.selected_columns)
+            parts.append((section.name, name, columns))
+            selects.append(
+                read.with_only_columns(
+                    literal_column(str(len(selects))).label("part"),
+                    func.row_number().over(order_by=read._order_by_clauses).label("n"),
+                    _JsonArray(*columns).label("row"),
+                    maintain_column_froms=True,
+                ).order_by(None)
+            )
+    return _Statement(
+        union_all(*selects).order_by(literal_column("part"), literal_column("n")), parts
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _readers(
+    every: tuple[Section, ...], dialect: Dialect
+) -> list[tuple[str, str, list[str], list[tuple[int, Callable[[Any], Any]]]]]:
+    """For each read: its section, its name, its columns' labels and what reads the values
+    that need it (by position)."""
+    found = []
+    for section, name, columns in _statement(every).parts:
+        readers = [(i, _reader(column, dialect)) for i, column in enumerate(columns)]
+        found.append(
+            (
+                section,
+                name,
+                [_label(column) for column in columns],
+                [(i, reader) for i, reader in readers if reader is not None],
+            )
+        )
+    return found
+
+
 def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
-    """The user's personal data from every registered feature, as one JSON-able document."""
+    """The user's personal data from every registered feature, as one JSON-able document,
+    read in one statement."""
+    every = tuple(sections())
+    readers = _readers(every, db.get_bind().dialect)
+    rows: dict[str, dict[str, Rows]] = {section.name: {} for section in every}
+    for section, name, _, _ in readers:
+        rows[section][name] = []
+    for part, _, text in db.execute(_statement(every).statement, {"person_id": user.id}):
+        section, name, labels, process = readers[part]
+        values = orjson.loads(text)
+        for i, reader in process:
+            values[i] = reader(values[i])
+        rows[section][name].append(dict(zip(labels, values, strict=True)))
     return {
         "service": "Learnset",
         "exported_at": now.isoformat(timespec="seconds"),
-        **{section.name: section.export(db, user) for section in sections()},
+        **{section.name: section.build(user, rows[section.name]) for section in every},
     }
+
+
+def export_section(db: Session, user: User, name: str) -> Any:
+    """One feature's section of the user's download."""
+    return export_all(db, user, utcnow())[name]
 
 
 def zip_entries(db: Session, user: User, now: datetime) -> list[tuple[str, bytes | FileBlob]]:
@@ -89,33 +240,51 @@ def stream_zip_of(
 
 
 def written_around(
-    db: Session, user: User, entry: Any, parent: Any, link: Any, owner: Any, readable: Any
-) -> tuple[dict[int, list[Any]], list[tuple[Any, str | None]]]:
-    """What others and the user wrote on the user's own records (reflections, challenges), by
-    record id, and what the user wrote on other people's, each with that record's title only
-    while the user may still read it (`readable`): one statement for both.
+    person: ColumnElement[int],
+    written: Read,
+    entry: Any,
+    parent: Any,
+    link: Any,
+    owner: Any,
+    readable: Any,
+) -> Read:
+    """A read of what others and the person wrote on the person's own records (reflections,
+    challenges) and what the person wrote on other people's: `written`'s columns of the entry,
+    with its record's id (`record_id`), title (`record_title`), whether it is the person's own
+    (`own`) and whether the person may still read it (`readable`), oldest first. `split_written`
+    parts them.
 
-    `entry` is the written model (with `author`, `created_at`), `parent` the record's, `link`
+    `entry` is the written model (with `author_id`, `created_at`), `parent` the record's, `link`
     the entry's column naming its record and `owner` the record's column naming its owner."""
-    # Only the records the user wrote on are checked: an admin may read a whole programme.
-    written_on = select(link).where(entry.author_id == user.id)
+    # Only the records the person wrote on are checked: an admin may read a whole programme.
+    written_on = select(link).where(entry.author_id == person)
     still_readable = parent.id.in_(
         readable.with_only_columns(parent.id).where(parent.id.in_(written_on)).correlate(None)
     )
-    on_own: dict[int, list[Any]] = {}
-    on_others: list[tuple[Any, str | None]] = []
-    for written, record_id, title, owner_id, shown in db.execute(
-        select(entry, parent.id, parent.title, owner, still_readable)
+    return (
+        written.add_columns(
+            parent.id.label("record_id"),
+            parent.title.label("record_title"),
+            (owner == person).label("own"),
+            still_readable.label("readable"),
+        )
         .join(parent, parent.id == link)
-        .options(joinedload(entry.author))
         # Both sides on the entry's own columns: each found by its index, not by a scan.
-        .where(or_(link.in_(select(parent.id).where(owner == user.id)), entry.author_id == user.id))
+        .where(or_(link.in_(select(parent.id).where(owner == person)), entry.author_id == person))
         .order_by(entry.created_at, entry.id)
-    ):
-        if owner_id == user.id:
-            on_own.setdefault(record_id, []).append(written)
+    )
+
+
+def split_written(rows: Rows) -> tuple[dict[int, Rows], list[tuple[dict[str, Any], str | None]]]:
+    """The rows of `written_around`: those on the user's own records by record id, and those on
+    other people's, each with its record's title while the user may still read it."""
+    on_own: dict[int, Rows] = {}
+    on_others: list[tuple[dict[str, Any], str | None]] = []
+    for row in rows:
+        if row["own"]:
+            on_own.setdefault(row["record_id"], []).append(row)
         else:
-            on_others.append((written, title if shown else None))
+            on_others.append((row, row["record_title"] if row["readable"] else None))
     return on_own, on_others
 
 
@@ -166,20 +335,35 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def export_account(db: Session, user: User) -> dict[str, Any]:
-    # Each with its set in the same statement: one statement per kind, however many sets.
-    memberships = db.scalars(
-        select(Membership)
-        .options(joinedload(Membership.cohort, innerjoin=True))
-        .where(Membership.user_id == user.id)
-        .order_by(Membership.cohort_id)
-    ).all()
-    invitations = db.scalars(
-        select(Invitation)
-        .options(joinedload(Invitation.cohort, innerjoin=True))
-        .where(Invitation.email == user.email)
-        .order_by(Invitation.sent_at, Invitation.id)
-    ).all()
+def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
+    return {
+        "learning_sets": select(Cohort.name, Membership.role, Membership.joined_at)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Membership.user_id == person)
+        .order_by(Membership.cohort_id),
+        "sign_ins": select(
+            SignInSession.device,
+            SignInSession.network,
+            SignInSession.created_at,
+            SignInSession.last_seen_at,
+            SignInSession.ended_at,
+        )
+        .where(SignInSession.user_id == person)
+        .order_by(SignInSession.created_at),
+        "invitations": select(
+            Cohort.name,
+            Invitation.name.label("name_given"),
+            Invitation.role,
+            Invitation.sent_at,
+            Invitation.accepted_at,
+        )
+        .join(Cohort, Cohort.id == Invitation.cohort_id)
+        .where(Invitation.email == select(User.email).where(User.id == person).scalar_subquery())
+        .order_by(Invitation.sent_at, Invitation.id),
+    }
+
+
+def build_account(user: User, rows: dict[str, Rows]) -> dict[str, Any]:
     return {
         "email": user.email,
         "name": user.name,
@@ -189,37 +373,29 @@ def export_account(db: Session, user: User) -> dict[str, Any]:
         "created_at": _when(user.created_at),
         "last_signed_in_at": _when(user.last_signed_in_at),
         "learning_sets": [
-            {
-                "name": membership.cohort.name,
-                "role": membership.role,
-                "joined_at": _when(membership.joined_at),
-            }
-            for membership in memberships
+            {"name": row["name"], "role": row["role"], "joined_at": _when(row["joined_at"])}
+            for row in rows["learning_sets"]
         ],
         # Where they signed in: device and network only, never the secret's hash.
         "sign_in_sessions": [
             {
-                "device": sign_in.device,
-                "network": sign_in.network,
-                "signed_in_at": _when(sign_in.created_at),
-                "last_active_at": _when(sign_in.last_seen_at),
-                "ended_at": _when(sign_in.ended_at),
+                "device": row["device"],
+                "network": row["network"],
+                "signed_in_at": _when(row["created_at"]),
+                "last_active_at": _when(row["last_seen_at"]),
+                "ended_at": _when(row["ended_at"]),
             }
-            for sign_in in db.scalars(
-                select(SignInSession)
-                .where(SignInSession.user_id == user.id)
-                .order_by(SignInSession.created_at)
-            )
+            for row in rows["sign_ins"]
         ],
         "invitations_received": [
             {
-                "learning_set": invitation.cohort.name,
-                "name_given": invitation.name,
-                "role": invitation.role,
-                "sent_at": _when(invitation.sent_at),
-                "accepted_at": _when(invitation.accepted_at),
+                "learning_set": row["name"],
+                "name_given": row["name_given"],
+                "role": row["role"],
+                "sent_at": _when(row["sent_at"]),
+                "accepted_at": _when(row["accepted_at"]),
             }
-            for invitation in invitations
+            for row in rows["invitations"]
         ],
     }
 

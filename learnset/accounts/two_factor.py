@@ -12,15 +12,17 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pyotp
 import segno
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from learnset import audit
 from learnset.accounts import lockout, passkeys
 from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor, User
+from learnset.accounts.personal_data import Read
 from learnset.cohorts.models import Role
 from learnset.dates import uk_time
 from learnset.errors import DomainError
@@ -293,17 +295,17 @@ def reset(db: Session, person: User, by: User, now: datetime) -> None:
 # --- The person's part of "download your data", and of deleting their account ----------------
 
 
-def export_personal_data(db: Session, user: User) -> dict[str, object]:
-    """What Learnset holds about how they sign in: never a secret, a code or a key. One
-    statement: each passkey (or none), with the app's date and the codes left beside it."""
-    app_set_up_at = select(TwoFactor.set_up_at).where(TwoFactor.user_id == user.id)
+def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:
+    """What Learnset holds about how they sign in: never a secret, a code or a key. Each
+    passkey (or none), with the app's date and the codes left beside it."""
+    app_set_up_at = select(TwoFactor.set_up_at).where(TwoFactor.user_id == person)
     codes_left = select(func.count(RecoveryCode.id)).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+        RecoveryCode.user_id == person, RecoveryCode.used_at.is_(None)
     )
-    rows = db.execute(
-        select(
-            app_set_up_at.scalar_subquery(),
-            codes_left.scalar_subquery(),
+    return {
+        "passkeys": select(
+            app_set_up_at.scalar_subquery().label("app_set_up_at"),
+            codes_left.scalar_subquery().label("codes_left"),
             Passkey.id,
             Passkey.name,
             Passkey.created_at,
@@ -311,22 +313,26 @@ def export_personal_data(db: Session, user: User) -> dict[str, object]:
         )
         .select_from(User)
         .outerjoin(Passkey, Passkey.user_id == User.id)
-        .where(User.id == user.id)
+        .where(User.id == person)
         .order_by(Passkey.created_at, Passkey.id)
-    ).all()
+    }
+
+
+def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, object]:
     # The person's own row is always there (with no passkey, its passkey columns are empty).
-    set_up_at, left = rows[0][0], rows[0][1]
+    keys = rows["passkeys"]
+    set_up_at = keys[0]["app_set_up_at"]
     return {
         "authenticator_app_set_up_at": set_up_at.isoformat() if set_up_at else None,
-        "recovery_codes_left": left,
+        "recovery_codes_left": keys[0]["codes_left"],
         "passkeys": [
             {
-                "name": key.name,
-                "added_at": key.created_at.isoformat(),
-                "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None,
+                "name": key["name"],
+                "added_at": key["created_at"].isoformat(),
+                "last_used_at": key["last_used_at"].isoformat() if key["last_used_at"] else None,
             }
-            for key in rows
-            if key.id is not None
+            for key in keys
+            if key["id"] is not None
         ],
     }
 

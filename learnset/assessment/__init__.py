@@ -19,7 +19,10 @@ def init_app(app: Flask) -> None:
     home_panel(panels.capabilities_panel)
     home_panel(panels.shared_assessments_panel)
     downloads.register(
-        "self_assessment", personal_data.export_self_assessment, personal_data.erase_self_assessment
+        "self_assessment",
+        personal_data.self_assessment_reads,
+        personal_data.build_self_assessment,
+        personal_data.erase_self_assessment,
     )
     app.cli.add_command(commands.remind_check_ins_command)
     # A check-in's rating form is built per capability: its text boxes, for the page that hands

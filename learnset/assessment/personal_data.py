@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
+from learnset.accounts.personal_data import Read
 from learnset.assessment.models import (
     CheckInReminder,
     LearningFocus,
@@ -18,6 +19,8 @@ from learnset.assessment.models import (
 )
 from learnset.cohorts.models import Cohort
 from learnset.framework.models import Capability
+from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting, display_title
 from learnset.reflections.models import Reflection
 
 
@@ -25,14 +28,10 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
-def _assessments_of(db: Session, user: User) -> list[dict[str, Any]]:
-    """Every self-assessment the user made, drafts included, each with its ratings and the
-    titles of the reflections each rating names. One statement, a row per rating and
-    reflection, read as plain values: a year of check-ins holds hundreds of ratings."""
-    assessments: dict[int, dict[str, Any]] = {}
-    ratings: dict[int, dict[str, Any]] = {}
-    for row in db.execute(
-        select(
+def self_assessment_reads(person: ColumnElement[int]) -> dict[str, Read]:
+    """Every self-assessment the person made, drafts included, their focus and reminders."""
+    return {
+        "assessments": select(
             SelfAssessment.id,
             Cohort.name.label("learning_set"),
             SelfAssessment.kind,
@@ -40,7 +39,14 @@ def _assessments_of(db: Session, user: User) -> list[dict[str, Any]]:
             SelfAssessment.shared_with_tutors,
             SelfAssessment.started_at,
             SelfAssessment.submitted_at,
-            Rating.id.label("rating_id"),
+        )
+        .join(Cohort, Cohort.id == SelfAssessment.cohort_id)
+        .where(SelfAssessment.participant_id == person)
+        .order_by(SelfAssessment.started_at, SelfAssessment.id),
+        # A row per rating and reflection it names: a year of check-ins holds hundreds.
+        "ratings": select(
+            Rating.assessment_id,
+            Rating.id,
             Capability.slug,
             Capability.name,
             Rating.current_level,
@@ -50,79 +56,81 @@ def _assessments_of(db: Session, user: User) -> list[dict[str, Any]]:
             Rating.carried_forward,
             Reflection.title.label("reflection"),
         )
-        .join(Cohort, Cohort.id == SelfAssessment.cohort_id)
-        .outerjoin(Rating, Rating.assessment_id == SelfAssessment.id)
-        .outerjoin(Capability, Capability.id == Rating.capability_id)
+        .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
+        .join(Capability, Capability.id == Rating.capability_id)
         .outerjoin(rating_reflections, rating_reflections.c.rating_id == Rating.id)
         .outerjoin(Reflection, Reflection.id == rating_reflections.c.reflection_id)
-        .where(SelfAssessment.participant_id == user.id)
-        .order_by(
-            SelfAssessment.started_at,
-            SelfAssessment.id,
-            Capability.slug,
-            Rating.id,
-            Reflection.id,
+        .where(SelfAssessment.participant_id == person)
+        .order_by(Rating.assessment_id, Capability.slug, Rating.id, Reflection.id),
+        "focuses": select(
+            Cohort.name.label("learning_set"),
+            ContentItem.title.label("library_item"),
+            Capability.slug.label("capability"),
+            LearningFocus.chosen_at,
         )
-    ):
-        if row.id not in assessments:
-            assessments[row.id] = {
-                "learning_set": row.learning_set,
-                "type": row.kind,
-                "status": row.status,
-                "shared_with_tutors": row.shared_with_tutors,
-                "started_at": _when(row.started_at),
-                "submitted_at": _when(row.submitted_at),
-                "ratings": [],
-            }
+        .join(Cohort, Cohort.id == LearningFocus.cohort_id)
+        .join(ContentItem, ContentItem.id == LearningFocus.content_item_id)
+        .outerjoin(Capability, Capability.id == LearningFocus.capability_id)
+        .where(LearningFocus.participant_id == person)
+        .order_by(LearningFocus.id),
+        "reminders": select(Meeting.title, Meeting.number, CheckInReminder.sent_at)
+        .join(Meeting, Meeting.id == CheckInReminder.meeting_id)
+        .where(CheckInReminder.participant_id == person)
+        .order_by(CheckInReminder.sent_at),
+    }
+
+
+def _assessments(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    assessments = {
+        row["id"]: {
+            "learning_set": row["learning_set"],
+            "type": row["kind"],
+            "status": row["status"],
+            "shared_with_tutors": row["shared_with_tutors"],
+            "started_at": _when(row["started_at"]),
+            "submitted_at": _when(row["submitted_at"]),
+            "ratings": [],
+        }
+        for row in rows["assessments"]
+    }
+    ratings: dict[int, dict[str, Any]] = {}
+    for row in rows["ratings"]:
         # A row per reflection a rating names: the rating's first row adds it.
-        if row.rating_id is not None and row.rating_id not in ratings:
-            ratings[row.rating_id] = {
-                "capability": row.slug,
-                "capability_name": row.name,
-                "current_level": row.current_level,
-                "target_level": row.target_level,
-                "evidence": row.evidence,
-                "what_changed": row.change_reason,
-                "carried_forward": row.carried_forward,
+        if row["id"] not in ratings:
+            ratings[row["id"]] = {
+                "capability": row["slug"],
+                "capability_name": row["name"],
+                "current_level": row["current_level"],
+                "target_level": row["target_level"],
+                "evidence": row["evidence"],
+                "what_changed": row["change_reason"],
+                "carried_forward": row["carried_forward"],
                 "reflections": [],
             }
-            assessments[row.id]["ratings"].append(ratings[row.rating_id])
-        if row.reflection is not None:
-            ratings[row.rating_id]["reflections"].append(row.reflection)
+            assessments[row["assessment_id"]]["ratings"].append(ratings[row["id"]])
+        if row["reflection"] is not None:
+            ratings[row["id"]]["reflections"].append(row["reflection"])
     return list(assessments.values())
 
 
-def export_self_assessment(db: Session, user: User) -> dict[str, Any]:
-    """Every self-assessment the user made, drafts included, their focus and reminders."""
-    focuses = db.scalars(
-        select(LearningFocus)
-        .where(LearningFocus.participant_id == user.id)
-        .options(
-            joinedload(LearningFocus.cohort),
-            joinedload(LearningFocus.content_item),
-            joinedload(LearningFocus.capability),
-        )
-    )
-    reminders = db.scalars(
-        select(CheckInReminder)
-        .where(CheckInReminder.participant_id == user.id)
-        .order_by(CheckInReminder.sent_at)
-        .options(joinedload(CheckInReminder.meeting))
-    )
+def build_self_assessment(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return {
-        "assessments": _assessments_of(db, user),
+        "assessments": _assessments(rows),
         "focus_for_the_month": [
             {
-                "learning_set": focus.cohort.name,
-                "library_item": focus.content_item.title,
-                "capability": focus.capability.slug if focus.capability else None,
-                "chosen_at": _when(focus.chosen_at),
+                "learning_set": focus["learning_set"],
+                "library_item": focus["library_item"],
+                "capability": focus["capability"],
+                "chosen_at": _when(focus["chosen_at"]),
             }
-            for focus in focuses
+            for focus in rows["focuses"]
         ],
         "check_in_reminders": [
-            {"session": reminder.meeting.display_title, "sent_at": _when(reminder.sent_at)}
-            for reminder in reminders
+            {
+                "session": display_title(reminder["title"], reminder["number"]),
+                "sent_at": _when(reminder["sent_at"]),
+            }
+            for reminder in rows["reminders"]
         ],
     }
 

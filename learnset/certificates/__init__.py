@@ -14,5 +14,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     personal_data.register(
-        "certificates", queries.export_personal_data, services.erase_personal_data
+        "certificates",
+        queries.personal_data_reads,
+        queries.build_personal_data,
+        services.erase_personal_data,
     )

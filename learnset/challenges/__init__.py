@@ -27,6 +27,9 @@ def init_app(app: Flask) -> None:
     home_panel(panels.own_challenges_panel)
     home_panel(panels.presenting_panel)
     downloads.register(
-        "live_challenges", personal_data.export_challenges, personal_data.erase_challenges
+        "live_challenges",
+        personal_data.challenge_reads,
+        personal_data.build_challenges,
+        personal_data.erase_challenges,
     )
     downloads.register_files("live_challenges", personal_data.export_files)

@@ -189,6 +189,10 @@ class TrappedNote(Base):
     challenge: Mapped[Challenge] = relationship(back_populates="trapped")
 
 
+# The kinds of update that plan something to try, with what it should teach and cost.
+PLAN_KINDS = (UpdateKind.ACTION, UpdateKind.EXPERIMENT)
+
+
 class ChallengeUpdate(Timestamped, Base):
     """Something that happened to a challenge: a question or insight from the set, or the
     owner's action, experiment or gain.
@@ -249,7 +253,7 @@ class ChallengeUpdate(Timestamped, Base):
     @property
     def is_plan(self) -> bool:
         """An action or an experiment: something to try, with what happened to follow."""
-        return self.kind in (UpdateKind.ACTION, UpdateKind.EXPERIMENT)
+        return self.kind in PLAN_KINDS
 
     def __repr__(self) -> str:
         return f"<ChallengeUpdate {self.id} {self.kind}>"

@@ -6,14 +6,23 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.orm import Session, contains_eager
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import written_around
+from learnset.accounts.personal_data import Read, split_written, written_around
 from learnset.challenges import update_files
-from learnset.challenges.models import Challenge, ChallengeUpdate, ChallengeUpdateAttachment
+from learnset.challenges.models import (
+    PLAN_KINDS,
+    Challenge,
+    ChallengeUpdate,
+    ChallengeUpdateAttachment,
+    Story,
+    TrappedNote,
+)
+from learnset.cohorts.models import Cohort
+from learnset.files.kinds import KINDS
 from learnset.files.models import FileBlob
 
 FORMER_MEMBER = "A former member"
@@ -23,108 +32,153 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def file_path(update: ChallengeUpdate, attachment: ChallengeUpdateAttachment) -> str:
+def file_path(challenge_id: int, attachment_id: int, name: str) -> str:
     """Where a file sits in the download of a person's data: a folder per challenge."""
-    return f"challenge-files/challenge-{update.challenge_id}/{attachment.id}-{attachment.name}"
+    return f"challenge-files/challenge-{challenge_id}/{attachment_id}-{name}"
 
 
-def _files(update: ChallengeUpdate, attached: list[ChallengeUpdateAttachment]) -> dict[str, Any]:
+def _files(update: dict[str, Any], attached: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "files": [
             {
-                "name": attachment.name,
-                "kind": attachment.kind.label,
-                "bytes": attachment.blob.size,
-                "added_at": _when(attachment.created_at),
-                "in_download": file_path(update, attachment),
+                "name": attachment["name"],
+                "kind": KINDS[attachment["kind"]].label,
+                "bytes": attachment["size"],
+                "added_at": _when(attachment["created_at"]),
+                "in_download": file_path(update["record_id"], attachment["id"], attachment["name"]),
             }
             for attachment in attached
         ]
     }
 
 
-def _update(update: ChallengeUpdate) -> dict[str, Any]:
+def _update(update: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {
-        "kind": update.kind,
-        "by": update.author.name if update.author else FORMER_MEMBER,
-        "written_at": _when(update.created_at),
-        "text": update.body,
+        "kind": update["kind"],
+        "by": update["by"] or FORMER_MEMBER,
+        "written_at": _when(update["created_at"]),
+        "text": update["body"],
     }
-    if update.kind == "question":
-        entry["helped"] = update.helped_at is not None
-    if update.is_plan:
+    if update["kind"] == "question":
+        entry["helped"] = update["helped_at"] is not None
+    if update["kind"] in PLAN_KINDS:
         entry.update(
-            expected_learning=update.expected_learning or None,
-            spend=update.spend,
-            what_happened=update.outcome or None,
+            expected_learning=update["expected_learning"] or None,
+            spend=update["spend"],
+            what_happened=update["outcome"] or None,
         )
-    if update.kind == "gain":
-        entry.update(gain_for=update.gain_for, gain_kind=update.gain_kind, evidence=update.evidence)
+    if update["kind"] == "gain":
+        entry.update(
+            gain_for=update["gain_for"], gain_kind=update["gain_kind"], evidence=update["evidence"]
+        )
     return entry
 
 
-def export_challenges(db: Session, user: User) -> dict[str, Any]:
-    """The user's challenges with everything recorded on them, and what they wrote on others'.
+def challenge_reads(person: ColumnElement[int]) -> dict[str, Read]:
+    """The person's challenges with everything recorded on them, and what they wrote on others'."""
+    own = Challenge.owner_id == person
+    return {
+        "challenges": select(
+            Challenge.id,
+            Challenge.title,
+            Cohort.name.label("learning_set"),
+            Challenge.status,
+            Challenge.context,
+            Challenge.outcomes,
+            Challenge.stakeholders,
+            Challenge.created_at,
+            Challenge.closed_at,
+            Story.summary,
+            Story.published_at,
+            Story.id.label("story_id"),
+        )
+        .join(Cohort, Cohort.id == Challenge.cohort_id)
+        .outerjoin(Story, Story.challenge_id == Challenge.id)
+        .where(own)
+        .order_by(Challenge.created_at, Challenge.id),
+        # What is trapped in each: a few notes at most.
+        "trapped": select(TrappedNote.challenge_id, TrappedNote.kind, TrappedNote.note)
+        .join(Challenge, Challenge.id == TrappedNote.challenge_id)
+        .where(own)
+        .order_by(TrappedNote.challenge_id, TrappedNote.position),
+        # The updates on the person's challenges and the person's on other people's; another
+        # person's challenge is named only while the person may still read it.
+        "updates": written_around(
+            person,
+            select(
+                ChallengeUpdate.id,
+                ChallengeUpdate.kind,
+                User.name.label("by"),
+                ChallengeUpdate.created_at,
+                ChallengeUpdate.body,
+                ChallengeUpdate.helped_at,
+                ChallengeUpdate.expected_learning,
+                ChallengeUpdate.spend,
+                ChallengeUpdate.outcome,
+                ChallengeUpdate.gain_for,
+                ChallengeUpdate.gain_kind,
+                ChallengeUpdate.evidence,
+            ).outerjoin(User, User.id == ChallengeUpdate.author_id),
+            ChallengeUpdate,
+            Challenge,
+            ChallengeUpdate.challenge_id,
+            Challenge.owner_id,
+            authz.visible_challenges(person),
+        ),
+        "files": select(
+            ChallengeUpdateAttachment.update_id,
+            ChallengeUpdateAttachment.id,
+            ChallengeUpdateAttachment.name,
+            ChallengeUpdateAttachment.created_at,
+            FileBlob.kind,
+            FileBlob.size,
+        )
+        .join(FileBlob, FileBlob.id == ChallengeUpdateAttachment.blob_id)
+        .join(ChallengeUpdate, ChallengeUpdate.id == ChallengeUpdateAttachment.update_id)
+        .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
+        .where(own)
+        .order_by(ChallengeUpdateAttachment.created_at, ChallengeUpdateAttachment.id),
+    }
 
-    Another person's challenge is named only while the user may still read it.
-    """
-    challenges = list(
-        db.scalars(
-            select(Challenge)
-            .where(Challenge.owner_id == user.id)
-            # What is trapped in each (a few notes at most) in the same statement.
-            .options(
-                joinedload(Challenge.cohort),
-                joinedload(Challenge.trapped),
-                joinedload(Challenge.story),
-            )
-            .order_by(Challenge.created_at, Challenge.id)
-        ).unique()
-    )
-    # The updates on the user's challenges and the user's on other people's, in one statement;
-    # another person's challenge is named only while the user may still read it.
-    updates, written = written_around(
-        db,
-        user,
-        ChallengeUpdate,
-        Challenge,
-        ChallengeUpdate.challenge_id,
-        Challenge.owner_id,
-        authz.visible_challenges(user),
-    )
-    attached = update_files.files_by_update(
-        db, [entry.id for entries in updates.values() for entry in entries]
-    )
+
+def build_challenges(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    trapped: dict[int, dict[str, str]] = {}
+    for note in rows["trapped"]:
+        trapped.setdefault(note["challenge_id"], {})[note["kind"]] = note["note"]
+    updates, written = split_written(rows["updates"])
+    attached: dict[int, list[dict[str, Any]]] = {}
+    for attachment in rows["files"]:
+        attached.setdefault(attachment["update_id"], []).append(attachment)
     return {
         "challenges": [
             {
-                "title": challenge.title,
-                "learning_set": challenge.cohort.name,
-                "status": challenge.status,
-                "context": challenge.context,
-                "outcomes": challenge.outcomes,
-                "stakeholders": challenge.stakeholders,
-                "trapped": {note.kind: note.note for note in challenge.trapped},
-                "recorded_at": _when(challenge.created_at),
-                "closed_at": _when(challenge.closed_at),
+                "title": challenge["title"],
+                "learning_set": challenge["learning_set"],
+                "status": challenge["status"],
+                "context": challenge["context"],
+                "outcomes": challenge["outcomes"],
+                "stakeholders": challenge["stakeholders"],
+                "trapped": trapped.get(challenge["id"], {}),
+                "recorded_at": _when(challenge["created_at"]),
+                "closed_at": _when(challenge["closed_at"]),
                 "story": {
-                    "summary": challenge.story.summary,
-                    "published_at": _when(challenge.story.published_at),
+                    "summary": challenge["summary"],
+                    "published_at": _when(challenge["published_at"]),
                 }
-                if challenge.story
+                if challenge["story_id"] is not None
                 else None,
                 "updates": [
-                    _update(entry) | _files(entry, attached.get(entry.id, []))
-                    for entry in updates.get(challenge.id, [])
+                    _update(entry) | _files(entry, attached.get(entry["id"], []))
+                    for entry in updates.get(challenge["id"], [])
                 ],
             }
-            for challenge in challenges
+            for challenge in rows["challenges"]
         ],
         "on_others_challenges": [
             {
-                "kind": entry.kind,
-                "written_at": _when(entry.created_at),
-                "text": entry.body,
+                "kind": entry["kind"],
+                "written_at": _when(entry["created_at"]),
+                "text": entry["body"],
                 "on_challenge": title,
             }
             for entry, title in written
@@ -158,4 +212,7 @@ def export_files(db: Session, user: User) -> Iterator[tuple[str, FileBlob]]:
         .options(contains_eager(ChallengeUpdateAttachment.update))
         .order_by(ChallengeUpdateAttachment.id)
     ).unique():
-        yield file_path(attachment.update, attachment), attachment.blob
+        yield (
+            file_path(attachment.update.challenge_id, attachment.id, attachment.name),
+            attachment.blob,
+        )

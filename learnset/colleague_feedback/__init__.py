@@ -26,7 +26,10 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     personal_data.register(
-        "colleague_feedback", services.export_personal_data, services.erase_personal_data
+        "colleague_feedback",
+        services.personal_data_reads,
+        services.build_personal_data,
+        services.erase_personal_data,
     )
     portfolio_section(portfolio.appraisal_section)
     feedback_report_source(portfolio.latest_report)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from learnset import audit, authz
 from learnset.accounts.models import User, normalise_email
+from learnset.accounts.personal_data import Read
 from learnset.cohorts.models import Cohort
 from learnset.colleague_feedback import report
 from learnset.colleague_feedback.models import (
@@ -402,22 +403,39 @@ def mark_reminded(db: Session, raters: list[FeedbackRater], now: datetime) -> No
 # --- Download your data ---------------------------------------------------------------------
 
 
-def export_personal_data(db: Session, user: User) -> list[dict[str, Any]]:
+def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:
     """The participant's rounds and their released reports (never a rater's address)."""
+    raters = (
+        select(func.count(FeedbackRater.id))
+        .where(FeedbackRater.round_id == FeedbackRound.id)
+        .scalar_subquery()
+    )
+    return {
+        "rounds": select(
+            Cohort.name,
+            FeedbackRound.created_at,
+            FeedbackRound.closes_at,
+            FeedbackRound.note,
+            raters.label("raters"),
+            FeedbackRound.report,
+        )
+        .join(Cohort, Cohort.id == FeedbackRound.cohort_id)
+        .where(FeedbackRound.participant_id == person)
+        .order_by(FeedbackRound.created_at)
+    }
+
+
+def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return [
         {
-            "learning_set": feedback_round.cohort.name,
-            "opened_at": feedback_round.created_at.isoformat(timespec="seconds"),
-            "closes_at": feedback_round.closes_at.isoformat(timespec="seconds"),
-            "note": feedback_round.note,
-            "colleagues_asked": len(feedback_round.raters),
-            "report": feedback_round.report,
+            "learning_set": row["name"],
+            "opened_at": row["created_at"].isoformat(timespec="seconds"),
+            "closes_at": row["closes_at"].isoformat(timespec="seconds"),
+            "note": row["note"],
+            "colleagues_asked": row["raters"],
+            "report": row["report"],
         }
-        for feedback_round in db.scalars(
-            select(FeedbackRound)
-            .where(FeedbackRound.participant_id == user.id)
-            .order_by(FeedbackRound.created_at)
-        )
+        for row in rows["rounds"]
     ]
 
 

@@ -12,4 +12,9 @@ def init_app(app: Flask) -> None:
     from learnset.feedback import services, views
 
     app.register_blueprint(views.bp)
-    personal_data.register("feedback", services.export_personal_data, services.erase_personal_data)
+    personal_data.register(
+        "feedback",
+        services.personal_data_reads,
+        services.build_personal_data,
+        services.erase_personal_data,
+    )

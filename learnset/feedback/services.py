@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import ColumnElement, Select, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User, normalise_email
+from learnset.accounts.personal_data import Read
 from learnset.db import rowcount
 from learnset.feedback.models import FeedbackMessage
 
@@ -50,18 +51,19 @@ def purge(db: Session, now: datetime) -> int:
     return rowcount(result)
 
 
-def export_personal_data(db: Session, user: User) -> list[dict[str, Any]]:
+def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:
     """The feedback someone sent while signed in, for "download your data"."""
+    return {
+        "messages": select(FeedbackMessage.created_at, FeedbackMessage.message)
+        .where(FeedbackMessage.user_id == person)
+        .order_by(FeedbackMessage.created_at)
+    }
+
+
+def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return [
-        {
-            "sent_at": feedback.created_at.isoformat(timespec="seconds"),
-            "message": feedback.message,
-        }
-        for feedback in db.scalars(
-            select(FeedbackMessage)
-            .where(FeedbackMessage.user_id == user.id)
-            .order_by(FeedbackMessage.created_at)
-        )
+        {"sent_at": row["created_at"].isoformat(timespec="seconds"), "message": row["message"]}
+        for row in rows["messages"]
     ]
 
 

@@ -27,4 +27,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(calendar_views.bp)
     home_panel(panels.participant_sessions)
     home_panel(panels.tutor_sessions)
-    downloads.register("sessions", personal_data.export_sessions, personal_data.erase_sessions)
+    downloads.register(
+        "sessions",
+        personal_data.session_reads,
+        personal_data.build_sessions,
+        personal_data.erase_sessions,
+    )

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
+from learnset.accounts.personal_data import Read
+from learnset.cohorts.models import Cohort
 from learnset.meetings.models import (
     Attendance,
     CalendarFeed,
@@ -18,6 +20,7 @@ from learnset.meetings.models import (
     PresenterSlot,
     TopicStatus,
     TopicVote,
+    display_title,
 )
 
 
@@ -25,68 +28,91 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def _session(meeting: Meeting) -> dict[str, Any]:
+def _session(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "learning_set": meeting.cohort.name,
-        "session": meeting.display_title,
-        "starts_at": _when(meeting.starts_at),
+        "learning_set": row["learning_set"],
+        "session": display_title(row["title"], row["number"]),
+        "starts_at": _when(row["starts_at"]),
     }
 
 
-def _own(db: Session, user: User, model: Any, parent: Any, cohort: Any, when: Any) -> list[Any]:
-    """The user's rows of a model keyed by `user_id`, oldest first, with the topic or session
-    they belong to and its learning set."""
-    return list(
-        db.scalars(
-            select(model)
-            .where(model.user_id == user.id)
-            .options(joinedload(parent).joinedload(cohort))
-            .order_by(when, model.id)
+def _own(person: ColumnElement[int], model: Any, when: Any, *columns: Any) -> Read:
+    """The person's rows of a model keyed by `user_id` and `meeting_id`, oldest first, with the
+    session they belong to and its learning set."""
+    return (
+        select(
+            Cohort.name.label("learning_set"),
+            Meeting.title,
+            Meeting.number,
+            Meeting.starts_at,
+            *columns,
         )
+        .select_from(model)
+        .join(Meeting, Meeting.id == model.meeting_id)
+        .join(Cohort, Cohort.id == Meeting.cohort_id)
+        .where(model.user_id == person)
+        .order_by(when, model.id)
     )
 
 
-def export_sessions(db: Session, user: User) -> dict[str, Any]:
-    topics = db.scalars(
-        select(EmergentTopic)
-        .where(EmergentTopic.proposed_by_id == user.id)
-        .options(joinedload(EmergentTopic.cohort))
-        .order_by(EmergentTopic.created_at, EmergentTopic.id)
-    ).all()
-    votes = _own(db, user, TopicVote, TopicVote.topic, EmergentTopic.cohort, TopicVote.created_at)
-    attendance = _own(
-        db, user, Attendance, Attendance.meeting, Meeting.cohort, Attendance.recorded_at
-    )
-    slots = _own(
-        db, user, PresenterSlot, PresenterSlot.meeting, Meeting.cohort, PresenterSlot.created_at
-    )
-    feed = db.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+def session_reads(person: ColumnElement[int]) -> dict[str, Read]:
+    return {
+        "topics": select(
+            Cohort.name.label("learning_set"),
+            EmergentTopic.title,
+            EmergentTopic.details,
+            EmergentTopic.status,
+            EmergentTopic.created_at,
+            EmergentTopic.edited_at,
+        )
+        .join(Cohort, Cohort.id == EmergentTopic.cohort_id)
+        .where(EmergentTopic.proposed_by_id == person)
+        .order_by(EmergentTopic.created_at, EmergentTopic.id),
+        "votes": select(
+            Cohort.name.label("learning_set"), EmergentTopic.title, TopicVote.created_at
+        )
+        .join(EmergentTopic, EmergentTopic.id == TopicVote.topic_id)
+        .join(Cohort, Cohort.id == EmergentTopic.cohort_id)
+        .where(TopicVote.user_id == person)
+        .order_by(TopicVote.created_at, TopicVote.id),
+        "attendance": _own(person, Attendance, Attendance.recorded_at, Attendance.present),
+        "presenting": _own(
+            person, PresenterSlot, PresenterSlot.created_at, PresenterSlot.topic.label("topic")
+        ),
+        "calendar": select(CalendarFeed.created_at, CalendarFeed.last_used_at).where(
+            CalendarFeed.user_id == person
+        ),
+    }
+
+
+def build_sessions(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    feed = rows["calendar"][0] if rows["calendar"] else None
     return {
         "topics_proposed": [
             {
-                "learning_set": topic.cohort.name,
-                "title": topic.title,
-                "details": topic.details,
-                "status": topic.status,
-                "proposed_at": _when(topic.created_at),
-                "reworded_at": _when(topic.edited_at),
+                "learning_set": topic["learning_set"],
+                "title": topic["title"],
+                "details": topic["details"],
+                "status": topic["status"],
+                "proposed_at": _when(topic["created_at"]),
+                "reworded_at": _when(topic["edited_at"]),
             }
-            for topic in topics
+            for topic in rows["topics"]
         ],
         "topic_votes": [
             {
-                "learning_set": vote.topic.cohort.name,
-                "topic": vote.topic.title,
-                "voted_at": _when(vote.created_at),
+                "learning_set": vote["learning_set"],
+                "topic": vote["title"],
+                "voted_at": _when(vote["created_at"]),
             }
-            for vote in votes
+            for vote in rows["votes"]
         ],
         "attendance": [
-            {**_session(entry.meeting), "present": entry.present} for entry in attendance
+            {**_session(entry), "present": entry["present"]} for entry in rows["attendance"]
         ],
-        "presenting": [{**_session(slot.meeting), "topic": slot.topic} for slot in slots],
+        "presenting": [{**_session(slot), "topic": slot["topic"]} for slot in rows["presenting"]],
         "calendar_address": (
-            {"created_at": _when(feed.created_at), "last_used_at": _when(feed.last_used_at)}
+            {"created_at": _when(feed["created_at"]), "last_used_at": _when(feed["last_used_at"])}
             if feed
             else None
         ),

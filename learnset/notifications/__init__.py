@@ -36,5 +36,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["unread_notifications"] = unread_count
     app.cli.add_command(commands.send_digests_command)
     personal_data.register(
-        "notifications", services.export_personal_data, services.erase_personal_data
+        "notifications",
+        services.personal_data_reads,
+        services.build_personal_data,
+        services.erase_personal_data,
     )

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from learnset import mail
 from learnset.accounts.models import User
+from learnset.accounts.personal_data import Read
 from learnset.db import rowcount
 from learnset.notifications.models import (
     DEFAULT_FREQUENCY,
@@ -185,23 +186,39 @@ def purge(db: Session, now: datetime) -> int:
     return rowcount(result)
 
 
-def export_personal_data(db: Session, user: User) -> dict[str, Any]:
+def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:
     """A person's notifications and choices."""
     return {
-        "preferences": {kind.value: f.value for kind, f in preferences(db, user).items()},
+        "preferences": select(NotificationPreference.kind, NotificationPreference.frequency).where(
+            NotificationPreference.user_id == person
+        ),
+        "notifications": select(
+            Notification.kind,
+            Notification.description,
+            Notification.link,
+            Notification.created_at,
+            Notification.read_at,
+        )
+        .where(Notification.recipient_id == person)
+        .order_by(Notification.created_at),
+    }
+
+
+def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    chosen = {(user.id, row["kind"]): Frequency(row["frequency"]) for row in rows["preferences"]}
+    return {
+        "preferences": {
+            kind.value: frequency_for(chosen, user.id, kind).value for kind in NotificationKind
+        },
         "notifications": [
             {
-                "kind": n.kind,
-                "description": n.description,
-                "link": n.link,
-                "created_at": n.created_at.isoformat(timespec="seconds"),
-                "read_at": n.read_at.isoformat(timespec="seconds") if n.read_at else None,
+                "kind": n["kind"],
+                "description": n["description"],
+                "link": n["link"],
+                "created_at": n["created_at"].isoformat(timespec="seconds"),
+                "read_at": n["read_at"].isoformat(timespec="seconds") if n["read_at"] else None,
             }
-            for n in db.scalars(
-                select(Notification)
-                .where(Notification.recipient_id == user.id)
-                .order_by(Notification.created_at)
-            )
+            for n in rows["notifications"]
         ],
     }
 

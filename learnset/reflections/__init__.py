@@ -33,6 +33,11 @@ def init_app(app: Flask) -> None:
     home_panel(panels.new_comments_panel)
     home_panel(panels.shared_with_you_panel)
     home_panel(panels.log_panel)
-    downloads.register("reflective_log", exports.export_personal_data, exports.erase_personal_data)
+    downloads.register(
+        "reflective_log",
+        exports.personal_data_reads,
+        exports.build_personal_data,
+        exports.erase_personal_data,
+    )
     downloads.register_files("reflective_log", exports.export_files)
     downloads.register_files("quick_notes", exports.export_note_photos)

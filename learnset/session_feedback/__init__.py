@@ -18,7 +18,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     home_panel(panels.asked_now)
     personal_data.register(
-        "session_feedback", services.export_personal_data, services.erase_personal_data
+        "session_feedback",
+        services.personal_data_reads,
+        services.build_personal_data,
+        services.erase_personal_data,
     )
 
     def session_feedback_open(meeting: Meeting) -> bool:

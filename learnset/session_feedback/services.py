@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.accounts.personal_data import Read
 from learnset.dates import uk_datetime
 from learnset.errors import DomainError
-from learnset.meetings.models import Meeting
+from learnset.meetings.models import Meeting, display_title
 from learnset.session_feedback.models import MAX_TEXT, SessionFeedback
 
 # The default for SESSION_FEEDBACK_DAYS (learnset/config.py).
@@ -128,22 +129,33 @@ def answer(
     return existing
 
 
-def export_personal_data(db: Session, user: User) -> list[dict[str, Any]]:
+def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:
     """The person's own answers, for "download your data"."""
+    return {
+        "answers": select(
+            Meeting.title,
+            Meeting.number,
+            Meeting.starts_at,
+            SessionFeedback.usefulness,
+            SessionFeedback.do_differently,
+            SessionFeedback.change_one_thing,
+        )
+        .join(Meeting, Meeting.id == SessionFeedback.meeting_id)
+        .where(SessionFeedback.user_id == person)
+        .order_by(Meeting.starts_at, Meeting.id)
+    }
+
+
+def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return [
         {
-            "session": meeting.display_title,
-            "session_date": meeting.starts_at.date().isoformat(),
-            "usefulness": feedback.usefulness,
-            "do_differently": feedback.do_differently,
-            "change_one_thing": feedback.change_one_thing,
+            "session": display_title(row["title"], row["number"]),
+            "session_date": row["starts_at"].date().isoformat(),
+            "usefulness": row["usefulness"],
+            "do_differently": row["do_differently"],
+            "change_one_thing": row["change_one_thing"],
         }
-        for feedback, meeting in db.execute(
-            select(SessionFeedback, Meeting)
-            .join(Meeting, Meeting.id == SessionFeedback.meeting_id)
-            .where(SessionFeedback.user_id == user.id)
-            .order_by(Meeting.starts_at, Meeting.id)
-        )
+        for row in rows["answers"]
     ]
 
 

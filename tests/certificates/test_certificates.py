@@ -320,13 +320,13 @@ def test_withdrawing_needs_the_form_s_token_and_only_once(db, people, login):
 
 
 def test_certificates_are_in_the_holder_s_download_of_their_data(db, people):
-    from learnset.certificates.queries import export_personal_data
+    from learnset.accounts.personal_data import export_section
 
     certificate = make_certificate(db, people.participant, people.cohort)
-    [exported] = export_personal_data(db, people.participant)
+    [exported] = export_section(db, people.participant, "certificates")
     assert exported["reference"] == certificate.reference
     assert exported["sessions_attended"] == 1 and exported["withdrawn_at"] is None
-    assert export_personal_data(db, people.fellow) == []
+    assert export_section(db, people.fellow, "certificates") == []
 
 
 def test_deleting_the_account_deletes_its_certificates(db, people):

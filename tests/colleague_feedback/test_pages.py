@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from learnset.accounts.personal_data import export_section
 from learnset.colleague_feedback import services
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, FeedbackRound
 from learnset.dates import UK
@@ -301,7 +302,7 @@ def test_the_report_is_in_the_appraisal_portfolio_and_the_download(db, people, f
         page="/colleague-feedback",
     )
     assert "Ask for data sooner" not in browser.get("/reflections/portfolio").get_data(as_text=True)
-    exported = services.export_personal_data(db, people.participant)
+    exported = export_section(db, people.participant, "colleague_feedback")
     assert exported[0]["report"]["texts"]["start_doing"] == ["Ask for data sooner"] * 3
     assert "example.nhs.uk" not in str(exported)
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from learnset.accounts.personal_data import export_section
 from learnset.db import utcnow
 from learnset.session_feedback import services
 from learnset.session_feedback.models import SessionFeedback
@@ -236,9 +237,9 @@ def test_download_your_data_has_one_s_own_answers_and_deletion_keeps_them_withou
 ):
     meeting = open_session(db, people.cohort, title="Open Space")
     answer_as(db, people.participant, meeting, 4, "Try Open Space.")
-    [exported] = services.export_personal_data(db, people.participant)
+    [exported] = export_section(db, people.participant, "session_feedback")
     assert exported["session"] == "Open Space" and exported["do_differently"] == "Try Open Space."
-    assert services.export_personal_data(db, people.fellow) == []
+    assert export_section(db, people.fellow, "session_feedback") == []
     services.erase_personal_data(db, people.participant)
     [row] = _rows(db, meeting)
     assert row.user_id is None and row.usefulness == 4

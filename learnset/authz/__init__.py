@@ -35,6 +35,7 @@ from learnset.authz.challenges import (
 )
 from learnset.authz.cohorts import (
     cohorts_as,
+    member_cohorts,
     people_in,
     remember_cohorts,
     tutored_cohorts,
@@ -72,6 +73,7 @@ __all__ = [
     "is_participant",
     "is_shared_now",
     "is_tutor",
+    "member_cohorts",
     "own_reflections",
     "owner_takes_part_clause",
     "people_in",

@@ -236,25 +236,34 @@ _OWNER_TAKES_PART = and_(
 # --- Presenter slots -------------------------------------------------------------------------
 
 
+class AssignableChallenge(NamedTuple):
+    """A challenge as the presenter slot's choices name it: its owner's name and its title."""
+
+    id: int
+    owner_name: str
+    title: str
+
+
 @cache
-def _assignable() -> Select[Challenge]:
+def _assignable() -> Select[int, str, str]:
     return (
         authz.visible_challenges(PERSON)
+        .with_only_columns(Challenge.id, User.name, Challenge.title)
         .join(User, User.id == Challenge.owner_id)
         .join(Membership, _OWNER_TAKES_PART)
         .where(
             Challenge.cohort_id == bindparam("cohort_id", type_=Integer),
             Challenge.status == ChallengeStatus.OPEN,
         )
-        .options(joinedload(Challenge.owner))
         .order_by(User.name, Challenge.title, Challenge.id)
     )
 
 
-def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[Challenge]:
+def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[AssignableChallenge]:
     """Open challenges of the set a tutor can give a presenter slot to: those the user can
     read whose owners still take part, by owner and title."""
-    return list(db.scalars(_assignable(), {"person_id": user.id, "cohort_id": cohort_id}))
+    values = {"person_id": user.id, "cohort_id": cohort_id}
+    return [AssignableChallenge(*row) for row in db.execute(_assignable(), values)]
 
 
 # --- The home page ---------------------------------------------------------------------------

@@ -57,6 +57,7 @@ from learnset.authz.roles import (
     is_member,
     is_participant,
     is_tutor,
+    takes_part_anywhere,
     tutors_anything,
 )
 
@@ -83,6 +84,7 @@ __all__ = [
     "require",
     "shared_now_clause",
     "shared_with_tutors_clause",
+    "takes_part_anywhere",
     "tutored_cohorts",
     "tutors_anything",
     "visible_challenges",

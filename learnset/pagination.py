@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Integer, Select, bindparam, func, select
@@ -98,5 +98,6 @@ def _count_and_page(query: Select[*tuple[Any, ...]]) -> tuple[Select[int], Selec
     return counted, query.limit(_LIMIT).offset(_OFFSET)
 
 
-# Keyed by the statement object itself, so only statements made once a process belong here.
-_built_once = cache(_count_and_page)
+# Keyed by the statement object itself, so only statements made once a process belong here;
+# bounded, so that one built per request by mistake costs time, never memory without end.
+_built_once = lru_cache(maxsize=64)(_count_and_page)

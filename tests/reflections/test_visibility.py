@@ -123,6 +123,20 @@ def test_a_tutor_of_two_sets_can_narrow_the_shared_list_to_one(login, db, people
     assert "Eastvale notes" not in page and "Nothing has been shared with you yet" in page
 
 
+def test_the_shared_list_is_paged_and_a_page_past_the_end_shows_the_last(login, db, people):
+    for number in range(23):
+        factories.make_reflection(
+            db, people.participant, title=f"Shared note {number:02}", visibility="tutors"
+        )
+    db.commit()
+    tutor = login(people.tutor)
+    first = html_of(tutor.get("/reflections/shared"))
+    assert first.count("Shared note") == 20
+    last = html_of(tutor.get("/reflections/shared?page=2"))
+    assert last.count("Shared note") == 3
+    assert html_of(tutor.get("/reflections/shared?page=99")) == last
+
+
 def test_withdrawing_a_share_hides_it_at_once(login, db, people):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
     db.commit()

@@ -35,6 +35,7 @@ from learnset.authz.challenges import (
 )
 from learnset.authz.cohorts import (
     cohorts_as,
+    member_cohorts,
     people_in,
     remember_cohorts,
     tutored_cohorts,
@@ -56,6 +57,7 @@ from learnset.authz.roles import (
     is_member,
     is_participant,
     is_tutor,
+    takes_part_anywhere,
     tutors_anything,
 )
 
@@ -72,6 +74,7 @@ __all__ = [
     "is_participant",
     "is_shared_now",
     "is_tutor",
+    "member_cohorts",
     "own_reflections",
     "owner_takes_part_clause",
     "people_in",
@@ -81,6 +84,7 @@ __all__ = [
     "require",
     "shared_now_clause",
     "shared_with_tutors_clause",
+    "takes_part_anywhere",
     "tutored_cohorts",
     "tutors_anything",
     "visible_challenges",

@@ -125,13 +125,22 @@ def cohorts_as(db: Session, user: User, role: Role) -> list[Cohort]:
     """The cohorts the user belongs to in `role`, latest start first. Several parts of a page
     ask (the home page's panels, a form's choices), so it is asked once a transaction, for
     every role at once."""
+    return [cohort for cohort, member_role in _cohorts_and_roles(db, user) if member_role == role]
+
+
+def member_cohorts(db: Session, user: User) -> list[Cohort]:
+    """The cohorts the user belongs to in any role, latest start first (as cohorts_as)."""
+    return [cohort for cohort, _role in _cohorts_and_roles(db, user)]
+
+
+def _cohorts_and_roles(db: Session, user: User) -> list[tuple[Cohort, str]]:
     known: dict[int, list[tuple[Cohort, str]]] = db.info.setdefault(_COHORTS_AS, {})
     if user.id not in known:
         known[user.id] = [
             (cohort, member_role)
             for cohort, member_role in db.execute(_memberships(), {"person_id": user.id})
         ]
-    return [cohort for cohort, member_role in known[user.id] if member_role == role]
+    return known[user.id]
 
 
 def remember_cohorts(db: Session, user: User, memberships: list[tuple[Cohort, str]]) -> None:

@@ -41,6 +41,12 @@ def tutors_anything(user: User) -> bool:
     return Role.TUTOR in cohort_roles(user).values()
 
 
+def takes_part_anywhere(user: User) -> bool:
+    """A participant of some set: what the home page's panels about one's own log, sessions
+    and comments need before they ask anything."""
+    return Role.PARTICIPANT in cohort_roles(user).values()
+
+
 def admin(user: User, _obj: Any = None) -> bool:
     return user.is_admin
 

@@ -236,25 +236,34 @@ _OWNER_TAKES_PART = and_(
 # --- Presenter slots -------------------------------------------------------------------------
 
 
+class AssignableChallenge(NamedTuple):
+    """A challenge as the presenter slot's choices name it: its owner's name and its title."""
+
+    id: int
+    owner_name: str
+    title: str
+
+
 @cache
-def _assignable() -> Select[Challenge]:
+def _assignable() -> Select[int, str, str]:
     return (
         authz.visible_challenges(PERSON)
+        .with_only_columns(Challenge.id, User.name, Challenge.title)
         .join(User, User.id == Challenge.owner_id)
         .join(Membership, _OWNER_TAKES_PART)
         .where(
             Challenge.cohort_id == bindparam("cohort_id", type_=Integer),
             Challenge.status == ChallengeStatus.OPEN,
         )
-        .options(joinedload(Challenge.owner))
         .order_by(User.name, Challenge.title, Challenge.id)
     )
 
 
-def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[Challenge]:
+def assignable_challenges(db: Session, user: User, cohort_id: int) -> list[AssignableChallenge]:
     """Open challenges of the set a tutor can give a presenter slot to: those the user can
     read whose owners still take part, by owner and title."""
-    return list(db.scalars(_assignable(), {"person_id": user.id, "cohort_id": cohort_id}))
+    values = {"person_id": user.id, "cohort_id": cohort_id}
+    return [AssignableChallenge(*row) for row in db.execute(_assignable(), values)]
 
 
 # --- The home page ---------------------------------------------------------------------------
@@ -360,8 +369,9 @@ class Presenting:
 
 
 @cache
-def _next_sessions_tutored() -> Select[Meeting]:
-    """Built once: the next session of each set the person tutors."""
+def _next_sessions_tutored() -> Select[Meeting, PresenterSlot | None]:
+    """Built once: the next session of each set the person tutors, a row for each of its
+    presenter slots (with presenter and challenge), or one row without a slot."""
     tutored = select(Membership.cohort_id).where(
         Membership.user_id == PERSON, Membership.role == Role.TUTOR
     )
@@ -372,38 +382,26 @@ def _next_sessions_tutored() -> Select[Meeting]:
         .scalar_subquery()
     )
     return (
-        select(Meeting)
+        select(Meeting, PresenterSlot)
+        .outerjoin(PresenterSlot, PresenterSlot.meeting_id == Meeting.id)
         .where(Meeting.cohort_id.in_(tutored), Meeting.ends_at > NOW)
         .where(Meeting.starts_at == first)
-        .options(joinedload(Meeting.cohort))
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
-
-
-@cache
-def _slots_of_meetings() -> Select[PresenterSlot]:
-    """Built once: the presenter slots of some sessions, with presenter and challenge."""
-    return (
-        select(PresenterSlot)
-        .where(PresenterSlot.meeting_id.in_(bindparam("meeting_ids", expanding=True)))
-        .options(joinedload(PresenterSlot.presenter), joinedload(PresenterSlot.challenge))
-        .order_by(PresenterSlot.position, PresenterSlot.id)
+        .options(
+            joinedload(Meeting.cohort),
+            joinedload(PresenterSlot.presenter),
+            joinedload(PresenterSlot.challenge),
+        )
+        .order_by(Meeting.starts_at, Meeting.id, PresenterSlot.position, PresenterSlot.id)
     )
 
 
 def presenting_next(db: Session, user: User, now: datetime) -> list[Presenting]:
-    """For each set the user tutors, the challenges presenting at its next session. Two
-    queries whatever there is, so the home page stays the same size."""
-    meetings = list(db.scalars(_next_sessions_tutored(), {"person_id": user.id, "now": now}))
-    slots: dict[int, list[PresenterSlot]] = {}
-    for slot in db.scalars(
-        _slots_of_meetings(), {"meeting_ids": [meeting.id for meeting in meetings]}
-    ):
-        slots.setdefault(slot.meeting_id, []).append(slot)
+    """For each set the user tutors, the challenges presenting at its next session (the
+    first by id when two start together). One query whatever there is, so the home page
+    stays the same size."""
     found: dict[int, Presenting] = {}
-    for meeting in meetings:
-        if meeting.cohort_id not in found:
-            found[meeting.cohort_id] = Presenting(
-                meeting.cohort, meeting, slots.get(meeting.id, [])
-            )
+    for meeting, slot in db.execute(_next_sessions_tutored(), {"person_id": user.id, "now": now}):
+        presenting = found.setdefault(meeting.cohort_id, Presenting(meeting.cohort, meeting, []))
+        if slot is not None and presenting.meeting is meeting:
+            presenting.slots.append(slot)
     return list(found.values())

@@ -33,7 +33,7 @@ from learnset.meetings.forms import (
     LibraryFilterForm,
     PresenterSlotForm,
 )
-from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot, TopicStatus
+from learnset.meetings.models import Meeting, MeetingItem, PresenterSlot
 from learnset.meetings.views import bp, meeting_or_404
 from learnset.pagination import page_number, paginate
 
@@ -56,7 +56,7 @@ def _slot_form(db: Session, meeting: Meeting) -> PresenterSlotForm:
     open_challenges = challenge_queries.assignable_challenges(db, current_user, meeting.cohort_id)
     form.challenge.choices = choices(
         [("", "Choose a challenge")]
-        + [(c.id, f"{c.owner.name}: {c.title}") for c in open_challenges]
+        + [(c.id, f"{c.owner_name}: {c.title}") for c in open_challenges]
     )
     return form
 
@@ -70,10 +70,8 @@ def _render_plan(db: Session, meeting: Meeting, slot_form: PresenterSlotForm) ->
         meeting=meeting,
         items=items,
         minutes=sum(meeting_item.content_item.minutes for meeting_item in items),
-        taken=queries.meeting_topics(db, meeting.id),
-        open_topics=queries.topics_of(
-            db, current_user, meeting.cohort_id, (TopicStatus.OPEN.value,), limit=20
-        ),
+        taken=queries.taken_topic_titles(db, meeting.id),
+        open_topics=queries.open_topic_titles(db, meeting.cohort_id, limit=20),
         slots=slots,
         readable_challenges=queries.readable_slot_challenges(db, current_user, slots),
         can_take_topics=meeting.ends_at > utcnow(),

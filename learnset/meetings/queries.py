@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -336,17 +336,53 @@ def topic_values(user: User, cohort_id: int, statuses: tuple[str, ...]) -> dict[
     return {"person_id": user.id, "cohort_id": cohort_id, "statuses": list(statuses)}
 
 
-def topics_of(
-    db: Session, user: User, cohort_id: int, statuses: tuple[str, ...], limit: int | None = None
-) -> list[TopicRow]:
-    query = topic_rows()
-    if limit is not None:
-        query = query.limit(limit)
-    values = topic_values(user, cohort_id, statuses)
-    return [
-        TopicRow(topic, int(votes), bool(voted))
-        for topic, votes, voted in db.execute(query, values)
-    ]
+class TopicTitle(NamedTuple):
+    """An open topic as the plan lists it: its title and votes, not who proposed it."""
+
+    id: int
+    title: str
+    votes: int
+
+
+@cache
+def _open_topic_titles(limit: int) -> Select[int, str, int]:
+    """Built once for each limit: the set's open topics, the most wanted first (as topic_rows
+    orders them)."""
+    votes = votes_for_topic()
+    return (
+        select(EmergentTopic.id, EmergentTopic.title, votes)
+        .where(
+            EmergentTopic.cohort_id == bindparam("cohort_id", type_=Integer),
+            EmergentTopic.status == TopicStatus.OPEN,
+        )
+        .order_by(votes.desc(), EmergentTopic.created_at.desc(), EmergentTopic.id.desc())
+        .limit(limit)
+    )
+
+
+def open_topic_titles(db: Session, cohort_id: int, limit: int) -> list[TopicTitle]:
+    rows = db.execute(_open_topic_titles(limit), {"cohort_id": cohort_id})
+    return [TopicTitle(id_, title, int(votes)) for id_, title, votes in rows]
+
+
+@cache
+def _taken_topic_titles() -> Select[int, str]:
+    return (
+        select(EmergentTopic.id, EmergentTopic.title)
+        .where(EmergentTopic.meeting_id == _MEETING)
+        .order_by(EmergentTopic.id)
+    )
+
+
+class TakenTopic(NamedTuple):
+    id: int
+    title: str
+
+
+def taken_topic_titles(db: Session, meeting_id: int) -> list[TakenTopic]:
+    """The topics taken into a session, as meeting_topics orders them: ids and titles."""
+    rows = db.execute(_taken_topic_titles(), {"meeting_id": meeting_id})
+    return [TakenTopic(id_, title) for id_, title in rows]
 
 
 def upcoming_meetings(db: Session, cohort_id: int, now: datetime) -> list[Meeting]:

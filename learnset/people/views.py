@@ -14,7 +14,7 @@ from learnset.accounts.models import User
 from learnset.accounts.security import idle_timeout
 from learnset.db import get_db, utcnow
 from learnset.forms import EmptyForm, committed
-from learnset.pagination import page_number, paginate
+from learnset.pagination import page_number
 from learnset.people import queries, services
 from learnset.people.forms import PeopleFilterForm
 
@@ -28,9 +28,7 @@ def index() -> str:
     if not form.validate():
         form.q.data, form.status.data = "", ""
     search, status = form.q.data or "", form.status.data or ""
-    result = paginate(
-        get_db(), queries.people(search, status), page_number(request.args.get("page"))
-    )
+    result = queries.people_page(get_db(), search, status, page_number(request.args.get("page")))
     return render_template(
         "people/index.html", form=form, result=result, filtered=bool(search or status)
     )

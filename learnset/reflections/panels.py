@@ -23,6 +23,9 @@ def kept_text_panel(db: Session, user: User) -> Panel | None:
 
 
 def new_comments_panel(db: Session, user: User) -> Panel | None:
+    # Only a participant's reflections can be shared, so only they can have comments.
+    if not authz.takes_part_anywhere(user):
+        return None
     news = queries.new_comments(db, user)
     if not news:
         return None
@@ -37,7 +40,7 @@ def shared_with_you_panel(db: Session, user: User) -> Panel | None:
 
 
 def log_panel(db: Session, user: User) -> Panel | None:
-    if not any(role == "participant" for role in authz.cohort_roles(user).values()):
+    if not authz.takes_part_anywhere(user):
         return None
     since, _today = appraisal_year(utcnow().astimezone(UK).date())
     return Panel(

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Date, Select, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Date, Integer, Select, bindparam, exists, func, or_, select
+from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -139,15 +139,53 @@ def log_page(db: Session, user: User, filters: LogFilters, page: int) -> Page[Lo
     return replace(found, items=[LogEntry(*row) for row in found.items])
 
 
-def shared_page(db: Session, user: User, cohort_id: int | None, page: int) -> Page[Reflection]:
-    """Reflections others have shared with the user, most recently shared first."""
-    query = authz.reflections_shared_with(user)
-    if cohort_id is not None:
-        query = query.where(Reflection.cohort_id == cohort_id)
-    query = query.options(joinedload(Reflection.author), joinedload(Reflection.cohort)).order_by(
-        Reflection.shared_at.desc(), Reflection.id.desc()
+class SharedEntry(NamedTuple):
+    """A row of "Shared with you": what the list shows of a reflection, no text."""
+
+    id: int
+    title: str
+    shared_at: datetime | None
+    visibility: str
+    author_name: str
+    cohort_name: str
+
+
+@cache
+def _shared_with(in_one_set: bool) -> Select[int, str, datetime | None, str, str, str]:
+    """Built once (with and without the set's filter): reflections shared with the person, with
+    their authors' and sets' names in the row."""
+    query = (
+        authz.reflections_shared_with(PERSON)
+        .with_only_columns(
+            Reflection.id,
+            Reflection.title,
+            Reflection.shared_at,
+            Reflection.visibility,
+            User.name,
+            Cohort.name,
+        )
+        .join(User, User.id == Reflection.author_id)
+        .join(Cohort, Cohort.id == Reflection.cohort_id)
+        .order_by(Reflection.shared_at.desc(), Reflection.id.desc())
     )
-    return paginate(db, query, page)
+    if in_one_set:
+        query = query.where(Reflection.cohort_id == bindparam("cohort_id", type_=Integer))
+    return query
+
+
+def shared_page(db: Session, user: User, cohort_id: int | None, page: int) -> Page[SharedEntry]:
+    """Reflections others have shared with the user, most recently shared first."""
+    found = paginate(
+        db,
+        _shared_with(cohort_id is not None),
+        page,
+        rows=True,
+        values={"person_id": user.id}
+        if cohort_id is None
+        else {"person_id": user.id, "cohort_id": cohort_id},
+        built_once=True,
+    )
+    return replace(found, items=[SharedEntry(*row) for row in found.items])
 
 
 def bin_page(db: Session, user: User, page: int) -> Page[Reflection]:

@@ -111,9 +111,7 @@ def shared() -> str:
     return render_template(
         "reflections/shared.html",
         page=page,
-        cohorts=db.scalars(authz.visible_cohorts(current_user)).all()
-        if not current_user.is_admin
-        else [],
+        cohorts=[] if current_user.is_admin else authz.member_cohorts(db, current_user),
         cohort_id=cohort_id,
     )
 

@@ -14,6 +14,11 @@ from learnset.db import utcnow
 from tests import factories
 
 HOME_STATEMENT_LIMIT = 11
+# A tutor who takes part in no set: the sign-in, the sets, the presenters at the next sessions
+# (with their slots), the next session and draft, the open topics, what was shared with them
+# and the presenters' challenges they may read (issue 14: the panels only a participant can
+# have ask nothing, and the presenters come in one statement, not two).
+TUTOR_HOME_STATEMENT_LIMIT = 7
 
 
 def _home(login, person, count_queries) -> list[str]:  # type: ignore[no-untyped-def]
@@ -61,3 +66,11 @@ def test_a_second_full_set_costs_no_statement(db, login, people, count_queries):
         assert len(two_sets) == len(one_set[person]), two_sets
         assert len([s for s in two_sets if " FROM cohorts " in f" {s} "]) <= 2, two_sets
         assert len(two_sets) <= HOME_STATEMENT_LIMIT, two_sets
+
+
+def test_a_tutor_s_home_asks_nothing_for_a_participant_s_panels(db, login, people, count_queries):
+    framework = factories.make_framework(db)
+    _fill(db, framework, people.cohort, people.participant)
+    reads = _reads(_home(login, people.tutor, count_queries))
+    assert len(reads) <= TUTOR_HOME_STATEMENT_LIMIT, reads
+    assert not [s for s in reads if "session_feedback" in s or "reflection_comments" in s], reads

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -61,23 +61,45 @@ def page_number(value: Any) -> int:
     return max(1, min(number, 10_000))
 
 
+# A page's place, as parameters of a statement built once (`Paged`).
+PAGE_LIMIT = bindparam("page_limit", type_=Integer)
+PAGE_OFFSET = bindparam("page_offset", type_=Integer)
+
+
+@dataclass(frozen=True)
+class Paged:
+    """A query's count and one page of it, built once: for lists whose statements would cost
+    more to build on each request than to run."""
+
+    counted: Select[int]
+    page: Select[*tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, query: Select[*tuple[Any, ...]]) -> Paged:
+        return cls(
+            select(func.count()).select_from(query.order_by(None).subquery()),
+            query.limit(PAGE_LIMIT).offset(PAGE_OFFSET),
+        )
+
+
 def paginate(
     db: Session,
-    query: Select[*tuple[Any, ...]],
+    query: Select[*tuple[Any, ...]] | Paged,
     number: int,
     per_page: int = PER_PAGE,
     rows: bool = False,
     values: Mapping[str, Any] | None = None,
 ) -> Page[Any]:
     """One page of the query's results (whole rows with rows=True, else the first column);
-    `values` are the query's parameters, for a statement built once.
+    `values` are the query's parameters, for a statement built once (or a `Paged`).
 
     A page past the end shows the last one: after a deletion, a link to page 3 still lands."""
-    counted = select(func.count()).select_from(query.order_by(None).subquery())
-    total = db.scalar(counted, values) or 0
+    paged = query if isinstance(query, Paged) else Paged.of(query)
+    total = db.scalar(paged.counted, values) or 0
     pages = max(1, -(-total // per_page))
     number = min(max(1, number), pages)
-    limited = query.limit(per_page).offset((number - 1) * per_page)
+    values = {**(values or {}), "page_limit": per_page, "page_offset": (number - 1) * per_page}
+    limited = paged.page
     # unique(): queries that join-load a collection repeat their entities row by row.
     items = list(
         db.execute(limited, values).all() if rows else db.scalars(limited, values).unique()

@@ -94,6 +94,22 @@ def layout_url(endpoint: str, **values: Any) -> str:
     return url
 
 
+# Stands in for the part a `url_pattern` leaves open: above every id (learnset/ids.py's MAX_ID),
+# so no id beside it can be mistaken for it, and a slug too may take it.
+_OPEN_PART = "7405926381"
+
+
+def url_pattern(endpoint: str, part: str, **values: Any) -> str:
+    """The address of `endpoint` with `{}` where the value of `part` goes: for a loop's links
+    that differ only there, one url_for rather than one a row (`{{ pattern.format(row.id) }}`).
+    Only for ids and slugs (learnset/content.py's SLUG_FORMAT), which an address carries as
+    they are; the address quotes any brace of its own, so `{}` is the only one."""
+    url = url_for(endpoint, **{**values, part: _OPEN_PART})
+    if url.count(_OPEN_PART) != 1:
+        raise ValueError(f"{endpoint}'s address does not hold <{part}> once")
+    return url.replace(_OPEN_PART, "{}")
+
+
 def header_navigation() -> list[dict[str, Any]]:
     endpoint, section = request.endpoint, request.blueprint
     items = navigation_for(_user())
@@ -151,6 +167,7 @@ def init_app(app: Flask) -> None:
     app.extensions["layout_urls"] = {}
     app.jinja_env.globals.update(
         layout_url=layout_url,
+        url_pattern=url_pattern,
         can=can,
         header_navigation=header_navigation,
         nhs_field=forms.nhs_field,

@@ -14,7 +14,7 @@ from learnset.assessment.models import AssessmentKind
 from learnset.challenges.models import ChallengeStatus, GainFor, GainKind, TrappedKind, UpdateKind
 from learnset.cohorts.models import CohortStatus, InvitationStatus, Role
 from learnset.colleague_feedback.models import RaterRelationship
-from learnset.components import memoise_components
+from learnset.components import memoise_components, memoise_macros
 from learnset.dates import uk_date, uk_datetime, uk_time
 from learnset.files import size_in_words
 from learnset.library.models import ContentKind, VersionOrigin
@@ -209,3 +209,6 @@ def init_app(app: Flask) -> None:
         same_site_back=same_site_back,
     )
     memoise_components(app.jinja_env)
+    # Tags of a kind or status, on every row of the lists and timelines that show them.
+    memoise_macros(app.jinja_env, "challenges/_macros.html", ("kind_tag", "status_tag"))
+    memoise_macros(app.jinja_env, "library/_macros.html", ("kind_name", "kind_tag", "minutes"))

@@ -13,7 +13,8 @@ CAPABILITIES = bindparam("capability_ids", type_=Integer, expanding=True)
 
 
 class ItemCard(NamedTuple):
-    """What a card of a library item shows, read as a plain row (cheaper than the item)."""
+    """What a card of a library item shows, read as a plain row (cheaper than the item); with
+    the names of the capabilities it develops where a page lists them."""
 
     id: int
     slug: str
@@ -21,6 +22,7 @@ class ItemCard(NamedTuple):
     title: str
     summary: str
     minutes: int
+    capabilities: tuple[str, ...] = ()
 
 
 CARD_COLUMNS = (

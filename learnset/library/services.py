@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 from sqlalchemy import (
     BindParameter,
@@ -27,6 +27,7 @@ from learnset.library.models import (
     content_item_capabilities,
     library_order,
 )
+from learnset.library.queries import CARD_COLUMNS, ItemCard
 from learnset.pagination import Page, Paged, paginate
 
 PER_PAGE = 20
@@ -44,19 +45,6 @@ class LibraryQuery:
     @property
     def is_filtered(self) -> bool:
         return bool(self.words.strip() or self.kind or self.capability)
-
-
-class Listed(NamedTuple):
-    """What a search result shows: not the item's text or sources, which can be long; and the
-    names of the capabilities it develops (filled in after the page is read)."""
-
-    id: int
-    slug: str
-    kind: str
-    title: str
-    summary: str
-    minutes: int
-    capabilities: list[str]
 
 
 def _word(number: int) -> BindParameter[str]:
@@ -79,14 +67,7 @@ def _search_statements(words: int, kind: bool, capability: bool) -> Paged:
     are asked for): items in the library, never archived ones, matching every word (each in
     the title, the summary or the body), best matches first. The words, the kind and the
     capability are the statement's parameters."""
-    statement = select(
-        ContentItem.id,
-        ContentItem.slug,
-        ContentItem.kind,
-        ContentItem.title,
-        ContentItem.summary,
-        ContentItem.minutes,
-    ).where(ContentItem.archived_at.is_(None))
+    statement = select(*CARD_COLUMNS).where(ContentItem.archived_at.is_(None))
     if kind:
         statement = statement.where(ContentItem.kind == bindparam("kind", type_=String))
     if capability:
@@ -132,7 +113,7 @@ def _capability_names() -> Select[int, int, str, int]:
     )
 
 
-def search(db: Session, query: LibraryQuery, page: int) -> Page[Listed]:
+def search(db: Session, query: LibraryQuery, page: int) -> Page[ItemCard]:
     """One page of matching items, each with the names of the capabilities it develops
     (three statements, built once for each shape of search)."""
     words = query.words.split()
@@ -143,13 +124,14 @@ def search(db: Session, query: LibraryQuery, page: int) -> Page[Listed]:
         values["capability"] = query.capability
     statements = _search_statements(len(words), bool(query.kind), bool(query.capability))
     found = paginate(db, statements, page, PER_PAGE, rows=True, values=values)
-    items = {row.id: Listed._make((*row, [])) for row in found.items}
-    if items:
+    names: dict[int, list[str]] = {row.id: [] for row in found.items}
+    if names:
         for item_id, _id, name, _position in db.execute(
-            _capability_names(), {"item_ids": list(items)}
+            _capability_names(), {"item_ids": list(names)}
         ):
-            items[item_id].capabilities.append(name)
-    return replace(found, items=list(items.values()))
+            names[item_id].append(name)
+    items = [ItemCard._make((*row, tuple(names[row.id]))) for row in found.items]
+    return replace(found, items=items)
 
 
 def item_by_slug(db: Session, slug: str) -> ContentItem | None:

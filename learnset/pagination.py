@@ -11,8 +11,6 @@ from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
-_LIMIT = bindparam("page_limit", type_=Integer)
-_OFFSET = bindparam("page_offset", type_=Integer)
 PER_PAGE = 20
 
 
@@ -64,9 +62,30 @@ def page_number(value: Any) -> int:
     return max(1, min(number, 10_000))
 
 
+# A page's place, as parameters of a statement built once (`Paged`).
+PAGE_LIMIT = bindparam("page_limit", type_=Integer)
+PAGE_OFFSET = bindparam("page_offset", type_=Integer)
+
+
+@dataclass(frozen=True)
+class Paged:
+    """A query's count and one page of it, built once: for lists whose statements would cost
+    more to build on each request than to run."""
+
+    counted: Select[int]
+    page: Select[*tuple[Any, ...]]
+
+    @classmethod
+    def of(cls, query: Select[*tuple[Any, ...]]) -> Paged:
+        return cls(
+            select(func.count()).select_from(query.order_by(None).subquery()),
+            query.limit(PAGE_LIMIT).offset(PAGE_OFFSET),
+        )
+
+
 def paginate(
     db: Session,
-    query: Select[*tuple[Any, ...]],
+    query: Select[*tuple[Any, ...]] | Paged,
     number: int,
     per_page: int = PER_PAGE,
     rows: bool = False,
@@ -74,17 +93,20 @@ def paginate(
     built_once: bool = False,
 ) -> Page[Any]:
     """One page of the query's results (whole rows with rows=True, else the first column);
-    `values` are the query's parameters, for a statement built once. With `built_once` (the
-    query is built once a process, never per request), its count and its page are built once
-    too: building them costs more than running them.
+    `values` are the query's parameters, for a statement built once. A `Paged` brings its count
+    and page built once; so does `built_once` (the query is built once a process, never per
+    request): building them costs more than running them.
 
     A page past the end shows the last one: after a deletion, a link to page 3 still lands."""
-    counted, limited = _built_once(query) if built_once else _count_and_page(query)
-    total = db.scalar(counted, values) or 0
+    if isinstance(query, Paged):
+        paged = query
+    else:
+        paged = _paged_once(query) if built_once else Paged.of(query)
+    total = db.scalar(paged.counted, values) or 0
     pages = max(1, -(-total // per_page))
     number = min(max(1, number), pages)
-    window = {"page_limit": per_page, "page_offset": (number - 1) * per_page}
-    values = {**values, **window} if values else window
+    values = {**(values or {}), "page_limit": per_page, "page_offset": (number - 1) * per_page}
+    limited = paged.page
     # unique(): queries that join-load a collection repeat their entities row by row.
     items = list(
         db.execute(limited, values).all() if rows else db.scalars(limited, values).unique()
@@ -92,12 +114,6 @@ def paginate(
     return Page(items, number, per_page, total)
 
 
-def _count_and_page(query: Select[*tuple[Any, ...]]) -> tuple[Select[int], Select[Any]]:
-    """The query's count of rows, and its rows from `page_offset`, `page_limit` of them."""
-    counted = select(func.count()).select_from(query.order_by(None).subquery())
-    return counted, query.limit(_LIMIT).offset(_OFFSET)
-
-
 # Keyed by the statement object itself, so only statements made once a process belong here;
 # bounded, so that one built per request by mistake costs time, never memory without end.
-_built_once = lru_cache(maxsize=64)(_count_and_page)
+_paged_once = lru_cache(maxsize=64)(Paged.of)

@@ -14,7 +14,7 @@ from learnset.assessment.models import AssessmentKind
 from learnset.challenges.models import ChallengeStatus, GainFor, GainKind, TrappedKind, UpdateKind
 from learnset.cohorts.models import CohortStatus, InvitationStatus, Role
 from learnset.colleague_feedback.models import RaterRelationship
-from learnset.components import memoise_components
+from learnset.components import memoise_components, memoise_macros
 from learnset.dates import uk_date, uk_datetime, uk_time
 from learnset.files import size_in_words
 from learnset.library.models import ContentKind, VersionOrigin
@@ -94,6 +94,22 @@ def layout_url(endpoint: str, **values: Any) -> str:
     return url
 
 
+# Stands in for the part a `url_pattern` leaves open: above every id (learnset/ids.py's MAX_ID),
+# so no id beside it can be mistaken for it, and a slug too may take it.
+_OPEN_PART = "7405926381"
+
+
+def url_pattern(endpoint: str, part: str, **values: Any) -> str:
+    """The address of `endpoint` with `{}` where the value of `part` goes: for a loop's links
+    that differ only there, one url_for rather than one a row (`{{ pattern.format(row.id) }}`).
+    Only for ids and slugs (learnset/content.py's SLUG_FORMAT), which an address carries as
+    they are; the address quotes any brace of its own, so `{}` is the only one."""
+    url = url_for(endpoint, **{**values, part: _OPEN_PART})
+    if url.count(_OPEN_PART) != 1:
+        raise ValueError(f"{endpoint}'s address does not hold <{part}> once")
+    return url.replace(_OPEN_PART, "{}")
+
+
 def header_navigation() -> list[dict[str, Any]]:
     endpoint, section = request.endpoint, request.blueprint
     items = navigation_for(_user())
@@ -151,6 +167,7 @@ def init_app(app: Flask) -> None:
     app.extensions["layout_urls"] = {}
     app.jinja_env.globals.update(
         layout_url=layout_url,
+        url_pattern=url_pattern,
         can=can,
         header_navigation=header_navigation,
         nhs_field=forms.nhs_field,
@@ -192,3 +209,6 @@ def init_app(app: Flask) -> None:
         same_site_back=same_site_back,
     )
     memoise_components(app.jinja_env)
+    # Tags of a kind or status, on every row of the lists and timelines that show them.
+    memoise_macros(app.jinja_env, "challenges/_macros.html", ("kind_tag", "status_tag"))
+    memoise_macros(app.jinja_env, "library/_macros.html", ("kind_name", "kind_tag", "minutes"))

@@ -63,23 +63,27 @@ class CapabilityProgress:
 
     @property
     def current(self) -> int | None:
-        return self.latest.current if self.latest else None
+        latest = self.latest
+        return latest.current if latest else None
 
     @property
     def target(self) -> int | None:
-        return self.latest.target if self.latest else None
+        latest = self.latest
+        return latest.target if latest else None
 
     @property
     def gap(self) -> int | None:
         """How far the target is from where the participant is now (negative: beyond it)."""
-        return self.latest.target - self.latest.current if self.latest else None
+        latest = self.latest
+        return latest.target - latest.current if latest else None
 
     @property
     def movement(self) -> int | None:
         """How far the current level has moved since the first assessment shown."""
-        if self.first is None or self.latest is None:
+        first, latest = self.first, self.latest
+        if first is None or latest is None:
             return None
-        return self.latest.current - self.first.current
+        return latest.current - first.current
 
     @property
     def last_rated_at(self) -> datetime | None:
@@ -135,9 +139,10 @@ class Progress:
 
     def by_gap(self) -> list[CapabilityProgress]:
         """Rated capabilities, largest gap first (framework order among equals), then unrated."""
-        rated = [entry for entry in self.capabilities if entry.gap is not None]
-        unrated = [entry for entry in self.capabilities if entry.gap is None]
-        return sorted(rated, key=lambda entry: -(entry.gap or 0)) + unrated
+        gaps = [(entry.gap, entry) for entry in self.capabilities]
+        rated = [(gap, entry) for gap, entry in gaps if gap is not None]
+        unrated = [entry for gap, entry in gaps if gap is None]
+        return [entry for _, entry in sorted(rated, key=lambda pair: -pair[0])] + unrated
 
     def top_gaps(self, limit: int = 3) -> list[CapabilityProgress]:
         """The capabilities furthest from their targets: what to work on next."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
@@ -13,18 +13,31 @@ from sqlalchemy.orm import Session
 from learnset.assessment.progress import CapabilityProgress
 from learnset.db import NOW, PERSON
 from learnset.library.models import ContentItem
-from learnset.library.queries import items_by_capability, items_developing_query
-from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
+from learnset.library.queries import ItemCard, cards_by_capability, items_developing_query
+from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus, display_title
 from learnset.reflections.models import Reflection
 
 ITEMS_PER_GAP = 3
 
 
+class SessionUsed(NamedTuple):
+    """A session that used an item, as a recommendation names it (a plain row)."""
+
+    id: int
+    title: str
+    number: int
+    starts_at: datetime
+
+    @property
+    def display_title(self) -> str:
+        return display_title(self.title, self.number)
+
+
 @dataclass
 class RecommendedItem:
-    item: ContentItem
+    item: ItemCard
     # The cohort's past published sessions that used it, most recent first.
-    sessions: list[Meeting] = field(default_factory=list)
+    sessions: list[SessionUsed] = field(default_factory=list)
 
 
 @dataclass
@@ -42,15 +55,22 @@ def _not_reflected_on() -> Select[Any]:
             Reflection.author_id == PERSON,
             Reflection.content_item_id == ContentItem.id,
             Reflection.deleted_at.is_(None),
-        )
+        ),
+        cards=True,
     )
 
 
 @cache
-def _sessions_using() -> Select[int, Meeting]:
+def _sessions_using() -> Select[int, int, str, int, datetime]:
     """Built once: the cohort's past published sessions that used some items, latest first."""
     return (
-        select(MeetingItem.content_item_id, Meeting)
+        select(
+            MeetingItem.content_item_id,
+            Meeting.id,
+            Meeting.title,
+            Meeting.number,
+            Meeting.starts_at,
+        )
         .join(Meeting, Meeting.id == MeetingItem.meeting_id)
         .where(
             MeetingItem.content_item_id.in_(bindparam("item_ids", type_=Integer, expanding=True)),
@@ -77,7 +97,7 @@ def recommendations(
     """
     if not gaps:
         return []
-    found = items_by_capability(
+    found = cards_by_capability(
         db,
         _not_reflected_on(),
         {"capability_ids": [gap.capability.id for gap in gaps], "person_id": participant_id},
@@ -94,6 +114,6 @@ def recommendations(
         result.append(recommendation)
     if offered:
         values = {"item_ids": list(offered), "cohort_id": cohort_id, "now": now}
-        for content_item_id, meeting in db.execute(_sessions_using(), values):
-            offered[content_item_id].sessions.append(meeting)
+        for row in db.execute(_sessions_using(), values):
+            offered[row[0]].sessions.append(SessionUsed._make(row[1:]))
     return result

@@ -79,7 +79,7 @@ def mine() -> Response | str:
 def overview(cohort_id: int) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    framework = current_framework(db)
+    framework = current_framework(db, names_only=True)
     growth = standing.standing(db, current_user.id, cohort.id, framework)
     top_gaps = growth.top_gaps()
     first_label = "Baseline"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from flask import abort
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -144,11 +145,17 @@ def get_or_404(
     action: str | None = None,
     *,
     options: Sequence[ORMOption] = (),
+    statement: Select[T] | None = None,
 ) -> T:
     """Load an object the user may see (else 404), then check the action (else 403). The id
     comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py).
-    `options` load what the page and the rule read with it, in the same statement."""
-    obj = db.get(model, object_id, options=options)
+    `options` load what the page and the rule read with it, in the same statement; or
+    `statement`, built once, loads the object whose id is its `object_id` parameter."""
+    obj = (
+        db.execute(statement, {"object_id": object_id}).unique().scalar_one_or_none()
+        if statement is not None
+        else db.get(model, object_id, options=options)
+    )
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:

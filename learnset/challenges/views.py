@@ -5,9 +5,11 @@ same blueprint. Thin views over services and queries."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
@@ -44,10 +46,20 @@ def _cohort(cohort_id: int, action: str) -> Cohort:
 
 
 def challenge_or_404(
-    challenge_id: int, action: str | None = None, options: Sequence[ORMOption] = ()
+    challenge_id: int,
+    action: str | None = None,
+    options: Sequence[ORMOption] = (),
+    statement: Select[Challenge] | None = None,
 ) -> Challenge:
     return authz.get_or_404(
-        get_db(), Challenge, challenge_id, current_user, "challenge:view", action, options=options
+        get_db(),
+        Challenge,
+        challenge_id,
+        current_user,
+        "challenge:view",
+        action,
+        options=options,
+        statement=statement,
     )
 
 
@@ -60,6 +72,17 @@ _WITH_SET_AND_OWNER = (
     joinedload(Challenge.trapped),
     joinedload(Challenge.owner).joinedload(User.memberships),
 )
+
+
+@cache
+def _with_set_and_owner() -> Select[Challenge]:
+    """Built once (building it cost more than running it): a challenge by `object_id`, with
+    _WITH_SET_AND_OWNER."""
+    return (
+        select(Challenge)
+        .where(Challenge.id == bindparam("object_id", type_=Integer))
+        .options(*_WITH_SET_AND_OWNER)
+    )
 
 
 def update_or_404(
@@ -177,7 +200,7 @@ def show_challenge(
 
 @bp.route("/challenges/<id:challenge_id>")
 def challenge(challenge_id: int) -> tuple[str, int]:
-    return show_challenge(challenge_or_404(challenge_id, options=_WITH_SET_AND_OWNER))
+    return show_challenge(challenge_or_404(challenge_id, statement=_with_set_and_owner()))
 
 
 @bp.route("/challenges/<id:challenge_id>/edit", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from learnset.framework.models import Capability, CapabilityDomain
 
@@ -32,10 +32,23 @@ def current_capabilities() -> Select[CapabilityDomain, Capability]:
     )
 
 
-def current_framework(db: Session) -> list[DomainCapabilities]:
-    """The domains and capabilities people rate today, in framework order (one query)."""
+@cache
+def _named_capabilities() -> Select[CapabilityDomain, Capability]:
+    """Built once: `current_capabilities` with what names and orders them only, not their words
+    and level descriptors (three JSON columns a capability)."""
+    return current_capabilities().options(
+        load_only(CapabilityDomain.slug, CapabilityDomain.name, CapabilityDomain.position),
+        load_only(Capability.slug, Capability.name, Capability.domain_id, Capability.position),
+    )
+
+
+def current_framework(db: Session, names_only: bool = False) -> list[DomainCapabilities]:
+    """The domains and capabilities people rate today, in framework order (one query). With
+    `names_only`, for a page that shows no more of them than their names: their other columns
+    are left unloaded, and reading one would cost a statement."""
     domains: dict[int, DomainCapabilities] = {}
-    for domain, capability in db.execute(current_capabilities()):
+    query = _named_capabilities() if names_only else current_capabilities()
+    for domain, capability in db.execute(query):
         domains.setdefault(domain.id, DomainCapabilities(domain)).capabilities.append(capability)
     return list(domains.values())
 

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    bindparam,
+    case,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from learnset.framework.models import Capability
@@ -14,9 +27,11 @@ from learnset.library.models import (
     content_item_capabilities,
     library_order,
 )
-from learnset.pagination import Page, paginate
+from learnset.library.queries import CARD_COLUMNS, ItemCard
+from learnset.pagination import Page, Paged, paginate
 
 PER_PAGE = 20
+ITEM_IDS = bindparam("item_ids", type_=Integer, expanding=True)
 
 
 @dataclass(frozen=True)
@@ -32,61 +47,91 @@ class LibraryQuery:
         return bool(self.words.strip() or self.kind or self.capability)
 
 
-def _matches_every_word(words: list[str]) -> list[ColumnElement[bool]]:
-    # Each word may sit in the title, the summary or the body; icontains lowers both sides,
-    # so the search ignores case on SQLite and PostgreSQL alike, and escapes % and _.
-    return [
-        or_(
-            ContentItem.title.icontains(word, autoescape=True),
-            ContentItem.summary.icontains(word, autoescape=True),
-            ContentItem.body.icontains(word, autoescape=True),
-        )
-        for word in words
-    ]
+def _word(number: int) -> BindParameter[str]:
+    return bindparam(f"word_{number}", type_=String)
 
 
-# What a result shows: not the item's text or sources, which can be long; and the names of the
-# capabilities it develops.
-_AS_LISTED = (
-    load_only(
-        ContentItem.id,
-        ContentItem.slug,
-        ContentItem.kind,
-        ContentItem.title,
-        ContentItem.summary,
-        ContentItem.minutes,
-    ),
-    selectinload(ContentItem.capabilities).load_only(Capability.name, Capability.position),
-)
+def _contains(column: Any, number: int) -> ColumnElement[bool]:
+    # icontains lowers both sides, so the search ignores case on SQLite and PostgreSQL alike;
+    # the word's % and _ are escaped with / (`_escaped`), as autoescape=True would.
+    return cast("ColumnElement[bool]", column.icontains(_word(number), escape="/"))
 
 
-def search_query(query: LibraryQuery) -> Select[ContentItem]:
-    """Items in the library (never archived ones) matching the query, best matches first."""
-    words = query.words.split()
-    statement = select(ContentItem).where(ContentItem.archived_at.is_(None))
-    if query.kind:
-        statement = statement.where(ContentItem.kind == query.kind)
-    if query.capability:
+def _escaped(word: str) -> str:
+    return word.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+@lru_cache(maxsize=64)
+def _search_statements(words: int, kind: bool, capability: bool) -> Paged:
+    """Built once for each shape of search (how many words, whether a kind and a capability
+    are asked for): items in the library, never archived ones, matching every word (each in
+    the title, the summary or the body), best matches first. The words, the kind and the
+    capability are the statement's parameters."""
+    statement = select(*CARD_COLUMNS).where(ContentItem.archived_at.is_(None))
+    if kind:
+        statement = statement.where(ContentItem.kind == bindparam("kind", type_=String))
+    if capability:
         statement = statement.where(
             ContentItem.id.in_(
                 select(content_item_capabilities.c.content_item_id)
                 .join(Capability, Capability.id == content_item_capabilities.c.capability_id)
-                .where(Capability.slug == query.capability)
+                .where(Capability.slug == bindparam("capability", type_=String))
             )
         )
-    statement = statement.where(*_matches_every_word(words))
+    statement = statement.where(
+        *(
+            or_(
+                _contains(ContentItem.title, number),
+                _contains(ContentItem.summary, number),
+                _contains(ContentItem.body, number),
+            )
+            for number in range(words)
+        )
+    )
     order: list[SQLColumnExpression[Any]] = []
     if words:
         # Items whose title holds every word come first: they are most likely what was meant.
-        title_match = and_(*(ContentItem.title.icontains(w, autoescape=True) for w in words))
+        title_match = and_(*(_contains(ContentItem.title, number) for number in range(words)))
         order.append(case((title_match, 0), else_=1))
     order += library_order()
-    return statement.order_by(*order).options(*_AS_LISTED)
+    return Paged.of(statement.order_by(*order))
 
 
-def search(db: Session, query: LibraryQuery, page: int) -> Page[ContentItem]:
-    """One page of matching items."""
-    return paginate(db, search_query(query), page, PER_PAGE)
+@cache
+def _capability_names() -> Select[int, int, str, int]:
+    """Built once: the capabilities some items develop, in each item's order (position)."""
+    return (
+        select(
+            content_item_capabilities.c.content_item_id,
+            Capability.id,
+            Capability.name,
+            Capability.position,
+        )
+        .join(Capability, Capability.id == content_item_capabilities.c.capability_id)
+        .where(content_item_capabilities.c.content_item_id.in_(ITEM_IDS))
+        .order_by(Capability.position)
+    )
+
+
+def search(db: Session, query: LibraryQuery, page: int) -> Page[ItemCard]:
+    """One page of matching items, each with the names of the capabilities it develops
+    (three statements, built once for each shape of search)."""
+    words = query.words.split()
+    values: dict[str, Any] = {f"word_{n}": _escaped(word) for n, word in enumerate(words)}
+    if query.kind:
+        values["kind"] = query.kind
+    if query.capability:
+        values["capability"] = query.capability
+    statements = _search_statements(len(words), bool(query.kind), bool(query.capability))
+    found = paginate(db, statements, page, PER_PAGE, rows=True, values=values)
+    names: dict[int, list[str]] = {row.id: [] for row in found.items}
+    if names:
+        for item_id, _id, name, _position in db.execute(
+            _capability_names(), {"item_ids": list(names)}
+        ):
+            names[item_id].append(name)
+    items = [ItemCard._make((*row, tuple(names[row.id]))) for row in found.items]
+    return replace(found, items=items)
 
 
 def item_by_slug(db: Session, slug: str) -> ContentItem | None:

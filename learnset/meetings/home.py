@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, load_only
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -29,6 +29,13 @@ from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
 _TOPICS_SHOWN = 5
 
 
+class Material(NamedTuple):
+    """One of a session's materials as the materials macro reads it: `content_item` is a row of
+    what the panel shows of the library item (not its text, nor its capabilities)."""
+
+    content_item: Any
+
+
 @dataclass(frozen=True)
 class ParticipantHome:
     cohort: Cohort
@@ -36,15 +43,18 @@ class ParticipantHome:
     previous_meeting: Meeting | None
     open_topics: list[TopicRow]
     open_topic_count: int
+    next_materials: list[Material]
+    previous_materials: list[Material]
 
 
-def _with_materials() -> list[ExecutableOption]:
-    # One statement for the items and what the panel shows of their library entries (the
-    # materials macro): not their text, nor their capabilities.
-    return [
-        selectinload(Meeting.items)
-        .joinedload(MeetingItem.content_item)
-        .load_only(
+@cache
+def _materials() -> Select[int, str, str, str, str, int, datetime | None]:
+    """Built once: some sessions' materials in running order, with what the panel shows of
+    each library item. Rows rather than the sessions' items loaded with them, which cost the
+    home page more to build each time than the statement costs to run."""
+    return (
+        select(
+            MeetingItem.meeting_id,
             ContentItem.slug,
             ContentItem.kind,
             ContentItem.title,
@@ -52,7 +62,19 @@ def _with_materials() -> list[ExecutableOption]:
             ContentItem.minutes,
             ContentItem.archived_at,
         )
-    ]
+        .join(ContentItem, ContentItem.id == MeetingItem.content_item_id)
+        .where(MeetingItem.meeting_id.in_(bindparam("meeting_ids", expanding=True)))
+        .order_by(MeetingItem.position, MeetingItem.id)
+    )
+
+
+def _materials_of(db: Session, meetings: list[Meeting]) -> dict[int, list[Material]]:
+    """Each session's materials, in one statement (none when there is no session)."""
+    found: dict[int, list[Material]] = {meeting.id: [] for meeting in meetings}
+    if found:
+        for row in db.execute(_materials(), {"meeting_ids": list(found)}):
+            found[row.meeting_id].append(Material(row))
+    return found
 
 
 @cache
@@ -80,7 +102,15 @@ def _open_topics() -> Select[EmergentTopic, int, int, int]:
         select(EmergentTopic, ranked.c.votes, ranked.c.voted, ranked.c.open_count)
         .join(ranked, ranked.c.id == EmergentTopic.id)
         .where(ranked.c.place <= _TOPICS_SHOWN)
-        .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
+        # What the panel and its vote buttons read of a topic, and nothing more.
+        .options(
+            load_only(
+                EmergentTopic.cohort_id,
+                EmergentTopic.title,
+                EmergentTopic.status,
+                raiseload=True,
+            )
+        )
         .order_by(ranked.c.place)
     )
 
@@ -101,7 +131,7 @@ def _open_topics_by_cohort(
 
 @cache
 def _next_and_previous() -> Select[Meeting, int]:
-    """Built once: each cohort's next and previous published sessions, with their materials."""
+    """Built once: each cohort's next and previous published sessions."""
     upcoming = Meeting.ends_at > NOW
     within = (Meeting.cohort_id, upcoming)
     ranked = (
@@ -127,7 +157,6 @@ def _next_and_previous() -> Select[Meeting, int]:
                 and_(ranked.c.upcoming == 0, ranked.c.latest == 1),
             )
         )
-        .options(*_with_materials())
     )
 
 
@@ -145,16 +174,22 @@ def participant_home(db: Session, user: User, now: datetime) -> list[Participant
         _next_and_previous(), {"cohort_ids": cohort_ids, "now": now}
     ):
         (next_meeting if is_upcoming else previous_meeting)[meeting.cohort_id] = meeting
+    materials = _materials_of(db, [*next_meeting.values(), *previous_meeting.values()])
     topics = _open_topics_by_cohort(db, user, cohort_ids)
-    return [
-        ParticipantHome(
-            cohort,
-            next_meeting.get(cohort.id),
-            previous_meeting.get(cohort.id),
-            *topics.get(cohort.id, ([], 0)),
+    homes = []
+    for cohort in cohorts:
+        upcoming, previous = next_meeting.get(cohort.id), previous_meeting.get(cohort.id)
+        homes.append(
+            ParticipantHome(
+                cohort,
+                upcoming,
+                previous,
+                *topics.get(cohort.id, ([], 0)),
+                next_materials=materials[upcoming.id] if upcoming else [],
+                previous_materials=materials[previous.id] if previous else [],
+            )
         )
-        for cohort in cohorts
-    ]
+    return homes
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, load_only
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Role
-from learnset.db import COHORTS, NOW, PERSON
+from learnset.db import COHORTS, NOW, PERSON, plain_rows
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
     EmergentTopic,
@@ -72,7 +72,7 @@ def _materials_of(db: Session, meetings: list[Meeting]) -> dict[int, list[Materi
     """Each session's materials, in one statement (none when there is no session)."""
     found: dict[int, list[Material]] = {meeting.id: [] for meeting in meetings}
     if found:
-        for row in db.execute(_materials(), {"meeting_ids": list(found)}):
+        for row in plain_rows(db, _materials(), {"meeting_ids": list(found)}):
             found[row.meeting_id].append(Material(row))
     return found
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Role
-from learnset.db import PERSON, UTCDateTime
+from learnset.db import PERSON, UTCDateTime, plain_rows
 from learnset.notifications.models import NotificationKind
 from learnset.notifications.services import notify
 from learnset.pagination import PER_PAGE, Page, paginate
@@ -163,5 +163,5 @@ def news_for_author(db: Session, author: User, reflection: Reflection) -> Commen
     values: dict[str, Any] = {"reflection_id": reflection.id, "person_id": reflection.author_id}
     if seen_at is not None:
         values["seen_at"] = seen_at
-    count, latest = db.execute(_news(seen_at is not None), values).one()
+    count, latest = plain_rows(db, _news(seen_at is not None), values).one()
     return CommentNews(reflection.author_id, seen_at, count, latest)

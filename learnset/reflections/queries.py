@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import PERSON
+from learnset.db import PERSON, plain_rows
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
@@ -195,7 +195,7 @@ def _new_comments() -> Select[int, str, int, datetime]:
 
 def new_comments(db: Session, user: User) -> list[NewComments]:
     """The user's shared reflections with comments from others they have not seen yet."""
-    rows = db.execute(_new_comments(), {"person_id": user.id}).all()
+    rows = plain_rows(db, _new_comments(), {"person_id": user.id}).all()
     return [NewComments(id_, title, count, latest) for id_, title, count, latest in rows]
 
 
@@ -223,7 +223,7 @@ def _recently_shared(limit: int) -> Select[int, str, str, str]:
 
 
 def recently_shared(db: Session, user: User, limit: int = 3) -> list[SharedReflection]:
-    rows = db.execute(_recently_shared(limit), {"person_id": user.id})
+    rows = plain_rows(db, _recently_shared(limit), {"person_id": user.id})
     return [SharedReflection(*row) for row in rows]
 
 
@@ -253,8 +253,8 @@ def _log_summary() -> Select[int, int, int]:
 
 def log_summary(db: Session, user: User, since: date) -> LogSummary:
     """Counts for the home page: reflections, CPD minutes since a date, unfinished drafts."""
-    count, minutes, drafts = db.execute(
-        _log_summary(), {"person_id": user.id, "since": since}
+    count, minutes, drafts = plain_rows(
+        db, _log_summary(), {"person_id": user.id, "since": since}
     ).one()
     return LogSummary(count, int(minutes), drafts or 0)
 

@@ -23,10 +23,28 @@ from learnset.meetings.models import (
     MeetingItem,
     MeetingStatus,
     TopicStatus,
+    display_title,
 )
 from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
 
 _TOPICS_SHOWN = 5
+
+
+class SessionShown(NamedTuple):
+    """A session as the panel shows it (the when and where macros): not its agenda or plan."""
+
+    id: int
+    cohort_id: int
+    number: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_link: str
+
+    @property
+    def display_title(self) -> str:
+        return display_title(self.title, self.number)
 
 
 class Material(NamedTuple):
@@ -39,12 +57,24 @@ class Material(NamedTuple):
 @dataclass(frozen=True)
 class ParticipantHome:
     cohort: Cohort
-    next_meeting: Meeting | None
-    previous_meeting: Meeting | None
+    next_meeting: SessionShown | None
+    previous_meeting: SessionShown | None
     open_topics: list[TopicRow]
     open_topic_count: int
     next_materials: list[Material]
     previous_materials: list[Material]
+
+
+_SHOWN = (
+    Meeting.id,
+    Meeting.cohort_id,
+    Meeting.number,
+    Meeting.title,
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.place,
+    Meeting.online_link,
+)
 
 
 @cache
@@ -68,7 +98,7 @@ def _materials() -> Select[int, str, str, str, str, int, datetime | None]:
     )
 
 
-def _materials_of(db: Session, meetings: list[Meeting]) -> dict[int, list[Material]]:
+def _materials_of(db: Session, meetings: list[SessionShown]) -> dict[int, list[Material]]:
     """Each session's materials, in one statement (none when there is no session)."""
     found: dict[int, list[Material]] = {meeting.id: [] for meeting in meetings}
     if found:
@@ -130,8 +160,9 @@ def _open_topics_by_cohort(
 
 
 @cache
-def _next_and_previous() -> Select[Meeting, int]:
-    """Built once: each cohort's next and previous published sessions."""
+def _next_and_previous() -> Select[int, int, int, str, datetime, datetime, str, str, int]:
+    """Built once: each cohort's next and previous published sessions, as the panel shows
+    them."""
     upcoming = Meeting.ends_at > NOW
     within = (Meeting.cohort_id, upcoming)
     ranked = (
@@ -149,7 +180,7 @@ def _next_and_previous() -> Select[Meeting, int]:
         .subquery()
     )
     return (
-        select(Meeting, ranked.c.upcoming)
+        select(*_SHOWN, ranked.c.upcoming)
         .join(ranked, ranked.c.id == Meeting.id)
         .where(
             or_(
@@ -168,11 +199,11 @@ def participant_home(db: Session, user: User, now: datetime) -> list[Participant
     if not cohorts:
         return []
     cohort_ids = [cohort.id for cohort in cohorts]
-    next_meeting: dict[int, Meeting] = {}
-    previous_meeting: dict[int, Meeting] = {}
-    for meeting, is_upcoming in db.execute(
-        _next_and_previous(), {"cohort_ids": cohort_ids, "now": now}
-    ):
+    next_meeting: dict[int, SessionShown] = {}
+    previous_meeting: dict[int, SessionShown] = {}
+    rows = plain_rows(db, _next_and_previous(), {"cohort_ids": cohort_ids, "now": now})
+    for id_, cohort_id, number, title, starts_at, ends_at, place, link, is_upcoming in rows:
+        meeting = SessionShown(id_, cohort_id, number, title, starts_at, ends_at, place, link)
         (next_meeting if is_upcoming else previous_meeting)[meeting.cohort_id] = meeting
     materials = _materials_of(db, [*next_meeting.values(), *previous_meeting.values()])
     topics = _open_topics_by_cohort(db, user, cohort_ids)

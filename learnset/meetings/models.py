@@ -34,6 +34,11 @@ class TopicStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+def display_title(title: str, number: int) -> str:
+    """What a session is called on screen: its title, or its number in the programme."""
+    return title or f"Session {number}"
+
+
 class Meeting(Timestamped, Base):
     """A monthly session of a cohort ("session" on screen; in code that word is taken)."""
 
@@ -82,8 +87,7 @@ class Meeting(Timestamped, Base):
 
     @property
     def display_title(self) -> str:
-        """What the session is called on screen: its title, or its number in the programme."""
-        return self.title or f"Session {self.number}"
+        return display_title(self.title, self.number)
 
 
 class MeetingItem(Base):

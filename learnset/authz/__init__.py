@@ -65,6 +65,7 @@ __all__ = [
     "binned_reflections",
     "calendar_meetings",
     "can",
+    "checked_or_404",
     "cohort_roles",
     "cohorts_as",
     "get_or_404",
@@ -144,7 +145,11 @@ def get_or_404(
     """Load an object the user may see (else 404), then check the action (else 403). The id
     comes from an <id:...> route segment, so it is one the database can hold (learnset/ids.py).
     `options` load what the page and the rule read with it, in the same statement."""
-    obj = db.get(model, object_id, options=options)
+    return checked_or_404(db.get(model, object_id, options=options), user, view, action)
+
+
+def checked_or_404(obj: T | None, user: Any, view: str, action: str | None = None) -> T:
+    """An object the caller has loaded (or None): get_or_404's checks, in the same order."""
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, TypeVarTuple, cast
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Result,
+    Select,
     String,
     bindparam,
     create_engine,
@@ -81,6 +83,7 @@ NOW = bindparam("now", type_=UTCDateTime)  # the request's time
 
 
 _M = TypeVar("_M")
+_Columns = TypeVarTuple("_Columns")
 
 # Aliases made once per process, for statements every request builds or built once.
 _SHARED_ALIASES: list[Any] = []
@@ -239,3 +242,15 @@ def close_session() -> None:
 
 def _close_session(_exc: BaseException | None) -> None:
     close_session()
+
+
+def plain_rows(
+    db: Session, statement: Select[*_Columns], values: Mapping[str, Any] | None = None
+) -> Result[*_Columns]:
+    """The rows of a statement that selects columns, not mapped objects, run on the session's
+    connection: what `db.execute` gives, without the ORM's own work on each statement (about
+    35 µs, a third of a small statement's cost; the pages every person opens send several).
+    The session's pending changes are flushed first, as `db.execute` would."""
+    if db.autoflush:
+        db.flush()
+    return db.connection().execute(statement, values)

@@ -24,7 +24,7 @@ from learnset.assessment.models import (
     SelfAssessment,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.db import COHORTS, PERSON, shared_alias
+from learnset.db import COHORTS, PERSON, plain_rows, shared_alias
 from learnset.framework.models import Capability, CapabilityDomain, Levels
 from learnset.framework.queries import DomainCapabilities
 from learnset.library.models import ContentItem
@@ -449,7 +449,7 @@ def home_summaries(db: Session, user: User) -> list[CohortCapabilities]:
     summaries = {cohort.id: CohortCapabilities(cohort) for cohort in cohorts}
     values = {"person_id": user.id, "cohort_ids": list(summaries)}
     read: set[int] = set()
-    for row in db.execute(_home_capabilities(), values):
+    for row in plain_rows(db, _home_capabilities(), values):
         summary = summaries[row[0]]
         if row[0] not in read:  # the draft and the focus repeat on each of a cohort's rows
             read.add(row[0])

@@ -8,7 +8,9 @@ the set and its tutors stop seeing what they had shared. Admins have no special 
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from functools import cache
+
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, or_, select
 
 from learnset.accounts.models import User
 from learnset.authz.roles import (
@@ -159,22 +161,27 @@ def reflections_shared_with(user: User | ColumnElement[int]) -> Select[Reflectio
     return select(Reflection).where(_reaches_clause(user))
 
 
-def visible_comments(user: User, reflection: Reflection) -> Select[ReflectionComment]:
-    """The conversation on a reflection as this user may see it, oldest first.
+def visible_comments(user: User, reflection: Reflection) -> Select[ReflectionComment] | None:
+    """The conversation on a reflection as this user may see it, oldest first: a statement
+    built once, run with `{"reflection_id": reflection.id}`.
 
     None while the reflection is not shared (withdrawn comments are kept, not shown). A
     comment written when only the tutors could read the reflection stays between the author
     and the tutors.
     """
-    query = select(ReflectionComment).where(ReflectionComment.reflection_id == reflection.id)
     if not _reflection_comment(user, reflection):
-        return query.where(false())
+        return None
     assert reflection.cohort_id is not None
-    private_to_tutors = (
-        true()
-        if reflection.author_id == user.id or is_tutor(user, reflection.cohort_id)
-        else ReflectionComment.audience == Visibility.SET
+    return _conversation(reflection.author_id == user.id or is_tutor(user, reflection.cohort_id))
+
+
+@cache
+def _conversation(tutors_too: bool) -> Select[ReflectionComment]:
+    """Built once: a reflection's comments, oldest first, with or without those written while
+    only its tutors could read it."""
+    query = select(ReflectionComment).where(
+        ReflectionComment.reflection_id == bindparam("reflection_id", type_=Integer)
     )
-    return query.where(private_to_tutors).order_by(
-        ReflectionComment.created_at, ReflectionComment.id
-    )
+    if not tutors_too:
+        query = query.where(ReflectionComment.audience == Visibility.SET)
+    return query.order_by(ReflectionComment.created_at, ReflectionComment.id)

@@ -7,15 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, load_only
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Role
-from learnset.db import COHORTS, NOW, PERSON
+from learnset.db import COHORTS, NOW, PERSON, plain_rows
 from learnset.library.models import ContentItem
 from learnset.meetings.models import (
     EmergentTopic,
@@ -23,28 +23,68 @@ from learnset.meetings.models import (
     MeetingItem,
     MeetingStatus,
     TopicStatus,
+    display_title,
 )
 from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
 
 _TOPICS_SHOWN = 5
 
 
+class SessionShown(NamedTuple):
+    """A session as the panel shows it (the when and where macros): not its agenda or plan."""
+
+    id: int
+    cohort_id: int
+    number: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_link: str
+
+    @property
+    def display_title(self) -> str:
+        return display_title(self.title, self.number)
+
+
+class Material(NamedTuple):
+    """One of a session's materials as the materials macro reads it: `content_item` is a row of
+    what the panel shows of the library item (not its text, nor its capabilities)."""
+
+    content_item: Any
+
+
 @dataclass(frozen=True)
 class ParticipantHome:
     cohort: Cohort
-    next_meeting: Meeting | None
-    previous_meeting: Meeting | None
+    next_meeting: SessionShown | None
+    previous_meeting: SessionShown | None
     open_topics: list[TopicRow]
     open_topic_count: int
+    next_materials: list[Material]
+    previous_materials: list[Material]
 
 
-def _with_materials() -> list[ExecutableOption]:
-    # One statement for the items and what the panel shows of their library entries (the
-    # materials macro): not their text, nor their capabilities.
-    return [
-        selectinload(Meeting.items)
-        .joinedload(MeetingItem.content_item)
-        .load_only(
+_SHOWN = (
+    Meeting.id,
+    Meeting.cohort_id,
+    Meeting.number,
+    Meeting.title,
+    Meeting.starts_at,
+    Meeting.ends_at,
+    Meeting.place,
+    Meeting.online_link,
+)
+
+
+@cache
+def _materials() -> Select[int, str, str, str, str, int, datetime | None]:
+    """Built once: some sessions' materials in running order, with what the panel shows of
+    each library item. Rows rather than the sessions' items loaded with them, which cost the
+    home page more to build each time than the statement costs to run."""
+    return (
+        select(
+            MeetingItem.meeting_id,
             ContentItem.slug,
             ContentItem.kind,
             ContentItem.title,
@@ -52,7 +92,19 @@ def _with_materials() -> list[ExecutableOption]:
             ContentItem.minutes,
             ContentItem.archived_at,
         )
-    ]
+        .join(ContentItem, ContentItem.id == MeetingItem.content_item_id)
+        .where(MeetingItem.meeting_id.in_(bindparam("meeting_ids", expanding=True)))
+        .order_by(MeetingItem.position, MeetingItem.id)
+    )
+
+
+def _materials_of(db: Session, meetings: list[SessionShown]) -> dict[int, list[Material]]:
+    """Each session's materials, in one statement (none when there is no session)."""
+    found: dict[int, list[Material]] = {meeting.id: [] for meeting in meetings}
+    if found:
+        for row in plain_rows(db, _materials(), {"meeting_ids": list(found)}):
+            found[row.meeting_id].append(Material(row))
+    return found
 
 
 @cache
@@ -80,7 +132,15 @@ def _open_topics() -> Select[EmergentTopic, int, int, int]:
         select(EmergentTopic, ranked.c.votes, ranked.c.voted, ranked.c.open_count)
         .join(ranked, ranked.c.id == EmergentTopic.id)
         .where(ranked.c.place <= _TOPICS_SHOWN)
-        .options(joinedload(EmergentTopic.proposed_by), joinedload(EmergentTopic.meeting))
+        # What the panel and its vote buttons read of a topic, and nothing more.
+        .options(
+            load_only(
+                EmergentTopic.cohort_id,
+                EmergentTopic.title,
+                EmergentTopic.status,
+                raiseload=True,
+            )
+        )
         .order_by(ranked.c.place)
     )
 
@@ -100,8 +160,9 @@ def _open_topics_by_cohort(
 
 
 @cache
-def _next_and_previous() -> Select[Meeting, int]:
-    """Built once: each cohort's next and previous published sessions, with their materials."""
+def _next_and_previous() -> Select[int, int, int, str, datetime, datetime, str, str, int]:
+    """Built once: each cohort's next and previous published sessions, as the panel shows
+    them."""
     upcoming = Meeting.ends_at > NOW
     within = (Meeting.cohort_id, upcoming)
     ranked = (
@@ -119,7 +180,7 @@ def _next_and_previous() -> Select[Meeting, int]:
         .subquery()
     )
     return (
-        select(Meeting, ranked.c.upcoming)
+        select(*_SHOWN, ranked.c.upcoming)
         .join(ranked, ranked.c.id == Meeting.id)
         .where(
             or_(
@@ -127,7 +188,6 @@ def _next_and_previous() -> Select[Meeting, int]:
                 and_(ranked.c.upcoming == 0, ranked.c.latest == 1),
             )
         )
-        .options(*_with_materials())
     )
 
 
@@ -139,22 +199,28 @@ def participant_home(db: Session, user: User, now: datetime) -> list[Participant
     if not cohorts:
         return []
     cohort_ids = [cohort.id for cohort in cohorts]
-    next_meeting: dict[int, Meeting] = {}
-    previous_meeting: dict[int, Meeting] = {}
-    for meeting, is_upcoming in db.execute(
-        _next_and_previous(), {"cohort_ids": cohort_ids, "now": now}
-    ):
+    next_meeting: dict[int, SessionShown] = {}
+    previous_meeting: dict[int, SessionShown] = {}
+    rows = plain_rows(db, _next_and_previous(), {"cohort_ids": cohort_ids, "now": now})
+    for id_, cohort_id, number, title, starts_at, ends_at, place, link, is_upcoming in rows:
+        meeting = SessionShown(id_, cohort_id, number, title, starts_at, ends_at, place, link)
         (next_meeting if is_upcoming else previous_meeting)[meeting.cohort_id] = meeting
+    materials = _materials_of(db, [*next_meeting.values(), *previous_meeting.values()])
     topics = _open_topics_by_cohort(db, user, cohort_ids)
-    return [
-        ParticipantHome(
-            cohort,
-            next_meeting.get(cohort.id),
-            previous_meeting.get(cohort.id),
-            *topics.get(cohort.id, ([], 0)),
+    homes = []
+    for cohort in cohorts:
+        upcoming, previous = next_meeting.get(cohort.id), previous_meeting.get(cohort.id)
+        homes.append(
+            ParticipantHome(
+                cohort,
+                upcoming,
+                previous,
+                *topics.get(cohort.id, ([], 0)),
+                next_materials=materials[upcoming.id] if upcoming else [],
+                previous_materials=materials[previous.id] if previous else [],
+            )
         )
-        for cohort in cohorts
-    ]
+    return homes
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Integer, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Role
+from learnset.db import PERSON, UTCDateTime, plain_rows
 from learnset.notifications.models import NotificationKind
 from learnset.notifications.services import notify
 from learnset.pagination import PER_PAGE, Page, paginate
 from learnset.reflections.models import Reflection, ReflectionComment
 from learnset.reflections.services import ReflectionError
+
+# What the statements built once have in place of the reflection's id.
+_REFLECTION = bindparam("reflection_id", type_=Integer)
 
 
 def add_comment(
@@ -74,9 +80,13 @@ def hidden_comment_count(db: Session, reflection: Reflection) -> int:
     """How many comments withdrawing the share is hiding (shown to the author)."""
     if authz.is_shared_now(reflection):
         return 0
-    return (
-        db.scalar(select(func.count()).where(ReflectionComment.reflection_id == reflection.id)) or 0
-    )
+    return db.scalar(_comment_count(), {"reflection_id": reflection.id}) or 0
+
+
+@cache
+def _comment_count() -> Select[int]:
+    """Built once: how many comments a reflection has, shown or not."""
+    return select(func.count()).where(ReflectionComment.reflection_id == _REFLECTION)
 
 
 def mark_comments_seen(db: Session, reflection: Reflection, upto: datetime) -> None:
@@ -92,15 +102,27 @@ def comments_page(
     db: Session, viewer: User, reflection: Reflection, number: int
 ) -> Page[ReflectionComment]:
     """One page of the conversation as the viewer may see it, oldest first, with its writers:
-    two queries however long it grows."""
-    query = authz.visible_comments(viewer, reflection).options(joinedload(ReflectionComment.author))
-    return paginate(db, query, number)
+    two queries however long it grows, none while the reflection is not shared."""
+    conversation = authz.visible_comments(viewer, reflection)
+    if conversation is None:
+        return Page([], 1, PER_PAGE, 0)
+    values = {"reflection_id": reflection.id}
+    return paginate(db, _with_writers(conversation), number, values=values)
+
+
+@cache
+def _with_writers(conversation: Select[ReflectionComment]) -> Select[ReflectionComment]:
+    """Made once for each of the (two) conversations authz builds."""
+    return conversation.options(joinedload(ReflectionComment.author))
 
 
 def last_page(db: Session, viewer: User, reflection: Reflection) -> int:
     """The page the newest comment is on, for the viewer."""
-    visible = authz.visible_comments(viewer, reflection).order_by(None).subquery()
-    total = db.scalar(select(func.count()).select_from(visible)) or 0
+    conversation = authz.visible_comments(viewer, reflection)
+    if conversation is None:
+        return 1
+    counted = select(func.count()).select_from(conversation.order_by(None).subquery())
+    total = db.scalar(counted, {"reflection_id": reflection.id}) or 0
     return max(1, -(-total // PER_PAGE))
 
 
@@ -119,20 +141,27 @@ class CommentNews:
         )
 
 
-def news_for_author(db: Session, author: User, reflection: Reflection) -> CommentNews:
-    """What is new to the author in the conversation, in one query (as on their home page)."""
-    query = (
-        authz.visible_comments(author, reflection)
-        .order_by(None)
-        .where(
-            or_(
-                ReflectionComment.author_id.is_(None),
-                ReflectionComment.author_id != reflection.author_id,
-            )
-        )
+@cache
+def _news(since_seen: bool) -> Select[int, datetime | None]:
+    """Built once: the comments on a reflection by anyone but its author (an account since
+    removed too), newer than the author's last look if they had one: how many, the latest."""
+    news = select(func.count(), func.max(ReflectionComment.created_at)).where(
+        ReflectionComment.reflection_id == _REFLECTION,
+        or_(ReflectionComment.author_id.is_(None), ReflectionComment.author_id != PERSON),
     )
-    if reflection.comments_seen_at is not None:
-        query = query.where(ReflectionComment.created_at > reflection.comments_seen_at)
-    unseen = query.subquery()
-    count, latest = db.execute(select(func.count(), func.max(unseen.c.created_at))).one()
-    return CommentNews(reflection.author_id, reflection.comments_seen_at, count, latest)
+    if since_seen:
+        news = news.where(ReflectionComment.created_at > bindparam("seen_at", type_=UTCDateTime))
+    return news
+
+
+def news_for_author(db: Session, author: User, reflection: Reflection) -> CommentNews:
+    """What is new to the author in the conversation, in one query (as on their home page, the
+    author sees every comment of a reflection while it is shared, and none while it is not)."""
+    seen_at = reflection.comments_seen_at
+    if not authz.can(author, "reflection:comment", reflection):
+        return CommentNews(reflection.author_id, seen_at, 0, None)
+    values: dict[str, Any] = {"reflection_id": reflection.id, "person_id": reflection.author_id}
+    if seen_at is not None:
+        values["seen_at"] = seen_at
+    count, latest = plain_rows(db, _news(seen_at is not None), values).one()
+    return CommentNews(reflection.author_id, seen_at, count, latest)

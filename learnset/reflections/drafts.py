@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,8 +39,16 @@ def draft_for_key(db: Session, author: User, key: str) -> ReflectionDraft | None
     )
 
 
+@cache
+def _reflection_draft() -> Select[ReflectionDraft]:
+    """Built once (the reflection's page and its editor run it): a reflection's draft."""
+    return select(ReflectionDraft).where(
+        ReflectionDraft.reflection_id == bindparam("reflection_id", type_=Integer)
+    )
+
+
 def draft_for_reflection(db: Session, reflection: Reflection) -> ReflectionDraft | None:
-    return db.scalar(select(ReflectionDraft).where(ReflectionDraft.reflection_id == reflection.id))
+    return db.scalar(_reflection_draft(), {"reflection_id": reflection.id})
 
 
 def save_draft(

@@ -26,7 +26,7 @@ from learnset.dates import uk_datetime
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import EmptyForm, done
-from learnset.reflections import drafts, editor, rescue, services
+from learnset.reflections import drafts, editor, queries, rescue, services
 from learnset.reflections.filters import small_id
 from learnset.reflections.forms import (
     MAX_TITLE,
@@ -79,6 +79,7 @@ def edit(reflection_id: int) -> Any:
     if request.method == "POST" and (elsewhere := opened_by_someone_else(target)):
         return elsewhere
     reflection = reflection_or_404(reflection_id, "reflection:edit", options=WITH_WORDS)
+    queries.load_capabilities(get_db(), reflection)
     return _editor(target, reflection)
 
 

@@ -15,7 +15,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.db import PERSON
+from learnset.db import PERSON, plain_rows
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, MeetingStatus
@@ -66,7 +66,7 @@ def _linkable_meetings(keeping: bool) -> Select[int, int, str, int, str, datetim
 def linkable_meetings(db: Session, user: User, keep: int | None = None) -> list[LinkableMeeting]:
     """Published sessions of the user's cohorts, newest first, plus one already linked."""
     statement = _linkable_meetings(keep is not None)
-    rows = db.execute(statement, {"person_id": user.id, "keep": keep})
+    rows = plain_rows(db, statement, {"person_id": user.id, "keep": keep})
     return [LinkableMeeting(*row) for row in rows]
 
 
@@ -92,7 +92,7 @@ def _linkable_items(keeping: bool) -> Select[int, str, str]:
 
 def linkable_items(db: Session, keep: int | None = None) -> list[LinkableItem]:
     """Library items in use (not archived), by kind and title, plus one already linked."""
-    rows = db.execute(_linkable_items(keep is not None), {"keep": keep})
+    rows = plain_rows(db, _linkable_items(keep is not None), {"keep": keep})
     return [LinkableItem(id_, kind, title) for id_, kind, title in rows]
 
 
@@ -122,7 +122,7 @@ def capability_groups(
     db: Session, keep: list[int] | None = None
 ) -> list[tuple[Named, list[Named]]]:
     """The framework's current capabilities by domain, plus any already claimed."""
-    rows = db.execute(_framework_capabilities(bool(keep)), {"keep": keep or []})
+    rows = plain_rows(db, _framework_capabilities(bool(keep)), {"keep": keep or []})
     groups: dict[int, tuple[Named, list[Named]]] = {}
     for domain_id, domain_name, capability_id, capability_name in rows:
         group = groups.get(domain_id) or groups.setdefault(
@@ -181,5 +181,5 @@ def linkable_challenges(
     """The author's own live challenges in the sets they take part in, plus one already linked:
     a reflection can only point at its author's own challenge."""
     values = {"person_id": user.id, "keep": keep}
-    rows = db.execute(_linkable_challenges(keep is not None), values)
+    rows = plain_rows(db, _linkable_challenges(keep is not None), values)
     return [LinkableChallenge(*row) for row in rows]

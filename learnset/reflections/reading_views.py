@@ -14,7 +14,7 @@ from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import EmptyForm, committed, done, render_form
 from learnset.pagination import page_number
-from learnset.reflections import attachments, binned, comments, drafts, services
+from learnset.reflections import attachments, binned, comments, drafts, queries, services
 from learnset.reflections.forms import (
     CommentForm,
     CommentsSeenForm,
@@ -61,7 +61,9 @@ _SHOWN = (joinedload(Reflection.cohort), *WITH_WORDS)
 
 @bp.route("/reflections/<id:reflection_id>")
 def show(reflection_id: int) -> Any:
-    return _show(reflection_or_404(reflection_id, options=_SHOWN))
+    reflection = reflection_or_404(reflection_id, options=_SHOWN)
+    queries.load_capabilities(get_db(), reflection)
+    return _show(reflection)
 
 
 @bp.route("/reflections/<id:reflection_id>/comments", methods=["POST"])

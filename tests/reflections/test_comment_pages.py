@@ -218,6 +218,20 @@ def test_the_page_costs_the_same_however_long_the_conversation(
     assert _statements(count_queries, browser, path + "?page=2") == few
 
 
+def test_a_private_reflection_sends_nothing_for_a_conversation_nobody_can_see(
+    login, db, people, count_queries
+):
+    reflection = _shared(db, people, comments=2)
+    author = login(people.participant)
+    path = f"/reflections/{reflection.id}"
+    shared = _statements(count_queries, author, path)
+    reflection.visibility = "private"
+    db.commit()
+    # Not the conversation's count, its page or the author's news; only how many it hides.
+    assert _statements(count_queries, author, path) == shared - 2
+    assert "2 comments" in html_of(author.get(path))
+
+
 def _versions(db, reflection, count):
     """Save the reflection `count` more times, each with new words: a version each."""
     for n in range(count):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar, TypeVarTuple, cast
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
@@ -23,8 +29,8 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -139,6 +145,132 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
     return cast("CursorResult[Any]", result).rowcount
 
 
+# How long, in seconds, a write waits for SQLite's write lock: first its turn (WriteQueue), then
+# in SQLite (busy_timeout), where it meets only writers outside the queue (sqlite3, a GET's touch).
+BUSY_TIMEOUT = 15
+# How often the writer at the front of a process's queue asks again for the processes' lock.
+_POLL_SECONDS = 0.001
+
+
+class WriteQueue:
+    """The turn to write to one SQLite database, taken before BEGIN IMMEDIATE.
+
+    SQLite's write lock is not first come, first served: a writer that finds it taken sleeps in
+    the busy handler (up to 100 ms a time), and the lock goes to whoever asks while it is free,
+    usually a newcomer. With 16 writers (4 gunicorn workers of 4 threads) a write waited 1 ms at
+    the median but 0.5 to 1.9 s at the 99th percentile, and the autosave's p99 passed wrk's 2 s
+    (bench/README.md, "Long tails"). So the threads of a process queue on a lock of their own,
+    which hands the turn on at once, and the one at the front takes a lock on a file beside the
+    database (`flock`, asked every millisecond) against the other processes: the kernel lets go
+    of it if its process dies. Each wait is bounded by BUSY_TIMEOUT, as SQLite's is."""
+
+    def __init__(self, database: str) -> None:
+        self.threads = threading.Lock()
+        self.path = database + "-write-queue"
+        self._file: tuple[int, int] | None = None  # this process's id, and its descriptor
+        self._locked = False  # the file lock, taken and given back by the thread at the front
+
+    def take(self) -> bool:
+        """Wait for the turn, at most BUSY_TIMEOUT seconds; False if it did not come."""
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        if not self.threads.acquire(timeout=BUSY_TIMEOUT):
+            return False
+        try:
+            file = self._opened()
+            while file is not None and not self._locked:
+                try:
+                    fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    self._locked = True
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        self.threads.release()
+                        return False
+                    time.sleep(_POLL_SECONDS)
+        except BaseException:
+            self.give_back()
+            raise
+        return True
+
+    def give_back(self) -> None:
+        try:
+            if self._locked and self._file is not None:
+                self._locked = False
+                fcntl.flock(self._file[1], fcntl.LOCK_UN)
+        finally:
+            self.threads.release()
+
+    def _opened(self) -> int | None:
+        """This process's descriptor of the file (a lock taken through one inherited from the
+        process that forked this one would be that process's too); None if it cannot be
+        opened, and the processes then meet in SQLite as before."""
+        if self._file is not None and self._file[0] == os.getpid():
+            return self._file[1]
+        try:
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError:
+            return None
+        self._file = (os.getpid(), descriptor)
+        return descriptor
+
+
+# One queue a database file in each process, whatever engines reach it.
+_WRITE_QUEUES: dict[str, WriteQueue] = {}
+
+
+def _write_queue(url: str) -> WriteQueue | None:
+    database = make_url(url).database
+    if not database or ":memory:" in url or "mode=memory" in url:
+        return None
+    if database.startswith("file:"):  # a URI filename (uri=true)
+        database = urlsplit(database).path
+    path = os.path.realpath(database)
+    return _WRITE_QUEUES.setdefault(path, WriteQueue(path))
+
+
+class WriteTurnConnection(sqlite3.Connection):
+    """A SQLite connection whose write transactions wait for their turn (WriteQueue) before
+    BEGIN IMMEDIATE, and give it back as the transaction ends, however it ends: commit,
+    rollback (SQLAlchemy also rolls back a connection returned to its pool) or close (as when
+    SQLAlchemy drops a connection found dead). A turn kept would stop every write."""
+
+    write_queue: WriteQueue | None = None  # None: a database in memory, no queue
+    holds_turn = False
+
+    def take_turn(self) -> None:
+        if self.write_queue is None or self.holds_turn:
+            return
+        if not self.write_queue.take():
+            # What SQLite raises when busy_timeout runs out, so it is answered the same way
+            # (learnset/outages.py: "database timed out", try again).
+            busy = sqlite3.OperationalError("database is locked (the queue to write was too long)")
+            busy.sqlite_errorcode, busy.sqlite_errorname = sqlite3.SQLITE_BUSY, "SQLITE_BUSY"
+            raise OperationalError("BEGIN IMMEDIATE", None, busy)
+        self.holds_turn = True
+
+    def give_back_turn(self) -> None:
+        if self.holds_turn and self.write_queue is not None:
+            self.holds_turn = False
+            self.write_queue.give_back()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.give_back_turn()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.give_back_turn()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.give_back_turn()
+
+
 # Under steady reads the write-ahead log is not reset between writes, so a run of uploads grows
 # it (0.7 MB to 138 MB in the bench's upload scenario), and SQLite keeps a file at its largest
 # size. With a limit, each reset cuts it back to this.
@@ -151,15 +283,21 @@ def make_engine(url: str, max_pages: int = 0) -> Engine:
     if url.startswith("sqlite"):
         # hide_parameters: a database error's message (and so a logged traceback) never holds
         # the values of a statement: addresses, reflection text, token hashes.
-        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT, "factory": WriteTurnConnection},
+            hide_parameters=True,
+        )
+        write_queue = _write_queue(url)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             # Let SQLAlchemy issue BEGIN itself, so savepoints and transactional DDL work.
             dbapi_connection.isolation_level = None
+            dbapi_connection.write_queue = write_queue
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT * 1000}")
             if ":memory:" not in url:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
@@ -172,9 +310,18 @@ def make_engine(url: str, max_pages: int = 0) -> Engine:
         def _sqlite_begin(conn: Connection) -> None:
             # A transaction that will write takes the write lock as it begins: a deferred one
             # that read first could not take it later once another had written ("database is
-            # locked"), while waiting at BEGIN IMMEDIATE is what busy_timeout is for.
+            # locked"), while waiting at BEGIN IMMEDIATE is what busy_timeout is for. It waits
+            # for its turn first (WriteQueue).
             if conn.get_execution_options().get(WRITES):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                dbapi_connection = conn.connection.dbapi_connection
+                if not isinstance(dbapi_connection, WriteTurnConnection):
+                    raise TypeError("a SQLite engine not made by make_engine")
+                dbapi_connection.take_turn()
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                except BaseException:
+                    dbapi_connection.give_back_turn()
+                    raise
             else:
                 conn.exec_driver_sql("BEGIN")
 

@@ -255,8 +255,10 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
         person = text(entry.participant.name)
         for key in keys:
             place = f"engagement,,,{person},{key},"
-            for measure, value in _activity_json(entry.month(key)).items():
-                lines.append(f"{place}{measure},{_csv_number(value)},,no")
+            # Counts, never None: written as csv.writer writes an int.
+            lines += [
+                f"{place}{name},{n},,no" for name, n in _activity_json(entry.month(key)).items()
+            ]
         seen = "yes" if entry.not_seen_lately else "no"
         lines.append(f"engagement,,,{person},,not_seen_for_two_sessions,{seen},,no")
     if dashboard.heat_map is not None:
@@ -267,8 +269,8 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
                 if cell is None:
                     continue
                 place = f"latest_rating,{text(gap_row.domain)},{text(gap_row.name)},{person},,"
-                lines.append(f"{place}current,{_csv_number(cell.current)},,no")
-                lines.append(f"{place}target,{_csv_number(cell.target)},,no")
-                lines.append(f"{place}gap,{_csv_number(cell.gap)},,no")
+                lines.append(f"{place}current,{cell.current},,no")  # levels, never None
+                lines.append(f"{place}target,{cell.target},,no")
+                lines.append(f"{place}gap,{cell.gap},,no")
     lines.append("")
     return CSV_LINE_END.join(lines)

@@ -293,11 +293,12 @@ def engagement_of(
     elif absent is None:
         absent = not_seen_lately(db, cohort_id)
     found = activity(db, cohort_id, months)
+    keys = [month.key for month in months]  # named once, not once a participant
     entries = []
     for participant in participants:
         entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
-        for number, month in enumerate(months):
+        for number, key in enumerate(keys):
             if (participant.id, number) in found:
-                entry.months[month.key] = found[(participant.id, number)]
+                entry.months[key] = found[(participant.id, number)]
         entries.append(entry)
     return Engagement(months, entries)

@@ -11,5 +11,7 @@ def init_app(app: Flask) -> None:
     from learnset.dashboards import commands, shown, views
 
     app.register_blueprint(views.bp)
-    app.jinja_env.globals.update(mean_html=shown.mean_html, change_html=shown.change_html)
+    app.jinja_env.globals.update(
+        mean_html=shown.mean_html, change_html=shown.change_html, heat_cells=shown.heat_cells
+    )
     app.cli.add_command(commands.figures_group)

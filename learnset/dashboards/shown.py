@@ -1,13 +1,15 @@
-"""A figure in a dashboard's table, as HTML: the `mean` and `change` macros of
-templates/dashboards/_macros.html, in Python, because a dashboard shows a few hundred of them
-(a month's mean in each domain, each capability's means) and a Jinja macro call costs several
-times what the figure's few characters do."""
+"""Parts of a dashboard page that repeat a few hundred times, as HTML written in Python: a
+figure in a table (the `mean` and `change` macros of templates/dashboards/_macros.html: a
+month's mean in each domain, each capability's means) and the heat map's cells. Through Jinja,
+each cost several times what its few characters do."""
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from learnset.dashboards.cohort_figures import GapRow
 from learnset.dashboards.figures import Figure
+from learnset.dashboards.participants import ParticipantName
 
 SUPPRESSED_HTML = Markup('<span class="app-suppressed">Fewer than 3 responses</span>')
 
@@ -26,3 +28,25 @@ def change_html(figure: Figure) -> Markup:
     if figure.value < 0:
         return Markup("Down ") + escape(-figure.value)
     return Markup("No change")
+
+
+NOT_RATED_HTML = Markup(
+    '<td class="nhsuk-table__cell app-heat__cell app-heat__cell--none">'
+    '\N{EN DASH}<span class="nhsuk-u-visually-hidden"> not rated</span></td>'
+)
+
+
+def heat_cells(row: GapRow, participants: list[ParticipantName]) -> Markup:
+    """A heat map row's cells, a participant's gap each (a dozen participants on a score of
+    capabilities: a few hundred cells a page)."""
+    cells = []
+    for participant in participants:
+        cell = row.cells.get(participant.id)
+        if cell is None:
+            cells.append(NOT_RATED_HTML)
+            continue
+        # Two whole numbers (int() makes sure): nothing to escape.
+        shade, gap = int(cell.shade), int(cell.gap)
+        html = f'<td class="nhsuk-table__cell app-heat__cell app-heat__cell--{shade}">{gap}</td>'
+        cells.append(Markup(html))  # noqa: S704 - whole numbers only
+    return Markup("\n      ").join(cells)

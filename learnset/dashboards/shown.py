@@ -1,7 +1,8 @@
-"""Parts of a dashboard page that repeat a few hundred times, as HTML written in Python: a
-figure in a table (the `mean` and `change` macros of templates/dashboards/_macros.html: a
-month's mean in each domain, each capability's means) and the heat map's cells. Through Jinja,
-each cost several times what its few characters do."""
+"""Parts of the dashboards' pages that repeat a few hundred times, as HTML written in Python
+(the templates' `mean_html`, `change_html` and `heat_cells`): a mean or a change in a table (a
+month's mean in each domain, each capability's means, each set's change on the programme view)
+and the heat map's cells. As Jinja macros, each cost several times what its few characters
+do."""
 
 from __future__ import annotations
 

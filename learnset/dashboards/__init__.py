@@ -8,7 +8,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The dashboards' pages and `flask figures release`."""
-    from learnset.dashboards import commands, views
+    from learnset.dashboards import commands, shown, views
 
     app.register_blueprint(views.bp)
+    app.jinja_env.globals.update(
+        mean_html=shown.mean_html, change_html=shown.change_html, heat_cells=shown.heat_cells
+    )
     app.cli.add_command(commands.figures_group)

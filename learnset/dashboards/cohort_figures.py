@@ -355,7 +355,8 @@ def heat_map(
     for participant_id, name, capability_id, current, target in db.execute(
         _heat_map_statement(), {"cohort_id": cohort_id, "released_at": released_at}
     ):
-        participants.setdefault(participant_id, ParticipantName(participant_id, name))
+        if participant_id not in participants:  # a row a rating: named once a participant
+            participants[participant_id] = ParticipantName(participant_id, name)
         if capability_id in rows:
             rows[capability_id].cells[participant_id] = GapCell(current, target)
     return HeatMap(list(participants.values()), list(rows.values()))

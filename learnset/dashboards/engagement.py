@@ -7,14 +7,13 @@ here selects a title or a word of text.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    CompoundSelect,
+    ColumnClause,
     Select,
     Subquery,
     and_,
@@ -101,18 +100,9 @@ def engagement_months(cohort: Cohort, now: datetime) -> list[Month]:
     return months_between(min(start, this_month), this_month)
 
 
-class Measure(enum.StrEnum):
-    """What a row of the activity query counts: each of its four selects names itself."""
-
-    ATTENDANCE = "attendance"
-    REFLECTIONS = "reflections"
-    ASSESSMENTS = "assessments"
-    CHALLENGES = "challenges"
-
-    @property
-    def sql(self) -> Any:
-        # A constant of our own, never user input: written into the statement as a literal.
-        return literal_column(f"'{self.value}'")
+# The activity query's six counts, in MonthActivity's order; each of its four selects gives its
+# own and 0 for the others (a constant of ours, written into the statement).
+NONE_COUNTED: ColumnClause[int] = literal_column("0")
 
 
 def _challenge_moments(cohort_id: Any) -> Subquery:
@@ -138,18 +128,23 @@ def _challenge_moments(cohort_id: Any) -> Subquery:
 
 
 @cache
-def _activity_statement(month_count: int) -> CompoundSelect[*tuple[Any, ...]]:
-    table = month_table(month_count)
+def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
+    # The months once, as a CTE, for the four selects that join them.
+    table = month_table(month_count, shared=True)
     participants = select(Membership.user_id).where(
         Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT
     )
+    zero = NONE_COUNTED
     attendance = (
         select(
             Attendance.user_id.label("person"),
             table.c.number,
-            Measure.ATTENDANCE.sql.label("measure"),
-            func.count().filter(Attendance.present.is_(True)).label("counted"),
-            func.count().label("out_of"),
+            func.count().filter(Attendance.present.is_(True)).label("attended"),
+            func.count().label("attendance_recorded"),
+            zero.label("reflections"),
+            zero.label("reflections_shared"),
+            zero.label("assessments_shared"),
+            zero.label("challenges_updated"),
         )
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .join(table, in_month(Meeting.starts_at, table))
@@ -160,9 +155,12 @@ def _activity_statement(month_count: int) -> CompoundSelect[*tuple[Any, ...]]:
         select(
             Reflection.author_id,
             table.c.number,
-            Measure.REFLECTIONS.sql,
-            func.count().filter(Reflection.visibility != Visibility.PRIVATE),
+            zero,
+            zero,
             func.count(),
+            func.count().filter(Reflection.visibility != Visibility.PRIVATE),
+            zero,
+            zero,
         )
         .join(table, in_month(Reflection.created_at, table))
         .where(
@@ -176,54 +174,55 @@ def _activity_statement(month_count: int) -> CompoundSelect[*tuple[Any, ...]]:
         select(
             SelfAssessment.participant_id,
             table.c.number,
-            Measure.ASSESSMENTS.sql,
+            zero,
+            zero,
+            zero,
+            zero,
             func.count(),
-            func.count(),
+            zero,
         )
         .join(table, in_month(SelfAssessment.submitted_at, table))
         .where(SelfAssessment.cohort_id == ONE_COHORT, authz.shared_with_tutors_clause())
         .group_by(SelfAssessment.participant_id, table.c.number)
     )
     moments = _challenge_moments(ONE_COHORT)
-    updated = func.count(moments.c.id.distinct())
     challenges = (
         select(
             moments.c.owner_id,
             table.c.number,
-            Measure.CHALLENGES.sql,
-            updated,
-            updated,
+            zero,
+            zero,
+            zero,
+            zero,
+            zero,
+            func.count(moments.c.id.distinct()),
         )
         .join(table, in_month(moments.c.moment, table))
         .where(moments.c.owner_id.in_(participants))
         .group_by(moments.c.owner_id, table.c.number)
     )
-    return union_all(attendance, reflections, assessments, challenges)
+    counts = union_all(attendance, reflections, assessments, challenges).subquery("counts")
+    return select(
+        counts.c.person,
+        counts.c.number,
+        *(func.sum(column) for column in list(counts.c)[2:]),
+    ).group_by(counts.c.person, counts.c.number)
 
 
 def activity(
     db: Session, cohort_id: int, months: list[Month]
 ) -> dict[tuple[int, int], MonthActivity]:
     """Attendance, reflections written and shared, self-assessments shared and live challenges
-    worked on, per participant and month (one query: four grouped selects in a UNION ALL).
-    Reflections and challenges are counted, never read: the query selects no title and no
-    text."""
+    worked on, per participant and month (one query: four grouped selects in a UNION ALL,
+    summed to one row a participant and month). Reflections and challenges are counted, never
+    read: the query selects no title and no text."""
     if not months:
         return {}
-    found: dict[tuple[int, int], MonthActivity] = {}
-    for person, number, measure, counted, out_of in db.execute(
+    rows = db.execute(
         _activity_statement(len(months)), {"cohort_id": cohort_id, **month_bounds(months)}
-    ):
-        entry = found.setdefault((person, number), MonthActivity())
-        if measure == Measure.ATTENDANCE:
-            entry.attended, entry.attendance_recorded = int(counted), int(out_of)
-        elif measure == Measure.REFLECTIONS:
-            entry.reflections, entry.reflections_shared = int(out_of), int(counted)
-        elif measure == Measure.ASSESSMENTS:
-            entry.assessments_shared = int(counted)
-        else:
-            entry.challenges_updated = int(counted)
-    return found
+    ).all()
+    # PostgreSQL's sums of counts are decimals.
+    return {(person, number): MonthActivity(*map(int, counts)) for person, number, *counts in rows}
 
 
 @cache
@@ -294,11 +293,12 @@ def engagement_of(
     elif absent is None:
         absent = not_seen_lately(db, cohort_id)
     found = activity(db, cohort_id, months)
+    keys = [month.key for month in months]  # named once, not once a participant
     entries = []
     for participant in participants:
         entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
-        for number, month in enumerate(months):
+        for number, key in enumerate(keys):
             if (participant.id, number) in found:
-                entry.months[month.key] = found[(participant.id, number)]
+                entry.months[key] = found[(participant.id, number)]
         entries.append(entry)
     return Engagement(months, entries)

@@ -55,6 +55,9 @@ CSV_HEADER = [
 ]
 # Spreadsheets run a cell starting with one of these as a formula: names are typed by people.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# csv.writer's dialect (excel): the end of a row, and what makes it quote a cell.
+CSV_LINE_END = "\r\n"
+CSV_QUOTED = (",", '"', "\r", "\n")
 
 
 def _number(value: Decimal | int | None) -> float | int | None:
@@ -185,76 +188,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-# Where a row's figure belongs: (domain, capability, participant, month), blank where none.
-Where = tuple[str, str, str, str]
-NOWHERE: Where = ("", "", "", "")
-
-
-def _row(
-    section: str,
-    where: Where,
-    measure: str,
-    value: Any,
-    responses: int | None = None,
-    suppressed: bool = False,
-) -> list[Any]:
-    return [section, *where, measure, value, responses, "yes" if suppressed else "no"]
-
-
-def _figure_row(section: str, where: Where, measure: str, figure: Figure) -> list[Any]:
-    return _row(section, where, measure, figure.value, figure.responses, figure.suppressed)
-
-
-def dashboard_rows(dashboard: TutorDashboard, engagement: Engagement) -> list[list[Any]]:
-    """One row per figure (a tidy table a spreadsheet can pivot), in the page's order. The
-    names (domain, capability, participant) are typed by people: each is made safe for a
-    spreadsheet once, where it is first met, not once a row."""
-    safe = functools.cache(safe_cell)
-    rows: list[list[Any]] = []
-    for domain in dashboard.domains:
-        where = (safe(domain.name), "", "", "")
-        for measure, figure in _means(domain):
-            rows.append(_figure_row("domain", where, measure, figure))
-    for figures in dashboard.capabilities:
-        where = (safe(figures.domain), safe(figures.name), "", "")
-        for measure, figure in _means(figures):
-            rows.append(_figure_row("capability", where, measure, figure))
-        spread = figures.distribution
-        for level in LEVELS:
-            count = spread.at(level)
-            figure = SUPPRESSED if count is None else Figure(count, spread.responses)
-            rows.append(_figure_row("capability", where, f"at_level_{level}", figure))
-        rows.append(_figure_row("capability", where, "participants_with_a_gap", figures.with_gap))
-        rows.append(_figure_row("capability", where, "mean_gap", figures.mean_gap))
-    for point in dashboard.growth.points:
-        for domain_id, name in dashboard.growth.domains:
-            where = (safe(name), "", "", point.month.key)
-            rows.append(_figure_row("growth", where, "mean_level", point.by_domain[domain_id]))
-    for kind, count in dashboard.gains.items():
-        rows.append(_row("gains", NOWHERE, kind, count))
-    keys = [month.key for month in engagement.months]  # formatted once, not once a figure
-    for entry in engagement.participants:
-        person = safe(entry.participant.name)
-        for key in keys:
-            where = ("", "", person, key)
-            for measure, value in _activity_json(entry.month(key)).items():
-                rows.append(_row("engagement", where, measure, value))
-        seen = "yes" if entry.not_seen_lately else "no"
-        rows.append(_row("engagement", ("", "", person, ""), "not_seen_for_two_sessions", seen))
-    if dashboard.heat_map is not None:
-        for participant in dashboard.heat_map.participants:
-            person = safe(participant.name)
-            for gap_row in dashboard.heat_map.rows:
-                cell = gap_row.cells.get(participant.id)
-                if cell is None:
-                    continue
-                where = (safe(gap_row.domain), safe(gap_row.name), person, "")
-                rows.append(_row("latest_rating", where, "current", cell.current))
-                rows.append(_row("latest_rating", where, "target", cell.target))
-                rows.append(_row("latest_rating", where, "gap", cell.gap))
-    return rows
-
-
 def _means(figures: Any) -> list[tuple[str, Figure]]:
     return [
         ("baseline_mean", figures.baseline),
@@ -263,9 +196,81 @@ def _means(figures: Any) -> list[tuple[str, Figure]]:
     ]
 
 
-def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
+def _csv_name(value: Any) -> str:
+    """A name typed by people as the CSV holds it: safe for a spreadsheet (`safe_cell`), then
+    quoted as csv.writer quotes a cell."""
+    return _csv_quoted(safe_cell(value))
+
+
+def _csv_quoted(text: str) -> str:
+    """`text` as csv.writer writes the cell: quoted only when it holds a comma, a quote or a
+    line break."""
+    if not any(mark in text for mark in CSV_QUOTED):
+        return text
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(dashboard_rows(dashboard, engagement))
-    return buffer.getvalue()
+    csv.writer(buffer).writerow([text])
+    return buffer.getvalue().removesuffix(CSV_LINE_END)
+
+
+def _csv_number(value: Any) -> str:
+    """A figure's cell (a count, a mean, a level or nothing), as csv.writer writes it: none
+    needs quoting."""
+    return "" if value is None else str(value)
+
+
+def _figure_line(place: str, measure: str, figure: Figure) -> str:
+    value, responses = _csv_number(figure.value), _csv_number(figure.responses)
+    return f"{place}{measure},{value},{responses},{'yes' if figure.suppressed else 'no'}"
+
+
+def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
+    """One row per figure (a tidy table a spreadsheet can pivot), in the page's order, with
+    the columns of CSV_HEADER. The rows are written as csv.writer writes them, a line at a
+    time: each name (domain, capability, participant, typed by people) is made safe and
+    quoted once, where it is first met, and a row's place (its section and names) once for
+    all its measures."""
+    text = functools.cache(_csv_name)
+    lines = [",".join(CSV_HEADER)]
+    for domain in dashboard.domains:
+        place = f"domain,{text(domain.name)},,,,"
+        lines += [_figure_line(place, measure, figure) for measure, figure in _means(domain)]
+    for figures in dashboard.capabilities:
+        place = f"capability,{text(figures.domain)},{text(figures.name)},,,"
+        lines += [_figure_line(place, measure, figure) for measure, figure in _means(figures)]
+        spread = figures.distribution
+        for level in LEVELS:
+            count = spread.at(level)
+            figure = SUPPRESSED if count is None else Figure(count, spread.responses)
+            lines.append(_figure_line(place, f"at_level_{level}", figure))
+        lines.append(_figure_line(place, "participants_with_a_gap", figures.with_gap))
+        lines.append(_figure_line(place, "mean_gap", figures.mean_gap))
+    for point in dashboard.growth.points:
+        for domain_id, name in dashboard.growth.domains:
+            place = f"growth,{text(name)},,,{point.month.key},"
+            lines.append(_figure_line(place, "mean_level", point.by_domain[domain_id]))
+    for kind, count in dashboard.gains.items():
+        lines.append(f"gains,,,,,{_csv_quoted(kind)},{_csv_number(count)},,no")
+    keys = [month.key for month in engagement.months]  # formatted once, not once a figure
+    for entry in engagement.participants:
+        person = text(entry.participant.name)
+        for key in keys:
+            place = f"engagement,,,{person},{key},"
+            # Counts, never None: written as csv.writer writes an int.
+            lines += [
+                f"{place}{name},{n},,no" for name, n in _activity_json(entry.month(key)).items()
+            ]
+        seen = "yes" if entry.not_seen_lately else "no"
+        lines.append(f"engagement,,,{person},,not_seen_for_two_sessions,{seen},,no")
+    if dashboard.heat_map is not None:
+        for participant in dashboard.heat_map.participants:
+            person = text(participant.name)
+            for gap_row in dashboard.heat_map.rows:
+                cell = gap_row.cells.get(participant.id)
+                if cell is None:
+                    continue
+                place = f"latest_rating,{text(gap_row.domain)},{text(gap_row.name)},{person},,"
+                lines.append(f"{place}current,{cell.current},,no")  # levels, never None
+                lines.append(f"{place}target,{cell.target},,no")
+                lines.append(f"{place}gap,{cell.gap},,no")
+    lines.append("")
+    return CSV_LINE_END.join(lines)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Integer,
     Subquery,
@@ -72,9 +73,10 @@ def months_between(first: date, last: date, limit: int = MAX_MONTHS) -> list[Mon
     return months[-limit:]
 
 
-def month_table(count: int) -> Subquery:
+def month_table(count: int, shared: bool = False) -> Subquery | CTE:
     """`count` months as rows (number, starts, ends) to join moments against; their bounds are
-    parameters (see `month_bounds`), so one statement serves every cohort."""
+    parameters (see `month_bounds`), so one statement serves every cohort. `shared`: as a CTE,
+    for a statement that joins them more than once (its parameters are then bound once)."""
     rows = [
         select(
             # PostgreSQL types an untyped integer parameter by its size; say which it is.
@@ -84,7 +86,8 @@ def month_table(count: int) -> Subquery:
         )
         for number in range(count)
     ]
-    return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("months")
+    table = union_all(*rows) if len(rows) > 1 else rows[0]
+    return table.cte("months") if shared else table.subquery("months")
 
 
 def month_bounds(months: Sequence[Month]) -> dict[str, datetime]:
@@ -95,5 +98,5 @@ def month_bounds(months: Sequence[Month]) -> dict[str, datetime]:
     return bounds
 
 
-def in_month(moment: Any, months: Subquery) -> ColumnElement[bool]:
+def in_month(moment: Any, months: Subquery | CTE) -> ColumnElement[bool]:
     return and_(moment >= months.c.starts, moment < months.c.ends)

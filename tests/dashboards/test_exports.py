@@ -169,6 +169,24 @@ def test_a_name_typed_as_a_formula_is_not_run_by_a_spreadsheet(login, people, hi
     assert all(not row["value"].startswith("'") for row in rows)
 
 
+def test_names_with_commas_quotes_and_line_breaks_stay_one_cell(login, people, history, db):
+    history.pat.name = 'O\'Neill, "Pat"'
+    history.fay.name = "Fay\r\nFlynn"
+    history.framework.complexity.name = 'Holding "complexity", calmly'
+    db.commit()
+    spreadsheet = login(people.tutor).get(f"/cohorts/{people.cohort.id}/dashboard.csv")
+    text = spreadsheet.get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert {len(row) for row in rows} == {9}
+    people_named = {row[3] for row in rows[1:]}
+    assert {'O\'Neill, "Pat"', "Fay\r\nFlynn"} <= people_named
+    assert 'Holding "complexity", calmly' in {row[2] for row in rows[1:]}
+    # Written as csv.writer writes them, line ends and all.
+    written = io.StringIO()
+    csv.writer(written).writerows(rows)
+    assert written.getvalue() == text
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
 def test_exports_of_a_set_with_nothing_shared(login, people, suffix):
     response = login(people.tutor).get(f"/cohorts/{people.cohort.id}/dashboard{suffix}")

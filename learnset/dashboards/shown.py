@@ -1,0 +1,53 @@
+"""Parts of the dashboards' pages that repeat a few hundred times, as HTML written in Python
+(the templates' `mean_html`, `change_html` and `heat_cells`): a mean or a change in a table (a
+month's mean in each domain, each capability's means, each set's change on the programme view)
+and the heat map's cells. As Jinja macros, each cost several times what its few characters
+do."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from learnset.dashboards.cohort_figures import GapRow
+from learnset.dashboards.figures import Figure
+from learnset.dashboards.participants import ParticipantName
+
+SUPPRESSED_HTML = Markup('<span class="app-suppressed">Fewer than 3 responses</span>')
+
+
+def mean_html(figure: Figure) -> Markup:
+    """A mean level, or why there is none."""
+    return SUPPRESSED_HTML if figure.suppressed else escape(figure.value)
+
+
+def change_html(figure: Figure) -> Markup:
+    """A change in words: "Up 0.8", "Down 0.2", "No change"."""
+    if figure.suppressed or figure.value is None:
+        return SUPPRESSED_HTML
+    if figure.value > 0:
+        return Markup("Up ") + escape(figure.value)
+    if figure.value < 0:
+        return Markup("Down ") + escape(-figure.value)
+    return Markup("No change")
+
+
+NOT_RATED_HTML = Markup(
+    '<td class="nhsuk-table__cell app-heat__cell app-heat__cell--none">'
+    '\N{EN DASH}<span class="nhsuk-u-visually-hidden"> not rated</span></td>'
+)
+
+
+def heat_cells(row: GapRow, participants: list[ParticipantName]) -> Markup:
+    """A heat map row's cells, a participant's gap each (a dozen participants on a score of
+    capabilities: a few hundred cells a page)."""
+    cells = []
+    for participant in participants:
+        cell = row.cells.get(participant.id)
+        if cell is None:
+            cells.append(NOT_RATED_HTML)
+            continue
+        # Two whole numbers (int() makes sure): nothing to escape.
+        shade, gap = int(cell.shade), int(cell.gap)
+        html = f'<td class="nhsuk-table__cell app-heat__cell app-heat__cell--{shade}">{gap}</td>'
+        cells.append(Markup(html))  # noqa: S704 - whole numbers only
+    return Markup("\n      ").join(cells)

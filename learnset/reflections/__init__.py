@@ -17,10 +17,10 @@ def init_app(app: Flask) -> None:
         attachment_views,
         bin_views,
         editor_views,
-        exports,
         kept_views,
         note_views,
         panels,
+        personal_data,
         reading_views,
         revalidation_views,
         views,
@@ -35,9 +35,9 @@ def init_app(app: Flask) -> None:
     home_panel(panels.log_panel)
     downloads.register(
         "reflective_log",
-        exports.personal_data_reads,
-        exports.build_personal_data,
-        exports.erase_personal_data,
+        personal_data.reads,
+        personal_data.build,
+        personal_data.erase,
     )
-    downloads.register_files("reflective_log", exports.export_files)
-    downloads.register_files("quick_notes", exports.export_note_photos)
+    downloads.register_files("reflective_log", personal_data.files)
+    downloads.register_files("quick_notes", personal_data.note_photos)

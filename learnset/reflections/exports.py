@@ -1,41 +1,26 @@
-"""Taking the log away: Markdown files in a zip, the appraisal portfolio, and personal data."""
+"""Taking the log away: Markdown files in a zip and the appraisal portfolio (the person's
+whole data is `personal_data`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, extract, func, select, update
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, split_written, written_around
-from learnset.challenges.models import Challenge
-from learnset.cohorts.models import Cohort
-from learnset.files.kinds import KINDS
-from learnset.files.models import FileBlob
 from learnset.framework.models import Capability, CapabilityDomain
-from learnset.library.models import ContentItem
-from learnset.meetings.models import Meeting
 from learnset.reflections.models import (
-    Note,
     Reflection,
-    ReflectionAttachment,
-    ReflectionComment,
-    ReflectionDraft,
-    ReflectionPart,
-    ReflectionRescue,
-    ReflectionVersion,
     reflection_capabilities,
 )
 from learnset.reflections.structures import joined
-
-FORMER_MEMBER = "A former member"
 
 
 def _with_everything(query: Any) -> Any:
@@ -66,7 +51,7 @@ def own_log(
 def activity_of(reflection: Reflection) -> str:
     """What the reflection was about, as an appraiser would want it named."""
     meeting, item = reflection.meeting, reflection.content_item
-    return _activity(
+    return activity_named(
         reflection.title,
         reflection.cohort.name if reflection.cohort else None,
         (meeting.number, meeting.title) if meeting is not None else None,
@@ -74,7 +59,7 @@ def activity_of(reflection: Reflection) -> str:
     )
 
 
-def _activity(
+def activity_named(
     title: str,
     cohort: str | None,
     meeting: tuple[int, str | None] | None,
@@ -228,286 +213,3 @@ def appraisal_year(today: date) -> tuple[date, date]:
     except ValueError:  # 29 February
         start = today.replace(year=today.year - 1, day=28)
     return date.fromordinal(start.toordinal() + 1), today
-
-
-# --- Personal data ---------------------------------------------------------------------------
-
-
-def _when(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def file_path(reflection: Reflection, attachment: ReflectionAttachment) -> str:
-    """Where a file sits in the download of a person's data: a folder per reflection."""
-    return _file_path(
-        reflection.experienced_on, reflection.id, reflection.title, attachment.id, attachment.name
-    )
-
-
-def _file_path(on: date, reflection_id: int, title: str, attachment_id: int, name: str) -> str:
-    return f"files/{on.isoformat()}-{reflection_id}-{slug(title)}/{attachment_id}-{name}"
-
-
-def note_photo_path(note: Note) -> str:
-    """Where a quick note's photo sits in the download of a person's data."""
-    return _photo_path(note.id, note.photo_name)
-
-
-def _photo_path(note_id: int, name: str | None) -> str:
-    return f"note-photos/{note_id}-{name or 'photo'}"
-
-
-def export_note_photos(db: Session, user: User) -> Iterator[tuple[str, FileBlob]]:
-    """The photos of the user's quick notes, with their place in the download of their data."""
-    for note in db.scalars(
-        select(Note)
-        .options(joinedload(Note.photo))
-        .where(Note.author_id == user.id, Note.photo_blob_id.is_not(None))
-        .order_by(Note.id)
-    ):
-        if note.photo is not None:
-            yield note_photo_path(note), note.photo
-
-
-def export_files(db: Session, user: User) -> Iterator[tuple[str, FileBlob]]:
-    """The user's own attached files, with their place in the download of their data."""
-    for reflection in db.scalars(
-        select(Reflection)
-        .options(selectinload(Reflection.attachments))
-        .where(Reflection.author_id == user.id)
-        .order_by(Reflection.experienced_on, Reflection.id)
-    ):
-        for attachment in reflection.attachments:
-            yield file_path(reflection, attachment), attachment.blob
-
-
-def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:
-    """Everything the reflective log holds about the person, for their download."""
-    own = Reflection.author_id == person
-    return {
-        "reflections": select(
-            Reflection.id,
-            Reflection.title,
-            Reflection.experienced_on,
-            Reflection.structure,
-            Cohort.name.label("learning_set"),
-            Meeting.id.label("meeting_id"),
-            Meeting.number.label("meeting_number"),
-            Meeting.title.label("meeting_title"),
-            ContentItem.kind.label("item_kind"),
-            ContentItem.title.label("item_title"),
-            Challenge.title.label("challenge_title"),
-            Reflection.cpd_minutes,
-            Reflection.visibility,
-            Reflection.created_at,
-            Reflection.updated_at,
-            Reflection.deleted_at,
-        )
-        .outerjoin(Cohort, Cohort.id == Reflection.cohort_id)
-        .outerjoin(Meeting, Meeting.id == Reflection.meeting_id)
-        .outerjoin(ContentItem, ContentItem.id == Reflection.content_item_id)
-        .outerjoin(Challenge, Challenge.id == Reflection.challenge_id)
-        .where(own)
-        .order_by(Reflection.experienced_on, Reflection.id),
-        "parts": select(ReflectionPart.reflection_id, ReflectionPart.key, ReflectionPart.body)
-        .join(Reflection, Reflection.id == ReflectionPart.reflection_id)
-        .where(own)
-        .order_by(ReflectionPart.reflection_id, ReflectionPart.position),
-        "capabilities": select(reflection_capabilities.c.reflection_id, Capability.slug)
-        .join(Capability, Capability.id == reflection_capabilities.c.capability_id)
-        .join(Reflection, Reflection.id == reflection_capabilities.c.reflection_id)
-        .where(own)
-        .order_by(reflection_capabilities.c.reflection_id, Capability.position),
-        "files": select(
-            ReflectionAttachment.reflection_id,
-            ReflectionAttachment.id,
-            ReflectionAttachment.name,
-            ReflectionAttachment.created_at,
-            FileBlob.kind,
-            FileBlob.size,
-        )
-        .join(FileBlob, FileBlob.id == ReflectionAttachment.blob_id)
-        .join(Reflection, Reflection.id == ReflectionAttachment.reflection_id)
-        .where(own)
-        .order_by(ReflectionAttachment.created_at, ReflectionAttachment.id),
-        "versions": select(
-            ReflectionVersion.reflection_id,
-            ReflectionVersion.number,
-            ReflectionVersion.created_at,
-            ReflectionVersion.title,
-            ReflectionVersion.experienced_on,
-            ReflectionVersion.parts,
-            ReflectionVersion.cpd_minutes,
-            ReflectionVersion.restored_from,
-        )
-        .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
-        .where(own)
-        .order_by(ReflectionVersion.number),
-        # The comments on the person's reflections and the person's on other people's; another
-        # person's title shows only while the person may still read it.
-        "comments": written_around(
-            person,
-            select(
-                User.name.label("by"),
-                ReflectionComment.created_at,
-                ReflectionComment.body,
-                ReflectionComment.audience,
-            ).outerjoin(User, User.id == ReflectionComment.author_id),
-            ReflectionComment,
-            Reflection,
-            ReflectionComment.reflection_id,
-            Reflection.author_id,
-            authz.visible_reflections(person),
-        ),
-        "drafts": select(
-            ReflectionDraft.reflection_id, ReflectionDraft.updated_at, ReflectionDraft.data
-        )
-        .where(ReflectionDraft.author_id == person)
-        .order_by(ReflectionDraft.updated_at),
-        "notes": select(
-            Note.id,
-            Note.created_at,
-            Note.body,
-            Cohort.name.label("learning_set"),
-            Meeting.title.label("session"),
-            Note.photo_blob_id,
-            Note.photo_name,
-        )
-        .outerjoin(Cohort, Cohort.id == Note.cohort_id)
-        .outerjoin(Meeting, Meeting.id == Note.meeting_id)
-        .where(Note.author_id == person)
-        .order_by(Note.created_at, Note.id),
-        "rescues": select(ReflectionRescue.created_at, ReflectionRescue.data)
-        .where(ReflectionRescue.user_id == person)
-        .order_by(ReflectionRescue.id),
-    }
-
-
-def _by_reflection(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    found: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        found.setdefault(row["reflection_id"], []).append(row)
-    return found
-
-
-def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    parts = _by_reflection(rows["parts"])
-    capabilities = _by_reflection(rows["capabilities"])
-    attached = _by_reflection(rows["files"])
-    versions = _by_reflection(rows["versions"])
-    comments, written = split_written(rows["comments"])
-    return {
-        "reflections": [
-            {
-                "id": reflection["id"],
-                "title": reflection["title"],
-                "date": _when(reflection["experienced_on"]),
-                "structure": reflection["structure"],
-                "parts": {part["key"]: part["body"] for part in parts.get(reflection["id"], [])},
-                "learning_set": reflection["learning_set"],
-                "session": _activity(
-                    reflection["title"],
-                    reflection["learning_set"],
-                    (reflection["meeting_number"], reflection["meeting_title"]),
-                    (reflection["item_kind"], reflection["item_title"])
-                    if reflection["item_title"] is not None
-                    else None,
-                )
-                if reflection["meeting_id"] is not None
-                else None,
-                "library_item": reflection["item_title"],
-                "live_challenge": reflection["challenge_title"],
-                "capabilities": [row["slug"] for row in capabilities.get(reflection["id"], [])],
-                "files": [
-                    {
-                        "name": attachment["name"],
-                        "kind": KINDS[attachment["kind"]].label,
-                        "bytes": attachment["size"],
-                        "added_at": _when(attachment["created_at"]),
-                        "in_download": _file_path(
-                            reflection["experienced_on"],
-                            reflection["id"],
-                            reflection["title"],
-                            attachment["id"],
-                            attachment["name"],
-                        ),
-                    }
-                    for attachment in attached.get(reflection["id"], [])
-                ],
-                "cpd_minutes": reflection["cpd_minutes"],
-                "shared_with": reflection["visibility"],
-                "written_at": _when(reflection["created_at"]),
-                "changed_at": _when(reflection["updated_at"]),
-                "in_bin_since": _when(reflection["deleted_at"]),
-                "versions": [
-                    {
-                        "number": version["number"],
-                        "saved_at": _when(version["created_at"]),
-                        "title": version["title"],
-                        "date": _when(version["experienced_on"]),
-                        "parts": version["parts"],
-                        "cpd_minutes": version["cpd_minutes"],
-                        "restored_from": version["restored_from"],
-                    }
-                    for version in versions.get(reflection["id"], [])
-                ],
-                "comments": [
-                    {
-                        "by": comment["by"] or FORMER_MEMBER,
-                        "written_at": _when(comment["created_at"]),
-                        "body": comment["body"],
-                        "written_for": comment["audience"],
-                    }
-                    for comment in comments.get(reflection["id"], [])
-                ],
-            }
-            for reflection in rows["reflections"]
-        ],
-        "drafts": [
-            {
-                "reflection_id": draft["reflection_id"],
-                "saved_at": _when(draft["updated_at"]),
-                "fields": draft["data"],
-            }
-            for draft in rows["drafts"]
-        ],
-        "notes": [
-            {
-                "written_at": _when(note["created_at"]),
-                "body": note["body"],
-                "learning_set": note["learning_set"],
-                "session": note["session"],
-                "photo": _photo_path(note["id"], note["photo_name"])
-                if note["photo_blob_id"]
-                else None,
-            }
-            for note in rows["notes"]
-        ],
-        "kept_after_sign_in_expired": [
-            {"kept_at": _when(rescue["created_at"]), "fields": rescue["data"]}
-            for rescue in rows["rescues"]
-        ],
-        # On other people's reflections: their titles only while they are still shared with you.
-        "comments_on_others_reflections": [
-            {
-                "written_at": _when(comment["created_at"]),
-                "body": comment["body"],
-                "on_reflection": title,
-            }
-            for comment, title in written
-        ],
-    }
-
-
-def erase_personal_data(db: Session, user: User) -> None:
-    """Delete the user's reflections and drafts; their comments on others' become anonymous."""
-    # Versions, parts, drafts, rescues and others' comments go with each reflection (cascade).
-    db.execute(delete(Reflection).where(Reflection.author_id == user.id))
-    db.execute(delete(ReflectionDraft).where(ReflectionDraft.author_id == user.id))
-    db.execute(delete(ReflectionRescue).where(ReflectionRescue.user_id == user.id))
-    db.execute(
-        update(ReflectionComment)
-        .where(ReflectionComment.author_id == user.id)
-        .values(author_id=None)
-    )
-    db.flush()

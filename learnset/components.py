@@ -32,8 +32,20 @@ class _Globals(ChainMap[str, Any]):
     a dozen imports a page.
     """
 
+    def _shared_only(self) -> bool:
+        # Nearly every template has no globals of its own: then its keys are the environment's.
+        return not self.maps[0] and len(self.maps) == 2
+
     def keys(self) -> Any:
+        if self._shared_only():
+            return self.maps[1].keys()
         return dict.fromkeys(self).keys()
+
+    def __iter__(self) -> Any:
+        # Jinja also copies a template's keys into a set each time it renders it.
+        if self._shared_only():
+            return iter(self.maps[1])
+        return super().__iter__()
 
 
 class TemplateEnvironment(FlaskEnvironment):

@@ -257,21 +257,34 @@ def _refuse_nul_characters() -> None:
             abort(400)
 
 
+# Added to every response that has not set them itself.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def _security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    view = current_app.view_functions.get(request.endpoint or "")
+    # One look at the headers already set: each `setdefault` scans them three times.
+    present = {key.lower() for key, _ in headers}
+    endpoint = request.endpoint
+    wanted = (
+        (*SECURITY_HEADERS, HSTS)
+        if current_app.config["SESSION_COOKIE_SECURE"]
+        else SECURITY_HEADERS
+    )
+    headers.extend([(key, value) for key, value in wanted if key.lower() not in present])
+    view = current_app.view_functions.get(endpoint or "")
     if getattr(view, "carries_token", False):
         headers["Referrer-Policy"] = "no-referrer"
-    if current_app.config["SESSION_COOKIE_SECURE"]:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # Pages about people must not linger in shared caches or the back button after sign-out.
-    if request.endpoint != "static" and "Cache-Control" not in headers:
+    if endpoint != "static" and "cache-control" not in present:
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from learnset import mail
 from learnset.accounts.models import User
 from learnset.accounts.personal_data import Read
-from learnset.db import rowcount
+from learnset.db import PERSON, rowcount
 from learnset.notifications.models import (
     DEFAULT_FREQUENCY,
     Frequency,
@@ -22,6 +23,7 @@ from learnset.notifications.models import (
     NotificationKind,
     NotificationPreference,
 )
+from learnset.pagination import Page, Paged, paginate
 
 # The kind of queued email that tells one person of one notification, built when it is sent.
 AT_ONCE_EMAIL = "notification"
@@ -110,14 +112,20 @@ def unread_count(db: Session, user: User) -> int:
     return count or 0
 
 
-def notifications_of(user: User) -> Select[Notification]:
-    """The person's own notifications, newest first, with who acted."""
-    return (
+@cache
+def _notifications() -> Paged:
+    """Built once: the list is opened often and building it cost more than running it."""
+    return Paged.of(
         select(Notification)
-        .where(Notification.recipient_id == user.id)
+        .where(Notification.recipient_id == PERSON)
         .options(joinedload(Notification.actor))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
+
+
+def notifications_page(db: Session, user: User, number: int) -> Page[Notification]:
+    """One page of the person's own notifications, newest first, with who acted."""
+    return paginate(db, _notifications(), number, values={"person_id": user.id})
 
 
 def own_notification(db: Session, user: User, notification_id: int) -> Notification | None:

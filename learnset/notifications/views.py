@@ -13,7 +13,7 @@ from learnset.forms import EmptyForm, done, render_form, require_button
 from learnset.notifications import services
 from learnset.notifications.forms import PreferencesForm
 from learnset.notifications.models import Notification
-from learnset.pagination import page_number, paginate
+from learnset.pagination import page_number
 from learnset.return_address import same_site_path
 
 bp = Blueprint("notifications", __name__)
@@ -28,8 +28,8 @@ def _own_or_404(notification_id: int) -> Notification:
 @bp.route("/notifications")
 def index() -> str:
     authz.require(current_user, "notification:list")
-    result = paginate(
-        get_db(), services.notifications_of(current_user), page_number(request.args.get("page"))
+    result = services.notifications_page(
+        get_db(), current_user, page_number(request.args.get("page"))
     )
     return render_template("notifications/index.html", result=result, form=EmptyForm())
 

@@ -72,10 +72,17 @@ def freeze(value: Any) -> Any:
         return ("markup", str(value))
     if isinstance(value, str | bool | int | float):
         return value
+    # A plain value inside is its own key too: tested here rather than in a call of its own,
+    # as a select's or checkboxes' items are dozens of small dicts of plain values.
     if isinstance(value, dict):
-        return ("dict", tuple(sorted([(str(k), freeze(v)) for k, v in value.items()])))
+        return (
+            "dict",
+            tuple(
+                sorted([(str(k), v if type(v) in _PLAIN else freeze(v)) for k, v in value.items()])
+            ),
+        )
     if isinstance(value, list | tuple):
-        return ("list", tuple([freeze(item) for item in value]))
+        return ("list", tuple([item if type(item) in _PLAIN else freeze(item) for item in value]))
     raise Uncacheable(type(value).__name__)
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -25,7 +25,7 @@ from learnset.meetings.models import (
     TopicStatus,
     display_title,
 )
-from learnset.meetings.queries import TopicRow, voted_by, votes_for_topic
+from learnset.meetings.queries import TopicRow, TopicShown, voted_by, votes_for_topic
 
 _TOPICS_SHOWN = 5
 
@@ -108,7 +108,7 @@ def _materials_of(db: Session, meetings: list[SessionShown]) -> dict[int, list[M
 
 
 @cache
-def _open_topics() -> Select[EmergentTopic, int, int, int]:
+def _open_topics() -> Select[int, int, str, str, int, int, int]:
     """Built once: each cohort's most wanted open topics, with their votes, whether the person
     voted, and how many topics are open."""
     votes = votes_for_topic()
@@ -129,18 +129,18 @@ def _open_topics() -> Select[EmergentTopic, int, int, int]:
         .subquery()
     )
     return (
-        select(EmergentTopic, ranked.c.votes, ranked.c.voted, ranked.c.open_count)
+        select(
+            # What the panel and its vote buttons read of a topic (TopicShown), and nothing more.
+            EmergentTopic.id,
+            EmergentTopic.cohort_id,
+            EmergentTopic.title,
+            EmergentTopic.status,
+            ranked.c.votes,
+            ranked.c.voted,
+            ranked.c.open_count,
+        )
         .join(ranked, ranked.c.id == EmergentTopic.id)
         .where(ranked.c.place <= _TOPICS_SHOWN)
-        # What the panel and its vote buttons read of a topic, and nothing more.
-        .options(
-            load_only(
-                EmergentTopic.cohort_id,
-                EmergentTopic.title,
-                EmergentTopic.status,
-                raiseload=True,
-            )
-        )
         .order_by(ranked.c.place)
     )
 
@@ -151,11 +151,12 @@ def _open_topics_by_cohort(
     """Each cohort's most wanted open topics (up to five) and how many are open, in one
     statement for all the cohorts."""
     found: dict[int, tuple[list[TopicRow], int]] = {}
-    for topic, votes_, voted_, open_count in db.execute(
-        _open_topics(), {"person_id": user.id, "cohort_ids": cohort_ids}
+    values = {"person_id": user.id, "cohort_ids": cohort_ids}
+    for id_, cohort_id, title, status, votes_, voted_, open_count in plain_rows(
+        db, _open_topics(), values
     ):
-        rows, _open = found.setdefault(topic.cohort_id, ([], int(open_count)))
-        rows.append(TopicRow(topic, int(votes_), bool(voted_)))
+        rows, _open = found.setdefault(cohort_id, ([], int(open_count)))
+        rows.append(TopicRow(TopicShown(id_, cohort_id, title, status), int(votes_), bool(voted_)))
     return found
 
 

@@ -288,9 +288,23 @@ def attendance_by_meeting_ids(db: Session, meeting_ids: list[int]) -> dict[int, 
 # --- Topics ------------------------------------------------------------------------------
 
 
+class TopicShown(NamedTuple):
+    """An open topic as the home page's panel and its vote buttons read it (the vote rule reads
+    `cohort_id`): a row, not the topic loaded with the ORM, which cost the page more."""
+
+    id: int
+    cohort_id: int
+    title: str
+    status: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == TopicStatus.OPEN
+
+
 @dataclass(frozen=True)
 class TopicRow:
-    topic: EmergentTopic
+    topic: EmergentTopic | TopicShown
     votes: int
     voted: bool
 

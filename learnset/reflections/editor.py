@@ -57,10 +57,10 @@ def build(
     form = form_class(formdata=formdata, today=today)
     form.structure.data = form.structure_spec.name
 
-    cohorts = linkable.participant_cohorts(db, user)
-    cohort_names = {cohort.id: cohort.name for cohort in cohorts}
-    left = reflection.cohort if reflection is not None else None
-    if left is not None and left.id not in cohort_names:
+    cohort_names = linkable.participant_cohort_names(db, user)
+    if reflection is not None and reflection.cohort_id not in (None, *cohort_names):
+        left = reflection.cohort  # a set the writer has left: loaded only then
+        assert left is not None
         cohort_names[left.id] = f"{left.name} (you are no longer taking part)"
     if cohort_names:
         form.cohort.choices = id_choices(cohort_names.items())

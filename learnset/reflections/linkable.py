@@ -26,6 +26,24 @@ def participant_cohorts(db: Session, user: User) -> list[Cohort]:
     return authz.cohorts_as(db, user, Role.PARTICIPANT)
 
 
+@cache
+def _participant_cohort_names() -> Select[int, str]:
+    """Built once: the ids and names of the sets the person takes part in, in cohorts_as's
+    order (latest start first)."""
+    return (
+        select(Cohort.id, Cohort.name)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == PERSON, Membership.role == Role.PARTICIPANT)
+        .order_by(Cohort.start_month.desc(), Cohort.name)
+    )
+
+
+def participant_cohort_names(db: Session, user: User) -> dict[int, str]:
+    """participant_cohorts' ids and names, read as rows: all the editor needs of them, and
+    cheaper than loading the cohorts."""
+    return dict(plain_rows(db, _participant_cohort_names(), {"person_id": user.id}).all())
+
+
 class LinkableMeeting(NamedTuple):
     """What a choice of session needs: not its agenda."""
 

@@ -9,8 +9,9 @@ who leaves the set keeps their challenges, read-only; the set stops seeing them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, or_, select
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, id_of, is_member, is_participant, takes_part_clause
@@ -70,20 +71,21 @@ class OwnUpdates:
     """The rights "challenge_update:edit" and "challenge_update:attach" of one user on the
     updates of one challenge. Beyond who wrote the update, both rules turn on the user and the
     challenge alone, so a page of many updates decides them once (own_updates) rather than once
-    an update; an update of another challenge gets neither."""
+    an update (an ORM object or a plain row of its columns); an update of another challenge
+    gets neither."""
 
     user_id: int
     challenge_id: int
     edit: bool
     attach: bool
 
-    def _own(self, update: ChallengeUpdate) -> bool:
+    def _own(self, update: ChallengeUpdate | Row[Any]) -> bool:
         return update.author_id == self.user_id and update.challenge_id == self.challenge_id
 
-    def may_edit(self, update: ChallengeUpdate) -> bool:
+    def may_edit(self, update: ChallengeUpdate | Row[Any]) -> bool:
         return self.edit and self._own(update)
 
-    def may_attach(self, update: ChallengeUpdate) -> bool:
+    def may_attach(self, update: ChallengeUpdate | Row[Any]) -> bool:
         return self.attach and self._own(update)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Integer, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from learnset.assessment.progress import CapabilityProgress
-from learnset.db import NOW, PERSON
+from learnset.db import NOW, PERSON, plain_rows
 from learnset.library.models import ContentItem
 from learnset.library.queries import ItemCard, cards_by_capability, items_developing_query
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus, display_title
@@ -114,6 +114,6 @@ def recommendations(
         result.append(recommendation)
     if offered:
         values = {"item_ids": list(offered), "cohort_id": cohort_id, "now": now}
-        for row in db.execute(_sessions_using(), values):
+        for row in plain_rows(db, _sessions_using(), values):
             offered[row[0]].sessions.append(SessionUsed._make(row[1:]))
     return result

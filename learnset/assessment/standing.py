@@ -20,7 +20,7 @@ from learnset.assessment.progress import (
     RatingPoint,
     empty_domains,
 )
-from learnset.db import PERSON, shared_alias
+from learnset.db import PERSON, plain_rows, shared_alias
 from learnset.framework.queries import DomainCapabilities
 
 # For picking one rating per capability inside a statement that reads them all.
@@ -111,7 +111,7 @@ def standing(
     values = {"person_id": participant_id, "cohort_id": cohort_id}
     domains = empty_domains(framework)
     entries = {entry.capability.id: entry for domain in domains for entry in domain.capabilities}
-    for row in db.execute(_standing(), values):
+    for row in plain_rows(db, _standing(), values):
         capability_id, rated_at, first_id, rating_id = row[:4]
         entry = entries.get(capability_id)
         if entry is None:
@@ -124,5 +124,5 @@ def standing(
         if rating_id != first_id or entry.latest_point is None:
             entry.latest_point = point
         entry.rated_at = rated_at
-    summaries = [AssessmentSummary(*row) for row in db.execute(_summaries(), values)]
+    summaries = [AssessmentSummary(*row) for row in plain_rows(db, _summaries(), values)]
     return Progress(domains, summaries)

@@ -30,6 +30,7 @@ from learnset.authz import (
 )
 from learnset.authz.assessment import shared_with_tutors_clause
 from learnset.authz.challenges import (
+    own_updates,
     owner_takes_part_clause,
     published_stories,
     visible_challenges,
@@ -78,6 +79,7 @@ __all__ = [
     "is_tutor",
     "member_cohorts",
     "own_reflections",
+    "own_updates",
     "owner_takes_part_clause",
     "people_in",
     "published_stories",

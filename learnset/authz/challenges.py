@@ -8,7 +8,10 @@ who leaves the set keeps their challenges, read-only; the set stops seeing them.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, or_, select
 
 from learnset.accounts.models import User
 from learnset.authz.roles import Rule, id_of, is_member, is_participant, takes_part_clause
@@ -49,14 +52,52 @@ def _challenge_insight(user: User, challenge: Challenge) -> bool:
     return is_member(user, challenge.cohort_id) and _owner_takes_part(challenge)
 
 
+def _own_update_edit(user: User, challenge: Challenge) -> bool:
+    return is_member(user, challenge.cohort_id)
+
+
 def _update_edit(user: User, update: ChallengeUpdate) -> bool:
     """Only the person who wrote it: nobody changes someone else's question."""
-    return update.author_id == user.id and is_member(user, update.challenge.cohort_id)
+    return update.author_id == user.id and _own_update_edit(user, update.challenge)
 
 
 def _update_attach(user: User, update: ChallengeUpdate) -> bool:
     """The owner keeps files beside their own actions, experiments and gains."""
     return update.author_id == user.id and _challenge_edit(user, update.challenge)
+
+
+@dataclass(frozen=True)
+class OwnUpdates:
+    """The rights "challenge_update:edit" and "challenge_update:attach" of one user on the
+    updates of one challenge. Beyond who wrote the update, both rules turn on the user and the
+    challenge alone, so a page of many updates decides them once (own_updates) rather than once
+    an update (an ORM object or a plain row of its columns); an update of another challenge
+    gets neither."""
+
+    user_id: int
+    challenge_id: int
+    edit: bool
+    attach: bool
+
+    def _own(self, update: ChallengeUpdate | Row[Any]) -> bool:
+        return update.author_id == self.user_id and update.challenge_id == self.challenge_id
+
+    def may_edit(self, update: ChallengeUpdate | Row[Any]) -> bool:
+        return self.edit and self._own(update)
+
+    def may_attach(self, update: ChallengeUpdate | Row[Any]) -> bool:
+        return self.attach and self._own(update)
+
+
+def own_updates(user: User, challenge: Challenge) -> OwnUpdates:
+    """What the user may do with their own updates of the challenge (an update of another
+    challenge gets no right from it)."""
+    return OwnUpdates(
+        user.id,
+        challenge.id,
+        edit=_own_update_edit(user, challenge),
+        attach=_challenge_edit(user, challenge),
+    )
 
 
 def _update_file_view(user: User, attachment: ChallengeUpdateAttachment) -> bool:

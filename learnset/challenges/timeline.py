@@ -6,18 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Date, Integer, Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Date, Integer, Row, Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.challenges.models import Challenge, ChallengeUpdate, UpdateKind
+from learnset.challenges.models import PLAN_KINDS, Challenge, ChallengeUpdate, UpdateKind
 from learnset.dates import UK, uk_month
-from learnset.db import PERSON
+from learnset.db import PERSON, plain_rows
 from learnset.meetings.models import Meeting, PresenterSlot
 from learnset.pagination import PER_PAGE, Page
 from learnset.reflections.models import Reflection
+
+# An update as the page reads it: a plain row of its columns, with `author_name` (None once
+# the author has deleted their account) and `is_plan`; no ORM object, the page changes nothing.
+UpdateRow = Row[Any]
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class TimelineEntry:
     """One thing in a challenge's timeline: an update, or one of the owner's reflections."""
 
     at: datetime
-    update: ChallengeUpdate | None = None
+    update: UpdateRow | None = None
     reflection: Reflection | None = None
 
     @property
@@ -52,12 +57,10 @@ _UNTIL = bindparam("until", type_=Date)
 _OFFSET = bindparam("offset", type_=Integer)
 
 
-def _updates_of() -> Select[ChallengeUpdate]:
-    return select(ChallengeUpdate).where(ChallengeUpdate.challenge_id == _CHALLENGE)
-
-
-def _newest_first(query: Select[ChallengeUpdate]) -> Select[ChallengeUpdate]:
-    return query.order_by(ChallengeUpdate.created_at.desc(), ChallengeUpdate.id.desc())
+def _updates_of() -> Select[Any]:
+    return select(
+        ChallengeUpdate.__table__, ChallengeUpdate.kind.in_(PLAN_KINDS).label("is_plan")
+    ).where(ChallengeUpdate.challenge_id == _CHALLENGE)
 
 
 @cache
@@ -96,7 +99,7 @@ def linked_reflections(
     return list(db.scalars(_linked_reflections(after is not None, until is not None), values))
 
 
-def timeline(updates: list[ChallengeUpdate], reflections: list[Reflection]) -> list[TimelineMonth]:
+def timeline(updates: list[UpdateRow], reflections: list[Reflection]) -> list[TimelineMonth]:
     """Month by month in UK time, the latest month first; within a month, in the order things
     happened, so a question reads before the action it prompted. A reflection counts from the
     start of the day it is about."""
@@ -119,11 +122,11 @@ def timeline(updates: list[ChallengeUpdate], reflections: list[Reflection]) -> l
 class ChallengePage:
     months: list[TimelineMonth]
     # The page of the timeline shown: its updates, newest first, and where it sits.
-    timeline: Page[ChallengeUpdate]
+    timeline: Page[UpdateRow]
     questions: int
     helped: int
     gains: int
-    open_plans: list[ChallengeUpdate]
+    open_plans: list[UpdateRow]
     presenting: list[Meeting]
 
 
@@ -154,18 +157,20 @@ def _figures() -> Select[int, int, int, int]:
 
 
 @cache
-def _timeline_rows(per_page: int) -> Select[ChallengeUpdate]:
+def _timeline_rows(per_page: int) -> Select[Any]:
     # One more than the page: the newest update of the next page bounds its reflections.
     return (
-        _newest_first(_updates_of())
-        .options(joinedload(ChallengeUpdate.author))
+        _updates_of()
+        .add_columns(User.name.label("author_name"))
+        .outerjoin(User, User.id == ChallengeUpdate.author_id)
+        .order_by(ChallengeUpdate.created_at.desc(), ChallengeUpdate.id.desc())
         .limit(per_page + 1)
         .offset(_OFFSET)
     )
 
 
 @cache
-def _open_plans() -> Select[ChallengeUpdate]:
+def _open_plans() -> Select[Any]:
     return (
         _updates_of()
         .where(
@@ -193,9 +198,11 @@ def challenge_page(
     end shows the last, as every list does (learnset/pagination.py).
     """
     this = {"challenge_id": challenge.id}
-    total, questions, helped, gains = db.execute(_figures(), this).one()
+    total, questions, helped, gains = plain_rows(db, _figures(), this).one()
     number = min(max(1, number), max(1, -(-total // per_page)))
-    rows = list(db.scalars(_timeline_rows(per_page), {**this, "offset": (number - 1) * per_page}))
+    rows = list(
+        plain_rows(db, _timeline_rows(per_page), {**this, "offset": (number - 1) * per_page})
+    )
     shown, following = rows[:per_page], rows[per_page:]
     reflections = linked_reflections(
         db,
@@ -204,7 +211,7 @@ def challenge_page(
         after=_uk_day(following[0].created_at) if following else None,
         until=_uk_day(shown[0].created_at) if number > 1 and shown else None,
     )
-    open_plans = db.scalars(_open_plans(), this)
+    open_plans = plain_rows(db, _open_plans(), this)
     return ChallengePage(
         months=timeline(shown, reflections),
         timeline=Page(shown, number, per_page, total),

@@ -195,6 +195,7 @@ def show_challenge(
         question_form=question_form,
         insight_form=insight_form,
         is_owner=challenge.owner_id == current_user.id,
+        own_updates=authz.own_updates(current_user, challenge),
     ), (422 if has_errors else 200)
 
 

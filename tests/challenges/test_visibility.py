@@ -198,3 +198,29 @@ def test_slots_from_before_challenges_keep_their_topic(login, db, people):
     for role in ("fellow", "tutor", "admin"):
         page = text_of(login(people.by_role(role)).get(f"/sessions/{meeting.id}"))
         assert "Fay Fellow</strong>: Frailty services across two trusts" in page, role
+
+
+@pytest.mark.parametrize("viewer_leaves", [False, True])
+@pytest.mark.parametrize("role", EVERY_ROLE)
+def test_the_pages_rights_on_updates_are_the_rules_own(db, people, role, viewer_leaves):
+    """The challenge page decides the rights on its updates once (authz.own_updates): for every
+    update, whoever wrote it, they are what the rules say, and nothing on another challenge's."""
+    challenge = factories.make_challenge(db, people.participant)
+    other = factories.make_challenge(db, people.fellow)
+    updates = [factories.make_update(db, challenge, people.by_role(by)) for by in EVERY_ROLE]
+    updates += [factories.make_update(db, challenge, None, "gain")]
+    viewer = people.by_role(role)
+    if viewer_leaves:
+        db.execute(delete(Membership).where(Membership.user_id == viewer.id))
+    db.commit()
+    db.expire_all()
+    rights = authz.own_updates(viewer, challenge)
+    for update in updates:
+        assert rights.may_edit(update) is authz.can(viewer, "challenge_update:edit", update)
+        assert rights.may_attach(update) is authz.can(viewer, "challenge_update:attach", update)
+    assert any(rights.may_edit(update) for update in updates) is (
+        role in {"participant", "fellow", "tutor"} and not viewer_leaves
+    )
+    theirs = factories.make_update(db, other, viewer, "action")
+    db.commit()
+    assert not rights.may_edit(theirs) and not rights.may_attach(theirs)

@@ -10,12 +10,17 @@ def init_app(app: Flask) -> None:
     """The self-assessment pages, two home panels, its part of a download, remind-check-ins."""
     from learnset import unsaved
     from learnset.accounts import personal_data as downloads
-    from learnset.assessment import commands, panels, personal_data, views, wording
+    from learnset.assessment import commands, panels, personal_data, shown, views, wording
     from learnset.main.panels import home_panel
 
     app.register_blueprint(views.bp)
     app.add_template_filter(wording.gap_text)
     app.add_template_filter(wording.movement_text)
+    app.jinja_env.globals.update(
+        gap_rows=shown.gap_rows,
+        figure_rows=shown.figure_rows,
+        assessment_rows=shown.assessment_rows,
+    )
     home_panel(panels.capabilities_panel)
     home_panel(panels.shared_assessments_panel)
     downloads.register(

@@ -32,6 +32,13 @@ def radar_point(index: int, count: int, level: float) -> tuple[float, float]:
     )
 
 
+@lru_cache(maxsize=1024)
+def _point_text(index: int, count: int, level: float) -> str:
+    """A radar point as a shape's points attribute writes it, "x,y": each formatted once."""
+    x, y = radar_point(index, count, level)
+    return f"{svg.number(x)},{svg.number(y)}"
+
+
 def _axis_label(index: int, count: int, label: str) -> str:
     angle = -math.pi / 2 + 2 * math.pi * index / count
     cos, sin = math.cos(angle), math.sin(angle)
@@ -123,7 +130,12 @@ def radar(
         points = svg.placed(entry.values, lambda index, value: radar_point(index, count, value))
         present = [point for point in points if point is not None]
         if present and len(present) == count:
-            parts.append(f'<polygon points="{svg.points(present)}" {_shape_paint(entry.key)}/>')
+            shape = " ".join(
+                _point_text(index, count, value)
+                for index, value in enumerate(entry.values)
+                if value is not None
+            )
+            parts.append(f'<polygon points="{shape}" {_shape_paint(entry.key)}/>')
         parts += svg.series_markers(entry, points, look)
     parts.extend(svg.legend(series, 80, RADAR_HEIGHT - 22, RADAR_WIDTH - 120))
     parts.append("</svg>")

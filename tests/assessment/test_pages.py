@@ -281,6 +281,25 @@ def test_the_overview_shows_gaps_growth_and_history(
     assert "See what your tutors see" in html
 
 
+def test_a_capabilitys_name_is_escaped_in_the_gaps_and_figures_tables(
+    db, login, people, framework, participant_rates
+):
+    # Both tables' rows are written by Python (learnset/assessment/shown.py), not by Jinja.
+    framework.listening.name = "Listening <script>alert(1)</script> & co"
+    db.commit()
+    participant_rates((2, 4))
+    escaped = "Listening &lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    own = f"/cohorts/{people.cohort.id}/capabilities"
+    tutors = f"/cohorts/{people.cohort.id}/participants/{people.participant.id}/capabilities"
+    for user, path in ((people.participant, own), (people.tutor, tutors)):
+        html = html_of(login(user).get(path))
+        assert "<script>alert(1)" not in html
+        gaps = html.split("largest gap first</caption>")[1].split("</table>")[0]
+        figures = html.split("Unlocking conversations: the figures in the chart")[1]
+        assert f">{escaped}</" in gaps
+        assert f'<th scope="row" class="nhsuk-table__header">{escaped}</th>' in figures
+
+
 def test_a_capabilitys_page_tells_its_story(db, login, people, framework, participant_rates):
     participant_rates(listening=(1, 4), at=utcnow() - timedelta(days=30))  # fmt: skip
     with_reason = participant_rates(listening=(3, 4))

@@ -23,6 +23,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from learnset import mail
+from learnset.accounts.personal_data import export_all
 from learnset.db import utcnow
 from tests import factories
 
@@ -309,3 +310,8 @@ def create_database(admin_url: str, name: str) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def export_section(db: Any, user: Any, name: str) -> Any:
+    """One feature's section of the user's download."""
+    return export_all(db, user, utcnow())[name]

@@ -42,7 +42,7 @@ from sqlalchemy.types import TypeDecorator
 from learnset import files
 from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Cohort, Invitation, Membership
-from learnset.db import PERSON, utcnow
+from learnset.db import PERSON
 from learnset.downloads import json_document
 from learnset.files.models import FileBlob
 from learnset.files.zips import stream_zip
@@ -211,11 +211,6 @@ def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
         "exported_at": now.isoformat(timespec="seconds"),
         **{section.name: section.build(user, rows[section.name]) for section in every},
     }
-
-
-def export_section(db: Session, user: User, name: str) -> Any:
-    """One feature's section of the user's download."""
-    return export_all(db, user, utcnow())[name]
 
 
 def zip_entries(db: Session, user: User, now: datetime) -> list[tuple[str, bytes | FileBlob]]:

@@ -69,7 +69,6 @@ __all__ = [
     "binned_reflections",
     "calendar_meetings",
     "can",
-    "checked_or_404",
     "cohort_roles",
     "cohorts_as",
     "get_or_404",
@@ -159,11 +158,6 @@ def get_or_404(
         if statement is not None
         else db.get(model, object_id, options=options)
     )
-    return checked_or_404(obj, user, view, action)
-
-
-def checked_or_404(obj: T | None, user: Any, view: str, action: str | None = None) -> T:
-    """An object the caller has loaded (or None): get_or_404's checks, in the same order."""
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:

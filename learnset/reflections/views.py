@@ -60,7 +60,7 @@ def _reflection_with(options: tuple[ORMOption, ...]) -> Select[Reflection]:
     """Built once for each set of options: the views pass the module's own tuples."""
     return (
         select(Reflection)
-        .where(Reflection.id == bindparam("reflection_id", type_=Integer))
+        .where(Reflection.id == bindparam("object_id", type_=Integer))
         .options(*options)
     )
 
@@ -70,9 +70,15 @@ def reflection_or_404(
 ) -> Reflection:
     """authz.get_or_404 for a reflection, loaded by a statement built once (Session.get builds
     its own on every request: about 0.1 ms of the reflection's page and its editor)."""
-    statement = _reflection_with(tuple(options))
-    found = get_db().execute(statement, {"reflection_id": reflection_id}).unique()
-    return authz.checked_or_404(found.scalar_one_or_none(), current_user, "reflection:view", action)
+    return authz.get_or_404(
+        get_db(),
+        Reflection,
+        reflection_id,
+        current_user,
+        "reflection:view",
+        action,
+        statement=_reflection_with(tuple(options)),
+    )
 
 
 def editor_url(target: Target) -> str:

@@ -320,7 +320,7 @@ def test_withdrawing_needs_the_form_s_token_and_only_once(db, people, login):
 
 
 def test_certificates_are_in_the_holder_s_download_of_their_data(db, people):
-    from learnset.accounts.personal_data import export_section
+    from tests.helpers import export_section
 
     certificate = make_certificate(db, people.participant, people.cohort)
     [exported] = export_section(db, people.participant, "certificates")

@@ -7,14 +7,21 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from learnset.accounts.personal_data import export_section
 from learnset.colleague_feedback import services
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse, FeedbackRound
 from learnset.dates import UK
 from learnset.db import utcnow
 from tests import factories
 from tests.colleague_feedback.helpers import link_for, make_round, respond
-from tests.helpers import count_rows, csrf_in, link_in, press, statements_for, submit
+from tests.helpers import (
+    count_rows,
+    csrf_in,
+    export_section,
+    link_in,
+    press,
+    statements_for,
+    submit,
+)
 
 
 def _form(framework, raters, days=10, **extra):

@@ -9,13 +9,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from learnset.accounts.personal_data import export_section
 from learnset.db import utcnow
 from learnset.session_feedback import services
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import Answers, SessionFeedbackError
 from tests import factories
-from tests.helpers import count_rows, html_of, submit, text_of
+from tests.helpers import count_rows, export_section, html_of, submit, text_of
 from tests.session_feedback.helpers import answer_as, closed_session, open_session
 
 

@@ -9,7 +9,7 @@ from learnset import authz
 from learnset.accounts.models import User
 from learnset.dates import UK
 from learnset.db import utcnow
-from learnset.main.panels import Panel
+from learnset.main.panels import Panel, list_panel
 from learnset.reflections import queries, rescue
 from learnset.reflections.exports import appraisal_year
 
@@ -17,9 +17,7 @@ from learnset.reflections.exports import appraisal_year
 def kept_text_panel(db: Session, user: User) -> Panel | None:
     """Writing kept when the sign-in expired, if the person came back some other way."""
     waiting = rescue.waiting(db, session, user, utcnow())
-    if not waiting:
-        return None
-    return Panel("reflections/_panel_kept_text.html", {"rescues": waiting}, order=5)
+    return list_panel("reflections/_panel_kept_text.html", "rescues", waiting, order=5)
 
 
 def new_comments_panel(db: Session, user: User) -> Panel | None:
@@ -27,16 +25,12 @@ def new_comments_panel(db: Session, user: User) -> Panel | None:
     if not authz.takes_part_anywhere(user):
         return None
     news = queries.new_comments(db, user)
-    if not news:
-        return None
-    return Panel("reflections/_panel_new_comments.html", {"news": news}, order=20)
+    return list_panel("reflections/_panel_new_comments.html", "news", news, order=20)
 
 
 def shared_with_you_panel(db: Session, user: User) -> Panel | None:
     recent = queries.recently_shared(db, user)
-    if not recent:
-        return None
-    return Panel("reflections/_panel_shared.html", {"reflections": recent}, order=50)
+    return list_panel("reflections/_panel_shared.html", "reflections", recent, order=50)
 
 
 def log_panel(db: Session, user: User) -> Panel | None:

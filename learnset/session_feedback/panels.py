@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.db import utcnow
-from learnset.main.panels import Panel
+from learnset.main.panels import Panel, list_panel
 from learnset.session_feedback import queries
 
 
@@ -16,6 +16,4 @@ def asked_now(db: Session, user: User) -> Panel | None:
     if not authz.takes_part_anywhere(user):  # only participants are asked
         return None
     asked = queries.asked_now(db, user, utcnow(), current_app.config["SESSION_FEEDBACK_DAYS"])
-    if not asked:
-        return None
-    return Panel("session_feedback/_home.html", {"asked": asked}, order=15)
+    return list_panel("session_feedback/_home.html", "asked", asked, order=15)

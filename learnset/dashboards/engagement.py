@@ -7,13 +7,14 @@ here selects a title or a word of text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnClause,
+    ColumnElement,
     Select,
     Subquery,
     and_,
@@ -23,7 +24,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from learnset import authz
 from learnset.accounts.models import User
@@ -102,7 +103,23 @@ def engagement_months(cohort: Cohort, now: datetime) -> list[Month]:
 
 # The activity query's six counts, in MonthActivity's order; each of its four selects gives its
 # own and 0 for the others (a constant of ours, written into the statement).
+ACTIVITY_COUNTS = tuple(count.name for count in fields(MonthActivity))
 NONE_COUNTED: ColumnClause[int] = literal_column("0")
+
+
+def _counting(
+    person: QueryableAttribute[int] | ColumnElement[int],
+    number: ColumnElement[int],
+    **counts: ColumnElement[int],
+) -> Select[*tuple[Any, ...]]:
+    """One of the activity query's selects: a person, a month's number and its own counts by
+    name, with 0 for the others."""
+    assert counts.keys() <= set(ACTIVITY_COUNTS), "a count MonthActivity does not have"
+    return select(
+        person.label("person"),
+        number,
+        *(counts.get(name, NONE_COUNTED).label(name) for name in ACTIVITY_COUNTS),
+    )
 
 
 def _challenge_moments(cohort_id: Any) -> Subquery:
@@ -134,17 +151,12 @@ def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
     participants = select(Membership.user_id).where(
         Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT
     )
-    zero = NONE_COUNTED
     attendance = (
-        select(
-            Attendance.user_id.label("person"),
+        _counting(
+            Attendance.user_id,
             table.c.number,
-            func.count().filter(Attendance.present.is_(True)).label("attended"),
-            func.count().label("attendance_recorded"),
-            zero.label("reflections"),
-            zero.label("reflections_shared"),
-            zero.label("assessments_shared"),
-            zero.label("challenges_updated"),
+            attended=func.count().filter(Attendance.present.is_(True)),
+            attendance_recorded=func.count(),
         )
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .join(table, in_month(Meeting.starts_at, table))
@@ -152,15 +164,11 @@ def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
         .group_by(Attendance.user_id, table.c.number)
     )
     reflections = (
-        select(
+        _counting(
             Reflection.author_id,
             table.c.number,
-            zero,
-            zero,
-            func.count(),
-            func.count().filter(Reflection.visibility != Visibility.PRIVATE),
-            zero,
-            zero,
+            reflections=func.count(),
+            reflections_shared=func.count().filter(Reflection.visibility != Visibility.PRIVATE),
         )
         .join(table, in_month(Reflection.created_at, table))
         .where(
@@ -171,31 +179,17 @@ def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
         .group_by(Reflection.author_id, table.c.number)
     )
     assessments = (
-        select(
-            SelfAssessment.participant_id,
-            table.c.number,
-            zero,
-            zero,
-            zero,
-            zero,
-            func.count(),
-            zero,
-        )
+        _counting(SelfAssessment.participant_id, table.c.number, assessments_shared=func.count())
         .join(table, in_month(SelfAssessment.submitted_at, table))
         .where(SelfAssessment.cohort_id == ONE_COHORT, authz.shared_with_tutors_clause())
         .group_by(SelfAssessment.participant_id, table.c.number)
     )
     moments = _challenge_moments(ONE_COHORT)
     challenges = (
-        select(
+        _counting(
             moments.c.owner_id,
             table.c.number,
-            zero,
-            zero,
-            zero,
-            zero,
-            zero,
-            func.count(moments.c.id.distinct()),
+            challenges_updated=func.count(moments.c.id.distinct()),
         )
         .join(table, in_month(moments.c.moment, table))
         .where(moments.c.owner_id.in_(participants))

@@ -24,9 +24,9 @@ def attachment(body: str | bytes | Iterable[bytes], mimetype: str, filename: str
     )
 
 
-def streamed_attachment(pieces: Iterable[bytes], mimetype: str, filename: str) -> Response:
-    """A download made as it is sent (a zip of stored files): nothing may read it whole first."""
-    response = attachment(pieces, mimetype, filename)
+def streamed_zip(pieces: Iterable[bytes], filename: str) -> Response:
+    """A zip made as it is sent (a person's stored files): nothing may read it whole first."""
+    response = attachment(pieces, "application/zip", filename)
     response.direct_passthrough = True
     return response
 

@@ -52,7 +52,7 @@ from learnset.accounts.security import (
     sign_out_user,
 )
 from learnset.db import database, get_db, utcnow
-from learnset.downloads import attachment, json_document, streamed_attachment
+from learnset.downloads import attachment, json_document, streamed_zip
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
 from learnset.forms import EmptyForm, committed, done, render_form
@@ -374,9 +374,8 @@ def download_data_zip() -> Response:
     now = utcnow()
     found = personal_data.zip_entries(get_db(), current_user, now)
     audit.record_apart(audit.AuditKind.DATA_DOWNLOADED, actor_id=current_user.id)
-    return streamed_attachment(
+    return streamed_zip(
         personal_data.stream_zip_of(database().sessions, found),
-        "application/zip",
         f"learnset-your-data-{now.date().isoformat()}.zip",
     )
 

@@ -359,8 +359,7 @@ def participant(cohort_id: int, user_id: int) -> str:
     membership = db.scalar(
         select(Membership).where(Membership.cohort_id == cohort_id, Membership.user_id == user_id)
     )
-    if membership is None or not authz.can(current_user, "capabilities:review", membership):
-        abort(404)
+    membership = authz.checked_or_404(membership, current_user, "capabilities:review")
     framework = current_framework(db)
     growth = progress.progress(db, membership.user_id, cohort_id, framework, as_tutors_see_it=True)
     first_label = "Baseline" if growth.first and growth.first.is_baseline else "First shared"

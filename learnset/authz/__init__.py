@@ -69,6 +69,7 @@ __all__ = [
     "binned_reflections",
     "calendar_meetings",
     "can",
+    "checked_or_404",
     "cohort_roles",
     "cohorts_as",
     "get_or_404",
@@ -158,6 +159,12 @@ def get_or_404(
         if statement is not None
         else db.get(model, object_id, options=options)
     )
+    return checked_or_404(obj, user, view, action)
+
+
+def checked_or_404(obj: T | None, user: Any, view: str, action: str | None = None) -> T:
+    """An object the caller has loaded some other way (by its slug, by two ids), or None:
+    get_or_404's checks, in the same order (404 unless seen, then 403 unless allowed)."""
     if obj is None or not can(user, view, obj):
         abort(404)
     if action is not None:

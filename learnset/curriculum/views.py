@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,9 +28,9 @@ def index() -> str:
 @bp.route("/<slug>")
 def programme(slug: str) -> str:
     db = get_db()
-    found = queries.programme_by_slug(db, slug)
-    if found is None or not authz.can(current_user, "curriculum:view", found):
-        abort(404)
+    found = authz.checked_or_404(
+        queries.programme_by_slug(db, slug), current_user, "curriculum:view"
+    )
     sets: list[Cohort] = []
     if authz.can(current_user, "curriculum:facilitator-notes", found):
         sets = list(

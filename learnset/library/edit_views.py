@@ -98,18 +98,14 @@ class Editable(Generic[Record]):
 
 def _item(slug: str) -> Editable[ContentItem]:
     item = services.item_by_slug(get_db(), slug)
-    if item is None or not authz.can(current_user, "library:view", item):
-        abort(404)
-    authz.require(current_user, "content:edit", item)
-    return Editable(item)
+    return Editable(authz.checked_or_404(item, current_user, "library:view", "content:edit"))
 
 
 def _capability(slug: str) -> Editable[Capability]:
     capability = get_db().scalar(select(Capability).where(Capability.slug == slug))
-    if capability is None or not authz.can(current_user, "framework:view", capability):
-        abort(404)
-    authz.require(current_user, "content:edit", capability)
-    return Editable(capability)
+    return Editable(
+        authz.checked_or_404(capability, current_user, "framework:view", "content:edit")
+    )
 
 
 def previewing() -> bool:

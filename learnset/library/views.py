@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from learnset import authz
@@ -39,7 +39,7 @@ def sources() -> str:
 
 @bp.route("/<slug>")
 def item(slug: str) -> str:
-    content_item = services.item_by_slug(get_db(), slug)
-    if content_item is None or not authz.can(current_user, "library:view", content_item):
-        abort(404)
+    content_item = authz.checked_or_404(
+        services.item_by_slug(get_db(), slug), current_user, "library:view"
+    )
     return render_template("library/item.html", item=content_item)

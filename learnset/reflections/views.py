@@ -23,7 +23,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from learnset import audit, authz
 from learnset.dates import UK
 from learnset.db import database, get_db, utcnow
-from learnset.downloads import streamed_attachment
+from learnset.downloads import streamed_zip
 from learnset.forms import render_form
 from learnset.pagination import page_number
 from learnset.reflections import drafts, exports, log_zip, queries
@@ -140,10 +140,8 @@ def export_markdown() -> Response:
     today = uk_today()
     found = log_zip.entries(get_db(), current_user, today)
     audit.record_apart(audit.AuditKind.LOG_DOWNLOADED, actor_id=current_user.id)
-    return streamed_attachment(
-        log_zip.stream(database().sessions, found),
-        "application/zip",
-        f"learnset-reflective-log-{today}.zip",
+    return streamed_zip(
+        log_zip.stream(database().sessions, found), f"learnset-reflective-log-{today}.zip"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -43,6 +43,24 @@ class AssessmentStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
+class HasAssessmentKind:
+    """What an assessment's kind says of it: for the model, and for the summaries that pages
+    read without loading it (progress.AssessmentSummary)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def kind(self) -> str: ...
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.kind == AssessmentKind.BASELINE
+
+    @property
+    def label(self) -> str:
+        return AssessmentKind(self.kind).label
+
+
 def _in(column: str, enum_type: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(member.value) for member in enum_type)})"
 
@@ -52,7 +70,7 @@ def _where(condition: str) -> dict[str, Any]:
     return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
 
 
-class SelfAssessment(Base):
+class SelfAssessment(HasAssessmentKind, Base):
     """A participant's ratings of the framework in one cohort at one moment: baseline or check-in.
 
     The first in a cohort is the baseline and rates every capability. Later check-ins rate all or
@@ -112,16 +130,8 @@ class SelfAssessment(Base):
     )
 
     @property
-    def is_baseline(self) -> bool:
-        return self.kind == AssessmentKind.BASELINE
-
-    @property
     def is_draft(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
-
-    @property
-    def label(self) -> str:
-        return AssessmentKind(self.kind).label
 
     def covers(self, capability_id: int) -> bool:
         """Whether this assessment asks for a fresh rating of the capability."""

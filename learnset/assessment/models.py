@@ -19,13 +19,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, UTCDateTime, one_of, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
@@ -61,15 +60,6 @@ class HasAssessmentKind:
         return AssessmentKind(self.kind).label
 
 
-def _in(column: str, enum_type: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(member.value) for member in enum_type)})"
-
-
-def _where(condition: str) -> dict[str, Any]:
-    """A partial index's condition, for both engines."""
-    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
-
-
 class SelfAssessment(HasAssessmentKind, Base):
     """A participant's ratings of the framework in one cohort at one moment: baseline or check-in.
 
@@ -80,8 +70,8 @@ class SelfAssessment(HasAssessmentKind, Base):
 
     __tablename__ = "self_assessments"
     __table_args__ = (
-        CheckConstraint(_in("kind", AssessmentKind), name="kind"),
-        CheckConstraint(_in("status", AssessmentStatus), name="status"),
+        CheckConstraint(one_of("kind", AssessmentKind), name="kind"),
+        CheckConstraint(one_of("status", AssessmentStatus), name="status"),
         CheckConstraint(
             "(status = 'draft') = (submitted_at IS NULL)", name="submitted_at_when_submitted"
         ),
@@ -91,14 +81,14 @@ class SelfAssessment(HasAssessmentKind, Base):
             "participant_id",
             "cohort_id",
             unique=True,
-            **_where("status = 'draft'"),
+            **partial_index("status = 'draft'"),
         ),
         Index(
             "uq_self_assessments_one_baseline",
             "participant_id",
             "cohort_id",
             unique=True,
-            **_where("kind = 'baseline'"),
+            **partial_index("kind = 'baseline'"),
         ),
         Index(
             "ix_self_assessments_participant_id_cohort_id_submitted_at",

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar, TypeVarTuple, cast
@@ -28,6 +28,7 @@ from sqlalchemy import (
     event,
     inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -128,6 +129,19 @@ class Timestamped:
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """A check constraint's condition: the column holds one of the values (an enum's members,
+    or a few of them)."""
+    quoted = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+def partial_index(condition: str) -> dict[str, Any]:
+    """An index's keyword arguments that keep it to the rows meeting the condition, on both
+    engines."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
 
 
 def column_length(model: type[Base], column: str) -> int:

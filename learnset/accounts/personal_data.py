@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
@@ -44,6 +44,7 @@ from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Cohort, Invitation, Membership
 from learnset.db import PERSON
 from learnset.downloads import json_document
+from learnset.files.kinds import KINDS
 from learnset.files.models import FileBlob
 from learnset.files.zips import stream_zip
 
@@ -234,6 +235,56 @@ def stream_zip_of(
     )
 
 
+# --- What the sections share ------------------------------------------------------------------
+
+# Who wrote an entry that is kept after its writer deleted their account.
+FORMER_MEMBER = "A former member"
+
+
+def when(value: datetime | None) -> str | None:
+    """A time as the download gives it: ISO 8601 to the second, or None."""
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def grouped(rows: Rows, key: str) -> dict[Any, Rows]:
+    """Rows by one of their values (a record's id), each group in the read's order."""
+    found: dict[Any, Rows] = {}
+    for row in rows:
+        found.setdefault(row[key], []).append(row)
+    return found
+
+
+def stored_files(attachment: Any, record: InstrumentedAttribute[int]) -> Read:
+    """A read of files kept beside records: `record` (the attachment's column naming its
+    record), then each file's id, name, `created_at`, kind and size, oldest first. The caller
+    joins the records and keeps the person's own."""
+    return (
+        select(
+            record,
+            attachment.id,
+            attachment.name,
+            attachment.created_at,
+            FileBlob.kind,
+            FileBlob.size,
+        )
+        .join(FileBlob, FileBlob.id == attachment.blob_id)
+        .order_by(attachment.created_at, attachment.id)
+    )
+
+
+def stored_file(
+    row: dict[str, Any], in_download: str, stamp: Callable[[datetime], str | None] = when
+) -> dict[str, Any]:
+    """A row of `stored_files` as the download lists it, with the file's path in the zip."""
+    return {
+        "name": row["name"],
+        "kind": KINDS[row["kind"]].label,
+        "bytes": row["size"],
+        "added_at": stamp(row["created_at"]),
+        "in_download": in_download,
+    }
+
+
 def written_around(
     person: ColumnElement[int],
     written: Read,
@@ -326,10 +377,6 @@ def delete_account(db: Session, user: User) -> None:
 # --- The account itself ----------------------------------------------------------------------
 
 
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
-
-
 def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
     return {
         "learning_sets": select(Cohort.name, Membership.role, Membership.joined_at)
@@ -365,10 +412,10 @@ def build_account(user: User, rows: dict[str, Rows]) -> dict[str, Any]:
         "job_title": user.job_title,
         "organisation": user.organisation,
         "programme_admin": user.is_admin,
-        "created_at": _when(user.created_at),
-        "last_signed_in_at": _when(user.last_signed_in_at),
+        "created_at": when(user.created_at),
+        "last_signed_in_at": when(user.last_signed_in_at),
         "learning_sets": [
-            {"name": row["name"], "role": row["role"], "joined_at": _when(row["joined_at"])}
+            {"name": row["name"], "role": row["role"], "joined_at": when(row["joined_at"])}
             for row in rows["learning_sets"]
         ],
         # Where they signed in: device and network only, never the secret's hash.
@@ -376,9 +423,9 @@ def build_account(user: User, rows: dict[str, Rows]) -> dict[str, Any]:
             {
                 "device": row["device"],
                 "network": row["network"],
-                "signed_in_at": _when(row["created_at"]),
-                "last_active_at": _when(row["last_seen_at"]),
-                "ended_at": _when(row["ended_at"]),
+                "signed_in_at": when(row["created_at"]),
+                "last_active_at": when(row["last_seen_at"]),
+                "ended_at": when(row["ended_at"]),
             }
             for row in rows["sign_ins"]
         ],
@@ -387,8 +434,8 @@ def build_account(user: User, rows: dict[str, Rows]) -> dict[str, Any]:
                 "learning_set": row["name"],
                 "name_given": row["name_given"],
                 "role": row["role"],
-                "sent_at": _when(row["sent_at"]),
-                "accepted_at": _when(row["accepted_at"]),
+                "sent_at": when(row["sent_at"]),
+                "accepted_at": when(row["accepted_at"]),
             }
             for row in rows["invitations"]
         ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -19,13 +19,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, UTCDateTime, one_of, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
@@ -43,16 +42,25 @@ class AssessmentStatus(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-def _in(column: str, enum_type: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(member.value) for member in enum_type)})"
+class HasAssessmentKind:
+    """What an assessment's kind says of it: for the model, and for the summaries that pages
+    read without loading it (progress.AssessmentSummary)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def kind(self) -> str: ...
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.kind == AssessmentKind.BASELINE
+
+    @property
+    def label(self) -> str:
+        return AssessmentKind(self.kind).label
 
 
-def _where(condition: str) -> dict[str, Any]:
-    """A partial index's condition, for both engines."""
-    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
-
-
-class SelfAssessment(Base):
+class SelfAssessment(HasAssessmentKind, Base):
     """A participant's ratings of the framework in one cohort at one moment: baseline or check-in.
 
     The first in a cohort is the baseline and rates every capability. Later check-ins rate all or
@@ -62,8 +70,8 @@ class SelfAssessment(Base):
 
     __tablename__ = "self_assessments"
     __table_args__ = (
-        CheckConstraint(_in("kind", AssessmentKind), name="kind"),
-        CheckConstraint(_in("status", AssessmentStatus), name="status"),
+        CheckConstraint(one_of("kind", AssessmentKind), name="kind"),
+        CheckConstraint(one_of("status", AssessmentStatus), name="status"),
         CheckConstraint(
             "(status = 'draft') = (submitted_at IS NULL)", name="submitted_at_when_submitted"
         ),
@@ -73,14 +81,14 @@ class SelfAssessment(Base):
             "participant_id",
             "cohort_id",
             unique=True,
-            **_where("status = 'draft'"),
+            **partial_index("status = 'draft'"),
         ),
         Index(
             "uq_self_assessments_one_baseline",
             "participant_id",
             "cohort_id",
             unique=True,
-            **_where("kind = 'baseline'"),
+            **partial_index("kind = 'baseline'"),
         ),
         Index(
             "ix_self_assessments_participant_id_cohort_id_submitted_at",
@@ -112,16 +120,8 @@ class SelfAssessment(Base):
     )
 
     @property
-    def is_baseline(self) -> bool:
-        return self.kind == AssessmentKind.BASELINE
-
-    @property
     def is_draft(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
-
-    @property
-    def label(self) -> str:
-        return AssessmentKind(self.kind).label
 
     def covers(self, capability_id: int) -> bool:
         """Whether this assessment asks for a fresh rating of the capability."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read
+from learnset.accounts.personal_data import Read, when
 from learnset.assessment.models import (
     CheckInReminder,
     LearningFocus,
@@ -22,10 +21,6 @@ from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting, display_title
 from learnset.reflections.models import Reflection
-
-
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value is not None else None
 
 
 def self_assessment_reads(person: ColumnElement[int]) -> dict[str, Read]:
@@ -87,8 +82,8 @@ def _assessments(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
             "type": row["kind"],
             "status": row["status"],
             "shared_with_tutors": row["shared_with_tutors"],
-            "started_at": _when(row["started_at"]),
-            "submitted_at": _when(row["submitted_at"]),
+            "started_at": when(row["started_at"]),
+            "submitted_at": when(row["submitted_at"]),
             "ratings": [],
         }
         for row in rows["assessments"]
@@ -121,14 +116,14 @@ def build_self_assessment(user: User, rows: dict[str, list[dict[str, Any]]]) -> 
                 "learning_set": focus["learning_set"],
                 "library_item": focus["library_item"],
                 "capability": focus["capability"],
-                "chosen_at": _when(focus["chosen_at"]),
+                "chosen_at": when(focus["chosen_at"]),
             }
             for focus in rows["focuses"]
         ],
         "check_in_reminders": [
             {
                 "session": display_title(reminder["title"], reminder["number"]),
-                "sent_at": _when(reminder["sent_at"]),
+                "sent_at": when(reminder["sent_at"]),
             }
             for reminder in rows["reminders"]
         ],

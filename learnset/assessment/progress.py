@@ -19,6 +19,7 @@ from learnset.accounts.models import User
 from learnset.assessment.models import (
     AssessmentKind,
     AssessmentStatus,
+    HasAssessmentKind,
     LearningFocus,
     Rating,
     SelfAssessment,
@@ -101,20 +102,12 @@ class DomainProgress:
 
 
 @dataclass(frozen=True)
-class AssessmentSummary:
+class AssessmentSummary(HasAssessmentKind):
     id: int
     kind: str
     submitted_at: datetime
     shared_with_tutors: bool
     rated: int
-
-    @property
-    def is_baseline(self) -> bool:
-        return self.kind == AssessmentKind.BASELINE
-
-    @property
-    def label(self) -> str:
-        return AssessmentKind(self.kind).label
 
 
 @dataclass

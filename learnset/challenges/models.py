@@ -8,14 +8,13 @@ experiments and gains) is one table of updates, so the timeline is a single orde
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime
+from learnset.db import Base, Timestamped, UTCDateTime, one_of
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile
 
@@ -120,16 +119,12 @@ class GainKind(Labelled):
     )
 
 
-def _in(column: str, values: Any) -> str:
-    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
-
-
 class Challenge(Timestamped, Base):
     """A participant's live commissioning challenge, confidential to their learning set."""
 
     __tablename__ = "challenges"
     __table_args__ = (
-        CheckConstraint(_in("status", ChallengeStatus), name="status"),
+        CheckConstraint(one_of("status", ChallengeStatus), name="status"),
         Index("ix_challenges_cohort_id_status", "cohort_id", "status"),
     )
 
@@ -177,7 +172,7 @@ class TrappedNote(Base):
     __tablename__ = "trapped_notes"
     __table_args__ = (
         UniqueConstraint("challenge_id", "kind"),
-        CheckConstraint(_in("kind", TrappedKind), name="kind"),
+        CheckConstraint(one_of("kind", TrappedKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,17 +199,17 @@ class ChallengeUpdate(Timestamped, Base):
 
     __tablename__ = "challenge_updates"
     __table_args__ = (
-        CheckConstraint(_in("kind", UpdateKind), name="kind"),
+        CheckConstraint(one_of("kind", UpdateKind), name="kind"),
         CheckConstraint(
             "(kind = 'experiment') = (spend IS NOT NULL)", name="spend_for_experiments"
         ),
-        CheckConstraint(f"spend IS NULL OR {_in('spend', Spend)}", name="spend"),
+        CheckConstraint(f"spend IS NULL OR {one_of('spend', Spend)}", name="spend"),
         CheckConstraint(
             "(kind = 'gain') = (gain_for IS NOT NULL AND gain_kind IS NOT NULL)",
             name="gain_fields_for_gains",
         ),
-        CheckConstraint(f"gain_for IS NULL OR {_in('gain_for', GainFor)}", name="gain_for"),
-        CheckConstraint(f"gain_kind IS NULL OR {_in('gain_kind', GainKind)}", name="gain_kind"),
+        CheckConstraint(f"gain_for IS NULL OR {one_of('gain_for', GainFor)}", name="gain_for"),
+        CheckConstraint(f"gain_kind IS NULL OR {one_of('gain_kind', GainKind)}", name="gain_kind"),
         CheckConstraint("helped_at IS NULL OR kind = 'question'", name="helped_questions_only"),
         CheckConstraint(
             "outcome_at IS NULL OR kind IN ('action', 'experiment')", name="outcome_of_plans"

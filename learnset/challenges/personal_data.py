@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, update
@@ -11,7 +10,16 @@ from sqlalchemy.orm import Session, contains_eager
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, split_written, written_around
+from learnset.accounts.personal_data import (
+    FORMER_MEMBER,
+    Read,
+    grouped,
+    split_written,
+    stored_file,
+    stored_files,
+    when,
+    written_around,
+)
 from learnset.challenges import update_files
 from learnset.challenges.models import (
     PLAN_KINDS,
@@ -22,14 +30,7 @@ from learnset.challenges.models import (
     TrappedNote,
 )
 from learnset.cohorts.models import Cohort
-from learnset.files.kinds import KINDS
 from learnset.files.models import FileBlob
-
-FORMER_MEMBER = "A former member"
-
-
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
 
 
 def file_path(challenge_id: int, attachment_id: int, name: str) -> str:
@@ -40,13 +41,9 @@ def file_path(challenge_id: int, attachment_id: int, name: str) -> str:
 def _files(update: dict[str, Any], attached: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "files": [
-            {
-                "name": attachment["name"],
-                "kind": KINDS[attachment["kind"]].label,
-                "bytes": attachment["size"],
-                "added_at": _when(attachment["created_at"]),
-                "in_download": file_path(update["record_id"], attachment["id"], attachment["name"]),
-            }
+            stored_file(
+                attachment, file_path(update["record_id"], attachment["id"], attachment["name"])
+            )
             for attachment in attached
         ]
     }
@@ -56,7 +53,7 @@ def _update(update: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "kind": update["kind"],
         "by": update["by"] or FORMER_MEMBER,
-        "written_at": _when(update["created_at"]),
+        "written_at": when(update["created_at"]),
         "text": update["body"],
     }
     if update["kind"] == "question":
@@ -125,19 +122,10 @@ def challenge_reads(person: ColumnElement[int]) -> dict[str, Read]:
             Challenge.owner_id,
             authz.visible_challenges(person),
         ),
-        "files": select(
-            ChallengeUpdateAttachment.update_id,
-            ChallengeUpdateAttachment.id,
-            ChallengeUpdateAttachment.name,
-            ChallengeUpdateAttachment.created_at,
-            FileBlob.kind,
-            FileBlob.size,
-        )
-        .join(FileBlob, FileBlob.id == ChallengeUpdateAttachment.blob_id)
+        "files": stored_files(ChallengeUpdateAttachment, ChallengeUpdateAttachment.update_id)
         .join(ChallengeUpdate, ChallengeUpdate.id == ChallengeUpdateAttachment.update_id)
         .join(Challenge, Challenge.id == ChallengeUpdate.challenge_id)
-        .where(own)
-        .order_by(ChallengeUpdateAttachment.created_at, ChallengeUpdateAttachment.id),
+        .where(own),
     }
 
 
@@ -146,9 +134,7 @@ def build_challenges(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[
     for note in rows["trapped"]:
         trapped.setdefault(note["challenge_id"], {})[note["kind"]] = note["note"]
     updates, written = split_written(rows["updates"])
-    attached: dict[int, list[dict[str, Any]]] = {}
-    for attachment in rows["files"]:
-        attached.setdefault(attachment["update_id"], []).append(attachment)
+    attached = grouped(rows["files"], "update_id")
     return {
         "challenges": [
             {
@@ -159,11 +145,11 @@ def build_challenges(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[
                 "outcomes": challenge["outcomes"],
                 "stakeholders": challenge["stakeholders"],
                 "trapped": trapped.get(challenge["id"], {}),
-                "recorded_at": _when(challenge["created_at"]),
-                "closed_at": _when(challenge["closed_at"]),
+                "recorded_at": when(challenge["created_at"]),
+                "closed_at": when(challenge["closed_at"]),
                 "story": {
                     "summary": challenge["summary"],
-                    "published_at": _when(challenge["published_at"]),
+                    "published_at": when(challenge["published_at"]),
                 }
                 if challenge["story_id"] is not None
                 else None,
@@ -177,7 +163,7 @@ def build_challenges(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[
         "on_others_challenges": [
             {
                 "kind": entry["kind"],
-                "written_at": _when(entry["created_at"]),
+                "written_at": when(entry["created_at"]),
                 "text": entry["body"],
                 "on_challenge": title,
             }

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -8,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.accounts.models import User, normalise_email
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, UTCDateTime, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -38,15 +37,11 @@ class InvitationStatus(Labelled):
     REVOKED = Term("revoked", "Withdrawn", colour="red")
 
 
-def _in(column: str, enum_type: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(member.value) for member in enum_type)})"
-
-
 class Cohort(Base):
     """A learning set: a small group meeting monthly for a year."""
 
     __tablename__ = "cohorts"
-    __table_args__ = (CheckConstraint(_in("status", CohortStatus), name="status"),)
+    __table_args__ = (CheckConstraint(one_of("status", CohortStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -69,7 +64,7 @@ class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("user_id", "cohort_id"),
-        CheckConstraint(_in("role", Role), name="role"),
+        CheckConstraint(one_of("role", Role), name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +81,7 @@ class Invitation(Base):
     """An emailed, single-use, expiring offer to join a cohort in a role."""
 
     __tablename__ = "invitations"
-    __table_args__ = (CheckConstraint(_in("role", Role), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)

@@ -3,14 +3,13 @@ their votes, their attendance record, their presenter slots and their calendar a
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read
+from learnset.accounts.personal_data import Read, when
 from learnset.cohorts.models import Cohort
 from learnset.meetings.models import (
     Attendance,
@@ -24,15 +23,11 @@ from learnset.meetings.models import (
 )
 
 
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
-
-
 def _session(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "learning_set": row["learning_set"],
         "session": display_title(row["title"], row["number"]),
-        "starts_at": _when(row["starts_at"]),
+        "starts_at": when(row["starts_at"]),
     }
 
 
@@ -94,8 +89,8 @@ def build_sessions(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[st
                 "title": topic["title"],
                 "details": topic["details"],
                 "status": topic["status"],
-                "proposed_at": _when(topic["created_at"]),
-                "reworded_at": _when(topic["edited_at"]),
+                "proposed_at": when(topic["created_at"]),
+                "reworded_at": when(topic["edited_at"]),
             }
             for topic in rows["topics"]
         ],
@@ -103,7 +98,7 @@ def build_sessions(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[st
             {
                 "learning_set": vote["learning_set"],
                 "topic": vote["title"],
-                "voted_at": _when(vote["created_at"]),
+                "voted_at": when(vote["created_at"]),
             }
             for vote in rows["votes"]
         ],
@@ -112,7 +107,7 @@ def build_sessions(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[st
         ],
         "presenting": [{**_session(slot), "topic": slot["topic"]} for slot in rows["presenting"]],
         "calendar_address": (
-            {"created_at": _when(feed["created_at"]), "last_used_at": _when(feed["last_used_at"])}
+            {"created_at": when(feed["created_at"]), "last_used_at": when(feed["last_used_at"])}
             if feed
             else None
         ),

@@ -3,14 +3,13 @@ often to be emailed about each kind."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, UTCDateTime, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -64,11 +63,6 @@ DEFAULT_FREQUENCY: dict[NotificationKind, Frequency] = {
 }
 
 
-def _in(column: str, enum_type: type[enum.StrEnum]) -> str:
-    values = ", ".join(f"'{member.value}'" for member in enum_type)
-    return f"{column} IN ({values})"
-
-
 class Notification(Base):
     """Something that happened that one person should know of: its kind, who did it, and where
     to look. The description is written by the code from names and dates, never from what
@@ -76,7 +70,7 @@ class Notification(Base):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint(_in("kind", NotificationKind), name="kind"),
+        CheckConstraint(one_of("kind", NotificationKind), name="kind"),
         # The header's count: unread ones of one person.
         Index("ix_notifications_recipient_id_read_at", "recipient_id", "read_at"),
     )
@@ -108,8 +102,8 @@ class NotificationPreference(Base):
 
     __tablename__ = "notification_preferences"
     __table_args__ = (
-        CheckConstraint(_in("kind", NotificationKind), name="kind"),
-        CheckConstraint(_in("frequency", Frequency), name="frequency"),
+        CheckConstraint(one_of("kind", NotificationKind), name="kind"),
+        CheckConstraint(one_of("frequency", Frequency), name="frequency"),
     )
 
     user_id: Mapped[int] = mapped_column(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -17,14 +16,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, UTCDateTime, one_of, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile, FileBlob
 from learnset.framework.models import Capability
@@ -62,10 +60,6 @@ class Visibility(Labelled):
     )
 
 
-def _in(column: str, values: Any) -> str:
-    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
-
-
 reflection_capabilities = Table(
     "reflection_capabilities",
     Base.metadata,
@@ -80,8 +74,8 @@ class Reflection(Timestamped, Base):
 
     __tablename__ = "reflections"
     __table_args__ = (
-        CheckConstraint(_in("visibility", Visibility), name="visibility"),
-        CheckConstraint(_in("structure", STRUCTURES), name="structure"),
+        CheckConstraint(one_of("visibility", Visibility), name="visibility"),
+        CheckConstraint(one_of("structure", STRUCTURES), name="structure"),
         CheckConstraint(f"cpd_minutes BETWEEN 0 AND {MAX_CPD_MINUTES}", name="cpd_minutes"),
         # A new reflection is written under a random key; saving it twice must not make two.
         UniqueConstraint("author_id", "draft_key"),
@@ -95,8 +89,7 @@ class Reflection(Timestamped, Base):
         Index(
             "ix_reflections_deleted_at",
             "deleted_at",
-            sqlite_where=text("deleted_at IS NOT NULL"),
-            postgresql_where=text("deleted_at IS NOT NULL"),
+            **partial_index("deleted_at IS NOT NULL"),
         ),
     )
 
@@ -217,7 +210,7 @@ class ReflectionComment(Base):
 
     __tablename__ = "reflection_comments"
     __table_args__ = (
-        CheckConstraint(_in("audience", [Visibility.TUTORS, Visibility.SET]), name="audience"),
+        CheckConstraint(one_of("audience", [Visibility.TUTORS, Visibility.SET]), name="audience"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

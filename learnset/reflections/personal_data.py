@@ -12,11 +12,11 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
+from learnset.accounts import personal_data as downloads
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, split_written, written_around
+from learnset.accounts.personal_data import Read
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.files.kinds import KINDS
 from learnset.files.models import FileBlob
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
@@ -34,10 +34,10 @@ from learnset.reflections.models import (
     reflection_capabilities,
 )
 
-FORMER_MEMBER = "A former member"
-
 
 def _when(value: datetime | date | None) -> str | None:
+    # To the microsecond, unlike the other sections' `when`: the log's times have always been
+    # written so, and a person's download keeps its shape.
     return value.isoformat() if value is not None else None
 
 
@@ -122,18 +122,9 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
         .join(Reflection, Reflection.id == reflection_capabilities.c.reflection_id)
         .where(own)
         .order_by(reflection_capabilities.c.reflection_id, Capability.position),
-        "files": select(
-            ReflectionAttachment.reflection_id,
-            ReflectionAttachment.id,
-            ReflectionAttachment.name,
-            ReflectionAttachment.created_at,
-            FileBlob.kind,
-            FileBlob.size,
-        )
-        .join(FileBlob, FileBlob.id == ReflectionAttachment.blob_id)
+        "files": downloads.stored_files(ReflectionAttachment, ReflectionAttachment.reflection_id)
         .join(Reflection, Reflection.id == ReflectionAttachment.reflection_id)
-        .where(own)
-        .order_by(ReflectionAttachment.created_at, ReflectionAttachment.id),
+        .where(own),
         "versions": select(
             ReflectionVersion.reflection_id,
             ReflectionVersion.number,
@@ -149,7 +140,7 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
         .order_by(ReflectionVersion.number),
         # The comments on the person's reflections and the person's on other people's; another
         # person's title shows only while the person may still read it.
-        "comments": written_around(
+        "comments": downloads.written_around(
             person,
             select(
                 User.name.label("by"),
@@ -187,19 +178,12 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
     }
 
 
-def _by_reflection(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
-    found: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        found.setdefault(row["reflection_id"], []).append(row)
-    return found
-
-
 def build(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    parts = _by_reflection(rows["parts"])
-    capabilities = _by_reflection(rows["capabilities"])
-    attached = _by_reflection(rows["files"])
-    versions = _by_reflection(rows["versions"])
-    comments, written = split_written(rows["comments"])
+    parts = downloads.grouped(rows["parts"], "reflection_id")
+    capabilities = downloads.grouped(rows["capabilities"], "reflection_id")
+    attached = downloads.grouped(rows["files"], "reflection_id")
+    versions = downloads.grouped(rows["versions"], "reflection_id")
+    comments, written = downloads.split_written(rows["comments"])
     return {
         "reflections": [
             {
@@ -223,19 +207,17 @@ def build(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 "live_challenge": reflection["challenge_title"],
                 "capabilities": [row["slug"] for row in capabilities.get(reflection["id"], [])],
                 "files": [
-                    {
-                        "name": attachment["name"],
-                        "kind": KINDS[attachment["kind"]].label,
-                        "bytes": attachment["size"],
-                        "added_at": _when(attachment["created_at"]),
-                        "in_download": _file_path(
+                    downloads.stored_file(
+                        attachment,
+                        _file_path(
                             reflection["experienced_on"],
                             reflection["id"],
                             reflection["title"],
                             attachment["id"],
                             attachment["name"],
                         ),
-                    }
+                        _when,
+                    )
                     for attachment in attached.get(reflection["id"], [])
                 ],
                 "cpd_minutes": reflection["cpd_minutes"],
@@ -257,7 +239,7 @@ def build(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 ],
                 "comments": [
                     {
-                        "by": comment["by"] or FORMER_MEMBER,
+                        "by": comment["by"] or downloads.FORMER_MEMBER,
                         "written_at": _when(comment["created_at"]),
                         "body": comment["body"],
                         "written_for": comment["audience"],

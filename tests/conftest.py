@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -120,14 +120,8 @@ def _worker_name(config: pytest.Config) -> str:
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An empty database for this test process, brought to the newest migration."""
     if request.config.getoption("--db") == "postgresql":
-        admin_url = os.environ["LEARNSET_TEST_POSTGRES_URL"]
         name = f"learnset_test_{_worker_name(request.config)}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+        url = prepared.create_afresh(os.environ["LEARNSET_TEST_POSTGRES_URL"], name)
         migrate.upgrade(url)
         return url
     path = tmp_path_factory.mktemp("db") / "learnset.db"
@@ -142,16 +136,10 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.config.getoption("--db") != "postgresql":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    admin_url = os.environ["LEARNSET_TEST_POSTGRES_URL"]
     name = f"learnset_empty_{_worker_name(request.config)}_{os.getpid()}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = prepared.create_afresh(os.environ["LEARNSET_TEST_POSTGRES_URL"], name)
+    yield url
+    prepared.drop(url)
 
 
 def _flask_init(url: str) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask import Flask
+from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -137,6 +139,19 @@ def synced(db: Session, root: Path, now: datetime) -> Any:
     report = sync_content(db, root, now)
     db.commit()
     return report
+
+
+def synced_by_command(tmp_path: Path, root: Path) -> tuple[Flask, FlaskCliRunner]:
+    """An app on a SQLite file of its own, migrated by `flask db upgrade`, with the folder
+    `root` loaded by `flask content sync`; and the runner, to run the commands again."""
+    from tests.apps import fresh_app
+
+    app = fresh_app(tmp_path, CONTENT_DIR=str(root))
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["content", "sync"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    return app, runner
 
 
 def stored(db: Session, model: Any, slug: str) -> Any:

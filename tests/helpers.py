@@ -126,6 +126,16 @@ def submit(client: Any, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
     return client.post(path, data={**data, "csrf_token": csrf_from(client, path)}, **kwargs)
 
 
+def assert_each_post_answers(
+    posts: list[tuple[Any, str, dict[str, Any]]], statuses: tuple[int, ...]
+) -> None:
+    """Each (client, path, form) posted answers one of `statuses` (never a 500), or says which
+    did not."""
+    for client, path, data in posts:
+        response = client.post(path, data=data)
+        assert response.status_code in statuses, (path, response.status_code)
+
+
 def press(client: Any, path: str, data: dict[str, Any] | None = None, page: str = "/") -> Any:
     """Press a button that posts to `path` (a form of its own on some page), with a CSRF token
     read from a page the client can open."""

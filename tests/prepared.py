@@ -122,14 +122,14 @@ def copy_of(kind: str, run_url: str, make: Callable[[str], None], copy: str) -> 
     template = f"learnset_{kind}_{_run_id()}"
 
     def make_postgresql(_path: Path) -> None:
-        _create(admin_url, template)
+        create_afresh(admin_url, template)
         make(f"{base}/{template}")
 
     once_a_run(template, make_postgresql)
     # A template may not be copied while anyone is connected to it: copies are made one at a
     # time, and no test ever connects to the template itself.
     with _locked(template):
-        _create(admin_url, copy, template=template)
+        create_afresh(admin_url, copy, template=template)
     return f"{base}/{copy}"
 
 
@@ -157,10 +157,13 @@ def demo_database(run_url: str, library: bool, worker: str, folder: Path) -> str
     return copy_of(kind, run_url, make, copy)
 
 
-def _create(admin_url: str, name: str, template: str | None = None) -> None:
+def create_afresh(admin_url: str, name: str, template: str | None = None) -> str:
+    """PostgreSQL database `name`, dropped if a run left it behind and created again (empty,
+    or a copy of `template`), on the server `admin_url` reaches: its URL."""
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         copy = f' TEMPLATE "{template}"' if template else ""
         connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"

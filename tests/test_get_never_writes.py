@@ -18,6 +18,8 @@ file is handed over so that no download goes unrecorded. `DOWNLOADS` lists those
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -75,6 +77,22 @@ def _writes_while(connection, request, allowed=TOUCHES) -> list[str]:  # type: i
     return statements
 
 
+@contextmanager
+def _sent(connection, pattern: re.Pattern[str]) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """The statements matching `pattern` sent inside the block, as they are sent."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if pattern.match(statement):
+            statements.append(statement)
+
+    event.listen(connection.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", record)
+
+
 @pytest.mark.parametrize("route", GET_ROUTES, ids=[route.id for route in GET_ROUTES])
 def test_get_never_writes(route, db, people, login, connection):
     url = prepared_url(route, db, people)
@@ -98,17 +116,8 @@ def test_a_get_may_note_the_sign_in_and_nothing_else(db, people, login, connecti
         .values(last_seen_at=utcnow() - timedelta(minutes=5))
     )
     db.commit()
-    touches: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if SIGN_IN_TOUCH.match(statement):
-            touches.append(statement)
-
-    event.listen(connection.engine, "before_cursor_execute", record)
-    try:
+    with _sent(connection, SIGN_IN_TOUCH) as touches:
         writes = _writes_while(connection, lambda: browser.get("/"))
-    finally:
-        event.remove(connection.engine, "before_cursor_execute", record)
     assert writes == []
     assert len(touches) == 1
 
@@ -117,19 +126,10 @@ def test_a_calendar_feed_notes_its_use_at_most_hourly_and_writes_nothing_else(
     client, login, db, people, connection
 ):
     path = _make_address(login(people.participant))
-    touches: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if CALENDAR_TOUCH.match(statement):
-            touches.append(statement)
-
-    event.listen(connection.engine, "before_cursor_execute", record)
-    try:
+    with _sent(connection, CALENDAR_TOUCH) as touches:
         assert client.get(path).status_code == 200
         assert len(touches) == 1
         assert db.scalar(select(CalendarFeed.last_used_at)) is not None
         # Within the hour the feed is read and nothing at all is written.
         assert _writes_while(connection, lambda: client.get(path)) == []
         assert len(touches) == 1
-    finally:
-        event.remove(connection.engine, "before_cursor_execute", record)

@@ -26,6 +26,7 @@ import pytest
 from flask import Flask, flash, request
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from learnset import create_app, outages
 from learnset.accounts.security import public
@@ -78,6 +79,14 @@ class Fault:
         away = self.folder.with_name("away") if self.folder else None
         if away is not None and away.exists():
             away.rename(self.folder)  # type: ignore[arg-type]
+
+    def write_note(self, body: str) -> Session:
+        """A run of the view: counted in `attempts` (by the note's words), and the note written
+        in the request's transaction, not committed. The request's session."""
+        self.attempts.append(body)
+        db = get_db()
+        db.execute(text("INSERT INTO fault_notes VALUES (:body)"), {"body": body})
+        return db
 
     def notes(self) -> list[str]:
         engine = create_engine(self.url)
@@ -142,9 +151,7 @@ def _outage_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 def test_a_request_whose_connection_is_cut_runs_again_and_succeeds(fault, caplog):
     @fault.view("/fault/save")
     def save() -> str:
-        fault.attempts.append(request.form["body"])
-        db = get_db()
-        db.execute(text("INSERT INTO fault_notes VALUES (:body)"), {"body": request.form["body"]})
+        db = fault.write_note(request.form["body"])
         if len(fault.attempts) == 1:
             flash("From the attempt that failed")
             fault.cut(back_after=0.3)
@@ -174,9 +181,7 @@ def test_a_request_whose_connection_is_cut_runs_again_and_succeeds(fault, caplog
 def test_a_request_that_sent_commit_is_not_run_again(fault, caplog):
     @fault.view("/fault/commit-then-fail")
     def commit_then_fail() -> str:
-        fault.attempts.append("attempt")
-        db = get_db()
-        db.execute(text("INSERT INTO fault_notes VALUES ('committed')"))
+        db = fault.write_note("committed")
         db.commit()
         fault.cut()
         db.execute(text("SELECT count(*) FROM fault_notes"))
@@ -189,7 +194,7 @@ def test_a_request_that_sent_commit_is_not_run_again(fault, caplog):
     assert response.status_code == 503
     assert "Your changes have not been saved" in response.get_data(as_text=True)
     # Run once: running it again would have written the row twice.
-    assert fault.attempts == ["attempt"]
+    assert fault.attempts == ["committed"]
     fault.restore()
     assert fault.notes() == ["committed"]
     # Told as the outage it is, in one line, without a traceback.
@@ -212,9 +217,7 @@ def test_a_commit_whose_answer_is_lost_is_not_run_again(fault, monkeypatch):
 
     @fault.view("/fault/answer-lost")
     def answer_lost() -> str:
-        fault.attempts.append("attempt")
-        db = get_db()
-        db.execute(text("INSERT INTO fault_notes VALUES ('written once')"))
+        db = fault.write_note("written once")
         db.commit()
         return "saved"
 
@@ -227,7 +230,7 @@ def test_a_commit_whose_answer_is_lost_is_not_run_again(fault, monkeypatch):
     else:
         # SQLite has no connection to lose: the staged error is not an outage there.
         assert response.status_code == 500
-    assert fault.attempts == ["attempt"]
+    assert fault.attempts == ["written once"]
     assert fault.notes() == ["written once"]
 
 
@@ -243,9 +246,7 @@ def test_a_commit_lost_in_flight_and_rolled_back_runs_again(fault):
 
     @fault.view("/fault/slow-commit")
     def slow_commit() -> str:
-        fault.attempts.append(request.form["body"])
-        db = get_db()
-        db.execute(text("INSERT INTO fault_notes VALUES (:body)"), {"body": request.form["body"]})
+        db = fault.write_note(request.form["body"])
         if len(fault.attempts) == 1:
             pid = db.scalar(text("SELECT pg_backend_pid()"))
             threading.Timer(0.2, _terminate, (fault.url, pid)).start()
@@ -262,9 +263,7 @@ def test_a_commit_lost_in_flight_and_rolled_back_runs_again(fault):
 def test_a_get_whose_bookkeeping_was_committed_runs_again(fault):
     @fault.view("/fault/page", methods=("GET",))
     def page() -> str:
-        fault.attempts.append("attempt")
-        db = get_db()
-        db.execute(text("INSERT INTO fault_notes VALUES (:body)"), {"body": "seen"})
+        db = fault.write_note("seen")
         db.commit()
         if len(fault.attempts) == 1:
             fault.cut(back_after=0.3)

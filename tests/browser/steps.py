@@ -26,6 +26,14 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def refused(page: Page, button: str) -> None:
+    """Press `button` on a form answered wrongly: the answers are refused, and the page comes
+    back headed by the error summary, "There is a problem", accessible as it stands."""
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert_accessible(page)
+
+
 def fill_in_sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     """On the sign-in page already open: type the address and password and press Sign in."""
     page.get_by_label("Email address").fill(email)

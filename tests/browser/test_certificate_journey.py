@@ -42,11 +42,16 @@ def _programme(live_server: LiveServer) -> None:
         session.commit()
 
 
-def test_a_participant_downloads_a_certificate_and_it_checks(live_server: LiveServer, page: Page):
+def _pat_on_the_log(live_server: LiveServer, page: Page) -> str:
+    """The programme made, and Pat signed in and on their reflective log: the server's address."""
     _programme(live_server)
-    base = live_server.url
-    sign_in(page, base, factories.email_for("Pat Participant"), "Pat Participant")
-    page.goto(base + "/reflections")
+    sign_in(page, live_server.url, factories.email_for("Pat Participant"), "Pat Participant")
+    page.goto(live_server.url + "/reflections")
+    return live_server.url
+
+
+def test_a_participant_downloads_a_certificate_and_it_checks(live_server: LiveServer, page: Page):
+    base = _pat_on_the_log(live_server, page)
     page.get_by_role("link", name="Certificates of attendance and CPD").click()
     expect(page.get_by_role("heading", name="Your certificates")).to_be_visible()
     assert_accessible(page)
@@ -84,10 +89,7 @@ def test_a_participant_downloads_a_certificate_and_it_checks(live_server: LiveSe
 
 
 def test_a_participant_lays_a_reflection_out_for_revalidation(live_server: LiveServer, page: Page):
-    _programme(live_server)
-    base = live_server.url
-    sign_in(page, base, factories.email_for("Pat Participant"), "Pat Participant")
-    page.goto(base + "/reflections")
+    _pat_on_the_log(live_server, page)
     page.get_by_role("link", name="Revalidation and appraisal").click()
     expect(page.get_by_role("heading", name="Revalidation and appraisal")).to_be_visible()
     assert_accessible(page)

@@ -51,10 +51,14 @@ def whiteboard(tmp_path: Path) -> Path:
     return photo
 
 
-def _programme(live_server: LiveServer) -> None:
+def _pat_on_the_phone(live_server: LiveServer, phone: BrowserContext) -> Page:
+    """The Riverside set made, and Pat signed in on the phone: the phone's page."""
     with live_server.session() as session:
         factories.make_set(session, "Riverside learning set", RIVERSIDE)
         session.commit()
+    page = phone.new_page()
+    sign_in(page, live_server.url, "pat@example.org")
+    return page
 
 
 def _notes(live_server: LiveServer) -> list[str]:
@@ -64,9 +68,7 @@ def _notes(live_server: LiveServer) -> list[str]:
 
 def _offline_on_the_note_page(live_server: LiveServer, phone: BrowserContext) -> Page:
     """Pat, signed in on the phone, opens the note page; then the connection goes."""
-    _programme(live_server)
-    page = phone.new_page()
-    sign_in(page, live_server.url, "pat@example.org")
+    page = _pat_on_the_phone(live_server, phone)
     page.goto(live_server.url + "/notes/new")
     ready_offline(page)
     _go_offline(live_server, page)
@@ -136,9 +138,7 @@ def _cached_urls(page: Page) -> list[str]:
 def test_a_note_written_offline_is_sent_online_and_becomes_a_reflection(
     live_server: LiveServer, phone: BrowserContext
 ):
-    _programme(live_server)
-    page = phone.new_page()
-    sign_in(page, live_server.url, "pat@example.org")
+    page = _pat_on_the_phone(live_server, phone)
     page.goto(live_server.url + "/reflections")
     expect(page.get_by_text("No notes waiting")).to_be_visible()
     assert_accessible(page)
@@ -221,9 +221,7 @@ def test_a_photo_written_offline_waits_with_its_note_and_goes_into_the_reflectio
 def test_a_note_with_a_photo_sent_online_becomes_a_reflection_with_the_photo(
     live_server: LiveServer, phone: BrowserContext, whiteboard: Path
 ):
-    _programme(live_server)
-    page = phone.new_page()
-    sign_in(page, live_server.url, "pat@example.org")
+    page = _pat_on_the_phone(live_server, phone)
     page.goto(live_server.url + "/notes/new")
     expect(page.get_by_text("without its camera and location details")).to_be_visible()
     assert_accessible(page)

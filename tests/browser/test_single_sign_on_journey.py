@@ -19,7 +19,14 @@ from tests import factories
 from tests.accounts.oidc import Provider, running_provider
 from tests.accounts.two_factor_helpers import code_for
 from tests.browser.conftest import LiveServer, serving
-from tests.browser.steps import RIVERSIDE, assert_accessible, fill_in_sign_in, sign_in, sign_out
+from tests.browser.steps import (
+    RIVERSIDE,
+    assert_accessible,
+    fill_in_sign_in,
+    refused,
+    sign_in,
+    sign_out,
+)
 
 
 @pytest.fixture
@@ -42,24 +49,26 @@ def sso_server(template_database: Path, tmp_path: Path, provider: Provider) -> I
         yield server
 
 
-def test_a_participant_signs_in_with_nhsmail(
-    sso_server: LiveServer, provider: Provider, page: Page
-):
+def _riverside_at_the_provider(sso_server: LiveServer, provider: Provider, name: str) -> str:
+    """The Riverside set made, and `name`, one of its people, known to the provider: their
+    address."""
     with sso_server.session() as session:
         factories.make_set(session, "Riverside learning set", RIVERSIDE)
         session.commit()
-    email = factories.email_for("Pat Participant")
-    provider.add_user(email, name="Pat Participant")
+    email = factories.email_for(name)
+    provider.add_user(email, name=name)
+    return email
+
+
+def test_a_participant_signs_in_with_nhsmail(
+    sso_server: LiveServer, provider: Provider, page: Page
+):
+    email = _riverside_at_the_provider(sso_server, provider, "Pat Participant")
 
     page.goto(sso_server.url + "/reflections")
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Sign in with NHSmail").click()
-
-    # At the provider: who is signing in, then authorise Learnset.
-    expect(page).to_have_url(re.compile("^" + re.escape(provider.issuer)))
-    page.get_by_placeholder("sub").fill(email)
-    page.get_by_role("button", name="Authorize").click()
+    _through_the_provider(page, provider, email)
 
     # Back at Learnset, signed in, where they were going.
     expect(page.get_by_role("heading", level=1, name="Your reflective log")).to_be_visible()
@@ -70,6 +79,7 @@ def test_a_participant_signs_in_with_nhsmail(
 
 
 def _through_the_provider(page: Page, provider: Provider, email: str) -> None:
+    """Press the NHSmail button; at the provider, say who is signing in and authorise Learnset."""
     page.get_by_role("button", name="Sign in with NHSmail").click()
     expect(page).to_have_url(re.compile("^" + re.escape(provider.issuer)))
     page.get_by_placeholder("sub").fill(email)
@@ -83,11 +93,7 @@ def test_a_new_tutor_signs_in_with_nhsmail_and_sets_up_a_second_factor(
     is asked for a second before any page opens, sets up an app, and next time gives a code
     after the provider."""
     sso_server.app.config["TWO_FACTOR_REQUIRED"] = True
-    with sso_server.session() as session:
-        factories.make_set(session, "Riverside learning set", RIVERSIDE)
-        session.commit()
-    email = factories.email_for("Tess Tutor")
-    provider.add_user(email, name="Tess Tutor")
+    email = _riverside_at_the_provider(sso_server, provider, "Tess Tutor")
 
     page.goto(sso_server.url + "/sign-in")
     _through_the_provider(page, provider, email)
@@ -163,9 +169,7 @@ def test_an_admin_requires_nhsmail_for_a_domain_whose_passwords_then_stop(
     expect(page.get_by_role("heading", name="Domains that must use single sign-on")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Email domain").fill("nhs")
-    page.get_by_role("button", name="Require single sign-on").click()
-    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
-    assert_accessible(page)
+    refused(page, "Require single sign-on")
     page.get_by_label("Email domain").fill("nhs.net")
     page.get_by_role("button", name="Require single sign-on").click()
     expect(

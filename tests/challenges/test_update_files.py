@@ -17,7 +17,7 @@ from learnset.db import utcnow
 from learnset.files.models import FileBlob, FileChunk
 from learnset.reflections import attachments
 from tests import factories
-from tests.files import assert_limits_said, samples
+from tests.files import assert_limits_said, assert_served_as_download, samples
 from tests.helpers import count_rows, csrf_from, html_of
 
 LIMITS = files.Limits(file_bytes=10 * 1024 * 1024, per_item=10, quota_bytes=250 * 1024**2)
@@ -71,14 +71,8 @@ def test_the_owner_attaches_a_pdf_the_set_sees_and_downloads_it(login, db, peopl
             reader.get(f"/challenges/{action.challenge_id}")
         )
         download = reader.get(f"/challenges/files/{attachment.id}")
-        assert download.status_code == 200
+        assert_served_as_download(download, "application/pdf", "Practice%20meeting%20notes.pdf")
         assert download.data == samples.PDF
-        assert download.mimetype == "application/pdf"
-        disposition = download.headers["Content-Disposition"]
-        assert disposition.startswith("attachment;")
-        assert "filename*=UTF-8''Practice%20meeting%20notes.pdf" in disposition
-        assert download.headers["X-Content-Type-Options"] == "nosniff"
-        assert download.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_only_the_owner_is_offered_the_files_page(login, db, people, action):
@@ -95,9 +89,7 @@ def test_a_photo_loses_its_location_and_the_owner_is_told(login, db, people, act
     stored = Image.open(io.BytesIO(browser.get(f"/challenges/files/{attachment.id}").data))
     assert not stored.getexif()
     thumbnail = browser.get(f"/challenges/files/{attachment.id}/thumbnail")
-    assert thumbnail.mimetype == "image/png"
-    assert thumbnail.headers["Content-Disposition"].startswith("attachment;")
-    assert thumbnail.headers["X-Content-Type-Options"] == "nosniff"
+    assert_served_as_download(thumbnail, "image/png")
 
 
 def test_a_file_that_is_not_a_photo_has_no_thumbnail(login, db, people, action):

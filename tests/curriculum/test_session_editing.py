@@ -16,7 +16,7 @@ from learnset.library.models import ContentVersion
 from learnset.library.sync import sync_content
 from tests import factories
 from tests.apps import fresh_app
-from tests.content import FIRST, SECOND, THIRD, stored, synced
+from tests.content import FIRST, SECOND, THIRD, stored, synced, synced_by_command
 from tests.curriculum.programmes import write_programme, write_session
 from tests.helpers import count_rows
 
@@ -211,10 +211,7 @@ def test_the_demo_gives_the_years_first_session_versions_to_compare(tmp_path):
 
 def test_the_sync_command_names_a_kept_session_and_overwrite_takes_the_file(tmp_path, content):
     write_programme(content)
-    app = fresh_app(tmp_path, CONTENT_DIR=str(content))
-    runner = app.test_cli_runner()
-    runner.invoke(args=["db", "upgrade"])
-    runner.invoke(args=["content", "sync"])
+    app, runner = synced_by_command(tmp_path, content)
     with database(app).sessions() as session:
         user = factories.make_user(session, is_admin=True)
         _edit(session, user)

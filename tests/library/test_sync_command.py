@@ -6,7 +6,7 @@ from learnset.cohorts.models import Cohort
 from learnset.db import database
 from learnset.library.models import ContentItem
 from tests.apps import fresh_app
-from tests.content import snapshot, write_item, write_raw
+from tests.content import snapshot, synced_by_command, write_item, write_raw
 
 
 def _items(app):
@@ -48,10 +48,7 @@ def test_sync_prints_a_summary_per_kind(tmp_path, content):
 
 
 def test_a_broken_file_exits_non_zero_names_the_file_and_changes_nothing(tmp_path, content):
-    app = fresh_app(tmp_path, CONTENT_DIR=str(content))
-    runner = app.test_cli_runner()
-    runner.invoke(args=["db", "upgrade"])
-    runner.invoke(args=["content", "sync"])
+    app, runner = synced_by_command(tmp_path, content)
     with database(app).sessions() as session:
         before = snapshot(session)
     write_item(content, "new-module")

@@ -16,7 +16,7 @@ from learnset.library.models import ContentItem, ContentVersion
 from learnset.library.sync import ITEM_FOLDERS, item_source, sync_content
 from tests import factories
 from tests.apps import fresh_app
-from tests.content import FIRST, SECOND, THIRD, stored, synced, write_item
+from tests.content import FIRST, SECOND, THIRD, stored, synced, synced_by_command, write_item
 from tests.helpers import count_rows
 
 EDIT = editing.ItemChanges(
@@ -171,10 +171,7 @@ def test_exporting_the_starter_content_leaves_every_file_as_it_is(tmp_path):
 
 
 def test_the_commands_say_what_they_kept_and_wrote(tmp_path, content):
-    app = fresh_app(tmp_path, CONTENT_DIR=str(content))
-    runner = app.test_cli_runner()
-    runner.invoke(args=["db", "upgrade"])
-    runner.invoke(args=["content", "sync"])
+    app, runner = synced_by_command(tmp_path, content)
     with database(app).sessions() as session:
         item = session.scalar(select(ContentItem).where(ContentItem.slug == "lenses"))
         user = factories.make_user(session, is_admin=True)

@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 
 from learnset import migrate
 from learnset.reflections.models import Reflection, ReflectionComment
-from tests.helpers import editor_fields
+from tests.helpers import create_database, editor_fields
 from tests.load.test_concurrent_writes import (
     Answer,
     Browser,
@@ -112,11 +112,7 @@ def cluster(request) -> Cluster:
 
 @pytest.mark.postgresql_only
 def test_a_database_restart_while_fifty_people_save_costs_nobody_anything(cluster, tmp_path):
-    admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text('CREATE DATABASE "restart"'))
-    admin.dispose()
-    url = cluster.url("restart")
+    url = create_database(cluster.admin_url, "restart")
     migrate.upgrade(url)
     people, sets = _seed(url, tmp_path)
     saves = Saves()

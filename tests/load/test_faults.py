@@ -32,7 +32,7 @@ from sqlalchemy import create_engine, select, text
 
 from learnset import migrate
 from learnset.reflections.models import Reflection, ReflectionComment
-from tests.helpers import editor_fields
+from tests.helpers import create_database, editor_fields
 from tests.load.test_concurrent_writes import (
     Answer,
     Browser,
@@ -253,11 +253,7 @@ def crash_cluster() -> Iterator[Cluster]:
 def test_a_database_crash_loses_nothing_acknowledged_and_refusals_carry_the_text(
     crash_cluster, tmp_path, retry_seconds
 ):
-    admin = create_engine(crash_cluster.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text('CREATE DATABASE "crash"'))
-    admin.dispose()
-    url = crash_cluster.url("crash")
+    url = create_database(crash_cluster.admin_url, "crash")
     migrate.upgrade(url)
     people, sets = _seed(url, tmp_path)
     restarted: list[float] = []

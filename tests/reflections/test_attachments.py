@@ -12,7 +12,7 @@ from learnset.files.models import FileBlob, FileChunk
 from learnset.reflections import attachments
 from learnset.reflections.models import ReflectionAttachment, ReflectionVersion
 from tests import factories
-from tests.files import assert_limits_said, samples
+from tests.files import assert_limits_said, assert_served_as_download, samples
 from tests.helpers import count_rows, csrf_from, html_of
 
 LIMITS = attachments.Limits(file_bytes=10 * 1024 * 1024, per_item=20, quota_bytes=250 * 1024**2)
@@ -49,14 +49,8 @@ def test_a_pdf_is_attached_listed_and_downloaded_as_a_download(login, db, people
     assert "Letter from provider.pdf" in html_of(browser.get(f"/reflections/{reflection.id}"))
 
     download = browser.get(f"/reflections/files/{attachment.id}")
-    assert download.status_code == 200
+    assert_served_as_download(download, "application/pdf", "Letter%20from%20provider.pdf")
     assert download.data == samples.PDF
-    assert download.mimetype == "application/pdf"
-    disposition = download.headers["Content-Disposition"]
-    assert disposition.startswith("attachment;")
-    assert "filename*=UTF-8''Letter%20from%20provider.pdf" in disposition
-    assert download.headers["X-Content-Type-Options"] == "nosniff"
-    assert download.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
 
 
 def test_a_photo_loses_its_location_and_the_participant_is_told(login, db, people):
@@ -72,8 +66,7 @@ def test_a_photo_loses_its_location_and_the_participant_is_told(login, db, peopl
     assert not stored.getexif().get_ifd(0x8825)
     assert not stored.getexif()
     thumbnail = browser.get(f"/reflections/files/{attachment.id}/thumbnail")
-    assert thumbnail.mimetype == "image/png"
-    assert thumbnail.headers["Content-Disposition"].startswith("attachment;")
+    assert_served_as_download(thumbnail, "image/png")
     assert Image.open(io.BytesIO(thumbnail.data)).format == "PNG"
 
 

@@ -79,14 +79,6 @@ class RatingForm(FlaskForm):
             )
         return result
 
-    def add_errors(self, errors: dict[str, str]) -> None:
-        """Put the service's messages beside their fields (or above the form if none fits)."""
-        for name, message in errors.items():
-            if name in self._fields:
-                self[name].errors = [*self[name].errors, message]
-            else:
-                self.form_errors.append(message)
-
 
 def _level_field(
     label: str, choices: list[SelectChoice], where: str, capability_name: str

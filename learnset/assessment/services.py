@@ -22,6 +22,7 @@ from learnset.assessment.models import (
     rating_reflections,
 )
 from learnset.cohorts.models import Cohort
+from learnset.errors import DomainError
 from learnset.framework.models import LEVELS, Capability
 from learnset.framework.queries import DomainCapabilities
 from learnset.ids import is_id
@@ -31,12 +32,8 @@ from learnset.reflections.models import Reflection, reflection_capabilities
 # --- Self-assessment ----------------------------------------------------------------------------
 
 
-class AssessmentError(ValueError):
+class AssessmentError(DomainError):
     """A rule about self-assessment was broken; the message is for the participant."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class RatingErrors(AssessmentError):
@@ -45,6 +42,9 @@ class RatingErrors(AssessmentError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__(next(iter(errors.values())))
         self.errors = errors
+
+    def messages(self) -> dict[str | None, str]:
+        return dict(self.errors.items())
 
 
 @dataclass(frozen=True)

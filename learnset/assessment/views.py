@@ -32,6 +32,7 @@ from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
+from learnset.errors import flashed, shown_on
 from learnset.forms import EmptyForm, committed, done, render_form, require_button
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
@@ -142,11 +143,8 @@ def start(cohort_id: int) -> Response | str | tuple[str, int]:
         if step == "check-in" and form.scope.data == "chosen":
             return redirect(url_for("assessment.start", cohort_id=cohort.id, choose="some"))
         chosen = form.chosen() if step == "choose" else None
-        try:
+        with shown_on(form):
             draft = services.start(db, current_user, cohort, utcnow(), chosen)
-        except services.AssessmentError as error:
-            form.form_errors.append(str(error))
-        else:
             db.commit()
             return redirect(_next_step(draft, framework))
     return render_form("assessment/start.html", form, cohort=cohort, framework=framework, step=step)
@@ -199,11 +197,8 @@ def domain(assessment_id: int, slug: str) -> Response | str | tuple[str, int]:
     evidence = services.evidence_options(db, assessment, part.capabilities)
     form = rating_form(part.capabilities, saved, previous, evidence)
     if form.validate_on_submit():
-        try:
+        with shown_on(form):
             services.save_answers(db, assessment, form.answers(), utcnow())
-        except services.RatingErrors as error:
-            form.add_errors(error.errors)
-        else:
             db.commit()
             if request.args.get("from") == "check":
                 return redirect(url_for("assessment.check", assessment_id=assessment.id))
@@ -225,11 +220,8 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
     framework = current_framework(db)
     form = SubmitForm(data={"share": "yes" if assessment.shared_with_tutors else "no"})
     if form.validate_on_submit():
-        try:
+        with shown_on(form):
             services.submit(db, assessment, form.share.data == "yes", framework, utcnow())
-        except services.AssessmentError as error:
-            form.form_errors.append(str(error))
-        else:
             return done(
                 f"{assessment.label} saved. Thank you for taking the time.",
                 url_for("assessment.overview", cohort_id=assessment.cohort_id),
@@ -313,13 +305,10 @@ def pin_focus(cohort_id: int) -> Response:
     form = FocusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with flashed():
         focus = services.pin_focus(
             db, current_user, cohort, form.item.data, form.capability.data or None, utcnow()
         )
-    except services.AssessmentError as error:
-        flash(str(error))
-    else:
         committed(f"{focus.content_item.title} is your focus for this month.")
     return redirect(_back_to(cohort))
 

@@ -332,14 +332,11 @@ def assign_tutor(cohort_id: int) -> Response | tuple[str, int]:
             )
             if assigned.issued is not None:
                 emails.queue_invitation(db, assigned.issued.invitation)
-            db.commit()
-            if assigned.issued is not None:
-                flash(f"An invitation to tutor has been sent to {form.email.data}.", "success")
+                message = f"An invitation to tutor has been sent to {form.email.data}."
             else:
                 assert assigned.membership is not None  # one or the other, never neither
-                name = assigned.membership.user.name
-                flash(f"{name} is now a tutor of {cohort.name}.", "success")
-            return redirect(url_for("cohorts.members", cohort_id=cohort.id))
+                message = f"{assigned.membership.user.name} is now a tutor of {cohort.name}."
+            return done(message, url_for("cohorts.members", cohort_id=cohort.id))
     tutors = [m for m in queries.members(db, cohort.id) if m.role == Role.TUTOR]
     return render_form("cohorts/assign_tutor.html", form, cohort=cohort, tutors=tutors)
 

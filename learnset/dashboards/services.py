@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from learnset.cohorts.models import Cohort
 from learnset.dashboards.planning import next_draft_meeting
+from learnset.errors import DomainError
 from learnset.ids import is_id
 from learnset.library.models import ContentItem
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import Meeting
 
 
-class PlanError(ValueError):
+class PlanError(DomainError):
     """The item cannot go into the next session; the message says why, for the tutor."""
 
 

@@ -30,6 +30,7 @@ from learnset.dashboards.engagement import Engagement, engagement_months, engage
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.db import get_db, utcnow
 from learnset.downloads import json_document
+from learnset.errors import flashed
 from learnset.forms import EmptyForm, committed
 from learnset.framework.queries import current_framework
 from learnset.pagination import page_number
@@ -115,13 +116,10 @@ def add_suggestion(cohort_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Choose a library item to add from the suggestions")
         return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id, _anchor="plan"))
-    try:
+    with flashed():
         meeting, item = services.add_to_next_session(
             db, cohort, form.meeting.data, form.item.data, utcnow()
         )
-    except services.PlanError as error:
-        flash(str(error))
-    else:
         committed(f"“{item.title}” has been added to {meeting.display_title}.")
     return redirect(url_for("dashboards.dashboard", cohort_id=cohort.id, _anchor="plan"))
 

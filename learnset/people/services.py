@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from learnset.accounts import sign_ins
 from learnset.accounts.models import User
+from learnset.errors import DomainError
 
 
-class PeopleError(ValueError):
+class PeopleError(DomainError):
     """A rule about accounts was broken; the message says which, for the admin acting."""
 
 

@@ -3,7 +3,7 @@ deactivated, reactivated, made an admin or no longer one, or signed out everywhe
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -13,6 +13,7 @@ from learnset.accounts import sign_ins, two_factor
 from learnset.accounts.models import User
 from learnset.accounts.security import idle_timeout
 from learnset.db import get_db, utcnow
+from learnset.errors import flashed
 from learnset.forms import EmptyForm, committed
 from learnset.pagination import page_number
 from learnset.people import queries, services
@@ -84,11 +85,8 @@ def change(user_id: int, change: str) -> Response | str:
     person = _person(user_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with flashed():
             _apply(db, person, change)
-        except services.PeopleError as error:
-            flash(str(error))
-        else:
             committed(CHANGES[change][1].format(name=person.name))
         return redirect(url_for("people.person", user_id=person.id))
     return render_template(

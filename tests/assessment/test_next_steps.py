@@ -172,6 +172,29 @@ def test_an_item_gone_from_the_library_gets_a_message_not_an_error(
     assert "Choose something from the library to focus on" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "item,capability,message",
+    [
+        ("gone", "", "Choose something from the library to focus on"),
+        ("focus-item", "credibility", "Focus item does not develop that capability"),
+    ],
+)
+def test_a_refused_focus_goes_back_with_the_reason(
+    db, login, people, framework, item, capability, message
+):
+    factories.make_content_item(db, [framework.listening], slug="focus-item", title="Focus item")
+    db.commit()
+    browser = login(people.participant)
+    overview = f"/cohorts/{people.cohort.id}/capabilities"
+    response = browser.post(
+        f"/cohorts/{people.cohort.id}/focus",
+        data={"item": item, "capability": capability, "csrf_token": csrf_from(browser, overview)},
+    )
+    assert response.status_code == 302 and response.location == overview
+    assert message in browser.get(overview).get_data(as_text=True)
+    assert services.current_focus(db, people.participant.id, people.cohort.id) is None
+
+
 def test_a_focus_post_without_an_item_is_a_bad_request(db, login, people, framework):
     browser = login(people.participant)
     overview = f"/cohorts/{people.cohort.id}/capabilities"

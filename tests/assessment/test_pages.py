@@ -4,10 +4,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from learnset.assessment import services
 from learnset.assessment.models import Rating, SelfAssessment
 from learnset.db import utcnow
+from learnset.framework.models import Capability
 from tests import factories
 from tests.helpers import count_rows, html_of, missing_from, submit
 
@@ -170,6 +172,29 @@ def test_a_check_in_choice_is_checked_beside_the_field(
     path = f"/cohorts/{people.cohort.id}/self-assessments/new{query}"
     html = html_of(submit(browser, path, data), 422)
     assert html.count(message) == 2
+    assert db.scalar(select(func.count()).where(SelfAssessment.status == "draft")) == 0
+
+
+def test_a_capability_archived_while_choosing_is_refused_above_the_form(
+    db, login, people, framework, participant_rates, monkeypatch
+):
+    """The form offered it; by the time the draft is opened it has gone from the framework."""
+    participant_rates(listening=(2, 3))
+    db.commit()
+    start = services.start
+
+    def archived_meanwhile(request_db, *args):
+        listening = Capability.id == framework.listening.id
+        request_db.execute(update(Capability).where(listening).values(archived_at=utcnow()))
+        return start(request_db, *args)
+
+    monkeypatch.setattr(services, "start", archived_meanwhile)
+    browser = login(people.participant)
+    path = f"/cohorts/{people.cohort.id}/self-assessments/new?choose=some"
+    html = html_of(submit(browser, path, {"capabilities-conversations": ["listening"]}), 422)
+    # In the error summary, pointing above the form: the form has no field of that name.
+    assert html.count("Choose capabilities from the list") == 1
+    assert re.search(r'href="#maincontent"\s*>\s*Choose capabilities from the list', html)
     assert db.scalar(select(func.count()).where(SelfAssessment.status == "draft")) == 0
 
 

@@ -116,17 +116,21 @@ def test_assigning_an_existing_account_as_tutor(login, db, outbox, people):
     browser = login(people.admin)
     response = submit(browser, f"/cohorts/{people.cohort.id}/tutors", {"email": "CARA@example.org"})
     assert response.status_code == 302
+    assert response.location == f"/cohorts/{people.cohort.id}/members"
     roles = {m.user_id: m.role for m in db.scalars(select(Membership))}
     assert roles[colleague.id] == "tutor"
     assert outbox() == []
-    assert "Cara Colleague is now a tutor" in browser.get(response.location).get_data(as_text=True)
+    page = browser.get(response.location).get_data(as_text=True)
+    assert f"Cara Colleague is now a tutor of {people.cohort.name}." in page
 
 
 def test_assigning_a_new_address_invites_them_as_tutor(login, db, outbox, people):
-    response = submit(
-        login(people.admin), f"/cohorts/{people.cohort.id}/tutors", {"email": "new@example.org"}
-    )
+    browser = login(people.admin)
+    response = submit(browser, f"/cohorts/{people.cohort.id}/tutors", {"email": "new@example.org"})
     assert response.status_code == 302
+    assert response.location == f"/cohorts/{people.cohort.id}/members"
+    page = browser.get(response.location).get_data(as_text=True)
+    assert "An invitation to tutor has been sent to new@example.org." in page
     invitation = db.scalar(select(Invitation))
     assert (invitation.email, invitation.role) == ("new@example.org", "tutor")
     [message] = outbox()

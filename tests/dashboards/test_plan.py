@@ -77,6 +77,22 @@ def test_without_a_draft_the_page_says_so_and_adds_nothing(db, login, people, pl
     assert _items(db, meeting) == []
 
 
+def test_a_refused_item_goes_back_to_the_plan_with_the_reason(db, login, people, plan):
+    item, meeting = plan
+    meeting.status = "published"
+    db.commit()
+    browser = login(people.tutor)
+    path = f"/cohorts/{people.cohort.id}/dashboard"
+    data = {"meeting": meeting.id, "item": item.id, "csrf_token": csrf_from(browser, path)}
+    response = browser.post(f"{path}/plan", data=data)
+    assert response.status_code == 302 and response.location == f"{path}#plan"
+    page = browser.get(path)
+    assert page.status_code == 200
+    assert "There is no draft session coming up, so the item was not added" in page.get_data(
+        as_text=True
+    )
+
+
 def test_a_session_that_has_started_is_not_the_next_draft(db, login, people, plan):
     item, meeting = plan
     meeting.starts_at = utcnow() - timedelta(hours=1)

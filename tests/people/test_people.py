@@ -114,6 +114,16 @@ def test_an_admin_cannot_deactivate_themselves_or_remove_their_own_rights(db, lo
     assert people.admin.is_active and people.admin.is_admin
 
 
+def test_an_admin_refused_a_change_goes_back_to_the_person_with_the_reason(db, login, people):
+    admin = login(people.admin)
+    response = submit(admin, f"/people/{people.admin.id}/sign-out", {})
+    assert response.status_code == 302 and response.location == f"/people/{people.admin.id}"
+    assert "use &#39;Sign out of all other devices&#39; on your account page" in html_of(
+        admin.get(response.location)
+    )
+    assert admin.get("/account").status_code == 200
+
+
 def test_making_and_removing_an_admin(db, login, people):
     admin = login(people.admin)
     submit(admin, f"/people/{people.tutor.id}/make-admin", {})

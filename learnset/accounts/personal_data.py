@@ -28,8 +28,8 @@ from sqlalchemy import (
     delete,
     func,
     literal_column,
-    or_,
     select,
+    union,
     union_all,
 )
 from sqlalchemy.engine import Dialect
@@ -315,8 +315,16 @@ def written_around(
             still_readable.label("readable"),
         )
         .join(parent, parent.id == link)
-        # Both sides on the entry's own columns: each found by its index, not by a scan.
-        .where(or_(link.in_(select(parent.id).where(owner == person)), entry.author_id == person))
+        # The entries' ids from two indexed reads in a UNION, not an OR of the two: PostgreSQL
+        # reads an OR with a subquery by scanning every entry of the programme.
+        .where(
+            entry.id.in_(
+                union(
+                    select(entry.id).where(link.in_(select(parent.id).where(owner == person))),
+                    select(entry.id).where(entry.author_id == person),
+                )
+            )
+        )
         .order_by(entry.created_at, entry.id)
     )
 

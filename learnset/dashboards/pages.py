@@ -29,10 +29,10 @@ from learnset.dashboards.figures import Figure
 from learnset.dashboards.participants import ParticipantName
 from learnset.dashboards.planning import GapToPlan, gaps_to_plan, next_draft_meeting
 from learnset.dashboards.releases import (
-    latest_release,
+    ReleasedFigures,
+    latest_figures,
     latest_released_changes,
     released_changes,
-    released_figures,
 )
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Attendance, Meeting
@@ -55,6 +55,8 @@ class TutorDashboard:
     gaps_to_plan: list[GapToPlan]
     next_draft: Meeting | None
     gains: dict[str, int]
+    # The release's figures as read back (`latest_figures`): the same as the five above.
+    released: ReleasedFigures
 
     @property
     def total_gains(self) -> int:
@@ -71,12 +73,11 @@ def tutor_dashboard(
 ) -> TutorDashboard:
     """Everything the tutor's dashboard shows, in a fixed number of queries (six at most);
     without `with_plan` (the exports), no gaps to plan nor next draft (two fewer)."""
-    release = latest_release(db, cohort.id)
-    figures = released_figures(release, framework)
+    figures = latest_figures(db, cohort.id, framework)
     participants, absent = participants_and_absent(db, cohort.id)
     individuals = None
-    if with_individuals and release is not None:
-        individuals = heat_map(db, cohort.id, figures.capabilities, release.released_at)
+    if with_individuals and figures.released_at is not None:
+        individuals = heat_map(db, cohort.id, figures.capabilities, figures.released_at)
     return TutorDashboard(
         released_at=figures.released_at,
         sharing=figures.sharing,
@@ -89,6 +90,7 @@ def tutor_dashboard(
         gaps_to_plan=gaps_to_plan(db, cohort.id, figures.capabilities) if with_plan else [],
         next_draft=next_draft_meeting(db, cohort.id, now) if with_plan else None,
         gains=challenge_queries.set_gain_counts(db, cohort.id),
+        released=figures,
     )
 
 
@@ -99,13 +101,19 @@ class SetGrowth:
     domains: list[DomainFigures]
     capabilities: list[CapabilityFigures]
     growth: Growth
+    released: ReleasedFigures
 
 
 def set_growth(db: Session, cohort: Cohort, framework: list[DomainCapabilities]) -> SetGrowth:
     """The cohort's own view of its growth: released aggregates only (one query)."""
-    figures = released_figures(latest_release(db, cohort.id), framework)
+    figures = latest_figures(db, cohort.id, framework)
     return SetGrowth(
-        figures.released_at, figures.sharing, figures.domains, figures.capabilities, figures.growth
+        figures.released_at,
+        figures.sharing,
+        figures.domains,
+        figures.capabilities,
+        figures.growth,
+        figures,
     )
 
 

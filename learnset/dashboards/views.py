@@ -28,6 +28,7 @@ from learnset.dashboards import (
 )
 from learnset.dashboards.engagement import Engagement, engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
+from learnset.dashboards.release_html import release_tables
 from learnset.db import get_db, utcnow
 from learnset.downloads import json_document
 from learnset.forms import EmptyForm, committed
@@ -64,7 +65,13 @@ def dashboard(cohort_id: int) -> str:
         "dashboards/dashboard.html",
         cohort=cohort,
         figures=figures,
-        chart=charts.growth_chart("cohort-growth", figures.growth, cohort.name),
+        tables=release_tables(
+            figures.released,
+            "Across each domain of the framework",
+            "cohort-growth",
+            cohort.name,
+            spread=True,
+        ),
         form=AddSuggestionForm(),
         release_form=EmptyForm(),
     )
@@ -188,7 +195,13 @@ def set_growth(cohort_id: int) -> str:
         "dashboards/growth.html",
         cohort=cohort,
         figures=figures,
-        chart=charts.growth_chart("set-growth", figures.growth, cohort.name),
+        tables=release_tables(
+            figures.released,
+            "The set's mean level in each domain of the framework",
+            "set-growth",
+            cohort.name,
+            spread=False,
+        ),
     )
 
 

@@ -1,14 +1,16 @@
 """Parts of the dashboards' pages that repeat a few hundred times, as HTML written in Python
-(the templates' `mean_html`, `change_html` and `heat_cells`): a mean or a change in a table (a
+(the templates' `mean_html`, `change_html` and `heat_rows`): a mean or a change in a table (a
 month's mean in each domain, each capability's means, each set's change on the programme view)
-and the heat map's cells. As Jinja macros, each cost several times what its few characters
+and the heat map's rows. As Jinja macros, each cost several times what its few characters
 do."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from markupsafe import Markup, escape
 
-from learnset.dashboards.cohort_figures import GapRow
+from learnset.dashboards.cohort_figures import GapRow, HeatMap
 from learnset.dashboards.figures import Figure
 from learnset.dashboards.participants import ParticipantName
 
@@ -51,3 +53,23 @@ def heat_cells(row: GapRow, participants: list[ParticipantName]) -> Markup:
         html = f'<td class="nhsuk-table__cell app-heat__cell app-heat__cell--{shade}">{gap}</td>'
         cells.append(Markup(html))  # noqa: S704 - whole numbers only
     return Markup("\n      ").join(cells)
+
+
+# What Flask's url_for leaves unquoted in an anchor.
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+def heat_rows(heat: HeatMap, framework_url: str) -> Markup:
+    """The heat map's rows: a capability, linked to its place on the framework page
+    (`framework_url`, with the anchor quoted as `url_for` quotes it), then its cells."""
+    rows = []
+    for row in heat.rows:
+        link = escape(f"{framework_url}#{quote(row.slug, safe=ANCHOR_SAFE)}")
+        rows.append(
+            Markup(
+                '\n    <tr class="nhsuk-table__row">\n      <th scope="row" '
+                'class="nhsuk-table__header app-heat__capability"><a href="{}">{}</a></th>\n      '
+                '{}\n      <td class="nhsuk-table__cell">{}</td>\n    </tr>\n    '
+            ).format(link, row.name, heat_cells(row, heat.participants), mean_html(row.mean_gap))
+        )
+    return Markup("").join(rows)

@@ -50,7 +50,7 @@ def _tutor_dashboard(cohort: Cohort, with_plan: bool = True) -> pages.TutorDashb
     return pages.tutor_dashboard(
         db,
         cohort,
-        current_framework(db),
+        current_framework(db, names_only=True),
         utcnow(),
         with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
         with_plan=with_plan,
@@ -190,7 +190,7 @@ def dashboard_json(cohort_id: int) -> Response:
 def set_growth(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:growth")
-    figures = pages.set_growth(db, cohort, current_framework(db))
+    figures = pages.set_growth(db, cohort, current_framework(db, names_only=True))
     return render_template(
         "dashboards/growth.html",
         cohort=cohort,
@@ -224,7 +224,7 @@ def what_tutors_see(cohort_id: int) -> str:
 def programme() -> str:
     authz.require(current_user, "programme:view")
     db = get_db()
-    framework = current_framework(db)
+    framework = current_framework(db, names_only=True)
     return render_template(
         "dashboards/programme.html",
         domains=[entry.domain for entry in framework],
@@ -244,7 +244,7 @@ def _programme_report() -> programme_report.ProgrammeReport:
     authz.require(current_user, "programme:report")
     db = get_db()
     year = _report_year()
-    report = programme_report.programme_report(db, current_framework(db), year)
+    report = programme_report.programme_report(db, current_framework(db, names_only=True), year)
     days = current_app.config["SESSION_FEEDBACK_DAYS"]
     feedback = report_feedback.feedback_themes(db, report.cohort_ids, utcnow(), days)
     programme_report.attach_feedback(report, feedback)

@@ -1,7 +1,8 @@
 """Parts of the dashboards' pages that repeat a few hundred times, as HTML written in Python
-(the templates' `mean_html`, `change_html` and `heat_rows`): a mean or a change in a table (a
-month's mean in each domain, each capability's means, each set's change on the programme view)
-and the heat map's rows. As Jinja macros, each cost several times what its few characters
+(the templates' `mean_html`, `change_html`, `heat_rows`, `activity_cells` and
+`engagement_rows`): a mean or a change in a table (a month's mean in each domain, each
+capability's means, each set's change on the programme view), the heat map's rows and the
+engagement tables' rows. As Jinja macros, each cost several times what its few characters
 do."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from urllib.parse import quote
 from markupsafe import Markup, escape
 
 from learnset.dashboards.cohort_figures import GapRow, HeatMap
+from learnset.dashboards.engagement import Engagement, MonthActivity
 from learnset.dashboards.figures import Figure
 from learnset.dashboards.participants import ParticipantName
 
@@ -65,11 +67,59 @@ def heat_rows(heat: HeatMap, framework_url: str) -> Markup:
     rows = []
     for row in heat.rows:
         link = escape(f"{framework_url}#{quote(row.slug, safe=ANCHOR_SAFE)}")
-        rows.append(
-            Markup(
-                '\n    <tr class="nhsuk-table__row">\n      <th scope="row" '
-                'class="nhsuk-table__header app-heat__capability"><a href="{}">{}</a></th>\n      '
-                '{}\n      <td class="nhsuk-table__cell">{}</td>\n    </tr>\n    '
-            ).format(link, row.name, heat_cells(row, heat.participants), mean_html(row.mean_gap))
-        )
+        cells = heat_cells(row, heat.participants)
+        rows.append(HEAT_ROW.format(link, row.name, cells, mean_html(row.mean_gap)))
     return Markup("").join(rows)
+
+
+HEAT_ROW = Markup(
+    '\n    <tr class="nhsuk-table__row">\n      <th scope="row" '
+    'class="nhsuk-table__header app-heat__capability"><a href="{}">{}</a></th>\n      '
+    '{}\n      <td class="nhsuk-table__cell">{}</td>\n    </tr>\n    '
+)
+
+
+NUMERIC_CELL = '\n      <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>'
+
+
+def activity_cells(activity: MonthActivity) -> Markup:
+    """What a participant did in a month, or in all: attendance, then four counts."""
+    attended = (
+        f"{int(activity.attended)} of {int(activity.attendance_recorded)}"
+        if activity.attendance_recorded
+        else "Not recorded"
+    )
+    counts = (
+        activity.reflections,
+        activity.reflections_shared,
+        activity.assessments_shared,
+        activity.challenges_updated,
+    )
+    html = f'<td class="nhsuk-table__cell">{attended}</td>' + "".join(
+        NUMERIC_CELL.format(int(count)) for count in counts
+    )
+    return Markup(html)  # noqa: S704 - whole numbers and our own words only
+
+
+MISSED_BOTH = Markup('<strong class="nhsuk-tag nhsuk-tag--orange">Missed both</strong>')
+
+
+def engagement_rows(engagement: Engagement, month_key: str | None) -> Markup:
+    """The engagement tables' rows, a participant each: their month `month_key`, or with None
+    their whole time and whether they missed the last two sessions."""
+    rows = []
+    for entry in engagement.participants:
+        if month_key is not None:
+            cells = activity_cells(entry.month(month_key))
+        else:
+            cells = activity_cells(entry.total) + Markup(
+                '\n      <td class="nhsuk-table__cell">{}</td>'
+            ).format(MISSED_BOTH if entry.not_seen_lately else "")
+        rows.append(ENGAGEMENT_ROW.format(entry.participant.name, cells))
+    return Markup("").join(rows)
+
+
+ENGAGEMENT_ROW = Markup(
+    '\n    \n    <tr class="nhsuk-table__row">\n      <th scope="row" class="nhsuk-table__header">'
+    "{}</th>\n      {}\n    </tr>\n    "
+)

@@ -17,5 +17,6 @@ def init_app(app: Flask) -> None:
         heat_rows=shown.heat_rows,
         activity_cells=shown.activity_cells,
         engagement_rows=shown.engagement_rows,
+        programme_rows=shown.programme_rows,
     )
     app.cli.add_command(commands.figures_group)

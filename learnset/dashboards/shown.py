@@ -1,12 +1,13 @@
 """Parts of the dashboards' pages that repeat a few hundred times, as HTML written in Python
-(the templates' `mean_html`, `change_html`, `heat_rows`, `activity_cells` and
-`engagement_rows`): a mean or a change in a table (a month's mean in each domain, each
-capability's means, each set's change on the programme view), the heat map's rows and the
-engagement tables' rows. As Jinja macros, each cost several times what its few characters
-do."""
+(the templates' `mean_html`, `change_html`, `heat_rows`, `activity_cells`, `engagement_rows`
+and `programme_rows`): a mean or a change in a table (a month's mean in each domain, each
+capability's means, each set's change on the programme view), the heat map's rows, the
+engagement tables' rows and the programme view's. As Jinja macros, each cost several times
+what its few characters do."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -14,7 +15,10 @@ from markupsafe import Markup, escape
 from learnset.dashboards.cohort_figures import GapRow, HeatMap
 from learnset.dashboards.engagement import Engagement, MonthActivity
 from learnset.dashboards.figures import Figure
+from learnset.dashboards.pages import CohortRow
 from learnset.dashboards.participants import ParticipantName
+from learnset.dates import uk_date
+from learnset.framework.models import CapabilityDomain
 
 SUPPRESSED_HTML = Markup('<span class="app-suppressed">Fewer than 3 responses</span>')
 
@@ -123,3 +127,56 @@ ENGAGEMENT_ROW = Markup(
     '\n    \n    <tr class="nhsuk-table__row">\n      <th scope="row" class="nhsuk-table__header">'
     "{}</th>\n      {}\n    </tr>\n    "
 )
+
+
+PROGRAMME_ROW = Markup(
+    '\n    <tr class="nhsuk-table__row">\n      <th scope="row" class="nhsuk-table__header">'
+    '<a href="{link}">{name}</a>{start}</th>\n      <td class="nhsuk-table__cell">{status}</td>'
+    '\n      <td class="nhsuk-table__cell nhsuk-table__cell--numeric">{participants}</td>'
+    '\n      <td class="nhsuk-table__cell">{attendance}</td>\n      {growth}'
+    '\n      <td class="nhsuk-table__cell">{released}</td>\n    </tr>\n    '
+)
+START = Markup(
+    '<br><span class="nhsuk-u-font-size-16 nhsuk-u-secondary-text-colour '
+    'nhsuk-u-font-weight-normal">From {}</span>'
+)
+ATTENDANCE = Markup(
+    '{}%<span class="nhsuk-u-font-size-16 nhsuk-u-secondary-text-colour"> ({} of {})</span>'
+)
+GROWTH_CELL = Markup('<td class="nhsuk-table__cell">{}</td>')
+
+
+def programme_rows(
+    rows: list[CohortRow],
+    domains: list[CapabilityDomain],
+    status_html: Callable[[str], Markup],
+    dashboard_url: Callable[[int], str],
+) -> Markup:
+    """The programme view's rows, a learning set each: its name linked to its dashboard
+    (`dashboard_url`), start, status (`status_html`, the same few for every set), size,
+    attendance, change in each domain and when its figures were released."""
+    statuses: dict[str, Markup] = {}
+    found = []
+    for row in rows:
+        if row.status not in statuses:
+            statuses[row.status] = status_html(row.status)
+        attendance = row.attendance
+        found.append(
+            PROGRAMME_ROW.format(
+                link=dashboard_url(row.cohort_id),
+                name=row.name,
+                start=START.format(row.start_month.strftime("%B %Y")) if row.start_month else "",
+                status=statuses[row.status],
+                participants=int(row.participants),
+                attendance=ATTENDANCE.format(
+                    attendance.percent, attendance.present, attendance.recorded
+                )
+                if attendance.recorded
+                else "Not recorded yet",
+                growth=Markup("").join(
+                    GROWTH_CELL.format(change_html(row.growth[domain.id])) for domain in domains
+                ),
+                released=uk_date(row.released_at) if row.released_at else "Not yet",
+            )
+        )
+    return Markup("").join(found)

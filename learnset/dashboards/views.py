@@ -229,7 +229,12 @@ def programme() -> str:
         "dashboards/programme.html",
         domains=[entry.domain for entry in framework],
         cohorts=pages.programme(db, framework, page_number(request.args.get("page"))),
+        dashboard_url=_dashboard_url,
     )
+
+
+def _dashboard_url(cohort_id: int) -> str:
+    return url_for("dashboards.dashboard", cohort_id=cohort_id)
 
 
 # --- The programme report for the board (admins) ------------------------------------------------

@@ -34,6 +34,7 @@ from learnset.dashboards.releases import (
     latest_released_changes,
     released_changes,
 )
+from learnset.db import COHORTS, plain_rows
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Attendance, Meeting
 from learnset.meetings.queries import Rate
@@ -151,6 +152,17 @@ def _programme_statement() -> Select[int, str, str, date | None, int]:
     )
 
 
+@cache
+def _attendance_statement() -> Select[int, int, int]:
+    # Places present and places recorded in each of some sets, bound to them by the parameter.
+    return (
+        select(Meeting.cohort_id, func.count().filter(Attendance.present.is_(True)), func.count())
+        .join(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(Meeting.cohort_id.in_(COHORTS))
+        .group_by(Meeting.cohort_id)
+    )
+
+
 def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -> Page[CohortRow]:
     """One page of cohorts with their size, attendance and released mean growth per domain
     (four queries, whatever the number of cohorts)."""
@@ -158,15 +170,8 @@ def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -
     shown = [row[0] for row in cohorts.items]
     attendance = {
         cohort_id: Rate(int(present or 0), int(recorded))
-        for cohort_id, present, recorded in db.execute(
-            select(
-                Meeting.cohort_id,
-                func.count().filter(Attendance.present.is_(True)),
-                func.count(),
-            )
-            .join(Attendance, Attendance.meeting_id == Meeting.id)
-            .where(Meeting.cohort_id.in_(shown))
-            .group_by(Meeting.cohort_id)
+        for cohort_id, present, recorded in plain_rows(
+            db, _attendance_statement(), {"cohort_ids": shown}
         )
     }
     releases = latest_released_changes(db, shown, framework)

@@ -41,7 +41,7 @@ from learnset.dashboards.kept import Kept
 from learnset.dashboards.months import Month, months_between
 from learnset.dashboards.participants import ONE_COHORT
 from learnset.dashboards.report_release import count_for_release
-from learnset.db import plain_rows
+from learnset.db import COHORTS, plain_rows
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Meeting, MeetingStatus
 
@@ -277,15 +277,20 @@ class ReleasedChanges:
     by_domain: dict[int, Figure]
 
 
+@cache
+def _latest_changes_statement() -> Select[int, datetime, Any]:
+    # Built once, bound to the cohorts by their parameter.
+    return select(
+        FigureRelease.cohort_id, FigureRelease.released_at, FigureRelease.figures["domains"]
+    ).where(FigureRelease.id.in_(_newest(COHORTS)))
+
+
 def latest_released_changes(
     db: Session, cohort_ids: list[int], framework: list[DomainCapabilities]
 ) -> dict[int, ReleasedChanges]:
     """`released_changes` of each cohort's most recent release, by cohort id (one query that
     reads only the domains' part of each release, not its capabilities and months)."""
-    rows = db.execute(
-        select(FigureRelease.cohort_id, FigureRelease.released_at, FigureRelease.figures["domains"])
-        .where(FigureRelease.id.in_(_newest(cohort_ids)))
-    )  # fmt: skip
+    rows = plain_rows(db, _latest_changes_statement(), {"cohort_ids": cohort_ids})
     return {
         cohort_id: ReleasedChanges(released_at, _domain_changes(domains, framework))
         for cohort_id, released_at, domains in rows

@@ -12,6 +12,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.jinja_env.globals.update(
-        mean_html=shown.mean_html, change_html=shown.change_html, heat_cells=shown.heat_cells
+        mean_html=shown.mean_html,
+        change_html=shown.change_html,
+        heat_rows=shown.heat_rows,
+        activity_cells=shown.activity_cells,
+        engagement_rows=shown.engagement_rows,
+        programme_rows=shown.programme_rows,
     )
     app.cli.add_command(commands.figures_group)

@@ -29,11 +29,12 @@ from learnset.dashboards.figures import Figure
 from learnset.dashboards.participants import ParticipantName
 from learnset.dashboards.planning import GapToPlan, gaps_to_plan, next_draft_meeting
 from learnset.dashboards.releases import (
-    latest_release,
+    ReleasedFigures,
+    latest_figures,
     latest_released_changes,
     released_changes,
-    released_figures,
 )
+from learnset.db import COHORTS, plain_rows
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Attendance, Meeting
 from learnset.meetings.queries import Rate
@@ -55,6 +56,8 @@ class TutorDashboard:
     gaps_to_plan: list[GapToPlan]
     next_draft: Meeting | None
     gains: dict[str, int]
+    # The release's figures as read back (`latest_figures`): the same as the five above.
+    released: ReleasedFigures
 
     @property
     def total_gains(self) -> int:
@@ -71,12 +74,11 @@ def tutor_dashboard(
 ) -> TutorDashboard:
     """Everything the tutor's dashboard shows, in a fixed number of queries (six at most);
     without `with_plan` (the exports), no gaps to plan nor next draft (two fewer)."""
-    release = latest_release(db, cohort.id)
-    figures = released_figures(release, framework)
+    figures = latest_figures(db, cohort.id, framework)
     participants, absent = participants_and_absent(db, cohort.id)
     individuals = None
-    if with_individuals and release is not None:
-        individuals = heat_map(db, cohort.id, figures.capabilities, release.released_at)
+    if with_individuals and figures.released_at is not None:
+        individuals = heat_map(db, cohort.id, figures.capabilities, figures.released_at)
     return TutorDashboard(
         released_at=figures.released_at,
         sharing=figures.sharing,
@@ -89,6 +91,7 @@ def tutor_dashboard(
         gaps_to_plan=gaps_to_plan(db, cohort.id, figures.capabilities) if with_plan else [],
         next_draft=next_draft_meeting(db, cohort.id, now) if with_plan else None,
         gains=challenge_queries.set_gain_counts(db, cohort.id),
+        released=figures,
     )
 
 
@@ -99,13 +102,19 @@ class SetGrowth:
     domains: list[DomainFigures]
     capabilities: list[CapabilityFigures]
     growth: Growth
+    released: ReleasedFigures
 
 
 def set_growth(db: Session, cohort: Cohort, framework: list[DomainCapabilities]) -> SetGrowth:
     """The cohort's own view of its growth: released aggregates only (one query)."""
-    figures = released_figures(latest_release(db, cohort.id), framework)
+    figures = latest_figures(db, cohort.id, framework)
     return SetGrowth(
-        figures.released_at, figures.sharing, figures.domains, figures.capabilities, figures.growth
+        figures.released_at,
+        figures.sharing,
+        figures.domains,
+        figures.capabilities,
+        figures.growth,
+        figures,
     )
 
 
@@ -143,6 +152,17 @@ def _programme_statement() -> Select[int, str, str, date | None, int]:
     )
 
 
+@cache
+def _attendance_statement() -> Select[int, int, int]:
+    # Places present and places recorded in each of some sets, bound to them by the parameter.
+    return (
+        select(Meeting.cohort_id, func.count().filter(Attendance.present.is_(True)), func.count())
+        .join(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(Meeting.cohort_id.in_(COHORTS))
+        .group_by(Meeting.cohort_id)
+    )
+
+
 def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -> Page[CohortRow]:
     """One page of cohorts with their size, attendance and released mean growth per domain
     (four queries, whatever the number of cohorts)."""
@@ -150,15 +170,8 @@ def programme(db: Session, framework: list[DomainCapabilities], page: int = 1) -
     shown = [row[0] for row in cohorts.items]
     attendance = {
         cohort_id: Rate(int(present or 0), int(recorded))
-        for cohort_id, present, recorded in db.execute(
-            select(
-                Meeting.cohort_id,
-                func.count().filter(Attendance.present.is_(True)),
-                func.count(),
-            )
-            .join(Attendance, Attendance.meeting_id == Meeting.id)
-            .where(Meeting.cohort_id.in_(shown))
-            .group_by(Meeting.cohort_id)
+        for cohort_id, present, recorded in plain_rows(
+            db, _attendance_statement(), {"cohort_ids": shown}
         )
     }
     releases = latest_released_changes(db, shown, framework)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from learnset.dashboards.cohort_figures import CapabilityFigures, commonest_firs
 from learnset.dashboards.participants import ONE_COHORT
 from learnset.db import UTCDateTime
 from learnset.library.models import ContentItem
-from learnset.library.queries import items_developing
+from learnset.library.queries import cards_by_capability, items_developing_query
 from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus
 
 GAPS_TO_PLAN = 5
@@ -53,9 +54,10 @@ def gaps_to_plan(
     ][:limit]
     if not gaps:
         return gaps
-    used = select(MeetingItem.content_item_id).join(Meeting).where(Meeting.cohort_id == cohort_id)
-    by_capability = items_developing(
-        db, [gap.figures.capability_id for gap in gaps], ContentItem.id.not_in(used)
+    by_capability = cards_by_capability(
+        db,
+        _suggestions_statement(),
+        {"capability_ids": [gap.figures.capability_id for gap in gaps], "cohort_id": cohort_id},
     )
     offered: set[int] = set()
     for gap in gaps:
@@ -67,6 +69,13 @@ def gaps_to_plan(
                 SuggestedItem(item.id, item.slug, item.kind, item.title, item.summary, item.minutes)
             )
     return gaps
+
+
+@cache
+def _suggestions_statement() -> Select[Any]:
+    # Built once, bound to a cohort and its gaps by parameters: items as plain rows.
+    used = select(MeetingItem.content_item_id).join(Meeting).where(Meeting.cohort_id == ONE_COHORT)
+    return items_developing_query(ContentItem.id.not_in(used), cards=True)
 
 
 @cache

@@ -12,13 +12,14 @@ release differs from the one before by one person's ratings alone.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from learnset import authz
@@ -36,9 +37,11 @@ from learnset.dashboards.cohort_figures import (
     sharing,
 )
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
+from learnset.dashboards.kept import Kept
 from learnset.dashboards.months import Month, months_between
 from learnset.dashboards.participants import ONE_COHORT
 from learnset.dashboards.report_release import count_for_release
+from learnset.db import COHORTS, plain_rows
 from learnset.framework.queries import DomainCapabilities
 from learnset.meetings.models import Meeting, MeetingStatus
 
@@ -59,6 +62,9 @@ class ReleasedFigures:
     domains: list[DomainFigures]
     capabilities: list[CapabilityFigures]
     growth: Growth
+    # What they were read from (`latest_figures`), for keeping what pages make of them; None
+    # when read for one request only. Not a figure.
+    key: Any = field(default=None, compare=False, repr=False)
 
 
 # --- Storing figures as JSON and reading them back -------------------------------------------
@@ -131,7 +137,14 @@ def released_figures(
 ) -> ReleasedFigures:
     """The figures of a release laid over today's framework: a capability or domain the release
     did not cover shows as suppressed."""
-    stored: dict[str, Any] = release.figures if release is not None else {}
+    if release is None:
+        return _read_figures({}, None, framework)
+    return _read_figures(release.figures, release.released_at, framework)
+
+
+def _read_figures(
+    stored: dict[str, Any], released_at: datetime | None, framework: list[DomainCapabilities]
+) -> ReleasedFigures:
     capabilities_stored = stored.get("capabilities", {})
     capabilities = []
     for entry in framework:
@@ -167,7 +180,7 @@ def released_figures(
         for month in shared.months
     ]
     return ReleasedFigures(
-        release.released_at if release is not None else None,
+        released_at,
         shared,
         released_domains(stored.get("domains"), framework),
         capabilities,
@@ -211,6 +224,52 @@ def _domain_changes(domains: Any, framework: list[DomainCapabilities]) -> dict[i
     }
 
 
+def _framework_key(framework: list[DomainCapabilities]) -> tuple[Any, ...]:
+    # What `released_figures` reads of the framework.
+    return tuple(
+        (
+            entry.domain.id,
+            entry.domain.name,
+            tuple((found.id, found.slug, found.name) for found in entry.capabilities),
+        )
+        for entry in framework
+    )
+
+
+@cache
+def _latest_figures_statement() -> Select[int, datetime, str]:
+    # The figures as their JSON text: read back only when this worker has not read it before.
+    return (
+        select(FigureRelease.id, FigureRelease.released_at, cast(FigureRelease.figures, Text))
+        .where(FigureRelease.cohort_id == ONE_COHORT)
+        .order_by(FigureRelease.released_at.desc(), FigureRelease.id.desc())
+        .limit(1)
+    )
+
+
+# Releases already read back, as `released_figures` lays them over the framework: only
+# released, already suppressed aggregates, never a person's ratings. A release never changes
+# once made, and the key holds the release's id, moment and stored text and the framework's
+# names, so a new release or a renamed capability is read afresh in every worker at once.
+_READ: Kept[ReleasedFigures] = Kept(256)
+
+
+def latest_figures(
+    db: Session, cohort_id: int, framework: list[DomainCapabilities]
+) -> ReleasedFigures:
+    """`released_figures` of the cohort's most recent release (one query); each release is read
+    back once by each worker and kept (a few hundred: one a learning set), shared by the
+    requests that show it, which never change it."""
+    row = plain_rows(db, _latest_figures_statement(), {"cohort_id": cohort_id}).first()
+    if row is None:
+        return released_figures(None, framework)
+    key = (*row, _framework_key(framework))
+    _release_id, released_at, text = row
+    return _READ.get(
+        key, lambda: replace(_read_figures(json.loads(text), released_at, framework), key=key)
+    )
+
+
 @dataclass(frozen=True)
 class ReleasedChanges:
     released_at: datetime
@@ -218,15 +277,20 @@ class ReleasedChanges:
     by_domain: dict[int, Figure]
 
 
+@cache
+def _latest_changes_statement() -> Select[int, datetime, Any]:
+    # Built once, bound to the cohorts by their parameter.
+    return select(
+        FigureRelease.cohort_id, FigureRelease.released_at, FigureRelease.figures["domains"]
+    ).where(FigureRelease.id.in_(_newest(COHORTS)))
+
+
 def latest_released_changes(
     db: Session, cohort_ids: list[int], framework: list[DomainCapabilities]
 ) -> dict[int, ReleasedChanges]:
     """`released_changes` of each cohort's most recent release, by cohort id (one query that
     reads only the domains' part of each release, not its capabilities and months)."""
-    rows = db.execute(
-        select(FigureRelease.cohort_id, FigureRelease.released_at, FigureRelease.figures["domains"])
-        .where(FigureRelease.id.in_(_newest(cohort_ids)))
-    )  # fmt: skip
+    rows = plain_rows(db, _latest_changes_statement(), {"cohort_ids": cohort_ids})
     return {
         cohort_id: ReleasedChanges(released_at, _domain_changes(domains, framework))
         for cohort_id, released_at, domains in rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -64,7 +65,10 @@ def report_years(db: Session) -> list[int]:
     return sorted({int(value) for value in found}, reverse=True)
 
 
+@lru_cache(maxsize=16)
 def chosen_sets(year: int | None) -> Select[Any]:
+    """The sets starting in `year` (all of them with None): built once for each year, so what
+    is built on it can be too; a statement is never changed in place."""
     query = select(Cohort.id)
     if year is not None:
         query = query.where(

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -24,6 +25,7 @@ from learnset.assessment.models import FigureRelease
 from learnset.cohorts.models import Cohort
 from learnset.dashboards import report_queries as queries
 from learnset.dashboards.report_cells import Cell
+from learnset.db import plain_rows
 
 FORMAT = 1
 
@@ -125,14 +127,24 @@ class ShownSet:
 
 def shown_sets(db: Session, chosen: Select[Any]) -> list[ShownSet]:
     """The chosen sets, newest first, each with its latest release, if any (one statement that
-    reads no release's figures)."""
+    reads no release's figures, its rows read plain: a row a set, hundreds of them)."""
+    rows: Iterable[Any] = plain_rows(db, _shown_statement(chosen))
+    return [
+        ShownSet(cohort_id, name, status, start, release_id, released_at, bool(counted))
+        for cohort_id, name, status, start, release_id, released_at, counted in rows
+    ]
+
+
+@lru_cache(maxsize=16)
+def _shown_statement(chosen: Select[Any]) -> Select[*tuple[Any, ...]]:
+    # Built once for each choice of sets (`report_queries.chosen_sets`, itself built once).
     newest = (
         select(FigureRelease.cohort_id, func.max(FigureRelease.id).label("release_id"))
         .where(FigureRelease.cohort_id.in_(chosen))
         .group_by(FigureRelease.cohort_id)
         .subquery()
     )
-    rows: Iterable[Any] = db.execute(
+    return (
         select(
             Cohort.id,
             Cohort.name,
@@ -147,10 +159,6 @@ def shown_sets(db: Session, chosen: Select[Any]) -> list[ShownSet]:
         .where(Cohort.id.in_(chosen))
         .order_by(Cohort.start_month.desc(), Cohort.name, Cohort.id)
     )
-    return [
-        ShownSet(cohort_id, name, status, start, release_id, released_at, bool(counted))
-        for cohort_id, name, status, start, release_id, released_at, counted in rows
-    ]
 
 
 def released_parts(

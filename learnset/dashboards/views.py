@@ -28,6 +28,7 @@ from learnset.dashboards import (
 )
 from learnset.dashboards.engagement import Engagement, engagement_months, engagement_of
 from learnset.dashboards.forms import AddSuggestionForm
+from learnset.dashboards.release_html import release_tables
 from learnset.db import get_db, utcnow
 from learnset.downloads import json_document
 from learnset.errors import flashed
@@ -50,7 +51,7 @@ def _tutor_dashboard(cohort: Cohort, with_plan: bool = True) -> pages.TutorDashb
     return pages.tutor_dashboard(
         db,
         cohort,
-        current_framework(db),
+        current_framework(db, names_only=True),
         utcnow(),
         with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
         with_plan=with_plan,
@@ -65,7 +66,13 @@ def dashboard(cohort_id: int) -> str:
         "dashboards/dashboard.html",
         cohort=cohort,
         figures=figures,
-        chart=charts.growth_chart("cohort-growth", figures.growth, cohort.name),
+        tables=release_tables(
+            figures.released,
+            "Across each domain of the framework",
+            "cohort-growth",
+            cohort.name,
+            spread=True,
+        ),
         form=AddSuggestionForm(),
         release_form=EmptyForm(),
     )
@@ -181,12 +188,18 @@ def dashboard_json(cohort_id: int) -> Response:
 def set_growth(cohort_id: int) -> str:
     db = get_db()
     cohort = authz.get_or_404(db, Cohort, cohort_id, current_user, "cohort:view", "cohort:growth")
-    figures = pages.set_growth(db, cohort, current_framework(db))
+    figures = pages.set_growth(db, cohort, current_framework(db, names_only=True))
     return render_template(
         "dashboards/growth.html",
         cohort=cohort,
         figures=figures,
-        chart=charts.growth_chart("set-growth", figures.growth, cohort.name),
+        tables=release_tables(
+            figures.released,
+            "The set's mean level in each domain of the framework",
+            "set-growth",
+            cohort.name,
+            spread=False,
+        ),
     )
 
 
@@ -209,12 +222,17 @@ def what_tutors_see(cohort_id: int) -> str:
 def programme() -> str:
     authz.require(current_user, "programme:view")
     db = get_db()
-    framework = current_framework(db)
+    framework = current_framework(db, names_only=True)
     return render_template(
         "dashboards/programme.html",
         domains=[entry.domain for entry in framework],
         cohorts=pages.programme(db, framework, page_number(request.args.get("page"))),
+        dashboard_url=_dashboard_url,
     )
+
+
+def _dashboard_url(cohort_id: int) -> str:
+    return url_for("dashboards.dashboard", cohort_id=cohort_id)
 
 
 # --- The programme report for the board (admins) ------------------------------------------------
@@ -229,7 +247,7 @@ def _programme_report() -> programme_report.ProgrammeReport:
     authz.require(current_user, "programme:report")
     db = get_db()
     year = _report_year()
-    report = programme_report.programme_report(db, current_framework(db), year)
+    report = programme_report.programme_report(db, current_framework(db, names_only=True), year)
     days = current_app.config["SESSION_FEEDBACK_DAYS"]
     feedback = report_feedback.feedback_themes(db, report.cohort_ids, utcnow(), days)
     programme_report.attach_feedback(report, feedback)

@@ -10,10 +10,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session, load_only
 
+from learnset.db import COHORTS
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.session_feedback.models import SessionFeedback
@@ -35,6 +37,46 @@ class CohortFeedbackSummary:
     counts: tuple[int, ...] = ()
 
 
+# The statements below are built once (a new one costs more to build and look up than to run,
+# with a list of hundreds of sets), bound to the sets by `cohort_ids`.
+
+
+MEETINGS = bindparam("meeting_ids", type_=Integer, expanding=True)
+
+
+@cache
+def _published() -> ColumnElement[bool]:
+    return and_(Meeting.cohort_id.in_(COHORTS), Meeting.status == MeetingStatus.PUBLISHED)
+
+
+@cache
+def _per_level() -> Select[Meeting, int | None, int, datetime | None]:
+    # Each answered session's answers at each level of usefulness, and its earliest close.
+    return (
+        select(
+            Meeting,
+            SessionFeedback.usefulness,
+            func.count(SessionFeedback.id),
+            func.min(SessionFeedback.closes_at),
+        )
+        .join(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
+        .where(_published())
+        .group_by(Meeting.id, SessionFeedback.usefulness)
+        # What window() reads, not each session's agenda and notes.
+        .options(load_only(Meeting.id, Meeting.cohort_id, Meeting.starts_at, Meeting.ends_at))
+    )
+
+
+@cache
+def _words() -> Select[int, str, str]:
+    # What was written at the sessions `meeting_ids`, with each one's set.
+    return (
+        select(Meeting.cohort_id, SessionFeedback.do_differently, SessionFeedback.change_one_thing)
+        .join(Meeting, Meeting.id == SessionFeedback.meeting_id)
+        .where(SessionFeedback.meeting_id.in_(MEETINGS))
+    )
+
+
 def summaries_for_cohorts(
     db: Session,
     cohort_ids: Collection[int],
@@ -46,7 +88,7 @@ def summaries_for_cohorts(
     `days` is the app's SESSION_FEEDBACK_DAYS; without `with_closed`, the sessions closed are
     not counted (a statement fewer, the one that reads every session of every set)."""
     ids = list(cohort_ids)
-    published = and_(Meeting.cohort_id.in_(ids), Meeting.status == MeetingStatus.PUBLISHED)
+    published = _published()
     answered = exists().where(SessionFeedback.meeting_id == Meeting.id)
     # A session nobody answered has closed once its window, as its dates stand now, has ended
     # (window()): counted here, and never loaded.
@@ -55,23 +97,12 @@ def summaries_for_cohorts(
         for cohort_id, closed in db.execute(
             select(Meeting.cohort_id, func.count(Meeting.id))
             .where(published, Meeting.ends_at <= now - timedelta(days=days), ~answered)
-            .group_by(Meeting.cohort_id)
+            .group_by(Meeting.cohort_id),
+            {"cohort_ids": ids},
         ):
             unanswered[cohort_id] = int(closed)
     # The sessions someone answered, their window perhaps closed by an earlier answer.
-    per_level = db.execute(
-        select(
-            Meeting,
-            SessionFeedback.usefulness,
-            func.count(SessionFeedback.id),
-            func.min(SessionFeedback.closes_at),
-        )
-        .join(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
-        .where(published)
-        .group_by(Meeting.id, SessionFeedback.usefulness)
-        # What window() reads, not each session's agenda and notes.
-        .options(load_only(Meeting.id, Meeting.cohort_id, Meeting.starts_at, Meeting.ends_at))
-    ).all()
+    per_level = db.execute(_per_level(), {"cohort_ids": ids}).all()
     meetings: dict[int, Meeting] = {}
     closed_by: dict[int, datetime] = {}
     levels_of: dict[int, dict[int, int]] = defaultdict(dict)
@@ -92,13 +123,8 @@ def summaries_for_cohorts(
     }
     words: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     if released:
-        for cohort_id, differently, change in db.execute(
-            select(
-                Meeting.cohort_id, SessionFeedback.do_differently, SessionFeedback.change_one_thing
-            )
-            .join(Meeting, Meeting.id == SessionFeedback.meeting_id)
-            .where(SessionFeedback.meeting_id.in_([meeting_id for _, meeting_id in released]))
-        ):
+        meeting_ids = [meeting_id for _, meeting_id in released]
+        for cohort_id, differently, change in db.execute(_words(), {"meeting_ids": meeting_ids}):
             words[cohort_id][0].append(differently)
             words[cohort_id][1].append(change)
     # Each set's sessions gathered in one pass, not one pass over every session for each set.

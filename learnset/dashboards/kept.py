@@ -1,0 +1,35 @@
+"""What a worker keeps of released figures between requests (releases.py, release_html.py): a
+few hundred entries, the least recently used dropped first. Only what a release made: released,
+already suppressed aggregates, never one person's data, under keys that change whenever what
+they were made from does."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What is kept under `key`, made by `make()` the first time (outside the lock: two
+        threads may both make it, and either answer is the same)."""
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+                return found
+        found = make()
+        with self._lock:
+            self._found[key] = found
+            while len(self._found) > self._size:
+                self._found.popitem(last=False)
+        return found

@@ -15,11 +15,13 @@ from sqlalchemy.exc import OperationalError
 from learnset.accounts import security, sign_ins
 from learnset.accounts.models import SignInSession, User
 from learnset.accounts.sign_ins import Ended
+from learnset.authz.roles import cohort_roles
 from learnset.db import utcnow
 from learnset.logs import OncePerMinute
 from learnset.reflections.models import ReflectionRescue
 from learnset.reflections.rescue import SESSION_KEY
 from learnset.tokens import hash_token
+from tests import factories
 from tests.accounts.helpers import (
     CHROME_ON_WINDOWS,
     SAFARI_ON_IPHONE,
@@ -247,6 +249,25 @@ def test_service_says_why_a_session_is_over(db, people):
     sign_ins.end(db, row, Ended.BY_ADMIN, now)
     assert sign_ins.check(db, secret, now, idle).ended == Ended.BY_ADMIN
     assert sign_ins.check(db, "no such secret", now, idle) == sign_ins.Check(None, None, None)
+
+
+def test_check_loads_every_membership_in_its_one_statement(db, people, count_queries):
+    factories.make_member(db, people.other_cohort, "participant", user=people.tutor)
+    now, idle, lifetime = utcnow(), timedelta(minutes=30), timedelta(hours=12)
+    tutor = sign_ins.start(db, people.tutor, now, lifetime=lifetime, user_agent="", ip=None)
+    admin = sign_ins.start(db, people.admin, now, lifetime=lifetime, user_agent="", ip=None)
+    db.commit()
+    db.expunge_all()  # as a request's own session finds them
+    with count_queries() as statements:
+        found = sign_ins.check(db, tutor.secret, now, idle).user
+        assert found is not None
+        assert cohort_roles(found) == {
+            people.cohort.id: "tutor",
+            people.other_cohort.id: "participant",
+        }
+        nobody = sign_ins.check(db, admin.secret, now, idle).user
+        assert nobody is not None and nobody.memberships == []
+    assert len(statements) == 2
 
 
 def test_signing_out_ends_the_session_so_a_copied_cookie_is_worthless(client, db, people):

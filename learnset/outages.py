@@ -216,6 +216,15 @@ def _commit_done(_session: Session) -> None:
         commits.done, commits.in_flight = commits.in_flight or commits.done, False
 
 
+def _stale_plan(error: DBAPIError) -> bool:
+    """PostgreSQL refusing a statement prepared on this connection before a migration changed
+    the type of a column it returns: nothing was done, and the statement prepared afresh runs."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) != "0A000":  # feature not supported
+        return False
+    return "cached plan must not change" in str(original)
+
+
 def _may_run_again(deadline: float) -> bool:
     """Whether running the request again repeats no write: nothing it committed would be
     committed twice (a GET's bookkeeping may be), and a COMMIT lost in flight did not happen."""
@@ -256,11 +265,19 @@ def ride_through(attempt: Callable[[], R], seconds: float) -> R:
     before_g = {name: g.get(name) for name in g}
     before_session = copy.deepcopy(dict(session))
     session_modified = session.modified
+    replanned = False
     while True:
         g.pop(COMMITS, None)
         try:
             return attempt()
         except DBAPIError as error:
+            if not replanned and _stale_plan(error) and _may_run_again(deadline):
+                # The ROLLBACK as the session closes makes psycopg drop the connection's
+                # prepared statements: the next attempt has them prepared afresh.
+                replanned = True
+                close_session()
+                _restore(before_g, before_session, session_modified)
+                continue
             if (
                 cause_of(error) != UNREACHABLE
                 or time.monotonic() + delay > deadline

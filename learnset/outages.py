@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
-from flask import g, has_app_context, request, session
+from flask import g, has_app_context, has_request_context, request, session
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -187,8 +187,10 @@ def _commits() -> Commits:
 
 @event.listens_for(Engine, "commit")
 def _commit_sent(connection: Connection) -> None:
-    # Fired on every engine of the process, just before COMMIT goes to the database.
-    if not has_app_context():
+    # Fired on every engine of the process, just before COMMIT goes to the database. Only a
+    # request's commits are kept, for ride_through: not a command's, nor a GET's at teardown,
+    # when the request is over (db._ends_with_commit).
+    if not has_request_context():
         return
     commits = _commits()
     commits.in_flight, commits.xid, commits.known_unwritten = True, None, False

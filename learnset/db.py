@@ -423,7 +423,10 @@ def _ends_with_commit(session: Session) -> bool:
         return False  # a request that writes, or a test's connection
     if bind.dialect.name != "postgresql" or bind.get_execution_options().get(WRITES):
         return False
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
+        return False  # none begun, or one a failed flush left to be rolled back
+    if session.new or session.dirty or session.deleted:
         return False
     dbapi_connection = session.connection().connection.dbapi_connection
     status = getattr(getattr(dbapi_connection, "info", None), "transaction_status", None)

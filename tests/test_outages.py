@@ -475,3 +475,21 @@ def test_a_migration_changing_a_prepared_statements_columns_is_not_an_error(faul
     assert (response.status_code, response.get_data(as_text=True)) == (200, "one")
     assert fault.attempts == ["attempt", "attempt"]
     assert client.get("/fault/bodies").get_data(as_text=True) == "one"
+
+
+@pytest.mark.postgresql_only
+def test_a_get_that_met_a_database_error_and_answered_still_rolls_back(fault):
+    @fault.view("/fault/caught", methods=("GET",))
+    def caught() -> str:
+        db = get_db()
+        try:
+            db.execute(text("SELECT 1 / 0"))
+        except DBAPIError:
+            return "answered"  # the transaction is aborted: it can only roll back
+        return "not reached"
+
+    client = fault.app.test_client()
+    assert [client.get("/fault/caught").get_data(as_text=True) for _ in range(2)] == [
+        "answered",
+        "answered",
+    ]

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, TypeVarTuple, cast
 from urllib.parse import urlsplit
 
+import psycopg
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
     CursorResult,
@@ -56,6 +57,8 @@ NAMING_CONVENTION = {
 # The execution option that marks a connection whose transactions will write.
 WRITES = "learnset_writes"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Marks, in Session.info, the session of a request that only reads (GET).
+READ_REQUEST = "learnset_read_request"
 
 
 class Base(DeclarativeBase):
@@ -381,18 +384,24 @@ def get_db() -> Session:
     """The request's database session, opened on first use and closed at teardown. A request
     that may change something (POST and the like) gets a writer's session."""
     if "db_session" not in g:
-        reads_only = not has_request_context() or request.method in READ_METHODS
+        in_request = has_request_context()
+        reads_only = not in_request or request.method in READ_METHODS
         g.db_session = (database().sessions if reads_only else database().writer_sessions)()
+        g.db_session.info[READ_REQUEST] = in_request and reads_only
     session: Session = g.db_session
     return session
 
 
-def close_session() -> None:
-    """Close the request's session, if it opened one; the next get_db() opens a fresh one."""
+def close_session(finished: bool = False) -> None:
+    """Close the request's session, if it opened one; the next get_db() opens a fresh one.
+    `finished`: the request's work went through without an error, so a GET's transaction may
+    end with COMMIT (`_ends_with_commit`); any other ends with ROLLBACK."""
     session = g.pop("db_session", None)
     if session is None:
         return
     try:
+        if finished and _ends_with_commit(session):
+            session.commit()
         session.close()
     except DBAPIError:
         # Its connection died after the work was done or given up (a database restart ends
@@ -401,8 +410,31 @@ def close_session() -> None:
         session.invalidate()
 
 
-def _close_session(_exc: BaseException | None) -> None:
-    close_session()
+def _ends_with_commit(session: Session) -> bool:
+    """Whether a finished request's session ends with COMMIT: a GET's on PostgreSQL, whose
+    transaction is still sound and has nothing pending. A GET writes nothing in it
+    (tests/test_get_never_writes.py; the few notes of use a GET makes are committed on their
+    own), so COMMIT does what ROLLBACK would. But psycopg forgets the statements it prepared on
+    a connection at every ROLLBACK, and counts each statement's runs afresh: with ROLLBACK no
+    statement was ever prepared, and every page paid PostgreSQL's planning for every statement
+    (docs/deploy.md, "Prepared statements")."""
+    bind = session.bind
+    if not session.info.get(READ_REQUEST) or not isinstance(bind, Engine):
+        return False  # a request that writes, or a test's connection
+    if bind.dialect.name != "postgresql" or bind.get_execution_options().get(WRITES):
+        return False
+    transaction = session.get_transaction()
+    if transaction is None or not transaction.is_active:
+        return False  # none begun, or one a failed flush left to be rolled back
+    if session.new or session.dirty or session.deleted:
+        return False
+    dbapi_connection = session.connection().connection.dbapi_connection
+    status = getattr(getattr(dbapi_connection, "info", None), "transaction_status", None)
+    return status == psycopg.pq.TransactionStatus.INTRANS
+
+
+def _close_session(exc: BaseException | None) -> None:
+    close_session(finished=exc is None)
 
 
 def plain_rows(

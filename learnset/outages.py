@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
-from flask import g, has_app_context, request, session
+from flask import g, has_app_context, has_request_context, request, session
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -187,8 +187,10 @@ def _commits() -> Commits:
 
 @event.listens_for(Engine, "commit")
 def _commit_sent(connection: Connection) -> None:
-    # Fired on every engine of the process, just before COMMIT goes to the database.
-    if not has_app_context():
+    # Fired on every engine of the process, just before COMMIT goes to the database. Only a
+    # request's commits are kept, for ride_through: not a command's, nor a GET's at teardown,
+    # when the request is over (db._ends_with_commit).
+    if not has_request_context():
         return
     commits = _commits()
     commits.in_flight, commits.xid, commits.known_unwritten = True, None, False
@@ -214,6 +216,15 @@ def _commit_done(_session: Session) -> None:
     if has_app_context() and COMMITS in g:
         commits = _commits()
         commits.done, commits.in_flight = commits.in_flight or commits.done, False
+
+
+def _stale_plan(error: DBAPIError) -> bool:
+    """PostgreSQL refusing a statement prepared on this connection before a migration changed
+    the type of a column it returns: nothing was done, and the statement prepared afresh runs."""
+    original = error.orig
+    if getattr(original, "sqlstate", None) != "0A000":  # feature not supported
+        return False
+    return "cached plan must not change" in str(original)
 
 
 def _may_run_again(deadline: float) -> bool:
@@ -256,11 +267,19 @@ def ride_through(attempt: Callable[[], R], seconds: float) -> R:
     before_g = {name: g.get(name) for name in g}
     before_session = copy.deepcopy(dict(session))
     session_modified = session.modified
+    replanned = False
     while True:
         g.pop(COMMITS, None)
         try:
             return attempt()
         except DBAPIError as error:
+            if not replanned and _stale_plan(error) and _may_run_again(deadline):
+                # The ROLLBACK as the session closes makes psycopg drop the connection's
+                # prepared statements: the next attempt has them prepared afresh.
+                replanned = True
+                close_session()
+                _restore(before_g, before_session, session_modified)
+                continue
             if (
                 cause_of(error) != UNREACHABLE
                 or time.monotonic() + delay > deadline

@@ -69,7 +69,7 @@ def record_apart(
     only reads. Call it once the file is built: the request's reading transaction ends first,
     so the write takes the lock afresh. An error propagates: nothing is handed over
     unrecorded."""
-    close_session()
+    close_session(finished=True)
     with database().writer_sessions.begin() as db:
         record(db, kind, actor_id=actor_id, subject_id=subject_id, detail=detail)
 

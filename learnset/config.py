@@ -138,6 +138,8 @@ def from_environment(instance_path: Path, need_secret: bool = True) -> dict[str,
         # A request that cannot reach the database is run again for up to this long (a
         # restart or failover of a second or two goes unnoticed); 0 turns that off.
         "DB_RETRY_SECONDS": float(os.environ.get("DB_RETRY_SECONDS", "5")),
+        # PostgreSQL only: off for a pooler that cannot keep prepared statements (docs/deploy.md).
+        "DATABASE_PREPARED_STATEMENTS": _flag("DATABASE_PREPARED_STATEMENTS", True),
         # SQLite only: the most pages (4 KB each) the database may grow to; 0 for no limit. The
         # fault tests fill the database with it, as a full disk would.
         "SQLITE_MAX_PAGE_COUNT": int(os.environ.get("SQLITE_MAX_PAGE_COUNT", "0")),

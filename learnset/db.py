@@ -294,9 +294,10 @@ class WriteTurnConnection(sqlite3.Connection):
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
-def make_engine(url: str, max_pages: int = 0) -> Engine:
+def make_engine(url: str, max_pages: int = 0, prepared: bool = True) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, real transactions,
-    and, given `max_pages`, a size it may not grow past (SQLite's max_page_count)."""
+    and, given `max_pages`, a size it may not grow past (SQLite's max_page_count). PostgreSQL's
+    connections prepare the statements they send often unless `prepared` is false."""
     if url.startswith("sqlite"):
         # hide_parameters: a database error's message (and so a logged traceback) never holds
         # the values of a statement: addresses, reflection text, token hashes.
@@ -343,7 +344,9 @@ def make_engine(url: str, max_pages: int = 0) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # psycopg prepares a statement on its 6th run on a connection; None never prepares.
+    connect_args = {} if prepared else {"prepare_threshold": None}
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
 
 
 @dataclass
@@ -370,7 +373,11 @@ class Database:
 
 
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"], app.config.get("SQLITE_MAX_PAGE_COUNT", 0))
+    engine = make_engine(
+        app.config["DATABASE_URL"],
+        app.config.get("SQLITE_MAX_PAGE_COUNT", 0),
+        app.config.get("DATABASE_PREPARED_STATEMENTS", True),
+    )
     app.extensions["learnset.db"] = Database.on(engine)
     app.teardown_appcontext(_close_session)
 

@@ -432,6 +432,25 @@ def test_a_get_ends_with_commit_so_its_statements_stay_prepared(fault):
 
 
 @pytest.mark.postgresql_only
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them(fault, tmp_path):
+    app = _app(fault.url, tmp_path, DATABASE_PREPARED_STATEMENTS=False)
+
+    def read() -> str:
+        db = get_db()
+        db.scalar(text("SELECT count(*) FROM fault_notes WHERE body <> :body"), {"body": "x"})
+        return str(_prepared_here(db))
+
+    app.add_url_rule("/fault/read", "fault_read", public(read))
+    client = app.test_client()
+    try:
+        answers = [client.get("/fault/read").get_data(as_text=True) for _ in range(8)]
+    finally:
+        database(app).engine.dispose()
+
+    assert answers == ["0"] * 8
+
+
+@pytest.mark.postgresql_only
 def test_a_failed_get_and_an_unfinished_post_still_roll_back(fault):
     @fault.view("/fault/fails", methods=("GET",))
     def fails() -> str:

@@ -27,8 +27,8 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.db import NOW, PERSON, shared_alias
-from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot
+from learnset.db import NOW, PERSON, plain_rows, shared_alias
+from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot, display_title
 
 STATUS_FILTERS = {
     "current": (ChallengeStatus.OPEN.value, ChallengeStatus.PAUSED.value),
@@ -285,13 +285,26 @@ class ChallengeTitle(NamedTuple):
     title: str
 
 
+class PresentingAt(NamedTuple):
+    """What the home page shows of the session where a challenge is presented next."""
+
+    id: int
+    number: int
+    title: str
+    starts_at: datetime
+
+    @property
+    def display_title(self) -> str:
+        return display_title(self.title, self.number)
+
+
 @dataclass(frozen=True)
 class OwnChallenge:
     challenge: ChallengeTitle
     # What the owner said they would try and have not yet said what happened.
     plans: list[Plan]
     # The next published session where the owner presents it, if one is planned.
-    presenting: Meeting | None = None
+    presenting: PresentingAt | None = None
 
 
 # Made once: a new alias costs about half a millisecond per request on first use.
@@ -299,7 +312,7 @@ _PRESENTING_AT, _UPCOMING = shared_alias(Meeting), shared_alias(Meeting)
 
 
 @cache
-def _own_open_with_plans() -> Select[int, str, Meeting | None, int | None, str, str]:
+def _own_open_with_plans() -> Select[*tuple[Any, ...]]:
     """Built once: the person's open challenges, where each is presented next, and each of its
     open plans on a row of its own (a challenge without one has a single row with none)."""
     next_presenting = (
@@ -325,10 +338,13 @@ def _own_open_with_plans() -> Select[int, str, Meeting | None, int | None, str, 
         select(
             Challenge.id,
             Challenge.title,
-            presenting_at,
             ChallengeUpdate.id,
             ChallengeUpdate.kind,
             ChallengeUpdate.body,
+            presenting_at.id,
+            presenting_at.number,
+            presenting_at.title,
+            presenting_at.starts_at,
         )
         .join(Membership, _OWNER_TAKES_PART)
         .outerjoin(presenting_at, presenting_at.id == next_presenting)
@@ -348,11 +364,12 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
     they would try before the next session and have not reported on yet, and where they
     present it next. One statement, whatever there is."""
     found: dict[int, OwnChallenge] = {}
-    for challenge_id, title, meeting, plan_id, kind, body in db.execute(
-        _own_open_with_plans(), {"person_id": user.id, "now": now}
-    ):
+    values = {"person_id": user.id, "now": now}
+    for row in plain_rows(db, _own_open_with_plans(), values):
+        challenge_id, title, plan_id, kind, body, meeting_id = row[:6]
         own = found.get(challenge_id)
         if own is None:
+            meeting = PresentingAt(*row[5:]) if meeting_id is not None else None
             own = found[challenge_id] = OwnChallenge(
                 ChallengeTitle(challenge_id, title), [], meeting
             )

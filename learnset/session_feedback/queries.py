@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.cohorts.models import Membership, Role
-from learnset.db import NOW, PERSON, UTCDateTime, shared_alias
-from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.db import NOW, PERSON, UTCDateTime, plain_rows, shared_alias
+from learnset.meetings.models import Meeting, MeetingStatus, display_title
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import WINDOW_DAYS, Window, window
 
@@ -20,15 +21,30 @@ from learnset.session_feedback.services import WINDOW_DAYS, Window, window
 _EARLIER = shared_alias(SessionFeedback)
 
 
+class AskedSession(NamedTuple):
+    """What the home page shows of a session it asks about, and what window() reads."""
+
+    id: int
+    number: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    cohort_name: str
+
+    @property
+    def display_title(self) -> str:
+        return display_title(self.title, self.number)
+
+
 @dataclass(frozen=True)
 class Asked:
-    meeting: Meeting
+    meeting: AskedSession
     window: Window
     answered: bool
 
 
 @cache
-def _open_now() -> Select[Meeting, int | None, datetime | None]:
+def _open_now() -> Select[int, int, str, datetime, datetime, str, int | None, datetime | None]:
     """Built once: published sessions of the person's sets that started by `now` and ended
     after `ended_after`, with their answer and when the first answer's window closed."""
     closed_by = (
@@ -38,7 +54,17 @@ def _open_now() -> Select[Meeting, int | None, datetime | None]:
         .scalar_subquery()
     )
     return (
-        select(Meeting, SessionFeedback.id, closed_by)
+        select(
+            Meeting.id,
+            Meeting.number,
+            Meeting.title,
+            Meeting.starts_at,
+            Meeting.ends_at,
+            Cohort.name,
+            SessionFeedback.id,
+            closed_by,
+        )
+        .join(Cohort, Cohort.id == Meeting.cohort_id)
         .join(
             Membership,
             (Membership.cohort_id == Meeting.cohort_id)
@@ -54,7 +80,6 @@ def _open_now() -> Select[Meeting, int | None, datetime | None]:
             Meeting.starts_at <= NOW,
             Meeting.ends_at > bindparam("ended_after", type_=UTCDateTime),
         )
-        .options(joinedload(Meeting.cohort))
         .order_by(Meeting.starts_at, Meeting.id)
     )
 
@@ -64,10 +89,9 @@ def asked_now(db: Session, user: User, now: datetime, days: int = WINDOW_DAYS) -
     oldest first, saying whether they have answered. One statement; a set has at most a few
     sessions open at once, so the list stays short."""
     values = {"person_id": user.id, "now": now, "ended_after": now - timedelta(days=days)}
-    rows = db.execute(_open_now(), values).all()
-    asked = [
-        Asked(meeting, window(meeting, days, closes_at), answered is not None)
-        for meeting, answered, closes_at in rows
-    ]
+    asked = []
+    for row in plain_rows(db, _open_now(), values):
+        meeting, answered, closes_at = AskedSession(*row[:6]), row[6], row[7]
+        asked.append(Asked(meeting, window(meeting, days, closes_at), answered is not None))
     # A session moved later keeps the window it had when first answered (services.window).
     return [item for item in asked if item.window.is_open(now)]

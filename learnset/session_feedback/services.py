@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -42,7 +42,17 @@ class Window:
         return now >= self.closes_at
 
 
-def window(meeting: Meeting, days: int = WINDOW_DAYS, closed_by: datetime | None = None) -> Window:
+class Timed(Protocol):
+    """What window() reads of a session: a Meeting, or a row of its times."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
+
+
+def window(meeting: Timed, days: int = WINDOW_DAYS, closed_by: datetime | None = None) -> Window:
     """From the session's start until `days` after its end, or until `closed_by` (when the
     window closed as it stood when someone first answered) if that is sooner."""
     closes_at = meeting.ends_at + timedelta(days=days)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Integer, Select, bindparam, exists, select
 from sqlalchemy.orm import Session
@@ -14,30 +14,17 @@ from learnset.assessment.progress import CapabilityProgress
 from learnset.db import NOW, PERSON, plain_rows
 from learnset.library.models import ContentItem
 from learnset.library.queries import ItemCard, cards_by_capability, items_developing_query
-from learnset.meetings.models import Meeting, MeetingItem, MeetingStatus, display_title
+from learnset.meetings.models import Meeting, MeetingItem, MeetingRow, MeetingStatus
 from learnset.reflections.models import Reflection
 
 ITEMS_PER_GAP = 3
-
-
-class SessionUsed(NamedTuple):
-    """A session that used an item, as a recommendation names it (a plain row)."""
-
-    id: int
-    title: str
-    number: int
-    starts_at: datetime
-
-    @property
-    def display_title(self) -> str:
-        return display_title(self.title, self.number)
 
 
 @dataclass
 class RecommendedItem:
     item: ItemCard
     # The cohort's past published sessions that used it, most recent first.
-    sessions: list[SessionUsed] = field(default_factory=list)
+    sessions: list[MeetingRow] = field(default_factory=list)
 
 
 @dataclass
@@ -61,14 +48,14 @@ def _not_reflected_on() -> Select[Any]:
 
 
 @cache
-def _sessions_using() -> Select[int, int, str, int, datetime]:
+def _sessions_using() -> Select[int, int, int, str, datetime]:
     """Built once: the cohort's past published sessions that used some items, latest first."""
     return (
         select(
             MeetingItem.content_item_id,
             Meeting.id,
-            Meeting.title,
             Meeting.number,
+            Meeting.title,
             Meeting.starts_at,
         )
         .join(Meeting, Meeting.id == MeetingItem.meeting_id)
@@ -115,5 +102,5 @@ def recommendations(
     if offered:
         values = {"item_ids": list(offered), "cohort_id": cohort_id, "now": now}
         for row in plain_rows(db, _sessions_using(), values):
-            offered[row[0]].sessions.append(SessionUsed._make(row[1:]))
+            offered[row[0]].sessions.append(MeetingRow(*row[1:]))
     return result

@@ -28,7 +28,7 @@ from learnset.challenges.models import (
 )
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import NOW, PERSON, plain_rows, shared_alias
-from learnset.meetings.models import Meeting, MeetingStatus, PresenterSlot, display_title
+from learnset.meetings.models import Meeting, MeetingRow, MeetingStatus, PresenterSlot
 
 STATUS_FILTERS = {
     "current": (ChallengeStatus.OPEN.value, ChallengeStatus.PAUSED.value),
@@ -285,26 +285,13 @@ class ChallengeTitle(NamedTuple):
     title: str
 
 
-class PresentingAt(NamedTuple):
-    """What the home page shows of the session where a challenge is presented next."""
-
-    id: int
-    number: int
-    title: str
-    starts_at: datetime
-
-    @property
-    def display_title(self) -> str:
-        return display_title(self.title, self.number)
-
-
 @dataclass(frozen=True)
 class OwnChallenge:
     challenge: ChallengeTitle
     # What the owner said they would try and have not yet said what happened.
     plans: list[Plan]
     # The next published session where the owner presents it, if one is planned.
-    presenting: PresentingAt | None = None
+    presenting: MeetingRow | None = None
 
 
 # Made once: a new alias costs about half a millisecond per request on first use.
@@ -369,7 +356,7 @@ def own_open_challenges(db: Session, user: User, now: datetime) -> list[OwnChall
         challenge_id, title, plan_id, kind, body, meeting_id = row[:6]
         own = found.get(challenge_id)
         if own is None:
-            meeting = PresentingAt(*row[5:]) if meeting_id is not None else None
+            meeting = MeetingRow(*row[5:]) if meeting_id is not None else None
             own = found[challenge_id] = OwnChallenge(
                 ChallengeTitle(challenge_id, title), [], meeting
             )

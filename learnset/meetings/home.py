@@ -21,30 +21,23 @@ from learnset.meetings.models import (
     EmergentTopic,
     Meeting,
     MeetingItem,
+    MeetingRow,
     MeetingStatus,
     TopicStatus,
-    display_title,
 )
 from learnset.meetings.queries import TopicRow, TopicShown, voted_by, votes_for_topic
 
 _TOPICS_SHOWN = 5
 
 
-class SessionShown(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class SessionShown(MeetingRow):
     """A session as the panel shows it (the when and where macros): not its agenda or plan."""
 
-    id: int
     cohort_id: int
-    number: int
-    title: str
-    starts_at: datetime
     ends_at: datetime
     place: str
     online_link: str
-
-    @property
-    def display_title(self) -> str:
-        return display_title(self.title, self.number)
 
 
 class Material(NamedTuple):
@@ -204,7 +197,7 @@ def participant_home(db: Session, user: User, now: datetime) -> list[Participant
     previous_meeting: dict[int, SessionShown] = {}
     rows = plain_rows(db, _next_and_previous(), {"cohort_ids": cohort_ids, "now": now})
     for id_, cohort_id, number, title, starts_at, ends_at, place, link, is_upcoming in rows:
-        meeting = SessionShown(id_, cohort_id, number, title, starts_at, ends_at, place, link)
+        meeting = SessionShown(id_, number, title, starts_at, cohort_id, ends_at, place, link)
         (next_meeting if is_upcoming else previous_meeting)[meeting.cohort_id] = meeting
     materials = _materials_of(db, [*next_meeting.values(), *previous_meeting.values()])
     topics = _open_topics_by_cohort(db, user, cohort_ids)

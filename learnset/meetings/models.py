@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
@@ -37,6 +38,21 @@ class TopicStatus(enum.StrEnum):
 def display_title(title: str | None, number: int) -> str:
     """What a session is called on screen: its title, or its number in the programme."""
     return title or f"Session {number}"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """A session read as a plain row rather than a Meeting, with what every such row names and
+    dates it by; the home page's and the recommendations' rows add the columns they show."""
+
+    id: int
+    number: int
+    title: str
+    starts_at: datetime
+
+    @property
+    def display_title(self) -> str:
+        return display_title(self.title, self.number)
 
 
 class Meeting(Timestamped, Base):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import NamedTuple
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import NOW, PERSON, UTCDateTime, plain_rows, shared_alias
-from learnset.meetings.models import Meeting, MeetingStatus, display_title
+from learnset.meetings.models import Meeting, MeetingRow, MeetingStatus
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import WINDOW_DAYS, Window, window
 
@@ -21,19 +20,12 @@ from learnset.session_feedback.services import WINDOW_DAYS, Window, window
 _EARLIER = shared_alias(SessionFeedback)
 
 
-class AskedSession(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class AskedSession(MeetingRow):
     """What the home page shows of a session it asks about, and what window() reads."""
 
-    id: int
-    number: int
-    title: str
-    starts_at: datetime
     ends_at: datetime
     cohort_name: str
-
-    @property
-    def display_title(self) -> str:
-        return display_title(self.title, self.number)
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,10 @@ def _session(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _own(person: ColumnElement[int], model: Any, when: Any, *columns: Any) -> Read:
-    """The person's rows of a model keyed by `user_id` and `meeting_id`, oldest first, with the
-    session they belong to and its learning set."""
+def in_sessions(person: ColumnElement[int], model: Any, *columns: Any) -> Read:
+    """A read of the person's rows of a model keyed by `user_id` and `meeting_id`: `columns`,
+    after the session each belongs to (`title`, `number`, `starts_at`) and its learning set
+    (`learning_set`). The caller orders them."""
     return (
         select(
             Cohort.name.label("learning_set"),
@@ -46,7 +47,6 @@ def _own(person: ColumnElement[int], model: Any, when: Any, *columns: Any) -> Re
         .join(Meeting, Meeting.id == model.meeting_id)
         .join(Cohort, Cohort.id == Meeting.cohort_id)
         .where(model.user_id == person)
-        .order_by(when, model.id)
     )
 
 
@@ -70,10 +70,12 @@ def session_reads(person: ColumnElement[int]) -> dict[str, Read]:
         .join(Cohort, Cohort.id == EmergentTopic.cohort_id)
         .where(TopicVote.user_id == person)
         .order_by(TopicVote.created_at, TopicVote.id),
-        "attendance": _own(person, Attendance, Attendance.recorded_at, Attendance.present),
-        "presenting": _own(
-            person, PresenterSlot, PresenterSlot.created_at, PresenterSlot.topic.label("topic")
+        "attendance": in_sessions(person, Attendance, Attendance.present).order_by(
+            Attendance.recorded_at, Attendance.id
         ),
+        "presenting": in_sessions(
+            person, PresenterSlot, PresenterSlot.topic.label("topic")
+        ).order_by(PresenterSlot.created_at, PresenterSlot.id),
         "calendar": select(CalendarFeed.created_at, CalendarFeed.last_used_at).where(
             CalendarFeed.user_id == person
         ),

@@ -246,6 +246,15 @@ def when(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
+def entries(rows: Rows) -> list[dict[str, Any]]:
+    """Rows as the download lists them, each under its read's labels (a read names its columns
+    as the download does), with times written by `when`."""
+    return [
+        {name: when(value) if isinstance(value, datetime) else value for name, value in row.items()}
+        for row in rows
+    ]
+
+
 def grouped(rows: Rows, key: str) -> dict[Any, Rows]:
     """Rows by one of their values (a record's id), each group in the read's order."""
     found: dict[Any, Rows] = {}
@@ -391,17 +400,18 @@ def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
         .join(Cohort, Cohort.id == Membership.cohort_id)
         .where(Membership.user_id == person)
         .order_by(Membership.cohort_id),
+        # Where they signed in: device and network only, never the secret's hash.
         "sign_ins": select(
             SignInSession.device,
             SignInSession.network,
-            SignInSession.created_at,
-            SignInSession.last_seen_at,
+            SignInSession.created_at.label("signed_in_at"),
+            SignInSession.last_seen_at.label("last_active_at"),
             SignInSession.ended_at,
         )
         .where(SignInSession.user_id == person)
         .order_by(SignInSession.created_at),
         "invitations": select(
-            Cohort.name,
+            Cohort.name.label("learning_set"),
             Invitation.name.label("name_given"),
             Invitation.role,
             Invitation.sent_at,
@@ -422,31 +432,9 @@ def build_account(user: User, rows: dict[str, Rows]) -> dict[str, Any]:
         "programme_admin": user.is_admin,
         "created_at": when(user.created_at),
         "last_signed_in_at": when(user.last_signed_in_at),
-        "learning_sets": [
-            {"name": row["name"], "role": row["role"], "joined_at": when(row["joined_at"])}
-            for row in rows["learning_sets"]
-        ],
-        # Where they signed in: device and network only, never the secret's hash.
-        "sign_in_sessions": [
-            {
-                "device": row["device"],
-                "network": row["network"],
-                "signed_in_at": when(row["created_at"]),
-                "last_active_at": when(row["last_seen_at"]),
-                "ended_at": when(row["ended_at"]),
-            }
-            for row in rows["sign_ins"]
-        ],
-        "invitations_received": [
-            {
-                "learning_set": row["name"],
-                "name_given": row["name_given"],
-                "role": row["role"],
-                "sent_at": when(row["sent_at"]),
-                "accepted_at": when(row["accepted_at"]),
-            }
-            for row in rows["invitations"]
-        ],
+        "learning_sets": entries(rows["learning_sets"]),
+        "sign_in_sessions": entries(rows["sign_ins"]),
+        "invitations_received": entries(rows["invitations"]),
     }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, when
+from learnset.accounts.personal_data import Read, entries, when
 from learnset.assessment.models import (
     CheckInReminder,
     LearningFocus,
@@ -111,15 +111,7 @@ def _assessments(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
 def build_self_assessment(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     return {
         "assessments": _assessments(rows),
-        "focus_for_the_month": [
-            {
-                "learning_set": focus["learning_set"],
-                "library_item": focus["library_item"],
-                "capability": focus["capability"],
-                "chosen_at": when(focus["chosen_at"]),
-            }
-            for focus in rows["focuses"]
-        ],
+        "focus_for_the_month": entries(rows["focuses"]),
         "check_in_reminders": [
             {
                 "session": display_title(reminder["title"], reminder["number"]),

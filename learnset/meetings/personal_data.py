@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, when
+from learnset.accounts.personal_data import Read, entries, when
 from learnset.cohorts.models import Cohort
 from learnset.meetings.models import (
     Attendance,
@@ -31,9 +31,10 @@ def _session(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _own(person: ColumnElement[int], model: Any, when: Any, *columns: Any) -> Read:
-    """The person's rows of a model keyed by `user_id` and `meeting_id`, oldest first, with the
-    session they belong to and its learning set."""
+def in_sessions(person: ColumnElement[int], model: Any, *columns: Any) -> Read:
+    """A read of the person's rows of a model keyed by `user_id` and `meeting_id`: `columns`,
+    after the session each belongs to (`title`, `number`, `starts_at`) and its learning set
+    (`learning_set`). The caller orders them."""
     return (
         select(
             Cohort.name.label("learning_set"),
@@ -46,7 +47,6 @@ def _own(person: ColumnElement[int], model: Any, when: Any, *columns: Any) -> Re
         .join(Meeting, Meeting.id == model.meeting_id)
         .join(Cohort, Cohort.id == Meeting.cohort_id)
         .where(model.user_id == person)
-        .order_by(when, model.id)
     )
 
 
@@ -57,23 +57,27 @@ def session_reads(person: ColumnElement[int]) -> dict[str, Read]:
             EmergentTopic.title,
             EmergentTopic.details,
             EmergentTopic.status,
-            EmergentTopic.created_at,
-            EmergentTopic.edited_at,
+            EmergentTopic.created_at.label("proposed_at"),
+            EmergentTopic.edited_at.label("reworded_at"),
         )
         .join(Cohort, Cohort.id == EmergentTopic.cohort_id)
         .where(EmergentTopic.proposed_by_id == person)
         .order_by(EmergentTopic.created_at, EmergentTopic.id),
         "votes": select(
-            Cohort.name.label("learning_set"), EmergentTopic.title, TopicVote.created_at
+            Cohort.name.label("learning_set"),
+            EmergentTopic.title.label("topic"),
+            TopicVote.created_at.label("voted_at"),
         )
         .join(EmergentTopic, EmergentTopic.id == TopicVote.topic_id)
         .join(Cohort, Cohort.id == EmergentTopic.cohort_id)
         .where(TopicVote.user_id == person)
         .order_by(TopicVote.created_at, TopicVote.id),
-        "attendance": _own(person, Attendance, Attendance.recorded_at, Attendance.present),
-        "presenting": _own(
-            person, PresenterSlot, PresenterSlot.created_at, PresenterSlot.topic.label("topic")
+        "attendance": in_sessions(person, Attendance, Attendance.present).order_by(
+            Attendance.recorded_at, Attendance.id
         ),
+        "presenting": in_sessions(
+            person, PresenterSlot, PresenterSlot.topic.label("topic")
+        ).order_by(PresenterSlot.created_at, PresenterSlot.id),
         "calendar": select(CalendarFeed.created_at, CalendarFeed.last_used_at).where(
             CalendarFeed.user_id == person
         ),
@@ -81,36 +85,15 @@ def session_reads(person: ColumnElement[int]) -> dict[str, Read]:
 
 
 def build_sessions(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    feed = rows["calendar"][0] if rows["calendar"] else None
+    calendar = entries(rows["calendar"])
     return {
-        "topics_proposed": [
-            {
-                "learning_set": topic["learning_set"],
-                "title": topic["title"],
-                "details": topic["details"],
-                "status": topic["status"],
-                "proposed_at": when(topic["created_at"]),
-                "reworded_at": when(topic["edited_at"]),
-            }
-            for topic in rows["topics"]
-        ],
-        "topic_votes": [
-            {
-                "learning_set": vote["learning_set"],
-                "topic": vote["title"],
-                "voted_at": when(vote["created_at"]),
-            }
-            for vote in rows["votes"]
-        ],
+        "topics_proposed": entries(rows["topics"]),
+        "topic_votes": entries(rows["votes"]),
         "attendance": [
             {**_session(entry), "present": entry["present"]} for entry in rows["attendance"]
         ],
         "presenting": [{**_session(slot), "topic": slot["topic"]} for slot in rows["presenting"]],
-        "calendar_address": (
-            {"created_at": when(feed["created_at"]), "last_used_at": when(feed["last_used_at"])}
-            if feed
-            else None
-        ),
+        "calendar_address": calendar[0] if calendar else None,
     }
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from learnset import mail
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read
+from learnset.accounts.personal_data import Read, entries
 from learnset.db import PERSON, rowcount
 from learnset.notifications.models import (
     DEFAULT_FREQUENCY,
@@ -218,16 +218,7 @@ def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> di
         "preferences": {
             kind.value: frequency_for(chosen, user.id, kind).value for kind in NotificationKind
         },
-        "notifications": [
-            {
-                "kind": n["kind"],
-                "description": n["description"],
-                "link": n["link"],
-                "created_at": n["created_at"].isoformat(timespec="seconds"),
-                "read_at": n["read_at"].isoformat(timespec="seconds") if n["read_at"] else None,
-            }
-            for n in rows["notifications"]
-        ],
+        "notifications": entries(rows["notifications"]),
     }
 
 

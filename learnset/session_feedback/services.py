@@ -17,6 +17,7 @@ from learnset.accounts.personal_data import Read
 from learnset.dates import uk_datetime
 from learnset.errors import DomainError
 from learnset.meetings.models import Meeting, display_title
+from learnset.meetings.personal_data import in_sessions
 from learnset.session_feedback.models import MAX_TEXT, SessionFeedback
 
 # The default for SESSION_FEEDBACK_DAYS (learnset/config.py).
@@ -142,17 +143,13 @@ def answer(
 def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:
     """The person's own answers, for "download your data"."""
     return {
-        "answers": select(
-            Meeting.title,
-            Meeting.number,
-            Meeting.starts_at,
+        "answers": in_sessions(
+            person,
+            SessionFeedback,
             SessionFeedback.usefulness,
             SessionFeedback.do_differently,
             SessionFeedback.change_one_thing,
-        )
-        .join(Meeting, Meeting.id == SessionFeedback.meeting_id)
-        .where(SessionFeedback.user_id == person)
-        .order_by(Meeting.starts_at, Meeting.id)
+        ).order_by(Meeting.starts_at, Meeting.id)
     }
 
 

@@ -11,10 +11,10 @@ from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response
-from wtforms import Field, SelectMultipleField, ValidationError
+from wtforms import Field, SelectMultipleField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.validators import Length
+from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learnset.db import get_db
@@ -186,6 +186,22 @@ def _choices(field: Field, options: dict[str, Any], selected_key: str) -> list[d
 def max_length(name: str, maximum: int) -> Length:
     """At most `maximum` characters, in the NHS.UK words: "Name must be 120 characters or fewer"."""
     return Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")
+
+
+def text_field(
+    label: str,
+    maximum: int,
+    *,
+    required: str = "",
+    name: str = "",
+    kind: type[Field] = StringField,
+    **kwargs: Any,
+) -> Field:
+    """A box for text: required (with this message) or not, and at most `maximum` characters,
+    the message naming it by its label without " (optional)" unless `name` is given."""
+    validators: list[Any] = [InputRequired(required)] if required else []
+    too_long = max_length(name or label.removesuffix(" (optional)"), maximum)
+    return kind(label, validators=[*validators, too_long], **kwargs)
 
 
 def choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:

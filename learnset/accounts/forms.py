@@ -4,7 +4,7 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from learnset.accounts.services import password_problem
-from learnset.forms import max_length
+from learnset.forms import max_length, text_field
 
 EMAIL_REQUIRED = "Enter your email address"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.nhs.uk"
@@ -85,22 +85,12 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        validators=[
-            InputRequired("Enter your full name"),
-            max_length("Full name", 120),
-        ],
+    name = text_field("Full name", 120, required="Enter your full name")
+    job_title = text_field(
+        "Job title", 120, description="For example, GP partner and clinical lead for urgent care"
     )
-    job_title = StringField(
-        "Job title",
-        description="For example, GP partner and clinical lead for urgent care",
-        validators=[max_length("Job title", 120)],
-    )
-    organisation = StringField(
-        "Organisation",
-        description="Shown to the other members of your learning sets",
-        validators=[max_length("Organisation", 160)],
+    organisation = text_field(
+        "Organisation", 160, description="Shown to the other members of your learning sets"
     )
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import PasswordField, RadioField, StringField, TextAreaField
+from wtforms import PasswordField, RadioField, TextAreaField
 from wtforms.validators import (
     EqualTo,
     InputRequired,
@@ -14,7 +14,7 @@ from learnset.accounts.forms import NewPassword, ProfileForm, email_field
 from learnset.cohorts.bulk_csv import MAX_BYTES, MAX_ROWS
 from learnset.cohorts.models import CohortStatus, Role
 from learnset.cohorts.services import TUTORS_BY_ADMINS
-from learnset.forms import DateInputField, choices, max_length
+from learnset.forms import DateInputField, choices, text_field
 
 
 class InviteForm(FlaskForm):
@@ -59,18 +59,17 @@ class AcceptInvitationForm(ProfileForm):
 
 
 class CohortForm(FlaskForm):
-    name = StringField(
+    name = text_field(
         "Name",
+        120,
+        required="Enter a name for the learning set",
         description="For example, Riverside learning set 2026",
-        validators=[
-            InputRequired("Enter a name for the learning set"),
-            max_length("Name", 120),
-        ],
     )
-    description = TextAreaField(
+    description = text_field(
         "Description (optional)",
+        2000,
+        kind=TextAreaField,
         description="Who the set is for and what it will work on. Members see this",
-        validators=[max_length("Description", 2000)],
     )
     start_month = DateInputField(
         "Start month (optional)",

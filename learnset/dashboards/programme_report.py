@@ -43,13 +43,14 @@ T = TypeVar("T")
 NONE_RECORDED = Figure(None, 0)
 
 
-ENROLMENT = ("invited", "joined", "current", "left")
+# The enrolment columns, in order, with their headings.
 ENROLMENT_LABELS = {
     "invited": "Invited",
     "joined": "Joined",
     "current": "Taking part now",
     "left": "Left",
 }
+ENROLMENT = tuple(ENROLMENT_LABELS)
 # Those taking part now and those who left add up to those who joined (columns of ENROLMENT).
 _JOINED_SPLIT = (2, 3)
 

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Regexp
 
-from learnset.forms import MultiCheckboxField, choices, max_length
+from learnset.forms import MultiCheckboxField, choices, max_length, text_field
 from learnset.framework import loading
 from learnset.framework.models import LEVEL_NAMES, LEVELS
 from learnset.framework.queries import CapabilityChoice, DomainCapabilities
@@ -26,10 +26,12 @@ class LibrarySearchForm(FlaskForm):
         # A search changes nothing, and a token would leak into links and browser history.
         csrf = False
 
-    q = SearchField(
+    q = text_field(
         "Search the library",
+        200,
+        name="Search words",
+        kind=SearchField,
         description="For example, outcomes or difficult conversations",
-        validators=[max_length("Search words", 200)],
     )
     kind = SelectField(
         "Type",

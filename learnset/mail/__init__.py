@@ -9,6 +9,7 @@ laptop), the queue is also delivered just after each response that queued someth
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import uuid
 from collections.abc import Callable
@@ -19,7 +20,9 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+import click
 from flask import Flask, Response, current_app, g, has_app_context, render_template
+from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from learnset.db import database, utcnow
@@ -317,6 +320,23 @@ def deliver_now_if_local() -> Delivery | None:
     if _delivers_locally():
         return deliver_due()
     return None
+
+
+def mail_command(name: str) -> Callable[[Callable[[Session], str]], click.Command]:
+    """A `flask` command that queues email: the function does its work in one transaction and
+    returns what to say, said once that has committed; then `deliver_now_if_local`."""
+
+    def make(work: Callable[[Session], str]) -> click.Command:
+        @functools.wraps(work)
+        def command() -> None:
+            with database().writer_sessions.begin() as session:
+                said = work(session)
+            click.echo(said)
+            deliver_now_if_local()
+
+        return click.command(name)(with_appcontext(command))
+
+    return make
 
 
 def init_app(app: Flask) -> None:

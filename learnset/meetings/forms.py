@@ -8,14 +8,13 @@ from wtforms import (
     Field,
     IntegerField,
     SelectField,
-    StringField,
     TextAreaField,
     TimeField,
     URLField,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
+from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length, text_field
 from learnset.meetings.schedule import MAX_MONTHS, OCCURRENCES, WEEKDAY_NAMES
 
 
@@ -63,11 +62,11 @@ def _time_of_day(which: str, example: str) -> ClockField:
     )
 
 
-def _place() -> StringField:
-    return StringField(
+def _place() -> Field:
+    return text_field(
         "Place (optional)",
+        300,
         description="The room and building, for example Room 2, Riverside House",
-        validators=[max_length("Place", 300)],
     )
 
 
@@ -80,11 +79,11 @@ def _online_link() -> URLField:
 
 
 class MeetingForm(FlaskForm):
-    title = StringField(
+    title = text_field(
         "Title (optional)",
+        200,
         description="For example, The unlocking lens. Without one, the session is called by its "
         "number",
-        validators=[max_length("Title", 200)],
     )
     day = DateInputField(
         "Date",
@@ -96,11 +95,12 @@ class MeetingForm(FlaskForm):
     ends = _time_of_day("end", "16:30")
     place = _place()
     online_link = _online_link()
-    agenda = TextAreaField(
+    agenda = text_field(
         "Agenda (optional)",
+        20000,
+        kind=TextAreaField,
         description="What happens when. You can use Markdown: a line starting with - makes a "
         "list, **words** in double asterisks are bold, and ## starts a heading",
-        validators=[max_length("Agenda", 20000)],
     )
 
 
@@ -184,30 +184,29 @@ class LibraryFilterForm(FlaskForm):
 
 
 class TopicForm(FlaskForm):
-    title = StringField(
+    title = text_field(
         "Topic",
+        160,
+        required="Enter the topic you would like the set to explore",
         description="In a few words, for example Decommissioning a service people love",
-        validators=[
-            InputRequired("Enter the topic you would like the set to explore"),
-            max_length("Topic", 160),
-        ],
     )
-    details = TextAreaField(
+    details = text_field(
         "Why it matters now (optional)",
+        1000,
+        name="This",
+        kind=TextAreaField,
         description="A sentence or two for the set. Do not include anything that could "
         "identify a patient",
-        validators=[max_length("This", 1000)],
     )
 
 
 class CloseTopicForm(FlaskForm):
-    reason = TextAreaField(
+    reason = text_field(
         "Reason",
+        300,
+        required="Enter a short reason for closing the topic",
+        kind=TextAreaField,
         description="A sentence the set will see, for example Covered in the March session",
-        validators=[
-            InputRequired("Enter a short reason for closing the topic"),
-            max_length("Reason", 300),
-        ],
     )
 
 

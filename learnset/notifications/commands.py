@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import click
-from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from learnset import mail
-from learnset.db import database, utcnow
+from learnset.db import utcnow
 from learnset.notifications import digests
 
 
-@click.command("send-notification-digests")
-@with_appcontext
-def send_digests_command() -> None:
+@mail.mail_command("send-notification-digests")
+def send_digests_command(session: Session) -> str:
     """Queue the daily and weekly summaries that are due (run it daily; twice sends nothing
     twice); `flask mail send` delivers them."""
-    with database().writer_sessions.begin() as session:
-        count = digests.send_digests(session, utcnow())
-    click.echo(f"Queued {count} notification summar{'y' if count == 1 else 'ies'}.")
-    mail.deliver_now_if_local()
+    count = digests.send_digests(session, utcnow())
+    return f"Queued {count} notification summar{'y' if count == 1 else 'ies'}."

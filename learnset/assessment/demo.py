@@ -20,7 +20,8 @@ from learnset.assessment import progress, recommendations, services
 from learnset.assessment.models import SelfAssessment
 from learnset.cohorts.models import Cohort, Role
 from learnset.framework.queries import DomainCapabilities, current_framework
-from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.meetings.models import Meeting
+from learnset.meetings.queries import published_sessions
 from learnset.reflections.models import Reflection
 
 EVIDENCE = [
@@ -128,12 +129,8 @@ def load_assessments(db: Session, now: datetime) -> None:
     for cohort in db.scalars(select(Cohort).order_by(Cohort.id)):
         sessions = list(
             db.scalars(
-                select(Meeting)
-                .where(
-                    Meeting.cohort_id == cohort.id,
-                    Meeting.status == MeetingStatus.PUBLISHED,
-                    Meeting.ends_at < now - timedelta(days=4),
-                )
+                published_sessions(cohort.id)
+                .where(Meeting.ends_at < now - timedelta(days=4))
                 .order_by(Meeting.starts_at)
             )
         )

@@ -296,44 +296,6 @@ def record_gain(
 # --- Changing and deleting what was written --------------------------------------------------
 
 
-def edit_text(db: Session, update: ChallengeUpdate, actor: User, body: str, now: datetime) -> None:
-    """The writer of a question or insight rewords it; nobody edits someone else's."""
-    _require(actor, "challenge_update:edit", update, "You can only change what you wrote")
-    if update.kind not in (UpdateKind.QUESTION, UpdateKind.INSIGHT):
-        raise ChallengeError("Use the form for this kind of update")
-    if not body.strip():
-        raise ChallengeError("Write something first", "body")
-    update.body = body.strip()
-    update.updated_at = now
-    db.flush()
-
-
-def edit_plan(
-    db: Session, update: ChallengeUpdate, actor: User, data: PlanInput, now: datetime
-) -> None:
-    """The owner changes an action or experiment they recorded."""
-    _require(actor, "challenge_update:edit", update, "You can only change what you wrote")
-    if not update.is_plan:
-        raise ChallengeError("Use the form for this kind of update")
-    _check_plan(data)
-    _apply_plan(update, data)
-    update.updated_at = now
-    db.flush()
-
-
-def edit_gain(
-    db: Session, update: ChallengeUpdate, actor: User, data: GainInput, now: datetime
-) -> None:
-    """The owner changes a gain they recorded."""
-    _require(actor, "challenge_update:edit", update, "You can only change what you wrote")
-    if update.kind != UpdateKind.GAIN:
-        raise ChallengeError("Use the form for this kind of update")
-    _check_gain(data)
-    _apply_gain(update, data)
-    update.updated_at = now
-    db.flush()
-
-
 def edit_update(
     db: Session,
     update: ChallengeUpdate,
@@ -341,13 +303,23 @@ def edit_update(
     data: PlanInput | GainInput | str,
     now: datetime,
 ) -> None:
-    """Change an update with what its own kind of form gives: words, a plan or a gain."""
-    if isinstance(data, PlanInput):
-        edit_plan(db, update, actor, data, now)
-    elif isinstance(data, GainInput):
-        edit_gain(db, update, actor, data, now)
+    """The writer changes an update with what its own kind of form gives: the words of a
+    question or insight, an action or experiment, or a gain; nobody edits someone else's."""
+    _require(actor, "challenge_update:edit", update, "You can only change what you wrote")
+    if isinstance(data, PlanInput) and update.is_plan:
+        _check_plan(data)
+        _apply_plan(update, data)
+    elif isinstance(data, GainInput) and update.kind == UpdateKind.GAIN:
+        _check_gain(data)
+        _apply_gain(update, data)
+    elif isinstance(data, str) and update.kind in (UpdateKind.QUESTION, UpdateKind.INSIGHT):
+        if not data.strip():
+            raise ChallengeError("Write something first", "body")
+        update.body = data.strip()
     else:
-        edit_text(db, update, actor, data, now)
+        raise ChallengeError("Use the form for this kind of update")
+    update.updated_at = now
+    db.flush()
 
 
 def delete_update(db: Session, update: ChallengeUpdate, actor: User) -> None:

@@ -88,14 +88,15 @@ def dashboard_json(
     cohort_name: str, dashboard: TutorDashboard, engagement: Engagement, now: datetime
 ) -> dict[str, Any]:
     """The dashboard as a JSON document (see DEFINITIONS for what each figure means)."""
+    released = dashboard.released
     document: dict[str, Any] = {
         "cohort": cohort_name,
         "generated_at": now.isoformat(),
-        "released_at": dashboard.released_at.isoformat() if dashboard.released_at else None,
+        "released_at": released.released_at.isoformat() if released.released_at else None,
         "minimum_responses": MIN_RESPONSES,
         "definitions": DEFINITIONS,
         "participants": len(dashboard.participants),
-        "participants_sharing": dashboard.sharing.participants,
+        "participants_sharing": released.sharing.participants,
         "domains": [
             {
                 "domain": domain.name,
@@ -103,7 +104,7 @@ def dashboard_json(
                 "latest_mean": figure_json(domain.latest),
                 "change": figure_json(domain.change),
             }
-            for domain in dashboard.domains
+            for domain in released.domains
         ],
         "capabilities": [
             {
@@ -117,17 +118,17 @@ def dashboard_json(
                 "participants_with_a_gap": figure_json(figures.with_gap),
                 "mean_gap": figure_json(figures.mean_gap),
             }
-            for figures in dashboard.capabilities
+            for figures in released.capabilities
         ],
         "growth": [
             {
                 "month": point.month.key,
                 "domains": [
                     {"domain": name, "mean_level": figure_json(point.by_domain[domain_id])}
-                    for domain_id, name in dashboard.growth.domains
+                    for domain_id, name in released.growth.domains
                 ],
             }
-            for point in dashboard.growth.points
+            for point in released.growth.points
         ],
         "gains_by_kind": dict(dashboard.gains),
         "engagement": [
@@ -230,11 +231,12 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     quoted once, where it is first met, and a row's place (its section and names) once for
     all its measures."""
     text = functools.cache(_csv_name)
+    released = dashboard.released
     lines = [",".join(CSV_HEADER)]
-    for domain in dashboard.domains:
+    for domain in released.domains:
         place = f"domain,{text(domain.name)},,,,"
         lines += [_figure_line(place, measure, figure) for measure, figure in _means(domain)]
-    for figures in dashboard.capabilities:
+    for figures in released.capabilities:
         place = f"capability,{text(figures.domain)},{text(figures.name)},,,"
         lines += [_figure_line(place, measure, figure) for measure, figure in _means(figures)]
         spread = figures.distribution
@@ -244,8 +246,8 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
             lines.append(_figure_line(place, f"at_level_{level}", figure))
         lines.append(_figure_line(place, "participants_with_a_gap", figures.with_gap))
         lines.append(_figure_line(place, "mean_gap", figures.mean_gap))
-    for point in dashboard.growth.points:
-        for domain_id, name in dashboard.growth.domains:
+    for point in released.growth.points:
+        for domain_id, name in released.growth.domains:
             place = f"growth,{text(name)},,,{point.month.key},"
             lines.append(_figure_line(place, "mean_level", point.by_domain[domain_id]))
     for kind, count in dashboard.gains.items():

@@ -17,11 +17,7 @@ from sqlalchemy.orm import Session
 from learnset.challenges import queries as challenge_queries
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.dashboards.cohort_figures import (
-    CapabilityFigures,
-    DomainFigures,
-    Growth,
     HeatMap,
-    Sharing,
     heat_map,
 )
 from learnset.dashboards.engagement import participants_and_absent
@@ -43,12 +39,9 @@ from learnset.pagination import Page, paginate
 
 @dataclass(frozen=True)
 class TutorDashboard:
-    # When the figures were released; None before the first release.
-    released_at: datetime | None
-    sharing: Sharing
-    domains: list[DomainFigures]
-    capabilities: list[CapabilityFigures]
-    growth: Growth
+    # The release's figures as read back (`latest_figures`): when, how many shared, the means
+    # by domain and capability, and their growth.
+    released: ReleasedFigures
     # Only for the cohort's tutors: each participant's ratings as of the release.
     heat_map: HeatMap | None
     participants: list[ParticipantName]
@@ -56,8 +49,6 @@ class TutorDashboard:
     gaps_to_plan: list[GapToPlan]
     next_draft: Meeting | None
     gains: dict[str, int]
-    # The release's figures as read back (`latest_figures`): the same as the five above.
-    released: ReleasedFigures
 
     @property
     def total_gains(self) -> int:
@@ -80,42 +71,19 @@ def tutor_dashboard(
     if with_individuals and figures.released_at is not None:
         individuals = heat_map(db, cohort.id, figures.capabilities, figures.released_at)
     return TutorDashboard(
-        released_at=figures.released_at,
-        sharing=figures.sharing,
-        domains=figures.domains,
-        capabilities=figures.capabilities,
-        growth=figures.growth,
+        released=figures,
         heat_map=individuals,
         participants=participants,
         not_seen_lately=[person for person in participants if person.id in absent],
         gaps_to_plan=gaps_to_plan(db, cohort.id, figures.capabilities) if with_plan else [],
         next_draft=next_draft_meeting(db, cohort.id, now) if with_plan else None,
         gains=challenge_queries.set_gain_counts(db, cohort.id),
-        released=figures,
     )
 
 
-@dataclass(frozen=True)
-class SetGrowth:
-    released_at: datetime | None
-    sharing: Sharing
-    domains: list[DomainFigures]
-    capabilities: list[CapabilityFigures]
-    growth: Growth
-    released: ReleasedFigures
-
-
-def set_growth(db: Session, cohort: Cohort, framework: list[DomainCapabilities]) -> SetGrowth:
+def set_growth(db: Session, cohort: Cohort, framework: list[DomainCapabilities]) -> ReleasedFigures:
     """The cohort's own view of its growth: released aggregates only (one query)."""
-    figures = latest_figures(db, cohort.id, framework)
-    return SetGrowth(
-        figures.released_at,
-        figures.sharing,
-        figures.domains,
-        figures.capabilities,
-        figures.growth,
-        figures,
-    )
+    return latest_figures(db, cohort.id, framework)
 
 
 # --- The programme across cohorts (admins) --------------------------------------------------------

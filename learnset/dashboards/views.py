@@ -194,7 +194,7 @@ def set_growth(cohort_id: int) -> str:
         cohort=cohort,
         figures=figures,
         tables=release_tables(
-            figures.released,
+            figures,
             "The set's mean level in each domain of the framework",
             "set-growth",
             cohort.name,

@@ -399,6 +399,13 @@ def taken_topic_titles(db: Session, meeting_id: int) -> list[TakenTopic]:
     return [TakenTopic(id_, title) for id_, title in rows]
 
 
+def published_sessions(cohort_id: int) -> Select[Meeting]:
+    """The learning set's published sessions, for the caller to narrow by time and order."""
+    return select(Meeting).where(
+        Meeting.cohort_id == cohort_id, Meeting.status == MeetingStatus.PUBLISHED
+    )
+
+
 def upcoming_meetings(db: Session, cohort_id: int, now: datetime) -> list[Meeting]:
     """Sessions of the cohort that have not finished, for a tutor choosing where a topic goes."""
     return list(

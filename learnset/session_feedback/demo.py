@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.meetings.models import Meeting, MeetingStatus
+from learnset.meetings.models import Meeting
+from learnset.meetings.queries import published_sessions
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import WINDOW_DAYS, window
 
@@ -70,12 +71,8 @@ def load(db: Session, now: datetime, days: int = WINDOW_DAYS) -> None:
     answering = [user_id for user_id in people if asked is None or user_id != asked.id]
     past = list(
         db.scalars(
-            select(Meeting)
-            .where(
-                Meeting.cohort_id == cohort.id,
-                Meeting.status == MeetingStatus.PUBLISHED,
-                Meeting.starts_at <= now,
-            )
+            published_sessions(cohort.id)
+            .where(Meeting.starts_at <= now)
             .order_by(Meeting.starts_at.desc())
         )
     )

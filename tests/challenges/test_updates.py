@@ -98,7 +98,7 @@ def test_nobody_edits_or_deletes_someone_elses_question(login, db, people):
             browser.get(f"/challenges/{challenge.id}")
         )
     with pytest.raises(services.ChallengeError):
-        services.edit_text(db, question, people.participant, "Changed", utcnow())
+        services.edit_update(db, question, people.participant, "Changed", utcnow())
     db.expire_all()
     assert question.body == "Fay asks"
     fellow = login(people.fellow)

@@ -55,6 +55,18 @@ def require_button() -> None:
         abort(400)
 
 
+def confirmed() -> bool:
+    """Whether a page's button (the one a page that asks first shows, or a lone button) was
+    pressed: a POST whose CSRF token checks out, like any form's."""
+    return bool(EmptyForm().validate_on_submit())
+
+
+def confirm_page(template: str, **context: Any) -> str:
+    """A page that asks before doing something: the `template`, with the form its button posts
+    (the view acts once `confirmed()`)."""
+    return render_template(template, form=EmptyForm(), **context)
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices shown as NHS.UK checkboxes."""
 

@@ -33,7 +33,15 @@ from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, committed, done, render_form, require_button
+from learnset.forms import (
+    EmptyForm,
+    committed,
+    confirm_page,
+    confirmed,
+    done,
+    render_form,
+    require_button,
+)
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
 
@@ -248,16 +256,14 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
 
 @bp.route("/self-assessments/<id:assessment_id>/discard", methods=["GET", "POST"])
 def discard(assessment_id: int) -> Response | str:
-    db = get_db()
     assessment = _draft(assessment_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         cohort_id = assessment.cohort_id
-        services.discard(db, assessment)
+        services.discard(get_db(), assessment)
         return done(
             "Your answers have been deleted.", url_for("assessment.overview", cohort_id=cohort_id)
         )
-    return render_template("assessment/discard.html", assessment=assessment, form=form)
+    return confirm_page("assessment/discard.html", assessment=assessment)
 
 
 @bp.route("/self-assessments/<id:assessment_id>")

@@ -41,6 +41,7 @@ from learnset.forms import (
     done,
     render_form,
     require_button,
+    require_valid,
 )
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
@@ -292,9 +293,7 @@ def sharing(assessment_id: int) -> Response:
     assessment = authz.get_or_404(
         db, SelfAssessment, assessment_id, current_user, "assessment:view", "assessment:share"
     )
-    form = SharingForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = require_valid(SharingForm())
     services.set_sharing(db, assessment, form.share.data == "yes")
     return done(
         f"Your tutors can now see this {assessment.label.lower()}."
@@ -308,9 +307,7 @@ def sharing(assessment_id: int) -> Response:
 def pin_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    form = FocusForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = require_valid(FocusForm())
     with flashed():
         focus = services.pin_focus(
             db, current_user, cohort, form.item.data, form.capability.data or None, utcnow()

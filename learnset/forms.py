@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
@@ -18,6 +18,8 @@ from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learnset.db import get_db
+
+AnyForm = TypeVar("AnyForm", bound=FlaskForm)
 
 INPUT_TYPES = {
     "StringField": "text",
@@ -51,8 +53,27 @@ class EmptyForm(FlaskForm):
 
 def require_button() -> None:
     """A button-only POST: its CSRF token is checked like any form's, and a bad one is a 400."""
-    if not EmptyForm().validate_on_submit():
+    require_valid(EmptyForm())
+
+
+def require_valid(form: AnyForm) -> AnyForm:
+    """A POST of a form with nothing typed in it (buttons, hidden fields): one that does not
+    validate was tampered with, or its CSRF token is bad, and is a 400."""
+    if not form.validate_on_submit():
         abort(400)
+    return form
+
+
+def confirmed() -> bool:
+    """Whether a page's button (the one a page that asks first shows, or a lone button) was
+    pressed: a POST whose CSRF token checks out, like any form's."""
+    return bool(EmptyForm().validate_on_submit())
+
+
+def confirm_page(template: str, **context: Any) -> str:
+    """A page that asks before doing something: the `template`, with the form its button posts
+    (the view acts once `confirmed()`)."""
+    return render_template(template, form=EmptyForm(), **context)
 
 
 class MultiCheckboxField(SelectMultipleField):

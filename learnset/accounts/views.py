@@ -55,7 +55,7 @@ from learnset.db import database, get_db, utcnow
 from learnset.downloads import attachment, json_document, streamed_zip
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, committed, done, render_form
+from learnset.forms import committed, confirm_page, confirmed, done, render_form
 from learnset.return_address import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -242,16 +242,13 @@ def end_session(sign_in_id: int) -> Response | str:
         return redirect(_sessions_url())
     here = current_sign_in()
     this_device = here is not None and sign_in.id == here.id
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         if this_device:
             sign_out_user()
             return done("You have signed out.", url_for("accounts.sign_in"))
         sign_ins.end(db, sign_in, sign_ins.Ended.BY_OWNER, now)
         return done(f"You have signed out of {sign_in.device}.", _sessions_url())
-    return render_template(
-        "accounts/end_session.html", sign_in=sign_in, this_device=this_device, form=form
-    )
+    return confirm_page("accounts/end_session.html", sign_in=sign_in, this_device=this_device)
 
 
 @bp.route("/account/sessions/end-others", methods=["GET", "POST"])
@@ -259,8 +256,7 @@ def end_other_sessions() -> Response | str:
     db = get_db()
     now = utcnow()
     here = current_sign_in()
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         sign_ins.end_others(db, current_user, here, now)
         return done("You have signed out of all other devices.", _sessions_url())
     others = [
@@ -268,7 +264,7 @@ def end_other_sessions() -> Response | str:
         for sign_in in sign_ins.live_for(db, current_user, now, idle_timeout())
         if here is None or sign_in.id != here.id
     ]
-    return render_template("accounts/end_other_sessions.html", others=others, form=form)
+    return confirm_page("accounts/end_other_sessions.html", others=others)
 
 
 def _with_password_typed_again(
@@ -338,8 +334,7 @@ def change_email() -> str | tuple[str, int]:
     "accounts.change_email",
 )
 def confirm_email(change: email_change.Change) -> Page:
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         db = get_db()
         name = change.user.name
         old_email = email_change.confirm(db, change, utcnow())
@@ -352,7 +347,7 @@ def confirm_email(change: email_change.Change) -> Page:
             new_email=change.new_email,
         )
         return done(f"Your email address is now {change.new_email}.", url_for("accounts.account"))
-    return render_template("accounts/confirm_email.html", change=change, form=form), 200
+    return confirm_page("accounts/confirm_email.html", change=change), 200
 
 
 @bp.route("/account/your-data.json")

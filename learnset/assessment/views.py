@@ -33,7 +33,16 @@ from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, committed, done, render_form, require_button
+from learnset.forms import (
+    EmptyForm,
+    committed,
+    confirm_page,
+    confirmed,
+    done,
+    render_form,
+    require_button,
+    require_valid,
+)
 from learnset.framework.queries import DomainCapabilities, current_framework
 from learnset.return_address import safe_next
 
@@ -248,16 +257,14 @@ def check(assessment_id: int) -> Response | str | tuple[str, int]:
 
 @bp.route("/self-assessments/<id:assessment_id>/discard", methods=["GET", "POST"])
 def discard(assessment_id: int) -> Response | str:
-    db = get_db()
     assessment = _draft(assessment_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         cohort_id = assessment.cohort_id
-        services.discard(db, assessment)
+        services.discard(get_db(), assessment)
         return done(
             "Your answers have been deleted.", url_for("assessment.overview", cohort_id=cohort_id)
         )
-    return render_template("assessment/discard.html", assessment=assessment, form=form)
+    return confirm_page("assessment/discard.html", assessment=assessment)
 
 
 @bp.route("/self-assessments/<id:assessment_id>")
@@ -286,9 +293,7 @@ def sharing(assessment_id: int) -> Response:
     assessment = authz.get_or_404(
         db, SelfAssessment, assessment_id, current_user, "assessment:view", "assessment:share"
     )
-    form = SharingForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = require_valid(SharingForm())
     services.set_sharing(db, assessment, form.share.data == "yes")
     return done(
         f"Your tutors can now see this {assessment.label.lower()}."
@@ -302,9 +307,7 @@ def sharing(assessment_id: int) -> Response:
 def pin_focus(cohort_id: int) -> Response:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    form = FocusForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = require_valid(FocusForm())
     with flashed():
         focus = services.pin_focus(
             db, current_user, cohort, form.item.data, form.capability.data or None, utcnow()

@@ -24,7 +24,7 @@ from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, link_gone, shown_on
-from learnset.forms import EmptyForm, committed, done, render_form
+from learnset.forms import EmptyForm, committed, confirm_page, confirmed, done, render_form
 from learnset.meetings import queries as meetings
 from learnset.pagination import page_number, paginate
 
@@ -96,13 +96,12 @@ def resend_invitation(invitation_id: int) -> Response:
 def revoke_invitation(invitation_id: int) -> Response | str:
     db = get_db()
     invitation = _managed_invitation(invitation_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         with flashed():
             services.revoke(db, invitation, utcnow(), revoked_by=current_user)
             committed(f"The invitation to {invitation.email} has been withdrawn.")
         return redirect(url_for("cohorts.invitations", cohort_id=invitation.cohort_id))
-    return render_template("cohorts/revoke_invitation.html", invitation=invitation, form=form)
+    return confirm_page("cohorts/revoke_invitation.html", invitation=invitation)
 
 
 GONE_MESSAGES = {
@@ -144,12 +143,10 @@ def _join_signed_in(invitation: Invitation) -> Response | str:
     """An existing account joins, provided it is the one the invitation was sent to."""
     if current_user.email != invitation.email:
         return render_template("cohorts/invitation_wrong_account.html", invitation=invitation)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        db = get_db()
-        services.accept(db, invitation, current_user, utcnow())
+    if confirmed():
+        services.accept(get_db(), invitation, current_user, utcnow())
         return done(f"You have joined {invitation.cohort.name}.", url_for("main.home"))
-    return render_template("cohorts/invitation_join.html", invitation=invitation, form=form)
+    return confirm_page("cohorts/invitation_join.html", invitation=invitation)
 
 
 def _sso_label(invitation: Invitation) -> str | None:
@@ -348,11 +345,10 @@ def remove_member(membership_id: int) -> Response | str:
         db, Membership, membership_id, current_user, "membership:view", "membership:remove"
     )
     cohort, user = membership.cohort, membership.user
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         services.remove_member(db, membership, utcnow(), removed_by=current_user)
         return done(
             f"{user.name} has been removed from {cohort.name}.",
             url_for("cohorts.members", cohort_id=cohort.id),
         )
-    return render_template("cohorts/remove_member.html", membership=membership, form=form)
+    return confirm_page("cohorts/remove_member.html", membership=membership)

@@ -18,7 +18,7 @@ from learnset.colleague_feedback.models import FeedbackRound
 from learnset.dates import UK
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import confirm_page, confirmed, done, render_form
 from learnset.framework.queries import current_framework
 from learnset.pagination import page_number, paginate
 
@@ -133,31 +133,24 @@ def close(round_id: int) -> Response | str:
     feedback_round = round_or_404(round_id)
     if not feedback_round.is_open(utcnow()):
         return redirect(url_for("colleague_feedback.show", round_id=round_id))
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         services.close_early(db, feedback_round, utcnow())
         return done(
             "The round is closed. Its report is ready.",
             url_for("colleague_feedback.report", round_id=round_id),
         )
-    return render_template(
-        "colleague_feedback/close.html", form=form, feedback_round=feedback_round
-    )
+    return confirm_page("colleague_feedback/close.html", feedback_round=feedback_round)
 
 
 @bp.route("/colleague-feedback/<id:round_id>/delete", methods=["GET", "POST"])
 def delete(round_id: int) -> Response | str:
-    db = get_db()
     feedback_round = round_or_404(round_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        services.delete_round(db, feedback_round)
+    if confirmed():
+        services.delete_round(get_db(), feedback_round)
         return done(
             "The round and its report have been deleted.", url_for("colleague_feedback.rounds")
         )
-    return render_template(
-        "colleague_feedback/delete.html", form=form, feedback_round=feedback_round
-    )
+    return confirm_page("colleague_feedback/delete.html", feedback_round=feedback_round)
 
 
 def _flag(form_value: Any) -> bool:
@@ -168,8 +161,7 @@ def _flag(form_value: Any) -> bool:
 def sharing(round_id: int) -> Response:
     db = get_db()
     feedback_round = round_or_404(round_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         if "share" in request.form:
             services.set_sharing(db, feedback_round, _flag(request.form["share"]), utcnow())
             flash(

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, committed, done
+from learnset.forms import EmptyForm, committed, confirm_page, confirmed, done
 from learnset.pagination import page_number
 from learnset.reflections import binned, queries
 from learnset.reflections.views import bp, reflection_or_404
@@ -19,18 +19,14 @@ from learnset.reflections.views import bp, reflection_or_404
 @bp.route("/reflections/<id:reflection_id>/delete", methods=["GET", "POST"])
 def delete(reflection_id: int) -> Any:
     reflection = reflection_or_404(reflection_id, "reflection:edit")
-    form = EmptyForm()
-    if form.validate_on_submit():
-        db = get_db()
-        binned.move_to_bin(db, reflection, utcnow())
+    if confirmed():
+        binned.move_to_bin(get_db(), reflection, utcnow())
         return done(
             f"\u201c{reflection.title}\u201d is in the bin. You can restore it until "
             f"{uk_date(binned.purge_date(reflection))}.",
             url_for("reflections.log"),
         )
-    return render_template(
-        "reflections/delete.html", reflection=reflection, form=form, days=binned.BIN_DAYS
-    )
+    return confirm_page("reflections/delete.html", reflection=reflection, days=binned.BIN_DAYS)
 
 
 @bp.route("/reflections/bin")
@@ -48,10 +44,8 @@ def bin() -> str:
 @bp.route("/reflections/<id:reflection_id>/restore", methods=["POST"])
 def restore(reflection_id: int) -> WerkzeugResponse:
     reflection = reflection_or_404(reflection_id, "reflection:restore")
-    form = EmptyForm()
-    if form.validate_on_submit():
-        db = get_db()
-        binned.restore_from_bin(db, reflection)
+    if confirmed():
+        binned.restore_from_bin(get_db(), reflection)
         committed(f"\u201c{reflection.title}\u201d is back in your log.")
     return redirect(url_for("reflections.show", reflection_id=reflection.id))
 
@@ -59,10 +53,8 @@ def restore(reflection_id: int) -> WerkzeugResponse:
 @bp.route("/reflections/<id:reflection_id>/delete-for-good", methods=["GET", "POST"])
 def destroy(reflection_id: int) -> Any:
     reflection = reflection_or_404(reflection_id, "reflection:destroy")
-    form = EmptyForm()
-    if form.validate_on_submit():
-        db = get_db()
+    if confirmed():
         title = reflection.title
-        binned.delete_for_good(db, reflection)
+        binned.delete_for_good(get_db(), reflection)
         return done(f"\u201c{title}\u201d has been deleted for good.", url_for("reflections.bin"))
-    return render_template("reflections/destroy.html", reflection=reflection, form=form)
+    return confirm_page("reflections/destroy.html", reflection=reflection)

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnset.dates import uk_datetime
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, done
+from learnset.forms import confirm_page, confirmed, done
 from learnset.reflections import drafts, editor, queries, rescue, services
 from learnset.reflections.filters import small_id
 from learnset.reflections.forms import (
@@ -243,14 +243,11 @@ def discard_new(key: str) -> Any:
     draft = drafts.draft_for_key(db, current_user, key) if drafts.valid_draft_key(key) else None
     if draft is None:
         abort(404)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         drafts.discard_draft(db, draft)
         return done("The draft has been deleted.", url_for("reflections.log"))
     title = (draft.data.get("title") or [""])[0].strip()
-    return render_template(
-        "reflections/discard_new.html", form=form, draft=draft, title=title, key=key
-    )
+    return confirm_page("reflections/discard_new.html", draft=draft, title=title, key=key)
 
 
 @bp.route("/reflections/<id:reflection_id>/discard", methods=["GET", "POST"])
@@ -261,13 +258,10 @@ def discard_changes(reflection_id: int) -> Any:
     if draft is None:
         flash("There are no unsaved changes to this reflection.")
         return redirect(url_for("reflections.show", reflection_id=reflection.id))
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         drafts.discard_draft(db, draft)
         return done(
             "Your unsaved changes have been thrown away.",
             url_for("reflections.show", reflection_id=reflection.id),
         )
-    return render_template(
-        "reflections/discard_changes.html", form=form, reflection=reflection, draft=draft
-    )
+    return confirm_page("reflections/discard_changes.html", reflection=reflection, draft=draft)

@@ -27,7 +27,7 @@ from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
 from learnset.errors import error_page, shown_on
 from learnset.files import responses
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import confirm_page, confirmed, done, render_form
 from learnset.pagination import page_number
 from learnset.reflections import notes
 from learnset.reflections.linkable import LinkableMeeting, linkable_meetings, participant_cohorts
@@ -166,8 +166,7 @@ def inbox() -> str:
 @bp.route("/notes/<id:note_id>/reflect", methods=["POST"])
 def reflect_on_note(note_id: int) -> Any:
     note = note_or_404(note_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
+    if not confirmed():
         return redirect(url_for("reflections.log"))
     db = get_db()
     key = notes.start_reflection(db, current_user, note, utcnow())
@@ -178,9 +177,7 @@ def reflect_on_note(note_id: int) -> Any:
 @bp.route("/notes/<id:note_id>/delete", methods=["GET", "POST"])
 def delete_note(note_id: int) -> Any:
     note = note_or_404(note_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
-        db = get_db()
-        notes.delete_note(db, note)
+    if confirmed():
+        notes.delete_note(get_db(), note)
         return done("The note has been deleted.", url_for("reflections.log"))
-    return render_template("reflections/delete_note.html", form=form, note=note)
+    return confirm_page("reflections/delete_note.html", note=note)

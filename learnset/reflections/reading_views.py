@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from learnset import authz
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, committed, done, render_form
+from learnset.forms import EmptyForm, committed, confirm_page, confirmed, done, render_form
 from learnset.pagination import page_number
 from learnset.reflections import attachments, binned, comments, drafts, queries, services
 from learnset.reflections.forms import (
@@ -162,8 +162,7 @@ def restore_version(reflection_id: int, version_id: int) -> WerkzeugResponse:
     version = services.version_of(db, reflection, version_id)
     if version is None:
         abort(404)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         restored = services.restore_version(db, reflection, version, utcnow())
         committed(
             f"Version {version.number} has been put back. It is saved as version "
@@ -175,12 +174,10 @@ def restore_version(reflection_id: int, version_id: int) -> WerkzeugResponse:
 @bp.route("/reflections/<id:reflection_id>/history/clear", methods=["GET", "POST"])
 def clear_history(reflection_id: int) -> Any:
     reflection = reflection_or_404(reflection_id, "reflection:edit")
-    form = EmptyForm()
-    if form.validate_on_submit():
-        db = get_db()
-        removed = services.clear_history(db, reflection)
+    if confirmed():
+        removed = services.clear_history(get_db(), reflection)
         return done(
             f"{removed} earlier version{'s' if removed != 1 else ''} deleted for good.",
             url_for("reflections.history", reflection_id=reflection.id),
         )
-    return render_template("reflections/clear_history.html", reflection=reflection, form=form)
+    return confirm_page("reflections/clear_history.html", reflection=reflection)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, render_template, request
+from flask import abort, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -28,14 +28,14 @@ from learnset.challenges.models import Challenge, ChallengeUpdate, UpdateKind
 from learnset.challenges.views import (
     bp,
     challenge_or_404,
+    challenge_url,
     show_challenge,
-    to_challenge,
-    to_update,
     update_or_404,
+    update_url,
 )
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, committed, render_form, require_button
+from learnset.forms import EmptyForm, done, render_form, require_button
 
 # --- The set's questions and insights --------------------------------------------------------
 
@@ -54,8 +54,7 @@ def _from_the_set(
     if form.validate_on_submit():
         with shown_on(form, "body"):
             say(db, challenge, current_user, form.body.data, utcnow())
-            committed(f"Your {what} has been added.")
-            return to_challenge(challenge, "timeline")
+            return done(f"Your {what} has been added.", challenge_url(challenge, "timeline"))
     return show_challenge(challenge, **{f"{what}_form": form})
 
 
@@ -88,7 +87,7 @@ def helped(challenge_id: int, update_id: int) -> Response:
             db, question, current_user, request.form.get("helped") == "yes", utcnow()
         )
         db.commit()
-    return to_update(challenge, question)
+    return redirect(update_url(challenge, question))
 
 
 # --- The owner's actions, experiments and gains ----------------------------------------------
@@ -104,10 +103,11 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "body"):
             update = services.plan(db, challenge, current_user, form.to_input(), utcnow())
-            db.commit()
             noun = "experiment" if update.kind == UpdateKind.EXPERIMENT else "action"
-            flash(f"Your {noun} has been recorded. Come back to say what happened.", "success")
-            return to_update(challenge, update)
+            return done(
+                f"Your {noun} has been recorded. Come back to say what happened.",
+                update_url(challenge, update),
+            )
     return render_form("challenges/plan.html", form, challenge=challenge, update=None)
 
 
@@ -119,8 +119,7 @@ def new_gain(challenge_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "body"):
             update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
-            committed("Your gain has been recorded.")
-            return to_update(challenge, update)
+            return done("Your gain has been recorded.", update_url(challenge, update))
     return render_form("challenges/gain.html", form, challenge=challenge, update=None)
 
 
@@ -135,8 +134,7 @@ def outcome(challenge_id: int, update_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "outcome"):
             services.record_outcome(db, update, current_user, form.outcome.data, utcnow())
-            committed("What happened has been recorded.")
-            return to_update(challenge, update)
+            return done("What happened has been recorded.", update_url(challenge, update))
     return render_form("challenges/outcome.html", form, challenge=challenge, update=update)
 
 
@@ -163,8 +161,7 @@ def edit_update(challenge_id: int, update_id: int) -> Response | tuple[str, int]
     if form.validate_on_submit():
         with shown_on(form, "body"):
             services.edit_update(db, update, current_user, form.to_input(), utcnow())
-            committed("Your changes have been saved.")
-            return to_update(challenge, update)
+            return done("Your changes have been saved.", update_url(challenge, update))
     return render_form(template, form, challenge=challenge, update=update)
 
 
@@ -176,8 +173,7 @@ def delete_update(challenge_id: int, update_id: int) -> Response | str:
     form = EmptyForm()
     if form.validate_on_submit():
         services.delete_update(db, update, current_user)
-        committed("It has been deleted.")
-        return to_challenge(challenge, "timeline")
+        return done("It has been deleted.", challenge_url(challenge, "timeline"))
     return render_template(
         "challenges/delete_update.html", challenge=challenge, update=update, form=form
     )

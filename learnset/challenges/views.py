@@ -35,7 +35,7 @@ from learnset.challenges.models import Challenge, ChallengeStatus, ChallengeUpda
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, committed, render_form
+from learnset.forms import EmptyForm, committed, done, render_form
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("challenges", __name__)
@@ -97,20 +97,18 @@ def update_or_404(
     return update
 
 
-def to_challenge(challenge: Challenge, anchor: str | None = None) -> Response:
-    return redirect(url_for("challenges.challenge", challenge_id=challenge.id, _anchor=anchor))
+def challenge_url(challenge: Challenge, anchor: str | None = None) -> str:
+    return url_for("challenges.challenge", challenge_id=challenge.id, _anchor=anchor)
 
 
-def to_update(challenge: Challenge, update: ChallengeUpdate) -> Response:
-    """Back to an update in the timeline, on the page it is on."""
+def update_url(challenge: Challenge, update: ChallengeUpdate) -> str:
+    """An update in the timeline, on the page it is on."""
     page = timeline.timeline_page_of(get_db(), update)
-    return redirect(
-        url_for(
-            "challenges.challenge",
-            challenge_id=challenge.id,
-            page=page if page > 1 else None,
-            _anchor=f"update-{update.id}",
-        )
+    return url_for(
+        "challenges.challenge",
+        challenge_id=challenge.id,
+        page=page if page > 1 else None,
+        _anchor=f"update-{update.id}",
     )
 
 
@@ -153,11 +151,11 @@ def new_challenge(cohort_id: int) -> Response | tuple[str, int]:
             challenge = services.create_challenge(
                 db, current_user, cohort, form.to_input(), utcnow()
             )
-            committed(
+            return done(
                 "Your challenge has been recorded. Only the members of your learning set can "
-                "see it."
+                "see it.",
+                challenge_url(challenge),
             )
-            return to_challenge(challenge)
     return render_form("challenges/edit.html", form, cohort=cohort, challenge=None)
 
 
@@ -216,8 +214,7 @@ def edit(challenge_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         with shown_on(form, "title"):
             services.update_challenge(db, challenge, current_user, form.to_input(), utcnow())
-            committed("Your challenge has been saved.")
-            return to_challenge(challenge)
+            return done("Your challenge has been saved.", challenge_url(challenge))
     return render_form("challenges/edit.html", form, cohort=challenge.cohort, challenge=challenge)
 
 
@@ -231,8 +228,7 @@ def status(challenge_id: int) -> Response | tuple[str, int]:
             unpublished = services.change_status(
                 db, challenge, current_user, form.status.data, utcnow()
             )
-            committed(_status_message(challenge, unpublished))
-            return to_challenge(challenge)
+            return done(_status_message(challenge, unpublished), challenge_url(challenge))
     return render_form("challenges/status.html", form, challenge=challenge)
 
 
@@ -302,13 +298,11 @@ def story(challenge_id: int) -> Response | tuple[str, int]:
             services.publish_story(
                 db, challenge, current_user, form.summary.data, form.consent.data, utcnow()
             )
-            db.commit()
             assert challenge.story is not None
-            flash(
+            return done(
                 "Your story is published. Everyone who uses Learnset can now read it.",
-                "success",
+                url_for("stories.story", story_id=challenge.story.id),
             )
-            return redirect(url_for("stories.story", story_id=challenge.story.id))
     return render_form(
         "challenges/story_form.html",
         form,
@@ -325,12 +319,12 @@ def unpublish(challenge_id: int) -> Response | str:
     story = challenge.story
     if story is None or not story.is_published:
         flash("This challenge's story is not published.")
-        return to_challenge(challenge)
+        return redirect(challenge_url(challenge))
     form = EmptyForm()
     if form.validate_on_submit():
         services.unpublish_story(db, challenge, current_user, utcnow())
-        committed(
-            "Your story is no longer published. Only your learning set can see the challenge."
+        return done(
+            "Your story is no longer published. Only your learning set can see the challenge.",
+            challenge_url(challenge),
         )
-        return to_challenge(challenge)
     return render_template("challenges/unpublish.html", challenge=challenge, form=form)

@@ -135,7 +135,7 @@ def withdraw(topic_id: int) -> Response | str:
         title = topic.title
         with flashed():
             topics.withdraw(db, topic)
-            return done(f"Your topic “{title}” has been withdrawn.", _list_url(topic))
+            committed(f"Your topic “{title}” has been withdrawn.")
         return redirect(_list_url(topic))
     if refused := _unless_open(topic, "withdraw it"):
         return refused

@@ -61,10 +61,6 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_REQUEST = "learnset_read_request"
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime stored in UTC; SQLite would otherwise hand back naive values."""
 
@@ -82,6 +78,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # A model's `Mapped[datetime]` is a UTCDateTime column: every time kept is aware, in UTC.
+    type_annotation_map = {datetime: UTCDateTime}
 
 
 # What a statement built once (with functools.cache) has in place of the request's values:
@@ -130,8 +132,8 @@ class Timestamped:
     """When a row was made and when it last changed: a service that changes the row sets
     updated_at itself, to the same `now` as the rest of the change."""
 
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def one_of(column: str, values: Iterable[str]) -> str:

@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, utcnow
 from learnset.encryption import EncryptedString
 
 
@@ -26,8 +26,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_signed_in_at: Mapped[datetime | None]
 
     # Roles in learning sets. Membership belongs to the cohorts feature, above accounts, so it is
     # named rather than imported: the mapper finds it once every model is loaded.
@@ -89,15 +89,15 @@ class SignInSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime]
     # Written at most once a minute, so it lags real use by up to a minute.
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
     # "Chrome on Windows": a summary, never the whole User-Agent header.
     device: Mapped[str] = mapped_column(String(60))
     # The network only (an IPv4 /24 or IPv6 /48), never the full address.
     network: Mapped[str] = mapped_column(String(50))
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
@@ -120,7 +120,7 @@ class SignInFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email_digest: Mapped[str] = mapped_column(String(64))
     client: Mapped[str] = mapped_column(String(50))
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class TwoFactor(Base):
@@ -137,7 +137,7 @@ class TwoFactor(Base):
     # encrypted with TWO_FACTOR_KEY (learnset/encryption.py): a copy of the database alone
     # cannot make codes.
     secret: Mapped[str] = mapped_column(EncryptedString(255))
-    set_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    set_up_at: Mapped[datetime]
     last_used_step: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
@@ -151,7 +151,7 @@ class RecoveryCode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     code_digest: Mapped[str] = mapped_column(String(64))
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None]
 
 
 class Passkey(Base):
@@ -168,8 +168,8 @@ class Passkey(Base):
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
     name: Mapped[str] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 
@@ -184,4 +184,4 @@ class RequiredSsoDomain(Base):
     # Lower case, without the @.
     domain: Mapped[str] = mapped_column(String(253), unique=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_at: Mapped[datetime]

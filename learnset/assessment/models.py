@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, one_of, partial_index, utcnow
+from learnset.db import Base, one_of, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
@@ -109,9 +109,9 @@ class SelfAssessment(HasAssessmentKind, Base):
     shared_with_tutors: Mapped[bool] = mapped_column(Boolean, default=True)
     # The capability ids a check-in rates; None for every capability.
     scope: Mapped[list[int] | None] = mapped_column(JSON)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
 
     participant: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
@@ -192,7 +192,7 @@ class LearningFocus(Base):
     content_item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), index=True)
     # The gap it works on, when it was pinned from one.
     capability_id: Mapped[int | None] = mapped_column(ForeignKey("capabilities.id"))
-    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohort: Mapped[Cohort] = relationship()
     content_item: Mapped[ContentItem] = relationship()
@@ -210,7 +210,7 @@ class CheckInReminder(Base):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()
 
@@ -229,7 +229,7 @@ class FigureRelease(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    released_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Participants with a check-in shared since the release before: 3 or more.
     contributors: Mapped[int] = mapped_column(Integer)
     # What made it: a check-in round closing, or the cohort's tutor.

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, utcnow
 
 
 class AuditKind(enum.StrEnum):
@@ -87,7 +87,7 @@ class AuditEvent(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(40))
     # Who acted (None: someone not signed in, or a command run by an operator).
     actor_id: Mapped[int | None] = mapped_column(Integer)

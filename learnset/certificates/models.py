@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, utcnow
 
 
 class Certificate(Base):
@@ -35,8 +35,8 @@ class Certificate(Base):
     sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_role: Mapped[str] = mapped_column(String(200), default="")
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
     holder: Mapped[User] = relationship()
 

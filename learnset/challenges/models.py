@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, one_of
+from learnset.db import Base, Timestamped, one_of
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile
 
@@ -137,7 +137,7 @@ class Challenge(Timestamped, Base):
     outcomes: Mapped[str] = mapped_column(Text, default="")
     stakeholders: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=ChallengeStatus.OPEN.value)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None]
 
     owner: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
@@ -230,13 +230,13 @@ class ChallengeUpdate(Timestamped, Base):
     # The question, the insight, what the owner will try, or the gain itself.
     body: Mapped[str] = mapped_column(Text)
     # A question the owner found helpful.
-    helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    helped_at: Mapped[datetime | None]
     # Experiments: what the owner expects to learn, and that it costs little or nothing.
     expected_learning: Mapped[str] = mapped_column(Text, default="")
     spend: Mapped[str | None] = mapped_column(String(10))
     # Actions and experiments, later: what happened.
     outcome: Mapped[str] = mapped_column(Text, default="")
-    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_at: Mapped[datetime | None]
     # Gains: for whom, what kind, and how the owner knows.
     gain_for: Mapped[str | None] = mapped_column(String(20))
     gain_kind: Mapped[str | None] = mapped_column(String(20))
@@ -282,9 +282,9 @@ class Story(Timestamped, Base):
         ForeignKey("challenges.id", ondelete="CASCADE"), unique=True
     )
     summary: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
     # When the owner ticked the consent box for the current publication.
-    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consented_at: Mapped[datetime | None]
 
     challenge: Mapped[Challenge] = relationship(back_populates="story")
 

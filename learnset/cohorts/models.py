@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.accounts.models import User, normalise_email
-from learnset.db import Base, UTCDateTime, one_of, utcnow
+from learnset.db import Base, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -48,7 +48,7 @@ class Cohort(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     start_month: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=CohortStatus.PLANNED.value)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan"
@@ -71,7 +71,7 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")
@@ -92,12 +92,12 @@ class Invitation(Base):
     # Only a hash of the token is stored, so a database leak does not leak working links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None]
 
     cohort: Mapped[Cohort] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
@@ -131,9 +131,9 @@ class InvitationImport(Base):
     filename: Mapped[str] = mapped_column(String(200), default="")
     # [[line number, name, email, role, learning set], ...] as read from the file.
     rows: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # An import not sent by then can no longer be sent; the purge deletes it.
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
     # The invitations made when it was sent, for the summary page.
     invitation_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -48,14 +48,14 @@ class FeedbackRound(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # The capability ids asked about, in framework order.
     capability_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closes_at: Mapped[datetime] = mapped_column(index=True)
     # Set when the participant closed it before its closing date.
-    closed_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_early_at: Mapped[datetime | None]
     # Set when the report was worked out (at close, or by the next `flask purge` after it).
-    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None]
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None]
     shared_with_tutors: Mapped[bool] = mapped_column(Boolean, default=False)
     in_appraisal: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -90,9 +90,9 @@ class FeedbackRater(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     relation: Mapped[str] = mapped_column("relationship", String(20))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    responded_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
     # Answers saved so far, before sending: {"ratings": {capability id: level or 0}, ...}.
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, utcnow
 from learnset.library.models import ContentItem
 
 
@@ -36,7 +36,7 @@ class Programme(Timestamped, Base):
     source_path: Mapped[str] = mapped_column(String(300), default="")
     # One hash over all of the programme's files, to tell whether any of them changed.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None]
 
     sessions: Mapped[list[ProgrammeSession]] = relationship(
         back_populates="programme",
@@ -71,7 +71,7 @@ class ProgrammeSession(Base):
     source_path: Mapped[str] = mapped_column(String(300), default="")
     # Set when someone saves it in the app; cleared when a sync finds the file agrees or takes
     # the file's version. While set, a sync will not overwrite it unless told to.
-    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_in_app_at: Mapped[datetime | None]
 
     programme: Mapped[Programme] = relationship(back_populates="sessions")
     steps: Mapped[list[ProgrammeStep]] = relationship(
@@ -110,7 +110,7 @@ class ProgrammeUse(Base):
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("programmes.id", ondelete="CASCADE"), index=True
     )
-    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship()

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, utcnow
 from learnset.files.kinds import KINDS, Kind
 
 
@@ -23,7 +23,7 @@ class FileBlob(Base):
     kind: Mapped[str] = mapped_column(String(20))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FileChunk(Base):
@@ -60,7 +60,7 @@ class AttachedFile:
         ForeignKey("file_blobs.id", ondelete="CASCADE"), unique=True
     )
     name: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @declared_attr
     def blob(cls) -> Mapped[FileBlob]:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, Timestamped, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 
@@ -73,10 +73,10 @@ class ContentItem(Timestamped, Base):
     source_path: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     # Set when its file disappears; never deleted, since sessions and reflections point at it.
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None]
     # Set when someone saves it in the app; cleared when a sync finds the files agree or takes
     # the files' version. While set, a sync will not overwrite it unless told to.
-    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_in_app_at: Mapped[datetime | None]
 
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=content_item_capabilities, order_by=Capability.position
@@ -140,6 +140,6 @@ class ContentVersion(Base):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, utcnow
+from learnset.db import Base, Timestamped, utcnow
 from learnset.enums import Labelled, Term
 from learnset.library.models import ContentItem
 
@@ -71,13 +71,13 @@ class Meeting(Timestamped, Base):
     number: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200), default="")
     # Stored in UTC; shown and entered in UK time.
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
     place: Mapped[str] = mapped_column(String(300), default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.DRAFT.value)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None]
     # iCalendar SEQUENCE: raised when the time or place changes, so calendars replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -143,7 +143,7 @@ class PresenterSlot(Base):
     )
     topic: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="presenter_slots")
     presenter: Mapped[User] = relationship()
@@ -169,10 +169,10 @@ class EmergentTopic(Base):
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
     closed_reason: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When its proposer last reworded it: votes cast before then were for other words.
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship()
@@ -196,7 +196,7 @@ class TopicVote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("emergent_topics.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     topic: Mapped[EmergentTopic] = relationship(back_populates="votes")
 
@@ -211,7 +211,7 @@ class Attendance(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     present: Mapped[bool] = mapped_column(Boolean, default=False)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
@@ -231,7 +231,7 @@ class CalendarFeed(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, UTCDateTime, one_of, utcnow
+from learnset.db import Base, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -82,11 +82,11 @@ class Notification(Base):
     # A path in this site (/reflections/42); followed through the usual checks.
     link: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[datetime | None]
     # Waiting to go out in the recipient's next daily or weekly summary.
     digest_due: Mapped[bool] = mapped_column(default=False)
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None]
 
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])

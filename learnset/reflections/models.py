@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, one_of, partial_index, utcnow
+from learnset.db import Base, Timestamped, one_of, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile, FileBlob
 from learnset.framework.models import Capability
@@ -115,12 +115,12 @@ class Reflection(Timestamped, Base):
     cpd_minutes: Mapped[int] = mapped_column(Integer, default=0)
     visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PRIVATE.value)
     # When it was last shared, for the "Shared with you" list; kept when withdrawn.
-    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shared_at: Mapped[datetime | None]
     # The author's last look at the conversation: newer comments are news on their home page.
-    comments_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comments_seen_at: Mapped[datetime | None]
     draft_key: Mapped[str | None] = mapped_column(String(64))
     # In the bin since then; purged for good 30 days later.
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship()
     cohort: Mapped[Cohort | None] = relationship()
@@ -198,7 +198,7 @@ class ReflectionVersion(Base):
     restored_from: Mapped[int | None] = mapped_column(Integer)
     # The names of the files attached when it was saved (null for versions saved before files).
     files: Mapped[list[str] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def structure_spec(self) -> Structure:
@@ -225,7 +225,7 @@ class ReflectionComment(Base):
     # tutors never reaches the whole set, even if the author later widens the share.
     audience: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
 
@@ -271,7 +271,7 @@ class ReflectionRescue(Base):
     # Bytes of `data` as stored, for the hourly limit on everything kept.
     size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When it was last written; it expires KEEP_DAYS later.
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 # A note is jotted on a phone, often offline, and sent when the connection returns.
@@ -311,7 +311,7 @@ class Note(Base):
         ForeignKey("file_blobs.id", ondelete="SET NULL"), unique=True
     )
     photo_name: Mapped[str | None] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohort: Mapped[Cohort | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.db import Base, Timestamped, UTCDateTime
+from learnset.db import Base, Timestamped
 from learnset.enums import Labelled, Term
 from learnset.meetings.models import Meeting
 
@@ -50,6 +50,6 @@ class SessionFeedback(Timestamped, Base):
     change_one_thing: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     # When the window closed as the session's dates stood at the first answer: a session moved
     # later cannot reopen a window whose answers its tutors may already have seen.
-    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime]
 
     meeting: Mapped[Meeting] = relationship()

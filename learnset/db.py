@@ -86,6 +86,14 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
+class Model(Base):
+    """A table whose rows the database numbers: `id`, the primary key, is its first column."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+
+
 # What a statement built once (with functools.cache) has in place of the request's values:
 # building a statement costs more than running it, so the pages every person opens build theirs
 # once, and pass these as parameters.

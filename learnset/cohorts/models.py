@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.accounts.models import User, normalise_email
-from learnset.db import Base, one_of, utcnow
+from learnset.db import Model, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -37,13 +37,12 @@ class InvitationStatus(Labelled):
     REVOKED = Term("revoked", "Withdrawn", colour="red")
 
 
-class Cohort(Base):
+class Cohort(Model):
     """A learning set: a small group meeting monthly for a year."""
 
     __tablename__ = "cohorts"
     __table_args__ = (CheckConstraint(one_of("status", CohortStatus), name="status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     start_month: Mapped[date | None] = mapped_column(Date)
@@ -58,7 +57,7 @@ class Cohort(Base):
         return f"<Cohort {self.id} {self.name!r}>"
 
 
-class Membership(Base):
+class Membership(Model):
     """A user's role in one cohort; roles are per cohort, admin is per account."""
 
     __tablename__ = "memberships"
@@ -67,7 +66,6 @@ class Membership(Base):
         CheckConstraint(one_of("role", Role), name="role"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
@@ -77,13 +75,12 @@ class Membership(Base):
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")
 
 
-class Invitation(Base):
+class Invitation(Model):
     """An emailed, single-use, expiring offer to join a cohort in a role."""
 
     __tablename__ = "invitations"
     __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     # The name the inviter gave (a CSV import has one), offered when they make their account.
@@ -116,7 +113,7 @@ class Invitation(Base):
         return InvitationStatus.PENDING
 
 
-class InvitationImport(Base):
+class InvitationImport(Model):
     """A CSV of people to invite, kept between its upload and its sending (cohorts/bulk.py).
 
     Only the cells as read from the file are kept: what each row will become is worked out
@@ -124,7 +121,6 @@ class InvitationImport(Base):
 
     __tablename__ = "invitation_imports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     uploaded_by_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, utcnow
+from learnset.db import Model, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -31,7 +31,7 @@ class RaterRelationship(Labelled):
     OTHER = Term("other", "Other")
 
 
-class FeedbackRound(Base):
+class FeedbackRound(Model):
     """One request for feedback: what is asked, of whom, until when.
 
     `report` is empty until the round closes (its closing date passes, or the participant
@@ -40,7 +40,6 @@ class FeedbackRound(Base):
 
     __tablename__ = "feedback_rounds"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
@@ -76,14 +75,13 @@ class FeedbackRound(Base):
         return self.released_at is None and self.closed_early_at is None and self.closes_at > now
 
 
-class FeedbackRater(Base):
+class FeedbackRater(Model):
     """A colleague asked for feedback. Their address is kept only until they answer, decline
     or the round closes; their link's secret only as a hash. Their answers, once sent, are a
     `FeedbackResponse` with nothing pointing back here."""
 
     __tablename__ = "feedback_raters"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
     )
@@ -103,13 +101,12 @@ class FeedbackRater(Base):
         return self.responded_at is not None or self.declined_at is not None
 
 
-class FeedbackResponse(Base):
+class FeedbackResponse(Model):
     """One colleague's answers, sent and waiting for the round to close. It keeps only the
     relationship, not who sent it, and is deleted once the report is worked out."""
 
     __tablename__ = "feedback_responses"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
     )

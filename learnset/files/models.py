@@ -7,17 +7,16 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from learnset.db import Base, utcnow
+from learnset.db import Base, Model, utcnow
 from learnset.files.kinds import KINDS, Kind
 
 
-class FileBlob(Base):
+class FileBlob(Model):
     """One stored file: who it counts against, its judged type and size. Features point at it
     (a reflection's attachment, say); the bytes live wherever the store puts them."""
 
     __tablename__ = "file_blobs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # Whose quota it counts against; their files go with their account.
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))

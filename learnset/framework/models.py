@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.db import Base
+from learnset.db import Model
 
 # The NHS Healthcare Leadership Model's nine dimensions, the language appraisers already know.
 LEADERSHIP_DIMENSIONS = (
@@ -47,12 +47,11 @@ class Levels:
         return self.target - self.current
 
 
-class CapabilityDomain(Base):
+class CapabilityDomain(Model):
     """A domain of the capability framework, loaded from content/framework/."""
 
     __tablename__ = "capability_domains"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -65,12 +64,11 @@ class CapabilityDomain(Base):
     )
 
 
-class Capability(Base):
+class Capability(Model):
     """One capability a participant rates from 1 to 5; its slug stays stable once released."""
 
     __tablename__ = "capabilities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     domain_id: Mapped[int] = mapped_column(ForeignKey("capability_domains.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))

@@ -6,10 +6,10 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from learnset.db import Base, utcnow
+from learnset.db import Model, utcnow
 
 
-class OutgoingMail(Base):
+class OutgoingMail(Model):
     """An email waiting to go, sent, or given up on: written in the transaction of the action
     that causes it, delivered later by `flask mail send`.
 
@@ -20,7 +20,6 @@ class OutgoingMail(Base):
 
     __tablename__ = "outgoing_mail"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # "message" (subject and body stored) or a kind a feature builds at delivery time.
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))

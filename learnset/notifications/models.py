@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, one_of, utcnow
+from learnset.db import Base, Model, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -63,7 +63,7 @@ DEFAULT_FREQUENCY: dict[NotificationKind, Frequency] = {
 }
 
 
-class Notification(Base):
+class Notification(Model):
     """Something that happened that one person should know of: its kind, who did it, and where
     to look. The description is written by the code from names and dates, never from what
     anyone wrote, so a notification (and its email) never carries a reflection's words."""
@@ -75,7 +75,6 @@ class Notification(Base):
         Index("ix_notifications_recipient_id_read_at", "recipient_id", "read_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(20))

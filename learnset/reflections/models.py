@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, one_of, partial_index, utcnow
+from learnset.db import Base, Model, Timestamped, one_of, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile, FileBlob
 from learnset.framework.models import Capability
@@ -69,7 +69,7 @@ reflection_capabilities = Table(
 )
 
 
-class Reflection(Timestamped, Base):
+class Reflection(Timestamped, Model):
     """A participant's reflective note on an experience; private unless its author shares it."""
 
     __tablename__ = "reflections"
@@ -93,7 +93,6 @@ class Reflection(Timestamped, Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The learning set it belongs to; sharing reaches that set's tutors or members.
     cohort_id: Mapped[int | None] = mapped_column(
@@ -161,7 +160,7 @@ class Reflection(Timestamped, Base):
         return f"<Reflection {self.id} {self.visibility}>"
 
 
-class ReflectionPart(Base):
+class ReflectionPart(Model):
     """The text of one part of a reflection (say, "So what?"), in Markdown.
 
     A row per part rather than a JSON column: search is a plain LIKE on both engines, and the
@@ -171,7 +170,6 @@ class ReflectionPart(Base):
     __tablename__ = "reflection_parts"
     __table_args__ = (UniqueConstraint("reflection_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(30))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -180,13 +178,12 @@ class ReflectionPart(Base):
     reflection: Mapped[Reflection] = relationship(back_populates="parts")
 
 
-class ReflectionVersion(Base):
+class ReflectionVersion(Model):
     """A reflection's words as saved at one moment: every save adds one, so nothing is lost."""
 
     __tablename__ = "reflection_versions"
     __table_args__ = (UniqueConstraint("reflection_id", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
@@ -205,7 +202,7 @@ class ReflectionVersion(Base):
         return STRUCTURES[self.structure]
 
 
-class ReflectionComment(Base):
+class ReflectionComment(Model):
     """A remark on a shared reflection by its author, its cohort's tutors or its set."""
 
     __tablename__ = "reflection_comments"
@@ -213,7 +210,6 @@ class ReflectionComment(Base):
         CheckConstraint(one_of("audience", [Visibility.TUTORS, Visibility.SET]), name="audience"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(
         ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )
@@ -230,13 +226,12 @@ class ReflectionComment(Base):
     author: Mapped[User | None] = relationship()
 
 
-class ReflectionDraft(Timestamped, Base):
+class ReflectionDraft(Timestamped, Model):
     """Unsaved writing, exactly as typed: a new reflection (by key) or changes to a saved one."""
 
     __tablename__ = "reflection_drafts"
     __table_args__ = (UniqueConstraint("author_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Set for changes to a saved reflection; null for a reflection not yet saved.
     reflection_id: Mapped[int | None] = mapped_column(
@@ -247,7 +242,7 @@ class ReflectionDraft(Timestamped, Base):
     data: Mapped[dict[str, list[str]]] = mapped_column(JSON)
 
 
-class ReflectionRescue(Base):
+class ReflectionRescue(Model):
     """Writing posted when the sign-in had expired or the form was stale, kept until its owner
     uses or discards it (rules in learnset/reflections/rescue.py).
 
@@ -257,7 +252,6 @@ class ReflectionRescue(Base):
 
     __tablename__ = "reflection_rescues"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), index=True)
     # The only account it is ever shown to, decided when it was kept.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -278,7 +272,7 @@ class ReflectionRescue(Base):
 MAX_NOTE = 2000
 
 
-class Note(Base):
+class Note(Model):
     """A quick note waiting in its writer's inbox to become a reflection, or be deleted.
 
     Private to its writer, always. `client_id` is made by the writer's browser when the note is
@@ -292,7 +286,6 @@ class Note(Base):
         Index("ix_notes_author_id_created_at", "author_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[str] = mapped_column(String(36))
     body: Mapped[str] = mapped_column(Text)
@@ -318,12 +311,11 @@ class Note(Base):
     photo: Mapped[FileBlob | None] = relationship()
 
 
-class ReflectionAttachment(AttachedFile, Base):
+class ReflectionAttachment(AttachedFile, Model):
     """A file kept beside a reflection: read by exactly those who may read the reflection."""
 
     __tablename__ = "reflection_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(
         ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar, TypeVarTuple, cast
+from typing import Any, Literal, TypeVar, TypeVarTuple, cast
 from urllib.parse import urlsplit
 
 import psycopg
@@ -36,10 +36,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
+    Relationship,
     Session,
     aliased,
     configure_mappers,
     mapped_column,
+    relationship,
     sessionmaker,
 )
 from sqlalchemy.types import TypeDecorator
@@ -142,6 +144,18 @@ class Timestamped:
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def owned(back_populates: str, order_by: str | Literal[False] = False) -> Relationship[Any]:
+    """A parent's rows in a table of its parts, which go with it: the ORM deletes one taken out
+    of the list, and the database's ON DELETE CASCADE the rest when the parent goes, without the
+    ORM loading them first."""
+    return relationship(
+        back_populates=back_populates,
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=order_by,
+    )
 
 
 def one_of(column: str, values: Iterable[str]) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Model, one_of, partial_index, utcnow
+from learnset.db import Base, Model, one_of, owned, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
@@ -114,9 +114,7 @@ class SelfAssessment(HasAssessmentKind, Model):
 
     participant: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    ratings: Mapped[list[Rating]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
-    )
+    ratings: Mapped[list[Rating]] = owned("assessment")
 
     @property
     def is_draft(self) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Model, Timestamped, one_of
+from learnset.db import Model, Timestamped, one_of, owned
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile
 
@@ -140,15 +140,8 @@ class Challenge(Timestamped, Model):
 
     owner: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    trapped: Mapped[list[TrappedNote]] = relationship(
-        back_populates="challenge",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="TrappedNote.position",
-    )
-    story: Mapped[Story | None] = relationship(
-        back_populates="challenge", cascade="all, delete-orphan", passive_deletes=True
-    )
+    trapped: Mapped[list[TrappedNote]] = owned("challenge", order_by="TrappedNote.position")
+    story: Mapped[Story | None] = owned("challenge")
 
     @property
     def is_open(self) -> bool:

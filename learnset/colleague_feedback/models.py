@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Model, utcnow
+from learnset.db import Model, owned, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -60,12 +60,7 @@ class FeedbackRound(Model):
 
     participant: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    raters: Mapped[list[FeedbackRater]] = relationship(
-        back_populates="round",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="FeedbackRater.id",
-    )
+    raters: Mapped[list[FeedbackRater]] = owned("round", order_by="FeedbackRater.id")
 
     def ends_at(self) -> datetime:
         """When the round stopped (or will stop) taking answers."""

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Model, Timestamped, one_of, partial_index, utcnow
+from learnset.db import Base, Model, Timestamped, one_of, owned, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile, FileBlob
 from learnset.framework.models import Capability
@@ -126,12 +126,7 @@ class Reflection(Timestamped, Model):
     meeting: Mapped[Meeting | None] = relationship()
     content_item: Mapped[ContentItem | None] = relationship()
     challenge: Mapped[Challenge | None] = relationship()
-    parts: Mapped[list[ReflectionPart]] = relationship(
-        back_populates="reflection",
-        cascade="all, delete-orphan",
-        order_by="ReflectionPart.position",
-        passive_deletes=True,
-    )
+    parts: Mapped[list[ReflectionPart]] = owned("reflection", order_by="ReflectionPart.position")
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=reflection_capabilities, order_by=Capability.position
     )

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar, TypeVarTuple, cast
+from typing import Any, Literal, TypeVar, TypeVarTuple, cast
 from urllib.parse import urlsplit
 
 import psycopg
@@ -36,10 +36,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
+    Relationship,
     Session,
     aliased,
     configure_mappers,
     mapped_column,
+    relationship,
     sessionmaker,
 )
 from sqlalchemy.types import TypeDecorator
@@ -61,10 +63,6 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_REQUEST = "learnset_read_request"
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime stored in UTC; SQLite would otherwise hand back naive values."""
 
@@ -82,6 +80,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # A model's `Mapped[datetime]` is a UTCDateTime column: every time kept is aware, in UTC.
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class Model(Base):
+    """A table whose rows the database numbers: `id`, the primary key, is its first column."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 # What a statement built once (with functools.cache) has in place of the request's values:
@@ -130,8 +142,20 @@ class Timestamped:
     """When a row was made and when it last changed: a service that changes the row sets
     updated_at itself, to the same `now` as the rest of the change."""
 
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def owned(back_populates: str, order_by: str | Literal[False] = False) -> Relationship[Any]:
+    """A parent's rows in a table of its parts, which go with it: the ORM deletes one taken out
+    of the list, and the database's ON DELETE CASCADE the rest when the parent goes, without the
+    ORM loading them first."""
+    return relationship(
+        back_populates=back_populates,
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=order_by,
+    )
 
 
 def one_of(column: str, values: Iterable[str]) -> str:

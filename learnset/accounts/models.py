@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Model, utcnow
 from learnset.encryption import EncryptedString
 
 
@@ -15,10 +15,9 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-class User(UserMixin, Base):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     job_title: Mapped[str] = mapped_column(String(120), default="")
@@ -26,8 +25,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_signed_in_at: Mapped[datetime | None]
 
     # Roles in learning sets. Membership belongs to the cohorts feature, above accounts, so it is
     # named rather than imported: the mapper finds it once every model is loaded.
@@ -78,7 +77,7 @@ class User(UserMixin, Base):
         return f"<User {self.id} {self.email}>"
 
 
-class SignInSession(Base):
+class SignInSession(Model):
     """One browser's sign-in, kept on the server so it can be listed and ended. The cookie
     carries a random secret; only its SHA-256 is stored. A session is live until it is ended,
     reaches `expires_at`, or goes unused for the idle timeout (a setting, checked on use)."""
@@ -86,18 +85,17 @@ class SignInSession(Base):
     __tablename__ = "sign_in_sessions"
     __table_args__ = (Index("ix_sign_in_sessions_user_id_ended_at", "user_id", "ended_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime]
     # Written at most once a minute, so it lags real use by up to a minute.
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
     # "Chrome on Windows": a summary, never the whole User-Agent header.
     device: Mapped[str] = mapped_column(String(60))
     # The network only (an IPv4 /24 or IPv6 /48), never the full address.
     network: Mapped[str] = mapped_column(String(50))
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
@@ -106,7 +104,7 @@ class SignInSession(Base):
         return f"<SignInSession {self.id} of user {self.user_id}>"
 
 
-class SignInFailure(Base):
+class SignInFailure(Model):
     """One failed sign-in, kept for the lockout window so every server counts the same
     failures. The address typed is kept only as a SHA-256 digest; `client` is the IP address
     (for IPv6, its /64 network, since one device often holds a whole /64)."""
@@ -117,10 +115,9 @@ class SignInFailure(Base):
         Index("ix_sign_in_failures_client_failed_at", "client", "failed_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     email_digest: Mapped[str] = mapped_column(String(64))
     client: Mapped[str] = mapped_column(String(50))
-    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class TwoFactor(Base):
@@ -137,51 +134,48 @@ class TwoFactor(Base):
     # encrypted with TWO_FACTOR_KEY (learnset/encryption.py): a copy of the database alone
     # cannot make codes.
     secret: Mapped[str] = mapped_column(EncryptedString(255))
-    set_up_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    set_up_at: Mapped[datetime]
     last_used_step: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class RecoveryCode(Base):
+class RecoveryCode(Model):
     """One of the ten single-use codes that stand in for the app when it is lost; shown once,
     stored as a SHA-256 digest (each code has 50 random bits, so no slow hash is needed)."""
 
     __tablename__ = "recovery_codes"
     __table_args__ = (Index("ix_recovery_codes_user_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     code_digest: Mapped[str] = mapped_column(String(64))
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None]
 
 
-class Passkey(Base):
+class Passkey(Model):
     """A passkey (a WebAuthn credential) someone registered: a second factor after their
     password, or a way to sign in without one. Only its public key is kept."""
 
     __tablename__ = "passkeys"
     __table_args__ = (Index("ix_passkeys_user_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # base64url, as browsers send it.
     credential_id: Mapped[str] = mapped_column(String(700), unique=True)
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
     name: Mapped[str] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 
 
-class RequiredSsoDomain(Base):
+class RequiredSsoDomain(Model):
     """An email domain an admin has said must sign in by single sign-on: its addresses are
     refused a password sign-in and a password reset. SSO_REQUIRED_DOMAINS adds more, fixed."""
 
     __tablename__ = "required_sso_domains"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # Lower case, without the @.
     domain: Mapped[str] = mapped_column(String(253), unique=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    added_at: Mapped[datetime]

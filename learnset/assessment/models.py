@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, one_of, partial_index, utcnow
+from learnset.db import Base, Model, one_of, owned, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
@@ -60,7 +60,7 @@ class HasAssessmentKind:
         return AssessmentKind(self.kind).label
 
 
-class SelfAssessment(HasAssessmentKind, Base):
+class SelfAssessment(HasAssessmentKind, Model):
     """A participant's ratings of the framework in one cohort at one moment: baseline or check-in.
 
     The first in a cohort is the baseline and rates every capability. Later check-ins rate all or
@@ -100,7 +100,6 @@ class SelfAssessment(HasAssessmentKind, Base):
         Index("ix_self_assessments_cohort_id_submitted_at", "cohort_id", "submitted_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -109,15 +108,13 @@ class SelfAssessment(HasAssessmentKind, Base):
     shared_with_tutors: Mapped[bool] = mapped_column(Boolean, default=True)
     # The capability ids a check-in rates; None for every capability.
     scope: Mapped[list[int] | None] = mapped_column(JSON)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
 
     participant: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    ratings: Mapped[list[Rating]] = relationship(
-        back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
-    )
+    ratings: Mapped[list[Rating]] = owned("assessment")
 
     @property
     def is_draft(self) -> bool:
@@ -146,7 +143,7 @@ rating_reflections = Table(
 )
 
 
-class Rating(Base):
+class Rating(Model):
     """Where a participant puts themselves on one capability now, and where they want to be."""
 
     __tablename__ = "ratings"
@@ -156,7 +153,6 @@ class Rating(Base):
         CheckConstraint("target_level BETWEEN 1 AND 5", name="target_level"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("self_assessments.id", ondelete="CASCADE")
     )
@@ -179,43 +175,41 @@ class Rating(Base):
         return self.target_level - self.current_level
 
 
-class LearningFocus(Base):
+class LearningFocus(Model):
     """The library item a participant pinned to work on this month; one per person and cohort."""
 
     __tablename__ = "learning_focuses"
     __table_args__ = (UniqueConstraint("participant_id", "cohort_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     # Library items are archived, never deleted.
     content_item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), index=True)
     # The gap it works on, when it was pinned from one.
     capability_id: Mapped[int | None] = mapped_column(ForeignKey("capabilities.id"))
-    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohort: Mapped[Cohort] = relationship()
     content_item: Mapped[ContentItem] = relationship()
     capability: Mapped[Capability | None] = relationship()
 
 
-class CheckInReminder(Base):
+class CheckInReminder(Model):
     """A check-in reminder emailed after a session, so each participant gets one per session."""
 
     __tablename__ = "check_in_reminders"
     __table_args__ = (UniqueConstraint("participant_id", "meeting_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship()
 
 
-class FigureRelease(Base):
+class FigureRelease(Model):
     """A cohort's self-assessment figures as everyone else sees them, worked out once.
 
     Cohort figures are released, not live (DESIGN §3): a release is made when a check-in round
@@ -227,9 +221,8 @@ class FigureRelease(Base):
 
     __tablename__ = "figure_releases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    released_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Participants with a check-in shared since the release before: 3 or more.
     contributors: Mapped[int] = mapped_column(Integer)
     # What made it: a check-in round closing, or the cohort's tutor.

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Model, utcnow
 
 
 class AuditKind(enum.StrEnum):
@@ -69,7 +69,7 @@ class AuditKind(enum.StrEnum):
     CERTIFICATE_REVOKED = "certificate-revoked", "Withdrew a certificate of attendance"
 
 
-class AuditEvent(Base):
+class AuditEvent(Model):
     """Who did what to whom, and when.
 
     People are named by account id, not by a foreign key: the record of an account's deletion
@@ -86,8 +86,7 @@ class AuditEvent(Base):
         Index("ix_audit_events_subject_id", "subject_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(40))
     # Who acted (None: someone not signed in, or a command run by an operator).
     actor_id: Mapped[int | None] = mapped_column(Integer)

@@ -9,10 +9,10 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Model, utcnow
 
 
-class Certificate(Base):
+class Certificate(Model):
     """A certificate as issued: what it said then stays what it says, whatever changes later
     (attendance corrected, a reflection deleted, the signatory replaced). The reference is
     random, so knowing one certificate tells nobody another's."""
@@ -20,7 +20,6 @@ class Certificate(Base):
     __tablename__ = "certificates"
     __table_args__ = (CheckConstraint("date_from <= date_to", name="dates_in_order"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # Twenty base32 characters in groups of four (100 random bits), as printed.
     reference: Mapped[str] = mapped_column(String(24), unique=True)
@@ -35,8 +34,8 @@ class Certificate(Base):
     sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_role: Mapped[str] = mapped_column(String(200), default="")
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
 
     holder: Mapped[User] = relationship()
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, one_of
+from learnset.db import Model, Timestamped, one_of, owned
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile
 
@@ -119,7 +119,7 @@ class GainKind(Labelled):
     )
 
 
-class Challenge(Timestamped, Base):
+class Challenge(Timestamped, Model):
     """A participant's live commissioning challenge, confidential to their learning set."""
 
     __tablename__ = "challenges"
@@ -128,7 +128,6 @@ class Challenge(Timestamped, Base):
         Index("ix_challenges_cohort_id_status", "cohort_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
@@ -137,19 +136,12 @@ class Challenge(Timestamped, Base):
     outcomes: Mapped[str] = mapped_column(Text, default="")
     stakeholders: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=ChallengeStatus.OPEN.value)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None]
 
     owner: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    trapped: Mapped[list[TrappedNote]] = relationship(
-        back_populates="challenge",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="TrappedNote.position",
-    )
-    story: Mapped[Story | None] = relationship(
-        back_populates="challenge", cascade="all, delete-orphan", passive_deletes=True
-    )
+    trapped: Mapped[list[TrappedNote]] = owned("challenge", order_by="TrappedNote.position")
+    story: Mapped[Story | None] = owned("challenge")
 
     @property
     def is_open(self) -> bool:
@@ -166,7 +158,7 @@ class Challenge(Timestamped, Base):
 TRAPPED_ORDER = list(TrappedKind)
 
 
-class TrappedNote(Base):
+class TrappedNote(Model):
     """One kind of thing the owner sees trapped in their challenge, with an optional note."""
 
     __tablename__ = "trapped_notes"
@@ -175,7 +167,6 @@ class TrappedNote(Base):
         CheckConstraint(one_of("kind", TrappedKind), name="kind"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     position: Mapped[int] = mapped_column(default=0)
@@ -188,7 +179,7 @@ class TrappedNote(Base):
 PLAN_KINDS = (UpdateKind.ACTION, UpdateKind.EXPERIMENT)
 
 
-class ChallengeUpdate(Timestamped, Base):
+class ChallengeUpdate(Timestamped, Model):
     """Something that happened to a challenge: a question or insight from the set, or the
     owner's action, experiment or gain.
 
@@ -220,7 +211,6 @@ class ChallengeUpdate(Timestamped, Base):
         Index("ix_challenge_updates_challenge_id_kind", "challenge_id", "kind"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"))
     # Null once the writer deletes their account: it then reads "A former member".
     author_id: Mapped[int | None] = mapped_column(
@@ -230,13 +220,13 @@ class ChallengeUpdate(Timestamped, Base):
     # The question, the insight, what the owner will try, or the gain itself.
     body: Mapped[str] = mapped_column(Text)
     # A question the owner found helpful.
-    helped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    helped_at: Mapped[datetime | None]
     # Experiments: what the owner expects to learn, and that it costs little or nothing.
     expected_learning: Mapped[str] = mapped_column(Text, default="")
     spend: Mapped[str | None] = mapped_column(String(10))
     # Actions and experiments, later: what happened.
     outcome: Mapped[str] = mapped_column(Text, default="")
-    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_at: Mapped[datetime | None]
     # Gains: for whom, what kind, and how the owner knows.
     gain_for: Mapped[str | None] = mapped_column(String(20))
     gain_kind: Mapped[str | None] = mapped_column(String(20))
@@ -254,13 +244,12 @@ class ChallengeUpdate(Timestamped, Base):
         return f"<ChallengeUpdate {self.id} {self.kind}>"
 
 
-class ChallengeUpdateAttachment(AttachedFile, Base):
+class ChallengeUpdateAttachment(AttachedFile, Model):
     """A file kept beside an update of a challenge: read by exactly those who may read the
     challenge. Its bytes go with it (the blob cascades it away), and with its update."""
 
     __tablename__ = "challenge_update_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(
         ForeignKey("challenge_updates.id", ondelete="CASCADE"), index=True
     )
@@ -268,7 +257,7 @@ class ChallengeUpdateAttachment(AttachedFile, Base):
     update: Mapped[ChallengeUpdate] = relationship()
 
 
-class Story(Timestamped, Base):
+class Story(Timestamped, Model):
     """A closed challenge told as a short story of emerging practice, for the whole programme.
 
     It exists once the owner has written a summary; it is public to signed-in users only while
@@ -277,14 +266,13 @@ class Story(Timestamped, Base):
 
     __tablename__ = "stories"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(
         ForeignKey("challenges.id", ondelete="CASCADE"), unique=True
     )
     summary: Mapped[str] = mapped_column(Text)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
     # When the owner ticked the consent box for the current publication.
-    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consented_at: Mapped[datetime | None]
 
     challenge: Mapped[Challenge] = relationship(back_populates="story")
 

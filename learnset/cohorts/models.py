@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from learnset.accounts.models import User, normalise_email
-from learnset.db import Base, UTCDateTime, one_of, utcnow
+from learnset.db import Model, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -37,18 +37,17 @@ class InvitationStatus(Labelled):
     REVOKED = Term("revoked", "Withdrawn", colour="red")
 
 
-class Cohort(Base):
+class Cohort(Model):
     """A learning set: a small group meeting monthly for a year."""
 
     __tablename__ = "cohorts"
     __table_args__ = (CheckConstraint(one_of("status", CohortStatus), name="status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     start_month: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default=CohortStatus.PLANNED.value)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan"
@@ -58,7 +57,7 @@ class Cohort(Base):
         return f"<Cohort {self.id} {self.name!r}>"
 
 
-class Membership(Base):
+class Membership(Model):
     """A user's role in one cohort; roles are per cohort, admin is per account."""
 
     __tablename__ = "memberships"
@@ -67,23 +66,21 @@ class Membership(Base):
         CheckConstraint(one_of("role", Role), name="role"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     cohort: Mapped[Cohort] = relationship(back_populates="memberships")
 
 
-class Invitation(Base):
+class Invitation(Model):
     """An emailed, single-use, expiring offer to join a cohort in a role."""
 
     __tablename__ = "invitations"
     __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     # The name the inviter gave (a CSV import has one), offered when they make their account.
@@ -92,12 +89,12 @@ class Invitation(Base):
     # Only a hash of the token is stored, so a database leak does not leak working links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None]
 
     cohort: Mapped[Cohort] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
@@ -116,7 +113,7 @@ class Invitation(Base):
         return InvitationStatus.PENDING
 
 
-class InvitationImport(Base):
+class InvitationImport(Model):
     """A CSV of people to invite, kept between its upload and its sending (cohorts/bulk.py).
 
     Only the cells as read from the file are kept: what each row will become is worked out
@@ -124,16 +121,15 @@ class InvitationImport(Base):
 
     __tablename__ = "invitation_imports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     uploaded_by_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     filename: Mapped[str] = mapped_column(String(200), default="")
     # [[line number, name, email, role, learning set], ...] as read from the file.
     rows: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # An import not sent by then can no longer be sent; the purge deletes it.
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
     # The invitations made when it was sent, for the summary page.
     invitation_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Model, owned, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -31,7 +31,7 @@ class RaterRelationship(Labelled):
     OTHER = Term("other", "Other")
 
 
-class FeedbackRound(Base):
+class FeedbackRound(Model):
     """One request for feedback: what is asked, of whom, until when.
 
     `report` is empty until the round closes (its closing date passes, or the participant
@@ -40,7 +40,6 @@ class FeedbackRound(Base):
 
     __tablename__ = "feedback_rounds"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
@@ -48,25 +47,20 @@ class FeedbackRound(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     # The capability ids asked about, in framework order.
     capability_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closes_at: Mapped[datetime] = mapped_column(index=True)
     # Set when the participant closed it before its closing date.
-    closed_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_early_at: Mapped[datetime | None]
     # Set when the report was worked out (at close, or by the next `flask purge` after it).
-    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None]
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None]
     shared_with_tutors: Mapped[bool] = mapped_column(Boolean, default=False)
     in_appraisal: Mapped[bool] = mapped_column(Boolean, default=True)
 
     participant: Mapped[User] = relationship()
     cohort: Mapped[Cohort] = relationship()
-    raters: Mapped[list[FeedbackRater]] = relationship(
-        back_populates="round",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-        order_by="FeedbackRater.id",
-    )
+    raters: Mapped[list[FeedbackRater]] = owned("round", order_by="FeedbackRater.id")
 
     def ends_at(self) -> datetime:
         """When the round stopped (or will stop) taking answers."""
@@ -76,23 +70,22 @@ class FeedbackRound(Base):
         return self.released_at is None and self.closed_early_at is None and self.closes_at > now
 
 
-class FeedbackRater(Base):
+class FeedbackRater(Model):
     """A colleague asked for feedback. Their address is kept only until they answer, decline
     or the round closes; their link's secret only as a hash. Their answers, once sent, are a
     `FeedbackResponse` with nothing pointing back here."""
 
     __tablename__ = "feedback_raters"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str | None] = mapped_column(String(254))
     relation: Mapped[str] = mapped_column("relationship", String(20))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    responded_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
     # Answers saved so far, before sending: {"ratings": {capability id: level or 0}, ...}.
     draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
@@ -103,13 +96,12 @@ class FeedbackRater(Base):
         return self.responded_at is not None or self.declined_at is not None
 
 
-class FeedbackResponse(Base):
+class FeedbackResponse(Model):
     """One colleague's answers, sent and waiting for the round to close. It keeps only the
     relationship, not who sent it, and is deleted once the report is worked out."""
 
     __tablename__ = "feedback_responses"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
         ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
     )

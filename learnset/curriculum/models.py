@@ -14,18 +14,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, utcnow
+from learnset.db import Model, Timestamped, utcnow
 from learnset.library.models import ContentItem
 
 
-class Programme(Timestamped, Base):
+class Programme(Timestamped, Model):
     """A sequence of sessions a learning set can follow, such as the Unlocking Commissioning
     year."""
 
     __tablename__ = "programmes"
     __table_args__ = (CheckConstraint("session_minutes > 0", name="session_minutes"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(500), default="")
@@ -36,7 +35,7 @@ class Programme(Timestamped, Base):
     source_path: Mapped[str] = mapped_column(String(300), default="")
     # One hash over all of the programme's files, to tell whether any of them changed.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None]
 
     sessions: Mapped[list[ProgrammeSession]] = relationship(
         back_populates="programme",
@@ -48,7 +47,7 @@ class Programme(Timestamped, Base):
         return next((aim["text"] for aim in self.aims if aim["slug"] == slug), slug)
 
 
-class ProgrammeSession(Base):
+class ProgrammeSession(Model):
     """One month of a programme: its aims, running order, facilitator notes and preparation.
     Matched to its file by number, so it keeps its id (and its versions) across syncs."""
 
@@ -58,7 +57,6 @@ class ProgrammeSession(Base):
         CheckConstraint("minutes > 0", name="minutes"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
@@ -71,7 +69,7 @@ class ProgrammeSession(Base):
     source_path: Mapped[str] = mapped_column(String(300), default="")
     # Set when someone saves it in the app; cleared when a sync finds the file agrees or takes
     # the file's version. While set, a sync will not overwrite it unless told to.
-    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_in_app_at: Mapped[datetime | None]
 
     programme: Mapped[Programme] = relationship(back_populates="sessions")
     steps: Mapped[list[ProgrammeStep]] = relationship(
@@ -79,13 +77,12 @@ class ProgrammeSession(Base):
     )
 
 
-class ProgrammeStep(Base):
+class ProgrammeStep(Model):
     """One line of a session's running order, with its minutes and any library item it uses."""
 
     __tablename__ = "programme_steps"
     __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
         ForeignKey("programme_sessions.id", ondelete="CASCADE"), index=True
     )
@@ -99,18 +96,17 @@ class ProgrammeStep(Base):
     content_item: Mapped[ContentItem | None] = relationship()
 
 
-class ProgrammeUse(Base):
+class ProgrammeUse(Model):
     """A programme applied to a learning set: its sessions were made from it, once."""
 
     __tablename__ = "programme_uses"
     __table_args__ = (UniqueConstraint("cohort_id", "programme_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     programme_id: Mapped[int] = mapped_column(
         ForeignKey("programmes.id", ondelete="CASCADE"), index=True
     )
-    applied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship()

@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Model, utcnow
 
 
-class FeedbackMessage(Base):
+class FeedbackMessage(Model):
     """What someone told the programme team about the service, from the feedback page.
 
     The account is kept while it exists (to reply, or to see feedback from one person as one
@@ -16,8 +16,7 @@ class FeedbackMessage(Base):
 
     __tablename__ = "feedback_messages"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )

@@ -7,23 +7,22 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Base, Model, utcnow
 from learnset.files.kinds import KINDS, Kind
 
 
-class FileBlob(Base):
+class FileBlob(Model):
     """One stored file: who it counts against, its judged type and size. Features point at it
     (a reflection's attachment, say); the bytes live wherever the store puts them."""
 
     __tablename__ = "file_blobs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # Whose quota it counts against; their files go with their account.
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FileChunk(Base):
@@ -60,7 +59,7 @@ class AttachedFile:
         ForeignKey("file_blobs.id", ondelete="CASCADE"), unique=True
     )
     name: Mapped[str] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @declared_attr
     def blob(cls) -> Mapped[FileBlob]:

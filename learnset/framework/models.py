@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.db import Base, UTCDateTime
+from learnset.db import Model
 
 # The NHS Healthcare Leadership Model's nine dimensions, the language appraisers already know.
 LEADERSHIP_DIMENSIONS = (
@@ -47,44 +47,42 @@ class Levels:
         return self.target - self.current
 
 
-class CapabilityDomain(Base):
+class CapabilityDomain(Model):
     """A domain of the capability framework, loaded from content/framework/."""
 
     __tablename__ = "capability_domains"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     # Set when its file disappears; never deleted, since ratings point at its capabilities.
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None]
 
     capabilities: Mapped[list[Capability]] = relationship(
         back_populates="domain", order_by="Capability.position"
     )
 
 
-class Capability(Base):
+class Capability(Model):
     """One capability a participant rates from 1 to 5; its slug stays stable once released."""
 
     __tablename__ = "capabilities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     domain_id: Mapped[int] = mapped_column(ForeignKey("capability_domains.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))
     description: Mapped[str] = mapped_column(Text, default="")
     # Set when its words are saved in the app, cleared when a sync finds the files agree or
     # takes the files' words; while set, a sync keeps the app's words unless told otherwise.
-    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_in_app_at: Mapped[datetime | None]
     position: Mapped[int] = mapped_column(Integer, default=0)
     leadership_dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Descriptors for levels 1 to 5, keyed by the level as a string ("1" to "5").
     levels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # One or two examples of evidence a person could point to at each level, keyed as levels.
     level_evidence: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None]
 
     domain: Mapped[CapabilityDomain] = relationship(back_populates="capabilities")
 

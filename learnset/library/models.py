@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, Timestamped, UTCDateTime, utcnow
+from learnset.db import Base, Model, Timestamped, utcnow
 from learnset.enums import Labelled, Term
 from learnset.framework.models import Capability
 
@@ -50,7 +50,7 @@ content_item_capabilities = Table(
 )
 
 
-class ContentItem(Timestamped, Base):
+class ContentItem(Timestamped, Model):
     """A theory module, practice exercise, method card or case study, loaded from a file in
     content/."""
 
@@ -60,7 +60,6 @@ class ContentItem(Timestamped, Base):
         CheckConstraint("minutes >= 0", name="minutes"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -73,10 +72,10 @@ class ContentItem(Timestamped, Base):
     source_path: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     # Set when its file disappears; never deleted, since sessions and reflections point at it.
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None]
     # Set when someone saves it in the app; cleared when a sync finds the files agree or takes
     # the files' version. While set, a sync will not overwrite it unless told to.
-    edited_in_app_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_in_app_at: Mapped[datetime | None]
 
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=content_item_capabilities, order_by=Capability.position
@@ -106,7 +105,7 @@ ONE_SUBJECT = (
 )
 
 
-class ContentVersion(Base):
+class ContentVersion(Model):
     """The whole text of a library item, a capability or a programme session as it stood after
     one change: an edit in the app, a restore, or a content sync. Numbered from 1 for each."""
 
@@ -119,7 +118,6 @@ class ContentVersion(Base):
         UniqueConstraint("programme_session_id", "number"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     content_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("content_items.id", ondelete="CASCADE")
     )
@@ -140,6 +138,6 @@ class ContentVersion(Base):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()

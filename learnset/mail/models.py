@@ -6,10 +6,10 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from learnset.db import Base, UTCDateTime, utcnow
+from learnset.db import Model, utcnow
 
 
-class OutgoingMail(Base):
+class OutgoingMail(Model):
     """An email waiting to go, sent, or given up on: written in the transaction of the action
     that causes it, delivered later by `flask mail send`.
 
@@ -20,19 +20,18 @@ class OutgoingMail(Base):
 
     __tablename__ = "outgoing_mail"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # "message" (subject and body stored) or a kind a feature builds at delivery time.
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # When the sender may next try; empty once sent or given up on.
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:

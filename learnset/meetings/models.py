@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, utcnow
+from learnset.db import Model, Timestamped, utcnow
 from learnset.enums import Labelled, Term
 from learnset.library.models import ContentItem
 
@@ -55,7 +55,7 @@ class MeetingRow:
         return display_title(self.title, self.number)
 
 
-class Meeting(Timestamped, Base):
+class Meeting(Timestamped, Model):
     """A monthly session of a cohort ("session" on screen; in code that word is taken)."""
 
     __tablename__ = "meetings"
@@ -66,18 +66,17 @@ class Meeting(Timestamped, Base):
         Index("ix_meetings_cohort_id_starts_at", "cohort_id", "starts_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200), default="")
     # Stored in UTC; shown and entered in UK time.
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
     place: Mapped[str] = mapped_column(String(300), default="")
     online_link: Mapped[str] = mapped_column(String(500), default="")
     agenda: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.DRAFT.value)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None]
     # iCalendar SEQUENCE: raised when the time or place changes, so calendars replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -107,13 +106,12 @@ class Meeting(Timestamped, Base):
         return display_title(self.title, self.number)
 
 
-class MeetingItem(Base):
+class MeetingItem(Model):
     """A library item used in a session, in running order."""
 
     __tablename__ = "meeting_items"
     __table_args__ = (UniqueConstraint("meeting_id", "content_item_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     # Library items are archived, never deleted, so a session keeps its materials.
     content_item_id: Mapped[int] = mapped_column(ForeignKey("content_items.id"), index=True)
@@ -123,7 +121,7 @@ class MeetingItem(Base):
     content_item: Mapped[ContentItem] = relationship()
 
 
-class PresenterSlot(Base):
+class PresenterSlot(Model):
     """A participant's turn to bring one of their live challenges to a session.
 
     Slots made before challenges existed name a free-text topic instead, and keep it. A slot
@@ -132,7 +130,6 @@ class PresenterSlot(Base):
 
     __tablename__ = "presenter_slots"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
@@ -143,14 +140,14 @@ class PresenterSlot(Base):
     )
     topic: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="presenter_slots")
     presenter: Mapped[User] = relationship()
     challenge: Mapped[Challenge | None] = relationship()
 
 
-class EmergentTopic(Base):
+class EmergentTopic(Model):
     """A topic a member proposes for an upcoming session; the tutor takes it up or closes it."""
 
     __tablename__ = "emergent_topics"
@@ -159,7 +156,6 @@ class EmergentTopic(Base):
         CheckConstraint("status <> 'taken_up' OR meeting_id IS NOT NULL", name="taken_up_by"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(160))
@@ -169,10 +165,10 @@ class EmergentTopic(Base):
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
     closed_reason: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When its proposer last reworded it: votes cast before then were for other words.
-    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship()
@@ -187,38 +183,36 @@ class EmergentTopic(Base):
         return self.status == TopicStatus.OPEN
 
 
-class TopicVote(Base):
+class TopicVote(Model):
     """One member's vote for one topic: the unique constraint is the rule, not just the form."""
 
     __tablename__ = "topic_votes"
     __table_args__ = (UniqueConstraint("topic_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("emergent_topics.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     topic: Mapped[EmergentTopic] = relationship(back_populates="votes")
 
 
-class Attendance(Base):
+class Attendance(Model):
     """Whether a participant attended a session; no row means not recorded."""
 
     __tablename__ = "attendances"
     __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     present: Mapped[bool] = mapped_column(Boolean, default=False)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendances")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class CalendarFeed(Base):
+class CalendarFeed(Model):
     """A user's personal calendar subscription.
 
     The key is half of the secret address; the other half is an HMAC of it with SECRET_KEY,
@@ -228,10 +222,9 @@ class CalendarFeed(Base):
 
     __tablename__ = "calendar_feeds"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

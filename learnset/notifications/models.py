@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from learnset.accounts.models import User
-from learnset.db import Base, UTCDateTime, one_of, utcnow
+from learnset.db import Base, Model, one_of, utcnow
 from learnset.enums import Labelled, Term
 
 
@@ -63,7 +63,7 @@ DEFAULT_FREQUENCY: dict[NotificationKind, Frequency] = {
 }
 
 
-class Notification(Base):
+class Notification(Model):
     """Something that happened that one person should know of: its kind, who did it, and where
     to look. The description is written by the code from names and dates, never from what
     anyone wrote, so a notification (and its email) never carries a reflection's words."""
@@ -75,18 +75,17 @@ class Notification(Base):
         Index("ix_notifications_recipient_id_read_at", "recipient_id", "read_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(20))
     # A path in this site (/reflections/42); followed through the usual checks.
     link: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[datetime | None]
     # Waiting to go out in the recipient's next daily or weekly summary.
     digest_due: Mapped[bool] = mapped_column(default=False)
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None]
 
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])

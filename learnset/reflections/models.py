@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from learnset.accounts.models import User
 from learnset.challenges.models import Challenge
 from learnset.cohorts.models import Cohort
-from learnset.db import Base, Timestamped, UTCDateTime, one_of, partial_index, utcnow
+from learnset.db import Base, Model, Timestamped, one_of, owned, partial_index, utcnow
 from learnset.enums import Labelled, Term
 from learnset.files.models import AttachedFile, FileBlob
 from learnset.framework.models import Capability
@@ -69,7 +69,7 @@ reflection_capabilities = Table(
 )
 
 
-class Reflection(Timestamped, Base):
+class Reflection(Timestamped, Model):
     """A participant's reflective note on an experience; private unless its author shares it."""
 
     __tablename__ = "reflections"
@@ -93,7 +93,6 @@ class Reflection(Timestamped, Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The learning set it belongs to; sharing reaches that set's tutors or members.
     cohort_id: Mapped[int | None] = mapped_column(
@@ -115,24 +114,19 @@ class Reflection(Timestamped, Base):
     cpd_minutes: Mapped[int] = mapped_column(Integer, default=0)
     visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PRIVATE.value)
     # When it was last shared, for the "Shared with you" list; kept when withdrawn.
-    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shared_at: Mapped[datetime | None]
     # The author's last look at the conversation: newer comments are news on their home page.
-    comments_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comments_seen_at: Mapped[datetime | None]
     draft_key: Mapped[str | None] = mapped_column(String(64))
     # In the bin since then; purged for good 30 days later.
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None]
 
     author: Mapped[User] = relationship()
     cohort: Mapped[Cohort | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
     content_item: Mapped[ContentItem | None] = relationship()
     challenge: Mapped[Challenge | None] = relationship()
-    parts: Mapped[list[ReflectionPart]] = relationship(
-        back_populates="reflection",
-        cascade="all, delete-orphan",
-        order_by="ReflectionPart.position",
-        passive_deletes=True,
-    )
+    parts: Mapped[list[ReflectionPart]] = owned("reflection", order_by="ReflectionPart.position")
     capabilities: Mapped[list[Capability]] = relationship(
         secondary=reflection_capabilities, order_by=Capability.position
     )
@@ -161,7 +155,7 @@ class Reflection(Timestamped, Base):
         return f"<Reflection {self.id} {self.visibility}>"
 
 
-class ReflectionPart(Base):
+class ReflectionPart(Model):
     """The text of one part of a reflection (say, "So what?"), in Markdown.
 
     A row per part rather than a JSON column: search is a plain LIKE on both engines, and the
@@ -171,7 +165,6 @@ class ReflectionPart(Base):
     __tablename__ = "reflection_parts"
     __table_args__ = (UniqueConstraint("reflection_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(30))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -180,13 +173,12 @@ class ReflectionPart(Base):
     reflection: Mapped[Reflection] = relationship(back_populates="parts")
 
 
-class ReflectionVersion(Base):
+class ReflectionVersion(Model):
     """A reflection's words as saved at one moment: every save adds one, so nothing is lost."""
 
     __tablename__ = "reflection_versions"
     __table_args__ = (UniqueConstraint("reflection_id", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
@@ -198,14 +190,14 @@ class ReflectionVersion(Base):
     restored_from: Mapped[int | None] = mapped_column(Integer)
     # The names of the files attached when it was saved (null for versions saved before files).
     files: Mapped[list[str] | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def structure_spec(self) -> Structure:
         return STRUCTURES[self.structure]
 
 
-class ReflectionComment(Base):
+class ReflectionComment(Model):
     """A remark on a shared reflection by its author, its cohort's tutors or its set."""
 
     __tablename__ = "reflection_comments"
@@ -213,7 +205,6 @@ class ReflectionComment(Base):
         CheckConstraint(one_of("audience", [Visibility.TUTORS, Visibility.SET]), name="audience"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(
         ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )
@@ -225,18 +216,17 @@ class ReflectionComment(Base):
     # tutors never reaches the whole set, even if the author later widens the share.
     audience: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
 
 
-class ReflectionDraft(Timestamped, Base):
+class ReflectionDraft(Timestamped, Model):
     """Unsaved writing, exactly as typed: a new reflection (by key) or changes to a saved one."""
 
     __tablename__ = "reflection_drafts"
     __table_args__ = (UniqueConstraint("author_id", "key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # Set for changes to a saved reflection; null for a reflection not yet saved.
     reflection_id: Mapped[int | None] = mapped_column(
@@ -247,7 +237,7 @@ class ReflectionDraft(Timestamped, Base):
     data: Mapped[dict[str, list[str]]] = mapped_column(JSON)
 
 
-class ReflectionRescue(Base):
+class ReflectionRescue(Model):
     """Writing posted when the sign-in had expired or the form was stale, kept until its owner
     uses or discards it (rules in learnset/reflections/rescue.py).
 
@@ -257,7 +247,6 @@ class ReflectionRescue(Base):
 
     __tablename__ = "reflection_rescues"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), index=True)
     # The only account it is ever shown to, decided when it was kept.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -271,14 +260,14 @@ class ReflectionRescue(Base):
     # Bytes of `data` as stored, for the hourly limit on everything kept.
     size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # When it was last written; it expires KEEP_DAYS later.
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 # A note is jotted on a phone, often offline, and sent when the connection returns.
 MAX_NOTE = 2000
 
 
-class Note(Base):
+class Note(Model):
     """A quick note waiting in its writer's inbox to become a reflection, or be deleted.
 
     Private to its writer, always. `client_id` is made by the writer's browser when the note is
@@ -292,7 +281,6 @@ class Note(Base):
         Index("ix_notes_author_id_created_at", "author_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[str] = mapped_column(String(36))
     body: Mapped[str] = mapped_column(Text)
@@ -311,19 +299,18 @@ class Note(Base):
         ForeignKey("file_blobs.id", ondelete="SET NULL"), unique=True
     )
     photo_name: Mapped[str | None] = mapped_column(String(120))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     cohort: Mapped[Cohort | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
     photo: Mapped[FileBlob | None] = relationship()
 
 
-class ReflectionAttachment(AttachedFile, Base):
+class ReflectionAttachment(AttachedFile, Model):
     """A file kept beside a reflection: read by exactly those who may read the reflection."""
 
     __tablename__ = "reflection_attachments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(
         ForeignKey("reflections.id", ondelete="CASCADE"), index=True
     )

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.db import Base, Timestamped, UTCDateTime
+from learnset.db import Model, Timestamped
 from learnset.enums import Labelled, Term
 from learnset.meetings.models import Meeting
 
@@ -26,7 +26,7 @@ class Usefulness(Labelled):
         return cls(str(score))
 
 
-class SessionFeedback(Timestamped, Base):
+class SessionFeedback(Timestamped, Model):
     """One participant's answers about one session they took part in.
 
     The person is kept only so they can change their answers while the window is open and see
@@ -39,7 +39,6 @@ class SessionFeedback(Timestamped, Base):
         CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     # The unique constraint's index, led by the session, serves look-ups by session.
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(
@@ -50,6 +49,6 @@ class SessionFeedback(Timestamped, Base):
     change_one_thing: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     # When the window closed as the session's dates stood at the first answer: a session moved
     # later cannot reopen a window whose answers its tutors may already have seen.
-    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime]
 
     meeting: Mapped[Meeting] = relationship()

@@ -99,7 +99,11 @@ def worker_pids(master: int) -> list[int]:
     """The gunicorn workers: the master's children, as /proc lists them."""
     children: list[int] = []
     for task in Path(f"/proc/{master}/task").iterdir():
-        children += [int(pid) for pid in (task / "children").read_text().split()]
+        try:
+            listed = (task / "children").read_text()
+        except FileNotFoundError:  # the thread ended between listing and reading
+            continue
+        children += [int(pid) for pid in listed.split()]
     return sorted(children)
 
 

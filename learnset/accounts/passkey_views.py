@@ -11,7 +11,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from werkzeug.wrappers import Response
@@ -25,7 +25,7 @@ from learnset.accounts.views import bp
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, committed, done, render_form
+from learnset.forms import committed, confirm_page, confirmed, done, render_form
 from learnset.return_address import safe_next
 
 CHALLENGE_KEY = "passkey_challenge"
@@ -108,15 +108,14 @@ def remove_passkey(passkey_id: int) -> Response | str:
     db = get_db()
     passkey = authz.get_or_404(db, Passkey, passkey_id, current_user, "passkey:remove")
     user = current_user._get_current_object()
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         keep_one = two_factor.is_required(user) and not two_factor.has_two_factor(db, user)
         with flashed():
             name = passkey.name
             passkeys.remove(db, user, passkey, utcnow(), keep_one=keep_one)
             committed(f"Your passkey {name} has been removed.")
         return redirect(_passkeys_url())
-    return render_template("accounts/remove_passkey.html", passkey=passkey, form=form)
+    return confirm_page("accounts/remove_passkey.html", passkey=passkey)
 
 
 # --- Signing in with a passkey ----------------------------------------------------------------

@@ -21,7 +21,7 @@ from learnset.accounts.views import bp
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import confirm_page, confirmed, done, render_form
 
 # The secret offered on the account page, kept in the cookie until a code proves it set up.
 OFFERED_IN_COOKIE = "two_factor_secret"
@@ -163,13 +163,12 @@ def new_recovery_codes() -> Response | str:
     user = current_user._get_current_object()
     if not two_factor.has_two_factor(db, user):
         return redirect(_account_url())
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         codes = two_factor.new_recovery_codes(db, user, utcnow())
         db.commit()
         return _recovery_codes_page(codes, _account_url(), first_time=False)
     left = two_factor.recovery_codes_left(db, user)
-    return render_template("accounts/new_recovery_codes.html", form=form, left=left)
+    return confirm_page("accounts/new_recovery_codes.html", left=left)
 
 
 @bp.route("/account/two-factor/turn-off", methods=["GET", "POST"])

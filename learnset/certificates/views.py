@@ -24,7 +24,7 @@ from learnset.db import get_db, utcnow
 from learnset.downloads import attachment
 from learnset.errors import shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import confirm_page, confirmed, done, render_form
 from learnset.pagination import page_number, paginate
 from learnset.pdf import html_to_pdf
 
@@ -96,15 +96,14 @@ def pdf(certificate_id: int) -> Response:
 @bp.route("/certificates/<id:certificate_id>/withdraw", methods=["GET", "POST"])
 def withdraw(certificate_id: int) -> Response | str:
     certificate = _own(certificate_id, "certificate:revoke")
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         db = get_db()
         services.revoke(db, current_user, certificate, utcnow())
         return done(
             "The certificate has been withdrawn. Its reference no longer checks.",
             url_for("certificates.index"),
         )
-    return render_template("certificates/withdraw.html", form=form, certificate=certificate)
+    return confirm_page("certificates/withdraw.html", certificate=certificate)
 
 
 def _verdict(typed: str, form: VerifyForm) -> tuple[str, int]:

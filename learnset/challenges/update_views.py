@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import abort, redirect, render_template, request
+from flask import abort, redirect, request
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -35,7 +35,7 @@ from learnset.challenges.views import (
 )
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, done, render_form, require_button
+from learnset.forms import confirm_page, confirmed, done, render_form, require_button
 
 # --- The set's questions and insights --------------------------------------------------------
 
@@ -170,10 +170,7 @@ def delete_update(challenge_id: int, update_id: int) -> Response | str:
     db = get_db()
     challenge = challenge_or_404(challenge_id)
     update = update_or_404(challenge, update_id, "challenge_update:edit")
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         services.delete_update(db, update, current_user)
         return done("It has been deleted.", challenge_url(challenge, "timeline"))
-    return render_template(
-        "challenges/delete_update.html", challenge=challenge, update=update, form=form
-    )
+    return confirm_page("challenges/delete_update.html", challenge=challenge, update=update)

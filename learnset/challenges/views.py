@@ -35,7 +35,7 @@ from learnset.challenges.models import Challenge, ChallengeStatus, ChallengeUpda
 from learnset.cohorts.models import Cohort
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, committed, done, render_form
+from learnset.forms import committed, confirm_page, confirmed, done, render_form
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("challenges", __name__)
@@ -245,15 +245,14 @@ def _status_message(challenge: Challenge, unpublished: bool) -> str:
 def delete(challenge_id: int) -> Response | str:
     db = get_db()
     challenge = challenge_or_404(challenge_id, "challenge:delete")
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         cohort_id, title = challenge.cohort_id, challenge.title
         services.delete_challenge(db, challenge, current_user)
         committed(f"“{title}” has been deleted.")
         if authz.can(current_user, "cohort:challenges", db.get(Cohort, cohort_id)):
             return redirect(url_for("challenges.cohort_challenges", cohort_id=cohort_id))
         return redirect(url_for("main.home"))
-    return render_template("challenges/delete.html", challenge=challenge, form=form)
+    return confirm_page("challenges/delete.html", challenge=challenge)
 
 
 # --- The gains board -------------------------------------------------------------------------
@@ -320,11 +319,10 @@ def unpublish(challenge_id: int) -> Response | str:
     if story is None or not story.is_published:
         flash("This challenge's story is not published.")
         return redirect(challenge_url(challenge))
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         services.unpublish_story(db, challenge, current_user, utcnow())
         return done(
             "Your story is no longer published. Only your learning set can see the challenge.",
             challenge_url(challenge),
         )
-    return render_template("challenges/unpublish.html", challenge=challenge, form=form)
+    return confirm_page("challenges/unpublish.html", challenge=challenge)

@@ -15,7 +15,7 @@ from learnset.cohorts.views import bp
 from learnset.db import get_db, utcnow
 from learnset.downloads import attachment
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, render_form
+from learnset.forms import confirm_page, confirmed, render_form
 from learnset.pagination import page_number, paginate
 
 
@@ -68,14 +68,13 @@ def invitation_import(import_id: int) -> str:
             now=now,
         )
     verdicts = bulk.preview(db, current_user, bulk.rows_of(kept), now)
-    return render_template(
+    return confirm_page(
         "cohorts/import_preview.html",
         kept=kept,
         verdicts=verdicts,
         counts=bulk.counts(verdicts),
         sendable=sum(1 for verdict in verdicts if verdict.sendable),
         expired=kept.expires_at <= now,
-        form=EmptyForm(),
         RowKind=bulk.RowKind,
     )
 
@@ -84,7 +83,7 @@ def invitation_import(import_id: int) -> str:
 def send_invitation_import(import_id: int) -> BaseResponse:
     db = get_db()
     kept = _own_import(import_id)
-    if EmptyForm().validate_on_submit():
+    if confirmed():
         with flashed():
             made = bulk.send(
                 db, kept, current_user, utcnow(), current_app.config["INVITATION_DAYS"]

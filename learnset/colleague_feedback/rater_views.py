@@ -27,7 +27,7 @@ from learnset.dates import uk_date, uk_time
 from learnset.db import get_db, utcnow
 from learnset.errors import link_gone, shown_on
 from learnset.extensions import limiter
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import confirm_page, confirmed, done, render_form
 from learnset.framework.models import Capability
 
 Page = Response | str | tuple[str, int]
@@ -126,13 +126,12 @@ def autosave(token: str) -> Response | tuple[Response, int]:
 @bp.route("/colleague-feedback/answer/<token>/decline", methods=["GET", "POST"])
 @_rater_link
 def decline(rater: FeedbackRater, token: str) -> Page:
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         db = get_db()
         services.decline(db, rater, utcnow())
         db.commit()
         return redirect(url_for("colleague_feedback.thanks", declined="yes"))
-    return render_template("colleague_feedback/decline.html", form=form, rater=rater, token=token)
+    return confirm_page("colleague_feedback/decline.html", rater=rater, token=token)
 
 
 @bp.route("/colleague-feedback/answered")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import Any, BinaryIO
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,7 +22,7 @@ from learnset.files.models import AttachedFile
 from learnset.files.names import size_in_words
 from learnset.files.store import used_bytes
 from learnset.files.uploads import Limits
-from learnset.forms import AttachForm, EmptyForm, done
+from learnset.forms import AttachForm, confirm_page, confirmed, done
 
 
 def _upload_limit() -> str:
@@ -61,12 +61,11 @@ def remove_page(
 ) -> Response | str:
     """Ask before a file goes (the `template`, with the attachment and a button); once the
     button is pressed, `remove` it, commit, say so and go `back`."""
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         name = attachment.name
         remove()
         return done(f"{name} has been removed.", back)
-    return render_template(template, attachment=attachment, form=form)
+    return confirm_page(template, attachment=attachment)
 
 
 def too_large(limits: Limits) -> AttachForm:

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from learnset import audit, authz
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, done
+from learnset.forms import confirm_page, confirmed, done
 from learnset.governance import queries
 from learnset.governance.views import bp
 from learnset.mail import queue
@@ -35,8 +35,7 @@ def retry_mail(mail_id: int) -> Response | str:
     if mail.failed_at is None:
         flash("That email is no longer waiting for a retry.")
         return redirect(url_for("governance.failed_mail"))
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         queue.requeue(db, mail, utcnow())
         audit.record(
             db, audit.AuditKind.MAIL_RETRIED, actor_id=current_user.id, detail=f"Email {mail.id}"
@@ -45,4 +44,4 @@ def retry_mail(mail_id: int) -> Response | str:
             "The email has been queued again. It goes with the next run of the sender.",
             url_for("governance.failed_mail"),
         )
-    return render_template("governance/retry_mail.html", mail=mail, form=form)
+    return confirm_page("governance/retry_mail.html", mail=mail)

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from learnset import authz, mail
 from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
-from learnset.forms import EmptyForm, done, require_button
+from learnset.forms import EmptyForm, confirm_page, confirmed, done, require_button
 from learnset.meetings import calendar
 from learnset.meetings.models import CalendarFeed, Meeting
 
@@ -63,11 +63,10 @@ def revoke_feed() -> Response | str:
     db = get_db()
     if calendar.feed_for(db, current_user) is None:
         return redirect(url_for("calendar.calendar_page"))
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         calendar.revoke_feed(db, current_user)
         return done("Your calendar address has been turned off.", url_for("calendar.calendar_page"))
-    return render_template("meetings/revoke_feed.html", form=form)
+    return confirm_page("meetings/revoke_feed.html")
 
 
 def _record_use(db: Session, feed_id: int, now: datetime) -> None:

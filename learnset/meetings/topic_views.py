@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -15,7 +15,15 @@ from learnset.cohorts.models import Cohort
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, choices, committed, done, render_form, require_button
+from learnset.forms import (
+    choices,
+    committed,
+    confirm_page,
+    confirmed,
+    done,
+    render_form,
+    require_button,
+)
 from learnset.meetings import queries, topics
 from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus
@@ -130,8 +138,7 @@ def edit(topic_id: int) -> Response | tuple[str, int]:
 def withdraw(topic_id: int) -> Response | str:
     db = get_db()
     topic = _topic(topic_id, "topic:withdraw")
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         title = topic.title
         with flashed():
             topics.withdraw(db, topic)
@@ -139,9 +146,7 @@ def withdraw(topic_id: int) -> Response | str:
         return redirect(_list_url(topic))
     if refused := _unless_open(topic, "withdraw it"):
         return refused
-    return render_template(
-        "meetings/withdraw_topic.html", topic=topic, form=form, votes=len(topic.votes)
-    )
+    return confirm_page("meetings/withdraw_topic.html", topic=topic, votes=len(topic.votes))
 
 
 def _unless_open(topic: EmergentTopic, doing: str) -> Response | None:

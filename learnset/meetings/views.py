@@ -21,7 +21,7 @@ from learnset import authz, mail
 from learnset.cohorts.models import Cohort, Role
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
-from learnset.forms import EmptyForm, choices, committed, done, render_form
+from learnset.forms import choices, committed, confirm_page, confirmed, done, render_form
 from learnset.markdown import render as render_markdown
 from learnset.meetings import (
     calendar,
@@ -188,18 +188,16 @@ def edit_meeting(meeting_id: int) -> Response | tuple[str, int]:
 def delete_meeting(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = meeting_or_404(meeting_id, "meeting:edit")
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         cohort_id = meeting.cohort_id
         with flashed():
             services.delete_meeting(db, meeting)
             to = url_for("meetings.cohort_meetings", cohort_id=cohort_id)
             return done("The session has been deleted.", to)
         return redirect(_page(meeting))
-    return render_template(
+    return confirm_page(
         "meetings/delete.html",
         meeting=meeting,
-        form=form,
         has_content=services.has_content(meeting),
     )
 
@@ -234,13 +232,12 @@ def publish(meeting_id: int) -> Response | str:
 def unpublish(meeting_id: int) -> Response | str:
     db = get_db()
     meeting = meeting_or_404(meeting_id, "meeting:publish")
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         with flashed():
             services.unpublish(db, meeting, utcnow())
             committed("The session is a draft again. Participants can no longer see it.")
         return redirect(_page(meeting))
-    return render_template("meetings/unpublish.html", meeting=meeting, form=form)
+    return confirm_page("meetings/unpublish.html", meeting=meeting)
 
 
 # --- Attendance --------------------------------------------------------------------------

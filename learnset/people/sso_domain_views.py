@@ -3,7 +3,7 @@ the SSO_REQUIRED_DOMAINS setting, shown as such, and the ones admins add and rem
 
 from __future__ import annotations
 
-from flask import current_app, render_template, url_for
+from flask import current_app, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from learnset.accounts import required_domains
 from learnset.accounts.models import RequiredSsoDomain
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import EmptyForm, done, render_form
+from learnset.forms import confirm_page, confirmed, done, render_form
 from learnset.people.forms import RequiredDomainForm
 from learnset.people.views import bp
 
@@ -59,11 +59,10 @@ def remove_sso_domain(domain_id: int) -> Response | str:
     row = authz.get_or_404(
         db, RequiredSsoDomain, domain_id, current_user, "sso-domains:manage", "sso-domains:manage"
     )
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         required_domains.remove(db, current_user, row, utcnow())
         return done(
             f"Addresses ending @{row.domain} may sign in with a password again.",
             url_for("people.sso_domains"),
         )
-    return render_template("people/remove_sso_domain.html", row=row, form=form)
+    return confirm_page("people/remove_sso_domain.html", row=row)

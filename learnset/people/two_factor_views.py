@@ -3,7 +3,7 @@ a confirmation page, then the reset, logged, and an email telling the person."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from learnset.accounts import two_factor
 from learnset.accounts.models import User
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed
-from learnset.forms import EmptyForm, committed
+from learnset.forms import committed, confirm_page, confirmed
 from learnset.people.views import bp
 
 
@@ -21,8 +21,7 @@ def reset_two_factor(user_id: int) -> Response | str:
     db = get_db()
     person = authz.get_or_404(db, User, user_id, current_user, "person:view", "person:manage")
     back = url_for("people.person", user_id=person.id)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         with flashed():
             two_factor.reset(db, person, current_user, utcnow())
             mail.queue_message(
@@ -36,9 +35,8 @@ def reset_two_factor(user_id: int) -> Response | str:
             )
             committed(f"{person.name}'s two-factor authentication has been reset.")
         return redirect(back)
-    return render_template(
+    return confirm_page(
         "people/reset_two_factor.html",
         person=person,
-        form=form,
         has_two_factor=two_factor.has_second_factor(db, person),
     )

@@ -14,7 +14,7 @@ from learnset.accounts.models import User
 from learnset.accounts.security import idle_timeout
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed
-from learnset.forms import EmptyForm, committed
+from learnset.forms import committed, confirm_page, confirmed
 from learnset.pagination import page_number
 from learnset.people import queries, services
 from learnset.people.forms import PeopleFilterForm
@@ -83,14 +83,13 @@ CHANGE_NAMES = ", ".join(f'"{name}"' for name in CHANGES)
 def change(user_id: int, change: str) -> Response | str:
     db = get_db()
     person = _person(user_id)
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         with flashed():
             _apply(db, person, change)
             committed(CHANGES[change][1].format(name=person.name))
         return redirect(url_for("people.person", user_id=person.id))
-    return render_template(
-        "people/change.html", person=person, change=change, label=CHANGES[change][0], form=form
+    return confirm_page(
+        "people/change.html", person=person, change=change, label=CHANGES[change][0]
     )
 
 

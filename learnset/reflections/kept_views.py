@@ -26,7 +26,7 @@ from wtforms import ValidationError
 
 from learnset.db import get_db, utcnow
 from learnset.errors import csrf_refused, flashed, leave_cookies_alone
-from learnset.forms import EmptyForm, done
+from learnset.forms import confirm_page, confirmed, done
 from learnset.reflections import editor, rescue
 from learnset.reflections.forms import (
     posted_fields,
@@ -230,13 +230,11 @@ def use_kept(rescue_id: int) -> WerkzeugResponse:
 def discard_kept(rescue_id: int) -> Any:
     kept = _kept_or_404(rescue_id)
     db = get_db()
-    form = EmptyForm()
-    if form.validate_on_submit():
+    if confirmed():
         target = rescue.discard(db, session, current_user, kept)
         return done(DISCARDED, editor_url(target))
-    return render_template(
+    return confirm_page(
         "reflections/discard_kept.html",
-        form=form,
         kept=kept,
         fields=editor.readable(kept.data),
         editor_url=editor_url(rescue.destination(db, current_user, kept)),

@@ -6,6 +6,7 @@ app, made once in the master, is frozen out of each worker's garbage collections
 from __future__ import annotations
 
 import http.client
+import importlib
 import json
 import os
 import socket
@@ -15,6 +16,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from learnset import gunicorn_conf
 
@@ -43,6 +46,16 @@ def app(environ, start_response):
 def test_a_worker_takes_no_more_connections_than_it_has_threads() -> None:
     assert gunicorn_conf.worker_connections == gunicorn_conf.threads
     assert gunicorn_conf.keepalive == 0
+
+
+def test_two_workers_a_core_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    assert importlib.reload(gunicorn_conf).workers == 6
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert importlib.reload(gunicorn_conf).workers == 3
+    monkeypatch.undo()
+    importlib.reload(gunicorn_conf)
 
 
 def _free_port() -> int:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from learnset.audit.models import AuditEvent, AuditKind
@@ -38,6 +39,20 @@ def _client() -> str:
     return client_digest(request.remote_addr, current_app.config["SECRET_KEY"])
 
 
+def _event(
+    kind: AuditKind, actor_id: int | None, subject_id: int | None, detail: str, now: datetime | None
+) -> dict[str, Any]:
+    """An event's columns."""
+    return {
+        "at": now or utcnow(),
+        "kind": kind.value,
+        "actor_id": actor_id,
+        "subject_id": subject_id if subject_id != actor_id else None,
+        "detail": detail[: column_length(AuditEvent, "detail")],
+        "client": _client(),
+    }
+
+
 def record(
     db: Session,
     kind: AuditKind,
@@ -48,15 +63,7 @@ def record(
     now: datetime | None = None,
 ) -> AuditEvent:
     """Add an event to the caller's transaction: it is kept only if the action is."""
-    limit = column_length(AuditEvent, "detail")
-    event = AuditEvent(
-        at=now or utcnow(),
-        kind=kind.value,
-        actor_id=actor_id,
-        subject_id=subject_id if subject_id != actor_id else None,
-        detail=detail[:limit],
-        client=_client(),
-    )
+    event = AuditEvent(**_event(kind, actor_id, subject_id, detail, now))
     db.add(event)
     db.flush()
     return event
@@ -68,10 +75,12 @@ def record_apart(
     """Write an event in a transaction of its own, for a GET (a download) whose own session
     only reads. Call it once the file is built: the request's reading transaction ends first,
     so the write takes the lock afresh. An error propagates: nothing is handed over
-    unrecorded."""
+    unrecorded. The row is inserted as it is, without the ORM's flush: nothing reads it back."""
     close_session(finished=True)
     with database().writer_sessions.begin() as db:
-        record(db, kind, actor_id=actor_id, subject_id=subject_id, detail=detail)
+        db.connection().execute(
+            insert(AuditEvent), _event(kind, actor_id, subject_id, detail, None)
+        )
 
 
 def purge(db: Session, now: datetime, days: int) -> int:

@@ -56,7 +56,7 @@ from learnset.dashboards.figures import (
 from learnset.dashboards.months import Month, month_bounds, month_table, months_between
 from learnset.dashboards.participants import ONE_COHORT, ParticipantName
 from learnset.dates import uk_month
-from learnset.db import UTCDateTime, shared_alias
+from learnset.db import UTCDateTime, plain_rows, shared_alias
 from learnset.framework.models import LEVELS, Capability, Levels
 from learnset.framework.queries import DomainCapabilities
 
@@ -352,9 +352,9 @@ def heat_map(
         for figure in commonest_first(figures)
     }
     participants: dict[int, ParticipantName] = {}
-    for participant_id, name, capability_id, current, target in db.execute(
-        _heat_map_statement(), {"cohort_id": cohort_id, "released_at": released_at}
-    ):
+    for participant_id, name, capability_id, current, target in plain_rows(
+        db, _heat_map_statement(), {"cohort_id": cohort_id, "released_at": released_at}
+    ).all():
         if participant_id not in participants:  # a row a rating: named once a participant
             participants[participant_id] = ParticipantName(participant_id, name)
         if capability_id in rows:

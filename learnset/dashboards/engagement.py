@@ -38,6 +38,7 @@ from learnset.dashboards.participants import (
     participant_ids,
 )
 from learnset.dates import uk_month
+from learnset.db import plain_rows
 from learnset.meetings.models import Attendance, Meeting
 from learnset.meetings.queries import Rate
 from learnset.reflections.models import Reflection, Visibility
@@ -212,8 +213,8 @@ def activity(
     read: the query selects no title and no text."""
     if not months:
         return {}
-    rows = db.execute(
-        _activity_statement(len(months)), {"cohort_id": cohort_id, **month_bounds(months)}
+    rows = plain_rows(
+        db, _activity_statement(len(months)), {"cohort_id": cohort_id, **month_bounds(months)}
     ).all()
     # PostgreSQL's sums of counts are decimals.
     return {(person, number): MonthActivity(*map(int, counts)) for person, number, *counts in rows}
@@ -264,7 +265,8 @@ def _participants_statement() -> Select[int, str, bool]:
 def participants_and_absent(db: Session, cohort_id: int) -> tuple[list[ParticipantName], set[int]]:
     """The cohort's participants by name, and those of them `not_seen_lately` (one query)."""
     participants, absent = [], set()
-    for user_id, name, missed in db.execute(_participants_statement(), {"cohort_id": cohort_id}):
+    found = plain_rows(db, _participants_statement(), {"cohort_id": cohort_id}).all()
+    for user_id, name, missed in found:
         participants.append(ParticipantName(user_id, name))
         if missed:
             absent.add(user_id)

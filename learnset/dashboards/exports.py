@@ -89,6 +89,7 @@ def dashboard_json(
 ) -> dict[str, Any]:
     """The dashboard as a JSON document (see DEFINITIONS for what each figure means)."""
     released = dashboard.released
+    keys = [month.key for month in engagement.months]  # named once, not once a participant
     document: dict[str, Any] = {
         "cohort": cohort_name,
         "generated_at": now.isoformat(),
@@ -135,10 +136,7 @@ def dashboard_json(
             {
                 "participant": entry.participant.name,
                 "not_seen_for_two_sessions": entry.not_seen_lately,
-                "months": [
-                    {"month": month.key, **_activity_json(entry.month(month.key))}
-                    for month in engagement.months
-                ],
+                "months": [{"month": key, **_activity_json(entry.month(key))} for key in keys],
             }
             for entry in engagement.participants
         ],

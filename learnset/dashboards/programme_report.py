@@ -268,9 +268,13 @@ def programme_report(
     domains, so they are worked out once for each state of those: a release made or withdrawn,
     a set added, renamed, moved or removed, or a domain renamed, and they are worked out again.
     """
-    shown = report_release.shown_sets(db, queries.chosen_sets(year))
-    key = (year, tuple(shown), tuple((entry.domain.id, entry.domain.name) for entry in framework))
-    worked_out = _once(_WORKED_OUT, key, lambda: _work_out(db, framework, year, shown))
+    shown = report_release.shown_rows(db, queries.chosen_sets(year))
+    key = (year, shown, tuple((entry.domain.id, entry.domain.name) for entry in framework))
+    worked_out = _once(
+        _WORKED_OUT,
+        key,
+        lambda: _work_out(db, framework, year, report_release.shown_sets(shown)),
+    )
     # This request's own, whose feedback is put in place below.
     report = replace(worked_out, years=queries.report_years(db), state=key)
     attach_feedback(report, feedback)

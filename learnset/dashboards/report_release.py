@@ -125,10 +125,15 @@ class ShownSet:
     counted: bool
 
 
-def shown_sets(db: Session, chosen: Select[Any]) -> list[ShownSet]:
+def shown_rows(db: Session, chosen: Select[Any]) -> tuple[tuple[Any, ...], ...]:
     """The chosen sets, newest first, each with its latest release, if any (one statement that
-    reads no release's figures, its rows read plain: a row a set, hundreds of them)."""
-    rows: Iterable[Any] = plain_rows(db, _shown_statement(chosen))
+    reads no release's figures: a row a set, hundreds of them), as plain tuples: what the
+    report's figures depend on, read on every request and compared with what a worker keeps
+    in C. `shown_sets` makes them ShownSets, only when the figures are worked out again."""
+    return tuple(tuple(row) for row in plain_rows(db, _shown_statement(chosen)).all())
+
+
+def shown_sets(rows: Iterable[tuple[Any, ...]]) -> list[ShownSet]:
     return [
         ShownSet(cohort_id, name, status, start, release_id, released_at, bool(counted))
         for cohort_id, name, status, start, release_id, released_at, counted in rows

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
-from learnset.db import COHORTS
+from learnset.db import COHORTS, plain_rows
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.session_feedback.models import SessionFeedback
-from learnset.session_feedback.release import LEVELS, Figures, figures_from
+from learnset.session_feedback.release import LEVELS, NOTHING, Figures, figures_from
 from learnset.session_feedback.services import WINDOW_DAYS, window
 
 
@@ -50,11 +51,15 @@ def _published() -> ColumnElement[bool]:
 
 
 @cache
-def _per_level() -> Select[Meeting, int | None, int, datetime | None]:
-    # Each answered session's answers at each level of usefulness, and its earliest close.
+def _per_level() -> Select[int, int, datetime, datetime, int | None, int, datetime | None]:
+    # Each answered session's answers at each level of usefulness, and its earliest close: of
+    # the session, only what window() reads, as plain rows, not its agenda and notes.
     return (
         select(
-            Meeting,
+            Meeting.id,
+            Meeting.cohort_id,
+            Meeting.starts_at,
+            Meeting.ends_at,
             SessionFeedback.usefulness,
             func.count(SessionFeedback.id),
             func.min(SessionFeedback.closes_at),
@@ -62,8 +67,6 @@ def _per_level() -> Select[Meeting, int | None, int, datetime | None]:
         .join(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
         .where(_published())
         .group_by(Meeting.id, SessionFeedback.usefulness)
-        # What window() reads, not each session's agenda and notes.
-        .options(load_only(Meeting.id, Meeting.cohort_id, Meeting.starts_at, Meeting.ends_at))
     )
 
 
@@ -102,11 +105,12 @@ def summaries_for_cohorts(
         ):
             unanswered[cohort_id] = int(closed)
     # The sessions someone answered, their window perhaps closed by an earlier answer.
-    per_level = db.execute(_per_level(), {"cohort_ids": ids}).all()
-    meetings: dict[int, Meeting] = {}
+    per_level = plain_rows(db, _per_level(), {"cohort_ids": ids}).all()
+    meetings: dict[int, Any] = {}  # a row of the session's id, set and times (`Timed`)
     closed_by: dict[int, datetime] = {}
     levels_of: dict[int, dict[int, int]] = defaultdict(dict)
-    for meeting, usefulness, count, first_closes_at in per_level:
+    for meeting in per_level:
+        *_, usefulness, count, first_closes_at = meeting
         meetings[meeting.id] = meeting
         if usefulness is not None:
             levels_of[meeting.id][usefulness] = int(count)
@@ -124,7 +128,8 @@ def summaries_for_cohorts(
     words: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     if released:
         meeting_ids = [meeting_id for _, meeting_id in released]
-        for cohort_id, differently, change in db.execute(_words(), {"meeting_ids": meeting_ids}):
+        found = plain_rows(db, _words(), {"meeting_ids": meeting_ids})
+        for cohort_id, differently, change in found:
             words[cohort_id][0].append(differently)
             words[cohort_id][1].append(change)
     # Each set's sessions gathered in one pass, not one pass over every session for each set.
@@ -138,12 +143,23 @@ def summaries_for_cohorts(
         for level, count in levels.items():
             counts_of[of_cohort][level - 1] += count
     summaries: dict[int, CohortFeedbackSummary] = {}
+    # Most of hundreds of sets have nothing released: without the sessions closed, one summary
+    # serves them all.
+    none_released = CohortFeedbackSummary(None, 0, NOTHING, (0,) * len(LEVELS))
     for cohort_id in ids:
-        counts = counts_of.get(cohort_id, [0] * len(LEVELS))
+        closed_of_set = closed_in.get(cohort_id, 0) if with_closed else None
+        counts = counts_of.get(cohort_id)
+        if counts is None:
+            summaries[cohort_id] = (
+                none_released
+                if closed_of_set is None
+                else replace(none_released, sessions_closed=closed_of_set)
+            )
+            continue
         do_differently, change_one_thing = words.get(cohort_id, ([], []))
         summaries[cohort_id] = CohortFeedbackSummary(
-            sessions_closed=closed_in.get(cohort_id, 0) if with_closed else None,
-            sessions_released=released_in.get(cohort_id, 0),
+            sessions_closed=closed_of_set,
+            sessions_released=released_in[cohort_id],
             figures=figures_from(counts, do_differently, change_one_thing),
             counts=tuple(counts),
         )

@@ -15,7 +15,11 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
 from learnset.accounts.models import User
+from learnset.challenges.models import Challenge
+from learnset.cohorts.models import Cohort
 from learnset.framework.models import Capability, CapabilityDomain
+from learnset.library.models import ContentItem
+from learnset.meetings.models import Meeting
 from learnset.reflections.models import (
     Reflection,
     reflection_capabilities,
@@ -35,17 +39,32 @@ def _with_everything(query: Any) -> Any:
     )
 
 
+def _as_exported(query: Any) -> Any:
+    # What the exports read: not a library item's text, a session's agenda or a capability's
+    # levels, which made most of the work of loading a log (JSON read a capability a reflection).
+    return query.options(
+        selectinload(Reflection.parts),
+        selectinload(Reflection.capabilities).load_only(Capability.name, Capability.position),
+        joinedload(Reflection.cohort).load_only(Cohort.name),
+        joinedload(Reflection.meeting).load_only(Meeting.number, Meeting.title),
+        joinedload(Reflection.content_item).load_only(ContentItem.kind, ContentItem.title),
+        joinedload(Reflection.challenge).load_only(Challenge.title),
+        selectinload(Reflection.attachments),
+    )
+
+
 def own_log(
     db: Session, user: User, date_from: date | None = None, date_to: date | None = None
 ) -> list[Reflection]:
-    """The user's own reflections (never anyone else's), oldest first, fully loaded."""
+    """The user's own reflections (never anyone else's), oldest first, with what the exports
+    read of their parts, links, capabilities and files."""
     query = authz.own_reflections(user)
     if date_from is not None:
         query = query.where(Reflection.experienced_on >= date_from)
     if date_to is not None:
         query = query.where(Reflection.experienced_on <= date_to)
     query = query.order_by(Reflection.experienced_on, Reflection.created_at, Reflection.id)
-    return list(db.scalars(_with_everything(query)).unique())
+    return list(db.scalars(_as_exported(query)).unique())
 
 
 def activity_of(reflection: Reflection) -> str:

@@ -81,35 +81,41 @@ class Exported:
         return joined(self.text_by_part, self.structure_spec.change)
 
 
+def with_links(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """A read of reflections joined to what each may point at: its learning set, session,
+    library item and live challenge."""
+    return (
+        query.outerjoin(Cohort, Cohort.id == Reflection.cohort_id)
+        .outerjoin(Meeting, Meeting.id == Reflection.meeting_id)
+        .outerjoin(ContentItem, ContentItem.id == Reflection.content_item_id)
+        .outerjoin(Challenge, Challenge.id == Reflection.challenge_id)
+    )
+
+
 @cache
 def _own_log(dated: bool) -> Select[*tuple[Any, ...]]:
     """Built once: the person's reflections outside the bin, with what they point at by name,
     oldest first; `dated`, between `date_from` and `date_to`."""
-    query = (
-        authz.own_reflections(PERSON)
-        .with_only_columns(
-            Reflection.id,
-            Reflection.title,
-            Reflection.structure,
-            Reflection.experienced_on,
-            Reflection.cpd_minutes,
-            Reflection.visibility,
-            Reflection.created_at,
-            Reflection.updated_at,
-            Cohort.name,
-            Meeting.id,
-            Meeting.number,
-            Meeting.title,
-            ContentItem.id,
-            ContentItem.kind,
-            ContentItem.title,
-            Challenge.title,
-        )
-        .outerjoin(Cohort, Cohort.id == Reflection.cohort_id)
-        .outerjoin(Meeting, Meeting.id == Reflection.meeting_id)
-        .outerjoin(ContentItem, ContentItem.id == Reflection.content_item_id)
-        .outerjoin(Challenge, Challenge.id == Reflection.challenge_id)
-        .order_by(Reflection.experienced_on, Reflection.created_at, Reflection.id)
+    query: Select[*tuple[Any, ...]] = authz.own_reflections(PERSON).with_only_columns(
+        Reflection.id,
+        Reflection.title,
+        Reflection.structure,
+        Reflection.experienced_on,
+        Reflection.cpd_minutes,
+        Reflection.visibility,
+        Reflection.created_at,
+        Reflection.updated_at,
+        Cohort.name.label("learning_set"),
+        Meeting.id.label("meeting_id"),
+        Meeting.number,
+        Meeting.title.label("meeting_title"),
+        ContentItem.id.label("item_id"),
+        ContentItem.kind,
+        ContentItem.title.label("item_title"),
+        Challenge.title.label("challenge"),
+    )
+    query = with_links(query).order_by(
+        Reflection.experienced_on, Reflection.created_at, Reflection.id
     )
     if dated:
         query = query.where(
@@ -174,40 +180,23 @@ def own_log(db: Session, user: User, period: tuple[date, date] | None = None) ->
         files.setdefault(attachment.reflection_id, []).append(attachment)
     return [
         Exported(
-            id=reflection_id,
-            title=title,
-            structure=structure,
-            experienced_on=experienced_on,
-            cpd_minutes=cpd_minutes,
-            visibility=visibility,
-            created_at=created_at,
-            updated_at=updated_at,
-            learning_set=learning_set,
-            meeting=None if meeting_id is None else (number, meeting_title),
-            item=None if item_id is None else (kind, item_title),
-            challenge=challenge,
-            text_by_part=text.get(reflection_id, {}),
-            capabilities=names.get(reflection_id, []),
-            attachments=files.get(reflection_id, []),
+            id=row.id,
+            title=row.title,
+            structure=row.structure,
+            experienced_on=row.experienced_on,
+            cpd_minutes=row.cpd_minutes,
+            visibility=row.visibility,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            learning_set=row.learning_set,
+            meeting=None if row.meeting_id is None else (row.number, row.meeting_title),
+            item=None if row.item_id is None else (row.kind, row.item_title),
+            challenge=row.challenge,
+            text_by_part=text.get(row.id, {}),
+            capabilities=names.get(row.id, []),
+            attachments=files.get(row.id, []),
         )
-        for (
-            reflection_id,
-            title,
-            structure,
-            experienced_on,
-            cpd_minutes,
-            visibility,
-            created_at,
-            updated_at,
-            learning_set,
-            meeting_id,
-            number,
-            meeting_title,
-            item_id,
-            kind,
-            item_title,
-            challenge,
-        ) in rows
+        for row in rows
     ]
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, bindparam, extract, func, select
+from sqlalchemy import ColumnElement, Date, Integer, Select, bindparam, extract, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from learnset import authz
@@ -92,6 +92,11 @@ def with_links(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     )
 
 
+# A period's first and last days, in statements built once.
+_FROM = bindparam("date_from", type_=Date)
+_TO = bindparam("date_to", type_=Date)
+
+
 @cache
 def _own_log(dated: bool) -> Select[*tuple[Any, ...]]:
     """Built once: the person's reflections outside the bin, with what they point at by name,
@@ -118,10 +123,7 @@ def _own_log(dated: bool) -> Select[*tuple[Any, ...]]:
         Reflection.experienced_on, Reflection.created_at, Reflection.id
     )
     if dated:
-        query = query.where(
-            Reflection.experienced_on >= bindparam("date_from", type_=Date),
-            Reflection.experienced_on <= bindparam("date_to", type_=Date),
-        )
+        query = query.where(Reflection.experienced_on >= _FROM, Reflection.experienced_on <= _TO)
     return query
 
 
@@ -284,25 +286,35 @@ class Portfolio:
     by_capability: list[CapabilityTotal]
 
 
-def _in_range(date_from: date, date_to: date, user: User) -> Any:
+def _in_period() -> tuple[ColumnElement[bool], ...]:
+    # The person's reflections outside the bin between `date_from` and `date_to`.
     return (
-        Reflection.author_id == user.id,
+        Reflection.author_id == PERSON,
         Reflection.deleted_at.is_(None),
-        Reflection.experienced_on >= date_from,
-        Reflection.experienced_on <= date_to,
+        Reflection.experienced_on >= _FROM,
+        Reflection.experienced_on <= _TO,
     )
 
 
-def portfolio(db: Session, user: User, date_from: date, date_to: date) -> Portfolio:
-    """The user's reflections in a period, with CPD minutes by month and by capability."""
-    year = extract("year", Reflection.experienced_on)
-    month = extract("month", Reflection.experienced_on)
-    month_rows = db.execute(
-        select(year, month, func.count(Reflection.id), func.sum(Reflection.cpd_minutes))
-        .where(*_in_range(date_from, date_to, user))
-        .group_by(year, month)
-        .order_by(year, month)
-    ).all()
+_YEAR = extract("year", Reflection.experienced_on)
+_MONTH = extract("month", Reflection.experienced_on)
+
+
+@cache
+def _by_month() -> Select[Any, Any, int, int | None]:
+    """Built once: reflections and minutes in each month of the period."""
+    return (
+        select(_YEAR, _MONTH, func.count(Reflection.id), func.sum(Reflection.cpd_minutes))
+        .where(*_in_period())
+        .group_by(_YEAR, _MONTH)
+        .order_by(_YEAR, _MONTH)
+    )
+
+
+@cache
+def _by_capability() -> Select[Capability, CapabilityDomain, int, int | None]:
+    """Built once: reflections and minutes for each capability they name, in the framework's
+    order."""
     per_capability = (
         select(
             reflection_capabilities.c.capability_id,
@@ -310,16 +322,23 @@ def portfolio(db: Session, user: User, date_from: date, date_to: date) -> Portfo
             func.sum(Reflection.cpd_minutes).label("minutes"),
         )
         .join(Reflection, Reflection.id == reflection_capabilities.c.reflection_id)
-        .where(*_in_range(date_from, date_to, user))
+        .where(*_in_period())
         .group_by(reflection_capabilities.c.capability_id)
         .subquery()
     )
-    capability_rows = db.execute(
+    return (
         select(Capability, CapabilityDomain, per_capability.c.reflections, per_capability.c.minutes)
         .join(per_capability, per_capability.c.capability_id == Capability.id)
         .join(CapabilityDomain, CapabilityDomain.id == Capability.domain_id)
         .order_by(CapabilityDomain.position, CapabilityDomain.id, Capability.position)
-    ).all()
+    )
+
+
+def portfolio(db: Session, user: User, date_from: date, date_to: date) -> Portfolio:
+    """The user's reflections in a period, with CPD minutes by month and by capability."""
+    period = {"person_id": user.id, "date_from": date_from, "date_to": date_to}
+    month_rows = db.execute(_by_month(), period).all()
+    capability_rows = db.execute(_by_capability(), period).all()
     reflections = own_log(db, user, (date_from, date_to))
     by_month = [
         MonthTotal(date(int(y), int(m), 1), count, int(minutes or 0))

@@ -118,8 +118,13 @@ def _picked(name: str) -> bool:
 
 def _open(client: Any, token: str, page: Page, path: str) -> Any:
     if page.method == "POST":
-        return client.post(path, data=page.form, headers={"X-CSRFToken": token})
-    return client.get(path)
+        response = client.post(path, data=page.form, headers={"X-CSRFToken": token})
+    else:
+        response = client.get(path)
+    # Read the body as a browser would: a download made as it is sent (a zip) does most of its
+    # work while its body is read, which the test client leaves to whoever reads it.
+    response.get_data()
+    return response
 
 
 def main() -> None:

@@ -21,9 +21,8 @@ from learnset import files
 from learnset.accounts.models import User
 from learnset.files.models import FileBlob
 from learnset.files.zips import Folder, stream_zip
-from learnset.reflections.exports import linked, own_log, slug
+from learnset.reflections.exports import Exported, linked, own_log, slug
 from learnset.reflections.front_matter import front_matter
-from learnset.reflections.models import Reflection
 
 README = """# Your reflective log from Learnset
 
@@ -49,7 +48,7 @@ class Entry:
     blob: FileBlob | None = None
 
 
-def reflection_markdown(reflection: Reflection, attached: Sequence[tuple[str, str]] = ()) -> str:
+def reflection_markdown(reflection: Exported, attached: Sequence[tuple[str, str]] = ()) -> str:
     """One reflection as a Markdown file with front matter; `attached` lists its files (name,
     path from the Markdown file), linked at the end."""
     front: dict[str, Any] = {
@@ -57,7 +56,7 @@ def reflection_markdown(reflection: Reflection, attached: Sequence[tuple[str, st
         "date": reflection.experienced_on.isoformat(),
         "structure": reflection.structure_spec.title,
         **linked(reflection),
-        "capabilities": [capability.name for capability in reflection.capabilities],
+        "capabilities": reflection.capabilities,
         "cpd_minutes": reflection.cpd_minutes,
         "shared_with": reflection.visibility,
         "written": reflection.created_at.isoformat(timespec="minutes"),

@@ -21,7 +21,7 @@ from learnset.files.models import FileBlob
 from learnset.framework.models import Capability
 from learnset.library.models import ContentItem
 from learnset.meetings.models import Meeting
-from learnset.reflections.exports import activity_named, slug
+from learnset.reflections.exports import activity_named, slug, with_links
 from learnset.reflections.models import (
     Note,
     Reflection,
@@ -89,28 +89,26 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
     """Everything the reflective log holds about the person, for their download."""
     own = Reflection.author_id == person
     return {
-        "reflections": select(
-            Reflection.id,
-            Reflection.title,
-            Reflection.experienced_on,
-            Reflection.structure,
-            Cohort.name.label("learning_set"),
-            Meeting.id.label("meeting_id"),
-            Meeting.number.label("meeting_number"),
-            Meeting.title.label("meeting_title"),
-            ContentItem.kind.label("item_kind"),
-            ContentItem.title.label("item_title"),
-            Challenge.title.label("challenge_title"),
-            Reflection.cpd_minutes,
-            Reflection.visibility,
-            Reflection.created_at,
-            Reflection.updated_at,
-            Reflection.deleted_at,
+        "reflections": with_links(
+            select(
+                Reflection.id,
+                Reflection.title,
+                Reflection.experienced_on,
+                Reflection.structure,
+                Cohort.name.label("learning_set"),
+                Meeting.id.label("meeting_id"),
+                Meeting.number.label("meeting_number"),
+                Meeting.title.label("meeting_title"),
+                ContentItem.kind.label("item_kind"),
+                ContentItem.title.label("item_title"),
+                Challenge.title.label("challenge_title"),
+                Reflection.cpd_minutes,
+                Reflection.visibility,
+                Reflection.created_at,
+                Reflection.updated_at,
+                Reflection.deleted_at,
+            )
         )
-        .outerjoin(Cohort, Cohort.id == Reflection.cohort_id)
-        .outerjoin(Meeting, Meeting.id == Reflection.meeting_id)
-        .outerjoin(ContentItem, ContentItem.id == Reflection.content_item_id)
-        .outerjoin(Challenge, Challenge.id == Reflection.challenge_id)
         .where(own)
         .order_by(Reflection.experienced_on, Reflection.id),
         "parts": select(ReflectionPart.reflection_id, ReflectionPart.key, ReflectionPart.body)

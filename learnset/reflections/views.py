@@ -162,7 +162,4 @@ def portfolio() -> tuple[str, int]:
         portfolio=exports.portfolio(get_db(), current_user, date_from, date_to),
         sections=exports.extra_sections(get_db(), current_user, date_from, date_to),
         full_text=bool(form.full_text.data),
-        activity_of=exports.activity_of,
-        learned=exports.learned,
-        will_change=exports.will_change,
     )

@@ -26,7 +26,12 @@ from learnset.dashboards import (
     services,
     tutor_view,
 )
-from learnset.dashboards.engagement import Engagement, engagement_months, engagement_of
+from learnset.dashboards.engagement import (
+    Engagement,
+    engagement_in_month,
+    engagement_months,
+    engagement_of,
+)
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.dashboards.release_html import release_tables
 from learnset.db import get_db, utcnow
@@ -109,7 +114,7 @@ def engagement(cohort_id: int) -> str:
     return render_template(
         "dashboards/engagement.html",
         cohort=cohort,
-        engagement=engagement_of(get_db(), cohort.id, months),
+        engagement=engagement_in_month(get_db(), cohort.id, months, chosen),
         month=chosen,
     )
 

@@ -258,7 +258,7 @@ def month_and_total(
         db,
         _month_and_total_statement(len(months)),
         {"cohort_id": cohort_id, "chosen": months.index(chosen), **month_bounds(months)},
-    )
+    ).all()
     width = len(ACTIVITY_COUNTS)
     found = {}
     for person, *counts in rows:

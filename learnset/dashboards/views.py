@@ -110,7 +110,8 @@ def release(cohort_id: int) -> Response:
 def engagement(cohort_id: int) -> str:
     cohort = _dashboard_cohort(cohort_id)
     months = engagement_months(cohort, utcnow())
-    chosen = next((m for m in months if m.key == request.args.get("month")), months[-1])
+    asked = request.args.get("month")  # once: each look at `request` goes through its proxy
+    chosen = next((m for m in months if m.key == asked), months[-1])
     return render_template(
         "dashboards/engagement.html",
         cohort=cohort,

@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnClause,
     ColumnElement,
+    Integer,
     Select,
     Subquery,
     and_,
+    bindparam,
     exists,
     func,
     literal_column,
@@ -68,12 +70,17 @@ class ParticipantEngagement:
     # By month key (2026-03).
     months: dict[str, MonthActivity] = field(default_factory=dict)
     not_seen_lately: bool = False
+    # Every month's activity added up in SQL, when only one month was read
+    # (`engagement_in_month`); else `total` adds up `months`.
+    summed: MonthActivity | None = None
 
     def month(self, key: str) -> MonthActivity:
         return self.months.get(key) or MonthActivity()
 
     @property
     def total(self) -> MonthActivity:
+        if self.summed is not None:
+            return self.summed
         total = MonthActivity()
         for activity in self.months.values():
             total.attended += activity.attended
@@ -145,8 +152,9 @@ def _challenge_moments(cohort_id: Any) -> Subquery:
     ).subquery("challenge_moments")
 
 
-@cache
-def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
+def _counts(month_count: int) -> Subquery:
+    """The four grouped selects in a UNION ALL: a row for each participant, month and kind of
+    activity, with its own counts and 0 for the others."""
     # The months once, as a CTE, for the four selects that join them.
     table = month_table(month_count, shared=True)
     participants = select(Membership.user_id).where(
@@ -196,12 +204,32 @@ def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
         .where(moments.c.owner_id.in_(participants))
         .group_by(moments.c.owner_id, table.c.number)
     )
-    counts = union_all(attendance, reflections, assessments, challenges).subquery("counts")
+    return union_all(attendance, reflections, assessments, challenges).subquery("counts")
+
+
+@cache
+def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
+    counts = _counts(month_count)
     return select(
         counts.c.person,
         counts.c.number,
         *(func.sum(column) for column in list(counts.c)[2:]),
     ).group_by(counts.c.person, counts.c.number)
+
+
+# The month a page shows, by its number among the months.
+CHOSEN = bindparam("chosen", type_=Integer)
+
+
+@cache
+def _month_and_total_statement(month_count: int) -> Select[*tuple[Any, ...]]:
+    counts = _counts(month_count)
+    summed = list(counts.c)[2:]
+    return select(
+        counts.c.person,
+        *(func.sum(column).filter(counts.c.number == CHOSEN) for column in summed),
+        *(func.sum(column) for column in summed),
+    ).group_by(counts.c.person)
 
 
 def activity(
@@ -218,6 +246,26 @@ def activity(
     ).all()
     # PostgreSQL's sums of counts are decimals.
     return {(person, number): MonthActivity(*map(int, counts)) for person, number, *counts in rows}
+
+
+def month_and_total(
+    db: Session, cohort_id: int, months: list[Month], chosen: Month
+) -> dict[int, tuple[MonthActivity, MonthActivity]]:
+    """`activity` of one of the months and summed over them all, per participant who did
+    something in any of them (one query: the same four selects, summed by participant). What
+    the engagement page shows, without a row for each participant and month."""
+    rows = plain_rows(
+        db,
+        _month_and_total_statement(len(months)),
+        {"cohort_id": cohort_id, "chosen": months.index(chosen), **month_bounds(months)},
+    ).all()
+    width = len(ACTIVITY_COUNTS)
+    found = {}
+    for person, *counts in rows:
+        # A month with nothing in it sums to NULL; PostgreSQL's sums are decimals.
+        numbers = [int(count or 0) for count in counts]
+        found[person] = (MonthActivity(*numbers[:width]), MonthActivity(*numbers[width:]))
+    return found
 
 
 @cache
@@ -296,5 +344,22 @@ def engagement_of(
         for number, key in enumerate(keys):
             if (participant.id, number) in found:
                 entry.months[key] = found[(participant.id, number)]
+        entries.append(entry)
+    return Engagement(months, entries)
+
+
+def engagement_in_month(
+    db: Session, cohort_id: int, months: list[Month], chosen: Month
+) -> Engagement:
+    """What the engagement page shows: each participant's activity in the `chosen` month and
+    over all the months, and whether they have missed the last two sessions (two queries).
+    Their other months are not read (`engagement_of` has them)."""
+    participants, absent = participants_and_absent(db, cohort_id)
+    found = month_and_total(db, cohort_id, months, chosen)
+    entries = []
+    for participant in participants:
+        entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
+        if participant.id in found:
+            entry.months[chosen.key], entry.summed = found[participant.id]
         entries.append(entry)
     return Engagement(months, entries)

@@ -8,11 +8,12 @@ what its few characters do."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from learnset.dashboards.cohort_figures import GapRow, HeatMap
+from learnset.dashboards.cohort_figures import GapCell, GapRow, HeatMap
 from learnset.dashboards.engagement import Engagement, MonthActivity
 from learnset.dashboards.figures import Figure
 from learnset.dashboards.pages import CohortRow
@@ -45,20 +46,24 @@ NOT_RATED_HTML = Markup(
 )
 
 
+@cache
+def _gap_cell(gap: int) -> str:
+    # A cell depends on its gap alone (nine of them, -4 to 4): each is written once, shaded as
+    # a GapCell with that gap is.
+    shade = GapCell(current=0, target=gap).shade
+    # Two whole numbers (int() makes sure): nothing to escape.
+    return (
+        f'<td class="nhsuk-table__cell app-heat__cell app-heat__cell--{int(shade)}">{int(gap)}</td>'
+    )
+
+
 def heat_cells(row: GapRow, participants: list[ParticipantName]) -> Markup:
     """A heat map row's cells, a participant's gap each (a dozen participants on a score of
     capabilities: a few hundred cells a page)."""
     cells: list[str] = []
     for participant in participants:
         cell = row.cells.get(participant.id)
-        if cell is None:
-            cells.append(NOT_RATED_HTML)
-            continue
-        # Two whole numbers (int() makes sure): nothing to escape.
-        shade, gap = int(cell.shade), int(cell.gap)
-        cells.append(
-            f'<td class="nhsuk-table__cell app-heat__cell app-heat__cell--{shade}">{gap}</td>'
-        )
+        cells.append(NOT_RATED_HTML if cell is None else _gap_cell(cell.gap))
     return Markup("\n      ".join(cells))  # noqa: S704 - whole numbers and our own HTML only
 
 

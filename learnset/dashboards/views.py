@@ -26,7 +26,12 @@ from learnset.dashboards import (
     services,
     tutor_view,
 )
-from learnset.dashboards.engagement import Engagement, engagement_months, engagement_of
+from learnset.dashboards.engagement import (
+    Engagement,
+    engagement_in_month,
+    engagement_months,
+    engagement_of,
+)
 from learnset.dashboards.forms import AddSuggestionForm
 from learnset.dashboards.release_html import release_tables
 from learnset.db import get_db, utcnow
@@ -105,11 +110,12 @@ def release(cohort_id: int) -> Response:
 def engagement(cohort_id: int) -> str:
     cohort = _dashboard_cohort(cohort_id)
     months = engagement_months(cohort, utcnow())
-    chosen = next((m for m in months if m.key == request.args.get("month")), months[-1])
+    asked = request.args.get("month")  # once: each look at `request` goes through its proxy
+    chosen = next((m for m in months if m.key == asked), months[-1])
     return render_template(
         "dashboards/engagement.html",
         cohort=cohort,
-        engagement=engagement_of(get_db(), cohort.id, months),
+        engagement=engagement_in_month(get_db(), cohort.id, months, chosen),
         month=chosen,
     )
 

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, select
 from sqlalchemy.orm import Session, load_only
 
+from learnset.db import plain_rows
 from learnset.library.models import ContentItem, content_item_capabilities, library_order
 
 CAPABILITIES = bindparam("capability_ids", type_=Integer, expanding=True)
@@ -63,7 +64,8 @@ def cards_by_capability(
     """Run an `items_developing_query(..., cards=True)` with its values: the cards by
     capability id."""
     found: dict[int, list[ItemCard]] = {}
-    for capability_id, *card in db.execute(query, values):
+    card: list[Any]
+    for capability_id, *card in plain_rows(db, query, values):
         found.setdefault(capability_id, []).append(ItemCard(*card))
     return found
 

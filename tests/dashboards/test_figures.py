@@ -158,6 +158,23 @@ def test_engagement_counts_per_participant_and_month(db, people, history):
     assert [person.name for person in engagement.not_seen_lately] == ["Ben Baker", "Cal Carter"]
 
 
+def test_the_engagement_page_reads_one_month_and_the_totals_as_every_month_gives_them(
+    db, people, history
+):
+    factories.make_challenge(db, history.pat, people.cohort, now=on(1, 2), updated_at=on(2, 25))
+    db.commit()
+    months = months_between(month(0), month(2))
+    everything = engagement_of(db, people.cohort.id, months)
+    for chosen in months:
+        shown = engagement.engagement_in_month(db, people.cohort.id, months, chosen)
+        assert shown.months == months
+        assert shown.not_seen_lately == everything.not_seen_lately
+        for entry, full in zip(shown.participants, everything.participants, strict=True):
+            assert entry.participant == full.participant
+            assert entry.month(chosen.key) == full.month(chosen.key)
+            assert entry.total == full.total
+
+
 def test_someone_missing_only_the_last_session_is_not_flagged(db, people, history):
     late = factories.make_meeting(db, people.cohort, status="published", starts_at=on(3, 10, 13))
     for person in history.everyone:

@@ -23,6 +23,17 @@ def test_heat_map_rows_escape_names_and_quote_the_anchor_as_url_for_does():
     assert '<td class="nhsuk-table__cell">1.5</td>' in html
 
 
+def test_heat_map_cells_shade_each_gap_from_none_to_four():
+    people = [ParticipantName(n, f"P{n}") for n in range(1, 8)]
+    levels = [(5, 2), (3, 3), (1, 2), (1, 3), (1, 4), (1, 5), (2, 5)]
+    cells = {n: GapCell(*level) for n, level in zip(range(1, 8), levels, strict=True)}
+    row = GapRow(7, "a", "A", "Domain", Figure(Decimal("1.5"), 5), cells)
+    html = str(heat_rows(HeatMap(people, [row]), "/framework"))
+    for shade, gap in ((0, -3), (0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (3, 3)):
+        assert f'app-heat__cell--{shade}">{gap}</td>' in html
+    assert html.count("app-heat__cell--") == 7
+
+
 def test_engagement_rows_escape_names_and_show_counts():
     entry = ParticipantEngagement(
         ParticipantName(1, NAME),

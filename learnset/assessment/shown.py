@@ -8,6 +8,7 @@ numbers or digits and month names, written as they are."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from markupsafe import Markup, escape
 
@@ -29,7 +30,8 @@ def gap_rows(
         f' aria-hidden="true">{escape(header)} </span>'
         for header in headers
     ]
-    rows = []
+    rows: list[str] = []
+    dates: dict[datetime | None, str] = {}
     for entry in entries:
         capability, first, latest = entry.capability, entry.first, entry.latest
         name: str = escape(capability.name)
@@ -42,6 +44,9 @@ def gap_rows(
             gap = target - current
         movement = int(latest.current - first.current) if first and latest else None
         rated_at = entry.last_rated_at
+        # Capabilities rated together share a date: each written once.
+        if rated_at not in dates:
+            dates[rated_at] = uk_date(rated_at) if rated_at else NONE
         # Levels are whole numbers, their wording and dates words and digits: nothing to escape.
         rows.append(
             '\n    <tr class="nhsuk-table__row" role="row">\n      '
@@ -50,7 +55,7 @@ def gap_rows(
             f"{cells[2]}{target or NONE}</td>"
             f"{cells[3]}{gap_text(gap)}</td>"
             f"{cells[4]}{movement_text(movement)}</td>"
-            f"{cells[5]}{uk_date(rated_at) if rated_at else NONE}</td>\n    </tr>\n    "
+            f"{cells[5]}{dates[rated_at]}</td>\n    </tr>\n    "
         )
     return Markup("".join(rows))  # noqa: S704 - every value escaped above
 
@@ -80,8 +85,13 @@ def assessment_rows(
     with `tags` (a tag for shared and one for not; none: no column), who can see it."""
     # The address is escaped once: its "{}" takes a whole number.
     href, rows = str(escape(view_url)), []
+    # A kind's label, escaped as the link's hidden words and as its own cell: a few kinds.
+    labels: dict[str, tuple[str, str]] = {}
     for assessment in reversed(assessments):
-        label = assessment.label
+        words = labels.get(assessment.kind)
+        if words is None:
+            label = assessment.label
+            words = labels[assessment.kind] = (escape(label.lower()), escape(label))
         sharing = (
             f'<td class="nhsuk-table__cell">{tags[assessment.shared_with_tutors]}</td>'
             if tags
@@ -90,8 +100,8 @@ def assessment_rows(
         rows.append(
             '\n    <tr class="nhsuk-table__row">\n      <td class="nhsuk-table__cell">'
             f'<a href="{href.format(int(assessment.id))}">{uk_date(assessment.submitted_at)}'
-            f'<span class="nhsuk-u-visually-hidden">: {escape(label.lower())}</span></a></td>\n'
-            f'      <td class="nhsuk-table__cell">{escape(label)}</td>\n'
+            f'<span class="nhsuk-u-visually-hidden">: {words[0]}</span></a></td>\n'
+            f'      <td class="nhsuk-table__cell">{words[1]}</td>\n'
             f'      <td class="nhsuk-table__cell">{int(assessment.rated)}</td>\n'
             f"      {sharing}\n    </tr>\n    "
         )

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ScalarResult, select
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from learnset.content import Problem, read_source, split_front_matter
 from learnset.content_text import capability_text, domain_text, mapping_text
@@ -25,6 +25,8 @@ from learnset.framework import loading
 from learnset.framework.models import Capability, CapabilityDomain
 from learnset.library import sync
 from learnset.library.models import ContentItem, ContentKind
+
+Exported = TypeVar("Exported", ContentItem, CapabilityDomain, Programme)
 
 
 @dataclass
@@ -49,6 +51,19 @@ def _write_unless_same(root: Path, path: str, text: str, same: bool, report: Exp
     report.written.append(path)
 
 
+def _current(
+    db: Session, model: type[Exported], order: list[Any], loaded: QueryableAttribute[Any]
+) -> ScalarResult[Exported]:
+    """What is exported of a kind: the rows not archived (an archived one's file was taken
+    away), in `order`, each with its `loaded` relationship read in the same go."""
+    return db.scalars(
+        select(model)
+        .where(model.archived_at.is_(None))
+        .order_by(*order)
+        .options(selectinload(loaded))
+    )
+
+
 def _item_path(item: ContentItem) -> str:
     return item.source_path or sync.item_file_path(item)
 
@@ -70,13 +85,7 @@ def _file_says(root: Path, path: str, known: set[str]) -> str | None:
 def export_items(db: Session, root: Path, report: ExportReport) -> None:
     """Each item in the library (not archived ones: their files were taken away)."""
     known = set(db.scalars(select(Capability.slug)))
-    items = db.scalars(
-        select(ContentItem)
-        .where(ContentItem.archived_at.is_(None))
-        .order_by(ContentItem.slug)
-        .options(selectinload(ContentItem.capabilities))
-    )
-    for item in items:
+    for item in _current(db, ContentItem, [ContentItem.slug], ContentItem.capabilities):
         path = _item_path(item)
         text = sync.item_source(item)
         _write_unless_same(root, path, text, _file_says(root, path, known) == text, report)
@@ -100,13 +109,8 @@ def _framework_files(root: Path) -> dict[str, tuple[str, str]]:
 def export_framework(db: Session, root: Path, report: ExportReport) -> None:
     """Each domain of the framework, one file each, with its current capabilities in order."""
     files = _framework_files(root)
-    domains = db.scalars(
-        select(CapabilityDomain)
-        .where(CapabilityDomain.archived_at.is_(None))
-        .order_by(CapabilityDomain.position, CapabilityDomain.id)
-        .options(selectinload(CapabilityDomain.capabilities))
-    )
-    for domain in domains:
+    order = [CapabilityDomain.position, CapabilityDomain.id]
+    for domain in _current(db, CapabilityDomain, order, CapabilityDomain.capabilities):
         capabilities = [
             loading.capability_fields(capability)
             for capability in domain.capabilities
@@ -198,13 +202,7 @@ def _session_file_says(root: Path, session: ProgrammeSession) -> str | None:
 def export_programmes(db: Session, root: Path, report: ExportReport) -> None:
     """Each session of each current programme, one file each; programme.yaml is not edited in
     the app, so it is left alone."""
-    programmes = db.scalars(
-        select(Programme)
-        .where(Programme.archived_at.is_(None))
-        .order_by(Programme.slug)
-        .options(selectinload(Programme.sessions))
-    )
-    for programme in programmes:
+    for programme in _current(db, Programme, [Programme.slug], Programme.sessions):
         for session in programme.sessions:
             if not session.source_path:
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -171,14 +172,16 @@ def _set_visibility(reflection: Reflection, visibility: str, now: datetime) -> N
     reflection.visibility = visibility
 
 
-def _snapshot(reflection: Reflection) -> tuple[object, ...]:
-    return (
-        reflection.title,
-        reflection.structure,
-        reflection.text_by_part,
-        reflection.experienced_on,
-        reflection.cpd_minutes,
-    )
+def _kept(reflection: Reflection) -> dict[str, Any]:
+    """What a version keeps of the reflection, as its columns: a change to any of it is a new
+    version."""
+    return {
+        "title": reflection.title,
+        "structure": reflection.structure,
+        "parts": reflection.text_by_part,
+        "experienced_on": reflection.experienced_on,
+        "cpd_minutes": reflection.cpd_minutes,
+    }
 
 
 def _record_version(
@@ -192,11 +195,7 @@ def _record_version(
     version = ReflectionVersion(
         reflection_id=reflection.id,
         number=(last or 0) + 1,
-        title=reflection.title,
-        structure=reflection.structure,
-        parts=reflection.text_by_part,
-        experienced_on=reflection.experienced_on,
-        cpd_minutes=reflection.cpd_minutes,
+        **_kept(reflection),
         restored_from=restored_from,
         files=attachment_names(db, reflection),
         created_at=now,
@@ -255,11 +254,11 @@ def update_reflection(
 ) -> bool:
     """Save an edit; a change to the words, date or minutes adds a version. True if it did."""
     _check(db, reflection.author, data, reflection)
-    before = _snapshot(reflection)
+    before = _kept(reflection)
     shared_before = reflection.visibility
     reflection.capabilities = _capabilities(db, data.capability_ids, reflection)
     _apply(reflection, data, now)
-    changed = _snapshot(reflection) != before
+    changed = _kept(reflection) != before
     if changed:
         _record_version(db, reflection, now)
     tell_tutors_if_shared(db, reflection, shared_before, now)

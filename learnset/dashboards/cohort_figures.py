@@ -37,7 +37,6 @@ from sqlalchemy import (
     case,
     func,
     select,
-    true,
 )
 from sqlalchemy.orm import Session
 
@@ -67,9 +66,8 @@ from learnset.framework.queries import DomainCapabilities
 RELEASED_AT = bindparam("released_at", type_=UTCDateTime)
 
 
-def _first_and_latest(released: bool) -> CTE:
-    """Each participant's first and latest shared assessment (`first_id`, `latest_id`); with
-    `released`, among those submitted by the moment `released_at`."""
+def _first_and_latest() -> CTE:
+    """Each participant's first and latest shared assessment (`first_id`, `latest_id`)."""
     person = (SelfAssessment.participant_id, SelfAssessment.cohort_id)
     ranked = (
         select(
@@ -89,7 +87,6 @@ def _first_and_latest(released: bool) -> CTE:
         .where(
             authz.shared_with_tutors_clause(),
             SelfAssessment.cohort_id == ONE_COHORT,
-            SelfAssessment.submitted_at <= RELEASED_AT if released else true(),
         )
         .subquery("ranked")
     )
@@ -111,11 +108,11 @@ def _first_and_latest(released: bool) -> CTE:
 _LATEST, _BASELINE = shared_alias(Rating), shared_alias(Rating)
 
 
-def _baseline_and_latest(released: bool = False) -> Subquery:
+def _baseline_and_latest() -> Subquery:
     """One row per participant and capability their latest shared assessment rates: the
     baseline level (None if their first shared assessment did not rate it), and the latest
     level and target, for one cohort (`cohort_id`)."""
-    people = _first_and_latest(released)
+    people = _first_and_latest()
     latest, baseline = _LATEST, _BASELINE
     # A lookup by the unique (assessment, capability) index for each row: a join here lets
     # PostgreSQL hash the whole ratings table instead.
@@ -324,16 +321,38 @@ def commonest_first(figures: Iterable[CapabilityFigures]) -> list[CapabilityFigu
 
 @cache
 def _heat_map_statement() -> Select[*tuple[Any, ...]]:
-    pairs = _baseline_and_latest(released=True)
+    # Each participant's latest shared assessment as of the release, and its ratings: one
+    # ranking of the assessments, not `_first_and_latest`'s two (the heat map has no baseline).
+    ranked = (
+        select(
+            SelfAssessment.id,
+            SelfAssessment.participant_id,
+            func.row_number()
+            .over(
+                partition_by=SelfAssessment.participant_id,
+                order_by=(SelfAssessment.submitted_at.desc(), SelfAssessment.id.desc()),
+            )
+            .label("newest"),
+        )
+        .where(
+            authz.shared_with_tutors_clause(),
+            SelfAssessment.cohort_id == ONE_COHORT,
+            SelfAssessment.submitted_at <= RELEASED_AT,
+        )
+        .subquery("ranked")
+    )
+    latest = _LATEST
     return (
         select(
-            pairs.c.participant_id,
+            ranked.c.participant_id,
             User.name,
-            pairs.c.capability_id,
-            pairs.c.current,
-            pairs.c.target,
+            latest.capability_id,
+            latest.current_level,
+            latest.target_level,
         )
-        .join(User, User.id == pairs.c.participant_id)
+        .join(User, User.id == ranked.c.participant_id)
+        .join(latest, latest.assessment_id == ranked.c.id)
+        .where(ranked.c.newest == 1)
         .order_by(User.name, User.id)
     )
 

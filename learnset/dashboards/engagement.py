@@ -131,20 +131,24 @@ def _counting(
 
 
 def _challenge_moments(cohort_id: Any) -> Subquery:
-    """When each of the cohort's challenges was worked on by its owner: recorded, last
-    edited, an action, experiment, gain or insight added, or what happened written up."""
+    """When each of the cohort's challenges whose owner takes part was worked on by its owner:
+    recorded, last edited, an action, experiment, gain or insight added, or what happened
+    written up."""
+    # Owners who take part, checked once a challenge in each select: checked after the months
+    # are joined, SQLite would check each moment once a month.
+    taking_part = and_(
+        Challenge.cohort_id == cohort_id, Challenge.owner_id.in_(participant_ids(cohort_id))
+    )
     owned = and_(
         ChallengeUpdate.challenge_id == Challenge.id,
         ChallengeUpdate.author_id == Challenge.owner_id,
-        Challenge.cohort_id == cohort_id,
+        taking_part,
     )
     return union_all(
         select(Challenge.id, Challenge.owner_id, Challenge.created_at.label("moment")).where(
-            Challenge.cohort_id == cohort_id
+            taking_part
         ),
-        select(Challenge.id, Challenge.owner_id, Challenge.updated_at).where(
-            Challenge.cohort_id == cohort_id
-        ),
+        select(Challenge.id, Challenge.owner_id, Challenge.updated_at).where(taking_part),
         select(Challenge.id, Challenge.owner_id, ChallengeUpdate.created_at).where(owned),
         select(Challenge.id, Challenge.owner_id, ChallengeUpdate.outcome_at).where(
             owned, ChallengeUpdate.outcome_at.is_not(None)
@@ -201,7 +205,6 @@ def _counts(month_count: int) -> Subquery:
             challenges_updated=func.count(moments.c.id.distinct()),
         )
         .join(table, in_month(moments.c.moment, table))
-        .where(moments.c.owner_id.in_(participants))
         .group_by(moments.c.owner_id, table.c.number)
     )
     return union_all(attendance, reflections, assessments, challenges).subquery("counts")

@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import Rating, SelfAssessment
+from learnset.cohorts.models import Membership, Role
 from learnset.dashboards.figures import (
     MIN_RESPONSES,
     SUPPRESSED,
@@ -321,38 +322,34 @@ def commonest_first(figures: Iterable[CapabilityFigures]) -> list[CapabilityFigu
 
 @cache
 def _heat_map_statement() -> Select[*tuple[Any, ...]]:
-    # Each participant's latest shared assessment as of the release, and its ratings: one
-    # ranking of the assessments, not `_first_and_latest`'s two (the heat map has no baseline).
-    ranked = (
-        select(
-            SelfAssessment.id,
-            SelfAssessment.participant_id,
-            func.row_number()
-            .over(
-                partition_by=SelfAssessment.participant_id,
-                order_by=(SelfAssessment.submitted_at.desc(), SelfAssessment.id.desc()),
-            )
-            .label("newest"),
-        )
+    # Each participant's latest shared assessment as of the release, found newest first through
+    # the (participant, cohort, submitted_at) index, one participant at a time: no ranking of
+    # every assessment in the set (`_first_and_latest`), and no baseline.
+    latest_id = (
+        select(SelfAssessment.id)
         .where(
+            SelfAssessment.participant_id == Membership.user_id,
+            SelfAssessment.cohort_id == Membership.cohort_id,
             authz.shared_with_tutors_clause(),
-            SelfAssessment.cohort_id == ONE_COHORT,
             SelfAssessment.submitted_at <= RELEASED_AT,
         )
-        .subquery("ranked")
+        .order_by(SelfAssessment.submitted_at.desc(), SelfAssessment.id.desc())
+        .limit(1)
+        .correlate(Membership)
+        .scalar_subquery()
     )
     latest = _LATEST
     return (
         select(
-            ranked.c.participant_id,
+            Membership.user_id,
             User.name,
             latest.capability_id,
             latest.current_level,
             latest.target_level,
         )
-        .join(User, User.id == ranked.c.participant_id)
-        .join(latest, latest.assessment_id == ranked.c.id)
-        .where(ranked.c.newest == 1)
+        .join(User, User.id == Membership.user_id)
+        .join(latest, latest.assessment_id == latest_id)
+        .where(Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT)
         .order_by(User.name, User.id)
     )
 

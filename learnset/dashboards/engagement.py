@@ -20,6 +20,7 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
+    cast,
     exists,
     func,
     literal_column,
@@ -131,24 +132,20 @@ def _counting(
 
 
 def _challenge_moments(cohort_id: Any) -> Subquery:
-    """When each of the cohort's challenges whose owner takes part was worked on by its owner:
-    recorded, last edited, an action, experiment, gain or insight added, or what happened
-    written up."""
-    # Owners who take part, checked once a challenge in each select: checked after the months
-    # are joined, SQLite would check each moment once a month.
-    taking_part = and_(
-        Challenge.cohort_id == cohort_id, Challenge.owner_id.in_(participant_ids(cohort_id))
-    )
+    """When each of the cohort's challenges was worked on by its owner: recorded, last
+    edited, an action, experiment, gain or insight added, or what happened written up."""
     owned = and_(
         ChallengeUpdate.challenge_id == Challenge.id,
         ChallengeUpdate.author_id == Challenge.owner_id,
-        taking_part,
+        Challenge.cohort_id == cohort_id,
     )
     return union_all(
         select(Challenge.id, Challenge.owner_id, Challenge.created_at.label("moment")).where(
-            taking_part
+            Challenge.cohort_id == cohort_id
         ),
-        select(Challenge.id, Challenge.owner_id, Challenge.updated_at).where(taking_part),
+        select(Challenge.id, Challenge.owner_id, Challenge.updated_at).where(
+            Challenge.cohort_id == cohort_id
+        ),
         select(Challenge.id, Challenge.owner_id, ChallengeUpdate.created_at).where(owned),
         select(Challenge.id, Challenge.owner_id, ChallengeUpdate.outcome_at).where(
             owned, ChallengeUpdate.outcome_at.is_not(None)
@@ -205,6 +202,7 @@ def _counts(month_count: int) -> Subquery:
             challenges_updated=func.count(moments.c.id.distinct()),
         )
         .join(table, in_month(moments.c.moment, table))
+        .where(moments.c.owner_id.in_(participants))
         .group_by(moments.c.owner_id, table.c.number)
     )
     return union_all(attendance, reflections, assessments, challenges).subquery("counts")
@@ -216,7 +214,9 @@ def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
     return select(
         counts.c.person,
         counts.c.number,
-        *(func.sum(column) for column in list(counts.c)[2:]),
+        # Integers on both engines (PostgreSQL's sums of counts are decimals): a few hundred
+        # rows a download, turned into MonthActivity as they come.
+        *(cast(func.sum(column), Integer) for column in list(counts.c)[2:]),
     ).group_by(counts.c.person, counts.c.number)
 
 
@@ -247,8 +247,7 @@ def activity(
     rows = plain_rows(
         db, _activity_statement(len(months)), {"cohort_id": cohort_id, **month_bounds(months)}
     ).all()
-    # PostgreSQL's sums of counts are decimals.
-    return {(person, number): MonthActivity(*map(int, counts)) for person, number, *counts in rows}
+    return {(row[0], row[1]): MonthActivity(*row[2:]) for row in rows}
 
 
 def month_and_total(
@@ -343,10 +342,12 @@ def engagement_of(
     keys = [month.key for month in months]  # named once, not once a participant
     entries = []
     for participant in participants:
-        entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
+        person = participant.id
+        entry = ParticipantEngagement(participant, not_seen_lately=person in absent)
         for number, key in enumerate(keys):
-            if (participant.id, number) in found:
-                entry.months[key] = found[(participant.id, number)]
+            found_in_month = found.get((person, number))
+            if found_in_month is not None:
+                entry.months[key] = found_in_month
         entries.append(entry)
     return Engagement(months, entries)
 

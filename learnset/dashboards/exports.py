@@ -136,7 +136,7 @@ def dashboard_json(
             {
                 "participant": entry.participant.name,
                 "not_seen_for_two_sessions": entry.not_seen_lately,
-                "months": [{"month": key, **_activity_json(entry.month(key))} for key in keys],
+                "months": [_month_json(key, entry.month(key)) for key in keys],
             }
             for entry in engagement.participants
         ],
@@ -149,12 +149,12 @@ def dashboard_json(
                     {
                         "capability": row.name,
                         "domain": row.domain,
-                        "current": row.cells[participant.id].current,
-                        "target": row.cells[participant.id].target,
-                        "gap": row.cells[participant.id].gap,
+                        "current": cell.current,
+                        "target": cell.target,
+                        "gap": cell.gap,
                     }
                     for row in dashboard.heat_map.rows
-                    if participant.id in row.cells
+                    if (cell := row.cells.get(participant.id)) is not None
                 ],
             }
             for participant in dashboard.heat_map.participants
@@ -162,8 +162,10 @@ def dashboard_json(
     return document
 
 
-def _activity_json(activity: MonthActivity) -> dict[str, int]:
+def _month_json(key: str, activity: MonthActivity) -> dict[str, Any]:
+    """A participant's month (`key`): its counts, named as the CSV names them, in one dict."""
     return {
+        "month": key,
         "sessions_attended": activity.attended,
         "sessions_recorded": activity.attendance_recorded,
         "reflections_written": activity.reflections,
@@ -281,7 +283,7 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
 
 
 def _month_lines(place: str, activity: MonthActivity) -> str:
-    """A participant's month: `_activity_json`'s counts in its order, a line each, in one
+    """A participant's month: `_month_json`'s counts in its order, a line each, in one
     piece (counts are never None: written as csv.writer writes an int)."""
     end = f",,no{CSV_LINE_END}{place}"
     return (

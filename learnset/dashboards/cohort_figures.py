@@ -37,13 +37,13 @@ from sqlalchemy import (
     case,
     func,
     select,
-    true,
 )
 from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
 from learnset.assessment.models import Rating, SelfAssessment
+from learnset.cohorts.models import Membership, Role
 from learnset.dashboards.figures import (
     MIN_RESPONSES,
     SUPPRESSED,
@@ -67,9 +67,8 @@ from learnset.framework.queries import DomainCapabilities
 RELEASED_AT = bindparam("released_at", type_=UTCDateTime)
 
 
-def _first_and_latest(released: bool) -> CTE:
-    """Each participant's first and latest shared assessment (`first_id`, `latest_id`); with
-    `released`, among those submitted by the moment `released_at`."""
+def _first_and_latest() -> CTE:
+    """Each participant's first and latest shared assessment (`first_id`, `latest_id`)."""
     person = (SelfAssessment.participant_id, SelfAssessment.cohort_id)
     ranked = (
         select(
@@ -89,7 +88,6 @@ def _first_and_latest(released: bool) -> CTE:
         .where(
             authz.shared_with_tutors_clause(),
             SelfAssessment.cohort_id == ONE_COHORT,
-            SelfAssessment.submitted_at <= RELEASED_AT if released else true(),
         )
         .subquery("ranked")
     )
@@ -111,11 +109,11 @@ def _first_and_latest(released: bool) -> CTE:
 _LATEST, _BASELINE = shared_alias(Rating), shared_alias(Rating)
 
 
-def _baseline_and_latest(released: bool = False) -> Subquery:
+def _baseline_and_latest() -> Subquery:
     """One row per participant and capability their latest shared assessment rates: the
     baseline level (None if their first shared assessment did not rate it), and the latest
     level and target, for one cohort (`cohort_id`)."""
-    people = _first_and_latest(released)
+    people = _first_and_latest()
     latest, baseline = _LATEST, _BASELINE
     # A lookup by the unique (assessment, capability) index for each row: a join here lets
     # PostgreSQL hash the whole ratings table instead.
@@ -324,16 +322,34 @@ def commonest_first(figures: Iterable[CapabilityFigures]) -> list[CapabilityFigu
 
 @cache
 def _heat_map_statement() -> Select[*tuple[Any, ...]]:
-    pairs = _baseline_and_latest(released=True)
+    # Each participant's latest shared assessment as of the release, found newest first through
+    # the (participant, cohort, submitted_at) index, one participant at a time: no ranking of
+    # every assessment in the set (`_first_and_latest`), and no baseline.
+    latest_id = (
+        select(SelfAssessment.id)
+        .where(
+            SelfAssessment.participant_id == Membership.user_id,
+            SelfAssessment.cohort_id == Membership.cohort_id,
+            authz.shared_with_tutors_clause(),
+            SelfAssessment.submitted_at <= RELEASED_AT,
+        )
+        .order_by(SelfAssessment.submitted_at.desc(), SelfAssessment.id.desc())
+        .limit(1)
+        .correlate(Membership)
+        .scalar_subquery()
+    )
+    latest = _LATEST
     return (
         select(
-            pairs.c.participant_id,
+            Membership.user_id,
             User.name,
-            pairs.c.capability_id,
-            pairs.c.current,
-            pairs.c.target,
+            latest.capability_id,
+            latest.current_level,
+            latest.target_level,
         )
-        .join(User, User.id == pairs.c.participant_id)
+        .join(User, User.id == Membership.user_id)
+        .join(latest, latest.assessment_id == latest_id)
+        .where(Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT)
         .order_by(User.name, User.id)
     )
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
+    cast,
     exists,
     func,
     literal_column,
@@ -213,7 +214,9 @@ def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
     return select(
         counts.c.person,
         counts.c.number,
-        *(func.sum(column) for column in list(counts.c)[2:]),
+        # Integers on both engines (PostgreSQL's sums of counts are decimals): a few hundred
+        # rows a download, turned into MonthActivity as they come.
+        *(cast(func.sum(column), Integer) for column in list(counts.c)[2:]),
     ).group_by(counts.c.person, counts.c.number)
 
 
@@ -244,8 +247,7 @@ def activity(
     rows = plain_rows(
         db, _activity_statement(len(months)), {"cohort_id": cohort_id, **month_bounds(months)}
     ).all()
-    # PostgreSQL's sums of counts are decimals.
-    return {(person, number): MonthActivity(*map(int, counts)) for person, number, *counts in rows}
+    return {(row[0], row[1]): MonthActivity(*row[2:]) for row in rows}
 
 
 def month_and_total(
@@ -340,10 +342,12 @@ def engagement_of(
     keys = [month.key for month in months]  # named once, not once a participant
     entries = []
     for participant in participants:
-        entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
+        person = participant.id
+        entry = ParticipantEngagement(participant, not_seen_lately=person in absent)
         for number, key in enumerate(keys):
-            if (participant.id, number) in found:
-                entry.months[key] = found[(participant.id, number)]
+            found_in_month = found.get((person, number))
+            if found_in_month is not None:
+                entry.months[key] = found_in_month
         entries.append(entry)
     return Engagement(months, entries)
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from learnset.dashboards.engagement import Engagement
+from learnset.dashboards.engagement import Engagement, MonthActivity
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.pages import TutorDashboard
 from learnset.framework.models import LEVELS
@@ -136,7 +136,7 @@ def dashboard_json(
             {
                 "participant": entry.participant.name,
                 "not_seen_for_two_sessions": entry.not_seen_lately,
-                "months": [{"month": key, **_activity_json(entry.month(key))} for key in keys],
+                "months": [_month_json(key, entry.month(key)) for key in keys],
             }
             for entry in engagement.participants
         ],
@@ -149,12 +149,12 @@ def dashboard_json(
                     {
                         "capability": row.name,
                         "domain": row.domain,
-                        "current": row.cells[participant.id].current,
-                        "target": row.cells[participant.id].target,
-                        "gap": row.cells[participant.id].gap,
+                        "current": cell.current,
+                        "target": cell.target,
+                        "gap": cell.gap,
                     }
                     for row in dashboard.heat_map.rows
-                    if participant.id in row.cells
+                    if (cell := row.cells.get(participant.id)) is not None
                 ],
             }
             for participant in dashboard.heat_map.participants
@@ -162,8 +162,10 @@ def dashboard_json(
     return document
 
 
-def _activity_json(activity: Any) -> dict[str, int]:
+def _month_json(key: str, activity: MonthActivity) -> dict[str, Any]:
+    """A participant's month (`key`): its counts, named as the CSV names them, in one dict."""
     return {
+        "month": key,
         "sessions_attended": activity.attended,
         "sessions_recorded": activity.attendance_recorded,
         "reflections_written": activity.reflections,
@@ -251,26 +253,44 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     for kind, count in dashboard.gains.items():
         lines.append(f"gains,,,,,{_csv_quoted(kind)},{_csv_number(count)},,no")
     keys = [month.key for month in engagement.months]  # formatted once, not once a figure
+    nothing = MonthActivity()
     for entry in engagement.participants:
         person = text(entry.participant.name)
         for key in keys:
-            place = f"engagement,,,{person},{key},"
-            # Counts, never None: written as csv.writer writes an int.
-            lines += [
-                f"{place}{name},{n},,no" for name, n in _activity_json(entry.month(key)).items()
-            ]
+            lines.append(
+                _month_lines(f"engagement,,,{person},{key},", entry.months.get(key, nothing))
+            )
         seen = "yes" if entry.not_seen_lately else "no"
         lines.append(f"engagement,,,{person},,not_seen_for_two_sessions,{seen},,no")
     if dashboard.heat_map is not None:
+        # Each capability's place once, not once a participant.
+        places = [
+            (row, f"latest_rating,{text(row.domain)},{text(row.name)},")
+            for row in dashboard.heat_map.rows
+        ]
         for participant in dashboard.heat_map.participants:
-            person = text(participant.name)
-            for gap_row in dashboard.heat_map.rows:
-                cell = gap_row.cells.get(participant.id)
-                if cell is None:
-                    continue
-                place = f"latest_rating,{text(gap_row.domain)},{text(gap_row.name)},{person},,"
-                lines.append(f"{place}current,{cell.current},,no")  # levels, never None
-                lines.append(f"{place}target,{cell.target},,no")
-                lines.append(f"{place}gap,{cell.gap},,no")
+            person, someone = text(participant.name), participant.id
+            for gap_row, place in places:
+                cell = gap_row.cells.get(someone)
+                if cell is not None:  # levels, never None; three lines in one piece
+                    at, current, target = f"{place}{person},,", cell.current, cell.target
+                    lines.append(
+                        f"{at}current,{current},,no{CSV_LINE_END}{at}target,{target},,no"
+                        f"{CSV_LINE_END}{at}gap,{target - current},,no"
+                    )
     lines.append("")
     return CSV_LINE_END.join(lines)
+
+
+def _month_lines(place: str, activity: MonthActivity) -> str:
+    """A participant's month: `_month_json`'s counts in its order, a line each, in one
+    piece (counts are never None: written as csv.writer writes an int)."""
+    end = f",,no{CSV_LINE_END}{place}"
+    return (
+        f"{place}sessions_attended,{activity.attended}{end}"
+        f"sessions_recorded,{activity.attendance_recorded}{end}"
+        f"reflections_written,{activity.reflections}{end}"
+        f"reflections_shared,{activity.reflections_shared}{end}"
+        f"self_assessments_shared,{activity.assessments_shared}{end}"
+        f"live_challenges_updated,{activity.challenges_updated},,no"
+    )

@@ -1,5 +1,6 @@
 """The figures against ones worked out by hand for the set in conftest.py."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from learnset.dashboards import cohort_figures, engagement, pages, planning
@@ -45,6 +46,25 @@ def test_an_opted_out_assessment_counts_nowhere(db, people, history):
     assert listening.cells[history.ben.id] == cohort_figures.GapCell(3, 5)
     # Cal's private baseline (1) is not his baseline: his first shared check-in is.
     assert listening.cells[history.cal.id] == cohort_figures.GapCell(2, 4)
+
+
+def test_the_heat_map_shows_each_one_s_latest_shared_check_in_by_the_release(db, people, history):
+    """A check-in shared after the release waits for the next one; until then the heat map
+    shows the latest shared by the moment of the release."""
+    figures = cohort_figures.capability_figures(db, people.cohort.id, _framework(db))
+    released_at = utcnow()
+    listening = {history.framework.listening: (5, 5)}
+    factories.make_assessment(
+        db, history.ben, people.cohort, listening, at=released_at + timedelta(minutes=1)
+    )
+
+    def ben_on_listening(moment):
+        heat = cohort_figures.heat_map(db, people.cohort.id, figures, moment)
+        row = next(row for row in heat.rows if row.slug == "listening")
+        return row.cells[history.ben.id]
+
+    assert ben_on_listening(released_at) == cohort_figures.GapCell(3, 5)
+    assert ben_on_listening(released_at + timedelta(minutes=2)) == cohort_figures.GapCell(5, 5)
 
 
 def test_a_capability_rated_by_two_participants_is_suppressed(db, people, history):

@@ -4,8 +4,9 @@ The default is what a national roll-out would hold after two years: 200 learning
 participants and 2 tutors, 24 monthly sessions each with attendance, 40 reflections per
 participant (their parts, and comments on the shared ones), a baseline and 24 check-ins per
 participant over the whole framework (about a million ratings), a live challenge per
-participant with a year of updates and gains, topics with votes, and each set's cohort figures
-released. The same generator builds the one-set programmes of the growth run (`growth.py`).
+participant with a year of updates and gains, topics with votes, most attendees' feedback on
+each past session, and each set's cohort figures released. The same generator builds the
+one-set programmes of the growth run (`growth.py`).
 
 Rows get their ids here rather than from the database, so a million of them go in as a few
 executemany statements; PostgreSQL's sequences are moved past them at the end.
@@ -36,6 +37,8 @@ from learnset.reflections.models import (
     ReflectionPart,
     reflection_capabilities,
 )
+from learnset.session_feedback.models import SessionFeedback
+from learnset.session_feedback.services import window
 
 BATCH = 20_000
 PARTS = ("what", "so_what", "now_what")
@@ -123,6 +126,11 @@ class _Writer:
 def _text(rng: random.Random, words: int) -> str:
     start = rng.randrange(len(WORDS))
     return " ".join(WORDS[(start + n) % len(WORDS)] for n in range(words))
+
+
+def _present(index: int, month: int) -> bool:
+    """Whether a set's participant (by position) was at its session of that month."""
+    return (index + month) % 7 != 0
 
 
 def _level(month: int, months: int, position: int, person: int) -> int:
@@ -227,7 +235,7 @@ def build(db: Session, scale: Scale, password_hash: str, now: datetime) -> Built
                 "id": write.id(Attendance),
                 "meeting_id": meeting_ids[month],
                 "user_id": user_id,
-                "present": (index + month) % 7 != 0,
+                "present": _present(index, month),
                 "recorded_at": first + timedelta(days=30 * month, hours=12),
                 "recorded_by_id": tutors[0],
             }
@@ -240,6 +248,7 @@ def build(db: Session, scale: Scale, password_hash: str, now: datetime) -> Built
     _self_assessments(write, scale, per_set, capabilities, first)
     _challenges(write, rng, scale, per_set, first)
     _topics(write, rng, per_set, first)
+    _session_feedback(write, rng, per_set, meetings, past)
     db.flush()
     _move_sequences(db, write.ids.next)
     if db.get_bind().dialect.name == "postgresql":
@@ -250,6 +259,11 @@ def build(db: Session, scale: Scale, password_hash: str, now: datetime) -> Built
     framework = current_framework(db)
     for cohort in db.scalars(select(Cohort).where(Cohort.id.in_(built.cohort_ids))):
         releases.release(db, cohort, framework, now, releases.ReleaseReason.ROUND_CLOSED)
+    # As the daily job (`flask figures release`) would have: each closed session's feedback.
+    # Imported here so that cpu.py can run older code (`--code`) with this generator.
+    from learnset.session_feedback.summary import tally_closed
+
+    built.counts["session_feedback_tallies"] = tally_closed(db, now)
     db.flush()
     _, tutors, participants, meeting_ids = per_set[0]
     built.participant_id = participants[0]
@@ -486,6 +500,58 @@ def _topics(
             )
     write.rows(EmergentTopic, topics)
     write.rows(TopicVote, votes)
+
+
+# How useful attendees found a session, 1 to 5: mostly fairly, very or extremely.
+LEVELS = range(1, 6)
+USEFULNESS_WEIGHTS = (2, 6, 24, 40, 28)
+
+
+def _session_feedback(
+    write: _Writer,
+    rng: random.Random,
+    per_set: list[tuple[int, list[int], list[int], list[int]]],
+    meetings: list[dict[str, Any]],
+    past: int,
+) -> None:
+    """Between 60 and 80 % of a past session's attendees (as recorded above) answer its
+    questions within its window, each written answer left empty more often than not, and short;
+    the window's close as the first answer found it (services.answer)."""
+    times = {meeting["id"]: meeting for meeting in meetings}
+    answers = []
+    for _cohort, _tutors, participants, meeting_ids in per_set:
+        for month in range(past):
+            meeting = times[meeting_ids[month]]
+            closes_at = window(_Times(meeting["starts_at"], meeting["ends_at"])).closes_at
+            share = rng.uniform(0.6, 0.8)
+            for index, user_id in enumerate(participants):
+                if not _present(index, month) or rng.random() >= share:
+                    continue
+                at = meeting["ends_at"] + timedelta(minutes=rng.randrange(60 * 24 * 13))
+                answers.append(
+                    {
+                        "id": write.id(SessionFeedback),
+                        "meeting_id": meeting["id"],
+                        "user_id": user_id,
+                        "usefulness": rng.choices(LEVELS, USEFULNESS_WEIGHTS)[0],
+                        "do_differently": (
+                            _text(rng, 4 + rng.randrange(16)) if rng.random() < 0.45 else ""
+                        ),
+                        "change_one_thing": (
+                            _text(rng, 3 + rng.randrange(12)) if rng.random() < 0.3 else ""
+                        ),
+                        "closes_at": closes_at,
+                        "created_at": at,
+                        "updated_at": at,
+                    }
+                )
+    write.rows(SessionFeedback, answers)
+
+
+@dataclass(frozen=True)
+class _Times:
+    starts_at: datetime
+    ends_at: datetime
 
 
 def _move_sequences(db: Session, next_ids: dict[str, int]) -> None:

@@ -289,6 +289,8 @@ NOT_PERSONAL = {
     "meetings": WHILE_SET + "; a tutor may delete a draft session",
     "meeting_items": WHILE_SET,
     "figure_releases": WHILE_SET,
+    # How many answered a session at each level, and how many wrote: no words, no names.
+    "session_feedback_tallies": "With its session",
     "content_items": "Archived, never deleted, when its file leaves content/",
     "content_item_capabilities": "With its library item",
     # Who saved a version is forgotten (set to nothing) when their account is deleted.

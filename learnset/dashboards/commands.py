@@ -8,15 +8,20 @@ from flask.cli import AppGroup
 from learnset.dashboards import releases
 from learnset.db import database, utcnow
 from learnset.framework.queries import current_framework
+from learnset.session_feedback.summary import tally_closed
 
 figures_group = AppGroup("figures", help="Cohort figures, released in rounds.")
 
 
 @figures_group.command("release")
 def release_figures_command() -> None:
-    """For cron, daily: release the figures of each set whose check-in round has closed."""
+    """For cron, daily: release the figures of each set whose check-in round has closed, and
+    tally the feedback of each session whose window has closed for good (for the programme
+    report)."""
     with database().writer_sessions.begin() as session:
-        results = releases.release_closed_rounds(session, current_framework(session), utcnow())
+        now = utcnow()
+        results = releases.release_closed_rounds(session, current_framework(session), now)
+        tallied = tally_closed(session, now)
     for result in results:
         if result.release is None:
             click.echo(
@@ -30,6 +35,7 @@ def release_figures_command() -> None:
             )
     if not results:
         click.echo("No check-in round has closed since the last release of any set.")
+    click.echo(f"Tallied the feedback of {tallied} session{'' if tallied == 1 else 's'}.")
 
 
 @figures_group.command("count-for-report")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.orm import Session
@@ -81,6 +82,18 @@ class FeedbackThemes:
     responses: Figure
     usefulness: Figure = SUPPRESSED
     themes: list[ThemeCount] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return self._text
+
+    @cached_property
+    def _text(self) -> str:
+        # Written once: the report's pages are kept under it (`kept`), and the same themes serve
+        # request after request while the feedback stands (report_feedback.py).
+        return (
+            f"FeedbackThemes(cohort_id={self.cohort_id!r}, responses={self.responses!r}, "
+            f"usefulness={self.usefulness!r}, themes={self.themes!r})"
+        )
 
 
 @dataclass
@@ -358,10 +371,23 @@ def _by_set(counts: dict[int, ReleasedCounts], part: str) -> dict[tuple[int, str
     }
 
 
+# Each state of the report's sets (`programme_report`) with some feedback in place, under the
+# feedback's id and kept with it, so that the id names that feedback alone: the same feedback
+# comes back request after request while it stands (report_feedback.py), and putting it in
+# place would otherwise copy every set's entry each time.
+_ATTACHED: dict[Any, tuple[Sequence[FeedbackThemes], list[SetReport]]] = {}
+
+
 def attach_feedback(report: ProgrammeReport, feedback: Sequence[FeedbackThemes]) -> None:
     """Put each set's session feedback themes, and the programme's (cohort_id None), in place:
     where the session feedback feature's summaries for `report.cohort_ids` come in."""
     by_set = {themes.cohort_id: themes for themes in feedback}
+    report.feedback = by_set.get(None)
+    key = None if report.state is None else (report.state, id(feedback))
+    found = _ATTACHED.get(key)
+    if found is not None and found[0] is feedback:
+        report.sets = found[1]
+        return
     # A set's entry may be shared with reports worked out before (`programme_report`): one
     # whose feedback changes is replaced, never changed.
     report.sets = [
@@ -370,7 +396,11 @@ def attach_feedback(report: ProgrammeReport, feedback: Sequence[FeedbackThemes])
         else replace(entry, feedback=by_set.get(entry.cohort_id))
         for entry in report.sets
     ]
-    report.feedback = by_set.get(None)
+    if key is not None:
+        with _MAKING:
+            if len(_ATTACHED) >= _KEPT:
+                _ATTACHED.clear()
+            _ATTACHED[key] = (feedback, report.sets)
 
 
 # The sets shown a page at a time on the report's page; the exports carry them all.

@@ -6,53 +6,66 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
+from functools import reduce
 
 from sqlalchemy.orm import Session
 
 from learnset.dashboards.programme_report import FeedbackThemes, ThemeCount
 from learnset.figures import MIN_RESPONSES, SUPPRESSED, Figure
-from learnset.session_feedback.release import Figures, figures_from
-from learnset.session_feedback.summary import summaries_for_cohorts
+from learnset.session_feedback.summary import (
+    CohortFeedbackSummary,
+    Released,
+    added,
+    released_counts,
+    summary_of,
+)
 
 
 def _count(number: int) -> Figure:
     return Figure(number, number) if number >= MIN_RESPONSES else SUPPRESSED
 
 
-def _themes(cohort_id: int | None, figures: Figures, sessions_released: int) -> FeedbackThemes:
+def _themes(cohort_id: int | None, summary: CohortFeedbackSummary) -> FeedbackThemes:
+    figures = summary.figures
     responses = figures.responses
     return FeedbackThemes(
         cohort_id=cohort_id,
         responses=SUPPRESSED if responses is None else Figure(responses, responses),
         usefulness=figures.mean,
         themes=[
-            ThemeCount("Sessions with feedback released", Figure(sessions_released, responses)),
-            ThemeCount("Said what they will do differently", _count(len(figures.do_differently))),
-            ThemeCount("Suggested one thing to change", _count(len(figures.change_one_thing))),
+            ThemeCount(
+                "Sessions with feedback released", Figure(summary.sessions_released, responses)
+            ),
+            ThemeCount("Said what they will do differently", _count(summary.did_differently)),
+            ThemeCount("Suggested one thing to change", _count(summary.suggested_change)),
         ],
     )
+
+
+# The themes made from each state of the released feedback, which stands between the daily
+# tallies (summary.py): each worker keeps a few, so that the report's pages and downloads, kept
+# under their feedback (programme_report.kept), find the same themes again.
+_MADE: dict[tuple[tuple[int, Released], ...], list[FeedbackThemes]] = {}
+_KEPT = 16
 
 
 def feedback_themes(
     db: Session, cohort_ids: Collection[int], now: datetime, days: int
 ) -> list[FeedbackThemes]:
     """The released session feedback of each set that has any, then the programme's."""
-    # The report shows no count of sessions closed.
-    summaries = summaries_for_cohorts(db, cohort_ids, now, days, with_closed=False)
-    released = {
-        cohort_id: found for cohort_id, found in summaries.items() if found.sessions_released
-    }
-    found = [
-        _themes(cohort_id, summary.figures, summary.sessions_released)
-        for cohort_id, summary in released.items()
-    ]
+    released = tuple(released_counts(db, cohort_ids, now, days).items())
+    found = _MADE.get(released)
+    if found is None:
+        found = _themes_of(released)
+        if len(_MADE) >= _KEPT:
+            _MADE.clear()
+        _MADE[released] = found
+    return found
+
+
+def _themes_of(released: tuple[tuple[int, Released], ...]) -> list[FeedbackThemes]:
+    found = [_themes(cohort_id, summary_of(counts)) for cohort_id, counts in released]
     if released:
-        pooled = [sum(level) for level in zip(*(s.counts for s in released.values()), strict=True)]
-        words = [s.figures for s in released.values()]
-        whole = figures_from(
-            pooled,
-            [text for figures in words for text in figures.do_differently],
-            [text for figures in words for text in figures.change_one_thing],
-        )
-        found.append(_themes(None, whole, sum(s.sessions_released for s in released.values())))
+        pooled = reduce(added, (counts for _, counts in released))
+        found.append(_themes(None, summary_of(pooled)))
     return found

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from learnset.db import Model, Timestamped
+from learnset.db import Base, Model, Timestamped
 from learnset.enums import Labelled, Term
 from learnset.meetings.models import Meeting
 
@@ -52,3 +52,26 @@ class SessionFeedback(Timestamped, Model):
     closes_at: Mapped[datetime]
 
     meeting: Mapped[Meeting] = relationship()
+
+
+class SessionFeedbackTally(Base):
+    """A session's answers counted once they can never change: its first answer's close has
+    passed (services.window), after which no answer is given or changed, and answers stay when
+    their account goes. What the programme report adds up (summary.py) instead of reading every
+    answer; written by `summary.tally_closed`, and gone with its session."""
+
+    __tablename__ = "session_feedback_tallies"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The answers at each level of usefulness, 1 to 5.
+    level_1: Mapped[int]
+    level_2: Mapped[int]
+    level_3: Mapped[int]
+    level_4: Mapped[int]
+    level_5: Mapped[int]
+    # The answers that said what they will do differently, and that suggested a change.
+    did_differently: Mapped[int]
+    suggested_change: Mapped[int]
+    tallied_at: Mapped[datetime]

@@ -1,8 +1,14 @@
 """Session feedback for the programme report, per learning set: how many sessions' feedback has
-been released, and the usefulness and words of those sessions together, under the same rules
-as a session's own page (release.py). Three statements, whatever the number of sets and
-sessions (two without the count of sessions closed); only the sessions someone answered are
-loaded."""
+been released, and the usefulness of those sessions together and how many wrote each of the two
+answers (never the words, which stay on the session's own page), under the same rules as that
+page (release.py). Three statements, whatever the number of sets and sessions (two without the
+count of sessions closed).
+
+A session's answers are read once: when they can never change again (its first answer's close
+has passed: no answer is given or changed after it, whatever becomes of the session's dates or
+of the app's window, and answers stay when their account goes), `tally_closed` counts them into
+a tally (daily, with `flask figures release`), and the report adds up the tallies of each set's
+published sessions in SQL. Sessions not tallied yet are counted from their answers, as before."""
 
 from __future__ import annotations
 
@@ -11,15 +17,26 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from learnset.db import COHORTS, plain_rows
+from learnset.db import COHORTS, UTCDateTime, plain_rows
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings.models import Meeting, MeetingStatus
-from learnset.session_feedback.models import SessionFeedback
+from learnset.session_feedback.models import SessionFeedback, SessionFeedbackTally
 from learnset.session_feedback.release import LEVELS, NOTHING, Figures, figures_from
 from learnset.session_feedback.services import WINDOW_DAYS, window
 
@@ -29,20 +46,59 @@ class CohortFeedbackSummary:
     """A set's session feedback: `sessions_closed` published sessions whose window has closed
     (None when not asked for), `sessions_released` of them with 3 or more answers, and the
     figures from those alone (`figures.responses` answers; everything suppressed when no session
-    was released). `counts` are the released answers at each level 1 to 5, for pooling sets
-    together."""
+    was released), without their words. `counts` are the released answers at each level 1 to 5,
+    for pooling sets together; `did_differently` and `suggested_change` how many of them said
+    what they will do differently, and suggested one thing to change."""
 
     sessions_closed: int | None
     sessions_released: int
     figures: Figures
     counts: tuple[int, ...] = ()
+    did_differently: int = 0
+    suggested_change: int = 0
+
+
+TALLY = SessionFeedbackTally
+TALLY_LEVELS = (TALLY.level_1, TALLY.level_2, TALLY.level_3, TALLY.level_4, TALLY.level_5)
+# A session's answers are tallied once its first answer's close is this long past, so that an
+# answer given in the window's last moment has been committed.
+SETTLED = timedelta(hours=1)
+
+
+def _written(column: Any) -> Any:
+    """How many answers wrote something in `column` (an empty answer is kept as "")."""
+    return func.count(func.nullif(column, ""))
+
+
+def tally_closed(db: Session, now: datetime) -> int:
+    """Tally the answers of each session whose first answer's close is past (by SETTLED), once:
+    how many sessions were tallied. Safe to run twice at once (a session tallied by the other
+    run is left as it is)."""
+    answers = (
+        select(
+            SessionFeedback.meeting_id,
+            *(func.count(case((SessionFeedback.usefulness == level, 1))) for level in LEVELS),
+            _written(SessionFeedback.do_differently),
+            _written(SessionFeedback.change_one_thing),
+            bindparam("now", now, type_=UTCDateTime),
+        )
+        .where(~exists().where(TALLY.meeting_id == SessionFeedback.meeting_id))
+        .group_by(SessionFeedback.meeting_id)
+        .having(func.min(SessionFeedback.closes_at) <= now - SETTLED)
+    )
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    columns = ["meeting_id", *(column.key for column in TALLY_LEVELS)]
+    statement = (
+        dialect.insert(TALLY)
+        .from_select([*columns, "did_differently", "suggested_change", "tallied_at"], answers)
+        .on_conflict_do_nothing()
+        .returning(TALLY.meeting_id)
+    )
+    return len(db.execute(statement).all())
 
 
 # The statements below are built once (a new one costs more to build and look up than to run,
 # with a list of hundreds of sets), bound to the sets by `cohort_ids`.
-
-
-MEETINGS = bindparam("meeting_ids", type_=Integer, expanding=True)
 
 
 @cache
@@ -51,9 +107,17 @@ def _published() -> ColumnElement[bool]:
 
 
 @cache
-def _per_level() -> Select[int, int, datetime, datetime, int | None, int, datetime | None]:
-    # Each answered session's answers at each level of usefulness, and its earliest close: of
-    # the session, only what window() reads, as plain rows, not its agenda and notes.
+def _tallied() -> ColumnElement[bool]:
+    return exists().where(TALLY.meeting_id == Meeting.id)
+
+
+@cache
+def _per_level() -> Select[
+    int, int, datetime, datetime, int | None, int, int, int, datetime | None
+]:
+    # Each answered session not tallied yet: its answers at each level of usefulness, how many
+    # of them wrote each answer, and its earliest close; of the session, only what window()
+    # reads, as plain rows, not its agenda and notes.
     return (
         select(
             Meeting.id,
@@ -62,22 +126,110 @@ def _per_level() -> Select[int, int, datetime, datetime, int | None, int, dateti
             Meeting.ends_at,
             SessionFeedback.usefulness,
             func.count(SessionFeedback.id),
+            _written(SessionFeedback.do_differently),
+            _written(SessionFeedback.change_one_thing),
             func.min(SessionFeedback.closes_at),
         )
         .join(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
-        .where(_published())
+        .where(_published(), ~_tallied())
         .group_by(Meeting.id, SessionFeedback.usefulness)
     )
 
 
 @cache
-def _words() -> Select[int, str, str]:
-    # What was written at the sessions `meeting_ids`, with each one's set.
+def _released_tallies() -> Select[int, int, int, int, int, int, int, int, int]:
+    # Each set's tallied sessions with 3 or more answers: how many, and their tallies added up.
+    responses = sum(TALLY_LEVELS[1:], TALLY_LEVELS[0])
     return (
-        select(Meeting.cohort_id, SessionFeedback.do_differently, SessionFeedback.change_one_thing)
-        .join(Meeting, Meeting.id == SessionFeedback.meeting_id)
-        .where(SessionFeedback.meeting_id.in_(MEETINGS))
+        select(
+            Meeting.cohort_id,
+            func.count(),
+            func.sum(TALLY.level_1),
+            func.sum(TALLY.level_2),
+            func.sum(TALLY.level_3),
+            func.sum(TALLY.level_4),
+            func.sum(TALLY.level_5),
+            func.sum(TALLY.did_differently),
+            func.sum(TALLY.suggested_change),
+        )
+        .join(TALLY, TALLY.meeting_id == Meeting.id)
+        .where(_published(), responses >= MIN_RESPONSES)
+        .group_by(Meeting.cohort_id)
     )
+
+
+class Released(NamedTuple):
+    """A set's released sessions: how many, their answers at each level 1 to 5, and how many of
+    those answers said what they will do differently, and suggested one thing to change."""
+
+    sessions: int
+    counts: tuple[int, ...]
+    did_differently: int
+    suggested_change: int
+
+
+def added(one: Released, other: Released) -> Released:
+    """Two sets' (or sessions') released feedback together."""
+    return Released(
+        one.sessions + other.sessions,
+        tuple(a + b for a, b in zip(one.counts, other.counts, strict=True)),
+        one.did_differently + other.did_differently,
+        one.suggested_change + other.suggested_change,
+    )
+
+
+def released_counts(
+    db: Session, cohort_ids: Collection[int], now: datetime, days: int = WINDOW_DAYS
+) -> dict[int, Released]:
+    """The sets among `cohort_ids` with a session released, in the order given: two
+    statements."""
+    return _gathered(db, list(cohort_ids), now, days)[1]
+
+
+def _gathered(
+    db: Session, ids: list[int], now: datetime, days: int
+) -> tuple[dict[int, int], dict[int, Released]]:
+    # Each set's answered sessions closed and not tallied yet, and its released sessions.
+    per_level = plain_rows(db, _per_level(), {"cohort_ids": ids}).all()
+    meetings: dict[int, Any] = {}  # a row of the session's id, set and times (`Timed`)
+    closed_by: dict[int, datetime] = {}
+    levels_of: dict[int, dict[int, int]] = defaultdict(dict)
+    written_of: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for meeting in per_level:
+        *_, usefulness, count, differently, change, first_closes_at = meeting
+        meetings[meeting.id] = meeting
+        if usefulness is not None:
+            levels_of[meeting.id][usefulness] = int(count)
+        written = written_of[meeting.id]
+        written[0] += int(differently)
+        written[1] += int(change)
+        if first_closes_at is not None:
+            earlier = closed_by.get(meeting.id, first_closes_at)
+            closed_by[meeting.id] = min(earlier, first_closes_at)
+    by_meeting = {
+        (meeting.cohort_id, meeting.id): levels_of[meeting.id]
+        for meeting in meetings.values()
+        if window(meeting, days, closed_by.get(meeting.id)).has_closed(now)
+    }
+    # Each set's tallied sessions added up in SQL, and its other sessions here in one pass, not
+    # one pass over every session for each set.
+    found = {
+        cohort_id: Released(sessions, (one, two, three, four, five), differently, change)
+        for cohort_id, sessions, one, two, three, four, five, differently, change in plain_rows(
+            db, _released_tallies(), {"cohort_ids": ids}
+        )
+    }
+    closed_in: dict[int, int] = defaultdict(int)
+    for (of_cohort, meeting_id), levels in by_meeting.items():
+        closed_in[of_cohort] += 1
+        if sum(levels.values()) < MIN_RESPONSES:
+            continue
+        session = Released(
+            1, tuple(levels.get(level, 0) for level in LEVELS), *written_of[meeting_id]
+        )
+        found[of_cohort] = added(found[of_cohort], session) if of_cohort in found else session
+    released = {cohort_id: found[cohort_id] for cohort_id in ids if cohort_id in found}
+    return closed_in, released
 
 
 def summaries_for_cohorts(
@@ -91,76 +243,47 @@ def summaries_for_cohorts(
     `days` is the app's SESSION_FEEDBACK_DAYS; without `with_closed`, the sessions closed are
     not counted (a statement fewer, the one that reads every session of every set)."""
     ids = list(cohort_ids)
-    published = _published()
-    answered = exists().where(SessionFeedback.meeting_id == Meeting.id)
     # A session nobody answered has closed once its window, as its dates stand now, has ended
-    # (window()): counted here, and never loaded.
-    unanswered: dict[int, int] = defaultdict(int)
+    # (window()), and a tallied one has closed for good: counted here, and never loaded.
+    closed_in: dict[int, int] = defaultdict(int)
     if with_closed:
+        answered = exists().where(SessionFeedback.meeting_id == Meeting.id)
+        unanswered = and_(Meeting.ends_at <= now - timedelta(days=days), ~answered)
         for cohort_id, closed in db.execute(
             select(Meeting.cohort_id, func.count(Meeting.id))
-            .where(published, Meeting.ends_at <= now - timedelta(days=days), ~answered)
+            .where(_published(), or_(unanswered, _tallied()))
             .group_by(Meeting.cohort_id),
             {"cohort_ids": ids},
         ):
-            unanswered[cohort_id] = int(closed)
-    # The sessions someone answered, their window perhaps closed by an earlier answer.
-    per_level = plain_rows(db, _per_level(), {"cohort_ids": ids}).all()
-    meetings: dict[int, Any] = {}  # a row of the session's id, set and times (`Timed`)
-    closed_by: dict[int, datetime] = {}
-    levels_of: dict[int, dict[int, int]] = defaultdict(dict)
-    for meeting in per_level:
-        *_, usefulness, count, first_closes_at = meeting
-        meetings[meeting.id] = meeting
-        if usefulness is not None:
-            levels_of[meeting.id][usefulness] = int(count)
-        if first_closes_at is not None:
-            earlier = closed_by.get(meeting.id, first_closes_at)
-            closed_by[meeting.id] = min(earlier, first_closes_at)
-    by_meeting = {
-        (meeting.cohort_id, meeting.id): levels_of[meeting.id]
-        for meeting in meetings.values()
-        if window(meeting, days, closed_by.get(meeting.id)).has_closed(now)
-    }
-    released = {
-        key: levels for key, levels in by_meeting.items() if sum(levels.values()) >= MIN_RESPONSES
-    }
-    words: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    if released:
-        meeting_ids = [meeting_id for _, meeting_id in released]
-        found = plain_rows(db, _words(), {"meeting_ids": meeting_ids})
-        for cohort_id, differently, change in found:
-            words[cohort_id][0].append(differently)
-            words[cohort_id][1].append(change)
-    # Each set's sessions gathered in one pass, not one pass over every session for each set.
-    closed_in = unanswered
-    for of_cohort, _meeting_id in by_meeting:
-        closed_in[of_cohort] += 1
-    released_in: dict[int, int] = defaultdict(int)
-    counts_of: dict[int, list[int]] = defaultdict(lambda: [0] * len(LEVELS))
-    for (of_cohort, _meeting_id), levels in released.items():
-        released_in[of_cohort] += 1
-        for level, count in levels.items():
-            counts_of[of_cohort][level - 1] += count
+            closed_in[cohort_id] = int(closed)
+    answered_closed, released = _gathered(db, ids, now, days)
+    for cohort_id, closed in answered_closed.items():
+        closed_in[cohort_id] += closed
     summaries: dict[int, CohortFeedbackSummary] = {}
     # Most of hundreds of sets have nothing released: without the sessions closed, one summary
     # serves them all.
     none_released = CohortFeedbackSummary(None, 0, NOTHING, (0,) * len(LEVELS))
     for cohort_id in ids:
         closed_of_set = closed_in.get(cohort_id, 0) if with_closed else None
-        counts = counts_of.get(cohort_id)
-        if counts is None:
+        found = released.get(cohort_id)
+        if found is None:
             summaries[cohort_id] = (
                 none_released
                 if closed_of_set is None
                 else replace(none_released, sessions_closed=closed_of_set)
             )
             continue
-        do_differently, change_one_thing = words.get(cohort_id, ([], []))
-        summaries[cohort_id] = CohortFeedbackSummary(
-            sessions_closed=closed_of_set,
-            sessions_released=released_in[cohort_id],
-            figures=figures_from(counts, do_differently, change_one_thing),
-            counts=tuple(counts),
-        )
+        summaries[cohort_id] = summary_of(found, closed_of_set)
     return summaries
+
+
+def summary_of(released: Released, sessions_closed: int | None = None) -> CohortFeedbackSummary:
+    """The summary of a set's (or several sets' together) released sessions."""
+    return CohortFeedbackSummary(
+        sessions_closed=sessions_closed,
+        sessions_released=released.sessions,
+        figures=figures_from(released.counts, (), ()),
+        counts=released.counts,
+        did_differently=released.did_differently,
+        suggested_change=released.suggested_change,
+    )

@@ -26,4 +26,4 @@ def test_the_demo_set_has_feedback_shown_and_withheld_and_loads_once(db):
     assert Shown.RELEASED in shown and Shown.TOO_FEW in shown
     summary = summaries_for_cohorts(db, [cohort.id], utcnow())[cohort.id]
     assert summary.sessions_released == 2 and summary.figures.responses == 9
-    assert summary.figures.do_differently
+    assert summary.did_differently and summary.suggested_change

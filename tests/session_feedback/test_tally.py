@@ -1,0 +1,196 @@
+"""Each session's answers tallied once they can never change (issue 14): the programme report's
+part reads the tallies instead of every answer, and shows exactly what counting the answers
+would show, whatever happens to the session, its answers or their people afterwards."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from learnset.accounts.models import User
+from learnset.accounts.personal_data import delete_account
+from learnset.cohorts.models import Cohort
+from learnset.dashboards.report_feedback import feedback_themes
+from learnset.db import database, utcnow
+from learnset.figures import MIN_RESPONSES
+from learnset.meetings import services as meetings
+from learnset.session_feedback import release, services
+from learnset.session_feedback.models import SessionFeedbackTally
+from learnset.session_feedback.summary import SETTLED, summaries_for_cohorts, tally_closed
+from tests.apps import fresh_app
+from tests.helpers import count_rows
+from tests.session_feedback.helpers import answer_as, closed_session, open_session, participants
+
+
+def _shown(db, people, now=None, days=services.WINDOW_DAYS):
+    ids = [people.cohort.id, people.other_cohort.id]
+    now = now or utcnow()
+    return (
+        summaries_for_cohorts(db, ids, now, days),
+        summaries_for_cohorts(db, ids, now, days, with_closed=False),
+        feedback_themes(db, ids, now, days),
+    )
+
+
+def _tallied(db) -> set[int]:
+    return set(db.scalars(select(SessionFeedbackTally.meeting_id)))
+
+
+def _answered(db, meeting, crowd, *levels):
+    for person, level in zip(crowd, levels, strict=False):
+        answer_as(db, person, meeting, level, f"Differently {level}" if level > 3 else "", "Change")
+
+
+def test_a_session_is_tallied_once_its_window_has_closed_and_shows_the_same(db, people):
+    crowd = participants(db, people.cohort, 5)
+    closed = closed_session(db, people.cohort)
+    _answered(db, closed, crowd, 5, 4, 3, 2)
+    too_few = closed_session(db, people.cohort)
+    _answered(db, too_few, crowd, 1, 5)
+    still_open = open_session(db, people.cohort)
+    _answered(db, still_open, crowd, 4, 4, 4)
+    counted = _shown(db, people)
+
+    assert tally_closed(db, utcnow()) == 2
+    assert _tallied(db) == {closed.id, too_few.id}
+    assert _shown(db, people) == counted
+    ours = counted[0][people.cohort.id]
+    assert (ours.sessions_closed, ours.sessions_released, ours.counts) == (2, 1, (0, 1, 1, 1, 1))
+    assert (ours.did_differently, ours.suggested_change) == (2, 4)
+    # Once is enough: a second run (or two at once) tallies nothing again.
+    assert tally_closed(db, utcnow()) == 0
+
+    # The open session is tallied once its window has closed, and SETTLED after.
+    closes_at = services.window_of(db, still_open).closes_at
+    assert tally_closed(db, closes_at + SETTLED - timedelta(seconds=1)) == 0
+    later = closes_at + SETTLED
+    counted = _shown(db, people, later)
+    assert counted[0][people.cohort.id].sessions_released == 2
+    assert tally_closed(db, later) == 1
+    assert _shown(db, people, later) == counted
+
+
+def test_an_answer_after_the_close_is_refused_so_the_tally_stands(db, people):
+    crowd = participants(db, people.cohort, 4)
+    meeting = closed_session(db, people.cohort)
+    _answered(db, meeting, crowd[:3], 4, 4, 4)
+    tally_closed(db, utcnow())
+    counted = _shown(db, people)
+    with pytest.raises(services.SessionFeedbackError, match="closed on"):
+        services.answer(db, crowd[3], meeting, services.Answers(1, "Late"), utcnow())
+    with pytest.raises(services.SessionFeedbackError, match="closed on"):
+        services.answer(db, crowd[0], meeting, services.Answers(1, "Changed"), utcnow())
+    assert _shown(db, people) == counted
+
+
+def test_a_session_moved_after_tallying_shows_the_same(db, people):
+    crowd = participants(db, people.cohort, 3)
+    meeting = closed_session(db, people.cohort)
+    _answered(db, meeting, crowd, 5, 4, 4)
+    tally_closed(db, utcnow())
+    counted = _shown(db, people)
+    # Moved to last week: by its new dates its window would be open.
+    meeting.starts_at = utcnow().replace(microsecond=0) - timedelta(days=7)
+    meeting.ends_at = meeting.starts_at + timedelta(hours=3)
+    db.flush()
+    assert _shown(db, people) == counted
+    # A longer window in the app's settings does not reopen it either.
+    assert _shown(db, people, days=60)[2] == counted[2]
+
+
+def test_a_session_closed_by_its_new_dates_before_its_first_answers_close_is_not_tallied(
+    db, people
+):
+    crowd = participants(db, people.cohort, 3)
+    meeting = open_session(db, people.cohort)
+    _answered(db, meeting, crowd, 3, 4, 5)
+    # Moved a month earlier: closed by its new dates, but its answers' close is still to come,
+    # and a longer window in the settings would open it again.
+    meeting.starts_at -= timedelta(days=30)
+    meeting.ends_at -= timedelta(days=30)
+    db.flush()
+    assert (
+        summaries_for_cohorts(db, [people.cohort.id], utcnow())[people.cohort.id].sessions_released
+        == 1
+    )
+    assert tally_closed(db, utcnow()) == 0
+    longer = summaries_for_cohorts(db, [people.cohort.id], utcnow(), days=40)
+    assert longer[people.cohort.id].sessions_released == 0
+
+
+def test_answers_stay_counted_when_their_account_goes(db, people):
+    crowd = participants(db, people.cohort, 3)
+    meeting = closed_session(db, people.cohort)
+    _answered(db, meeting, crowd, 5, 5, 4)
+    counted = _shown(db, people)
+    tally_closed(db, utcnow())
+    delete_account(db, db.get(User, crowd[0].id))
+    services.erase_personal_data(db, crowd[1])
+    db.flush()
+    assert _shown(db, people) == counted
+    assert release.session_figures(db, meeting, utcnow()).figures.responses == 3
+
+
+def test_an_unpublished_or_deleted_session_leaves_the_report(db, people):
+    crowd = participants(db, people.cohort, 3)
+    kept = closed_session(db, people.cohort)
+    _answered(db, kept, crowd, 4, 4, 4)
+    meeting = closed_session(db, people.cohort)
+    _answered(db, meeting, crowd, 1, 1, 1)
+    tally_closed(db, utcnow())
+    both = _shown(db, people)
+    meetings.unpublish(db, meeting, utcnow())
+    hidden = _shown(db, people)
+    assert hidden[0][people.cohort.id].sessions_released == 1
+    meetings.publish(db, meeting, utcnow())
+    assert _shown(db, people) == both
+    meetings.unpublish(db, meeting, utcnow())
+    meetings.delete_meeting(db, meeting)
+    db.flush()
+    assert _tallied(db) == {kept.id}
+    assert _shown(db, people) == hidden
+
+
+def test_fewer_than_the_minimum_show_nothing_tallied_or_not(db, people):
+    crowd = participants(db, people.cohort, MIN_RESPONSES)
+    for _ in range(3):
+        _answered(db, closed_session(db, people.cohort), crowd[: MIN_RESPONSES - 1], 5, 5)
+    counted = _shown(db, people)
+    assert tally_closed(db, utcnow()) == 3
+    assert _shown(db, people) == counted
+    assert counted[0][people.cohort.id].sessions_released == 0
+    assert counted[2] == []
+    assert count_rows(db, SessionFeedbackTally) == 3
+
+
+def test_half_tallied_sets_count_each_session_once(db, people):
+    crowd = participants(db, people.cohort, 3)
+    first = closed_session(db, people.cohort)
+    _answered(db, first, crowd, 5, 4, 3)
+    tally_closed(db, utcnow())
+    second = closed_session(db, people.cohort)
+    _answered(db, second, crowd, 2, 3, 4)
+    ours = summaries_for_cohorts(db, [people.cohort.id], utcnow())[people.cohort.id]
+    assert (ours.sessions_closed, ours.sessions_released, ours.counts) == (2, 2, (0, 1, 2, 2, 1))
+    assert _tallied(db) == {first.id}
+
+
+def test_the_daily_figures_job_tallies_the_demo_once_and_the_report_stays_the_same(tmp_path):
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init"])
+    runner.invoke(args=["demo"])
+    with database(app).sessions() as db:
+        ids = list(db.scalars(select(Cohort.id)))
+        before = feedback_themes(db, ids, utcnow(), services.WINDOW_DAYS)
+    first = runner.invoke(args=["figures", "release"])
+    again = runner.invoke(args=["figures", "release"])
+    assert first.exit_code == again.exit_code == 0, first.output
+    with database(app).sessions() as db:
+        tallied = count_rows(db, SessionFeedbackTally)
+        assert tallied >= 3
+        assert feedback_themes(db, ids, utcnow(), services.WINDOW_DAYS) == before != []
+    assert f"Tallied the feedback of {tallied} sessions." in first.output
+    assert "Tallied the feedback of 0 sessions." in again.output

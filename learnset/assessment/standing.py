@@ -6,6 +6,7 @@ ratings between: two statements of a few rows each, however many check-ins there
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -21,7 +22,7 @@ from learnset.assessment.progress import (
     empty_domains,
 )
 from learnset.db import PERSON, plain_rows, shared_alias
-from learnset.framework.queries import DomainCapabilities
+from learnset.framework.queries import DomainCapabilities, DomainNames
 
 # For picking one rating per capability inside a statement that reads them all.
 _PICKED_ASSESSMENT, _PICKED = shared_alias(SelfAssessment), shared_alias(Rating)
@@ -103,7 +104,10 @@ def _summaries() -> Select[*tuple[Any, ...]]:
 
 
 def standing(
-    db: Session, participant_id: int, cohort_id: int, framework: list[DomainCapabilities]
+    db: Session,
+    participant_id: int,
+    cohort_id: int,
+    framework: Sequence[DomainCapabilities | DomainNames],
 ) -> Progress:
     """Where a participant stands in a cohort: each capability's first and latest ratings and
     when it was last rated afresh, without the ratings between (two statements, a few rows

@@ -214,3 +214,5 @@ def init_app(app: Flask) -> None:
     # Tags of a kind or status, on every row of the lists and timelines that show them.
     memoise_macros(app.jinja_env, "challenges/_macros.html", ("kind_tag", "status_tag"))
     memoise_macros(app.jinja_env, "library/_macros.html", ("kind_name", "kind_tag", "minutes"))
+    # A table's column headers: a few on every table, the same on every page that shows it.
+    memoise_macros(app.jinja_env, "macros/tables.html", ("column_header",))

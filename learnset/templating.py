@@ -103,8 +103,10 @@ def url_pattern(endpoint: str, part: str, **values: Any) -> str:
     """The address of `endpoint` with `{}` where the value of `part` goes: for a loop's links
     that differ only there, one url_for rather than one a row (`{{ pattern.format(row.id) }}`).
     Only for ids and slugs (learnset/content.py's SLUG_FORMAT), which an address carries as
-    they are; the address quotes any brace of its own, so `{}` is the only one."""
-    url = url_for(endpoint, **{**values, part: _OPEN_PART})
+    they are; the address quotes any brace of its own, so `{}` is the only one. With no other
+    values, the address depends only on where the app is mounted, as a layout's does."""
+    build = url_for if values else layout_url
+    url = build(endpoint, **{**values, part: _OPEN_PART})
     if url.count(_OPEN_PART) != 1:
         raise ValueError(f"{endpoint}'s address does not hold <{part}> once")
     return url.replace(_OPEN_PART, "{}")
@@ -212,3 +214,5 @@ def init_app(app: Flask) -> None:
     # Tags of a kind or status, on every row of the lists and timelines that show them.
     memoise_macros(app.jinja_env, "challenges/_macros.html", ("kind_tag", "status_tag"))
     memoise_macros(app.jinja_env, "library/_macros.html", ("kind_name", "kind_tag", "minutes"))
+    # A table's column headers: a few on every table, the same on every page that shows it.
+    memoise_macros(app.jinja_env, "macros/tables.html", ("column_header",))

@@ -71,3 +71,17 @@ def test_mount_points_sent_by_requests_cannot_grow_the_kept_links_without_end(ap
         with app.test_request_context("/", base_url=f"http://localhost{root}"):
             assert layout_url("main.privacy") == f"{root}/privacy"
     assert len(app.extensions["layout_urls"]) == templating.LAYOUT_URLS_KEPT
+
+
+def test_a_url_pattern_naming_no_other_value_is_built_once(app, monkeypatch):
+    built = _counted(monkeypatch)
+    app.extensions["layout_urls"].clear()
+    for root in ("", "", "/learnset"):
+        with app.test_request_context("/", base_url=f"http://localhost{root}"):
+            assert templating.url_pattern("library.item", "slug") == f"{root}/library/{{}}"
+            # A value of its own (an id) is the page's, not the layout's: built each time.
+            pattern = templating.url_pattern("assessment.capability", "slug", cohort_id=7)
+            assert pattern == f"{root}/cohorts/7/capabilities/{{}}"
+    # "/" twice, then "/learnset": the plain pattern is built once for each mount point.
+    mine = "assessment.capability"
+    assert built == ["library.item", mine, mine, "library.item", mine]

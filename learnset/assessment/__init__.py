@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         gap_rows=shown.gap_rows,
         figure_rows=shown.figure_rows,
         assessment_rows=shown.assessment_rows,
+        recommended_rows=shown.recommended_rows,
     )
     home_panel(panels.capabilities_panel)
     home_panel(panels.shared_assessments_panel)

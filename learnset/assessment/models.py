@@ -90,11 +90,14 @@ class SelfAssessment(HasAssessmentKind, Model):
             unique=True,
             **partial_index("kind = 'baseline'"),
         ),
+        # A person's in a set in the order pages read them: with the id, PostgreSQL stops at
+        # the first or the latest (ORDER BY submitted_at, id LIMIT 1) rather than sort them all.
         Index(
-            "ix_self_assessments_participant_id_cohort_id_submitted_at",
+            "ix_self_assessments_participant_id_cohort_id_submitted_at_id",
             "participant_id",
             "cohort_id",
             "submitted_at",
+            "id",
         ),
         # A set's check-ins month by month (the engagement dashboard counts them).
         Index("ix_self_assessments_cohort_id_submitted_at", "cohort_id", "submitted_at"),

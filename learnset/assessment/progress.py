@@ -6,6 +6,7 @@ the page costs the same after a year of check-ins as after the baseline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -27,7 +28,12 @@ from learnset.assessment.models import (
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.db import COHORTS, PERSON, plain_rows, shared_alias
 from learnset.framework.models import Capability, CapabilityDomain, Levels
-from learnset.framework.queries import DomainCapabilities
+from learnset.framework.queries import (
+    DomainCapabilities,
+    DomainNames,
+    NamedCapability,
+    NamedDomain,
+)
 from learnset.library.models import ContentItem
 
 
@@ -46,7 +52,8 @@ class RatingPoint(NamedTuple):
 
 @dataclass
 class CapabilityProgress:
-    capability: Capability
+    # The capability, or only its names where the page shows no more (`framework_names`).
+    capability: Capability | NamedCapability
     # Every rating, oldest first; or none, where a page needs only where the capability
     # stands, and the first, the latest and when it was last rated afresh (`standing`).
     history: list[RatingPoint] = field(default_factory=list)
@@ -97,7 +104,7 @@ class CapabilityProgress:
 
 @dataclass
 class DomainProgress:
-    domain: CapabilityDomain
+    domain: CapabilityDomain | NamedDomain
     capabilities: list[CapabilityProgress] = field(default_factory=list)
 
 
@@ -178,7 +185,7 @@ def _ratings(as_tutors_see_it: bool) -> Select[*tuple[Any, ...]]:
     return query
 
 
-def empty_domains(framework: list[DomainCapabilities]) -> list[DomainProgress]:
+def empty_domains(framework: Sequence[DomainCapabilities | DomainNames]) -> list[DomainProgress]:
     """Each domain of the framework with its capabilities, none rated yet."""
     return [
         DomainProgress(entry.domain, [CapabilityProgress(c) for c in entry.capabilities])
@@ -370,7 +377,7 @@ def draft_and_focus(
 ) -> tuple[DraftAssessment | None, Focus | None]:
     """The participant's draft assessment and learning focus in a cohort (one statement)."""
     values = {"person_id": participant_id, "cohort_ids": [cohort_id]}
-    row = db.execute(_drafts_and_focus(), values).first()
+    row = plain_rows(db, _drafts_and_focus(), values).first()
     return _draft_and_focus_of(row) if row else (None, None)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from markupsafe import Markup, escape
 
 from learnset.assessment.progress import AssessmentSummary, CapabilityProgress
+from learnset.assessment.recommendations import RecommendedItem
 from learnset.assessment.wording import gap_text, movement_text
 from learnset.dates import uk_date
 
@@ -105,4 +106,63 @@ def assessment_rows(
             f'      <td class="nhsuk-table__cell">{int(assessment.rated)}</td>\n'
             f"      {sharing}\n    </tr>\n    "
         )
+    return Markup("".join(rows))  # noqa: S704 - every word escaped above
+
+
+def recommended_rows(
+    items: Sequence[RecommendedItem],
+    kind_tags: Mapping[str, Markup],
+    urls: Mapping[str, str],
+    focus_item_id: int | None,
+    capability_slug: str,
+) -> Markup:
+    """The list items of library items recommended for a capability: each item's link, its kind
+    (`kind_tags`, a tag for each kind shown), time and summary, the sessions that used it, and
+    "Make this your focus" unless it is `focus_item_id`, the pinned one. `urls` has "pin", the
+    form's action, its "csrf" token, and url_patterns of an "item" and a "meeting"."""
+    hidden = (
+        '\n      <input type="hidden" name="csrf_token" value="'
+        f'{escape(urls["csrf"])}">\n      <input type="hidden" name="item" value="'
+    )
+    form = (
+        f'\n    <form action="{escape(urls["pin"])}" method="post" novalidate'
+        ' class="app-inline-form">'
+    )
+    capability = (
+        f'">\n      <input type="hidden" name="capability" value="{escape(capability_slug)}">\n'
+        '      <button class="app-link-button">Make this your focus'
+        '<span class="nhsuk-u-visually-hidden">: '
+    )
+    item_href, meeting_href = str(escape(urls["item"])), str(escape(urls["meeting"]))
+    rows: list[str] = []
+    for recommended in items:
+        item = recommended.item
+        slug, title = escape(item.slug), escape(item.title)
+        minutes = int(item.minutes)
+        rows.append(
+            '\n  \n  <li class="app-recommendations__item">\n'
+            f'    <p class="nhsuk-u-margin-bottom-1"><a href="{item_href.format(slug)}">{title}</a>'
+            "</p>\n"
+            f'    <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">{kind_tags[item.kind]} {minutes}'
+            f" minute{'s' if minutes != 1 else ''}. {escape(item.summary)}</p>\n    "
+        )
+        if recommended.sessions:
+            used = ", ".join(
+                f'<a href="{meeting_href.format(int(meeting.id))}">'
+                f"{escape(meeting.display_title)}</a> on {uk_date(meeting.starts_at)}"
+                for meeting in recommended.sessions
+            )
+            rows.append(
+                f'\n    <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">Used in {used}.</p>\n    '
+            )
+        if focus_item_id != item.id:
+            rows.append(
+                f"\n    {form}{hidden}{slug}{capability}{title}</span></button>\n    </form>\n    "
+            )
+        else:
+            rows.append(
+                '\n    \n    <p class="nhsuk-body-s nhsuk-u-margin-bottom-1">'
+                "<strong>Your focus this month</strong></p>\n    "
+            )
+        rows.append("\n  </li>\n  ")
     return Markup("".join(rows))  # noqa: S704 - every word escaped above

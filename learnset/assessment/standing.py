@@ -6,6 +6,7 @@ ratings between: two statements of a few rows each, however many check-ins there
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -14,14 +15,13 @@ from sqlalchemy.orm import Session
 
 from learnset.assessment.models import AssessmentStatus, Rating, SelfAssessment
 from learnset.assessment.progress import (
-    RATING_COLUMNS,
     AssessmentSummary,
     Progress,
     RatingPoint,
     empty_domains,
 )
 from learnset.db import PERSON, plain_rows, shared_alias
-from learnset.framework.queries import DomainCapabilities
+from learnset.framework.queries import DomainCapabilities, DomainNames
 
 # For picking one rating per capability inside a statement that reads them all.
 _PICKED_ASSESSMENT, _PICKED = shared_alias(SelfAssessment), shared_alias(Rating)
@@ -39,7 +39,9 @@ def _submitted_by_person(assessment: Any) -> tuple[ColumnElement[bool], ...]:
 def _standing() -> Select[*tuple[Any, ...]]:
     """Built once: for each capability a participant rated in a cohort, the first and the latest
     of its ratings (one row, or two) and when it was last rated afresh. Two small lookups per
-    capability in SQL, where the rows themselves would be hundreds after two years."""
+    capability in SQL, where the rows themselves would be hundreds after two years. The
+    ratings' own columns only: their assessments' kinds and dates come from `_summaries`, which
+    has each assessment once."""
 
     def pick(*order: Any) -> Any:
         return (
@@ -54,6 +56,8 @@ def _standing() -> Select[*tuple[Any, ...]]:
         )
 
     rated_afresh = case((Rating.carried_forward.is_(False), SelfAssessment.submitted_at))
+    # Grouped, so that PostgreSQL works out each capability's picks once: with the capabilities
+    # as the rows instead, it merged the picks into the join and ran each three times.
     picks = (
         select(
             Rating.capability_id,
@@ -70,11 +74,19 @@ def _standing() -> Select[*tuple[Any, ...]]:
     )
     return (
         select(
-            picks.c.capability_id, picks.c.rated_at, picks.c.first_id, Rating.id, *RATING_COLUMNS
+            picks.c.capability_id,
+            picks.c.rated_at,
+            picks.c.first_id,
+            Rating.id,
+            Rating.assessment_id,
+            Rating.current_level,
+            Rating.target_level,
+            Rating.carried_forward,
+            Rating.evidence,
+            Rating.change_reason,
         )
         .select_from(picks)
         .join(Rating, or_(Rating.id == picks.c.first_id, Rating.id == picks.c.latest_id))
-        .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
     )
 
 
@@ -103,7 +115,10 @@ def _summaries() -> Select[*tuple[Any, ...]]:
 
 
 def standing(
-    db: Session, participant_id: int, cohort_id: int, framework: list[DomainCapabilities]
+    db: Session,
+    participant_id: int,
+    cohort_id: int,
+    framework: Sequence[DomainCapabilities | DomainNames],
 ) -> Progress:
     """Where a participant stands in a cohort: each capability's first and latest ratings and
     when it was last rated afresh, without the ratings between (two statements, a few rows
@@ -111,18 +126,19 @@ def standing(
     values = {"person_id": participant_id, "cohort_id": cohort_id}
     domains = empty_domains(framework)
     entries = {entry.capability.id: entry for domain in domains for entry in domain.capabilities}
-    for row in plain_rows(db, _standing(), values):
-        capability_id, rated_at, first_id, rating_id = row[:4]
-        entry = entries.get(capability_id)
-        if entry is None:
-            continue
-        assessment_id, kind, submitted_at, _shared, _capability_id, *rating = row[4:]
-        point = RatingPoint(assessment_id, kind, submitted_at, *rating)
+    rows = plain_rows(db, _standing(), values).all()
+    # Read second: an assessment submitted in between is listed but rated nowhere yet.
+    summaries = [AssessmentSummary(*row) for row in plain_rows(db, _summaries(), values)]
+    assessments = {summary.id: summary for summary in summaries}
+    for capability_id, rated_at, first_id, rating_id, assessment_id, *rating in rows:
+        entry, assessment = entries.get(capability_id), assessments.get(assessment_id)
+        if entry is None or assessment is None:
+            continue  # archived, or erased, since the framework or the ratings were read
+        point = RatingPoint(assessment_id, assessment.kind, assessment.submitted_at, *rating)
         if rating_id == first_id:
             entry.first_point = point
         # One rating alone is both the first and the latest.
         if rating_id != first_id or entry.latest_point is None:
             entry.latest_point = point
         entry.rated_at = rated_at
-    summaries = [AssessmentSummary(*row) for row in plain_rows(db, _summaries(), values)]
     return Progress(domains, summaries)

@@ -43,7 +43,7 @@ from learnset.forms import (
     require_button,
     require_valid,
 )
-from learnset.framework.queries import DomainCapabilities, current_framework
+from learnset.framework.queries import DomainCapabilities, current_framework, framework_names
 from learnset.return_address import safe_next
 
 bp = Blueprint("assessment", __name__)
@@ -89,8 +89,7 @@ def mine() -> Response | str:
 def overview(cohort_id: int) -> str:
     db = get_db()
     cohort = _own_cohort(cohort_id)
-    framework = current_framework(db, names_only=True)
-    growth = standing.standing(db, current_user.id, cohort.id, framework)
+    growth = standing.standing(db, current_user.id, cohort.id, framework_names(db))
     top_gaps = growth.top_gaps()
     first_label = "Baseline"
     draft, focus = progress.draft_and_focus(db, current_user.id, cohort.id)

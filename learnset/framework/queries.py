@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, load_only
 
+from learnset.db import plain_rows
 from learnset.framework.models import Capability, CapabilityDomain
 
 
@@ -51,6 +52,68 @@ def current_framework(db: Session, names_only: bool = False) -> list[DomainCapab
     for domain, capability in db.execute(query):
         domains.setdefault(domain.id, DomainCapabilities(domain)).capabilities.append(capability)
     return list(domains.values())
+
+
+class NamedDomain(NamedTuple):
+    """A current domain as a page that shows only its name sees it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+class NamedCapability(NamedTuple):
+    """A current capability as a page that shows only its name sees it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+class DomainNames(NamedTuple):
+    """A domain and its capabilities, in framework order: read only, so shared by requests."""
+
+    domain: NamedDomain
+    capabilities: tuple[NamedCapability, ...]
+
+
+@cache
+def _names() -> Select[int, str, str, int, str, str]:
+    return current_capabilities().with_only_columns(
+        CapabilityDomain.id,
+        CapabilityDomain.slug,
+        CapabilityDomain.name,
+        Capability.id,
+        Capability.slug,
+        Capability.name,
+    )
+
+
+# The framework last read, and the rows it was built from: the framework changes only when
+# content is loaded or a capability edited, so nearly every read finds the same rows.
+_last_names: tuple[tuple[tuple[Any, ...], ...], tuple[DomainNames, ...]] = ((), ())
+
+
+def framework_names(db: Session) -> tuple[DomainNames, ...]:
+    """The current domains and capabilities with their ids, slugs and names, in framework order
+    (one statement of plain rows; the tuples are made again only when the rows differ from the
+    last read's, in any of its columns, so an edit or a sync shows at once)."""
+    global _last_names
+    rows: tuple[tuple[Any, ...], ...] = tuple(tuple(row) for row in plain_rows(db, _names()))
+    last_rows, last = _last_names
+    if rows == last_rows:
+        return last
+    domains: dict[int, tuple[NamedDomain, list[NamedCapability]]] = {}
+    for domain_id, domain_slug, domain_name, *capability in rows:
+        entry = domains.setdefault(
+            domain_id, (NamedDomain(domain_id, domain_slug, domain_name), [])
+        )
+        entry[1].append(NamedCapability(*capability))
+    built = tuple(
+        DomainNames(domain, tuple(capabilities)) for domain, capabilities in domains.values()
+    )
+    _last_names = (rows, built)
+    return built
 
 
 class CapabilityChoice(NamedTuple):

@@ -1,7 +1,7 @@
 """Each session's feedback counted once its window has closed for good, for the programme report
 
 Revision ID: 9d2b7e4c1a60
-Revises: 3f8a6c1d2e57
+Revises: a2bd2d861042
 Create Date: 2026-12-05 03:15:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import learnset.db
 
 revision: str = "9d2b7e4c1a60"
-down_revision: str | None = "3f8a6c1d2e57"
+down_revision: str | None = "a2bd2d861042"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -226,3 +226,28 @@ def test_making_a_focus_returns_to_the_page_it_was_made_on(db, login, people, fr
     assert f'action="{focus}"' in browser.get(overview).get_data(as_text=True)
     page = browser.get(capability).get_data(as_text=True)
     assert f'action="{focus}?next={capability}"' in page
+
+
+def test_recommended_items_escape_their_words(db, login, people, framework, gaps):
+    # The list is written by Python (learnset/assessment/shown.py), not by Jinja.
+    item = factories.make_content_item(
+        db,
+        [framework.credibility],
+        slug="credible",
+        title="Trust <script>alert(1)</script> & co",
+        summary='Say "hello" <b>loudly</b>',
+        minutes=1,
+    )
+    meeting = factories.make_past_meeting(
+        db, people.cohort, status="published", title="Old <i>habits</i>"
+    )
+    factories.add_item_to(db, meeting, item)
+    db.commit()
+    html = login(people.participant).get(f"/cohorts/{people.cohort.id}/capabilities")
+    html = html.get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<b>loudly" not in html and "<i>habits" not in html
+    title = "Trust &lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    assert f'<a href="/library/credible">{title}</a>' in html
+    assert "1 minute. Say &#34;hello&#34; &lt;b&gt;loudly&lt;/b&gt;</p>" in html
+    assert f">Old &lt;i&gt;habits&lt;/i&gt;</a> on {meeting.starts_at.day} " in html
+    assert f'<span class="nhsuk-u-visually-hidden">: {title}</span>' in html

@@ -410,3 +410,21 @@ def test_tutors_find_shared_self_assessments_from_their_home_page(db, login, peo
     assert "Self-assessments shared with you" in html
     assert f'href="/cohorts/{people.cohort.id}/self-assessments"' in html
     assert "Self-assessments shared with you" not in html_of(login(people.admin).get("/"))
+
+
+def test_the_overview_shows_the_framework_as_it_is_now(
+    db, login, people, framework, participant_rates
+):
+    # The overview keeps the framework's names between requests while they are unchanged.
+    participant_rates((2, 4))
+    browser = login(people.participant)
+    own = f"/cohorts/{people.cohort.id}/capabilities"
+    assert ">Listening across boundaries<" in html_of(browser.get(own))
+    framework.listening.name = "Listening well"
+    framework.systems.name = "Whole systems"
+    framework.data.archived_at = utcnow()
+    db.commit()
+    html = html_of(browser.get(own))
+    assert ">Listening well<" in html and "Listening across boundaries" not in html
+    assert "<h3>Whole systems</h3>" in html
+    assert framework.data.name not in html

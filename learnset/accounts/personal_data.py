@@ -523,7 +523,7 @@ def delete_account(db: Session, user: User) -> None:
 
 def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
     return {
-        "learning_sets": select(Cohort.name, Membership.role, Membership.joined_at)
+        "learning_sets": select(Cohort.name, Membership.role, written(Membership.joined_at))
         .join(Cohort, Cohort.id == Membership.cohort_id)
         .where(Membership.user_id == person)
         .order_by(Membership.cohort_id),
@@ -541,8 +541,8 @@ def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
             Cohort.name.label("learning_set"),
             Invitation.name.label("name_given"),
             Invitation.role,
-            Invitation.sent_at,
-            Invitation.accepted_at,
+            written(Invitation.sent_at),
+            written(Invitation.accepted_at),
         )
         .join(Cohort, Cohort.id == Invitation.cohort_id)
         .where(Invitation.email == select(User.email).where(User.id == person).scalar_subquery())
@@ -559,9 +559,10 @@ def build_account(user: User, rows: dict[str, Rows]) -> dict[str, Any]:
         "programme_admin": user.is_admin,
         "created_at": when(user.created_at),
         "last_signed_in_at": when(user.last_signed_in_at),
-        "learning_sets": entries(rows["learning_sets"]),
-        "sign_in_sessions": entries(rows["sign_ins"]),
-        "invitations_received": entries(rows["invitations"]),
+        # Their times written by the database: the rows are as the download lists them.
+        "learning_sets": rows["learning_sets"],
+        "sign_in_sessions": rows["sign_ins"],
+        "invitations_received": rows["invitations"],
     }
 
 

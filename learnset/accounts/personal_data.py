@@ -122,11 +122,28 @@ class _Written(FunctionElement[str]):
     name = "download_time"
 
 
+class _WrittenExactly(_Written):
+    """A time to the microsecond, as `datetime.isoformat()` writes it (no fraction when it is
+    nought), as the reflective log's times are."""
+
+    inherit_cache = True
+    name = "download_time_exactly"
+
+
+# SQLite holds a UTCDateTime as its UTC text, "2026-12-05 09:30:00.123456".
 @compiles(_Written)
 def _written(element: _Written, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite holds a UTCDateTime as its UTC text, "2026-12-05 09:30:00.123456".
     value = compiler.process(element.clauses, **kw)
     return f"substr({value}, 1, 10) || 'T' || substr({value}, 12, 8) || '+00:00'"
+
+
+@compiles(_WrittenExactly)
+def _written_exactly(element: _Written, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    fraction = (
+        f"CASE WHEN substr({value}, 21) IN ('', '000000') THEN '' ELSE substr({value}, 20, 7) END"
+    )
+    return f"substr({value}, 1, 10) || 'T' || substr({value}, 12, 8) || {fraction} || '+00:00'"
 
 
 @compiles(_Written, "postgresql")
@@ -135,13 +152,23 @@ def _written_postgresql(element: _Written, compiler: SQLCompiler, **kw: Any) -> 
     return f"""to_char({value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')"""
 
 
+@compiles(_WrittenExactly, "postgresql")
+def _written_exactly_postgresql(element: _Written, compiler: SQLCompiler, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    utc = f"{value} AT TIME ZONE 'UTC'"
+    fraction = f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE to_char({utc}, '.US') END"
+    return f"""to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || {fraction} || '+00:00'"""
+
+
 def written(
     column: InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None],
     label: str | None = None,
+    *,
+    exactly: bool = False,
 ) -> ColumnElement[str]:
-    """A read's column of times as the download gives them (the same text as `when`), under
-    `label` or the column's own name."""
-    return _Written(column).label(label or column.key)
+    """A read's column of times as the download gives them (the same text as `when`, or with
+    `exactly` as `isoformat()`), under `label` or the column's own name."""
+    return (_WrittenExactly if exactly else _Written)(column).label(label or column.key)
 
 
 def _reader(column: ColumnElement[Any], dialect: Dialect) -> Callable[[Any], Any] | None:

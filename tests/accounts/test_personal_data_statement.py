@@ -1,12 +1,42 @@
-"""On SQLite, "download your data" puts each read's rows in order in Python, from the values of
-the read's ORDER BY terms: that order must be the one SQLite's ORDER BY gives."""
+"""What the one statement of "download your data" leaves to the database and what to Python
+must give what Python alone gave: times written by the database as `when` and `isoformat()`
+write them, and on SQLite each read's rows put in order in Python, from the values of the
+read's ORDER BY terms, as SQLite's ORDER BY would."""
 
 import itertools
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 
-from learnset.accounts.personal_data import _in_order
+from learnset.accounts.personal_data import _in_order, when, written
+from learnset.reflections.models import Reflection
+from tests import factories
+
+TIMES = [
+    datetime(2026, 3, 1, 9, 5, 7, tzinfo=UTC),
+    datetime(2026, 3, 1, 9, 5, 7, 120, tzinfo=UTC),
+    datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(2026, 6, 1, 1, 0, 0, 500000, tzinfo=timezone(timedelta(hours=2))),
+    None,
+]
+
+
+@pytest.mark.parametrize("at", TIMES)
+def test_times_are_written_by_the_database_as_python_writes_them(db, people, at):
+    reflection = factories.make_reflection(db, people.participant)
+    db.execute(update(Reflection).where(Reflection.id == reflection.id).values(deleted_at=at))
+    found = db.execute(
+        select(
+            written(Reflection.deleted_at),
+            written(Reflection.deleted_at, exactly=True),
+            Reflection.deleted_at,
+        ).where(Reflection.id == reflection.id)
+    ).one()
+    stored = found[2]
+    assert stored == at
+    assert found[:2] == (when(stored), stored.isoformat() if stored else None)
+
 
 # Values as SQLite keeps them: NULLs, numbers, and text that sorts differently by bytes than by
 # a language's rules (case, accents, hyphens, digits).

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, text, update
 
-from learnset.accounts.personal_data import _in_order, when, written
+from learnset.accounts.personal_data import when, written
+from learnset.accounts.personal_reads import _in_order
 from learnset.reflections.models import Reflection
 from tests import factories
 

@@ -5,55 +5,33 @@ Each feature that stores personal data registers a section here: a name, its rea
 the person's id), a build `(user, rows) -> JSON-able` that makes the section from the rows of
 its reads, and an eraser `(db, user) -> None` that deletes the user's private data and
 anonymises what others can still see. Every section's reads go to the database together, in one
-statement (`export_all`), so the download costs the same few statements however many features
-and records there are. Deleting an account runs every eraser, then removes the memberships and
-the account row itself. Every foreign key to `users.id` must say what happens on delete (CASCADE
-or SET NULL), so deleting the row never fails or dangles: `tests/accounts/test_personal_data.py`
-checks that for every table, including later ones."""
+statement (`export_all`, by personal_reads.py), so the download costs the same few statements
+however many features and records there are. Deleting an account runs every eraser, then
+removes the memberships and the account row itself. Every foreign key to `users.id` must say
+what happens on delete (CASCADE or SET NULL), so deleting the row never fails or dangles:
+`tests/accounts/test_personal_data.py` checks that for every table, including later ones."""
 
 from __future__ import annotations
 
-import functools
-import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-import orjson
-from sqlalchemy import (
-    ColumnElement,
-    CompoundSelect,
-    Select,
-    String,
-    delete,
-    func,
-    literal_column,
-    select,
-    union,
-    union_all,
-)
-from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, delete, func, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import TypeDecorator
 
 from learnset import files
 from learnset.accounts.models import SignInSession, User
+from learnset.accounts.personal_reads import Read as Read
+from learnset.accounts.personal_reads import Reads, Rows, read_all
+from learnset.accounts.personal_reads import written as written
 from learnset.cohorts.models import Cohort, Invitation, Membership
-from learnset.db import PERSON
 from learnset.downloads import json_document
 from learnset.files.kinds import KINDS
 from learnset.files.models import FileBlob
 from learnset.files.zips import stream_zip
 
-# A read: a select of labelled columns, for the person `PERSON` stands for (learnset.db); its
-# rows come to the section's build as dicts by those labels, in the read's order.
-Read = Select[*tuple[Any, ...]]
-Rows = list[dict[str, Any]]
-Reads = Callable[[ColumnElement[int]], dict[str, Read]]
 Build = Callable[[User, dict[str, Rows]], Any]
 # A feature's stored files for the download: each with its path inside the zip.
 FileSource = Callable[[Session, User], Iterable[tuple[str, FileBlob]]]
@@ -88,131 +66,11 @@ def sections() -> list[Section]:
     return list(_SECTIONS.values())
 
 
-# --- Many reads in one statement -------------------------------------------------------------
-
-
-class _JsonArray(FunctionElement[str]):
-    """A row's values as the text of a JSON array, so that reads of different columns can share
-    one UNION ALL."""
-
-    type = String()
-    inherit_cache = True
-    name = "json_row"
-
-
-@compiles(_JsonArray)
-def _json_array(element: _JsonArray, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_array({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(_JsonArray, "postgresql")
-def _json_array_postgresql(element: _JsonArray, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(json_build_array({compiler.process(element.clauses, **kw)}) AS TEXT)"
-
-
-def _reader(column: ColumnElement[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
-    """What turns a column's value, as JSON gave it, into what the driver's row would hold.
-    SQLite's JSON holds the stored text and numbers, which the column type's own result
-    processing reads (dates, booleans, JSON); PostgreSQL's writes dates and times in ISO
-    8601, read here before the type's processing (UTC datetimes)."""
-    process = column.type.dialect_impl(dialect).result_processor(dialect, None)
-    if dialect.name != "postgresql":
-        return process
-    stored = column.type
-    if isinstance(stored, TypeDecorator):
-        stored = stored.impl_instance
-    try:
-        python_type = stored.python_type
-    except NotImplementedError:
-        return process
-    parse: Callable[[str], Any]
-    if issubclass(python_type, datetime):
-        parse = datetime.fromisoformat
-    elif issubclass(python_type, date):
-        parse = date.fromisoformat
-    else:
-        return process
-    if process is None:
-        return lambda value: None if value is None else parse(value)
-    return lambda value: process(None if value is None else parse(value))
-
-
-def _label(column: ColumnElement[Any]) -> str:
-    if column.key is None:
-        raise ValueError(f"a read's column needs a label: {column}")
-    return column.key
-
-
-# A row of the statement by its read's number, then its place in that read.
-_IN_ORDER = operator.itemgetter(0, 1)
-
-
-@dataclass(frozen=True)
-class _Statement:
-    """Every section's reads in one statement, built once (building it costs more than
-    running it): each read's rows as JSON arrays, numbered in the read's own order, in a
-    UNION ALL. `parts` names each read by its section and its own name."""
-
-    statement: Select[Any] | CompoundSelect[Any]
-    parts: list[tuple[str, str, list[ColumnElement[Any]]]]
-
-
-@functools.cache
-def _statement(every: tuple[Section, ...]) -> _Statement:
-    selects: list[Select[Any]] = []
-    parts = []
-    for section in every:
-        for name, read in section.reads(PERSON).items():
-            columns = list(read.selected_columns)
-            parts.append((section.name, name, columns))
-            selects.append(
-                read.with_only_columns(
-                    literal_column(str(len(selects))).label("part"),
-                    func.row_number().over(order_by=read._order_by_clauses).label("n"),
-                    _JsonArray(*columns).label("row"),
-                    maintain_column_froms=True,
-                ).order_by(None)
-            )
-    return _Statement(union_all(*selects), parts)
-
-
-@functools.lru_cache(maxsize=4)
-def _readers(
-    every: tuple[Section, ...], dialect: Dialect
-) -> list[tuple[str, str, list[str], list[tuple[int, Callable[[Any], Any]]]]]:
-    """For each read: its section, its name, its columns' labels and what reads the values
-    that need it (by position)."""
-    found = []
-    for section, name, columns in _statement(every).parts:
-        readers = [(i, _reader(column, dialect)) for i, column in enumerate(columns)]
-        found.append(
-            (
-                section,
-                name,
-                [_label(column) for column in columns],
-                [(i, reader) for i, reader in readers if reader is not None],
-            )
-        )
-    return found
-
-
 def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
     """The user's personal data from every registered feature, as one JSON-able document,
     read in one statement."""
-    every = tuple(sections())
-    readers = _readers(every, db.get_bind().dialect)
-    rows: dict[str, dict[str, Rows]] = {section.name: {} for section in every}
-    for section, name, _, _ in readers:
-        rows[section][name] = []
-    found = db.execute(_statement(every).statement, {"person_id": user.id}).all()
-    # Each read's rows in its own order, sorted here: SQLite's sort of every row with its text
-    # cost more than a third of the statement (1.2 of 4 ms for a participant of a year's work).
-    for part, _, text in sorted(found, key=_IN_ORDER):
-        section, name, labels, process = readers[part]
-        values = orjson.loads(text)
-        for i, reader in process:
-            values[i] = reader(values[i])
-        rows[section][name].append(dict(zip(labels, values, strict=True)))
+    every = sections()
+    rows = read_all(db, user.id, tuple((section.name, section.reads) for section in every))
     return {
         "service": "Learnset",
         "exported_at": now.isoformat(timespec="seconds"),
@@ -402,7 +260,7 @@ def delete_account(db: Session, user: User) -> None:
 
 def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
     return {
-        "learning_sets": select(Cohort.name, Membership.role, Membership.joined_at)
+        "learning_sets": select(Cohort.name, Membership.role, written(Membership.joined_at))
         .join(Cohort, Cohort.id == Membership.cohort_id)
         .where(Membership.user_id == person)
         .order_by(Membership.cohort_id),
@@ -410,9 +268,9 @@ def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
         "sign_ins": select(
             SignInSession.device,
             SignInSession.network,
-            SignInSession.created_at.label("signed_in_at"),
-            SignInSession.last_seen_at.label("last_active_at"),
-            SignInSession.ended_at,
+            written(SignInSession.created_at, "signed_in_at"),
+            written(SignInSession.last_seen_at, "last_active_at"),
+            written(SignInSession.ended_at),
         )
         .where(SignInSession.user_id == person)
         .order_by(SignInSession.created_at),
@@ -420,8 +278,8 @@ def account_reads(person: ColumnElement[int]) -> dict[str, Read]:
             Cohort.name.label("learning_set"),
             Invitation.name.label("name_given"),
             Invitation.role,
-            Invitation.sent_at,
-            Invitation.accepted_at,
+            written(Invitation.sent_at),
+            written(Invitation.accepted_at),
         )
         .join(Cohort, Cohort.id == Invitation.cohort_id)
         .where(Invitation.email == select(User.email).where(User.id == person).scalar_subquery())
@@ -438,9 +296,10 @@ def build_account(user: User, rows: dict[str, Rows]) -> dict[str, Any]:
         "programme_admin": user.is_admin,
         "created_at": when(user.created_at),
         "last_signed_in_at": when(user.last_signed_in_at),
-        "learning_sets": entries(rows["learning_sets"]),
-        "sign_in_sessions": entries(rows["sign_ins"]),
-        "invitations_received": entries(rows["invitations"]),
+        # Their times written by the database: the rows are as the download lists them.
+        "learning_sets": rows["learning_sets"],
+        "sign_in_sessions": rows["sign_ins"],
+        "invitations_received": rows["invitations"],
     }
 
 

@@ -37,7 +37,8 @@ from learnset.reflections.models import (
 
 def _when(value: datetime | date | None) -> str | None:
     # To the microsecond, unlike the other sections' `when`: the log's times have always been
-    # written so, and a person's download keeps its shape.
+    # written so, and a person's download keeps its shape. The reads' times come so from the
+    # database (`written(..., exactly=True)`); this writes the dates and the files' times.
     return value.isoformat() if value is not None else None
 
 
@@ -104,9 +105,9 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
                 Challenge.title.label("challenge_title"),
                 Reflection.cpd_minutes,
                 Reflection.visibility,
-                Reflection.created_at,
-                Reflection.updated_at,
-                Reflection.deleted_at,
+                downloads.written(Reflection.created_at, exactly=True),
+                downloads.written(Reflection.updated_at, exactly=True),
+                downloads.written(Reflection.deleted_at, exactly=True),
             )
         )
         .where(own)
@@ -126,7 +127,7 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
         "versions": select(
             ReflectionVersion.reflection_id,
             ReflectionVersion.number,
-            ReflectionVersion.created_at,
+            downloads.written(ReflectionVersion.created_at, exactly=True),
             ReflectionVersion.title,
             ReflectionVersion.experienced_on,
             ReflectionVersion.parts,
@@ -142,7 +143,7 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
             person,
             select(
                 User.name.label("by"),
-                ReflectionComment.created_at,
+                downloads.written(ReflectionComment.created_at, exactly=True),
                 ReflectionComment.body,
                 ReflectionComment.audience,
             ).outerjoin(User, User.id == ReflectionComment.author_id),
@@ -153,13 +154,15 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
             authz.visible_reflections(person),
         ),
         "drafts": select(
-            ReflectionDraft.reflection_id, ReflectionDraft.updated_at, ReflectionDraft.data
+            ReflectionDraft.reflection_id,
+            downloads.written(ReflectionDraft.updated_at, exactly=True),
+            ReflectionDraft.data,
         )
         .where(ReflectionDraft.author_id == person)
         .order_by(ReflectionDraft.updated_at),
         "notes": select(
             Note.id,
-            Note.created_at,
+            downloads.written(Note.created_at, exactly=True),
             Note.body,
             Cohort.name.label("learning_set"),
             Meeting.title.label("session"),
@@ -170,7 +173,9 @@ def reads(person: ColumnElement[int]) -> dict[str, Read]:
         .outerjoin(Meeting, Meeting.id == Note.meeting_id)
         .where(Note.author_id == person)
         .order_by(Note.created_at, Note.id),
-        "rescues": select(ReflectionRescue.created_at, ReflectionRescue.data)
+        "rescues": select(
+            downloads.written(ReflectionRescue.created_at, exactly=True), ReflectionRescue.data
+        )
         .where(ReflectionRescue.user_id == person)
         .order_by(ReflectionRescue.id),
     }
@@ -220,13 +225,13 @@ def build(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 ],
                 "cpd_minutes": reflection["cpd_minutes"],
                 "shared_with": reflection["visibility"],
-                "written_at": _when(reflection["created_at"]),
-                "changed_at": _when(reflection["updated_at"]),
-                "in_bin_since": _when(reflection["deleted_at"]),
+                "written_at": reflection["created_at"],
+                "changed_at": reflection["updated_at"],
+                "in_bin_since": reflection["deleted_at"],
                 "versions": [
                     {
                         "number": version["number"],
-                        "saved_at": _when(version["created_at"]),
+                        "saved_at": version["created_at"],
                         "title": version["title"],
                         "date": _when(version["experienced_on"]),
                         "parts": version["parts"],
@@ -238,7 +243,7 @@ def build(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
                 "comments": [
                     {
                         "by": comment["by"] or downloads.FORMER_MEMBER,
-                        "written_at": _when(comment["created_at"]),
+                        "written_at": comment["created_at"],
                         "body": comment["body"],
                         "written_for": comment["audience"],
                     }
@@ -250,14 +255,14 @@ def build(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "drafts": [
             {
                 "reflection_id": draft["reflection_id"],
-                "saved_at": _when(draft["updated_at"]),
+                "saved_at": draft["updated_at"],
                 "fields": draft["data"],
             }
             for draft in rows["drafts"]
         ],
         "notes": [
             {
-                "written_at": _when(note["created_at"]),
+                "written_at": note["created_at"],
                 "body": note["body"],
                 "learning_set": note["learning_set"],
                 "session": note["session"],
@@ -268,13 +273,13 @@ def build(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             for note in rows["notes"]
         ],
         "kept_after_sign_in_expired": [
-            {"kept_at": _when(rescue["created_at"]), "fields": rescue["data"]}
+            {"kept_at": rescue["created_at"], "fields": rescue["data"]}
             for rescue in rows["rescues"]
         ],
         # On other people's reflections: their titles only while they are still shared with you.
         "comments_on_others_reflections": [
             {
-                "written_at": _when(comment["created_at"]),
+                "written_at": comment["created_at"],
                 "body": comment["body"],
                 "on_reflection": title,
             }

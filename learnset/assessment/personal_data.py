@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, entries, when
+from learnset.accounts.personal_data import Read, entries, grouped, when, written
 from learnset.assessment.models import (
     CheckInReminder,
     LearningFocus,
@@ -25,6 +25,7 @@ from learnset.reflections.models import Reflection
 
 def self_assessment_reads(person: ColumnElement[int]) -> dict[str, Read]:
     """Every self-assessment the person made, drafts included, their focus and reminders."""
+    own = SelfAssessment.participant_id == person
     return {
         "assessments": select(
             SelfAssessment.id,
@@ -32,31 +33,40 @@ def self_assessment_reads(person: ColumnElement[int]) -> dict[str, Read]:
             SelfAssessment.kind,
             SelfAssessment.status,
             SelfAssessment.shared_with_tutors,
-            SelfAssessment.started_at,
-            SelfAssessment.submitted_at,
+            written(SelfAssessment.started_at),
+            written(SelfAssessment.submitted_at),
         )
         .join(Cohort, Cohort.id == SelfAssessment.cohort_id)
-        .where(SelfAssessment.participant_id == person)
+        .where(own)
         .order_by(SelfAssessment.started_at, SelfAssessment.id),
-        # A row per rating and reflection it names: a year of check-ins holds hundreds.
+        # A year of check-ins holds hundreds of ratings of the framework's few dozen
+        # capabilities: their slugs and names are read once, the framework's whole (cheaper than
+        # finding those the person rated), in the order of the slugs, which is the order of each
+        # check-in's ratings in the download (`_assessments`).
+        "capabilities": select(Capability.id, Capability.slug, Capability.name).order_by(
+            Capability.slug
+        ),
         "ratings": select(
             Rating.assessment_id,
             Rating.id,
-            Capability.slug,
-            Capability.name,
+            Rating.capability_id,
             Rating.current_level,
             Rating.target_level,
             Rating.evidence,
             Rating.change_reason,
             Rating.carried_forward,
-            Reflection.title.label("reflection"),
         )
         .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
-        .join(Capability, Capability.id == Rating.capability_id)
-        .outerjoin(rating_reflections, rating_reflections.c.rating_id == Rating.id)
-        .outerjoin(Reflection, Reflection.id == rating_reflections.c.reflection_id)
-        .where(SelfAssessment.participant_id == person)
-        .order_by(Rating.assessment_id, Capability.slug, Rating.id, Reflection.id),
+        .where(own)
+        .order_by(Rating.id),
+        "rating_reflections": select(
+            rating_reflections.c.rating_id, Reflection.title.label("reflection")
+        )
+        .join(Rating, Rating.id == rating_reflections.c.rating_id)
+        .join(SelfAssessment, SelfAssessment.id == Rating.assessment_id)
+        .join(Reflection, Reflection.id == rating_reflections.c.reflection_id)
+        .where(own)
+        .order_by(rating_reflections.c.rating_id, Reflection.id),
         "focuses": select(
             Cohort.name.label("learning_set"),
             ContentItem.title.label("library_item"),
@@ -82,29 +92,32 @@ def _assessments(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
             "type": row["kind"],
             "status": row["status"],
             "shared_with_tutors": row["shared_with_tutors"],
-            "started_at": when(row["started_at"]),
-            "submitted_at": when(row["submitted_at"]),
+            "started_at": row["started_at"],
+            "submitted_at": row["submitted_at"],
             "ratings": [],
         }
         for row in rows["assessments"]
     }
-    ratings: dict[int, dict[str, Any]] = {}
-    for row in rows["ratings"]:
-        # A row per reflection a rating names: the rating's first row adds it.
-        if row["id"] not in ratings:
-            ratings[row["id"]] = {
-                "capability": row["slug"],
-                "capability_name": row["name"],
-                "current_level": row["current_level"],
-                "target_level": row["target_level"],
-                "evidence": row["evidence"],
-                "what_changed": row["change_reason"],
-                "carried_forward": row["carried_forward"],
-                "reflections": [],
-            }
-            assessments[row["assessment_id"]]["ratings"].append(ratings[row["id"]])
-        if row["reflection"] is not None:
-            ratings[row["id"]]["reflections"].append(row["reflection"])
+    titles: dict[int, list[str]] = {}
+    for row in rows["rating_reflections"]:
+        titles.setdefault(row["rating_id"], []).append(row["reflection"])
+    # A check-in rates a capability once: each capability's ratings in turn, in the order of
+    # their slugs, put each check-in's ratings in that order.
+    rated = grouped(rows["ratings"], "capability_id")
+    for capability in rows["capabilities"]:
+        for row in rated.get(capability["id"], []):
+            assessments[row["assessment_id"]]["ratings"].append(
+                {
+                    "capability": capability["slug"],
+                    "capability_name": capability["name"],
+                    "current_level": row["current_level"],
+                    "target_level": row["target_level"],
+                    "evidence": row["evidence"],
+                    "what_changed": row["change_reason"],
+                    "carried_forward": row["carried_forward"],
+                    "reflections": titles.get(row["id"], []),
+                }
+            )
     return list(assessments.values())
 
 

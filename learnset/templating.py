@@ -40,7 +40,10 @@ def navigation_for(user: Any) -> list[NavItem]:
     if not user.is_authenticated:
         return []
     items = [NavItem("Home", "main.home", "main")]
-    if authz.can(user, "admin:access") or authz.cohort_roles(user):
+    # Asked once: every page's header needs them, several times over.
+    admin = authz.can(user, "admin:access")
+    roles = set(authz.cohort_roles(user).values())
+    if admin or roles:
         # A set's dashboards, live challenges and gains board are reached from its page, so
         # they sit under "Learning sets" rather than growing the header (issues 6 and 7).
         items.append(
@@ -54,14 +57,14 @@ def navigation_for(user: Any) -> list[NavItem]:
     if authz.can(user, "library:view"):
         # Stories of emerging practice are read alongside the library, by everyone.
         items.append(NavItem("Library", "library.index", "library", ("stories",)))
-    roles = set(authz.cohort_roles(user).values())
     if "participant" in roles:
         items.append(NavItem("Your log", "reflections.log", "reflections"))
         items.append(NavItem("Your capabilities", "assessment.mine", "assessment"))
-    if "tutor" in roles:
+    tutors = "tutor" in roles
+    if tutors:
         # Its own section, so it is not highlighted on every page of the log.
         items.append(NavItem("Shared with you", "reflections.shared", "reflections.shared"))
-    if authz.can(user, "admin:access") or authz.tutors_anything(user):
+    if admin or tutors:
         items.append(NavItem("Invitations", "cohorts.invitations_overview", "invitations"))
     if authz.can(user, "people:view"):
         items.append(NavItem("People", "people.index", "people"))
@@ -79,12 +82,14 @@ def layout_url(endpoint: str, **values: Any) -> str:
     while templates reload, when a static file's fingerprint may change (learnset/assets.py)."""
     if not has_request_context():
         return url_for(endpoint, **values)
-    # Each use of a proxy such as current_app costs about as much as the rest of this function.
+    # Each use of a proxy such as current_app costs about as much as the rest of this function,
+    # and a page's layout calls this some twenty times: the request and app are taken once.
+    this_request = request._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     if app.debug or app.config["TEMPLATES_AUTO_RELOAD"]:
         return url_for(endpoint, **values)
     built: dict[tuple[Any, ...], str] = app.extensions["layout_urls"]
-    key = (request.script_root, endpoint, *values.items())
+    key = (this_request.root_path, endpoint, *values.items())
     url = built.get(key)
     if url is None:
         url = url_for(endpoint, **values)

@@ -9,7 +9,9 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_url, login_user, logout_user
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
@@ -79,6 +81,22 @@ LOGIN_KEYS = ("_user_id", "_fresh", "_id")
 # signing in, and messages flashed on the way to the sign-in page are still to be shown.
 KEPT_ACROSS_SIGN_IN = ("reflection_rescue", "_flashes")
 SIGN_IN_TO_CONTINUE = "Sign in to continue."
+
+
+class SignedCookies(SecureCookieSessionInterface):
+    """Flask's signed cookie, as it is, with its serializer built once for the keys in force
+    rather than twice a request (reading and writing the cookie): building one costs more
+    than checking the cookie's signature."""
+
+    _built: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        built = self._built
+        if built is None or built[0] != keys:
+            # A new key (a test's app, a rotation) builds a new one.
+            built = self._built = (keys, super().get_signing_serializer(app))
+        return built[1]
 
 
 def limit_per_ip(setting: str) -> Callable[[], str]:
@@ -252,9 +270,17 @@ def send_to_sign_in() -> Response:
 def _refuse_nul_characters() -> None:
     # Nobody types a NUL character, and PostgreSQL cannot store one in text: the request is
     # malformed, so it gets a 400 rather than reaching the database as a 500.
-    for values in (request.args.listvalues(), request.form.listvalues()):
-        if any("\x00" in value for group in values for value in group):
-            abort(400)
+    this_request = request._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+    if _has_nul(this_request.args):
+        abort(400)
+    # Werkzeug reads a form only from a request that names its body's type; any other's form
+    # is empty, and asking for it would set up the body's stream for nothing (most GETs).
+    if this_request.want_form_data_parsed and _has_nul(this_request.form):
+        abort(400)
+
+
+def _has_nul(values: Any) -> bool:
+    return any("\x00" in value for group in values.listvalues() for value in group)
 
 
 # Added to every response that has not set them itself.
@@ -290,6 +316,7 @@ def _security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = SignedCookies()
     login_manager.login_view = "accounts.sign_in"
     login_manager.session_protection = "basic"
     login_manager.unauthorized_handler(send_to_sign_in)

@@ -100,6 +100,19 @@ def test_an_unknown_or_old_style_cookie_signs_nobody_in(client, people):
         assert response.location.startswith("/sign-in")
 
 
+def test_the_cookie_is_checked_with_the_keys_in_force(app, client, people):
+    # The cookie's serializer is built once (security.SignedCookies): a key rotated in must
+    # be the one that counts, the old key only while it is a fallback.
+    sign_in_from(client, people.participant)
+    old_key = app.secret_key
+    app.config["SECRET_KEY"] = "a newer secret key for the cookie"
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert signed_in(client)
+    app.config["SECRET_KEY"] = "a key that signed none of this browser's cookies"
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert not signed_in(client)
+
+
 def test_users_compare_by_account_whichever_session_loaded_them(db, people):
     again = db.get(User, people.participant.id)
     from_elsewhere = User(id=people.participant.id, email="x@example.org", name="X")

@@ -112,6 +112,12 @@ def tally_closed(db: Session, now: datetime) -> int:
     return tallied
 
 
+def forget_reach(db: Session) -> None:
+    """For answers added other than by the app (the demo's, given in the past): the report
+    looks at every answered session until the next run of `tally_closed`."""
+    db.execute(delete(RUN))
+
+
 # The statements below are built once (a new one costs more to build and look up than to run,
 # with a list of hundreds of sets), bound to the sets by `cohort_ids`.
 

@@ -16,8 +16,13 @@ from learnset.dashboards.report_feedback import feedback_themes
 from learnset.db import database, utcnow
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings import services as meetings
+from learnset.session_feedback import demo as session_feedback_demo
 from learnset.session_feedback import release, services
-from learnset.session_feedback.models import SessionFeedbackTally, SessionFeedbackTallyRun
+from learnset.session_feedback.models import (
+    SessionFeedback,
+    SessionFeedbackTally,
+    SessionFeedbackTallyRun,
+)
 from learnset.session_feedback.summary import SETTLED, summaries_for_cohorts, tally_closed
 from tests import factories
 from tests.apps import fresh_app
@@ -255,3 +260,22 @@ def test_the_daily_figures_job_tallies_the_demo_once_and_the_report_stays_the_sa
         assert feedback_themes(db, ids, utcnow(), services.WINDOW_DAYS) == before != []
     assert f"Tallied the feedback of {tallied} sessions." in first.output
     assert "Tallied the feedback of 0 sessions." in again.output
+
+
+def test_the_demo_loaded_again_after_a_run_is_counted_whole(tmp_path):
+    # The demo answers sessions "in the past": loaded again a month on, after the daily job has
+    # run, its new answers close before that run's reach, and still count until they are tallied.
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init"])
+    runner.invoke(args=["demo"])
+    later = utcnow() + timedelta(days=45)
+    with database(app).sessions() as db:
+        ids = list(db.scalars(select(Cohort.id)))
+        tally_closed(db, later)
+        answers = count_rows(db, SessionFeedback)
+        session_feedback_demo.load(db, later)
+        assert count_rows(db, SessionFeedback) > answers
+        shown = feedback_themes(db, ids, later, services.WINDOW_DAYS)
+        assert tally_closed(db, later) >= 1
+        assert feedback_themes(db, ids, later, services.WINDOW_DAYS) == shown

@@ -291,6 +291,7 @@ NOT_PERSONAL = {
     "figure_releases": WHILE_SET,
     # How many answered a session at each level, and how many wrote: no words, no names.
     "session_feedback_tallies": "With its session",
+    "session_feedback_tally_runs": "Until the next daily tally",
     "content_items": "Archived, never deleted, when its file leaves content/",
     "content_item_capabilities": "With its library item",
     # Who saved a version is forgotten (set to nothing) when their account is deleted.

@@ -14,6 +14,7 @@ from learnset.meetings.models import Meeting
 from learnset.meetings.queries import published_sessions
 from learnset.session_feedback.models import SessionFeedback
 from learnset.session_feedback.services import WINDOW_DAYS, window
+from learnset.session_feedback.summary import forget_reach
 
 COHORT = "Riverside learning set 2026"
 # The demo's own participant is left to answer the session that is still open.
@@ -78,11 +79,13 @@ def load(db: Session, now: datetime, days: int = WINDOW_DAYS) -> None:
     )
     closed = [meeting for meeting in past if window(meeting, days).has_closed(now)]
     still_open = [meeting for meeting in past if window(meeting, days).is_open(now)]
-    for meeting, answers in zip(closed, CLOSED, strict=False):
-        _answer(db, meeting, answering, answers, days)
-    for meeting in still_open[:1]:
-        _answer(db, meeting, answering, STILL_OPEN, days)
+    given = list(zip(closed, CLOSED, strict=False)) + [(m, STILL_OPEN) for m in still_open[:1]]
+    added = [_answer(db, meeting, answering, answers, days) for meeting, answers in given]
     db.flush()
+    if any(added):
+        # Answers given "in the past", as no one can: they may close before the daily tally's
+        # last reach, so the programme report looks at every session again until the next run.
+        forget_reach(db)
 
 
 def _answer(
@@ -91,9 +94,9 @@ def _answer(
     user_ids: list[int],
     answers: list[tuple[int, str, str]],
     days: int,
-) -> None:
+) -> bool:
     if db.scalar(select(SessionFeedback.id).where(SessionFeedback.meeting_id == meeting.id)):
-        return
+        return False
     given_at = meeting.ends_at + timedelta(days=1)
     for user_id, (usefulness, differently, change) in zip(user_ids, answers, strict=False):
         db.add(
@@ -108,3 +111,4 @@ def _answer(
                 updated_at=given_at,
             )
         )
+    return True

@@ -48,8 +48,9 @@ class SessionFeedback(Timestamped, Model):
     do_differently: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     change_one_thing: Mapped[str] = mapped_column(String(MAX_TEXT), default="")
     # When the window closed as the session's dates stood at the first answer: a session moved
-    # later cannot reopen a window whose answers its tutors may already have seen.
-    closes_at: Mapped[datetime]
+    # later cannot reopen a window whose answers its tutors may already have seen. Indexed for
+    # the programme report, which reads only the answers closing after the last tally's reach.
+    closes_at: Mapped[datetime] = mapped_column(index=True)
 
     meeting: Mapped[Meeting] = relationship()
 
@@ -75,3 +76,15 @@ class SessionFeedbackTally(Base):
     did_differently: Mapped[int]
     suggested_change: Mapped[int]
     tallied_at: Mapped[datetime]
+
+
+class SessionFeedbackTallyRun(Model):
+    """How far the last run of `summary.tally_closed` reached: every session whose first
+    answer's close is at or before `closed_through` is tallied (answers are given only while
+    their window is open, so none closing by then can come later). The programme report counts
+    from their answers only the sessions with an answer closing after it. Older runs' rows are
+    dropped by the next run."""
+
+    __tablename__ = "session_feedback_tally_runs"
+
+    closed_through: Mapped[datetime]

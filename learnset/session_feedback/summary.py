@@ -8,14 +8,15 @@ A session's answers are read once: when they can never change again (its first a
 has passed: no answer is given or changed after it, whatever becomes of the session's dates or
 of the app's window, and answers stay when their account goes), `tally_closed` counts them into
 a tally (daily, with `flask figures release`), and the report adds up the tallies of each set's
-published sessions in SQL. Sessions not tallied yet are counted from their answers, as before."""
+published sessions in SQL. Sessions not tallied yet are counted from their answers, as before:
+only those with an answer closing after the last run's reach, which the run records."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -25,18 +26,23 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    delete,
     exists,
     func,
     or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from learnset.db import COHORTS, UTCDateTime, plain_rows
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings.models import Meeting, MeetingStatus
-from learnset.session_feedback.models import SessionFeedback, SessionFeedbackTally
+from learnset.session_feedback.models import (
+    SessionFeedback,
+    SessionFeedbackTally,
+    SessionFeedbackTallyRun,
+)
 from learnset.session_feedback.release import LEVELS, NOTHING, Figures, figures_from
 from learnset.session_feedback.services import WINDOW_DAYS, window
 
@@ -63,6 +69,9 @@ TALLY_LEVELS = (TALLY.level_1, TALLY.level_2, TALLY.level_3, TALLY.level_4, TALL
 # A session's answers are tallied once its first answer's close is this long past, so that an
 # answer given in the window's last moment has been committed.
 SETTLED = timedelta(hours=1)
+RUN = SessionFeedbackTallyRun
+# Where no run has reached yet: every answer closes after it.
+_NEVER = datetime(1, 1, 1, tzinfo=UTC)
 
 
 def _written(column: Any) -> Any:
@@ -94,7 +103,19 @@ def tally_closed(db: Session, now: datetime) -> int:
         .on_conflict_do_nothing()
         .returning(TALLY.meeting_id)
     )
-    return len(db.execute(statement).all())
+    tallied = len(db.execute(statement).all())
+    # How far this run reached, for the report (`_untallied`); an earlier reach is no use now.
+    through = now - SETTLED
+    db.execute(delete(RUN).where(RUN.closed_through < through))
+    db.add(RUN(closed_through=through))
+    db.flush()
+    return tallied
+
+
+def forget_reach(db: Session) -> None:
+    """For answers added other than by the app (the demo's, given in the past): the report
+    looks at every answered session until the next run of `tally_closed`."""
+    db.execute(delete(RUN))
 
 
 # The statements below are built once (a new one costs more to build and look up than to run,
@@ -109,6 +130,17 @@ def _published() -> ColumnElement[bool]:
 @cache
 def _tallied() -> ColumnElement[bool]:
     return exists().where(TALLY.meeting_id == Meeting.id)
+
+
+@cache
+def _untallied() -> ColumnElement[bool]:
+    # A session not tallied has every answer closing after the last run's reach (tally_closed):
+    # so only sessions with an answer closing after it are looked at, through the index on
+    # closes_at, not every published session (all of them if no run has been).
+    answer = aliased(SessionFeedback)  # not the statement's own answers
+    reach = select(func.max(RUN.closed_through)).scalar_subquery()
+    after = answer.closes_at > func.coalesce(reach, bindparam("never", _NEVER, type_=UTCDateTime))
+    return and_(Meeting.id.in_(select(answer.meeting_id).where(after)), ~_tallied())
 
 
 @cache
@@ -131,7 +163,7 @@ def _per_level() -> Select[
             func.min(SessionFeedback.closes_at),
         )
         .join(SessionFeedback, SessionFeedback.meeting_id == Meeting.id)
-        .where(_published(), ~_tallied())
+        .where(_published(), _untallied())
         .group_by(Meeting.id, SessionFeedback.usefulness)
     )
 

@@ -16,9 +16,15 @@ from learnset.dashboards.report_feedback import feedback_themes
 from learnset.db import database, utcnow
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings import services as meetings
+from learnset.session_feedback import demo as session_feedback_demo
 from learnset.session_feedback import release, services
-from learnset.session_feedback.models import SessionFeedbackTally
+from learnset.session_feedback.models import (
+    SessionFeedback,
+    SessionFeedbackTally,
+    SessionFeedbackTallyRun,
+)
 from learnset.session_feedback.summary import SETTLED, summaries_for_cohorts, tally_closed
+from tests import factories
 from tests.apps import fresh_app
 from tests.helpers import count_rows
 from tests.session_feedback.helpers import answer_as, closed_session, open_session, participants
@@ -169,12 +175,72 @@ def test_half_tallied_sets_count_each_session_once(db, people):
     crowd = participants(db, people.cohort, 3)
     first = closed_session(db, people.cohort)
     _answered(db, first, crowd, 5, 4, 3)
-    tally_closed(db, utcnow())
-    second = closed_session(db, people.cohort)
+    second = open_session(db, people.cohort)
     _answered(db, second, crowd, 2, 3, 4)
-    ours = summaries_for_cohorts(db, [people.cohort.id], utcnow())[people.cohort.id]
-    assert (ours.sessions_closed, ours.sessions_released, ours.counts) == (2, 2, (0, 1, 2, 2, 1))
+    tally_closed(db, utcnow())
     assert _tallied(db) == {first.id}
+    # Once the second has closed too, and before the next run.
+    later = services.window_of(db, second).closes_at
+    ours = summaries_for_cohorts(db, [people.cohort.id], later)[people.cohort.id]
+    assert (ours.sessions_closed, ours.sessions_released, ours.counts) == (2, 2, (0, 1, 2, 2, 1))
+
+
+def test_sessions_closed_since_the_last_run_are_counted_from_their_answers(db, people):
+    # The job last ran before either session closed (it has not run for days, say): the report
+    # shows what it showed before any run, and the same once the next run has tallied them.
+    crowd = participants(db, people.cohort, 4)
+    sessions = [
+        factories.make_past_meeting(db, people.cohort, days_ago=days, status="published")
+        for days in (40, 30, 20)
+    ]
+    _answered(db, sessions[0], crowd, 5, 4, 4, 2)
+    _answered(db, sessions[1], crowd, 1, 2)
+    _answered(db, sessions[2], crowd, 3, 3, 3)
+    never_run = _shown(db, people)
+    assert never_run[0][people.cohort.id].sessions_released == 2
+    before = min(services.window_of(db, meeting).closes_at for meeting in sessions)
+    assert tally_closed(db, before) == 0
+    assert _shown(db, people) == never_run
+    # A run that reaches the first two sessions but not the last.
+    assert tally_closed(db, services.window_of(db, sessions[1]).closes_at + SETTLED) == 2
+    assert _shown(db, people) == never_run
+    assert tally_closed(db, utcnow()) == 1
+    assert _shown(db, people) == never_run
+
+
+def test_a_run_with_an_earlier_time_does_not_take_the_reach_back(db, people):
+    crowd = participants(db, people.cohort, 3)
+    meeting = closed_session(db, people.cohort)
+    _answered(db, meeting, crowd, 4, 5, 4)
+    counted = _shown(db, people)
+    tally_closed(db, utcnow())
+    tally_closed(db, utcnow() - timedelta(days=60))
+    tally_closed(db, utcnow())
+    assert count_rows(db, SessionFeedbackTallyRun) <= 2
+    assert _shown(db, people) == counted
+
+
+def test_an_untallied_session_unpublished_or_republished_shows_as_counted(db, people):
+    crowd = participants(db, people.cohort, 3)
+    tallied = closed_session(db, people.cohort)
+    _answered(db, tallied, crowd, 4, 4, 4)
+    tally_closed(db, utcnow())
+    meeting = open_session(db, people.cohort)
+    _answered(db, meeting, crowd, 2, 2, 5)
+    later = services.window_of(db, meeting).closes_at
+    both = _shown(db, people, later)
+    assert both[0][people.cohort.id].sessions_released == 2
+    meetings.unpublish(db, meeting, utcnow())
+    hidden = _shown(db, people, later)
+    assert hidden[0][people.cohort.id].sessions_released == 1
+    meetings.publish(db, meeting, utcnow())
+    assert _shown(db, people, later) == both
+    # Fewer than the minimum on an untallied session show nothing of it.
+    too_few = open_session(db, people.cohort)
+    _answered(db, too_few, crowd, 1, 1)
+    shown = _shown(db, people, later)
+    assert shown[0][people.cohort.id].sessions_closed == 3
+    assert shown[1:] == both[1:]
 
 
 def test_the_daily_figures_job_tallies_the_demo_once_and_the_report_stays_the_same(tmp_path):
@@ -194,3 +260,22 @@ def test_the_daily_figures_job_tallies_the_demo_once_and_the_report_stays_the_sa
         assert feedback_themes(db, ids, utcnow(), services.WINDOW_DAYS) == before != []
     assert f"Tallied the feedback of {tallied} sessions." in first.output
     assert "Tallied the feedback of 0 sessions." in again.output
+
+
+def test_the_demo_loaded_again_after_a_run_is_counted_whole(tmp_path):
+    # The demo answers sessions "in the past": loaded again a month on, after the daily job has
+    # run, its new answers close before that run's reach, and still count until they are tallied.
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init"])
+    runner.invoke(args=["demo"])
+    later = utcnow() + timedelta(days=45)
+    with database(app).sessions() as db:
+        ids = list(db.scalars(select(Cohort.id)))
+        tally_closed(db, later)
+        answers = count_rows(db, SessionFeedback)
+        session_feedback_demo.load(db, later)
+        assert count_rows(db, SessionFeedback) > answers
+        shown = feedback_themes(db, ids, later, services.WINDOW_DAYS)
+        assert tally_closed(db, later) >= 1
+        assert feedback_themes(db, ids, later, services.WINDOW_DAYS) == shown

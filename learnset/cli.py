@@ -20,6 +20,7 @@ from learnset import audit, backups, migrate, outages
 from learnset.dashboards.releases import count_latest_releases
 from learnset.db import database, utcnow
 from learnset.library.commands import sync_content
+from learnset.session_feedback.summary import tally_closed
 
 db_group = AppGroup("db", help="Database migrations (Alembic).")
 
@@ -63,12 +64,17 @@ def init_command() -> None:
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo("Database is up to date.")
     sync_content(dry_run=False)
-    # Releases made before the programme report kept its counts with them: counted once here,
-    # so that an upgrade needs no step of its own (none are left on the next run).
+    # Releases made before the programme report kept its counts with them, and sessions whose
+    # feedback has closed for good since the daily job last ran (or before it existed): counted
+    # once here, so that an upgrade needs no step of its own and the report reads tallies from
+    # its first request (none are left on the next run).
     with database().writer_sessions.begin() as session:
         counted = count_latest_releases(session)
+        tallied = tally_closed(session, utcnow())
     if counted:
         click.echo(f"Counted the programme report's figures for {counted} releases.")
+    if tallied:
+        click.echo(f"Tallied the feedback of {tallied} session{'' if tallied == 1 else 's'}.")
 
 
 @click.command("demo")

@@ -279,3 +279,24 @@ def test_the_demo_loaded_again_after_a_run_is_counted_whole(tmp_path):
         shown = feedback_themes(db, ids, later, services.WINDOW_DAYS)
         assert tally_closed(db, later) >= 1
         assert feedback_themes(db, ids, later, services.WINDOW_DAYS) == shown
+
+
+def test_init_tallies_what_has_closed_so_an_upgrade_reads_tallies_at_once(tmp_path):
+    # An upgrade runs `init`, not the daily job: the sessions closed before it are tallied there.
+    app = fresh_app(tmp_path)
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init"])
+    runner.invoke(args=["demo"])
+    with database(app).sessions() as db:
+        assert count_rows(db, SessionFeedbackTally) == 0
+    upgraded = runner.invoke(args=["init"])
+    assert upgraded.exit_code == 0, upgraded.output
+    with database(app).sessions() as db:
+        tallied = count_rows(db, SessionFeedbackTally)
+    assert tallied >= 3
+    assert f"Tallied the feedback of {tallied} sessions." in upgraded.output
+    again = runner.invoke(args=["init"])
+    assert "Tallied" not in again.output
+    assert (
+        "Tallied the feedback of 0 sessions." in runner.invoke(args=["figures", "release"]).output
+    )

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
-# The months as strftime's %B writes them in the C locale the app runs in: pages write dozens
-# of dates, and the name looked up costs a tenth of strftime.
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+# The months' names as strftime's %B writes them (the standard library's own list, in the
+# locale the app runs in): pages write dozens of dates, and a name looked up costs a tenth of
+# strftime.
+MONTHS = tuple(calendar.month_name)[1:]
 
 
 def uk_date(value: date | datetime | None) -> str:
@@ -31,6 +20,11 @@ def uk_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(UK)
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def month_year(day: date) -> str:
+    """A month in NHS style: March 2026."""
+    return f"{MONTHS[day.month - 1]} {day.year}"
 
 
 def uk_datetime(value: datetime | None) -> str:

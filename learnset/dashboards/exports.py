@@ -11,11 +11,12 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import operator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from learnset.dashboards.engagement import Engagement, MonthActivity
+from learnset.dashboards.engagement import ACTIVITY_COUNTS, Engagement, MonthActivity
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.pages import TutorDashboard
 from learnset.framework.models import LEVELS
@@ -57,6 +58,20 @@ CSV_HEADER = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # csv.writer's dialect (excel): the end of a row, and what makes it quote a cell.
 CSV_LINE_END = "\r\n"
+# A participant's month in the downloads: its counts' names, in MonthActivity's order.
+MONTH_COUNTS = (
+    "sessions_attended",
+    "sessions_recorded",
+    "reflections_written",
+    "reflections_shared",
+    "self_assessments_shared",
+    "live_challenges_updated",
+)
+_counts_of = operator.attrgetter(*ACTIVITY_COUNTS)
+# The CSV's lines of a month, {0} its place: written with one format() a month.
+_MONTH_LINES = CSV_LINE_END.join(
+    f"{{0}}{name},{{{number}}},,no" for number, name in enumerate(MONTH_COUNTS, 1)
+)
 CSV_QUOTED = (",", '"', "\r", "\n")
 
 
@@ -164,15 +179,7 @@ def dashboard_json(
 
 def _month_json(key: str, activity: MonthActivity) -> dict[str, Any]:
     """A participant's month (`key`): its counts, named as the CSV names them, in one dict."""
-    return {
-        "month": key,
-        "sessions_attended": activity.attended,
-        "sessions_recorded": activity.attendance_recorded,
-        "reflections_written": activity.reflections,
-        "reflections_shared": activity.reflections_shared,
-        "self_assessments_shared": activity.assessments_shared,
-        "live_challenges_updated": activity.challenges_updated,
-    }
+    return {"month": key, **dict(zip(MONTH_COUNTS, _counts_of(activity), strict=True))}
 
 
 def safe_cell(value: Any) -> str:
@@ -283,14 +290,6 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
 
 
 def _month_lines(place: str, activity: MonthActivity) -> str:
-    """A participant's month: `_month_json`'s counts in its order, a line each, in one
-    piece (counts are never None: written as csv.writer writes an int)."""
-    end = f",,no{CSV_LINE_END}{place}"
-    return (
-        f"{place}sessions_attended,{activity.attended}{end}"
-        f"sessions_recorded,{activity.attendance_recorded}{end}"
-        f"reflections_written,{activity.reflections}{end}"
-        f"reflections_shared,{activity.reflections_shared}{end}"
-        f"self_assessments_shared,{activity.assessments_shared}{end}"
-        f"live_challenges_updated,{activity.challenges_updated},,no"
-    )
+    """A participant's month: its counts in MONTH_COUNTS' order, a line each, in one piece
+    (counts are never None: written as csv.writer writes an int)."""
+    return _MONTH_LINES.format(place, *_counts_of(activity))

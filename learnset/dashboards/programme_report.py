@@ -283,7 +283,7 @@ def programme_report(
     """
     shown = report_release.shown_rows(db, queries.chosen_sets(year))
     key = (year, shown, tuple((entry.domain.id, entry.domain.name) for entry in framework))
-    worked_out = _once(
+    worked_out = made_once(
         _WORKED_OUT,
         key,
         lambda: _work_out(db, framework, year, report_release.shown_sets(shown)),
@@ -303,10 +303,10 @@ def kept(report: ProgrammeReport, what: Any, make: Callable[[], T]) -> T:
     `what` (which page, which format): each worker keeps a few."""
     feedback = (report.feedback, [entry.feedback for entry in report.sets])
     key = (report.state, tuple(report.years), repr(feedback), what)
-    return _once(_MADE, key, make)
+    return made_once(_MADE, key, make)
 
 
-def _once(kept_in: dict[Any, Any], key: Any, make: Callable[[], T]) -> T:
+def made_once(kept_in: dict[Any, Any], key: Any, make: Callable[[], T]) -> T:
     """What `kept_in` holds under `key`, made by one thread while the worker's others wait for
     it (a busy page asked for by many at once is made once, not once by each)."""
     found = kept_in.get(key)

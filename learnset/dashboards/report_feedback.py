@@ -10,7 +10,7 @@ from functools import reduce
 
 from sqlalchemy.orm import Session
 
-from learnset.dashboards.programme_report import FeedbackThemes, ThemeCount
+from learnset.dashboards.programme_report import FeedbackThemes, ThemeCount, made_once
 from learnset.figures import MIN_RESPONSES, SUPPRESSED, Figure
 from learnset.session_feedback.summary import (
     CohortFeedbackSummary,
@@ -46,7 +46,6 @@ def _themes(cohort_id: int | None, summary: CohortFeedbackSummary) -> FeedbackTh
 # tallies (summary.py): each worker keeps a few, so that the report's pages and downloads, kept
 # under their feedback (programme_report.kept), find the same themes again.
 _MADE: dict[tuple[tuple[int, Released], ...], list[FeedbackThemes]] = {}
-_KEPT = 16
 
 
 def feedback_themes(
@@ -54,13 +53,7 @@ def feedback_themes(
 ) -> list[FeedbackThemes]:
     """The released session feedback of each set that has any, then the programme's."""
     released = tuple(released_counts(db, cohort_ids, now, days).items())
-    found = _MADE.get(released)
-    if found is None:
-        found = _themes_of(released)
-        if len(_MADE) >= _KEPT:
-            _MADE.clear()
-        _MADE[released] = found
-    return found
+    return made_once(_MADE, released, lambda: _themes_of(released))
 
 
 def _themes_of(released: tuple[tuple[int, Released], ...]) -> list[FeedbackThemes]:

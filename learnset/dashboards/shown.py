@@ -18,7 +18,7 @@ from learnset.dashboards.engagement import Engagement, MonthActivity
 from learnset.dashboards.figures import Figure
 from learnset.dashboards.pages import CohortRow
 from learnset.dashboards.participants import ParticipantName
-from learnset.dates import MONTHS, uk_date
+from learnset.dates import month_year, uk_date
 from learnset.framework.models import CapabilityDomain
 
 SUPPRESSED_HTML = Markup('<span class="app-suppressed">Fewer than 3 responses</span>')
@@ -180,7 +180,7 @@ def programme_rows(
             PROGRAMME_ROW.format(
                 link=escape(dashboard_url(row.cohort_id)),
                 name=escape(row.name),
-                start=START.format(f"{MONTHS[start.month - 1]} {start.year}") if start else "",
+                start=START.format(month_year(start)) if start else "",
                 status=statuses[row.status],
                 participants=int(row.participants),
                 attendance=ATTENDANCE.format(row.attendance.percent, present, recorded)

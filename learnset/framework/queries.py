@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, load_only
@@ -71,7 +71,7 @@ class NamedCapability(NamedTuple):
 
 
 class DomainNames(NamedTuple):
-    """A domain and its capabilities, in framework order: read only, so shared by requests."""
+    """A domain and its capabilities, in framework order."""
 
     domain: NamedDomain
     capabilities: tuple[NamedCapability, ...]
@@ -89,31 +89,19 @@ def _names() -> Select[int, str, str, int, str, str]:
     )
 
 
-# The framework last read, and the rows it was built from: the framework changes only when
-# content is loaded or a capability edited, so nearly every read finds the same rows.
-_last_names: tuple[tuple[tuple[Any, ...], ...], tuple[DomainNames, ...]] = ((), ())
-
-
 def framework_names(db: Session) -> tuple[DomainNames, ...]:
     """The current domains and capabilities with their ids, slugs and names, in framework order
-    (one statement of plain rows; the tuples are made again only when the rows differ from the
-    last read's, in any of its columns, so an edit or a sync shows at once)."""
-    global _last_names
-    rows: tuple[tuple[Any, ...], ...] = tuple(tuple(row) for row in plain_rows(db, _names()))
-    last_rows, last = _last_names
-    if rows == last_rows:
-        return last
+    (one statement of plain rows, not ORM objects: a page that shows only names needs no
+    more)."""
     domains: dict[int, tuple[NamedDomain, list[NamedCapability]]] = {}
-    for domain_id, domain_slug, domain_name, *capability in rows:
+    for domain_id, domain_slug, domain_name, capability_id, slug, name in plain_rows(db, _names()):
         entry = domains.setdefault(
             domain_id, (NamedDomain(domain_id, domain_slug, domain_name), [])
         )
-        entry[1].append(NamedCapability(*capability))
-    built = tuple(
+        entry[1].append(NamedCapability(capability_id, slug, name))
+    return tuple(
         DomainNames(domain, tuple(capabilities)) for domain, capabilities in domains.values()
     )
-    _last_names = (rows, built)
-    return built
 
 
 class CapabilityChoice(NamedTuple):

@@ -169,18 +169,14 @@ def _per_level() -> Select[
 
 
 @cache
-def _released_tallies() -> Select[int, int, int, int, int, int, int, int, int]:
+def _released_tallies() -> Select[*tuple[Any, ...]]:
     # Each set's tallied sessions with 3 or more answers: how many, and their tallies added up.
     responses = sum(TALLY_LEVELS[1:], TALLY_LEVELS[0])
     return (
         select(
             Meeting.cohort_id,
             func.count(),
-            func.sum(TALLY.level_1),
-            func.sum(TALLY.level_2),
-            func.sum(TALLY.level_3),
-            func.sum(TALLY.level_4),
-            func.sum(TALLY.level_5),
+            *(func.sum(level) for level in TALLY_LEVELS),
             func.sum(TALLY.did_differently),
             func.sum(TALLY.suggested_change),
         )

@@ -11,6 +11,7 @@ tables are printed and written to bench/results.json.
 Usage: .venv/bin/python bench/run.py [--db sqlite --db postgresql] [--seconds 5] [--sets 200]
                                      [--only text] [--output bench/results.json]
        .venv/bin/python bench/run.py --upload-only --db sqlite --sets 3   # merged into the file
+       .venv/bin/python bench/run.py --db sqlite --only "," --gc-probe /tmp/gc --output -
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, select  # noqa: E402
 
+from bench import gc_probe  # noqa: E402
 from bench.national import Built, Scale, build  # noqa: E402
 from bench.pages import FLOOR, PAGES, Page  # noqa: E402
 from bench.upload import (  # noqa: E402
@@ -63,6 +65,7 @@ from learnset.reflections.models import Reflection  # noqa: E402
 
 FAST_HASH = "scrypt:1024:8:1"
 WORKERS, THREADS, CONNECTIONS = 4, gunicorn_conf.threads, 16
+SHIPPED, GC_PROBE = "learnset.gunicorn_conf", "bench.gc_probe"
 SETTLE_SECONDS = 0.5
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -140,7 +143,7 @@ def bench_app(url: str, instance: Path) -> Any:
 
 
 def start_server(
-    url: str, instance: Path, port: int, workers: int = WORKERS
+    url: str, instance: Path, port: int, workers: int = WORKERS, config: str = SHIPPED
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -157,7 +160,7 @@ def start_server(
     # The settings production ships (threads, connections a worker takes, the app made before
     # the workers), with the bench's number of workers and address.
     command = [
-        str(ROOT / ".venv/bin/gunicorn"), "-c", "python:learnset.gunicorn_conf",
+        str(ROOT / ".venv/bin/gunicorn"), "-c", f"python:{config}",
         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
         "wsgi:app",
     ]  # fmt: skip
@@ -420,7 +423,7 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
         paths = {page.name: page.path.format(**values) for page in pages}
         queries = count_queries(url, instance, pages, paths, who)
         port = 18000 + os.getpid() % 1000
-        server = start_server(url, instance, port)
+        server = start_server(url, instance, port, config=GC_PROBE if args.gc_probe else SHIPPED)
         base = f"http://127.0.0.1:{port}"
         visitors = {role: sign_in(base, email) for role, email in who.items()}
         print(
@@ -608,6 +611,11 @@ def main() -> None:
     parser.add_argument("--only", help="measure only pages whose name contains this")
     parser.add_argument("--output", default=str(ROOT / "bench/results.json"))
     parser.add_argument(
+        "--gc-probe",
+        metavar="DIR",
+        help="serve with bench/gc_probe.py's hooks, each worker's collections written to DIR",
+    )
+    parser.add_argument(
         "--upload-only",
         action="store_true",
         help="only the upload scenario; its figures are merged into the output file",
@@ -631,6 +639,9 @@ def main() -> None:
         help="seconds of each stretch of the upload scenario, with uploads or without",
     )
     args = parser.parse_args()
+    if args.gc_probe:
+        Path(args.gc_probe).mkdir(parents=True, exist_ok=True)
+        os.environ["GC_PROBE_DIR"] = str(Path(args.gc_probe).resolve())
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     engines = args.db or installed_engines()
@@ -646,6 +657,9 @@ def main() -> None:
         f"{args.alone} s over 1 connection for the latency alone",
         "engines": [run_engine(engine, args, scale) for engine in engines],
     }
+    if args.gc_probe:
+        print("\nThe collector in each worker (bench/gc_probe.py)")
+        print(gc_probe.table(Path(args.gc_probe)))
     if args.output != "-" and args.upload_only:
         merge_upload(Path(args.output), report)
         print(f"\nAdded to {args.output}")

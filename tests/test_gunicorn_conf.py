@@ -5,6 +5,7 @@ app, made once in the master, is frozen out of each worker's garbage collections
 
 from __future__ import annotations
 
+import gc
 import http.client
 import importlib
 import json
@@ -33,7 +34,15 @@ from learnset import create_app
 learnset_app = create_app()
 TRACKED_WHEN_MADE = len(gc.get_objects())
 
+KEPT = []
+
 def app(environ, start_response):
+    if environ["PATH_INFO"] == "/keep":
+        # A cache filled by a request, then a full collection while it is served.
+        KEPT.extend([n] for n in range(20_000))
+        gc.collect()
+        start_response("204 No Content", [])
+        return []
     if environ["PATH_INFO"] != "/gc":
         return learnset_app(environ, start_response)
     body = json.dumps({"frozen": gc.get_freeze_count(), "made": TRACKED_WHEN_MADE,
@@ -119,3 +128,77 @@ def test_a_worker_never_walks_the_app_made_before_it_in_its_collections(tmp_path
         state = json.loads(connection.getresponse().read())
     assert state["enabled"]
     assert state["frozen"] > 0.8 * state["made"] > 100_000
+
+
+def test_what_a_worker_keeps_is_frozen_once_it_grows(tmp_path: Path) -> None:
+    """A worker's own caches (compiled statements, templates, figures) are walked by every full
+    collection until they are frozen too: once a full collection has run and the worker serves
+    nothing, what it keeps goes to the permanent generation."""
+    (tmp_path / "gc_probe.py").write_text(GC_PROBE)
+
+    def frozen(port: int) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/gc")
+        return int(json.loads(connection.getresponse().read())["frozen"])
+
+    with _gunicorn(tmp_path, "gc_probe:app") as port:
+        before = frozen(port)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/keep")
+        assert connection.getresponse().status == 204
+        # The response is sent before its thread runs the post_request hook, so the next
+        # request may still find it serving: the freeze then follows that one.
+        deadline = time.monotonic() + 10
+        while (after := frozen(port)) < before + 20_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert after >= before + 20_000
+
+
+def _full_collection(kept: gunicorn_conf.KeptObjects) -> None:
+    gc.callbacks.append(kept.collected)
+    try:
+        gc.collect()
+    finally:
+        gc.callbacks.remove(kept.collected)
+
+
+@pytest.fixture
+def kept() -> gunicorn_conf.KeptObjects:
+    """The policy on its own, in this process, which keeps a good deal already: it freezes once
+    5,000 objects more than now are kept."""
+    gc.collect()
+    return gunicorn_conf.KeptObjects(grows_by=len(gc.get_objects(generation=2)) + 5_000)
+
+
+def test_nothing_is_frozen_while_a_request_is_served(kept: gunicorn_conf.KeptObjects) -> None:
+    cache = [[n] for n in range(10_000)]
+    kept.started()
+    kept.started()
+    _full_collection(kept)
+    frozen = gc.get_freeze_count()
+    kept.ended()
+    assert (kept.freezes, gc.get_freeze_count()) == (0, frozen)
+    kept.ended()
+    assert kept.freezes == 1
+    assert gc.get_freeze_count() >= frozen + len(cache)
+
+
+def test_nothing_is_frozen_before_a_full_collection(kept: gunicorn_conf.KeptObjects) -> None:
+    cache = [[n] for n in range(10_000)]
+    frozen = gc.get_freeze_count()
+    kept.started()
+    kept.ended()
+    assert (kept.freezes, gc.get_freeze_count(), len(cache)) == (0, frozen, 10_000)
+
+
+def test_a_few_kept_objects_are_left_to_the_collector(kept: gunicorn_conf.KeptObjects) -> None:
+    frozen = gc.get_freeze_count()
+    kept.started()
+    _full_collection(kept)
+    kept.ended()
+    assert (kept.freezes, gc.get_freeze_count()) == (0, frozen)
+    # The full collection is spent: growth after it waits for the next one.
+    cache = [[n] for n in range(10_000)]
+    kept.started()
+    kept.ended()
+    assert (kept.freezes, len(cache)) == (0, 10_000)

@@ -235,8 +235,11 @@ def test_an_untallied_session_unpublished_or_republished_shows_as_counted(db, pe
     assert hidden[0][people.cohort.id].sessions_released == 1
     meetings.publish(db, meeting, utcnow())
     assert _shown(db, people, later) == both
-    # Fewer than the minimum on an untallied session show nothing of it.
-    too_few = open_session(db, people.cohort)
+    # Fewer than the minimum on an untallied session show nothing of it. It starts with the
+    # other (a session made a second later would still be open at `later`).
+    too_few = factories.make_meeting(
+        db, people.cohort, starts_at=meeting.starts_at, status="published"
+    )
     _answered(db, too_few, crowd, 1, 1)
     shown = _shown(db, people, later)
     assert shown[0][people.cohort.id].sessions_closed == 3

@@ -115,7 +115,7 @@ def _assessments(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
                     "evidence": row["evidence"],
                     "what_changed": row["change_reason"],
                     "carried_forward": row["carried_forward"],
-                    "reflections": titles.get(row["id"], []),
+                    "reflections": titles.get(row["id"], ()),
                 }
             )
     return list(assessments.values())

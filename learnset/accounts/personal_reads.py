@@ -254,10 +254,13 @@ def _in_order(rows: list[list[Any]], keys: list[tuple[int, bool]]) -> list[list[
     return rows
 
 
+# A read's part of the statement, its columns' labels and what reads the values that need it
+# (by position).
+_Reader = tuple[_Part, list[str], list[tuple[int, Callable[[Any], Any]]]]
+
+
 @functools.lru_cache(maxsize=4)
-def _readers(
-    every: Sections, dialect: Dialect
-) -> list[tuple[_Part, list[str], list[tuple[int, Callable[[Any], Any]]]]]:
+def _readers(every: Sections, dialect: Dialect) -> list[_Reader]:
     """For each read: its part of the statement, its columns' labels and what reads the values
     that need it (by position)."""
     found = []
@@ -302,19 +305,15 @@ def _texts(db: Session, person_id: int, every: Sections) -> list[list[str]]:
     return texts
 
 
-def _rows(
-    part: _Part,
-    labels: list[str],
-    process: list[tuple[int, Callable[[Any], Any]]],
-    texts: list[str],
-) -> Rows:
+def _rows(reader: _Reader, texts: list[str]) -> Rows:
     """A read's rows from their JSON texts, as dicts by its labels, in its order."""
+    part, labels, process = reader
     rows: list[Any] = [orjson.loads(text) for text in texts]
     if part.keys:
         rows = _in_order(rows, part.keys)
     for place, row in enumerate(rows):
-        for i, reader in process:
-            row[i] = reader(row[i])
+        for i, read in process:
+            row[i] = read(row[i])
         # The labels stop before the ORDER BY terms added after the columns.
         rows[place] = dict(zip(labels, row, strict=False))
     return rows
@@ -324,20 +323,12 @@ def read_all(db: Session, person_id: int, every: Sections) -> Iterator[tuple[str
     """Every section's reads for the person, in one statement: each section's name with its
     reads' rows by read, a section at a time, in the order of `every`."""
     dialect = db.get_bind().dialect
-    by_section: dict[str, list[tuple[Any, ...]]] = {name: [] for name, _ in every}
-    for (part, labels, process), texts in zip(
-        _readers(every, dialect), _texts(db, person_id, every), strict=True
-    ):
-        by_section[part.section].append((part, labels, process, texts))
+    by_section: dict[str, list[tuple[_Reader, list[str]]]] = {name: [] for name, _ in every}
+    for reader, texts in zip(_readers(every, dialect), _texts(db, person_id, every), strict=True):
+        by_section[reader[0].section].append((reader, texts))
     # A section's rows made only when it is asked for, each read's parsed in turn: fewer
     # objects alive at once, so fewer and shorter passes of the garbage collector (which took a
     # third of the time when every row was parsed first), once the caller lets go of each
     # section's rows before it asks for the next.
     for name, reads in by_section.items():
-        yield (
-            name,
-            {
-                part.name: _rows(part, labels, process, texts)
-                for part, labels, process, texts in reads
-            },
-        )
+        yield name, {reader[0].name: _rows(reader, texts) for reader, texts in reads}

@@ -70,12 +70,16 @@ def export_all(db: Session, user: User, now: datetime) -> dict[str, Any]:
     """The user's personal data from every registered feature, as one JSON-able document,
     read in one statement."""
     every = sections()
-    rows = read_all(db, user.id, tuple((section.name, section.reads) for section in every))
-    return {
+    document: dict[str, Any] = {
         "service": "Learnset",
         "exported_at": now.isoformat(timespec="seconds"),
-        **{section.name: section.build(user, rows[section.name]) for section in every},
     }
+    builds = {section.name: section.build for section in every}
+    for name, rows in read_all(db, user.id, tuple((s.name, s.reads) for s in every)):
+        document[name] = builds[name](user, rows)
+        # Let go of the section's rows before the next section's are made.
+        del rows
+    return document
 
 
 def zip_entries(db: Session, user: User, now: datetime) -> list[tuple[str, bytes | FileBlob]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -254,10 +254,13 @@ def _in_order(rows: list[list[Any]], keys: list[tuple[int, bool]]) -> list[list[
     return rows
 
 
+# A read's part of the statement, its columns' labels and what reads the values that need it
+# (by position).
+_Reader = tuple[_Part, list[str], list[tuple[int, Callable[[Any], Any]]]]
+
+
 @functools.lru_cache(maxsize=4)
-def _readers(
-    every: Sections, dialect: Dialect
-) -> list[tuple[_Part, list[str], list[tuple[int, Callable[[Any], Any]]]]]:
+def _readers(every: Sections, dialect: Dialect) -> list[_Reader]:
     """For each read: its part of the statement, its columns' labels and what reads the values
     that need it (by position)."""
     found = []
@@ -277,41 +280,55 @@ def _sorted_here(dialect: Dialect) -> bool:
     return dialect.name == "sqlite"
 
 
+# Rows fetched at a time (fetchmany), so that a read's rows are not all kept as result rows.
+_AT_A_TIME = 100
+
+
 def _texts(db: Session, person_id: int, every: Sections) -> list[list[str]]:
     """Each read's rows, in its order where the database numbers them, as their JSON text."""
     dialect = db.get_bind().dialect
-    found = db.execute(
+    result = db.execute(
         _statement(every, _sorted_here(dialect)).statement, {"person_id": person_id}
-    ).all()
+    )
     texts: list[list[str]] = [[] for _ in _statement(every, _sorted_here(dialect)).parts]
     if _sorted_here(dialect):
-        for part, text in found:
-            texts[part].append(text)
+        # A hundred rows at a time, not all(): a participant's thousand rows are never all
+        # alive at once as result rows, only as their texts, which the collector does not track.
+        for rows in result.partitions(_AT_A_TIME):
+            for part, text in rows:
+                texts[part].append(text)
     else:
         # Sorted here: the database's sort of every row with its text cost a third of the
         # statement.
-        for part, _, text in sorted(found, key=_IN_ORDER):
+        for part, _, text in sorted(result.all(), key=_IN_ORDER):
             texts[part].append(text)
     return texts
 
 
-def read_all(db: Session, person_id: int, every: Sections) -> dict[str, dict[str, Rows]]:
-    """Every section's reads for the person, in one statement: each read's rows by section and
-    read."""
-    dialect = db.get_bind().dialect
-    rows: dict[str, dict[str, Rows]] = {name: {} for name, _ in every}
-    # One read's rows parsed at a time: fewer objects alive at once, fewer and shorter passes of
-    # the garbage collector (which took a third of the time when every row was parsed first).
-    for (part, labels, process), texts in zip(
-        _readers(every, dialect), _texts(db, person_id, every), strict=True
-    ):
-        values = [orjson.loads(text) for text in texts]
-        if part.keys:
-            values = _in_order(values, part.keys)
-        made = rows[part.section][part.name] = []
-        for row in values:
-            for i, reader in process:
-                row[i] = reader(row[i])
-            # The labels stop before the ORDER BY terms added after the columns.
-            made.append(dict(zip(labels, row, strict=False)))
+def _rows(reader: _Reader, texts: list[str]) -> Rows:
+    """A read's rows from their JSON texts, as dicts by its labels, in its order."""
+    part, labels, process = reader
+    rows: list[Any] = [orjson.loads(text) for text in texts]
+    if part.keys:
+        rows = _in_order(rows, part.keys)
+    for place, row in enumerate(rows):
+        for i, read in process:
+            row[i] = read(row[i])
+        # The labels stop before the ORDER BY terms added after the columns.
+        rows[place] = dict(zip(labels, row, strict=False))
     return rows
+
+
+def read_all(db: Session, person_id: int, every: Sections) -> Iterator[tuple[str, dict[str, Rows]]]:
+    """Every section's reads for the person, in one statement: each section's name with its
+    reads' rows by read, a section at a time, in the order of `every`."""
+    dialect = db.get_bind().dialect
+    by_section: dict[str, list[tuple[_Reader, list[str]]]] = {name: [] for name, _ in every}
+    for reader, texts in zip(_readers(every, dialect), _texts(db, person_id, every), strict=True):
+        by_section[reader[0].section].append((reader, texts))
+    # A section's rows made only when it is asked for, each read's parsed in turn: fewer
+    # objects alive at once, so fewer and shorter passes of the garbage collector (which took a
+    # third of the time when every row was parsed first), once the caller lets go of each
+    # section's rows before it asks for the next.
+    for name, reads in by_section.items():
+        yield name, {reader[0].name: _rows(reader, texts) for reader, texts in reads}

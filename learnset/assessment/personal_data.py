@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, entries, grouped, when, written
+from learnset.accounts.personal_data import Read, entries, grouped, written
 from learnset.assessment.models import (
     CheckInReminder,
     LearningFocus,
@@ -71,14 +71,14 @@ def self_assessment_reads(person: ColumnElement[int]) -> dict[str, Read]:
             Cohort.name.label("learning_set"),
             ContentItem.title.label("library_item"),
             Capability.slug.label("capability"),
-            LearningFocus.chosen_at,
+            written(LearningFocus.chosen_at),
         )
         .join(Cohort, Cohort.id == LearningFocus.cohort_id)
         .join(ContentItem, ContentItem.id == LearningFocus.content_item_id)
         .outerjoin(Capability, Capability.id == LearningFocus.capability_id)
         .where(LearningFocus.participant_id == person)
         .order_by(LearningFocus.id),
-        "reminders": select(Meeting.title, Meeting.number, CheckInReminder.sent_at)
+        "reminders": select(Meeting.title, Meeting.number, written(CheckInReminder.sent_at))
         .join(Meeting, Meeting.id == CheckInReminder.meeting_id)
         .where(CheckInReminder.participant_id == person)
         .order_by(CheckInReminder.sent_at),
@@ -115,7 +115,7 @@ def _assessments(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
                     "evidence": row["evidence"],
                     "what_changed": row["change_reason"],
                     "carried_forward": row["carried_forward"],
-                    "reflections": titles.get(row["id"], []),
+                    "reflections": titles.get(row["id"], ()),
                 }
             )
     return list(assessments.values())
@@ -128,7 +128,7 @@ def build_self_assessment(user: User, rows: dict[str, list[dict[str, Any]]]) -> 
         "check_in_reminders": [
             {
                 "session": display_title(reminder["title"], reminder["number"]),
-                "sent_at": when(reminder["sent_at"]),
+                "sent_at": reminder["sent_at"],
             }
             for reminder in rows["reminders"]
         ],

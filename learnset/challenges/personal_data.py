@@ -17,7 +17,7 @@ from learnset.accounts.personal_data import (
     split_written,
     stored_file,
     stored_files,
-    when,
+    written,
     written_around,
 )
 from learnset.challenges import update_files
@@ -53,7 +53,7 @@ def _update(update: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "kind": update["kind"],
         "by": update["by"] or FORMER_MEMBER,
-        "written_at": when(update["created_at"]),
+        "written_at": update["created_at"],
         "text": update["body"],
     }
     if update["kind"] == "question":
@@ -83,10 +83,10 @@ def challenge_reads(person: ColumnElement[int]) -> dict[str, Read]:
             Challenge.context,
             Challenge.outcomes,
             Challenge.stakeholders,
-            Challenge.created_at,
-            Challenge.closed_at,
+            written(Challenge.created_at),
+            written(Challenge.closed_at),
             Story.summary,
-            Story.published_at,
+            written(Story.published_at),
             Story.id.label("story_id"),
         )
         .join(Cohort, Cohort.id == Challenge.cohort_id)
@@ -106,7 +106,7 @@ def challenge_reads(person: ColumnElement[int]) -> dict[str, Read]:
                 ChallengeUpdate.id,
                 ChallengeUpdate.kind,
                 User.name.label("by"),
-                ChallengeUpdate.created_at,
+                written(ChallengeUpdate.created_at),
                 ChallengeUpdate.body,
                 ChallengeUpdate.helped_at,
                 ChallengeUpdate.expected_learning,
@@ -145,11 +145,11 @@ def build_challenges(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[
                 "outcomes": challenge["outcomes"],
                 "stakeholders": challenge["stakeholders"],
                 "trapped": trapped.get(challenge["id"], {}),
-                "recorded_at": when(challenge["created_at"]),
-                "closed_at": when(challenge["closed_at"]),
+                "recorded_at": challenge["created_at"],
+                "closed_at": challenge["closed_at"],
                 "story": {
                     "summary": challenge["summary"],
-                    "published_at": when(challenge["published_at"]),
+                    "published_at": challenge["published_at"],
                 }
                 if challenge["story_id"] is not None
                 else None,
@@ -163,7 +163,7 @@ def build_challenges(user: User, rows: dict[str, list[dict[str, Any]]]) -> dict[
         "on_others_challenges": [
             {
                 "kind": entry["kind"],
-                "written_at": when(entry["created_at"]),
+                "written_at": entry["created_at"],
                 "text": entry["body"],
                 "on_challenge": title,
             }

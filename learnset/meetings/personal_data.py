@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
-from learnset.accounts.personal_data import Read, entries, when
+from learnset.accounts.personal_data import Read, entries, written
 from learnset.cohorts.models import Cohort
 from learnset.meetings.models import (
     Attendance,
@@ -27,20 +27,20 @@ def _session(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "learning_set": row["learning_set"],
         "session": display_title(row["title"], row["number"]),
-        "starts_at": when(row["starts_at"]),
+        "starts_at": row["starts_at"],
     }
 
 
 def in_sessions(person: ColumnElement[int], model: Any, *columns: Any) -> Read:
     """A read of the person's rows of a model keyed by `user_id` and `meeting_id`: `columns`,
-    after the session each belongs to (`title`, `number`, `starts_at`) and its learning set
-    (`learning_set`). The caller orders them."""
+    after the session each belongs to (`title`, `number`, `starts_at` as the download writes
+    times) and its learning set (`learning_set`). The caller orders them."""
     return (
         select(
             Cohort.name.label("learning_set"),
             Meeting.title,
             Meeting.number,
-            Meeting.starts_at,
+            written(Meeting.starts_at),
             *columns,
         )
         .select_from(model)
@@ -57,8 +57,8 @@ def session_reads(person: ColumnElement[int]) -> dict[str, Read]:
             EmergentTopic.title,
             EmergentTopic.details,
             EmergentTopic.status,
-            EmergentTopic.created_at.label("proposed_at"),
-            EmergentTopic.edited_at.label("reworded_at"),
+            written(EmergentTopic.created_at, "proposed_at"),
+            written(EmergentTopic.edited_at, "reworded_at"),
         )
         .join(Cohort, Cohort.id == EmergentTopic.cohort_id)
         .where(EmergentTopic.proposed_by_id == person)
@@ -66,7 +66,7 @@ def session_reads(person: ColumnElement[int]) -> dict[str, Read]:
         "votes": select(
             Cohort.name.label("learning_set"),
             EmergentTopic.title.label("topic"),
-            TopicVote.created_at.label("voted_at"),
+            written(TopicVote.created_at, "voted_at"),
         )
         .join(EmergentTopic, EmergentTopic.id == TopicVote.topic_id)
         .join(Cohort, Cohort.id == EmergentTopic.cohort_id)
@@ -78,9 +78,9 @@ def session_reads(person: ColumnElement[int]) -> dict[str, Read]:
         "presenting": in_sessions(
             person, PresenterSlot, PresenterSlot.topic.label("topic")
         ).order_by(PresenterSlot.created_at, PresenterSlot.id),
-        "calendar": select(CalendarFeed.created_at, CalendarFeed.last_used_at).where(
-            CalendarFeed.user_id == person
-        ),
+        "calendar": select(
+            written(CalendarFeed.created_at), written(CalendarFeed.last_used_at)
+        ).where(CalendarFeed.user_id == person),
     }
 
 

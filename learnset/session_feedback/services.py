@@ -157,7 +157,8 @@ def build_personal_data(user: User, rows: dict[str, list[dict[str, Any]]]) -> li
     return [
         {
             "session": display_title(row["title"], row["number"]),
-            "session_date": row["starts_at"].date().isoformat(),
+            # The UTC date that begins the time as the download writes it (`in_sessions`).
+            "session_date": row["starts_at"][:10],
             "usefulness": row["usefulness"],
             "do_differently": row["do_differently"],
             "change_one_thing": row["change_one_thing"],

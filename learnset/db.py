@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import psycopg
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
+    CompoundSelect,
     CursorResult,
     DateTime,
     Engine,
@@ -469,7 +470,9 @@ def _close_session(exc: BaseException | None) -> None:
 
 
 def plain_rows(
-    db: Session, statement: Select[*_Columns], values: Mapping[str, Any] | None = None
+    db: Session,
+    statement: Select[*_Columns] | CompoundSelect[*_Columns],
+    values: Mapping[str, Any] | None = None,
 ) -> Result[*_Columns]:
     """The rows of a statement that selects columns, not mapped objects, run on the session's
     connection: what `db.execute` gives, without the ORM's own work on each statement (about

@@ -289,8 +289,10 @@ NOT_PERSONAL = {
     "meetings": WHILE_SET + "; a tutor may delete a draft session",
     "meeting_items": WHILE_SET,
     "figure_releases": WHILE_SET,
-    # How many answered a session at each level, and how many wrote: no words, no names.
+    # How many answered a session (or a set's sessions) at each level, and how many wrote: no
+    # words, no names.
     "session_feedback_tallies": "With its session",
+    "session_feedback_set_tallies": WHILE_SET + "; added up again by the daily tally",
     "session_feedback_tally_runs": "Until the next daily tally",
     "content_items": "Archived, never deleted, when its file leaves content/",
     "content_item_capabilities": "With its library item",

@@ -13,9 +13,10 @@ def init_app(app: Flask) -> None:
     from learnset.db import get_db, utcnow
     from learnset.main.panels import home_panel
     from learnset.meetings.models import Meeting
-    from learnset.session_feedback import panels, services, views
+    from learnset.session_feedback import panels, services, summary, views
 
     app.register_blueprint(views.bp)
+    summary.listen_for_changed_sessions()
     home_panel(panels.asked_now)
     personal_data.register(
         "session_feedback",

@@ -55,7 +55,20 @@ class SessionFeedback(Timestamped, Model):
     meeting: Mapped[Meeting] = relationship()
 
 
-class SessionFeedbackTally(Base):
+class Counted:
+    """Answers counted: at each level of usefulness, 1 to 5, and how many of them said what
+    they will do differently, and suggested a change."""
+
+    level_1: Mapped[int]
+    level_2: Mapped[int]
+    level_3: Mapped[int]
+    level_4: Mapped[int]
+    level_5: Mapped[int]
+    did_differently: Mapped[int]
+    suggested_change: Mapped[int]
+
+
+class SessionFeedbackTally(Counted, Base):
     """A session's answers counted once they can never change: its first answer's close has
     passed (services.window), after which no answer is given or changed, and answers stay when
     their account goes. What the programme report adds up (summary.py) instead of reading every
@@ -66,15 +79,6 @@ class SessionFeedbackTally(Base):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
     )
-    # The answers at each level of usefulness, 1 to 5.
-    level_1: Mapped[int]
-    level_2: Mapped[int]
-    level_3: Mapped[int]
-    level_4: Mapped[int]
-    level_5: Mapped[int]
-    # The answers that said what they will do differently, and that suggested a change.
-    did_differently: Mapped[int]
-    suggested_change: Mapped[int]
     tallied_at: Mapped[datetime]
 
 
@@ -88,3 +92,17 @@ class SessionFeedbackTallyRun(Model):
     __tablename__ = "session_feedback_tally_runs"
 
     closed_through: Mapped[datetime]
+
+
+class SessionFeedbackSetTally(Counted, Base):
+    """A set's tallies added up, as the programme report adds them (summary.py): its published
+    sessions' tallies with 3 or more answers, how many and their sums. Written for every set by
+    `summary.tally_closed`, and dropped when one of the set's sessions is published, unpublished
+    or deleted (the report then adds up that set's tallies itself until the next run)."""
+
+    __tablename__ = "session_feedback_set_tallies"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    sessions: Mapped[int]

@@ -7,9 +7,11 @@ count of sessions closed).
 A session's answers are read once: when they can never change again (its first answer's close
 has passed: no answer is given or changed after it, whatever becomes of the session's dates or
 of the app's window, and answers stay when their account goes), `tally_closed` counts them into
-a tally (daily, with `flask figures release`), and the report adds up the tallies of each set's
-published sessions in SQL. Sessions not tallied yet are counted from their answers, as before:
-only those with an answer closing after the last run's reach, which the run records."""
+a tally (daily, with `flask figures release`), and the same run adds up each set's tallies
+(its published sessions'), which the report reads. A set with a session published, unpublished
+or deleted since the run has its tallies added up by the report itself, in the same statement,
+until the next run. Sessions not tallied yet are counted from their answers, as before: only
+those with an answer closing after the last run's reach, which the run records."""
 
 from __future__ import annotations
 
@@ -22,24 +24,32 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Select,
     and_,
     bindparam,
     case,
     delete,
+    event,
     exists,
     func,
+    inspect,
     or_,
     select,
+    true,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper, Session, aliased
 
+from learnset.cohorts.models import Cohort
 from learnset.db import COHORTS, UTCDateTime, plain_rows
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings.models import Meeting, MeetingStatus
 from learnset.session_feedback.models import (
     SessionFeedback,
+    SessionFeedbackSetTally,
     SessionFeedbackTally,
     SessionFeedbackTallyRun,
 )
@@ -70,6 +80,7 @@ TALLY_LEVELS = (TALLY.level_1, TALLY.level_2, TALLY.level_3, TALLY.level_4, TALL
 # answer given in the window's last moment has been committed.
 SETTLED = timedelta(hours=1)
 RUN = SessionFeedbackTallyRun
+SET_TALLY = SessionFeedbackSetTally
 # Where no run has reached yet: every answer closes after it.
 _NEVER = datetime(1, 1, 1, tzinfo=UTC)
 
@@ -81,8 +92,8 @@ def _written(column: Any) -> Any:
 
 def tally_closed(db: Session, now: datetime) -> int:
     """Tally the answers of each session whose first answer's close is past (by SETTLED), once:
-    how many sessions were tallied. Safe to run twice at once (a session tallied by the other
-    run is left as it is)."""
+    how many sessions were tallied; then each set's tallies added up again (`_add_up_sets`). Safe
+    to run twice at once (a session tallied by the other run is left as it is)."""
     answers = (
         select(
             SessionFeedback.meeting_id,
@@ -104,12 +115,66 @@ def tally_closed(db: Session, now: datetime) -> int:
         .returning(TALLY.meeting_id)
     )
     tallied = len(db.execute(statement).all())
+    _add_up_sets(db, dialect)
     # How far this run reached, for the report (`_untallied`); an earlier reach is no use now.
     through = now - SETTLED
     db.execute(delete(RUN).where(RUN.closed_through < through))
     db.add(RUN(closed_through=through))
     db.flush()
     return tallied
+
+
+def _add_up_sets(db: Session, dialect: Any) -> None:
+    """Each set's tallies added up again (`_released_tallies`), a row for every set. The tallied
+    sessions are locked first (on PostgreSQL): a session published, unpublished or deleted
+    meanwhile waits for this run, then drops its set's row (`_session_changed`); one changed
+    before this run's lock is added up as it is now, never as it was. A run at the same time
+    as another writes the same rows over the other's."""
+    tallied_sessions = select(Meeting.id).join(TALLY, TALLY.meeting_id == Meeting.id)
+    db.execute(tallied_sessions.with_for_update(read=True, of=Meeting)).all()
+    db.execute(delete(SET_TALLY))
+    sums = _set_sums(_published_released()).subquery()
+    columns = [column.key for column in SET_TALLY.__table__.columns]
+    every_set = (
+        select(Cohort.id, *(func.coalesce(sums.c[column], 0) for column in columns[1:]))
+        .outerjoin(sums, sums.c.cohort_id == Cohort.id)
+        .where(true())  # SQLite reads an upsert's ON CONFLICT after a join's ON only so
+    )
+    statement = dialect.insert(SET_TALLY).from_select(columns, every_set)
+    db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[SET_TALLY.cohort_id],
+            set_={column: statement.excluded[column] for column in columns[1:]},
+        )
+    )
+
+
+def listen_for_changed_sessions() -> None:
+    """Drop a set's tallies added up when one of its sessions is published, unpublished or
+    deleted, however that is done through the ORM (once in a process, for every app)."""
+    if not event.contains(Meeting, "after_update", _session_changed):
+        event.listen(Meeting, "after_update", _session_changed)
+        event.listen(Meeting, "after_delete", _session_deleted)
+
+
+def _session_changed(_mapper: Mapper[Meeting], connection: Connection, meeting: Meeting) -> None:
+    # A tallied session published or unpublished (or, were it ever, moved to another set)
+    # changes what its set's tallies add up to: the report adds them up itself until the next
+    # run. Sessions not tallied (new ones, being planned) leave the sums as they are.
+    state = inspect(meeting)
+    status, cohort = state.attrs.status.history, state.attrs.cohort_id.history
+    if status.has_changes() or cohort.has_changes():
+        tallied = exists().where(TALLY.meeting_id == meeting.id)
+        _drop_sums(connection, {meeting.cohort_id, *cohort.deleted}, tallied)
+
+
+def _session_deleted(_mapper: Mapper[Meeting], connection: Connection, meeting: Meeting) -> None:
+    # Its tally has gone with it: whether it had one is not known now.
+    _drop_sums(connection, {meeting.cohort_id})
+
+
+def _drop_sums(connection: Connection, cohort_ids: set[int], *only_if: Any) -> None:
+    connection.execute(delete(SET_TALLY).where(SET_TALLY.cohort_id.in_(cohort_ids), *only_if))
 
 
 def forget_reach(db: Session) -> None:
@@ -168,21 +233,46 @@ def _per_level() -> Select[
     )
 
 
-@cache
-def _released_tallies() -> Select[*tuple[Any, ...]]:
-    # Each set's tallied sessions with 3 or more answers: how many, and their tallies added up.
+def _published_released() -> ColumnElement[bool]:
+    # A published session whose tally has 3 or more answers.
     responses = sum(TALLY_LEVELS[1:], TALLY_LEVELS[0])
+    return and_(Meeting.status == MeetingStatus.PUBLISHED, responses >= MIN_RESPONSES)
+
+
+def _set_sums(released: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    # The tallies of each set's `released` sessions: how many, and their tallies added up.
     return (
         select(
-            Meeting.cohort_id,
-            func.count(),
-            *(func.sum(level) for level in TALLY_LEVELS),
-            func.sum(TALLY.did_differently),
-            func.sum(TALLY.suggested_change),
+            Meeting.cohort_id.label("cohort_id"),
+            func.count().label("sessions"),
+            *(func.sum(level).label(level.key) for level in TALLY_LEVELS),
+            func.sum(TALLY.did_differently).label("did_differently"),
+            func.sum(TALLY.suggested_change).label("suggested_change"),
         )
         .join(TALLY, TALLY.meeting_id == Meeting.id)
-        .where(_published(), responses >= MIN_RESPONSES)
+        .where(released)
         .group_by(Meeting.cohort_id)
+    )
+
+
+@cache
+def _released_tallies() -> CompoundSelect[*tuple[Any, ...]]:
+    # Each set's tallied sessions with 3 or more answers: how many, and their tallies added up,
+    # as the last run added them up (`_add_up_sets`), or here for a set it has not (one added
+    # since, or with a session published, unpublished or deleted since).
+    added_up = select(
+        SET_TALLY.cohort_id,
+        SET_TALLY.sessions,
+        *(getattr(SET_TALLY, level.key) for level in TALLY_LEVELS),
+        SET_TALLY.did_differently,
+        SET_TALLY.suggested_change,
+    ).where(SET_TALLY.cohort_id.in_(COHORTS), SET_TALLY.sessions > 0)
+    not_added_up = select(Cohort.id).where(
+        Cohort.id.in_(COHORTS), ~exists().where(SET_TALLY.cohort_id == Cohort.id)
+    )
+    return union_all(
+        added_up,
+        _set_sums(and_(_published_released(), Meeting.cohort_id.in_(not_added_up))),
     )
 
 

@@ -4,11 +4,17 @@ would show, whatever happens to the session, its answers or their people afterwa
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
+from learnset import migrate
 from learnset.accounts.models import User
 from learnset.accounts.personal_data import delete_account
 from learnset.cohorts.models import Cohort
@@ -16,17 +22,19 @@ from learnset.dashboards.report_feedback import feedback_themes
 from learnset.db import database, utcnow
 from learnset.figures import MIN_RESPONSES
 from learnset.meetings import services as meetings
+from learnset.meetings.models import Meeting
 from learnset.session_feedback import demo as session_feedback_demo
 from learnset.session_feedback import release, services
 from learnset.session_feedback.models import (
     SessionFeedback,
+    SessionFeedbackSetTally,
     SessionFeedbackTally,
     SessionFeedbackTallyRun,
 )
 from learnset.session_feedback.summary import SETTLED, summaries_for_cohorts, tally_closed
-from tests import factories
+from tests import factories, prepared
 from tests.apps import fresh_app
-from tests.helpers import count_rows
+from tests.helpers import count_rows, create_database
 from tests.session_feedback.helpers import answer_as, closed_session, open_session, participants
 
 
@@ -159,6 +167,66 @@ def test_an_unpublished_or_deleted_session_leaves_the_report(db, people):
     assert _shown(db, people) == hidden
 
 
+def _added_up(db) -> dict[int, int]:
+    """The sets whose tallies the last run added up, with how many sessions it released."""
+    rows = db.execute(select(SessionFeedbackSetTally.cohort_id, SessionFeedbackSetTally.sessions))
+    return dict(rows.all())
+
+
+def test_a_run_adds_up_each_sets_tallies_and_a_session_published_or_not_since_is_counted(
+    db, people
+):
+    # The report reads each set's tallies as the run added them up, and adds up itself those of
+    # a set with a session published, unpublished or deleted since: the same figures either way.
+    ours, theirs = people.cohort.id, people.other_cohort.id
+    crowd = participants(db, people.cohort, 3)
+    kept = closed_session(db, people.cohort)
+    _answered(db, kept, crowd, 4, 4, 4)
+    meeting = closed_session(db, people.cohort)
+    _answered(db, meeting, crowd, 1, 2, 5)
+    other = closed_session(db, people.other_cohort)
+    _answered(db, other, participants(db, people.other_cohort, 3), 3, 4, 5)
+    both = _shown(db, people)
+    tally_closed(db, utcnow())
+    assert _added_up(db)[ours] == 2
+    assert _added_up(db)[theirs] == 1
+    assert _shown(db, people) == both
+
+    meetings.unpublish(db, meeting, utcnow())
+    db.flush()
+    assert ours not in _added_up(db)
+    assert _added_up(db)[theirs] == 1
+    hidden = _shown(db, people)
+    assert hidden[0][ours].sessions_released == 1
+    tally_closed(db, utcnow())
+    assert _added_up(db)[ours] == 1
+    assert _shown(db, people) == hidden
+
+    meetings.publish(db, meeting, utcnow())
+    db.flush()
+    assert ours not in _added_up(db)
+    assert _shown(db, people) == both
+    tally_closed(db, utcnow())
+    # A session moved or renamed adds up the same, and so does one published that has no tally
+    # (a new one): its set's sums stay.
+    meeting.starts_at -= timedelta(days=1)
+    meeting.title = "Moved"
+    meetings.publish(db, factories.make_meeting(db, people.cohort), utcnow())
+    db.flush()
+    assert _added_up(db)[ours] == 2
+    assert _shown(db, people) == both
+
+    meetings.unpublish(db, meeting, utcnow())
+    tally_closed(db, utcnow())
+    meetings.delete_meeting(db, meeting)
+    db.flush()
+    assert ours not in _added_up(db)
+    assert _shown(db, people) == hidden
+    db.delete(people.other_cohort)
+    db.flush()
+    assert theirs not in _added_up(db)
+
+
 def test_fewer_than_the_minimum_show_nothing_tallied_or_not(db, people):
     crowd = participants(db, people.cohort, MIN_RESPONSES)
     for _ in range(3):
@@ -235,8 +303,8 @@ def test_an_untallied_session_unpublished_or_republished_shows_as_counted(db, pe
     assert hidden[0][people.cohort.id].sessions_released == 1
     meetings.publish(db, meeting, utcnow())
     assert _shown(db, people, later) == both
-    # Fewer than the minimum on an untallied session show nothing of it. It starts with the
-    # other (a session made a second later would still be open at `later`).
+    # Fewer than the minimum on an untallied session show nothing of it (one at the same time,
+    # so that its window has closed by `later` too, whatever the seconds on the clock).
     too_few = factories.make_meeting(
         db, people.cohort, starts_at=meeting.starts_at, status="published"
     )
@@ -303,3 +371,75 @@ def test_init_tallies_what_has_closed_so_an_upgrade_reads_tallies_at_once(tmp_pa
     assert (
         "Tallied the feedback of 0 sessions." in runner.invoke(args=["figures", "release"]).output
     )
+
+
+def test_a_session_unpublished_during_a_run_waits_for_it_and_is_not_added_up(request, tmp_path):
+    # PostgreSQL lets two transactions write at once (SQLite one at a time): the run locks the
+    # tallied sessions, so an unpublish waits for it, then drops the set's sums the run wrote.
+    if request.config.getoption("--db") != "postgresql":
+        pytest.skip("SQLite writes one transaction at a time")
+    name = f"tally_{uuid.uuid4().hex[:12]}"
+    url = create_database(os.environ["LEARNSET_TEST_POSTGRES_URL"], name)
+    migrate.upgrade(url)
+    app = fresh_app(tmp_path, DATABASE_URL=url)
+    try:
+        with database(app).writer_sessions() as db:
+            cohort = factories.make_cohort(db)
+            crowd = participants(db, cohort, 3)
+            meeting = closed_session(db, cohort)
+            _answered(db, meeting, crowd, 4, 4, 4)
+            db.commit()
+            ids = ([cohort.id], meeting.id)
+        with database(app).writer_sessions() as run, database(app).writer_sessions() as db:
+            tally_closed(run, utcnow())
+            db.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                meetings.unpublish(db, db.get(Meeting, ids[1]), utcnow())
+                db.flush()
+            db.rollback()
+            _waits_for(run, _unpublish, app, ids[1])
+        with database(app).sessions() as db:
+            shown = summaries_for_cohorts(db, ids[0], utcnow())[ids[0][0]]
+            assert (shown.sessions_closed, shown.sessions_released) == (0, 0)
+            assert count_rows(db, SessionFeedbackSetTally) == 0
+        # Two runs at once: the second waits for the first, then writes the same sums over it.
+        with database(app).writer_sessions() as run:
+            tally_closed(run, utcnow())
+            _waits_for(run, _run, app)
+        with database(app).sessions() as db:
+            assert count_rows(db, SessionFeedbackSetTally) == 1
+            assert summaries_for_cohorts(db, ids[0], utcnow())[ids[0][0]] == shown
+    finally:
+        database(app).engine.dispose()
+        prepared.drop(url)
+
+
+def _waits_for(run, work, *args):
+    # `work` in a thread of its own while `run` is open, until `run` commits.
+    failed = []
+    waiting = threading.Thread(target=lambda: _caught(failed, work, *args))
+    waiting.start()
+    time.sleep(0.3)
+    run.commit()
+    waiting.join(10)
+    assert not waiting.is_alive()
+    assert failed == []
+
+
+def _caught(failed, work, *args):
+    try:
+        work(*args)
+    except Exception as error:
+        failed.append(error)
+
+
+def _run(app):
+    with database(app).writer_sessions() as db:
+        tally_closed(db, utcnow())
+        db.commit()
+
+
+def _unpublish(app, meeting_id):
+    with database(app).writer_sessions() as db:
+        meetings.unpublish(db, db.get(Meeting, meeting_id), utcnow())
+        db.commit()

@@ -14,8 +14,10 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
+    case,
     cast,
     literal,
+    literal_column,
     select,
     union_all,
 )
@@ -81,13 +83,30 @@ def month_table(count: int, shared: bool = False) -> Subquery | CTE:
         select(
             # PostgreSQL types an untyped integer parameter by its size; say which it is.
             cast(literal(number), Integer).label("number"),
-            bindparam(f"starts_{number}", type_=UTCDateTime).label("starts"),
-            bindparam(f"ends_{number}", type_=UTCDateTime).label("ends"),
+            _bound("starts", number).label("starts"),
+            _bound("ends", number).label("ends"),
         )
         for number in range(count)
     ]
     table = union_all(*rows) if len(rows) > 1 else rows[0]
     return table.cte("months") if shared else table.subquery("months")
+
+
+def _bound(which: str, number: int) -> Any:
+    """A month's start or end, as `month_bounds` names it."""
+    return bindparam(f"{which}_{number}", type_=UTCDateTime)
+
+
+def within_months(moment: Any, count: int) -> ColumnElement[bool]:
+    """From the start of the first of `count` months (see `month_table`) to the end of the last."""
+    return and_(moment >= _bound("starts", 0), moment < _bound("ends", count - 1))
+
+
+def month_number(moment: Any, count: int) -> ColumnElement[int]:
+    """The number of the month a moment `within_months` falls in, from the months' ends: for
+    moments no index orders, which a join to `month_table` would compare with every month."""
+    ends = (_bound("ends", number) for number in range(count))
+    return case(*((moment < end, literal_column(str(number))) for number, end in enumerate(ends)))
 
 
 def month_bounds(months: Sequence[Month]) -> dict[str, datetime]:

@@ -18,7 +18,9 @@ from typing import Any
 
 from learnset.dashboards.engagement import ACTIVITY_COUNTS, Engagement, MonthActivity
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
+from learnset.dashboards.kept import Kept
 from learnset.dashboards.pages import TutorDashboard
+from learnset.dashboards.releases import ReleasedFigures
 from learnset.framework.models import LEVELS
 
 DEFINITIONS = {
@@ -231,32 +233,28 @@ def _figure_line(place: str, measure: str, figure: Figure) -> str:
     return f"{place}{measure},{value},{responses},{'yes' if figure.suppressed else 'no'}"
 
 
+# The CSV's lines of a release (its domains, capabilities and growth), written once by each
+# worker for each release it hands over, as the pages' tables are (release_html.py): a release
+# never changes, and its key changes with anything the lines are made from.
+_RELEASED_LINES: Kept[str] = Kept(256)
+
+
 def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     """One row per figure (a tidy table a spreadsheet can pivot), in the page's order, with
     the columns of CSV_HEADER. The rows are written as csv.writer writes them, a line at a
     time: each name (domain, capability, participant, typed by people) is made safe and
     quoted once, where it is first met, and a row's place (its section and names) once for
-    all its measures."""
+    all its measures. The release's lines are written once a release (`_released_lines`);
+    the rest is live, written afresh for each download."""
     text = functools.cache(_csv_name)
     released = dashboard.released
+    if released.key is None:  # no release: nothing worth keeping
+        figures = _released_lines(released)
+    else:
+        figures = _RELEASED_LINES.get(released.key, lambda: _released_lines(released))
     lines = [",".join(CSV_HEADER)]
-    for domain in released.domains:
-        place = f"domain,{text(domain.name)},,,,"
-        lines += [_figure_line(place, measure, figure) for measure, figure in _means(domain)]
-    for figures in released.capabilities:
-        place = f"capability,{text(figures.domain)},{text(figures.name)},,,"
-        lines += [_figure_line(place, measure, figure) for measure, figure in _means(figures)]
-        spread = figures.distribution
-        for level in LEVELS:
-            count = spread.at(level)
-            figure = SUPPRESSED if count is None else Figure(count, spread.responses)
-            lines.append(_figure_line(place, f"at_level_{level}", figure))
-        lines.append(_figure_line(place, "participants_with_a_gap", figures.with_gap))
-        lines.append(_figure_line(place, "mean_gap", figures.mean_gap))
-    for point in released.growth.points:
-        for domain_id, name in released.growth.domains:
-            place = f"growth,{text(name)},,,{point.month.key},"
-            lines.append(_figure_line(place, "mean_level", point.by_domain[domain_id]))
+    if figures:
+        lines.append(figures)
     for kind, count in dashboard.gains.items():
         lines.append(f"gains,,,,,{_csv_quoted(kind)},{_csv_number(count)},,no")
     keys = [month.key for month in engagement.months]  # formatted once, not once a figure
@@ -286,6 +284,31 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
                         f"{CSV_LINE_END}{at}gap,{target - current},,no"
                     )
     lines.append("")
+    return CSV_LINE_END.join(lines)
+
+
+def _released_lines(released: ReleasedFigures) -> str:
+    """The CSV's lines of a release's figures, in the page's order: domains, capabilities,
+    growth."""
+    text = functools.cache(_csv_name)
+    lines = []
+    for domain in released.domains:
+        place = f"domain,{text(domain.name)},,,,"
+        lines += [_figure_line(place, measure, figure) for measure, figure in _means(domain)]
+    for figures in released.capabilities:
+        place = f"capability,{text(figures.domain)},{text(figures.name)},,,"
+        lines += [_figure_line(place, measure, figure) for measure, figure in _means(figures)]
+        spread = figures.distribution
+        for level in LEVELS:
+            count = spread.at(level)
+            figure = SUPPRESSED if count is None else Figure(count, spread.responses)
+            lines.append(_figure_line(place, f"at_level_{level}", figure))
+        lines.append(_figure_line(place, "participants_with_a_gap", figures.with_gap))
+        lines.append(_figure_line(place, "mean_gap", figures.mean_gap))
+    for point in released.growth.points:
+        for domain_id, name in released.growth.domains:
+            place = f"growth,{text(name)},,,{point.month.key},"
+            lines.append(_figure_line(place, "mean_level", point.by_domain[domain_id]))
     return CSV_LINE_END.join(lines)
 
 

@@ -1,8 +1,12 @@
 """A release's figures are read back once by each worker and kept (releases.latest_figures,
-release_html.release_tables): kept under what they were made from, so a new release and a
-renamed capability show at once, and the pages show exactly what a fresh reading would."""
+release_html.release_tables, the CSV's lines of them in exports.dashboard_csv): kept under what
+they were made from, so a new release and a renamed capability show at once, and the pages and
+downloads show exactly what a fresh reading would."""
 
-from learnset.dashboards import releases
+from dataclasses import replace
+
+from learnset.dashboards import exports, pages, releases
+from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
 from tests import factories
@@ -46,3 +50,41 @@ def test_a_renamed_capability_shows_at_once(db, login, people, history):
     found = tables(login(people.tutor).get(page).get_data(as_text=True))
     names = [row[0] for row in found["Unlocking conversations"][1:]]
     assert "Listening well" in names and "Listening across boundaries" not in names
+
+
+def _csv(login, people):
+    return (
+        login(people.tutor).get(f"/cohorts/{people.cohort.id}/dashboard.csv").get_data(as_text=True)
+    )
+
+
+def test_the_csv_writes_a_release_once_and_the_same_as_afresh(db, people, history):
+    framework = current_framework(db, names_only=True)
+    dashboard = pages.tutor_dashboard(db, people.cohort, framework, utcnow(), True, False)
+    months = engagement_months(people.cohort, utcnow())
+    engagement = engagement_of(db, people.cohort.id, months)
+    kept = exports.dashboard_csv(dashboard, engagement)
+    assert dashboard.released.key is not None
+    fresh = releases.released_figures(releases.latest_release(db, people.cohort.id), framework)
+    assert fresh.key is None
+    assert exports.dashboard_csv(replace(dashboard, released=fresh), engagement) == kept
+    assert exports.dashboard_csv(dashboard, engagement) == kept
+
+
+def test_a_new_release_shows_in_the_csv_at_once(db, login, people, history):
+    before = _csv(login, people)
+    for person in (history.pat, history.fay, history.ann):
+        factories.make_assessment(db, person, people.cohort, {history.framework.listening: (5, 5)})
+    assert release_now(db, people.cohort) is not None
+    db.commit()
+    after = _csv(login, people)
+    changed = {line for line in after.splitlines() if line.startswith("capability,")}
+    assert changed != {line for line in before.splitlines() if line.startswith("capability,")}
+
+
+def test_a_renamed_capability_shows_in_the_csv_at_once(db, login, people, history):
+    assert ",Listening across boundaries," in _csv(login, people)
+    history.framework.listening.name = "Listening well"
+    db.commit()
+    after = _csv(login, people)
+    assert ",Listening well," in after and ",Listening across boundaries," not in after

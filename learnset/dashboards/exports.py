@@ -12,9 +12,10 @@ import csv
 import functools
 import io
 import operator
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from learnset.dashboards.engagement import ACTIVITY_COUNTS, Engagement, MonthActivity
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
@@ -22,6 +23,8 @@ from learnset.dashboards.kept import Kept
 from learnset.dashboards.pages import TutorDashboard
 from learnset.dashboards.releases import ReleasedFigures
 from learnset.framework.models import LEVELS
+
+T = TypeVar("T")
 
 DEFINITIONS = {
     "shared": "Only self-assessments shared with tutors count.",
@@ -101,11 +104,23 @@ def distribution_json(distribution: Distribution) -> dict[str, Any]:
     }
 
 
+def _once_a_release(
+    kept: Kept[T], released: ReleasedFigures, make: Callable[[ReleasedFigures], T]
+) -> T:
+    """`make(released)`, made once by each worker for each release and kept under its key;
+    made afresh when there is no release (nothing worth keeping)."""
+    if released.key is None:
+        return make(released)
+    return kept.get(released.key, lambda: make(released))
+
+
 def dashboard_json(
     cohort_name: str, dashboard: TutorDashboard, engagement: Engagement, now: datetime
 ) -> dict[str, Any]:
-    """The dashboard as a JSON document (see DEFINITIONS for what each figure means)."""
+    """The dashboard as a JSON document (see DEFINITIONS for what each figure means). Its
+    parts from the release are made once a release (`_released_json`); the rest is live."""
     released = dashboard.released
+    released_parts = _once_a_release(_RELEASED_JSON, released, _released_json)
     keys = [month.key for month in engagement.months]  # named once, not once a participant
     document: dict[str, Any] = {
         "cohort": cohort_name,
@@ -115,6 +130,46 @@ def dashboard_json(
         "definitions": DEFINITIONS,
         "participants": len(dashboard.participants),
         "participants_sharing": released.sharing.participants,
+        **released_parts,
+        "gains_by_kind": dict(dashboard.gains),
+        "engagement": [
+            {
+                "participant": entry.participant.name,
+                "not_seen_for_two_sessions": entry.not_seen_lately,
+                "months": [_month_json(key, entry.month(key)) for key in keys],
+            }
+            for entry in engagement.participants
+        ],
+    }
+    if dashboard.heat_map is not None:
+        document["latest_ratings"] = [
+            {
+                "participant": participant.name,
+                "ratings": [
+                    {
+                        "capability": row.name,
+                        "domain": row.domain,
+                        "current": cell.current,
+                        "target": cell.target,
+                        "gap": cell.gap,
+                    }
+                    for row in dashboard.heat_map.rows
+                    if (cell := row.cells.get(participant.id)) is not None
+                ],
+            }
+            for participant in dashboard.heat_map.participants
+        ]
+    return document
+
+
+# A release's parts of the JSON document, made once by each worker for each release, as the
+# CSV's lines are (below): shared by the documents that hold them, which only read them.
+_RELEASED_JSON: Kept[dict[str, Any]] = Kept(256)
+
+
+def _released_json(released: ReleasedFigures) -> dict[str, Any]:
+    """The JSON document's domains, capabilities and growth, from the release alone."""
+    return {
         "domains": [
             {
                 "domain": domain.name,
@@ -148,35 +203,7 @@ def dashboard_json(
             }
             for point in released.growth.points
         ],
-        "gains_by_kind": dict(dashboard.gains),
-        "engagement": [
-            {
-                "participant": entry.participant.name,
-                "not_seen_for_two_sessions": entry.not_seen_lately,
-                "months": [_month_json(key, entry.month(key)) for key in keys],
-            }
-            for entry in engagement.participants
-        ],
     }
-    if dashboard.heat_map is not None:
-        document["latest_ratings"] = [
-            {
-                "participant": participant.name,
-                "ratings": [
-                    {
-                        "capability": row.name,
-                        "domain": row.domain,
-                        "current": cell.current,
-                        "target": cell.target,
-                        "gap": cell.gap,
-                    }
-                    for row in dashboard.heat_map.rows
-                    if (cell := row.cells.get(participant.id)) is not None
-                ],
-            }
-            for participant in dashboard.heat_map.participants
-        ]
-    return document
 
 
 def _month_json(key: str, activity: MonthActivity) -> dict[str, Any]:
@@ -248,10 +275,7 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     the rest is live, written afresh for each download."""
     text = functools.cache(_csv_name)
     released = dashboard.released
-    if released.key is None:  # no release: nothing worth keeping
-        figures = _released_lines(released)
-    else:
-        figures = _RELEASED_LINES.get(released.key, lambda: _released_lines(released))
+    figures = _once_a_release(_RELEASED_LINES, released, _released_lines)
     lines = [",".join(CSV_HEADER)]
     if figures:
         lines.append(figures)

@@ -1,5 +1,5 @@
 """A release's figures are read back once by each worker and kept (releases.latest_figures,
-release_html.release_tables, the CSV's lines of them in exports.dashboard_csv): kept under what
+release_html.release_tables, the downloads' parts of them in exports.py): kept under what
 they were made from, so a new release and a renamed capability show at once, and the pages and
 downloads show exactly what a fresh reading would."""
 
@@ -58,17 +58,22 @@ def _csv(login, people):
     )
 
 
-def test_the_csv_writes_a_release_once_and_the_same_as_afresh(db, people, history):
+def test_the_downloads_make_a_release_s_parts_once_and_the_same_as_afresh(db, people, history):
     framework = current_framework(db, names_only=True)
-    dashboard = pages.tutor_dashboard(db, people.cohort, framework, utcnow(), True, False)
-    months = engagement_months(people.cohort, utcnow())
-    engagement = engagement_of(db, people.cohort.id, months)
-    kept = exports.dashboard_csv(dashboard, engagement)
+    now = utcnow()
+    dashboard = pages.tutor_dashboard(db, people.cohort, framework, now, True, False)
+    engagement = engagement_of(db, people.cohort.id, engagement_months(people.cohort, now))
+    kept_csv = exports.dashboard_csv(dashboard, engagement)
+    kept_json = exports.dashboard_json("Set", dashboard, engagement, now)
     assert dashboard.released.key is not None
     fresh = releases.released_figures(releases.latest_release(db, people.cohort.id), framework)
     assert fresh.key is None
-    assert exports.dashboard_csv(replace(dashboard, released=fresh), engagement) == kept
-    assert exports.dashboard_csv(dashboard, engagement) == kept
+    afresh = replace(dashboard, released=fresh)
+    assert exports.dashboard_csv(afresh, engagement) == kept_csv
+    assert exports.dashboard_json("Set", afresh, engagement, now) == kept_json
+    assert exports.dashboard_csv(dashboard, engagement) == kept_csv
+    again = exports.dashboard_json("Set", dashboard, engagement, now)
+    assert again == kept_json and again["capabilities"] is kept_json["capabilities"]
 
 
 def test_a_new_release_shows_in_the_csv_at_once(db, login, people, history):
@@ -88,3 +93,16 @@ def test_a_renamed_capability_shows_in_the_csv_at_once(db, login, people, histor
     db.commit()
     after = _csv(login, people)
     assert ",Listening well," in after and ",Listening across boundaries," not in after
+
+
+def test_a_renamed_capability_shows_in_the_json_at_once(db, login, people, history):
+    url = f"/cohorts/{people.cohort.id}/dashboard.json"
+
+    def names():
+        document = login(people.tutor).get(url).get_json()
+        return {entry["capability"] for entry in document["capabilities"]}
+
+    assert "Listening across boundaries" in names()
+    history.framework.listening.name = "Listening well"
+    db.commit()
+    assert "Listening well" in names() and "Listening across boundaries" not in names()

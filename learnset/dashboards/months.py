@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import (
@@ -109,12 +111,21 @@ def month_number(moment: Any, count: int) -> ColumnElement[int]:
     return case(*((moment < end, literal_column(str(number))) for number, end in enumerate(ends)))
 
 
-def month_bounds(months: Sequence[Month]) -> dict[str, datetime]:
+def month_bounds(months: Sequence[Month]) -> Mapping[str, datetime]:
+    """The months' bounds as `month_table`'s parameters name them (read only: the same
+    months give the same mapping, worked out once)."""
+    return _bounds(tuple(months))
+
+
+@lru_cache(maxsize=64)
+def _bounds(months: tuple[Month, ...]) -> Mapping[str, datetime]:
+    # The same months for every request in a month (a set's history to this month): their
+    # bounds in UTC, from UK midnights, worked out once rather than on every request.
     bounds = {}
     for number, month in enumerate(months):
         bounds[f"starts_{number}"] = month.starts_at
         bounds[f"ends_{number}"] = month.ends_at
-    return bounds
+    return MappingProxyType(bounds)
 
 
 def in_month(moment: Any, months: Subquery | CTE) -> ColumnElement[bool]:

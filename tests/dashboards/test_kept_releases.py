@@ -8,7 +8,7 @@ from dataclasses import replace
 from learnset.dashboards import exports, pages, releases
 from learnset.dashboards.engagement import engagement_months, engagement_of
 from learnset.db import utcnow
-from learnset.framework.queries import current_framework
+from learnset.framework.queries import current_framework, framework_names
 from tests import factories
 from tests.dashboards.conftest import release_now
 from tests.helpers import tables
@@ -20,6 +20,11 @@ def test_a_release_is_read_once_and_read_the_same_as_afresh(db, people, history)
     assert releases.latest_figures(db, people.cohort.id, framework) is kept
     fresh = releases.released_figures(releases.latest_release(db, people.cohort.id), framework)
     assert kept == fresh
+
+
+def test_the_framework_s_names_read_a_release_as_its_objects_do(db, people, history):
+    by_objects = releases.latest_figures(db, people.cohort.id, current_framework(db))
+    assert releases.latest_figures(db, people.cohort.id, framework_names(db)) is by_objects
 
 
 def test_a_new_release_shows_at_once(db, login, people, history):

@@ -69,7 +69,9 @@ def tutor_dashboard(
     participants, absent = participants_and_absent(db, cohort.id)
     individuals = None
     if with_individuals and figures.released_at is not None:
-        individuals = heat_map(db, cohort.id, figures.capabilities, figures.released_at)
+        individuals = heat_map(
+            db, cohort.id, figures.capabilities, figures.released_at, participants
+        )
     return TutorDashboard(
         released=figures,
         heat_map=individuals,

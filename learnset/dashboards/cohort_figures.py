@@ -20,7 +20,7 @@ GROUP BY), so a release costs the same for 5 participants and a month as for 50 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -41,7 +41,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from learnset import authz
-from learnset.accounts.models import User
 from learnset.assessment.models import Rating, SelfAssessment
 from learnset.cohorts.models import Membership, Role
 from learnset.dashboards.figures import (
@@ -339,43 +338,46 @@ def _heat_map_statement() -> Select[*tuple[Any, ...]]:
         .scalar_subquery()
     )
     latest = _LATEST
+    # Neither names nor an order: the caller knows its participants, by name (`heat_map`).
     return (
         select(
             Membership.user_id,
-            User.name,
             latest.capability_id,
             latest.current_level,
             latest.target_level,
         )
-        .join(User, User.id == Membership.user_id)
         .join(latest, latest.assessment_id == latest_id)
         .where(Membership.cohort_id == ONE_COHORT, Membership.role == Role.PARTICIPANT)
-        .order_by(User.name, User.id)
     )
 
 
 def heat_map(
-    db: Session, cohort_id: int, figures: list[CapabilityFigures], released_at: datetime
+    db: Session,
+    cohort_id: int,
+    figures: list[CapabilityFigures],
+    released_at: datetime,
+    participants: Sequence[ParticipantName] = (),
 ) -> HeatMap:
     """Each sharing participant's latest gap on each capability as of the release at
-    `released_at` (one query). Only for the cohort's tutors: it shows individuals' ratings, as
-    their own pages do. Someone who has since stopped sharing an assessment or left the set is
-    shown without it at once: the release holds aggregates, never a person's ratings."""
+    `released_at` (one query); its participants are those of `participants` (the set's, by
+    name) with a rating. Only for the cohort's tutors: it shows individuals' ratings, as their
+    own pages do. Someone who has since stopped sharing an assessment or left the set is shown
+    without it at once: the release holds aggregates, never a person's ratings."""
     rows = {
         figure.capability_id: GapRow(
             figure.capability_id, figure.slug, figure.name, figure.domain, figure.mean_gap
         )
         for figure in commonest_first(figures)
     }
-    participants: dict[int, ParticipantName] = {}
-    for participant_id, name, capability_id, current, target in plain_rows(
+    rated = set()
+    for participant_id, capability_id, current, target in plain_rows(
         db, _heat_map_statement(), {"cohort_id": cohort_id, "released_at": released_at}
     ).all():
-        if participant_id not in participants:  # a row a rating: named once a participant
-            participants[participant_id] = ParticipantName(participant_id, name)
+        rated.add(participant_id)
         if capability_id in rows:
             rows[capability_id].cells[participant_id] = GapCell(current, target)
-    return HeatMap(list(participants.values()), list(rows.values()))
+    shown = [person for person in participants if person.id in rated]
+    return HeatMap(shown, list(rows.values()))
 
 
 # --- Growth month by month -----------------------------------------------------------------------

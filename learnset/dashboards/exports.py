@@ -12,14 +12,19 @@ import csv
 import functools
 import io
 import operator
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from learnset.dashboards.engagement import ACTIVITY_COUNTS, Engagement, MonthActivity
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
+from learnset.dashboards.kept import Kept
 from learnset.dashboards.pages import TutorDashboard
+from learnset.dashboards.releases import ReleasedFigures
 from learnset.framework.models import LEVELS
+
+T = TypeVar("T")
 
 DEFINITIONS = {
     "shared": "Only self-assessments shared with tutors count.",
@@ -99,11 +104,23 @@ def distribution_json(distribution: Distribution) -> dict[str, Any]:
     }
 
 
+def _once_a_release(
+    kept: Kept[T], released: ReleasedFigures, make: Callable[[ReleasedFigures], T]
+) -> T:
+    """`make(released)`, made once by each worker for each release and kept under its key;
+    made afresh when there is no release (nothing worth keeping)."""
+    if released.key is None:
+        return make(released)
+    return kept.get(released.key, lambda: make(released))
+
+
 def dashboard_json(
     cohort_name: str, dashboard: TutorDashboard, engagement: Engagement, now: datetime
 ) -> dict[str, Any]:
-    """The dashboard as a JSON document (see DEFINITIONS for what each figure means)."""
+    """The dashboard as a JSON document (see DEFINITIONS for what each figure means). Its
+    parts from the release are made once a release (`_released_json`); the rest is live."""
     released = dashboard.released
+    released_parts = _once_a_release(_RELEASED_JSON, released, _released_json)
     keys = [month.key for month in engagement.months]  # named once, not once a participant
     document: dict[str, Any] = {
         "cohort": cohort_name,
@@ -113,6 +130,46 @@ def dashboard_json(
         "definitions": DEFINITIONS,
         "participants": len(dashboard.participants),
         "participants_sharing": released.sharing.participants,
+        **released_parts,
+        "gains_by_kind": dict(dashboard.gains),
+        "engagement": [
+            {
+                "participant": entry.participant.name,
+                "not_seen_for_two_sessions": entry.not_seen_lately,
+                "months": [_month_json(key, entry.month(key)) for key in keys],
+            }
+            for entry in engagement.participants
+        ],
+    }
+    if dashboard.heat_map is not None:
+        document["latest_ratings"] = [
+            {
+                "participant": participant.name,
+                "ratings": [
+                    {
+                        "capability": row.name,
+                        "domain": row.domain,
+                        "current": cell.current,
+                        "target": cell.target,
+                        "gap": cell.gap,
+                    }
+                    for row in dashboard.heat_map.rows
+                    if (cell := row.cells.get(participant.id)) is not None
+                ],
+            }
+            for participant in dashboard.heat_map.participants
+        ]
+    return document
+
+
+# A release's parts of the JSON document, made once by each worker for each release, as the
+# CSV's lines are (below): shared by the documents that hold them, which only read them.
+_RELEASED_JSON: Kept[dict[str, Any]] = Kept(256)
+
+
+def _released_json(released: ReleasedFigures) -> dict[str, Any]:
+    """The JSON document's domains, capabilities and growth, from the release alone."""
+    return {
         "domains": [
             {
                 "domain": domain.name,
@@ -146,35 +203,7 @@ def dashboard_json(
             }
             for point in released.growth.points
         ],
-        "gains_by_kind": dict(dashboard.gains),
-        "engagement": [
-            {
-                "participant": entry.participant.name,
-                "not_seen_for_two_sessions": entry.not_seen_lately,
-                "months": [_month_json(key, entry.month(key)) for key in keys],
-            }
-            for entry in engagement.participants
-        ],
     }
-    if dashboard.heat_map is not None:
-        document["latest_ratings"] = [
-            {
-                "participant": participant.name,
-                "ratings": [
-                    {
-                        "capability": row.name,
-                        "domain": row.domain,
-                        "current": cell.current,
-                        "target": cell.target,
-                        "gap": cell.gap,
-                    }
-                    for row in dashboard.heat_map.rows
-                    if (cell := row.cells.get(participant.id)) is not None
-                ],
-            }
-            for participant in dashboard.heat_map.participants
-        ]
-    return document
 
 
 def _month_json(key: str, activity: MonthActivity) -> dict[str, Any]:
@@ -231,32 +260,25 @@ def _figure_line(place: str, measure: str, figure: Figure) -> str:
     return f"{place}{measure},{value},{responses},{'yes' if figure.suppressed else 'no'}"
 
 
+# The CSV's lines of a release (its domains, capabilities and growth), written once by each
+# worker for each release it hands over, as the pages' tables are (release_html.py): a release
+# never changes, and its key changes with anything the lines are made from.
+_RELEASED_LINES: Kept[str] = Kept(256)
+
+
 def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     """One row per figure (a tidy table a spreadsheet can pivot), in the page's order, with
     the columns of CSV_HEADER. The rows are written as csv.writer writes them, a line at a
     time: each name (domain, capability, participant, typed by people) is made safe and
     quoted once, where it is first met, and a row's place (its section and names) once for
-    all its measures."""
+    all its measures. The release's lines are written once a release (`_released_lines`);
+    the rest is live, written afresh for each download."""
     text = functools.cache(_csv_name)
     released = dashboard.released
+    figures = _once_a_release(_RELEASED_LINES, released, _released_lines)
     lines = [",".join(CSV_HEADER)]
-    for domain in released.domains:
-        place = f"domain,{text(domain.name)},,,,"
-        lines += [_figure_line(place, measure, figure) for measure, figure in _means(domain)]
-    for figures in released.capabilities:
-        place = f"capability,{text(figures.domain)},{text(figures.name)},,,"
-        lines += [_figure_line(place, measure, figure) for measure, figure in _means(figures)]
-        spread = figures.distribution
-        for level in LEVELS:
-            count = spread.at(level)
-            figure = SUPPRESSED if count is None else Figure(count, spread.responses)
-            lines.append(_figure_line(place, f"at_level_{level}", figure))
-        lines.append(_figure_line(place, "participants_with_a_gap", figures.with_gap))
-        lines.append(_figure_line(place, "mean_gap", figures.mean_gap))
-    for point in released.growth.points:
-        for domain_id, name in released.growth.domains:
-            place = f"growth,{text(name)},,,{point.month.key},"
-            lines.append(_figure_line(place, "mean_level", point.by_domain[domain_id]))
+    if figures:
+        lines.append(figures)
     for kind, count in dashboard.gains.items():
         lines.append(f"gains,,,,,{_csv_quoted(kind)},{_csv_number(count)},,no")
     keys = [month.key for month in engagement.months]  # formatted once, not once a figure
@@ -286,6 +308,31 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
                         f"{CSV_LINE_END}{at}gap,{target - current},,no"
                     )
     lines.append("")
+    return CSV_LINE_END.join(lines)
+
+
+def _released_lines(released: ReleasedFigures) -> str:
+    """The CSV's lines of a release's figures, in the page's order: domains, capabilities,
+    growth."""
+    text = functools.cache(_csv_name)
+    lines = []
+    for domain in released.domains:
+        place = f"domain,{text(domain.name)},,,,"
+        lines += [_figure_line(place, measure, figure) for measure, figure in _means(domain)]
+    for figures in released.capabilities:
+        place = f"capability,{text(figures.domain)},{text(figures.name)},,,"
+        lines += [_figure_line(place, measure, figure) for measure, figure in _means(figures)]
+        spread = figures.distribution
+        for level in LEVELS:
+            count = spread.at(level)
+            figure = SUPPRESSED if count is None else Figure(count, spread.responses)
+            lines.append(_figure_line(place, f"at_level_{level}", figure))
+        lines.append(_figure_line(place, "participants_with_a_gap", figures.with_gap))
+        lines.append(_figure_line(place, "mean_gap", figures.mean_gap))
+    for point in released.growth.points:
+        for domain_id, name in released.growth.domains:
+            place = f"growth,{text(name)},,,{point.month.key},"
+            lines.append(_figure_line(place, "mean_level", point.by_domain[domain_id]))
     return CSV_LINE_END.join(lines)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import (
@@ -14,8 +16,10 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
+    case,
     cast,
     literal,
+    literal_column,
     select,
     union_all,
 )
@@ -81,8 +85,8 @@ def month_table(count: int, shared: bool = False) -> Subquery | CTE:
         select(
             # PostgreSQL types an untyped integer parameter by its size; say which it is.
             cast(literal(number), Integer).label("number"),
-            bindparam(f"starts_{number}", type_=UTCDateTime).label("starts"),
-            bindparam(f"ends_{number}", type_=UTCDateTime).label("ends"),
+            _bound("starts", number).label("starts"),
+            _bound("ends", number).label("ends"),
         )
         for number in range(count)
     ]
@@ -90,12 +94,38 @@ def month_table(count: int, shared: bool = False) -> Subquery | CTE:
     return table.cte("months") if shared else table.subquery("months")
 
 
-def month_bounds(months: Sequence[Month]) -> dict[str, datetime]:
+def _bound(which: str, number: int) -> Any:
+    """A month's start or end, as `month_bounds` names it."""
+    return bindparam(f"{which}_{number}", type_=UTCDateTime)
+
+
+def within_months(moment: Any, count: int) -> ColumnElement[bool]:
+    """From the start of the first of `count` months (see `month_table`) to the end of the last."""
+    return and_(moment >= _bound("starts", 0), moment < _bound("ends", count - 1))
+
+
+def month_number(moment: Any, count: int) -> ColumnElement[int]:
+    """The number of the month a moment `within_months` falls in, from the months' ends: for
+    moments no index orders, which a join to `month_table` would compare with every month."""
+    ends = (_bound("ends", number) for number in range(count))
+    return case(*((moment < end, literal_column(str(number))) for number, end in enumerate(ends)))
+
+
+def month_bounds(months: Sequence[Month]) -> Mapping[str, datetime]:
+    """The months' bounds as `month_table`'s parameters name them (read only: the same
+    months give the same mapping, worked out once)."""
+    return _bounds(tuple(months))
+
+
+@lru_cache(maxsize=64)
+def _bounds(months: tuple[Month, ...]) -> Mapping[str, datetime]:
+    # The same months for every request in a month (a set's history to this month): their
+    # bounds in UTC, from UK midnights, worked out once rather than on every request.
     bounds = {}
     for number, month in enumerate(months):
         bounds[f"starts_{number}"] = month.starts_at
         bounds[f"ends_{number}"] = month.ends_at
-    return bounds
+    return MappingProxyType(bounds)
 
 
 def in_month(moment: Any, months: Subquery | CTE) -> ColumnElement[bool]:

@@ -31,7 +31,7 @@ from learnset.dashboards.releases import (
     released_changes,
 )
 from learnset.db import COHORTS, plain_rows
-from learnset.framework.queries import DomainCapabilities
+from learnset.framework.queries import DomainCapabilities, NamedFramework
 from learnset.meetings.models import Attendance, Meeting
 from learnset.meetings.queries import Rate
 from learnset.pagination import Page, paginate
@@ -58,7 +58,7 @@ class TutorDashboard:
 def tutor_dashboard(
     db: Session,
     cohort: Cohort,
-    framework: list[DomainCapabilities],
+    framework: NamedFramework,
     now: datetime,
     with_individuals: bool,
     with_plan: bool = True,
@@ -69,7 +69,9 @@ def tutor_dashboard(
     participants, absent = participants_and_absent(db, cohort.id)
     individuals = None
     if with_individuals and figures.released_at is not None:
-        individuals = heat_map(db, cohort.id, figures.capabilities, figures.released_at)
+        individuals = heat_map(
+            db, cohort.id, figures.capabilities, figures.released_at, participants
+        )
     return TutorDashboard(
         released=figures,
         heat_map=individuals,

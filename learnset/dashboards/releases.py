@@ -42,7 +42,7 @@ from learnset.dashboards.months import Month, months_between
 from learnset.dashboards.participants import ONE_COHORT
 from learnset.dashboards.report_release import count_for_release
 from learnset.db import COHORTS, plain_rows
-from learnset.framework.queries import DomainCapabilities
+from learnset.framework.queries import DomainCapabilities, NamedFramework
 from learnset.meetings.models import Meeting, MeetingStatus
 
 FORMAT = 1
@@ -132,9 +132,7 @@ def _read_sharing(stored: dict[str, Any]) -> Sharing:
     return Sharing(int(stored.get("participants") or 0), months)
 
 
-def released_figures(
-    release: FigureRelease | None, framework: list[DomainCapabilities]
-) -> ReleasedFigures:
+def released_figures(release: FigureRelease | None, framework: NamedFramework) -> ReleasedFigures:
     """The figures of a release laid over today's framework: a capability or domain the release
     did not cover shows as suppressed."""
     if release is None:
@@ -143,7 +141,7 @@ def released_figures(
 
 
 def _read_figures(
-    stored: dict[str, Any], released_at: datetime | None, framework: list[DomainCapabilities]
+    stored: dict[str, Any], released_at: datetime | None, framework: NamedFramework
 ) -> ReleasedFigures:
     capabilities_stored = stored.get("capabilities", {})
     capabilities = []
@@ -188,7 +186,7 @@ def _read_figures(
     )
 
 
-def released_domains(domains: Any, framework: list[DomainCapabilities]) -> list[DomainFigures]:
+def released_domains(domains: Any, framework: NamedFramework) -> list[DomainFigures]:
     """The domains' part of a release's figures (as `released_figures` reads it) laid over
     today's framework: what the programme report shows of each set's growth."""
     domains = domains or {}
@@ -224,7 +222,7 @@ def _domain_changes(domains: Any, framework: list[DomainCapabilities]) -> dict[i
     }
 
 
-def _framework_key(framework: list[DomainCapabilities]) -> tuple[Any, ...]:
+def _framework_key(framework: NamedFramework) -> tuple[Any, ...]:
     # What `released_figures` reads of the framework.
     return tuple(
         (
@@ -254,9 +252,7 @@ def _latest_figures_statement() -> Select[int, datetime, str]:
 _READ: Kept[ReleasedFigures] = Kept(256)
 
 
-def latest_figures(
-    db: Session, cohort_id: int, framework: list[DomainCapabilities]
-) -> ReleasedFigures:
+def latest_figures(db: Session, cohort_id: int, framework: NamedFramework) -> ReleasedFigures:
     """`released_figures` of the cohort's most recent release (one query); each release is read
     back once by each worker and kept (a few hundred: one a learning set), shared by the
     requests that show it, which never change it."""

@@ -38,7 +38,7 @@ from learnset.db import get_db, utcnow
 from learnset.downloads import json_document
 from learnset.errors import flashed
 from learnset.forms import EmptyForm, committed
-from learnset.framework.queries import current_framework
+from learnset.framework.queries import current_framework, framework_names
 from learnset.pagination import page_number
 
 bp = Blueprint("dashboards", __name__)
@@ -56,7 +56,7 @@ def _tutor_dashboard(cohort: Cohort, with_plan: bool = True) -> pages.TutorDashb
     return pages.tutor_dashboard(
         db,
         cohort,
-        current_framework(db, names_only=True),
+        framework_names(db),
         utcnow(),
         with_individuals=authz.can(current_user, "cohort:self-assessments", cohort),
         with_plan=with_plan,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
@@ -102,6 +103,11 @@ def framework_names(db: Session) -> tuple[DomainNames, ...]:
     return tuple(
         DomainNames(domain, tuple(capabilities)) for domain, capabilities in domains.values()
     )
+
+
+# The framework as a page that shows only names reads it: `framework_names`' plain rows, or
+# `current_framework`'s objects (which have the same ids, slugs and names).
+NamedFramework = Sequence[DomainNames] | Sequence[DomainCapabilities]
 
 
 class CapabilityChoice(NamedTuple):

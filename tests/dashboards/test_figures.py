@@ -48,6 +48,17 @@ def test_an_opted_out_assessment_counts_nowhere(db, people, history):
     assert listening.cells[history.cal.id] == cohort_figures.GapCell(2, 4)
 
 
+def test_the_heat_map_names_those_of_the_set_with_a_rating_in_name_order(db, people, history):
+    newcomer = factories.make_member(db, people.cohort, "participant", name="Aaron Abbott")
+    figures = cohort_figures.capability_figures(db, people.cohort.id, _framework(db))
+    participants, _absent = engagement.participants_and_absent(db, people.cohort.id)
+    assert newcomer.id in {person.id for person in participants}
+    heat = cohort_figures.heat_map(db, people.cohort.id, figures, utcnow(), participants)
+    rated = {someone for row in heat.rows for someone in row.cells}
+    assert heat.participants == [person for person in participants if person.id in rated]
+    assert newcomer.id not in rated and len(heat.participants) == len(rated)
+
+
 def test_the_heat_map_shows_each_one_s_latest_shared_check_in_by_the_release(db, people, history):
     """A check-in shared after the release waits for the next one; until then the heat map
     shows the latest shared by the moment of the release."""

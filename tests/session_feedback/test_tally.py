@@ -373,11 +373,10 @@ def test_init_tallies_what_has_closed_so_an_upgrade_reads_tallies_at_once(tmp_pa
     )
 
 
-def test_a_session_unpublished_during_a_run_waits_for_it_and_is_not_added_up(request, tmp_path):
+@pytest.mark.postgresql_only
+def test_a_session_unpublished_during_a_run_waits_for_it_and_is_not_added_up(tmp_path):
     # PostgreSQL lets two transactions write at once (SQLite one at a time): the run locks the
     # tallied sessions, so an unpublish waits for it, then drops the set's sums the run wrote.
-    if request.config.getoption("--db") != "postgresql":
-        pytest.skip("SQLite writes one transaction at a time")
     name = f"tally_{uuid.uuid4().hex[:12]}"
     url = create_database(os.environ["LEARNSET_TEST_POSTGRES_URL"], name)
     migrate.upgrade(url)

@@ -12,10 +12,9 @@ import csv
 import functools
 import io
 import operator
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from learnset.dashboards.engagement import ACTIVITY_COUNTS, Engagement, MonthActivity
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
@@ -23,8 +22,6 @@ from learnset.dashboards.kept import Kept
 from learnset.dashboards.pages import TutorDashboard
 from learnset.dashboards.releases import ReleasedFigures
 from learnset.framework.models import LEVELS
-
-T = TypeVar("T")
 
 DEFINITIONS = {
     "shared": "Only self-assessments shared with tutors count.",
@@ -104,23 +101,13 @@ def distribution_json(distribution: Distribution) -> dict[str, Any]:
     }
 
 
-def _once_a_release(
-    kept: Kept[T], released: ReleasedFigures, make: Callable[[ReleasedFigures], T]
-) -> T:
-    """`make(released)`, made once by each worker for each release and kept under its key;
-    made afresh when there is no release (nothing worth keeping)."""
-    if released.key is None:
-        return make(released)
-    return kept.get(released.key, lambda: make(released))
-
-
 def dashboard_json(
     cohort_name: str, dashboard: TutorDashboard, engagement: Engagement, now: datetime
 ) -> dict[str, Any]:
     """The dashboard as a JSON document (see DEFINITIONS for what each figure means). Its
     parts from the release are made once a release (`_released_json`); the rest is live."""
     released = dashboard.released
-    released_parts = _once_a_release(_RELEASED_JSON, released, _released_json)
+    released_parts = _RELEASED_JSON.get(released.key, lambda: _released_json(released))
     keys = [month.key for month in engagement.months]  # named once, not once a participant
     document: dict[str, Any] = {
         "cohort": cohort_name,
@@ -275,7 +262,7 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     the rest is live, written afresh for each download."""
     text = functools.cache(_csv_name)
     released = dashboard.released
-    figures = _once_a_release(_RELEASED_LINES, released, _released_lines)
+    figures = _RELEASED_LINES.get(released.key, lambda: _released_lines(released))
     lines = [",".join(CSV_HEADER)]
     if figures:
         lines.append(figures)

@@ -19,9 +19,12 @@ class Kept(Generic[T]):
         self._found: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+    def get(self, key: Hashable | None, make: Callable[[], T]) -> T:
         """What is kept under `key`, made by `make()` the first time (outside the lock: two
-        threads may both make it, and either answer is the same)."""
+        threads may both make it, and either answer is the same). No key (no release): made
+        each time, nothing worth keeping."""
+        if key is None:
+            return make()
         with self._lock:
             found = self._found.get(key)
             if found is not None:

@@ -42,8 +42,6 @@ def release_tables(
             get_template_attribute(MACROS, "capability_tables")(figures.capabilities, spread),
         )
 
-    if figures.key is None:  # no release: nothing worth keeping
-        return draw()
     # Links in the tables start with the app's own path.
     key = (figures.key, caption, chart_id, cohort_name, spread, request.script_root)
-    return _DRAWN.get(key, draw)
+    return _DRAWN.get(key if figures.key is not None else None, draw)

@@ -11,6 +11,7 @@ import learnset.challenges.models
 import learnset.cohorts.models
 import learnset.colleague_feedback.models
 import learnset.curriculum.models
+import learnset.dashboards.models
 import learnset.feedback.models
 import learnset.files.models
 import learnset.framework.models

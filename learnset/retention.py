@@ -294,6 +294,9 @@ NOT_PERSONAL = {
     "session_feedback_tallies": "With its session",
     "session_feedback_set_tallies": WHILE_SET + "; added up again by the daily tally",
     "session_feedback_tally_runs": "Until the next daily tally",
+    # A random number a set's activity changes (dashboards/models.py): nothing about anyone.
+    "engagement_stamps": "Never deleted: a number with no one's data, changed with the set's "
+    "activity",
     "content_items": "Archived, never deleted, when its file leaves content/",
     "content_item_capabilities": "With its library item",
     # Who saved a version is forgotten (set to nothing) when their account is deleted.

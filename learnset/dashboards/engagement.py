@@ -7,10 +7,12 @@ here selects a title or a word of text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnClause,
@@ -19,7 +21,6 @@ from sqlalchemy import (
     Select,
     Subquery,
     and_,
-    bindparam,
     cast,
     exists,
     func,
@@ -34,6 +35,8 @@ from learnset.accounts.models import User
 from learnset.assessment.models import SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Cohort, Membership, Role
+from learnset.dashboards.kept import Kept
+from learnset.dashboards.models import EngagementStamp
 from learnset.dashboards.months import (
     Month,
     in_month,
@@ -57,9 +60,9 @@ from learnset.reflections.models import Reflection, Visibility
 # --- Engagement ----------------------------------------------------------------------------------
 
 
-@dataclass
-class MonthActivity:
-    """One participant's month. Reflections are counted whatever their visibility, never read."""
+class MonthActivity(NamedTuple):
+    """One participant's month. Reflections are counted whatever their visibility, never read.
+    A tuple, never changed: the counts a worker keeps are shared by its requests."""
 
     attended: int = 0
     attendance_recorded: int = 0
@@ -73,32 +76,29 @@ class MonthActivity:
         return Rate(self.attended, self.attendance_recorded)
 
 
+NO_ACTIVITY = MonthActivity()
+
+
+def added_up(activities: Iterable[MonthActivity]) -> MonthActivity:
+    return MonthActivity(*(sum(counts) for counts in zip(NO_ACTIVITY, *activities, strict=True)))
+
+
 @dataclass
 class ParticipantEngagement:
     participant: ParticipantName
     # By month key (2026-03).
     months: dict[str, MonthActivity] = field(default_factory=dict)
     not_seen_lately: bool = False
-    # Every month's activity added up in SQL, when only one month was read
+    # Every month's activity added up, when only one month is kept here
     # (`engagement_in_month`); else `total` adds up `months`.
     summed: MonthActivity | None = None
 
     def month(self, key: str) -> MonthActivity:
-        return self.months.get(key) or MonthActivity()
+        return self.months.get(key, NO_ACTIVITY)
 
     @property
     def total(self) -> MonthActivity:
-        if self.summed is not None:
-            return self.summed
-        total = MonthActivity()
-        for activity in self.months.values():
-            total.attended += activity.attended
-            total.attendance_recorded += activity.attendance_recorded
-            total.reflections += activity.reflections
-            total.reflections_shared += activity.reflections_shared
-            total.assessments_shared += activity.assessments_shared
-            total.challenges_updated += activity.challenges_updated
-        return total
+        return self.summed if self.summed is not None else added_up(self.months.values())
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def engagement_months(cohort: Cohort, now: datetime) -> list[Month]:
 
 # The activity query's six counts, in MonthActivity's order; each of its four selects gives its
 # own and 0 for the others (constants of ours, written into the statement).
-ACTIVITY_COUNTS = tuple(count.name for count in fields(MonthActivity))
+ACTIVITY_COUNTS = MonthActivity._fields
 NONE_COUNTED: ColumnClause[int] = literal_column("0")
 ONE_COUNTED: ColumnClause[int] = literal_column("1")
 
@@ -240,54 +240,55 @@ def _activity_statement(month_count: int) -> Select[*tuple[Any, ...]]:
     ).group_by(counts.c.person, counts.c.number)
 
 
-# The month a page shows, by its number among the months.
-CHOSEN = bindparam("chosen", type_=Integer)
+# A set's counts as a worker last read them, under the set's engagement stamp and its months:
+# counts only (no names, no text), as the set's tutors see them, for 128 sets at most.
+_KEPT: Kept[Mapping[tuple[int, int], MonthActivity]] = Kept(128)
 
 
-@cache
-def _month_and_total_statement(month_count: int) -> Select[*tuple[Any, ...]]:
-    counts = _counts(month_count)
-    summed = list(counts.c)[2:]
-    return select(
-        counts.c.person,
-        *(func.sum(column).filter(counts.c.number == CHOSEN) for column in summed),
-        *(func.sum(column) for column in summed),
-    ).group_by(counts.c.person)
+STAMP = select(EngagementStamp.stamp).where(EngagementStamp.cohort_id == ONE_COHORT)
 
 
 def activity(
     db: Session, cohort_id: int, months: list[Month]
-) -> dict[tuple[int, int], MonthActivity]:
+) -> Mapping[tuple[int, int], MonthActivity]:
     """Attendance, reflections written and shared, self-assessments shared and live challenges
-    worked on, per participant and month (one query: four selects in a UNION ALL, summed to
-    one row a participant and month). Reflections and challenges are counted, never
-    read: the query selects no title and no text."""
+    worked on, per participant and month number (read only). Reflections and challenges are
+    counted, never read: the query selects no title and no text.
+
+    One statement reads the set's engagement stamp, which the database changes with anything
+    the counts are made from (dashboards/models.py). The counts kept under that stamp and these
+    months are the answer; else one more statement counts them (four selects in a UNION ALL,
+    summed to one row a participant and month). The stamp is read first, so counts kept are
+    never older than their stamp."""
     if not months:
         return {}
+    stamp = db.scalar(STAMP, {"cohort_id": cohort_id})
+    key = None if stamp is None else (cohort_id, stamp, months[0], months[-1])
+    return _KEPT.get(key, lambda: _count_activity(db, cohort_id, months))
+
+
+def _count_activity(
+    db: Session, cohort_id: int, months: list[Month]
+) -> Mapping[tuple[int, int], MonthActivity]:
     rows = plain_rows(
         db, _activity_statement(len(months)), {"cohort_id": cohort_id, **month_bounds(months)}
     ).all()
-    return {(row[0], row[1]): MonthActivity(*row[2:]) for row in rows}
+    return MappingProxyType({(row[0], row[1]): MonthActivity(*row[2:]) for row in rows})
 
 
 def month_and_total(
     db: Session, cohort_id: int, months: list[Month], chosen: Month
 ) -> dict[int, tuple[MonthActivity, MonthActivity]]:
-    """`activity` of one of the months and summed over them all, per participant who did
-    something in any of them (one query: the same four selects, summed by participant). What
-    the engagement page shows, without a row for each participant and month."""
-    rows = plain_rows(
-        db,
-        _month_and_total_statement(len(months)),
-        {"cohort_id": cohort_id, "chosen": months.index(chosen), **month_bounds(months)},
-    ).all()
-    width = len(ACTIVITY_COUNTS)
-    found = {}
-    for person, *counts in rows:
-        # A month with nothing in it sums to NULL; PostgreSQL's sums are decimals.
-        numbers = [int(count or 0) for count in counts]
-        found[person] = (MonthActivity(*numbers[:width]), MonthActivity(*numbers[width:]))
-    return found
+    """`activity` of one of the months and added up over them all, per participant who did
+    something in any of them: what the engagement page shows."""
+    chosen_number = months.index(chosen)
+    by_person: dict[int, dict[int, MonthActivity]] = {}
+    for (person, number), counts in activity(db, cohort_id, months).items():
+        by_person.setdefault(person, {})[number] = counts
+    return {
+        person: (found.get(chosen_number, NO_ACTIVITY), added_up(found.values()))
+        for person, found in by_person.items()
+    }
 
 
 @cache

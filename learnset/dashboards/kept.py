@@ -1,7 +1,8 @@
-"""What a worker keeps of released figures between requests (releases.py, release_html.py): a
-few hundred entries, the least recently used dropped first. Only what a release made: released,
-already suppressed aggregates, never one person's data, under keys that change whenever what
-they were made from does."""
+"""What a worker keeps between requests, a few hundred entries a store, the least recently used
+dropped first, under keys that change whenever what they were made from does: what a release
+made (releases.py, release_html.py: released, already suppressed aggregates), and each set's
+engagement counts (engagement.py: numbers only, which the set's tutors see, under the stamp the
+database changes with them). Never a name or a word anyone wrote."""
 
 from __future__ import annotations
 

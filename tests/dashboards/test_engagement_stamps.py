@@ -1,4 +1,5 @@
-"""A set's engagement stamp changes with anything its engagement counts are made from.
+"""A set's engagement stamp changes with anything its engagement counts are made from, and the
+counts a worker keeps under it are never older than the data (dashboards/engagement.py).
 
 The stamps are written by triggers, on both engines: the tests change rows with the ORM and with
 plain SQL, as a bulk statement or a hand-written fix would."""
@@ -14,11 +15,13 @@ from sqlalchemy import delete, select, text, update
 from learnset.assessment.models import SelfAssessment
 from learnset.challenges.models import Challenge, ChallengeUpdate
 from learnset.cohorts.models import Membership
+from learnset.dashboards import engagement
 from learnset.dashboards.models import EngagementStamp
+from learnset.dashboards.months import months_between
 from learnset.meetings.models import Attendance, Meeting
 from learnset.reflections.models import Reflection, Visibility
 from tests import factories
-from tests.dashboards.conftest import SetHistory, on
+from tests.dashboards.conftest import SetHistory, month, on
 
 # Each trigger the migration makes, by table (SQLite has one an event; PostgreSQL one a table).
 COUNTED_TABLES = [
@@ -155,3 +158,44 @@ def test_changes_the_counts_do_not_read_keep_the_stamp(db, people, worked_on):
     db.execute(update(Challenge).where(Challenge.owner_id == worked_on.pat.id).values(title="T"))
     db.commit()
     assert stamp_of(db, people.cohort.id) == before
+
+
+def _counted_afresh(db, cohort_id, months):
+    return dict(engagement._count_activity(db, cohort_id, months))
+
+
+def test_the_counts_kept_are_read_again_only_when_the_stamp_changes(
+    db, people, worked_on, count_queries
+):
+    months = months_between(month(0), month(2))
+    first = engagement.activity(db, people.cohort.id, months)
+    with count_queries() as statements:
+        again = engagement.activity(db, people.cohort.id, months)
+    assert again is first and len(statements) == 1  # the stamp alone
+    factories.make_reflection(db, worked_on.fay, cohort_id=people.cohort.id, created_at=on(1, 5))
+    db.commit()
+    with count_queries() as statements:
+        after = engagement.activity(db, people.cohort.id, months)
+    assert len(statements) == 2
+    assert after[(worked_on.fay.id, 1)].reflections == first[(worked_on.fay.id, 1)].reflections + 1
+
+
+@pytest.mark.parametrize("change", list(COUNTED_CHANGES))
+def test_the_counts_given_after_a_change_are_the_counts_made_afresh(db, people, worked_on, change):
+    months = months_between(month(0), month(2))
+    engagement.activity(db, people.cohort.id, months)  # kept
+    COUNTED_CHANGES[change](db, worked_on, people.cohort)
+    db.commit()
+    given = dict(engagement.activity(db, people.cohort.id, months))
+    assert given == _counted_afresh(db, people.cohort.id, months)
+
+
+def test_the_engagement_page_adds_up_the_counts_kept(db, people, worked_on):
+    """The page's month and totals come from the same counts as the downloads' every month."""
+    months = months_between(month(0), month(2))
+    everything = engagement.engagement_of(db, people.cohort.id, months)
+    for chosen in months:
+        shown = engagement.engagement_in_month(db, people.cohort.id, months, chosen)
+        for entry, full in zip(shown.participants, everything.participants, strict=True):
+            assert entry.month(chosen.key) == full.month(chosen.key)
+            assert entry.total == full.total

@@ -1,15 +1,20 @@
 """Zips made as they are sent: whole and readable, handed on in pieces, with safe names."""
 
 import io
+import random
 import zipfile
 
 import pytest
 
-from learnset.files.zips import Folder, safe_part, stream_zip
+from learnset.files.zips import SEND_AT, Folder, safe_part, stream_zip
+
+
+def _incompressible(size: int, seed: int) -> bytes:
+    return random.Random(seed).randbytes(size)
 
 
 def test_a_streamed_zip_unpacks_to_what_went_in():
-    big = [bytes([n]) * 300_000 for n in range(4)]
+    big = [_incompressible(100_000, n) for n in range(4)]
     pieces = list(stream_zip([("a.txt", [b"hello"]), ("folder/big.bin", iter(big))]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(pieces)))
     assert archive.testzip() is None
@@ -19,12 +24,23 @@ def test_a_streamed_zip_unpacks_to_what_went_in():
     assert len(pieces) > 2
 
 
+def test_small_entries_go_out_together_and_big_ones_in_pieces_of_send_at_or_more():
+    """Each piece handed on is a chunk of the response, a system call and a packet: a log of
+    reflections of a few hundred bytes each goes out in a few pieces, not hundreds."""
+    small = [(f"{number}.md", [_incompressible(500, number)]) for number in range(300)]
+    pieces = list(stream_zip([*small, ("big.bin", [_incompressible(SEND_AT, 1)] * 3)]))
+    assert all(len(piece) >= SEND_AT for piece in pieces[:-1])
+    assert 4 <= len(pieces) <= 6
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(pieces)))
+    assert archive.testzip() is None and len(archive.namelist()) == 301
+
+
 def test_nothing_is_made_before_it_is_asked_for():
     asked: list[str] = []
 
     def pieces(name):
         asked.append(name)
-        yield name.encode()
+        yield _incompressible(SEND_AT + 1, len(asked))
 
     made = stream_zip((name, pieces(name)) for name in ("one", "two"))
     assert asked == []

@@ -101,6 +101,9 @@ class Result:
     # The busiest worker's share of the workers' CPU under the 16 connections: 1 / workers when
     # the load is spread evenly, 1.0 when one worker (one core at most) served it all.
     busiest_worker_share: float = 0.0
+    # Workers gunicorn started while the page was measured (warm-up, load and alone): each one
+    # replaced a worker that died, by a crash or a timeout (0 in a sound run).
+    workers_replaced: int = 0
 
 
 def prepare(url: str, instance: Path, scale: Scale) -> tuple[Built, float]:
@@ -153,8 +156,6 @@ def start_server(
         "BASE_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": "false",
         "TWO_FACTOR_REQUIRED": "false",
-        # A worker that crashes in C code (a driver, a parser) leaves a Python traceback.
-        "PYTHONFAULTHANDLER": "1",
         **SERVER_SETTINGS,
     }
     # The settings production ships (threads, connections a worker takes, the app made before
@@ -442,6 +443,7 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
         floor = 0.0
         for page in [] if args.upload_only else pages:
             visitor = visitors[page.role] if page.role else None
+            workers = set(worker_pids(server.pid))
             if args.warm:
                 # Every worker opens the page first, as on a server that has been up a while:
                 # what a page keeps (the programme report is made once a release) is made then.
@@ -457,6 +459,7 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 if args.alone
                 else None
             )
+            replaced = len(set(worker_pids(server.pid)) - workers)
             rate = load.requests_per_second
             if page.name == FLOOR:
                 floor = rate
@@ -479,6 +482,7 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 load.wrk_cpu_ms,
                 alone.server_cpu_ms if alone else 0.0,
                 load.busiest_worker_share,
+                replaced,
             )
             results.append(result)
             print(
@@ -486,7 +490,9 @@ def run_engine(engine: str, args: argparse.Namespace, scale: Scale) -> dict[str,
                 f"{result.queries} | {result.share_of_floor:.2f} | {load.errors} | "
                 f"{result.alone_p50_ms:.1f} / {result.alone_p99_ms:.1f} | "
                 f"{result.server_cpu_ms:.1f} ({result.alone_server_cpu_ms:.1f}) | "
-                f"{result.wrk_cpu_ms:.2f} | {result.busiest_worker_share:.2f} |" + load.trouble,
+                f"{result.wrk_cpu_ms:.2f} | {result.busiest_worker_share:.2f} |"
+                + load.trouble
+                + (f" **{replaced} workers replaced**" if replaced else ""),
                 flush=True,
             )
         report: dict[str, Any] = {

@@ -6,6 +6,7 @@ gunicorn's own lines (start-up, workers, errors) become JSON lines like the app'
 log stays off: the app logs each request itself, by route and without the path (learnset/logs.py).
 Anything here can still be given on the command line or in GUNICORN_CMD_ARGS."""
 
+import faulthandler
 import gc
 import os
 import threading
@@ -99,6 +100,10 @@ kept = KeptObjects()
 
 def post_worker_init(worker: object) -> None:
     gc.callbacks.append(kept.collected)
+    # A worker that crashes in C code (a database driver, a parser, the interpreter itself)
+    # writes every thread's Python stack to standard error, so to the journal beside gunicorn's
+    # "Worker (pid:...) was sent SIGSEGV!", before it dies; gunicorn then starts another.
+    faulthandler.enable(all_threads=True)
 
 
 def pre_request(worker: object, request: object) -> None:

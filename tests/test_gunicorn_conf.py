@@ -10,6 +10,7 @@ import http.client
 import importlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -28,7 +29,7 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 # A WSGI module in front of Learnset that answers /gc with its worker's garbage collector's
 # state, and how many objects the master held once the app was made.
 GC_PROBE = """
-import gc, json
+import gc, json, os
 from learnset import create_app
 
 learnset_app = create_app()
@@ -43,6 +44,9 @@ def app(environ, start_response):
         gc.collect()
         start_response("204 No Content", [])
         return []
+    if environ["PATH_INFO"] == "/pid":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [str(os.getpid()).encode()]
     if environ["PATH_INFO"] != "/gc":
         return learnset_app(environ, start_response)
     body = json.dumps({"frozen": gc.get_freeze_count(), "made": TRACKED_WHEN_MADE,
@@ -74,11 +78,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _gunicorn(tmp_path: Path, app: str) -> Iterator[int]:
-    """gunicorn with the shipped settings and one worker, serving `app`; yields its port."""
+def _gunicorn(tmp_path: Path, app: str, stderr: Path | None = None) -> Iterator[int]:
+    """gunicorn with the shipped settings and one worker, serving `app` (its standard error to
+    the file `stderr`, if given); yields its port."""
     port = _free_port()
     env = {
-        **{key: value for key, value in os.environ.items() if not key.startswith("LEARNSET_")},
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("LEARNSET_") and key != "PYTHONFAULTHANDLER"
+        },
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
         "SECRET_KEY": "gunicorn-conf-test",
         "INSTANCE_PATH": str(tmp_path / "instance"),
@@ -88,8 +97,9 @@ def _gunicorn(tmp_path: Path, app: str) -> Iterator[int]:
         str(GUNICORN), "-c", "python:learnset.gunicorn_conf", "--workers", "1",
         "--bind", f"127.0.0.1:{port}", "--pythonpath", str(tmp_path), app,
     ]  # fmt: skip
+    errors = stderr.open("wb") if stderr else subprocess.DEVNULL
     server = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=errors
     )
     try:
         deadline = time.monotonic() + 30
@@ -105,6 +115,8 @@ def _gunicorn(tmp_path: Path, app: str) -> Iterator[int]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if stderr:
+            errors.close()  # type: ignore[union-attr]  # the file opened above
 
 
 def test_the_server_closes_each_connection_once_it_has_answered(tmp_path: Path) -> None:
@@ -152,6 +164,36 @@ def test_what_a_worker_keeps_is_frozen_once_it_grows(tmp_path: Path) -> None:
         while (after := frozen(port)) < before + 20_000 and time.monotonic() < deadline:
             time.sleep(0.05)
     assert after >= before + 20_000
+
+
+def test_a_worker_that_crashes_in_c_code_leaves_its_stack_and_is_replaced(tmp_path: Path) -> None:
+    """A segmentation fault (once seen in a worker under the PostgreSQL benchmark) leaves the
+    Python stack of every thread of the worker in the log, and the service goes on."""
+    (tmp_path / "gc_probe.py").write_text(GC_PROBE)
+    log = tmp_path / "gunicorn.log"
+
+    def worker_pid(port: int) -> int:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/pid")
+        return int(connection.getresponse().read())
+
+    with _gunicorn(tmp_path, "gc_probe:app", stderr=log) as port:
+        crashed = worker_pid(port)
+        os.kill(crashed, signal.SIGSEGV)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                replaced = worker_pid(port)
+                break
+            except OSError:  # the master has not started the next worker yet
+                assert time.monotonic() < deadline, "no worker came back"
+                time.sleep(0.1)
+        written = log.read_text()
+    assert replaced != crashed
+    assert "Fatal Python error: Segmentation fault" in written
+    # Every thread's stack: the worker's main loop and its request threads.
+    assert written.lower().count("thread 0x") >= 2 and "gunicorn/workers" in written
+    assert f"Worker (pid:{crashed}) was sent SIGSEGV!" in written
 
 
 def _full_collection(kept: gunicorn_conf.KeptObjects) -> None:

@@ -89,16 +89,13 @@ class ParticipantEngagement:
     # By month key (2026-03).
     months: dict[str, MonthActivity] = field(default_factory=dict)
     not_seen_lately: bool = False
-    # Every month's activity added up, when only one month is kept here
-    # (`engagement_in_month`); else `total` adds up `months`.
-    summed: MonthActivity | None = None
 
     def month(self, key: str) -> MonthActivity:
         return self.months.get(key, NO_ACTIVITY)
 
     @property
     def total(self) -> MonthActivity:
-        return self.summed if self.summed is not None else added_up(self.months.values())
+        return added_up(self.months.values())
 
 
 @dataclass(frozen=True)
@@ -276,21 +273,6 @@ def _count_activity(
     return MappingProxyType({(row[0], row[1]): MonthActivity(*row[2:]) for row in rows})
 
 
-def month_and_total(
-    db: Session, cohort_id: int, months: list[Month], chosen: Month
-) -> dict[int, tuple[MonthActivity, MonthActivity]]:
-    """`activity` of one of the months and added up over them all, per participant who did
-    something in any of them: what the engagement page shows."""
-    chosen_number = months.index(chosen)
-    by_person: dict[int, dict[int, MonthActivity]] = {}
-    for (person, number), counts in activity(db, cohort_id, months).items():
-        by_person.setdefault(person, {})[number] = counts
-    return {
-        person: (found.get(chosen_number, NO_ACTIVITY), added_up(found.values()))
-        for person, found in by_person.items()
-    }
-
-
 @cache
 def _not_seen_lately_statement() -> Select[int]:
     # EXISTS rather than IN (all attendances): the unique (meeting_id, user_id) index answers it.
@@ -377,14 +359,7 @@ def engagement_in_month(
     db: Session, cohort_id: int, months: list[Month], chosen: Month
 ) -> Engagement:
     """What the engagement page shows: each participant's activity in the `chosen` month and
-    over all the months, and whether they have missed the last two sessions (two queries).
-    Their other months are not read (`engagement_of` has them)."""
-    participants, absent = participants_and_absent(db, cohort_id)
-    found = month_and_total(db, cohort_id, months, chosen)
-    entries = []
-    for participant in participants:
-        entry = ParticipantEngagement(participant, not_seen_lately=participant.id in absent)
-        if participant.id in found:
-            entry.months[chosen.key], entry.summed = found[participant.id]
-        entries.append(entry)
-    return Engagement(months, entries)
+    over all the months, and whether they have missed the last two sessions. Every month comes
+    from the same kept counts (`activity`), so this is `engagement_of` for one of the months."""
+    assert chosen in months, "a month outside the set's months"
+    return engagement_of(db, cohort_id, months)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import operator
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from learnset.dashboards.engagement import ACTIVITY_COUNTS, Engagement, MonthActivity
+from learnset.dashboards.engagement import Engagement, MonthActivity
 from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
 from learnset.dashboards.kept import Kept
 from learnset.dashboards.pages import TutorDashboard
@@ -69,7 +68,6 @@ MONTH_COUNTS = (
     "self_assessments_shared",
     "live_challenges_updated",
 )
-_counts_of = operator.attrgetter(*ACTIVITY_COUNTS)
 # The CSV's lines of a month, {0} its place: written with one format() a month.
 _MONTH_LINES = CSV_LINE_END.join(
     f"{{0}}{name},{{{number}}},,no" for number, name in enumerate(MONTH_COUNTS, 1)
@@ -195,7 +193,7 @@ def _released_json(released: ReleasedFigures) -> dict[str, Any]:
 
 def _month_json(key: str, activity: MonthActivity) -> dict[str, Any]:
     """A participant's month (`key`): its counts, named as the CSV names them, in one dict."""
-    return {"month": key, **dict(zip(MONTH_COUNTS, _counts_of(activity), strict=True))}
+    return {"month": key, **dict(zip(MONTH_COUNTS, activity, strict=True))}
 
 
 def safe_cell(value: Any) -> str:
@@ -269,13 +267,10 @@ def dashboard_csv(dashboard: TutorDashboard, engagement: Engagement) -> str:
     for kind, count in dashboard.gains.items():
         lines.append(f"gains,,,,,{_csv_quoted(kind)},{_csv_number(count)},,no")
     keys = [month.key for month in engagement.months]  # formatted once, not once a figure
-    nothing = MonthActivity()
     for entry in engagement.participants:
         person = text(entry.participant.name)
         for key in keys:
-            lines.append(
-                _month_lines(f"engagement,,,{person},{key},", entry.months.get(key, nothing))
-            )
+            lines.append(_month_lines(f"engagement,,,{person},{key},", entry.month(key)))
         seen = "yes" if entry.not_seen_lately else "no"
         lines.append(f"engagement,,,{person},,not_seen_for_two_sessions,{seen},,no")
     if dashboard.heat_map is not None:
@@ -326,4 +321,4 @@ def _released_lines(released: ReleasedFigures) -> str:
 def _month_lines(place: str, activity: MonthActivity) -> str:
     """A participant's month: its counts in MONTH_COUNTS' order, a line each, in one piece
     (counts are never None: written as csv.writer writes an int)."""
-    return _MONTH_LINES.format(place, *_counts_of(activity))
+    return _MONTH_LINES.format(place, *activity)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import psycopg
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import (
+    ColumnElement,
     CompoundSelect,
     CursorResult,
     DateTime,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     String,
     bindparam,
     create_engine,
+    delete,
     event,
     inspect,
     select,
@@ -185,6 +187,11 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
     # Session.execute() is typed to return a Result whatever the statement; for an UPDATE or a
     # DELETE it is a CursorResult, which carries the count.
     return cast("CursorResult[Any]", result).rowcount
+
+
+def delete_where(db: Session, model: type[Base], *criteria: ColumnElement[bool]) -> int:
+    """Delete the rows of model that meet every criterion, in one statement; how many went."""
+    return rowcount(db.execute(delete(model).where(*criteria)))
 
 
 # How long, in seconds, a write waits for SQLite's write lock: first its turn (WriteQueue), then

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import SignInFailure, normalise_email
-from learnset.db import rowcount
+from learnset.db import delete_where
 
 
 @dataclass(frozen=True)
@@ -127,5 +127,4 @@ def forget_account(db: Session, email: str) -> None:
 
 def purge(db: Session, now: datetime, window: timedelta) -> int:
     """Delete failures that have left the window."""
-    result = db.execute(delete(SignInFailure).where(SignInFailure.failed_at <= now - window))
-    return rowcount(result)
+    return delete_where(db, SignInFailure, SignInFailure.failed_at <= now - window)

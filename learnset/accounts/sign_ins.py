@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, String, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from learnset.accounts.models import SignInSession, User
 from learnset.cohorts.models import Membership
-from learnset.db import rowcount
+from learnset.db import delete_where, rowcount
 from learnset.notifications.models import Notification
 from learnset.tokens import hash_token, new_token
 
@@ -206,16 +206,15 @@ def end_others(db: Session, user: User, this_device: SignInSession | None, now: 
 def purge(db: Session, now: datetime, idle: timedelta) -> int:
     """Delete sessions that ended, expired or went idle more than 30 days ago."""
     cutoff = now - KEEP_ENDED_FOR
-    result = db.execute(
-        delete(SignInSession).where(
-            or_(
-                SignInSession.ended_at < cutoff,
-                SignInSession.expires_at < cutoff,
-                SignInSession.last_seen_at < cutoff - idle,
-            )
-        )
+    return delete_where(
+        db,
+        SignInSession,
+        or_(
+            SignInSession.ended_at < cutoff,
+            SignInSession.expires_at < cutoff,
+            SignInSession.last_seen_at < cutoff - idle,
+        ),
     )
-    return rowcount(result)
 
 
 # --- What the account page shows about a session ------------------------------------------------

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
 from learnset.assessment.models import AssessmentStatus, CheckInReminder, SelfAssessment
 from learnset.cohorts.models import Cohort, Membership, Role
-from learnset.db import rowcount
+from learnset.db import delete_where
 from learnset.meetings.models import Meeting, MeetingStatus
 
 # A session older than this is no longer news: its reminder would only puzzle people.
@@ -89,7 +89,4 @@ def record_reminder(db: Session, reminder: DueReminder, now: datetime) -> None:
 
 def purge_reminders(db: Session, now: datetime) -> int:
     """Delete the records of check-in reminders sent more than 90 days ago."""
-    result = db.execute(
-        delete(CheckInReminder).where(CheckInReminder.sent_at < now - KEEP_REMINDERS)
-    )
-    return rowcount(result)
+    return delete_where(db, CheckInReminder, CheckInReminder.sent_at < now - KEEP_REMINDERS)

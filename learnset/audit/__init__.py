@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from learnset.audit.models import AuditEvent, AuditKind
-from learnset.db import close_session, column_length, database, rowcount, utcnow
+from learnset.db import close_session, column_length, database, delete_where, utcnow
 
 __all__ = ["AuditEvent", "AuditKind", "client_digest", "purge", "record", "record_apart"]
 
@@ -85,5 +85,4 @@ def record_apart(
 
 def purge(db: Session, now: datetime, days: int) -> int:
     """Delete events older than the retention period (AUDIT_RETENTION_DAYS)."""
-    result = db.execute(delete(AuditEvent).where(AuditEvent.at < now - timedelta(days=days)))
-    return rowcount(result)
+    return delete_where(db, AuditEvent, AuditEvent.at < now - timedelta(days=days))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, and_, delete, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session, contains_eager
 
 from learnset import audit, authz
@@ -21,7 +21,7 @@ from learnset.accounts.models import User, normalise_email
 from learnset.cohorts import services
 from learnset.cohorts.bulk_csv import CsvRow, read_rows
 from learnset.cohorts.models import Cohort, Invitation, InvitationImport, Membership, Role
-from learnset.db import rowcount
+from learnset.db import delete_where, rowcount
 from learnset.enums import Labelled, Term
 from learnset.errors import DomainError
 
@@ -304,12 +304,11 @@ def example_set(db: Session, user: User) -> str:
 def purge_imports(db: Session, now: datetime) -> int:
     """Delete imports never sent once they expire, and sent ones as their invitations go."""
     cutoff = now - services.KEEP_SETTLED_INVITATIONS
-    result = db.execute(
-        delete(InvitationImport).where(
-            or_(
-                and_(InvitationImport.sent_at.is_(None), InvitationImport.expires_at <= now),
-                InvitationImport.sent_at < cutoff,
-            )
-        )
+    return delete_where(
+        db,
+        InvitationImport,
+        or_(
+            and_(InvitationImport.sent_at.is_(None), InvitationImport.expires_at <= now),
+            InvitationImport.sent_at < cutoff,
+        ),
     )
-    return rowcount(result)

@@ -12,7 +12,7 @@ from learnset import audit, authz
 from learnset.accounts import services as accounts
 from learnset.accounts.models import User, normalise_email
 from learnset.cohorts.models import Cohort, CohortStatus, Invitation, Membership, Role
-from learnset.db import rowcount
+from learnset.db import delete_where
 from learnset.errors import DomainError
 from learnset.meetings import services as meeting_services
 from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot, TopicStatus, TopicVote
@@ -382,13 +382,12 @@ def head_counts(db: Session, cohort_ids: list[int]) -> dict[int, tuple[int, int]
 def purge_invitations(db: Session, now: datetime) -> int:
     """Delete invitations accepted, withdrawn or expired more than 30 days ago."""
     cutoff = now - KEEP_SETTLED_INVITATIONS
-    result = db.execute(
-        delete(Invitation).where(
-            or_(
-                Invitation.accepted_at < cutoff,
-                Invitation.revoked_at < cutoff,
-                and_(Invitation.accepted_at.is_(None), Invitation.expires_at < cutoff),
-            )
-        )
+    return delete_where(
+        db,
+        Invitation,
+        or_(
+            Invitation.accepted_at < cutoff,
+            Invitation.revoked_at < cutoff,
+            and_(Invitation.accepted_at.is_(None), Invitation.expires_at < cutoff),
+        ),
     )
-    return rowcount(result)

@@ -26,7 +26,6 @@ from learnset.colleague_feedback.models import (
     FeedbackRound,
     RaterRelationship,
 )
-from learnset.db import rowcount
 from learnset.errors import DomainError
 from learnset.framework.queries import current_framework
 from learnset.tokens import hash_token, new_token
@@ -444,5 +443,4 @@ def erase_personal_data(db: Session, user: User) -> None:
     rounds = select(FeedbackRound.id).where(FeedbackRound.participant_id == user.id)
     db.execute(delete(FeedbackResponse).where(FeedbackResponse.round_id.in_(rounds)))
     db.execute(delete(FeedbackRater).where(FeedbackRater.round_id.in_(rounds)))
-    result = db.execute(delete(FeedbackRound).where(FeedbackRound.participant_id == user.id))
-    rowcount(result)
+    db.execute(delete(FeedbackRound).where(FeedbackRound.participant_id == user.id))

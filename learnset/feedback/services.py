@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User, normalise_email
 from learnset.accounts.personal_data import Read
-from learnset.db import rowcount
+from learnset.db import delete_where
 from learnset.feedback.models import FeedbackMessage
 
 KEEP_FEEDBACK = timedelta(days=365)
@@ -45,10 +45,7 @@ def messages() -> Select[FeedbackMessage, User | None]:
 
 def purge(db: Session, now: datetime) -> int:
     """Delete feedback left more than a year ago."""
-    result = db.execute(
-        delete(FeedbackMessage).where(FeedbackMessage.created_at < now - KEEP_FEEDBACK)
-    )
-    return rowcount(result)
+    return delete_where(db, FeedbackMessage, FeedbackMessage.created_at < now - KEEP_FEEDBACK)
 
 
 def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:

@@ -16,7 +16,7 @@ from typing import BinaryIO, Protocol
 from sqlalchemy import ForeignKey, Table, column, delete, func, insert, select, table
 from sqlalchemy.orm import Session
 
-from learnset.db import Base, rowcount
+from learnset.db import Base, delete_where
 from learnset.files.kinds import FileRefused, Kind
 from learnset.files.models import FileBlob, FileChunk, FileThumbnail
 
@@ -173,7 +173,7 @@ def delete_blobs(db: Session, blob_ids: list[int]) -> int:
         return 0
     STORE.delete(db, blob_ids)
     db.execute(delete(FileThumbnail).where(FileThumbnail.blob_id.in_(blob_ids)))
-    return rowcount(db.execute(delete(FileBlob).where(FileBlob.id.in_(blob_ids))))
+    return delete_where(db, FileBlob, FileBlob.id.in_(blob_ids))
 
 
 def _references() -> list[ForeignKey]:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from learnset.db import rowcount
+from learnset.db import delete_where, rowcount
 from learnset.mail.models import OutgoingMail
 
 # The kind whose subject and body are stored when it is queued.
@@ -144,11 +144,8 @@ def requeue(db: Session, mail: OutgoingMail, now: datetime) -> None:
 
 def purge(db: Session, now: datetime) -> int:
     """Delete emails sent more than 7 days ago and those given up on more than 30 days ago."""
-    result = db.execute(
-        delete(OutgoingMail).where(
-            or_(
-                OutgoingMail.sent_at < now - KEEP_SENT, OutgoingMail.failed_at < now - KEEP_GIVEN_UP
-            )
-        )
+    return delete_where(
+        db,
+        OutgoingMail,
+        or_(OutgoingMail.sent_at < now - KEEP_SENT, OutgoingMail.failed_at < now - KEEP_GIVEN_UP),
     )
-    return rowcount(result)

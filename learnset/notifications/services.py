@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from learnset import mail
 from learnset.accounts.models import User
 from learnset.accounts.personal_data import Read, entries
-from learnset.db import PERSON, rowcount
+from learnset.db import PERSON, delete_where, rowcount
 from learnset.notifications.models import (
     DEFAULT_FREQUENCY,
     Frequency,
@@ -188,10 +188,7 @@ def set_preferences(db: Session, user: User, choices: dict[NotificationKind, Fre
 
 def purge(db: Session, now: datetime) -> int:
     """Delete notifications more than 180 days old."""
-    result = db.execute(
-        delete(Notification).where(Notification.created_at < now - KEEP_NOTIFICATIONS)
-    )
-    return rowcount(result)
+    return delete_where(db, Notification, Notification.created_at < now - KEEP_NOTIFICATIONS)
 
 
 def personal_data_reads(person: ColumnElement[int]) -> dict[str, Read]:

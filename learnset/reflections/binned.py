@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, delete, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import Session
 
 from learnset import files
-from learnset.db import rowcount
+from learnset.db import delete_where
 from learnset.reflections.models import Reflection, ReflectionAttachment, ReflectionComment
 from learnset.reflections.services import ReflectionError
 
@@ -62,10 +62,7 @@ def purge_comments_in_bin(db: Session, now: datetime) -> int:
     """Delete the comments on reflections that have been in the bin for 30 days: other people's
     words go with the reflection they were written on."""
     binned = select(Reflection.id).where(_in_bin_for_good(now))
-    result = db.execute(
-        delete(ReflectionComment).where(ReflectionComment.reflection_id.in_(binned))
-    )
-    return rowcount(result)
+    return delete_where(db, ReflectionComment, ReflectionComment.reflection_id.in_(binned))
 
 
 def purge_bin(db: Session, now: datetime) -> int:
@@ -74,6 +71,6 @@ def purge_bin(db: Session, now: datetime) -> int:
     files.delete_blobs(
         db, list(db.scalars(_attached_files(select(Reflection.id).where(_in_bin_for_good(now)))))
     )
-    result = db.execute(delete(Reflection).where(_in_bin_for_good(now)))
+    deleted = delete_where(db, Reflection, _in_bin_for_good(now))
     db.flush()
-    return rowcount(result)
+    return deleted

@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session
 
 from learnset import authz
 from learnset.accounts.models import User
-from learnset.db import rowcount
+from learnset.db import delete_where
 from learnset.reflections import drafts, services
 from learnset.reflections.forms import has_writing, same_fields, saved_fields
 from learnset.reflections.models import RESCUE_DAYS, Reflection, ReflectionRescue
@@ -400,9 +400,6 @@ def discard(
 def purge_kept_text(db: Session, now: datetime) -> int:
     """Delete text kept after an expired sign-in once it can no longer be offered back (7 days):
     nothing is lost here."""
-    result = db.execute(
-        delete(ReflectionRescue).where(
-            ReflectionRescue.created_at <= now - timedelta(days=RESCUE_DAYS)
-        )
+    return delete_where(
+        db, ReflectionRescue, ReflectionRescue.created_at <= now - timedelta(days=RESCUE_DAYS)
     )
-    return rowcount(result)

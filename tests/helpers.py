@@ -1,6 +1,7 @@
 """What a test does through the web, as a browser would: sign in and out, read a form's CSRF
 token and submit the form, press a button, read a page's text and its tables, follow the link
-in an email, count the SQL a page costs, and write a reflection in the editor.
+in an email, count the SQL a page costs, write a reflection in the editor, and find a free
+port for a server a test starts.
 
 Objects are made with tests/factories.py; apps and test clients come from tests/apps.py;
 fixtures (app, db, people, login, outbox, count_queries) are in tests/conftest.py. A helper
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import socket
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
@@ -325,3 +327,13 @@ def create_database(admin_url: str, name: str) -> str:
 def export_section(db: Any, user: Any, name: str) -> Any:
     """One feature's section of the user's download."""
     return export_all(db, user, utcnow())[name]
+
+
+# --- Servers a test starts -----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (the system picks it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from learnset import gunicorn_conf
+from tests.helpers import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -71,17 +72,11 @@ def test_two_workers_a_core_unless_told(monkeypatch: pytest.MonkeyPatch) -> None
     importlib.reload(gunicorn_conf)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def _gunicorn(tmp_path: Path, app: str, stderr: Path | None = None) -> Iterator[int]:
     """gunicorn with the shipped settings and one worker, serving `app` (its standard error to
     the file `stderr`, if given); yields its port."""
-    port = _free_port()
+    port = free_port()
     env = {
         **{
             key: value

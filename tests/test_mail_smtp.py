@@ -7,7 +7,6 @@ never talks to the server itself."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -22,7 +21,7 @@ from sqlalchemy import select
 from learnset import mail
 from learnset.db import utcnow
 from learnset.mail.models import OutgoingMail
-from tests.helpers import submit
+from tests.helpers import free_port, submit
 
 
 class Handler:
@@ -56,18 +55,11 @@ class Handler:
         return self.reply
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def smtp(app) -> Iterator[Handler]:  # type: ignore[no-untyped-def]
     """A real SMTP server on a free local port, with the app's mail settings pointed at it."""
     handler = Handler()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     app.config.update(
@@ -123,7 +115,7 @@ def test_a_queued_email_arrives_with_its_headers(app, db, smtp):
 
 def test_a_server_that_is_down_is_tried_again_later_with_back_off(app, db, smtp):
     port = app.config["MAIL_PORT"]
-    app.config["MAIL_PORT"] = _free_port()  # nothing listens there: the connection is refused
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there: the connection is refused
     queued = _queue(app, db)
     start = utcnow()
     assert _deliver(app, start).retrying == 1

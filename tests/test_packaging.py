@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from learnset import PROJECT_ROOT
+from tests.helpers import free_port
 
 CSS = PROJECT_ROOT / "learnset" / "static" / "nhsuk" / "nhsuk-frontend.min.css"
 SOURCE_FILES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
@@ -42,12 +42,6 @@ def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> 
     )
     assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
     return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
@@ -139,7 +133,7 @@ def test_the_installed_wheel_initialises_and_serves_pages_with_their_css(
     # The content library came from the wheel: no CONTENT_DIR, and the checkout is elsewhere.
     assert re.search(r"\d+ added", output), output
 
-    port = _free_port()
+    port = free_port()
     # As docs/deploy.md runs it: the settings shipped in the wheel, JSON logs.
     env["LOG_FORMAT"] = "json"
     server = subprocess.Popen(
@@ -193,7 +187,7 @@ def test_the_installed_wheel_refuses_unsafe_production_settings_in_one_line(
     env.pop("SECRET_KEY", None)
     result = subprocess.run(
         [venv / "bin" / "gunicorn", "-c", "python:learnset.gunicorn_conf",
-         "--bind", f"127.0.0.1:{_free_port()}", "learnset:create_app()"],
+         "--bind", f"127.0.0.1:{free_port()}", "learnset:create_app()"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode != 0

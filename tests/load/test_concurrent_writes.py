@@ -15,7 +15,6 @@ import http.cookiejar
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -44,7 +43,7 @@ from learnset.meetings.models import Attendance, TopicVote
 from learnset.reflections.models import Reflection, ReflectionComment, ReflectionDraft
 from tests import factories
 from tests.apps import make_test_config
-from tests.helpers import CSRF_INPUT, create_database, editor_fields
+from tests.helpers import CSRF_INPUT, create_database, editor_fields, free_port
 
 SETS, PER_SET = 4, 12
 LETTERS_FOR_DIGITS = str.maketrans("0123456789", "ghijklmnop")
@@ -115,12 +114,6 @@ def _seed(url: str, tmp_path: Path) -> tuple[list[Person], dict[int, SetObjects]
     return people, sets
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def served(request, tmp_path):
     url = _database_url(request, tmp_path)
@@ -136,7 +129,7 @@ def serve(url: str, tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path
     `settings` in its environment: its address, and its log. The app is made once, in the
     master, and the workers forked from it, as the shipped settings have it
     (learnset/gunicorn_conf.py, preload_app): a worker that is killed is replaced the same way."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": url,

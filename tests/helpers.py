@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 
 from learnset import mail
 from learnset.accounts.personal_data import export_all
+from learnset.audit import AuditEvent
 from learnset.db import utcnow
 from tests import factories
 
@@ -208,6 +209,15 @@ def link_in(message: Message) -> str:
 def count_rows(db: Any, model: Any, *where: Any) -> int:
     """How many rows of a model (or table) there are, of those matching `where`."""
     return db.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def audit_events(db: Any, kind: str | None = None) -> list[AuditEvent]:
+    """The audit trail as stored now (events recorded apart, in their own transaction, too),
+    oldest first; only events of `kind` if given."""
+    query = select(AuditEvent).order_by(AuditEvent.id).execution_options(populate_existing=True)
+    if kind is not None:
+        query = query.where(AuditEvent.kind == kind)
+    return list(db.scalars(query))
 
 
 def statements_for(

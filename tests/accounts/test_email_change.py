@@ -10,10 +10,10 @@ import time_machine
 from sqlalchemy import select
 
 from learnset.accounts.models import User
-from learnset.audit.models import AuditEvent, AuditKind
+from learnset.audit.models import AuditKind
 from learnset.db import utcnow
 from tests import factories
-from tests.helpers import TEST_PASSWORD, link_in, submit, text_of
+from tests.helpers import TEST_PASSWORD, audit_events, link_in, submit, text_of
 
 NEW = "pat.new@example.org"
 
@@ -51,7 +51,7 @@ def test_the_change_waits_for_the_new_address_then_tells_the_old_one(
     [notice] = outbox()[1:]
     assert notice["To"] == old
     assert NEW in notice.get_payload(decode=True).decode()
-    [event] = db.scalars(select(AuditEvent).where(AuditEvent.kind == AuditKind.EMAIL_CHANGED))
+    [event] = audit_events(db, AuditKind.EMAIL_CHANGED)
     assert event.actor_id == people.participant.id
     assert old not in event.detail and NEW not in event.detail
     # The link works once.

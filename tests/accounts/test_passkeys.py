@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from learnset.accounts import two_factor
 from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor
-from learnset.audit import AuditEvent, AuditKind
+from learnset.audit import AuditKind
 from tests.accounts.passkey_helpers import (
     ORIGIN,
     SoftPasskey,
@@ -20,7 +20,7 @@ from tests.accounts.passkey_helpers import (
     sign_in_with,
 )
 from tests.accounts.two_factor_helpers import give_app
-from tests.helpers import TEST_PASSWORD, press, sign_in, signed_in, submit, text_of
+from tests.helpers import TEST_PASSWORD, audit_events, press, sign_in, signed_in, submit, text_of
 
 
 def _registered(app, user):
@@ -51,7 +51,7 @@ def test_a_participant_adds_a_passkey_and_signs_in_with_it_instead_of_a_password
     assert signed_in(stranger)
     db.expire_all()
     assert db.get(Passkey, passkey.id).last_used_at is not None
-    [event] = db.scalars(select(AuditEvent).where(AuditEvent.kind == AuditKind.PASSKEY_USED.value))
+    [event] = audit_events(db, AuditKind.PASSKEY_USED)
     assert event.actor_id == people.participant.id and "without a password" in event.detail
 
 

@@ -19,11 +19,11 @@ from sqlalchemy.engine import Connection
 
 from learnset import config, create_app
 from learnset.accounts.models import SignInSession, User
-from learnset.audit.models import AuditEvent, AuditKind
+from learnset.audit.models import AuditKind
 from tests import factories
 from tests.accounts.oidc import Provider, app_with_sso, query_of
 from tests.apps import bind_app, make_test_config
-from tests.helpers import TEST_PASSWORD, csrf_from, link_in, submit, text_of
+from tests.helpers import TEST_PASSWORD, audit_events, csrf_from, link_in, submit, text_of
 
 CLIENT_ID = "learnset-tests"
 LABEL = "Sign in with NHSmail"
@@ -73,10 +73,6 @@ def _signed_in(client: Any) -> bool:
     return client.get("/account").status_code == 200
 
 
-def _events(db, kind: AuditKind) -> list[AuditEvent]:
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.kind == kind.value)))
-
-
 def test_the_sign_in_page_offers_the_button(client):
     html = text_of(client.get("/sign-in"))
     assert "NHSmail" in html
@@ -89,7 +85,7 @@ def test_a_verified_address_signs_in_to_its_account_and_is_logged(client, db, pe
     assert response.status_code == 302
     assert response.location == "/account"
     assert f"Hello, {people.participant.name}" in text_of(client.get("/"))
-    [event] = _events(db, AuditKind.SIGNED_IN)
+    [event] = audit_events(db, AuditKind.SIGNED_IN)
     assert (event.actor_id, event.detail) == (people.participant.id, "Single sign-on")
     assert db.scalar(select(SignInSession).where(SignInSession.user_id == people.participant.id))
 
@@ -123,7 +119,7 @@ def _refused(client, db, response, message: str, why: str) -> None:
     assert message in text_of(client.get("/sign-in"))
     assert not _signed_in(client)
     assert db.scalar(select(SignInSession)) is None
-    [event] = _events(db, AuditKind.SIGN_IN_FAILED)
+    [event] = audit_events(db, AuditKind.SIGN_IN_FAILED)
     assert event.detail == f"Single sign-on: {why}"
 
 
@@ -149,7 +145,7 @@ def test_an_id_token_failing_a_check_signs_nobody_in(
     assert DID_NOT_WORK in text_of(client.get("/sign-in"))
     assert not _signed_in(client)
     assert db.scalar(select(SignInSession)) is None
-    assert _events(db, AuditKind.SIGNED_IN) == []
+    assert audit_events(db, AuditKind.SIGNED_IN) == []
 
 
 def test_a_replayed_state_is_refused(client, db, people, provider):
@@ -165,7 +161,7 @@ def test_a_replayed_state_is_refused(client, db, people, provider):
     response = client.get(f"/sign-in/sso/callback?code={fresh['code']}&state={stale['state']}")
     assert response.location == "/sign-in"
     assert not _signed_in(client)
-    assert len(_events(db, AuditKind.SIGNED_IN)) == 1
+    assert len(audit_events(db, AuditKind.SIGNED_IN)) == 1
 
 
 def test_a_callback_from_another_browser_is_refused(client, app, people, provider):

@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from learnset.accounts import lockout, two_factor
 from learnset.accounts.models import RecoveryCode, TwoFactor
-from learnset.audit import AuditEvent, AuditKind
+from learnset.audit import AuditKind
 from learnset.db import utcnow
 from learnset.errors import DomainError
 from tests.accounts.two_factor_helpers import give_app
-from tests.helpers import submit
+from tests.helpers import audit_events, submit
 
 LIMITS = lockout.Limits(per_account_and_client=5, per_client=50, window=timedelta(minutes=15))
 IP = "198.51.100.23"
@@ -26,10 +26,6 @@ IP = "198.51.100.23"
 
 def _check(db, user, code, now, ip=IP):
     return two_factor.check_code(db, user, code, ip, now, LIMITS)
-
-
-def _events(db, kind):
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.kind == kind.value)))
 
 
 def test_tutors_and_admins_must_use_it_and_participants_may(people):
@@ -51,7 +47,7 @@ def test_an_app_is_kept_only_once_a_code_from_it_proves_it_set_up(db, people):
     assert len(codes) == len(set(codes)) == 10
     stored = db.scalars(select(RecoveryCode.code_digest)).all()
     assert len(stored) == 10 and not set(codes) & set(stored)
-    assert len(_events(db, AuditKind.TWO_FACTOR_SET_UP)) == 1
+    assert len(audit_events(db, AuditKind.TWO_FACTOR_SET_UP)) == 1
 
 
 def test_a_code_works_once_within_its_window_and_the_next_one_works(db, people):
@@ -83,7 +79,7 @@ def test_a_recovery_code_works_once_and_says_how_many_are_left(db, people):
     used = _check(db, people.participant, codes[3].upper().replace("-", " "), now)
     assert used.accepted and used.recovery_codes_left == 9
     assert not _check(db, people.participant, codes[3], now).accepted
-    [event] = _events(db, AuditKind.RECOVERY_CODE_USED)
+    [event] = audit_events(db, AuditKind.RECOVERY_CODE_USED)
     assert event.actor_id == people.participant.id and event.detail == "9 recovery codes left"
     assert codes[3] not in event.detail
 
@@ -103,8 +99,8 @@ def test_too_many_wrong_codes_pause_checking_from_that_client_only(db, people):
     paused = _check(db, people.participant, right, now)
     assert not paused.accepted and paused.paused is not None
     assert "too many wrong codes" in paused.problem
-    assert len(_events(db, AuditKind.TWO_FACTOR_FAILED)) == 5
-    assert len(_events(db, AuditKind.TWO_FACTOR_PAUSED)) == 1
+    assert len(audit_events(db, AuditKind.TWO_FACTOR_FAILED)) == 5
+    assert len(audit_events(db, AuditKind.TWO_FACTOR_PAUSED)) == 1
     # The owner elsewhere, and the same client once the window has passed, are not paused.
     assert _check(db, people.participant, right, now, ip="192.0.2.77").accepted
     later = now + LIMITS.window + timedelta(minutes=1)
@@ -147,7 +143,7 @@ def test_an_admin_resets_someone_else_s_but_not_their_own(db, people):
     assert not two_factor.has_two_factor(db, people.tutor)
     with pytest.raises(DomainError, match="has not set up"):
         two_factor.reset(db, people.tutor, people.admin, utcnow())
-    [event] = _events(db, AuditKind.TWO_FACTOR_RESET)
+    [event] = audit_events(db, AuditKind.TWO_FACTOR_RESET)
     assert (event.actor_id, event.subject_id) == (people.admin.id, people.tutor.id)
 
 

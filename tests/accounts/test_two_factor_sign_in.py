@@ -6,13 +6,21 @@ page; an admin resets it, which is logged and emailed. Codes come from the page'
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from learnset.accounts import two_factor
 from learnset.accounts.second_step import PENDING_KEY
-from learnset.audit import AuditEvent, AuditKind
+from learnset.audit import AuditKind
 from tests.accounts.two_factor_helpers import code_for, give_app, secret_on
-from tests.helpers import TEST_PASSWORD, link_in, press, sign_in, signed_in, submit, text_of
+from tests.helpers import (
+    TEST_PASSWORD,
+    audit_events,
+    link_in,
+    press,
+    sign_in,
+    signed_in,
+    submit,
+    text_of,
+)
 
 
 @pytest.fixture
@@ -165,9 +173,7 @@ def test_an_admin_resets_a_tutor_s_and_the_tutor_is_told(app, db, people, outbox
     response = press(admin, f"{person_page}/reset-two-factor", page=person_page)
     assert response.location == person_page
     assert not two_factor.has_two_factor(db, people.tutor)
-    [event] = db.scalars(
-        select(AuditEvent).where(AuditEvent.kind == AuditKind.TWO_FACTOR_RESET.value)
-    ).all()
+    [event] = audit_events(db, AuditKind.TWO_FACTOR_RESET)
     assert (event.actor_id, event.subject_id) == (people.admin.id, people.tutor.id)
     [email] = [m for m in outbox() if m["To"] == people.tutor.email]
     assert "two-factor authentication was reset" in email["Subject"]

@@ -25,6 +25,7 @@ from tests import factories
 from tests.accounts.two_factor_scenes import TWO_FACTOR_SCENES
 from tests.helpers import (
     TEST_PASSWORD,
+    audit_events,
     count_rows,
     csrf_from,
     deliver_mail,
@@ -37,15 +38,6 @@ from tests.helpers import (
     tables,
     text_of,
 )
-
-
-def _events(db, kind=None):
-    db.expire_all()
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if kind is not None:
-        query = query.where(AuditEvent.kind == kind.value)
-    return list(db.scalars(query))
-
 
 # --- Each kind, by its real action ------------------------------------------------------------
 # A scene does the action as a person (or operator) would and returns who should be named:
@@ -392,7 +384,7 @@ def test_every_kind_of_event_has_a_scene():
 def test_each_event_is_recorded_by_its_real_action(kind, app, db, people, client, content):
     app.config["CONTENT_DIR"] = str(content)
     actor, subject = SCENES[kind](db, people, client, app)
-    [event] = _events(db, kind)
+    [event] = audit_events(db, kind)
     assert event.actor_id == (actor.id if actor else None)
     assert event.subject_id == (subject.id if subject else None)
     assert event.at > utcnow() - timedelta(minutes=1)
@@ -404,7 +396,7 @@ def test_each_event_is_recorded_by_its_real_action(kind, app, db, people, client
 def test_a_failed_sign_in_never_records_the_address_or_password_typed(db, people, client):
     sign_in(client, people.participant, password="hunter2 typed wrongly")
     sign_in(client, people.participant, password=people.participant.email)
-    for event in _events(db):
+    for event in audit_events(db):
         assert "hunter2" not in event.detail
         assert people.participant.email not in event.detail
 
@@ -414,7 +406,7 @@ def test_an_event_stands_or_falls_with_its_action(app, db, people):
     admin = app.test_client(user=people.admin)
     path = f"/people/{people.admin.id}/remove-admin"
     press(admin, path, page=f"/people/{people.admin.id}")
-    assert _events(db, AuditKind.ADMIN_REMOVED) == []
+    assert audit_events(db, AuditKind.ADMIN_REMOVED) == []
 
 
 def test_the_log_never_holds_reflection_text(app, db, people, client):
@@ -427,7 +419,7 @@ def test_the_log_never_holds_reflection_text(app, db, people, client):
     browser.get("/reflections/export.zip")
     sign_in(client, people.participant, password=words)
     submit(app.test_client(user=people.participant), "/account/delete", {"password": TEST_PASSWORD})
-    events = _events(db)
+    events = audit_events(db)
     assert len(events) >= 4
     for event in events:
         for column in ("kind", "detail", "client"):
@@ -437,7 +429,7 @@ def test_the_log_never_holds_reflection_text(app, db, people, client):
 # --- Reading it --------------------------------------------------------------------------------
 
 
-def _some_events(db, people):
+def _someaudit_events(db, people):
     now = utcnow()
     audit.record(
         db, AuditKind.SIGNED_IN, actor_id=people.participant.id, now=now - timedelta(days=3)
@@ -461,7 +453,7 @@ def _some_events(db, people):
 
 
 def test_admins_read_the_log_newest_first_with_names(login, db, people):
-    _some_events(db, people)
+    _someaudit_events(db, people)
     html = html_of(login(people.admin).get("/audit"))
     [header, *rows] = tables(html)["Audit events, newest first"]
     assert header == ["When", "Event", "Who", "Concerning", "Detail"]
@@ -486,7 +478,7 @@ def test_admins_read_the_log_newest_first_with_names(login, db, people):
     ],
 )
 def test_admins_filter_by_kind_person_and_date(login, db, people, query, expected):
-    _some_events(db, people)
+    _someaudit_events(db, people)
     today = utcnow().astimezone(UK).date()
     url = "/audit?" + query.format(
         admin=people.admin.id, d2=today - timedelta(days=2), d3=today - timedelta(days=3)
@@ -512,7 +504,7 @@ def test_a_filter_with_mistakes_says_so_beside_the_field(login, db, people):
 
 def test_the_log_is_paged_at_a_fixed_number_of_queries(login, db, people, count_queries):
     def fill_to(total: int) -> None:
-        for _ in range(total - len(_events(db))):
+        for _ in range(total - len(audit_events(db))):
             audit.record(db, AuditKind.SIGNED_IN, actor_id=people.participant.id)
 
     browser = login(people.admin)
@@ -521,7 +513,7 @@ def test_the_log_is_paged_at_a_fixed_number_of_queries(login, db, people, count_
 
 
 def test_the_export_holds_what_the_filter_shows_and_is_itself_recorded(login, db, people):
-    _some_events(db, people)
+    _someaudit_events(db, people)
     response = login(people.admin).get("/audit.csv?kind=sign-in-failed")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -537,17 +529,17 @@ def test_the_export_holds_what_the_filter_shows_and_is_itself_recorded(login, db
         "Fay Fellow",
         "'=HYPERLINK(x)",
     ]
-    [exported] = _events(db, AuditKind.AUDIT_EXPORTED)
+    [exported] = audit_events(db, AuditKind.AUDIT_EXPORTED)
     assert exported.actor_id == people.admin.id and exported.detail == "Filtered"
 
 
 @pytest.mark.parametrize("role", ["participant", "tutor", "other_tutor"])
 def test_nobody_but_admins_reads_or_exports_the_log(login, db, people, role):
-    _some_events(db, people)
+    _someaudit_events(db, people)
     browser = login(people.by_role(role))
     assert browser.get("/audit").status_code == 403
     assert browser.get("/audit.csv").status_code == 403
-    assert _events(db, AuditKind.AUDIT_EXPORTED) == []
+    assert audit_events(db, AuditKind.AUDIT_EXPORTED) == []
 
 
 def test_a_deleted_account_is_named_by_its_number(login, db, people):
@@ -565,8 +557,8 @@ def test_purge_keeps_the_log_for_audit_retention_days(app, db, people):
     db.commit()
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0
-    left = [event.actor_id for event in _events(db, AuditKind.SIGNED_IN)]
+    left = [event.actor_id for event in audit_events(db, AuditKind.SIGNED_IN)]
     assert left == [2]
-    [purged] = _events(db, AuditKind.DATA_PURGED)
+    [purged] = audit_events(db, AuditKind.DATA_PURGED)
     assert purged.detail.startswith("1 item")
     assert count_rows(db, AuditEvent) == 2

@@ -15,13 +15,14 @@ from sqlalchemy.engine import Connection
 from learnset import create_app
 from learnset.accounts import required_domains, services
 from learnset.accounts.models import RequiredSsoDomain
-from learnset.audit.models import AuditEvent, AuditKind
+from learnset.audit.models import AuditKind
 from learnset.db import database, utcnow
 from tests import factories
 from tests.accounts.oidc import app_with_sso
 from tests.apps import bind_app, make_test_config
 from tests.helpers import (
     TEST_PASSWORD,
+    audit_events,
     count_rows,
     csrf_from,
     link_in,
@@ -51,10 +52,6 @@ def app(database_url: str, connection: Connection, tmp_path: Path) -> Iterator[F
         yield app
 
 
-def _events(db, kind: AuditKind) -> list[AuditEvent]:
-    return list(db.scalars(select(AuditEvent).where(AuditEvent.kind == kind.value)))
-
-
 def _said(response, status: int = 200) -> str:
     return text_of(response, status).replace("&#39;", "'")
 
@@ -76,14 +73,14 @@ def test_an_admin_requires_a_domain_and_its_password_sign_in_is_refused(client, 
     assert "now sign in with single sign-on only" in text_of(admin.get(PAGE))
     [row] = db.scalars(select(RequiredSsoDomain))
     assert (row.domain, row.added_by_id) == ("nhs.uk", people.admin.id)
-    [event] = _events(db, AuditKind.SSO_DOMAIN_REQUIRED)
+    [event] = audit_events(db, AuditKind.SSO_DOMAIN_REQUIRED)
     assert (event.actor_id, event.detail) == (people.admin.id, "nhs.uk")
 
     response = submit(client, "/sign-in", {"email": nurse.email, "password": TEST_PASSWORD})
     assert REFUSED in _said(response, 422)
     assert not signed_in(client)
     # Nothing counted against the address: the password was never checked.
-    assert not _events(db, AuditKind.SIGN_IN_FAILED)
+    assert not audit_events(db, AuditKind.SIGN_IN_FAILED)
 
 
 def test_a_domain_single_sign_on_cannot_sign_in_is_refused_beside_the_field(login, db, people):
@@ -92,7 +89,7 @@ def test_a_domain_single_sign_on_cannot_sign_in_is_refused_beside_the_field(logi
     assert "Single sign-on cannot sign in gmail.com addresses" in page
     assert 'id="domain-error"' in page
     assert count_rows(db, RequiredSsoDomain) == 0
-    assert not _events(db, AuditKind.SSO_DOMAIN_REQUIRED)
+    assert not audit_events(db, AuditKind.SSO_DOMAIN_REQUIRED)
 
 
 @pytest.mark.parametrize(
@@ -129,7 +126,7 @@ def test_removing_a_domain_lets_its_passwords_work_again(client, login, db, peop
     assert "Stop requiring single sign-on for @nhs.uk?" in text_of(admin.get(path))
     assert submit(admin, path, {}).location == PAGE
     assert count_rows(db, RequiredSsoDomain) == 0
-    [event] = _events(db, AuditKind.SSO_DOMAIN_RELEASED)
+    [event] = audit_events(db, AuditKind.SSO_DOMAIN_RELEASED)
     assert (event.actor_id, event.detail) == (people.admin.id, "nhs.uk")
     response = submit(client, "/sign-in", {"email": nurse.email, "password": TEST_PASSWORD})
     assert response.status_code == 302

@@ -1,17 +1,13 @@
 """The set's questions and insights; the owner's actions, experiments, outcomes and gains."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnset.challenges import services
 from learnset.challenges.models import ChallengeUpdate
 from learnset.db import utcnow
 from tests import factories
-from tests.helpers import press, submit, text_of
-
-
-def _count(db):
-    return db.scalar(select(func.count()).select_from(ChallengeUpdate))
+from tests.helpers import count_rows, press, submit, text_of
 
 
 def test_the_question_form_asks_for_open_questions_with_examples(login, db, people, challenge):
@@ -58,7 +54,7 @@ def test_an_empty_question_is_explained_beside_the_field(login, db, people, chal
     page = text_of(response, 422)
     assert "There is a problem" in page and "Write your question" in page
     assert "<title>Error: " in page
-    assert _count(db) == 0
+    assert count_rows(db, ChallengeUpdate) == 0
 
 
 def test_the_owner_marks_which_questions_helped(login, db, people):
@@ -107,7 +103,7 @@ def test_nobody_edits_or_deletes_someone_elses_question(login, db, people):
     assert question.body == "Fay asks better"
     assert "Delete your question?" in text_of(fellow.get(delete))
     assert press(fellow, delete).status_code == 302
-    assert _count(db) == 0
+    assert count_rows(db, ChallengeUpdate) == 0
 
 
 def test_an_update_of_another_challenge_is_not_found_under_this_one(login, db, people):
@@ -176,7 +172,7 @@ def test_an_experiment_says_what_it_should_teach_and_that_it_costs_little(
     assert "Say what you expect to learn from the experiment" in text_of(missing, 422)
     no_spend = submit(browser, path, {**base, "expected_learning": "Whether GPs come"})
     assert "Choose whether the experiment costs nothing or little" in text_of(no_spend, 422)
-    assert _count(db) == 0
+    assert count_rows(db, ChallengeUpdate) == 0
     done = submit(browser, path, {**base, "expected_learning": "Whether GPs come", "spend": "none"})
     assert done.status_code == 302
     experiment = db.scalar(select(ChallengeUpdate))
@@ -232,10 +228,10 @@ def test_a_closed_challenge_takes_no_more_questions_or_plans_but_still_gains(log
     plan = f"/challenges/{challenge.id}/plans/new"
     refused = submit(owner, plan, {"kind": "action", "body": "One more thing"})
     assert refused.status_code == 422 and "Reopen it to add to it" in text_of(refused, 422)
-    assert _count(db) == 0
+    assert count_rows(db, ChallengeUpdate) == 0
     gain = f"/challenges/{challenge.id}/gains/new"
     recorded = submit(
         owner, gain, {"body": "It lasted", "gain_for": "community", "gain_kind": "social"}
     )
     assert recorded.status_code == 302
-    assert _count(db) == 1
+    assert count_rows(db, ChallengeUpdate) == 1

@@ -5,7 +5,7 @@ import re
 from datetime import date, time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from learnset.curriculum.models import ProgrammeUse
 from learnset.dates import UK
@@ -14,7 +14,7 @@ from learnset.meetings.models import Meeting, MeetingItem
 from learnset.meetings.services import MeetingError
 from tests import factories
 from tests.curriculum.programmes import make_programme
-from tests.helpers import html_of, missing_from, submit, text_of
+from tests.helpers import count_rows, html_of, missing_from, submit, text_of
 
 NOW = factories.utcnow()
 PATH = "/cohorts/{}/sessions/from-programme"
@@ -22,10 +22,6 @@ PATH = "/cohorts/{}/sessions/from-programme"
 
 def _start(programme, first_day=date(2032, 3, 9), starts=time(10, 0), place="Room 2"):
     return from_programme.ProgrammeStart(programme, first_day, starts, place)
-
-
-def _count(db, model):
-    return db.scalar(select(func.count()).select_from(model))
 
 
 def test_same_weekday_each_month_and_a_fifth_becomes_the_last():
@@ -89,18 +85,22 @@ def test_a_day_the_set_already_meets_is_refused_and_nothing_is_written(db, peopl
         starts_at=from_programme.uk_to_utc(date(2032, 4, 13), time(14, 0)),
     )
     db.flush()
-    before = (_count(db, Meeting), _count(db, MeetingItem), _count(db, ProgrammeUse))
+    before = (count_rows(db, Meeting), count_rows(db, MeetingItem), count_rows(db, ProgrammeUse))
     with pytest.raises(MeetingError) as refused:
         from_programme.create_from_programme(
             db, people.tutor, people.cohort, _start(programme), NOW
         )
     assert refused.value.field == "first_day"
     assert "already has a session on 13 April 2032" in str(refused.value)
-    assert (_count(db, Meeting), _count(db, MeetingItem), _count(db, ProgrammeUse)) == before
+    assert (
+        count_rows(db, Meeting),
+        count_rows(db, MeetingItem),
+        count_rows(db, ProgrammeUse),
+    ) == before
     assert taken.title == ""  # untouched
 
 
-def test_another_sets_sessions_on_those_days_do_not_count(db, people):
+def test_another_sets_sessions_on_those_days_do_notcount_rows(db, people):
     programme = make_programme(db)
     factories.make_meeting(
         db,
@@ -151,10 +151,10 @@ def test_the_tutor_checks_the_dates_then_creates_the_drafts(login, db, people):
     assert not missing_from(
         check, "Check the sessions", "Month 2 theme", "13 April 2032, 10am to 1pm", "Create 3 draft"
     )
-    assert _count(db, Meeting) == 0  # checking writes nothing
+    assert count_rows(db, Meeting) == 0  # checking writes nothing
     done = submit(client, path, {**FORM, "action": "create"})
     assert done.status_code == 302
-    assert _count(db, Meeting) == 3
+    assert count_rows(db, Meeting) == 3
     listing = text_of(client.get(f"/cohorts/{people.cohort.id}/sessions"))
     assert "3 draft sessions were made from the programme" in listing
 
@@ -189,7 +189,7 @@ def test_bad_input_is_shown_beside_its_field_and_writes_nothing(
     page = text_of(response, 422)
     assert f'id="{field}-error"' in page
     assert message in page
-    assert _count(db, Meeting) == 0
+    assert count_rows(db, Meeting) == 0
 
 
 def test_a_clash_is_shown_beside_the_first_date(login, db, people):
@@ -201,7 +201,7 @@ def test_a_clash_is_shown_beside_the_first_date(login, db, people):
     client = login(people.tutor)
     page = html_of(submit(client, PATH.format(people.cohort.id), {**FORM, "action": "check"}), 422)
     assert "already has a session on 11 May 2032" in page
-    assert _count(db, Meeting) == 1
+    assert count_rows(db, Meeting) == 1
 
 
 def test_the_sessions_list_offers_it_only_to_those_who_may(login, db, people):

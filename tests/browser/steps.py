@@ -49,6 +49,9 @@ def sign_in(
     fill_in_sign_in(page, email, password)
     greeting = f"Hello, {name}" if name else re.compile("^Hello, ")
     expect(page.get_by_role("heading", name=greeting)).to_be_visible()
+    # The header's script rearranges the navigation once the page has loaded; a click on a
+    # link before then once went nowhere (the journey's next page was never asked for).
+    page.wait_for_load_state("load")
 
 
 def sign_out(page: Page) -> None:

@@ -28,7 +28,7 @@ from learnset.figures import (
 )
 from learnset.meetings.models import Meeting
 from learnset.session_feedback.models import SessionFeedback
-from learnset.session_feedback.services import WINDOW_DAYS, window_of
+from learnset.session_feedback.services import WINDOW_DAYS, final_from, first_close
 
 LEVELS = range(1, 6)
 
@@ -87,9 +87,8 @@ def session_figures(
 ) -> SessionFigures:
     """What the session's tutors see of its feedback now: nothing while it is open (not even
     how many answered), then the figures if 3 or more did. Up to three statements."""
-    open_for = window_of(db, meeting, days)
-    closes_at = open_for.closes_at
-    if not open_for.has_closed(now):
+    closes_at = final_from(meeting, days, first_close(db, meeting))
+    if now < closes_at:
         return SessionFigures(Shown.OPEN, closes_at, NOTHING)
     counts = dict(
         db.execute(

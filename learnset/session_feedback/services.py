@@ -60,12 +60,26 @@ def window(meeting: Timed, days: int = WINDOW_DAYS, closed_by: datetime | None =
     return Window(meeting.starts_at, min(closes_at, closed_by) if closed_by else closes_at)
 
 
-def window_of(db: Session, meeting: Meeting, days: int = WINDOW_DAYS) -> Window:
-    """The session's window, never later than it stood when its first answer was given."""
-    closed_by = db.scalar(
+def first_close(db: Session, meeting: Meeting) -> datetime | None:
+    """When the window closed as it stood when the session was first answered (None if nobody
+    has answered)."""
+    return db.scalar(
         select(func.min(SessionFeedback.closes_at)).where(SessionFeedback.meeting_id == meeting.id)
     )
-    return window(meeting, days, closed_by)
+
+
+def window_of(db: Session, meeting: Meeting, days: int = WINDOW_DAYS) -> Window:
+    """The session's window, never later than it stood when its first answer was given."""
+    return window(meeting, days, first_close(db, meeting))
+
+
+def final_from(
+    meeting: Timed, days: int = WINDOW_DAYS, closed_by: datetime | None = None
+) -> datetime:
+    """From when the session's answers can never change, so may be shown: the close its first
+    answer recorded. A session moved earlier closes its window sooner, but moved back it opens
+    again, so that earlier close is not final."""
+    return closed_by or window(meeting, days).closes_at
 
 
 @dataclass(frozen=True)

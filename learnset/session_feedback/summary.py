@@ -54,7 +54,7 @@ from learnset.session_feedback.models import (
     SessionFeedbackTallyRun,
 )
 from learnset.session_feedback.release import LEVELS, NOTHING, Figures, figures_from
-from learnset.session_feedback.services import WINDOW_DAYS, window
+from learnset.session_feedback.services import WINDOW_DAYS, final_from
 
 
 @dataclass(frozen=True)
@@ -327,7 +327,7 @@ def _gathered(
     by_meeting = {
         (meeting.cohort_id, meeting.id): levels_of[meeting.id]
         for meeting in meetings.values()
-        if window(meeting, days, closed_by.get(meeting.id)).has_closed(now)
+        if final_from(meeting, days, closed_by.get(meeting.id)) <= now
     }
     # Each set's tallied sessions added up in SQL, and its other sessions here in one pass, not
     # one pass over every session for each set.

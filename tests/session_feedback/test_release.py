@@ -4,19 +4,20 @@ unattributed, in alphabetical order and without times."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from learnset.accounts.models import User
-from learnset.dates import uk_date
+from learnset.dates import UK, uk_date
 from learnset.db import utcnow
 from learnset.session_feedback import release, services
 from learnset.session_feedback.release import Shown
 from learnset.session_feedback.summary import summaries_for_cohorts
 from tests import factories
-from tests.helpers import statements_for, text_of
+from tests.helpers import statements_for, submit, text_of
 from tests.session_feedback.helpers import (
     answer_as,
     closed_session,
@@ -156,3 +157,52 @@ def test_a_session_moved_later_does_not_reopen_a_window_already_closed(login, db
     assert "Tell us how this session went" not in text_of(
         login(crowd[0]).get(f"/sessions/{meeting.id}")
     )
+
+
+def _figures_on(page):
+    return page[page.index("<h1>Session feedback") : page.index("Why the answers are shown")]
+
+
+def test_a_session_moved_earlier_and_back_does_not_reopen_its_window(login, db, people):
+    """A tutor moves a session a month back, so its window would close, and reads the
+    figures; then moves it back so that one more person answers, and reads again: whatever
+    the first look showed, the second must show the same, or the difference gives that
+    person's answer away."""
+    meeting = open_session(db, people.cohort)
+    crowd = [people.participant, people.fellow, *participants(db, people.cohort, 2)]
+    for person in crowd[:3]:
+        answer_as(db, person, meeting, 5, "Before")
+    db.commit()
+    tutor = login(people.tutor)
+    edit = f"/sessions/{meeting.id}/edit"
+    starts = meeting.starts_at.astimezone(UK)
+    as_it_was = {
+        "title": meeting.title,
+        "day-day": str(starts.day),
+        "day-month": str(starts.month),
+        "day-year": str(starts.year),
+        "starts": starts.strftime("%H:%M"),
+        "ends": meeting.ends_at.astimezone(UK).strftime("%H:%M"),
+        "place": meeting.place,
+        "online_link": meeting.online_link,
+        "agenda": meeting.agenda,
+    }
+    month_ago = starts - timedelta(days=30)
+    earlier = {
+        **as_it_was,
+        "day-day": str(month_ago.day),
+        "day-month": str(month_ago.month),
+        "day-year": str(month_ago.year),
+    }
+    assert submit(tutor, edit, earlier).status_code == 302
+    first_look = _figures_on(_answers_page(login, people.tutor, meeting))
+    assert submit(tutor, edit, as_it_was).status_code == 302
+    db.expire_all()
+    with contextlib.suppress(services.SessionFeedbackError):
+        services.answer(db, crowd[3], meeting, services.Answers(1, "Later words"), utcnow())
+    db.commit()
+    assert submit(tutor, edit, earlier).status_code == 302
+    second_look = _figures_on(_answers_page(login, people.tutor, meeting))
+    if "3 participants answered" in first_look:
+        assert second_look == first_look
+    assert "Later words" not in second_look

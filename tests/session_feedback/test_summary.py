@@ -3,9 +3,12 @@ under the same rules as a session's page, in three statements whatever the numbe
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from learnset.db import utcnow
+from learnset.session_feedback import services
+from learnset.session_feedback.services import Answers
 from learnset.session_feedback.summary import summaries_for_cohorts
 from tests import factories
 from tests.session_feedback.helpers import answer_as, closed_session, open_session, participants
@@ -62,19 +65,25 @@ def test_a_set_with_only_small_sessions_shows_nothing(db, people):
 
 def test_the_window_is_the_one_given(db, people):
     crowd = participants(db, people.cohort, 3)
-    meeting = open_session(db, people.cohort)
-    for person in crowd:
-        answer_as(db, person, meeting, 3)
+    open_session(db, people.cohort)
     assert (
-        summaries_for_cohorts(db, [people.cohort.id], utcnow())[people.cohort.id].sessions_released
+        summaries_for_cohorts(db, [people.cohort.id], utcnow())[people.cohort.id].sessions_closed
         == 0
     )
     assert (
         summaries_for_cohorts(db, [people.cohort.id], utcnow(), days=1)[
             people.cohort.id
-        ].sessions_released
+        ].sessions_closed
         == 1
     )
+    # Answered under a one-day window: shown once that has passed, whatever the setting now.
+    answered = open_session(db, people.cohort)
+    for person in crowd:
+        services.answer(
+            db, person, answered, Answers(3), answered.ends_at + timedelta(hours=1), days=1
+        )
+    summary = summaries_for_cohorts(db, [people.cohort.id], utcnow())[people.cohort.id]
+    assert summary.sessions_released == 1 and summary.sessions_closed == 1
 
 
 def _programme(db, sets: int, sessions: int) -> list[int]:

@@ -26,6 +26,7 @@ from learnset.colleague_feedback.models import (
     FeedbackRound,
     RaterRelationship,
 )
+from learnset.db import rowcount
 from learnset.errors import DomainError
 from learnset.framework.queries import current_framework
 from learnset.tokens import hash_token, new_token
@@ -279,10 +280,23 @@ def save_draft(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: 
     db.flush()
 
 
-def _forget(rater: FeedbackRater) -> None:
-    # The link's hash stays (it names nobody), so a used link says it no longer works.
-    rater.email = None
-    rater.draft = None
+def _use_link(db: Session, rater: FeedbackRater, **done: datetime) -> None:
+    """Mark the rater as having answered or declined, claimed in the database, so that two
+    copies of the form sent at once (a double click) count once; and forget their address.
+    The link's hash stays (it names nobody), so a used link says it no longer works."""
+    claimed = db.execute(
+        update(FeedbackRater)
+        .where(
+            FeedbackRater.id == rater.id,
+            FeedbackRater.responded_at.is_(None),
+            FeedbackRater.declined_at.is_(None),
+        )
+        .values(email=None, draft=None, **done)
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(claimed) != 1:
+        raise ColleagueFeedbackError("This link no longer works", status=410)
+    db.expire(rater, ["email", "draft", *done])
 
 
 def submit(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: datetime) -> None:
@@ -295,6 +309,7 @@ def submit(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: date
             "Answer every question, choosing \u201cI can\u2019t say\u201d where you do not know",
             "ratings",
         )
+    _use_link(db, rater, responded_at=now)
     db.add(
         FeedbackResponse(
             round_id=rater.round_id,
@@ -303,8 +318,6 @@ def submit(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: date
             **{question: cleaned[question] for question in TEXT_QUESTIONS},
         )
     )
-    rater.responded_at = now
-    _forget(rater)
     db.flush()
 
 
@@ -312,8 +325,7 @@ def decline(db: Session, rater: FeedbackRater, now: datetime) -> None:
     """The rater would rather not answer: their address goes, their link stops working, and
     nobody is told who."""
     _require_working(rater, now)
-    rater.declined_at = now
-    _forget(rater)
+    _use_link(db, rater, declined_at=now)
     db.flush()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from learnset.colleague_feedback import report, services
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackResponse
@@ -164,3 +164,26 @@ def test_a_response_keeps_nothing_that_points_to_its_rater(db, people, framework
         "start_doing",
         "change",
     }
+
+
+@pytest.mark.parametrize("first", ["submit", "decline"])
+def test_a_second_copy_of_the_form_sent_at_once_counts_once(db, people, framework, first):
+    """A double click sends the form twice: the second copy read the rater before the first
+    was saved. Counted twice, one colleague would be two of the three a report needs."""
+    feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
+    rater = feedback_round.raters[0]
+    link_for(db, rater)
+    now = utcnow()
+    # The first copy is saved by another request, behind the back of this one's rater.
+    db.execute(
+        update(FeedbackRater.__table__)
+        .where(FeedbackRater.id == rater.id)
+        .values({"responded_at" if first == "submit" else "declined_at": now, "email": None})
+    )
+    assert not rater.has_answered  # as the second copy saw it
+    with pytest.raises(services.ColleagueFeedbackError) as refused:
+        services.submit(db, rater, answers({framework.listening: 4}), now)
+    assert refused.value.status == 410
+    assert db.scalar(select(func.count(FeedbackResponse.id))) == 0
+    with pytest.raises(services.ColleagueFeedbackError):
+        services.decline(db, rater, now)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -72,6 +72,9 @@ def work_out(db: Session, feedback_round: FeedbackRound) -> dict[str, Any]:
     self_levels = {r.capability_id: r.current_level for r in own.ratings} if own else {}
     raters = feedback_round.raters
     result: dict[str, Any] = {
+        # The self-assessment the participant's own levels come from, so that a tutor reading
+        # a shared report sees them only while they may read that assessment.
+        "self_from": own.id if own else None,
         "responses": len(responses),
         "asked": len(raters),
         "declined": sum(1 for rater in raters if rater.declined_at is not None),
@@ -165,6 +168,7 @@ class Report:
     groups: list[dict[str, Any]] = field(default_factory=list)
     capabilities: list[CapabilityLine] = field(default_factory=list)
     texts: list[TextAnswers] = field(default_factory=list)
+    self_from: int | None = None
 
     @property
     def blind_spots(self) -> list[CapabilityLine]:
@@ -204,6 +208,15 @@ def read(data: dict[str, Any]) -> Report:
             for question, answers in data["texts"].items()
             if question in TEXT_LABELS
         ],
+        self_from=data.get("self_from"),
+    )
+
+
+def without_own_levels(report: Report) -> Report:
+    """The report without the participant's own levels, for a reader not allowed to see the
+    self-assessment they come from."""
+    return replace(
+        report, capabilities=[replace(line, self_level=None) for line in report.capabilities]
     )
 
 

@@ -7,9 +7,10 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from learnset import authz
+from learnset.assessment.models import SelfAssessment
 from learnset.charts import Series, Svg, radar
 from learnset.colleague_feedback.models import FeedbackRound
-from learnset.colleague_feedback.report import Report, report_of
+from learnset.colleague_feedback.report import Report, report_of, without_own_levels
 from learnset.colleague_feedback.views import bp
 from learnset.db import get_db, utcnow
 from learnset.library.models import ContentItem
@@ -49,6 +50,15 @@ def _suggestions(db: Session, report: Report) -> dict[int, list[ContentItem]]:
     return {cid: found.get(cid, [])[:ITEMS_PER_GAP] for cid in gaps if found.get(cid)}
 
 
+def _own_levels_shown(db: Session, feedback_round: FeedbackRound, report: Report) -> bool:
+    """The participant sees their own levels; anyone else only while they may read the
+    self-assessment those came from (a tutor, while it is shared with them)."""
+    if authz.can(current_user, "feedback-round:view", feedback_round):
+        return True
+    assessment = db.get(SelfAssessment, report.self_from) if report.self_from else None
+    return assessment is not None and authz.can(current_user, "assessment:view", assessment)
+
+
 @bp.route("/colleague-feedback/<id:round_id>/report")
 def report(round_id: int) -> str:
     db = get_db()
@@ -56,6 +66,8 @@ def report(round_id: int) -> str:
         db, FeedbackRound, round_id, current_user, "feedback-report:view"
     )
     found = report_of(db, feedback_round, utcnow())
+    if found is not None and not _own_levels_shown(db, feedback_round, found):
+        found = without_own_levels(found)
     suggestions = _suggestions(db, found) if found is not None else {}
     lines = {line.id: line for line in found.capabilities} if found is not None else {}
     return render_template(

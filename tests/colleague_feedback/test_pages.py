@@ -426,3 +426,32 @@ def test_deleting_a_round_deletes_its_colleagues_and_answers(db, people, framewo
     assert response.status_code == 302 and response.location == "/colleague-feedback"
     assert count_rows(db, FeedbackRound) == 0
     assert count_rows(db, FeedbackRater) == 0 and count_rows(db, FeedbackResponse) == 0
+
+
+def test_a_shared_report_shows_tutors_own_levels_only_from_an_assessment_shared_with_them(
+    db, people, framework, login
+):
+    """The report sets the participant's own levels beside colleagues'. A self-assessment kept
+    from the tutors must not reach them through a report shared with them."""
+    kept = factories.make_assessment(
+        db, people.participant, people.cohort, framework.ratings(every=(4, 5)), shared=False
+    )
+    feedback_round = make_round(db, people.participant, people.cohort, framework.capabilities)
+    for rater in feedback_round.raters[:3]:
+        respond(db, rater, dict.fromkeys(framework.capabilities, 2), change="Share data sooner")
+    services.close_early(db, feedback_round, utcnow())
+    services.set_sharing(db, feedback_round, True, utcnow())
+    db.commit()
+    path = f"/colleague-feedback/{feedback_round.id}/report"
+    own = login(people.participant).get(path).get_data(as_text=True)
+    assert "you 4, colleagues 2.0" in own and 'numeric">4</td>' in own
+    shared = login(people.tutor).get(path).get_data(as_text=True)
+    assert "Share data sooner" in shared and "2.0" in shared
+    assert "you 4" not in shared and 'numeric">4</td>' not in shared and "Not rated" in shared
+    # Shared with them later, the tutors see it there too; kept back again, they do not.
+    kept.shared_with_tutors = True
+    db.commit()
+    assert "you 4, colleagues 2.0" in login(people.tutor).get(path).get_data(as_text=True)
+    kept.shared_with_tutors = False
+    db.commit()
+    assert "you 4" not in login(people.tutor).get(path).get_data(as_text=True)

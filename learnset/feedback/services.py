@@ -11,10 +11,15 @@ from sqlalchemy.orm import Session
 from learnset.accounts.models import User, normalise_email
 from learnset.accounts.personal_data import Read
 from learnset.db import delete_where
+from learnset.errors import DomainError
 from learnset.feedback.models import FeedbackMessage
 
 KEEP_FEEDBACK = timedelta(days=365)
 MAX_MESSAGE = 1200
+
+
+class FeedbackError(DomainError):
+    """Feedback that cannot be kept as sent; the message says why."""
 
 
 def leave(
@@ -22,12 +27,15 @@ def leave(
 ) -> FeedbackMessage:
     """Keep a message for the admins. A signed-in person is known by their account, so no reply
     address is kept for them."""
+    text = message.strip()
+    if not text:
+        raise FeedbackError("Enter your feedback", "message")
     feedback = FeedbackMessage(
         created_at=now,
         user_id=user.id if user is not None else None,
         reply_to="" if user is not None or not reply_to else normalise_email(reply_to),
         page=page,
-        message=message.strip()[:MAX_MESSAGE],
+        message=text[:MAX_MESSAGE],
     )
     db.add(feedback)
     db.flush()

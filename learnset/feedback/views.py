@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from learnset import authz
 from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
+from learnset.errors import shown_on
 from learnset.extensions import limiter
 from learnset.feedback import services
 from learnset.feedback.forms import FeedbackForm
@@ -36,19 +37,19 @@ def give() -> Response | tuple[str, int]:
     form = FeedbackForm()
     # The form posts back to its own address, so the page it came from stays in the query.
     if form.validate_on_submit():
-        db = get_db()
-        services.leave(
-            db,
-            message=form.message.data,
-            page=_known_page(request.args.get("from")),
-            user=current_user if current_user.is_authenticated else None,
-            reply_to=form.reply_to.data or "",
-            now=utcnow(),
-        )
-        return done(
-            "Thank you. Your feedback has been sent to the programme team.",
-            url_for("feedback.give"),
-        )
+        with shown_on(form):
+            services.leave(
+                get_db(),
+                message=form.message.data,
+                page=_known_page(request.args.get("from")),
+                user=current_user if current_user.is_authenticated else None,
+                reply_to=form.reply_to.data or "",
+                now=utcnow(),
+            )
+            return done(
+                "Thank you. Your feedback has been sent to the programme team.",
+                url_for("feedback.give"),
+            )
     return render_form("feedback/give.html", form)
 
 

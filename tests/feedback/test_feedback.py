@@ -49,6 +49,7 @@ def test_the_page_it_came_from_is_kept_only_when_it_names_one_of_ours(client, db
 def test_mistakes_are_shown_beside_the_field(client, db):
     cases = [
         ({"message": ""}, "Enter your feedback"),
+        ({"message": "   \n\t "}, "Enter your feedback"),
         ({"message": "x" * 1201}, "Your feedback must be 1200 characters or fewer"),
         (
             {"message": "ok", "reply_to": "not an address"},

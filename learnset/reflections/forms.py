@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
@@ -72,7 +72,8 @@ class ReflectionForm(FlaskForm):
         description='A few words you will recognise later, like "Session 3: the data pack '
         'conversation"',
         validators=[
-            InputRequired("Enter a title"),
+            # Spaces alone are no title: it would be saved empty, a blank link in the log.
+            DataRequired("Enter a title"),
             max_length("Title", MAX_TITLE),
         ],
     )

@@ -273,7 +273,8 @@ class CommentForm(FlaskForm):
     body = TextAreaField(
         "Add a comment",
         validators=[
-            InputRequired("Write your comment"),
+            # Spaces alone would be saved as an empty comment, and tell the author of it.
+            DataRequired("Write your comment"),
             max_length("Comment", MAX_COMMENT),
         ],
     )

@@ -124,7 +124,11 @@ def test_only_comments_newer_than_the_last_visit_are_news(db, people):
 
 @pytest.mark.parametrize(
     "body,message",
-    [("", "Write your comment"), ("x" * 5001, "Comment must be 5,000 characters or fewer")],
+    [
+        ("", "Write your comment"),
+        (" \r\n\t ", "Write your comment"),
+        ("x" * 5001, "Comment must be 5,000 characters or fewer"),
+    ],
 )
 def test_comment_validation(login, db, people, body, message):
     reflection = factories.make_reflection(db, people.participant, visibility="set")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import closing
 from typing import Any, BinaryIO
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -34,8 +34,17 @@ def _per_person() -> str:
     return f"files:{current_user.get_id()}"
 
 
+def _no_file() -> bool:
+    return not any(upload.filename for upload in request.files.values())
+
+
 # On an upload view: how many files one person may send a minute (FILE_UPLOAD_LIMIT).
 upload_limited = limiter.limit(_upload_limit, key_func=_per_person, methods=["POST"])
+# The same, on a view where the file is optional (a quick note's photo): posts without one
+# do not count.
+optional_upload_limited = limiter.limit(
+    _upload_limit, key_func=_per_person, methods=["POST"], exempt_when=_no_file
+)
 
 
 def take(

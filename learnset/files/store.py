@@ -70,9 +70,15 @@ class DatabaseStore:
                 yield data
 
     def chunk(self, db: Session, blob: FileBlob, position: int) -> bytes | None:
+        # This file's, by its digest too: SQLite gives a deleted file's id to the next file
+        # kept, and a download still under way must end there, not go on with that one.
         return db.scalar(
-            select(FileChunk.data).where(
-                FileChunk.blob_id == blob.id, FileChunk.position == position
+            select(FileChunk.data)
+            .join(FileBlob, FileBlob.id == FileChunk.blob_id)
+            .where(
+                FileChunk.blob_id == blob.id,
+                FileChunk.position == position,
+                FileBlob.sha256 == blob.sha256,
             )
         )
 

@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
@@ -72,7 +72,8 @@ class ReflectionForm(FlaskForm):
         description='A few words you will recognise later, like "Session 3: the data pack '
         'conversation"',
         validators=[
-            InputRequired("Enter a title"),
+            # Spaces alone are no title: it would be saved empty, a blank link in the log.
+            DataRequired("Enter a title"),
             max_length("Title", MAX_TITLE),
         ],
     )
@@ -272,7 +273,8 @@ class CommentForm(FlaskForm):
     body = TextAreaField(
         "Add a comment",
         validators=[
-            InputRequired("Write your comment"),
+            # Spaces alone would be saved as an empty comment, and tell the author of it.
+            DataRequired("Write your comment"),
             max_length("Comment", MAX_COMMENT),
         ],
     )

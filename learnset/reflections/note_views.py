@@ -26,7 +26,7 @@ from learnset import authz, files
 from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
 from learnset.errors import error_page, shown_on
-from learnset.files import responses
+from learnset.files import pages, responses
 from learnset.forms import confirm_page, confirmed, done, render_form
 from learnset.pagination import page_number
 from learnset.reflections import notes
@@ -65,6 +65,7 @@ responses.upload_endpoint(JOT)
 
 
 @bp.route("/notes/new", methods=["GET", "POST"])
+@pages.optional_upload_limited
 def jot() -> Any:
     form = _with_choices(NoteForm())
     if request.method == "GET":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from learnset import authz
@@ -29,6 +29,7 @@ from learnset.reflections.models import (
     Note,
     Reflection,
     ReflectionAttachment,
+    ReflectionComment,
     ReflectionDraft,
     ReflectionPart,
     ReflectionVersion,
@@ -66,6 +67,14 @@ def _check(db: Session, author: User, data: ReflectionInput, current: Reflection
         raise ReflectionError("Choose the learning set this reflection belongs to", "cohort")
     if data.cohort_id is not None and data.cohort_id not in own_cohorts and not unchanged_cohort:
         raise ReflectionError("Choose one of your learning sets", "cohort")
+    moved = not unchanged_cohort and data.cohort_id is not None
+    if current is not None and moved and _others_commented(db, current):
+        # Their words were written for this set's eyes (or its tutors'), not another's.
+        raise ReflectionError(
+            "This reflection has comments from people in its learning set, so it cannot move "
+            "to another one",
+            "cohort",
+        )
     if data.visibility not in set(Visibility):
         raise ReflectionError("Choose who can read this reflection", "visibility")
     if data.visibility != Visibility.PRIVATE and data.cohort_id not in own_cohorts:
@@ -90,6 +99,23 @@ def _check(db: Session, author: User, data: ReflectionInput, current: Reflection
         if item is None or item.archived_at is not None:
             raise ReflectionError("Choose an item from the library", "content_item")
     _check_challenge(db, author, data)
+
+
+def _others_commented(db: Session, reflection: Reflection) -> bool:
+    """Whether anyone but the author (an account since removed too) has commented on it."""
+    return bool(
+        db.scalar(
+            select(
+                exists().where(
+                    ReflectionComment.reflection_id == reflection.id,
+                    or_(
+                        ReflectionComment.author_id.is_(None),
+                        ReflectionComment.author_id != reflection.author_id,
+                    ),
+                )
+            )
+        )
+    )
 
 
 def _check_challenge(db: Session, author: User, data: ReflectionInput) -> None:

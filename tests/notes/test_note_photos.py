@@ -140,6 +140,29 @@ def test_the_quota_counts_a_notes_photo(app, login, db, people):
     assert count_rows(db, Note) == 0
 
 
+def test_photos_sent_with_notes_keep_to_the_upload_limit(app, login, db, people):
+    """Each photo is drawn again on the server, as a file on a reflection is: the same limit
+    a person (FILE_UPLOAD_LIMIT), counting the notes that carry a photo and no others."""
+    app.config["FILE_UPLOAD_LIMIT"] = "2 per hour"
+    browser = login(people.participant)
+    codes = [
+        jot_with_photo(browser, samples.png_with_location(), f"{n}.png").status_code
+        for n in range(3)
+    ]
+    assert codes == [302, 302, 429]
+    assert count_rows(db, Note) == 2 and count_rows(db, FileBlob) == 2
+    response = browser.post(
+        "/notes/new",
+        data={
+            "csrf_token": csrf_from(browser, "/notes/new"),
+            "note_id": str(uuid.uuid4()),
+            "body": "Words alone still go",
+        },
+    )
+    assert response.status_code == 302
+    assert count_rows(db, Note) == 3
+
+
 @pytest.mark.parametrize("role", [r for r in SIGNED_IN if r != "participant"])
 def test_a_notes_photo_is_a_404_for_everyone_but_its_writer(login, db, people, role):
     note = noted(db, people.participant)

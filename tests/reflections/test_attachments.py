@@ -204,6 +204,38 @@ def test_a_file_of_several_chunks_comes_back_whole(login, db, people):
     assert browser.get(f"/reflections/files/{attachment.id}").data == data
 
 
+def test_a_download_under_way_never_goes_on_with_a_file_that_took_its_place(login, db, people):
+    """A download reads its chunks by the file's id, one short session each. Removed half-way
+    and someone else's upload given the same id (SQLite hands out the highest id again once
+    its row is gone), the rest of the download must not be that person's bytes."""
+    shared = factories.make_reflection(db, people.participant, visibility="tutors")
+    mine = ("Month,Referrals\n" + "January,41\n" * 35_000).encode()
+    attachment = attachments.attach(
+        db, people.participant, shared, io.BytesIO(mine), "long.csv", LIMITS, utcnow()
+    )
+    theirs = factories.make_reflection(db, people.outsider)
+    db.commit()
+    download = login(people.tutor).get(f"/reflections/files/{attachment.id}")
+    pieces = iter(download.response)
+    first = next(pieces)
+    assert mine.startswith(first)
+
+    attachments.remove(db, attachment, utcnow())
+    db.commit()
+    db.expunge_all()
+    secret = ("Outsider's private figures\n" * 20_000).encode()
+    outsider = db.merge(people.outsider)
+    attachments.attach(
+        db, outsider, db.merge(theirs), io.BytesIO(secret), "secret.txt", LIMITS, utcnow()
+    )
+    db.commit()
+
+    rest = b"".join(pieces)
+    download.close()
+    assert b"Outsider" not in rest
+    assert mine.startswith(first + rest)
+
+
 def test_the_history_page_says_which_files_each_version_had(login, db, people):
     reflection = factories.make_reflection(db, people.participant)
     attachments.attach(

@@ -11,7 +11,7 @@ from learnset.db import utcnow
 from learnset.reflections import comments, queries, services
 from learnset.reflections.models import ReflectionComment
 from tests import factories
-from tests.helpers import csrf_from, html_of, submit
+from tests.helpers import csrf_from, editor_fields, html_of, submit
 
 
 def _comment(browser, reflection, body, **extra):
@@ -124,7 +124,11 @@ def test_only_comments_newer_than_the_last_visit_are_news(db, people):
 
 @pytest.mark.parametrize(
     "body,message",
-    [("", "Write your comment"), ("x" * 5001, "Comment must be 5,000 characters or fewer")],
+    [
+        ("", "Write your comment"),
+        (" \r\n\t ", "Write your comment"),
+        ("x" * 5001, "Comment must be 5,000 characters or fewer"),
+    ],
 )
 def test_comment_validation(login, db, people, body, message):
     reflection = factories.make_reflection(db, people.participant, visibility="set")
@@ -140,3 +144,44 @@ def test_service_refuses_a_comment_from_outside_the_audience(db, people):
     with pytest.raises(services.ReflectionError):
         comments.add_comment(db, reflection, people.fellow, "Let me in", utcnow())
     assert authz.can(people.tutor, "reflection:comment", reflection)
+
+
+@pytest.mark.parametrize("visibility", ["set", "private"])
+def test_a_conversation_never_follows_its_reflection_into_another_set(
+    login, db, people, visibility
+):
+    """Comments are written for one set's eyes: moving the reflection to another set the author
+    takes part in would show them there (also after a withdrawn share is shared again)."""
+    factories.make_member(db, people.other_cohort, "participant", user=people.participant)
+    reflection = factories.make_reflection(
+        db, people.participant, cohort=people.cohort, visibility=visibility
+    )
+    factories.make_comment(db, reflection, people.fellow, audience="set", body="Riverside only")
+    db.commit()
+    browser = login(people.participant)
+    response = submit(
+        browser,
+        f"/reflections/{reflection.id}/edit",
+        editor_fields(people.other_cohort, visibility="set"),
+    )
+    assert response.status_code == 422
+    assert "has comments from" in html_of(response, 422)
+    db.refresh(reflection)
+    assert reflection.cohort_id == people.cohort.id
+    for reader in (people.outsider, people.other_tutor):
+        assert login(reader).get(f"/reflections/{reflection.id}").status_code == 404
+
+
+def test_a_reflection_with_only_its_authors_words_can_move_to_another_set(login, db, people):
+    factories.make_member(db, people.other_cohort, "participant", user=people.participant)
+    reflection = factories.make_reflection(db, people.participant, cohort=people.cohort)
+    factories.make_comment(db, reflection, people.participant, audience="set")
+    db.commit()
+    response = submit(
+        login(people.participant),
+        f"/reflections/{reflection.id}/edit",
+        editor_fields(people.other_cohort),
+    )
+    assert response.status_code == 302
+    db.refresh(reflection)
+    assert reflection.cohort_id == people.other_cohort.id

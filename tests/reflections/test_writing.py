@@ -56,6 +56,7 @@ def test_gibbs_has_six_parts_with_hints(login, people):
     "overrides,field,message",
     [
         ({"title": ""}, "title", "Enter a title"),
+        ({"title": " \r\n\t "}, "title", "Enter a title"),
         ({"title": "x" * 201}, "title", "Title must be 200 characters or fewer"),
         (
             {"part_what": "", "part_so_what": " ", "part_now_what": ""},

@@ -211,6 +211,19 @@ def test_removing_a_member_removes_their_votes_on_open_topics(db, people):
     assert _votes(db, closed) == 1
 
 
+def test_taking_a_topic_into_a_draft_session_does_not_tell_the_set_its_title(login, db, people):
+    draft = factories.make_meeting(db, people.cohort, title="Secret restructure")
+    topic = factories.make_topic(db, people.cohort, people.fellow, title="Frailty")
+    db.commit()
+    assert (
+        press(login(people.tutor), f"/topics/{topic.id}/take", {"meeting": draft.id}).status_code
+        == 302
+    )
+    told = text_of(login(people.participant).get("/notifications"))
+    assert "Tess Tutor took up a topic of Riverside set for a session still being planned" in told
+    assert "Secret restructure" not in told
+
+
 def test_a_draft_session_taking_up_a_topic_stays_hidden(login, db, people):
     draft = factories.make_meeting(db, people.cohort, title="Secret restructure")
     factories.make_topic(db, people.cohort, status="taken_up", meeting=draft, title="Frailty")

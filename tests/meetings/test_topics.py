@@ -157,9 +157,12 @@ def test_close_with_a_reason_then_reopen(login, db, people):
     assert "Close “Procurement law”?" in browser.get(f"/topics/{topic.id}/close").get_data(
         as_text=True
     )
-    empty = submit(browser, f"/topics/{topic.id}/close", {"reason": ""})
-    assert empty.status_code == 422
-    assert "Enter a short reason" in empty.get_data(as_text=True)
+    for blank in ("", "  \t "):
+        empty = submit(browser, f"/topics/{topic.id}/close", {"reason": blank})
+        assert empty.status_code == 422
+        assert "Enter a short reason" in empty.get_data(as_text=True)
+    db.refresh(topic)
+    assert topic.status == "open"
     submit(browser, f"/topics/{topic.id}/close", {"reason": "Covered in the March session"})
     db.refresh(topic)
     assert topic.status == "closed"

@@ -100,3 +100,5 @@ def test_nul_characters_are_refused_everywhere(login, people, no_csrf):
     topics = f"/cohorts/{people.cohort.id}/topics"
     assert browser.post(topics, data={"title": "A\x00B"}).status_code == 400
     assert browser.get(f"{topics}?show=%00").status_code == 400
+    # In the address itself too: a programme's slug reached PostgreSQL, which answered a 500.
+    assert browser.get("/programmes/unlocking%00").status_code == 400

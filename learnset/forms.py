@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import Field, SelectMultipleField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from learnset.db import get_db
@@ -220,7 +220,8 @@ def text_field(
 ) -> Field:
     """A box for text: required (with this message) or not, and at most `maximum` characters,
     the message naming it by its label without " (optional)" unless `name` is given."""
-    validators: list[Any] = [InputRequired(required)] if required else []
+    # DataRequired: spaces alone are no answer (InputRequired would take them).
+    validators: list[Any] = [DataRequired(required)] if required else []
     too_long = max_length(name or label.removesuffix(" (optional)"), maximum)
     return kind(label, validators=[*validators, too_long], **kwargs)
 

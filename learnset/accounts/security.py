@@ -271,7 +271,7 @@ def _refuse_nul_characters() -> None:
     # Nobody types a NUL character, and PostgreSQL cannot store one in text: the request is
     # malformed, so it gets a 400 rather than reaching the database as a 500.
     this_request = request._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
-    if _has_nul(this_request.args):
+    if "\x00" in this_request.path or _has_nul(this_request.args):
         abort(400)
     # Werkzeug reads a form only from a request that names its body's type; any other's form
     # is empty, and asking for it would set up the body's stream for nothing (most GETs).

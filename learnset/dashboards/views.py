@@ -246,7 +246,9 @@ def _dashboard_url(cohort_id: int) -> str:
 
 def _report_year() -> int | None:
     chosen = request.args.get("year", "")
-    return int(chosen) if chosen.isdigit() and 1900 < int(chosen) < 3000 else None
+    if not (chosen.isascii() and chosen.isdigit()):  # int() refuses "²", which isdigit() takes
+        return None
+    return int(chosen) if 1900 < int(chosen) < 3000 else None
 
 
 def _programme_report() -> programme_report.ProgrammeReport:

@@ -43,7 +43,7 @@ def _start_of_uk_day(day: date) -> datetime:
 def _concerning(person: str) -> Any:
     """Events by or about an account number, or anyone whose name or address holds every word."""
     words = person.split()
-    if len(words) == 1 and words[0].isdigit() and len(words[0]) < 10:
+    if len(words) == 1 and words[0].isascii() and words[0].isdigit() and len(words[0]) < 10:
         number = int(words[0])
         return or_(AuditEvent.actor_id == number, AuditEvent.subject_id == number)
     matching = select(User.id)

@@ -200,7 +200,8 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
-    message["Subject"] = subject
+    # A header is one line; a name typed with a line break in it would stop the message.
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="learnset.invalid")
     message.set_content(body)

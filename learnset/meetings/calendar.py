@@ -132,7 +132,8 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is written as given, and a line break would end its line: one line.
+    calendar.add("x-wr-calname", " ".join(name.split()))
     calendar.add("x-wr-timezone", "Europe/London")
     host = urlsplit(base_url).hostname or "learnset.invalid"
     for meeting in meetings:

@@ -56,15 +56,15 @@ def tell_about_session(
 
 def tell_topic_taken_up(db: Session, meeting: Meeting, actor: User, now: datetime) -> None:
     """Tell the set that a topic it proposed will be taken up in a session; the topic's own
-    words stay on the set's topics page."""
+    words stay on the set's topics page. A draft session is not named: participants do not
+    see drafts, and the topics page does not name it to them either."""
+    session = meeting.display_title if meeting.is_published else "a session still being planned"
     notify(
         db,
         members_of(db, meeting.cohort_id, actor),
         NotificationKind.TOPIC,
         actor=actor,
         link=f"/cohorts/{meeting.cohort_id}/topics",
-        description=(
-            f"{actor.name} took up a topic of {meeting.cohort.name} for {meeting.display_title}"
-        ),
+        description=f"{actor.name} took up a topic of {meeting.cohort.name} for {session}",
         now=now,
     )

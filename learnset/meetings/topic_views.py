@@ -55,7 +55,7 @@ def _back(topic: EmergentTopic) -> Response:
     target = request.form.get("return_to", "")
     if target.startswith("plan-"):
         meeting_id = target.removeprefix("plan-")
-        if meeting_id.isdigit():
+        if meeting_id.isascii() and meeting_id.isdigit():
             return redirect(url_for("meetings.plan", meeting_id=int(meeting_id), _anchor="topics"))
     if target == "home":
         return redirect(url_for("main.home"))

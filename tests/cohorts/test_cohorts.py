@@ -39,6 +39,16 @@ def test_create_set_validation(login, db, people):
     assert db.scalar(select(func.count()).select_from(Cohort)) == 2
 
 
+def test_a_name_of_spaces_alone_is_no_name(login, db, people):
+    for path in ("/cohorts/new", f"/cohorts/{people.cohort.id}/edit"):
+        response = submit(login(people.admin), path, {**NEW_SET, "name": " \t "})
+        assert response.status_code == 422
+        assert "Enter a name for the learning set" in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Cohort)) == 2
+    db.refresh(people.cohort)
+    assert people.cohort.name == "Riverside set"
+
+
 def test_only_admins_create_sets(login, db, people):
     for person in (people.tutor, people.participant):
         browser = login(person)

@@ -47,6 +47,16 @@ def test_tutor_and_admin_can_invite(who, login, outbox, people):
     assert "Waiting" in page
 
 
+def test_a_line_break_in_the_sets_name_does_not_stop_its_invitations(db, login, outbox, people):
+    # The name box is one line, but a crafted request can put a break in it: an email header
+    # cannot hold one, and the invitation was never sent.
+    people.cohort.name = "Riverside\r\nset"
+    db.commit()
+    assert _invite(login(people.tutor), people.cohort).status_code == 302
+    [message] = outbox()
+    assert message["Subject"] == "You are invited to join Riverside set on Learnset"
+
+
 @pytest.mark.parametrize(
     "role,status",
     [("participant", 403), ("other_tutor", 404)],

@@ -209,6 +209,14 @@ def test_year_filter(db, programme):
     assert 2019 in report.years
 
 
+def test_a_year_that_is_not_one_shows_every_year(db, login, programme):
+    admin = login(programme.admin)
+    # "²" is a digit to str.isdigit() but not to int(); "١٢" is one to both.
+    for year in ("²⁰²⁶", "abc", "١٩٩٠", "99999"):
+        for path in (REPORT, REPORT + ".csv"):
+            assert admin.get(f"{path}?year={year}").status_code == 200, (path, year)
+
+
 def test_feedback_themes_are_placed_by_set(db, programme):
     themes = FeedbackThemes(
         programme.cohort.id,

@@ -8,7 +8,8 @@ from learnset.meetings.models import Attendance, EmergentTopic, Meeting, Meeting
 from tests import factories
 from tests.helpers import assert_each_post_answers
 
-GARBAGE = ["", "abc", "-1", "99999999999999999999", "1.5", "\x00", "<script>", "Zoë 🙂" * 200]
+# "²" is a digit to str.isdigit() but not to int().
+GARBAGE = ["", "abc", "-1", "99999999999999999999", "1.5", "\x00", "<script>", "Zoë 🙂" * 200, "²"]
 
 
 def _counts(db):
@@ -45,6 +46,7 @@ def test_no_form_breaks_on_junk(login, db, people, no_csrf, junk):
         (tutor, f"/sessions/{draft.id}/slots/{slot.id}/move", {"direction": junk}),
         (tutor, f"/sessions/{past.id}/attendance", {"present": [junk]}),
         (tutor, f"/topics/{topic.id}/take", {"meeting": junk, "return_to": junk}),
+        (tutor, f"/topics/{topic.id}/release", {"return_to": f"plan-{junk}"}),
         (tutor, f"/topics/{topic.id}/close", {"reason": junk * 50}),
         (tutor, f"/cohorts/{cohort}/edit", {
             "name": junk, "status": junk, "start_month-month": junk, "start_month-year": junk,
@@ -100,3 +102,5 @@ def test_nul_characters_are_refused_everywhere(login, people, no_csrf):
     topics = f"/cohorts/{people.cohort.id}/topics"
     assert browser.post(topics, data={"title": "A\x00B"}).status_code == 400
     assert browser.get(f"{topics}?show=%00").status_code == 400
+    # In the address itself too: a programme's slug reached PostgreSQL, which answered a 500.
+    assert browser.get("/programmes/unlocking%00").status_code == 400

@@ -209,6 +209,20 @@ def test_single_session_download(login, db, people):
     assert list(tutor) == [f"Draft: Still a draft: {people.cohort.name}"]
 
 
+def test_a_line_break_in_a_title_or_set_name_still_gives_a_calendar_file(login, db, people):
+    # Typed into a one-line box by a crafted request: the file names the calendar on one line.
+    meeting = factories.make_meeting(
+        db, people.cohort, title="Frailty\r\nX-INJECTED:1", status="published"
+    )
+    people.cohort.name = "Riverside\nset"
+    db.commit()
+    response = login(people.participant).get(f"/sessions/{meeting.id}/calendar.ics")
+    assert response.status_code == 200
+    parsed = Calendar.from_ical(response.data)
+    assert str(parsed["X-WR-CALNAME"]) == "Frailty X-INJECTED:1: Riverside set"
+    assert "X-INJECTED" not in parsed
+
+
 def test_calendar_page_explains_and_offers_an_address(login, people):
     html = login(people.participant).get("/calendar").get_data(as_text=True)
     assert "Add your sessions to your calendar" in html

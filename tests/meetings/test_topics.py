@@ -157,9 +157,12 @@ def test_close_with_a_reason_then_reopen(login, db, people):
     assert "Close “Procurement law”?" in browser.get(f"/topics/{topic.id}/close").get_data(
         as_text=True
     )
-    empty = submit(browser, f"/topics/{topic.id}/close", {"reason": ""})
-    assert empty.status_code == 422
-    assert "Enter a short reason" in empty.get_data(as_text=True)
+    for blank in ("", "  \t "):
+        empty = submit(browser, f"/topics/{topic.id}/close", {"reason": blank})
+        assert empty.status_code == 422
+        assert "Enter a short reason" in empty.get_data(as_text=True)
+    db.refresh(topic)
+    assert topic.status == "open"
     submit(browser, f"/topics/{topic.id}/close", {"reason": "Covered in the March session"})
     db.refresh(topic)
     assert topic.status == "closed"
@@ -209,6 +212,19 @@ def test_removing_a_member_removes_their_votes_on_open_topics(db, people):
     cohort_services.remove_member(db, membership, utcnow(), removed_by=people.tutor)
     assert _votes(db, open_topic) == 0
     assert _votes(db, closed) == 1
+
+
+def test_taking_a_topic_into_a_draft_session_does_not_tell_the_set_its_title(login, db, people):
+    draft = factories.make_meeting(db, people.cohort, title="Secret restructure")
+    topic = factories.make_topic(db, people.cohort, people.fellow, title="Frailty")
+    db.commit()
+    assert (
+        press(login(people.tutor), f"/topics/{topic.id}/take", {"meeting": draft.id}).status_code
+        == 302
+    )
+    told = text_of(login(people.participant).get("/notifications"))
+    assert "Tess Tutor took up a topic of Riverside set for a session still being planned" in told
+    assert "Secret restructure" not in told
 
 
 def test_a_draft_session_taking_up_a_topic_stays_hidden(login, db, people):

@@ -27,15 +27,20 @@ def email_field(
 
 class NewPassword:
     """The rules for a new password (services.password_problem), with the message beside the
-    field; the person's address and name, where the form knows them, count as easy guesses."""
+    field; the person's address and name, where the form knows them, count as easy guesses.
+    A form for someone not signed in (a reset link, an invitation) names them in its
+    `password_for`: their address and name."""
 
     def __init__(self, email_field: str | None = None) -> None:
         self.email_field = email_field
 
     def __call__(self, form: FlaskForm, field: PasswordField) -> None:
         email, name = "", ""
+        password_for: tuple[str, str] | None = getattr(form, "password_for", None)
         if self.email_field:
             email = form[self.email_field].data or ""
+        elif password_for is not None:
+            email, name = password_for
         elif current_user.is_authenticated:
             email, name = current_user.email, current_user.name
         if "name" in form._fields:
@@ -71,6 +76,7 @@ def _confirm_password() -> PasswordField:
 
 
 class ResetPasswordForm(FlaskForm):
+    password_for: tuple[str, str] | None = None
     password = _new_password()
     confirm = _confirm_password()
 

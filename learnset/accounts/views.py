@@ -194,6 +194,7 @@ def reset_password(user: User) -> Page:
         # Links sent before the domain was required, or asked for by someone else.
         return render_template("accounts/password_not_used.html", refused=refused), 403
     form = ResetPasswordForm()
+    form.password_for = (user.email, user.name)
     if form.validate_on_submit():
         db = get_db()
         method = current_app.config["PASSWORD_HASH_METHOD"]

@@ -173,6 +173,7 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         sso_views.forget_identity()
         flash(problem)
     form = AcceptInvitationForm()
+    form.password_for = (invitation.email, invitation.name)
     if not form.is_submitted():
         form.name.data = invitation.name
     if form.validate_on_submit():

@@ -223,15 +223,16 @@ class SignedLink:
 
 
 def _fingerprint(user: User) -> str:
-    # Changes whenever the password does, which makes a used reset link worthless.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+    # Changes whenever the password does, which makes a used reset link worthless, and when the
+    # address does: a link mailed to the old address must not open the account any more.
+    return hashlib.sha256(f"{user.email}\n{user.password_hash}".encode()).hexdigest()[:20]
 
 
 RESET_LINK = SignedLink(RESET_SALT, "fingerprint", _fingerprint)
 
 
 def make_reset_token(user: User, secret_key: str) -> str:
-    """A signed token for a password reset link; it dies when the password changes."""
+    """A signed token for a password reset link; it dies when the password or address changes."""
     return RESET_LINK.make(user, secret_key)
 
 

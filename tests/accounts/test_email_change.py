@@ -13,7 +13,7 @@ from learnset.accounts.models import User
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.db import utcnow
 from tests import factories
-from tests.helpers import TEST_PASSWORD, link_in, submit, text_of
+from tests.helpers import TEST_PASSWORD, csrf_from, link_in, submit, text_of
 
 NEW = "pat.new@example.org"
 
@@ -112,6 +112,21 @@ def test_a_tampered_link_and_a_deactivated_account_are_refused(client, db, outbo
     people.participant.is_active = False
     db.commit()
     assert client.get(link).status_code == 410
+
+
+def test_the_link_dies_when_the_password_is_reset(login, client, db, outbox, people):
+    """Someone who knew the password asks to move the account to their own address; its owner
+    resets the password: the link they were sent no longer works."""
+    _ask(login(people.participant), "taker@example.net")
+    link = link_in(outbox()[0])
+    token = csrf_from(client, link)
+    submit(login(None), "/forgot-password", {"email": people.participant.email})
+    new_password = {"password": "lantern river otter", "confirm": "lantern river otter"}
+    assert submit(login(None), link_in(outbox()[1]), new_password).status_code == 302
+    assert client.get(link).status_code == 410
+    assert client.post(link, data={"csrf_token": token}).status_code == 410
+    db.refresh(people.participant)
+    assert people.participant.email != "taker@example.net"
 
 
 def test_signing_in_uses_the_new_address(login, client, db, outbox, people):

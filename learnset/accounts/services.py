@@ -170,6 +170,27 @@ def attempt_sign_in(
     return SignInAttempt(user)
 
 
+def check_own_password(
+    db: Session,
+    user: User,
+    password: str,
+    address: str | None,
+    now: datetime,
+    limits: lockout.Limits,
+) -> SignInAttempt:
+    """A signed-in person's password typed again to confirm a change to their account. Wrong
+    ones count with failed sign-ins to its address from this client, and pause checking as
+    those do: a browser left signed in is no place to guess the password at leisure."""
+    paused = lockout.pause(db, user.email, address, now, limits)
+    if paused is not None:
+        return SignInAttempt(None, paused)
+    if authenticate(db, user.email, password, now) is None:
+        lockout.record_failure(db, user.email, address, now)
+        return SignInAttempt(None)
+    lockout.forget_from_client(db, user.email, address)
+    return SignInAttempt(user)
+
+
 PAUSED_BECAUSE = {
     lockout.Scope.ACCOUNT: "Too many failures with this address from this client",
     lockout.Scope.CLIENT: "Too many failures from this client",

@@ -322,6 +322,7 @@ def change_password() -> Response | tuple[str, int]:
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
+@limiter.limit(limit_per_ip("EMAIL_LIMIT_PER_IP"), methods=["POST"])
 def change_email() -> str | tuple[str, int]:
     if not current_user.has_password:
         # Single sign-on finds the account by the address the organisation vouches for: it

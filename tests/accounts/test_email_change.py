@@ -12,8 +12,9 @@ from sqlalchemy import select
 from learnset.accounts.models import User
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.db import utcnow
+from learnset.mail.models import OutgoingMail
 from tests import factories
-from tests.helpers import TEST_PASSWORD, csrf_from, link_in, submit, text_of
+from tests.helpers import TEST_PASSWORD, count_rows, csrf_from, link_in, submit, text_of
 
 NEW = "pat.new@example.org"
 
@@ -127,6 +128,16 @@ def test_the_link_dies_when_the_password_is_reset(login, client, db, outbox, peo
     assert client.post(link, data={"csrf_token": token}).status_code == 410
     db.refresh(people.participant)
     assert people.participant.email != "taker@example.net"
+
+
+def test_requests_are_rate_limited_so_the_form_sends_no_flood_of_mail(app, login, db, people):
+    """Each request emails the address typed, whoever's it is: a script with the password must
+    not make Learnset send thousands."""
+    app.config["EMAIL_LIMIT_PER_IP"] = "2 per hour"
+    browser = login(people.participant)
+    statuses = [_ask(browser, f"someone{n}@example.net").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert count_rows(db, OutgoingMail) == 2
 
 
 def test_signing_in_uses_the_new_address(login, client, db, outbox, people):

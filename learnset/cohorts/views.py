@@ -119,7 +119,7 @@ GONE_MESSAGES = {
 def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     db = get_db()
     now = utcnow()
-    invitation = services.find_by_token(db, token)
+    invitation = services.find_by_token(db, token, to_use=request.method == "POST")
     if invitation is None:
         abort(404)
     status = invitation.status(now)

@@ -35,12 +35,13 @@ def check_request(user: User, new_email: str) -> str:
     return email
 
 
-def _fingerprint(email: str) -> str:
-    # Changes when the address does, which makes a used link worthless.
-    return hashlib.sha256(email.encode()).hexdigest()[:20]
+def _fingerprint(user: User) -> str:
+    # Changes when the address does, which makes a used link worthless, and when the password
+    # does: someone who knew the old one cannot take the account once its owner has changed it.
+    return hashlib.sha256(f"{user.email}\n{user.password_hash}".encode()).hexdigest()[:20]
 
 
-LINK = SignedLink(SALT, "from", lambda user: _fingerprint(user.email))
+LINK = SignedLink(SALT, "from", _fingerprint)
 
 
 def make_token(user: User, new_email: str, secret_key: str) -> str:

@@ -1,7 +1,14 @@
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from learnset.accounts.services import password_problem
 from learnset.forms import max_length, text_field
@@ -27,15 +34,20 @@ def email_field(
 
 class NewPassword:
     """The rules for a new password (services.password_problem), with the message beside the
-    field; the person's address and name, where the form knows them, count as easy guesses."""
+    field; the person's address and name, where the form knows them, count as easy guesses.
+    A form for someone not signed in (a reset link, an invitation) names them in its
+    `password_for`: their address and name."""
 
     def __init__(self, email_field: str | None = None) -> None:
         self.email_field = email_field
 
     def __call__(self, form: FlaskForm, field: PasswordField) -> None:
         email, name = "", ""
+        password_for: tuple[str, str] | None = getattr(form, "password_for", None)
         if self.email_field:
             email = form[self.email_field].data or ""
+        elif password_for is not None:
+            email, name = password_for
         elif current_user.is_authenticated:
             email, name = current_user.email, current_user.name
         if "name" in form._fields:
@@ -71,6 +83,7 @@ def _confirm_password() -> PasswordField:
 
 
 class ResetPasswordForm(FlaskForm):
+    password_for: tuple[str, str] | None = None
     password = _new_password()
     confirm = _confirm_password()
 
@@ -84,14 +97,34 @@ class ChangePasswordForm(FlaskForm):
     confirm = _confirm_password()
 
 
+def one_line(value: str | None) -> str | None:
+    """A one-line field as kept: each run of white space (a line break or tab pasted in) one
+    space, none at either end. A name goes into email subjects, where a line break cannot."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+NAME_REQUIRED = "Enter your full name"
+
+
 class ProfileForm(FlaskForm):
-    name = text_field("Full name", 120, required="Enter your full name")
+    name = text_field("Full name", 120, required=NAME_REQUIRED, filters=[one_line])
     job_title = text_field(
-        "Job title", 120, description="For example, GP partner and clinical lead for urgent care"
+        "Job title",
+        120,
+        description="For example, GP partner and clinical lead for urgent care",
+        filters=[one_line],
     )
     organisation = text_field(
-        "Organisation", 160, description="Shown to the other members of your learning sets"
+        "Organisation",
+        160,
+        description="Shown to the other members of your learning sets",
+        filters=[one_line],
     )
+
+    def validate_name(self, field: StringField) -> None:
+        # Spaces alone pass InputRequired, and are nobody's name.
+        if not field.data:
+            raise StopValidation(NAME_REQUIRED)
 
 
 class DeleteAccountForm(FlaskForm):

@@ -24,7 +24,7 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -106,6 +106,8 @@ def register(
     this service, from this origin."""
     if len(passkeys_of(db, user)) >= MAX_PASSKEYS:
         raise PasskeyError(f"You can have up to {MAX_PASSKEYS} passkeys. Remove one first", "name")
+    # Any of the package's exceptions: a malformed answer raises InvalidJSONStructure and the
+    # like, not only InvalidRegistrationResponse (or InvalidAuthenticationResponse, below).
     try:
         verified = verify_registration_response(
             credential=credential,
@@ -113,7 +115,7 @@ def register(
             expected_rp_id=rp.id,
             expected_origin=rp.origin,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise PasskeyError(
             "The passkey could not be added. Try again, or use another device", "name"
         ) from error
@@ -188,7 +190,7 @@ def authenticate(
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=user is None,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise PasskeyError(NOT_ACCEPTED) from error
     passkey.sign_count = verified.new_sign_count
     passkey.last_used_at = now

@@ -1,6 +1,7 @@
 """The email domains that must sign in by single sign-on: those an admin has added here, and
 those fixed by the SSO_REQUIRED_DOMAINS setting. Their addresses are refused a password
-sign-in and a password reset; the person is pointed to the single sign-on button instead."""
+sign-in, a password reset and a password when joining by invitation; the person is pointed to
+the single sign-on button instead."""
 
 from __future__ import annotations
 

@@ -170,6 +170,27 @@ def attempt_sign_in(
     return SignInAttempt(user)
 
 
+def check_own_password(
+    db: Session,
+    user: User,
+    password: str,
+    address: str | None,
+    now: datetime,
+    limits: lockout.Limits,
+) -> SignInAttempt:
+    """A signed-in person's password typed again to confirm a change to their account. Wrong
+    ones count with failed sign-ins to its address from this client, and pause checking as
+    those do: a browser left signed in is no place to guess the password at leisure."""
+    paused = lockout.pause(db, user.email, address, now, limits)
+    if paused is not None:
+        return SignInAttempt(None, paused)
+    if authenticate(db, user.email, password, now) is None:
+        lockout.record_failure(db, user.email, address, now)
+        return SignInAttempt(None)
+    lockout.forget_from_client(db, user.email, address)
+    return SignInAttempt(user)
+
+
 PAUSED_BECAUSE = {
     lockout.Scope.ACCOUNT: "Too many failures with this address from this client",
     lockout.Scope.CLIENT: "Too many failures from this client",
@@ -223,15 +244,16 @@ class SignedLink:
 
 
 def _fingerprint(user: User) -> str:
-    # Changes whenever the password does, which makes a used reset link worthless.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+    # Changes whenever the password does, which makes a used reset link worthless, and when the
+    # address does: a link mailed to the old address must not open the account any more.
+    return hashlib.sha256(f"{user.email}\n{user.password_hash}".encode()).hexdigest()[:20]
 
 
 RESET_LINK = SignedLink(RESET_SALT, "fingerprint", _fingerprint)
 
 
 def make_reset_token(user: User, secret_key: str) -> str:
-    """A signed token for a password reset link; it dies when the password changes."""
+    """A signed token for a password reset link; it dies when the password or address changes."""
     return RESET_LINK.make(user, secret_key)
 
 

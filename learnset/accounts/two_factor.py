@@ -16,7 +16,7 @@ from typing import Any
 
 import pyotp
 import segno
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from learnset import audit
@@ -25,6 +25,7 @@ from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor, User
 from learnset.accounts.personal_data import Read
 from learnset.cohorts.models import Role
 from learnset.dates import uk_time
+from learnset.db import rowcount
 from learnset.errors import DomainError
 from learnset.tokens import hash_token
 
@@ -179,30 +180,39 @@ def _failure_key(user: User) -> str:
     return f"second-factor:{user.id}"
 
 
-def _accept_app_code(app: TwoFactor, typed: str, now: datetime) -> str | None:
+# A code is taken by a conditional UPDATE, never read then written: two sign-ins racing with
+# the same code would otherwise both read it unused, and both pass (PostgreSQL lets the second
+# write once the first commits; the condition, checked again then, stops it).
+
+
+def _accept_app_code(db: Session, app: TwoFactor, typed: str, now: datetime) -> str | None:
     """Accept a code from the app, once per time step; or why it is refused."""
     step = _step_matching(app.secret, typed, now)
     if step is None:
         return WRONG_CODE
     if step <= app.last_used_step:
         return CODE_TOO_OLD
-    app.last_used_step = step
-    return None
+    taken = db.execute(
+        update(TwoFactor)
+        .where(TwoFactor.user_id == app.user_id, TwoFactor.last_used_step < step)
+        .values(last_used_step=step)
+    )
+    return None if rowcount(taken) == 1 else CODE_TOO_OLD
 
 
 def _use_recovery_code(db: Session, user: User, typed: str, now: datetime) -> int | None:
     """Mark an unused recovery code of theirs used: how many are left, or None if it is not one."""
-    found = db.scalar(
-        select(RecoveryCode).where(
+    used = db.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_digest == _digest(typed),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=now)
     )
-    if found is None:
+    if rowcount(used) == 0:
         return None
-    found.used_at = now
-    db.flush()
     left = recovery_codes_left(db, user)
     audit.record(
         db,
@@ -242,7 +252,7 @@ def check_code(
     typed = _normalise(code)
     left: int | None = None
     if typed.isdigit() and len(typed) == 6:
-        problem_or_none = _accept_app_code(app, typed, now)
+        problem_or_none = _accept_app_code(db, app, typed, now)
     else:
         left = _use_recovery_code(db, user, typed, now)
         problem_or_none = WRONG_CODE if left is None else None

@@ -4,11 +4,11 @@ codes and turning it off from the account page."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset.accounts import passkeys, second_step, services, two_factor
+from learnset.accounts import passkeys, second_step, two_factor
 from learnset.accounts.forms import (
     CodeForm,
     PasskeySignInForm,
@@ -17,7 +17,7 @@ from learnset.accounts.forms import (
 )
 from learnset.accounts.models import User
 from learnset.accounts.security import failure_limits, limit_per_ip, public
-from learnset.accounts.views import bp
+from learnset.accounts.views import bp, own_password_refused
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.extensions import limiter
@@ -180,22 +180,22 @@ def turn_off_two_factor() -> Response | tuple[str, int]:
     required = two_factor.is_required(user)
     form = TurnOffTwoFactorForm()
     if not required and form.validate_on_submit():
-        now = utcnow()
-        if _proves_it_is_them(user, form.proof.data):
-            two_factor.turn_off(db, user, now)
+        refused = _not_proved_them(user, form.proof.data)
+        if refused is None:
+            two_factor.turn_off(db, user, utcnow())
             return done("Two-factor authentication is off.", _account_url())
-        # A wrong code is counted, and stays counted.
+        # A wrong code or password is counted, and stays counted.
         db.commit()
-        form.proof.errors.append("Enter your password or a current code from your app")
+        form.proof.errors.append(refused)
     return render_form("accounts/turn_off_two_factor.html", form, required=required)
 
 
-def _proves_it_is_them(user: User, proof: str) -> bool:
-    """A current code from their app, or their password."""
-    db, now = get_db(), utcnow()
+def _not_proved_them(user: User, proof: str) -> str | None:
+    """Why the proof typed is not a current code from their app nor their password, or None."""
+    wrong = "Enter your password or a current code from your app"
     typed = "".join(proof.split())
     if typed.isdigit() and len(typed) == 6:
         limits = failure_limits("TWO_FACTOR_MAX_FAILURES")
-        return two_factor.check_code(db, user, typed, request.remote_addr, now, limits).accepted
-    method = current_app.config["PASSWORD_HASH_METHOD"]
-    return services.authenticate(db, user.email, proof, now, method) is not None
+        check = two_factor.check_code(get_db(), user, typed, request.remote_addr, utcnow(), limits)
+        return None if check.accepted else wrong
+    return own_password_refused(user, proof, wrong)

@@ -51,6 +51,7 @@ from learnset.accounts.security import (
     public,
     sign_out_user,
 )
+from learnset.dates import uk_time
 from learnset.db import database, get_db, utcnow
 from learnset.downloads import attachment, json_document, streamed_zip
 from learnset.errors import link_gone, shown_on
@@ -194,6 +195,7 @@ def reset_password(user: User) -> Page:
         # Links sent before the domain was required, or asked for by someone else.
         return render_template("accounts/password_not_used.html", refused=refused), 403
     form = ResetPasswordForm()
+    form.password_for = (user.email, user.name)
     if form.validate_on_submit():
         db = get_db()
         method = current_app.config["PASSWORD_HASH_METHOD"]
@@ -275,10 +277,28 @@ def _with_password_typed_again(
     if not form.validate_on_submit():
         return None
     user: User = current_user._get_current_object()
-    if services.authenticate(get_db(), user.email, form.current.data, utcnow()) is None:
-        form.current.errors.append(wrong)
+    refused = own_password_refused(user, form.current.data, wrong)
+    if refused is not None:
+        form.current.errors.append(refused)
         return None
     return user
+
+
+def own_password_refused(user: User, password: str, wrong: str) -> str | None:
+    """Why a password typed again is not taken as the signed-in person's (`wrong`, or that
+    checking is paused), or None. A wrong one is counted, and stays counted."""
+    db = get_db()
+    limits = failure_limits("SIGN_IN_MAX_FAILURES")
+    check = services.check_own_password(db, user, password, request.remote_addr, utcnow(), limits)
+    if check.user is not None:
+        return None
+    db.commit()
+    if check.paused is not None:
+        return (
+            "There have been too many wrong passwords. For your security, passwords are not "
+            f"being checked until {uk_time(check.paused.until)}"
+        )
+    return wrong
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -302,6 +322,7 @@ def change_password() -> Response | tuple[str, int]:
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
+@limiter.limit(limit_per_ip("EMAIL_LIMIT_PER_IP"), methods=["POST"])
 def change_email() -> str | tuple[str, int]:
     if not current_user.has_password:
         # Single sign-on finds the account by the address the organisation vouches for: it
@@ -408,9 +429,7 @@ def _deletion_refused(
     password, or, with none, their address typed and a single sign-on in the last minutes."""
     now = utcnow()
     if isinstance(form, DeleteAccountForm):
-        if services.authenticate(db, user.email, form.password.data, now) is None:
-            return "The password is not correct"
-        return None
+        return own_password_refused(user, form.password.data, "The password is not correct")
     if normalise_email(form.email.data) != user.email:
         return "Type your email address as it is shown above"
     sign_in = current_sign_in()

@@ -44,6 +44,8 @@ class InviteForm(FlaskForm):
 class AcceptInvitationForm(ProfileForm):
     """A new account for the invited address: who they are and a password."""
 
+    password_for: tuple[str, str] | None = None
+
     password = PasswordField(
         "Create a password",
         description="Use 10 characters or more. A few unrelated words together work well",

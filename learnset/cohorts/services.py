@@ -141,8 +141,12 @@ def _record(
     audit.record(db, kind, actor_id=actor.id, detail=detail, now=now)
 
 
-def find_by_token(db: Session, token: str) -> Invitation | None:
-    return db.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+def find_by_token(db: Session, token: str, *, to_use: bool = False) -> Invitation | None:
+    """The invitation a link's token names. `to_use` (its form posted) holds it until the
+    transaction ends, so two posts at once (a double click) take it up one after the other and
+    the second finds it used, instead of both making the account and the second failing."""
+    query = select(Invitation).where(Invitation.token_hash == hash_token(token))
+    return db.scalar(query.with_for_update() if to_use else query)
 
 
 def usable(invitation: Invitation | None, now: datetime) -> bool:

@@ -119,7 +119,7 @@ GONE_MESSAGES = {
 def accept_invitation(token: str) -> Response | str | tuple[str, int]:
     db = get_db()
     now = utcnow()
-    invitation = services.find_by_token(db, token)
+    invitation = services.find_by_token(db, token, to_use=request.method == "POST")
     if invitation is None:
         abort(404)
     status = invitation.status(now)
@@ -173,9 +173,14 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         sso_views.forget_identity()
         flash(problem)
     form = AcceptInvitationForm()
+    form.password_for = (invitation.email, invitation.name)
+    # An address whose domain must use single sign-on gets no password, here as at sign-in.
+    sso_only = sso_label is not None and _must_use_single_sign_on(invitation)
     if not form.is_submitted():
         form.name.data = invitation.name
-    if form.validate_on_submit():
+    if sso_only and request.method == "POST":
+        abort(403)
+    if not sso_only and form.validate_on_submit():
         db = get_db()
         now = utcnow()
         user = accounts.create_user(
@@ -195,8 +200,18 @@ def _join_with_new_account(invitation: Invitation) -> Response | tuple[str, int]
         committed(f"Welcome to Learnset. You have joined {invitation.cohort.name}.")
         return response
     return render_form(
-        "cohorts/invitation_new_account.html", form, invitation=invitation, sso_label=sso_label
+        "cohorts/invitation_new_account.html",
+        form,
+        invitation=invitation,
+        sso_label=sso_label,
+        sso_only=sso_only,
+        domain=required_domains.domain_of(invitation.email),
     )
+
+
+def _must_use_single_sign_on(invitation: Invitation) -> bool:
+    fixed = required_domains.parse_domains(current_app.config["SSO_REQUIRED_DOMAINS"])
+    return required_domains.must_use_single_sign_on(get_db(), invitation.email, fixed)
 
 
 def _join_by_single_sign_on(

@@ -12,8 +12,17 @@ from sqlalchemy import select
 from learnset.accounts.models import User
 from learnset.audit.models import AuditKind
 from learnset.db import utcnow
+from learnset.mail.models import OutgoingMail
 from tests import factories
-from tests.helpers import TEST_PASSWORD, audit_events, link_in, submit, text_of
+from tests.helpers import (
+    TEST_PASSWORD,
+    audit_events,
+    count_rows,
+    csrf_from,
+    link_in,
+    submit,
+    text_of,
+)
 
 NEW = "pat.new@example.org"
 
@@ -112,6 +121,31 @@ def test_a_tampered_link_and_a_deactivated_account_are_refused(client, db, outbo
     people.participant.is_active = False
     db.commit()
     assert client.get(link).status_code == 410
+
+
+def test_the_link_dies_when_the_password_is_reset(login, client, db, outbox, people):
+    """Someone who knew the password asks to move the account to their own address; its owner
+    resets the password: the link they were sent no longer works."""
+    _ask(login(people.participant), "taker@example.net")
+    link = link_in(outbox()[0])
+    token = csrf_from(client, link)
+    submit(login(None), "/forgot-password", {"email": people.participant.email})
+    new_password = {"password": "lantern river otter", "confirm": "lantern river otter"}
+    assert submit(login(None), link_in(outbox()[1]), new_password).status_code == 302
+    assert client.get(link).status_code == 410
+    assert client.post(link, data={"csrf_token": token}).status_code == 410
+    db.refresh(people.participant)
+    assert people.participant.email != "taker@example.net"
+
+
+def test_requests_are_rate_limited_so_the_form_sends_no_flood_of_mail(app, login, db, people):
+    """Each request emails the address typed, whoever's it is: a script with the password must
+    not make Learnset send thousands."""
+    app.config["EMAIL_LIMIT_PER_IP"] = "2 per hour"
+    browser = login(people.participant)
+    statuses = [_ask(browser, f"someone{n}@example.net").status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert count_rows(db, OutgoingMail) == 2
 
 
 def test_signing_in_uses_the_new_address(login, client, db, outbox, people):

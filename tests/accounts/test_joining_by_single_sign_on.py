@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from learnset.accounts import services
+from learnset.accounts import required_domains, services
 from learnset.accounts.models import User
 from learnset.audit.models import AuditEvent, AuditKind
 from learnset.db import utcnow
@@ -110,6 +110,21 @@ def test_an_invitee_joins_by_single_sign_on_with_no_password(
     back = provider.authorize(from_sign_in.location, INVITED)
     assert browser.get("/" + back.split("/", 3)[3]).location == "/"
     assert signed_in(browser)
+
+
+def test_an_invitee_whose_domain_is_required_joins_by_single_sign_on(
+    client, login, db, people, outbox, provider
+):
+    required_domains.add(
+        db, people.admin, "nhs.net", allowed=frozenset({"nhs.net"}), fixed=frozenset(), now=utcnow()
+    )
+    db.commit()
+    link = _invite(login, people, outbox)
+    assert "Create a password" not in _said(client.get(link))
+    provider.add_user(INVITED, name="Nia Person")
+    assert _join_by_sso(client, provider, link, INVITED).location == link
+    assert submit(client, link, {"name": "Nia Person"}).status_code == 302
+    assert signed_in(client) and not _user(db, INVITED).has_password
 
 
 def test_the_verified_address_matches_whatever_its_case(

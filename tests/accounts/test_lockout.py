@@ -10,15 +10,18 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from learnset import create_app
-from learnset.accounts import lockout
+from learnset.accounts import lockout, two_factor
 from learnset.accounts.models import SignInFailure
 from learnset.db import utcnow
+from learnset.mail.models import OutgoingMail
+from tests.accounts.two_factor_helpers import give_app
 from tests.apps import bind_app, make_test_config
-from tests.helpers import TEST_PASSWORD, link_in, submit
+from tests.helpers import TEST_PASSWORD, count_rows, link_in, submit, text_of
 
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.23"
@@ -285,3 +288,39 @@ def test_purge_deletes_failures_out_of_the_window(app, db):
     db.expire_all()
     assert db.scalar(select(SignInFailure.email_digest)) == lockout.email_digest("new@example.org")
     assert lockout.purge(db, now, window) == 0
+
+
+# Each form that asks a signed-in person for their password again: its path, the field, and
+# the rest of what it sends.
+PASSWORD_TYPED_AGAIN = {
+    "change password": (
+        "/account/password",
+        "current",
+        {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    ),
+    "change email": ("/account/email", "current", {"email": "pat.new@example.org"}),
+    "delete account": ("/account/delete", "password", {}),
+    "turn off two-factor": ("/account/two-factor/turn-off", "proof", {}),
+}
+
+
+@pytest.mark.parametrize("form", PASSWORD_TYPED_AGAIN)
+def test_a_signed_in_browser_cannot_guess_the_password_at_leisure(form, app, db, login, people):
+    """Wrong passwords typed again while signed in count as failed sign-ins with the address
+    do: after the limit even the right one is not checked, and nothing changes."""
+    path, field, rest = PASSWORD_TYPED_AGAIN[form]
+    give_app(db, people.participant)
+    _limits(app, per_account=3)
+    browser = login(people.participant)
+    browser.environ_base["REMOTE_ADDR"] = ATTACKER
+    for guess in range(3):
+        assert submit(browser, path, {**rest, field: f"guess {guess}"}).status_code == 422
+    response = submit(browser, path, {**rest, field: TEST_PASSWORD})
+    assert "passwords are not being checked until" in text_of(response, 422)
+    assert _failures(db) == 3
+    db.refresh(people.participant)
+    assert two_factor.has_second_factor(db, people.participant), "still on, account still there"
+    assert count_rows(db, OutgoingMail) == 0, "no link to a new address"
+    # Counted against the address: signing in with it from that client is paused too.
+    assert _fail(client := app.test_client(), people.participant.email, ATTACKER, 1) == [429]
+    assert _attempt(client, people.participant.email, TEST_PASSWORD, OWNER).status_code == 302

@@ -22,6 +22,8 @@ from tests.accounts.passkey_helpers import (
 from tests.accounts.two_factor_helpers import give_app
 from tests.helpers import TEST_PASSWORD, audit_events, press, sign_in, signed_in, submit, text_of
 
+SIGN_IN = ("/sign-in/passkey/options", "/sign-in")
+
 
 def _registered(app, user):
     device = SoftPasskey()
@@ -84,6 +86,31 @@ def test_another_origin_an_unverified_person_and_a_cloned_key_are_refused(app, p
     device.counter = 0
     browser = app.test_client()
     assert sign_in_with(browser, device).location == "/sign-in"
+
+
+# Answers a browser would never send, as a script or a broken extension might.
+MALFORMED = ("[]", '"x"', "null", "{}", '{"response": {}}', '{"response": "x"}')
+
+
+def test_a_malformed_answer_is_refused_not_a_server_error(app, db, people):
+    device = _registered(app, people.participant)
+    real_id = json.loads(device.sign_in(options_from(app.test_client(), *SIGN_IN), ORIGIN))["id"]
+    browser = app.test_client()
+    for answer in MALFORMED:
+        parsed = json.loads(answer)
+        if isinstance(parsed, dict):
+            # Naming a real passkey, so that the answer itself is checked.
+            parsed.update(id=real_id, rawId=real_id, type="public-key")
+        credential = json.dumps(parsed)
+        options_from(browser, *SIGN_IN)
+        response = press(browser, "/sign-in/passkey", {"credential": credential}, "/sign-in")
+        assert response.location == "/sign-in" and not signed_in(browser), answer
+    owner = app.test_client(user=people.participant)
+    for answer in MALFORMED:
+        options_from(owner, "/account/passkeys/options", "/account/passkeys/add")
+        response = submit(owner, "/account/passkeys/add", {"name": "Phone", "credential": answer})
+        assert "could not be added" in text_of(response, 422), answer
+    assert len(db.scalars(select(Passkey)).all()) == 1
 
 
 def signed_in_ok(app, device):

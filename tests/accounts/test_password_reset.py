@@ -78,6 +78,23 @@ def test_link_dies_when_password_changes_another_way(client, db, outbox, people)
     assert client.get(link).status_code == 410
 
 
+def test_link_dies_when_the_address_changes(client, login, db, outbox, people):
+    """A link mailed to the old address (a mailbox left behind, or someone else's now) no
+    longer opens the account once the address has changed."""
+    _ask_for_link(client, people.participant.email)
+    link = link_in(outbox()[0])
+    token = csrf_from(client, link)
+    browser = login(people.participant)
+    submit(browser, "/account/email", {"email": "pat.new@example.org", "current": TEST_PASSWORD})
+    submit(browser, link_in(outbox()[1]), {})
+    db.refresh(people.participant)
+    assert people.participant.email == "pat.new@example.org"
+    assert client.get(link).status_code == 410
+    sent = {"password": NEW, "confirm": NEW, "csrf_token": token}
+    assert client.post(link, data=sent).status_code == 410, "nor the form opened before"
+    assert services.authenticate(db, "pat.new@example.org", TEST_PASSWORD, utcnow())
+
+
 def test_new_password_must_follow_the_rules(client, outbox, people):
     _ask_for_link(client, people.participant.email)
     link = link_in(outbox()[0])

@@ -16,12 +16,12 @@ EASY = "sunshine1985"
 STRONG = "kettle moss harbour"
 
 
-def _error_beside_the_field(response) -> None:
+def _error_beside_the_field(response, message: str = services.TOO_EASY) -> None:
     html = text_of(response, 422)
     beside = '<span class="nhsuk-error-message" id="password-error" > <span'
-    assert f'{beside} class="nhsuk-u-visually-hidden">Error: </span>{services.TOO_EASY}' in html
+    assert f'{beside} class="nhsuk-u-visually-hidden">Error: </span>{message}' in html
     # In the error summary too, linking to the field.
-    assert f'href="#password" > {services.TOO_EASY}' in html
+    assert f'href="#password" > {message}' in html
 
 
 def test_changing_to_an_easy_password_is_refused_and_nothing_changes(login, db, people):
@@ -56,3 +56,23 @@ def test_joining_by_invitation_refuses_an_easy_password(client, login, db, outbo
     response = submit(client, link, {**NEW_ACCOUNT, "password": EASY, "confirm": EASY})
     _error_beside_the_field(response)
     assert db.scalar(select(User).where(User.email == "nadia@example.org")) is None
+
+
+def test_a_reset_link_refuses_one_s_own_address_or_name(client, db, outbox, people):
+    submit(client, "/forgot-password", {"email": people.participant.email})
+    link = link_in(outbox()[0])
+    own = people.participant.email
+    response = submit(client, link, {"password": own, "confirm": own})
+    _error_beside_the_field(response, "Password must not be your email address")
+    named = people.participant.name.replace(" ", "").lower() + "2026"
+    _error_beside_the_field(submit(client, link, {"password": named, "confirm": named}))
+    assert services.authenticate(db, people.participant.email, TEST_PASSWORD, utcnow())
+
+
+def test_joining_by_invitation_refuses_the_invited_address(client, login, db, outbox, people):
+    email = "nadia.lantern.otter@example.org"
+    _invite(login(people.tutor), people.cohort, email=email)
+    link = link_in(outbox()[0])
+    response = submit(client, link, {**NEW_ACCOUNT, "password": email, "confirm": email})
+    _error_beside_the_field(response, "Password must not be your email address")
+    assert db.scalar(select(User).where(User.email == email)) is None

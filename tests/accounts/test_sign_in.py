@@ -1,13 +1,15 @@
 """Signing in and out, changing password, password rules."""
 
 import pytest
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from learnset import config
 from learnset.accounts import services
 from learnset.accounts.models import User
 from learnset.db import utcnow
-from tests.helpers import TEST_PASSWORD, csrf_from, submit
+from tests.cohorts.test_invitations import NEW_ACCOUNT
+from tests.helpers import TEST_PASSWORD, csrf_from, link_in, submit, text_of
 
 FAILED = "Enter a correct email address and password"
 
@@ -225,6 +227,34 @@ def test_profile_validation_keeps_nothing_half_written(login, db, people):
     assert "Enter your full name" in html
     assert "Job title must be 120 characters or fewer" in html
     assert db.get(User, people.participant.id).organisation == "Example ICB"
+
+
+def test_profile_fields_are_one_line_and_a_name_is_more_than_spaces(login, db, people):
+    """A line break pasted into a name would end up in email subjects (a colleague's feedback
+    request names the participant), where no line break can go: the mail would never leave."""
+    browser = login(people.participant)
+    pasted = {"name": " Pat\r\nParticipant ", "job_title": "GP\tpartner", "organisation": "A\nICB"}
+    assert submit(browser, "/account", pasted).status_code == 302
+    db.refresh(people.participant)
+    saved = people.participant
+    assert (saved.name, saved.job_title, saved.organisation) == (
+        "Pat Participant",
+        "GP partner",
+        "A ICB",
+    )
+    response = submit(browser, "/account", {"name": " \t\n ", "job_title": "", "organisation": ""})
+    assert "Enter your full name" in text_of(response, 422)
+    db.refresh(people.participant)
+    assert people.participant.name == "Pat Participant"
+
+
+def test_joining_by_invitation_needs_a_name_not_spaces(client, login, db, outbox, people):
+    submit(
+        login(people.tutor), f"/cohorts/{people.cohort.id}/invitations", {"email": "n@example.org"}
+    )
+    response = submit(client, link_in(outbox()[0]), {**NEW_ACCOUNT, "name": "   "})
+    assert "Enter your full name" in text_of(response, 422)
+    assert db.scalar(select(User).where(User.email == "n@example.org")) is None
 
 
 # --- An unknown address costs what a known one does (issue 12, item 5) --------------------------

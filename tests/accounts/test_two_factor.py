@@ -5,18 +5,21 @@ secret with pyotp, at the times the service is given: no clock is mocked."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pyotp
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from learnset.accounts import lockout, two_factor
-from learnset.accounts.models import RecoveryCode, TwoFactor
-from learnset.audit import AuditKind
-from learnset.db import utcnow
+from learnset.accounts.models import RecoveryCode, SignInFailure, TwoFactor, User
+from learnset.audit import AuditEvent, AuditKind
+from learnset.db import Database, utcnow
 from learnset.errors import DomainError
+from tests import factories
 from tests.accounts.two_factor_helpers import give_app
 from tests.helpers import audit_events, submit
 
@@ -182,3 +185,50 @@ def test_the_demo_s_second_tutor_signs_in_with_the_published_key(tmp_path):
     assert submit(browser, "/sign-in", details).location == "/sign-in/code"
     code = pyotp.TOTP(demo.TWO_FACTOR_KEY).now()
     assert submit(browser, "/sign-in/code", {"code": code}).location == "/"
+
+
+@pytest.mark.parametrize("which", ["recovery code", "app code"])
+def test_one_code_sent_twice_at_once_signs_in_once(which, app, engine):
+    """Two sign-ins racing with the same code (a double click, or someone who saw it typed):
+    the second reads the code as unused while the first has not committed, and must still
+    be refused once the first has. Real commits, from two threads, on the test database."""
+    sessions = Database.on(engine).writer_sessions
+    with app.app_context(), sessions() as setup:
+        user = factories.make_user(setup, email="racing@example.org")
+        secret, codes = give_app(setup, user)
+        user_id = user.id
+    now = utcnow() + timedelta(minutes=1)
+    code = codes[0] if which == "recovery code" else pyotp.TOTP(secret).at(now)
+    first_checked, results = threading.Event(), []
+
+    def _sign_in(first: bool) -> None:
+        with app.app_context(), sessions() as session:
+            check = _check(session, session.get(User, user_id), code, now)
+            if first:
+                first_checked.set()
+                # The other sign-in reads the code, and waits on this one's lock, meanwhile.
+                time.sleep(0.5)
+            session.commit()
+            results.append(check.accepted)
+
+    try:
+        first = threading.Thread(target=_sign_in, args=(True,))
+        first.start()
+        first_checked.wait(5)
+        second = threading.Thread(target=_sign_in, args=(False,))
+        second.start()
+        first.join()
+        second.join()
+        assert sorted(results) == [False, True]
+    finally:
+        with sessions() as cleanup:
+            cleanup.execute(
+                delete(AuditEvent).where(
+                    or_(AuditEvent.actor_id == user_id, AuditEvent.subject_id == user_id)
+                )
+            )
+            cleanup.execute(delete(User).where(User.id == user_id))
+            # The refused one counted as a wrong code.
+            key = lockout.email_digest(f"second-factor:{user_id}")
+            cleanup.execute(delete(SignInFailure).where(SignInFailure.email_digest == key))
+            cleanup.commit()

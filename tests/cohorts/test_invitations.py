@@ -1,18 +1,23 @@
 """Invitations: who may send them, accepting as a new or existing user, resend, revoke, expiry."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from learnset import create_app
 from learnset.accounts.models import User
+from learnset.audit.models import AuditEvent
 from learnset.cohorts import services
-from learnset.cohorts.models import Invitation, Membership
-from learnset.db import utcnow
+from learnset.cohorts.models import Cohort, Invitation, Membership
+from learnset.db import database, utcnow
 from learnset.mail.models import OutgoingMail
 from learnset.tokens import hash_token
 from tests import factories
+from tests.apps import make_test_config
 from tests.helpers import TEST_PASSWORD, csrf_from, link_in, sign_out, submit
 
 NEW_ACCOUNT = {
@@ -348,3 +353,57 @@ def test_invitation_pages_send_no_referrer(method, login, db, outbox, people, no
         response = login(None).open(path, method=method, data={"name": ""})
         assert status is None or response.status_code == status, path
         assert response.headers["Referrer-Policy"] == "no-referrer", path
+
+
+def test_two_posts_at_once_make_one_account_and_no_error(
+    database_url, engine, tmp_path, monkeypatch
+):
+    """A double click on 'Create account and join': the second post, sent while the first is
+    still working, waits for it and finds the invitation used. Two real requests on two
+    connections (PostgreSQL would otherwise let both make the account, and the second fail on
+    the address taken: a 500)."""
+    site = create_app(make_test_config(database_url, tmp_path))
+    sessions = database(site).writer_sessions
+    with sessions() as setup:
+        cohort = factories.make_cohort(setup, name="Racing set")
+        factories.make_invitation(setup, cohort, token="racing-token", email="racer@example.org")
+        setup.commit()
+        cohort_id = cohort.id
+    link = "/join/racing-token"
+    real_accept, calls = services.accept, []
+
+    def _slow_accept(*args, **kwargs):
+        membership = real_accept(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.5)  # the first one's transaction stays open while the second arrives
+        return membership
+
+    monkeypatch.setattr(services, "accept", _slow_accept)
+    browsers = [site.test_client(), site.test_client()]
+    forms = [{**NEW_ACCOUNT, "csrf_token": csrf_from(browser, link)} for browser in browsers]
+    statuses: list[int] = []
+
+    def _post(number: int) -> None:
+        statuses.append(browsers[number].post(link, data=forms[number]).status_code)
+
+    try:
+        first = threading.Thread(target=_post, args=(0,))
+        first.start()
+        while not calls and first.is_alive():
+            time.sleep(0.01)
+        second = threading.Thread(target=_post, args=(1,))
+        second.start()
+        first.join()
+        second.join()
+        assert sorted(statuses) == [302, 410]
+        with sessions() as check:
+            assert check.scalar(select(func.count()).where(User.email == "racer@example.org")) == 1
+    finally:
+        with sessions() as cleanup:
+            user_ids = select(User.id).where(User.email == "racer@example.org")
+            cleanup.execute(delete(AuditEvent).where(AuditEvent.actor_id.in_(user_ids)))
+            cleanup.execute(delete(User).where(User.email == "racer@example.org"))
+            cleanup.execute(delete(Cohort).where(Cohort.id == cohort_id))
+            cleanup.commit()
+        database(site).engine.dispose()

@@ -14,12 +14,13 @@ from sqlalchemy.engine import Connection
 
 from learnset import create_app
 from learnset.accounts import required_domains, services
-from learnset.accounts.models import RequiredSsoDomain
+from learnset.accounts.models import RequiredSsoDomain, User
 from learnset.audit.models import AuditKind
 from learnset.db import database, utcnow
 from tests import factories
 from tests.accounts.oidc import app_with_sso
 from tests.apps import bind_app, make_test_config
+from tests.cohorts.test_invitations import NEW_ACCOUNT, _invite
 from tests.helpers import (
     TEST_PASSWORD,
     audit_events,
@@ -171,6 +172,25 @@ def test_asking_for_a_reset_for_a_required_domain_sends_no_link(client, db, peop
     assert "/reset-password/" not in body
     assert f"choose '{LABEL}'" in body
     assert link_in(message) == "/sign-in"
+
+
+def test_an_invitation_to_a_required_domain_offers_no_password(client, login, db, people, outbox):
+    _invite(login(people.tutor), people.cohort, email="nurse@nhs.net")
+    link = link_in(outbox()[0])
+    token = csrf_from(client, "/forgot-password")
+    page = _said(client.get(link))
+    assert "Addresses ending @nhs.net sign in to Learnset with single sign-on" in page
+    assert LABEL in page and f'action="/sign-in/sso?next={link}&amp;join=1"' in page
+    assert 'name="password"' not in page and "Or choose a password" not in page
+    # A form made before the domain was required, or by hand, makes no account.
+    posted = client.post(link, data={**NEW_ACCOUNT, "csrf_token": token})
+    assert posted.status_code == 403
+    assert not signed_in(client)
+    assert db.scalar(select(User).where(User.email == "nurse@nhs.net")) is None
+    # Another domain single sign-on can sign in still chooses.
+    _invite(login(people.tutor), people.cohort, email="nurse@nhs.uk")
+    page = _said(client.get(link_in(outbox()[1])))
+    assert "Or choose a password" in page and 'name="password"' in page
 
 
 def test_with_single_sign_on_off_nothing_can_be_required(

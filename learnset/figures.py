@@ -1,7 +1,7 @@
 """Figures that know whether they may be shown (DESIGN §3), for the dashboards and session
 feedback alike: a mean, or a count of people, with how many participants it comes from,
 suppressed when fewer than 3 do, and counts of 1 or 2 hidden with enough beside them that the
-total cannot give them back."""
+total cannot give them back; a spread of levels beside its mean is shown whole or not at all."""
 
 from __future__ import annotations
 
@@ -95,7 +95,19 @@ class Distribution:
 
 
 def distribution_of(counts: Sequence[Any], participants: Any) -> Distribution:
+    """How many are at each level, shown beside the mean of the same ratings: suppressed when
+    fewer than 3 responded, and otherwise every level or none (see `whole_or_hidden`)."""
     participants = int(participants or 0)
     if participants < MIN_RESPONSES:
         return Distribution(None, None)
-    return Distribution(hide_small_cells([int(count or 0) for count in counts]), participants)
+    cells = hide_small_cells([int(count or 0) for count in counts])
+    return Distribution(whole_or_hidden(cells), participants)
+
+
+def whole_or_hidden(cells: Sequence[int | None]) -> tuple[int | None, ...]:
+    """A spread of levels every one of whose counts is shown, or with none shown. Beside the
+    mean of the same ratings, the number who answered and the mean give two sums over the
+    levels: with 4, 4, 4 and 1 the mean 3.3 and the levels shown leave one way to fill levels 1
+    and 4. Two equations pin two hidden counts, and secondary suppression hides two, so a spread
+    with any level hidden would give a small count back."""
+    return tuple(cells) if None not in cells else (None,) * len(cells)

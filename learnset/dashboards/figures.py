@@ -11,6 +11,7 @@ from learnset.figures import (
     distribution_of,
     hide_small_cells,
     mean_of,
+    whole_or_hidden,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "distribution_of",
     "hide_small_cells",
     "mean_of",
+    "whole_or_hidden",
 ]

@@ -36,7 +36,13 @@ from learnset.dashboards.cohort_figures import (
     growth,
     sharing,
 )
-from learnset.dashboards.figures import MIN_RESPONSES, SUPPRESSED, Distribution, Figure
+from learnset.dashboards.figures import (
+    MIN_RESPONSES,
+    SUPPRESSED,
+    Distribution,
+    Figure,
+    whole_or_hidden,
+)
 from learnset.dashboards.kept import Kept
 from learnset.dashboards.months import Month, months_between
 from learnset.dashboards.participants import ONE_COHORT
@@ -158,7 +164,10 @@ def _read_figures(
                     _read_figure(found.get("baseline")),
                     _read_figure(found.get("latest")),
                     _read_figure(found.get("change")),
-                    Distribution(tuple(counts) if counts is not None else None, responses),
+                    # Released before spreads were shown whole or not at all: read as now.
+                    Distribution(
+                        whole_or_hidden(counts) if counts is not None else None, responses
+                    ),
                     _read_figure(found.get("with_gap")),
                     _read_figure(found.get("mean_gap")),
                 )

@@ -3,9 +3,10 @@
 Nothing while the window is open: answers can still arrive or change, and a figure that moved
 between two looks would give one person's answer away. Once it has closed nothing can change, so
 the figures are worked out from the answers whenever asked and are the same every time. Even
-then only when 3 or more answered (the dashboards' rule, learnset/figures.py): a distribution
-with small counts hidden, a mean, and the words without names, in alphabetical order and with no
-times, so they cannot be matched to who answered when.
+then only when 3 or more answered (the dashboards' rule, learnset/figures.py): a mean, how
+many chose each answer (shown only when no count is 1 or 2, since beside the mean a hidden count
+could be worked out), and the words without names, in alphabetical order and with no times, so
+they cannot be matched to who answered when.
 """
 
 from __future__ import annotations

@@ -28,9 +28,10 @@ def test_baseline_latest_change_and_spread_of_a_capability(db, people, history):
     assert listening.baseline == Figure(Decimal("2.0"), 5)
     assert listening.latest == Figure(Decimal("2.8"), 5)
     assert listening.change == Figure(Decimal("0.8"), 5)
-    # Latest levels 2, 2, 3, 3, 4: two at level 2, two at 3, one at 4. Every count below 3 is
-    # hidden; the zeros name nobody.
-    assert listening.distribution.counts == (0, None, None, None, 0)
+    # Latest levels 2, 2, 3, 3, 4: two at level 2, two at 3, one at 4. Counts below 3 are
+    # hidden, and beside the mean a spread with any hidden is hidden whole: 0, hidden, hidden,
+    # hidden, 0 and a mean of 2.8 leave one way to fill levels 2 to 4.
+    assert listening.distribution.counts == (None,) * 5
     assert listening.distribution.responses == 5
     # Pat 3→4, Fay 2→5, Ben 3→5 and Cal 2→4 have gaps; Ann is at her target: "4 of 5" would
     # say that one person has none, so it is not shown.
@@ -40,7 +41,8 @@ def test_baseline_latest_change_and_spread_of_a_capability(db, people, history):
 def test_an_opted_out_assessment_counts_nowhere(db, people, history):
     """Ben's last check-in (5) was kept to himself: his latest shared level is still 3."""
     figures = _by_slug(cohort_figures.capability_figures(db, people.cohort.id, _framework(db)))
-    assert figures["listening"].distribution.at(5) == 0
+    # Latest 3, 2, 4, 3 (his shared), 2; with his 5 the mean would be 3.2.
+    assert figures["listening"].latest == Figure(Decimal("2.8"), 5)
     heat = cohort_figures.heat_map(db, people.cohort.id, list(figures.values()), utcnow())
     listening = next(row for row in heat.rows if row.slug == "listening")
     assert listening.cells[history.ben.id] == cohort_figures.GapCell(3, 5)
@@ -103,8 +105,8 @@ def test_a_third_participant_brings_the_figures_out(db, people, history, framewo
     # Latest Pat 3 (carried forward in his check-in: it still counts), Fay 2, Dee 3.
     assert complexity.latest == Figure(Decimal("2.7"), 3)
     assert complexity.change == Figure(Decimal("1.0"), 3)
-    # One at level 2 and two at level 3: both hidden.
-    assert complexity.distribution.counts == (0, None, None, 0, 0)
+    # One at level 2 and two at level 3: hidden, and so the whole spread.
+    assert complexity.distribution.counts == (None,) * 5
     # Fay 2→4 and Dee 3→4; Pat is at his target: 2 of 3, so hidden.
     assert complexity.with_gap == SUPPRESSED
 

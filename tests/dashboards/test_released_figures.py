@@ -22,6 +22,7 @@ from learnset.assessment.models import FigureRelease, SelfAssessment
 from learnset.cohorts.models import Membership
 from learnset.dashboards import releases
 from learnset.db import utcnow
+from learnset.framework.queries import current_framework
 from tests import factories
 from tests.dashboards.conftest import release_now
 from tests.helpers import tables
@@ -213,6 +214,21 @@ def test_a_release_holds_aggregates_only(db, people, history):
     for figures in release.figures["capabilities"].values():
         counts, _ = figures["distribution"]
         assert all(count in (None, 0) or count >= 3 for count in counts or [])
+
+
+def test_a_spread_released_with_some_levels_hidden_is_read_as_hidden_whole(db, people, history):
+    """Releases made before spreads were shown whole or not at all kept the levels they could
+    show beside hidden ones; read now, beside the mean, none of them is shown."""
+    release = releases.latest_release(db, people.cohort.id)
+    stored = dict(release.figures)
+    capabilities = dict(stored["capabilities"])
+    key = next(iter(capabilities))
+    capabilities[key] = {**capabilities[key], "distribution": [[0, None, None, 3, 0], 5]}
+    release.figures = {**stored, "capabilities": capabilities}
+    db.commit()
+    read = releases.released_figures(release, current_framework(db))
+    [spread] = [f.distribution for f in read.capabilities if str(f.capability_id) == key]
+    assert spread.counts == (None,) * 5 and spread.responses == 5
 
 
 def test_released_figures_show_once_three_more_have_checked_in(db, login, people, history):

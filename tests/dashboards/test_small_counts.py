@@ -49,6 +49,41 @@ def test_no_hidden_count_can_be_worked_out_from_the_rest():
             assert sum(hidden) >= 3 or len(hidden) == len(counts), counts
 
 
+def _spreads(people):
+    """Every way `people` can be spread over levels 1 to 5."""
+    return [c for c in itertools.product(range(people + 1), repeat=5) if sum(c) == people]
+
+
+def _shown(counts):
+    """What a page shows of a spread of levels and, beside it, their mean."""
+    people = sum(counts)
+    total = sum(level * count for level, count in zip(range(1, 6), counts, strict=True))
+    return figures.distribution_of(counts, people), figures.mean_of(total, people, people)
+
+
+def test_a_spread_beside_its_mean_tells_nothing_the_mean_alone_does_not():
+    """An attacker who reads the mean and the levels shown lists every spread that would look
+    the same. Where any level holds 1 or 2 people, that list is every spread with the same mean
+    and a level of 1 or 2 in it: the spread adds only that some count is hidden, and pins none
+    down (4, 4, 4 and 1 used to: 3.3 beside "0" at levels 2, 3 and 5 left only one person at 1
+    and three at 4)."""
+    for people in range(3, 10):
+        spreads = _spreads(people)
+        shown = {counts: _shown(counts) for counts in spreads}
+        for counts in spreads:
+            spread, mean = shown[counts]
+            if spread.counts is not None and None not in spread.counts:
+                assert all(count == 0 or count >= 3 for count in counts), counts
+                continue
+            looks_the_same = {other for other in spreads if shown[other] == (spread, mean)}
+            same_mean = {
+                other
+                for other in spreads
+                if shown[other][1] == mean and any(0 < count < 3 for count in other)
+            }
+            assert looks_the_same == same_mean, counts
+
+
 @pytest.mark.parametrize(
     ("with_gap", "asked", "shown"),
     [(4, 7, True), (3, 3, True), (6, 6, True), (0, 5, True), (3, 6, True), (1, 6, False),
@@ -86,8 +121,9 @@ def test_no_page_or_export_shows_a_count_of_one_or_two(db, login, people, framew
     listening = next(
         row for row in tables(html)["Unlocking conversations"] if row[0].startswith("Listening")
     )
-    # Levels 1: one person, 2: two, 3: three, 4: one. Only the three at level 3 are shown.
-    assert listening[4:9] == [HIDDEN, HIDDEN, "3", HIDDEN, "0"]
+    # Levels 1: one person, 2: two, 3: three, 4: one. With 1, 2 and 4 hidden, 3 at level 3, 0
+    # at 5 and the mean 2.6, only 1, 2, 1 fits the hidden levels: so no level's count is shown.
+    assert listening[4:9] == [HIDDEN] * 5
     rows = _counts_in_csv(browser.get(f"/cohorts/{cohort.id}/dashboard.csv").get_data(as_text=True))
     assert rows
     for row in rows:
@@ -95,6 +131,24 @@ def test_no_page_or_export_shows_a_count_of_one_or_two(db, login, people, framew
         assert (row["value"] == "") == (row["suppressed"] == "yes"), row
     document = browser.get(f"/cohorts/{cohort.id}/dashboard.json").get_json()
     spread = document["capabilities"][0]["current_levels"]["counts"]
-    assert spread == {"1": None, "2": None, "3": 3, "4": None, "5": 0}
+    assert spread == dict.fromkeys("12345")
     # 4 of 7 have a gap, 3 do not: both sides 3 or more, so it is shown.
     assert document["capabilities"][0]["participants_with_a_gap"]["value"] == 4
+
+
+def test_a_spread_with_no_count_of_one_or_two_is_shown_whole(db, login, people, framework):
+    cohort = people.cohort
+    for current in (2, 2, 2, 4, 4, 4):
+        person = factories.make_member(db, cohort, "participant")
+        factories.make_assessment(db, person, cohort, framework.ratings(listening=(current, 5)))
+    release_now(db, cohort)
+    db.commit()
+    browser = login(people.tutor)
+    html = browser.get(f"/cohorts/{cohort.id}/dashboard").get_data(as_text=True)
+    listening = next(
+        row for row in tables(html)["Unlocking conversations"] if row[0].startswith("Listening")
+    )
+    assert listening[2] == "3.0" and listening[4:9] == ["0", "3", "0", "3", "0"]
+    document = browser.get(f"/cohorts/{cohort.id}/dashboard.json").get_json()
+    spread = document["capabilities"][0]["current_levels"]["counts"]
+    assert spread == {"1": 0, "2": 3, "3": 0, "4": 3, "5": 0}

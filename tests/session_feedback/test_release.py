@@ -75,6 +75,34 @@ def test_two_answers_show_nothing_and_three_show_the_figures(login, db, people):
     assert figures.mean.value == Decimal("3.7") and figures.responses == 3
 
 
+def test_a_hidden_count_is_not_given_back_by_the_average(login, db, people):
+    """4, 4, 4 and 1: the average 3.3 beside levels 2, 3 and 5 at 0 would leave one way to fill
+    levels 1 and 4, so how many chose each answer is not shown at all."""
+    meeting = closed_session(db, people.cohort)
+    for person, level in zip(participants(db, people.cohort, 4), (4, 4, 4, 1), strict=True):
+        answer_as(db, person, meeting, level, "")
+    db.commit()
+    page = _answers_page(login, people.tutor, meeting)
+    assert "4 participants answered" in page and "3.3 out of 5" in page
+    assert "How many chose each answer is not shown" in page
+    assert "How useful participants found the session" not in page
+    assert release.session_figures(db, meeting, utcnow()).figures.distribution.counts == (
+        (None,) * 5
+    )
+
+
+def test_every_count_is_shown_when_none_is_1_or_2(login, db, people):
+    meeting = closed_session(db, people.cohort)
+    for person, level in zip(participants(db, people.cohort, 6), (5, 5, 5, 3, 3, 3), strict=True):
+        answer_as(db, person, meeting, level, "")
+    db.commit()
+    page = _answers_page(login, people.tutor, meeting)
+    assert "How useful participants found the session" in page
+    assert "How many chose each answer is not shown" not in page
+    figures = release.session_figures(db, meeting, utcnow()).figures
+    assert figures.distribution.counts == (0, 0, 3, 0, 3)
+
+
 def test_the_figures_never_change_once_shown(db, people):
     meeting = closed_session(db, people.cohort)
     answerers = [people.participant, people.fellow, *participants(db, people.cohort, 2)]

@@ -196,11 +196,12 @@ LIFETIMES: list[Lifetime] = [
     ),
     # Kept for a time.
     Lifetime(
-        "Colleagues asked for feedback: their email address, answers saved or sent before the "
-        "round closes",
+        "Colleagues asked for feedback: their email address (and a digest of it, so nobody is "
+        "asked twice in a round), answers saved or sent before the round closes",
         ("feedback_raters", "feedback_responses"),
-        "Until the colleague sends or declines, or the round closes (answers are then folded "
-        "into the report and deleted); the daily purge closes rounds past their closing date",
+        "The address until the colleague sends or declines, or the round closes; the digest, "
+        "and answers, until the round closes (answers are then folded into the report and "
+        "deleted); the daily purge closes rounds past their closing date",
         lambda p: colleague_feedback.purge_addresses(p.db, p.now),
     ),
     Lifetime(

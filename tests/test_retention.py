@@ -272,7 +272,11 @@ def _colleagues(db, people, now, _app):
     labels = {r.id: "old" for r in closed.raters} | {r.id: "fresh" for r in open_round.raters}
     return lambda: {
         labels[i]
-        for i in db.scalars(select(FeedbackRater.id).where(FeedbackRater.email.is_not(None)))
+        for i in db.scalars(
+            select(FeedbackRater.id).where(
+                FeedbackRater.email.is_not(None) | FeedbackRater.email_digest.is_not(None)
+            )
+        )
     }
 
 
@@ -293,8 +297,11 @@ def _notifications(db, people, now, _app):
 SCENES = {
     "Notifications: their kind, who acted, a description written by Learnset (never anyone's "
     "words), a link, when read and emailed": (_notifications, {"fresh"}),
-    "Colleagues asked for feedback: their email address, answers saved or sent before the "
-    "round closes": (_colleagues, {"fresh"}),
+    "Colleagues asked for feedback: their email address (and a digest of it, so nobody is "
+    "asked twice in a round), answers saved or sent before the round closes": (
+        _colleagues,
+        {"fresh"},
+    ),
     "Comments on a reflection in the bin (other people's words)": (_comments_in_the_bin, {"fresh"}),
     "A reflection in the bin, with its parts, versions and drafts": (
         _reflections_in_the_bin,

@@ -72,8 +72,9 @@ class FeedbackRound(Model):
 
 class FeedbackRater(Model):
     """A colleague asked for feedback. Their address is kept only until they answer, decline
-    or the round closes; their link's secret only as a hash. Their answers, once sent, are a
-    `FeedbackResponse` with nothing pointing back here."""
+    or the round closes, and a digest of it until the round closes (so nobody is asked twice,
+    and asking again says nothing of who has answered); their link's secret only as a hash.
+    Their answers, once sent, are a `FeedbackResponse` with nothing pointing back here."""
 
     __tablename__ = "feedback_raters"
 
@@ -81,6 +82,7 @@ class FeedbackRater(Model):
         ForeignKey("feedback_rounds.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str | None] = mapped_column(String(254))
+    email_digest: Mapped[str | None] = mapped_column(String(64))
     relation: Mapped[str] = mapped_column("relationship", String(20))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)

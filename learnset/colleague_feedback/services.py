@@ -94,12 +94,11 @@ def _check_raters(
     db: Session,
     participant: User,
     raters: list[RaterInput],
-    already: set[str],
     now: datetime,
 ) -> list[RaterInput]:
     """The raters with their addresses tidied, or the rule they break."""
     tidied: list[RaterInput] = []
-    seen = set(already)
+    seen: set[str] = set()
     for rater in raters:
         email = normalise_email(rater.email)
         if email in _own_addresses(participant):
@@ -120,6 +119,11 @@ def _check_raters(
             status=429,
         )
     return tidied
+
+
+def _asked(feedback_round: FeedbackRound, email: str) -> str:
+    """The digest a round keeps of an address it asked, until it closes."""
+    return hash_token(f"{feedback_round.id} {email}")
 
 
 def _chosen_capabilities(db: Session, capability_ids: list[int]) -> list[int]:
@@ -156,7 +160,7 @@ def open_round(
         raise ColleagueFeedbackError(
             "The closing date must be between 3 and 60 days from today", "closes_on"
         )
-    tidied = _check_raters(db, participant, raters, set(), now)
+    tidied = _check_raters(db, participant, raters, now)
     feedback_round = FeedbackRound(
         participant=participant,
         cohort=cohort,
@@ -166,13 +170,21 @@ def open_round(
         closes_at=closes_at,
     )
     db.add(feedback_round)
+    db.flush()
     for rater in tidied:
-        feedback_round.raters.append(
-            FeedbackRater(email=rater.email, relation=rater.relation, invited_at=now)
-        )
+        feedback_round.raters.append(_rater(feedback_round, rater, now))
     db.flush()
     _record_asked(db, feedback_round, len(tidied), now)
     return feedback_round
+
+
+def _rater(feedback_round: FeedbackRound, rater: RaterInput, now: datetime) -> FeedbackRater:
+    return FeedbackRater(
+        email=rater.email,
+        email_digest=_asked(feedback_round, rater.email),
+        relation=rater.relation,
+        invited_at=now,
+    )
 
 
 def _record_asked(db: Session, feedback_round: FeedbackRound, count: int, now: datetime) -> None:
@@ -198,10 +210,15 @@ def add_raters(
         raise ColleagueFeedbackError(
             f"A round can ask up to {MAX_RATERS} colleagues in all", "raters"
         )
-    waiting = {rater.email for rater in feedback_round.raters if rater.email}
+    # Whether they have answered or not: the same answer for both says nothing of who has.
+    asked = {rater.email_digest for rater in feedback_round.raters}
     added = []
-    for rater in _check_raters(db, feedback_round.participant, raters, waiting, now):
-        added.append(FeedbackRater(email=rater.email, relation=rater.relation, invited_at=now))
+    for rater in _check_raters(db, feedback_round.participant, raters, now):
+        if _asked(feedback_round, rater.email) in asked:
+            raise ColleagueFeedbackError(
+                f"{rater.email} has already been asked in this round", "raters"
+            )
+        added.append(_rater(feedback_round, rater, now))
         feedback_round.raters.append(added[-1])
     db.flush()
     _record_asked(db, feedback_round, len(added), now)
@@ -343,7 +360,7 @@ def release(db: Session, feedback_round: FeedbackRound, now: datetime) -> None:
     db.execute(
         update(FeedbackRater)
         .where(FeedbackRater.round_id == feedback_round.id)
-        .values(email=None, draft=None)
+        .values(email=None, email_digest=None, draft=None)
     )
     db.flush()
     db.expire(feedback_round, ["raters"])

@@ -146,7 +146,7 @@ def test_release_deletes_answers_and_every_address(db, people, framework):
         select(FeedbackRater).where(FeedbackRater.round_id == feedback_round.id)
     ).all()
     assert len(left) == 5
-    assert all(r.email is None and r.draft is None for r in left)
+    assert all(r.email is None and r.email_digest is None and r.draft is None for r in left)
 
 
 def test_a_response_keeps_nothing_that_points_to_its_rater(db, people, framework):
@@ -187,3 +187,38 @@ def test_a_second_copy_of_the_form_sent_at_once_counts_once(db, people, framewor
     assert db.scalar(select(func.count(FeedbackResponse.id))) == 0
     with pytest.raises(services.ColleagueFeedbackError):
         services.decline(db, rater, now)
+
+
+def test_asking_a_colleague_again_says_nothing_of_whether_they_answered(db, people, framework):
+    """Their address goes once they answer or decline; asking them again is refused in the
+    same words as for one still waiting, so the refusal does not tell who has answered, and
+    nobody gets a second link to answer twice."""
+    feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
+    answered, declined, waiting = feedback_round.raters[:3]
+    addresses = [rater.email for rater in (answered, declined, waiting)]
+    respond(db, answered, {framework.listening: 4})
+    link_for(db, declined)
+    services.decline(db, declined, utcnow())
+    assert answered.email is None and declined.email is None
+    refusals = []
+    for address in addresses:
+        with pytest.raises(services.ColleagueFeedbackError) as refused:
+            services.add_raters(
+                db, feedback_round, [services.RaterInput(address.upper(), "peer")], utcnow()
+            )
+        refusals.append(str(refused.value).replace(address, "ADDRESS"))
+    assert refusals == ["ADDRESS has already been asked in this round"] * 3
+    assert len(feedback_round.raters) == 5
+    # Someone not yet asked can be.
+    [added] = services.add_raters(
+        db, feedback_round, [services.RaterInput("new.colleague@example.nhs.uk", "peer")], utcnow()
+    )
+    assert added.email == "new.colleague@example.nhs.uk"
+
+
+def test_the_digest_of_an_address_belongs_to_its_round(db, people, framework):
+    first = make_round(db, people.participant, people.cohort, [framework.listening])
+    second = make_round(db, people.fellow, people.cohort, [framework.listening])
+    assert first.raters[0].email == second.raters[0].email
+    assert first.raters[0].email_digest != second.raters[0].email_digest
+    assert first.raters[0].email not in (first.raters[0].email_digest or "")

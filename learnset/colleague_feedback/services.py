@@ -300,13 +300,15 @@ def save_draft(db: Session, rater: FeedbackRater, answers: dict[str, Any], now: 
 def _use_link(db: Session, rater: FeedbackRater, **done: datetime) -> None:
     """Mark the rater as having answered or declined, claimed in the database, so that two
     copies of the form sent at once (a double click) count once; and forget their address.
-    The link's hash stays (it names nobody), so a used link says it no longer works."""
+    The link's hash stays (it names nobody), so a used link says it no longer works. A round
+    that closed meanwhile took every address first (`release`), so the claim finds none."""
     claimed = db.execute(
         update(FeedbackRater)
         .where(
             FeedbackRater.id == rater.id,
             FeedbackRater.responded_at.is_(None),
             FeedbackRater.declined_at.is_(None),
+            FeedbackRater.email.is_not(None),
         )
         .values(email=None, draft=None, **done)
         .execution_options(synchronize_session=False)
@@ -354,14 +356,17 @@ def release(db: Session, feedback_round: FeedbackRound, now: datetime) -> None:
     rater's address: from here on nothing changes what the participant sees."""
     if feedback_round.released_at is not None:
         return
-    feedback_round.report = report.work_out(db, feedback_round)
-    feedback_round.released_at = now
-    db.execute(delete(FeedbackResponse).where(FeedbackResponse.round_id == feedback_round.id))
+    # Every address first. On PostgreSQL this waits for an answer being sent meanwhile (its
+    # claim holds its rater's row), so the report below counts it; an answer sent after finds
+    # no address to claim and is refused. Either way no answer is left behind.
     db.execute(
         update(FeedbackRater)
         .where(FeedbackRater.round_id == feedback_round.id)
         .values(email=None, email_digest=None, draft=None)
     )
+    feedback_round.report = report.work_out(db, feedback_round)
+    feedback_round.released_at = now
+    db.execute(delete(FeedbackResponse).where(FeedbackResponse.round_id == feedback_round.id))
     db.flush()
     db.expire(feedback_round, ["raters"])
 

@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.wrappers import Response
-from wtforms import Field, SelectMultipleField, StringField, ValidationError
+from wtforms import Field, SelectMultipleField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
@@ -209,6 +209,13 @@ def max_length(name: str, maximum: int) -> Length:
     return Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")
 
 
+def one_line(value: str | None) -> str | None:
+    """A one-line box's text as kept: each run of white space one space, none at either end.
+    A browser sends no line break from one, but a hand-made request can, and names and titles
+    go where one breaks things (an email's subject, a calendar's name, a Markdown heading)."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
 def text_field(
     label: str,
     maximum: int,
@@ -219,10 +226,13 @@ def text_field(
     **kwargs: Any,
 ) -> Field:
     """A box for text: required (with this message) or not, and at most `maximum` characters,
-    the message naming it by its label without " (optional)" unless `name` is given."""
+    the message naming it by its label without " (optional)" unless `name` is given. A
+    one-line box keeps its text on one line (`one_line`)."""
     # DataRequired: spaces alone are no answer (InputRequired would take them).
     validators: list[Any] = [DataRequired(required)] if required else []
     too_long = max_length(name or label.removesuffix(" (optional)"), maximum)
+    if not issubclass(kind, TextAreaField):
+        kwargs["filters"] = [one_line, *kwargs.get("filters", ())]
     return kind(label, validators=[*validators, too_long], **kwargs)
 
 

@@ -6,7 +6,6 @@ from wtforms.validators import (
     EqualTo,
     InputRequired,
     Length,
-    StopValidation,
     ValidationError,
 )
 
@@ -97,34 +96,18 @@ class ChangePasswordForm(FlaskForm):
     confirm = _confirm_password()
 
 
-def one_line(value: str | None) -> str | None:
-    """A one-line field as kept: each run of white space (a line break or tab pasted in) one
-    space, none at either end. A name goes into email subjects, where a line break cannot."""
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
-NAME_REQUIRED = "Enter your full name"
-
-
 class ProfileForm(FlaskForm):
-    name = text_field("Full name", 120, required=NAME_REQUIRED, filters=[one_line])
+    name = text_field("Full name", 120, required="Enter your full name")
     job_title = text_field(
         "Job title",
         120,
         description="For example, GP partner and clinical lead for urgent care",
-        filters=[one_line],
     )
     organisation = text_field(
         "Organisation",
         160,
         description="Shown to the other members of your learning sets",
-        filters=[one_line],
     )
-
-    def validate_name(self, field: StringField) -> None:
-        # Spaces alone pass InputRequired, and are nobody's name.
-        if not field.data:
-            raise StopValidation(NAME_REQUIRED)
 
 
 class DeleteAccountForm(FlaskForm):

@@ -19,7 +19,7 @@ from learnset.challenges.models import (
     UpdateKind,
 )
 from learnset.challenges.services import ChallengeInput, GainInput, PlanInput
-from learnset.forms import MultiCheckboxField, choices, max_length
+from learnset.forms import MultiCheckboxField, choices, max_length, one_line
 from learnset.nhs_numbers import nhs_numbers_in
 
 MAX_TITLE = 200
@@ -56,6 +56,7 @@ def _text(
 class ChallengeForm(FlaskForm):
     title = StringField(
         "Title",
+        filters=[one_line],
         description="A few words the set will recognise, like "
         "“Frailty support that keeps people at home”",
         validators=[

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Regexp
 
-from learnset.forms import MultiCheckboxField, choices, max_length, text_field
+from learnset.forms import MultiCheckboxField, choices, max_length, one_line, text_field
 from learnset.framework import loading
 from learnset.framework.models import LEVEL_NAMES, LEVELS
 from learnset.framework.queries import CapabilityChoice, DomainCapabilities
@@ -76,6 +76,7 @@ class VersionForm(FlaskForm):
 class ItemEditForm(VersionForm):
     title = StringField(
         "Title",
+        filters=[one_line],
         validators=[InputRequired(message="Enter a title"), max_length("The title", 200)],
     )
     summary = TextAreaField(

@@ -21,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
+from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length, one_line
 from learnset.nhs_numbers import nhs_numbers_in
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
 from learnset.reflections.revalidation import OutputKind
@@ -69,6 +69,7 @@ class ReflectionForm(FlaskForm):
     structure = HiddenField()
     title = StringField(
         "Title",
+        filters=[one_line],
         description='A few words you will recognise later, like "Session 3: the data pack '
         'conversation"',
         validators=[

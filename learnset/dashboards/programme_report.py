@@ -2,6 +2,13 @@
 whole programme, enrolment, attendance, engagement, released capability growth, gains on live
 challenges and session feedback themes, under the small-number rules (report_cells.py).
 
+The report is shown for every year and for each year alone, as a page and as two downloads,
+and any of them can be set beside any other, so its rule is one that holds across all of them
+(report_cells.py gives it in full): a set's figures are hidden by its own counts alone, the
+same in every view, and the whole programme's figures are worked out only from the sets'
+figures shown, so no difference between two views, or between a total and the cells beside
+it, gives a hidden figure back.
+
 The counting is in report_queries.py, done for a set when its figures are released and kept
 with the release (report_release.py); here each set's latest release's counts become figures,
 hidden where they must be. Growth, too, comes only from each set's latest release (releases.py),
@@ -28,9 +35,10 @@ from learnset.dashboards.figures import SUPPRESSED, Figure
 from learnset.dashboards.releases import released_domains
 from learnset.dashboards.report_cells import (
     Cell,
-    column_figures,
     grid_figures,
+    line_figures,
     people_table,
+    set_figures,
     total_of,
 )
 from learnset.dashboards.report_queries import ALL_GAINS, Measure
@@ -206,7 +214,7 @@ def _fill_attendance(
         found = sessions.get(entry.cohort_id, [])
         # A session's figure comes from the places recorded at it.
         cells = [Cell(int(present or 0), int(recorded)) for *_, present, recorded in found]
-        figures, _ = column_figures(cells)
+        figures = line_figures(cells)
         entry.sessions = [
             SessionAttendance(
                 number,
@@ -222,10 +230,14 @@ def _fill_attendance(
     found = [overall.get(entry.cohort_id, (0, 0, 0)) for entry in sets]
     cells = [Cell(present, people) for present, _, people in found]
     recorded = [places for _, places, _ in found]
-    figures, total = column_figures(cells)
+    figures, _ = set_figures(cells)
     for entry, cell, places, figure in zip(sets, cells, recorded, figures, strict=True):
         entry.attendance = _rate(cell, places, figure.suppressed)
-    return _rate(total_of(cells), sum(recorded), total.suppressed)
+    # The programme's rate pools the sets whose own rate is shown (report_cells.py, rule 2).
+    shown = [i for i, figure in enumerate(figures) if not figure.suppressed]
+    places = sum(recorded[i] for i in shown)
+    pooled = total_of([cells[i] for i in shown])
+    return _rate(pooled, places, not places and len(shown) < len(cells))
 
 
 def _fill_counts(
@@ -234,7 +246,7 @@ def _fill_counts(
     totals = {}
     for key in keys:
         cells = [found.get((entry.cohort_id, key), Cell(0, 0)) for entry in sets]
-        figures, total = column_figures(cells)
+        figures, total = set_figures(cells)
         for entry, figure in zip(sets, figures, strict=True):
             getattr(entry, target)[key] = figure
         totals[key] = total

@@ -30,12 +30,17 @@ from learnset.dashboards.report_queries import Measure
 from learnset.dates import uk_date
 
 HIDDEN = "Not shown"
-WHOLE_PROGRAMME = "Whole programme"
+# The whole programme's figures come only from the sets' figures shown (report_cells.py).
+WHOLE_PROGRAMME = "Whole programme (figures shown)"
 NONE_RECORDED = "None recorded"
 NO_FEEDBACK = "No session feedback released yet"
 NOTES = [
     f"A figure that comes from fewer than {MIN_RESPONSES} people is not shown, and neither "
-    "are enough of the figures beside it that it cannot be worked out from a total.",
+    "are enough of the figures beside it in its learning set's row that it cannot be worked "
+    "out from the row's total. A learning set's figures are the same in every year's report.",
+    "The whole programme's figures add up (or, for a rate or mean, pool) only the learning "
+    "sets' figures that are shown, so they are lower than the true totals where a figure is "
+    "not shown, and no two reports can be compared to work out a figure that is not shown.",
     "Every figure is as its learning set last released its figures, and changes only at a "
     "release; a learning set with no figures released yet shows none.",
     "Capability growth comes only from each learning set's latest released figures; the "

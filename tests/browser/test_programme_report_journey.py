@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from learnset import PROJECT_ROOT, demo
+from learnset.dashboards.report_exports import WHOLE_PROGRAMME
 from learnset.db import utcnow
 from learnset.library.sync import sync_content
 from tests.browser.conftest import LiveServer
@@ -50,4 +51,4 @@ def test_admin_opens_the_programme_report_and_downloads_it(live_server: LiveServ
     workbook = load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert "Enrolment" in workbook.sheetnames
     names = [row[0] for row in workbook["Enrolment"].iter_rows(values_only=True)]
-    assert RIVERSIDE in names and "Whole programme" in names
+    assert RIVERSIDE in names and WHOLE_PROGRAMME in names

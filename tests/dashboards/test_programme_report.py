@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from learnset.dashboards import programme_report as report_module
+from learnset.dashboards import report_cells, report_feedback
 from learnset.dashboards.figures import Figure
 from learnset.dashboards.programme_report import (
     FeedbackThemes,
@@ -24,6 +26,7 @@ from learnset.dashboards.programme_report import (
     programme_report,
 )
 from learnset.dashboards.report_cells import Cell, grid_figures, people_table, protect_column
+from learnset.dashboards.report_exports import HIDDEN, WHOLE_PROGRAMME
 from learnset.dashboards.report_queries import ALL_GAINS, Measure
 from learnset.db import utcnow
 from learnset.framework.queries import current_framework
@@ -32,6 +35,7 @@ from tests.dashboards.conftest import PRIVATE_TEXT, PRIVATE_TITLE, count_for_rep
 from tests.session_feedback.helpers import answer_as, closed_session, participants
 
 REPORT = "/programme/report"
+WHOLE = WHOLE_PROGRAMME
 
 
 @pytest.fixture
@@ -99,9 +103,11 @@ def test_people_table_hides_the_split_of_those_who_joined_together():
     first = [figure.value for figure in figures[0]]
     # Two left: hidden, and so is how many are still in the set, which would give it back.
     assert first == [8, 8, None, None]
-    # In the column of those who left, hiding 2 needs another beside it.
-    assert figures[1][3].suppressed or figures[2][3].suppressed
-    assert [t.value for t in totals] == [21, 21, None, None]
+    # The other sets' figures depend on their own counts alone, and each total adds up the
+    # figures shown: nobody shown to have left, with one hidden, is no total at all.
+    assert [figure.value for figure in figures[1]] == [9, 9, 9, 0]
+    assert [t.value for t in totals] == [21, 21, 13, None]
+    assert totals[3].suppressed
 
 
 def test_gains_hidden_by_kind_and_in_all():
@@ -110,9 +116,10 @@ def test_gains_hidden_by_kind_and_in_all():
     )
     # The single gain of the second kind is hidden, and so is the first kind beside it.
     assert cells[0][1].suppressed and cells[0][0].suppressed
-    # Its column is protected too: the other set's gains of that kind are hidden with it.
-    assert cells[1][1].suppressed
+    # The other set's gains are its own: shown, and the column's total adds up those shown.
+    assert [cell.value for cell in cells[1]] == [4, 0]
     assert totals[0].value == 4
+    assert by_kind[0].value == 4
     assert by_kind[1].suppressed
     assert grand.value == 8
 
@@ -156,14 +163,14 @@ def test_engagement_counted_and_small_counts_hidden(db, programme):
     eastvale = _set(report, programme.other_cohort)
     # Pat 3, Fay 2, Ann 1 (one in the bin aside), Ben 1; and Oona 1 in Eastvale.
     assert eastvale.engagement[Measure.REFLECTIONS].suppressed
-    # Oona's one reflection is hidden, and Riverside's with it, or the total would give it back.
-    assert riverside.engagement[Measure.REFLECTIONS].suppressed
-    assert report.engagement[Measure.REFLECTIONS].value == 8
+    # Oona's one reflection is hidden; Riverside's, from four people, is shown, and the
+    # programme's total adds up only the figures shown, so it cannot give Oona's back.
+    assert riverside.engagement[Measure.REFLECTIONS] == Figure(7, 4)
+    assert report.engagement[Measure.REFLECTIONS].value == 7
     assert riverside.engagement[Measure.COMMENTS] == Figure(3, 3)
-    # Riverside's 8 check-ins are hidden beside Oona's one, which the total would give back.
     assert eastvale.engagement[Measure.CHECK_INS].suppressed
-    assert riverside.engagement[Measure.CHECK_INS].suppressed
-    assert report.engagement[Measure.CHECK_INS].value == 9
+    assert riverside.engagement[Measure.CHECK_INS].value == 8
+    assert report.engagement[Measure.CHECK_INS].value == 8
     assert report.engagement[Measure.SHARES].value == 4
 
 
@@ -271,11 +278,11 @@ def test_spreadsheet_has_a_sheet_per_section_and_hides_small_cells(db, login, pr
     ]
     enrolment = {row[0]: row[1:] for row in workbook["Enrolment"].iter_rows(values_only=True)}
     assert enrolment["Riverside set"] == (11, 8, 5, 3)
-    assert enrolment["Whole programme"] == (11, 12, 9, 3)
+    assert enrolment[WHOLE] == (11, 12, 9, 3)
     engagement = {row[0]: row[1:] for row in workbook["Engagement"].iter_rows(values_only=True)}
     # Reflections written, shared, check-ins, comments.
     assert engagement["Eastvale set"][0] == "Not shown"
-    assert engagement["Whole programme"][0] == 8
+    assert engagement[WHOLE][0] == 7
     assert workbook["Session feedback"]["A2"].value == "No session feedback released yet"
 
 
@@ -287,7 +294,7 @@ def test_csv_hides_small_cells(db, login, programme):
     assert found[("Enrolment", "Riverside set", "Invited")] == "11"
     assert found[("Engagement", "Eastvale set", "Reflections written")] == "Not shown"
     assert found[("Gains", "Riverside set", "Economic")] == "Not shown"
-    assert found[("Attendance", "Whole programme", "Attendance (%)")] == "60"
+    assert found[("Attendance", WHOLE, "Attendance (%)")] == "60"
 
 
 def test_names_never_run_as_formulas(db, login, programme):
@@ -399,9 +406,9 @@ def test_page_and_downloads_show_released_session_feedback(db, login, programme,
     assert feedback[("Eastvale set", "Theme: Said what they will do differently")] == "Not shown"
     assert feedback[("Eastvale set", "Theme: Suggested one thing to change")] == "4"
     # The whole programme pools the released sessions: (5 + 4 + 4 + 2 * 4) / 7.
-    assert feedback[("Whole programme", "Responses")] == "7"
-    assert feedback[("Whole programme", "Mean usefulness (1 to 5)")] == "3.0"
-    assert feedback[("Whole programme", "Theme: Sessions with feedback released")] == "2"
+    assert feedback[(WHOLE, "Responses")] == "7"
+    assert feedback[(WHOLE, "Mean usefulness (1 to 5)")] == "3.0"
+    assert feedback[(WHOLE, "Theme: Sessions with feedback released")] == "2"
 
 
 def test_no_feedback_released_says_so(db, login, programme, people):
@@ -411,3 +418,131 @@ def test_no_feedback_released_says_so(db, login, programme, people):
     db.commit()
     page = login(programme.admin).get(REPORT).get_data(as_text=True)
     assert "No session feedback released yet" in page
+
+
+# --- Comparing views: every year against each year, the page against its downloads ------------
+
+
+# The page's tables of counts by set, by caption, with their sections in the downloads.
+_PAGE_TABLES = {
+    "Enrolment": "Enrolment",
+    "Engagement, counted": "Engagement",
+    "Gains recorded on live challenges": "Gains",
+}
+
+
+def _figures(client, year):
+    """Every figure of one view of the report, (section, learning set, measure) -> value, from
+    the CSV, after checking that the spreadsheet and the page's tables hold the same ones."""
+    query = "" if year is None else f"?year={year}"
+    rows = csv.reader(io.StringIO(client.get(REPORT + ".csv" + query).get_data(as_text=True)))
+    found = {(section, name, measure): value for section, name, measure, value in list(rows)[1:]}
+    workbook = load_workbook(io.BytesIO(client.get(REPORT + ".xlsx" + query).data))
+    for section in ("Enrolment", "Attendance", "Engagement", "Gains"):
+        heading, *lines = workbook[section].iter_rows(values_only=True)
+        for name, *values in lines:
+            for measure, value in zip(heading[1:], values, strict=True):
+                assert found[(section, name, measure)] == str(value), (section, name, measure)
+    page = client.get(REPORT + query).get_data(as_text=True)
+    for caption, section in _PAGE_TABLES.items():
+        table = page.split(f">{caption}</caption>")[1].split("</table>")[0]
+        rows = re.findall(r"<th scope=\"row\"[^>]*>([^<]*)</th>(.*?)</tr>", table)
+        assert WHOLE_PROGRAMME in [name for name, _ in rows], caption
+        for name, cells in rows:
+            values = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td.*?</td>", cells)]
+            shown = [value for key, value in found.items() if key[:2] == (section, name)]
+            assert values == shown, (section, name)
+    return found
+
+
+def _number(value):
+    try:
+        return Decimal(value)
+    except ArithmeticError:
+        return None  # "Not shown", "None recorded"
+
+
+def _recovered(views, measure):
+    """What an attacker works out for one measure from two views side by side: every
+    difference of two figures shown (totals or cells), and every total less the cells shown
+    beside it, in its own view or in the other, with or without one more cell taken off."""
+    section, label = measure
+    shown = {}
+    totals = []
+    for view in views:
+        for (found_section, name, found_label), value in view.items():
+            number = _number(value)
+            if (found_section, found_label) != measure or number is None:
+                continue
+            if name == WHOLE_PROGRAMME:
+                totals.append((number, view))
+            else:
+                shown[(id(view), name)] = number
+    numbers = [*shown.values(), *(total for total, _ in totals)]
+    found = {a - b for a in numbers for b in numbers}
+    for total, view in totals:
+        for other_total, other in totals:
+            beside = [
+                number
+                for (where, name), number in shown.items()
+                if where == id(view) and (section, name, label) not in other
+            ]
+            for less in (total - sum(beside), total - other_total - sum(beside)):
+                found |= {less, *(less - number for number in shown.values())}
+        own = sum(number for (where, _), number in shown.items() if where == id(view))
+        found.add(total - own)
+    return found
+
+
+def test_no_two_views_give_a_hidden_figure_back(db, login, programme, people, monkeypatch):
+    # Riverside starts this year, Eastvale in 2019; each set's session feedback is released,
+    # and one Eastvale participant of four said what they will do differently.
+    programme.other_cohort.start_month = on(0, 1).date().replace(year=2019, day=1)
+    riverside = closed_session(db, people.cohort)
+    for person in participants(db, people.cohort, 3):
+        answer_as(db, person, riverside, 4, "Listen first", "More time")
+    eastvale = closed_session(db, people.other_cohort)
+    for number, person in enumerate(participants(db, people.other_cohort, 4)):
+        answer_as(db, person, eastvale, 3, "Ask more" if number == 0 else "", "Shorter")
+    db.commit()
+    client = login(programme.admin)
+    years = [None, programme.cohort.start_month.year, 2019]
+    views = [_figures(client, year) for year in years]
+
+    # The figures as they are, with nothing hidden: what the attacker is after.
+    for module in (report_cells, report_feedback):
+        monkeypatch.setattr(module, "MIN_RESPONSES", 1)
+    for module, kept in (
+        (report_module, "_WORKED_OUT"),
+        (report_module, "_MADE"),
+        (report_module, "_ATTACHED"),
+        (report_feedback, "_MADE"),
+    ):
+        monkeypatch.setattr(module, kept, {})
+    truth = _figures(client, None)
+    # Every set's figure hidden in some view (the whole programme's differ from view to view).
+    hidden = {
+        key: truth[key]
+        for view in views
+        for key, value in view.items()
+        if value == HIDDEN and key[1] != WHOLE_PROGRAMME
+    }
+    small = {key: value for key, value in hidden.items() if _number(value) in (1, 2)}
+    assert ("Engagement", "Eastvale set", "Reflections written") in small
+    assert ("Engagement", "Eastvale set", "Check-ins completed") in small
+    assert (
+        "Session feedback",
+        "Eastvale set",
+        "Theme: Said what they will do differently",
+    ) in small
+
+    for first in views:
+        for second in views:
+            for (section, name, label), value in hidden.items():
+                recovered = _recovered([first, second], (section, label))
+                assert _number(value) not in recovered, (section, name, label, value)
+    # A set's figures are the same in every view that holds it.
+    for view in views[1:]:
+        for key, value in view.items():
+            if key[1] != WHOLE_PROGRAMME:
+                assert views[0][key] == value, key

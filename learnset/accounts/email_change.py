@@ -49,9 +49,11 @@ def make_token(user: User, new_email: str, secret_key: str) -> str:
     return LINK.make(user, secret_key, to=normalise_email(new_email))
 
 
-def change_for_token(db: Session, token: str, secret_key: str, max_age: int) -> Change | None:
+def change_for_token(
+    db: Session, token: str, secret_key: str, max_age: int, *, to_use: bool = False
+) -> Change | None:
     """The change a token asks for, if it is genuine, fresh and unused, for an active account."""
-    found = LINK.open(db, token, secret_key, max_age)
+    found = LINK.open(db, token, secret_key, max_age, to_use=to_use)
     if found is None or not isinstance(found[1].get("to"), str):
         return None
     user, data = found

@@ -227,17 +227,19 @@ class SignedLink:
         )
 
     def open(
-        self, db: Session, token: str, secret_key: str, max_age: int
+        self, db: Session, token: str, secret_key: str, max_age: int, *, to_use: bool = False
     ) -> tuple[User, dict[str, Any]] | None:
         """The active account a token names, with the token's data, if the token is genuine
-        (this key and salt), fresh (`max_age` seconds) and not used already."""
+        (this key and salt), fresh (`max_age` seconds) and not used already. `to_use` (the
+        link's form posted) holds the account's row until the transaction ends, so two posts at
+        once take the link one after the other and the second finds it used."""
         try:
             data = URLSafeTimedSerializer(secret_key, salt=self.salt).loads(token, max_age=max_age)
         except (SignatureExpired, BadSignature):
             return None
         if not isinstance(data, dict) or not isinstance(data.get("user"), int):
             return None
-        user = db.get(User, data["user"])
+        user = db.get(User, data["user"], with_for_update=to_use, populate_existing=to_use)
         if user is None or not user.is_active or data.get(self.key) != self.fingerprint(user):
             return None
         return user, data
@@ -257,9 +259,11 @@ def make_reset_token(user: User, secret_key: str) -> str:
     return RESET_LINK.make(user, secret_key)
 
 
-def user_for_reset_token(db: Session, token: str, secret_key: str, max_age: int) -> User | None:
+def user_for_reset_token(
+    db: Session, token: str, secret_key: str, max_age: int, *, to_use: bool = False
+) -> User | None:
     """The user a reset token belongs to, if it is genuine, fresh and unused."""
-    found = RESET_LINK.open(db, token, secret_key, max_age)
+    found = RESET_LINK.open(db, token, secret_key, max_age, to_use=to_use)
     return found[0] if found else None
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from flask import (
     Blueprint,
@@ -62,6 +62,18 @@ from learnset.return_address import safe_next
 bp = Blueprint("accounts", __name__)
 
 Found = TypeVar("Found")
+Found_co = TypeVar("Found_co", covariant=True)
+
+
+class LinkLookup(Protocol[Found_co]):
+    """What an emailed link's token stands for, if it still works; `to_use`, held until the
+    request ends (see `SignedLink.open`)."""
+
+    def __call__(
+        self, db: Session, token: str, secret_key: str, max_age: int, *, to_use: bool = ...
+    ) -> Found_co | None: ...
+
+
 Page = Response | tuple[str, int]
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
@@ -138,7 +150,7 @@ def sign_out() -> Response:
 
 
 def _emailed_link(
-    lookup: Callable[[Session, str, str, int], Found | None],
+    lookup: LinkLookup[Found],
     max_age: str,
     gone: tuple[str, str],
     ask_again: str,
@@ -151,7 +163,13 @@ def _emailed_link(
         @wraps(view)
         def with_link(token: str) -> Page:
             config = current_app.config
-            found = lookup(get_db(), token, config["SECRET_KEY"], config[max_age])
+            found = lookup(
+                get_db(),
+                token,
+                config["SECRET_KEY"],
+                config[max_age],
+                to_use=request.method == "POST",
+            )
             if found is None:
                 return link_gone(*gone, retry_url=url_for(ask_again))
             return view(found)

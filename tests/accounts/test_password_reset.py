@@ -1,17 +1,23 @@
 """Forgotten passwords: an emailed, signed, expiring, single-use link, end to end via the outbox."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from learnset import config, mail
+from learnset import config, create_app, mail
 from learnset.accounts import services
-from learnset.db import utcnow
+from learnset.accounts.models import SignInSession, User
+from learnset.audit.models import AuditEvent
+from learnset.db import database, utcnow
 from learnset.mail.models import OutgoingMail
+from tests import factories
+from tests.apps import make_test_config
 from tests.factories import FAST_HASH
 from tests.helpers import TEST_PASSWORD, csrf_from, deliver_mail, link_in, submit
 
@@ -197,3 +203,54 @@ def test_reset_pages_send_no_referrer(method, client, outbox, people, no_csrf):
         response = client.open(path, method=method, data={"password": "x", "confirm": "y"})
         assert response.headers["Referrer-Policy"] == "no-referrer", path
     assert client.get("/forgot-password").headers["Referrer-Policy"] == "same-origin"
+
+
+def test_one_link_posted_twice_at_once_resets_once(database_url, tmp_path, monkeypatch):
+    """A double click on 'Change password', or two tabs: the second post, sent while the first
+    is still working, waits for it and finds the link used (the password it was made for has
+    gone), instead of setting the password again and signing a second browser in. Two real
+    requests on two connections."""
+    site = create_app(make_test_config(database_url, tmp_path))
+    sessions = database(site).writer_sessions
+    with sessions() as setup:
+        user = factories.make_user(setup, email="racer@example.org")
+        setup.commit()
+        user_id, token = user.id, services.make_reset_token(user, site.config["SECRET_KEY"])
+    link = f"/reset-password/{token}"
+    real_reset, calls = services.reset_password, []
+
+    def _slow_reset(*args, **kwargs):
+        real_reset(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            time.sleep(0.5)  # the first one's transaction stays open while the second arrives
+
+    monkeypatch.setattr(services, "reset_password", _slow_reset)
+    browsers = [site.test_client(), site.test_client()]
+    forms = [
+        {"password": NEW, "confirm": NEW, "csrf_token": csrf_from(browser, link)}
+        for browser in browsers
+    ]
+    statuses: list[int] = []
+
+    def _post(number: int) -> None:
+        statuses.append(browsers[number].post(link, data=forms[number]).status_code)
+
+    try:
+        first = threading.Thread(target=_post, args=(0,))
+        first.start()
+        while not calls and first.is_alive():
+            time.sleep(0.01)
+        second = threading.Thread(target=_post, args=(1,))
+        second.start()
+        first.join()
+        second.join()
+        assert sorted(statuses) == [302, 410]
+        assert len(calls) == 1
+    finally:
+        with sessions() as cleanup:
+            cleanup.execute(delete(SignInSession).where(SignInSession.user_id == user_id))
+            cleanup.execute(delete(AuditEvent).where(AuditEvent.actor_id == user_id))
+            cleanup.execute(delete(User).where(User.id == user_id))
+            cleanup.commit()
+        database(site).engine.dispose()

@@ -27,6 +27,7 @@ from learnset.cohorts.models import Role
 from learnset.dates import uk_time
 from learnset.db import rowcount
 from learnset.errors import DomainError
+from learnset.ids import number_in
 from learnset.tokens import hash_token
 
 ISSUER = "Learnset"
@@ -92,6 +93,12 @@ def _normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def looks_like_app_code(typed: str) -> bool:
+    """Six ASCII digits: "²" and "٣" are digits to str.isdigit(), and hmac.compare_digest
+    refuses to compare text outside ASCII."""
+    return len(typed) == 6 and number_in(typed) is not None
+
+
 def _step_matching(secret: str, code: str, now: datetime) -> int | None:
     """The time step whose code this is, within the drift allowed, or None."""
     totp = pyotp.TOTP(secret)
@@ -105,7 +112,7 @@ def _step_matching(secret: str, code: str, now: datetime) -> int | None:
 def code_is_right(secret: str, code: str, now: datetime) -> bool:
     """Whether a code typed while setting up belongs to this secret now."""
     code = _normalise(code)
-    return code.isdigit() and len(code) == 6 and _step_matching(secret, code, now) is not None
+    return looks_like_app_code(code) and _step_matching(secret, code, now) is not None
 
 
 def _digest(code: str) -> str:
@@ -132,7 +139,7 @@ def set_up(db: Session, user: User, secret: str, code: str, now: datetime) -> li
     if app_of(db, user) is not None:
         raise TwoFactorError("Two-factor authentication is already set up", "code")
     code = _normalise(code)
-    step = _step_matching(secret, code, now) if code.isdigit() and len(code) == 6 else None
+    step = _step_matching(secret, code, now) if looks_like_app_code(code) else None
     if step is None:
         raise TwoFactorError(
             "Enter the 6-digit code your authenticator app shows for Learnset", "code"
@@ -251,7 +258,7 @@ def check_code(
         return CodeCheck(False, problem, paused=paused)
     typed = _normalise(code)
     left: int | None = None
-    if typed.isdigit() and len(typed) == 6:
+    if looks_like_app_code(typed):
         problem_or_none = _accept_app_code(db, app, typed, now)
     else:
         left = _use_recovery_code(db, user, typed, now)

@@ -194,7 +194,7 @@ def _not_proved_them(user: User, proof: str) -> str | None:
     """Why the proof typed is not a current code from their app nor their password, or None."""
     wrong = "Enter your password or a current code from your app"
     typed = "".join(proof.split())
-    if typed.isdigit() and len(typed) == 6:
+    if two_factor.looks_like_app_code(typed):
         limits = failure_limits("TWO_FACTOR_MAX_FAILURES")
         check = two_factor.check_code(get_db(), user, typed, request.remote_addr, utcnow(), limits)
         return None if check.accepted else wrong

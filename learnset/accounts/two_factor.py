@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from learnset import audit
-from learnset.accounts import lockout, passkeys
+from learnset.accounts import lockout, passkeys, sign_ins
 from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor, User
 from learnset.accounts.personal_data import Read
 from learnset.cohorts.models import Role
@@ -87,6 +87,13 @@ def has_two_factor(db: Session, user: User) -> bool:
 def has_second_factor(db: Session, user: User) -> bool:
     """An authenticator app or a passkey: either is asked for after the password."""
     return has_two_factor(db, user) or passkeys.has_passkey(db, user)
+
+
+def after_removing(db: Session, user: User) -> None:
+    """Once their last second factor has gone, no sign-in of theirs counts as having passed
+    one: if they must use one (now, or once made a tutor) they set one up at the next page."""
+    if not has_second_factor(db, user):
+        sign_ins.forget_second_factor(db, user)
 
 
 def _normalise(code: str) -> str:
@@ -289,6 +296,7 @@ def turn_off(db: Session, user: User, now: datetime) -> None:
             "Tutors and admins must use two-factor authentication, so it cannot be turned off"
         )
     _remove(db, user)
+    after_removing(db, user)
     audit.record(db, audit.AuditKind.TWO_FACTOR_TURNED_OFF, actor_id=user.id, now=now)
 
 
@@ -304,6 +312,7 @@ def reset(db: Session, person: User, by: User, now: datetime) -> None:
         raise TwoFactorError(f"{person.name} has not set up two-factor authentication")
     _remove(db, person)
     db.execute(delete(Passkey).where(Passkey.user_id == person.id))
+    sign_ins.forget_second_factor(db, person)
     audit.record(
         db, audit.AuditKind.TWO_FACTOR_RESET, actor_id=by.id, subject_id=person.id, now=now
     )

@@ -151,6 +151,7 @@ def set_up_two_factor() -> Response | tuple[str, int] | str:
     if form.validate_on_submit():
         with shown_on(form, "code"):
             codes = two_factor.set_up(db, user, secret, form.code.data, utcnow())
+            second_step.passed_while_signed_in()
             db.commit()
             session.pop(OFFERED_IN_COOKIE, None)
             return _recovery_codes_page(codes, _account_url(), first_time=True)

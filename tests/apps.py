@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from werkzeug.routing.rules import Rule
 
 from learnset import LearnsetFlask, create_app
-from learnset.accounts import sign_ins
+from learnset.accounts import sign_ins, two_factor
 from learnset.db import database, utcnow
 from tests import factories, prepared
 from tests.helpers import count_rows
@@ -115,6 +115,8 @@ class SignedInClient(FlaskClient):
                 lifetime=timedelta(hours=app.config["SESSION_LIFETIME_HOURS"]),
                 user_agent=TEST_USER_AGENT,
                 ip="192.0.2.10",
+                # As the sign-in page does: anyone with a second factor has passed it.
+                second_factor=two_factor.has_second_factor(session, user),
             )
             session.commit()
             self.sign_in_id = started.sign_in.id

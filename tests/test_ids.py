@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from learnset.ids import MAX_ID, is_id
+from learnset.ids import MAX_ID, id_in, is_id, number_in
 
 OUT_OF_RANGE = [0, MAX_ID + 1, 2**63]
 
@@ -52,3 +52,26 @@ def test_is_id_for_numbers_from_forms():
         True,
         False,
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "an_id"),
+    [
+        ("42", 42, 42),
+        ("007", 7, 7),
+        ("0", 0, None),
+        (str(MAX_ID), MAX_ID, MAX_ID),
+        (str(MAX_ID + 1), MAX_ID + 1, None),
+        # Digits to str.isdigit(): "²" is one that int() refuses, "٣" one it reads as 3.
+        ("²", None, None),
+        ("٣", None, None),
+        ("", None, None),
+        ("-1", None, None),
+        ("4.2", None, None),
+        (" 4", None, None),
+        ("4\n", None, None),
+    ],
+)
+def test_text_names_a_number_or_an_id_only_in_ascii_digits(text, number, an_id):
+    assert number_in(text) == number
+    assert id_in(text) == an_id

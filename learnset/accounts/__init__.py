@@ -24,6 +24,8 @@ def init_app(app: Flask) -> None:
     )
 
     security.init_app(app)
+    # Someone made a tutor or an admin while signed in passes the second step now.
+    app.before_request(second_step.ask_when_due)
     # A page needing a sign-in, opened while a second step waits, goes back to that step.
     login_manager.unauthorized_handler(second_step.send_on)
     app.register_blueprint(views.bp)

@@ -97,6 +97,10 @@ class SignInSession(Model):
     network: Mapped[str] = mapped_column(String(50))
     ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(20))
+    # When this sign-in passed a second factor: at its second step, or by setting one up while
+    # signed in. None if it did not, or if every second factor the person had has gone since.
+    # Tutors and admins need it set to open any page (second_step.ask_when_due).
+    second_factor_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 

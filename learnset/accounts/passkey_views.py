@@ -97,6 +97,7 @@ def add_passkey() -> Response | tuple[str, int]:
                     form.name.data,
                     utcnow(),
                 )
+                second_step.passed_while_signed_in()
                 return done(
                     f"Your passkey {form.name.data.strip()} has been added.", _passkeys_url()
                 )
@@ -113,6 +114,7 @@ def remove_passkey(passkey_id: int) -> Response | str:
         with flashed():
             name = passkey.name
             passkeys.remove(db, user, passkey, utcnow(), keep_one=keep_one)
+            two_factor.after_removing(db, user)
             committed(f"Your passkey {name} has been removed.")
         return redirect(_passkeys_url())
     return confirm_page("accounts/remove_passkey.html", passkey=passkey)

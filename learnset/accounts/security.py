@@ -128,8 +128,9 @@ def session_lifetime() -> timedelta:
     return timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
 
 
-def sign_in_user(user: User) -> SignInSession:
-    """Sign the user in to this browser with a new sign-in session (the caller commits).
+def sign_in_user(user: User, second_factor: bool = False) -> SignInSession:
+    """Sign the user in to this browser with a new sign-in session (the caller commits);
+    `second_factor` when they passed one to get here.
     The rest of the cookie is replaced too, CSRF token included, so nothing planted in the
     browser before signing in is carried into the signed-in session."""
     db, now = get_db(), utcnow()
@@ -144,6 +145,7 @@ def sign_in_user(user: User) -> SignInSession:
         lifetime=session_lifetime(),
         user_agent=request.headers.get("User-Agent", ""),
         ip=request.remote_addr,
+        second_factor=second_factor,
     )
     kept = {key: session[key] for key in KEPT_ACROSS_SIGN_IN if key in session}
     session.clear()

@@ -63,9 +63,17 @@ class Check:
 
 
 def start(
-    db: Session, user: User, now: datetime, *, lifetime: timedelta, user_agent: str, ip: str | None
+    db: Session,
+    user: User,
+    now: datetime,
+    *,
+    lifetime: timedelta,
+    user_agent: str,
+    ip: str | None,
+    second_factor: bool = False,
 ) -> Started:
-    """A new session for a sign-in, with a new secret: never one the browser brought along."""
+    """A new session for a sign-in, with a new secret: never one the browser brought along.
+    `second_factor` when the sign-in passed one."""
     secret, secret_hash = new_token()
     sign_in = SignInSession(
         user_id=user.id,
@@ -75,6 +83,7 @@ def start(
         expires_at=now + lifetime,
         device=describe_device(user_agent),
         network=network_of(ip),
+        second_factor_at=now if second_factor else None,
     )
     db.add(sign_in)
     db.flush()
@@ -131,6 +140,23 @@ def check(db: Session, secret: str, now: datetime, idle: timedelta) -> Check:
     user.unread_notifications = unread
     reason = why_over(sign_in, user, now, idle)
     return Check(None if reason else user, sign_in, reason)
+
+
+def passed_second_factor(db: Session, sign_in: SignInSession, now: datetime) -> None:
+    """This sign-in has proved a second factor (one set up while signed in)."""
+    if sign_in.second_factor_at is None:
+        sign_in.second_factor_at = now
+        db.flush()
+
+
+def forget_second_factor(db: Session, user: User) -> None:
+    """The person has no second factor left: none of their sign-ins counts as having passed
+    one, so if they must use one (now, or once made a tutor) they set one up at the next page."""
+    db.execute(
+        update(SignInSession)
+        .where(SignInSession.user_id == user.id, SignInSession.second_factor_at.is_not(None))
+        .values(second_factor_at=None)
+    )
 
 
 def touch_due(sign_in: SignInSession, now: datetime) -> bool:

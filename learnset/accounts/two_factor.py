@@ -20,13 +20,14 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from learnset import audit
-from learnset.accounts import lockout, passkeys
+from learnset.accounts import lockout, passkeys, sign_ins
 from learnset.accounts.models import Passkey, RecoveryCode, TwoFactor, User
 from learnset.accounts.personal_data import Read
 from learnset.cohorts.models import Role
 from learnset.dates import uk_time
 from learnset.db import rowcount
 from learnset.errors import DomainError
+from learnset.ids import number_in
 from learnset.tokens import hash_token
 
 ISSUER = "Learnset"
@@ -88,8 +89,21 @@ def has_second_factor(db: Session, user: User) -> bool:
     return has_two_factor(db, user) or passkeys.has_passkey(db, user)
 
 
+def after_removing(db: Session, user: User) -> None:
+    """Once their last second factor has gone, no sign-in of theirs counts as having passed
+    one: if they must use one (now, or once made a tutor) they set one up at the next page."""
+    if not has_second_factor(db, user):
+        sign_ins.forget_second_factor(db, user)
+
+
 def _normalise(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
+
+
+def looks_like_app_code(typed: str) -> bool:
+    """Six ASCII digits: "²" and "٣" are digits to str.isdigit(), and hmac.compare_digest
+    refuses to compare text outside ASCII."""
+    return len(typed) == 6 and number_in(typed) is not None
 
 
 def _step_matching(secret: str, code: str, now: datetime) -> int | None:
@@ -105,7 +119,7 @@ def _step_matching(secret: str, code: str, now: datetime) -> int | None:
 def code_is_right(secret: str, code: str, now: datetime) -> bool:
     """Whether a code typed while setting up belongs to this secret now."""
     code = _normalise(code)
-    return code.isdigit() and len(code) == 6 and _step_matching(secret, code, now) is not None
+    return looks_like_app_code(code) and _step_matching(secret, code, now) is not None
 
 
 def _digest(code: str) -> str:
@@ -132,7 +146,7 @@ def set_up(db: Session, user: User, secret: str, code: str, now: datetime) -> li
     if app_of(db, user) is not None:
         raise TwoFactorError("Two-factor authentication is already set up", "code")
     code = _normalise(code)
-    step = _step_matching(secret, code, now) if code.isdigit() and len(code) == 6 else None
+    step = _step_matching(secret, code, now) if looks_like_app_code(code) else None
     if step is None:
         raise TwoFactorError(
             "Enter the 6-digit code your authenticator app shows for Learnset", "code"
@@ -251,7 +265,7 @@ def check_code(
         return CodeCheck(False, problem, paused=paused)
     typed = _normalise(code)
     left: int | None = None
-    if typed.isdigit() and len(typed) == 6:
+    if looks_like_app_code(typed):
         problem_or_none = _accept_app_code(db, app, typed, now)
     else:
         left = _use_recovery_code(db, user, typed, now)
@@ -282,6 +296,7 @@ def turn_off(db: Session, user: User, now: datetime) -> None:
             "Tutors and admins must use two-factor authentication, so it cannot be turned off"
         )
     _remove(db, user)
+    after_removing(db, user)
     audit.record(db, audit.AuditKind.TWO_FACTOR_TURNED_OFF, actor_id=user.id, now=now)
 
 
@@ -297,6 +312,7 @@ def reset(db: Session, person: User, by: User, now: datetime) -> None:
         raise TwoFactorError(f"{person.name} has not set up two-factor authentication")
     _remove(db, person)
     db.execute(delete(Passkey).where(Passkey.user_id == person.id))
+    sign_ins.forget_second_factor(db, person)
     audit.record(
         db, audit.AuditKind.TWO_FACTOR_RESET, actor_id=by.id, subject_id=person.id, now=now
     )

@@ -151,6 +151,7 @@ def set_up_two_factor() -> Response | tuple[str, int] | str:
     if form.validate_on_submit():
         with shown_on(form, "code"):
             codes = two_factor.set_up(db, user, secret, form.code.data, utcnow())
+            second_step.passed_while_signed_in()
             db.commit()
             session.pop(OFFERED_IN_COOKIE, None)
             return _recovery_codes_page(codes, _account_url(), first_time=True)
@@ -194,7 +195,7 @@ def _not_proved_them(user: User, proof: str) -> str | None:
     """Why the proof typed is not a current code from their app nor their password, or None."""
     wrong = "Enter your password or a current code from your app"
     typed = "".join(proof.split())
-    if typed.isdigit() and len(typed) == 6:
+    if two_factor.looks_like_app_code(typed):
         limits = failure_limits("TWO_FACTOR_MAX_FAILURES")
         check = two_factor.check_code(get_db(), user, typed, request.remote_addr, utcnow(), limits)
         return None if check.accepted else wrong

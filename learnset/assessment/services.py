@@ -25,7 +25,7 @@ from learnset.cohorts.models import Cohort
 from learnset.errors import DomainError
 from learnset.framework.models import LEVELS, Capability
 from learnset.framework.queries import DomainCapabilities
-from learnset.ids import is_id
+from learnset.ids import id_in
 from learnset.library.models import ContentItem
 from learnset.reflections.models import Reflection, reflection_capabilities
 
@@ -242,12 +242,8 @@ def _own_reflections(
     db: Session, participant: User, answers: Iterable[Answer]
 ) -> dict[str, Reflection]:
     """The participant's own reflections (not in the bin) among those the answers name, by id."""
-    ids = {
-        int(given)
-        for answer in answers
-        for given in answer.reflection_ids
-        if str(given).strip().isdigit() and is_id(int(given))
-    }
+    named = (id_in(str(given).strip()) for answer in answers for given in answer.reflection_ids)
+    ids = {given for given in named if given is not None}
     if not ids:
         return {}
     found = db.scalars(authz.own_reflections(participant).where(Reflection.id.in_(ids)))

@@ -13,6 +13,7 @@ from learnset.colleague_feedback.models import RaterRelationship
 from learnset.colleague_feedback.services import MAX_ANSWER, MAX_NOTE, RaterInput
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.framework.models import LEVEL_NAMES, Capability
+from learnset.ids import number_in
 
 CANT_SAY = "0"
 
@@ -143,8 +144,9 @@ def answers_from(form: Any) -> dict[str, Any]:
     ratings = {}
     for capability in form.capabilities:
         value = form[rating_field_name(capability.id)].data
-        if value is not None and str(value).isdigit():
-            ratings[str(capability.id)] = int(value)
+        level = number_in(str(value)) if value is not None else None
+        if level is not None:
+            ratings[str(capability.id)] = level
     return {
         "ratings": ratings,
         "keep_doing": form.keep_doing.data or "",

@@ -39,6 +39,7 @@ from learnset.downloads import json_document
 from learnset.errors import flashed
 from learnset.forms import EmptyForm, committed
 from learnset.framework.queries import current_framework, framework_names
+from learnset.ids import number_in
 from learnset.pagination import page_number
 
 bp = Blueprint("dashboards", __name__)
@@ -245,10 +246,8 @@ def _dashboard_url(cohort_id: int) -> str:
 
 
 def _report_year() -> int | None:
-    chosen = request.args.get("year", "")
-    if not (chosen.isascii() and chosen.isdigit()):  # int() refuses "²", which isdigit() takes
-        return None
-    return int(chosen) if 1900 < int(chosen) < 3000 else None
+    year = number_in(request.args.get("year", ""))
+    return year if year is not None and 1900 < year < 3000 else None
 
 
 def _programme_report() -> programme_report.ProgrammeReport:

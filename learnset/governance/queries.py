@@ -17,6 +17,7 @@ from learnset.accounts.models import User
 from learnset.audit import AuditEvent
 from learnset.dates import UK
 from learnset.db import shared_alias
+from learnset.ids import number_in
 from learnset.mail.models import OutgoingMail
 
 Actor = shared_alias(User, name="actor")
@@ -43,8 +44,8 @@ def _start_of_uk_day(day: date) -> datetime:
 def _concerning(person: str) -> Any:
     """Events by or about an account number, or anyone whose name or address holds every word."""
     words = person.split()
-    if len(words) == 1 and words[0].isascii() and words[0].isdigit() and len(words[0]) < 10:
-        number = int(words[0])
+    number = number_in(words[0]) if len(words) == 1 and len(words[0]) < 10 else None
+    if number is not None:
         return or_(AuditEvent.actor_id == number, AuditEvent.subject_id == number)
     matching = select(User.id)
     for word in words:

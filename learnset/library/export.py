@@ -23,6 +23,7 @@ from learnset.curriculum.reading import session_from_source
 from learnset.curriculum.texts import session_text
 from learnset.framework import loading
 from learnset.framework.models import Capability, CapabilityDomain
+from learnset.ids import number_in
 from learnset.library import sync
 from learnset.library.models import ContentItem, ContentKind
 
@@ -123,6 +124,11 @@ def export_framework(db: Session, root: Path, report: ExportReport) -> None:
         _write_unless_same(root, path, text, says == text, report)
 
 
+def _level_or_key(key: Any) -> Any:
+    level = number_in(str(key))
+    return key if level is None else level
+
+
 def _plain(value: Any) -> Any:
     """A value as the sync keeps it: text stripped, levels numbered."""
     if isinstance(value, str):
@@ -130,7 +136,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(entry) for entry in value]
     if isinstance(value, dict):
-        return {int(k) if str(k).isdigit() else k: _plain(v) for k, v in value.items()}
+        return {_level_or_key(k): _plain(v) for k, v in value.items()}
     return value
 
 

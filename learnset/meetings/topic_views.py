@@ -24,6 +24,7 @@ from learnset.forms import (
     render_form,
     require_button,
 )
+from learnset.ids import number_in
 from learnset.meetings import queries, topics
 from learnset.meetings.forms import CloseTopicForm, TakeUpForm, TopicForm
 from learnset.meetings.models import EmergentTopic, Meeting, TopicStatus
@@ -54,9 +55,9 @@ def _back(topic: EmergentTopic) -> Response:
     """Back to the page the button was on: the topics list, the home page or a session plan."""
     target = request.form.get("return_to", "")
     if target.startswith("plan-"):
-        meeting_id = target.removeprefix("plan-")
-        if meeting_id.isascii() and meeting_id.isdigit():
-            return redirect(url_for("meetings.plan", meeting_id=int(meeting_id), _anchor="topics"))
+        meeting_id = number_in(target.removeprefix("plan-"))
+        if meeting_id is not None:
+            return redirect(url_for("meetings.plan", meeting_id=meeting_id, _anchor="topics"))
     if target == "home":
         return redirect(url_for("main.home"))
     return redirect(_list_url(topic))

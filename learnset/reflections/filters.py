@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
+from learnset.ids import number_in
 from learnset.reflections import linkable
 from learnset.reflections.forms import LogFilterForm, id_choices
 from learnset.reflections.queries import LogFilters
@@ -14,9 +15,7 @@ from learnset.reflections.queries import LogFilters
 
 def small_id(value: str | None) -> int | None:
     """An id from the query string, or None for anything that is not a plausible id."""
-    if value and value.isascii() and value.isdigit() and len(value) < 10:
-        return int(value)
-    return None
+    return number_in(value) if value and len(value) < 10 else None
 
 
 def log_filters(db: Session, user: User, args: Any) -> tuple[LogFilterForm, LogFilters]:

@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length, one_line
+from learnset.ids import number_in
 from learnset.nhs_numbers import nhs_numbers_in
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
 from learnset.reflections.revalidation import OutputKind
@@ -40,9 +41,10 @@ def _whole_minutes(form: FlaskForm, field: StringField) -> None:
     value = (field.data or "").strip()
     if not value:
         return
-    if not (value.isascii() and value.isdigit()):
+    minutes = number_in(value)
+    if minutes is None:
         raise ValidationError("CPD time must be a whole number of minutes, like 45")
-    if int(value) > MAX_CPD_MINUTES:
+    if minutes > MAX_CPD_MINUTES:
         raise ValidationError(
             f"CPD time must be {MAX_CPD_MINUTES:,} minutes (24 hours) or fewer. "
             "Record a longer activity as more than one reflection"

@@ -195,3 +195,31 @@ def test_code_pages_are_limited_per_ip_address(app, client, db, people):
     sign_in(client, people.participant)
     statuses = [_code(client, "000000").status_code for _ in range(4)]
     assert statuses == [422, 422, 422, 429]
+
+
+# "²" is a digit to str.isdigit() but not to int(), and hmac.compare_digest refuses any text
+# outside ASCII: a wrong code, never a 500.
+SUPERSCRIPT_CODE = "²²²²²²"
+
+
+def test_digits_outside_ascii_are_a_wrong_code_on_every_code_page(required, app, db, people):
+    give_app(db, people.participant)
+    browser = app.test_client()
+    sign_in(browser, people.participant)
+    for code in (SUPERSCRIPT_CODE, "٣٣٣٣٣٣"):
+        assert "Enter the 6-digit code" in text_of(_code(browser, code), 422)
+        assert not signed_in(browser)
+    tutor = app.test_client()
+    sign_in(tutor, people.tutor)
+    tutor.get("/sign-in/set-up-two-factor")
+    wrong = submit(tutor, "/sign-in/set-up-two-factor", {"code": SUPERSCRIPT_CODE})
+    assert "Enter the 6-digit code" in text_of(wrong, 422)
+    fellow = app.test_client(user=people.fellow)
+    fellow.get("/account/two-factor/set-up")
+    wrong = submit(fellow, "/account/two-factor/set-up", {"code": SUPERSCRIPT_CODE})
+    assert "Enter the 6-digit code" in text_of(wrong, 422)
+    owner = app.test_client(user=people.participant)
+    refused = submit(owner, "/account/two-factor/turn-off", {"proof": SUPERSCRIPT_CODE})
+    assert "Enter your password or a current code" in text_of(refused, 422)
+    assert two_factor.has_two_factor(db, people.participant)
+    assert not two_factor.has_two_factor(db, people.fellow)

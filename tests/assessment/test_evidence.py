@@ -68,10 +68,11 @@ def test_own_reflections_link_to_a_rating(db, people, framework, log):
     assert draft.ratings[0].reflections == []
 
 
-@pytest.mark.parametrize("which", ["fellows", "binned", "missing", "junk"])
+# "²" is a digit to str.isdigit() but not to int(); "٣" is one to both, but names no id.
+@pytest.mark.parametrize("which", ["fellows", "binned", "missing", "junk", "²", "٣"])
 def test_only_your_own_reflections_can_be_evidence(db, people, framework, log, which):
     draft = factories.make_assessment(db, people.participant, people.cohort, status="draft")
-    given = {"missing": 987654, "junk": "abc"}.get(which) or log[which].id
+    given = {"missing": 987654, "junk": "abc", "²": "²", "٣": "٣"}.get(which) or log[which].id
     answers = {
         "listening": Answer(2, 4, reflection_ids=(log["private"].id, given)),
         "data": Answer(1, 3),
@@ -120,6 +121,10 @@ def test_the_form_offers_reflections_and_keeps_the_choice(db, login, people, fra
     response = submit(browser, page, {**levels, "listening-reflections": [str(log["fellows"].id)]})
     assert response.status_code == 422
     assert response.get_data(as_text=True).count("Choose reflections from your own log") == 2
+    assert _links(db) == 0
+    for junk in ("²", "٣", f"{log['shared'].id}²"):
+        response = submit(browser, page, {**levels, "listening-reflections": [junk]})
+        assert response.status_code == 422, junk
     assert _links(db) == 0
     response = submit(browser, page, {**levels, "listening-reflections": [str(log["shared"].id)]})
     assert response.status_code == 302

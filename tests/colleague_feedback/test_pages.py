@@ -200,6 +200,18 @@ def test_answers_are_saved_as_the_rater_goes_until_the_link_stops(db, people, fr
         "start_doing": "",
         "change": "Fewer slides",
     }
+    # "²" is a digit to str.isdigit() but not to int(); "٣" is one to both, but not a level.
+    for junk in ("²", "٣"):
+        saved = client.post(
+            f"/colleague-feedback/answer/{token}/draft",
+            data={field: junk, "change": "Fewer slides"},
+            headers={"X-CSRFToken": token_field},
+        )
+        assert saved.status_code == 200, junk
+        db.expire_all()
+        assert rater.draft["ratings"] == {}
+        refused = submit(client, f"/colleague-feedback/answer/{token}", {field: junk})
+        assert refused.status_code == 422, junk
     # Without the page's token, nothing is saved.
     forged = client.post(f"/colleague-feedback/answer/{token}/draft", data={field: "1"})
     assert forged.status_code == 400

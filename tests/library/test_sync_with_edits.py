@@ -220,3 +220,9 @@ def test_exporting_one_edited_capability_rewrites_only_its_lines(tmp_path):
     block = (PROJECT_ROOT / "content" / name).read_text().split("  - slug: clinical-credibility")[1]
     block = block.split("\n  - slug:")[0]
     assert removed and all(line in block for line in removed)
+
+
+def test_only_ascii_digits_number_a_level_in_a_file_read_back():
+    # "²" is a digit to str.isdigit() but not to int(); "٣" is one to both.
+    read = export._plain({"3": " Three ", 4: "Four", "²": "Squared", "٣": "Arabic three"})
+    assert read == {3: "Three", 4: "Four", "²": "Squared", "٣": "Arabic three"}

@@ -8,8 +8,10 @@ from learnset.meetings.models import Attendance, EmergentTopic, Meeting, Meeting
 from tests import factories
 from tests.helpers import assert_each_post_answers
 
-# "²" is a digit to str.isdigit() but not to int().
-GARBAGE = ["", "abc", "-1", "99999999999999999999", "1.5", "\x00", "<script>", "Zoë 🙂" * 200, "²"]
+# "²" is a digit to str.isdigit() but not to int(); "٣" is one to both.
+GARBAGE = [
+    "", "abc", "-1", "99999999999999999999", "1.5", "\x00", "<script>", "Zoë 🙂" * 200, "²", "٣",
+]  # fmt: skip
 
 
 def _counts(db):

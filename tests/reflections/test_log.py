@@ -191,6 +191,10 @@ def test_the_log_reads_its_rows_with_what_they_show(login, db, people, count_que
         ("/reflections/shared?cohort=99999999999999999999", 200),
         ("/reflections/shared?cohort=%C2%B2&page=%C2%B2", 200),
         ("/reflections?cohort=%C2%B2&page=-4", 422),
+        # Arabic-Indic three: a digit to str.isdigit() and int(), but not an id here.
+        ("/reflections/shared?cohort=%D9%A3", 200),
+        ("/reflections?cohort=%D9%A3", 422),
+        ("/reflections/new?challenge=%C2%B2&capability=%D9%A3", 302),
         ("/reflections?capability=abc&meeting=1e9", 422),
         ("/reflections/portfolio?date_from=31/02/2026", 422),
     ],

@@ -420,7 +420,11 @@ def pin_focus(
         raise AssessmentError("Choose something from the library to focus on")
     capability = None
     if capability_slug:
-        capability = db.scalar(select(Capability).where(Capability.slug == capability_slug))
+        capability = db.scalar(
+            select(Capability).where(
+                Capability.slug == capability_slug, Capability.archived_at.is_(None)
+            )
+        )
         if capability is None or capability not in item.capabilities:
             raise AssessmentError(f"{item.title} does not develop that capability")
     focus = current_focus(db, participant.id, cohort.id)

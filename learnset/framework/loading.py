@@ -113,6 +113,8 @@ def _levels(fields: Fields) -> dict[str, str]:
         value = given.pop(level, None)
         if not isinstance(value, str) or not value.strip():
             fields.problem(f"'levels' has no descriptor for level {level}")
+        elif len(value.strip()) > LONG_TEXT:
+            fields.problem(f"'levels' for level {level} must be {LONG_TEXT} characters or fewer")
         else:
             levels[level] = value.strip()
     for extra in sorted(given):

@@ -121,19 +121,39 @@ class DescriptorEditForm(VersionForm):
         ],
     )
     level_1 = TextAreaField(
-        f"Level 1: {LEVEL_NAMES[1]}", validators=[InputRequired(message="Enter level 1's words")]
+        f"Level 1: {LEVEL_NAMES[1]}",
+        validators=[
+            InputRequired(message="Enter level 1's words"),
+            max_length("Level 1's words", loading.LONG_TEXT),
+        ],
     )
     level_2 = TextAreaField(
-        f"Level 2: {LEVEL_NAMES[2]}", validators=[InputRequired(message="Enter level 2's words")]
+        f"Level 2: {LEVEL_NAMES[2]}",
+        validators=[
+            InputRequired(message="Enter level 2's words"),
+            max_length("Level 2's words", loading.LONG_TEXT),
+        ],
     )
     level_3 = TextAreaField(
-        f"Level 3: {LEVEL_NAMES[3]}", validators=[InputRequired(message="Enter level 3's words")]
+        f"Level 3: {LEVEL_NAMES[3]}",
+        validators=[
+            InputRequired(message="Enter level 3's words"),
+            max_length("Level 3's words", loading.LONG_TEXT),
+        ],
     )
     level_4 = TextAreaField(
-        f"Level 4: {LEVEL_NAMES[4]}", validators=[InputRequired(message="Enter level 4's words")]
+        f"Level 4: {LEVEL_NAMES[4]}",
+        validators=[
+            InputRequired(message="Enter level 4's words"),
+            max_length("Level 4's words", loading.LONG_TEXT),
+        ],
     )
     level_5 = TextAreaField(
-        f"Level 5: {LEVEL_NAMES[5]}", validators=[InputRequired(message="Enter level 5's words")]
+        f"Level 5: {LEVEL_NAMES[5]}",
+        validators=[
+            InputRequired(message="Enter level 5's words"),
+            max_length("Level 5's words", loading.LONG_TEXT),
+        ],
     )
 
     def levels(self) -> dict[int, str]:

@@ -154,6 +154,10 @@ BROKEN = {
         domain("conversations", [capability("listening", levels={**levels("x"), 2: " "})]),
         "no descriptor for level 2",
     ),
+    "a level too long": (
+        domain("conversations", [capability("listening", levels={**levels("x"), 3: "y" * 5001})]),
+        "'levels' for level 3 must be 5000 characters or fewer",
+    ),
     "a sixth level": (
         domain("conversations", [capability("listening", levels={**levels("x"), 6: "more"})]),
         "'levels' has a level '6'",

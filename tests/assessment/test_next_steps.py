@@ -111,12 +111,17 @@ def test_pinning_a_focus_replaces_the_one_before(db, people, framework):
         ("archived", None, "Choose something from the library"),
         ("focus-item", "credibility", "does not develop that capability"),
         ("focus-item", "juggling", "does not develop that capability"),
+        # Taken out of the framework, though the item still names it.
+        ("focus-item", "retired", "does not develop that capability"),
     ],
 )
 def test_a_focus_must_be_a_current_item_for_that_capability(
     db, people, framework, item, capability, message
 ):
-    factories.make_content_item(db, [framework.listening], slug="focus-item")
+    retired = factories.make_capability(
+        db, framework.conversations, slug="retired", archived_at=utcnow()
+    )
+    factories.make_content_item(db, [framework.listening, retired], slug="focus-item")
     factories.make_content_item(db, [framework.listening], slug="archived", archived_at=utcnow())
     with pytest.raises(AssessmentError, match=message):
         services.pin_focus(db, people.participant, people.cohort, item, capability, utcnow())

@@ -66,6 +66,23 @@ def test_an_empty_level_is_shown_beside_its_field(login, people, capability, db)
     assert db.get(Capability, capability.id).levels["2"].startswith("Level 2 of capability")
 
 
+def test_a_level_too_long_is_shown_beside_its_field_and_nothing_is_saved(
+    login, people, capability, db
+):
+    # A runaway paste of a megabyte was saved as level 3's words.
+    html = html_of(
+        submit(
+            login(people.admin),
+            "/library/framework/listening/edit",
+            words(level_3="x" * 1_000_000),
+        ),
+        422,
+    )
+    assert 'id="level_3-error"' in html and "5,000 characters or fewer" in html
+    assert versions.latest_number(db, capability) == 0
+    assert db.get(Capability, capability.id).levels["3"].startswith("Level 3 of capability")
+
+
 def test_restoring_a_capabilitys_earlier_words(login, people, capability, db):
     admin = login(people.admin)
     submit(admin, "/library/framework/listening/edit", words())

@@ -1,8 +1,8 @@
 """Sign-in sessions note when they passed a second factor
 
 Revision ID: 9c3e5b7a1d24
-Revises: 56a521c43f6b
-Create Date: 2026-12-05 12:00:00.000000
+Revises: 9d3f6b1e2a47
+Create Date: 2026-12-05 12:15:00.000000
 
 Someone made a tutor or an admin while signed in must pass a second factor before their next
 page; a sign-in that passed one already carries on (accounts/second_step.py). Sign-ins open now
@@ -18,7 +18,7 @@ from alembic import op
 import learnset.db
 
 revision: str = "9c3e5b7a1d24"
-down_revision: str | None = "56a521c43f6b"
+down_revision: str | None = "9d3f6b1e2a47"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

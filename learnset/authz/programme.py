@@ -35,8 +35,9 @@ def _passkey_remove(user: User, passkey: Passkey) -> bool:
 
 
 def _content_edit(user: User, _obj: Any = None) -> bool:
-    """Admins edit the library and the framework's words; tutors too when the programme allows
-    it (TUTORS_EDIT_CONTENT). Participants never do."""
+    """Admins edit the library, the framework's words and the programme's sessions (and see and
+    restore their versions); tutors too when the programme allows it (TUTORS_EDIT_CONTENT).
+    Participants never do."""
     if user.is_admin:
         return True
     return bool(current_app.config.get("TUTORS_EDIT_CONTENT")) and tutors_anything(user)

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length, text_field
 from learnset.meetings.schedule import MAX_MONTHS, OCCURRENCES, WEEKDAY_NAMES
+from learnset.once import OnceForm
 
 
 class _SaysWhatIsWrong(Field):
@@ -78,7 +79,7 @@ def _online_link() -> URLField:
     )
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(OnceForm):
     title = text_field(
         "Title (optional)",
         200,
@@ -183,7 +184,7 @@ class LibraryFilterForm(FlaskForm):
     capability = SelectField("Capability it develops", validators=[Optional()])
 
 
-class TopicForm(FlaskForm):
+class TopicForm(OnceForm):
     title = text_field(
         "Topic",
         160,

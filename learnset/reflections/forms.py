@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.nhs_numbers import nhs_numbers_in
+from learnset.once import OnceForm
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
 from learnset.reflections.revalidation import OutputKind
 from learnset.reflections.services import ReflectionInput
@@ -268,7 +269,7 @@ def with_structure(
     return kept
 
 
-class CommentForm(FlaskForm):
+class CommentForm(OnceForm):
     nhs_warning = False
     body = TextAreaField(
         "Add a comment",

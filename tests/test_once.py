@@ -1,0 +1,284 @@
+"""What a second click does: one drawing of a form that creates something makes one record,
+however often it is posted, and the second post lands on what the first made
+(learnset/once.py). Two drawings of the same form make two records, even with the same words."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from learnset import once
+from learnset.challenges.models import Challenge, ChallengeUpdate
+from learnset.db import Database, utcnow
+from learnset.meetings import topics
+from learnset.meetings.models import EmergentTopic, Meeting
+from learnset.notifications.models import Notification
+from learnset.once import FormSubmission
+from learnset.reflections.models import ReflectionComment
+from tests import factories
+from tests.helpers import count_rows, csrf_in, text_of
+
+
+@dataclass
+class Form:
+    """A create form: who fills it in, the page it is drawn on, where it posts, what is typed,
+    and the rows one post of it makes."""
+
+    user: Any
+    page: str
+    action: str
+    data: dict[str, Any]
+    made: Any
+    prefix: str = ""
+    also: list[Any] = field(default_factory=list)
+
+    def count(self, db: Any) -> list[int]:
+        db.expire_all()
+        return [count_rows(db, model) for model in (self.made, *self.also)]
+
+
+def _topic(db, people):
+    path = f"/cohorts/{people.cohort.id}/topics"
+    return Form(people.fellow, path, path, {"title": "Discharge delays"}, EmergentTopic)
+
+
+def _session(db, people):
+    return Form(
+        people.tutor,
+        f"/cohorts/{people.cohort.id}/sessions/new",
+        f"/cohorts/{people.cohort.id}/sessions/new",
+        {
+            "title": "The unlocking lens",
+            "day-day": "14",
+            "day-month": "4",
+            "day-year": "2030",
+            "starts": "13:30",
+            "ends": "16:30",
+            "place": "Room 2",
+            "online_link": "",
+            "agenda": "",
+            "action": "save",
+        },
+        Meeting,
+    )
+
+
+def _challenge(db, people):
+    path = f"/cohorts/{people.cohort.id}/challenges/new"
+    data = {
+        "title": "Frailty support that keeps people at home",
+        "context": "Admissions of frail older people rise every winter.",
+        "outcomes": "Older people stay well at home for longer.",
+        "stakeholders": "Practices, community nursing, the council",
+    }
+    return Form(people.participant, path, path, data, Challenge)
+
+
+def _open_challenge(db, people):
+    challenge = factories.make_challenge(db, people.participant)
+    db.commit()
+    return challenge
+
+
+def _from_the_set(what: str, words: str, prefix: str = "") -> Callable[[Any, Any], Form]:
+    """A question or an insight, posted from the challenge's page by someone in the set."""
+
+    def _form(db, people):
+        challenge = _open_challenge(db, people)
+        return Form(
+            people.fellow,
+            f"/challenges/{challenge.id}",
+            f"/challenges/{challenge.id}/{what}",
+            {"body": words},
+            ChallengeUpdate,
+            prefix=prefix,
+        )
+
+    return _form
+
+
+def _plan(db, people):
+    challenge = _open_challenge(db, people)
+    path = f"/challenges/{challenge.id}/plans/new"
+    data = {"kind": "action", "body": "Ask three practice managers", "spend": "low"}
+    return Form(people.participant, path, path, data, ChallengeUpdate)
+
+
+def _gain(db, people):
+    challenge = _open_challenge(db, people)
+    path = f"/challenges/{challenge.id}/gains/new"
+    data = {"body": "Twelve people came home sooner", "gain_for": "people", "gain_kind": "economic"}
+    return Form(people.participant, path, path, data, ChallengeUpdate)
+
+
+def _comment(db, people):
+    reflection = factories.make_reflection(db, people.participant, visibility="tutors")
+    db.commit()
+    return Form(
+        people.tutor,
+        f"/reflections/{reflection.id}",
+        f"/reflections/{reflection.id}/comments",
+        {"body": "What surprised the managers most?"},
+        ReflectionComment,
+        also=[Notification],
+    )
+
+
+FORMS: dict[str, Callable[[Any, Any], Form]] = {
+    "topic": _topic,
+    "session": _session,
+    "challenge": _challenge,
+    "question": _from_the_set("questions", "What would success look like to a GP?"),
+    "insight": _from_the_set("insights", "The council runs a similar scheme", "insight-"),
+    "plan": _plan,
+    "gain": _gain,
+    "comment": _comment,
+}
+
+
+def _draw(browser: Any, form: Form) -> dict[str, Any]:
+    """Open the form's page, as a browser would: what it posts, with this drawing's values."""
+    html = browser.get(form.page).get_data(as_text=True)
+    name = f"{form.prefix}once"
+    found = re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html)
+    assert found, f"no {name} on {form.page}"
+    typed = {f"{form.prefix}{key}": value for key, value in form.data.items()}
+    return {**typed, name: found.group(1), "csrf_token": csrf_in(html)}
+
+
+@pytest.fixture(params=FORMS)
+def form(request, db, people) -> Form:
+    return FORMS[request.param](db, people)
+
+
+def test_two_posts_of_one_drawing_make_one_record(login, db, form):
+    browser = login(form.user)
+    drawn = _draw(browser, form)
+    first = browser.post(form.action, data=drawn)
+    assert first.status_code == 302, text_of(first, first.status_code)
+    made = form.count(db)
+    assert made[0] == 1
+    second = browser.post(form.action, data=drawn)
+    assert second.status_code == 302
+    assert second.location == first.location
+    assert form.count(db) == made
+    assert "This was already saved." in text_of(browser.get(second.location))
+
+
+def test_two_drawings_of_a_form_make_two_records_even_with_the_same_words(login, db, form):
+    browser = login(form.user)
+    for _ in range(2):
+        assert browser.post(form.action, data=_draw(browser, form)).status_code == 302
+    assert form.count(db)[0] == 2
+
+
+def test_a_drawn_form_still_needs_its_csrf_token(login, db, form):
+    browser = login(form.user)
+    drawn = _draw(browser, form)
+    assert browser.post(form.action, data={**drawn, "csrf_token": ""}).status_code == 400
+    assert form.count(db)[0] == 0
+    assert count_rows(db, FormSubmission) == 0
+
+
+def test_a_page_drawn_before_forms_carried_a_value_still_posts(login, db, form):
+    browser = login(form.user)
+    drawn = _draw(browser, form)
+    del drawn[f"{form.prefix}once"]
+    assert browser.post(form.action, data=drawn).status_code == 302
+    assert form.count(db)[0] == 1
+    assert count_rows(db, FormSubmission) == 0
+
+
+def test_a_refused_post_keeps_the_drawing_for_the_corrected_one(login, db, people):
+    form = _topic(db, people)
+    browser = login(form.user)
+    drawn = _draw(browser, form)
+    refused = browser.post(form.action, data={**drawn, "title": " "})
+    assert refused.status_code == 422
+    # The form is drawn again with the same value: nothing was made, so nothing was claimed.
+    assert f'value="{drawn["once"]}"' in refused.get_data(as_text=True)
+    assert browser.post(form.action, data=drawn).status_code == 302
+    assert browser.post(form.action, data=drawn).status_code == 302
+    assert form.count(db) == [1]
+
+
+def test_one_persons_drawing_is_not_anothers(login, db, people):
+    """Claims are kept per person: the value another person posts is theirs to use."""
+    form = _topic(db, people)
+    fellow = login(people.fellow)
+    drawn = _draw(fellow, form)
+    assert fellow.post(form.action, data=drawn).status_code == 302
+    other = login(people.participant)
+    theirs = {**drawn, "csrf_token": _draw(other, form)["csrf_token"]}
+    assert other.post(form.action, data=theirs).status_code == 302
+    assert form.count(db) == [2]
+
+
+def test_one_drawing_posted_twice_at_once_makes_one_topic(app, engine):
+    """Two posts of one drawing racing on two connections: the second reads no claim while the
+    first has not committed, and waits on the index until it has. Real commits, two threads."""
+    sessions = Database.on(engine).writer_sessions
+    with app.app_context(), sessions() as setup:
+        cohort = factories.make_cohort(setup, name="Racing set")
+        user = factories.make_member(setup, cohort, "participant", email="racing@example.org")
+        setup.commit()
+        user_id, cohort_id = user.id, cohort.id
+    first_claimed, results = threading.Event(), []
+
+    def _post(first: bool) -> None:
+        with app.app_context(), sessions() as session:
+            claimed = once.claim(session, user_id, "one drawing", utcnow())
+            if isinstance(claimed, FormSubmission):
+                topic = topics.propose(
+                    session,
+                    session.get(factories.Cohort, cohort_id),
+                    session.get(factories.User, user_id),
+                    "Discharge delays",
+                    "",
+                    utcnow(),
+                )
+                claimed.made_url = f"/topics/{topic.id}"
+            if first:
+                first_claimed.set()
+                time.sleep(0.5)
+            session.commit()
+            results.append(claimed if isinstance(claimed, str) else "made")
+
+    try:
+        first = threading.Thread(target=_post, args=(True,))
+        first.start()
+        assert first_claimed.wait(5)
+        second = threading.Thread(target=_post, args=(False,))
+        second.start()
+        first.join()
+        second.join()
+        with sessions() as check:
+            made = check.scalars(
+                select(EmergentTopic.id).where(EmergentTopic.cohort_id == cohort_id)
+            )
+            (topic_id,) = made.all()
+        assert sorted(results) == [f"/topics/{topic_id}", "made"]
+    finally:
+        with sessions() as cleanup:
+            cleanup.execute(delete(EmergentTopic).where(EmergentTopic.cohort_id == cohort_id))
+            cleanup.execute(delete(factories.User).where(factories.User.id == user_id))
+            cleanup.execute(delete(factories.Cohort).where(factories.Cohort.id == cohort_id))
+            cleanup.commit()
+
+
+def test_the_purge_forgets_forms_posted_over_a_day_ago(db, people):
+    now = utcnow()
+    for value, hours in (("old", 24.1), ("fresh", 23.9)):
+        once.claim(db, people.participant.id, value, now - timedelta(hours=hours))
+    assert once.purge(db, now) == 1
+    kept = db.scalars(select(FormSubmission.made_at)).all()
+    assert [now - made for made in kept] == [timedelta(hours=23.9)]
+    assert db.scalar(select(func.count()).select_from(FormSubmission)) == 1

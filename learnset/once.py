@@ -85,9 +85,10 @@ def claim(db: Session, user_id: int, value: str, now: datetime) -> FormSubmissio
 def earlier(form: OnceForm) -> Response | None:
     """None when this is the first post of this drawing of the form (go on and make it); else
     the answer to a second post: to what the first made, saying it was already saved."""
-    # What was posted: a page drawn before its form carried a value posts none.
+    # What was posted: a page drawn before its form carried a value posts none. Someone not
+    # signed in (the feedback page) has nobody to keep a claim for.
     value = form.once.raw_data[0].strip() if form.once.raw_data else ""
-    if not value:
+    if not value or not current_user.is_authenticated:
         return None
     claimed = claim(get_db(), current_user.id, value, utcnow())
     if isinstance(claimed, FormSubmission):

@@ -9,22 +9,33 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
 
 from learnset import once
+from learnset.certificates.models import Certificate
 from learnset.challenges.models import Challenge, ChallengeUpdate
+from learnset.cohorts.models import Cohort, Invitation
+from learnset.colleague_feedback.models import FeedbackRater, FeedbackRound
 from learnset.db import Database, utcnow
+from learnset.feedback.models import FeedbackMessage as Feedback
+from learnset.mail.models import OutgoingMail
 from learnset.meetings import topics
-from learnset.meetings.models import EmergentTopic, Meeting
+from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot
 from learnset.notifications.models import Notification
 from learnset.once import FormSubmission
 from learnset.reflections.models import ReflectionComment
 from tests import factories
-from tests.helpers import count_rows, csrf_in, text_of
+from tests.colleague_feedback.helpers import make_round
+from tests.colleague_feedback.test_pages import THREE
+from tests.colleague_feedback.test_pages import _form as ask_colleagues
+from tests.curriculum.programmes import make_programme
+from tests.curriculum.test_from_programme import FORM as FROM_PROGRAMME
+from tests.helpers import count_rows, csrf_from, csrf_in, text_of
+from tests.meetings.test_schedule import FORM as SCHEDULE
 
 
 @dataclass
@@ -39,10 +50,18 @@ class Form:
     made: Any
     prefix: str = ""
     also: list[Any] = field(default_factory=list)
+    # What differs in a second drawing, where a rule refuses the same thing twice (an address
+    # already invited): that is the rule's business, not this one's.
+    second: dict[str, Any] = field(default_factory=dict)
+
+    base: list[int] = field(default_factory=list)
 
     def count(self, db: Any) -> list[int]:
+        """The rows made since the form was set up: of `made`, then of each of `also`."""
         db.expire_all()
-        return [count_rows(db, model) for model in (self.made, *self.also)]
+        counts = [count_rows(db, model) for model in (self.made, *self.also)]
+        self.base = self.base or counts
+        return [now - then for now, then in zip(counts, self.base, strict=True)]
 
 
 def _topic(db, people):
@@ -132,6 +151,77 @@ def _comment(db, people):
     )
 
 
+def _learning_set(db, people):
+    data = {
+        "name": "Northgate learning set 2027",
+        "description": "",
+        "start_month-month": "1",
+        "start_month-year": "2027",
+        "status": "planned",
+    }
+    return Form(people.admin, "/cohorts/new", "/cohorts/new", data, Cohort)
+
+
+def _invitation(db, people):
+    path = f"/cohorts/{people.cohort.id}/invitations"
+    data = {"email": "new.person@example.org", "role": "participant"}
+    return Form(
+        people.tutor, path, path, data, Invitation, also=[OutgoingMail],
+        second={"email": "another.person@example.org"},
+    )  # fmt: skip
+
+
+def _colleagues_asked(db, people):
+    framework = factories.make_framework(db)
+    db.commit()
+    data = {**ask_colleagues(framework, THREE), "cohort": str(people.cohort.id)}
+    path = "/colleague-feedback/new"
+    return Form(people.participant, path, path, data, FeedbackRound, also=[OutgoingMail])
+
+
+def _more_colleagues(db, people):
+    framework = factories.make_framework(db)
+    feedback_round = make_round(db, people.participant, people.cohort, [framework.listening])
+    db.commit()
+    path = f"/colleague-feedback/{feedback_round.id}/colleagues"
+    data = {"email_1": "one.more@example.org", "relation_1": "peer"}
+    return Form(
+        people.participant, path, path, data, FeedbackRater, also=[OutgoingMail],
+        second={"email_1": "and.another@example.org"},
+    )  # fmt: skip
+
+
+def _certificate(db, people):
+    factories.make_reflection(db, people.participant, experienced_on=date(2026, 5, 12))
+    db.commit()
+    data = {
+        "period": "dates",
+        **{f"date_from-{k}": v for k, v in (("day", "1"), ("month", "4"), ("year", "2026"))},
+        **{f"date_to-{k}": v for k, v in (("day", "30"), ("month", "6"), ("year", "2026"))},
+    }
+    path = "/certificates/new"
+    return Form(people.participant, path, path, data, Certificate)
+
+
+def _feedback(db, people):
+    return Form(people.participant, "/feedback", "/feedback", {"message": "Helpful."}, Feedback)
+
+
+def _presenter(db, people):
+    meeting = factories.make_meeting(db, people.cohort)
+    first = factories.make_challenge(db, people.fellow, title="Frailty at home")
+    again = factories.make_challenge(db, people.participant, title="Discharge")
+    db.commit()
+    return Form(
+        people.tutor,
+        f"/sessions/{meeting.id}/plan",
+        f"/sessions/{meeting.id}/slots",
+        {"challenge": str(first.id)},
+        PresenterSlot,
+        second={"challenge": str(again.id)},
+    )
+
+
 FORMS: dict[str, Callable[[Any, Any], Form]] = {
     "topic": _topic,
     "session": _session,
@@ -141,6 +231,13 @@ FORMS: dict[str, Callable[[Any, Any], Form]] = {
     "plan": _plan,
     "gain": _gain,
     "comment": _comment,
+    "learning set": _learning_set,
+    "invitation": _invitation,
+    "colleagues asked": _colleagues_asked,
+    "more colleagues": _more_colleagues,
+    "certificate": _certificate,
+    "feedback": _feedback,
+    "presenter": _presenter,
 }
 
 
@@ -156,7 +253,9 @@ def _draw(browser: Any, form: Form) -> dict[str, Any]:
 
 @pytest.fixture(params=FORMS)
 def form(request, db, people) -> Form:
-    return FORMS[request.param](db, people)
+    form = FORMS[request.param](db, people)
+    form.count(db)
+    return form
 
 
 def test_two_posts_of_one_drawing_make_one_record(login, db, form):
@@ -175,8 +274,10 @@ def test_two_posts_of_one_drawing_make_one_record(login, db, form):
 
 def test_two_drawings_of_a_form_make_two_records_even_with_the_same_words(login, db, form):
     browser = login(form.user)
-    for _ in range(2):
-        assert browser.post(form.action, data=_draw(browser, form)).status_code == 302
+    for changes in ({}, form.second):
+        drawn = {**_draw(browser, form), **changes}
+        response = browser.post(form.action, data=drawn)
+        assert response.status_code == 302, text_of(response, response.status_code)
     assert form.count(db)[0] == 2
 
 
@@ -199,6 +300,7 @@ def test_a_page_drawn_before_forms_carried_a_value_still_posts(login, db, form):
 
 def test_a_refused_post_keeps_the_drawing_for_the_corrected_one(login, db, people):
     form = _topic(db, people)
+    form.count(db)
     browser = login(form.user)
     drawn = _draw(browser, form)
     refused = browser.post(form.action, data={**drawn, "title": " "})
@@ -213,6 +315,7 @@ def test_a_refused_post_keeps_the_drawing_for_the_corrected_one(login, db, peopl
 def test_one_persons_drawing_is_not_anothers(login, db, people):
     """Claims are kept per person: the value another person posts is theirs to use."""
     form = _topic(db, people)
+    form.count(db)
     fellow = login(people.fellow)
     drawn = _draw(fellow, form)
     assert fellow.post(form.action, data=drawn).status_code == 302
@@ -220,6 +323,46 @@ def test_one_persons_drawing_is_not_anothers(login, db, people):
     theirs = {**drawn, "csrf_token": _draw(other, form)["csrf_token"]}
     assert other.post(form.action, data=theirs).status_code == 302
     assert form.count(db) == [2]
+
+
+HIDDEN = re.compile(r"<input\b[^>]*>")
+
+
+def _kept_on(html: str) -> dict[str, str]:
+    """The hidden inputs of a check page's form: the answers it sends back, and its value."""
+    kept = {}
+    for tag in HIDDEN.findall(html):
+        if 'type="hidden"' in tag:
+            name = re.search(r'name="([^"]+)"', tag)
+            value = re.search(r'value="([^"]*)"', tag)
+            if name and value:
+                kept[name.group(1)] = value.group(1)
+    return kept
+
+
+@pytest.mark.parametrize(
+    ("path", "answers", "button", "made"),
+    [
+        ("/cohorts/{}/schedule", SCHEDULE, "generate", 10),
+        ("/cohorts/{}/sessions/from-programme", FROM_PROGRAMME, "create", 3),
+    ],
+)
+def test_a_check_pages_button_pressed_twice_makes_the_sessions_once(
+    login, db, people, path, answers, button, made
+):
+    """The value is drawn with the page that asks "are these right?", whose button makes them."""
+    make_programme(db)
+    db.commit()
+    browser = login(people.tutor)
+    path = path.format(people.cohort.id)
+    checked = browser.post(path, data={**answers, "csrf_token": csrf_from(browser, path)})
+    kept = _kept_on(checked.get_data(as_text=True))
+    assert "once" in kept
+    first = browser.post(path, data={**kept, "action": button})
+    second = browser.post(path, data={**kept, "action": button})
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.location == first.location
+    assert count_rows(db, Meeting) == made
 
 
 def test_one_drawing_posted_twice_at_once_makes_one_topic(app, engine):

@@ -13,6 +13,7 @@ from learnset.colleague_feedback.models import RaterRelationship
 from learnset.colleague_feedback.services import MAX_ANSWER, MAX_NOTE, RaterInput
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.framework.models import LEVEL_NAMES, Capability
+from learnset.once import OnceForm
 
 CANT_SAY = "0"
 
@@ -62,7 +63,7 @@ def _with_rows(base: type[FlaskForm], rows: int) -> type[FlaskForm]:
     return type(base.__name__, (base, RaterRows), attributes)
 
 
-class _RoundForm(FlaskForm):
+class _RoundForm(OnceForm):
     cohort = SelectField("Learning set", validators=[InputRequired("Choose a learning set")])
     domains = MultiCheckboxField(
         "Whole domains",
@@ -91,7 +92,7 @@ def round_form(rows: int = 15, **kwargs: Any) -> Any:
     return _with_rows(_RoundForm, rows)(**kwargs)
 
 
-class _AddRatersForm(FlaskForm):
+class _AddRatersForm(OnceForm):
     pass
 
 

@@ -105,7 +105,7 @@ class MeetingForm(OnceForm):
     )
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(OnceForm):
     first_month = DateInputField(
         "First month",
         parts=("month", "year"),
@@ -164,7 +164,7 @@ def optional_id(value: Any) -> int | None:
     return int(value)
 
 
-class PresenterSlotForm(FlaskForm):
+class PresenterSlotForm(OnceForm):
     challenge = SelectField(
         "Live challenge",
         coerce=optional_id,
@@ -215,7 +215,7 @@ class TakeUpForm(FlaskForm):
     meeting = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])
 
 
-class FromProgrammeForm(FlaskForm):
+class FromProgrammeForm(OnceForm):
     """Making a set's sessions from a programme: which, from when, and where."""
 
     programme = SelectField(

@@ -116,9 +116,11 @@ def schedule(cohort_id: int) -> Response | tuple[str, int]:
         rule = _rule(form)
         with shown_on(form, "starts"):
             if action == "generate":
+                if (again := once.earlier(form)) is not None:
+                    return again
                 proposal = services.apply_schedule(db, cohort, rule, utcnow())
                 to = url_for("meetings.cohort_meetings", cohort_id=cohort.id)
-                return done(_schedule_done(proposal), to)
+                return once.done(form, _schedule_done(proposal), to)
             proposal = services.propose_schedule(db, cohort, rule)
             return render_template(
                 "meetings/schedule_check.html", cohort=cohort, form=form, proposal=proposal

@@ -22,9 +22,12 @@ from learnset.cohorts.models import Cohort, Invitation
 from learnset.colleague_feedback.models import FeedbackRater, FeedbackRound
 from learnset.db import Database, utcnow
 from learnset.feedback.models import FeedbackMessage as Feedback
+from learnset.library.models import ContentItem
 from learnset.mail.models import OutgoingMail
+from learnset.meetings import services as meeting_services
 from learnset.meetings import topics
 from learnset.meetings.models import EmergentTopic, Meeting, PresenterSlot
+from learnset.meetings.services import MeetingError
 from learnset.notifications.models import Notification
 from learnset.once import FormSubmission
 from learnset.reflections.models import ReflectionComment
@@ -413,6 +416,51 @@ def test_one_drawing_posted_twice_at_once_makes_one_topic(app, engine):
         with sessions() as cleanup:
             cleanup.execute(delete(EmergentTopic).where(EmergentTopic.cohort_id == cohort_id))
             cleanup.execute(delete(factories.User).where(factories.User.id == user_id))
+            cleanup.execute(delete(factories.Cohort).where(factories.Cohort.id == cohort_id))
+            cleanup.commit()
+
+
+def test_one_library_item_added_twice_at_once_is_added_once(app, engine):
+    """The library's "Add to the session" buttons post no drawn form: two presses racing on two
+    connections meet the unique constraint, and the second is told the item is there already
+    (a message beside the button, not a 500)."""
+    sessions = Database.on(engine).writer_sessions
+    with app.app_context(), sessions() as setup:
+        cohort = factories.make_cohort(setup, name="Racing set")
+        meeting = factories.make_meeting(setup, cohort)
+        item = factories.make_content_item(setup, [], title="Racing item")
+        setup.commit()
+        cohort_id, meeting_id, item_id = cohort.id, meeting.id, item.id
+    first_added, results = threading.Event(), []
+
+    def _add(first: bool) -> None:
+        with app.app_context(), sessions() as session:
+            meeting = session.get(Meeting, meeting_id)
+            try:
+                meeting_services.add_item(
+                    session, meeting, session.get(ContentItem, item_id), utcnow()
+                )
+                results.append("added")
+            except MeetingError as error:
+                results.append(str(error))
+            if first:
+                first_added.set()
+                time.sleep(0.5)
+            session.commit()
+
+    try:
+        first = threading.Thread(target=_add, args=(True,))
+        first.start()
+        assert first_added.wait(5)
+        second = threading.Thread(target=_add, args=(False,))
+        second.start()
+        first.join()
+        second.join()
+        assert sorted(results) == ["added", "“Racing item” is already in this session"]
+    finally:
+        with sessions() as cleanup:
+            cleanup.execute(delete(Meeting).where(Meeting.id == meeting_id))
+            cleanup.execute(delete(ContentItem).where(ContentItem.id == item_id))
             cleanup.execute(delete(factories.Cohort).where(factories.Cohort.id == cohort_id))
             cleanup.commit()
 

@@ -301,6 +301,28 @@ def test_a_page_drawn_before_forms_carried_a_value_still_posts(login, db, form):
     assert count_rows(db, FormSubmission) == 0
 
 
+def test_edit_pages_sharing_a_create_forms_template_draw_no_value(login, db, people):
+    challenge = factories.make_challenge(db, people.participant)
+    plan = factories.make_update(db, challenge, people.participant, kind="action")
+    gain = factories.make_update(db, challenge, people.participant, kind="gain")
+    meeting = factories.make_meeting(db, people.cohort)
+    db.commit()
+    pages = {
+        people.participant: [
+            f"/challenges/{challenge.id}/edit",
+            f"/challenges/{challenge.id}/updates/{plan.id}/edit",
+            f"/challenges/{challenge.id}/updates/{gain.id}/edit",
+        ],
+        people.tutor: [f"/sessions/{meeting.id}/edit"],
+        people.admin: [f"/cohorts/{people.cohort.id}/edit"],
+    }
+    for user, paths in pages.items():
+        browser = login(user)
+        for path in paths:
+            html = text_of(browser.get(path))
+            assert 'name="csrf_token"' in html and 'name="once"' not in html, path
+
+
 def test_a_refused_post_keeps_the_drawing_for_the_corrected_one(login, db, people):
     form = _topic(db, people)
     form.count(db)

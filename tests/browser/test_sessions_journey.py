@@ -201,9 +201,10 @@ def test_tutor_plans_and_publishes_participant_takes_part(live_server: LiveServe
     held: list[Route] = []
     topics = page.url
     page.route(topics, lambda route: held.append(route))
-    page.get_by_role("button", name="Propose topic").evaluate(
-        "button => { button.click(); setTimeout(() => button.click(), 100); }"
-    )
+    propose = page.get_by_role("button", name="Propose topic")
+    # Once the page's script has started the button (a second click before it would go).
+    expect(propose).to_have_attribute("data-nhsuk-button-init", "")
+    propose.evaluate("button => { button.click(); setTimeout(() => button.click(), 100); }")
     page.wait_for_timeout(400)
     assert len(held) == 1
     held[0].continue_()

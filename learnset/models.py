@@ -19,6 +19,7 @@ import learnset.library.models
 import learnset.mail.models
 import learnset.meetings.models
 import learnset.notifications.models
+import learnset.once
 import learnset.reflections.models
 import learnset.session_feedback.models
 from learnset.db import Base

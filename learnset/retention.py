@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from learnset import audit, files, mail
+from learnset import audit, files, mail, once
 from learnset.accounts import lockout, sign_ins
 from learnset.assessment import reminders
 from learnset.cohorts import bulk
@@ -252,6 +252,13 @@ LIFETIMES: list[Lifetime] = [
             "Until they leave the lockout window "
             f"({config['SIGN_IN_FAILURE_WINDOW_MINUTES']} minutes), then the next purge"
         ),
+    ),
+    Lifetime(
+        "Forms sent that made something: the account, when, the page of what was made, and a "
+        "digest of the form's one-time value (so a second click makes nothing new)",
+        ("form_submissions",),
+        f"{once.KEEP_CLAIMS.days} day after the form was sent",
+        lambda p: once.purge(p.db, p.now),
     ),
     Lifetime(
         "Feedback sent from the feedback page: the message, the sender's account or the reply "

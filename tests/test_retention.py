@@ -280,6 +280,16 @@ def _colleagues(db, people, now, _app):
     }
 
 
+def _form_submissions(db, people, now, _app):
+    from learnset.once import FormSubmission, claim
+
+    labels = {}
+    for label, hours in (("old", 24.1), ("fresh", 23.9)):
+        made = claim(db, people.participant.id, label, now - timedelta(hours=hours))
+        labels[made.id] = label
+    return lambda: {labels[i] for i in db.scalars(select(FormSubmission.id))}
+
+
 def _notifications(db, people, now, _app):
     from learnset.notifications.models import Notification, NotificationKind
     from learnset.notifications.services import notify
@@ -334,6 +344,11 @@ SCENES = {
         {"fresh"},
     ),
     "Failed sign-ins: a digest of the address typed, the IP address": (_failed_sign_ins, {"fresh"}),
+    "Forms sent that made something: the account, when, the page of what was made, and a "
+    "digest of the form's one-time value (so a second click makes nothing new)": (
+        _form_submissions,
+        {"fresh"},
+    ),
     "Feedback sent from the feedback page: the message, the sender's account or the reply "
     "address they chose to give": (_feedback, {"fresh"}),
     "Audit log: sign-ins, role changes, invitations, downloads and deletions, by account number, "

@@ -10,11 +10,12 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from learnset.certificates.services import Period
 from learnset.forms import DateInputField, choices
+from learnset.once import OnceForm
 
 CHOSEN_DATES = "dates"
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(OnceForm):
     period = RadioField(
         "Which dates should the certificate cover?",
         validators=[InputRequired("Choose the dates the certificate covers")],

@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import authz, once
 from learnset.accounts.security import carries_token, public
 from learnset.certificates import queries, services
 from learnset.certificates.forms import CertificateForm, VerifyForm
@@ -68,12 +68,15 @@ def new() -> Response | tuple[str, int]:
     today = utcnow().astimezone(UK).date()
     form = CertificateForm(services.programme_years(db, current_user, today))
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         date_from, date_to = form.dates()
         with shown_on(form, "period"):
             certificate = services.issue(
                 db, current_user, date_from, date_to, _signatory(current_app), utcnow()
             )
-            return done(
+            return once.done(
+                form,
                 f"Your certificate has been issued. Its reference is {certificate.reference}.",
                 url_for("certificates.show", certificate_id=certificate.id),
             )

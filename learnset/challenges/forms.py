@@ -21,6 +21,7 @@ from learnset.challenges.models import (
 from learnset.challenges.services import ChallengeInput, GainInput, PlanInput
 from learnset.forms import MultiCheckboxField, choices, max_length, one_line
 from learnset.nhs_numbers import nhs_numbers_in
+from learnset.once import OnceForm
 
 MAX_TITLE = 200
 MAX_TEXT = 5_000
@@ -53,7 +54,7 @@ def _text(
     )
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(OnceForm):
     title = StringField(
         "Title",
         filters=[one_line],
@@ -120,21 +121,21 @@ class StatusForm(FlaskForm):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(OnceForm):
     body = _text("Ask an open question", 2_000, required="Write your question")
 
     def to_input(self) -> str:
         return self.body.data or ""
 
 
-class InsightForm(FlaskForm):
+class InsightForm(OnceForm):
     body = _text("Share an insight", 2_000, required="Write your insight")
 
     def to_input(self) -> str:
         return self.body.data or ""
 
 
-class PlanForm(FlaskForm):
+class PlanForm(OnceForm):
     kind = RadioField(
         "Is it an action or an experiment?",
         choices=choices(PLAN_CHOICES),
@@ -175,7 +176,7 @@ class OutcomeForm(FlaskForm):
     )
 
 
-class GainForm(FlaskForm):
+class GainForm(OnceForm):
     body = _text(
         "What is the gain?",
         2_000,

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from learnset import once
 from learnset.accounts.models import User
 from learnset.challenges import (
     services,
@@ -52,9 +53,12 @@ def _from_the_set(
     db = get_db()
     challenge = challenge_or_404(challenge_id, action)
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form, "body"):
             say(db, challenge, current_user, form.body.data, utcnow())
-            return done(f"Your {what} has been added.", challenge_url(challenge, "timeline"))
+            to = challenge_url(challenge, "timeline")
+            return once.done(form, f"Your {what} has been added.", to)
     return show_challenge(challenge, **{f"{what}_form": form})
 
 
@@ -101,10 +105,13 @@ def new_plan(challenge_id: int) -> Response | tuple[str, int]:
     if request.method == "GET" and request.args.get("kind") == UpdateKind.EXPERIMENT:
         form.kind.data = UpdateKind.EXPERIMENT.value
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form, "body"):
             update = services.plan(db, challenge, current_user, form.to_input(), utcnow())
             noun = "experiment" if update.kind == UpdateKind.EXPERIMENT else "action"
-            return done(
+            return once.done(
+                form,
                 f"Your {noun} has been recorded. Come back to say what happened.",
                 update_url(challenge, update),
             )
@@ -117,9 +124,11 @@ def new_gain(challenge_id: int) -> Response | tuple[str, int]:
     challenge = challenge_or_404(challenge_id, "challenge:edit")
     form = GainForm()
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form, "body"):
             update = services.record_gain(db, challenge, current_user, form.to_input(), utcnow())
-            return done("Your gain has been recorded.", update_url(challenge, update))
+            return once.done(form, "Your gain has been recorded.", update_url(challenge, update))
     return render_form("challenges/gain.html", form, challenge=challenge, update=None)
 
 

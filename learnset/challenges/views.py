@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import authz, once
 from learnset.accounts.models import User
 from learnset.challenges import (
     queries,
@@ -147,11 +147,14 @@ def new_challenge(cohort_id: int) -> Response | tuple[str, int]:
     cohort = _cohort(cohort_id, "challenge:create")
     form = ChallengeForm()
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form, "title"):
             challenge = services.create_challenge(
                 db, current_user, cohort, form.to_input(), utcnow()
             )
-            return done(
+            return once.done(
+                form,
                 "Your challenge has been recorded. Only the members of your learning set can "
                 "see it.",
                 challenge_url(challenge),

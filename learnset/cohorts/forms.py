@@ -15,9 +15,10 @@ from learnset.cohorts.bulk_csv import MAX_BYTES, MAX_ROWS
 from learnset.cohorts.models import CohortStatus, Role
 from learnset.cohorts.services import TUTORS_BY_ADMINS
 from learnset.forms import DateInputField, choices, text_field
+from learnset.once import OnceForm
 
 
-class InviteForm(FlaskForm):
+class InviteForm(OnceForm):
     email = email_field("Enter the email address of the person to invite")
     role = RadioField(
         "Role in this learning set",
@@ -60,7 +61,7 @@ class AcceptInvitationForm(ProfileForm):
     )
 
 
-class CohortForm(FlaskForm):
+class CohortForm(OnceForm):
     name = text_field(
         "Name",
         120,

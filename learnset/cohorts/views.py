@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import authz, once
 from learnset.accounts import required_domains, sso_views
 from learnset.accounts import services as accounts
 from learnset.accounts.forms import ProfileForm
@@ -49,6 +49,8 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
         days=current_app.config["INVITATION_DAYS"],
     )
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form, "email"):
             issued = services.invite(
                 db,
@@ -60,7 +62,8 @@ def invitations(cohort_id: int) -> Response | tuple[str, int]:
                 days=current_app.config["INVITATION_DAYS"],
             )
             emails.queue_invitation(db, issued.invitation)
-            return done(
+            return once.done(
+                form,
                 f"Invitation sent to {issued.invitation.email}.",
                 url_for("cohorts.invitations", cohort_id=cohort.id),
             )
@@ -278,9 +281,12 @@ def new_cohort() -> Response | tuple[str, int]:
     authz.require(current_user, "cohort:create")
     form = CohortForm()
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         db = get_db()
         cohort = services.create_cohort(db, _details(form), utcnow())
-        return done(
+        return once.done(
+            form,
             f"{cohort.name} has been created. Now assign its tutors.",
             url_for("cohorts.assign_tutor", cohort_id=cohort.id),
         )

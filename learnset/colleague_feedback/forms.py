@@ -14,6 +14,7 @@ from learnset.colleague_feedback.services import MAX_ANSWER, MAX_NOTE, RaterInpu
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length
 from learnset.framework.models import LEVEL_NAMES, Capability
 from learnset.ids import number_in
+from learnset.once import OnceForm
 
 CANT_SAY = "0"
 
@@ -63,7 +64,7 @@ def _with_rows(base: type[FlaskForm], rows: int) -> type[FlaskForm]:
     return type(base.__name__, (base, RaterRows), attributes)
 
 
-class _RoundForm(FlaskForm):
+class _RoundForm(OnceForm):
     cohort = SelectField("Learning set", validators=[InputRequired("Choose a learning set")])
     domains = MultiCheckboxField(
         "Whole domains",
@@ -92,7 +93,7 @@ def round_form(rows: int = 15, **kwargs: Any) -> Any:
     return _with_rows(_RoundForm, rows)(**kwargs)
 
 
-class _AddRatersForm(FlaskForm):
+class _AddRatersForm(OnceForm):
     pass
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import authz, once
 from learnset.cohorts.models import Cohort, Membership, Role
 from learnset.colleague_feedback import emails, queries, services
 from learnset.colleague_feedback.forms import add_raters_form, round_form
@@ -77,6 +77,8 @@ def new() -> Response | tuple[str, int]:
         for domain in framework:
             if str(domain.domain.id) in (form.domains.data or []):
                 chosen.update(c.id for c in domain.capabilities)
+        if (again := once.earlier(form)) is not None:
+            return again
         cohort = next(c for c in cohorts if str(c.id) == form.cohort.data)
         with shown_on(form, "note"):
             feedback_round = services.open_round(
@@ -91,7 +93,8 @@ def new() -> Response | tuple[str, int]:
             )
             for rater in feedback_round.raters:
                 emails.queue_request(db, rater)
-            return done(
+            return once.done(
+                form,
                 f"Your request has been sent to {len(feedback_round.raters)} colleagues.",
                 url_for("colleague_feedback.show", round_id=feedback_round.id),
             )
@@ -116,11 +119,14 @@ def add_raters(round_id: int) -> Response | tuple[str, int]:
         return redirect(url_for("colleague_feedback.show", round_id=round_id))
     form = add_raters_form(min(room, 5))
     if all([form.validate_on_submit(), request.method != "POST" or form.check_rows()]):
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form, "email_1"):
             added = services.add_raters(db, feedback_round, form.raters(), utcnow())
             for rater in added:
                 emails.queue_request(db, rater)
-            return done(
+            return once.done(
+                form,
                 f"Your request has been sent to {len(added)} more colleagues.",
                 url_for("colleague_feedback.show", round_id=round_id),
             )

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from learnset.feedback.services import MAX_MESSAGE
+from learnset.once import OnceForm
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(OnceForm):
     message = TextAreaField(
         "What would you like to tell us?",
         description="What worked, what did not, or what you would change. Do not include "

@@ -6,14 +6,14 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import authz, once
 from learnset.accounts.security import public
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.extensions import limiter
 from learnset.feedback import services
 from learnset.feedback.forms import FeedbackForm
-from learnset.forms import done, render_form
+from learnset.forms import render_form
 from learnset.pagination import page_number, paginate
 
 bp = Blueprint("feedback", __name__)
@@ -37,6 +37,8 @@ def give() -> Response | tuple[str, int]:
     form = FeedbackForm()
     # The form posts back to its own address, so the page it came from stays in the query.
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form):
             services.leave(
                 get_db(),
@@ -46,7 +48,8 @@ def give() -> Response | tuple[str, int]:
                 reply_to=form.reply_to.data or "",
                 now=utcnow(),
             )
-            return done(
+            return once.done(
+                form,
                 "Thank you. Your feedback has been sent to the programme team.",
                 url_for("feedback.give"),
             )

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length, text_field
 from learnset.meetings.schedule import MAX_MONTHS, OCCURRENCES, WEEKDAY_NAMES
+from learnset.once import OnceForm
 
 
 class _SaysWhatIsWrong(Field):
@@ -78,7 +79,7 @@ def _online_link() -> URLField:
     )
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(OnceForm):
     title = text_field(
         "Title (optional)",
         200,
@@ -104,7 +105,7 @@ class MeetingForm(FlaskForm):
     )
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(OnceForm):
     first_month = DateInputField(
         "First month",
         parts=("month", "year"),
@@ -163,7 +164,7 @@ def optional_id(value: Any) -> int | None:
     return int(value)
 
 
-class PresenterSlotForm(FlaskForm):
+class PresenterSlotForm(OnceForm):
     challenge = SelectField(
         "Live challenge",
         coerce=optional_id,
@@ -183,7 +184,7 @@ class LibraryFilterForm(FlaskForm):
     capability = SelectField("Capability it develops", validators=[Optional()])
 
 
-class TopicForm(FlaskForm):
+class TopicForm(OnceForm):
     title = text_field(
         "Topic",
         160,
@@ -214,7 +215,7 @@ class TakeUpForm(FlaskForm):
     meeting = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])
 
 
-class FromProgrammeForm(FlaskForm):
+class FromProgrammeForm(OnceForm):
     """Making a set's sessions from a programme: which, from when, and where."""
 
     programme = SelectField(

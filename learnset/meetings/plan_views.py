@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from learnset import once
 from learnset.challenges import queries as challenge_queries
 from learnset.challenges.models import Challenge
 from learnset.db import get_db, utcnow
@@ -192,11 +193,14 @@ def add_slot(meeting_id: int) -> Response | tuple[str, int]:
     meeting = meeting_or_404(meeting_id, "meeting:edit")
     form = _slot_form(db, meeting)
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         challenge_id = form.challenge.data
         challenge = db.get(Challenge, challenge_id) if is_id(challenge_id) else None
         with shown_on(form, "challenge"):
             services.add_presenter_slot(db, meeting, challenge, current_user, utcnow())
-            return done("The presenter slot has been added.", _plan_url(meeting, "presenters"))
+            to = _plan_url(meeting, "presenters")
+            return once.done(form, "The presenter slot has been added.", to)
     return _render_plan(db, meeting, form)
 
 

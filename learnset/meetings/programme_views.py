@@ -7,12 +7,12 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import authz, once
 from learnset.cohorts.models import Cohort
 from learnset.curriculum import queries as programmes
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
-from learnset.forms import choices, done, render_form
+from learnset.forms import choices, render_form
 from learnset.meetings import from_programme
 from learnset.meetings.forms import FromProgrammeForm
 from learnset.meetings.views import bp
@@ -53,10 +53,13 @@ def from_programme_page(cohort_id: int) -> Response | tuple[str, int]:
         start = _start(db, form)
         with shown_on(form, "programme"):
             if action == "create":
+                if (again := once.earlier(form)) is not None:
+                    return again
                 made = from_programme.create_from_programme(
                     db, current_user, cohort, start, utcnow()
                 )
-                return done(
+                return once.done(
+                    form,
                     f"{len(made)} draft sessions were made from the programme. Adapt each one, "
                     "then publish it.",
                     url_for("meetings.cohort_meetings", cohort_id=cohort.id),

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from learnset import authz
@@ -292,11 +293,17 @@ def add_item(db: Session, meeting: Meeting, item: ContentItem, now: datetime) ->
         raise MeetingError(
             f"“{item.title}” has been archived from the library, so it cannot be added"
         )
+    already = MeetingError(f"“{item.title}” is already in this session")
     if any(existing.content_item_id == item.id for existing in meeting.items):
-        raise MeetingError(f"“{item.title}” is already in this session")
+        raise already
     position = max((existing.position for existing in meeting.items), default=0) + 1
     meeting_item = MeetingItem(content_item=item, position=position)
-    meeting.items.append(meeting_item)
+    try:
+        # Two presses at once: the second meets the unique constraint once the first commits.
+        with db.begin_nested():
+            meeting.items.append(meeting_item)
+    except IntegrityError:
+        raise already from None
     meeting.updated_at = now
     db.flush()
     return meeting_item

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from learnset import authz
+from learnset import authz, once
 from learnset.cohorts.models import Cohort
 from learnset.dates import uk_date
 from learnset.db import get_db, utcnow
@@ -86,11 +86,14 @@ def cohort_topics(cohort_id: int) -> Response | tuple[str, int]:
     if request.method == "POST":
         authz.require(current_user, "topic:propose", cohort)
         if form.validate_on_submit():
+            if (again := once.earlier(form)) is not None:
+                return again
             with shown_on(form, "title"):
                 topic = topics.propose(
                     db, cohort, current_user, form.title.data, form.details.data or "", utcnow()
                 )
-                return done(
+                return once.done(
+                    form,
                     f"Your topic “{topic.title}” has been added for the set to vote on.",
                     url_for("topics.cohort_topics", cohort_id=cohort.id),
                 )

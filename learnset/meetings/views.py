@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response
 
-from learnset import authz, mail
+from learnset import authz, mail, once
 from learnset.cohorts.models import Cohort, Role
 from learnset.db import get_db, utcnow
 from learnset.errors import flashed, shown_on
@@ -116,9 +116,11 @@ def schedule(cohort_id: int) -> Response | tuple[str, int]:
         rule = _rule(form)
         with shown_on(form, "starts"):
             if action == "generate":
+                if (again := once.earlier(form)) is not None:
+                    return again
                 proposal = services.apply_schedule(db, cohort, rule, utcnow())
                 to = url_for("meetings.cohort_meetings", cohort_id=cohort.id)
-                return done(_schedule_done(proposal), to)
+                return once.done(form, _schedule_done(proposal), to)
             proposal = services.propose_schedule(db, cohort, rule)
             return render_template(
                 "meetings/schedule_check.html", cohort=cohort, form=form, proposal=proposal
@@ -163,9 +165,11 @@ def new_meeting(cohort_id: int) -> Response | tuple[str, int]:
     form = MeetingForm()
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         with shown_on(form, "starts"):
             meeting = services.add_meeting(db, cohort, _details(form), utcnow())
-            return done("The session has been added as a draft.", _page(meeting))
+            return once.done(form, "The session has been added as a draft.", _page(meeting))
     return render_form("meetings/edit.html", form, cohort=cohort, meeting=None, preview=preview)
 
 

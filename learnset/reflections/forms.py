@@ -24,6 +24,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from learnset.forms import DateInputField, MultiCheckboxField, choices, max_length, one_line
 from learnset.ids import number_in
 from learnset.nhs_numbers import nhs_numbers_in
+from learnset.once import OnceForm
 from learnset.reflections.models import MAX_CPD_MINUTES, Reflection, Visibility
 from learnset.reflections.revalidation import OutputKind
 from learnset.reflections.services import ReflectionInput
@@ -271,7 +272,7 @@ def with_structure(
     return kept
 
 
-class CommentForm(FlaskForm):
+class CommentForm(OnceForm):
     nhs_warning = False
     body = TextAreaField(
         "Add a comment",

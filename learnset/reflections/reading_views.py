@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from learnset import authz
+from learnset import authz, once
 from learnset.db import get_db, utcnow
 from learnset.errors import shown_on
 from learnset.forms import EmptyForm, committed, confirm_page, confirmed, done, render_form
@@ -71,23 +71,22 @@ def comment(reflection_id: int) -> Any:
     reflection = reflection_or_404(reflection_id, "reflection:comment")
     form = CommentForm()
     if form.validate_on_submit():
+        if (again := once.earlier(form)) is not None:
+            return again
         db = get_db()
         comments.add_comment(db, reflection, current_user, form.body.data, utcnow())
         # Read before the commit: a request that fails after it cannot be run again.
         page = comments.last_page(db, current_user, reflection)
-        committed("Your comment has been added.")
-        return _to_comments(reflection, page)
+        return once.done(form, "Your comment has been added.", _comments_url(reflection, page))
     return _show(reflection, form, status=422)
 
 
-def _to_comments(reflection: Reflection, page: int = 1) -> WerkzeugResponse:
-    return redirect(
-        url_for(
-            "reflections.show",
-            reflection_id=reflection.id,
-            page=page if page > 1 else None,
-            _anchor="comments",
-        )
+def _comments_url(reflection: Reflection, page: int = 1) -> str:
+    return url_for(
+        "reflections.show",
+        reflection_id=reflection.id,
+        page=page if page > 1 else None,
+        _anchor="comments",
     )
 
 
@@ -105,7 +104,7 @@ def comments_seen(reflection_id: int) -> Any:
     if request.accept_mimetypes.best == "application/json":
         return jsonify(status="seen")
     flash("The comments are marked as read.", "success")
-    return _to_comments(reflection)
+    return redirect(_comments_url(reflection))
 
 
 @bp.route("/reflections/<id:reflection_id>/sharing", methods=["GET", "POST"])

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import secrets
 import socket
+import threading
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import timedelta
@@ -347,3 +349,25 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def post_twice_at_once(
+    browsers: list[Any], path: str, forms: list[dict[str, Any]], first_working: list[Any]
+) -> list[int]:
+    """Two posts of a form from two browsers (a double click, two tabs), each on its own
+    connection: the second is sent once the first is working, which the test's slowed service
+    says by adding to `first_working`. Their statuses, sorted."""
+    statuses: list[int] = []
+
+    def _post(number: int) -> None:
+        statuses.append(browsers[number].post(path, data=forms[number]).status_code)
+
+    first = threading.Thread(target=_post, args=(0,))
+    first.start()
+    while not first_working and first.is_alive():
+        time.sleep(0.01)
+    second = threading.Thread(target=_post, args=(1,))
+    second.start()
+    first.join()
+    second.join()
+    return sorted(statuses)

@@ -1,7 +1,6 @@
 """Forgotten passwords: an emailed, signed, expiring, single-use link, end to end via the outbox."""
 
 import re
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +18,14 @@ from learnset.mail.models import OutgoingMail
 from tests import factories
 from tests.apps import make_test_config
 from tests.factories import FAST_HASH
-from tests.helpers import TEST_PASSWORD, csrf_from, deliver_mail, link_in, submit
+from tests.helpers import (
+    TEST_PASSWORD,
+    csrf_from,
+    deliver_mail,
+    link_in,
+    post_twice_at_once,
+    submit,
+)
 
 NEW = "lantern river otter"
 
@@ -231,21 +237,8 @@ def test_one_link_posted_twice_at_once_resets_once(database_url, tmp_path, monke
         {"password": NEW, "confirm": NEW, "csrf_token": csrf_from(browser, link)}
         for browser in browsers
     ]
-    statuses: list[int] = []
-
-    def _post(number: int) -> None:
-        statuses.append(browsers[number].post(link, data=forms[number]).status_code)
-
     try:
-        first = threading.Thread(target=_post, args=(0,))
-        first.start()
-        while not calls and first.is_alive():
-            time.sleep(0.01)
-        second = threading.Thread(target=_post, args=(1,))
-        second.start()
-        first.join()
-        second.join()
-        assert sorted(statuses) == [302, 410]
+        assert post_twice_at_once(browsers, link, forms, calls) == [302, 410]
         assert len(calls) == 1
     finally:
         with sessions() as cleanup:

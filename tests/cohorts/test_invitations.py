@@ -1,7 +1,6 @@
 """Invitations: who may send them, accepting as a new or existing user, resend, revoke, expiry."""
 
 import re
-import threading
 import time
 from datetime import timedelta
 
@@ -18,7 +17,7 @@ from learnset.mail.models import OutgoingMail
 from learnset.tokens import hash_token
 from tests import factories
 from tests.apps import make_test_config
-from tests.helpers import TEST_PASSWORD, csrf_from, link_in, sign_out, submit
+from tests.helpers import TEST_PASSWORD, csrf_from, link_in, post_twice_at_once, sign_out, submit
 
 NEW_ACCOUNT = {
     "name": "Nadia New",
@@ -382,21 +381,8 @@ def test_two_posts_at_once_make_one_account_and_no_error(
     monkeypatch.setattr(services, "accept", _slow_accept)
     browsers = [site.test_client(), site.test_client()]
     forms = [{**NEW_ACCOUNT, "csrf_token": csrf_from(browser, link)} for browser in browsers]
-    statuses: list[int] = []
-
-    def _post(number: int) -> None:
-        statuses.append(browsers[number].post(link, data=forms[number]).status_code)
-
     try:
-        first = threading.Thread(target=_post, args=(0,))
-        first.start()
-        while not calls and first.is_alive():
-            time.sleep(0.01)
-        second = threading.Thread(target=_post, args=(1,))
-        second.start()
-        first.join()
-        second.join()
-        assert sorted(statuses) == [302, 410]
+        assert post_twice_at_once(browsers, link, forms, calls) == [302, 410]
         with sessions() as check:
             assert check.scalar(select(func.count()).where(User.email == "racer@example.org")) == 1
     finally:

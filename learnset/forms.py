@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from flask import abort, flash, redirect, render_template
 from flask_wtf import FlaskForm
@@ -209,10 +209,15 @@ def max_length(name: str, maximum: int) -> Length:
     return Length(max=maximum, message=f"{name} must be {maximum:,} characters or fewer")
 
 
+@overload
+def one_line(value: str) -> str: ...
+@overload
+def one_line(value: None) -> None: ...
 def one_line(value: str | None) -> str | None:
-    """A one-line box's text as kept: each run of white space one space, none at either end.
-    A browser sends no line break from one, but a hand-made request can, and names and titles
-    go where one breaks things (an email's subject, a calendar's name, a Markdown heading)."""
+    """Text on one line: each run of white space one space, none at either end. A one-line box
+    keeps what is typed so (a browser sends no line break from one, but a hand-made request
+    can), and an email's subject and a calendar's name are written so: a line break would end
+    the header or the property."""
     return " ".join(value.split()) if isinstance(value, str) else value
 
 

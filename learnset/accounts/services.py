@@ -155,19 +155,17 @@ def attempt_sign_in(
     from this client at all. A failure is counted; a success forgets this client's failures
     with this address. Each outcome goes in the audit log, naming the account the address
     belongs to (never the address or password typed)."""
-    paused = lockout.pause(db, email, address, now, limits)
-    if paused is not None:
-        why = PAUSED_BECAUSE[paused.scope]
+    attempt = _password_checked(db, email, password, address, now, limits, hash_method)
+    if attempt.paused is not None:
+        why = PAUSED_BECAUSE[attempt.paused.scope]
         _audit_failure(db, audit.AuditKind.SIGN_IN_PAUSED, email, now, why)
-        return SignInAttempt(None, paused)
-    user = authenticate(db, email, password, now, hash_method)
-    if user is None:
-        lockout.record_failure(db, email, address, now)
+    elif attempt.user is None:
         _audit_failure(db, audit.AuditKind.SIGN_IN_FAILED, email, now)
-        return SignInAttempt(None)
-    lockout.forget_from_client(db, email, address)
-    audit.record(db, audit.AuditKind.SIGNED_IN, actor_id=user.id, detail="Password", now=now)
-    return SignInAttempt(user)
+    else:
+        audit.record(
+            db, audit.AuditKind.SIGNED_IN, actor_id=attempt.user.id, detail="Password", now=now
+        )
+    return attempt
 
 
 def check_own_password(
@@ -181,13 +179,29 @@ def check_own_password(
     """A signed-in person's password typed again to confirm a change to their account. Wrong
     ones count with failed sign-ins to its address from this client, and pause checking as
     those do: a browser left signed in is no place to guess the password at leisure."""
-    paused = lockout.pause(db, user.email, address, now, limits)
+    return _password_checked(db, user.email, password, address, now, limits)
+
+
+def _password_checked(
+    db: Session,
+    email: str,
+    password: str,
+    address: str | None,
+    now: datetime,
+    limits: lockout.Limits,
+    hash_method: str = DEFAULT_HASH_METHOD,
+) -> SignInAttempt:
+    """A password checked unless failures with this address from this client, or from this
+    client at all, have paused checking; a failure is counted, a success forgets this client's
+    failures with this address."""
+    paused = lockout.pause(db, email, address, now, limits)
     if paused is not None:
         return SignInAttempt(None, paused)
-    if authenticate(db, user.email, password, now) is None:
-        lockout.record_failure(db, user.email, address, now)
+    user = authenticate(db, email, password, now, hash_method)
+    if user is None:
+        lockout.record_failure(db, email, address, now)
         return SignInAttempt(None)
-    lockout.forget_from_client(db, user.email, address)
+    lockout.forget_from_client(db, email, address)
     return SignInAttempt(user)
 
 

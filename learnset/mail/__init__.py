@@ -26,6 +26,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from learnset.db import database, utcnow
+from learnset.forms import one_line
 from learnset.mail import queue
 from learnset.mail.models import OutgoingMail
 
@@ -201,7 +202,7 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     # A header is one line; a name typed with a line break in it would stop the message.
-    message["Subject"] = " ".join(subject.split())
+    message["Subject"] = one_line(subject)
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="learnset.invalid")
     message.set_content(body)

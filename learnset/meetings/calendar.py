@@ -21,6 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from learnset.accounts.models import User
+from learnset.forms import one_line
 from learnset.meetings.models import CalendarFeed, Meeting
 
 PRODUCT_ID = "-//Learnset//Learning set sessions//EN"
@@ -132,8 +133,8 @@ def build_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    # An X- property is written as given, and a line break would end its line: one line.
-    calendar.add("x-wr-calname", " ".join(name.split()))
+    # An X- property is written as given, and a line break would end its line.
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", "Europe/London")
     host = urlsplit(base_url).hostname or "learnset.invalid"
     for meeting in meetings:
